@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Local infrastructure without containers: private PostgreSQL, RabbitMQ and S3-compatible store on loopback.
+#   deploy/local/infra.sh up|down|status
+# Everything lives under .local/ (git-ignored). `up` is idempotent; `down` stops only what `up` started.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+LOCAL="$ROOT/.local"
+PG_PORT="${GROWTHOS_PG_PORT:-55432}"
+AMQP_PORT="${GROWTHOS_AMQP_PORT:-55672}"
+RABBIT_MGMT_PORT="${GROWTHOS_RABBIT_MGMT_PORT:-55673}"
+RABBIT_DIST_PORT="${GROWTHOS_RABBIT_DIST_PORT:-55674}"
+EPMD_PORT="${GROWTHOS_EPMD_PORT:-55675}"
+S3_PORT="${GROWTHOS_S3_PORT:-55690}"
+S3_BUCKET="${GROWTHOS_S3_BUCKET:-growthos-archive}"
+RABBIT_NODE="growthos@localhost"
+S3RVER_VERSION="3.7.1"
+
+PG_DIR="$LOCAL/postgres"
+RABBIT_DIR="$LOCAL/rabbitmq"
+S3_DIR="$LOCAL/s3"
+FEED_DIR="$LOCAL/nuget-feed"
+PG_BIN="/usr/lib/postgresql/15/bin"
+
+log() { printf '[infra] %s\n' "$*"; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(head -n1 "$1")" 2>/dev/null; }
+
+wait_for_port() { # host port seconds name
+  local i
+  for ((i = 0; i < $3 * 5; i++)); do
+    if (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; then return 0; fi
+    sleep 0.2
+  done
+  log "$4 did not open port $2 within $3 s"; return 1
+}
+
+apt_updated=0
+apt_install() {
+  if [ $apt_updated -eq 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+install_missing() {
+  if [ ! -x "$PG_BIN/pg_ctl" ]; then log "installing postgresql"; apt_install postgresql; fi
+  if ! command -v rabbitmq-server >/dev/null 2>&1; then log "installing rabbitmq-server"; apt_install rabbitmq-server; fi
+  if [ ! -x "$S3_DIR/node_modules/.bin/s3rver" ]; then
+    log "installing s3rver@$S3RVER_VERSION"
+    mkdir -p "$S3_DIR"
+    (cd "$S3_DIR" && npm install --silent --no-audit --no-fund --prefix "$S3_DIR" "s3rver@$S3RVER_VERSION" >/dev/null)
+  fi
+  make_hashing_feed
+}
+
+# Yarp.ReverseProxy 2.1.0 needs System.IO.Hashing 7.0.0, which the package source lacks.
+# Pack the SDK's own copy into a local folder feed (NuGet.config lists it after the normal source).
+make_hashing_feed() {
+  local nupkg="$FEED_DIR/system.io.hashing.7.0.0.nupkg"
+  [ -f "$nupkg" ] && return 0
+  local sdk_line sdk_version sdk_root dll work
+  sdk_line="$(dotnet --list-sdks | tail -n1)"
+  sdk_version="${sdk_line%% *}"
+  sdk_root="$(sed -E 's/.*\[(.*)\]/\1/' <<<"$sdk_line")"
+  dll="$sdk_root/$sdk_version/Sdks/Microsoft.NET.Sdk/tools/net10.0/System.IO.Hashing.dll"
+  [ -f "$dll" ] || { log "cannot find $dll to build the local System.IO.Hashing feed"; return 1; }
+  work="$(mktemp -d)"
+  mkdir -p "$work/lib/net8.0" "$FEED_DIR"
+  cp "$dll" "$work/lib/net8.0/"
+  cat >"$work/System.IO.Hashing.nuspec" <<NUSPEC
+<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
+  <metadata>
+    <id>System.IO.Hashing</id>
+    <version>7.0.0</version>
+    <authors>Microsoft</authors>
+    <description>Local repack of the .NET SDK's System.IO.Hashing for offline restore.</description>
+    <dependencies><group targetFramework="net8.0" /></dependencies>
+  </metadata>
+</package>
+NUSPEC
+  (cd "$work" && python3 - "$nupkg" <<'PY'
+import sys, zipfile, os
+out = sys.argv[1]
+with zipfile.ZipFile(out + ".tmp", "w", zipfile.ZIP_DEFLATED) as z:
+    z.write("System.IO.Hashing.nuspec")
+    z.write("lib/net8.0/System.IO.Hashing.dll")
+    z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="nuspec" ContentType="application/octet" /><Default Extension="dll" ContentType="application/octet" /></Types>')
+os.replace(out + ".tmp", out)
+PY
+  )
+  rm -rf "$work"
+  # a stale copy in the global packages folder would shadow the new one
+  rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/system.io.hashing/7.0.0"
+  log "local feed: $nupkg"
+}
+
+pg_up() {
+  if [ ! -f "$PG_DIR/data/PG_VERSION" ]; then
+    mkdir -p "$PG_DIR"
+    chown -R postgres:postgres "$PG_DIR" 2>/dev/null || true
+    run_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  if run_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; then log "postgres already running on $PG_PORT"; return 0; fi
+  run_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off" -l "$PG_DIR/log" -w start >/dev/null
+  log "postgres up on 127.0.0.1:$PG_PORT"
+}
+run_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+pg_down() {
+  if [ -f "$PG_DIR/data/postmaster.pid" ]; then run_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null || true; log "postgres stopped"; fi
+}
+
+rabbit_env() {
+  export RABBITMQ_NODENAME="$RABBIT_NODE" RABBITMQ_NODE_PORT="$AMQP_PORT" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
+    RABBITMQ_DIST_PORT="$RABBIT_DIST_PORT" ERL_EPMD_PORT="$EPMD_PORT" \
+    RABBITMQ_MNESIA_BASE="$RABBIT_DIR/mnesia" RABBITMQ_LOG_BASE="$RABBIT_DIR/log" RABBITMQ_PID_FILE="$RABBIT_DIR/pid" \
+    RABBITMQ_ENABLED_PLUGINS_FILE="$RABBIT_DIR/enabled_plugins" RABBITMQ_CONFIG_FILE="$RABBIT_DIR/rabbitmq" \
+    RABBITMQ_ADVANCED_CONFIG_FILE="$RABBIT_DIR/advanced.config" HOME="$RABBIT_DIR"
+  # the cookie lives in HOME; the wrapper drops to the rabbitmq user, so it owns the folder
+}
+rabbit_up() {
+  mkdir -p "$RABBIT_DIR/log" "$RABBIT_DIR/mnesia"
+  echo '[rabbitmq_management].' >"$RABBIT_DIR/enabled_plugins"
+  cat >"$RABBIT_DIR/rabbitmq.conf" <<CONF
+management.tcp.port = $RABBIT_MGMT_PORT
+management.tcp.ip = 127.0.0.1
+loopback_users = none
+CONF
+  echo '[].' >"$RABBIT_DIR/advanced.config"
+  chown -R rabbitmq:rabbitmq "$RABBIT_DIR" 2>/dev/null || true
+  rabbit_env
+  if rabbitmqctl -q -n "$RABBIT_NODE" status >/dev/null 2>&1; then log "rabbitmq already running on $AMQP_PORT"; return 0; fi
+  setsid rabbitmq-server >"$RABBIT_DIR/log/console.log" 2>&1 </dev/null &
+  rabbitmqctl -q -n "$RABBIT_NODE" wait --timeout 90 "$RABBIT_DIR/pid" >/dev/null
+  wait_for_port 127.0.0.1 "$AMQP_PORT" 30 rabbitmq
+  wait_for_port 127.0.0.1 "$RABBIT_MGMT_PORT" 30 "rabbitmq management"
+  log "rabbitmq up on 127.0.0.1:$AMQP_PORT (management $RABBIT_MGMT_PORT)"
+}
+rabbit_down() {
+  rabbit_env
+  if [ -f "$RABBIT_DIR/pid" ]; then
+    rabbitmqctl -q -n "$RABBIT_NODE" stop "$RABBIT_DIR/pid" >/dev/null 2>&1 || kill "$(cat "$RABBIT_DIR/pid")" 2>/dev/null || true
+    rm -f "$RABBIT_DIR/pid"
+    log "rabbitmq stopped"
+  fi
+  # the private epmd started for this node
+  pkill -f "epmd.*-port $EPMD_PORT" 2>/dev/null || true
+}
+
+s3_up() {
+  if pid_alive "$S3_DIR/pid"; then log "s3 already running on $S3_PORT"; return 0; fi
+  mkdir -p "$S3_DIR/data"
+  setsid "$S3_DIR/node_modules/.bin/s3rver" -d "$S3_DIR/data" -p "$S3_PORT" -a 127.0.0.1 --silent \
+    --configure-bucket "$S3_BUCKET" >"$S3_DIR/log" 2>&1 </dev/null &
+  echo $! >"$S3_DIR/pid"
+  wait_for_port 127.0.0.1 "$S3_PORT" 30 s3rver
+  log "s3 up on 127.0.0.1:$S3_PORT (bucket $S3_BUCKET)"
+}
+s3_down() {
+  if pid_alive "$S3_DIR/pid"; then kill "$(cat "$S3_DIR/pid")" 2>/dev/null || true; log "s3 stopped"; fi
+  rm -f "$S3_DIR/pid"
+}
+
+status() {
+  local rc=0
+  if run_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; then log "postgres: up (127.0.0.1:$PG_PORT)"; else log "postgres: down"; rc=1; fi
+  rabbit_env
+  if rabbitmqctl -q -n "$RABBIT_NODE" status >/dev/null 2>&1; then log "rabbitmq: up (127.0.0.1:$AMQP_PORT, management $RABBIT_MGMT_PORT)"; else log "rabbitmq: down"; rc=1; fi
+  if pid_alive "$S3_DIR/pid"; then log "s3: up (127.0.0.1:$S3_PORT)"; else log "s3: down"; rc=1; fi
+  return $rc
+}
+
+case "${1:-}" in
+  up) mkdir -p "$LOCAL"; install_missing; pg_up; rabbit_up; s3_up ;;
+  down) s3_down; rabbit_down; pg_down ;;
+  status) status ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac

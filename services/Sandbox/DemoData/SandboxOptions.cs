@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace GrowthOs.Sandbox.DemoData;
+
+public sealed class SandboxOptions
+{
+    public const string Section = "Sandbox";
+
+    /// <summary>How long a bulk operation stays CREATED/RUNNING before it completes.</summary>
+    [Range(0, 3_600_000, ErrorMessage = "Sandbox:BulkOperationDurationMilliseconds must be between 0 and 3600000.")]
+    public int BulkOperationDurationMilliseconds { get; set; } = 3_000;
+
+    /// <summary>The last day of demo data (UTC); empty means yesterday, so the data always ends recently.</summary>
+    public DateOnly? AnchorDate { get; set; }
+
+    [MinLength(1, ErrorMessage = "Sandbox:Shops must list at least one shop.")]
+    public List<SandboxShop> Shops { get; set; } = [];
+}
+
+public sealed class SandboxShop
+{
+    [Required(ErrorMessage = "Sandbox:Shops:n:Domain is required.")]
+    public string Domain { get; set; } = "";
+
+    [Required(ErrorMessage = "Sandbox:Shops:n:AccessToken is required.")]
+    public string AccessToken { get; set; } = "";
+
+    public int Seed { get; set; } = 42;
+
+    [Range(1, 3650)]
+    public int Days { get; set; } = 180;
+
+    /// <summary>Average orders a day before seasonality, weekday variance and growth.</summary>
+    [Range(1, 100_000)]
+    public int OrdersPerDay { get; set; } = 30;
+
+    [Required]
+    public string CurrencyCode { get; set; } = "USD";
+}

@@ -1,0 +1,16 @@
+using GrowthOs.Sandbox.DemoData;
+using GrowthOs.Sandbox.Shopify;
+using GrowthOs.ServiceDefaults.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("sandbox");
+builder.Services.AddValidatedOptions<SandboxOptions>(SandboxOptions.Section);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<DemoShops>();
+builder.Services.AddSingleton<SandboxBulkOperations>();
+builder.Services.AddSingleton<CostBucket>();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapShopifyGraphQl();
+app.Run();

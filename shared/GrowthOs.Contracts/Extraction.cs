@@ -1,0 +1,61 @@
+namespace GrowthOs.Contracts.Extraction;
+
+/// <summary>Start a Shopify bulk query for one entity, for records updated at or after <paramref name="UpdatedSince"/>.</summary>
+public record StartBulkExtraction(
+    Guid RunId,
+    string ShopDomain,
+    string Entity,
+    DateTimeOffset UpdatedSince);
+
+public record BulkOperationStarted(
+    Guid RunId,
+    string ShopDomain,
+    string Entity,
+    string BulkOperationId,
+    DateTimeOffset StartedAt);
+
+/// <summary>Ask Shopify for the state of a running bulk operation.</summary>
+public record PollBulkOperation(
+    Guid RunId,
+    string ShopDomain,
+    string BulkOperationId,
+    int Attempt);
+
+/// <summary>The operation is CREATED or RUNNING; poll again later.</summary>
+public record BulkOperationStillRunning(
+    Guid RunId,
+    string BulkOperationId,
+    int Attempt,
+    string Status,
+    long ObjectCount);
+
+/// <summary>The operation COMPLETED and its JSONL can be downloaded from <paramref name="Url"/> (null when it matched nothing).</summary>
+public record BulkOperationCompleted(
+    Guid RunId,
+    string BulkOperationId,
+    long ObjectCount,
+    long RootObjectCount,
+    long FileSize,
+    string? Url);
+
+/// <summary>Download the operation's JSONL and archive it, untouched, in the object store.</summary>
+public record ArchiveBulkOperationResult(
+    Guid RunId,
+    string ShopDomain,
+    string Entity,
+    string BulkOperationId,
+    string? Url);
+
+public record BulkResultArchived(
+    Guid RunId,
+    string ShopDomain,
+    string ArchiveKey,
+    long Bytes,
+    long Lines);
+
+/// <summary>Extraction cannot go on. <paramref name="ErrorCode"/> is Shopify's code, or the Connector's own when the failure is local.</summary>
+public record BulkExtractionFailed(
+    Guid RunId,
+    string ShopDomain,
+    string ErrorCode,
+    string Reason);

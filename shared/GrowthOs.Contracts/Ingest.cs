@@ -1,0 +1,26 @@
+namespace GrowthOs.Contracts.Ingest;
+
+/// <summary>A sync of one shop was asked for, by the daily schedule (<c>cron</c>) or by a person (<c>user</c>).</summary>
+public record SyncRequested(
+    Guid RunId,
+    string ShopDomain,
+    string Initiator,
+    DateTimeOffset RequestedAt,
+    IReadOnlyList<string> Entities);
+
+/// <summary>Every step of the run succeeded.</summary>
+public record SyncCompleted(
+    Guid RunId,
+    string ShopDomain,
+    long OrdersUpserted,
+    long LineItemsUpserted,
+    DateTimeOffset? UpdatedThrough,
+    DateTimeOffset CompletedAt);
+
+/// <summary>The run stopped at <paramref name="Step"/>; nothing after that step was applied.</summary>
+public record SyncFailed(
+    Guid RunId,
+    string ShopDomain,
+    string Step,
+    string Reason,
+    DateTimeOffset FailedAt);

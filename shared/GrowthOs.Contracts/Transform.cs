@@ -1,0 +1,36 @@
+namespace GrowthOs.Contracts.Transform;
+
+/// <summary>Upsert the records of an archived bulk JSONL into the commerce tables.</summary>
+public record UpsertArchivedRecords(
+    Guid RunId,
+    string ShopDomain,
+    string ArchiveKey);
+
+public record ArchivedRecordsUpserted(
+    Guid RunId,
+    string ShopDomain,
+    long Orders,
+    long LineItems,
+    long Rejected,
+    DateTimeOffset? MaxUpdatedAt,
+    DateOnly? FirstOrderDate,
+    DateOnly? LastOrderDate);
+
+/// <summary>Rebuild the marts of <paramref name="ShopDomain"/> for the given UTC dates (inclusive).</summary>
+public record RefreshMarts(
+    Guid RunId,
+    string ShopDomain,
+    DateOnly From,
+    DateOnly To);
+
+public record MartsRefreshed(
+    Guid RunId,
+    string ShopDomain,
+    int DaysRefreshed);
+
+/// <summary>A Transform step failed; <paramref name="Step"/> is <c>upserting</c> or <c>transforming</c>.</summary>
+public record TransformFailed(
+    Guid RunId,
+    string ShopDomain,
+    string Step,
+    string Reason);

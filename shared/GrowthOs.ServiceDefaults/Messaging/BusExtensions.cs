@@ -1,0 +1,54 @@
+using GrowthOs.ServiceDefaults.Hosting;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.ServiceDefaults.Messaging;
+
+public static class BusExtensions
+{
+    /// <summary>
+    /// MassTransit on RabbitMQ: endpoints by convention (kebab-case), an interval retry, and a log scope carrying
+    /// the run id of every consumed message. The bus health check is tagged ready.
+    /// </summary>
+    public static WebApplicationBuilder AddGrowthOsBus(
+        this WebApplicationBuilder builder,
+        Action<IBusRegistrationConfigurator> registerConsumers,
+        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureBus = null)
+    {
+        builder.Services.AddValidatedOptions<RabbitMqOptions>(RabbitMqOptions.Section);
+        builder.Services.AddOptions<MassTransitHostOptions>().Configure(options =>
+        {
+            options.WaitUntilStarted = false;
+            options.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            bus.ConfigureHealthCheckOptions(health =>
+            {
+                health.Name = "bus";
+                health.Tags.Add(HostingExtensions.ReadyTag);
+            });
+            registerConsumers(bus);
+
+            bus.UsingRabbitMq((context, cfg) =>
+            {
+                var options = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+                cfg.Host(options.Host, (ushort)options.Port, options.VirtualHost, host =>
+                {
+                    host.Username(options.Username);
+                    host.Password(options.Password);
+                });
+                cfg.UseConsumeFilter(typeof(RunIdLogScopeFilter<>), context);
+                cfg.UseMessageRetry(retry => retry.Interval(options.RetryLimit, options.RetryIntervalMilliseconds));
+                configureBus?.Invoke(context, cfg);
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+
+        return builder;
+    }
+}

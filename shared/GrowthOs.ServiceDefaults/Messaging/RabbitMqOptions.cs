@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace GrowthOs.ServiceDefaults.Messaging;
+
+public sealed class RabbitMqOptions
+{
+    public const string Section = "RabbitMq";
+
+    [Required(ErrorMessage = "RabbitMq:Host is required.")]
+    public string Host { get; set; } = "127.0.0.1";
+
+    [Range(1, 65535, ErrorMessage = "RabbitMq:Port must be between 1 and 65535.")]
+    public int Port { get; set; } = 5672;
+
+    [Required(ErrorMessage = "RabbitMq:VirtualHost is required.")]
+    public string VirtualHost { get; set; } = "/";
+
+    [Required(ErrorMessage = "RabbitMq:Username is required.")]
+    public string Username { get; set; } = "guest";
+
+    [Required(ErrorMessage = "RabbitMq:Password is required.")]
+    public string Password { get; set; } = "guest";
+
+    /// <summary>Attempts of an immediate in-process retry before a message goes to the _error queue.</summary>
+    [Range(0, 20, ErrorMessage = "RabbitMq:RetryLimit must be between 0 and 20.")]
+    public int RetryLimit { get; set; } = 5;
+
+    [Range(1, 600_000, ErrorMessage = "RabbitMq:RetryIntervalMilliseconds must be between 1 and 600000.")]
+    public int RetryIntervalMilliseconds { get; set; } = 200;
+}
