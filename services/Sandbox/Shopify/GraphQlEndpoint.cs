@@ -101,7 +101,7 @@ public static partial class GraphQlEndpoint
     {
         var id = variables?.TryGetPropertyValue("id", out var value) == true ? value?.GetValue<string>() : null;
         id ??= InlineId().Match(query) is { Success: true } m ? m.Groups[1].Value : null;
-        var field = query.Contains("bulkOperation(", StringComparison.Ordinal) ? "bulkOperation" : "node";
+        var field = NodeField().IsMatch(query) ? "node" : "bulkOperation";
         if (id is null || !id.StartsWith("gid://shopify/BulkOperation/", StringComparison.Ordinal)
             || !long.TryParse(id["gid://shopify/BulkOperation/".Length..], out var number)
             || operations.Find(number) is not { } operation || operation.ShopDomain != shop.Domain)
@@ -187,6 +187,9 @@ public static partial class GraphQlEndpoint
 
     [GeneratedRegex("""updated_at\s*:\s*>=\s*['"]?([0-9T:\-\.Z+]+)""")]
     private static partial Regex UpdatedSince();
+
+    [GeneratedRegex("""\bnode\s*\(""")]
+    private static partial Regex NodeField();
 
     [GeneratedRegex("""id\s*:\s*"(gid://shopify/BulkOperation/\d+)"\s*\)""")]
     private static partial Regex InlineId();

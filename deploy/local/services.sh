@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Starts the five services and the Sandbox from their build output, each with its log under .local/logs/.
+# Sourced by run.sh; expects ROOT, CONFIGURATION and GROWTHOS_API_KEY.
+
+SERVICES=(Sandbox IngestSaga Connector Transform KpiAlert ApiGateway)
+declare -A SERVICE_PORT=([Sandbox]=8090 [IngestSaga]=8081 [Connector]=8082 [Transform]=8083 [KpiAlert]=8084 [ApiGateway]=8080)
+SERVICE_PIDS=()
+
+start_service() { # name
+  local name=$1 dir="$ROOT/services/$1/bin/$CONFIGURATION/net10.0"
+  mkdir -p "$ROOT/.local/logs"
+  (cd "$dir" && exec env \
+      ASPNETCORE_ENVIRONMENT=Production \
+      Shopify__Shops__0__Domain="${GROWTHOS_SHOP:-demo-shop.myshopify.com}" \
+      Shopify__Shops__0__AccessToken="${GROWTHOS_SHOP_TOKEN:-shpat_sandbox_demo_token}" \
+      Shopify__BaseUrlTemplate="${GROWTHOS_SHOPIFY_BASE_URL:-http://127.0.0.1:8090/{shop}}" \
+      BulkSync__Shops__0="${GROWTHOS_SHOP:-demo-shop.myshopify.com}" \
+      BulkSync__PollIntervalSeconds="${GROWTHOS_POLL_INTERVAL_SECONDS:-16}" \
+      ApiKeys__Keys__0="$GROWTHOS_API_KEY" \
+      dotnet "GrowthOs.$name.dll") >"$ROOT/.local/logs/$name.log" 2>&1 &
+  SERVICE_PIDS+=($!)
+}
+
+wait_ready() { # name seconds
+  local name=$1 port=${SERVICE_PORT[$1]} deadline=$((SECONDS + $2))
+  until curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; do
+    if ((SECONDS > deadline)); then
+      echo "$name is not ready after $2 s; last log lines:" >&2
+      tail -n 20 "$ROOT/.local/logs/$name.log" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+stop_services() {
+  local pid
+  for pid in "${SERVICE_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${SERVICE_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  SERVICE_PIDS=()
+}

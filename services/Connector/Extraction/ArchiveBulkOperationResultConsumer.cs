@@ -1,0 +1,60 @@
+using GrowthOs.Contracts.Extraction;
+using GrowthOs.ServiceDefaults.Storage;
+using MassTransit;
+
+namespace GrowthOs.Connector.Extraction;
+
+/// <summary>
+/// Streams a completed operation's JSONL from Shopify's download URL into the archive, untouched, before anything
+/// parses it: memory stays at one upload part whatever the file size. An operation that matched nothing is archived
+/// as an empty file, so every run has its archive.
+/// </summary>
+public sealed class ArchiveBulkOperationResultConsumer(
+    IHttpClientFactory httpClients, ObjectStore archive, TimeProvider clock, ILogger<ArchiveBulkOperationResultConsumer> logger)
+    : IConsumer<ArchiveBulkOperationResult>
+{
+    public const string DownloadClient = "bulk-download";
+
+    public async Task Consume(ConsumeContext<ArchiveBulkOperationResult> context)
+    {
+        var message = context.Message;
+        var key = ArchiveKeys.For(message.ShopDomain, message.Entity, clock.GetUtcNow(), message.RunId, message.BulkOperationId);
+
+        long bytes;
+        long lines;
+        if (message.Url is null)
+        {
+            await using var empty = new LineCountingStream(Stream.Null);
+            bytes = await archive.Upload(key, empty, "application/jsonl", context.CancellationToken);
+            lines = 0;
+        }
+        else
+        {
+            using var response = await httpClients.CreateClient(DownloadClient)
+                .GetAsync(message.Url, HttpCompletionOption.ResponseHeadersRead, context.CancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, $"DOWNLOAD_HTTP_{(int)response.StatusCode}",
+                    $"Downloading the result of {message.BulkOperationId} answered HTTP {(int)response.StatusCode}."));
+                return;
+            }
+            await using var body = await response.Content.ReadAsStreamAsync(context.CancellationToken);
+            await using var counting = new LineCountingStream(body);
+            bytes = await archive.Upload(key, counting, "application/jsonl", context.CancellationToken);
+            lines = counting.Lines;
+        }
+
+        logger.LogInformation("Archived {Lines} lines ({Bytes} bytes) of {BulkOperationId} as {ArchiveKey}", lines, bytes, message.BulkOperationId, key);
+        await context.Publish(new BulkResultArchived(message.RunId, message.ShopDomain, key, bytes, lines));
+    }
+}
+
+public static class ArchiveKeys
+{
+    /// <summary><c>raw/shopify/{shop}/{entity}/{yyyy}/{MM}/{dd}/{runId}-{operation}.jsonl</c>: one object per run and operation.</summary>
+    public static string For(string shop, string entity, DateTimeOffset archivedAt, Guid runId, string bulkOperationId)
+    {
+        var operation = bulkOperationId[(bulkOperationId.LastIndexOf('/') + 1)..];
+        return $"raw/shopify/{shop}/{entity}/{archivedAt.UtcDateTime:yyyy/MM/dd}/{runId:N}-{operation}.jsonl";
+    }
+}

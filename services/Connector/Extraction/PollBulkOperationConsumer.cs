@@ -1,0 +1,36 @@
+using GrowthOs.Connector.Shopify;
+using GrowthOs.Contracts.Extraction;
+using MassTransit;
+
+namespace GrowthOs.Connector.Extraction;
+
+/// <summary>Reads a bulk operation once and reports whether it still runs, completed, or failed.</summary>
+public sealed class PollBulkOperationConsumer(ShopifyGraphQlClient shopify, ILogger<PollBulkOperationConsumer> logger)
+    : IConsumer<PollBulkOperation>
+{
+    public async Task Consume(ConsumeContext<PollBulkOperation> context)
+    {
+        var message = context.Message;
+        BulkOperation operation;
+        try
+        {
+            operation = await shopify.GetBulkOperation(message.ShopDomain, message.BulkOperationId, context.CancellationToken);
+        }
+        catch (ShopifyApiException exception) when (!exception.Transient)
+        {
+            await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, exception.Code, exception.Message));
+            return;
+        }
+
+        logger.LogInformation("Bulk operation {BulkOperationId} is {Status} with {ObjectCount} objects (poll {Attempt})",
+            operation.Id, operation.Status, operation.ObjectCount, message.Attempt);
+
+        if (operation.IsRunning)
+            await context.Publish(new BulkOperationStillRunning(message.RunId, operation.Id, message.Attempt, operation.Status, operation.ObjectCount));
+        else if (operation.Status == "COMPLETED")
+            await context.Publish(new BulkOperationCompleted(message.RunId, operation.Id, operation.ObjectCount, operation.RootObjectCount, operation.FileSize, operation.Url));
+        else
+            await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, operation.ErrorCode ?? operation.Status,
+                $"Bulk operation {operation.Id} ended {operation.Status}{(operation.ErrorCode is null ? "" : $" ({operation.ErrorCode})")}."));
+    }
+}

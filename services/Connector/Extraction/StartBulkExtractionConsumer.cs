@@ -1,0 +1,31 @@
+using GrowthOs.Connector.Shopify;
+using GrowthOs.Contracts.Extraction;
+using MassTransit;
+
+namespace GrowthOs.Connector.Extraction;
+
+/// <summary>Starts the bulk query of one entity. Transient refusals are thrown, so the bus retries them.</summary>
+public sealed class StartBulkExtractionConsumer(ShopifyGraphQlClient shopify, TimeProvider clock, ILogger<StartBulkExtractionConsumer> logger)
+    : IConsumer<StartBulkExtraction>
+{
+    public async Task Consume(ConsumeContext<StartBulkExtraction> context)
+    {
+        var message = context.Message;
+        try
+        {
+            var query = BulkQueries.For(message.Entity, message.UpdatedSince);
+            var operationId = await shopify.RunBulkQuery(message.ShopDomain, query, context.CancellationToken);
+            logger.LogInformation("Started bulk operation {BulkOperationId} for {Entity} updated since {UpdatedSince:o}", operationId, message.Entity, message.UpdatedSince);
+            await context.Publish(new BulkOperationStarted(message.RunId, message.ShopDomain, message.Entity, operationId, clock.GetUtcNow()));
+        }
+        catch (ShopifyApiException exception) when (!exception.Transient)
+        {
+            logger.LogError("Bulk query for {Entity} refused: {ErrorCode} {Reason}", message.Entity, exception.Code, exception.Message);
+            await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, exception.Code, exception.Message));
+        }
+        catch (ArgumentException exception)
+        {
+            await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, "UNKNOWN_ENTITY", exception.Message));
+        }
+    }
+}

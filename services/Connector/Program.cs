@@ -1,0 +1,16 @@
+using MassTransit;
+using GrowthOs.Connector.Extraction;
+using GrowthOs.Connector.Shopify;
+using GrowthOs.ServiceDefaults.Hosting;
+using GrowthOs.ServiceDefaults.Messaging;
+using GrowthOs.ServiceDefaults.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("connector");
+builder.AddObjectStore();
+builder.AddShopify();
+builder.AddGrowthOsBus(bus => bus.AddConsumers(typeof(StartBulkExtractionConsumer).Assembly));
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.Run();

@@ -1,0 +1,13 @@
+namespace GrowthOs.Connector.Shopify;
+
+/// <summary>
+/// Shopify refused or failed a request. <see cref="Code"/> is Shopify's error code (THROTTLED, ACCESS_DENIED,
+/// OPERATION_IN_PROGRESS, ...) or the HTTP status as <c>HTTP_nnn</c>. Messages never contain the access token.
+/// </summary>
+public sealed class ShopifyApiException(string code, string message, bool transient) : Exception(message)
+{
+    public string Code { get; } = code;
+
+    /// <summary>Worth trying again later: throttling, 429, 5xx, a timeout.</summary>
+    public bool Transient { get; } = transient;
+}

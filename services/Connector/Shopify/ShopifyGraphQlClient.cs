@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.Connector.Shopify;
+
+/// <summary>
+/// Shopify's GraphQL Admin API, for bulk operations. Every call is logged with shop, operation, HTTP status, duration
+/// and query cost; the access token goes in its header only and never into a log line or an exception.
+/// </summary>
+public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOptions> options, ILogger<ShopifyGraphQlClient> logger)
+{
+    private const string RunQueryMutation = """
+        mutation bulkOperationRunQuery($query: String!) {
+          bulkOperationRunQuery(query: $query) {
+            bulkOperation { id status }
+            userErrors { field message code }
+          }
+        }
+        """;
+
+    private const string OperationQuery = """
+        query bulkOperation($id: ID!) {
+          node(id: $id) {
+            ... on BulkOperation {
+              id status errorCode objectCount rootObjectCount fileSize url partialDataUrl
+            }
+          }
+        }
+        """;
+
+    public async Task<string> RunBulkQuery(string shop, string bulkQuery, CancellationToken cancellationToken)
+    {
+        var data = await Execute(shop, "bulkOperationRunQuery", RunQueryMutation, new JsonObject { ["query"] = bulkQuery }, cancellationToken);
+        var result = data["bulkOperationRunQuery"] ?? throw Malformed("bulkOperationRunQuery");
+        if (result["userErrors"] is JsonArray { Count: > 0 } errors)
+        {
+            var first = errors[0]!;
+            var code = first["code"]?.GetValue<string>() ?? "USER_ERROR";
+            var message = first["message"]?.GetValue<string>() ?? "bulkOperationRunQuery returned a user error.";
+            throw new ShopifyApiException(code, $"Shopify refused the bulk query for {shop}: {message}", transient: code is "OPERATION_IN_PROGRESS" or "LIMIT_REACHED");
+        }
+        return result["bulkOperation"]?["id"]?.GetValue<string>() ?? throw Malformed("bulkOperation.id");
+    }
+
+    public async Task<BulkOperation> GetBulkOperation(string shop, string operationId, CancellationToken cancellationToken)
+    {
+        var data = await Execute(shop, "bulkOperation", OperationQuery, new JsonObject { ["id"] = operationId }, cancellationToken);
+        var node = data["node"] as JsonObject
+                   ?? throw new ShopifyApiException("NOT_FOUND", $"Shopify knows no bulk operation {operationId} for {shop}.", transient: false);
+        return new BulkOperation(
+            Id: node["id"]?.GetValue<string>() ?? operationId,
+            Status: node["status"]?.GetValue<string>() ?? throw Malformed("status"),
+            ErrorCode: node["errorCode"]?.GetValue<string>(),
+            ObjectCount: UnsignedInt64(node["objectCount"]),
+            RootObjectCount: UnsignedInt64(node["rootObjectCount"]),
+            FileSize: UnsignedInt64(node["fileSize"]),
+            Url: node["url"]?.GetValue<string>(),
+            PartialDataUrl: node["partialDataUrl"]?.GetValue<string>());
+    }
+
+    private async Task<JsonObject> Execute(string shop, string operation, string query, JsonObject variables, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var token = settings.AccessTokenFor(shop)
+                    ?? throw new ShopifyApiException("UNKNOWN_SHOP", $"No access token is configured for {shop} (Shopify:Shops).", transient: false);
+        var url = $"{settings.BaseUrlTemplate.Replace("{shop}", shop).TrimEnd('/')}/admin/api/{settings.ApiVersion}/graphql.json";
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = JsonContent.Create(new JsonObject { ["query"] = query, ["variables"] = variables }),
+        };
+        request.Headers.Add("X-Shopify-Access-Token", token);
+
+        var stopwatch = Stopwatch.StartNew();
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Shopify {Operation} for {Shop} failed after {DurationMs} ms: {Error}", operation, shop, stopwatch.ElapsedMilliseconds, exception.Message);
+            throw new ShopifyApiException("NETWORK", $"Shopify did not answer {operation} for {shop}: {exception.Message}", transient: true);
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            JsonObject? json = null;
+            try { json = JsonNode.Parse(body) as JsonObject; } catch (JsonException) { }
+            var cost = ReadCost(json);
+            logger.LogInformation(
+                "Shopify {Operation} for {Shop}: HTTP {StatusCode} in {DurationMs} ms, cost {ActualQueryCost}, available {CurrentlyAvailable}/{MaximumAvailable}",
+                operation, shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, cost?.ActualQueryCost, cost?.CurrentlyAvailable, cost?.MaximumAvailable);
+
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+                throw new ShopifyApiException("UNAUTHORIZED", $"Shopify rejected the access token for {shop} (HTTP {(int)response.StatusCode}); check Shopify:Shops for this shop.", transient: false);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500)
+                throw new ShopifyApiException($"HTTP_{(int)response.StatusCode}", $"Shopify answered HTTP {(int)response.StatusCode} to {operation} for {shop}.", transient: true);
+            if (!response.IsSuccessStatusCode)
+                throw new ShopifyApiException($"HTTP_{(int)response.StatusCode}", $"Shopify answered HTTP {(int)response.StatusCode} to {operation} for {shop}.", transient: false);
+            if (json is null) throw Malformed("response body");
+
+            if (json["errors"] is JsonArray { Count: > 0 } errors)
+            {
+                var code = errors[0]?["extensions"]?["code"]?.GetValue<string>() ?? "GRAPHQL_ERROR";
+                var message = errors[0]?["message"]?.GetValue<string>() ?? "unknown error";
+                throw new ShopifyApiException(code, $"Shopify {operation} for {shop} failed: {code}: {message}", transient: code is "THROTTLED" or "INTERNAL_SERVER_ERROR");
+            }
+            return json["data"] as JsonObject ?? throw Malformed("data");
+        }
+    }
+
+    private static QueryCost? ReadCost(JsonObject? json)
+    {
+        if (json?["extensions"]?["cost"] is not JsonObject cost) return null;
+        var throttle = cost["throttleStatus"];
+        return new QueryCost(
+            Number(cost["requestedQueryCost"]), Number(cost["actualQueryCost"]),
+            Number(throttle?["maximumAvailable"]), Number(throttle?["currentlyAvailable"]), Number(throttle?["restoreRate"]));
+    }
+
+    private static double Number(JsonNode? node) => node is JsonValue value && value.TryGetValue<double>(out var number) ? number : 0;
+
+    /// <summary>Shopify serialises UnsignedInt64 as a string.</summary>
+    private static long UnsignedInt64(JsonNode? node) => node switch
+    {
+        JsonValue value when value.TryGetValue<string>(out var text) && long.TryParse(text, out var parsed) => parsed,
+        JsonValue value when value.TryGetValue<long>(out var number) => number,
+        _ => 0,
+    };
+
+    private static ShopifyApiException Malformed(string what) =>
+        new("MALFORMED_RESPONSE", $"Shopify's response has no valid {what}.", transient: false);
+}

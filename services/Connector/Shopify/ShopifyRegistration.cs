@@ -1,0 +1,19 @@
+using GrowthOs.Connector.Extraction;
+using GrowthOs.ServiceDefaults.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.Connector.Shopify;
+
+public static class ShopifyRegistration
+{
+    public static WebApplicationBuilder AddShopify(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<ShopifyOptions>(ShopifyOptions.Section);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHttpClient<ShopifyGraphQlClient>((provider, http) =>
+            http.Timeout = TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<ShopifyOptions>>().Value.RequestTimeoutSeconds));
+        // Result files can be gigabytes: no overall timeout, the stream is read as it arrives.
+        builder.Services.AddHttpClient(ArchiveBulkOperationResultConsumer.DownloadClient, http => http.Timeout = Timeout.InfiniteTimeSpan);
+        return builder;
+    }
+}

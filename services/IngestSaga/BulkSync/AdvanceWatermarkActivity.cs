@@ -1,0 +1,34 @@
+using GrowthOs.Contracts.Transform;
+using GrowthOs.IngestSaga.Watermarks;
+using MassTransit;
+
+namespace GrowthOs.IngestSaga.BulkSync;
+
+/// <summary>
+/// Every step succeeded: the watermark moves to the newest <c>updatedAt</c> fetched. An empty run leaves it where it is.
+/// </summary>
+public sealed class AdvanceWatermarkActivity(WatermarkStore watermarks, ILogger<AdvanceWatermarkActivity> logger)
+    : IStateMachineActivity<BulkSyncState, MartsRefreshed>
+{
+    public async Task Execute(BehaviorContext<BulkSyncState, MartsRefreshed> context, IBehavior<BulkSyncState, MartsRefreshed> next)
+    {
+        var saga = context.Saga;
+        if (saga.MaxUpdatedAt is { } through && saga.OrdersUpserted > 0)
+        {
+            await watermarks.Advance(saga.ShopDomain, saga.Entity, through, saga.CorrelationId, context.CancellationToken);
+            logger.LogInformation("Watermark of {Entity} advanced to {UpdatedThrough:o}", saga.Entity, through);
+        }
+        else
+        {
+            logger.LogInformation("Run fetched no {Entity}; watermark stays", saga.Entity);
+        }
+        await next.Execute(context);
+    }
+
+    public Task Faulted<TException>(BehaviorExceptionContext<BulkSyncState, MartsRefreshed, TException> context, IBehavior<BulkSyncState, MartsRefreshed> next)
+        where TException : Exception => next.Faulted(context);
+
+    public void Probe(ProbeContext context) => context.CreateScope("advance-watermark");
+
+    public void Accept(StateMachineVisitor visitor) => visitor.Visit(this);
+}

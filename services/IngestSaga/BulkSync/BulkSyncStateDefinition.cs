@@ -1,0 +1,19 @@
+using MassTransit;
+
+namespace GrowthOs.IngestSaga.BulkSync;
+
+/// <summary>
+/// The saga endpoint: a concurrency conflict (another replica or a redelivery changed the row) is retried at once
+/// against the fresh row; messages the saga publishes leave only after its state is saved (in-memory outbox).
+/// </summary>
+public sealed class BulkSyncStateDefinition : SagaDefinition<BulkSyncState>
+{
+    private const int ConcurrencyRetries = 10;
+
+    protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<BulkSyncState> sagaConfigurator,
+        IRegistrationContext context)
+    {
+        endpointConfigurator.UseMessageRetry(retry => retry.Immediate(ConcurrencyRetries));
+        endpointConfigurator.UseInMemoryOutbox(context);
+    }
+}

@@ -1,0 +1,151 @@
+using GrowthOs.Contracts.Extraction;
+using GrowthOs.Contracts.Ingest;
+using GrowthOs.Contracts.Transform;
+using GrowthOs.IngestSaga.DurableWaits;
+using GrowthOs.IngestSaga.Watermarks;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.IngestSaga.BulkSync;
+
+/// <summary>
+/// A sync run: initiated → requested → polling → downloading → upserting → transforming → completed, or failed.
+/// Waits between polls are durable (<see cref="BulkSyncState.ResumeAt"/>), so a restart loses neither a wait nor a run.
+/// </summary>
+public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState>
+{
+    public BulkSyncStateMachine(IOptions<BulkSyncOptions> options, TimeProvider clock)
+    {
+        var settings = options.Value;
+        InstanceState(x => x.CurrentState);
+
+        Event(() => SyncRequested, e => e.CorrelateById(x => x.Message.RunId));
+        Event(() => OperationStarted, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => WaitElapsed, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => OperationStillRunning, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => OperationCompleted, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => ResultArchived, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => ExtractionFailed, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => RecordsUpserted, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => MartsRefreshed, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => TransformFailed, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
+
+        Initially(
+            When(SyncRequested)
+                .Then(context =>
+                {
+                    var message = context.Message;
+                    context.Saga.ShopDomain = message.ShopDomain;
+                    context.Saga.Initiator = message.Initiator;
+                    context.Saga.RequestedAt = message.RequestedAt;
+                    context.Saga.Entity = message.Entities.FirstOrDefault() ?? settings.DefaultEntities[0];
+                    context.Saga.JobType = JobTypes.DailySync;
+                })
+                .EnterStep(Steps.Initiated, clock)
+                .Activity(x => x.OfType<StartExtractionActivity>())
+                .EnterStep(Steps.Requested, clock)
+                .TransitionTo(Requested));
+
+        During(Requested,
+            When(OperationStarted)
+                .Then(context => context.Saga.BulkOperationId = context.Message.BulkOperationId)
+                .EnterStep(Steps.Polling, clock)
+                .WaitFor(settings.PollInterval, clock)
+                .TransitionTo(Polling));
+
+        During(Polling,
+            When(WaitElapsed, context => context.Message.WaitToken == context.Saga.WaitToken)
+                .Then(context =>
+                {
+                    context.Saga.ResumeAt = null;
+                    context.Saga.PollAttempts++;
+                })
+                .Publish(context => new PollBulkOperation(
+                    context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.BulkOperationId!, context.Saga.PollAttempts)),
+            When(OperationStillRunning, context => context.Saga.PollAttempts >= settings.MaxPollAttempts)
+                .Fail(Steps.Polling, context => $"Bulk operation {context.Saga.BulkOperationId} still {context.Message.Status} after {context.Saga.PollAttempts} polls.", clock)
+                .TransitionTo(Failed),
+            When(OperationStillRunning, context => context.Saga.PollAttempts < settings.MaxPollAttempts)
+                .Then(context => context.Saga.ObjectCount = context.Message.ObjectCount)
+                .WaitFor(settings.PollInterval, clock),
+            When(OperationCompleted)
+                .Then(context => context.Saga.ObjectCount = context.Message.ObjectCount)
+                .EnterStep(Steps.Downloading, clock)
+                .Publish(context => new ArchiveBulkOperationResult(
+                    context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Entity, context.Message.BulkOperationId, context.Message.Url))
+                .TransitionTo(Downloading));
+
+        During(Downloading,
+            When(ResultArchived)
+                .Then(context =>
+                {
+                    context.Saga.ArchiveKey = context.Message.ArchiveKey;
+                    context.Saga.ArchivedBytes = context.Message.Bytes;
+                    context.Saga.ArchivedLines = context.Message.Lines;
+                })
+                .EnterStep(Steps.Upserting, clock)
+                .Publish(context => new UpsertArchivedRecords(
+                    context.Saga.CorrelationId, context.Saga.ShopDomain, context.Message.ArchiveKey))
+                .TransitionTo(Upserting));
+
+        During(Upserting,
+            When(RecordsUpserted)
+                .Then(context =>
+                {
+                    var message = context.Message;
+                    context.Saga.OrdersUpserted = message.Orders;
+                    context.Saga.LineItemsUpserted = message.LineItems;
+                    context.Saga.RowsRejected = message.Rejected;
+                    context.Saga.MaxUpdatedAt = message.MaxUpdatedAt;
+                    context.Saga.FirstOrderDate = message.FirstOrderDate;
+                    context.Saga.LastOrderDate = message.LastOrderDate;
+                })
+                .EnterStep(Steps.Transforming, clock)
+                .Publish(context => new RefreshMarts(
+                    context.Saga.CorrelationId, context.Saga.ShopDomain,
+                    context.Saga.FirstOrderDate ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),
+                    context.Saga.LastOrderDate ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)))
+                .TransitionTo(Transforming));
+
+        During(Transforming,
+            When(MartsRefreshed)
+                .Activity(x => x.OfType<AdvanceWatermarkActivity>())
+                .EnterStep(Steps.Completed, clock)
+                .Publish(context => new SyncCompleted(
+                    context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.OrdersUpserted, context.Saga.LineItemsUpserted,
+                    context.Saga.MaxUpdatedAt, clock.GetUtcNow()))
+                .TransitionTo(Completed));
+
+        During(Requested, Polling, Downloading,
+            When(ExtractionFailed)
+                .Fail(context => context.Saga.CurrentState.ToLowerInvariant(), context => $"{context.Message.ErrorCode}: {context.Message.Reason}", clock)
+                .TransitionTo(Failed));
+
+        During(Upserting, Transforming,
+            When(TransformFailed)
+                .Fail(context => context.Message.Step, context => context.Message.Reason, clock)
+                .TransitionTo(Failed));
+
+        // At-least-once delivery: a repeated request, a late poll answer or a stale wake-up after the run moved on is expected.
+        OnUnhandledEvent(context => context.Ignore());
+    }
+
+    public State Requested { get; private set; } = null!;
+    public State Polling { get; private set; } = null!;
+    public State Downloading { get; private set; } = null!;
+    public State Upserting { get; private set; } = null!;
+    public State Transforming { get; private set; } = null!;
+    public State Completed { get; private set; } = null!;
+    public State Failed { get; private set; } = null!;
+
+    public Event<SyncRequested> SyncRequested { get; private set; } = null!;
+    public Event<BulkOperationStarted> OperationStarted { get; private set; } = null!;
+    public Event<SyncWaitElapsed> WaitElapsed { get; private set; } = null!;
+    public Event<BulkOperationStillRunning> OperationStillRunning { get; private set; } = null!;
+    public Event<BulkOperationCompleted> OperationCompleted { get; private set; } = null!;
+    public Event<BulkResultArchived> ResultArchived { get; private set; } = null!;
+    public Event<BulkExtractionFailed> ExtractionFailed { get; private set; } = null!;
+    public Event<ArchivedRecordsUpserted> RecordsUpserted { get; private set; } = null!;
+    public Event<MartsRefreshed> MartsRefreshed { get; private set; } = null!;
+    public Event<TransformFailed> TransformFailed { get; private set; } = null!;
+}

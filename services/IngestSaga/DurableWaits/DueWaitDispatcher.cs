@@ -1,0 +1,83 @@
+using System.ComponentModel.DataAnnotations;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GrowthOs.IngestSaga.DurableWaits;
+
+public sealed class DurableWaitOptions
+{
+    public const string Section = "DurableWaits";
+
+    [Range(50, 60_000, ErrorMessage = "DurableWaits:ScanIntervalMilliseconds must be between 50 and 60000.")]
+    public int ScanIntervalMilliseconds { get; set; } = 1_000;
+
+    /// <summary>A claimed wake-up not acted on within this time (the process died after claiming it) is sent again.</summary>
+    [Range(1, 3_600, ErrorMessage = "DurableWaits:ClaimSeconds must be between 1 and 3600.")]
+    public int ClaimSeconds { get; set; } = 30;
+
+    [Range(1, 10_000, ErrorMessage = "DurableWaits:BatchSize must be between 1 and 10000.")]
+    public int BatchSize { get; set; } = 100;
+}
+
+/// <summary>
+/// Ends durable waits. A run that waits has <c>resume_at</c> set in its saga row; this loop claims due rows with
+/// <c>FOR UPDATE SKIP LOCKED</c> (so replicas share the work without doubling it), pushes their <c>resume_at</c> out
+/// by a claim period, and publishes <see cref="SyncWaitElapsed"/>. The saga clears <c>resume_at</c> when it acts;
+/// if this process dies between claim and publish, the claim expires and the wake-up is sent again. Nothing lives in
+/// memory, so a restart of any process loses no wait; broker delays (unavailable here) are not needed.
+/// </summary>
+public sealed class DueWaitDispatcher(
+    NpgsqlDataSource dataSource, IServiceScopeFactory scopes, IOptions<DurableWaitOptions> options, ILogger<DueWaitDispatcher> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(settings.ScanIntervalMilliseconds));
+        do
+        {
+            try
+            {
+                await DispatchDue(settings, stoppingToken);
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or MassTransitException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(exception, "Could not dispatch due waits; trying again");
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task<int> DispatchDue(DurableWaitOptions settings, CancellationToken cancellationToken)
+    {
+        var due = new List<SyncWaitElapsed>();
+        await using (var command = dataSource.CreateCommand("""
+            UPDATE ingest.bulk_sync_state s
+               SET resume_at = now() + make_interval(secs => @claim)
+              FROM (SELECT correlation_id FROM ingest.bulk_sync_state
+                     WHERE resume_at <= now()
+                     ORDER BY resume_at
+                     LIMIT @batch
+                     FOR UPDATE SKIP LOCKED) due
+             WHERE s.correlation_id = due.correlation_id
+            RETURNING s.correlation_id, s.wait_token
+            """))
+        {
+            command.Parameters.AddWithValue("claim", (double)settings.ClaimSeconds);
+            command.Parameters.AddWithValue("batch", settings.BatchSize);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                due.Add(new SyncWaitElapsed(reader.GetGuid(0), reader.GetInt32(1)));
+        }
+        if (due.Count == 0) return 0;
+
+        await using var scope = scopes.CreateAsyncScope();
+        var publisher = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+        foreach (var elapsed in due)
+        {
+            await publisher.Publish(elapsed, cancellationToken);
+            logger.LogDebug("Wait {WaitToken} of run {RunId} elapsed", elapsed.WaitToken, elapsed.RunId);
+        }
+        return due.Count;
+    }
+}

@@ -1,0 +1,158 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using GrowthOs.Contracts.Ingest;
+using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.IngestSaga.Persistence;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.IngestSaga.Runs;
+
+/// <summary>Starting a sync on demand, and reading runs with the time of each step.</summary>
+public static class RunsEndpoints
+{
+    public const int MaxPageSize = 200;
+    private static readonly string[] Initiators = ["cron", "user"];
+
+    public static IEndpointRouteBuilder MapRuns(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/performance-metrics/sync", RequestSync);
+        app.MapGet("/api/ingest/runs", ListRuns);
+        app.MapGet("/api/ingest/runs/{runId:guid}", GetRun);
+        return app;
+    }
+
+    public sealed record SyncRequest(
+        [property: JsonPropertyName("run_id")] Guid? RunId,
+        [property: JsonPropertyName("initiator")] string? Initiator,
+        [property: JsonPropertyName("requested_at")] DateTimeOffset? RequestedAt,
+        [property: JsonPropertyName("shop")] string? Shop,
+        [property: JsonPropertyName("entities")] List<string>? Entities);
+
+    private static async Task<IResult> RequestSync(HttpRequest http, IPublishEndpoint bus, IOptions<BulkSyncOptions> options, TimeProvider clock, ILogger<SyncRequest> logger)
+    {
+        SyncRequest? request = null;
+        if (http.ContentLength is > 0 || http.Headers.TransferEncoding.Count > 0)
+        {
+            try
+            {
+                request = await http.ReadFromJsonAsync<SyncRequest>(http.HttpContext.RequestAborted);
+            }
+            catch (Exception exception) when (exception is JsonException or InvalidOperationException)
+            {
+                return Problem("body", $"The request body is not a valid sync request: {exception.Message}");
+            }
+        }
+        request ??= new SyncRequest(null, null, null, null, null);
+        var settings = options.Value;
+
+        var initiator = request.Initiator ?? "user";
+        if (!Initiators.Contains(initiator))
+            return Problem("initiator", "initiator must be 'cron' or 'user'.");
+        var shop = request.Shop ?? settings.Shops[0];
+        if (!settings.Shops.Contains(shop, StringComparer.OrdinalIgnoreCase))
+            return Problem("shop", $"Shop '{shop}' is not one of the shops this deployment syncs (BulkSync:Shops).");
+        var entities = request.Entities is { Count: > 0 } ? request.Entities : settings.DefaultEntities;
+        var unknown = entities.Except(settings.DefaultEntities).ToList();
+        if (unknown.Count > 0)
+            return Problem("entities", $"Unknown entities: {string.Join(", ", unknown)}.");
+        if (request.RunId == Guid.Empty)
+            return Problem("run_id", "run_id must not be the empty GUID.");
+
+        var runId = request.RunId ?? NewId.NextGuid();
+        using (logger.BeginScope(new Dictionary<string, object> { ["RunId"] = runId, ["ShopDomain"] = shop }))
+        {
+            await bus.Publish(new SyncRequested(runId, shop, initiator, (request.RequestedAt ?? clock.GetUtcNow()).ToUniversalTime(), entities),
+                http.HttpContext.RequestAborted);
+            logger.LogInformation("Sync of {ShopDomain} requested by {Initiator}", shop, initiator);
+        }
+        return Results.Accepted($"/api/ingest/runs/{runId}", new { run_id = runId, shop, initiator, status_url = $"/api/ingest/runs/{runId}" });
+    }
+
+    private static async Task<IResult> ListRuns(IngestDbContext db, string? shop, string? status, int? page, int? pageSize, CancellationToken cancellationToken)
+    {
+        if (page is < 1) return Problem("page", "page must be 1 or more.");
+        if (pageSize is < 1 or > MaxPageSize) return Problem("pageSize", $"pageSize must be between 1 and {MaxPageSize}.");
+        var number = page ?? 1;
+        var size = pageSize ?? 50;
+
+        var query = db.BulkSyncs.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(shop)) query = query.Where(r => r.ShopDomain == shop);
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            var state = RunView.StateOf(status);
+            if (state is null) return Problem("status", $"status must be one of {string.Join(", ", RunView.Statuses)}.");
+            query = query.Where(r => r.CurrentState == state);
+        }
+        var total = await query.CountAsync(cancellationToken);
+        var runs = await query.OrderByDescending(r => r.RequestedAt).Skip((number - 1) * size).Take(size).ToListAsync(cancellationToken);
+        return Results.Json(new { items = runs.Select(RunView.From), page = number, page_size = size, total }, RunView.Json);
+    }
+
+    private static async Task<IResult> GetRun(Guid runId, IngestDbContext db, CancellationToken cancellationToken)
+    {
+        var run = await db.BulkSyncs.AsNoTracking().SingleOrDefaultAsync(r => r.CorrelationId == runId, cancellationToken);
+        return run is null
+            ? Results.Problem(statusCode: 404, title: "Run not found", detail: $"No run {runId}.")
+            : Results.Json(RunView.From(run), RunView.Json);
+    }
+
+    private static IResult Problem(string parameter, string detail) =>
+        Results.Problem(statusCode: 400, title: $"Invalid parameter '{parameter}'", detail: detail,
+            extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
+}
+
+/// <summary>A run as the API shows it.</summary>
+public sealed record RunView(
+    Guid RunId,
+    string Shop,
+    string JobType,
+    string Initiator,
+    string Status,
+    DateTimeOffset RequestedAt,
+    DateTimeOffset? UpdatedSince,
+    string? BulkOperationId,
+    string? ArchiveKey,
+    IReadOnlyDictionary<string, long> Counts,
+    DateTimeOffset? MaxUpdatedAt,
+    string? FailedStep,
+    string? Error,
+    IReadOnlyList<RunStepView> Steps)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static IReadOnlyList<string> Statuses { get; } = ["requested", "polling", "downloading", "upserting", "transforming", "completed", "failed"];
+
+    /// <summary>The saga's state name for an API status, or null for an unknown status.</summary>
+    public static string? StateOf(string status) =>
+        Statuses.Contains(status.ToLowerInvariant()) ? char.ToUpperInvariant(status[0]) + status[1..].ToLowerInvariant() : null;
+
+    public static RunView From(BulkSyncState run) => new(
+        run.CorrelationId,
+        run.ShopDomain,
+        run.JobType,
+        run.Initiator,
+        run.CurrentState.ToLowerInvariant(),
+        run.RequestedAt,
+        run.UpdatedSince,
+        run.BulkOperationId,
+        run.ArchiveKey,
+        new Dictionary<string, long>
+        {
+            ["poll_attempts"] = run.PollAttempts,
+            ["objects"] = run.ObjectCount,
+            ["archived_lines"] = run.ArchivedLines,
+            ["archived_bytes"] = run.ArchivedBytes,
+            ["orders_upserted"] = run.OrdersUpserted,
+            ["line_items_upserted"] = run.LineItemsUpserted,
+            ["rows_rejected"] = run.RowsRejected,
+        },
+        run.MaxUpdatedAt,
+        run.FailedStep,
+        run.Error,
+        run.Steps.Select(s => new RunStepView(s.Step, s.StartedAt, s.EndedAt,
+            s.EndedAt is { } end ? (long)(end - s.StartedAt).TotalMilliseconds : null)).ToList());
+}
+
+public sealed record RunStepView(string Step, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, long? DurationMs);

@@ -1,0 +1,159 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace GrowthOs.Transform.Orders;
+
+/// <summary>
+/// Loads one chunk of orders and line items in one transaction: binary COPY into temporary staging tables, then one
+/// set-based <c>INSERT ... ON CONFLICT DO UPDATE</c> per table. Within and across chunks the latest <c>updatedAt</c>
+/// of an order wins, so replaying a file, or the same window twice, changes nothing.
+/// </summary>
+public sealed class OrderUpserter(NpgsqlDataSource dataSource)
+{
+    public async Task Upsert(string shop, Guid runId, OrderChunk chunk, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        await Execute(connection, """
+            CREATE TEMP TABLE stage_order (LIKE transform.order_header) ON COMMIT DROP;
+            CREATE TEMP TABLE stage_line_item (LIKE transform.order_line_item) ON COMMIT DROP;
+            """, cancellationToken);
+
+        await CopyOrders(connection, shop, runId, chunk.Orders, cancellationToken);
+        await CopyLineItems(connection, shop, runId, chunk.LineItems, cancellationToken);
+
+        await Execute(connection, """
+            INSERT INTO transform.order_header AS target
+            SELECT DISTINCT ON (shop_domain, order_id) * FROM stage_order ORDER BY shop_domain, order_id, updated_at DESC
+            ON CONFLICT (shop_domain, order_id) DO UPDATE SET
+                name = EXCLUDED.name, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
+                processed_at = EXCLUDED.processed_at, cancelled_at = EXCLUDED.cancelled_at, is_test = EXCLUDED.is_test,
+                source_name = EXCLUDED.source_name, financial_status = EXCLUDED.financial_status,
+                fulfillment_status = EXCLUDED.fulfillment_status, currency_code = EXCLUDED.currency_code,
+                presentment_currency_code = EXCLUDED.presentment_currency_code, customer_id = EXCLUDED.customer_id,
+                subtotal_minor = EXCLUDED.subtotal_minor, total_minor = EXCLUDED.total_minor,
+                total_discounts_minor = EXCLUDED.total_discounts_minor, total_tax_minor = EXCLUDED.total_tax_minor,
+                total_shipping_minor = EXCLUDED.total_shipping_minor, total_refunded_minor = EXCLUDED.total_refunded_minor,
+                total_presentment_minor = EXCLUDED.total_presentment_minor, source_run_id = EXCLUDED.source_run_id,
+                loaded_at = now()
+            WHERE target.updated_at <= EXCLUDED.updated_at;
+
+            INSERT INTO transform.order_line_item AS target
+            SELECT DISTINCT ON (shop_domain, line_item_id) * FROM stage_line_item
+            ON CONFLICT (shop_domain, line_item_id) DO UPDATE SET
+                order_id = EXCLUDED.order_id, sku = EXCLUDED.sku, title = EXCLUDED.title, quantity = EXCLUDED.quantity,
+                current_quantity = EXCLUDED.current_quantity, unit_price_minor = EXCLUDED.unit_price_minor,
+                total_discount_minor = EXCLUDED.total_discount_minor, currency_code = EXCLUDED.currency_code,
+                product_id = EXCLUDED.product_id, variant_id = EXCLUDED.variant_id, vendor = EXCLUDED.vendor,
+                source_run_id = EXCLUDED.source_run_id;
+            """, cancellationToken);
+
+        foreach (var rejected in chunk.Rejected)
+        {
+            await using var command = new NpgsqlCommand("""
+                INSERT INTO transform.rejected_record (run_id, line_number, record_type, external_id, reason)
+                VALUES (@run, @line, @type, @id, @reason) ON CONFLICT (run_id, line_number) DO NOTHING
+                """, connection, transaction);
+            command.Parameters.AddWithValue("run", runId);
+            command.Parameters.AddWithValue("line", rejected.LineNumber);
+            command.Parameters.AddWithValue("type", (object?)rejected.RecordType ?? DBNull.Value);
+            command.Parameters.AddWithValue("id", (object?)rejected.ExternalId ?? DBNull.Value);
+            command.Parameters.AddWithValue("reason", rejected.Reason);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task CopyOrders(NpgsqlConnection connection, string shop, Guid runId, IReadOnlyList<OrderRecord> orders, CancellationToken cancellationToken)
+    {
+        await using var writer = await connection.BeginBinaryImportAsync("""
+            COPY stage_order (shop_domain, order_id, name, created_at, updated_at, processed_at, cancelled_at, is_test, source_name,
+                financial_status, fulfillment_status, currency_code, presentment_currency_code, customer_id, subtotal_minor, total_minor,
+                total_discounts_minor, total_tax_minor, total_shipping_minor, total_refunded_minor, total_presentment_minor,
+                source_run_id, loaded_at) FROM STDIN (FORMAT BINARY)
+            """, cancellationToken);
+        var now = DateTime.UtcNow;
+        foreach (var o in orders)
+        {
+            await writer.StartRowAsync(cancellationToken);
+            await writer.WriteAsync(shop, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(o.OrderId, NpgsqlDbType.Bigint, cancellationToken);
+            await writer.WriteAsync(o.Name, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(o.CreatedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            await writer.WriteAsync(o.UpdatedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            await WriteNullable(writer, o.ProcessedAt?.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            await WriteNullable(writer, o.CancelledAt?.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            await writer.WriteAsync(o.IsTest, NpgsqlDbType.Boolean, cancellationToken);
+            await WriteNullable(writer, o.SourceName, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullable(writer, o.FinancialStatus, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullable(writer, o.FulfillmentStatus, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(o.CurrencyCode, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(o.PresentmentCurrencyCode, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullable(writer, o.CustomerId, NpgsqlDbType.Bigint, cancellationToken);
+            await writer.WriteAsync(o.SubtotalMinor, NpgsqlDbType.Bigint, cancellationToken);
+            await writer.WriteAsync(o.TotalMinor, NpgsqlDbType.Bigint, cancellationToken);
+            await writer.WriteAsync(o.TotalDiscountsMinor, NpgsqlDbType.Bigint, cancellationToken);
+            await writer.WriteAsync(o.TotalTaxMinor, NpgsqlDbType.Bigint, cancellationToken);
+            await writer.WriteAsync(o.TotalShippingMinor, NpgsqlDbType.Bigint, cancellationToken);
+            await writer.WriteAsync(o.TotalRefundedMinor, NpgsqlDbType.Bigint, cancellationToken);
+            await writer.WriteAsync(o.TotalPresentmentMinor, NpgsqlDbType.Bigint, cancellationToken);
+            await writer.WriteAsync(runId, NpgsqlDbType.Uuid, cancellationToken);
+            await writer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+        }
+        await writer.CompleteAsync(cancellationToken);
+    }
+
+    private static async Task CopyLineItems(NpgsqlConnection connection, string shop, Guid runId, IReadOnlyList<LineItemRecord> lines, CancellationToken cancellationToken)
+    {
+        await using var writer = await connection.BeginBinaryImportAsync("""
+            COPY stage_line_item (shop_domain, line_item_id, order_id, sku, title, quantity, current_quantity, unit_price_minor,
+                total_discount_minor, currency_code, product_id, variant_id, vendor, source_run_id) FROM STDIN (FORMAT BINARY)
+            """, cancellationToken);
+        foreach (var l in lines)
+        {
+            await writer.StartRowAsync(cancellationToken);
+            await writer.WriteAsync(shop, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(l.LineItemId, NpgsqlDbType.Bigint, cancellationToken);
+            await writer.WriteAsync(l.OrderId, NpgsqlDbType.Bigint, cancellationToken);
+            await WriteNullable(writer, l.Sku, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(l.Title, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(l.Quantity, NpgsqlDbType.Integer, cancellationToken);
+            await writer.WriteAsync(l.CurrentQuantity, NpgsqlDbType.Integer, cancellationToken);
+            await writer.WriteAsync(l.UnitPriceMinor, NpgsqlDbType.Bigint, cancellationToken);
+            await writer.WriteAsync(l.TotalDiscountMinor, NpgsqlDbType.Bigint, cancellationToken);
+            await writer.WriteAsync(l.CurrencyCode, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullable(writer, l.ProductId, NpgsqlDbType.Bigint, cancellationToken);
+            await WriteNullable(writer, l.VariantId, NpgsqlDbType.Bigint, cancellationToken);
+            await WriteNullable(writer, l.Vendor, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(runId, NpgsqlDbType.Uuid, cancellationToken);
+        }
+        await writer.CompleteAsync(cancellationToken);
+    }
+
+    private static Task WriteNullable<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
+        value is null ? writer.WriteNullAsync(cancellationToken) : writer.WriteAsync(value, type, cancellationToken);
+
+    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
+
+/// <summary>Records read from the bulk file since the last committed chunk.</summary>
+public sealed class OrderChunk
+{
+    public List<OrderRecord> Orders { get; } = [];
+    public List<LineItemRecord> LineItems { get; } = [];
+    public List<RejectedRecord> Rejected { get; } = [];
+    public int Count => Orders.Count + LineItems.Count + Rejected.Count;
+
+    public void Clear()
+    {
+        Orders.Clear();
+        LineItems.Clear();
+        Rejected.Clear();
+    }
+}

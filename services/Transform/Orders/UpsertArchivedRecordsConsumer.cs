@@ -1,0 +1,32 @@
+using GrowthOs.Contracts.Transform;
+using GrowthOs.ServiceDefaults.Storage;
+using MassTransit;
+
+namespace GrowthOs.Transform.Orders;
+
+/// <summary>Upserts an archived bulk file into the commerce tables; a malformed file fails the step with the line number.</summary>
+public sealed class UpsertArchivedRecordsConsumer(ObjectStore archive, BulkFileLoader loader, ILogger<UpsertArchivedRecordsConsumer> logger)
+    : IConsumer<UpsertArchivedRecords>
+{
+    public async Task Consume(ConsumeContext<UpsertArchivedRecords> context)
+    {
+        var message = context.Message;
+        LoadSummary summary;
+        try
+        {
+            await using var jsonl = await archive.OpenRead(message.ArchiveKey, context.CancellationToken);
+            summary = await loader.Load(jsonl, message.ShopDomain, message.RunId, context.CancellationToken);
+        }
+        catch (MalformedLineException exception)
+        {
+            logger.LogError("Upsert of {ArchiveKey} stopped at line {LineNumber}: {Reason}", message.ArchiveKey, exception.LineNumber, exception.Message);
+            await context.Publish(new TransformFailed(message.RunId, message.ShopDomain, "upserting", exception.Message));
+            return;
+        }
+
+        logger.LogInformation("Upserted {Orders} orders and {LineItems} line items from {Lines} lines of {ArchiveKey}; {Rejected} rejected",
+            summary.Orders, summary.LineItems, summary.Lines, message.ArchiveKey, summary.Rejected);
+        await context.Publish(new ArchivedRecordsUpserted(message.RunId, message.ShopDomain, summary.Orders, summary.LineItems, summary.Rejected,
+            summary.MaxUpdatedAt, summary.FirstOrderDate, summary.LastOrderDate));
+    }
+}

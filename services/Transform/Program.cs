@@ -1,0 +1,21 @@
+using GrowthOs.Transform.DailySales;
+using GrowthOs.Transform.Orders;
+using GrowthOs.ServiceDefaults.Hosting;
+using GrowthOs.ServiceDefaults.Messaging;
+using GrowthOs.ServiceDefaults.Persistence;
+using GrowthOs.ServiceDefaults.Storage;
+using MassTransit;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("transform");
+builder.Services.AddSingleton(TimeProvider.System);
+builder.AddPostgres("transform", typeof(Program).Assembly);
+builder.AddObjectStore();
+builder.Services.AddValidatedOptions<UpsertOptions>(UpsertOptions.Section);
+builder.Services.AddSingleton<OrderUpserter>().AddSingleton<BulkFileLoader>().AddSingleton<DailySalesRefresher>();
+builder.AddGrowthOsBus(bus => bus.AddConsumers(typeof(Program).Assembly));
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapSalesPulse();
+app.Run();
