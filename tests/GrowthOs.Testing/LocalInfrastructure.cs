@@ -1,0 +1,117 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Npgsql;
+
+namespace GrowthOs.Testing;
+
+/// <summary>
+/// The PostgreSQL, RabbitMQ and S3-compatible servers that <c>deploy/local/infra.sh up</c> starts (ports overridable
+/// with the same GROWTHOS_* variables). Tests that need them fail loudly when they are not running.
+/// </summary>
+public static class LocalInfrastructure
+{
+    public static int PostgresPort => Port("GROWTHOS_PG_PORT", 55432);
+    public static int AmqpPort => Port("GROWTHOS_AMQP_PORT", 55672);
+    public static int RabbitManagementPort => Port("GROWTHOS_RABBIT_MGMT_PORT", 55673);
+    public static int S3Port => Port("GROWTHOS_S3_PORT", 55690);
+    public static string S3ServiceUrl => $"http://127.0.0.1:{S3Port}";
+
+    public static string PostgresConnectionString(string database) =>
+        $"Host=127.0.0.1;Port={PostgresPort};Username=postgres;Database={database};Timeout=5;Include Error Detail=true";
+
+    /// <summary>A new empty database; dropped by the returned handle.</summary>
+    public static async Task<TestDatabase> CreateDatabase(string prefix)
+    {
+        var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 63)];
+        await using var connection = await OpenMaintenanceConnection();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        await command.ExecuteNonQueryAsync();
+        return new TestDatabase(name, PostgresConnectionString(name));
+    }
+
+    internal static async Task<NpgsqlConnection> OpenMaintenanceConnection()
+    {
+        var connection = new NpgsqlConnection(PostgresConnectionString("postgres") + ";Pooling=false");
+        try
+        {
+            await connection.OpenAsync();
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+        {
+            throw new InvalidOperationException(
+                $"PostgreSQL is not running on 127.0.0.1:{PostgresPort}. Start the local infrastructure with deploy/local/infra.sh up (./test.sh does).", exception);
+        }
+        return connection;
+    }
+
+    /// <summary>A new RabbitMQ virtual host, so a test run's queues meet no other run's; deleted by the returned handle.</summary>
+    public static async Task<TestVirtualHost> CreateVirtualHost(string prefix)
+    {
+        var name = $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+        using var http = RabbitManagement();
+        try
+        {
+            using var response = await http.PutAsync($"/api/vhosts/{Uri.EscapeDataString(name)}", new StringContent("{}", Encoding.UTF8, "application/json"));
+            response.EnsureSuccessStatusCode();
+        }
+        catch (HttpRequestException exception)
+        {
+            throw new InvalidOperationException(
+                $"RabbitMQ management is not answering on 127.0.0.1:{RabbitManagementPort}. Start the local infrastructure with deploy/local/infra.sh up (./test.sh does).", exception);
+        }
+        return new TestVirtualHost(name);
+    }
+
+    internal static HttpClient RabbitManagement()
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{RabbitManagementPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
+        return http;
+    }
+
+    public static IAmazonS3 S3Client() => new AmazonS3Client(new BasicAWSCredentials("S3RVER", "S3RVER"), new AmazonS3Config
+    {
+        ServiceURL = S3ServiceUrl,
+        ForcePathStyle = true,
+        AuthenticationRegion = "us-east-1",
+        RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+        ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+    });
+
+    /// <summary>A new bucket name for a test run (the services create the bucket when it is missing).</summary>
+    public static string NewBucketName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+
+    public static async Task<string> ReadObject(string bucket, string key)
+    {
+        using var s3 = S3Client();
+        using var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key });
+        using var reader = new StreamReader(response.ResponseStream);
+        return await reader.ReadToEndAsync();
+    }
+
+    private static int Port(string variable, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(variable), out var port) ? port : fallback;
+}
+
+public sealed record TestDatabase(string Name, string ConnectionString) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = await LocalInfrastructure.OpenMaintenanceConnection();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+public sealed record TestVirtualHost(string Name) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        using var http = LocalInfrastructure.RabbitManagement();
+        using var _ = await http.DeleteAsync($"/api/vhosts/{Uri.EscapeDataString(Name)}");
+    }
+}
