@@ -9,7 +9,7 @@ builder.AddServiceDefaults("ingest-saga");
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddValidatedOptions<BulkSyncOptions>(BulkSyncOptions.Section);
 builder.AddIngestPersistence();
-builder.AddGrowthOsBus(bus => bus.AddBulkSyncSaga());
+builder.AddGrowthOsBus(bus => bus.AddBulkSyncSaga().PostgresRepository());
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -7,7 +7,7 @@ namespace GrowthOs.IngestSaga.BulkSync;
 /// <summary>
 /// Every step succeeded: the watermark moves to the newest <c>updatedAt</c> fetched. An empty run leaves it where it is.
 /// </summary>
-public sealed class AdvanceWatermarkActivity(WatermarkStore watermarks, ILogger<AdvanceWatermarkActivity> logger)
+public sealed class AdvanceWatermarkActivity(IWatermarkStore watermarks, ILogger<AdvanceWatermarkActivity> logger)
     : IStateMachineActivity<BulkSyncState, MartsRefreshed>
 {
     public async Task Execute(BehaviorContext<BulkSyncState, MartsRefreshed> context, IBehavior<BulkSyncState, MartsRefreshed> next)

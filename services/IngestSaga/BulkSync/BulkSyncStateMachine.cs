@@ -54,7 +54,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .TransitionTo(Polling));
 
         During(Polling,
-            When(WaitElapsed, context => context.Message.WaitToken == context.Saga.WaitToken)
+            When(WaitElapsed, context => context.Saga.ResumeAt != null && context.Message.WaitToken == context.Saga.WaitToken)
                 .Then(context =>
                 {
                     context.Saga.ResumeAt = null;

@@ -6,7 +6,7 @@ using MassTransit;
 namespace GrowthOs.IngestSaga.BulkSync;
 
 /// <summary>Decides from the watermark where the run starts reading, then asks the Connector for the bulk query.</summary>
-public sealed class StartExtractionActivity(WatermarkStore watermarks, TimeProvider clock) : IStateMachineActivity<BulkSyncState, SyncRequested>
+public sealed class StartExtractionActivity(IWatermarkStore watermarks, TimeProvider clock) : IStateMachineActivity<BulkSyncState, SyncRequested>
 {
     public async Task Execute(BehaviorContext<BulkSyncState, SyncRequested> context, IBehavior<BulkSyncState, SyncRequested> next)
     {

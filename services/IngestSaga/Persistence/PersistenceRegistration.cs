@@ -1,4 +1,3 @@
-using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.DurableWaits;
 using GrowthOs.IngestSaga.Watermarks;
 using GrowthOs.ServiceDefaults.Hosting;
@@ -17,24 +16,23 @@ public static class PersistenceRegistration
     {
         builder.AddPostgres(IngestDbContext.Schema, typeof(IngestDbContext).Assembly);
         builder.Services.AddDbContext<IngestDbContext>((provider, options) => options.UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>()));
-        builder.Services.AddSingleton<WatermarkStore>();
+        builder.Services.AddSingleton<IWatermarkStore, WatermarkStore>();
         builder.Services.AddValidatedOptions<DurableWaitOptions>(DurableWaitOptions.Section);
         builder.Services.AddHostedService<DueWaitDispatcher>();
         return builder;
     }
 
-    /// <summary>Registers the bulk-sync saga on the PostgreSQL repository.</summary>
-    public static void AddBulkSyncSaga(this IBusRegistrationConfigurator bus)
+    /// <summary>Keeps the saga's instances in PostgreSQL (<c>ingest.bulk_sync_state</c>) with optimistic concurrency.</summary>
+    public static ISagaRegistrationConfigurator<TSaga> PostgresRepository<TSaga>(this ISagaRegistrationConfigurator<TSaga> saga)
+        where TSaga : class, ISaga
     {
-        bus.AddSagaStateMachine<BulkSyncStateMachine, BulkSyncState, BulkSyncStateDefinition>()
-            .Repository(repository =>
-            {
-                repository.RegisterLoadSagaRepository<BulkSyncState, PostgresSagaRepositoryContextFactory<BulkSyncState>>();
-                repository.RegisterQuerySagaRepository<BulkSyncState, PostgresSagaRepositoryContextFactory<BulkSyncState>>();
-                repository.RegisterSagaRepository<BulkSyncState, IngestDbContext, SagaConsumeContextFactory<IngestDbContext, BulkSyncState>,
-                    PostgresSagaRepositoryContextFactory<BulkSyncState>>();
-            });
-        bus.AddScoped<StartExtractionActivity>();
-        bus.AddScoped<AdvanceWatermarkActivity>();
+        saga.Repository(repository =>
+        {
+            repository.RegisterLoadSagaRepository<TSaga, PostgresSagaRepositoryContextFactory<TSaga>>();
+            repository.RegisterQuerySagaRepository<TSaga, PostgresSagaRepositoryContextFactory<TSaga>>();
+            repository.RegisterSagaRepository<TSaga, IngestDbContext, SagaConsumeContextFactory<IngestDbContext, TSaga>,
+                PostgresSagaRepositoryContextFactory<TSaga>>();
+        });
+        return saga;
     }
 }

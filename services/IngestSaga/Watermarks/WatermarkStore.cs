@@ -4,11 +4,21 @@ using Npgsql;
 
 namespace GrowthOs.IngestSaga.Watermarks;
 
+/// <summary>Per shop and entity, how far the data has been read.</summary>
+public interface IWatermarkStore
+{
+    /// <summary>Where the next extraction of <paramref name="entity"/> starts.</summary>
+    Task<DateTimeOffset> ExtractFrom(string shop, string entity, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Moves the watermark to <paramref name="updatedThrough"/> unless it is already there or further.</summary>
+    Task Advance(string shop, string entity, DateTimeOffset updatedThrough, Guid runId, CancellationToken cancellationToken);
+}
+
 /// <summary>
-/// Per shop and entity, how far the data has been read (<c>ingest.shop_watermark</c>). It moves only forward, only
-/// after a run in which every step succeeded, and only to the newest <c>updatedAt</c> actually fetched.
+/// Watermarks in <c>ingest.shop_watermark</c>. A watermark moves only forward, only after a run in which every step
+/// succeeded, and only to the newest <c>updatedAt</c> actually fetched.
 /// </summary>
-public sealed class WatermarkStore(NpgsqlDataSource dataSource, IOptions<BulkSyncOptions> options)
+public sealed class WatermarkStore(NpgsqlDataSource dataSource, IOptions<BulkSyncOptions> options) : IWatermarkStore
 {
     public async Task<DateTimeOffset?> Current(string shop, string entity, CancellationToken cancellationToken)
     {
@@ -34,7 +44,6 @@ public sealed class WatermarkStore(NpgsqlDataSource dataSource, IOptions<BulkSyn
         return from < floor ? floor : from;
     }
 
-    /// <summary>Moves the watermark to <paramref name="updatedThrough"/> unless it is already there or further.</summary>
     public async Task Advance(string shop, string entity, DateTimeOffset updatedThrough, Guid runId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""

@@ -8,7 +8,7 @@ namespace GrowthOs.ServiceDefaults.Persistence;
 /// Applies the service's embedded SQL scripts in name order, each once, under an advisory lock so that replicas
 /// starting together do not race. Creates the database first when it does not exist.
 /// </summary>
-internal sealed class SchemaMigrator(NpgsqlDataSource dataSource, SchemaMigrations migrations, ILogger<SchemaMigrator> logger)
+public sealed class SchemaMigrator(NpgsqlDataSource dataSource, SchemaMigrations migrations, ILogger<SchemaMigrator> logger)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)

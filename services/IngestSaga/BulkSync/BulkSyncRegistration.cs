@@ -1,0 +1,14 @@
+using MassTransit;
+
+namespace GrowthOs.IngestSaga.BulkSync;
+
+public static class BulkSyncRegistration
+{
+    /// <summary>The bulk-sync state machine and its activities; the caller chooses the repository.</summary>
+    public static ISagaRegistrationConfigurator<BulkSyncState> AddBulkSyncSaga(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddScoped<StartExtractionActivity>();
+        bus.AddScoped<AdvanceWatermarkActivity>();
+        return bus.AddSagaStateMachine<BulkSyncStateMachine, BulkSyncState, BulkSyncStateDefinition>();
+    }
+}

@@ -1,0 +1,97 @@
+using GrowthOs.Contracts.Ingest;
+using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.IngestSaga.Watermarks;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.IngestSaga.Tests;
+
+/// <summary>The bulk-sync state machine on MassTransit's in-memory test harness, with watermarks kept in memory.</summary>
+public sealed class BulkSyncHarness : IAsyncDisposable
+{
+    public const string Shop = "test-shop.myshopify.com";
+
+    private readonly ServiceProvider _provider;
+
+    private BulkSyncHarness(ServiceProvider provider, RecordingWatermarks watermarks)
+    {
+        _provider = provider;
+        Watermarks = watermarks;
+        Harness = provider.GetRequiredService<ITestHarness>();
+        Saga = Harness.GetSagaStateMachineHarness<BulkSyncStateMachine, BulkSyncState>();
+        Machine = provider.GetRequiredService<BulkSyncStateMachine>();
+    }
+
+    public ITestHarness Harness { get; }
+    public ISagaStateMachineTestHarness<BulkSyncStateMachine, BulkSyncState> Saga { get; }
+    public BulkSyncStateMachine Machine { get; }
+    public RecordingWatermarks Watermarks { get; }
+    public BulkSyncOptions Options => _provider.GetRequiredService<IOptions<BulkSyncOptions>>().Value;
+
+    public static async Task<BulkSyncHarness> Start(int maxPollAttempts = 128)
+    {
+        var watermarks = new RecordingWatermarks();
+        var provider = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton<IWatermarkStore>(watermarks)
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(new BulkSyncOptions { Shops = [Shop], MaxPollAttempts = maxPollAttempts }))
+            .AddMassTransitTestHarness(bus => bus.AddBulkSyncSaga().InMemoryRepository())
+            .BuildServiceProvider(validateScopes: true);
+        var harness = new BulkSyncHarness(provider, watermarks);
+        await harness.Harness.Start();
+        return harness;
+    }
+
+    /// <summary>Requests a run and waits until it asked the Connector for its bulk query.</summary>
+    public async Task<Guid> StartRun()
+    {
+        var runId = NewId.NextGuid();
+        await Harness.Bus.Publish(new SyncRequested(runId, Shop, "user", DateTimeOffset.UtcNow, ["orders"]));
+        Assert.True((await Saga.Exists(runId, m => m.Requested)).HasValue, "the run did not reach Requested");
+        return runId;
+    }
+
+    public BulkSyncState Instance(Guid runId) =>
+        Saga.Sagas.Contains(runId) ?? throw new InvalidOperationException($"No saga {runId}.");
+
+    /// <summary>Waits until the run is in <paramref name="state"/> and returns it.</summary>
+    public async Task<BulkSyncState> InState(Guid runId, Func<BulkSyncStateMachine, MassTransit.State> state)
+    {
+        Assert.True((await Saga.Exists(runId, state)).HasValue, $"run {runId} did not reach {state(Machine).Name}; it is {Instance(runId).CurrentState}");
+        return Instance(runId);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Harness.Stop();
+        await _provider.DisposeAsync();
+    }
+}
+
+/// <summary>Watermarks in memory, recording every advance.</summary>
+public sealed class RecordingWatermarks : IWatermarkStore
+{
+    private readonly BulkSyncOptions _options = new();
+
+    public Dictionary<(string Shop, string Entity), DateTimeOffset> Marks { get; } = new();
+    public List<(string Shop, string Entity, DateTimeOffset Through, Guid RunId)> Advances { get; } = [];
+
+    public Task<DateTimeOffset> ExtractFrom(string shop, string entity, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (Marks)
+            return Task.FromResult(WatermarkStore.ExtractFrom(Marks.TryGetValue((shop, entity), out var mark) ? mark : null, now, _options));
+    }
+
+    public Task Advance(string shop, string entity, DateTimeOffset updatedThrough, Guid runId, CancellationToken cancellationToken)
+    {
+        lock (Marks)
+        {
+            Advances.Add((shop, entity, updatedThrough, runId));
+            if (!Marks.TryGetValue((shop, entity), out var mark) || mark < updatedThrough) Marks[(shop, entity)] = updatedThrough;
+        }
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,198 @@
+using GrowthOs.Contracts.Extraction;
+using GrowthOs.Contracts.Ingest;
+using GrowthOs.Contracts.Telemetry;
+using GrowthOs.Contracts.Transform;
+using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.IngestSaga.DurableWaits;
+using MassTransit;
+using MassTransit.Testing;
+
+namespace GrowthOs.IngestSaga.Tests;
+
+public sealed class BulkSyncStateMachineTests
+{
+    private const string OperationId = "gid://shopify/BulkOperation/42";
+
+    [Fact]
+    public async Task A_sync_request_asks_the_connector_for_a_bulk_query_from_the_watermark_floor()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var before = DateTimeOffset.UtcNow;
+        var runId = await test.StartRun();
+
+        var start = (await test.Harness.Published.SelectAsync<StartBulkExtraction>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        Assert.Equal(BulkSyncHarness.Shop, start.ShopDomain);
+        Assert.Equal("orders", start.Entity);
+        var floor = before.AddDays(-test.Options.WatermarkFloorDays);
+        Assert.InRange(start.UpdatedSince, floor, DateTimeOffset.UtcNow.AddDays(-test.Options.WatermarkFloorDays));
+        Assert.Equal(["initiated", "requested"], test.Instance(runId).Steps.Select(s => s.Step));
+    }
+
+    [Fact]
+    public async Task The_same_run_id_sent_twice_starts_one_run()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await test.StartRun();
+        await test.Harness.Bus.Publish(new SyncRequested(runId, BulkSyncHarness.Shop, "user", DateTimeOffset.UtcNow, ["orders"]));
+
+        Assert.True(await test.Harness.Consumed.Any<SyncRequested>(x => x.Context.Message.RunId == runId && x.Context.Message.Initiator == "user"));
+        await test.Harness.InactivityTask;
+        Assert.Single(test.Saga.Sagas.Select(x => x.CorrelationId == runId).ToList());
+        Assert.Equal(1, await test.Harness.Published.SelectAsync<StartBulkExtraction>(x => x.Context.Message.RunId == runId).Count());
+    }
+
+    [Fact]
+    public async Task A_started_operation_waits_durably_before_the_first_poll()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await test.StartRun();
+        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, "orders", OperationId, DateTimeOffset.UtcNow));
+
+        var run = await test.InState(runId, m => m.Polling);
+        Assert.Equal(OperationId, run.BulkOperationId);
+        Assert.Equal(1, run.WaitToken);
+        Assert.NotNull(run.ResumeAt);
+        Assert.InRange(run.ResumeAt!.Value - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(10), test.Options.PollInterval);
+        await test.Harness.InactivityTask;
+        Assert.False(await test.Harness.Published.Any<PollBulkOperation>());
+    }
+
+    [Fact]
+    public async Task The_end_of_a_wait_sends_one_poll_and_a_stale_wake_up_sends_none()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await StartPolling(test);
+
+        await test.Harness.Bus.Publish(new SyncWaitElapsed(runId, WaitToken: 1));
+        var poll = (await test.Harness.Published.SelectAsync<PollBulkOperation>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        Assert.Equal(1, poll.Attempt);
+        Assert.Equal(OperationId, poll.BulkOperationId);
+
+        await test.Harness.Bus.Publish(new SyncWaitElapsed(runId, WaitToken: 1));
+        await test.Harness.InactivityTask;
+        Assert.Equal(1, await test.Harness.Published.SelectAsync<PollBulkOperation>(x => x.Context.Message.RunId == runId).Count());
+        Assert.Null(test.Instance(runId).ResumeAt);
+    }
+
+    [Fact]
+    public async Task A_running_operation_starts_the_next_wait()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await StartPolling(test);
+        await test.Harness.Bus.Publish(new SyncWaitElapsed(runId, 1));
+        Assert.True(await test.Harness.Published.Any<PollBulkOperation>(x => x.Context.Message.RunId == runId));
+
+        await test.Harness.Bus.Publish(new BulkOperationStillRunning(runId, OperationId, 1, "RUNNING", 1234));
+        Assert.True(await test.Harness.Consumed.Any<BulkOperationStillRunning>(x => x.Context.Message.RunId == runId));
+        await test.Harness.InactivityTask;
+
+        var run = test.Instance(runId);
+        Assert.Equal(nameof(test.Machine.Polling), run.CurrentState);
+        Assert.Equal(2, run.WaitToken);
+        Assert.NotNull(run.ResumeAt);
+        Assert.Equal(1234, run.ObjectCount);
+    }
+
+    [Fact]
+    public async Task The_run_fails_when_the_operation_outlives_the_poll_attempts()
+    {
+        await using var test = await BulkSyncHarness.Start(maxPollAttempts: 1);
+        var runId = await StartPolling(test);
+        await test.Harness.Bus.Publish(new SyncWaitElapsed(runId, 1));
+        Assert.True(await test.Harness.Published.Any<PollBulkOperation>(x => x.Context.Message.RunId == runId));
+        await test.Harness.Bus.Publish(new BulkOperationStillRunning(runId, OperationId, 1, "RUNNING", 10));
+
+        var run = await test.InState(runId, m => m.Failed);
+        Assert.Equal("polling", run.FailedStep);
+        Assert.Contains("after 1 polls", run.Error);
+        Assert.Null(run.ResumeAt);
+        Assert.True(await test.Harness.Published.Any<SyncFailed>(x => x.Context.Message.RunId == runId));
+        Assert.Empty(test.Watermarks.Advances);
+    }
+
+    [Fact]
+    public async Task A_completed_run_goes_through_every_step_and_advances_the_watermark_to_the_newest_update_fetched()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await StartPolling(test);
+        var newest = new DateTimeOffset(2026, 11, 20, 17, 3, 9, TimeSpan.Zero);
+
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 30, 10, 4096, "https://storage.example/result.jsonl"));
+        var archive = (await test.Harness.Published.SelectAsync<ArchiveBulkOperationResult>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        Assert.Equal("https://storage.example/result.jsonl", archive.Url);
+
+        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "raw/key.jsonl", 4096, 30));
+        var upsert = (await test.Harness.Published.SelectAsync<UpsertArchivedRecords>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        Assert.Equal("raw/key.jsonl", upsert.ArchiveKey);
+
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, 10, 20, 0, newest, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20)));
+        var refresh = (await test.Harness.Published.SelectAsync<RefreshMarts>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        Assert.Equal((new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20)), (refresh.From, refresh.To));
+
+        await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 20));
+        var run = await test.InState(runId, m => m.Completed);
+
+        Assert.Equal(["initiated", "requested", "polling", "downloading", "upserting", "transforming", "completed"], run.Steps.Select(s => s.Step));
+        Assert.All(run.Steps.SkipLast(1), s => Assert.NotNull(s.EndedAt));
+        Assert.Equal((BulkSyncHarness.Shop, "orders", newest, runId), Assert.Single(test.Watermarks.Advances));
+        var completed = (await test.Harness.Published.SelectAsync<SyncCompleted>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        Assert.Equal(10, completed.OrdersUpserted);
+        Assert.Equal(7, await test.Harness.Published.SelectAsync<SyncStepChanged>(x => x.Context.Message.RunId == runId).Count());
+    }
+
+    [Fact]
+    public async Task An_empty_run_completes_without_moving_the_watermark()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await StartPolling(test);
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 0, 0, 0, null));
+        await test.InState(runId, m => m.Downloading);
+        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "raw/empty.jsonl", 0, 0));
+        await test.InState(runId, m => m.Upserting);
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, 0, 0, 0, null, null, null));
+        await test.InState(runId, m => m.Transforming);
+        await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 0));
+
+        await test.InState(runId, m => m.Completed);
+        Assert.Empty(test.Watermarks.Advances);
+    }
+
+    [Fact]
+    public async Task Watermark_does_not_advance_when_the_extraction_fails()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await StartPolling(test);
+        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, "ACCESS_DENIED", "read_orders scope missing"));
+
+        var run = await test.InState(runId, m => m.Failed);
+        Assert.Equal("polling", run.FailedStep);
+        Assert.Equal("ACCESS_DENIED: read_orders scope missing", run.Error);
+        Assert.Empty(test.Watermarks.Advances);
+        var failed = (await test.Harness.Published.SelectAsync<SyncFailed>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        Assert.Equal("polling", failed.Step);
+    }
+
+    [Fact]
+    public async Task Watermark_does_not_advance_when_the_upsert_fails()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await StartPolling(test);
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 3, 1, 100, "https://storage.example/r.jsonl"));
+        await test.InState(runId, m => m.Downloading);
+        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "raw/r.jsonl", 100, 3));
+        await test.InState(runId, m => m.Upserting);
+        await test.Harness.Bus.Publish(new TransformFailed(runId, BulkSyncHarness.Shop, "upserting", "Line 2 of the bulk file is not valid JSON"));
+
+        var run = await test.InState(runId, m => m.Failed);
+        Assert.Equal("upserting", run.FailedStep);
+        Assert.Empty(test.Watermarks.Advances);
+    }
+
+    private static async Task<Guid> StartPolling(BulkSyncHarness test)
+    {
+        var runId = await test.StartRun();
+        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, "orders", OperationId, DateTimeOffset.UtcNow));
+        await test.InState(runId, m => m.Polling);
+        return runId;
+    }
+}

@@ -1,0 +1,136 @@
+using GrowthOs.Contracts.Extraction;
+using GrowthOs.Contracts.Ingest;
+using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.IngestSaga.DurableWaits;
+using GrowthOs.IngestSaga.Persistence;
+using GrowthOs.IngestSaga.Watermarks;
+using GrowthOs.ServiceDefaults.Persistence;
+using GrowthOs.Testing;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GrowthOs.IngestSaga.Tests;
+
+/// <summary>The saga on its real PostgreSQL repository (the database that deploy/local/infra.sh starts).</summary>
+public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
+{
+    private TestDatabase _database = null!;
+    private NpgsqlDataSource _dataSource = null!;
+    private ServiceProvider _provider = null!;
+    private ITestHarness _harness = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await LocalInfrastructure.CreateDatabase("growthos_saga");
+        _dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
+        await new SchemaMigrator(_dataSource, new SchemaMigrations(IngestDbContext.Schema, typeof(IngestDbContext).Assembly), NullLogger<SchemaMigrator>.Instance)
+            .StartAsync(CancellationToken.None);
+
+        _provider = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton(_dataSource)
+            .AddSingleton(Options.Create(new BulkSyncOptions { Shops = [BulkSyncHarness.Shop] }))
+            .AddSingleton<IWatermarkStore, WatermarkStore>()
+            .AddDbContext<IngestDbContext>(options => options.UseNpgsql(_dataSource))
+            .AddMassTransitTestHarness(bus => bus.AddBulkSyncSaga().PostgresRepository())
+            .BuildServiceProvider(validateScopes: true);
+        _harness = _provider.GetRequiredService<ITestHarness>();
+        await _harness.Start();
+    }
+
+    [Fact]
+    public async Task A_run_is_persisted_with_its_state_and_steps()
+    {
+        var runId = NewId.NextGuid();
+        await _harness.Bus.Publish(new SyncRequested(runId, BulkSyncHarness.Shop, "cron", DateTimeOffset.UtcNow, ["orders"]));
+
+        var run = await WaitForRow(runId, r => r.CurrentState == "Requested");
+        Assert.Equal("cron", run.Initiator);
+        Assert.Equal(["initiated", "requested"], run.Steps.Select(s => s.Step));
+        Assert.NotNull(run.UpdatedSince);
+    }
+
+    [Fact]
+    public async Task The_same_run_id_requested_at_once_many_times_makes_one_run_and_one_bulk_query()
+    {
+        var runId = NewId.NextGuid();
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            _harness.Bus.Publish(new SyncRequested(runId, BulkSyncHarness.Shop, "user", DateTimeOffset.UtcNow, ["orders"]))));
+
+        await WaitForRow(runId, r => r.CurrentState == "Requested");
+        await _harness.InactivityTask;
+        Assert.Equal(8, await _harness.Consumed.SelectAsync<SyncRequested>(x => x.Context.Message.RunId == runId).Count());
+        Assert.Equal(1L, await Scalar($"SELECT count(*) FROM ingest.bulk_sync_state WHERE correlation_id = '{runId}'"));
+        Assert.Equal(1, await _harness.Published.SelectAsync<StartBulkExtraction>(x => x.Context.Message.RunId == runId).Count());
+    }
+
+    [Fact]
+    public async Task A_write_from_a_stale_copy_of_the_row_is_refused()
+    {
+        var runId = NewId.NextGuid();
+        await _harness.Bus.Publish(new SyncRequested(runId, BulkSyncHarness.Shop, "user", DateTimeOffset.UtcNow, ["orders"]));
+        await WaitForRow(runId, r => r.CurrentState == "Requested");
+
+        await using var first = NewContext();
+        await using var second = NewContext();
+        var a = await first.BulkSyncs.SingleAsync(r => r.CorrelationId == runId);
+        var b = await second.BulkSyncs.SingleAsync(r => r.CorrelationId == runId);
+        a.PollAttempts = 1;
+        await first.SaveChangesAsync();
+        b.PollAttempts = 2;
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => second.SaveChangesAsync());
+    }
+
+    [Fact]
+    public async Task A_due_wait_is_claimed_once_and_wakes_its_run()
+    {
+        var runId = NewId.NextGuid();
+        await _harness.Bus.Publish(new SyncRequested(runId, BulkSyncHarness.Shop, "user", DateTimeOffset.UtcNow, ["orders"]));
+        await WaitForRow(runId, r => r.CurrentState == "Requested");
+        await Scalar($"UPDATE ingest.bulk_sync_state SET resume_at = now() - interval '1 second', wait_token = 7 WHERE correlation_id = '{runId}' RETURNING 1");
+
+        var dispatcher = new DueWaitDispatcher(_dataSource, _provider.GetRequiredService<IServiceScopeFactory>(),
+            Options.Create(new DurableWaitOptions()), NullLogger<DueWaitDispatcher>.Instance);
+        Assert.Equal(1, await dispatcher.DispatchDue(new DurableWaitOptions(), CancellationToken.None));
+        Assert.Equal(0, await dispatcher.DispatchDue(new DurableWaitOptions(), CancellationToken.None));
+
+        var elapsed = (await _harness.Published.SelectAsync<SyncWaitElapsed>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        Assert.Equal(7, elapsed.WaitToken);
+        Assert.Equal(1L, await Scalar($"SELECT count(*) FROM ingest.bulk_sync_state WHERE correlation_id = '{runId}' AND resume_at > now()"));
+    }
+
+    private IngestDbContext NewContext() =>
+        new(new DbContextOptionsBuilder<IngestDbContext>().UseNpgsql(_dataSource).Options);
+
+    private async Task<BulkSyncState> WaitForRow(Guid runId, Func<BulkSyncState, bool> condition)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            await using var db = NewContext();
+            var run = await db.BulkSyncs.AsNoTracking().SingleOrDefaultAsync(r => r.CorrelationId == runId);
+            if (run is not null && condition(run)) return run;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"Run {runId} never reached the expected state in PostgreSQL.");
+    }
+
+    private async Task<long> Scalar(string sql)
+    {
+        await using var command = _dataSource.CreateCommand(sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _harness.Stop();
+        await _provider.DisposeAsync();
+        await _dataSource.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+}
