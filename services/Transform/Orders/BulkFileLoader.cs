@@ -66,6 +66,11 @@ public sealed class BulkFileLoader(OrderUpserter upserter, IOptions<UpsertOption
                 {
                     Handle(buffer.Slice(0, end));
                     buffer = buffer.Slice(buffer.GetPosition(1, end));
+                    if (chunk.Count >= options.Value.ChunkSize)
+                    {
+                        await upserter.Upsert(shop, runId, chunk, cancellationToken);
+                        chunk.Clear();
+                    }
                 }
                 if (read.IsCompleted)
                 {
@@ -73,11 +78,6 @@ public sealed class BulkFileLoader(OrderUpserter upserter, IOptions<UpsertOption
                     break;
                 }
                 reader.AdvanceTo(buffer.Start, buffer.End);
-                if (chunk.Count >= options.Value.ChunkSize)
-                {
-                    await upserter.Upsert(shop, runId, chunk, cancellationToken);
-                    chunk.Clear();
-                }
             }
             if (chunk.Count > 0) await upserter.Upsert(shop, runId, chunk, cancellationToken);
         }
