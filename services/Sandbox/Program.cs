@@ -14,3 +14,5 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapShopifyGraphQl();
 app.Run();
+
+public partial class Program;

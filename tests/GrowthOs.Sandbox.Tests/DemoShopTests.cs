@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using GrowthOs.Sandbox.DemoData;
+using GrowthOs.Sandbox.Shopify;
+
+namespace GrowthOs.Sandbox.Tests;
+
+public sealed class DemoShopTests
+{
+    private static readonly DateOnly Anchor = new(2026, 11, 21);
+
+    private static DemoShop Shop(int seed = 42, int days = 180) =>
+        new(new SandboxShop { Domain = "demo-shop.myshopify.com", AccessToken = "t", Seed = seed, Days = days, OrdersPerDay = 30 }, Anchor);
+
+    private static async Task<string> Hash(DemoShop shop)
+    {
+        var output = new MemoryStream();
+        await BulkJsonlWriter.WriteOrders(shop.Orders(), output, CancellationToken.None);
+        return Convert.ToHexString(SHA256.HashData(output.ToArray()));
+    }
+
+    [Fact]
+    public async Task The_same_seed_and_anchor_give_the_same_file_byte_for_byte() =>
+        Assert.Equal(await Hash(Shop()), await Hash(Shop()));
+
+    [Fact]
+    public async Task Another_seed_gives_other_data() =>
+        Assert.NotEqual(await Hash(Shop(seed: 42, days: 10)), await Hash(Shop(seed: 7, days: 10)));
+
+    [Fact]
+    public void The_demo_shop_has_about_5400_orders_over_180_days_with_weekend_and_growth_variance()
+    {
+        var orders = Shop().Orders().ToList();
+        Assert.InRange(orders.Count, 4_800, 6_000);
+        Assert.Equal(Anchor.AddDays(-179), DateOnly.FromDateTime(orders[0].CreatedAt.UtcDateTime));
+        Assert.Equal(Anchor, DateOnly.FromDateTime(orders[^1].CreatedAt.UtcDateTime));
+        Assert.InRange(orders.Select(o => o.CustomerId).Distinct().Count(), 1_500, 2_400);
+        Assert.Contains(orders, o => o.Test);
+        Assert.Contains(orders, o => o.CancelledAt is not null);
+        Assert.Contains(orders, o => o.PresentmentCurrencyCode != o.CurrencyCode);
+        Assert.Contains(orders, o => o.Discounts > 0);
+
+        var byDay = orders.GroupBy(o => DateOnly.FromDateTime(o.CreatedAt.UtcDateTime)).ToDictionary(g => g.Key, g => g.Count());
+        var firstMonth = byDay.Where(d => d.Key < Anchor.AddDays(-150)).Average(d => d.Value);
+        var lastMonth = byDay.Where(d => d.Key > Anchor.AddDays(-30)).Average(d => d.Value);
+        Assert.True(lastMonth > firstMonth, $"orders should grow: {firstMonth:F1}/day then {lastMonth:F1}/day");
+    }
+
+    [Fact]
+    public void Every_order_total_is_subtotal_plus_shipping_plus_tax()
+    {
+        foreach (var order in Shop(days: 30).Orders())
+        {
+            Assert.Equal(order.Subtotal + order.Shipping + order.Tax, order.Total);
+            Assert.Equal(order.LineItems.Sum(l => l.Variant.Price * l.Quantity - l.Discount), order.Subtotal);
+        }
+    }
+}
