@@ -50,8 +50,9 @@ for step in run.get("steps", []):
 counts = run.get("counts", {})
 print(f"Orders synced:        {counts.get('orders_upserted', 0)} ({counts.get('line_items_upserted', 0)} line items)")
 if pulse.get("currency_code"):
-    revenue = pulse["revenue_minor"]
-    print(f"Revenue, last 30 days: {revenue // 100:,}.{revenue % 100:02d} {pulse['currency_code']} over {pulse['orders']} orders")
+    exponent = {"JPY": 0, "KRW": 0, "CLP": 0, "ISK": 0, "VND": 0, "BHD": 3, "KWD": 3, "JOD": 3, "OMR": 3, "TND": 3}.get(pulse["currency_code"], 2)
+    revenue = pulse["revenue_minor"] / 10 ** exponent
+    print(f"Revenue, last 30 days: {revenue:,.{exponent}f} {pulse['currency_code']} over {pulse['orders']} orders")
 print(f"Gateway:              {gateway}")
 print(f"API key:              {key}")
 print()
