@@ -112,7 +112,7 @@ pg_down() {
 
 rabbit_env() {
   export RABBITMQ_NODENAME="$RABBIT_NODE" RABBITMQ_NODE_PORT="$AMQP_PORT" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
-    RABBITMQ_DIST_PORT="$RABBIT_DIST_PORT" ERL_EPMD_PORT="$EPMD_PORT" \
+    RABBITMQ_DIST_PORT="$RABBIT_DIST_PORT" ERL_EPMD_PORT="$EPMD_PORT" ERL_EPMD_ADDRESS=127.0.0.1 \
     RABBITMQ_MNESIA_BASE="$RABBIT_DIR/mnesia" RABBITMQ_LOG_BASE="$RABBIT_DIR/log" RABBITMQ_PID_FILE="$RABBIT_DIR/pid" \
     RABBITMQ_ENABLED_PLUGINS_FILE="$RABBIT_DIR/enabled_plugins" RABBITMQ_CONFIG_FILE="$RABBIT_DIR/rabbitmq" \
     RABBITMQ_ADVANCED_CONFIG_FILE="$RABBIT_DIR/advanced.config" HOME="$RABBIT_DIR"
@@ -143,8 +143,10 @@ rabbit_down() {
     rm -f "$RABBIT_DIR/pid"
     log "rabbitmq stopped"
   fi
-  # the private epmd started for this node
-  pkill -f "epmd.*-port $EPMD_PORT" 2>/dev/null || true
+  # the private epmd the node started on EPMD_PORT
+  local epmd
+  epmd="$(ls /usr/lib/erlang/erts-*/bin/epmd 2>/dev/null | head -n1)"
+  if [ -n "$epmd" ]; then ERL_EPMD_PORT="$EPMD_PORT" "$epmd" -kill >/dev/null 2>&1 || true; fi
 }
 
 s3_up() {
