@@ -74,6 +74,34 @@ public sealed class EndToEndSyncTests(RunningSystem system)
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_run_survives_the_ingest_saga_being_killed_while_it_waits_between_polls()
+    {
+        using var http = system.GatewayClient();
+        var accepted = await http.PostAsJsonAsync("/api/performance-metrics/sync", new { initiator = "user" });
+        var runId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetGuid();
+        await WaitForStatus(http, runId, "polling");
+
+        await system.KillAndRestart("IngestSaga");
+
+        var run = await WaitForRunToFinish(http, runId);
+        Assert.True(run.GetProperty("status").GetString() == "completed", $"run ended {run}\n{system.AllLogs()}");
+        Assert.True(run.GetProperty("counts").GetProperty("poll_attempts").GetInt32() >= 1);
+    }
+
+    private async Task WaitForStatus(HttpClient http, Guid runId, string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var response = await http.GetAsync($"/api/ingest/runs/{runId}");
+            if (response.StatusCode == HttpStatusCode.OK
+                && (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString() == status) return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"Run {runId} never reached {status}.\n{system.AllLogs()}");
+    }
+
     private async Task<JsonElement> WaitForRunToFinish(HttpClient http, Guid runId)
     {
         var deadline = DateTime.UtcNow.AddSeconds(120);

@@ -18,6 +18,7 @@ public sealed class RunningSystem : IAsyncLifetime
 
     private static readonly string[] ServiceNames = ["Sandbox", "IngestSaga", "Connector", "Transform", "KpiAlert", "ApiGateway"];
     private readonly Dictionary<string, ServiceProcess> _services = new();
+    private Dictionary<string, int> _ports = new();
     private TestDatabase? _database;
     private TestVirtualHost? _virtualHost;
 
@@ -36,9 +37,9 @@ public sealed class RunningSystem : IAsyncLifetime
     {
         _database = await LocalInfrastructure.CreateDatabase("growthos_it");
         _virtualHost = await LocalInfrastructure.CreateVirtualHost("growthos-it");
-        var ports = ServiceNames.ToDictionary(name => name, _ => FreePort());
+        _ports = ServiceNames.ToDictionary(name => name, _ => FreePort());
         foreach (var name in ServiceNames)
-            _services[name] = ServiceProcess.Start(name, ports[name], Environment(ports));
+            _services[name] = ServiceProcess.Start(name, _ports[name], Environment(_ports));
         foreach (var service in _services.Values)
             await service.WaitUntilReady(TimeSpan.FromSeconds(90));
     }
@@ -66,6 +67,17 @@ public sealed class RunningSystem : IAsyncLifetime
     };
 
     public string Logs(string service) => _services[service].Output;
+
+    /// <summary>Kills the service at once (SIGKILL, nothing flushed or acknowledged), then starts it again and waits until it is ready.</summary>
+    public async Task KillAndRestart(string service)
+    {
+        _services[service].Dispose();
+        _services[service] = ServiceProcess.Start(service, _ports[service], Environment(_ports));
+        await _services[service].WaitUntilReady(TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>The environment a service of this system starts with, for tests that start one on their own.</summary>
+    public Dictionary<string, string> EnvironmentFor() => Environment(_ports);
 
     public string AllLogs() => string.Join("\n", _services.Select(s => $"===== {s.Key} =====\n{Tail(s.Value.Output, 4000)}"));
 
@@ -157,6 +169,22 @@ public sealed class ServiceProcess : IDisposable
             await Task.Delay(250);
         }
         throw new TimeoutException($"{Name} was not ready within {timeout.TotalSeconds} s:\n{Output}");
+    }
+
+    /// <summary>Waits for the process to end by itself and returns what it wrote; fails if it keeps running.</summary>
+    public async Task<string> WaitForExit(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} was expected to stop by itself but still runs after {timeout.TotalSeconds} s:\n{Output}");
+        }
+        _process.WaitForExit();
+        return Output;
     }
 
     public void Dispose()

@@ -11,7 +11,7 @@ public sealed class ShopifyOptions
     /// <c>https://{shop}</c>; the sandbox is <c>http://127.0.0.1:8090/{shop}</c>. Nothing else differs.
     /// </summary>
     [Required(ErrorMessage = "Shopify:BaseUrlTemplate is required.")]
-    [RegularExpression(@"^https?://.*\{shop\}.*$", ErrorMessage = "Shopify:BaseUrlTemplate must be an http(s) URL containing {shop}.")]
+    [RegularExpression(@"^https?://.*\{shop\}.*$", ErrorMessage = "Shopify:BaseUrlTemplate must be an http(s) URL containing {{shop}}.")]
     public string BaseUrlTemplate { get; set; } = "https://{shop}";
 
     [Required(ErrorMessage = "Shopify:ApiVersion is required.")]

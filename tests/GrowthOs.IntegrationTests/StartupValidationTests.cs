@@ -1,0 +1,31 @@
+using GrowthOs.Testing;
+
+namespace GrowthOs.IntegrationTests;
+
+/// <summary>A missing or invalid setting stops a service at start with a message that names the setting.</summary>
+public sealed class StartupValidationTests
+{
+    private static readonly Dictionary<string, string> Base = new()
+    {
+        ["RabbitMq__Port"] = LocalInfrastructure.AmqpPort.ToString(),
+        ["S3__ServiceUrl"] = LocalInfrastructure.S3ServiceUrl,
+        ["ConnectionStrings__Postgres"] = LocalInfrastructure.PostgresConnectionString("growthos_never_created"),
+    };
+
+    [Theory]
+    [InlineData("Connector", "Shopify__ApiVersion", "latest", "Shopify:ApiVersion")]
+    [InlineData("Connector", "Shopify__BaseUrlTemplate", "ftp://shop", "Shopify:BaseUrlTemplate")]
+    [InlineData("IngestSaga", "BulkSync__PollIntervalSeconds", "0", "BulkSync:PollIntervalSeconds")]
+    [InlineData("Transform", "ConnectionStrings__Postgres", "", "ConnectionStrings:Postgres")]
+    [InlineData("KpiAlert", "RabbitMq__Port", "70000", "RabbitMq:Port")]
+    [InlineData("Transform", "S3__Bucket", "", "S3:Bucket")]
+    public async Task An_invalid_setting_stops_the_service_with_a_message_naming_it(string service, string variable, string value, string setting)
+    {
+        var environment = new Dictionary<string, string>(Base) { [variable] = value };
+        using var process = ServiceProcess.Start(service, 1, environment);
+
+        var output = await process.WaitForExit(TimeSpan.FromSeconds(60));
+
+        Assert.Contains(setting, output);
+    }
+}
