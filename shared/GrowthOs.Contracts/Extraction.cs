@@ -59,3 +59,13 @@ public record BulkExtractionFailed(
     string ShopDomain,
     string ErrorCode,
     string Reason);
+
+/// <summary>
+/// Shopify cannot serve the request now (another bulk query runs, the limit of concurrent queries is reached,
+/// throttled, HTTP 429 or 5xx, network): the run should try again after a backoff.
+/// </summary>
+public record BulkExtractionDeferred(
+    Guid RunId,
+    string ShopDomain,
+    string ErrorCode,
+    string Reason);

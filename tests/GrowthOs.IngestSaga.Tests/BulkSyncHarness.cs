@@ -30,7 +30,7 @@ public sealed class BulkSyncHarness : IAsyncDisposable
     public RecordingWatermarks Watermarks { get; }
     public BulkSyncOptions Options => _provider.GetRequiredService<IOptions<BulkSyncOptions>>().Value;
 
-    public static async Task<BulkSyncHarness> Start(int maxPollAttempts = 128)
+    public static async Task<BulkSyncHarness> Start(int maxPollAttempts = 128, Action<IBusRegistrationConfigurator>? configure = null)
     {
         var watermarks = new RecordingWatermarks();
         var provider = new ServiceCollection()
@@ -38,7 +38,11 @@ public sealed class BulkSyncHarness : IAsyncDisposable
             .AddSingleton(TimeProvider.System)
             .AddSingleton<IWatermarkStore>(watermarks)
             .AddSingleton(Microsoft.Extensions.Options.Options.Create(new BulkSyncOptions { Shops = [Shop], MaxPollAttempts = maxPollAttempts }))
-            .AddMassTransitTestHarness(bus => bus.AddBulkSyncSaga().InMemoryRepository())
+            .AddMassTransitTestHarness(bus =>
+            {
+                bus.AddBulkSyncSaga().InMemoryRepository();
+                configure?.Invoke(bus);
+            })
             .BuildServiceProvider(validateScopes: true);
         var harness = new BulkSyncHarness(provider, watermarks);
         await harness.Harness.Start();
@@ -46,12 +50,26 @@ public sealed class BulkSyncHarness : IAsyncDisposable
     }
 
     /// <summary>Requests a run and waits until it asked the Connector for its bulk query.</summary>
-    public async Task<Guid> StartRun()
+    public async Task<Guid> StartRun(DateTimeOffset? requestedAt = null)
     {
         var runId = NewId.NextGuid();
-        await Harness.Bus.Publish(new SyncRequested(runId, Shop, "user", DateTimeOffset.UtcNow, ["orders"]));
+        await Harness.Bus.Publish(new SyncRequested(runId, Shop, "user", requestedAt ?? DateTimeOffset.UtcNow, ["orders"]));
         Assert.True((await Saga.Exists(runId, m => m.Requested)).HasValue, "the run did not reach Requested");
         return runId;
+    }
+
+    /// <summary>How many <typeparamref name="T"/> matching <paramref name="filter"/> were published, waiting up to 5 s for <paramref name="expected"/>.</summary>
+    public async Task<int> Published<T>(Func<T, bool> filter, int expected) where T : class
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        int count;
+        do
+        {
+            count = Harness.Published.Select<T>().Count(x => filter(x.Context.Message));
+            if (count >= expected) break;
+            await Task.Delay(20);
+        } while (DateTime.UtcNow < deadline);
+        return count;
     }
 
     public BulkSyncState Instance(Guid runId) =>

@@ -15,6 +15,8 @@ public sealed class ArchiveBulkOperationResultConsumer(
 {
     public const string DownloadClient = "bulk-download";
 
+    private static bool IsTransient(System.Net.HttpStatusCode status) => (int)status is 408 or 429 or >= 500;
+
     public async Task Consume(ConsumeContext<ArchiveBulkOperationResult> context)
     {
         var message = context.Message;
@@ -30,18 +32,31 @@ public sealed class ArchiveBulkOperationResultConsumer(
         }
         else
         {
-            using var response = await httpClients.CreateClient(DownloadClient)
-                .GetAsync(message.Url, HttpCompletionOption.ResponseHeadersRead, context.CancellationToken);
-            if (!response.IsSuccessStatusCode)
+            try
             {
-                await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, $"DOWNLOAD_HTTP_{(int)response.StatusCode}",
-                    $"Downloading the result of {message.BulkOperationId} answered HTTP {(int)response.StatusCode}."));
+                using var response = await httpClients.CreateClient(DownloadClient)
+                    .GetAsync(message.Url, HttpCompletionOption.ResponseHeadersRead, context.CancellationToken);
+                if (!response.IsSuccessStatusCode)
+                {
+                    var code = $"DOWNLOAD_HTTP_{(int)response.StatusCode}";
+                    var reason = $"Downloading the result of {message.BulkOperationId} answered HTTP {(int)response.StatusCode}.";
+                    await (IsTransient(response.StatusCode)
+                        ? context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, code, reason))
+                        : context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, code, reason)));
+                    return;
+                }
+                await using var body = await response.Content.ReadAsStreamAsync(context.CancellationToken);
+                await using var counting = new LineCountingStream(body);
+                bytes = await archive.Upload(key, counting, "application/jsonl", context.CancellationToken);
+                lines = counting.Lines;
+            }
+            catch (Exception exception) when (exception is HttpRequestException or IOException && !context.CancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Download of {BulkOperationId} interrupted: {Error}", message.BulkOperationId, exception.Message);
+                await context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, "DOWNLOAD_INTERRUPTED",
+                    $"Downloading the result of {message.BulkOperationId} was interrupted: {exception.Message}"));
                 return;
             }
-            await using var body = await response.Content.ReadAsStreamAsync(context.CancellationToken);
-            await using var counting = new LineCountingStream(body);
-            bytes = await archive.Upload(key, counting, "application/jsonl", context.CancellationToken);
-            lines = counting.Lines;
         }
 
         logger.LogInformation("Archived {Lines} lines ({Bytes} bytes) of {BulkOperationId} as {ArchiveKey}", lines, bytes, message.BulkOperationId, key);

@@ -16,7 +16,13 @@ public sealed class PollBulkOperationConsumer(ShopifyGraphQlClient shopify, ILog
         {
             operation = await shopify.GetBulkOperation(message.ShopDomain, message.BulkOperationId, context.CancellationToken);
         }
-        catch (ShopifyApiException exception) when (!exception.Transient)
+        catch (ShopifyApiException exception) when (exception.Transient)
+        {
+            logger.LogWarning("Poll of {BulkOperationId} deferred: {ErrorCode} {Reason}", message.BulkOperationId, exception.Code, exception.Message);
+            await context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, exception.Code, exception.Message));
+            return;
+        }
+        catch (ShopifyApiException exception)
         {
             await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, exception.Code, exception.Message));
             return;

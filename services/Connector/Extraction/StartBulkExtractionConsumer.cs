@@ -4,7 +4,7 @@ using MassTransit;
 
 namespace GrowthOs.Connector.Extraction;
 
-/// <summary>Starts the bulk query of one entity. Transient refusals are thrown, so the bus retries them.</summary>
+/// <summary>Starts the bulk query of one entity. A transient refusal is reported as deferred; the saga retries after a backoff.</summary>
 public sealed class StartBulkExtractionConsumer(ShopifyGraphQlClient shopify, TimeProvider clock, ILogger<StartBulkExtractionConsumer> logger)
     : IConsumer<StartBulkExtraction>
 {
@@ -18,7 +18,12 @@ public sealed class StartBulkExtractionConsumer(ShopifyGraphQlClient shopify, Ti
             logger.LogInformation("Started bulk operation {BulkOperationId} for {Entity} updated since {UpdatedSince:o}", operationId, message.Entity, message.UpdatedSince);
             await context.Publish(new BulkOperationStarted(message.RunId, message.ShopDomain, message.Entity, operationId, clock.GetUtcNow()));
         }
-        catch (ShopifyApiException exception) when (!exception.Transient)
+        catch (ShopifyApiException exception) when (exception.Transient)
+        {
+            logger.LogWarning("Bulk query for {Entity} deferred: {ErrorCode} {Reason}", message.Entity, exception.Code, exception.Message);
+            await context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, exception.Code, exception.Message));
+        }
+        catch (ShopifyApiException exception)
         {
             logger.LogError("Bulk query for {Entity} refused: {ErrorCode} {Reason}", message.Entity, exception.Code, exception.Message);
             await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, exception.Code, exception.Message));

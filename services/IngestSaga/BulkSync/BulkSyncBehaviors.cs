@@ -22,11 +22,48 @@ public static class BulkSyncBehaviors
     /// <summary>Starts a durable wait: the run resumes with a <c>SyncWaitElapsed</c> once <paramref name="delay"/> has passed.</summary>
     public static EventActivityBinder<BulkSyncState, T> WaitFor<T>(this EventActivityBinder<BulkSyncState, T> binder, TimeSpan delay, TimeProvider clock)
         where T : class =>
+        binder.WaitFor(_ => delay, clock);
+
+    public static EventActivityBinder<BulkSyncState, T> WaitFor<T>(
+        this EventActivityBinder<BulkSyncState, T> binder, Func<BehaviorContext<BulkSyncState, T>, TimeSpan> delay, TimeProvider clock)
+        where T : class =>
         binder.Then(context =>
         {
             context.Saga.WaitToken++;
-            context.Saga.ResumeAt = clock.GetUtcNow() + delay;
+            context.Saga.ResumeAt = clock.GetUtcNow() + delay(context);
         });
+
+    /// <summary>
+    /// After a transient failure: wait (durably) for the backoff, then the state's wake-up handler tries again. A run
+    /// whose retry budget would be exceeded fails instead.
+    /// </summary>
+    public static EventActivityBinder<BulkSyncState, T> RetryLater<T>(
+        this EventActivityBinder<BulkSyncState, T> binder,
+        Func<BehaviorContext<BulkSyncState, T>, string> errorCode,
+        Func<BehaviorContext<BulkSyncState, T>, string> reason,
+        BulkSyncOptions settings,
+        TimeProvider clock,
+        State failed)
+        where T : class =>
+        binder.IfElse(
+            context => clock.GetUtcNow() + Backoff.Delay(errorCode(context), context.Saga.RetryAttempts, settings, 1) <= context.Saga.RequestedAt + settings.RetryBudget,
+            retry => retry
+                .WaitFor(context => Backoff.Delay(errorCode(context), context.Saga.RetryAttempts, settings, Random.Shared.NextDouble()), clock)
+                .Then(context =>
+                {
+                    context.Saga.RetryAttempts++;
+                    context.Saga.LastRetryReason = $"{errorCode(context)}: {reason(context)}";
+                }),
+            giveUp => giveUp
+                .Fail(context => context.Saga.CurrentState.ToLowerInvariant(),
+                    context => $"Retry budget of {settings.RetryBudgetHours} h exhausted after {context.Saga.RetryAttempts} retries; last error {errorCode(context)}: {reason(context)}",
+                    clock)
+                .TransitionTo(failed));
+
+    /// <summary>A command's consumer gave up with an exception: the run fails at <paramref name="step"/> with that exception's message.</summary>
+    public static EventActivityBinder<BulkSyncState, Fault<T>> FailWithFault<T>(this EventActivityBinder<BulkSyncState, Fault<T>> binder, string step, TimeProvider clock)
+        where T : class =>
+        binder.Fail(step, context => context.Message.Exceptions.FirstOrDefault() is { } e ? $"{e.ExceptionType}: {e.Message}" : "the consumer faulted", clock);
 
     /// <summary>Records why and where the run failed, and publishes <see cref="SyncFailed"/>.</summary>
     public static EventActivityBinder<BulkSyncState, T> Fail<T>(

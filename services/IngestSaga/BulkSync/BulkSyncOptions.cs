@@ -30,5 +30,23 @@ public sealed class BulkSyncOptions
     [MinLength(1, ErrorMessage = "BulkSync:DefaultEntities must list at least one entity.")]
     public List<string> DefaultEntities { get; set; } = ["orders"];
 
+    /// <summary>First wait after a transient failure (throttling, 429, 5xx); doubled each time, with jitter.</summary>
+    [Range(1, 3600, ErrorMessage = "BulkSync:RetryBaseSeconds must be between 1 and 3600.")]
+    public int RetryBaseSeconds { get; set; } = 15;
+
+    /// <summary>Longest wait between two retries.</summary>
+    [Range(1, 86_400, ErrorMessage = "BulkSync:RetryMaxSeconds must be between 1 and 86400.")]
+    public int RetryMaxSeconds { get; set; } = 900;
+
+    /// <summary>Wait when Shopify says another bulk query of the shop is running (OPERATION_IN_PROGRESS, LIMIT_REACHED).</summary>
+    [Range(1, 86_400, ErrorMessage = "BulkSync:BusyWaitSeconds must be between 1 and 86400.")]
+    public int BusyWaitSeconds { get; set; } = 60;
+
+    /// <summary>A run that is still retrying this long after it was requested fails.</summary>
+    [Range(1, 720, ErrorMessage = "BulkSync:RetryBudgetHours must be between 1 and 720.")]
+    public int RetryBudgetHours { get; set; } = 12;
+
     public TimeSpan PollInterval => TimeSpan.FromSeconds(PollIntervalSeconds);
+
+    public TimeSpan RetryBudget => TimeSpan.FromHours(RetryBudgetHours);
 }

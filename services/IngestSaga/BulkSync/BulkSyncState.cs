@@ -19,6 +19,9 @@ public class BulkSyncState : SagaStateMachineInstance
     public int PollAttempts { get; set; }
     public long ObjectCount { get; set; }
 
+    /// <summary>Where the completed operation's JSONL can be downloaded (kept so a failed download can be retried).</summary>
+    public string? ResultUrl { get; set; }
+
     public string? ArchiveKey { get; set; }
     public long ArchivedBytes { get; set; }
     public long ArchivedLines { get; set; }
@@ -29,6 +32,10 @@ public class BulkSyncState : SagaStateMachineInstance
     public DateTimeOffset? MaxUpdatedAt { get; set; }
     public DateOnly? FirstOrderDate { get; set; }
     public DateOnly? LastOrderDate { get; set; }
+
+    /// <summary>Retries since the run last made progress; drives the backoff.</summary>
+    public int RetryAttempts { get; set; }
+    public string? LastRetryReason { get; set; }
 
     public string? FailedStep { get; set; }
     public string? Error { get; set; }
@@ -48,6 +55,7 @@ public class BulkSyncState : SagaStateMachineInstance
     {
         if (Steps.Count > 0 && Steps[^1].EndedAt is null) Steps[^1] = Steps[^1] with { EndedAt = at };
         Steps.Add(new StepTiming(step, at, null));
+        RetryAttempts = 0;
     }
 }
 

@@ -29,6 +29,12 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
         Event(() => RecordsUpserted, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => MartsRefreshed, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => TransformFailed, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => ExtractionDeferred, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => StartFaulted, e => { e.CorrelateById(x => x.Message.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => PollFaulted, e => { e.CorrelateById(x => x.Message.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => ArchiveFaulted, e => { e.CorrelateById(x => x.Message.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => UpsertFaulted, e => { e.CorrelateById(x => x.Message.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => RefreshFaulted, e => { e.CorrelateById(x => x.Message.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
 
         Initially(
             When(SyncRequested)
@@ -47,6 +53,10 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .TransitionTo(Requested));
 
         During(Requested,
+            When(WaitElapsed, context => context.Saga.ResumeAt != null && context.Message.WaitToken == context.Saga.WaitToken)
+                .Then(context => context.Saga.ResumeAt = null)
+                .Publish(context => new StartBulkExtraction(
+                    context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Entity, context.Saga.UpdatedSince!.Value)),
             When(OperationStarted)
                 .Then(context => context.Saga.BulkOperationId = context.Message.BulkOperationId)
                 .EnterStep(Steps.Polling, clock)
@@ -69,13 +79,22 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .Then(context => context.Saga.ObjectCount = context.Message.ObjectCount)
                 .WaitFor(settings.PollInterval, clock),
             When(OperationCompleted)
-                .Then(context => context.Saga.ObjectCount = context.Message.ObjectCount)
+                .Then(context =>
+                {
+                    context.Saga.ObjectCount = context.Message.ObjectCount;
+                    context.Saga.ResultUrl = context.Message.Url;
+                    context.Saga.ResumeAt = null;
+                })
                 .EnterStep(Steps.Downloading, clock)
                 .Publish(context => new ArchiveBulkOperationResult(
                     context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Entity, context.Message.BulkOperationId, context.Message.Url))
                 .TransitionTo(Downloading));
 
         During(Downloading,
+            When(WaitElapsed, context => context.Saga.ResumeAt != null && context.Message.WaitToken == context.Saga.WaitToken)
+                .Then(context => context.Saga.ResumeAt = null)
+                .Publish(context => new ArchiveBulkOperationResult(
+                    context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Entity, context.Saga.BulkOperationId!, context.Saga.ResultUrl)),
             When(ResultArchived)
                 .Then(context =>
                 {
@@ -117,6 +136,8 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .TransitionTo(Completed));
 
         During(Requested, Polling, Downloading,
+            When(ExtractionDeferred)
+                .RetryLater(context => context.Message.ErrorCode, context => context.Message.Reason, settings, clock, Failed),
             When(ExtractionFailed)
                 .Fail(context => context.Saga.CurrentState.ToLowerInvariant(), context => $"{context.Message.ErrorCode}: {context.Message.Reason}", clock)
                 .TransitionTo(Failed));
@@ -125,6 +146,13 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
             When(TransformFailed)
                 .Fail(context => context.Message.Step, context => context.Message.Reason, clock)
                 .TransitionTo(Failed));
+
+        // A consumer that threw until its retries ran out: the run fails with the error rather than waiting forever.
+        During(Requested, When(StartFaulted).FailWithFault(Steps.Requested, clock).TransitionTo(Failed));
+        During(Polling, When(PollFaulted).FailWithFault(Steps.Polling, clock).TransitionTo(Failed));
+        During(Downloading, When(ArchiveFaulted).FailWithFault(Steps.Downloading, clock).TransitionTo(Failed));
+        During(Upserting, When(UpsertFaulted).FailWithFault(Steps.Upserting, clock).TransitionTo(Failed));
+        During(Transforming, When(RefreshFaulted).FailWithFault(Steps.Transforming, clock).TransitionTo(Failed));
 
         // At-least-once delivery: a repeated request, a late poll answer or a stale wake-up after the run moved on is expected.
         OnUnhandledEvent(context => context.Ignore());
@@ -148,4 +176,10 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
     public Event<ArchivedRecordsUpserted> RecordsUpserted { get; private set; } = null!;
     public Event<MartsRefreshed> MartsRefreshed { get; private set; } = null!;
     public Event<TransformFailed> TransformFailed { get; private set; } = null!;
+    public Event<BulkExtractionDeferred> ExtractionDeferred { get; private set; } = null!;
+    public Event<Fault<StartBulkExtraction>> StartFaulted { get; private set; } = null!;
+    public Event<Fault<PollBulkOperation>> PollFaulted { get; private set; } = null!;
+    public Event<Fault<ArchiveBulkOperationResult>> ArchiveFaulted { get; private set; } = null!;
+    public Event<Fault<UpsertArchivedRecords>> UpsertFaulted { get; private set; } = null!;
+    public Event<Fault<RefreshMarts>> RefreshFaulted { get; private set; } = null!;
 }

@@ -1,0 +1,103 @@
+using GrowthOs.Contracts.Extraction;
+using GrowthOs.Contracts.Transform;
+using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.IngestSaga.DurableWaits;
+using MassTransit;
+using MassTransit.Testing;
+
+namespace GrowthOs.IngestSaga.Tests;
+
+public sealed class RetryTests
+{
+    private const string OperationId = "gid://shopify/BulkOperation/9";
+
+    [Fact]
+    public async Task Another_bulk_query_in_progress_makes_the_run_wait_and_ask_again()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await test.StartRun();
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "OPERATION_IN_PROGRESS", "already in progress"));
+        Assert.True(await test.Saga.Consumed.Any<BulkExtractionDeferred>(x => x.Context.Message.RunId == runId));
+
+        var run = test.Instance(runId);
+        Assert.Equal(nameof(test.Machine.Requested), run.CurrentState);
+        Assert.Equal(1, run.RetryAttempts);
+        Assert.InRange(run.ResumeAt!.Value - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(test.Options.BusyWaitSeconds - 5), TimeSpan.FromSeconds(test.Options.BusyWaitSeconds));
+
+        await test.Harness.Bus.Publish(new SyncWaitElapsed(runId, run.WaitToken));
+        Assert.Equal(2, await test.Published<StartBulkExtraction>(x => x.RunId == runId, expected: 2));
+    }
+
+    [Fact]
+    public async Task A_run_fails_rather_than_retry_past_its_budget()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await test.StartRun(requestedAt: DateTimeOffset.UtcNow.AddHours(-12));
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "THROTTLED", "Throttled"));
+
+        var run = await test.InState(runId, m => m.Failed);
+        Assert.Equal("requested", run.FailedStep);
+        Assert.Contains("Retry budget of 12 h exhausted", run.Error);
+        Assert.Contains("THROTTLED", run.Error);
+    }
+
+    [Fact]
+    public async Task An_interrupted_download_is_tried_again_after_the_wait()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await test.StartRun();
+        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, "orders", OperationId, DateTimeOffset.UtcNow));
+        await test.InState(runId, m => m.Polling);
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 2, 1, 10, "https://storage.example/r.jsonl"));
+        await test.InState(runId, m => m.Downloading);
+
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "DOWNLOAD_INTERRUPTED", "connection reset"));
+        Assert.True(await test.Saga.Consumed.Any<BulkExtractionDeferred>(x => x.Context.Message.RunId == runId));
+        await test.Harness.Bus.Publish(new SyncWaitElapsed(runId, test.Instance(runId).WaitToken));
+
+        Assert.Equal(2, await test.Published<ArchiveBulkOperationResult>(x => x.RunId == runId && x.Url == "https://storage.example/r.jsonl", expected: 2));
+    }
+
+    [Fact]
+    public async Task A_consumer_that_gives_up_with_an_exception_fails_the_run_with_its_message()
+    {
+        await using var test = await BulkSyncHarness.Start(configure: bus => bus.AddConsumer<ExplodingUpsertConsumer>());
+        var runId = await test.StartRun();
+        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, "orders", OperationId, DateTimeOffset.UtcNow));
+        await test.InState(runId, m => m.Polling);
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 2, 1, 10, "https://storage.example/r.jsonl"));
+        await test.InState(runId, m => m.Downloading);
+        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "raw/r.jsonl", 10, 2));
+
+        var run = await test.InState(runId, m => m.Failed);
+        Assert.Equal("upserting", run.FailedStep);
+        Assert.Contains("the database is gone", run.Error);
+        Assert.Empty(test.Watermarks.Advances);
+    }
+
+    [Theory]
+    [InlineData(0, 15)]
+    [InlineData(1, 30)]
+    [InlineData(3, 120)]
+    [InlineData(10, 900)]
+    public void Backoff_doubles_up_to_the_cap_before_jitter(int attempt, int seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), Backoff.Delay("THROTTLED", attempt, new BulkSyncOptions(), jitter: 1));
+
+    [Fact]
+    public void Jitter_takes_between_half_and_all_of_the_backoff()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(30), Backoff.Delay("HTTP_503", 2, new BulkSyncOptions(), jitter: 0));
+        Assert.Equal(TimeSpan.FromSeconds(45), Backoff.Delay("HTTP_503", 2, new BulkSyncOptions(), jitter: 0.5));
+    }
+
+    [Theory]
+    [InlineData("OPERATION_IN_PROGRESS")]
+    [InlineData("LIMIT_REACHED")]
+    public void A_busy_bulk_slot_waits_the_busy_wait(string code) =>
+        Assert.Equal(TimeSpan.FromSeconds(60), Backoff.Delay(code, 7, new BulkSyncOptions(), jitter: 0));
+
+    private sealed class ExplodingUpsertConsumer : IConsumer<UpsertArchivedRecords>
+    {
+        public Task Consume(ConsumeContext<UpsertArchivedRecords> context) => throw new InvalidOperationException("the database is gone");
+    }
+}
