@@ -1,6 +1,7 @@
 using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.Persistence;
 using GrowthOs.IngestSaga.Runs;
+using GrowthOs.IngestSaga.Schedules;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Messaging;
 
@@ -9,6 +10,7 @@ builder.AddServiceDefaults("ingest-saga");
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddValidatedOptions<BulkSyncOptions>(BulkSyncOptions.Section);
 builder.AddIngestPersistence();
+builder.AddScheduledSyncs();
 builder.AddGrowthOsBus(bus => bus.AddBulkSyncSaga().PostgresRepository());
 
 var app = builder.Build();

@@ -3,6 +3,7 @@ using GrowthOs.Contracts.Ingest;
 using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.DurableWaits;
 using GrowthOs.IngestSaga.Persistence;
+using GrowthOs.IngestSaga.Schedules;
 using GrowthOs.IngestSaga.Watermarks;
 using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.Testing;
@@ -102,7 +103,29 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
 
         var elapsed = (await _harness.Published.SelectAsync<SyncWaitElapsed>(x => x.Context.Message.RunId == runId).First()).Context.Message;
         Assert.Equal(7, elapsed.WaitToken);
-        Assert.Equal(1L, await Scalar($"SELECT count(*) FROM ingest.bulk_sync_state WHERE correlation_id = '{runId}' AND resume_at > now()"));
+        // A run waiting in Requested retries its bulk query when woken, and stops waiting.
+        await WaitForRow(runId, r => r.ResumeAt is null);
+        Assert.True(await _harness.Published.SelectAsync<StartBulkExtraction>(x => x.Context.Message.RunId == runId).Skip(1).Any());
+    }
+
+    [Fact]
+    public async Task A_due_schedule_fired_by_two_replicas_at_once_makes_exactly_one_run()
+    {
+        var settings = Options.Create(new BulkSyncOptions { Shops = [BulkSyncHarness.Shop] });
+        ScheduledSyncDispatcher Replica() => new(_dataSource, _provider.GetRequiredService<IServiceScopeFactory>(),
+            Options.Create(new ScheduleOptions()), settings, TimeProvider.System, NullLogger<ScheduledSyncDispatcher>.Instance);
+        await Replica().SyncScheduleRows(CancellationToken.None);
+        var dueAt = new DateTimeOffset(2026, 11, 22, 6, 0, 0, TimeSpan.Zero);
+        await Scalar($"UPDATE ingest.sync_schedule SET next_run_at = '{dueAt:O}' WHERE shop_domain = '{BulkSyncHarness.Shop}' RETURNING 1");
+
+        var fired = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Replica().FireDue(CancellationToken.None))));
+
+        Assert.Equal(1, fired.Sum());
+        var runId = ScheduledSyncDispatcher.ScheduledRunId(BulkSyncHarness.Shop, dueAt);
+        var run = await WaitForRow(runId, r => r.CurrentState == "Requested");
+        Assert.Equal(("cron", dueAt), (run.Initiator, run.RequestedAt));
+        Assert.Equal(1L, await Scalar($"SELECT count(*) FROM ingest.bulk_sync_state WHERE initiator = 'cron'"));
+        Assert.Equal(1L, await Scalar($"SELECT count(*) FROM ingest.sync_schedule WHERE next_run_at > now() AND last_run_id = '{runId}'"));
     }
 
     private IngestDbContext NewContext() =>

@@ -59,6 +59,7 @@ public sealed class RunningSystem : IAsyncLifetime
         ["Shopify__Shops__0__AccessToken"] = ShopToken,
         ["BulkSync__Shops__0"] = Shop,
         ["BulkSync__PollIntervalSeconds"] = "1",
+        ["Schedules__Enabled"] = "false",
         ["DurableWaits__ScanIntervalMilliseconds"] = "200",
         ["ApiKeys__Keys__0"] = ApiKey,
         ["ReverseProxy__Clusters__ingest__Destinations__ingest-saga__Address"] = $"http://127.0.0.1:{ports["IngestSaga"]}/",

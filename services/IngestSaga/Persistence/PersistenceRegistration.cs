@@ -19,6 +19,7 @@ public static class PersistenceRegistration
         builder.Services.AddSingleton<IWatermarkStore, WatermarkStore>();
         builder.Services.AddValidatedOptions<DurableWaitOptions>(DurableWaitOptions.Section);
         builder.Services.AddHostedService<DueWaitDispatcher>();
+
         return builder;
     }
 

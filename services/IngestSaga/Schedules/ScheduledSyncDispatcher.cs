@@ -1,0 +1,109 @@
+using System.Security.Cryptography;
+using System.Text;
+using GrowthOs.Contracts.Ingest;
+using GrowthOs.IngestSaga.BulkSync;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GrowthOs.IngestSaga.Schedules;
+
+/// <summary>
+/// Fires the daily sync of every shop at its cron time. Each due occurrence is claimed with
+/// <c>FOR UPDATE SKIP LOCKED</c> and published with a run id derived from the shop and the due time, so with several
+/// replicas, or a crash between publishing and committing, the occurrence still makes exactly one run.
+/// An occurrence missed while every replica was down fires once, at the next scan.
+/// </summary>
+public sealed class ScheduledSyncDispatcher(
+    NpgsqlDataSource dataSource,
+    IServiceScopeFactory scopes,
+    IOptions<ScheduleOptions> schedules,
+    IOptions<BulkSyncOptions> bulkSync,
+    TimeProvider clock,
+    ILogger<ScheduledSyncDispatcher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!schedules.Value.Enabled)
+        {
+            logger.LogInformation("Scheduled syncs are disabled (Schedules:Enabled)");
+            return;
+        }
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(schedules.Value.ScanIntervalMilliseconds));
+        do
+        {
+            try
+            {
+                await SyncScheduleRows(stoppingToken);
+                await FireDue(stoppingToken);
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or MassTransitException && !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(exception, "Could not fire scheduled syncs; trying again");
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Makes <c>ingest.sync_schedule</c> hold one row per configured shop with its current cron.</summary>
+    public async Task SyncScheduleRows(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var shop in bulkSync.Value.Shops)
+        {
+            var cron = schedules.Value.CronFor(shop);
+            await using var command = dataSource.CreateCommand("""
+                INSERT INTO ingest.sync_schedule (shop_domain, cron, next_run_at) VALUES (@shop, @cron, @next)
+                ON CONFLICT (shop_domain) DO UPDATE SET cron = EXCLUDED.cron, next_run_at = EXCLUDED.next_run_at
+                WHERE ingest.sync_schedule.cron <> EXCLUDED.cron
+                """);
+            command.Parameters.AddWithValue("shop", shop);
+            command.Parameters.AddWithValue("cron", cron);
+            command.Parameters.AddWithValue("next", CronExpression.Parse(cron).Next(now).UtcDateTime);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Publishes a sync for every due occurrence and moves each schedule to its next occurrence.</summary>
+    public async Task<int> FireDue(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var due = new List<(string Shop, string Cron, DateTimeOffset DueAt)>();
+        await using (var select = new NpgsqlCommand(
+            "SELECT shop_domain, cron, next_run_at FROM ingest.sync_schedule WHERE next_run_at <= @now FOR UPDATE SKIP LOCKED", connection, transaction))
+        {
+            select.Parameters.AddWithValue("now", clock.GetUtcNow().UtcDateTime);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                due.Add((reader.GetString(0), reader.GetString(1), new DateTimeOffset(reader.GetDateTime(2), TimeSpan.Zero)));
+        }
+        if (due.Count == 0) return 0;
+
+        await using var scope = scopes.CreateAsyncScope();
+        var publisher = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+        foreach (var (shop, cron, dueAt) in due)
+        {
+            var runId = ScheduledRunId(shop, dueAt);
+            await publisher.Publish(new SyncRequested(runId, shop, "cron", dueAt, bulkSync.Value.DefaultEntities), cancellationToken);
+            await using var advance = new NpgsqlCommand(
+                "UPDATE ingest.sync_schedule SET next_run_at = @next, last_run_id = @run, last_fired_at = now() WHERE shop_domain = @shop", connection, transaction);
+            advance.Parameters.AddWithValue("next", CronExpression.Parse(cron).Next(clock.GetUtcNow()).UtcDateTime);
+            advance.Parameters.AddWithValue("run", runId);
+            advance.Parameters.AddWithValue("shop", shop);
+            await advance.ExecuteNonQueryAsync(cancellationToken);
+            logger.LogInformation("Scheduled sync {RunId} of {ShopDomain} due {DueAt:o} requested", runId, shop, dueAt);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return due.Count;
+    }
+
+    /// <summary>The same shop and due time always give the same run id (a name-based UUID).</summary>
+    public static Guid ScheduledRunId(string shop, DateTimeOffset dueAt)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"scheduled-sync|{shop.ToLowerInvariant()}|{dueAt.UtcDateTime:O}"));
+        var bytes = hash[..16];
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x50);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes, bigEndian: true);
+    }
+}
