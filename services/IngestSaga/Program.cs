@@ -4,6 +4,9 @@ using GrowthOs.IngestSaga.Runs;
 using GrowthOs.IngestSaga.Schedules;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Messaging;
+using GrowthOs.ServiceDefaults.Storage;
+using GrowthOs.IngestSaga.Replay;
+using GrowthOs.IngestSaga.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("ingest-saga");
@@ -11,9 +14,15 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddValidatedOptions<BulkSyncOptions>(BulkSyncOptions.Section);
 builder.AddIngestPersistence();
 builder.AddScheduledSyncs();
-builder.AddGrowthOsBus(bus => bus.AddBulkSyncSaga().PostgresRepository());
+builder.AddObjectStore();
+builder.AddGrowthOsBus(bus =>
+{
+    bus.AddBulkSyncSaga().PostgresRepository();
+    bus.AddConsumer<SyncTelemetryArchiver>();
+});
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapRuns();
+app.MapReplay();
 app.Run();

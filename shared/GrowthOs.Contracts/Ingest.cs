@@ -24,3 +24,10 @@ public record SyncFailed(
     string Step,
     string Reason,
     DateTimeOffset FailedAt);
+
+/// <summary>Re-ingest an archived bulk JSONL through the upsert and transform steps, without calling Shopify.</summary>
+public record ReplayRequested(
+    Guid RunId,
+    string ShopDomain,
+    string ArchiveKey,
+    DateTimeOffset RequestedAt);

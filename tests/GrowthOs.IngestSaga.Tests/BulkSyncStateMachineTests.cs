@@ -188,6 +188,26 @@ public sealed class BulkSyncStateMachineTests
         Assert.Empty(test.Watermarks.Advances);
     }
 
+    [Fact]
+    public async Task A_replay_goes_straight_to_upserting_and_never_moves_the_watermark()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = NewId.NextGuid();
+        await test.Harness.Bus.Publish(new ReplayRequested(runId, BulkSyncHarness.Shop, "raw/old.jsonl", DateTimeOffset.UtcNow));
+
+        var run = await test.InState(runId, m => m.Upserting);
+        Assert.Equal(JobTypes.Replay, run.JobType);
+        var upsert = (await test.Harness.Published.SelectAsync<UpsertArchivedRecords>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        Assert.Equal("raw/old.jsonl", upsert.ArchiveKey);
+        Assert.False(await test.Harness.Published.Any<StartBulkExtraction>(x => x.Context.Message.RunId == runId));
+
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, 5, 9, 0, DateTimeOffset.UtcNow, new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 2)));
+        await test.InState(runId, m => m.Transforming);
+        await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 2));
+        await test.InState(runId, m => m.Completed);
+        Assert.Empty(test.Watermarks.Advances);
+    }
+
     private static async Task<Guid> StartPolling(BulkSyncHarness test)
     {
         var runId = await test.StartRun();

@@ -23,7 +23,7 @@ public sealed class EndToEndSyncTests(RunningSystem system)
     {
         using var http = system.GatewayClient();
 
-        var accepted = await http.PostAsJsonAsync("/api/performance-metrics/sync", new { initiator = "user" });
+        var accepted = await http.PostAsJsonAsync("/api/performance-metrics/sync", new { initiator = "user", shop = RunningSystem.Shop });
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var runId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetGuid();
 
@@ -46,8 +46,8 @@ public sealed class EndToEndSyncTests(RunningSystem system)
         Assert.Equal(lines.Length, counts.GetProperty("archived_lines").GetInt64());
         Assert.Equal(orderLines, counts.GetProperty("orders_upserted").GetInt64());
         Assert.Equal(itemLines, counts.GetProperty("line_items_upserted").GetInt64());
-        Assert.Equal(orderLines, await Scalar("SELECT count(*) FROM transform.order_header"));
-        Assert.Equal(itemLines, await Scalar("SELECT count(*) FROM transform.order_line_item"));
+        Assert.Equal(orderLines, await Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{RunningSystem.Shop}'"));
+        Assert.Equal(itemLines, await Scalar($"SELECT count(*) FROM transform.order_line_item WHERE shop_domain = '{RunningSystem.Shop}'"));
 
         // The saga instance is persisted, and the run is listed as completed.
         Assert.Equal(1, await Scalar($"SELECT count(*) FROM ingest.bulk_sync_state WHERE correlation_id = '{runId}' AND current_state = 'Completed'"));
@@ -58,6 +58,14 @@ public sealed class EndToEndSyncTests(RunningSystem system)
         var maxUpdatedAt = run.GetProperty("max_updated_at").GetDateTimeOffset();
         var watermark = await Query<DateTime>($"SELECT updated_through FROM ingest.shop_watermark WHERE shop_domain = '{RunningSystem.Shop}'");
         Assert.Equal(maxUpdatedAt.UtcDateTime, watermark);
+
+        // Every step change was appended to the run's telemetry JSONL in the object store.
+        var telemetry = (await LocalInfrastructure.ReadObject(system.Bucket,
+                $"telemetry/sync.telemetry/{steps[0].GetProperty("started_at").GetDateTimeOffset().UtcDateTime:yyyy/MM/dd}/{runId:N}.jsonl"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(ExpectedSteps, telemetry.Select(t => t.GetProperty("step").GetString()));
+        Assert.All(telemetry, t => Assert.Equal(runId, t.GetProperty("run_id").GetGuid()));
+        Assert.Equal("succeeded", telemetry[^1].GetProperty("status").GetString());
     }
 
     [Fact]
@@ -78,7 +86,7 @@ public sealed class EndToEndSyncTests(RunningSystem system)
     public async Task A_run_survives_the_ingest_saga_being_killed_while_it_waits_between_polls()
     {
         using var http = system.GatewayClient();
-        var accepted = await http.PostAsJsonAsync("/api/performance-metrics/sync", new { initiator = "user" });
+        var accepted = await http.PostAsJsonAsync("/api/performance-metrics/sync", new { initiator = "user", shop = RunningSystem.CrashShop });
         var runId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetGuid();
         await WaitForStatus(http, runId, "polling");
 
@@ -87,6 +95,50 @@ public sealed class EndToEndSyncTests(RunningSystem system)
         var run = await WaitForRunToFinish(http, runId);
         Assert.True(run.GetProperty("status").GetString() == "completed", $"run ended {run}\n{system.AllLogs()}");
         Assert.True(run.GetProperty("counts").GetProperty("poll_attempts").GetInt32() >= 1);
+    }
+
+    [Fact]
+    public async Task A_jsonl_sent_for_replay_is_archived_then_upserted_without_calling_shopify_and_leaves_the_watermark()
+    {
+        using var http = system.GatewayClient();
+        var jsonl = string.Join('\n',
+            """{"__typename":"Order","id":"gid://shopify/Order/77001","name":"#77001","createdAt":"2026-10-01T10:00:00Z","updatedAt":"2026-10-01T10:05:00Z","test":false,"currencyCode":"USD","totalPriceSet":{"shopMoney":{"amount":"42.10","currencyCode":"USD"},"presentmentMoney":{"amount":"42.10","currencyCode":"USD"}}}""",
+            """{"__typename":"LineItem","id":"gid://shopify/LineItem/88001","title":"Pro Saw","quantity":1,"currentQuantity":1,"originalUnitPriceSet":{"shopMoney":{"amount":"42.10","currencyCode":"USD"}},"__parentId":"gid://shopify/Order/77001"}""");
+        var content = new StringContent(jsonl);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
+
+        var accepted = await http.PostAsync($"/api/ingest/replay?shop={RunningSystem.ReplayShop}", content);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var body = await accepted.Content.ReadFromJsonAsync<JsonElement>();
+        var run = await WaitForRunToFinish(http, body.GetProperty("run_id").GetGuid());
+
+        Assert.True(run.GetProperty("status").GetString() == "completed", $"run ended {run}\n{system.AllLogs()}");
+        Assert.Equal("REPLAY", run.GetProperty("job_type").GetString());
+        Assert.Equal(["initiated", "upserting", "transforming", "completed"], run.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step").GetString()));
+        Assert.Equal(jsonl, await LocalInfrastructure.ReadObject(system.Bucket, body.GetProperty("archive_key").GetString()!));
+        Assert.Equal(4210L, await Scalar($"SELECT total_minor FROM transform.order_header WHERE shop_domain = '{RunningSystem.ReplayShop}' AND order_id = 77001"));
+        Assert.Equal(0L, await Scalar($"SELECT count(*) FROM ingest.shop_watermark WHERE shop_domain = '{RunningSystem.ReplayShop}'"));
+
+        // The archived file replays again by its key, and leaves no duplicate.
+        var again = await http.PostAsJsonAsync($"/api/ingest/replay?shop={RunningSystem.ReplayShop}", new { archiveKey = body.GetProperty("archive_key").GetString() });
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        var second = await WaitForRunToFinish(http, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetGuid());
+        Assert.Equal("completed", second.GetProperty("status").GetString());
+        Assert.Equal(1L, await Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{RunningSystem.ReplayShop}'"));
+    }
+
+    [Theory]
+    [InlineData("", "{\"archiveKey\":\"raw/x.jsonl\"}", HttpStatusCode.BadRequest)]
+    [InlineData("?shop=unknown.myshopify.com", "{\"archiveKey\":\"raw/x.jsonl\"}", HttpStatusCode.BadRequest)]
+    [InlineData("?shop=" + RunningSystem.ReplayShop, "{\"archiveKey\":\"raw/never-archived.jsonl\"}", HttpStatusCode.NotFound)]
+    [InlineData("?shop=" + RunningSystem.ReplayShop, "{}", HttpStatusCode.BadRequest)]
+    [InlineData("?shop=" + RunningSystem.ReplayShop, "not json", HttpStatusCode.BadRequest)]
+    public async Task A_bad_replay_request_is_refused_with_a_problem(string query, string json, HttpStatusCode expected)
+    {
+        using var http = system.GatewayClient();
+        var response = await http.PostAsync($"/api/ingest/replay{query}", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     private async Task WaitForStatus(HttpClient http, Guid runId, string status)

@@ -12,7 +12,11 @@ namespace GrowthOs.IntegrationTests;
 /// </summary>
 public sealed class RunningSystem : IAsyncLifetime
 {
-    public const string Shop = "demo-shop.myshopify.com";
+    /// <summary>Shops of the Sandbox, one per test, so tests sharing the running system do not see each other's data.</summary>
+    public const string Shop = "e2e-shop.myshopify.com";
+    public const string CrashShop = "crash-shop.myshopify.com";
+    public const string ReplayShop = "replay-shop.myshopify.com";
+    public static readonly string[] Shops = [Shop, CrashShop, ReplayShop];
     public const string ShopToken = "shpat_integration_token_0123456789";
     public const string ApiKey = "integration-test-key-0123456789abcdef";
 
@@ -44,7 +48,25 @@ public sealed class RunningSystem : IAsyncLifetime
             await service.WaitUntilReady(TimeSpan.FromSeconds(90));
     }
 
-    private Dictionary<string, string> Environment(IReadOnlyDictionary<string, int> ports) => new()
+    private Dictionary<string, string> Environment(IReadOnlyDictionary<string, int> ports)
+    {
+        var environment = CommonEnvironment(ports);
+        for (var i = 0; i < Shops.Length; i++)
+        {
+            environment[$"Sandbox__Shops__{i}__Domain"] = Shops[i];
+            environment[$"Sandbox__Shops__{i}__AccessToken"] = ShopToken;
+            environment[$"Sandbox__Shops__{i}__Seed"] = (42 + i).ToString();
+            environment[$"Sandbox__Shops__{i}__Days"] = "180";
+            environment[$"Sandbox__Shops__{i}__OrdersPerDay"] = "20";
+            environment[$"Sandbox__Shops__{i}__CurrencyCode"] = "USD";
+            environment[$"Shopify__Shops__{i}__Domain"] = Shops[i];
+            environment[$"Shopify__Shops__{i}__AccessToken"] = ShopToken;
+            environment[$"BulkSync__Shops__{i}"] = Shops[i];
+        }
+        return environment;
+    }
+
+    private Dictionary<string, string> CommonEnvironment(IReadOnlyDictionary<string, int> ports) => new()
     {
         ["ConnectionStrings__Postgres"] = _database!.ConnectionString,
         ["RabbitMq__Port"] = LocalInfrastructure.AmqpPort.ToString(),
@@ -52,12 +74,7 @@ public sealed class RunningSystem : IAsyncLifetime
         ["S3__ServiceUrl"] = LocalInfrastructure.S3ServiceUrl,
         ["S3__Bucket"] = Bucket,
         ["Sandbox__BulkOperationDurationMilliseconds"] = "1500",
-        ["Sandbox__Shops__0__Domain"] = Shop,
-        ["Sandbox__Shops__0__AccessToken"] = ShopToken,
         ["Shopify__BaseUrlTemplate"] = $"http://127.0.0.1:{ports["Sandbox"]}/{{shop}}",
-        ["Shopify__Shops__0__Domain"] = Shop,
-        ["Shopify__Shops__0__AccessToken"] = ShopToken,
-        ["BulkSync__Shops__0"] = Shop,
         ["BulkSync__PollIntervalSeconds"] = "1",
         ["Schedules__Enabled"] = "false",
         ["DurableWaits__ScanIntervalMilliseconds"] = "200",

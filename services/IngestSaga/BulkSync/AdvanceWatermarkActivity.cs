@@ -5,7 +5,8 @@ using MassTransit;
 namespace GrowthOs.IngestSaga.BulkSync;
 
 /// <summary>
-/// Every step succeeded: the watermark moves to the newest <c>updatedAt</c> fetched. An empty run leaves it where it is.
+/// Every step of a daily sync succeeded: the watermark moves to the newest <c>updatedAt</c> fetched. An empty run, and
+/// any run that did not read Shopify from the watermark (a replay), leaves it where it is.
 /// </summary>
 public sealed class AdvanceWatermarkActivity(IWatermarkStore watermarks, ILogger<AdvanceWatermarkActivity> logger)
     : IStateMachineActivity<BulkSyncState, MartsRefreshed>
@@ -13,7 +14,11 @@ public sealed class AdvanceWatermarkActivity(IWatermarkStore watermarks, ILogger
     public async Task Execute(BehaviorContext<BulkSyncState, MartsRefreshed> context, IBehavior<BulkSyncState, MartsRefreshed> next)
     {
         var saga = context.Saga;
-        if (saga.MaxUpdatedAt is { } through && saga.OrdersUpserted > 0)
+        if (saga.JobType != JobTypes.DailySync)
+        {
+            logger.LogInformation("{JobType} run leaves the watermark alone", saga.JobType);
+        }
+        else if (saga.MaxUpdatedAt is { } through && saga.OrdersUpserted > 0)
         {
             await watermarks.Advance(saga.ShopDomain, saga.Entity, through, saga.CorrelationId, context.CancellationToken);
             logger.LogInformation("Watermark of {Entity} advanced to {UpdatedThrough:o}", saga.Entity, through);

@@ -64,6 +64,7 @@ public sealed record StepTiming(string Step, DateTimeOffset StartedAt, DateTimeO
 public static class JobTypes
 {
     public const string DailySync = "DAILY_SYNC";
+    public const string Replay = "REPLAY";
 }
 
 public static class Steps

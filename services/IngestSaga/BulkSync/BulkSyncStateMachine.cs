@@ -20,6 +20,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
         InstanceState(x => x.CurrentState);
 
         Event(() => SyncRequested, e => e.CorrelateById(x => x.Message.RunId));
+        Event(() => ReplayRequested, e => e.CorrelateById(x => x.Message.RunId));
         Event(() => OperationStarted, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => WaitElapsed, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => OperationStillRunning, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
@@ -50,7 +51,22 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .EnterStep(Steps.Initiated, clock)
                 .Activity(x => x.OfType<StartExtractionActivity>())
                 .EnterStep(Steps.Requested, clock)
-                .TransitionTo(Requested));
+                .TransitionTo(Requested),
+            When(ReplayRequested)
+                .Then(context =>
+                {
+                    var message = context.Message;
+                    context.Saga.ShopDomain = message.ShopDomain;
+                    context.Saga.Initiator = "user";
+                    context.Saga.RequestedAt = message.RequestedAt;
+                    context.Saga.Entity = settings.DefaultEntities[0];
+                    context.Saga.JobType = JobTypes.Replay;
+                    context.Saga.ArchiveKey = message.ArchiveKey;
+                })
+                .EnterStep(Steps.Initiated, clock)
+                .EnterStep(Steps.Upserting, clock)
+                .Publish(context => new UpsertArchivedRecords(context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.ArchiveKey!))
+                .TransitionTo(Upserting));
 
         During(Requested,
             When(WaitElapsed, context => context.Saga.ResumeAt != null && context.Message.WaitToken == context.Saga.WaitToken)
@@ -167,6 +183,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
     public State Failed { get; private set; } = null!;
 
     public Event<SyncRequested> SyncRequested { get; private set; } = null!;
+    public Event<ReplayRequested> ReplayRequested { get; private set; } = null!;
     public Event<BulkOperationStarted> OperationStarted { get; private set; } = null!;
     public Event<SyncWaitElapsed> WaitElapsed { get; private set; } = null!;
     public Event<BulkOperationStillRunning> OperationStillRunning { get; private set; } = null!;

@@ -98,7 +98,8 @@ public static class RunsEndpoints
             : Results.Json(RunView.From(run), RunView.Json);
     }
 
-    private static IResult Problem(string parameter, string detail) =>
+    /// <summary>400 with a problem body naming the bad parameter.</summary>
+    public static IResult Problem(string parameter, string detail) =>
         Results.Problem(statusCode: 400, title: $"Invalid parameter '{parameter}'", detail: detail,
             extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
 }

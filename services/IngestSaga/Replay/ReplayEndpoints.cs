@@ -1,0 +1,77 @@
+using System.Text.Json;
+using GrowthOs.Contracts.Ingest;
+using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.IngestSaga.Runs;
+using GrowthOs.ServiceDefaults.Storage;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.IngestSaga.Replay;
+
+/// <summary>
+/// <c>POST /api/ingest/replay?shop=</c>: re-ingests a bulk JSONL through the upsert and transform steps without calling
+/// Shopify: either one already archived (<c>{ "archiveKey": "..." }</c>) or one sent as the body
+/// (<c>application/x-ndjson</c>), which is archived first, streamed, in constant memory.
+/// </summary>
+public static class ReplayEndpoints
+{
+    public const string NdJson = "application/x-ndjson";
+
+    public static IEndpointRouteBuilder MapReplay(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/ingest/replay", Replay);
+        return app;
+    }
+
+    private sealed record ArchiveReference(string? ArchiveKey);
+
+    private static async Task<IResult> Replay(
+        string? shop, HttpRequest http, ObjectStore store, IPublishEndpoint bus, IOptions<BulkSyncOptions> options, TimeProvider clock,
+        ILogger<ArchiveReference> logger)
+    {
+        if (string.IsNullOrWhiteSpace(shop))
+            return RunsEndpoints.Problem("shop", "shop is required.");
+        if (!options.Value.Shops.Contains(shop, StringComparer.OrdinalIgnoreCase))
+            return RunsEndpoints.Problem("shop", $"Shop '{shop}' is not one of the shops this deployment syncs (BulkSync:Shops).");
+
+        var runId = NewId.NextGuid();
+        var now = clock.GetUtcNow();
+        string archiveKey;
+        var mediaType = http.ContentType?.Split(';')[0].Trim();
+        if (string.Equals(mediaType, NdJson, StringComparison.OrdinalIgnoreCase))
+        {
+            archiveKey = $"raw/replay/{shop}/{now.UtcDateTime:yyyy/MM/dd}/{runId:N}.jsonl";
+            var bytes = await store.Upload(archiveKey, http.Body, "application/jsonl", http.HttpContext.RequestAborted);
+            if (bytes == 0) return RunsEndpoints.Problem("body", "The JSONL body is empty.");
+        }
+        else if (string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            ArchiveReference? reference;
+            try
+            {
+                reference = await http.ReadFromJsonAsync<ArchiveReference>(JsonSerializerOptions.Web, http.HttpContext.RequestAborted);
+            }
+            catch (JsonException exception)
+            {
+                return RunsEndpoints.Problem("body", $"The body is not valid JSON: {exception.Message}");
+            }
+            if (string.IsNullOrWhiteSpace(reference?.ArchiveKey))
+                return RunsEndpoints.Problem("archiveKey", "archiveKey is required.");
+            if (!await store.Exists(reference.ArchiveKey, http.HttpContext.RequestAborted))
+                return Results.Problem(statusCode: 404, title: "Archive not found", detail: $"No archived object '{reference.ArchiveKey}'.");
+            archiveKey = reference.ArchiveKey;
+        }
+        else
+        {
+            return Results.Problem(statusCode: 415, title: "Unsupported media type",
+                detail: $"Send application/json with an archiveKey, or the JSONL itself as {NdJson}.");
+        }
+
+        using (logger.BeginScope(new Dictionary<string, object> { ["RunId"] = runId, ["ShopDomain"] = shop }))
+        {
+            await bus.Publish(new ReplayRequested(runId, shop, archiveKey, now), http.HttpContext.RequestAborted);
+            logger.LogInformation("Replay of {ArchiveKey} requested", archiveKey);
+        }
+        return Results.Accepted($"/api/ingest/runs/{runId}", new { run_id = runId, shop, archive_key = archiveKey, status_url = $"/api/ingest/runs/{runId}" });
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text;
+using System.Text.Json;
+using GrowthOs.Contracts.Telemetry;
+using GrowthOs.ServiceDefaults.Storage;
+using MassTransit;
+using Npgsql;
+
+namespace GrowthOs.IngestSaga.Telemetry;
+
+/// <summary>
+/// Appends every step change to the run's <c>sync.telemetry</c> JSONL in the object store
+/// (<c>telemetry/sync.telemetry/{yyyy}/{MM}/{dd}/{runId}.jsonl</c>, dated by the run's first event). Events are kept in
+/// PostgreSQL first, so a redelivered event is written once and the object always holds every event so far, in order.
+/// </summary>
+public sealed class SyncTelemetryArchiver(NpgsqlDataSource dataSource, ObjectStore store) : IConsumer<SyncStepChanged>
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public async Task Consume(ConsumeContext<SyncStepChanged> context)
+    {
+        var e = context.Message;
+        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
+        // One writer per run at a time, so the object is never overwritten by a writer that saw fewer events.
+        await using (var lockRun = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@run::text))", connection, transaction))
+        {
+            lockRun.Parameters.AddWithValue("run", e.RunId);
+            await lockRun.ExecuteNonQueryAsync(context.CancellationToken);
+        }
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO ingest.sync_telemetry (run_id, shop_domain, job_type, step, status, occurred_at, counts, error)
+            VALUES (@run, @shop, @job, @step, @status, @at, @counts::jsonb, @error)
+            ON CONFLICT (run_id, step, status) DO NOTHING
+            """, connection, transaction))
+        {
+            insert.Parameters.AddWithValue("run", e.RunId);
+            insert.Parameters.AddWithValue("shop", e.ShopDomain);
+            insert.Parameters.AddWithValue("job", e.JobType);
+            insert.Parameters.AddWithValue("step", e.Step);
+            insert.Parameters.AddWithValue("status", e.Status);
+            insert.Parameters.AddWithValue("at", e.OccurredAt.UtcDateTime);
+            insert.Parameters.AddWithValue("counts", JsonSerializer.Serialize(e.Counts));
+            insert.Parameters.AddWithValue("error", (object?)e.Error ?? DBNull.Value);
+            await insert.ExecuteNonQueryAsync(context.CancellationToken);
+        }
+
+        var lines = new StringBuilder();
+        DateTimeOffset? first = null;
+        await using (var select = new NpgsqlCommand("""
+            SELECT run_id, shop_domain, job_type, step, status, occurred_at, counts::text, error
+            FROM ingest.sync_telemetry WHERE run_id = @run ORDER BY occurred_at, step
+            """, connection, transaction))
+        {
+            select.Parameters.AddWithValue("run", e.RunId);
+            await using var reader = await select.ExecuteReaderAsync(context.CancellationToken);
+            while (await reader.ReadAsync(context.CancellationToken))
+            {
+                var occurredAt = new DateTimeOffset(reader.GetDateTime(5), TimeSpan.Zero);
+                first ??= occurredAt;
+                lines.Append(JsonSerializer.Serialize(new TelemetryLine(
+                    reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), occurredAt,
+                    JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(6))!, reader.IsDBNull(7) ? null : reader.GetString(7)), Json));
+                lines.Append('\n');
+            }
+        }
+        await store.PutText(KeyFor(e.RunId, first ?? e.OccurredAt), lines.ToString(), "application/jsonl", context.CancellationToken);
+        await transaction.CommitAsync(context.CancellationToken);
+    }
+
+    public static string KeyFor(Guid runId, DateTimeOffset firstEvent) =>
+        $"telemetry/sync.telemetry/{firstEvent.UtcDateTime:yyyy/MM/dd}/{runId:N}.jsonl";
+
+    private sealed record TelemetryLine(
+        Guid RunId, string Shop, string JobType, string Step, string Status, DateTimeOffset OccurredAt, Dictionary<string, long> Counts, string? Error);
+}
