@@ -25,4 +25,5 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapRuns();
 app.MapReplay();
+app.MapBackfill();
 app.Run();

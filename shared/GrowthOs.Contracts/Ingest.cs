@@ -31,3 +31,11 @@ public record ReplayRequested(
     string ShopDomain,
     string ArchiveKey,
     DateTimeOffset RequestedAt);
+
+/// <summary>Re-read every order of <paramref name="ShopDomain"/> created from <paramref name="From"/> to <paramref name="To"/> (UTC dates, inclusive), whatever the watermark.</summary>
+public record BackfillRequested(
+    Guid RunId,
+    string ShopDomain,
+    DateOnly From,
+    DateOnly To,
+    DateTimeOffset RequestedAt);

@@ -1,10 +1,11 @@
 namespace GrowthOs.Contracts.Transform;
 
-/// <summary>Upsert the records of an archived bulk JSONL into the commerce tables.</summary>
+/// <summary>Upsert the records of an archived bulk JSONL into the commerce tables, <paramref name="ChunkSize"/> records a transaction (null: the service's default).</summary>
 public record UpsertArchivedRecords(
     Guid RunId,
     string ShopDomain,
-    string ArchiveKey);
+    string ArchiveKey,
+    int? ChunkSize = null);
 
 public record ArchivedRecordsUpserted(
     Guid RunId,

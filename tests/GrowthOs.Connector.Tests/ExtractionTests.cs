@@ -36,6 +36,16 @@ public sealed class ExtractionTests
         Assert.Contains("shopMoney { amount currencyCode } presentmentMoney { amount currencyCode }", BulkQueries.For("orders", DateTimeOffset.UnixEpoch));
 
     [Fact]
+    public void A_backfill_filters_on_creation_time_and_a_daily_sync_on_update_time()
+    {
+        var from = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal("created_at:>='2025-01-01T00:00:00Z' AND created_at:<'2025-07-01T00:00:00Z'",
+            BulkQueries.SearchFilter(null, from, from.AddMonths(6)));
+        Assert.Equal("updated_at:>='2025-01-01T00:00:00Z'", BulkQueries.SearchFilter(from, null, null));
+        Assert.Contains("orders(query: \"created_at:>='2025-01-01T00:00:00Z'", BulkQueries.For("orders", null, from, null));
+    }
+
+    [Fact]
     public void An_entity_without_a_query_is_refused() =>
         Assert.Throws<ArgumentException>(() => BulkQueries.For("unicorns", DateTimeOffset.UnixEpoch));
 

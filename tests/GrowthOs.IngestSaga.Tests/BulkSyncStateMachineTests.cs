@@ -24,7 +24,7 @@ public sealed class BulkSyncStateMachineTests
         Assert.Equal(BulkSyncHarness.Shop, start.ShopDomain);
         Assert.Equal("orders", start.Entity);
         var floor = before.AddDays(-test.Options.WatermarkFloorDays);
-        Assert.InRange(start.UpdatedSince, floor, DateTimeOffset.UtcNow.AddDays(-test.Options.WatermarkFloorDays));
+        Assert.InRange(start.UpdatedSince!.Value, floor, DateTimeOffset.UtcNow.AddDays(-test.Options.WatermarkFloorDays));
         Assert.Equal(["initiated", "requested"], test.Instance(runId).Steps.Select(s => s.Step));
     }
 
@@ -204,6 +204,39 @@ public sealed class BulkSyncStateMachineTests
         await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, 5, 9, 0, DateTimeOffset.UtcNow, new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 2)));
         await test.InState(runId, m => m.Transforming);
         await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 2));
+        await test.InState(runId, m => m.Completed);
+        Assert.Empty(test.Watermarks.Advances);
+    }
+
+    [Fact]
+    public async Task A_backfill_reads_its_creation_range_ignoring_the_watermark_and_never_moves_it()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = NewId.NextGuid();
+        await test.Harness.Bus.Publish(new BackfillRequested(runId, BulkSyncHarness.Shop, new DateOnly(2025, 1, 1), new DateOnly(2025, 6, 30), DateTimeOffset.UtcNow));
+
+        var run = await test.InState(runId, m => m.Requested);
+        Assert.Equal(JobTypes.FullBackfill, run.JobType);
+        var start = (await test.Harness.Published.SelectAsync<StartBulkExtraction>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        Assert.Null(start.UpdatedSince);
+        Assert.Equal(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), start.CreatedFrom);
+        Assert.Equal(new DateTimeOffset(2025, 7, 1, 0, 0, 0, TimeSpan.Zero), start.CreatedBefore);
+
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "OPERATION_IN_PROGRESS", "daily sync running"));
+        Assert.True(await test.Saga.Consumed.Any<BulkExtractionDeferred>(x => x.Context.Message.RunId == runId));
+        Assert.InRange(test.Instance(runId).ResumeAt!.Value - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(test.Options.BackfillBusyWaitSeconds - 5), TimeSpan.FromSeconds(test.Options.BackfillBusyWaitSeconds));
+
+        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, "orders", OperationId, DateTimeOffset.UtcNow));
+        await test.InState(runId, m => m.Polling);
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 3, 1, 100, "https://storage.example/b.jsonl"));
+        await test.InState(runId, m => m.Downloading);
+        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "raw/b.jsonl", 100, 3));
+        var upsert = (await test.Harness.Published.SelectAsync<UpsertArchivedRecords>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        Assert.Equal(test.Options.BackfillChunkSize, upsert.ChunkSize);
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, 1, 2, 0, DateTimeOffset.UtcNow, new DateOnly(2025, 2, 1), new DateOnly(2025, 2, 1)));
+        await test.InState(runId, m => m.Transforming);
+        await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 1));
+
         await test.InState(runId, m => m.Completed);
         Assert.Empty(test.Watermarks.Advances);
     }

@@ -127,6 +127,42 @@ public sealed class EndToEndSyncTests(RunningSystem system)
         Assert.Equal(1L, await Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{RunningSystem.ReplayShop}'"));
     }
 
+    [Fact]
+    public async Task A_backfill_reads_orders_older_than_the_watermark_floor_and_leaves_the_watermark()
+    {
+        using var http = system.GatewayClient();
+        var to = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-140);
+        var from = to.AddDays(-20);
+
+        var accepted = await http.PostAsJsonAsync("/api/ingest/backfill", new { shop = RunningSystem.BackfillShop, from, to });
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var run = await WaitForRunToFinish(http, (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetGuid());
+
+        Assert.True(run.GetProperty("status").GetString() == "completed", $"run ended {run}\n{system.AllLogs()}");
+        Assert.Equal("FULL_BACKFILL_EXECUTE", run.GetProperty("job_type").GetString());
+        var orders = run.GetProperty("counts").GetProperty("orders_upserted").GetInt64();
+        Assert.True(orders > 100, $"21 days of about 20 orders a day, got {orders}");
+        Assert.Equal(orders, await Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{RunningSystem.BackfillShop}'"));
+        Assert.Equal(0L, await Scalar($"""
+            SELECT count(*) FROM transform.order_header WHERE shop_domain = '{RunningSystem.BackfillShop}'
+            AND (created_at < '{from:yyyy-MM-dd}T00:00:00Z' OR created_at >= '{to.AddDays(1):yyyy-MM-dd}T00:00:00Z')
+            """));
+        Assert.Equal(0L, await Scalar($"SELECT count(*) FROM ingest.shop_watermark WHERE shop_domain = '{RunningSystem.BackfillShop}'"));
+    }
+
+    [Theory]
+    [InlineData("{\"from\":\"2026-01-01\",\"to\":\"2026-01-31\"}", "shop")]
+    [InlineData("{\"shop\":\"" + RunningSystem.BackfillShop + "\",\"to\":\"2026-01-31\"}", "from")]
+    [InlineData("{\"shop\":\"" + RunningSystem.BackfillShop + "\",\"from\":\"2026-02-01\",\"to\":\"2026-01-31\"}", "from")]
+    [InlineData("{\"shop\":\"" + RunningSystem.BackfillShop + "\",\"from\":\"yesterday\",\"to\":\"2026-01-31\"}", "body")]
+    public async Task A_bad_backfill_request_gets_400_naming_the_parameter(string json, string parameter)
+    {
+        using var http = system.GatewayClient();
+        var response = await http.PostAsync("/api/ingest/backfill", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(parameter, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
+    }
+
     [Theory]
     [InlineData("", "{\"archiveKey\":\"raw/x.jsonl\"}", HttpStatusCode.BadRequest)]
     [InlineData("?shop=unknown.myshopify.com", "{\"archiveKey\":\"raw/x.jsonl\"}", HttpStatusCode.BadRequest)]

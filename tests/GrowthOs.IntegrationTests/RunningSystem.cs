@@ -16,7 +16,8 @@ public sealed class RunningSystem : IAsyncLifetime
     public const string Shop = "e2e-shop.myshopify.com";
     public const string CrashShop = "crash-shop.myshopify.com";
     public const string ReplayShop = "replay-shop.myshopify.com";
-    public static readonly string[] Shops = [Shop, CrashShop, ReplayShop];
+    public const string BackfillShop = "backfill-shop.myshopify.com";
+    public static readonly string[] Shops = [Shop, CrashShop, ReplayShop, BackfillShop];
     public const string ShopToken = "shpat_integration_token_0123456789";
     public const string ApiKey = "integration-test-key-0123456789abcdef";
 

@@ -9,15 +9,28 @@ public static class BulkQueries
 
     public static IReadOnlyCollection<string> Entities { get; } = [Orders];
 
-    public static string For(string entity, DateTimeOffset updatedSince) => entity switch
+    public static string For(string entity, DateTimeOffset updatedSince) => For(entity, updatedSince, null, null);
+
+    /// <summary>The bulk query of <paramref name="entity"/>, filtered by update time and/or creation time.</summary>
+    public static string For(string entity, DateTimeOffset? updatedSince, DateTimeOffset? createdFrom, DateTimeOffset? createdBefore) => entity switch
     {
-        Orders => OrdersQuery(updatedSince),
+        Orders => OrdersQuery(SearchFilter(updatedSince, createdFrom, createdBefore)),
         _ => throw new ArgumentException($"No bulk query is defined for entity '{entity}'.", nameof(entity)),
     };
 
-    private static string OrdersQuery(DateTimeOffset updatedSince) => $$"""
+    /// <summary>Shopify search syntax: <c>updated_at:&gt;='…' AND created_at:&gt;='…' AND created_at:&lt;'…'</c>.</summary>
+    public static string SearchFilter(DateTimeOffset? updatedSince, DateTimeOffset? createdFrom, DateTimeOffset? createdBefore)
+    {
+        var terms = new List<string>();
+        if (updatedSince is { } updated) terms.Add($"updated_at:>='{Timestamp(updated)}'");
+        if (createdFrom is { } from) terms.Add($"created_at:>='{Timestamp(from)}'");
+        if (createdBefore is { } before) terms.Add($"created_at:<'{Timestamp(before)}'");
+        return string.Join(" AND ", terms);
+    }
+
+    private static string OrdersQuery(string filter) => $$"""
         {
-          orders(query: "updated_at:>='{{Timestamp(updatedSince)}}'", sortKey: UPDATED_AT) {
+          orders(query: "{{filter}}", sortKey: UPDATED_AT) {
             edges {
               node {
                 __typename

@@ -13,9 +13,10 @@ public sealed class StartBulkExtractionConsumer(ShopifyGraphQlClient shopify, Ti
         var message = context.Message;
         try
         {
-            var query = BulkQueries.For(message.Entity, message.UpdatedSince);
+            var query = BulkQueries.For(message.Entity, message.UpdatedSince, message.CreatedFrom, message.CreatedBefore);
             var operationId = await shopify.RunBulkQuery(message.ShopDomain, query, context.CancellationToken);
-            logger.LogInformation("Started bulk operation {BulkOperationId} for {Entity} updated since {UpdatedSince:o}", operationId, message.Entity, message.UpdatedSince);
+            logger.LogInformation("Started bulk operation {BulkOperationId} for {Entity} where {Filter}", operationId, message.Entity,
+                BulkQueries.SearchFilter(message.UpdatedSince, message.CreatedFrom, message.CreatedBefore));
             await context.Publish(new BulkOperationStarted(message.RunId, message.ShopDomain, message.Entity, operationId, clock.GetUtcNow()));
         }
         catch (ShopifyApiException exception) when (exception.Transient)

@@ -44,11 +44,12 @@ public static class BulkSyncBehaviors
         BulkSyncOptions settings,
         TimeProvider clock,
         State failed)
-        where T : class =>
-        binder.IfElse(
-            context => clock.GetUtcNow() + Backoff.Delay(errorCode(context), context.Saga.RetryAttempts, settings, 1) <= context.Saga.RequestedAt + settings.RetryBudget,
+        where T : class
+    {
+        return binder.IfElse(
+            context => clock.GetUtcNow() + Delay(context, 1) <= context.Saga.RequestedAt + settings.RetryBudget,
             retry => retry
-                .WaitFor(context => Backoff.Delay(errorCode(context), context.Saga.RetryAttempts, settings, Random.Shared.NextDouble()), clock)
+                .WaitFor(context => Delay(context, Random.Shared.NextDouble()), clock)
                 .Then(context =>
                 {
                     context.Saga.RetryAttempts++;
@@ -59,6 +60,10 @@ public static class BulkSyncBehaviors
                     context => $"Retry budget of {settings.RetryBudgetHours} h exhausted after {context.Saga.RetryAttempts} retries; last error {errorCode(context)}: {reason(context)}",
                     clock)
                 .TransitionTo(failed));
+
+        TimeSpan Delay(BehaviorContext<BulkSyncState, T> context, double jitter) =>
+            Backoff.Delay(errorCode(context), context.Saga.RetryAttempts, settings, jitter, context.Saga.JobType == JobTypes.FullBackfill);
+    }
 
     /// <summary>A command's consumer gave up with an exception: the run fails at <paramref name="step"/> with that exception's message.</summary>
     public static EventActivityBinder<BulkSyncState, Fault<T>> FailWithFault<T>(this EventActivityBinder<BulkSyncState, Fault<T>> binder, string step, TimeProvider clock)

@@ -46,6 +46,14 @@ public sealed class BulkSyncOptions
     [Range(1, 720, ErrorMessage = "BulkSync:RetryBudgetHours must be between 1 and 720.")]
     public int RetryBudgetHours { get; set; } = 12;
 
+    /// <summary>Records per upsert transaction of a backfill, larger than a daily sync's.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "BulkSync:BackfillChunkSize must be between 1 and 1000000.")]
+    public int BackfillChunkSize { get; set; } = 20_000;
+
+    /// <summary>A backfill yields to daily syncs: its wait when Shopify says another bulk query runs.</summary>
+    [Range(1, 86_400, ErrorMessage = "BulkSync:BackfillBusyWaitSeconds must be between 1 and 86400.")]
+    public int BackfillBusyWaitSeconds { get; set; } = 300;
+
     public TimeSpan PollInterval => TimeSpan.FromSeconds(PollIntervalSeconds);
 
     public TimeSpan RetryBudget => TimeSpan.FromHours(RetryBudgetHours);

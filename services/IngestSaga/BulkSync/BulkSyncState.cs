@@ -15,6 +15,10 @@ public class BulkSyncState : SagaStateMachineInstance
     public DateTimeOffset RequestedAt { get; set; }
     public DateTimeOffset? UpdatedSince { get; set; }
 
+    /// <summary>A backfill reads the orders created in [BackfillFrom, BackfillBefore), whatever the watermark.</summary>
+    public DateTimeOffset? BackfillFrom { get; set; }
+    public DateTimeOffset? BackfillBefore { get; set; }
+
     public string? BulkOperationId { get; set; }
     public int PollAttempts { get; set; }
     public long ObjectCount { get; set; }
@@ -65,6 +69,7 @@ public static class JobTypes
 {
     public const string DailySync = "DAILY_SYNC";
     public const string Replay = "REPLAY";
+    public const string FullBackfill = "FULL_BACKFILL_EXECUTE";
 }
 
 public static class Steps

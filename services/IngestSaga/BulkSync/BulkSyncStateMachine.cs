@@ -21,6 +21,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
 
         Event(() => SyncRequested, e => e.CorrelateById(x => x.Message.RunId));
         Event(() => ReplayRequested, e => e.CorrelateById(x => x.Message.RunId));
+        Event(() => BackfillRequested, e => e.CorrelateById(x => x.Message.RunId));
         Event(() => OperationStarted, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => WaitElapsed, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => OperationStillRunning, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
@@ -65,14 +66,29 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 })
                 .EnterStep(Steps.Initiated, clock)
                 .EnterStep(Steps.Upserting, clock)
-                .Publish(context => new UpsertArchivedRecords(context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.ArchiveKey!))
-                .TransitionTo(Upserting));
+                .Publish(context => BulkSyncCommands.Upsert(context.Saga, settings))
+                .TransitionTo(Upserting),
+            When(BackfillRequested)
+                .Then(context =>
+                {
+                    var message = context.Message;
+                    context.Saga.ShopDomain = message.ShopDomain;
+                    context.Saga.Initiator = "user";
+                    context.Saga.RequestedAt = message.RequestedAt;
+                    context.Saga.Entity = settings.DefaultEntities[0];
+                    context.Saga.JobType = JobTypes.FullBackfill;
+                    context.Saga.BackfillFrom = new DateTimeOffset(message.From.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+                    context.Saga.BackfillBefore = new DateTimeOffset(message.To.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+                })
+                .EnterStep(Steps.Initiated, clock)
+                .Publish(context => BulkSyncCommands.StartExtraction(context.Saga))
+                .EnterStep(Steps.Requested, clock)
+                .TransitionTo(Requested));
 
         During(Requested,
             When(WaitElapsed, context => context.Saga.ResumeAt != null && context.Message.WaitToken == context.Saga.WaitToken)
                 .Then(context => context.Saga.ResumeAt = null)
-                .Publish(context => new StartBulkExtraction(
-                    context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Entity, context.Saga.UpdatedSince!.Value)),
+                .Publish(context => BulkSyncCommands.StartExtraction(context.Saga)),
             When(OperationStarted)
                 .Then(context => context.Saga.BulkOperationId = context.Message.BulkOperationId)
                 .EnterStep(Steps.Polling, clock)
@@ -119,8 +135,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                     context.Saga.ArchivedLines = context.Message.Lines;
                 })
                 .EnterStep(Steps.Upserting, clock)
-                .Publish(context => new UpsertArchivedRecords(
-                    context.Saga.CorrelationId, context.Saga.ShopDomain, context.Message.ArchiveKey))
+                .Publish(context => BulkSyncCommands.Upsert(context.Saga, settings))
                 .TransitionTo(Upserting));
 
         During(Upserting,
@@ -184,6 +199,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
 
     public Event<SyncRequested> SyncRequested { get; private set; } = null!;
     public Event<ReplayRequested> ReplayRequested { get; private set; } = null!;
+    public Event<BackfillRequested> BackfillRequested { get; private set; } = null!;
     public Event<BulkOperationStarted> OperationStarted { get; private set; } = null!;
     public Event<SyncWaitElapsed> WaitElapsed { get; private set; } = null!;
     public Event<BulkOperationStillRunning> OperationStillRunning { get; private set; } = null!;

@@ -1,4 +1,3 @@
-using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.IngestSaga.Watermarks;
 using MassTransit;
@@ -12,7 +11,7 @@ public sealed class StartExtractionActivity(IWatermarkStore watermarks, TimeProv
     {
         var saga = context.Saga;
         saga.UpdatedSince = await watermarks.ExtractFrom(saga.ShopDomain, saga.Entity, clock.GetUtcNow(), context.CancellationToken);
-        await context.Publish(new StartBulkExtraction(saga.CorrelationId, saga.ShopDomain, saga.Entity, saga.UpdatedSince.Value));
+        await context.Publish(BulkSyncCommands.StartExtraction(saga));
         await next.Execute(context);
     }
 

@@ -115,10 +115,13 @@ public sealed record RunView(
     DateTimeOffset? UpdatedSince,
     string? BulkOperationId,
     string? ArchiveKey,
+    DateTimeOffset? BackfillFrom,
+    DateTimeOffset? BackfillBefore,
     IReadOnlyDictionary<string, long> Counts,
     DateTimeOffset? MaxUpdatedAt,
     string? FailedStep,
     string? Error,
+    string? LastRetryReason,
     IReadOnlyList<RunStepView> Steps)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -139,6 +142,8 @@ public sealed record RunView(
         run.UpdatedSince,
         run.BulkOperationId,
         run.ArchiveKey,
+        run.BackfillFrom,
+        run.BackfillBefore,
         new Dictionary<string, long>
         {
             ["poll_attempts"] = run.PollAttempts,
@@ -148,10 +153,12 @@ public sealed record RunView(
             ["orders_upserted"] = run.OrdersUpserted,
             ["line_items_upserted"] = run.LineItemsUpserted,
             ["rows_rejected"] = run.RowsRejected,
+            ["retry_attempts"] = run.RetryAttempts,
         },
         run.MaxUpdatedAt,
         run.FailedStep,
         run.Error,
+        run.LastRetryReason,
         run.Steps.Select(s => new RunStepView(s.Step, s.StartedAt, s.EndedAt,
             s.EndedAt is { } end ? (long)(end - s.StartedAt).TotalMilliseconds : null)).ToList());
 }

@@ -83,11 +83,9 @@ public static partial class GraphQlEndpoint
         if (!root.Success)
             return BulkRunResult(null, UserError("query", "Invalid bulk query: no connection field found", "INVALID"));
 
-        DateTimeOffset? since = UpdatedSince().Match(inner) is { Success: true } filter && DateTimeOffset.TryParse(filter.Groups[1].Value, out var parsed)
-            ? parsed.ToUniversalTime()
-            : null;
+        var filter = new SearchFilter(Timestamp(UpdatedSince(), inner), Timestamp(CreatedFrom(), inner), Timestamp(CreatedBefore(), inner));
         var limit = string.CompareOrdinal(version, FirstVersionWithConcurrentBulkQueries) >= 0 ? ConcurrentBulkQueryLimit : 1;
-        var operation = operations.TryStart(shop, inner, root.Groups[1].Value, since, limit, out var blocking);
+        var operation = operations.TryStart(shop, inner, root.Groups[1].Value, filter, limit, out var blocking);
         if (operation is null)
         {
             return limit == 1
@@ -96,6 +94,9 @@ public static partial class GraphQlEndpoint
         }
         return BulkRunResult(new JsonObject { ["id"] = operation.Id, ["status"] = "CREATED" });
     }
+
+    private static DateTimeOffset? Timestamp(Regex pattern, string query) =>
+        pattern.Match(query) is { Success: true } match && DateTimeOffset.TryParse(match.Groups[1].Value, out var parsed) ? parsed.ToUniversalTime() : null;
 
     private static JsonObject ReadOperation(string query, JsonObject? variables, HttpContext http, SandboxBulkOperations operations, DemoShop shop)
     {
@@ -187,6 +188,12 @@ public static partial class GraphQlEndpoint
 
     [GeneratedRegex("""updated_at\s*:\s*>=\s*['"]?([0-9T:\-\.Z+]+)""")]
     private static partial Regex UpdatedSince();
+
+    [GeneratedRegex("""created_at\s*:\s*>=\s*['"]?([0-9T:\-\.Z+]+)""")]
+    private static partial Regex CreatedFrom();
+
+    [GeneratedRegex("""created_at\s*:\s*<\s*['"]?([0-9T:\-\.Z+]+)""")]
+    private static partial Regex CreatedBefore();
 
     [GeneratedRegex("""\bnode\s*\(""")]
     private static partial Regex NodeField();

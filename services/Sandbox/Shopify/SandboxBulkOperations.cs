@@ -10,10 +10,15 @@ public sealed record SandboxBulkOperation(
     string Query,
     string Root,
     DateTimeOffset? UpdatedSince,
+    DateTimeOffset? CreatedFrom,
+    DateTimeOffset? CreatedBefore,
     DateTimeOffset CreatedAt)
 {
     public string Id => $"gid://shopify/BulkOperation/{Number}";
 }
+
+/// <summary>The part of Shopify's search syntax the sandbox understands: updated_at:&gt;=, created_at:&gt;= and created_at:&lt;.</summary>
+public sealed record SearchFilter(DateTimeOffset? UpdatedSince, DateTimeOffset? CreatedFrom, DateTimeOffset? CreatedBefore);
 
 /// <summary>Bulk operations of every sandbox shop. The status follows the clock: CREATED, RUNNING, then COMPLETED.</summary>
 public sealed class SandboxBulkOperations(IOptions<SandboxOptions> options, TimeProvider clock)
@@ -26,7 +31,7 @@ public sealed class SandboxBulkOperations(IOptions<SandboxOptions> options, Time
     private TimeSpan Duration => TimeSpan.FromMilliseconds(options.Value.BulkOperationDurationMilliseconds);
 
     /// <summary>Starts an operation, or returns null when the shop already runs <paramref name="limit"/> bulk queries.</summary>
-    public SandboxBulkOperation? TryStart(string shop, string query, string root, DateTimeOffset? updatedSince, int limit, out SandboxBulkOperation? blocking)
+    public SandboxBulkOperation? TryStart(string shop, string query, string root, SearchFilter filter, int limit, out SandboxBulkOperation? blocking)
     {
         lock (_startLock)
         {
@@ -37,7 +42,8 @@ public sealed class SandboxBulkOperations(IOptions<SandboxOptions> options, Time
                 return null;
             }
             blocking = null;
-            var operation = new SandboxBulkOperation(Interlocked.Increment(ref _lastNumber), shop, query, root, updatedSince, clock.GetUtcNow());
+            var operation = new SandboxBulkOperation(Interlocked.Increment(ref _lastNumber), shop, query, root,
+                filter.UpdatedSince, filter.CreatedFrom, filter.CreatedBefore, clock.GetUtcNow());
             _operations[operation.Number] = operation;
             return operation;
         }
@@ -62,7 +68,9 @@ public sealed class SandboxBulkOperations(IOptions<SandboxOptions> options, Time
 
     public static IEnumerable<DemoOrder> SelectOrders(SandboxBulkOperation operation, DemoShop shop) =>
         operation.Root == "orders"
-            ? shop.Orders().Where(o => operation.UpdatedSince is not { } since || o.UpdatedAt >= since)
+            ? shop.Orders().Where(o => (operation.UpdatedSince is not { } since || o.UpdatedAt >= since)
+                                       && (operation.CreatedFrom is not { } from || o.CreatedAt >= from)
+                                       && (operation.CreatedBefore is not { } before || o.CreatedAt < before))
             : [];
 
     private bool IsFinished(SandboxBulkOperation operation) => StatusOf(operation) == "COMPLETED";

@@ -22,8 +22,9 @@ public sealed record LoadSummary(long Orders, long LineItems, long Rejected, lon
 /// </summary>
 public sealed class BulkFileLoader(OrderUpserter upserter, IOptions<UpsertOptions> options)
 {
-    public async Task<LoadSummary> Load(Stream jsonl, string shop, Guid runId, CancellationToken cancellationToken)
+    public async Task<LoadSummary> Load(Stream jsonl, string shop, Guid runId, CancellationToken cancellationToken, int? chunkSize = null)
     {
+        var size = chunkSize ?? options.Value.ChunkSize;
         var chunk = new OrderChunk();
         var reader = PipeReader.Create(jsonl, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
         long lineNumber = 0, orders = 0, lineItems = 0, rejected = 0;
@@ -66,7 +67,7 @@ public sealed class BulkFileLoader(OrderUpserter upserter, IOptions<UpsertOption
                 {
                     Handle(buffer.Slice(0, end));
                     buffer = buffer.Slice(buffer.GetPosition(1, end));
-                    if (chunk.Count >= options.Value.ChunkSize)
+                    if (chunk.Count >= size)
                     {
                         await upserter.Upsert(shop, runId, chunk, cancellationToken);
                         chunk.Clear();
