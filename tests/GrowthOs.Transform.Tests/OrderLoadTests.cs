@@ -25,14 +25,14 @@ public sealed class OrderLoadTests : IAsyncLifetime
     }
 
     private BulkFileLoader Loader(int chunkSize = 5_000) =>
-        new(new OrderUpserter(_dataSource), Options.Create(new UpsertOptions { ChunkSize = chunkSize }));
+        new(new OrderUpserter(_dataSource), _dataSource, Options.Create(new UpsertOptions { ChunkSize = chunkSize }), NullLogger<BulkFileLoader>.Instance);
 
     private static Stream Fixture() => File.OpenRead(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl"));
 
     [Fact]
     public async Task Children_that_arrive_before_their_parent_are_joined_to_it()
     {
-        var summary = await Loader(chunkSize: 1).Load(Fixture(), Shop, Guid.NewGuid(), CancellationToken.None);
+        var summary = await Loader(chunkSize: 1).Load(Fixture(), Shop, Guid.NewGuid(), "fixture", CancellationToken.None);
 
         Assert.Equal((3L, 2L, 1L, 6L), (summary.Orders, summary.LineItems, summary.Rejected, summary.Lines));
         Assert.Equal(2L, await Scalar("SELECT count(*) FROM transform.order_line_item l JOIN transform.order_header o USING (shop_domain, order_id)"));
@@ -43,23 +43,24 @@ public sealed class OrderLoadTests : IAsyncLifetime
     [Fact]
     public async Task Loading_the_same_file_twice_leaves_no_duplicate_and_reports_rejections()
     {
-        var runId = Guid.NewGuid();
-        await Loader().Load(Fixture(), Shop, runId, CancellationToken.None);
-        await Loader().Load(Fixture(), Shop, runId, CancellationToken.None);
+        var first = Guid.NewGuid();
+        await Loader().Load(Fixture(), Shop, first, "fixture", CancellationToken.None);
+        var again = await Loader().Load(Fixture(), Shop, Guid.NewGuid(), "fixture", CancellationToken.None);
 
+        Assert.Equal((3L, 2L), (again.Orders, again.LineItems));
         Assert.Equal(3L, await Scalar("SELECT count(*) FROM transform.order_header"));
         Assert.Equal(2L, await Scalar("SELECT count(*) FROM transform.order_line_item"));
-        Assert.Equal(1L, await Scalar($"SELECT count(*) FROM transform.rejected_record WHERE run_id = '{runId}' AND line_number = 6"));
+        Assert.Equal(1L, await Scalar($"SELECT count(*) FROM transform.rejected_record WHERE run_id = '{first}' AND line_number = 6"));
     }
 
     [Fact]
     public async Task An_older_version_of_an_order_does_not_overwrite_a_newer_one()
     {
-        await Loader().Load(Fixture(), Shop, Guid.NewGuid(), CancellationToken.None);
+        await Loader().Load(Fixture(), Shop, Guid.NewGuid(), "fixture", CancellationToken.None);
         var stale = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl"))[1]
             .Replace("\"updatedAt\":\"2026-11-02T08:00:00Z\"", "\"updatedAt\":\"2026-11-01T00:00:00Z\"")
             .Replace("\"amount\":\"26.51\"", "\"amount\":\"1.00\"");
-        await Loader().Load(new MemoryStream(Encoding.UTF8.GetBytes(stale)), Shop, Guid.NewGuid(), CancellationToken.None);
+        await Loader().Load(new MemoryStream(Encoding.UTF8.GetBytes(stale)), Shop, Guid.NewGuid(), "stale", CancellationToken.None);
 
         Assert.Equal(2651L, await Scalar("SELECT total_minor FROM transform.order_header WHERE order_id = 1001"));
     }
@@ -71,7 +72,7 @@ public sealed class OrderLoadTests : IAsyncLifetime
         lines.Insert(3, "{\"__typename\":\"Order\",");
         var file = new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', lines)));
 
-        var exception = await Assert.ThrowsAsync<MalformedLineException>(() => Loader(chunkSize: 2).Load(file, Shop, Guid.NewGuid(), CancellationToken.None));
+        var exception = await Assert.ThrowsAsync<MalformedLineException>(() => Loader(chunkSize: 2).Load(file, Shop, Guid.NewGuid(), "malformed", CancellationToken.None));
 
         Assert.Equal(4, exception.LineNumber);
         // Lines 1-2 formed a full chunk and were committed; line 3 was in the chunk that line 4 broke.
@@ -80,9 +81,70 @@ public sealed class OrderLoadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_load_that_stopped_resumes_after_its_last_committed_chunk_and_redoes_none()
+    {
+        var runId = Guid.NewGuid();
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl"));
+        await Assert.ThrowsAsync<IOException>(() => Loader(chunkSize: 2).Load(new BreakingStream(bytes, breakAfterLines: 5), Shop, runId, "resume", CancellationToken.None));
+        Assert.Equal(4L, await Scalar($"SELECT lines_committed FROM transform.upsert_progress WHERE run_id = '{runId}'"));
+        var loadedBefore = await Scalar("SELECT extract(epoch FROM loaded_at)::bigint * 1000000 + extract(microseconds FROM loaded_at)::bigint FROM transform.order_header WHERE order_id = 1001");
+
+        var summary = await Loader(chunkSize: 2).Load(new MemoryStream(bytes), Shop, runId, "resume", CancellationToken.None);
+
+        Assert.Equal((3L, 2L, 1L, 6L), (summary.Orders, summary.LineItems, summary.Rejected, summary.Lines));
+        Assert.Equal(6L, await Scalar($"SELECT lines_committed FROM transform.upsert_progress WHERE run_id = '{runId}'"));
+        Assert.Equal(loadedBefore, await Scalar("SELECT extract(epoch FROM loaded_at)::bigint * 1000000 + extract(microseconds FROM loaded_at)::bigint FROM transform.order_header WHERE order_id = 1001"));
+        Assert.Equal(3L, await Scalar("SELECT count(*) FROM transform.order_header"));
+    }
+
+    [Fact]
+    public async Task A_database_error_in_a_chunk_halves_the_chunk_size_for_the_next_attempt()
+    {
+        var runId = Guid.NewGuid();
+        await Scalar("ALTER TABLE transform.order_line_item ADD CONSTRAINT refuse_big_quantities CHECK (quantity < 2) NOT VALID; SELECT 1");
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => Loader(chunkSize: 4).Load(Fixture(), Shop, runId, "halve", CancellationToken.None));
+        Assert.Equal(2L, await Scalar($"SELECT chunk_size FROM transform.upsert_progress WHERE run_id = '{runId}'"));
+
+        await Scalar("ALTER TABLE transform.order_line_item DROP CONSTRAINT refuse_big_quantities; SELECT 1");
+        var summary = await Loader(chunkSize: 4).Load(Fixture(), Shop, runId, "halve", CancellationToken.None);
+        Assert.Equal((3L, 2L), (summary.Orders, summary.LineItems));
+    }
+
+    /// <summary>Gives the bytes a line at a time and fails once <paramref name="breakAfterLines"/> lines were read, like a dropped connection.</summary>
+    private sealed class BreakingStream(byte[] content, int breakAfterLines) : Stream
+    {
+        private readonly byte[] bytes = content;
+        private int _lines;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => bytes.Length;
+        public override long Position { get; set; }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_lines >= breakAfterLines) throw new IOException("connection reset");
+            var start = (int)Position;
+            if (start >= bytes.Length) return ValueTask.FromResult(0);
+            var end = Array.IndexOf(bytes, (byte)'\n', start);
+            var length = Math.Min(buffer.Length, (end < 0 ? bytes.Length : end + 1) - start);
+            bytes.AsSpan(start, length).CopyTo(buffer.Span);
+            Position += length;
+            _lines++;
+            return ValueTask.FromResult(length);
+        }
+    }
+
+    [Fact]
     public async Task Daily_sales_count_orders_and_revenue_without_test_or_cancelled_orders_and_fill_empty_days()
     {
-        await Loader().Load(Fixture(), Shop, Guid.NewGuid(), CancellationToken.None);
+        await Loader().Load(Fixture(), Shop, Guid.NewGuid(), "fixture", CancellationToken.None);
 
         var (currency, days) = await new DailySalesRefresher(_dataSource).Refresh(Shop, new DateOnly(2026, 10, 31), new DateOnly(2026, 11, 2), CancellationToken.None);
 

@@ -1,7 +1,8 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.ComponentModel.DataAnnotations;
+using System.IO.Pipelines;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace GrowthOs.Transform.Orders;
 
@@ -18,43 +19,64 @@ public sealed record LoadSummary(long Orders, long LineItems, long Rejected, lon
 
 /// <summary>
 /// Streams a bulk JSONL file line by line and upserts it chunk by chunk; memory holds one chunk whatever the file size.
-/// A malformed line stops the load with its line number; the chunk it was in is not committed.
+/// Each chunk commits together with the load's progress (<c>transform.upsert_progress</c>), so a load that stops — a
+/// crash, a database error — resumes after its last committed chunk and redoes none. A database error halves the chunk
+/// size for the next attempt. A malformed line stops the load with its line number; its chunk is not committed.
 /// </summary>
-public sealed class BulkFileLoader(OrderUpserter upserter, IOptions<UpsertOptions> options)
+public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource dataSource, IOptions<UpsertOptions> options, ILogger<BulkFileLoader> logger)
 {
-    public async Task<LoadSummary> Load(Stream jsonl, string shop, Guid runId, CancellationToken cancellationToken, int? chunkSize = null)
+    public async Task<LoadSummary> Load(Stream jsonl, string shop, Guid runId, string archiveKey, CancellationToken cancellationToken, int? chunkSize = null)
     {
-        var size = chunkSize ?? options.Value.ChunkSize;
+        var progress = await UpsertProgress.Find(dataSource, runId, archiveKey, cancellationToken)
+                       ?? new UpsertProgress(runId, archiveKey, chunkSize ?? options.Value.ChunkSize);
+        if (progress.LinesCommitted > 0)
+            logger.LogInformation("Resuming the load of {ArchiveKey} after line {LinesCommitted}, {ChunkSize} records a chunk", archiveKey, progress.LinesCommitted, progress.ChunkSize);
+
+        var resumeAfter = progress.LinesCommitted;
         var chunk = new OrderChunk();
+        var pending = progress.Copy();
         var reader = PipeReader.Create(jsonl, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
-        long lineNumber = 0, orders = 0, lineItems = 0, rejected = 0;
-        DateTimeOffset? maxUpdatedAt = null;
-        DateOnly? firstDate = null, lastDate = null;
+        long lineNumber = 0;
 
         void Handle(ReadOnlySequence<byte> line)
         {
             lineNumber++;
-            if (IsBlank(line)) return;
+            if (lineNumber <= resumeAfter || IsBlank(line)) return;
             var result = line.IsSingleSegment ? BulkLineParser.Parse(line.FirstSpan, lineNumber) : BulkLineParser.Parse(line.ToArray(), lineNumber);
             switch (result)
             {
                 case BulkLineParser.Order { Record: var order }:
                     chunk.Orders.Add(order);
-                    orders++;
-                    if (maxUpdatedAt is null || order.UpdatedAt > maxUpdatedAt) maxUpdatedAt = order.UpdatedAt;
-                    var date = DateOnly.FromDateTime(order.CreatedAt.UtcDateTime);
-                    if (firstDate is null || date < firstDate) firstDate = date;
-                    if (lastDate is null || date > lastDate) lastDate = date;
+                    pending.Count(order);
                     break;
                 case BulkLineParser.LineItem { Record: var item }:
                     chunk.LineItems.Add(item);
-                    lineItems++;
+                    pending.LineItems++;
                     break;
                 case BulkLineParser.Rejected { Record: var record }:
                     chunk.Rejected.Add(record);
-                    rejected++;
+                    pending.Rejected++;
                     break;
             }
+        }
+
+        async Task Commit()
+        {
+            pending.LinesCommitted = lineNumber;
+            try
+            {
+                await upserter.Upsert(shop, runId, chunk, pending, cancellationToken);
+            }
+            catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                var halved = Math.Max(1, progress.ChunkSize / 2);
+                logger.LogWarning("A chunk of {ArchiveKey} after line {LinesCommitted} failed ({Error}); the next attempt uses chunks of {ChunkSize}",
+                    archiveKey, progress.LinesCommitted, exception.Message, halved);
+                await UpsertProgress.SetChunkSize(dataSource, runId, archiveKey, halved, CancellationToken.None);
+                throw;
+            }
+            progress = pending.Copy();
+            chunk.Clear();
         }
 
         try
@@ -67,11 +89,7 @@ public sealed class BulkFileLoader(OrderUpserter upserter, IOptions<UpsertOption
                 {
                     Handle(buffer.Slice(0, end));
                     buffer = buffer.Slice(buffer.GetPosition(1, end));
-                    if (chunk.Count >= size)
-                    {
-                        await upserter.Upsert(shop, runId, chunk, cancellationToken);
-                        chunk.Clear();
-                    }
+                    if (chunk.Count >= progress.ChunkSize) await Commit();
                 }
                 if (read.IsCompleted)
                 {
@@ -80,13 +98,13 @@ public sealed class BulkFileLoader(OrderUpserter upserter, IOptions<UpsertOption
                 }
                 reader.AdvanceTo(buffer.Start, buffer.End);
             }
-            if (chunk.Count > 0) await upserter.Upsert(shop, runId, chunk, cancellationToken);
+            if (chunk.Count > 0 || lineNumber > progress.LinesCommitted) await Commit();
         }
         finally
         {
             await reader.CompleteAsync();
         }
-        return new LoadSummary(orders, lineItems, rejected, lineNumber, maxUpdatedAt, firstDate, lastDate);
+        return new LoadSummary(progress.Orders, progress.LineItems, progress.Rejected, lineNumber, progress.MaxUpdatedAt, progress.FirstOrderDate, progress.LastOrderDate);
     }
 
     private static bool IsBlank(ReadOnlySequence<byte> line)

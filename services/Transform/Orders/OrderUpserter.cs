@@ -10,7 +10,7 @@ namespace GrowthOs.Transform.Orders;
 /// </summary>
 public sealed class OrderUpserter(NpgsqlDataSource dataSource)
 {
-    public async Task Upsert(string shop, Guid runId, OrderChunk chunk, CancellationToken cancellationToken)
+    public async Task Upsert(string shop, Guid runId, OrderChunk chunk, UpsertProgress progress, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -63,6 +63,7 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await progress.Save(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -15,7 +15,7 @@ public sealed class UpsertArchivedRecordsConsumer(ObjectStore archive, BulkFileL
         try
         {
             await using var jsonl = await archive.OpenRead(message.ArchiveKey, context.CancellationToken);
-            summary = await loader.Load(jsonl, message.ShopDomain, message.RunId, context.CancellationToken, message.ChunkSize);
+            summary = await loader.Load(jsonl, message.ShopDomain, message.RunId, message.ArchiveKey, context.CancellationToken, message.ChunkSize);
         }
         catch (MalformedLineException exception)
         {
