@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Local infrastructure without containers: private PostgreSQL, RabbitMQ and S3-compatible store on loopback.
-#   deploy/local/infra.sh up|down|status
+#   deploy/local/infra.sh up|down|status|restart-broker
 # Everything lives under .local/ (git-ignored). `up` is idempotent; `down` stops only what `up` started.
 set -euo pipefail
 
@@ -149,6 +149,15 @@ rabbit_down() {
   if [ -n "$epmd" ]; then ERL_EPMD_PORT="$EPMD_PORT" "$epmd" -kill >/dev/null 2>&1 || true; fi
 }
 
+# Stops and starts the RabbitMQ application on its node: durable queues and persistent messages survive, clients reconnect.
+rabbit_restart() {
+  rabbit_env
+  rabbitmqctl -q -n "$RABBIT_NODE" stop_app >/dev/null
+  rabbitmqctl -q -n "$RABBIT_NODE" start_app >/dev/null
+  wait_for_port 127.0.0.1 "$AMQP_PORT" 30 rabbitmq
+  log "rabbitmq restarted"
+}
+
 s3_up() {
   if pid_alive "$S3_DIR/pid"; then log "s3 already running on $S3_PORT"; return 0; fi
   mkdir -p "$S3_DIR/data"
@@ -176,5 +185,6 @@ case "${1:-}" in
   up) mkdir -p "$LOCAL"; install_missing; pg_up; rabbit_up; s3_up ;;
   down) s3_down; rabbit_down; pg_down ;;
   status) status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  restart-broker) rabbit_restart ;;
+  *) echo "usage: $0 up|down|status|restart-broker" >&2; exit 2 ;;
 esac

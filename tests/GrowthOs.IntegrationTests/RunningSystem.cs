@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -8,20 +11,31 @@ namespace GrowthOs.IntegrationTests;
 
 /// <summary>
 /// The five services and the Sandbox as real processes on free loopback ports, on the real broker, database and
-/// object store, isolated in their own database, virtual host and bucket. Logs are kept for failure messages.
+/// object store, isolated in their own database, virtual host and bucket. The Ingest-Saga runs two instances at once,
+/// as a scaled deployment would. Logs are kept for failure messages.
 /// </summary>
 public sealed class RunningSystem : IAsyncLifetime
 {
     /// <summary>Shops of the Sandbox, one per test, so tests sharing the running system do not see each other's data.</summary>
     public const string Shop = "e2e-shop.myshopify.com";
-    public const string CrashShop = "crash-shop.myshopify.com";
     public const string ReplayShop = "replay-shop.myshopify.com";
     public const string BackfillShop = "backfill-shop.myshopify.com";
-    public static readonly string[] Shops = [Shop, CrashShop, ReplayShop, BackfillShop];
+
+    /// <summary>Twins: the same seed and size, so an undisturbed sync of the first is the yardstick of a disturbed sync of another.</summary>
+    public const string ReferenceShop = "twin-reference.myshopify.com";
+    public static string TwinShop(string disturbance) => $"twin-{disturbance.ToLowerInvariant()}.myshopify.com";
+    public static readonly string[] Disturbances = ["Connector", "Transform", "IngestSaga", "KpiAlert", "ApiGateway", "Broker"];
+
+    private static readonly (string Domain, int Seed, int OrdersPerDay)[] SandboxShops =
+    [
+        (Shop, 42, 20), (ReplayShop, 43, 20), (BackfillShop, 44, 20), (ReferenceShop, 7, 150),
+        .. Disturbances.Select(d => (TwinShop(d), 7, 150)),
+    ];
     public const string ShopToken = "shpat_integration_token_0123456789";
     public const string ApiKey = "integration-test-key-0123456789abcdef";
 
-    private static readonly string[] ServiceNames = ["Sandbox", "IngestSaga", "Connector", "Transform", "KpiAlert", "ApiGateway"];
+    /// <summary>Instances to run: the service's folder name, with -n for a further instance of the same service.</summary>
+    private static readonly string[] Instances = ["Sandbox", "IngestSaga", "IngestSaga-2", "Connector", "Transform", "KpiAlert", "ApiGateway"];
     private readonly Dictionary<string, ServiceProcess> _services = new();
     private Dictionary<string, int> _ports = new();
     private TestDatabase? _database;
@@ -42,9 +56,8 @@ public sealed class RunningSystem : IAsyncLifetime
     {
         _database = await LocalInfrastructure.CreateDatabase("growthos_it");
         _virtualHost = await LocalInfrastructure.CreateVirtualHost("growthos-it");
-        _ports = ServiceNames.ToDictionary(name => name, _ => FreePort());
-        foreach (var name in ServiceNames)
-            _services[name] = ServiceProcess.Start(name, _ports[name], Environment(_ports));
+        _ports = Instances.ToDictionary(name => name, _ => FreePort());
+        foreach (var instance in Instances) StartInstance(instance);
         foreach (var service in _services.Values)
             await service.WaitUntilReady(TimeSpan.FromSeconds(90));
     }
@@ -52,17 +65,18 @@ public sealed class RunningSystem : IAsyncLifetime
     private Dictionary<string, string> Environment(IReadOnlyDictionary<string, int> ports)
     {
         var environment = CommonEnvironment(ports);
-        for (var i = 0; i < Shops.Length; i++)
+        for (var i = 0; i < SandboxShops.Length; i++)
         {
-            environment[$"Sandbox__Shops__{i}__Domain"] = Shops[i];
+            var (domain, seed, ordersPerDay) = SandboxShops[i];
+            environment[$"Sandbox__Shops__{i}__Domain"] = domain;
             environment[$"Sandbox__Shops__{i}__AccessToken"] = ShopToken;
-            environment[$"Sandbox__Shops__{i}__Seed"] = (42 + i).ToString();
+            environment[$"Sandbox__Shops__{i}__Seed"] = seed.ToString();
             environment[$"Sandbox__Shops__{i}__Days"] = "180";
-            environment[$"Sandbox__Shops__{i}__OrdersPerDay"] = "20";
+            environment[$"Sandbox__Shops__{i}__OrdersPerDay"] = ordersPerDay.ToString();
             environment[$"Sandbox__Shops__{i}__CurrencyCode"] = "USD";
-            environment[$"Shopify__Shops__{i}__Domain"] = Shops[i];
+            environment[$"Shopify__Shops__{i}__Domain"] = domain;
             environment[$"Shopify__Shops__{i}__AccessToken"] = ShopToken;
-            environment[$"BulkSync__Shops__{i}"] = Shops[i];
+            environment[$"BulkSync__Shops__{i}"] = domain;
         }
         return environment;
     }
@@ -81,19 +95,89 @@ public sealed class RunningSystem : IAsyncLifetime
         ["DurableWaits__ScanIntervalMilliseconds"] = "200",
         ["ApiKeys__Keys__0"] = ApiKey,
         ["ReverseProxy__Clusters__ingest__Destinations__ingest-saga__Address"] = $"http://127.0.0.1:{ports["IngestSaga"]}/",
+        ["ReverseProxy__Clusters__ingest__Destinations__ingest-saga-2__Address"] = $"http://127.0.0.1:{ports["IngestSaga-2"]}/",
+        ["Upsert__ChunkSize"] = "1000",
         ["ReverseProxy__Clusters__transform__Destinations__transform__Address"] = $"http://127.0.0.1:{ports["Transform"]}/",
         ["ReverseProxy__Clusters__kpi__Destinations__kpi-alert__Address"] = $"http://127.0.0.1:{ports["KpiAlert"]}/",
     };
 
     public string Logs(string service) => _services[service].Output;
 
-    /// <summary>Kills the service at once (SIGKILL, nothing flushed or acknowledged), then starts it again and waits until it is ready.</summary>
+    /// <summary>Starts a sync of <paramref name="shop"/> through the gateway and returns its run id.</summary>
+    public async Task<Guid> StartSync(HttpClient http, string shop)
+    {
+        var accepted = await http.PostAsJsonAsync("/api/performance-metrics/sync", new { initiator = "user", shop });
+        if (accepted.StatusCode != HttpStatusCode.Accepted)
+            throw new InvalidOperationException($"Sync of {shop} refused: {(int)accepted.StatusCode} {await accepted.Content.ReadAsStringAsync()}");
+        return (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetGuid();
+    }
+
+    public async Task WaitForStatus(HttpClient http, Guid runId, string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            var response = await http.GetAsync($"/api/ingest/runs/{runId}");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var current = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString();
+                if (current == status) return;
+                if (current is "completed" or "failed")
+                    throw new InvalidOperationException($"Run {runId} ended {current} before reaching {status}.\n{AllLogs()}");
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"Run {runId} never reached {status}.\n{AllLogs()}");
+    }
+
+    public async Task<JsonElement> WaitForRunToFinish(HttpClient http, Guid runId, int seconds = 180)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        JsonElement run = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                var response = await http.GetAsync($"/api/ingest/runs/{runId}");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    run = await response.Content.ReadFromJsonAsync<JsonElement>();
+                    if (run.GetProperty("status").GetString() is "completed" or "failed") return run;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // the gateway or an Ingest-Saga instance is restarting
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"Run {runId} did not finish within {seconds} s; last seen: {run}\n{AllLogs()}");
+    }
+
+    public async Task<long> Scalar(string sql) => Convert.ToInt64(await Query<object>(sql));
+
+    public async Task<T> Query<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(DatabaseConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>
+    /// Kills every instance of the service at once (SIGKILL: nothing flushed, nothing acknowledged), then starts them
+    /// again and waits until they are ready.
+    /// </summary>
     public async Task KillAndRestart(string service)
     {
-        _services[service].Dispose();
-        _services[service] = ServiceProcess.Start(service, _ports[service], Environment(_ports));
-        await _services[service].WaitUntilReady(TimeSpan.FromSeconds(90));
+        var instances = Instances.Where(i => i == service || i.StartsWith(service + "-", StringComparison.Ordinal)).ToList();
+        foreach (var instance in instances) _services[instance].Dispose();
+        foreach (var instance in instances) StartInstance(instance);
+        foreach (var instance in instances) await _services[instance].WaitUntilReady(TimeSpan.FromSeconds(90));
     }
+
+    private void StartInstance(string instance) =>
+        _services[instance] = ServiceProcess.Start(instance.Split('-')[0], _ports[instance], Environment(_ports), instance);
 
     /// <summary>The environment a service of this system starts with, for tests that start one on their own.</summary>
     public Dictionary<string, string> EnvironmentFor() => Environment(_ports);
@@ -138,9 +222,10 @@ public sealed class ServiceProcess : IDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static ServiceProcess Start(string name, int port, IReadOnlyDictionary<string, string> environment)
+    public static ServiceProcess Start(string service, int port, IReadOnlyDictionary<string, string> environment, string? name = null)
     {
-        var assembly = RepositoryPaths.ServiceAssembly(name);
+        name ??= service;
+        var assembly = RepositoryPaths.ServiceAssembly(service);
         if (!File.Exists(assembly)) throw new InvalidOperationException($"{assembly} is missing: build the solution first.");
         var info = new ProcessStartInfo("dotnet", [assembly])
         {
@@ -154,13 +239,13 @@ public sealed class ServiceProcess : IDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var service = new ServiceProcess(name, process, new Uri($"http://127.0.0.1:{port}/"));
-        process.OutputDataReceived += (_, e) => service.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => service.Append(e.Data);
+        var started = new ServiceProcess(name, process, new Uri($"http://127.0.0.1:{port}/"));
+        process.OutputDataReceived += (_, e) => started.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => started.Append(e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return service;
+        return started;
     }
 
     private void Append(string? line)
