@@ -9,6 +9,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<DemoShops>();
 builder.Services.AddSingleton<SandboxBulkOperations>();
 builder.Services.AddSingleton<CostBucket>();
+builder.Services.AddSingleton<FailureSwitches>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

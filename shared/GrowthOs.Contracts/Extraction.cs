@@ -34,14 +34,20 @@ public record BulkOperationStillRunning(
     string Status,
     long ObjectCount);
 
-/// <summary>The operation COMPLETED and its JSONL can be downloaded from <paramref name="Url"/> (null when it matched nothing).</summary>
+/// <summary>
+/// The operation's JSONL can be downloaded from <paramref name="Url"/> (null when it matched nothing). When
+/// <paramref name="Partial"/>, the operation FAILED (<paramref name="ErrorCode"/>) and the URL is Shopify's
+/// <c>partialDataUrl</c>: the data is incomplete and must not advance a watermark.
+/// </summary>
 public record BulkOperationCompleted(
     Guid RunId,
     string BulkOperationId,
     long ObjectCount,
     long RootObjectCount,
     long FileSize,
-    string? Url);
+    string? Url,
+    bool Partial = false,
+    string? ErrorCode = null);
 
 /// <summary>Download the operation's JSONL and archive it, untouched, in the object store.</summary>
 public record ArchiveBulkOperationResult(

@@ -8,14 +8,18 @@ public record SyncRequested(
     DateTimeOffset RequestedAt,
     IReadOnlyList<string> Entities);
 
-/// <summary>Every step of the run succeeded.</summary>
+/// <summary>
+/// Every step of the run succeeded. <paramref name="Partial"/>: Shopify's operation failed part-way and only its
+/// partial data was loaded; the watermark did not move.
+/// </summary>
 public record SyncCompleted(
     Guid RunId,
     string ShopDomain,
     long OrdersUpserted,
     long LineItemsUpserted,
     DateTimeOffset? UpdatedThrough,
-    DateTimeOffset CompletedAt);
+    DateTimeOffset CompletedAt,
+    bool Partial = false);
 
 /// <summary>The run stopped at <paramref name="Step"/>; nothing after that step was applied.</summary>
 public record SyncFailed(

@@ -241,6 +241,46 @@ public sealed class BulkSyncStateMachineTests
         Assert.Empty(test.Watermarks.Advances);
     }
 
+    [Fact]
+    public async Task Partial_data_of_a_failed_operation_is_loaded_but_the_run_ends_partial_without_moving_the_watermark()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await StartPolling(test);
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 5, 2, 100, "https://storage.example/partial.jsonl", Partial: true, ErrorCode: "INTERNAL_SERVER_ERROR"));
+        var archive = (await test.Harness.Published.SelectAsync<ArchiveBulkOperationResult>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        Assert.Equal("https://storage.example/partial.jsonl", archive.Url);
+        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "raw/p.jsonl", 100, 5));
+        await test.InState(runId, m => m.Upserting);
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, 2, 3, 0, DateTimeOffset.UtcNow, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 2)));
+        await test.InState(runId, m => m.Transforming);
+        await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 2));
+
+        var run = await test.InState(runId, m => m.Partial);
+        Assert.Equal("partial", run.Steps[^1].Step);
+        Assert.Empty(test.Watermarks.Advances);
+        var completed = (await test.Harness.Published.SelectAsync<SyncCompleted>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        Assert.True(completed.Partial);
+        Assert.Null(completed.UpdatedThrough);
+    }
+
+    [Fact]
+    public async Task A_transform_failure_while_transforming_fails_the_run_there()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await StartPolling(test);
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 2, 1, 10, "https://storage.example/r.jsonl"));
+        await test.InState(runId, m => m.Downloading);
+        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "raw/r.jsonl", 10, 2));
+        await test.InState(runId, m => m.Upserting);
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, 1, 1, 0, DateTimeOffset.UtcNow, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 1)));
+        await test.InState(runId, m => m.Transforming);
+        await test.Harness.Bus.Publish(new TransformFailed(runId, BulkSyncHarness.Shop, "transforming", "a critical data-quality check failed"));
+
+        var run = await test.InState(runId, m => m.Failed);
+        Assert.Equal(("transforming", "a critical data-quality check failed"), (run.FailedStep, run.Error));
+        Assert.Empty(test.Watermarks.Advances);
+    }
+
     private static async Task<Guid> StartPolling(BulkSyncHarness test)
     {
         var runId = await test.StartRun();

@@ -26,10 +26,19 @@ public sealed class RunningSystem : IAsyncLifetime
     public static string TwinShop(string disturbance) => $"twin-{disturbance.ToLowerInvariant()}.myshopify.com";
     public static readonly string[] Disturbances = ["Connector", "Transform", "IngestSaga", "KpiAlert", "ApiGateway", "Broker"];
 
-    private static readonly (string Domain, int Seed, int OrdersPerDay)[] SandboxShops =
+    /// <summary>Shops the Sandbox answers for with one of its failures (see SandboxShop.Failures).</summary>
+    public static string FailingShop(string failure) => $"fails-{failure.Split(':')[0].ToLowerInvariant().Replace('_', '-')}.myshopify.com";
+    public static readonly string[] Failures = ["OPERATION_IN_PROGRESS:2", "THROTTLED:3", "HTTP_503:2", "ACCESS_DENIED", "FAILED_PARTIAL", "EXPIRED"];
+
+    /// <summary>A shop whose token the Connector has wrong.</summary>
+    public const string WrongTokenShop = "wrong-token.myshopify.com";
+    public const string WrongToken = "shpat_wrong_token_that_must_never_be_logged";
+
+    private static readonly (string Domain, int Seed, int OrdersPerDay, string? Failure)[] SandboxShops =
     [
-        (Shop, 42, 20), (ReplayShop, 43, 20), (BackfillShop, 44, 20), (ReferenceShop, 7, 150),
-        .. Disturbances.Select(d => (TwinShop(d), 7, 150)),
+        (Shop, 42, 20, null), (ReplayShop, 43, 20, null), (BackfillShop, 44, 20, null), (ReferenceShop, 7, 150, null), (WrongTokenShop, 45, 5, null),
+        .. Disturbances.Select(d => (TwinShop(d), 7, 150, (string?)null)),
+        .. Failures.Select(f => (FailingShop(f), 46, 5, (string?)f)),
     ];
     public const string ShopToken = "shpat_integration_token_0123456789";
     public const string ApiKey = "integration-test-key-0123456789abcdef";
@@ -67,7 +76,8 @@ public sealed class RunningSystem : IAsyncLifetime
         var environment = CommonEnvironment(ports);
         for (var i = 0; i < SandboxShops.Length; i++)
         {
-            var (domain, seed, ordersPerDay) = SandboxShops[i];
+            var (domain, seed, ordersPerDay, failure) = SandboxShops[i];
+            if (failure is not null) environment[$"Sandbox__Shops__{i}__Failures__0"] = failure;
             environment[$"Sandbox__Shops__{i}__Domain"] = domain;
             environment[$"Sandbox__Shops__{i}__AccessToken"] = ShopToken;
             environment[$"Sandbox__Shops__{i}__Seed"] = seed.ToString();
@@ -75,7 +85,7 @@ public sealed class RunningSystem : IAsyncLifetime
             environment[$"Sandbox__Shops__{i}__OrdersPerDay"] = ordersPerDay.ToString();
             environment[$"Sandbox__Shops__{i}__CurrencyCode"] = "USD";
             environment[$"Shopify__Shops__{i}__Domain"] = domain;
-            environment[$"Shopify__Shops__{i}__AccessToken"] = ShopToken;
+            environment[$"Shopify__Shops__{i}__AccessToken"] = domain == WrongTokenShop ? WrongToken : ShopToken;
             environment[$"BulkSync__Shops__{i}"] = domain;
         }
         return environment;
@@ -97,6 +107,9 @@ public sealed class RunningSystem : IAsyncLifetime
         ["ReverseProxy__Clusters__ingest__Destinations__ingest-saga__Address"] = $"http://127.0.0.1:{ports["IngestSaga"]}/",
         ["ReverseProxy__Clusters__ingest__Destinations__ingest-saga-2__Address"] = $"http://127.0.0.1:{ports["IngestSaga-2"]}/",
         ["Upsert__ChunkSize"] = "1000",
+        ["BulkSync__BusyWaitSeconds"] = "1",
+        ["BulkSync__RetryBaseSeconds"] = "1",
+        ["BulkSync__RetryMaxSeconds"] = "2",
         ["ReverseProxy__Clusters__transform__Destinations__transform__Address"] = $"http://127.0.0.1:{ports["Transform"]}/",
         ["ReverseProxy__Clusters__kpi__Destinations__kpi-alert__Address"] = $"http://127.0.0.1:{ports["KpiAlert"]}/",
     };
@@ -122,7 +135,7 @@ public sealed class RunningSystem : IAsyncLifetime
             {
                 var current = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString();
                 if (current == status) return;
-                if (current is "completed" or "failed")
+                if (current is "completed" or "partial" or "failed")
                     throw new InvalidOperationException($"Run {runId} ended {current} before reaching {status}.\n{AllLogs()}");
             }
             await Task.Delay(50);
@@ -142,7 +155,7 @@ public sealed class RunningSystem : IAsyncLifetime
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     run = await response.Content.ReadFromJsonAsync<JsonElement>();
-                    if (run.GetProperty("status").GetString() is "completed" or "failed") return run;
+                    if (run.GetProperty("status").GetString() is "completed" or "partial" or "failed") return run;
                 }
             }
             catch (HttpRequestException)
@@ -182,7 +195,7 @@ public sealed class RunningSystem : IAsyncLifetime
     /// <summary>The environment a service of this system starts with, for tests that start one on their own.</summary>
     public Dictionary<string, string> EnvironmentFor() => Environment(_ports);
 
-    public string AllLogs() => string.Join("\n", _services.Select(s => $"===== {s.Key} =====\n{Tail(s.Value.Output, 4000)}"));
+    public string AllLogs(int charactersEach = 4000) => string.Join("\n", _services.Select(s => $"===== {s.Key} =====\n{Tail(s.Value.Output, charactersEach)}"));
 
     private static string Tail(string text, int chars) => text.Length <= chars ? text : text[^chars..];
 

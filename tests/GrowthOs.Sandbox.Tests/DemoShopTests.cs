@@ -46,6 +46,17 @@ public sealed class DemoShopTests
     }
 
     [Fact]
+    public void No_order_is_created_or_updated_after_the_last_day_of_data()
+    {
+        var end = new DateTimeOffset(Anchor.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        Assert.All(Shop(days: 20).Orders(), o =>
+        {
+            Assert.True(o.CreatedAt < end);
+            Assert.True(o.UpdatedAt < end && o.UpdatedAt >= o.CreatedAt);
+        });
+    }
+
+    [Fact]
     public void Every_order_total_is_subtotal_plus_shipping_plus_tax()
     {
         foreach (var order in Shop(days: 30).Orders())

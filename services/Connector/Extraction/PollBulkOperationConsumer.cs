@@ -4,7 +4,10 @@ using MassTransit;
 
 namespace GrowthOs.Connector.Extraction;
 
-/// <summary>Reads a bulk operation once and reports whether it still runs, completed, or failed.</summary>
+/// <summary>
+/// Reads a bulk operation once and reports whether it still runs, completed, failed with partial data worth
+/// salvaging, or failed (FAILED, CANCELED, EXPIRED) with its reason.
+/// </summary>
 public sealed class PollBulkOperationConsumer(ShopifyGraphQlClient shopify, ILogger<PollBulkOperationConsumer> logger)
     : IConsumer<PollBulkOperation>
 {
@@ -35,6 +38,12 @@ public sealed class PollBulkOperationConsumer(ShopifyGraphQlClient shopify, ILog
             await context.Publish(new BulkOperationStillRunning(message.RunId, operation.Id, message.Attempt, operation.Status, operation.ObjectCount));
         else if (operation.Status == "COMPLETED")
             await context.Publish(new BulkOperationCompleted(message.RunId, operation.Id, operation.ObjectCount, operation.RootObjectCount, operation.FileSize, operation.Url));
+        else if (operation is { Status: "FAILED", PartialDataUrl: { } partial })
+        {
+            logger.LogWarning("Bulk operation {BulkOperationId} FAILED ({ErrorCode}); salvaging its partial data", operation.Id, operation.ErrorCode);
+            await context.Publish(new BulkOperationCompleted(message.RunId, operation.Id, operation.ObjectCount, operation.RootObjectCount, operation.FileSize,
+                partial, Partial: true, ErrorCode: operation.ErrorCode));
+        }
         else
             await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, operation.ErrorCode ?? operation.Status,
                 $"Bulk operation {operation.Id} ended {operation.Status}{(operation.ErrorCode is null ? "" : $" ({operation.ErrorCode})")}."));

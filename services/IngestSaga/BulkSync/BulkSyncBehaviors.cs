@@ -15,7 +15,7 @@ public static class BulkSyncBehaviors
             var now = clock.GetUtcNow();
             var previous = context.Saga.Steps.Count > 0 ? context.Saga.Steps[^1].Step : null;
             context.Saga.EnterStep(step, now);
-            var status = step == Steps.Failed ? "failed" : step == Steps.Completed ? "succeeded" : "started";
+            var status = step switch { Steps.Failed => "failed", Steps.Completed => "succeeded", Steps.Partial => "partial", _ => "started" };
             return context.Publish(StepChanged(context.Saga, step, status, now, previous));
         });
 

@@ -26,6 +26,9 @@ public class BulkSyncState : SagaStateMachineInstance
     /// <summary>Where the completed operation's JSONL can be downloaded (kept so a failed download can be retried).</summary>
     public string? ResultUrl { get; set; }
 
+    /// <summary>Shopify's operation failed part-way and only its partial data is loaded: the run ends partial.</summary>
+    public bool IsPartial { get; set; }
+
     public string? ArchiveKey { get; set; }
     public long ArchivedBytes { get; set; }
     public long ArchivedLines { get; set; }
@@ -81,5 +84,6 @@ public static class Steps
     public const string Upserting = "upserting";
     public const string Transforming = "transforming";
     public const string Completed = "completed";
+    public const string Partial = "partial";
     public const string Failed = "failed";
 }

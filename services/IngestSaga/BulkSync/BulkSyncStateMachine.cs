@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace GrowthOs.IngestSaga.BulkSync;
 
 /// <summary>
-/// A sync run: initiated → requested → polling → downloading → upserting → transforming → completed, or failed.
+/// A sync run: initiated → requested → polling → downloading → upserting → transforming → completed, or failed, or
+/// partial (Shopify's operation failed part-way, its partial data was loaded, the watermark stays).
 /// Waits between polls are durable (<see cref="BulkSyncState.ResumeAt"/>), so a restart loses neither a wait nor a run.
 /// </summary>
 public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState>
@@ -116,6 +117,8 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                     context.Saga.ObjectCount = context.Message.ObjectCount;
                     context.Saga.ResultUrl = context.Message.Url;
                     context.Saga.ResumeAt = null;
+                    context.Saga.IsPartial = context.Message.Partial;
+                    if (context.Message.Partial) context.Saga.LastRetryReason = $"Shopify's operation failed ({context.Message.ErrorCode}); partial data only";
                 })
                 .EnterStep(Steps.Downloading, clock)
                 .Publish(context => new ArchiveBulkOperationResult(
@@ -158,7 +161,13 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .TransitionTo(Transforming));
 
         During(Transforming,
-            When(MartsRefreshed)
+            When(MartsRefreshed, context => context.Saga.IsPartial)
+                .EnterStep(Steps.Partial, clock)
+                .Publish(context => new SyncCompleted(
+                    context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.OrdersUpserted, context.Saga.LineItemsUpserted,
+                    null, clock.GetUtcNow(), Partial: true))
+                .TransitionTo(Partial),
+            When(MartsRefreshed, context => !context.Saga.IsPartial)
                 .Activity(x => x.OfType<AdvanceWatermarkActivity>())
                 .EnterStep(Steps.Completed, clock)
                 .Publish(context => new SyncCompleted(
@@ -196,6 +205,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
     public State Transforming { get; private set; } = null!;
     public State Completed { get; private set; } = null!;
     public State Failed { get; private set; } = null!;
+    public State Partial { get; private set; } = null!;
 
     public Event<SyncRequested> SyncRequested { get; private set; } = null!;
     public Event<ReplayRequested> ReplayRequested { get; private set; } = null!;

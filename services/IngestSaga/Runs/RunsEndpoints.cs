@@ -126,7 +126,7 @@ public sealed record RunView(
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static IReadOnlyList<string> Statuses { get; } = ["requested", "polling", "downloading", "upserting", "transforming", "completed", "failed"];
+    public static IReadOnlyList<string> Statuses { get; } = ["requested", "polling", "downloading", "upserting", "transforming", "completed", "partial", "failed"];
 
     /// <summary>The saga's state name for an API status, or null for an unknown status.</summary>
     public static string? StateOf(string status) =>

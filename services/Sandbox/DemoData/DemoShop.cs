@@ -15,11 +15,13 @@ public sealed class DemoShop
     private readonly DateOnly _firstDay;
     private readonly int[] _ordersPerDay;
     private readonly long[] _firstOrderNumber;
+    private readonly DateTimeOffset _dataEnd;
 
     public DemoShop(SandboxShop shop, DateOnly lastDay)
     {
         _shop = shop;
         _firstDay = lastDay.AddDays(1 - shop.Days);
+        _dataEnd = new DateTimeOffset(lastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddSeconds(-1);
         Products = DemoCatalog.Create(shop.Seed);
         _ordersPerDay = new int[shop.Days];
         _firstOrderNumber = new long[shop.Days];
@@ -90,6 +92,7 @@ public sealed class DemoShop
         var test = random.NextDouble() < 0.01;
         var fulfilled = !cancelled && random.NextDouble() < 0.9;
         var updatedAt = createdAt.AddMinutes(random.Next(1, 3 * 24 * 60));
+        if (updatedAt > _dataEnd) updatedAt = _dataEnd;
 
         return new DemoOrder(
             Id: number,

@@ -36,4 +36,11 @@ public sealed class SandboxShop
 
     [Required]
     public string CurrencyCode { get; set; } = "USD";
+
+    /// <summary>
+    /// Failures this shop answers with, for tests: <c>OPERATION_IN_PROGRESS:n</c>, <c>THROTTLED:n</c>, <c>HTTP_503:n</c>
+    /// (the first n matching requests), <c>ACCESS_DENIED</c> (the orders scope is missing), <c>FAILED_PARTIAL</c> (the
+    /// operation fails with INTERNAL_SERVER_ERROR and half its data at partialDataUrl), <c>EXPIRED</c>.
+    /// </summary>
+    public List<string> Failures { get; set; } = [];
 }

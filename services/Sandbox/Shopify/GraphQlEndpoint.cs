@@ -24,7 +24,7 @@ public static partial class GraphQlEndpoint
     }
 
     private static async Task<IResult> Handle(
-        string shop, string version, HttpContext http, DemoShops shops, SandboxBulkOperations operations, CostBucket bucket)
+        string shop, string version, HttpContext http, DemoShops shops, SandboxBulkOperations operations, CostBucket bucket, FailureSwitches failures)
     {
         var settings = shops.Settings(shop);
         if (settings is null) return Results.NotFound(new { errors = "Not Found" });
@@ -43,11 +43,14 @@ public static partial class GraphQlEndpoint
         if (request?.Query is not { Length: > 0 } query)
             return Results.Json(new { errors = new[] { new { message = "No query string was present" } } }, statusCode: 400);
 
+        if (failures.Trip(settings, FailureSwitches.Http503))
+            return Results.Text("<html><body>503 Service Unavailable</body></html>", "text/html", statusCode: 503);
+
         var isBulkRun = query.Contains("bulkOperationRunQuery", StringComparison.Ordinal);
         var cost = isBulkRun ? BulkMutationCost : NodeQueryCost;
         var (granted, available) = bucket.TryTake(shop, cost);
         var extensions = CostExtension(cost, granted ? cost : 0, available);
-        if (!granted)
+        if (!granted || failures.Trip(settings, FailureSwitches.Throttled))
         {
             return Results.Json(new JsonObject
             {
@@ -62,10 +65,23 @@ public static partial class GraphQlEndpoint
 
         var demoShop = shops.Get(settings);
         JsonObject data;
-        if (isBulkRun)
+        if (isBulkRun && failures.Trip(settings, FailureSwitches.AccessDenied))
+            return Results.Json(new JsonObject
+            {
+                ["errors"] = new JsonArray(new JsonObject
+                {
+                    ["message"] = "Access denied for orders field. Required access: `read_orders` access scope.",
+                    ["extensions"] = new JsonObject { ["code"] = "ACCESS_DENIED", ["requiredAccess"] = "`read_orders` access scope." },
+                }),
+                ["data"] = null,
+                ["extensions"] = extensions,
+            });
+        if (isBulkRun && failures.Trip(settings, FailureSwitches.OperationInProgress))
+            data = BulkRunResult(null, UserError(null, "A bulk query operation for this app and shop is already in progress: gid://shopify/BulkOperation/1.", "OPERATION_IN_PROGRESS"));
+        else if (isBulkRun)
             data = RunBulkQuery(query, request.Variables, shop, version, operations);
         else if (query.Contains("node(", StringComparison.Ordinal) || query.Contains("bulkOperation(", StringComparison.Ordinal))
-            data = ReadOperation(query, request.Variables, http, operations, demoShop);
+            data = ReadOperation(query, request.Variables, http, operations, demoShop, settings);
         else
             return Results.Json(new { errors = new[] { new { message = "The sandbox answers bulk operation queries only." } } }, statusCode: 400);
 
@@ -98,7 +114,7 @@ public static partial class GraphQlEndpoint
     private static DateTimeOffset? Timestamp(Regex pattern, string query) =>
         pattern.Match(query) is { Success: true } match && DateTimeOffset.TryParse(match.Groups[1].Value, out var parsed) ? parsed.ToUniversalTime() : null;
 
-    private static JsonObject ReadOperation(string query, JsonObject? variables, HttpContext http, SandboxBulkOperations operations, DemoShop shop)
+    private static JsonObject ReadOperation(string query, JsonObject? variables, HttpContext http, SandboxBulkOperations operations, DemoShop shop, SandboxShop settings)
     {
         var id = variables?.TryGetPropertyValue("id", out var value) == true ? value?.GetValue<string>() : null;
         id ??= InlineId().Match(query) is { Success: true } m ? m.Groups[1].Value : null;
@@ -111,9 +127,18 @@ public static partial class GraphQlEndpoint
         var status = operations.StatusOf(operation);
         var completed = status == "COMPLETED";
         var objectCount = completed ? operations.ObjectCount(operation, shop) : 0;
-        var url = completed && objectCount > 0
-            ? $"{http.Request.Scheme}://{http.Request.Host}/bulk-results/{operation.Number}.jsonl"
-            : null;
+        var resultUrl = $"{http.Request.Scheme}://{http.Request.Host}/bulk-results/{operation.Number}.jsonl";
+        var url = completed && objectCount > 0 ? resultUrl : null;
+        string? partialDataUrl = null, errorCode = null;
+        if (completed && FailureSwitches.Has(settings, FailureSwitches.FailedPartial))
+        {
+            (status, errorCode, url, partialDataUrl) = ("FAILED", "INTERNAL_SERVER_ERROR", null, resultUrl + "?partial=true");
+            objectCount /= 2;
+        }
+        else if (completed && FailureSwitches.Has(settings, FailureSwitches.Expired))
+        {
+            (status, url, objectCount) = ("EXPIRED", null, 0);
+        }
         return new JsonObject
         {
             [field] = new JsonObject
@@ -121,21 +146,21 @@ public static partial class GraphQlEndpoint
                 ["__typename"] = "BulkOperation",
                 ["id"] = operation.Id,
                 ["status"] = status,
-                ["errorCode"] = null,
+                ["errorCode"] = errorCode,
                 ["createdAt"] = operation.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
                 ["completedAt"] = operations.CompletedAt(operation)?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"),
                 ["objectCount"] = objectCount.ToString(),
                 ["rootObjectCount"] = (completed ? operations.RootObjectCount(operation, shop) : 0).ToString(),
                 ["fileSize"] = null,
                 ["url"] = url,
-                ["partialDataUrl"] = null,
+                ["partialDataUrl"] = partialDataUrl,
                 ["query"] = operation.Query,
                 ["type"] = "QUERY",
             },
         };
     }
 
-    private static async Task DownloadResult(long number, HttpContext http, SandboxBulkOperations operations, DemoShops shops)
+    private static async Task DownloadResult(long number, bool? partial, HttpContext http, SandboxBulkOperations operations, DemoShops shops)
     {
         if (operations.Find(number) is not { } operation || shops.Settings(operation.ShopDomain) is not { } settings)
         {
@@ -144,6 +169,7 @@ public static partial class GraphQlEndpoint
         }
         http.Response.ContentType = "application/jsonl";
         var orders = SandboxBulkOperations.SelectOrders(operation, shops.Get(settings));
+        if (partial == true) orders = orders.Where((_, index) => index % 2 == 0);
         await BulkJsonlWriter.WriteOrders(orders, http.Response.Body, http.RequestAborted);
     }
 

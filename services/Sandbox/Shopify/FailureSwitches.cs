@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using GrowthOs.Sandbox.DemoData;
+
+namespace GrowthOs.Sandbox.Shopify;
+
+/// <summary>The failures each shop is set to answer with (<see cref="SandboxShop.Failures"/>), counted down per shop.</summary>
+public sealed class FailureSwitches
+{
+    public const string OperationInProgress = "OPERATION_IN_PROGRESS";
+    public const string Throttled = "THROTTLED";
+    public const string Http503 = "HTTP_503";
+    public const string AccessDenied = "ACCESS_DENIED";
+    public const string FailedPartial = "FAILED_PARTIAL";
+    public const string Expired = "EXPIRED";
+
+    private readonly ConcurrentDictionary<(string Shop, string Mode), int> _remaining = new();
+
+    /// <summary>True when this request of <paramref name="shop"/> should fail as <paramref name="mode"/>; a counted failure is used up.</summary>
+    public bool Trip(SandboxShop shop, string mode)
+    {
+        foreach (var failure in shop.Failures)
+        {
+            var parts = failure.Split(':', 2);
+            if (!string.Equals(parts[0], mode, StringComparison.OrdinalIgnoreCase)) continue;
+            if (parts.Length == 1) return true;
+            var limit = int.Parse(parts[1]);
+            var used = _remaining.AddOrUpdate((shop.Domain, mode), 1, (_, n) => n + 1);
+            return used <= limit;
+        }
+        return false;
+    }
+
+    public static bool Has(SandboxShop shop, string mode) =>
+        shop.Failures.Any(f => string.Equals(f.Split(':', 2)[0], mode, StringComparison.OrdinalIgnoreCase));
+}
