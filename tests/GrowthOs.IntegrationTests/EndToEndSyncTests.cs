@@ -113,6 +113,28 @@ public sealed class EndToEndSyncTests(RunningSystem system)
     }
 
     [Fact]
+    public async Task A_malformed_line_fails_the_run_with_its_line_number_in_the_run_and_its_telemetry()
+    {
+        using var http = system.GatewayClient();
+        var jsonl = string.Join('\n',
+            """{"__typename":"Order","id":"gid://shopify/Order/99001","name":"#99001","createdAt":"2026-10-01T10:00:00Z","updatedAt":"2026-10-01T10:05:00Z","currencyCode":"USD","totalPriceSet":{"shopMoney":{"amount":"1.00","currencyCode":"USD"}}}""",
+            """{"__typename":"Order","id":"gid://shopify/Order/99002","name":"#99002",""",
+            """{"__typename":"Order","id":"gid://shopify/Order/99003","name":"#99003","createdAt":"2026-10-01T10:00:00Z","updatedAt":"2026-10-01T10:05:00Z","currencyCode":"USD","totalPriceSet":{"shopMoney":{"amount":"1.00","currencyCode":"USD"}}}""");
+        var content = new StringContent(jsonl);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
+
+        var accepted = await http.PostAsync($"/api/ingest/replay?shop={RunningSystem.ReplayShop}", content);
+        var runId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetGuid();
+        var run = await WaitForRunToFinish(http, runId);
+
+        Assert.Equal("failed", run.GetProperty("status").GetString());
+        Assert.Equal("upserting", run.GetProperty("failed_step").GetString());
+        Assert.Contains("Line 2", run.GetProperty("error").GetString());
+        Assert.Equal(1L, await Scalar($"SELECT count(*) FROM ingest.sync_telemetry WHERE run_id = '{runId}' AND status = 'failed' AND error LIKE '%Line 2%'"));
+        Assert.Equal(0L, await Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{RunningSystem.ReplayShop}' AND order_id IN (99001, 99003)"));
+    }
+
+    [Fact]
     public async Task A_backfill_reads_orders_older_than_the_watermark_floor_and_leaves_the_watermark()
     {
         using var http = system.GatewayClient();
