@@ -1,5 +1,7 @@
 using GrowthOs.Transform.DailySales;
+using GrowthOs.Transform.EtlLog;
 using GrowthOs.Transform.Orders;
+using GrowthOs.Transform.OrdersApi;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Messaging;
 using GrowthOs.ServiceDefaults.Persistence;
@@ -12,10 +14,12 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.AddPostgres("transform", typeof(Program).Assembly);
 builder.AddObjectStore();
 builder.Services.AddValidatedOptions<UpsertOptions>(UpsertOptions.Section);
-builder.Services.AddSingleton<OrderUpserter>().AddSingleton<BulkFileLoader>().AddSingleton<DailySalesRefresher>();
+builder.Services.AddSingleton<OrderUpserter>().AddSingleton<BulkFileLoader>().AddSingleton<DailySalesRefresher>().AddSingleton<EtlExecutionLog>();
 builder.AddGrowthOsBus(bus => bus.AddConsumers(typeof(Program).Assembly));
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapSalesPulse();
+app.MapOrders();
+app.MapEtlStatus();
 app.Run();

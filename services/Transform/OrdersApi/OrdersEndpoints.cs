@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text;
+using Npgsql;
+
+namespace GrowthOs.Transform.OrdersApi;
+
+/// <summary><c>GET /orders</c> and <c>GET /orders/{id}</c>: the upserted orders as stored, money in minor units, times in UTC.</summary>
+public static class OrdersEndpoints
+{
+    public const int MaxPageSize = 200;
+
+    /// <summary>Status filters: a financial or fulfilment status as Shopify displays it, or <c>cancelled</c>, <c>test</c>.</summary>
+    public static readonly IReadOnlyList<string> Statuses =
+    [
+        "cancelled", "test", "paid", "pending", "authorized", "partially_paid", "partially_refunded", "refunded", "voided",
+        "fulfilled", "unfulfilled", "partially_fulfilled",
+    ];
+
+    public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/orders", List);
+        app.MapGet("/orders/{id}", Get);
+        return app;
+    }
+
+    private static async Task<IResult> List(HttpRequest http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var query = http.Query;
+        if (!TryDate(query["from"], out var from)) return Problem("from", "from must be a date (YYYY-MM-DD).");
+        if (!TryDate(query["to"], out var to)) return Problem("to", "to must be a date (YYYY-MM-DD).");
+        if (from is not null && to is not null && from > to) return Problem("from", "from must not be after to.");
+        if (!TryInt(query["page"], 1, int.MaxValue, out var page)) return Problem("page", "page must be a whole number of 1 or more.");
+        if (!TryInt(query["pageSize"], 1, MaxPageSize, out var pageSize)) return Problem("pageSize", $"pageSize must be between 1 and {MaxPageSize}.");
+        string? status = query["status"];
+        if (status is not null && !Statuses.Contains(status.ToLowerInvariant()))
+            return Problem("status", $"status must be one of {string.Join(", ", Statuses)}.");
+        string? shop = query["shop"];
+
+        var where = new StringBuilder("WHERE true");
+        var parameters = new List<NpgsqlParameter>();
+        if (!string.IsNullOrWhiteSpace(shop)) { where.Append(" AND shop_domain = @shop"); parameters.Add(new("shop", shop)); }
+        if (from is { } f) { where.Append(" AND created_at >= (@from::date::timestamp AT TIME ZONE 'UTC')"); parameters.Add(new("from", f)); }
+        if (to is { } t) { where.Append(" AND created_at < ((@to::date + 1)::timestamp AT TIME ZONE 'UTC')"); parameters.Add(new("to", t)); }
+        switch (status?.ToLowerInvariant())
+        {
+            case null: break;
+            case "cancelled": where.Append(" AND cancelled_at IS NOT NULL"); break;
+            case "test": where.Append(" AND is_test"); break;
+            default:
+                where.Append(" AND (lower(financial_status) = @status OR lower(fulfillment_status) = @status)");
+                parameters.Add(new("status", status.ToLowerInvariant()));
+                break;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        long total;
+        await using (var count = new NpgsqlCommand($"SELECT count(*) FROM transform.order_header {where}", connection))
+        {
+            count.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
+            total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        }
+        var size = pageSize ?? 50;
+        var number = page ?? 1;
+        await using var select = new NpgsqlCommand($"""
+            SELECT {OrderColumns} FROM transform.order_header {where}
+            ORDER BY created_at DESC, order_id DESC LIMIT @limit OFFSET @offset
+            """, connection);
+        select.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
+        select.Parameters.AddWithValue("limit", size);
+        select.Parameters.AddWithValue("offset", (long)(number - 1) * size);
+        var items = new List<Dictionary<string, object?>>();
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken)) items.Add(Row(reader));
+        return Results.Json(new { items, page = number, page_size = size, total });
+    }
+
+    private static async Task<IResult> Get(string id, string? shop, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        id = Uri.UnescapeDataString(id); // a GID's slashes arrive encoded (%2F), which routing leaves as they are
+        var raw = id.StartsWith("gid://shopify/Order/", StringComparison.Ordinal) ? id["gid://shopify/Order/".Length..] : id;
+        if (!long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var orderId))
+            return Problem("id", "id must be a numeric order id or an Order GID (gid://shopify/Order/123).");
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var orders = new List<Dictionary<string, object?>>();
+        await using (var select = new NpgsqlCommand($"""
+            SELECT {OrderColumns} FROM transform.order_header WHERE order_id = @id AND (@shop::text IS NULL OR shop_domain = @shop)
+            """, connection))
+        {
+            select.Parameters.AddWithValue("id", orderId);
+            select.Parameters.Add(new NpgsqlParameter("shop", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)shop ?? DBNull.Value });
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) orders.Add(Row(reader));
+        }
+        if (orders.Count == 0) return Results.Problem(statusCode: 404, title: "Order not found", detail: $"No order {orderId}{(shop is null ? "" : $" in {shop}")}.");
+        if (orders.Count > 1) return Problem("shop", $"Order {orderId} exists in several shops; name the shop.");
+
+        var order = orders[0];
+        var lines = new List<Dictionary<string, object?>>();
+        await using (var select = new NpgsqlCommand("""
+            SELECT line_item_id, sku, title, quantity, current_quantity, unit_price_minor, total_discount_minor, currency_code, product_id, variant_id, vendor
+            FROM transform.order_line_item WHERE shop_domain = @shop AND order_id = @id ORDER BY line_item_id
+            """, connection))
+        {
+            select.Parameters.AddWithValue("shop", (string)order["shop_domain"]!);
+            select.Parameters.AddWithValue("id", orderId);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) lines.Add(Row(reader));
+        }
+        order["line_items"] = lines;
+        return Results.Json(order);
+    }
+
+    private const string OrderColumns = """
+        shop_domain, order_id, name, created_at, updated_at, processed_at, cancelled_at, is_test, source_name, financial_status,
+        fulfillment_status, currency_code, presentment_currency_code, customer_id, subtotal_minor, total_minor, total_discounts_minor,
+        total_tax_minor, total_shipping_minor, total_refunded_minor, total_presentment_minor
+        """;
+
+    private static Dictionary<string, object?> Row(NpgsqlDataReader reader)
+    {
+        var row = new Dictionary<string, object?>(reader.FieldCount);
+        for (var i = 0; i < reader.FieldCount; i++)
+            row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i) is DateTime time ? new DateTimeOffset(time, TimeSpan.Zero) : reader.GetValue(i);
+        return row;
+    }
+
+    private static bool TryDate(string? text, out DateOnly? date)
+    {
+        date = null;
+        if (string.IsNullOrEmpty(text)) return true;
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)) return false;
+        date = parsed;
+        return true;
+    }
+
+    private static bool TryInt(string? text, int min, int max, out int? value)
+    {
+        value = null;
+        if (string.IsNullOrEmpty(text)) return true;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) || parsed < min || parsed > max) return false;
+        value = parsed;
+        return true;
+    }
+
+    internal static IResult Problem(string parameter, string detail) =>
+        Results.Problem(statusCode: 400, title: $"Invalid parameter '{parameter}'", detail: detail,
+            extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
+}

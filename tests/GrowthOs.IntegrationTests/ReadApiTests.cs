@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace GrowthOs.IntegrationTests;
+
+/// <summary>The dashboard read API through the gateway, over a synced Sandbox shop.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class ReadApiTests(RunningSystem system)
+{
+    private const string Shop = RunningSystem.ReadApiShop;
+
+    private async Task<HttpClient> SyncedClient()
+    {
+        var http = system.GatewayClient();
+        var run = await system.WaitForRunToFinish(http, await system.StartSync(http, Shop));
+        Assert.Equal("completed", run.GetProperty("status").GetString());
+        return http;
+    }
+
+    [Fact]
+    public async Task Orders_are_listed_newest_first_by_page_with_their_total()
+    {
+        using var http = await SyncedClient();
+        var page = await http.GetFromJsonAsync<JsonElement>($"/orders?shop={Shop}&pageSize=7&page=2");
+
+        var items = page.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(7, items.Count);
+        Assert.Equal(await system.Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{Shop}'"), page.GetProperty("total").GetInt64());
+        var created = items.Select(i => i.GetProperty("created_at").GetDateTimeOffset()).ToList();
+        Assert.Equal(created.OrderByDescending(c => c), created);
+        Assert.All(items, i => Assert.Equal(JsonValueKind.Number, i.GetProperty("total_minor").ValueKind));
+    }
+
+    [Fact]
+    public async Task Orders_are_filtered_by_date_range_and_status()
+    {
+        using var http = await SyncedClient();
+        var day = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-10);
+        var page = await http.GetFromJsonAsync<JsonElement>($"/orders?shop={Shop}&from={day:yyyy-MM-dd}&to={day:yyyy-MM-dd}&pageSize=200");
+        Assert.All(page.GetProperty("items").EnumerateArray(), i => Assert.Equal(day, DateOnly.FromDateTime(i.GetProperty("created_at").GetDateTimeOffset().UtcDateTime)));
+        Assert.Equal(await system.Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{Shop}' AND created_at::date = '{day:yyyy-MM-dd}'"),
+            page.GetProperty("total").GetInt64());
+
+        var cancelled = await http.GetFromJsonAsync<JsonElement>($"/orders?shop={Shop}&status=cancelled&pageSize=200");
+        Assert.All(cancelled.GetProperty("items").EnumerateArray(), i => Assert.Equal(JsonValueKind.String, i.GetProperty("cancelled_at").ValueKind));
+    }
+
+    [Fact]
+    public async Task One_order_is_read_with_its_line_items_by_id_or_gid()
+    {
+        using var http = await SyncedClient();
+        var orderId = await system.Scalar($"SELECT max(order_id) FROM transform.order_header WHERE shop_domain = '{Shop}'");
+
+        var order = await http.GetFromJsonAsync<JsonElement>($"/orders/{orderId}?shop={Shop}");
+        var byGid = await http.GetFromJsonAsync<JsonElement>($"/orders/{Uri.EscapeDataString($"gid://shopify/Order/{orderId}")}?shop={Shop}");
+
+        Assert.Equal(orderId, order.GetProperty("order_id").GetInt64());
+        Assert.Equal(order.ToString(), byGid.ToString());
+        Assert.Equal(await system.Scalar($"SELECT count(*) FROM transform.order_line_item WHERE shop_domain = '{Shop}' AND order_id = {orderId}"),
+            order.GetProperty("line_items").GetArrayLength());
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/orders/1?shop={Shop}")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/orders?from=2026-13-01", "from")]
+    [InlineData("/orders?to=yesterday", "to")]
+    [InlineData("/orders?from=2026-02-01&to=2026-01-01", "from")]
+    [InlineData("/orders?page=0", "page")]
+    [InlineData("/orders?pageSize=201", "pageSize")]
+    [InlineData("/orders?status=shipped", "status")]
+    [InlineData("/orders/not-a-number", "id")]
+    [InlineData("/api/dashboard/sales-pulse?days=30", "shop")]
+    [InlineData("/api/dashboard/sales-pulse?shop=a&days=0", "days")]
+    [InlineData("/api/ingest/runs?pageSize=0", "pageSize")]
+    [InlineData("/api/ingest/runs?status=sleeping", "status")]
+    public async Task A_bad_parameter_gets_400_with_a_problem_naming_it(string path, string parameter)
+    {
+        using var http = system.GatewayClient();
+        var response = await http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(parameter, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
+    }
+
+    [Fact]
+    public async Task The_etl_status_shows_each_pipelines_last_success_and_no_alert_once_it_ran_today()
+    {
+        using var http = await SyncedClient();
+        var status = await http.GetFromJsonAsync<JsonElement>("/api/etl/status");
+
+        var salesPulse = status.GetProperty("pipelines").EnumerateArray().Single(p => p.GetProperty("pipeline").GetString() == "sales_pulse");
+        Assert.Equal("succeeded", salesPulse.GetProperty("last_status").GetString());
+        Assert.True(salesPulse.GetProperty("hours_since_success").GetDouble() < 1);
+        Assert.Empty(status.GetProperty("alerts").EnumerateArray());
+        Assert.True(await system.Scalar("SELECT count(*) FROM transform.etl_execution_log WHERE pipeline = 'sales_pulse' AND rows > 0 AND status = 'succeeded'") > 0);
+    }
+}
