@@ -39,7 +39,7 @@ public sealed class ReadApiTests(RunningSystem system)
         var day = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-10);
         var page = await http.GetFromJsonAsync<JsonElement>($"/orders?shop={Shop}&from={day:yyyy-MM-dd}&to={day:yyyy-MM-dd}&pageSize=200");
         Assert.All(page.GetProperty("items").EnumerateArray(), i => Assert.Equal(day, DateOnly.FromDateTime(i.GetProperty("created_at").GetDateTimeOffset().UtcDateTime)));
-        Assert.Equal(await system.Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{Shop}' AND created_at::date = '{day:yyyy-MM-dd}'"),
+        Assert.Equal(await system.Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{Shop}' AND (created_at AT TIME ZONE 'UTC')::date = '{day:yyyy-MM-dd}'"),
             page.GetProperty("total").GetInt64());
 
         var cancelled = await http.GetFromJsonAsync<JsonElement>($"/orders?shop={Shop}&status=cancelled&pageSize=200");
