@@ -267,6 +267,16 @@ public sealed class BulkSyncStateMachineTests
     public async Task A_transform_failure_while_transforming_fails_the_run_there()
     {
         await using var test = await BulkSyncHarness.Start();
+        var runId = await StartTransforming(test);
+        await test.Harness.Bus.Publish(new TransformFailed(runId, BulkSyncHarness.Shop, "transforming", "a critical data-quality check failed"));
+
+        var run = await test.InState(runId, m => m.Failed);
+        Assert.Equal(("transforming", "a critical data-quality check failed"), (run.FailedStep, run.Error));
+        Assert.Empty(test.Watermarks.Advances);
+    }
+
+    private static async Task<Guid> StartTransforming(BulkSyncHarness test)
+    {
         var runId = await StartPolling(test);
         await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 2, 1, 10, "https://storage.example/r.jsonl"));
         await test.InState(runId, m => m.Downloading);
@@ -274,11 +284,7 @@ public sealed class BulkSyncStateMachineTests
         await test.InState(runId, m => m.Upserting);
         await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, 1, 1, 0, DateTimeOffset.UtcNow, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 1)));
         await test.InState(runId, m => m.Transforming);
-        await test.Harness.Bus.Publish(new TransformFailed(runId, BulkSyncHarness.Shop, "transforming", "a critical data-quality check failed"));
-
-        var run = await test.InState(runId, m => m.Failed);
-        Assert.Equal(("transforming", "a critical data-quality check failed"), (run.FailedStep, run.Error));
-        Assert.Empty(test.Watermarks.Advances);
+        return runId;
     }
 
     private static async Task<Guid> StartPolling(BulkSyncHarness test)

@@ -89,10 +89,7 @@ public sealed class EndToEndSyncTests(RunningSystem system)
         var jsonl = string.Join('\n',
             """{"__typename":"Order","id":"gid://shopify/Order/77001","name":"#77001","createdAt":"2026-10-01T10:00:00Z","updatedAt":"2026-10-01T10:05:00Z","test":false,"currencyCode":"USD","totalPriceSet":{"shopMoney":{"amount":"42.10","currencyCode":"USD"},"presentmentMoney":{"amount":"42.10","currencyCode":"USD"}}}""",
             """{"__typename":"LineItem","id":"gid://shopify/LineItem/88001","title":"Pro Saw","quantity":1,"currentQuantity":1,"originalUnitPriceSet":{"shopMoney":{"amount":"42.10","currencyCode":"USD"}},"__parentId":"gid://shopify/Order/77001"}""");
-        var content = new StringContent(jsonl);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
-
-        var accepted = await http.PostAsync($"/api/ingest/replay?shop={RunningSystem.ReplayShop}", content);
+        var accepted = await http.PostAsync($"/api/ingest/replay?shop={RunningSystem.ReplayShop}", NdJson(jsonl));
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var body = await accepted.Content.ReadFromJsonAsync<JsonElement>();
         var run = await WaitForRunToFinish(http, body.GetProperty("run_id").GetGuid());
@@ -120,10 +117,7 @@ public sealed class EndToEndSyncTests(RunningSystem system)
             """{"__typename":"Order","id":"gid://shopify/Order/99001","name":"#99001","createdAt":"2026-10-01T10:00:00Z","updatedAt":"2026-10-01T10:05:00Z","currencyCode":"USD","totalPriceSet":{"shopMoney":{"amount":"1.00","currencyCode":"USD"}}}""",
             """{"__typename":"Order","id":"gid://shopify/Order/99002","name":"#99002",""",
             """{"__typename":"Order","id":"gid://shopify/Order/99003","name":"#99003","createdAt":"2026-10-01T10:00:00Z","updatedAt":"2026-10-01T10:05:00Z","currencyCode":"USD","totalPriceSet":{"shopMoney":{"amount":"1.00","currencyCode":"USD"}}}""");
-        var content = new StringContent(jsonl);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
-
-        var accepted = await http.PostAsync($"/api/ingest/replay?shop={RunningSystem.ReplayShop}", content);
+        var accepted = await http.PostAsync($"/api/ingest/replay?shop={RunningSystem.ReplayShop}", NdJson(jsonl));
         var runId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetGuid();
         var run = await WaitForRunToFinish(http, runId);
 
@@ -182,6 +176,13 @@ public sealed class EndToEndSyncTests(RunningSystem system)
         var response = await http.PostAsync($"/api/ingest/replay{query}", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static StringContent NdJson(string jsonl)
+    {
+        var content = new StringContent(jsonl);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
+        return content;
     }
 
     private Task<JsonElement> WaitForRunToFinish(HttpClient http, Guid runId) => system.WaitForRunToFinish(http, runId);

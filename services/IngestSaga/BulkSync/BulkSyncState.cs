@@ -58,6 +58,15 @@ public class BulkSyncState : SagaStateMachineInstance
     /// <summary>PostgreSQL's xmin: optimistic concurrency between replicas and redeliveries.</summary>
     public uint Version { get; set; }
 
+    public void Begin(string jobType, string shopDomain, string initiator, DateTimeOffset requestedAt, string entity)
+    {
+        JobType = jobType;
+        ShopDomain = shopDomain;
+        Initiator = initiator;
+        RequestedAt = requestedAt.ToUniversalTime();
+        Entity = entity;
+    }
+
     public void EnterStep(string step, DateTimeOffset at)
     {
         if (Steps.Count > 0 && Steps[^1].EndedAt is null) Steps[^1] = Steps[^1] with { EndedAt = at };

@@ -41,15 +41,8 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
 
         Initially(
             When(SyncRequested)
-                .Then(context =>
-                {
-                    var message = context.Message;
-                    context.Saga.ShopDomain = message.ShopDomain;
-                    context.Saga.Initiator = message.Initiator;
-                    context.Saga.RequestedAt = message.RequestedAt;
-                    context.Saga.Entity = message.Entities.FirstOrDefault() ?? settings.DefaultEntities[0];
-                    context.Saga.JobType = JobTypes.DailySync;
-                })
+                .Then(context => context.Saga.Begin(JobTypes.DailySync, context.Message.ShopDomain, context.Message.Initiator,
+                    context.Message.RequestedAt, context.Message.Entities.FirstOrDefault() ?? settings.DefaultEntities[0]))
                 .EnterStep(Steps.Initiated, clock)
                 .Activity(x => x.OfType<StartExtractionActivity>())
                 .EnterStep(Steps.Requested, clock)
@@ -57,13 +50,8 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
             When(ReplayRequested)
                 .Then(context =>
                 {
-                    var message = context.Message;
-                    context.Saga.ShopDomain = message.ShopDomain;
-                    context.Saga.Initiator = "user";
-                    context.Saga.RequestedAt = message.RequestedAt;
-                    context.Saga.Entity = settings.DefaultEntities[0];
-                    context.Saga.JobType = JobTypes.Replay;
-                    context.Saga.ArchiveKey = message.ArchiveKey;
+                    context.Saga.Begin(JobTypes.Replay, context.Message.ShopDomain, "user", context.Message.RequestedAt, settings.DefaultEntities[0]);
+                    context.Saga.ArchiveKey = context.Message.ArchiveKey;
                 })
                 .EnterStep(Steps.Initiated, clock)
                 .EnterStep(Steps.Upserting, clock)
@@ -73,11 +61,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .Then(context =>
                 {
                     var message = context.Message;
-                    context.Saga.ShopDomain = message.ShopDomain;
-                    context.Saga.Initiator = "user";
-                    context.Saga.RequestedAt = message.RequestedAt;
-                    context.Saga.Entity = settings.DefaultEntities[0];
-                    context.Saga.JobType = JobTypes.FullBackfill;
+                    context.Saga.Begin(JobTypes.FullBackfill, message.ShopDomain, "user", message.RequestedAt, settings.DefaultEntities[0]);
                     context.Saga.BackfillFrom = new DateTimeOffset(message.From.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
                     context.Saga.BackfillBefore = new DateTimeOffset(message.To.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
                 })
