@@ -25,7 +25,7 @@ public sealed class ShopifyGraphQlClientTests
             ApiVersion = "2026-01",
             Shops = [new ShopCredentials { Domain = Shop, AccessToken = Token }],
         });
-        return (new ShopifyGraphQlClient(new HttpClient(handler), options, NullLogger<ShopifyGraphQlClient>.Instance), handler);
+        return (new ShopifyGraphQlClient(new HttpClient(handler), options, new ThrottleGate(TimeProvider.System), NullLogger<ShopifyGraphQlClient>.Instance), handler);
     }
 
     [Fact]

@@ -11,8 +11,12 @@ namespace GrowthOs.Connector.Shopify;
 /// Shopify's GraphQL Admin API, for bulk operations. Every call is logged with shop, operation, HTTP status, duration
 /// and query cost; the access token goes in its header only and never into a log line or an exception.
 /// </summary>
-public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOptions> options, ILogger<ShopifyGraphQlClient> logger)
+public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOptions> options, ThrottleGate throttle, ILogger<ShopifyGraphQlClient> logger)
 {
+    /// <summary>What each request is expected to cost, so it can wait for the points before it is sent.</summary>
+    private const double RunQueryCost = 10;
+    private const double OperationQueryCost = 1;
+
     private const string RunQueryMutation = """
         mutation bulkOperationRunQuery($query: String!) {
           bulkOperationRunQuery(query: $query) {
@@ -34,7 +38,7 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
 
     public async Task<string> RunBulkQuery(string shop, string bulkQuery, CancellationToken cancellationToken)
     {
-        var data = await Execute(shop, "bulkOperationRunQuery", RunQueryMutation, new JsonObject { ["query"] = bulkQuery }, cancellationToken);
+        var data = await Execute(shop, "bulkOperationRunQuery", RunQueryMutation, new JsonObject { ["query"] = bulkQuery }, RunQueryCost, cancellationToken);
         var result = data["bulkOperationRunQuery"] ?? throw Malformed("bulkOperationRunQuery");
         if (result["userErrors"] is JsonArray { Count: > 0 } errors)
         {
@@ -48,7 +52,7 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
 
     public async Task<BulkOperation> GetBulkOperation(string shop, string operationId, CancellationToken cancellationToken)
     {
-        var data = await Execute(shop, "bulkOperation", OperationQuery, new JsonObject { ["id"] = operationId }, cancellationToken);
+        var data = await Execute(shop, "bulkOperation", OperationQuery, new JsonObject { ["id"] = operationId }, OperationQueryCost, cancellationToken);
         var node = data["node"] as JsonObject
                    ?? throw new ShopifyApiException("NOT_FOUND", $"Shopify knows no bulk operation {operationId} for {shop}.", transient: false);
         return new BulkOperation(
@@ -62,7 +66,7 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
             PartialDataUrl: node["partialDataUrl"]?.GetValue<string>());
     }
 
-    private async Task<JsonObject> Execute(string shop, string operation, string query, JsonObject variables, CancellationToken cancellationToken)
+    private async Task<JsonObject> Execute(string shop, string operation, string query, JsonObject variables, double expectedCost, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var token = settings.AccessTokenFor(shop)
@@ -74,6 +78,7 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
         };
         request.Headers.Add("X-Shopify-Access-Token", token);
 
+        await throttle.Pace(shop, expectedCost, cancellationToken);
         var stopwatch = Stopwatch.StartNew();
         HttpResponseMessage response;
         try
@@ -92,6 +97,7 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
             JsonObject? json = null;
             try { json = JsonNode.Parse(body) as JsonObject; } catch (JsonException) { }
             var cost = ReadCost(json);
+            if (cost is not null) throttle.Record(shop, cost);
             logger.LogInformation(
                 "Shopify {Operation} for {Shop}: HTTP {StatusCode} in {DurationMs} ms, cost {ActualQueryCost}, available {CurrentlyAvailable}/{MaximumAvailable}",
                 operation, shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, cost?.ActualQueryCost, cost?.CurrentlyAvailable, cost?.MaximumAvailable);

@@ -10,6 +10,7 @@ public static class ShopifyRegistration
     {
         builder.Services.AddValidatedOptions<ShopifyOptions>(ShopifyOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ThrottleGate>();
         builder.Services.AddHttpClient<ShopifyGraphQlClient>((provider, http) =>
             http.Timeout = TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<ShopifyOptions>>().Value.RequestTimeoutSeconds));
         // Result files can be gigabytes: no overall timeout, the stream is read as it arrives.
