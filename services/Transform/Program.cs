@@ -1,4 +1,5 @@
 using GrowthOs.Transform.DailySales;
+using GrowthOs.Transform.DataQuality;
 using GrowthOs.Transform.EtlLog;
 using GrowthOs.Transform.Orders;
 using GrowthOs.Transform.OrdersApi;
@@ -14,7 +15,8 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.AddPostgres("transform", typeof(Program).Assembly);
 builder.AddObjectStore();
 builder.Services.AddValidatedOptions<UpsertOptions>(UpsertOptions.Section);
-builder.Services.AddSingleton<OrderUpserter>().AddSingleton<BulkFileLoader>().AddSingleton<DailySalesRefresher>().AddSingleton<EtlExecutionLog>();
+builder.Services.AddSingleton<OrderUpserter>().AddSingleton<BulkFileLoader>().AddSingleton<DailySalesRefresher>().AddSingleton<EtlExecutionLog>()
+    .AddSingleton<DataQualityRunner>();
 builder.AddGrowthOsBus(bus => bus.AddConsumers(typeof(Program).Assembly));
 
 var app = builder.Build();
@@ -22,4 +24,5 @@ app.MapDefaultEndpoints();
 app.MapSalesPulse();
 app.MapOrders();
 app.MapEtlStatus();
+app.MapDataQuality();
 app.Run();

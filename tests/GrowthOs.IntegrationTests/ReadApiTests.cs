@@ -74,6 +74,7 @@ public sealed class ReadApiTests(RunningSystem system)
     [InlineData("/api/dashboard/sales-pulse?shop=a&days=0", "days")]
     [InlineData("/api/ingest/runs?pageSize=0", "pageSize")]
     [InlineData("/api/ingest/runs?status=sleeping", "status")]
+    [InlineData("/api/etl/data-quality", "shop")]
     public async Task A_bad_parameter_gets_400_with_a_problem_naming_it(string path, string parameter)
     {
         using var http = system.GatewayClient();
@@ -84,14 +85,28 @@ public sealed class ReadApiTests(RunningSystem system)
     }
 
     [Fact]
+    public async Task Every_data_quality_check_passed_for_a_synced_shop()
+    {
+        using var http = await SyncedClient();
+        var result = await http.GetFromJsonAsync<JsonElement>($"/api/etl/data-quality?shop={Shop}");
+        var checks = result.GetProperty("checks").EnumerateArray().ToList();
+        Assert.True(checks.Count >= 10, $"expected at least ten checks, got {checks.Count}");
+        Assert.All(checks, c => Assert.True(c.GetProperty("passed").GetBoolean(), c.ToString()));
+        Assert.All(checks, c => Assert.False(string.IsNullOrEmpty(c.GetProperty("description").GetString())));
+    }
+
+    [Fact]
     public async Task The_etl_status_shows_each_pipelines_last_success_and_no_alert_once_it_ran_today()
     {
         using var http = await SyncedClient();
         var status = await http.GetFromJsonAsync<JsonElement>("/api/etl/status");
 
-        var salesPulse = status.GetProperty("pipelines").EnumerateArray().Single(p => p.GetProperty("pipeline").GetString() == "sales_pulse");
-        Assert.Equal("succeeded", salesPulse.GetProperty("last_status").GetString());
-        Assert.True(salesPulse.GetProperty("hours_since_success").GetDouble() < 1);
+        foreach (var pipeline in new[] { "sales_pulse", "data_quality" })
+        {
+            var row = status.GetProperty("pipelines").EnumerateArray().Single(p => p.GetProperty("pipeline").GetString() == pipeline);
+            Assert.Equal("succeeded", row.GetProperty("last_status").GetString());
+            Assert.True(row.GetProperty("hours_since_success").GetDouble() < 1);
+        }
         Assert.Empty(status.GetProperty("alerts").EnumerateArray());
         Assert.True(await system.Scalar("SELECT count(*) FROM transform.etl_execution_log WHERE pipeline = 'sales_pulse' AND rows > 0 AND status = 'succeeded'") > 0);
     }

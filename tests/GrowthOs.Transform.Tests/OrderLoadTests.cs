@@ -1,6 +1,7 @@
 using System.Text;
 using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.Transform.DailySales;
+using GrowthOs.Transform.DataQuality;
 using GrowthOs.Transform.Orders;
 using GrowthOs.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -154,6 +155,33 @@ public sealed class OrderLoadTests : IAsyncLifetime
         Assert.Equal(
             [(new DateOnly(2026, 10, 31), 0, 0L), (new DateOnly(2026, 11, 1), 1, 2651L), (new DateOnly(2026, 11, 2), 0, 0L)],
             days.Select(d => (d.Date, d.Orders, d.RevenueMinor)));
+    }
+
+    [Fact]
+    public async Task Every_data_quality_check_passes_on_clean_data_and_the_broken_ones_are_named()
+    {
+        await Loader().Load(Fixture(), Shop, Guid.NewGuid(), "fixture", CancellationToken.None);
+        await new DailySalesRefresher(_dataSource).Refresh(Shop, new DateOnly(2026, 10, 31), new DateOnly(2026, 11, 2), CancellationToken.None);
+        var runner = new DataQualityRunner(_dataSource, TimeProvider.System);
+
+        var clean = await runner.Run(Shop, Guid.NewGuid(), CancellationToken.None);
+        Assert.Equal(DataQualityChecks.All.Count, clean.Count);
+        Assert.All(clean, outcome => Assert.True(outcome.Passed, $"{outcome.Check} found {outcome.Violations} violations"));
+
+        await Scalar($"""
+            INSERT INTO transform.order_line_item (shop_domain, line_item_id, order_id, title, quantity, current_quantity, unit_price_minor,
+                total_discount_minor, currency_code, source_run_id)
+            VALUES ('{Shop}', 777, 424242, 'orphan', 1, 1, 100, 0, 'USD', gen_random_uuid());
+            UPDATE transform.order_header SET currency_code = 'EUR' WHERE order_id = 1003;
+            UPDATE transform.sales_metrics_daily SET revenue_minor = revenue_minor + 1 WHERE date = '2026-11-01';
+            SELECT 1
+            """);
+        var broken = await runner.Run(Shop, Guid.NewGuid(), CancellationToken.None);
+
+        Assert.Equal(["daily_sales_match_their_orders", "every_line_has_its_order", "one_currency_per_shop"],
+            broken.Where(o => !o.Passed).Select(o => o.Check).Order());
+        Assert.All(broken.Where(o => !o.Passed), o => Assert.Equal((Severity.Critical, 1L), (o.Severity, o.Violations)));
+        Assert.Equal(2L * DataQualityChecks.All.Count, await Scalar("SELECT count(*) FROM transform.data_quality_result"));
     }
 
     private async Task<long> Scalar(string sql)

@@ -1,12 +1,18 @@
 using GrowthOs.Contracts.Sales;
 using GrowthOs.Contracts.Transform;
+using GrowthOs.Transform.DataQuality;
 using GrowthOs.Transform.EtlLog;
 using MassTransit;
 
 namespace GrowthOs.Transform.DailySales;
 
-/// <summary>Refreshes the marts of the dates a run touched and tells subscribers the new daily figures.</summary>
-public sealed class RefreshMartsConsumer(DailySalesRefresher dailySales, EtlExecutionLog executions, ILogger<RefreshMartsConsumer> logger) : IConsumer<RefreshMarts>
+/// <summary>
+/// Refreshes the marts of the dates a run touched, runs the data-quality checks, and tells subscribers the new daily
+/// figures. A failed critical check fails the run with the checks named.
+/// </summary>
+public sealed class RefreshMartsConsumer(
+    DailySalesRefresher dailySales, DataQualityRunner dataQuality, EtlExecutionLog executions, ILogger<RefreshMartsConsumer> logger)
+    : IConsumer<RefreshMarts>
 {
     public async Task Consume(ConsumeContext<RefreshMarts> context)
     {
@@ -16,6 +22,21 @@ public sealed class RefreshMartsConsumer(DailySalesRefresher dailySales, EtlExec
             refreshed => refreshed.Days.Count,
             context.CancellationToken);
         logger.LogInformation("Refreshed daily sales of {Days} days from {From} to {To}", days.Count, message.From, message.To);
+
+        var outcomes = await executions.Run(Pipelines.DataQuality, message.RunId, message.ShopDomain, message.From, message.To,
+            () => dataQuality.Run(message.ShopDomain, message.RunId, context.CancellationToken),
+            checks => checks.Count,
+            context.CancellationToken);
+        foreach (var failed in outcomes.Where(o => !o.Passed))
+            logger.LogWarning("Data-quality check {Check} ({Severity}) found {Violations} violations", failed.Check, failed.Severity, failed.Violations);
+        var critical = outcomes.Where(o => !o.Passed && o.Severity == Severity.Critical).ToList();
+        if (critical.Count > 0)
+        {
+            await context.Publish(new TransformFailed(message.RunId, message.ShopDomain, "transforming",
+                "Critical data-quality checks failed: " + string.Join(", ", critical.Select(c => $"{c.Check} ({c.Violations} violations)"))));
+            return;
+        }
+
         if (days.Count > 0)
             await context.Publish(new DailySalesUpdated(message.RunId, message.ShopDomain, currency, days));
         await context.Publish(new MartsRefreshed(message.RunId, message.ShopDomain, days.Count));

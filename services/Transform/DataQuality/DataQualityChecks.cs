@@ -1,0 +1,82 @@
+namespace GrowthOs.Transform.DataQuality;
+
+public enum Severity
+{
+    /// <summary>The data cannot be trusted: the run fails loudly.</summary>
+    Critical,
+
+    /// <summary>Worth a look; the run goes on.</summary>
+    Warning,
+}
+
+/// <summary>A check: SQL that counts the rows of one shop (<c>@shop</c>) violating it; zero passes.</summary>
+public sealed record DataQualityCheck(string Name, Severity Severity, string Description, string Sql);
+
+/// <summary>The checks run after every run, for the shop the run loaded.</summary>
+public static class DataQualityChecks
+{
+    public static readonly IReadOnlyList<DataQualityCheck> All =
+    [
+        new("every_line_has_its_order", Severity.Critical,
+            "Every line item belongs to an order of the same shop.",
+            """
+            SELECT count(*) FROM transform.order_line_item l
+            WHERE l.shop_domain = @shop
+              AND NOT EXISTS (SELECT 1 FROM transform.order_header o WHERE o.shop_domain = l.shop_domain AND o.order_id = l.order_id)
+            """),
+        new("no_negative_quantities", Severity.Critical,
+            "No line item has a negative quantity or current quantity.",
+            "SELECT count(*) FROM transform.order_line_item WHERE shop_domain = @shop AND (quantity < 0 OR current_quantity < 0)"),
+        new("no_negative_totals", Severity.Critical,
+            "No order has a negative total, subtotal, tax or shipping.",
+            """
+            SELECT count(*) FROM transform.order_header
+            WHERE shop_domain = @shop AND (total_minor < 0 OR subtotal_minor < 0 OR total_tax_minor < 0 OR total_shipping_minor < 0)
+            """),
+        new("no_future_dates", Severity.Critical,
+            "No order is created or updated in the future (five minutes of clock skew allowed).",
+            """
+            SELECT count(*) FROM transform.order_header
+            WHERE shop_domain = @shop AND (created_at > now() + interval '5 minutes' OR updated_at > now() + interval '5 minutes')
+            """),
+        new("updated_not_before_created", Severity.Warning,
+            "No order is updated before it was created.",
+            "SELECT count(*) FROM transform.order_header WHERE shop_domain = @shop AND updated_at < created_at"),
+        new("one_currency_per_shop", Severity.Critical,
+            "All orders of a shop are in one shop currency (violations: currencies beyond the first).",
+            "SELECT greatest(count(DISTINCT currency_code) - 1, 0) FROM transform.order_header WHERE shop_domain = @shop"),
+        new("no_duplicate_order_names", Severity.Warning,
+            "No two orders of a shop share a name (#1001).",
+            """
+            SELECT coalesce(sum(n - 1), 0) FROM (
+                SELECT count(*) AS n FROM transform.order_header WHERE shop_domain = @shop GROUP BY name HAVING count(*) > 1) duplicates
+            """),
+        new("daily_sales_match_their_orders", Severity.Critical,
+            "Each day of sales_metrics_daily has the order count and revenue of that day's non-test, non-cancelled orders.",
+            """
+            SELECT count(*) FROM transform.sales_metrics_daily d
+            LEFT JOIN (
+                SELECT (created_at AT TIME ZONE 'UTC')::date AS date, count(*) AS orders, sum(total_minor) AS revenue
+                FROM transform.order_header WHERE shop_domain = @shop AND NOT is_test AND cancelled_at IS NULL GROUP BY 1
+            ) o ON o.date = d.date
+            WHERE d.shop_domain = @shop AND (d.orders <> coalesce(o.orders, 0) OR d.revenue_minor <> coalesce(o.revenue, 0))
+            """),
+        new("order_totals_reconcile", Severity.Warning,
+            "An order's total is its subtotal plus shipping plus tax, to the cent.",
+            """
+            SELECT count(*) FROM transform.order_header
+            WHERE shop_domain = @shop AND subtotal_minor <> 0 AND total_minor <> subtotal_minor + total_shipping_minor + total_tax_minor
+            """),
+        new("line_totals_reconcile", Severity.Warning,
+            "An order's subtotal is the sum of its lines' unit price × quantity less their discounts, to the cent.",
+            """
+            SELECT count(*) FROM transform.order_header o
+            JOIN (SELECT shop_domain, order_id, sum(unit_price_minor * quantity - total_discount_minor) AS lines
+                  FROM transform.order_line_item WHERE shop_domain = @shop GROUP BY 1, 2) l USING (shop_domain, order_id)
+            WHERE o.shop_domain = @shop AND o.subtotal_minor <> 0 AND o.subtotal_minor <> l.lines
+            """),
+        new("refunds_within_totals", Severity.Warning,
+            "No order is refunded more than its total.",
+            "SELECT count(*) FROM transform.order_header WHERE shop_domain = @shop AND total_refunded_minor > total_minor"),
+    ];
+}
