@@ -151,6 +151,30 @@ public sealed class EndToEndSyncTests(RunningSystem system)
         Assert.Equal(0L, await Scalar($"SELECT count(*) FROM ingest.shop_watermark WHERE shop_domain = '{RunningSystem.BackfillShop}'"));
     }
 
+    [Fact]
+    public async Task A_backfill_and_a_daily_sync_of_the_same_shop_run_side_by_side_and_only_the_daily_sync_moves_the_watermark()
+    {
+        using var http = system.GatewayClient();
+        var to = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-150);
+        var backfill = await http.PostAsJsonAsync("/api/ingest/backfill", new { shop = RunningSystem.BesideShop, from = to.AddDays(-10), to });
+        var backfillId = (await backfill.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetGuid();
+        var dailyId = await system.StartSync(http, RunningSystem.BesideShop);
+
+        var runs = await Task.WhenAll(WaitForRunToFinish(http, backfillId), WaitForRunToFinish(http, dailyId));
+
+        Assert.All(runs, run => Assert.True(run.GetProperty("status").GetString() == "completed", $"run ended {run}\n{system.AllLogs()}"));
+        var daily = runs[1];
+        var watermark = await Query<DateTime>($"SELECT updated_through FROM ingest.shop_watermark WHERE shop_domain = '{RunningSystem.BesideShop}'");
+        Assert.Equal(daily.GetProperty("max_updated_at").GetDateTimeOffset().UtcDateTime, watermark);
+        Assert.Equal(dailyId, await Query<Guid>($"SELECT advanced_by_run FROM ingest.shop_watermark WHERE shop_domain = '{RunningSystem.BesideShop}'"));
+        var overlap = await Scalar($"""
+            SELECT count(*) FROM ingest.bulk_sync_state a JOIN ingest.bulk_sync_state b ON a.correlation_id = '{backfillId}' AND b.correlation_id = '{dailyId}'
+            WHERE (a.steps->0->>'startedAt')::timestamptz < (b.steps->-1->>'startedAt')::timestamptz
+              AND (b.steps->0->>'startedAt')::timestamptz < (a.steps->-1->>'startedAt')::timestamptz
+            """);
+        Assert.Equal(1L, overlap);
+    }
+
     [Theory]
     [InlineData("{\"from\":\"2026-01-01\",\"to\":\"2026-01-31\"}", "shop")]
     [InlineData("{\"shop\":\"" + RunningSystem.BackfillShop + "\",\"to\":\"2026-01-31\"}", "from")]
