@@ -23,6 +23,31 @@ public sealed class DemoShopTests
         Assert.Equal(await Hash(Shop()), await Hash(Shop()));
 
     [Fact]
+    public async Task Shuffled_output_holds_the_same_lines_with_children_often_before_their_parent()
+    {
+        var shop = Shop(days: 20);
+        var ordered = new MemoryStream();
+        var shuffled = new MemoryStream();
+        await BulkJsonlWriter.WriteOrders(shop.Orders(), ordered, CancellationToken.None);
+        await BulkJsonlWriter.WriteOrders(shop.Orders(), shuffled, CancellationToken.None, shuffleSeed: 42);
+
+        var orderedLines = System.Text.Encoding.UTF8.GetString(ordered.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var shuffledLines = System.Text.Encoding.UTF8.GetString(shuffled.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(orderedLines.Order(), shuffledLines.Order());
+        Assert.NotEqual(orderedLines, shuffledLines);
+
+        var seen = new HashSet<string>();
+        var childrenFirst = 0;
+        foreach (var line in shuffledLines)
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(line);
+            if (json.RootElement.TryGetProperty("__parentId", out var parent)) { if (!seen.Contains(parent.GetString()!)) childrenFirst++; }
+            else seen.Add(json.RootElement.GetProperty("id").GetString()!);
+        }
+        Assert.True(childrenFirst > 10, $"only {childrenFirst} children came before their parent");
+    }
+
+    [Fact]
     public async Task Another_seed_gives_other_data() =>
         Assert.NotEqual(await Hash(Shop(seed: 42, days: 10)), await Hash(Shop(seed: 7, days: 10)));
 

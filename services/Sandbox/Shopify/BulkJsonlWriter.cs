@@ -7,27 +7,58 @@ namespace GrowthOs.Sandbox.Shopify;
 
 /// <summary>
 /// Writes the JSONL of a bulk orders query as Shopify does: one object a line, nested connections flattened into
-/// their own lines that point at their parent with <c>__parentId</c>.
+/// their own lines that point at their parent with <c>__parentId</c>. Shopify does not promise that a child follows
+/// its parent; with a shuffle seed, lines are written in a seeded random order within windows of
+/// <see cref="ShuffleWindowLines"/> lines, so children often come before their parent, while memory stays bounded.
 /// </summary>
 public static class BulkJsonlWriter
 {
     private const int FlushThresholdBytes = 64 * 1024;
+    public const int ShuffleWindowLines = 256;
 
-    public static async Task WriteOrders(IEnumerable<DemoOrder> orders, Stream output, CancellationToken cancellationToken)
+    public static async Task WriteOrders(IEnumerable<DemoOrder> orders, Stream output, CancellationToken cancellationToken, int? shuffleSeed = null)
     {
         var buffer = new ArrayBufferWriter<byte>(FlushThresholdBytes * 2);
+        var lineEnds = new List<int>();
+        var shuffled = new ArrayBufferWriter<byte>(FlushThresholdBytes * 2);
+        var random = shuffleSeed is { } seed ? new Random(seed) : null;
         await using var writer = new Utf8JsonWriter(buffer);
         foreach (var order in orders)
         {
             WriteOrder(writer, buffer, order);
-            foreach (var line in order.LineItems) WriteLineItem(writer, buffer, order, line);
-            if (buffer.WrittenCount >= FlushThresholdBytes)
+            lineEnds.Add(buffer.WrittenCount);
+            foreach (var line in order.LineItems)
             {
-                await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
-                buffer.ResetWrittenCount();
+                WriteLineItem(writer, buffer, order, line);
+                lineEnds.Add(buffer.WrittenCount);
             }
+            if (random is null ? buffer.WrittenCount >= FlushThresholdBytes : lineEnds.Count >= ShuffleWindowLines)
+                await Flush(buffer, lineEnds, shuffled, random, output, cancellationToken);
         }
-        await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
+        await Flush(buffer, lineEnds, shuffled, random, output, cancellationToken);
+    }
+
+    private static async Task Flush(ArrayBufferWriter<byte> buffer, List<int> lineEnds, ArrayBufferWriter<byte> shuffled, Random? random, Stream output,
+        CancellationToken cancellationToken)
+    {
+        if (random is null)
+        {
+            await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
+        }
+        else
+        {
+            var order = Enumerable.Range(0, lineEnds.Count).ToArray();
+            random.Shuffle(order);
+            shuffled.ResetWrittenCount();
+            foreach (var index in order)
+            {
+                var start = index == 0 ? 0 : lineEnds[index - 1];
+                shuffled.Write(buffer.WrittenSpan[start..lineEnds[index]]);
+            }
+            await output.WriteAsync(shuffled.WrittenMemory, cancellationToken);
+        }
+        buffer.ResetWrittenCount();
+        lineEnds.Clear();
     }
 
     private static void EndLine(Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer)

@@ -170,7 +170,7 @@ public static partial class GraphQlEndpoint
         http.Response.ContentType = "application/jsonl";
         var orders = SandboxBulkOperations.SelectOrders(operation, shops.Get(settings));
         if (partial == true) orders = orders.Where((_, index) => index % 2 == 0);
-        await BulkJsonlWriter.WriteOrders(orders, http.Response.Body, http.RequestAborted);
+        await BulkJsonlWriter.WriteOrders(orders, http.Response.Body, http.RequestAborted, shuffleSeed: unchecked(settings.Seed * 31 + (int)number));
     }
 
     private static JsonObject BulkRunResult(JsonObject? operation, JsonObject? userError = null) => new()
