@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace GrowthOs.Transform.Orders;
@@ -33,30 +35,31 @@ public static class BulkLineParser
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new MalformedLineException(lineNumber, "a line must hold one JSON object.");
-            var id = String(root, "id");
-            var type = String(root, "__typename") ?? TypeFromGid(id);
+            var type = root.TryGetProperty("__typename", out var typename) && typename.ValueKind == JsonValueKind.String
+                ? typename.ValueEquals("Order"u8) ? "Order" : typename.ValueEquals("LineItem"u8) ? "LineItem" : typename.GetString()
+                : TypeFromGid(String(root, "id"));
             try
             {
                 return type switch
                 {
-                    "Order" => new Order(ParseOrder(root, id)),
-                    "LineItem" => new LineItem(ParseLineItem(root, id)),
+                    "Order" => new Order(ParseOrder(root)),
+                    "LineItem" => new LineItem(ParseLineItem(root)),
                     _ => new Skipped(),
                 };
             }
             catch (InvalidRecordException exception)
             {
-                return new Rejected(new RejectedRecord(lineNumber, type, id, exception.Message));
+                return new Rejected(new RejectedRecord(lineNumber, type, String(root, "id"), exception.Message));
             }
         }
     }
 
-    private static OrderRecord ParseOrder(JsonElement root, string? id)
+    private static OrderRecord ParseOrder(JsonElement root)
     {
         var currency = Required(root, "currencyCode");
         var presentment = String(root, "presentmentCurrencyCode") ?? currency;
         return new OrderRecord(
-            OrderId: GidNumber(id, "Order") ?? throw new InvalidRecordException("id is missing or not an Order GID."),
+            OrderId: GidNumber(root, "id", "gid://shopify/Order/"u8) ?? throw new InvalidRecordException("id is missing or not an Order GID."),
             Name: Required(root, "name"),
             CreatedAt: RequiredTimestamp(root, "createdAt"),
             UpdatedAt: RequiredTimestamp(root, "updatedAt"),
@@ -69,7 +72,7 @@ public static class BulkLineParser
             CurrencyCode: currency,
             PresentmentCurrencyCode: presentment,
             CustomerId: root.TryGetProperty("customer", out var customer) && customer.ValueKind == JsonValueKind.Object
-                ? GidNumber(String(customer, "id"), "Customer")
+                ? GidNumber(customer, "id", "gid://shopify/Customer/"u8)
                 : null,
             SubtotalMinor: ShopMoney(root, "subtotalPriceSet", currency, required: false),
             TotalMinor: ShopMoney(root, "totalPriceSet", currency, required: true),
@@ -80,15 +83,15 @@ public static class BulkLineParser
             TotalPresentmentMinor: PresentmentMoney(root, "totalPriceSet", presentment));
     }
 
-    private static LineItemRecord ParseLineItem(JsonElement root, string? id)
+    private static LineItemRecord ParseLineItem(JsonElement root)
     {
         var unitPrice = root.TryGetProperty("originalUnitPriceSet", out var set) ? set : throw new InvalidRecordException("originalUnitPriceSet is missing.");
         var currency = unitPrice.TryGetProperty("shopMoney", out var money) ? Required(money, "currencyCode") : throw new InvalidRecordException("originalUnitPriceSet.shopMoney is missing.");
         var quantity = Int(root, "quantity") ?? throw new InvalidRecordException("quantity is missing.");
         if (quantity < 0) throw new InvalidRecordException($"quantity {quantity} is negative.");
         return new LineItemRecord(
-            LineItemId: GidNumber(id, "LineItem") ?? throw new InvalidRecordException("id is missing or not a LineItem GID."),
-            OrderId: GidNumber(String(root, "__parentId"), "Order") ?? throw new InvalidRecordException("__parentId is missing or not an Order GID."),
+            LineItemId: GidNumber(root, "id", "gid://shopify/LineItem/"u8) ?? throw new InvalidRecordException("id is missing or not a LineItem GID."),
+            OrderId: GidNumber(root, "__parentId", "gid://shopify/Order/"u8) ?? throw new InvalidRecordException("__parentId is missing or not an Order GID."),
             Sku: String(root, "sku"),
             Title: String(root, "title") ?? "",
             Quantity: quantity,
@@ -96,8 +99,8 @@ public static class BulkLineParser
             UnitPriceMinor: ShopMoney(root, "originalUnitPriceSet", currency, required: true),
             TotalDiscountMinor: ShopMoney(root, "totalDiscountSet", currency, required: false),
             CurrencyCode: currency,
-            ProductId: root.TryGetProperty("product", out var product) && product.ValueKind == JsonValueKind.Object ? GidNumber(String(product, "id"), "Product") : null,
-            VariantId: root.TryGetProperty("variant", out var variant) && variant.ValueKind == JsonValueKind.Object ? GidNumber(String(variant, "id"), "ProductVariant") : null,
+            ProductId: root.TryGetProperty("product", out var product) && product.ValueKind == JsonValueKind.Object ? GidNumber(product, "id", "gid://shopify/Product/"u8) : null,
+            VariantId: root.TryGetProperty("variant", out var variant) && variant.ValueKind == JsonValueKind.Object ? GidNumber(variant, "id", "gid://shopify/ProductVariant/"u8) : null,
             Vendor: String(root, "vendor"));
     }
 
@@ -116,13 +119,17 @@ public static class BulkLineParser
 
     private static long Amount(JsonElement money, string name, string currency)
     {
-        var amountCurrency = String(money, "currencyCode") ?? currency;
-        if (!string.Equals(amountCurrency, currency, StringComparison.OrdinalIgnoreCase))
-            throw new InvalidRecordException($"{name} is in {amountCurrency}, expected {currency}.");
-        return Money.TryToMinorUnits(String(money, "amount"), currency, out var minor)
+        if (money.TryGetProperty("currencyCode", out var code) && code.ValueKind == JsonValueKind.String && !code.ValueEquals(currency)
+            && !string.Equals(code.GetString(), currency, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidRecordException($"{name} is in {code.GetString()}, expected {currency}.");
+        return money.TryGetProperty("amount", out var amount) && amount.ValueKind == JsonValueKind.String
+               && Money.TryToMinorUnits(Unquoted(JsonMarshal.GetRawUtf8Value(amount)), currency, out var minor)
             ? minor
             : throw new InvalidRecordException($"{name} amount '{String(money, "amount")}' is not a valid {currency} amount.");
     }
+
+    /// <summary>The raw bytes of a JSON string without its quotes (escapes are left as they are).</summary>
+    private static ReadOnlySpan<byte> Unquoted(ReadOnlySpan<byte> raw) => raw.Length >= 2 && raw[0] == (byte)'"' ? raw[1..^1] : raw;
 
     private static string? String(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
@@ -135,23 +142,27 @@ public static class BulkLineParser
 
     private static DateTimeOffset? Timestamp(JsonElement element, string name)
     {
-        var text = String(element, name);
-        if (text is null) return null;
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
-            ? value.ToUniversalTime()
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String) return null;
+        if (value.TryGetDateTimeOffset(out var iso)) return iso.ToUniversalTime();
+        var text = value.GetString()!;
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+            ? parsed.ToUniversalTime()
             : throw new InvalidRecordException($"{name} '{text}' is not a timestamp.");
     }
 
     private static DateTimeOffset RequiredTimestamp(JsonElement element, string name) =>
         Timestamp(element, name) ?? throw new InvalidRecordException($"{name} is missing.");
 
-    private static long? GidNumber(string? gid, string type)
+    /// <summary>The number of a GID such as <c>gid://shopify/Order/123</c> (a <c>?query</c> after it is ignored), read without allocating.</summary>
+    private static long? GidNumber(JsonElement element, string name, ReadOnlySpan<byte> prefix)
     {
-        var prefix = $"gid://shopify/{type}/";
-        if (gid is null || !gid.StartsWith(prefix, StringComparison.Ordinal)) return null;
-        var tail = gid.AsSpan(prefix.Length);
-        var query = tail.IndexOf('?');
-        return long.TryParse(query >= 0 ? tail[..query] : tail, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String) return null;
+        var gid = Unquoted(JsonMarshal.GetRawUtf8Value(value));
+        if (!gid.StartsWith(prefix)) return null;
+        var tail = gid[prefix.Length..];
+        var query = tail.IndexOf((byte)'?');
+        if (query >= 0) tail = tail[..query];
+        return tail.Length > 0 && Utf8Parser.TryParse(tail, out long number, out var consumed) && consumed == tail.Length && number >= 0 ? number : null;
     }
 
     private static string? TypeFromGid(string? gid) =>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace GrowthOs.Transform.Orders;
 
 /// <summary>Decimal amounts as Shopify writes them ("12.30") to integer minor units of their currency.</summary>
@@ -22,13 +20,43 @@ public static class Money
     public static bool TryToMinorUnits(string? amount, string currencyCode, out long minor)
     {
         minor = 0;
-        if (!decimal.TryParse(amount, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-            return false;
-        var scaled = value * Pow10(Exponent(currencyCode));
-        if (scaled != decimal.Truncate(scaled) || scaled > long.MaxValue || scaled < long.MinValue) return false;
-        minor = (long)scaled;
-        return true;
+        return amount is not null && TryToMinorUnits(System.Text.Encoding.UTF8.GetBytes(amount), currencyCode, out minor);
     }
 
-    private static decimal Pow10(int exponent) => exponent switch { 0 => 1m, 2 => 100m, 3 => 1000m, _ => (decimal)Math.Pow(10, exponent) };
+    /// <summary>
+    /// The same on UTF-8 bytes, digit by digit in integer arithmetic: <c>[-]digits[.digits]</c>, with no more
+    /// decimals than the currency has; trailing zeros beyond them are accepted ("12.300" USD).
+    /// </summary>
+    public static bool TryToMinorUnits(ReadOnlySpan<byte> amount, string currencyCode, out long minor)
+    {
+        minor = 0;
+        var exponent = Exponent(currencyCode);
+        var negative = amount.Length > 0 && amount[0] == (byte)'-';
+        if (negative) amount = amount[1..];
+        if (amount.IsEmpty) return false;
+
+        long value = 0;
+        int decimals = -1, digits = 0;
+        foreach (var b in amount)
+        {
+            if (b == (byte)'.')
+            {
+                if (decimals >= 0) return false;
+                decimals = 0;
+                continue;
+            }
+            if (b is < (byte)'0' or > (byte)'9') return false;
+            if (decimals >= 0 && ++decimals > exponent)
+            {
+                if (b != (byte)'0') return false;
+                continue;
+            }
+            if (++digits > 18) return false;
+            value = value * 10 + (b - '0');
+        }
+        if (digits == 0) return false;
+        for (var i = Math.Max(decimals, 0); i < exponent; i++) value *= 10;
+        minor = negative ? -value : value;
+        return true;
+    }
 }
