@@ -141,6 +141,18 @@ public sealed class BulkSyncStateMachineTests
     }
 
     [Fact]
+    public async Task A_watermark_never_passes_the_moment_the_bulk_query_was_asked_for()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await StartTransformingWith(test, newest: DateTimeOffset.UtcNow.AddDays(2));
+        await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 1));
+
+        var run = await test.InState(runId, m => m.Completed);
+        var advance = Assert.Single(test.Watermarks.Advances);
+        Assert.Equal(run.Steps.Single(s => s.Step == "requested").StartedAt, advance.Through);
+    }
+
+    [Fact]
     public async Task An_empty_run_completes_without_moving_the_watermark()
     {
         await using var test = await BulkSyncHarness.Start();
@@ -275,14 +287,16 @@ public sealed class BulkSyncStateMachineTests
         Assert.Empty(test.Watermarks.Advances);
     }
 
-    private static async Task<Guid> StartTransforming(BulkSyncHarness test)
+    private static Task<Guid> StartTransforming(BulkSyncHarness test) => StartTransformingWith(test, DateTimeOffset.UtcNow.AddDays(-1));
+
+    private static async Task<Guid> StartTransformingWith(BulkSyncHarness test, DateTimeOffset newest)
     {
         var runId = await StartPolling(test);
         await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 2, 1, 10, "https://storage.example/r.jsonl"));
         await test.InState(runId, m => m.Downloading);
         await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "raw/r.jsonl", 10, 2));
         await test.InState(runId, m => m.Upserting);
-        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, 1, 1, 0, DateTimeOffset.UtcNow, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 1)));
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, 1, 1, 0, newest, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 1)));
         await test.InState(runId, m => m.Transforming);
         return runId;
     }

@@ -18,8 +18,12 @@ public sealed class AdvanceWatermarkActivity(IWatermarkStore watermarks, ILogger
         {
             logger.LogInformation("{JobType} run leaves the watermark alone", saga.JobType);
         }
-        else if (saga.MaxUpdatedAt is { } through && saga.OrdersUpserted > 0)
+        else if (saga.MaxUpdatedAt is { } newest && saga.OrdersUpserted > 0)
         {
+            // A record stamped after the bulk query was asked for carries a skewed clock; the watermark never passes
+            // the moment the query was asked for, so nothing updated since is skipped by the next run.
+            var asked = saga.Steps.FirstOrDefault(s => s.Step == Steps.Requested)?.StartedAt ?? saga.RequestedAt;
+            var through = newest < asked ? newest : asked;
             await watermarks.Advance(saga.ShopDomain, saga.Entity, through, saga.CorrelationId, context.CancellationToken);
             logger.LogInformation("Watermark of {Entity} advanced to {UpdatedThrough:o}", saga.Entity, through);
         }
