@@ -1,8 +1,8 @@
+using GrowthOs.ServiceDefaults.Hosting;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.IngestSaga.BulkSync;
-using GrowthOs.IngestSaga.Runs;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -35,14 +35,14 @@ public static class BackfillEndpoints
         }
         catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
-            return RunsEndpoints.Problem("body", $"The body must be {{ \"shop\", \"from\": \"YYYY-MM-DD\", \"to\": \"YYYY-MM-DD\" }}: {exception.Message}");
+            return Problems.InvalidParameter("body", $"The body must be {{ \"shop\", \"from\": \"YYYY-MM-DD\", \"to\": \"YYYY-MM-DD\" }}: {exception.Message}");
         }
-        if (string.IsNullOrWhiteSpace(request?.Shop)) return RunsEndpoints.Problem("shop", "shop is required.");
+        if (string.IsNullOrWhiteSpace(request?.Shop)) return Problems.InvalidParameter("shop", "shop is required.");
         if (!options.Value.Shops.Contains(request.Shop, StringComparer.OrdinalIgnoreCase))
-            return RunsEndpoints.Problem("shop", $"Shop '{request.Shop}' is not one of the shops this deployment syncs (BulkSync:Shops).");
-        if (request.From is not { } from) return RunsEndpoints.Problem("from", "from is required (YYYY-MM-DD).");
-        if (request.To is not { } to) return RunsEndpoints.Problem("to", "to is required (YYYY-MM-DD).");
-        if (from > to) return RunsEndpoints.Problem("from", "from must not be after to.");
+            return Problems.InvalidParameter("shop", $"Shop '{request.Shop}' is not one of the shops this deployment syncs (BulkSync:Shops).");
+        if (request.From is not { } from) return Problems.InvalidParameter("from", "from is required (YYYY-MM-DD).");
+        if (request.To is not { } to) return Problems.InvalidParameter("to", "to is required (YYYY-MM-DD).");
+        if (from > to) return Problems.InvalidParameter("from", "from must not be after to.");
 
         var runId = NewId.NextGuid();
         using (logger.BeginScope(new Dictionary<string, object> { ["RunId"] = runId, ["ShopDomain"] = request.Shop }))

@@ -1,7 +1,7 @@
+using GrowthOs.ServiceDefaults.Hosting;
 using System.Text.Json;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.IngestSaga.BulkSync;
-using GrowthOs.IngestSaga.Runs;
 using GrowthOs.ServiceDefaults.Storage;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -30,9 +30,9 @@ public static class ReplayEndpoints
         ILogger<ArchiveReference> logger)
     {
         if (string.IsNullOrWhiteSpace(shop))
-            return RunsEndpoints.Problem("shop", "shop is required.");
+            return Problems.InvalidParameter("shop", "shop is required.");
         if (!options.Value.Shops.Contains(shop, StringComparer.OrdinalIgnoreCase))
-            return RunsEndpoints.Problem("shop", $"Shop '{shop}' is not one of the shops this deployment syncs (BulkSync:Shops).");
+            return Problems.InvalidParameter("shop", $"Shop '{shop}' is not one of the shops this deployment syncs (BulkSync:Shops).");
 
         var runId = NewId.NextGuid();
         var now = clock.GetUtcNow();
@@ -42,7 +42,7 @@ public static class ReplayEndpoints
         {
             archiveKey = $"raw/replay/{shop}/{now.UtcDateTime:yyyy/MM/dd}/{runId:N}.jsonl";
             var bytes = await store.Upload(archiveKey, http.Body, "application/jsonl", http.HttpContext.RequestAborted);
-            if (bytes == 0) return RunsEndpoints.Problem("body", "The JSONL body is empty.");
+            if (bytes == 0) return Problems.InvalidParameter("body", "The JSONL body is empty.");
         }
         else if (string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
         {
@@ -53,10 +53,10 @@ public static class ReplayEndpoints
             }
             catch (JsonException exception)
             {
-                return RunsEndpoints.Problem("body", $"The body is not valid JSON: {exception.Message}");
+                return Problems.InvalidParameter("body", $"The body is not valid JSON: {exception.Message}");
             }
             if (string.IsNullOrWhiteSpace(reference?.ArchiveKey))
-                return RunsEndpoints.Problem("archiveKey", "archiveKey is required.");
+                return Problems.InvalidParameter("archiveKey", "archiveKey is required.");
             if (!await store.Exists(reference.ArchiveKey, http.HttpContext.RequestAborted))
                 return Results.Problem(statusCode: 404, title: "Archive not found", detail: $"No archived object '{reference.ArchiveKey}'.");
             archiveKey = reference.ArchiveKey;

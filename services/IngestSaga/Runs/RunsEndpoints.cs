@@ -1,3 +1,4 @@
+using GrowthOs.ServiceDefaults.Hosting;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GrowthOs.Contracts.Ingest;
@@ -41,7 +42,7 @@ public static class RunsEndpoints
             }
             catch (Exception exception) when (exception is JsonException or InvalidOperationException)
             {
-                return Problem("body", $"The request body is not a valid sync request: {exception.Message}");
+                return Problems.InvalidParameter("body", $"The request body is not a valid sync request: {exception.Message}");
             }
         }
         request ??= new SyncRequest(null, null, null, null, null);
@@ -49,16 +50,16 @@ public static class RunsEndpoints
 
         var initiator = request.Initiator ?? "user";
         if (!Initiators.Contains(initiator))
-            return Problem("initiator", "initiator must be 'cron' or 'user'.");
+            return Problems.InvalidParameter("initiator", "initiator must be 'cron' or 'user'.");
         var shop = request.Shop ?? settings.Shops[0];
         if (!settings.Shops.Contains(shop, StringComparer.OrdinalIgnoreCase))
-            return Problem("shop", $"Shop '{shop}' is not one of the shops this deployment syncs (BulkSync:Shops).");
+            return Problems.InvalidParameter("shop", $"Shop '{shop}' is not one of the shops this deployment syncs (BulkSync:Shops).");
         var entities = request.Entities is { Count: > 0 } ? request.Entities : settings.DefaultEntities;
         var unknown = entities.Except(settings.DefaultEntities).ToList();
         if (unknown.Count > 0)
-            return Problem("entities", $"Unknown entities: {string.Join(", ", unknown)}.");
+            return Problems.InvalidParameter("entities", $"Unknown entities: {string.Join(", ", unknown)}.");
         if (request.RunId == Guid.Empty)
-            return Problem("run_id", "run_id must not be the empty GUID.");
+            return Problems.InvalidParameter("run_id", "run_id must not be the empty GUID.");
 
         var runId = request.RunId ?? NewId.NextGuid();
         using (logger.BeginScope(new Dictionary<string, object> { ["RunId"] = runId, ["ShopDomain"] = shop }))
@@ -72,8 +73,8 @@ public static class RunsEndpoints
 
     private static async Task<IResult> ListRuns(IngestDbContext db, string? shop, string? status, int? page, int? pageSize, CancellationToken cancellationToken)
     {
-        if (page is < 1) return Problem("page", "page must be 1 or more.");
-        if (pageSize is < 1 or > MaxPageSize) return Problem("pageSize", $"pageSize must be between 1 and {MaxPageSize}.");
+        if (page is < 1) return Problems.InvalidParameter("page", "page must be 1 or more.");
+        if (pageSize is < 1 or > MaxPageSize) return Problems.InvalidParameter("pageSize", $"pageSize must be between 1 and {MaxPageSize}.");
         var number = page ?? 1;
         var size = pageSize ?? 50;
 
@@ -82,7 +83,7 @@ public static class RunsEndpoints
         if (!string.IsNullOrWhiteSpace(status))
         {
             var state = RunView.StateOf(status);
-            if (state is null) return Problem("status", $"status must be one of {string.Join(", ", RunView.Statuses)}.");
+            if (state is null) return Problems.InvalidParameter("status", $"status must be one of {string.Join(", ", RunView.Statuses)}.");
             query = query.Where(r => r.CurrentState == state);
         }
         var total = await query.CountAsync(cancellationToken);
@@ -98,10 +99,6 @@ public static class RunsEndpoints
             : Results.Json(RunView.From(run), RunView.Json);
     }
 
-    /// <summary>400 with a problem body naming the bad parameter.</summary>
-    public static IResult Problem(string parameter, string detail) =>
-        Results.Problem(statusCode: 400, title: $"Invalid parameter '{parameter}'", detail: detail,
-            extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
 }
 
 /// <summary>A run as the API shows it.</summary>

@@ -1,3 +1,4 @@
+using GrowthOs.ServiceDefaults.Hosting;
 using Npgsql;
 
 namespace GrowthOs.KpiAlert.Kpis;
@@ -14,8 +15,7 @@ public static class KpiEndpoints
     private static async Task<IResult> Latest(string? shop, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(shop))
-            return Results.Problem(statusCode: 400, title: "Invalid parameter 'shop'", detail: "shop is required.",
-                extensions: new Dictionary<string, object?> { ["parameter"] = "shop" });
+            return Problems.InvalidParameter("shop", "shop is required.");
 
         await using var command = dataSource.CreateCommand("""
             SELECT as_of, kpi, currency_code, current_value, previous_value, change_basis_points FROM kpi.kpi_snapshot

@@ -1,3 +1,4 @@
+using GrowthOs.ServiceDefaults.Hosting;
 using Npgsql;
 
 namespace GrowthOs.Transform.DailySales;
@@ -16,9 +17,9 @@ public static class SalesPulseEndpoints
     private static async Task<IResult> Get(string? shop, int? days, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(shop))
-            return Problem("shop", "shop is required.");
+            return Problems.InvalidParameter("shop", "shop is required.");
         if (days is < 1 or > MaxDays)
-            return Problem("days", $"days must be between 1 and {MaxDays}.");
+            return Problems.InvalidParameter("days", $"days must be between 1 and {MaxDays}.");
         var count = days ?? 30;
         var to = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-1);
         var from = to.AddDays(1 - count);
@@ -58,7 +59,4 @@ public static class SalesPulseEndpoints
         });
     }
 
-    private static IResult Problem(string parameter, string detail) =>
-        Results.Problem(statusCode: 400, title: $"Invalid parameter '{parameter}'", detail: detail,
-            extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
 }

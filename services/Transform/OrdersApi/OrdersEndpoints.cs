@@ -1,3 +1,4 @@
+using GrowthOs.ServiceDefaults.Hosting;
 using System.Globalization;
 using System.Text;
 using Npgsql;
@@ -26,14 +27,14 @@ public static class OrdersEndpoints
     private static async Task<IResult> List(HttpRequest http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var query = http.Query;
-        if (!TryDate(query["from"], out var from)) return Problem("from", "from must be a date (YYYY-MM-DD).");
-        if (!TryDate(query["to"], out var to)) return Problem("to", "to must be a date (YYYY-MM-DD).");
-        if (from is not null && to is not null && from > to) return Problem("from", "from must not be after to.");
-        if (!TryInt(query["page"], 1, int.MaxValue, out var page)) return Problem("page", "page must be a whole number of 1 or more.");
-        if (!TryInt(query["pageSize"], 1, MaxPageSize, out var pageSize)) return Problem("pageSize", $"pageSize must be between 1 and {MaxPageSize}.");
+        if (!TryDate(query["from"], out var from)) return Problems.InvalidParameter("from", "from must be a date (YYYY-MM-DD).");
+        if (!TryDate(query["to"], out var to)) return Problems.InvalidParameter("to", "to must be a date (YYYY-MM-DD).");
+        if (from is not null && to is not null && from > to) return Problems.InvalidParameter("from", "from must not be after to.");
+        if (!TryInt(query["page"], 1, int.MaxValue, out var page)) return Problems.InvalidParameter("page", "page must be a whole number of 1 or more.");
+        if (!TryInt(query["pageSize"], 1, MaxPageSize, out var pageSize)) return Problems.InvalidParameter("pageSize", $"pageSize must be between 1 and {MaxPageSize}.");
         string? status = query["status"];
         if (status is not null && !Statuses.Contains(status.ToLowerInvariant()))
-            return Problem("status", $"status must be one of {string.Join(", ", Statuses)}.");
+            return Problems.InvalidParameter("status", $"status must be one of {string.Join(", ", Statuses)}.");
         string? shop = query["shop"];
 
         var where = new StringBuilder("WHERE true");
@@ -79,7 +80,7 @@ public static class OrdersEndpoints
         id = Uri.UnescapeDataString(id); // a GID's slashes arrive encoded (%2F), which routing leaves as they are
         var raw = id.StartsWith("gid://shopify/Order/", StringComparison.Ordinal) ? id["gid://shopify/Order/".Length..] : id;
         if (!long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var orderId))
-            return Problem("id", "id must be a numeric order id or an Order GID (gid://shopify/Order/123).");
+            return Problems.InvalidParameter("id", "id must be a numeric order id or an Order GID (gid://shopify/Order/123).");
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var orders = new List<Dictionary<string, object?>>();
@@ -93,7 +94,7 @@ public static class OrdersEndpoints
             while (await reader.ReadAsync(cancellationToken)) orders.Add(Row(reader));
         }
         if (orders.Count == 0) return Results.Problem(statusCode: 404, title: "Order not found", detail: $"No order {orderId}{(shop is null ? "" : $" in {shop}")}.");
-        if (orders.Count > 1) return Problem("shop", $"Order {orderId} exists in several shops; name the shop.");
+        if (orders.Count > 1) return Problems.InvalidParameter("shop", $"Order {orderId} exists in several shops; name the shop.");
 
         var order = orders[0];
         var lines = new List<Dictionary<string, object?>>();
@@ -143,7 +144,4 @@ public static class OrdersEndpoints
         return true;
     }
 
-    internal static IResult Problem(string parameter, string detail) =>
-        Results.Problem(statusCode: 400, title: $"Invalid parameter '{parameter}'", detail: detail,
-            extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
 }

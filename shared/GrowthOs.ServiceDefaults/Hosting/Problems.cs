@@ -1,0 +1,11 @@
+using Microsoft.AspNetCore.Http;
+
+namespace GrowthOs.ServiceDefaults.Hosting;
+
+public static class Problems
+{
+    /// <summary>400 with a problem body whose <c>parameter</c> names the bad query parameter or body field.</summary>
+    public static IResult InvalidParameter(string parameter, string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: $"Invalid parameter '{parameter}'", detail: detail,
+            extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
+}
