@@ -127,8 +127,13 @@ public sealed class RunningSystem : IAsyncLifetime
         return (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetGuid();
     }
 
+    private static readonly string[] StepOrder = ["requested", "polling", "downloading", "upserting", "transforming"];
+
+    /// <summary>Waits until the run is at <paramref name="status"/> or a later step (it may pass a short step between two looks).</summary>
     public async Task WaitForStatus(HttpClient http, Guid runId, string status)
     {
+        var target = Array.IndexOf(StepOrder, status);
+        if (target < 0) throw new ArgumentException($"{status} is not a step a run passes through.", nameof(status));
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
@@ -136,7 +141,7 @@ public sealed class RunningSystem : IAsyncLifetime
             if (response.StatusCode == HttpStatusCode.OK)
             {
                 var current = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString();
-                if (current == status) return;
+                if (Array.IndexOf(StepOrder, current) >= target) return;
                 if (current is "completed" or "partial" or "failed")
                     throw new InvalidOperationException($"Run {runId} ended {current} before reaching {status}.\n{AllLogs()}");
             }
