@@ -168,15 +168,16 @@ public sealed class OrderLoadTests : IAsyncLifetime
         Assert.Equal(DataQualityChecks.All.Count, clean.Count);
         Assert.All(clean, outcome => Assert.True(outcome.Passed, $"{outcome.Check} found {outcome.Violations} violations"));
 
+        var brokenRun = Guid.NewGuid();
         await Scalar($"""
             INSERT INTO transform.order_line_item (shop_domain, line_item_id, order_id, title, quantity, current_quantity, unit_price_minor,
                 total_discount_minor, currency_code, source_run_id)
-            VALUES ('{Shop}', 777, 424242, 'orphan', 1, 1, 100, 0, 'USD', gen_random_uuid());
+            VALUES ('{Shop}', 777, 424242, 'orphan', 1, 1, 100, 0, 'USD', '{brokenRun}');
             UPDATE transform.order_header SET currency_code = 'EUR' WHERE order_id = 1003;
             UPDATE transform.sales_metrics_daily SET revenue_minor = revenue_minor + 1 WHERE date = '2026-11-01';
             SELECT 1
             """);
-        var broken = await runner.Run(Shop, Guid.NewGuid(), CancellationToken.None);
+        var broken = await runner.Run(Shop, brokenRun, CancellationToken.None);
 
         Assert.Equal(["daily_sales_match_their_orders", "every_line_has_its_order", "one_currency_per_shop"],
             broken.Where(o => !o.Passed).Select(o => o.Check).Order());

@@ -10,10 +10,18 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource)
 
     public async Task<(string CurrencyCode, IReadOnlyList<DailySalesFigure> Days)> Refresh(string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await Refresh(connection, shop, from, to, cancellationToken);
+    }
+
+    /// <summary>The same on a connection the caller holds (and may have a transaction and locks on).</summary>
+    public async Task<(string CurrencyCode, IReadOnlyList<DailySalesFigure> Days)> Refresh(
+        NpgsqlConnection connection, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
         var days = new List<DailySalesFigure>();
         var currency = "";
         if (from > to) return (currency, days);
-        await using var command = dataSource.CreateCommand(Sql);
+        await using var command = new NpgsqlCommand(Sql, connection);
         command.Parameters.AddWithValue("shop", shop);
         command.Parameters.AddWithValue("from", from);
         command.Parameters.AddWithValue("to", to);

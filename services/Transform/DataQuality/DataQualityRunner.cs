@@ -12,13 +12,21 @@ public sealed class DataQualityRunner(NpgsqlDataSource dataSource, TimeProvider 
 {
     public async Task<IReadOnlyList<DataQualityOutcome>> Run(string shop, Guid? runId, CancellationToken cancellationToken)
     {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await Run(connection, shop, runId, cancellationToken);
+    }
+
+    /// <summary>The same on a connection the caller holds (and may have a transaction and locks on).</summary>
+    public async Task<IReadOnlyList<DataQualityOutcome>> Run(NpgsqlConnection connection, string shop, Guid? runId, CancellationToken cancellationToken)
+    {
         var outcomes = new List<DataQualityOutcome>();
         var checkedAt = clock.GetUtcNow().UtcDateTime;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         foreach (var check in DataQualityChecks.All)
         {
             await using var count = new NpgsqlCommand(check.Sql, connection);
             count.Parameters.AddWithValue("shop", shop);
+            if (check.Sql.Contains("@run", StringComparison.Ordinal))
+                count.Parameters.Add(new NpgsqlParameter("run", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)runId ?? DBNull.Value });
             var violations = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken));
             outcomes.Add(new DataQualityOutcome(check.Name, check.Severity, violations));
 
