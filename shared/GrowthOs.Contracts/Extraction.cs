@@ -1,6 +1,21 @@
 namespace GrowthOs.Contracts.Extraction;
 
 /// <summary>
+/// What a sync can extract from Shopify, one bulk query each: orders (with line items, refunds, fulfillments),
+/// products (with variants), inventory (items with their levels per location) and customers.
+/// </summary>
+public static class Entities
+{
+    public const string Orders = "orders";
+    public const string Products = "products";
+    public const string Inventory = "inventory";
+    public const string Customers = "customers";
+
+    /// <summary>Every entity, in the order a sync extracts them: orders first, so the marts see new sales soonest.</summary>
+    public static IReadOnlyList<string> All { get; } = [Orders, Products, Inventory, Customers];
+}
+
+/// <summary>
 /// Start a Shopify bulk query for one entity: records updated at or after <paramref name="UpdatedSince"/> (a daily
 /// sync), and/or created in [<paramref name="CreatedFrom"/>, <paramref name="CreatedBefore"/>) (a backfill).
 /// </summary>
@@ -62,14 +77,19 @@ public record BulkResultArchived(
     string ShopDomain,
     string ArchiveKey,
     long Bytes,
-    long Lines);
+    long Lines,
+    string? Entity = null);
 
-/// <summary>Extraction cannot go on. <paramref name="ErrorCode"/> is Shopify's code, or the Connector's own when the failure is local.</summary>
+/// <summary>
+/// Extraction of <paramref name="Entity"/> cannot go on. <paramref name="ErrorCode"/> is Shopify's code, or the
+/// Connector's own when the failure is local. ACCESS_DENIED (a missing scope) skips that entity only.
+/// </summary>
 public record BulkExtractionFailed(
     Guid RunId,
     string ShopDomain,
     string ErrorCode,
-    string Reason);
+    string Reason,
+    string? Entity = null);
 
 /// <summary>
 /// Shopify cannot serve the request now (another bulk query runs, the limit of concurrent queries is reached,

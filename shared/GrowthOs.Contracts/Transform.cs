@@ -7,6 +7,10 @@ public record UpsertArchivedRecords(
     string ArchiveKey,
     int? ChunkSize = null);
 
+/// <summary>
+/// The archived file <paramref name="ArchiveKey"/> is loaded. <paramref name="Records"/> counts every record upserted,
+/// whatever its type; <paramref name="MaxUpdatedAt"/> is the newest <c>updatedAt</c> of its root records.
+/// </summary>
 public record ArchivedRecordsUpserted(
     Guid RunId,
     string ShopDomain,
@@ -15,7 +19,9 @@ public record ArchivedRecordsUpserted(
     long Rejected,
     DateTimeOffset? MaxUpdatedAt,
     DateOnly? FirstOrderDate,
-    DateOnly? LastOrderDate);
+    DateOnly? LastOrderDate,
+    string? ArchiveKey = null,
+    long Records = 0);
 
 /// <summary>Rebuild the marts of <paramref name="ShopDomain"/> for the given UTC dates (inclusive).</summary>
 public record RefreshMarts(

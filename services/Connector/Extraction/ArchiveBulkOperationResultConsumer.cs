@@ -6,7 +6,8 @@ namespace GrowthOs.Connector.Extraction;
 
 /// <summary>
 /// Streams a completed operation's JSONL from Shopify's download URL into the archive, untouched, before anything
-/// parses it: memory stays at one upload part whatever the file size. An operation that matched nothing is archived
+/// parses it: memory stays at one upload part whatever the file size. Customers' e-mail addresses are hashed on the way
+/// (<see cref="PersonalDataHashing"/>); nothing else is changed. An operation that matched nothing is archived
 /// as an empty file, so every run has its archive.
 /// </summary>
 public sealed class ArchiveBulkOperationResultConsumer(
@@ -42,10 +43,11 @@ public sealed class ArchiveBulkOperationResultConsumer(
                     var reason = $"Downloading the result of {message.BulkOperationId} answered HTTP {(int)response.StatusCode}.";
                     await (IsTransient(response.StatusCode)
                         ? context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, code, reason))
-                        : context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, code, reason)));
+                        : context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, code, reason, message.Entity)));
                     return;
                 }
-                await using var body = await response.Content.ReadAsStreamAsync(context.CancellationToken);
+                await using var download = await response.Content.ReadAsStreamAsync(context.CancellationToken);
+                await using var body = message.Entity == Entities.Customers ? PersonalDataHashing.Hashed(download, context.CancellationToken) : download;
                 await using var counting = new LineCountingStream(body);
                 bytes = await archive.Upload(key, counting, "application/jsonl", context.CancellationToken);
                 lines = counting.Lines;
@@ -60,7 +62,7 @@ public sealed class ArchiveBulkOperationResultConsumer(
         }
 
         logger.LogInformation("Archived {Lines} lines ({Bytes} bytes) of {BulkOperationId} as {ArchiveKey}", lines, bytes, message.BulkOperationId, key);
-        await context.Publish(new BulkResultArchived(message.RunId, message.ShopDomain, key, bytes, lines));
+        await context.Publish(new BulkResultArchived(message.RunId, message.ShopDomain, key, bytes, lines, message.Entity));
     }
 }
 

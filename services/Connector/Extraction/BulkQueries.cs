@@ -1,20 +1,27 @@
 using System.Globalization;
+using GrowthOs.Contracts.Extraction;
 
 namespace GrowthOs.Connector.Extraction;
 
-/// <summary>The bulk queries the Connector runs, one per entity. Each node asks for <c>__typename</c> so lines can be told apart.</summary>
+/// <summary>
+/// The bulk queries the Connector runs, one per entity. Each node asks for <c>__typename</c> so lines can be told apart.
+/// Shopify allows two levels of nested connections, so inventory levels come from their own query of inventory items
+/// rather than from products › variants › levels. Customers' e-mail is read only to be hashed on the way to the archive
+/// (see <see cref="PersonalDataHashing"/>); names and addresses are never asked for.
+/// </summary>
 public static class BulkQueries
 {
-    public const string Orders = "orders";
-
-    public static IReadOnlyCollection<string> Entities { get; } = [Orders];
+    public const string Orders = Entities.Orders;
 
     public static string For(string entity, DateTimeOffset updatedSince) => For(entity, updatedSince, null, null);
 
     /// <summary>The bulk query of <paramref name="entity"/>, filtered by update time and/or creation time.</summary>
     public static string For(string entity, DateTimeOffset? updatedSince, DateTimeOffset? createdFrom, DateTimeOffset? createdBefore) => entity switch
     {
-        Orders => OrdersQuery(SearchFilter(updatedSince, createdFrom, createdBefore)),
+        Entities.Orders => OrdersQuery(SearchFilter(updatedSince, createdFrom, createdBefore)),
+        Entities.Products => ProductsQuery(SearchFilter(updatedSince, createdFrom, createdBefore)),
+        Entities.Inventory => InventoryQuery(SearchFilter(updatedSince, null, null)),
+        Entities.Customers => CustomersQuery(SearchFilter(updatedSince, createdFrom, createdBefore)),
         _ => throw new ArgumentException($"No bulk query is defined for entity '{entity}'.", nameof(entity)),
     };
 
@@ -43,6 +50,8 @@ public static class BulkQueries
                 totalTaxSet { {{MoneyBag}} }
                 totalShippingPriceSet { {{MoneyBag}} }
                 totalRefundedSet { {{MoneyBag}} }
+                refunds { id createdAt totalRefundedSet { {{MoneyBag}} } }
+                fulfillments { id status createdAt }
                 lineItems {
                   edges {
                     node {
@@ -55,6 +64,67 @@ public static class BulkQueries
                     }
                   }
                 }
+              }
+            }
+          }
+        }
+        """;
+
+    private static string ProductsQuery(string filter) => $$"""
+        {
+          products(query: "{{filter}}", sortKey: UPDATED_AT) {
+            edges {
+              node {
+                __typename
+                id title vendor productType status createdAt updatedAt
+                variants {
+                  edges {
+                    node {
+                      __typename
+                      id sku title price inventoryQuantity updatedAt
+                      inventoryItem { id }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+        """;
+
+    private static string InventoryQuery(string filter) => $$"""
+        {
+          inventoryItems(query: "{{filter}}") {
+            edges {
+              node {
+                __typename
+                id sku updatedAt
+                variant { id }
+                inventoryLevels {
+                  edges {
+                    node {
+                      __typename
+                      id updatedAt
+                      location { id }
+                      quantities(names: ["available"]) { name quantity }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+        """;
+
+    private static string CustomersQuery(string filter) => $$"""
+        {
+          customers(query: "{{filter}}", sortKey: UPDATED_AT) {
+            edges {
+              node {
+                __typename
+                id createdAt updatedAt numberOfOrders state
+                amountSpent { amount currencyCode }
+                defaultEmailAddress { emailAddress }
               }
             }
           }

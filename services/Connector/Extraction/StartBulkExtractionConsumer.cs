@@ -27,11 +27,11 @@ public sealed class StartBulkExtractionConsumer(ShopifyGraphQlClient shopify, Ti
         catch (ShopifyApiException exception)
         {
             logger.LogError("Bulk query for {Entity} refused: {ErrorCode} {Reason}", message.Entity, exception.Code, exception.Message);
-            await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, exception.Code, exception.Message));
+            await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, exception.Code, exception.Message, message.Entity));
         }
         catch (ArgumentException exception)
         {
-            await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, "UNKNOWN_ENTITY", exception.Message));
+            await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, "UNKNOWN_ENTITY", exception.Message, message.Entity));
         }
     }
 }

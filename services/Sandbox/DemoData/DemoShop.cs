@@ -1,8 +1,9 @@
 namespace GrowthOs.Sandbox.DemoData;
 
 /// <summary>
-/// A deterministic demo shop: the same seed and anchor date give the same orders, byte for byte. Each day is generated
-/// from its own random stream, so a day can be produced without holding any other in memory.
+/// A deterministic demo shop: the same seed and anchor date give the same orders, products, stock and customers, byte
+/// for byte. Each day is generated from its own random stream, so a day can be produced without holding any other in
+/// memory. Refunds (often days after their order) and fulfillments come from a hash of the order, not the stream.
 /// </summary>
 public sealed class DemoShop
 {
@@ -16,13 +17,15 @@ public sealed class DemoShop
     private readonly int[] _ordersPerDay;
     private readonly long[] _firstOrderNumber;
     private readonly DateTimeOffset _dataEnd;
+    private readonly Lazy<IReadOnlyList<DemoCustomer>> _customers;
 
     public DemoShop(SandboxShop shop, DateOnly lastDay)
     {
         _shop = shop;
         _firstDay = lastDay.AddDays(1 - shop.Days);
         _dataEnd = new DateTimeOffset(lastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddSeconds(-1);
-        Products = DemoCatalog.Create(shop.Seed);
+        Products = DemoCatalog.Create(shop.Seed, _firstDay, _dataEnd);
+        _customers = new Lazy<IReadOnlyList<DemoCustomer>>(CreateCustomers);
         _ordersPerDay = new int[shop.Days];
         _firstOrderNumber = new long[shop.Days];
         var random = new Random(shop.Seed);
@@ -44,6 +47,11 @@ public sealed class DemoShop
     public string CurrencyCode => _shop.CurrencyCode;
     public IReadOnlyList<DemoProduct> Products { get; }
     public DateOnly FirstDay => _firstDay;
+    public DateTimeOffset DataEnd => _dataEnd;
+    public IEnumerable<DemoInventoryItem> InventoryItems => Products.SelectMany(p => p.Variants).Select(v => v.InventoryItem);
+
+    /// <summary>The shop's customers; their order counts and amounts spent agree with <see cref="Orders"/> (one pass, then kept).</summary>
+    public IReadOnlyList<DemoCustomer> Customers => _customers.Value;
     public long TotalOrders => _ordersPerDay.Sum(n => (long)n);
 
     /// <summary>Orders in creation order, each with its line items.</summary>
@@ -92,6 +100,40 @@ public sealed class DemoShop
         var test = random.NextDouble() < 0.01;
         var fulfilled = !cancelled && random.NextDouble() < 0.9;
         var updatedAt = createdAt.AddMinutes(random.Next(1, 3 * 24 * 60));
+
+        var fulfillments = new List<DemoFulfillment>();
+        var fulfillmentStatus = "UNFULFILLED";
+        if (fulfilled)
+        {
+            var partial = lines.Count >= 2 && Unit(number, 1) < 0.2;
+            var shipments = partial ? 1 : lines.Count >= 2 && Unit(number, 2) < 0.3 ? 2 : 1;
+            for (var f = 0; f < shipments; f++)
+            {
+                var at = createdAt.AddHours(2 + f * 30 + Unit(number, 3 + f) * 40);
+                if (at <= _dataEnd) fulfillments.Add(new DemoFulfillment(number * 10 + f, "SUCCESS", at));
+            }
+            fulfillmentStatus = fulfillments.Count == 0 ? "UNFULFILLED" : partial || fulfillments.Count < shipments ? "PARTIALLY_FULFILLED" : "FULFILLED";
+        }
+
+        // About one order in sixteen has its first line refunded in full, one to twenty days later; one not yet due has not happened.
+        var refunds = new List<DemoRefund>();
+        var refundedLine = -1;
+        if (!cancelled && Unit(number, 6) < 0.0625)
+        {
+            var at = createdAt.AddDays(1 + (int)(Unit(number, 7) * 20)).AddMinutes(Unit(number, 8) * 600);
+            if (at <= _dataEnd)
+            {
+                var line = lines[0];
+                var amount = line.Variant.Price * line.Quantity - line.Discount;
+                refunds.Add(new DemoRefund(number * 10, at, amount + Math.Round(amount * TaxRate, 2)));
+                refundedLine = 0;
+            }
+        }
+        var refunded = refunds.Sum(r => r.Amount);
+        var financialStatus = cancelled ? "VOIDED" : refunded == 0 ? "PAID" : refunded >= total ? "REFUNDED" : "PARTIALLY_REFUNDED";
+
+        foreach (var at in fulfillments.Select(f => f.CreatedAt).Concat(refunds.Select(r => r.CreatedAt)))
+            if (at > updatedAt) updatedAt = at;
         if (updatedAt > _dataEnd) updatedAt = _dataEnd;
 
         return new DemoOrder(
@@ -102,8 +144,8 @@ public sealed class DemoShop
             CancelledAt: cancelled ? createdAt.AddHours(2) : null,
             Test: test,
             SourceName: random.NextDouble() < 0.8 ? "web" : "pos",
-            FinancialStatus: cancelled ? "VOIDED" : "PAID",
-            FulfillmentStatus: fulfilled ? "FULFILLED" : "UNFULFILLED",
+            FinancialStatus: financialStatus,
+            FulfillmentStatus: fulfillmentStatus,
             CurrencyCode: _shop.CurrencyCode,
             PresentmentCurrencyCode: presentment,
             PresentmentRate: rate,
@@ -113,7 +155,43 @@ public sealed class DemoShop
             Shipping: shipping,
             Tax: tax,
             Total: total,
-            LineItems: lines);
+            Refunded: refunded,
+            LineItems: refundedLine < 0 ? lines : lines.Select((l, i) => i == refundedLine ? l with { RefundedQuantity = l.Quantity } : l).ToList(),
+            Refunds: refunds,
+            Fulfillments: fulfillments);
+    }
+
+    private double Unit(long orderNumber, int salt) => DemoCatalog.Unit(_shop.Seed, orderNumber, salt);
+
+    private IReadOnlyList<DemoCustomer> CreateCustomers()
+    {
+        var count = new int[CustomerCount + 1];
+        var spent = new decimal[CustomerCount + 1];
+        var first = new DateTimeOffset?[CustomerCount + 1];
+        var last = new DateTimeOffset?[CustomerCount + 1];
+        foreach (var order in Orders())
+        {
+            if (order.Test) continue;
+            var id = (int)order.CustomerId;
+            count[id]++;
+            if (order.CancelledAt is null) spent[id] += order.Total - order.Refunded;
+            first[id] ??= order.CreatedAt;
+            last[id] = order.UpdatedAt > (last[id] ?? DateTimeOffset.MinValue) ? order.UpdatedAt : last[id];
+        }
+
+        var start = new DateTimeOffset(_firstDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var customers = new List<DemoCustomer>(CustomerCount);
+        for (var id = 1; id <= CustomerCount; id++)
+        {
+            var u = DemoCatalog.Unit(_shop.Seed, -id, 1);
+            var createdAt = first[id] is { } firstOrder
+                ? firstOrder.AddMinutes(-u * 60 * 24 * 30)
+                : start.AddSeconds(u * (_dataEnd - start).TotalSeconds);
+            var updatedAt = last[id] is { } lastOrder && lastOrder > createdAt ? lastOrder : createdAt;
+            var state = DemoCatalog.Unit(_shop.Seed, -id, 2) switch { < 0.7 => "ENABLED", < 0.9 => "DISABLED", < 0.97 => "INVITED", _ => "DECLINED" };
+            customers.Add(new DemoCustomer(id, createdAt, updatedAt, count[id], spent[id], _shop.CurrencyCode, state, $"customer{id}@example.com"));
+        }
+        return customers;
     }
 }
 
@@ -136,6 +214,16 @@ public sealed record DemoOrder(
     decimal Shipping,
     decimal Tax,
     decimal Total,
-    IReadOnlyList<DemoLineItem> LineItems);
+    decimal Refunded,
+    IReadOnlyList<DemoLineItem> LineItems,
+    IReadOnlyList<DemoRefund> Refunds,
+    IReadOnlyList<DemoFulfillment> Fulfillments);
 
-public sealed record DemoLineItem(long Id, DemoProduct Product, DemoVariant Variant, int Quantity, decimal Discount);
+public sealed record DemoLineItem(long Id, DemoProduct Product, DemoVariant Variant, int Quantity, decimal Discount, int RefundedQuantity = 0);
+
+public sealed record DemoRefund(long Id, DateTimeOffset CreatedAt, decimal Amount);
+
+public sealed record DemoFulfillment(long Id, string Status, DateTimeOffset CreatedAt);
+
+/// <summary>A customer as Shopify reports it; the e-mail address is personal data that the Connector hashes before anything keeps it.</summary>
+public sealed record DemoCustomer(long Id, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int NumberOfOrders, decimal AmountSpent, string CurrencyCode, string State, string Email);

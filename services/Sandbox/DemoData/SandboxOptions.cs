@@ -39,7 +39,8 @@ public sealed class SandboxShop
 
     /// <summary>
     /// Failures this shop answers with, for tests: <c>OPERATION_IN_PROGRESS:n</c>, <c>THROTTLED:n</c>, <c>HTTP_503:n</c>
-    /// (the first n matching requests), <c>ACCESS_DENIED</c> (the orders scope is missing), <c>FAILED_PARTIAL</c> (the
+    /// (the first n matching requests), <c>ACCESS_DENIED</c> (every read scope is missing) or
+    /// <c>ACCESS_DENIED:root</c> (the scope of that bulk query root only: orders, products, inventoryItems, customers), <c>FAILED_PARTIAL</c> (the
     /// operation fails with INTERNAL_SERVER_ERROR and half its data at partialDataUrl), <c>EXPIRED</c>.
     /// </summary>
     public List<string> Failures { get; set; } = [];

@@ -6,7 +6,7 @@ using GrowthOs.Sandbox.DemoData;
 namespace GrowthOs.Sandbox.Shopify;
 
 /// <summary>
-/// Writes the JSONL of a bulk orders query as Shopify does: one object a line, nested connections flattened into
+/// Writes the JSONL of a bulk query as Shopify does: one object a line, nested connections flattened into
 /// their own lines that point at their parent with <c>__parentId</c>. Shopify does not promise that a child follows
 /// its parent; with a shuffle seed, lines are written in a seeded random order within windows of
 /// <see cref="ShuffleWindowLines"/> lines, so children often come before their parent, while memory stays bounded.
@@ -16,64 +16,87 @@ public static class BulkJsonlWriter
     private const int FlushThresholdBytes = 64 * 1024;
     public const int ShuffleWindowLines = 256;
 
-    public static async Task WriteOrders(IEnumerable<DemoOrder> orders, Stream output, CancellationToken cancellationToken, int? shuffleSeed = null)
+    public static Task WriteOrders(IEnumerable<DemoOrder> orders, Stream output, CancellationToken cancellationToken, int? shuffleSeed = null) =>
+        Write(orders, WriteOrder, output, cancellationToken, shuffleSeed);
+
+    public static Task WriteProducts(IEnumerable<DemoProduct> products, Stream output, CancellationToken cancellationToken, int? shuffleSeed = null) =>
+        Write(products, WriteProduct, output, cancellationToken, shuffleSeed);
+
+    public static Task WriteInventoryItems(IEnumerable<DemoInventoryItem> items, Stream output, CancellationToken cancellationToken, int? shuffleSeed = null) =>
+        Write(items, WriteInventoryItem, output, cancellationToken, shuffleSeed);
+
+    public static Task WriteCustomers(IEnumerable<DemoCustomer> customers, Stream output, CancellationToken cancellationToken, int? shuffleSeed = null) =>
+        Write(customers, WriteCustomer, output, cancellationToken, shuffleSeed);
+
+    /// <summary>Writes each root object and its children, one line each, flushing (and shuffling) a window at a time.</summary>
+    private static async Task Write<T>(IEnumerable<T> roots, Action<Lines, T> write, Stream output, CancellationToken cancellationToken, int? shuffleSeed)
     {
-        var buffer = new ArrayBufferWriter<byte>(FlushThresholdBytes * 2);
-        var lineEnds = new List<int>();
+        var lines = new Lines();
         var shuffled = new ArrayBufferWriter<byte>(FlushThresholdBytes * 2);
         var random = shuffleSeed is { } seed ? new Random(seed) : null;
-        await using var writer = new Utf8JsonWriter(buffer);
-        foreach (var order in orders)
+        foreach (var root in roots)
         {
-            WriteOrder(writer, buffer, order);
-            lineEnds.Add(buffer.WrittenCount);
-            foreach (var line in order.LineItems)
-            {
-                WriteLineItem(writer, buffer, order, line);
-                lineEnds.Add(buffer.WrittenCount);
-            }
-            if (random is null ? buffer.WrittenCount >= FlushThresholdBytes : lineEnds.Count >= ShuffleWindowLines)
-                await Flush(buffer, lineEnds, shuffled, random, output, cancellationToken);
+            write(lines, root);
+            if (random is null ? lines.Buffer.WrittenCount >= FlushThresholdBytes : lines.Ends.Count >= ShuffleWindowLines)
+                await Flush(lines, shuffled, random, output, cancellationToken);
         }
-        await Flush(buffer, lineEnds, shuffled, random, output, cancellationToken);
+        await Flush(lines, shuffled, random, output, cancellationToken);
     }
 
-    private static async Task Flush(ArrayBufferWriter<byte> buffer, List<int> lineEnds, ArrayBufferWriter<byte> shuffled, Random? random, Stream output,
-        CancellationToken cancellationToken)
+    private static async Task Flush(Lines lines, ArrayBufferWriter<byte> shuffled, Random? random, Stream output, CancellationToken cancellationToken)
     {
         if (random is null)
         {
-            await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
+            await output.WriteAsync(lines.Buffer.WrittenMemory, cancellationToken);
         }
         else
         {
-            var order = Enumerable.Range(0, lineEnds.Count).ToArray();
+            var order = Enumerable.Range(0, lines.Ends.Count).ToArray();
             random.Shuffle(order);
             shuffled.ResetWrittenCount();
             foreach (var index in order)
             {
-                var start = index == 0 ? 0 : lineEnds[index - 1];
-                shuffled.Write(buffer.WrittenSpan[start..lineEnds[index]]);
+                var start = index == 0 ? 0 : lines.Ends[index - 1];
+                shuffled.Write(lines.Buffer.WrittenSpan[start..lines.Ends[index]]);
             }
             await output.WriteAsync(shuffled.WrittenMemory, cancellationToken);
         }
-        buffer.ResetWrittenCount();
-        lineEnds.Clear();
+        lines.Buffer.ResetWrittenCount();
+        lines.Ends.Clear();
     }
 
-    private static void EndLine(Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer)
+    /// <summary>The lines of the current window: a JSON writer over one buffer, and where each line ends.</summary>
+    private sealed class Lines
     {
-        writer.WriteEndObject();
-        writer.Flush();
-        writer.Reset(buffer);
-        buffer.Write("\n"u8);
+        public ArrayBufferWriter<byte> Buffer { get; } = new(FlushThresholdBytes * 2);
+        public List<int> Ends { get; } = [];
+        public Utf8JsonWriter Writer { get; }
+
+        public Lines() => Writer = new Utf8JsonWriter(Buffer);
+
+        public Utf8JsonWriter Begin(string typename, string id)
+        {
+            Writer.WriteStartObject();
+            Writer.WriteString("__typename", typename);
+            Writer.WriteString("id", id);
+            return Writer;
+        }
+
+        public void End(string? parentId = null)
+        {
+            if (parentId is not null) Writer.WriteString("__parentId", parentId);
+            Writer.WriteEndObject();
+            Writer.Flush();
+            Writer.Reset(Buffer);
+            Buffer.Write("\n"u8);
+            Ends.Add(Buffer.WrittenCount);
+        }
     }
 
-    private static void WriteOrder(Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer, DemoOrder order)
+    private static void WriteOrder(Lines lines, DemoOrder order)
     {
-        writer.WriteStartObject();
-        writer.WriteString("__typename", "Order");
-        writer.WriteString("id", $"gid://shopify/Order/{order.Id}");
+        var orderId = $"gid://shopify/Order/{order.Id}";
+        var writer = lines.Begin("Order", orderId);
         writer.WriteString("name", order.Name);
         writer.WriteString("createdAt", Timestamp(order.CreatedAt));
         writer.WriteString("updatedAt", Timestamp(order.UpdatedAt));
@@ -94,30 +117,114 @@ public static class BulkJsonlWriter
         WriteMoneyBag(writer, "totalDiscountsSet", order.Discounts, order);
         WriteMoneyBag(writer, "totalTaxSet", order.Tax, order);
         WriteMoneyBag(writer, "totalShippingPriceSet", order.Shipping, order);
-        WriteMoneyBag(writer, "totalRefundedSet", 0m, order);
-        EndLine(writer, buffer);
+        WriteMoneyBag(writer, "totalRefundedSet", order.Refunded, order);
+        writer.WriteStartArray("refunds");
+        foreach (var refund in order.Refunds)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", $"gid://shopify/Refund/{refund.Id}");
+            writer.WriteString("createdAt", Timestamp(refund.CreatedAt));
+            WriteMoneyBag(writer, "totalRefundedSet", refund.Amount, order);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteStartArray("fulfillments");
+        foreach (var fulfillment in order.Fulfillments)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", $"gid://shopify/Fulfillment/{fulfillment.Id}");
+            writer.WriteString("status", fulfillment.Status);
+            writer.WriteString("createdAt", Timestamp(fulfillment.CreatedAt));
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        lines.End();
+
+        foreach (var line in order.LineItems)
+        {
+            writer = lines.Begin("LineItem", $"gid://shopify/LineItem/{line.Id}");
+            writer.WriteString("sku", line.Variant.Sku);
+            writer.WriteString("title", line.Product.Title);
+            writer.WriteNumber("quantity", line.Quantity);
+            writer.WriteNumber("currentQuantity", order.CancelledAt is null ? line.Quantity - line.RefundedQuantity : 0);
+            WriteMoneyBag(writer, "originalUnitPriceSet", line.Variant.Price, order);
+            WriteMoneyBag(writer, "totalDiscountSet", line.Discount, order);
+            WriteReference(writer, "product", $"gid://shopify/Product/{line.Product.Id}");
+            WriteReference(writer, "variant", $"gid://shopify/ProductVariant/{line.Variant.Id}");
+            writer.WriteString("vendor", line.Product.Vendor);
+            lines.End(orderId);
+        }
     }
 
-    private static void WriteLineItem(Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer, DemoOrder order, DemoLineItem line)
+    private static void WriteProduct(Lines lines, DemoProduct product)
     {
-        writer.WriteStartObject();
-        writer.WriteString("__typename", "LineItem");
-        writer.WriteString("id", $"gid://shopify/LineItem/{line.Id}");
-        writer.WriteString("sku", line.Variant.Sku);
-        writer.WriteString("title", line.Product.Title);
-        writer.WriteNumber("quantity", line.Quantity);
-        writer.WriteNumber("currentQuantity", order.CancelledAt is null ? line.Quantity : 0);
-        WriteMoneyBag(writer, "originalUnitPriceSet", line.Variant.Price, order);
-        WriteMoneyBag(writer, "totalDiscountSet", line.Discount, order);
-        writer.WriteStartObject("product");
-        writer.WriteString("id", $"gid://shopify/Product/{line.Product.Id}");
+        var productId = $"gid://shopify/Product/{product.Id}";
+        var writer = lines.Begin("Product", productId);
+        writer.WriteString("title", product.Title);
+        writer.WriteString("vendor", product.Vendor);
+        writer.WriteString("productType", product.ProductType);
+        writer.WriteString("status", product.Status);
+        writer.WriteString("createdAt", Timestamp(product.CreatedAt));
+        writer.WriteString("updatedAt", Timestamp(product.UpdatedAt));
+        lines.End();
+        foreach (var variant in product.Variants)
+        {
+            writer = lines.Begin("ProductVariant", $"gid://shopify/ProductVariant/{variant.Id}");
+            writer.WriteString("sku", variant.Sku);
+            writer.WriteString("title", variant.Title);
+            writer.WriteString("price", Amount(variant.Price));
+            writer.WriteNumber("inventoryQuantity", variant.InventoryQuantity);
+            writer.WriteString("updatedAt", Timestamp(product.UpdatedAt));
+            WriteReference(writer, "inventoryItem", $"gid://shopify/InventoryItem/{variant.InventoryItem.Id}");
+            lines.End(productId);
+        }
+    }
+
+    private static void WriteInventoryItem(Lines lines, DemoInventoryItem item)
+    {
+        var itemId = $"gid://shopify/InventoryItem/{item.Id}";
+        var writer = lines.Begin("InventoryItem", itemId);
+        writer.WriteString("sku", item.Sku);
+        writer.WriteString("updatedAt", Timestamp(item.UpdatedAt));
+        WriteReference(writer, "variant", $"gid://shopify/ProductVariant/{item.VariantId}");
+        lines.End();
+        foreach (var level in item.Levels)
+        {
+            writer = lines.Begin("InventoryLevel", $"gid://shopify/InventoryLevel/{level.Id}?inventory_item_id={item.Id}");
+            WriteReference(writer, "location", $"gid://shopify/Location/{level.Location.Id}");
+            writer.WriteStartArray("quantities");
+            writer.WriteStartObject();
+            writer.WriteString("name", "available");
+            writer.WriteNumber("quantity", level.Available);
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            writer.WriteString("updatedAt", Timestamp(level.UpdatedAt));
+            lines.End(itemId);
+        }
+    }
+
+    private static void WriteCustomer(Lines lines, DemoCustomer customer)
+    {
+        var writer = lines.Begin("Customer", $"gid://shopify/Customer/{customer.Id}");
+        writer.WriteString("createdAt", Timestamp(customer.CreatedAt));
+        writer.WriteString("updatedAt", Timestamp(customer.UpdatedAt));
+        writer.WriteString("numberOfOrders", customer.NumberOfOrders.ToString(CultureInfo.InvariantCulture));
+        writer.WriteStartObject("amountSpent");
+        writer.WriteString("amount", Amount(customer.AmountSpent));
+        writer.WriteString("currencyCode", customer.CurrencyCode);
         writer.WriteEndObject();
-        writer.WriteStartObject("variant");
-        writer.WriteString("id", $"gid://shopify/ProductVariant/{line.Variant.Id}");
+        writer.WriteString("state", customer.State);
+        writer.WriteStartObject("defaultEmailAddress");
+        writer.WriteString("emailAddress", customer.Email);
         writer.WriteEndObject();
-        writer.WriteString("vendor", line.Product.Vendor);
-        writer.WriteString("__parentId", $"gid://shopify/Order/{order.Id}");
-        EndLine(writer, buffer);
+        lines.End();
+    }
+
+    private static void WriteReference(Utf8JsonWriter writer, string name, string id)
+    {
+        writer.WriteStartObject(name);
+        writer.WriteString("id", id);
+        writer.WriteEndObject();
     }
 
     private static void WriteMoneyBag(Utf8JsonWriter writer, string name, decimal shopAmount, DemoOrder order)
@@ -131,10 +238,12 @@ public static class BulkJsonlWriter
     private static void WriteMoney(Utf8JsonWriter writer, string name, decimal amount, string currency)
     {
         writer.WriteStartObject(name);
-        writer.WriteString("amount", amount.ToString("0.00", CultureInfo.InvariantCulture));
+        writer.WriteString("amount", Amount(amount));
         writer.WriteString("currencyCode", currency);
         writer.WriteEndObject();
     }
+
+    private static string Amount(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
 
     private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

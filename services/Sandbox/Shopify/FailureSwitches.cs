@@ -30,6 +30,23 @@ public sealed class FailureSwitches
         return false;
     }
 
+    /// <summary>
+    /// The scope this shop's token lacks for a bulk query of <paramref name="root"/>, or null: <c>ACCESS_DENIED</c> denies
+    /// every root, <c>ACCESS_DENIED:customers</c> only that one.
+    /// </summary>
+    public static string? DeniedScope(SandboxShop shop, string? root)
+    {
+        if (root is null) return null;
+        var denied = shop.Failures.Select(f => f.Split(':', 2)).Where(p => string.Equals(p[0], AccessDenied, StringComparison.OrdinalIgnoreCase));
+        return denied.Any(p => p.Length == 1 || string.Equals(p[1], root, StringComparison.OrdinalIgnoreCase)) ? ScopeOf(root) : null;
+    }
+
+    private static string ScopeOf(string root) => root switch
+    {
+        "inventoryItems" => "read_inventory",
+        _ => $"read_{root.ToLowerInvariant()}",
+    };
+
     public static bool Has(SandboxShop shop, string mode) =>
         shop.Failures.Any(f => string.Equals(f.Split(':', 2)[0], mode, StringComparison.OrdinalIgnoreCase));
 }

@@ -65,13 +65,13 @@ public static partial class GraphQlEndpoint
 
         var demoShop = shops.Get(settings);
         JsonObject data;
-        if (isBulkRun && failures.Trip(settings, FailureSwitches.AccessDenied))
+        if (isBulkRun && FailureSwitches.DeniedScope(settings, BulkRoot(query, request.Variables)) is { } scope)
             return Results.Json(new JsonObject
             {
                 ["errors"] = new JsonArray(new JsonObject
                 {
-                    ["message"] = "Access denied for orders field. Required access: `read_orders` access scope.",
-                    ["extensions"] = new JsonObject { ["code"] = "ACCESS_DENIED", ["requiredAccess"] = "`read_orders` access scope." },
+                    ["message"] = $"Access denied for {BulkRoot(query, request.Variables)} field. Required access: `{scope}` access scope.",
+                    ["extensions"] = new JsonObject { ["code"] = "ACCESS_DENIED", ["requiredAccess"] = $"`{scope}` access scope." },
                 }),
                 ["data"] = null,
                 ["extensions"] = extensions,
@@ -88,10 +88,18 @@ public static partial class GraphQlEndpoint
         return Results.Json(new JsonObject { ["data"] = data, ["extensions"] = extensions });
     }
 
-    private static JsonObject RunBulkQuery(string query, JsonObject? variables, string shop, string version, SandboxBulkOperations operations)
+    private static string? InnerQuery(string query, JsonObject? variables)
     {
         var inner = variables?.TryGetPropertyValue("query", out var value) == true ? value?.GetValue<string>() : null;
-        inner ??= InlineBulkQuery().Match(query) is { Success: true } m ? Regex.Unescape(m.Groups[1].Value) : null;
+        return inner ?? (InlineBulkQuery().Match(query) is { Success: true } m ? Regex.Unescape(m.Groups[1].Value) : null);
+    }
+
+    private static string? BulkRoot(string query, JsonObject? variables) =>
+        InnerQuery(query, variables) is { } inner && RootField().Match(inner) is { Success: true } root ? root.Groups[1].Value : null;
+
+    private static JsonObject RunBulkQuery(string query, JsonObject? variables, string shop, string version, SandboxBulkOperations operations)
+    {
+        var inner = InnerQuery(query, variables);
         if (string.IsNullOrWhiteSpace(inner))
             return BulkRunResult(null, UserError("query", "Invalid bulk query: query is empty", "INVALID"));
 
@@ -168,9 +176,8 @@ public static partial class GraphQlEndpoint
             return;
         }
         http.Response.ContentType = "application/jsonl";
-        var orders = SandboxBulkOperations.SelectOrders(operation, shops.Get(settings));
-        if (partial == true) orders = orders.Where((_, index) => index % 2 == 0);
-        await BulkJsonlWriter.WriteOrders(orders, http.Response.Body, http.RequestAborted, shuffleSeed: unchecked(settings.Seed * 31 + (int)number));
+        await SandboxBulkOperations.WriteResult(operation, shops.Get(settings), partial == true, http.Response.Body,
+            unchecked(settings.Seed * 31 + (int)number), http.RequestAborted);
     }
 
     private static JsonObject BulkRunResult(JsonObject? operation, JsonObject? userError = null) => new()
@@ -209,7 +216,7 @@ public static partial class GraphQlEndpoint
     [GeneratedRegex("""query\s*:\s*"((?:[^"\\]|\\.)*)"\s*\)""", RegexOptions.Singleline)]
     private static partial Regex InlineBulkQuery();
 
-    [GeneratedRegex("""^\s*(?:query\s*)?\{\s*(orders|products|customers)\b""")]
+    [GeneratedRegex("""^\s*(?:query\s*)?\{\s*(orders|products|inventoryItems|customers)\b""")]
     private static partial Regex RootField();
 
     [GeneratedRegex("""updated_at\s*:\s*>=\s*['"]?([0-9T:\-\.Z+]+)""")]

@@ -62,16 +62,54 @@ public sealed class SandboxBulkOperations(IOptions<SandboxOptions> options, Time
         IsFinished(operation) ? operation.CreatedAt + Duration : null;
 
     public long ObjectCount(SandboxBulkOperation operation, DemoShop shop) =>
-        _objectCounts.GetOrAdd(operation.Number, _ => SelectOrders(operation, shop).Sum(o => 1L + o.LineItems.Count));
+        _objectCounts.GetOrAdd(operation.Number, _ => operation.Root switch
+        {
+            "orders" => SelectOrders(operation, shop).Sum(o => 1L + o.LineItems.Count),
+            "products" => SelectProducts(operation, shop).Sum(p => 1L + p.Variants.Count),
+            "inventoryItems" => SelectInventoryItems(operation, shop).Sum(i => 1L + i.Levels.Count),
+            "customers" => SelectCustomers(operation, shop).LongCount(),
+            _ => 0,
+        });
 
-    public long RootObjectCount(SandboxBulkOperation operation, DemoShop shop) => SelectOrders(operation, shop).LongCount();
+    public long RootObjectCount(SandboxBulkOperation operation, DemoShop shop) => operation.Root switch
+    {
+        "orders" => SelectOrders(operation, shop).LongCount(),
+        "products" => SelectProducts(operation, shop).LongCount(),
+        "inventoryItems" => SelectInventoryItems(operation, shop).LongCount(),
+        "customers" => SelectCustomers(operation, shop).LongCount(),
+        _ => 0,
+    };
+
+    /// <summary>Writes the operation's JSONL; <paramref name="partial"/> keeps every other root object, as a failed operation's partial data would.</summary>
+    public static Task WriteResult(SandboxBulkOperation operation, DemoShop shop, bool partial, Stream output, int shuffleSeed, CancellationToken cancellationToken) =>
+        operation.Root switch
+        {
+            "orders" => BulkJsonlWriter.WriteOrders(Half(SelectOrders(operation, shop), partial), output, cancellationToken, shuffleSeed),
+            "products" => BulkJsonlWriter.WriteProducts(Half(SelectProducts(operation, shop), partial), output, cancellationToken, shuffleSeed),
+            "inventoryItems" => BulkJsonlWriter.WriteInventoryItems(Half(SelectInventoryItems(operation, shop), partial), output, cancellationToken, shuffleSeed),
+            "customers" => BulkJsonlWriter.WriteCustomers(Half(SelectCustomers(operation, shop), partial), output, cancellationToken, shuffleSeed),
+            _ => Task.CompletedTask,
+        };
+
+    private static IEnumerable<T> Half<T>(IEnumerable<T> items, bool partial) => partial ? items.Where((_, index) => index % 2 == 0) : items;
 
     public static IEnumerable<DemoOrder> SelectOrders(SandboxBulkOperation operation, DemoShop shop) =>
-        operation.Root == "orders"
-            ? shop.Orders().Where(o => (operation.UpdatedSince is not { } since || o.UpdatedAt >= since)
-                                       && (operation.CreatedFrom is not { } from || o.CreatedAt >= from)
-                                       && (operation.CreatedBefore is not { } before || o.CreatedAt < before))
-            : [];
+        shop.Orders().Where(o => Matches(operation, o.CreatedAt, o.UpdatedAt));
+
+    public static IEnumerable<DemoProduct> SelectProducts(SandboxBulkOperation operation, DemoShop shop) =>
+        shop.Products.Where(p => Matches(operation, p.CreatedAt, p.UpdatedAt));
+
+    /// <summary>Inventory items have no creation time in the sandbox; only updated_at filters them.</summary>
+    public static IEnumerable<DemoInventoryItem> SelectInventoryItems(SandboxBulkOperation operation, DemoShop shop) =>
+        shop.InventoryItems.Where(i => operation.UpdatedSince is not { } since || i.UpdatedAt >= since);
+
+    public static IEnumerable<DemoCustomer> SelectCustomers(SandboxBulkOperation operation, DemoShop shop) =>
+        shop.Customers.Where(c => Matches(operation, c.CreatedAt, c.UpdatedAt));
+
+    private static bool Matches(SandboxBulkOperation operation, DateTimeOffset createdAt, DateTimeOffset updatedAt) =>
+        (operation.UpdatedSince is not { } since || updatedAt >= since)
+        && (operation.CreatedFrom is not { } from || createdAt >= from)
+        && (operation.CreatedBefore is not { } before || createdAt < before);
 
     private bool IsFinished(SandboxBulkOperation operation) => StatusOf(operation) == "COMPLETED";
 }

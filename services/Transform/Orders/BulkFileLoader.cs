@@ -15,7 +15,8 @@ public sealed class UpsertOptions
     public int ChunkSize { get; set; } = 5_000;
 }
 
-public sealed record LoadSummary(long Orders, long LineItems, long Rejected, long Lines, DateTimeOffset? MaxUpdatedAt, DateOnly? FirstOrderDate, DateOnly? LastOrderDate);
+public sealed record LoadSummary(long Orders, long LineItems, long Rejected, long Lines, DateTimeOffset? MaxUpdatedAt, DateOnly? FirstOrderDate, DateOnly? LastOrderDate,
+    long Records = 0);
 
 /// <summary>
 /// Streams a bulk JSONL file line by line and upserts it chunk by chunk; memory holds one chunk whatever the file size.
@@ -33,7 +34,7 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
             logger.LogInformation("Resuming the load of {ArchiveKey} after line {LinesCommitted}, {ChunkSize} records a chunk", archiveKey, progress.LinesCommitted, progress.ChunkSize);
 
         var resumeAfter = progress.LinesCommitted;
-        var chunk = new OrderChunk();
+        var chunk = new RecordChunk();
         var pending = progress.Copy();
         var reader = PipeReader.Create(jsonl, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
         long lineNumber = 0;
@@ -43,21 +44,7 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
             lineNumber++;
             if (lineNumber <= resumeAfter || IsBlank(line)) return;
             var result = line.IsSingleSegment ? BulkLineParser.Parse(line.FirstSpan, lineNumber) : BulkLineParser.Parse(line.ToArray(), lineNumber);
-            switch (result)
-            {
-                case BulkLineParser.Order { Record: var order }:
-                    chunk.Orders.Add(order);
-                    pending.Count(order);
-                    break;
-                case BulkLineParser.LineItem { Record: var item }:
-                    chunk.LineItems.Add(item);
-                    pending.LineItems++;
-                    break;
-                case BulkLineParser.Rejected { Record: var record }:
-                    chunk.Rejected.Add(record);
-                    pending.Rejected++;
-                    break;
-            }
+            if (chunk.Add(result)) pending.Count(result);
         }
 
         async Task Commit()
@@ -104,7 +91,8 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         {
             await reader.CompleteAsync();
         }
-        return new LoadSummary(progress.Orders, progress.LineItems, progress.Rejected, lineNumber, progress.MaxUpdatedAt, progress.FirstOrderDate, progress.LastOrderDate);
+        return new LoadSummary(progress.Orders, progress.LineItems, progress.Rejected, lineNumber, progress.MaxUpdatedAt, progress.FirstOrderDate, progress.LastOrderDate,
+            progress.Records);
     }
 
     private static bool IsBlank(ReadOnlySequence<byte> line)

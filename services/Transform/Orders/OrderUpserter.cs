@@ -4,13 +4,14 @@ using NpgsqlTypes;
 namespace GrowthOs.Transform.Orders;
 
 /// <summary>
-/// Loads one chunk of orders and line items in one transaction: binary COPY into temporary staging tables, then one
-/// set-based <c>INSERT ... ON CONFLICT DO UPDATE</c> per table. Within and across chunks the latest <c>updatedAt</c>
-/// of an order wins, so replaying a file, or the same window twice, changes nothing.
+/// Loads one chunk of records in one transaction: binary COPY into temporary staging tables, then one set-based
+/// <c>INSERT ... ON CONFLICT DO UPDATE</c> per table. Within and across chunks the latest <c>updatedAt</c> of a record
+/// wins, so replaying a file, or the same window twice, changes nothing. Orders and their lines have their own
+/// hand-written COPY, the hottest path; the other types go through <see cref="StagedTable{T}"/>.
 /// </summary>
 public sealed class OrderUpserter(NpgsqlDataSource dataSource)
 {
-    public async Task Upsert(string shop, Guid runId, OrderChunk chunk, UpsertProgress progress, CancellationToken cancellationToken)
+    public async Task Upsert(string shop, Guid runId, RecordChunk chunk, UpsertProgress progress, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -48,6 +49,15 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
                 product_id = EXCLUDED.product_id, variant_id = EXCLUDED.variant_id, vendor = EXCLUDED.vendor,
                 source_run_id = EXCLUDED.source_run_id;
             """, cancellationToken);
+
+        await CommerceTables.Refunds.Upsert(connection, shop, runId, chunk.Orders.SelectMany(o => o.Refunds).ToList(), cancellationToken);
+        await CommerceTables.Fulfillments.Upsert(connection, shop, runId, chunk.Orders.SelectMany(o => o.Fulfillments).ToList(), cancellationToken);
+        await CommerceTables.Products.Upsert(connection, shop, runId, chunk.Products, cancellationToken);
+        if (chunk.Variants.Count > 0)
+            await CommerceTables.Variants(await ShopCurrency(connection, shop, cancellationToken)).Upsert(connection, shop, runId, chunk.Variants, cancellationToken);
+        await CommerceTables.InventoryItems.Upsert(connection, shop, runId, chunk.InventoryItems, cancellationToken);
+        await CommerceTables.InventoryLevels.Upsert(connection, shop, runId, chunk.InventoryLevels, cancellationToken);
+        await CommerceTables.Customers.Upsert(connection, shop, runId, chunk.Customers, cancellationToken);
 
         foreach (var rejected in chunk.Rejected)
         {
@@ -133,6 +143,20 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
         await writer.CompleteAsync(cancellationToken);
     }
 
+    /// <summary>The shop's currency as its orders (or else its customers) name it; null while the shop has neither.</summary>
+    private static async Task<string?> ShopCurrency(NpgsqlConnection connection, string shop, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT currency_code FROM (
+                (SELECT currency_code, 1 AS rank FROM transform.order_header WHERE shop_domain = @shop ORDER BY updated_at DESC LIMIT 1)
+                UNION ALL
+                (SELECT currency_code, 2 FROM transform.customer WHERE shop_domain = @shop AND currency_code IS NOT NULL ORDER BY updated_at DESC LIMIT 1)
+            ) known ORDER BY rank LIMIT 1
+            """, connection);
+        command.Parameters.AddWithValue("shop", shop);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
     private static Task WriteNullable<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
         value is null ? writer.WriteNullAsync(cancellationToken) : writer.WriteAsync(value, type, cancellationToken);
 
@@ -144,17 +168,47 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
 }
 
 /// <summary>Records read from the bulk file since the last committed chunk.</summary>
-public sealed class OrderChunk
+public sealed class RecordChunk
 {
     public List<OrderRecord> Orders { get; } = [];
     public List<LineItemRecord> LineItems { get; } = [];
+    public List<ProductRecord> Products { get; } = [];
+    public List<VariantRecord> Variants { get; } = [];
+    public List<InventoryItemRecord> InventoryItems { get; } = [];
+    public List<InventoryLevelRecord> InventoryLevels { get; } = [];
+    public List<CustomerRecord> Customers { get; } = [];
     public List<RejectedRecord> Rejected { get; } = [];
-    public int Count => Orders.Count + LineItems.Count + Rejected.Count;
+    public int Count { get; private set; }
+
+    /// <summary>Adds a parsed line; returns false for a line that holds no record the tables keep.</summary>
+    public bool Add(BulkLineParser.Result result)
+    {
+        switch (result)
+        {
+            case BulkLineParser.Order { Record: var r }: Orders.Add(r); break;
+            case BulkLineParser.LineItem { Record: var r }: LineItems.Add(r); break;
+            case BulkLineParser.Product { Record: var r }: Products.Add(r); break;
+            case BulkLineParser.Variant { Record: var r }: Variants.Add(r); break;
+            case BulkLineParser.InventoryItem { Record: var r }: InventoryItems.Add(r); break;
+            case BulkLineParser.InventoryLevel { Record: var r }: InventoryLevels.Add(r); break;
+            case BulkLineParser.Customer { Record: var r }: Customers.Add(r); break;
+            case BulkLineParser.Rejected { Record: var r }: Rejected.Add(r); break;
+            default: return false;
+        }
+        Count++;
+        return true;
+    }
 
     public void Clear()
     {
         Orders.Clear();
         LineItems.Clear();
+        Products.Clear();
+        Variants.Clear();
+        InventoryItems.Clear();
+        InventoryLevels.Clear();
+        Customers.Clear();
         Rejected.Clear();
+        Count = 0;
     }
 }

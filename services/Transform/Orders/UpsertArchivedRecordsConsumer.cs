@@ -24,9 +24,9 @@ public sealed class UpsertArchivedRecordsConsumer(ObjectStore archive, BulkFileL
             return;
         }
 
-        logger.LogInformation("Upserted {Orders} orders and {LineItems} line items from {Lines} lines of {ArchiveKey}; {Rejected} rejected",
-            summary.Orders, summary.LineItems, summary.Lines, message.ArchiveKey, summary.Rejected);
+        logger.LogInformation("Upserted {Records} records ({Orders} orders, {LineItems} line items) from {Lines} lines of {ArchiveKey}; {Rejected} rejected",
+            summary.Records, summary.Orders, summary.LineItems, summary.Lines, message.ArchiveKey, summary.Rejected);
         await context.Publish(new ArchivedRecordsUpserted(message.RunId, message.ShopDomain, summary.Orders, summary.LineItems, summary.Rejected,
-            summary.MaxUpdatedAt, summary.FirstOrderDate, summary.LastOrderDate));
+            summary.MaxUpdatedAt, summary.FirstOrderDate, summary.LastOrderDate, message.ArchiveKey, summary.Records));
     }
 }

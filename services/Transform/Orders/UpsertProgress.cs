@@ -16,13 +16,43 @@ public sealed class UpsertProgress(Guid runId, string archiveKey, int chunkSize)
     public DateOnly? FirstOrderDate { get; set; }
     public DateOnly? LastOrderDate { get; set; }
 
-    public void Count(OrderRecord order)
+    /// <summary>Every record upserted (rejected lines aside), whatever its type.</summary>
+    public long Records { get; set; }
+
+    /// <summary>Counts a parsed line. The newest <c>updatedAt</c> is taken from root records (orders, products, inventory items, customers).</summary>
+    public void Count(BulkLineParser.Result result)
     {
-        Orders++;
-        if (MaxUpdatedAt is null || order.UpdatedAt > MaxUpdatedAt) MaxUpdatedAt = order.UpdatedAt;
-        var date = DateOnly.FromDateTime(order.CreatedAt.UtcDateTime);
-        if (FirstOrderDate is null || date < FirstOrderDate) FirstOrderDate = date;
-        if (LastOrderDate is null || date > LastOrderDate) LastOrderDate = date;
+        switch (result)
+        {
+            case BulkLineParser.Rejected:
+                Rejected++;
+                return;
+            case BulkLineParser.Order { Record: var order }:
+                Orders++;
+                Newest(order.UpdatedAt);
+                var date = DateOnly.FromDateTime(order.CreatedAt.UtcDateTime);
+                if (FirstOrderDate is null || date < FirstOrderDate) FirstOrderDate = date;
+                if (LastOrderDate is null || date > LastOrderDate) LastOrderDate = date;
+                break;
+            case BulkLineParser.LineItem:
+                LineItems++;
+                break;
+            case BulkLineParser.Product { Record: var product }:
+                Newest(product.UpdatedAt);
+                break;
+            case BulkLineParser.InventoryItem { Record.UpdatedAt: { } updatedAt }:
+                Newest(updatedAt);
+                break;
+            case BulkLineParser.Customer { Record: var customer }:
+                Newest(customer.UpdatedAt);
+                break;
+        }
+        Records++;
+    }
+
+    private void Newest(DateTimeOffset updatedAt)
+    {
+        if (MaxUpdatedAt is null || updatedAt > MaxUpdatedAt) MaxUpdatedAt = updatedAt;
     }
 
     public UpsertProgress Copy() => (UpsertProgress)MemberwiseClone();
@@ -30,7 +60,7 @@ public sealed class UpsertProgress(Guid runId, string archiveKey, int chunkSize)
     public static async Task<UpsertProgress?> Find(NpgsqlDataSource dataSource, Guid runId, string archiveKey, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT chunk_size, lines_committed, orders, line_items, rejected, max_updated_at, first_order_date, last_order_date
+            SELECT chunk_size, lines_committed, orders, line_items, rejected, max_updated_at, first_order_date, last_order_date, records
             FROM transform.upsert_progress WHERE run_id = @run AND archive_key = @key
             """);
         command.Parameters.AddWithValue("run", runId);
@@ -46,6 +76,7 @@ public sealed class UpsertProgress(Guid runId, string archiveKey, int chunkSize)
             MaxUpdatedAt = reader.IsDBNull(5) ? null : new DateTimeOffset(reader.GetDateTime(5), TimeSpan.Zero),
             FirstOrderDate = reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6),
             LastOrderDate = reader.IsDBNull(7) ? null : reader.GetFieldValue<DateOnly>(7),
+            Records = reader.GetInt64(8),
         };
     }
 
@@ -54,11 +85,11 @@ public sealed class UpsertProgress(Guid runId, string archiveKey, int chunkSize)
     {
         await using var command = new NpgsqlCommand("""
             INSERT INTO transform.upsert_progress AS p (run_id, archive_key, chunk_size, lines_committed, orders, line_items, rejected,
-                max_updated_at, first_order_date, last_order_date, updated_at)
-            VALUES (@run, @key, @size, @lines, @orders, @items, @rejected, @max, @first, @last, now())
+                max_updated_at, first_order_date, last_order_date, records, updated_at)
+            VALUES (@run, @key, @size, @lines, @orders, @items, @rejected, @max, @first, @last, @records, now())
             ON CONFLICT (run_id, archive_key) DO UPDATE SET chunk_size = EXCLUDED.chunk_size, lines_committed = EXCLUDED.lines_committed,
                 orders = EXCLUDED.orders, line_items = EXCLUDED.line_items, rejected = EXCLUDED.rejected, max_updated_at = EXCLUDED.max_updated_at,
-                first_order_date = EXCLUDED.first_order_date, last_order_date = EXCLUDED.last_order_date, updated_at = now()
+                first_order_date = EXCLUDED.first_order_date, last_order_date = EXCLUDED.last_order_date, records = EXCLUDED.records, updated_at = now()
             """, connection, transaction);
         command.Parameters.AddWithValue("run", RunId);
         command.Parameters.AddWithValue("key", ArchiveKey);
@@ -70,6 +101,7 @@ public sealed class UpsertProgress(Guid runId, string archiveKey, int chunkSize)
         command.Parameters.AddWithValue("max", (object?)MaxUpdatedAt?.UtcDateTime ?? DBNull.Value);
         command.Parameters.AddWithValue("first", (object?)FirstOrderDate ?? DBNull.Value);
         command.Parameters.AddWithValue("last", (object?)LastOrderDate ?? DBNull.Value);
+        command.Parameters.AddWithValue("records", Records);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
