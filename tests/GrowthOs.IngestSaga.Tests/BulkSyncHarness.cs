@@ -97,6 +97,12 @@ public sealed class RecordingWatermarks : IWatermarkStore
     public Dictionary<(string Shop, string Entity), DateTimeOffset> Marks { get; } = new();
     public List<(string Shop, string Entity, DateTimeOffset Through, Guid RunId)> Advances { get; } = [];
 
+    public Task<DateTimeOffset?> Current(string shop, string entity, CancellationToken cancellationToken)
+    {
+        lock (Marks)
+            return Task.FromResult(Marks.TryGetValue((shop, entity), out var mark) ? mark : (DateTimeOffset?)null);
+    }
+
     public Task<DateTimeOffset> ExtractFrom(string shop, string entity, DateTimeOffset now, CancellationToken cancellationToken)
     {
         lock (Marks)

@@ -32,6 +32,10 @@ public sealed class RunningSystem : IAsyncLifetime
     public static string FailingShop(string failure) => $"fails-{failure.Split(':')[0].ToLowerInvariant().Replace('_', '-')}.myshopify.com";
     public static readonly string[] Failures = ["OPERATION_IN_PROGRESS:2", "THROTTLED:3", "HTTP_503:2", "ACCESS_DENIED", "FAILED_PARTIAL", "EXPIRED"];
 
+    /// <summary>A shop synced for every entity, and one whose token lacks the customers scope only.</summary>
+    public const string CatalogShop = "catalog-shop.myshopify.com";
+    public const string NoCustomersScopeShop = "no-customers-scope.myshopify.com";
+
     /// <summary>A shop whose token the Connector has wrong.</summary>
     public const string WrongTokenShop = "wrong-token.myshopify.com";
     public const string WrongToken = "shpat_wrong_token_that_must_never_be_logged";
@@ -41,6 +45,7 @@ public sealed class RunningSystem : IAsyncLifetime
         (Shop, 42, 20, null), (ReplayShop, 43, 20, null), (BackfillShop, 44, 20, null), (ReferenceShop, 7, 150, null), (WrongTokenShop, 45, 5, null), (ReadApiShop, 47, 10, null), (BesideShop, 48, 20, null),
         .. Disturbances.Select(d => (TwinShop(d), 7, 150, (string?)null)),
         .. Failures.Select(f => (FailingShop(f), 46, 5, (string?)f)),
+        (CatalogShop, 42, 10, null), (NoCustomersScopeShop, 49, 5, "ACCESS_DENIED:customers"),
     ];
     public const string ShopToken = "shpat_integration_token_0123456789";
     public const string ApiKey = "integration-test-key-0123456789abcdef";
@@ -103,6 +108,8 @@ public sealed class RunningSystem : IAsyncLifetime
         ["Sandbox__BulkOperationDurationMilliseconds"] = "1500",
         ["Shopify__BaseUrlTemplate"] = $"http://127.0.0.1:{ports["Sandbox"]}/{{shop}}",
         ["BulkSync__PollIntervalSeconds"] = "1",
+        // Most tests are about orders; the tests of the other entities ask for them by name.
+        ["BulkSync__DefaultEntities__0"] = "orders",
         ["Schedules__Enabled"] = "false",
         ["DurableWaits__ScanIntervalMilliseconds"] = "200",
         ["ApiKeys__Keys__0"] = ApiKey,
@@ -119,9 +126,9 @@ public sealed class RunningSystem : IAsyncLifetime
     public string Logs(string service) => _services[service].Output;
 
     /// <summary>Starts a sync of <paramref name="shop"/> through the gateway and returns its run id.</summary>
-    public async Task<Guid> StartSync(HttpClient http, string shop)
+    public async Task<Guid> StartSync(HttpClient http, string shop, IReadOnlyList<string>? entities = null)
     {
-        var accepted = await http.PostAsJsonAsync("/api/performance-metrics/sync", new { initiator = "user", shop });
+        var accepted = await http.PostAsJsonAsync("/api/performance-metrics/sync", new { initiator = "user", shop, entities });
         if (accepted.StatusCode != HttpStatusCode.Accepted)
             throw new InvalidOperationException($"Sync of {shop} refused: {(int)accepted.StatusCode} {await accepted.Content.ReadAsStringAsync()}");
         return (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetGuid();

@@ -1,3 +1,4 @@
+using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.IngestSaga.Watermarks;
 using MassTransit;
@@ -5,8 +6,9 @@ using MassTransit;
 namespace GrowthOs.IngestSaga.BulkSync;
 
 /// <summary>
-/// Every step of a daily sync succeeded: the watermark moves to the newest <c>updatedAt</c> fetched. An empty run, and
-/// any run that did not read Shopify from the watermark (a replay), leaves it where it is.
+/// The run's marts are refreshed: the watermark of each entity loaded whole moves to the newest <c>updatedAt</c>
+/// fetched. An entity skipped, loaded from partial data, or that fetched nothing leaves its watermark where it is, and
+/// so does any run that did not read Shopify from the watermark (a replay, a backfill). Inventory has no watermark.
 /// </summary>
 public sealed class AdvanceWatermarkActivity(IWatermarkStore watermarks, ILogger<AdvanceWatermarkActivity> logger)
     : IStateMachineActivity<BulkSyncState, MartsRefreshed>
@@ -16,20 +18,26 @@ public sealed class AdvanceWatermarkActivity(IWatermarkStore watermarks, ILogger
         var saga = context.Saga;
         if (saga.JobType != JobTypes.DailySync)
         {
-            logger.LogInformation("{JobType} run leaves the watermark alone", saga.JobType);
+            logger.LogInformation("{JobType} run leaves the watermarks alone", saga.JobType);
+            await next.Execute(context);
+            return;
         }
-        else if (saga.MaxUpdatedAt is { } newest && saga.OrdersUpserted > 0)
+
+        foreach (var outcome in saga.EntityOutcomes)
         {
-            // A record stamped after the bulk query was asked for carries a skewed clock; the watermark never passes
-            // the moment the query was asked for, so nothing updated since is skipped by the next run.
-            var asked = saga.Steps.FirstOrDefault(s => s.Step == Steps.Requested)?.StartedAt ?? saga.RequestedAt;
-            var through = newest < asked ? newest : asked;
-            await watermarks.Advance(saga.ShopDomain, saga.Entity, through, saga.CorrelationId, context.CancellationToken);
-            logger.LogInformation("Watermark of {Entity} advanced to {UpdatedThrough:o}", saga.Entity, through);
-        }
-        else
-        {
-            logger.LogInformation("Run fetched no {Entity}; watermark stays", saga.Entity);
+            if (outcome is { Status: EntityStatus.Loaded, MaxUpdatedAt: { } newest, Records: > 0 } && outcome.Entity != Entities.Inventory)
+            {
+                // A record stamped after the bulk query was asked for carries a skewed clock; the watermark never passes
+                // the moment the query was asked for, so nothing updated since is skipped by the next run.
+                var asked = saga.Steps.LastOrDefault(s => s.Step == Steps.Requested && s.Entity == outcome.Entity)?.StartedAt ?? saga.RequestedAt;
+                var through = newest < asked ? newest : asked;
+                await watermarks.Advance(saga.ShopDomain, outcome.Entity, through, saga.CorrelationId, context.CancellationToken);
+                logger.LogInformation("Watermark of {Entity} advanced to {UpdatedThrough:o}", outcome.Entity, through);
+            }
+            else
+            {
+                logger.LogInformation("Watermark of {Entity} stays: {Status} with {Records} records", outcome.Entity, outcome.Status, outcome.Records);
+            }
         }
         await next.Execute(context);
     }

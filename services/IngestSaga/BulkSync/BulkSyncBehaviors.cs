@@ -1,5 +1,6 @@
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.Contracts.Telemetry;
+using GrowthOs.Contracts.Transform;
 using MassTransit;
 
 namespace GrowthOs.IngestSaga.BulkSync;
@@ -65,6 +66,30 @@ public static class BulkSyncBehaviors
             Backoff.Delay(errorCode(context), context.Saga.RetryAttempts, settings, jitter, context.Saga.JobType == JobTypes.FullBackfill);
     }
 
+    /// <summary>
+    /// The current entity is done: extract the next one, or, when none is left, refresh the marts of the dates the run
+    /// touched.
+    /// </summary>
+    public static EventActivityBinder<BulkSyncState, T> ContinueWithNextEntity<T>(
+        this EventActivityBinder<BulkSyncState, T> binder, TimeProvider clock, State requested, State transforming)
+        where T : class =>
+        binder.IfElse(
+            context => context.Saga.PendingEntities.Count > 0,
+            next => next
+                .Then(context => context.Saga.NextEntity())
+                .EnterStep(Steps.Requested, clock)
+                .Activity(x => x.OfType<StartExtractionActivity<T>>())
+                .TransitionTo(requested),
+            last => last
+                .EnterStep(Steps.Transforming, clock)
+                .Publish(context =>
+                {
+                    var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+                    return new RefreshMarts(context.Saga.CorrelationId, context.Saga.ShopDomain,
+                        context.Saga.FirstOrderDate ?? today, context.Saga.LastOrderDate ?? today);
+                })
+                .TransitionTo(transforming));
+
     /// <summary>A command's consumer gave up with an exception: the run fails at <paramref name="step"/> with that exception's message.</summary>
     public static EventActivityBinder<BulkSyncState, Fault<T>> FailWithFault<T>(this EventActivityBinder<BulkSyncState, Fault<T>> binder, string step, TimeProvider clock)
         where T : class =>
@@ -105,10 +130,12 @@ public static class BulkSyncBehaviors
             ["poll_attempts"] = saga.PollAttempts,
             ["objects"] = saga.ObjectCount,
             ["archived_lines"] = saga.ArchivedLines,
+            ["records_upserted"] = saga.RecordsUpserted,
             ["orders_upserted"] = saga.OrdersUpserted,
             ["line_items_upserted"] = saga.LineItemsUpserted,
             ["rows_rejected"] = saga.RowsRejected,
             ["previous_step_ms"] = previous is null ? 0 : (long)(at - saga.Steps[^2].StartedAt).TotalMilliseconds,
         },
-        saga.Error);
+        saga.Error,
+        saga.Steps[^1].Entity);
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using GrowthOs.Contracts.Extraction;
 
 namespace GrowthOs.IngestSaga.BulkSync;
 
@@ -26,9 +27,12 @@ public sealed class BulkSyncOptions
     [MinLength(1, ErrorMessage = "BulkSync:Shops must list at least one shop domain.")]
     public List<string> Shops { get; set; } = [];
 
-    /// <summary>Entities a run extracts when the request names none.</summary>
-    [MinLength(1, ErrorMessage = "BulkSync:DefaultEntities must list at least one entity.")]
-    public List<string> DefaultEntities { get; set; } = ["orders"];
+    /// <summary>Entities a run extracts, in this order, when the request names none; empty means every one of <see cref="Entities.All"/>.</summary>
+    [KnownEntities]
+    public List<string> DefaultEntities { get; set; } = [];
+
+    /// <summary>What a run extracts when the request names nothing.</summary>
+    public IReadOnlyList<string> EntitiesToSync => DefaultEntities.Count > 0 ? DefaultEntities.Distinct().ToList() : Entities.All;
 
     /// <summary>First wait after a transient failure (throttling, 429, 5xx); doubled each time, with jitter.</summary>
     [Range(1, 3600, ErrorMessage = "BulkSync:RetryBaseSeconds must be between 1 and 3600.")]
@@ -57,4 +61,13 @@ public sealed class BulkSyncOptions
     public TimeSpan PollInterval => TimeSpan.FromSeconds(PollIntervalSeconds);
 
     public TimeSpan RetryBudget => TimeSpan.FromHours(RetryBudgetHours);
+}
+
+/// <summary>Every entity named must be one a sync can extract.</summary>
+public sealed class KnownEntitiesAttribute : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
+        value is IEnumerable<string> entities && entities.Except(Entities.All).ToList() is { Count: > 0 } unknown
+            ? new ValidationResult($"BulkSync:DefaultEntities names unknown entities ({string.Join(", ", unknown)}); known: {string.Join(", ", Entities.All)}.")
+            : ValidationResult.Success;
 }

@@ -7,7 +7,7 @@ public static class BulkSyncRegistration
     /// <summary>The bulk-sync state machine and its activities; the caller chooses the repository.</summary>
     public static ISagaRegistrationConfigurator<BulkSyncState> AddBulkSyncSaga(this IBusRegistrationConfigurator bus)
     {
-        bus.AddScoped<StartExtractionActivity>();
+        bus.AddScoped(typeof(StartExtractionActivity<>));
         bus.AddScoped<AdvanceWatermarkActivity>();
         return bus.AddSagaStateMachine<BulkSyncStateMachine, BulkSyncState, BulkSyncStateDefinition>();
     }

@@ -11,7 +11,17 @@ public class BulkSyncState : SagaStateMachineInstance
     public string ShopDomain { get; set; } = "";
     public string JobType { get; set; } = JobTypes.DailySync;
     public string Initiator { get; set; } = "";
+    /// <summary>The entity being extracted now; the run takes its entities one after the other.</summary>
     public string Entity { get; set; } = "";
+
+    /// <summary>Entities still to extract after <see cref="Entity"/>.</summary>
+    public List<string> PendingEntities { get; set; } = [];
+
+    /// <summary>What became of each entity done: loaded, partial or skipped.</summary>
+    public List<EntityOutcome> EntityOutcomes { get; set; } = [];
+
+    /// <summary>The current entity's operation failed part-way and only its partial data is being loaded.</summary>
+    public bool EntityPartial { get; set; }
     public DateTimeOffset RequestedAt { get; set; }
     public DateTimeOffset? UpdatedSince { get; set; }
 
@@ -26,12 +36,15 @@ public class BulkSyncState : SagaStateMachineInstance
     /// <summary>Where the completed operation's JSONL can be downloaded (kept so a failed download can be retried).</summary>
     public string? ResultUrl { get; set; }
 
-    /// <summary>Shopify's operation failed part-way and only its partial data is loaded: the run ends partial.</summary>
+    /// <summary>Some entity was loaded from partial data or skipped: the run ends partial.</summary>
     public bool IsPartial { get; set; }
 
     public string? ArchiveKey { get; set; }
     public long ArchivedBytes { get; set; }
     public long ArchivedLines { get; set; }
+
+    /// <summary>Records of every type upserted by the run.</summary>
+    public long RecordsUpserted { get; set; }
 
     public long OrdersUpserted { get; set; }
     public long LineItemsUpserted { get; set; }
@@ -58,24 +71,56 @@ public class BulkSyncState : SagaStateMachineInstance
     /// <summary>PostgreSQL's xmin: optimistic concurrency between replicas and redeliveries.</summary>
     public uint Version { get; set; }
 
-    public void Begin(string jobType, string shopDomain, string initiator, DateTimeOffset requestedAt, string entity)
+    public void Begin(string jobType, string shopDomain, string initiator, DateTimeOffset requestedAt, IReadOnlyList<string> entities)
     {
         JobType = jobType;
         ShopDomain = shopDomain;
         Initiator = initiator;
         RequestedAt = requestedAt.ToUniversalTime();
-        Entity = entity;
+        Entity = entities[0];
+        PendingEntities = entities.Skip(1).Distinct().Where(e => e != Entity).ToList();
     }
 
     public void EnterStep(string step, DateTimeOffset at)
     {
         if (Steps.Count > 0 && Steps[^1].EndedAt is null) Steps[^1] = Steps[^1] with { EndedAt = at };
-        Steps.Add(new StepTiming(step, at, null));
+        Steps.Add(new StepTiming(step, at, null, BulkSync.Steps.OfEntity.Contains(step) ? Entity : null));
         RetryAttempts = 0;
+    }
+
+    /// <summary>Records what became of the current entity; the run ends partial unless every entity was loaded whole.</summary>
+    public void FinishEntity(string status, long records, DateTimeOffset? maxUpdatedAt, string? error)
+    {
+        EntityOutcomes.Add(new EntityOutcome(Entity, status, ArchiveKey, ArchivedLines, records, maxUpdatedAt, error));
+        if (status != EntityStatus.Loaded) IsPartial = true;
+    }
+
+    /// <summary>Moves on to the next pending entity, forgetting the previous one's operation.</summary>
+    public void NextEntity()
+    {
+        Entity = PendingEntities[0];
+        PendingEntities = PendingEntities.Skip(1).ToList();
+        (BulkOperationId, PollAttempts, ObjectCount, ResultUrl, EntityPartial) = (null, 0, 0, null, false);
+        (ArchiveKey, ArchivedBytes, ArchivedLines, UpdatedSince) = (null, 0, 0, null);
     }
 }
 
-public sealed record StepTiming(string Step, DateTimeOffset StartedAt, DateTimeOffset? EndedAt);
+public sealed record StepTiming(string Step, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string? Entity = null);
+
+/// <summary>One entity of a run, done: <see cref="EntityStatus"/>, its archive, and what it loaded.</summary>
+public sealed record EntityOutcome(string Entity, string Status, string? ArchiveKey, long Lines, long Records, DateTimeOffset? MaxUpdatedAt, string? Error);
+
+public static class EntityStatus
+{
+    /// <summary>Extracted and loaded whole.</summary>
+    public const string Loaded = "loaded";
+
+    /// <summary>Shopify's operation failed part-way; its partial data was loaded.</summary>
+    public const string Partial = "partial";
+
+    /// <summary>Not extracted: the token lacks the entity's scope (ACCESS_DENIED).</summary>
+    public const string Skipped = "skipped";
+}
 
 public static class JobTypes
 {
@@ -95,4 +140,7 @@ public static class Steps
     public const string Completed = "completed";
     public const string Partial = "partial";
     public const string Failed = "failed";
+
+    /// <summary>Steps taken once per entity of the run.</summary>
+    public static readonly IReadOnlySet<string> OfEntity = new HashSet<string> { Requested, Polling, Downloading, Upserting };
 }

@@ -9,9 +9,11 @@ using Microsoft.Extensions.Options;
 namespace GrowthOs.IngestSaga.BulkSync;
 
 /// <summary>
-/// A sync run: initiated → requested → polling → downloading → upserting → transforming → completed, or failed, or
-/// partial (Shopify's operation failed part-way, its partial data was loaded, the watermark stays).
-/// Waits between polls are durable (<see cref="BulkSyncState.ResumeAt"/>), so a restart loses neither a wait nor a run.
+/// A sync run: initiated → (requested → polling → downloading → upserting, once per entity) → transforming →
+/// completed, or failed, or partial (an entity was skipped for a missing scope, or Shopify's operation failed part-way
+/// and only its partial data was loaded; that entity's watermark stays). Entities are extracted one after the other,
+/// so a run never holds more than one of the shop's concurrent bulk queries. Waits between polls are durable
+/// (<see cref="BulkSyncState.ResumeAt"/>), so a restart loses neither a wait nor a run.
 /// </summary>
 public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState>
 {
@@ -24,6 +26,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
         Event(() => ReplayRequested, e => e.CorrelateById(x => x.Message.RunId));
         Event(() => BackfillRequested, e => e.CorrelateById(x => x.Message.RunId));
         Event(() => OperationStarted, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
+        var entities = settings.EntitiesToSync;
         Event(() => WaitElapsed, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => OperationStillRunning, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => OperationCompleted, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
@@ -42,15 +45,15 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
         Initially(
             When(SyncRequested)
                 .Then(context => context.Saga.Begin(JobTypes.DailySync, context.Message.ShopDomain, context.Message.Initiator,
-                    context.Message.RequestedAt, context.Message.Entities.FirstOrDefault() ?? settings.DefaultEntities[0]))
+                    context.Message.RequestedAt, context.Message.Entities is { Count: > 0 } requested ? requested : entities))
                 .EnterStep(Steps.Initiated, clock)
-                .Activity(x => x.OfType<StartExtractionActivity>())
+                .Activity(x => x.OfType<StartExtractionActivity<SyncRequested>>())
                 .EnterStep(Steps.Requested, clock)
                 .TransitionTo(Requested),
             When(ReplayRequested)
                 .Then(context =>
                 {
-                    context.Saga.Begin(JobTypes.Replay, context.Message.ShopDomain, "user", context.Message.RequestedAt, settings.DefaultEntities[0]);
+                    context.Saga.Begin(JobTypes.Replay, context.Message.ShopDomain, "user", context.Message.RequestedAt, [EntityOfArchive(context.Message.ArchiveKey)]);
                     context.Saga.ArchiveKey = context.Message.ArchiveKey;
                 })
                 .EnterStep(Steps.Initiated, clock)
@@ -61,7 +64,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .Then(context =>
                 {
                     var message = context.Message;
-                    context.Saga.Begin(JobTypes.FullBackfill, message.ShopDomain, "user", message.RequestedAt, settings.DefaultEntities[0]);
+                    context.Saga.Begin(JobTypes.FullBackfill, message.ShopDomain, "user", message.RequestedAt, [Entities.Orders]);
                     context.Saga.BackfillFrom = new DateTimeOffset(message.From.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
                     context.Saga.BackfillBefore = new DateTimeOffset(message.To.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
                 })
@@ -74,7 +77,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
             When(WaitElapsed, context => context.Saga.ResumeAt != null && context.Message.WaitToken == context.Saga.WaitToken)
                 .Then(context => context.Saga.ResumeAt = null)
                 .Publish(context => BulkSyncCommands.StartExtraction(context.Saga)),
-            When(OperationStarted)
+            When(OperationStarted, context => context.Message.Entity == context.Saga.Entity)
                 .Then(context => context.Saga.BulkOperationId = context.Message.BulkOperationId)
                 .EnterStep(Steps.Polling, clock)
                 .WaitFor(settings.PollInterval, clock)
@@ -89,19 +92,19 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 })
                 .Publish(context => new PollBulkOperation(
                     context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.BulkOperationId!, context.Saga.PollAttempts)),
-            When(OperationStillRunning, context => context.Saga.PollAttempts >= settings.MaxPollAttempts)
+            When(OperationStillRunning, context => IsCurrent(context) && context.Saga.PollAttempts >= settings.MaxPollAttempts)
                 .Fail(Steps.Polling, context => $"Bulk operation {context.Saga.BulkOperationId} still {context.Message.Status} after {context.Saga.PollAttempts} polls.", clock)
                 .TransitionTo(Failed),
-            When(OperationStillRunning, context => context.Saga.PollAttempts < settings.MaxPollAttempts)
+            When(OperationStillRunning, context => IsCurrent(context) && context.Saga.PollAttempts < settings.MaxPollAttempts)
                 .Then(context => context.Saga.ObjectCount = context.Message.ObjectCount)
                 .WaitFor(settings.PollInterval, clock),
-            When(OperationCompleted)
+            When(OperationCompleted, context => context.Message.BulkOperationId == context.Saga.BulkOperationId)
                 .Then(context =>
                 {
                     context.Saga.ObjectCount = context.Message.ObjectCount;
                     context.Saga.ResultUrl = context.Message.Url;
                     context.Saga.ResumeAt = null;
-                    context.Saga.IsPartial = context.Message.Partial;
+                    context.Saga.EntityPartial = context.Message.Partial;
                     if (context.Message.Partial) context.Saga.LastRetryReason = $"Shopify's operation failed ({context.Message.ErrorCode}); partial data only";
                 })
                 .EnterStep(Steps.Downloading, clock)
@@ -114,7 +117,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .Then(context => context.Saga.ResumeAt = null)
                 .Publish(context => new ArchiveBulkOperationResult(
                     context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Entity, context.Saga.BulkOperationId!, context.Saga.ResultUrl)),
-            When(ResultArchived)
+            When(ResultArchived, context => context.Message.Entity is null || context.Message.Entity == context.Saga.Entity)
                 .Then(context =>
                 {
                     context.Saga.ArchiveKey = context.Message.ArchiveKey;
@@ -126,30 +129,35 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .TransitionTo(Upserting));
 
         During(Upserting,
-            When(RecordsUpserted)
+            When(RecordsUpserted, context => context.Message.ArchiveKey is null || context.Message.ArchiveKey == context.Saga.ArchiveKey)
                 .Then(context =>
                 {
                     var message = context.Message;
-                    context.Saga.OrdersUpserted = message.Orders;
-                    context.Saga.LineItemsUpserted = message.LineItems;
-                    context.Saga.RowsRejected = message.Rejected;
-                    context.Saga.MaxUpdatedAt = message.MaxUpdatedAt;
-                    context.Saga.FirstOrderDate = message.FirstOrderDate;
-                    context.Saga.LastOrderDate = message.LastOrderDate;
+                    var saga = context.Saga;
+                    // A Transform older than the Records count reports orders and line items only.
+                    var records = message.Records > 0 ? message.Records : message.Orders + message.LineItems;
+                    saga.RecordsUpserted += records;
+                    saga.OrdersUpserted += message.Orders;
+                    saga.LineItemsUpserted += message.LineItems;
+                    saga.RowsRejected += message.Rejected;
+                    if (saga.Entity == Entities.Orders)
+                    {
+                        saga.MaxUpdatedAt = message.MaxUpdatedAt;
+                        saga.FirstOrderDate = message.FirstOrderDate;
+                        saga.LastOrderDate = message.LastOrderDate;
+                    }
+                    saga.FinishEntity(saga.EntityPartial ? EntityStatus.Partial : EntityStatus.Loaded, records, message.MaxUpdatedAt,
+                        saga.EntityPartial ? saga.LastRetryReason : null);
                 })
-                .EnterStep(Steps.Transforming, clock)
-                .Publish(context => new RefreshMarts(
-                    context.Saga.CorrelationId, context.Saga.ShopDomain,
-                    context.Saga.FirstOrderDate ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),
-                    context.Saga.LastOrderDate ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)))
-                .TransitionTo(Transforming));
+                .ContinueWithNextEntity(clock, Requested, Transforming));
 
         During(Transforming,
             When(MartsRefreshed, context => context.Saga.IsPartial)
+                .Activity(x => x.OfType<AdvanceWatermarkActivity>())
                 .EnterStep(Steps.Partial, clock)
                 .Publish(context => new SyncCompleted(
                     context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.OrdersUpserted, context.Saga.LineItemsUpserted,
-                    null, clock.GetUtcNow(), Partial: true))
+                    OrdersLoadedWhole(context.Saga) ? context.Saga.MaxUpdatedAt : null, clock.GetUtcNow(), Partial: true))
                 .TransitionTo(Partial),
             When(MartsRefreshed, context => !context.Saga.IsPartial)
                 .Activity(x => x.OfType<AdvanceWatermarkActivity>())
@@ -159,10 +167,20 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                     context.Saga.MaxUpdatedAt, clock.GetUtcNow()))
                 .TransitionTo(Completed));
 
+        // A missing scope skips that entity only; the run goes on with the others, and fails only if it has nothing at all.
+        During(Requested, Polling, Downloading,
+            When(ExtractionFailed, context => IsDenied(context) && IsCurrent(context))
+                .Then(context => context.Saga.FinishEntity(EntityStatus.Skipped, 0, null, $"{context.Message.ErrorCode}: {context.Message.Reason}"))
+                .IfElse(context => context.Saga.PendingEntities.Count > 0 || context.Saga.EntityOutcomes.Any(o => o.Status != EntityStatus.Skipped),
+                    goOn => goOn.ContinueWithNextEntity(clock, Requested, Transforming),
+                    nothing => nothing
+                        .Fail(context => context.Saga.CurrentState.ToLowerInvariant(), context => $"{context.Message.ErrorCode}: {context.Message.Reason}", clock)
+                        .TransitionTo(Failed)));
+
         During(Requested, Polling, Downloading,
             When(ExtractionDeferred)
                 .RetryLater(context => context.Message.ErrorCode, context => context.Message.Reason, settings, clock, Failed),
-            When(ExtractionFailed)
+            When(ExtractionFailed, context => IsCurrent(context) && !IsDenied(context))
                 .Fail(context => context.Saga.CurrentState.ToLowerInvariant(), context => $"{context.Message.ErrorCode}: {context.Message.Reason}", clock)
                 .TransitionTo(Failed));
 
@@ -180,6 +198,24 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
 
         // At-least-once delivery: a repeated request, a late poll answer or a stale wake-up after the run moved on is expected.
         OnUnhandledEvent(context => context.Ignore());
+    }
+
+    private static bool IsCurrent(BehaviorContext<BulkSyncState, BulkOperationStillRunning> context) =>
+        context.Message.BulkOperationId == context.Saga.BulkOperationId;
+
+    private static bool IsCurrent(BehaviorContext<BulkSyncState, BulkExtractionFailed> context) =>
+        context.Message.Entity is null || context.Message.Entity == context.Saga.Entity;
+
+    private static bool IsDenied(BehaviorContext<BulkSyncState, BulkExtractionFailed> context) => context.Message.ErrorCode == "ACCESS_DENIED";
+
+    private static bool OrdersLoadedWhole(BulkSyncState saga) =>
+        saga.EntityOutcomes.Any(o => o.Entity == Entities.Orders && o.Status == EntityStatus.Loaded);
+
+    /// <summary>The entity a replayed archive holds, from its key (<c>raw/shopify/{shop}/{entity}/...</c>); orders when the key does not say.</summary>
+    public static string EntityOfArchive(string archiveKey)
+    {
+        var parts = archiveKey.Split('/');
+        return parts is ["raw", "shopify", _, var entity, ..] && Entities.All.Contains(entity) ? entity : Entities.Orders;
     }
 
     public State Requested { get; private set; } = null!;

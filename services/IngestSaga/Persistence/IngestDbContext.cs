@@ -18,19 +18,25 @@ public sealed class IngestDbContext(DbContextOptions<IngestDbContext> options) :
         sync.ToTable("bulk_sync_state");
         sync.HasKey(x => x.CorrelationId);
         sync.Property(x => x.Version).IsRowVersion();
-        sync.Property(x => x.Steps)
-            .HasColumnType("jsonb")
-            .HasConversion(
-                steps => JsonSerializer.Serialize(steps, JsonSerializerOptions.Web),
-                json => JsonSerializer.Deserialize<List<StepTiming>>(json, JsonSerializerOptions.Web) ?? new List<StepTiming>(),
-                new ValueComparer<List<StepTiming>>(
-                    (a, b) => a!.SequenceEqual(b!),
-                    steps => steps.Aggregate(0, (hash, step) => HashCode.Combine(hash, step.GetHashCode())),
-                    steps => steps.ToList()));
+        Json(sync.Property(x => x.Steps));
+        Json(sync.Property(x => x.PendingEntities));
+        Json(sync.Property(x => x.EntityOutcomes));
 
         foreach (var property in sync.Metadata.GetProperties().Where(p => p.Name != nameof(BulkSyncState.Version)))
             property.SetColumnName(SnakeCase(property.Name));
     }
+
+    /// <summary>A list kept as a jsonb column, compared by its items so a change is saved.</summary>
+    private static void Json<T>(Microsoft.EntityFrameworkCore.Metadata.Builders.PropertyBuilder<List<T>> property) =>
+        property
+            .HasColumnType("jsonb")
+            .HasConversion(
+                items => JsonSerializer.Serialize(items, JsonSerializerOptions.Web),
+                json => JsonSerializer.Deserialize<List<T>>(json, JsonSerializerOptions.Web) ?? new List<T>(),
+                new ValueComparer<List<T>>(
+                    (a, b) => a!.SequenceEqual(b!),
+                    items => items.Aggregate(0, (hash, item) => HashCode.Combine(hash, item)),
+                    items => items.ToList()));
 
     private static string SnakeCase(string name) =>
         string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));

@@ -1,6 +1,7 @@
 using GrowthOs.ServiceDefaults.Hosting;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.Persistence;
@@ -54,10 +55,10 @@ public static class RunsEndpoints
         var shop = request.Shop ?? settings.Shops[0];
         if (!settings.Shops.Contains(shop, StringComparer.OrdinalIgnoreCase))
             return Problems.InvalidParameter("shop", $"Shop '{shop}' is not one of the shops this deployment syncs (BulkSync:Shops).");
-        var entities = request.Entities is { Count: > 0 } ? request.Entities : settings.DefaultEntities;
-        var unknown = entities.Except(settings.DefaultEntities).ToList();
+        var entities = request.Entities is { Count: > 0 } ? request.Entities : settings.EntitiesToSync;
+        var unknown = entities.Except(Entities.All).ToList();
         if (unknown.Count > 0)
-            return Problems.InvalidParameter("entities", $"Unknown entities: {string.Join(", ", unknown)}.");
+            return Problems.InvalidParameter("entities", $"Unknown entities: {string.Join(", ", unknown)}; a sync extracts {string.Join(", ", Entities.All)}.");
         if (request.RunId == Guid.Empty)
             return Problems.InvalidParameter("run_id", "run_id must not be the empty GUID.");
 
@@ -108,6 +109,9 @@ public sealed record RunView(
     string JobType,
     string Initiator,
     string Status,
+    string Entity,
+    IReadOnlyList<string> PendingEntities,
+    IReadOnlyList<EntityOutcome> Entities,
     DateTimeOffset RequestedAt,
     DateTimeOffset? UpdatedSince,
     string? BulkOperationId,
@@ -135,6 +139,9 @@ public sealed record RunView(
         run.JobType,
         run.Initiator,
         run.CurrentState.ToLowerInvariant(),
+        run.Entity,
+        run.PendingEntities,
+        run.EntityOutcomes,
         run.RequestedAt,
         run.UpdatedSince,
         run.BulkOperationId,
@@ -147,6 +154,7 @@ public sealed record RunView(
             ["objects"] = run.ObjectCount,
             ["archived_lines"] = run.ArchivedLines,
             ["archived_bytes"] = run.ArchivedBytes,
+            ["records_upserted"] = run.RecordsUpserted,
             ["orders_upserted"] = run.OrdersUpserted,
             ["line_items_upserted"] = run.LineItemsUpserted,
             ["rows_rejected"] = run.RowsRejected,
@@ -156,8 +164,8 @@ public sealed record RunView(
         run.FailedStep,
         run.Error,
         run.LastRetryReason,
-        run.Steps.Select(s => new RunStepView(s.Step, s.StartedAt, s.EndedAt,
+        run.Steps.Select(s => new RunStepView(s.Step, s.Entity, s.StartedAt, s.EndedAt,
             s.EndedAt is { } end ? (long)(end - s.StartedAt).TotalMilliseconds : null)).ToList());
 }
 
-public sealed record RunStepView(string Step, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, long? DurationMs);
+public sealed record RunStepView(string Step, string? Entity, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, long? DurationMs);

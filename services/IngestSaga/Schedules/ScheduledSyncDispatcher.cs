@@ -84,7 +84,7 @@ public sealed class ScheduledSyncDispatcher(
         foreach (var (shop, cron, dueAt) in due)
         {
             var runId = ScheduledRunId(shop, dueAt);
-            await publisher.Publish(new SyncRequested(runId, shop, "cron", dueAt, bulkSync.Value.DefaultEntities), cancellationToken);
+            await publisher.Publish(new SyncRequested(runId, shop, "cron", dueAt, bulkSync.Value.EntitiesToSync), cancellationToken);
             await using var advance = new NpgsqlCommand(
                 "UPDATE ingest.sync_schedule SET next_run_at = @next, last_run_id = @run, last_fired_at = now() WHERE shop_domain = @shop", connection, transaction);
             advance.Parameters.AddWithValue("next", CronExpression.Parse(cron).Next(clock.GetUtcNow()).UtcDateTime);

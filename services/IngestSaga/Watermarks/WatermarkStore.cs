@@ -7,6 +7,9 @@ namespace GrowthOs.IngestSaga.Watermarks;
 /// <summary>Per shop and entity, how far the data has been read.</summary>
 public interface IWatermarkStore
 {
+    /// <summary>How far <paramref name="entity"/> has been read; null before its first complete run.</summary>
+    Task<DateTimeOffset?> Current(string shop, string entity, CancellationToken cancellationToken);
+
     /// <summary>Where the next extraction of <paramref name="entity"/> starts.</summary>
     Task<DateTimeOffset> ExtractFrom(string shop, string entity, DateTimeOffset now, CancellationToken cancellationToken);
 

@@ -1,0 +1,131 @@
+using GrowthOs.Contracts.Extraction;
+using GrowthOs.Contracts.Ingest;
+using GrowthOs.Contracts.Transform;
+using GrowthOs.IngestSaga.BulkSync;
+using MassTransit;
+using MassTransit.Testing;
+
+namespace GrowthOs.IngestSaga.Tests;
+
+/// <summary>A run extracts its entities one after the other; a missing scope skips one entity and the others go on.</summary>
+public sealed class EntityTests
+{
+    private static readonly DateTimeOffset Newest = new(2026, 11, 20, 8, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Entities_are_extracted_one_after_the_other_and_each_watermark_advances_on_its_own()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await Request(test, [Entities.Orders, Entities.Products, Entities.Inventory, Entities.Customers]);
+
+        await Load(test, runId, Entities.Orders, 1, Newest);
+        // The catalogue is needed whole: a first run reads every product, whatever the floor of orders.
+        Assert.Null((await NextStart(test, runId, Entities.Products)).UpdatedSince);
+        await Load(test, runId, Entities.Products, 2, Newest.AddHours(-1));
+        var inventory = await NextStart(test, runId, Entities.Inventory);
+        Assert.Null(inventory.UpdatedSince);
+        await Load(test, runId, Entities.Inventory, 3, Newest);
+        await Load(test, runId, Entities.Customers, 4, Newest.AddHours(-2));
+
+        var refresh = (await test.Harness.Published.SelectAsync<RefreshMarts>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        Assert.Equal(new DateOnly(2026, 11, 1), refresh.From);
+        await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 20));
+        var run = await test.InState(runId, m => m.Completed);
+
+        Assert.Equal([Entities.Orders, Entities.Products, Entities.Inventory, Entities.Customers], run.EntityOutcomes.Select(o => o.Entity));
+        Assert.All(run.EntityOutcomes, o => Assert.Equal(EntityStatus.Loaded, o.Status));
+        Assert.Equal(4, run.Steps.Count(s => s.Step == Steps.Upserting));
+        Assert.Equal([Entities.Orders, Entities.Products, Entities.Customers], test.Watermarks.Advances.Select(a => a.Entity));
+        Assert.Equal(Newest.AddHours(-1), test.Watermarks.Advances.Single(a => a.Entity == Entities.Products).Through);
+        Assert.Equal(4 * 3, run.RecordsUpserted);
+    }
+
+    [Fact]
+    public async Task A_late_event_of_an_entity_already_done_changes_nothing()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await Request(test, [Entities.Orders, Entities.Products]);
+        await Load(test, runId, Entities.Orders, 1, Newest);
+        await NextStart(test, runId, Entities.Products);
+
+        // A redelivered start of orders must not be taken for the products operation.
+        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, Entities.Orders, Operation(1), DateTimeOffset.UtcNow));
+        await test.Harness.InactivityTask;
+        var run = test.Instance(runId);
+        Assert.Equal(nameof(BulkSyncStateMachine.Requested), run.CurrentState);
+        Assert.Null(run.BulkOperationId);
+    }
+
+    [Fact]
+    public async Task A_missing_scope_skips_that_entity_names_the_scope_and_the_run_ends_partial()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await Request(test, [Entities.Orders, Entities.Customers, Entities.Products]);
+        await Load(test, runId, Entities.Orders, 1, Newest);
+        await NextStart(test, runId, Entities.Customers);
+        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, "ACCESS_DENIED",
+            "Access denied for customers field. Required access: `read_customers` access scope.", Entities.Customers));
+        await Load(test, runId, Entities.Products, 2, Newest);
+        await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 20));
+
+        var run = await test.InState(runId, m => m.Partial);
+        var skipped = run.EntityOutcomes.Single(o => o.Entity == Entities.Customers);
+        Assert.Equal(EntityStatus.Skipped, skipped.Status);
+        Assert.Contains("read_customers", skipped.Error);
+        Assert.Equal([Entities.Orders, Entities.Products], test.Watermarks.Advances.Select(a => a.Entity));
+        var completed = (await test.Harness.Published.SelectAsync<SyncCompleted>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        Assert.True(completed.Partial);
+        Assert.Equal(Newest, completed.UpdatedThrough);
+    }
+
+    [Fact]
+    public async Task A_run_whose_every_entity_is_denied_fails_with_the_scope()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await Request(test, [Entities.Orders, Entities.Customers]);
+        foreach (var entity in new[] { Entities.Orders, Entities.Customers })
+        {
+            await NextStart(test, runId, entity);
+            await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, "ACCESS_DENIED",
+                $"Required access: `read_{entity}` access scope.", entity));
+        }
+
+        var run = await test.InState(runId, m => m.Failed);
+        Assert.Contains("read_customers", run.Error);
+        Assert.Empty(test.Watermarks.Advances);
+        Assert.False(await test.Harness.Published.Any<RefreshMarts>(x => x.Context.Message.RunId == runId));
+    }
+
+    private static string Operation(int number) => $"gid://shopify/BulkOperation/{number}";
+
+    private static async Task<Guid> Request(BulkSyncHarness test, IReadOnlyList<string> entities)
+    {
+        var runId = NewId.NextGuid();
+        await test.Harness.Bus.Publish(new SyncRequested(runId, BulkSyncHarness.Shop, "user", DateTimeOffset.UtcNow, entities));
+        return runId;
+    }
+
+    private static async Task<StartBulkExtraction> NextStart(BulkSyncHarness test, Guid runId, string entity)
+    {
+        Assert.Equal(1, await test.Published<StartBulkExtraction>(m => m.RunId == runId && m.Entity == entity, 1));
+        return test.Harness.Published.Select<StartBulkExtraction>().Single(x => x.Context.Message.RunId == runId && x.Context.Message.Entity == entity).Context.Message;
+    }
+
+    /// <summary>Takes <paramref name="entity"/> from its bulk query to its upsert: 3 records, the newest updated at <paramref name="newest"/>.</summary>
+    private static async Task Load(BulkSyncHarness test, Guid runId, string entity, int operation, DateTimeOffset newest)
+    {
+        await NextStart(test, runId, entity);
+        var key = $"raw/shopify/{BulkSyncHarness.Shop}/{entity}/2026/11/21/{runId:N}-{operation}.jsonl";
+        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, entity, Operation(operation), DateTimeOffset.UtcNow));
+        await test.InState(runId, m => m.Polling);
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, Operation(operation), 3, 1, 100, "https://storage.example/r.jsonl"));
+        Assert.Equal(1, await test.Published<ArchiveBulkOperationResult>(m => m.RunId == runId && m.BulkOperationId == Operation(operation), 1));
+        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, key, 100, 3, entity));
+        Assert.Equal(1, await test.Published<UpsertArchivedRecords>(m => m.RunId == runId && m.ArchiveKey == key, 1));
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, entity == Entities.Orders ? 1 : 0, entity == Entities.Orders ? 2 : 0, 0,
+            newest, entity == Entities.Orders ? new DateOnly(2026, 11, 1) : null, entity == Entities.Orders ? new DateOnly(2026, 11, 20) : null, key, 3));
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!test.Instance(runId).EntityOutcomes.Any(o => o.Entity == entity) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Contains(test.Instance(runId).EntityOutcomes, o => o.Entity == entity);
+    }
+}

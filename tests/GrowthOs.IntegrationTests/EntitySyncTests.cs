@@ -1,0 +1,78 @@
+using System.Text.Json;
+using GrowthOs.Testing;
+
+namespace GrowthOs.IntegrationTests;
+
+/// <summary>Products, variants, inventory levels and customers, extracted through the Sandbox and loaded, with no personal data kept.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class EntitySyncTests(RunningSystem system)
+{
+    private static readonly string[] AllEntities = ["orders", "products", "inventory", "customers"];
+
+    [Fact]
+    public async Task A_sync_of_every_entity_loads_catalogue_stock_and_customers_and_keeps_no_plain_e_mail()
+    {
+        const string shop = RunningSystem.CatalogShop;
+        using var http = system.GatewayClient();
+        var run = await system.WaitForRunToFinish(http, await system.StartSync(http, shop, AllEntities), seconds: 240);
+
+        Assert.True(run.GetProperty("status").GetString() == "completed", $"run ended {run}\n{system.AllLogs()}");
+        var outcomes = run.GetProperty("entities").EnumerateArray().ToList();
+        Assert.Equal(AllEntities, outcomes.Select(o => o.GetProperty("entity").GetString()));
+        Assert.All(outcomes, o => Assert.Equal("loaded", o.GetProperty("status").GetString()));
+        Assert.Equal(4, run.GetProperty("steps").EnumerateArray().Count(s => s.GetProperty("step").GetString() == "upserting"));
+
+        // The Sandbox's catalogue: 40 products, each variant stocked at two or three locations.
+        Assert.Equal(40L, await system.Scalar($"SELECT count(*) FROM transform.product WHERE shop_domain = '{shop}'"));
+        var variants = await system.Scalar($"SELECT count(*) FROM transform.product_variant WHERE shop_domain = '{shop}'");
+        Assert.InRange(variants, 40, 160);
+        Assert.Equal(variants, await system.Scalar($"SELECT count(*) FROM transform.inventory_item WHERE shop_domain = '{shop}'"));
+        Assert.Equal(0L, await system.Scalar($"""
+            SELECT count(*) FROM (SELECT inventory_item_id FROM transform.inventory_level WHERE shop_domain = '{shop}'
+                                  GROUP BY inventory_item_id HAVING count(*) < 2) thin
+            """));
+        Assert.Equal(0L, await system.Scalar($"""
+            SELECT count(*) FROM transform.product_variant v
+            WHERE v.shop_domain = '{shop}' AND v.inventory_quantity <> (SELECT sum(available) FROM transform.inventory_level l
+                  WHERE l.shop_domain = v.shop_domain AND l.inventory_item_id = v.inventory_item_id)
+            """));
+        Assert.Equal(0L, await system.Scalar($"SELECT count(*) FROM transform.product_variant WHERE shop_domain = '{shop}' AND (price_minor IS NULL OR currency_code <> 'USD')"));
+
+        // Refunds and fulfillments come with their orders; refunds land days after their order.
+        Assert.True(await system.Scalar($"SELECT count(*) FROM transform.order_refund r JOIN transform.order_header o USING (shop_domain, order_id) WHERE r.shop_domain = '{shop}' AND r.created_at::date > o.created_at::date") > 0);
+        Assert.True(await system.Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{shop}' AND fulfillment_status = 'PARTIALLY_FULFILLED'") > 0);
+        Assert.True(await system.Scalar($"SELECT count(*) FROM transform.order_fulfillment WHERE shop_domain = '{shop}'") > 0);
+
+        // Customers: the e-mail address exists only as a SHA-256, in the database and in the archive.
+        var customers = await system.Scalar($"SELECT count(*) FROM transform.customer WHERE shop_domain = '{shop}'");
+        Assert.InRange(customers, 100, 2_400);
+        Assert.Equal(customers, await system.Scalar($"SELECT count(*) FROM transform.customer WHERE shop_domain = '{shop}' AND email_sha256 ~ '^[0-9a-f]{{64}}$'"));
+        var customersArchive = outcomes.Single(o => o.GetProperty("entity").GetString() == "customers").GetProperty("archive_key").GetString()!;
+        var archived = await LocalInfrastructure.ReadObject(system.Bucket, customersArchive);
+        Assert.DoesNotContain("@example.com", archived);
+        Assert.Contains("emailAddressSha256", archived);
+
+        // Each entity read from its watermark advances its own; inventory is read whole and has none.
+        var marks = await system.Query<string>($"SELECT string_agg(entity, ',' ORDER BY entity) FROM ingest.shop_watermark WHERE shop_domain = '{shop}'");
+        Assert.Equal("customers,orders,products", marks);
+    }
+
+    [Fact]
+    public async Task A_token_without_the_customers_scope_skips_customers_only_and_the_run_ends_partial()
+    {
+        const string shop = RunningSystem.NoCustomersScopeShop;
+        using var http = system.GatewayClient();
+        var run = await system.WaitForRunToFinish(http, await system.StartSync(http, shop, ["orders", "customers", "products"]), seconds: 240);
+
+        Assert.True(run.GetProperty("status").GetString() == "partial", $"run ended {run}\n{system.AllLogs()}");
+        var outcomes = run.GetProperty("entities").EnumerateArray().ToDictionary(o => o.GetProperty("entity").GetString()!);
+        Assert.Equal("skipped", outcomes["customers"].GetProperty("status").GetString());
+        Assert.Contains("read_customers", outcomes["customers"].GetProperty("error").GetString());
+        Assert.Equal("loaded", outcomes["orders"].GetProperty("status").GetString());
+        Assert.Equal("loaded", outcomes["products"].GetProperty("status").GetString());
+        Assert.Equal(0L, await system.Scalar($"SELECT count(*) FROM transform.customer WHERE shop_domain = '{shop}'"));
+        Assert.True(await system.Scalar($"SELECT count(*) FROM transform.product WHERE shop_domain = '{shop}'") > 0);
+        Assert.Equal("orders,products", await system.Query<string>(
+            $"SELECT string_agg(entity, ',' ORDER BY entity) FROM ingest.shop_watermark WHERE shop_domain = '{shop}'"));
+    }
+}
