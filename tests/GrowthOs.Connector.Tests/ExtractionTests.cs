@@ -55,3 +55,96 @@ public sealed class ExtractionTests
             ArchiveKeys.For("a.myshopify.com", "orders", new DateTimeOffset(2026, 11, 22, 23, 0, 0, TimeSpan.Zero),
                 new Guid("00000000-0000-0000-0000-00000000002a"), "gid://shopify/BulkOperation/77"));
 }
+
+public sealed class EntityQueryTests
+{
+    public static TheoryData<string> Entities => [.. GrowthOs.Contracts.Extraction.Entities.All];
+
+    [Theory]
+    [InlineData("refunds { id createdAt totalRefundedSet")] [InlineData("fulfillments { id status createdAt }")]
+    public void The_orders_bulk_query_asks_for_refunds_and_fulfillments(string field) =>
+        Assert.Contains(field, BulkQueries.For("orders", DateTimeOffset.UnixEpoch));
+
+    [Theory]
+    [InlineData("products", "variants")] [InlineData("products", "price")] [InlineData("products", "sku")]
+    [InlineData("products", "inventoryQuantity")] [InlineData("products", "inventoryItem { id }")] [InlineData("products", "sortKey: UPDATED_AT")]
+    [InlineData("inventory", "inventoryItems(")] [InlineData("inventory", "inventoryLevels")] [InlineData("inventory", "location { id }")]
+    [InlineData("inventory", "quantities(names: [\"available\"]) { name quantity }")] [InlineData("inventory", "variant { id }")]
+    [InlineData("customers", "numberOfOrders")] [InlineData("customers", "amountSpent { amount currencyCode }")] [InlineData("customers", "state")]
+    [InlineData("customers", "createdAt updatedAt")] [InlineData("customers", "defaultEmailAddress { emailAddress }")]
+    public void Each_entity_query_asks_for(string entity, string field) =>
+        Assert.Contains(field, BulkQueries.For(entity, DateTimeOffset.UnixEpoch));
+
+    [Theory]
+    [InlineData("firstName")] [InlineData("lastName")] [InlineData("addresses")] [InlineData("defaultAddress")] [InlineData("phone")]
+    public void The_customers_query_never_asks_for_names_addresses_or_phone(string field) =>
+        Assert.DoesNotContain(field, BulkQueries.For("customers", DateTimeOffset.UnixEpoch));
+
+    /// <summary>Shopify refuses a bulk query with more than five connections or connections nested more than two deep.</summary>
+    [Theory]
+    [MemberData(nameof(Entities))]
+    public void Every_query_stays_within_shopifys_bulk_limits(string entity)
+    {
+        var query = BulkQueries.For(entity, DateTimeOffset.UnixEpoch);
+        var depth = 0;
+        var edgesDepths = new List<int>();
+        var opened = new Stack<bool>();
+        for (var i = 0; i < query.Length; i++)
+        {
+            if (query[i] == '{')
+            {
+                var isEdges = query[..i].TrimEnd().EndsWith("edges", StringComparison.Ordinal);
+                opened.Push(isEdges);
+                if (isEdges) edgesDepths.Add(++depth);
+            }
+            else if (query[i] == '}' && opened.Pop()) depth--;
+        }
+        Assert.InRange(edgesDepths.Count, 1, 5);
+        Assert.InRange(edgesDepths.Max(), 1, 2);
+        Assert.Contains("__typename", query);
+    }
+
+    [Fact]
+    public void Inventory_is_read_whole_and_the_others_from_their_watermark()
+    {
+        Assert.Contains("inventoryItems(query: \"\")", BulkQueries.For("inventory", null, null, null));
+        Assert.Contains("customers(query: \"updated_at:>='1970-01-01T00:00:00Z'\"", BulkQueries.For("customers", DateTimeOffset.UnixEpoch));
+    }
+}
+
+public sealed class PersonalDataHashingTests
+{
+    private const string Customer =
+        """{"__typename":"Customer","id":"gid://shopify/Customer/7","numberOfOrders":"2","defaultEmailAddress":{"emailAddress":"  Ada.Lovelace@Example.com "},"state":"ENABLED"}""";
+    private const string Order = """{"__typename":"Order","id":"gid://shopify/Order/1","name":"#1001"}""";
+
+    [Fact]
+    public async Task E_mail_addresses_are_replaced_by_their_sha256_and_every_other_line_passes_untouched()
+    {
+        var input = $"{Order}\n{Customer}\nnot json with \"emailAddress\"\n{Order}";
+        await using var hashed = PersonalDataHashing.Hashed(new MemoryStream(Encoding.UTF8.GetBytes(input)), CancellationToken.None);
+        var output = await new StreamReader(hashed).ReadToEndAsync();
+        var lines = output.Split('\n');
+
+        Assert.Equal(4, lines.Length);
+        Assert.Equal(Order, lines[0]);
+        Assert.Equal(Order, lines[3]);
+        Assert.Equal("not json with \"emailAddress\"", lines[2]);
+        Assert.DoesNotContain("@", lines[1]);
+        Assert.DoesNotContain("Lovelace", lines[1]);
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("ada.lovelace@example.com"u8));
+        Assert.Contains($"\"emailAddressSha256\":\"{expected}\"", lines[1]);
+        Assert.Contains("\"numberOfOrders\":\"2\"", lines[1]);
+    }
+
+    [Fact]
+    public async Task A_large_file_streams_through_line_by_line()
+    {
+        var builder = new StringBuilder();
+        for (var i = 0; i < 20_000; i++) builder.Append(Customer.Replace("/7\"", $"/{i}\"")).Append('\n');
+        await using var hashed = PersonalDataHashing.Hashed(new MemoryStream(Encoding.UTF8.GetBytes(builder.ToString())), CancellationToken.None);
+        var output = await new StreamReader(hashed).ReadToEndAsync();
+        Assert.Equal(20_000, output.Count(c => c == '\n'));
+        Assert.DoesNotContain("@", output);
+    }
+}

@@ -27,7 +27,7 @@ public sealed class EntityTests
         await Load(test, runId, Entities.Inventory, 3, Newest);
         await Load(test, runId, Entities.Customers, 4, Newest.AddHours(-2));
 
-        var refresh = (await test.Harness.Published.SelectAsync<RefreshMarts>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        var refresh = await PublishedOnce<RefreshMarts>(test, m => m.RunId == runId);
         Assert.Equal(new DateOnly(2026, 11, 1), refresh.From);
         await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 20));
         var run = await test.InState(runId, m => m.Completed);
@@ -73,7 +73,7 @@ public sealed class EntityTests
         Assert.Equal(EntityStatus.Skipped, skipped.Status);
         Assert.Contains("read_customers", skipped.Error);
         Assert.Equal([Entities.Orders, Entities.Products], test.Watermarks.Advances.Select(a => a.Entity));
-        var completed = (await test.Harness.Published.SelectAsync<SyncCompleted>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        var completed = await PublishedOnce<SyncCompleted>(test, m => m.RunId == runId);
         Assert.True(completed.Partial);
         Assert.Equal(Newest, completed.UpdatedThrough);
     }
@@ -96,6 +96,13 @@ public sealed class EntityTests
         Assert.False(await test.Harness.Published.Any<RefreshMarts>(x => x.Context.Message.RunId == runId));
     }
 
+    /// <summary>The one <typeparamref name="T"/> matching <paramref name="filter"/>, waiting for it (the outbox sends after the saga is saved).</summary>
+    private static async Task<T> PublishedOnce<T>(BulkSyncHarness test, Func<T, bool> filter) where T : class
+    {
+        Assert.Equal(1, await test.Published(filter, 1));
+        return test.Harness.Published.Select<T>().Select(x => x.Context.Message).Single(filter);
+    }
+
     private static string Operation(int number) => $"gid://shopify/BulkOperation/{number}";
 
     private static async Task<Guid> Request(BulkSyncHarness test, IReadOnlyList<string> entities)
@@ -105,11 +112,8 @@ public sealed class EntityTests
         return runId;
     }
 
-    private static async Task<StartBulkExtraction> NextStart(BulkSyncHarness test, Guid runId, string entity)
-    {
-        Assert.Equal(1, await test.Published<StartBulkExtraction>(m => m.RunId == runId && m.Entity == entity, 1));
-        return test.Harness.Published.Select<StartBulkExtraction>().Single(x => x.Context.Message.RunId == runId && x.Context.Message.Entity == entity).Context.Message;
-    }
+    private static Task<StartBulkExtraction> NextStart(BulkSyncHarness test, Guid runId, string entity) =>
+        PublishedOnce<StartBulkExtraction>(test, m => m.RunId == runId && m.Entity == entity);
 
     /// <summary>Takes <paramref name="entity"/> from its bulk query to its upsert: 3 records, the newest updated at <paramref name="newest"/>.</summary>
     private static async Task Load(BulkSyncHarness test, Guid runId, string entity, int operation, DateTimeOffset newest)

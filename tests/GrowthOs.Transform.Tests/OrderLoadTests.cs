@@ -42,6 +42,23 @@ public sealed class OrderLoadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Products_inventory_customers_refunds_and_fulfillments_are_loaded_once_however_often_the_file_is()
+    {
+        Stream Catalog() => File.OpenRead(Path.Combine(AppContext.BaseDirectory, "Fixtures", "catalog_inventory_customers.jsonl"));
+        var summary = await Loader(chunkSize: 3).Load(Catalog(), Shop, Guid.NewGuid(), "catalog", CancellationToken.None);
+        await Loader().Load(Catalog(), Shop, Guid.NewGuid(), "catalog-again", CancellationToken.None);
+
+        Assert.Equal((8L, 0L, 1L), (summary.Records, summary.Rejected, summary.Orders));
+        Assert.Equal(1L, await Scalar("SELECT count(*) FROM transform.product"));
+        Assert.Equal(1250L, await Scalar("SELECT price_minor FROM transform.product_variant WHERE currency_code = 'USD'"));
+        Assert.Equal(9L, await Scalar("SELECT sum(available) FROM transform.inventory_level WHERE inventory_item_id = 30322695"));
+        Assert.Equal(2L, await Scalar("SELECT count(*) FROM transform.customer WHERE email_sha256 ~ '^[0-9a-f]{64}$'"));
+        Assert.Equal(1080L, await Scalar("SELECT sum(amount_minor) FROM transform.order_refund WHERE order_id = 1010"));
+        Assert.Equal(1L, await Scalar("SELECT count(*) FROM transform.order_fulfillment WHERE order_id = 1010"));
+        Assert.Equal(new DateTimeOffset(2026, 11, 9, 10, 0, 0, TimeSpan.Zero), summary.MaxUpdatedAt);
+    }
+
+    [Fact]
     public async Task Loading_the_same_file_twice_leaves_no_duplicate_and_reports_rejections()
     {
         var first = Guid.NewGuid();
