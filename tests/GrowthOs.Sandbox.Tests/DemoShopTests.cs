@@ -90,4 +90,40 @@ public sealed class DemoShopTests
             Assert.Equal(order.LineItems.Sum(l => l.Variant.Price * l.Quantity - l.Discount), order.Subtotal);
         }
     }
+
+    [Fact]
+    public void The_demo_shop_has_2400_customers_whose_counts_agree_with_their_orders()
+    {
+        var shop = Shop();
+        var customers = shop.Customers;
+        Assert.Equal(2_400, customers.Count);
+        var orders = shop.Orders().Where(o => !o.Test).GroupBy(o => o.CustomerId).ToDictionary(g => g.Key, g => g.Count());
+        Assert.All(customers, c => Assert.Equal(orders.GetValueOrDefault(c.Id), c.NumberOfOrders));
+        Assert.All(customers, c => Assert.True(c.UpdatedAt >= c.CreatedAt));
+        Assert.Contains(customers, c => c.NumberOfOrders >= 5);
+        Assert.Contains(customers, c => c.State != "ENABLED");
+    }
+
+    [Fact]
+    public void Every_variant_is_stocked_at_two_or_more_locations_and_every_stock_status_appears()
+    {
+        var variants = Shop().Products.SelectMany(p => p.Variants).ToList();
+        Assert.All(variants, v => Assert.InRange(v.InventoryItem.Levels.Select(l => l.Location.Id).Distinct().Count(), 2, 3));
+        Assert.Contains(variants, v => v.InventoryQuantity == 0);
+        Assert.Contains(variants, v => v.InventoryQuantity is > 0 and <= 5);
+        Assert.Contains(variants, v => v.InventoryQuantity >= 400);
+    }
+
+    [Fact]
+    public void Refunds_come_days_after_their_order_and_some_orders_are_fulfilled_in_part()
+    {
+        var orders = Shop().Orders().ToList();
+        var refunded = orders.Where(o => o.Refunds.Count > 0).ToList();
+        Assert.InRange(refunded.Count, 100, 600);
+        Assert.All(refunded, o => Assert.True(o.Refunds[0].CreatedAt.Date > o.CreatedAt.Date && o.UpdatedAt >= o.Refunds[0].CreatedAt));
+        Assert.All(refunded, o => Assert.Equal(o.Refunds.Sum(r => r.Amount), o.Refunded));
+        Assert.Contains(orders, o => o.FulfillmentStatus == "PARTIALLY_FULFILLED");
+        Assert.Contains(orders, o => o.Fulfillments.Count == 2);
+        Assert.All(orders.Where(o => o.CancelledAt is not null), o => Assert.Empty(o.Refunds));
+    }
 }

@@ -80,4 +80,22 @@ public sealed class GraphQlEndpointTests : IDisposable
     }
 
     public void Dispose() => _sandbox.Dispose();
+
+    [Fact]
+    public async Task A_token_without_one_scope_is_denied_that_root_only_with_the_scope_named()
+    {
+        using var sandbox = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
+            .UseSetting("Sandbox:Shops:0:AccessToken", Token)
+            .UseSetting("Sandbox:Shops:0:Failures:0", "ACCESS_DENIED:customers"));
+        var client = sandbox.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Shopify-Access-Token", Token);
+        async Task<JsonElement> Run(string root) => await (await client.PostAsJsonAsync("/demo-shop.myshopify.com/admin/api/2026-01/graphql.json",
+            new { query = RunQuery, variables = new { query = $"{{ {root} {{ edges {{ node {{ id }} }} }} }}" } })).Content.ReadFromJsonAsync<JsonElement>();
+
+        var denied = await Run("customers");
+        Assert.Equal("ACCESS_DENIED", denied.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Contains("`read_customers`", denied.GetProperty("errors")[0].GetProperty("message").GetString());
+        foreach (var root in new[] { "orders", "products", "inventoryItems" })
+            Assert.Equal(JsonValueKind.Object, (await Run(root)).GetProperty("data").GetProperty("bulkOperationRunQuery").GetProperty("bulkOperation").ValueKind);
+    }
 }
