@@ -34,7 +34,7 @@ status=""
 for _ in $(seq 1 300); do
   run=$(api "$GATEWAY/api/ingest/runs/$run_id" 2>/dev/null || true)
   status=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1] or "{}").get("status",""))' "$run")
-  [[ "$status" == completed || "$status" == failed ]] && break
+  [[ "$status" == completed || "$status" == partial || "$status" == failed ]] && break
   sleep 1
 done
 
@@ -46,9 +46,11 @@ print()
 print(f"Sync {run['run_id']}: {run['status']}" + (f" at {run['failed_step']}: {run['error']}" if run.get('error') else ""))
 for step in run.get("steps", []):
     duration = f"{step['duration_ms']} ms" if step.get("duration_ms") is not None else ""
-    print(f"  {step['step']:<13} {step['started_at']}  {duration}")
+    print(f"  {step['step']:<13} {step.get('entity') or '':<10} {step['started_at']}  {duration}")
 counts = run.get("counts", {})
 print(f"Orders synced:        {counts.get('orders_upserted', 0)} ({counts.get('line_items_upserted', 0)} line items)")
+for entity in run.get("entities", []):
+    print(f"  {entity['entity']:<10} {entity['status']:<8} {entity['records']} records" + (f" ({entity['error']})" if entity.get("error") else ""))
 if pulse.get("currency_code"):
     exponent = {"JPY": 0, "KRW": 0, "CLP": 0, "ISK": 0, "VND": 0, "BHD": 3, "KWD": 3, "JOD": 3, "OMR": 3, "TND": 3}.get(pulse["currency_code"], 2)
     revenue = pulse["revenue_minor"] / 10 ** exponent

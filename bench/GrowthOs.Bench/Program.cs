@@ -114,7 +114,7 @@ static async Task<(long Lines, long Records)> Parse(string path)
             var line = buffer.Slice(0, end);
             lineNumber++;
             var result = line.IsSingleSegment ? BulkLineParser.Parse(line.FirstSpan, lineNumber) : BulkLineParser.Parse(line.ToArray(), lineNumber);
-            if (result is BulkLineParser.Order or BulkLineParser.LineItem) records++;
+            if (result is not (BulkLineParser.Skipped or BulkLineParser.Rejected)) records++;
             buffer = buffer.Slice(buffer.GetPosition(1, end));
         }
         if (read.IsCompleted) break;

@@ -21,7 +21,8 @@ public sealed class ArchiveBulkOperationResultConsumer(
     public async Task Consume(ConsumeContext<ArchiveBulkOperationResult> context)
     {
         var message = context.Message;
-        var key = ArchiveKeys.For(message.ShopDomain, message.Entity, clock.GetUtcNow(), message.RunId, message.BulkOperationId);
+        var started = clock.GetUtcNow();
+        var key = ArchiveKeys.For(message.ShopDomain, message.Entity, started, message.RunId, message.BulkOperationId);
 
         long bytes;
         long lines;
@@ -61,7 +62,8 @@ public sealed class ArchiveBulkOperationResultConsumer(
             }
         }
 
-        logger.LogInformation("Archived {Lines} lines ({Bytes} bytes) of {BulkOperationId} as {ArchiveKey}", lines, bytes, message.BulkOperationId, key);
+        logger.LogInformation("Downloaded and archived {Lines} records ({Bytes} bytes) of {Entity} operation {BulkOperationId} as {ArchiveKey} in {DurationMs} ms",
+            lines, bytes, message.Entity, message.BulkOperationId, key, (long)(clock.GetUtcNow() - started).TotalMilliseconds);
         await context.Publish(new BulkResultArchived(message.RunId, message.ShopDomain, key, bytes, lines, message.Entity));
     }
 }

@@ -99,8 +99,9 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
             var cost = ReadCost(json);
             if (cost is not null) throttle.Record(shop, cost);
             logger.LogInformation(
-                "Shopify {Operation} for {Shop}: HTTP {StatusCode} in {DurationMs} ms, cost {ActualQueryCost}, available {CurrentlyAvailable}/{MaximumAvailable}",
-                operation, shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, cost?.ActualQueryCost, cost?.CurrentlyAvailable, cost?.MaximumAvailable);
+                "Shopify {Operation} for {Shop}: HTTP {StatusCode} in {DurationMs} ms, {Records} records, cost {ActualQueryCost}, available {CurrentlyAvailable}/{MaximumAvailable}",
+                operation, shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, UnsignedInt64(json?["data"]?["node"]?["objectCount"]),
+                cost?.ActualQueryCost, cost?.CurrentlyAvailable, cost?.MaximumAvailable);
 
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
                 throw new ShopifyApiException("UNAUTHORIZED", $"Shopify rejected the access token for {shop} (HTTP {(int)response.StatusCode}); check Shopify:Shops for this shop.", transient: false);

@@ -14,8 +14,7 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource)
         return await Refresh(connection, shop, from, to, cancellationToken);
     }
 
-    /// <summary>The same on a connection the caller holds (and may have a transaction and locks on).</summary>
-    public async Task<(string CurrencyCode, IReadOnlyList<DailySalesFigure> Days)> Refresh(
+    private async Task<(string CurrencyCode, IReadOnlyList<DailySalesFigure> Days)> Refresh(
         NpgsqlConnection connection, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         var days = new List<DailySalesFigure>();

@@ -3,7 +3,6 @@ using GrowthOs.Contracts.Transform;
 using GrowthOs.Transform.DataQuality;
 using GrowthOs.Transform.EtlLog;
 using MassTransit;
-using Npgsql;
 
 namespace GrowthOs.Transform.DailySales;
 
@@ -12,22 +11,21 @@ namespace GrowthOs.Transform.DailySales;
 /// figures. A failed critical check fails the run with the checks named.
 /// </summary>
 public sealed class RefreshMartsConsumer(
-    NpgsqlDataSource dataSource, DailySalesRefresher dailySales, DataQualityRunner dataQuality, EtlExecutionLog executions, ILogger<RefreshMartsConsumer> logger)
+    DailySalesRefresher dailySales, DataQualityRunner dataQuality, EtlExecutionLog executions, ILogger<RefreshMartsConsumer> logger)
     : IConsumer<RefreshMarts>
 {
     public async Task Consume(ConsumeContext<RefreshMarts> context)
     {
         var message = context.Message;
-        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
 
         var (currency, days) = await executions.Run(Pipelines.SalesPulse, message.RunId, message.ShopDomain, message.From, message.To,
-            () => dailySales.Refresh(connection, message.ShopDomain, message.From, message.To, context.CancellationToken),
+            () => dailySales.Refresh(message.ShopDomain, message.From, message.To, context.CancellationToken),
             refreshed => refreshed.Days.Count,
             context.CancellationToken);
         logger.LogInformation("Refreshed daily sales of {Days} days from {From} to {To}", days.Count, message.From, message.To);
 
         var outcomes = await executions.Run(Pipelines.DataQuality, message.RunId, message.ShopDomain, message.From, message.To,
-            () => dataQuality.Run(connection, message.ShopDomain, message.RunId, context.CancellationToken),
+            () => dataQuality.Run(message.ShopDomain, message.RunId, context.CancellationToken),
             checks => checks.Count,
             context.CancellationToken);
         foreach (var failed in outcomes.Where(o => !o.Passed))

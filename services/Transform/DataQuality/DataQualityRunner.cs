@@ -16,8 +16,7 @@ public sealed class DataQualityRunner(NpgsqlDataSource dataSource, TimeProvider 
         return await Run(connection, shop, runId, cancellationToken);
     }
 
-    /// <summary>The same on a connection the caller holds (and may have a transaction and locks on).</summary>
-    public async Task<IReadOnlyList<DataQualityOutcome>> Run(NpgsqlConnection connection, string shop, Guid? runId, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<DataQualityOutcome>> Run(NpgsqlConnection connection, string shop, Guid? runId, CancellationToken cancellationToken)
     {
         var outcomes = new List<DataQualityOutcome>();
         var checkedAt = clock.GetUtcNow().UtcDateTime;
