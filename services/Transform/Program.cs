@@ -1,6 +1,7 @@
 using GrowthOs.Transform.DailySales;
 using GrowthOs.Transform.DataQuality;
 using GrowthOs.Transform.EtlLog;
+using GrowthOs.Transform.Marts;
 using GrowthOs.Transform.Orders;
 using GrowthOs.Transform.OrdersApi;
 using GrowthOs.ServiceDefaults.Hosting;
@@ -15,13 +16,15 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.AddPostgres("transform", typeof(Program).Assembly);
 builder.AddObjectStore();
 builder.Services.AddValidatedOptions<UpsertOptions>(UpsertOptions.Section);
+builder.Services.AddValidatedOptions<MartsOptions>(MartsOptions.Section);
 builder.Services.AddSingleton<OrderUpserter>().AddSingleton<BulkFileLoader>().AddSingleton<DailySalesRefresher>().AddSingleton<EtlExecutionLog>()
-    .AddSingleton<DataQualityRunner>();
+    .AddSingleton<DataQualityRunner>().AddSingleton<InventorySnapshotRefresher>().AddSingleton<CustomerSegmentRefresher>();
 builder.AddGrowthOsBus(bus => bus.AddConsumers(typeof(Program).Assembly));
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapSalesPulse();
+app.MapDashboards();
 app.MapOrders();
 app.MapEtlStatus();
 app.MapDataQuality();

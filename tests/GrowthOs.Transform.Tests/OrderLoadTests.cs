@@ -2,6 +2,7 @@ using System.Text;
 using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.Transform.DailySales;
 using GrowthOs.Transform.DataQuality;
+using GrowthOs.Transform.Marts;
 using GrowthOs.Transform.Orders;
 using GrowthOs.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -164,7 +165,7 @@ public sealed class OrderLoadTests : IAsyncLifetime
     {
         await Loader().Load(Fixture(), Shop, Guid.NewGuid(), "fixture", CancellationToken.None);
 
-        var (currency, days) = await new DailySalesRefresher(_dataSource).Refresh(Shop, new DateOnly(2026, 10, 31), new DateOnly(2026, 11, 2), CancellationToken.None);
+        var (currency, days) = await new DailySalesRefresher(_dataSource, Options.Create(new MartsOptions())).Refresh(Shop, new DateOnly(2026, 10, 31), new DateOnly(2026, 11, 2), CancellationToken.None);
 
         // 2026-10-31: no orders. 2026-11-01: #1001 (26.51, created 23:59:59 UTC). 2026-11-02: #1002 is a test order,
         // #1003 is cancelled, #1004 was rejected: nothing counts.
@@ -178,8 +179,8 @@ public sealed class OrderLoadTests : IAsyncLifetime
     public async Task Every_data_quality_check_passes_on_clean_data_and_the_broken_ones_are_named()
     {
         await Loader().Load(Fixture(), Shop, Guid.NewGuid(), "fixture", CancellationToken.None);
-        await new DailySalesRefresher(_dataSource).Refresh(Shop, new DateOnly(2026, 10, 31), new DateOnly(2026, 11, 2), CancellationToken.None);
-        var runner = new DataQualityRunner(_dataSource, TimeProvider.System);
+        await new DailySalesRefresher(_dataSource, Options.Create(new MartsOptions())).Refresh(Shop, new DateOnly(2026, 10, 31), new DateOnly(2026, 11, 2), CancellationToken.None);
+        var runner = new DataQualityRunner(_dataSource, Options.Create(new MartsOptions()), TimeProvider.System);
 
         var clean = await runner.Run(Shop, Guid.NewGuid(), CancellationToken.None);
         Assert.Equal(DataQualityChecks.All.Count, clean.Count);

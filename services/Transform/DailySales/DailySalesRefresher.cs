@@ -1,12 +1,14 @@
 using GrowthOs.Contracts.Sales;
+using GrowthOs.Transform.Marts;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace GrowthOs.Transform.DailySales;
 
 /// <summary>Recomputes <c>sales_metrics_daily</c> of a shop for a date range (definitions in sales_metrics_daily.sql).</summary>
-public sealed class DailySalesRefresher(NpgsqlDataSource dataSource)
+public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<MartsOptions> options)
 {
-    private static readonly string Sql = ReadSql("sales_metrics_daily.sql");
+    private static readonly string Sql = SqlScripts.Read("sales_metrics_daily.sql");
 
     public async Task<(string CurrencyCode, IReadOnlyList<DailySalesFigure> Days)> Refresh(string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
@@ -20,10 +22,14 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource)
         var days = new List<DailySalesFigure>();
         var currency = "";
         if (from > to) return (currency, days);
+        var zone = options.Value.TimeZoneOf(shop);
+        // The run's dates are UTC dates; in another reporting zone the same moments may fall a day either side.
+        if (zone != "UTC") (from, to) = (from.AddDays(-1), to.AddDays(1));
         await using var command = new NpgsqlCommand(Sql, connection);
         command.Parameters.AddWithValue("shop", shop);
         command.Parameters.AddWithValue("from", from);
         command.Parameters.AddWithValue("to", to);
+        command.Parameters.AddWithValue("tz", zone);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -31,12 +37,5 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource)
             days.Add(new DailySalesFigure(reader.GetFieldValue<DateOnly>(0), reader.GetInt32(2), reader.GetInt64(3)));
         }
         return (currency, days.OrderBy(d => d.Date).ToList());
-    }
-
-    private static string ReadSql(string name)
-    {
-        using var stream = typeof(DailySalesRefresher).Assembly.GetManifestResourceStream(name)
-                           ?? throw new InvalidOperationException($"Embedded SQL {name} is missing.");
-        return new StreamReader(stream).ReadToEnd();
     }
 }

@@ -2,16 +2,20 @@ using GrowthOs.Contracts.Sales;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.Transform.DataQuality;
 using GrowthOs.Transform.EtlLog;
+using GrowthOs.Transform.Marts;
+using Microsoft.Extensions.Options;
 using MassTransit;
 
 namespace GrowthOs.Transform.DailySales;
 
 /// <summary>
-/// Refreshes the marts of the dates a run touched, runs the data-quality checks, and tells subscribers the new daily
-/// figures. A failed critical check fails the run with the checks named.
+/// Refreshes the marts of the dates a run touched (daily sales), takes today's stock snapshot and customer segments,
+/// runs the data-quality checks, and tells subscribers the new daily figures. A failed critical check fails the run
+/// with the checks named.
 /// </summary>
 public sealed class RefreshMartsConsumer(
-    DailySalesRefresher dailySales, DataQualityRunner dataQuality, EtlExecutionLog executions, ILogger<RefreshMartsConsumer> logger)
+    DailySalesRefresher dailySales, InventorySnapshotRefresher inventory, CustomerSegmentRefresher segments, DataQualityRunner dataQuality,
+    EtlExecutionLog executions, IOptions<MartsOptions> options, TimeProvider clock, ILogger<RefreshMartsConsumer> logger)
     : IConsumer<RefreshMarts>
 {
     public async Task Consume(ConsumeContext<RefreshMarts> context)
@@ -23,6 +27,13 @@ public sealed class RefreshMartsConsumer(
             refreshed => refreshed.Days.Count,
             context.CancellationToken);
         logger.LogInformation("Refreshed daily sales of {Days} days from {From} to {To}", days.Count, message.From, message.To);
+
+        var today = options.Value.Today(message.ShopDomain, clock.GetUtcNow());
+        var variants = await executions.Run(Pipelines.InventorySnapshot, message.RunId, message.ShopDomain, today, today,
+            () => inventory.Refresh(message.ShopDomain, today, context.CancellationToken), rows => rows, context.CancellationToken);
+        var customers = await executions.Run(Pipelines.CustomerSegmentation, message.RunId, message.ShopDomain, today, today,
+            () => segments.Refresh(message.ShopDomain, today, context.CancellationToken), rows => rows, context.CancellationToken);
+        logger.LogInformation("Snapshot of {Variants} variants' stock and {Customers} customers' segments as of {Today}", variants, customers, today);
 
         var outcomes = await executions.Run(Pipelines.DataQuality, message.RunId, message.ShopDomain, message.From, message.To,
             () => dataQuality.Run(message.ShopDomain, message.RunId, context.CancellationToken),

@@ -25,25 +25,38 @@ public static class SalesPulseEndpoints
         var from = to.AddDays(1 - count);
 
         await using var command = dataSource.CreateCommand("""
-            SELECT date, currency_code, orders, revenue_minor FROM transform.sales_metrics_daily
+            SELECT date, currency_code, orders, revenue_minor, aov_minor, gross_sales_minor, discounts_minor, refunds_minor, net_sales_minor,
+                   orders_fulfilled, fulfillment_rate
+            FROM transform.sales_metrics_daily
             WHERE shop_domain = @shop AND date BETWEEN @from AND @to ORDER BY date
             """);
         command.Parameters.AddWithValue("shop", shop);
         command.Parameters.AddWithValue("from", from);
         command.Parameters.AddWithValue("to", to);
         var rows = new List<object>();
-        long orders = 0, revenue = 0;
+        long orders = 0, revenue = 0, gross = 0, discounts = 0, refunds = 0, net = 0, fulfilled = 0;
         string? currency = null;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var dayOrders = reader.GetInt32(2);
-                var dayRevenue = reader.GetInt64(3);
+                var day = new
+                {
+                    date = reader.GetFieldValue<DateOnly>(0),
+                    orders = reader.GetInt32(2),
+                    revenue_minor = reader.GetInt64(3),
+                    aov_minor = reader.GetInt64(4),
+                    gross_sales_minor = reader.GetInt64(5),
+                    discounts_minor = reader.GetInt64(6),
+                    refunds_minor = reader.GetInt64(7),
+                    net_sales_minor = reader.GetInt64(8),
+                    orders_fulfilled = reader.GetInt32(9),
+                    fulfillment_rate = reader.GetDecimal(10),
+                };
                 currency ??= reader.GetString(1);
-                orders += dayOrders;
-                revenue += dayRevenue;
-                rows.Add(new { date = reader.GetFieldValue<DateOnly>(0), orders = dayOrders, revenue_minor = dayRevenue });
+                (orders, revenue, gross, discounts) = (orders + day.orders, revenue + day.revenue_minor, gross + day.gross_sales_minor, discounts + day.discounts_minor);
+                (refunds, net, fulfilled) = (refunds + day.refunds_minor, net + day.net_sales_minor, fulfilled + day.orders_fulfilled);
+                rows.Add(day);
             }
         }
         return Results.Json(new
@@ -55,6 +68,12 @@ public static class SalesPulseEndpoints
             orders,
             revenue_minor = revenue,
             aov_minor = orders == 0 ? 0 : (long)Math.Round((decimal)revenue / orders, MidpointRounding.AwayFromZero),
+            gross_sales_minor = gross,
+            discounts_minor = discounts,
+            refunds_minor = refunds,
+            net_sales_minor = net,
+            orders_fulfilled = fulfilled,
+            fulfillment_rate = orders == 0 ? 0m : Math.Round((decimal)fulfilled / orders, 4, MidpointRounding.AwayFromZero),
             days = rows,
         });
     }

@@ -56,7 +56,7 @@ public static class DataQualityChecks
             """
             SELECT count(*) FROM transform.sales_metrics_daily d
             LEFT JOIN (
-                SELECT (created_at AT TIME ZONE 'UTC')::date AS date, count(*) AS orders, sum(total_minor) AS revenue
+                SELECT (created_at AT TIME ZONE @tz)::date AS date, count(*) AS orders, sum(total_minor) AS revenue
                 FROM transform.order_header WHERE shop_domain = @shop AND NOT is_test AND cancelled_at IS NULL GROUP BY 1
             ) o ON o.date = d.date
             WHERE d.shop_domain = @shop AND (d.orders <> coalesce(o.orders, 0) OR d.revenue_minor <> coalesce(o.revenue, 0))
@@ -74,6 +74,26 @@ public static class DataQualityChecks
             JOIN (SELECT shop_domain, order_id, sum(unit_price_minor * quantity - total_discount_minor) AS lines
                   FROM transform.order_line_item WHERE shop_domain = @shop GROUP BY 1, 2) l USING (shop_domain, order_id)
             WHERE o.shop_domain = @shop AND o.subtotal_minor <> 0 AND o.subtotal_minor <> l.lines
+            """),
+        new("every_refund_and_fulfillment_has_its_order", Severity.Critical,
+            "Every refund and fulfillment belongs to an order of the same shop.",
+            """
+            SELECT (SELECT count(*) FROM transform.order_refund r WHERE r.shop_domain = @shop
+                      AND NOT EXISTS (SELECT 1 FROM transform.order_header o WHERE o.shop_domain = r.shop_domain AND o.order_id = r.order_id))
+                 + (SELECT count(*) FROM transform.order_fulfillment f WHERE f.shop_domain = @shop
+                      AND NOT EXISTS (SELECT 1 FROM transform.order_header o WHERE o.shop_domain = f.shop_domain AND o.order_id = f.order_id))
+            """),
+        new("net_sales_add_up", Severity.Critical,
+            "Each day's net sales are its gross sales less its discounts and refunds, and no day counts more fulfilled orders than orders.",
+            """
+            SELECT count(*) FROM transform.sales_metrics_daily
+            WHERE shop_domain = @shop AND (net_sales_minor <> gross_sales_minor - discounts_minor - refunds_minor OR orders_fulfilled > orders)
+            """),
+        new("variants_have_their_product", Severity.Warning,
+            "Every variant belongs to a product of the same shop.",
+            """
+            SELECT count(*) FROM transform.product_variant v WHERE v.shop_domain = @shop
+              AND NOT EXISTS (SELECT 1 FROM transform.product p WHERE p.shop_domain = v.shop_domain AND p.product_id = v.product_id)
             """),
         new("refunds_within_totals", Severity.Warning,
             "No order is refunded more than its total.",

@@ -1,3 +1,5 @@
+using GrowthOs.Transform.Marts;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace GrowthOs.Transform.DataQuality;
@@ -8,7 +10,7 @@ public sealed record DataQualityOutcome(string Check, Severity Severity, long Vi
 }
 
 /// <summary>Runs every check for a shop and stores each outcome in <c>transform.data_quality_result</c>.</summary>
-public sealed class DataQualityRunner(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class DataQualityRunner(NpgsqlDataSource dataSource, IOptions<MartsOptions> options, TimeProvider clock)
 {
     public async Task<IReadOnlyList<DataQualityOutcome>> Run(string shop, Guid? runId, CancellationToken cancellationToken)
     {
@@ -24,6 +26,7 @@ public sealed class DataQualityRunner(NpgsqlDataSource dataSource, TimeProvider 
         {
             await using var count = new NpgsqlCommand(check.Sql, connection);
             count.Parameters.AddWithValue("shop", shop);
+            if (check.Sql.Contains("@tz", StringComparison.Ordinal)) count.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
             if (check.Sql.Contains("@run", StringComparison.Ordinal))
                 count.Parameters.Add(new NpgsqlParameter("run", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)runId ?? DBNull.Value });
             var violations = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken));

@@ -30,9 +30,9 @@ public sealed class UpsertProgress(Guid runId, string archiveKey, int chunkSize)
             case BulkLineParser.Order { Record: var order }:
                 Orders++;
                 Newest(order.UpdatedAt);
-                var date = DateOnly.FromDateTime(order.CreatedAt.UtcDateTime);
-                if (FirstOrderDate is null || date < FirstOrderDate) FirstOrderDate = date;
-                if (LastOrderDate is null || date > LastOrderDate) LastOrderDate = date;
+                // The dates the marts must refresh: the order's own, and each of its refunds' (counted on their own date).
+                Touch(DateOnly.FromDateTime(order.CreatedAt.UtcDateTime));
+                foreach (var refund in order.Refunds) Touch(DateOnly.FromDateTime(refund.CreatedAt.UtcDateTime));
                 break;
             case BulkLineParser.LineItem:
                 LineItems++;
@@ -48,6 +48,12 @@ public sealed class UpsertProgress(Guid runId, string archiveKey, int chunkSize)
                 break;
         }
         Records++;
+    }
+
+    private void Touch(DateOnly date)
+    {
+        if (FirstOrderDate is null || date < FirstOrderDate) FirstOrderDate = date;
+        if (LastOrderDate is null || date > LastOrderDate) LastOrderDate = date;
     }
 
     private void Newest(DateTimeOffset updatedAt)

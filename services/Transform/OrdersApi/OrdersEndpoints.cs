@@ -5,7 +5,10 @@ using Npgsql;
 
 namespace GrowthOs.Transform.OrdersApi;
 
-/// <summary><c>GET /orders</c> and <c>GET /orders/{id}</c>: the upserted orders as stored, money in minor units, times in UTC.</summary>
+/// <summary>
+/// <c>GET /orders</c> and <c>GET /orders/{id}</c> (with its lines, refunds and fulfillments): the upserted orders as
+/// stored, money in minor units, times in UTC.
+/// </summary>
 public static class OrdersEndpoints
 {
     public const int MaxPageSize = 200;
@@ -97,19 +100,32 @@ public static class OrdersEndpoints
         if (orders.Count > 1) return Problems.InvalidParameter("shop", $"Order {orderId} exists in several shops; name the shop.");
 
         var order = orders[0];
-        var lines = new List<Dictionary<string, object?>>();
-        await using (var select = new NpgsqlCommand("""
+        var orderShop = (string)order["shop_domain"]!;
+        order["line_items"] = await Children(connection, """
             SELECT line_item_id, sku, title, quantity, current_quantity, unit_price_minor, total_discount_minor, currency_code, product_id, variant_id, vendor
             FROM transform.order_line_item WHERE shop_domain = @shop AND order_id = @id ORDER BY line_item_id
-            """, connection))
-        {
-            select.Parameters.AddWithValue("shop", (string)order["shop_domain"]!);
-            select.Parameters.AddWithValue("id", orderId);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken)) lines.Add(Row(reader));
-        }
-        order["line_items"] = lines;
+            """, orderShop, orderId, cancellationToken);
+        order["refunds"] = await Children(connection, """
+            SELECT refund_id, created_at, amount_minor, currency_code FROM transform.order_refund
+            WHERE shop_domain = @shop AND order_id = @id ORDER BY created_at, refund_id
+            """, orderShop, orderId, cancellationToken);
+        order["fulfillments"] = await Children(connection, """
+            SELECT fulfillment_id, status, created_at FROM transform.order_fulfillment
+            WHERE shop_domain = @shop AND order_id = @id ORDER BY created_at, fulfillment_id
+            """, orderShop, orderId, cancellationToken);
         return Results.Json(order);
+    }
+
+    private static async Task<List<Dictionary<string, object?>>> Children(NpgsqlConnection connection, string sql, string shop, long orderId,
+        CancellationToken cancellationToken)
+    {
+        var rows = new List<Dictionary<string, object?>>();
+        await using var select = new NpgsqlCommand(sql, connection);
+        select.Parameters.AddWithValue("shop", shop);
+        select.Parameters.AddWithValue("id", orderId);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) rows.Add(Row(reader));
+        return rows;
     }
 
     private const string OrderColumns = """

@@ -1,0 +1,106 @@
+using GrowthOs.Transform.Orders;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GrowthOs.Transform.Marts;
+
+/// <summary>SQL kept beside the code that runs it, embedded in the assembly.</summary>
+public static class SqlScripts
+{
+    public static string Read(string name)
+    {
+        using var stream = typeof(SqlScripts).Assembly.GetManifestResourceStream(name)
+                           ?? throw new InvalidOperationException($"Embedded SQL {name} is missing.");
+        return new StreamReader(stream).ReadToEnd();
+    }
+
+    /// <summary>Replaces what <paramref name="clear"/> removes with what <paramref name="insert"/> writes, in one transaction; returns the rows written.</summary>
+    public static async Task<long> Replace(NpgsqlDataSource dataSource, string clear, string insert, Action<NpgsqlParameterCollection> parameters,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var delete = new NpgsqlCommand(clear, connection, transaction))
+        {
+            parameters(delete.Parameters);
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var write = new NpgsqlCommand(insert, connection, transaction);
+        parameters(write.Parameters);
+        var rows = await write.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return rows;
+    }
+}
+
+/// <summary>Takes the day's stock snapshot of a shop (definitions in inventory_snapshots.sql).</summary>
+public sealed class InventorySnapshotRefresher(NpgsqlDataSource dataSource, IOptions<MartsOptions> options)
+{
+    private static readonly string Sql = SqlScripts.Read("inventory_snapshots.sql");
+
+    public Task<long> Refresh(string shop, DateOnly date, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var thresholds = settings.Inventory;
+        return SqlScripts.Replace(dataSource, "DELETE FROM transform.inventory_snapshots WHERE shop_domain = @shop AND snapshot_date = @date", Sql,
+            parameters =>
+            {
+                parameters.AddWithValue("shop", shop);
+                parameters.AddWithValue("date", date);
+                parameters.AddWithValue("tz", settings.TimeZoneOf(shop));
+                parameters.AddWithValue("window", thresholds.VelocityDays);
+                parameters.AddWithValue("low_cover", thresholds.LowStockDaysOfCover);
+                parameters.AddWithValue("over_cover", thresholds.OverstockDaysOfCover);
+                parameters.AddWithValue("fast", thresholds.FastUnitsPerDay);
+                parameters.AddWithValue("medium", thresholds.MediumUnitsPerDay);
+            },
+            cancellationToken);
+    }
+}
+
+/// <summary>Rebuilds the customer segments of a shop as of a day (definitions in customer_segments.sql).</summary>
+public sealed class CustomerSegmentRefresher(NpgsqlDataSource dataSource, IOptions<MartsOptions> options)
+{
+    private static readonly string Sql = SqlScripts.Read("customer_segments.sql");
+
+    public async Task<long> Refresh(string shop, DateOnly asOf, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var thresholds = settings.Segments;
+        var exponent = Money.Exponent(await ShopCurrency(shop, cancellationToken) ?? "USD");
+        long Minor(decimal major) => (long)decimal.Round(major * Pow10(exponent), 0, MidpointRounding.AwayFromZero);
+        return await SqlScripts.Replace(dataSource, "DELETE FROM transform.customer_segments WHERE shop_domain = @shop", Sql,
+            parameters =>
+            {
+                parameters.AddWithValue("shop", shop);
+                parameters.AddWithValue("as_of", asOf);
+                parameters.AddWithValue("tz", settings.TimeZoneOf(shop));
+                parameters.AddWithValue("pro_orders", (long)thresholds.ProfessionalOrders);
+                parameters.AddWithValue("pro_aov", Minor(thresholds.ProfessionalAov));
+                parameters.AddWithValue("enthusiast_orders", (long)thresholds.EnthusiastOrders);
+                parameters.AddWithValue("enthusiast_aov", Minor(thresholds.EnthusiastAov));
+                parameters.AddWithValue("diy_orders", (long)thresholds.DiyOrders);
+                parameters.AddWithValue("active_days", thresholds.ActiveDays);
+                parameters.AddWithValue("churned_days", thresholds.ChurnedAfterDays);
+            },
+            cancellationToken);
+    }
+
+    private static decimal Pow10(int exponent)
+    {
+        var factor = 1m;
+        for (var i = 0; i < exponent; i++) factor *= 10;
+        return factor;
+    }
+
+    private async Task<string?> ShopCurrency(string shop, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT currency_code FROM transform.order_header WHERE shop_domain = @shop
+            UNION ALL SELECT currency_code FROM transform.customer WHERE shop_domain = @shop AND currency_code IS NOT NULL
+            LIMIT 1
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+}

@@ -1,0 +1,167 @@
+using GrowthOs.ServiceDefaults.Persistence;
+using GrowthOs.Testing;
+using GrowthOs.Transform.DailySales;
+using GrowthOs.Transform.Marts;
+using GrowthOs.Transform.Orders;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GrowthOs.Transform.Tests;
+
+/// <summary>
+/// Every mart computed from Fixtures/golden_shop.jsonl (written children first) and held against figures worked out by
+/// hand, with the arithmetic beside each. The shop: USD, orders #1 to #9, products 1 to 3, customers 1 to 8.
+/// </summary>
+public sealed class GoldenMartTests : IAsyncLifetime
+{
+    private const string Shop = "golden.myshopify.com";
+    private static readonly DateOnly AsOf = new(2026, 11, 20);
+    private TestDatabase _database = null!;
+    private NpgsqlDataSource _dataSource = null!;
+
+    private static MartsOptions Options(string? zone = null)
+    {
+        var options = new MartsOptions { Inventory = { FastUnitsPerDay = 0.12m, MediumUnitsPerDay = 0.05m } };
+        if (zone is not null) options.ReportingTimeZones[Shop] = zone;
+        return options;
+    }
+
+    public async Task InitializeAsync()
+    {
+        _database = await LocalInfrastructure.CreateDatabase("growthos_golden");
+        _dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
+        await new SchemaMigrator(_dataSource, new SchemaMigrations("transform", typeof(OrderUpserter).Assembly), NullLogger<SchemaMigrator>.Instance)
+            .StartAsync(CancellationToken.None);
+        await using var fixture = File.OpenRead(Path.Combine(AppContext.BaseDirectory, "Fixtures", "golden_shop.jsonl"));
+        var loader = new BulkFileLoader(new OrderUpserter(_dataSource), _dataSource, Microsoft.Extensions.Options.Options.Create(new UpsertOptions { ChunkSize = 7 }),
+            NullLogger<BulkFileLoader>.Instance);
+        var summary = await loader.Load(fixture, Shop, Guid.NewGuid(), "golden", CancellationToken.None);
+        Assert.Equal(0, summary.Rejected);
+    }
+
+    private async Task<Dictionary<DateOnly, long[]>> DailySales(string? zone = null)
+    {
+        await new DailySalesRefresher(_dataSource, Microsoft.Extensions.Options.Options.Create(Options(zone)))
+            .Refresh(Shop, new DateOnly(2026, 11, 10), new DateOnly(2026, 11, 14), CancellationToken.None);
+        var days = new Dictionary<DateOnly, long[]>();
+        await using var command = _dataSource.CreateCommand("""
+            SELECT date, orders, revenue_minor, aov_minor, gross_sales_minor, discounts_minor, refunds_minor, net_sales_minor, orders_fulfilled,
+                   (fulfillment_rate * 10000)::bigint
+            FROM transform.sales_metrics_daily WHERE shop_domain = @shop
+            """);
+        command.Parameters.AddWithValue("shop", Shop);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            days[reader.GetFieldValue<DateOnly>(0)] = Enumerable.Range(1, 9).Select(i => Convert.ToInt64(reader.GetValue(i))).ToArray();
+        return days;
+    }
+
+    [Fact]
+    public async Task Daily_sales_to_the_cent()
+    {
+        var days = await DailySales();
+        //                                         orders revenue  aov   gross  disc. refunds  net  fulfilled rate×10⁴
+        // 11-10: #1 60.08 + #2 54.00 = 114.08; AOV 114.08/2 = 57.04; gross (20.00×2 + 15.00×1) + (20.00×1 + 10.00×3) = 105.00;
+        //        discounts 4.00 (#1); net 105.00 − 4.00 = 101.00; #1 fulfilled, #2 only partly: 1/2
+        Assert.Equal([2, 11408, 5704, 10500, 400, 0, 10100, 1, 5000], days[new DateOnly(2026, 11, 10)]);
+        // 11-11: #3 cancelled and #4 a test order count nowhere
+        Assert.Equal([0, 0, 0, 0, 0, 0, 0, 0, 0], days[new DateOnly(2026, 11, 11)]);
+        // 11-12: no order at all, still a row
+        Assert.Equal([0, 0, 0, 0, 0, 0, 0, 0, 0], days[new DateOnly(2026, 11, 12)]);
+        // 11-13: #1's refund of 16.20 (15.00 + 8% tax) lands on its own day, three days after its order: net −16.20
+        Assert.Equal([0, 0, 0, 0, 0, 1620, -1620, 0, 0], days[new DateOnly(2026, 11, 13)]);
+        // 11-14: #5 37.40 (23:30 UTC) + #6 10.01 = 47.41; AOV 47.41/2 = 23.705, rounded half away from zero 23.71;
+        //        gross 15.00×2 + 10.01×1 = 40.01; #5 fulfilled, #6 not: 1/2
+        Assert.Equal([2, 4741, 2371, 4001, 0, 0, 4001, 1, 5000], days[new DateOnly(2026, 11, 14)]);
+        // #1 was paid in EUR; every figure is in the shop's USD (shopMoney)
+        Assert.Equal(1L, await Scalar("SELECT count(DISTINCT currency_code) FROM transform.sales_metrics_daily"));
+    }
+
+    [Fact]
+    public async Task Daily_sales_in_the_shops_reporting_time_zone()
+    {
+        // New York is UTC−5 in November: #5 (11-14 23:30 UTC) stays on 11-14 (18:30), the refund (11-13 03:00 UTC) moves to 11-12 (22:00).
+        var days = await DailySales("America/New_York");
+        Assert.Equal(1620, days[new DateOnly(2026, 11, 12)][5]);
+        Assert.Equal(0, days[new DateOnly(2026, 11, 13)][5]);
+        Assert.Equal(2, days[new DateOnly(2026, 11, 14)][0]);
+    }
+
+    [Fact]
+    public async Task Inventory_snapshot_status_tier_and_cover()
+    {
+        await new InventorySnapshotRefresher(_dataSource, Microsoft.Extensions.Options.Options.Create(Options())).Refresh(Shop, AsOf, CancellationToken.None);
+        await new InventorySnapshotRefresher(_dataSource, Microsoft.Extensions.Options.Options.Create(Options())).Refresh(Shop, AsOf, CancellationToken.None);
+        var rows = new Dictionary<long, (int Available, int Units, decimal Velocity, decimal? Cover, string Status, string Tier)>();
+        await using (var command = _dataSource.CreateCommand(
+            "SELECT variant_id, quantity_available, units_sold_30d, daily_velocity, days_of_cover, stock_status, velocity_tier FROM transform.inventory_snapshots"))
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                rows[reader.GetInt64(0)] = (reader.GetInt32(1), reader.GetInt32(2), reader.GetDecimal(3), reader.IsDBNull(4) ? null : reader.GetDecimal(4),
+                    reader.GetString(5), reader.GetString(6));
+
+        // Sales window: the 30 days 10-21 to 11-19; #3 (cancelled) and #4 (test) count nothing; #8 and #9 are older.
+        // 101: #1 2 + #2 1 = 3 units, 0.1/day (medium from 0.05); stock 2 + 0 = 2, cover 2/0.1 = 20 days: in stock (14 to 120)
+        Assert.Equal((2, 3, 0.1m, 20.0m, "in_stock", "medium"), rows[101]);
+        // 102: #1 1 + #5 2 = 3 units, 0.1/day; stock 1, cover 10 days, under 14: low
+        Assert.Equal((1, 3, 0.1m, 10.0m, "low_stock", "medium"), rows[102]);
+        // 103: #2 3 + #6 1 = 4 units, 4/30 = 0.1333/day (fast from 0.12); nothing at either location: out of stock
+        Assert.Equal((0, 4, 0.1333m, 0.0m, "out_of_stock", "fast"), rows[103]);
+        // 104: #7 (10-21, the window's first day) 1 unit, 1/30 = 0.0333/day; stock 10 + 5 = 15, cover 15/0.0333 = 450.5 days: overstock
+        Assert.Equal((15, 1, 0.0333m, 450.5m, "overstock", "slow"), rows[104]);
+        // 106: no inventory item, so its inventoryQuantity 7; no sale: stagnant, no cover, overstock
+        Assert.Equal((7, 0, 0m, null, "overstock", "stagnant"), rows[106]);
+        // 105 belongs to an archived product: not snapshotted. Running the day twice left one row a variant.
+        Assert.False(rows.ContainsKey(105));
+        Assert.Equal(5L, await Scalar("SELECT count(*) FROM transform.inventory_snapshots"));
+        Assert.Equal(4L, await Scalar("SELECT count(*) FROM transform.v_inventory_alerts"));
+        Assert.Equal("critical", await Query<string>("SELECT severity FROM transform.v_inventory_alerts WHERE variant_id = 103"));
+    }
+
+    [Fact]
+    public async Task Customer_segments_and_lifecycle_on_their_boundaries()
+    {
+        await new CustomerSegmentRefresher(_dataSource, Microsoft.Extensions.Options.Options.Create(Options())).Refresh(Shop, AsOf, CancellationToken.None);
+        var rows = new Dictionary<long, (long Orders, long Spent, long Aov, string Segment, string Stage, int? Days)>();
+        await using (var command = _dataSource.CreateCommand(
+            "SELECT customer_id, orders, spent_minor, aov_minor, segment, lifecycle_stage, days_since_last_order FROM transform.customer_segments"))
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                rows[reader.GetInt64(0)] = (reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetString(4), reader.GetString(5),
+                    reader.IsDBNull(6) ? null : reader.GetInt32(6));
+
+        // 1: Shopify says 6 orders, 3,100.00: AOV 516.67 ≥ 500 → Professional Shop; last order #5 on 11-14, 6 days before 11-20: active
+        Assert.Equal((6L, 310000L, 51667L, "Professional Shop", "active", (int?)6), rows[1]);
+        // 2: not extracted, so its loaded orders: #2 54.00 (#4 is a test) → First-time Builder; 10 days: active
+        Assert.Equal((1L, 5400L, 5400L, "First-time Builder", "active", (int?)10), rows[2]);
+        // 3: 3 orders, 600.00: AOV exactly 200.00 → Enthusiast Collector; #6 on 11-14: active
+        Assert.Equal((3L, 60000L, 20000L, "Enthusiast Collector", "active", (int?)6), rows[3]);
+        // 4: #7 on 10-21, exactly 30 days before: at risk
+        Assert.Equal((1L, 2500L, 2500L, "First-time Builder", "at_risk", (int?)30), rows[4]);
+        // 5: 2 orders, 80.00 → DIY Builder; #8 on 08-22, exactly 90 days before: still at risk
+        Assert.Equal((2L, 8000L, 4000L, "DIY Builder", "at_risk", (int?)90), rows[5]);
+        // 6: #9 on 08-21, 91 days before: churned
+        Assert.Equal((1L, 4000L, 4000L, "First-time Builder", "churned", (int?)91), rows[6]);
+        // 8: 4 orders of 100.00 per Shopify but none loaded (older than the history read): DIY Builder, churned
+        Assert.Equal((4L, 10000L, 2500L, "DIY Builder", "churned", (int?)null), rows[8]);
+        // 7 never ordered: no segment
+        Assert.Equal(7, rows.Count);
+        Assert.Equal(1L, await Scalar("SELECT customers FROM transform.v_customer_segment_summary WHERE segment = 'First-time Builder' AND lifecycle_stage = 'churned'"));
+        Assert.Equal(2L, await Scalar("SELECT sum(customers) FROM transform.v_customer_segment_summary WHERE lifecycle_stage = 'at_risk'"));
+    }
+
+    private async Task<long> Scalar(string sql) => Convert.ToInt64(await Query<object>(sql));
+
+    private async Task<T> Query<T>(string sql)
+    {
+        await using var command = _dataSource.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _dataSource.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+}
