@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using GrowthOs.Testing;
 
@@ -52,9 +53,37 @@ public sealed class EntitySyncTests(RunningSystem system)
         Assert.DoesNotContain("@example.com", archived);
         Assert.Contains("emailAddressSha256", archived);
 
+        await TheDashboardsShowTheMarts(http, shop);
+
         // Each entity read from its watermark advances its own; inventory is read whole and has none.
         var marks = await system.Query<string>($"SELECT string_agg(entity, ',' ORDER BY entity) FROM ingest.shop_watermark WHERE shop_domain = '{shop}'");
         Assert.Equal("customers,orders,products", marks);
+    }
+
+    /// <summary>Sales pulse, stock alerts and customer segments through the gateway agree with the marts, and an order shows its refunds.</summary>
+    private async Task TheDashboardsShowTheMarts(HttpClient http, string shop)
+    {
+        var pulse = await http.GetFromJsonAsync<JsonElement>($"/api/dashboard/sales-pulse?shop={shop}&days=60");
+        long Minor(string name) => pulse.GetProperty(name).GetInt64();
+        Assert.Equal(Minor("gross_sales_minor") - Minor("discounts_minor") - Minor("refunds_minor"), Minor("net_sales_minor"));
+        Assert.True(Minor("refunds_minor") > 0, pulse.ToString());
+        Assert.InRange(pulse.GetProperty("fulfillment_rate").GetDecimal(), 0.5m, 1m);
+
+        var alerts = await http.GetFromJsonAsync<JsonElement>($"/api/dashboard/inventory-alerts?shop={shop}");
+        Assert.Equal(await system.Scalar($"SELECT count(*) FROM transform.v_inventory_alerts WHERE shop_domain = '{shop}'"), alerts.GetProperty("alerts").GetArrayLength());
+        Assert.True(alerts.GetProperty("counts").GetProperty("out_of_stock").GetInt32() > 0, alerts.ToString());
+        Assert.Equal("critical", alerts.GetProperty("alerts")[0].GetProperty("severity").GetString());
+
+        var segments = await http.GetFromJsonAsync<JsonElement>($"/api/dashboard/customer-segments?shop={shop}");
+        Assert.Equal(await system.Scalar($"SELECT count(*) FROM transform.customer_segments WHERE shop_domain = '{shop}'"), segments.GetProperty("customers").GetInt64());
+        Assert.True(segments.GetProperty("segments").GetArrayLength() >= 3, segments.ToString());
+
+        var refunded = await system.Scalar($"SELECT min(order_id) FROM transform.order_refund WHERE shop_domain = '{shop}'");
+        var order = await http.GetFromJsonAsync<JsonElement>($"/orders/{refunded}?shop={shop}");
+        Assert.Equal(await system.Scalar($"SELECT sum(amount_minor) FROM transform.order_refund WHERE shop_domain = '{shop}' AND order_id = {refunded}"),
+            order.GetProperty("refunds").EnumerateArray().Sum(r => r.GetProperty("amount_minor").GetInt64()));
+        Assert.Equal(await system.Scalar($"SELECT count(*) FROM transform.order_fulfillment WHERE shop_domain = '{shop}' AND order_id = {refunded}"),
+            order.GetProperty("fulfillments").GetArrayLength());
     }
 
     [Fact]

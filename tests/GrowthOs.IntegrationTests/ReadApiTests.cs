@@ -72,6 +72,9 @@ public sealed class ReadApiTests(RunningSystem system)
     [InlineData("/orders/not-a-number", "id")]
     [InlineData("/api/dashboard/sales-pulse?days=30", "shop")]
     [InlineData("/api/dashboard/sales-pulse?shop=a&days=0", "days")]
+    [InlineData("/api/dashboard/inventory-alerts", "shop")]
+    [InlineData("/api/dashboard/inventory-alerts?shop=a&status=sold_out", "status")]
+    [InlineData("/api/dashboard/customer-segments", "shop")]
     [InlineData("/api/ingest/runs?pageSize=0", "pageSize")]
     [InlineData("/api/ingest/runs?status=sleeping", "status")]
     [InlineData("/api/etl/data-quality", "shop")]
@@ -101,7 +104,7 @@ public sealed class ReadApiTests(RunningSystem system)
         using var http = await SyncedClient();
         var status = await http.GetFromJsonAsync<JsonElement>("/api/etl/status");
 
-        foreach (var pipeline in new[] { "sales_pulse", "data_quality" })
+        foreach (var pipeline in new[] { "sales_pulse", "inventory_snapshot", "customer_segmentation", "data_quality" })
         {
             var row = status.GetProperty("pipelines").EnumerateArray().Single(p => p.GetProperty("pipeline").GetString() == pipeline);
             Assert.Equal("succeeded", row.GetProperty("last_status").GetString());
