@@ -18,7 +18,7 @@ builder.AddObjectStore();
 builder.Services.AddValidatedOptions<UpsertOptions>(UpsertOptions.Section);
 builder.Services.AddValidatedOptions<MartsOptions>(MartsOptions.Section);
 builder.Services.AddSingleton<OrderUpserter>().AddSingleton<BulkFileLoader>().AddSingleton<DailySalesRefresher>().AddSingleton<EtlExecutionLog>()
-    .AddSingleton<DataQualityRunner>().AddSingleton<InventorySnapshotRefresher>().AddSingleton<CustomerSegmentRefresher>();
+    .AddSingleton<DataQualityRunner>().AddSingleton<StarSchemaRefresher>().AddSingleton<InventorySnapshotRefresher>().AddSingleton<CustomerSegmentRefresher>();
 builder.AddGrowthOsBus(bus => bus.AddConsumers(typeof(Program).Assembly));
 
 var app = builder.Build();

@@ -151,6 +151,32 @@ public sealed class GoldenMartTests : IAsyncLifetime
         Assert.Equal(2L, await Scalar("SELECT sum(customers) FROM transform.v_customer_segment_summary WHERE lifecycle_stage = 'at_risk'"));
     }
 
+    [Fact]
+    public async Task The_star_schema_references_dimension_keys_and_agrees_with_daily_sales()
+    {
+        await DailySales();
+        var star = new StarSchemaRefresher(_dataSource, Microsoft.Extensions.Options.Options.Create(Options()));
+        // Lines of counted orders in 11-10..11-14: #1 2, #2 2, #5 1, #6 1 (#3 cancelled, #4 test). Twice: the same facts.
+        Assert.Equal(6L, await star.Refresh(Shop, new DateOnly(2026, 11, 10), new DateOnly(2026, 11, 14), CancellationToken.None));
+        Assert.Equal(6L, await star.Refresh(Shop, new DateOnly(2026, 11, 10), new DateOnly(2026, 11, 14), CancellationToken.None));
+
+        // 11-10 on the web channel: #1 and #2, 2 customers, units 2 + 1 + 1 + 3 = 7, revenue 114.08, gross 105.00
+        Assert.Equal("2,2,7,11408,10500", await Query<string>("""
+            SELECT concat_ws(',', f.orders, f.customers, f.units, f.revenue_minor, f.gross_minor) FROM transform.fact_daily_sales f
+            JOIN transform.dim_channel c USING (channel_key) WHERE f.date_key = 20261110 AND c.source_name = 'web'
+            """));
+        // Line members carry the catalogue's names; facts hold keys, the line of variant 101 of #1 its net 20.00 × 2 − 4.00
+        Assert.Equal("Saw|3600", await Query<string>("""
+            SELECT p.product_title || '|' || f.net_minor FROM transform.fact_order_line f JOIN transform.dim_product p USING (product_key)
+            WHERE f.line_item_id = 11
+            """));
+        Assert.Equal(20261114L, await Scalar("SELECT date_key FROM transform.fact_order_line WHERE line_item_id = 51"));
+
+        var outcomes = await new GrowthOs.Transform.DataQuality.DataQualityRunner(_dataSource, Microsoft.Extensions.Options.Options.Create(Options()), TimeProvider.System)
+            .Run(Shop, null, CancellationToken.None);
+        Assert.All(outcomes.Where(o => o.Severity == GrowthOs.Transform.DataQuality.Severity.Critical), o => Assert.True(o.Passed, $"{o.Check}: {o.Violations}"));
+    }
+
     private async Task<long> Scalar(string sql) => Convert.ToInt64(await Query<object>(sql));
 
     private async Task<T> Query<T>(string sql)

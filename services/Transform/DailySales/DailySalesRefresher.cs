@@ -24,7 +24,7 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
         if (from > to) return (currency, days);
         var zone = options.Value.TimeZoneOf(shop);
         // The run's dates are UTC dates; in another reporting zone the same moments may fall a day either side.
-        if (zone != "UTC") (from, to) = (from.AddDays(-1), to.AddDays(1));
+        (from, to) = options.Value.ReportingRange(shop, from, to);
         await using var command = new NpgsqlCommand(Sql, connection);
         command.Parameters.AddWithValue("shop", shop);
         command.Parameters.AddWithValue("from", from);

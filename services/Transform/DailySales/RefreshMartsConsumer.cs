@@ -14,7 +14,7 @@ namespace GrowthOs.Transform.DailySales;
 /// with the checks named.
 /// </summary>
 public sealed class RefreshMartsConsumer(
-    DailySalesRefresher dailySales, InventorySnapshotRefresher inventory, CustomerSegmentRefresher segments, DataQualityRunner dataQuality,
+    DailySalesRefresher dailySales, StarSchemaRefresher star, InventorySnapshotRefresher inventory, CustomerSegmentRefresher segments, DataQualityRunner dataQuality,
     EtlExecutionLog executions, IOptions<MartsOptions> options, TimeProvider clock, ILogger<RefreshMartsConsumer> logger)
     : IConsumer<RefreshMarts>
 {
@@ -27,6 +27,10 @@ public sealed class RefreshMartsConsumer(
             refreshed => refreshed.Days.Count,
             context.CancellationToken);
         logger.LogInformation("Refreshed daily sales of {Days} days from {From} to {To}", days.Count, message.From, message.To);
+
+        var (starFrom, starTo) = options.Value.ReportingRange(message.ShopDomain, message.From, message.To);
+        await executions.Run(Pipelines.StarSchema, message.RunId, message.ShopDomain, starFrom, starTo,
+            () => star.Refresh(message.ShopDomain, starFrom, starTo, context.CancellationToken), rows => rows, context.CancellationToken);
 
         var today = options.Value.Today(message.ShopDomain, clock.GetUtcNow());
         var variants = await executions.Run(Pipelines.InventorySnapshot, message.RunId, message.ShopDomain, today, today,

@@ -89,6 +89,30 @@ public static class DataQualityChecks
             SELECT count(*) FROM transform.sales_metrics_daily
             WHERE shop_domain = @shop AND (net_sales_minor <> gross_sales_minor - discounts_minor - refunds_minor OR orders_fulfilled > orders)
             """),
+        new("star_facts_match_daily_sales", Severity.Critical,
+            "The daily-sales facts of the star schema have each day's orders and revenue of sales_metrics_daily, from the star's first day.",
+            """
+            SELECT count(*) FROM transform.sales_metrics_daily d
+            JOIN transform.dim_shop s ON s.shop_domain = d.shop_domain
+            LEFT JOIN (SELECT f.date_key, sum(f.orders) AS orders, sum(f.revenue_minor) AS revenue FROM transform.fact_daily_sales f
+                       JOIN transform.dim_shop s ON s.shop_key = f.shop_key WHERE s.shop_domain = @shop GROUP BY f.date_key) f
+                   ON f.date_key = to_char(d.date, 'YYYYMMDD')::int
+            WHERE d.shop_domain = @shop
+              AND d.date >= (SELECT to_date(min(date_key)::text, 'YYYYMMDD') FROM transform.fact_daily_sales WHERE shop_key = s.shop_key)
+              AND (d.orders <> COALESCE(f.orders, 0) OR d.revenue_minor <> COALESCE(f.revenue, 0))
+            """),
+        new("lines_facts_match_their_lines", Severity.Critical,
+            "Every order-line fact references a product, customer and channel member of its own shop, and sums to its day's gross sales.",
+            """
+            SELECT (SELECT count(*) FROM transform.fact_order_line f JOIN transform.dim_shop s USING (shop_key)
+                     JOIN transform.dim_product p ON p.product_key = f.product_key
+                     JOIN transform.dim_customer c ON c.customer_key = f.customer_key
+                    WHERE s.shop_domain = @shop AND (p.shop_key <> f.shop_key OR c.shop_key <> f.shop_key))
+                 + (SELECT count(*) FROM (SELECT f.date_key, sum(f.gross_minor) AS gross FROM transform.fact_order_line f
+                                          JOIN transform.dim_shop s USING (shop_key) WHERE s.shop_domain = @shop GROUP BY f.date_key) l
+                    JOIN transform.sales_metrics_daily d ON d.shop_domain = @shop AND to_char(d.date, 'YYYYMMDD')::int = l.date_key
+                    WHERE d.gross_sales_minor <> l.gross)
+            """),
         new("variants_have_their_product", Severity.Warning,
             "Every variant belongs to a product of the same shop.",
             """

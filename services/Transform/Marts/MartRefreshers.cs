@@ -104,3 +104,34 @@ public sealed class CustomerSegmentRefresher(NpgsqlDataSource dataSource, IOptio
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 }
+
+/// <summary>Refreshes the star schema of a shop for a range of reporting days (definitions in star_schema.sql and 007_star_schema.sql).</summary>
+public sealed class StarSchemaRefresher(NpgsqlDataSource dataSource, IOptions<MartsOptions> options)
+{
+    private static readonly string Sql = SqlScripts.Read("star_schema.sql");
+
+    /// <summary>Returns the order-line facts of the range.</summary>
+    public async Task<long> Refresh(string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var refresh = new NpgsqlCommand(Sql, connection, transaction))
+        {
+            refresh.Parameters.AddWithValue("shop", shop);
+            refresh.Parameters.AddWithValue("from", from);
+            refresh.Parameters.AddWithValue("to", to);
+            refresh.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
+            await refresh.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var count = new NpgsqlCommand("""
+            SELECT count(*) FROM transform.fact_order_line f JOIN transform.dim_shop s USING (shop_key)
+            WHERE s.shop_domain = @shop AND f.date_key BETWEEN to_char(@from::date, 'YYYYMMDD')::int AND to_char(@to::date, 'YYYYMMDD')::int
+            """, connection, transaction);
+        count.Parameters.AddWithValue("shop", shop);
+        count.Parameters.AddWithValue("from", from);
+        count.Parameters.AddWithValue("to", to);
+        var facts = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        await transaction.CommitAsync(cancellationToken);
+        return facts;
+    }
+}

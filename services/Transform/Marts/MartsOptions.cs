@@ -16,6 +16,10 @@ public sealed class MartsOptions : IValidatableObject
 
     public string TimeZoneOf(string shop) => ReportingTimeZones.TryGetValue(shop, out var zone) ? zone : "UTC";
 
+    /// <summary>The reporting days that may hold the moments of the UTC dates [from, to]: a day either side outside UTC.</summary>
+    public (DateOnly From, DateOnly To) ReportingRange(string shop, DateOnly from, DateOnly to) =>
+        TimeZoneOf(shop) == "UTC" ? (from, to) : (from.AddDays(-1), to.AddDays(1));
+
     /// <summary>Today in the shop's reporting time zone.</summary>
     public DateOnly Today(string shop, DateTimeOffset now) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(TimeZoneOf(shop))).DateTime);
