@@ -17,8 +17,11 @@ builder.AddPostgres("transform", typeof(Program).Assembly);
 builder.AddObjectStore();
 builder.Services.AddValidatedOptions<UpsertOptions>(UpsertOptions.Section);
 builder.Services.AddValidatedOptions<MartsOptions>(MartsOptions.Section);
-builder.Services.AddSingleton<OrderUpserter>().AddSingleton<BulkFileLoader>().AddSingleton<DailySalesRefresher>().AddSingleton<EtlExecutionLog>()
-    .AddSingleton<DataQualityRunner>().AddSingleton<StarSchemaRefresher>().AddSingleton<InventorySnapshotRefresher>().AddSingleton<CustomerSegmentRefresher>();
+builder.Services.AddSingleton<OrderUpserter>().AddSingleton<BulkFileLoader>().AddSingleton<EtlExecutionLog>().AddSingleton<DataQualityRunner>();
+builder.Services.AddSingleton<DailySalesRefresher>().AddSingleton<StarSchemaRefresher>().AddSingleton<InventorySnapshotRefresher>()
+    .AddSingleton<CustomerSegmentRefresher>().AddSingleton<UsageDailyRefresher>().AddSingleton<Rolling30dRefresher>().AddSingleton<MeasurementRefresher>()
+    .AddSingleton<PipelineRunner>();
+builder.Services.AddHostedService<WeeklyRollingStats>();
 builder.AddGrowthOsBus(bus => bus.AddConsumers(typeof(Program).Assembly));
 
 var app = builder.Build();
@@ -27,5 +30,6 @@ app.MapSalesPulse();
 app.MapDashboards();
 app.MapOrders();
 app.MapEtlStatus();
+app.MapPipelineRuns();
 app.MapDataQuality();
 app.Run();

@@ -177,6 +177,77 @@ public sealed class GoldenMartTests : IAsyncLifetime
         Assert.All(outcomes.Where(o => o.Severity == GrowthOs.Transform.DataQuality.Severity.Critical), o => Assert.True(o.Passed, $"{o.Check}: {o.Violations}"));
     }
 
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    private static readonly TimeProvider MorningAfter = new FixedClock(new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero));
+
+    private async Task RefreshStar(DateOnly from, DateOnly to) =>
+        await new StarSchemaRefresher(_dataSource, Microsoft.Extensions.Options.Options.Create(Options())).Refresh(Shop, from, to, CancellationToken.None);
+
+    [Fact]
+    public async Task Usage_is_every_day_from_the_first_order_to_yesterday_with_zeros_and_continues_from_the_last_day()
+    {
+        var usage = new UsageDailyRefresher(_dataSource, Microsoft.Extensions.Options.Options.Create(Options()), MorningAfter);
+        // First counted order #9 on 08-21; yesterday is 11-20: 11 + 30 + 31 + 20 = 92 days, one row each.
+        Assert.Equal(92L, await usage.Refresh(null, null, null, CancellationToken.None));
+        // Orders: every one but the test order #4, cancelled #3 included (the integration handled it): 8, on 6 days.
+        Assert.Equal("92,8,86", await Query<string>(
+            "SELECT concat_ws(',', count(*), sum(orders), count(*) FILTER (WHERE orders = 0)) FROM transform.integration_usage_daily"));
+        Assert.Equal(2L, await Scalar("SELECT orders FROM transform.integration_usage_daily WHERE date = '2026-11-10'"));
+        Assert.Equal(1L, await Scalar("SELECT orders FROM transform.integration_usage_daily WHERE date = '2026-11-11'"));
+        // The next run continues after 11-20: nothing to add yet.
+        Assert.Equal(0L, await usage.Refresh(null, null, null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Rolling_30_days_per_channel_and_in_all()
+    {
+        await RefreshStar(new DateOnly(2026, 10, 1), new DateOnly(2026, 11, 20));
+        var rolling = new Rolling30dRefresher(_dataSource, MorningAfter);
+        await rolling.Refresh(CancellationToken.None);
+        // Window 10-22 to 11-20: #1 60.08, #2 54.00, #5 37.40, #6 10.01 (#7 on 10-21 is just outside) = 161.49;
+        // customers 1, 2, 3; units 3 + 4 + 2 + 1 = 10; all on the web channel.
+        Assert.Equal("2026-10-22,2026-11-20,4,16149,3,10", await Query<string>(
+            "SELECT concat_ws(',', window_start, window_end, orders, revenue_minor, customers, units) FROM transform.rolling_30d_stats WHERE channel = '*'"));
+        Assert.Equal(16149L, await Scalar("SELECT revenue_minor FROM transform.rolling_30d_stats WHERE channel = 'web'"));
+        Assert.Equal(2L, await Scalar("SELECT count(*) FROM transform.rolling_30d_stats"));
+        await rolling.Refresh(CancellationToken.None);
+        Assert.Equal(2L, await Scalar("SELECT count(*) FROM transform.rolling_30d_stats"));
+    }
+
+    [Fact]
+    public async Task Product_measurements_of_7_and_30_days_in_the_database_and_the_object_store()
+    {
+        await RefreshStar(new DateOnly(2026, 10, 1), new DateOnly(2026, 11, 20));
+        var bucket = LocalInfrastructure.NewBucketName("golden");
+        var store = new GrowthOs.ServiceDefaults.Storage.ObjectStore(LocalInfrastructure.S3Client(),
+            Microsoft.Extensions.Options.Options.Create(new GrowthOs.ServiceDefaults.Storage.S3Options { ServiceUrl = LocalInfrastructure.S3ServiceUrl, Bucket = bucket }));
+        await store.EnsureBucket(CancellationToken.None);
+        var measure = new MeasurementRefresher(_dataSource, store);
+        var day = new DateOnly(2026, 11, 15);
+        Assert.Equal(2L, await measure.Refresh(Shop, day, CancellationToken.None));
+        Assert.Equal(2L, await measure.Refresh(Shop, day, CancellationToken.None));
+
+        // 7 days 11-08..11-14. Product 1: #1 20.00×2 − 4.00 = 36.00 and 15.00, #2 20.00, #5 15.00×2 = 30.00: 6 units, 101.00.
+        // Product 2: #2 10.00×3 = 30.00, #6 10.01: 4 units, 40.01. 30 days 10-16..11-14 add #7's 25.00 to product 2: 5 units, 65.01.
+        Assert.Equal("6,10100,6,10100|4,4001,5,6501", await Query<string>("""
+            SELECT string_agg(concat_ws(',', units_7d, revenue_7d_minor, units_30d, revenue_30d_minor), '|' ORDER BY product_id)
+            FROM measurement.sales WHERE measured_on = '2026-11-15'
+            """));
+        // Shares of 166.01: 101.00 → 0.6084, 65.01 → 0.3916; nothing sold 11-01..11-07, so no growth figure.
+        Assert.Equal("1,0.6084,|2,0.3916,", await Query<string>("""
+            SELECT string_agg(concat_ws(',', revenue_rank_30d, revenue_share_30d, coalesce(growth_7d::text, '')), '|' ORDER BY product_id)
+            FROM measurement.performance WHERE measured_on = '2026-11-15'
+            """));
+        var exported = await LocalInfrastructure.ReadObject(bucket, MeasurementRefresher.KeyOf("sales", Shop, day));
+        Assert.Equal(2, exported.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("\"revenue_30d_minor\":6501", exported);
+        Assert.Equal("measurement/performance/golden.myshopify.com/2026/11/15.jsonl", MeasurementRefresher.KeyOf("performance", Shop, day));
+    }
+
     private async Task<long> Scalar(string sql) => Convert.ToInt64(await Query<object>(sql));
 
     private async Task<T> Query<T>(string sql)

@@ -2,59 +2,46 @@ using GrowthOs.Contracts.Sales;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.Transform.DataQuality;
 using GrowthOs.Transform.EtlLog;
-using GrowthOs.Transform.Marts;
-using Microsoft.Extensions.Options;
 using MassTransit;
 
 namespace GrowthOs.Transform.DailySales;
 
 /// <summary>
-/// Refreshes the marts of the dates a run touched (daily sales), takes today's stock snapshot and customer segments,
-/// runs the data-quality checks, and tells subscribers the new daily figures. A failed critical check fails the run
-/// with the checks named.
+/// After a sync: refreshes daily sales and the star schema of the dates the run touched, the usage days, and today's
+/// stock snapshot, customer segments and product measurements; then runs the data-quality checks and tells subscribers
+/// the new daily figures. A failed critical check fails the run with the checks named.
 /// </summary>
-public sealed class RefreshMartsConsumer(
-    DailySalesRefresher dailySales, StarSchemaRefresher star, InventorySnapshotRefresher inventory, CustomerSegmentRefresher segments, DataQualityRunner dataQuality,
-    EtlExecutionLog executions, IOptions<MartsOptions> options, TimeProvider clock, ILogger<RefreshMartsConsumer> logger)
-    : IConsumer<RefreshMarts>
+public sealed class RefreshMartsConsumer(PipelineRunner pipelines, ILogger<RefreshMartsConsumer> logger) : IConsumer<RefreshMarts>
 {
     public async Task Consume(ConsumeContext<RefreshMarts> context)
     {
-        var message = context.Message;
-
-        var (currency, days) = await executions.Run(Pipelines.SalesPulse, message.RunId, message.ShopDomain, message.From, message.To,
-            () => dailySales.Refresh(message.ShopDomain, message.From, message.To, context.CancellationToken),
-            refreshed => refreshed.Days.Count,
+        var (runId, shop, from, to, cancellationToken) = (context.Message.RunId, context.Message.ShopDomain, context.Message.From, context.Message.To,
             context.CancellationToken);
-        logger.LogInformation("Refreshed daily sales of {Days} days from {From} to {To}", days.Count, message.From, message.To);
 
-        var (starFrom, starTo) = options.Value.ReportingRange(message.ShopDomain, message.From, message.To);
-        await executions.Run(Pipelines.StarSchema, message.RunId, message.ShopDomain, starFrom, starTo,
-            () => star.Refresh(message.ShopDomain, starFrom, starTo, context.CancellationToken), rows => rows, context.CancellationToken);
+        var (currency, days) = await pipelines.SalesPulse(runId, shop, from, to, cancellationToken);
+        var facts = await pipelines.StarSchema(runId, shop, from, to, cancellationToken);
+        var today = pipelines.Today(shop);
+        var usageDays = await pipelines.UsageDaily(runId, shop, from, today.AddDays(-1), cancellationToken);
+        var variants = await pipelines.InventorySnapshot(runId, shop, today, cancellationToken);
+        var customers = await pipelines.CustomerSegmentation(runId, shop, today, cancellationToken);
+        var products = await pipelines.Measurements(runId, shop, today, cancellationToken);
+        logger.LogInformation(
+            "Refreshed {Days} days of sales ({Facts} line facts) from {From} to {To}, {UsageDays} usage days, and as of {Today} {Variants} variants' stock, {Customers} customers' segments, {Products} products' measurements",
+            days.Count, facts, from, to, usageDays, today, variants, customers, products);
 
-        var today = options.Value.Today(message.ShopDomain, clock.GetUtcNow());
-        var variants = await executions.Run(Pipelines.InventorySnapshot, message.RunId, message.ShopDomain, today, today,
-            () => inventory.Refresh(message.ShopDomain, today, context.CancellationToken), rows => rows, context.CancellationToken);
-        var customers = await executions.Run(Pipelines.CustomerSegmentation, message.RunId, message.ShopDomain, today, today,
-            () => segments.Refresh(message.ShopDomain, today, context.CancellationToken), rows => rows, context.CancellationToken);
-        logger.LogInformation("Snapshot of {Variants} variants' stock and {Customers} customers' segments as of {Today}", variants, customers, today);
-
-        var outcomes = await executions.Run(Pipelines.DataQuality, message.RunId, message.ShopDomain, message.From, message.To,
-            () => dataQuality.Run(message.ShopDomain, message.RunId, context.CancellationToken),
-            checks => checks.Count,
-            context.CancellationToken);
+        var outcomes = await pipelines.DataQuality(runId, shop, from, to, cancellationToken);
         foreach (var failed in outcomes.Where(o => !o.Passed))
             logger.LogWarning("Data-quality check {Check} ({Severity}) found {Violations} violations", failed.Check, failed.Severity, failed.Violations);
         var critical = outcomes.Where(o => !o.Passed && o.Severity == Severity.Critical).ToList();
         if (critical.Count > 0)
         {
-            await context.Publish(new TransformFailed(message.RunId, message.ShopDomain, "transforming",
+            await context.Publish(new TransformFailed(runId, shop, "transforming",
                 "Critical data-quality checks failed: " + string.Join(", ", critical.Select(c => $"{c.Check} ({c.Violations} violations)"))));
             return;
         }
 
         if (days.Count > 0)
-            await context.Publish(new DailySalesUpdated(message.RunId, message.ShopDomain, currency, days));
-        await context.Publish(new MartsRefreshed(message.RunId, message.ShopDomain, days.Count));
+            await context.Publish(new DailySalesUpdated(runId, shop, currency, days));
+        await context.Publish(new MartsRefreshed(runId, shop, days.Count));
     }
 }

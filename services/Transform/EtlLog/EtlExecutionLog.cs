@@ -8,7 +8,8 @@ public sealed class EtlExecutionLog(NpgsqlDataSource dataSource, TimeProvider cl
 {
     /// <summary>The pipelines expected to succeed every day; <c>GET /api/etl/status</c> alerts on any that has not.</summary>
     public static readonly IReadOnlyList<string> ExpectedPipelines =
-        [Pipelines.SalesPulse, Pipelines.StarSchema, Pipelines.InventorySnapshot, Pipelines.CustomerSegmentation, Pipelines.DataQuality];
+        [Pipelines.SalesPulse, Pipelines.StarSchema, Pipelines.InventorySnapshot, Pipelines.CustomerSegmentation, Pipelines.UsageDaily,
+         Pipelines.Measurements, Pipelines.DataQuality];
 
     /// <summary>Runs <paramref name="work"/> and logs its outcome with the rows it wrote; a failure is logged, then rethrown.</summary>
     public async Task<T> Run<T>(string pipeline, Guid? runId, string shop, DateOnly from, DateOnly to, Func<Task<T>> work, Func<T, long> rows,
@@ -57,5 +58,8 @@ public static class Pipelines
     public const string StarSchema = "star_schema";
     public const string InventorySnapshot = "inventory_snapshot";
     public const string CustomerSegmentation = "customer_segmentation";
+    public const string UsageDaily = "usage_daily";
+    public const string Rolling30d = "rolling_30d";
+    public const string Measurements = "measurements";
     public const string DataQuality = "data_quality";
 }

@@ -1,0 +1,85 @@
+using System.Globalization;
+using GrowthOs.ServiceDefaults.Hosting;
+
+namespace GrowthOs.Transform.EtlLog;
+
+/// <summary><c>POST /api/etl/run?pipeline=&amp;shop=&amp;from=&amp;to=</c>: one pipeline, or "all", for one day or a range of days.</summary>
+public static class PipelineEndpoints
+{
+    public const int MaxDays = 366;
+
+    public static IEndpointRouteBuilder MapPipelineRuns(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/etl/run", Run);
+        return app;
+    }
+
+    private static async Task<IResult> Run(string? pipeline, string? shop, string? from, string? to, string? date, PipelineRunner runner,
+        CancellationToken cancellationToken)
+    {
+        pipeline ??= "all";
+        if (pipeline != "all" && !PipelineRunner.All.Contains(pipeline))
+            return Problems.InvalidParameter("pipeline", $"pipeline must be 'all' or one of {string.Join(", ", PipelineRunner.All)}.");
+        if (string.IsNullOrWhiteSpace(shop) && pipeline != Pipelines.Rolling30d)
+            return Problems.InvalidParameter("shop", "shop is required (except for rolling_30d, which rebuilds every shop).");
+        var yesterday = shop is null ? DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1) : runner.Today(shop).AddDays(-1);
+        if (!TryDate(date, out var day)) return Problems.InvalidParameter("date", "date must be a date (YYYY-MM-DD).");
+        if (!TryDate(from, out var first)) return Problems.InvalidParameter("from", "from must be a date (YYYY-MM-DD).");
+        if (!TryDate(to, out var last)) return Problems.InvalidParameter("to", "to must be a date (YYYY-MM-DD).");
+        if (day is not null && (first is not null || last is not null))
+            return Problems.InvalidParameter("date", "give either date, or from and to.");
+        var (start, end) = day is { } d ? (d, d) : (first ?? last ?? yesterday, last ?? first ?? yesterday);
+        if (start > end) return Problems.InvalidParameter("from", "from must not be after to.");
+        if (end.DayNumber - start.DayNumber >= MaxDays) return Problems.InvalidParameter("to", $"a run covers at most {MaxDays} days.");
+
+        var results = await runner.Run(pipeline, shop ?? "*", start, end, cancellationToken);
+        return Results.Json(new
+        {
+            shop,
+            from = start,
+            to = end,
+            pipelines = results.Select(r => new { pipeline = r.Pipeline, rows = r.Rows, milliseconds = r.Milliseconds }),
+        });
+    }
+
+    private static bool TryDate(string? text, out DateOnly? date)
+    {
+        date = null;
+        if (string.IsNullOrEmpty(text)) return true;
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)) return false;
+        date = parsed;
+        return true;
+    }
+}
+
+/// <summary>Rebuilds the rolling 30-day stats once a week: whenever the last success is older than seven days (one replica at a time).</summary>
+public sealed class WeeklyRollingStats(PipelineRunner pipelines, Npgsql.NpgsqlDataSource dataSource, ILogger<WeeklyRollingStats> logger) : BackgroundService
+{
+    private static readonly TimeSpan Every = TimeSpan.FromDays(7);
+    private static readonly TimeSpan Look = TimeSpan.FromMinutes(15);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var command = dataSource.CreateCommand("""
+                    SELECT COALESCE(max(finished_at) < now() - @every, true) FROM transform.etl_execution_log
+                    WHERE pipeline = 'rolling_30d' AND status = 'succeeded'
+                    """);
+                command.Parameters.AddWithValue("every", Every);
+                if ((bool)(await command.ExecuteScalarAsync(stoppingToken))!)
+                {
+                    var rows = await pipelines.Rolling30d(null, stoppingToken);
+                    logger.LogInformation("Rebuilt the rolling 30-day stats: {Rows} rows", rows);
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogWarning("Weekly rolling 30-day rebuild failed, tried again in {Minutes} min: {Error}", Look.TotalMinutes, exception.Message);
+            }
+            await Task.Delay(Look, stoppingToken);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+-- rolling_30d_stats of every shop of the star schema: its last 30 reporting days up to yesterday, per channel and '*'.
+INSERT INTO transform.rolling_30d_stats (shop_domain, channel, window_start, window_end, orders, revenue_minor, customers, units, currency_code, refreshed_at)
+WITH windows AS (
+    SELECT shop_key, shop_domain, currency_code,
+           ((@now::timestamptz AT TIME ZONE reporting_time_zone)::date - 30) AS window_start,
+           ((@now::timestamptz AT TIME ZONE reporting_time_zone)::date - 1) AS window_end
+    FROM transform.dim_shop
+),
+sales AS (
+    SELECT w.shop_domain, COALESCE(NULLIF(c.source_name, ''), 'unknown') AS channel, w.window_start, w.window_end, w.currency_code,
+           f.orders, f.revenue_minor, f.units
+    FROM windows w
+    JOIN transform.fact_daily_sales f ON f.shop_key = w.shop_key
+         AND f.date_key BETWEEN to_char(w.window_start, 'YYYYMMDD')::int AND to_char(w.window_end, 'YYYYMMDD')::int
+    JOIN transform.dim_channel c USING (channel_key)
+),
+buyers AS (
+    SELECT w.shop_domain, COALESCE(NULLIF(c.source_name, ''), 'unknown') AS channel, f.customer_key
+    FROM windows w
+    JOIN transform.fact_order_line f ON f.shop_key = w.shop_key
+         AND f.date_key BETWEEN to_char(w.window_start, 'YYYYMMDD')::int AND to_char(w.window_end, 'YYYYMMDD')::int
+    JOIN transform.dim_channel c USING (channel_key)
+    JOIN transform.dim_customer cu ON cu.customer_key = f.customer_key AND cu.customer_id <> 0
+)
+SELECT s.shop_domain, s.channel, min(s.window_start), min(s.window_end), sum(s.orders), sum(s.revenue_minor),
+       (SELECT count(DISTINCT b.customer_key) FROM buyers b WHERE b.shop_domain = s.shop_domain AND (s.channel = '*' OR b.channel = s.channel)),
+       sum(s.units), min(s.currency_code), now()
+FROM (SELECT shop_domain, channel, window_start, window_end, currency_code, orders, revenue_minor, units FROM sales
+      UNION ALL
+      SELECT shop_domain, '*', window_start, window_end, currency_code, orders, revenue_minor, units FROM sales) s
+GROUP BY s.shop_domain, s.channel;
