@@ -87,6 +87,40 @@ public sealed class ReadApiTests(RunningSystem system)
         Assert.Equal(parameter, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
     }
 
+    [Theory]
+    [InlineData("/api/etl/run?pipeline=bogus&shop=a", "pipeline")]
+    [InlineData("/api/etl/run?pipeline=all", "shop")]
+    [InlineData("/api/etl/run?shop=a&date=2026-02-30", "date")]
+    [InlineData("/api/etl/run?shop=a&from=2026-03-01&to=2026-02-01", "from")]
+    [InlineData("/api/etl/run?shop=a&from=2024-01-01&to=2026-02-01", "to")]
+    [InlineData("/api/etl/run?shop=a&date=2026-01-01&from=2026-01-01", "date")]
+    public async Task A_bad_pipeline_run_gets_400_naming_the_parameter(string path, string parameter)
+    {
+        using var http = system.GatewayClient();
+        var response = await http.PostAsync(path, null);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(parameter, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
+    }
+
+    [Fact]
+    public async Task Every_pipeline_runs_on_demand_for_a_range_of_days_and_is_logged()
+    {
+        using var http = await SyncedClient();
+        var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
+        var response = await http.PostAsync($"/api/etl/run?pipeline=all&shop={Shop}&from={yesterday.AddDays(-2):yyyy-MM-dd}&to={yesterday:yyyy-MM-dd}", null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var pipelines = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("pipelines").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("pipeline").GetString()!, p => p.GetProperty("rows").GetInt64());
+        Assert.Equal(["sales_pulse", "star_schema", "inventory_snapshot", "customer_segmentation", "usage_daily", "measurements", "rolling_30d", "data_quality"],
+            pipelines.Keys);
+        Assert.Equal(3, pipelines["sales_pulse"]);
+        Assert.True(pipelines["rolling_30d"] > 0);
+        Assert.Equal(3L, await system.Scalar($"""
+            SELECT count(*) FROM transform.integration_usage_daily WHERE shop_domain = '{Shop}' AND date BETWEEN '{yesterday.AddDays(-2):yyyy-MM-dd}' AND '{yesterday:yyyy-MM-dd}'
+            """));
+        Assert.True(await system.Scalar("SELECT count(*) FROM transform.etl_execution_log WHERE pipeline = 'rolling_30d' AND status = 'succeeded'") > 0);
+    }
+
     [Fact]
     public async Task Every_data_quality_check_passed_for_a_synced_shop()
     {
@@ -104,7 +138,7 @@ public sealed class ReadApiTests(RunningSystem system)
         using var http = await SyncedClient();
         var status = await http.GetFromJsonAsync<JsonElement>("/api/etl/status");
 
-        foreach (var pipeline in new[] { "sales_pulse", "inventory_snapshot", "customer_segmentation", "data_quality" })
+        foreach (var pipeline in new[] { "sales_pulse", "star_schema", "inventory_snapshot", "customer_segmentation", "usage_daily", "measurements", "data_quality" })
         {
             var row = status.GetProperty("pipelines").EnumerateArray().Single(p => p.GetProperty("pipeline").GetString() == pipeline);
             Assert.Equal("succeeded", row.GetProperty("last_status").GetString());
