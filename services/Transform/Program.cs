@@ -1,3 +1,4 @@
+using GrowthOs.Transform.Commerce;
 using GrowthOs.Transform.DailySales;
 using GrowthOs.Transform.DataQuality;
 using GrowthOs.Transform.EtlLog;
@@ -22,6 +23,8 @@ builder.Services.AddSingleton<DailySalesRefresher>().AddSingleton<StarSchemaRefr
     .AddSingleton<CustomerSegmentRefresher>().AddSingleton<UsageDailyRefresher>().AddSingleton<Rolling30dRefresher>().AddSingleton<MeasurementRefresher>()
     .AddSingleton<PipelineRunner>();
 builder.Services.AddHostedService<WeeklyRollingStats>();
+builder.Services.AddValidatedOptions<CommerceEventOptions>(CommerceEventOptions.Section);
+builder.Services.AddHostedService<CommerceEventDispatcher>();
 builder.AddGrowthOsBus(bus => bus.AddConsumers(typeof(Program).Assembly));
 
 var app = builder.Build();

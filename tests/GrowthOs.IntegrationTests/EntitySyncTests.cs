@@ -54,10 +54,28 @@ public sealed class EntitySyncTests(RunningSystem system)
         Assert.Contains("emailAddressSha256", archived);
 
         await TheDashboardsShowTheMarts(http, shop);
+        await EveryOrderIsPublishedOnceAndNotAgainOnAReRun(http, shop);
 
         // Each entity read from its watermark advances its own; inventory is read whole and has none.
         var marks = await system.Query<string>($"SELECT string_agg(entity, ',' ORDER BY entity) FROM ingest.shop_watermark WHERE shop_domain = '{shop}'");
         Assert.Equal("customers,orders,products", marks);
+    }
+
+    private async Task EveryOrderIsPublishedOnceAndNotAgainOnAReRun(HttpClient http, string shop)
+    {
+        var orders = await system.Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{shop}'");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await system.Scalar($"SELECT count(*) FROM transform.commerce_event_outbox WHERE shop_domain = '{shop}' AND published_at IS NULL") > 0
+               && DateTime.UtcNow < deadline)
+            await Task.Delay(200);
+        Assert.Equal(0L, await system.Scalar($"SELECT count(*) FROM transform.commerce_event_outbox WHERE shop_domain = '{shop}' AND published_at IS NULL"));
+        Assert.Equal(orders, await system.Scalar($"SELECT count(*) FROM transform.commerce_event_outbox WHERE shop_domain = '{shop}'"));
+
+        // The next sync re-reads the lookback window: the same order versions, so no event.
+        var again = await system.WaitForRunToFinish(http, await system.StartSync(http, shop, ["orders"]));
+        Assert.Equal("completed", again.GetProperty("status").GetString());
+        Assert.True(again.GetProperty("counts").GetProperty("orders_upserted").GetInt64() > 0, again.ToString());
+        Assert.Equal(orders, await system.Scalar($"SELECT count(*) FROM transform.commerce_event_outbox WHERE shop_domain = '{shop}'"));
     }
 
     /// <summary>Sales pulse, stock alerts and customer segments through the gateway agree with the marts, and an order shows its refunds.</summary>

@@ -24,6 +24,13 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
         await CopyOrders(connection, shop, runId, chunk.Orders, cancellationToken);
         await CopyLineItems(connection, shop, runId, chunk.LineItems, cancellationToken);
 
+        // What the table knew of these orders before this chunk: the events say what changed.
+        await Execute(connection, """
+            CREATE TEMP TABLE prior_order ON COMMIT DROP AS
+            SELECT o.order_id, o.updated_at, o.cancelled_at, o.fulfillment_status, o.total_refunded_minor
+            FROM transform.order_header o JOIN (SELECT DISTINCT shop_domain, order_id FROM stage_order) s USING (shop_domain, order_id);
+            """, cancellationToken);
+
         await Execute(connection, """
             INSERT INTO transform.order_header AS target
             SELECT DISTINCT ON (shop_domain, order_id) * FROM stage_order ORDER BY shop_domain, order_id, updated_at DESC
@@ -48,6 +55,22 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
                 total_discount_minor = EXCLUDED.total_discount_minor, currency_code = EXCLUDED.currency_code,
                 product_id = EXCLUDED.product_id, variant_id = EXCLUDED.variant_id, vendor = EXCLUDED.vendor,
                 source_run_id = EXCLUDED.source_run_id;
+            """, cancellationToken);
+
+        await Execute(connection, """
+            INSERT INTO transform.commerce_event_outbox (run_id, shop_domain, order_id, order_name, updated_at, changes, currency_code,
+                total_minor, refunded_minor, financial_status, fulfillment_status)
+            SELECT n.source_run_id, n.shop_domain, n.order_id, n.name, n.updated_at,
+                   array_remove(ARRAY[
+                       CASE WHEN p.order_id IS NULL THEN 'created' ELSE 'updated' END,
+                       CASE WHEN n.fulfillment_status = 'FULFILLED' AND p.fulfillment_status IS DISTINCT FROM 'FULFILLED' THEN 'fulfilled' END,
+                       CASE WHEN n.total_refunded_minor > COALESCE(p.total_refunded_minor, 0) THEN 'refunded' END,
+                       CASE WHEN n.cancelled_at IS NOT NULL AND p.cancelled_at IS NULL THEN 'cancelled' END], NULL),
+                   n.currency_code, n.total_minor, n.total_refunded_minor, n.financial_status, n.fulfillment_status
+            FROM (SELECT DISTINCT ON (order_id) * FROM stage_order ORDER BY order_id, updated_at DESC) n
+            LEFT JOIN prior_order p USING (order_id)
+            WHERE p.order_id IS NULL OR n.updated_at > p.updated_at
+            ON CONFLICT (shop_domain, order_id, updated_at) DO NOTHING;
             """, cancellationToken);
 
         await CommerceTables.Refunds.Upsert(connection, shop, runId, chunk.Orders.SelectMany(o => o.Refunds).ToList(), cancellationToken);

@@ -1,0 +1,78 @@
+using System.ComponentModel.DataAnnotations;
+using GrowthOs.Contracts.Commerce;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GrowthOs.Transform.Commerce;
+
+public sealed class CommerceEventOptions
+{
+    public const string Section = "CommerceEvents";
+
+    /// <summary>Pause between two looks at the outbox when it is empty.</summary>
+    [Range(10, 60_000, ErrorMessage = "CommerceEvents:PollMilliseconds must be between 10 and 60000.")]
+    public int PollMilliseconds { get; set; } = 500;
+
+    /// <summary>Events published per transaction.</summary>
+    [Range(1, 10_000, ErrorMessage = "CommerceEvents:BatchSize must be between 1 and 10000.")]
+    public int BatchSize { get; set; } = 500;
+}
+
+/// <summary>
+/// Publishes the order events of <c>transform.commerce_event_outbox</c> as <see cref="OrderChanged"/>, oldest first,
+/// a batch per transaction claimed with SKIP LOCKED so replicas share the work. An event is marked published after
+/// the bus took it; a crash in between publishes it again (same event id), never loses it.
+/// </summary>
+public sealed class CommerceEventDispatcher(
+    NpgsqlDataSource dataSource, IBus bus, IOptions<CommerceEventOptions> options, ILogger<CommerceEventDispatcher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var published = 0;
+            try
+            {
+                published = await PublishBatch(stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogWarning("Publishing order events failed; they stay in the outbox for the next attempt: {Error}", exception.Message);
+            }
+            if (published < options.Value.BatchSize) await Task.Delay(options.Value.PollMilliseconds, stoppingToken);
+        }
+    }
+
+    /// <summary>Publishes one batch; returns how many events it held.</summary>
+    public async Task<int> PublishBatch(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var events = new List<(long Id, OrderChanged Event)>();
+        await using (var claim = new NpgsqlCommand("""
+            SELECT id, event_id, run_id, shop_domain, order_id, order_name, changes, updated_at, currency_code, total_minor, refunded_minor,
+                   financial_status, fulfillment_status
+            FROM transform.commerce_event_outbox WHERE published_at IS NULL ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED
+            """, connection, transaction))
+        {
+            claim.Parameters.AddWithValue("batch", options.Value.BatchSize);
+            await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                events.Add((reader.GetInt64(0), new OrderChanged(reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5),
+                    reader.GetFieldValue<string[]>(6), new DateTimeOffset(reader.GetDateTime(7), TimeSpan.Zero), reader.GetString(8), reader.GetInt64(9),
+                    reader.GetInt64(10), reader.IsDBNull(11) ? null : reader.GetString(11), reader.IsDBNull(12) ? null : reader.GetString(12))));
+        }
+        if (events.Count == 0) return 0;
+
+        await bus.PublishBatch(events.Select(e => e.Event), cancellationToken);
+        await using (var mark = new NpgsqlCommand("UPDATE transform.commerce_event_outbox SET published_at = now() WHERE id = ANY(@ids)", connection, transaction))
+        {
+            mark.Parameters.AddWithValue("ids", events.Select(e => e.Id).ToArray());
+            await mark.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogInformation("Published {Events} order events", events.Count);
+        return events.Count;
+    }
+}

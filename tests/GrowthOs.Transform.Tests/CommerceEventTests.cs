@@ -1,0 +1,103 @@
+using System.Text;
+using GrowthOs.Contracts.Commerce;
+using GrowthOs.ServiceDefaults.Persistence;
+using GrowthOs.Testing;
+using GrowthOs.Transform.Commerce;
+using GrowthOs.Transform.Orders;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GrowthOs.Transform.Tests;
+
+/// <summary>Each new or changed order becomes one event, written with the order and published from the outbox.</summary>
+public sealed class CommerceEventTests : IAsyncLifetime
+{
+    private const string Shop = "events.myshopify.com";
+    private TestDatabase _database = null!;
+    private NpgsqlDataSource _dataSource = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await LocalInfrastructure.CreateDatabase("growthos_events");
+        _dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
+        await new SchemaMigrator(_dataSource, new SchemaMigrations("transform", typeof(OrderUpserter).Assembly), NullLogger<SchemaMigrator>.Instance)
+            .StartAsync(CancellationToken.None);
+    }
+
+    private Task<LoadSummary> Load(string jsonl) =>
+        new BulkFileLoader(new OrderUpserter(_dataSource), _dataSource, Options.Create(new UpsertOptions { ChunkSize = 4 }), NullLogger<BulkFileLoader>.Instance)
+            .Load(new MemoryStream(Encoding.UTF8.GetBytes(jsonl)), Shop, Guid.NewGuid(), $"events-{Guid.NewGuid():N}", CancellationToken.None);
+
+    private static string Golden() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "golden_shop.jsonl"));
+
+    private async Task<Dictionary<long, string>> Events()
+    {
+        var events = new Dictionary<long, string>();
+        await using var command = _dataSource.CreateCommand("SELECT order_id, array_to_string(changes, ',') FROM transform.commerce_event_outbox ORDER BY id");
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) events[reader.GetInt64(0)] = events.TryGetValue(reader.GetInt64(0), out var before) ? before + "|" + reader.GetString(1) : reader.GetString(1);
+        return events;
+    }
+
+    [Fact]
+    public async Task A_new_order_is_one_event_saying_what_it_is_and_loading_it_again_adds_none()
+    {
+        await Load(Golden());
+        await Load(Golden());
+
+        var events = await Events();
+        Assert.Equal(9, events.Count);
+        Assert.Equal("created,fulfilled,refunded", events[1]);
+        Assert.Equal("created", events[2]);
+        Assert.Equal("created,cancelled", events[3]);
+    }
+
+    [Fact]
+    public async Task A_newer_version_is_one_more_event_with_its_changes_and_an_older_one_none()
+    {
+        var golden = Golden();
+        await Load(golden);
+        var order2 = golden.Split('\n').Single(l => l.Contains("\"id\":\"gid://shopify/Order/2\""));
+        await Load(order2.Replace("\"updatedAt\":\"2026-11-11T10:00:00Z\"", "\"updatedAt\":\"2026-11-12T10:00:00Z\"")
+            .Replace("PARTIALLY_FULFILLED", "FULFILLED"));
+        await Load(order2.Replace("\"updatedAt\":\"2026-11-11T10:00:00Z\"", "\"updatedAt\":\"2026-11-10T16:00:00Z\""));
+
+        Assert.Equal("created|updated,fulfilled", (await Events())[2]);
+    }
+
+    [Fact]
+    public async Task The_dispatcher_publishes_each_event_once_and_marks_it()
+    {
+        await Load(Golden());
+        await using var provider = new ServiceCollection()
+            .AddMassTransitTestHarness()
+            .BuildServiceProvider(true);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var dispatcher = new CommerceEventDispatcher(_dataSource, harness.Bus, Options.Create(new CommerceEventOptions { BatchSize = 5 }),
+            NullLogger<CommerceEventDispatcher>.Instance);
+
+        Assert.Equal(5, await dispatcher.PublishBatch(CancellationToken.None));
+        Assert.Equal(4, await dispatcher.PublishBatch(CancellationToken.None));
+        Assert.Equal(0, await dispatcher.PublishBatch(CancellationToken.None));
+
+        Assert.True(await harness.Published.Any<OrderChanged>());
+        var published = harness.Published.Select<OrderChanged>().Select(p => p.Context.Message).ToList();
+        Assert.Equal(9, published.Select(e => e.EventId).Distinct().Count());
+        var first = published.Single(e => e.OrderId == 1);
+        Assert.Equal(["created", "fulfilled", "refunded"], first.Changes);
+        Assert.Equal((6008L, 1620L, "USD"), (first.TotalMinor, first.RefundedMinor, first.CurrencyCode));
+        await using var unpublished = _dataSource.CreateCommand("SELECT count(*) FROM transform.commerce_event_outbox WHERE published_at IS NULL");
+        Assert.Equal(0L, (long)(await unpublished.ExecuteScalarAsync())!);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _dataSource.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+}
