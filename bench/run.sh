@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Benchmarks that print their figures (not part of ./test.sh).
-#   bench/run.sh [--orders N]    extraction: bulk query, download + archive to S3, parse; default 1,000,000 orders
+#   bench/run.sh [--orders N]              extraction: bulk query, download + archive to S3, parse; default 1,000,000 orders
+#   bench/run.sh transform [--orders N]    transform: parse + upsert against raw COPY and EF Core, then every mart timed
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 deploy/local/infra.sh up
-dotnet build bench/GrowthOs.Bench -c Release -nologo -v quiet -clp:ErrorsOnly
-dotnet bench/GrowthOs.Bench/bin/Release/net10.0/GrowthOs.Bench.dll "$@"
+if [[ "${1:-}" == transform ]]; then
+  shift
+  dotnet build bench/GrowthOs.Bench.Transform -c Release -nologo -v quiet -clp:ErrorsOnly
+  dotnet bench/GrowthOs.Bench.Transform/bin/Release/net10.0/GrowthOs.Bench.Transform.dll "$@"
+else
+  dotnet build bench/GrowthOs.Bench -c Release -nologo -v quiet -clp:ErrorsOnly
+  dotnet bench/GrowthOs.Bench/bin/Release/net10.0/GrowthOs.Bench.dll "$@"
+fi

@@ -25,7 +25,7 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
         var zone = options.Value.TimeZoneOf(shop);
         // The run's dates are UTC dates; in another reporting zone the same moments may fall a day either side.
         (from, to) = options.Value.ReportingRange(shop, from, to);
-        await using var command = new NpgsqlCommand(Sql, connection);
+        await using var command = new NpgsqlCommand(Sql, connection) { CommandTimeout = SqlScripts.CommandTimeoutSeconds };
         command.Parameters.AddWithValue("shop", shop);
         command.Parameters.AddWithValue("from", from);
         command.Parameters.AddWithValue("to", to);

@@ -7,6 +7,9 @@ namespace GrowthOs.Transform.Marts;
 /// <summary>SQL kept beside the code that runs it, embedded in the assembly.</summary>
 public static class SqlScripts
 {
+    /// <summary>A mart refresh of a large shop takes seconds to a few minutes, not the default 30 s.</summary>
+    public const int CommandTimeoutSeconds = 600;
+
     public static string Read(string name)
     {
         using var stream = typeof(SqlScripts).Assembly.GetManifestResourceStream(name)
@@ -20,12 +23,12 @@ public static class SqlScripts
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var delete = new NpgsqlCommand(clear, connection, transaction))
+        await using (var delete = new NpgsqlCommand(clear, connection, transaction) { CommandTimeout = CommandTimeoutSeconds })
         {
             parameters(delete.Parameters);
             await delete.ExecuteNonQueryAsync(cancellationToken);
         }
-        await using var write = new NpgsqlCommand(insert, connection, transaction);
+        await using var write = new NpgsqlCommand(insert, connection, transaction) { CommandTimeout = CommandTimeoutSeconds };
         parameters(write.Parameters);
         var rows = await write.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -115,7 +118,7 @@ public sealed class StarSchemaRefresher(NpgsqlDataSource dataSource, IOptions<Ma
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var refresh = new NpgsqlCommand(Sql, connection, transaction))
+        await using (var refresh = new NpgsqlCommand(Sql, connection, transaction) { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
         {
             refresh.Parameters.AddWithValue("shop", shop);
             refresh.Parameters.AddWithValue("from", from);

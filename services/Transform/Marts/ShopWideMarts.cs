@@ -42,7 +42,7 @@ public sealed class UsageDailyRefresher(NpgsqlDataSource dataSource, IOptions<Ma
                 };
                 var end = to is { } last && last < yesterday ? last : yesterday;
                 if (start is not { } first || first > end) continue;
-                await using var command = new NpgsqlCommand(Sql, connection);
+                await using var command = new NpgsqlCommand(Sql, connection) { CommandTimeout = SqlScripts.CommandTimeoutSeconds };
                 command.Parameters.AddWithValue("shop", domain);
                 command.Parameters.AddWithValue("from", first);
                 command.Parameters.AddWithValue("to", end);
@@ -128,7 +128,7 @@ public sealed class MeasurementRefresher(NpgsqlDataSource dataSource, ObjectStor
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            await using var measure = new NpgsqlCommand(Sql, connection, transaction);
+            await using var measure = new NpgsqlCommand(Sql, connection, transaction) { CommandTimeout = SqlScripts.CommandTimeoutSeconds };
             measure.Parameters.AddWithValue("shop", shop);
             measure.Parameters.AddWithValue("day", day);
             await measure.ExecuteNonQueryAsync(cancellationToken);

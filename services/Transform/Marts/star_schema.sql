@@ -1,26 +1,35 @@
 -- Refreshes the star schema of one shop for the reporting days [@from, @to] (@tz): dimensions first (new members
--- added, known ones updated), then the facts of those days replaced. One refresh of a shop at a time.
+-- added, known ones updated), then the facts of those days replaced. One refresh of a shop at a time. The orders and
+-- lines of the range are staged and analysed first, and so are the dimensions, so the planner joins them by hash.
 SELECT pg_advisory_xact_lock(hashtext('star:' || @shop));
+
 INSERT INTO transform.dim_shop (shop_domain, currency_code, reporting_time_zone)
 SELECT @shop, (SELECT currency_code FROM transform.order_header WHERE shop_domain = @shop LIMIT 1), @tz
 ON CONFLICT (shop_domain) DO UPDATE SET currency_code = COALESCE(EXCLUDED.currency_code, transform.dim_shop.currency_code),
     reporting_time_zone = EXCLUDED.reporting_time_zone;
 
 CREATE TEMP TABLE star_orders ON COMMIT DROP AS
-SELECT o.order_id, o.customer_id, COALESCE(o.source_name, '') AS source_name, o.total_minor, o.created_at,
+SELECT o.order_id, COALESCE(o.customer_id, 0) AS customer_id, COALESCE(o.source_name, '') AS source_name, o.total_minor, o.created_at,
        to_char((o.created_at AT TIME ZONE @tz)::date, 'YYYYMMDD')::int AS date_key
 FROM transform.order_header o
 WHERE o.shop_domain = @shop AND NOT o.is_test AND o.cancelled_at IS NULL
   AND o.created_at >= (@from::date::timestamp AT TIME ZONE @tz) AND o.created_at < ((@to::date + 1)::timestamp AT TIME ZONE @tz);
 
+CREATE TEMP TABLE star_lines ON COMMIT DROP AS
+SELECT l.line_item_id, l.order_id, COALESCE(l.variant_id, 0) AS variant_id, l.product_id, l.sku, l.title, l.vendor, l.quantity,
+       l.unit_price_minor, l.total_discount_minor, o.date_key, o.customer_id, o.source_name
+FROM star_orders o JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = o.order_id;
+
+ANALYZE star_orders;
+ANALYZE star_lines;
+
 INSERT INTO transform.dim_channel (source_name)
 SELECT DISTINCT source_name FROM star_orders ON CONFLICT (source_name) DO NOTHING;
 
-INSERT INTO transform.dim_product (shop_key, variant_id, product_id, sku, product_title, variant_title, vendor, product_type)
-SELECT s.shop_key, COALESCE(l.variant_id, 0), l.product_id, l.sku, l.title, NULL, l.vendor, NULL
-FROM (SELECT DISTINCT ON (COALESCE(l.variant_id, 0)) l.* FROM transform.order_line_item l JOIN star_orders o USING (order_id)
-      WHERE l.shop_domain = @shop ORDER BY COALESCE(l.variant_id, 0), l.line_item_id DESC) l,
-     transform.dim_shop s WHERE s.shop_domain = @shop
+INSERT INTO transform.dim_product (shop_key, variant_id, product_id, sku, product_title, vendor)
+SELECT s.shop_key, l.variant_id, l.product_id, l.sku, l.title, l.vendor
+FROM (SELECT DISTINCT ON (variant_id) * FROM star_lines ORDER BY variant_id, line_item_id DESC) l
+JOIN transform.dim_shop s ON s.shop_domain = @shop
 ON CONFLICT (shop_key, variant_id) DO NOTHING;
 
 -- Catalogue details, when products were extracted, complete the product members.
@@ -34,13 +43,17 @@ WHERE s.shop_domain = @shop AND d.shop_key = s.shop_key AND v.shop_domain = @sho
   AND (d.product_title IS DISTINCT FROM COALESCE(p.title, d.product_title) OR d.variant_title IS DISTINCT FROM v.title OR d.product_type IS DISTINCT FROM p.product_type);
 
 INSERT INTO transform.dim_customer (shop_key, customer_id, state, first_order_at)
-SELECT s.shop_key, c.customer_id, c.state, c.first_order_at
-FROM (SELECT COALESCE(o.customer_id, 0) AS customer_id, min(cu.state) AS state, min(o.created_at) AS first_order_at
-      FROM star_orders o LEFT JOIN transform.customer cu ON cu.shop_domain = @shop AND cu.customer_id = o.customer_id
-      GROUP BY COALESCE(o.customer_id, 0)) c,
-     transform.dim_shop s WHERE s.shop_domain = @shop
+SELECT s.shop_key, o.customer_id, min(cu.state), min(o.created_at)
+FROM star_orders o
+JOIN transform.dim_shop s ON s.shop_domain = @shop
+LEFT JOIN transform.customer cu ON cu.shop_domain = @shop AND cu.customer_id = o.customer_id
+GROUP BY s.shop_key, o.customer_id
 ON CONFLICT (shop_key, customer_id) DO UPDATE SET state = COALESCE(EXCLUDED.state, transform.dim_customer.state),
     first_order_at = LEAST(EXCLUDED.first_order_at, transform.dim_customer.first_order_at);
+
+ANALYZE transform.dim_product;
+ANALYZE transform.dim_customer;
+ANALYZE transform.dim_channel;
 
 DELETE FROM transform.fact_order_line f USING transform.dim_shop s
 WHERE s.shop_domain = @shop AND f.shop_key = s.shop_key
@@ -48,26 +61,23 @@ WHERE s.shop_domain = @shop AND f.shop_key = s.shop_key
 
 INSERT INTO transform.fact_order_line (shop_key, line_item_id, order_id, date_key, product_key, customer_key, channel_key, quantity,
     gross_minor, discount_minor, net_minor)
-SELECT s.shop_key, l.line_item_id, o.order_id, o.date_key, p.product_key, c.customer_key, ch.channel_key, l.quantity,
+SELECT s.shop_key, l.line_item_id, l.order_id, l.date_key, p.product_key, c.customer_key, ch.channel_key, l.quantity,
        l.unit_price_minor * l.quantity, l.total_discount_minor, l.unit_price_minor * l.quantity - l.total_discount_minor
-FROM star_orders o
-JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = o.order_id
-JOIN transform.dim_shop s ON s.shop_domain = @shop
-JOIN transform.dim_product p ON p.shop_key = s.shop_key AND p.variant_id = COALESCE(l.variant_id, 0)
-JOIN transform.dim_customer c ON c.shop_key = s.shop_key AND c.customer_id = COALESCE(o.customer_id, 0)
-JOIN transform.dim_channel ch ON ch.source_name = o.source_name;
+FROM star_lines l
+CROSS JOIN (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop) s
+JOIN transform.dim_product p ON p.shop_key = s.shop_key AND p.variant_id = l.variant_id
+JOIN transform.dim_customer c ON c.shop_key = s.shop_key AND c.customer_id = l.customer_id
+JOIN transform.dim_channel ch ON ch.source_name = l.source_name;
 
 DELETE FROM transform.fact_daily_sales f USING transform.dim_shop s
 WHERE s.shop_domain = @shop AND f.shop_key = s.shop_key
   AND f.date_key BETWEEN to_char(@from::date, 'YYYYMMDD')::int AND to_char(@to::date, 'YYYYMMDD')::int;
 
 INSERT INTO transform.fact_daily_sales (shop_key, date_key, channel_key, orders, customers, units, revenue_minor, gross_minor)
-SELECT s.shop_key, o.date_key, ch.channel_key, count(*), count(DISTINCT o.customer_id),
+SELECT s.shop_key, o.date_key, ch.channel_key, count(*), count(DISTINCT o.customer_id) FILTER (WHERE o.customer_id <> 0),
        COALESCE(sum(lines.units), 0), sum(o.total_minor), COALESCE(sum(lines.gross), 0)
 FROM star_orders o
-LEFT JOIN (SELECT l.order_id, sum(l.quantity) AS units, sum(l.unit_price_minor * l.quantity) AS gross
-           FROM transform.order_line_item l JOIN star_orders so USING (order_id)
-           WHERE l.shop_domain = @shop GROUP BY l.order_id) lines USING (order_id)
-JOIN transform.dim_shop s ON s.shop_domain = @shop
+LEFT JOIN (SELECT order_id, sum(quantity) AS units, sum(unit_price_minor * quantity) AS gross FROM star_lines GROUP BY order_id) lines USING (order_id)
+CROSS JOIN (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop) s
 JOIN transform.dim_channel ch ON ch.source_name = o.source_name
 GROUP BY s.shop_key, o.date_key, ch.channel_key;

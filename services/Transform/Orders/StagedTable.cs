@@ -27,14 +27,14 @@ public sealed class StagedTable<T>(string table, string[] keys, string? version,
         {
             foreach (var record in records)
             {
-                await writer.StartRowAsync(cancellationToken);
-                await writer.WriteAsync(shop, NpgsqlDbType.Text, cancellationToken);
+                writer.StartRow();
+                writer.Write(shop, NpgsqlDbType.Text);
                 foreach (var column in columns)
                 {
-                    if (column.Value(record) is { } value) await writer.WriteAsync(value, column.Type, cancellationToken);
-                    else await writer.WriteNullAsync(cancellationToken);
+                    if (column.Value(record) is { } value) writer.Write(value, column.Type);
+                    else writer.WriteNull();
                 }
-                await writer.WriteAsync(runId, NpgsqlDbType.Uuid, cancellationToken);
+                writer.Write(runId, NpgsqlDbType.Uuid);
             }
             await writer.CompleteAsync(cancellationToken);
         }
