@@ -101,17 +101,26 @@ public static class DataQualityChecks
               AND d.date >= (SELECT to_date(min(date_key)::text, 'YYYYMMDD') FROM transform.fact_daily_sales WHERE shop_key = s.shop_key)
               AND (d.orders <> COALESCE(f.orders, 0) OR d.revenue_minor <> COALESCE(f.revenue, 0))
             """),
-        new("lines_facts_match_their_lines", Severity.Critical,
-            "Every order-line fact references a product, customer and channel member of its own shop, and sums to its day's gross sales.",
+        new("every_fact_has_its_dimensions", Severity.Critical,
+            "Every order-line and daily-sales fact references a date, and shop, product, customer and channel members that exist (the product and customer of its own shop).",
             """
-            SELECT (SELECT count(*) FROM transform.fact_order_line f JOIN transform.dim_shop s USING (shop_key)
-                     JOIN transform.dim_product p ON p.product_key = f.product_key
-                     JOIN transform.dim_customer c ON c.customer_key = f.customer_key
-                    WHERE s.shop_domain = @shop AND (p.shop_key <> f.shop_key OR c.shop_key <> f.shop_key))
-                 + (SELECT count(*) FROM (SELECT f.date_key, sum(f.gross_minor) AS gross FROM transform.fact_order_line f
-                                          JOIN transform.dim_shop s USING (shop_key) WHERE s.shop_domain = @shop GROUP BY f.date_key) l
-                    JOIN transform.sales_metrics_daily d ON d.shop_domain = @shop AND to_char(d.date, 'YYYYMMDD')::int = l.date_key
-                    WHERE d.gross_sales_minor <> l.gross)
+            WITH shop AS (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop)
+            SELECT (SELECT count(*) FROM transform.fact_order_line f JOIN shop USING (shop_key)
+                    WHERE NOT EXISTS (SELECT 1 FROM transform.dim_date d WHERE d.date_key = f.date_key)
+                       OR NOT EXISTS (SELECT 1 FROM transform.dim_product p WHERE p.product_key = f.product_key AND p.shop_key = f.shop_key)
+                       OR NOT EXISTS (SELECT 1 FROM transform.dim_customer c WHERE c.customer_key = f.customer_key AND c.shop_key = f.shop_key)
+                       OR NOT EXISTS (SELECT 1 FROM transform.dim_channel ch WHERE ch.channel_key = f.channel_key))
+                 + (SELECT count(*) FROM transform.fact_daily_sales f JOIN shop USING (shop_key)
+                    WHERE NOT EXISTS (SELECT 1 FROM transform.dim_date d WHERE d.date_key = f.date_key)
+                       OR NOT EXISTS (SELECT 1 FROM transform.dim_channel ch WHERE ch.channel_key = f.channel_key))
+            """),
+        new("line_facts_sum_to_gross_sales", Severity.Critical,
+            "Each day's order-line facts sum to that day's gross sales in sales_metrics_daily.",
+            """
+            SELECT count(*) FROM (SELECT f.date_key, sum(f.gross_minor) AS gross FROM transform.fact_order_line f
+                                  JOIN transform.dim_shop s USING (shop_key) WHERE s.shop_domain = @shop GROUP BY f.date_key) l
+            JOIN transform.sales_metrics_daily d ON d.shop_domain = @shop AND to_char(d.date, 'YYYYMMDD')::int = l.date_key
+            WHERE d.gross_sales_minor <> l.gross
             """),
         new("variants_have_their_product", Severity.Warning,
             "Every variant belongs to a product of the same shop.",
