@@ -35,6 +35,8 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
 
         var resumeAfter = progress.LinesCommitted;
         var resumedRecords = progress.Records;
+        var newToShop = await TablesWithoutRowsOf(shop, cancellationToken);
+        var touched = new HashSet<string>();
         var chunk = new RecordChunk();
         var pending = progress.Copy();
         var reader = PipeReader.Create(jsonl, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
@@ -45,7 +47,9 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
             lineNumber++;
             if (lineNumber <= resumeAfter || IsBlank(line)) return;
             var result = line.IsSingleSegment ? BulkLineParser.Parse(line.FirstSpan, lineNumber) : BulkLineParser.Parse(line.ToArray(), lineNumber);
-            if (chunk.Add(result)) pending.Count(result);
+            if (!chunk.Add(result)) return;
+            pending.Count(result);
+            if (TablesOf(result) is { } tables) touched.UnionWith(tables);
         }
 
         async Task Commit()
@@ -92,20 +96,57 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         {
             await reader.CompleteAsync();
         }
-        if (progress.Records - resumedRecords >= AnalyzeAfterRecords) await Analyze(cancellationToken);
+        // Statistics: a large load changes them, and so does a shop's first rows in a table shared with larger shops (the
+        // planner would take the new shop for an empty one). Either way the marts that follow are planned on fresh ones.
+        var analyze = touched.Where(table => progress.Records - resumedRecords >= AnalyzeAfterRecords || newToShop.Contains(table)).ToList();
+        if (analyze.Count > 0) await Analyze(analyze, cancellationToken);
         return new LoadSummary(progress.Orders, progress.LineItems, progress.Rejected, lineNumber, progress.MaxUpdatedAt, progress.FirstOrderDate, progress.LastOrderDate,
             progress.Records);
     }
 
-    /// <summary>A load this large changes the tables' statistics: the marts that follow are planned on fresh ones, not on autovacuum's timing.</summary>
+    /// <summary>A load of this many records changes the tables' statistics enough to analyse them at once rather than when autovacuum gets to it.</summary>
     public const long AnalyzeAfterRecords = 50_000;
 
-    private async Task Analyze(CancellationToken cancellationToken)
+    private static readonly string[] OrderTables = ["order_header", "order_refund", "order_fulfillment"];
+    private static readonly string[] LineTables = ["order_line_item"];
+    private static readonly string[] ProductTables = ["product"];
+    private static readonly string[] VariantTables = ["product_variant"];
+    private static readonly string[] ItemTables = ["inventory_item"];
+    private static readonly string[] LevelTables = ["inventory_level"];
+    private static readonly string[] CustomerTables = ["customer"];
+
+    private static string[]? TablesOf(BulkLineParser.Result result) => result switch
     {
-        await using var command = dataSource.CreateCommand("""
-            ANALYZE transform.order_header, transform.order_line_item, transform.order_refund, transform.order_fulfillment,
-                    transform.product, transform.product_variant, transform.inventory_item, transform.inventory_level, transform.customer
-            """);
+        BulkLineParser.Order => OrderTables,
+        BulkLineParser.LineItem => LineTables,
+        BulkLineParser.Product => ProductTables,
+        BulkLineParser.Variant => VariantTables,
+        BulkLineParser.InventoryItem => ItemTables,
+        BulkLineParser.InventoryLevel => LevelTables,
+        BulkLineParser.Customer => CustomerTables,
+        _ => null,
+    };
+
+    private static readonly string[] Tables =
+        ["order_header", "order_line_item", "order_refund", "order_fulfillment", "product", "product_variant", "inventory_item", "inventory_level", "customer"];
+
+    /// <summary>The tables in which the shop has no row yet (one index probe each).</summary>
+    private async Task<HashSet<string>> TablesWithoutRowsOf(string shop, CancellationToken cancellationToken)
+    {
+        var empty = new HashSet<string>();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        foreach (var table in Tables)
+        {
+            await using var probe = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM transform.{table} WHERE shop_domain = @shop)", connection);
+            probe.Parameters.AddWithValue("shop", shop);
+            if (!(bool)(await probe.ExecuteScalarAsync(cancellationToken))!) empty.Add(table);
+        }
+        return empty;
+    }
+
+    private async Task Analyze(IEnumerable<string> tables, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"ANALYZE {string.Join(", ", tables.Select(t => "transform." + t))}");
         command.CommandTimeout = 600;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
