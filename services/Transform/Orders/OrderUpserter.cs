@@ -70,7 +70,7 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
             FROM (SELECT DISTINCT ON (order_id) * FROM stage_order ORDER BY order_id, updated_at DESC) n
             LEFT JOIN prior_order p USING (order_id)
             WHERE p.order_id IS NULL OR n.updated_at > p.updated_at
-            ON CONFLICT (order_id, updated_at) DO NOTHING;
+            ON CONFLICT (shop_domain, order_id, updated_at) DO NOTHING;
             """, cancellationToken);
 
         await CommerceTables.Refunds.Upsert(connection, shop, runId, chunk.Orders.SelectMany(o => o.Refunds).ToList(), cancellationToken);
