@@ -122,7 +122,8 @@ static PipelineRunner Pipelines(NpgsqlDataSource dataSource, ObjectStore store)
     var clock = TimeProvider.System;
     return new PipelineRunner(new EtlExecutionLog(dataSource, clock), new DailySalesRefresher(dataSource, options), new StarSchemaRefresher(dataSource, options),
         new InventorySnapshotRefresher(dataSource, options), new CustomerSegmentRefresher(dataSource, options), new UsageDailyRefresher(dataSource, options, clock),
-        new Rolling30dRefresher(dataSource, clock), new MeasurementRefresher(dataSource, store), new DataQualityRunner(dataSource, options, clock), options, clock);
+        new Rolling30dRefresher(dataSource, clock), new MeasurementRefresher(dataSource, store), new DataQualityRunner(dataSource, options, clock), dataSource, options, clock,
+        NullLogger<PipelineRunner>.Instance);
 }
 
 static async Task<(string Orders, string Products, string Inventory, string Customers)> WriteShop(DemoShop shop, string directory)

@@ -248,6 +248,41 @@ public sealed class GoldenMartTests : IAsyncLifetime
         Assert.Equal("measurement/performance/golden.myshopify.com/2026/11/15.jsonl", MeasurementRefresher.KeyOf("performance", Shop, day));
     }
 
+    [Fact]
+    public async Task Marts_upset_by_another_runs_orders_are_refreshed_and_checked_again()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(Options());
+        var store = new GrowthOs.ServiceDefaults.Storage.ObjectStore(LocalInfrastructure.S3Client(),
+            Microsoft.Extensions.Options.Options.Create(new GrowthOs.ServiceDefaults.Storage.S3Options { ServiceUrl = LocalInfrastructure.S3ServiceUrl, Bucket = "unused" }));
+        var pipelines = new GrowthOs.Transform.EtlLog.PipelineRunner(new GrowthOs.Transform.EtlLog.EtlExecutionLog(_dataSource, TimeProvider.System),
+            new DailySalesRefresher(_dataSource, options), new StarSchemaRefresher(_dataSource, options), new InventorySnapshotRefresher(_dataSource, options),
+            new CustomerSegmentRefresher(_dataSource, options), new UsageDailyRefresher(_dataSource, options, TimeProvider.System),
+            new Rolling30dRefresher(_dataSource, TimeProvider.System), new MeasurementRefresher(_dataSource, store),
+            new GrowthOs.Transform.DataQuality.DataQualityRunner(_dataSource, options, TimeProvider.System), _dataSource, options, TimeProvider.System,
+            NullLogger<GrowthOs.Transform.EtlLog.PipelineRunner>.Instance);
+        var (from, to) = (new DateOnly(2026, 11, 10), new DateOnly(2026, 11, 14));
+        await pipelines.SalesPulse(null, Shop, from, to, CancellationToken.None);
+        await pipelines.StarSchema(null, Shop, from, to, CancellationToken.None);
+
+        // Another run commits an order of 11-12 after this run refreshed that day.
+        await Execute("""
+            INSERT INTO transform.order_header (shop_domain, order_id, name, created_at, updated_at, is_test, currency_code, presentment_currency_code,
+                subtotal_minor, total_minor, total_discounts_minor, total_tax_minor, total_shipping_minor, total_refunded_minor, total_presentment_minor, source_run_id)
+            VALUES ('golden.myshopify.com', 99, '#99', '2026-11-12T12:00:00Z', '2026-11-12T12:00:00Z', false, 'USD', 'USD', 500, 500, 0, 0, 0, 0, 500, gen_random_uuid())
+            """);
+        var outcomes = await pipelines.CheckedDataQuality(null, Shop, from, to, CancellationToken.None);
+
+        Assert.All(outcomes.Where(o => o.Severity == GrowthOs.Transform.DataQuality.Severity.Critical), o => Assert.True(o.Passed, $"{o.Check}: {o.Violations}"));
+        Assert.Equal(500L, await Scalar("SELECT revenue_minor FROM transform.sales_metrics_daily WHERE date = '2026-11-12'"));
+        Assert.Equal(2L, await Scalar("SELECT count(*) FROM transform.data_quality_result WHERE check_name = 'daily_sales_match_their_orders'"));
+    }
+
+    private async Task Execute(string sql)
+    {
+        await using var command = _dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
     private async Task<long> Scalar(string sql) => Convert.ToInt64(await Query<object>(sql));
 
     private async Task<T> Query<T>(string sql)

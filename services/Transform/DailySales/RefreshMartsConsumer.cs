@@ -29,7 +29,7 @@ public sealed class RefreshMartsConsumer(PipelineRunner pipelines, ILogger<Refre
             "Refreshed {Days} days of sales ({Facts} line facts) from {From} to {To}, {UsageDays} usage days, and as of {Today} {Variants} variants' stock, {Customers} customers' segments, {Products} products' measurements",
             days.Count, facts, from, to, usageDays, today, variants, customers, products);
 
-        var outcomes = await pipelines.DataQuality(runId, shop, from, to, cancellationToken);
+        var outcomes = await pipelines.CheckedDataQuality(runId, shop, from, to, cancellationToken);
         foreach (var failed in outcomes.Where(o => !o.Passed))
             logger.LogWarning("Data-quality check {Check} ({Severity}) found {Violations} violations", failed.Check, failed.Severity, failed.Violations);
         var critical = outcomes.Where(o => !o.Passed && o.Severity == Severity.Critical).ToList();
