@@ -30,11 +30,11 @@ public static class OrdersEndpoints
     private static async Task<IResult> List(HttpRequest http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var query = http.Query;
-        if (!TryDate(query["from"], out var from)) return Problems.InvalidParameter("from", "from must be a date (YYYY-MM-DD).");
-        if (!TryDate(query["to"], out var to)) return Problems.InvalidParameter("to", "to must be a date (YYYY-MM-DD).");
+        if (!QueryValues.TryDate(query["from"], out var from)) return Problems.InvalidParameter("from", "from must be a date (YYYY-MM-DD).");
+        if (!QueryValues.TryDate(query["to"], out var to)) return Problems.InvalidParameter("to", "to must be a date (YYYY-MM-DD).");
         if (from is not null && to is not null && from > to) return Problems.InvalidParameter("from", "from must not be after to.");
-        if (!TryInt(query["page"], 1, int.MaxValue, out var page)) return Problems.InvalidParameter("page", "page must be a whole number of 1 or more.");
-        if (!TryInt(query["pageSize"], 1, MaxPageSize, out var pageSize)) return Problems.InvalidParameter("pageSize", $"pageSize must be between 1 and {MaxPageSize}.");
+        if (!QueryValues.TryInt(query["page"], 1, int.MaxValue, out var page)) return Problems.InvalidParameter("page", "page must be a whole number of 1 or more.");
+        if (!QueryValues.TryInt(query["pageSize"], 1, MaxPageSize, out var pageSize)) return Problems.InvalidParameter("pageSize", $"pageSize must be between 1 and {MaxPageSize}.");
         string? status = query["status"];
         if (status is not null && !Statuses.Contains(status.ToLowerInvariant()))
             return Problems.InvalidParameter("status", $"status must be one of {string.Join(", ", Statuses)}.");
@@ -141,23 +141,4 @@ public static class OrdersEndpoints
             row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i) is DateTime time ? new DateTimeOffset(time, TimeSpan.Zero) : reader.GetValue(i);
         return row;
     }
-
-    private static bool TryDate(string? text, out DateOnly? date)
-    {
-        date = null;
-        if (string.IsNullOrEmpty(text)) return true;
-        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)) return false;
-        date = parsed;
-        return true;
-    }
-
-    private static bool TryInt(string? text, int min, int max, out int? value)
-    {
-        value = null;
-        if (string.IsNullOrEmpty(text)) return true;
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) || parsed < min || parsed > max) return false;
-        value = parsed;
-        return true;
-    }
-
 }
