@@ -79,6 +79,27 @@ public sealed class EntityTests
     }
 
     [Fact]
+    public async Task A_scope_denied_while_polling_moves_on_without_a_stale_wait_waking_the_next_entity()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await Request(test, [Entities.Orders, Entities.Customers]);
+        await NextStart(test, runId, Entities.Orders);
+        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, Entities.Orders, Operation(1), DateTimeOffset.UtcNow));
+        var polling = await test.InState(runId, m => m.Polling);
+        var token = polling.WaitToken;
+        Assert.NotNull(polling.ResumeAt);
+
+        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, "ACCESS_DENIED", "Required access: `read_orders` access scope.", Entities.Orders));
+        await NextStart(test, runId, Entities.Customers);
+        Assert.Null(test.Instance(runId).ResumeAt);
+
+        // The orders poll's wake-up, due now, must not start customers a second time.
+        await test.Harness.Bus.Publish(new GrowthOs.IngestSaga.DurableWaits.SyncWaitElapsed(runId, token));
+        await test.Harness.InactivityTask;
+        Assert.Equal(1, test.Harness.Published.Select<StartBulkExtraction>().Count(x => x.Context.Message.RunId == runId && x.Context.Message.Entity == Entities.Customers));
+    }
+
+    [Fact]
     public async Task A_run_whose_every_entity_is_denied_fails_with_the_scope()
     {
         await using var test = await BulkSyncHarness.Start();

@@ -101,6 +101,8 @@ public class BulkSyncState : SagaStateMachineInstance
         Entity = PendingEntities[0];
         PendingEntities = PendingEntities.Skip(1).ToList();
         (BulkOperationId, PollAttempts, ObjectCount, ResultUrl, EntityPartial) = (null, 0, 0, null, false);
+        // A wait of the previous entity (a poll, a retry) must not wake the next one's extraction a second time.
+        ResumeAt = null;
         (ArchiveKey, ArchivedBytes, ArchivedLines, UpdatedSince) = (null, 0, 0, null);
     }
 }
