@@ -16,7 +16,8 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
         return await Refresh(connection, shop, from, to, cancellationToken);
     }
 
-    private async Task<(string CurrencyCode, IReadOnlyList<DailySalesFigure> Days)> Refresh(
+    /// <summary>The same on the caller's connection, within its transaction if it has one.</summary>
+    public async Task<(string CurrencyCode, IReadOnlyList<DailySalesFigure> Days)> Refresh(
         NpgsqlConnection connection, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         var days = new List<DailySalesFigure>();

@@ -18,7 +18,8 @@ public sealed class DataQualityRunner(NpgsqlDataSource dataSource, IOptions<Mart
         return await Run(connection, shop, runId, cancellationToken);
     }
 
-    private async Task<IReadOnlyList<DataQualityOutcome>> Run(NpgsqlConnection connection, string shop, Guid? runId, CancellationToken cancellationToken)
+    /// <summary>The same on the caller's connection, within its transaction if it has one.</summary>
+    public async Task<IReadOnlyList<DataQualityOutcome>> Run(NpgsqlConnection connection, string shop, Guid? runId, CancellationToken cancellationToken)
     {
         var outcomes = new List<DataQualityOutcome>();
         var checkedAt = clock.GetUtcNow().UtcDateTime;

@@ -76,18 +76,27 @@ public sealed class PipelineRunner(
 
     /// <summary>
     /// The checks after a run. When a mart disagrees with the orders, another run of the shop (a backfill beside a daily
-    /// sync) may have committed orders after this run refreshed their days, its own refresh still to come: the shop's
-    /// whole history is refreshed and checked once more. A race passes then; a wrong mart fails again.
+    /// sync) may be committing orders of days this run refreshed, its own refresh still to come. The shop's whole
+    /// history is then refreshed and checked again in one REPEATABLE READ transaction: the refresh and the checks see
+    /// the same orders, so a race cannot upset them, and a wrong mart fails again.
     /// </summary>
     public async Task<IReadOnlyList<DataQualityOutcome>> CheckedDataQuality(Guid? runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         var outcomes = await DataQuality(runId, shop, from, to, cancellationToken);
         if (!outcomes.Any(o => !o.Passed && DataQualityChecks.MartChecks.Contains(o.Check))) return outcomes;
         var (first, last) = await HistoryOf(shop, cancellationToken);
-        logger.LogWarning("Mart checks of {Shop} disagree with its orders; refreshing {From} to {To} and checking again", shop, first, last);
-        await SalesPulse(runId, shop, first, last, cancellationToken);
-        await StarSchema(runId, shop, first, last, cancellationToken);
-        return await DataQuality(runId, shop, first, last, cancellationToken);
+        logger.LogWarning("Mart checks of {Shop} disagree with its orders; refreshing {From} to {To} and checking again in one snapshot", shop, first, last);
+        return await executions.Run(Pipelines.DataQuality, runId, shop, first, last, async () =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+            var (salesFrom, salesTo) = options.Value.ReportingRange(shop, first, last);
+            await dailySales.Refresh(connection, shop, salesFrom, salesTo, cancellationToken);
+            await star.Refresh(connection, transaction, shop, salesFrom, salesTo, cancellationToken);
+            var rechecked = await dataQuality.Run(connection, shop, runId, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return rechecked;
+        }, r => r.Count, cancellationToken);
     }
 
     /// <summary>

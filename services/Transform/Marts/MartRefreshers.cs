@@ -118,6 +118,15 @@ public sealed class StarSchemaRefresher(NpgsqlDataSource dataSource, IOptions<Ma
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var facts = await Refresh(connection, transaction, shop, from, to, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return facts;
+    }
+
+    /// <summary>The same within the caller's transaction (which it commits).</summary>
+    public async Task<long> Refresh(NpgsqlConnection connection, NpgsqlTransaction transaction, string shop, DateOnly from, DateOnly to,
+        CancellationToken cancellationToken)
+    {
         await using (var refresh = new NpgsqlCommand(Sql, connection, transaction) { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
         {
             refresh.Parameters.AddWithValue("shop", shop);
@@ -133,8 +142,6 @@ public sealed class StarSchemaRefresher(NpgsqlDataSource dataSource, IOptions<Ma
         count.Parameters.AddWithValue("shop", shop);
         count.Parameters.AddWithValue("from", from);
         count.Parameters.AddWithValue("to", to);
-        var facts = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
-        await transaction.CommitAsync(cancellationToken);
-        return facts;
+        return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
     }
 }
