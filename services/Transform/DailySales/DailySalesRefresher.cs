@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace GrowthOs.Transform.DailySales;
 
-/// <summary>Recomputes <c>sales_metrics_daily</c> of a shop for a date range (definitions in sales_metrics_daily.sql).</summary>
+/// <summary>Recomputes <c>sales_metrics_daily</c> of a shop for a range of its reporting days (definitions in sales_metrics_daily.sql).</summary>
 public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<MartsOptions> options)
 {
     private static readonly string Sql = SqlScripts.Read("sales_metrics_daily.sql");
@@ -23,14 +23,11 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
         var days = new List<DailySalesFigure>();
         var currency = "";
         if (from > to) return (currency, days);
-        var zone = options.Value.TimeZoneOf(shop);
-        // The run's dates are UTC dates; in another reporting zone the same moments may fall a day either side.
-        (from, to) = options.Value.ReportingRange(shop, from, to);
         await using var command = new NpgsqlCommand(Sql, connection) { CommandTimeout = SqlScripts.CommandTimeoutSeconds };
         command.Parameters.AddWithValue("shop", shop);
         command.Parameters.AddWithValue("from", from);
         command.Parameters.AddWithValue("to", to);
-        command.Parameters.AddWithValue("tz", zone);
+        command.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -42,8 +42,13 @@ public sealed class PipelineRunner(
         };
     }
 
-    public Task<(string CurrencyCode, IReadOnlyList<DailySalesFigure> Days)> SalesPulse(Guid? runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
-        executions.Run(Pipelines.SalesPulse, runId, shop, from, to, () => dailySales.Refresh(shop, from, to, cancellationToken), r => r.Days.Count, cancellationToken);
+    /// <summary>The run's dates are UTC dates; each day-grained refresh covers the reporting days that may hold them (<see cref="MartsOptions.ReportingRange"/>).</summary>
+    public Task<(string CurrencyCode, IReadOnlyList<DailySalesFigure> Days)> SalesPulse(Guid? runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var (first, last) = options.Value.ReportingRange(shop, from, to);
+        return executions.Run(Pipelines.SalesPulse, runId, shop, first, last, () => dailySales.Refresh(shop, first, last, cancellationToken), r => r.Days.Count,
+            cancellationToken);
+    }
 
     public Task<long> StarSchema(Guid? runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
