@@ -78,6 +78,13 @@ public sealed class EntityParserTests
     public void A_line_that_is_not_one_json_object_stops_the_load_with_its_number(string line) =>
         Assert.Equal(12, Assert.Throws<MalformedLineException>(() => BulkLineParser.Parse(Encoding.UTF8.GetBytes(line), 12)).LineNumber);
 
+    [Theory]
+    [InlineData("""{"__typename":"Order","id":"gid://shopify/Order/1","name":"#1","createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","currencyCode":"USD","test":{"odd":[1]},"totalPriceSet":{"shopMoney":{"amount":"1.00","currencyCode":"USD"}}}""")]
+    [InlineData("""{"__typename":"InventoryLevel","id":"gid://shopify/InventoryLevel/1","location":{"id":"gid://shopify/Location/2"},"quantities":[{"name":{"x":1},"quantity":4},{"name":"available","quantity":3}],"__parentId":"gid://shopify/InventoryItem/3"}""")]
+    [InlineData("""{"__typename":"Order","id":"gid://shopify/Order/1","name":"#1","createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","currencyCode":"USD","totalPriceSet":{"shop\u004Doney":{"amount":"1.00","currencyCode":"USD"}}}""")]
+    public void A_valid_line_with_an_odd_value_is_read_not_taken_for_malformed_json(string line) =>
+        Assert.IsNotType<BulkLineParser.Rejected>(BulkLineParser.Parse(Encoding.UTF8.GetBytes(line), 1));
+
     [Fact]
     public void Escaped_strings_are_read_unescaped()
     {

@@ -88,7 +88,8 @@ public static class PersonalDataHashing
         {
             return line.ToArray();
         }
-        if (node?["defaultEmailAddress"] is JsonObject email && email["emailAddress"] is JsonValue address && address.TryGetValue<string>(out var plain))
+        if (node is not JsonObject) return line.ToArray();
+        if (node["defaultEmailAddress"] is JsonObject email && email["emailAddress"] is JsonValue address && address.TryGetValue<string>(out var plain))
         {
             email.Remove("emailAddress");
             email["emailAddressSha256"] = Sha256(plain);

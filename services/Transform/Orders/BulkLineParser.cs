@@ -105,7 +105,7 @@ public static class BulkLineParser
             Present = true;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = reader.ValueSpan;
+                var name = PropertyName(ref reader);
                 reader.Read();
                 if (name.SequenceEqual("shopMoney"u8)) HasShop = ReadMoney(ref reader, out ShopAmount, out ShopCurrency);
                 else if (name.SequenceEqual("presentmentMoney"u8)) HasPresentment = ReadMoney(ref reader, out PresentmentAmount, out PresentmentCurrency);
@@ -152,7 +152,7 @@ public static class BulkLineParser
                 else if (name.SequenceEqual("name"u8)) _name = String(ref reader);
                 else if (name.SequenceEqual("processedAt"u8)) _processedAt = String(ref reader);
                 else if (name.SequenceEqual("cancelledAt"u8)) _cancelledAt = String(ref reader);
-                else if (name.SequenceEqual("test"u8)) _test = reader.TokenType == JsonTokenType.True;
+                else if (name.SequenceEqual("test"u8)) { _test = reader.TokenType == JsonTokenType.True; reader.Skip(); }
                 else if (name.SequenceEqual("sourceName"u8)) _sourceName = String(ref reader);
                 else if (name.SequenceEqual("displayFinancialStatus"u8)) _financialStatus = String(ref reader);
                 else if (name.SequenceEqual("displayFulfillmentStatus"u8)) _fulfillmentStatus = String(ref reader);
@@ -376,7 +376,7 @@ public static class BulkLineParser
             {
                 var name = PropertyName(ref reader);
                 reader.Read();
-                if (name.SequenceEqual("name"u8)) isAvailable = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("available"u8);
+                if (name.SequenceEqual("name"u8)) { isAvailable = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("available"u8); reader.Skip(); }
                 else if (name.SequenceEqual("quantity"u8)) quantity = Int(ref reader);
                 else reader.Skip();
             }
