@@ -37,7 +37,7 @@ public sealed class CommerceEventTests : IAsyncLifetime
     private async Task<Dictionary<long, string>> Events()
     {
         var events = new Dictionary<long, string>();
-        await using var command = _dataSource.CreateCommand("SELECT order_id, array_to_string(changes, ',') FROM transform.commerce_event_outbox ORDER BY id");
+        await using var command = _dataSource.CreateCommand("SELECT order_id, array_to_string(changes, ',') FROM transform.commerce_event_outbox ORDER BY created_at");
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync()) events[reader.GetInt64(0)] = events.TryGetValue(reader.GetInt64(0), out var before) ? before + "|" + reader.GetString(1) : reader.GetString(1);
         return events;
@@ -67,6 +67,28 @@ public sealed class CommerceEventTests : IAsyncLifetime
         await Load(order2.Replace("\"updatedAt\":\"2026-11-11T10:00:00Z\"", "\"updatedAt\":\"2026-11-10T16:00:00Z\""));
 
         Assert.Equal("created|updated,fulfilled", (await Events())[2]);
+    }
+
+    [Fact]
+    public async Task An_event_id_names_the_order_version_whichever_run_loads_it()
+    {
+        await Load(Golden());
+        var first = await EventIds();
+        await using (var forget = _dataSource.CreateCommand("DELETE FROM transform.commerce_event_outbox; DELETE FROM transform.order_header"))
+            await forget.ExecuteNonQueryAsync();
+        await Load(Golden());
+
+        Assert.Equal(9, first.Count);
+        Assert.Equal(first, await EventIds());
+    }
+
+    private async Task<SortedDictionary<long, Guid>> EventIds()
+    {
+        var ids = new SortedDictionary<long, Guid>();
+        await using var command = _dataSource.CreateCommand("SELECT order_id, event_id FROM transform.commerce_event_outbox");
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) ids.Add(reader.GetInt64(0), reader.GetGuid(1));
+        return ids;
     }
 
     [Fact]

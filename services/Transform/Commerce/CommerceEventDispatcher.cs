@@ -49,26 +49,26 @@ public sealed class CommerceEventDispatcher(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var events = new List<(long Id, OrderChanged Event)>();
+        var events = new List<OrderChanged>();
         await using (var claim = new NpgsqlCommand("""
-            SELECT id, event_id, run_id, shop_domain, order_id, order_name, changes, updated_at, currency_code, total_minor, refunded_minor,
+            SELECT event_id, run_id, shop_domain, order_id, order_name, changes, updated_at, currency_code, total_minor, refunded_minor,
                    financial_status, fulfillment_status
-            FROM transform.commerce_event_outbox WHERE published_at IS NULL ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED
+            FROM transform.commerce_event_outbox WHERE published_at IS NULL ORDER BY created_at LIMIT @batch FOR UPDATE SKIP LOCKED
             """, connection, transaction))
         {
             claim.Parameters.AddWithValue("batch", options.Value.BatchSize);
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
-                events.Add((reader.GetInt64(0), new OrderChanged(reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5),
-                    reader.GetFieldValue<string[]>(6), new DateTimeOffset(reader.GetDateTime(7), TimeSpan.Zero), reader.GetString(8), reader.GetInt64(9),
-                    reader.GetInt64(10), reader.IsDBNull(11) ? null : reader.GetString(11), reader.IsDBNull(12) ? null : reader.GetString(12))));
+                events.Add(new OrderChanged(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4),
+                    reader.GetFieldValue<string[]>(5), new DateTimeOffset(reader.GetDateTime(6), TimeSpan.Zero), reader.GetString(7), reader.GetInt64(8),
+                    reader.GetInt64(9), reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11)));
         }
         if (events.Count == 0) return 0;
 
-        await bus.PublishBatch(events.Select(e => e.Event), cancellationToken);
-        await using (var mark = new NpgsqlCommand("UPDATE transform.commerce_event_outbox SET published_at = now() WHERE id = ANY(@ids)", connection, transaction))
+        await bus.PublishBatch(events, cancellationToken);
+        await using (var mark = new NpgsqlCommand("UPDATE transform.commerce_event_outbox SET published_at = now() WHERE event_id = ANY(@ids)", connection, transaction))
         {
-            mark.Parameters.AddWithValue("ids", events.Select(e => e.Id).ToArray());
+            mark.Parameters.AddWithValue("ids", events.Select(e => e.EventId).ToArray());
             await mark.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);

@@ -38,9 +38,12 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         var newToShop = await TablesWithoutRowsOf(shop, cancellationToken);
         var touched = new HashSet<string>();
         var chunk = new RecordChunk();
+        var spare = new RecordChunk();
         var pending = progress.Copy();
         var reader = PipeReader.Create(jsonl, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
         long lineNumber = 0;
+        Task? inFlight = null;
+        var handedOver = progress.LinesCommitted;
 
         void Handle(ReadOnlySequence<byte> line)
         {
@@ -52,12 +55,24 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
             if (TablesOf(result) is { } tables) touched.UnionWith(tables);
         }
 
+        // A chunk is upserted while the next one is parsed: the database and the parser work at the same time. Chunks
+        // still commit one after the other, in file order, so what is committed is always a prefix of the file.
         async Task Commit()
         {
-            pending.LinesCommitted = lineNumber;
+            if (inFlight is not null) await inFlight;
+            var full = chunk;
+            (chunk, spare) = (spare, full);
+            var counted = pending.Copy();
+            counted.LinesCommitted = handedOver = lineNumber;
+            inFlight = Upsert(full, counted);
+        }
+
+        async Task Upsert(RecordChunk records, UpsertProgress counted)
+        {
+            await Task.Yield();
             try
             {
-                await upserter.Upsert(shop, runId, chunk, pending, cancellationToken);
+                await upserter.Upsert(shop, runId, records, counted, cancellationToken);
             }
             catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested)
             {
@@ -67,8 +82,8 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
                 await UpsertProgress.SetChunkSize(dataSource, runId, archiveKey, halved, CancellationToken.None);
                 throw;
             }
-            progress = pending.Copy();
-            chunk.Clear();
+            progress = counted;
+            records.Clear();
         }
 
         try
@@ -90,7 +105,14 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
                 }
                 reader.AdvanceTo(buffer.Start, buffer.End);
             }
-            if (chunk.Count > 0 || lineNumber > progress.LinesCommitted) await Commit();
+            if (chunk.Count > 0 || lineNumber > handedOver) await Commit();
+            if (inFlight is not null) await inFlight;
+        }
+        catch when (inFlight is not null)
+        {
+            // The chunk before the failure still commits or fails on its own; the load reports the first failure.
+            try { await inFlight; } catch { /* reported by the exception being thrown */ }
+            throw;
         }
         finally
         {

@@ -24,28 +24,44 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
         await CopyOrders(connection, shop, runId, chunk.Orders, cancellationToken);
         await CopyLineItems(connection, shop, runId, chunk.LineItems, cancellationToken);
 
-        // What the table knew of these orders before this chunk: the events say what changed.
+        // One statement, so one snapshot: `prior` is what the table knew of these orders before this chunk, and the events
+        // say what each upserted version changed. The prior versions are looked up by key (an index probe per order),
+        // never by scanning the shop's orders. An order version's event id is derived from the version, so a version
+        // upserted by two runs at once is still one event.
         await Execute(connection, """
-            CREATE TEMP TABLE prior_order ON COMMIT DROP AS
-            SELECT o.order_id, o.updated_at, o.cancelled_at, o.fulfillment_status, o.total_refunded_minor
-            FROM transform.order_header o JOIN (SELECT DISTINCT shop_domain, order_id FROM stage_order) s USING (shop_domain, order_id);
-            """, cancellationToken);
-
-        await Execute(connection, """
-            INSERT INTO transform.order_header AS target
-            SELECT DISTINCT ON (shop_domain, order_id) * FROM stage_order ORDER BY shop_domain, order_id, updated_at DESC
-            ON CONFLICT (shop_domain, order_id) DO UPDATE SET
-                name = EXCLUDED.name, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
-                processed_at = EXCLUDED.processed_at, cancelled_at = EXCLUDED.cancelled_at, is_test = EXCLUDED.is_test,
-                source_name = EXCLUDED.source_name, financial_status = EXCLUDED.financial_status,
-                fulfillment_status = EXCLUDED.fulfillment_status, currency_code = EXCLUDED.currency_code,
-                presentment_currency_code = EXCLUDED.presentment_currency_code, customer_id = EXCLUDED.customer_id,
-                subtotal_minor = EXCLUDED.subtotal_minor, total_minor = EXCLUDED.total_minor,
-                total_discounts_minor = EXCLUDED.total_discounts_minor, total_tax_minor = EXCLUDED.total_tax_minor,
-                total_shipping_minor = EXCLUDED.total_shipping_minor, total_refunded_minor = EXCLUDED.total_refunded_minor,
-                total_presentment_minor = EXCLUDED.total_presentment_minor, source_run_id = EXCLUDED.source_run_id,
-                loaded_at = now()
-            WHERE target.updated_at <= EXCLUDED.updated_at;
+            WITH prior AS (
+                SELECT order_id, updated_at, cancelled_at, fulfillment_status, total_refunded_minor FROM transform.order_header
+                WHERE shop_domain = @shop AND order_id = ANY ((SELECT array_agg(order_id) FROM stage_order)::bigint[])
+            ), upserted AS (
+                INSERT INTO transform.order_header AS target
+                SELECT DISTINCT ON (shop_domain, order_id) * FROM stage_order ORDER BY shop_domain, order_id, updated_at DESC
+                ON CONFLICT (shop_domain, order_id) DO UPDATE SET
+                    name = EXCLUDED.name, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
+                    processed_at = EXCLUDED.processed_at, cancelled_at = EXCLUDED.cancelled_at, is_test = EXCLUDED.is_test,
+                    source_name = EXCLUDED.source_name, financial_status = EXCLUDED.financial_status,
+                    fulfillment_status = EXCLUDED.fulfillment_status, currency_code = EXCLUDED.currency_code,
+                    presentment_currency_code = EXCLUDED.presentment_currency_code, customer_id = EXCLUDED.customer_id,
+                    subtotal_minor = EXCLUDED.subtotal_minor, total_minor = EXCLUDED.total_minor,
+                    total_discounts_minor = EXCLUDED.total_discounts_minor, total_tax_minor = EXCLUDED.total_tax_minor,
+                    total_shipping_minor = EXCLUDED.total_shipping_minor, total_refunded_minor = EXCLUDED.total_refunded_minor,
+                    total_presentment_minor = EXCLUDED.total_presentment_minor, source_run_id = EXCLUDED.source_run_id,
+                    loaded_at = now()
+                WHERE target.updated_at <= EXCLUDED.updated_at
+                RETURNING target.*
+            )
+            INSERT INTO transform.commerce_event_outbox (event_id, run_id, shop_domain, order_id, order_name, updated_at, changes, currency_code,
+                total_minor, refunded_minor, financial_status, fulfillment_status)
+            SELECT md5(n.shop_domain || '/' || n.order_id || '/' || (extract(epoch FROM n.updated_at) * 1000000)::bigint)::uuid,
+                   n.source_run_id, n.shop_domain, n.order_id, n.name, n.updated_at,
+                   array_remove(ARRAY[
+                       CASE WHEN p.order_id IS NULL THEN 'created' ELSE 'updated' END,
+                       CASE WHEN n.fulfillment_status = 'FULFILLED' AND p.fulfillment_status IS DISTINCT FROM 'FULFILLED' THEN 'fulfilled' END,
+                       CASE WHEN n.total_refunded_minor > COALESCE(p.total_refunded_minor, 0) THEN 'refunded' END,
+                       CASE WHEN n.cancelled_at IS NOT NULL AND p.cancelled_at IS NULL THEN 'cancelled' END], NULL),
+                   n.currency_code, n.total_minor, n.total_refunded_minor, n.financial_status, n.fulfillment_status
+            FROM upserted n LEFT JOIN prior p USING (order_id)
+            WHERE p.order_id IS NULL OR n.updated_at > p.updated_at
+            ON CONFLICT (event_id) DO NOTHING;
 
             INSERT INTO transform.order_line_item AS target
             SELECT DISTINCT ON (shop_domain, line_item_id) * FROM stage_line_item
@@ -55,23 +71,7 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
                 total_discount_minor = EXCLUDED.total_discount_minor, currency_code = EXCLUDED.currency_code,
                 product_id = EXCLUDED.product_id, variant_id = EXCLUDED.variant_id, vendor = EXCLUDED.vendor,
                 source_run_id = EXCLUDED.source_run_id;
-            """, cancellationToken);
-
-        await Execute(connection, """
-            INSERT INTO transform.commerce_event_outbox (run_id, shop_domain, order_id, order_name, updated_at, changes, currency_code,
-                total_minor, refunded_minor, financial_status, fulfillment_status)
-            SELECT n.source_run_id, n.shop_domain, n.order_id, n.name, n.updated_at,
-                   array_remove(ARRAY[
-                       CASE WHEN p.order_id IS NULL THEN 'created' ELSE 'updated' END,
-                       CASE WHEN n.fulfillment_status = 'FULFILLED' AND p.fulfillment_status IS DISTINCT FROM 'FULFILLED' THEN 'fulfilled' END,
-                       CASE WHEN n.total_refunded_minor > COALESCE(p.total_refunded_minor, 0) THEN 'refunded' END,
-                       CASE WHEN n.cancelled_at IS NOT NULL AND p.cancelled_at IS NULL THEN 'cancelled' END], NULL),
-                   n.currency_code, n.total_minor, n.total_refunded_minor, n.financial_status, n.fulfillment_status
-            FROM (SELECT DISTINCT ON (order_id) * FROM stage_order ORDER BY order_id, updated_at DESC) n
-            LEFT JOIN prior_order p USING (order_id)
-            WHERE p.order_id IS NULL OR n.updated_at > p.updated_at
-            ON CONFLICT (shop_domain, order_id, updated_at) DO NOTHING;
-            """, cancellationToken);
+            """, cancellationToken, shop);
 
         await CommerceTables.Refunds.Upsert(connection, shop, runId, chunk.Orders.SelectMany(o => o.Refunds).ToList(), cancellationToken);
         await CommerceTables.Fulfillments.Upsert(connection, shop, runId, chunk.Orders.SelectMany(o => o.Fulfillments).ToList(), cancellationToken);
@@ -187,9 +187,10 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
         else writer.Write(value, type);
     }
 
-    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, string? shop = null)
     {
         await using var command = new NpgsqlCommand(sql, connection);
+        if (shop is not null) command.Parameters.AddWithValue("shop", shop);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
