@@ -117,6 +117,69 @@ public sealed class EntityTests
         Assert.False(await test.Harness.Published.Any<RefreshMarts>(x => x.Context.Message.RunId == runId));
     }
 
+    [Fact]
+    public async Task A_later_entity_that_fails_keeps_what_the_earlier_ones_loaded_refreshed_and_their_watermarks_advanced()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await Request(test, [Entities.Orders, Entities.Customers]);
+        await Load(test, runId, Entities.Orders, 1, Newest);
+        await NextStart(test, runId, Entities.Customers);
+        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, Entities.Customers, Operation(2), DateTimeOffset.UtcNow));
+        await test.InState(runId, m => m.Polling);
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, Operation(2), 3, 1, 100, "https://storage.example/r.jsonl"));
+        var key = $"raw/shopify/{BulkSyncHarness.Shop}/customers/2026/11/21/{runId:N}-2.jsonl";
+        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, key, 100, 3, Entities.Customers));
+        await test.InState(runId, m => m.Upserting);
+        await test.Harness.Bus.Publish(new TransformFailed(runId, BulkSyncHarness.Shop, Steps.Upserting, "Line 2 of the bulk file is not valid JSON"));
+
+        var refresh = await PublishedOnce<RefreshMarts>(test, m => m.RunId == runId);
+        Assert.Equal((new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20)), (refresh.From, refresh.To));
+        await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 20));
+        var run = await test.InState(runId, m => m.Partial);
+
+        Assert.Equal(EntityStatus.Loaded, run.EntityOutcomes.Single(o => o.Entity == Entities.Orders).Status);
+        var failed = run.EntityOutcomes.Single(o => o.Entity == Entities.Customers);
+        Assert.Equal(EntityStatus.Failed, failed.Status);
+        Assert.Contains("Line 2", failed.Error);
+        Assert.Equal([Entities.Orders], test.Watermarks.Advances.Select(a => a.Entity));
+        Assert.True((await PublishedOnce<SyncCompleted>(test, m => m.RunId == runId)).Partial);
+        Assert.False(await test.Harness.Published.Any<SyncFailed>(x => x.Context.Message.RunId == runId));
+    }
+
+    [Fact]
+    public async Task An_entity_that_fails_first_does_not_stop_the_next_and_keeps_its_own_reason()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await Request(test, [Entities.Orders, Entities.Products]);
+        await NextStart(test, runId, Entities.Orders);
+        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, "INTERNAL_SERVER_ERROR", "Shopify answered 500 five times", Entities.Orders));
+        await Load(test, runId, Entities.Products, 2, Newest);
+        await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 20));
+
+        var run = await test.InState(runId, m => m.Partial);
+        var failed = run.EntityOutcomes.Single(o => o.Entity == Entities.Orders);
+        Assert.Equal(EntityStatus.Failed, failed.Status);
+        Assert.Contains("INTERNAL_SERVER_ERROR", failed.Error);
+        Assert.Equal([Entities.Products], test.Watermarks.Advances.Select(a => a.Entity));
+    }
+
+    [Fact]
+    public async Task A_run_whose_entities_all_fail_fails_without_refreshing_anything()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await Request(test, [Entities.Orders, Entities.Products]);
+        await NextStart(test, runId, Entities.Orders);
+        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, "INTERNAL_SERVER_ERROR", "orders went wrong", Entities.Orders));
+        await NextStart(test, runId, Entities.Products);
+        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, "ACCESS_DENIED", "Required access: `read_products` access scope.", Entities.Products));
+
+        var run = await test.InState(runId, m => m.Failed);
+        Assert.Contains("read_products", run.Error);
+        Assert.Equal([EntityStatus.Failed, EntityStatus.Skipped], run.EntityOutcomes.Select(o => o.Status));
+        Assert.Empty(test.Watermarks.Advances);
+        Assert.False(await test.Harness.Published.Any<RefreshMarts>(x => x.Context.Message.RunId == runId));
+    }
+
     /// <summary>The one <typeparamref name="T"/> matching <paramref name="filter"/>, waiting for it (the outbox sends after the saga is saved).</summary>
     private static async Task<T> PublishedOnce<T>(BulkSyncHarness test, Func<T, bool> filter) where T : class
     {

@@ -35,8 +35,8 @@ public static class BulkSyncBehaviors
         });
 
     /// <summary>
-    /// After a transient failure: wait (durably) for the backoff, then the state's wake-up handler tries again. A run
-    /// whose retry budget would be exceeded fails instead.
+    /// After a transient failure: wait (durably) for the backoff, then the state's wake-up handler tries again. When the
+    /// run's retry budget would be exceeded, the entity fails instead (see <see cref="EndEntity{T}"/>).
     /// </summary>
     public static EventActivityBinder<BulkSyncState, T> RetryLater<T>(
         this EventActivityBinder<BulkSyncState, T> binder,
@@ -44,7 +44,7 @@ public static class BulkSyncBehaviors
         Func<BehaviorContext<BulkSyncState, T>, string> reason,
         BulkSyncOptions settings,
         TimeProvider clock,
-        State failed)
+        BulkSyncStateMachine machine)
         where T : class
     {
         return binder.IfElse(
@@ -57,10 +57,9 @@ public static class BulkSyncBehaviors
                     context.Saga.LastRetryReason = $"{errorCode(context)}: {reason(context)}";
                 }),
             giveUp => giveUp
-                .Fail(context => context.Saga.CurrentState.ToLowerInvariant(),
+                .EndEntity(EntityStatus.Failed, context => context.Saga.CurrentState.ToLowerInvariant(),
                     context => $"Retry budget of {settings.RetryBudgetHours} h exhausted after {context.Saga.RetryAttempts} retries; last error {errorCode(context)}: {reason(context)}",
-                    clock)
-                .TransitionTo(failed));
+                    clock, machine));
 
         TimeSpan Delay(BehaviorContext<BulkSyncState, T> context, double jitter) =>
             Backoff.Delay(errorCode(context), context.Saga.RetryAttempts, settings, jitter, context.Saga.JobType == JobTypes.FullBackfill);
@@ -90,10 +89,33 @@ public static class BulkSyncBehaviors
                 })
                 .TransitionTo(transforming));
 
+    /// <summary>
+    /// The current entity ends without a whole load: <paramref name="status"/> is skipped or failed, with its reason. The
+    /// run goes on with the next entity, or refreshes the marts of what it did load; a run left with nothing loaded and
+    /// nothing pending fails at <paramref name="step"/> with that reason.
+    /// </summary>
+    public static EventActivityBinder<BulkSyncState, T> EndEntity<T>(
+        this EventActivityBinder<BulkSyncState, T> binder,
+        string status,
+        Func<BehaviorContext<BulkSyncState, T>, string> step,
+        Func<BehaviorContext<BulkSyncState, T>, string> reason,
+        TimeProvider clock,
+        BulkSyncStateMachine machine)
+        where T : class =>
+        binder
+            .Then(context => context.Saga.FinishEntity(status, 0, null, $"{step(context)}: {reason(context)}"))
+            .IfElse(context => context.Saga.PendingEntities.Count > 0 || context.Saga.HasLoadedEntity,
+                goOn => goOn.ContinueWithNextEntity(clock, machine.Requested, machine.Transforming),
+                nothing => nothing.Fail(step, reason, clock).TransitionTo(machine.Failed));
+
+    /// <summary>The message of the exception a consumer gave up with.</summary>
+    public static string FaultReason<T>(BehaviorContext<BulkSyncState, Fault<T>> context) where T : class =>
+        context.Message.Exceptions.FirstOrDefault() is { } e ? $"{e.ExceptionType}: {e.Message}" : "the consumer faulted";
+
     /// <summary>A command's consumer gave up with an exception: the run fails at <paramref name="step"/> with that exception's message.</summary>
     public static EventActivityBinder<BulkSyncState, Fault<T>> FailWithFault<T>(this EventActivityBinder<BulkSyncState, Fault<T>> binder, string step, TimeProvider clock)
         where T : class =>
-        binder.Fail(step, context => context.Message.Exceptions.FirstOrDefault() is { } e ? $"{e.ExceptionType}: {e.Message}" : "the consumer faulted", clock);
+        binder.Fail(step, FaultReason, clock);
 
     /// <summary>Records why and where the run failed, and publishes <see cref="SyncFailed"/>.</summary>
     public static EventActivityBinder<BulkSyncState, T> Fail<T>(

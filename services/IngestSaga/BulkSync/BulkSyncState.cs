@@ -17,11 +17,14 @@ public class BulkSyncState : SagaStateMachineInstance
     /// <summary>Entities still to extract after <see cref="Entity"/>.</summary>
     public List<string> PendingEntities { get; set; } = [];
 
-    /// <summary>What became of each entity done: loaded, partial or skipped.</summary>
+    /// <summary>What became of each entity done: loaded, partial, skipped or failed.</summary>
     public List<EntityOutcome> EntityOutcomes { get; set; } = [];
 
     /// <summary>The current entity's operation failed part-way and only its partial data is being loaded.</summary>
     public bool EntityPartial { get; set; }
+
+    /// <summary>Why the current entity's data is partial (kept apart from the retry reason, which a later retry overwrites).</summary>
+    public string? EntityPartialReason { get; set; }
     public DateTimeOffset RequestedAt { get; set; }
     public DateTimeOffset? UpdatedSince { get; set; }
 
@@ -95,12 +98,15 @@ public class BulkSyncState : SagaStateMachineInstance
         if (status != EntityStatus.Loaded) IsPartial = true;
     }
 
+    /// <summary>Some entity of the run has data loaded (whole or partial): the run has marts to refresh.</summary>
+    public bool HasLoadedEntity => EntityOutcomes.Any(o => o.Status is EntityStatus.Loaded or EntityStatus.Partial);
+
     /// <summary>Moves on to the next pending entity, forgetting the previous one's operation.</summary>
     public void NextEntity()
     {
         Entity = PendingEntities[0];
         PendingEntities = PendingEntities.Skip(1).ToList();
-        (BulkOperationId, PollAttempts, ObjectCount, ResultUrl, EntityPartial) = (null, 0, 0, null, false);
+        (BulkOperationId, PollAttempts, ObjectCount, ResultUrl, EntityPartial, EntityPartialReason) = (null, 0, 0, null, false, null);
         // A wait of the previous entity (a poll, a retry) must not wake the next one's extraction a second time.
         ResumeAt = null;
         (ArchiveKey, ArchivedBytes, ArchivedLines, UpdatedSince) = (null, 0, 0, null);
@@ -122,6 +128,9 @@ public static class EntityStatus
 
     /// <summary>Not extracted: the token lacks the entity's scope (ACCESS_DENIED).</summary>
     public const string Skipped = "skipped";
+
+    /// <summary>Its extraction or its load failed (the reason is kept); the run went on with the other entities.</summary>
+    public const string Failed = "failed";
 }
 
 public static class JobTypes

@@ -10,8 +10,10 @@ namespace GrowthOs.IngestSaga.BulkSync;
 
 /// <summary>
 /// A sync run: initiated → (requested → polling → downloading → upserting, once per entity) → transforming →
-/// completed, or failed, or partial (an entity was skipped for a missing scope, or Shopify's operation failed part-way
-/// and only its partial data was loaded; that entity's watermark stays). Entities are extracted one after the other,
+/// completed, or failed, or partial (an entity was skipped for a missing scope, failed, or Shopify's operation failed
+/// part-way and only its partial data was loaded; that entity's watermark stays). An entity that fails does not undo
+/// the others: the run goes on, refreshes the marts of what it loaded and advances those entities' watermarks; it
+/// fails only when it loaded nothing at all. Entities are extracted one after the other,
 /// so a run never holds more than one of the shop's concurrent bulk queries. Waits between polls are durable
 /// (<see cref="BulkSyncState.ResumeAt"/>), so a restart loses neither a wait nor a run.
 /// </summary>
@@ -93,8 +95,8 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .Publish(context => new PollBulkOperation(
                     context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.BulkOperationId!, context.Saga.PollAttempts)),
             When(OperationStillRunning, context => IsCurrent(context) && context.Saga.PollAttempts >= settings.MaxPollAttempts)
-                .Fail(Steps.Polling, context => $"Bulk operation {context.Saga.BulkOperationId} still {context.Message.Status} after {context.Saga.PollAttempts} polls.", clock)
-                .TransitionTo(Failed),
+                .EndEntity(EntityStatus.Failed, _ => Steps.Polling,
+                    context => $"Bulk operation {context.Saga.BulkOperationId} still {context.Message.Status} after {context.Saga.PollAttempts} polls.", clock, this),
             When(OperationStillRunning, context => IsCurrent(context) && context.Saga.PollAttempts < settings.MaxPollAttempts)
                 .Then(context => context.Saga.ObjectCount = context.Message.ObjectCount)
                 .WaitFor(settings.PollInterval, clock),
@@ -105,7 +107,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                     context.Saga.ResultUrl = context.Message.Url;
                     context.Saga.ResumeAt = null;
                     context.Saga.EntityPartial = context.Message.Partial;
-                    if (context.Message.Partial) context.Saga.LastRetryReason = $"Shopify's operation failed ({context.Message.ErrorCode}); partial data only";
+                    context.Saga.EntityPartialReason = context.Message.Partial ? $"Shopify's operation failed ({context.Message.ErrorCode}); partial data only" : null;
                 })
                 .EnterStep(Steps.Downloading, clock)
                 .Publish(context => new ArchiveBulkOperationResult(
@@ -147,7 +149,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                         saga.LastOrderDate = message.LastOrderDate;
                     }
                     saga.FinishEntity(saga.EntityPartial ? EntityStatus.Partial : EntityStatus.Loaded, records, message.MaxUpdatedAt,
-                        saga.EntityPartial ? saga.LastRetryReason : null);
+                        saga.EntityPartial ? saga.EntityPartialReason : null);
                 })
                 .ContinueWithNextEntity(clock, Requested, Transforming));
 
@@ -167,38 +169,38 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                     context.Saga.MaxUpdatedAt, clock.GetUtcNow()))
                 .TransitionTo(Completed));
 
-        // A missing scope skips that entity only; the run goes on with the others, and fails only if it has nothing at all.
+        // A missing scope skips that entity; any other failure of an entity's extraction or load fails that entity. Either
+        // way the run goes on with the others, and fails only if it ends with nothing loaded.
         During(Requested, Polling, Downloading,
             When(ExtractionFailed, context => IsDenied(context) && IsCurrent(context))
-                .Then(context => context.Saga.FinishEntity(EntityStatus.Skipped, 0, null, $"{context.Message.ErrorCode}: {context.Message.Reason}"))
-                .IfElse(context => context.Saga.PendingEntities.Count > 0 || context.Saga.EntityOutcomes.Any(o => o.Status != EntityStatus.Skipped),
-                    goOn => goOn.ContinueWithNextEntity(clock, Requested, Transforming),
-                    nothing => nothing
-                        .Fail(context => context.Saga.CurrentState.ToLowerInvariant(), context => $"{context.Message.ErrorCode}: {context.Message.Reason}", clock)
-                        .TransitionTo(Failed)));
-
-        During(Requested, Polling, Downloading,
-            When(ExtractionDeferred)
-                .RetryLater(context => context.Message.ErrorCode, context => context.Message.Reason, settings, clock, Failed),
+                .EndEntity(EntityStatus.Skipped, CurrentStep, context => $"{context.Message.ErrorCode}: {context.Message.Reason}", clock, this),
             When(ExtractionFailed, context => IsCurrent(context) && !IsDenied(context))
-                .Fail(context => context.Saga.CurrentState.ToLowerInvariant(), context => $"{context.Message.ErrorCode}: {context.Message.Reason}", clock)
-                .TransitionTo(Failed));
+                .EndEntity(EntityStatus.Failed, CurrentStep, context => $"{context.Message.ErrorCode}: {context.Message.Reason}", clock, this),
+            When(ExtractionDeferred)
+                .RetryLater(context => context.Message.ErrorCode, context => context.Message.Reason, settings, clock, this));
 
-        During(Upserting, Transforming,
+        During(Upserting,
+            When(TransformFailed)
+                .EndEntity(EntityStatus.Failed, context => context.Message.Step, context => context.Message.Reason, clock, this));
+
+        During(Transforming,
             When(TransformFailed)
                 .Fail(context => context.Message.Step, context => context.Message.Reason, clock)
                 .TransitionTo(Failed));
 
-        // A consumer that threw until its retries ran out: the run fails with the error rather than waiting forever.
-        During(Requested, When(StartFaulted).FailWithFault(Steps.Requested, clock).TransitionTo(Failed));
-        During(Polling, When(PollFaulted).FailWithFault(Steps.Polling, clock).TransitionTo(Failed));
-        During(Downloading, When(ArchiveFaulted).FailWithFault(Steps.Downloading, clock).TransitionTo(Failed));
-        During(Upserting, When(UpsertFaulted).FailWithFault(Steps.Upserting, clock).TransitionTo(Failed));
+        // A consumer that threw until its retries ran out: that entity (or, while transforming, the run) fails with the
+        // error rather than waiting forever.
+        During(Requested, When(StartFaulted).EndEntity(EntityStatus.Failed, _ => Steps.Requested, BulkSyncBehaviors.FaultReason, clock, this));
+        During(Polling, When(PollFaulted).EndEntity(EntityStatus.Failed, _ => Steps.Polling, BulkSyncBehaviors.FaultReason, clock, this));
+        During(Downloading, When(ArchiveFaulted).EndEntity(EntityStatus.Failed, _ => Steps.Downloading, BulkSyncBehaviors.FaultReason, clock, this));
+        During(Upserting, When(UpsertFaulted).EndEntity(EntityStatus.Failed, _ => Steps.Upserting, BulkSyncBehaviors.FaultReason, clock, this));
         During(Transforming, When(RefreshFaulted).FailWithFault(Steps.Transforming, clock).TransitionTo(Failed));
 
         // At-least-once delivery: a repeated request, a late poll answer or a stale wake-up after the run moved on is expected.
         OnUnhandledEvent(context => context.Ignore());
     }
+
+    private static string CurrentStep<T>(BehaviorContext<BulkSyncState, T> context) where T : class => context.Saga.CurrentState.ToLowerInvariant();
 
     private static bool IsCurrent(BehaviorContext<BulkSyncState, BulkOperationStillRunning> context) =>
         context.Message.BulkOperationId == context.Saga.BulkOperationId;
