@@ -82,21 +82,26 @@ public record BulkResultArchived(
 
 /// <summary>
 /// Extraction of <paramref name="Entity"/> cannot go on. <paramref name="ErrorCode"/> is Shopify's code, or the
-/// Connector's own when the failure is local. ACCESS_DENIED (a missing scope) skips that entity only.
+/// Connector's own when the failure is local. ACCESS_DENIED (a missing scope) skips that entity only. A poll's failure
+/// names its <paramref name="BulkOperationId"/>, so a late answer about an earlier operation is told apart.
 /// </summary>
 public record BulkExtractionFailed(
     Guid RunId,
     string ShopDomain,
     string ErrorCode,
     string Reason,
-    string? Entity = null);
+    string? Entity = null,
+    string? BulkOperationId = null);
 
 /// <summary>
 /// Shopify cannot serve the request now (another bulk query runs, the limit of concurrent queries is reached,
-/// throttled, HTTP 429 or 5xx, network): the run should try again after a backoff.
+/// throttled, HTTP 429 or 5xx, network): the run should try again after a backoff. <paramref name="Entity"/> (or, for
+/// a poll, <paramref name="BulkOperationId"/>) says which step to retry, so a late answer about another is ignored.
 /// </summary>
 public record BulkExtractionDeferred(
     Guid RunId,
     string ShopDomain,
     string ErrorCode,
-    string Reason);
+    string Reason,
+    string? Entity = null,
+    string? BulkOperationId = null);

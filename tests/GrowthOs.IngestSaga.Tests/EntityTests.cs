@@ -118,6 +118,28 @@ public sealed class EntityTests
     }
 
     [Fact]
+    public async Task A_late_deferral_or_failure_of_an_earlier_entity_or_operation_is_ignored()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await Request(test, [Entities.Orders, Entities.Products]);
+        await Load(test, runId, Entities.Orders, 1, Newest);
+        await NextStart(test, runId, Entities.Products);
+        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, Entities.Products, Operation(2), DateTimeOffset.UtcNow));
+        var polling = await test.InState(runId, m => m.Polling);
+        var resumeAt = polling.ResumeAt;
+
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "THROTTLED", "late, about orders", Entities.Orders));
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "THROTTLED", "late poll", BulkOperationId: Operation(1)));
+        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, "INTERNAL_SERVER_ERROR", "late poll", BulkOperationId: Operation(1)));
+        await test.Harness.InactivityTask;
+
+        var run = test.Instance(runId);
+        Assert.Equal(nameof(BulkSyncStateMachine.Polling), run.CurrentState);
+        Assert.Equal((0, null, resumeAt), (run.RetryAttempts, run.LastRetryReason, run.ResumeAt));
+        Assert.DoesNotContain(run.EntityOutcomes, o => o.Entity == Entities.Products);
+    }
+
+    [Fact]
     public async Task A_later_entity_that_fails_keeps_what_the_earlier_ones_loaded_refreshed_and_their_watermarks_advanced()
     {
         await using var test = await BulkSyncHarness.Start();

@@ -22,7 +22,7 @@ public sealed class StartBulkExtractionConsumer(ShopifyGraphQlClient shopify, Ti
         catch (ShopifyApiException exception) when (exception.Transient)
         {
             logger.LogWarning("Bulk query for {Entity} deferred: {ErrorCode} {Reason}", message.Entity, exception.Code, exception.Message);
-            await context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, exception.Code, exception.Message));
+            await context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, exception.Code, exception.Message, message.Entity));
         }
         catch (ShopifyApiException exception)
         {

@@ -176,7 +176,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .EndEntity(EntityStatus.Skipped, CurrentStep, context => $"{context.Message.ErrorCode}: {context.Message.Reason}", clock, this),
             When(ExtractionFailed, context => IsCurrent(context) && !IsDenied(context))
                 .EndEntity(EntityStatus.Failed, CurrentStep, context => $"{context.Message.ErrorCode}: {context.Message.Reason}", clock, this),
-            When(ExtractionDeferred)
+            When(ExtractionDeferred, IsCurrent)
                 .RetryLater(context => context.Message.ErrorCode, context => context.Message.Reason, settings, clock, this));
 
         During(Upserting,
@@ -206,7 +206,14 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
         context.Message.BulkOperationId == context.Saga.BulkOperationId;
 
     private static bool IsCurrent(BehaviorContext<BulkSyncState, BulkExtractionFailed> context) =>
-        context.Message.Entity is null || context.Message.Entity == context.Saga.Entity;
+        IsCurrent(context.Saga, context.Message.Entity, context.Message.BulkOperationId);
+
+    private static bool IsCurrent(BehaviorContext<BulkSyncState, BulkExtractionDeferred> context) =>
+        IsCurrent(context.Saga, context.Message.Entity, context.Message.BulkOperationId);
+
+    /// <summary>A message about the entity and operation under way; a message that names neither (an older Connector) is taken as current.</summary>
+    private static bool IsCurrent(BulkSyncState saga, string? entity, string? bulkOperationId) =>
+        (entity is null || entity == saga.Entity) && (bulkOperationId is null || bulkOperationId == saga.BulkOperationId);
 
     private static bool IsDenied(BehaviorContext<BulkSyncState, BulkExtractionFailed> context) => context.Message.ErrorCode == "ACCESS_DENIED";
 
