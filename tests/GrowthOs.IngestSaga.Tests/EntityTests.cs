@@ -38,6 +38,11 @@ public sealed class EntityTests
         Assert.Equal([Entities.Orders, Entities.Products, Entities.Customers], test.Watermarks.Advances.Select(a => a.Entity));
         Assert.Equal(Newest.AddHours(-1), test.Watermarks.Advances.Single(a => a.Entity == Entities.Products).Through);
         Assert.Equal(4 * 3, run.RecordsUpserted);
+        // Only the inventory, read whole, says what no longer exists, as of when its query was asked for.
+        var upserts = test.Harness.Published.Select<UpsertArchivedRecords>().Select(x => x.Context.Message).Where(m => m.RunId == runId).ToList();
+        var inventoryAsked = run.Steps.Single(s => s.Step == Steps.Requested && s.Entity == Entities.Inventory).StartedAt;
+        Assert.Equal(inventoryAsked, upserts.Single(m => m.ArchiveKey.Contains("/inventory/")).CompleteAsOf);
+        Assert.All(upserts.Where(m => !m.ArchiveKey.Contains("/inventory/")), m => Assert.Null(m.CompleteAsOf));
     }
 
     [Fact]

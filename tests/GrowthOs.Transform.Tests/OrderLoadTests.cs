@@ -60,6 +60,35 @@ public sealed class OrderLoadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_whole_inventory_load_removes_the_items_and_levels_it_no_longer_carries_but_not_newer_ones()
+    {
+        var inventory = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "catalog_inventory_customers.jsonl"))
+            .Where(l => l.Contains("\"__typename\":\"Inventory")).ToList();
+        Assert.Equal(3, inventory.Count);
+        string[] gone =
+        [
+            """{"__typename":"InventoryItem","id":"gid://shopify/InventoryItem/777","sku":"GONE","updatedAt":"2026-11-04T00:00:00Z","variant":{"id":"gid://shopify/ProductVariant/1"}}""",
+            """{"__typename":"InventoryLevel","id":"gid://shopify/InventoryLevel/7771?inventory_item_id=777","location":{"id":"gid://shopify/Location/346779380"},"quantities":[{"name":"available","quantity":2}],"updatedAt":"2026-11-04T00:00:00Z","__parentId":"gid://shopify/InventoryItem/777"}""",
+        ];
+        const string newer = """{"__typename":"InventoryLevel","id":"gid://shopify/InventoryLevel/523463156?inventory_item_id=30322695","location":{"id":"gid://shopify/Location/9"},"quantities":[{"name":"available","quantity":1}],"updatedAt":"2026-11-12T00:00:00Z","__parentId":"gid://shopify/InventoryItem/30322695"}""";
+        Stream Jsonl(IEnumerable<string> lines) => new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines)));
+        await Loader().Load(Jsonl(inventory.Concat(gone)), Shop, Guid.NewGuid(), "inventory-1", CancellationToken.None);
+        await Loader().Load(Jsonl([newer]), Shop, Guid.NewGuid(), "inventory-newer", CancellationToken.None);
+
+        // The whole extraction asked for on 10 November carries the item and one of its two levels: the other level and
+        // the item gone (with its level) no longer exist; the level updated on the 12th is newer than the file.
+        var run = Guid.NewGuid();
+        var loader = Loader();
+        await loader.Load(Jsonl(inventory.Where(l => !l.Contains("523463155"))), Shop, run, "inventory-2", CancellationToken.None);
+        var removed = await loader.RemoveInventoryAbsentFrom(Shop, run, new DateTimeOffset(2026, 11, 10, 0, 0, 0, TimeSpan.Zero), CancellationToken.None);
+
+        Assert.Equal((1, 2), removed);
+        Assert.Equal(1L, await Scalar("SELECT count(*) FROM transform.inventory_item"));
+        Assert.Equal(346779380L + 9L, await Scalar("SELECT sum(location_id) FROM transform.inventory_level WHERE inventory_item_id = 30322695"));
+        Assert.Equal(2L, await Scalar("SELECT count(*) FROM transform.inventory_level"));
+    }
+
+    [Fact]
     public async Task Loading_the_same_file_twice_leaves_no_duplicate_and_reports_rejections()
     {
         var first = Guid.NewGuid();

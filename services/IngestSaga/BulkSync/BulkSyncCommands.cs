@@ -10,5 +10,15 @@ public static class BulkSyncCommands
         new(saga.CorrelationId, saga.ShopDomain, saga.Entity, saga.UpdatedSince, saga.BackfillFrom, saga.BackfillBefore);
 
     public static UpsertArchivedRecords Upsert(BulkSyncState saga, BulkSyncOptions settings) =>
-        new(saga.CorrelationId, saga.ShopDomain, saga.ArchiveKey!, saga.JobType == JobTypes.FullBackfill ? settings.BackfillChunkSize : null);
+        new(saga.CorrelationId, saga.ShopDomain, saga.ArchiveKey!, saga.JobType == JobTypes.FullBackfill ? settings.BackfillChunkSize : null, CompleteAsOf(saga));
+
+    /// <summary>
+    /// A daily sync reads the inventory whole, so its file also says what no longer exists, as of the moment its bulk
+    /// query was asked for (anything updated later is newer than the file). Partial data, or a replayed file, says nothing
+    /// of the kind.
+    /// </summary>
+    private static DateTimeOffset? CompleteAsOf(BulkSyncState saga) =>
+        saga is { Entity: Entities.Inventory, EntityPartial: false, JobType: JobTypes.DailySync }
+            ? saga.Steps.LastOrDefault(s => s.Step == Steps.Requested && s.Entity == saga.Entity)?.StartedAt
+            : null;
 }

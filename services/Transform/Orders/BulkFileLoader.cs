@@ -126,6 +126,32 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
             progress.Records);
     }
 
+    /// <summary>
+    /// After a whole extraction of the shop's inventory, asked for at <paramref name="asOf"/>, was loaded by
+    /// <paramref name="runId"/>: removes the items and levels the load did not carry and nothing updated since, which
+    /// no longer exist in the shop. A record the load carried is stamped with the run, even when the table already held
+    /// that version; one updated after <paramref name="asOf"/> came from a newer extraction and stays.
+    /// </summary>
+    public async Task<(int Items, int Levels)> RemoveInventoryAbsentFrom(string shop, Guid runId, DateTimeOffset asOf, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var levels = await Remove("inventory_level");
+        var items = await Remove("inventory_item");
+        await transaction.CommitAsync(cancellationToken);
+        return (items, levels);
+
+        async Task<int> Remove(string table)
+        {
+            await using var command = new NpgsqlCommand($"DELETE FROM transform.{table} WHERE shop_domain = @shop AND source_run_id <> @run AND (updated_at IS NULL OR updated_at < @asOf)",
+                connection, transaction);
+            command.Parameters.AddWithValue("shop", shop);
+            command.Parameters.AddWithValue("run", runId);
+            command.Parameters.AddWithValue("asOf", asOf.UtcDateTime);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
     /// <summary>A load of this many records changes the tables' statistics enough to analyse them at once rather than when autovacuum gets to it.</summary>
     public const long AnalyzeAfterRecords = 50_000;
 

@@ -16,6 +16,12 @@ public sealed class UpsertArchivedRecordsConsumer(ObjectStore archive, BulkFileL
         {
             await using var jsonl = await archive.OpenRead(message.ArchiveKey, context.CancellationToken);
             summary = await loader.Load(jsonl, message.ShopDomain, message.RunId, message.ArchiveKey, context.CancellationToken, message.ChunkSize);
+            if (message.CompleteAsOf is { } asOf)
+            {
+                var (items, levels) = await loader.RemoveInventoryAbsentFrom(message.ShopDomain, message.RunId, asOf, context.CancellationToken);
+                logger.LogInformation("Removed {Items} inventory items and {Levels} levels absent from {ArchiveKey} and not updated since {AsOf:o}",
+                    items, levels, message.ArchiveKey, asOf);
+            }
         }
         catch (MalformedLineException exception)
         {
