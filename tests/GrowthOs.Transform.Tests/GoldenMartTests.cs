@@ -58,6 +58,44 @@ public sealed class GoldenMartTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_30_day_pulse_ends_yesterday_in_the_shop_reporting_zone()
+    {
+        // A zone whose date is not UTC's at this moment: a day ahead late in the UTC day, a day behind early in it.
+        var now = DateTimeOffset.UtcNow;
+        var zone = now.Hour >= 12 ? "Pacific/Kiritimati" : "Pacific/Pago_Pago";
+        var today = Options(zone).Today(Shop, now);
+        Assert.NotEqual(DateOnly.FromDateTime(now.UtcDateTime), today);
+        await using (var rows = _dataSource.CreateCommand("""
+            INSERT INTO transform.dim_shop (shop_domain, reporting_time_zone) VALUES (@shop, @zone);
+            INSERT INTO transform.sales_metrics_daily (shop_domain, date, currency_code, orders, revenue_minor)
+            SELECT @shop, d::date, 'USD', 1, 100 FROM generate_series(@today::date - 35, @today::date + 1, interval '1 day') d;
+            """))
+        {
+            rows.Parameters.AddWithValue("shop", Shop);
+            rows.Parameters.AddWithValue("zone", zone);
+            rows.Parameters.AddWithValue("today", today);
+            await rows.ExecuteNonQueryAsync();
+        }
+
+        await using var pulse = _dataSource.CreateCommand("SELECT date_from, date_to, orders FROM transform.v_sales_pulse_30d WHERE shop_domain = @shop");
+        pulse.Parameters.AddWithValue("shop", Shop);
+        await using var reader = await pulse.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal((today.AddDays(-30), today.AddDays(-1), 30L), (reader.GetFieldValue<DateOnly>(0), reader.GetFieldValue<DateOnly>(1), reader.GetInt64(2)));
+    }
+
+    [Fact]
+    public void A_reporting_range_reaches_a_day_either_side_but_never_past_the_shop_today()
+    {
+        // 21 November 02:00 UTC is still 20 November, 21:00, in New York.
+        var now = new DateTimeOffset(2026, 11, 21, 2, 0, 0, TimeSpan.Zero);
+        var newYork = Options("America/New_York");
+        Assert.Equal((new DateOnly(2026, 11, 9), new DateOnly(2026, 11, 16)), newYork.ReportingRange(Shop, new(2026, 11, 10), new(2026, 11, 15), now));
+        Assert.Equal((new DateOnly(2026, 11, 18), new DateOnly(2026, 11, 20)), newYork.ReportingRange(Shop, new(2026, 11, 19), new(2026, 11, 21), now));
+        Assert.Equal((new DateOnly(2026, 11, 19), new DateOnly(2026, 11, 21)), Options().ReportingRange(Shop, new(2026, 11, 19), new(2026, 11, 21), now));
+    }
+
+    [Fact]
     public async Task Daily_sales_to_the_cent()
     {
         var days = await DailySales();
@@ -175,6 +213,33 @@ public sealed class GoldenMartTests : IAsyncLifetime
         var outcomes = await new GrowthOs.Transform.DataQuality.DataQualityRunner(_dataSource, Microsoft.Extensions.Options.Options.Create(Options()), TimeProvider.System)
             .Run(Shop, null, CancellationToken.None);
         Assert.All(outcomes.Where(o => o.Severity == GrowthOs.Transform.DataQuality.Severity.Critical), o => Assert.True(o.Passed, $"{o.Check}: {o.Violations}"));
+    }
+
+    [Fact]
+    public async Task Lines_without_a_variant_share_one_member_that_names_no_product()
+    {
+        var golden = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "golden_shop.jsonl"));
+        var order9 = golden.Single(l => l.Contains("\"id\":\"gid://shopify/Order/9\""));
+        var line91 = golden.Single(l => l.Contains("\"id\":\"gid://shopify/LineItem/91\""));
+        const string variant = "\"variant\":{\"id\":\"gid://shopify/ProductVariant/104\"}";
+        // #20 has a custom line of product 2 without a variant, #21 one with neither, on the day of #9.
+        string[] extra =
+        [
+            order9.Replace("Order/9", "Order/20").Replace("\"#9\"", "\"#20\"").Replace("Fulfillment/89", "Fulfillment/2089"),
+            line91.Replace("LineItem/91", "LineItem/201").Replace("Order/9", "Order/20").Replace(variant, "\"variant\":null").Replace("Product 2", "Gift wrap"),
+            order9.Replace("Order/9", "Order/21").Replace("\"#9\"", "\"#21\"").Replace("Fulfillment/89", "Fulfillment/2189"),
+            line91.Replace("LineItem/91", "LineItem/211").Replace("Order/9", "Order/21").Replace(variant, "\"variant\":null")
+                .Replace("\"product\":{\"id\":\"gid://shopify/Product/2\"}", "\"product\":null").Replace("Product 2", "Engraving"),
+        ];
+        var loader = new BulkFileLoader(new OrderUpserter(_dataSource), _dataSource, Microsoft.Extensions.Options.Options.Create(new UpsertOptions()),
+            NullLogger<BulkFileLoader>.Instance);
+        await loader.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', extra))), Shop, Guid.NewGuid(), "custom-lines", CancellationToken.None);
+        await RefreshStar(new DateOnly(2026, 8, 21), new DateOnly(2026, 8, 21));
+
+        Assert.Equal("none|Lines without a variant|2", await Query<string>("""
+            SELECT concat_ws('|', COALESCE(p.product_id::text, 'none'), p.product_title, count(*)) FROM transform.fact_order_line f JOIN transform.dim_product p USING (product_key)
+            WHERE f.line_item_id IN (201, 211) GROUP BY p.product_id, p.product_title
+            """));
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider

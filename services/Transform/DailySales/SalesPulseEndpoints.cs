@@ -1,4 +1,6 @@
 using GrowthOs.ServiceDefaults.Hosting;
+using GrowthOs.Transform.Marts;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace GrowthOs.Transform.DailySales;
@@ -13,15 +15,16 @@ public static class SalesPulseEndpoints
         return app;
     }
 
-    /// <summary>The last <paramref name="days"/> UTC days up to yesterday, with totals (revenue in minor units).</summary>
-    private static async Task<IResult> Get(string? shop, int? days, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>The shop's last <paramref name="days"/> reporting days up to yesterday, with totals (revenue in minor units).</summary>
+    private static async Task<IResult> Get(string? shop, int? days, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<MartsOptions> marts,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(shop))
             return Problems.InvalidParameter("shop", "shop is required.");
         if (days is < 1 or > MaxDays)
             return Problems.InvalidParameter("days", $"days must be between 1 and {MaxDays}.");
         var count = days ?? 30;
-        var to = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-1);
+        var to = marts.Value.Today(shop, clock.GetUtcNow()).AddDays(-1);
         var from = to.AddDays(1 - count);
 
         await using var command = dataSource.CreateCommand("""

@@ -45,14 +45,14 @@ public sealed class PipelineRunner(
     /// <summary>The run's dates are UTC dates; each day-grained refresh covers the reporting days that may hold them (<see cref="MartsOptions.ReportingRange"/>).</summary>
     public Task<(string CurrencyCode, IReadOnlyList<DailySalesFigure> Days)> SalesPulse(Guid? runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        var (first, last) = options.Value.ReportingRange(shop, from, to);
+        var (first, last) = options.Value.ReportingRange(shop, from, to, clock.GetUtcNow());
         return executions.Run(Pipelines.SalesPulse, runId, shop, first, last, () => dailySales.Refresh(shop, first, last, cancellationToken), r => r.Days.Count,
             cancellationToken);
     }
 
     public Task<long> StarSchema(Guid? runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        var (first, last) = options.Value.ReportingRange(shop, from, to);
+        var (first, last) = options.Value.ReportingRange(shop, from, to, clock.GetUtcNow());
         return executions.Run(Pipelines.StarSchema, runId, shop, first, last, () => star.Refresh(shop, first, last, cancellationToken), r => r, cancellationToken);
     }
 
@@ -95,7 +95,7 @@ public sealed class PipelineRunner(
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-            var (salesFrom, salesTo) = options.Value.ReportingRange(shop, first, last);
+            var (salesFrom, salesTo) = options.Value.ReportingRange(shop, first, last, clock.GetUtcNow());
             await dailySales.Refresh(connection, shop, salesFrom, salesTo, cancellationToken);
             await star.Refresh(connection, transaction, shop, salesFrom, salesTo, cancellationToken);
             var rechecked = await dataQuality.Run(connection, shop, runId, cancellationToken);

@@ -16,9 +16,19 @@ public sealed class MartsOptions : IValidatableObject
 
     public string TimeZoneOf(string shop) => ReportingTimeZones.TryGetValue(shop, out var zone) ? zone : "UTC";
 
-    /// <summary>The reporting days that may hold the moments of the UTC dates [from, to]: a day either side outside UTC.</summary>
-    public (DateOnly From, DateOnly To) ReportingRange(string shop, DateOnly from, DateOnly to) =>
-        TimeZoneOf(shop) == "UTC" ? (from, to) : (from.AddDays(-1), to.AddDays(1));
+    /// <summary>
+    /// The reporting days that may hold the moments of the UTC dates [from, to]: a day either side outside UTC, but never
+    /// a day after the shop's today (a day not begun has nothing to report).
+    /// </summary>
+    public (DateOnly From, DateOnly To) ReportingRange(string shop, DateOnly from, DateOnly to, DateTimeOffset now)
+    {
+        if (TimeZoneOf(shop) == "UTC") return (from, to);
+        var (first, last) = (from.AddDays(-1), to.AddDays(1));
+        var today = Today(shop, now);
+        // A range wholly ahead of the shop's today is left as it was asked for.
+        if (last > today) last = today >= first ? today : to;
+        return (first, last);
+    }
 
     /// <summary>Today in the shop's reporting time zone.</summary>
     public DateOnly Today(string shop, DateTimeOffset now) =>

@@ -26,8 +26,14 @@ ANALYZE star_lines;
 INSERT INTO transform.dim_channel (source_name)
 SELECT DISTINCT source_name FROM star_orders ON CONFLICT (source_name) DO NOTHING;
 
+-- Lines without a variant (custom items, deleted variants) share one member, variant 0, that names no product: none of
+-- those lines' products is theirs to speak for.
 INSERT INTO transform.dim_product (shop_key, variant_id, product_id, sku, product_title, vendor)
-SELECT s.shop_key, l.variant_id, l.product_id, l.sku, l.title, l.vendor
+SELECT s.shop_key, l.variant_id,
+       CASE WHEN l.variant_id = 0 THEN NULL ELSE l.product_id END,
+       CASE WHEN l.variant_id = 0 THEN NULL ELSE l.sku END,
+       CASE WHEN l.variant_id = 0 THEN 'Lines without a variant' ELSE l.title END,
+       CASE WHEN l.variant_id = 0 THEN NULL ELSE l.vendor END
 FROM (SELECT DISTINCT ON (variant_id) * FROM star_lines ORDER BY variant_id, line_item_id DESC) l
 JOIN transform.dim_shop s ON s.shop_domain = @shop
 ON CONFLICT (shop_key, variant_id) DO NOTHING;
