@@ -145,6 +145,36 @@ public sealed class EntityTests
     }
 
     [Fact]
+    public async Task A_run_that_hears_nothing_back_sends_its_upsert_and_refresh_again()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await Request(test, [Entities.Orders]);
+        await NextStart(test, runId, Entities.Orders);
+        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, Entities.Orders, Operation(1), DateTimeOffset.UtcNow));
+        await test.InState(runId, m => m.Polling);
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, Operation(1), 3, 1, 100, "https://storage.example/r.jsonl"));
+        var key = $"raw/shopify/{BulkSyncHarness.Shop}/orders/2026/11/21/{runId:N}-1.jsonl";
+        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, key, 100, 3, Entities.Orders));
+        var upserting = await test.InState(runId, m => m.Upserting);
+        Assert.NotNull(upserting.ResumeAt);
+        var upsertWait = upserting.WaitToken;
+
+        // The answer was lost: the wait elapses, and the same command goes out again.
+        await test.Harness.Bus.Publish(new GrowthOs.IngestSaga.DurableWaits.SyncWaitElapsed(runId, upsertWait));
+        Assert.Equal(2, await test.Published<UpsertArchivedRecords>(m => m.RunId == runId && m.ArchiveKey == key, 2));
+
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, 1, 2, 0, Newest, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20), key, 3));
+        var transforming = await test.InState(runId, m => m.Transforming);
+        Assert.NotEqual(upsertWait, transforming.WaitToken);
+        await test.Harness.Bus.Publish(new GrowthOs.IngestSaga.DurableWaits.SyncWaitElapsed(runId, transforming.WaitToken));
+        Assert.Equal(2, await test.Published<RefreshMarts>(m => m.RunId == runId && m.From == new DateOnly(2026, 11, 1), 2));
+
+        await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 20));
+        var completed = await test.InState(runId, m => m.Completed);
+        Assert.Null(completed.ResumeAt);
+    }
+
+    [Fact]
     public async Task A_later_entity_that_fails_keeps_what_the_earlier_ones_loaded_refreshed_and_their_watermarks_advanced()
     {
         await using var test = await BulkSyncHarness.Start();

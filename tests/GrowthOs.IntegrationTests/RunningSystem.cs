@@ -53,6 +53,8 @@ public sealed class RunningSystem : IAsyncLifetime
     /// <summary>Instances to run: the service's folder name, with -n for a further instance of the same service.</summary>
     private static readonly string[] Instances = ["Sandbox", "IngestSaga", "IngestSaga-2", "Connector", "Transform", "KpiAlert", "ApiGateway"];
     private readonly Dictionary<string, ServiceProcess> _services = new();
+    private readonly CancellationTokenSource _supervision = new();
+    private Task? _supervisor;
     private Dictionary<string, int> _ports = new();
     private TestDatabase? _database;
     private TestVirtualHost? _virtualHost;
@@ -76,6 +78,37 @@ public sealed class RunningSystem : IAsyncLifetime
         foreach (var instance in Instances) StartInstance(instance);
         foreach (var service in _services.Values)
             await service.WaitUntilReady(TimeSpan.FromSeconds(90));
+        _supervisor = Supervise(_supervision.Token);
+    }
+
+    /// <summary>
+    /// Like the deployment's restart policy: a service that ends by itself (its bus watchdog gave up on a wedged
+    /// connection) is started again, its earlier output kept.
+    /// </summary>
+    private async Task Supervise(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(1000, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            lock (_services)
+            {
+                foreach (var (instance, process) in _services.ToList())
+                {
+                    if (!process.EndedByItself) continue;
+                    var earlier = process.Output + $"===== {instance} ended by itself (exit code {process.ExitCode}); started again =====\n";
+                    process.Dispose();
+                    StartInstance(instance);
+                    _services[instance].Inherit(earlier);
+                }
+            }
+        }
     }
 
     private Dictionary<string, string> Environment(IReadOnlyDictionary<string, int> ports)
@@ -103,11 +136,13 @@ public sealed class RunningSystem : IAsyncLifetime
         ["ConnectionStrings__Postgres"] = _database!.ConnectionString,
         ["RabbitMq__Port"] = LocalInfrastructure.AmqpPort.ToString(),
         ["RabbitMq__VirtualHost"] = _virtualHost!.Name,
+        ["RabbitMq__UnhealthyExitSeconds"] = "40",
         ["S3__ServiceUrl"] = LocalInfrastructure.S3ServiceUrl,
         ["S3__Bucket"] = Bucket,
         ["Sandbox__BulkOperationDurationMilliseconds"] = "1500",
         ["Shopify__BaseUrlTemplate"] = $"http://127.0.0.1:{ports["Sandbox"]}/{{shop}}",
         ["BulkSync__PollIntervalSeconds"] = "1",
+        ["BulkSync__CommandResendSeconds"] = "30",
         // Most tests are about orders; the tests of the other entities ask for them by name.
         ["BulkSync__DefaultEntities__0"] = "orders",
         ["Schedules__Enabled"] = "false",
@@ -178,7 +213,44 @@ public sealed class RunningSystem : IAsyncLifetime
             }
             await Task.Delay(250);
         }
-        throw new TimeoutException($"Run {runId} did not finish within {seconds} s; last seen: {run}\n{AllLogs()}");
+        var logs = Path.Combine(Path.GetTempPath(), $"growthos-run-{runId}.log");
+        await File.WriteAllTextAsync(logs, AllLogs(int.MaxValue));
+        throw new TimeoutException($"Run {runId} did not finish within {seconds} s (every log whole: {logs}); last seen: {run}\n{await Diagnostics()}\n{AllLogs()}");
+    }
+
+    /// <summary>What a stuck run may be waiting on: the database's busy sessions and the broker's queues holding messages.</summary>
+    public async Task<string> Diagnostics()
+    {
+        var report = new System.Text.StringBuilder();
+        try
+        {
+            await using var connection = new NpgsqlConnection(DatabaseConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("""
+                SELECT concat_ws(' | ', pid, application_name, state, wait_event_type, wait_event, now() - xact_start, left(regexp_replace(query, '\s+', ' ', 'g'), 160))
+                FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'
+                """, connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            report.AppendLine("===== database sessions not idle =====");
+            while (await reader.ReadAsync()) report.AppendLine(reader.GetString(0));
+        }
+        catch (Exception exception)
+        {
+            report.AppendLine($"database sessions unavailable: {exception.Message}");
+        }
+        try
+        {
+            using var http = LocalInfrastructure.RabbitManagement();
+            var queues = await http.GetFromJsonAsync<JsonElement>($"/api/queues/{Uri.EscapeDataString(_virtualHost!.Name)}?columns=name,messages,messages_unacknowledged,consumers");
+            report.AppendLine("===== queues =====");
+            foreach (var queue in queues.EnumerateArray())
+                report.AppendLine($"{queue.GetProperty("name")}: {queue.GetProperty("messages")} messages, {queue.GetProperty("messages_unacknowledged")} unacknowledged, {queue.GetProperty("consumers")} consumers");
+        }
+        catch (Exception exception)
+        {
+            report.AppendLine($"queues unavailable: {exception.Message}");
+        }
+        return report.ToString();
     }
 
     public async Task<long> Scalar(string sql) => Convert.ToInt64(await Query<object>(sql));
@@ -198,8 +270,11 @@ public sealed class RunningSystem : IAsyncLifetime
     public async Task KillAndRestart(string service)
     {
         var instances = Instances.Where(i => i == service || i.StartsWith(service + "-", StringComparison.Ordinal)).ToList();
-        foreach (var instance in instances) _services[instance].Dispose();
-        foreach (var instance in instances) StartInstance(instance);
+        lock (_services)
+        {
+            foreach (var instance in instances) _services[instance].Dispose();
+            foreach (var instance in instances) StartInstance(instance);
+        }
         foreach (var instance in instances) await _services[instance].WaitUntilReady(TimeSpan.FromSeconds(90));
     }
 
@@ -215,6 +290,8 @@ public sealed class RunningSystem : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await _supervision.CancelAsync();
+        if (_supervisor is not null) await _supervisor;
         foreach (var service in _services.Values) service.Dispose();
         if (_virtualHost is not null) await _virtualHost.DisposeAsync();
         if (_database is not null) await _database.DisposeAsync();
@@ -243,6 +320,18 @@ public sealed class ServiceProcess : IDisposable
 
     public string Name { get; }
     public Uri BaseAddress { get; }
+    private bool _disposed;
+
+    /// <summary>The process ended without the test ending it.</summary>
+    public bool EndedByItself => !_disposed && _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Puts the output of the instance this one replaces before its own.</summary>
+    public void Inherit(string earlierOutput)
+    {
+        lock (_output) _output.Insert(0, earlierOutput);
+    }
 
     public string Output
     {
@@ -320,6 +409,8 @@ public sealed class ServiceProcess : IDisposable
 
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

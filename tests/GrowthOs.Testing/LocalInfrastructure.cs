@@ -65,7 +65,7 @@ public static class LocalInfrastructure
         return new TestVirtualHost(name);
     }
 
-    internal static HttpClient RabbitManagement()
+    public static HttpClient RabbitManagement()
     {
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{RabbitManagementPort}"), Timeout = TimeSpan.FromSeconds(10) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));

@@ -70,7 +70,7 @@ public static class BulkSyncBehaviors
     /// touched.
     /// </summary>
     public static EventActivityBinder<BulkSyncState, T> ContinueWithNextEntity<T>(
-        this EventActivityBinder<BulkSyncState, T> binder, TimeProvider clock, State requested, State transforming)
+        this EventActivityBinder<BulkSyncState, T> binder, TimeProvider clock, State requested, State transforming, TimeSpan resendAfter)
         where T : class =>
         binder.IfElse(
             context => context.Saga.PendingEntities.Count > 0,
@@ -81,12 +81,8 @@ public static class BulkSyncBehaviors
                 .TransitionTo(requested),
             last => last
                 .EnterStep(Steps.Transforming, clock)
-                .Publish(context =>
-                {
-                    var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-                    return new RefreshMarts(context.Saga.CorrelationId, context.Saga.ShopDomain,
-                        context.Saga.FirstOrderDate ?? today, context.Saga.LastOrderDate ?? today);
-                })
+                .Publish(context => BulkSyncCommands.Refresh(context.Saga, clock))
+                .WaitFor(resendAfter, clock)
                 .TransitionTo(transforming));
 
     /// <summary>
@@ -105,7 +101,7 @@ public static class BulkSyncBehaviors
         binder
             .Then(context => context.Saga.FinishEntity(status, 0, null, $"{step(context)}: {reason(context)}"))
             .IfElse(context => context.Saga.PendingEntities.Count > 0 || context.Saga.HasLoadedEntity,
-                goOn => goOn.ContinueWithNextEntity(clock, machine.Requested, machine.Transforming),
+                goOn => goOn.ContinueWithNextEntity(clock, machine.Requested, machine.Transforming, machine.CommandResendInterval),
                 nothing => nothing.Fail(step, reason, clock).TransitionTo(machine.Failed));
 
     /// <summary>The message of the exception a consumer gave up with.</summary>

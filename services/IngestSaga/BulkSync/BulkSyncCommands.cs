@@ -9,6 +9,13 @@ public static class BulkSyncCommands
     public static StartBulkExtraction StartExtraction(BulkSyncState saga) =>
         new(saga.CorrelationId, saga.ShopDomain, saga.Entity, saga.UpdatedSince, saga.BackfillFrom, saga.BackfillBefore);
 
+    /// <summary>Refresh the marts of the dates the run touched (today's alone when it touched no order).</summary>
+    public static RefreshMarts Refresh(BulkSyncState saga, TimeProvider clock)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        return new RefreshMarts(saga.CorrelationId, saga.ShopDomain, saga.FirstOrderDate ?? today, saga.LastOrderDate ?? today);
+    }
+
     public static UpsertArchivedRecords Upsert(BulkSyncState saga, BulkSyncOptions settings) =>
         new(saga.CorrelationId, saga.ShopDomain, saga.ArchiveKey!, saga.JobType == JobTypes.FullBackfill ? settings.BackfillChunkSize : null, CompleteAsOf(saga));
 

@@ -58,6 +58,17 @@ public sealed class BulkSyncOptions
     [Range(1, 86_400, ErrorMessage = "BulkSync:BackfillBusyWaitSeconds must be between 1 and 86400.")]
     public int BackfillBusyWaitSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// A run upserting or transforming that has heard nothing back for this long sends its command again: a command, or
+    /// its answer, lost to a broker restart (a publish never confirmed) must not leave the run waiting forever. The
+    /// Transform service takes one command of a run at a time, so a command sent again while the first still works
+    /// waits for it, then answers at once.
+    /// </summary>
+    [Range(1, 86_400, ErrorMessage = "BulkSync:CommandResendSeconds must be between 1 and 86400.")]
+    public int CommandResendSeconds { get; set; } = 600;
+
+    public TimeSpan CommandResendInterval => TimeSpan.FromSeconds(CommandResendSeconds);
+
     public TimeSpan PollInterval => TimeSpan.FromSeconds(PollIntervalSeconds);
 
     public TimeSpan RetryBudget => TimeSpan.FromHours(RetryBudgetHours);

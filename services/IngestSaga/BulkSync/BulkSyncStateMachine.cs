@@ -22,6 +22,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
     public BulkSyncStateMachine(IOptions<BulkSyncOptions> options, TimeProvider clock)
     {
         var settings = options.Value;
+        CommandResendInterval = settings.CommandResendInterval;
         InstanceState(x => x.CurrentState);
 
         Event(() => SyncRequested, e => e.CorrelateById(x => x.Message.RunId));
@@ -61,6 +62,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .EnterStep(Steps.Initiated, clock)
                 .EnterStep(Steps.Upserting, clock)
                 .Publish(context => BulkSyncCommands.Upsert(context.Saga, settings))
+                .WaitFor(settings.CommandResendInterval, clock)
                 .TransitionTo(Upserting),
             When(BackfillRequested)
                 .Then(context =>
@@ -128,7 +130,18 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 })
                 .EnterStep(Steps.Upserting, clock)
                 .Publish(context => BulkSyncCommands.Upsert(context.Saga, settings))
+                .WaitFor(settings.CommandResendInterval, clock)
                 .TransitionTo(Upserting));
+
+        // Heard nothing back for a while: the command, or its answer, may have been lost; the Transform answers a repeat.
+        During(Upserting,
+            When(WaitElapsed, context => context.Saga.ResumeAt != null && context.Message.WaitToken == context.Saga.WaitToken)
+                .Publish(context => BulkSyncCommands.Upsert(context.Saga, settings))
+                .WaitFor(settings.CommandResendInterval, clock));
+        During(Transforming,
+            When(WaitElapsed, context => context.Saga.ResumeAt != null && context.Message.WaitToken == context.Saga.WaitToken)
+                .Publish(context => BulkSyncCommands.Refresh(context.Saga, clock))
+                .WaitFor(settings.CommandResendInterval, clock));
 
         During(Upserting,
             When(RecordsUpserted, context => context.Message.ArchiveKey is null || context.Message.ArchiveKey == context.Saga.ArchiveKey)
@@ -136,6 +149,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 {
                     var message = context.Message;
                     var saga = context.Saga;
+                    saga.ResumeAt = null;
                     // A Transform older than the Records count reports orders and line items only.
                     var records = message.Records > 0 ? message.Records : message.Orders + message.LineItems;
                     saga.RecordsUpserted += records;
@@ -151,10 +165,11 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                     saga.FinishEntity(saga.EntityPartial ? EntityStatus.Partial : EntityStatus.Loaded, records, message.MaxUpdatedAt,
                         saga.EntityPartial ? saga.EntityPartialReason : null);
                 })
-                .ContinueWithNextEntity(clock, Requested, Transforming));
+                .ContinueWithNextEntity(clock, Requested, Transforming, settings.CommandResendInterval));
 
         During(Transforming,
             When(MartsRefreshed, context => context.Saga.IsPartial)
+                .Then(context => context.Saga.ResumeAt = null)
                 .Activity(x => x.OfType<AdvanceWatermarkActivity>())
                 .EnterStep(Steps.Partial, clock)
                 .Publish(context => new SyncCompleted(
@@ -162,6 +177,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                     OrdersLoadedWhole(context.Saga) ? context.Saga.MaxUpdatedAt : null, clock.GetUtcNow(), Partial: true))
                 .TransitionTo(Partial),
             When(MartsRefreshed, context => !context.Saga.IsPartial)
+                .Then(context => context.Saga.ResumeAt = null)
                 .Activity(x => x.OfType<AdvanceWatermarkActivity>())
                 .EnterStep(Steps.Completed, clock)
                 .Publish(context => new SyncCompleted(
@@ -226,6 +242,9 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
         var parts = archiveKey.Split('/');
         return parts is ["raw", "shopify", _, var entity, ..] && Entities.All.Contains(entity) ? entity : Entities.Orders;
     }
+
+    /// <summary>How long an upserting or transforming run waits for an answer before it sends its command again.</summary>
+    public TimeSpan CommandResendInterval { get; }
 
     public State Requested { get; private set; } = null!;
     public State Polling { get; private set; } = null!;

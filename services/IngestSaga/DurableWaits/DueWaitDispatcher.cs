@@ -1,3 +1,4 @@
+using GrowthOs.ServiceDefaults.Messaging;
 using System.ComponentModel.DataAnnotations;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -75,7 +76,7 @@ public sealed class DueWaitDispatcher(
         var publisher = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
         foreach (var elapsed in due)
         {
-            await publisher.Publish(elapsed, cancellationToken);
+            await PublishDeadline.Within(token => publisher.Publish(elapsed, token), cancellationToken);
             logger.LogDebug("Wait {WaitToken} of run {RunId} elapsed", elapsed.WaitToken, elapsed.RunId);
         }
         return due.Count;

@@ -1,3 +1,4 @@
+using GrowthOs.ServiceDefaults.Messaging;
 using System.Security.Cryptography;
 using System.Text;
 using GrowthOs.Contracts.Ingest;
@@ -84,7 +85,8 @@ public sealed class ScheduledSyncDispatcher(
         foreach (var (shop, cron, dueAt) in due)
         {
             var runId = ScheduledRunId(shop, dueAt);
-            await publisher.Publish(new SyncRequested(runId, shop, "cron", dueAt, bulkSync.Value.EntitiesToSync), cancellationToken);
+            await PublishDeadline.Within(token => publisher.Publish(new SyncRequested(runId, shop, "cron", dueAt, bulkSync.Value.EntitiesToSync), token),
+                cancellationToken);
             await using var advance = new NpgsqlCommand(
                 "UPDATE ingest.sync_schedule SET next_run_at = @next, last_run_id = @run, last_fired_at = now() WHERE shop_domain = @shop", connection, transaction);
             advance.Parameters.AddWithValue("next", CronExpression.Parse(cron).Next(clock.GetUtcNow()).UtcDateTime);

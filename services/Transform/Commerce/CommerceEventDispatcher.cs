@@ -1,3 +1,4 @@
+using GrowthOs.ServiceDefaults.Messaging;
 using System.ComponentModel.DataAnnotations;
 using GrowthOs.Contracts.Commerce;
 using MassTransit;
@@ -65,7 +66,7 @@ public sealed class CommerceEventDispatcher(
         }
         if (events.Count == 0) return 0;
 
-        await bus.PublishBatch(events, cancellationToken);
+        await PublishDeadline.Within(token => bus.PublishBatch(events, token), cancellationToken);
         await using (var mark = new NpgsqlCommand("UPDATE transform.commerce_event_outbox SET published_at = now() WHERE event_id = ANY(@ids)", connection, transaction))
         {
             mark.Parameters.AddWithValue("ids", events.Select(e => e.EventId).ToArray());

@@ -1,22 +1,42 @@
 using GrowthOs.Contracts.Sales;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.Transform.DataQuality;
+using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.Transform.EtlLog;
 using MassTransit;
+using Npgsql;
 
 namespace GrowthOs.Transform.DailySales;
 
 /// <summary>
 /// After a sync: refreshes daily sales and the star schema of the dates the run touched, the usage days, and today's
 /// stock snapshot, customer segments and product measurements; then runs the data-quality checks and tells subscribers
-/// the new daily figures. A failed critical check fails the run with the checks named.
+/// the new daily figures. A failed critical check fails the run with the checks named. One refresh of a run at a time:
+/// the command sent again (its answer lost) waits for the first, then refreshes again, which changes nothing.
 /// </summary>
-public sealed class RefreshMartsConsumer(PipelineRunner pipelines, ILogger<RefreshMartsConsumer> logger) : IConsumer<RefreshMarts>
+public sealed class RefreshMartsConsumer(PipelineRunner pipelines, NpgsqlDataSource dataSource, ILogger<RefreshMartsConsumer> logger) : IConsumer<RefreshMarts>
 {
     public async Task Consume(ConsumeContext<RefreshMarts> context)
     {
         var (runId, shop, from, to, cancellationToken) = (context.Message.RunId, context.Message.ShopDomain, context.Message.From, context.Message.To,
             context.CancellationToken);
+        var refreshed = await Refresh(runId, shop, from, to, cancellationToken);
+        if (refreshed.Critical.Count > 0)
+        {
+            await context.Publish(new TransformFailed(runId, shop, "transforming",
+                "Critical data-quality checks failed: " + string.Join(", ", refreshed.Critical.Select(c => $"{c.Check} ({c.Violations} violations)"))));
+            return;
+        }
+
+        if (refreshed.Days.Count > 0)
+            await context.Publish(new DailySalesUpdated(runId, shop, refreshed.Currency, refreshed.Days));
+        await context.Publish(new MartsRefreshed(runId, shop, refreshed.Days.Count));
+    }
+
+    private async Task<(string Currency, IReadOnlyList<DailySalesFigure> Days, List<DataQualityOutcome> Critical)> Refresh(
+        Guid runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var runLock = await AdvisoryLock.Take(dataSource, $"marts:{runId}", cancellationToken);
 
         var (currency, days) = await pipelines.SalesPulse(runId, shop, from, to, cancellationToken);
         var facts = await pipelines.StarSchema(runId, shop, from, to, cancellationToken);
@@ -32,16 +52,6 @@ public sealed class RefreshMartsConsumer(PipelineRunner pipelines, ILogger<Refre
         var outcomes = await pipelines.CheckedDataQuality(runId, shop, from, to, cancellationToken);
         foreach (var failed in outcomes.Where(o => !o.Passed))
             logger.LogWarning("Data-quality check {Check} ({Severity}) found {Violations} violations", failed.Check, failed.Severity, failed.Violations);
-        var critical = outcomes.Where(o => !o.Passed && o.Severity == Severity.Critical).ToList();
-        if (critical.Count > 0)
-        {
-            await context.Publish(new TransformFailed(runId, shop, "transforming",
-                "Critical data-quality checks failed: " + string.Join(", ", critical.Select(c => $"{c.Check} ({c.Violations} violations)"))));
-            return;
-        }
-
-        if (days.Count > 0)
-            await context.Publish(new DailySalesUpdated(runId, shop, currency, days));
-        await context.Publish(new MartsRefreshed(runId, shop, days.Count));
+        return (currency, days, outcomes.Where(o => !o.Passed && o.Severity == Severity.Critical).ToList());
     }
 }

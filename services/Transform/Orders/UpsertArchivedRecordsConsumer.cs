@@ -1,11 +1,18 @@
 using GrowthOs.Contracts.Transform;
+using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.ServiceDefaults.Storage;
 using MassTransit;
+using Npgsql;
 
 namespace GrowthOs.Transform.Orders;
 
-/// <summary>Upserts an archived bulk file into the commerce tables; a malformed file fails the step with the line number.</summary>
-public sealed class UpsertArchivedRecordsConsumer(ObjectStore archive, BulkFileLoader loader, ILogger<UpsertArchivedRecordsConsumer> logger)
+/// <summary>
+/// Upserts an archived bulk file into the commerce tables; a malformed file fails the step with the line number. One
+/// load of a file of a run at a time: the same command sent again (its answer lost) waits for the first, then finds the
+/// file committed and answers at once. The lock is let go before the answer is published.
+/// </summary>
+public sealed class UpsertArchivedRecordsConsumer(
+    ObjectStore archive, BulkFileLoader loader, NpgsqlDataSource dataSource, ILogger<UpsertArchivedRecordsConsumer> logger)
     : IConsumer<UpsertArchivedRecords>
 {
     public async Task Consume(ConsumeContext<UpsertArchivedRecords> context)
@@ -14,6 +21,7 @@ public sealed class UpsertArchivedRecordsConsumer(ObjectStore archive, BulkFileL
         LoadSummary summary;
         try
         {
+            await using var runLock = await AdvisoryLock.Take(dataSource, $"upsert:{message.RunId}:{message.ArchiveKey}", context.CancellationToken);
             await using var jsonl = await archive.OpenRead(message.ArchiveKey, context.CancellationToken);
             summary = await loader.Load(jsonl, message.ShopDomain, message.RunId, message.ArchiveKey, context.CancellationToken, message.ChunkSize);
             if (message.CompleteAsOf is { } asOf)

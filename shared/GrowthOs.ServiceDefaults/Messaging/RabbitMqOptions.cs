@@ -27,4 +27,8 @@ public sealed class RabbitMqOptions
 
     [Range(1, 600_000, ErrorMessage = "RabbitMq:RetryIntervalMilliseconds must be between 1 and 600000.")]
     public int RetryIntervalMilliseconds { get; set; } = 200;
+
+    /// <summary>A bus unhealthy this long ends the process, to be started again with a new connection (see <see cref="BusWatchdog"/>).</summary>
+    [Range(10, 86_400, ErrorMessage = "RabbitMq:UnhealthyExitSeconds must be between 10 and 86400.")]
+    public int UnhealthyExitSeconds { get; set; } = 180;
 }
