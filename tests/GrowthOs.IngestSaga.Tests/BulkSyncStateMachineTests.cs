@@ -50,7 +50,8 @@ public sealed class BulkSyncStateMachineTests
 
         var run = await test.InState(runId, m => m.Polling);
         Assert.Equal(OperationId, run.BulkOperationId);
-        Assert.Equal(1, run.WaitToken);
+        // Wait 1 awaited the start's answer; wait 2 is the one before the first poll.
+        Assert.Equal(2, run.WaitToken);
         Assert.NotNull(run.ResumeAt);
         Assert.InRange(run.ResumeAt!.Value - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(10), test.Options.PollInterval);
         await test.Harness.InactivityTask;
@@ -63,15 +64,18 @@ public sealed class BulkSyncStateMachineTests
         await using var test = await BulkSyncHarness.Start();
         var runId = await StartPolling(test);
 
-        await test.Harness.Bus.Publish(new SyncWaitElapsed(runId, WaitToken: 1));
+        await test.Harness.Bus.Publish(new SyncWaitElapsed(runId, WaitToken: 2));
         var poll = (await test.Harness.Published.SelectAsync<PollBulkOperation>(x => x.Context.Message.RunId == runId).First()).Context.Message;
         Assert.Equal(1, poll.Attempt);
         Assert.Equal(OperationId, poll.BulkOperationId);
 
-        await test.Harness.Bus.Publish(new SyncWaitElapsed(runId, WaitToken: 1));
+        await test.Harness.Bus.Publish(new SyncWaitElapsed(runId, WaitToken: 2));
         await test.Harness.InactivityTask;
         Assert.Equal(1, await test.Harness.Published.SelectAsync<PollBulkOperation>(x => x.Context.Message.RunId == runId).Count());
-        Assert.Null(test.Instance(runId).ResumeAt);
+        // What waits now is the poll's answer: should none come, the poll is sent again.
+        var waiting = test.Instance(runId);
+        Assert.Equal(3, waiting.WaitToken);
+        Assert.InRange(waiting.ResumeAt!.Value - DateTimeOffset.UtcNow, test.Options.CommandResendInterval - TimeSpan.FromSeconds(30), test.Options.CommandResendInterval);
     }
 
     [Fact]
@@ -79,7 +83,7 @@ public sealed class BulkSyncStateMachineTests
     {
         await using var test = await BulkSyncHarness.Start();
         var runId = await StartPolling(test);
-        await test.Harness.Bus.Publish(new SyncWaitElapsed(runId, 1));
+        await test.Harness.Bus.Publish(new SyncWaitElapsed(runId, 2));
         Assert.True(await test.Harness.Published.Any<PollBulkOperation>(x => x.Context.Message.RunId == runId));
 
         await test.Harness.Bus.Publish(new BulkOperationStillRunning(runId, OperationId, 1, "RUNNING", 1234));
@@ -88,7 +92,7 @@ public sealed class BulkSyncStateMachineTests
 
         var run = test.Instance(runId);
         Assert.Equal(nameof(test.Machine.Polling), run.CurrentState);
-        Assert.Equal(2, run.WaitToken);
+        Assert.Equal(4, run.WaitToken);
         Assert.NotNull(run.ResumeAt);
         Assert.Equal(1234, run.ObjectCount);
     }
@@ -98,7 +102,7 @@ public sealed class BulkSyncStateMachineTests
     {
         await using var test = await BulkSyncHarness.Start(maxPollAttempts: 1);
         var runId = await StartPolling(test);
-        await test.Harness.Bus.Publish(new SyncWaitElapsed(runId, 1));
+        await test.Harness.Bus.Publish(new SyncWaitElapsed(runId, 2));
         Assert.True(await test.Harness.Published.Any<PollBulkOperation>(x => x.Context.Message.RunId == runId));
         await test.Harness.Bus.Publish(new BulkOperationStillRunning(runId, OperationId, 1, "RUNNING", 10));
 

@@ -96,7 +96,7 @@ public sealed class EntityTests
 
         await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, "ACCESS_DENIED", "Required access: `read_orders` access scope.", Entities.Orders));
         await NextStart(test, runId, Entities.Customers);
-        Assert.Null(test.Instance(runId).ResumeAt);
+        Assert.NotEqual(token, test.Instance(runId).WaitToken);
 
         // The orders poll's wake-up, due now, must not start customers a second time.
         await test.Harness.Bus.Publish(new GrowthOs.IngestSaga.DurableWaits.SyncWaitElapsed(runId, token));
@@ -145,16 +145,29 @@ public sealed class EntityTests
     }
 
     [Fact]
-    public async Task A_run_that_hears_nothing_back_sends_its_upsert_and_refresh_again()
+    public async Task A_start_or_a_download_that_hears_nothing_back_is_sent_again()
     {
         await using var test = await BulkSyncHarness.Start();
         var runId = await Request(test, [Entities.Orders]);
         await NextStart(test, runId, Entities.Orders);
+        await test.Harness.Bus.Publish(new GrowthOs.IngestSaga.DurableWaits.SyncWaitElapsed(runId, test.Instance(runId).WaitToken));
+        Assert.Equal(2, await test.Published<StartBulkExtraction>(m => m.RunId == runId && m.Entity == Entities.Orders, 2));
+
         await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, Entities.Orders, Operation(1), DateTimeOffset.UtcNow));
         await test.InState(runId, m => m.Polling);
         await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, Operation(1), 3, 1, 100, "https://storage.example/r.jsonl"));
-        var key = $"raw/shopify/{BulkSyncHarness.Shop}/orders/2026/11/21/{runId:N}-1.jsonl";
-        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, key, 100, 3, Entities.Orders));
+        var downloading = await test.InState(runId, m => m.Downloading);
+        Assert.NotNull(downloading.ResumeAt);
+        await test.Harness.Bus.Publish(new GrowthOs.IngestSaga.DurableWaits.SyncWaitElapsed(runId, downloading.WaitToken));
+        Assert.Equal(2, await test.Published<ArchiveBulkOperationResult>(m => m.RunId == runId && m.BulkOperationId == Operation(1), 2));
+    }
+
+    [Fact]
+    public async Task A_run_that_hears_nothing_back_sends_its_upsert_and_refresh_again()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await Request(test, [Entities.Orders]);
+        var key = await Archive(test, runId, Entities.Orders, 1);
         var upserting = await test.InState(runId, m => m.Upserting);
         Assert.NotNull(upserting.ResumeAt);
         var upsertWait = upserting.WaitToken;
@@ -180,13 +193,7 @@ public sealed class EntityTests
         await using var test = await BulkSyncHarness.Start();
         var runId = await Request(test, [Entities.Orders, Entities.Customers]);
         await Load(test, runId, Entities.Orders, 1, Newest);
-        await NextStart(test, runId, Entities.Customers);
-        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, Entities.Customers, Operation(2), DateTimeOffset.UtcNow));
-        await test.InState(runId, m => m.Polling);
-        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, Operation(2), 3, 1, 100, "https://storage.example/r.jsonl"));
-        var key = $"raw/shopify/{BulkSyncHarness.Shop}/customers/2026/11/21/{runId:N}-2.jsonl";
-        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, key, 100, 3, Entities.Customers));
-        await test.InState(runId, m => m.Upserting);
+        await Archive(test, runId, Entities.Customers, 2);
         await test.Harness.Bus.Publish(new TransformFailed(runId, BulkSyncHarness.Shop, Steps.Upserting, "Line 2 of the bulk file is not valid JSON"));
 
         var refresh = await PublishedOnce<RefreshMarts>(test, m => m.RunId == runId);
@@ -256,8 +263,8 @@ public sealed class EntityTests
     private static Task<StartBulkExtraction> NextStart(BulkSyncHarness test, Guid runId, string entity) =>
         PublishedOnce<StartBulkExtraction>(test, m => m.RunId == runId && m.Entity == entity);
 
-    /// <summary>Takes <paramref name="entity"/> from its bulk query to its upsert: 3 records, the newest updated at <paramref name="newest"/>.</summary>
-    private static async Task Load(BulkSyncHarness test, Guid runId, string entity, int operation, DateTimeOffset newest)
+    /// <summary>Takes <paramref name="entity"/> from its bulk query to the upsert command of its archive, whose key it returns.</summary>
+    private static async Task<string> Archive(BulkSyncHarness test, Guid runId, string entity, int operation)
     {
         await NextStart(test, runId, entity);
         var key = $"raw/shopify/{BulkSyncHarness.Shop}/{entity}/2026/11/21/{runId:N}-{operation}.jsonl";
@@ -267,6 +274,13 @@ public sealed class EntityTests
         Assert.Equal(1, await test.Published<ArchiveBulkOperationResult>(m => m.RunId == runId && m.BulkOperationId == Operation(operation), 1));
         await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, key, 100, 3, entity));
         Assert.Equal(1, await test.Published<UpsertArchivedRecords>(m => m.RunId == runId && m.ArchiveKey == key, 1));
+        return key;
+    }
+
+    /// <summary>Takes <paramref name="entity"/> from its bulk query to its upsert: 3 records, the newest updated at <paramref name="newest"/>.</summary>
+    private static async Task Load(BulkSyncHarness test, Guid runId, string entity, int operation, DateTimeOffset newest)
+    {
+        var key = await Archive(test, runId, entity, operation);
         await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, entity == Entities.Orders ? 1 : 0, entity == Entities.Orders ? 2 : 0, 0,
             newest, entity == Entities.Orders ? new DateOnly(2026, 11, 1) : null, entity == Entities.Orders ? new DateOnly(2026, 11, 20) : null, key, 3));
         var deadline = DateTime.UtcNow.AddSeconds(5);

@@ -103,8 +103,8 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
 
         var elapsed = (await _harness.Published.SelectAsync<SyncWaitElapsed>(x => x.Context.Message.RunId == runId).First()).Context.Message;
         Assert.Equal(7, elapsed.WaitToken);
-        // A run waiting in Requested retries its bulk query when woken, and stops waiting.
-        await WaitForRow(runId, r => r.ResumeAt is null);
+        // A run waiting in Requested retries its bulk query when woken, and waits for that one's answer.
+        await WaitForRow(runId, r => r.WaitToken == 8 && r.ResumeAt > DateTimeOffset.UtcNow);
         Assert.True(await _harness.Published.SelectAsync<StartBulkExtraction>(x => x.Context.Message.RunId == runId).Skip(1).Any());
     }
 

@@ -78,6 +78,7 @@ public static class BulkSyncBehaviors
                 .Then(context => context.Saga.NextEntity())
                 .EnterStep(Steps.Requested, clock)
                 .Activity(x => x.OfType<StartExtractionActivity<T>>())
+                .WaitFor(resendAfter, clock)
                 .TransitionTo(requested),
             last => last
                 .EnterStep(Steps.Transforming, clock)

@@ -59,8 +59,9 @@ public sealed class BulkSyncOptions
     public int BackfillBusyWaitSeconds { get; set; } = 300;
 
     /// <summary>
-    /// A run upserting or transforming that has heard nothing back for this long sends its command again: a command, or
-    /// its answer, lost to a broker restart (a publish never confirmed) must not leave the run waiting forever. The
+    /// A run that has heard nothing back from a command (start, poll, download, upsert, refresh) for this long sends it
+    /// again: a command, or its answer, lost to a broker restart (a publish never confirmed) must not leave the run
+    /// waiting forever. The
     /// Transform service takes one command of a run at a time, so a command sent again while the first still works
     /// waits for it, then answers at once.
     /// </summary>

@@ -51,6 +51,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                     context.Message.RequestedAt, context.Message.Entities is { Count: > 0 } requested ? requested : entities))
                 .EnterStep(Steps.Initiated, clock)
                 .Activity(x => x.OfType<StartExtractionActivity<SyncRequested>>())
+                .WaitFor(settings.CommandResendInterval, clock)
                 .EnterStep(Steps.Requested, clock)
                 .TransitionTo(Requested),
             When(ReplayRequested)
@@ -74,13 +75,16 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 })
                 .EnterStep(Steps.Initiated, clock)
                 .Publish(context => BulkSyncCommands.StartExtraction(context.Saga))
+                .WaitFor(settings.CommandResendInterval, clock)
                 .EnterStep(Steps.Requested, clock)
                 .TransitionTo(Requested));
 
+        // Every command a run sends is followed by a wait: an answer ends it; if none comes (the command or its answer
+        // lost), the wake-up sends the command again. A retry's backoff and the poll interval are such waits too.
         During(Requested,
             When(WaitElapsed, context => context.Saga.ResumeAt != null && context.Message.WaitToken == context.Saga.WaitToken)
-                .Then(context => context.Saga.ResumeAt = null)
-                .Publish(context => BulkSyncCommands.StartExtraction(context.Saga)),
+                .Publish(context => BulkSyncCommands.StartExtraction(context.Saga))
+                .WaitFor(settings.CommandResendInterval, clock),
             When(OperationStarted, context => context.Message.Entity == context.Saga.Entity)
                 .Then(context => context.Saga.BulkOperationId = context.Message.BulkOperationId)
                 .EnterStep(Steps.Polling, clock)
@@ -95,7 +99,8 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                     context.Saga.PollAttempts++;
                 })
                 .Publish(context => new PollBulkOperation(
-                    context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.BulkOperationId!, context.Saga.PollAttempts)),
+                    context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.BulkOperationId!, context.Saga.PollAttempts))
+                .WaitFor(settings.CommandResendInterval, clock),
             When(OperationStillRunning, context => IsCurrent(context) && context.Saga.PollAttempts >= settings.MaxPollAttempts)
                 .EndEntity(EntityStatus.Failed, _ => Steps.Polling,
                     context => $"Bulk operation {context.Saga.BulkOperationId} still {context.Message.Status} after {context.Saga.PollAttempts} polls.", clock, this),
@@ -114,13 +119,14 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .EnterStep(Steps.Downloading, clock)
                 .Publish(context => new ArchiveBulkOperationResult(
                     context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Entity, context.Message.BulkOperationId, context.Message.Url))
+                .WaitFor(settings.CommandResendInterval, clock)
                 .TransitionTo(Downloading));
 
         During(Downloading,
             When(WaitElapsed, context => context.Saga.ResumeAt != null && context.Message.WaitToken == context.Saga.WaitToken)
-                .Then(context => context.Saga.ResumeAt = null)
                 .Publish(context => new ArchiveBulkOperationResult(
-                    context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Entity, context.Saga.BulkOperationId!, context.Saga.ResultUrl)),
+                    context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Entity, context.Saga.BulkOperationId!, context.Saga.ResultUrl))
+                .WaitFor(settings.CommandResendInterval, clock),
             When(ResultArchived, context => context.Message.Entity is null || context.Message.Entity == context.Saga.Entity)
                 .Then(context =>
                 {
