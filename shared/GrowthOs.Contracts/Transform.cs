@@ -41,9 +41,10 @@ public record MartsRefreshed(
     string ShopDomain,
     int DaysRefreshed);
 
-/// <summary>A Transform step failed; <paramref name="Step"/> is <c>upserting</c> or <c>transforming</c>.</summary>
+/// <summary>A Transform step failed; <paramref name="Step"/> is <c>upserting</c> (of <paramref name="ArchiveKey"/>) or <c>transforming</c>.</summary>
 public record TransformFailed(
     Guid RunId,
     string ShopDomain,
     string Step,
-    string Reason);
+    string Reason,
+    string? ArchiveKey = null);

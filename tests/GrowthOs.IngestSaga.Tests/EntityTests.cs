@@ -198,6 +198,10 @@ public sealed class EntityTests
 
         var refresh = await PublishedOnce<RefreshMarts>(test, m => m.RunId == runId);
         Assert.Equal((new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20)), (refresh.From, refresh.To));
+        // A repeated upsert reaching the same bad line fails again, late: it must not fail the refresh under way.
+        await test.Harness.Bus.Publish(new TransformFailed(runId, BulkSyncHarness.Shop, Steps.Upserting, "Line 2 of the bulk file is not valid JSON"));
+        await test.Harness.InactivityTask;
+        Assert.Equal(nameof(BulkSyncStateMachine.Transforming), test.Instance(runId).CurrentState);
         await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 20));
         var run = await test.InState(runId, m => m.Partial);
 

@@ -201,21 +201,27 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
             When(ExtractionDeferred, IsCurrent)
                 .RetryLater(context => context.Message.ErrorCode, context => context.Message.Reason, settings, clock, this));
 
+        // A repeated command's late failure (a resent upsert reaching the same bad line) must not end a later step.
         During(Upserting,
-            When(TransformFailed)
+            When(TransformFailed, context => context.Message.Step == Steps.Upserting
+                                             && (context.Message.ArchiveKey is null || context.Message.ArchiveKey == context.Saga.ArchiveKey))
                 .EndEntity(EntityStatus.Failed, context => context.Message.Step, context => context.Message.Reason, clock, this));
 
         During(Transforming,
-            When(TransformFailed)
+            When(TransformFailed, context => context.Message.Step == Steps.Transforming)
                 .Fail(context => context.Message.Step, context => context.Message.Reason, clock)
                 .TransitionTo(Failed));
 
         // A consumer that threw until its retries ran out: that entity (or, while transforming, the run) fails with the
         // error rather than waiting forever.
-        During(Requested, When(StartFaulted).EndEntity(EntityStatus.Failed, _ => Steps.Requested, BulkSyncBehaviors.FaultReason, clock, this));
-        During(Polling, When(PollFaulted).EndEntity(EntityStatus.Failed, _ => Steps.Polling, BulkSyncBehaviors.FaultReason, clock, this));
-        During(Downloading, When(ArchiveFaulted).EndEntity(EntityStatus.Failed, _ => Steps.Downloading, BulkSyncBehaviors.FaultReason, clock, this));
-        During(Upserting, When(UpsertFaulted).EndEntity(EntityStatus.Failed, _ => Steps.Upserting, BulkSyncBehaviors.FaultReason, clock, this));
+        During(Requested, When(StartFaulted, context => context.Message.Message.Entity == context.Saga.Entity)
+            .EndEntity(EntityStatus.Failed, _ => Steps.Requested, BulkSyncBehaviors.FaultReason, clock, this));
+        During(Polling, When(PollFaulted, context => context.Message.Message.BulkOperationId == context.Saga.BulkOperationId)
+            .EndEntity(EntityStatus.Failed, _ => Steps.Polling, BulkSyncBehaviors.FaultReason, clock, this));
+        During(Downloading, When(ArchiveFaulted, context => context.Message.Message.BulkOperationId == context.Saga.BulkOperationId)
+            .EndEntity(EntityStatus.Failed, _ => Steps.Downloading, BulkSyncBehaviors.FaultReason, clock, this));
+        During(Upserting, When(UpsertFaulted, context => context.Message.Message.ArchiveKey == context.Saga.ArchiveKey)
+            .EndEntity(EntityStatus.Failed, _ => Steps.Upserting, BulkSyncBehaviors.FaultReason, clock, this));
         During(Transforming, When(RefreshFaulted).FailWithFault(Steps.Transforming, clock).TransitionTo(Failed));
 
         // At-least-once delivery: a repeated request, a late poll answer or a stale wake-up after the run moved on is expected.

@@ -1,3 +1,4 @@
+using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.ServiceDefaults.Storage;
@@ -21,7 +22,7 @@ public sealed class UpsertArchivedRecordsConsumer(
         LoadSummary summary;
         try
         {
-            await using var runLock = await AdvisoryLock.Take(dataSource, $"upsert:{message.RunId}:{message.ArchiveKey}", context.CancellationToken);
+            await using var runLock = await AdvisoryLock.Take(dataSource, LockName(message), context.CancellationToken);
             await using var jsonl = await archive.OpenRead(message.ArchiveKey, context.CancellationToken);
             summary = await loader.Load(jsonl, message.ShopDomain, message.RunId, message.ArchiveKey, context.CancellationToken, message.ChunkSize);
             if (message.CompleteAsOf is { } asOf)
@@ -34,7 +35,7 @@ public sealed class UpsertArchivedRecordsConsumer(
         catch (MalformedLineException exception)
         {
             logger.LogError("Upsert of {ArchiveKey} stopped at line {LineNumber}: {Reason}", message.ArchiveKey, exception.LineNumber, exception.Message);
-            await context.Publish(new TransformFailed(message.RunId, message.ShopDomain, "upserting", exception.Message));
+            await context.Publish(new TransformFailed(message.RunId, message.ShopDomain, "upserting", exception.Message, message.ArchiveKey));
             return;
         }
 
@@ -43,4 +44,13 @@ public sealed class UpsertArchivedRecordsConsumer(
         await context.Publish(new ArchivedRecordsUpserted(message.RunId, message.ShopDomain, summary.Orders, summary.LineItems, summary.Rejected,
             summary.MaxUpdatedAt, summary.FirstOrderDate, summary.LastOrderDate, message.ArchiveKey, summary.Records));
     }
+
+    /// <summary>
+    /// One load of a file of a run at a time; and one inventory load of a shop at a time, whatever the run: a whole
+    /// inventory's removal of what it did not carry must not see another load's rows half-stamped.
+    /// </summary>
+    private static string LockName(UpsertArchivedRecords message) =>
+        message.ArchiveKey.Contains($"/{Entities.Inventory}/", StringComparison.Ordinal)
+            ? $"inventory:{message.ShopDomain}"
+            : $"upsert:{message.RunId}:{message.ArchiveKey}";
 }

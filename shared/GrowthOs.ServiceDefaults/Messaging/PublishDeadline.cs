@@ -12,10 +12,17 @@ public static class PublishDeadline
     public static readonly TimeSpan Default = TimeSpan.FromSeconds(30);
 
     private static long _stalledSinceTicks;
+    private static long _lastTimeoutTicks;
 
-    /// <summary>Since when every publish through <see cref="Within"/> has timed out (null: the last one went through).</summary>
+    /// <summary>
+    /// Since when every publish through <see cref="Within"/> has timed out; null when the last one went through, or when
+    /// none has timed out lately (nothing published since says nothing of the bus).
+    /// </summary>
     public static DateTimeOffset? StalledSince =>
-        Interlocked.Read(ref _stalledSinceTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+        Interlocked.Read(ref _stalledSinceTicks) is var ticks and > 0
+        && DateTimeOffset.UtcNow.UtcTicks - Interlocked.Read(ref _lastTimeoutTicks) < 2 * Default.Ticks
+            ? new DateTimeOffset(ticks, TimeSpan.Zero)
+            : null;
 
     public static async Task Within(Func<CancellationToken, Task> publish, CancellationToken cancellationToken)
     {
@@ -30,6 +37,7 @@ public static class PublishDeadline
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             Interlocked.CompareExchange(ref _stalledSinceTicks, DateTimeOffset.UtcNow.UtcTicks - Default.Ticks, 0);
+            Interlocked.Exchange(ref _lastTimeoutTicks, DateTimeOffset.UtcNow.UtcTicks);
             throw new TimeoutException($"The broker did not take the message within {Default.TotalSeconds:N0} s; it is published again later.");
         }
     }

@@ -41,7 +41,8 @@ public sealed class AdvisoryLock : IAsyncDisposable
         }
         finally
         {
-            // A connection that could not unlock is closed, not pooled: its session, and the lock, end with it.
+            // An unlock fails when the connection broke; Npgsql then discards it rather than pool it, and the session, with
+            // its lock, ends.
             await _connection.DisposeAsync();
         }
     }
