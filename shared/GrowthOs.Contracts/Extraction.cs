@@ -13,6 +13,10 @@ public static class Entities
 
     /// <summary>Every entity, in the order a sync extracts them: orders first, so the marts see new sales soonest.</summary>
     public static IReadOnlyList<string> All { get; } = [Orders, Products, Inventory, Customers];
+
+    /// <summary>The entity an archived bulk file holds, from its key (<c>raw/shopify/{shop}/{entity}/...</c>); orders when the key does not say.</summary>
+    public static string OfArchiveKey(string archiveKey) =>
+        archiveKey.Split('/') is ["raw", "shopify", _, var entity, ..] && All.Contains(entity) ? entity : Orders;
 }
 
 /// <summary>

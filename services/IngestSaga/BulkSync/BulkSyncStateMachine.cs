@@ -57,7 +57,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
             When(ReplayRequested)
                 .Then(context =>
                 {
-                    context.Saga.Begin(JobTypes.Replay, context.Message.ShopDomain, "user", context.Message.RequestedAt, [EntityOfArchive(context.Message.ArchiveKey)]);
+                    context.Saga.Begin(JobTypes.Replay, context.Message.ShopDomain, "user", context.Message.RequestedAt, [Entities.OfArchiveKey(context.Message.ArchiveKey)]);
                     context.Saga.ArchiveKey = context.Message.ArchiveKey;
                 })
                 .EnterStep(Steps.Initiated, clock)
@@ -82,7 +82,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
         // Every command a run sends is followed by a wait: an answer ends it; if none comes (the command or its answer
         // lost), the wake-up sends the command again. A retry's backoff and the poll interval are such waits too.
         During(Requested,
-            When(WaitElapsed, context => context.Saga.ResumeAt != null && context.Message.WaitToken == context.Saga.WaitToken)
+            When(WaitElapsed, IsDue)
                 .Publish(context => BulkSyncCommands.StartExtraction(context.Saga))
                 .WaitFor(settings.CommandResendInterval, clock),
             When(OperationStarted, context => context.Message.Entity == context.Saga.Entity)
@@ -92,7 +92,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .TransitionTo(Polling));
 
         During(Polling,
-            When(WaitElapsed, context => context.Saga.ResumeAt != null && context.Message.WaitToken == context.Saga.WaitToken)
+            When(WaitElapsed, IsDue)
                 .Then(context =>
                 {
                     context.Saga.ResumeAt = null;
@@ -123,7 +123,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .TransitionTo(Downloading));
 
         During(Downloading,
-            When(WaitElapsed, context => context.Saga.ResumeAt != null && context.Message.WaitToken == context.Saga.WaitToken)
+            When(WaitElapsed, IsDue)
                 .Publish(context => new ArchiveBulkOperationResult(
                     context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Entity, context.Saga.BulkOperationId!, context.Saga.ResultUrl))
                 .WaitFor(settings.CommandResendInterval, clock),
@@ -141,11 +141,11 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
 
         // Heard nothing back for a while: the command, or its answer, may have been lost; the Transform answers a repeat.
         During(Upserting,
-            When(WaitElapsed, context => context.Saga.ResumeAt != null && context.Message.WaitToken == context.Saga.WaitToken)
+            When(WaitElapsed, IsDue)
                 .Publish(context => BulkSyncCommands.Upsert(context.Saga, settings))
                 .WaitFor(settings.CommandResendInterval, clock));
         During(Transforming,
-            When(WaitElapsed, context => context.Saga.ResumeAt != null && context.Message.WaitToken == context.Saga.WaitToken)
+            When(WaitElapsed, IsDue)
                 .Publish(context => BulkSyncCommands.Refresh(context.Saga, clock))
                 .WaitFor(settings.CommandResendInterval, clock));
 
@@ -228,6 +228,10 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
         OnUnhandledEvent(context => context.Ignore());
     }
 
+    /// <summary>The wake-up of the run's current wait; a late or repeated one of an earlier wait is not.</summary>
+    private static bool IsDue(BehaviorContext<BulkSyncState, SyncWaitElapsed> context) =>
+        context.Saga.ResumeAt != null && context.Message.WaitToken == context.Saga.WaitToken;
+
     private static string CurrentStep<T>(BehaviorContext<BulkSyncState, T> context) where T : class => context.Saga.CurrentState.ToLowerInvariant();
 
     private static bool IsCurrent(BehaviorContext<BulkSyncState, BulkOperationStillRunning> context) =>
@@ -248,14 +252,8 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
     private static bool OrdersLoadedWhole(BulkSyncState saga) =>
         saga.EntityOutcomes.Any(o => o.Entity == Entities.Orders && o.Status == EntityStatus.Loaded);
 
-    /// <summary>The entity a replayed archive holds, from its key (<c>raw/shopify/{shop}/{entity}/...</c>); orders when the key does not say.</summary>
-    public static string EntityOfArchive(string archiveKey)
-    {
-        var parts = archiveKey.Split('/');
-        return parts is ["raw", "shopify", _, var entity, ..] && Entities.All.Contains(entity) ? entity : Entities.Orders;
-    }
 
-    /// <summary>How long an upserting or transforming run waits for an answer before it sends its command again.</summary>
+    /// <summary>How long a run waits for the answer to a command before it sends it again.</summary>
     public TimeSpan CommandResendInterval { get; }
 
     public State Requested { get; private set; } = null!;

@@ -1,5 +1,5 @@
-using GrowthOs.ServiceDefaults.Messaging;
 using System.ComponentModel.DataAnnotations;
+using GrowthOs.ServiceDefaults.Messaging;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -1,8 +1,8 @@
-using GrowthOs.ServiceDefaults.Messaging;
 using System.Security.Cryptography;
 using System.Text;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.ServiceDefaults.Messaging;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Npgsql;

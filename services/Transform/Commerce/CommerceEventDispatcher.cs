@@ -1,6 +1,6 @@
-using GrowthOs.ServiceDefaults.Messaging;
 using System.ComponentModel.DataAnnotations;
 using GrowthOs.Contracts.Commerce;
+using GrowthOs.ServiceDefaults.Messaging;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Npgsql;

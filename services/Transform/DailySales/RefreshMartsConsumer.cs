@@ -1,7 +1,7 @@
 using GrowthOs.Contracts.Sales;
 using GrowthOs.Contracts.Transform;
-using GrowthOs.Transform.DataQuality;
 using GrowthOs.ServiceDefaults.Persistence;
+using GrowthOs.Transform.DataQuality;
 using GrowthOs.Transform.EtlLog;
 using MassTransit;
 using Npgsql;

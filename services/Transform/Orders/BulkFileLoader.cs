@@ -175,8 +175,7 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         _ => null,
     };
 
-    private static readonly string[] Tables =
-        ["order_header", "order_line_item", "order_refund", "order_fulfillment", "product", "product_variant", "inventory_item", "inventory_level", "customer"];
+    private static readonly string[] Tables = [.. OrderTables, .. LineTables, .. ProductTables, .. VariantTables, .. ItemTables, .. LevelTables, .. CustomerTables];
 
     /// <summary>The tables in which the shop has no row yet (one index probe each).</summary>
     private async Task<HashSet<string>> TablesWithoutRowsOf(string shop, CancellationToken cancellationToken)

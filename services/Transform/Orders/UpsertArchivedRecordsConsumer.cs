@@ -50,7 +50,7 @@ public sealed class UpsertArchivedRecordsConsumer(
     /// inventory's removal of what it did not carry must not see another load's rows half-stamped.
     /// </summary>
     private static string LockName(UpsertArchivedRecords message) =>
-        message.ArchiveKey.Contains($"/{Entities.Inventory}/", StringComparison.Ordinal)
+        Entities.OfArchiveKey(message.ArchiveKey) == Entities.Inventory
             ? $"inventory:{message.ShopDomain}"
             : $"upsert:{message.RunId}:{message.ArchiveKey}";
 }
