@@ -82,6 +82,39 @@ public sealed class CommerceEventTests : IAsyncLifetime
         Assert.Equal(first, await EventIds());
     }
 
+    [Fact]
+    public async Task Events_of_orders_copied_as_new_carry_the_ids_the_upsert_gives_them()
+    {
+        // The first load COPYs the new orders and their events, the ids computed by the loader. The second finds every
+        // order known in an older version, so it upserts them, and the upsert names the same versions' events in SQL.
+        await Load(Golden());
+        var copied = await EventsWithIds();
+        await using var formula = _dataSource.CreateCommand("""
+            SELECT count(*) FROM transform.commerce_event_outbox
+            WHERE event_id <> md5(shop_domain || '/' || order_id || '/' || (extract(epoch FROM updated_at) * 1000000)::bigint)::uuid
+            """);
+        Assert.Equal(0L, (long)(await formula.ExecuteScalarAsync())!);
+
+        await using (var age = _dataSource.CreateCommand(
+            "DELETE FROM transform.commerce_event_outbox; UPDATE transform.order_header SET updated_at = updated_at - interval '1 hour'"))
+            await age.ExecuteNonQueryAsync();
+        await Load(Golden());
+        var upserted = await EventsWithIds();
+
+        Assert.Equal(9, upserted.Count);
+        Assert.All(upserted, e => Assert.StartsWith("updated", e.Value.Changes));
+        Assert.Equal(copied.ToDictionary(e => e.Key, e => e.Value.Id), upserted.ToDictionary(e => e.Key, e => e.Value.Id));
+    }
+
+    private async Task<Dictionary<long, (Guid Id, string Changes)>> EventsWithIds()
+    {
+        var events = new Dictionary<long, (Guid Id, string Changes)>();
+        await using var command = _dataSource.CreateCommand("SELECT order_id, event_id, array_to_string(changes, ',') FROM transform.commerce_event_outbox");
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) events.Add(reader.GetInt64(0), (reader.GetGuid(1), reader.GetString(2)));
+        return events;
+    }
+
     private async Task<SortedDictionary<long, Guid>> EventIds()
     {
         var ids = new SortedDictionary<long, Guid>();

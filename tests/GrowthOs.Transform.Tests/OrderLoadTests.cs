@@ -114,6 +114,36 @@ public sealed class OrderLoadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_versions_of_a_new_order_in_one_chunk_load_the_newer_one_with_one_event()
+    {
+        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl"));
+        var newer = lines[1].Replace("\"updatedAt\":\"2026-11-02T08:00:00Z\"", "\"updatedAt\":\"2026-11-03T08:00:00Z\"")
+            .Replace("\"amount\":\"26.51\"", "\"amount\":\"30.00\"");
+        // The orders are new to the table, but the chunk repeats one: the straight COPY meets the key twice, is undone,
+        // and the chunk goes through the upsert, which keeps the newer version.
+        await Loader().Load(new MemoryStream(Encoding.UTF8.GetBytes(string.Join("\n", newer, lines[0], lines[1]))), Shop, Guid.NewGuid(), "twice",
+            CancellationToken.None);
+
+        Assert.Equal(3000L, await Scalar("SELECT total_minor FROM transform.order_header WHERE order_id = 1001"));
+        Assert.Equal(1L, await Scalar("SELECT count(*) FROM transform.order_line_item WHERE order_id = 1001"));
+        Assert.Equal(1L, await Scalar("SELECT count(*) FROM transform.commerce_event_outbox WHERE order_id = 1001 AND updated_at = '2026-11-03T08:00:00Z'"));
+        Assert.Equal(1L, await Scalar("SELECT count(*) FROM transform.commerce_event_outbox"));
+    }
+
+    [Fact]
+    public async Task Text_of_any_length_and_script_is_stored_as_given()
+    {
+        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl"));
+        var title = string.Concat(Enumerable.Repeat("Säge 鋸 🪚 ", 9_000)); // about 150 KB of UTF-8, more than a COPY buffer
+        var line = lines[0].Replace("\"title\":\"Pro Saw\"", $"\"title\":\"{title}\"");
+        await Loader().Load(new MemoryStream(Encoding.UTF8.GetBytes(string.Join("\n", line, lines[1]))), Shop, Guid.NewGuid(), "long", CancellationToken.None);
+
+        await using var command = _dataSource.CreateCommand("SELECT title FROM transform.order_line_item WHERE line_item_id = 9001");
+        Assert.Equal(title, (string?)await command.ExecuteScalarAsync());
+        Assert.Equal(1L, await Scalar("SELECT count(*) FROM transform.order_header WHERE order_id = 1001 AND name = '#1001'"));
+    }
+
+    [Fact]
     public async Task A_malformed_line_stops_the_load_with_its_number_and_commits_nothing_of_its_chunk()
     {
         var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl")).ToList();

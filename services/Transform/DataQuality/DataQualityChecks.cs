@@ -51,6 +51,13 @@ public static class DataQualityChecks
         new("one_currency_per_shop", Severity.Critical,
             "All orders of a shop are in one shop currency (violations: currencies beyond the first).",
             "SELECT greatest(count(DISTINCT currency_code) - 1, 0) FROM transform.order_header WHERE shop_domain = @shop"),
+        new("no_duplicate_child_ids", Severity.Critical,
+            "No line item, refund or fulfillment id of a shop appears under two orders (violations: the ids beyond the first).",
+            """
+            SELECT (SELECT count(*) - count(DISTINCT line_item_id) FROM transform.order_line_item WHERE shop_domain = @shop)
+                 + (SELECT count(*) - count(DISTINCT refund_id) FROM transform.order_refund WHERE shop_domain = @shop)
+                 + (SELECT count(*) - count(DISTINCT fulfillment_id) FROM transform.order_fulfillment WHERE shop_domain = @shop)
+            """),
         new("no_duplicate_order_names", Severity.Warning,
             "No two orders of a shop share a name (#1001).",
             """

@@ -40,7 +40,7 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         var chunk = new RecordChunk();
         var spare = new RecordChunk();
         var pending = progress.Copy();
-        var reader = PipeReader.Create(jsonl, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
+        var reader = PipeReader.Create(jsonl, new StreamPipeReaderOptions(bufferSize: 1 << 20));
         long lineNumber = 0;
         Task? inFlight = null;
         var handedOver = progress.LinesCommitted;

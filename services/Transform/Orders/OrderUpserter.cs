@@ -1,11 +1,12 @@
+using System.Text;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace GrowthOs.Transform.Orders;
 
 /// <summary>
 /// Loads one chunk of records in one transaction: binary COPY into temporary staging tables, then one set-based
-/// <c>INSERT ... ON CONFLICT DO UPDATE</c> per table. Within and across chunks the latest <c>updatedAt</c> of a record
+/// <c>INSERT ... ON CONFLICT DO UPDATE</c> per table; orders new to the table skip the staging (see
+/// <see cref="TryInsertNewOrders"/>). Within and across chunks the latest <c>updatedAt</c> of a record
 /// wins, so replaying a file, or the same window twice, changes nothing. Orders and their lines have their own
 /// hand-written COPY, the hottest path; the other types go through <see cref="StagedTable{T}"/>.
 /// </summary>
@@ -16,13 +17,46 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
+        if (!await TryInsertNewOrders(connection, transaction, shop, runId, chunk, cancellationToken))
+            await UpsertOrders(connection, shop, runId, chunk, cancellationToken);
+        await CommerceTables.Products.Upsert(connection, shop, runId, chunk.Products, cancellationToken);
+        if (chunk.Variants.Count > 0)
+            await CommerceTables.Variants(await ShopCurrency(connection, shop, cancellationToken)).Upsert(connection, shop, runId, chunk.Variants, cancellationToken);
+        await CommerceTables.InventoryItems.Upsert(connection, shop, runId, chunk.InventoryItems, cancellationToken);
+        await CommerceTables.InventoryLevels.Upsert(connection, shop, runId, chunk.InventoryLevels, cancellationToken);
+        await CommerceTables.Customers.Upsert(connection, shop, runId, chunk.Customers, cancellationToken);
+
+        foreach (var rejected in chunk.Rejected)
+        {
+            await using var command = new NpgsqlCommand("""
+                INSERT INTO transform.rejected_record (run_id, line_number, record_type, external_id, reason)
+                VALUES (@run, @line, @type, @id, @reason) ON CONFLICT (run_id, line_number) DO NOTHING
+                """, connection, transaction);
+            command.Parameters.AddWithValue("run", runId);
+            command.Parameters.AddWithValue("line", rejected.LineNumber);
+            command.Parameters.AddWithValue("type", (object?)rejected.RecordType ?? DBNull.Value);
+            command.Parameters.AddWithValue("id", (object?)rejected.ExternalId ?? DBNull.Value);
+            command.Parameters.AddWithValue("reason", rejected.Reason);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await progress.Save(connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The general path: orders and lines are COPYed into staging tables, then upserted set-based with version checks,
+    /// and each order version that is new to the table gets its event, saying what changed against the version before.
+    /// </summary>
+    private static async Task UpsertOrders(NpgsqlConnection connection, string shop, Guid runId, RecordChunk chunk, CancellationToken cancellationToken)
+    {
         await Execute(connection, """
             CREATE TEMP TABLE stage_order (LIKE transform.order_header) ON COMMIT DROP;
             CREATE TEMP TABLE stage_line_item (LIKE transform.order_line_item) ON COMMIT DROP;
             """, cancellationToken);
 
-        await CopyOrders(connection, shop, runId, chunk.Orders, cancellationToken);
-        await CopyLineItems(connection, shop, runId, chunk.LineItems, cancellationToken);
+        await CopyOrders(connection, "stage_order", shop, runId, chunk.Orders, cancellationToken);
+        await CopyLineItems(connection, "stage_line_item", shop, runId, chunk.LineItems, cancellationToken);
 
         // One statement, so one snapshot: `prior` is what the table knew of these orders before this chunk, and the events
         // say what each upserted version changed. The prior versions are looked up by key (an index probe per order),
@@ -64,9 +98,9 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
             ON CONFLICT (event_id) DO NOTHING;
 
             INSERT INTO transform.order_line_item AS target
-            SELECT DISTINCT ON (shop_domain, line_item_id) * FROM stage_line_item
-            ON CONFLICT (shop_domain, line_item_id) DO UPDATE SET
-                order_id = EXCLUDED.order_id, sku = EXCLUDED.sku, title = EXCLUDED.title, quantity = EXCLUDED.quantity,
+            SELECT DISTINCT ON (shop_domain, order_id, line_item_id) * FROM stage_line_item
+            ON CONFLICT (shop_domain, order_id, line_item_id) DO UPDATE SET
+                sku = EXCLUDED.sku, title = EXCLUDED.title, quantity = EXCLUDED.quantity,
                 current_quantity = EXCLUDED.current_quantity, unit_price_minor = EXCLUDED.unit_price_minor,
                 total_discount_minor = EXCLUDED.total_discount_minor, currency_code = EXCLUDED.currency_code,
                 product_id = EXCLUDED.product_id, variant_id = EXCLUDED.variant_id, vendor = EXCLUDED.vendor,
@@ -75,93 +109,158 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
 
         await CommerceTables.Refunds.Upsert(connection, shop, runId, chunk.Orders.SelectMany(o => o.Refunds).ToList(), cancellationToken);
         await CommerceTables.Fulfillments.Upsert(connection, shop, runId, chunk.Orders.SelectMany(o => o.Fulfillments).ToList(), cancellationToken);
-        await CommerceTables.Products.Upsert(connection, shop, runId, chunk.Products, cancellationToken);
-        if (chunk.Variants.Count > 0)
-            await CommerceTables.Variants(await ShopCurrency(connection, shop, cancellationToken)).Upsert(connection, shop, runId, chunk.Variants, cancellationToken);
-        await CommerceTables.InventoryItems.Upsert(connection, shop, runId, chunk.InventoryItems, cancellationToken);
-        await CommerceTables.InventoryLevels.Upsert(connection, shop, runId, chunk.InventoryLevels, cancellationToken);
-        await CommerceTables.Customers.Upsert(connection, shop, runId, chunk.Customers, cancellationToken);
-
-        foreach (var rejected in chunk.Rejected)
-        {
-            await using var command = new NpgsqlCommand("""
-                INSERT INTO transform.rejected_record (run_id, line_number, record_type, external_id, reason)
-                VALUES (@run, @line, @type, @id, @reason) ON CONFLICT (run_id, line_number) DO NOTHING
-                """, connection, transaction);
-            command.Parameters.AddWithValue("run", runId);
-            command.Parameters.AddWithValue("line", rejected.LineNumber);
-            command.Parameters.AddWithValue("type", (object?)rejected.RecordType ?? DBNull.Value);
-            command.Parameters.AddWithValue("id", (object?)rejected.ExternalId ?? DBNull.Value);
-            command.Parameters.AddWithValue("reason", rejected.Reason);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await progress.Save(connection, transaction, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
 
-    private static async Task CopyOrders(NpgsqlConnection connection, string shop, Guid runId, IReadOnlyList<OrderRecord> orders, CancellationToken cancellationToken)
+    /// <summary>
+    /// The path of a first load or a backfill: orders new to the table have no version to compare and no prior state to
+    /// report. When none of a sample of the chunk's orders is known, the chunk's orders, lines, refunds and fulfillments
+    /// are COPYed straight into their tables, and each order's event (created, and whatever its first version already
+    /// says: fulfilled, refunded, cancelled) straight into the outbox, with the id the general path would give it. The
+    /// sample is a guess; the keys decide: an order that is known after all (outside the sample, or committed by another
+    /// run since), or one that the chunk holds twice, undoes the attempt, and the chunk takes the general path. Returns
+    /// whether the chunk was loaded.
+    /// </summary>
+    private static async Task<bool> TryInsertNewOrders(NpgsqlConnection connection, NpgsqlTransaction transaction, string shop, Guid runId, RecordChunk chunk,
+        CancellationToken cancellationToken)
     {
-        await using var writer = await connection.BeginBinaryImportAsync("""
-            COPY stage_order (shop_domain, order_id, name, created_at, updated_at, processed_at, cancelled_at, is_test, source_name,
-                financial_status, fulfillment_status, currency_code, presentment_currency_code, customer_id, subtotal_minor, total_minor,
-                total_discounts_minor, total_tax_minor, total_shipping_minor, total_refunded_minor, total_presentment_minor,
-                source_run_id, loaded_at) FROM STDIN (FORMAT BINARY)
+        if (chunk.Orders.Count == 0) return false;
+        // One index lookup per sampled id, whatever the statistics say: during a first load they still describe an empty
+        // shop, and a join was planned as a scan of the shop's orders for every id.
+        await using (var known = new NpgsqlCommand(
+            """
+            SELECT EXISTS (SELECT 1 FROM unnest(@ids) AS id,
+                           LATERAL (SELECT 1 FROM transform.order_header WHERE shop_domain = @shop AND order_id = id LIMIT 1) AS known)
+            """, connection, transaction))
+        {
+            known.Parameters.AddWithValue("shop", shop);
+            known.Parameters.AddWithValue("ids", Sample(chunk.Orders));
+            if ((bool)(await known.ExecuteScalarAsync(cancellationToken))!) return false;
+        }
+        // In key order, each index takes the rows in runs on the same pages rather than one page each.
+        chunk.Orders.Sort(static (a, b) => a.OrderId.CompareTo(b.OrderId));
+        chunk.LineItems.Sort(static (a, b) => a.OrderId != b.OrderId ? a.OrderId.CompareTo(b.OrderId) : a.LineItemId.CompareTo(b.LineItemId));
+        await transaction.SaveAsync(NewOrders, cancellationToken);
+        try
+        {
+            await CopyOrders(connection, "transform.order_header", shop, runId, chunk.Orders, cancellationToken);
+            await CopyCreatedEvents(connection, shop, runId, chunk.Orders, cancellationToken);
+            await CopyLineItems(connection, "transform.order_line_item", shop, runId, chunk.LineItems, cancellationToken);
+            await CommerceTables.Refunds.Copy(connection, CommerceTables.Refunds.Table, shop, runId, chunk.Orders.SelectMany(o => o.Refunds).ToList(), cancellationToken);
+            await CommerceTables.Fulfillments.Copy(connection, CommerceTables.Fulfillments.Table, shop, runId, chunk.Orders.SelectMany(o => o.Fulfillments).ToList(),
+                cancellationToken);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await transaction.RollbackAsync(NewOrders, cancellationToken);
+            return false;
+        }
+        await transaction.ReleaseAsync(NewOrders, cancellationToken);
+        return true;
+    }
+
+    private const string NewOrders = "new_orders";
+
+    /// <summary>The ids of up to <see cref="SampleSize"/> orders spread evenly over the chunk.</summary>
+    private static long[] Sample(IReadOnlyList<OrderRecord> orders)
+    {
+        var step = Math.Max(1, orders.Count / SampleSize);
+        var ids = new long[(orders.Count + step - 1) / step];
+        for (var i = 0; i < ids.Length; i++) ids[i] = orders[i * step].OrderId;
+        return ids;
+    }
+
+    private const int SampleSize = 256;
+
+    private static async Task CopyCreatedEvents(NpgsqlConnection connection, string shop, Guid runId, IReadOnlyList<OrderRecord> orders, CancellationToken cancellationToken)
+    {
+        await using var writer = await BinaryCopyWriter.Begin(connection, """
+            COPY transform.commerce_event_outbox (event_id, run_id, shop_domain, order_id, order_name, updated_at, changes, currency_code, total_minor,
+                refunded_minor, financial_status, fulfillment_status) FROM STDIN (FORMAT BINARY)
             """, cancellationToken);
-        var now = DateTime.UtcNow;
+        var shopText = Encoding.UTF8.GetBytes(shop);
         foreach (var o in orders)
         {
-            writer.StartRow();
-            writer.Write(shop, NpgsqlDbType.Text);
-            writer.Write(o.OrderId, NpgsqlDbType.Bigint);
-            writer.Write(o.Name, NpgsqlDbType.Text);
-            writer.Write(o.CreatedAt.UtcDateTime, NpgsqlDbType.TimestampTz);
-            writer.Write(o.UpdatedAt.UtcDateTime, NpgsqlDbType.TimestampTz);
-            WriteNullable(writer, o.ProcessedAt?.UtcDateTime, NpgsqlDbType.TimestampTz);
-            WriteNullable(writer, o.CancelledAt?.UtcDateTime, NpgsqlDbType.TimestampTz);
-            writer.Write(o.IsTest, NpgsqlDbType.Boolean);
-            WriteNullable(writer, o.SourceName, NpgsqlDbType.Text);
-            WriteNullable(writer, o.FinancialStatus, NpgsqlDbType.Text);
-            WriteNullable(writer, o.FulfillmentStatus, NpgsqlDbType.Text);
-            writer.Write(o.CurrencyCode, NpgsqlDbType.Text);
-            writer.Write(o.PresentmentCurrencyCode, NpgsqlDbType.Text);
-            WriteNullable(writer, o.CustomerId, NpgsqlDbType.Bigint);
-            writer.Write(o.SubtotalMinor, NpgsqlDbType.Bigint);
-            writer.Write(o.TotalMinor, NpgsqlDbType.Bigint);
-            writer.Write(o.TotalDiscountsMinor, NpgsqlDbType.Bigint);
-            writer.Write(o.TotalTaxMinor, NpgsqlDbType.Bigint);
-            writer.Write(o.TotalShippingMinor, NpgsqlDbType.Bigint);
-            writer.Write(o.TotalRefundedMinor, NpgsqlDbType.Bigint);
-            writer.Write(o.TotalPresentmentMinor, NpgsqlDbType.Bigint);
-            writer.Write(runId, NpgsqlDbType.Uuid);
-            writer.Write(now, NpgsqlDbType.TimestampTz);
+            await writer.StartRow(12);
+            writer.Uuid(OrderEvents.IdOf(shopText, o.OrderId, o.UpdatedAt));
+            writer.Uuid(runId);
+            writer.Text(shopText);
+            writer.Bigint(o.OrderId);
+            writer.Text(o.Name);
+            writer.Timestamp(o.UpdatedAt);
+            writer.TextArray(OrderEvents.ChangesOfFirstVersion(o));
+            writer.Text(o.CurrencyCode);
+            writer.Bigint(o.TotalMinor);
+            writer.Bigint(o.TotalRefundedMinor);
+            writer.Text(o.FinancialStatus);
+            writer.Text(o.FulfillmentStatus);
         }
         await writer.CompleteAsync(cancellationToken);
     }
 
-    private static async Task CopyLineItems(NpgsqlConnection connection, string shop, Guid runId, IReadOnlyList<LineItemRecord> lines, CancellationToken cancellationToken)
+    private static async Task CopyOrders(NpgsqlConnection connection, string into, string shop, Guid runId, IReadOnlyList<OrderRecord> orders, CancellationToken cancellationToken)
     {
-        await using var writer = await connection.BeginBinaryImportAsync("""
-            COPY stage_line_item (shop_domain, line_item_id, order_id, sku, title, quantity, current_quantity, unit_price_minor,
+        await using var writer = await BinaryCopyWriter.Begin(connection, $"""
+            COPY {into} (shop_domain, order_id, name, created_at, updated_at, processed_at, cancelled_at, is_test, source_name,
+                financial_status, fulfillment_status, currency_code, presentment_currency_code, customer_id, subtotal_minor, total_minor,
+                total_discounts_minor, total_tax_minor, total_shipping_minor, total_refunded_minor, total_presentment_minor,
+                source_run_id, loaded_at) FROM STDIN (FORMAT BINARY)
+            """, cancellationToken);
+        var shopText = Encoding.UTF8.GetBytes(shop);
+        var now = DateTimeOffset.UtcNow;
+        foreach (var o in orders)
+        {
+            await writer.StartRow(23);
+            writer.Text(shopText);
+            writer.Bigint(o.OrderId);
+            writer.Text(o.Name);
+            writer.Timestamp(o.CreatedAt);
+            writer.Timestamp(o.UpdatedAt);
+            writer.Timestamp(o.ProcessedAt);
+            writer.Timestamp(o.CancelledAt);
+            writer.Boolean(o.IsTest);
+            writer.Text(o.SourceName);
+            writer.Text(o.FinancialStatus);
+            writer.Text(o.FulfillmentStatus);
+            writer.Text(o.CurrencyCode);
+            writer.Text(o.PresentmentCurrencyCode);
+            writer.Bigint(o.CustomerId);
+            writer.Bigint(o.SubtotalMinor);
+            writer.Bigint(o.TotalMinor);
+            writer.Bigint(o.TotalDiscountsMinor);
+            writer.Bigint(o.TotalTaxMinor);
+            writer.Bigint(o.TotalShippingMinor);
+            writer.Bigint(o.TotalRefundedMinor);
+            writer.Bigint(o.TotalPresentmentMinor);
+            writer.Uuid(runId);
+            writer.Timestamp(now);
+        }
+        await writer.CompleteAsync(cancellationToken);
+    }
+
+    private static async Task CopyLineItems(NpgsqlConnection connection, string into, string shop, Guid runId, IReadOnlyList<LineItemRecord> lines, CancellationToken cancellationToken)
+    {
+        await using var writer = await BinaryCopyWriter.Begin(connection, $"""
+            COPY {into} (shop_domain, line_item_id, order_id, sku, title, quantity, current_quantity, unit_price_minor,
                 total_discount_minor, currency_code, product_id, variant_id, vendor, source_run_id) FROM STDIN (FORMAT BINARY)
             """, cancellationToken);
+        var shopText = Encoding.UTF8.GetBytes(shop);
         foreach (var l in lines)
         {
-            writer.StartRow();
-            writer.Write(shop, NpgsqlDbType.Text);
-            writer.Write(l.LineItemId, NpgsqlDbType.Bigint);
-            writer.Write(l.OrderId, NpgsqlDbType.Bigint);
-            WriteNullable(writer, l.Sku, NpgsqlDbType.Text);
-            writer.Write(l.Title, NpgsqlDbType.Text);
-            writer.Write(l.Quantity, NpgsqlDbType.Integer);
-            writer.Write(l.CurrentQuantity, NpgsqlDbType.Integer);
-            writer.Write(l.UnitPriceMinor, NpgsqlDbType.Bigint);
-            writer.Write(l.TotalDiscountMinor, NpgsqlDbType.Bigint);
-            writer.Write(l.CurrencyCode, NpgsqlDbType.Text);
-            WriteNullable(writer, l.ProductId, NpgsqlDbType.Bigint);
-            WriteNullable(writer, l.VariantId, NpgsqlDbType.Bigint);
-            WriteNullable(writer, l.Vendor, NpgsqlDbType.Text);
-            writer.Write(runId, NpgsqlDbType.Uuid);
+            await writer.StartRow(14);
+            writer.Text(shopText);
+            writer.Bigint(l.LineItemId);
+            writer.Bigint(l.OrderId);
+            writer.Text(l.Sku);
+            writer.Text(l.Title);
+            writer.Integer(l.Quantity);
+            writer.Integer(l.CurrentQuantity);
+            writer.Bigint(l.UnitPriceMinor);
+            writer.Bigint(l.TotalDiscountMinor);
+            writer.Text(l.CurrencyCode);
+            writer.Bigint(l.ProductId);
+            writer.Bigint(l.VariantId);
+            writer.Text(l.Vendor);
+            writer.Uuid(runId);
         }
         await writer.CompleteAsync(cancellationToken);
     }
@@ -178,13 +277,6 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
             """, connection);
         command.Parameters.AddWithValue("shop", shop);
         return await command.ExecuteScalarAsync(cancellationToken) as string;
-    }
-
-    /// <summary>Rows are written synchronously: the importer buffers them, and an awaited write per value costs more than the value.</summary>
-    private static void WriteNullable<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type)
-    {
-        if (value is null) writer.WriteNull();
-        else writer.Write(value, type);
     }
 
     private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, string? shop = null)

@@ -1,10 +1,27 @@
+using System.Text;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace GrowthOs.Transform.Orders;
 
-/// <summary>A column of a staged table: its name, its PostgreSQL type and how a record gives its value.</summary>
-public sealed record StagedColumn<T>(string Name, NpgsqlDbType Type, Func<T, object?> Value);
+/// <summary>
+/// A column of a staged table: its name and how a record's value is written to a binary COPY. The constructor taken by
+/// the value's type picks the PostgreSQL type (bigint, integer, text, timestamptz), so a value is written unboxed.
+/// </summary>
+public sealed class StagedColumn<T>
+{
+    public string Name { get; }
+    public Action<BinaryCopyWriter, T> Write { get; }
+
+    private StagedColumn(string name, Action<BinaryCopyWriter, T> write) => (Name, Write) = (name, write);
+
+    public StagedColumn(string name, Func<T, long> value) : this(name, (w, r) => w.Bigint(value(r))) { }
+    public StagedColumn(string name, Func<T, long?> value) : this(name, (w, r) => w.Bigint(value(r))) { }
+    public StagedColumn(string name, Func<T, int> value) : this(name, (w, r) => w.Integer(value(r))) { }
+    public StagedColumn(string name, Func<T, int?> value) : this(name, (w, r) => w.Integer(value(r))) { }
+    public StagedColumn(string name, Func<T, string?> value) : this(name, (w, r) => w.Text(value(r))) { }
+    public StagedColumn(string name, Func<T, DateTimeOffset> value) : this(name, (w, r) => w.Timestamp(value(r))) { }
+    public StagedColumn(string name, Func<T, DateTimeOffset?> value) : this(name, (w, r) => w.Timestamp(value(r))) { }
+}
 
 /// <summary>
 /// Loads records of one type into <c>transform.{table}</c> the set-based way: binary COPY into a temporary table like
@@ -17,27 +34,15 @@ public sealed class StagedTable<T>(string table, string[] keys, string? version,
     private readonly string _stage = "stage_" + table;
     private readonly string _columns = string.Join(", ", ["shop_domain", .. columns.Select(c => c.Name), "source_run_id"]);
 
+    public string Table { get; } = "transform." + table;
+
     public async Task Upsert(NpgsqlConnection connection, string shop, Guid runId, IReadOnlyList<T> records, CancellationToken cancellationToken)
     {
         if (records.Count == 0) return;
         await using (var create = new NpgsqlCommand($"CREATE TEMP TABLE IF NOT EXISTS {_stage} (LIKE transform.{table}) ON COMMIT DROP", connection))
             await create.ExecuteNonQueryAsync(cancellationToken);
 
-        await using (var writer = await connection.BeginBinaryImportAsync($"COPY {_stage} ({_columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
-        {
-            foreach (var record in records)
-            {
-                writer.StartRow();
-                writer.Write(shop, NpgsqlDbType.Text);
-                foreach (var column in columns)
-                {
-                    if (column.Value(record) is { } value) writer.Write(value, column.Type);
-                    else writer.WriteNull();
-                }
-                writer.Write(runId, NpgsqlDbType.Uuid);
-            }
-            await writer.CompleteAsync(cancellationToken);
-        }
+        await Copy(connection, _stage, shop, runId, records, cancellationToken);
 
         var key = string.Join(", ", ["shop_domain", .. keys]);
         var updates = string.Join(", ", columns.Where(c => !keys.Contains(c.Name)).Select(c => $"{c.Name} = EXCLUDED.{c.Name}").Append("source_run_id = EXCLUDED.source_run_id"));
@@ -51,66 +56,83 @@ public sealed class StagedTable<T>(string table, string[] keys, string? version,
             """, connection);
         await upsert.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>Binary COPY of the records, with the shop and the run, into <paramref name="into"/>: the staging table, or the table itself for rows known to be new.</summary>
+    public async Task Copy(NpgsqlConnection connection, string into, string shop, Guid runId, IReadOnlyList<T> records, CancellationToken cancellationToken)
+    {
+        if (records.Count == 0) return;
+        await using var writer = await BinaryCopyWriter.Begin(connection, $"COPY {into} ({_columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        var shopText = Encoding.UTF8.GetBytes(shop);
+        var width = (short)(columns.Length + 2);
+        foreach (var record in records)
+        {
+            await writer.StartRow(width);
+            writer.Text(shopText);
+            foreach (var column in columns) column.Write(writer, record);
+            writer.Uuid(runId);
+        }
+        await writer.CompleteAsync(cancellationToken);
+    }
 }
 
 /// <summary>The staged tables of every record type besides orders and their lines.</summary>
 public static class CommerceTables
 {
-    public static readonly StagedTable<RefundRecord> Refunds = new("order_refund", ["refund_id"], "order_updated_at",
-        new("refund_id", NpgsqlDbType.Bigint, r => r.RefundId),
-        new("order_id", NpgsqlDbType.Bigint, r => r.OrderId),
-        new("created_at", NpgsqlDbType.TimestampTz, r => r.CreatedAt.UtcDateTime),
-        new("amount_minor", NpgsqlDbType.Bigint, r => r.AmountMinor),
-        new("currency_code", NpgsqlDbType.Text, r => r.CurrencyCode),
-        new("order_updated_at", NpgsqlDbType.TimestampTz, r => r.OrderUpdatedAt.UtcDateTime));
+    public static readonly StagedTable<RefundRecord> Refunds = new("order_refund", ["order_id", "refund_id"], "order_updated_at",
+        new("order_id", r => r.OrderId),
+        new("refund_id", r => r.RefundId),
+        new("created_at", r => r.CreatedAt),
+        new("amount_minor", r => r.AmountMinor),
+        new("currency_code", r => r.CurrencyCode),
+        new("order_updated_at", r => r.OrderUpdatedAt));
 
-    public static readonly StagedTable<FulfillmentRecord> Fulfillments = new("order_fulfillment", ["fulfillment_id"], "order_updated_at",
-        new("fulfillment_id", NpgsqlDbType.Bigint, f => f.FulfillmentId),
-        new("order_id", NpgsqlDbType.Bigint, f => f.OrderId),
-        new("status", NpgsqlDbType.Text, f => f.Status),
-        new("created_at", NpgsqlDbType.TimestampTz, f => f.CreatedAt.UtcDateTime),
-        new("order_updated_at", NpgsqlDbType.TimestampTz, f => f.OrderUpdatedAt.UtcDateTime));
+    public static readonly StagedTable<FulfillmentRecord> Fulfillments = new("order_fulfillment", ["order_id", "fulfillment_id"], "order_updated_at",
+        new("order_id", f => f.OrderId),
+        new("fulfillment_id", f => f.FulfillmentId),
+        new("status", f => f.Status),
+        new("created_at", f => f.CreatedAt),
+        new("order_updated_at", f => f.OrderUpdatedAt));
 
     public static readonly StagedTable<ProductRecord> Products = new("product", ["product_id"], "updated_at",
-        new("product_id", NpgsqlDbType.Bigint, p => p.ProductId),
-        new("title", NpgsqlDbType.Text, p => p.Title),
-        new("vendor", NpgsqlDbType.Text, p => p.Vendor),
-        new("product_type", NpgsqlDbType.Text, p => p.ProductType),
-        new("status", NpgsqlDbType.Text, p => p.Status),
-        new("created_at", NpgsqlDbType.TimestampTz, p => p.CreatedAt?.UtcDateTime),
-        new("updated_at", NpgsqlDbType.TimestampTz, p => p.UpdatedAt.UtcDateTime));
+        new("product_id", p => p.ProductId),
+        new("title", p => p.Title),
+        new("vendor", p => p.Vendor),
+        new("product_type", p => p.ProductType),
+        new("status", p => p.Status),
+        new("created_at", p => p.CreatedAt),
+        new("updated_at", p => p.UpdatedAt));
 
     public static StagedTable<VariantRecord> Variants(string? currency) => new("product_variant", ["variant_id"], "updated_at",
-        new("variant_id", NpgsqlDbType.Bigint, v => v.VariantId),
-        new("product_id", NpgsqlDbType.Bigint, v => v.ProductId),
-        new("sku", NpgsqlDbType.Text, v => v.Sku),
-        new("title", NpgsqlDbType.Text, v => v.Title),
-        new("price", NpgsqlDbType.Text, v => v.Price),
-        new("price_minor", NpgsqlDbType.Bigint, v => currency is not null && Money.TryToMinorUnits(v.Price, currency, out var minor) ? minor : null),
-        new("currency_code", NpgsqlDbType.Text, v => currency is not null && v.Price is not null ? currency : null),
-        new("inventory_quantity", NpgsqlDbType.Integer, v => v.InventoryQuantity),
-        new("inventory_item_id", NpgsqlDbType.Bigint, v => v.InventoryItemId),
-        new("updated_at", NpgsqlDbType.TimestampTz, v => v.UpdatedAt?.UtcDateTime));
+        new("variant_id", v => v.VariantId),
+        new("product_id", v => v.ProductId),
+        new("sku", v => v.Sku),
+        new("title", v => v.Title),
+        new("price", v => v.Price),
+        new("price_minor", v => currency is not null && Money.TryToMinorUnits(v.Price, currency, out var minor) ? minor : null),
+        new("currency_code", v => currency is not null && v.Price is not null ? currency : null),
+        new("inventory_quantity", v => v.InventoryQuantity),
+        new("inventory_item_id", v => v.InventoryItemId),
+        new("updated_at", v => v.UpdatedAt));
 
     public static readonly StagedTable<InventoryItemRecord> InventoryItems = new("inventory_item", ["inventory_item_id"], "updated_at",
-        new("inventory_item_id", NpgsqlDbType.Bigint, i => i.InventoryItemId),
-        new("variant_id", NpgsqlDbType.Bigint, i => i.VariantId),
-        new("sku", NpgsqlDbType.Text, i => i.Sku),
-        new("updated_at", NpgsqlDbType.TimestampTz, i => i.UpdatedAt?.UtcDateTime));
+        new("inventory_item_id", i => i.InventoryItemId),
+        new("variant_id", i => i.VariantId),
+        new("sku", i => i.Sku),
+        new("updated_at", i => i.UpdatedAt));
 
     public static readonly StagedTable<InventoryLevelRecord> InventoryLevels = new("inventory_level", ["inventory_item_id", "location_id"], "updated_at",
-        new("inventory_item_id", NpgsqlDbType.Bigint, l => l.InventoryItemId),
-        new("location_id", NpgsqlDbType.Bigint, l => l.LocationId),
-        new("available", NpgsqlDbType.Integer, l => l.Available),
-        new("updated_at", NpgsqlDbType.TimestampTz, l => l.UpdatedAt?.UtcDateTime));
+        new("inventory_item_id", l => l.InventoryItemId),
+        new("location_id", l => l.LocationId),
+        new("available", l => l.Available),
+        new("updated_at", l => l.UpdatedAt));
 
     public static readonly StagedTable<CustomerRecord> Customers = new("customer", ["customer_id"], "updated_at",
-        new("customer_id", NpgsqlDbType.Bigint, c => c.CustomerId),
-        new("created_at", NpgsqlDbType.TimestampTz, c => c.CreatedAt.UtcDateTime),
-        new("updated_at", NpgsqlDbType.TimestampTz, c => c.UpdatedAt.UtcDateTime),
-        new("number_of_orders", NpgsqlDbType.Bigint, c => c.NumberOfOrders),
-        new("amount_spent_minor", NpgsqlDbType.Bigint, c => c.AmountSpentMinor),
-        new("currency_code", NpgsqlDbType.Text, c => c.CurrencyCode),
-        new("state", NpgsqlDbType.Text, c => c.State),
-        new("email_sha256", NpgsqlDbType.Text, c => c.EmailSha256));
+        new("customer_id", c => c.CustomerId),
+        new("created_at", c => c.CreatedAt),
+        new("updated_at", c => c.UpdatedAt),
+        new("number_of_orders", c => c.NumberOfOrders),
+        new("amount_spent_minor", c => c.AmountSpentMinor),
+        new("currency_code", c => c.CurrencyCode),
+        new("state", c => c.State),
+        new("email_sha256", c => c.EmailSha256));
 }

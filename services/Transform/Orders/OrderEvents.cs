@@ -1,0 +1,47 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace GrowthOs.Transform.Orders;
+
+/// <summary>What the outbox says of an order version, computed by the loader for a version it knows to be the order's first.</summary>
+public static class OrderEvents
+{
+    /// <summary>
+    /// The event id of an order version: the MD5 of <c>shop/orderId/updatedAt</c>, updatedAt in microseconds since the
+    /// Unix epoch as PostgreSQL stores it, read as a uuid; the same as the upsert's
+    /// <c>md5(shop_domain || '/' || order_id || '/' || (extract(epoch FROM updated_at) * 1000000)::bigint)::uuid</c>.
+    /// </summary>
+    public static Guid IdOf(string shop, long orderId, DateTimeOffset updatedAt) => IdOf(Encoding.UTF8.GetBytes(shop), orderId, updatedAt);
+
+    /// <inheritdoc cref="IdOf(string, long, DateTimeOffset)"/>
+    public static Guid IdOf(ReadOnlySpan<byte> shopUtf8, long orderId, DateTimeOffset updatedAt)
+    {
+        // A timestamp is sent as whole microseconds since 2000-01-01, the ticks truncated; PostgreSQL keeps exactly those.
+        var micros = (updatedAt.UtcTicks - PostgresEpochTicks) / TimeSpan.TicksPerMicrosecond + PostgresEpochUnixMicros;
+        Span<byte> text = stackalloc byte[shopUtf8.Length + 42];
+        shopUtf8.CopyTo(text);
+        var length = shopUtf8.Length;
+        text[length++] = (byte)'/';
+        Utf8Formatter.TryFormat(orderId, text[length..], out var written);
+        length += written;
+        text[length++] = (byte)'/';
+        Utf8Formatter.TryFormat(micros, text[length..], out written);
+        length += written;
+        Span<byte> hash = stackalloc byte[MD5.HashSizeInBytes];
+        MD5.HashData(text[..length], hash);
+        return new Guid(hash, bigEndian: true);
+    }
+
+    /// <summary>The changes an order's first version reports: created, and fulfilled, refunded or cancelled when it already is.</summary>
+    public static string[] ChangesOfFirstVersion(OrderRecord order) =>
+        FirstVersionChanges[(order.FulfillmentStatus == "FULFILLED" ? 1 : 0) | (order.TotalRefundedMinor > 0 ? 2 : 0) | (order.CancelledAt is not null ? 4 : 0)];
+
+    /// <summary>Every combination, indexed by the bits fulfilled (1), refunded (2) and cancelled (4), in the order the upsert lists them.</summary>
+    private static readonly string[][] FirstVersionChanges = Enumerable.Range(0, 8)
+        .Select(bits => new[] { "created", (bits & 1) != 0 ? "fulfilled" : null, (bits & 2) != 0 ? "refunded" : null, (bits & 4) != 0 ? "cancelled" : null }
+            .OfType<string>().ToArray())
+        .ToArray();
+    private static readonly long PostgresEpochTicks = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
+    private static readonly long PostgresEpochUnixMicros = (PostgresEpochTicks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond;
+}
