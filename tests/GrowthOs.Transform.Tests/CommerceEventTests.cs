@@ -91,7 +91,8 @@ public sealed class CommerceEventTests : IAsyncLifetime
         var copied = await EventsWithIds();
         await using var formula = _dataSource.CreateCommand("""
             SELECT count(*) FROM transform.commerce_event_outbox
-            WHERE event_id <> md5(shop_domain || '/' || order_id || '/' || (extract(epoch FROM updated_at) * 1000000)::bigint)::uuid
+            WHERE event_id <> (lpad(to_hex(order_id), 16, '0')
+                               || left(md5(shop_domain || '/' || order_id || '/' || (extract(epoch FROM updated_at) * 1000000)::bigint), 16))::uuid
             """);
         Assert.Equal(0L, (long)(await formula.ExecuteScalarAsync())!);
 

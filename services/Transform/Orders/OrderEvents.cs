@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
@@ -8,9 +9,9 @@ namespace GrowthOs.Transform.Orders;
 public static class OrderEvents
 {
     /// <summary>
-    /// The event id of an order version: the MD5 of <c>shop/orderId/updatedAt</c>, updatedAt in microseconds since the
-    /// Unix epoch as PostgreSQL stores it, read as a uuid; the same as the upsert's
-    /// <c>md5(shop_domain || '/' || order_id || '/' || (extract(epoch FROM updated_at) * 1000000)::bigint)::uuid</c>.
+    /// The event id of an order version, as <c>transform.order_event_id</c> (migration 016) computes it for the upsert:
+    /// the order id (8 bytes, big-endian), then the first 8 bytes of the MD5 of <c>shop/orderId/updatedAt</c>,
+    /// updatedAt in microseconds since the Unix epoch as PostgreSQL stores it.
     /// </summary>
     public static Guid IdOf(string shop, long orderId, DateTimeOffset updatedAt) => IdOf(Encoding.UTF8.GetBytes(shop), orderId, updatedAt);
 
@@ -28,9 +29,11 @@ public static class OrderEvents
         text[length++] = (byte)'/';
         Utf8Formatter.TryFormat(micros, text[length..], out written);
         length += written;
-        Span<byte> hash = stackalloc byte[MD5.HashSizeInBytes];
-        MD5.HashData(text[..length], hash);
-        return new Guid(hash, bigEndian: true);
+        Span<byte> id = stackalloc byte[MD5.HashSizeInBytes];
+        MD5.HashData(text[..length], id);
+        id[..8].CopyTo(id[8..]);
+        BinaryPrimitives.WriteInt64BigEndian(id, orderId);
+        return new Guid(id, bigEndian: true);
     }
 
     /// <summary>The changes an order's first version reports: created, and fulfilled, refunded or cancelled when it already is.</summary>

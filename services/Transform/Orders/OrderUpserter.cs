@@ -85,7 +85,7 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
             )
             INSERT INTO transform.commerce_event_outbox (event_id, run_id, shop_domain, order_id, order_name, updated_at, changes, currency_code,
                 total_minor, refunded_minor, financial_status, fulfillment_status)
-            SELECT md5(n.shop_domain || '/' || n.order_id || '/' || (extract(epoch FROM n.updated_at) * 1000000)::bigint)::uuid,
+            SELECT transform.order_event_id(n.shop_domain, n.order_id, n.updated_at),
                    n.source_run_id, n.shop_domain, n.order_id, n.name, n.updated_at,
                    array_remove(ARRAY[
                        CASE WHEN p.order_id IS NULL THEN 'created' ELSE 'updated' END,
