@@ -86,8 +86,9 @@ public record BulkResultArchived(
 
 /// <summary>
 /// Extraction of <paramref name="Entity"/> cannot go on. <paramref name="ErrorCode"/> is Shopify's code, or the
-/// Connector's own when the failure is local. ACCESS_DENIED (a missing scope) skips that entity only. A poll's failure
-/// names its <paramref name="BulkOperationId"/>, so a late answer about an earlier operation is told apart.
+/// Connector's own when the failure is local. ACCESS_DENIED (a missing scope) skips that entity only. A poll's or a
+/// download's failure names its <paramref name="BulkOperationId"/>, a start's does not, so a late answer about an
+/// earlier step is told apart.
 /// </summary>
 public record BulkExtractionFailed(
     Guid RunId,
@@ -99,8 +100,9 @@ public record BulkExtractionFailed(
 
 /// <summary>
 /// Shopify cannot serve the request now (another bulk query runs, the limit of concurrent queries is reached,
-/// throttled, HTTP 429 or 5xx, network): the run should try again after a backoff. <paramref name="Entity"/> (or, for
-/// a poll, <paramref name="BulkOperationId"/>) says which step to retry, so a late answer about another is ignored.
+/// throttled, HTTP 429 or 5xx, network): the run should try again after a backoff. <paramref name="Entity"/> and, for
+/// a poll or a download, <paramref name="BulkOperationId"/> say which step to retry, so a late answer about another is
+/// ignored.
 /// </summary>
 public record BulkExtractionDeferred(
     Guid RunId,

@@ -94,7 +94,8 @@ public sealed class EntityTests
         var token = polling.WaitToken;
         Assert.NotNull(polling.ResumeAt);
 
-        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, "ACCESS_DENIED", "Required access: `read_orders` access scope.", Entities.Orders));
+        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, "ACCESS_DENIED", "Required access: `read_orders` access scope.",
+            BulkOperationId: Operation(1)));
         await NextStart(test, runId, Entities.Customers);
         Assert.NotEqual(token, test.Instance(runId).WaitToken);
 

@@ -51,11 +51,16 @@ public sealed class RetryTests
         await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 2, 1, 10, "https://storage.example/r.jsonl"));
         await test.InState(runId, m => m.Downloading);
 
-        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "DOWNLOAD_INTERRUPTED", "connection reset"));
-        Assert.True(await test.Saga.Consumed.Any<BulkExtractionDeferred>(x => x.Context.Message.RunId == runId));
+        // A start's deferral, late, names only the entity: it retries nothing here. The download's names its operation.
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "THROTTLED", "late start", "orders"));
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "DOWNLOAD_INTERRUPTED", "connection reset", "orders", OperationId));
+        Assert.True(await test.Saga.Consumed.Any<BulkExtractionDeferred>(x => x.Context.Message.RunId == runId && x.Context.Message.ErrorCode == "THROTTLED"));
+        Assert.True(await test.Saga.Consumed.Any<BulkExtractionDeferred>(x => x.Context.Message.RunId == runId && x.Context.Message.ErrorCode == "DOWNLOAD_INTERRUPTED"));
         await test.Harness.Bus.Publish(new SyncWaitElapsed(runId, test.Instance(runId).WaitToken));
 
         Assert.Equal(2, await test.Published<ArchiveBulkOperationResult>(x => x.RunId == runId && x.Url == "https://storage.example/r.jsonl", expected: 2));
+        var run = test.Instance(runId);
+        Assert.Equal((1, "DOWNLOAD_INTERRUPTED: connection reset"), (run.RetryAttempts, run.LastRetryReason));
     }
 
     [Fact]

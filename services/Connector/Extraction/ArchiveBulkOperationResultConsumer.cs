@@ -43,8 +43,8 @@ public sealed class ArchiveBulkOperationResultConsumer(
                     var code = $"DOWNLOAD_HTTP_{(int)response.StatusCode}";
                     var reason = $"Downloading the result of {message.BulkOperationId} answered HTTP {(int)response.StatusCode}.";
                     await (IsTransient(response.StatusCode)
-                        ? context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, code, reason, message.Entity))
-                        : context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, code, reason, message.Entity)));
+                        ? context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, code, reason, message.Entity, message.BulkOperationId))
+                        : context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, code, reason, message.Entity, message.BulkOperationId)));
                     return;
                 }
                 await using var download = await response.Content.ReadAsStreamAsync(context.CancellationToken);
@@ -57,7 +57,7 @@ public sealed class ArchiveBulkOperationResultConsumer(
             {
                 logger.LogWarning("Download of {BulkOperationId} interrupted: {Error}", message.BulkOperationId, exception.Message);
                 await context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, "DOWNLOAD_INTERRUPTED",
-                    $"Downloading the result of {message.BulkOperationId} was interrupted: {exception.Message}", message.Entity));
+                    $"Downloading the result of {message.BulkOperationId} was interrupted: {exception.Message}", message.Entity, message.BulkOperationId));
                 return;
             }
         }

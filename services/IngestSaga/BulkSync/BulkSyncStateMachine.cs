@@ -237,15 +237,20 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
     private static bool IsCurrent(BehaviorContext<BulkSyncState, BulkOperationStillRunning> context) =>
         context.Message.BulkOperationId == context.Saga.BulkOperationId;
 
-    private static bool IsCurrent(BehaviorContext<BulkSyncState, BulkExtractionFailed> context) =>
+    private bool IsCurrent(BehaviorContext<BulkSyncState, BulkExtractionFailed> context) =>
         IsCurrent(context.Saga, context.Message.Entity, context.Message.BulkOperationId);
 
-    private static bool IsCurrent(BehaviorContext<BulkSyncState, BulkExtractionDeferred> context) =>
+    private bool IsCurrent(BehaviorContext<BulkSyncState, BulkExtractionDeferred> context) =>
         IsCurrent(context.Saga, context.Message.Entity, context.Message.BulkOperationId);
 
-    /// <summary>A message about the entity and operation under way; a message that names neither (an older Connector) is taken as current.</summary>
-    private static bool IsCurrent(BulkSyncState saga, string? entity, string? bulkOperationId) =>
-        (entity is null || entity == saga.Entity) && (bulkOperationId is null || bulkOperationId == saga.BulkOperationId);
+    /// <summary>
+    /// A message about the step under way. A poll's or a download's names its operation, which must be the run's; a
+    /// start's names only its entity, and is current only while that start is (Requested), so a start's late deferral
+    /// cannot retry a download. A message that names neither (an older Connector) is taken as current.
+    /// </summary>
+    private bool IsCurrent(BulkSyncState saga, string? entity, string? bulkOperationId) =>
+        (entity is null || entity == saga.Entity)
+        && (bulkOperationId is not null ? bulkOperationId == saga.BulkOperationId : entity is null || saga.CurrentState == Requested.Name);
 
     private static bool IsDenied(BehaviorContext<BulkSyncState, BulkExtractionFailed> context) => context.Message.ErrorCode == "ACCESS_DENIED";
 
