@@ -146,6 +146,25 @@ public sealed class EntityTests
     }
 
     [Fact]
+    public async Task An_entity_after_one_that_used_up_the_retry_budget_has_a_whole_budget_of_its_own()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await Request(test, [Entities.Orders, Entities.Customers], requestedAt: DateTimeOffset.UtcNow.AddHours(-12));
+        await NextStart(test, runId, Entities.Orders);
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "THROTTLED", "Throttled", Entities.Orders));
+        await NextStart(test, runId, Entities.Customers);
+
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "THROTTLED", "Throttled", Entities.Customers));
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (test.Instance(runId).RetryAttempts == 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        var run = test.Instance(runId);
+        Assert.Equal((nameof(BulkSyncStateMachine.Requested), Entities.Customers, 1), (run.CurrentState, run.Entity, run.RetryAttempts));
+        var orders = Assert.Single(run.EntityOutcomes);
+        Assert.Equal(EntityStatus.Failed, orders.Status);
+        Assert.Contains("Retry budget of 12 h exhausted", orders.Error);
+    }
+
+    [Fact]
     public async Task A_start_or_a_download_that_hears_nothing_back_is_sent_again()
     {
         await using var test = await BulkSyncHarness.Start();
@@ -258,10 +277,10 @@ public sealed class EntityTests
 
     private static string Operation(int number) => $"gid://shopify/BulkOperation/{number}";
 
-    private static async Task<Guid> Request(BulkSyncHarness test, IReadOnlyList<string> entities)
+    private static async Task<Guid> Request(BulkSyncHarness test, IReadOnlyList<string> entities, DateTimeOffset? requestedAt = null)
     {
         var runId = NewId.NextGuid();
-        await test.Harness.Bus.Publish(new SyncRequested(runId, BulkSyncHarness.Shop, "user", DateTimeOffset.UtcNow, entities));
+        await test.Harness.Bus.Publish(new SyncRequested(runId, BulkSyncHarness.Shop, "user", requestedAt ?? DateTimeOffset.UtcNow, entities));
         return runId;
     }
 

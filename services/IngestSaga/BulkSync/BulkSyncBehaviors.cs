@@ -48,7 +48,7 @@ public static class BulkSyncBehaviors
         where T : class
     {
         return binder.IfElse(
-            context => clock.GetUtcNow() + Delay(context, 1) <= context.Saga.RequestedAt + settings.RetryBudget,
+            context => clock.GetUtcNow() + Delay(context, 1) <= context.Saga.RetryBudgetFrom + settings.RetryBudget,
             retry => retry
                 .WaitFor(context => Delay(context, Random.Shared.NextDouble()), clock)
                 .Then(context =>

@@ -98,6 +98,20 @@ public class BulkSyncState : SagaStateMachineInstance
         if (status != EntityStatus.Loaded) IsPartial = true;
     }
 
+    /// <summary>
+    /// Where the current entity's retry budget starts: the run's request for its first entity, the entity's own
+    /// <c>requested</c> step for a later one, so an entity that used up its budget leaves the next one a whole budget.
+    /// </summary>
+    public DateTimeOffset RetryBudgetFrom
+    {
+        get
+        {
+            var first = Steps.FirstOrDefault(s => s.Step == BulkSync.Steps.Requested);
+            var own = Steps.FirstOrDefault(s => s.Step == BulkSync.Steps.Requested && s.Entity == Entity);
+            return own is not null && first is not null && own.Entity != first.Entity ? own.StartedAt : RequestedAt;
+        }
+    }
+
     /// <summary>Some entity of the run has data loaded (whole or partial): the run has marts to refresh.</summary>
     public bool HasLoadedEntity => EntityOutcomes.Any(o => o.Status is EntityStatus.Loaded or EntityStatus.Partial);
 
