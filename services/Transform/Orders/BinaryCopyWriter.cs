@@ -176,18 +176,27 @@ public sealed class BinaryCopyWriter : IAsyncDisposable
         await _stream.DisposeAsync();
     }
 
+    /// <summary>Cancels a COPY that was not completed. It never throws: the error that stopped the writer is the one to report.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_completed) return;
+        _completed = true;
         try
         {
             await _stream.CancelAsync();
         }
-        catch (PostgresException)
+        catch (Exception)
         {
-            // The cancellation is answered with the error that ends the COPY.
+            // The cancellation is answered with the error that ends the COPY, or the connection is already gone.
         }
-        await _stream.DisposeAsync();
+        try
+        {
+            await _stream.DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // As above.
+        }
     }
 
     private void Int32(int value)
