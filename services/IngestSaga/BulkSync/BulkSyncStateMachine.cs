@@ -257,7 +257,6 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
     private static bool OrdersLoadedWhole(BulkSyncState saga) =>
         saga.EntityOutcomes.Any(o => o.Entity == Entities.Orders && o.Status == EntityStatus.Loaded);
 
-
     /// <summary>How long a run waits for the answer to a command before it sends it again.</summary>
     public TimeSpan CommandResendInterval { get; }
 

@@ -88,8 +88,11 @@ public sealed class BinaryCopyWriter : IAsyncDisposable
         _buffer[_position++] = value ? (byte)1 : (byte)0;
     }
 
-    /// <summary>A timestamptz: microseconds since 2000-01-01 UTC, the ticks truncated as Npgsql does.</summary>
-    public void Timestamp(DateTimeOffset value) => Bigint((value.UtcTicks - PostgresEpochTicks) / TimeSpan.TicksPerMicrosecond);
+    /// <summary>A timestamptz, as <see cref="PostgresMicroseconds"/>.</summary>
+    public void Timestamp(DateTimeOffset value) => Bigint(PostgresMicroseconds(value));
+
+    /// <summary>A timestamp as PostgreSQL keeps it: microseconds since 2000-01-01 UTC, the ticks truncated as Npgsql does.</summary>
+    public static long PostgresMicroseconds(DateTimeOffset value) => (value.UtcTicks - PostgresEpochTicks) / TimeSpan.TicksPerMicrosecond;
 
     public void Timestamp(DateTimeOffset? value)
     {

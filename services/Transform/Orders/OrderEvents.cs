@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace GrowthOs.Transform.Orders;
 
@@ -13,13 +12,10 @@ public static class OrderEvents
     /// the order id (8 bytes, big-endian), then the first 8 bytes of the MD5 of <c>shop/orderId/updatedAt</c>,
     /// updatedAt in microseconds since the Unix epoch as PostgreSQL stores it.
     /// </summary>
-    public static Guid IdOf(string shop, long orderId, DateTimeOffset updatedAt) => IdOf(Encoding.UTF8.GetBytes(shop), orderId, updatedAt);
-
-    /// <inheritdoc cref="IdOf(string, long, DateTimeOffset)"/>
     public static Guid IdOf(ReadOnlySpan<byte> shopUtf8, long orderId, DateTimeOffset updatedAt)
     {
-        // A timestamp is sent as whole microseconds since 2000-01-01, the ticks truncated; PostgreSQL keeps exactly those.
-        var micros = (updatedAt.UtcTicks - PostgresEpochTicks) / TimeSpan.TicksPerMicrosecond + PostgresEpochUnixMicros;
+        // The microseconds PostgreSQL keeps of the timestamp the COPY sent, counted from the Unix epoch.
+        var micros = BinaryCopyWriter.PostgresMicroseconds(updatedAt) + PostgresEpochUnixMicros;
         Span<byte> text = stackalloc byte[shopUtf8.Length + 42];
         shopUtf8.CopyTo(text);
         var length = shopUtf8.Length;
@@ -45,6 +41,5 @@ public static class OrderEvents
         .Select(bits => new[] { "created", (bits & 1) != 0 ? "fulfilled" : null, (bits & 2) != 0 ? "refunded" : null, (bits & 4) != 0 ? "cancelled" : null }
             .OfType<string>().ToArray())
         .ToArray();
-    private static readonly long PostgresEpochTicks = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
-    private static readonly long PostgresEpochUnixMicros = (PostgresEpochTicks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMicrosecond;
+    private static readonly long PostgresEpochUnixMicros = -BinaryCopyWriter.PostgresMicroseconds(DateTimeOffset.UnixEpoch);
 }

@@ -107,8 +107,8 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
                 source_run_id = EXCLUDED.source_run_id;
             """, cancellationToken, shop);
 
-        await CommerceTables.Refunds.Upsert(connection, shop, runId, chunk.Orders.SelectMany(o => o.Refunds).ToList(), cancellationToken);
-        await CommerceTables.Fulfillments.Upsert(connection, shop, runId, chunk.Orders.SelectMany(o => o.Fulfillments).ToList(), cancellationToken);
+        await CommerceTables.Refunds.Upsert(connection, shop, runId, chunk.RefundsOfOrders(), cancellationToken);
+        await CommerceTables.Fulfillments.Upsert(connection, shop, runId, chunk.FulfillmentsOfOrders(), cancellationToken);
     }
 
     /// <summary>
@@ -145,9 +145,8 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
             await CopyOrders(connection, "transform.order_header", shop, runId, chunk.Orders, cancellationToken);
             await CopyCreatedEvents(connection, shop, runId, chunk.Orders, cancellationToken);
             await CopyLineItems(connection, "transform.order_line_item", shop, runId, chunk.LineItems, cancellationToken);
-            await CommerceTables.Refunds.Copy(connection, CommerceTables.Refunds.Table, shop, runId, chunk.Orders.SelectMany(o => o.Refunds).ToList(), cancellationToken);
-            await CommerceTables.Fulfillments.Copy(connection, CommerceTables.Fulfillments.Table, shop, runId, chunk.Orders.SelectMany(o => o.Fulfillments).ToList(),
-                cancellationToken);
+            await CommerceTables.Refunds.Copy(connection, CommerceTables.Refunds.Table, shop, runId, chunk.RefundsOfOrders(), cancellationToken);
+            await CommerceTables.Fulfillments.Copy(connection, CommerceTables.Fulfillments.Table, shop, runId, chunk.FulfillmentsOfOrders(), cancellationToken);
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -299,6 +298,12 @@ public sealed class RecordChunk
     public List<CustomerRecord> Customers { get; } = [];
     public List<RejectedRecord> Rejected { get; } = [];
     public int Count { get; private set; }
+
+    /// <summary>The refunds read from the chunk's orders.</summary>
+    public List<RefundRecord> RefundsOfOrders() => Orders.SelectMany(o => o.Refunds).ToList();
+
+    /// <summary>The fulfillments read from the chunk's orders.</summary>
+    public List<FulfillmentRecord> FulfillmentsOfOrders() => Orders.SelectMany(o => o.Fulfillments).ToList();
 
     /// <summary>Adds a parsed line; returns false for a line that holds no record the tables keep.</summary>
     public bool Add(BulkLineParser.Result result)
