@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks that print their figures (not part of ./test.sh).
 #   bench/run.sh [--orders N]              extraction: bulk query, download + archive to S3, parse; default 1,000,000 orders
-#   bench/run.sh transform [--orders N]    transform: parse + upsert against raw COPY and EF Core, then every mart timed
+#   bench/run.sh transform [--orders N] [--rounds R]   transform: parse + upsert against raw COPY (medians of R rounds, default 3) and EF Core, then every mart timed
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

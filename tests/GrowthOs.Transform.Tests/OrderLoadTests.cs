@@ -188,6 +188,101 @@ public sealed class OrderLoadTests : IAsyncLifetime
         Assert.Equal((3L, 2L), (summary.Orders, summary.LineItems));
     }
 
+    [Fact]
+    public async Task A_chunk_upserted_beside_the_one_before_it_is_not_committed_when_that_one_fails()
+    {
+        // Six orders, two a chunk: the first chunk fails only as it commits (a deferred check), by when the second,
+        // sharing no key with it, has been upserted beside it and waits to commit after it.
+        var order = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl"))[2];
+        var orders = Enumerable.Range(1, 6).Select(i => order.Replace("Order/1002", $"Order/{5000 + i}").Replace("#1002", $"#{5000 + i}"));
+        await Scalar("""
+            CREATE FUNCTION transform.refuse_order_5001() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.order_id = 5001 THEN RAISE EXCEPTION 'order 5001 refused'; END IF; RETURN NULL; END $$;
+            CREATE CONSTRAINT TRIGGER refuse_order_5001 AFTER INSERT OR UPDATE ON transform.order_header
+                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION transform.refuse_order_5001();
+            SELECT 1
+            """);
+        var runId = Guid.NewGuid();
+
+        var exception = await Assert.ThrowsAsync<PostgresException>(() =>
+            Loader(chunkSize: 2).Load(new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', orders))), Shop, runId, "ordered", CancellationToken.None));
+
+        Assert.Contains("order 5001 refused", exception.MessageText);
+        Assert.Equal(0L, await Scalar("SELECT count(*) FROM transform.order_header"));
+        Assert.Equal(0L, await Scalar($"SELECT count(*) FROM transform.upsert_progress WHERE run_id = '{runId}' AND lines_committed > 0"));
+
+        await Scalar("DROP TRIGGER refuse_order_5001 ON transform.order_header; SELECT 1");
+        var summary = await Loader(chunkSize: 2).Load(new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', orders))), Shop, runId, "ordered", CancellationToken.None);
+        Assert.Equal(6L, summary.Orders);
+        Assert.Equal(6L, await Scalar("SELECT count(*) FROM transform.order_header"));
+    }
+
+    [Fact]
+    public async Task Chunks_that_hold_the_same_order_are_upserted_one_after_the_other_and_the_newer_version_wins()
+    {
+        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl"));
+        var newer = lines[1].Replace("\"updatedAt\":\"2026-11-02T08:00:00Z\"", "\"updatedAt\":\"2026-11-03T08:00:00Z\"")
+            .Replace("\"amount\":\"26.51\"", "\"amount\":\"30.00\"");
+        // Chunks of two: [line, order 1001], [order 1002, newer 1001], [older 1001 again].
+        var file = string.Join('\n', lines[0], lines[1], lines[2], newer, lines[1]);
+        var summary = await Loader(chunkSize: 2).Load(new MemoryStream(Encoding.UTF8.GetBytes(file)), Shop, Guid.NewGuid(), "same-order", CancellationToken.None);
+
+        Assert.Equal(4L, summary.Orders);
+        Assert.Equal(3000L, await Scalar("SELECT total_minor FROM transform.order_header WHERE order_id = 1001"));
+        Assert.Equal(2L, await Scalar("SELECT count(*) FROM transform.commerce_event_outbox WHERE order_id = 1001"));
+    }
+
+    [Fact]
+    public async Task A_shops_first_load_looks_none_of_its_orders_up_and_a_later_one_does()
+    {
+        // The statistics describe another shop only: the planner would take the new one for a shop of one row and look
+        // each id up by scanning the shop's rows. A shop without orders has none to look up, so its load does not.
+        var order = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl"))[2];
+        Stream Orders(int from) => new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n',
+            Enumerable.Range(from, 6).Select(i => order.Replace("Order/1002", $"Order/{i}").Replace("#1002", $"#{i}")))));
+        await Loader().Load(Orders(1), "other-shop.myshopify.com", Guid.NewGuid(), "other", CancellationToken.None);
+
+        var before = await OrderHeaderScans();
+        await Loader(chunkSize: 2).Load(Orders(100), Shop, Guid.NewGuid(), "first", CancellationToken.None);
+        var first = await OrderHeaderScans();
+        await Loader(chunkSize: 2).Load(Orders(200), Shop, Guid.NewGuid(), "second", CancellationToken.None);
+        var second = await OrderHeaderScans();
+
+        Assert.Equal(1, first - before); // whether the shop has rows at all, once
+        Assert.True(second - first > 3, $"a later load looks a sample of each chunk's ids up: {second - first} scans");
+        Assert.Equal(12L, await Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{Shop}'"));
+    }
+
+    /// <summary>Scans of order_header so far, counted once every connection that made one has ended (and so reported it).</summary>
+    private async Task<long> OrderHeaderScans()
+    {
+        _dataSource.Clear();
+        for (var waited = 0; await Scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()") > 0; waited++)
+        {
+            if (waited == 100) throw new TimeoutException("Connections to the test database did not end within 10 s.");
+            await Task.Delay(100);
+        }
+        return await Scalar("SELECT COALESCE(seq_scan, 0) + COALESCE(idx_scan, 0) FROM pg_stat_user_tables WHERE relid = 'transform.order_header'::regclass");
+    }
+
+    [Fact]
+    public void Chunks_share_keys_when_they_hold_a_record_with_the_same_id()
+    {
+        RecordChunk Of(params string[] jsonl)
+        {
+            var chunk = new RecordChunk();
+            foreach (var line in jsonl) chunk.Add(BulkLineParser.Parse(Encoding.UTF8.GetBytes(line), 1));
+            return chunk;
+        }
+        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl"));
+        var (line9001, order1001, order1002) = (lines[0], lines[1], lines[2]);
+
+        Assert.False(Of(order1001).SharesKeysWith(Of(order1002)));
+        Assert.False(Of(line9001).SharesKeysWith(Of(order1001)));
+        Assert.True(Of(order1002, order1001).SharesKeysWith(Of(order1001)));
+        Assert.True(Of(line9001).SharesKeysWith(Of(order1002, line9001)));
+    }
+
     /// <summary>Gives the bytes a line at a time and fails once <paramref name="breakAfterLines"/> lines were read, like a dropped connection.</summary>
     private sealed class BreakingStream(byte[] content, int breakAfterLines) : Stream
     {

@@ -36,14 +36,22 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         var resumeAfter = progress.LinesCommitted;
         var resumedRecords = progress.Records;
         var newToShop = await TablesWithoutRowsOf(shop, cancellationToken);
+        var shopHadOrders = !newToShop.Contains("order_header");
+        // A load that stopped (a crash) may have left the shop's first orders unanalysed: its lookups by id are planned on
+        // statistics that know the shop.
+        if (resumeAfter > 0 && shopHadOrders) await Analyze(["order_header"], cancellationToken);
         var touched = new HashSet<string>();
         var chunk = new RecordChunk();
-        var spare = new RecordChunk();
+        var spares = new Stack<RecordChunk>();
         var pending = progress.Copy();
         var reader = PipeReader.Create(jsonl, new StreamPipeReaderOptions(bufferSize: 1 << 20));
         long lineNumber = 0;
-        Task? inFlight = null;
+        var inFlight = new Queue<(RecordChunk Records, Task Upserted)>();
         var handedOver = progress.LinesCommitted;
+
+        // Statistics: a large load changes them, and so does a shop's first rows in a table shared with larger shops (the
+        // planner would take the new shop for an empty one). Either way what follows is planned on fresh ones.
+        List<string> StaleTables() => touched.Where(table => progress.Records - resumedRecords >= AnalyzeAfterRecords || newToShop.Contains(table)).ToList();
 
         void Handle(ReadOnlySequence<byte> line)
         {
@@ -55,26 +63,36 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
             if (TablesOf(result) is { } tables) touched.UnionWith(tables);
         }
 
-        // A chunk is upserted while the next one is parsed: the database and the parser work at the same time. Chunks
-        // still commit one after the other, in file order, so what is committed is always a prefix of the file.
+        // Chunks are upserted while the next one is parsed, up to two at once on their own connections: the database
+        // works on two chunks while the parser fills a third. A chunk commits only after the one before it, so what is
+        // committed is always a prefix of the file. It starts alongside the one before only when the two share no key:
+        // otherwise the earlier could wait on a row the later holds while the later waits for the earlier to commit.
         async Task Commit()
         {
-            if (inFlight is not null) await inFlight;
-            var full = chunk;
-            (chunk, spare) = (spare, full);
+            while (inFlight.Count >= MaxChunksInFlight || (inFlight.Count > 0 && chunk.SharesKeysWith(inFlight.Last().Records)))
+                spares.Push(await Finish(inFlight.Dequeue()));
             var counted = pending.Copy();
             counted.LinesCommitted = handedOver = lineNumber;
-            inFlight = Upsert(full, counted);
+            var before = inFlight.Count > 0 ? inFlight.Last().Upserted : Task.CompletedTask;
+            inFlight.Enqueue((chunk, Upsert(chunk, counted, before)));
+            chunk = spares.Count > 0 ? spares.Pop() : new RecordChunk();
         }
 
-        async Task Upsert(RecordChunk records, UpsertProgress counted)
+        static async Task<RecordChunk> Finish((RecordChunk Records, Task Upserted) upsert)
+        {
+            await upsert.Upserted;
+            upsert.Records.Clear();
+            return upsert.Records;
+        }
+
+        async Task Upsert(RecordChunk records, UpsertProgress counted, Task before)
         {
             await Task.Yield();
             try
             {
-                await upserter.Upsert(shop, runId, records, counted, cancellationToken);
+                await upserter.Upsert(shop, runId, records, counted, shopHadOrders, before, cancellationToken);
             }
-            catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested)
+            catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested && !before.IsFaulted)
             {
                 var halved = Math.Max(1, progress.ChunkSize / 2);
                 logger.LogWarning("A chunk of {ArchiveKey} after line {LinesCommitted} failed ({Error}); the next attempt uses chunks of {ChunkSize}",
@@ -83,7 +101,6 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
                 throw;
             }
             progress = counted;
-            records.Clear();
         }
 
         try
@@ -106,22 +123,24 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
                 reader.AdvanceTo(buffer.Start, buffer.End);
             }
             if (chunk.Count > 0 || lineNumber > handedOver) await Commit();
-            if (inFlight is not null) await inFlight;
+            while (inFlight.Count > 0) await Finish(inFlight.Dequeue());
         }
-        catch when (inFlight is not null)
+        catch (Exception failure)
         {
-            // The chunk before the failure still commits or fails on its own; the load reports the first failure.
-            try { await inFlight; } catch { /* reported by the exception being thrown */ }
+            // The chunks before the failure still commit or fail on their own; the load reports the first failure.
+            while (inFlight.Count > 0)
+                try { await inFlight.Dequeue().Upserted; } catch { /* reported by the exception being thrown */ }
+            // What was committed is planned on fresh statistics too, by whatever loads the shop next.
+            if (progress.Records > resumedRecords && StaleTables() is { Count: > 0 } stale && !cancellationToken.IsCancellationRequested)
+                try { await Analyze(stale, cancellationToken); }
+                catch (Exception exception) { logger.LogWarning("After the failed load of {ArchiveKey} ({Error}), analysing {Tables} failed too: {AnalyzeError}", archiveKey, failure.Message, stale, exception.Message); }
             throw;
         }
         finally
         {
             await reader.CompleteAsync();
         }
-        // Statistics: a large load changes them, and so does a shop's first rows in a table shared with larger shops (the
-        // planner would take the new shop for an empty one). Either way the marts that follow are planned on fresh ones.
-        var analyze = touched.Where(table => progress.Records - resumedRecords >= AnalyzeAfterRecords || newToShop.Contains(table)).ToList();
-        if (analyze.Count > 0) await Analyze(analyze, cancellationToken);
+        if (StaleTables() is { Count: > 0 } analyze) await Analyze(analyze, cancellationToken);
         return new LoadSummary(progress.Orders, progress.LineItems, progress.Rejected, lineNumber, progress.MaxUpdatedAt, progress.FirstOrderDate, progress.LastOrderDate,
             progress.Records);
     }
@@ -151,6 +170,9 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
+
+    /// <summary>Chunks upserted at once, each in its own transaction on its own connection.</summary>
+    public const int MaxChunksInFlight = 2;
 
     /// <summary>A load of this many records changes the tables' statistics enough to analyse them at once rather than when autovacuum gets to it.</summary>
     public const long AnalyzeAfterRecords = 50_000;
@@ -191,12 +213,15 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         return empty;
     }
 
-    private async Task Analyze(IEnumerable<string> tables, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand($"ANALYZE {string.Join(", ", tables.Select(t => "transform." + t))}");
-        command.CommandTimeout = 600;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    /// <summary>Analyses the tables two at a time, each on its own connection.</summary>
+    private async Task Analyze(IEnumerable<string> tables, CancellationToken cancellationToken) =>
+        await Parallel.ForEachAsync(tables, new ParallelOptions { MaxDegreeOfParallelism = MaxChunksInFlight, CancellationToken = cancellationToken },
+            async (table, token) =>
+            {
+                await using var command = dataSource.CreateCommand($"ANALYZE transform.{table}");
+                command.CommandTimeout = 600;
+                await command.ExecuteNonQueryAsync(token);
+            });
 
     private static bool IsBlank(ReadOnlySequence<byte> line)
     {

@@ -12,12 +12,28 @@ namespace GrowthOs.Transform.Orders;
 /// </summary>
 public sealed class OrderUpserter(NpgsqlDataSource dataSource)
 {
-    public async Task Upsert(string shop, Guid runId, RecordChunk chunk, UpsertProgress progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Upserts the chunk and commits it with the load's progress, once <paramref name="before"/> (the upsert of the chunk
+    /// before it, which may run at the same time) has committed; if that one fails, this one is rolled back.
+    /// <paramref name="shopHadOrders"/> says whether the shop had orders in the table when its load began.
+    /// </summary>
+    public async Task Upsert(string shop, Guid runId, RecordChunk chunk, UpsertProgress progress, bool shopHadOrders, Task before,
+        CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // The chunk may hold its rows while it waits, outside the database, for the one before it to commit. Should that
+        // one wait on a third transaction waiting on this chunk's rows (two loads of one shop at once), PostgreSQL would
+        // not see the cycle: a lock timeout breaks it, and the load fails and is retried rather than hanging.
+        DateTimeOffset began;
+        await using (var begin = new NpgsqlCommand($"SELECT set_config('lock_timeout', '{LockTimeoutSeconds}s', true), clock_timestamp()", connection, transaction))
+        await using (var reader = await begin.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            began = reader.GetFieldValue<DateTimeOffset>(1);
+        }
 
-        if (!await TryInsertNewOrders(connection, transaction, shop, runId, chunk, cancellationToken))
+        if (!await TryInsertNewOrders(connection, transaction, shop, runId, chunk, shopHadOrders, began, cancellationToken))
             await UpsertOrders(connection, shop, runId, chunk, cancellationToken);
         await CommerceTables.Products.Upsert(connection, shop, runId, chunk.Products, cancellationToken);
         if (chunk.Variants.Count > 0)
@@ -40,6 +56,7 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await before;
         await progress.Save(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -113,25 +130,28 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// The path of a first load or a backfill: orders new to the table have no version to compare and no prior state to
-    /// report. When none of a sample of the chunk's orders is known, the chunk's orders, lines, refunds and fulfillments
-    /// are COPYed straight into their tables, and each order's event (created, and whatever its first version already
-    /// says: fulfilled, refunded, cancelled) straight into the outbox, with the id the general path would give it. The
-    /// sample is a guess; the keys decide: an order that is known after all (outside the sample, or committed by another
-    /// run since), or one that the chunk holds twice, undoes the attempt, and the chunk takes the general path. Returns
-    /// whether the chunk was loaded.
+    /// report. The chunk's orders, lines, refunds and fulfillments are COPYed straight into their tables, and each order's
+    /// event (created, and whatever its first version already says: fulfilled, refunded, cancelled) straight into the
+    /// outbox, with the id the general path would give it, stamped <paramref name="began"/> (the time the chunk's
+    /// transaction began: a later version of the order meets this one's row, so its event is stamped later; a stamp
+    /// supplied rather than a volatile default also lets PostgreSQL insert the rows in batches). The keys decide: an order
+    /// that is known after all, or one that the chunk holds twice, undoes the attempt, and the chunk takes the general
+    /// path. When the shop had orders as its load began, a sample of the chunk's ids is looked up first, and a chunk
+    /// that meets a known order goes straight to the general path. Returns whether the chunk was loaded.
     /// </summary>
     private static async Task<bool> TryInsertNewOrders(NpgsqlConnection connection, NpgsqlTransaction transaction, string shop, Guid runId, RecordChunk chunk,
-        CancellationToken cancellationToken)
+        bool shopHadOrders, DateTimeOffset began, CancellationToken cancellationToken)
     {
         if (chunk.Orders.Count == 0) return false;
-        // One index lookup per sampled id, whatever the statistics say: during a first load they still describe an empty
-        // shop, and a join was planned as a scan of the shop's orders for every id.
-        await using (var known = new NpgsqlCommand(
-            """
-            SELECT EXISTS (SELECT 1 FROM unnest(@ids) AS id,
-                           LATERAL (SELECT 1 FROM transform.order_header WHERE shop_domain = @shop AND order_id = id LIMIT 1) AS known)
-            """, connection, transaction))
+        // Not for a shop that had no orders: the statistics cannot know it yet, and the planner, taking it for a shop of
+        // one row, would look each id up by scanning the shop's rows in the created_at index, once per id.
+        if (shopHadOrders)
         {
+            await using var known = new NpgsqlCommand(
+                """
+                SELECT EXISTS (SELECT 1 FROM unnest(@ids) AS id,
+                               LATERAL (SELECT 1 FROM transform.order_header WHERE shop_domain = @shop AND order_id = id LIMIT 1) AS known)
+                """, connection, transaction);
             known.Parameters.AddWithValue("shop", shop);
             known.Parameters.AddWithValue("ids", Sample(chunk.Orders));
             if ((bool)(await known.ExecuteScalarAsync(cancellationToken))!) return false;
@@ -143,7 +163,7 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
         try
         {
             await CopyOrders(connection, "transform.order_header", shop, runId, chunk.Orders, cancellationToken);
-            await CopyCreatedEvents(connection, shop, runId, chunk.Orders, cancellationToken);
+            await CopyCreatedEvents(connection, shop, runId, chunk.Orders, began, cancellationToken);
             await CopyLineItems(connection, "transform.order_line_item", shop, runId, chunk.LineItems, cancellationToken);
             await CommerceTables.Refunds.Copy(connection, CommerceTables.Refunds.Table, shop, runId, chunk.RefundsOfOrders(), cancellationToken);
             await CommerceTables.Fulfillments.Copy(connection, CommerceTables.Fulfillments.Table, shop, runId, chunk.FulfillmentsOfOrders(), cancellationToken);
@@ -159,6 +179,9 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
 
     private const string NewOrders = "new_orders";
 
+    /// <summary>How long a chunk waits for a row lock before it fails; far longer than any chunk holds one.</summary>
+    public const int LockTimeoutSeconds = 120;
+
     /// <summary>The ids of up to <see cref="SampleSize"/> orders spread evenly over the chunk.</summary>
     private static long[] Sample(IReadOnlyList<OrderRecord> orders)
     {
@@ -170,16 +193,17 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
 
     private const int SampleSize = 256;
 
-    private static async Task CopyCreatedEvents(NpgsqlConnection connection, string shop, Guid runId, IReadOnlyList<OrderRecord> orders, CancellationToken cancellationToken)
+    private static async Task CopyCreatedEvents(NpgsqlConnection connection, string shop, Guid runId, IReadOnlyList<OrderRecord> orders, DateTimeOffset began,
+        CancellationToken cancellationToken)
     {
         await using var writer = await BinaryCopyWriter.Begin(connection, """
             COPY transform.commerce_event_outbox (event_id, run_id, shop_domain, order_id, order_name, updated_at, changes, currency_code, total_minor,
-                refunded_minor, financial_status, fulfillment_status) FROM STDIN (FORMAT BINARY)
+                refunded_minor, financial_status, fulfillment_status, created_at) FROM STDIN (FORMAT BINARY)
             """, cancellationToken);
         var shopText = Encoding.UTF8.GetBytes(shop);
         foreach (var o in orders)
         {
-            await writer.StartRow(12);
+            await writer.StartRow(13);
             writer.Uuid(OrderEvents.IdOf(shopText, o.OrderId, o.UpdatedAt));
             writer.Uuid(runId);
             writer.Text(shopText);
@@ -192,6 +216,7 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
             writer.Bigint(o.TotalRefundedMinor);
             writer.Text(o.FinancialStatus);
             writer.Text(o.FulfillmentStatus);
+            writer.Timestamp(began);
         }
         await writer.CompleteAsync(cancellationToken);
     }
@@ -298,6 +323,30 @@ public sealed class RecordChunk
     public List<CustomerRecord> Customers { get; } = [];
     public List<RejectedRecord> Rejected { get; } = [];
     public int Count { get; private set; }
+
+    /// <summary>
+    /// Whether the two chunks hold a record with the same id, of any type: upserted at once, one would wait on the
+    /// other's row. Ids are compared whatever their type, which can only find more overlaps than there are.
+    /// </summary>
+    public bool SharesKeysWith(RecordChunk other)
+    {
+        var ids = new HashSet<long>(other.Count);
+        other.ForEachId(ids, static (set, id) => set.Add(id));
+        var shared = false;
+        ForEachId(ids, (set, id) => shared |= set.Contains(id));
+        return shared;
+    }
+
+    private void ForEachId<TState>(TState state, Action<TState, long> visit)
+    {
+        foreach (var r in Orders) visit(state, r.OrderId);
+        foreach (var r in LineItems) visit(state, r.LineItemId);
+        foreach (var r in Products) visit(state, r.ProductId);
+        foreach (var r in Variants) visit(state, r.VariantId);
+        foreach (var r in InventoryItems) visit(state, r.InventoryItemId);
+        foreach (var r in InventoryLevels) visit(state, r.InventoryItemId);
+        foreach (var r in Customers) visit(state, r.CustomerId);
+    }
 
     /// <summary>The refunds read from the chunk's orders.</summary>
     public List<RefundRecord> RefundsOfOrders() => Orders.SelectMany(o => o.Refunds).ToList();
