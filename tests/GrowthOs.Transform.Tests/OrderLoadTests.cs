@@ -218,6 +218,30 @@ public sealed class OrderLoadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_chunk_that_fails_beside_the_one_before_it_halves_the_chunk_size_once_that_one_has_committed()
+    {
+        // Two chunks of two orders: the first is slow (a trigger sleeps on its first order), the second fails at once.
+        var order = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl"))[2];
+        var orders = Enumerable.Range(6001, 4).Select(i => order.Replace("Order/1002", $"Order/{i}").Replace("#1002", $"#{i}"));
+        await Scalar("""
+            CREATE FUNCTION transform.slow_order_6001() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.order_id = 6001 THEN PERFORM pg_sleep(0.5); END IF; RETURN NEW; END $$;
+            CREATE TRIGGER slow_order_6001 BEFORE INSERT ON transform.order_header FOR EACH ROW EXECUTE FUNCTION transform.slow_order_6001();
+            ALTER TABLE transform.order_header ADD CONSTRAINT refuse_order_6003 CHECK (order_id <> 6003) NOT VALID;
+            SELECT 1
+            """);
+        var runId = Guid.NewGuid();
+
+        var exception = await Assert.ThrowsAsync<PostgresException>(() =>
+            Loader(chunkSize: 2).Load(new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', orders))), Shop, runId, "halve-after", CancellationToken.None));
+
+        Assert.Equal(PostgresErrorCodes.CheckViolation, exception.SqlState);
+        Assert.Equal(2L, await Scalar("SELECT count(*) FROM transform.order_header"));
+        Assert.Equal(2L, await Scalar($"SELECT lines_committed FROM transform.upsert_progress WHERE run_id = '{runId}'"));
+        Assert.Equal(1L, await Scalar($"SELECT chunk_size FROM transform.upsert_progress WHERE run_id = '{runId}'"));
+    }
+
+    [Fact]
     public async Task Chunks_that_hold_the_same_order_are_upserted_one_after_the_other_and_the_newer_version_wins()
     {
         var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl"));

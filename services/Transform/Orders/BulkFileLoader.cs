@@ -94,6 +94,8 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
             }
             catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested && !before.IsFaulted)
             {
+                // The chunk before this one commits its progress first, or the chunk size set here would be overwritten.
+                try { await before; } catch { /* that chunk's failure is its own to report */ }
                 var halved = Math.Max(1, progress.ChunkSize / 2);
                 logger.LogWarning("A chunk of {ArchiveKey} after line {LinesCommitted} failed ({Error}); the next attempt uses chunks of {ChunkSize}",
                     archiveKey, progress.LinesCommitted, exception.Message, halved);
