@@ -72,10 +72,13 @@ public sealed class ReadApiTests(RunningSystem system)
     [InlineData("/orders/not-a-number", "id")]
     [InlineData("/api/dashboard/sales-pulse?days=30", "shop")]
     [InlineData("/api/dashboard/sales-pulse?shop=a&days=0", "days")]
+    [InlineData("/api/dashboard/sales-pulse?shop=a&days=thirty", "days")]
     [InlineData("/api/dashboard/inventory-alerts", "shop")]
     [InlineData("/api/dashboard/inventory-alerts?shop=a&status=sold_out", "status")]
     [InlineData("/api/dashboard/customer-segments", "shop")]
     [InlineData("/api/ingest/runs?pageSize=0", "pageSize")]
+    [InlineData("/api/ingest/runs?pageSize=ten", "pageSize")]
+    [InlineData("/api/ingest/runs?page=-1", "page")]
     [InlineData("/api/ingest/runs?status=sleeping", "status")]
     [InlineData("/api/etl/data-quality", "shop")]
     public async Task A_bad_parameter_gets_400_with_a_problem_naming_it(string path, string parameter)

@@ -72,12 +72,12 @@ public static class RunsEndpoints
         return Results.Accepted($"/api/ingest/runs/{runId}", new { run_id = runId, shop, initiator, status_url = $"/api/ingest/runs/{runId}" });
     }
 
-    private static async Task<IResult> ListRuns(IngestDbContext db, string? shop, string? status, int? page, int? pageSize, CancellationToken cancellationToken)
+    private static async Task<IResult> ListRuns(IngestDbContext db, string? shop, string? status, string? page, string? pageSize, CancellationToken cancellationToken)
     {
-        if (page is < 1) return Problems.InvalidParameter("page", "page must be 1 or more.");
-        if (pageSize is < 1 or > MaxPageSize) return Problems.InvalidParameter("pageSize", $"pageSize must be between 1 and {MaxPageSize}.");
-        var number = page ?? 1;
-        var size = pageSize ?? 50;
+        if (!QueryValues.TryInt(page, 1, int.MaxValue, out var pageNumber)) return Problems.InvalidParameter("page", "page must be a whole number of 1 or more.");
+        if (!QueryValues.TryInt(pageSize, 1, MaxPageSize, out var sizeOfPage)) return Problems.InvalidParameter("pageSize", $"pageSize must be a whole number between 1 and {MaxPageSize}.");
+        var number = pageNumber ?? 1;
+        var size = sizeOfPage ?? 50;
 
         var query = db.BulkSyncs.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(shop)) query = query.Where(r => r.ShopDomain == shop);

@@ -16,14 +16,14 @@ public static class SalesPulseEndpoints
     }
 
     /// <summary>The shop's last <paramref name="days"/> reporting days up to yesterday, with totals (revenue in minor units).</summary>
-    private static async Task<IResult> Get(string? shop, int? days, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<MartsOptions> marts,
+    private static async Task<IResult> Get(string? shop, string? days, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<MartsOptions> marts,
         CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(shop))
             return Problems.InvalidParameter("shop", "shop is required.");
-        if (days is < 1 or > MaxDays)
-            return Problems.InvalidParameter("days", $"days must be between 1 and {MaxDays}.");
-        var count = days ?? 30;
+        if (!QueryValues.TryInt(days, 1, MaxDays, out var dayCount))
+            return Problems.InvalidParameter("days", $"days must be a whole number between 1 and {MaxDays}.");
+        var count = dayCount ?? 30;
         var to = marts.Value.Today(shop, clock.GetUtcNow()).AddDays(-1);
         var from = to.AddDays(1 - count);
 
