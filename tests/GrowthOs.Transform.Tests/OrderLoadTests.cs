@@ -29,6 +29,14 @@ public sealed class OrderLoadTests : IAsyncLifetime
     private BulkFileLoader Loader(int chunkSize = 5_000) =>
         new(new OrderUpserter(_dataSource), _dataSource, Options.Create(new UpsertOptions { ChunkSize = chunkSize }), NullLogger<BulkFileLoader>.Instance);
 
+    /// <summary>A bulk file of <paramref name="count"/> orders numbered from <paramref name="first"/>, each like the fixture's order 1002.</summary>
+    private static Stream OrdersNumbered(int first, int count)
+    {
+        var order = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl"))[2];
+        var orders = Enumerable.Range(first, count).Select(i => order.Replace("Order/1002", $"Order/{i}").Replace("#1002", $"#{i}"));
+        return new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', orders)));
+    }
+
     private static Stream Fixture() => File.OpenRead(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl"));
 
     [Fact]
@@ -193,8 +201,6 @@ public sealed class OrderLoadTests : IAsyncLifetime
     {
         // Six orders, two a chunk: the first chunk fails only as it commits (a deferred check), by when the second,
         // sharing no key with it, has been upserted beside it and waits to commit after it.
-        var order = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl"))[2];
-        var orders = Enumerable.Range(1, 6).Select(i => order.Replace("Order/1002", $"Order/{5000 + i}").Replace("#1002", $"#{5000 + i}"));
         await Scalar("""
             CREATE FUNCTION transform.refuse_order_5001() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN IF NEW.order_id = 5001 THEN RAISE EXCEPTION 'order 5001 refused'; END IF; RETURN NULL; END $$;
@@ -205,14 +211,14 @@ public sealed class OrderLoadTests : IAsyncLifetime
         var runId = Guid.NewGuid();
 
         var exception = await Assert.ThrowsAsync<PostgresException>(() =>
-            Loader(chunkSize: 2).Load(new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', orders))), Shop, runId, "ordered", CancellationToken.None));
+            Loader(chunkSize: 2).Load(OrdersNumbered(5001, 6), Shop, runId, "ordered", CancellationToken.None));
 
         Assert.Contains("order 5001 refused", exception.MessageText);
         Assert.Equal(0L, await Scalar("SELECT count(*) FROM transform.order_header"));
         Assert.Equal(0L, await Scalar($"SELECT count(*) FROM transform.upsert_progress WHERE run_id = '{runId}' AND lines_committed > 0"));
 
         await Scalar("DROP TRIGGER refuse_order_5001 ON transform.order_header; SELECT 1");
-        var summary = await Loader(chunkSize: 2).Load(new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', orders))), Shop, runId, "ordered", CancellationToken.None);
+        var summary = await Loader(chunkSize: 2).Load(OrdersNumbered(5001, 6), Shop, runId, "ordered", CancellationToken.None);
         Assert.Equal(6L, summary.Orders);
         Assert.Equal(6L, await Scalar("SELECT count(*) FROM transform.order_header"));
     }
@@ -221,8 +227,6 @@ public sealed class OrderLoadTests : IAsyncLifetime
     public async Task A_chunk_that_fails_beside_the_one_before_it_halves_the_chunk_size_once_that_one_has_committed()
     {
         // Two chunks of two orders: the first is slow (a trigger sleeps on its first order), the second fails at once.
-        var order = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl"))[2];
-        var orders = Enumerable.Range(6001, 4).Select(i => order.Replace("Order/1002", $"Order/{i}").Replace("#1002", $"#{i}"));
         await Scalar("""
             CREATE FUNCTION transform.slow_order_6001() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN IF NEW.order_id = 6001 THEN PERFORM pg_sleep(0.5); END IF; RETURN NEW; END $$;
@@ -233,7 +237,7 @@ public sealed class OrderLoadTests : IAsyncLifetime
         var runId = Guid.NewGuid();
 
         var exception = await Assert.ThrowsAsync<PostgresException>(() =>
-            Loader(chunkSize: 2).Load(new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', orders))), Shop, runId, "halve-after", CancellationToken.None));
+            Loader(chunkSize: 2).Load(OrdersNumbered(6001, 4), Shop, runId, "halve-after", CancellationToken.None));
 
         Assert.Equal(PostgresErrorCodes.CheckViolation, exception.SqlState);
         Assert.Equal(2L, await Scalar("SELECT count(*) FROM transform.order_header"));
@@ -261,15 +265,12 @@ public sealed class OrderLoadTests : IAsyncLifetime
     {
         // The statistics describe another shop only: the planner would take the new one for a shop of one row and look
         // each id up by scanning the shop's rows. A shop without orders has none to look up, so its load does not.
-        var order = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl"))[2];
-        Stream Orders(int from) => new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n',
-            Enumerable.Range(from, 6).Select(i => order.Replace("Order/1002", $"Order/{i}").Replace("#1002", $"#{i}")))));
-        await Loader().Load(Orders(1), "other-shop.myshopify.com", Guid.NewGuid(), "other", CancellationToken.None);
+        await Loader().Load(OrdersNumbered(1, 6), "other-shop.myshopify.com", Guid.NewGuid(), "other", CancellationToken.None);
 
         var before = await OrderHeaderScans();
-        await Loader(chunkSize: 2).Load(Orders(100), Shop, Guid.NewGuid(), "first", CancellationToken.None);
+        await Loader(chunkSize: 2).Load(OrdersNumbered(100, 6), Shop, Guid.NewGuid(), "first", CancellationToken.None);
         var first = await OrderHeaderScans();
-        await Loader(chunkSize: 2).Load(Orders(200), Shop, Guid.NewGuid(), "second", CancellationToken.None);
+        await Loader(chunkSize: 2).Load(OrdersNumbered(200, 6), Shop, Guid.NewGuid(), "second", CancellationToken.None);
         var second = await OrderHeaderScans();
 
         Assert.Equal(1, first - before); // whether the shop has rows at all, once
