@@ -152,6 +152,26 @@ public sealed class OrderLoadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_copy_abandoned_part_way_writes_nothing_and_leaves_the_connection_usable()
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using (var create = new NpgsqlCommand("CREATE TABLE transform.copy_target (id bigint, note text)", connection))
+            await create.ExecuteNonQueryAsync();
+
+        // More rows than one buffer, so that some were sent before the writer is given up without being completed.
+        await using (var writer = await BinaryCopyWriter.Begin(connection, "COPY transform.copy_target (id, note) FROM STDIN (FORMAT BINARY)", CancellationToken.None))
+            for (var id = 0L; id < 10_000; id++)
+            {
+                await writer.StartRow(2);
+                writer.Bigint(id);
+                writer.Text("a note long enough to fill a few buffers");
+            }
+
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM transform.copy_target", connection);
+        Assert.Equal(0L, (long)(await count.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
     public async Task A_malformed_line_stops_the_load_with_its_number_and_commits_nothing_of_its_chunk()
     {
         var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl")).ToList();
