@@ -46,7 +46,7 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         var pending = progress.Copy();
         var reader = PipeReader.Create(jsonl, new StreamPipeReaderOptions(bufferSize: 1 << 20));
         long lineNumber = 0;
-        var inFlight = new Queue<(RecordChunk Records, Task Upserted)>();
+        var inFlight = new Queue<(RecordChunk Records, HashSet<long> Ids, Task Upserted)>();
         var handedOver = progress.LinesCommitted;
 
         // Statistics: a large load changes them, and so does a shop's first rows in a table shared with larger shops (the
@@ -69,16 +69,18 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         // otherwise the earlier could wait on a row the later holds while the later waits for the earlier to commit.
         async Task Commit()
         {
-            while (inFlight.Count >= MaxChunksInFlight || (inFlight.Count > 0 && chunk.SharesKeysWith(inFlight.Last().Records)))
+            // The ids in flight were taken before that chunk's upsert began: it sorts its records meanwhile.
+            while (inFlight.Count >= MaxChunksInFlight || (inFlight.Count > 0 && chunk.HoldsAnyOf(inFlight.Last().Ids)))
                 spares.Push(await Finish(inFlight.Dequeue()));
             var counted = pending.Copy();
             counted.LinesCommitted = handedOver = lineNumber;
             var before = inFlight.Count > 0 ? inFlight.Last().Upserted : Task.CompletedTask;
-            inFlight.Enqueue((chunk, Upsert(chunk, counted, before)));
+            var ids = chunk.Ids();
+            inFlight.Enqueue((chunk, ids, Upsert(chunk, counted, before)));
             chunk = spares.Count > 0 ? spares.Pop() : new RecordChunk();
         }
 
-        static async Task<RecordChunk> Finish((RecordChunk Records, Task Upserted) upsert)
+        static async Task<RecordChunk> Finish((RecordChunk Records, HashSet<long> Ids, Task Upserted) upsert)
         {
             await upsert.Upserted;
             upsert.Records.Clear();

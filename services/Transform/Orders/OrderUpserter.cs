@@ -328,10 +328,19 @@ public sealed class RecordChunk
     /// Whether the two chunks hold a record with the same id, of any type: upserted at once, one would wait on the
     /// other's row. Ids are compared whatever their type, which can only find more overlaps than there are.
     /// </summary>
-    public bool SharesKeysWith(RecordChunk other)
+    public bool SharesKeysWith(RecordChunk other) => HoldsAnyOf(other.Ids());
+
+    /// <summary>The ids of the chunk's records, of every type; taken before the chunk is upserted, which reorders it.</summary>
+    public HashSet<long> Ids()
     {
-        var ids = new HashSet<long>(other.Count);
-        other.ForEachId(ids, static (set, id) => set.Add(id));
+        var ids = new HashSet<long>(Count);
+        ForEachId(ids, static (set, id) => set.Add(id));
+        return ids;
+    }
+
+    /// <summary>Whether the chunk holds a record with one of <paramref name="ids"/>.</summary>
+    public bool HoldsAnyOf(HashSet<long> ids)
+    {
         var shared = false;
         ForEachId(ids, (set, id) => shared |= set.Contains(id));
         return shared;
