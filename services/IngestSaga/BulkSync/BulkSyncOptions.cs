@@ -61,8 +61,8 @@ public sealed class BulkSyncOptions
     /// <summary>
     /// A run that has heard nothing back from a command (start, poll, download, upsert, refresh) for this long sends it
     /// again: a command, or its answer, lost to a broker restart (a publish never confirmed) must not leave the run
-    /// waiting forever. The Transform service takes one upsert of a file, and one refresh, of a run at a time, so a
-    /// command sent again while the first still works waits for it.
+    /// waiting forever. The Transform service takes one upsert of an entity of a shop, and one refresh of a run, at a
+    /// time, so a command sent again while the first still works waits for it.
     /// </summary>
     [Range(1, 86_400, ErrorMessage = "BulkSync:CommandResendSeconds must be between 1 and 86400.")]
     public int CommandResendSeconds { get; set; } = 600;

@@ -9,8 +9,9 @@ namespace GrowthOs.Transform.Orders;
 
 /// <summary>
 /// Upserts an archived bulk file into the commerce tables; a malformed file fails the step with the line number. One
-/// load of a file of a run at a time: the same command sent again (its answer lost) waits for the first, then finds the
-/// file committed and answers at once. The lock is let go before the answer is published.
+/// load of an entity of a shop at a time (<see cref="LockName"/>): the same command sent again (its answer lost) waits
+/// for the first, then finds the file committed and answers at once, and another run's file of the same entity waits
+/// its turn. The lock is let go before the answer is published.
 /// </summary>
 public sealed class UpsertArchivedRecordsConsumer(
     ObjectStore archive, BulkFileLoader loader, NpgsqlDataSource dataSource, ILogger<UpsertArchivedRecordsConsumer> logger)
@@ -46,11 +47,12 @@ public sealed class UpsertArchivedRecordsConsumer(
     }
 
     /// <summary>
-    /// One load of a file of a run at a time; and one inventory load of a shop at a time, whatever the run: a whole
-    /// inventory's removal of what it did not carry must not see another load's rows half-stamped.
+    /// One load of an entity of a shop at a time, whatever the run or the file. Two loads of the same orders, each with
+    /// two chunks in flight, could otherwise wait on each other where PostgreSQL cannot see it: a chunk of one load waits
+    /// on a row of the other's chunk, which waits on a row of the first load's next chunk, which waits in this process
+    /// for the first chunk to commit; only the chunks' lock timeout would end it, failing a chunk after two minutes. And a
+    /// whole inventory's removal of what it did not carry must not see another load's rows half-stamped.
     /// </summary>
-    private static string LockName(UpsertArchivedRecords message) =>
-        Entities.OfArchiveKey(message.ArchiveKey) == Entities.Inventory
-            ? $"inventory:{message.ShopDomain}"
-            : $"upsert:{message.RunId}:{message.ArchiveKey}";
+    public static string LockName(UpsertArchivedRecords message) =>
+        $"upsert:{message.ShopDomain}:{Entities.OfArchiveKey(message.ArchiveKey)}";
 }
