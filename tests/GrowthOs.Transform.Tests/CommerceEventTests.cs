@@ -1,6 +1,5 @@
 using System.Text;
 using GrowthOs.Contracts.Commerce;
-using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.Testing;
 using GrowthOs.Transform.Commerce;
 using GrowthOs.Transform.Orders;
@@ -22,10 +21,7 @@ public sealed class CommerceEventTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _database = await LocalInfrastructure.CreateDatabase("growthos_events");
-        _dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
-        await new SchemaMigrator(_dataSource, new SchemaMigrations("transform", typeof(OrderUpserter).Assembly), NullLogger<SchemaMigrator>.Instance)
-            .StartAsync(CancellationToken.None);
+        (_database, _dataSource) = await TransformDatabase.Create("growthos_events");
     }
 
     private Task<LoadSummary> Load(string jsonl) =>

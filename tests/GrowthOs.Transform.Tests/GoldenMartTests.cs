@@ -1,4 +1,3 @@
-using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.Testing;
 using GrowthOs.Transform.DailySales;
 using GrowthOs.Transform.Marts;
@@ -29,10 +28,7 @@ public sealed class GoldenMartTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _database = await LocalInfrastructure.CreateDatabase("growthos_golden");
-        _dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
-        await new SchemaMigrator(_dataSource, new SchemaMigrations("transform", typeof(OrderUpserter).Assembly), NullLogger<SchemaMigrator>.Instance)
-            .StartAsync(CancellationToken.None);
+        (_database, _dataSource) = await TransformDatabase.Create("growthos_golden");
         await using var fixture = File.OpenRead(Path.Combine(AppContext.BaseDirectory, "Fixtures", "golden_shop.jsonl"));
         var loader = new BulkFileLoader(new OrderUpserter(_dataSource), _dataSource, Microsoft.Extensions.Options.Options.Create(new UpsertOptions { ChunkSize = 7 }),
             NullLogger<BulkFileLoader>.Instance);

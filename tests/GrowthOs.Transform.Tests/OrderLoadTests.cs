@@ -1,5 +1,4 @@
 using System.Text;
-using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.Transform.DailySales;
 using GrowthOs.Transform.DataQuality;
 using GrowthOs.Transform.Marts;
@@ -20,10 +19,7 @@ public sealed class OrderLoadTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _database = await LocalInfrastructure.CreateDatabase("growthos_transform");
-        _dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
-        await new SchemaMigrator(_dataSource, new SchemaMigrations("transform", typeof(OrderUpserter).Assembly), NullLogger<SchemaMigrator>.Instance)
-            .StartAsync(CancellationToken.None);
+        (_database, _dataSource) = await TransformDatabase.Create("growthos_transform");
     }
 
     private BulkFileLoader Loader(int chunkSize = 5_000) =>

@@ -6,7 +6,6 @@ using GrowthOs.Transform.Orders;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -25,10 +24,7 @@ public sealed class UpsertConsumerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _database = await LocalInfrastructure.CreateDatabase("growthos_upsert_turns");
-        _dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
-        await new SchemaMigrator(_dataSource, new SchemaMigrations("transform", typeof(OrderUpserter).Assembly), NullLogger<SchemaMigrator>.Instance)
-            .StartAsync(CancellationToken.None);
+        (_database, _dataSource) = await TransformDatabase.Create("growthos_upsert_turns");
         _store = new ObjectStore(LocalInfrastructure.S3Client(),
             Options.Create(new S3Options { ServiceUrl = LocalInfrastructure.S3ServiceUrl, Bucket = LocalInfrastructure.NewBucketName("turns") }));
         await _store.EnsureBucket(CancellationToken.None);

@@ -1,0 +1,20 @@
+using GrowthOs.ServiceDefaults.Persistence;
+using GrowthOs.Testing;
+using GrowthOs.Transform.Orders;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace GrowthOs.Transform.Tests;
+
+internal static class TransformDatabase
+{
+    /// <summary>A new database of the local PostgreSQL with the Transform service's schema migrated, and a data source on it.</summary>
+    public static async Task<(TestDatabase Database, NpgsqlDataSource DataSource)> Create(string prefix)
+    {
+        var database = await LocalInfrastructure.CreateDatabase(prefix);
+        var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await new SchemaMigrator(dataSource, new SchemaMigrations("transform", typeof(OrderUpserter).Assembly), NullLogger<SchemaMigrator>.Instance)
+            .StartAsync(CancellationToken.None);
+        return (database, dataSource);
+    }
+}
