@@ -1,23 +1,42 @@
 #!/usr/bin/env bash
-# Starts the five services and the Sandbox from their build output, each with its log under .local/logs/.
+# Starts the five services and the Sandbox from their build output, each with its log under .local/logs/, and starts
+# again a service that ended because its bus stayed unhealthy.
 # Sourced by run.sh; expects ROOT, CONFIGURATION and GROWTHOS_API_KEY.
 
 SERVICES=(Sandbox IngestSaga Connector Transform KpiAlert ApiGateway)
 declare -A SERVICE_PORT=([Sandbox]=8090 [IngestSaga]=8081 [Connector]=8082 [Transform]=8083 [KpiAlert]=8084 [ApiGateway]=8080)
 SERVICE_PIDS=()
 
+# Exit code with which a service ends when its bus stays unhealthy (RabbitMq:UnhealthyExitSeconds), for its supervisor
+# to start it again with a new connection, as docker-compose's `restart: unless-stopped` does.
+RESTART_EXIT_CODE=75
+
 start_service() { # name
   local name=$1 dir="$ROOT/services/$1/bin/$CONFIGURATION/net10.0"
   mkdir -p "$ROOT/.local/logs"
-  (cd "$dir" && exec env \
-      ASPNETCORE_ENVIRONMENT=Production \
-      Shopify__Shops__0__Domain="${GROWTHOS_SHOP:-demo-shop.myshopify.com}" \
-      Shopify__Shops__0__AccessToken="${GROWTHOS_SHOP_TOKEN:-shpat_sandbox_demo_token}" \
-      Shopify__BaseUrlTemplate="${GROWTHOS_SHOPIFY_BASE_URL:-http://127.0.0.1:8090/{shop}}" \
-      BulkSync__Shops__0="${GROWTHOS_SHOP:-demo-shop.myshopify.com}" \
-      BulkSync__PollIntervalSeconds="${GROWTHOS_POLL_INTERVAL_SECONDS:-16}" \
-      ApiKeys__Keys__0="$GROWTHOS_API_KEY" \
-      dotnet "GrowthOs.$name.dll") >"$ROOT/.local/logs/$name.log" 2>&1 &
+  (
+    cd "$dir"
+    child=""
+    trap 'if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null || true; wait "$child" || true; fi; exit 0' TERM
+    while true; do
+      env \
+        ASPNETCORE_ENVIRONMENT=Production \
+        Shopify__Shops__0__Domain="${GROWTHOS_SHOP:-demo-shop.myshopify.com}" \
+        Shopify__Shops__0__AccessToken="${GROWTHOS_SHOP_TOKEN:-shpat_sandbox_demo_token}" \
+        Shopify__BaseUrlTemplate="${GROWTHOS_SHOPIFY_BASE_URL:-http://127.0.0.1:8090/{shop}}" \
+        BulkSync__Shops__0="${GROWTHOS_SHOP:-demo-shop.myshopify.com}" \
+        BulkSync__PollIntervalSeconds="${GROWTHOS_POLL_INTERVAL_SECONDS:-16}" \
+        ApiKeys__Keys__0="$GROWTHOS_API_KEY" \
+        dotnet "GrowthOs.$name.dll" &
+      child=$!
+      code=0
+      wait "$child" || code=$?
+      child=""
+      [ "$code" -eq "$RESTART_EXIT_CODE" ] || exit "$code"
+      echo "[services] $name ended with exit code $code (its bus stayed unhealthy); starting it again in 5 s"
+      sleep 5
+    done
+  ) >"$ROOT/.local/logs/$name.log" 2>&1 &
   SERVICE_PIDS+=($!)
 }
 
