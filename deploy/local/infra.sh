@@ -2,6 +2,8 @@
 # Local infrastructure without containers: private PostgreSQL, RabbitMQ and S3-compatible store on loopback.
 #   deploy/local/infra.sh up|down|status|restart-broker
 # Everything lives under .local/ (git-ignored). `up` is idempotent; `down` stops only what `up` started.
+# PostgreSQL and RabbitMQ run as their own users, who must be able to enter every folder above their data: a checkout
+# under a folder they cannot enter (a `mktemp -d` folder, a 0700 home) keeps their data under /var/tmp instead.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -16,11 +18,25 @@ S3_BUCKET="${GROWTHOS_S3_BUCKET:-growthos-archive}"
 RABBIT_NODE="growthos@localhost"
 S3RVER_VERSION="3.7.1"
 
-PG_DIR="$LOCAL/postgres"
-RABBIT_DIR="$LOCAL/rabbitmq"
-S3_DIR="$LOCAL/s3"
-FEED_DIR="$LOCAL/nuget-feed"
 PG_BIN="/usr/lib/postgresql/15/bin"
+
+# Whether both server users can reach a folder (as root; a non-root user runs the servers as itself).
+servers_can_enter() {
+  [ "$(id -u)" -ne 0 ] && return 0
+  local user
+  for user in postgres rabbitmq; do
+    id -u "$user" >/dev/null 2>&1 || continue
+    runuser -u "$user" -- test -x "$1" || return 1
+  done
+}
+
+# The servers' data: under .local/ when the server users can reach it, else a folder of this checkout's own under
+# /var/tmp (named by a hash of the checkout's path, so two checkouts never share one). GROWTHOS_SERVER_DATA overrides.
+server_data_dir() {
+  if [ -n "${GROWTHOS_SERVER_DATA:-}" ]; then echo "$GROWTHOS_SERVER_DATA"; return; fi
+  if servers_can_enter "$LOCAL"; then echo "$LOCAL"; return; fi
+  echo "/var/tmp/growthos-$(printf '%s' "$ROOT" | sha256sum | cut -c1-16)"
+}
 
 log() { printf '[infra] %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -50,50 +66,19 @@ install_missing() {
     mkdir -p "$S3_DIR"
     (cd "$S3_DIR" && npm install --silent --no-audit --no-fund --prefix "$S3_DIR" "s3rver@$S3RVER_VERSION" >/dev/null)
   fi
-  make_hashing_feed
 }
 
-# Yarp.ReverseProxy 2.1.0 needs System.IO.Hashing 7.0.0, which the package source lacks.
-# Pack the SDK's own copy into a local folder feed (NuGet.config lists it after the normal source).
-make_hashing_feed() {
-  local nupkg="$FEED_DIR/system.io.hashing.7.0.0.nupkg"
-  [ -f "$nupkg" ] && return 0
-  local sdk_line sdk_version sdk_root dll work
-  sdk_line="$(dotnet --list-sdks | tail -n1)"
-  sdk_version="${sdk_line%% *}"
-  sdk_root="$(sed -E 's/.*\[(.*)\]/\1/' <<<"$sdk_line")"
-  dll="$sdk_root/$sdk_version/Sdks/Microsoft.NET.Sdk/tools/net10.0/System.IO.Hashing.dll"
-  [ -f "$dll" ] || { log "cannot find $dll to build the local System.IO.Hashing feed"; return 1; }
-  work="$(mktemp -d)"
-  mkdir -p "$work/lib/net8.0" "$FEED_DIR"
-  cp "$dll" "$work/lib/net8.0/"
-  cat >"$work/System.IO.Hashing.nuspec" <<NUSPEC
-<?xml version="1.0" encoding="utf-8"?>
-<package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
-  <metadata>
-    <id>System.IO.Hashing</id>
-    <version>7.0.0</version>
-    <authors>Microsoft</authors>
-    <description>Local repack of the .NET SDK's System.IO.Hashing for offline restore.</description>
-    <dependencies><group targetFramework="net8.0" /></dependencies>
-  </metadata>
-</package>
-NUSPEC
-  (cd "$work" && python3 - "$nupkg" <<'PY'
-import sys, zipfile, os
-out = sys.argv[1]
-with zipfile.ZipFile(out + ".tmp", "w", zipfile.ZIP_DEFLATED) as z:
-    z.write("System.IO.Hashing.nuspec")
-    z.write("lib/net8.0/System.IO.Hashing.dll")
-    z.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="nuspec" ContentType="application/octet" /><Default Extension="dll" ContentType="application/octet" /></Types>')
-os.replace(out + ".tmp", out)
-PY
-  )
-  rm -rf "$work"
-  # a stale copy in the global packages folder would shadow the new one
-  rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/system.io.hashing/7.0.0"
-  log "local feed: $nupkg"
+set_server_dirs() {
+  SERVER_DATA="$(server_data_dir)"
+  PG_DIR="$SERVER_DATA/postgres"
+  RABBIT_DIR="$SERVER_DATA/rabbitmq"
+  if [ "$SERVER_DATA" != "$LOCAL" ]; then
+    mkdir -p "$SERVER_DATA"
+    chmod 0755 "$SERVER_DATA"
+    echo "$SERVER_DATA" >"$LOCAL/server-data"
+  fi
 }
+S3_DIR="$LOCAL/s3"
 
 pg_up() {
   if [ ! -f "$PG_DIR/data/PG_VERSION" ]; then
@@ -182,9 +167,9 @@ status() {
 }
 
 case "${1:-}" in
-  up) mkdir -p "$LOCAL"; install_missing; pg_up; rabbit_up; s3_up ;;
-  down) s3_down; rabbit_down; pg_down ;;
-  status) status ;;
-  restart-broker) rabbit_restart ;;
+  up) mkdir -p "$LOCAL"; install_missing; set_server_dirs; log "server data in $SERVER_DATA"; pg_up; rabbit_up; s3_up ;;
+  down) mkdir -p "$LOCAL"; set_server_dirs; s3_down; rabbit_down; pg_down ;;
+  status) mkdir -p "$LOCAL"; set_server_dirs; status ;;
+  restart-broker) mkdir -p "$LOCAL"; set_server_dirs; rabbit_restart ;;
   *) echo "usage: $0 up|down|status|restart-broker" >&2; exit 2 ;;
 esac

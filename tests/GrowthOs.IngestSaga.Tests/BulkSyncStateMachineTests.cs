@@ -305,6 +305,27 @@ public sealed class BulkSyncStateMachineTests
         return runId;
     }
 
+    [Fact]
+    public async Task A_load_under_way_shows_the_records_committed_and_the_share_of_its_file_read()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await StartPolling(test);
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 30, 10, 4096, "https://storage.example/result.jsonl"));
+        await test.InState(runId, m => m.Downloading);
+        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "raw/key.jsonl", 4096, 40));
+        await test.InState(runId, m => m.Upserting);
+
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpsertProgressed(runId, BulkSyncHarness.Shop, "raw/key.jsonl", 30, 28));
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpsertProgressed(runId, BulkSyncHarness.Shop, "raw/key.jsonl", 10, 9));
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpsertProgressed(runId, BulkSyncHarness.Shop, "raw/another-run.jsonl", 39, 39));
+        for (var deadline = DateTime.UtcNow.AddSeconds(5); DateTime.UtcNow < deadline && test.Saga.Consumed.Select<ArchivedRecordsUpsertProgressed>().Count() < 3;)
+            await Task.Delay(20);
+        Assert.Equal(3, test.Saga.Consumed.Select<ArchivedRecordsUpsertProgressed>().Count());
+
+        var progress = Runs.RunProgressView.Of(test.Instance(runId));
+        Assert.Equal(("orders", 30L, 40L, 28L, 0.75), (progress.Entity, progress.LinesCommitted, progress.LinesTotal, progress.RecordsCommitted, progress.ShareRead));
+    }
+
     private static async Task<Guid> StartPolling(BulkSyncHarness test)
     {
         var runId = await test.StartRun();

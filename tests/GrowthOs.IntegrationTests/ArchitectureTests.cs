@@ -65,6 +65,25 @@ public sealed class ArchitectureTests
         Assert.Contains(images, i => i.StartsWith("minio/minio"));
     }
 
+    [Fact]
+    public void Docker_compose_sends_every_service_s_traces_and_metrics_to_a_collector_with_jaeger_and_prometheus()
+    {
+        var services = (YamlMappingNode)LoadCompose().Children[new YamlScalarNode("services")];
+        var images = services.Children.Values.OfType<YamlMappingNode>()
+            .Select(s => Child(s, "image") is YamlScalarNode image ? image.Value : null)
+            .OfType<string>()
+            .ToList();
+        Assert.Contains(images, i => i.StartsWith("otel/opentelemetry-collector"));
+        Assert.Contains(images, i => i.StartsWith("jaegertracing/"));
+        Assert.Contains(images, i => i.StartsWith("prom/prometheus"));
+        foreach (var (name, service) in services.Children.Select(pair => (((YamlScalarNode)pair.Key).Value, (YamlMappingNode)pair.Value)))
+        {
+            if (BuildArgument(service, "SERVICE") is null) continue;
+            Assert.True(Child(service, "environment") is YamlMappingNode environment && Child(environment, "OTEL_EXPORTER_OTLP_ENDPOINT") is YamlScalarNode { Value: not null and not "" },
+                $"compose service {name} does not export its telemetry (OTEL_EXPORTER_OTLP_ENDPOINT).");
+        }
+    }
+
     private static YamlMappingNode LoadCompose()
     {
         using var reader = new StreamReader(Path.Combine(RepositoryPaths.Root, "docker-compose.yml"));

@@ -168,6 +168,23 @@ public sealed class OrderLoadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_load_reports_its_progress_after_every_chunk_it_commits_in_file_order()
+    {
+        var reports = new List<(long Lines, long Records)>();
+        var summary = await Loader(chunkSize: 10).Load(OrdersNumbered(5_000, 45), Shop, Guid.NewGuid(), "progress", CancellationToken.None,
+            committed: progress =>
+            {
+                lock (reports) reports.Add((progress.LinesCommitted, progress.Records));
+                return Task.CompletedTask;
+            });
+
+        Assert.Equal(5, reports.Count);
+        Assert.Equal([10L, 20L, 30L, 40L, 45L], reports.Select(r => r.Lines));
+        Assert.Equal(reports.Select(r => r.Records).Order(), reports.Select(r => r.Records));
+        Assert.Equal(summary.Records, reports[^1].Records);
+    }
+
+    [Fact]
     public async Task A_malformed_line_stops_the_load_with_its_number_and_commits_nothing_of_its_chunk()
     {
         var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl")).ToList();

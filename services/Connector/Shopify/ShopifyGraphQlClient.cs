@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GrowthOs.ServiceDefaults.Observability;
 using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Connector.Shopify;
@@ -15,6 +16,7 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
 {
     /// <summary>What each request is expected to cost, so it can wait for the points before it is sent.</summary>
     private const double RunQueryCost = 10;
+    private const string Source = "shopify";
     private const double OperationQueryCost = 1;
 
     private const string RunQueryMutation = """
@@ -88,6 +90,7 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning("Shopify {Operation} for {Shop} failed after {DurationMs} ms: {Error}", operation, shop, stopwatch.ElapsedMilliseconds, exception.Message);
+            GrowthOsMetrics.RecordApiCall(Source, operation, "network", throttled: false, stopwatch.Elapsed);
             throw new ShopifyApiException("NETWORK", $"Shopify did not answer {operation} for {shop}: {exception.Message}", transient: true);
         }
 
@@ -98,6 +101,8 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
             try { json = JsonNode.Parse(body) as JsonObject; } catch (JsonException) { }
             var cost = ReadCost(json);
             if (cost is not null) throttle.Record(shop, cost);
+            GrowthOsMetrics.RecordApiCall(Source, operation, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                IsThrottled(response.StatusCode, json), stopwatch.Elapsed);
             logger.LogInformation(
                 "Shopify {Operation} for {Shop}: HTTP {StatusCode} in {DurationMs} ms, {Records} records, cost {ActualQueryCost}, available {CurrentlyAvailable}/{MaximumAvailable}",
                 operation, shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, UnsignedInt64(json?["data"]?["node"]?["objectCount"]),
@@ -120,6 +125,10 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
             return json["data"] as JsonObject ?? throw Malformed("data");
         }
     }
+
+    private static bool IsThrottled(HttpStatusCode status, JsonObject? json) =>
+        status == HttpStatusCode.TooManyRequests
+        || json?["errors"] is JsonArray errors && errors.Any(e => e?["extensions"]?["code"] is JsonValue code && code.TryGetValue<string>(out var text) && text == "THROTTLED");
 
     private static QueryCost? ReadCost(JsonObject? json)
     {

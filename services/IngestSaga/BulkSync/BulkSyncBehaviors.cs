@@ -1,6 +1,7 @@
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.Contracts.Telemetry;
 using GrowthOs.Contracts.Transform;
+using GrowthOs.IngestSaga.Telemetry;
 using MassTransit;
 
 namespace GrowthOs.IngestSaga.BulkSync;
@@ -14,10 +15,11 @@ public static class BulkSyncBehaviors
         binder.ThenAsync(context =>
         {
             var now = clock.GetUtcNow();
-            var previous = context.Saga.Steps.Count > 0 ? context.Saga.Steps[^1].Step : null;
+            var previous = context.Saga.Steps.Count > 0 ? context.Saga.Steps[^1] : null;
             context.Saga.EnterStep(step, now);
+            SyncMetrics.StepEntered(context.Saga, previous, step, now);
             var status = step switch { Steps.Failed => "failed", Steps.Completed => "succeeded", Steps.Partial => "partial", _ => "started" };
-            return context.Publish(StepChanged(context.Saga, step, status, now, previous));
+            return context.Publish(StepChanged(context.Saga, step, status, now, previous?.Step));
         });
 
     /// <summary>Starts a durable wait: the run resumes with a <c>SyncWaitElapsed</c> once <paramref name="delay"/> has passed.</summary>

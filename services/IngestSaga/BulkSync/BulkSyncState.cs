@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MassTransit;
 
 namespace GrowthOs.IngestSaga.BulkSync;
@@ -46,6 +47,10 @@ public class BulkSyncState : SagaStateMachineInstance
     public long ArchivedBytes { get; set; }
     public long ArchivedLines { get; set; }
 
+    /// <summary>How far the current entity's load is: lines of its archive and records committed so far.</summary>
+    public long LinesCommitted { get; set; }
+    public long RecordsCommitted { get; set; }
+
     /// <summary>Records of every type upserted by the run.</summary>
     public long RecordsUpserted { get; set; }
 
@@ -71,6 +76,15 @@ public class BulkSyncState : SagaStateMachineInstance
 
     public List<StepTiming> Steps { get; set; } = [];
 
+    /// <summary>
+    /// The W3C trace context of the request that started the run: work done later on its behalf (a durable wait's
+    /// wake-up) continues this trace, so one run is one trace.
+    /// </summary>
+    public string? TraceParent { get; set; }
+
+    /// <summary>The trace id of <see cref="TraceParent"/>.</summary>
+    public string? TraceId => ActivityContext.TryParse(TraceParent, null, out var context) ? context.TraceId.ToString() : null;
+
     /// <summary>PostgreSQL's xmin: optimistic concurrency between replicas and redeliveries.</summary>
     public uint Version { get; set; }
 
@@ -78,10 +92,21 @@ public class BulkSyncState : SagaStateMachineInstance
     {
         JobType = jobType;
         ShopDomain = shopDomain;
+        TraceParent = Activity.Current?.Id;
         Initiator = initiator;
         RequestedAt = requestedAt.ToUniversalTime();
         Entity = entities[0];
         PendingEntities = entities.Skip(1).Distinct().Where(e => e != Entity).ToList();
+    }
+
+    /// <summary>
+    /// A chunk of the current load committed; reports may come out of order, so progress never goes back (zero starts a
+    /// new load).
+    /// </summary>
+    public void RecordProgress(long linesCommitted, long recordsCommitted)
+    {
+        LinesCommitted = linesCommitted == 0 ? 0 : Math.Max(LinesCommitted, linesCommitted);
+        RecordsCommitted = recordsCommitted == 0 ? 0 : Math.Max(RecordsCommitted, recordsCommitted);
     }
 
     public void EnterStep(string step, DateTimeOffset at)
@@ -123,7 +148,7 @@ public class BulkSyncState : SagaStateMachineInstance
         (BulkOperationId, PollAttempts, ObjectCount, ResultUrl, EntityPartial, EntityPartialReason) = (null, 0, 0, null, false, null);
         // A wait of the previous entity (a poll, a retry) must not wake the next one's extraction a second time.
         ResumeAt = null;
-        (ArchiveKey, ArchivedBytes, ArchivedLines, UpdatedSince) = (null, 0, 0, null);
+        (ArchiveKey, ArchivedBytes, ArchivedLines, UpdatedSince, LinesCommitted, RecordsCommitted) = (null, 0, 0, null, 0, 0);
     }
 }
 

@@ -36,6 +36,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
         Event(() => ResultArchived, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => ExtractionFailed, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => RecordsUpserted, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
+        Event(() => UpsertProgressed, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => MartsRefreshed, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => TransformFailed, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => ExtractionDeferred, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
@@ -133,6 +134,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                     context.Saga.ArchiveKey = context.Message.ArchiveKey;
                     context.Saga.ArchivedBytes = context.Message.Bytes;
                     context.Saga.ArchivedLines = context.Message.Lines;
+                    context.Saga.RecordProgress(0, 0);
                 })
                 .EnterStep(Steps.Upserting, clock)
                 .Publish(context => BulkSyncCommands.Upsert(context.Saga, settings))
@@ -144,6 +146,10 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
             When(WaitElapsed, IsDue)
                 .Publish(context => BulkSyncCommands.Upsert(context.Saga, settings))
                 .WaitFor(settings.CommandResendInterval, clock));
+        // A long load reports each chunk it commits, so the run shows how far it is.
+        During(Upserting,
+            When(UpsertProgressed, context => context.Message.ArchiveKey == context.Saga.ArchiveKey)
+                .Then(context => context.Saga.RecordProgress(context.Message.LinesCommitted, context.Message.RecordsCommitted)));
         During(Transforming,
             When(WaitElapsed, IsDue)
                 .Publish(context => BulkSyncCommands.Refresh(context.Saga, clock))
@@ -279,6 +285,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
     public Event<BulkResultArchived> ResultArchived { get; private set; } = null!;
     public Event<BulkExtractionFailed> ExtractionFailed { get; private set; } = null!;
     public Event<ArchivedRecordsUpserted> RecordsUpserted { get; private set; } = null!;
+    public Event<ArchivedRecordsUpsertProgressed> UpsertProgressed { get; private set; } = null!;
     public Event<MartsRefreshed> MartsRefreshed { get; private set; } = null!;
     public Event<TransformFailed> TransformFailed { get; private set; } = null!;
     public Event<BulkExtractionDeferred> ExtractionDeferred { get; private set; } = null!;

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using GrowthOs.ServiceDefaults.Messaging;
+using GrowthOs.ServiceDefaults.Observability;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -51,7 +52,7 @@ public sealed class DueWaitDispatcher(
 
     public async Task<int> DispatchDue(DurableWaitOptions settings, CancellationToken cancellationToken)
     {
-        var due = new List<SyncWaitElapsed>();
+        var due = new List<(SyncWaitElapsed Elapsed, string? TraceParent)>();
         await using (var command = dataSource.CreateCommand("""
             UPDATE ingest.bulk_sync_state s
                SET resume_at = now() + make_interval(secs => @claim)
@@ -61,21 +62,24 @@ public sealed class DueWaitDispatcher(
                      LIMIT @batch
                      FOR UPDATE SKIP LOCKED) due
              WHERE s.correlation_id = due.correlation_id
-            RETURNING s.correlation_id, s.wait_token
+            RETURNING s.correlation_id, s.wait_token, s.trace_parent
             """))
         {
             command.Parameters.AddWithValue("claim", (double)settings.ClaimSeconds);
             command.Parameters.AddWithValue("batch", settings.BatchSize);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
-                due.Add(new SyncWaitElapsed(reader.GetGuid(0), reader.GetInt32(1)));
+                due.Add((new SyncWaitElapsed(reader.GetGuid(0), reader.GetInt32(1)), reader.IsDBNull(2) ? null : reader.GetString(2)));
         }
         if (due.Count == 0) return 0;
 
         await using var scope = scopes.CreateAsyncScope();
         var publisher = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
-        foreach (var elapsed in due)
+        foreach (var (elapsed, traceParent) in due)
         {
+            // The wake-up belongs to the run's trace, not to a trace of this loop's own.
+            using var activity = GrowthOsTelemetry.ContinueTrace("durable wait elapsed", traceParent);
+            activity?.SetTag("growthos.run_id", elapsed.RunId);
             await PublishDeadline.Within(token => publisher.Publish(elapsed, token), cancellationToken);
             logger.LogDebug("Wait {WaitToken} of run {RunId} elapsed", elapsed.WaitToken, elapsed.RunId);
         }

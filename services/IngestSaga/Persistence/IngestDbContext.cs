@@ -18,6 +18,7 @@ public sealed class IngestDbContext(DbContextOptions<IngestDbContext> options) :
         sync.ToTable("bulk_sync_state");
         sync.HasKey(x => x.CorrelationId);
         sync.Property(x => x.Version).IsRowVersion();
+        sync.Ignore(x => x.TraceId);
         Json(sync.Property(x => x.Steps));
         Json(sync.Property(x => x.PendingEntities));
         Json(sync.Property(x => x.EntityOutcomes));

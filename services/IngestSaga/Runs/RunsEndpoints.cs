@@ -123,6 +123,8 @@ public sealed record RunView(
     string? FailedStep,
     string? Error,
     string? LastRetryReason,
+    string? TraceId,
+    RunProgressView? Progress,
     IReadOnlyList<RunStepView> Steps)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -164,8 +166,17 @@ public sealed record RunView(
         run.FailedStep,
         run.Error,
         run.LastRetryReason,
+        run.TraceId,
+        run.CurrentState == "Upserting" ? RunProgressView.Of(run) : null,
         run.Steps.Select(s => new RunStepView(s.Step, s.Entity, s.StartedAt, s.EndedAt,
             s.EndedAt is { } end ? (long)(end - s.StartedAt).TotalMilliseconds : null)).ToList());
+}
+
+/// <summary>How far the load under way is: lines of its archive read and committed, records committed.</summary>
+public sealed record RunProgressView(string Entity, string? ArchiveKey, long LinesCommitted, long LinesTotal, long RecordsCommitted, double? ShareRead)
+{
+    public static RunProgressView Of(BulkSyncState run) => new(run.Entity, run.ArchiveKey, run.LinesCommitted, run.ArchivedLines, run.RecordsCommitted,
+        run.ArchivedLines > 0 ? Math.Round(Math.Min(1.0, (double)run.LinesCommitted / run.ArchivedLines), 4) : null);
 }
 
 public sealed record RunStepView(string Step, string? Entity, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, long? DurationMs);

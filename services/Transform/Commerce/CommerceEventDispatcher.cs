@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using GrowthOs.Contracts.Commerce;
+using System.Diagnostics;
 using GrowthOs.ServiceDefaults.Messaging;
+using GrowthOs.ServiceDefaults.Observability;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -51,18 +53,22 @@ public sealed class CommerceEventDispatcher(
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var events = new List<OrderChanged>();
+        var writtenAt = new List<DateTime>();
         await using (var claim = new NpgsqlCommand("""
             SELECT event_id, run_id, shop_domain, order_id, order_name, changes, updated_at, currency_code, total_minor, refunded_minor,
-                   financial_status, fulfillment_status
+                   financial_status, fulfillment_status, created_at
             FROM transform.commerce_event_outbox WHERE published_at IS NULL ORDER BY created_at LIMIT @batch FOR UPDATE SKIP LOCKED
             """, connection, transaction))
         {
             claim.Parameters.AddWithValue("batch", options.Value.BatchSize);
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
+            {
                 events.Add(new OrderChanged(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4),
                     reader.GetFieldValue<string[]>(5), new DateTimeOffset(reader.GetDateTime(6), TimeSpan.Zero), reader.GetString(7), reader.GetInt64(8),
                     reader.GetInt64(9), reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11)));
+                writtenAt.Add(reader.GetDateTime(12));
+            }
         }
         if (events.Count == 0) return 0;
 
@@ -73,6 +79,8 @@ public sealed class CommerceEventDispatcher(
             await mark.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        var now = DateTime.UtcNow;
+        foreach (var written in writtenAt) GrowthOsMetrics.OutboxLag.Record((now - written).TotalSeconds, new TagList { { "outbox", "commerce_events" } });
         logger.LogInformation("Published {Events} order events", events.Count);
         return events.Count;
     }

@@ -26,7 +26,9 @@ public sealed record LoadSummary(long Orders, long LineItems, long Rejected, lon
 /// </summary>
 public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource dataSource, IOptions<UpsertOptions> options, ILogger<BulkFileLoader> logger)
 {
-    public async Task<LoadSummary> Load(Stream jsonl, string shop, Guid runId, string archiveKey, CancellationToken cancellationToken, int? chunkSize = null)
+    /// <param name="committed">Told of the load's progress after every chunk that commits, in file order.</param>
+    public async Task<LoadSummary> Load(Stream jsonl, string shop, Guid runId, string archiveKey, CancellationToken cancellationToken, int? chunkSize = null,
+        Func<UpsertProgress, Task>? committed = null)
     {
         var progress = await UpsertProgress.Find(dataSource, runId, archiveKey, cancellationToken)
                        ?? new UpsertProgress(runId, archiveKey, chunkSize ?? options.Value.ChunkSize);
@@ -105,6 +107,7 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
                 throw;
             }
             progress = counted;
+            if (committed is not null) await committed(counted);
         }
 
         try

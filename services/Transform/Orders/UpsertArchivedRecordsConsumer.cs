@@ -1,5 +1,7 @@
 using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Transform;
+using System.Diagnostics;
+using GrowthOs.ServiceDefaults.Observability;
 using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.ServiceDefaults.Storage;
 using MassTransit;
@@ -25,7 +27,8 @@ public sealed class UpsertArchivedRecordsConsumer(
         {
             await using var runLock = await AdvisoryLock.Take(dataSource, LockName(message), context.CancellationToken);
             await using var jsonl = await archive.OpenRead(message.ArchiveKey, context.CancellationToken);
-            summary = await loader.Load(jsonl, message.ShopDomain, message.RunId, message.ArchiveKey, context.CancellationToken, message.ChunkSize);
+            summary = await loader.Load(jsonl, message.ShopDomain, message.RunId, message.ArchiveKey, context.CancellationToken, message.ChunkSize,
+                committed => ReportProgress(context, committed));
             if (message.CompleteAsOf is { } asOf)
             {
                 var (items, levels) = await loader.RemoveInventoryAbsentFrom(message.ShopDomain, message.RunId, asOf, context.CancellationToken);
@@ -40,11 +43,31 @@ public sealed class UpsertArchivedRecordsConsumer(
             return;
         }
 
+        GrowthOsMetrics.RecordsLoaded.Add(summary.Records, new TagList { { "entity", Entities.OfArchiveKey(message.ArchiveKey) } });
         logger.LogInformation("Upserted {Records} records ({Orders} orders, {LineItems} line items) from {Lines} lines of {ArchiveKey}; {Rejected} rejected",
             summary.Records, summary.Orders, summary.LineItems, summary.Lines, message.ArchiveKey, summary.Rejected);
         await context.Publish(new ArchivedRecordsUpserted(message.RunId, message.ShopDomain, summary.Orders, summary.LineItems, summary.Rejected,
             summary.MaxUpdatedAt, summary.FirstOrderDate, summary.LastOrderDate, message.ArchiveKey, summary.Records));
     }
+
+    /// <summary>Tells the run how far its load is; a progress report that cannot be sent is skipped, never fails the load.</summary>
+    private async Task ReportProgress(ConsumeContext<UpsertArchivedRecords> context, UpsertProgress committed)
+    {
+        var message = context.Message;
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+            deadline.CancelAfter(ProgressPublishTimeout);
+            await context.Publish(new ArchivedRecordsUpsertProgressed(message.RunId, message.ShopDomain, message.ArchiveKey, committed.LinesCommitted, committed.Records),
+                deadline.Token).WaitAsync(deadline.Token);
+        }
+        catch (Exception exception) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("The progress of {ArchiveKey} after line {LinesCommitted} was not reported: {Error}", message.ArchiveKey, committed.LinesCommitted, exception.Message);
+        }
+    }
+
+    private static readonly TimeSpan ProgressPublishTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// One load of an entity of a shop at a time, whatever the run or the file. Two loads of the same orders, each with

@@ -1,10 +1,11 @@
+using GrowthOs.ServiceDefaults.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
 using Serilog;
+using Serilog.Events;
 
 namespace GrowthOs.ServiceDefaults.Hosting;
 
@@ -12,23 +13,41 @@ public static class HostingExtensions
 {
     public const string ReadyTag = "ready";
 
-    /// <summary>Serilog JSON logs from configuration, health checks, problem details.</summary>
+    /// <summary>Serilog JSON logs from configuration, traces and metrics, health checks, problem details.</summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
-        var logger = new LoggerConfiguration()
+        // A logger per host (not the static one): tests run several hosts in one process.
+        builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)
-            .Enrich.WithProperty("Service", serviceName)
-            .CreateLogger();
-        builder.Logging.ClearProviders().AddSerilog(logger, dispose: true);
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext()
+            .Enrich.WithProperty("Service", serviceName), preserveStaticLogger: true);
+        builder.AddTelemetry(serviceName);
 
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks();
         return builder;
     }
 
-    /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: every dependency tagged ready answers.</summary>
+    /// <summary>
+    /// One log line per request (method, path without its query, status, duration, trace id, and the run it started or
+    /// read), health probes below the default level; then <c>/health/live</c>: the process answers, and
+    /// <c>/health/ready</c>: every dependency tagged ready answers. Headers are never logged, so neither is an API key.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+            options.GetLevel = (context, _, exception) =>
+                exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
+                : context.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Verbose
+                : LogEventLevel.Information;
+            options.EnrichDiagnosticContext = (diagnostics, context) =>
+            {
+                if (RequestRunId(context) is { } runId) diagnostics.Set("RunId", runId);
+            };
+        });
         app.MapHealthChecks("/health/live", new HealthCheckOptions
         {
             Predicate = _ => false,
@@ -40,6 +59,15 @@ public static class HostingExtensions
             ResponseWriter = WriteHealthJson,
         });
         return app;
+    }
+
+    /// <summary>The run a request is about: its <c>runId</c> route value, or the run whose status URL it answered with.</summary>
+    private static Guid? RequestRunId(HttpContext context)
+    {
+        if (context.Request.RouteValues.TryGetValue("runId", out var value) && Guid.TryParse(value?.ToString(), out var routed)) return routed;
+        var location = context.Response.Headers.Location.ToString();
+        var marker = location.IndexOf("/runs/", StringComparison.Ordinal);
+        return marker >= 0 && Guid.TryParse(location.AsSpan(marker + "/runs/".Length), out var started) ? started : null;
     }
 
     private static Task WriteHealthJson(HttpContext context, HealthReport report) =>

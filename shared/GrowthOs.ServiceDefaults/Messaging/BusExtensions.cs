@@ -36,6 +36,11 @@ public static class BusExtensions
                 health.Tags.Add(HostingExtensions.ReadyTag);
             });
             registerConsumers(bus);
+            bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit && context.GetRequiredService<IOptions<RabbitMqOptions>>().Value.QuorumQueues)
+                    rabbit.SetQuorumQueue();
+            });
 
             bus.UsingRabbitMq((context, cfg) =>
             {

@@ -28,6 +28,12 @@ public sealed class RabbitMqOptions
     [Range(1, 600_000, ErrorMessage = "RabbitMq:RetryIntervalMilliseconds must be between 1 and 600000.")]
     public int RetryIntervalMilliseconds { get; set; } = 200;
 
+    /// <summary>
+    /// Declare every receive endpoint's queue as a quorum queue (replicated across a cluster of three or more brokers).
+    /// A queue already declared classic must be drained and deleted first: the broker refuses to change a queue's type.
+    /// </summary>
+    public bool QuorumQueues { get; set; }
+
     /// <summary>A bus unhealthy this long ends the process, to be started again with a new connection (see <see cref="BusWatchdog"/>).</summary>
     [Range(10, 86_400, ErrorMessage = "RabbitMq:UnhealthyExitSeconds must be between 10 and 86400.")]
     public int UnhealthyExitSeconds { get; set; } = 180;
