@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Local infrastructure without containers: private PostgreSQL, RabbitMQ and S3-compatible store on loopback.
-#   deploy/local/infra.sh up|down|status|restart-broker
+#   deploy/local/infra.sh up|down|status|restart-broker|data-dir
 # Everything lives under .local/ (git-ignored). `up` is idempotent; `down` stops only what `up` started.
 # PostgreSQL and RabbitMQ run as their own users, who must be able to enter every folder above their data: a checkout
 # under a folder they cannot enter (a `mktemp -d` folder, a 0700 home) keeps their data under /var/tmp instead.
@@ -90,7 +90,8 @@ pg_up() {
   run_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c wal_buffers=64MB" -l "$PG_DIR/log" -w start >/dev/null
   log "postgres up on 127.0.0.1:$PG_PORT"
 }
-run_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# From / : the postgres user may not be able to enter the folder the script was started in.
+run_pg() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 pg_down() {
   if [ -f "$PG_DIR/data/postmaster.pid" ]; then run_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null || true; log "postgres stopped"; fi
 }
@@ -171,5 +172,6 @@ case "${1:-}" in
   down) mkdir -p "$LOCAL"; set_server_dirs; s3_down; rabbit_down; pg_down ;;
   status) mkdir -p "$LOCAL"; set_server_dirs; status ;;
   restart-broker) mkdir -p "$LOCAL"; set_server_dirs; rabbit_restart ;;
-  *) echo "usage: $0 up|down|status|restart-broker" >&2; exit 2 ;;
+  data-dir) mkdir -p "$LOCAL"; set_server_dirs; echo "$SERVER_DATA" ;;
+  *) echo "usage: $0 up|down|status|restart-broker|data-dir" >&2; exit 2 ;;
 esac
