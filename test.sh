@@ -10,6 +10,11 @@ deploy/local/infra.sh up
 rm -rf "$RESULTS"
 dotnet build GrowthOs.Services.sln -c Debug -nologo -v quiet -clp:ErrorsOnly
 status=0
+# Formatting is checked, not argued: .editorconfig says how the code is laid out.
+if ! dotnet format GrowthOs.Services.sln --verify-no-changes --no-restore -v quiet; then
+  echo "dotnet format found code not laid out as .editorconfig says; run: dotnet format GrowthOs.Services.sln" >&2
+  status=1
+fi
 dotnet test GrowthOs.Services.sln -c Debug --no-build --nologo \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" || status=$?
 

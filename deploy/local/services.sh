@@ -11,6 +11,10 @@ SERVICE_PIDS=()
 # to start it again with a new connection, as docker-compose's `restart: unless-stopped` does.
 RESTART_EXIT_CODE=75
 
+# The Sandbox's address of a shop, unless GROWTHOS_SHOPIFY_BASE_URL names a real one. Kept in a variable: a default
+# written inside ${VAR:-...} would end at the first '}' of '{shop}'.
+SANDBOX_BASE_URL='http://127.0.0.1:8090/{shop}'
+
 start_service() { # name
   local name=$1 dir="$ROOT/services/$1/bin/$CONFIGURATION/net10.0"
   mkdir -p "$ROOT/.local/logs"
@@ -23,7 +27,7 @@ start_service() { # name
         ASPNETCORE_ENVIRONMENT=Production \
         Shopify__Shops__0__Domain="${GROWTHOS_SHOP:-demo-shop.myshopify.com}" \
         Shopify__Shops__0__AccessToken="${GROWTHOS_SHOP_TOKEN:-shpat_sandbox_demo_token}" \
-        Shopify__BaseUrlTemplate="${GROWTHOS_SHOPIFY_BASE_URL:-http://127.0.0.1:8090/{shop}}" \
+        Shopify__BaseUrlTemplate="${GROWTHOS_SHOPIFY_BASE_URL:-$SANDBOX_BASE_URL}" \
         BulkSync__Shops__0="${GROWTHOS_SHOP:-demo-shop.myshopify.com}" \
         BulkSync__PollIntervalSeconds="${GROWTHOS_POLL_INTERVAL_SECONDS:-16}" \
         ApiKeys__Keys__0="$GROWTHOS_API_KEY" \

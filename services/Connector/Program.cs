@@ -1,9 +1,9 @@
-using MassTransit;
 using GrowthOs.Connector.Extraction;
 using GrowthOs.Connector.Shopify;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Messaging;
 using GrowthOs.ServiceDefaults.Storage;
+using MassTransit;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("connector");

@@ -1,12 +1,12 @@
 using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.Persistence;
+using GrowthOs.IngestSaga.Replay;
 using GrowthOs.IngestSaga.Runs;
 using GrowthOs.IngestSaga.Schedules;
+using GrowthOs.IngestSaga.Telemetry;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Messaging;
 using GrowthOs.ServiceDefaults.Storage;
-using GrowthOs.IngestSaga.Replay;
-using GrowthOs.IngestSaga.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("ingest-saga");
@@ -19,6 +19,7 @@ builder.AddGrowthOsBus(bus =>
 {
     bus.AddBulkSyncSaga().PostgresRepository();
     bus.AddConsumer<SyncTelemetryArchiver>();
+    bus.AddConsumer<LoadProgressRecorder>();
 });
 
 var app = builder.Build();

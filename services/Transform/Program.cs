@@ -1,3 +1,7 @@
+using GrowthOs.ServiceDefaults.Hosting;
+using GrowthOs.ServiceDefaults.Messaging;
+using GrowthOs.ServiceDefaults.Persistence;
+using GrowthOs.ServiceDefaults.Storage;
 using GrowthOs.Transform.Commerce;
 using GrowthOs.Transform.DailySales;
 using GrowthOs.Transform.DataQuality;
@@ -5,10 +9,6 @@ using GrowthOs.Transform.EtlLog;
 using GrowthOs.Transform.Marts;
 using GrowthOs.Transform.Orders;
 using GrowthOs.Transform.OrdersApi;
-using GrowthOs.ServiceDefaults.Hosting;
-using GrowthOs.ServiceDefaults.Messaging;
-using GrowthOs.ServiceDefaults.Persistence;
-using GrowthOs.ServiceDefaults.Storage;
 using MassTransit;
 
 var builder = WebApplication.CreateBuilder(args);

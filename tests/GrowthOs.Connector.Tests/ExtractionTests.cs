@@ -20,14 +20,37 @@ public sealed class ExtractionTests
     }
 
     [Theory]
-    [InlineData("id")] [InlineData("name")] [InlineData("createdAt")] [InlineData("updatedAt")] [InlineData("processedAt")]
-    [InlineData("cancelledAt")] [InlineData("test")] [InlineData("sourceName")] [InlineData("displayFinancialStatus")]
-    [InlineData("displayFulfillmentStatus")] [InlineData("currencyCode")] [InlineData("presentmentCurrencyCode")]
-    [InlineData("customer { id }")] [InlineData("subtotalPriceSet")] [InlineData("totalPriceSet")] [InlineData("totalDiscountsSet")]
-    [InlineData("totalTaxSet")] [InlineData("totalShippingPriceSet")] [InlineData("totalRefundedSet")] [InlineData("lineItems")]
-    [InlineData("sku")] [InlineData("title")] [InlineData("quantity")] [InlineData("currentQuantity")] [InlineData("originalUnitPriceSet")]
-    [InlineData("totalDiscountSet")] [InlineData("product { id }")] [InlineData("variant { id }")] [InlineData("vendor")]
-    [InlineData("__typename")] [InlineData("sortKey: UPDATED_AT")]
+    [InlineData("id")]
+    [InlineData("name")]
+    [InlineData("createdAt")]
+    [InlineData("updatedAt")]
+    [InlineData("processedAt")]
+    [InlineData("cancelledAt")]
+    [InlineData("test")]
+    [InlineData("sourceName")]
+    [InlineData("displayFinancialStatus")]
+    [InlineData("displayFulfillmentStatus")]
+    [InlineData("currencyCode")]
+    [InlineData("presentmentCurrencyCode")]
+    [InlineData("customer { id }")]
+    [InlineData("subtotalPriceSet")]
+    [InlineData("totalPriceSet")]
+    [InlineData("totalDiscountsSet")]
+    [InlineData("totalTaxSet")]
+    [InlineData("totalShippingPriceSet")]
+    [InlineData("totalRefundedSet")]
+    [InlineData("lineItems")]
+    [InlineData("sku")]
+    [InlineData("title")]
+    [InlineData("quantity")]
+    [InlineData("currentQuantity")]
+    [InlineData("originalUnitPriceSet")]
+    [InlineData("totalDiscountSet")]
+    [InlineData("product { id }")]
+    [InlineData("variant { id }")]
+    [InlineData("vendor")]
+    [InlineData("__typename")]
+    [InlineData("sortKey: UPDATED_AT")]
     public void The_orders_bulk_query_asks_for(string field) =>
         Assert.Contains(field, BulkQueries.For("orders", DateTimeOffset.UnixEpoch));
 
@@ -61,22 +84,37 @@ public sealed class EntityQueryTests
     public static TheoryData<string> Entities => [.. GrowthOs.Contracts.Extraction.Entities.All];
 
     [Theory]
-    [InlineData("refunds { id createdAt totalRefundedSet")] [InlineData("fulfillments { id status createdAt }")]
+    [InlineData("refunds { id createdAt totalRefundedSet")]
+    [InlineData("fulfillments { id status createdAt }")]
     public void The_orders_bulk_query_asks_for_refunds_and_fulfillments(string field) =>
         Assert.Contains(field, BulkQueries.For("orders", DateTimeOffset.UnixEpoch));
 
     [Theory]
-    [InlineData("products", "variants")] [InlineData("products", "price")] [InlineData("products", "sku")]
-    [InlineData("products", "inventoryQuantity")] [InlineData("products", "inventoryItem { id }")] [InlineData("products", "sortKey: UPDATED_AT")]
-    [InlineData("inventory", "inventoryItems(")] [InlineData("inventory", "inventoryLevels")] [InlineData("inventory", "location { id }")]
-    [InlineData("inventory", "quantities(names: [\"available\"]) { name quantity }")] [InlineData("inventory", "variant { id }")]
-    [InlineData("customers", "numberOfOrders")] [InlineData("customers", "amountSpent { amount currencyCode }")] [InlineData("customers", "state")]
-    [InlineData("customers", "createdAt updatedAt")] [InlineData("customers", "defaultEmailAddress { emailAddress }")]
+    [InlineData("products", "variants")]
+    [InlineData("products", "price")]
+    [InlineData("products", "sku")]
+    [InlineData("products", "inventoryQuantity")]
+    [InlineData("products", "inventoryItem { id }")]
+    [InlineData("products", "sortKey: UPDATED_AT")]
+    [InlineData("inventory", "inventoryItems(")]
+    [InlineData("inventory", "inventoryLevels")]
+    [InlineData("inventory", "location { id }")]
+    [InlineData("inventory", "quantities(names: [\"available\"]) { name quantity }")]
+    [InlineData("inventory", "variant { id }")]
+    [InlineData("customers", "numberOfOrders")]
+    [InlineData("customers", "amountSpent { amount currencyCode }")]
+    [InlineData("customers", "state")]
+    [InlineData("customers", "createdAt updatedAt")]
+    [InlineData("customers", "defaultEmailAddress { emailAddress }")]
     public void Each_entity_query_asks_for(string entity, string field) =>
         Assert.Contains(field, BulkQueries.For(entity, DateTimeOffset.UnixEpoch));
 
     [Theory]
-    [InlineData("firstName")] [InlineData("lastName")] [InlineData("addresses")] [InlineData("defaultAddress")] [InlineData("phone")]
+    [InlineData("firstName")]
+    [InlineData("lastName")]
+    [InlineData("addresses")]
+    [InlineData("defaultAddress")]
+    [InlineData("phone")]
     public void The_customers_query_never_asks_for_names_addresses_or_phone(string field) =>
         Assert.DoesNotContain(field, BulkQueries.For("customers", DateTimeOffset.UnixEpoch));
 

@@ -50,7 +50,9 @@ public sealed class PollOutcomeTests
     }
 
     [Theory]
-    [InlineData("CREATED")] [InlineData("RUNNING")] [InlineData("CANCELING")]
+    [InlineData("CREATED")]
+    [InlineData("RUNNING")]
+    [InlineData("CANCELING")]
     public async Task An_operation_not_finished_is_still_running(string status)
     {
         var harness = await Poll(Node(status));
@@ -67,7 +69,8 @@ public sealed class PollOutcomeTests
     }
 
     [Theory]
-    [InlineData("INTERNAL_SERVER_ERROR")] [InlineData("TIMEOUT")]
+    [InlineData("INTERNAL_SERVER_ERROR")]
+    [InlineData("TIMEOUT")]
     public async Task A_failed_operation_with_partial_data_is_salvaged_and_marked_partial(string errorCode)
     {
         var harness = await Poll(Node("FAILED", errorCode, partialDataUrl: "https://storage.example/partial.jsonl"));

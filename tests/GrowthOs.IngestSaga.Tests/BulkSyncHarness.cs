@@ -1,23 +1,32 @@
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.IngestSaga.DurableWaits;
 using GrowthOs.IngestSaga.Watermarks;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GrowthOs.IngestSaga.Tests;
 
-/// <summary>The bulk-sync state machine on MassTransit's in-memory test harness, with watermarks kept in memory.</summary>
+/// <summary>
+/// The bulk-sync state machine on MassTransit's in-memory test harness, with watermarks kept in memory, a clock that
+/// moves only when a test moves it, and a seeded jitter: every time and every wait is known in advance.
+/// </summary>
 public sealed class BulkSyncHarness : IAsyncDisposable
 {
     public const string Shop = "test-shop.myshopify.com";
 
+    /// <summary>The seed of the harness's jitter.</summary>
+    public const int JitterSeed = 42;
+
     private readonly ServiceProvider _provider;
 
-    private BulkSyncHarness(ServiceProvider provider, RecordingWatermarks watermarks)
+    private BulkSyncHarness(ServiceProvider provider, RecordingWatermarks watermarks, FakeTimeProvider clock)
     {
         _provider = provider;
+        Clock = clock;
         Watermarks = watermarks;
         Harness = provider.GetRequiredService<ITestHarness>();
         Saga = Harness.GetSagaStateMachineHarness<BulkSyncStateMachine, BulkSyncState>();
@@ -28,14 +37,20 @@ public sealed class BulkSyncHarness : IAsyncDisposable
     public ISagaStateMachineTestHarness<BulkSyncStateMachine, BulkSyncState> Saga { get; }
     public BulkSyncStateMachine Machine { get; }
     public RecordingWatermarks Watermarks { get; }
+    public FakeTimeProvider Clock { get; }
+
+    /// <summary>The harness's present.</summary>
+    public DateTimeOffset Now => Clock.GetUtcNow();
     public BulkSyncOptions Options => _provider.GetRequiredService<IOptions<BulkSyncOptions>>().Value;
 
     public static async Task<BulkSyncHarness> Start(int maxPollAttempts = 128, Action<IBusRegistrationConfigurator>? configure = null)
     {
         var watermarks = new RecordingWatermarks();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 6, 0, 0, TimeSpan.Zero));
         var provider = new ServiceCollection()
             .AddLogging()
-            .AddSingleton(TimeProvider.System)
+            .AddSingleton<TimeProvider>(clock)
+            .AddSingleton(new Jitter(new Random(JitterSeed)))
             .AddSingleton<IWatermarkStore>(watermarks)
             .AddSingleton(Microsoft.Extensions.Options.Options.Create(new BulkSyncOptions { Shops = [Shop], MaxPollAttempts = maxPollAttempts }))
             .AddMassTransitTestHarness(bus =>
@@ -44,7 +59,7 @@ public sealed class BulkSyncHarness : IAsyncDisposable
                 configure?.Invoke(bus);
             })
             .BuildServiceProvider(validateScopes: true);
-        var harness = new BulkSyncHarness(provider, watermarks);
+        var harness = new BulkSyncHarness(provider, watermarks, clock);
         await harness.Harness.Start();
         return harness;
     }
@@ -53,7 +68,7 @@ public sealed class BulkSyncHarness : IAsyncDisposable
     public async Task<Guid> StartRun(DateTimeOffset? requestedAt = null)
     {
         var runId = NewId.NextGuid();
-        await Harness.Bus.Publish(new SyncRequested(runId, Shop, "user", requestedAt ?? DateTimeOffset.UtcNow, ["orders"]));
+        await Harness.Bus.Publish(new SyncRequested(runId, Shop, "user", requestedAt ?? Now, ["orders"]));
         Assert.True((await Saga.Exists(runId, m => m.Requested)).HasValue, "the run did not reach Requested");
         return runId;
     }
@@ -71,6 +86,22 @@ public sealed class BulkSyncHarness : IAsyncDisposable
         } while (DateTime.UtcNow < deadline);
         return count;
     }
+
+    /// <summary>
+    /// Ends the run's current durable wait as the dispatcher does once it is due: the clock moves to the wait's end, and
+    /// the wake-up names the run's current wait. Returns that wait's token.
+    /// </summary>
+    public async Task<int> ElapseCurrentWait(Guid runId)
+    {
+        var run = Instance(runId);
+        var due = run.ResumeAt ?? throw new InvalidOperationException($"Run {runId} is not waiting; it is {run.CurrentState}.");
+        if (due > Now) Clock.SetUtcNow(due);
+        await Harness.Bus.Publish(new SyncWaitElapsed(runId, run.WaitToken));
+        return run.WaitToken;
+    }
+
+    /// <summary>A wake-up of an earlier wait of the run, late or repeated (at-least-once delivery).</summary>
+    public Task RepeatWakeUp(Guid runId, int earlierWaitToken) => Harness.Bus.Publish(new SyncWaitElapsed(runId, earlierWaitToken));
 
     public BulkSyncState Instance(Guid runId) =>
         Saga.Sagas.Contains(runId) ?? throw new InvalidOperationException($"No saga {runId}.");

@@ -54,7 +54,7 @@ public sealed class EntityTests
         await NextStart(test, runId, Entities.Products);
 
         // A redelivered start of orders must not be taken for the products operation.
-        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, Entities.Orders, Operation(1), DateTimeOffset.UtcNow));
+        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, Entities.Orders, Operation(1), test.Now));
         await test.Harness.InactivityTask;
         var run = test.Instance(runId);
         Assert.Equal(nameof(BulkSyncStateMachine.Requested), run.CurrentState);
@@ -89,7 +89,7 @@ public sealed class EntityTests
         await using var test = await BulkSyncHarness.Start();
         var runId = await Request(test, [Entities.Orders, Entities.Customers]);
         await NextStart(test, runId, Entities.Orders);
-        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, Entities.Orders, Operation(1), DateTimeOffset.UtcNow));
+        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, Entities.Orders, Operation(1), test.Now));
         var polling = await test.InState(runId, m => m.Polling);
         var token = polling.WaitToken;
         Assert.NotNull(polling.ResumeAt);
@@ -100,7 +100,7 @@ public sealed class EntityTests
         Assert.NotEqual(token, test.Instance(runId).WaitToken);
 
         // The orders poll's wake-up, due now, must not start customers a second time.
-        await test.Harness.Bus.Publish(new GrowthOs.IngestSaga.DurableWaits.SyncWaitElapsed(runId, token));
+        await test.RepeatWakeUp(runId, token);
         await test.Harness.InactivityTask;
         Assert.Equal(1, test.Harness.Published.Select<StartBulkExtraction>().Count(x => x.Context.Message.RunId == runId && x.Context.Message.Entity == Entities.Customers));
     }
@@ -130,7 +130,7 @@ public sealed class EntityTests
         var runId = await Request(test, [Entities.Orders, Entities.Products]);
         await Load(test, runId, Entities.Orders, 1, Newest);
         await NextStart(test, runId, Entities.Products);
-        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, Entities.Products, Operation(2), DateTimeOffset.UtcNow));
+        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, Entities.Products, Operation(2), test.Now));
         var polling = await test.InState(runId, m => m.Polling);
         var resumeAt = polling.ResumeAt;
 
@@ -149,7 +149,7 @@ public sealed class EntityTests
     public async Task An_entity_after_one_that_used_up_the_retry_budget_has_a_whole_budget_of_its_own()
     {
         await using var test = await BulkSyncHarness.Start();
-        var runId = await Request(test, [Entities.Orders, Entities.Customers], requestedAt: DateTimeOffset.UtcNow.AddHours(-12));
+        var runId = await Request(test, [Entities.Orders, Entities.Customers], requestedAt: test.Now.AddHours(-12));
         await NextStart(test, runId, Entities.Orders);
         await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "THROTTLED", "Throttled", Entities.Orders));
         await NextStart(test, runId, Entities.Customers);
@@ -170,15 +170,15 @@ public sealed class EntityTests
         await using var test = await BulkSyncHarness.Start();
         var runId = await Request(test, [Entities.Orders]);
         await NextStart(test, runId, Entities.Orders);
-        await test.Harness.Bus.Publish(new GrowthOs.IngestSaga.DurableWaits.SyncWaitElapsed(runId, test.Instance(runId).WaitToken));
+        await test.ElapseCurrentWait(runId);
         Assert.Equal(2, await test.Published<StartBulkExtraction>(m => m.RunId == runId && m.Entity == Entities.Orders, 2));
 
-        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, Entities.Orders, Operation(1), DateTimeOffset.UtcNow));
+        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, Entities.Orders, Operation(1), test.Now));
         await test.InState(runId, m => m.Polling);
         await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, Operation(1), 3, 1, 100, "https://storage.example/r.jsonl"));
         var downloading = await test.InState(runId, m => m.Downloading);
         Assert.NotNull(downloading.ResumeAt);
-        await test.Harness.Bus.Publish(new GrowthOs.IngestSaga.DurableWaits.SyncWaitElapsed(runId, downloading.WaitToken));
+        await test.ElapseCurrentWait(runId);
         Assert.Equal(2, await test.Published<ArchiveBulkOperationResult>(m => m.RunId == runId && m.BulkOperationId == Operation(1), 2));
     }
 
@@ -193,13 +193,13 @@ public sealed class EntityTests
         var upsertWait = upserting.WaitToken;
 
         // The answer was lost: the wait elapses, and the same command goes out again.
-        await test.Harness.Bus.Publish(new GrowthOs.IngestSaga.DurableWaits.SyncWaitElapsed(runId, upsertWait));
+        Assert.Equal(upsertWait, await test.ElapseCurrentWait(runId));
         Assert.Equal(2, await test.Published<UpsertArchivedRecords>(m => m.RunId == runId && m.ArchiveKey == key, 2));
 
         await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, 1, 2, 0, Newest, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20), key, 3));
         var transforming = await test.InState(runId, m => m.Transforming);
         Assert.NotEqual(upsertWait, transforming.WaitToken);
-        await test.Harness.Bus.Publish(new GrowthOs.IngestSaga.DurableWaits.SyncWaitElapsed(runId, transforming.WaitToken));
+        await test.ElapseCurrentWait(runId);
         Assert.Equal(2, await test.Published<RefreshMarts>(m => m.RunId == runId && m.From == new DateOnly(2026, 11, 1), 2));
 
         await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 20));
@@ -280,7 +280,7 @@ public sealed class EntityTests
     private static async Task<Guid> Request(BulkSyncHarness test, IReadOnlyList<string> entities, DateTimeOffset? requestedAt = null)
     {
         var runId = NewId.NextGuid();
-        await test.Harness.Bus.Publish(new SyncRequested(runId, BulkSyncHarness.Shop, "user", requestedAt ?? DateTimeOffset.UtcNow, entities));
+        await test.Harness.Bus.Publish(new SyncRequested(runId, BulkSyncHarness.Shop, "user", requestedAt ?? test.Now, entities));
         return runId;
     }
 
@@ -292,7 +292,7 @@ public sealed class EntityTests
     {
         await NextStart(test, runId, entity);
         var key = $"raw/shopify/{BulkSyncHarness.Shop}/{entity}/2026/11/21/{runId:N}-{operation}.jsonl";
-        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, entity, Operation(operation), DateTimeOffset.UtcNow));
+        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, entity, Operation(operation), test.Now));
         await test.InState(runId, m => m.Polling);
         await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, Operation(operation), 3, 1, 100, "https://storage.example/r.jsonl"));
         Assert.Equal(1, await test.Published<ArchiveBulkOperationResult>(m => m.RunId == runId && m.BulkOperationId == Operation(operation), 1));

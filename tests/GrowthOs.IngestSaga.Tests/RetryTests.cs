@@ -22,17 +22,30 @@ public sealed class RetryTests
         var run = test.Instance(runId);
         Assert.Equal(nameof(test.Machine.Requested), run.CurrentState);
         Assert.Equal(1, run.RetryAttempts);
-        Assert.InRange(run.ResumeAt!.Value - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(test.Options.BusyWaitSeconds - 5), TimeSpan.FromSeconds(test.Options.BusyWaitSeconds));
+        Assert.InRange(run.ResumeAt!.Value - test.Now, TimeSpan.FromSeconds(test.Options.BusyWaitSeconds - 5), TimeSpan.FromSeconds(test.Options.BusyWaitSeconds));
 
-        await test.Harness.Bus.Publish(new SyncWaitElapsed(runId, run.WaitToken));
+        await test.ElapseCurrentWait(runId);
         Assert.Equal(2, await test.Published<StartBulkExtraction>(x => x.RunId == runId, expected: 2));
+    }
+
+    [Fact]
+    public async Task A_transient_failure_waits_its_backoff_with_the_jitter_drawn_from_the_service_s_source()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await test.StartRun();
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "THROTTLED", "Throttled"));
+        Assert.True(await test.Saga.Consumed.Any<BulkExtractionDeferred>(x => x.Context.Message.RunId == runId));
+
+        // The harness's jitter is seeded: its first draw is the first number of that seed.
+        var expected = Backoff.Delay("THROTTLED", 0, test.Options, new Random(BulkSyncHarness.JitterSeed).NextDouble());
+        Assert.Equal(test.Now + expected, test.Instance(runId).ResumeAt);
     }
 
     [Fact]
     public async Task A_run_fails_rather_than_retry_past_its_budget()
     {
         await using var test = await BulkSyncHarness.Start();
-        var runId = await test.StartRun(requestedAt: DateTimeOffset.UtcNow.AddHours(-12));
+        var runId = await test.StartRun(requestedAt: test.Now.AddHours(-12));
         await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "THROTTLED", "Throttled"));
 
         var run = await test.InState(runId, m => m.Failed);
@@ -46,7 +59,7 @@ public sealed class RetryTests
     {
         await using var test = await BulkSyncHarness.Start();
         var runId = await test.StartRun();
-        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, "orders", OperationId, DateTimeOffset.UtcNow));
+        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, "orders", OperationId, test.Now));
         await test.InState(runId, m => m.Polling);
         await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 2, 1, 10, "https://storage.example/r.jsonl"));
         await test.InState(runId, m => m.Downloading);
@@ -56,7 +69,7 @@ public sealed class RetryTests
         await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "DOWNLOAD_INTERRUPTED", "connection reset", "orders", OperationId));
         Assert.True(await test.Saga.Consumed.Any<BulkExtractionDeferred>(x => x.Context.Message.RunId == runId && x.Context.Message.ErrorCode == "THROTTLED"));
         Assert.True(await test.Saga.Consumed.Any<BulkExtractionDeferred>(x => x.Context.Message.RunId == runId && x.Context.Message.ErrorCode == "DOWNLOAD_INTERRUPTED"));
-        await test.Harness.Bus.Publish(new SyncWaitElapsed(runId, test.Instance(runId).WaitToken));
+        await test.ElapseCurrentWait(runId);
 
         Assert.Equal(2, await test.Published<ArchiveBulkOperationResult>(x => x.RunId == runId && x.Url == "https://storage.example/r.jsonl", expected: 2));
         var run = test.Instance(runId);
@@ -68,7 +81,7 @@ public sealed class RetryTests
     {
         await using var test = await BulkSyncHarness.Start(configure: bus => bus.AddConsumer<ExplodingUpsertConsumer>());
         var runId = await test.StartRun();
-        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, "orders", OperationId, DateTimeOffset.UtcNow));
+        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, "orders", OperationId, test.Now));
         await test.InState(runId, m => m.Polling);
         await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 2, 1, 10, "https://storage.example/r.jsonl"));
         await test.InState(runId, m => m.Downloading);

@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Npgsql;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using GrowthOs.Testing;
+using Npgsql;
 
 namespace GrowthOs.IntegrationTests;
 

@@ -1,9 +1,9 @@
 using System.Text;
+using GrowthOs.Testing;
 using GrowthOs.Transform.DailySales;
 using GrowthOs.Transform.DataQuality;
 using GrowthOs.Transform.Marts;
 using GrowthOs.Transform.Orders;
-using GrowthOs.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -52,7 +52,7 @@ public static class BulkSyncBehaviors
         return binder.IfElse(
             context => clock.GetUtcNow() + Delay(context, 1) <= context.Saga.RetryBudgetFrom + settings.RetryBudget,
             retry => retry
-                .WaitFor(context => Delay(context, Random.Shared.NextDouble()), clock)
+                .WaitFor(context => Delay(context, machine.Jitter.Next()), clock)
                 .Then(context =>
                 {
                     context.Saga.RetryAttempts++;

@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GrowthOs.IngestSaga.BulkSync;
 
@@ -7,6 +8,7 @@ public static class BulkSyncRegistration
     /// <summary>The bulk-sync state machine and its activities; the caller chooses the repository.</summary>
     public static ISagaRegistrationConfigurator<BulkSyncState> AddBulkSyncSaga(this IBusRegistrationConfigurator bus)
     {
+        bus.TryAddSingleton(Jitter.Shared);
         bus.AddScoped(typeof(StartExtractionActivity<>));
         bus.AddScoped<AdvanceWatermarkActivity>();
         return bus.AddSagaStateMachine<BulkSyncStateMachine, BulkSyncState, BulkSyncStateDefinition>();

@@ -47,10 +47,6 @@ public class BulkSyncState : SagaStateMachineInstance
     public long ArchivedBytes { get; set; }
     public long ArchivedLines { get; set; }
 
-    /// <summary>How far the current entity's load is: lines of its archive and records committed so far.</summary>
-    public long LinesCommitted { get; set; }
-    public long RecordsCommitted { get; set; }
-
     /// <summary>Records of every type upserted by the run.</summary>
     public long RecordsUpserted { get; set; }
 
@@ -99,16 +95,6 @@ public class BulkSyncState : SagaStateMachineInstance
         PendingEntities = entities.Skip(1).Distinct().Where(e => e != Entity).ToList();
     }
 
-    /// <summary>
-    /// A chunk of the current load committed; reports may come out of order, so progress never goes back (zero starts a
-    /// new load).
-    /// </summary>
-    public void RecordProgress(long linesCommitted, long recordsCommitted)
-    {
-        LinesCommitted = linesCommitted == 0 ? 0 : Math.Max(LinesCommitted, linesCommitted);
-        RecordsCommitted = recordsCommitted == 0 ? 0 : Math.Max(RecordsCommitted, recordsCommitted);
-    }
-
     public void EnterStep(string step, DateTimeOffset at)
     {
         if (Steps.Count > 0 && Steps[^1].EndedAt is null) Steps[^1] = Steps[^1] with { EndedAt = at };
@@ -148,7 +134,7 @@ public class BulkSyncState : SagaStateMachineInstance
         (BulkOperationId, PollAttempts, ObjectCount, ResultUrl, EntityPartial, EntityPartialReason) = (null, 0, 0, null, false, null);
         // A wait of the previous entity (a poll, a retry) must not wake the next one's extraction a second time.
         ResumeAt = null;
-        (ArchiveKey, ArchivedBytes, ArchivedLines, UpdatedSince, LinesCommitted, RecordsCommitted) = (null, 0, 0, null, 0, 0);
+        (ArchiveKey, ArchivedBytes, ArchivedLines, UpdatedSince) = (null, 0, 0, null);
     }
 }
 

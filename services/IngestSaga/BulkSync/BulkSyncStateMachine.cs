@@ -19,8 +19,9 @@ namespace GrowthOs.IngestSaga.BulkSync;
 /// </summary>
 public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState>
 {
-    public BulkSyncStateMachine(IOptions<BulkSyncOptions> options, TimeProvider clock)
+    public BulkSyncStateMachine(IOptions<BulkSyncOptions> options, TimeProvider clock, Jitter jitter)
     {
+        Jitter = jitter;
         var settings = options.Value;
         CommandResendInterval = settings.CommandResendInterval;
         InstanceState(x => x.CurrentState);
@@ -36,7 +37,6 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
         Event(() => ResultArchived, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => ExtractionFailed, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => RecordsUpserted, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => UpsertProgressed, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => MartsRefreshed, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => TransformFailed, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
         Event(() => ExtractionDeferred, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
@@ -134,7 +134,6 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                     context.Saga.ArchiveKey = context.Message.ArchiveKey;
                     context.Saga.ArchivedBytes = context.Message.Bytes;
                     context.Saga.ArchivedLines = context.Message.Lines;
-                    context.Saga.RecordProgress(0, 0);
                 })
                 .EnterStep(Steps.Upserting, clock)
                 .Publish(context => BulkSyncCommands.Upsert(context.Saga, settings))
@@ -146,10 +145,6 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
             When(WaitElapsed, IsDue)
                 .Publish(context => BulkSyncCommands.Upsert(context.Saga, settings))
                 .WaitFor(settings.CommandResendInterval, clock));
-        // A long load reports each chunk it commits, so the run shows how far it is.
-        During(Upserting,
-            When(UpsertProgressed, context => context.Message.ArchiveKey == context.Saga.ArchiveKey)
-                .Then(context => context.Saga.RecordProgress(context.Message.LinesCommitted, context.Message.RecordsCommitted)));
         During(Transforming,
             When(WaitElapsed, IsDue)
                 .Publish(context => BulkSyncCommands.Refresh(context.Saga, clock))
@@ -263,6 +258,9 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
     private static bool OrdersLoadedWhole(BulkSyncState saga) =>
         saga.EntityOutcomes.Any(o => o.Entity == Entities.Orders && o.Status == EntityStatus.Loaded);
 
+    /// <summary>The random share of each retry's backoff.</summary>
+    public Jitter Jitter { get; }
+
     /// <summary>How long a run waits for the answer to a command before it sends it again.</summary>
     public TimeSpan CommandResendInterval { get; }
 
@@ -285,7 +283,6 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
     public Event<BulkResultArchived> ResultArchived { get; private set; } = null!;
     public Event<BulkExtractionFailed> ExtractionFailed { get; private set; } = null!;
     public Event<ArchivedRecordsUpserted> RecordsUpserted { get; private set; } = null!;
-    public Event<ArchivedRecordsUpsertProgressed> UpsertProgressed { get; private set; } = null!;
     public Event<MartsRefreshed> MartsRefreshed { get; private set; } = null!;
     public Event<TransformFailed> TransformFailed { get; private set; } = null!;
     public Event<BulkExtractionDeferred> ExtractionDeferred { get; private set; } = null!;

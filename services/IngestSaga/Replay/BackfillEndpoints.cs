@@ -1,8 +1,8 @@
-using GrowthOs.ServiceDefaults.Hosting;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.ServiceDefaults.Hosting;
 using MassTransit;
 using Microsoft.Extensions.Options;
 

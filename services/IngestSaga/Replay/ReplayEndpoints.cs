@@ -1,7 +1,7 @@
-using GrowthOs.ServiceDefaults.Hosting;
 using System.Text.Json;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Storage;
 using MassTransit;
 using Microsoft.Extensions.Options;

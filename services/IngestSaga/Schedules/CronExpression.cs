@@ -4,6 +4,9 @@ namespace GrowthOs.IngestSaga.Schedules;
 /// A five-field cron expression (minute hour day-of-month month day-of-week), evaluated in UTC. Fields take <c>*</c>,
 /// numbers, ranges <c>a-b</c>, steps <c>*/n</c> and <c>a-b/n</c>, lists, and month or weekday names (JAN, MON).
 /// As in classic cron, when both day fields are restricted a day matching either one matches.
+/// Cronos, the library for this, was tried and not taken: it matches a day only when both day fields match
+/// (<c>0 12 13 * 5</c> fires on Friday the 13th alone, not on every 13th and every Friday as POSIX cron does), and it
+/// takes a reversed range (<c>10-2</c>) as valid; a schedule written for cron would silently fire on other days.
 /// </summary>
 public sealed class CronExpression
 {

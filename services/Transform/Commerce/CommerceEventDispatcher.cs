@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using GrowthOs.Contracts.Commerce;
 using System.Diagnostics;
+using GrowthOs.Contracts.Commerce;
 using GrowthOs.ServiceDefaults.Messaging;
 using GrowthOs.ServiceDefaults.Observability;
 using MassTransit;

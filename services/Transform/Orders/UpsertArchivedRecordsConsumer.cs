@@ -1,6 +1,6 @@
+using System.Diagnostics;
 using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Transform;
-using System.Diagnostics;
 using GrowthOs.ServiceDefaults.Observability;
 using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.ServiceDefaults.Storage;
@@ -16,7 +16,7 @@ namespace GrowthOs.Transform.Orders;
 /// its turn. The lock is let go before the answer is published.
 /// </summary>
 public sealed class UpsertArchivedRecordsConsumer(
-    ObjectStore archive, BulkFileLoader loader, NpgsqlDataSource dataSource, ILogger<UpsertArchivedRecordsConsumer> logger)
+    ObjectStore archive, BulkFileLoader loader, NpgsqlDataSource dataSource, IBus bus, ILogger<UpsertArchivedRecordsConsumer> logger)
     : IConsumer<UpsertArchivedRecords>
 {
     public async Task Consume(ConsumeContext<UpsertArchivedRecords> context)
@@ -27,8 +27,8 @@ public sealed class UpsertArchivedRecordsConsumer(
         {
             await using var runLock = await AdvisoryLock.Take(dataSource, LockName(message), context.CancellationToken);
             await using var jsonl = await archive.OpenRead(message.ArchiveKey, context.CancellationToken);
-            summary = await loader.Load(jsonl, message.ShopDomain, message.RunId, message.ArchiveKey, context.CancellationToken, message.ChunkSize,
-                committed => ReportProgress(context, committed));
+            using var progress = new LoadProgressReporter(bus, message, logger);
+            summary = await loader.Load(jsonl, message.ShopDomain, message.RunId, message.ArchiveKey, context.CancellationToken, message.ChunkSize, progress.Report);
             if (message.CompleteAsOf is { } asOf)
             {
                 var (items, levels) = await loader.RemoveInventoryAbsentFrom(message.ShopDomain, message.RunId, asOf, context.CancellationToken);
@@ -49,25 +49,6 @@ public sealed class UpsertArchivedRecordsConsumer(
         await context.Publish(new ArchivedRecordsUpserted(message.RunId, message.ShopDomain, summary.Orders, summary.LineItems, summary.Rejected,
             summary.MaxUpdatedAt, summary.FirstOrderDate, summary.LastOrderDate, message.ArchiveKey, summary.Records));
     }
-
-    /// <summary>Tells the run how far its load is; a progress report that cannot be sent is skipped, never fails the load.</summary>
-    private async Task ReportProgress(ConsumeContext<UpsertArchivedRecords> context, UpsertProgress committed)
-    {
-        var message = context.Message;
-        try
-        {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-            deadline.CancelAfter(ProgressPublishTimeout);
-            await context.Publish(new ArchivedRecordsUpsertProgressed(message.RunId, message.ShopDomain, message.ArchiveKey, committed.LinesCommitted, committed.Records),
-                deadline.Token).WaitAsync(deadline.Token);
-        }
-        catch (Exception exception) when (!context.CancellationToken.IsCancellationRequested)
-        {
-            logger.LogWarning("The progress of {ArchiveKey} after line {LinesCommitted} was not reported: {Error}", message.ArchiveKey, committed.LinesCommitted, exception.Message);
-        }
-    }
-
-    private static readonly TimeSpan ProgressPublishTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// One load of an entity of a shop at a time, whatever the run or the file. Two loads of the same orders, each with

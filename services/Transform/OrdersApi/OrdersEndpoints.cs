@@ -1,6 +1,6 @@
-using GrowthOs.ServiceDefaults.Hosting;
 using System.Globalization;
 using System.Text;
+using GrowthOs.ServiceDefaults.Hosting;
 using Npgsql;
 
 namespace GrowthOs.Transform.OrdersApi;
