@@ -13,10 +13,6 @@ public static class Entities
 
     /// <summary>Every entity, in the order a sync extracts them: orders first, so the marts see new sales soonest.</summary>
     public static IReadOnlyList<string> All { get; } = [Orders, Products, Inventory, Customers];
-
-    /// <summary>The entity an archived bulk file holds, from its key (<c>raw/shopify/{shop}/{entity}/...</c>); orders when the key does not say.</summary>
-    public static string OfArchiveKey(string archiveKey) =>
-        archiveKey.Split('/') is ["raw", "shopify", _, var entity, ..] && All.Contains(entity) ? entity : Orders;
 }
 
 /// <summary>
@@ -38,10 +34,11 @@ public record BulkOperationStarted(
     string BulkOperationId,
     DateTimeOffset StartedAt);
 
-/// <summary>Ask Shopify for the state of a running bulk operation.</summary>
+/// <summary>Ask Shopify for the state of a running bulk operation, which extracts <paramref name="Entity"/>.</summary>
 public record PollBulkOperation(
     Guid RunId,
     string ShopDomain,
+    string Entity,
     string BulkOperationId,
     int Attempt);
 
@@ -76,13 +73,14 @@ public record ArchiveBulkOperationResult(
     string BulkOperationId,
     string? Url);
 
+/// <summary>The operation's JSONL of <paramref name="Entity"/> is archived, untouched, at <paramref name="ArchiveKey"/>.</summary>
 public record BulkResultArchived(
     Guid RunId,
     string ShopDomain,
+    string Entity,
     string ArchiveKey,
     long Bytes,
-    long Lines,
-    string? Entity = null);
+    long Lines);
 
 /// <summary>
 /// Extraction of <paramref name="Entity"/> cannot go on. <paramref name="ErrorCode"/> is Shopify's code, or the
@@ -93,9 +91,9 @@ public record BulkResultArchived(
 public record BulkExtractionFailed(
     Guid RunId,
     string ShopDomain,
+    string Entity,
     string ErrorCode,
     string Reason,
-    string? Entity = null,
     string? BulkOperationId = null);
 
 /// <summary>
@@ -107,7 +105,7 @@ public record BulkExtractionFailed(
 public record BulkExtractionDeferred(
     Guid RunId,
     string ShopDomain,
+    string Entity,
     string ErrorCode,
     string Reason,
-    string? Entity = null,
     string? BulkOperationId = null);

@@ -29,10 +29,11 @@ public record SyncFailed(
     string Reason,
     DateTimeOffset FailedAt);
 
-/// <summary>Re-ingest an archived bulk JSONL through the upsert and transform steps, without calling Shopify.</summary>
+/// <summary>Re-ingest an archived bulk JSONL of <paramref name="Entity"/> through the upsert and transform steps, without calling Shopify.</summary>
 public record ReplayRequested(
     Guid RunId,
     string ShopDomain,
+    string Entity,
     string ArchiveKey,
     DateTimeOffset RequestedAt);
 

@@ -1,9 +1,9 @@
 namespace GrowthOs.Contracts.Telemetry;
 
 /// <summary>
-/// A sync run entered or left a step. <paramref name="Status"/> is <c>started</c>, <c>succeeded</c> or <c>failed</c>;
-/// <paramref name="Step"/> is one of initiated, requested, polling, downloading, upserting, transforming, completed, partial,
-/// failed; <paramref name="Entity"/> names the entity an extraction step works on (null for the run's own steps).
+/// A sync run entered or left a step. <paramref name="Status"/> is one of <see cref="StepStatuses"/>;
+/// <paramref name="Step"/> one of <see cref="SyncSteps"/>; <paramref name="Entity"/> names the entity an extraction step
+/// works on (null for the run's own steps).
 /// </summary>
 public record SyncStepChanged(
     Guid RunId,
@@ -15,3 +15,33 @@ public record SyncStepChanged(
     IReadOnlyDictionary<string, long> Counts,
     string? Error,
     string? Entity = null);
+
+/// <summary>The steps of a sync run, as <see cref="SyncStepChanged.Step"/> and the runs API name them.</summary>
+public static class SyncSteps
+{
+    public const string Initiated = "initiated";
+    public const string Requested = "requested";
+    public const string Polling = "polling";
+    public const string Downloading = "downloading";
+    public const string Upserting = "upserting";
+    public const string Transforming = "transforming";
+    public const string Completed = "completed";
+    public const string Partial = "partial";
+    public const string Failed = "failed";
+}
+
+/// <summary>What a <see cref="SyncStepChanged"/> says of its step.</summary>
+public static class StepStatuses
+{
+    /// <summary>The run entered the step.</summary>
+    public const string Started = "started";
+
+    /// <summary>The run completed (step <c>completed</c>).</summary>
+    public const string Succeeded = "succeeded";
+
+    /// <summary>The run ended with some entity skipped, failed or loaded from partial data (step <c>partial</c>).</summary>
+    public const string Partial = "partial";
+
+    /// <summary>The run failed (step <c>failed</c>).</summary>
+    public const string Failed = "failed";
+}

@@ -1,7 +1,7 @@
 namespace GrowthOs.Contracts.Transform;
 
 /// <summary>
-/// Upsert the records of an archived bulk JSONL into the commerce tables, <paramref name="ChunkSize"/> records a
+/// Upsert the records of an archived bulk JSONL of <paramref name="Entity"/> into the commerce tables, <paramref name="ChunkSize"/> records a
 /// transaction (null: the service's default). <paramref name="CompleteAsOf"/> is set when the file is a whole
 /// extraction of the shop's inventory, asked for at that moment: inventory items and levels of the shop absent from the
 /// file and not updated since are then removed (an item deleted, a location no longer stocked).
@@ -9,25 +9,28 @@ namespace GrowthOs.Contracts.Transform;
 public record UpsertArchivedRecords(
     Guid RunId,
     string ShopDomain,
+    string Entity,
     string ArchiveKey,
     int? ChunkSize = null,
     DateTimeOffset? CompleteAsOf = null);
 
 /// <summary>
-/// The archived file <paramref name="ArchiveKey"/> is loaded. <paramref name="Records"/> counts every record upserted,
-/// whatever its type; <paramref name="MaxUpdatedAt"/> is the newest <c>updatedAt</c> of its root records.
+/// The archived file <paramref name="ArchiveKey"/> of <paramref name="Entity"/> is loaded. <paramref name="Records"/>
+/// counts every record upserted, whatever its type; <paramref name="MaxUpdatedAt"/> is the newest <c>updatedAt</c> of its
+/// root records; the order dates are those of the orders it held (null for another entity).
 /// </summary>
 public record ArchivedRecordsUpserted(
     Guid RunId,
     string ShopDomain,
+    string Entity,
+    string ArchiveKey,
+    long Records,
     long Orders,
     long LineItems,
     long Rejected,
     DateTimeOffset? MaxUpdatedAt,
     DateOnly? FirstOrderDate,
-    DateOnly? LastOrderDate,
-    string? ArchiveKey = null,
-    long Records = 0);
+    DateOnly? LastOrderDate);
 
 /// <summary>
 /// A load of <paramref name="ArchiveKey"/> committed a chunk: the first <paramref name="LinesCommitted"/> lines of the
@@ -38,6 +41,7 @@ public record ArchivedRecordsUpserted(
 public record ArchivedRecordsUpsertProgressed(
     Guid RunId,
     string ShopDomain,
+    string Entity,
     string ArchiveKey,
     long LinesCommitted,
     long RecordsCommitted);

@@ -44,7 +44,7 @@ public sealed class PollOutcomeTests
             .BuildServiceProvider(true);
         var harness = provider.GetRequiredService<ITestHarness>();
         await harness.Start();
-        await harness.Bus.Publish(new PollBulkOperation(Guid.NewGuid(), Shop, Operation, 3));
+        await harness.Bus.Publish(new PollBulkOperation(Guid.NewGuid(), Shop, "orders", Operation, 3));
         Assert.True(await harness.Consumed.Any<PollBulkOperation>());
         return harness;
     }

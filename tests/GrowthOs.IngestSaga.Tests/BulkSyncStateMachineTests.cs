@@ -125,11 +125,11 @@ public sealed class BulkSyncStateMachineTests
         var archive = (await test.Harness.Published.SelectAsync<ArchiveBulkOperationResult>(x => x.Context.Message.RunId == runId).First()).Context.Message;
         Assert.Equal("https://storage.example/result.jsonl", archive.Url);
 
-        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "raw/key.jsonl", 4096, 30));
+        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/key.jsonl", 4096, 30));
         var upsert = (await test.Harness.Published.SelectAsync<UpsertArchivedRecords>(x => x.Context.Message.RunId == runId).First()).Context.Message;
         Assert.Equal("raw/key.jsonl", upsert.ArchiveKey);
 
-        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, 10, 20, 0, newest, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20)));
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, "orders", "raw/key.jsonl", 30, 10, 20, 0, newest, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20)));
         var refresh = (await test.Harness.Published.SelectAsync<RefreshMarts>(x => x.Context.Message.RunId == runId).First()).Context.Message;
         Assert.Equal((new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20)), (refresh.From, refresh.To));
 
@@ -163,9 +163,9 @@ public sealed class BulkSyncStateMachineTests
         var runId = await StartPolling(test);
         await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 0, 0, 0, null));
         await test.InState(runId, m => m.Downloading);
-        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "raw/empty.jsonl", 0, 0));
+        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/empty.jsonl", 0, 0));
         await test.InState(runId, m => m.Upserting);
-        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, 0, 0, 0, null, null, null));
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, "orders", "raw/empty.jsonl", 0, 0, 0, 0, null, null, null));
         await test.InState(runId, m => m.Transforming);
         await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 0));
 
@@ -178,7 +178,7 @@ public sealed class BulkSyncStateMachineTests
     {
         await using var test = await BulkSyncHarness.Start();
         var runId = await StartPolling(test);
-        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, "ACCESS_DENIED", "read_orders scope missing"));
+        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, "orders", "ACCESS_DENIED", "read_orders scope missing", OperationId));
 
         var run = await test.InState(runId, m => m.Failed);
         Assert.Equal("polling", run.FailedStep);
@@ -195,9 +195,9 @@ public sealed class BulkSyncStateMachineTests
         var runId = await StartPolling(test);
         await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 3, 1, 100, "https://storage.example/r.jsonl"));
         await test.InState(runId, m => m.Downloading);
-        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "raw/r.jsonl", 100, 3));
+        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/r.jsonl", 100, 3));
         await test.InState(runId, m => m.Upserting);
-        await test.Harness.Bus.Publish(new TransformFailed(runId, BulkSyncHarness.Shop, "upserting", "Line 2 of the bulk file is not valid JSON"));
+        await test.Harness.Bus.Publish(new TransformFailed(runId, BulkSyncHarness.Shop, "upserting", "Line 2 of the bulk file is not valid JSON", "raw/r.jsonl"));
 
         var run = await test.InState(runId, m => m.Failed);
         Assert.Equal("upserting", run.FailedStep);
@@ -209,7 +209,7 @@ public sealed class BulkSyncStateMachineTests
     {
         await using var test = await BulkSyncHarness.Start();
         var runId = NewId.NextGuid();
-        await test.Harness.Bus.Publish(new ReplayRequested(runId, BulkSyncHarness.Shop, "raw/old.jsonl", test.Now));
+        await test.Harness.Bus.Publish(new ReplayRequested(runId, BulkSyncHarness.Shop, "orders", "raw/old.jsonl", test.Now));
 
         var run = await test.InState(runId, m => m.Upserting);
         Assert.Equal(JobTypes.Replay, run.JobType);
@@ -217,7 +217,7 @@ public sealed class BulkSyncStateMachineTests
         Assert.Equal("raw/old.jsonl", upsert.ArchiveKey);
         Assert.False(await test.Harness.Published.Any<StartBulkExtraction>(x => x.Context.Message.RunId == runId));
 
-        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, 5, 9, 0, test.Now, new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 2)));
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, "orders", "raw/old.jsonl", 14, 5, 9, 0, test.Now, new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 2)));
         await test.InState(runId, m => m.Transforming);
         await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 2));
         await test.InState(runId, m => m.Completed);
@@ -238,7 +238,7 @@ public sealed class BulkSyncStateMachineTests
         Assert.Equal(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), start.CreatedFrom);
         Assert.Equal(new DateTimeOffset(2025, 7, 1, 0, 0, 0, TimeSpan.Zero), start.CreatedBefore);
 
-        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "OPERATION_IN_PROGRESS", "daily sync running"));
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "orders", "OPERATION_IN_PROGRESS", "daily sync running"));
         Assert.True(await test.Saga.Consumed.Any<BulkExtractionDeferred>(x => x.Context.Message.RunId == runId));
         Assert.InRange(test.Instance(runId).ResumeAt!.Value - test.Now, TimeSpan.FromSeconds(test.Options.BackfillBusyWaitSeconds - 5), TimeSpan.FromSeconds(test.Options.BackfillBusyWaitSeconds));
 
@@ -246,10 +246,10 @@ public sealed class BulkSyncStateMachineTests
         await test.InState(runId, m => m.Polling);
         await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 3, 1, 100, "https://storage.example/b.jsonl"));
         await test.InState(runId, m => m.Downloading);
-        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "raw/b.jsonl", 100, 3));
+        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/b.jsonl", 100, 3));
         var upsert = (await test.Harness.Published.SelectAsync<UpsertArchivedRecords>(x => x.Context.Message.RunId == runId).First()).Context.Message;
         Assert.Equal(test.Options.BackfillChunkSize, upsert.ChunkSize);
-        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, 1, 2, 0, test.Now, new DateOnly(2025, 2, 1), new DateOnly(2025, 2, 1)));
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, "orders", "raw/b.jsonl", 3, 1, 2, 0, test.Now, new DateOnly(2025, 2, 1), new DateOnly(2025, 2, 1)));
         await test.InState(runId, m => m.Transforming);
         await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 1));
 
@@ -265,9 +265,9 @@ public sealed class BulkSyncStateMachineTests
         await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 5, 2, 100, "https://storage.example/partial.jsonl", Partial: true, ErrorCode: "INTERNAL_SERVER_ERROR"));
         var archive = (await test.Harness.Published.SelectAsync<ArchiveBulkOperationResult>(x => x.Context.Message.RunId == runId).First()).Context.Message;
         Assert.Equal("https://storage.example/partial.jsonl", archive.Url);
-        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "raw/p.jsonl", 100, 5));
+        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/p.jsonl", 100, 5));
         await test.InState(runId, m => m.Upserting);
-        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, 2, 3, 0, test.Now, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 2)));
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, "orders", "raw/p.jsonl", 5, 2, 3, 0, test.Now, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 2)));
         await test.InState(runId, m => m.Transforming);
         await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 2));
 
@@ -298,9 +298,9 @@ public sealed class BulkSyncStateMachineTests
         var runId = await StartPolling(test);
         await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 2, 1, 10, "https://storage.example/r.jsonl"));
         await test.InState(runId, m => m.Downloading);
-        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "raw/r.jsonl", 10, 2));
+        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/r.jsonl", 10, 2));
         await test.InState(runId, m => m.Upserting);
-        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, 1, 1, 0, newest, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 1)));
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, "orders", "raw/r.jsonl", 2, 1, 1, 0, newest, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 1)));
         await test.InState(runId, m => m.Transforming);
         return runId;
     }

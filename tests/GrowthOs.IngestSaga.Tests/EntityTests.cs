@@ -68,8 +68,8 @@ public sealed class EntityTests
         var runId = await Request(test, [Entities.Orders, Entities.Customers, Entities.Products]);
         await Load(test, runId, Entities.Orders, 1, Newest);
         await NextStart(test, runId, Entities.Customers);
-        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, "ACCESS_DENIED",
-            "Access denied for customers field. Required access: `read_customers` access scope.", Entities.Customers));
+        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, Entities.Customers, "ACCESS_DENIED",
+            "Access denied for customers field. Required access: `read_customers` access scope."));
         await Load(test, runId, Entities.Products, 2, Newest);
         await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 20));
 
@@ -94,8 +94,8 @@ public sealed class EntityTests
         var token = polling.WaitToken;
         Assert.NotNull(polling.ResumeAt);
 
-        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, "ACCESS_DENIED", "Required access: `read_orders` access scope.",
-            BulkOperationId: Operation(1)));
+        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, Entities.Orders, "ACCESS_DENIED", "Required access: `read_orders` access scope.",
+            Operation(1)));
         await NextStart(test, runId, Entities.Customers);
         Assert.NotEqual(token, test.Instance(runId).WaitToken);
 
@@ -113,8 +113,8 @@ public sealed class EntityTests
         foreach (var entity in new[] { Entities.Orders, Entities.Customers })
         {
             await NextStart(test, runId, entity);
-            await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, "ACCESS_DENIED",
-                $"Required access: `read_{entity}` access scope.", entity));
+            await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, entity, "ACCESS_DENIED",
+                $"Required access: `read_{entity}` access scope."));
         }
 
         var run = await test.InState(runId, m => m.Failed);
@@ -134,9 +134,9 @@ public sealed class EntityTests
         var polling = await test.InState(runId, m => m.Polling);
         var resumeAt = polling.ResumeAt;
 
-        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "THROTTLED", "late, about orders", Entities.Orders));
-        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "THROTTLED", "late poll", BulkOperationId: Operation(1)));
-        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, "INTERNAL_SERVER_ERROR", "late poll", BulkOperationId: Operation(1)));
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, Entities.Orders, "THROTTLED", "late, about orders"));
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, Entities.Orders, "THROTTLED", "late poll", Operation(1)));
+        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, Entities.Orders, "INTERNAL_SERVER_ERROR", "late poll", Operation(1)));
         await test.Harness.InactivityTask;
 
         var run = test.Instance(runId);
@@ -151,10 +151,10 @@ public sealed class EntityTests
         await using var test = await BulkSyncHarness.Start();
         var runId = await Request(test, [Entities.Orders, Entities.Customers], requestedAt: test.Now.AddHours(-12));
         await NextStart(test, runId, Entities.Orders);
-        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "THROTTLED", "Throttled", Entities.Orders));
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, Entities.Orders, "THROTTLED", "Throttled"));
         await NextStart(test, runId, Entities.Customers);
 
-        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "THROTTLED", "Throttled", Entities.Customers));
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, Entities.Customers, "THROTTLED", "Throttled"));
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (test.Instance(runId).RetryAttempts == 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
         var run = test.Instance(runId);
@@ -196,7 +196,7 @@ public sealed class EntityTests
         Assert.Equal(upsertWait, await test.ElapseCurrentWait(runId));
         Assert.Equal(2, await test.Published<UpsertArchivedRecords>(m => m.RunId == runId && m.ArchiveKey == key, 2));
 
-        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, 1, 2, 0, Newest, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20), key, 3));
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, Entities.Orders, key, 3, 1, 2, 0, Newest, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20)));
         var transforming = await test.InState(runId, m => m.Transforming);
         Assert.NotEqual(upsertWait, transforming.WaitToken);
         await test.ElapseCurrentWait(runId);
@@ -213,13 +213,13 @@ public sealed class EntityTests
         await using var test = await BulkSyncHarness.Start();
         var runId = await Request(test, [Entities.Orders, Entities.Customers]);
         await Load(test, runId, Entities.Orders, 1, Newest);
-        await Archive(test, runId, Entities.Customers, 2);
-        await test.Harness.Bus.Publish(new TransformFailed(runId, BulkSyncHarness.Shop, Steps.Upserting, "Line 2 of the bulk file is not valid JSON"));
+        var customers = await Archive(test, runId, Entities.Customers, 2);
+        await test.Harness.Bus.Publish(new TransformFailed(runId, BulkSyncHarness.Shop, Steps.Upserting, "Line 2 of the bulk file is not valid JSON", customers));
 
         var refresh = await PublishedOnce<RefreshMarts>(test, m => m.RunId == runId);
         Assert.Equal((new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20)), (refresh.From, refresh.To));
         // A repeated upsert reaching the same bad line fails again, late: it must not fail the refresh under way.
-        await test.Harness.Bus.Publish(new TransformFailed(runId, BulkSyncHarness.Shop, Steps.Upserting, "Line 2 of the bulk file is not valid JSON"));
+        await test.Harness.Bus.Publish(new TransformFailed(runId, BulkSyncHarness.Shop, Steps.Upserting, "Line 2 of the bulk file is not valid JSON", customers));
         await test.Harness.InactivityTask;
         Assert.Equal(nameof(BulkSyncStateMachine.Transforming), test.Instance(runId).CurrentState);
         await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 20));
@@ -240,7 +240,7 @@ public sealed class EntityTests
         await using var test = await BulkSyncHarness.Start();
         var runId = await Request(test, [Entities.Orders, Entities.Products]);
         await NextStart(test, runId, Entities.Orders);
-        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, "INTERNAL_SERVER_ERROR", "Shopify answered 500 five times", Entities.Orders));
+        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, Entities.Orders, "INTERNAL_SERVER_ERROR", "Shopify answered 500 five times"));
         await Load(test, runId, Entities.Products, 2, Newest);
         await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 20));
 
@@ -257,9 +257,9 @@ public sealed class EntityTests
         await using var test = await BulkSyncHarness.Start();
         var runId = await Request(test, [Entities.Orders, Entities.Products]);
         await NextStart(test, runId, Entities.Orders);
-        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, "INTERNAL_SERVER_ERROR", "orders went wrong", Entities.Orders));
+        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, Entities.Orders, "INTERNAL_SERVER_ERROR", "orders went wrong"));
         await NextStart(test, runId, Entities.Products);
-        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, "ACCESS_DENIED", "Required access: `read_products` access scope.", Entities.Products));
+        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, Entities.Products, "ACCESS_DENIED", "Required access: `read_products` access scope."));
 
         var run = await test.InState(runId, m => m.Failed);
         Assert.Contains("read_products", run.Error);
@@ -296,7 +296,7 @@ public sealed class EntityTests
         await test.InState(runId, m => m.Polling);
         await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, Operation(operation), 3, 1, 100, "https://storage.example/r.jsonl"));
         Assert.Equal(1, await test.Published<ArchiveBulkOperationResult>(m => m.RunId == runId && m.BulkOperationId == Operation(operation), 1));
-        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, key, 100, 3, entity));
+        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, entity, key, 100, 3));
         Assert.Equal(1, await test.Published<UpsertArchivedRecords>(m => m.RunId == runId && m.ArchiveKey == key, 1));
         return key;
     }
@@ -305,8 +305,8 @@ public sealed class EntityTests
     private static async Task Load(BulkSyncHarness test, Guid runId, string entity, int operation, DateTimeOffset newest)
     {
         var key = await Archive(test, runId, entity, operation);
-        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, entity == Entities.Orders ? 1 : 0, entity == Entities.Orders ? 2 : 0, 0,
-            newest, entity == Entities.Orders ? new DateOnly(2026, 11, 1) : null, entity == Entities.Orders ? new DateOnly(2026, 11, 20) : null, key, 3));
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, entity, key, 3, entity == Entities.Orders ? 1 : 0, entity == Entities.Orders ? 2 : 0, 0,
+            newest, entity == Entities.Orders ? new DateOnly(2026, 11, 1) : null, entity == Entities.Orders ? new DateOnly(2026, 11, 20) : null));
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (!test.Instance(runId).EntityOutcomes.Any(o => o.Entity == entity) && DateTime.UtcNow < deadline) await Task.Delay(20);
         Assert.Contains(test.Instance(runId).EntityOutcomes, o => o.Entity == entity);

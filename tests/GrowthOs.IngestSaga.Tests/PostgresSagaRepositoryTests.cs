@@ -52,10 +52,10 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
     {
         var recorder = new LoadProgressRecorder(_dataSource, TimeProvider.System);
         var runId = NewId.NextGuid();
-        await recorder.Record(new ArchivedRecordsUpsertProgressed(runId, BulkSyncHarness.Shop, "raw/key.jsonl", 30, 28), CancellationToken.None);
+        await recorder.Record(new ArchivedRecordsUpsertProgressed(runId, BulkSyncHarness.Shop, "orders", "raw/key.jsonl", 30, 28), CancellationToken.None);
         // A report overtaken on the way, and one of another load.
-        await recorder.Record(new ArchivedRecordsUpsertProgressed(runId, BulkSyncHarness.Shop, "raw/key.jsonl", 10, 9), CancellationToken.None);
-        await recorder.Record(new ArchivedRecordsUpsertProgressed(runId, BulkSyncHarness.Shop, "raw/another-load.jsonl", 39, 39), CancellationToken.None);
+        await recorder.Record(new ArchivedRecordsUpsertProgressed(runId, BulkSyncHarness.Shop, "orders", "raw/key.jsonl", 10, 9), CancellationToken.None);
+        await recorder.Record(new ArchivedRecordsUpsertProgressed(runId, BulkSyncHarness.Shop, "orders", "raw/another-load.jsonl", 39, 39), CancellationToken.None);
 
         var run = new BulkSyncState { CorrelationId = runId, CurrentState = "Upserting", Entity = "orders", ArchiveKey = "raw/key.jsonl", ArchivedLines = 40 };
         var committed = await LoadProgressRecorder.Of(_dataSource, [(runId, "raw/key.jsonl")], CancellationToken.None);

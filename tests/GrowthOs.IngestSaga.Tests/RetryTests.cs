@@ -16,7 +16,7 @@ public sealed class RetryTests
     {
         await using var test = await BulkSyncHarness.Start();
         var runId = await test.StartRun();
-        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "OPERATION_IN_PROGRESS", "already in progress"));
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "orders", "OPERATION_IN_PROGRESS", "already in progress"));
         Assert.True(await test.Saga.Consumed.Any<BulkExtractionDeferred>(x => x.Context.Message.RunId == runId));
 
         var run = test.Instance(runId);
@@ -33,7 +33,7 @@ public sealed class RetryTests
     {
         await using var test = await BulkSyncHarness.Start();
         var runId = await test.StartRun();
-        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "THROTTLED", "Throttled"));
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "orders", "THROTTLED", "Throttled"));
         Assert.True(await test.Saga.Consumed.Any<BulkExtractionDeferred>(x => x.Context.Message.RunId == runId));
 
         // The harness's jitter is seeded: its first draw is the first number of that seed.
@@ -46,7 +46,7 @@ public sealed class RetryTests
     {
         await using var test = await BulkSyncHarness.Start();
         var runId = await test.StartRun(requestedAt: test.Now.AddHours(-12));
-        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "THROTTLED", "Throttled"));
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "orders", "THROTTLED", "Throttled"));
 
         var run = await test.InState(runId, m => m.Failed);
         Assert.Equal("requested", run.FailedStep);
@@ -65,8 +65,8 @@ public sealed class RetryTests
         await test.InState(runId, m => m.Downloading);
 
         // A start's deferral, late, names only the entity: it retries nothing here. The download's names its operation.
-        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "THROTTLED", "late start", "orders"));
-        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "DOWNLOAD_INTERRUPTED", "connection reset", "orders", OperationId));
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "orders", "THROTTLED", "late start"));
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "orders", "DOWNLOAD_INTERRUPTED", "connection reset", OperationId));
         Assert.True(await test.Saga.Consumed.Any<BulkExtractionDeferred>(x => x.Context.Message.RunId == runId && x.Context.Message.ErrorCode == "THROTTLED"));
         Assert.True(await test.Saga.Consumed.Any<BulkExtractionDeferred>(x => x.Context.Message.RunId == runId && x.Context.Message.ErrorCode == "DOWNLOAD_INTERRUPTED"));
         await test.ElapseCurrentWait(runId);
@@ -85,7 +85,7 @@ public sealed class RetryTests
         await test.InState(runId, m => m.Polling);
         await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 2, 1, 10, "https://storage.example/r.jsonl"));
         await test.InState(runId, m => m.Downloading);
-        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "raw/r.jsonl", 10, 2));
+        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/r.jsonl", 10, 2));
 
         var run = await test.InState(runId, m => m.Failed);
         Assert.Equal("upserting", run.FailedStep);

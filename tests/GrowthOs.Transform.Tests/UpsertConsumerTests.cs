@@ -49,7 +49,7 @@ public sealed class UpsertConsumerTests : IAsyncLifetime
         var key = $"raw/shopify/{shop}/orders/2026/11/22/{runId:N}-1.jsonl";
         await using var fixture = File.OpenRead(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl"));
         await _store.Upload(key, fixture, "application/x-ndjson", CancellationToken.None);
-        return new UpsertArchivedRecords(runId, shop, key);
+        return new UpsertArchivedRecords(runId, shop, "orders", key);
     }
 
     private async Task<long> OrdersOf(string shop)
@@ -92,9 +92,9 @@ public sealed class UpsertConsumerTests : IAsyncLifetime
     [Fact]
     public void Each_entity_of_a_shop_has_a_lock_of_its_own()
     {
-        var orders = new UpsertArchivedRecords(Guid.NewGuid(), Shop, $"raw/shopify/{Shop}/orders/2026/11/22/a-1.jsonl");
-        var products = orders with { ArchiveKey = $"raw/shopify/{Shop}/products/2026/11/22/a-2.jsonl" };
-        var inventory = orders with { ArchiveKey = $"raw/shopify/{Shop}/inventory/2026/11/22/a-3.jsonl" };
+        var orders = new UpsertArchivedRecords(Guid.NewGuid(), Shop, "orders", $"raw/shopify/{Shop}/orders/2026/11/22/a-1.jsonl");
+        var products = orders with { Entity = "products", ArchiveKey = $"raw/shopify/{Shop}/products/2026/11/22/a-2.jsonl" };
+        var inventory = orders with { Entity = "inventory", ArchiveKey = $"raw/shopify/{Shop}/inventory/2026/11/22/a-3.jsonl" };
         var names = new[] { orders, products, inventory }.Select(UpsertArchivedRecordsConsumer.LockName).ToList();
         Assert.Equal(3, names.Distinct().Count());
     }

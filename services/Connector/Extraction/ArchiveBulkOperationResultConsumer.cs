@@ -43,8 +43,8 @@ public sealed class ArchiveBulkOperationResultConsumer(
                     var code = $"DOWNLOAD_HTTP_{(int)response.StatusCode}";
                     var reason = $"Downloading the result of {message.BulkOperationId} answered HTTP {(int)response.StatusCode}.";
                     await (IsTransient(response.StatusCode)
-                        ? context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, code, reason, message.Entity, message.BulkOperationId))
-                        : context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, code, reason, message.Entity, message.BulkOperationId)));
+                        ? context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, code, reason, message.BulkOperationId))
+                        : context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, code, reason, message.BulkOperationId)));
                     return;
                 }
                 await using var download = await response.Content.ReadAsStreamAsync(context.CancellationToken);
@@ -56,15 +56,15 @@ public sealed class ArchiveBulkOperationResultConsumer(
             catch (Exception exception) when (exception is HttpRequestException or IOException && !context.CancellationToken.IsCancellationRequested)
             {
                 logger.LogWarning("Download of {BulkOperationId} interrupted: {Error}", message.BulkOperationId, exception.Message);
-                await context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, "DOWNLOAD_INTERRUPTED",
-                    $"Downloading the result of {message.BulkOperationId} was interrupted: {exception.Message}", message.Entity, message.BulkOperationId));
+                await context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, "DOWNLOAD_INTERRUPTED",
+                    $"Downloading the result of {message.BulkOperationId} was interrupted: {exception.Message}", message.BulkOperationId));
                 return;
             }
         }
 
         logger.LogInformation("Downloaded and archived {Lines} records ({Bytes} bytes) of {Entity} operation {BulkOperationId} as {ArchiveKey} in {DurationMs} ms",
             lines, bytes, message.Entity, message.BulkOperationId, key, (long)(clock.GetUtcNow() - started).TotalMilliseconds);
-        await context.Publish(new BulkResultArchived(message.RunId, message.ShopDomain, key, bytes, lines, message.Entity));
+        await context.Publish(new BulkResultArchived(message.RunId, message.ShopDomain, message.Entity, key, bytes, lines));
     }
 }
 

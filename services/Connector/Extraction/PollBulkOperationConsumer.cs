@@ -22,12 +22,12 @@ public sealed class PollBulkOperationConsumer(ShopifyGraphQlClient shopify, ILog
         catch (ShopifyApiException exception) when (exception.Transient)
         {
             logger.LogWarning("Poll of {BulkOperationId} deferred: {ErrorCode} {Reason}", message.BulkOperationId, exception.Code, exception.Message);
-            await context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, exception.Code, exception.Message, BulkOperationId: message.BulkOperationId));
+            await context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message, BulkOperationId: message.BulkOperationId));
             return;
         }
         catch (ShopifyApiException exception)
         {
-            await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, exception.Code, exception.Message, BulkOperationId: message.BulkOperationId));
+            await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message, BulkOperationId: message.BulkOperationId));
             return;
         }
 
@@ -45,7 +45,7 @@ public sealed class PollBulkOperationConsumer(ShopifyGraphQlClient shopify, ILog
                 partial, Partial: true, ErrorCode: operation.ErrorCode));
         }
         else
-            await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, operation.ErrorCode ?? operation.Status,
+            await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, operation.ErrorCode ?? operation.Status,
                 $"Bulk operation {operation.Id} ended {operation.Status}{(operation.ErrorCode is null ? "" : $" ({operation.ErrorCode})")}.", BulkOperationId: message.BulkOperationId));
     }
 }

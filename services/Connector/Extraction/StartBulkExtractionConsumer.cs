@@ -22,16 +22,16 @@ public sealed class StartBulkExtractionConsumer(ShopifyGraphQlClient shopify, Ti
         catch (ShopifyApiException exception) when (exception.Transient)
         {
             logger.LogWarning("Bulk query for {Entity} deferred: {ErrorCode} {Reason}", message.Entity, exception.Code, exception.Message);
-            await context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, exception.Code, exception.Message, message.Entity));
+            await context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message));
         }
         catch (ShopifyApiException exception)
         {
             logger.LogError("Bulk query for {Entity} refused: {ErrorCode} {Reason}", message.Entity, exception.Code, exception.Message);
-            await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, exception.Code, exception.Message, message.Entity));
+            await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message));
         }
         catch (ArgumentException exception)
         {
-            await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, "UNKNOWN_ENTITY", exception.Message, message.Entity));
+            await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, "UNKNOWN_ENTITY", exception.Message));
         }
     }
 }

@@ -18,7 +18,13 @@ public static class BulkSyncBehaviors
             var previous = context.Saga.Steps.Count > 0 ? context.Saga.Steps[^1] : null;
             context.Saga.EnterStep(step, now);
             SyncMetrics.StepEntered(context.Saga, previous, step, now);
-            var status = step switch { Steps.Failed => "failed", Steps.Completed => "succeeded", Steps.Partial => "partial", _ => "started" };
+            var status = step switch
+            {
+                Steps.Failed => StepStatuses.Failed,
+                Steps.Completed => StepStatuses.Succeeded,
+                Steps.Partial => StepStatuses.Partial,
+                _ => StepStatuses.Started,
+            };
             return context.Publish(StepChanged(context.Saga, step, status, now, previous?.Step));
         });
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GrowthOs.Contracts.Telemetry;
 using MassTransit;
 
 namespace GrowthOs.IngestSaga.BulkSync;
@@ -165,17 +166,18 @@ public static class JobTypes
     public const string FullBackfill = "FULL_BACKFILL_EXECUTE";
 }
 
+/// <summary>The run's steps (named in the contracts, <see cref="SyncSteps"/>), and which are taken once per entity.</summary>
 public static class Steps
 {
-    public const string Initiated = "initiated";
-    public const string Requested = "requested";
-    public const string Polling = "polling";
-    public const string Downloading = "downloading";
-    public const string Upserting = "upserting";
-    public const string Transforming = "transforming";
-    public const string Completed = "completed";
-    public const string Partial = "partial";
-    public const string Failed = "failed";
+    public const string Initiated = SyncSteps.Initiated;
+    public const string Requested = SyncSteps.Requested;
+    public const string Polling = SyncSteps.Polling;
+    public const string Downloading = SyncSteps.Downloading;
+    public const string Upserting = SyncSteps.Upserting;
+    public const string Transforming = SyncSteps.Transforming;
+    public const string Completed = SyncSteps.Completed;
+    public const string Partial = SyncSteps.Partial;
+    public const string Failed = SyncSteps.Failed;
 
     /// <summary>Steps taken once per entity of the run.</summary>
     public static readonly IReadOnlySet<string> OfEntity = new HashSet<string> { Requested, Polling, Downloading, Upserting };

@@ -58,7 +58,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
             When(ReplayRequested)
                 .Then(context =>
                 {
-                    context.Saga.Begin(JobTypes.Replay, context.Message.ShopDomain, "user", context.Message.RequestedAt, [Entities.OfArchiveKey(context.Message.ArchiveKey)]);
+                    context.Saga.Begin(JobTypes.Replay, context.Message.ShopDomain, "user", context.Message.RequestedAt, [context.Message.Entity]);
                     context.Saga.ArchiveKey = context.Message.ArchiveKey;
                 })
                 .EnterStep(Steps.Initiated, clock)
@@ -100,7 +100,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                     context.Saga.PollAttempts++;
                 })
                 .Publish(context => new PollBulkOperation(
-                    context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.BulkOperationId!, context.Saga.PollAttempts))
+                    context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Entity, context.Saga.BulkOperationId!, context.Saga.PollAttempts))
                 .WaitFor(settings.CommandResendInterval, clock),
             When(OperationStillRunning, context => IsCurrent(context) && context.Saga.PollAttempts >= settings.MaxPollAttempts)
                 .EndEntity(EntityStatus.Failed, _ => Steps.Polling,
@@ -128,7 +128,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .Publish(context => new ArchiveBulkOperationResult(
                     context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Entity, context.Saga.BulkOperationId!, context.Saga.ResultUrl))
                 .WaitFor(settings.CommandResendInterval, clock),
-            When(ResultArchived, context => context.Message.Entity is null || context.Message.Entity == context.Saga.Entity)
+            When(ResultArchived, context => context.Message.Entity == context.Saga.Entity)
                 .Then(context =>
                 {
                     context.Saga.ArchiveKey = context.Message.ArchiveKey;
@@ -151,14 +151,13 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .WaitFor(settings.CommandResendInterval, clock));
 
         During(Upserting,
-            When(RecordsUpserted, context => context.Message.ArchiveKey is null || context.Message.ArchiveKey == context.Saga.ArchiveKey)
+            When(RecordsUpserted, context => context.Message.ArchiveKey == context.Saga.ArchiveKey)
                 .Then(context =>
                 {
                     var message = context.Message;
                     var saga = context.Saga;
                     saga.ResumeAt = null;
-                    // A Transform older than the Records count reports orders and line items only.
-                    var records = message.Records > 0 ? message.Records : message.Orders + message.LineItems;
+                    var records = message.Records;
                     saga.RecordsUpserted += records;
                     saga.OrdersUpserted += message.Orders;
                     saga.LineItemsUpserted += message.LineItems;
@@ -204,8 +203,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
 
         // A repeated command's late failure (a resent upsert reaching the same bad line) must not end a later step.
         During(Upserting,
-            When(TransformFailed, context => context.Message.Step == Steps.Upserting
-                                             && (context.Message.ArchiveKey is null || context.Message.ArchiveKey == context.Saga.ArchiveKey))
+            When(TransformFailed, context => context.Message.Step == Steps.Upserting && context.Message.ArchiveKey == context.Saga.ArchiveKey)
                 .EndEntity(EntityStatus.Failed, context => context.Message.Step, context => context.Message.Reason, clock, this));
 
         During(Transforming,
@@ -245,13 +243,12 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
         IsCurrent(context.Saga, context.Message.Entity, context.Message.BulkOperationId);
 
     /// <summary>
-    /// A message about the step under way. A poll's or a download's names its operation, which must be the run's; a
-    /// start's names only its entity, and is current only while that start is (Requested), so a start's late deferral
-    /// cannot retry a download. A message that names neither (an older Connector) is taken as current.
+    /// A message about the step under way: its entity must be the run's current one. A poll's or a download's names its
+    /// operation, which must be the run's; a start's names none, and is current only while that start is (Requested), so
+    /// a start's late deferral cannot retry a download.
     /// </summary>
-    private bool IsCurrent(BulkSyncState saga, string? entity, string? bulkOperationId) =>
-        (entity is null || entity == saga.Entity)
-        && (bulkOperationId is not null ? bulkOperationId == saga.BulkOperationId : entity is null || saga.CurrentState == Requested.Name);
+    private bool IsCurrent(BulkSyncState saga, string entity, string? bulkOperationId) =>
+        entity == saga.Entity && (bulkOperationId is not null ? bulkOperationId == saga.BulkOperationId : saga.CurrentState == Requested.Name);
 
     private static bool IsDenied(BehaviorContext<BulkSyncState, BulkExtractionFailed> context) => context.Message.ErrorCode == "ACCESS_DENIED";
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.ServiceDefaults.Hosting;
@@ -11,7 +12,9 @@ namespace GrowthOs.IngestSaga.Replay;
 /// <summary>
 /// <c>POST /api/ingest/replay?shop=</c>: re-ingests a bulk JSONL through the upsert and transform steps without calling
 /// Shopify: either one already archived (<c>{ "archiveKey": "..." }</c>) or one sent as the body
-/// (<c>application/x-ndjson</c>), which is archived first, streamed, in constant memory.
+/// (<c>application/x-ndjson</c>), which is archived first, streamed, in constant memory. <c>entity=</c> says what the file
+/// holds; without it, an archive key of a sync's file (<c>raw/shopify/{shop}/{entity}/...</c>) names it, and anything else
+/// is taken for orders.
 /// </summary>
 public static class ReplayEndpoints
 {
@@ -26,13 +29,16 @@ public static class ReplayEndpoints
     private sealed record ArchiveReference(string? ArchiveKey);
 
     private static async Task<IResult> Replay(
-        string? shop, HttpRequest http, ObjectStore store, IPublishEndpoint bus, IOptions<BulkSyncOptions> options, TimeProvider clock,
+        string? shop, string? entity, HttpRequest http, ObjectStore store, IPublishEndpoint bus, IOptions<BulkSyncOptions> options, TimeProvider clock,
         ILogger<ArchiveReference> logger)
     {
         if (string.IsNullOrWhiteSpace(shop))
             return Problems.InvalidParameter("shop", "shop is required.");
         if (!options.Value.Shops.Contains(shop, StringComparer.OrdinalIgnoreCase))
             return Problems.InvalidParameter("shop", $"Shop '{shop}' is not one of the shops this deployment syncs (BulkSync:Shops).");
+
+        if (entity is not null && !Entities.All.Contains(entity))
+            return Problems.InvalidParameter("entity", $"entity must be one of {string.Join(", ", Entities.All)}.");
 
         var runId = NewId.NextGuid();
         var now = clock.GetUtcNow();
@@ -69,9 +75,13 @@ public static class ReplayEndpoints
 
         using (logger.BeginScope(new Dictionary<string, object> { ["RunId"] = runId, ["ShopDomain"] = shop }))
         {
-            await bus.Publish(new ReplayRequested(runId, shop, archiveKey, now), http.HttpContext.RequestAborted);
+            await bus.Publish(new ReplayRequested(runId, shop, entity ?? EntityOfSyncArchive(archiveKey), archiveKey, now), http.HttpContext.RequestAborted);
             logger.LogInformation("Replay of {ArchiveKey} requested", archiveKey);
         }
         return Results.Accepted($"/api/ingest/runs/{runId}", new { run_id = runId, shop, archive_key = archiveKey, status_url = $"/api/ingest/runs/{runId}" });
     }
+
+    /// <summary>The entity a sync's archived file holds, from its key (<c>raw/shopify/{shop}/{entity}/...</c>); orders for any other key.</summary>
+    private static string EntityOfSyncArchive(string archiveKey) =>
+        archiveKey.Split('/') is ["raw", "shopify", _, var entity, ..] && Entities.All.Contains(entity) ? entity : Entities.Orders;
 }

@@ -1,4 +1,5 @@
 using GrowthOs.Contracts.Sales;
+using GrowthOs.Contracts.Telemetry;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.Transform.DataQuality;
@@ -23,7 +24,7 @@ public sealed class RefreshMartsConsumer(PipelineRunner pipelines, NpgsqlDataSou
         var refreshed = await Refresh(runId, shop, from, to, cancellationToken);
         if (refreshed.Critical.Count > 0)
         {
-            await context.Publish(new TransformFailed(runId, shop, "transforming",
+            await context.Publish(new TransformFailed(runId, shop, SyncSteps.Transforming,
                 "Critical data-quality checks failed: " + string.Join(", ", refreshed.Critical.Select(c => $"{c.Check} ({c.Violations} violations)"))));
             return;
         }

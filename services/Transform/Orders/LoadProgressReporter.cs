@@ -38,7 +38,7 @@ public sealed class LoadProgressReporter(IPublishEndpoint bus, UpsertArchivedRec
             }
             try
             {
-                await bus.Publish(new ArchivedRecordsUpsertProgressed(load.RunId, load.ShopDomain, load.ArchiveKey, progress.LinesCommitted, progress.Records));
+                await bus.Publish(new ArchivedRecordsUpsertProgressed(load.RunId, load.ShopDomain, load.Entity, load.ArchiveKey, progress.LinesCommitted, progress.Records));
             }
             catch (Exception exception)
             {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GrowthOs.Contracts.Extraction;
+using GrowthOs.Contracts.Telemetry;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.ServiceDefaults.Observability;
 using GrowthOs.ServiceDefaults.Persistence;
@@ -39,15 +40,15 @@ public sealed class UpsertArchivedRecordsConsumer(
         catch (MalformedLineException exception)
         {
             logger.LogError("Upsert of {ArchiveKey} stopped at line {LineNumber}: {Reason}", message.ArchiveKey, exception.LineNumber, exception.Message);
-            await context.Publish(new TransformFailed(message.RunId, message.ShopDomain, "upserting", exception.Message, message.ArchiveKey));
+            await context.Publish(new TransformFailed(message.RunId, message.ShopDomain, SyncSteps.Upserting, exception.Message, message.ArchiveKey));
             return;
         }
 
-        GrowthOsMetrics.RecordsLoaded.Add(summary.Records, new TagList { { "entity", Entities.OfArchiveKey(message.ArchiveKey) } });
+        GrowthOsMetrics.RecordsLoaded.Add(summary.Records, new TagList { { "entity", message.Entity } });
         logger.LogInformation("Upserted {Records} records ({Orders} orders, {LineItems} line items) from {Lines} lines of {ArchiveKey}; {Rejected} rejected",
             summary.Records, summary.Orders, summary.LineItems, summary.Lines, message.ArchiveKey, summary.Rejected);
-        await context.Publish(new ArchivedRecordsUpserted(message.RunId, message.ShopDomain, summary.Orders, summary.LineItems, summary.Rejected,
-            summary.MaxUpdatedAt, summary.FirstOrderDate, summary.LastOrderDate, message.ArchiveKey, summary.Records));
+        await context.Publish(new ArchivedRecordsUpserted(message.RunId, message.ShopDomain, message.Entity, message.ArchiveKey, summary.Records,
+            summary.Orders, summary.LineItems, summary.Rejected, summary.MaxUpdatedAt, summary.FirstOrderDate, summary.LastOrderDate));
     }
 
     /// <summary>
@@ -58,5 +59,5 @@ public sealed class UpsertArchivedRecordsConsumer(
     /// whole inventory's removal of what it did not carry must not see another load's rows half-stamped.
     /// </summary>
     public static string LockName(UpsertArchivedRecords message) =>
-        $"upsert:{message.ShopDomain}:{Entities.OfArchiveKey(message.ArchiveKey)}";
+        $"upsert:{message.ShopDomain}:{message.Entity}";
 }

@@ -5,7 +5,7 @@ namespace GrowthOs.ServiceDefaults.Messaging;
 /// and with it the connection's recovery. A background publisher — an outbox, a scheduler — publishes through
 /// <see cref="Within"/>: after <see cref="Default"/> the publish is cancelled and a <see cref="TimeoutException"/>
 /// thrown, the caller leaves its rows unmarked and tries again on its next round. The message may then go out twice,
-/// which its consumers already expect of at-least-once delivery. Still needed on RabbitMQ.Client 7.2.2: without it, the
+/// which its consumers already expect of at-least-once delivery. Still needed on RabbitMQ.Client 7.2.2 too: without it, the
 /// durable-wait dispatcher's publish during a broker restart never returned, and the run it was waking waited for good.
 /// </summary>
 public static class PublishDeadline
