@@ -36,17 +36,8 @@ for _ in $(seq 1 300); do
   run=$(api "$GATEWAY/api/ingest/runs/$run_id" 2>/dev/null || true)
   status=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1] or "{}").get("status",""))' "$run")
   [[ "$status" == completed || "$status" == partial || "$status" == failed ]] && break
-  # The step under way, and while a load runs the records committed so far and the share of its file read.
-  line=$(python3 -c '
-import json, sys
-run = json.loads(sys.argv[1] or "{}")
-progress = run.get("progress") or {}
-text = "  " + run.get("status", "") + " " + run.get("entity", "")
-if progress:
-    text += ": {:,} records committed".format(progress["records_committed"])
-    if progress.get("share_read") is not None:
-        text += ", {:.0%} of the file read".format(progress["share_read"])
-print(text)' "$run")
+  # The step under way, each time it changes.
+  line="  $status $(python3 -c 'import json,sys; print(json.loads(sys.argv[1] or "{}").get("entity",""))' "$run")"
   [[ "$line" != "$shown" ]] && echo "$line" && shown="$line"
   sleep 1
 done

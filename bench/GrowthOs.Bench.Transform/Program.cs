@@ -7,11 +7,10 @@ using GrowthOs.Sandbox.DemoData;
 using GrowthOs.Sandbox.Shopify;
 using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.ServiceDefaults.Storage;
-using GrowthOs.Transform.DailySales;
-using GrowthOs.Transform.DataQuality;
-using GrowthOs.Transform.EtlLog;
+using GrowthOs.Transform.Api;
+using GrowthOs.Transform.Commerce;
+using GrowthOs.Transform.Loading;
 using GrowthOs.Transform.Marts;
-using GrowthOs.Transform.Orders;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -133,8 +132,8 @@ static async Task TimeEveryPipeline(PipelineRunner pipelines, string shop, DateO
     foreach (var pipeline in PipelineRunner.All)
     {
         // The single-day pipelines run for today, as after a sync; the others over the whole history.
-        var single = pipeline is GrowthOs.Transform.EtlLog.Pipelines.InventorySnapshot or GrowthOs.Transform.EtlLog.Pipelines.CustomerSegmentation
-            or GrowthOs.Transform.EtlLog.Pipelines.Measurements;
+        var single = pipeline is GrowthOs.Transform.Marts.Pipelines.InventorySnapshot or GrowthOs.Transform.Marts.Pipelines.CustomerSegmentation
+            or GrowthOs.Transform.Marts.Pipelines.Measurements;
         var today = pipelines.Today(shop);
         var result = (await pipelines.Run(pipeline, shop, single ? today : from, single ? today : to, CancellationToken.None)).Single();
         total += result.Milliseconds;

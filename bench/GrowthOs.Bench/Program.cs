@@ -8,7 +8,7 @@ using Amazon.S3;
 using GrowthOs.Connector.Extraction;
 using GrowthOs.Connector.Shopify;
 using GrowthOs.ServiceDefaults.Storage;
-using GrowthOs.Transform.Orders;
+using GrowthOs.Transform.Loading;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -19,7 +19,6 @@ builder.AddGrowthOsBus(bus =>
 {
     bus.AddBulkSyncSaga().PostgresRepository();
     bus.AddConsumer<SyncTelemetryArchiver>();
-    bus.AddConsumer<LoadProgressRecorder>();
 });
 
 var app = builder.Build();

@@ -32,20 +32,6 @@ public record ArchivedRecordsUpserted(
     DateOnly? FirstOrderDate,
     DateOnly? LastOrderDate);
 
-/// <summary>
-/// A load of <paramref name="ArchiveKey"/> committed a chunk: the first <paramref name="LinesCommitted"/> lines of the
-/// file, <paramref name="RecordsCommitted"/> records in all, are in the tables. Published after every chunk so that a long
-/// load shows how far it is; best effort: a lost one is overtaken by the next, and the load's end is
-/// <see cref="ArchivedRecordsUpserted"/>.
-/// </summary>
-public record ArchivedRecordsUpsertProgressed(
-    Guid RunId,
-    string ShopDomain,
-    string Entity,
-    string ArchiveKey,
-    long LinesCommitted,
-    long RecordsCommitted);
-
 /// <summary>Rebuild the marts of <paramref name="ShopDomain"/> for the given UTC dates (inclusive).</summary>
 public record RefreshMarts(
     Guid RunId,

@@ -1,10 +1,8 @@
 using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Ingest;
-using GrowthOs.Contracts.Transform;
 using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.DurableWaits;
 using GrowthOs.IngestSaga.Persistence;
-using GrowthOs.IngestSaga.Runs;
 using GrowthOs.IngestSaga.Schedules;
 using GrowthOs.IngestSaga.Watermarks;
 using GrowthOs.ServiceDefaults.Persistence;
@@ -45,22 +43,6 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
             .BuildServiceProvider(validateScopes: true);
         _harness = _provider.GetRequiredService<ITestHarness>();
         await _harness.Start();
-    }
-
-    [Fact]
-    public async Task A_load_under_way_shows_the_records_committed_and_the_share_of_its_file_read_however_its_reports_arrive()
-    {
-        var recorder = new LoadProgressRecorder(_dataSource, TimeProvider.System);
-        var runId = NewId.NextGuid();
-        await recorder.Record(new ArchivedRecordsUpsertProgressed(runId, BulkSyncHarness.Shop, "orders", "raw/key.jsonl", 30, 28), CancellationToken.None);
-        // A report overtaken on the way, and one of another load.
-        await recorder.Record(new ArchivedRecordsUpsertProgressed(runId, BulkSyncHarness.Shop, "orders", "raw/key.jsonl", 10, 9), CancellationToken.None);
-        await recorder.Record(new ArchivedRecordsUpsertProgressed(runId, BulkSyncHarness.Shop, "orders", "raw/another-load.jsonl", 39, 39), CancellationToken.None);
-
-        var run = new BulkSyncState { CorrelationId = runId, CurrentState = "Upserting", Entity = "orders", ArchiveKey = "raw/key.jsonl", ArchivedLines = 40 };
-        var committed = await LoadProgressRecorder.Of(_dataSource, [(runId, "raw/key.jsonl")], CancellationToken.None);
-        var progress = RunProgressView.Of(run, committed[runId]);
-        Assert.Equal(("orders", 30L, 40L, 28L, 0.75), (progress.Entity, progress.LinesCommitted, progress.LinesTotal, progress.RecordsCommitted, progress.ShareRead));
     }
 
     [Fact]

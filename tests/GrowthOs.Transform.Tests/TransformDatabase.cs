@@ -1,6 +1,9 @@
 using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.Testing;
-using GrowthOs.Transform.Orders;
+using GrowthOs.Transform.Api;
+using GrowthOs.Transform.Commerce;
+using GrowthOs.Transform.Loading;
+using GrowthOs.Transform.Marts;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 

@@ -8,7 +8,6 @@ using GrowthOs.ServiceDefaults.Hosting;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace GrowthOs.IngestSaga.Runs;
 
@@ -73,7 +72,7 @@ public static class RunsEndpoints
         return Results.Accepted($"/api/ingest/runs/{runId}", new { run_id = runId, shop, initiator, status_url = $"/api/ingest/runs/{runId}" });
     }
 
-    private static async Task<IResult> ListRuns(IngestDbContext db, NpgsqlDataSource dataSource, string? shop, string? status, string? page, string? pageSize, CancellationToken cancellationToken)
+    private static async Task<IResult> ListRuns(IngestDbContext db, string? shop, string? status, string? page, string? pageSize, CancellationToken cancellationToken)
     {
         if (!QueryValues.TryInt(page, 1, int.MaxValue, out var pageNumber)) return Problems.InvalidParameter("page", "page must be a whole number of 1 or more.");
         if (!QueryValues.TryInt(pageSize, 1, MaxPageSize, out var sizeOfPage)) return Problems.InvalidParameter("pageSize", $"pageSize must be a whole number between 1 and {MaxPageSize}.");
@@ -90,22 +89,16 @@ public static class RunsEndpoints
         }
         var total = await query.CountAsync(cancellationToken);
         var runs = await query.OrderByDescending(r => r.RequestedAt).Skip((number - 1) * size).Take(size).ToListAsync(cancellationToken);
-        var progress = await LoadProgressOf(dataSource, runs, cancellationToken);
-        return Results.Json(new { items = runs.Select(run => RunView.From(run, progress)), page = number, page_size = size, total }, RunView.Json);
+        return Results.Json(new { items = runs.Select(RunView.From), page = number, page_size = size, total }, RunView.Json);
     }
 
-    private static async Task<IResult> GetRun(Guid runId, IngestDbContext db, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    private static async Task<IResult> GetRun(Guid runId, IngestDbContext db, CancellationToken cancellationToken)
     {
         var run = await db.BulkSyncs.AsNoTracking().SingleOrDefaultAsync(r => r.CorrelationId == runId, cancellationToken);
         return run is null
             ? Results.Problem(statusCode: 404, title: "Run not found", detail: $"No run {runId}.")
-            : Results.Json(RunView.From(run, await LoadProgressOf(dataSource, [run], cancellationToken)), RunView.Json);
+            : Results.Json(RunView.From(run), RunView.Json);
     }
-
-    /// <summary>How far the load of each run that is loading has come.</summary>
-    private static Task<Dictionary<Guid, (long Lines, long Records)>> LoadProgressOf(NpgsqlDataSource dataSource, IEnumerable<BulkSyncState> runs,
-        CancellationToken cancellationToken) =>
-        LoadProgressRecorder.Of(dataSource, runs.Where(RunView.IsLoading).Select(r => (r.CorrelationId, r.ArchiveKey!)), cancellationToken);
 
 }
 
@@ -131,7 +124,6 @@ public sealed record RunView(
     string? Error,
     string? LastRetryReason,
     string? TraceId,
-    RunProgressView? Progress,
     IReadOnlyList<RunStepView> Steps)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -142,10 +134,7 @@ public sealed record RunView(
     public static string? StateOf(string status) =>
         Statuses.Contains(status.ToLowerInvariant()) ? char.ToUpperInvariant(status[0]) + status[1..].ToLowerInvariant() : null;
 
-    /// <summary>The run is loading an archive: its progress is worth showing.</summary>
-    public static bool IsLoading(BulkSyncState run) => run.CurrentState == "Upserting" && run.ArchiveKey is not null;
-
-    public static RunView From(BulkSyncState run, IReadOnlyDictionary<Guid, (long Lines, long Records)> progress) => new(
+    public static RunView From(BulkSyncState run) => new(
         run.CorrelationId,
         run.ShopDomain,
         run.JobType,
@@ -177,16 +166,8 @@ public sealed record RunView(
         run.Error,
         run.LastRetryReason,
         run.TraceId,
-        IsLoading(run) ? RunProgressView.Of(run, progress.GetValueOrDefault(run.CorrelationId)) : null,
         run.Steps.Select(s => new RunStepView(s.Step, s.Entity, s.StartedAt, s.EndedAt,
             s.EndedAt is { } end ? (long)(end - s.StartedAt).TotalMilliseconds : null)).ToList());
-}
-
-/// <summary>How far the load under way is: lines of its archive read and committed, records committed.</summary>
-public sealed record RunProgressView(string Entity, string? ArchiveKey, long LinesCommitted, long LinesTotal, long RecordsCommitted, double? ShareRead)
-{
-    public static RunProgressView Of(BulkSyncState run, (long Lines, long Records) committed) => new(run.Entity, run.ArchiveKey, committed.Lines,
-        run.ArchivedLines, committed.Records, run.ArchivedLines > 0 ? Math.Round(Math.Min(1.0, (double)committed.Lines / run.ArchivedLines), 4) : null);
 }
 
 public sealed record RunStepView(string Step, string? Entity, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, long? DurationMs);

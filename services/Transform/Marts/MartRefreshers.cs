@@ -1,4 +1,6 @@
-using GrowthOs.Transform.Orders;
+using GrowthOs.Transform.Api;
+using GrowthOs.Transform.Commerce;
+using GrowthOs.Transform.Loading;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

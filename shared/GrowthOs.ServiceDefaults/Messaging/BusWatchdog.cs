@@ -11,8 +11,8 @@ namespace GrowthOs.ServiceDefaults.Messaging;
 /// to a restarted broker by itself; but RabbitMQ.Client 7.1 can leave a connection wedged by a broker restart (an
 /// operation waits for a confirm that never comes), and then the receive endpoints never come back while the process
 /// looks alive. Nothing is lost by ending: unacknowledged messages are delivered again, and every wait is durable.
-/// On RabbitMQ.Client 7.2.2 (MassTransit 8.5.12) the broker-restart crash test passed alone without it (3 of 3), but
-/// failed in the whole suite even with it; the bus stays on 8.4 (see the README).
+/// On RabbitMQ.Client 7.2.2 (MassTransit 8.5.12) the broker-restart crash test passed alone without it (3 of 3); the
+/// whole suite is still to be measured there (see the README).
 /// </summary>
 public sealed class BusWatchdog(IBusControl bus, IHostApplicationLifetime lifetime, IOptions<RabbitMqOptions> options, TimeProvider clock,
     ILogger<BusWatchdog> logger) : BackgroundService

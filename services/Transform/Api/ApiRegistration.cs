@@ -1,0 +1,16 @@
+namespace GrowthOs.Transform.Api;
+
+public static class ApiRegistration
+{
+    /// <summary>The Transform's reads (dashboards, orders, pipelines, data quality) and its on-demand pipeline runs.</summary>
+    public static WebApplication MapTransformApi(this WebApplication app)
+    {
+        app.MapSalesPulse();
+        app.MapDashboards();
+        app.MapOrders();
+        app.MapEtlStatus();
+        app.MapPipelineRuns();
+        app.MapDataQuality();
+        return app;
+    }
+}

@@ -1,0 +1,112 @@
+using GrowthOs.ServiceDefaults.Hosting;
+using GrowthOs.Transform.Commerce;
+using GrowthOs.Transform.Loading;
+using GrowthOs.Transform.Marts;
+using Npgsql;
+
+namespace GrowthOs.Transform.Api;
+
+/// <summary>The stock and customer dashboards: <c>GET /api/dashboard/inventory-alerts</c> and <c>/api/dashboard/customer-segments</c>.</summary>
+public static class DashboardEndpoints
+{
+    public static readonly IReadOnlyList<string> StockStatuses = ["out_of_stock", "low_stock", "overstock"];
+
+    public static IEndpointRouteBuilder MapDashboards(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/dashboard/inventory-alerts", InventoryAlerts);
+        app.MapGet("/api/dashboard/customer-segments", CustomerSegments);
+        return app;
+    }
+
+    /// <summary>The latest snapshot's variants out of stock, low or overstocked, the most urgent first.</summary>
+    private static async Task<IResult> InventoryAlerts(string? shop, string? status, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(shop)) return Problems.InvalidParameter("shop", "shop is required.");
+        if (status is not null && !StockStatuses.Contains(status))
+            return Problems.InvalidParameter("status", $"status must be one of {string.Join(", ", StockStatuses)}.");
+
+        await using var command = dataSource.CreateCommand("""
+            SELECT snapshot_date, variant_id, product_id, sku, product_title, variant_title, quantity_available, locations, units_sold_30d,
+                   daily_velocity, days_of_cover, stock_status, velocity_tier, severity
+            FROM transform.v_inventory_alerts
+            WHERE shop_domain = @shop AND (@status::text IS NULL OR stock_status = @status)
+            ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, daily_velocity DESC, days_of_cover NULLS LAST, variant_id
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.Add(new NpgsqlParameter("status", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)status ?? DBNull.Value });
+        var alerts = new List<object>();
+        var statuses = new List<string>();
+        DateOnly? snapshotDate = null;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                snapshotDate ??= reader.GetFieldValue<DateOnly>(0);
+                statuses.Add(reader.GetString(11));
+                alerts.Add(new
+                {
+                    variant_id = reader.GetInt64(1),
+                    product_id = reader.IsDBNull(2) ? (long?)null : reader.GetInt64(2),
+                    sku = reader.IsDBNull(3) ? null : reader.GetString(3),
+                    product_title = reader.IsDBNull(4) ? null : reader.GetString(4),
+                    variant_title = reader.IsDBNull(5) ? null : reader.GetString(5),
+                    quantity_available = reader.GetInt32(6),
+                    locations = reader.GetInt32(7),
+                    units_sold_30d = reader.GetInt32(8),
+                    daily_velocity = reader.GetDecimal(9),
+                    days_of_cover = reader.IsDBNull(10) ? (decimal?)null : reader.GetDecimal(10),
+                    stock_status = reader.GetString(11),
+                    velocity_tier = reader.GetString(12),
+                    severity = reader.GetString(13),
+                });
+            }
+        }
+        return Results.Json(new
+        {
+            shop,
+            snapshot_date = snapshotDate,
+            counts = StockStatuses.ToDictionary(s => s, s => statuses.Count(x => x == s)),
+            alerts,
+        });
+    }
+
+    /// <summary>Customers by segment and lifecycle stage, with their orders, spend and average order value.</summary>
+    private static async Task<IResult> CustomerSegments(string? shop, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(shop)) return Problems.InvalidParameter("shop", "shop is required.");
+
+        await using var command = dataSource.CreateCommand("""
+            SELECT as_of_date, segment, lifecycle_stage, customers, orders, spent_minor, average_aov_minor, currency_code
+            FROM transform.v_customer_segment_summary WHERE shop_domain = @shop
+            ORDER BY CASE segment WHEN 'Professional Shop' THEN 0 WHEN 'Enthusiast Collector' THEN 1 WHEN 'DIY Builder' THEN 2 ELSE 3 END,
+                     CASE lifecycle_stage WHEN 'active' THEN 0 WHEN 'at_risk' THEN 1 ELSE 2 END
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        var rows = new List<(DateOnly AsOf, string Segment, string Stage, long Customers, long Orders, long Spent, long Aov, string? Currency)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken))
+                rows.Add((reader.GetFieldValue<DateOnly>(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4),
+                    reader.GetInt64(5), reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
+
+        return Results.Json(new
+        {
+            shop,
+            as_of_date = rows.Count > 0 ? rows[0].AsOf : (DateOnly?)null,
+            currency_code = rows.Select(r => r.Currency).FirstOrDefault(c => c is not null),
+            customers = rows.Sum(r => r.Customers),
+            segments = rows.GroupBy(r => r.Segment).Select(g => new
+            {
+                segment = g.Key,
+                customers = g.Sum(r => r.Customers),
+                orders = g.Sum(r => r.Orders),
+                spent_minor = g.Sum(r => r.Spent),
+                lifecycle = g.ToDictionary(r => r.Stage, r => r.Customers),
+            }),
+            lifecycle = rows.GroupBy(r => r.Stage).ToDictionary(g => g.Key, g => g.Sum(r => r.Customers)),
+            rows = rows.Select(r => new
+            {
+                segment = r.Segment, lifecycle_stage = r.Stage, customers = r.Customers, orders = r.Orders, spent_minor = r.Spent, average_aov_minor = r.Aov,
+            }),
+        });
+    }
+}

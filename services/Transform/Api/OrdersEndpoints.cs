@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text;
+using GrowthOs.ServiceDefaults.Hosting;
+using GrowthOs.Transform.Commerce;
+using GrowthOs.Transform.Loading;
+using GrowthOs.Transform.Marts;
+using Npgsql;
+
+namespace GrowthOs.Transform.Api;
+
+/// <summary>
+/// <c>GET /orders</c> and <c>GET /orders/{id}</c> (with its lines, refunds and fulfillments): the upserted orders as
+/// stored, money in minor units, times in UTC.
+/// </summary>
+public static class OrdersEndpoints
+{
+    public const int MaxPageSize = 200;
+
+    /// <summary>Status filters: a financial or fulfilment status as Shopify displays it, or <c>cancelled</c>, <c>test</c>.</summary>
+    public static readonly IReadOnlyList<string> Statuses =
+    [
+        "cancelled", "test", "paid", "pending", "authorized", "partially_paid", "partially_refunded", "refunded", "voided",
+        "fulfilled", "unfulfilled", "partially_fulfilled",
+    ];
+
+    public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/orders", List);
+        app.MapGet("/orders/{id}", Get);
+        return app;
+    }
+
+    private static async Task<IResult> List(HttpRequest http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var query = http.Query;
+        if (!QueryValues.TryDate(query["from"], out var from)) return Problems.InvalidParameter("from", "from must be a date (YYYY-MM-DD).");
+        if (!QueryValues.TryDate(query["to"], out var to)) return Problems.InvalidParameter("to", "to must be a date (YYYY-MM-DD).");
+        if (from is not null && to is not null && from > to) return Problems.InvalidParameter("from", "from must not be after to.");
+        if (!QueryValues.TryInt(query["page"], 1, int.MaxValue, out var page)) return Problems.InvalidParameter("page", "page must be a whole number of 1 or more.");
+        if (!QueryValues.TryInt(query["pageSize"], 1, MaxPageSize, out var pageSize)) return Problems.InvalidParameter("pageSize", $"pageSize must be between 1 and {MaxPageSize}.");
+        string? status = query["status"];
+        if (status is not null && !Statuses.Contains(status.ToLowerInvariant()))
+            return Problems.InvalidParameter("status", $"status must be one of {string.Join(", ", Statuses)}.");
+        string? shop = query["shop"];
+
+        var where = new StringBuilder("WHERE true");
+        var parameters = new List<NpgsqlParameter>();
+        if (!string.IsNullOrWhiteSpace(shop)) { where.Append(" AND shop_domain = @shop"); parameters.Add(new("shop", shop)); }
+        if (from is { } f) { where.Append(" AND created_at >= (@from::date::timestamp AT TIME ZONE 'UTC')"); parameters.Add(new("from", f)); }
+        if (to is { } t) { where.Append(" AND created_at < ((@to::date + 1)::timestamp AT TIME ZONE 'UTC')"); parameters.Add(new("to", t)); }
+        switch (status?.ToLowerInvariant())
+        {
+            case null: break;
+            case "cancelled": where.Append(" AND cancelled_at IS NOT NULL"); break;
+            case "test": where.Append(" AND is_test"); break;
+            default:
+                where.Append(" AND (lower(financial_status) = @status OR lower(fulfillment_status) = @status)");
+                parameters.Add(new("status", status.ToLowerInvariant()));
+                break;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        long total;
+        await using (var count = new NpgsqlCommand($"SELECT count(*) FROM transform.order_header {where}", connection))
+        {
+            count.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
+            total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        }
+        var size = pageSize ?? 50;
+        var number = page ?? 1;
+        await using var select = new NpgsqlCommand($"""
+            SELECT {OrderColumns} FROM transform.order_header {where}
+            ORDER BY created_at DESC, order_id DESC LIMIT @limit OFFSET @offset
+            """, connection);
+        select.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
+        select.Parameters.AddWithValue("limit", size);
+        select.Parameters.AddWithValue("offset", (long)(number - 1) * size);
+        var items = new List<Dictionary<string, object?>>();
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken)) items.Add(Row(reader));
+        return Results.Json(new { items, page = number, page_size = size, total });
+    }
+
+    private static async Task<IResult> Get(string id, string? shop, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        id = Uri.UnescapeDataString(id); // a GID's slashes arrive encoded (%2F), which routing leaves as they are
+        var raw = id.StartsWith("gid://shopify/Order/", StringComparison.Ordinal) ? id["gid://shopify/Order/".Length..] : id;
+        if (!long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var orderId))
+            return Problems.InvalidParameter("id", "id must be a numeric order id or an Order GID (gid://shopify/Order/123).");
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var orders = new List<Dictionary<string, object?>>();
+        await using (var select = new NpgsqlCommand($"""
+            SELECT {OrderColumns} FROM transform.order_header WHERE order_id = @id AND (@shop::text IS NULL OR shop_domain = @shop)
+            """, connection))
+        {
+            select.Parameters.AddWithValue("id", orderId);
+            select.Parameters.Add(new NpgsqlParameter("shop", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)shop ?? DBNull.Value });
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) orders.Add(Row(reader));
+        }
+        if (orders.Count == 0) return Results.Problem(statusCode: 404, title: "Order not found", detail: $"No order {orderId}{(shop is null ? "" : $" in {shop}")}.");
+        if (orders.Count > 1) return Problems.InvalidParameter("shop", $"Order {orderId} exists in several shops; name the shop.");
+
+        var order = orders[0];
+        var orderShop = (string)order["shop_domain"]!;
+        order["line_items"] = await Children(connection, """
+            SELECT line_item_id, sku, title, quantity, current_quantity, unit_price_minor, total_discount_minor, currency_code, product_id, variant_id, vendor
+            FROM transform.order_line_item WHERE shop_domain = @shop AND order_id = @id ORDER BY line_item_id
+            """, orderShop, orderId, cancellationToken);
+        order["refunds"] = await Children(connection, """
+            SELECT refund_id, created_at, amount_minor, currency_code FROM transform.order_refund
+            WHERE shop_domain = @shop AND order_id = @id ORDER BY created_at, refund_id
+            """, orderShop, orderId, cancellationToken);
+        order["fulfillments"] = await Children(connection, """
+            SELECT fulfillment_id, status, created_at FROM transform.order_fulfillment
+            WHERE shop_domain = @shop AND order_id = @id ORDER BY created_at, fulfillment_id
+            """, orderShop, orderId, cancellationToken);
+        return Results.Json(order);
+    }
+
+    private static async Task<List<Dictionary<string, object?>>> Children(NpgsqlConnection connection, string sql, string shop, long orderId,
+        CancellationToken cancellationToken)
+    {
+        var rows = new List<Dictionary<string, object?>>();
+        await using var select = new NpgsqlCommand(sql, connection);
+        select.Parameters.AddWithValue("shop", shop);
+        select.Parameters.AddWithValue("id", orderId);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) rows.Add(Row(reader));
+        return rows;
+    }
+
+    private const string OrderColumns = """
+        shop_domain, order_id, name, created_at, updated_at, processed_at, cancelled_at, is_test, source_name, financial_status,
+        fulfillment_status, currency_code, presentment_currency_code, customer_id, subtotal_minor, total_minor, total_discounts_minor,
+        total_tax_minor, total_shipping_minor, total_refunded_minor, total_presentment_minor
+        """;
+
+    private static Dictionary<string, object?> Row(NpgsqlDataReader reader)
+    {
+        var row = new Dictionary<string, object?>(reader.FieldCount);
+        for (var i = 0; i < reader.FieldCount; i++)
+            row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i) is DateTime time ? new DateTimeOffset(time, TimeSpan.Zero) : reader.GetValue(i);
+        return row;
+    }
+}

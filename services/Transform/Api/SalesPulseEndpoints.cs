@@ -1,0 +1,86 @@
+using GrowthOs.ServiceDefaults.Hosting;
+using GrowthOs.Transform.Commerce;
+using GrowthOs.Transform.Loading;
+using GrowthOs.Transform.Marts;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GrowthOs.Transform.Api;
+
+public static class SalesPulseEndpoints
+{
+    public const int MaxDays = 366;
+
+    public static IEndpointRouteBuilder MapSalesPulse(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/dashboard/sales-pulse", Get);
+        return app;
+    }
+
+    /// <summary>The shop's last <paramref name="days"/> reporting days up to yesterday, with totals (revenue in minor units).</summary>
+    private static async Task<IResult> Get(string? shop, string? days, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<MartsOptions> marts,
+        CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(shop))
+            return Problems.InvalidParameter("shop", "shop is required.");
+        if (!QueryValues.TryInt(days, 1, MaxDays, out var dayCount))
+            return Problems.InvalidParameter("days", $"days must be a whole number between 1 and {MaxDays}.");
+        var count = dayCount ?? 30;
+        var to = marts.Value.Today(shop, clock.GetUtcNow()).AddDays(-1);
+        var from = to.AddDays(1 - count);
+
+        await using var command = dataSource.CreateCommand("""
+            SELECT date, currency_code, orders, revenue_minor, aov_minor, gross_sales_minor, discounts_minor, refunds_minor, net_sales_minor,
+                   orders_fulfilled, fulfillment_rate
+            FROM transform.sales_metrics_daily
+            WHERE shop_domain = @shop AND date BETWEEN @from AND @to ORDER BY date
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
+        var rows = new List<object>();
+        long orders = 0, revenue = 0, gross = 0, discounts = 0, refunds = 0, net = 0, fulfilled = 0;
+        string? currency = null;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var day = new
+                {
+                    date = reader.GetFieldValue<DateOnly>(0),
+                    orders = reader.GetInt32(2),
+                    revenue_minor = reader.GetInt64(3),
+                    aov_minor = reader.GetInt64(4),
+                    gross_sales_minor = reader.GetInt64(5),
+                    discounts_minor = reader.GetInt64(6),
+                    refunds_minor = reader.GetInt64(7),
+                    net_sales_minor = reader.GetInt64(8),
+                    orders_fulfilled = reader.GetInt32(9),
+                    fulfillment_rate = reader.GetDecimal(10),
+                };
+                currency ??= reader.GetString(1);
+                (orders, revenue, gross, discounts) = (orders + day.orders, revenue + day.revenue_minor, gross + day.gross_sales_minor, discounts + day.discounts_minor);
+                (refunds, net, fulfilled) = (refunds + day.refunds_minor, net + day.net_sales_minor, fulfilled + day.orders_fulfilled);
+                rows.Add(day);
+            }
+        }
+        return Results.Json(new
+        {
+            shop,
+            from,
+            to,
+            currency_code = currency,
+            orders,
+            revenue_minor = revenue,
+            aov_minor = orders == 0 ? 0 : (long)Math.Round((decimal)revenue / orders, MidpointRounding.AwayFromZero),
+            gross_sales_minor = gross,
+            discounts_minor = discounts,
+            refunds_minor = refunds,
+            net_sales_minor = net,
+            orders_fulfilled = fulfilled,
+            fulfillment_rate = orders == 0 ? 0m : Math.Round((decimal)fulfilled / orders, 4, MidpointRounding.AwayFromZero),
+            days = rows,
+        });
+    }
+
+}

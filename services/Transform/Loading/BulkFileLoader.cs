@@ -1,0 +1,240 @@
+using System.Buffers;
+using System.ComponentModel.DataAnnotations;
+using System.IO.Pipelines;
+using GrowthOs.Transform.Api;
+using GrowthOs.Transform.Commerce;
+using GrowthOs.Transform.Marts;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GrowthOs.Transform.Loading;
+
+public sealed class UpsertOptions
+{
+    public const string Section = "Upsert";
+
+    /// <summary>Records per chunk; each chunk commits in its own transaction.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "Upsert:ChunkSize must be between 1 and 1000000.")]
+    public int ChunkSize { get; set; } = 5_000;
+}
+
+public sealed record LoadSummary(long Orders, long LineItems, long Rejected, long Lines, DateTimeOffset? MaxUpdatedAt, DateOnly? FirstOrderDate, DateOnly? LastOrderDate,
+    long Records = 0);
+
+/// <summary>
+/// Streams a bulk JSONL file line by line and upserts it chunk by chunk; memory holds one chunk whatever the file size.
+/// Each chunk commits together with the load's progress (<c>transform.upsert_progress</c>), so a load that stops — a
+/// crash, a database error — resumes after its last committed chunk and redoes none. A database error halves the chunk
+/// size for the next attempt. A malformed line stops the load with its line number; its chunk is not committed.
+/// </summary>
+public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource dataSource, IOptions<UpsertOptions> options, ILogger<BulkFileLoader> logger)
+{
+    public async Task<LoadSummary> Load(Stream jsonl, string shop, Guid runId, string archiveKey, CancellationToken cancellationToken, int? chunkSize = null)
+    {
+        var progress = await UpsertProgress.Find(dataSource, runId, archiveKey, cancellationToken)
+                       ?? new UpsertProgress(runId, archiveKey, chunkSize ?? options.Value.ChunkSize);
+        if (progress.LinesCommitted > 0)
+            logger.LogInformation("Resuming the load of {ArchiveKey} after line {LinesCommitted}, {ChunkSize} records a chunk", archiveKey, progress.LinesCommitted, progress.ChunkSize);
+
+        var resumeAfter = progress.LinesCommitted;
+        var resumedRecords = progress.Records;
+        var newToShop = await TablesWithoutRowsOf(shop, cancellationToken);
+        var shopHadOrders = !newToShop.Contains("order_header");
+        // A load that stopped (a crash) may have left the shop's first orders unanalysed: its lookups by id are planned on
+        // statistics that know the shop.
+        if (resumeAfter > 0 && shopHadOrders) await Analyze(["order_header"], cancellationToken);
+        var touched = new HashSet<string>();
+        var chunk = new RecordChunk();
+        var spares = new Stack<RecordChunk>();
+        var pending = progress.Copy();
+        var reader = PipeReader.Create(jsonl, new StreamPipeReaderOptions(bufferSize: 1 << 20));
+        long lineNumber = 0;
+        var inFlight = new Queue<(RecordChunk Records, HashSet<long> Ids, Task Upserted)>();
+        var handedOver = progress.LinesCommitted;
+
+        // Statistics: a large load changes them, and so does a shop's first rows in a table shared with larger shops (the
+        // planner would take the new shop for an empty one). Either way what follows is planned on fresh ones.
+        List<string> StaleTables() => touched.Where(table => progress.Records - resumedRecords >= AnalyzeAfterRecords || newToShop.Contains(table)).ToList();
+
+        void Handle(ReadOnlySequence<byte> line)
+        {
+            lineNumber++;
+            if (lineNumber <= resumeAfter || IsBlank(line)) return;
+            var result = line.IsSingleSegment ? BulkLineParser.Parse(line.FirstSpan, lineNumber) : BulkLineParser.Parse(line.ToArray(), lineNumber);
+            if (!chunk.Add(result)) return;
+            pending.Count(result);
+            if (TablesOf(result) is { } tables) touched.UnionWith(tables);
+        }
+
+        // Chunks are upserted while the next one is parsed, up to two at once on their own connections: the database
+        // works on two chunks while the parser fills a third. A chunk commits only after the one before it, so what is
+        // committed is always a prefix of the file. It starts alongside the one before only when the two share no key:
+        // otherwise the earlier could wait on a row the later holds while the later waits for the earlier to commit.
+        async Task Commit()
+        {
+            // The ids in flight were taken before that chunk's upsert began: it sorts its records meanwhile.
+            while (inFlight.Count >= MaxChunksInFlight || (inFlight.Count > 0 && chunk.HoldsAnyOf(inFlight.Last().Ids)))
+                spares.Push(await Finish(inFlight.Dequeue()));
+            var counted = pending.Copy();
+            counted.LinesCommitted = handedOver = lineNumber;
+            var before = inFlight.Count > 0 ? inFlight.Last().Upserted : Task.CompletedTask;
+            var ids = chunk.Ids();
+            inFlight.Enqueue((chunk, ids, Upsert(chunk, counted, before)));
+            chunk = spares.Count > 0 ? spares.Pop() : new RecordChunk();
+        }
+
+        static async Task<RecordChunk> Finish((RecordChunk Records, HashSet<long> Ids, Task Upserted) upsert)
+        {
+            await upsert.Upserted;
+            upsert.Records.Clear();
+            return upsert.Records;
+        }
+
+        async Task Upsert(RecordChunk records, UpsertProgress counted, Task before)
+        {
+            await Task.Yield();
+            try
+            {
+                await upserter.Upsert(shop, runId, records, counted, shopHadOrders, before, cancellationToken);
+            }
+            catch (NpgsqlException exception) when (!cancellationToken.IsCancellationRequested && !before.IsFaulted)
+            {
+                // The chunk before this one commits its progress first, or the chunk size set here would be overwritten.
+                try { await before; } catch { /* that chunk's failure is its own to report */ }
+                var halved = Math.Max(1, progress.ChunkSize / 2);
+                logger.LogWarning("A chunk of {ArchiveKey} after line {LinesCommitted} failed ({Error}); the next attempt uses chunks of {ChunkSize}",
+                    archiveKey, progress.LinesCommitted, exception.Message, halved);
+                await UpsertProgress.SetChunkSize(dataSource, runId, archiveKey, halved, CancellationToken.None);
+                throw;
+            }
+            progress = counted;
+        }
+
+        try
+        {
+            while (true)
+            {
+                var read = await reader.ReadAsync(cancellationToken);
+                var buffer = read.Buffer;
+                while (buffer.PositionOf((byte)'\n') is { } end)
+                {
+                    Handle(buffer.Slice(0, end));
+                    buffer = buffer.Slice(buffer.GetPosition(1, end));
+                    if (chunk.Count >= progress.ChunkSize) await Commit();
+                }
+                if (read.IsCompleted)
+                {
+                    if (!buffer.IsEmpty) Handle(buffer);
+                    break;
+                }
+                reader.AdvanceTo(buffer.Start, buffer.End);
+            }
+            if (chunk.Count > 0 || lineNumber > handedOver) await Commit();
+            while (inFlight.Count > 0) await Finish(inFlight.Dequeue());
+        }
+        catch (Exception failure)
+        {
+            // The chunks before the failure still commit or fail on their own; the load reports the first failure.
+            while (inFlight.Count > 0)
+                try { await inFlight.Dequeue().Upserted; } catch { /* reported by the exception being thrown */ }
+            // What was committed is planned on fresh statistics too, by whatever loads the shop next.
+            if (progress.Records > resumedRecords && StaleTables() is { Count: > 0 } stale && !cancellationToken.IsCancellationRequested)
+                try { await Analyze(stale, cancellationToken); }
+                catch (Exception exception) { logger.LogWarning("After the failed load of {ArchiveKey} ({Error}), analysing {Tables} failed too: {AnalyzeError}", archiveKey, failure.Message, stale, exception.Message); }
+            throw;
+        }
+        finally
+        {
+            await reader.CompleteAsync();
+        }
+        if (StaleTables() is { Count: > 0 } analyze) await Analyze(analyze, cancellationToken);
+        return new LoadSummary(progress.Orders, progress.LineItems, progress.Rejected, lineNumber, progress.MaxUpdatedAt, progress.FirstOrderDate, progress.LastOrderDate,
+            progress.Records);
+    }
+
+    /// <summary>
+    /// After a whole extraction of the shop's inventory, asked for at <paramref name="asOf"/>, was loaded by
+    /// <paramref name="runId"/>: removes the items and levels the load did not carry and nothing updated since, which
+    /// no longer exist in the shop. A record the load carried is stamped with the run, even when the table already held
+    /// that version; one updated after <paramref name="asOf"/> came from a newer extraction and stays.
+    /// </summary>
+    public async Task<(int Items, int Levels)> RemoveInventoryAbsentFrom(string shop, Guid runId, DateTimeOffset asOf, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var levels = await Remove("inventory_level");
+        var items = await Remove("inventory_item");
+        await transaction.CommitAsync(cancellationToken);
+        return (items, levels);
+
+        async Task<int> Remove(string table)
+        {
+            await using var command = new NpgsqlCommand($"DELETE FROM transform.{table} WHERE shop_domain = @shop AND source_run_id <> @run AND (updated_at IS NULL OR updated_at < @asOf)",
+                connection, transaction);
+            command.Parameters.AddWithValue("shop", shop);
+            command.Parameters.AddWithValue("run", runId);
+            command.Parameters.AddWithValue("asOf", asOf.UtcDateTime);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Chunks upserted at once, each in its own transaction on its own connection.</summary>
+    public const int MaxChunksInFlight = 2;
+
+    /// <summary>A load of this many records changes the tables' statistics enough to analyse them at once rather than when autovacuum gets to it.</summary>
+    public const long AnalyzeAfterRecords = 50_000;
+
+    private static readonly string[] OrderTables = ["order_header", "order_refund", "order_fulfillment"];
+    private static readonly string[] LineTables = ["order_line_item"];
+    private static readonly string[] ProductTables = ["product"];
+    private static readonly string[] VariantTables = ["product_variant"];
+    private static readonly string[] ItemTables = ["inventory_item"];
+    private static readonly string[] LevelTables = ["inventory_level"];
+    private static readonly string[] CustomerTables = ["customer"];
+
+    private static string[]? TablesOf(BulkLineParser.Result result) => result switch
+    {
+        BulkLineParser.Order => OrderTables,
+        BulkLineParser.LineItem => LineTables,
+        BulkLineParser.Product => ProductTables,
+        BulkLineParser.Variant => VariantTables,
+        BulkLineParser.InventoryItem => ItemTables,
+        BulkLineParser.InventoryLevel => LevelTables,
+        BulkLineParser.Customer => CustomerTables,
+        _ => null,
+    };
+
+    private static readonly string[] Tables = [.. OrderTables, .. LineTables, .. ProductTables, .. VariantTables, .. ItemTables, .. LevelTables, .. CustomerTables];
+
+    /// <summary>The tables in which the shop has no row yet (one index probe each).</summary>
+    private async Task<HashSet<string>> TablesWithoutRowsOf(string shop, CancellationToken cancellationToken)
+    {
+        var empty = new HashSet<string>();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        foreach (var table in Tables)
+        {
+            await using var probe = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM transform.{table} WHERE shop_domain = @shop)", connection);
+            probe.Parameters.AddWithValue("shop", shop);
+            if (!(bool)(await probe.ExecuteScalarAsync(cancellationToken))!) empty.Add(table);
+        }
+        return empty;
+    }
+
+    /// <summary>Analyses the tables two at a time, each on its own connection.</summary>
+    private async Task Analyze(IEnumerable<string> tables, CancellationToken cancellationToken) =>
+        await Parallel.ForEachAsync(tables, new ParallelOptions { MaxDegreeOfParallelism = MaxChunksInFlight, CancellationToken = cancellationToken },
+            async (table, token) =>
+            {
+                await using var command = dataSource.CreateCommand($"ANALYZE transform.{table}");
+                command.CommandTimeout = 600;
+                await command.ExecuteNonQueryAsync(token);
+            });
+
+    private static bool IsBlank(ReadOnlySequence<byte> line)
+    {
+        foreach (var segment in line)
+            foreach (var b in segment.Span)
+                if (b is not ((byte)' ' or (byte)'\r' or (byte)'\t')) return false;
+        return true;
+    }
+}

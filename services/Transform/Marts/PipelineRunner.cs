@@ -1,0 +1,140 @@
+using GrowthOs.Contracts.Sales;
+using GrowthOs.Transform.Api;
+using GrowthOs.Transform.Commerce;
+using GrowthOs.Transform.Loading;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.Transform.Marts;
+
+/// <summary>One pipeline's execution: what it wrote and how long it took.</summary>
+public sealed record PipelineResult(string Pipeline, long Rows, long Milliseconds);
+
+/// <summary>
+/// Runs each pipeline for a shop and a range of reporting days, logging every execution in the execution log: after a
+/// sync (<see cref="RefreshMartsConsumer"/>), or on demand through <c>POST /api/etl/run</c>.
+/// </summary>
+public sealed class PipelineRunner(
+    EtlExecutionLog executions, DailySalesRefresher dailySales, StarSchemaRefresher star, InventorySnapshotRefresher inventory,
+    CustomerSegmentRefresher segments, UsageDailyRefresher usage, Rolling30dRefresher rolling, MeasurementRefresher measurements,
+    DataQualityRunner dataQuality, Npgsql.NpgsqlDataSource dataSource, IOptions<MartsOptions> options, TimeProvider clock,
+    ILogger<PipelineRunner> logger)
+{
+    /// <summary>Every pipeline, in the order "all" runs them: the star and daily sales first, the checks last.</summary>
+    public static readonly IReadOnlyList<string> All =
+    [
+        Pipelines.SalesPulse, Pipelines.StarSchema, Pipelines.InventorySnapshot, Pipelines.CustomerSegmentation, Pipelines.UsageDaily,
+        Pipelines.Measurements, Pipelines.Rolling30d, Pipelines.DataQuality,
+    ];
+
+    public DateOnly Today(string shop) => options.Value.Today(shop, clock.GetUtcNow());
+
+    /// <summary>The UTC dates from the shop's first order to today.</summary>
+    public async Task<(DateOnly From, DateOnly To)> HistoryOf(string shop, CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        await using var command = dataSource.CreateCommand("SELECT (min(created_at) AT TIME ZONE 'UTC')::date FROM transform.order_header WHERE shop_domain = @shop");
+        command.Parameters.AddWithValue("shop", shop);
+        return await command.ExecuteScalarAsync(cancellationToken) switch
+        {
+            DateOnly first => (first, today),
+            DateTime first => (DateOnly.FromDateTime(first), today),
+            _ => (today, today),
+        };
+    }
+
+    /// <summary>The run's dates are UTC dates; each day-grained refresh covers the reporting days that may hold them (<see cref="MartsOptions.ReportingRange"/>).</summary>
+    public Task<(string CurrencyCode, IReadOnlyList<DailySalesFigure> Days)> SalesPulse(Guid? runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var (first, last) = options.Value.ReportingRange(shop, from, to, clock.GetUtcNow());
+        return executions.Run(Pipelines.SalesPulse, runId, shop, first, last, () => dailySales.Refresh(shop, first, last, cancellationToken), r => r.Days.Count,
+            cancellationToken);
+    }
+
+    public Task<long> StarSchema(Guid? runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var (first, last) = options.Value.ReportingRange(shop, from, to, clock.GetUtcNow());
+        return executions.Run(Pipelines.StarSchema, runId, shop, first, last, () => star.Refresh(shop, first, last, cancellationToken), r => r, cancellationToken);
+    }
+
+    public Task<long> InventorySnapshot(Guid? runId, string shop, DateOnly day, CancellationToken cancellationToken) =>
+        executions.Run(Pipelines.InventorySnapshot, runId, shop, day, day, () => inventory.Refresh(shop, day, cancellationToken), r => r, cancellationToken);
+
+    public Task<long> CustomerSegmentation(Guid? runId, string shop, DateOnly day, CancellationToken cancellationToken) =>
+        executions.Run(Pipelines.CustomerSegmentation, runId, shop, day, day, () => segments.Refresh(shop, day, cancellationToken), r => r, cancellationToken);
+
+    /// <summary>Usage of the days asked for, and of any day missing since the shop's last processed day.</summary>
+    public Task<long> UsageDaily(Guid? runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        executions.Run(Pipelines.UsageDaily, runId, shop, from, to, () => usage.Refresh(shop, from, to, cancellationToken, fillGap: true), r => r, cancellationToken);
+
+    public Task<long> Measurements(Guid? runId, string shop, DateOnly day, CancellationToken cancellationToken) =>
+        executions.Run(Pipelines.Measurements, runId, shop, day, day, () => measurements.Refresh(shop, day, cancellationToken), r => r, cancellationToken);
+
+    /// <summary>Every shop's rolling 30 days, rebuilt whole.</summary>
+    public Task<long> Rolling30d(Guid? runId, CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        return executions.Run(Pipelines.Rolling30d, runId, "*", today.AddDays(-30), today.AddDays(-1), () => rolling.Refresh(cancellationToken), r => r, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<DataQualityOutcome>> DataQuality(Guid? runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        executions.Run(Pipelines.DataQuality, runId, shop, from, to, () => dataQuality.Run(shop, runId, cancellationToken), r => r.Count, cancellationToken);
+
+    /// <summary>
+    /// The checks after a run. When a mart disagrees with the orders, another run of the shop (a backfill beside a daily
+    /// sync) may be committing orders of days this run refreshed, its own refresh still to come. The shop's whole
+    /// history is then refreshed and checked again in one REPEATABLE READ transaction: the refresh and the checks see
+    /// the same orders, so a race cannot upset them, and a wrong mart fails again.
+    /// </summary>
+    public async Task<IReadOnlyList<DataQualityOutcome>> CheckedDataQuality(Guid? runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var outcomes = await DataQuality(runId, shop, from, to, cancellationToken);
+        if (!outcomes.Any(o => !o.Passed && DataQualityChecks.MartChecks.Contains(o.Check))) return outcomes;
+        var (first, last) = await HistoryOf(shop, cancellationToken);
+        logger.LogWarning("Mart checks of {Shop} disagree with its orders; refreshing {From} to {To} and checking again in one snapshot", shop, first, last);
+        return await executions.Run(Pipelines.DataQuality, runId, shop, first, last, async () =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+            var (salesFrom, salesTo) = options.Value.ReportingRange(shop, first, last, clock.GetUtcNow());
+            await dailySales.Refresh(connection, shop, salesFrom, salesTo, cancellationToken);
+            await star.Refresh(connection, transaction, shop, salesFrom, salesTo, cancellationToken);
+            var rechecked = await dataQuality.Run(connection, shop, runId, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return rechecked;
+        }, r => r.Count, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="pipeline"/> (or every one, for "all") for the reporting days [from, to]: pipelines of a
+    /// single day (the stock snapshot, the segments, the measurements) run for each day of the range.
+    /// </summary>
+    public async Task<IReadOnlyList<PipelineResult>> Run(string pipeline, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var results = new List<PipelineResult>();
+        foreach (var name in pipeline == "all" ? All : [pipeline])
+        {
+            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+            long rows = 0;
+            switch (name)
+            {
+                case Pipelines.SalesPulse: rows = (await SalesPulse(null, shop, from, to, cancellationToken)).Days.Count; break;
+                case Pipelines.StarSchema: rows = await StarSchema(null, shop, from, to, cancellationToken); break;
+                case Pipelines.UsageDaily: rows = await UsageDaily(null, shop, from, to, cancellationToken); break;
+                case Pipelines.Rolling30d: rows = await Rolling30d(null, cancellationToken); break;
+                case Pipelines.DataQuality: rows = (await DataQuality(null, shop, from, to, cancellationToken)).Count; break;
+                default:
+                    for (var day = from; day <= to; day = day.AddDays(1))
+                        rows += name switch
+                        {
+                            Pipelines.InventorySnapshot => await InventorySnapshot(null, shop, day, cancellationToken),
+                            Pipelines.CustomerSegmentation => await CustomerSegmentation(null, shop, day, cancellationToken),
+                            Pipelines.Measurements => await Measurements(null, shop, day, cancellationToken),
+                            _ => throw new ArgumentException($"No pipeline '{name}'.", nameof(pipeline)),
+                        };
+                    break;
+            }
+            results.Add(new PipelineResult(name, rows, stopwatch.ElapsedMilliseconds));
+        }
+        return results;
+    }
+}

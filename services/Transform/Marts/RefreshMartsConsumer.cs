@@ -1,0 +1,59 @@
+using GrowthOs.Contracts.Sales;
+using GrowthOs.Contracts.Telemetry;
+using GrowthOs.Contracts.Transform;
+using GrowthOs.ServiceDefaults.Persistence;
+using GrowthOs.Transform.Api;
+using GrowthOs.Transform.Commerce;
+using GrowthOs.Transform.Loading;
+using MassTransit;
+using Npgsql;
+
+namespace GrowthOs.Transform.Marts;
+
+/// <summary>
+/// After a sync: refreshes daily sales and the star schema of the dates the run touched, the usage days, and today's
+/// stock snapshot, customer segments and product measurements; then runs the data-quality checks and tells subscribers
+/// the new daily figures. A failed critical check fails the run with the checks named. One refresh of a run at a time:
+/// the command sent again (its answer lost) waits for the first, then refreshes again, which changes nothing.
+/// </summary>
+public sealed class RefreshMartsConsumer(PipelineRunner pipelines, NpgsqlDataSource dataSource, ILogger<RefreshMartsConsumer> logger) : IConsumer<RefreshMarts>
+{
+    public async Task Consume(ConsumeContext<RefreshMarts> context)
+    {
+        var (runId, shop, from, to, cancellationToken) = (context.Message.RunId, context.Message.ShopDomain, context.Message.From, context.Message.To,
+            context.CancellationToken);
+        var refreshed = await Refresh(runId, shop, from, to, cancellationToken);
+        if (refreshed.Critical.Count > 0)
+        {
+            await context.Publish(new TransformFailed(runId, shop, SyncSteps.Transforming,
+                "Critical data-quality checks failed: " + string.Join(", ", refreshed.Critical.Select(c => $"{c.Check} ({c.Violations} violations)"))));
+            return;
+        }
+
+        if (refreshed.Days.Count > 0)
+            await context.Publish(new DailySalesUpdated(runId, shop, refreshed.Currency, refreshed.Days));
+        await context.Publish(new MartsRefreshed(runId, shop, refreshed.Days.Count));
+    }
+
+    private async Task<(string Currency, IReadOnlyList<DailySalesFigure> Days, List<DataQualityOutcome> Critical)> Refresh(
+        Guid runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var runLock = await AdvisoryLock.Take(dataSource, $"marts:{runId}", cancellationToken);
+
+        var (currency, days) = await pipelines.SalesPulse(runId, shop, from, to, cancellationToken);
+        var facts = await pipelines.StarSchema(runId, shop, from, to, cancellationToken);
+        var today = pipelines.Today(shop);
+        var usageDays = await pipelines.UsageDaily(runId, shop, from, today.AddDays(-1), cancellationToken);
+        var variants = await pipelines.InventorySnapshot(runId, shop, today, cancellationToken);
+        var customers = await pipelines.CustomerSegmentation(runId, shop, today, cancellationToken);
+        var products = await pipelines.Measurements(runId, shop, today, cancellationToken);
+        logger.LogInformation(
+            "Refreshed {Days} days of sales ({Facts} line facts) from {From} to {To}, {UsageDays} usage days, and as of {Today} {Variants} variants' stock, {Customers} customers' segments, {Products} products' measurements",
+            days.Count, facts, from, to, usageDays, today, variants, customers, products);
+
+        var outcomes = await pipelines.CheckedDataQuality(runId, shop, from, to, cancellationToken);
+        foreach (var failed in outcomes.Where(o => !o.Passed))
+            logger.LogWarning("Data-quality check {Check} ({Severity}) found {Violations} violations", failed.Check, failed.Severity, failed.Violations);
+        return (currency, days, outcomes.Where(o => !o.Passed && o.Severity == Severity.Critical).ToList());
+    }
+}
