@@ -7,8 +7,6 @@ using GrowthOs.Sandbox.DemoData;
 using GrowthOs.Sandbox.Shopify;
 using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.ServiceDefaults.Storage;
-using GrowthOs.Transform.Api;
-using GrowthOs.Transform.Commerce;
 using GrowthOs.Transform.Loading;
 using GrowthOs.Transform.Marts;
 using Microsoft.EntityFrameworkCore;

@@ -1,9 +1,6 @@
 using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.Testing;
-using GrowthOs.Transform.Api;
-using GrowthOs.Transform.Commerce;
 using GrowthOs.Transform.Loading;
-using GrowthOs.Transform.Marts;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 

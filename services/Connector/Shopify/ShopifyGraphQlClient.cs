@@ -16,8 +16,10 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
 {
     /// <summary>What each request is expected to cost, so it can wait for the points before it is sent.</summary>
     private const double RunQueryCost = 10;
-    private const string Source = "shopify";
     private const double OperationQueryCost = 1;
+
+    /// <summary>The source this client's calls are counted under (<see cref="GrowthOsMetrics.ApiCalls"/>).</summary>
+    private const string Source = "shopify";
 
     private const string RunQueryMutation = """
         mutation bulkOperationRunQuery($query: String!) {

@@ -1,7 +1,4 @@
 using GrowthOs.ServiceDefaults.Hosting;
-using GrowthOs.Transform.Commerce;
-using GrowthOs.Transform.Loading;
-using GrowthOs.Transform.Marts;
 using Npgsql;
 
 namespace GrowthOs.Transform.Api;

@@ -1,5 +1,3 @@
-using GrowthOs.Transform.Commerce;
-using GrowthOs.Transform.Loading;
 using GrowthOs.Transform.Marts;
 using Npgsql;
 

@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Text;
 using GrowthOs.ServiceDefaults.Hosting;
-using GrowthOs.Transform.Commerce;
-using GrowthOs.Transform.Loading;
-using GrowthOs.Transform.Marts;
 using Npgsql;
 
 namespace GrowthOs.Transform.Api;

@@ -1,7 +1,4 @@
-using System.Globalization;
 using GrowthOs.ServiceDefaults.Hosting;
-using GrowthOs.Transform.Commerce;
-using GrowthOs.Transform.Loading;
 using GrowthOs.Transform.Marts;
 
 namespace GrowthOs.Transform.Api;

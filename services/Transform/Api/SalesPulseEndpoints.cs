@@ -1,6 +1,4 @@
 using GrowthOs.ServiceDefaults.Hosting;
-using GrowthOs.Transform.Commerce;
-using GrowthOs.Transform.Loading;
 using GrowthOs.Transform.Marts;
 using Microsoft.Extensions.Options;
 using Npgsql;

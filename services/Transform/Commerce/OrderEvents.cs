@@ -1,9 +1,7 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using GrowthOs.Transform.Api;
 using GrowthOs.Transform.Loading;
-using GrowthOs.Transform.Marts;
 
 namespace GrowthOs.Transform.Commerce;
 

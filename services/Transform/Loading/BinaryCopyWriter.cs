@@ -1,8 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using GrowthOs.Transform.Api;
-using GrowthOs.Transform.Commerce;
-using GrowthOs.Transform.Marts;
 using Npgsql;
 
 namespace GrowthOs.Transform.Loading;

@@ -1,9 +1,6 @@
 using System.Buffers;
 using System.ComponentModel.DataAnnotations;
 using System.IO.Pipelines;
-using GrowthOs.Transform.Api;
-using GrowthOs.Transform.Commerce;
-using GrowthOs.Transform.Marts;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

@@ -1,6 +1,3 @@
-using GrowthOs.Transform.Api;
-using GrowthOs.Transform.Commerce;
-using GrowthOs.Transform.Marts;
 namespace GrowthOs.Transform.Loading;
 
 public sealed record OrderRecord(

@@ -1,6 +1,3 @@
-using GrowthOs.Transform.Api;
-using GrowthOs.Transform.Commerce;
-using GrowthOs.Transform.Marts;
 namespace GrowthOs.Transform.Loading;
 
 /// <summary>Decimal amounts as Shopify writes them ("12.30") to integer minor units of their currency.</summary>

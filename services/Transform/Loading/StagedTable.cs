@@ -1,7 +1,4 @@
 using System.Text;
-using GrowthOs.Transform.Api;
-using GrowthOs.Transform.Commerce;
-using GrowthOs.Transform.Marts;
 using Npgsql;
 
 namespace GrowthOs.Transform.Loading;

@@ -1,13 +1,9 @@
 using System.Diagnostics;
-using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Telemetry;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.ServiceDefaults.Observability;
 using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.ServiceDefaults.Storage;
-using GrowthOs.Transform.Api;
-using GrowthOs.Transform.Commerce;
-using GrowthOs.Transform.Marts;
 using MassTransit;
 using Npgsql;
 

@@ -1,6 +1,3 @@
-using GrowthOs.Transform.Api;
-using GrowthOs.Transform.Commerce;
-using GrowthOs.Transform.Marts;
 using Npgsql;
 
 namespace GrowthOs.Transform.Loading;

@@ -1,7 +1,4 @@
 using GrowthOs.Contracts.Sales;
-using GrowthOs.Transform.Api;
-using GrowthOs.Transform.Commerce;
-using GrowthOs.Transform.Loading;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

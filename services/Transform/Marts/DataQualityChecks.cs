@@ -1,6 +1,3 @@
-using GrowthOs.Transform.Api;
-using GrowthOs.Transform.Commerce;
-using GrowthOs.Transform.Loading;
 namespace GrowthOs.Transform.Marts;
 
 public enum Severity

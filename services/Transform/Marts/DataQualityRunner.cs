@@ -1,6 +1,3 @@
-using GrowthOs.Transform.Api;
-using GrowthOs.Transform.Commerce;
-using GrowthOs.Transform.Loading;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

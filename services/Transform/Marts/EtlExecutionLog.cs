@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using GrowthOs.Transform.Api;
-using GrowthOs.Transform.Commerce;
-using GrowthOs.Transform.Loading;
 using Npgsql;
 
 namespace GrowthOs.Transform.Marts;

@@ -1,7 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using GrowthOs.Transform.Api;
-using GrowthOs.Transform.Commerce;
-using GrowthOs.Transform.Loading;
 
 namespace GrowthOs.Transform.Marts;
 

@@ -2,9 +2,6 @@ using GrowthOs.Contracts.Sales;
 using GrowthOs.Contracts.Telemetry;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.ServiceDefaults.Persistence;
-using GrowthOs.Transform.Api;
-using GrowthOs.Transform.Commerce;
-using GrowthOs.Transform.Loading;
 using MassTransit;
 using Npgsql;
 

@@ -1,9 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using GrowthOs.ServiceDefaults.Storage;
-using GrowthOs.Transform.Api;
-using GrowthOs.Transform.Commerce;
-using GrowthOs.Transform.Loading;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;

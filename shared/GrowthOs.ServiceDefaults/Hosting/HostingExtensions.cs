@@ -41,7 +41,7 @@ public static class HostingExtensions
             options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             options.GetLevel = (context, _, exception) =>
                 exception is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
-                : context.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Verbose
+                : IsHealthProbe(context) ? LogEventLevel.Verbose
                 : LogEventLevel.Information;
             options.EnrichDiagnosticContext = (diagnostics, context) =>
             {
@@ -60,6 +60,9 @@ public static class HostingExtensions
         });
         return app;
     }
+
+    /// <summary>A request of the liveness or readiness probe: neither traced nor logged at the default level.</summary>
+    public static bool IsHealthProbe(HttpContext context) => context.Request.Path.StartsWithSegments("/health");
 
     /// <summary>The run a request is about: its <c>runId</c> route value, or the run whose status URL it answered with.</summary>
     private static Guid? RequestRunId(HttpContext context)

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using GrowthOs.ServiceDefaults.Hosting;
 using MassTransit.Logging;
 using MassTransit.Monitoring;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OpenTelemetry;
@@ -33,7 +33,7 @@ public static class GrowthOsTelemetry
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithTracing(tracing => tracing
                 .AddSource(Name, DiagnosticHeaders.DefaultListenerName)
-                .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsHealthProbe(context))
+                .AddAspNetCoreInstrumentation(options => options.Filter = context => !HostingExtensions.IsHealthProbe(context))
                 .AddHttpClientInstrumentation()
                 .AddNpgsql())
             .WithMetrics(metrics => metrics
@@ -52,6 +52,4 @@ public static class GrowthOsTelemetry
         ActivityContext.TryParse(traceParent, null, out var parent)
             ? Source.StartActivity(name, ActivityKind.Internal, parent)
             : Source.StartActivity(name, ActivityKind.Internal);
-
-    private static bool IsHealthProbe(HttpContext context) => context.Request.Path.StartsWithSegments("/health");
 }

@@ -1,10 +1,8 @@
 using System.Text;
 using GrowthOs.Contracts.Commerce;
 using GrowthOs.Testing;
-using GrowthOs.Transform.Api;
 using GrowthOs.Transform.Commerce;
 using GrowthOs.Transform.Loading;
-using GrowthOs.Transform.Marts;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;

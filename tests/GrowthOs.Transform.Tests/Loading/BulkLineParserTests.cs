@@ -1,8 +1,5 @@
 using System.Text;
-using GrowthOs.Transform.Api;
-using GrowthOs.Transform.Commerce;
 using GrowthOs.Transform.Loading;
-using GrowthOs.Transform.Marts;
 
 namespace GrowthOs.Transform.Tests;
 

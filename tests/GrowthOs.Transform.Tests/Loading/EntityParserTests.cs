@@ -1,9 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using GrowthOs.Transform.Api;
-using GrowthOs.Transform.Commerce;
 using GrowthOs.Transform.Loading;
-using GrowthOs.Transform.Marts;
 
 namespace GrowthOs.Transform.Tests;
 

@@ -1,7 +1,5 @@
 using System.Text;
 using GrowthOs.Testing;
-using GrowthOs.Transform.Api;
-using GrowthOs.Transform.Commerce;
 using GrowthOs.Transform.Loading;
 using GrowthOs.Transform.Marts;
 using Microsoft.Extensions.Logging.Abstractions;

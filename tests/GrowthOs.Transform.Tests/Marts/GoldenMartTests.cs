@@ -1,10 +1,7 @@
 using GrowthOs.Testing;
-using GrowthOs.Transform.Api;
-using GrowthOs.Transform.Commerce;
 using GrowthOs.Transform.Loading;
 using GrowthOs.Transform.Marts;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace GrowthOs.Transform.Tests;
