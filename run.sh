@@ -38,7 +38,7 @@ for _ in $(seq 1 300); do
   [[ "$status" == completed || "$status" == partial || "$status" == failed ]] && break
   # The step under way, each time it changes.
   line="  $status $(python3 -c 'import json,sys; print(json.loads(sys.argv[1] or "{}").get("entity",""))' "$run")"
-  [[ "$line" != "$shown" ]] && echo "$line" && shown="$line"
+  [[ -n "$status" && "$line" != "$shown" ]] && echo "$line" && shown="$line"
   sleep 1
 done
 
