@@ -30,14 +30,24 @@ run_id=$(api -X POST -H 'Content-Type: application/json' -d '{"initiator":"user"
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["run_id"])')
 echo "Sync $run_id started; waiting for it..."
 
+DESCRIBE_STEP=$(cat <<'PY'
+import json, sys
+run = json.loads(sys.argv[1] or "{}")
+load = run.get("load") or {}
+progress = f" {load['records_committed']:,} records committed" if load else ""
+if load.get("share_read") is not None:
+    progress += f", {load['share_read']:.0%} of the file read"
+print(f"{run.get('status', '')} {run.get('entity', '')}{progress}")
+PY
+)
 status=""
 shown=""
 for _ in $(seq 1 300); do
   run=$(api "$GATEWAY/api/ingest/runs/$run_id" 2>/dev/null || true)
   status=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1] or "{}").get("status",""))' "$run")
   [[ "$status" == completed || "$status" == partial || "$status" == failed ]] && break
-  # The step under way, each time it changes.
-  line="  $status $(python3 -c 'import json,sys; print(json.loads(sys.argv[1] or "{}").get("entity",""))' "$run")"
+  # The step under way, each time it changes, and a load's progress (records committed, share of the file read).
+  line="  $(python3 -c "$DESCRIBE_STEP" "$run")"
   [[ -n "$status" && "$line" != "$shown" ]] && echo "$line" && shown="$line"
   sleep 1
 done

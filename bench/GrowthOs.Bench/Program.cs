@@ -90,7 +90,7 @@ var local = Path.Combine(root, ".local", "bench", "orders.jsonl");
 Directory.CreateDirectory(Path.GetDirectoryName(local)!);
 await using (var archived = await store.OpenRead(key, CancellationToken.None))
 await using (var file = File.Create(local))
-    await archived.CopyToAsync(file);
+    await archived.Content.CopyToAsync(file);
 await s3.DeleteObjectAsync(store.Bucket, key);
 
 clock.Restart();

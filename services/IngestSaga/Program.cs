@@ -15,6 +15,7 @@ builder.Services.AddValidatedOptions<BulkSyncOptions>(BulkSyncOptions.Section);
 builder.AddIngestPersistence();
 builder.AddScheduledSyncs();
 builder.AddObjectStore();
+builder.AddLoadProgress();
 builder.AddGrowthOsBus(bus =>
 {
     bus.AddBulkSyncSaga().PostgresRepository();

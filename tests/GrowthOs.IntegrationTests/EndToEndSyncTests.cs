@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using GrowthOs.Testing;
 using Npgsql;
@@ -126,6 +127,34 @@ public sealed class EndToEndSyncTests(RunningSystem system)
         Assert.Contains("Line 2", run.GetProperty("error").GetString());
         Assert.Equal(1L, await Scalar($"SELECT count(*) FROM ingest.sync_telemetry WHERE run_id = '{runId}' AND status = 'failed' AND error LIKE '%Line 2%'"));
         Assert.Equal(0L, await Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{RunningSystem.ReplayShop}' AND order_id IN (99001, 99003)"));
+    }
+
+    [Fact]
+    public async Task A_runs_view_shows_how_far_its_load_committed_and_the_share_of_the_file_read()
+    {
+        using var http = system.GatewayClient();
+        // 2,500 orders and a broken line: with chunks of 1,000 the first two chunks commit and the third never does.
+        var lines = Enumerable.Range(1, 2_500).Select(i =>
+            """{"__typename":"Order","id":"gid://shopify/Order/ORDER","name":"#ORDER","createdAt":"2026-10-01T10:00:00Z","updatedAt":"2026-10-01T10:05:00Z","currencyCode":"USD","totalPriceSet":{"shopMoney":{"amount":"1.00","currencyCode":"USD"}}}"""
+                .Replace("ORDER", (95000 + i).ToString()))
+            .Append("""{"__typename":"Order","id":"gid://shopify/Order/97501",""");
+        var jsonl = string.Join('\n', lines);
+        var accepted = await http.PostAsync($"/api/ingest/replay?shop={RunningSystem.ProgressShop}", NdJson(jsonl));
+        var runId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetGuid();
+        var run = await WaitForRunToFinish(http, runId);
+
+        Assert.Equal("failed", run.GetProperty("status").GetString());
+        var load = run.GetProperty("load");
+        Assert.True(load.ValueKind == JsonValueKind.Object, $"the failed run shows no load progress: {run}");
+        Assert.Equal(run.GetProperty("archive_key").GetString(), load.GetProperty("archive_key").GetString());
+        Assert.Equal(2_000, load.GetProperty("records_committed").GetInt64());
+        Assert.Equal(2_000, load.GetProperty("orders_committed").GetInt64());
+        Assert.Equal(2_000, load.GetProperty("lines_committed").GetInt64());
+        Assert.Equal(Encoding.UTF8.GetByteCount(jsonl), load.GetProperty("file_bytes").GetInt64());
+        var committedBytes = Encoding.UTF8.GetByteCount(string.Join('\n', lines.Take(2_000))) + 1;
+        Assert.Equal(committedBytes, load.GetProperty("bytes_read").GetInt64());
+        Assert.InRange(load.GetProperty("share_read").GetDouble(), 0.79, 0.80);
+        Assert.Equal(2_000L, await Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{RunningSystem.ProgressShop}'"));
     }
 
     [Fact]

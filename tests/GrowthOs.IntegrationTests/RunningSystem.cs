@@ -23,6 +23,7 @@ public sealed class RunningSystem : IAsyncLifetime
     public const string ReadApiShop = "read-api-shop.myshopify.com";
     public const string BesideShop = "beside-shop.myshopify.com";
     public const string TraceShop = "trace-shop.myshopify.com";
+    public const string ProgressShop = "progress-shop.myshopify.com";
 
     /// <summary>Twins: the same seed and size, so an undisturbed sync of the first is the yardstick of a disturbed sync of another.</summary>
     public const string ReferenceShop = "twin-reference.myshopify.com";
@@ -43,7 +44,7 @@ public sealed class RunningSystem : IAsyncLifetime
 
     private static readonly (string Domain, int Seed, int OrdersPerDay, string? Failure)[] SandboxShops =
     [
-        (Shop, 42, 20, null), (ReplayShop, 43, 20, null), (BackfillShop, 44, 20, null), (ReferenceShop, 7, 150, null), (WrongTokenShop, 45, 5, null), (ReadApiShop, 47, 10, null), (BesideShop, 48, 20, null), (TraceShop, 50, 5, null),
+        (Shop, 42, 20, null), (ReplayShop, 43, 20, null), (BackfillShop, 44, 20, null), (ReferenceShop, 7, 150, null), (WrongTokenShop, 45, 5, null), (ReadApiShop, 47, 10, null), (BesideShop, 48, 20, null), (TraceShop, 50, 5, null), (ProgressShop, 51, 5, null),
         .. Disturbances.Select(d => (TwinShop(d), 7, 150, (string?)null)),
         .. Failures.Select(f => (FailingShop(f), 46, 5, (string?)f)),
         (CatalogShop, 42, 10, null), (NoCustomersScopeShop, 49, 5, "ACCESS_DENIED:customers"),
@@ -156,6 +157,7 @@ public sealed class RunningSystem : IAsyncLifetime
         ["BulkSync__RetryBaseSeconds"] = "1",
         ["BulkSync__RetryMaxSeconds"] = "2",
         ["ReverseProxy__Clusters__transform__Destinations__transform__Address"] = $"http://127.0.0.1:{ports["Transform"]}/",
+        ["Transform__BaseUrl"] = $"http://127.0.0.1:{ports["Transform"]}/",
         ["ReverseProxy__Clusters__kpi__Destinations__kpi-alert__Address"] = $"http://127.0.0.1:{ports["KpiAlert"]}/",
     };
 

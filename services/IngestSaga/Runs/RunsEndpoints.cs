@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Ingest;
+using GrowthOs.Contracts.Transform;
 using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.Persistence;
 using GrowthOs.ServiceDefaults.Hosting;
@@ -92,12 +93,14 @@ public static class RunsEndpoints
         return Results.Json(new { items = runs.Select(RunView.From), page = number, page_size = size, total }, RunView.Json);
     }
 
-    private static async Task<IResult> GetRun(Guid runId, IngestDbContext db, CancellationToken cancellationToken)
+    private static async Task<IResult> GetRun(Guid runId, IngestDbContext db, LoadProgressClient loads, CancellationToken cancellationToken)
     {
         var run = await db.BulkSyncs.AsNoTracking().SingleOrDefaultAsync(r => r.CorrelationId == runId, cancellationToken);
-        return run is null
-            ? Results.Problem(statusCode: 404, title: "Run not found", detail: $"No run {runId}.")
-            : Results.Json(RunView.From(run), RunView.Json);
+        if (run is null) return Results.Problem(statusCode: 404, title: "Run not found", detail: $"No run {runId}.");
+        var view = RunView.From(run);
+        if (RunView.ShowsLoadProgress(run) && run.ArchiveKey is { } archiveKey)
+            view = view with { Load = await loads.Find(runId, archiveKey, cancellationToken) };
+        return Results.Json(view, RunView.Json);
     }
 
 }
@@ -127,6 +130,15 @@ public sealed record RunView(
     IReadOnlyList<RunStepView> Steps)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>
+    /// While the run upserts, and after it failed, how far the load of its current archive has committed (the Transform's
+    /// count, updated with every chunk); null otherwise, or when the Transform did not answer. Read for one run only.
+    /// </summary>
+    public LoadProgress? Load { get; init; }
+
+    /// <summary>The states in which a run's load may be under way or stopped short: its view asks the Transform how far it got.</summary>
+    public static bool ShowsLoadProgress(BulkSyncState run) => run.CurrentState is "Upserting" or "Failed";
 
     public static IReadOnlyList<string> Statuses { get; } = ["requested", "polling", "downloading", "upserting", "transforming", "completed", "partial", "failed"];
 

@@ -9,6 +9,7 @@ public static class ApiRegistration
         app.MapDashboards();
         app.MapOrders();
         app.MapEtlStatus();
+        app.MapLoadProgress();
         app.MapPipelineRuns();
         app.MapDataQuality();
         return app;

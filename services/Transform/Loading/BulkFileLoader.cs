@@ -26,12 +26,18 @@ public sealed record LoadSummary(long Orders, long LineItems, long Rejected, lon
 /// </summary>
 public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource dataSource, IOptions<UpsertOptions> options, ILogger<BulkFileLoader> logger)
 {
-    public async Task<LoadSummary> Load(Stream jsonl, string shop, Guid runId, string archiveKey, CancellationToken cancellationToken, int? chunkSize = null)
+    /// <summary>
+    /// Loads <paramref name="jsonl"/>, resuming after the last chunk a stopped load of the same run and file committed.
+    /// <paramref name="fileBytes"/> (the stream's length when it can seek) lets the progress say what share is read.
+    /// </summary>
+    public async Task<LoadSummary> Load(Stream jsonl, string shop, Guid runId, string archiveKey, CancellationToken cancellationToken, int? chunkSize = null,
+        long? fileBytes = null)
     {
         var progress = await UpsertProgress.Find(dataSource, runId, archiveKey, cancellationToken)
                        ?? new UpsertProgress(runId, archiveKey, chunkSize ?? options.Value.ChunkSize);
         if (progress.LinesCommitted > 0)
             logger.LogInformation("Resuming the load of {ArchiveKey} after line {LinesCommitted}, {ChunkSize} records a chunk", archiveKey, progress.LinesCommitted, progress.ChunkSize);
+        progress.FileBytes = fileBytes ?? (jsonl.CanSeek ? jsonl.Length : progress.FileBytes);
 
         var resumeAfter = progress.LinesCommitted;
         var resumedRecords = progress.Records;
@@ -41,12 +47,12 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         // statistics that know the shop.
         if (resumeAfter > 0 && shopHadOrders) await Analyze(["order_header"], cancellationToken);
         var touched = new HashSet<string>();
+        var scheduler = new ChunkScheduler<RecordChunk>(MaxChunksInFlight);
         var chunk = new RecordChunk();
-        var spares = new Stack<RecordChunk>();
         var pending = progress.Copy();
         var reader = PipeReader.Create(jsonl, new StreamPipeReaderOptions(bufferSize: 1 << 20));
         long lineNumber = 0;
-        var inFlight = new Queue<(RecordChunk Records, HashSet<long> Ids, Task Upserted)>();
+        long bytesRead = 0;
         var handedOver = progress.LinesCommitted;
 
         // Statistics: a large load changes them, and so does a shop's first rows in a table shared with larger shops (the
@@ -63,28 +69,14 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
             if (TablesOf(result) is { } tables) touched.UnionWith(tables);
         }
 
-        // Chunks are upserted while the next one is parsed, up to two at once on their own connections: the database
-        // works on two chunks while the parser fills a third. A chunk commits only after the one before it, so what is
-        // committed is always a prefix of the file. It starts alongside the one before only when the two share no key:
-        // otherwise the earlier could wait on a row the later holds while the later waits for the earlier to commit.
+        // Chunks are upserted while the next one is parsed (ChunkScheduler): the database works on two chunks while the
+        // parser fills a third.
         async Task Commit()
         {
-            // The ids in flight were taken before that chunk's upsert began: it sorts its records meanwhile.
-            while (inFlight.Count >= MaxChunksInFlight || (inFlight.Count > 0 && chunk.HoldsAnyOf(inFlight.Last().Ids)))
-                spares.Push(await Finish(inFlight.Dequeue()));
             var counted = pending.Copy();
             counted.LinesCommitted = handedOver = lineNumber;
-            var before = inFlight.Count > 0 ? inFlight.Last().Upserted : Task.CompletedTask;
-            var ids = chunk.Ids();
-            inFlight.Enqueue((chunk, ids, Upsert(chunk, counted, before)));
-            chunk = spares.Count > 0 ? spares.Pop() : new RecordChunk();
-        }
-
-        static async Task<RecordChunk> Finish((RecordChunk Records, HashSet<long> Ids, Task Upserted) upsert)
-        {
-            await upsert.Upserted;
-            upsert.Records.Clear();
-            return upsert.Records;
+            counted.BytesRead = bytesRead;
+            chunk = await scheduler.Start(chunk, (records, before) => Upsert(records, counted, before));
         }
 
         async Task Upsert(RecordChunk records, UpsertProgress counted, Task before)
@@ -115,25 +107,30 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
                 var buffer = read.Buffer;
                 while (buffer.PositionOf((byte)'\n') is { } end)
                 {
-                    Handle(buffer.Slice(0, end));
+                    var line = buffer.Slice(0, end);
+                    Handle(line);
+                    bytesRead += line.Length + 1;
                     buffer = buffer.Slice(buffer.GetPosition(1, end));
                     if (chunk.Count >= progress.ChunkSize) await Commit();
                 }
                 if (read.IsCompleted)
                 {
-                    if (!buffer.IsEmpty) Handle(buffer);
+                    if (!buffer.IsEmpty)
+                    {
+                        Handle(buffer);
+                        bytesRead += buffer.Length;
+                    }
                     break;
                 }
                 reader.AdvanceTo(buffer.Start, buffer.End);
             }
             if (chunk.Count > 0 || lineNumber > handedOver) await Commit();
-            while (inFlight.Count > 0) await Finish(inFlight.Dequeue());
+            await scheduler.Drain();
         }
         catch (Exception failure)
         {
             // The chunks before the failure still commit or fail on their own; the load reports the first failure.
-            while (inFlight.Count > 0)
-                try { await inFlight.Dequeue().Upserted; } catch { /* reported by the exception being thrown */ }
+            await scheduler.Settle();
             // What was committed is planned on fresh statistics too, by whatever loads the shop next.
             if (progress.Records > resumedRecords && StaleTables() is { Count: > 0 } stale && !cancellationToken.IsCancellationRequested)
                 try { await Analyze(stale, cancellationToken); }

@@ -27,7 +27,8 @@ public sealed class UpsertArchivedRecordsConsumer(
         {
             await using var runLock = await AdvisoryLock.Take(dataSource, LockName(message), context.CancellationToken);
             await using var jsonl = await archive.OpenRead(message.ArchiveKey, context.CancellationToken);
-            summary = await loader.Load(jsonl, message.ShopDomain, message.RunId, message.ArchiveKey, context.CancellationToken, message.ChunkSize);
+            summary = await loader.Load(jsonl.Content, message.ShopDomain, message.RunId, message.ArchiveKey, context.CancellationToken, message.ChunkSize,
+                jsonl.Length);
             if (message.CompleteAsOf is { } asOf)
             {
                 var (items, levels) = await loader.RemoveInventoryAbsentFrom(message.ShopDomain, message.RunId, asOf, context.CancellationToken);

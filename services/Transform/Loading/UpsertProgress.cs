@@ -19,6 +19,12 @@ public sealed class UpsertProgress(Guid runId, string archiveKey, int chunkSize)
     /// <summary>Every record upserted (rejected lines aside), whatever its type.</summary>
     public long Records { get; set; }
 
+    /// <summary>Bytes of the file through the last line committed.</summary>
+    public long BytesRead { get; set; }
+
+    /// <summary>The file's size in bytes, when the store told it.</summary>
+    public long? FileBytes { get; set; }
+
     /// <summary>Counts a parsed line. The newest <c>updatedAt</c> is taken from root records (orders, products, inventory items, customers).</summary>
     public void Count(BulkLineParser.Result result)
     {
@@ -66,7 +72,8 @@ public sealed class UpsertProgress(Guid runId, string archiveKey, int chunkSize)
     public static async Task<UpsertProgress?> Find(NpgsqlDataSource dataSource, Guid runId, string archiveKey, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT chunk_size, lines_committed, orders, line_items, rejected, max_updated_at, first_order_date, last_order_date, records
+            SELECT chunk_size, lines_committed, orders, line_items, rejected, max_updated_at, first_order_date, last_order_date, records,
+                bytes_read, file_bytes
             FROM transform.upsert_progress WHERE run_id = @run AND archive_key = @key
             """);
         command.Parameters.AddWithValue("run", runId);
@@ -83,6 +90,8 @@ public sealed class UpsertProgress(Guid runId, string archiveKey, int chunkSize)
             FirstOrderDate = reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6),
             LastOrderDate = reader.IsDBNull(7) ? null : reader.GetFieldValue<DateOnly>(7),
             Records = reader.GetInt64(8),
+            BytesRead = reader.GetInt64(9),
+            FileBytes = reader.IsDBNull(10) ? null : reader.GetInt64(10),
         };
     }
 
@@ -91,11 +100,12 @@ public sealed class UpsertProgress(Guid runId, string archiveKey, int chunkSize)
     {
         await using var command = new NpgsqlCommand("""
             INSERT INTO transform.upsert_progress AS p (run_id, archive_key, chunk_size, lines_committed, orders, line_items, rejected,
-                max_updated_at, first_order_date, last_order_date, records, updated_at)
-            VALUES (@run, @key, @size, @lines, @orders, @items, @rejected, @max, @first, @last, @records, now())
+                max_updated_at, first_order_date, last_order_date, records, bytes_read, file_bytes, updated_at)
+            VALUES (@run, @key, @size, @lines, @orders, @items, @rejected, @max, @first, @last, @records, @bytes, @fileBytes, now())
             ON CONFLICT (run_id, archive_key) DO UPDATE SET chunk_size = EXCLUDED.chunk_size, lines_committed = EXCLUDED.lines_committed,
                 orders = EXCLUDED.orders, line_items = EXCLUDED.line_items, rejected = EXCLUDED.rejected, max_updated_at = EXCLUDED.max_updated_at,
-                first_order_date = EXCLUDED.first_order_date, last_order_date = EXCLUDED.last_order_date, records = EXCLUDED.records, updated_at = now()
+                first_order_date = EXCLUDED.first_order_date, last_order_date = EXCLUDED.last_order_date, records = EXCLUDED.records,
+                bytes_read = EXCLUDED.bytes_read, file_bytes = EXCLUDED.file_bytes, updated_at = now()
             """, connection, transaction);
         command.Parameters.AddWithValue("run", RunId);
         command.Parameters.AddWithValue("key", ArchiveKey);
@@ -108,6 +118,8 @@ public sealed class UpsertProgress(Guid runId, string archiveKey, int chunkSize)
         command.Parameters.AddWithValue("first", (object?)FirstOrderDate ?? DBNull.Value);
         command.Parameters.AddWithValue("last", (object?)LastOrderDate ?? DBNull.Value);
         command.Parameters.AddWithValue("records", Records);
+        command.Parameters.AddWithValue("bytes", BytesRead);
+        command.Parameters.AddWithValue("fileBytes", (object?)FileBytes ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -108,10 +108,11 @@ public sealed class ObjectStore(IAmazonS3 s3, IOptions<S3Options> options)
         }
     }
 
-    public async Task<Stream> OpenRead(string key, CancellationToken cancellationToken)
+    /// <summary>Opens an archived object for reading, with its size in bytes.</summary>
+    public async Task<StoredObject> OpenRead(string key, CancellationToken cancellationToken)
     {
         var response = await s3.GetObjectAsync(_options.Bucket, key, cancellationToken);
-        return response.ResponseStream;
+        return new StoredObject(response.ResponseStream, response.ContentLength);
     }
 
     public async Task<bool> Exists(string key, CancellationToken cancellationToken)
@@ -151,4 +152,10 @@ public sealed class ObjectStore(IAmazonS3 s3, IOptions<S3Options> options)
         }
         return filled;
     }
+}
+
+/// <summary>An archived object being read: its content and its size in bytes.</summary>
+public sealed record StoredObject(Stream Content, long Length) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => Content.DisposeAsync();
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using GrowthOs.Testing;
+using GrowthOs.Transform.Api;
 using GrowthOs.Transform.Loading;
 using GrowthOs.Transform.Marts;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -195,6 +196,27 @@ public sealed class OrderLoadTests : IAsyncLifetime
         Assert.Equal(6L, await Scalar($"SELECT lines_committed FROM transform.upsert_progress WHERE run_id = '{runId}'"));
         Assert.Equal(loadedBefore, await Scalar("SELECT extract(epoch FROM loaded_at)::bigint * 1000000 + extract(microseconds FROM loaded_at)::bigint FROM transform.order_header WHERE order_id = 1001"));
         Assert.Equal(3L, await Scalar("SELECT count(*) FROM transform.order_header"));
+    }
+
+    [Fact]
+    public async Task A_loads_progress_counts_the_bytes_of_its_committed_lines_out_of_the_files_size()
+    {
+        var runId = Guid.NewGuid();
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl"));
+        var fourLines = bytes.Select((b, i) => (b, i)).Where(x => x.b == (byte)'\n').ElementAt(3).i + 1;
+
+        await Assert.ThrowsAsync<IOException>(() =>
+            Loader(chunkSize: 2).Load(new BreakingStream(bytes, breakAfterLines: 5), Shop, runId, "bytes", CancellationToken.None, fileBytes: bytes.Length));
+
+        // Lines 1-4 (two chunks) committed; the share read is theirs, whatever the parser had read past them.
+        Assert.Equal((long)fourLines, await Scalar($"SELECT bytes_read FROM transform.upsert_progress WHERE run_id = '{runId}'"));
+        Assert.Equal((long)bytes.Length, await Scalar($"SELECT file_bytes FROM transform.upsert_progress WHERE run_id = '{runId}'"));
+        Assert.InRange(LoadProgressEndpoints.ShareOf(fourLines, bytes.Length)!.Value, 0.01, 0.99);
+
+        // Resumed from a stream that can seek, its length is the file's size; the whole file read is a share of 1.
+        await Loader(chunkSize: 2).Load(new MemoryStream(bytes), Shop, runId, "bytes", CancellationToken.None);
+        Assert.Equal((long)bytes.Length, await Scalar($"SELECT bytes_read FROM transform.upsert_progress WHERE run_id = '{runId}'"));
+        Assert.Equal(1.0, LoadProgressEndpoints.ShareOf(bytes.Length, bytes.Length));
     }
 
     [Fact]

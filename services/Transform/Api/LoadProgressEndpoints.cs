@@ -1,0 +1,44 @@
+using System.Text.Json;
+using GrowthOs.Contracts.Transform;
+using Npgsql;
+
+namespace GrowthOs.Transform.Api;
+
+/// <summary><c>GET /api/etl/loads/{runId}</c>: how far each load of a run has committed, updated with every chunk.</summary>
+public static class LoadProgressEndpoints
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static IEndpointRouteBuilder MapLoadProgress(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/etl/loads/{runId:guid}", Get);
+        return app;
+    }
+
+    private static async Task<IResult> Get(Guid runId, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT archive_key, records, orders, line_items, rejected, lines_committed, bytes_read, file_bytes, chunk_size, updated_at
+            FROM transform.upsert_progress WHERE run_id = @run ORDER BY updated_at
+            """);
+        command.Parameters.AddWithValue("run", runId);
+        var loads = new List<LoadProgress>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var bytesRead = reader.GetInt64(6);
+            long? fileBytes = reader.IsDBNull(7) ? null : reader.GetInt64(7);
+            loads.Add(new LoadProgress(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5),
+                bytesRead, fileBytes, ShareOf(bytesRead, fileBytes), reader.GetInt32(8), reader.GetFieldValue<DateTimeOffset>(9)));
+        }
+        return Results.Json(new { run_id = runId, loads }, Json);
+    }
+
+    /// <summary>The share of the file read, rounded to a thousandth; an empty file is read whole.</summary>
+    public static double? ShareOf(long bytesRead, long? fileBytes) => fileBytes switch
+    {
+        null => null,
+        0 => 1,
+        var size => Math.Round(Math.Min(1, (double)bytesRead / size.Value), 3),
+    };
+}
