@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GrowthOs.ServiceDefaults.Privacy;
 
 namespace GrowthOs.Connector.Extraction;
 
@@ -92,11 +92,8 @@ public static class PersonalDataHashing
         if (node["defaultEmailAddress"] is JsonObject email && email["emailAddress"] is JsonValue address && address.TryGetValue<string>(out var plain))
         {
             email.Remove("emailAddress");
-            email["emailAddressSha256"] = Sha256(plain);
+            email["emailAddressSha256"] = EmailHash.Sha256(plain);
         }
         return Encoding.UTF8.GetBytes(node?.ToJsonString() ?? "null");
     }
-
-    public static string Sha256(string email) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email.Trim().ToLowerInvariant())));
 }

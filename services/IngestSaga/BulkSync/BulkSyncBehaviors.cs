@@ -43,75 +43,16 @@ public static class BulkSyncBehaviors
         });
 
     /// <summary>
-    /// After a transient failure: wait (durably) for the backoff, then the state's wake-up handler tries again. When the
-    /// run's retry budget would be exceeded, the entity fails instead (see <see cref="EndEntity{T}"/>).
-    /// </summary>
-    public static EventActivityBinder<BulkSyncState, T> RetryLater<T>(
-        this EventActivityBinder<BulkSyncState, T> binder,
-        Func<BehaviorContext<BulkSyncState, T>, string> errorCode,
-        Func<BehaviorContext<BulkSyncState, T>, string> reason,
-        BulkSyncOptions settings,
-        TimeProvider clock,
-        BulkSyncStateMachine machine)
-        where T : class
-    {
-        return binder.IfElse(
-            context => clock.GetUtcNow() + Delay(context, 1) <= context.Saga.RetryBudgetFrom + settings.RetryBudget,
-            retry => retry
-                .WaitFor(context => Delay(context, machine.Jitter.Next()), clock)
-                .Then(context =>
-                {
-                    context.Saga.RetryAttempts++;
-                    context.Saga.LastRetryReason = $"{errorCode(context)}: {reason(context)}";
-                }),
-            giveUp => giveUp
-                .EndEntity(EntityStatus.Failed, context => context.Saga.CurrentState.ToLowerInvariant(),
-                    context => $"Retry budget of {settings.RetryBudgetHours} h exhausted after {context.Saga.RetryAttempts} retries; last error {errorCode(context)}: {reason(context)}",
-                    clock, machine));
-
-        TimeSpan Delay(BehaviorContext<BulkSyncState, T> context, double jitter) =>
-            Backoff.Delay(errorCode(context), context.Saga.RetryAttempts, settings, jitter, context.Saga.JobType == JobTypes.FullBackfill);
-    }
-
-    /// <summary>
-    /// The current entity is done: extract the next one, or, when none is left, refresh the marts of the dates the run
-    /// touched.
-    /// </summary>
-    public static EventActivityBinder<BulkSyncState, T> ContinueWithNextEntity<T>(
-        this EventActivityBinder<BulkSyncState, T> binder, TimeProvider clock, State requested, State transforming, TimeSpan resendAfter)
-        where T : class =>
-        binder.IfElse(
-            context => context.Saga.PendingEntities.Count > 0,
-            next => next
-                .Then(context => context.Saga.NextEntity())
-                .EnterStep(Steps.Requested, clock)
-                .Activity(x => x.OfType<StartExtractionActivity<T>>())
-                .WaitFor(resendAfter, clock)
-                .TransitionTo(requested),
-            last => last
-                .EnterStep(Steps.Transforming, clock)
-                .Publish(context => BulkSyncCommands.Refresh(context.Saga, clock))
-                .WaitFor(resendAfter, clock)
-                .TransitionTo(transforming));
-
-    /// <summary>
-    /// The current entity ends without a whole load: <paramref name="status"/> is skipped or failed, with its reason. The
-    /// run goes on with the next entity, or refreshes the marts of what it did load; a run left with nothing loaded and
-    /// nothing pending fails at <paramref name="step"/> with that reason.
+    /// The current entity ends without a whole load: <paramref name="status"/> is skipped or failed, at the step
+    /// <paramref name="step"/> names, with <paramref name="reason"/>. What the run does next is the machine's to say.
     /// </summary>
     public static EventActivityBinder<BulkSyncState, T> EndEntity<T>(
         this EventActivityBinder<BulkSyncState, T> binder,
         string status,
         Func<BehaviorContext<BulkSyncState, T>, string> step,
-        Func<BehaviorContext<BulkSyncState, T>, string> reason,
-        TimeProvider clock,
-        BulkSyncStateMachine machine)
+        Func<BehaviorContext<BulkSyncState, T>, string> reason)
         where T : class =>
-        binder
-            .Then(context => context.Saga.FinishEntity(status, 0, null, $"{step(context)}: {reason(context)}"))
-            .IfElse(context => context.Saga.PendingEntities.Count > 0 || context.Saga.HasLoadedEntity,
-                goOn => goOn.ContinueWithNextEntity(clock, machine.Requested, machine.Transforming, machine.CommandResendInterval),
-                nothing => nothing.Fail(step, reason, clock).TransitionTo(machine.Failed));
+        binder.Then(context => context.Saga.FinishEntity(status, 0, null, reason(context), step(context)));
 
     /// <summary>The message of the exception a consumer gave up with.</summary>
     public static string FaultReason<T>(BehaviorContext<BulkSyncState, Fault<T>> context) where T : class =>
@@ -152,17 +93,13 @@ public static class BulkSyncBehaviors
         step,
         status,
         at,
-        new Dictionary<string, long>
-        {
-            ["poll_attempts"] = saga.PollAttempts,
-            ["objects"] = saga.ObjectCount,
-            ["archived_lines"] = saga.ArchivedLines,
-            ["records_upserted"] = saga.RecordsUpserted,
-            ["orders_upserted"] = saga.OrdersUpserted,
-            ["line_items_upserted"] = saga.LineItemsUpserted,
-            ["rows_rejected"] = saga.RowsRejected,
-            ["previous_step_ms"] = previous is null ? 0 : (long)(at - saga.Steps[^2].StartedAt).TotalMilliseconds,
-        },
+        WithPreviousStep(saga.Counts(), previous is null ? 0 : (long)(at - saga.Steps[^2].StartedAt).TotalMilliseconds),
         saga.Error,
         saga.Steps[^1].Entity);
+
+    private static Dictionary<string, long> WithPreviousStep(Dictionary<string, long> counts, long previousStepMs)
+    {
+        counts["previous_step_ms"] = previousStepMs;
+        return counts;
+    }
 }

@@ -103,10 +103,13 @@ public class BulkSyncState : SagaStateMachineInstance
         RetryAttempts = 0;
     }
 
-    /// <summary>Records what became of the current entity; the run ends partial unless every entity was loaded whole.</summary>
-    public void FinishEntity(string status, long records, DateTimeOffset? maxUpdatedAt, string? error)
+    /// <summary>
+    /// Records what became of the current entity (<paramref name="step"/>: where one that was not loaded ended); the run
+    /// ends partial unless every entity was loaded whole.
+    /// </summary>
+    public void FinishEntity(string status, long records, DateTimeOffset? maxUpdatedAt, string? error, string? step = null)
     {
-        EntityOutcomes.Add(new EntityOutcome(Entity, status, ArchiveKey, ArchivedLines, records, maxUpdatedAt, error));
+        EntityOutcomes.Add(new EntityOutcome(Entity, status, ArchiveKey, ArchivedLines, records, maxUpdatedAt, error, step));
         if (status != EntityStatus.Loaded) IsPartial = true;
     }
 
@@ -123,6 +126,20 @@ public class BulkSyncState : SagaStateMachineInstance
             return own is not null && first is not null && own.Entity != first.Entity ? own.StartedAt : RequestedAt;
         }
     }
+
+    /// <summary>The run's counts so far, as its view and its step telemetry name them.</summary>
+    public Dictionary<string, long> Counts() => new()
+    {
+        ["poll_attempts"] = PollAttempts,
+        ["objects"] = ObjectCount,
+        ["archived_lines"] = ArchivedLines,
+        ["archived_bytes"] = ArchivedBytes,
+        ["records_upserted"] = RecordsUpserted,
+        ["orders_upserted"] = OrdersUpserted,
+        ["line_items_upserted"] = LineItemsUpserted,
+        ["rows_rejected"] = RowsRejected,
+        ["retry_attempts"] = RetryAttempts,
+    };
 
     /// <summary>Some entity of the run has data loaded (whole or partial): the run has marts to refresh.</summary>
     public bool HasLoadedEntity => EntityOutcomes.Any(o => o.Status is EntityStatus.Loaded or EntityStatus.Partial);
@@ -141,8 +158,12 @@ public class BulkSyncState : SagaStateMachineInstance
 
 public sealed record StepTiming(string Step, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string? Entity = null);
 
-/// <summary>One entity of a run, done: <see cref="EntityStatus"/>, its archive, and what it loaded.</summary>
-public sealed record EntityOutcome(string Entity, string Status, string? ArchiveKey, long Lines, long Records, DateTimeOffset? MaxUpdatedAt, string? Error);
+/// <summary>
+/// One entity of a run, done: <see cref="EntityStatus"/>, its archive, and what it loaded; for one skipped or failed,
+/// why (<paramref name="Error"/>) and at which step (<paramref name="Step"/>).
+/// </summary>
+public sealed record EntityOutcome(string Entity, string Status, string? ArchiveKey, long Lines, long Records, DateTimeOffset? MaxUpdatedAt, string? Error,
+    string? Step = null);
 
 public static class EntityStatus
 {

@@ -17,35 +17,40 @@ namespace GrowthOs.IngestSaga.BulkSync;
 /// so a run never holds more than one of the shop's concurrent bulk queries. Waits between polls are durable
 /// (<see cref="BulkSyncState.ResumeAt"/>), so a restart loses neither a wait nor a run.
 /// </summary>
-public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState>
+public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState>
 {
-    public BulkSyncStateMachine(IOptions<BulkSyncOptions> options, TimeProvider clock, Jitter jitter)
+    private readonly TimeProvider _clock;
+
+    public BulkSyncStateMachine(IOptions<BulkSyncOptions> options, TimeProvider clock, Jitter jitter, ILogger<BulkSyncStateMachine> logger)
     {
+        _clock = clock;
         Jitter = jitter;
         var settings = options.Value;
         CommandResendInterval = settings.CommandResendInterval;
         InstanceState(x => x.CurrentState);
 
+        // Every message names its run by its RunId (a fault, by the RunId of the command that faulted). A request starts
+        // the run; an answer, a wake-up or a fault for a run that does not exist is dropped.
         Event(() => SyncRequested, e => e.CorrelateById(x => x.Message.RunId));
         Event(() => ReplayRequested, e => e.CorrelateById(x => x.Message.RunId));
         Event(() => BackfillRequested, e => e.CorrelateById(x => x.Message.RunId));
-        Event(() => OperationStarted, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
-        var entities = settings.EntitiesToSync;
-        Event(() => WaitElapsed, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => OperationStillRunning, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => OperationCompleted, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => ResultArchived, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => ExtractionFailed, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => RecordsUpserted, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => MartsRefreshed, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => TransformFailed, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => ExtractionDeferred, e => { e.CorrelateById(x => x.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => StartFaulted, e => { e.CorrelateById(x => x.Message.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => PollFaulted, e => { e.CorrelateById(x => x.Message.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => ArchiveFaulted, e => { e.CorrelateById(x => x.Message.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => UpsertFaulted, e => { e.CorrelateById(x => x.Message.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
-        Event(() => RefreshFaulted, e => { e.CorrelateById(x => x.Message.Message.RunId); e.OnMissingInstance(m => m.Discard()); });
+        OfRun(() => OperationStarted, m => m.RunId);
+        OfRun(() => WaitElapsed, m => m.RunId);
+        OfRun(() => OperationStillRunning, m => m.RunId);
+        OfRun(() => OperationCompleted, m => m.RunId);
+        OfRun(() => ResultArchived, m => m.RunId);
+        OfRun(() => ExtractionFailed, m => m.RunId);
+        OfRun(() => ExtractionDeferred, m => m.RunId);
+        OfRun(() => RecordsUpserted, m => m.RunId);
+        OfRun(() => MartsRefreshed, m => m.RunId);
+        OfRun(() => TransformFailed, m => m.RunId);
+        OfRun(() => StartFaulted, m => m.Message.RunId);
+        OfRun(() => PollFaulted, m => m.Message.RunId);
+        OfRun(() => ArchiveFaulted, m => m.Message.RunId);
+        OfRun(() => UpsertFaulted, m => m.Message.RunId);
+        OfRun(() => RefreshFaulted, m => m.Message.RunId);
 
+        var entities = settings.EntitiesToSync;
         Initially(
             When(SyncRequested)
                 .Then(context => context.Saga.Begin(JobTypes.DailySync, context.Message.ShopDomain, context.Message.Initiator,
@@ -81,9 +86,10 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .TransitionTo(Requested));
 
         // Every command a run sends is followed by a wait: an answer ends it; if none comes (the command or its answer
-        // lost), the wake-up sends the command again. A retry's backoff and the poll interval are such waits too.
+        // lost), the wake-up sends the command again (TimeToSendAgain). A retry's backoff is such a wait too, and so is
+        // the poll interval (TimeToPoll).
         During(Requested,
-            When(WaitElapsed, IsDue)
+            TimeToSendAgain
                 .Publish(context => BulkSyncCommands.StartExtraction(context.Saga))
                 .WaitFor(settings.CommandResendInterval, clock),
             When(OperationStarted, context => context.Message.Entity == context.Saga.Entity)
@@ -93,7 +99,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .TransitionTo(Polling));
 
         During(Polling,
-            When(WaitElapsed, IsDue)
+            TimeToPoll
                 .Then(context =>
                 {
                     context.Saga.ResumeAt = null;
@@ -104,7 +110,8 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .WaitFor(settings.CommandResendInterval, clock),
             When(OperationStillRunning, context => IsCurrent(context) && context.Saga.PollAttempts >= settings.MaxPollAttempts)
                 .EndEntity(EntityStatus.Failed, _ => Steps.Polling,
-                    context => $"Bulk operation {context.Saga.BulkOperationId} still {context.Message.Status} after {context.Saga.PollAttempts} polls.", clock, this),
+                    context => $"Bulk operation {context.Saga.BulkOperationId} still {context.Message.Status} after {context.Saga.PollAttempts} polls.")
+                .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail),
             When(OperationStillRunning, context => IsCurrent(context) && context.Saga.PollAttempts < settings.MaxPollAttempts)
                 .Then(context => context.Saga.ObjectCount = context.Message.ObjectCount)
                 .WaitFor(settings.PollInterval, clock),
@@ -124,7 +131,7 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .TransitionTo(Downloading));
 
         During(Downloading,
-            When(WaitElapsed, IsDue)
+            TimeToSendAgain
                 .Publish(context => new ArchiveBulkOperationResult(
                     context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Entity, context.Saga.BulkOperationId!, context.Saga.ResultUrl))
                 .WaitFor(settings.CommandResendInterval, clock),
@@ -140,17 +147,13 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .WaitFor(settings.CommandResendInterval, clock)
                 .TransitionTo(Upserting));
 
-        // Heard nothing back for a while: the command, or its answer, may have been lost; the Transform answers a repeat.
+        // The entity is loaded: the next one is extracted, or, when none is left, the marts of the dates the run touched
+        // are refreshed. Heard nothing back for a while: the command, or its answer, may have been lost; the Transform
+        // answers a repeat.
         During(Upserting,
-            When(WaitElapsed, IsDue)
+            TimeToSendAgain
                 .Publish(context => BulkSyncCommands.Upsert(context.Saga, settings))
-                .WaitFor(settings.CommandResendInterval, clock));
-        During(Transforming,
-            When(WaitElapsed, IsDue)
-                .Publish(context => BulkSyncCommands.Refresh(context.Saga, clock))
-                .WaitFor(settings.CommandResendInterval, clock));
-
-        During(Upserting,
+                .WaitFor(settings.CommandResendInterval, clock),
             When(RecordsUpserted, context => context.Message.ArchiveKey == context.Saga.ArchiveKey)
                 .Then(context =>
                 {
@@ -171,9 +174,12 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                     saga.FinishEntity(saga.EntityPartial ? EntityStatus.Partial : EntityStatus.Loaded, records, message.MaxUpdatedAt,
                         saga.EntityPartial ? saga.EntityPartialReason : null);
                 })
-                .ContinueWithNextEntity(clock, Requested, Transforming, settings.CommandResendInterval));
+                .IfElse(HasEntityPending, ExtractNextEntity, RefreshMarts));
 
         During(Transforming,
+            TimeToSendAgain
+                .Publish(context => BulkSyncCommands.Refresh(context.Saga, clock))
+                .WaitFor(settings.CommandResendInterval, clock),
             When(MartsRefreshed, context => context.Saga.IsPartial)
                 .Then(context => context.Saga.ResumeAt = null)
                 .Activity(x => x.OfType<AdvanceWatermarkActivity>())
@@ -192,19 +198,32 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
                 .TransitionTo(Completed));
 
         // A missing scope skips that entity; any other failure of an entity's extraction or load fails that entity. Either
-        // way the run goes on with the others, and fails only if it ends with nothing loaded.
+        // way the run goes on with the others, and fails only if it ends with nothing loaded. A transient failure waits
+        // (durably) for its backoff, and the state's TimeToSendAgain tries again, within the entity's retry budget.
         During(Requested, Polling, Downloading,
             When(ExtractionFailed, context => IsDenied(context) && IsCurrent(context))
-                .EndEntity(EntityStatus.Skipped, CurrentStep, context => $"{context.Message.ErrorCode}: {context.Message.Reason}", clock, this),
+                .EndEntity(EntityStatus.Skipped, CurrentStep, context => $"{context.Message.ErrorCode}: {context.Message.Reason}")
+                .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail),
             When(ExtractionFailed, context => IsCurrent(context) && !IsDenied(context))
-                .EndEntity(EntityStatus.Failed, CurrentStep, context => $"{context.Message.ErrorCode}: {context.Message.Reason}", clock, this),
-            When(ExtractionDeferred, IsCurrent)
-                .RetryLater(context => context.Message.ErrorCode, context => context.Message.Reason, settings, clock, this));
+                .EndEntity(EntityStatus.Failed, CurrentStep, context => $"{context.Message.ErrorCode}: {context.Message.Reason}")
+                .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail),
+            When(ExtractionDeferred, context => IsCurrent(context) && WithinRetryBudget(context, settings))
+                .WaitFor(context => RetryDelay(context, settings, Jitter.Next()), clock)
+                .Then(context =>
+                {
+                    context.Saga.RetryAttempts++;
+                    context.Saga.LastRetryReason = $"{context.Message.ErrorCode}: {context.Message.Reason}";
+                }),
+            When(ExtractionDeferred, context => IsCurrent(context) && !WithinRetryBudget(context, settings))
+                .EndEntity(EntityStatus.Failed, CurrentStep,
+                    context => $"Retry budget of {settings.RetryBudgetHours} h exhausted after {context.Saga.RetryAttempts} retries; last error {context.Message.ErrorCode}: {context.Message.Reason}")
+                .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
 
         // A repeated command's late failure (a resent upsert reaching the same bad line) must not end a later step.
         During(Upserting,
             When(TransformFailed, context => context.Message.Step == Steps.Upserting && context.Message.ArchiveKey == context.Saga.ArchiveKey)
-                .EndEntity(EntityStatus.Failed, context => context.Message.Step, context => context.Message.Reason, clock, this));
+                .EndEntity(EntityStatus.Failed, context => context.Message.Step, context => context.Message.Reason)
+                .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
 
         During(Transforming,
             When(TransformFailed, context => context.Message.Step == Steps.Transforming)
@@ -214,78 +233,79 @@ public sealed class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState
         // A consumer that threw until its retries ran out: that entity (or, while transforming, the run) fails with the
         // error rather than waiting forever.
         During(Requested, When(StartFaulted, context => context.Message.Message.Entity == context.Saga.Entity)
-            .EndEntity(EntityStatus.Failed, _ => Steps.Requested, BulkSyncBehaviors.FaultReason, clock, this));
+            .EndEntity(EntityStatus.Failed, _ => Steps.Requested, BulkSyncBehaviors.FaultReason)
+            .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
         During(Polling, When(PollFaulted, context => context.Message.Message.BulkOperationId == context.Saga.BulkOperationId)
-            .EndEntity(EntityStatus.Failed, _ => Steps.Polling, BulkSyncBehaviors.FaultReason, clock, this));
+            .EndEntity(EntityStatus.Failed, _ => Steps.Polling, BulkSyncBehaviors.FaultReason)
+            .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
         During(Downloading, When(ArchiveFaulted, context => context.Message.Message.BulkOperationId == context.Saga.BulkOperationId)
-            .EndEntity(EntityStatus.Failed, _ => Steps.Downloading, BulkSyncBehaviors.FaultReason, clock, this));
+            .EndEntity(EntityStatus.Failed, _ => Steps.Downloading, BulkSyncBehaviors.FaultReason)
+            .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
         During(Upserting, When(UpsertFaulted, context => context.Message.Message.ArchiveKey == context.Saga.ArchiveKey)
-            .EndEntity(EntityStatus.Failed, _ => Steps.Upserting, BulkSyncBehaviors.FaultReason, clock, this));
+            .EndEntity(EntityStatus.Failed, _ => Steps.Upserting, BulkSyncBehaviors.FaultReason)
+            .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
         During(Transforming, When(RefreshFaulted).FailWithFault(Steps.Transforming, clock).TransitionTo(Failed));
 
-        // At-least-once delivery: a repeated request, a late poll answer or a stale wake-up after the run moved on is expected.
-        OnUnhandledEvent(context => context.Ignore());
+        // At-least-once delivery: what each state expects to hear again and ignores. A request is delivered again, or
+        // sent again by a client with the same run id. A command resent for want of an answer may be answered twice, and
+        // the answers of an entity's earlier steps (or of the entity before) arrive late. A run that ended still hears the
+        // late answers, faults and wake-ups of its last steps.
+        DuringAny(Ignore(SyncRequested), Ignore(ReplayRequested), Ignore(BackfillRequested));
+        During(Requested,
+            Ignore(OperationStillRunning), Ignore(OperationCompleted), Ignore(PollFaulted),
+            Ignore(ResultArchived), Ignore(ArchiveFaulted), Ignore(RecordsUpserted), Ignore(TransformFailed), Ignore(UpsertFaulted));
+        During(Polling,
+            Ignore(OperationStarted), Ignore(StartFaulted),
+            Ignore(ResultArchived), Ignore(ArchiveFaulted), Ignore(RecordsUpserted), Ignore(TransformFailed), Ignore(UpsertFaulted));
+        During(Downloading,
+            Ignore(OperationStarted), Ignore(StartFaulted), Ignore(OperationStillRunning), Ignore(OperationCompleted), Ignore(PollFaulted),
+            Ignore(RecordsUpserted), Ignore(TransformFailed), Ignore(UpsertFaulted));
+        During(Upserting,
+            Ignore(OperationStarted), Ignore(StartFaulted), Ignore(OperationStillRunning), Ignore(OperationCompleted), Ignore(PollFaulted),
+            Ignore(ResultArchived), Ignore(ArchiveFaulted), Ignore(ExtractionFailed), Ignore(ExtractionDeferred));
+        During(Transforming,
+            Ignore(OperationStarted), Ignore(StartFaulted), Ignore(OperationStillRunning), Ignore(OperationCompleted), Ignore(PollFaulted),
+            Ignore(ResultArchived), Ignore(ArchiveFaulted), Ignore(ExtractionFailed), Ignore(ExtractionDeferred),
+            Ignore(RecordsUpserted), Ignore(UpsertFaulted));
+        During(Completed, Partial, Failed,
+            Ignore(WaitElapsed),
+            Ignore(OperationStarted), Ignore(StartFaulted), Ignore(OperationStillRunning), Ignore(OperationCompleted), Ignore(PollFaulted),
+            Ignore(ResultArchived), Ignore(ArchiveFaulted), Ignore(ExtractionFailed), Ignore(ExtractionDeferred),
+            Ignore(RecordsUpserted), Ignore(UpsertFaulted), Ignore(MartsRefreshed), Ignore(TransformFailed), Ignore(RefreshFaulted));
+
+        // Anything else is not expected: it is logged, with the state it reached, and dropped rather than failing the run.
+        OnUnhandledEvent(context =>
+        {
+            logger.LogWarning("Run {RunId} in {State} did not expect {Event}; it is ignored", context.Saga.CorrelationId, context.Saga.CurrentState, context.Event.Name);
+            return context.Ignore();
+        });
     }
 
-    /// <summary>The wake-up of the run's current wait; a late or repeated one of an earlier wait is not.</summary>
-    private static bool IsDue(BehaviorContext<BulkSyncState, SyncWaitElapsed> context) =>
-        context.Saga.ResumeAt != null && context.Message.WaitToken == context.Saga.WaitToken;
+    /// <summary>The next entity of the run: its extraction starts.</summary>
+    private EventActivityBinder<BulkSyncState, T> ExtractNextEntity<T>(EventActivityBinder<BulkSyncState, T> binder) where T : class =>
+        binder
+            .Then(context => context.Saga.NextEntity())
+            .EnterStep(Steps.Requested, _clock)
+            .Activity(x => x.OfType<StartExtractionActivity<T>>())
+            .WaitFor(CommandResendInterval, _clock)
+            .TransitionTo(Requested);
 
-    private static string CurrentStep<T>(BehaviorContext<BulkSyncState, T> context) where T : class => context.Saga.CurrentState.ToLowerInvariant();
-
-    private static bool IsCurrent(BehaviorContext<BulkSyncState, BulkOperationStillRunning> context) =>
-        context.Message.BulkOperationId == context.Saga.BulkOperationId;
-
-    private bool IsCurrent(BehaviorContext<BulkSyncState, BulkExtractionFailed> context) =>
-        IsCurrent(context.Saga, context.Message.Entity, context.Message.BulkOperationId);
-
-    private bool IsCurrent(BehaviorContext<BulkSyncState, BulkExtractionDeferred> context) =>
-        IsCurrent(context.Saga, context.Message.Entity, context.Message.BulkOperationId);
+    /// <summary>No entity left: the marts of the dates the run touched are refreshed.</summary>
+    private EventActivityBinder<BulkSyncState, T> RefreshMarts<T>(EventActivityBinder<BulkSyncState, T> binder) where T : class =>
+        binder
+            .EnterStep(Steps.Transforming, _clock)
+            .Publish(context => BulkSyncCommands.Refresh(context.Saga, _clock))
+            .WaitFor(CommandResendInterval, _clock)
+            .TransitionTo(Transforming);
 
     /// <summary>
-    /// A message about the step under way: its entity must be the run's current one. A poll's or a download's names its
-    /// operation, which must be the run's; a start's names none, and is current only while that start is (Requested), so
-    /// a start's late deferral cannot retry a download.
+    /// No entity left after one that was not loaded: the marts of what the run did load are refreshed; a run that loaded
+    /// nothing fails, at the step and with the reason its last entity ended with.
     /// </summary>
-    private bool IsCurrent(BulkSyncState saga, string entity, string? bulkOperationId) =>
-        entity == saga.Entity && (bulkOperationId is not null ? bulkOperationId == saga.BulkOperationId : saga.CurrentState == Requested.Name);
-
-    private static bool IsDenied(BehaviorContext<BulkSyncState, BulkExtractionFailed> context) => context.Message.ErrorCode == "ACCESS_DENIED";
-
-    private static bool OrdersLoadedWhole(BulkSyncState saga) =>
-        saga.EntityOutcomes.Any(o => o.Entity == Entities.Orders && o.Status == EntityStatus.Loaded);
-
-    /// <summary>The random share of each retry's backoff.</summary>
-    public Jitter Jitter { get; }
-
-    /// <summary>How long a run waits for the answer to a command before it sends it again.</summary>
-    public TimeSpan CommandResendInterval { get; }
-
-    public State Requested { get; private set; } = null!;
-    public State Polling { get; private set; } = null!;
-    public State Downloading { get; private set; } = null!;
-    public State Upserting { get; private set; } = null!;
-    public State Transforming { get; private set; } = null!;
-    public State Completed { get; private set; } = null!;
-    public State Failed { get; private set; } = null!;
-    public State Partial { get; private set; } = null!;
-
-    public Event<SyncRequested> SyncRequested { get; private set; } = null!;
-    public Event<ReplayRequested> ReplayRequested { get; private set; } = null!;
-    public Event<BackfillRequested> BackfillRequested { get; private set; } = null!;
-    public Event<BulkOperationStarted> OperationStarted { get; private set; } = null!;
-    public Event<SyncWaitElapsed> WaitElapsed { get; private set; } = null!;
-    public Event<BulkOperationStillRunning> OperationStillRunning { get; private set; } = null!;
-    public Event<BulkOperationCompleted> OperationCompleted { get; private set; } = null!;
-    public Event<BulkResultArchived> ResultArchived { get; private set; } = null!;
-    public Event<BulkExtractionFailed> ExtractionFailed { get; private set; } = null!;
-    public Event<ArchivedRecordsUpserted> RecordsUpserted { get; private set; } = null!;
-    public Event<MartsRefreshed> MartsRefreshed { get; private set; } = null!;
-    public Event<TransformFailed> TransformFailed { get; private set; } = null!;
-    public Event<BulkExtractionDeferred> ExtractionDeferred { get; private set; } = null!;
-    public Event<Fault<StartBulkExtraction>> StartFaulted { get; private set; } = null!;
-    public Event<Fault<PollBulkOperation>> PollFaulted { get; private set; } = null!;
-    public Event<Fault<ArchiveBulkOperationResult>> ArchiveFaulted { get; private set; } = null!;
-    public Event<Fault<UpsertArchivedRecords>> UpsertFaulted { get; private set; } = null!;
-    public Event<Fault<RefreshMarts>> RefreshFaulted { get; private set; } = null!;
+    private EventActivityBinder<BulkSyncState, T> RefreshMartsOrFail<T>(EventActivityBinder<BulkSyncState, T> binder) where T : class =>
+        binder.IfElse(context => context.Saga.HasLoadedEntity,
+            RefreshMarts,
+            nothing => nothing
+                .Fail(context => context.Saga.EntityOutcomes[^1].Step!, context => context.Saga.EntityOutcomes[^1].Error!, _clock)
+                .TransitionTo(Failed));
 }

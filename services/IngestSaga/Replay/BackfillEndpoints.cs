@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.IngestSaga.Runs;
 using GrowthOs.ServiceDefaults.Hosting;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -37,19 +38,17 @@ public static class BackfillEndpoints
         {
             return Problems.InvalidParameter("body", $"The body must be {{ \"shop\", \"from\": \"YYYY-MM-DD\", \"to\": \"YYYY-MM-DD\" }}: {exception.Message}");
         }
-        if (string.IsNullOrWhiteSpace(request?.Shop)) return Problems.InvalidParameter("shop", "shop is required.");
-        if (!options.Value.Shops.Contains(request.Shop, StringComparer.OrdinalIgnoreCase))
-            return Problems.InvalidParameter("shop", $"Shop '{request.Shop}' is not one of the shops this deployment syncs (BulkSync:Shops).");
-        if (request.From is not { } from) return Problems.InvalidParameter("from", "from is required (YYYY-MM-DD).");
+        if (RequestedShop.Check(options.Value, request?.Shop, out var shop) is { } shopProblem) return shopProblem;
+        if (request!.From is not { } from) return Problems.InvalidParameter("from", "from is required (YYYY-MM-DD).");
         if (request.To is not { } to) return Problems.InvalidParameter("to", "to is required (YYYY-MM-DD).");
         if (from > to) return Problems.InvalidParameter("from", "from must not be after to.");
 
         var runId = NewId.NextGuid();
-        using (logger.BeginScope(new Dictionary<string, object> { ["RunId"] = runId, ["ShopDomain"] = request.Shop }))
+        using (logger.BeginScope(new Dictionary<string, object> { ["RunId"] = runId, ["ShopDomain"] = shop }))
         {
-            await bus.Publish(new BackfillRequested(runId, request.Shop, from, to, clock.GetUtcNow()), http.HttpContext.RequestAborted);
-            logger.LogInformation("Backfill of {ShopDomain} from {From} to {To} requested", request.Shop, from, to);
+            await bus.Publish(new BackfillRequested(runId, shop, from, to, clock.GetUtcNow()), http.HttpContext.RequestAborted);
+            logger.LogInformation("Backfill of {ShopDomain} from {From} to {To} requested", shop, from, to);
         }
-        return Results.Accepted($"/api/ingest/runs/{runId}", new { run_id = runId, shop = request.Shop, from, to, status_url = $"/api/ingest/runs/{runId}" });
+        return Results.Accepted($"/api/ingest/runs/{runId}", new { run_id = runId, shop, from, to, status_url = $"/api/ingest/runs/{runId}" });
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.IngestSaga.Runs;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Storage;
 using MassTransit;
@@ -32,10 +33,8 @@ public static class ReplayEndpoints
         string? shop, string? entity, HttpRequest http, ObjectStore store, IPublishEndpoint bus, IOptions<BulkSyncOptions> options, TimeProvider clock,
         ILogger<ArchiveReference> logger)
     {
-        if (string.IsNullOrWhiteSpace(shop))
-            return Problems.InvalidParameter("shop", "shop is required.");
-        if (!options.Value.Shops.Contains(shop, StringComparer.OrdinalIgnoreCase))
-            return Problems.InvalidParameter("shop", $"Shop '{shop}' is not one of the shops this deployment syncs (BulkSync:Shops).");
+        if (RequestedShop.Check(options.Value, shop, out var syncedShop) is { } shopProblem) return shopProblem;
+        shop = syncedShop;
 
         if (entity is not null && !Entities.All.Contains(entity))
             return Problems.InvalidParameter("entity", $"entity must be one of {string.Join(", ", Entities.All)}.");

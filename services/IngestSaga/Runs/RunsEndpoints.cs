@@ -53,9 +53,7 @@ public static class RunsEndpoints
         var initiator = request.Initiator ?? "user";
         if (!Initiators.Contains(initiator))
             return Problems.InvalidParameter("initiator", "initiator must be 'cron' or 'user'.");
-        var shop = request.Shop ?? settings.Shops[0];
-        if (!settings.Shops.Contains(shop, StringComparer.OrdinalIgnoreCase))
-            return Problems.InvalidParameter("shop", $"Shop '{shop}' is not one of the shops this deployment syncs (BulkSync:Shops).");
+        if (RequestedShop.Check(settings, request.Shop ?? settings.Shops[0], out var shop) is { } shopProblem) return shopProblem;
         var entities = request.Entities is { Count: > 0 } ? request.Entities : settings.EntitiesToSync;
         var unknown = entities.Except(Entities.All).ToList();
         if (unknown.Count > 0)
@@ -161,18 +159,7 @@ public sealed record RunView(
         run.ArchiveKey,
         run.BackfillFrom,
         run.BackfillBefore,
-        new Dictionary<string, long>
-        {
-            ["poll_attempts"] = run.PollAttempts,
-            ["objects"] = run.ObjectCount,
-            ["archived_lines"] = run.ArchivedLines,
-            ["archived_bytes"] = run.ArchivedBytes,
-            ["records_upserted"] = run.RecordsUpserted,
-            ["orders_upserted"] = run.OrdersUpserted,
-            ["line_items_upserted"] = run.LineItemsUpserted,
-            ["rows_rejected"] = run.RowsRejected,
-            ["retry_attempts"] = run.RetryAttempts,
-        },
+        run.Counts(),
         run.MaxUpdatedAt,
         run.FailedStep,
         run.Error,

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using GrowthOs.Contracts.Telemetry;
+using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.ServiceDefaults.Storage;
 using MassTransit;
 using Npgsql;
@@ -22,11 +23,7 @@ public sealed class SyncTelemetryArchiver(NpgsqlDataSource dataSource, ObjectSto
         await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
         // One writer per run at a time, so the object is never overwritten by a writer that saw fewer events.
-        await using (var lockRun = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@run::text))", connection, transaction))
-        {
-            lockRun.Parameters.AddWithValue("run", e.RunId);
-            await lockRun.ExecuteNonQueryAsync(context.CancellationToken);
-        }
+        await AdvisoryLock.TakeForTransaction(connection, transaction, $"telemetry:{e.RunId}", context.CancellationToken);
         await using (var insert = new NpgsqlCommand("""
             INSERT INTO ingest.sync_telemetry (run_id, shop_domain, job_type, step, status, occurred_at, counts, error)
             VALUES (@run, @shop, @job, @step, @status, @at, @counts::jsonb, @error)

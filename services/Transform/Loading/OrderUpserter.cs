@@ -1,4 +1,3 @@
-using System.Text;
 using GrowthOs.Transform.Commerce;
 using Npgsql;
 
@@ -38,7 +37,7 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
             await UpsertOrders(connection, shop, runId, chunk, cancellationToken);
         await CommerceTables.Products.Upsert(connection, shop, runId, chunk.Products, cancellationToken);
         if (chunk.Variants.Count > 0)
-            await CommerceTables.Variants(await ShopCurrency(connection, shop, cancellationToken)).Upsert(connection, shop, runId, chunk.Variants, cancellationToken);
+            await CommerceTables.Variants(await ShopCurrency.Find(connection, shop, cancellationToken)).Upsert(connection, shop, runId, chunk.Variants, cancellationToken);
         await CommerceTables.InventoryItems.Upsert(connection, shop, runId, chunk.InventoryItems, cancellationToken);
         await CommerceTables.InventoryLevels.Upsert(connection, shop, runId, chunk.InventoryLevels, cancellationToken);
         await CommerceTables.Customers.Upsert(connection, shop, runId, chunk.Customers, cancellationToken);
@@ -73,8 +72,8 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
             CREATE TEMP TABLE stage_line_item (LIKE transform.order_line_item) ON COMMIT DROP;
             """, cancellationToken);
 
-        await CopyOrders(connection, "stage_order", shop, runId, chunk.Orders, cancellationToken);
-        await CopyLineItems(connection, "stage_line_item", shop, runId, chunk.LineItems, cancellationToken);
+        await OrderCopy.Orders(connection, "stage_order", shop, runId, chunk.Orders, cancellationToken);
+        await OrderCopy.LineItems(connection, "stage_line_item", shop, runId, chunk.LineItems, cancellationToken);
 
         // One statement, so one snapshot: `prior` is what the table knew of these orders before this chunk, and the events
         // say what each upserted version changed. The prior versions are looked up by key (an index probe per order),
@@ -163,9 +162,9 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
         await transaction.SaveAsync(NewOrders, cancellationToken);
         try
         {
-            await CopyOrders(connection, "transform.order_header", shop, runId, chunk.Orders, cancellationToken);
-            await CopyCreatedEvents(connection, shop, runId, chunk.Orders, began, cancellationToken);
-            await CopyLineItems(connection, "transform.order_line_item", shop, runId, chunk.LineItems, cancellationToken);
+            await OrderCopy.Orders(connection, "transform.order_header", shop, runId, chunk.Orders, cancellationToken);
+            await OrderCopy.CreatedEvents(connection, shop, runId, chunk.Orders, began, cancellationToken);
+            await OrderCopy.LineItems(connection, "transform.order_line_item", shop, runId, chunk.LineItems, cancellationToken);
             await CommerceTables.Refunds.Copy(connection, CommerceTables.Refunds.Table, shop, runId, chunk.RefundsOfOrders(), cancellationToken);
             await CommerceTables.Fulfillments.Copy(connection, CommerceTables.Fulfillments.Table, shop, runId, chunk.FulfillmentsOfOrders(), cancellationToken);
         }
@@ -193,116 +192,6 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
     }
 
     private const int SampleSize = 256;
-
-    private static async Task CopyCreatedEvents(NpgsqlConnection connection, string shop, Guid runId, IReadOnlyList<OrderRecord> orders, DateTimeOffset began,
-        CancellationToken cancellationToken)
-    {
-        await using var writer = await BinaryCopyWriter.Begin(connection, """
-            COPY transform.commerce_event_outbox (event_id, run_id, shop_domain, order_id, order_name, updated_at, changes, currency_code, total_minor,
-                refunded_minor, financial_status, fulfillment_status, created_at) FROM STDIN (FORMAT BINARY)
-            """, cancellationToken);
-        var shopText = Encoding.UTF8.GetBytes(shop);
-        foreach (var o in orders)
-        {
-            await writer.StartRow(13);
-            writer.Uuid(OrderEvents.IdOf(shopText, o.OrderId, o.UpdatedAt));
-            writer.Uuid(runId);
-            writer.Text(shopText);
-            writer.Bigint(o.OrderId);
-            writer.Text(o.Name);
-            writer.Timestamp(o.UpdatedAt);
-            writer.TextArray(OrderEvents.ChangesOfFirstVersion(o));
-            writer.Text(o.CurrencyCode);
-            writer.Bigint(o.TotalMinor);
-            writer.Bigint(o.TotalRefundedMinor);
-            writer.Text(o.FinancialStatus);
-            writer.Text(o.FulfillmentStatus);
-            writer.Timestamp(began);
-        }
-        await writer.CompleteAsync(cancellationToken);
-    }
-
-    private static async Task CopyOrders(NpgsqlConnection connection, string into, string shop, Guid runId, IReadOnlyList<OrderRecord> orders, CancellationToken cancellationToken)
-    {
-        await using var writer = await BinaryCopyWriter.Begin(connection, $"""
-            COPY {into} (shop_domain, order_id, name, created_at, updated_at, processed_at, cancelled_at, is_test, source_name,
-                financial_status, fulfillment_status, currency_code, presentment_currency_code, customer_id, subtotal_minor, total_minor,
-                total_discounts_minor, total_tax_minor, total_shipping_minor, total_refunded_minor, total_presentment_minor,
-                source_run_id, loaded_at) FROM STDIN (FORMAT BINARY)
-            """, cancellationToken);
-        var shopText = Encoding.UTF8.GetBytes(shop);
-        var now = DateTimeOffset.UtcNow;
-        foreach (var o in orders)
-        {
-            await writer.StartRow(23);
-            writer.Text(shopText);
-            writer.Bigint(o.OrderId);
-            writer.Text(o.Name);
-            writer.Timestamp(o.CreatedAt);
-            writer.Timestamp(o.UpdatedAt);
-            writer.Timestamp(o.ProcessedAt);
-            writer.Timestamp(o.CancelledAt);
-            writer.Boolean(o.IsTest);
-            writer.Text(o.SourceName);
-            writer.Text(o.FinancialStatus);
-            writer.Text(o.FulfillmentStatus);
-            writer.Text(o.CurrencyCode);
-            writer.Text(o.PresentmentCurrencyCode);
-            writer.Bigint(o.CustomerId);
-            writer.Bigint(o.SubtotalMinor);
-            writer.Bigint(o.TotalMinor);
-            writer.Bigint(o.TotalDiscountsMinor);
-            writer.Bigint(o.TotalTaxMinor);
-            writer.Bigint(o.TotalShippingMinor);
-            writer.Bigint(o.TotalRefundedMinor);
-            writer.Bigint(o.TotalPresentmentMinor);
-            writer.Uuid(runId);
-            writer.Timestamp(now);
-        }
-        await writer.CompleteAsync(cancellationToken);
-    }
-
-    private static async Task CopyLineItems(NpgsqlConnection connection, string into, string shop, Guid runId, IReadOnlyList<LineItemRecord> lines, CancellationToken cancellationToken)
-    {
-        await using var writer = await BinaryCopyWriter.Begin(connection, $"""
-            COPY {into} (shop_domain, line_item_id, order_id, sku, title, quantity, current_quantity, unit_price_minor,
-                total_discount_minor, currency_code, product_id, variant_id, vendor, source_run_id) FROM STDIN (FORMAT BINARY)
-            """, cancellationToken);
-        var shopText = Encoding.UTF8.GetBytes(shop);
-        foreach (var l in lines)
-        {
-            await writer.StartRow(14);
-            writer.Text(shopText);
-            writer.Bigint(l.LineItemId);
-            writer.Bigint(l.OrderId);
-            writer.Text(l.Sku);
-            writer.Text(l.Title);
-            writer.Integer(l.Quantity);
-            writer.Integer(l.CurrentQuantity);
-            writer.Bigint(l.UnitPriceMinor);
-            writer.Bigint(l.TotalDiscountMinor);
-            writer.Text(l.CurrencyCode);
-            writer.Bigint(l.ProductId);
-            writer.Bigint(l.VariantId);
-            writer.Text(l.Vendor);
-            writer.Uuid(runId);
-        }
-        await writer.CompleteAsync(cancellationToken);
-    }
-
-    /// <summary>The shop's currency as its orders (or else its customers) name it; null while the shop has neither.</summary>
-    private static async Task<string?> ShopCurrency(NpgsqlConnection connection, string shop, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("""
-            SELECT currency_code FROM (
-                (SELECT currency_code, 1 AS rank FROM transform.order_header WHERE shop_domain = @shop ORDER BY updated_at DESC LIMIT 1)
-                UNION ALL
-                (SELECT currency_code, 2 FROM transform.customer WHERE shop_domain = @shop AND currency_code IS NOT NULL ORDER BY updated_at DESC LIMIT 1)
-            ) known ORDER BY rank LIMIT 1
-            """, connection);
-        command.Parameters.AddWithValue("shop", shop);
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
-    }
 
     private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, string? shop = null)
     {

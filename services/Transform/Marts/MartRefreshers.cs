@@ -1,3 +1,4 @@
+using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.Transform.Loading;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -70,7 +71,7 @@ public sealed class CustomerSegmentRefresher(NpgsqlDataSource dataSource, IOptio
     {
         var settings = options.Value;
         var thresholds = settings.Segments;
-        var exponent = Money.Exponent(await ShopCurrency(shop, cancellationToken) ?? "USD");
+        var exponent = Money.Exponent(await ShopCurrency.Find(dataSource, shop, cancellationToken) ?? "USD");
         long Minor(decimal major) => (long)decimal.Round(major * Pow10(exponent), 0, MidpointRounding.AwayFromZero);
         return await SqlScripts.Replace(dataSource, "DELETE FROM transform.customer_segments WHERE shop_domain = @shop", Sql,
             parameters =>
@@ -95,17 +96,6 @@ public sealed class CustomerSegmentRefresher(NpgsqlDataSource dataSource, IOptio
         for (var i = 0; i < exponent; i++) factor *= 10;
         return factor;
     }
-
-    private async Task<string?> ShopCurrency(string shop, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("""
-            SELECT currency_code FROM transform.order_header WHERE shop_domain = @shop
-            UNION ALL SELECT currency_code FROM transform.customer WHERE shop_domain = @shop AND currency_code IS NOT NULL
-            LIMIT 1
-            """);
-        command.Parameters.AddWithValue("shop", shop);
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
-    }
 }
 
 /// <summary>Refreshes the star schema of a shop for a range of reporting days (definitions in star_schema.sql and 007_star_schema.sql).</summary>
@@ -127,6 +117,7 @@ public sealed class StarSchemaRefresher(NpgsqlDataSource dataSource, IOptions<Ma
     public async Task<long> Refresh(NpgsqlConnection connection, NpgsqlTransaction transaction, string shop, DateOnly from, DateOnly to,
         CancellationToken cancellationToken)
     {
+        await AdvisoryLock.TakeForTransaction(connection, transaction, $"star:{shop}", cancellationToken);
         await using (var refresh = new NpgsqlCommand(Sql, connection, transaction) { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
         {
             refresh.Parameters.AddWithValue("shop", shop);

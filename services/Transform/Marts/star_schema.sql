@@ -1,10 +1,9 @@
 -- Refreshes the star schema of one shop for the reporting days [@from, @to] (@tz): dimensions first (new members
--- added, known ones updated), then the facts of those days replaced. One refresh of a shop at a time. The orders and
--- lines of the range are staged and analysed first, and so are the dimensions, so the planner joins them by hash.
-SELECT pg_advisory_xact_lock(hashtext('star:' || @shop));
-
+-- added, known ones updated), then the facts of those days replaced. One refresh of a shop at a time (the refresher holds
+-- the lock star:{shop} for the transaction). The orders and lines of the range are staged and analysed first, and so are
+-- the dimensions, so the planner joins them by hash.
 INSERT INTO transform.dim_shop (shop_domain, currency_code, reporting_time_zone)
-SELECT @shop, (SELECT currency_code FROM transform.order_header WHERE shop_domain = @shop LIMIT 1), @tz
+SELECT @shop, transform.shop_currency(@shop), @tz
 ON CONFLICT (shop_domain) DO UPDATE SET currency_code = COALESCE(EXCLUDED.currency_code, transform.dim_shop.currency_code),
     reporting_time_zone = EXCLUDED.reporting_time_zone;
 

@@ -30,6 +30,8 @@ public static class BusExtensions
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
+            // MassTransit 8.5 reports usage to its makers unless told not to; nothing about a deployment leaves it.
+            bus.DisableUsageTelemetry();
             bus.ConfigureHealthCheckOptions(health =>
             {
                 health.Name = "bus";

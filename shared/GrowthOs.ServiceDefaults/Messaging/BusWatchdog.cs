@@ -8,11 +8,11 @@ namespace GrowthOs.ServiceDefaults.Messaging;
 /// <summary>
 /// Ends the process when its bus stays unhealthy for <see cref="RabbitMqOptions.UnhealthyExitSeconds"/>, so that the
 /// deployment (restart: unless-stopped, a liveness probe) starts it again with a new connection. MassTransit reconnects
-/// to a restarted broker by itself; but RabbitMQ.Client 7.1 can leave a connection wedged by a broker restart (an
-/// operation waits for a confirm that never comes), and then the receive endpoints never come back while the process
-/// looks alive. Nothing is lost by ending: unacknowledged messages are delivered again, and every wait is durable.
-/// On RabbitMQ.Client 7.2.2 (MassTransit 8.5.12) the broker-restart crash test passed alone without it (3 of 3); the
-/// whole suite is still to be measured there (see the README).
+/// to a restarted broker by itself; but a broker restart can leave a connection wedged (an operation waits for a
+/// confirm that never comes), and then the receive endpoints never come back while the process looks alive. Still so on
+/// RabbitMQ.Client 7.2.2 (MassTransit 8.5.12): with the watchdog off, the whole suite's broker-restart crash test left
+/// the Transform's receive endpoints without a consumer for good (see the README). Nothing is lost by ending:
+/// unacknowledged messages are delivered again, and every wait is durable.
 /// </summary>
 public sealed class BusWatchdog(IBusControl bus, IHostApplicationLifetime lifetime, IOptions<RabbitMqOptions> options, TimeProvider clock,
     ILogger<BusWatchdog> logger) : BackgroundService

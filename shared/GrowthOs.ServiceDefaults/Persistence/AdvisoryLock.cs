@@ -3,32 +3,54 @@ using Npgsql;
 namespace GrowthOs.ServiceDefaults.Persistence;
 
 /// <summary>
-/// A PostgreSQL session advisory lock on a name, held on a connection of its own until disposed: one holder at a time
-/// across every replica; a holder that dies releases it with its session.
+/// PostgreSQL advisory locks on names, the only way the system takes one: a name (<c>upsert:{shop}:{entity}</c>,
+/// <c>star:{shop}</c>, <c>schema:{schema}</c>, ...) is keyed by <c>hashtextextended(name, 0)</c>, 64 bits, so two
+/// names never share a key by accident. A session lock (<see cref="Take(NpgsqlDataSource, string, CancellationToken)"/>)
+/// is held until disposed: one holder at a time across every replica, and a holder that dies releases it with its
+/// session. A transaction lock (<see cref="TakeForTransaction"/>) ends with its transaction.
 /// </summary>
 public sealed class AdvisoryLock : IAsyncDisposable
 {
     private readonly NpgsqlConnection _connection;
     private readonly string _name;
+    private readonly bool _ownsConnection;
 
-    private AdvisoryLock(NpgsqlConnection connection, string name) => (_connection, _name) = (connection, name);
+    private AdvisoryLock(NpgsqlConnection connection, string name, bool ownsConnection) =>
+        (_connection, _name, _ownsConnection) = (connection, name, ownsConnection);
 
-    /// <summary>Waits until the lock on <paramref name="name"/> is free, then takes it.</summary>
+    /// <summary>Waits until the lock on <paramref name="name"/> is free, then takes it on a connection of its own.</summary>
     public static async Task<AdvisoryLock> Take(NpgsqlDataSource dataSource, string name, CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended(@name, 0))", connection) { CommandTimeout = 0 };
-            command.Parameters.AddWithValue("name", name);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return new AdvisoryLock(connection, name);
+            return await Take(connection, name, cancellationToken, ownsConnection: true);
         }
         catch
         {
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Waits until the lock on <paramref name="name"/> is free, then takes it for the session of <paramref name="connection"/>, which stays the caller's.</summary>
+    public static Task<AdvisoryLock> Take(NpgsqlConnection connection, string name, CancellationToken cancellationToken) =>
+        Take(connection, name, cancellationToken, ownsConnection: false);
+
+    /// <summary>Waits until the lock on <paramref name="name"/> is free, then takes it until <paramref name="transaction"/> ends.</summary>
+    public static async Task TakeForTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended(@name, 0))", connection, transaction) { CommandTimeout = 0 };
+        command.Parameters.AddWithValue("name", name);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<AdvisoryLock> Take(NpgsqlConnection connection, string name, CancellationToken cancellationToken, bool ownsConnection)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended(@name, 0))", connection) { CommandTimeout = 0 };
+        command.Parameters.AddWithValue("name", name);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return new AdvisoryLock(connection, name, ownsConnection);
     }
 
     public async ValueTask DisposeAsync()
@@ -43,7 +65,7 @@ public sealed class AdvisoryLock : IAsyncDisposable
         {
             // An unlock fails when the connection broke; Npgsql then discards it rather than pool it, and the session, with
             // its lock, ends.
-            await _connection.DisposeAsync();
+            if (_ownsConnection) await _connection.DisposeAsync();
         }
     }
 }

@@ -16,8 +16,7 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, SchemaMigrations
         await EnsureDatabaseExists(cancellationToken);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await Execute(connection, "SELECT pg_advisory_lock(hashtext(@schema))", cancellationToken);
-        try
+        await using (await AdvisoryLock.Take(connection, $"schema:{migrations.Schema}", cancellationToken))
         {
             await Execute(connection, $"""
                 CREATE SCHEMA IF NOT EXISTS {migrations.Schema};
@@ -43,10 +42,6 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, SchemaMigrations
                 await transaction.CommitAsync(cancellationToken);
                 logger.LogInformation("Applied schema script {Script} to {Schema}", name, migrations.Schema);
             }
-        }
-        finally
-        {
-            await Execute(connection, "SELECT pg_advisory_unlock(hashtext(@schema))", CancellationToken.None);
         }
     }
 
