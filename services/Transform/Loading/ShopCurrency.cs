@@ -3,8 +3,8 @@ using Npgsql;
 namespace GrowthOs.Transform.Loading;
 
 /// <summary>
-/// A shop's currency, as the commerce tables know it (<c>transform.shop_currency</c>, 018_shop_currency.sql: its most
-/// recently updated order's, else its most recently updated customer's; null while it has neither). Variant prices
+/// A shop's currency, as the commerce tables know it (<c>transform.shop_currency</c>, 018_shop_currency.sql: its latest
+/// order's, else its most recently updated customer's; null while it has neither). Variant prices
 /// (which Shopify gives without a currency), the segment thresholds (in major units) and the star's shop dimension are
 /// read in it.
 /// </summary>
