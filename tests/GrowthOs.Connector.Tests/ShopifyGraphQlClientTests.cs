@@ -16,9 +16,10 @@ public sealed class ShopifyGraphQlClientTests
 
     private static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name));
 
-    private static (ShopifyGraphQlClient Client, RecordingHandler Handler) Client(HttpStatusCode status, string body)
+    private static (ShopifyGraphQlClient Client, RecordingHandler Handler) Client(HttpStatusCode status, string body, string mediaType = "application/json",
+        string? retryAfter = null)
     {
-        var handler = new RecordingHandler(status, body);
+        var handler = new RecordingHandler(status, body, mediaType, retryAfter);
         var options = Options.Create(new ShopifyOptions
         {
             BaseUrlTemplate = "https://{shop}",
@@ -116,16 +117,98 @@ public sealed class ShopifyGraphQlClientTests
         Assert.Equal("MALFORMED_RESPONSE", exception.Code);
     }
 
-    private sealed class RecordingHandler(HttpStatusCode status, string body) : HttpMessageHandler
+    [Fact]
+    public async Task Throttling_without_an_error_code_is_recognised_by_Shopifys_message_and_is_transient()
     {
+        var (client, _) = Client(HttpStatusCode.OK, Fixture("throttled_without_code.json"));
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.RunBulkQuery(Shop, "{ orders { edges { node { id } } } }", CancellationToken.None));
+        Assert.Equal(("THROTTLED", true), (exception.Code, exception.Transient));
+    }
+
+    [Fact]
+    public async Task A_bulk_query_in_progress_with_a_null_code_is_recognised_by_its_message_and_is_transient()
+    {
+        var (client, _) = Client(HttpStatusCode.OK, Fixture("bulk_operation_in_progress_null_code.json"));
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.RunBulkQuery(Shop, "{ orders { edges { node { id } } } }", CancellationToken.None));
+        Assert.Equal(("OPERATION_IN_PROGRESS", true), (exception.Code, exception.Transient));
+    }
+
+    [Fact]
+    public async Task A_query_over_the_single_query_cost_limit_is_a_permanent_refusal_that_says_so()
+    {
+        var (client, _) = Client(HttpStatusCode.OK, Fixture("max_cost_exceeded.json"));
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.GetBulkOperation(Shop, "gid://shopify/BulkOperation/1", CancellationToken.None));
+        Assert.Equal(("MAX_COST_EXCEEDED", false), (exception.Code, exception.Transient));
+        Assert.Contains("costs more than Shopify allows in one request", exception.Message);
+        Assert.Contains("1723", exception.Message);
+    }
+
+    [Theory]
+    [InlineData("2.0", 2.0)]
+    [InlineData("7", 7.0)]
+    [InlineData("86400", 3600.0)]
+    public async Task A_429_carries_the_wait_Shopify_asked_for_in_Retry_After(string header, double seconds)
+    {
+        var (client, _) = Client(HttpStatusCode.TooManyRequests, """{"errors":"Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."}""",
+            retryAfter: header);
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.GetBulkOperation(Shop, "gid://shopify/BulkOperation/1", CancellationToken.None));
+        Assert.Equal(("HTTP_429", true), (exception.Code, exception.Transient));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), exception.RetryAfter);
+    }
+
+    [Fact]
+    public async Task A_429_without_Retry_After_leaves_the_wait_to_the_backoff()
+    {
+        var (client, _) = Client(HttpStatusCode.TooManyRequests, "");
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.GetBulkOperation(Shop, "gid://shopify/BulkOperation/1", CancellationToken.None));
+        Assert.Null(exception.RetryAfter);
+    }
+
+    [Fact]
+    public async Task An_html_error_page_is_a_transient_failure_named_as_such_and_never_parsed()
+    {
+        var (client, _) = Client(HttpStatusCode.BadGateway, Fixture("bad_gateway.html"), mediaType: "text/html");
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.GetBulkOperation(Shop, "gid://shopify/BulkOperation/1", CancellationToken.None));
+        Assert.Equal(("HTTP_502", true), (exception.Code, exception.Transient));
+        Assert.Contains("an HTML page", exception.Message);
+        Assert.DoesNotContain("<html", exception.Message);
+    }
+
+    [Fact]
+    public async Task A_field_of_an_unexpected_type_is_a_clear_permanent_error()
+    {
+        var (client, handler) = Client(HttpStatusCode.OK, Fixture("bulk_operation_unexpected_type.json"));
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.GetBulkOperation(Shop, "gid://shopify/BulkOperation/720918", CancellationToken.None));
+        Assert.Equal(("MALFORMED_RESPONSE", false), (exception.Code, exception.Transient));
+        Assert.Contains("objectCount", exception.Message);
+        Assert.Equal(1, handler.Requests);
+    }
+
+    [Fact]
+    public async Task A_bulk_query_answer_of_an_unexpected_type_fails_once_without_sending_the_mutation_again()
+    {
+        var (client, handler) = Client(HttpStatusCode.OK, """{"data":{"bulkOperationRunQuery":{"bulkOperation":{"id":720918,"status":"CREATED"},"userErrors":[]}}}""");
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.RunBulkQuery(Shop, "{ orders { edges { node { id } } } }", CancellationToken.None));
+        Assert.Equal(("MALFORMED_RESPONSE", false), (exception.Code, exception.Transient));
+        Assert.Contains("bulkOperation.id", exception.Message);
+        Assert.Equal(1, handler.Requests);
+    }
+
+    private sealed class RecordingHandler(HttpStatusCode status, string body, string mediaType = "application/json", string? retryAfter = null) : HttpMessageHandler
+    {
+        public int Requests { get; private set; }
+
         public HttpRequestMessage? Request { get; private set; }
         public string? Body { get; private set; }
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             Request = request;
+            Requests++;
             Body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
-            return new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            var response = new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
+            if (retryAfter is not null) response.Headers.TryAddWithoutValidation("Retry-After", retryAfter);
+            return response;
         }
     }
 }

@@ -42,6 +42,33 @@ public sealed class RetryTests
     }
 
     [Fact]
+    public async Task A_wait_Shopify_asked_for_is_kept_when_it_is_longer_than_the_backoff()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await test.StartRun();
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "orders", "HTTP_429", "Shopify answered HTTP 429",
+            RetryAfterSeconds: 1_800));
+        Assert.True(await test.Saga.Consumed.Any<BulkExtractionDeferred>(x => x.Context.Message.RunId == runId));
+
+        Assert.True(TimeSpan.FromSeconds(1_800) > Backoff.Delay("HTTP_429", 0, test.Options, 1), "the test needs a Retry-After longer than any first backoff");
+        Assert.Equal(test.Now + TimeSpan.FromSeconds(1_800), test.Instance(runId).ResumeAt);
+    }
+
+    [Fact]
+    public async Task A_wait_Shopify_asked_for_that_is_shorter_than_the_backoff_leaves_the_backoff()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await test.StartRun();
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "orders", "HTTP_429", "Shopify answered HTTP 429",
+            RetryAfterSeconds: 0.5));
+        Assert.True(await test.Saga.Consumed.Any<BulkExtractionDeferred>(x => x.Context.Message.RunId == runId));
+
+        var expected = Backoff.Delay("HTTP_429", 0, test.Options, new Random(BulkSyncHarness.JitterSeed).NextDouble());
+        Assert.True(expected > TimeSpan.FromSeconds(0.5));
+        Assert.Equal(test.Now + expected, test.Instance(runId).ResumeAt);
+    }
+
+    [Fact]
     public async Task A_run_fails_rather_than_retry_past_its_budget()
     {
         await using var test = await BulkSyncHarness.Start();

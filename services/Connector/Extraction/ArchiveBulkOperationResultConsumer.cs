@@ -1,3 +1,4 @@
+using GrowthOs.Connector.Shopify;
 using GrowthOs.Contracts.Extraction;
 using GrowthOs.ServiceDefaults.Storage;
 using MassTransit;
@@ -43,7 +44,8 @@ public sealed class ArchiveBulkOperationResultConsumer(
                     var code = $"DOWNLOAD_HTTP_{(int)response.StatusCode}";
                     var reason = $"Downloading the result of {message.BulkOperationId} answered HTTP {(int)response.StatusCode}.";
                     await (IsTransient(response.StatusCode)
-                        ? context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, code, reason, message.BulkOperationId))
+                        ? context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, code, reason, message.BulkOperationId,
+                            ShopifyErrors.RetryAfter(response, clock)?.TotalSeconds))
                         : context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, code, reason, message.BulkOperationId)));
                     return;
                 }

@@ -22,7 +22,8 @@ public sealed class PollBulkOperationConsumer(ShopifyGraphQlClient shopify, ILog
         catch (ShopifyApiException exception) when (exception.Transient)
         {
             logger.LogWarning("Poll of {BulkOperationId} deferred: {ErrorCode} {Reason}", message.BulkOperationId, exception.Code, exception.Message);
-            await context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message, BulkOperationId: message.BulkOperationId));
+            await context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message, BulkOperationId: message.BulkOperationId,
+                RetryAfterSeconds: exception.RetryAfter?.TotalSeconds));
             return;
         }
         catch (ShopifyApiException exception)

@@ -22,7 +22,8 @@ public sealed class StartBulkExtractionConsumer(ShopifyGraphQlClient shopify, Ti
         catch (ShopifyApiException exception) when (exception.Transient)
         {
             logger.LogWarning("Bulk query for {Entity} deferred: {ErrorCode} {Reason}", message.Entity, exception.Code, exception.Message);
-            await context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message));
+            await context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message,
+                RetryAfterSeconds: exception.RetryAfter?.TotalSeconds));
         }
         catch (ShopifyApiException exception)
         {

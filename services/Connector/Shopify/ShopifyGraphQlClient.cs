@@ -12,7 +12,8 @@ namespace GrowthOs.Connector.Shopify;
 /// Shopify's GraphQL Admin API, for bulk operations. Every call is logged with shop, operation, HTTP status, duration
 /// and query cost; the access token goes in its header only and never into a log line or an exception.
 /// </summary>
-public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOptions> options, ThrottleGate throttle, ILogger<ShopifyGraphQlClient> logger)
+public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOptions> options, ThrottleGate throttle, ILogger<ShopifyGraphQlClient> logger,
+    TimeProvider? clock = null)
 {
     /// <summary>What each request is expected to cost, so it can wait for the points before it is sent.</summary>
     private const double RunQueryCost = 10;
@@ -43,15 +44,15 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
     public async Task<string> RunBulkQuery(string shop, string bulkQuery, CancellationToken cancellationToken)
     {
         var data = await Execute(shop, "bulkOperationRunQuery", RunQueryMutation, new JsonObject { ["query"] = bulkQuery }, RunQueryCost, cancellationToken);
-        var result = data["bulkOperationRunQuery"] ?? throw Malformed("bulkOperationRunQuery");
+        var result = data["bulkOperationRunQuery"] as JsonObject ?? throw Malformed("bulkOperationRunQuery");
         if (result["userErrors"] is JsonArray { Count: > 0 } errors)
         {
-            var first = errors[0]!;
-            var code = first["code"]?.GetValue<string>() ?? "USER_ERROR";
-            var message = first["message"]?.GetValue<string>() ?? "bulkOperationRunQuery returned a user error.";
-            throw new ShopifyApiException(code, $"Shopify refused the bulk query for {shop}: {message}", transient: code is "OPERATION_IN_PROGRESS" or "LIMIT_REACHED");
+            var first = errors[0] as JsonObject ?? throw Malformed("bulkOperationRunQuery.userErrors");
+            var message = Text(first["message"], "userErrors.message") ?? "bulkOperationRunQuery returned a user error.";
+            var code = ShopifyErrors.UserErrorCode(Text(first["code"], "userErrors.code"), message);
+            throw new ShopifyApiException(code, $"Shopify refused the bulk query for {shop}: {message}", transient: ShopifyErrors.IsBusy(code));
         }
-        return result["bulkOperation"]?["id"]?.GetValue<string>() ?? throw Malformed("bulkOperation.id");
+        return Text(result["bulkOperation"]?["id"], "bulkOperation.id") ?? throw Malformed("bulkOperation.id");
     }
 
     public async Task<BulkOperation> GetBulkOperation(string shop, string operationId, CancellationToken cancellationToken)
@@ -60,14 +61,14 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
         var node = data["node"] as JsonObject
                    ?? throw new ShopifyApiException("NOT_FOUND", $"Shopify knows no bulk operation {operationId} for {shop}.", transient: false);
         return new BulkOperation(
-            Id: node["id"]?.GetValue<string>() ?? operationId,
-            Status: node["status"]?.GetValue<string>() ?? throw Malformed("status"),
-            ErrorCode: node["errorCode"]?.GetValue<string>(),
-            ObjectCount: UnsignedInt64(node["objectCount"]),
-            RootObjectCount: UnsignedInt64(node["rootObjectCount"]),
-            FileSize: UnsignedInt64(node["fileSize"]),
-            Url: node["url"]?.GetValue<string>(),
-            PartialDataUrl: node["partialDataUrl"]?.GetValue<string>());
+            Id: Text(node["id"], "id") ?? operationId,
+            Status: Text(node["status"], "status") ?? throw Malformed("status"),
+            ErrorCode: Text(node["errorCode"], "errorCode"),
+            ObjectCount: UnsignedInt64(node["objectCount"], "objectCount"),
+            RootObjectCount: UnsignedInt64(node["rootObjectCount"], "rootObjectCount"),
+            FileSize: UnsignedInt64(node["fileSize"], "fileSize"),
+            Url: Text(node["url"], "url"),
+            PartialDataUrl: Text(node["partialDataUrl"], "partialDataUrl"));
     }
 
     private async Task<JsonObject> Execute(string shop, string operation, string query, JsonObject variables, double expectedCost, CancellationToken cancellationToken)
@@ -107,22 +108,27 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
                 IsThrottled(response.StatusCode, json), stopwatch.Elapsed);
             logger.LogInformation(
                 "Shopify {Operation} for {Shop}: HTTP {StatusCode} in {DurationMs} ms, {Records} records, cost {ActualQueryCost}, available {CurrentlyAvailable}/{MaximumAvailable}",
-                operation, shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, UnsignedInt64(json?["data"]?["node"]?["objectCount"]),
+                operation, shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, LoggedCount(json?["data"]?["node"]?["objectCount"]),
                 cost?.ActualQueryCost, cost?.CurrentlyAvailable, cost?.MaximumAvailable);
 
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
                 throw new ShopifyApiException("UNAUTHORIZED", $"Shopify rejected the access token for {shop} (HTTP {(int)response.StatusCode}); check Shopify:Shops for this shop.", transient: false);
-            if (response.StatusCode == HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500)
-                throw new ShopifyApiException($"HTTP_{(int)response.StatusCode}", $"Shopify answered HTTP {(int)response.StatusCode} to {operation} for {shop}.", transient: true);
+            var status = (int)response.StatusCode;
+            // A 5xx is often an HTML page from Shopify's edge rather than JSON: it is named, never parsed.
+            var page = json is null && response.Content.Headers.ContentType?.MediaType == "text/html" ? " (an HTML page)" : "";
+            if (response.StatusCode == HttpStatusCode.TooManyRequests || status >= 500)
+                throw new ShopifyApiException($"HTTP_{status}", $"Shopify answered HTTP {status}{page} to {operation} for {shop}.", transient: true,
+                    ShopifyErrors.RetryAfter(response, clock ?? TimeProvider.System));
             if (!response.IsSuccessStatusCode)
-                throw new ShopifyApiException($"HTTP_{(int)response.StatusCode}", $"Shopify answered HTTP {(int)response.StatusCode} to {operation} for {shop}.", transient: false);
+                throw new ShopifyApiException($"HTTP_{status}", $"Shopify answered HTTP {status}{page} to {operation} for {shop}.", transient: false);
             if (json is null) throw Malformed("response body");
 
             if (json["errors"] is JsonArray { Count: > 0 } errors)
             {
-                var code = errors[0]?["extensions"]?["code"]?.GetValue<string>() ?? "GRAPHQL_ERROR";
-                var message = errors[0]?["message"]?.GetValue<string>() ?? "unknown error";
-                throw new ShopifyApiException(code, $"Shopify {operation} for {shop} failed: {code}: {message}", transient: code is "THROTTLED" or "INTERNAL_SERVER_ERROR");
+                var (code, message) = ShopifyErrors.Classify(errors[0]);
+                throw code == ShopifyErrors.MaxCostExceeded
+                    ? new ShopifyApiException(code, $"Shopify refused {operation} for {shop}: the query costs more than Shopify allows in one request ({code}: {message}).", transient: false)
+                    : new ShopifyApiException(code, $"Shopify {operation} for {shop} failed: {code}: {message}", transient: ShopifyErrors.IsTransient(code));
             }
             return json["data"] as JsonObject ?? throw Malformed("data");
         }
@@ -130,7 +136,7 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
 
     private static bool IsThrottled(HttpStatusCode status, JsonObject? json) =>
         status == HttpStatusCode.TooManyRequests
-        || json?["errors"] is JsonArray errors && errors.Any(e => e?["extensions"]?["code"] is JsonValue code && code.TryGetValue<string>(out var text) && text == "THROTTLED");
+        || json?["errors"] is JsonArray errors && errors.Any(e => ShopifyErrors.Classify(e).Code == ShopifyErrors.Throttled);
 
     private static QueryCost? ReadCost(JsonObject? json)
     {
@@ -143,13 +149,28 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
 
     private static double Number(JsonNode? node) => node is JsonValue value && value.TryGetValue<double>(out var number) ? number : 0;
 
-    /// <summary>Shopify serialises UnsignedInt64 as a string.</summary>
-    private static long UnsignedInt64(JsonNode? node) => node switch
+    /// <summary>A String field: null when absent or null; any other type is a malformed answer, never a guess.</summary>
+    private static string? Text(JsonNode? node, string field) => node switch
     {
+        null => null,
+        JsonValue value when value.TryGetValue<string>(out var text) => text,
+        _ => throw Malformed($"{field} (a {node.GetValueKind()} where Shopify sends a string)"),
+    };
+
+    /// <summary>Shopify serialises UnsignedInt64 as a string; a number is accepted too, anything else is malformed.</summary>
+    private static long UnsignedInt64(JsonNode? node, string field) => node switch
+    {
+        null => 0,
         JsonValue value when value.TryGetValue<string>(out var text) && long.TryParse(text, out var parsed) => parsed,
         JsonValue value when value.TryGetValue<long>(out var number) => number,
-        _ => 0,
+        _ => throw Malformed($"{field} (a {node.GetValueKind()} that is not an UnsignedInt64)"),
     };
+
+    private static long LoggedCount(JsonNode? node)
+    {
+        try { return UnsignedInt64(node, "objectCount"); }
+        catch (ShopifyApiException) { return 0; }
+    }
 
     private static ShopifyApiException Malformed(string what) =>
         new("MALFORMED_RESPONSE", $"Shopify's response has no valid {what}.", transient: false);

@@ -29,8 +29,12 @@ public sealed partial class BulkSyncStateMachine
     private bool WithinRetryBudget(BehaviorContext<BulkSyncState, BulkExtractionDeferred> context, BulkSyncOptions settings) =>
         _clock.GetUtcNow() + RetryDelay(context, settings, 1) <= context.Saga.RetryBudgetFrom + settings.RetryBudget;
 
-    private static TimeSpan RetryDelay(BehaviorContext<BulkSyncState, BulkExtractionDeferred> context, BulkSyncOptions settings, double jitter) =>
-        Backoff.Delay(context.Message.ErrorCode, context.Saga.RetryAttempts, settings, jitter, context.Saga.JobType == JobTypes.FullBackfill);
+    /// <summary>The backoff, but never shorter than the wait Shopify asked for (<c>Retry-After</c>).</summary>
+    private static TimeSpan RetryDelay(BehaviorContext<BulkSyncState, BulkExtractionDeferred> context, BulkSyncOptions settings, double jitter)
+    {
+        var backoff = Backoff.Delay(context.Message.ErrorCode, context.Saga.RetryAttempts, settings, jitter, context.Saga.JobType == JobTypes.FullBackfill);
+        return context.Message.RetryAfterSeconds is > 0 and var asked && TimeSpan.FromSeconds(asked) > backoff ? TimeSpan.FromSeconds(asked) : backoff;
+    }
 
     /// <summary>The wake-up of the run's current wait; a late or repeated one of an earlier wait is not.</summary>
     private static bool IsDue(BehaviorContext<BulkSyncState, SyncWaitElapsed> context) =>
