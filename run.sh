@@ -52,10 +52,25 @@ for _ in $(seq 1 300); do
   sleep 1
 done
 
+# A shop's first sync asks for its history (every order before the 128-day floor) as a backfill run of its own.
+history_id=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1] or "{}").get("history_run_id") or "")' "$run")
+history="{}"
+if [[ -n "$history_id" ]]; then
+  echo "Loading the shop's history (orders before the floor) in run $history_id..."
+  for _ in $(seq 1 600); do
+    history=$(api "$GATEWAY/api/ingest/runs/$history_id" 2>/dev/null || echo '{}')
+    history_status=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1] or "{}").get("status",""))' "$history")
+    [[ "$history_status" == completed || "$history_status" == partial || "$history_status" == failed ]] && break
+    sleep 1
+  done
+fi
+
 pulse=$(api "$GATEWAY/api/dashboard/sales-pulse?shop=${GROWTHOS_SHOP:-demo-shop.myshopify.com}&days=30" || echo '{}')
-python3 - "$run" "$pulse" "$GATEWAY" "$GROWTHOS_API_KEY" <<'PY'
+year=$(api "$GATEWAY/api/dashboard/sales-pulse?shop=${GROWTHOS_SHOP:-demo-shop.myshopify.com}&days=366" || echo '{}')
+python3 - "$run" "$pulse" "$GATEWAY" "$GROWTHOS_API_KEY" "$history" "$year" <<'PY'
 import json, sys
 run, pulse, gateway, key = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3], sys.argv[4]
+history, year = json.loads(sys.argv[5] or "{}"), json.loads(sys.argv[6] or "{}")
 print()
 print(f"Sync {run['run_id']}: {run['status']}" + (f" at {run['failed_step']}: {run['error']}" if run.get('error') else ""))
 for step in run.get("steps", []):
@@ -65,10 +80,17 @@ counts = run.get("counts", {})
 print(f"Orders synced:        {counts.get('orders_upserted', 0)} ({counts.get('line_items_upserted', 0)} line items)")
 for entity in run.get("entities", []):
     print(f"  {entity['entity']:<10} {entity['status']:<8} {entity['records']} records" + (f" ({entity['error']})" if entity.get("error") else ""))
+if history.get("run_id"):
+    counts = history.get("counts", {})
+    print(f"History (backfill {history['run_id']}): {history['status']}, {counts.get('orders_upserted', 0)} orders created before "
+          f"{(history.get('backfill_before') or '')[:10]}")
 if pulse.get("currency_code"):
     exponent = {"JPY": 0, "KRW": 0, "CLP": 0, "ISK": 0, "VND": 0, "BHD": 3, "KWD": 3, "JOD": 3, "OMR": 3, "TND": 3}.get(pulse["currency_code"], 2)
     revenue = pulse["revenue_minor"] / 10 ** exponent
     print(f"Revenue, last 30 days: {revenue:,.{exponent}f} {pulse['currency_code']} over {pulse['orders']} orders")
+sold = [day for day in year.get("days", []) if day.get("orders")]
+if sold:
+    print(f"Days with sales:      {len(sold)}, from {sold[0]['date']} to {sold[-1]['date']} (the last 366 days)")
 print(f"Gateway:              {gateway}")
 print(f"API key:              {key}")
 print()

@@ -43,7 +43,7 @@ public sealed class BulkSyncHarness : IAsyncDisposable
     public DateTimeOffset Now => Clock.GetUtcNow();
     public BulkSyncOptions Options => _provider.GetRequiredService<IOptions<BulkSyncOptions>>().Value;
 
-    public static async Task<BulkSyncHarness> Start(int maxPollAttempts = 128, Action<IBusRegistrationConfigurator>? configure = null)
+    public static async Task<BulkSyncHarness> Start(int maxPollAttempts = 128, Action<IBusRegistrationConfigurator>? configure = null, bool loadHistory = false)
     {
         var watermarks = new RecordingWatermarks();
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 6, 0, 0, TimeSpan.Zero));
@@ -52,7 +52,7 @@ public sealed class BulkSyncHarness : IAsyncDisposable
             .AddSingleton<TimeProvider>(clock)
             .AddSingleton(new Jitter(new Random(JitterSeed)))
             .AddSingleton<IWatermarkStore>(watermarks)
-            .AddSingleton(Microsoft.Extensions.Options.Options.Create(new BulkSyncOptions { Shops = [Shop], MaxPollAttempts = maxPollAttempts }))
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(new BulkSyncOptions { Shops = [Shop], MaxPollAttempts = maxPollAttempts, LoadHistory = loadHistory }))
             .AddMassTransitTestHarness(bus =>
             {
                 bus.AddBulkSyncSaga().InMemoryRepository();
@@ -123,8 +123,6 @@ public sealed class BulkSyncHarness : IAsyncDisposable
 /// <summary>Watermarks in memory, recording every advance.</summary>
 public sealed class RecordingWatermarks : IWatermarkStore
 {
-    private readonly BulkSyncOptions _options = new();
-
     public Dictionary<(string Shop, string Entity), DateTimeOffset> Marks { get; } = new();
     public List<(string Shop, string Entity, DateTimeOffset Through, Guid RunId)> Advances { get; } = [];
 
@@ -132,12 +130,6 @@ public sealed class RecordingWatermarks : IWatermarkStore
     {
         lock (Marks)
             return Task.FromResult(Marks.TryGetValue((shop, entity), out var mark) ? mark : (DateTimeOffset?)null);
-    }
-
-    public Task<DateTimeOffset> ExtractFrom(string shop, string entity, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        lock (Marks)
-            return Task.FromResult(WatermarkStore.ExtractFrom(Marks.TryGetValue((shop, entity), out var mark) ? mark : null, now, _options));
     }
 
     public Task Advance(string shop, string entity, DateTimeOffset updatedThrough, Guid runId, CancellationToken cancellationToken)
@@ -148,5 +140,22 @@ public sealed class RecordingWatermarks : IWatermarkStore
             if (!Marks.TryGetValue((shop, entity), out var mark) || mark < updatedThrough) Marks[(shop, entity)] = updatedThrough;
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>Each shop's history request: the backfill run that loads it, and the day it ends on.</summary>
+    public Dictionary<string, (Guid RunId, DateOnly Before, Guid RequestedBy)> Histories { get; } = new();
+
+    public Task<bool> HistoryRequested(string shop, CancellationToken cancellationToken)
+    {
+        lock (Histories) return Task.FromResult(Histories.ContainsKey(shop));
+    }
+
+    public Task<Guid> RequestHistory(string shop, Guid backfillRunId, DateOnly before, Guid requestedBy, CancellationToken cancellationToken)
+    {
+        lock (Histories)
+        {
+            if (!Histories.TryGetValue(shop, out var asked)) Histories[shop] = asked = (backfillRunId, before, requestedBy);
+            return Task.FromResult(asked.RunId);
+        }
     }
 }

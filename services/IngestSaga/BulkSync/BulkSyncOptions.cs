@@ -54,6 +54,16 @@ public sealed class BulkSyncOptions
     [Range(1, 1_000_000, ErrorMessage = "BulkSync:BackfillChunkSize must be between 1 and 1000000.")]
     public int BackfillChunkSize { get; set; } = 20_000;
 
+    /// <summary>
+    /// The first sync of a shop (no orders watermark, no history asked for yet) also loads, once, every order created
+    /// before the watermark floor: when it has loaded its orders whole, it requests a backfill run from
+    /// <see cref="HistoryFrom"/> to the floor's date.
+    /// </summary>
+    public bool LoadHistory { get; set; } = true;
+
+    /// <summary>The first day a new shop's history is read from (UTC): before any Shopify order can have been made.</summary>
+    public DateOnly HistoryFrom { get; set; } = new(2006, 1, 1);
+
     /// <summary>A backfill yields to daily syncs: its wait when Shopify says another bulk query runs.</summary>
     [Range(1, 86_400, ErrorMessage = "BulkSync:BackfillBusyWaitSeconds must be between 1 and 86400.")]
     public int BackfillBusyWaitSeconds { get; set; } = 300;

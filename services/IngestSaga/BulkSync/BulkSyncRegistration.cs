@@ -11,6 +11,7 @@ public static class BulkSyncRegistration
         bus.TryAddSingleton(Jitter.Shared);
         bus.AddScoped(typeof(StartExtractionActivity<>));
         bus.AddScoped<AdvanceWatermarkActivity>();
+        bus.AddScoped<RequestHistoryActivity>();
         return bus.AddSagaStateMachine<BulkSyncStateMachine, BulkSyncState, BulkSyncStateDefinition>();
     }
 }

@@ -30,6 +30,15 @@ public class BulkSyncState : SagaStateMachineInstance
     public DateTimeOffset RequestedAt { get; set; }
     public DateTimeOffset? UpdatedSince { get; set; }
 
+    /// <summary>
+    /// Set on a shop's first daily sync of orders: once the run has loaded them whole, the orders created up to this day
+    /// (the floor's) are loaded by a backfill run, <see cref="HistoryRunId"/>.
+    /// </summary>
+    public DateOnly? HistoryBefore { get; set; }
+
+    /// <summary>The backfill run that loads the shop's history, once this run asked for it.</summary>
+    public Guid? HistoryRunId { get; set; }
+
     /// <summary>A backfill reads the orders created in [BackfillFrom, BackfillBefore), whatever the watermark.</summary>
     public DateTimeOffset? BackfillFrom { get; set; }
     public DateTimeOffset? BackfillBefore { get; set; }

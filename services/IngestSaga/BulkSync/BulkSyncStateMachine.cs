@@ -183,6 +183,7 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
             When(MartsRefreshed, context => context.Saga.IsPartial)
                 .Then(context => context.Saga.ResumeAt = null)
                 .Activity(x => x.OfType<AdvanceWatermarkActivity>())
+                .Activity(x => x.OfType<RequestHistoryActivity>())
                 .EnterStep(Steps.Partial, clock)
                 .Publish(context => new SyncCompleted(
                     context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.OrdersUpserted, context.Saga.LineItemsUpserted,
@@ -191,6 +192,7 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
             When(MartsRefreshed, context => !context.Saga.IsPartial)
                 .Then(context => context.Saga.ResumeAt = null)
                 .Activity(x => x.OfType<AdvanceWatermarkActivity>())
+                .Activity(x => x.OfType<RequestHistoryActivity>())
                 .EnterStep(Steps.Completed, clock)
                 .Publish(context => new SyncCompleted(
                     context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.OrdersUpserted, context.Saga.LineItemsUpserted,

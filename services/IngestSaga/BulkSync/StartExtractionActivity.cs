@@ -10,7 +10,8 @@ namespace GrowthOs.IngestSaga.BulkSync;
 /// Orders start at the watermark minus the lookback, never before the floor. Products and customers are the catalogue
 /// and the customer base, needed whole whatever their age: the first run reads them all, later runs from the watermark
 /// minus the lookback. Inventory is read whole every time (its levels change without touching an item's update time).
-/// A backfill reads by creation time instead.
+/// A backfill reads by creation time instead. A shop's first sync also marks the run to load its history (see
+/// <see cref="RequestHistoryActivity"/>).
 /// </summary>
 public sealed class StartExtractionActivity<TMessage>(IWatermarkStore watermarks, IOptions<BulkSyncOptions> options, TimeProvider clock)
     : IStateMachineActivity<BulkSyncState, TMessage>
@@ -19,16 +20,31 @@ public sealed class StartExtractionActivity<TMessage>(IWatermarkStore watermarks
     public async Task Execute(BehaviorContext<BulkSyncState, TMessage> context, IBehavior<BulkSyncState, TMessage> next)
     {
         var saga = context.Saga;
+        var settings = options.Value;
         saga.UpdatedSince = saga switch
         {
             { JobType: JobTypes.FullBackfill } or { Entity: Entities.Inventory } => null,
-            { Entity: Entities.Orders } => await watermarks.ExtractFrom(saga.ShopDomain, saga.Entity, clock.GetUtcNow(), context.CancellationToken),
+            { Entity: Entities.Orders } => await OrdersFrom(saga, settings, context.CancellationToken),
             _ => await watermarks.Current(saga.ShopDomain, saga.Entity, context.CancellationToken) is { } mark
-                ? mark.AddMinutes(-options.Value.LookbackMinutes)
+                ? mark.AddMinutes(-settings.LookbackMinutes)
                 : null,
         };
         await context.Publish(BulkSyncCommands.StartExtraction(saga));
         await next.Execute(context);
+    }
+
+    /// <summary>
+    /// From the watermark; a shop's first sync (no watermark, no history asked for) starts at the floor and, with
+    /// <see cref="BulkSyncOptions.LoadHistory"/>, marks the run to ask for the orders before it once it has loaded these.
+    /// </summary>
+    private async Task<DateTimeOffset> OrdersFrom(BulkSyncState saga, BulkSyncOptions settings, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var mark = await watermarks.Current(saga.ShopDomain, Entities.Orders, cancellationToken);
+        var from = WatermarkStore.ExtractFrom(mark, now, settings);
+        if (saga.JobType == JobTypes.DailySync && settings.LoadHistory && mark is null && !await watermarks.HistoryRequested(saga.ShopDomain, cancellationToken))
+            saga.HistoryBefore = DateOnly.FromDateTime(from.UtcDateTime);
+        return from;
     }
 
     public Task Faulted<TException>(BehaviorExceptionContext<BulkSyncState, TMessage, TException> context, IBehavior<BulkSyncState, TMessage> next)

@@ -135,6 +135,9 @@ public sealed record RunView(
     /// </summary>
     public LoadProgress? Load { get; init; }
 
+    /// <summary>A shop's first sync: the backfill run that loads the orders before its floor, once it asked for it.</summary>
+    public Guid? HistoryRunId { get; init; }
+
     /// <summary>The states in which a run's load may be under way or stopped short: its view asks the Transform how far it got.</summary>
     public static bool ShowsLoadProgress(BulkSyncState run) => run.CurrentState is "Upserting" or "Failed";
 
@@ -166,7 +169,10 @@ public sealed record RunView(
         run.LastRetryReason,
         run.TraceId,
         run.Steps.Select(s => new RunStepView(s.Step, s.Entity, s.StartedAt, s.EndedAt,
-            s.EndedAt is { } end ? (long)(end - s.StartedAt).TotalMilliseconds : null)).ToList());
+            s.EndedAt is { } end ? (long)(end - s.StartedAt).TotalMilliseconds : null)).ToList())
+    {
+        HistoryRunId = run.HistoryRunId,
+    };
 }
 
 public sealed record RunStepView(string Step, string? Entity, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, long? DurationMs);

@@ -1,5 +1,4 @@
 using GrowthOs.IngestSaga.BulkSync;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace GrowthOs.IngestSaga.Watermarks;
@@ -10,18 +9,25 @@ public interface IWatermarkStore
     /// <summary>How far <paramref name="entity"/> has been read; null before its first complete run.</summary>
     Task<DateTimeOffset?> Current(string shop, string entity, CancellationToken cancellationToken);
 
-    /// <summary>Where the next extraction of <paramref name="entity"/> starts.</summary>
-    Task<DateTimeOffset> ExtractFrom(string shop, string entity, DateTimeOffset now, CancellationToken cancellationToken);
-
     /// <summary>Moves the watermark to <paramref name="updatedThrough"/> unless it is already there or further.</summary>
     Task Advance(string shop, string entity, DateTimeOffset updatedThrough, Guid runId, CancellationToken cancellationToken);
+
+    /// <summary>Whether the shop's history (the orders before its first sync's floor) has been asked for.</summary>
+    Task<bool> HistoryRequested(string shop, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that <paramref name="requestedBy"/> asks for the shop's history to be loaded by
+    /// <paramref name="backfillRunId"/>, unless it was asked for already; returns the backfill run that loads it (the
+    /// earlier one, if so), so a request repeated after a crash names the same run.
+    /// </summary>
+    Task<Guid> RequestHistory(string shop, Guid backfillRunId, DateOnly before, Guid requestedBy, CancellationToken cancellationToken);
 }
 
 /// <summary>
 /// Watermarks in <c>ingest.shop_watermark</c>. A watermark moves only forward, only after a run in which every step
 /// succeeded, and only to the newest <c>updatedAt</c> actually fetched.
 /// </summary>
-public sealed class WatermarkStore(NpgsqlDataSource dataSource, IOptions<BulkSyncOptions> options) : IWatermarkStore
+public sealed class WatermarkStore(NpgsqlDataSource dataSource) : IWatermarkStore
 {
     public async Task<DateTimeOffset?> Current(string shop, string entity, CancellationToken cancellationToken)
     {
@@ -36,9 +42,6 @@ public sealed class WatermarkStore(NpgsqlDataSource dataSource, IOptions<BulkSyn
     /// Where the next extraction starts: the watermark minus the lookback window, but never before now minus the floor.
     /// A missing watermark, or one older than the floor, starts at the floor.
     /// </summary>
-    public async Task<DateTimeOffset> ExtractFrom(string shop, string entity, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ExtractFrom(await Current(shop, entity, cancellationToken), now, options.Value);
-
     public static DateTimeOffset ExtractFrom(DateTimeOffset? watermark, DateTimeOffset now, BulkSyncOptions settings)
     {
         var floor = now.AddDays(-settings.WatermarkFloorDays);
@@ -61,5 +64,31 @@ public sealed class WatermarkStore(NpgsqlDataSource dataSource, IOptions<BulkSyn
         command.Parameters.AddWithValue("through", updatedThrough.UtcDateTime);
         command.Parameters.AddWithValue("run", runId);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<bool> HistoryRequested(string shop, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM ingest.shop_history WHERE shop_domain = @shop)");
+        command.Parameters.AddWithValue("shop", shop);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<Guid> RequestHistory(string shop, Guid backfillRunId, DateOnly before, Guid requestedBy, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            WITH asked AS (
+                INSERT INTO ingest.shop_history (shop_domain, backfill_run_id, before_date, requested_by)
+                VALUES (@shop, @run, @before, @by)
+                ON CONFLICT (shop_domain) DO NOTHING
+                RETURNING backfill_run_id)
+            SELECT backfill_run_id FROM asked
+            UNION ALL SELECT backfill_run_id FROM ingest.shop_history WHERE shop_domain = @shop
+            LIMIT 1
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.AddWithValue("run", backfillRunId);
+        command.Parameters.AddWithValue("before", before);
+        command.Parameters.AddWithValue("by", requestedBy);
+        return (Guid)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }

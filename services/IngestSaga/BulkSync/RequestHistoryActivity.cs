@@ -1,0 +1,43 @@
+using GrowthOs.Contracts.Extraction;
+using GrowthOs.Contracts.Ingest;
+using GrowthOs.Contracts.Transform;
+using GrowthOs.IngestSaga.Watermarks;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.IngestSaga.BulkSync;
+
+/// <summary>
+/// A shop's first sync read its orders back to the floor only. Once it has loaded them whole (and its marts are
+/// refreshed), it asks, once per shop, for a backfill run of every order created from
+/// <see cref="BulkSyncOptions.HistoryFrom"/> to the floor's day: the shop's whole history, without holding up its first
+/// dashboards. A run whose orders were not loaded whole leaves it to the next first sync.
+/// </summary>
+public sealed class RequestHistoryActivity(IWatermarkStore watermarks, IOptions<BulkSyncOptions> options, TimeProvider clock,
+    ILogger<RequestHistoryActivity> logger)
+    : IStateMachineActivity<BulkSyncState, MartsRefreshed>
+{
+    public async Task Execute(BehaviorContext<BulkSyncState, MartsRefreshed> context, IBehavior<BulkSyncState, MartsRefreshed> next)
+    {
+        var saga = context.Saga;
+        var ordersLoadedWhole = saga.EntityOutcomes.Any(o => o.Entity == Entities.Orders && o.Status == EntityStatus.Loaded);
+        if (saga.HistoryBefore is { } before && ordersLoadedWhole && saga.HistoryRunId is null)
+        {
+            var from = options.Value.HistoryFrom;
+            var runId = await watermarks.RequestHistory(saga.ShopDomain, NewId.NextGuid(), before, saga.CorrelationId, context.CancellationToken);
+            saga.HistoryRunId = runId;
+            // The same run id again, should this be repeated: a backfill run is started once per id.
+            await context.Publish(new BackfillRequested(runId, saga.ShopDomain, from, before, clock.GetUtcNow()));
+            logger.LogInformation("The history of {ShopDomain}, its orders created from {From} to {Before}, is loaded by run {HistoryRunId}",
+                saga.ShopDomain, from, before, runId);
+        }
+        await next.Execute(context);
+    }
+
+    public Task Faulted<TException>(BehaviorExceptionContext<BulkSyncState, MartsRefreshed, TException> context, IBehavior<BulkSyncState, MartsRefreshed> next)
+        where TException : Exception => next.Faulted(context);
+
+    public void Probe(ProbeContext context) => context.CreateScope("request-history");
+
+    public void Accept(StateMachineVisitor visitor) => visitor.Visit(this);
+}
