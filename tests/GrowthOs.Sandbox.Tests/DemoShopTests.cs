@@ -92,6 +92,24 @@ public sealed class DemoShopTests
     }
 
     [Fact]
+    public void The_demo_shops_customers_fill_every_segment_as_a_small_shops_do()
+    {
+        var customers = Shop().Customers.Where(c => c.NumberOfOrders > 0).ToList();
+        decimal Aov(DemoCustomer c) => c.AmountSpent / c.NumberOfOrders;
+        // The segment thresholds of Marts:Segments' defaults: 5 orders and an AOV of 500; 3 and 200; 2; 1.
+        var professional = customers.Count(c => c.NumberOfOrders >= 5 && Aov(c) >= 500m);
+        var enthusiast = customers.Count(c => c.NumberOfOrders >= 3 && Aov(c) >= 200m && !(c.NumberOfOrders >= 5 && Aov(c) >= 500m));
+        var once = customers.Count(c => c.NumberOfOrders == 1);
+
+        Assert.InRange(professional, 20, 60);
+        Assert.True(enthusiast >= 20, $"{enthusiast} enthusiast collectors");
+        Assert.Contains(customers, c => c.NumberOfOrders == 2);
+        // Most buyers of a small shop order once or twice; its best customers are few.
+        Assert.True(once > customers.Count / 3, $"{once} of {customers.Count} customers ordered once");
+        Assert.True(customers.Max(c => c.NumberOfOrders) <= 40, $"a customer with {customers.Max(c => c.NumberOfOrders)} orders");
+    }
+
+    [Fact]
     public void The_demo_shop_has_2400_customers_whose_counts_agree_with_their_orders()
     {
         var shop = Shop();

@@ -8,6 +8,15 @@ namespace GrowthOs.Sandbox.DemoData;
 public sealed class DemoShop
 {
     private const int CustomerCount = 2_400;
+
+    /// <summary>
+    /// Who buys, as in a small real shop: a few trade buyers (workshops, small shops) order often and in bulk, some
+    /// regulars come back, and most customers order once or twice.
+    /// </summary>
+    private const int TradeCustomers = 40;
+    private const double TradeOrderShare = 0.07;
+    private const int RegularCustomers = 500;
+    private const double RegularOrderShare = 0.3;
     private const decimal TaxRate = 0.08m;
     private const decimal PresentmentRate = 1.35m;
     private const string PresentmentCurrency = "CAD";
@@ -78,6 +87,7 @@ public sealed class DemoShop
 
     private DemoOrder CreateOrder(Random random, long number, DateTimeOffset createdAt)
     {
+        var trade = Unit(number, 11) < TradeOrderShare;
         var presentment = random.NextDouble() < 0.1 ? PresentmentCurrency : _shop.CurrencyCode;
         var rate = presentment == _shop.CurrencyCode ? 1m : PresentmentRate;
         var lines = new List<DemoLineItem>();
@@ -86,7 +96,7 @@ public sealed class DemoShop
         {
             var product = Products[random.Next(Products.Count)];
             var variant = product.Variants[random.Next(product.Variants.Count)];
-            var quantity = 1 + random.Next(0, 100) switch { < 70 => 0, < 90 => 1, _ => 2 };
+            var quantity = 1 + random.Next(0, 100) switch { < 70 => 0, < 90 => 1, _ => 2 } + (trade ? 3 : 0);
             var discount = random.NextDouble() < 0.15 ? Math.Round(variant.Price * quantity * 0.1m, 2) : 0m;
             lines.Add(new DemoLineItem(number * 10 + l, product, variant, quantity, discount));
         }
@@ -149,7 +159,7 @@ public sealed class DemoShop
             CurrencyCode: _shop.CurrencyCode,
             PresentmentCurrencyCode: presentment,
             PresentmentRate: rate,
-            CustomerId: 1 + random.Next(CustomerCount),
+            CustomerId: CustomerOf(number, trade, random.Next(CustomerCount)),
             Subtotal: subtotal,
             Discounts: discounts,
             Shipping: shipping,
@@ -162,6 +172,14 @@ public sealed class DemoShop
     }
 
     private double Unit(long orderNumber, int salt) => DemoCatalog.Unit(_shop.Seed, orderNumber, salt);
+
+    /// <summary>A trade buyer's order goes to one of the first ids, a regular's to the next ones, any other to anyone else.</summary>
+    private long CustomerOf(long orderNumber, bool trade, int drawn)
+    {
+        if (trade) return 1 + (int)(Unit(orderNumber, 12) * TradeCustomers);
+        if (Unit(orderNumber, 13) < RegularOrderShare) return 1 + TradeCustomers + (int)(Unit(orderNumber, 14) * RegularCustomers);
+        return 1 + TradeCustomers + drawn % (CustomerCount - TradeCustomers);
+    }
 
     private IReadOnlyList<DemoCustomer> CreateCustomers()
     {
