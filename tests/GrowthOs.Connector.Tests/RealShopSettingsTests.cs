@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Net;
+using System.Runtime.Versioning;
+using System.Text;
+using System.Text.RegularExpressions;
+using GrowthOs.Connector.Shopify;
+using GrowthOs.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.Connector.Tests;
+
+/// <summary>
+/// Every documented way of pointing the Connector at a real shop gives it the URL and the token the README says:
+/// run.sh's variables, through deploy/local/services.sh, and docker-compose's, through .env and docker-compose.yml. The
+/// settings each way produces are given to the Connector's own client, whose first call a stand-in records.
+/// </summary>
+public sealed partial class RealShopSettingsTests
+{
+    private const string RealTemplate = "https://{shop}";
+    private const string RealShop = "your-store.myshopify.com";
+    private const string RealToken = "shpat_real_store_token_0123456789";
+
+    [Fact]
+    [SupportedOSPlatform("linux")]
+    public async Task RunSh_variables_for_a_real_shop_reach_the_Connector_whole()
+    {
+        var settings = await ServicesShEnvironment(new()
+        {
+            ["GROWTHOS_SHOPIFY_BASE_URL"] = RealTemplate,
+            ["GROWTHOS_SHOP"] = RealShop,
+            ["GROWTHOS_SHOP_TOKEN"] = RealToken,
+        });
+
+        var (url, token) = await FirstCall(settings, RealShop);
+
+        Assert.Equal($"https://{RealShop}/admin/api/2026-01/graphql.json", url);
+        Assert.Equal(RealToken, token);
+    }
+
+    [Fact]
+    [SupportedOSPlatform("linux")]
+    public async Task RunSh_without_variables_points_the_Connector_at_the_Sandboxs_demo_shop()
+    {
+        var settings = await ServicesShEnvironment(new());
+
+        var (url, token) = await FirstCall(settings, "demo-shop.myshopify.com");
+
+        Assert.Equal("http://127.0.0.1:8090/demo-shop.myshopify.com/admin/api/2026-01/graphql.json", url);
+        Assert.Equal("shpat_sandbox_demo_token", token);
+    }
+
+    [Fact]
+    public async Task Compose_variables_for_a_real_shop_reach_the_Connector_whole()
+    {
+        var settings = ComposeEnvironment("connector", new()
+        {
+            ["SHOPIFY_BASE_URL_TEMPLATE"] = RealTemplate,
+            ["SHOPIFY_SHOP"] = RealShop,
+            ["SHOPIFY_ACCESS_TOKEN"] = RealToken,
+        });
+
+        var (url, token) = await FirstCall(settings, RealShop);
+
+        Assert.Equal($"https://{RealShop}/admin/api/2026-01/graphql.json", url);
+        Assert.Equal(RealToken, token);
+    }
+
+    [Fact]
+    public async Task Compose_without_variables_points_the_Connector_at_the_Sandboxs_demo_shop()
+    {
+        var settings = ComposeEnvironment("connector", new());
+
+        var (url, token) = await FirstCall(settings, "demo-shop.myshopify.com");
+
+        Assert.Equal("http://sandbox:8080/demo-shop.myshopify.com/admin/api/2026-01/graphql.json", url);
+        Assert.Equal("shpat_sandbox_demo_token", token);
+    }
+
+    [Fact]
+    public void No_default_in_docker_compose_holds_a_brace_Compose_would_end_it_at()
+    {
+        var compose = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docker-compose.yml"));
+        var defaults = DefaultedVariable().Matches(compose).Select(m => m.Value).ToList();
+        Assert.DoesNotContain(defaults, d => d.Contains('{', StringComparison.Ordinal) && d.IndexOf('{') > 1);
+    }
+
+    /// <summary>The environment services.sh gives the Connector: a stand-in <c>dotnet</c> records it instead of starting it.</summary>
+    [SupportedOSPlatform("linux")]
+    private static async Task<Dictionary<string, string>> ServicesShEnvironment(Dictionary<string, string> variables)
+    {
+        var root = Directory.CreateTempSubdirectory("growthos-services-sh-");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root.FullName, "services", "Connector", "bin", "Release", "net10.0"));
+            var bin = Directory.CreateDirectory(Path.Combine(root.FullName, "fake-bin"));
+            var capture = Path.Combine(root.FullName, "connector.env");
+            var dotnet = Path.Combine(bin.FullName, "dotnet");
+            await File.WriteAllTextAsync(dotnet, "#!/bin/sh\nenv -0 > \"$GROWTHOS_CAPTURE\"\n");
+            File.SetUnixFileMode(dotnet, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+            var info = new ProcessStartInfo("bash", ["-c", "source \"$SCRIPT\"; start_service Connector; wait"]) { RedirectStandardError = true };
+            foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("GROWTHOS_", StringComparison.Ordinal)).ToList()) info.Environment.Remove(name);
+            info.Environment["SCRIPT"] = Path.Combine(RepositoryPaths.Root, "deploy", "local", "services.sh");
+            info.Environment["ROOT"] = root.FullName;
+            info.Environment["CONFIGURATION"] = "Release";
+            info.Environment["GROWTHOS_API_KEY"] = "a-test-key-of-24-characters-or-more";
+            info.Environment["GROWTHOS_CAPTURE"] = capture;
+            info.Environment["PATH"] = $"{bin.FullName}:{info.Environment["PATH"]}";
+            foreach (var (name, value) in variables) info.Environment[name] = value;
+            using var process = Process.Start(info)!;
+            var errors = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0 && File.Exists(capture), $"services.sh did not start the Connector: {errors}");
+
+            return (await File.ReadAllTextAsync(capture)).Split('\0', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => line.Split('=', 2)).Where(pair => pair.Length == 2)
+                .ToDictionary(pair => pair[0], pair => pair[1]);
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The environment docker-compose.yml gives a service, interpolated as Compose does: a variable of the shell, else
+    /// its line in .env; a braced default ends at its first '}'.
+    /// </summary>
+    private static Dictionary<string, string> ComposeEnvironment(string service, Dictionary<string, string> shell)
+    {
+        var dotEnv = File.ReadAllLines(Path.Combine(RepositoryPaths.Root, ".env"))
+            .Where(line => line.Length > 0 && !line.StartsWith('#') && line.Contains('='))
+            .Select(line => line.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair[1]);
+        string? Variable(string name) => shell.TryGetValue(name, out var value) ? value : dotEnv.GetValueOrDefault(name);
+
+        var lines = File.ReadAllLines(Path.Combine(RepositoryPaths.Root, "docker-compose.yml"));
+        var start = Array.FindIndex(lines, line => line == $"  {service}:");
+        Assert.True(start >= 0, $"docker-compose.yml has no service {service}");
+        var environment = new Dictionary<string, string>();
+        for (var i = start + 1; i < lines.Length && (lines[i].StartsWith("    ", StringComparison.Ordinal) || lines[i].Length == 0); i++)
+        {
+            var entry = EnvironmentEntry().Match(lines[i]);
+            if (!entry.Success) continue;
+            environment[entry.Groups["name"].Value] = Interpolation().Replace(entry.Groups["value"].Value.Trim(), m =>
+                Variable(m.Groups["var"].Value) is { Length: > 0 } value ? value : m.Groups["default"].Value);
+        }
+        return environment;
+    }
+
+    /// <summary>The URL and token of the Connector's first call with these settings (environment variables, <c>__</c> for <c>:</c>).</summary>
+    private static async Task<(string Url, string Token)> FirstCall(Dictionary<string, string> environment, string shop)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(environment.Where(e => e.Key.StartsWith("Shopify__", StringComparison.Ordinal))
+                .Select(e => KeyValuePair.Create(e.Key.Replace("__", ":"), (string?)e.Value)))
+            .Build();
+        var options = configuration.GetSection(ShopifyOptions.Section).Get<ShopifyOptions>() ?? new ShopifyOptions();
+        var errors = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        Assert.True(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), errors, validateAllProperties: true),
+            string.Join("; ", errors.Select(e => e.ErrorMessage)));
+
+        var standIn = new StandIn();
+        var client = new ShopifyGraphQlClient(new HttpClient(standIn), Options.Create(options), new ThrottleGate(TimeProvider.System), NullLogger<ShopifyGraphQlClient>.Instance);
+        await client.RunBulkQuery(shop, "{ orders { edges { node { id } } } }", CancellationToken.None);
+        return (standIn.Url!, standIn.Token!);
+    }
+
+    private sealed class StandIn : HttpMessageHandler
+    {
+        public string? Url { get; private set; }
+        public string? Token { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Url = request.RequestUri!.ToString();
+            Token = request.Headers.TryGetValues("X-Shopify-Access-Token", out var values) ? values.Single() : null;
+            var body = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "bulk_operation_run_query.json"));
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
+        }
+    }
+
+    [GeneratedRegex(@"^\s+(?<name>[A-Za-z_][A-Za-z0-9_]*):\s*(?<value>.+)$")]
+    private static partial Regex EnvironmentEntry();
+
+    [GeneratedRegex(@"\$\{(?<var>[A-Za-z_][A-Za-z0-9_]*)(?::-(?<default>[^}]*))?\}")]
+    private static partial Regex Interpolation();
+
+    [GeneratedRegex(@"\$\{[A-Za-z_][A-Za-z0-9_]*:-[^}]*\}?")]
+    private static partial Regex DefaultedVariable();
+}
