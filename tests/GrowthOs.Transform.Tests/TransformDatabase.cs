@@ -2,6 +2,7 @@ using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.Testing;
 using GrowthOs.Transform.Loading;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace GrowthOs.Transform.Tests;
@@ -17,4 +18,9 @@ internal static class TransformDatabase
             .StartAsync(CancellationToken.None);
         return (database, dataSource);
     }
+
+    /// <summary>The Transform's loader on <paramref name="dataSource"/>, as the service builds it; chunks of <paramref name="chunkSize"/> records, or the default.</summary>
+    public static BulkFileLoader Loader(NpgsqlDataSource dataSource, int? chunkSize = null) =>
+        new(new OrderUpserter(dataSource), dataSource, Options.Create(chunkSize is { } size ? new UpsertOptions { ChunkSize = size } : new UpsertOptions()),
+            NullLogger<BulkFileLoader>.Instance);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Telemetry;
 using MassTransit;
 
@@ -149,6 +150,9 @@ public class BulkSyncState : SagaStateMachineInstance
         ["rows_rejected"] = RowsRejected,
         ["retry_attempts"] = RetryAttempts,
     };
+
+    /// <summary>The run loaded its orders whole: what it fetched of them is complete up to its watermark.</summary>
+    public bool OrdersLoadedWhole => EntityOutcomes.Any(o => o.Entity == Entities.Orders && o.Status == EntityStatus.Loaded);
 
     /// <summary>Some entity of the run has data loaded (whole or partial): the run has marts to refresh.</summary>
     public bool HasLoadedEntity => EntityOutcomes.Any(o => o.Status is EntityStatus.Loaded or EntityStatus.Partial);

@@ -33,7 +33,8 @@ public sealed partial class BulkSyncStateMachine
     private static TimeSpan RetryDelay(BehaviorContext<BulkSyncState, BulkExtractionDeferred> context, BulkSyncOptions settings, double jitter)
     {
         var backoff = Backoff.Delay(context.Message.ErrorCode, context.Saga.RetryAttempts, settings, jitter, context.Saga.JobType == JobTypes.FullBackfill);
-        return context.Message.RetryAfterSeconds is > 0 and var asked && TimeSpan.FromSeconds(asked) > backoff ? TimeSpan.FromSeconds(asked) : backoff;
+        var asked = TimeSpan.FromSeconds(context.Message.RetryAfterSeconds ?? 0);
+        return asked > backoff ? asked : backoff;
     }
 
     /// <summary>The wake-up of the run's current wait; a late or repeated one of an earlier wait is not.</summary>
@@ -60,15 +61,6 @@ public sealed partial class BulkSyncStateMachine
         entity == saga.Entity && (bulkOperationId is not null ? bulkOperationId == saga.BulkOperationId : saga.CurrentState == Requested.Name);
 
     private static bool IsDenied(BehaviorContext<BulkSyncState, BulkExtractionFailed> context) => context.Message.ErrorCode == "ACCESS_DENIED";
-
-    private static bool OrdersLoadedWhole(BulkSyncState saga) =>
-        saga.EntityOutcomes.Any(o => o.Entity == Entities.Orders && o.Status == EntityStatus.Loaded);
-
-    /// <summary>The random share of each retry's backoff.</summary>
-    public Jitter Jitter { get; }
-
-    /// <summary>How long a run waits for the answer to a command before it sends it again.</summary>
-    public TimeSpan CommandResendInterval { get; }
 
     public State Requested { get; private set; } = null!;
     public State Polling { get; private set; } = null!;

@@ -21,12 +21,18 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
 {
     private readonly TimeProvider _clock;
 
+    /// <summary>The random share of each retry's backoff.</summary>
+    private readonly Jitter _jitter;
+
+    /// <summary>How long a run waits for the answer to a command before it sends it again.</summary>
+    private readonly TimeSpan _commandResendInterval;
+
     public BulkSyncStateMachine(IOptions<BulkSyncOptions> options, TimeProvider clock, Jitter jitter, ILogger<BulkSyncStateMachine> logger)
     {
         _clock = clock;
-        Jitter = jitter;
+        _jitter = jitter;
         var settings = options.Value;
-        CommandResendInterval = settings.CommandResendInterval;
+        _commandResendInterval = settings.CommandResendInterval;
         InstanceState(x => x.CurrentState);
 
         // Every message names its run by its RunId (a fault, by the RunId of the command that faulted). A request starts
@@ -187,7 +193,7 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
                 .EnterStep(Steps.Partial, clock)
                 .Publish(context => new SyncCompleted(
                     context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.OrdersUpserted, context.Saga.LineItemsUpserted,
-                    OrdersLoadedWhole(context.Saga) ? context.Saga.MaxUpdatedAt : null, clock.GetUtcNow(), Partial: true))
+                    context.Saga.OrdersLoadedWhole ? context.Saga.MaxUpdatedAt : null, clock.GetUtcNow(), Partial: true))
                 .TransitionTo(Partial),
             When(MartsRefreshed, context => !context.Saga.IsPartial)
                 .Then(context => context.Saga.ResumeAt = null)
@@ -210,7 +216,7 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
                 .EndEntity(EntityStatus.Failed, CurrentStep, context => $"{context.Message.ErrorCode}: {context.Message.Reason}")
                 .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail),
             When(ExtractionDeferred, context => IsCurrent(context) && WithinRetryBudget(context, settings))
-                .WaitFor(context => RetryDelay(context, settings, Jitter.Next()), clock)
+                .WaitFor(context => RetryDelay(context, settings, _jitter.Next()), clock)
                 .Then(context =>
                 {
                     context.Saga.RetryAttempts++;
@@ -289,7 +295,7 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
             .Then(context => context.Saga.NextEntity())
             .EnterStep(Steps.Requested, _clock)
             .Activity(x => x.OfType<StartExtractionActivity<T>>())
-            .WaitFor(CommandResendInterval, _clock)
+            .WaitFor(_commandResendInterval, _clock)
             .TransitionTo(Requested);
 
     /// <summary>No entity left: the marts of the dates the run touched are refreshed.</summary>
@@ -297,7 +303,7 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
         binder
             .EnterStep(Steps.Transforming, _clock)
             .Publish(context => BulkSyncCommands.Refresh(context.Saga, _clock))
-            .WaitFor(CommandResendInterval, _clock)
+            .WaitFor(_commandResendInterval, _clock)
             .TransitionTo(Transforming);
 
     /// <summary>

@@ -1,4 +1,3 @@
-using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.IngestSaga.Watermarks;
@@ -20,8 +19,7 @@ public sealed class RequestHistoryActivity(IWatermarkStore watermarks, IOptions<
     public async Task Execute(BehaviorContext<BulkSyncState, MartsRefreshed> context, IBehavior<BulkSyncState, MartsRefreshed> next)
     {
         var saga = context.Saga;
-        var ordersLoadedWhole = saga.EntityOutcomes.Any(o => o.Entity == Entities.Orders && o.Status == EntityStatus.Loaded);
-        if (saga.HistoryBefore is { } before && ordersLoadedWhole && saga.HistoryRunId is null)
+        if (saga.HistoryBefore is { } before && saga.OrdersLoadedWhole && saga.HistoryRunId is null)
         {
             var from = options.Value.HistoryFrom;
             var runId = await watermarks.RequestHistory(saga.ShopDomain, NewId.NextGuid(), before, saga.CorrelationId, context.CancellationToken);

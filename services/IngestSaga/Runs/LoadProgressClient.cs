@@ -27,7 +27,7 @@ public sealed class TransformApiOptions
 /// </summary>
 public sealed class LoadProgressClient(HttpClient http, ILogger<LoadProgressClient> logger)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions Json = ApiJson.Options;
 
     private sealed record Answer(Guid RunId, List<LoadProgress> Loads);
 

@@ -127,7 +127,7 @@ public sealed record RunView(
     string? TraceId,
     IReadOnlyList<RunStepView> Steps)
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    public static readonly JsonSerializerOptions Json = ApiJson.Options;
 
     /// <summary>
     /// While the run upserts, and after it failed, how far the load of its current archive has committed (the Transform's

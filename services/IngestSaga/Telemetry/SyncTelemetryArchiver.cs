@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using GrowthOs.Contracts.Telemetry;
+using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.ServiceDefaults.Storage;
 using MassTransit;
@@ -15,7 +16,7 @@ namespace GrowthOs.IngestSaga.Telemetry;
 /// </summary>
 public sealed class SyncTelemetryArchiver(NpgsqlDataSource dataSource, ObjectStore store) : IConsumer<SyncStepChanged>
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions Json = ApiJson.Options;
 
     public async Task Consume(ConsumeContext<SyncStepChanged> context)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GrowthOs.Contracts.Transform;
+using GrowthOs.ServiceDefaults.Hosting;
 using Npgsql;
 
 namespace GrowthOs.Transform.Api;
@@ -7,7 +8,7 @@ namespace GrowthOs.Transform.Api;
 /// <summary><c>GET /api/etl/loads/{runId}</c>: how far each load of a run has committed, updated with every chunk.</summary>
 public static class LoadProgressEndpoints
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    public static readonly JsonSerializerOptions Json = ApiJson.Options;
 
     public static IEndpointRouteBuilder MapLoadProgress(this IEndpointRouteBuilder app)
     {

@@ -11,6 +11,9 @@ namespace GrowthOs.ServiceDefaults.Persistence;
 /// </summary>
 public sealed class AdvisoryLock : IAsyncDisposable
 {
+    /// <summary>The lock key of the name given as <c>@name</c>.</summary>
+    private const string Key = "hashtextextended(@name, 0)";
+
     private readonly NpgsqlConnection _connection;
     private readonly string _name;
     private readonly bool _ownsConnection;
@@ -40,14 +43,14 @@ public sealed class AdvisoryLock : IAsyncDisposable
     /// <summary>Waits until the lock on <paramref name="name"/> is free, then takes it until <paramref name="transaction"/> ends.</summary>
     public static async Task TakeForTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended(@name, 0))", connection, transaction) { CommandTimeout = 0 };
+        await using var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({Key})", connection, transaction) { CommandTimeout = 0 };
         command.Parameters.AddWithValue("name", name);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<AdvisoryLock> Take(NpgsqlConnection connection, string name, CancellationToken cancellationToken, bool ownsConnection)
     {
-        await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended(@name, 0))", connection) { CommandTimeout = 0 };
+        await using var command = new NpgsqlCommand($"SELECT pg_advisory_lock({Key})", connection) { CommandTimeout = 0 };
         command.Parameters.AddWithValue("name", name);
         await command.ExecuteNonQueryAsync(cancellationToken);
         return new AdvisoryLock(connection, name, ownsConnection);
@@ -57,7 +60,7 @@ public sealed class AdvisoryLock : IAsyncDisposable
     {
         try
         {
-            await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtextextended(@name, 0))", _connection);
+            await using var command = new NpgsqlCommand($"SELECT pg_advisory_unlock({Key})", _connection);
             command.Parameters.AddWithValue("name", _name);
             await command.ExecuteNonQueryAsync();
         }

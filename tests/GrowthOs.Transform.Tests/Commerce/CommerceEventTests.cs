@@ -25,7 +25,7 @@ public sealed class CommerceEventTests : IAsyncLifetime
     }
 
     private Task<LoadSummary> Load(string jsonl) =>
-        new BulkFileLoader(new OrderUpserter(_dataSource), _dataSource, Options.Create(new UpsertOptions { ChunkSize = 4 }), NullLogger<BulkFileLoader>.Instance)
+        TransformDatabase.Loader(_dataSource, chunkSize: 4)
             .Load(new MemoryStream(Encoding.UTF8.GetBytes(jsonl)), Shop, Guid.NewGuid(), $"events-{Guid.NewGuid():N}", CancellationToken.None);
 
     private static string Golden() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "golden_shop.jsonl"));

@@ -3,7 +3,6 @@ using GrowthOs.Testing;
 using GrowthOs.Transform.Api;
 using GrowthOs.Transform.Loading;
 using GrowthOs.Transform.Marts;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -21,8 +20,7 @@ public sealed class OrderLoadTests : IAsyncLifetime
         (_database, _dataSource) = await TransformDatabase.Create("growthos_transform");
     }
 
-    private BulkFileLoader Loader(int chunkSize = 5_000) =>
-        new(new OrderUpserter(_dataSource), _dataSource, Options.Create(new UpsertOptions { ChunkSize = chunkSize }), NullLogger<BulkFileLoader>.Instance);
+    private BulkFileLoader Loader(int? chunkSize = null) => TransformDatabase.Loader(_dataSource, chunkSize);
 
     /// <summary>A bulk file of <paramref name="count"/> orders numbered from <paramref name="first"/>, each like the fixture's order 1002.</summary>
     private static Stream OrdersNumbered(int first, int count)

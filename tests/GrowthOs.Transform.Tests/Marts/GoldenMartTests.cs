@@ -28,8 +28,7 @@ public sealed class GoldenMartTests : IAsyncLifetime
     {
         (_database, _dataSource) = await TransformDatabase.Create("growthos_golden");
         await using var fixture = File.OpenRead(Path.Combine(AppContext.BaseDirectory, "Fixtures", "golden_shop.jsonl"));
-        var loader = new BulkFileLoader(new OrderUpserter(_dataSource), _dataSource, Microsoft.Extensions.Options.Options.Create(new UpsertOptions { ChunkSize = 7 }),
-            NullLogger<BulkFileLoader>.Instance);
+        var loader = TransformDatabase.Loader(_dataSource, chunkSize: 7);
         var summary = await loader.Load(fixture, Shop, Guid.NewGuid(), "golden", CancellationToken.None);
         Assert.Equal(0, summary.Rejected);
     }
@@ -225,8 +224,7 @@ public sealed class GoldenMartTests : IAsyncLifetime
             line91.Replace("LineItem/91", "LineItem/211").Replace("Order/9", "Order/21").Replace(variant, "\"variant\":null")
                 .Replace("\"product\":{\"id\":\"gid://shopify/Product/2\"}", "\"product\":null").Replace("Product 2", "Engraving"),
         ];
-        var loader = new BulkFileLoader(new OrderUpserter(_dataSource), _dataSource, Microsoft.Extensions.Options.Options.Create(new UpsertOptions()),
-            NullLogger<BulkFileLoader>.Instance);
+        var loader = TransformDatabase.Loader(_dataSource);
         await loader.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', extra))), Shop, Guid.NewGuid(), "custom-lines", CancellationToken.None);
         await RefreshStar(new DateOnly(2026, 8, 21), new DateOnly(2026, 8, 21));
 
