@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using Amazon.Runtime;
 using Amazon.S3;
+using GrowthOs.Connector.Extraction;
+using GrowthOs.Contracts.Extraction;
 using GrowthOs.Sandbox.DemoData;
 using GrowthOs.Sandbox.Shopify;
 using GrowthOs.ServiceDefaults.Persistence;
@@ -154,16 +156,27 @@ static async Task<(string Orders, string Products, string Inventory, string Cust
 {
     var prefix = Path.Combine(directory, shop.Domain);
     var files = ($"{prefix}.orders.jsonl", $"{prefix}.products.jsonl", $"{prefix}.inventory.jsonl", $"{prefix}.customers.jsonl");
-    await using (var file = File.Create(files.Item1)) await BulkJsonlWriter.WriteOrders(shop.Orders(), file, CancellationToken.None, shuffleSeed: 42);
-    await using (var file = File.Create(files.Item2)) await BulkJsonlWriter.WriteProducts(shop.Products, file, CancellationToken.None, shuffleSeed: 42);
-    await using (var file = File.Create(files.Item3)) await BulkJsonlWriter.WriteInventoryItems(shop.InventoryItems, file, CancellationToken.None, shuffleSeed: 42);
-    await using (var file = File.Create(files.Item4))
-        await BulkJsonlWriter.WriteCustomers(shop.Customers.Select(c => c with { Email = PseudonymOf(c.Email) }), file, CancellationToken.None, shuffleSeed: 42);
+    await WriteEntity(shop, Entities.Orders, files.Item1);
+    await WriteEntity(shop, Entities.Products, files.Item2);
+    await WriteEntity(shop, Entities.Inventory, files.Item3);
+    await WriteEntity(shop, Entities.Customers, files.Item4);
     return files;
 }
 
-// The archive holds hashed e-mail addresses; the benchmark's files do too.
-static string PseudonymOf(string email) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(email)));
+// Each file is what the Sandbox answers to the Connector's own bulk query, and the archive holds customers' e-mail
+// hashed as the Connector hashes it, so the benchmark's files are the archive's.
+static async Task WriteEntity(DemoShop shop, string entity, string path)
+{
+    var query = BulkQueries.For(entity, null, null, null);
+    var raw = path + ".raw";
+    await using (var file = File.Create(raw))
+        await BulkResults.WriteFile(shop, "2026-01", query, file, shuffleSeed: 42, keep: null, CancellationToken.None);
+    await using (var source = File.OpenRead(raw))
+    await using (var hashed = PersonalDataHashing.Hashed(source, CancellationToken.None))
+    await using (var file = File.Create(path))
+        await hashed.CopyToAsync(file);
+    File.Delete(raw);
+}
 
 static async Task<long> RawCopy(NpgsqlDataSource dataSource, string path)
 {

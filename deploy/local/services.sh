@@ -31,6 +31,8 @@ start_service() { # name
         BulkSync__Shops__0="${GROWTHOS_SHOP:-demo-shop.myshopify.com}" \
         BulkSync__PollIntervalSeconds="${GROWTHOS_POLL_INTERVAL_SECONDS:-16}" \
         ApiKeys__Keys__0="$GROWTHOS_API_KEY" \
+        Sandbox__StateDirectory="$ROOT/.local/sandbox-state" \
+        Sandbox__AllowHttpWebhooks=true \
         dotnet "GrowthOs.$name.dll" &
       child=$!
       code=0

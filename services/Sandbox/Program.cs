@@ -8,8 +8,11 @@ builder.Services.AddValidatedOptions<SandboxOptions>(SandboxOptions.Section);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<DemoShops>();
 builder.Services.AddSingleton<SandboxBulkOperations>();
+builder.Services.AddSingleton<BulkResults>();
+builder.Services.AddSingleton<WebhookSubscriptions>();
 builder.Services.AddSingleton<CostBucket>();
 builder.Services.AddSingleton<FailureSwitches>();
+builder.Services.AddSingleton<SandboxShopify>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -25,6 +25,7 @@ public sealed class CrashSafetyTests(RunningSystem system)
     [InlineData("IngestSaga", "polling")]
     [InlineData("KpiAlert", "upserting")]
     [InlineData("ApiGateway", "polling")]
+    [InlineData("Sandbox", "polling")]
     [InlineData("Broker", "downloading")]
     public async Task A_run_disturbed_mid_way_ends_like_an_undisturbed_one(string disturbance, string atStep)
     {

@@ -28,7 +28,7 @@ public sealed class RunningSystem : IAsyncLifetime
     /// <summary>Twins: the same seed and size, so an undisturbed sync of the first is the yardstick of a disturbed sync of another.</summary>
     public const string ReferenceShop = "twin-reference.myshopify.com";
     public static string TwinShop(string disturbance) => $"twin-{disturbance.ToLowerInvariant()}.myshopify.com";
-    public static readonly string[] Disturbances = ["Connector", "Transform", "IngestSaga", "KpiAlert", "ApiGateway", "Broker"];
+    public static readonly string[] Disturbances = ["Connector", "Transform", "IngestSaga", "KpiAlert", "ApiGateway", "Sandbox", "Broker"];
 
     /// <summary>Shops the Sandbox answers for with one of its failures (see SandboxShop.Failures).</summary>
     public static string FailingShop(string failure) => $"fails-{failure.Split(':')[0].ToLowerInvariant().Replace('_', '-')}.myshopify.com";
@@ -142,6 +142,8 @@ public sealed class RunningSystem : IAsyncLifetime
         ["S3__ServiceUrl"] = LocalInfrastructure.S3ServiceUrl,
         ["S3__Bucket"] = Bucket,
         ["Sandbox__BulkOperationDurationMilliseconds"] = "1500",
+        // The Sandbox keeps its operations where a restart finds them (CrashSafetyTests kill it mid-run).
+        ["Sandbox__StateDirectory"] = SandboxState,
         ["Shopify__BaseUrlTemplate"] = $"http://127.0.0.1:{ports["Sandbox"]}/{{shop}}",
         ["BulkSync__PollIntervalSeconds"] = "1",
         ["BulkSync__CommandResendSeconds"] = "30",
@@ -294,11 +296,14 @@ public sealed class RunningSystem : IAsyncLifetime
 
     private static string Tail(string text, int chars) => text.Length <= chars ? text : text[^chars..];
 
+    private string SandboxState => Path.Combine(Path.GetTempPath(), $"growthos-sandbox-{_virtualHost!.Name}");
+
     public async Task DisposeAsync()
     {
         await _supervision.CancelAsync();
         if (_supervisor is not null) await _supervisor;
         foreach (var service in _services.Values) service.Dispose();
+        if (_virtualHost is not null && Directory.Exists(SandboxState)) Directory.Delete(SandboxState, recursive: true);
         if (_virtualHost is not null) await _virtualHost.DisposeAsync();
         if (_database is not null) await _database.DisposeAsync();
     }

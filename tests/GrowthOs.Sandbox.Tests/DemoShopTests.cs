@@ -1,4 +1,8 @@
+extern alias connector;
+
 using System.Security.Cryptography;
+using connector::GrowthOs.Connector.Extraction;
+using GrowthOs.Contracts.Extraction;
 using GrowthOs.Sandbox.DemoData;
 using GrowthOs.Sandbox.Shopify;
 
@@ -11,10 +15,14 @@ public sealed class DemoShopTests
     private static DemoShop Shop(int seed = 42, int days = 180) =>
         new(new SandboxShop { Domain = "demo-shop.myshopify.com", AccessToken = "t", Seed = seed, Days = days, OrdersPerDay = 30 }, Anchor);
 
+    /// <summary>The file the Sandbox answers to the Connector's own bulk query of orders.</summary>
+    private static Task WriteOrders(DemoShop shop, Stream output, int? shuffleSeed = null) =>
+        BulkResults.WriteFile(shop, "2026-01", BulkQueries.For(Entities.Orders, null, null, null), output, shuffleSeed, keep: null, CancellationToken.None);
+
     private static async Task<string> Hash(DemoShop shop)
     {
         var output = new MemoryStream();
-        await BulkJsonlWriter.WriteOrders(shop.Orders(), output, CancellationToken.None);
+        await WriteOrders(shop, output);
         return Convert.ToHexString(SHA256.HashData(output.ToArray()));
     }
 
@@ -28,8 +36,8 @@ public sealed class DemoShopTests
         var shop = Shop(days: 20);
         var ordered = new MemoryStream();
         var shuffled = new MemoryStream();
-        await BulkJsonlWriter.WriteOrders(shop.Orders(), ordered, CancellationToken.None);
-        await BulkJsonlWriter.WriteOrders(shop.Orders(), shuffled, CancellationToken.None, shuffleSeed: 42);
+        await WriteOrders(shop, ordered);
+        await WriteOrders(shop, shuffled, shuffleSeed: 42);
 
         var orderedLines = System.Text.Encoding.UTF8.GetString(ordered.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var shuffledLines = System.Text.Encoding.UTF8.GetString(shuffled.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -4,7 +4,11 @@ using MassTransit;
 
 namespace GrowthOs.Connector.Extraction;
 
-/// <summary>Starts the bulk query of one entity. A transient refusal is reported as deferred; the saga retries after a backoff.</summary>
+/// <summary>
+/// Starts the bulk query of one entity, unless Shopify already runs exactly that query: then the running operation is
+/// adopted, so that a start whose answer was lost never gives two operations for one step. A transient refusal is
+/// reported as deferred; the saga retries after a backoff.
+/// </summary>
 public sealed class StartBulkExtractionConsumer(ShopifyGraphQlClient shopify, TimeProvider clock, ILogger<StartBulkExtractionConsumer> logger)
     : IConsumer<StartBulkExtraction>
 {
@@ -14,9 +18,17 @@ public sealed class StartBulkExtractionConsumer(ShopifyGraphQlClient shopify, Ti
         try
         {
             var query = BulkQueries.For(message.Entity, message.UpdatedSince, message.CreatedFrom, message.CreatedBefore);
-            var operationId = await shopify.RunBulkQuery(message.ShopDomain, query, context.CancellationToken);
-            logger.LogInformation("Started bulk operation {BulkOperationId} for {Entity} where {Filter}", operationId, message.Entity,
-                BulkQueries.SearchFilter(message.UpdatedSince, message.CreatedFrom, message.CreatedBefore));
+            var filter = BulkQueries.SearchFilter(message.UpdatedSince, message.CreatedFrom, message.CreatedBefore);
+            var operationId = await shopify.FindRunningBulkQuery(message.ShopDomain, query, context.CancellationToken);
+            if (operationId is not null)
+            {
+                logger.LogWarning("Adopted bulk operation {BulkOperationId} already running for {Entity} where {Filter}", operationId, message.Entity, filter);
+            }
+            else
+            {
+                operationId = await shopify.RunBulkQuery(message.ShopDomain, query, context.CancellationToken);
+                logger.LogInformation("Started bulk operation {BulkOperationId} for {Entity} where {Filter}", operationId, message.Entity, filter);
+            }
             await context.Publish(new BulkOperationStarted(message.RunId, message.ShopDomain, message.Entity, operationId, clock.GetUtcNow()));
         }
         catch (ShopifyApiException exception) when (exception.Transient)

@@ -18,6 +18,11 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
     /// <summary>What each request is expected to cost, so it can wait for the points before it is sent.</summary>
     private const double RunQueryCost = 10;
     private const double OperationQueryCost = 1;
+    /// <summary>Ten recent operations (twice Shopify's concurrent limit) cost 2 + 10 points.</summary>
+    private const double RecentOperationsCost = 12;
+
+    /// <summary>The version that lists bulk operations (<c>bulkOperations</c>) and deprecates <c>currentBulkOperation</c>.</summary>
+    public const string FirstVersionListingBulkOperations = "2026-01";
 
     /// <summary>The source this client's calls are counted under (<see cref="GrowthOsMetrics.ApiCalls"/>).</summary>
     private const string Source = "shopify";
@@ -40,6 +45,48 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
           }
         }
         """;
+
+    private const string RecentOperationsQuery = """
+        query recentBulkOperations {
+          bulkOperations(first: 10, sortKey: CREATED_AT, reverse: true, query: "operation_type:query") {
+            nodes { id status query }
+          }
+        }
+        """;
+
+    private const string CurrentOperationQuery = """
+        query currentBulkOperation {
+          currentBulkOperation(type: QUERY) { id status query }
+        }
+        """;
+
+    /// <summary>
+    /// The id of a bulk operation that Shopify is running for exactly <paramref name="bulkQuery"/>, or null. Asked
+    /// before a start, so that a start whose answer was lost (a timeout, a crash before the answer was recorded, a
+    /// redelivered message) is adopted rather than run twice. From 2026-01 the recent operations are listed; before,
+    /// the current one is read.
+    /// </summary>
+    public async Task<string?> FindRunningBulkQuery(string shop, string bulkQuery, CancellationToken cancellationToken)
+    {
+        var listing = string.CompareOrdinal(options.Value.ApiVersion, FirstVersionListingBulkOperations) >= 0;
+        var data = listing
+            ? await Execute(shop, "bulkOperations", RecentOperationsQuery, new JsonObject(), RecentOperationsCost, cancellationToken)
+            : await Execute(shop, "currentBulkOperation", CurrentOperationQuery, new JsonObject(), OperationQueryCost, cancellationToken);
+        var operations = listing
+            ? data["bulkOperations"]?["nodes"] as JsonArray ?? throw Malformed("bulkOperations.nodes")
+            : new JsonArray(data["currentBulkOperation"]?.DeepClone());
+        var wanted = Normalized(bulkQuery);
+        foreach (var operation in operations.OfType<JsonObject>())
+        {
+            var status = Text(operation["status"], "status");
+            if (status is "CREATED" or "RUNNING" && Text(operation["query"], "query") is { } query && Normalized(query) == wanted)
+                return Text(operation["id"], "id");
+        }
+        return null;
+    }
+
+    /// <summary>A query with its whitespace collapsed: the same query, however Shopify keeps its layout.</summary>
+    private static string Normalized(string query) => string.Join(' ', query.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     public async Task<string> RunBulkQuery(string shop, string bulkQuery, CancellationToken cancellationToken)
     {

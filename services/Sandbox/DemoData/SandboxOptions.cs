@@ -13,6 +13,18 @@ public sealed class SandboxOptions
     /// <summary>The last day of demo data (UTC); empty means yesterday, so the data always ends recently.</summary>
     public DateOnly? AnchorDate { get; set; }
 
+    /// <summary>
+    /// Where bulk operations and webhook subscriptions are kept, so that they outlive a restart; empty keeps them in
+    /// memory only (tests).
+    /// </summary>
+    public string? StateDirectory { get; set; }
+
+    /// <summary>
+    /// Whether webhook subscriptions may name a plain-HTTP address. Shopify accepts HTTPS only; a local system whose
+    /// gateway listens on HTTP turns this on.
+    /// </summary>
+    public bool AllowHttpWebhooks { get; set; }
+
     [MinLength(1, ErrorMessage = "Sandbox:Shops must list at least one shop.")]
     public List<SandboxShop> Shops { get; set; } = [];
 }

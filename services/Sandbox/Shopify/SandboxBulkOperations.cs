@@ -1,115 +1,130 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using GrowthOs.Sandbox.DemoData;
 using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Sandbox.Shopify;
 
+/// <summary>A bulk operation as the Sandbox keeps it: enough to answer for it and to write its file again at any time.</summary>
 public sealed record SandboxBulkOperation(
     long Number,
     string ShopDomain,
+    string ApiVersion,
     string Query,
-    string Root,
-    DateTimeOffset? UpdatedSince,
-    DateTimeOffset? CreatedFrom,
-    DateTimeOffset? CreatedBefore,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? CanceledAt = null)
 {
     public string Id => $"gid://shopify/BulkOperation/{Number}";
 }
 
-/// <summary>The part of Shopify's search syntax the sandbox understands: updated_at:&gt;=, created_at:&gt;= and created_at:&lt;.</summary>
-public sealed record SearchFilter(DateTimeOffset? UpdatedSince, DateTimeOffset? CreatedFrom, DateTimeOffset? CreatedBefore);
-
-/// <summary>Bulk operations of every sandbox shop. The status follows the clock: CREATED, RUNNING, then COMPLETED.</summary>
-public sealed class SandboxBulkOperations(IOptions<SandboxOptions> options, TimeProvider clock)
+/// <summary>
+/// Bulk operations of every Sandbox shop. The status follows the clock (CREATED, RUNNING, then COMPLETED) unless the
+/// operation was canceled. With <see cref="SandboxOptions.StateDirectory"/> set, every operation is appended to a file
+/// there and read back at start, so a restart of the Sandbox forgets none: its file is derived again from the demo data.
+/// </summary>
+public sealed class SandboxBulkOperations
 {
+    private const string StateFile = "bulk-operations.jsonl";
+    private static readonly TimeSpan CancelingFor = TimeSpan.FromMilliseconds(500);
+
     private readonly ConcurrentDictionary<long, SandboxBulkOperation> _operations = new();
-    private readonly ConcurrentDictionary<long, long> _objectCounts = new();
-    private readonly Lock _startLock = new();
+    private readonly Lock _lock = new();
+    private readonly IOptions<SandboxOptions> _options;
+    private readonly TimeProvider _clock;
+    private readonly string? _statePath;
     private long _lastNumber = 4_000_000;
 
-    private TimeSpan Duration => TimeSpan.FromMilliseconds(options.Value.BulkOperationDurationMilliseconds);
+    public SandboxBulkOperations(IOptions<SandboxOptions> options, TimeProvider clock)
+    {
+        _options = options;
+        _clock = clock;
+        if (options.Value.StateDirectory is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+            _statePath = Path.Combine(directory, StateFile);
+            if (File.Exists(_statePath))
+                foreach (var line in File.ReadLines(_statePath))
+                    if (line.Length > 0 && JsonSerializer.Deserialize<SandboxBulkOperation>(line) is { } saved)
+                    {
+                        _operations[saved.Number] = saved;
+                        _lastNumber = Math.Max(_lastNumber, saved.Number);
+                    }
+        }
+    }
+
+    private TimeSpan Duration => TimeSpan.FromMilliseconds(_options.Value.BulkOperationDurationMilliseconds);
 
     /// <summary>Starts an operation, or returns null when the shop already runs <paramref name="limit"/> bulk queries.</summary>
-    public SandboxBulkOperation? TryStart(string shop, string query, string root, SearchFilter filter, int limit, out SandboxBulkOperation? blocking)
+    public SandboxBulkOperation? TryStart(string shop, string version, string query, int limit, out SandboxBulkOperation? blocking)
     {
-        lock (_startLock)
+        lock (_lock)
         {
-            var running = _operations.Values.Where(o => o.ShopDomain == shop && !IsFinished(o)).OrderBy(o => o.Number).ToList();
+            var running = Running(shop).ToList();
             if (running.Count >= limit)
             {
                 blocking = running[0];
                 return null;
             }
             blocking = null;
-            var operation = new SandboxBulkOperation(Interlocked.Increment(ref _lastNumber), shop, query, root,
-                filter.UpdatedSince, filter.CreatedFrom, filter.CreatedBefore, clock.GetUtcNow());
-            _operations[operation.Number] = operation;
+            var operation = new SandboxBulkOperation(++_lastNumber, shop, version, query, _clock.GetUtcNow());
+            Save(operation);
             return operation;
+        }
+    }
+
+    /// <summary>Cancels a running operation; false when it had already finished.</summary>
+    public bool TryCancel(SandboxBulkOperation operation, out SandboxBulkOperation canceled)
+    {
+        lock (_lock)
+        {
+            canceled = _operations[operation.Number];
+            if (IsFinished(canceled)) return false;
+            canceled = canceled with { CanceledAt = _clock.GetUtcNow() };
+            Save(canceled);
+            return true;
         }
     }
 
     public SandboxBulkOperation? Find(long number) => _operations.GetValueOrDefault(number);
 
+    public SandboxBulkOperation? Find(string shop, string? id) =>
+        id is not null && id.StartsWith("gid://shopify/BulkOperation/", StringComparison.Ordinal)
+        && long.TryParse(id["gid://shopify/BulkOperation/".Length..], out var number)
+        && Find(number) is { } operation && string.Equals(operation.ShopDomain, shop, StringComparison.OrdinalIgnoreCase)
+            ? operation
+            : null;
+
+    /// <summary>The shop's operations, newest first.</summary>
+    public IEnumerable<SandboxBulkOperation> OfShop(string shop) =>
+        _operations.Values.Where(o => string.Equals(o.ShopDomain, shop, StringComparison.OrdinalIgnoreCase)).OrderByDescending(o => o.Number);
+
+    public IEnumerable<SandboxBulkOperation> Running(string shop) => OfShop(shop).Where(o => !IsFinished(o)).OrderBy(o => o.Number);
+
     public string StatusOf(SandboxBulkOperation operation)
     {
-        var elapsed = clock.GetUtcNow() - operation.CreatedAt;
+        var now = _clock.GetUtcNow();
+        if (operation.CanceledAt is { } canceledAt) return now - canceledAt < CancelingFor ? "CANCELING" : "CANCELED";
+        var elapsed = now - operation.CreatedAt;
         if (elapsed >= Duration) return "COMPLETED";
         return elapsed >= Duration / 10 ? "RUNNING" : "CREATED";
     }
 
-    public DateTimeOffset? CompletedAt(SandboxBulkOperation operation) =>
-        IsFinished(operation) ? operation.CreatedAt + Duration : null;
+    /// <summary>How far a running operation has got, 0 to 1: its object count grows with it, as Shopify's does.</summary>
+    public double Progress(SandboxBulkOperation operation) =>
+        Duration <= TimeSpan.Zero ? 1 : Math.Clamp((_clock.GetUtcNow() - operation.CreatedAt) / Duration, 0, 1);
 
-    public long ObjectCount(SandboxBulkOperation operation, DemoShop shop) =>
-        _objectCounts.GetOrAdd(operation.Number, _ => operation.Root switch
-        {
-            "orders" => SelectOrders(operation, shop).Sum(o => 1L + o.LineItems.Count),
-            "products" => SelectProducts(operation, shop).Sum(p => 1L + p.Variants.Count),
-            "inventoryItems" => SelectInventoryItems(operation, shop).Sum(i => 1L + i.Levels.Count),
-            "customers" => SelectCustomers(operation, shop).LongCount(),
-            _ => 0,
-        });
-
-    public long RootObjectCount(SandboxBulkOperation operation, DemoShop shop) => operation.Root switch
+    public DateTimeOffset? CompletedAt(SandboxBulkOperation operation) => StatusOf(operation) switch
     {
-        "orders" => SelectOrders(operation, shop).LongCount(),
-        "products" => SelectProducts(operation, shop).LongCount(),
-        "inventoryItems" => SelectInventoryItems(operation, shop).LongCount(),
-        "customers" => SelectCustomers(operation, shop).LongCount(),
-        _ => 0,
+        "COMPLETED" => operation.CreatedAt + Duration,
+        "CANCELED" => operation.CanceledAt + CancelingFor,
+        _ => null,
     };
 
-    /// <summary>Writes the operation's JSONL; <paramref name="partial"/> keeps every other root object, as a failed operation's partial data would.</summary>
-    public static Task WriteResult(SandboxBulkOperation operation, DemoShop shop, bool partial, Stream output, int shuffleSeed, CancellationToken cancellationToken) =>
-        operation.Root switch
-        {
-            "orders" => BulkJsonlWriter.WriteOrders(Half(SelectOrders(operation, shop), partial), output, cancellationToken, shuffleSeed),
-            "products" => BulkJsonlWriter.WriteProducts(Half(SelectProducts(operation, shop), partial), output, cancellationToken, shuffleSeed),
-            "inventoryItems" => BulkJsonlWriter.WriteInventoryItems(Half(SelectInventoryItems(operation, shop), partial), output, cancellationToken, shuffleSeed),
-            "customers" => BulkJsonlWriter.WriteCustomers(Half(SelectCustomers(operation, shop), partial), output, cancellationToken, shuffleSeed),
-            _ => Task.CompletedTask,
-        };
+    public bool IsFinished(SandboxBulkOperation operation) => StatusOf(operation) is "COMPLETED" or "CANCELED";
 
-    private static IEnumerable<T> Half<T>(IEnumerable<T> items, bool partial) => partial ? items.Where((_, index) => index % 2 == 0) : items;
-
-    public static IEnumerable<DemoOrder> SelectOrders(SandboxBulkOperation operation, DemoShop shop) =>
-        shop.Orders().Where(o => Matches(operation, o.CreatedAt, o.UpdatedAt));
-
-    public static IEnumerable<DemoProduct> SelectProducts(SandboxBulkOperation operation, DemoShop shop) =>
-        shop.Products.Where(p => Matches(operation, p.CreatedAt, p.UpdatedAt));
-
-    /// <summary>Inventory items have no creation time in the sandbox; only updated_at filters them.</summary>
-    public static IEnumerable<DemoInventoryItem> SelectInventoryItems(SandboxBulkOperation operation, DemoShop shop) =>
-        shop.InventoryItems.Where(i => operation.UpdatedSince is not { } since || i.UpdatedAt >= since);
-
-    public static IEnumerable<DemoCustomer> SelectCustomers(SandboxBulkOperation operation, DemoShop shop) =>
-        shop.Customers.Where(c => Matches(operation, c.CreatedAt, c.UpdatedAt));
-
-    private static bool Matches(SandboxBulkOperation operation, DateTimeOffset createdAt, DateTimeOffset updatedAt) =>
-        (operation.UpdatedSince is not { } since || updatedAt >= since)
-        && (operation.CreatedFrom is not { } from || createdAt >= from)
-        && (operation.CreatedBefore is not { } before || createdAt < before);
-
-    private bool IsFinished(SandboxBulkOperation operation) => StatusOf(operation) == "COMPLETED";
+    private void Save(SandboxBulkOperation operation)
+    {
+        _operations[operation.Number] = operation;
+        if (_statePath is not null) File.AppendAllText(_statePath, JsonSerializer.Serialize(operation) + "\n");
+    }
 }
