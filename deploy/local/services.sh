@@ -15,6 +15,14 @@ RESTART_EXIT_CODE=75
 # written inside ${VAR:-...} would end at the first '}' of '{shop}'.
 SANDBOX_BASE_URL='http://127.0.0.1:8090/{shop}'
 
+# Where Shopify sends bulk_operations/finish: the gateway's /webhooks/shopify. With the Sandbox, the local gateway; with a
+# real shop, only the public HTTPS address given in GROWTHOS_WEBHOOK_URL (none: runs complete by polling).
+if [ -n "${GROWTHOS_SHOPIFY_BASE_URL:-}" ]; then
+  WEBHOOK_URL="${GROWTHOS_WEBHOOK_URL:-}"
+else
+  WEBHOOK_URL="${GROWTHOS_WEBHOOK_URL:-http://127.0.0.1:8080/webhooks/shopify}"
+fi
+
 start_service() { # name
   local name=$1 dir="$ROOT/services/$1/bin/$CONFIGURATION/net10.0"
   mkdir -p "$ROOT/.local/logs"
@@ -31,6 +39,9 @@ start_service() { # name
         BulkSync__Shops__0="${GROWTHOS_SHOP:-demo-shop.myshopify.com}" \
         BulkSync__PollIntervalSeconds="${GROWTHOS_POLL_INTERVAL_SECONDS:-16}" \
         ApiKeys__Keys__0="$GROWTHOS_API_KEY" \
+        Shopify__WebhookCallbackUrl="$WEBHOOK_URL" \
+        BulkSync__CompletionWebhooks="$([ -n "$WEBHOOK_URL" ] && echo true || echo false)" \
+        ShopifyWebhooks__Secret="${GROWTHOS_SHOPIFY_APP_SECRET:-shpss_sandbox_app_secret}" \
         Sandbox__StateDirectory="$ROOT/.local/sandbox-state" \
         Sandbox__AllowHttpWebhooks=true \
         dotnet "GrowthOs.$name.dll" &

@@ -11,6 +11,7 @@ builder.Services.AddHealthChecks().AddCheck<DownstreamHealthCheck>("downstream",
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.UseMiddleware<ShopifyWebhookSignature>();
 app.UseMiddleware<ApiKeyMiddleware>();
 app.MapReverseProxy();
 app.Run();

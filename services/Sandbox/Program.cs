@@ -13,6 +13,8 @@ builder.Services.AddSingleton<WebhookSubscriptions>();
 builder.Services.AddSingleton<CostBucket>();
 builder.Services.AddSingleton<FailureSwitches>();
 builder.Services.AddSingleton<SandboxShopify>();
+builder.Services.AddHttpClient(WebhookDeliveries.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10));
+builder.Services.AddHostedService<WebhookDeliveries>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -38,6 +38,9 @@ public sealed class RunningSystem : IAsyncLifetime
     public const string CatalogShop = "catalog-shop.myshopify.com";
     public const string NoCustomersScopeShop = "no-customers-scope.myshopify.com";
 
+    /// <summary>A shop whose runs are moved on by Shopify's finish webhook.</summary>
+    public const string WebhookShop = "webhook-shop.myshopify.com";
+
     /// <summary>A shop whose token the Connector has wrong.</summary>
     public const string WrongTokenShop = "wrong-token.myshopify.com";
     public const string WrongToken = "shpat_wrong_token_that_must_never_be_logged";
@@ -47,9 +50,11 @@ public sealed class RunningSystem : IAsyncLifetime
         (Shop, 42, 20, null), (ReplayShop, 43, 20, null), (BackfillShop, 44, 20, null), (ReferenceShop, 7, 150, null), (WrongTokenShop, 45, 5, null), (ReadApiShop, 47, 10, null), (BesideShop, 48, 20, null), (TraceShop, 50, 5, null), (ProgressShop, 51, 5, null),
         .. Disturbances.Select(d => (TwinShop(d), 7, 150, (string?)null)),
         .. Failures.Select(f => (FailingShop(f), 46, 5, (string?)f)),
-        (CatalogShop, 42, 10, null), (NoCustomersScopeShop, 49, 5, "ACCESS_DENIED:customers"),
+        (CatalogShop, 42, 10, null), (NoCustomersScopeShop, 49, 5, "ACCESS_DENIED:customers"), (WebhookShop, 52, 5, null),
     ];
     public const string ShopToken = "shpat_integration_token_0123456789";
+    public const string AppSecret = "shpss_integration_app_secret_0123456789";
+    public const int WebhookFallbackPollSeconds = 10;
     public const string ApiKey = "integration-test-key-0123456789abcdef";
 
     /// <summary>Instances to run: the service's folder name, with -n for a further instance of the same service.</summary>
@@ -122,6 +127,7 @@ public sealed class RunningSystem : IAsyncLifetime
             if (failure is not null) environment[$"Sandbox__Shops__{i}__Failures__0"] = failure;
             environment[$"Sandbox__Shops__{i}__Domain"] = domain;
             environment[$"Sandbox__Shops__{i}__AccessToken"] = ShopToken;
+            environment[$"Sandbox__Shops__{i}__AppSecret"] = AppSecret;
             environment[$"Sandbox__Shops__{i}__Seed"] = seed.ToString();
             environment[$"Sandbox__Shops__{i}__Days"] = "180";
             environment[$"Sandbox__Shops__{i}__OrdersPerDay"] = ordersPerDay.ToString();
@@ -163,6 +169,13 @@ public sealed class RunningSystem : IAsyncLifetime
         ["BulkSync__RetryMaxSeconds"] = "2",
         ["ReverseProxy__Clusters__transform__Destinations__transform__Address"] = $"http://127.0.0.1:{ports["Transform"]}/",
         ["Transform__BaseUrl"] = $"http://127.0.0.1:{ports["Transform"]}/",
+        // Shopify's finish webhooks, signed by the Sandbox and checked by the gateway, move runs on; polling after the
+        // first is only the fallback (WebhookTests).
+        ["Shopify__WebhookCallbackUrl"] = $"http://127.0.0.1:{ports["ApiGateway"]}/webhooks/shopify",
+        ["ShopifyWebhooks__Secret"] = AppSecret,
+        ["Sandbox__AllowHttpWebhooks"] = "true",
+        ["BulkSync__CompletionWebhooks"] = "true",
+        ["BulkSync__WebhookFallbackPollSeconds"] = WebhookFallbackPollSeconds.ToString(),
         ["ReverseProxy__Clusters__kpi__Destinations__kpi-alert__Address"] = $"http://127.0.0.1:{ports["KpiAlert"]}/",
     };
 

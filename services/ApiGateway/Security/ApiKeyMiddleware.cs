@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace GrowthOs.ApiGateway.Security;
 
 /// <summary>
-/// Every request but the health endpoints must carry one of the configured keys in <c>X-Api-Key</c>; otherwise 401
+/// Every request but the health endpoints and Shopify's webhooks (signed instead: <see cref="ShopifyWebhookSignature"/>) must carry one of the configured keys in <c>X-Api-Key</c>; otherwise 401
 /// with a problem body. Keys are compared in constant time and never logged.
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<ApiKeyOptions> options, IProblemDetailsService problems)
@@ -14,7 +14,8 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<ApiKeyOption
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.Path.StartsWithSegments("/health") || IsValid(context.Request.Headers[ApiKeyOptions.HeaderName]))
+        if (context.Request.Path.StartsWithSegments("/health") || context.Request.Path.Equals(ShopifyWebhookOptions.Path, StringComparison.OrdinalIgnoreCase)
+            || IsValid(context.Request.Headers[ApiKeyOptions.HeaderName]))
         {
             await next(context);
             return;
@@ -51,6 +52,9 @@ public static class ApiKeyRegistration
 {
     public static WebApplicationBuilder AddApiKeys(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<ShopifyWebhookOptions>().BindConfiguration(ShopifyWebhookOptions.Section)
+            .Validate(o => o.MaxBodyBytes is >= 1024 and <= 1_048_576, "ShopifyWebhooks:MaxBodyBytes must be between 1024 and 1048576.")
+            .ValidateOnStart();
         builder.Services.AddOptions<ApiKeyOptions>()
             .BindConfiguration(ApiKeyOptions.Section)
             .ValidateDataAnnotations()

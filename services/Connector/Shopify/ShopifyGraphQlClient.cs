@@ -88,6 +88,41 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
     /// <summary>A query with its whitespace collapsed: the same query, however Shopify keeps its layout.</summary>
     private static string Normalized(string query) => string.Join(' ', query.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
+    /// <summary>The version that names a subscription's address <c>uri</c>; before it, <c>callbackUrl</c>.</summary>
+    public const string FirstVersionWithWebhookUri = "2025-10";
+
+    private const string SubscribeMutation = """
+        mutation webhookSubscriptionCreate($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) {
+          webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) {
+            webhookSubscription { id }
+            userErrors { field message }
+          }
+        }
+        """;
+
+    /// <summary>
+    /// Subscribes <paramref name="shop"/> to <c>bulk_operations/finish</c> at <paramref name="callbackUrl"/>; returns the
+    /// subscription's id, or null when the shop already has one for that address (Shopify says "already been taken").
+    /// </summary>
+    public async Task<string?> SubscribeToBulkOperationsFinish(string shop, string callbackUrl, CancellationToken cancellationToken)
+    {
+        var address = string.CompareOrdinal(options.Value.ApiVersion, FirstVersionWithWebhookUri) >= 0 ? "uri" : "callbackUrl";
+        var variables = new JsonObject
+        {
+            ["topic"] = "BULK_OPERATIONS_FINISH",
+            ["webhookSubscription"] = new JsonObject { [address] = callbackUrl, ["format"] = "JSON" },
+        };
+        var data = await Execute(shop, "webhookSubscriptionCreate", SubscribeMutation, variables, RunQueryCost, cancellationToken);
+        var result = data["webhookSubscriptionCreate"] as JsonObject ?? throw Malformed("webhookSubscriptionCreate");
+        if (result["userErrors"] is JsonArray { Count: > 0 } errors)
+        {
+            var message = Text(errors[0]?["message"], "userErrors.message") ?? "webhookSubscriptionCreate returned a user error.";
+            if (message.Contains("already been taken", StringComparison.OrdinalIgnoreCase)) return null;
+            throw new ShopifyApiException("WEBHOOK_REFUSED", $"Shopify refused the webhook subscription of {shop}: {message}", transient: false);
+        }
+        return Text(result["webhookSubscription"]?["id"], "webhookSubscription.id") ?? throw Malformed("webhookSubscription.id");
+    }
+
     public async Task<string> RunBulkQuery(string shop, string bulkQuery, CancellationToken cancellationToken)
     {
         var data = await Execute(shop, "bulkOperationRunQuery", RunQueryMutation, new JsonObject { ["query"] = bulkQuery }, RunQueryCost, cancellationToken);

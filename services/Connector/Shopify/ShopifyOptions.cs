@@ -21,6 +21,14 @@ public sealed class ShopifyOptions
     [Range(1, 300, ErrorMessage = "Shopify:RequestTimeoutSeconds must be between 1 and 300.")]
     public int RequestTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// The public address of the gateway's <c>POST /webhooks/shopify</c> (for example
+    /// <c>https://growth.example.com/webhooks/shopify</c>). When set, the Connector subscribes each shop to
+    /// <c>bulk_operations/finish</c> at start, so that a finished operation moves its run on at once; polling stays
+    /// the fallback. Empty: no subscription, polling only.
+    /// </summary>
+    public string? WebhookCallbackUrl { get; set; }
+
     /// <summary>Shops this Connector may read, each with its Admin API access token (from a secret or an environment variable).</summary>
     public List<ShopCredentials> Shops { get; set; } = [];
 

@@ -13,6 +13,7 @@ public static class ShopifyRegistration
         builder.Services.AddSingleton<ThrottleGate>();
         builder.Services.AddHttpClient<ShopifyGraphQlClient>((provider, http) =>
             http.Timeout = TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<ShopifyOptions>>().Value.RequestTimeoutSeconds));
+        builder.Services.AddHostedService<WebhookSubscriber>();
         // Result files can be gigabytes: no overall timeout, the stream is read as it arrives.
         builder.Services.AddHttpClient(ArchiveBulkOperationResultConsumer.DownloadClient, http => http.Timeout = Timeout.InfiniteTimeSpan);
         return builder;

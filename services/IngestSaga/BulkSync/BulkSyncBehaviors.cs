@@ -1,3 +1,4 @@
+using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.Contracts.Telemetry;
 using GrowthOs.Contracts.Transform;
@@ -41,6 +42,19 @@ public static class BulkSyncBehaviors
             context.Saga.WaitToken++;
             context.Saga.ResumeAt = clock.GetUtcNow() + delay(context);
         });
+
+    /// <summary>The run's operation is polled now; the poll's answer is awaited as any command's is.</summary>
+    public static EventActivityBinder<BulkSyncState, T> PollOperation<T>(this EventActivityBinder<BulkSyncState, T> binder, BulkSyncOptions settings, TimeProvider clock)
+        where T : class =>
+        binder
+            .Then(context =>
+            {
+                context.Saga.ResumeAt = null;
+                context.Saga.PollAttempts++;
+            })
+            .Publish(context => new PollBulkOperation(
+                context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Entity, context.Saga.BulkOperationId!, context.Saga.PollAttempts))
+            .WaitFor(settings.CommandResendInterval, clock);
 
     /// <summary>
     /// The current entity ends without a whole load: <paramref name="status"/> is skipped or failed, at the step

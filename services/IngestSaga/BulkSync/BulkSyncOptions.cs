@@ -11,6 +11,16 @@ public sealed class BulkSyncOptions
     [Range(1, 3600, ErrorMessage = "BulkSync:PollIntervalSeconds must be between 1 and 3600.")]
     public int PollIntervalSeconds { get; set; } = 16;
 
+    /// <summary>
+    /// Whether Shopify tells of finished operations by webhook (the Connector subscribes when Shopify:WebhookCallbackUrl
+    /// is set): a run then polls when told, once after <see cref="PollIntervalSeconds"/>, and then every
+    /// <see cref="WebhookFallbackPollSeconds"/> in case a delivery is lost.
+    /// </summary>
+    public bool CompletionWebhooks { get; set; }
+
+    [Range(1, 3600, ErrorMessage = "BulkSync:WebhookFallbackPollSeconds must be between 1 and 3600.")]
+    public int WebhookFallbackPollSeconds { get; set; } = 120;
+
     /// <summary>Polls of one operation before the run fails as timed out.</summary>
     [Range(1, 100_000, ErrorMessage = "BulkSync:MaxPollAttempts must be between 1 and 100000.")]
     public int MaxPollAttempts { get; set; } = 128;
@@ -79,7 +89,11 @@ public sealed class BulkSyncOptions
 
     public TimeSpan CommandResendInterval => TimeSpan.FromSeconds(CommandResendSeconds);
 
-    public TimeSpan PollInterval => TimeSpan.FromSeconds(PollIntervalSeconds);
+    /// <summary>The first poll of an operation, in case it finished before its webhook could find the run.</summary>
+    public TimeSpan FirstPollDelay => TimeSpan.FromSeconds(PollIntervalSeconds);
+
+    /// <summary>The wait between later polls: long when a webhook tells of the finish.</summary>
+    public TimeSpan PollInterval => TimeSpan.FromSeconds(CompletionWebhooks ? WebhookFallbackPollSeconds : PollIntervalSeconds);
 
     public TimeSpan RetryBudget => TimeSpan.FromHours(RetryBudgetHours);
 }

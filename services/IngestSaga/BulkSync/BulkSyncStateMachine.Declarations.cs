@@ -77,6 +77,7 @@ public sealed partial class BulkSyncStateMachine
     public Event<BulkOperationStarted> OperationStarted { get; private set; } = null!;
     public Event<SyncWaitElapsed> WaitElapsed { get; private set; } = null!;
     public Event<BulkOperationStillRunning> OperationStillRunning { get; private set; } = null!;
+    public Event<BulkOperationFinishNotified> FinishNotified { get; private set; } = null!;
     public Event<BulkOperationCompleted> OperationCompleted { get; private set; } = null!;
     public Event<BulkResultArchived> ResultArchived { get; private set; } = null!;
     public Event<BulkExtractionFailed> ExtractionFailed { get; private set; } = null!;

@@ -52,6 +52,7 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
         OfRun(() => TransformFailed, m => m.RunId);
         OfRun(() => StartFaulted, m => m.Message.RunId);
         OfRun(() => PollFaulted, m => m.Message.RunId);
+        OfRun(() => FinishNotified, m => m.RunId);
         OfRun(() => ArchiveFaulted, m => m.Message.RunId);
         OfRun(() => UpsertFaulted, m => m.Message.RunId);
         OfRun(() => RefreshFaulted, m => m.Message.RunId);
@@ -101,19 +102,13 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
             When(OperationStarted, context => context.Message.Entity == context.Saga.Entity)
                 .Then(context => context.Saga.BulkOperationId = context.Message.BulkOperationId)
                 .EnterStep(Steps.Polling, clock)
-                .WaitFor(settings.PollInterval, clock)
+                .WaitFor(settings.FirstPollDelay, clock)
                 .TransitionTo(Polling));
 
+        // Shopify's finish webhook, when it comes, polls at once; the interval's wake-up polls in case it never does.
         During(Polling,
-            TimeToPoll
-                .Then(context =>
-                {
-                    context.Saga.ResumeAt = null;
-                    context.Saga.PollAttempts++;
-                })
-                .Publish(context => new PollBulkOperation(
-                    context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Entity, context.Saga.BulkOperationId!, context.Saga.PollAttempts))
-                .WaitFor(settings.CommandResendInterval, clock),
+            TimeToPoll.PollOperation(settings, clock),
+            When(FinishNotified, context => context.Message.BulkOperationId == context.Saga.BulkOperationId).PollOperation(settings, clock),
             When(OperationStillRunning, context => IsCurrent(context) && context.Saga.PollAttempts >= settings.MaxPollAttempts)
                 .EndEntity(EntityStatus.Failed, _ => Steps.Polling,
                     context => $"Bulk operation {context.Saga.BulkOperationId} still {context.Message.Status} after {context.Saga.PollAttempts} polls.")
@@ -260,23 +255,23 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
         // late answers, faults and wake-ups of its last steps.
         DuringAny(Ignore(SyncRequested), Ignore(ReplayRequested), Ignore(BackfillRequested));
         During(Requested,
-            Ignore(OperationStillRunning), Ignore(OperationCompleted), Ignore(PollFaulted),
+            Ignore(OperationStillRunning), Ignore(OperationCompleted), Ignore(PollFaulted), Ignore(FinishNotified),
             Ignore(ResultArchived), Ignore(ArchiveFaulted), Ignore(RecordsUpserted), Ignore(TransformFailed), Ignore(UpsertFaulted));
         During(Polling,
             Ignore(OperationStarted), Ignore(StartFaulted),
             Ignore(ResultArchived), Ignore(ArchiveFaulted), Ignore(RecordsUpserted), Ignore(TransformFailed), Ignore(UpsertFaulted));
         During(Downloading,
-            Ignore(OperationStarted), Ignore(StartFaulted), Ignore(OperationStillRunning), Ignore(OperationCompleted), Ignore(PollFaulted),
+            Ignore(OperationStarted), Ignore(StartFaulted), Ignore(OperationStillRunning), Ignore(OperationCompleted), Ignore(PollFaulted), Ignore(FinishNotified),
             Ignore(RecordsUpserted), Ignore(TransformFailed), Ignore(UpsertFaulted));
         During(Upserting,
-            Ignore(OperationStarted), Ignore(StartFaulted), Ignore(OperationStillRunning), Ignore(OperationCompleted), Ignore(PollFaulted),
+            Ignore(OperationStarted), Ignore(StartFaulted), Ignore(OperationStillRunning), Ignore(OperationCompleted), Ignore(PollFaulted), Ignore(FinishNotified),
             Ignore(ResultArchived), Ignore(ArchiveFaulted), Ignore(ExtractionFailed), Ignore(ExtractionDeferred));
         During(Transforming,
-            Ignore(OperationStarted), Ignore(StartFaulted), Ignore(OperationStillRunning), Ignore(OperationCompleted), Ignore(PollFaulted),
+            Ignore(OperationStarted), Ignore(StartFaulted), Ignore(OperationStillRunning), Ignore(OperationCompleted), Ignore(PollFaulted), Ignore(FinishNotified),
             Ignore(ResultArchived), Ignore(ArchiveFaulted), Ignore(ExtractionFailed), Ignore(ExtractionDeferred),
             Ignore(RecordsUpserted), Ignore(UpsertFaulted));
         During(Completed, Partial, Failed,
-            Ignore(WaitElapsed),
+            Ignore(WaitElapsed), Ignore(FinishNotified),
             Ignore(OperationStarted), Ignore(StartFaulted), Ignore(OperationStillRunning), Ignore(OperationCompleted), Ignore(PollFaulted),
             Ignore(ResultArchived), Ignore(ArchiveFaulted), Ignore(ExtractionFailed), Ignore(ExtractionDeferred),
             Ignore(RecordsUpserted), Ignore(UpsertFaulted), Ignore(MartsRefreshed), Ignore(TransformFailed), Ignore(RefreshFaulted));

@@ -37,6 +37,10 @@ public sealed class SandboxShop
     [Required(ErrorMessage = "Sandbox:Shops:n:AccessToken is required.")]
     public string AccessToken { get; set; } = "";
 
+    /// <summary>The client secret of the app this shop installed: it signs the shop's webhooks (X-Shopify-Hmac-Sha256).</summary>
+    [Required(ErrorMessage = "Sandbox:Shops:n:AppSecret is required (it signs the shop's webhooks).")]
+    public string AppSecret { get; set; } = "shpss_sandbox_app_secret";
+
     public int Seed { get; set; } = 42;
 
     [Range(1, 3650)]

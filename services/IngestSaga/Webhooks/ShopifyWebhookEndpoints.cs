@@ -1,0 +1,106 @@
+using System.Text.Json;
+using GrowthOs.Contracts.Extraction;
+using GrowthOs.ServiceDefaults.Hosting;
+using MassTransit;
+using Npgsql;
+
+namespace GrowthOs.IngestSaga.Webhooks;
+
+/// <summary>
+/// <c>POST /api/ingest/webhooks/shopify</c>: a Shopify webhook the gateway has authenticated (its
+/// <c>X-Shopify-Hmac-Sha256</c>), forwarded from <c>POST /webhooks/shopify</c>. A <c>bulk_operations/finish</c> moves
+/// the run whose operation it names on at once (<see cref="BulkOperationFinishNotified"/>); a delivery seen before, by
+/// <c>X-Shopify-Webhook-Id</c>, is ignored. Shopify is answered 200 whenever the delivery was understood, so that it does
+/// not send it again; the run never trusts the notice alone, it polls Shopify for the operation.
+/// </summary>
+public static class ShopifyWebhookEndpoints
+{
+    public const string BulkOperationsFinish = "bulk_operations/finish";
+    private const int MaxBodyBytes = 64 * 1024;
+    private const int RunLookups = 5;
+    private static readonly TimeSpan RunLookupDelay = TimeSpan.FromMilliseconds(300);
+
+    public static IEndpointRouteBuilder MapShopifyWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/ingest/webhooks/shopify", Receive);
+        return app;
+    }
+
+    private static async Task<IResult> Receive(HttpRequest http, NpgsqlDataSource dataSource, IPublishEndpoint bus, TimeProvider clock, ILogger<WebhookDelivery> logger)
+    {
+        var topic = http.Headers["X-Shopify-Topic"].ToString();
+        var shop = http.Headers["X-Shopify-Shop-Domain"].ToString().ToLowerInvariant();
+        var webhookId = http.Headers["X-Shopify-Webhook-Id"].ToString();
+        if (topic.Length == 0) return Problems.InvalidParameter("X-Shopify-Topic", "The X-Shopify-Topic header is required.");
+        if (shop.Length == 0) return Problems.InvalidParameter("X-Shopify-Shop-Domain", "The X-Shopify-Shop-Domain header is required.");
+        if (webhookId.Length == 0) return Problems.InvalidParameter("X-Shopify-Webhook-Id", "The X-Shopify-Webhook-Id header is required.");
+        if (http.ContentLength > MaxBodyBytes) return Problems.InvalidParameter("body", $"A webhook body is at most {MaxBodyBytes} bytes.");
+
+        string? operationId = null, status = null;
+        if (topic == BulkOperationsFinish)
+        {
+            try
+            {
+                using var json = await JsonDocument.ParseAsync(http.Body, cancellationToken: http.HttpContext.RequestAborted);
+                operationId = json.RootElement.TryGetProperty("admin_graphql_api_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+                status = json.RootElement.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            }
+            catch (JsonException exception)
+            {
+                return Problems.InvalidParameter("body", $"The body of {BulkOperationsFinish} must be JSON: {exception.Message}");
+            }
+            if (operationId is null) return Problems.InvalidParameter("admin_graphql_api_id", $"A {BulkOperationsFinish} body names its operation in admin_graphql_api_id.");
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(http.HttpContext.RequestAborted);
+        // An operation that finishes at once can be told of before its run has recorded the start's answer: the run is
+        // looked for again a few times, well within the 5 s Shopify waits for an answer (the run's first poll covers the rest).
+        Guid? runId = null;
+        for (var attempt = 0; operationId is not null && runId is null && attempt < RunLookups; attempt++)
+        {
+            if (attempt > 0) await Task.Delay(RunLookupDelay, clock, http.HttpContext.RequestAborted);
+            runId = await RunOf(connection, shop, operationId, http.HttpContext.RequestAborted);
+        }
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO ingest.webhook_delivery (webhook_id, shop_domain, topic, bulk_operation_id, run_id)
+            VALUES (@id, @shop, @topic, @operation, @run)
+            ON CONFLICT (webhook_id) DO NOTHING
+            """, connection))
+        {
+            insert.Parameters.AddWithValue("id", webhookId);
+            insert.Parameters.AddWithValue("shop", shop);
+            insert.Parameters.AddWithValue("topic", topic);
+            insert.Parameters.AddWithValue("operation", (object?)operationId ?? DBNull.Value);
+            insert.Parameters.AddWithValue("run", (object?)runId ?? DBNull.Value);
+            if (await insert.ExecuteNonQueryAsync(http.HttpContext.RequestAborted) == 0)
+            {
+                logger.LogInformation("Webhook {WebhookId} ({Topic}) for {ShopDomain} was delivered before; ignored", webhookId, topic, shop);
+                return Results.Ok(new { outcome = "replayed" });
+            }
+        }
+
+        if (runId is not { } run)
+        {
+            logger.LogInformation("Webhook {WebhookId} ({Topic}) for {ShopDomain} names no running sync; nothing to do", webhookId, topic, shop);
+            return Results.Ok(new { outcome = "no_run" });
+        }
+        using (logger.BeginScope(new Dictionary<string, object> { ["RunId"] = run, ["ShopDomain"] = shop }))
+        {
+            await bus.Publish(new BulkOperationFinishNotified(run, shop, operationId!, status ?? "", clock.GetUtcNow()), http.HttpContext.RequestAborted);
+            logger.LogInformation("Shopify reports bulk operation {BulkOperationId} {Status}; the run polls it now", operationId, status);
+        }
+        return Results.Ok(new { outcome = "accepted", run_id = run });
+    }
+
+    private static async Task<Guid?> RunOf(NpgsqlConnection connection, string shop, string operationId, CancellationToken cancellationToken)
+    {
+        await using var select = new NpgsqlCommand(
+            "SELECT correlation_id FROM ingest.bulk_sync_state WHERE bulk_operation_id = @operation AND shop_domain = @shop LIMIT 1", connection);
+        select.Parameters.AddWithValue("operation", operationId);
+        select.Parameters.AddWithValue("shop", shop);
+        return await select.ExecuteScalarAsync(cancellationToken) as Guid?;
+    }
+
+    /// <summary>The category of this endpoint's log lines.</summary>
+    public sealed class WebhookDelivery;
+}

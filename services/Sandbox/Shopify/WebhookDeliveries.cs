@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using GrowthOs.Sandbox.DemoData;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.Sandbox.Shopify;
+
+/// <summary>
+/// Sends <c>bulk_operations/finish</c> to each subscription of a shop when one of its bulk operations completes, fails
+/// or is canceled, as Shopify does: the documented payload (status and error code in lower case, no URL), the
+/// <c>X-Shopify-*</c> headers, and the body signed with HMAC-SHA256 under the app's secret, base64 in
+/// <c>X-Shopify-Hmac-Sha256</c>. A delivery that is not answered with 2xx is sent again with a growing delay, under the
+/// same <c>X-Shopify-Webhook-Id</c>; what was delivered is kept beside the operations, so a restart sends nothing twice
+/// (and a receiver that sees an id again can ignore it).
+/// </summary>
+public sealed class WebhookDeliveries(
+    SandboxShopify sandbox,
+    IOptions<SandboxOptions> options,
+    IHttpClientFactory clients,
+    ILogger<WebhookDeliveries> logger) : BackgroundService
+{
+    public const string HttpClientName = "webhooks";
+    public const int MaxAttempts = 8;
+    private const string StateFile = "webhook-deliveries.txt";
+    private static readonly TimeSpan ScanInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly ConcurrentDictionary<string, bool> _delivered = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (int Attempts, DateTimeOffset NextAt)> _retries = new(StringComparer.Ordinal);
+    private string? _statePath;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Value.StateDirectory is { Length: > 0 } directory)
+        {
+            _statePath = Path.Combine(directory, StateFile);
+            if (File.Exists(_statePath))
+                foreach (var line in await File.ReadAllLinesAsync(_statePath, stoppingToken))
+                    if (line.Length > 0) _delivered[line] = true;
+        }
+        using var timer = new PeriodicTimer(ScanInterval, sandbox.Clock);
+        do
+        {
+            try
+            {
+                await DeliverDue(stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogError(exception, "Webhook deliveries failed this round");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task DeliverDue(CancellationToken cancellationToken)
+    {
+        foreach (var settings in options.Value.Shops)
+        {
+            var subscriptions = sandbox.Webhooks.Of(settings.Domain, "BULK_OPERATIONS_FINISH").ToList();
+            if (subscriptions.Count == 0) continue;
+            var admin = new ShopifyAdmin(sandbox, settings, "", "");
+            foreach (var operation in sandbox.Operations.OfShop(settings.Domain))
+            {
+                if (!sandbox.Operations.IsFinished(operation)) continue;
+                var report = admin.Report(operation);
+                if (report.Status is not ("COMPLETED" or "FAILED" or "CANCELED")) continue;
+                var finishedAt = report.CompletedAt ?? operation.CanceledAt ?? operation.CreatedAt;
+                foreach (var subscription in subscriptions.Where(s => s.CreatedAt <= finishedAt))
+                    await Deliver(settings, subscription, report, finishedAt, cancellationToken);
+            }
+        }
+    }
+
+    private async Task Deliver(SandboxShop settings, WebhookSubscriptionValue subscription, BulkOperationReport report, DateTimeOffset finishedAt,
+        CancellationToken cancellationToken)
+    {
+        var key = $"{subscription.Number}:{report.Operation.Number}";
+        if (_delivered.ContainsKey(key)) return;
+        var now = sandbox.Clock.GetUtcNow();
+        if (_retries.TryGetValue(key, out var retry) && (retry.NextAt > now || retry.Attempts >= MaxAttempts)) return;
+
+        var body = new JsonObject
+        {
+            ["admin_graphql_api_id"] = report.Operation.Id,
+            ["completed_at"] = report.CompletedAt is { } completedAt ? GraphQl.SelectionWriter.Timestamp(completedAt) : null,
+            ["created_at"] = GraphQl.SelectionWriter.Timestamp(report.Operation.CreatedAt),
+            ["error_code"] = report.ErrorCode?.ToLowerInvariant(),
+            ["status"] = report.Status.ToLowerInvariant(),
+            ["type"] = "query",
+        }.ToJsonString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Uri) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Shopify-Topic", subscription.DeliveryTopic);
+        request.Headers.Add("X-Shopify-Hmac-Sha256", Signature(settings.AppSecret, body));
+        request.Headers.Add("X-Shopify-Shop-Domain", settings.Domain);
+        request.Headers.Add("X-Shopify-API-Version", subscription.ApiVersion);
+        request.Headers.Add("X-Shopify-Webhook-Id", DeliveryId(key));
+        request.Headers.Add("X-Shopify-Event-Id", DeliveryId($"event:{report.Operation.Number}"));
+        request.Headers.Add("X-Shopify-Triggered-At", finishedAt.UtcDateTime.ToString("O"));
+
+        var attempt = retry.Attempts + 1;
+        try
+        {
+            using var response = await clients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                _delivered[key] = true;
+                _retries.TryRemove(key, out _);
+                if (_statePath is not null) await File.AppendAllTextAsync(_statePath, key + "\n", cancellationToken);
+                logger.LogInformation("Delivered {Topic} of {BulkOperationId} to subscription {Subscription} (attempt {Attempt})",
+                    subscription.DeliveryTopic, report.Operation.Id, subscription.Id, attempt);
+                return;
+            }
+            logger.LogWarning("Delivery of {Topic} of {BulkOperationId} answered HTTP {StatusCode} (attempt {Attempt})",
+                subscription.DeliveryTopic, report.Operation.Id, (int)response.StatusCode, attempt);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Delivery of {Topic} of {BulkOperationId} failed (attempt {Attempt}): {Error}",
+                subscription.DeliveryTopic, report.Operation.Id, attempt, exception.Message);
+        }
+        _retries[key] = (attempt, now + TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, attempt - 1))));
+    }
+
+    /// <summary>Shopify's signature: base64 of HMAC-SHA256 of the raw body, keyed with the app's client secret.</summary>
+    public static string Signature(string secret, string body) =>
+        Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(body)));
+
+    /// <summary>A delivery's id, the same each time it is sent again.</summary>
+    private static string DeliveryId(string key) => new Guid(MD5.HashData(Encoding.UTF8.GetBytes(key))).ToString();
+}

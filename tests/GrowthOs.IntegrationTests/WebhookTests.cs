@@ -1,0 +1,76 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace GrowthOs.IntegrationTests;
+
+/// <summary>
+/// Completion by webhook: the Connector subscribed each shop to bulk_operations/finish at the gateway, the Sandbox
+/// signs and sends it as Shopify does, the gateway checks the signature and the run polls at once, long before its
+/// fallback poll would.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class WebhookTests(RunningSystem system)
+{
+    [Fact]
+    public async Task A_finish_webhook_moves_the_run_on_before_its_fallback_poll()
+    {
+        using var http = system.GatewayClient();
+        // A first run warms every service up, so that the operation of the second outlasts the second's first poll.
+        await system.WaitForRunToFinish(http, await system.StartSync(http, RunningSystem.WebhookShop));
+        var runId = await system.StartSync(http, RunningSystem.WebhookShop);
+        var run = await system.WaitForRunToFinish(http, runId);
+        Assert.True(run.GetProperty("status").GetString() == "completed", $"run ended {run}\n{system.AllLogs()}");
+
+        var deliveries = await system.Scalar($"SELECT count(*) FROM ingest.webhook_delivery WHERE run_id = '{runId}' AND topic = 'bulk_operations/finish'");
+        Assert.True(deliveries == 1, $"{deliveries} deliveries recorded for the run\n{Webhooks("IngestSaga")}\n{Webhooks("IngestSaga-2")}\n{Webhooks("ApiGateway")}");
+        var steps = run.GetProperty("steps").EnumerateArray().ToList();
+        var polling = steps.First(s => s.GetProperty("step").GetString() == "polling").GetProperty("started_at").GetDateTimeOffset();
+        var downloading = steps.First(s => s.GetProperty("step").GetString() == "downloading").GetProperty("started_at").GetDateTimeOffset();
+        // The first poll (after 1 s) finds the 1.5 s operation running; without the webhook the next is 10 s later.
+        Assert.True(downloading - polling < TimeSpan.FromSeconds(RunningSystem.WebhookFallbackPollSeconds - 2),
+            $"polling lasted {(downloading - polling).TotalSeconds:0.0} s: the webhook did not move the run on\n{system.Logs("Sandbox")}");
+    }
+
+    private string Webhooks(string service) =>
+        string.Join("\n", system.Logs(service).Split('\n').Where(l => l.Contains("webhook", StringComparison.OrdinalIgnoreCase)));
+
+    [Fact]
+    public async Task A_delivery_with_a_wrong_or_missing_signature_is_refused_and_a_replay_is_ignored()
+    {
+        using var http = new HttpClient { BaseAddress = system.Gateway };
+        const string Body = """{"admin_graphql_api_id":"gid://shopify/BulkOperation/1","completed_at":null,"created_at":"2026-12-01T00:00:00Z","error_code":null,"status":"completed","type":"query"}""";
+        var webhookId = Guid.NewGuid().ToString();
+
+        HttpRequestMessage Delivery(string? signature)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/shopify") { Content = new StringContent(Body, Encoding.UTF8, "application/json") };
+            request.Headers.Add("X-Shopify-Topic", "bulk_operations/finish");
+            request.Headers.Add("X-Shopify-Shop-Domain", RunningSystem.WebhookShop);
+            request.Headers.Add("X-Shopify-Webhook-Id", webhookId);
+            if (signature is not null) request.Headers.Add("X-Shopify-Hmac-Sha256", signature);
+            return request;
+        }
+
+        var signed = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(RunningSystem.AppSecret), Encoding.UTF8.GetBytes(Body)));
+        var forged = Convert.ToBase64String(HMACSHA256.HashData("not-the-secret"u8.ToArray(), Encoding.UTF8.GetBytes(Body)));
+
+        var missing = await http.SendAsync(Delivery(null));
+        Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
+        Assert.Contains("X-Shopify-Hmac-Sha256", await missing.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(Delivery(forged))).StatusCode);
+        Assert.Equal(0L, await system.Scalar($"SELECT count(*) FROM ingest.webhook_delivery WHERE webhook_id = '{webhookId}'"));
+
+        var first = await http.SendAsync(Delivery(signed));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("no_run", JsonDocument.Parse(await first.Content.ReadAsStringAsync()).RootElement.GetProperty("outcome").GetString());
+        var replay = await http.SendAsync(Delivery(signed));
+        Assert.Equal("replayed", JsonDocument.Parse(await replay.Content.ReadAsStringAsync()).RootElement.GetProperty("outcome").GetString());
+        Assert.Equal(1L, await system.Scalar($"SELECT count(*) FROM ingest.webhook_delivery WHERE webhook_id = '{webhookId}'"));
+        Assert.Contains("Refused a Shopify webhook with a {Problem} signature", system.Logs("ApiGateway"));
+        Assert.Contains("\"Problem\":\"missing\"", system.Logs("ApiGateway"));
+        foreach (var service in new[] { "ApiGateway", "IngestSaga", "Connector", "Sandbox" })
+            Assert.DoesNotContain(RunningSystem.AppSecret, system.Logs(service));
+    }
+}
