@@ -79,6 +79,37 @@ public sealed partial class RealShopSettingsTests
     }
 
     [Fact]
+    [SupportedOSPlatform("linux")]
+    public async Task RunSh_subscribes_a_real_shop_to_webhooks_only_at_the_public_address_given()
+    {
+        var real = new Dictionary<string, string> { ["GROWTHOS_SHOPIFY_BASE_URL"] = RealTemplate, ["GROWTHOS_SHOP"] = RealShop, ["GROWTHOS_SHOP_TOKEN"] = RealToken };
+        var pollingOnly = await ServicesShEnvironment(new(real));
+        Assert.Equal("", pollingOnly["Shopify__WebhookCallbackUrl"]);
+        Assert.Equal("false", pollingOnly["BulkSync__CompletionWebhooks"]);
+
+        var withWebhooks = await ServicesShEnvironment(new(real)
+        {
+            ["GROWTHOS_WEBHOOK_URL"] = "https://growth.example.com/webhooks/shopify",
+            ["GROWTHOS_SHOPIFY_APP_SECRET"] = "shpss_real_app_secret",
+        });
+        Assert.Equal("https://growth.example.com/webhooks/shopify", withWebhooks["Shopify__WebhookCallbackUrl"]);
+        Assert.Equal("true", withWebhooks["BulkSync__CompletionWebhooks"]);
+        Assert.Equal("shpss_real_app_secret", withWebhooks["ShopifyWebhooks__Secret"]);
+
+        var demo = await ServicesShEnvironment(new());
+        Assert.Equal("http://127.0.0.1:8080/webhooks/shopify", demo["Shopify__WebhookCallbackUrl"]);
+    }
+
+    [Fact]
+    public void Compose_gives_the_webhook_address_to_the_Connector_and_the_app_secret_to_the_gateway()
+    {
+        Assert.Equal("https://growth.example.com/webhooks/shopify",
+            ComposeEnvironment("connector", new() { ["SHOPIFY_WEBHOOK_URL"] = "https://growth.example.com/webhooks/shopify" })["Shopify__WebhookCallbackUrl"]);
+        Assert.Equal("shpss_real_app_secret", ComposeEnvironment("api-gateway", new() { ["SHOPIFY_APP_SECRET"] = "shpss_real_app_secret", ["GROWTHOS_API_KEY"] = "a-test-key-of-24-characters-or-more" })["ShopifyWebhooks__Secret"]);
+        Assert.Equal("http://api-gateway:8080/webhooks/shopify", ComposeEnvironment("connector", new())["Shopify__WebhookCallbackUrl"]);
+    }
+
+    [Fact]
     public void No_default_in_docker_compose_holds_a_brace_Compose_would_end_it_at()
     {
         var compose = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docker-compose.yml"));

@@ -194,6 +194,41 @@ public sealed class ShopifyGraphQlClientTests
         Assert.Equal(1, handler.Requests);
     }
 
+    [Fact]
+    public async Task A_field_the_api_version_does_not_know_is_a_permanent_error_naming_it()
+    {
+        var (client, _) = Client(HttpStatusCode.OK, Fixture("undefined_field.json"));
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.GetBulkOperation(Shop, "gid://shopify/BulkOperation/720918", CancellationToken.None));
+        Assert.False(exception.Transient);
+        Assert.Contains("definitelyNotAnOrderField", exception.Message);
+    }
+
+    [Fact]
+    public async Task A_running_operation_of_the_same_query_is_adopted_whatever_its_layout()
+    {
+        var (client, handler) = Client(HttpStatusCode.OK, Fixture("bulk_operations_running.json"));
+        var query = "{ orders(query: \"updated_at:>='2026-07-17T06:00:00Z'\", sortKey: UPDATED_AT) { edges { node { id } } } }";
+
+        Assert.Equal("gid://shopify/BulkOperation/720918", await client.FindRunningBulkQuery(Shop, query, CancellationToken.None));
+        Assert.Contains("bulkOperations(first: 10", handler.Body);
+        Assert.Null(await client.FindRunningBulkQuery(Shop, "{ customers { edges { node { id } } } }", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_webhook_subscription_is_created_with_uri_and_an_address_already_taken_is_no_error()
+    {
+        var (client, handler) = Client(HttpStatusCode.OK, Fixture("webhook_subscription_create.json"));
+        Assert.Equal("gid://shopify/WebhookSubscription/1924089413938",
+            await client.SubscribeToBulkOperationsFinish(Shop, "https://growth.example.com/webhooks/shopify", CancellationToken.None));
+        using var body = JsonDocument.Parse(handler.Body!);
+        var variables = body.RootElement.GetProperty("variables");
+        Assert.Equal("BULK_OPERATIONS_FINISH", variables.GetProperty("topic").GetString());
+        Assert.Equal("https://growth.example.com/webhooks/shopify", variables.GetProperty("webhookSubscription").GetProperty("uri").GetString());
+
+        var (taken, _) = Client(HttpStatusCode.OK, Fixture("webhook_address_taken.json"));
+        Assert.Null(await taken.SubscribeToBulkOperationsFinish(Shop, "https://growth.example.com/webhooks/shopify", CancellationToken.None));
+    }
+
     private sealed class RecordingHandler(HttpStatusCode status, string body, string mediaType = "application/json", string? retryAfter = null) : HttpMessageHandler
     {
         public int Requests { get; private set; }

@@ -43,7 +43,8 @@ public sealed class BulkSyncHarness : IAsyncDisposable
     public DateTimeOffset Now => Clock.GetUtcNow();
     public BulkSyncOptions Options => _provider.GetRequiredService<IOptions<BulkSyncOptions>>().Value;
 
-    public static async Task<BulkSyncHarness> Start(int maxPollAttempts = 128, Action<IBusRegistrationConfigurator>? configure = null, bool loadHistory = false)
+    public static async Task<BulkSyncHarness> Start(int maxPollAttempts = 128, Action<IBusRegistrationConfigurator>? configure = null, bool loadHistory = false,
+        bool completionWebhooks = false)
     {
         var watermarks = new RecordingWatermarks();
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 6, 0, 0, TimeSpan.Zero));
@@ -52,7 +53,7 @@ public sealed class BulkSyncHarness : IAsyncDisposable
             .AddSingleton<TimeProvider>(clock)
             .AddSingleton(new Jitter(new Random(JitterSeed)))
             .AddSingleton<IWatermarkStore>(watermarks)
-            .AddSingleton(Microsoft.Extensions.Options.Options.Create(new BulkSyncOptions { Shops = [Shop], MaxPollAttempts = maxPollAttempts, LoadHistory = loadHistory }))
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(new BulkSyncOptions { Shops = [Shop], MaxPollAttempts = maxPollAttempts, LoadHistory = loadHistory, CompletionWebhooks = completionWebhooks }))
             .AddMassTransitTestHarness(bus =>
             {
                 bus.AddBulkSyncSaga().InMemoryRepository();

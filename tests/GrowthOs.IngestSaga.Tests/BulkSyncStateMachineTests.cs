@@ -305,6 +305,38 @@ public sealed class BulkSyncStateMachineTests
         return runId;
     }
 
+    [Fact]
+    public async Task A_finish_webhook_polls_the_run_at_once_and_a_notice_of_another_operation_does_nothing()
+    {
+        await using var test = await BulkSyncHarness.Start(completionWebhooks: true);
+        var runId = await StartPolling(test);
+        var waiting = test.Instance(runId).WaitToken;
+
+        await test.Harness.Bus.Publish(new BulkOperationFinishNotified(runId, BulkSyncHarness.Shop, OperationId, "completed", test.Now));
+        var poll = (await test.Harness.Published.SelectAsync<PollBulkOperation>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        Assert.Equal((OperationId, 1), (poll.BulkOperationId, poll.Attempt));
+
+        await test.Harness.Bus.Publish(new BulkOperationFinishNotified(runId, BulkSyncHarness.Shop, "gid://shopify/BulkOperation/999", "completed", test.Now));
+        await test.Harness.InactivityTask;
+        Assert.Equal(1, await test.Harness.Published.SelectAsync<PollBulkOperation>(x => x.Context.Message.RunId == runId).Count());
+        // The interval's wait is over: what waits now is the poll's answer.
+        Assert.True(test.Instance(runId).WaitToken > waiting);
+    }
+
+    [Fact]
+    public async Task With_webhooks_the_first_poll_comes_at_the_poll_interval_and_later_ones_at_the_fallback_interval()
+    {
+        await using var test = await BulkSyncHarness.Start(completionWebhooks: true);
+        var runId = await StartPolling(test);
+        Assert.Equal(TimeSpan.FromSeconds(test.Options.PollIntervalSeconds), test.Instance(runId).ResumeAt!.Value - test.Now);
+
+        await test.ElapseCurrentWait(runId);
+        await test.Harness.Published.SelectAsync<PollBulkOperation>(x => x.Context.Message.RunId == runId).First();
+        await test.Harness.Bus.Publish(new BulkOperationStillRunning(runId, OperationId, 1, "RUNNING", 10));
+        await test.Harness.InactivityTask;
+        Assert.Equal(TimeSpan.FromSeconds(test.Options.WebhookFallbackPollSeconds), test.Instance(runId).ResumeAt!.Value - test.Now);
+    }
+
     private static async Task<Guid> StartPolling(BulkSyncHarness test)
     {
         var runId = await test.StartRun();

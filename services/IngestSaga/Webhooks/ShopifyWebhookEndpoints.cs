@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GrowthOs.Contracts.Extraction;
 using GrowthOs.ServiceDefaults.Hosting;
+using GrowthOs.ServiceDefaults.Observability;
 using MassTransit;
 using Npgsql;
 
@@ -55,12 +56,13 @@ public static class ShopifyWebhookEndpoints
         await using var connection = await dataSource.OpenConnectionAsync(http.HttpContext.RequestAborted);
         // An operation that finishes at once can be told of before its run has recorded the start's answer: the run is
         // looked for again a few times, well within the 5 s Shopify waits for an answer (the run's first poll covers the rest).
-        Guid? runId = null;
-        for (var attempt = 0; operationId is not null && runId is null && attempt < RunLookups; attempt++)
+        (Guid Id, string? TraceParent)? run = null;
+        for (var attempt = 0; operationId is not null && run is null && attempt < RunLookups; attempt++)
         {
             if (attempt > 0) await Task.Delay(RunLookupDelay, clock, http.HttpContext.RequestAborted);
-            runId = await RunOf(connection, shop, operationId, http.HttpContext.RequestAborted);
+            run = await RunOf(connection, shop, operationId, http.HttpContext.RequestAborted);
         }
+        var runId = run?.Id;
         await using (var insert = new NpgsqlCommand("""
             INSERT INTO ingest.webhook_delivery (webhook_id, shop_domain, topic, bulk_operation_id, run_id)
             VALUES (@id, @shop, @topic, @operation, @run)
@@ -79,26 +81,30 @@ public static class ShopifyWebhookEndpoints
             }
         }
 
-        if (runId is not { } run)
+        if (run is not { } found)
         {
             logger.LogInformation("Webhook {WebhookId} ({Topic}) for {ShopDomain} names no running sync; nothing to do", webhookId, topic, shop);
             return Results.Ok(new { outcome = "no_run" });
         }
-        using (logger.BeginScope(new Dictionary<string, object> { ["RunId"] = run, ["ShopDomain"] = shop }))
+        // The notice belongs to the run's trace, as its durable waits' wake-ups do, not to the delivery's request.
+        using (GrowthOsTelemetry.ContinueTrace("bulk operation finish notified", found.TraceParent))
+        using (logger.BeginScope(new Dictionary<string, object> { ["RunId"] = found.Id, ["ShopDomain"] = shop }))
         {
-            await bus.Publish(new BulkOperationFinishNotified(run, shop, operationId!, status ?? "", clock.GetUtcNow()), http.HttpContext.RequestAborted);
+            await bus.Publish(new BulkOperationFinishNotified(found.Id, shop, operationId!, status ?? "", clock.GetUtcNow()), http.HttpContext.RequestAborted);
             logger.LogInformation("Shopify reports bulk operation {BulkOperationId} {Status}; the run polls it now", operationId, status);
         }
-        return Results.Ok(new { outcome = "accepted", run_id = run });
+        return Results.Ok(new { outcome = "accepted", run_id = found.Id });
     }
 
-    private static async Task<Guid?> RunOf(NpgsqlConnection connection, string shop, string operationId, CancellationToken cancellationToken)
+    private static async Task<(Guid Id, string? TraceParent)?> RunOf(NpgsqlConnection connection, string shop, string operationId, CancellationToken cancellationToken)
     {
         await using var select = new NpgsqlCommand(
-            "SELECT correlation_id FROM ingest.bulk_sync_state WHERE bulk_operation_id = @operation AND shop_domain = @shop LIMIT 1", connection);
+            "SELECT correlation_id, trace_parent FROM ingest.bulk_sync_state WHERE bulk_operation_id = @operation AND shop_domain = @shop LIMIT 1", connection);
         select.Parameters.AddWithValue("operation", operationId);
         select.Parameters.AddWithValue("shop", shop);
-        return await select.ExecuteScalarAsync(cancellationToken) as Guid?;
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return (reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1));
     }
 
     /// <summary>The category of this endpoint's log lines.</summary>

@@ -40,9 +40,6 @@ public static class GraphQlEndpoint
         if (request?.Query is not { Length: > 0 } query)
             return Results.Json(new { errors = new[] { new { message = "No query string was present" } } }, statusCode: 400);
 
-        if (sandbox.Failures.Trip(settings, FailureSwitches.Http503))
-            return Results.Text("<html><body>503 Service Unavailable</body></html>", "text/html", statusCode: 503);
-
         var admin = new ShopifyAdmin(sandbox, settings, version, $"{http.Request.Scheme}://{http.Request.Host}");
         PreparedOperation operation;
         try
@@ -54,6 +51,11 @@ public static class GraphQlEndpoint
             return Results.Json(new JsonObject { ["errors"] = Errors(exception.Errors) });
         }
 
+        // A shop's failures play on the requests of its syncs, not on the Connector's webhook subscription at start.
+        var failing = !operation.Operation.SelectionSet.Selections.All(s => s is GraphQLParser.AST.GraphQLField { Name.StringValue: "webhookSubscriptionCreate" });
+        if (failing && sandbox.Failures.Trip(settings, FailureSwitches.Http503))
+            return Results.Text("<html><body>503 Service Unavailable</body></html>", "text/html", statusCode: 503);
+
         var cost = QueryCost.Requested(operation);
         if (cost > QueryCost.MaxSingleQueryCost)
         {
@@ -63,13 +65,19 @@ public static class GraphQlEndpoint
                 ["errors"] = new JsonArray(new JsonObject
                 {
                     ["message"] = $"Query cost is {cost}, which exceeds the single query max cost limit ({QueryCost.MaxSingleQueryCost}).",
-                    ["extensions"] = new JsonObject { ["code"] = "MAX_COST_EXCEEDED", ["cost"] = cost, ["maxCost"] = QueryCost.MaxSingleQueryCost },
+                    ["extensions"] = new JsonObject
+                    {
+                        ["code"] = "MAX_COST_EXCEEDED",
+                        ["cost"] = cost,
+                        ["maxCost"] = QueryCost.MaxSingleQueryCost,
+                        ["documentation"] = "https://shopify.dev/api/usage/rate-limits",
+                    },
                 }),
                 ["extensions"] = CostExtension(cost, 0, left),
             });
         }
         var (granted, available) = bucket.TryTake(shop, cost);
-        if (!granted || sandbox.Failures.Trip(settings, FailureSwitches.Throttled))
+        if (!granted || failing && sandbox.Failures.Trip(settings, FailureSwitches.Throttled))
         {
             return Results.Json(new JsonObject
             {

@@ -106,7 +106,7 @@ public sealed class ShopifyAdmin(SandboxShopify sandbox, SandboxShop settings, s
         }
         if (FailureSwitches.DeniedScope(settings, bulk.RootName) is { } scope)
             throw new FieldException($"Access denied for {bulk.RootName} field. Required access: `{scope}` access scope.", "ACCESS_DENIED",
-                ("requiredAccess", $"`{scope}` access scope."));
+                ("documentation", "https://shopify.dev/api/usage/access-scopes"), ("requiredAccess", $"`{scope}` access scope."));
         if (sandbox.Failures.Trip(settings, FailureSwitches.OperationInProgress))
             return MutationPayload.Refused(new UserErrorValue(null, "A bulk query operation for this app and shop is already in progress: gid://shopify/BulkOperation/1.", "OPERATION_IN_PROGRESS"));
 

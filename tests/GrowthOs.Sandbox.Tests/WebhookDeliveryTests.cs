@@ -1,0 +1,82 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GrowthOs.Sandbox.Tests;
+
+/// <summary>The Sandbox delivers bulk_operations/finish as Shopify does, to a receiver listening on real HTTP.</summary>
+public sealed class WebhookDeliveryTests
+{
+    private const string Token = "shpat_sandbox_webhook_token";
+    private const string Secret = "shpss_sandbox_webhook_test_secret";
+
+    private sealed record Delivery(Dictionary<string, string> Headers, string Body);
+
+    [Fact]
+    public async Task A_finished_operation_is_delivered_signed_with_shopifys_payload_and_headers_and_sent_again_until_answered()
+    {
+        var deliveries = new List<Delivery>();
+        var answered = 0;
+        var receiver = WebApplication.CreateSlimBuilder();
+        receiver.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var app = receiver.Build();
+        app.MapPost("/webhooks/shopify", async (HttpRequest request) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            var body = await reader.ReadToEndAsync();
+            // Kestrel reuses a request's headers once it is answered: they are copied.
+            var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+            lock (deliveries) deliveries.Add(new Delivery(headers, body));
+            // The first delivery fails: Shopify's (and the Sandbox's) answer is to send it again, under the same id.
+            return Interlocked.Increment(ref answered) == 1 ? Results.StatusCode(503) : Results.Ok();
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+        using var sandbox = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
+            .UseSetting("Sandbox:BulkOperationDurationMilliseconds", "0")
+            .UseSetting("Sandbox:AllowHttpWebhooks", "true")
+            .UseSetting("Sandbox:Shops:0:AccessToken", Token)
+            .UseSetting("Sandbox:Shops:0:AppSecret", Secret));
+        var client = sandbox.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Shopify-Access-Token", Token);
+        async Task<JsonElement> Post(string query, object variables) =>
+            await (await client.PostAsJsonAsync("/demo-shop.myshopify.com/admin/api/2026-01/graphql.json", new { query, variables })).Content.ReadFromJsonAsync<JsonElement>();
+
+        await Post("mutation($t: WebhookSubscriptionTopic!, $s: WebhookSubscriptionInput!) { webhookSubscriptionCreate(topic: $t, webhookSubscription: $s) { userErrors { message } } }",
+            new { t = "BULK_OPERATIONS_FINISH", s = new { uri = $"{address}/webhooks/shopify" } });
+        var started = await Post("mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } } }", new { q = "{ products { edges { node { id } } } }" });
+        var id = started.GetProperty("data").GetProperty("bulkOperationRunQuery").GetProperty("bulkOperation").GetProperty("id").GetString();
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (DateTime.UtcNow < deadline && Volatile.Read(ref answered) < 2) await Task.Delay(100);
+        Assert.True(deliveries.Count >= 2, $"{deliveries.Count} deliveries in 15 s");
+
+        var (first, second) = (deliveries[0], deliveries[1]);
+        Assert.Equal(first.Headers["X-Shopify-Webhook-Id"], second.Headers["X-Shopify-Webhook-Id"]);
+        Assert.Equal("bulk_operations/finish", second.Headers["X-Shopify-Topic"]);
+        Assert.Equal("demo-shop.myshopify.com", second.Headers["X-Shopify-Shop-Domain"]);
+        Assert.Equal("2026-01", second.Headers["X-Shopify-API-Version"]);
+        Assert.False(string.IsNullOrEmpty(second.Headers["X-Shopify-Triggered-At"]));
+        var signature = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(second.Body)));
+        Assert.Equal(signature, second.Headers["X-Shopify-Hmac-Sha256"]);
+
+        using var payload = JsonDocument.Parse(second.Body);
+        JsonShape.Assert(JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "bulk_operations_finish_webhook.json"))).RootElement,
+            payload.RootElement);
+        Assert.Equal(id, payload.RootElement.GetProperty("admin_graphql_api_id").GetString());
+        Assert.Equal("completed", payload.RootElement.GetProperty("status").GetString());
+        Assert.False(payload.RootElement.TryGetProperty("url", out _));
+
+        await Task.Delay(1500);
+        Assert.Equal(2, deliveries.Count);
+    }
+}
