@@ -63,6 +63,10 @@ ANALYZE transform.dim_channel;
 DELETE FROM transform.fact_order_line f USING transform.dim_shop s
 WHERE s.shop_domain = @shop AND f.shop_key = s.shop_key
   AND f.date_key BETWEEN to_char(@from::date, 'YYYYMMDD')::int AND to_char(@to::date, 'YYYYMMDD')::int;
+-- A line re-read with another day than its fact has (its order's reporting day moved: another time zone, an order
+-- re-dated) replaces that fact too, wherever it was dated.
+DELETE FROM transform.fact_order_line f USING star_lines l, transform.dim_shop s
+WHERE s.shop_domain = @shop AND f.shop_key = s.shop_key AND f.line_item_id = l.line_item_id;
 
 INSERT INTO transform.fact_order_line (shop_key, line_item_id, order_id, date_key, product_key, customer_key, channel_key, quantity,
     gross_minor, discount_minor, net_minor)

@@ -209,6 +209,20 @@ public sealed class GoldenMartTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_line_whose_reporting_day_moved_replaces_its_fact_outside_the_range_refreshed()
+    {
+        await RefreshStar(new DateOnly(2026, 11, 10), new DateOnly(2026, 11, 14));
+        Assert.Equal(20261114L, await Scalar("SELECT date_key FROM transform.fact_order_line WHERE line_item_id = 51"));
+
+        // #5 was created 2026-11-14T23:30Z: in Paris (UTC+1) it is a sale of 11-15, a day the first refresh did not cover.
+        await new StarSchemaRefresher(_dataSource, Microsoft.Extensions.Options.Options.Create(Options("Europe/Paris")))
+            .Refresh(Shop, new DateOnly(2026, 11, 15), new DateOnly(2026, 11, 15), CancellationToken.None);
+
+        Assert.Equal(20261115L, await Scalar("SELECT date_key FROM transform.fact_order_line WHERE line_item_id = 51"));
+        Assert.Equal(1L, await Scalar("SELECT count(*) FROM transform.fact_order_line WHERE line_item_id = 51"));
+    }
+
+    [Fact]
     public async Task Lines_without_a_variant_share_one_member_that_names_no_product()
     {
         var golden = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "golden_shop.jsonl"));
