@@ -1,4 +1,5 @@
 using GrowthOs.Connector.Extraction;
+using GrowthOs.Connector.Meta;
 using GrowthOs.Connector.Shopify;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Messaging;
@@ -9,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("connector");
 builder.AddObjectStore();
 builder.AddShopify();
+builder.AddMeta();
 builder.AddGrowthOsBus(bus => bus.AddConsumers(typeof(StartBulkExtractionConsumer).Assembly));
 
 var app = builder.Build();

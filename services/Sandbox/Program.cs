@@ -1,4 +1,5 @@
 using GrowthOs.Sandbox.DemoData;
+using GrowthOs.Sandbox.Meta;
 using GrowthOs.Sandbox.Shopify;
 using GrowthOs.ServiceDefaults.Hosting;
 
@@ -15,10 +16,12 @@ builder.Services.AddSingleton<FailureSwitches>();
 builder.Services.AddSingleton<SandboxShopify>();
 builder.Services.AddHttpClient(WebhookDeliveries.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10));
 builder.Services.AddHostedService<WebhookDeliveries>();
+builder.Services.AddSingleton<MetaGraphApi>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapShopifyGraphQl();
+MetaGraphApi.MapMetaGraphApi(app);
 app.Run();
 
 public partial class Program;

@@ -27,6 +27,7 @@ public sealed class DemoShop
     private readonly long[] _firstOrderNumber;
     private readonly DateTimeOffset _dataEnd;
     private readonly Lazy<IReadOnlyList<DemoCustomer>> _customers;
+    private readonly Lazy<IReadOnlyDictionary<DateOnly, DemoSalesDay>> _salesDays;
 
     public DemoShop(SandboxShop shop, DateOnly lastDay)
     {
@@ -35,6 +36,10 @@ public sealed class DemoShop
         _dataEnd = new DateTimeOffset(lastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddSeconds(-1);
         Products = DemoCatalog.Create(shop.Seed, _firstDay, _dataEnd);
         _customers = new Lazy<IReadOnlyList<DemoCustomer>>(CreateCustomers);
+        _salesDays = new Lazy<IReadOnlyDictionary<DateOnly, DemoSalesDay>>(() => Orders()
+            .Where(o => !o.Test && o.CancelledAt is null)
+            .GroupBy(o => DateOnly.FromDateTime(o.CreatedAt.UtcDateTime))
+            .ToDictionary(g => g.Key, g => new DemoSalesDay(g.Key, g.Count(), g.Sum(o => o.Total))));
         _ordersPerDay = new int[shop.Days];
         _firstOrderNumber = new long[shop.Days];
         var random = new Random(shop.Seed);
@@ -62,6 +67,9 @@ public sealed class DemoShop
     /// <summary>The shop's customers; their order counts and amounts spent agree with <see cref="Orders"/> (one pass, then kept).</summary>
     public IReadOnlyList<DemoCustomer> Customers => _customers.Value;
     public long TotalOrders => _ordersPerDay.Sum(n => (long)n);
+
+    /// <summary>Each day's counted orders (not test, not cancelled) and their revenue, by UTC creation date (one pass, then kept).</summary>
+    public IReadOnlyDictionary<DateOnly, DemoSalesDay> SalesDays() => _salesDays.Value;
 
     /// <summary>Orders in creation order, each with its line items.</summary>
     public IEnumerable<DemoOrder> Orders()

@@ -25,6 +25,9 @@ public sealed class SandboxOptions
     /// </summary>
     public bool AllowHttpWebhooks { get; set; }
 
+    /// <summary>The Meta Marketing API's side of the Sandbox: ad accounts, each belonging to a demo shop.</summary>
+    public MetaSandboxOptions Meta { get; set; } = new();
+
     [MinLength(1, ErrorMessage = "Sandbox:Shops must list at least one shop.")]
     public List<SandboxShop> Shops { get; set; } = [];
 }
@@ -58,6 +61,40 @@ public sealed class SandboxShop
     /// (the first n matching requests), <c>ACCESS_DENIED</c> (every read scope is missing) or
     /// <c>ACCESS_DENIED:root</c> (the scope of that bulk query root only: orders, products, inventoryItems, customers), <c>FAILED_PARTIAL</c> (the
     /// operation fails with INTERNAL_SERVER_ERROR and half its data at partialDataUrl), <c>EXPIRED</c>.
+    /// </summary>
+    public List<string> Failures { get; set; } = [];
+}
+
+public sealed class MetaSandboxOptions
+{
+    public List<SandboxAdAccount> AdAccounts { get; set; } = [];
+
+    /// <summary>How long an asynchronous insights report takes to complete.</summary>
+    [Range(0, 3_600_000)]
+    public int ReportDurationMilliseconds { get; set; } = 2_000;
+
+    /// <summary>Calls an ad account may make in an hour before its usage reaches 100 % and Meta throttles it (code 80000).</summary>
+    [Range(1, 1_000_000)]
+    public int CallsPerHour { get; set; } = 200;
+}
+
+public sealed class SandboxAdAccount
+{
+    /// <summary>The ad account's id, digits only (the API names it act_{id}).</summary>
+    public string Id { get; set; } = "";
+
+    public string AccessToken { get; set; } = "";
+
+    /// <summary>The demo shop whose sales the account's ads are drawn from; the account's currency is the shop's.</summary>
+    public string Shop { get; set; } = "";
+
+    public string TimeZone { get; set; } = "America/New_York";
+
+    /// <summary>
+    /// Failures this account answers with, for tests: <c>RATE_LIMIT_80000:n</c>, <c>RATE_LIMIT_17:n</c>,
+    /// <c>RATE_LIMIT_4:n</c>, <c>RATE_LIMIT_613:n</c>, <c>TRANSIENT_2:n</c> (the first n calls), <c>TOKEN_EXPIRED</c>,
+    /// <c>USAGE_NEAR</c> (usage headers at 95 %), <c>TOO_MUCH_DATA:days</c> (a synchronous range longer than that many
+    /// days is refused with code 1), <c>ASYNC_FAILED</c>, <c>ASYNC_SKIPPED</c>.
     /// </summary>
     public List<string> Failures { get; set; } = [];
 }

@@ -16,19 +16,27 @@ public sealed class FailureSwitches
     private readonly ConcurrentDictionary<(string Shop, string Mode), int> _remaining = new();
 
     /// <summary>True when this request of <paramref name="shop"/> should fail as <paramref name="mode"/>; a counted failure is used up.</summary>
-    public bool Trip(SandboxShop shop, string mode)
+    public bool Trip(SandboxShop shop, string mode) => Trip(shop.Domain, shop.Failures, mode);
+
+    /// <summary>The same for any owner of failures (a shop, an ad account): <c>MODE</c> always, <c>MODE:n</c> the first n times.</summary>
+    public bool Trip(string owner, IEnumerable<string> failures, string mode)
     {
-        foreach (var failure in shop.Failures)
+        foreach (var failure in failures)
         {
             var parts = failure.Split(':', 2);
             if (!string.Equals(parts[0], mode, StringComparison.OrdinalIgnoreCase)) continue;
             if (parts.Length == 1) return true;
             var limit = int.Parse(parts[1]);
-            var used = _remaining.AddOrUpdate((shop.Domain, mode), 1, (_, n) => n + 1);
+            var used = _remaining.AddOrUpdate((owner, mode), 1, (_, n) => n + 1);
             return used <= limit;
         }
         return false;
     }
+
+    /// <summary>The number a failure is set with (<c>MODE:n</c>), or null when it is not set.</summary>
+    public static int? Setting(IEnumerable<string> failures, string mode) =>
+        failures.Select(f => f.Split(':', 2)).Where(p => string.Equals(p[0], mode, StringComparison.OrdinalIgnoreCase) && p.Length == 2)
+            .Select(p => (int?)int.Parse(p[1])).FirstOrDefault();
 
     /// <summary>
     /// The scope this shop's token lacks for a bulk query of <paramref name="root"/>, or null: <c>ACCESS_DENIED</c> denies

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using GrowthOs.Sandbox.DemoData;
 using Microsoft.Extensions.Options;
 
@@ -24,31 +23,24 @@ public sealed record SandboxBulkOperation(
 /// </summary>
 public sealed class SandboxBulkOperations
 {
-    private const string StateFile = "bulk-operations.jsonl";
     private static readonly TimeSpan CancelingFor = TimeSpan.FromMilliseconds(500);
 
     private readonly ConcurrentDictionary<long, SandboxBulkOperation> _operations = new();
     private readonly Lock _lock = new();
     private readonly IOptions<SandboxOptions> _options;
     private readonly TimeProvider _clock;
-    private readonly string? _statePath;
+    private readonly StateFile<SandboxBulkOperation> _state;
     private long _lastNumber = 4_000_000;
 
     public SandboxBulkOperations(IOptions<SandboxOptions> options, TimeProvider clock)
     {
         _options = options;
         _clock = clock;
-        if (options.Value.StateDirectory is { Length: > 0 } directory)
+        _state = new StateFile<SandboxBulkOperation>(options.Value, "bulk-operations.jsonl");
+        foreach (var saved in _state.ReadAll())
         {
-            Directory.CreateDirectory(directory);
-            _statePath = Path.Combine(directory, StateFile);
-            if (File.Exists(_statePath))
-                foreach (var line in File.ReadLines(_statePath))
-                    if (line.Length > 0 && JsonSerializer.Deserialize<SandboxBulkOperation>(line) is { } saved)
-                    {
-                        _operations[saved.Number] = saved;
-                        _lastNumber = Math.Max(_lastNumber, saved.Number);
-                    }
+            _operations[saved.Number] = saved;
+            _lastNumber = Math.Max(_lastNumber, saved.Number);
         }
     }
 
@@ -125,6 +117,6 @@ public sealed class SandboxBulkOperations
     private void Save(SandboxBulkOperation operation)
     {
         _operations[operation.Number] = operation;
-        if (_statePath is not null) File.AppendAllText(_statePath, JsonSerializer.Serialize(operation) + "\n");
+        _state.Append(operation);
     }
 }

@@ -23,22 +23,15 @@ public sealed class WebhookDeliveries(
 {
     public const string HttpClientName = "webhooks";
     public const int MaxAttempts = 8;
-    private const string StateFile = "webhook-deliveries.txt";
     private static readonly TimeSpan ScanInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly ConcurrentDictionary<string, bool> _delivered = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (int Attempts, DateTimeOffset NextAt)> _retries = new(StringComparer.Ordinal);
-    private string? _statePath;
+    private readonly StateFile<string> _state = new(options.Value, "webhook-deliveries.jsonl");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Value.StateDirectory is { Length: > 0 } directory)
-        {
-            _statePath = Path.Combine(directory, StateFile);
-            if (File.Exists(_statePath))
-                foreach (var line in await File.ReadAllLinesAsync(_statePath, stoppingToken))
-                    if (line.Length > 0) _delivered[line] = true;
-        }
+        foreach (var key in _state.ReadAll()) _delivered[key] = true;
         using var timer = new PeriodicTimer(ScanInterval, sandbox.Clock);
         do
         {
@@ -107,7 +100,7 @@ public sealed class WebhookDeliveries(
             {
                 _delivered[key] = true;
                 _retries.TryRemove(key, out _);
-                if (_statePath is not null) await File.AppendAllTextAsync(_statePath, key + "\n", cancellationToken);
+                _state.Append(key);
                 logger.LogInformation("Delivered {Topic} of {BulkOperationId} to subscription {Subscription} (attempt {Attempt})",
                     subscription.DeliveryTopic, report.Operation.Id, subscription.Id, attempt);
                 return;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using GrowthOs.Sandbox.DemoData;
 using GrowthOs.Sandbox.Shopify.GraphQl;
 using Microsoft.Extensions.Options;
@@ -35,30 +34,25 @@ public sealed record WebhookSubscriptionValue(long Number, string ShopDomain, st
 /// </summary>
 public sealed class WebhookSubscriptions
 {
-    private const string StateFile = "webhook-subscriptions.jsonl";
     private static readonly IReadOnlyList<string> AddressField = ["webhookSubscription", "callbackUrl"];
 
     private readonly ConcurrentDictionary<long, WebhookSubscriptionValue> _subscriptions = new();
     private readonly Lock _lock = new();
     private readonly IOptions<SandboxOptions> _options;
     private readonly TimeProvider _clock;
-    private readonly string? _statePath;
+    private readonly StateFile<WebhookSubscriptionValue> _state;
     private long _lastNumber = 1_900_000;
 
     public WebhookSubscriptions(IOptions<SandboxOptions> options, TimeProvider clock)
     {
         _options = options;
         _clock = clock;
-        if (options.Value.StateDirectory is not { Length: > 0 } directory) return;
-        Directory.CreateDirectory(directory);
-        _statePath = Path.Combine(directory, StateFile);
-        if (!File.Exists(_statePath)) return;
-        foreach (var line in File.ReadLines(_statePath))
-            if (line.Length > 0 && JsonSerializer.Deserialize<WebhookSubscriptionValue>(line) is { } saved)
-            {
-                _subscriptions[saved.Number] = saved;
-                _lastNumber = Math.Max(_lastNumber, saved.Number);
-            }
+        _state = new StateFile<WebhookSubscriptionValue>(options.Value, "webhook-subscriptions.jsonl");
+        foreach (var saved in _state.ReadAll())
+        {
+            _subscriptions[saved.Number] = saved;
+            _lastNumber = Math.Max(_lastNumber, saved.Number);
+        }
     }
 
     public IEnumerable<WebhookSubscriptionValue> Of(string shop, string topic) =>
@@ -83,7 +77,7 @@ public sealed class WebhookSubscriptions
                 return MutationPayload.Refused(new UserErrorValue(AddressField, "Address for this topic has already been taken"));
             var subscription = new WebhookSubscriptionValue(++_lastNumber, shop, topic, address, format, version, _clock.GetUtcNow());
             _subscriptions[subscription.Number] = subscription;
-            if (_statePath is not null) File.AppendAllText(_statePath, JsonSerializer.Serialize(subscription) + "\n");
+            _state.Append(subscription);
             return new MutationPayload(subscription, []);
         }
     }

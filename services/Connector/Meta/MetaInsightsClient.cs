@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GrowthOs.Connector.Marketing;
+using GrowthOs.ServiceDefaults.Observability;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.Connector.Meta;
+
+/// <summary>
+/// One answer page of Meta's insights, unparsed, with what was asked (the request without its token) and when: what
+/// the archive keeps before anything reads it.
+/// </summary>
+public sealed record MetaInsightsPage(DateOnly Since, DateOnly Until, string Request, string Body, int Rows, DateTimeOffset FetchedAt);
+
+/// <summary>
+/// The Meta Marketing API's campaign insights by day for a shop's ad account: <c>GET /{version}/act_{id}/insights</c>
+/// with <c>level=campaign</c>, <c>time_increment=1</c> and an inclusive <c>time_range</c>, cursor paging until
+/// <c>paging.next</c> is absent (an empty page may still carry it), and ranges longer than
+/// <see cref="MetaOptions.AsyncAfterDays"/> through an asynchronous report. Code 1 ("Please reduce the amount of
+/// data") splits the range; a report that fails or is skipped is read again synchronously in shorter ranges. Calls are
+/// paced by <see cref="MetaPacer"/>; throttling (codes 4, 17, 32, 613, 80000 to 80014) and transient errors are
+/// <see cref="MarketingApiException"/>s that say how long Meta asked to wait; code 190 is a bad token. The token goes
+/// in the <c>Authorization</c> header only, never in a URL that is logged or archived.
+/// </summary>
+public sealed class MetaInsightsClient(HttpClient http, IOptions<MetaOptions> options, MetaPacer pacer, TimeProvider clock, ILogger<MetaInsightsClient> logger)
+{
+    public const string Source = "meta";
+    public const string Fields = "campaign_id,campaign_name,spend,impressions,clicks,actions,action_values";
+
+    private MetaOptions Settings => options.Value;
+
+    public async IAsyncEnumerable<MetaInsightsPage> Fetch(string shop, DateOnly since, DateOnly until, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var account = Settings.AccountOf(shop)
+                      ?? throw new MarketingApiException(Source, "UNKNOWN_SHOP", $"No Meta ad account is configured for {shop} (Meta:Accounts).", transient: false);
+        if (since > until) throw new ArgumentException($"since {since} is after until {until}.", nameof(since));
+        var pages = until.DayNumber - since.DayNumber + 1 > Settings.AsyncAfterDays
+            ? Report(account, since, until, cancellationToken)
+            : Synchronous(account, since, until, cancellationToken);
+        await foreach (var page in pages) yield return page;
+    }
+
+    private async IAsyncEnumerable<MetaInsightsPage> Synchronous(MetaAccount account, DateOnly since, DateOnly until, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var url = $"{Account(account)}/insights?{Query(since, until)}&limit={Settings.PageSize}";
+        var first = true;
+        while (url is not null)
+        {
+            Answer? answer = null;
+            try
+            {
+                answer = await Send(account, HttpMethod.Get, url, "insights", cancellationToken);
+            }
+            catch (ReduceDataException) when (first && since < until)
+            {
+            }
+            catch (ReduceDataException)
+            {
+                throw new MarketingApiException(Source, "1", $"Meta cannot answer the insights of act_{account.AdAccountId} for {since:yyyy-MM-dd} even for a single day (code 1).", transient: true);
+            }
+            if (answer is null)
+            {
+                // Meta cannot answer the range in one go: each half is asked for on its own.
+                var middle = since.AddDays((until.DayNumber - since.DayNumber) / 2);
+                logger.LogWarning("Meta asked for less data for act_{AdAccountId} from {Since} to {Until}; asking for each half", account.AdAccountId, since, until);
+                await foreach (var page in Synchronous(account, since, middle, cancellationToken)) yield return page;
+                await foreach (var page in Synchronous(account, middle.AddDays(1), until, cancellationToken)) yield return page;
+                yield break;
+            }
+            first = false;
+            yield return answer.Page(since, until);
+            url = answer.Json["paging"]?["next"] is JsonValue next && next.TryGetValue<string>(out var link) ? link : null;
+        }
+    }
+
+    /// <summary>The asynchronous report flow: started with a POST, polled until "Job Completed", then paged like a synchronous answer.</summary>
+    private async IAsyncEnumerable<MetaInsightsPage> Report(MetaAccount account, DateOnly since, DateOnly until, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var started = await Send(account, HttpMethod.Post, $"{Account(account)}/insights?{Query(since, until)}", "insights (async)", cancellationToken);
+        var reportId = Text(started.Json["report_run_id"]) ?? throw Malformed("report_run_id");
+        string? status = null;
+        for (var poll = 1; poll <= Settings.MaxReportPolls; poll++)
+        {
+            var report = await Send(account, HttpMethod.Get, $"{Settings.BaseUrl.TrimEnd('/')}/{Settings.ApiVersion}/{reportId}", "report status", cancellationToken);
+            status = Text(report.Json["async_status"]) ?? throw Malformed("async_status");
+            if (status is "Job Completed" or "Job Failed" or "Job Skipped") break;
+            await Task.Delay(TimeSpan.FromSeconds(Settings.ReportPollSeconds), clock, cancellationToken);
+        }
+        if (status is "Job Failed" or "Job Skipped")
+        {
+            logger.LogWarning("Meta's report {ReportRunId} for act_{AdAccountId} ended {AsyncStatus}; reading {Since} to {Until} synchronously instead",
+                reportId, account.AdAccountId, status, since, until);
+            for (var from = since; from <= until; from = from.AddDays(Settings.AsyncAfterDays))
+            {
+                var to = from.AddDays(Settings.AsyncAfterDays - 1) < until ? from.AddDays(Settings.AsyncAfterDays - 1) : until;
+                await foreach (var page in Synchronous(account, from, to, cancellationToken)) yield return page;
+            }
+            yield break;
+        }
+        if (status != "Job Completed")
+            throw new MarketingApiException(Source, "REPORT_PENDING", $"Meta's report {reportId} for act_{account.AdAccountId} was still {status} after {Settings.MaxReportPolls} polls.", transient: true);
+
+        string? url = $"{Settings.BaseUrl.TrimEnd('/')}/{Settings.ApiVersion}/{reportId}/insights?limit={Settings.PageSize}";
+        while (url is not null)
+        {
+            var answer = await Send(account, HttpMethod.Get, url, "report insights", cancellationToken);
+            yield return answer.Page(since, until);
+            url = answer.Json["paging"]?["next"] is JsonValue next && next.TryGetValue<string>(out var link) ? link : null;
+        }
+    }
+
+    private string Account(MetaAccount account) => $"{Settings.BaseUrl.TrimEnd('/')}/{Settings.ApiVersion}/act_{account.AdAccountId}";
+
+    private static string Query(DateOnly since, DateOnly until) =>
+        "level=campaign&time_increment=1&time_range=" + Uri.EscapeDataString(
+            $"{{\"since\":\"{since.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}\",\"until\":\"{until.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}\"}}")
+        + "&fields=" + Uri.EscapeDataString(Fields);
+
+    private sealed record Answer(string Request, string Body, JsonObject Json, DateTimeOffset At)
+    {
+        public MetaInsightsPage Page(DateOnly since, DateOnly until) =>
+            new(since, until, Request, Body, Json["data"] is JsonArray rows ? rows.Count : throw Malformed("data"), At);
+    }
+
+    private sealed class ReduceDataException : Exception;
+
+    private async Task<Answer> Send(MetaAccount account, HttpMethod method, string url, string endpoint, CancellationToken cancellationToken)
+    {
+        var wait = pacer.Reserve(account.AdAccountId);
+        if (wait > TimeSpan.FromSeconds(Settings.MaxInlineWaitSeconds))
+            throw new MarketingApiException(Source, "PACED", $"Meta's usage of act_{account.AdAccountId} asks for a pause of {wait.TotalSeconds:0} s.", transient: true, wait);
+        if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, cancellationToken);
+
+        // A next link Meta wrote may carry a token of its own: it is sent in the header, never in the URL.
+        var request = WithoutToken(url);
+        using var message = new HttpRequestMessage(method, request);
+        message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", account.AccessToken);
+        var path = new Uri(request).AbsolutePath;
+        var stopwatch = Stopwatch.StartNew();
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(message, cancellationToken);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            GrowthOsMetrics.RecordApiCall(Source, endpoint, "network", throttled: false, stopwatch.Elapsed);
+            logger.LogWarning("Meta {Endpoint} for act_{AdAccountId} failed after {DurationMs} ms: {Error}", endpoint, account.AdAccountId, stopwatch.ElapsedMilliseconds, exception.Message);
+            throw new MarketingApiException(Source, "NETWORK", $"Meta did not answer {endpoint} for act_{account.AdAccountId}: {exception.Message}", transient: true);
+        }
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            var usage = MetaUsage.From(response, account.AdAccountId);
+            pacer.Record(account.AdAccountId, usage);
+            JsonObject? json = null;
+            try { json = JsonNode.Parse(body) as JsonObject; } catch (JsonException) { }
+            var error = json?["error"] as JsonObject;
+            var code = error?["code"] is JsonValue c && c.TryGetValue<int>(out var number) ? number : (int?)null;
+            var throttled = code is 4 or 17 or 32 or 613 or (>= 80000 and <= 80014);
+            GrowthOsMetrics.RecordApiCall(Source, endpoint, ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), throttled, stopwatch.Elapsed);
+            logger.LogInformation("Meta {Endpoint} {Path} for act_{AdAccountId}: HTTP {StatusCode} in {DurationMs} ms, {Records} rows, usage {UsagePercent}%",
+                endpoint, path, account.AdAccountId, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, (json?["data"] as JsonArray)?.Count ?? 0, usage.Percent);
+
+            if (error is not null) throw Refusal(account, endpoint, response.StatusCode, error, code, throttled, usage);
+            if (json is null)
+                throw new MarketingApiException(Source, $"HTTP_{(int)response.StatusCode}",
+                    $"Meta answered {endpoint} for act_{account.AdAccountId} with HTTP {(int)response.StatusCode} and no JSON.", transient: (int)response.StatusCode >= 500);
+            if (!response.IsSuccessStatusCode)
+                throw new MarketingApiException(Source, $"HTTP_{(int)response.StatusCode}", $"Meta answered {endpoint} for act_{account.AdAccountId} with HTTP {(int)response.StatusCode}.",
+                    transient: (int)response.StatusCode >= 500);
+            return new Answer(path + new Uri(request).Query, body, json, clock.GetUtcNow());
+        }
+    }
+
+    private Exception Refusal(MetaAccount account, string endpoint, HttpStatusCode status, JsonObject error, int? code, bool throttled, MetaUsage usage)
+    {
+        var message = Text(error["message"]) ?? "no message";
+        var subcode = error["error_subcode"] is JsonValue s && s.TryGetValue<int>(out var sub) ? $"/{sub}" : "";
+        var transientFlag = error["is_transient"] is JsonValue t && t.TryGetValue<bool>(out var flag) && flag;
+        if (code == 1 && status == HttpStatusCode.InternalServerError) return new ReduceDataException();
+        if (code == 190)
+            return new MarketingApiException(Source, "190",
+                $"Meta rejected the access token of act_{account.AdAccountId} ({account.Shop}): it is invalid or has expired (code 190{subcode}: {message}). Renew it in Meta:Accounts.", transient: false);
+        if (throttled)
+            return new MarketingApiException(Source, code!.Value.ToString(CultureInfo.InvariantCulture),
+                $"Meta throttled act_{account.AdAccountId} (code {code}{subcode}: {message}).", transient: true, usage.RegainAccessIn > TimeSpan.Zero ? usage.RegainAccessIn : null);
+        var transient = transientFlag || code == 2 || (int)status >= 500;
+        return new MarketingApiException(Source, code?.ToString(CultureInfo.InvariantCulture) ?? $"HTTP_{(int)status}",
+            $"Meta refused {endpoint} for act_{account.AdAccountId} (code {code}{subcode}: {message}).", transient);
+    }
+
+    /// <summary>The URL without any <c>access_token</c> parameter.</summary>
+    private static string WithoutToken(string url)
+    {
+        var question = url.IndexOf('?');
+        if (question < 0) return url;
+        var kept = url[(question + 1)..].Split('&').Where(p => !p.StartsWith("access_token=", StringComparison.Ordinal));
+        return $"{url[..question]}?{string.Join('&', kept)}";
+    }
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    private static MarketingApiException Malformed(string what) =>
+        new(Source, "MALFORMED_RESPONSE", $"Meta's answer has no valid {what}.", transient: false);
+}

@@ -1,0 +1,63 @@
+namespace GrowthOs.Sandbox.DemoData;
+
+/// <summary>A day of the demo shop's own sales: what ad platforms' attributed figures are drawn from.</summary>
+public sealed record DemoSalesDay(DateOnly Date, int Orders, decimal Revenue);
+
+/// <summary>An ad campaign of the demo: its share of the platform's spend, and how it performs.</summary>
+public sealed record DemoCampaign(string Id, string Name, double SpendShare, double Roas, double Ctr, decimal Cpc);
+
+/// <summary>One campaign's delivery on one day, in the ad account's currency.</summary>
+public sealed record DemoCampaignDay(DemoCampaign Campaign, DateOnly Date, decimal Spend, long Impressions, long Clicks, long Purchases, decimal PurchaseValue);
+
+/// <summary>
+/// The demo shop's advertising, deterministic from its seed and consistent with its own sales: each day's spend is a
+/// share of that day's revenue (so it follows the same seasonality, weekday and growth), and the value the platform
+/// attributes to its ads tracks the revenue with an attribution gap. Two things are planted for the alert rules to
+/// find in the last 7 days: Meta's prospecting campaign returns less than it costs (ROAS about 0.7), and Meta's
+/// click-through rate dips by about 40 %.
+/// </summary>
+public sealed class DemoMarketing(DemoShop shop, int seed)
+{
+    public const int PlantedDays = 7;
+    private const double MetaShareOfRevenue = 0.11;
+
+    public static readonly IReadOnlyList<DemoCampaign> MetaCampaigns =
+    [
+        new("120210000000000001", "Prospecting - Broad Audiences", 0.40, 1.6, 0.011, 0.85m),
+        new("120210000000000002", "Retargeting - Site Visitors 30d", 0.20, 4.8, 0.024, 0.62m),
+        new("120210000000000003", "Lookalike - Buyers 1%", 0.25, 2.4, 0.015, 0.78m),
+        new("120210000000000004", "Advantage+ Catalog", 0.15, 3.1, 0.019, 0.70m),
+    ];
+
+    private readonly Lazy<IReadOnlyDictionary<DateOnly, DemoSalesDay>> _days = new(() => shop.SalesDays());
+
+    public DateOnly FirstDay => shop.FirstDay;
+    public DateOnly LastDay => DateOnly.FromDateTime(shop.DataEnd.UtcDateTime);
+
+    /// <summary>Meta's daily delivery per campaign from <paramref name="since"/> to <paramref name="until"/> (inclusive), days in order, campaigns in order.</summary>
+    public IEnumerable<DemoCampaignDay> MetaDays(DateOnly since, DateOnly until)
+    {
+        for (var date = Max(since, FirstDay); date <= until && date <= LastDay; date = date.AddDays(1))
+        {
+            if (!_days.Value.TryGetValue(date, out var sales) || sales.Orders == 0) continue;
+            var planted = date > LastDay.AddDays(-PlantedDays);
+            foreach (var campaign in MetaCampaigns)
+            {
+                var key = long.Parse(campaign.Id[^4..]) * 100_000 + date.DayNumber;
+                double Noise(int salt, double spread) => 1 - spread + 2 * spread * DemoCatalog.Unit(seed, key, salt);
+                var spend = Math.Round(sales.Revenue * (decimal)(MetaShareOfRevenue * campaign.SpendShare * Noise(1, 0.15)), 2);
+                if (spend <= 0) continue;
+                var roas = campaign.Roas * Noise(2, 0.2) * (planted && campaign.Id.EndsWith("01", StringComparison.Ordinal) ? 0.7 / campaign.Roas : 1);
+                var ctr = campaign.Ctr * Noise(3, 0.1) * (planted ? 0.6 : 1);
+                var clicks = Math.Max(1, (long)Math.Round((double)spend / (double)campaign.Cpc * Noise(4, 0.1)));
+                var impressions = (long)Math.Round(clicks / ctr);
+                var value = Math.Round(spend * (decimal)roas, 2);
+                var aov = sales.Revenue / sales.Orders;
+                var purchases = (long)Math.Round(value / aov);
+                yield return new DemoCampaignDay(campaign, date, spend, impressions, clicks, purchases, purchases == 0 ? 0 : value);
+            }
+        }
+    }
+
+    private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
+}

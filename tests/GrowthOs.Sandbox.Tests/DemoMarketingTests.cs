@@ -1,0 +1,53 @@
+using GrowthOs.Sandbox.DemoData;
+
+namespace GrowthOs.Sandbox.Tests;
+
+/// <summary>The demo's advertising follows the demo shop's own sales, and plants what the alert rules must find.</summary>
+public sealed class DemoMarketingTests
+{
+    private static readonly DateOnly Anchor = new(2026, 11, 21);
+    private static readonly DemoShop Shop = new(new SandboxShop { Domain = "demo-shop.myshopify.com", AccessToken = "t", Seed = 42, Days = 180, OrdersPerDay = 30 }, Anchor);
+    private static readonly DemoMarketing Marketing = new(Shop, 42);
+
+    private static (decimal Spend, decimal Value, long Clicks, long Impressions) Week(DateOnly last, string? campaign = null)
+    {
+        var days = Marketing.MetaDays(last.AddDays(-6), last).Where(d => campaign is null || d.Campaign.Id == campaign).ToList();
+        return (days.Sum(d => d.Spend), days.Sum(d => d.PurchaseValue), days.Sum(d => d.Clicks), days.Sum(d => d.Impressions));
+    }
+
+    [Fact]
+    public void Every_day_has_a_row_per_campaign_and_the_same_range_gives_the_same_rows()
+    {
+        var rows = Marketing.MetaDays(Shop.FirstDay, Anchor).ToList();
+        Assert.Equal(180 * 4, rows.Count);
+        Assert.Equal(rows, new DemoMarketing(Shop, 42).MetaDays(Shop.FirstDay, Anchor).ToList());
+        Assert.All(rows, r => Assert.True(r.Clicks <= r.Impressions && r.Spend > 0));
+    }
+
+    [Fact]
+    public void Meta_spend_is_about_an_eleventh_of_the_shops_revenue_and_follows_it_day_by_day()
+    {
+        var sales = Shop.SalesDays();
+        var byDay = Marketing.MetaDays(Shop.FirstDay, Anchor).GroupBy(d => d.Date).ToDictionary(g => g.Key, g => g.Sum(d => d.Spend));
+        var share = byDay.Sum(d => d.Value) / sales.Where(s => byDay.ContainsKey(s.Key)).Sum(s => s.Value.Revenue);
+        Assert.InRange(share, 0.10m, 0.12m);
+        // The busiest tenth of days by revenue also spends more than the quietest tenth.
+        var ordered = byDay.Keys.OrderBy(d => sales[d].Revenue).ToList();
+        Assert.True(ordered.TakeLast(18).Average(d => byDay[d]) > 1.5m * ordered.Take(18).Average(d => byDay[d]));
+    }
+
+    [Fact]
+    public void The_last_week_plants_a_campaign_under_ROAS_1_and_a_CTR_dip()
+    {
+        const string prospecting = "120210000000000001";
+        var last = Week(Anchor, prospecting);
+        var before = Week(Anchor.AddDays(-7), prospecting);
+        Assert.InRange(last.Value / last.Spend, 0.5m, 0.95m);
+        Assert.True(before.Value / before.Spend > 1.2m);
+
+        var (_, _, clicks, impressions) = Week(Anchor);
+        var (_, _, clicksBefore, impressionsBefore) = Week(Anchor.AddDays(-7));
+        var dip = (double)clicks / impressions / ((double)clicksBefore / impressionsBefore);
+        Assert.InRange(dip, 0.5, 0.7);
+    }
+}

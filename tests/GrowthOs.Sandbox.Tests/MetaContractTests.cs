@@ -1,0 +1,173 @@
+extern alias connector;
+
+using System.Net.Http.Json;
+using System.Text.Json;
+using connector::GrowthOs.Connector.Marketing;
+using connector::GrowthOs.Connector.Meta;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.Sandbox.Tests;
+
+/// <summary>
+/// The Connector's Meta client against the Sandbox's Graph API over HTTP: paging to the last page (and past a full
+/// one, to the empty page Meta links), the asynchronous report, and each refusal Meta answers with.
+/// </summary>
+public sealed class MetaContractTests : IDisposable
+{
+    private const string Shop = "demo-shop.myshopify.com";
+    private const string AccountId = "1029384756";
+    private const string Token = "EAAGsandboxMetaContractToken";
+    private static readonly DateOnly Anchor = new(2026, 11, 30);
+    private readonly List<IDisposable> _factories = [];
+
+    private (MetaInsightsClient Client, HttpClient Http) Connect(string? failure = null, int pageSize = 50, int asyncAfterDays = 31)
+    {
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("Sandbox:AnchorDate", Anchor.ToString("yyyy-MM-dd"));
+            web.UseSetting("Sandbox:Meta:ReportDurationMilliseconds", "300");
+            web.UseSetting("Sandbox:Meta:AdAccounts:0:Id", AccountId);
+            web.UseSetting("Sandbox:Meta:AdAccounts:0:AccessToken", Token);
+            web.UseSetting("Sandbox:Meta:AdAccounts:0:Shop", Shop);
+            if (failure is not null) web.UseSetting("Sandbox:Meta:AdAccounts:0:Failures:0", failure);
+        });
+        _factories.Add(factory);
+        var http = factory.CreateClient();
+        var options = Options.Create(new MetaOptions
+        {
+            BaseUrl = new Uri(http.BaseAddress!, "/meta").ToString(),
+            PageSize = pageSize,
+            AsyncAfterDays = asyncAfterDays,
+            ReportPollSeconds = 1,
+            Accounts = [new MetaAccount { Shop = Shop, AdAccountId = AccountId, AccessToken = Token }],
+        });
+        var client = new MetaInsightsClient(http, options, new MetaPacer(options, TimeProvider.System), TimeProvider.System, NullLogger<MetaInsightsClient>.Instance);
+        return (client, http);
+    }
+
+    private static async Task<List<MetaInsightsPage>> All(MetaInsightsClient client, DateOnly since, DateOnly until)
+    {
+        var pages = new List<MetaInsightsPage>();
+        await foreach (var page in client.Fetch(Shop, since, until, CancellationToken.None)) pages.Add(page);
+        return pages;
+    }
+
+    private static IEnumerable<JsonElement> Rows(IEnumerable<MetaInsightsPage> pages) =>
+        pages.SelectMany(p => JsonDocument.Parse(p.Body).RootElement.GetProperty("data").EnumerateArray());
+
+    [Fact]
+    public async Task Pages_are_followed_to_the_last_and_hold_one_row_per_campaign_and_day_with_numbers_as_strings()
+    {
+        var (client, _) = Connect(pageSize: 50);
+        // 30 days × 4 campaigns = 120 rows: pages of 50, 50 and 20; the last links no next page.
+        var pages = await All(client, Anchor.AddDays(-29), Anchor);
+
+        Assert.Equal([50, 50, 20], pages.Select(p => p.Rows));
+        var rows = Rows(pages).ToList();
+        Assert.Equal(120, rows.Select(r => (r.GetProperty("campaign_id").GetString(), r.GetProperty("date_start").GetString())).Distinct().Count());
+        Assert.All(rows, r => Assert.Equal(JsonValueKind.String, r.GetProperty("spend").ValueKind));
+        Assert.All(rows, r => Assert.Equal(r.GetProperty("date_start").GetString(), r.GetProperty("date_stop").GetString()));
+        Assert.All(pages, p => Assert.DoesNotContain("access_token", p.Request));
+        Assert.All(pages, p => Assert.DoesNotContain(Token, p.Request));
+    }
+
+    [Fact]
+    public async Task A_full_last_page_links_an_empty_page_which_ends_the_paging()
+    {
+        var (client, _) = Connect(pageSize: 50);
+        // 25 days × 4 = 100 rows: two full pages, then the empty page Meta's next link of a full page leads to.
+        var pages = await All(client, Anchor.AddDays(-24), Anchor);
+        Assert.Equal([50, 50, 0], pages.Select(p => p.Rows));
+    }
+
+    [Fact]
+    public async Task A_long_range_is_read_through_an_asynchronous_report()
+    {
+        var (client, _) = Connect(pageSize: 200, asyncAfterDays: 31);
+        var pages = await All(client, Anchor.AddDays(-89), Anchor);
+
+        Assert.Equal(360, pages.Sum(p => p.Rows));
+        Assert.All(pages, p => Assert.Matches(@"^/meta/v23\.0/\d+/insights", p.Request));
+    }
+
+    [Fact]
+    public async Task A_failed_report_is_read_again_synchronously_in_shorter_ranges()
+    {
+        var (client, _) = Connect(failure: "ASYNC_FAILED", pageSize: 500, asyncAfterDays: 31);
+        var pages = await All(client, Anchor.AddDays(-59), Anchor);
+
+        Assert.Equal(240, pages.Sum(p => p.Rows));
+        Assert.Equal(2, pages.Select(p => (p.Since, p.Until)).Distinct().Count());
+        Assert.All(pages, p => Assert.Contains("/act_" + AccountId + "/insights", p.Request));
+    }
+
+    [Fact]
+    public async Task Too_much_data_splits_the_range_instead_of_asking_again()
+    {
+        var (client, _) = Connect(failure: "TOO_MUCH_DATA:10", pageSize: 500);
+        var pages = await All(client, Anchor.AddDays(-19), Anchor);
+
+        Assert.Equal(80, pages.Sum(p => p.Rows));
+        Assert.Equal([(Anchor.AddDays(-19), Anchor.AddDays(-10)), (Anchor.AddDays(-9), Anchor)], pages.Select(p => (p.Since, p.Until)));
+    }
+
+    [Fact]
+    public async Task An_expired_token_fails_clearly_and_for_good_without_showing_the_token()
+    {
+        var (client, _) = Connect(failure: "TOKEN_EXPIRED");
+        var exception = await Assert.ThrowsAsync<MarketingApiException>(() => All(client, Anchor, Anchor));
+        Assert.Equal(("190", false), (exception.Code, exception.Transient));
+        Assert.Contains("invalid or has expired", exception.Message);
+        Assert.DoesNotContain(Token, exception.Message);
+    }
+
+    [Theory]
+    [InlineData("RATE_LIMIT_80000:1", "80000")]
+    [InlineData("RATE_LIMIT_17:1", "17")]
+    [InlineData("RATE_LIMIT_613:1", "613")]
+    [InlineData("RATE_LIMIT_4:1", "4")]
+    public async Task Throttling_is_transient_and_carries_the_wait_Meta_asked_for(string failure, string code)
+    {
+        var (client, _) = Connect(failure: failure);
+        var exception = await Assert.ThrowsAsync<MarketingApiException>(() => All(client, Anchor, Anchor));
+        Assert.Equal((code, true), (exception.Code, exception.Transient));
+        Assert.True(exception.RetryAfter >= TimeSpan.FromMinutes(1), $"retry after {exception.RetryAfter}");
+    }
+
+    [Fact]
+    public async Task Usage_near_the_limit_spaces_calls_out_before_Meta_throttles()
+    {
+        var (client, _) = Connect(failure: "USAGE_NEAR");
+        Assert.Single(await All(client, Anchor, Anchor));
+        // At 95 % the next call waits most of a minute: longer than the client sleeps, so the fetch is deferred.
+        var exception = await Assert.ThrowsAsync<MarketingApiException>(() => All(client, Anchor, Anchor));
+        Assert.Equal(("PACED", true), (exception.Code, exception.Transient));
+        Assert.InRange(exception.RetryAfter!.Value.TotalSeconds, 30, 60);
+    }
+
+    [Fact]
+    public async Task The_sandbox_answers_only_the_fields_asked_for_and_refuses_an_unknown_one_as_Meta_does()
+    {
+        var (_, http) = Connect();
+        var range = Uri.EscapeDataString("{\"since\":\"2026-11-29\",\"until\":\"2026-11-30\"}");
+        var answer = await http.GetFromJsonAsync<JsonElement>($"/meta/v23.0/act_{AccountId}/insights?level=campaign&time_increment=1&time_range={range}&fields=campaign_id,spend&access_token={Token}");
+        var row = answer.GetProperty("data")[0];
+        Assert.Equal(["campaign_id", "spend", "date_start", "date_stop"], row.EnumerateObject().Select(p => p.Name));
+        Assert.NotNull(answer.GetProperty("paging").GetProperty("cursors").GetProperty("after").GetString());
+
+        var refused = await http.GetAsync($"/meta/v23.0/act_{AccountId}/insights?time_range={range}&fields=campaign_id,revenue&access_token={Token}");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        var error = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
+        Assert.Equal(100, error.GetProperty("code").GetInt32());
+        Assert.Contains("revenue is not valid for fields param", error.GetProperty("message").GetString());
+        Assert.True(refused.Headers.Contains("X-Business-Use-Case-Usage"));
+    }
+
+    public void Dispose()
+    {
+        foreach (var factory in _factories) factory.Dispose();
+    }
+}
