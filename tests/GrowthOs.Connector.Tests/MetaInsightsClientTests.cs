@@ -1,0 +1,150 @@
+using System.Net;
+using System.Text;
+using GrowthOs.Connector.Marketing;
+using GrowthOs.Connector.Meta;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.Connector.Tests;
+
+/// <summary>The Meta client held to answers in the shapes Meta documents and public connectors captured (Fixtures/Meta, SOURCES.md).</summary>
+public sealed class MetaInsightsClientTests
+{
+    private const string Shop = "contract-shop.myshopify.com";
+    private const string AccountId = "798085168510957";
+    private const string Token = "EAAGsecretMetaTokenThatMustNotLeak";
+    private static readonly DateOnly Day = new(2023, 6, 1);
+
+    private static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Meta", name));
+
+    private static (MetaInsightsClient Client, ScriptedHandler Handler) Client(params (HttpStatusCode Status, string Body, string? Usage)[] answers)
+    {
+        var handler = new ScriptedHandler(answers);
+        var options = Options.Create(new MetaOptions
+        {
+            BaseUrl = "https://graph.facebook.com",
+            ReportPollSeconds = 1,
+            Accounts = [new MetaAccount { Shop = Shop, AdAccountId = AccountId, AccessToken = Token }],
+        });
+        return (new MetaInsightsClient(new HttpClient(handler), options, new MetaPacer(options, TimeProvider.System), TimeProvider.System,
+            NullLogger<MetaInsightsClient>.Instance), handler);
+    }
+
+    private static async Task<List<MetaInsightsPage>> All(MetaInsightsClient client, DateOnly since, DateOnly until)
+    {
+        var pages = new List<MetaInsightsPage>();
+        await foreach (var page in client.Fetch(Shop, since, until, CancellationToken.None)) pages.Add(page);
+        return pages;
+    }
+
+    private static string Usage(int percent, int regainMinutes) =>
+        $$"""{"{{AccountId}}":[{"type":"ads_insights","call_count":{{percent}},"total_cputime":10,"total_time":10,"estimated_time_to_regain_access":{{regainMinutes}}}],"999":[{"type":"ads_insights","call_count":100,"total_cputime":100,"total_time":100,"estimated_time_to_regain_access":60}]}""";
+
+    [Fact]
+    public async Task Paging_follows_next_with_the_token_in_the_header_only_and_stops_where_next_is_absent()
+    {
+        var (client, handler) = Client((HttpStatusCode.OK, Fixture("insights_page.json"), null), (HttpStatusCode.OK, Fixture("insights_last_page.json"), null));
+
+        var pages = await All(client, Day, Day);
+
+        Assert.Equal([1, 0], pages.Select(p => p.Rows));
+        Assert.Equal(2, handler.Requests.Count);
+        var first = handler.Requests[0];
+        Assert.Equal($"/v23.0/act_{AccountId}/insights", first.Uri.AbsolutePath);
+        Assert.Contains("level=campaign", first.Uri.Query);
+        Assert.Contains("time_increment=1", first.Uri.Query);
+        Assert.Contains(Uri.EscapeDataString("{\"since\":\"2023-06-01\",\"until\":\"2023-06-01\"}"), first.Uri.Query);
+        Assert.All(handler.Requests, r => Assert.Equal($"Bearer {Token}", r.Authorization));
+        // Meta's next link carried an access_token parameter: it is not sent, logged or archived.
+        Assert.All(handler.Requests, r => Assert.DoesNotContain("access_token", r.Uri.Query));
+        Assert.Contains("after=NzIZD", handler.Requests[1].Uri.Query);
+        Assert.All(pages, p => Assert.DoesNotContain("EAAG", p.Request));
+        Assert.Equal(Fixture("insights_page.json"), pages[0].Body);
+    }
+
+    [Fact]
+    public async Task Throttling_is_transient_and_waits_as_long_as_Meta_says_for_this_ad_account()
+    {
+        var (client, _) = Client((HttpStatusCode.BadRequest, Fixture("rate_limited_80000.json"), Usage(100, 7)));
+        var exception = await Assert.ThrowsAsync<MarketingApiException>(() => All(client, Day, Day));
+        Assert.Equal(("80000", true), (exception.Code, exception.Transient));
+        Assert.Equal(TimeSpan.FromMinutes(7), exception.RetryAfter);
+    }
+
+    [Fact]
+    public async Task An_expired_token_is_a_clear_permanent_error()
+    {
+        var (client, _) = Client((HttpStatusCode.BadRequest, Fixture("token_expired.json"), null));
+        var exception = await Assert.ThrowsAsync<MarketingApiException>(() => All(client, Day, Day));
+        Assert.Equal(("190", false), (exception.Code, exception.Transient));
+        Assert.Contains("invalid or has expired", exception.Message);
+        Assert.Contains("190/463", exception.Message);
+        Assert.DoesNotContain(Token, exception.Message);
+    }
+
+    [Fact]
+    public async Task Too_much_data_splits_the_range_in_two()
+    {
+        var (client, handler) = Client(
+            (HttpStatusCode.InternalServerError, Fixture("reduce_data.json"), null),
+            (HttpStatusCode.OK, Fixture("insights_last_page.json"), null),
+            (HttpStatusCode.OK, Fixture("insights_last_page.json"), null));
+
+        var pages = await All(client, Day, Day.AddDays(1));
+
+        Assert.Equal([(Day, Day), (Day.AddDays(1), Day.AddDays(1))], pages.Select(p => (p.Since, p.Until)));
+        Assert.Contains(Uri.EscapeDataString("\"until\":\"2023-06-01\""), handler.Requests[1].Uri.Query);
+        Assert.Contains(Uri.EscapeDataString("\"since\":\"2023-06-02\""), handler.Requests[2].Uri.Query);
+    }
+
+    [Fact]
+    public async Task A_transient_error_says_so()
+    {
+        var (client, _) = Client((HttpStatusCode.BadRequest, Fixture("service_unavailable.json"), null));
+        var exception = await Assert.ThrowsAsync<MarketingApiException>(() => All(client, Day, Day));
+        Assert.Equal(("2", true), (exception.Code, exception.Transient));
+    }
+
+    [Fact]
+    public async Task A_long_range_starts_a_report_polls_it_and_reads_its_insights()
+    {
+        var (client, handler) = Client(
+            (HttpStatusCode.OK, """{"report_run_id":"1128003977936306"}""", null),
+            (HttpStatusCode.OK, Fixture("report_run_completed.json"), null),
+            (HttpStatusCode.OK, Fixture("insights_last_page.json"), null));
+
+        var pages = await All(client, Day, Day.AddDays(59));
+
+        Assert.Single(pages);
+        Assert.Equal(HttpMethod.Post, handler.Requests[0].Method);
+        Assert.Equal("/v23.0/1128003977936306", handler.Requests[1].Uri.AbsolutePath);
+        Assert.Equal("/v23.0/1128003977936306/insights", handler.Requests[2].Uri.AbsolutePath);
+    }
+
+    [Fact]
+    public void Usage_is_read_for_the_ad_account_asked_about_only()
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.OK);
+        response.Headers.Add("X-Business-Use-Case-Usage", Usage(42, 0));
+        response.Headers.Add("X-App-Usage", """{"call_count":28,"total_time":25,"total_cputime":25}""");
+        var usage = MetaUsage.From(response, AccountId);
+        Assert.Equal(42, usage.Percent);
+        Assert.Equal(TimeSpan.Zero, usage.RegainAccessIn);
+    }
+
+    private sealed record Sent(HttpMethod Method, Uri Uri, string? Authorization);
+
+    private sealed class ScriptedHandler((HttpStatusCode Status, string Body, string? Usage)[] answers) : HttpMessageHandler
+    {
+        public List<Sent> Requests { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests.Add(new Sent(request.Method, request.RequestUri!, request.Headers.Authorization?.ToString()));
+            var (status, body, usage) = answers[Math.Min(Requests.Count, answers.Length) - 1];
+            var response = new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            if (usage is not null) response.Headers.Add("X-Business-Use-Case-Usage", usage);
+            return Task.FromResult(response);
+        }
+    }
+}
