@@ -1,4 +1,5 @@
 using GrowthOs.Connector.Extraction;
+using GrowthOs.Connector.GoogleAds;
 using GrowthOs.Connector.Meta;
 using GrowthOs.Connector.Shopify;
 using GrowthOs.ServiceDefaults.Hosting;
@@ -11,6 +12,7 @@ builder.AddServiceDefaults("connector");
 builder.AddObjectStore();
 builder.AddShopify();
 builder.AddMeta();
+builder.AddGoogleAds();
 builder.AddGrowthOsBus(bus => bus.AddConsumers(typeof(StartBulkExtractionConsumer).Assembly));
 
 var app = builder.Build();

@@ -1,4 +1,5 @@
 using GrowthOs.Sandbox.DemoData;
+using GrowthOs.Sandbox.GoogleAds;
 using GrowthOs.Sandbox.Meta;
 using GrowthOs.Sandbox.Shopify;
 using GrowthOs.ServiceDefaults.Hosting;
@@ -17,11 +18,13 @@ builder.Services.AddSingleton<SandboxShopify>();
 builder.Services.AddHttpClient(WebhookDeliveries.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10));
 builder.Services.AddHostedService<WebhookDeliveries>();
 builder.Services.AddSingleton<MetaGraphApi>();
+builder.Services.AddSingleton<GoogleAdsApi>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapShopifyGraphQl();
 MetaGraphApi.MapMetaGraphApi(app);
+GoogleAdsApi.MapGoogleAdsApi(app);
 app.Run();
 
 public partial class Program;

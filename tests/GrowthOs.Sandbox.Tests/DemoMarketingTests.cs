@@ -37,6 +37,20 @@ public sealed class DemoMarketingTests
     }
 
     [Fact]
+    public void Google_Ads_spends_about_7_percent_of_revenue_and_has_nothing_planted()
+    {
+        var sales = Shop.SalesDays();
+        var rows = Marketing.GoogleDays(Shop.FirstDay, Anchor).ToList();
+        Assert.Equal(180 * 4, rows.Count);
+        var share = rows.Sum(r => r.Spend) / sales.Where(s => s.Key >= Shop.FirstDay).Sum(s => s.Value.Revenue);
+        Assert.InRange(share, 0.06m, 0.08m);
+        var lastWeek = rows.Where(r => r.Date > Anchor.AddDays(-7)).ToList();
+        var weekBefore = rows.Where(r => r.Date <= Anchor.AddDays(-7) && r.Date > Anchor.AddDays(-14)).ToList();
+        var ctr = (double)lastWeek.Sum(r => r.Clicks) / lastWeek.Sum(r => r.Impressions) / ((double)weekBefore.Sum(r => r.Clicks) / weekBefore.Sum(r => r.Impressions));
+        Assert.InRange(ctr, 0.85, 1.15);
+    }
+
+    [Fact]
     public void The_last_week_plants_a_campaign_under_ROAS_1_and_a_CTR_dip()
     {
         const string prospecting = "120210000000000001";

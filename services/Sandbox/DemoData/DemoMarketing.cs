@@ -20,6 +20,7 @@ public sealed class DemoMarketing(DemoShop shop, int seed)
 {
     public const int PlantedDays = 7;
     private const double MetaShareOfRevenue = 0.11;
+    private const double GoogleShareOfRevenue = 0.07;
 
     public static readonly IReadOnlyList<DemoCampaign> MetaCampaigns =
     [
@@ -29,25 +30,39 @@ public sealed class DemoMarketing(DemoShop shop, int seed)
         new("120210000000000004", "Advantage+ Catalog", 0.15, 3.1, 0.019, 0.70m),
     ];
 
+    /// <summary>Google Ads campaigns; their conversions are fractional (data-driven attribution), as Google reports them.</summary>
+    public static readonly IReadOnlyList<DemoCampaign> GoogleCampaigns =
+    [
+        new("20934810001", "Search - Brand", 0.20, 7.5, 0.082, 0.45m),
+        new("20934810002", "Search - Generic Tools", 0.35, 1.9, 0.041, 1.35m),
+        new("20934810003", "Shopping - All Products", 0.30, 3.2, 0.012, 0.55m),
+        new("20934810004", "Performance Max - Workshop", 0.15, 2.6, 0.009, 0.60m),
+    ];
+
     private readonly Lazy<IReadOnlyDictionary<DateOnly, DemoSalesDay>> _days = new(() => shop.SalesDays());
 
     public DateOnly FirstDay => shop.FirstDay;
     public DateOnly LastDay => DateOnly.FromDateTime(shop.DataEnd.UtcDateTime);
 
     /// <summary>Meta's daily delivery per campaign from <paramref name="since"/> to <paramref name="until"/> (inclusive), days in order, campaigns in order.</summary>
-    public IEnumerable<DemoCampaignDay> MetaDays(DateOnly since, DateOnly until)
+    public IEnumerable<DemoCampaignDay> MetaDays(DateOnly since, DateOnly until) => Days(since, until, MetaCampaigns, MetaShareOfRevenue, plantedOn: true);
+
+    /// <summary>Google Ads' daily delivery per campaign; nothing is planted on it.</summary>
+    public IEnumerable<DemoCampaignDay> GoogleDays(DateOnly since, DateOnly until) => Days(since, until, GoogleCampaigns, GoogleShareOfRevenue, plantedOn: false);
+
+    private IEnumerable<DemoCampaignDay> Days(DateOnly since, DateOnly until, IReadOnlyList<DemoCampaign> campaigns, double shareOfRevenue, bool plantedOn)
     {
         for (var date = Max(since, FirstDay); date <= until && date <= LastDay; date = date.AddDays(1))
         {
             if (!_days.Value.TryGetValue(date, out var sales) || sales.Orders == 0) continue;
-            var planted = date > LastDay.AddDays(-PlantedDays);
-            foreach (var campaign in MetaCampaigns)
+            var planted = plantedOn && date > LastDay.AddDays(-PlantedDays);
+            foreach (var campaign in campaigns)
             {
-                var key = long.Parse(campaign.Id[^4..]) * 100_000 + date.DayNumber;
+                var key = long.Parse(campaign.Id[^6..]) * 100_000 + date.DayNumber;
                 double Noise(int salt, double spread) => 1 - spread + 2 * spread * DemoCatalog.Unit(seed, key, salt);
-                var spend = Math.Round(sales.Revenue * (decimal)(MetaShareOfRevenue * campaign.SpendShare * Noise(1, 0.15)), 2);
+                var spend = Math.Round(sales.Revenue * (decimal)(shareOfRevenue * campaign.SpendShare * Noise(1, 0.15)), 2);
                 if (spend <= 0) continue;
-                var roas = campaign.Roas * Noise(2, 0.2) * (planted && campaign.Id.EndsWith("01", StringComparison.Ordinal) ? 0.7 / campaign.Roas : 1);
+                var roas = campaign.Roas * Noise(2, 0.2) * (planted && campaign == campaigns[0] ? 0.7 / campaign.Roas : 1);
                 var ctr = campaign.Ctr * Noise(3, 0.1) * (planted ? 0.6 : 1);
                 var clicks = Math.Max(1, (long)Math.Round((double)spend / (double)campaign.Cpc * Noise(4, 0.1)));
                 var impressions = (long)Math.Round(clicks / ctr);

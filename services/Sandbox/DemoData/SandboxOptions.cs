@@ -28,6 +28,9 @@ public sealed class SandboxOptions
     /// <summary>The Meta Marketing API's side of the Sandbox: ad accounts, each belonging to a demo shop.</summary>
     public MetaSandboxOptions Meta { get; set; } = new();
 
+    /// <summary>The Google Ads API's side of the Sandbox: customers (ad accounts), each belonging to a demo shop.</summary>
+    public GoogleAdsSandboxOptions GoogleAds { get; set; } = new();
+
     [MinLength(1, ErrorMessage = "Sandbox:Shops must list at least one shop.")]
     public List<SandboxShop> Shops { get; set; } = [];
 }
@@ -96,5 +99,35 @@ public sealed class SandboxAdAccount
     /// <c>USAGE_NEAR</c> (usage headers at 95 %), <c>TOO_MUCH_DATA:days</c> (a synchronous range longer than that many
     /// days is refused with code 1), <c>ASYNC_FAILED</c>, <c>ASYNC_SKIPPED</c>.
     /// </summary>
+    public List<string> Failures { get; set; } = [];
+}
+
+public sealed class GoogleAdsSandboxOptions
+{
+    public List<SandboxAdsCustomer> Customers { get; set; } = [];
+
+    /// <summary>Rows in each batch of a searchStream answer.</summary>
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 1_000;
+
+    /// <summary>Operations a day (a query counts as one) before RESOURCE_EXHAUSTED, as Basic access allows.</summary>
+    [Range(1, 1_000_000)]
+    public int DailyOperations { get; set; } = 15_000;
+}
+
+public sealed class SandboxAdsCustomer
+{
+    /// <summary>The customer id, ten digits without dashes.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>The OAuth access token the customer's user has granted.</summary>
+    public string AccessToken { get; set; } = "";
+
+    /// <summary>A manager account the customer is reached through: then login-customer-id must name it.</summary>
+    public string? ManagerId { get; set; }
+
+    public string Shop { get; set; } = "";
+
+    /// <summary>Failures, for tests: <c>QUOTA:n</c> (RESOURCE_EXHAUSTED with a retryDelay, the first n queries), <c>INTERNAL:n</c>.</summary>
     public List<string> Failures { get; set; } = [];
 }

@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GrowthOs.Connector.Marketing;
+using GrowthOs.ServiceDefaults.Observability;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.Connector.GoogleAds;
+
+/// <summary>The answer of one searchStream call, unparsed, with the query it answers and when: what the archive keeps.</summary>
+public sealed record GoogleAdsAnswer(DateOnly Since, DateOnly Until, string Query, string Body, int Batches, int Rows, DateTimeOffset FetchedAt);
+
+/// <summary>
+/// The Google Ads API's campaign metrics by day for a shop's customer: one
+/// <c>POST /{version}/customers/{customer_id}/googleAds:searchStream</c> with a GAQL query over a date range, the
+/// OAuth bearer token, <c>login-customer-id</c> for a manager account and <c>developer-token</c> when configured. The
+/// answer is a JSON array of batches. A <c>GoogleAdsFailure</c> (as an object or wrapped in an array) is read by its
+/// one-key <c>errorCode</c>: RESOURCE_EXHAUSTED waits the <c>retryDelay</c> it gives, UNAUTHENTICATED and
+/// PERMISSION_DENIED fail clearly. Operations are counted per day against the access level's allowance.
+/// </summary>
+public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> options, TimeProvider clock, ILogger<GoogleAdsClient> logger)
+{
+    public const string Source = "google_ads";
+
+    private readonly ConcurrentDictionary<DateOnly, int> _operations = new();
+
+    private GoogleAdsOptions Settings => options.Value;
+
+    public static string Query(DateOnly since, DateOnly until) =>
+        "SELECT campaign.id, campaign.name, segments.date, metrics.cost_micros, metrics.impressions, metrics.clicks, "
+        + "metrics.conversions, metrics.conversions_value FROM campaign "
+        + $"WHERE segments.date BETWEEN '{since.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}' AND '{until.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}' "
+        + "ORDER BY segments.date, campaign.id";
+
+    public async Task<GoogleAdsAnswer> SearchStream(string shop, DateOnly since, DateOnly until, CancellationToken cancellationToken)
+    {
+        var customer = Settings.CustomerOf(shop)
+                       ?? throw new MarketingApiException(Source, "UNKNOWN_SHOP", $"No Google Ads customer is configured for {shop} (GoogleAds:Customers).", transient: false);
+        Reserve();
+        var query = Query(since, until);
+        using var request = new HttpRequestMessage(HttpMethod.Post,
+            $"{Settings.BaseUrl.TrimEnd('/')}/{Settings.ApiVersion}/customers/{customer.CustomerId}/googleAds:searchStream")
+        {
+            Content = JsonContent.Create(new { query }),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", customer.AccessToken);
+        if (Settings.DeveloperToken is { Length: > 0 } developerToken) request.Headers.Add("developer-token", developerToken);
+        if (customer.LoginCustomerId is { Length: > 0 } manager) request.Headers.Add("login-customer-id", manager.Replace("-", ""));
+
+        var stopwatch = Stopwatch.StartNew();
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            GrowthOsMetrics.RecordApiCall(Source, "searchStream", "network", throttled: false, stopwatch.Elapsed);
+            throw new MarketingApiException(Source, "NETWORK", $"Google Ads did not answer searchStream for {customer.CustomerId}: {exception.Message}", transient: true);
+        }
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            JsonNode? json = null;
+            try { json = JsonNode.Parse(body); } catch (JsonException) { }
+            var error = (json is JsonArray { Count: > 0 } wrapped ? wrapped[0] : json)?["error"] as JsonObject;
+            var (kind, code, message, retryDelay) = Failure(error);
+            GrowthOsMetrics.RecordApiCall(Source, "searchStream", ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), kind == "quotaError", stopwatch.Elapsed);
+            var batches = json as JsonArray;
+            var rows = batches?.Sum(b => (b?["results"] as JsonArray)?.Count ?? 0) ?? 0;
+            logger.LogInformation("Google Ads searchStream for {CustomerId}: HTTP {StatusCode} in {DurationMs} ms, {Records} rows in {Batches} batches, {Operations} operations today",
+                customer.CustomerId, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, rows, batches?.Count ?? 0, _operations.GetValueOrDefault(Today));
+
+            if (error is not null)
+            {
+                var status = error["status"]?.GetValue<string>() ?? $"HTTP_{(int)response.StatusCode}";
+                var detail = $"{status}{(code is null ? "" : $" ({kind}: {code})")}: {message ?? error["message"]?.GetValue<string>()}";
+                throw status switch
+                {
+                    "UNAUTHENTICATED" => new MarketingApiException(Source, status,
+                        $"Google Ads rejected the access token of customer {customer.CustomerId} ({customer.Shop}): {detail}. Renew it in GoogleAds:Customers.", transient: false),
+                    "PERMISSION_DENIED" => new MarketingApiException(Source, status,
+                        $"Google Ads denies access to customer {customer.CustomerId} ({customer.Shop}): {detail}. Check the customer id and, for a manager account, LoginCustomerId.", transient: false),
+                    "RESOURCE_EXHAUSTED" => new MarketingApiException(Source, status, $"Google Ads' quota is used up for {customer.CustomerId}: {detail}", transient: true, retryDelay),
+                    _ => new MarketingApiException(Source, status, $"Google Ads refused searchStream for {customer.CustomerId}: {detail}", transient: (int)response.StatusCode >= 500),
+                };
+            }
+            if (!response.IsSuccessStatusCode || batches is null)
+                throw new MarketingApiException(Source, $"HTTP_{(int)response.StatusCode}",
+                    $"Google Ads answered searchStream for {customer.CustomerId} with HTTP {(int)response.StatusCode} and {(batches is null ? "no array of batches" : "no error")}.",
+                    transient: (int)response.StatusCode >= 500);
+            return new GoogleAdsAnswer(since, until, query, body, batches.Count, rows, clock.GetUtcNow());
+        }
+    }
+
+    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>Counts a query against the day's allowance, or defers until the next day when it is used up.</summary>
+    private void Reserve()
+    {
+        var today = Today;
+        foreach (var old in _operations.Keys.Where(d => d < today)) _operations.TryRemove(old, out _);
+        if (_operations.AddOrUpdate(today, 1, (_, n) => n + 1) <= Settings.DailyOperations) return;
+        var midnight = new DateTimeOffset(today.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        throw new MarketingApiException(Source, "DAILY_OPERATIONS",
+            $"The {Settings.DailyOperations:N0} Google Ads operations of today are used; the next is allowed at {midnight:u}.", transient: true, midnight - clock.GetUtcNow());
+    }
+
+    /// <summary>The first GoogleAdsFailure error: its one-key errorCode, message, and the retryDelay of a quota error ("40591s").</summary>
+    private static (string? Kind, string? Code, string? Message, TimeSpan? RetryDelay) Failure(JsonObject? error)
+    {
+        if (error?["details"] is not JsonArray details) return (null, null, null, null);
+        foreach (var detail in details.OfType<JsonObject>())
+        {
+            if (detail["errors"] is not JsonArray { Count: > 0 } errors || errors[0] is not JsonObject first) continue;
+            var codeObject = first["errorCode"] as JsonObject;
+            var (kind, code) = codeObject?.FirstOrDefault() is { Key: var k, Value: JsonValue v } ? (k, v.GetValue<string>()) : ((string?)null, (string?)null);
+            var delay = first["details"]?["quotaErrorDetails"]?["retryDelay"]?.GetValue<string>() is { } text
+                        && text.EndsWith('s') && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+                ? TimeSpan.FromSeconds(seconds)
+                : (TimeSpan?)null;
+            return (kind, code, first["message"]?.GetValue<string>(), delay);
+        }
+        return (null, null, null, null);
+    }
+}

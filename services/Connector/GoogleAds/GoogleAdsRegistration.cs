@@ -1,0 +1,18 @@
+using GrowthOs.ServiceDefaults.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.Connector.GoogleAds;
+
+public static class GoogleAdsRegistration
+{
+    public static WebApplicationBuilder AddGoogleAds(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<GoogleAdsOptions>(GoogleAdsOptions.Section);
+        // One client for the process: the day's operations are counted across every call.
+        builder.Services.AddHttpClient(GoogleAdsClient.Source, (provider, http) =>
+            http.Timeout = TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<GoogleAdsOptions>>().Value.RequestTimeoutSeconds));
+        builder.Services.AddSingleton(provider => new GoogleAdsClient(provider.GetRequiredService<IHttpClientFactory>().CreateClient(GoogleAdsClient.Source),
+            provider.GetRequiredService<IOptions<GoogleAdsOptions>>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<GoogleAdsClient>>()));
+        return builder;
+    }
+}
