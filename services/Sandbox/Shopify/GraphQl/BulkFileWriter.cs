@@ -33,6 +33,7 @@ public static class BulkFileWriter
         var nodeType = NodeType(operation, query.RootConnection);
         var nodeSets = BulkQuery.NodeSelections(operation, query.RootConnection, query.Root.SelectionSets);
 
+        var children = new Dictionary<CollectedField, (SchemaType Type, List<GraphQLSelectionSet> Sets)>(ReferenceEqualityComparer.Instance);
         var lines = new Lines();
         var shuffled = new ArrayBufferWriter<byte>(FlushThresholdBytes * 2);
         var random = shuffleSeed is { } seed ? new Random(seed) : null;
@@ -42,7 +43,7 @@ public static class BulkFileWriter
         {
             if (keep is not null && !keep(index++)) continue;
             rootObjects++;
-            objects += WriteLine(lines, selection, nodeType, node, nodeSets, parentId: null, resolver);
+            objects += WriteLine(lines, selection, nodeType, node, nodeSets, parentId: null, resolver, children);
             if (random is null ? lines.Buffer.WrittenCount >= FlushThresholdBytes : lines.Ends.Count >= ShuffleWindowLines)
                 bytes += await Flush(lines, shuffled, random, output, cancellationToken);
         }
@@ -52,7 +53,7 @@ public static class BulkFileWriter
 
     /// <summary>Writes a node's line, then a line for each node of its nested connections; returns how many lines.</summary>
     private static long WriteLine(Lines lines, SelectionWriter selection, SchemaType type, object node, IReadOnlyList<GraphQLSelectionSet> sets, string? parentId,
-        IFieldResolver resolver)
+        IFieldResolver resolver, Dictionary<CollectedField, (SchemaType Type, List<GraphQLSelectionSet> Sets)> children)
     {
         var deferred = new List<(CollectedField Field, SchemaType Connection, object Items)>();
         lines.Writer.WriteStartObject();
@@ -65,10 +66,11 @@ public static class BulkFileWriter
         var id = resolver.Resolve(type.Name, "id", node, Arguments.None) as string;
         foreach (var (field, connection, items) in deferred)
         {
-            var childType = NodeType(selection.Operation, connection);
-            var childSets = BulkQuery.NodeSelections(selection.Operation, connection, field.SelectionSets);
+            // A nested connection's node type and selection are the same for every parent: worked out once.
+            if (!children.TryGetValue(field, out var nested))
+                children[field] = nested = (NodeType(selection.Operation, connection), BulkQuery.NodeSelections(selection.Operation, connection, field.SelectionSets));
             foreach (var child in (IEnumerable)items)
-                written += WriteLine(lines, selection, childType, child, childSets, id, resolver);
+                written += WriteLine(lines, selection, nested.Type, child, nested.Sets, id, resolver, children);
         }
         return written;
     }

@@ -48,6 +48,8 @@ public sealed partial class PreparedOperation
 
     private readonly Dictionary<string, GraphQLFragmentDefinition> _fragments = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonNode?> _variables = new(StringComparer.Ordinal);
+    private readonly Dictionary<(SchemaType Type, object Selection), List<CollectedField>> _collected = new(SameInstances.Comparer);
+    private readonly Dictionary<GraphQLField, Arguments> _arguments = new(ReferenceEqualityComparer.Instance);
 
     public AdminSchema Schema { get; }
     public ROM Source { get; }
@@ -130,11 +132,17 @@ public sealed partial class PreparedOperation
     /// whose type condition the object satisfies are merged in, a key's sub-selections are merged, and
     /// <c>@skip</c>/<c>@include</c> are honoured.
     /// </summary>
-    public List<CollectedField> CollectFields(SchemaType concrete, IEnumerable<GraphQLSelectionSet> selectionSets)
+    /// <remarks>
+    /// Kept per type and selection (the same list instance, as a collected field's sub-selections are): a bulk file
+    /// asks the same of every one of its objects.
+    /// </remarks>
+    public IReadOnlyList<CollectedField> CollectFields(SchemaType concrete, IReadOnlyList<GraphQLSelectionSet> selectionSets)
     {
+        if (_collected.TryGetValue((concrete, selectionSets), out var kept)) return kept;
         var fields = new List<CollectedField>();
         var byKey = new Dictionary<string, CollectedField>(StringComparer.Ordinal);
         foreach (var selectionSet in selectionSets) Collect(concrete, selectionSet, fields, byKey);
+        _collected[(concrete, selectionSets)] = fields;
         return fields;
     }
 
@@ -198,8 +206,10 @@ public sealed partial class PreparedOperation
         }
     }
 
+    /// <summary>A field's argument values; the same for every object the field is answered on, so they are worked out once.</summary>
     public Arguments ArgumentsOf(GraphQLField field, SchemaField definition)
     {
+        if (_arguments.TryGetValue(field, out var kept)) return kept;
         var values = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
         foreach (var argument in definition.Arguments.Values)
         {
@@ -208,7 +218,7 @@ public sealed partial class PreparedOperation
             var value = given ?? argument.DefaultValue;
             if (value is not null) values[argument.Name] = ValueOf(value);
         }
-        return new Arguments(values);
+        return _arguments[field] = new Arguments(values);
     }
 
     private bool Included(IHasDirectivesNode? node)
@@ -452,5 +462,17 @@ public sealed partial class PreparedOperation
             GraphQLEnumValue @enum => @enum.Name.StringValue,
             _ => value.Kind.ToString(),
         };
+    }
+
+    /// <summary>Keys of the same type and the same selection instance, whatever their contents compare as.</summary>
+    private sealed class SameInstances : IEqualityComparer<(SchemaType Type, object Selection)>
+    {
+        public static readonly SameInstances Comparer = new();
+
+        public bool Equals((SchemaType Type, object Selection) x, (SchemaType Type, object Selection) y) =>
+            ReferenceEquals(x.Type, y.Type) && ReferenceEquals(x.Selection, y.Selection);
+
+        public int GetHashCode((SchemaType Type, object Selection) key) =>
+            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Type), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Selection));
     }
 }
