@@ -37,7 +37,7 @@ public sealed class GraphApiError(int status, int code, string message, int? sub
 /// Meta's errors: HTTP 400 with code 190 for a bad token, 80000/17/4/613 when throttled, HTTP 500 with code 1 for a
 /// range too large. Every number is a string, as Meta writes it.
 /// </summary>
-public sealed class MetaGraphApi(IOptions<SandboxOptions> options, DemoShops shops, FailureSwitches failures, TimeProvider clock)
+public sealed class MetaGraphApi
 {
     private static readonly string[] PurchaseActionTypes = ["omni_purchase", "purchase", "offsite_conversion.fb_pixel_purchase"];
     private static readonly HashSet<string> KnownFields =
@@ -47,12 +47,27 @@ public sealed class MetaGraphApi(IOptions<SandboxOptions> options, DemoShops sho
 
     private readonly ConcurrentDictionary<string, MetaReportRun> _reports = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (DateTimeOffset Hour, int Calls)> _usage = new(StringComparer.Ordinal);
-    private readonly StateFile<MetaReportRun> _state = new(options.Value, "meta-report-runs.jsonl");
-    private long _lastReport = 6_120_000_000_000;
-    private bool _loaded;
+    private readonly StateFile<MetaReportRun> _state;
     private readonly Lock _lock = new();
+    private readonly IOptions<SandboxOptions> _options;
+    private readonly DemoShops _shops;
+    private readonly FailureSwitches _failures;
+    private readonly TimeProvider _clock;
+    private long _lastReport = 6_120_000_000_000;
 
-    private MetaSandboxOptions Settings => options.Value.Meta;
+    /// <summary>Report runs are read back from the state file at start, as bulk operations are.</summary>
+    public MetaGraphApi(IOptions<SandboxOptions> options, DemoShops shops, FailureSwitches failures, TimeProvider clock)
+    {
+        (_options, _shops, _failures, _clock) = (options, shops, failures, clock);
+        _state = new StateFile<MetaReportRun>(options.Value, "meta-report-runs.jsonl");
+        foreach (var run in _state.ReadAll())
+        {
+            _reports[run.Id] = run;
+            _lastReport = Math.Max(_lastReport, long.Parse(run.Id, CultureInfo.InvariantCulture));
+        }
+    }
+
+    private MetaSandboxOptions Settings => _options.Value.Meta;
 
     public static IEndpointRouteBuilder MapMetaGraphApi(IEndpointRouteBuilder app)
     {
@@ -88,9 +103,7 @@ public sealed class MetaGraphApi(IOptions<SandboxOptions> options, DemoShops sho
 
     private SandboxAdAccount Account(string id) =>
         Settings.AdAccounts.FirstOrDefault(a => a.Id == id)
-        ?? throw new GraphApiError(400, 100,
-            $"Unsupported get request. Object with ID 'act_{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api",
-            33, type: "GraphMethodException");
+        ?? throw NoSuchObject($"act_{id}");
 
     /// <summary>The token as Meta takes it: the <c>access_token</c> parameter, or an <c>Authorization: Bearer</c> (or <c>OAuth</c>) header.</summary>
     private void Authenticate(HttpContext http, SandboxAdAccount account)
@@ -100,18 +113,18 @@ public sealed class MetaGraphApi(IOptions<SandboxOptions> options, DemoShops sho
             token = header.Split(' ', 2) is [var scheme, var value] && scheme is "Bearer" or "OAuth" ? value : "";
         if (token.Length == 0) throw new GraphApiError(400, 104, "An access token is required to request this resource.");
         if (token != account.AccessToken) throw new GraphApiError(400, 190, "Invalid OAuth access token - Cannot parse access token");
-        if (failures.Trip($"meta:{account.Id}", account.Failures, "TOKEN_EXPIRED"))
+        if (_failures.Trip($"meta:{account.Id}", account.Failures, "TOKEN_EXPIRED"))
             throw new GraphApiError(400, 190,
-                $"Error validating access token: Session has expired on {clock.GetUtcNow().AddHours(-1):dddd, dd-MMM-yy HH:mm:ss} UTC. The current time is {clock.GetUtcNow():dddd, dd-MMM-yy HH:mm:ss} UTC.", 463);
+                $"Error validating access token: Session has expired on {_clock.GetUtcNow().AddHours(-1):dddd, dd-MMM-yy HH:mm:ss} UTC. The current time is {_clock.GetUtcNow():dddd, dd-MMM-yy HH:mm:ss} UTC.", 463);
     }
 
     /// <summary>Counts the call against the account's hour and writes the usage headers; throttles past 100 % or when a failure says so.</summary>
     private void Count(SandboxAdAccount account, HttpContext http)
     {
-        var now = clock.GetUtcNow();
+        var now = _clock.GetUtcNow();
         var hour = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero);
         var (_, calls) = _usage.AddOrUpdate(account.Id, _ => (hour, 1), (_, current) => current.Hour == hour ? (hour, current.Calls + 1) : (hour, 1));
-        var percent = account.Failures.Contains("USAGE_NEAR") ? 95 : Math.Min(100, calls * 100 / Settings.CallsPerHour);
+        var percent = FailureSwitches.Has(account.Failures, "USAGE_NEAR") ? 95 : Math.Min(100, calls * 100 / Settings.CallsPerHour);
         var regain = calls > Settings.CallsPerHour ? (int)Math.Ceiling((hour.AddHours(1) - now).TotalMinutes) : 0;
         var owner = $"meta:{account.Id}";
         foreach (var (mode, code, subcode, message) in new[]
@@ -122,7 +135,7 @@ public sealed class MetaGraphApi(IOptions<SandboxOptions> options, DemoShops sho
                      ("RATE_LIMIT_613", 613, 1487742, "(#613) There have been too many calls from this ad-account. Please wait a bit and try again."),
                  })
         {
-            if (!failures.Trip(owner, account.Failures, mode)) continue;
+            if (!_failures.Trip(owner, account.Failures, mode)) continue;
             (percent, regain) = (100, Math.Max(regain, 1));
             WriteUsage(http, account, percent, regain);
             throw new GraphApiError(400, code, message, subcode, transient: true);
@@ -131,7 +144,7 @@ public sealed class MetaGraphApi(IOptions<SandboxOptions> options, DemoShops sho
         if (regain > 0)
             throw new GraphApiError(400, 80000, "(#80000) There have been too many calls from this ad-account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.",
                 2446079, transient: true);
-        if (failures.Trip(owner, account.Failures, "TRANSIENT_2")) throw new GraphApiError(400, 2, "(#2) Service temporarily unavailable", transient: true);
+        if (_failures.Trip(owner, account.Failures, "TRANSIENT_2")) throw new GraphApiError(400, 2, "(#2) Service temporarily unavailable", transient: true);
     }
 
     private static void WriteUsage(HttpContext http, SandboxAdAccount account, int percent, int regainMinutes)
@@ -197,8 +210,8 @@ public sealed class MetaGraphApi(IOptions<SandboxOptions> options, DemoShops sho
     {
         var wanted = fields.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
         if (wanted.Count == 0) wanted = ["spend", "impressions"];
-        var settings = shops.Settings(account.Shop) ?? throw new GraphApiError(400, 100, $"(#100) The ad account's shop {account.Shop} is not a Sandbox shop.");
-        var shop = shops.Get(settings);
+        var settings = _shops.Settings(account.Shop) ?? throw new GraphApiError(400, 100, $"(#100) The ad account's shop {account.Shop} is not a Sandbox shop.");
+        var shop = _shops.Get(settings);
         foreach (var day in new DemoMarketing(shop, settings.Seed).MetaDays(since, until))
         {
             var row = new JsonObject();
@@ -234,7 +247,7 @@ public sealed class MetaGraphApi(IOptions<SandboxOptions> options, DemoShops sho
     {
         ["id"] = $"act_{account.Id}",
         ["account_id"] = account.Id,
-        ["currency"] = shops.Settings(account.Shop)?.CurrencyCode,
+        ["currency"] = _shops.Settings(account.Shop)?.CurrencyCode,
         ["timezone_name"] = account.TimeZone,
         ["account_status"] = 1,
     };
@@ -243,47 +256,35 @@ public sealed class MetaGraphApi(IOptions<SandboxOptions> options, DemoShops sho
     {
         lock (_lock)
         {
-            Load();
-            var run = new MetaReportRun((++_lastReport).ToString(CultureInfo.InvariantCulture), account.Id, since, until, fields, clock.GetUtcNow());
+            var run = new MetaReportRun((++_lastReport).ToString(CultureInfo.InvariantCulture), account.Id, since, until, fields, _clock.GetUtcNow());
             _reports[run.Id] = run;
             _state.Append(run);
             return run;
         }
     }
 
-    private MetaReportRun Report(string id)
-    {
-        lock (_lock) Load();
-        return _reports.TryGetValue(id, out var run)
+    private MetaReportRun Report(string id) =>
+        _reports.TryGetValue(id, out var run)
             ? run
-            : throw new GraphApiError(400, 100,
-                $"Unsupported get request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api",
-                33, type: "GraphMethodException");
-    }
+            : throw NoSuchObject(id);
 
-    private void Load()
-    {
-        if (_loaded) return;
-        foreach (var run in _state.ReadAll())
-        {
-            _reports[run.Id] = run;
-            _lastReport = Math.Max(_lastReport, long.Parse(run.Id, CultureInfo.InvariantCulture));
-        }
-        _loaded = true;
-    }
+    /// <summary>Meta's answer for an id it has no object for (or none the token may see).</summary>
+    private static GraphApiError NoSuchObject(string id) => new(400, 100,
+        $"Unsupported get request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api",
+        33, type: "GraphMethodException");
 
     private (string Status, int Percent) StatusOf(MetaReportRun run)
     {
         var account = Account(run.AccountId);
         var duration = TimeSpan.FromMilliseconds(Settings.ReportDurationMilliseconds);
-        var elapsed = clock.GetUtcNow() - run.CreatedAt;
+        var elapsed = _clock.GetUtcNow() - run.CreatedAt;
         if (elapsed < duration)
         {
             var percent = duration <= TimeSpan.Zero ? 100 : (int)(elapsed / duration * 100);
             return (percent < 10 ? "Job Not Started" : percent < 30 ? "Job Started" : "Job Running", percent);
         }
-        if (account.Failures.Contains("ASYNC_FAILED")) return ("Job Failed", 100);
-        if (account.Failures.Contains("ASYNC_SKIPPED")) return ("Job Skipped", 100);
+        if (FailureSwitches.Has(account.Failures, "ASYNC_FAILED")) return ("Job Failed", 100);
+        if (FailureSwitches.Has(account.Failures, "ASYNC_SKIPPED")) return ("Job Skipped", 100);
         return ("Job Completed", 100);
     }
 
@@ -309,8 +310,8 @@ public sealed class MetaGraphApi(IOptions<SandboxOptions> options, DemoShops sho
 
     private List<JsonObject>? ReadyRows(MetaReportRun run)
     {
-        if (StatusOf(run).Status != "Job Completed")
-            throw new GraphApiError(400, 100, $"(#100) Report {run.Id} is not complete: its async_status is {StatusOf(run).Status}.");
+        var (status, _) = StatusOf(run);
+        if (status != "Job Completed") throw new GraphApiError(400, 100, $"(#100) Report {run.Id} is not complete: its async_status is {status}.");
         return Rows(Account(run.AccountId), run.Since, run.Until, run.Fields).ToList();
     }
 

@@ -55,6 +55,9 @@ public sealed class FailureSwitches
         _ => $"read_{root.ToLowerInvariant()}",
     };
 
-    public static bool Has(SandboxShop shop, string mode) =>
-        shop.Failures.Any(f => string.Equals(f.Split(':', 2)[0], mode, StringComparison.OrdinalIgnoreCase));
+    public static bool Has(SandboxShop shop, string mode) => Has(shop.Failures, mode);
+
+    /// <summary>Whether <paramref name="failures"/> (of a shop, of an ad account) set <paramref name="mode"/>, counted or not.</summary>
+    public static bool Has(IEnumerable<string> failures, string mode) =>
+        failures.Any(f => string.Equals(f.Split(':', 2)[0], mode, StringComparison.OrdinalIgnoreCase));
 }

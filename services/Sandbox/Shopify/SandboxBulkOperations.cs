@@ -13,7 +13,9 @@ public sealed record SandboxBulkOperation(
     DateTimeOffset CreatedAt,
     DateTimeOffset? CanceledAt = null)
 {
-    public string Id => $"gid://shopify/BulkOperation/{Number}";
+    public const string IdPrefix = "gid://shopify/BulkOperation/";
+
+    public string Id => $"{IdPrefix}{Number}";
 }
 
 /// <summary>
@@ -80,8 +82,8 @@ public sealed class SandboxBulkOperations
     public SandboxBulkOperation? Find(long number) => _operations.GetValueOrDefault(number);
 
     public SandboxBulkOperation? Find(string shop, string? id) =>
-        id is not null && id.StartsWith("gid://shopify/BulkOperation/", StringComparison.Ordinal)
-        && long.TryParse(id["gid://shopify/BulkOperation/".Length..], out var number)
+        id is not null && id.StartsWith(SandboxBulkOperation.IdPrefix, StringComparison.Ordinal)
+        && long.TryParse(id[SandboxBulkOperation.IdPrefix.Length..], out var number)
         && Find(number) is { } operation && string.Equals(operation.ShopDomain, shop, StringComparison.OrdinalIgnoreCase)
             ? operation
             : null;

@@ -59,7 +59,7 @@ public sealed class ShopifyAdmin(SandboxShopify sandbox, SandboxShop settings, s
 
     public object? Query(string field, Arguments arguments) => field switch
     {
-        "node" when arguments.String("id")?.StartsWith("gid://shopify/BulkOperation/", StringComparison.Ordinal) == true =>
+        "node" when arguments.String("id")?.StartsWith(SandboxBulkOperation.IdPrefix, StringComparison.Ordinal) == true =>
             sandbox.Operations.Find(settings.Domain, arguments.String("id")) is { } operation ? Report(operation) : null,
         "bulkOperation" => BulkOperationOf(arguments.String("id")),
         "currentBulkOperation" => arguments.String("type") == "MUTATION" ? null
@@ -133,7 +133,7 @@ public sealed class ShopifyAdmin(SandboxShopify sandbox, SandboxShop settings, s
 
     private BulkOperationReport? BulkOperationOf(string? id)
     {
-        if (id is not null && !id.StartsWith("gid://shopify/BulkOperation/", StringComparison.Ordinal))
+        if (id is not null && !id.StartsWith(SandboxBulkOperation.IdPrefix, StringComparison.Ordinal))
             throw new FieldException($"Invalid id: {id}", "RESOURCE_NOT_FOUND");
         return sandbox.Operations.Find(settings.Domain, id) is { } operation ? Report(operation) : null;
     }

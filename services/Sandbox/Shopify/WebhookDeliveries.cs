@@ -56,7 +56,8 @@ public sealed class WebhookDeliveries(
             var admin = new ShopifyAdmin(sandbox, settings, "", "");
             foreach (var operation in sandbox.Operations.OfShop(settings.Domain))
             {
-                if (!sandbox.Operations.IsFinished(operation)) continue;
+                // Every round looks at every operation: one delivered to every subscription costs no report.
+                if (!sandbox.Operations.IsFinished(operation) || subscriptions.All(s => _delivered.ContainsKey(Key(s, operation)))) continue;
                 var report = admin.Report(operation);
                 if (report.Status is not ("COMPLETED" or "FAILED" or "CANCELED")) continue;
                 var finishedAt = report.CompletedAt ?? operation.CanceledAt ?? operation.CreatedAt;
@@ -69,7 +70,7 @@ public sealed class WebhookDeliveries(
     private async Task Deliver(SandboxShop settings, WebhookSubscriptionValue subscription, BulkOperationReport report, DateTimeOffset finishedAt,
         CancellationToken cancellationToken)
     {
-        var key = $"{subscription.Number}:{report.Operation.Number}";
+        var key = Key(subscription, report.Operation);
         if (_delivered.ContainsKey(key)) return;
         var now = sandbox.Clock.GetUtcNow();
         if (_retries.TryGetValue(key, out var retry) && (retry.NextAt > now || retry.Attempts >= MaxAttempts)) return;
@@ -115,6 +116,8 @@ public sealed class WebhookDeliveries(
         }
         _retries[key] = (attempt, now + TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, attempt - 1))));
     }
+
+    private static string Key(WebhookSubscriptionValue subscription, SandboxBulkOperation operation) => $"{subscription.Number}:{operation.Number}";
 
     /// <summary>Shopify's signature: base64 of HMAC-SHA256 of the raw body, keyed with the app's client secret.</summary>
     public static string Signature(string secret, string body) =>
