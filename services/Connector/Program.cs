@@ -1,4 +1,5 @@
 using GrowthOs.Connector.Extraction;
+using GrowthOs.Connector.Ga4;
 using GrowthOs.Connector.GoogleAds;
 using GrowthOs.Connector.Meta;
 using GrowthOs.Connector.Shopify;
@@ -13,6 +14,7 @@ builder.AddObjectStore();
 builder.AddShopify();
 builder.AddMeta();
 builder.AddGoogleAds();
+builder.AddGa4();
 builder.AddGrowthOsBus(bus => bus.AddConsumers(typeof(StartBulkExtractionConsumer).Assembly));
 
 var app = builder.Build();

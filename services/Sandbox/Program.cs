@@ -1,4 +1,5 @@
 using GrowthOs.Sandbox.DemoData;
+using GrowthOs.Sandbox.Ga4;
 using GrowthOs.Sandbox.GoogleAds;
 using GrowthOs.Sandbox.Meta;
 using GrowthOs.Sandbox.Shopify;
@@ -19,12 +20,14 @@ builder.Services.AddHttpClient(WebhookDeliveries.HttpClientName, http => http.Ti
 builder.Services.AddHostedService<WebhookDeliveries>();
 builder.Services.AddSingleton<MetaGraphApi>();
 builder.Services.AddSingleton<GoogleAdsApi>();
+builder.Services.AddSingleton<Ga4DataApi>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapShopifyGraphQl();
 MetaGraphApi.MapMetaGraphApi(app);
 GoogleAdsApi.MapGoogleAdsApi(app);
+Ga4DataApi.MapGa4DataApi(app);
 app.Run();
 
 public partial class Program;

@@ -64,4 +64,27 @@ public sealed class DemoMarketingTests
         var dip = (double)clicks / impressions / ((double)clicksBefore / impressionsBefore);
         Assert.InRange(dip, 0.5, 0.7);
     }
+
+    [Fact]
+    public void GA4_sessions_follow_the_orders_and_its_key_events_and_revenue_track_the_shops_with_an_attribution_gap()
+    {
+        var sales = Shop.SalesDays();
+        var rows = Marketing.Ga4Days(Shop.FirstDay, Anchor).ToList();
+        Assert.Equal(DemoMarketing.Channels.Select(c => c.Name).Order(), rows.Select(r => r.Channel.Name).Distinct().Order());
+        Assert.Equal(["Direct", "Email", "Organic Search", "Paid Search", "Paid Social", "Referral"], DemoMarketing.Channels.Select(c => c.Name).Order());
+        Assert.Equal(rows, new DemoMarketing(Shop, 42).Ga4Days(Shop.FirstDay, Anchor).ToList());
+        var orders = sales.Where(s => s.Key >= Shop.FirstDay && s.Key <= Anchor).Sum(s => s.Value.Orders);
+        var revenue = sales.Where(s => s.Key >= Shop.FirstDay && s.Key <= Anchor).Sum(s => s.Value.Revenue);
+        Assert.InRange((double)rows.Sum(r => r.KeyEvents) / orders, 0.85, 0.97);
+        Assert.InRange(rows.Sum(r => r.Revenue) / revenue, 0.85m, 0.95m);
+        Assert.InRange(orders / (double)rows.Sum(r => r.Sessions), 0.019, 0.025);
+        Assert.All(rows, r => Assert.True(r.Users <= r.Sessions && r.Users > 0));
+        // Email converts best, social worst.
+        double Rate(string channel) => rows.Where(r => r.Channel.Name == channel).Sum(r => r.KeyEvents) / (double)rows.Where(r => r.Channel.Name == channel).Sum(r => r.Sessions);
+        Assert.True(Rate("Email") > 2 * Rate("Paid Social"));
+        // Busy days have more sessions: the day's sessions follow its orders.
+        var byDay = rows.GroupBy(r => r.Date).ToDictionary(g => g.Key, g => g.Sum(r => r.Sessions));
+        var ordered = byDay.Keys.OrderBy(d => sales[d].Orders).ToList();
+        Assert.True(ordered.TakeLast(18).Average(d => byDay[d]) > 1.5 * ordered.Take(18).Average(d => byDay[d]));
+    }
 }

@@ -9,6 +9,12 @@ public sealed record DemoCampaign(string Id, string Name, double SpendShare, dou
 /// <summary>One campaign's delivery on one day, in the ad account's currency.</summary>
 public sealed record DemoCampaignDay(DemoCampaign Campaign, DateOnly Date, decimal Spend, long Impressions, long Clicks, long Purchases, decimal PurchaseValue);
 
+/// <summary>A GA4 default channel group of the demo: its share of sessions and how well its sessions convert, relative to the shop's average.</summary>
+public sealed record DemoChannel(string Name, double SessionShare, double ConversionFactor);
+
+/// <summary>One channel group's traffic on one day as GA4 reports it: purchase revenue in the property's currency.</summary>
+public sealed record DemoChannelDay(DemoChannel Channel, DateOnly Date, long Sessions, long Users, long KeyEvents, decimal Revenue);
+
 /// <summary>
 /// The demo shop's advertising, deterministic from its seed and consistent with its own sales: each day's spend is a
 /// share of that day's revenue (so it follows the same seasonality, weekday and growth), and the value the platform
@@ -39,6 +45,22 @@ public sealed class DemoMarketing(DemoShop shop, int seed)
         new("20934810004", "Performance Max - Workshop", 0.15, 2.6, 0.009, 0.60m),
     ];
 
+    /// <summary>GA4's default channel groups of the demo shop's sessions: email and direct visitors buy most often, social visitors least.</summary>
+    public static readonly IReadOnlyList<DemoChannel> Channels =
+    [
+        new("Organic Search", 0.30, 1.0),
+        new("Paid Search", 0.16, 1.2),
+        new("Paid Social", 0.22, 0.6),
+        new("Direct", 0.18, 1.4),
+        new("Email", 0.06, 2.0),
+        new("Referral", 0.08, 0.8),
+    ];
+
+    /// <summary>The share of sessions that end in an order, on average; GA4 sees a share of the orders (consent, blockers).</summary>
+    private const double SessionConversionRate = 0.022;
+    private const double Ga4ShareOfOrders = 0.92;
+    private const double Ga4ShareOfRevenue = 0.90;
+
     private readonly Lazy<IReadOnlyDictionary<DateOnly, DemoSalesDay>> _days = new(() => shop.SalesDays());
 
     public DateOnly FirstDay => shop.FirstDay;
@@ -49,6 +71,33 @@ public sealed class DemoMarketing(DemoShop shop, int seed)
 
     /// <summary>Google Ads' daily delivery per campaign; nothing is planted on it.</summary>
     public IEnumerable<DemoCampaignDay> GoogleDays(DateOnly since, DateOnly until) => Days(since, until, GoogleCampaigns, GoogleShareOfRevenue, plantedOn: false);
+
+    /// <summary>
+    /// GA4's sessions, users, key events (purchases) and purchase revenue per channel group and day: sessions follow the
+    /// day's orders through the conversion rate, so the same seasonality, weekdays and growth; GA4 attributes about 92 %
+    /// of the orders and 90 % of the revenue (consent and ad blockers), spread over the channels by how they convert.
+    /// </summary>
+    public IEnumerable<DemoChannelDay> Ga4Days(DateOnly since, DateOnly until)
+    {
+        var weights = Channels.Select(c => c.SessionShare * c.ConversionFactor).ToArray();
+        var totalWeight = weights.Sum();
+        for (var date = Max(since, FirstDay); date <= until && date <= LastDay; date = date.AddDays(1))
+        {
+            if (!_days.Value.TryGetValue(date, out var sales)) continue;
+            for (var i = 0; i < Channels.Count; i++)
+            {
+                var channel = Channels[i];
+                var key = (i + 1) * 100_000L + date.DayNumber;
+                double Noise(int salt, double spread) => 1 - spread + 2 * spread * DemoCatalog.Unit(seed, key, salt);
+                var sessions = (long)Math.Round(sales.Orders / SessionConversionRate * channel.SessionShare * Noise(1, 0.1));
+                if (sessions == 0) continue;
+                var users = (long)Math.Round(sessions * 0.78 * Noise(2, 0.05));
+                var keyEvents = (long)Math.Round(sales.Orders * Ga4ShareOfOrders * weights[i] / totalWeight * Noise(3, 0.1));
+                var revenue = keyEvents == 0 ? 0 : Math.Round(sales.Revenue * (decimal)(Ga4ShareOfRevenue * weights[i] / totalWeight * Noise(4, 0.1)), 2);
+                yield return new DemoChannelDay(channel, date, sessions, users, keyEvents, revenue);
+            }
+        }
+    }
 
     private IEnumerable<DemoCampaignDay> Days(DateOnly since, DateOnly until, IReadOnlyList<DemoCampaign> campaigns, double shareOfRevenue, bool plantedOn)
     {

@@ -31,6 +31,9 @@ public sealed class SandboxOptions
     /// <summary>The Google Ads API's side of the Sandbox: customers (ad accounts), each belonging to a demo shop.</summary>
     public GoogleAdsSandboxOptions GoogleAds { get; set; } = new();
 
+    /// <summary>The GA4 Data API's side of the Sandbox: properties, each belonging to a demo shop.</summary>
+    public Ga4SandboxOptions Ga4 { get; set; } = new();
+
     [MinLength(1, ErrorMessage = "Sandbox:Shops must list at least one shop.")]
     public List<SandboxShop> Shops { get; set; } = [];
 }
@@ -129,5 +132,40 @@ public sealed class SandboxAdsCustomer
     public string Shop { get; set; } = "";
 
     /// <summary>Failures, for tests: <c>QUOTA:n</c> (RESOURCE_EXHAUSTED with a retryDelay, the first n queries), <c>INTERNAL:n</c>.</summary>
+    public List<string> Failures { get; set; } = [];
+}
+
+public sealed class Ga4SandboxOptions
+{
+    public List<SandboxGa4Property> Properties { get; set; } = [];
+
+    /// <summary>A standard property's quotas (GA4's own figures): tokens a day and an hour, requests at once.</summary>
+    [Range(1, 100_000_000)]
+    public int TokensPerDay { get; set; } = 200_000;
+
+    [Range(1, 100_000_000)]
+    public int TokensPerHour { get; set; } = 40_000;
+
+    [Range(1, 1_000)]
+    public int ConcurrentRequests { get; set; } = 10;
+}
+
+public sealed class SandboxGa4Property
+{
+    /// <summary>The property id, digits only (the API names it properties/{id}).</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>The OAuth access token of a user or service account the property is shared with.</summary>
+    public string AccessToken { get; set; } = "";
+
+    public string Shop { get; set; } = "";
+
+    public string TimeZone { get; set; } = "America/New_York";
+
+    /// <summary>
+    /// Failures, for tests: <c>QUOTA_HOURLY:n</c>, <c>QUOTA_DAILY:n</c>, <c>CONCURRENT:n</c> (429 RESOURCE_EXHAUSTED, the
+    /// first n reports), <c>PERMISSION_DENIED</c> (403), <c>TOKENS_LOW</c> (the property's hourly tokens nearly used up),
+    /// <c>INTERNAL:n</c> (500).
+    /// </summary>
     public List<string> Failures { get; set; } = [];
 }
