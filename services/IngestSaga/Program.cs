@@ -1,4 +1,5 @@
 using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.IngestSaga.MarketingSync;
 using GrowthOs.IngestSaga.Persistence;
 using GrowthOs.IngestSaga.Replay;
 using GrowthOs.IngestSaga.Runs;
@@ -13,6 +14,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("ingest-saga");
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddValidatedOptions<BulkSyncOptions>(BulkSyncOptions.Section);
+builder.Services.AddValidatedOptions<MarketingSyncOptions>(MarketingSyncOptions.Section);
 builder.AddIngestPersistence();
 builder.AddScheduledSyncs();
 builder.AddObjectStore();
@@ -20,6 +22,7 @@ builder.AddLoadProgress();
 builder.AddGrowthOsBus(bus =>
 {
     bus.AddBulkSyncSaga().PostgresRepository();
+    bus.AddMarketingSyncSaga().PostgresRepository();
     bus.AddConsumer<SyncTelemetryArchiver>();
 });
 
@@ -28,5 +31,6 @@ app.MapDefaultEndpoints();
 app.MapRuns();
 app.MapReplay();
 app.MapBackfill();
+app.MapMarketingSync();
 app.MapShopifyWebhooks();
 app.Run();

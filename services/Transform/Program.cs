@@ -5,6 +5,7 @@ using GrowthOs.ServiceDefaults.Storage;
 using GrowthOs.Transform.Api;
 using GrowthOs.Transform.Commerce;
 using GrowthOs.Transform.Loading;
+using GrowthOs.Transform.Marketing;
 using GrowthOs.Transform.Marts;
 using MassTransit;
 
@@ -15,6 +16,7 @@ builder.AddPostgres("transform", typeof(Program).Assembly);
 builder.AddObjectStore();
 builder.AddLoading();
 builder.AddMarts();
+builder.AddMarketing();
 builder.AddCommerceEvents();
 builder.AddGrowthOsBus(bus => bus.AddConsumers(typeof(Program).Assembly));
 

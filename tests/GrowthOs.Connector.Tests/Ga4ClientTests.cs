@@ -27,9 +27,9 @@ public sealed class Ga4ClientTests
         return (new Ga4Client(new HttpClient(handler), Options.Create(settings), clock, NullLogger<Ga4Client>.Instance), handler, clock);
     }
 
-    private static async Task<List<Ga4Page>> All(Ga4Client client, DateOnly since, DateOnly until)
+    private static async Task<List<MarketingPage>> All(Ga4Client client, DateOnly since, DateOnly until)
     {
-        var pages = new List<Ga4Page>();
+        var pages = new List<MarketingPage>();
         await foreach (var page in client.RunReport(Shop, since, until, CancellationToken.None)) pages.Add(page);
         return pages;
     }

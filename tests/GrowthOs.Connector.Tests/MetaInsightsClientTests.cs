@@ -30,9 +30,9 @@ public sealed class MetaInsightsClientTests
             NullLogger<MetaInsightsClient>.Instance), handler);
     }
 
-    private static async Task<List<MetaInsightsPage>> All(MetaInsightsClient client, DateOnly since, DateOnly until)
+    private static async Task<List<MarketingPage>> All(MetaInsightsClient client, DateOnly since, DateOnly until)
     {
-        var pages = new List<MetaInsightsPage>();
+        var pages = new List<MarketingPage>();
         await foreach (var page in client.Fetch(Shop, since, until, CancellationToken.None)) pages.Add(page);
         return pages;
     }

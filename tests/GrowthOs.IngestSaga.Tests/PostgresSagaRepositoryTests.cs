@@ -2,6 +2,7 @@ using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.DurableWaits;
+using GrowthOs.IngestSaga.MarketingSync;
 using GrowthOs.IngestSaga.Persistence;
 using GrowthOs.IngestSaga.Schedules;
 using GrowthOs.IngestSaga.Watermarks;
@@ -113,7 +114,7 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
     {
         var settings = Options.Create(new BulkSyncOptions { Shops = [BulkSyncHarness.Shop] });
         ScheduledSyncDispatcher Replica() => new(_dataSource, _provider.GetRequiredService<IServiceScopeFactory>(),
-            Options.Create(new ScheduleOptions()), settings, TimeProvider.System, NullLogger<ScheduledSyncDispatcher>.Instance);
+            Options.Create(new ScheduleOptions()), settings, Options.Create(new MarketingSyncOptions()), TimeProvider.System, NullLogger<ScheduledSyncDispatcher>.Instance);
         await Replica().SyncScheduleRows(CancellationToken.None);
         var dueAt = new DateTimeOffset(2026, 11, 22, 6, 0, 0, TimeSpan.Zero);
         await Scalar($"UPDATE ingest.sync_schedule SET next_run_at = '{dueAt:O}' WHERE shop_domain = '{BulkSyncHarness.Shop}' RETURNING 1");

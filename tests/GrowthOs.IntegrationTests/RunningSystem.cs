@@ -45,12 +45,25 @@ public sealed class RunningSystem : IAsyncLifetime
     public const string WrongTokenShop = "wrong-token.myshopify.com";
     public const string WrongToken = "shpat_wrong_token_that_must_never_be_logged";
 
+    /// <summary>Shops that sync Meta, Google Ads and GA4 beside Shopify: one for the marketing tests, and twins for the crash tests.</summary>
+    public const string MarketingShop = "marketing-shop.myshopify.com";
+    public const string MarketingReplayShop = "marketing-replay.myshopify.com";
+    public const string MarketingReferenceShop = "marketing-twin-reference.myshopify.com";
+    public static string MarketingTwinShop(string disturbance) => $"marketing-twin-{disturbance.ToLowerInvariant()}.myshopify.com";
+    public static readonly string[] MarketingDisturbances = ["Connector", "IngestSaga"];
+    public static readonly string[] MarketingShops =
+        [MarketingShop, MarketingReplayShop, MarketingReferenceShop, .. MarketingDisturbances.Select(MarketingTwinShop)];
+    public const string MetaToken = "EAAGintegrationMetaTokenThatMustNeverBeLogged";
+    public const string GoogleToken = "ya29.integrationGoogleTokenThatMustNeverBeLogged";
+
     private static readonly (string Domain, int Seed, int OrdersPerDay, string? Failure)[] SandboxShops =
     [
         (Shop, 42, 20, null), (ReplayShop, 43, 20, null), (BackfillShop, 44, 20, null), (ReferenceShop, 7, 150, null), (WrongTokenShop, 45, 5, null), (ReadApiShop, 47, 10, null), (BesideShop, 48, 20, null), (TraceShop, 50, 5, null), (ProgressShop, 51, 5, null),
         .. Disturbances.Select(d => (TwinShop(d), 7, 150, (string?)null)),
         .. Failures.Select(f => (FailingShop(f), 46, 5, (string?)f)),
         (CatalogShop, 42, 10, null), (NoCustomersScopeShop, 49, 5, "ACCESS_DENIED:customers"), (WebhookShop, 52, 5, null),
+        (MarketingShop, 53, 10, null), (MarketingReplayShop, 55, 5, null),
+        .. new[] { MarketingReferenceShop }.Concat(MarketingDisturbances.Select(MarketingTwinShop)).Select(d => (d, 54, 10, (string?)null)),
     ];
     public const string ShopToken = "shpat_integration_token_0123456789";
     public const string AppSecret = "shpss_integration_app_secret_0123456789";
@@ -136,6 +149,24 @@ public sealed class RunningSystem : IAsyncLifetime
             environment[$"Shopify__Shops__{i}__AccessToken"] = domain == WrongTokenShop ? WrongToken : ShopToken;
             environment[$"BulkSync__Shops__{i}"] = domain;
         }
+        for (var i = 0; i < MarketingShops.Length; i++)
+        {
+            var shop = MarketingShops[i];
+            var (meta, customer, property) = ($"70000000{i:00}", $"71000000{i:00}", $"72000000{i:00}");
+            environment[$"Sandbox__Meta__AdAccounts__{i}__Id"] = environment[$"Meta__Accounts__{i}__AdAccountId"] = meta;
+            environment[$"Sandbox__Meta__AdAccounts__{i}__AccessToken"] = environment[$"Meta__Accounts__{i}__AccessToken"] = MetaToken;
+            environment[$"Sandbox__Meta__AdAccounts__{i}__Shop"] = environment[$"Meta__Accounts__{i}__Shop"] = shop;
+            environment[$"Sandbox__Meta__AdAccounts__{i}__TimeZone"] = "UTC";
+            environment[$"Sandbox__GoogleAds__Customers__{i}__Id"] = environment[$"GoogleAds__Customers__{i}__CustomerId"] = customer;
+            environment[$"Sandbox__GoogleAds__Customers__{i}__AccessToken"] = environment[$"GoogleAds__Customers__{i}__AccessToken"] = GoogleToken;
+            environment[$"Sandbox__GoogleAds__Customers__{i}__Shop"] = environment[$"GoogleAds__Customers__{i}__Shop"] = shop;
+            environment[$"Sandbox__GoogleAds__Customers__{i}__TimeZone"] = "UTC";
+            environment[$"Sandbox__Ga4__Properties__{i}__Id"] = environment[$"Ga4__Properties__{i}__PropertyId"] = property;
+            environment[$"Sandbox__Ga4__Properties__{i}__AccessToken"] = environment[$"Ga4__Properties__{i}__AccessToken"] = GoogleToken;
+            environment[$"Sandbox__Ga4__Properties__{i}__Shop"] = environment[$"Ga4__Properties__{i}__Shop"] = shop;
+            environment[$"Sandbox__Ga4__Properties__{i}__TimeZone"] = "UTC";
+            environment[$"MarketingSync__Shops__{i}__Shop"] = shop;
+        }
         return environment;
     }
 
@@ -177,6 +208,15 @@ public sealed class RunningSystem : IAsyncLifetime
         ["BulkSync__CompletionWebhooks"] = "true",
         ["BulkSync__WebhookFallbackPollSeconds"] = WebhookFallbackPollSeconds.ToString(),
         ["ReverseProxy__Clusters__kpi__Destinations__kpi-alert__Address"] = $"http://127.0.0.1:{ports["KpiAlert"]}/",
+        ["Meta__BaseUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/meta",
+        ["GoogleAds__BaseUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/google-ads",
+        ["Ga4__BaseUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/ga4",
+        // A 180-day first sync of Meta goes through its asynchronous report: long enough to be caught mid-fetch.
+        ["Sandbox__Meta__ReportDurationMilliseconds"] = "4000",
+        ["Meta__ReportPollSeconds"] = "1",
+        ["MarketingSync__RetryBaseSeconds"] = "1",
+        ["MarketingSync__RetryMaxSeconds"] = "2",
+        ["MarketingSync__FetchTimeoutSeconds"] = "60",
     };
 
     public string Logs(string service) => _services[service].Output;
@@ -190,7 +230,8 @@ public sealed class RunningSystem : IAsyncLifetime
         return (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetGuid();
     }
 
-    private static readonly string[] StepOrder = ["requested", "polling", "downloading", "upserting", "transforming"];
+    /// <summary>The steps of both kinds of run in their order: a Shopify run polls and downloads, a marketing run fetches and archives.</summary>
+    private static readonly string[] StepOrder = ["requested", "polling", "downloading", "fetching", "archiving", "upserting", "transforming"];
 
     /// <summary>Waits until the run is at <paramref name="status"/> or a later step (it may pass a short step between two looks).</summary>
     public async Task WaitForStatus(HttpClient http, Guid runId, string status)

@@ -49,9 +49,9 @@ public sealed class Ga4ContractTests : IDisposable
     private static JsonElement Fixture(string name) =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Ga4", name))).RootElement;
 
-    private static async Task<List<Ga4Page>> All(Ga4Client client, DateOnly since, DateOnly until)
+    private static async Task<List<MarketingPage>> All(Ga4Client client, DateOnly since, DateOnly until)
     {
-        var pages = new List<Ga4Page>();
+        var pages = new List<MarketingPage>();
         await foreach (var page in client.RunReport(Shop, since, until, CancellationToken.None)) pages.Add(page);
         return pages;
     }

@@ -48,14 +48,14 @@ public sealed class MetaContractTests : IDisposable
         return (client, http);
     }
 
-    private static async Task<List<MetaInsightsPage>> All(MetaInsightsClient client, DateOnly since, DateOnly until)
+    private static async Task<List<MarketingPage>> All(MetaInsightsClient client, DateOnly since, DateOnly until)
     {
-        var pages = new List<MetaInsightsPage>();
+        var pages = new List<MarketingPage>();
         await foreach (var page in client.Fetch(Shop, since, until, CancellationToken.None)) pages.Add(page);
         return pages;
     }
 
-    private static IEnumerable<JsonElement> Rows(IEnumerable<MetaInsightsPage> pages) =>
+    private static IEnumerable<JsonElement> Rows(IEnumerable<MarketingPage> pages) =>
         pages.SelectMany(p => JsonDocument.Parse(p.Body).RootElement.GetProperty("data").EnumerateArray());
 
     [Fact]

@@ -10,9 +10,6 @@ using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Connector.Ga4;
 
-/// <summary>One runReport answer, unparsed, with the request it answers and when: what the archive keeps.</summary>
-public sealed record Ga4Page(DateOnly Since, DateOnly Until, string Request, string Body, int Rows, DateTimeOffset FetchedAt);
-
 /// <summary>
 /// The GA4 Data API's sessions by day and default channel group for a shop's property:
 /// <c>POST /v1beta/properties/{id}:runReport</c> with one date range, dimensions <c>date</c> and
@@ -22,7 +19,7 @@ public sealed record Ga4Page(DateOnly Since, DateOnly Until, string Request, str
 /// Connector's own cap a minute and by the <c>propertyQuota</c> each answer reports; 429 RESOURCE_EXHAUSTED waits as
 /// long as the quota named needs to return, 401 and 403 fail clearly.
 /// </summary>
-public sealed class Ga4Client(HttpClient http, IOptions<Ga4Options> options, TimeProvider clock, ILogger<Ga4Client> logger)
+public sealed class Ga4Client(HttpClient http, IOptions<Ga4Options> options, TimeProvider clock, ILogger<Ga4Client> logger) : IMarketingSource
 {
     public const string Source = "ga4";
 
@@ -30,6 +27,13 @@ public sealed class Ga4Client(HttpClient http, IOptions<Ga4Options> options, Tim
     private readonly ConcurrentDictionary<string, Pace> _paces = new(StringComparer.Ordinal);
 
     private Ga4Options Settings => options.Value;
+
+    string IMarketingSource.Source => Source;
+
+    public string? AccountOf(string shop) => Settings.PropertyOf(shop) is { } property ? $"properties/{property.PropertyId}" : null;
+
+    IAsyncEnumerable<MarketingPage> IMarketingSource.Fetch(string shop, DateOnly since, DateOnly until, CancellationToken cancellationToken) =>
+        RunReport(shop, since, until, cancellationToken);
 
     /// <summary>Calls made in the last minute, and when the property's quota lets the next one go.</summary>
     private sealed class Pace
@@ -55,7 +59,7 @@ public sealed class Ga4Client(HttpClient http, IOptions<Ga4Options> options, Tim
         ["returnPropertyQuota"] = true,
     };
 
-    public async IAsyncEnumerable<Ga4Page> RunReport(string shop, DateOnly since, DateOnly until, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<MarketingPage> RunReport(string shop, DateOnly since, DateOnly until, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var property = Settings.PropertyOf(shop)
                        ?? throw new MarketingApiException(Source, "UNKNOWN_SHOP", $"No GA4 property is configured for {shop} (Ga4:Properties).", transient: false);
@@ -67,7 +71,7 @@ public sealed class Ga4Client(HttpClient http, IOptions<Ga4Options> options, Tim
             var (body, json) = await Send(property, request, cancellationToken);
             var rows = json["rows"] is JsonArray list ? list.Count : json.ContainsKey("rows") ? throw Malformed("rows") : 0;
             var rowCount = json["rowCount"] is JsonValue count && count.TryGetValue<long>(out var total) ? total : 0;
-            yield return new Ga4Page(since, until, request, body, rows, clock.GetUtcNow());
+            yield return new MarketingPage(since, until, "runReport", request, body, rows, clock.GetUtcNow());
             offset += rows;
             if (rows == 0 || offset >= rowCount) yield break;
         }

@@ -1,3 +1,4 @@
+using GrowthOs.Connector.Marketing;
 using GrowthOs.ServiceDefaults.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,7 @@ public static class Ga4Registration
             http.Timeout = TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<Ga4Options>>().Value.RequestTimeoutSeconds));
         builder.Services.AddSingleton(provider => new Ga4Client(provider.GetRequiredService<IHttpClientFactory>().CreateClient(Ga4Client.Source),
             provider.GetRequiredService<IOptions<Ga4Options>>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<Ga4Client>>()));
+        builder.Services.AddSingleton<IMarketingSource>(provider => provider.GetRequiredService<Ga4Client>());
         return builder;
     }
 }

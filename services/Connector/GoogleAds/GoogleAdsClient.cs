@@ -21,7 +21,7 @@ public sealed record GoogleAdsAnswer(DateOnly Since, DateOnly Until, string Quer
 /// one-key <c>errorCode</c>: RESOURCE_EXHAUSTED waits the <c>retryDelay</c> it gives, UNAUTHENTICATED and
 /// PERMISSION_DENIED fail clearly. Operations are counted per day against the access level's allowance.
 /// </summary>
-public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> options, TimeProvider clock, ILogger<GoogleAdsClient> logger)
+public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> options, TimeProvider clock, ILogger<GoogleAdsClient> logger) : IMarketingSource
 {
     public const string Source = "google_ads";
 
@@ -29,8 +29,19 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
 
     private GoogleAdsOptions Settings => options.Value;
 
+    string IMarketingSource.Source => Source;
+
+    public string? AccountOf(string shop) => Settings.CustomerOf(shop) is { } customer ? $"customers/{customer.CustomerId}" : null;
+
+    /// <summary>A searchStream answers the whole range at once: one page, whose body is the array of batches.</summary>
+    public async IAsyncEnumerable<MarketingPage> Fetch(string shop, DateOnly since, DateOnly until, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var answer = await SearchStream(shop, since, until, cancellationToken);
+        yield return new MarketingPage(since, until, "searchStream", JsonSerializer.Serialize(new { query = answer.Query }), answer.Body, answer.Rows, answer.FetchedAt);
+    }
+
     public static string Query(DateOnly since, DateOnly until) =>
-        "SELECT campaign.id, campaign.name, segments.date, metrics.cost_micros, metrics.impressions, metrics.clicks, "
+        "SELECT customer.currency_code, customer.time_zone, campaign.id, campaign.name, segments.date, metrics.cost_micros, metrics.impressions, metrics.clicks, "
         + "metrics.conversions, metrics.conversions_value FROM campaign "
         + $"WHERE segments.date BETWEEN '{since.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}' AND '{until.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}' "
         + "ORDER BY segments.date, campaign.id";

@@ -1,3 +1,4 @@
+using GrowthOs.Connector.Marketing;
 using GrowthOs.ServiceDefaults.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,7 @@ public static class GoogleAdsRegistration
             http.Timeout = TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<GoogleAdsOptions>>().Value.RequestTimeoutSeconds));
         builder.Services.AddSingleton(provider => new GoogleAdsClient(provider.GetRequiredService<IHttpClientFactory>().CreateClient(GoogleAdsClient.Source),
             provider.GetRequiredService<IOptions<GoogleAdsOptions>>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<GoogleAdsClient>>()));
+        builder.Services.AddSingleton<IMarketingSource>(provider => provider.GetRequiredService<GoogleAdsClient>());
         return builder;
     }
 }

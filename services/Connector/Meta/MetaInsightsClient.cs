@@ -11,12 +11,6 @@ using Microsoft.Extensions.Options;
 namespace GrowthOs.Connector.Meta;
 
 /// <summary>
-/// One answer page of Meta's insights, unparsed, with what was asked (the request without its token) and when: what
-/// the archive keeps before anything reads it.
-/// </summary>
-public sealed record MetaInsightsPage(DateOnly Since, DateOnly Until, string Request, string Body, int Rows, DateTimeOffset FetchedAt);
-
-/// <summary>
 /// The Meta Marketing API's campaign insights by day for a shop's ad account: <c>GET /{version}/act_{id}/insights</c>
 /// with <c>level=campaign</c>, <c>time_increment=1</c> and an inclusive <c>time_range</c>, cursor paging until
 /// <c>paging.next</c> is absent (an empty page may still carry it), and ranges longer than
@@ -27,13 +21,18 @@ public sealed record MetaInsightsPage(DateOnly Since, DateOnly Until, string Req
 /// in the <c>Authorization</c> header only, never in a URL that is logged or archived.
 /// </summary>
 public sealed class MetaInsightsClient(HttpClient http, IOptions<MetaOptions> options, MetaPacer pacer, TimeProvider clock, ILogger<MetaInsightsClient> logger)
+    : IMarketingSource
 {
     public const string Source = "meta";
-    public const string Fields = "campaign_id,campaign_name,spend,impressions,clicks,actions,action_values";
+    public const string Fields = "campaign_id,campaign_name,account_currency,spend,impressions,clicks,actions,action_values";
 
     private MetaOptions Settings => options.Value;
 
-    public async IAsyncEnumerable<MetaInsightsPage> Fetch(string shop, DateOnly since, DateOnly until, [EnumeratorCancellation] CancellationToken cancellationToken)
+    string IMarketingSource.Source => Source;
+
+    public string? AccountOf(string shop) => Settings.AccountOf(shop) is { } account ? $"act_{account.AdAccountId}" : null;
+
+    public async IAsyncEnumerable<MarketingPage> Fetch(string shop, DateOnly since, DateOnly until, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var account = Settings.AccountOf(shop)
                       ?? throw new MarketingApiException(Source, "UNKNOWN_SHOP", $"No Meta ad account is configured for {shop} (Meta:Accounts).", transient: false);
@@ -44,7 +43,7 @@ public sealed class MetaInsightsClient(HttpClient http, IOptions<MetaOptions> op
         await foreach (var page in pages) yield return page;
     }
 
-    private async IAsyncEnumerable<MetaInsightsPage> Synchronous(MetaAccount account, DateOnly since, DateOnly until, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<MarketingPage> Synchronous(MetaAccount account, DateOnly since, DateOnly until, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var url = $"{Account(account)}/insights?{Query(since, until)}&limit={Settings.PageSize}";
         var first = true;
@@ -78,7 +77,7 @@ public sealed class MetaInsightsClient(HttpClient http, IOptions<MetaOptions> op
     }
 
     /// <summary>The asynchronous report flow: started with a POST, polled until "Job Completed", then paged like a synchronous answer.</summary>
-    private async IAsyncEnumerable<MetaInsightsPage> Report(MetaAccount account, DateOnly since, DateOnly until, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<MarketingPage> Report(MetaAccount account, DateOnly since, DateOnly until, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var started = await Send(account, HttpMethod.Post, $"{Account(account)}/insights?{Query(since, until)}", "insights (async)", cancellationToken);
         var reportId = Text(started.Json["report_run_id"]) ?? throw Malformed("report_run_id");
@@ -122,8 +121,8 @@ public sealed class MetaInsightsClient(HttpClient http, IOptions<MetaOptions> op
 
     private sealed record Answer(string Request, string Body, JsonObject Json, DateTimeOffset At)
     {
-        public MetaInsightsPage Page(DateOnly since, DateOnly until) =>
-            new(since, until, Request, Body, Json["data"] is JsonArray rows ? rows.Count : throw Malformed("data"), At);
+        public MarketingPage Page(DateOnly since, DateOnly until) =>
+            new(since, until, "insights", Request, Body, Json["data"] is JsonArray rows ? rows.Count : throw Malformed("data"), At);
     }
 
     private sealed class ReduceDataException : Exception;

@@ -15,13 +15,6 @@ public sealed class MetaOptions
     [RegularExpression(@"^v\d+\.\d+$", ErrorMessage = "Meta:ApiVersion must look like v23.0.")]
     public string ApiVersion { get; set; } = "v23.0";
 
-    /// <summary>
-    /// The action types that count as purchases, in order of preference: the first one a row reports is taken (Meta
-    /// reports overlapping types, so they are never summed). <c>omni_purchase</c> is Meta's total across channels.
-    /// </summary>
-    [MinLength(1)]
-    public List<string> PurchaseActionTypes { get; set; } = ["omni_purchase", "purchase", "offsite_conversion.fb_pixel_purchase"];
-
     /// <summary>Ranges longer than this many days are asked for as an asynchronous report.</summary>
     [Range(1, 400)]
     public int AsyncAfterDays { get; set; } = 31;

@@ -1,3 +1,4 @@
+using GrowthOs.Connector.Marketing;
 using GrowthOs.ServiceDefaults.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -11,6 +12,7 @@ public static class MetaRegistration
         builder.Services.AddSingleton<MetaPacer>();
         builder.Services.AddHttpClient<MetaInsightsClient>((provider, http) =>
             http.Timeout = TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<MetaOptions>>().Value.RequestTimeoutSeconds));
+        builder.Services.AddTransient<IMarketingSource>(provider => provider.GetRequiredService<MetaInsightsClient>());
         return builder;
     }
 }

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Telemetry;
-using MassTransit;
+using GrowthOs.IngestSaga.Runs;
 
 namespace GrowthOs.IngestSaga.BulkSync;
 
 /// <summary>One sync run of one shop. Persisted in <c>ingest.bulk_sync_state</c>; the run id is the correlation id.</summary>
-public class BulkSyncState : SagaStateMachineInstance
+public class BulkSyncState : ISyncRun
 {
     public Guid CorrelationId { get; set; }
     public string CurrentState { get; set; } = "";
@@ -198,6 +198,9 @@ public static class JobTypes
     public const string DailySync = "DAILY_SYNC";
     public const string Replay = "REPLAY";
     public const string FullBackfill = "FULL_BACKFILL_EXECUTE";
+    public const string MarketingSync = "MARKETING_SYNC";
+    public const string MarketingBackfill = "MARKETING_BACKFILL";
+    public const string MarketingReplay = "MARKETING_REPLAY";
 }
 
 /// <summary>The run's steps (named in the contracts, <see cref="SyncSteps"/>), and which are taken once per entity.</summary>
@@ -208,6 +211,8 @@ public static class Steps
     public const string Polling = SyncSteps.Polling;
     public const string Downloading = SyncSteps.Downloading;
     public const string Upserting = SyncSteps.Upserting;
+    public const string Fetching = SyncSteps.Fetching;
+    public const string Archiving = SyncSteps.Archiving;
     public const string Transforming = SyncSteps.Transforming;
     public const string Completed = SyncSteps.Completed;
     public const string Partial = SyncSteps.Partial;

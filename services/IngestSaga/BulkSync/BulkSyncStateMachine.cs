@@ -2,6 +2,7 @@ using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.IngestSaga.DurableWaits;
+using GrowthOs.IngestSaga.Runs;
 using GrowthOs.IngestSaga.Watermarks;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -236,16 +237,16 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
         // A consumer that threw until its retries ran out: that entity (or, while transforming, the run) fails with the
         // error rather than waiting forever.
         During(Requested, When(StartFaulted, context => context.Message.Message.Entity == context.Saga.Entity)
-            .EndEntity(EntityStatus.Failed, _ => Steps.Requested, BulkSyncBehaviors.FaultReason)
+            .EndEntity(EntityStatus.Failed, _ => Steps.Requested, RunBehaviors.FaultReason)
             .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
         During(Polling, When(PollFaulted, context => context.Message.Message.BulkOperationId == context.Saga.BulkOperationId)
-            .EndEntity(EntityStatus.Failed, _ => Steps.Polling, BulkSyncBehaviors.FaultReason)
+            .EndEntity(EntityStatus.Failed, _ => Steps.Polling, RunBehaviors.FaultReason)
             .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
         During(Downloading, When(ArchiveFaulted, context => context.Message.Message.BulkOperationId == context.Saga.BulkOperationId)
-            .EndEntity(EntityStatus.Failed, _ => Steps.Downloading, BulkSyncBehaviors.FaultReason)
+            .EndEntity(EntityStatus.Failed, _ => Steps.Downloading, RunBehaviors.FaultReason)
             .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
         During(Upserting, When(UpsertFaulted, context => context.Message.Message.ArchiveKey == context.Saga.ArchiveKey)
-            .EndEntity(EntityStatus.Failed, _ => Steps.Upserting, BulkSyncBehaviors.FaultReason)
+            .EndEntity(EntityStatus.Failed, _ => Steps.Upserting, RunBehaviors.FaultReason)
             .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
         During(Transforming, When(RefreshFaulted).FailWithFault(Steps.Transforming, clock).TransitionTo(Failed));
 

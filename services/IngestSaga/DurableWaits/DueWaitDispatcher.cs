@@ -50,21 +50,25 @@ public sealed class DueWaitDispatcher(
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
+    /// <summary>The tables of runs that wait: every machine's instances.</summary>
+    private static readonly string[] RunTables = ["ingest.bulk_sync_state", "ingest.marketing_sync_state"];
+
     public async Task<int> DispatchDue(DurableWaitOptions settings, CancellationToken cancellationToken)
     {
         var due = new List<(SyncWaitElapsed Elapsed, string? TraceParent)>();
-        await using (var command = dataSource.CreateCommand("""
-            UPDATE ingest.bulk_sync_state s
-               SET resume_at = now() + make_interval(secs => @claim)
-              FROM (SELECT correlation_id FROM ingest.bulk_sync_state
-                     WHERE resume_at <= now()
-                     ORDER BY resume_at
-                     LIMIT @batch
-                     FOR UPDATE SKIP LOCKED) due
-             WHERE s.correlation_id = due.correlation_id
-            RETURNING s.correlation_id, s.wait_token, s.trace_parent
-            """))
+        foreach (var table in RunTables)
         {
+            await using var command = dataSource.CreateCommand($"""
+                UPDATE {table} s
+                   SET resume_at = now() + make_interval(secs => @claim)
+                  FROM (SELECT correlation_id FROM {table}
+                         WHERE resume_at <= now()
+                         ORDER BY resume_at
+                         LIMIT @batch
+                         FOR UPDATE SKIP LOCKED) due
+                 WHERE s.correlation_id = due.correlation_id
+                RETURNING s.correlation_id, s.wait_token, s.trace_parent
+                """);
             command.Parameters.AddWithValue("claim", (double)settings.ClaimSeconds);
             command.Parameters.AddWithValue("batch", settings.BatchSize);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

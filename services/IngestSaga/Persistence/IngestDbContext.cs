@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.IngestSaga.MarketingSync;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 
@@ -10,6 +11,8 @@ public sealed class IngestDbContext(DbContextOptions<IngestDbContext> options) :
     public const string Schema = "ingest";
 
     public DbSet<BulkSyncState> BulkSyncs => Set<BulkSyncState>();
+
+    public DbSet<MarketingSyncState> MarketingSyncs => Set<MarketingSyncState>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -24,6 +27,16 @@ public sealed class IngestDbContext(DbContextOptions<IngestDbContext> options) :
         Json(sync.Property(x => x.EntityOutcomes));
 
         foreach (var property in sync.Metadata.GetProperties().Where(p => p.Name != nameof(BulkSyncState.Version)))
+            property.SetColumnName(SnakeCase(property.Name));
+
+        var marketing = model.Entity<MarketingSyncState>();
+        marketing.ToTable("marketing_sync_state");
+        marketing.HasKey(x => x.CorrelationId);
+        marketing.Property(x => x.Version).IsRowVersion();
+        marketing.Ignore(x => x.TraceId);
+        marketing.Ignore(x => x.CurrentStep);
+        Json(marketing.Property(x => x.Steps));
+        foreach (var property in marketing.Metadata.GetProperties().Where(p => p.Name != nameof(MarketingSyncState.Version)))
             property.SetColumnName(SnakeCase(property.Name));
     }
 

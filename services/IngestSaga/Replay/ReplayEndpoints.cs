@@ -2,6 +2,7 @@ using System.Text.Json;
 using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.IngestSaga.MarketingSync;
 using GrowthOs.IngestSaga.Runs;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Storage;
@@ -15,7 +16,7 @@ namespace GrowthOs.IngestSaga.Replay;
 /// Shopify: either one already archived (<c>{ "archiveKey": "..." }</c>) or one sent as the body
 /// (<c>application/x-ndjson</c>), which is archived first, streamed, in constant memory. <c>entity=</c> says what the file
 /// holds; without it, an archive key of a sync's file (<c>raw/shopify/{shop}/{entity}/...</c>) names it, and anything else
-/// is taken for orders.
+/// is taken for orders. <c>source=meta|google_ads|ga4</c> replays a marketing source instead (<see cref="MarketingSyncEndpoints.Replay"/>).
 /// </summary>
 public static class ReplayEndpoints
 {
@@ -30,11 +31,15 @@ public static class ReplayEndpoints
     private sealed record ArchiveReference(string? ArchiveKey);
 
     private static async Task<IResult> Replay(
-        string? shop, string? entity, HttpRequest http, ObjectStore store, IPublishEndpoint bus, IOptions<BulkSyncOptions> options, TimeProvider clock,
+        string? shop, string? entity, string? source, HttpRequest http, ObjectStore store, IPublishEndpoint bus, IOptions<BulkSyncOptions> options, TimeProvider clock,
         ILogger<ArchiveReference> logger)
     {
         if (RequestedShop.Check(options.Value, shop, out var syncedShop) is { } shopProblem) return shopProblem;
         shop = syncedShop;
+        if (source is not null)
+            return entity is not null
+                ? Problems.InvalidParameter("entity", "A replay names an entity of Shopify's or a marketing source, not both.")
+                : await MarketingSyncEndpoints.Replay(shop, source, http, store, bus, clock, logger);
 
         if (entity is not null && !Entities.All.Contains(entity))
             return Problems.InvalidParameter("entity", $"entity must be one of {string.Join(", ", Entities.All)}.");

@@ -4,6 +4,7 @@ using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.IngestSaga.MarketingSync;
 using GrowthOs.IngestSaga.Persistence;
 using GrowthOs.ServiceDefaults.Hosting;
 using MassTransit;
@@ -86,15 +87,32 @@ public static class RunsEndpoints
             if (state is null) return Problems.InvalidParameter("status", $"status must be one of {string.Join(", ", RunView.Statuses)}.");
             query = query.Where(r => r.CurrentState == state);
         }
-        var total = await query.CountAsync(cancellationToken);
-        var runs = await query.OrderByDescending(r => r.RequestedAt).Skip((number - 1) * size).Take(size).ToListAsync(cancellationToken);
-        return Results.Json(new { items = runs.Select(RunView.From), page = number, page_size = size, total }, RunView.Json);
+        var marketing = db.MarketingSyncs.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(shop)) marketing = marketing.Where(r => r.ShopDomain == shop);
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            var state = RunView.StateOf(status);
+            marketing = marketing.Where(r => r.CurrentState == state);
+        }
+
+        // Both kinds of run, newest first: each kind's newest up to the end of the page, merged.
+        var total = await query.CountAsync(cancellationToken) + await marketing.CountAsync(cancellationToken);
+        var skip = (long)(number - 1) * size;
+        if (skip >= total) return Results.Json(new { items = Array.Empty<object>(), page = number, page_size = size, total }, RunView.Json);
+        var upTo = (int)(skip + size);
+        var bulk = (await query.OrderByDescending(r => r.RequestedAt).Take(upTo).ToListAsync(cancellationToken)).Select(r => (r.RequestedAt, View: (object)RunView.From(r)));
+        var ads = (await marketing.OrderByDescending(r => r.RequestedAt).Take(upTo).ToListAsync(cancellationToken)).Select(r => (r.RequestedAt, View: (object)MarketingRunView.From(r)));
+        var items = bulk.Concat(ads).OrderByDescending(r => r.RequestedAt).Skip((int)skip).Take(size).Select(r => r.View).ToList();
+        return Results.Json(new { items, page = number, page_size = size, total }, RunView.Json);
     }
 
     private static async Task<IResult> GetRun(Guid runId, IngestDbContext db, LoadProgressClient loads, CancellationToken cancellationToken)
     {
         var run = await db.BulkSyncs.AsNoTracking().SingleOrDefaultAsync(r => r.CorrelationId == runId, cancellationToken);
-        if (run is null) return Results.Problem(statusCode: 404, title: "Run not found", detail: $"No run {runId}.");
+        if (run is null)
+            return await db.MarketingSyncs.AsNoTracking().SingleOrDefaultAsync(r => r.CorrelationId == runId, cancellationToken) is { } marketing
+                ? Results.Json(MarketingRunView.From(marketing), RunView.Json)
+                : Results.Problem(statusCode: 404, title: "Run not found", detail: $"No run {runId}.");
         var view = RunView.From(run);
         if (RunView.ShowsLoadProgress(run) && run.ArchiveKey is { } archiveKey)
             view = view with { Load = await loads.Find(runId, archiveKey, cancellationToken) };
@@ -141,7 +159,8 @@ public sealed record RunView(
     /// <summary>The states in which a run's load may be under way or stopped short: its view asks the Transform how far it got.</summary>
     public static bool ShowsLoadProgress(BulkSyncState run) => run.CurrentState is "Upserting" or "Failed";
 
-    public static IReadOnlyList<string> Statuses { get; } = ["requested", "polling", "downloading", "upserting", "transforming", "completed", "partial", "failed"];
+    public static IReadOnlyList<string> Statuses { get; } =
+        ["requested", "polling", "downloading", "fetching", "archiving", "upserting", "transforming", "completed", "partial", "failed"];
 
     /// <summary>The saga's state name for an API status, or null for an unknown status.</summary>
     public static string? StateOf(string status) =>
@@ -168,11 +187,41 @@ public sealed record RunView(
         run.Error,
         run.LastRetryReason,
         run.TraceId,
-        run.Steps.Select(s => new RunStepView(s.Step, s.Entity, s.StartedAt, s.EndedAt,
-            s.EndedAt is { } end ? (long)(end - s.StartedAt).TotalMilliseconds : null)).ToList())
+        run.Steps.Select(RunStepView.From).ToList())
     {
         HistoryRunId = run.HistoryRunId,
     };
 }
 
-public sealed record RunStepView(string Step, string? Entity, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, long? DurationMs);
+/// <summary>A marketing run as the API shows it: its source and days instead of entities and operations.</summary>
+public sealed record MarketingRunView(
+    Guid RunId,
+    string Shop,
+    string JobType,
+    string Initiator,
+    string Status,
+    string Source,
+    DateOnly? Since,
+    DateOnly? Until,
+    string? ManifestKey,
+    bool Partial,
+    string? PartialReason,
+    IReadOnlyDictionary<string, long> Counts,
+    DateTimeOffset RequestedAt,
+    string? FailedStep,
+    string? Error,
+    string? LastRetryReason,
+    string? TraceId,
+    IReadOnlyList<RunStepView> Steps)
+{
+    public static MarketingRunView From(MarketingSyncState run) => new(
+        run.CorrelationId, run.ShopDomain, run.JobType, run.Initiator, run.CurrentState.ToLowerInvariant(), run.Source, run.Since, run.Until, run.ManifestKey,
+        run.IsPartial, run.PartialReason, run.Counts(), run.RequestedAt, run.FailedStep, run.Error, run.LastRetryReason, run.TraceId,
+        run.Steps.Select(RunStepView.From).ToList());
+}
+
+public sealed record RunStepView(string Step, string? Entity, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, long? DurationMs)
+{
+    public static RunStepView From(StepTiming step) =>
+        new(step.Step, step.Entity, step.StartedAt, step.EndedAt, step.EndedAt is { } end ? (long)(end - step.StartedAt).TotalMilliseconds : null);
+}

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using GrowthOs.Contracts.Ingest;
+using GrowthOs.Contracts.Marketing;
 using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.IngestSaga.MarketingSync;
 using GrowthOs.ServiceDefaults.Messaging;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -10,7 +12,8 @@ using Npgsql;
 namespace GrowthOs.IngestSaga.Schedules;
 
 /// <summary>
-/// Fires the daily sync of every shop at its cron time. Each due occurrence is claimed with
+/// Fires the daily syncs of every shop at their cron times: the Shopify sync (job <c>shopify</c>) and one per marketing
+/// source the shop syncs (job <c>marketing:{source}</c>). Each due occurrence is claimed with
 /// <c>FOR UPDATE SKIP LOCKED</c> and published with a run id derived from the shop and the due time, so with several
 /// replicas, or a crash between publishing and committing, the occurrence still makes exactly one run.
 /// An occurrence missed while every replica was down fires once, at the next scan.
@@ -20,6 +23,7 @@ public sealed class ScheduledSyncDispatcher(
     IServiceScopeFactory scopes,
     IOptions<ScheduleOptions> schedules,
     IOptions<BulkSyncOptions> bulkSync,
+    IOptions<MarketingSyncOptions> marketing,
     TimeProvider clock,
     ILogger<ScheduledSyncDispatcher> logger) : BackgroundService
 {
@@ -45,23 +49,45 @@ public sealed class ScheduledSyncDispatcher(
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>Makes <c>ingest.sync_schedule</c> hold one row per configured shop with its current cron.</summary>
+    private const string ShopifyJob = "shopify";
+    private const string MarketingJob = "marketing:";
+
+    /// <summary>Every scheduled job of every shop, with its cron.</summary>
+    private IEnumerable<(string Shop, string Job, string Cron)> Jobs()
+    {
+        foreach (var shop in bulkSync.Value.Shops)
+        {
+            yield return (shop, ShopifyJob, schedules.Value.CronFor(shop));
+            foreach (var source in marketing.Value.SourcesOf(shop))
+                yield return (shop, MarketingJob + source, marketing.Value.CronFor(shop));
+        }
+    }
+
+    /// <summary>Makes <c>ingest.sync_schedule</c> hold one row per configured shop and job with its current cron, and none for a job no longer configured.</summary>
     public async Task SyncScheduleRows(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        foreach (var shop in bulkSync.Value.Shops)
+        var jobs = Jobs().ToList();
+        foreach (var (shop, job, cron) in jobs)
         {
-            var cron = schedules.Value.CronFor(shop);
             await using var command = dataSource.CreateCommand("""
-                INSERT INTO ingest.sync_schedule (shop_domain, cron, next_run_at) VALUES (@shop, @cron, @next)
-                ON CONFLICT (shop_domain) DO UPDATE SET cron = EXCLUDED.cron, next_run_at = EXCLUDED.next_run_at
+                INSERT INTO ingest.sync_schedule (shop_domain, job, cron, next_run_at) VALUES (@shop, @job, @cron, @next)
+                ON CONFLICT (shop_domain, job) DO UPDATE SET cron = EXCLUDED.cron, next_run_at = EXCLUDED.next_run_at
                 WHERE ingest.sync_schedule.cron <> EXCLUDED.cron
                 """);
             command.Parameters.AddWithValue("shop", shop);
+            command.Parameters.AddWithValue("job", job);
             command.Parameters.AddWithValue("cron", cron);
             command.Parameters.AddWithValue("next", CronExpression.Parse(cron).Next(now).UtcDateTime);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+        await using var prune = dataSource.CreateCommand("""
+            DELETE FROM ingest.sync_schedule s
+            WHERE NOT EXISTS (SELECT 1 FROM unnest(@shops, @jobs) AS j(shop, job) WHERE j.shop = s.shop_domain AND j.job = s.job)
+            """);
+        prune.Parameters.AddWithValue("shops", jobs.Select(j => j.Shop).ToArray());
+        prune.Parameters.AddWithValue("jobs", jobs.Select(j => j.Job).ToArray());
+        await prune.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Publishes a sync for every due occurrence and moves each schedule to its next occurrence.</summary>
@@ -69,40 +95,45 @@ public sealed class ScheduledSyncDispatcher(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var due = new List<(string Shop, string Cron, DateTimeOffset DueAt)>();
+        var due = new List<(string Shop, string Job, string Cron, DateTimeOffset DueAt)>();
         await using (var select = new NpgsqlCommand(
-            "SELECT shop_domain, cron, next_run_at FROM ingest.sync_schedule WHERE next_run_at <= @now FOR UPDATE SKIP LOCKED", connection, transaction))
+            "SELECT shop_domain, job, cron, next_run_at FROM ingest.sync_schedule WHERE next_run_at <= @now FOR UPDATE SKIP LOCKED", connection, transaction))
         {
             select.Parameters.AddWithValue("now", clock.GetUtcNow().UtcDateTime);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
-                due.Add((reader.GetString(0), reader.GetString(1), new DateTimeOffset(reader.GetDateTime(2), TimeSpan.Zero)));
+                due.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), new DateTimeOffset(reader.GetDateTime(3), TimeSpan.Zero)));
         }
         if (due.Count == 0) return 0;
 
         await using var scope = scopes.CreateAsyncScope();
         var publisher = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
-        foreach (var (shop, cron, dueAt) in due)
+        foreach (var (shop, job, cron, dueAt) in due)
         {
-            var runId = ScheduledRunId(shop, dueAt);
-            await PublishDeadline.Within(token => publisher.Publish(new SyncRequested(runId, shop, "cron", dueAt, bulkSync.Value.EntitiesToSync), token),
-                cancellationToken);
+            var runId = ScheduledRunId(shop, dueAt, job);
+            object request = job.StartsWith(MarketingJob, StringComparison.Ordinal)
+                ? new MarketingSyncRequested(runId, shop, job[MarketingJob.Length..], "cron", dueAt)
+                : new SyncRequested(runId, shop, "cron", dueAt, bulkSync.Value.EntitiesToSync);
+            await PublishDeadline.Within(token => publisher.Publish(request, request.GetType(), token), cancellationToken);
             await using var advance = new NpgsqlCommand(
-                "UPDATE ingest.sync_schedule SET next_run_at = @next, last_run_id = @run, last_fired_at = now() WHERE shop_domain = @shop", connection, transaction);
+                "UPDATE ingest.sync_schedule SET next_run_at = @next, last_run_id = @run, last_fired_at = now() WHERE shop_domain = @shop AND job = @job",
+                connection, transaction);
             advance.Parameters.AddWithValue("next", CronExpression.Parse(cron).Next(clock.GetUtcNow()).UtcDateTime);
             advance.Parameters.AddWithValue("run", runId);
             advance.Parameters.AddWithValue("shop", shop);
+            advance.Parameters.AddWithValue("job", job);
             await advance.ExecuteNonQueryAsync(cancellationToken);
-            logger.LogInformation("Scheduled sync {RunId} of {ShopDomain} due {DueAt:o} requested", runId, shop, dueAt);
+            logger.LogInformation("Scheduled {Job} sync {RunId} of {ShopDomain} due {DueAt:o} requested", job, runId, shop, dueAt);
         }
         await transaction.CommitAsync(cancellationToken);
         return due.Count;
     }
 
-    /// <summary>The same shop and due time always give the same run id (a name-based UUID).</summary>
-    public static Guid ScheduledRunId(string shop, DateTimeOffset dueAt)
+    /// <summary>The same shop, job and due time always give the same run id (a name-based UUID).</summary>
+    public static Guid ScheduledRunId(string shop, DateTimeOffset dueAt, string job = ShopifyJob)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"scheduled-sync|{shop.ToLowerInvariant()}|{dueAt.UtcDateTime:O}"));
+        var name = job == ShopifyJob ? $"scheduled-sync|{shop.ToLowerInvariant()}|{dueAt.UtcDateTime:O}" : $"scheduled-sync|{shop.ToLowerInvariant()}|{job}|{dueAt.UtcDateTime:O}";
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(name));
         var bytes = hash[..16];
         bytes[6] = (byte)((bytes[6] & 0x0F) | 0x50);
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);

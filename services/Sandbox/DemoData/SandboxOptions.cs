@@ -131,6 +131,9 @@ public sealed class SandboxAdsCustomer
 
     public string Shop { get; set; } = "";
 
+    /// <summary>The customer's time zone, as <c>customer.time_zone</c> answers it.</summary>
+    public string TimeZone { get; set; } = "America/New_York";
+
     /// <summary>Failures, for tests: <c>QUOTA:n</c> (RESOURCE_EXHAUSTED with a retryDelay, the first n queries), <c>INTERNAL:n</c>.</summary>
     public List<string> Failures { get; set; } = [];
 }

@@ -21,6 +21,7 @@ public sealed partial class GoogleAdsApi(IOptions<SandboxOptions> options, DemoS
 {
     private static readonly Dictionary<string, string> Fields = new(StringComparer.Ordinal)
     {
+        ["customer.currency_code"] = "customer.currencyCode", ["customer.time_zone"] = "customer.timeZone", ["customer.id"] = "customer.id",
         ["campaign.id"] = "campaign.id", ["campaign.name"] = "campaign.name", ["campaign.resource_name"] = "campaign.resourceName",
         ["segments.date"] = "segments.date", ["metrics.cost_micros"] = "metrics.costMicros", ["metrics.impressions"] = "metrics.impressions",
         ["metrics.clicks"] = "metrics.clicks", ["metrics.conversions"] = "metrics.conversions", ["metrics.conversions_value"] = "metrics.conversionsValue",
@@ -83,7 +84,7 @@ public sealed partial class GoogleAdsApi(IOptions<SandboxOptions> options, DemoS
 
         var settings = shops.Settings(customer.Shop);
         if (settings is null) return Failure(version, 400, "INVALID_ARGUMENT", "requestError", "INVALID_INPUT", $"The customer's shop {customer.Shop} is not a Sandbox shop.");
-        var rows = new DemoMarketing(shops.Get(settings), settings.Seed).GoogleDays(since, until).Select(d => Row(customer, d, selected)).ToList();
+        var rows = new DemoMarketing(shops.Get(settings), settings.Seed).GoogleDays(since, until).Select(d => Row(customer, settings, d, selected)).ToList();
         var fieldMask = string.Join(',', selected.Select(f => Fields[f]));
         var batches = new JsonArray();
         for (var start = 0; start < rows.Count || start == 0; start += Settings.BatchSize)
@@ -104,8 +105,9 @@ public sealed partial class GoogleAdsApi(IOptions<SandboxOptions> options, DemoS
         "User doesn't have permission to access customer. Note: If you're accessing a client customer, the manager's customer id must be set in the 'login-customer-id' header. See https://developers.google.com/google-ads/api/docs/concepts/call-structure#cid";
 
     /// <summary>A row in proto3 JSON: resource names always, int64 as strings, doubles as numbers, zero values left out.</summary>
-    private static JsonObject Row(SandboxAdsCustomer customer, DemoCampaignDay day, IReadOnlyList<string> selected)
+    private static JsonObject Row(SandboxAdsCustomer customer, SandboxShop shop, DemoCampaignDay day, IReadOnlyList<string> selected)
     {
+        var owner = new JsonObject { ["resourceName"] = $"customers/{customer.Id}" };
         var campaign = new JsonObject { ["resourceName"] = $"customers/{customer.Id}/campaigns/{day.Campaign.Id}" };
         var segments = new JsonObject();
         var metrics = new JsonObject();
@@ -114,6 +116,9 @@ public sealed partial class GoogleAdsApi(IOptions<SandboxOptions> options, DemoS
         {
             switch (field)
             {
+                case "customer.currency_code": owner["currencyCode"] = shop.CurrencyCode; break;
+                case "customer.time_zone": owner["timeZone"] = customer.TimeZone; break;
+                case "customer.id": owner["id"] = customer.Id; break;
                 case "campaign.id": campaign["id"] = day.Campaign.Id; break;
                 case "campaign.name": campaign["name"] = day.Campaign.Name; break;
                 case "segments.date": segments["date"] = day.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture); break;
@@ -124,7 +129,9 @@ public sealed partial class GoogleAdsApi(IOptions<SandboxOptions> options, DemoS
                 case "metrics.conversions_value" when day.PurchaseValue > 0: metrics["conversionsValue"] = (double)day.PurchaseValue; break;
             }
         }
-        var row = new JsonObject { ["campaign"] = campaign };
+        var row = new JsonObject();
+        if (selected.Any(f => f.StartsWith("customer.", StringComparison.Ordinal))) row["customer"] = owner;
+        row["campaign"] = campaign;
         if (segments.Count > 0) row["segments"] = segments;
         if (metrics.Count > 0) row["metrics"] = metrics;
         return row;

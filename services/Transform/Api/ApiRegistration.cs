@@ -7,6 +7,7 @@ public static class ApiRegistration
     {
         app.MapSalesPulse();
         app.MapDashboards();
+        app.MapMarketing();
         app.MapOrders();
         app.MapEtlStatus();
         app.MapLoadProgress();

@@ -29,7 +29,7 @@ public static class DataQualityEndpoints
             checks.Add(new
             {
                 check = name,
-                description = DataQualityChecks.All.FirstOrDefault(c => c.Name == name)?.Description,
+                description = DataQualityChecks.All.Concat(Marketing.MarketingChecks.All).FirstOrDefault(c => c.Name == name)?.Description,
                 severity = reader.GetString(1),
                 violations = reader.GetInt64(2),
                 passed = reader.GetBoolean(3),

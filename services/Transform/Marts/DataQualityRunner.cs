@@ -8,21 +8,22 @@ public sealed record DataQualityOutcome(string Check, Severity Severity, long Vi
     public bool Passed => Violations == 0;
 }
 
-/// <summary>Runs every check for a shop and stores each outcome in <c>transform.data_quality_result</c>.</summary>
+/// <summary>Runs a shop's checks (the commerce ones, or the marketing ones) and stores each outcome in <c>transform.data_quality_result</c>.</summary>
 public sealed class DataQualityRunner(NpgsqlDataSource dataSource, IOptions<MartsOptions> options, TimeProvider clock)
 {
-    public async Task<IReadOnlyList<DataQualityOutcome>> Run(string shop, Guid? runId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DataQualityOutcome>> Run(string shop, Guid? runId, CancellationToken cancellationToken, IReadOnlyList<DataQualityCheck>? checks = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await Run(connection, shop, runId, cancellationToken);
+        return await Run(connection, shop, runId, cancellationToken, checks);
     }
 
-    /// <summary>The same on the caller's connection, within its transaction if it has one.</summary>
-    public async Task<IReadOnlyList<DataQualityOutcome>> Run(NpgsqlConnection connection, string shop, Guid? runId, CancellationToken cancellationToken)
+    /// <summary>The same on the caller's connection, within its transaction if it has one; <paramref name="checks"/> (the commerce checks by default) are run.</summary>
+    public async Task<IReadOnlyList<DataQualityOutcome>> Run(NpgsqlConnection connection, string shop, Guid? runId, CancellationToken cancellationToken,
+        IReadOnlyList<DataQualityCheck>? checks = null)
     {
         var outcomes = new List<DataQualityOutcome>();
         var checkedAt = clock.GetUtcNow().UtcDateTime;
-        foreach (var check in DataQualityChecks.All)
+        foreach (var check in checks ?? DataQualityChecks.All)
         {
             await using var count = new NpgsqlCommand(check.Sql, connection);
             count.Parameters.AddWithValue("shop", shop);

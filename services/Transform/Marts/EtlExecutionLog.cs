@@ -62,4 +62,5 @@ public static class Pipelines
     public const string Rolling30d = "rolling_30d";
     public const string Measurements = "measurements";
     public const string DataQuality = "data_quality";
+    public const string Marketing = "marketing";
 }

@@ -1,0 +1,21 @@
+namespace GrowthOs.Connector.Marketing;
+
+/// <summary>
+/// One answer page of a marketing source, unparsed: the days it answers (the platform's reporting days), the endpoint
+/// and the request without its token, the body exactly as it came, its row count and when it came. What the archive
+/// keeps before anything reads it.
+/// </summary>
+public sealed record MarketingPage(DateOnly Since, DateOnly Until, string Endpoint, string Request, string Body, int Rows, DateTimeOffset FetchedAt);
+
+/// <summary>A marketing source the Connector reads a shop's daily figures from.</summary>
+public interface IMarketingSource
+{
+    /// <summary>The source's name in messages and archive keys (<c>GrowthOs.Contracts.Marketing.MarketingSources</c>).</summary>
+    string Source { get; }
+
+    /// <summary>The shop's account with this source as its API names it (<c>act_…</c>, <c>customers/…</c>, <c>properties/…</c>), or null when none is configured.</summary>
+    string? AccountOf(string shop);
+
+    /// <summary>Every answer page of the shop's daily figures from <paramref name="since"/> to <paramref name="until"/> (inclusive).</summary>
+    IAsyncEnumerable<MarketingPage> Fetch(string shop, DateOnly since, DateOnly until, CancellationToken cancellationToken);
+}

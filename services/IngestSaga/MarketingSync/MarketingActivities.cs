@@ -1,0 +1,68 @@
+using GrowthOs.Contracts.Marketing;
+using GrowthOs.IngestSaga.BulkSync;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.IngestSaga.MarketingSync;
+
+/// <summary>
+/// Works out the days the run reads (a backfill's own, or the watermark's window for a daily sync) and sends the
+/// first fetch. The range is decided once, when the run starts: a fetch sent again reads the same days.
+/// </summary>
+public sealed class StartMarketingFetchActivity(MarketingWatermarks watermarks, IOptions<MarketingSyncOptions> options, TimeProvider clock)
+    : IStateMachineActivity<MarketingSyncState, MarketingSyncRequested>
+{
+    public async Task Execute(BehaviorContext<MarketingSyncState, MarketingSyncRequested> context, IBehavior<MarketingSyncState, MarketingSyncRequested> next)
+    {
+        var saga = context.Saga;
+        if (saga.RequestedFrom is { } from && saga.RequestedTo is { } to)
+            (saga.Since, saga.Until) = (from, to);
+        else
+        {
+            var settings = options.Value;
+            var watermark = await watermarks.Current(saga.ShopDomain, saga.Source, context.CancellationToken);
+            (saga.Since, saga.Until) = MarketingWatermarks.Range(watermark, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),
+                settings.TrailingDaysOf(saga.Source), settings.FirstSyncDays);
+        }
+        await context.Publish(MarketingCommands.Fetch(saga));
+        await next.Execute(context);
+    }
+
+    public Task Faulted<TException>(BehaviorExceptionContext<MarketingSyncState, MarketingSyncRequested, TException> context,
+        IBehavior<MarketingSyncState, MarketingSyncRequested> next) where TException : Exception => next.Faulted(context);
+
+    public void Probe(ProbeContext context) => context.CreateScope("start-marketing-fetch");
+    public void Accept(StateMachineVisitor visitor) => visitor.Visit(this);
+}
+
+/// <summary>A daily sync that completed whole moves its source's watermark to the last day it read.</summary>
+public sealed class AdvanceMarketingWatermarkActivity<T>(MarketingWatermarks watermarks) : IStateMachineActivity<MarketingSyncState, T>
+    where T : class
+{
+    public async Task Execute(BehaviorContext<MarketingSyncState, T> context, IBehavior<MarketingSyncState, T> next)
+    {
+        var saga = context.Saga;
+        if (!saga.IsPartial && saga.JobType != JobTypes.MarketingReplay && saga.Since is { } since && saga.Until is { } until)
+            await watermarks.Advance(saga.ShopDomain, saga.Source, since, until, saga.CorrelationId, context.CancellationToken);
+        await next.Execute(context);
+    }
+
+    public Task Faulted<TException>(BehaviorExceptionContext<MarketingSyncState, T, TException> context, IBehavior<MarketingSyncState, T> next)
+        where TException : Exception => next.Faulted(context);
+
+    public void Probe(ProbeContext context) => context.CreateScope("advance-marketing-watermark");
+    public void Accept(StateMachineVisitor visitor) => visitor.Visit(this);
+}
+
+/// <summary>The commands a marketing run sends, built from its state, the same each time one is sent again.</summary>
+public static class MarketingCommands
+{
+    public static FetchMarketingReport Fetch(MarketingSyncState saga) =>
+        new(saga.CorrelationId, saga.ShopDomain, saga.Source, saga.Since!.Value, saga.Until!.Value, saga.Attempt);
+
+    public static UpsertMarketingReport Upsert(MarketingSyncState saga) =>
+        new(saga.CorrelationId, saga.ShopDomain, saga.Source, saga.ManifestKey!);
+
+    public static RefreshMarketingMarts Refresh(MarketingSyncState saga) =>
+        new(saga.CorrelationId, saga.ShopDomain, saga.Source, saga.Since!.Value, saga.Until!.Value);
+}

@@ -1,0 +1,150 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using GrowthOs.Contracts.Marketing;
+using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.IngestSaga.Runs;
+using GrowthOs.ServiceDefaults.Hosting;
+using GrowthOs.ServiceDefaults.Storage;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.IngestSaga.MarketingSync;
+
+/// <summary>
+/// <c>POST /api/marketing/sync { "shop", "sources", "from", "to" }</c>: one run per source (every source the shop syncs
+/// when none is named); with <c>from</c> and <c>to</c>, those days whatever the watermark (a backfill). And the replay of
+/// a marketing source's archive (<c>POST /api/ingest/replay?shop=&amp;source=</c>): an archived manifest, or an
+/// uploaded JSON array of the API's own response bodies, archived first as a fetch's pages are.
+/// </summary>
+public static class MarketingSyncEndpoints
+{
+    /// <summary>Days a backfill may read at most in one run.</summary>
+    public const int MaxBackfillDays = 1_100;
+
+    public static IEndpointRouteBuilder MapMarketingSync(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/marketing/sync", RequestSync);
+        return app;
+    }
+
+    public sealed record MarketingSyncRequest(
+        [property: JsonPropertyName("shop")] string? Shop,
+        [property: JsonPropertyName("sources")] List<string>? Sources,
+        [property: JsonPropertyName("from")] DateOnly? From,
+        [property: JsonPropertyName("to")] DateOnly? To);
+
+    private static async Task<IResult> RequestSync(HttpRequest http, IPublishEndpoint bus, IOptions<BulkSyncOptions> bulkSync, IOptions<MarketingSyncOptions> options,
+        TimeProvider clock, ILogger<MarketingSyncRequest> logger)
+    {
+        MarketingSyncRequest? request;
+        try
+        {
+            request = await http.ReadFromJsonAsync<MarketingSyncRequest>(http.HttpContext.RequestAborted);
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
+        {
+            return Problems.InvalidParameter("body", $"The body must be {{ \"shop\", \"sources\": [\"meta\", \"google_ads\", \"ga4\"] }}: {exception.Message}");
+        }
+        if (RequestedShop.Check(bulkSync.Value, request?.Shop, out var shop) is { } shopProblem) return shopProblem;
+        var configured = options.Value.SourcesOf(shop);
+        var sources = request!.Sources is { Count: > 0 } named ? named.Distinct().ToList() : configured.ToList();
+        if (sources.Except(MarketingSources.All).ToList() is { Count: > 0 } unknown)
+            return Problems.InvalidParameter("sources", $"Unknown sources: {string.Join(", ", unknown)}; a marketing sync reads {string.Join(", ", MarketingSources.All)}.");
+        if (sources.Except(configured).ToList() is { Count: > 0 } notSynced)
+            return Problems.InvalidParameter("sources",
+                $"{shop} does not sync {string.Join(", ", notSynced)} (MarketingSync:Shops){(configured.Count > 0 ? $"; it syncs {string.Join(", ", configured)}" : "")}.");
+        if (request.From is null != request.To is null) return Problems.InvalidParameter(request.From is null ? "from" : "to", "from and to are given together, or neither.");
+        if (request.From is { } from && request.To is { } to)
+        {
+            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            if (from > to) return Problems.InvalidParameter("from", "from must not be after to.");
+            if (to >= today) return Problems.InvalidParameter("to", $"to must be a past day (before {today:yyyy-MM-dd}): the platforms revise a day until it is over.");
+            if (to.DayNumber - from.DayNumber + 1 > MaxBackfillDays) return Problems.InvalidParameter("from", $"A marketing backfill reads at most {MaxBackfillDays} days.");
+        }
+
+        var now = clock.GetUtcNow();
+        var runs = new List<object>();
+        foreach (var source in sources)
+        {
+            var runId = NewId.NextGuid();
+            using (logger.BeginScope(new Dictionary<string, object> { ["RunId"] = runId, ["ShopDomain"] = shop }))
+            {
+                await bus.Publish(new MarketingSyncRequested(runId, shop, source, "user", now, request.From, request.To), http.HttpContext.RequestAborted);
+                logger.LogInformation("Marketing sync of {ShopDomain} from {Source} requested", shop, source);
+            }
+            runs.Add(new { run_id = runId, source, status_url = $"/api/ingest/runs/{runId}" });
+        }
+        return Results.Json(new { shop, runs }, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>
+    /// Replays a marketing source: <c>{ "archiveKey" }</c> names a manifest under the shop's own <c>raw/{source}/{shop}/</c>,
+    /// or the body is a JSON array of the API's response bodies (one per page), archived as pages with a manifest
+    /// before the run starts.
+    /// </summary>
+    public static async Task<IResult> Replay(string shop, string? source, HttpRequest http, ObjectStore store, IPublishEndpoint bus, TimeProvider clock,
+        ILogger logger)
+    {
+        if (source is null || !MarketingSources.All.Contains(source))
+            return Problems.InvalidParameter("source", $"source must be one of {string.Join(", ", MarketingSources.All)}.");
+        if (!string.Equals(http.ContentType?.Split(';')[0].Trim(), "application/json", StringComparison.OrdinalIgnoreCase))
+            return Results.Problem(statusCode: 415, title: "Unsupported media type",
+                detail: "Send application/json: { \"archiveKey\": \"…/manifest.json\" }, or a JSON array of the API's response bodies.");
+
+        JsonDocument body;
+        try
+        {
+            body = await JsonDocument.ParseAsync(http.Body, cancellationToken: http.HttpContext.RequestAborted);
+        }
+        catch (JsonException exception)
+        {
+            return Problems.InvalidParameter("body", $"The body is not valid JSON: {exception.Message}");
+        }
+        using (body)
+        {
+            var runId = NewId.NextGuid();
+            var now = clock.GetUtcNow();
+            string manifestKey;
+            if (body.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                manifestKey = body.RootElement.TryGetProperty("archiveKey", out var key) && key.ValueKind == JsonValueKind.String ? key.GetString()! : "";
+                if (manifestKey.Length == 0) return Problems.InvalidParameter("archiveKey", "archiveKey is required: the key of a marketing run's manifest.json.");
+                if (!MarketingArchiveKeys.IsOf(manifestKey, source, shop) || !manifestKey.EndsWith("/manifest.json", StringComparison.Ordinal))
+                    return Problems.InvalidParameter("archiveKey", $"archiveKey must name a manifest.json under raw/{source}/{shop}/.");
+                if (!await store.Exists(manifestKey, http.HttpContext.RequestAborted))
+                    return Results.Problem(statusCode: 404, title: "Archive not found", detail: $"No archived manifest '{manifestKey}'.");
+            }
+            else if (body.RootElement.ValueKind == JsonValueKind.Array)
+            {
+                var pages = body.RootElement.EnumerateArray().ToList();
+                if (pages.Count == 0) return Problems.InvalidParameter("body", "The array holds no response bodies.");
+                if (pages.FindIndex(p => p.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array)) is var bad and >= 0)
+                    return Problems.InvalidParameter("body", $"Element {bad} is not a response body (a JSON object, or Google Ads' array of batches).");
+                var prefix = MarketingArchiveKeys.Prefix(source, shop, now, runId, 1);
+                var archived = new List<MarketingArchivedPage>();
+                foreach (var page in pages)
+                {
+                    var text = page.GetRawText();
+                    var key = MarketingArchiveKeys.Page(prefix, archived.Count + 1);
+                    await store.PutText(key, text, "application/json", http.HttpContext.RequestAborted);
+                    archived.Add(new MarketingArchivedPage(key, "upload", "", null, null, now, 0, Encoding.UTF8.GetByteCount(text)));
+                }
+                manifestKey = MarketingArchiveKeys.Manifest(prefix);
+                var manifest = new MarketingArchiveManifest(source, shop, "upload", runId, 1, null, null, now, false, null, archived);
+                await store.PutText(manifestKey, JsonSerializer.Serialize(manifest, JsonSerializerOptions.Web), "application/json", http.HttpContext.RequestAborted);
+            }
+            else
+            {
+                return Problems.InvalidParameter("body", "The body is { \"archiveKey\" } or a JSON array of response bodies.");
+            }
+
+            using (logger.BeginScope(new Dictionary<string, object> { ["RunId"] = runId, ["ShopDomain"] = shop }))
+            {
+                await bus.Publish(new MarketingReplayRequested(runId, shop, source, manifestKey, now), http.HttpContext.RequestAborted);
+                logger.LogInformation("Replay of {Source} from {ManifestKey} requested", source, manifestKey);
+            }
+            return Results.Accepted($"/api/ingest/runs/{runId}", new { run_id = runId, shop, source, archive_key = manifestKey, status_url = $"/api/ingest/runs/{runId}" });
+        }
+    }
+}

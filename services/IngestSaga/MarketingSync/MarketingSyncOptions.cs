@@ -1,0 +1,90 @@
+using System.ComponentModel.DataAnnotations;
+using GrowthOs.Contracts.Marketing;
+
+namespace GrowthOs.IngestSaga.MarketingSync;
+
+public sealed class MarketingSyncOptions : IValidatableObject
+{
+    public const string Section = "MarketingSync";
+
+    /// <summary>Which shops sync which marketing sources (a shop must also be one of BulkSync:Shops), and when.</summary>
+    public List<MarketingShop> Shops { get; set; } = [];
+
+    /// <summary>When a shop's marketing sources are synced when it names no time: every day at 06:30 UTC, after the Shopify sync.</summary>
+    public string DefaultCron { get; set; } = "30 6 * * *";
+
+    /// <summary>Days a first sync of a source reads, up to yesterday.</summary>
+    [Range(1, 1_100)]
+    public int FirstSyncDays { get; set; } = 180;
+
+    /// <summary>
+    /// Days before the watermark read again, where each platform revises its figures (late conversions, attribution):
+    /// Meta up to 28 days, Google Ads about 14, GA4 a few days.
+    /// </summary>
+    public Dictionary<string, int> TrailingDays { get; set; } = new(StringComparer.Ordinal)
+    {
+        [MarketingSources.Meta] = 28,
+        [MarketingSources.GoogleAds] = 14,
+        [MarketingSources.Ga4] = 3,
+    };
+
+    /// <summary>
+    /// How long a fetch may take before it is sent again (an asynchronous Meta report can take minutes); a Connector that
+    /// died mid-fetch gets its command back from the broker sooner.
+    /// </summary>
+    [Range(1, 86_400)]
+    public int FetchTimeoutSeconds { get; set; } = 900;
+
+    /// <summary>First wait after a transient failure; doubled each time, with jitter, at least what the source asked.</summary>
+    [Range(1, 3_600)]
+    public int RetryBaseSeconds { get; set; } = 30;
+
+    [Range(1, 86_400)]
+    public int RetryMaxSeconds { get; set; } = 3_600;
+
+    /// <summary>A run still retrying this long after it was requested fails.</summary>
+    [Range(1, 720)]
+    public int RetryBudgetHours { get; set; } = 12;
+
+    public TimeSpan FetchTimeout => TimeSpan.FromSeconds(FetchTimeoutSeconds);
+    public TimeSpan RetryBudget => TimeSpan.FromHours(RetryBudgetHours);
+
+    public int TrailingDaysOf(string source) => TrailingDays.GetValueOrDefault(source, 3);
+
+    /// <summary>The sources a shop syncs: those it lists, every one when it lists none, none when the shop is not listed.</summary>
+    public IReadOnlyList<string> SourcesOf(string shop) =>
+        Shops.FirstOrDefault(s => string.Equals(s.Shop, shop, StringComparison.OrdinalIgnoreCase)) is { } listed
+            ? listed.Sources.Count > 0 ? listed.Sources.Distinct().ToList() : MarketingSources.All
+            : [];
+
+    public string CronFor(string shop) =>
+        Shops.FirstOrDefault(s => string.Equals(s.Shop, shop, StringComparison.OrdinalIgnoreCase))?.Cron ?? DefaultCron;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Schedules.CronExpression.TryParse(DefaultCron, out _, out var error))
+            yield return new ValidationResult($"MarketingSync:DefaultCron is not valid: {error}", [nameof(DefaultCron)]);
+        foreach (var (source, days) in TrailingDays)
+        {
+            if (!MarketingSources.All.Contains(source))
+                yield return new ValidationResult($"MarketingSync:TrailingDays names an unknown source '{source}'; known: {string.Join(", ", MarketingSources.All)}.");
+            if (days is < 1 or > 400) yield return new ValidationResult($"MarketingSync:TrailingDays:{source} must be between 1 and 400.");
+        }
+        for (var i = 0; i < Shops.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(Shops[i].Shop)) yield return new ValidationResult($"MarketingSync:Shops:{i}:Shop is required.");
+            if (Shops[i].Sources.Except(MarketingSources.All).ToList() is { Count: > 0 } unknown)
+                yield return new ValidationResult($"MarketingSync:Shops:{i}:Sources names unknown sources ({string.Join(", ", unknown)}); known: {string.Join(", ", MarketingSources.All)}.");
+            if (Shops[i].Cron is { } cron && !Schedules.CronExpression.TryParse(cron, out _, out var shopError))
+                yield return new ValidationResult($"MarketingSync:Shops:{i}:Cron is not valid: {shopError}");
+        }
+    }
+}
+
+public sealed class MarketingShop
+{
+    public string Shop { get; set; } = "";
+    /// <summary>Empty: every source.</summary>
+    public List<string> Sources { get; set; } = [];
+    public string? Cron { get; set; }
+}

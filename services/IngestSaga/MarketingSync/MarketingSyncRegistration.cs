@@ -1,0 +1,29 @@
+using GrowthOs.IngestSaga.BulkSync;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace GrowthOs.IngestSaga.MarketingSync;
+
+public static class MarketingSyncRegistration
+{
+    /// <summary>The marketing-sync state machine and its activities; the caller chooses the repository.</summary>
+    public static ISagaRegistrationConfigurator<MarketingSyncState> AddMarketingSyncSaga(this IBusRegistrationConfigurator bus)
+    {
+        bus.TryAddSingleton(Jitter.Shared);
+        bus.TryAddSingleton<MarketingWatermarks>();
+        bus.AddScoped<StartMarketingFetchActivity>();
+        bus.AddScoped(typeof(AdvanceMarketingWatermarkActivity<>));
+        return bus.AddSagaStateMachine<MarketingSyncStateMachine, MarketingSyncState, MarketingSyncStateDefinition>();
+    }
+}
+
+/// <summary>As the bulk sync's endpoint: a concurrency conflict is retried at once; messages leave only after the state is saved.</summary>
+public sealed class MarketingSyncStateDefinition : SagaDefinition<MarketingSyncState>
+{
+    protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<MarketingSyncState> sagaConfigurator,
+        IRegistrationContext context)
+    {
+        endpointConfigurator.UseMessageRetry(retry => retry.Immediate(10));
+        endpointConfigurator.UseInMemoryOutbox(context);
+    }
+}

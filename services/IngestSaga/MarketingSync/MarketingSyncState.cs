@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.IngestSaga.Runs;
+
+namespace GrowthOs.IngestSaga.MarketingSync;
+
+/// <summary>
+/// One marketing sync run of one shop and source. Persisted in <c>ingest.marketing_sync_state</c>; the run id is the
+/// correlation id.
+/// </summary>
+public class MarketingSyncState : ISyncRun
+{
+    public Guid CorrelationId { get; set; }
+    public string CurrentState { get; set; } = "";
+
+    public string ShopDomain { get; set; } = "";
+    public string Source { get; set; } = "";
+    public string JobType { get; set; } = JobTypes.MarketingSync;
+    public string Initiator { get; set; } = "";
+    public DateTimeOffset RequestedAt { get; set; }
+
+    /// <summary>The days the run reads (inclusive; the platform's reporting days).</summary>
+    public DateOnly? Since { get; set; }
+    public DateOnly? Until { get; set; }
+
+    /// <summary>The days a backfill asked for; null for a daily sync, which works them out from the watermark.</summary>
+    public DateOnly? RequestedFrom { get; set; }
+    public DateOnly? RequestedTo { get; set; }
+
+    /// <summary>Numbers the run's fetches: a fetch sent again after a deferral is a new attempt, archived under its own prefix.</summary>
+    public int Attempt { get; set; } = 1;
+
+    public string? ManifestKey { get; set; }
+    public int Pages { get; set; }
+    public long RowsFetched { get; set; }
+    public long ArchivedBytes { get; set; }
+    public long RowsUpserted { get; set; }
+    public long RowsRejected { get; set; }
+
+    /// <summary>The source refused part of the range for good; what it answered was loaded, and the watermark stays.</summary>
+    public bool IsPartial { get; set; }
+    public string? PartialReason { get; set; }
+
+    /// <summary>Retries since the run last made progress; drives the backoff.</summary>
+    public int RetryAttempts { get; set; }
+    public string? LastRetryReason { get; set; }
+
+    public string? FailedStep { get; set; }
+    public string? Error { get; set; }
+
+    public DateTimeOffset? ResumeAt { get; set; }
+    public int WaitToken { get; set; }
+    public List<StepTiming> Steps { get; set; } = [];
+
+    /// <summary>The W3C trace context of the request that started the run, continued by the wake-ups of its waits.</summary>
+    public string? TraceParent { get; set; }
+
+    public string? TraceId => ActivityContext.TryParse(TraceParent, null, out var context) ? context.TraceId.ToString() : null;
+
+    /// <summary>PostgreSQL's xmin: optimistic concurrency between replicas and redeliveries.</summary>
+    public uint Version { get; set; }
+
+    public void Begin(string jobType, string shop, string source, string initiator, DateTimeOffset requestedAt)
+    {
+        (JobType, ShopDomain, Source, Initiator, RequestedAt) = (jobType, shop, source, initiator, requestedAt.ToUniversalTime());
+        TraceParent = Activity.Current?.Id;
+    }
+
+    /// <summary>Every step of a marketing run is the source's: telemetry names it as a bulk run's names its entity.</summary>
+    public void EnterStep(string step, DateTimeOffset at)
+    {
+        if (Steps.Count > 0 && Steps[^1].EndedAt is null) Steps[^1] = Steps[^1] with { EndedAt = at };
+        Steps.Add(new StepTiming(step, at, null, Source));
+    }
+
+    public string CurrentStep => Steps.Count > 0 ? Steps[^1].Step : BulkSync.Steps.Initiated;
+
+    public Dictionary<string, long> Counts() => new()
+    {
+        ["attempts"] = Attempt,
+        ["pages"] = Pages,
+        ["rows_fetched"] = RowsFetched,
+        ["archived_bytes"] = ArchivedBytes,
+        ["records_upserted"] = RowsUpserted,
+        ["rows_rejected"] = RowsRejected,
+        ["retry_attempts"] = RetryAttempts,
+    };
+}

@@ -1,0 +1,173 @@
+using GrowthOs.Contracts.Marketing;
+using GrowthOs.ServiceDefaults.Hosting;
+using GrowthOs.Transform.Marts;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GrowthOs.Transform.Api;
+
+/// <summary>
+/// The marketing dashboard: <c>GET /api/dashboard/marketing?shop=&amp;days=30</c> (each day and the totals: spend per
+/// source and in all, impressions, clicks, CTR, CPC, the platforms' conversions and value, sessions by channel group,
+/// beside the shop's own revenue) and <c>GET /api/marketing/campaigns?shop=&amp;from=&amp;to=</c> (per campaign: spend,
+/// clicks, conversions, value, ROAS). Money in minor units of the shop's currency; rates as decimals (0.015 is 1.5 %),
+/// null when their denominator is zero.
+/// </summary>
+public static class MarketingEndpoints
+{
+    public const int MaxDays = 366;
+
+    public static IEndpointRouteBuilder MapMarketing(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/dashboard/marketing", Dashboard);
+        app.MapGet("/api/marketing/campaigns", Campaigns);
+        return app;
+    }
+
+    private static decimal? Ratio(decimal numerator, decimal denominator, int decimals = 4) =>
+        denominator == 0 ? null : Math.Round(numerator / denominator, decimals, MidpointRounding.AwayFromZero);
+
+    private static long? MinorRatio(long numerator, long denominator) =>
+        denominator == 0 ? null : (long)Math.Round((decimal)numerator / denominator, MidpointRounding.AwayFromZero);
+
+    private sealed record Day(DateOnly Date, long MetaSpend, long GoogleSpend, long Spend, long Impressions, long Clicks, decimal Conversions, long ConversionValue,
+        long Sessions, long Users, decimal KeyEvents, long Ga4Revenue, long Orders, long Revenue, int NotComparable);
+
+    private static async Task<IResult> Dashboard(string? shop, string? days, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<MartsOptions> marts,
+        CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(shop)) return Problems.InvalidParameter("shop", "shop is required.");
+        if (!QueryValues.TryInt(days, 1, MaxDays, out var dayCount)) return Problems.InvalidParameter("days", $"days must be a whole number between 1 and {MaxDays}.");
+        var to = marts.Value.Today(shop, clock.GetUtcNow()).AddDays(-1);
+        var from = to.AddDays(1 - (dayCount ?? 30));
+
+        await using var command = dataSource.CreateCommand("""
+            SELECT m.date, m.currency_code, m.meta_spend_minor, m.google_spend_minor, m.spend_minor, m.impressions, m.clicks,
+                   m.meta_conversions + m.google_conversions, m.meta_conversion_value_minor + m.google_conversion_value_minor,
+                   m.sessions, m.users, m.key_events, m.ga4_revenue_minor, COALESCE(s.orders, 0), COALESCE(s.revenue_minor, 0), m.not_comparable_rows
+            FROM transform.marketing_daily m
+            LEFT JOIN transform.sales_metrics_daily s ON s.shop_domain = m.shop_domain AND s.date = m.date
+            WHERE m.shop_domain = @shop AND m.date BETWEEN @from AND @to ORDER BY m.date
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
+        var rows = new List<Day>();
+        string? currency = null;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                currency ??= reader.IsDBNull(1) ? null : reader.GetString(1);
+                rows.Add(new Day(reader.GetFieldValue<DateOnly>(0), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6),
+                    reader.GetDecimal(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetDecimal(11), reader.GetInt64(12), reader.GetInt64(13),
+                    reader.GetInt64(14), reader.GetInt32(15)));
+            }
+
+        var channels = new Dictionary<DateOnly, Dictionary<string, long>>();
+        await using (var byChannel = dataSource.CreateCommand("""
+            SELECT dd.date, g.name, f.sessions FROM transform.fact_traffic_daily f
+            JOIN transform.dim_shop s ON s.shop_key = f.shop_key AND s.shop_domain = @shop
+            JOIN transform.dim_channel_group g ON g.channel_group_key = f.channel_group_key
+            JOIN transform.dim_date dd ON dd.date_key = f.date_key
+            WHERE dd.date BETWEEN @from AND @to
+            """))
+        {
+            byChannel.Parameters.AddWithValue("shop", shop);
+            byChannel.Parameters.AddWithValue("from", from);
+            byChannel.Parameters.AddWithValue("to", to);
+            await using var reader = await byChannel.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var date = reader.GetFieldValue<DateOnly>(0);
+                if (!channels.TryGetValue(date, out var day)) channels[date] = day = new Dictionary<string, long>(StringComparer.Ordinal);
+                day[reader.GetString(1)] = reader.GetInt64(2);
+            }
+        }
+
+        object Figures(IReadOnlyCollection<Day> ds, Dictionary<string, long> sessionsByChannel)
+        {
+            var (spend, impressions, clicks, revenue) = (ds.Sum(d => d.Spend), ds.Sum(d => d.Impressions), ds.Sum(d => d.Clicks), ds.Sum(d => d.Revenue));
+            return new
+            {
+                spend_minor = spend,
+                spend_by_source = new Dictionary<string, long> { [MarketingSources.Meta] = ds.Sum(d => d.MetaSpend), [MarketingSources.GoogleAds] = ds.Sum(d => d.GoogleSpend) },
+                impressions,
+                clicks,
+                ctr = Ratio(clicks, impressions, 6),
+                cpc_minor = MinorRatio(spend, clicks),
+                platform_conversions = ds.Sum(d => d.Conversions),
+                platform_conversion_value_minor = ds.Sum(d => d.ConversionValue),
+                sessions = ds.Sum(d => d.Sessions),
+                users = ds.Sum(d => d.Users),
+                key_events = ds.Sum(d => d.KeyEvents),
+                ga4_revenue_minor = ds.Sum(d => d.Ga4Revenue),
+                sessions_by_channel_group = sessionsByChannel,
+                orders = ds.Sum(d => d.Orders),
+                revenue_minor = revenue,
+                blended_roas = Ratio(revenue, spend),
+                not_comparable_rows = ds.Sum(d => d.NotComparable),
+            };
+        }
+
+        var totalsByChannel = channels.Values.SelectMany(d => d).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value));
+        return Results.Json(new
+        {
+            shop,
+            from,
+            to,
+            currency_code = currency,
+            totals = Figures(rows, totalsByChannel),
+            days = rows.Select(d => new { date = d.Date, figures = Figures([d], channels.GetValueOrDefault(d.Date) ?? []) }),
+        });
+    }
+
+    private static async Task<IResult> Campaigns(string? shop, string? from, string? to, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<MartsOptions> marts,
+        CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(shop)) return Problems.InvalidParameter("shop", "shop is required.");
+        if (!QueryValues.TryDate(from, out var fromDate)) return Problems.InvalidParameter("from", "from must be a date (YYYY-MM-DD).");
+        if (!QueryValues.TryDate(to, out var toDate)) return Problems.InvalidParameter("to", "to must be a date (YYYY-MM-DD).");
+        var last = toDate ?? marts.Value.Today(shop, clock.GetUtcNow()).AddDays(-1);
+        var first = fromDate ?? last.AddDays(-29);
+        if (first > last) return Problems.InvalidParameter("from", "from must not be after to.");
+        if (last.DayNumber - first.DayNumber + 1 > MaxDays) return Problems.InvalidParameter("from", $"The range is at most {MaxDays} days.");
+
+        await using var command = dataSource.CreateCommand("""
+            SELECT c.source, c.external_id, c.name, c.channel, min(f.currency_code), bool_and(f.comparable),
+                   sum(f.spend_minor), sum(f.impressions), sum(f.clicks), sum(f.conversions), sum(f.conversion_value_minor)
+            FROM transform.fact_ad_daily f
+            JOIN transform.dim_shop s ON s.shop_key = f.shop_key AND s.shop_domain = @shop
+            JOIN transform.dim_campaign c ON c.campaign_key = f.campaign_key
+            WHERE f.date_key BETWEEN to_char(@from::date, 'YYYYMMDD')::int AND to_char(@to::date, 'YYYYMMDD')::int
+            GROUP BY c.source, c.external_id, c.name, c.channel
+            ORDER BY sum(f.spend_minor) DESC, c.source, c.external_id
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.AddWithValue("from", first);
+        command.Parameters.AddWithValue("to", last);
+        var campaigns = new List<object>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var (spend, impressions, clicks, value) = (reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(10));
+                campaigns.Add(new
+                {
+                    source = reader.GetString(0),
+                    campaign_id = reader.GetString(1),
+                    name = reader.GetString(2),
+                    channel = reader.GetString(3),
+                    currency_code = reader.GetString(4),
+                    comparable = reader.GetBoolean(5),
+                    spend_minor = spend,
+                    impressions,
+                    clicks,
+                    ctr = Ratio(clicks, impressions, 6),
+                    cpc_minor = MinorRatio(spend, clicks),
+                    conversions = reader.GetDecimal(9),
+                    conversion_value_minor = value,
+                    roas = Ratio(value, spend),
+                });
+            }
+        return Results.Json(new { shop, from = first, to = last, campaigns });
+    }
+}

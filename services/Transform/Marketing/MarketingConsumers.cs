@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using Amazon.S3;
+using GrowthOs.Contracts.Marketing;
+using GrowthOs.Contracts.Telemetry;
+using GrowthOs.Contracts.Transform;
+using GrowthOs.ServiceDefaults.Observability;
+using MassTransit;
+
+namespace GrowthOs.Transform.Marketing;
+
+/// <summary>
+/// Loads a marketing run's archived pages into staging. A page that is not its source's answer, or a manifest outside
+/// the shop's archive, fails the step with the reason; a missing object too. The same command sent again loads the
+/// same pages again and changes nothing.
+/// </summary>
+public sealed class UpsertMarketingReportConsumer(MarketingUpserter upserter, ILogger<UpsertMarketingReportConsumer> logger) : IConsumer<UpsertMarketingReport>
+{
+    public async Task Consume(ConsumeContext<UpsertMarketingReport> context)
+    {
+        var message = context.Message;
+        MarketingLoad load;
+        try
+        {
+            load = await upserter.Load(message.RunId, message.ShopDomain, message.Source, message.ManifestKey, context.CancellationToken);
+        }
+        catch (Exception exception) when (exception is MalformedPageException or AmazonS3Exception { StatusCode: System.Net.HttpStatusCode.NotFound })
+        {
+            var reason = exception is MalformedPageException ? exception.Message : $"An archived object of {message.ManifestKey} is missing: {exception.Message}";
+            logger.LogError("Upsert of {ManifestKey} failed: {Reason}", message.ManifestKey, reason);
+            await context.Publish(new TransformFailed(message.RunId, message.ShopDomain, SyncSteps.Upserting, reason, message.ManifestKey));
+            return;
+        }
+        GrowthOsMetrics.RecordsLoaded.Add(load.Rows, new TagList { { "entity", message.Source } });
+        logger.LogInformation("Upserted {Records} {Source} rows of {Since} to {Until} from {ManifestKey}; {Rejected} rejected",
+            load.Rows, message.Source, load.Since, load.Until, message.ManifestKey, load.Rejected);
+        await context.Publish(new MarketingReportUpserted(message.RunId, message.ShopDomain, message.Source, message.ManifestKey, load.Rows, load.Rejected,
+            load.Since, load.Until, load.FirstDate, load.LastDate));
+    }
+}
+
+/// <summary>
+/// Refreshes the marketing star and mart of the run's days, checks them, and tells subscribers the new daily figures
+/// (<see cref="MarketingDailyUpdated"/>) before answering the run. A failed critical check fails the run with the checks named.
+/// </summary>
+public sealed class RefreshMarketingMartsConsumer(MarketingRefresher refresher, ILogger<RefreshMarketingMartsConsumer> logger) : IConsumer<RefreshMarketingMarts>
+{
+    public async Task Consume(ConsumeContext<RefreshMarketingMarts> context)
+    {
+        var message = context.Message;
+        var refreshed = await refresher.Refresh(message.RunId, message.ShopDomain, message.From, message.To, context.CancellationToken);
+        if (refreshed.Critical.Count > 0)
+        {
+            await context.Publish(new TransformFailed(message.RunId, message.ShopDomain, SyncSteps.Transforming,
+                "Critical data-quality checks failed: " + string.Join(", ", refreshed.Critical.Select(c => $"{c.Check} ({c.Violations} violations)"))));
+            return;
+        }
+        logger.LogInformation("Refreshed {Days} marketing days of {ShopDomain} from {From} to {To} ({Campaigns} campaign days)",
+            refreshed.Days.Count / 3, message.ShopDomain, message.From, message.To, refreshed.Campaigns.Count);
+        await context.Publish(new MarketingDailyUpdated(message.RunId, message.ShopDomain, refreshed.CurrencyCode, message.From, message.To, refreshed.Days,
+            refreshed.Campaigns));
+        await context.Publish(new MartsRefreshed(message.RunId, message.ShopDomain, refreshed.Days.Count / 3));
+    }
+}

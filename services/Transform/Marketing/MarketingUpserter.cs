@@ -1,0 +1,194 @@
+using System.Text.Json;
+using GrowthOs.Contracts.Marketing;
+using GrowthOs.ServiceDefaults.Persistence;
+using GrowthOs.ServiceDefaults.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace GrowthOs.Transform.Marketing;
+
+public sealed class MarketingOptions
+{
+    public const string Section = "Marketing";
+
+    /// <summary>
+    /// The Meta action types that count as purchases, in order of preference: the first one a row reports is taken, for
+    /// its count and its value (Meta reports overlapping types, never to be summed). <c>omni_purchase</c> is Meta's total
+    /// across website, app and offline.
+    /// </summary>
+    public List<string> MetaPurchaseActionTypes { get; set; } = [];
+
+    public IReadOnlyList<string> PurchaseActionTypes =>
+        MetaPurchaseActionTypes.Count > 0 ? MetaPurchaseActionTypes : ["omni_purchase", "purchase", "offsite_conversion.fb_pixel_purchase"];
+}
+
+/// <summary>What one load of a manifest wrote.</summary>
+public sealed record MarketingLoad(long Rows, long Rejected, DateOnly Since, DateOnly Until, DateOnly? FirstDate, DateOnly? LastDate);
+
+/// <summary>
+/// Loads the pages a manifest names into the staging tables in one transaction: every day the manifest covers (or, for
+/// an upload that names none, every day its rows fall on) is cleared for the source first, then its rows are written,
+/// so a day read again replaces what was there and a campaign that vanished from it goes too. One load of a shop's
+/// source at a time.
+/// </summary>
+public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore archive, IOptions<MarketingOptions> options, TimeProvider clock,
+    ILogger<MarketingUpserter> logger)
+{
+    public async Task<MarketingLoad> Load(Guid runId, string shop, string source, string manifestKey, CancellationToken cancellationToken)
+    {
+        if (!MarketingArchiveKeys.IsOf(manifestKey, source, shop))
+            throw new MalformedPageException($"The manifest {manifestKey} is not in the archive of {shop}'s {source} (raw/{source}/{shop}/).");
+        var manifest = await Read<MarketingArchiveManifest>(manifestKey, cancellationToken)
+                       ?? throw new MalformedPageException($"The manifest {manifestKey} is empty.");
+        if (manifest.Source != source || !string.Equals(manifest.ShopDomain, shop, StringComparison.OrdinalIgnoreCase))
+            throw new MalformedPageException($"The manifest {manifestKey} is {manifest.ShopDomain}'s {manifest.Source}, not {shop}'s {source}.");
+
+        var latestDay = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1);
+        var campaigns = new Dictionary<(string Campaign, DateOnly Day), AdCampaignDay>();
+        var traffic = new Dictionary<(DateOnly Day, string Channel), TrafficChannelDay>();
+        var accounts = new HashSet<ReportedAccount>();
+        long rejected = 0;
+        for (var i = 0; i < manifest.Pages.Count; i++)
+        {
+            var key = manifest.Pages[i].Key;
+            if (!MarketingArchiveKeys.IsOf(key, source, shop)) throw new MalformedPageException($"Page {i + 1} of {manifestKey} lies outside the archive of {shop}'s {source}: {key}.");
+            var body = await ReadText(key, cancellationToken);
+            ParsedPage page;
+            try
+            {
+                page = MarketingPageParser.Parse(source, manifest.Account, body, options.Value.PurchaseActionTypes, latestDay);
+            }
+            catch (MalformedPageException exception)
+            {
+                throw new MalformedPageException($"Page {i + 1} of {manifestKey} ({key}): {exception.Message}");
+            }
+            // A later page's row of the same campaign and day (an uploaded replay of overlapping pages) replaces an earlier one.
+            foreach (var row in page.Campaigns) campaigns[(row.CampaignId, row.Day)] = row;
+            foreach (var row in page.Traffic) traffic[(row.Day, row.ChannelGroup)] = row;
+            accounts.UnionWith(page.Accounts);
+            foreach (var reason in page.Rejected) logger.LogWarning("Left out of {Key}: {Reason}", key, reason);
+            rejected += page.Rejected.Count;
+        }
+
+        var days = campaigns.Keys.Select(k => k.Day).Concat(traffic.Keys.Select(k => k.Day)).ToList();
+        DateOnly? first = days.Count > 0 ? days.Min() : null, last = days.Count > 0 ? days.Max() : null;
+        var since = manifest.Since ?? first ?? DateOnly.FromDateTime(manifest.ArchivedAt.UtcDateTime);
+        var until = manifest.Until ?? last ?? since;
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await AdvisoryLock.TakeForTransaction(connection, transaction, $"marketing-load:{shop}:{source}", cancellationToken);
+        var table = source == MarketingSources.Ga4 ? "traffic_channel_day" : "ad_campaign_day";
+        var sourceFilter = source == MarketingSources.Ga4 ? "" : " AND source = @source";
+        await Execute(connection, $"DELETE FROM transform.{table} WHERE shop_domain = @shop{sourceFilter} AND day BETWEEN @since AND @until", p =>
+        {
+            p.AddWithValue("shop", shop);
+            p.AddWithValue("source", source);
+            p.AddWithValue("since", since);
+            p.AddWithValue("until", until);
+        }, cancellationToken);
+        if (source == MarketingSources.Ga4) await InsertTraffic(connection, shop, runId, manifestKey, traffic.Values.ToList(), cancellationToken);
+        else await InsertCampaigns(connection, shop, source, runId, manifestKey, campaigns.Values.ToList(), cancellationToken);
+        foreach (var account in accounts)
+            await Execute(connection, """
+                INSERT INTO transform.marketing_account (shop_domain, source, account_id, currency_code, time_zone) VALUES (@shop, @source, @account, @currency, @tz)
+                ON CONFLICT (shop_domain, source, account_id, currency_code) DO UPDATE SET time_zone = COALESCE(EXCLUDED.time_zone, transform.marketing_account.time_zone), seen_at = now()
+                """, p =>
+            {
+                p.AddWithValue("shop", shop);
+                p.AddWithValue("source", source);
+                p.AddWithValue("account", account.AccountId);
+                p.AddWithValue("currency", account.CurrencyCode);
+                p.Add(new NpgsqlParameter("tz", NpgsqlDbType.Text) { Value = (object?)account.TimeZone ?? DBNull.Value });
+            }, cancellationToken);
+        await Execute(connection, """
+            INSERT INTO transform.marketing_synced_range (shop_domain, source, since, until, manifest_key) VALUES (@shop, @source, @since, @until, @key)
+            ON CONFLICT (shop_domain, source, manifest_key) DO UPDATE SET since = EXCLUDED.since, until = EXCLUDED.until, loaded_at = now()
+            """, p =>
+        {
+            p.AddWithValue("shop", shop);
+            p.AddWithValue("source", source);
+            p.AddWithValue("since", since);
+            p.AddWithValue("until", until);
+            p.AddWithValue("key", manifestKey);
+        }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new MarketingLoad(campaigns.Count + traffic.Count, rejected, since, until, first, last);
+    }
+
+    private static Task InsertCampaigns(NpgsqlConnection connection, string shop, string source, Guid runId, string manifestKey, List<AdCampaignDay> rows,
+        CancellationToken cancellationToken) =>
+        Execute(connection, """
+            INSERT INTO transform.ad_campaign_day (shop_domain, source, account_id, campaign_id, day, campaign_name, currency_code, spend_minor, impressions, clicks,
+                conversions, conversion_value_minor, source_run_id, manifest_key)
+            SELECT @shop, @source, r.* , @run, @key
+            FROM unnest(@account, @campaign, @day, @name, @currency, @spend, @impressions, @clicks, @conversions, @value)
+                 AS r(account_id, campaign_id, day, campaign_name, currency_code, spend_minor, impressions, clicks, conversions, conversion_value_minor)
+            """, p =>
+        {
+            p.AddWithValue("shop", shop);
+            p.AddWithValue("source", source);
+            p.AddWithValue("run", runId);
+            p.AddWithValue("key", manifestKey);
+            p.AddWithValue("account", rows.Select(r => r.AccountId).ToArray());
+            p.AddWithValue("campaign", rows.Select(r => r.CampaignId).ToArray());
+            p.AddWithValue("day", rows.Select(r => r.Day).ToArray());
+            p.AddWithValue("name", rows.Select(r => r.CampaignName).ToArray());
+            p.AddWithValue("currency", rows.Select(r => r.CurrencyCode).ToArray());
+            p.AddWithValue("spend", rows.Select(r => r.SpendMinor).ToArray());
+            p.AddWithValue("impressions", rows.Select(r => r.Impressions).ToArray());
+            p.AddWithValue("clicks", rows.Select(r => r.Clicks).ToArray());
+            p.AddWithValue("conversions", rows.Select(r => r.Conversions).ToArray());
+            p.AddWithValue("value", rows.Select(r => r.ConversionValueMinor).ToArray());
+        }, cancellationToken);
+
+    private static Task InsertTraffic(NpgsqlConnection connection, string shop, Guid runId, string manifestKey, List<TrafficChannelDay> rows,
+        CancellationToken cancellationToken) =>
+        Execute(connection, """
+            INSERT INTO transform.traffic_channel_day (shop_domain, property_id, day, channel_group, currency_code, sessions, users, key_events, revenue_minor,
+                source_run_id, manifest_key)
+            SELECT @shop, r.*, @run, @key
+            FROM unnest(@property, @day, @channel, @currency, @sessions, @users, @events, @revenue)
+                 AS r(property_id, day, channel_group, currency_code, sessions, users, key_events, revenue_minor)
+            """, p =>
+        {
+            p.AddWithValue("shop", shop);
+            p.AddWithValue("run", runId);
+            p.AddWithValue("key", manifestKey);
+            p.AddWithValue("property", rows.Select(r => r.PropertyId).ToArray());
+            p.AddWithValue("day", rows.Select(r => r.Day).ToArray());
+            p.AddWithValue("channel", rows.Select(r => r.ChannelGroup).ToArray());
+            p.AddWithValue("currency", rows.Select(r => r.CurrencyCode).ToArray());
+            p.AddWithValue("sessions", rows.Select(r => r.Sessions).ToArray());
+            p.AddWithValue("users", rows.Select(r => r.Users).ToArray());
+            p.AddWithValue("events", rows.Select(r => r.KeyEvents).ToArray());
+            p.AddWithValue("revenue", rows.Select(r => r.RevenueMinor).ToArray());
+        }, cancellationToken);
+
+    private static async Task Execute(NpgsqlConnection connection, string sql, Action<NpgsqlParameterCollection> parameters, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        parameters(command.Parameters);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<T?> Read<T>(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(await ReadText(key, cancellationToken), JsonSerializerOptions.Web);
+        }
+        catch (JsonException exception)
+        {
+            throw new MalformedPageException($"{key} is not a manifest: {exception.Message}");
+        }
+    }
+
+    private async Task<string> ReadText(string key, CancellationToken cancellationToken)
+    {
+        await using var stored = await archive.OpenRead(key, cancellationToken);
+        using var reader = new StreamReader(stored.Content);
+        return await reader.ReadToEndAsync(cancellationToken);
+    }
+}
