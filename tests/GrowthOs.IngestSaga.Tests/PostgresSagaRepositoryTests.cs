@@ -129,6 +129,34 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
         Assert.Equal(1L, await Scalar($"SELECT count(*) FROM ingest.sync_schedule WHERE next_run_at > now() AND last_run_id = '{runId}'"));
     }
 
+    [Fact]
+    public async Task Each_marketing_source_of_a_shop_has_its_own_daily_schedule_and_a_due_one_requests_its_sync_once()
+    {
+        var settings = Options.Create(new BulkSyncOptions { Shops = [BulkSyncHarness.Shop] });
+        var marketing = Options.Create(new MarketingSyncOptions { Shops = [new MarketingShop { Shop = BulkSyncHarness.Shop, Sources = ["meta", "ga4"] }] });
+        var dispatcher = new ScheduledSyncDispatcher(_dataSource, _provider.GetRequiredService<IServiceScopeFactory>(),
+            Options.Create(new ScheduleOptions()), settings, marketing, TimeProvider.System, NullLogger<ScheduledSyncDispatcher>.Instance);
+        await dispatcher.SyncScheduleRows(CancellationToken.None);
+        Assert.Equal(3L, await Scalar($"SELECT count(*) FROM ingest.sync_schedule WHERE shop_domain = '{BulkSyncHarness.Shop}' AND job IN ('shopify', 'marketing:meta', 'marketing:ga4')"));
+        Assert.Equal(1L, await Scalar($"SELECT count(*) FROM ingest.sync_schedule WHERE job = 'marketing:ga4' AND cron = '30 6 * * *'"));
+
+        var dueAt = new DateTimeOffset(2026, 11, 22, 6, 30, 0, TimeSpan.Zero);
+        await Scalar($"UPDATE ingest.sync_schedule SET next_run_at = '{dueAt:O}' WHERE job = 'marketing:ga4' RETURNING 1");
+        Assert.Equal(1, await dispatcher.FireDue(CancellationToken.None));
+        Assert.Equal(0, await dispatcher.FireDue(CancellationToken.None));
+        var requested = (await _harness.Published.SelectAsync<GrowthOs.Contracts.Marketing.MarketingSyncRequested>().First()).Context.Message;
+        Assert.Equal((BulkSyncHarness.Shop, "ga4", "cron", dueAt), (requested.ShopDomain, requested.Source, requested.Initiator, requested.RequestedAt));
+        Assert.Equal(ScheduledSyncDispatcher.ScheduledRunId(BulkSyncHarness.Shop, dueAt, "marketing:ga4"), requested.RunId);
+        Assert.NotEqual(ScheduledSyncDispatcher.ScheduledRunId(BulkSyncHarness.Shop, dueAt), requested.RunId);
+
+        // A source the shop no longer syncs loses its schedule.
+        var fewer = new ScheduledSyncDispatcher(_dataSource, _provider.GetRequiredService<IServiceScopeFactory>(), Options.Create(new ScheduleOptions()), settings,
+            Options.Create(new MarketingSyncOptions { Shops = [new MarketingShop { Shop = BulkSyncHarness.Shop, Sources = ["meta"] }] }), TimeProvider.System,
+            NullLogger<ScheduledSyncDispatcher>.Instance);
+        await fewer.SyncScheduleRows(CancellationToken.None);
+        Assert.Equal(0L, await Scalar($"SELECT count(*) FROM ingest.sync_schedule WHERE job = 'marketing:ga4'"));
+    }
+
     private IngestDbContext NewContext() =>
         new(new DbContextOptionsBuilder<IngestDbContext>().UseNpgsql(_dataSource).Options);
 

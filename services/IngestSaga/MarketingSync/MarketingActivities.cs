@@ -9,7 +9,7 @@ namespace GrowthOs.IngestSaga.MarketingSync;
 /// Works out the days the run reads (a backfill's own, or the watermark's window for a daily sync) and sends the
 /// first fetch. The range is decided once, when the run starts: a fetch sent again reads the same days.
 /// </summary>
-public sealed class StartMarketingFetchActivity(MarketingWatermarks watermarks, IOptions<MarketingSyncOptions> options, TimeProvider clock)
+public sealed class StartMarketingFetchActivity(IMarketingWatermarks watermarks, IOptions<MarketingSyncOptions> options, TimeProvider clock)
     : IStateMachineActivity<MarketingSyncState, MarketingSyncRequested>
 {
     public async Task Execute(BehaviorContext<MarketingSyncState, MarketingSyncRequested> context, IBehavior<MarketingSyncState, MarketingSyncRequested> next)
@@ -36,7 +36,7 @@ public sealed class StartMarketingFetchActivity(MarketingWatermarks watermarks, 
 }
 
 /// <summary>A daily sync that completed whole moves its source's watermark to the last day it read.</summary>
-public sealed class AdvanceMarketingWatermarkActivity<T>(MarketingWatermarks watermarks) : IStateMachineActivity<MarketingSyncState, T>
+public sealed class AdvanceMarketingWatermarkActivity<T>(IMarketingWatermarks watermarks) : IStateMachineActivity<MarketingSyncState, T>
     where T : class
 {
     public async Task Execute(BehaviorContext<MarketingSyncState, T> context, IBehavior<MarketingSyncState, T> next)

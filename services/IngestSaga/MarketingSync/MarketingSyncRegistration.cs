@@ -10,7 +10,7 @@ public static class MarketingSyncRegistration
     public static ISagaRegistrationConfigurator<MarketingSyncState> AddMarketingSyncSaga(this IBusRegistrationConfigurator bus)
     {
         bus.TryAddSingleton(Jitter.Shared);
-        bus.TryAddSingleton<MarketingWatermarks>();
+        bus.TryAddSingleton<IMarketingWatermarks, MarketingWatermarks>();
         bus.AddScoped<StartMarketingFetchActivity>();
         bus.AddScoped(typeof(AdvanceMarketingWatermarkActivity<>));
         return bus.AddSagaStateMachine<MarketingSyncStateMachine, MarketingSyncState, MarketingSyncStateDefinition>();

@@ -41,7 +41,7 @@ public static class MarketingChecks
             """
             SELECT count(*) FROM transform.marketing_account a
             WHERE a.shop_domain = @shop AND a.time_zone IS NOT NULL
-              AND a.time_zone NOT IN (@tz, CASE WHEN @tz IN ('UTC', 'Etc/UTC') THEN 'UTC' END, CASE WHEN @tz IN ('UTC', 'Etc/UTC') THEN 'Etc/UTC' END)
+              AND a.time_zone <> @tz AND NOT (@tz IN ('UTC', 'Etc/UTC', 'GMT') AND a.time_zone IN ('UTC', 'Etc/UTC', 'GMT'))
             """),
         new("marketing_no_gap_in_synced_range", Severity.Warning,
             "Every day from a source's first synced day to its last was covered by some load (violations: the days no load covered).",
