@@ -65,12 +65,28 @@ if [[ -n "$history_id" ]]; then
   done
 fi
 
+# Then the shop's marketing sources (Meta, Google Ads, GA4), one run each.
+marketing="{}"
+if [ "${#MARKETING_SOURCES[@]}" -gt 0 ]; then
+  echo "Syncing the marketing sources (${MARKETING_SOURCES[*]})..."
+  marketing=$(api -X POST -H 'Content-Type: application/json' -d "{\"shop\":\"$SHOP_DOMAIN\"}" "$GATEWAY/api/marketing/sync" || echo '{}')
+  for marketing_run in $(python3 -c 'import json,sys; print(" ".join(r["run_id"] for r in json.loads(sys.argv[1] or "{}").get("runs", [])))' "$marketing"); do
+    for _ in $(seq 1 300); do
+      marketing_status=$(api "$GATEWAY/api/ingest/runs/$marketing_run" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin).get("status",""))' || true)
+      [[ "$marketing_status" == completed || "$marketing_status" == partial || "$marketing_status" == failed ]] && break
+      sleep 1
+    done
+    api "$GATEWAY/api/ingest/runs/$marketing_run" | python3 -c 'import json,sys; r=json.load(sys.stdin); print("  %-11s %-10s %s to %s, %s pages, %s rows%s" % (r["source"], r["status"], r["since"], r["until"], r["counts"]["pages"], r["counts"]["records_upserted"], " (" + r["error"] + ")" if r.get("error") else ""))'
+  done
+fi
+ads=$(api "$GATEWAY/api/dashboard/marketing?shop=$SHOP_DOMAIN&days=30" || echo '{}')
+
 pulse=$(api "$GATEWAY/api/dashboard/sales-pulse?shop=${GROWTHOS_SHOP:-demo-shop.myshopify.com}&days=30" || echo '{}')
 year=$(api "$GATEWAY/api/dashboard/sales-pulse?shop=${GROWTHOS_SHOP:-demo-shop.myshopify.com}&days=366" || echo '{}')
-python3 - "$run" "$pulse" "$GATEWAY" "$GROWTHOS_API_KEY" "$history" "$year" <<'PY'
+python3 - "$run" "$pulse" "$GATEWAY" "$GROWTHOS_API_KEY" "$history" "$year" "$ads" <<'PY'
 import json, sys
 run, pulse, gateway, key = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3], sys.argv[4]
-history, year = json.loads(sys.argv[5] or "{}"), json.loads(sys.argv[6] or "{}")
+history, year, ads = json.loads(sys.argv[5] or "{}"), json.loads(sys.argv[6] or "{}"), json.loads(sys.argv[7] or "{}")
 print()
 print(f"Sync {run['run_id']}: {run['status']}" + (f" at {run['failed_step']}: {run['error']}" if run.get('error') else ""))
 for step in run.get("steps", []):
@@ -88,6 +104,16 @@ if pulse.get("currency_code"):
     exponent = {"JPY": 0, "KRW": 0, "CLP": 0, "ISK": 0, "VND": 0, "BHD": 3, "KWD": 3, "JOD": 3, "OMR": 3, "TND": 3}.get(pulse["currency_code"], 2)
     revenue = pulse["revenue_minor"] / 10 ** exponent
     print(f"Revenue, last 30 days: {revenue:,.{exponent}f} {pulse['currency_code']} over {pulse['orders']} orders")
+totals = ads.get("totals") or {}
+if totals.get("spend_minor") is not None and (ads.get("currency_code") or pulse.get("currency_code")):
+    currency = ads.get("currency_code") or pulse["currency_code"]
+    exponent = {"JPY": 0, "KRW": 0, "CLP": 0, "ISK": 0, "VND": 0, "BHD": 3, "KWD": 3, "JOD": 3, "OMR": 3, "TND": 3}.get(currency, 2)
+    money = lambda minor: f"{minor / 10 ** exponent:,.{exponent}f} {currency}"
+    by_source = totals.get("spend_by_source", {})
+    print(f"Ad spend, last 30 days: {money(totals['spend_minor'])} (Meta {money(by_source.get('meta', 0))}, Google Ads {money(by_source.get('google_ads', 0))})"
+          + (f", blended ROAS {totals['blended_roas']:.2f} on revenue {money(totals['revenue_minor'])}" if totals.get("blended_roas") is not None else ""))
+    channels = ", ".join(f"{name} {count:,}" for name, count in sorted(totals.get("sessions_by_channel_group", {}).items(), key=lambda c: -c[1]))
+    print(f"Sessions, last 30 days: {totals.get('sessions', 0):,} ({channels})")
 sold = [day for day in year.get("days", []) if day.get("orders")]
 if sold:
     print(f"Days with sales:      {len(sold)}, from {sold[0]['date']} to {sold[-1]['date']} (the last 366 days)")

@@ -23,6 +23,35 @@ else
   WEBHOOK_URL="${GROWTHOS_WEBHOOK_URL:-http://127.0.0.1:8080/webhooks/shopify}"
 fi
 
+# The marketing sources: the Sandbox's demo accounts of the demo shop, unless a real Shopify shop is named; then each
+# source is synced only when its account and token are given (GROWTHOS_META_AD_ACCOUNT and GROWTHOS_META_TOKEN,
+# GROWTHOS_GOOGLE_ADS_CUSTOMER and GROWTHOS_GOOGLE_ADS_TOKEN, GROWTHOS_GA4_PROPERTY and GROWTHOS_GA4_TOKEN).
+SHOP_DOMAIN="${GROWTHOS_SHOP:-demo-shop.myshopify.com}"
+MARKETING_ENV=()
+MARKETING_SOURCES=()
+if [ -z "${GROWTHOS_SHOPIFY_BASE_URL:-}" ] || [ -n "${GROWTHOS_META_TOKEN:-}" ]; then
+  MARKETING_SOURCES+=(meta)
+  MARKETING_ENV+=(Meta__BaseUrl="${GROWTHOS_META_BASE_URL:-http://127.0.0.1:8090/meta}" Meta__ReportPollSeconds=2
+    Meta__Accounts__0__Shop="$SHOP_DOMAIN" Meta__Accounts__0__AdAccountId="${GROWTHOS_META_AD_ACCOUNT:-1029384756}"
+    Meta__Accounts__0__AccessToken="${GROWTHOS_META_TOKEN:-EAAGsandboxDemoMetaToken}")
+fi
+if [ -z "${GROWTHOS_SHOPIFY_BASE_URL:-}" ] || [ -n "${GROWTHOS_GOOGLE_ADS_TOKEN:-}" ]; then
+  MARKETING_SOURCES+=(google_ads)
+  MARKETING_ENV+=(GoogleAds__BaseUrl="${GROWTHOS_GOOGLE_ADS_BASE_URL:-http://127.0.0.1:8090/google-ads}"
+    GoogleAds__Customers__0__Shop="$SHOP_DOMAIN" GoogleAds__Customers__0__CustomerId="${GROWTHOS_GOOGLE_ADS_CUSTOMER:-4815162342}"
+    GoogleAds__Customers__0__AccessToken="${GROWTHOS_GOOGLE_ADS_TOKEN:-ya29.sandboxDemoGoogleAdsToken}")
+fi
+if [ -z "${GROWTHOS_SHOPIFY_BASE_URL:-}" ] || [ -n "${GROWTHOS_GA4_TOKEN:-}" ]; then
+  MARKETING_SOURCES+=(ga4)
+  MARKETING_ENV+=(Ga4__BaseUrl="${GROWTHOS_GA4_BASE_URL:-http://127.0.0.1:8090/ga4}"
+    Ga4__Properties__0__Shop="$SHOP_DOMAIN" Ga4__Properties__0__PropertyId="${GROWTHOS_GA4_PROPERTY:-314159265}"
+    Ga4__Properties__0__AccessToken="${GROWTHOS_GA4_TOKEN:-ya29.sandboxDemoGa4Token}")
+fi
+if [ "${#MARKETING_SOURCES[@]}" -gt 0 ]; then
+  MARKETING_ENV+=(MarketingSync__Shops__0__Shop="$SHOP_DOMAIN")
+  for i in "${!MARKETING_SOURCES[@]}"; do MARKETING_ENV+=("MarketingSync__Shops__0__Sources__$i=${MARKETING_SOURCES[$i]}"); done
+fi
+
 start_service() { # name
   local name=$1 dir="$ROOT/services/$1/bin/$CONFIGURATION/net10.0"
   mkdir -p "$ROOT/.local/logs"
@@ -44,6 +73,7 @@ start_service() { # name
         ShopifyWebhooks__Secret="${GROWTHOS_SHOPIFY_APP_SECRET:-shpss_sandbox_app_secret}" \
         Sandbox__StateDirectory="$ROOT/.local/sandbox-state" \
         Sandbox__AllowHttpWebhooks=true \
+        "${MARKETING_ENV[@]}" \
         dotnet "GrowthOs.$name.dll" &
       child=$!
       code=0

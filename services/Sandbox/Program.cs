@@ -1,6 +1,7 @@
 using GrowthOs.Sandbox.DemoData;
 using GrowthOs.Sandbox.Ga4;
 using GrowthOs.Sandbox.GoogleAds;
+using GrowthOs.Sandbox.GoogleOAuth;
 using GrowthOs.Sandbox.Meta;
 using GrowthOs.Sandbox.Shopify;
 using GrowthOs.ServiceDefaults.Hosting;
@@ -19,6 +20,7 @@ builder.Services.AddSingleton<SandboxShopify>();
 builder.Services.AddHttpClient(WebhookDeliveries.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10));
 builder.Services.AddHostedService<WebhookDeliveries>();
 builder.Services.AddSingleton<MetaGraphApi>();
+builder.Services.AddSingleton<GoogleOAuthApi>();
 builder.Services.AddSingleton<GoogleAdsApi>();
 builder.Services.AddSingleton<Ga4DataApi>();
 
@@ -26,6 +28,7 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapShopifyGraphQl();
 MetaGraphApi.MapMetaGraphApi(app);
+GoogleOAuthApi.MapGoogleOAuth(app);
 GoogleAdsApi.MapGoogleAdsApi(app);
 Ga4DataApi.MapGa4DataApi(app);
 app.Run();

@@ -106,6 +106,8 @@ public sealed class MarketingSyncTests(RunningSystem system)
         {
             Assert.DoesNotContain(RunningSystem.MetaToken, system.Logs(service));
             Assert.DoesNotContain(RunningSystem.GoogleToken, system.Logs(service));
+            Assert.DoesNotContain(RunningSystem.GoogleRefreshToken, system.Logs(service));
+            Assert.DoesNotContain("ya29.a0sandbox", system.Logs(service));
         }
 
         // A second sync re-reads only Meta's trailing 28 days, replacing them: the figures do not change.

@@ -55,6 +55,7 @@ public sealed class RunningSystem : IAsyncLifetime
         [MarketingShop, MarketingReplayShop, MarketingReferenceShop, .. MarketingDisturbances.Select(MarketingTwinShop)];
     public const string MetaToken = "EAAGintegrationMetaTokenThatMustNeverBeLogged";
     public const string GoogleToken = "ya29.integrationGoogleTokenThatMustNeverBeLogged";
+    public const string GoogleRefreshToken = "1//integrationRefreshTokenThatMustNeverBeLogged";
 
     private static readonly (string Domain, int Seed, int OrdersPerDay, string? Failure)[] SandboxShops =
     [
@@ -158,11 +159,14 @@ public sealed class RunningSystem : IAsyncLifetime
             environment[$"Sandbox__Meta__AdAccounts__{i}__Shop"] = environment[$"Meta__Accounts__{i}__Shop"] = shop;
             environment[$"Sandbox__Meta__AdAccounts__{i}__TimeZone"] = "UTC";
             environment[$"Sandbox__GoogleAds__Customers__{i}__Id"] = environment[$"GoogleAds__Customers__{i}__CustomerId"] = customer;
-            environment[$"Sandbox__GoogleAds__Customers__{i}__AccessToken"] = environment[$"GoogleAds__Customers__{i}__AccessToken"] = GoogleToken;
+            // Google's accounts are reached with refresh tokens, renewed at the Sandbox's OAuth token endpoint.
+            environment[$"Sandbox__GoogleAds__Customers__{i}__AccessToken"] = GoogleToken;
+            environment[$"Sandbox__GoogleAds__Customers__{i}__RefreshToken"] = environment[$"GoogleAds__Customers__{i}__RefreshToken"] = $"{GoogleRefreshToken}-ads-{i}";
             environment[$"Sandbox__GoogleAds__Customers__{i}__Shop"] = environment[$"GoogleAds__Customers__{i}__Shop"] = shop;
             environment[$"Sandbox__GoogleAds__Customers__{i}__TimeZone"] = "UTC";
             environment[$"Sandbox__Ga4__Properties__{i}__Id"] = environment[$"Ga4__Properties__{i}__PropertyId"] = property;
-            environment[$"Sandbox__Ga4__Properties__{i}__AccessToken"] = environment[$"Ga4__Properties__{i}__AccessToken"] = GoogleToken;
+            environment[$"Sandbox__Ga4__Properties__{i}__AccessToken"] = GoogleToken;
+            environment[$"Sandbox__Ga4__Properties__{i}__RefreshToken"] = environment[$"Ga4__Properties__{i}__RefreshToken"] = $"{GoogleRefreshToken}-ga4-{i}";
             environment[$"Sandbox__Ga4__Properties__{i}__Shop"] = environment[$"Ga4__Properties__{i}__Shop"] = shop;
             environment[$"Sandbox__Ga4__Properties__{i}__TimeZone"] = "UTC";
             environment[$"MarketingSync__Shops__{i}__Shop"] = shop;
@@ -211,6 +215,11 @@ public sealed class RunningSystem : IAsyncLifetime
         ["Meta__BaseUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/meta",
         ["GoogleAds__BaseUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/google-ads",
         ["Ga4__BaseUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/ga4",
+        ["GoogleOAuth__TokenUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/google-oauth/token",
+        ["GoogleOAuth__ClientId"] = "integration-client.apps.googleusercontent.com",
+        ["Sandbox__GoogleOAuth__ClientId"] = "integration-client.apps.googleusercontent.com",
+        ["GoogleOAuth__ClientSecret"] = "GOCSPX-integration-secret",
+        ["Sandbox__GoogleOAuth__ClientSecret"] = "GOCSPX-integration-secret",
         // A 180-day first sync of Meta goes through its asynchronous report: long enough to be caught mid-fetch.
         ["Sandbox__Meta__ReportDurationMilliseconds"] = "4000",
         ["Meta__ReportPollSeconds"] = "1",

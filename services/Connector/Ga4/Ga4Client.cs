@@ -19,7 +19,8 @@ namespace GrowthOs.Connector.Ga4;
 /// Connector's own cap a minute and by the <c>propertyQuota</c> each answer reports; 429 RESOURCE_EXHAUSTED waits as
 /// long as the quota named needs to return, 401 and 403 fail clearly.
 /// </summary>
-public sealed class Ga4Client(HttpClient http, IOptions<Ga4Options> options, TimeProvider clock, ILogger<Ga4Client> logger) : IMarketingSource
+public sealed class Ga4Client(HttpClient http, IOptions<Ga4Options> options, TimeProvider clock, ILogger<Ga4Client> logger, GoogleAccessTokens? tokens = null)
+    : IMarketingSource
 {
     public const string Source = "ga4";
 
@@ -77,7 +78,26 @@ public sealed class Ga4Client(HttpClient http, IOptions<Ga4Options> options, Tim
         }
     }
 
+    /// <summary>One report call; an access token renewed from a refresh token and refused anyway is renewed once.</summary>
     private async Task<(string Body, JsonObject Json)> Send(Ga4Property property, string request, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var token = tokens is not null
+                ? await tokens.For(Source, $"properties/{property.PropertyId}", property.AccessToken, property.RefreshToken, cancellationToken)
+                : property.AccessToken;
+            try
+            {
+                return await Send(property, token, request, cancellationToken);
+            }
+            catch (MarketingApiException exception) when (exception.Code == "UNAUTHENTICATED" && attempt == 1 && tokens?.Forget(property.RefreshToken) == true)
+            {
+                logger.LogInformation("GA4 refused the renewed access token of properties/{PropertyId}; renewing it again", property.PropertyId);
+            }
+        }
+    }
+
+    private async Task<(string Body, JsonObject Json)> Send(Ga4Property property, string accessToken, string request, CancellationToken cancellationToken)
     {
         var wait = Reserve(property.PropertyId);
         if (wait > TimeSpan.FromSeconds(Settings.MaxInlineWaitSeconds))
@@ -86,7 +106,7 @@ public sealed class Ga4Client(HttpClient http, IOptions<Ga4Options> options, Tim
 
         var url = $"{Settings.BaseUrl.TrimEnd('/')}/{Settings.ApiVersion}/properties/{property.PropertyId}:runReport";
         using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(request, System.Text.Encoding.UTF8, "application/json") };
-        message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", property.AccessToken);
+        message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
         var stopwatch = Stopwatch.StartNew();
         HttpResponseMessage response;
         try

@@ -53,8 +53,11 @@ public sealed class Ga4Property
     [Required, RegularExpression(@"^\d+$", ErrorMessage = "Ga4:Properties:n:PropertyId is digits only.")]
     public string PropertyId { get; set; } = "";
 
-    /// <summary>The OAuth access token of an account the property is shared with.</summary>
-    [Required] public string AccessToken { get; set; } = "";
+    /// <summary>The OAuth access token of an account the property is shared with; or, instead, a <see cref="RefreshToken"/>.</summary>
+    public string AccessToken { get; set; } = "";
+
+    /// <summary>A refresh token of the <c>GoogleOAuth</c> client: the Connector renews the access token with it before each expires.</summary>
+    public string? RefreshToken { get; set; }
 
     public override string ToString() => $"{Shop}: properties/{PropertyId} (token redacted)";
 }

@@ -12,8 +12,10 @@ public static class Ga4Registration
         // One client for the process: each property's pace is kept across every call.
         builder.Services.AddHttpClient(Ga4Client.Source, (provider, http) =>
             http.Timeout = TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<Ga4Options>>().Value.RequestTimeoutSeconds));
+        builder.AddGoogleOAuth();
         builder.Services.AddSingleton(provider => new Ga4Client(provider.GetRequiredService<IHttpClientFactory>().CreateClient(Ga4Client.Source),
-            provider.GetRequiredService<IOptions<Ga4Options>>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<Ga4Client>>()));
+            provider.GetRequiredService<IOptions<Ga4Options>>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<Ga4Client>>(),
+            provider.GetRequiredService<GoogleAccessTokens>()));
         builder.Services.AddSingleton<IMarketingSource>(provider => provider.GetRequiredService<Ga4Client>());
         return builder;
     }

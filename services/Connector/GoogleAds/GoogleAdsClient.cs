@@ -21,7 +21,8 @@ public sealed record GoogleAdsAnswer(DateOnly Since, DateOnly Until, string Quer
 /// one-key <c>errorCode</c>: RESOURCE_EXHAUSTED waits the <c>retryDelay</c> it gives, UNAUTHENTICATED and
 /// PERMISSION_DENIED fail clearly. Operations are counted per day against the access level's allowance.
 /// </summary>
-public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> options, TimeProvider clock, ILogger<GoogleAdsClient> logger) : IMarketingSource
+public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> options, TimeProvider clock, ILogger<GoogleAdsClient> logger,
+    GoogleAccessTokens? tokens = null) : IMarketingSource
 {
     public const string Source = "google_ads";
 
@@ -50,6 +51,25 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
     {
         var customer = Settings.CustomerOf(shop)
                        ?? throw new MarketingApiException(Source, "UNKNOWN_SHOP", $"No Google Ads customer is configured for {shop} (GoogleAds:Customers).", transient: false);
+        // An access token renewed from a refresh token may be refused before it was due to expire: it is renewed once.
+        for (var attempt = 1; ; attempt++)
+        {
+            var token = tokens is not null
+                ? await tokens.For(Source, $"customer {customer.CustomerId}", customer.AccessToken, customer.RefreshToken, cancellationToken)
+                : customer.AccessToken;
+            try
+            {
+                return await SearchStream(customer, token, since, until, cancellationToken);
+            }
+            catch (MarketingApiException exception) when (exception.Code == "UNAUTHENTICATED" && attempt == 1 && tokens?.Forget(customer.RefreshToken) == true)
+            {
+                logger.LogInformation("Google Ads refused the renewed access token of customer {CustomerId}; renewing it again", customer.CustomerId);
+            }
+        }
+    }
+
+    private async Task<GoogleAdsAnswer> SearchStream(GoogleAdsCustomer customer, string accessToken, DateOnly since, DateOnly until, CancellationToken cancellationToken)
+    {
         Reserve();
         var query = Query(since, until);
         using var request = new HttpRequestMessage(HttpMethod.Post,
@@ -57,7 +77,7 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
         {
             Content = JsonContent.Create(new { query }),
         };
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", customer.AccessToken);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
         if (Settings.DeveloperToken is { Length: > 0 } developerToken) request.Headers.Add("developer-token", developerToken);
         if (customer.LoginCustomerId is { Length: > 0 } manager) request.Headers.Add("login-customer-id", manager.Replace("-", ""));
 
@@ -82,8 +102,8 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
             GrowthOsMetrics.RecordApiCall(Source, "searchStream", ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), kind == "quotaError", stopwatch.Elapsed);
             var batches = json as JsonArray;
             var rows = batches?.Sum(b => (b?["results"] as JsonArray)?.Count ?? 0) ?? 0;
-            logger.LogInformation("Google Ads searchStream for {CustomerId}: HTTP {StatusCode} in {DurationMs} ms, {Records} rows in {Batches} batches, {Operations} operations today",
-                customer.CustomerId, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, rows, batches?.Count ?? 0, _operations.GetValueOrDefault(Today));
+            logger.LogInformation("Google Ads searchStream /{Version}/customers/{CustomerId} of {ShopDomain}: HTTP {StatusCode} in {DurationMs} ms, {Records} rows in {Batches} batches, {Operations} operations today",
+                Settings.ApiVersion, customer.CustomerId, customer.Shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, rows, batches?.Count ?? 0, _operations.GetValueOrDefault(Today));
 
             if (error is not null)
             {

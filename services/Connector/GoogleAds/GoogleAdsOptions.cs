@@ -42,8 +42,11 @@ public sealed class GoogleAdsCustomer
     /// <summary>The manager account the customer is reached through, sent as <c>login-customer-id</c>.</summary>
     public string? LoginCustomerId { get; set; }
 
-    /// <summary>The OAuth access token (from a secret or the environment).</summary>
-    [Required] public string AccessToken { get; set; } = "";
+    /// <summary>The OAuth access token (from a secret or the environment); or, instead, a <see cref="RefreshToken"/>.</summary>
+    public string AccessToken { get; set; } = "";
+
+    /// <summary>A refresh token of the <c>GoogleOAuth</c> client: the Connector renews the access token with it before each expires.</summary>
+    public string? RefreshToken { get; set; }
 
     public override string ToString() => $"{Shop}: {CustomerId} (token redacted)";
 }

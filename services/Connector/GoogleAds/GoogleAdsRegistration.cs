@@ -12,8 +12,10 @@ public static class GoogleAdsRegistration
         // One client for the process: the day's operations are counted across every call.
         builder.Services.AddHttpClient(GoogleAdsClient.Source, (provider, http) =>
             http.Timeout = TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<GoogleAdsOptions>>().Value.RequestTimeoutSeconds));
+        builder.AddGoogleOAuth();
         builder.Services.AddSingleton(provider => new GoogleAdsClient(provider.GetRequiredService<IHttpClientFactory>().CreateClient(GoogleAdsClient.Source),
-            provider.GetRequiredService<IOptions<GoogleAdsOptions>>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<GoogleAdsClient>>()));
+            provider.GetRequiredService<IOptions<GoogleAdsOptions>>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<GoogleAdsClient>>(),
+            provider.GetRequiredService<GoogleAccessTokens>()));
         builder.Services.AddSingleton<IMarketingSource>(provider => provider.GetRequiredService<GoogleAdsClient>());
         return builder;
     }

@@ -162,8 +162,8 @@ public sealed class MetaInsightsClient(HttpClient http, IOptions<MetaOptions> op
             var code = error?["code"] is JsonValue c && c.TryGetValue<int>(out var number) ? number : (int?)null;
             var throttled = code is 4 or 17 or 32 or 613 or (>= 80000 and <= 80014);
             GrowthOsMetrics.RecordApiCall(Source, endpoint, ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), throttled, stopwatch.Elapsed);
-            logger.LogInformation("Meta {Endpoint} {Path} for act_{AdAccountId}: HTTP {StatusCode} in {DurationMs} ms, {Records} rows, usage {UsagePercent}%",
-                endpoint, path, account.AdAccountId, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, (json?["data"] as JsonArray)?.Count ?? 0, usage.Percent);
+            logger.LogInformation("Meta {Endpoint} {Path} for act_{AdAccountId} of {ShopDomain}: HTTP {StatusCode} in {DurationMs} ms, {Records} rows, usage {UsagePercent}%",
+                endpoint, path, account.AdAccountId, account.Shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, (json?["data"] as JsonArray)?.Count ?? 0, usage.Percent);
 
             if (error is not null) throw Refusal(account, endpoint, response.StatusCode, error, code, throttled, usage);
             if (json is null)

@@ -72,22 +72,24 @@ public sealed partial class MarketingSyncStateMachine : MassTransitStateMachine<
                 .TransitionTo(Upserting));
 
         // The fetch: sent again when nothing is heard back; its start, its last page and its manifest each move the run on.
-        // Each answer names the attempt it belongs to, so a late answer of an earlier fetch moves nothing.
+        // Each answer names the attempt it belongs to, so a late answer of an earlier fetch moves nothing. The three come
+        // from one consumer close together and may be handled out of order: a later one catches up the steps before it.
         During(Requested,
             When(WaitElapsed, IsDue)
                 .Publish(context => MarketingCommands.Fetch(context.Saga))
                 .WaitFor(resend, clock),
             When(FetchStarted, context => context.Message.Attempt == context.Saga.Attempt)
-                .IfElse(context => context.Saga.CurrentStep == Steps.Fetching, same => same, first => first.EnterStep(Steps.Fetching, clock))
+                .CatchUpTo(Steps.Fetching, clock)
                 .WaitFor(settings.FetchTimeout, clock)
                 .TransitionTo(Fetching));
         During(Fetching,
             When(WaitElapsed, IsDue)
                 .Publish(context => MarketingCommands.Fetch(context.Saga))
-                .WaitFor(settings.FetchTimeout, clock),
+                .WaitFor(settings.FetchTimeout, clock));
+        During(Requested, Fetching,
             When(ReportFetched, context => context.Message.Attempt == context.Saga.Attempt)
                 .Then(context => (context.Saga.Pages, context.Saga.RowsFetched) = (context.Message.Pages, context.Message.Rows))
-                .EnterStep(Steps.Archiving, clock)
+                .CatchUpTo(Steps.Archiving, clock)
                 .WaitFor(resend, clock)
                 .TransitionTo(Archiving));
         During(Archiving,
@@ -104,7 +106,7 @@ public sealed partial class MarketingSyncStateMachine : MassTransitStateMachine<
                     (saga.ManifestKey, saga.Pages, saga.RowsFetched, saga.ArchivedBytes) = (message.ManifestKey, message.Pages, message.Rows, message.Bytes);
                     (saga.IsPartial, saga.PartialReason, saga.RetryAttempts) = (message.Partial, message.PartialReason, 0);
                 })
-                .IfElse(context => context.Saga.CurrentStep == Steps.Archiving, same => same, skipped => skipped.EnterStep(Steps.Archiving, clock))
+                .CatchUpTo(Steps.Archiving, clock)
                 .EnterStep(Steps.Upserting, clock)
                 .Publish(context => MarketingCommands.Upsert(context.Saga))
                 .WaitFor(resend, clock)
@@ -175,7 +177,7 @@ public sealed partial class MarketingSyncStateMachine : MassTransitStateMachine<
         // At-least-once delivery: a request heard again, a command answered twice, the late answers of an earlier step or
         // attempt, and a run that ended hearing the last of its messages are all expected, and dropped.
         DuringAny(Ignore(SyncRequested), Ignore(ReplayRequested));
-        During(Requested, Ignore(ReportFetched), Ignore(ReportUpserted), Ignore(MartsRefreshed), Ignore(TransformFailed), Ignore(UpsertFaulted), Ignore(RefreshFaulted));
+        During(Requested, Ignore(ReportUpserted), Ignore(MartsRefreshed), Ignore(TransformFailed), Ignore(UpsertFaulted), Ignore(RefreshFaulted));
         During(Fetching, Ignore(FetchStarted), Ignore(ReportUpserted), Ignore(MartsRefreshed), Ignore(TransformFailed), Ignore(UpsertFaulted), Ignore(RefreshFaulted));
         During(Archiving, Ignore(FetchStarted), Ignore(ReportFetched), Ignore(ReportUpserted), Ignore(MartsRefreshed), Ignore(TransformFailed),
             Ignore(UpsertFaulted), Ignore(RefreshFaulted));

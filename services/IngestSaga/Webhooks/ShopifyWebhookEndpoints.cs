@@ -96,10 +96,14 @@ public static class ShopifyWebhookEndpoints
         return Results.Ok(new { outcome = "accepted", run_id = found.Id });
     }
 
+    /// <summary>The run polling the operation, or else the newest that knew it (an id once seen by a run that ended stays in its row).</summary>
     private static async Task<(Guid Id, string? TraceParent)?> RunOf(NpgsqlConnection connection, string shop, string operationId, CancellationToken cancellationToken)
     {
         await using var select = new NpgsqlCommand(
-            "SELECT correlation_id, trace_parent FROM ingest.bulk_sync_state WHERE bulk_operation_id = @operation AND shop_domain = @shop LIMIT 1", connection);
+            """
+            SELECT correlation_id, trace_parent FROM ingest.bulk_sync_state WHERE bulk_operation_id = @operation AND shop_domain = @shop
+            ORDER BY current_state = 'Polling' DESC, requested_at DESC LIMIT 1
+            """, connection);
         select.Parameters.AddWithValue("operation", operationId);
         select.Parameters.AddWithValue("shop", shop);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);

@@ -31,6 +31,9 @@ public sealed class SandboxOptions
     /// <summary>The Google Ads API's side of the Sandbox: customers (ad accounts), each belonging to a demo shop.</summary>
     public GoogleAdsSandboxOptions GoogleAds { get; set; } = new();
 
+    /// <summary>Google's OAuth token endpoint: the client whose refresh tokens the Google Ads customers and GA4 properties grant.</summary>
+    public GoogleOAuthSandboxOptions GoogleOAuth { get; set; } = new();
+
     /// <summary>The GA4 Data API's side of the Sandbox: properties, each belonging to a demo shop.</summary>
     public Ga4SandboxOptions Ga4 { get; set; } = new();
 
@@ -131,6 +134,9 @@ public sealed class SandboxAdsCustomer
 
     public string Shop { get; set; } = "";
 
+    /// <summary>A refresh token of the Sandbox's OAuth client, for which the token endpoint issues access tokens of this customer.</summary>
+    public string? RefreshToken { get; set; }
+
     /// <summary>The customer's time zone, as <c>customer.time_zone</c> answers it.</summary>
     public string TimeZone { get; set; } = "America/New_York";
 
@@ -163,6 +169,9 @@ public sealed class SandboxGa4Property
 
     public string Shop { get; set; } = "";
 
+    /// <summary>A refresh token of the Sandbox's OAuth client, for which the token endpoint issues access tokens of this property.</summary>
+    public string? RefreshToken { get; set; }
+
     public string TimeZone { get; set; } = "America/New_York";
 
     /// <summary>
@@ -171,4 +180,15 @@ public sealed class SandboxGa4Property
     /// <c>INTERNAL:n</c> (500).
     /// </summary>
     public List<string> Failures { get; set; } = [];
+}
+
+public sealed class GoogleOAuthSandboxOptions
+{
+    public string ClientId { get; set; } = "sandbox-client.apps.googleusercontent.com";
+
+    public string ClientSecret { get; set; } = "GOCSPX-sandbox-client-secret";
+
+    /// <summary>How long an issued access token is accepted (Google's last an hour).</summary>
+    [Range(1, 86_400)]
+    public int AccessTokenLifetimeSeconds { get; set; } = 3_599;
 }

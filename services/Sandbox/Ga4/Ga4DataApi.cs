@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GrowthOs.Sandbox.DemoData;
+using GrowthOs.Sandbox.GoogleOAuth;
 using GrowthOs.Sandbox.Shopify;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +19,7 @@ namespace GrowthOs.Sandbox.Ga4;
 /// Errors are Google's envelope: 401 UNAUTHENTICATED, 403 PERMISSION_DENIED, 400 INVALID_ARGUMENT, 429
 /// RESOURCE_EXHAUSTED in GA4's own words for each quota.
 /// </summary>
-public sealed class Ga4DataApi(IOptions<SandboxOptions> options, DemoShops shops, FailureSwitches failures, TimeProvider clock)
+public sealed class Ga4DataApi(IOptions<SandboxOptions> options, DemoShops shops, FailureSwitches failures, GoogleOAuthApi oauth, TimeProvider clock)
 {
     private const string Schema = "For a list of valid dimensions and metrics, see https://developers.google.com/analytics/devguides/reporting/data/v1/api-schema";
 
@@ -52,10 +53,10 @@ public sealed class Ga4DataApi(IOptions<SandboxOptions> options, DemoShops shops
         var propertyId = propertyAndMethod[..^":runReport".Length];
         var token = http.Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : "";
         var property = Settings.Properties.FirstOrDefault(p => p.Id == propertyId);
-        if (token.Length == 0 || !Settings.Properties.Any(p => p.AccessToken == token))
+        if (!Settings.Properties.Any(p => oauth.Accepts(token, p.AccessToken, p.RefreshToken)))
             return Error(401, "UNAUTHENTICATED",
                 "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.");
-        if (property is null || property.AccessToken != token || failures.Trip($"ga4:{propertyId}", property.Failures, "PERMISSION_DENIED"))
+        if (property is null || !oauth.Accepts(token, property.AccessToken, property.RefreshToken) || failures.Trip($"ga4:{propertyId}", property.Failures, "PERMISSION_DENIED"))
             return Error(403, "PERMISSION_DENIED",
                 "User does not have sufficient permissions for this property. To learn more about Property ID, see https://developers.google.com/analytics/devguides/reporting/data/v1/property-id.");
 

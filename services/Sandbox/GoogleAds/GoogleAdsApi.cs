@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using GrowthOs.Sandbox.DemoData;
+using GrowthOs.Sandbox.GoogleOAuth;
 using GrowthOs.Sandbox.Shopify;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,7 @@ namespace GrowthOs.Sandbox.GoogleAds;
 /// UNAUTHENTICATED (a bad bearer token), PERMISSION_DENIED (a manager account not named in <c>login-customer-id</c>),
 /// RESOURCE_EXHAUSTED with a <c>retryDelay</c> (the day's operations used up), INVALID_ARGUMENT for a query it cannot run.
 /// </summary>
-public sealed partial class GoogleAdsApi(IOptions<SandboxOptions> options, DemoShops shops, FailureSwitches failures, TimeProvider clock)
+public sealed partial class GoogleAdsApi(IOptions<SandboxOptions> options, DemoShops shops, FailureSwitches failures, GoogleOAuthApi oauth, TimeProvider clock)
 {
     private static readonly Dictionary<string, string> Fields = new(StringComparer.Ordinal)
     {
@@ -44,7 +45,7 @@ public sealed partial class GoogleAdsApi(IOptions<SandboxOptions> options, DemoS
         var customerId = customerAndMethod.Split('/')[0];
         var customer = Settings.Customers.FirstOrDefault(c => c.Id == customerId);
         var token = http.Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : "";
-        if (customer is null || token.Length == 0 || token != customer.AccessToken)
+        if (customer is null || !oauth.Accepts(token, customer.AccessToken, customer.RefreshToken))
             return token.Length == 0 || customer is not null
                 ? Failure(version, 401, "UNAUTHENTICATED", "authenticationError", "OAUTH_TOKEN_INVALID", "Request had invalid authentication credentials.",
                     "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.")

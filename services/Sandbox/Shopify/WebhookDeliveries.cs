@@ -89,8 +89,10 @@ public sealed class WebhookDeliveries(
         request.Headers.Add("X-Shopify-Hmac-Sha256", Signature(settings.AppSecret, body));
         request.Headers.Add("X-Shopify-Shop-Domain", settings.Domain);
         request.Headers.Add("X-Shopify-API-Version", subscription.ApiVersion);
-        request.Headers.Add("X-Shopify-Webhook-Id", DeliveryId(key));
-        request.Headers.Add("X-Shopify-Event-Id", DeliveryId($"event:{report.Operation.Number}"));
+        // Ids a receiver dedupes by: the same for every attempt of a delivery, never again for another operation, even one
+        // that reuses a number after the Sandbox's state was cleared.
+        request.Headers.Add("X-Shopify-Webhook-Id", DeliveryId($"{key}:{report.Operation.CreatedAt.UtcTicks}"));
+        request.Headers.Add("X-Shopify-Event-Id", DeliveryId($"event:{report.Operation.Number}:{report.Operation.CreatedAt.UtcTicks}"));
         request.Headers.Add("X-Shopify-Triggered-At", finishedAt.UtcDateTime.ToString("O"));
 
         var attempt = retry.Attempts + 1;

@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using GrowthOs.ServiceDefaults.Hosting;
+using GrowthOs.ServiceDefaults.Observability;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.Connector.Marketing;
+
+public sealed class GoogleOAuthOptions
+{
+    public const string Section = "GoogleOAuth";
+
+    /// <summary>Google's token endpoint: <c>https://oauth2.googleapis.com/token</c>; the Sandbox's is <c>http://127.0.0.1:8090/google-oauth/token</c>.</summary>
+    [Required]
+    [RegularExpression(@"^https?://\S+$", ErrorMessage = "GoogleOAuth:TokenUrl must be an http(s) URL.")]
+    public string TokenUrl { get; set; } = "https://oauth2.googleapis.com/token";
+
+    /// <summary>The OAuth client the refresh tokens were granted to (from a secret or the environment).</summary>
+    public string? ClientId { get; set; }
+
+    public string? ClientSecret { get; set; }
+
+    /// <summary>An access token is renewed this long before Google says it expires.</summary>
+    [Range(0, 3_000)]
+    public int RenewBeforeSeconds { get; set; } = 300;
+
+    [Range(1, 120)]
+    public int RequestTimeoutSeconds { get; set; } = 30;
+}
+
+/// <summary>
+/// The access token of a Google account (a Google Ads customer, a GA4 property): the one configured, or, when a refresh
+/// token is configured, one obtained from Google's token endpoint with the refresh token grant and kept until shortly
+/// before it expires (Google's last an hour). A 401 from the API makes the client renew it once. A refresh token
+/// Google refuses (<c>invalid_grant</c>: expired or revoked) fails clearly; the token endpoint's outage is transient.
+/// Neither token ever reaches a log or an error.
+/// </summary>
+public sealed class GoogleAccessTokens(HttpClient http, IOptions<GoogleOAuthOptions> options, TimeProvider clock, ILogger<GoogleAccessTokens> logger)
+{
+    public const string HttpClientName = "google-oauth";
+
+    private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset RenewAt)> _issued = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _renewing = new(1, 1);
+
+    private GoogleOAuthOptions Settings => options.Value;
+
+    /// <summary>The token to send for an account configured with <paramref name="accessToken"/> and/or <paramref name="refreshToken"/>.</summary>
+    public async Task<string> For(string source, string account, string? accessToken, string? refreshToken, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(refreshToken))
+            return string.IsNullOrEmpty(accessToken)
+                ? throw new MarketingApiException(source, "NOT_CONFIGURED", $"{account} has neither an AccessToken nor a RefreshToken configured.", transient: false)
+                : accessToken;
+        if (_issued.TryGetValue(refreshToken, out var issued) && issued.RenewAt > clock.GetUtcNow()) return issued.Token;
+        await _renewing.WaitAsync(cancellationToken);
+        try
+        {
+            if (_issued.TryGetValue(refreshToken, out issued) && issued.RenewAt > clock.GetUtcNow()) return issued.Token;
+            var (token, lifetime) = await Renew(source, account, refreshToken, cancellationToken);
+            var renewAt = clock.GetUtcNow() + lifetime - TimeSpan.FromSeconds(Math.Min(Settings.RenewBeforeSeconds, lifetime.TotalSeconds / 2));
+            _issued[refreshToken] = (token, renewAt);
+            return token;
+        }
+        finally
+        {
+            _renewing.Release();
+        }
+    }
+
+    /// <summary>Forgets the access token issued for <paramref name="refreshToken"/>: the API refused it, the next call renews it.</summary>
+    public bool Forget(string? refreshToken) => !string.IsNullOrEmpty(refreshToken) && _issued.TryRemove(refreshToken, out _);
+
+    private async Task<(string Token, TimeSpan Lifetime)> Renew(string source, string account, string refreshToken, CancellationToken cancellationToken)
+    {
+        var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = refreshToken,
+            ["client_id"] = Settings.ClientId ?? "",
+            ["client_secret"] = Settings.ClientSecret ?? "",
+        });
+        var stopwatch = Stopwatch.StartNew();
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.PostAsync(Settings.TokenUrl, form, cancellationToken);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            GrowthOsMetrics.RecordApiCall("google_oauth", "token", "network", throttled: false, stopwatch.Elapsed);
+            throw new MarketingApiException(source, "NETWORK", $"Google's token endpoint did not answer for {account}: {exception.Message}", transient: true);
+        }
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            GrowthOsMetrics.RecordApiCall("google_oauth", "token", ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), throttled: false, stopwatch.Elapsed);
+            logger.LogInformation("Google OAuth token for {Account}: HTTP {StatusCode} in {DurationMs} ms", account, (int)response.StatusCode, stopwatch.ElapsedMilliseconds);
+            JsonElement json = default;
+            try { json = JsonDocument.Parse(body).RootElement; } catch (JsonException) { }
+            string? Text(string name) => json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            if (response.IsSuccessStatusCode && Text("access_token") is { Length: > 0 } token)
+            {
+                var seconds = json.TryGetProperty("expires_in", out var e) && e.TryGetInt32(out var s) ? s : 3_600;
+                return (token, TimeSpan.FromSeconds(Math.Max(seconds, 1)));
+            }
+            var error = Text("error") ?? $"HTTP_{(int)response.StatusCode}";
+            var description = Text("error_description") ?? "no description";
+            if ((int)response.StatusCode >= 500)
+                throw new MarketingApiException(source, error, $"Google's token endpoint failed for {account} (HTTP {(int)response.StatusCode}): {description}", transient: true);
+            throw new MarketingApiException(source, error == "invalid_grant" || error == "invalid_client" ? "UNAUTHENTICATED" : error,
+                $"Google refused to renew the access token of {account} ({error}: {description}). Grant a new refresh token, or check GoogleOAuth:ClientId and ClientSecret.",
+                transient: false);
+        }
+    }
+}
+
+public static class GoogleOAuthRegistration
+{
+    /// <summary>One token cache for the process, shared by the Google Ads and GA4 clients; registered once whoever asks first.</summary>
+    public static WebApplicationBuilder AddGoogleOAuth(this WebApplicationBuilder builder)
+    {
+        if (builder.Services.Any(s => s.ServiceType == typeof(GoogleAccessTokens))) return builder;
+        builder.Services.AddValidatedOptions<GoogleOAuthOptions>(GoogleOAuthOptions.Section);
+        builder.Services.AddHttpClient(GoogleAccessTokens.HttpClientName, (provider, http) =>
+            http.Timeout = TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<GoogleOAuthOptions>>().Value.RequestTimeoutSeconds));
+        builder.Services.AddSingleton(provider => new GoogleAccessTokens(provider.GetRequiredService<IHttpClientFactory>().CreateClient(GoogleAccessTokens.HttpClientName),
+            provider.GetRequiredService<IOptions<GoogleOAuthOptions>>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<GoogleAccessTokens>>()));
+        return builder;
+    }
+}
