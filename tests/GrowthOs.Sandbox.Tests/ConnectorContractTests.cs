@@ -3,8 +3,6 @@ extern alias connector;
 using connector::GrowthOs.Connector.Extraction;
 using connector::GrowthOs.Connector.Shopify;
 using GrowthOs.Contracts.Extraction;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -19,15 +17,15 @@ public sealed class ConnectorContractTests : IDisposable
 {
     private const string Shop = "demo-shop.myshopify.com";
     private const string Token = "shpat_sandbox_contract_token";
-    private readonly List<IDisposable> _factories = [];
+    private readonly SandboxHosts _sandbox = new();
 
     private (ShopifyGraphQlClient Client, HttpClient Http) Connect(string version, int durationMilliseconds)
     {
-        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
-            .UseSetting("Sandbox:BulkOperationDurationMilliseconds", durationMilliseconds.ToString())
-            .UseSetting("Sandbox:Shops:0:AccessToken", Token));
-        _factories.Add(factory);
-        var http = factory.CreateClient();
+        var http = _sandbox.Start(new Dictionary<string, string?>
+        {
+            ["Sandbox:BulkOperationDurationMilliseconds"] = durationMilliseconds.ToString(),
+            ["Sandbox:Shops:0:AccessToken"] = Token,
+        });
         var options = Options.Create(new ShopifyOptions
         {
             BaseUrlTemplate = $"{http.BaseAddress!.ToString().TrimEnd('/')}/{{shop}}",
@@ -75,8 +73,5 @@ public sealed class ConnectorContractTests : IDisposable
         Assert.Null(await client.FindRunningBulkQuery(Shop, other, CancellationToken.None));
     }
 
-    public void Dispose()
-    {
-        foreach (var factory in _factories) factory.Dispose();
-    }
+    public void Dispose() => _sandbox.Dispose();
 }

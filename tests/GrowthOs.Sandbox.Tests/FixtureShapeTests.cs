@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace GrowthOs.Sandbox.Tests;
 
@@ -16,18 +14,16 @@ public sealed class FixtureShapeTests : IDisposable
     private const string Token = "shpat_sandbox_fixture_token";
     private const string RunQuery = "mutation bulkOperationRunQuery($query: String!) { bulkOperationRunQuery(query: $query) { bulkOperation { id status } userErrors { field message code } } }";
     private const string OperationQuery = "query bulkOperation($id: ID!) { node(id: $id) { ... on BulkOperation { id status errorCode objectCount rootObjectCount fileSize url partialDataUrl } } }";
-    private readonly List<IDisposable> _factories = [];
+    private readonly SandboxHosts _sandbox = new();
 
     private HttpClient Sandbox(int durationMilliseconds = 0, string? failure = null, string version = "2026-01")
     {
-        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        var client = _sandbox.Start(new Dictionary<string, string?>
         {
-            web.UseSetting("Sandbox:BulkOperationDurationMilliseconds", durationMilliseconds.ToString());
-            web.UseSetting("Sandbox:Shops:0:AccessToken", Token);
-            if (failure is not null) web.UseSetting("Sandbox:Shops:0:Failures:0", failure);
+            ["Sandbox:BulkOperationDurationMilliseconds"] = durationMilliseconds.ToString(),
+            ["Sandbox:Shops:0:AccessToken"] = Token,
+            ["Sandbox:Shops:0:Failures:0"] = failure,
         });
-        _factories.Add(factory);
-        var client = factory.CreateClient();
         client.BaseAddress = new Uri(client.BaseAddress!, $"/demo-shop.myshopify.com/admin/api/{version}/");
         client.DefaultRequestHeaders.Add("X-Shopify-Access-Token", Token);
         return client;
@@ -130,10 +126,7 @@ public sealed class FixtureShapeTests : IDisposable
             again.GetProperty("data").GetProperty("webhookSubscriptionCreate").GetProperty("userErrors")[0].GetProperty("message").GetString());
     }
 
-    public void Dispose()
-    {
-        foreach (var factory in _factories) factory.Dispose();
-    }
+    public void Dispose() => _sandbox.Dispose();
 }
 
 /// <summary>Holds an answer to a fixture's shape: its fields, their nesting and their JSON types.</summary>

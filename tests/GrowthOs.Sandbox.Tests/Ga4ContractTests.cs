@@ -5,8 +5,6 @@ using System.Text;
 using System.Text.Json;
 using connector::GrowthOs.Connector.Ga4;
 using connector::GrowthOs.Connector.Marketing;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -19,23 +17,21 @@ public sealed class Ga4ContractTests : IDisposable
     private const string PropertyId = "314159265";
     private const string Token = "ya29.sandboxGa4ContractToken";
     private static readonly DateOnly Anchor = new(2026, 11, 30);
-    private readonly List<IDisposable> _factories = [];
+    private readonly SandboxHosts _sandbox = new();
 
     private (Ga4Client Client, HttpClient Http) Connect(string? failure = null, string token = Token, int pageSize = 50)
     {
-        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        var http = _sandbox.Start(new Dictionary<string, string?>
         {
-            web.UseSetting("Sandbox:AnchorDate", Anchor.ToString("yyyy-MM-dd"));
-            web.UseSetting("Sandbox:Ga4:Properties:0:Id", PropertyId);
-            web.UseSetting("Sandbox:Ga4:Properties:0:AccessToken", Token);
-            web.UseSetting("Sandbox:Ga4:Properties:0:Shop", Shop);
-            web.UseSetting("Sandbox:Ga4:Properties:1:Id", "999999999");
-            web.UseSetting("Sandbox:Ga4:Properties:1:AccessToken", "ya29.otherPropertyToken");
-            web.UseSetting("Sandbox:Ga4:Properties:1:Shop", Shop);
-            if (failure is not null) web.UseSetting("Sandbox:Ga4:Properties:0:Failures:0", failure);
+            ["Sandbox:AnchorDate"] = Anchor.ToString("yyyy-MM-dd"),
+            ["Sandbox:Ga4:Properties:0:Id"] = PropertyId,
+            ["Sandbox:Ga4:Properties:0:AccessToken"] = Token,
+            ["Sandbox:Ga4:Properties:0:Shop"] = Shop,
+            ["Sandbox:Ga4:Properties:1:Id"] = "999999999",
+            ["Sandbox:Ga4:Properties:1:AccessToken"] = "ya29.otherPropertyToken",
+            ["Sandbox:Ga4:Properties:1:Shop"] = Shop,
+            ["Sandbox:Ga4:Properties:0:Failures:0"] = failure,
         });
-        _factories.Add(factory);
-        var http = factory.CreateClient();
         var options = Options.Create(new Ga4Options
         {
             BaseUrl = new Uri(http.BaseAddress!, "/ga4").ToString(),
@@ -149,8 +145,5 @@ public sealed class Ga4ContractTests : IDisposable
         Assert.Equal("PACED", paced.Code);
     }
 
-    public void Dispose()
-    {
-        foreach (var factory in _factories) factory.Dispose();
-    }
+    public void Dispose() => _sandbox.Dispose();
 }

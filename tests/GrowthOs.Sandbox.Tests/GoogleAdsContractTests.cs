@@ -3,8 +3,6 @@ extern alias connector;
 using System.Text.Json;
 using connector::GrowthOs.Connector.GoogleAds;
 using connector::GrowthOs.Connector.Marketing;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -17,22 +15,20 @@ public sealed class GoogleAdsContractTests : IDisposable
     private const string CustomerId = "4815162342";
     private const string Token = "ya29.sandboxContractToken";
     private static readonly DateOnly Anchor = new(2026, 11, 30);
-    private readonly List<IDisposable> _factories = [];
+    private readonly SandboxHosts _sandbox = new();
 
     private GoogleAdsClient Connect(string? failure = null, string? manager = null, string? loginCustomerId = null, string token = Token)
     {
-        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        var http = _sandbox.Start(new Dictionary<string, string?>
         {
-            web.UseSetting("Sandbox:AnchorDate", Anchor.ToString("yyyy-MM-dd"));
-            web.UseSetting("Sandbox:GoogleAds:BatchSize", "50");
-            web.UseSetting("Sandbox:GoogleAds:Customers:0:Id", CustomerId);
-            web.UseSetting("Sandbox:GoogleAds:Customers:0:AccessToken", Token);
-            web.UseSetting("Sandbox:GoogleAds:Customers:0:Shop", Shop);
-            if (manager is not null) web.UseSetting("Sandbox:GoogleAds:Customers:0:ManagerId", manager);
-            if (failure is not null) web.UseSetting("Sandbox:GoogleAds:Customers:0:Failures:0", failure);
+            ["Sandbox:AnchorDate"] = Anchor.ToString("yyyy-MM-dd"),
+            ["Sandbox:GoogleAds:BatchSize"] = "50",
+            ["Sandbox:GoogleAds:Customers:0:Id"] = CustomerId,
+            ["Sandbox:GoogleAds:Customers:0:AccessToken"] = Token,
+            ["Sandbox:GoogleAds:Customers:0:Shop"] = Shop,
+            ["Sandbox:GoogleAds:Customers:0:ManagerId"] = manager,
+            ["Sandbox:GoogleAds:Customers:0:Failures:0"] = failure,
         });
-        _factories.Add(factory);
-        var http = factory.CreateClient();
         var options = Options.Create(new GoogleAdsOptions
         {
             BaseUrl = new Uri(http.BaseAddress!, "/google-ads").ToString(),
@@ -92,8 +88,5 @@ public sealed class GoogleAdsContractTests : IDisposable
         Assert.InRange(exception.RetryAfter!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
     }
 
-    public void Dispose()
-    {
-        foreach (var factory in _factories) factory.Dispose();
-    }
+    public void Dispose() => _sandbox.Dispose();
 }

@@ -5,8 +5,6 @@ using System.Text.Json;
 using connector::GrowthOs.Connector.Ga4;
 using connector::GrowthOs.Connector.GoogleAds;
 using connector::GrowthOs.Connector.Marketing;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -21,27 +19,25 @@ public sealed class GoogleOAuthContractTests : IDisposable
     private const string ClientSecret = "GOCSPX-contract";
     private const string RefreshToken = "1//contract-refresh-token";
     private static readonly DateOnly Anchor = new(2026, 11, 30);
-    private readonly List<IDisposable> _factories = [];
+    private readonly SandboxHosts _sandbox = new();
 
     private (HttpClient Http, GoogleAccessTokens Tokens) Sandbox(int lifetimeSeconds = 3599, string clientSecret = ClientSecret, TimeProvider? clientClock = null)
     {
-        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        var http = _sandbox.Start(new Dictionary<string, string?>
         {
-            web.UseSetting("Sandbox:AnchorDate", Anchor.ToString("yyyy-MM-dd"));
-            web.UseSetting("Sandbox:GoogleOAuth:ClientId", ClientId);
-            web.UseSetting("Sandbox:GoogleOAuth:ClientSecret", ClientSecret);
-            web.UseSetting("Sandbox:GoogleOAuth:AccessTokenLifetimeSeconds", lifetimeSeconds.ToString());
-            web.UseSetting("Sandbox:Ga4:Properties:0:Id", "314159265");
-            web.UseSetting("Sandbox:Ga4:Properties:0:AccessToken", "ya29.fixed-ga4-token");
-            web.UseSetting("Sandbox:Ga4:Properties:0:RefreshToken", RefreshToken);
-            web.UseSetting("Sandbox:Ga4:Properties:0:Shop", Shop);
-            web.UseSetting("Sandbox:GoogleAds:Customers:0:Id", "4815162342");
-            web.UseSetting("Sandbox:GoogleAds:Customers:0:AccessToken", "ya29.fixed-ads-token");
-            web.UseSetting("Sandbox:GoogleAds:Customers:0:RefreshToken", RefreshToken + "-ads");
-            web.UseSetting("Sandbox:GoogleAds:Customers:0:Shop", Shop);
+            ["Sandbox:AnchorDate"] = Anchor.ToString("yyyy-MM-dd"),
+            ["Sandbox:GoogleOAuth:ClientId"] = ClientId,
+            ["Sandbox:GoogleOAuth:ClientSecret"] = ClientSecret,
+            ["Sandbox:GoogleOAuth:AccessTokenLifetimeSeconds"] = lifetimeSeconds.ToString(),
+            ["Sandbox:Ga4:Properties:0:Id"] = "314159265",
+            ["Sandbox:Ga4:Properties:0:AccessToken"] = "ya29.fixed-ga4-token",
+            ["Sandbox:Ga4:Properties:0:RefreshToken"] = RefreshToken,
+            ["Sandbox:Ga4:Properties:0:Shop"] = Shop,
+            ["Sandbox:GoogleAds:Customers:0:Id"] = "4815162342",
+            ["Sandbox:GoogleAds:Customers:0:AccessToken"] = "ya29.fixed-ads-token",
+            ["Sandbox:GoogleAds:Customers:0:RefreshToken"] = RefreshToken + "-ads",
+            ["Sandbox:GoogleAds:Customers:0:Shop"] = Shop,
         });
-        _factories.Add(factory);
-        var http = factory.CreateClient();
         var tokens = new GoogleAccessTokens(http, Options.Create(new GoogleOAuthOptions
         {
             TokenUrl = new Uri(http.BaseAddress!, "/google-oauth/token").ToString(), ClientId = ClientId, ClientSecret = clientSecret, RenewBeforeSeconds = 0,
@@ -118,8 +114,5 @@ public sealed class GoogleOAuthContractTests : IDisposable
         Assert.Equal(12, await Rows(client));
     }
 
-    public void Dispose()
-    {
-        foreach (var factory in _factories) factory.Dispose();
-    }
+    public void Dispose() => _sandbox.Dispose();
 }

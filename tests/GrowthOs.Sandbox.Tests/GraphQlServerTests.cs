@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace GrowthOs.Sandbox.Tests;
 
@@ -14,18 +12,16 @@ public sealed class GraphQlServerTests : IDisposable
 {
     private const string Token = "shpat_sandbox_test_token";
     private const string RunQuery = "mutation run($query: String!) { bulkOperationRunQuery(query: $query) { bulkOperation { id status } userErrors { field message code } } }";
-    private readonly List<IDisposable> _factories = [];
+    private readonly SandboxHosts _sandbox = new();
 
     private HttpClient Sandbox(int durationMilliseconds = 0, string? stateDirectory = null)
     {
-        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        var client = _sandbox.Start(new Dictionary<string, string?>
         {
-            web.UseSetting("Sandbox:BulkOperationDurationMilliseconds", durationMilliseconds.ToString());
-            web.UseSetting("Sandbox:Shops:0:AccessToken", Token);
-            if (stateDirectory is not null) web.UseSetting("Sandbox:StateDirectory", stateDirectory);
+            ["Sandbox:BulkOperationDurationMilliseconds"] = durationMilliseconds.ToString(),
+            ["Sandbox:Shops:0:AccessToken"] = Token,
+            ["Sandbox:StateDirectory"] = stateDirectory,
         });
-        _factories.Add(factory);
-        var client = factory.CreateClient();
         client.DefaultRequestHeaders.Add("X-Shopify-Access-Token", Token);
         return client;
     }
@@ -258,8 +254,5 @@ public sealed class GraphQlServerTests : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        foreach (var factory in _factories) factory.Dispose();
-    }
+    public void Dispose() => _sandbox.Dispose();
 }

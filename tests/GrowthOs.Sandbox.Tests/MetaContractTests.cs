@@ -4,8 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using connector::GrowthOs.Connector.Marketing;
 using connector::GrowthOs.Connector.Meta;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -21,21 +19,19 @@ public sealed class MetaContractTests : IDisposable
     private const string AccountId = "1029384756";
     private const string Token = "EAAGsandboxMetaContractToken";
     private static readonly DateOnly Anchor = new(2026, 11, 30);
-    private readonly List<IDisposable> _factories = [];
+    private readonly SandboxHosts _sandbox = new();
 
     private (MetaInsightsClient Client, HttpClient Http) Connect(string? failure = null, int pageSize = 50, int asyncAfterDays = 31)
     {
-        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        var http = _sandbox.Start(new Dictionary<string, string?>
         {
-            web.UseSetting("Sandbox:AnchorDate", Anchor.ToString("yyyy-MM-dd"));
-            web.UseSetting("Sandbox:Meta:ReportDurationMilliseconds", "300");
-            web.UseSetting("Sandbox:Meta:AdAccounts:0:Id", AccountId);
-            web.UseSetting("Sandbox:Meta:AdAccounts:0:AccessToken", Token);
-            web.UseSetting("Sandbox:Meta:AdAccounts:0:Shop", Shop);
-            if (failure is not null) web.UseSetting("Sandbox:Meta:AdAccounts:0:Failures:0", failure);
+            ["Sandbox:AnchorDate"] = Anchor.ToString("yyyy-MM-dd"),
+            ["Sandbox:Meta:ReportDurationMilliseconds"] = "300",
+            ["Sandbox:Meta:AdAccounts:0:Id"] = AccountId,
+            ["Sandbox:Meta:AdAccounts:0:AccessToken"] = Token,
+            ["Sandbox:Meta:AdAccounts:0:Shop"] = Shop,
+            ["Sandbox:Meta:AdAccounts:0:Failures:0"] = failure,
         });
-        _factories.Add(factory);
-        var http = factory.CreateClient();
         var options = Options.Create(new MetaOptions
         {
             BaseUrl = new Uri(http.BaseAddress!, "/meta").ToString(),
@@ -166,8 +162,5 @@ public sealed class MetaContractTests : IDisposable
         Assert.True(refused.Headers.Contains("X-Business-Use-Case-Usage"));
     }
 
-    public void Dispose()
-    {
-        foreach (var factory in _factories) factory.Dispose();
-    }
+    public void Dispose() => _sandbox.Dispose();
 }

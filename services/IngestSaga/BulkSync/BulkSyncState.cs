@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Telemetry;
 using GrowthOs.IngestSaga.Runs;
@@ -6,14 +5,10 @@ using GrowthOs.IngestSaga.Runs;
 namespace GrowthOs.IngestSaga.BulkSync;
 
 /// <summary>One sync run of one shop. Persisted in <c>ingest.bulk_sync_state</c>; the run id is the correlation id.</summary>
-public class BulkSyncState : ISyncRun
+public class BulkSyncState : SyncRunState
 {
-    public Guid CorrelationId { get; set; }
-    public string CurrentState { get; set; } = "";
+    public BulkSyncState() => JobType = JobTypes.DailySync;
 
-    public string ShopDomain { get; set; } = "";
-    public string JobType { get; set; } = JobTypes.DailySync;
-    public string Initiator { get; set; } = "";
     /// <summary>The entity being extracted now; the run takes its entities one after the other.</summary>
     public string Entity { get; set; } = "";
 
@@ -28,7 +23,6 @@ public class BulkSyncState : ISyncRun
 
     /// <summary>Why the current entity's data is partial (kept apart from the retry reason, which a later retry overwrites).</summary>
     public string? EntityPartialReason { get; set; }
-    public DateTimeOffset RequestedAt { get; set; }
     public DateTimeOffset? UpdatedSince { get; set; }
 
     /// <summary>
@@ -68,45 +62,14 @@ public class BulkSyncState : ISyncRun
     public DateOnly? FirstOrderDate { get; set; }
     public DateOnly? LastOrderDate { get; set; }
 
-    /// <summary>Retries since the run last made progress; drives the backoff.</summary>
-    public int RetryAttempts { get; set; }
-    public string? LastRetryReason { get; set; }
-
-    public string? FailedStep { get; set; }
-    public string? Error { get; set; }
-
-    /// <summary>When the run's current durable wait ends (null: not waiting). See <c>DueWaitDispatcher</c>.</summary>
-    public DateTimeOffset? ResumeAt { get; set; }
-
-    /// <summary>Identifies the current wait, so a late or repeated wake-up of an earlier wait is ignored.</summary>
-    public int WaitToken { get; set; }
-
-    public List<StepTiming> Steps { get; set; } = [];
-
-    /// <summary>
-    /// The W3C trace context of the request that started the run: work done later on its behalf (a durable wait's
-    /// wake-up) continues this trace, so one run is one trace.
-    /// </summary>
-    public string? TraceParent { get; set; }
-
-    /// <summary>The trace id of <see cref="TraceParent"/>.</summary>
-    public string? TraceId => ActivityContext.TryParse(TraceParent, null, out var context) ? context.TraceId.ToString() : null;
-
-    /// <summary>PostgreSQL's xmin: optimistic concurrency between replicas and redeliveries.</summary>
-    public uint Version { get; set; }
-
     public void Begin(string jobType, string shopDomain, string initiator, DateTimeOffset requestedAt, IReadOnlyList<string> entities)
     {
-        JobType = jobType;
-        ShopDomain = shopDomain;
-        TraceParent = Activity.Current?.Id;
-        Initiator = initiator;
-        RequestedAt = requestedAt.ToUniversalTime();
+        BeginRun(jobType, shopDomain, initiator, requestedAt);
         Entity = entities[0];
         PendingEntities = entities.Skip(1).Distinct().Where(e => e != Entity).ToList();
     }
 
-    public void EnterStep(string step, DateTimeOffset at)
+    public override void EnterStep(string step, DateTimeOffset at)
     {
         if (Steps.Count > 0 && Steps[^1].EndedAt is null) Steps[^1] = Steps[^1] with { EndedAt = at };
         Steps.Add(new StepTiming(step, at, null, BulkSync.Steps.OfEntity.Contains(step) ? Entity : null));
@@ -137,8 +100,7 @@ public class BulkSyncState : ISyncRun
         }
     }
 
-    /// <summary>The run's counts so far, as its view and its step telemetry name them.</summary>
-    public Dictionary<string, long> Counts() => new()
+    public override Dictionary<string, long> Counts() => new()
     {
         ["poll_attempts"] = PollAttempts,
         ["objects"] = ObjectCount,

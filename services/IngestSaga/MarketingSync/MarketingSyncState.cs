@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.Runs;
 
@@ -8,16 +7,11 @@ namespace GrowthOs.IngestSaga.MarketingSync;
 /// One marketing sync run of one shop and source. Persisted in <c>ingest.marketing_sync_state</c>; the run id is the
 /// correlation id.
 /// </summary>
-public class MarketingSyncState : ISyncRun
+public class MarketingSyncState : SyncRunState
 {
-    public Guid CorrelationId { get; set; }
-    public string CurrentState { get; set; } = "";
+    public MarketingSyncState() => JobType = JobTypes.MarketingSync;
 
-    public string ShopDomain { get; set; } = "";
     public string Source { get; set; } = "";
-    public string JobType { get; set; } = JobTypes.MarketingSync;
-    public string Initiator { get; set; } = "";
-    public DateTimeOffset RequestedAt { get; set; }
 
     /// <summary>The days the run reads (inclusive; the platform's reporting days).</summary>
     public DateOnly? Since { get; set; }
@@ -41,33 +35,14 @@ public class MarketingSyncState : ISyncRun
     public bool IsPartial { get; set; }
     public string? PartialReason { get; set; }
 
-    /// <summary>Retries since the run last made progress; drives the backoff.</summary>
-    public int RetryAttempts { get; set; }
-    public string? LastRetryReason { get; set; }
-
-    public string? FailedStep { get; set; }
-    public string? Error { get; set; }
-
-    public DateTimeOffset? ResumeAt { get; set; }
-    public int WaitToken { get; set; }
-    public List<StepTiming> Steps { get; set; } = [];
-
-    /// <summary>The W3C trace context of the request that started the run, continued by the wake-ups of its waits.</summary>
-    public string? TraceParent { get; set; }
-
-    public string? TraceId => ActivityContext.TryParse(TraceParent, null, out var context) ? context.TraceId.ToString() : null;
-
-    /// <summary>PostgreSQL's xmin: optimistic concurrency between replicas and redeliveries.</summary>
-    public uint Version { get; set; }
-
     public void Begin(string jobType, string shop, string source, string initiator, DateTimeOffset requestedAt)
     {
-        (JobType, ShopDomain, Source, Initiator, RequestedAt) = (jobType, shop, source, initiator, requestedAt.ToUniversalTime());
-        TraceParent = Activity.Current?.Id;
+        BeginRun(jobType, shop, initiator, requestedAt);
+        Source = source;
     }
 
     /// <summary>Every step of a marketing run is the source's: telemetry names it as a bulk run's names its entity.</summary>
-    public void EnterStep(string step, DateTimeOffset at)
+    public override void EnterStep(string step, DateTimeOffset at)
     {
         if (Steps.Count > 0 && Steps[^1].EndedAt is null) Steps[^1] = Steps[^1] with { EndedAt = at };
         Steps.Add(new StepTiming(step, at, null, Source));
@@ -75,7 +50,7 @@ public class MarketingSyncState : ISyncRun
 
     public string CurrentStep => Steps.Count > 0 ? Steps[^1].Step : BulkSync.Steps.Initiated;
 
-    public Dictionary<string, long> Counts() => new()
+    public override Dictionary<string, long> Counts() => new()
     {
         ["attempts"] = Attempt,
         ["pages"] = Pages,

@@ -11,7 +11,7 @@ public static class RunBehaviors
 {
     /// <summary>Closes the current step, opens <paramref name="step"/>, and publishes the change as telemetry.</summary>
     public static EventActivityBinder<TRun, T> EnterStep<TRun, T>(this EventActivityBinder<TRun, T> binder, string step, TimeProvider clock)
-        where TRun : class, ISyncRun
+        where TRun : SyncRunState
         where T : class =>
         binder.ThenAsync(context =>
         {
@@ -31,13 +31,13 @@ public static class RunBehaviors
 
     /// <summary>Starts a durable wait: the run resumes with a <c>SyncWaitElapsed</c> once <paramref name="delay"/> has passed.</summary>
     public static EventActivityBinder<TRun, T> WaitFor<TRun, T>(this EventActivityBinder<TRun, T> binder, TimeSpan delay, TimeProvider clock)
-        where TRun : class, ISyncRun
+        where TRun : SyncRunState
         where T : class =>
         binder.WaitFor(_ => delay, clock);
 
     public static EventActivityBinder<TRun, T> WaitFor<TRun, T>(
         this EventActivityBinder<TRun, T> binder, Func<BehaviorContext<TRun, T>, TimeSpan> delay, TimeProvider clock)
-        where TRun : class, ISyncRun
+        where TRun : SyncRunState
         where T : class =>
         binder.Then(context =>
         {
@@ -47,20 +47,20 @@ public static class RunBehaviors
 
     /// <summary>The message of the exception a consumer gave up with.</summary>
     public static string FaultReason<TRun, T>(BehaviorContext<TRun, Fault<T>> context)
-        where TRun : class, ISyncRun
+        where TRun : SyncRunState
         where T : class =>
         context.Message.Exceptions.FirstOrDefault() is { } e ? $"{e.ExceptionType}: {e.Message}" : "the consumer faulted";
 
     /// <summary>A command's consumer gave up with an exception: the run fails at <paramref name="step"/> with that exception's message.</summary>
     public static EventActivityBinder<TRun, Fault<T>> FailWithFault<TRun, T>(this EventActivityBinder<TRun, Fault<T>> binder, string step, TimeProvider clock)
-        where TRun : class, ISyncRun
+        where TRun : SyncRunState
         where T : class =>
         binder.Fail(step, FaultReason, clock);
 
     /// <summary>Records why and where the run failed, and publishes <see cref="SyncFailed"/>.</summary>
     public static EventActivityBinder<TRun, T> Fail<TRun, T>(
         this EventActivityBinder<TRun, T> binder, string step, Func<BehaviorContext<TRun, T>, string> reason, TimeProvider clock)
-        where TRun : class, ISyncRun
+        where TRun : SyncRunState
         where T : class =>
         binder.Fail(_ => step, reason, clock);
 
@@ -69,7 +69,7 @@ public static class RunBehaviors
         Func<BehaviorContext<TRun, T>, string> step,
         Func<BehaviorContext<TRun, T>, string> reason,
         TimeProvider clock)
-        where TRun : class, ISyncRun
+        where TRun : SyncRunState
         where T : class =>
         binder
             .Then(context =>
@@ -82,7 +82,7 @@ public static class RunBehaviors
             .Publish(context => new SyncFailed(
                 context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.FailedStep!, context.Saga.Error!, clock.GetUtcNow()));
 
-    private static SyncStepChanged StepChanged(ISyncRun saga, string step, string status, DateTimeOffset at, string? previous) => new(
+    private static SyncStepChanged StepChanged(SyncRunState saga, string step, string status, DateTimeOffset at, string? previous) => new(
         saga.CorrelationId,
         saga.ShopDomain,
         saga.JobType,

@@ -8,7 +8,7 @@ namespace GrowthOs.IngestSaga.Telemetry;
 /// <summary>A run's steps and outcome as metrics: the step that ended and its duration; the run's end by outcome.</summary>
 public static class SyncMetrics
 {
-    public static void StepEntered(ISyncRun run, StepTiming? previous, string step, DateTimeOffset at)
+    public static void StepEntered(SyncRunState run, StepTiming? previous, string step, DateTimeOffset at)
     {
         if (previous is not null)
             GrowthOsMetrics.StepDuration.Record((at - previous.StartedAt).TotalSeconds, new TagList
