@@ -80,13 +80,15 @@ if [ "${#MARKETING_SOURCES[@]}" -gt 0 ]; then
   done
 fi
 ads=$(api "$GATEWAY/api/dashboard/marketing?shop=$SHOP_DOMAIN&days=30" || echo '{}')
+kpis=$(api "$GATEWAY/api/kpis?shop=$SHOP_DOMAIN" 2>/dev/null || echo '{}')
 
 pulse=$(api "$GATEWAY/api/dashboard/sales-pulse?shop=${GROWTHOS_SHOP:-demo-shop.myshopify.com}&days=30" || echo '{}')
 year=$(api "$GATEWAY/api/dashboard/sales-pulse?shop=${GROWTHOS_SHOP:-demo-shop.myshopify.com}&days=366" || echo '{}')
-python3 - "$run" "$pulse" "$GATEWAY" "$GROWTHOS_API_KEY" "$history" "$year" "$ads" <<'PY'
+python3 - "$run" "$pulse" "$GATEWAY" "$GROWTHOS_API_KEY" "$history" "$year" "$ads" "$kpis" <<'PY'
 import json, sys
 run, pulse, gateway, key = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3], sys.argv[4]
 history, year, ads = json.loads(sys.argv[5] or "{}"), json.loads(sys.argv[6] or "{}"), json.loads(sys.argv[7] or "{}")
+kpis = json.loads(sys.argv[8] or "{}")
 print()
 print(f"Sync {run['run_id']}: {run['status']}" + (f" at {run['failed_step']}: {run['error']}" if run.get('error') else ""))
 for step in run.get("steps", []):
@@ -114,6 +116,18 @@ if totals.get("spend_minor") is not None and (ads.get("currency_code") or pulse.
           + (f", blended ROAS {totals['blended_roas']:.2f} on revenue {money(totals['revenue_minor'])}" if totals.get("blended_roas") is not None else ""))
     channels = ", ".join(f"{name} {count:,}" for name, count in sorted(totals.get("sessions_by_channel_group", {}).items(), key=lambda c: -c[1]))
     print(f"Sessions, last 30 days: {totals.get('sessions', 0):,} ({channels})")
+if kpis.get("kpis"):
+    print(f"KPIs, {kpis['from']} to {kpis['to']} (change against the {kpis['previous_from']} to {kpis['previous_to']}):")
+    exponent = {"JPY": 0, "KRW": 0, "CLP": 0, "ISK": 0, "VND": 0, "BHD": 3, "KWD": 3, "JOD": 3, "OMR": 3, "TND": 3}.get(kpis.get("currency_code"), 2)
+    def shown(kpi):
+        value = kpi["value"]
+        if value is None: return "n/a"
+        if kpi["kind"] == "money": return f"{value / 10 ** exponent:,.{exponent}f} {kpis['currency_code']}"
+        if kpi["kind"] == "ratio" and kpi["name"].endswith("rate") or kpi["name"] == "ctr": return f"{value:.2%}"
+        return f"{value:,.2f}" if kpi["kind"] == "ratio" else f"{value:,.0f}"
+    cells = [f"{k['name']} {shown(k)}" + (f" ({k['change']:+.1%})" if k.get("change") is not None else "") for k in kpis["kpis"]]
+    for i in range(0, len(cells), 3):
+        print("  " + "; ".join(cells[i:i + 3]))
 sold = [day for day in year.get("days", []) if day.get("orders")]
 if sold:
     print(f"Days with sales:      {len(sold)}, from {sold[0]['date']} to {sold[-1]['date']} (the last 366 days)")

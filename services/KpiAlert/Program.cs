@@ -6,7 +6,10 @@ using MassTransit;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("kpi-alert");
+builder.Services.AddSingleton(TimeProvider.System);
 builder.AddPostgres("kpi", typeof(Program).Assembly);
+builder.Services.AddValidatedOptions<KpiOptions>(KpiOptions.Section);
+builder.Services.AddSingleton<KpiStore>().AddSingleton<KpiRefresh>();
 builder.AddGrowthOsBus(bus => bus.AddConsumers(typeof(Program).Assembly));
 
 var app = builder.Build();

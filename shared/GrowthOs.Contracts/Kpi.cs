@@ -1,16 +1,25 @@
 namespace GrowthOs.Contracts.Kpi;
 
-/// <summary>KPIs of the last 7 days of <paramref name="AsOf"/> against the 7 days before.</summary>
+/// <summary>
+/// The KPIs of a shop were recomputed for the period <paramref name="From"/> to <paramref name="To"/> (the shop's
+/// reporting days, by default the last 7 complete ones) against the period of the same length before it.
+/// </summary>
 public record KpiSnapshotComputed(
     Guid RunId,
     string ShopDomain,
-    DateOnly AsOf,
+    DateOnly From,
+    DateOnly To,
     string CurrencyCode,
     IReadOnlyList<KpiValue> Kpis);
 
-/// <summary>A KPI value and its week-over-week change in basis points (null when the previous week is zero).</summary>
+/// <summary>
+/// A KPI's value and its previous period's. <paramref name="Kind"/> is <c>money</c> (minor units of the shop's
+/// currency), <c>count</c> or <c>ratio</c> (0.15 is 15 %); a value is null where its denominator is 0.
+/// <paramref name="Change"/> is (value − previous) / previous, null when the previous value is 0 or null.
+/// </summary>
 public record KpiValue(
     string Name,
-    long Current,
-    long Previous,
-    long? ChangeBasisPoints);
+    string Kind,
+    decimal? Current,
+    decimal? Previous,
+    decimal? Change);

@@ -48,11 +48,12 @@ public sealed class RunningSystem : IAsyncLifetime
     /// <summary>Shops that sync Meta, Google Ads and GA4 beside Shopify: one for the marketing tests, and twins for the crash tests.</summary>
     public const string MarketingShop = "marketing-shop.myshopify.com";
     public const string MarketingReplayShop = "marketing-replay.myshopify.com";
+    public const string KpiShop = "kpi-shop.myshopify.com";
     public const string MarketingReferenceShop = "marketing-twin-reference.myshopify.com";
     public static string MarketingTwinShop(string disturbance) => $"marketing-twin-{disturbance.ToLowerInvariant()}.myshopify.com";
     public static readonly string[] MarketingDisturbances = ["Connector", "IngestSaga"];
     public static readonly string[] MarketingShops =
-        [MarketingShop, MarketingReplayShop, MarketingReferenceShop, .. MarketingDisturbances.Select(MarketingTwinShop)];
+        [MarketingShop, MarketingReplayShop, MarketingReferenceShop, .. MarketingDisturbances.Select(MarketingTwinShop), KpiShop];
     public const string MetaToken = "EAAGintegrationMetaTokenThatMustNeverBeLogged";
     public const string GoogleToken = "ya29.integrationGoogleTokenThatMustNeverBeLogged";
     public const string GoogleRefreshToken = "1//integrationRefreshTokenThatMustNeverBeLogged";
@@ -63,7 +64,7 @@ public sealed class RunningSystem : IAsyncLifetime
         .. Disturbances.Select(d => (TwinShop(d), 7, 150, (string?)null)),
         .. Failures.Select(f => (FailingShop(f), 46, 5, (string?)f)),
         (CatalogShop, 42, 10, null), (NoCustomersScopeShop, 49, 5, "ACCESS_DENIED:customers"), (WebhookShop, 52, 5, null),
-        (MarketingShop, 53, 10, null), (MarketingReplayShop, 55, 5, null),
+        (MarketingShop, 53, 10, null), (MarketingReplayShop, 55, 5, null), (KpiShop, 42, 10, null),
         .. new[] { MarketingReferenceShop }.Concat(MarketingDisturbances.Select(MarketingTwinShop)).Select(d => (d, 54, 10, (string?)null)),
     ];
     public const string ShopToken = "shpat_integration_token_0123456789";

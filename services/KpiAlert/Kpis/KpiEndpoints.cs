@@ -1,45 +1,48 @@
 using GrowthOs.ServiceDefaults.Hosting;
-using Npgsql;
+using Microsoft.Extensions.Options;
 
 namespace GrowthOs.KpiAlert.Kpis;
 
 public static class KpiEndpoints
 {
+    public const int MaxDays = 366;
+
     public static IEndpointRouteBuilder MapKpis(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/kpis", Latest);
+        app.MapGet("/api/kpis", Get);
         return app;
     }
 
-    /// <summary>The latest week-over-week KPIs of a shop.</summary>
-    private static async Task<IResult> Latest(string? shop, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    /// <summary>
+    /// The 18 KPIs of <c>from</c> to <c>to</c> (default: the last 7 complete reporting days of the shop) beside the period
+    /// of the same length before, computed on demand from this service's copies.
+    /// </summary>
+    private static async Task<IResult> Get(string? shop, string? from, string? to, KpiStore store, IOptions<KpiOptions> options, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(shop))
-            return Problems.InvalidParameter("shop", "shop is required.");
+        if (string.IsNullOrWhiteSpace(shop)) return Problems.InvalidParameter("shop", "shop is required.");
+        if (!QueryValues.TryDate(from, out var fromDate)) return Problems.InvalidParameter("from", "from must be a date (YYYY-MM-DD).");
+        if (!QueryValues.TryDate(to, out var toDate)) return Problems.InvalidParameter("to", "to must be a date (YYYY-MM-DD).");
+        var (defaultFrom, defaultTo) = options.Value.DefaultPeriod(shop, clock.GetUtcNow());
+        var last = toDate ?? (fromDate is { } f && f > defaultTo ? f : defaultTo);
+        var first = fromDate ?? last.AddDays(1 - options.Value.DefaultDays);
+        if (first > last) return Problems.InvalidParameter("from", "from must not be after to.");
+        if (last.DayNumber - first.DayNumber + 1 > MaxDays) return Problems.InvalidParameter("from", $"The range is at most {MaxDays} days.");
+        if (first.Year < 2000 || last.Year > 2100) return Problems.InvalidParameter(first.Year < 2000 ? "from" : "to", "Dates are from 2000 to 2100.");
 
-        await using var command = dataSource.CreateCommand("""
-            SELECT as_of, kpi, currency_code, current_value, previous_value, change_basis_points FROM kpi.kpi_snapshot
-            WHERE shop_domain = @shop AND as_of = (SELECT max(as_of) FROM kpi.kpi_snapshot WHERE shop_domain = @shop) ORDER BY kpi
-            """);
-        command.Parameters.AddWithValue("shop", shop);
-        var kpis = new List<object>();
-        DateOnly? asOf = null;
-        string? currency = null;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        var currency = await store.CurrencyOf(shop, cancellationToken);
+        if (currency is null)
+            return Results.Problem(statusCode: 404, title: "No KPIs yet", detail: $"Nothing has been synced for {shop} yet.");
+        var (previousFrom, previousTo, kpis) = await store.Compute(shop, first, last, cancellationToken);
+        return Results.Json(new
         {
-            asOf = reader.GetFieldValue<DateOnly>(0);
-            currency = reader.GetString(2);
-            kpis.Add(new
-            {
-                name = reader.GetString(1),
-                current = reader.GetInt64(3),
-                previous = reader.GetInt64(4),
-                change_basis_points = reader.IsDBNull(5) ? (long?)null : reader.GetInt64(5),
-            });
-        }
-        return asOf is null
-            ? Results.Problem(statusCode: 404, title: "No KPIs yet", detail: $"No KPIs have been computed for {shop}.")
-            : Results.Json(new { shop, as_of = asOf, currency_code = currency, kpis });
+            shop,
+            from = first,
+            to = last,
+            previous_from = previousFrom,
+            previous_to = previousTo,
+            currency_code = currency,
+            kpis = kpis.Select(k => new { name = k.Name, kind = k.Kind, value = k.Value, previous = k.Previous, change = k.Change }),
+        });
     }
 }

@@ -42,11 +42,13 @@ public sealed class UpsertMarketingReportConsumer(MarketingUpserter upserter, IL
 /// Refreshes the marketing star and mart of the run's days, checks them, and tells subscribers the new daily figures
 /// (<see cref="MarketingDailyUpdated"/>) before answering the run. A failed critical check fails the run with the checks named.
 /// </summary>
-public sealed class RefreshMarketingMartsConsumer(MarketingRefresher refresher, ILogger<RefreshMarketingMartsConsumer> logger) : IConsumer<RefreshMarketingMarts>
+public sealed class RefreshMarketingMartsConsumer(MarketingRefresher refresher, TimeProvider clock, ILogger<RefreshMarketingMartsConsumer> logger)
+    : IConsumer<RefreshMarketingMarts>
 {
     public async Task Consume(ConsumeContext<RefreshMarketingMarts> context)
     {
         var message = context.Message;
+        var computedAt = clock.GetUtcNow();
         var refreshed = await refresher.Refresh(message.RunId, message.ShopDomain, message.From, message.To, context.CancellationToken);
         if (refreshed.Critical.Count > 0)
         {
@@ -57,7 +59,7 @@ public sealed class RefreshMarketingMartsConsumer(MarketingRefresher refresher, 
         logger.LogInformation("Refreshed {Days} marketing days of {ShopDomain} from {From} to {To} ({Campaigns} campaign days)",
             refreshed.Days.Count / 3, message.ShopDomain, message.From, message.To, refreshed.Campaigns.Count);
         await context.Publish(new MarketingDailyUpdated(message.RunId, message.ShopDomain, refreshed.CurrencyCode, message.From, message.To, refreshed.Days,
-            refreshed.Campaigns));
+            refreshed.Campaigns, computedAt));
         await context.Publish(new MartsRefreshed(message.RunId, message.ShopDomain, refreshed.Days.Count / 3));
     }
 }

@@ -27,12 +27,59 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
         command.Parameters.AddWithValue("from", from);
         command.Parameters.AddWithValue("to", to);
         command.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                currency = reader.GetString(1);
+                days.Add(new DailySalesFigure(reader.GetFieldValue<DateOnly>(0), reader.GetInt32(2), reader.GetInt64(3), RefundsMinor: reader.GetInt64(4)));
+            }
+
+        // The units and the customers of each day, for subscribers that compute per-customer figures of their own.
+        var units = new Dictionary<DateOnly, long>();
+        var customers = new Dictionary<DateOnly, List<CustomerOrders>>();
+        await using (var detail = new NpgsqlCommand(DetailSql, connection) { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
         {
-            currency = reader.GetString(1);
-            days.Add(new DailySalesFigure(reader.GetFieldValue<DateOnly>(0), reader.GetInt32(2), reader.GetInt64(3)));
+            detail.Parameters.AddWithValue("shop", shop);
+            detail.Parameters.AddWithValue("from", from);
+            detail.Parameters.AddWithValue("to", to);
+            detail.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
+            await using var reader = await detail.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var date = reader.GetFieldValue<DateOnly>(0);
+                if (reader.IsDBNull(1)) units[date] = reader.GetInt64(2);
+                else (customers.TryGetValue(date, out var list) ? list : customers[date] = []).Add(
+                    new CustomerOrders(reader.GetInt64(1), (int)reader.GetInt64(2), reader.GetFieldValue<DateOnly>(3)));
+            }
         }
-        return (currency, days.OrderBy(d => d.Date).ToList());
+        return (currency, days.Select(d => d with { Units = units.GetValueOrDefault(d.Date), Customers = customers.GetValueOrDefault(d.Date) ?? [] })
+            .OrderBy(d => d.Date).ToList());
     }
+
+    /// <summary>
+    /// Per day of counted orders: a row of its units (no customer), and a row per customer who ordered (its orders that
+    /// day and the reporting day of its first counted order ever).
+    /// </summary>
+    private const string DetailSql = """
+        WITH counted AS (
+            SELECT (o.created_at AT TIME ZONE @tz)::date AS date, o.order_id, o.customer_id
+            FROM transform.order_header o
+            WHERE o.shop_domain = @shop AND NOT o.is_test AND o.cancelled_at IS NULL
+              AND o.created_at >= (@from::date::timestamp AT TIME ZONE @tz) AND o.created_at < ((@to::date + 1)::timestamp AT TIME ZONE @tz)
+        ),
+        firsts AS (
+            SELECT o.customer_id, (min(o.created_at) AT TIME ZONE @tz)::date AS first_date
+            FROM transform.order_header o
+            WHERE o.shop_domain = @shop AND NOT o.is_test AND o.cancelled_at IS NULL
+              AND o.customer_id IN (SELECT customer_id FROM counted WHERE customer_id IS NOT NULL)
+            GROUP BY o.customer_id
+        )
+        SELECT c.date, NULL::bigint, COALESCE(sum(l.quantity), 0)::bigint, NULL::date
+        FROM counted c LEFT JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = c.order_id
+        GROUP BY c.date
+        UNION ALL
+        SELECT c.date, c.customer_id, count(*)::bigint, f.first_date
+        FROM counted c JOIN firsts f ON f.customer_id = c.customer_id
+        GROUP BY c.date, c.customer_id, f.first_date
+        """;
 }

@@ -13,12 +13,14 @@ namespace GrowthOs.Transform.Marts;
 /// the new daily figures. A failed critical check fails the run with the checks named. One refresh of a run at a time:
 /// the command sent again (its answer lost) waits for the first, then refreshes again, which changes nothing.
 /// </summary>
-public sealed class RefreshMartsConsumer(PipelineRunner pipelines, NpgsqlDataSource dataSource, ILogger<RefreshMartsConsumer> logger) : IConsumer<RefreshMarts>
+public sealed class RefreshMartsConsumer(PipelineRunner pipelines, NpgsqlDataSource dataSource, TimeProvider clock, ILogger<RefreshMartsConsumer> logger)
+    : IConsumer<RefreshMarts>
 {
     public async Task Consume(ConsumeContext<RefreshMarts> context)
     {
         var (runId, shop, from, to, cancellationToken) = (context.Message.RunId, context.Message.ShopDomain, context.Message.From, context.Message.To,
             context.CancellationToken);
+        var computedAt = clock.GetUtcNow();
         var refreshed = await Refresh(runId, shop, from, to, cancellationToken);
         if (refreshed.Critical.Count > 0)
         {
@@ -28,7 +30,7 @@ public sealed class RefreshMartsConsumer(PipelineRunner pipelines, NpgsqlDataSou
         }
 
         if (refreshed.Days.Count > 0)
-            await context.Publish(new DailySalesUpdated(runId, shop, refreshed.Currency, refreshed.Days));
+            await context.Publish(new DailySalesUpdated(runId, shop, refreshed.Currency, refreshed.Days, computedAt));
         await context.Publish(new MartsRefreshed(runId, shop, refreshed.Days.Count));
     }
 

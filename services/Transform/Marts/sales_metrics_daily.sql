@@ -63,4 +63,4 @@ ON CONFLICT (shop_domain, date) DO UPDATE SET
     aov_minor = EXCLUDED.aov_minor, gross_sales_minor = EXCLUDED.gross_sales_minor, discounts_minor = EXCLUDED.discounts_minor,
     refunds_minor = EXCLUDED.refunds_minor, net_sales_minor = EXCLUDED.net_sales_minor, orders_fulfilled = EXCLUDED.orders_fulfilled,
     fulfillment_rate = EXCLUDED.fulfillment_rate, refreshed_at = EXCLUDED.refreshed_at
-RETURNING date, currency_code, orders, revenue_minor;
+RETURNING date, currency_code, orders, revenue_minor, refunds_minor;

@@ -1,0 +1,65 @@
+using GrowthOs.Contracts.Sales;
+using GrowthOs.KpiAlert.Kpis;
+using MassTransit;
+using Npgsql;
+
+namespace GrowthOs.KpiAlert.Copies;
+
+/// <summary>
+/// Keeps this service's copy of daily sales and of the customers who ordered each day. A day is taken only from a
+/// computation at least as new as the one the copy holds (<see cref="DailySalesUpdated.ComputedAt"/>): a late or
+/// repeated event changes nothing. Then the KPIs are recomputed.
+/// </summary>
+public sealed class SalesCopyConsumer(NpgsqlDataSource dataSource, KpiRefresh refresh, TimeProvider clock, ILogger<SalesCopyConsumer> logger)
+    : IConsumer<DailySalesUpdated>
+{
+    public async Task Consume(ConsumeContext<DailySalesUpdated> context)
+    {
+        var message = context.Message;
+        var computedAt = message.ComputedAt ?? clock.GetUtcNow();
+        var taken = 0;
+        await using (var connection = await dataSource.OpenConnectionAsync(context.CancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(context.CancellationToken))
+        {
+            foreach (var day in message.Days)
+            {
+                await using var upsert = new NpgsqlCommand("""
+                    INSERT INTO kpi.daily_sales AS d (shop_domain, date, currency_code, orders, revenue_minor, units, refunds_minor, computed_at)
+                    VALUES (@shop, @date, @currency, @orders, @revenue, @units, @refunds, @at)
+                    ON CONFLICT (shop_domain, date) DO UPDATE SET currency_code = EXCLUDED.currency_code, orders = EXCLUDED.orders,
+                        revenue_minor = EXCLUDED.revenue_minor, units = EXCLUDED.units, refunds_minor = EXCLUDED.refunds_minor, computed_at = EXCLUDED.computed_at
+                    WHERE d.computed_at <= EXCLUDED.computed_at
+                    RETURNING 1
+                    """, connection, transaction);
+                upsert.Parameters.AddWithValue("shop", message.ShopDomain);
+                upsert.Parameters.AddWithValue("date", day.Date);
+                upsert.Parameters.AddWithValue("currency", message.CurrencyCode);
+                upsert.Parameters.AddWithValue("orders", day.Orders);
+                upsert.Parameters.AddWithValue("revenue", day.RevenueMinor);
+                upsert.Parameters.AddWithValue("units", day.Units);
+                upsert.Parameters.AddWithValue("refunds", day.RefundsMinor);
+                upsert.Parameters.AddWithValue("at", computedAt);
+                if (await upsert.ExecuteScalarAsync(context.CancellationToken) is null || day.Customers is null) continue;
+                taken++;
+
+                await using var clear = new NpgsqlCommand("DELETE FROM kpi.customer_day WHERE shop_domain = @shop AND date = @date", connection, transaction);
+                clear.Parameters.AddWithValue("shop", message.ShopDomain);
+                clear.Parameters.AddWithValue("date", day.Date);
+                await clear.ExecuteNonQueryAsync(context.CancellationToken);
+                await using var insert = new NpgsqlCommand("""
+                    INSERT INTO kpi.customer_day (shop_domain, date, customer_id, orders, first_order_date)
+                    SELECT @shop, @date, c.* FROM unnest(@customers, @orders, @firsts) AS c(customer_id, orders, first_order_date)
+                    """, connection, transaction);
+                insert.Parameters.AddWithValue("shop", message.ShopDomain);
+                insert.Parameters.AddWithValue("date", day.Date);
+                insert.Parameters.AddWithValue("customers", day.Customers.Select(c => c.CustomerId).ToArray());
+                insert.Parameters.AddWithValue("orders", day.Customers.Select(c => c.Orders).ToArray());
+                insert.Parameters.AddWithValue("firsts", day.Customers.Select(c => c.FirstOrderDate).ToArray());
+                await insert.ExecuteNonQueryAsync(context.CancellationToken);
+            }
+            await transaction.CommitAsync(context.CancellationToken);
+        }
+        logger.LogInformation("Copied {Taken} of {Days} days of sales of {ShopDomain} computed at {ComputedAt:o}", taken, message.Days.Count, message.ShopDomain, computedAt);
+        await refresh.Publish(context, message.RunId, message.ShopDomain);
+    }
+}

@@ -1,0 +1,101 @@
+namespace GrowthOs.KpiAlert.Kpis;
+
+/// <summary>What a period's KPIs are computed from, summed from this service's copies over the period's days.</summary>
+/// <param name="OrderingCustomers">Customers (guests left out) with an order in the period.</param>
+/// <param name="ReturningCustomers">Of those, the ones whose first order ever was before the period.</param>
+/// <param name="RepeatCustomers">Of those, the ones with 2 or more orders in the period.</param>
+/// <param name="NewCustomers">Customers whose first order ever falls in the period.</param>
+/// <param name="Clicks">Both ad platforms' clicks; <paramref name="Impressions"/> likewise.</param>
+public sealed record KpiInputs(
+    long RevenueMinor,
+    long Orders,
+    long Units,
+    long RefundsMinor,
+    long NewCustomers,
+    long OrderingCustomers,
+    long ReturningCustomers,
+    long RepeatCustomers,
+    long MetaSpendMinor,
+    long GoogleSpendMinor,
+    long MetaValueMinor,
+    long GoogleValueMinor,
+    long Clicks,
+    long Impressions,
+    long Sessions)
+{
+    public static KpiInputs None { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+}
+
+/// <summary>What a KPI's number is: money in minor units of the shop's currency, a count, or a ratio (0.15 is 15 %).</summary>
+public static class KpiKinds
+{
+    public const string Money = "money";
+    public const string Count = "count";
+    public const string Ratio = "ratio";
+}
+
+/// <summary>A KPI of a period beside the period before of the same length, and the change as a decimal (0.1 is up 10 %).</summary>
+public sealed record Kpi(string Name, string Kind, decimal? Value, decimal? Previous, decimal? Change);
+
+/// <summary>
+/// The 18 KPIs, each a pure function of a period's <see cref="KpiInputs"/>. Money is integer minor units (an average
+/// of money, such as AOV, CAC or CPC, rounded half away from zero to the minor unit); ratios are decimals rounded half
+/// away from zero to 6 places; a division by zero is null, never 0. The change is (value − previous) / previous to 4
+/// places, null when the previous value is 0 or null, or the value null.
+/// </summary>
+public static class KpiCalculator
+{
+    public const int RatioDecimals = 6;
+    public const int ChangeDecimals = 4;
+
+    public static readonly IReadOnlyList<(string Name, string Kind)> Definitions =
+    [
+        ("revenue", KpiKinds.Money), ("orders", KpiKinds.Count), ("aov", KpiKinds.Money), ("new_customers", KpiKinds.Count),
+        ("returning_customer_rate", KpiKinds.Ratio), ("repeat_purchase_rate", KpiKinds.Ratio), ("refund_rate", KpiKinds.Ratio),
+        ("units_per_order", KpiKinds.Ratio), ("ad_spend", KpiKinds.Money), ("meta_spend", KpiKinds.Money), ("google_spend", KpiKinds.Money),
+        ("blended_roas", KpiKinds.Ratio), ("meta_roas", KpiKinds.Ratio), ("google_roas", KpiKinds.Ratio), ("cac", KpiKinds.Money),
+        ("ctr", KpiKinds.Ratio), ("cpc", KpiKinds.Money), ("conversion_rate", KpiKinds.Ratio),
+    ];
+
+    public static IReadOnlyList<Kpi> Compute(KpiInputs current, KpiInputs previous)
+    {
+        var now = Values(current);
+        var before = Values(previous);
+        return Definitions.Select(d => new Kpi(d.Name, d.Kind, now[d.Name], before[d.Name], Change(now[d.Name], before[d.Name]))).ToList();
+    }
+
+    public static Dictionary<string, decimal?> Values(KpiInputs x)
+    {
+        var adSpend = x.MetaSpendMinor + x.GoogleSpendMinor;
+        return new Dictionary<string, decimal?>(StringComparer.Ordinal)
+        {
+            ["revenue"] = x.RevenueMinor,
+            ["orders"] = x.Orders,
+            ["aov"] = MoneyPer(x.RevenueMinor, x.Orders),
+            ["new_customers"] = x.NewCustomers,
+            ["returning_customer_rate"] = Ratio(x.ReturningCustomers, x.OrderingCustomers),
+            ["repeat_purchase_rate"] = Ratio(x.RepeatCustomers, x.OrderingCustomers),
+            ["refund_rate"] = Ratio(x.RefundsMinor, x.RevenueMinor),
+            ["units_per_order"] = Ratio(x.Units, x.Orders),
+            ["ad_spend"] = adSpend,
+            ["meta_spend"] = x.MetaSpendMinor,
+            ["google_spend"] = x.GoogleSpendMinor,
+            ["blended_roas"] = Ratio(x.RevenueMinor, adSpend),
+            ["meta_roas"] = Ratio(x.MetaValueMinor, x.MetaSpendMinor),
+            ["google_roas"] = Ratio(x.GoogleValueMinor, x.GoogleSpendMinor),
+            ["cac"] = MoneyPer(adSpend, x.NewCustomers),
+            ["ctr"] = Ratio(x.Clicks, x.Impressions),
+            ["cpc"] = MoneyPer(adSpend, x.Clicks),
+            ["conversion_rate"] = Ratio(x.Orders, x.Sessions),
+        };
+    }
+
+    /// <summary>Money divided by a count, to the minor unit, half away from zero; null when the count is 0.</summary>
+    public static decimal? MoneyPer(long minor, long count) => count == 0 ? null : Math.Round((decimal)minor / count, 0, MidpointRounding.AwayFromZero);
+
+    public static decimal? Ratio(long numerator, long denominator) =>
+        denominator == 0 ? null : Math.Round((decimal)numerator / denominator, RatioDecimals, MidpointRounding.AwayFromZero);
+
+    public static decimal? Change(decimal? value, decimal? previous) =>
+        value is null || previous is null or 0 ? null : Math.Round((value.Value - previous.Value) / previous.Value, ChangeDecimals, MidpointRounding.AwayFromZero);
+}

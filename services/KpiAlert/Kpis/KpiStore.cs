@@ -1,0 +1,74 @@
+using Npgsql;
+
+namespace GrowthOs.KpiAlert.Kpis;
+
+/// <summary>A period's KPI inputs, summed from this service's copies (<c>kpi.daily_sales</c>, <c>customer_day</c>, <c>marketing_day</c>).</summary>
+public sealed class KpiStore(NpgsqlDataSource dataSource)
+{
+    private const string Sql = """
+        WITH sales AS (
+            SELECT COALESCE(sum(revenue_minor), 0)::bigint AS revenue, COALESCE(sum(orders), 0)::bigint AS orders,
+                   COALESCE(sum(units), 0)::bigint AS units, COALESCE(sum(refunds_minor), 0)::bigint AS refunds
+            FROM kpi.daily_sales WHERE shop_domain = @shop AND date BETWEEN @from AND @to
+        ),
+        customers AS (
+            SELECT customer_id, sum(orders) AS orders, min(first_order_date) AS first_order_date
+            FROM kpi.customer_day WHERE shop_domain = @shop AND date BETWEEN @from AND @to
+            GROUP BY customer_id
+        ),
+        people AS (
+            SELECT count(*) FILTER (WHERE first_order_date BETWEEN @from AND @to) AS new_customers, count(*) AS ordering,
+                   count(*) FILTER (WHERE first_order_date < @from) AS returning, count(*) FILTER (WHERE orders >= 2) AS repeating
+            FROM customers
+        ),
+        ads AS (
+            SELECT COALESCE(sum(spend_minor) FILTER (WHERE source = 'meta'), 0)::bigint AS meta_spend,
+                   COALESCE(sum(spend_minor) FILTER (WHERE source = 'google_ads'), 0)::bigint AS google_spend,
+                   COALESCE(sum(conversion_value_minor) FILTER (WHERE source = 'meta'), 0)::bigint AS meta_value,
+                   COALESCE(sum(conversion_value_minor) FILTER (WHERE source = 'google_ads'), 0)::bigint AS google_value,
+                   COALESCE(sum(clicks) FILTER (WHERE source IN ('meta', 'google_ads')), 0)::bigint AS clicks,
+                   COALESCE(sum(impressions) FILTER (WHERE source IN ('meta', 'google_ads')), 0)::bigint AS impressions,
+                   COALESCE(sum(sessions) FILTER (WHERE source = 'ga4'), 0)::bigint AS sessions
+            FROM kpi.marketing_day WHERE shop_domain = @shop AND date BETWEEN @from AND @to
+        )
+        SELECT s.revenue, s.orders, s.units, s.refunds, p.new_customers, p.ordering, p.returning, p.repeating,
+               a.meta_spend, a.google_spend, a.meta_value, a.google_value, a.clicks, a.impressions, a.sessions
+        FROM sales s, people p, ads a
+        """;
+
+    public async Task<KpiInputs> Inputs(string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(Sql);
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        long L(int i) => Convert.ToInt64(reader.GetValue(i));
+        return new KpiInputs(L(0), L(1), L(2), L(3), L(4), L(5), L(6), L(7), L(8), L(9), L(10), L(11), L(12), L(13), L(14));
+    }
+
+    /// <summary>The shop's currency as its latest copied day names it; null when nothing was copied for it yet.</summary>
+    public async Task<string?> CurrencyOf(string shop, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT currency_code FROM (
+                SELECT currency_code, date FROM kpi.daily_sales WHERE shop_domain = @shop AND currency_code <> ''
+                UNION ALL SELECT currency_code, date FROM kpi.marketing_day WHERE shop_domain = @shop AND currency_code <> '') c
+            ORDER BY date DESC LIMIT 1
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    /// <summary>The KPIs of <paramref name="from"/> to <paramref name="to"/> beside the period of the same length before.</summary>
+    public async Task<(DateOnly PreviousFrom, DateOnly PreviousTo, IReadOnlyList<Kpi> Kpis)> Compute(string shop, DateOnly from, DateOnly to,
+        CancellationToken cancellationToken)
+    {
+        var days = to.DayNumber - from.DayNumber + 1;
+        var (previousFrom, previousTo) = (from.AddDays(-days), from.AddDays(-1));
+        var current = await Inputs(shop, from, to, cancellationToken);
+        var previous = await Inputs(shop, previousFrom, previousTo, cancellationToken);
+        return (previousFrom, previousTo, KpiCalculator.Compute(current, previous));
+    }
+}

@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace GrowthOs.IntegrationTests;
+
+/// <summary>The KPI/Alert service's KPIs after a real sync of a shop's orders and marketing sources, read through the gateway.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class KpiTests(RunningSystem system)
+{
+    [Fact]
+    public async Task After_a_sync_the_18_KPIs_agree_with_the_marts_they_come_from()
+    {
+        using var http = system.GatewayClient();
+        var shop = RunningSystem.KpiShop;
+        var runs = new List<Guid> { await system.StartSync(http, shop, ["orders", "customers"]) };
+        var marketing = await http.PostAsJsonAsync("/api/marketing/sync", new { shop });
+        Assert.Equal(HttpStatusCode.Accepted, marketing.StatusCode);
+        runs.AddRange((await marketing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("run_id").GetGuid()));
+        foreach (var runId in runs)
+            Assert.Equal("completed", (await system.WaitForRunToFinish(http, runId)).GetProperty("status").GetString());
+
+        var pulse = await http.GetFromJsonAsync<JsonElement>($"/api/dashboard/sales-pulse?shop={shop}&days=7");
+        var ads = (await http.GetFromJsonAsync<JsonElement>($"/api/dashboard/marketing?shop={shop}&days=7")).GetProperty("totals");
+
+        // The service's copies arrive by events: wait until they hold what the marts hold.
+        Dictionary<string, JsonElement> kpis = [];
+        JsonElement answer = default;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var response = await http.GetAsync($"/api/kpis?shop={shop}");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+                kpis = answer.GetProperty("kpis").EnumerateArray().ToDictionary(k => k.GetProperty("name").GetString()!);
+                if (kpis["revenue"].GetProperty("value").GetDecimal() == pulse.GetProperty("revenue_minor").GetInt64()
+                    && kpis["ad_spend"].GetProperty("value").GetDecimal() == ads.GetProperty("spend_minor").GetInt64()) break;
+            }
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(18, kpis.Count);
+        Assert.Equal((pulse.GetProperty("from").GetString(), pulse.GetProperty("to").GetString()), (answer.GetProperty("from").GetString(), answer.GetProperty("to").GetString()));
+        Assert.Equal(pulse.GetProperty("revenue_minor").GetInt64(), kpis["revenue"].GetProperty("value").GetDecimal());
+        Assert.Equal(pulse.GetProperty("orders").GetInt64(), kpis["orders"].GetProperty("value").GetDecimal());
+        Assert.Equal(pulse.GetProperty("aov_minor").GetInt64(), kpis["aov"].GetProperty("value").GetDecimal());
+        Assert.Equal(pulse.GetProperty("refunds_minor").GetInt64() == 0 ? 0m : Math.Round((decimal)pulse.GetProperty("refunds_minor").GetInt64() / pulse.GetProperty("revenue_minor").GetInt64(), 6),
+            kpis["refund_rate"].GetProperty("value").GetDecimal());
+        Assert.Equal(ads.GetProperty("spend_minor").GetInt64(), kpis["ad_spend"].GetProperty("value").GetDecimal());
+        Assert.Equal(ads.GetProperty("spend_by_source").GetProperty("meta").GetInt64(), kpis["meta_spend"].GetProperty("value").GetDecimal());
+        Assert.Equal(ads.GetProperty("ctr").GetDecimal(), kpis["ctr"].GetProperty("value").GetDecimal());
+        Assert.Equal(Math.Round((decimal)pulse.GetProperty("orders").GetInt64() / ads.GetProperty("sessions").GetInt64(), 6), kpis["conversion_rate"].GetProperty("value").GetDecimal());
+        Assert.Equal(Math.Round((decimal)pulse.GetProperty("revenue_minor").GetInt64() / ads.GetProperty("spend_minor").GetInt64(), 6),
+            kpis["blended_roas"].GetProperty("value").GetDecimal());
+        // The demo's planted week: Meta returns less on its spend than the week before.
+        Assert.True(kpis["meta_roas"].GetProperty("change").GetDecimal() < 0, kpis["meta_roas"].ToString());
+        Assert.True(kpis["new_customers"].GetProperty("value").GetDecimal() > 0);
+        Assert.InRange(kpis["returning_customer_rate"].GetProperty("value").GetDecimal(), 0m, 1m);
+
+        // A range of its own, and a bad one named.
+        var month = await http.GetFromJsonAsync<JsonElement>($"/api/kpis?shop={shop}&from={DateTime.UtcNow.AddDays(-30):yyyy-MM-dd}&to={DateTime.UtcNow.AddDays(-1):yyyy-MM-dd}");
+        Assert.Equal(DateTime.UtcNow.AddDays(-60).ToString("yyyy-MM-dd"), month.GetProperty("previous_from").GetString());
+        var bad = await http.GetAsync($"/api/kpis?shop={shop}&from=2026-13-01");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("from", (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
+        var tooLong = await http.GetAsync($"/api/kpis?shop={shop}&from=2020-01-01&to=2026-01-01");
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+    }
+}

@@ -1,0 +1,117 @@
+using GrowthOs.Contracts.Kpi;
+using GrowthOs.Contracts.Marketing;
+using GrowthOs.Contracts.Sales;
+using GrowthOs.KpiAlert.Copies;
+using GrowthOs.KpiAlert.Kpis;
+using GrowthOs.ServiceDefaults.Persistence;
+using GrowthOs.Testing;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GrowthOs.KpiAlert.Tests;
+
+/// <summary>The service's copies fed by events, over the real PostgreSQL, on the in-memory bus: a late or repeated event never overwrites newer figures.</summary>
+public sealed class CopyTests : IAsyncLifetime
+{
+    private const string Shop = "copies.myshopify.com";
+    private static readonly DateOnly Yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
+    private static readonly DateTimeOffset Older = DateTimeOffset.UtcNow.AddMinutes(-10), Newer = DateTimeOffset.UtcNow;
+    private TestDatabase _database = null!;
+    private NpgsqlDataSource _dataSource = null!;
+    private ServiceProvider _provider = null!;
+    private ITestHarness _harness = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await LocalInfrastructure.CreateDatabase("growthos_kpi_copies");
+        _dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
+        await new SchemaMigrator(_dataSource, new SchemaMigrations("kpi", typeof(KpiStore).Assembly), NullLogger<SchemaMigrator>.Instance).StartAsync(CancellationToken.None);
+        _provider = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(_dataSource)
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton(Options.Create(new KpiOptions()))
+            .AddSingleton<KpiStore>()
+            .AddSingleton<KpiRefresh>()
+            .AddMassTransitTestHarness(bus =>
+            {
+                bus.AddConsumer<SalesCopyConsumer>();
+                bus.AddConsumer<MarketingCopyConsumer>();
+            })
+            .BuildServiceProvider(true);
+        _harness = _provider.GetRequiredService<ITestHarness>();
+        _harness.TestTimeout = TimeSpan.FromSeconds(20);
+        await _harness.Start();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _harness.Stop();
+        await _provider.DisposeAsync();
+        await _dataSource.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    private async Task<KpiSnapshotComputed> Consumed(object message, Guid runId)
+    {
+        await _harness.Bus.Publish(message);
+        return (await _harness.Published.SelectAsync<KpiSnapshotComputed>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+    }
+
+    private static DailySalesUpdated Sales(Guid runId, DateTimeOffset at, long revenue, params CustomerOrders[] customers) =>
+        new(runId, Shop, "USD", [new DailySalesFigure(Yesterday, customers.Sum(c => c.Orders), revenue, Units: 5, RefundsMinor: 100, Customers: customers)], at);
+
+    private static MarketingDailyUpdated Marketing(Guid runId, DateTimeOffset at, long metaSpend) => new(runId, Shop, "USD", Yesterday, Yesterday,
+        [
+            new MarketingSourceDay(Yesterday, MarketingSources.Meta, metaSpend, 10_000, 100, 3, 9_000, 0, 0, 0, 0, 0),
+            new MarketingSourceDay(Yesterday, MarketingSources.GoogleAds, 1_000, 1_000, 50, 1, 2_000, 0, 0, 0, 0, 0),
+            new MarketingSourceDay(Yesterday, MarketingSources.Ga4, 0, 0, 0, 0, 0, 400, 300, 8, 7_000, 0),
+        ],
+        [new MarketingCampaignDay(Yesterday, MarketingSources.Meta, "601", "Prospecting", metaSpend, 10_000, 100, 3, 9_000)], at);
+
+    private static decimal? Value(KpiSnapshotComputed snapshot, string name) => snapshot.Kpis.Single(k => k.Name == name).Current;
+
+    [Fact]
+    public async Task A_late_daily_sales_event_of_an_older_computation_changes_nothing_and_a_newer_one_replaces_the_day()
+    {
+        var first = Guid.NewGuid();
+        var snapshot = await Consumed(Sales(first, Newer, 50_000, new CustomerOrders(1, 2, Yesterday), new CustomerOrders(2, 1, Yesterday.AddDays(-40))), first);
+        Assert.Equal((50_000m, 3m, 1m, 0.5m, 0.5m), (Value(snapshot, "revenue")!.Value, Value(snapshot, "orders")!.Value, Value(snapshot, "new_customers")!.Value,
+            Value(snapshot, "returning_customer_rate")!.Value, Value(snapshot, "repeat_purchase_rate")!.Value));
+        Assert.Equal(18, snapshot.Kpis.Count);
+
+        var late = Guid.NewGuid();
+        var unchanged = await Consumed(Sales(late, Older, 1, new CustomerOrders(3, 1, Yesterday)), late);
+        Assert.Equal((50_000m, 1m), (Value(unchanged, "revenue")!.Value, Value(unchanged, "new_customers")!.Value));
+
+        var again = Guid.NewGuid();
+        var replaced = await Consumed(Sales(again, Newer.AddSeconds(1), 70_000, new CustomerOrders(3, 1, Yesterday)), again);
+        Assert.Equal((70_000m, 1m, 0m), (Value(replaced, "revenue")!.Value, Value(replaced, "orders")!.Value, Value(replaced, "repeat_purchase_rate")!.Value));
+    }
+
+    [Fact]
+    public async Task Marketing_days_are_taken_whole_from_the_newest_computation_and_feed_the_marketing_KPIs()
+    {
+        var sales = Guid.NewGuid();
+        await Consumed(Sales(sales, Newer, 40_000, new CustomerOrders(1, 4, Yesterday)), sales);
+        var first = Guid.NewGuid();
+        var snapshot = await Consumed(Marketing(first, Newer, 19_000), first);
+        // ad spend 19,000 + 1,000; blended ROAS 40,000 / 20,000; Meta ROAS 9,000 / 19,000; CTR 150 / 11,000; CPC 20,000 / 150 = 133.3 → 133;
+        // conversion rate 4 orders / 400 sessions; CAC 20,000 / 1 new customer.
+        Assert.Equal((20_000m, 2m, 0.473684m, 0.013636m, 133m, 0.01m, 20_000m),
+            (Value(snapshot, "ad_spend")!.Value, Value(snapshot, "blended_roas")!.Value, Value(snapshot, "meta_roas")!.Value, Value(snapshot, "ctr")!.Value,
+                Value(snapshot, "cpc")!.Value, Value(snapshot, "conversion_rate")!.Value, Value(snapshot, "cac")!.Value));
+
+        var late = Guid.NewGuid();
+        Assert.Equal(20_000m, Value(await Consumed(Marketing(late, Older, 1), late), "ad_spend"));
+        var newer = Guid.NewGuid();
+        Assert.Equal(6_000m, Value(await Consumed(Marketing(newer, Newer.AddSeconds(1), 5_000), newer), "ad_spend"));
+        await using var campaigns = _dataSource.CreateCommand("SELECT spend_minor FROM kpi.campaign_day WHERE shop_domain = @shop");
+        campaigns.Parameters.AddWithValue("shop", Shop);
+        Assert.Equal(5_000L, (long)(await campaigns.ExecuteScalarAsync())!);
+    }
+}

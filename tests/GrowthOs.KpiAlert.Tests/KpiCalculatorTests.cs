@@ -1,0 +1,81 @@
+using GrowthOs.KpiAlert.Kpis;
+
+namespace GrowthOs.KpiAlert.Tests;
+
+/// <summary>The 18 KPIs on a golden pair of periods, each figure worked out by hand beside it.</summary>
+public sealed class KpiCalculatorTests
+{
+    // This period: revenue 1,234,567 cents over 100 orders and 237 units, refunds 61,728; 60 customers ordered, 15 of
+    // them for the first time ever (new), 45 had ordered before (returning), 12 ordered twice or more (repeat). Meta spent
+    // 200,000 and reports 450,000 of purchases; Google spent 100,003 and reports 390,000; 1,500 clicks on 120,000
+    // impressions; GA4 counted 4,000 sessions.
+    private static readonly KpiInputs Current = new(
+        RevenueMinor: 1_234_567, Orders: 100, Units: 237, RefundsMinor: 61_728,
+        NewCustomers: 15, OrderingCustomers: 60, ReturningCustomers: 45, RepeatCustomers: 12,
+        MetaSpendMinor: 200_000, GoogleSpendMinor: 100_003, MetaValueMinor: 450_000, GoogleValueMinor: 390_000,
+        Clicks: 1_500, Impressions: 120_000, Sessions: 4_000);
+
+    // The period before: revenue 1,000,000 over 80 orders and 200 units, no refunds; 50 customers, 20 new, 30 returning,
+    // 10 repeat; Meta 250,000 for 500,000; Google 0 spend; 2,000 clicks on 100,000 impressions; 4,000 sessions.
+    private static readonly KpiInputs Previous = new(
+        RevenueMinor: 1_000_000, Orders: 80, Units: 200, RefundsMinor: 0,
+        NewCustomers: 20, OrderingCustomers: 50, ReturningCustomers: 30, RepeatCustomers: 10,
+        MetaSpendMinor: 250_000, GoogleSpendMinor: 0, MetaValueMinor: 500_000, GoogleValueMinor: 0,
+        Clicks: 2_000, Impressions: 100_000, Sessions: 4_000);
+
+    public static TheoryData<string, string, decimal?, decimal?, decimal?> Golden() => new()
+    {
+        // name, kind, value, previous, change
+        { "revenue", "money", 1_234_567m, 1_000_000m, 0.2346m },                    // (1,234,567 − 1,000,000) / 1,000,000 = 0.234567 → 0.2346
+        { "orders", "count", 100m, 80m, 0.25m },                                    // 20 / 80
+        { "aov", "money", 12_346m, 12_500m, -0.0123m },                             // 1,234,567 / 100 = 12,345.67 → 12,346; 1,000,000 / 80 = 12,500; −154 / 12,500 = −0.01232
+        { "new_customers", "count", 15m, 20m, -0.25m },                             // −5 / 20
+        { "returning_customer_rate", "ratio", 0.75m, 0.6m, 0.25m },                 // 45 / 60; 30 / 50; 0.15 / 0.6
+        { "repeat_purchase_rate", "ratio", 0.2m, 0.2m, 0m },                        // 12 / 60; 10 / 50
+        { "refund_rate", "ratio", 0.05m, 0m, null },                                // 61,728 / 1,234,567 = 0.0499997… → 0.050000; previous 0: no change
+        { "units_per_order", "ratio", 2.37m, 2.5m, -0.052m },                       // 237 / 100; 200 / 80; −0.13 / 2.5
+        { "ad_spend", "money", 300_003m, 250_000m, 0.2m },                          // 200,000 + 100,003; 50,003 / 250,000 = 0.200012 → 0.2000
+        { "meta_spend", "money", 200_000m, 250_000m, -0.2m },
+        { "google_spend", "money", 100_003m, 0m, null },                            // previous 0
+        { "blended_roas", "ratio", 4.115182m, 4m, 0.0288m },                        // 1,234,567 / 300,003 = 4.1151822…; 1,000,000 / 250,000 = 4; 0.115182 / 4 = 0.0287955 → 0.0288
+        { "meta_roas", "ratio", 2.25m, 2m, 0.125m },                                // 450,000 / 200,000; 500,000 / 250,000
+        { "google_roas", "ratio", 3.899883m, null, null },                          // 390,000 / 100,003 = 3.8998830…; previous spend 0: null
+        { "cac", "money", 20_000m, 12_500m, 0.6m },                                 // 300,003 / 15 = 20,000.2 → 20,000; 250,000 / 20 = 12,500; 7,500 / 12,500
+        { "ctr", "ratio", 0.0125m, 0.02m, -0.375m },                                // 1,500 / 120,000; 2,000 / 100,000; −0.0075 / 0.02
+        { "cpc", "money", 200m, 125m, 0.6m },                                       // 300,003 / 1,500 = 200.002 → 200; 250,000 / 2,000 = 125; 75 / 125
+        { "conversion_rate", "ratio", 0.025m, 0.02m, 0.25m },                       // 100 / 4,000; 80 / 4,000; 0.005 / 0.02
+    };
+
+    [Theory]
+    [MemberData(nameof(Golden))]
+    public void Each_KPI_of_the_golden_periods(string name, string kind, decimal? value, decimal? previous, decimal? change)
+    {
+        var kpi = KpiCalculator.Compute(Current, Previous).Single(k => k.Name == name);
+        Assert.Equal((kind, value, previous, change), (kpi.Kind, kpi.Value, kpi.Previous, kpi.Change));
+    }
+
+    [Fact]
+    public void There_are_18_KPIs_in_their_documented_order()
+    {
+        Assert.Equal(18, KpiCalculator.Compute(Current, Previous).Count);
+        Assert.Equal(Golden().Select(row => (string)row[0]), KpiCalculator.Compute(Current, Previous).Select(k => k.Name));
+    }
+
+    [Fact]
+    public void A_period_with_nothing_gives_zero_counts_and_null_where_a_denominator_is_zero_never_an_exception()
+    {
+        var kpis = KpiCalculator.Compute(KpiInputs.None, KpiInputs.None).ToDictionary(k => k.Name);
+        Assert.Equal(0m, kpis["revenue"].Value);
+        Assert.Equal(0m, kpis["ad_spend"].Value);
+        foreach (var ratio in new[] { "aov", "returning_customer_rate", "repeat_purchase_rate", "refund_rate", "units_per_order", "blended_roas", "meta_roas", "google_roas", "cac", "ctr", "cpc", "conversion_rate" })
+            Assert.Null(kpis[ratio].Value);
+        Assert.All(kpis.Values, k => Assert.Null(k.Change));
+    }
+
+    [Theory]
+    [InlineData(1, 2, 1)]   // 0.5 → 1, half away from zero
+    [InlineData(-1, 2, -1)]
+    [InlineData(5, 3, 2)]   // 1.67 → 2
+    public void Money_per_count_rounds_half_away_from_zero_to_the_minor_unit(long minor, long count, long expected) =>
+        Assert.Equal(expected, KpiCalculator.MoneyPer(minor, count));
+}
