@@ -1,3 +1,4 @@
+using GrowthOs.KpiAlert.Alerts;
 using GrowthOs.KpiAlert.Kpis;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Messaging;
@@ -9,10 +10,13 @@ builder.AddServiceDefaults("kpi-alert");
 builder.Services.AddSingleton(TimeProvider.System);
 builder.AddPostgres("kpi", typeof(Program).Assembly);
 builder.Services.AddValidatedOptions<KpiOptions>(KpiOptions.Section);
-builder.Services.AddSingleton<KpiStore>().AddSingleton<KpiRefresh>();
+builder.Services.AddValidatedOptions<AlertOptions>(AlertOptions.Section);
+builder.Services.AddSingleton<KpiStore>().AddSingleton<KpiRefresh>().AddSingleton<AlertEvaluator>();
+builder.Services.AddHostedService<ScheduledAlertEvaluation>();
 builder.AddGrowthOsBus(bus => bus.AddConsumers(typeof(Program).Assembly));
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapKpis();
+app.MapAlerts();
 app.Run();

@@ -9,7 +9,7 @@ namespace GrowthOs.IntegrationTests;
 public sealed class KpiTests(RunningSystem system)
 {
     [Fact]
-    public async Task After_a_sync_the_18_KPIs_agree_with_the_marts_they_come_from()
+    public async Task After_a_sync_the_18_KPIs_agree_with_the_marts_they_come_from_and_the_planted_week_raises_its_alerts()
     {
         using var http = system.GatewayClient();
         var shop = RunningSystem.KpiShop;
@@ -56,6 +56,24 @@ public sealed class KpiTests(RunningSystem system)
         Assert.True(kpis["meta_roas"].GetProperty("change").GetDecimal() < 0, kpis["meta_roas"].ToString());
         Assert.True(kpis["new_customers"].GetProperty("value").GetDecimal() > 0);
         Assert.InRange(kpis["returning_customer_rate"].GetProperty("value").GetDecimal(), 0m, 1m);
+
+        // The demo's planted week raises its alerts: the prospecting campaign under ROAS 1, and Meta's CTR dip.
+        JsonElement[] alerts = [];
+        for (var attempt = 0; attempt < 100 && alerts.Length < 2; attempt++)
+        {
+            alerts = (await http.GetFromJsonAsync<JsonElement>($"/api/alerts?shop={shop}")).GetProperty("alerts").EnumerateArray()
+                .Where(a => (a.GetProperty("rule").GetString(), a.GetProperty("subject").GetString()) is ("roas_below_one", "meta:120210000000000001") or ("ctr_drop", "meta"))
+                .ToArray();
+            await Task.Delay(200);
+        }
+        Assert.Equal(2, alerts.Length);
+        var roas = alerts.Single(a => a.GetProperty("rule").GetString() == "roas_below_one");
+        Assert.Equal("critical", roas.GetProperty("severity").GetString());
+        Assert.Contains("Prospecting", roas.GetProperty("recommendation").GetString());
+        Assert.True(roas.GetProperty("raised_figures").GetProperty("roas").GetDecimal() < 1m);
+        Assert.Equal("warning", alerts.Single(a => a.GetProperty("rule").GetString() == "ctr_drop").GetProperty("severity").GetString());
+        Assert.Empty((await http.GetFromJsonAsync<JsonElement>($"/api/alerts?shop={shop}&status=resolved")).GetProperty("alerts").EnumerateArray());
+        Assert.Equal("status", (await (await http.GetAsync($"/api/alerts?shop={shop}&status=maybe")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
 
         // A range of its own, and a bad one named.
         var month = await http.GetFromJsonAsync<JsonElement>($"/api/kpis?shop={shop}&from={DateTime.UtcNow.AddDays(-30):yyyy-MM-dd}&to={DateTime.UtcNow.AddDays(-1):yyyy-MM-dd}");

@@ -1,6 +1,7 @@
 using GrowthOs.Contracts.Kpi;
 using GrowthOs.Contracts.Marketing;
 using GrowthOs.Contracts.Sales;
+using GrowthOs.KpiAlert.Alerts;
 using GrowthOs.KpiAlert.Copies;
 using GrowthOs.KpiAlert.Kpis;
 using GrowthOs.ServiceDefaults.Persistence;
@@ -35,7 +36,9 @@ public sealed class CopyTests : IAsyncLifetime
             .AddSingleton(_dataSource)
             .AddSingleton(TimeProvider.System)
             .AddSingleton(Options.Create(new KpiOptions()))
+            .AddSingleton(Options.Create(new AlertOptions()))
             .AddSingleton<KpiStore>()
+            .AddSingleton<AlertEvaluator>()
             .AddSingleton<KpiRefresh>()
             .AddMassTransitTestHarness(bus =>
             {
@@ -56,10 +59,17 @@ public sealed class CopyTests : IAsyncLifetime
         await _database.DisposeAsync();
     }
 
+    /// <summary>Publishes the event and waits for the KPIs it leads to (polling: the harness waits for inactivity only once).</summary>
     private async Task<KpiSnapshotComputed> Consumed(object message, Guid runId)
     {
         await _harness.Bus.Publish(message);
-        return (await _harness.Published.SelectAsync<KpiSnapshotComputed>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_harness.Published.Select<KpiSnapshotComputed>().FirstOrDefault(x => x.Context.Message.RunId == runId) is { } published) return published.Context.Message;
+            await Task.Delay(20);
+        }
+        throw new TimeoutException($"No KPIs of run {runId} were published.");
     }
 
     private static DailySalesUpdated Sales(Guid runId, DateTimeOffset at, long revenue, params CustomerOrders[] customers) =>

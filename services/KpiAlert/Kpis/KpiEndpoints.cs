@@ -34,6 +34,7 @@ public static class KpiEndpoints
         if (currency is null)
             return Results.Problem(statusCode: 404, title: "No KPIs yet", detail: $"Nothing has been synced for {shop} yet.");
         var (previousFrom, previousTo, kpis) = await store.Compute(shop, first, last, cancellationToken);
+        var (salesDays, marketingDays) = await store.Coverage(shop, previousFrom, last, cancellationToken);
         return Results.Json(new
         {
             shop,
@@ -42,6 +43,8 @@ public static class KpiEndpoints
             previous_from = previousFrom,
             previous_to = previousTo,
             currency_code = currency,
+            // Days of both periods the copies hold: fewer than `days` means some figures have not arrived (or were never synced).
+            coverage = new { days = last.DayNumber - previousFrom.DayNumber + 1, sales_days = salesDays, marketing_days = marketingDays },
             kpis = kpis.Select(k => new { name = k.Name, kind = k.Kind, value = k.Value, previous = k.Previous, change = k.Change }),
         });
     }

@@ -7,9 +7,10 @@ namespace GrowthOs.KpiAlert.Kpis;
 
 /// <summary>
 /// After a copy changed: the KPIs of the shop's default period (the last complete days) are computed, kept in
-/// <c>kpi.kpi_snapshot</c>, and published as <see cref="KpiSnapshotComputed"/>.
+/// <c>kpi.kpi_snapshot</c>, and published as <see cref="KpiSnapshotComputed"/>; then the alert rules are evaluated.
 /// </summary>
-public sealed class KpiRefresh(KpiStore store, NpgsqlDataSource dataSource, IOptions<KpiOptions> options, TimeProvider clock, ILogger<KpiRefresh> logger)
+public sealed class KpiRefresh(KpiStore store, NpgsqlDataSource dataSource, Alerts.AlertEvaluator alerts, IOptions<KpiOptions> options, TimeProvider clock,
+    ILogger<KpiRefresh> logger)
 {
     public async Task Publish(IPublishEndpoint bus, Guid runId, string shop)
     {
@@ -43,5 +44,6 @@ public sealed class KpiRefresh(KpiStore store, NpgsqlDataSource dataSource, IOpt
         logger.LogInformation("KPIs of {ShopDomain} from {From} to {To}: {Kpis}", shop, from, to,
             string.Join(", ", kpis.Select(k => $"{k.Name}={k.Value?.ToString() ?? "null"}")));
         await bus.Publish(new KpiSnapshotComputed(runId, shop, from, to, currency, kpis.Select(k => new KpiValue(k.Name, k.Kind, k.Value, k.Previous, k.Change)).ToList()));
+        await alerts.Evaluate(bus, shop, CancellationToken.None);
     }
 }

@@ -71,4 +71,73 @@ public sealed class KpiStore(NpgsqlDataSource dataSource)
         var previous = await Inputs(shop, previousFrom, previousTo, cancellationToken);
         return (previousFrom, previousTo, KpiCalculator.Compute(current, previous));
     }
+
+    /// <summary>
+    /// How many days of the period each copy holds: the Transform sends a row for every day it refreshed (zero on a day
+    /// without sales or delivery), so a period not wholly held is one whose events have not all arrived.
+    /// </summary>
+    public async Task<(int SalesDays, int MarketingDays)> Coverage(string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT (SELECT count(*) FROM kpi.daily_sales WHERE shop_domain = @shop AND date BETWEEN @from AND @to)::int,
+                   (SELECT count(DISTINCT date) FROM kpi.marketing_day WHERE shop_domain = @shop AND date BETWEEN @from AND @to)::int
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt32(0), reader.GetInt32(1));
+    }
+
+    /// <summary>Each ad platform's clicks and impressions over the period and the period before.</summary>
+    public async Task<IReadOnlyList<Alerts.PlatformCtr>> Platforms(string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var days = to.DayNumber - from.DayNumber + 1;
+        await using var command = dataSource.CreateCommand("""
+            SELECT source,
+                   COALESCE(sum(clicks) FILTER (WHERE date BETWEEN @from AND @to), 0)::bigint, COALESCE(sum(impressions) FILTER (WHERE date BETWEEN @from AND @to), 0)::bigint,
+                   COALESCE(sum(clicks) FILTER (WHERE date < @from), 0)::bigint, COALESCE(sum(impressions) FILTER (WHERE date < @from), 0)::bigint
+            FROM kpi.marketing_day
+            WHERE shop_domain = @shop AND source IN ('meta', 'google_ads') AND date BETWEEN @previous AND @to
+            GROUP BY source ORDER BY source
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
+        command.Parameters.AddWithValue("previous", from.AddDays(-days));
+        var platforms = new List<Alerts.PlatformCtr>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            platforms.Add(new Alerts.PlatformCtr(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4)));
+        return platforms;
+    }
+
+    /// <summary>Each campaign's spend and platform-reported value over the period.</summary>
+    public async Task<IReadOnlyList<Alerts.CampaignFigures>> Campaigns(string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT source, campaign_id, (array_agg(campaign_name ORDER BY date DESC))[1], sum(spend_minor)::bigint, sum(conversion_value_minor)::bigint
+            FROM kpi.campaign_day WHERE shop_domain = @shop AND date BETWEEN @from AND @to
+            GROUP BY source, campaign_id ORDER BY source, campaign_id
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
+        var campaigns = new List<Alerts.CampaignFigures>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            campaigns.Add(new Alerts.CampaignFigures(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4)));
+        return campaigns;
+    }
+
+    /// <summary>Every shop this service holds figures for.</summary>
+    public async Task<IReadOnlyList<string>> Shops(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT shop_domain FROM kpi.daily_sales UNION SELECT shop_domain FROM kpi.marketing_day ORDER BY 1");
+        var shops = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) shops.Add(reader.GetString(0));
+        return shops;
+    }
 }

@@ -12,6 +12,14 @@ public sealed class MartsOptions : IValidatableObject
 
     public InventoryThresholds Inventory { get; set; } = new();
 
+    /// <summary>
+    /// Days up to today whose daily sales every sync refreshes, whatever orders it loaded, so that subscribers keeping a
+    /// copy (the KPI/Alert service's two trailing weeks) hold them whole, zeros included: a shop that stopped selling
+    /// shows its drop.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 366)]
+    public int RecentDays { get; set; } = 15;
+
     public SegmentThresholds Segments { get; set; } = new();
 
     public string TimeZoneOf(string shop) => ReportingTimeZones.TryGetValue(shop, out var zone) ? zone : "UTC";

@@ -13,7 +13,8 @@ namespace GrowthOs.Transform.Marts;
 /// the new daily figures. A failed critical check fails the run with the checks named. One refresh of a run at a time:
 /// the command sent again (its answer lost) waits for the first, then refreshes again, which changes nothing.
 /// </summary>
-public sealed class RefreshMartsConsumer(PipelineRunner pipelines, NpgsqlDataSource dataSource, TimeProvider clock, ILogger<RefreshMartsConsumer> logger)
+public sealed class RefreshMartsConsumer(PipelineRunner pipelines, NpgsqlDataSource dataSource, Microsoft.Extensions.Options.IOptions<MartsOptions> options,
+    TimeProvider clock, ILogger<RefreshMartsConsumer> logger)
     : IConsumer<RefreshMarts>
 {
     public async Task Consume(ConsumeContext<RefreshMarts> context)
@@ -40,6 +41,15 @@ public sealed class RefreshMartsConsumer(PipelineRunner pipelines, NpgsqlDataSou
         await using var runLock = await AdvisoryLock.Take(dataSource, $"marts:{runId}", cancellationToken);
 
         var (currency, days) = await pipelines.SalesPulse(runId, shop, from, to, cancellationToken);
+        // The recent days too, when the run's orders did not reach them.
+        var recentFrom = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-options.Value.RecentDays);
+        if (options.Value.RecentDays > 0 && to < DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
+        {
+            var (recentCurrency, recent) = await pipelines.SalesPulse(runId, shop, to > recentFrom ? to : recentFrom, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),
+                cancellationToken);
+            currency = currency.Length > 0 ? currency : recentCurrency;
+            days = days.Concat(recent).GroupBy(d => d.Date).Select(g => g.Last()).OrderBy(d => d.Date).ToList();
+        }
         var facts = await pipelines.StarSchema(runId, shop, from, to, cancellationToken);
         var today = pipelines.Today(shop);
         var usageDays = await pipelines.UsageDaily(runId, shop, from, today.AddDays(-1), cancellationToken);

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using GrowthOs.ServiceDefaults.Hosting;
+using Npgsql;
+
+namespace GrowthOs.KpiAlert.Alerts;
+
+public static class AlertEndpoints
+{
+    public static IEndpointRouteBuilder MapAlerts(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/alerts", List);
+        app.MapGet("/api/alerts/rules", () => Results.Json(new { rules = AlertRules.All.Select(r => new { id = r.Id, name = r.Name, severity = r.Severity, condition = r.Condition }) }));
+        return app;
+    }
+
+    /// <summary>A shop's alerts, open ones by default, the most severe and newest first, each with the figures that raised it and its latest ones.</summary>
+    private static async Task<IResult> List(string? shop, string? status, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(shop)) return Problems.InvalidParameter("shop", "shop is required.");
+        var wanted = status ?? "open";
+        if (wanted is not ("open" or "resolved")) return Problems.InvalidParameter("status", "status must be open or resolved.");
+        await using var command = dataSource.CreateCommand("""
+            SELECT alert_id, rule, subject, severity, status, message, recommendation, raised_figures::text, latest_figures::text, raised_at, evaluated_at, resolved_at
+            FROM kpi.alert WHERE shop_domain = @shop AND status = @status
+            ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, raised_at DESC
+            LIMIT 200
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.AddWithValue("status", wanted);
+        var alerts = new List<object>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            alerts.Add(new
+            {
+                alert_id = reader.GetGuid(0),
+                rule = reader.GetString(1),
+                subject = reader.GetString(2),
+                severity = reader.GetString(3),
+                status = reader.GetString(4),
+                message = reader.GetString(5),
+                recommendation = reader.GetString(6),
+                raised_figures = JsonDocument.Parse(reader.GetString(7)).RootElement,
+                latest_figures = JsonDocument.Parse(reader.GetString(8)).RootElement,
+                raised_at = reader.GetFieldValue<DateTimeOffset>(9),
+                evaluated_at = reader.GetFieldValue<DateTimeOffset>(10),
+                resolved_at = reader.IsDBNull(11) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(11),
+            });
+        return Results.Json(new { shop, status = wanted, alerts });
+    }
+}

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using GrowthOs.Contracts.Kpi;
+using GrowthOs.KpiAlert.Kpis;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GrowthOs.KpiAlert.Alerts;
+
+/// <summary>
+/// Evaluates a shop's rules on its default period (the trailing 7 complete days against the 7 before) and brings its
+/// alerts in line: a condition with no open alert of its rule and subject opens one (<see cref="AlertRaised"/>); an open
+/// alert whose condition still holds keeps its raising figures and takes the latest; an open alert whose condition no
+/// longer holds is resolved (<see cref="AlertResolved"/>). One evaluation of a shop at a time.
+/// </summary>
+public sealed class AlertEvaluator(KpiStore store, NpgsqlDataSource dataSource, IOptions<KpiOptions> kpiOptions, IOptions<AlertOptions> options, TimeProvider clock,
+    ILogger<AlertEvaluator> logger)
+{
+    public async Task Evaluate(IPublishEndpoint bus, string shop, CancellationToken cancellationToken)
+    {
+        var (from, to) = kpiOptions.Value.DefaultPeriod(shop, clock.GetUtcNow());
+        var (_, _, kpis) = await store.Compute(shop, from, to, cancellationToken);
+        var days = 2 * (to.DayNumber - from.DayNumber + 1);
+        var (salesDays, marketingDays) = await store.Coverage(shop, from.AddDays(-days / 2), to, cancellationToken);
+        var inputs = new AlertInputs(from, to, kpis, await store.Platforms(shop, from, to, cancellationToken), await store.Campaigns(shop, from, to, cancellationToken),
+            SalesHeld: salesDays == days, MarketingHeld: marketingDays == days);
+        var conditions = AlertRules.Evaluate(inputs, options.Value);
+        var now = clock.GetUtcNow();
+        var raised = new List<AlertRaised>();
+        var resolved = new List<AlertResolved>();
+
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            await GrowthOs.ServiceDefaults.Persistence.AdvisoryLock.TakeForTransaction(connection, transaction, $"alerts:{shop}", cancellationToken);
+            var open = new Dictionary<(string Rule, string Subject), Guid>();
+            await using (var select = new NpgsqlCommand("SELECT rule, subject, alert_id FROM kpi.alert WHERE shop_domain = @shop AND status = 'open'", connection, transaction))
+            {
+                select.Parameters.AddWithValue("shop", shop);
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken)) open[(reader.GetString(0), reader.GetString(1))] = reader.GetGuid(2);
+            }
+
+            foreach (var condition in conditions)
+            {
+                var figures = JsonSerializer.Serialize(condition.Figures);
+                if (open.Remove((condition.Rule, condition.Subject), out var existing))
+                {
+                    await using var keep = new NpgsqlCommand("""
+                        UPDATE kpi.alert SET latest_figures = @figures::jsonb, message = @message, recommendation = @recommendation, evaluated_at = @now WHERE alert_id = @id
+                        """, connection, transaction);
+                    keep.Parameters.AddWithValue("figures", figures);
+                    keep.Parameters.AddWithValue("message", condition.Message);
+                    keep.Parameters.AddWithValue("recommendation", condition.Recommendation);
+                    keep.Parameters.AddWithValue("now", now);
+                    keep.Parameters.AddWithValue("id", existing);
+                    await keep.ExecuteNonQueryAsync(cancellationToken);
+                    continue;
+                }
+                var id = NewId.NextGuid();
+                await using var insert = new NpgsqlCommand("""
+                    INSERT INTO kpi.alert (alert_id, shop_domain, rule, subject, severity, status, message, recommendation, raised_figures, latest_figures, raised_at, evaluated_at)
+                    VALUES (@id, @shop, @rule, @subject, @severity, 'open', @message, @recommendation, @figures::jsonb, @figures::jsonb, @now, @now)
+                    """, connection, transaction);
+                insert.Parameters.AddWithValue("id", id);
+                insert.Parameters.AddWithValue("shop", shop);
+                insert.Parameters.AddWithValue("rule", condition.Rule);
+                insert.Parameters.AddWithValue("subject", condition.Subject);
+                insert.Parameters.AddWithValue("severity", condition.Severity);
+                insert.Parameters.AddWithValue("message", condition.Message);
+                insert.Parameters.AddWithValue("recommendation", condition.Recommendation);
+                insert.Parameters.AddWithValue("figures", figures);
+                insert.Parameters.AddWithValue("now", now);
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+                raised.Add(new AlertRaised(id, shop, condition.Rule, condition.Subject, condition.Severity, condition.Message, condition.Recommendation, condition.Figures, now));
+            }
+
+            foreach (var ((rule, subject), id) in open)
+            {
+                await using var resolve = new NpgsqlCommand("UPDATE kpi.alert SET status = 'resolved', resolved_at = @now, evaluated_at = @now WHERE alert_id = @id",
+                    connection, transaction);
+                resolve.Parameters.AddWithValue("now", now);
+                resolve.Parameters.AddWithValue("id", id);
+                await resolve.ExecuteNonQueryAsync(cancellationToken);
+                resolved.Add(new AlertResolved(id, shop, rule, subject, now));
+            }
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        foreach (var alert in raised)
+        {
+            logger.LogWarning("Alert {Rule} ({Severity}) raised for {ShopDomain} {Subject}: {Message}", alert.Rule, alert.Severity, shop, alert.Subject, alert.Message);
+            await bus.Publish(alert, cancellationToken);
+        }
+        foreach (var alert in resolved)
+        {
+            logger.LogInformation("Alert {Rule} resolved for {ShopDomain} {Subject}", alert.Rule, shop, alert.Subject);
+            await bus.Publish(alert, cancellationToken);
+        }
+    }
+}
+
+/// <summary>Evaluates every shop's rules on a schedule (<see cref="AlertOptions.EvaluateEveryMinutes"/>), besides after each KPI refresh: a period moves on with the clock.</summary>
+public sealed class ScheduledAlertEvaluation(IServiceScopeFactory scopes, KpiStore store, AlertEvaluator evaluator, IOptions<AlertOptions> options,
+    ILogger<ScheduledAlertEvaluation> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(options.Value.EvaluateEveryMinutes));
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var bus = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+                foreach (var shop in await store.Shops(stoppingToken)) await evaluator.Evaluate(bus, shop, stoppingToken);
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or MassTransitException && !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(exception, "Could not evaluate the alert rules; trying again at the next tick");
+            }
+        }
+    }
+}

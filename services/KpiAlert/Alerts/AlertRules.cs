@@ -1,0 +1,132 @@
+using System.Globalization;
+using GrowthOs.KpiAlert.Kpis;
+
+namespace GrowthOs.KpiAlert.Alerts;
+
+/// <summary>A campaign's spend and the value its platform reports for it over a period, in minor units.</summary>
+public sealed record CampaignFigures(string Source, string CampaignId, string Name, long SpendMinor, long ValueMinor);
+
+/// <summary>A platform's clicks and impressions over the period and the period before.</summary>
+public sealed record PlatformCtr(string Source, long Clicks, long Impressions, long PreviousClicks, long PreviousImpressions);
+
+/// <summary>
+/// What the rules are evaluated on: the trailing period's KPIs against the period before, per platform and per
+/// campaign; and whether the copies hold every day of both periods (<paramref name="SalesHeld"/>,
+/// <paramref name="MarketingHeld"/>). A rule whose figures need a copy not wholly held stays silent: a figure half
+/// arrived is not a drop.
+/// </summary>
+public sealed record AlertInputs(DateOnly From, DateOnly To, IReadOnlyList<Kpi> Kpis, IReadOnlyList<PlatformCtr> Platforms, IReadOnlyList<CampaignFigures> Campaigns,
+    bool SalesHeld = true, bool MarketingHeld = true);
+
+/// <summary>A rule's condition holding for a subject ("" when the rule names none), with the figures that raise it.</summary>
+public sealed record AlertCondition(string Rule, string Subject, string Severity, string Message, string Recommendation, IReadOnlyDictionary<string, decimal?> Figures);
+
+public static class Severities
+{
+    public const string Critical = "critical";
+    public const string Warning = "warning";
+    public const string Info = "info";
+}
+
+/// <summary>A rule: its id, name, severity and the condition it holds to (the threshold is a setting).</summary>
+public sealed record AlertRule(string Id, string Name, string Severity, string Condition);
+
+/// <summary>
+/// The alert rules on the trailing 7 days against the 7 before, each a pure function of <see cref="AlertInputs"/> and
+/// the thresholds. A condition is beyond its threshold, never at it; a figure that is null (a zero denominator) raises
+/// nothing.
+/// </summary>
+public static class AlertRules
+{
+    public static readonly IReadOnlyList<AlertRule> All =
+    [
+        new("revenue_drop", "Revenue drop", Severities.Critical, "revenue down more than RevenueDrop (30 %) against the period before"),
+        new("roas_below_one", "ROAS below 1", Severities.Critical,
+            "blended ROAS under RoasFloor (1.0), subject blended; or a campaign whose platform-reported ROAS is under it, subject the campaign"),
+        new("cac_increase", "CAC increase", Severities.Warning, "CAC up more than CacIncrease (25 %)"),
+        new("ctr_drop", "CTR drop", Severities.Warning, "a platform's CTR down more than CtrDrop (20 %), subject the platform"),
+        new("conversion_rate_drop", "Conversion rate drop", Severities.Warning, "orders / sessions down more than ConversionRateDrop (20 %)"),
+    ];
+
+    public static IReadOnlyList<AlertCondition> Evaluate(AlertInputs inputs, AlertOptions thresholds)
+    {
+        var kpis = inputs.Kpis.ToDictionary(k => k.Name);
+        var period = $"{inputs.From:yyyy-MM-dd} to {inputs.To:yyyy-MM-dd}";
+        var conditions = new List<AlertCondition>();
+
+        var (sales, marketing, both) = (inputs.SalesHeld, inputs.MarketingHeld, inputs.SalesHeld && inputs.MarketingHeld);
+
+        if (sales && Moved(kpis["revenue"]) is { } revenueChange && revenueChange < -thresholds.RevenueDrop)
+            conditions.Add(new("revenue_drop", "", Severities.Critical,
+                $"Revenue fell {Percent(-revenueChange)} over {period} against the period before.",
+                "Look at the sales pulse for the days that fell, at the traffic by channel group for the sessions that went, and at the stock of the best sellers.",
+                Figures(kpis["revenue"], ("threshold", -thresholds.RevenueDrop))));
+
+        if (both && kpis["blended_roas"].Value is { } blended && blended < thresholds.RoasFloor)
+            conditions.Add(new("roas_below_one", "blended", Severities.Critical,
+                $"Blended ROAS is {blended:0.00} over {period}: the shop's revenue is less than its ad spend.",
+                "Cut or pause the campaigns under ROAS 1: " + string.Join(", ", UnderFloor(inputs, thresholds).Select(c => Label(c))) + ".",
+                Figures(kpis["blended_roas"], ("threshold", thresholds.RoasFloor))));
+        foreach (var campaign in marketing ? UnderFloor(inputs, thresholds) : [])
+        {
+            var roas = Math.Round((decimal)campaign.ValueMinor / campaign.SpendMinor, KpiCalculator.RatioDecimals, MidpointRounding.AwayFromZero);
+            conditions.Add(new("roas_below_one", $"{campaign.Source}:{campaign.CampaignId}", Severities.Critical,
+                $"{Label(campaign)} returned {roas:0.00} per unit spent over {period}, by its platform's own count.",
+                $"Review {Label(campaign)}: its audience, its bids and its creative, or move its budget to the campaigns above ROAS 1.",
+                new Dictionary<string, decimal?> { ["roas"] = roas, ["spend_minor"] = campaign.SpendMinor, ["value_minor"] = campaign.ValueMinor, ["threshold"] = thresholds.RoasFloor }));
+        }
+
+        if (both && Moved(kpis["cac"]) is { } cacChange && cacChange > thresholds.CacIncrease)
+            conditions.Add(new("cac_increase", "", Severities.Warning,
+                $"CAC rose {Percent(cacChange)} over {period}: each new customer cost {kpis["cac"].Value:N0} against {kpis["cac"].Previous:N0} (minor units).",
+                "Look at the campaigns whose spend grew without new customers, and at the share of returning customers in the orders.",
+                Figures(kpis["cac"], ("threshold", thresholds.CacIncrease))));
+
+        foreach (var platform in marketing ? inputs.Platforms : [])
+        {
+            var ctr = platform.Impressions == 0 ? (decimal?)null : (decimal)platform.Clicks / platform.Impressions;
+            var previous = platform.PreviousImpressions == 0 ? (decimal?)null : (decimal)platform.PreviousClicks / platform.PreviousImpressions;
+            if (Moved(ctr, previous) is not { } change || change >= -thresholds.CtrDrop) continue;
+            var name = platform.Source == "meta" ? "Meta" : "Google Ads";
+            conditions.Add(new("ctr_drop", platform.Source, Severities.Warning,
+                $"{name}'s click-through rate fell {Percent(-change)} over {period} ({ctr:P2} against {previous:P2}).",
+                $"Look at {name}'s creatives and audiences for fatigue: the campaigns whose impressions grew without clicks.",
+                new Dictionary<string, decimal?>
+                {
+                    ["ctr"] = Round(ctr), ["previous_ctr"] = Round(previous), ["change"] = KpiCalculator.Change(Round(ctr), Round(previous)), ["threshold"] = -thresholds.CtrDrop,
+                }));
+        }
+
+        if (both && Moved(kpis["conversion_rate"]) is { } conversionChange && conversionChange < -thresholds.ConversionRateDrop)
+            conditions.Add(new("conversion_rate_drop", "", Severities.Warning,
+                $"The conversion rate fell {Percent(-conversionChange)} over {period} ({kpis["conversion_rate"].Value:P2} of sessions ordered).",
+                "Look at the channel groups whose sessions grew without orders, at the checkout, and at the stock of the products most visited.",
+                Figures(kpis["conversion_rate"], ("threshold", -thresholds.ConversionRateDrop))));
+
+        return conditions;
+    }
+
+    private static IEnumerable<CampaignFigures> UnderFloor(AlertInputs inputs, AlertOptions thresholds) =>
+        inputs.Campaigns.Where(c => c.SpendMinor >= Math.Max(1, thresholds.MinimumCampaignSpendMinor) && (decimal)c.ValueMinor / c.SpendMinor < thresholds.RoasFloor)
+            .OrderByDescending(c => c.SpendMinor);
+
+    private static string Label(CampaignFigures campaign) =>
+        $"{(campaign.Source == "meta" ? "Meta" : "Google Ads")} campaign \"{campaign.Name}\" ({campaign.CampaignId})";
+
+    private static Dictionary<string, decimal?> Figures(Kpi kpi, (string Name, decimal Value) threshold) => new()
+    {
+        ["value"] = kpi.Value, ["previous"] = kpi.Previous, ["change"] = kpi.Change, [threshold.Name] = threshold.Value,
+    };
+
+    /// <summary>
+    /// The relative change of a KPI, exactly (its published change is rounded to 4 places, which would blur a threshold):
+    /// null when the previous value is 0 or null.
+    /// </summary>
+    private static decimal? Moved(Kpi kpi) => Moved(kpi.Value, kpi.Previous);
+
+    private static decimal? Moved(decimal? value, decimal? previous) => value is null || previous is null or 0 ? null : (value.Value - previous.Value) / previous.Value;
+
+    private static decimal? Round(decimal? ratio) => ratio is { } r ? Math.Round(r, KpiCalculator.RatioDecimals, MidpointRounding.AwayFromZero) : null;
+
+    private static string Percent(decimal share) => share.ToString("P1", CultureInfo.InvariantCulture);
+}

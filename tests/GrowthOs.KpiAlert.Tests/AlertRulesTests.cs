@@ -1,0 +1,95 @@
+using GrowthOs.KpiAlert.Alerts;
+using GrowthOs.KpiAlert.Kpis;
+
+namespace GrowthOs.KpiAlert.Tests;
+
+/// <summary>Each rule raised beyond its threshold and not at or below it, on KPI figures made for it.</summary>
+public sealed class AlertRulesTests
+{
+    private static readonly DateOnly From = new(2026, 11, 24), To = new(2026, 11, 30);
+    private static readonly AlertOptions Thresholds = new();
+
+    /// <summary>Quiet periods: nothing moves, every rule stays silent.</summary>
+    private static KpiInputs Week(long revenue = 1_000_000, long orders = 100, long newCustomers = 20, long metaSpend = 100_000, long googleSpend = 100_000,
+        long metaValue = 300_000, long googleValue = 300_000, long sessions = 5_000) =>
+        new(revenue, orders, 250, 0, newCustomers, 60, 40, 10, metaSpend, googleSpend, metaValue, googleValue, 2_000, 100_000, sessions);
+
+    private static IReadOnlyList<AlertCondition> Evaluate(KpiInputs current, KpiInputs previous, IReadOnlyList<PlatformCtr>? platforms = null,
+        IReadOnlyList<CampaignFigures>? campaigns = null) =>
+        AlertRules.Evaluate(new AlertInputs(From, To, KpiCalculator.Compute(current, previous), platforms ?? [], campaigns ?? []), Thresholds);
+
+    [Fact]
+    public void Quiet_periods_raise_nothing() => Assert.Empty(Evaluate(Week(), Week()));
+
+    [Theory]
+    [InlineData(699_999, true)]    // −30.0001 %
+    [InlineData(700_000, false)]   // exactly −30 %: at the threshold, not beyond it
+    [InlineData(800_000, false)]
+    public void Revenue_drop_is_raised_beyond_30_percent(long revenue, bool raised)
+    {
+        var conditions = Evaluate(Week(revenue: revenue, orders: 100), Week());
+        Assert.Equal(raised, conditions.Any(c => c.Rule == "revenue_drop"));
+        if (raised) Assert.Equal(("", "critical"), (conditions.Single(c => c.Rule == "revenue_drop").Subject, conditions.Single(c => c.Rule == "revenue_drop").Severity));
+    }
+
+    [Fact]
+    public void ROAS_below_one_names_each_campaign_under_it_and_the_blended_figure_when_it_is_under_too()
+    {
+        var campaigns = new List<CampaignFigures>
+        {
+            new("meta", "601", "Prospecting", 50_000, 35_000),   // 0.7: raised
+            new("meta", "602", "Retargeting", 50_000, 50_000),   // exactly 1.0: not
+            new("google_ads", "701", "Brand", 999, 10),          // under the minimum spend: not judged
+        };
+        var conditions = Evaluate(Week(), Week(), campaigns: campaigns).Where(c => c.Rule == "roas_below_one").ToList();
+        var single = Assert.Single(conditions);
+        Assert.Equal(("meta:601", "critical"), (single.Subject, single.Severity));
+        Assert.Contains("Prospecting", single.Message);
+        Assert.Equal(0.7m, single.Figures["roas"]);
+
+        // Revenue under ad spend: the blended figure too, naming the campaign to cut.
+        var blended = Evaluate(Week(revenue: 199_999), Week(), campaigns: campaigns).Single(c => c.Rule == "roas_below_one" && c.Subject == "blended");
+        Assert.Contains("Prospecting", blended.Recommendation);
+        Assert.DoesNotContain(Evaluate(Week(revenue: 200_000), Week(revenue: 200_000)), c => c.Rule == "roas_below_one");
+    }
+
+    [Theory]
+    [InlineData(15, true)]    // CAC 200,000 / 15 = 13,333 against 10,000: +33 %
+    [InlineData(16, false)]   // 12,500: +25 %, at the threshold
+    public void CAC_increase_is_raised_beyond_25_percent(long newCustomers, bool raised) =>
+        Assert.Equal(raised, Evaluate(Week(newCustomers: newCustomers), Week()).Any(c => c.Rule == "cac_increase" && c.Severity == "warning"));
+
+    [Theory]
+    [InlineData(1_599, true)]   // 1.599 % against 2 %: −20.05 %
+    [InlineData(1_600, false)]  // −20 %
+    public void CTR_drop_is_raised_per_platform_beyond_20_percent(long metaClicks, bool raised)
+    {
+        var platforms = new List<PlatformCtr> { new("meta", metaClicks, 100_000, 2_000, 100_000), new("google_ads", 2_000, 100_000, 2_000, 100_000) };
+        var conditions = Evaluate(Week(), Week(), platforms).Where(c => c.Rule == "ctr_drop").ToList();
+        Assert.Equal(raised ? ["meta"] : [], conditions.Select(c => c.Subject));
+    }
+
+    [Theory]
+    [InlineData(6_251, true)]   // 100 / 6,251 = 1.5998 % against 2 %: −20.01 %
+    [InlineData(6_250, false)]  // 1.6 %: −20 %
+    public void Conversion_rate_drop_is_raised_beyond_20_percent(long sessions, bool raised) =>
+        Assert.Equal(raised, Evaluate(Week(sessions: sessions), Week()).Any(c => c.Rule == "conversion_rate_drop"));
+
+    [Fact]
+    public void A_figure_without_a_previous_value_raises_nothing()
+    {
+        var none = KpiInputs.None;
+        Assert.DoesNotContain(Evaluate(Week(), none), c => c.Rule is "revenue_drop" or "cac_increase" or "conversion_rate_drop" or "ctr_drop");
+    }
+
+    [Fact]
+    public void A_copy_not_wholly_held_raises_nothing_its_figures_need()
+    {
+        // Marketing arrived before the sales of the period: revenue looks like 0, blended ROAS 0; nothing may be raised on it.
+        var inputs = new AlertInputs(From, To, KpiCalculator.Compute(Week(revenue: 0, orders: 0), Week()), [], [new CampaignFigures("meta", "601", "Prospecting", 50_000, 35_000)],
+            SalesHeld: false, MarketingHeld: true);
+        var conditions = AlertRules.Evaluate(inputs, Thresholds);
+        Assert.Equal(["meta:601"], conditions.Select(c => c.Subject));
+        Assert.Empty(AlertRules.Evaluate(inputs with { MarketingHeld = false }, Thresholds));
+    }
+}
