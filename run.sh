@@ -81,14 +81,16 @@ if [ "${#MARKETING_SOURCES[@]}" -gt 0 ]; then
 fi
 ads=$(api "$GATEWAY/api/dashboard/marketing?shop=$SHOP_DOMAIN&days=30" || echo '{}')
 kpis=$(api "$GATEWAY/api/kpis?shop=$SHOP_DOMAIN" 2>/dev/null || echo '{}')
+alerts=$(api "$GATEWAY/api/alerts?shop=$SHOP_DOMAIN" 2>/dev/null || echo '{}')
 
 pulse=$(api "$GATEWAY/api/dashboard/sales-pulse?shop=${GROWTHOS_SHOP:-demo-shop.myshopify.com}&days=30" || echo '{}')
 year=$(api "$GATEWAY/api/dashboard/sales-pulse?shop=${GROWTHOS_SHOP:-demo-shop.myshopify.com}&days=366" || echo '{}')
-python3 - "$run" "$pulse" "$GATEWAY" "$GROWTHOS_API_KEY" "$history" "$year" "$ads" "$kpis" <<'PY'
+python3 - "$run" "$pulse" "$GATEWAY" "$GROWTHOS_API_KEY" "$history" "$year" "$ads" "$kpis" "$alerts" <<'PY'
 import json, sys
 run, pulse, gateway, key = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3], sys.argv[4]
 history, year, ads = json.loads(sys.argv[5] or "{}"), json.loads(sys.argv[6] or "{}"), json.loads(sys.argv[7] or "{}")
 kpis = json.loads(sys.argv[8] or "{}")
+alerts = json.loads(sys.argv[9] or "{}").get("alerts", [])
 print()
 print(f"Sync {run['run_id']}: {run['status']}" + (f" at {run['failed_step']}: {run['error']}" if run.get('error') else ""))
 for step in run.get("steps", []):
@@ -128,6 +130,11 @@ if kpis.get("kpis"):
     cells = [f"{k['name']} {shown(k)}" + (f" ({k['change']:+.1%})" if k.get("change") is not None else "") for k in kpis["kpis"]]
     for i in range(0, len(cells), 3):
         print("  " + "; ".join(cells[i:i + 3]))
+if alerts:
+    print(f"Open alerts ({len(alerts)}):")
+    for alert in alerts:
+        print(f"  [{alert['severity']}] {alert['rule']}" + (f" {alert['subject']}" if alert.get("subject") else "") + f": {alert['message']}")
+        print(f"      {alert['recommendation']}")
 sold = [day for day in year.get("days", []) if day.get("orders")]
 if sold:
     print(f"Days with sales:      {len(sold)}, from {sold[0]['date']} to {sold[-1]['date']} (the last 366 days)")
