@@ -10,7 +10,8 @@ public record SyncRequested(
 
 /// <summary>
 /// Every step of the run succeeded. <paramref name="Partial"/>: Shopify's operation failed part-way and only its
-/// partial data was loaded; the watermark did not move.
+/// partial data was loaded; the watermark did not move. <paramref name="JobType"/> says which kind of run it was
+/// (DAILY_SYNC, FULL_BACKFILL_EXECUTE, REPLAY).
 /// </summary>
 public record SyncCompleted(
     Guid RunId,
@@ -19,7 +20,8 @@ public record SyncCompleted(
     long LineItemsUpserted,
     DateTimeOffset? UpdatedThrough,
     DateTimeOffset CompletedAt,
-    bool Partial = false);
+    bool Partial = false,
+    string? JobType = null);
 
 /// <summary>The run stopped at <paramref name="Step"/>; nothing after that step was applied.</summary>
 public record SyncFailed(

@@ -130,7 +130,10 @@ public record RefreshMarketingMarts(
     DateOnly From,
     DateOnly To);
 
-/// <summary>A marketing run ended: the days it read, the rows it loaded, and whether some of the range was refused (partial).</summary>
+/// <summary>
+/// A marketing run ended: the days it read, the rows it loaded, whether some of the range was refused (partial), and
+/// which kind of run it was (MARKETING_SYNC, MARKETING_BACKFILL, MARKETING_REPLAY).
+/// </summary>
 public record MarketingSyncCompleted(
     Guid RunId,
     string ShopDomain,
@@ -139,7 +142,8 @@ public record MarketingSyncCompleted(
     DateOnly Until,
     long Rows,
     DateTimeOffset CompletedAt,
-    bool Partial = false);
+    bool Partial = false,
+    string? JobType = null);
 
 /// <summary>
 /// The marketing figures of these days were (re)computed: per day and source, and per campaign and day (for rules that

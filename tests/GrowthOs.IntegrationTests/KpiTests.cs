@@ -73,6 +73,10 @@ public sealed class KpiTests(RunningSystem system)
         Assert.True(roas.GetProperty("raised_figures").GetProperty("roas").GetDecimal() < 1m);
         Assert.Equal("warning", alerts.Single(a => a.GetProperty("rule").GetString() == "ctr_drop").GetProperty("severity").GetString());
         Assert.Empty((await http.GetFromJsonAsync<JsonElement>($"/api/alerts?shop={shop}&status=resolved")).GetProperty("alerts").EnumerateArray());
+        // The syncs just completed: no daily job is missing.
+        Assert.DoesNotContain((await http.GetFromJsonAsync<JsonElement>($"/api/alerts?shop={shop}")).GetProperty("alerts").EnumerateArray(),
+            a => a.GetProperty("rule").GetString() == "pipeline_missing");
+        Assert.Equal(7, (await http.GetFromJsonAsync<JsonElement>("/api/alerts/rules")).GetProperty("rules").GetArrayLength());
         Assert.Equal("status", (await (await http.GetAsync($"/api/alerts?shop={shop}&status=maybe")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
 
         // A range of its own, and a bad one named.

@@ -1,3 +1,5 @@
+using GrowthOs.Contracts.Ingest;
+using GrowthOs.Contracts.Inventory;
 using GrowthOs.Contracts.Kpi;
 using GrowthOs.Contracts.Sales;
 using GrowthOs.KpiAlert.Alerts;
@@ -38,7 +40,12 @@ public sealed class AlertEvaluatorTests : IAsyncLifetime
             .AddSingleton<KpiStore>()
             .AddSingleton<AlertEvaluator>()
             .AddSingleton<KpiRefresh>()
-            .AddMassTransitTestHarness(bus => bus.AddConsumer<SalesCopyConsumer>())
+            .AddMassTransitTestHarness(bus =>
+            {
+                bus.AddConsumer<SalesCopyConsumer>();
+                bus.AddConsumer<SyncOutcomeConsumer>();
+                bus.AddConsumer<StockCopyConsumer>();
+            })
             .BuildServiceProvider(true);
         _harness = _provider.GetRequiredService<ITestHarness>();
         _harness.TestTimeout = TimeSpan.FromSeconds(20);
@@ -69,7 +76,7 @@ public sealed class AlertEvaluatorTests : IAsyncLifetime
 
     private async Task<List<(string Rule, string Status, string Raised, string Latest)>> Alerts()
     {
-        await using var command = _dataSource.CreateCommand("SELECT rule, status, raised_figures->>'value', latest_figures->>'value' FROM kpi.alert WHERE shop_domain = @shop ORDER BY raised_at");
+        await using var command = _dataSource.CreateCommand("SELECT rule, status, COALESCE(raised_figures->>'value', ''), COALESCE(latest_figures->>'value', '') FROM kpi.alert WHERE shop_domain = @shop ORDER BY raised_at");
         command.Parameters.AddWithValue("shop", Shop);
         var alerts = new List<(string, string, string, string)>();
         await using var reader = await command.ExecuteReaderAsync();
@@ -95,5 +102,41 @@ public sealed class AlertEvaluatorTests : IAsyncLifetime
         Assert.Equal([("revenue_drop", "resolved", "42000", "45500")], await Alerts());
         var resolved = (await _harness.Published.SelectAsync<AlertResolved>().First()).Context.Message;
         Assert.Equal((raised.AlertId, "revenue_drop"), (resolved.AlertId, resolved.Rule));
+    }
+
+    [Fact]
+    public async Task A_daily_sync_whose_last_success_is_too_old_raises_pipeline_missing_and_its_next_success_resolves_it()
+    {
+        await _harness.Bus.Publish(new SyncCompleted(Guid.NewGuid(), Shop, 10, 20, null, DateTimeOffset.UtcNow.AddHours(-30), JobType: "DAILY_SYNC"));
+        // A backfill's success is not the daily sync's.
+        await _harness.Bus.Publish(new SyncCompleted(Guid.NewGuid(), Shop, 10, 20, null, DateTimeOffset.UtcNow, JobType: "FULL_BACKFILL_EXECUTE"));
+        await Until(async () => (await Alerts()).Any(a => a is ("pipeline_missing", "open", _, _)));
+
+        await _harness.Bus.Publish(new SyncCompleted(Guid.NewGuid(), Shop, 10, 20, null, DateTimeOffset.UtcNow, JobType: "DAILY_SYNC"));
+        await Until(async () => (await Alerts()).Any(a => a is ("pipeline_missing", "resolved", _, _)));
+        Assert.Single(await Alerts(), a => a.Rule == "pipeline_missing");
+    }
+
+    [Fact]
+    public async Task A_fast_mover_out_of_stock_opens_its_alert_an_older_snapshot_changes_nothing_and_a_newer_one_in_stock_resolves_it()
+    {
+        var outOfStock = new StockAlert(9001, 1, "DRILL-18V", "Cordless Drill", "out_of_stock", "fast", 2.4m, 0m, 0);
+        await _harness.Bus.Publish(new StockAlertsUpdated(Guid.NewGuid(), Shop, Yesterday, DateTimeOffset.UtcNow.AddMinutes(-5), [outOfStock]));
+        await Until(async () => (await Alerts()).Any(a => a is ("fast_mover_stockout", "open", _, _)));
+
+        await _harness.Bus.Publish(new StockAlertsUpdated(Guid.NewGuid(), Shop, Yesterday, DateTimeOffset.UtcNow.AddMinutes(-10), []));
+        await _harness.Bus.Publish(new StockAlertsUpdated(Guid.NewGuid(), Shop, Yesterday.AddDays(1), DateTimeOffset.UtcNow, [outOfStock with { StockStatus = "low_stock" }]));
+        await Until(async () => (await Alerts()).Any(a => a is ("fast_mover_stockout", "resolved", _, _)));
+        Assert.Single(await Alerts(), a => a.Rule == "fast_mover_stockout");
+    }
+
+    private static async Task Until(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition never held.");
+            await Task.Delay(50);
+        }
     }
 }

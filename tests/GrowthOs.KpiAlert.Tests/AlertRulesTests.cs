@@ -92,4 +92,42 @@ public sealed class AlertRulesTests
         Assert.Equal(["meta:601"], conditions.Select(c => c.Subject));
         Assert.Empty(AlertRules.Evaluate(inputs with { MarketingHeld = false }, Thresholds));
     }
+
+    [Theory]
+    [InlineData(25.9, false)]
+    [InlineData(26.0, false)]   // at the threshold
+    [InlineData(26.1, true)]
+    public void A_daily_sync_without_a_whole_success_beyond_26_hours_is_missing(double hours, bool raised)
+    {
+        var now = new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+        var inputs = new AlertInputs(From, To, KpiCalculator.Compute(Week(), Week()), [], [],
+            Pipelines: [new PipelineSuccess("marketing:meta", now.AddHours(-hours)), new PipelineSuccess("shopify", now.AddHours(-1))], Now: now);
+        var conditions = AlertRules.Evaluate(inputs, Thresholds).Where(c => c.Rule == "pipeline_missing").ToList();
+        Assert.Equal(raised ? ["marketing:meta"] : [], conditions.Select(c => c.Subject));
+        if (raised) Assert.Contains("meta sync", conditions[0].Message);
+    }
+
+    [Fact]
+    public void A_daily_sync_that_ran_this_week_without_any_whole_success_is_missing()
+    {
+        var inputs = new AlertInputs(From, To, KpiCalculator.Compute(Week(), Week()), [], [], Pipelines: [new PipelineSuccess("shopify", null)], Now: DateTimeOffset.UtcNow);
+        var condition = Assert.Single(AlertRules.Evaluate(inputs, Thresholds));
+        Assert.Equal(("pipeline_missing", "shopify", "critical"), (condition.Rule, condition.Subject, condition.Severity));
+        Assert.Null(condition.Figures["hours_since_success"]);
+    }
+
+    [Fact]
+    public void A_fast_mover_out_of_stock_is_raised_naming_the_variant_and_its_cover_and_a_slower_one_is_not()
+    {
+        var inputs = new AlertInputs(From, To, KpiCalculator.Compute(Week(), Week()), [], [], StockOuts:
+        [
+            new StockedOut(9001, "DRILL-18V", "Cordless Drill - 18V", "fast", 2.4m, 0m),
+            new StockedOut(9002, "SAW-BLADE", "Saw blade", "medium", 0.3m, 0m),
+        ]);
+        var condition = Assert.Single(AlertRules.Evaluate(inputs, Thresholds));
+        Assert.Equal(("fast_mover_stockout", "variant:9001", "critical"), (condition.Rule, condition.Subject, condition.Severity));
+        Assert.Contains("Cordless Drill - 18V (DRILL-18V)", condition.Message);
+        Assert.Contains("0 days of cover", condition.Message);
+        Assert.Equal(2.4m, condition.Figures["daily_velocity"]);
+    }
 }

@@ -189,7 +189,7 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
                 .EnterStep(Steps.Partial, clock)
                 .Publish(context => new SyncCompleted(
                     context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.OrdersUpserted, context.Saga.LineItemsUpserted,
-                    context.Saga.OrdersLoadedWhole ? context.Saga.MaxUpdatedAt : null, clock.GetUtcNow(), Partial: true))
+                    context.Saga.OrdersLoadedWhole ? context.Saga.MaxUpdatedAt : null, clock.GetUtcNow(), Partial: true, context.Saga.JobType))
                 .TransitionTo(Partial),
             When(MartsRefreshed, context => !context.Saga.IsPartial)
                 .Then(context => context.Saga.ResumeAt = null)
@@ -198,7 +198,7 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
                 .EnterStep(Steps.Completed, clock)
                 .Publish(context => new SyncCompleted(
                     context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.OrdersUpserted, context.Saga.LineItemsUpserted,
-                    context.Saga.MaxUpdatedAt, clock.GetUtcNow()))
+                    context.Saga.MaxUpdatedAt, clock.GetUtcNow(), JobType: context.Saga.JobType))
                 .TransitionTo(Completed));
 
         // A missing scope skips that entity; any other failure of an entity's extraction or load fails that entity. Either

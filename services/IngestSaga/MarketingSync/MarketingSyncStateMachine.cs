@@ -166,7 +166,7 @@ public sealed partial class MarketingSyncStateMachine : MassTransitStateMachine<
                     partial => partial.EnterStep(Steps.Partial, clock).TransitionTo(Partial),
                     whole => whole.EnterStep(Steps.Completed, clock).TransitionTo(Completed))
                 .Publish(context => new MarketingSyncCompleted(context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Source,
-                    context.Saga.Since!.Value, context.Saga.Until!.Value, context.Saga.RowsUpserted, clock.GetUtcNow(), context.Saga.IsPartial)),
+                    context.Saga.Since!.Value, context.Saga.Until!.Value, context.Saga.RowsUpserted, clock.GetUtcNow(), context.Saga.IsPartial, context.Saga.JobType)),
             When(TransformFailed, context => context.Message.Step == Steps.Transforming)
                 .Fail(Steps.Transforming, context => context.Message.Reason, clock)
                 .TransitionTo(Failed),

@@ -16,6 +16,9 @@ public sealed class AlertOptions
     /// <summary>A campaign's ROAS is judged only from this much spend in the period (minor units), so a few cents of delivery never raise it.</summary>
     [Range(0, long.MaxValue)] public long MinimumCampaignSpendMinor { get; set; } = 1_000;
 
+    /// <summary>A daily job without a whole success for longer than this is missing: a day, and the slack of its schedule.</summary>
+    [Range(1, 24 * 14)] public int PipelineMaxAgeHours { get; set; } = 26;
+
     /// <summary>How often every shop's rules are evaluated besides after each KPI refresh.</summary>
     [Range(1, 1_440)] public int EvaluateEveryMinutes { get; set; } = 60;
 }

@@ -16,7 +16,14 @@ public sealed record PlatformCtr(string Source, long Clicks, long Impressions, l
 /// arrived is not a drop.
 /// </summary>
 public sealed record AlertInputs(DateOnly From, DateOnly To, IReadOnlyList<Kpi> Kpis, IReadOnlyList<PlatformCtr> Platforms, IReadOnlyList<CampaignFigures> Campaigns,
-    bool SalesHeld = true, bool MarketingHeld = true);
+    bool SalesHeld = true, bool MarketingHeld = true, IReadOnlyList<PipelineSuccess>? Pipelines = null, DateTimeOffset Now = default,
+    IReadOnlyList<StockedOut>? StockOuts = null);
+
+/// <summary>A variant of the latest stock snapshot out of stock, with its velocity tier, units sold a day and days of cover.</summary>
+public sealed record StockedOut(long VariantId, string? Sku, string? Title, string VelocityTier, decimal DailyVelocity, decimal? DaysOfCover);
+
+/// <summary>A daily job of the shop that ran in the last week (<c>shopify</c>, <c>marketing:{source}</c>), and when it last completed whole (null: not in that week).</summary>
+public sealed record PipelineSuccess(string Job, DateTimeOffset? LastSuccess);
 
 /// <summary>A rule's condition holding for a subject ("" when the rule names none), with the figures that raise it.</summary>
 public sealed record AlertCondition(string Rule, string Subject, string Severity, string Message, string Recommendation, IReadOnlyDictionary<string, decimal?> Figures);
@@ -46,6 +53,9 @@ public static class AlertRules
         new("cac_increase", "CAC increase", Severities.Warning, "CAC up more than CacIncrease (25 %)"),
         new("ctr_drop", "CTR drop", Severities.Warning, "a platform's CTR down more than CtrDrop (20 %), subject the platform"),
         new("conversion_rate_drop", "Conversion rate drop", Severities.Warning, "orders / sessions down more than ConversionRateDrop (20 %)"),
+        new("fast_mover_stockout", "Fast mover out of stock", Severities.Critical, "a variant of the fast velocity tier out of stock in the latest snapshot, subject the variant"),
+        new("pipeline_missing", "Pipeline missing", Severities.Critical,
+            "a daily sync that ran in the last week has no whole success for more than PipelineMaxAgeHours (26 h: a day and its schedule's slack), subject the job"),
     ];
 
     public static IReadOnlyList<AlertCondition> Evaluate(AlertInputs inputs, AlertOptions thresholds)
@@ -102,6 +112,31 @@ public static class AlertRules
                 $"The conversion rate fell {Percent(-conversionChange)} over {period} ({kpis["conversion_rate"].Value:P2} of sessions ordered).",
                 "Look at the channel groups whose sessions grew without orders, at the checkout, and at the stock of the products most visited.",
                 Figures(kpis["conversion_rate"], ("threshold", -thresholds.ConversionRateDrop))));
+
+        foreach (var variant in (inputs.StockOuts ?? []).Where(v => v.VelocityTier == "fast"))
+        {
+            var name = variant.Title ?? $"variant {variant.VariantId}";
+            conditions.Add(new("fast_mover_stockout", $"variant:{variant.VariantId}", Severities.Critical,
+                $"{name}{(variant.Sku is null ? "" : $" ({variant.Sku})")} is out of stock; it sold {variant.DailyVelocity:0.##} a day, so {variant.DaysOfCover ?? 0:0.#} days of cover are left.",
+                $"Reorder {name}{(variant.Sku is null ? "" : $" ({variant.Sku})")} now, or move stock from another location; pause the campaigns that send traffic to it until it is back.",
+                new Dictionary<string, decimal?> { ["variant_id"] = variant.VariantId, ["daily_velocity"] = variant.DailyVelocity, ["days_of_cover"] = variant.DaysOfCover ?? 0 }));
+        }
+
+        foreach (var pipeline in inputs.Pipelines ?? [])
+        {
+            var age = pipeline.LastSuccess is { } last ? inputs.Now - last : (TimeSpan?)null;
+            if (age is { } fresh && fresh <= TimeSpan.FromHours(thresholds.PipelineMaxAgeHours)) continue;
+            var label = pipeline.Job == "shopify" ? "The Shopify sync" : $"The {pipeline.Job["marketing:".Length..]} sync";
+            conditions.Add(new("pipeline_missing", pipeline.Job, Severities.Critical,
+                age is { } hours
+                    ? $"{label} has not completed whole for {hours.TotalHours:0} h (its last success {pipeline.LastSuccess:u})."
+                    : $"{label} ran this week but has not completed whole in it.",
+                $"Look at the runs of {pipeline.Job} (GET /api/ingest/runs?shop=…) for the step and the error they stopped at: a token refused, a scope missing, a quota used up, or the schedule off.",
+                new Dictionary<string, decimal?>
+                {
+                    ["hours_since_success"] = age is { } a ? Math.Round((decimal)a.TotalHours, 1) : null, ["threshold_hours"] = thresholds.PipelineMaxAgeHours,
+                }));
+        }
 
         return conditions;
     }

@@ -134,10 +134,45 @@ public sealed class KpiStore(NpgsqlDataSource dataSource)
     /// <summary>Every shop this service holds figures for.</summary>
     public async Task<IReadOnlyList<string>> Shops(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT shop_domain FROM kpi.daily_sales UNION SELECT shop_domain FROM kpi.marketing_day ORDER BY 1");
+        await using var command = dataSource.CreateCommand("""
+            SELECT shop_domain FROM kpi.daily_sales UNION SELECT shop_domain FROM kpi.marketing_day UNION SELECT shop_domain FROM kpi.sync_outcome ORDER BY 1
+            """);
         var shops = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken)) shops.Add(reader.GetString(0));
         return shops;
+    }
+
+    /// <summary>Each daily job of the shop that ended in the 7 days before <paramref name="now"/>, with its last whole success in them.</summary>
+    public async Task<IReadOnlyList<Alerts.PipelineSuccess>> Pipelines(string shop, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT job, max(ended_at) FILTER (WHERE outcome = 'completed')
+            FROM kpi.sync_outcome WHERE shop_domain = @shop AND ended_at > @since
+            GROUP BY job ORDER BY job
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.AddWithValue("since", now.AddDays(-7));
+        var pipelines = new List<Alerts.PipelineSuccess>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            pipelines.Add(new Alerts.PipelineSuccess(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1)));
+        return pipelines;
+    }
+
+    /// <summary>The latest snapshot's variants out of stock.</summary>
+    public async Task<IReadOnlyList<Alerts.StockedOut>> StockOuts(string shop, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT variant_id, sku, title, velocity_tier, daily_velocity, days_of_cover FROM kpi.stock_alert
+            WHERE shop_domain = @shop AND stock_status = 'out_of_stock' ORDER BY daily_velocity DESC, variant_id
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        var variants = new List<Alerts.StockedOut>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            variants.Add(new Alerts.StockedOut(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetString(3), reader.GetDecimal(4), reader.IsDBNull(5) ? null : reader.GetDecimal(5)));
+        return variants;
     }
 }

@@ -1,3 +1,4 @@
+using GrowthOs.Contracts.Inventory;
 using GrowthOs.Contracts.Sales;
 using GrowthOs.Contracts.Telemetry;
 using GrowthOs.Contracts.Transform;
@@ -32,7 +33,30 @@ public sealed class RefreshMartsConsumer(PipelineRunner pipelines, NpgsqlDataSou
 
         if (refreshed.Days.Count > 0)
             await context.Publish(new DailySalesUpdated(runId, shop, refreshed.Currency, refreshed.Days, computedAt));
+        await context.Publish(await StockAlerts(runId, shop, computedAt, cancellationToken));
         await context.Publish(new MartsRefreshed(runId, shop, refreshed.Days.Count));
+    }
+
+    /// <summary>The latest stock snapshot's variants not in stock, for subscribers (the KPI/Alert service's stock-out rule).</summary>
+    private async Task<StockAlertsUpdated> StockAlerts(Guid runId, string shop, DateTimeOffset computedAt, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT snapshot_date, variant_id, product_id, sku, COALESCE(product_title || COALESCE(' - ' || variant_title, ''), variant_title), stock_status,
+                   velocity_tier, daily_velocity, days_of_cover, quantity_available
+            FROM transform.v_inventory_alerts WHERE shop_domain = @shop ORDER BY variant_id
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        var variants = new List<StockAlert>();
+        var snapshot = pipelines.Today(shop);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            snapshot = reader.GetFieldValue<DateOnly>(0);
+            variants.Add(new StockAlert(reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetDecimal(7),
+                reader.IsDBNull(8) ? null : reader.GetDecimal(8), reader.GetInt32(9)));
+        }
+        return new StockAlertsUpdated(runId, shop, snapshot, computedAt, variants);
     }
 
     private async Task<(string Currency, IReadOnlyList<DailySalesFigure> Days, List<DataQualityOutcome> Critical)> Refresh(
