@@ -16,10 +16,15 @@ namespace GrowthOs.KpiAlert.Alerts;
 public sealed class AlertEvaluator(KpiStore store, NpgsqlDataSource dataSource, IOptions<KpiOptions> kpiOptions, IOptions<AlertOptions> options, TimeProvider clock,
     ILogger<AlertEvaluator> logger)
 {
-    public async Task Evaluate(IPublishEndpoint bus, string shop, CancellationToken cancellationToken)
+    public async Task Evaluate(IPublishEndpoint bus, string shop, CancellationToken cancellationToken) =>
+        await Evaluate(bus, shop, kpiOptions.Value.DefaultPeriod(shop, clock.GetUtcNow()), null, cancellationToken);
+
+    /// <summary>The same on a period whose KPIs the caller has just computed (<paramref name="computed"/>), so they are not computed again.</summary>
+    public async Task Evaluate(IPublishEndpoint bus, string shop, (DateOnly From, DateOnly To) period, IReadOnlyList<Kpi>? computed,
+        CancellationToken cancellationToken)
     {
-        var (from, to) = kpiOptions.Value.DefaultPeriod(shop, clock.GetUtcNow());
-        var (_, _, kpis) = await store.Compute(shop, from, to, cancellationToken);
+        var (from, to) = period;
+        var kpis = computed ?? (await store.Compute(shop, from, to, cancellationToken)).Kpis;
         var days = 2 * (to.DayNumber - from.DayNumber + 1);
         var (salesDays, marketingDays) = await store.Coverage(shop, from.AddDays(-days / 2), to, cancellationToken);
         var inputs = new AlertInputs(from, to, kpis, await store.Platforms(shop, from, to, cancellationToken), await store.Campaigns(shop, from, to, cancellationToken),
