@@ -43,6 +43,7 @@ public sealed class PollOutcomeTests
             .AddMassTransitTestHarness(bus => bus.AddConsumer<PollBulkOperationConsumer>())
             .BuildServiceProvider(true);
         var harness = provider.GetRequiredService<ITestHarness>();
+        harness.TestInactivityTimeout = TimeSpan.FromSeconds(10);
         await harness.Start();
         await harness.Bus.Publish(new PollBulkOperation(Guid.NewGuid(), Shop, "orders", Operation, 3));
         Assert.True(await harness.Consumed.Any<PollBulkOperation>());

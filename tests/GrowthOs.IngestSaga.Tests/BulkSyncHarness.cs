@@ -61,6 +61,8 @@ public sealed class BulkSyncHarness : IAsyncDisposable
             })
             .BuildServiceProvider(validateScopes: true);
         var harness = new BulkSyncHarness(provider, watermarks, clock);
+        // Waits for an expected message end at the first quiet spell this long: long enough for a machine busy with other test runs.
+        harness.Harness.TestInactivityTimeout = TimeSpan.FromSeconds(10);
         await harness.Harness.Start();
         return harness;
     }
@@ -96,9 +98,11 @@ public sealed class BulkSyncHarness : IAsyncDisposable
     {
         var run = Instance(runId);
         var due = run.ResumeAt ?? throw new InvalidOperationException($"Run {runId} is not waiting; it is {run.CurrentState}.");
+        // The instance is the repository's own: read its token before the wake-up, whose resend starts the next wait.
+        var token = run.WaitToken;
         if (due > Now) Clock.SetUtcNow(due);
-        await Harness.Bus.Publish(new SyncWaitElapsed(runId, run.WaitToken));
-        return run.WaitToken;
+        await Harness.Bus.Publish(new SyncWaitElapsed(runId, token));
+        return token;
     }
 
     /// <summary>A wake-up of an earlier wait of the run, late or repeated (at-least-once delivery).</summary>

@@ -38,7 +38,8 @@ public sealed class MarketingSyncStateMachineTests : IAsyncLifetime
             .AddMassTransitTestHarness(bus => bus.AddMarketingSyncSaga().InMemoryRepository())
             .BuildServiceProvider(validateScopes: true);
         _harness = _provider.GetRequiredService<ITestHarness>();
-        _harness.TestTimeout = TimeSpan.FromSeconds(10);
+        _harness.TestTimeout = TimeSpan.FromSeconds(30);
+        _harness.TestInactivityTimeout = TimeSpan.FromSeconds(10);
         _saga = _harness.GetSagaStateMachineHarness<MarketingSyncStateMachine, MarketingSyncState>();
         _machine = _provider.GetRequiredService<MarketingSyncStateMachine>();
         await _harness.Start();

@@ -129,6 +129,7 @@ public sealed class CommerceEventTests : IAsyncLifetime
             .AddMassTransitTestHarness()
             .BuildServiceProvider(true);
         var harness = provider.GetRequiredService<ITestHarness>();
+        harness.TestInactivityTimeout = TimeSpan.FromSeconds(10);
         await harness.Start();
         var dispatcher = new CommerceEventDispatcher(_dataSource, harness.Bus, Options.Create(new CommerceEventOptions { BatchSize = 5 }),
             NullLogger<CommerceEventDispatcher>.Instance);

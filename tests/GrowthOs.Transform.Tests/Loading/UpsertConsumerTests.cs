@@ -38,7 +38,9 @@ public sealed class UpsertConsumerTests : IAsyncLifetime
             .AddMassTransitTestHarness(bus => bus.AddConsumer<UpsertArchivedRecordsConsumer>())
             .BuildServiceProvider(true);
         _harness = _provider.GetRequiredService<ITestHarness>();
-        _harness.TestTimeout = TimeSpan.FromSeconds(30);
+        _harness.TestTimeout = TimeSpan.FromSeconds(90);
+        // Each wait below has its own deadline; a quiet spell of a busy machine must not end it first.
+        _harness.TestInactivityTimeout = TimeSpan.FromSeconds(30);
         await _harness.Start();
     }
 

@@ -52,6 +52,7 @@ public sealed class GoldenMarketingTests : IAsyncLifetime
             })
             .BuildServiceProvider(true);
         _harness = _provider.GetRequiredService<ITestHarness>();
+        _harness.TestInactivityTimeout = TimeSpan.FromSeconds(10);
         _harness.TestTimeout = TimeSpan.FromSeconds(30);
         await _harness.Start();
         await Execute("INSERT INTO transform.dim_shop (shop_domain, currency_code, reporting_time_zone) VALUES (@shop, 'USD', 'UTC')");
