@@ -82,15 +82,17 @@ fi
 ads=$(api "$GATEWAY/api/dashboard/marketing?shop=$SHOP_DOMAIN&days=30" || echo '{}')
 kpis=$(api "$GATEWAY/api/kpis?shop=$SHOP_DOMAIN" 2>/dev/null || echo '{}')
 alerts=$(api "$GATEWAY/api/alerts?shop=$SHOP_DOMAIN" 2>/dev/null || echo '{}')
+pipelines=$(api "$GATEWAY/analytics/pipelines?shop=$SHOP_DOMAIN" 2>/dev/null || echo '{}')
 
 pulse=$(api "$GATEWAY/api/dashboard/sales-pulse?shop=${GROWTHOS_SHOP:-demo-shop.myshopify.com}&days=30" || echo '{}')
 year=$(api "$GATEWAY/api/dashboard/sales-pulse?shop=${GROWTHOS_SHOP:-demo-shop.myshopify.com}&days=366" || echo '{}')
-python3 - "$run" "$pulse" "$GATEWAY" "$GROWTHOS_API_KEY" "$history" "$year" "$ads" "$kpis" "$alerts" <<'PY'
+python3 - "$run" "$pulse" "$GATEWAY" "$GROWTHOS_API_KEY" "$history" "$year" "$ads" "$kpis" "$alerts" "$pipelines" <<'PY'
 import json, sys
 run, pulse, gateway, key = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3], sys.argv[4]
 history, year, ads = json.loads(sys.argv[5] or "{}"), json.loads(sys.argv[6] or "{}"), json.loads(sys.argv[7] or "{}")
 kpis = json.loads(sys.argv[8] or "{}")
 alerts = json.loads(sys.argv[9] or "{}").get("alerts", [])
+pipelines = json.loads(sys.argv[10] or "{}")
 print()
 print(f"Sync {run['run_id']}: {run['status']}" + (f" at {run['failed_step']}: {run['error']}" if run.get('error') else ""))
 for step in run.get("steps", []):
@@ -135,6 +137,15 @@ if alerts:
     for alert in alerts:
         print(f"  [{alert['severity']}] {alert['rule']}" + (f" {alert['subject']}" if alert.get("subject") else "") + f": {alert['message']}")
         print(f"      {alert['recommendation']}")
+if pipelines.get("pipelines"):
+    print(f"Pipelines, the last {pipelines['window_days']} days (hours in {pipelines['time_zone']}):")
+    for p in pipelines["pipelines"]:
+        rate = "-" if p.get("success_rate") is None else f"{p['success_rate']:.0%}"
+        print(f"  {p['pipeline']:<22} {p['runs']} runs, success {rate}, p50 {p.get('p50_duration_ms') or 0} ms, p95 {p.get('p95_duration_ms') or 0} ms, "
+              f"{p['retries']} retries, {p['deferrals']} deferrals; last {p['last_run']['outcome']}")
+    for w in pipelines.get("rate_limit_windows", []):
+        busy = [h for h in w["hours"] if h["calls"]]
+        print(f"  {w['source']:<22} calls in hours {', '.join(str(h['hour']) for h in busy) or 'none'}; hours to avoid: {', '.join(map(str, w['hours_to_avoid'])) or 'none'}")
 sold = [day for day in year.get("days", []) if day.get("orders")]
 if sold:
     print(f"Days with sales:      {len(sold)}, from {sold[0]['date']} to {sold[-1]['date']} (the last 366 days)")

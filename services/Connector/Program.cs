@@ -3,6 +3,7 @@ using GrowthOs.Connector.Ga4;
 using GrowthOs.Connector.GoogleAds;
 using GrowthOs.Connector.Meta;
 using GrowthOs.Connector.Shopify;
+using GrowthOs.Connector.Telemetry;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Messaging;
 using GrowthOs.ServiceDefaults.Storage;
@@ -15,7 +16,8 @@ builder.AddShopify();
 builder.AddMeta();
 builder.AddGoogleAds();
 builder.AddGa4();
-builder.AddGrowthOsBus(bus => bus.AddConsumers(typeof(StartBulkExtractionConsumer).Assembly));
+builder.AddGrowthOsBus(bus => bus.AddConsumers(typeof(StartBulkExtractionConsumer).Assembly),
+    (context, bus) => bus.UseConsumeFilter(typeof(ApiCallJournalFilter<>), context));
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

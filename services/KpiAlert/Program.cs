@@ -1,4 +1,5 @@
 using GrowthOs.KpiAlert.Alerts;
+using GrowthOs.KpiAlert.Analytics;
 using GrowthOs.KpiAlert.Kpis;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Messaging;
@@ -11,7 +12,8 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.AddPostgres("kpi", typeof(Program).Assembly);
 builder.Services.AddValidatedOptions<KpiOptions>(KpiOptions.Section);
 builder.Services.AddValidatedOptions<AlertOptions>(AlertOptions.Section);
-builder.Services.AddSingleton<KpiStore>().AddSingleton<KpiRefresh>().AddSingleton<AlertEvaluator>();
+builder.Services.AddValidatedOptions<AnalyticsOptions>(AnalyticsOptions.Section);
+builder.Services.AddSingleton<KpiStore>().AddSingleton<KpiRefresh>().AddSingleton<AlertEvaluator>().AddSingleton<AnalyticsStore>();
 builder.Services.AddHostedService<ScheduledAlertEvaluation>();
 builder.AddGrowthOsBus(bus => bus.AddConsumers(typeof(Program).Assembly));
 
@@ -19,4 +21,5 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapKpis();
 app.MapAlerts();
+app.MapAnalytics();
 app.Run();

@@ -15,7 +15,8 @@ public record DailySalesUpdated(
 /// <summary>
 /// One day's counted orders (test and cancelled ones left out): their number and revenue, the units they sold, the
 /// refunds made that day, and the customers who ordered (guests left out) with their orders that day and the day of
-/// their first order ever.
+/// their first order ever; and per product its units and net revenue that day (the order-line figures the product
+/// measurements sum).
 /// </summary>
 public record DailySalesFigure(
     DateOnly Date,
@@ -23,7 +24,11 @@ public record DailySalesFigure(
     long RevenueMinor,
     long Units = 0,
     long RefundsMinor = 0,
-    IReadOnlyList<CustomerOrders>? Customers = null);
+    IReadOnlyList<CustomerOrders>? Customers = null,
+    IReadOnlyList<ProductSales>? Products = null);
 
 /// <summary>A customer's orders on a day, and the reporting day of its first counted order.</summary>
 public record CustomerOrders(long CustomerId, int Orders, DateOnly FirstOrderDate);
+
+/// <summary>A product's units and net revenue (line price × quantity − line discounts) on a day; <paramref name="ProductId"/> 0 for lines of no product.</summary>
+public record ProductSales(long ProductId, string Title, long Units, long NetRevenueMinor);

@@ -51,3 +51,29 @@ public static class StepStatuses
     /// <summary>The run failed (step <c>failed</c>).</summary>
     public const string Failed = "failed";
 }
+
+/// <summary>
+/// The calls the Connector made to a source's API while it handled one command of run <paramref name="RunId"/>, in the
+/// order made. <paramref name="Source"/> is <c>shopify</c>, <c>meta</c>, <c>google_ads</c>, <c>ga4</c> or
+/// <c>google_oauth</c>. Published whatever the command's outcome, so throttled and failed calls are counted too.
+/// </summary>
+public record ApiCallsRecorded(
+    Guid RunId,
+    string ShopDomain,
+    IReadOnlyList<ApiCallOutcome> Calls);
+
+/// <summary>
+/// One call: when it was made, the endpoint (the operation, never its URL's secrets), the HTTP status (null when no
+/// answer came), how long it took, the records the answer held, whether the source throttled it, the error code it
+/// gave, and the share of the rate-limit budget the answer reported as used (0 to 100; null when it reported none).
+/// </summary>
+public record ApiCallOutcome(
+    string Source,
+    string Endpoint,
+    DateTimeOffset At,
+    int? HttpStatus,
+    long DurationMs,
+    long Records,
+    bool Throttled,
+    string? ErrorCode,
+    decimal? UsagePercent);

@@ -70,3 +70,20 @@ public record LoadProgress(
     double? ShareRead,
     int ChunkSize,
     DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// The data-quality checks of run <paramref name="RunId"/> (the commerce ones after a sync's marts, the marketing ones
+/// after a marketing run's) were run at <paramref name="CheckedAt"/>.
+/// </summary>
+public record DataQualityChecked(
+    Guid RunId,
+    string ShopDomain,
+    DateTimeOffset CheckedAt,
+    IReadOnlyList<DataQualityResult> Results);
+
+/// <summary>One check: its name, <c>critical</c> or <c>warning</c>, and the rows that violate it (it passes with none).</summary>
+public record DataQualityResult(
+    string Check,
+    string Severity,
+    long Violations,
+    bool Passed);

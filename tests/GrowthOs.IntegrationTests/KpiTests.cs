@@ -88,4 +88,94 @@ public sealed class KpiTests(RunningSystem system)
         var tooLong = await http.GetAsync($"/api/kpis?shop={shop}&from=2020-01-01&to=2026-01-01");
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
     }
+
+    [Fact]
+    public async Task After_a_sync_the_overview_the_pipelines_view_and_a_runs_evidence_bundle_tell_what_happened()
+    {
+        using var http = system.GatewayClient();
+        var shop = RunningSystem.KpiShop;
+        var runId = await system.StartSync(http, shop, ["orders"]);
+        Assert.Equal("completed", (await system.WaitForRunToFinish(http, runId)).GetProperty("status").GetString());
+        var pulse = await http.GetFromJsonAsync<JsonElement>($"/api/dashboard/sales-pulse?shop={shop}&days=7");
+
+        // The overview: the KPIs with their change, the top products, the open alerts (the planted revenue dip among them).
+        JsonElement overview = default;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var response = await http.GetAsync($"/analytics/commerce/overview?shop={shop}&limit=5");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                overview = await response.Content.ReadFromJsonAsync<JsonElement>();
+                if (overview.GetProperty("open_alerts").EnumerateArray().Any(a => a.GetProperty("rule").GetString() == "revenue_drop")
+                    && overview.GetProperty("top_products").GetArrayLength() > 0) break;
+            }
+            await Task.Delay(200);
+        }
+        var kpis = overview.GetProperty("kpis").EnumerateArray().ToDictionary(k => k.GetProperty("name").GetString()!);
+        Assert.Equal(18, kpis.Count);
+        Assert.Equal(pulse.GetProperty("revenue_minor").GetInt64(), kpis["revenue"].GetProperty("value").GetDecimal());
+        Assert.True(kpis["revenue"].GetProperty("change").GetDecimal() < -0.30m, kpis["revenue"].ToString());
+        var drop = overview.GetProperty("open_alerts").EnumerateArray().Single(a => a.GetProperty("rule").GetString() == "revenue_drop");
+        Assert.Equal("critical", drop.GetProperty("severity").GetString());
+        var products = overview.GetProperty("top_products").EnumerateArray().ToList();
+        Assert.InRange(products.Count, 1, 5);
+        Assert.Equal(products.Select(p => p.GetProperty("net_revenue_minor").GetInt64()).OrderDescending(), products.Select(p => p.GetProperty("net_revenue_minor").GetInt64()));
+        Assert.True(products.Sum(p => p.GetProperty("net_revenue_minor").GetInt64()) <= pulse.GetProperty("revenue_minor").GetInt64());
+
+        // The pipelines view: the Shopify daily sync with its last run, and the hours of Shopify's API calls.
+        JsonElement shopify = default;
+        JsonElement pipelines = default;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            pipelines = await http.GetFromJsonAsync<JsonElement>($"/analytics/pipelines?shop={shop}");
+            shopify = pipelines.GetProperty("pipelines").EnumerateArray().FirstOrDefault(p => p.GetProperty("pipeline").GetString() == "shopify");
+            if (shopify.ValueKind == JsonValueKind.Object && shopify.GetProperty("last_run").GetProperty("outcome").GetString() == "completed") break;
+            await Task.Delay(200);
+        }
+        Assert.True(shopify.GetProperty("completed").GetInt32() >= 1);
+        Assert.InRange(shopify.GetProperty("success_rate").GetDecimal(), 0.01m, 1m);
+        Assert.True(shopify.GetProperty("p95_duration_ms").GetInt64() >= shopify.GetProperty("p50_duration_ms").GetInt64());
+        var windows = pipelines.GetProperty("rate_limit_windows").EnumerateArray().Single(w => w.GetProperty("source").GetString() == "shopify");
+        Assert.Equal(24, windows.GetProperty("hours").GetArrayLength());
+        Assert.True(windows.GetProperty("hours").EnumerateArray().Sum(h => h.GetProperty("calls").GetInt32()) > 0);
+        Assert.Equal("shop", (await (await http.GetAsync("/analytics/pipelines")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
+
+        // The evidence bundle of the run: every file its manifest names, with that checksum.
+        byte[] bundle = [];
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var response = await http.GetAsync($"/api/ingest/runs/{runId}/evidence");
+            if (response.StatusCode == HttpStatusCode.OK && response.Content.Headers.ContentType?.MediaType == "application/zip")
+            {
+                bundle = await response.Content.ReadAsByteArrayAsync();
+                using var peek = new System.IO.Compression.ZipArchive(new MemoryStream(bundle));
+                using var reader = new StreamReader(peek.GetEntry("run.json")!.Open());
+                if (JsonDocument.Parse(await reader.ReadToEndAsync()).RootElement.GetProperty("run").GetProperty("outcome").GetString() == "completed"
+                    && peek.GetEntry("data_quality.json")!.Length > 20) break;
+            }
+            await Task.Delay(200);
+        }
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(bundle));
+        async Task<byte[]> Read(string name)
+        {
+            await using var stream = zip.GetEntry(name)!.Open();
+            using var copy = new MemoryStream();
+            await stream.CopyToAsync(copy);
+            return copy.ToArray();
+        }
+        var manifest = JsonDocument.Parse(await Read("manifest.json")).RootElement;
+        Assert.Equal(runId, manifest.GetProperty("run_id").GetGuid());
+        foreach (var file in manifest.GetProperty("files").EnumerateArray())
+            Assert.Equal(file.GetProperty("sha256").GetString(),
+                Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await Read(file.GetProperty("name").GetString()!))));
+        var calls = System.Text.Encoding.UTF8.GetString(await Read("api_calls.jsonl")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Contains(calls, c => c.GetProperty("endpoint").GetString() == "bulkDownload" && c.GetProperty("http_status").GetInt32() == 200);
+        Assert.All(calls, c => Assert.Equal(runId, c.GetProperty("run_id").GetGuid()));
+        var quality = JsonDocument.Parse(await Read("data_quality.json")).RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Contains(quality, q => q.GetProperty("check").GetString() == "no_future_dates" && q.GetProperty("passed").GetBoolean());
+        Assert.Contains("shopify", System.Text.Encoding.UTF8.GetString(await Read("rate_limit_windows.json")));
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/ingest/runs/{Guid.NewGuid()}/evidence")).StatusCode);
+        Assert.Equal("runId", (await (await http.GetAsync("/api/ingest/runs/not-a-run/evidence")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
+    }
 }

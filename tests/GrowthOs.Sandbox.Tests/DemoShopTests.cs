@@ -60,6 +60,17 @@ public sealed class DemoShopTests
         Assert.NotEqual(await Hash(Shop(seed: 42, days: 10)), await Hash(Shop(seed: 7, days: 10)));
 
     [Fact]
+    public void The_last_week_of_data_is_planted_with_a_revenue_dip_of_more_than_30_percent_against_the_week_before()
+    {
+        var days = Shop().SalesDays();
+        decimal Week(DateOnly last) => Enumerable.Range(0, 7).Sum(i => days.TryGetValue(last.AddDays(-i), out var day) ? day.Revenue : 0m);
+        var (current, previous) = (Week(Anchor), Week(Anchor.AddDays(-7)));
+        Assert.InRange(current / previous, 0.40m, 0.68m);
+        // The week before it is not dipped: it is in line with the weeks before that.
+        Assert.InRange(previous / Week(Anchor.AddDays(-14)), 0.85m, 1.15m);
+    }
+
+    [Fact]
     public void The_demo_shop_has_about_5400_orders_over_180_days_with_weekend_and_growth_variance()
     {
         var orders = Shop().Orders().ToList();

@@ -1,4 +1,5 @@
 using GrowthOs.Connector.Shopify;
+using GrowthOs.Connector.Telemetry;
 using GrowthOs.Contracts.Extraction;
 using GrowthOs.ServiceDefaults.Storage;
 using MassTransit;
@@ -16,6 +17,8 @@ public sealed class ArchiveBulkOperationResultConsumer(
     : IConsumer<ArchiveBulkOperationResult>
 {
     public const string DownloadClient = "bulk-download";
+    private const string Source = "shopify";
+    private const string DownloadEndpoint = "bulkDownload";
 
     private static bool IsTransient(System.Net.HttpStatusCode status) => (int)status is 408 or 429 or >= 500;
 
@@ -41,6 +44,8 @@ public sealed class ArchiveBulkOperationResultConsumer(
                     .GetAsync(message.Url, HttpCompletionOption.ResponseHeadersRead, context.CancellationToken);
                 if (!response.IsSuccessStatusCode)
                 {
+                    ApiCallJournal.Record(Source, DownloadEndpoint, clock.GetUtcNow(), clock.GetUtcNow() - started, (int)response.StatusCode,
+                        throttled: response.StatusCode == System.Net.HttpStatusCode.TooManyRequests);
                     var code = $"DOWNLOAD_HTTP_{(int)response.StatusCode}";
                     var reason = $"Downloading the result of {message.BulkOperationId} answered HTTP {(int)response.StatusCode}.";
                     await (IsTransient(response.StatusCode)
@@ -54,9 +59,11 @@ public sealed class ArchiveBulkOperationResultConsumer(
                 await using var counting = new LineCountingStream(body);
                 bytes = await archive.Upload(key, counting, "application/jsonl", context.CancellationToken);
                 lines = counting.Lines;
+                ApiCallJournal.Record(Source, DownloadEndpoint, clock.GetUtcNow(), clock.GetUtcNow() - started, (int)response.StatusCode, lines);
             }
             catch (Exception exception) when (exception is HttpRequestException or IOException && !context.CancellationToken.IsCancellationRequested)
             {
+                ApiCallJournal.Record(Source, DownloadEndpoint, clock.GetUtcNow(), clock.GetUtcNow() - started, status: null, errorCode: "DOWNLOAD_INTERRUPTED");
                 logger.LogWarning("Download of {BulkOperationId} interrupted: {Error}", message.BulkOperationId, exception.Message);
                 await context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, "DOWNLOAD_INTERRUPTED",
                     $"Downloading the result of {message.BulkOperationId} was interrupted: {exception.Message}", message.BulkOperationId));

@@ -5,7 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GrowthOs.Connector.Marketing;
-using GrowthOs.ServiceDefaults.Observability;
+using GrowthOs.Connector.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Connector.Ga4;
@@ -115,7 +115,7 @@ public sealed class Ga4Client(HttpClient http, IOptions<Ga4Options> options, Tim
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            GrowthOsMetrics.RecordApiCall(Source, "runReport", "network", throttled: false, stopwatch.Elapsed);
+            ApiCallJournal.Record(Source, "runReport", clock.GetUtcNow(), stopwatch.Elapsed, status: null);
             logger.LogWarning("GA4 runReport for properties/{PropertyId} failed after {DurationMs} ms: {Error}", property.PropertyId, stopwatch.ElapsedMilliseconds, exception.Message);
             throw new MarketingApiException(Source, "NETWORK", $"GA4 did not answer runReport for properties/{property.PropertyId}: {exception.Message}", transient: true);
         }
@@ -128,7 +128,8 @@ public sealed class Ga4Client(HttpClient http, IOptions<Ga4Options> options, Tim
             var status = Text(error?["status"]);
             var quota = json?["propertyQuota"] as JsonObject;
             var (hourLeft, dayLeft) = (Remaining(quota, "tokensPerHour"), Remaining(quota, "tokensPerDay"));
-            GrowthOsMetrics.RecordApiCall(Source, "runReport", ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), status == "RESOURCE_EXHAUSTED", stopwatch.Elapsed);
+            ApiCallJournal.Record(Source, "runReport", clock.GetUtcNow(), stopwatch.Elapsed, (int)response.StatusCode, (json?["rows"] as JsonArray)?.Count ?? 0,
+                status == "RESOURCE_EXHAUSTED", status, hourLeft is { } left ? 100.0 * (1 - (double)left / Settings.TokensPerHour) : null);
             logger.LogInformation("GA4 runReport /{Version}/properties/{PropertyId} for {ShopDomain}: HTTP {StatusCode} in {DurationMs} ms, {Records} rows, tokens left {TokensLeftHour} this hour, {TokensLeftDay} today",
                 Settings.ApiVersion, property.PropertyId, property.Shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, (json?["rows"] as JsonArray)?.Count ?? 0, hourLeft, dayLeft);
             Record(property.PropertyId, hourLeft, dayLeft);

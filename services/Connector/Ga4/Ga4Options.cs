@@ -31,6 +31,10 @@ public sealed class Ga4Options
     [Range(0, 100_000)]
     public int MinRemainingTokens { get; set; } = 100;
 
+    /// <summary>The property's hourly token budget (40,000 for a standard property), against which the usage each answer reports is told as a share.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "Ga4:TokensPerHour must be 1 or more.")]
+    public int TokensPerHour { get; set; } = 40_000;
+
     /// <summary>A wait longer than this is not slept through: the fetch is deferred with it (the saga waits durably).</summary>
     [Range(0, 600)]
     public int MaxInlineWaitSeconds { get; set; } = 10;

@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GrowthOs.Connector.Marketing;
-using GrowthOs.ServiceDefaults.Observability;
+using GrowthOs.Connector.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Connector.GoogleAds;
@@ -89,7 +89,7 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            GrowthOsMetrics.RecordApiCall(Source, "searchStream", "network", throttled: false, stopwatch.Elapsed);
+            ApiCallJournal.Record(Source, "searchStream", clock.GetUtcNow(), stopwatch.Elapsed, status: null);
             throw new MarketingApiException(Source, "NETWORK", $"Google Ads did not answer searchStream for {customer.CustomerId}: {exception.Message}", transient: true);
         }
         using (response)
@@ -99,9 +99,10 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
             try { json = JsonNode.Parse(body); } catch (JsonException) { }
             var error = (json is JsonArray { Count: > 0 } wrapped ? wrapped[0] : json)?["error"] as JsonObject;
             var (kind, code, message, retryDelay) = Failure(error);
-            GrowthOsMetrics.RecordApiCall(Source, "searchStream", ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), kind == "quotaError", stopwatch.Elapsed);
             var batches = json as JsonArray;
             var rows = batches?.Sum(b => (b?["results"] as JsonArray)?.Count ?? 0) ?? 0;
+            ApiCallJournal.Record(Source, "searchStream", clock.GetUtcNow(), stopwatch.Elapsed, (int)response.StatusCode, rows, kind == "quotaError",
+                error is null ? null : code ?? error["status"]?.GetValue<string>(), 100.0 * _operations.GetValueOrDefault(Today) / Settings.DailyOperations);
             logger.LogInformation("Google Ads searchStream /{Version}/customers/{CustomerId} of {ShopDomain}: HTTP {StatusCode} in {DurationMs} ms, {Records} rows in {Batches} batches, {Operations} operations today",
                 Settings.ApiVersion, customer.CustomerId, customer.Shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, rows, batches?.Count ?? 0, _operations.GetValueOrDefault(Today));
 

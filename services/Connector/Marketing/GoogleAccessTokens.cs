@@ -3,8 +3,8 @@ using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using GrowthOs.Connector.Telemetry;
 using GrowthOs.ServiceDefaults.Hosting;
-using GrowthOs.ServiceDefaults.Observability;
 using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Connector.Marketing;
@@ -90,13 +90,13 @@ public sealed class GoogleAccessTokens(HttpClient http, IOptions<GoogleOAuthOpti
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            GrowthOsMetrics.RecordApiCall("google_oauth", "token", "network", throttled: false, stopwatch.Elapsed);
+            ApiCallJournal.Record("google_oauth", "token", clock.GetUtcNow(), stopwatch.Elapsed, status: null);
             throw new MarketingApiException(source, "NETWORK", $"Google's token endpoint did not answer for {account}: {exception.Message}", transient: true);
         }
         using (response)
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            GrowthOsMetrics.RecordApiCall("google_oauth", "token", ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), throttled: false, stopwatch.Elapsed);
+            ApiCallJournal.Record("google_oauth", "token", clock.GetUtcNow(), stopwatch.Elapsed, (int)response.StatusCode);
             logger.LogInformation("Google OAuth token for {Account}: HTTP {StatusCode} in {DurationMs} ms", account, (int)response.StatusCode, stopwatch.ElapsedMilliseconds);
             JsonElement json = default;
             try { json = JsonDocument.Parse(body).RootElement; } catch (JsonException) { }

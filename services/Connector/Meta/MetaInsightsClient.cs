@@ -5,7 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GrowthOs.Connector.Marketing;
-using GrowthOs.ServiceDefaults.Observability;
+using GrowthOs.Connector.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Connector.Meta;
@@ -147,7 +147,7 @@ public sealed class MetaInsightsClient(HttpClient http, IOptions<MetaOptions> op
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            GrowthOsMetrics.RecordApiCall(Source, endpoint, "network", throttled: false, stopwatch.Elapsed);
+            ApiCallJournal.Record(Source, endpoint, clock.GetUtcNow(), stopwatch.Elapsed, status: null);
             logger.LogWarning("Meta {Endpoint} for act_{AdAccountId} failed after {DurationMs} ms: {Error}", endpoint, account.AdAccountId, stopwatch.ElapsedMilliseconds, exception.Message);
             throw new MarketingApiException(Source, "NETWORK", $"Meta did not answer {endpoint} for act_{account.AdAccountId}: {exception.Message}", transient: true);
         }
@@ -161,7 +161,8 @@ public sealed class MetaInsightsClient(HttpClient http, IOptions<MetaOptions> op
             var error = json?["error"] as JsonObject;
             var code = error?["code"] is JsonValue c && c.TryGetValue<int>(out var number) ? number : (int?)null;
             var throttled = code is 4 or 17 or 32 or 613 or (>= 80000 and <= 80014);
-            GrowthOsMetrics.RecordApiCall(Source, endpoint, ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), throttled, stopwatch.Elapsed);
+            ApiCallJournal.Record(Source, endpoint, clock.GetUtcNow(), stopwatch.Elapsed, (int)response.StatusCode, (json?["data"] as JsonArray)?.Count ?? 0, throttled,
+                code is null ? null : $"CODE_{code}", usage.Percent);
             logger.LogInformation("Meta {Endpoint} {Path} for act_{AdAccountId} of {ShopDomain}: HTTP {StatusCode} in {DurationMs} ms, {Records} rows, usage {UsagePercent}%",
                 endpoint, path, account.AdAccountId, account.Shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, (json?["data"] as JsonArray)?.Count ?? 0, usage.Percent);
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GrowthOs.ServiceDefaults.Observability;
+using GrowthOs.Connector.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Connector.Shopify;
@@ -26,6 +26,8 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
 
     /// <summary>The source this client's calls are counted under (<see cref="GrowthOsMetrics.ApiCalls"/>).</summary>
     private const string Source = "shopify";
+
+    private DateTimeOffset Now => (clock ?? TimeProvider.System).GetUtcNow();
 
     private const string RunQueryMutation = """
         mutation bulkOperationRunQuery($query: String!) {
@@ -175,7 +177,7 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning("Shopify {Operation} for {Shop} failed after {DurationMs} ms: {Error}", operation, shop, stopwatch.ElapsedMilliseconds, exception.Message);
-            GrowthOsMetrics.RecordApiCall(Source, operation, "network", throttled: false, stopwatch.Elapsed);
+            ApiCallJournal.Record(Source, operation, Now, stopwatch.Elapsed, status: null);
             throw new ShopifyApiException("NETWORK", $"Shopify did not answer {operation} for {shop}: {exception.Message}", transient: true);
         }
 
@@ -186,8 +188,10 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
             try { json = JsonNode.Parse(body) as JsonObject; } catch (JsonException) { }
             var cost = ReadCost(json);
             if (cost is not null) throttle.Record(shop, cost);
-            GrowthOsMetrics.RecordApiCall(Source, operation, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                IsThrottled(response.StatusCode, json), stopwatch.Elapsed);
+            var throttled = IsThrottled(response.StatusCode, json);
+            ApiCallJournal.Record(Source, operation, Now, stopwatch.Elapsed, (int)response.StatusCode, LoggedCount(json?["data"]?["node"]?["objectCount"]), throttled,
+                throttled ? "THROTTLED" : null,
+                cost is { MaximumAvailable: > 0 } ? 100 * (1 - cost.CurrentlyAvailable / cost.MaximumAvailable) : null);
             logger.LogInformation(
                 "Shopify {Operation} for {Shop}: HTTP {StatusCode} in {DurationMs} ms, {Records} records, cost {ActualQueryCost}, available {CurrentlyAvailable}/{MaximumAvailable}",
                 operation, shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, LoggedCount(json?["data"]?["node"]?["objectCount"]),

@@ -19,14 +19,22 @@ public static class AlertEndpoints
         if (string.IsNullOrWhiteSpace(shop)) return Problems.InvalidParameter("shop", "shop is required.");
         var wanted = status ?? "open";
         if (wanted is not ("open" or "resolved")) return Problems.InvalidParameter("status", "status must be open or resolved.");
+        var alerts = await Read(dataSource, shop, wanted, 200, cancellationToken);
+        return Results.Json(new { shop, status = wanted, alerts });
+    }
+
+    /// <summary>Up to <paramref name="limit"/> alerts of a shop with <paramref name="status"/>, the most severe and newest first.</summary>
+    public static async Task<List<object>> Read(NpgsqlDataSource dataSource, string shop, string status, int limit, CancellationToken cancellationToken)
+    {
         await using var command = dataSource.CreateCommand("""
             SELECT alert_id, rule, subject, severity, status, message, recommendation, raised_figures::text, latest_figures::text, raised_at, evaluated_at, resolved_at
             FROM kpi.alert WHERE shop_domain = @shop AND status = @status
             ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, raised_at DESC
-            LIMIT 200
+            LIMIT @limit
             """);
         command.Parameters.AddWithValue("shop", shop);
-        command.Parameters.AddWithValue("status", wanted);
+        command.Parameters.AddWithValue("status", status);
+        command.Parameters.AddWithValue("limit", limit);
         var alerts = new List<object>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -45,6 +53,6 @@ public static class AlertEndpoints
                 evaluated_at = reader.GetFieldValue<DateTimeOffset>(10),
                 resolved_at = reader.IsDBNull(11) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(11),
             });
-        return Results.Json(new { shop, status = wanted, alerts });
+        return alerts;
     }
 }

@@ -6,7 +6,7 @@ using Npgsql;
 namespace GrowthOs.KpiAlert.Copies;
 
 /// <summary>
-/// Keeps this service's copy of daily sales and of the customers who ordered each day. A day is taken only from a
+/// Keeps this service's copy of daily sales, of the customers who ordered each day and of the products sold. A day is taken only from a
 /// computation at least as new as the one the copy holds (<see cref="DailySalesUpdated.ComputedAt"/>): a late or
 /// repeated event changes nothing. Then the KPIs are recomputed.
 /// </summary>
@@ -39,8 +39,10 @@ public sealed class SalesCopyConsumer(NpgsqlDataSource dataSource, KpiRefresh re
                 upsert.Parameters.AddWithValue("units", day.Units);
                 upsert.Parameters.AddWithValue("refunds", day.RefundsMinor);
                 upsert.Parameters.AddWithValue("at", computedAt);
-                if (await upsert.ExecuteScalarAsync(context.CancellationToken) is null || day.Customers is null) continue;
+                if (await upsert.ExecuteScalarAsync(context.CancellationToken) is null) continue;
                 taken++;
+                if (day.Products is { } products) await ReplaceProducts(connection, transaction, message.ShopDomain, day.Date, products, context.CancellationToken);
+                if (day.Customers is null) continue;
 
                 await using var clear = new NpgsqlCommand("DELETE FROM kpi.customer_day WHERE shop_domain = @shop AND date = @date", connection, transaction);
                 clear.Parameters.AddWithValue("shop", message.ShopDomain);
@@ -61,5 +63,25 @@ public sealed class SalesCopyConsumer(NpgsqlDataSource dataSource, KpiRefresh re
         }
         logger.LogInformation("Copied {Taken} of {Days} days of sales of {ShopDomain} computed at {ComputedAt:o}", taken, message.Days.Count, message.ShopDomain, computedAt);
         await refresh.Publish(context, message.RunId, message.ShopDomain);
+    }
+
+    private static async Task ReplaceProducts(NpgsqlConnection connection, NpgsqlTransaction transaction, string shop, DateOnly date,
+        IReadOnlyList<ProductSales> products, CancellationToken cancellationToken)
+    {
+        await using var clear = new NpgsqlCommand("DELETE FROM kpi.product_day WHERE shop_domain = @shop AND date = @date", connection, transaction);
+        clear.Parameters.AddWithValue("shop", shop);
+        clear.Parameters.AddWithValue("date", date);
+        await clear.ExecuteNonQueryAsync(cancellationToken);
+        await using var insert = new NpgsqlCommand("""
+            INSERT INTO kpi.product_day (shop_domain, date, product_id, title, units, net_revenue_minor)
+            SELECT @shop, @date, p.* FROM unnest(@products, @titles, @units, @revenue) AS p(product_id, title, units, net_revenue_minor)
+            """, connection, transaction);
+        insert.Parameters.AddWithValue("shop", shop);
+        insert.Parameters.AddWithValue("date", date);
+        insert.Parameters.AddWithValue("products", products.Select(p => p.ProductId).ToArray());
+        insert.Parameters.AddWithValue("titles", products.Select(p => p.Title).ToArray());
+        insert.Parameters.AddWithValue("units", products.Select(p => p.Units).ToArray());
+        insert.Parameters.AddWithValue("revenue", products.Select(p => p.NetRevenueMinor).ToArray());
+        await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 }

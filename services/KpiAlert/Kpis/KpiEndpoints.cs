@@ -14,21 +14,33 @@ public static class KpiEndpoints
     }
 
     /// <summary>
+    /// The period asked for: <c>from</c> to <c>to</c>, by default the last <see cref="KpiOptions.DefaultDays"/> complete
+    /// reporting days of the shop; a problem naming the parameter when it is not a period this service answers for.
+    /// </summary>
+    public static IResult? Period(string? shop, string? from, string? to, KpiOptions options, DateTimeOffset now, out DateOnly first, out DateOnly last)
+    {
+        (first, last) = (default, default);
+        if (string.IsNullOrWhiteSpace(shop)) return Problems.InvalidParameter("shop", "shop is required.");
+        if (!QueryValues.TryDate(from, out var fromDate)) return Problems.InvalidParameter("from", "from must be a date (YYYY-MM-DD).");
+        if (!QueryValues.TryDate(to, out var toDate)) return Problems.InvalidParameter("to", "to must be a date (YYYY-MM-DD).");
+        var (_, defaultTo) = options.DefaultPeriod(shop, now);
+        last = toDate ?? (fromDate is { } f && f > defaultTo ? f : defaultTo);
+        first = fromDate ?? last.AddDays(1 - options.DefaultDays);
+        if (first > last) return Problems.InvalidParameter("from", "from must not be after to.");
+        if (last.DayNumber - first.DayNumber + 1 > MaxDays) return Problems.InvalidParameter("from", $"The range is at most {MaxDays} days.");
+        if (first.Year < 2000 || last.Year > 2100) return Problems.InvalidParameter(first.Year < 2000 ? "from" : "to", "Dates are from 2000 to 2100.");
+        return null;
+    }
+
+    /// <summary>
     /// The 18 KPIs of <c>from</c> to <c>to</c> (default: the last 7 complete reporting days of the shop) beside the period
     /// of the same length before, computed on demand from this service's copies.
     /// </summary>
     private static async Task<IResult> Get(string? shop, string? from, string? to, KpiStore store, IOptions<KpiOptions> options, TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(shop)) return Problems.InvalidParameter("shop", "shop is required.");
-        if (!QueryValues.TryDate(from, out var fromDate)) return Problems.InvalidParameter("from", "from must be a date (YYYY-MM-DD).");
-        if (!QueryValues.TryDate(to, out var toDate)) return Problems.InvalidParameter("to", "to must be a date (YYYY-MM-DD).");
-        var (defaultFrom, defaultTo) = options.Value.DefaultPeriod(shop, clock.GetUtcNow());
-        var last = toDate ?? (fromDate is { } f && f > defaultTo ? f : defaultTo);
-        var first = fromDate ?? last.AddDays(1 - options.Value.DefaultDays);
-        if (first > last) return Problems.InvalidParameter("from", "from must not be after to.");
-        if (last.DayNumber - first.DayNumber + 1 > MaxDays) return Problems.InvalidParameter("from", $"The range is at most {MaxDays} days.");
-        if (first.Year < 2000 || last.Year > 2100) return Problems.InvalidParameter(first.Year < 2000 ? "from" : "to", "Dates are from 2000 to 2100.");
+        var problem = Period(shop, from, to, options.Value, clock.GetUtcNow(), out var first, out var last);
+        if (problem is not null || shop is null) return problem!;
 
         var currency = await store.CurrencyOf(shop, cancellationToken);
         if (currency is null)

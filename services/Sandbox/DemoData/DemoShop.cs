@@ -18,6 +18,13 @@ public sealed class DemoShop
     private const int RegularCustomers = 500;
     private const double RegularOrderShare = 0.3;
     private const decimal TaxRate = 0.08m;
+
+    /// <summary>
+    /// Planted for the revenue-drop alert to find: the last 7 days of data (with the anchor at yesterday, the KPIs'
+    /// default period) have this share of their usual orders, a dip of about 45 % against the week before.
+    /// </summary>
+    public const int PlantedDipDays = 7;
+    public const double PlantedDipShare = 0.55;
     private const decimal PresentmentRate = 1.35m;
     private const string PresentmentCurrency = "CAD";
 
@@ -51,7 +58,8 @@ public sealed class DemoShop
             var season = 1.0 + 0.2 * Math.Sin(2 * Math.PI * date.DayOfYear / 365.0);
             var growth = 0.8 + 0.4 * day / Math.Max(1, shop.Days - 1);
             var noise = 0.85 + 0.3 * random.NextDouble();
-            _ordersPerDay[day] = (int)Math.Round(shop.OrdersPerDay * weekend * season * growth * noise);
+            var dip = day >= shop.Days - PlantedDipDays ? PlantedDipShare : 1.0;
+            _ordersPerDay[day] = (int)Math.Round(shop.OrdersPerDay * weekend * season * growth * noise * dip);
             _firstOrderNumber[day] = next;
             next += _ordersPerDay[day];
         }

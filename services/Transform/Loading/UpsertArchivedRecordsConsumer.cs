@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GrowthOs.Contracts.Telemetry;
 using GrowthOs.Contracts.Transform;
+using GrowthOs.ServiceDefaults.Messaging;
 using GrowthOs.ServiceDefaults.Observability;
 using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.ServiceDefaults.Storage;
@@ -39,14 +40,14 @@ public sealed class UpsertArchivedRecordsConsumer(
         catch (MalformedLineException exception)
         {
             logger.LogError("Upsert of {ArchiveKey} stopped at line {LineNumber}: {Reason}", message.ArchiveKey, exception.LineNumber, exception.Message);
-            await context.Publish(new TransformFailed(message.RunId, message.ShopDomain, SyncSteps.Upserting, exception.Message, message.ArchiveKey));
+            await context.PublishWithin(new TransformFailed(message.RunId, message.ShopDomain, SyncSteps.Upserting, exception.Message, message.ArchiveKey));
             return;
         }
 
         GrowthOsMetrics.RecordsLoaded.Add(summary.Records, new TagList { { "entity", message.Entity } });
         logger.LogInformation("Upserted {Records} records ({Orders} orders, {LineItems} line items) from {Lines} lines of {ArchiveKey}; {Rejected} rejected",
             summary.Records, summary.Orders, summary.LineItems, summary.Lines, message.ArchiveKey, summary.Rejected);
-        await context.Publish(new ArchivedRecordsUpserted(message.RunId, message.ShopDomain, message.Entity, message.ArchiveKey, summary.Records,
+        await context.PublishWithin(new ArchivedRecordsUpserted(message.RunId, message.ShopDomain, message.Entity, message.ArchiveKey, summary.Records,
             summary.Orders, summary.LineItems, summary.Rejected, summary.MaxUpdatedAt, summary.FirstOrderDate, summary.LastOrderDate));
     }
 

@@ -3,7 +3,9 @@ using Amazon.S3;
 using GrowthOs.Contracts.Marketing;
 using GrowthOs.Contracts.Telemetry;
 using GrowthOs.Contracts.Transform;
+using GrowthOs.ServiceDefaults.Messaging;
 using GrowthOs.ServiceDefaults.Observability;
+using GrowthOs.Transform.Marts;
 using MassTransit;
 
 namespace GrowthOs.Transform.Marketing;
@@ -27,13 +29,13 @@ public sealed class UpsertMarketingReportConsumer(MarketingUpserter upserter, IL
         {
             var reason = exception is MalformedPageException ? exception.Message : $"An archived object of {message.ManifestKey} is missing: {exception.Message}";
             logger.LogError("Upsert of {ManifestKey} failed: {Reason}", message.ManifestKey, reason);
-            await context.Publish(new TransformFailed(message.RunId, message.ShopDomain, SyncSteps.Upserting, reason, message.ManifestKey));
+            await context.PublishWithin(new TransformFailed(message.RunId, message.ShopDomain, SyncSteps.Upserting, reason, message.ManifestKey));
             return;
         }
         GrowthOsMetrics.RecordsLoaded.Add(load.Rows, new TagList { { "entity", message.Source } });
         logger.LogInformation("Upserted {Records} {Source} rows of {Since} to {Until} from {ManifestKey}; {Rejected} rejected",
             load.Rows, message.Source, load.Since, load.Until, message.ManifestKey, load.Rejected);
-        await context.Publish(new MarketingReportUpserted(message.RunId, message.ShopDomain, message.Source, message.ManifestKey, load.Rows, load.Rejected,
+        await context.PublishWithin(new MarketingReportUpserted(message.RunId, message.ShopDomain, message.Source, message.ManifestKey, load.Rows, load.Rejected,
             load.Since, load.Until, load.FirstDate, load.LastDate));
     }
 }
@@ -50,16 +52,17 @@ public sealed class RefreshMarketingMartsConsumer(MarketingRefresher refresher, 
         var message = context.Message;
         var computedAt = clock.GetUtcNow();
         var refreshed = await refresher.Refresh(message.RunId, message.ShopDomain, message.From, message.To, context.CancellationToken);
+        await context.PublishWithin(DataQualityOutcomes.Checked(message.RunId, message.ShopDomain, computedAt, refreshed.Checks));
         if (refreshed.Critical.Count > 0)
         {
-            await context.Publish(new TransformFailed(message.RunId, message.ShopDomain, SyncSteps.Transforming,
+            await context.PublishWithin(new TransformFailed(message.RunId, message.ShopDomain, SyncSteps.Transforming,
                 "Critical data-quality checks failed: " + string.Join(", ", refreshed.Critical.Select(c => $"{c.Check} ({c.Violations} violations)"))));
             return;
         }
         logger.LogInformation("Refreshed {Days} marketing days of {ShopDomain} from {From} to {To} ({Campaigns} campaign days)",
             refreshed.Days.Count / 3, message.ShopDomain, message.From, message.To, refreshed.Campaigns.Count);
-        await context.Publish(new MarketingDailyUpdated(message.RunId, message.ShopDomain, refreshed.CurrencyCode, message.From, message.To, refreshed.Days,
+        await context.PublishWithin(new MarketingDailyUpdated(message.RunId, message.ShopDomain, refreshed.CurrencyCode, message.From, message.To, refreshed.Days,
             refreshed.Campaigns, computedAt));
-        await context.Publish(new MartsRefreshed(message.RunId, message.ShopDomain, refreshed.Days.Count / 3));
+        await context.PublishWithin(new MartsRefreshed(message.RunId, message.ShopDomain, refreshed.Days.Count / 3));
     }
 }

@@ -6,9 +6,12 @@ using Npgsql;
 
 namespace GrowthOs.Transform.Marketing;
 
-/// <summary>What a marketing refresh computed: the mart's days and campaign days, and the checks that failed critically.</summary>
+/// <summary>What a marketing refresh computed: the mart's days and campaign days, and the outcome of every check.</summary>
 public sealed record MarketingRefresh(string CurrencyCode, IReadOnlyList<MarketingSourceDay> Days, IReadOnlyList<MarketingCampaignDay> Campaigns,
-    IReadOnlyList<DataQualityOutcome> Critical);
+    IReadOnlyList<DataQualityOutcome> Checks)
+{
+    public IReadOnlyList<DataQualityOutcome> Critical => DataQualityOutcomes.CriticalFailures(Checks);
+}
 
 /// <summary>
 /// Rebuilds the marketing star and <c>marketing_daily</c> of a shop for a range of days (marketing_daily.sql), checks the
@@ -37,7 +40,7 @@ public sealed class MarketingRefresher(NpgsqlDataSource dataSource, DataQualityR
             var (currency, days) = await Days(connection, shop, from, to, cancellationToken);
             var campaigns = await Campaigns(connection, shop, from, to, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return new MarketingRefresh(currency, days, campaigns, outcomes.Where(o => !o.Passed && o.Severity == Severity.Critical).ToList());
+            return new MarketingRefresh(currency, days, campaigns, outcomes);
         }, r => r.Days.Count, cancellationToken);
 
     /// <summary>Each day of the range once per source, read from the mart.</summary>

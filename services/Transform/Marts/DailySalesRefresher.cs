@@ -34,9 +34,10 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
                 days.Add(new DailySalesFigure(reader.GetFieldValue<DateOnly>(0), reader.GetInt32(2), reader.GetInt64(3), RefundsMinor: reader.GetInt64(4)));
             }
 
-        // The units and the customers of each day, for subscribers that compute per-customer figures of their own.
+        // The units, the customers and the products of each day, for subscribers that compute figures of their own.
         var units = new Dictionary<DateOnly, long>();
         var customers = new Dictionary<DateOnly, List<CustomerOrders>>();
+        var products = new Dictionary<DateOnly, List<ProductSales>>();
         await using (var detail = new NpgsqlCommand(DetailSql, connection) { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
         {
             detail.Parameters.AddWithValue("shop", shop);
@@ -47,18 +48,27 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
             while (await reader.ReadAsync(cancellationToken))
             {
                 var date = reader.GetFieldValue<DateOnly>(0);
-                if (reader.IsDBNull(1)) units[date] = reader.GetInt64(2);
+                if (!reader.IsDBNull(4))
+                    (products.TryGetValue(date, out var list) ? list : products[date] = []).Add(
+                        new ProductSales(reader.GetInt64(1), reader.GetString(4), reader.GetInt64(2), reader.GetInt64(5)));
+                else if (reader.IsDBNull(1)) units[date] = reader.GetInt64(2);
                 else (customers.TryGetValue(date, out var list) ? list : customers[date] = []).Add(
                     new CustomerOrders(reader.GetInt64(1), (int)reader.GetInt64(2), reader.GetFieldValue<DateOnly>(3)));
             }
         }
-        return (currency, days.Select(d => d with { Units = units.GetValueOrDefault(d.Date), Customers = customers.GetValueOrDefault(d.Date) ?? [] })
+        return (currency, days.Select(d => d with
+        {
+            Units = units.GetValueOrDefault(d.Date),
+            Customers = customers.GetValueOrDefault(d.Date) ?? [],
+            Products = products.GetValueOrDefault(d.Date) ?? [],
+        })
             .OrderBy(d => d.Date).ToList());
     }
 
     /// <summary>
-    /// Per day of counted orders: a row of its units (no customer), and a row per customer who ordered (its orders that
-    /// day and the reporting day of its first counted order ever).
+    /// Per day of counted orders: a row of its units (no customer), a row per customer who ordered (its orders that
+    /// day and the reporting day of its first counted order ever), and a row per product sold (its title, units and net
+    /// revenue, the figures <c>measurements.sql</c> sums from the line facts).
     /// </summary>
     private const string DetailSql = """
         WITH counted AS (
@@ -74,12 +84,17 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
               AND o.customer_id IN (SELECT customer_id FROM counted WHERE customer_id IS NOT NULL)
             GROUP BY o.customer_id
         )
-        SELECT c.date, NULL::bigint, COALESCE(sum(l.quantity), 0)::bigint, NULL::date
+        SELECT c.date, NULL::bigint, COALESCE(sum(l.quantity), 0)::bigint, NULL::date, NULL::text, NULL::bigint
         FROM counted c LEFT JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = c.order_id
         GROUP BY c.date
         UNION ALL
-        SELECT c.date, c.customer_id, count(*)::bigint, f.first_date
+        SELECT c.date, c.customer_id, count(*)::bigint, f.first_date, NULL::text, NULL::bigint
         FROM counted c JOIN firsts f ON f.customer_id = c.customer_id
         GROUP BY c.date, c.customer_id, f.first_date
+        UNION ALL
+        SELECT c.date, COALESCE(l.product_id, 0), sum(l.quantity)::bigint, NULL::date, max(l.title),
+               sum(l.unit_price_minor * l.quantity - l.total_discount_minor)::bigint
+        FROM counted c JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = c.order_id
+        GROUP BY c.date, COALESCE(l.product_id, 0)
         """;
 }

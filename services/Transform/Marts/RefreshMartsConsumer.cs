@@ -2,6 +2,7 @@ using GrowthOs.Contracts.Inventory;
 using GrowthOs.Contracts.Sales;
 using GrowthOs.Contracts.Telemetry;
 using GrowthOs.Contracts.Transform;
+using GrowthOs.ServiceDefaults.Messaging;
 using GrowthOs.ServiceDefaults.Persistence;
 using MassTransit;
 using Npgsql;
@@ -24,17 +25,19 @@ public sealed class RefreshMartsConsumer(PipelineRunner pipelines, NpgsqlDataSou
             context.CancellationToken);
         var computedAt = clock.GetUtcNow();
         var refreshed = await Refresh(runId, shop, from, to, cancellationToken);
-        if (refreshed.Critical.Count > 0)
+        await context.PublishWithin(DataQualityOutcomes.Checked(runId, shop, computedAt, refreshed.Checks));
+        var critical = DataQualityOutcomes.CriticalFailures(refreshed.Checks);
+        if (critical.Count > 0)
         {
-            await context.Publish(new TransformFailed(runId, shop, SyncSteps.Transforming,
-                "Critical data-quality checks failed: " + string.Join(", ", refreshed.Critical.Select(c => $"{c.Check} ({c.Violations} violations)"))));
+            await context.PublishWithin(new TransformFailed(runId, shop, SyncSteps.Transforming,
+                "Critical data-quality checks failed: " + string.Join(", ", critical.Select(c => $"{c.Check} ({c.Violations} violations)"))));
             return;
         }
 
         if (refreshed.Days.Count > 0)
-            await context.Publish(new DailySalesUpdated(runId, shop, refreshed.Currency, refreshed.Days, computedAt));
-        await context.Publish(await StockAlerts(runId, shop, computedAt, cancellationToken));
-        await context.Publish(new MartsRefreshed(runId, shop, refreshed.Days.Count));
+            await context.PublishWithin(new DailySalesUpdated(runId, shop, refreshed.Currency, refreshed.Days, computedAt));
+        await context.PublishWithin(await StockAlerts(runId, shop, computedAt, cancellationToken));
+        await context.PublishWithin(new MartsRefreshed(runId, shop, refreshed.Days.Count));
     }
 
     /// <summary>The latest stock snapshot's variants not in stock, for subscribers (the KPI/Alert service's stock-out rule).</summary>
@@ -59,7 +62,7 @@ public sealed class RefreshMartsConsumer(PipelineRunner pipelines, NpgsqlDataSou
         return new StockAlertsUpdated(runId, shop, snapshot, computedAt, variants);
     }
 
-    private async Task<(string Currency, IReadOnlyList<DailySalesFigure> Days, List<DataQualityOutcome> Critical)> Refresh(
+    private async Task<(string Currency, IReadOnlyList<DailySalesFigure> Days, IReadOnlyList<DataQualityOutcome> Checks)> Refresh(
         Guid runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         await using var runLock = await AdvisoryLock.Take(dataSource, $"marts:{runId}", cancellationToken);
@@ -87,6 +90,6 @@ public sealed class RefreshMartsConsumer(PipelineRunner pipelines, NpgsqlDataSou
         var outcomes = await pipelines.CheckedDataQuality(runId, shop, from, to, cancellationToken);
         foreach (var failed in outcomes.Where(o => !o.Passed))
             logger.LogWarning("Data-quality check {Check} ({Severity}) found {Violations} violations", failed.Check, failed.Severity, failed.Violations);
-        return (currency, days, outcomes.Where(o => !o.Passed && o.Severity == Severity.Critical).ToList());
+        return (currency, days, outcomes);
     }
 }
