@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Starts the five services and the Sandbox from their build output, each with its log under .local/logs/, and starts
 # again a service that ended because its bus stayed unhealthy.
-# Sourced by run.sh; expects ROOT, CONFIGURATION and GROWTHOS_API_KEY.
+# Sourced by run.sh; expects ROOT, CONFIGURATION and GROWTHOS_API_KEY (an admin key named "local"; the gateway is given
+# only its salted hash).
 
 SERVICES=(Sandbox IngestSaga Connector Transform KpiAlert ApiGateway)
 declare -A SERVICE_PORT=([Sandbox]=8090 [IngestSaga]=8081 [Connector]=8082 [Transform]=8083 [KpiAlert]=8084 [ApiGateway]=8080)
 SERVICE_PIDS=()
+read -r API_KEY_SALT API_KEY_SHA256 <<<"$("$(dirname "${BASH_SOURCE[0]}")/api-key.sh" hash "$GROWTHOS_API_KEY")"
 
 # Exit code with which a service ends when its bus stays unhealthy (RabbitMq:UnhealthyExitSeconds), for its supervisor
 # to start it again with a new connection, as docker-compose's `restart: unless-stopped` does.
@@ -67,7 +69,8 @@ start_service() { # name
         Shopify__BaseUrlTemplate="${GROWTHOS_SHOPIFY_BASE_URL:-$SANDBOX_BASE_URL}" \
         BulkSync__Shops__0="${GROWTHOS_SHOP:-demo-shop.myshopify.com}" \
         BulkSync__PollIntervalSeconds="${GROWTHOS_POLL_INTERVAL_SECONDS:-16}" \
-        ApiKeys__Keys__0="$GROWTHOS_API_KEY" \
+        ApiKeys__Keys__0__Id=local ApiKeys__Keys__0__Role=admin \
+        ApiKeys__Keys__0__Salt="$API_KEY_SALT" ApiKeys__Keys__0__Sha256="$API_KEY_SHA256" \
         Shopify__WebhookCallbackUrl="$WEBHOOK_URL" \
         BulkSync__CompletionWebhooks="$([ -n "$WEBHOOK_URL" ] && echo true || echo false)" \
         ShopifyWebhooks__Secret="${GROWTHOS_SHOPIFY_APP_SECRET:-shpss_sandbox_app_secret}" \

@@ -1,18 +1,46 @@
+using GrowthOs.ApiGateway.Audit;
+using GrowthOs.ApiGateway.Limits;
 using GrowthOs.ApiGateway.Proxy;
 using GrowthOs.ApiGateway.Security;
 using GrowthOs.ServiceDefaults.Hosting;
+using GrowthOs.ServiceDefaults.Persistence;
+using Yarp.ReverseProxy.Transforms;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("api-gateway");
+builder.AddPostgres("gateway", typeof(Program).Assembly);
 builder.AddApiKeys();
-builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+builder.AddGatewayAuthorization();
+builder.AddGatewayLimits();
+builder.Services.AddSingleton<AuditLog>();
+builder.Services.AddReverseProxy()
+    .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+    .AddTransforms(transforms =>
+    {
+        // The key stops here: the services behind never see it.
+        transforms.AddRequestHeaderRemove(ApiKeyOptions.HeaderName);
+        // A shop named in the query reaches the services as it was authorized: trimmed and lower-cased.
+        transforms.AddRequestTransform(context =>
+        {
+            if (RequestShopMiddleware.Of(context.HttpContext).Shop is { } shop && context.Query.Collection.ContainsKey("shop"))
+                context.Query.Collection["shop"] = shop;
+            return ValueTask.CompletedTask;
+        });
+    });
 builder.Services.AddHttpClient(DownstreamHealthCheck.Client, http => http.Timeout = TimeSpan.FromSeconds(3));
 builder.Services.AddHealthChecks().AddCheck<DownstreamHealthCheck>("downstream", tags: [HostingExtensions.ReadyTag]);
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.UseMiddleware<ShopifyWebhookSignature>();
-app.UseMiddleware<ApiKeyMiddleware>();
+app.UseMiddleware<BodyLimitMiddleware>();
+app.UseRouting();
+app.UseAuthentication();
+app.UseMiddleware<RequestShopMiddleware>();
+app.UseMiddleware<AuditMiddleware>();
+app.UseRateLimiter();
+app.UseAuthorization();
+app.MapAdminEndpoints();
 app.MapReverseProxy();
 app.Run();
 

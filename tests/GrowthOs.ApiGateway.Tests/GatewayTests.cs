@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
+using GrowthOs.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -9,72 +12,293 @@ using Microsoft.Extensions.Options;
 
 namespace GrowthOs.ApiGateway.Tests;
 
-/// <summary>The gateway in-process, proxying over real HTTP to a small downstream service on a loopback port.</summary>
+/// <summary>
+/// The gateway in-process, with its audit log in the real PostgreSQL, proxying over real HTTP to a small downstream
+/// service on a loopback port that echoes what reached it.
+/// </summary>
 public sealed class GatewayTests : IAsyncLifetime
 {
-    private const string Key = "gateway-test-key-0123456789abcdef";
+    private const string AdminKey = "gateway-admin-key-0123456789abcdef";
+    private const string OperatorKey = "gateway-operator-key-0123456789abcdef";
+    private const string ViewerKey = "gateway-viewer-key-0123456789abcdef";
+    private const string LimitedKey = "gateway-limited-key-0123456789abcdef";
+    private const string LimitedShop = "limited-shop.myshopify.com";
+    private static readonly Guid StartedRun = Guid.Parse("0b0e0000-920a-9c53-0000-08df50000001");
     private WebApplication _downstream = null!;
-    private WebApplicationFactory<Program> _gateway = null!;
+    private TestDatabase _database = null!;
+    private string _address = null!;
+    private readonly List<WebApplicationFactory<Program>> _gateways = [];
 
     public async Task InitializeAsync()
     {
+        _database = await LocalInfrastructure.CreateDatabase("growthos_gateway");
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         _downstream = builder.Build();
-        _downstream.MapGet("/api/ingest/runs", (HttpRequest request) => Results.Json(new { path = request.Path.Value, query = request.QueryString.Value }));
+        _downstream.MapGet("/api/ingest/runs", (HttpRequest request) => Results.Json(new
+        {
+            path = request.Path.Value,
+            query = request.QueryString.Value,
+            api_key_header = request.Headers.ContainsKey("X-Api-Key"),
+        }));
+        _downstream.MapPost("/api/performance-metrics/sync", () => Results.Accepted($"/api/ingest/runs/{StartedRun}", new { run_id = StartedRun }));
+        _downstream.MapPost("/api/ingest/replay", async (HttpRequest request) =>
+        {
+            var bytes = 0L;
+            var buffer = new byte[8192];
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer)) > 0) bytes += read;
+            return Results.Json(new { bytes });
+        });
         await _downstream.StartAsync();
-        var address = _downstream.Urls.Single();
+        _address = _downstream.Urls.Single();
+    }
 
-        _gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
-            .UseSetting("ApiKeys:Keys:0", Key)
-            .UseSetting("ReverseProxy:Clusters:ingest:Destinations:ingest-saga:Address", address + "/"));
+    public async Task DisposeAsync()
+    {
+        foreach (var gateway in _gateways) await gateway.DisposeAsync();
+        await _downstream.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    /// <summary>A gateway with the four test keys, held as salted hashes, and any further settings.</summary>
+    private WebApplicationFactory<Program> Gateway(params (string Name, string Value)[] settings)
+    {
+        var gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("ConnectionStrings:Postgres", _database.ConnectionString);
+            web.UseSetting("ReverseProxy:Clusters:ingest:Destinations:ingest-saga:Address", _address + "/");
+            var keys = new[] { ("admin", "admin", AdminKey, (string?)null), ("ops", "operator", OperatorKey, null), ("reader", "viewer", ViewerKey, null),
+                ("limited", "operator", LimitedKey, " Limited-Shop.myshopify.com") };
+            for (var i = 0; i < keys.Length; i++)
+            {
+                var (id, role, key, shop) = keys[i];
+                var salt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+                web.UseSetting($"ApiKeys:Keys:{i}:Id", id);
+                web.UseSetting($"ApiKeys:Keys:{i}:Role", role);
+                web.UseSetting($"ApiKeys:Keys:{i}:Salt", salt);
+                web.UseSetting($"ApiKeys:Keys:{i}:Sha256", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(salt + key))));
+                if (shop is not null) web.UseSetting($"ApiKeys:Keys:{i}:Shops:0", shop);
+            }
+            foreach (var (name, value) in settings) web.UseSetting(name, value);
+        });
+        _gateways.Add(gateway);
+        return gateway;
+    }
+
+    private static HttpClient Client(WebApplicationFactory<Program> gateway, string? key)
+    {
+        var client = gateway.CreateClient();
+        if (key is not null) client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+
+    private static Task<HttpResponseMessage> Sync(HttpClient client, string shop) =>
+        client.PostAsJsonAsync("/api/performance-metrics/sync", new { shop });
+
+    private static async Task<string> ProblemDetail(HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((int)response.StatusCode, problem.GetProperty("status").GetInt32());
+        return problem.GetProperty("detail").GetString()!;
     }
 
     [Fact]
     public async Task A_request_without_a_key_gets_401_with_a_problem_body()
     {
-        var response = await _gateway.CreateClient().GetAsync("/api/ingest/runs");
+        var response = await Client(Gateway(), null).GetAsync("/api/ingest/runs");
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(401, problem.GetProperty("status").GetInt32());
-        Assert.Contains("X-Api-Key", problem.GetProperty("detail").GetString());
+        Assert.Contains("X-Api-Key", await ProblemDetail(response));
     }
 
     [Fact]
     public async Task A_request_with_a_wrong_key_gets_401()
     {
-        var client = _gateway.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", Key + "x");
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/ingest/runs")).StatusCode);
+        var response = await Client(Gateway(), AdminKey + "x").GetAsync("/api/ingest/runs");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("The API key is not valid.", await ProblemDetail(response));
     }
 
     [Fact]
-    public async Task A_request_with_a_valid_key_is_proxied_with_its_path_and_query()
+    public async Task A_viewers_read_is_proxied_with_its_path_and_query_and_without_the_key()
     {
-        var client = _gateway.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", Key);
-        var body = await client.GetFromJsonAsync<JsonElement>("/api/ingest/runs?shop=a&page=2");
+        var body = await Client(Gateway(), ViewerKey).GetFromJsonAsync<JsonElement>("/api/ingest/runs?shop=a&page=2");
         Assert.Equal("/api/ingest/runs", body.GetProperty("path").GetString());
         Assert.Equal("?shop=a&page=2", body.GetProperty("query").GetString());
+        Assert.False(body.GetProperty("api_key_header").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_viewer_may_not_start_a_sync_and_an_operator_may()
+    {
+        var gateway = Gateway();
+        var refused = await Sync(Client(gateway, ViewerKey), "a-shop.myshopify.com");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("needs the operator role", await ProblemDetail(refused));
+        Assert.Equal(HttpStatusCode.Accepted, (await Sync(Client(gateway, OperatorKey), "a-shop.myshopify.com")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_key_limited_to_a_shop_reaches_that_shop_however_it_is_written_and_no_other()
+    {
+        var client = Client(Gateway(), LimitedKey);
+        // The service behind is given the shop as it was authorized.
+        var proxied = await client.GetFromJsonAsync<JsonElement>("/api/ingest/runs?shop=%20LIMITED-shop.myshopify.com%20&page=1");
+        Assert.Equal($"?shop={LimitedShop}&page=1", proxied.GetProperty("query").GetString());
+        Assert.Equal(HttpStatusCode.Accepted, (await Sync(client, "Limited-Shop.myshopify.com")).StatusCode);
+
+        var otherShop = await client.GetAsync("/api/ingest/runs?shop=other-shop.myshopify.com");
+        Assert.Equal(HttpStatusCode.Forbidden, otherShop.StatusCode);
+        Assert.Contains("may not read or act on other-shop.myshopify.com", await ProblemDetail(otherShop));
+        var noShop = await client.GetAsync("/api/ingest/runs");
+        Assert.Equal(HttpStatusCode.Forbidden, noShop.StatusCode);
+        Assert.Contains($"limited to {LimitedShop}", await ProblemDetail(noShop));
+        Assert.Equal(HttpStatusCode.Forbidden, (await Sync(client, "other-shop.myshopify.com")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Reads_beyond_a_keys_limit_get_429_with_retry_after_while_its_actions_and_other_keys_go_on()
+    {
+        var gateway = Gateway(("Limits:ReadsPerMinute", "3"));
+        var viewer = Client(gateway, ViewerKey);
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/api/ingest/runs")).StatusCode);
+        var refused = await viewer.GetAsync("/api/ingest/runs");
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.InRange(int.Parse(refused.Headers.GetValues("Retry-After").Single()), 1, 60);
+        Assert.Contains("3 reads a minute for the API key 'reader'", await ProblemDetail(refused));
+        Assert.Equal(HttpStatusCode.OK, (await Client(gateway, AdminKey).GetAsync("/api/ingest/runs")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_shop_is_sent_at_most_its_runs_an_hour_whichever_keys_send_them()
+    {
+        var gateway = Gateway(("Limits:ShopRunsPerHour", "2"));
+        Assert.Equal(HttpStatusCode.Accepted, (await Sync(Client(gateway, OperatorKey), "busy-shop.myshopify.com")).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await Sync(Client(gateway, AdminKey), "BUSY-shop.myshopify.com")).StatusCode);
+        var refused = await Sync(Client(gateway, OperatorKey), "busy-shop.myshopify.com");
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.True(int.Parse(refused.Headers.GetValues("Retry-After").Single()) > 60);
+        Assert.Contains("2 syncs, backfills and replays an hour for busy-shop.myshopify.com", await ProblemDetail(refused));
+        Assert.Equal(HttpStatusCode.Accepted, (await Sync(Client(gateway, OperatorKey), "quiet-shop.myshopify.com")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Actions_beyond_a_keys_limit_get_429()
+    {
+        var gateway = Gateway(("Limits:WritesPerMinute", "1"));
+        var client = Client(gateway, OperatorKey);
+        Assert.Equal(HttpStatusCode.Accepted, (await Sync(client, "a-shop.myshopify.com")).StatusCode);
+        var refused = await Sync(client, "b-shop.myshopify.com");
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Contains("1 actions a minute for the API key 'ops'", await ProblemDetail(refused));
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_gets_413_but_a_replay_upload_may_be_larger()
+    {
+        var gateway = Gateway(("Limits:MaxBodyBytes", "2048"), ("Limits:MaxReplayBodyBytes", "65536"));
+        var client = Client(gateway, OperatorKey);
+        var large = await client.PostAsync("/api/performance-metrics/sync",
+            new StringContent($$"""{"shop":"a-shop.myshopify.com","pad":"{{new string('x', 4096)}}"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, large.StatusCode);
+        Assert.Contains("at most 2048 bytes", await ProblemDetail(large));
+
+        var upload = await client.PostAsync("/api/ingest/replay?shop=a-shop.myshopify.com", new StringContent(new string('{', 30_000), Encoding.UTF8, "application/x-ndjson"));
+        Assert.Equal(30_000, (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("bytes").GetInt64());
+        var tooLarge = await client.PostAsync("/api/ingest/replay?shop=a-shop.myshopify.com", new StringContent(new string('{', 70_000), Encoding.UTF8, "application/x-ndjson"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_action_done_or_refused_is_in_the_audit_log_which_only_admins_read()
+    {
+        var gateway = Gateway();
+        Assert.Equal(HttpStatusCode.Accepted, (await Sync(Client(gateway, OperatorKey), " Audited-Shop.myshopify.com")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Sync(Client(gateway, ViewerKey), "audited-shop.myshopify.com")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client(gateway, ViewerKey).GetAsync("/api/ingest/runs?shop=audited-shop.myshopify.com")).StatusCode);
+
+        var viewerRead = await Client(gateway, ViewerKey).GetAsync("/api/audit");
+        Assert.Equal(HttpStatusCode.Forbidden, viewerRead.StatusCode);
+        Assert.Contains("needs the admin role", await ProblemDetail(viewerRead));
+
+        var answer = await Client(gateway, AdminKey).GetStringAsync("/api/audit?shop=audited-shop.myshopify.com");
+        foreach (var key in new[] { AdminKey, OperatorKey, ViewerKey }) Assert.DoesNotContain(key, answer, StringComparison.Ordinal);
+        var entries = JsonDocument.Parse(answer).RootElement.GetProperty("entries").EnumerateArray().ToList();
+        // Reads are not audited; the two actions are, and this read of the audit log (still under way as it reads), newest first.
+        Assert.Equal(3, entries.Count);
+        var (own, refused, done) = (entries[0], entries[1], entries[2]);
+        Assert.Equal(("admin", "GET", "/api/audit", "pending"),
+            (own.GetProperty("key_id").GetString(), own.GetProperty("method").GetString(), own.GetProperty("path").GetString(), own.GetProperty("outcome").GetString()));
+        Assert.Equal(("reader", "viewer", "POST", 403, "refused"),
+            (refused.GetProperty("key_id").GetString(), refused.GetProperty("role").GetString(), refused.GetProperty("method").GetString(),
+                refused.GetProperty("status").GetInt32(), refused.GetProperty("outcome").GetString()));
+        Assert.Equal(("ops", "operator", "/api/performance-metrics/sync", 202, "succeeded", StartedRun),
+            (done.GetProperty("key_id").GetString(), done.GetProperty("role").GetString(), done.GetProperty("path").GetString(),
+                done.GetProperty("status").GetInt32(), done.GetProperty("outcome").GetString(), done.GetProperty("run_id").GetGuid()));
+        Assert.Equal("audited-shop.myshopify.com", done.GetProperty("shop").GetString());
+        // The in-process server has no client address; the integration suite sees a real one.
+        Assert.True(done.TryGetProperty("client_address", out _));
+
+        // Once answered, that read is recorded as done.
+        var read = (await Client(gateway, AdminKey).GetFromJsonAsync<JsonElement>("/api/audit?key=admin&limit=2")).GetProperty("entries")[1];
+        Assert.Equal((own.GetProperty("entry_id").GetInt64(), 200, "succeeded"),
+            (read.GetProperty("entry_id").GetInt64(), read.GetProperty("status").GetInt32(), read.GetProperty("outcome").GetString()));
+    }
+
+    [Theory]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=1001", "limit")]
+    [InlineData("limit=2147483648", "limit")]
+    [InlineData("before=-1", "before")]
+    [InlineData("before=9223372036854775808", "before")]
+    [InlineData("from=9999-12-31", "from")]
+    [InlineData("from=yesterday", "from")]
+    [InlineData("from=2026-12-01&to=2026-11-01", "to")]
+    [InlineData("shop=%27%3B%20DROP%20TABLE%20x%3B--", "shop")]
+    public async Task A_bad_audit_parameter_gets_400_naming_it(string query, string parameter)
+    {
+        var response = await Client(Gateway(), AdminKey).GetAsync($"/api/audit?{query}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(parameter, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
+    }
+
+    [Fact]
+    public async Task The_keys_are_listed_for_admins_by_id_role_and_shops_never_by_hash()
+    {
+        var answer = await Client(Gateway(), AdminKey).GetStringAsync("/api/keys");
+        Assert.DoesNotContain("sha256", answer, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("salt", answer, StringComparison.OrdinalIgnoreCase);
+        var limited = JsonDocument.Parse(answer).RootElement.GetProperty("keys").EnumerateArray().Single(k => k.GetProperty("id").GetString() == "limited");
+        Assert.Equal(("operator", LimitedShop), (limited.GetProperty("role").GetString(), limited.GetProperty("shops")[0].GetString()));
     }
 
     [Fact]
     public async Task Health_answers_without_a_key() =>
-        Assert.Equal(HttpStatusCode.OK, (await _gateway.CreateClient().GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client(Gateway(), null).GetAsync("/health/live")).StatusCode);
 
     [Fact]
     public void The_gateway_refuses_to_start_without_an_api_key_and_names_the_setting()
     {
-        var exception = StartupFailure(() => new WebApplicationFactory<Program>());
+        var exception = StartupFailure(() => new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+            web.UseSetting("ConnectionStrings:Postgres", _database.ConnectionString)));
         Assert.Contains("ApiKeys:Keys", exception.Message);
     }
 
-    [Fact]
-    public void The_gateway_refuses_a_key_shorter_than_the_minimum()
+    [Theory]
+    [InlineData("Role", "superuser", "ApiKeys:Keys:1:Role")]
+    [InlineData("Sha256", "not-a-hash", "ApiKeys:Keys:1:Sha256")]
+    [InlineData("Salt", "", "ApiKeys:Keys:1:Salt")]
+    [InlineData("Id", "Has Spaces", "ApiKeys:Keys:1:Id")]
+    [InlineData("Shops:0", "not a shop", "ApiKeys:Keys:1:Shops")]
+    public void A_bad_nested_key_setting_stops_start_up_naming_it(string setting, string value, string named)
     {
-        var exception = StartupFailure(() => new WebApplicationFactory<Program>().WithWebHostBuilder(web => web.UseSetting("ApiKeys:Keys:0", "short")));
-        Assert.Contains("ApiKeys:MinimumLength", exception.Message);
+        var exception = StartupFailure(() =>
+        {
+            _gateways.Remove(Gateway());
+            return Gateway((setting == "Shops:0" ? "ApiKeys:Keys:1:Shops:0" : $"ApiKeys:Keys:1:{setting}", value));
+        });
+        Assert.Contains(named, exception.Message);
     }
 
     /// <summary>
@@ -101,11 +325,5 @@ public sealed class GatewayTests : IAsyncLifetime
             }
             throw new Xunit.Sdk.XunitException("The gateway started although its settings are invalid.");
         }
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _downstream.DisposeAsync();
     }
 }

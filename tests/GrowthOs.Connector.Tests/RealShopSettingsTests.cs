@@ -105,7 +105,7 @@ public sealed partial class RealShopSettingsTests
     {
         Assert.Equal("https://growth.example.com/webhooks/shopify",
             ComposeEnvironment("connector", new() { ["SHOPIFY_WEBHOOK_URL"] = "https://growth.example.com/webhooks/shopify" })["Shopify__WebhookCallbackUrl"]);
-        Assert.Equal("shpss_real_app_secret", ComposeEnvironment("api-gateway", new() { ["SHOPIFY_APP_SECRET"] = "shpss_real_app_secret", ["GROWTHOS_API_KEY"] = "a-test-key-of-24-characters-or-more" })["ShopifyWebhooks__Secret"]);
+        Assert.Equal("shpss_real_app_secret", ComposeEnvironment("api-gateway", new() { ["SHOPIFY_APP_SECRET"] = "shpss_real_app_secret", ["GROWTHOS_API_KEY_SALT"] = "00112233445566778899aabbccddeeff", ["GROWTHOS_API_KEY_SHA256"] = new string('a', 64) })["ShopifyWebhooks__Secret"]);
         Assert.Equal("http://api-gateway:8080/webhooks/shopify", ComposeEnvironment("connector", new())["Shopify__WebhookCallbackUrl"]);
     }
 

@@ -70,7 +70,14 @@ public sealed class RunningSystem : IAsyncLifetime
     public const string ShopToken = "shpat_integration_token_0123456789";
     public const string AppSecret = "shpss_integration_app_secret_0123456789";
     public const int WebhookFallbackPollSeconds = 10;
+    /// <summary>The suite's admin key (id <c>tests</c>).</summary>
     public const string ApiKey = "integration-test-key-0123456789abcdef";
+    /// <summary>A viewer key (id <c>tests-viewer</c>).</summary>
+    public const string ViewerKey = "integration-viewer-key-0123456789abcdef";
+    /// <summary>An operator key limited to <see cref="KpiShop"/> (id <c>tests-kpi-operator</c>).</summary>
+    public const string KpiOperatorKey = "integration-kpi-operator-key-0123456789";
+    private static readonly (string Id, string Role, string Key, string? Shop)[] Keys =
+        [("tests", "admin", ApiKey, null), ("tests-viewer", "viewer", ViewerKey, null), ("tests-kpi-operator", "operator", KpiOperatorKey, KpiShop)];
 
     /// <summary>Instances to run: the service's folder name, with -n for a further instance of the same service.</summary>
     private static readonly string[] Instances = ["Sandbox", "IngestSaga", "IngestSaga-2", "Connector", "Transform", "KpiAlert", "ApiGateway"];
@@ -172,6 +179,16 @@ public sealed class RunningSystem : IAsyncLifetime
             environment[$"Sandbox__Ga4__Properties__{i}__TimeZone"] = "UTC";
             environment[$"MarketingSync__Shops__{i}__Shop"] = shop;
         }
+        // The gateway holds its keys only as salted hashes.
+        for (var i = 0; i < Keys.Length; i++)
+        {
+            var salt = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+            environment[$"ApiKeys__Keys__{i}__Id"] = Keys[i].Id;
+            environment[$"ApiKeys__Keys__{i}__Role"] = Keys[i].Role;
+            environment[$"ApiKeys__Keys__{i}__Salt"] = salt;
+            environment[$"ApiKeys__Keys__{i}__Sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(salt + Keys[i].Key)));
+            if (Keys[i].Shop is { } shop) environment[$"ApiKeys__Keys__{i}__Shops__0"] = shop;
+        }
         return environment;
     }
 
@@ -196,7 +213,11 @@ public sealed class RunningSystem : IAsyncLifetime
         ["BulkSync__DefaultEntities__0"] = "orders",
         ["Schedules__Enabled"] = "false",
         ["DurableWaits__ScanIntervalMilliseconds"] = "200",
-        ["ApiKeys__Keys__0"] = ApiKey,
+        // The suite starts more runs a minute than a person would; the limits themselves are the gateway tests'.
+        ["Limits__WritesPerMinute"] = "100000",
+        ["Limits__ReadsPerMinute"] = "100000",
+        ["Limits__AnonymousPerMinute"] = "100000",
+        ["Limits__ShopRunsPerHour"] = "100000",
         ["ReverseProxy__Clusters__ingest__Destinations__ingest-saga__Address"] = $"http://127.0.0.1:{ports["IngestSaga"]}/",
         ["ReverseProxy__Clusters__ingest__Destinations__ingest-saga-2__Address"] = $"http://127.0.0.1:{ports["IngestSaga-2"]}/",
         ["Upsert__ChunkSize"] = "1000",

@@ -46,18 +46,20 @@ public static class HostingExtensions
             options.EnrichDiagnosticContext = (diagnostics, context) =>
             {
                 if (RequestRunId(context) is { } runId) diagnostics.Set("RunId", runId);
+                // The gateway names its caller by the API key's id, never the key.
+                if (context.User.Identity is { IsAuthenticated: true, Name: { } keyId }) diagnostics.Set("ApiKeyId", keyId);
             };
         });
         app.MapHealthChecks("/health/live", new HealthCheckOptions
         {
             Predicate = _ => false,
             ResponseWriter = WriteHealthJson,
-        });
+        }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = WriteHealthJson,
-        });
+        }).AllowAnonymous();
         return app;
     }
 

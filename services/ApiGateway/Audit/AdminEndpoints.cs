@@ -1,0 +1,77 @@
+using System.Globalization;
+using GrowthOs.ApiGateway.Security;
+using GrowthOs.ServiceDefaults.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.ApiGateway.Audit;
+
+/// <summary>The gateway's own routes, for admin keys: the audit log and the keys it accepts (their ids, roles and shops, never their hashes).</summary>
+public static class AdminEndpoints
+{
+    public const int MaxLimit = 1000;
+
+    public static WebApplication MapAdminEndpoints(this WebApplication app)
+    {
+        app.MapGet("/api/audit", Read).RequireAuthorization(Roles.Admin);
+        app.MapGet("/api/keys", (IOptions<ApiKeyOptions> keys) => Results.Json(new
+        {
+            keys = keys.Value.Keys.Select(k => new { id = k.Id, role = k.Role, shops = k.Shops.Select(ShopDomains.Normalize) }),
+        })).RequireAuthorization(Roles.Admin);
+        return app;
+    }
+
+    private static async Task<IResult> Read(HttpRequest request, AuditLog audit, CancellationToken cancellation)
+    {
+        var query = request.Query;
+        string? shop = query["shop"], key = query["key"];
+        if (shop is not null && ShopDomains.Validate(shop) is { } badShop) return Problems.InvalidParameter("shop", badShop);
+        if (key is not null && (key.Length is 0 or > 64)) return Problems.InvalidParameter("key", "key is an API key's id, 1-64 characters.");
+        if (!Instant(query["from"], out var from)) return Problems.InvalidParameter("from", "from must be an ISO 8601 date or time, like 2026-11-01 or 2026-11-01T06:00:00Z.");
+        if (!Instant(query["to"], out var to)) return Problems.InvalidParameter("to", "to must be an ISO 8601 date or time, like 2026-12-01 or 2026-12-01T06:00:00Z.");
+        if (from is not null && to is not null && to <= from) return Problems.InvalidParameter("to", "to must be after from.");
+        long? before = null;
+        if (query["before"].ToString() is { Length: > 0 } b)
+        {
+            if (!long.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1)
+                return Problems.InvalidParameter("before", "before must be an entry id, a positive whole number.");
+            before = value;
+        }
+        var limit = 100;
+        if (query["limit"].ToString() is { Length: > 0 } l && (!int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
+            return Problems.InvalidParameter("limit", $"limit must be a whole number from 1 to {MaxLimit}.");
+
+        var entries = await audit.Read(shop is null ? null : ShopDomains.Normalize(shop), key, from, to, before, limit, cancellation);
+        return Results.Json(new
+        {
+            entries = entries.Select(e => new
+            {
+                entry_id = e.EntryId,
+                received_at = e.ReceivedAt,
+                key_id = e.KeyId,
+                role = e.Role,
+                method = e.Method,
+                path = e.Path,
+                shop = e.Shop,
+                run_id = e.RunId,
+                client_address = e.ClientAddress,
+                trace_id = e.TraceId,
+                status = e.Status,
+                outcome = e.Outcome,
+                completed_at = e.CompletedAt,
+            }),
+            next_before = entries.Count == limit ? entries[^1].EntryId : (long?)null,
+        });
+    }
+
+    /// <summary>An optional ISO 8601 date (midnight UTC) or date and time; false when present and not one, or outside years 2000-2100.</summary>
+    private static bool Instant(string? value, out DateTimeOffset? instant)
+    {
+        instant = null;
+        if (string.IsNullOrEmpty(value)) return true;
+        if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
+            || parsed.Year is < 2000 or > 2100)
+            return false;
+        instant = parsed;
+        return true;
+    }
+}

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using GrowthOs.ApiGateway.Security;
+using Npgsql;
+
+namespace GrowthOs.ApiGateway.Audit;
+
+public sealed record AuditEntry(
+    long EntryId, DateTimeOffset ReceivedAt, string? KeyId, string? Role, string Method, string Path, string? Shop, Guid? RunId,
+    string? ClientAddress, string? TraceId, int? Status, string Outcome, DateTimeOffset? CompletedAt);
+
+/// <summary>The gateway's audit log in PostgreSQL (schema <c>gateway</c>).</summary>
+public sealed partial class AuditLog(NpgsqlDataSource dataSource)
+{
+    /// <summary>Records a request as it arrives, before anything is done for it, and returns its entry's id.</summary>
+    public async Task<long> Begin(DateTimeOffset at, string? keyId, string? role, string method, string path, string? shop, Guid? runId, string? client,
+        CancellationToken cancellation)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO gateway.audit_entry (received_at, key_id, role, method, path, shop_domain, run_id, client_address, trace_id, outcome)
+            VALUES (@at, @key, @role, @method, @path, @shop, @run, @client, @trace, 'pending')
+            RETURNING entry_id
+            """);
+        command.Parameters.AddWithValue("at", at);
+        command.Parameters.AddWithValue("key", (object?)keyId ?? DBNull.Value);
+        command.Parameters.AddWithValue("role", (object?)role ?? DBNull.Value);
+        command.Parameters.AddWithValue("method", method);
+        command.Parameters.AddWithValue("path", path);
+        command.Parameters.AddWithValue("shop", (object?)shop ?? DBNull.Value);
+        command.Parameters.AddWithValue("run", (object?)runId ?? DBNull.Value);
+        command.Parameters.AddWithValue("client", (object?)client ?? DBNull.Value);
+        command.Parameters.AddWithValue("trace", (object?)Activity.Current?.TraceId.ToString() ?? DBNull.Value);
+        return (long)(await command.ExecuteScalarAsync(cancellation))!;
+    }
+
+    /// <summary>Records how the request ended, and the run it started when its answer names one.</summary>
+    public async Task Complete(long entryId, DateTimeOffset at, int status, Guid? runId, CancellationToken cancellation)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE gateway.audit_entry SET status = @status, outcome = @outcome, completed_at = @at, run_id = COALESCE(run_id, @run)
+            WHERE entry_id = @id
+            """);
+        command.Parameters.AddWithValue("id", entryId);
+        command.Parameters.AddWithValue("status", status);
+        command.Parameters.AddWithValue("outcome", status switch { < 400 => "succeeded", < 500 => "refused", _ => "failed" });
+        command.Parameters.AddWithValue("at", at);
+        command.Parameters.AddWithValue("run", (object?)runId ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellation);
+    }
+
+    /// <summary>The newest entries first, optionally of one shop or key, before an entry id (for paging).</summary>
+    public async Task<IReadOnlyList<AuditEntry>> Read(string? shop, string? keyId, DateTimeOffset? from, DateTimeOffset? to, long? before, int limit,
+        CancellationToken cancellation)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT entry_id, received_at, key_id, role, method, path, shop_domain, run_id, client_address, trace_id, status, outcome, completed_at
+            FROM gateway.audit_entry
+            WHERE (@shop::text IS NULL OR shop_domain = @shop) AND (@key::text IS NULL OR key_id = @key)
+              AND (@from::timestamptz IS NULL OR received_at >= @from) AND (@to::timestamptz IS NULL OR received_at < @to)
+              AND (@before::bigint IS NULL OR entry_id < @before)
+            ORDER BY entry_id DESC
+            LIMIT @limit
+            """);
+        command.Parameters.Add(new NpgsqlParameter("shop", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)shop ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("key", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)keyId ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("from", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = (object?)from ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("to", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = (object?)to ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("before", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)before ?? DBNull.Value });
+        command.Parameters.AddWithValue("limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        var entries = new List<AuditEntry>();
+        while (await reader.ReadAsync(cancellation))
+        {
+            entries.Add(new AuditEntry(
+                reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), Text(reader, 2), Text(reader, 3), reader.GetString(4), reader.GetString(5),
+                Text(reader, 6), reader.IsDBNull(7) ? null : reader.GetGuid(7), Text(reader, 8), Text(reader, 9),
+                reader.IsDBNull(10) ? null : reader.GetInt32(10), reader.GetString(11), reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12)));
+        }
+        return entries;
+    }
+
+    private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    /// <summary>The run a path or an answer's <c>Location</c> names (<c>/api/ingest/runs/{id}</c>).</summary>
+    public static Guid? RunIn(string? pathOrLocation) =>
+        pathOrLocation is not null && RunPath().Match(pathOrLocation) is { Success: true } match && Guid.TryParse(match.Groups[1].Value, out var id) ? id : null;
+
+    [GeneratedRegex("/api/ingest/runs/([0-9a-fA-F-]{36})")]
+    private static partial Regex RunPath();
+}
+
+/// <summary>
+/// Writes every action (any method but GET and HEAD) and every admin read to the audit log. The entry is written before
+/// the request goes any further: when the audit log cannot be written, the action is refused with 503 rather than done
+/// unrecorded. Its outcome is added once the answer is sent; a failure to add it is logged and leaves it
+/// <c>pending</c>.
+/// </summary>
+public sealed class AuditMiddleware(RequestDelegate next, AuditLog audit, TimeProvider clock, IProblemDetailsService problems, ILogger<AuditMiddleware> logger)
+{
+    public static readonly string[] AdminPaths = ["/api/audit", "/api/keys"];
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var read = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method);
+        if ((read && !AdminPaths.Any(p => request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
+            || request.Path.StartsWithSegments("/health") || request.Path.Equals(ShopifyWebhookOptions.Path, StringComparison.OrdinalIgnoreCase))
+        {
+            await next(context);
+            return;
+        }
+
+        long entry;
+        try
+        {
+            entry = await audit.Begin(clock.GetUtcNow(), context.User.KeyId(), context.User.Role(), request.Method, request.Path.Value ?? "/",
+                RequestShopMiddleware.Of(context).Shop, AuditLog.RunIn(request.Path.Value), context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            logger.LogError(exception, "The audit log could not be written; {Method} {Path} is refused", request.Method, request.Path.Value);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "30";
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable,
+                    Title = "Service Unavailable",
+                    Detail = "The audit log cannot be written just now, and no action is taken unrecorded; try again shortly.",
+                },
+            });
+            return;
+        }
+
+        var status = StatusCodes.Status500InternalServerError;
+        try
+        {
+            await next(context);
+            status = context.Response.StatusCode;
+        }
+        finally
+        {
+            try
+            {
+                await audit.Complete(entry, clock.GetUtcNow(), status, AuditLog.RunIn(context.Response.Headers.Location.ToString()), CancellationToken.None);
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                logger.LogWarning(exception, "The outcome of audit entry {AuditEntry} could not be written; it stays pending", entry);
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Net;
+using System.Threading.RateLimiting;
+using GrowthOs.ApiGateway.Security;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace GrowthOs.ApiGateway.Limits;
+
+public sealed class GatewayLimitOptions
+{
+    public const string Section = "Limits";
+
+    /// <summary>Reads (GET, HEAD) a key may make a minute.</summary>
+    [Range(1, 1_000_000)] public int ReadsPerMinute { get; set; } = 600;
+
+    /// <summary>Actions (any other method) a key may make a minute.</summary>
+    [Range(1, 1_000_000)] public int WritesPerMinute { get; set; } = 30;
+
+    /// <summary>Requests a minute from one client address without a valid key (so keys cannot be guessed quickly).</summary>
+    [Range(1, 1_000_000)] public int AnonymousPerMinute { get; set; } = 60;
+
+    /// <summary>Syncs, backfills and replays a shop may be sent an hour, whichever keys send them (each takes Shopify's bulk slots).</summary>
+    [Range(1, 1_000_000)] public int ShopRunsPerHour { get; set; } = 20;
+
+    /// <summary>Largest request body, except replay uploads.</summary>
+    [Range(1024, 1L << 40)] public long MaxBodyBytes { get; set; } = 1 << 20;
+
+    /// <summary>Largest replay upload (streamed through to the Ingest-Saga, never held here).</summary>
+    [Range(1024, 1L << 40)] public long MaxReplayBodyBytes { get; set; } = 512L << 20;
+}
+
+/// <summary>
+/// ASP.NET Core's rate limiter: per key, reads and actions apart (per client address for calls without a valid key),
+/// and per shop on the routes that start runs (the <see cref="ShopRunsPolicy"/>, attached to them in
+/// <c>ReverseProxy:Routes:*:RateLimiterPolicy</c>). A refusal is 429 with <c>Retry-After</c> and a problem body naming
+/// the limit.
+/// </summary>
+public static class GatewayLimits
+{
+    public const string ShopRunsPolicy = "shop-runs";
+    private const string RefusedLimitItem = "growthos:refused-limit";
+
+    public static WebApplicationBuilder AddGatewayLimits(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<GatewayLimitOptions>().BindConfiguration(GatewayLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var limits = builder.Configuration.GetSection(GatewayLimitOptions.Section).Get<GatewayLimitOptions>() ?? new GatewayLimitOptions();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Math.Max(limits.MaxBodyBytes, limits.MaxReplayBodyBytes));
+
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                if (context.Request.Path.StartsWithSegments("/health") || context.Request.Path.Equals(ShopifyWebhookOptions.Path, StringComparison.OrdinalIgnoreCase))
+                    return RateLimitPartition.GetNoLimiter("");
+                var keyId = context.User.KeyId();
+                var read = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+                var (partition, permits, limit) = keyId is null
+                    ? ($"address:{context.Connection.RemoteIpAddress ?? IPAddress.None}", limits.AnonymousPerMinute, $"{limits.AnonymousPerMinute} requests a minute without a valid API key")
+                    : read
+                        ? ($"reads:{keyId}", limits.ReadsPerMinute, $"{limits.ReadsPerMinute} reads a minute for the API key '{keyId}'")
+                        : ($"writes:{keyId}", limits.WritesPerMinute, $"{limits.WritesPerMinute} actions a minute for the API key '{keyId}'");
+                context.Items[RefusedLimitItem] = limit;
+                return RateLimitPartition.GetFixedWindowLimiter(partition, _ => Window(permits, TimeSpan.FromMinutes(1)));
+            });
+            options.AddPolicy(ShopRunsPolicy, context =>
+            {
+                var shop = RequestShopMiddleware.Of(context).Shop;
+                if (shop is null) return RateLimitPartition.GetNoLimiter(""); // the service refuses a run without a shop
+                context.Items[RefusedLimitItem] = $"{limits.ShopRunsPerHour} syncs, backfills and replays an hour for {shop}";
+                return RateLimitPartition.GetFixedWindowLimiter($"shop:{shop}", _ => Window(limits.ShopRunsPerHour, TimeSpan.FromHours(1)));
+            });
+            options.OnRejected = Refuse;
+        });
+        return builder;
+    }
+
+    private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) =>
+        new() { PermitLimit = permits, Window = window, QueueLimit = 0, AutoReplenishment = true };
+
+    private static async ValueTask Refuse(OnRejectedContext rejected, CancellationToken cancellation)
+    {
+        var context = rejected.HttpContext;
+        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 60;
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        context.Response.Headers.RetryAfter = Math.Max(1, retryAfter).ToString(CultureInfo.InvariantCulture);
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too Many Requests",
+                Detail = $"The limit of {context.Items[RefusedLimitItem] ?? "requests"} is reached; try again in {Math.Max(1, retryAfter)} s.",
+            },
+        });
+    }
+}
+
+/// <summary>
+/// Request bodies are at most <see cref="GatewayLimitOptions.MaxBodyBytes"/>, replay uploads at most
+/// <see cref="GatewayLimitOptions.MaxReplayBodyBytes"/>: a declared length above it is refused at once with 413, and a
+/// body without one stops at the limit.
+/// </summary>
+public sealed class BodyLimitMiddleware(RequestDelegate next, Microsoft.Extensions.Options.IOptions<GatewayLimitOptions> options, IProblemDetailsService problems)
+{
+    public const string ReplayPath = "/api/ingest/replay";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var limit = context.Request.Path.Equals(ReplayPath, StringComparison.OrdinalIgnoreCase) ? options.Value.MaxReplayBodyBytes : options.Value.MaxBodyBytes;
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+            feature.MaxRequestBodySize = limit;
+        if (context.Request.ContentLength > limit)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status413PayloadTooLarge,
+                    Title = "Payload Too Large",
+                    Detail = $"The body is {context.Request.ContentLength} bytes; this route takes at most {limit} bytes.",
+                },
+            });
+            return;
+        }
+        try
+        {
+            await next(context);
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = { Status = StatusCodes.Status413PayloadTooLarge, Title = "Payload Too Large", Detail = $"This route takes a body of at most {limit} bytes." },
+            });
+        }
+    }
+}

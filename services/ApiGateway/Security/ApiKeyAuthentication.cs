@@ -1,0 +1,106 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.ApiGateway.Security;
+
+/// <summary>
+/// Authenticates a request by its <c>X-Api-Key</c>: the presented key is hashed with each configured key's salt and
+/// compared with its hash in constant time. The caller becomes a principal named by the key's id, with its role and the
+/// shops it is limited to; the key itself goes no further than this handler.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    IOptions<ApiKeyOptions> keys, IProblemDetailsService problems)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string ShopClaim = "growthos:shop";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(ApiKeyOptions.HeaderName, out var values) || string.IsNullOrEmpty(values.ToString()))
+            return Task.FromResult(AuthenticateResult.NoResult());
+        if (Match(keys.Value.Keys, values.ToString()) is not { } key)
+            return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
+
+        var claims = new List<Claim> { new(ClaimTypes.Name, key.Id), new(ClaimTypes.Role, key.Role) };
+        claims.AddRange(key.Shops.Select(shop => new Claim(ShopClaim, ShopDomains.Normalize(shop))));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+    }
+
+    /// <summary>The configured key whose salted hash the presented key has; every key is hashed, so the time taken tells nothing.</summary>
+    internal static ApiKeyEntry? Match(IReadOnlyList<ApiKeyEntry> configured, string presented)
+    {
+        ApiKeyEntry? match = null;
+        foreach (var key in configured)
+        {
+            var hash = Hash(key.Salt, presented);
+            if (CryptographicOperations.FixedTimeEquals(hash, Convert.FromHexString(key.Sha256))) match = key;
+        }
+        return match;
+    }
+
+    /// <summary>SHA-256 of the UTF-8 bytes of the salt followed by the key.</summary>
+    internal static byte[] Hash(string salt, string key) => SHA256.HashData(Encoding.UTF8.GetBytes(salt + key));
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = $"ApiKey header=\"{ApiKeyOptions.HeaderName}\"";
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status401Unauthorized,
+                Title = "Unauthorized",
+                Detail = Request.Headers.ContainsKey(ApiKeyOptions.HeaderName)
+                    ? "The API key is not valid."
+                    : $"An API key is required in the {ApiKeyOptions.HeaderName} header.",
+            },
+        });
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status403Forbidden,
+                Title = "Forbidden",
+                Detail = "This API key may not do this.",
+            },
+        });
+    }
+}
+
+/// <summary>Checks every configured key at start, naming the key and the setting that is wrong.</summary>
+public sealed class ApiKeyOptionsValidator : IValidateOptions<ApiKeyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ApiKeyOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Keys.Count == 0)
+            failures.Add("ApiKeys:Keys must hold at least one API key (for example ApiKeys__Keys__0__Id, __Role, __Salt and __Sha256 in the environment).");
+        for (var i = 0; i < options.Keys.Count; i++)
+        {
+            var results = new List<ValidationResult>();
+            if (!Validator.TryValidateObject(options.Keys[i], new ValidationContext(options.Keys[i]), results, validateAllProperties: true))
+                failures.AddRange(results.Select(r => r.ErrorMessage!.Replace("Keys:n:", $"Keys:{i}:", StringComparison.Ordinal)));
+            foreach (var shop in options.Keys[i].Shops)
+                if (ShopDomains.Validate(shop) is { } problem) failures.Add($"ApiKeys:Keys:{i}:Shops: {problem}");
+        }
+        foreach (var duplicate in options.Keys.GroupBy(k => k.Id).Where(g => g.Count() > 1))
+            failures.Add($"ApiKeys:Keys: the id '{duplicate.Key}' is used by more than one key.");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+
+namespace GrowthOs.ApiGateway.Security;
+
+/// <summary>
+/// The gateway's policies, named by the least role that holds them and attached to its routes (the proxy's in
+/// <c>ReverseProxy:Routes:*:AuthorizationPolicy</c>, its own in code): <c>viewer</c> reads, <c>operator</c> also starts
+/// syncs, backfills, replays and pipeline runs, <c>admin</c> also reads the keys and the audit log. Every policy also
+/// holds a key limited to some shops to those shops. A route that names no policy takes <c>viewer</c>.
+/// </summary>
+public static class GatewayAuthorization
+{
+    public static readonly IReadOnlyDictionary<string, string[]> RolesOf = new Dictionary<string, string[]>
+    {
+        [Roles.Viewer] = [Roles.Viewer, Roles.Operator, Roles.Admin],
+        [Roles.Operator] = [Roles.Operator, Roles.Admin],
+        [Roles.Admin] = [Roles.Admin],
+    };
+
+    public static WebApplicationBuilder AddGatewayAuthorization(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddSingleton<IAuthorizationHandler, ShopAccessHandler>();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.Viewer, Policy(Roles.Viewer))
+            .AddPolicy(Roles.Operator, Policy(Roles.Operator))
+            .AddPolicy(Roles.Admin, Policy(Roles.Admin))
+            .SetFallbackPolicy(Policy(Roles.Viewer));
+        return builder;
+    }
+
+    private static AuthorizationPolicy Policy(string role) => new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName)
+        .RequireAuthenticatedUser()
+        .AddRequirements(new RoleAtLeast(role), new ShopAccess())
+        .Build();
+
+    public static string? KeyId(this ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true ? user.Identity.Name : null;
+
+    public static string? Role(this ClaimsPrincipal user) => user.FindFirst(ClaimTypes.Role)?.Value;
+}
+
+/// <summary>The caller's key holds <see cref="Role"/> or a role above it.</summary>
+public sealed record RoleAtLeast(string Role) : IAuthorizationRequirement;
+
+/// <summary>A key limited to some shops names one of them.</summary>
+public sealed record ShopAccess : IAuthorizationRequirement;
+
+public sealed class ShopAccessHandler : IAuthorizationHandler
+{
+    public Task HandleAsync(AuthorizationHandlerContext context)
+    {
+        var http = context.Resource as HttpContext;
+        foreach (var requirement in context.PendingRequirements.ToList())
+        {
+            switch (requirement)
+            {
+                case RoleAtLeast role when GatewayAuthorization.RolesOf[role.Role].Contains(context.User.Role()):
+                    context.Succeed(role);
+                    break;
+                case RoleAtLeast role:
+                    context.Fail(new AuthorizationFailureReason(this,
+                        $"This needs the {role.Role} role; the API key '{context.User.KeyId()}' is a {context.User.Role()} key."));
+                    break;
+                case ShopAccess shopAccess:
+                    var allowed = context.User.FindAll(ApiKeyAuthenticationHandler.ShopClaim).Select(c => c.Value).ToArray();
+                    var shop = http is null ? null : RequestShopMiddleware.Of(http).Shop;
+                    if (allowed.Length == 0 || (shop is not null && allowed.Contains(shop))) context.Succeed(shopAccess);
+                    else
+                        context.Fail(new AuthorizationFailureReason(this, shop is null
+                            ? $"The API key '{context.User.KeyId()}' is limited to {string.Join(", ", allowed)}: name one of them in shop."
+                            : $"The API key '{context.User.KeyId()}' may not read or act on {shop}."));
+                    break;
+            }
+        }
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>A refusal is a problem body: 401 from the API key scheme, 403 naming the role or the shop that was missing.</summary>
+public sealed class ProblemAuthorizationResultHandler(IProblemDetailsService problems) : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (!authorizeResult.Forbidden || context.User.KeyId() is null)
+        {
+            await _default.HandleAsync(next, context, policy, authorizeResult);
+            return;
+        }
+        var reasons = authorizeResult.AuthorizationFailure?.FailureReasons.Select(r => r.Message).ToArray() ?? [];
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status403Forbidden,
+                Title = "Forbidden",
+                Detail = reasons.Length > 0 ? string.Join(" ", reasons) : "This API key may not do this.",
+            },
+        });
+    }
+}

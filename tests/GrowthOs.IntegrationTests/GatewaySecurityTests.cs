@@ -1,0 +1,45 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace GrowthOs.IntegrationTests;
+
+/// <summary>The gateway's roles, shop limits and audit log, in front of the running services.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class GatewaySecurityTests(RunningSystem system)
+{
+    [Fact]
+    public async Task A_viewer_reads_but_cannot_start_a_run_a_shop_limited_operator_acts_on_no_other_shop_and_the_admin_sees_both_refusals()
+    {
+        using var viewer = system.GatewayClient(RunningSystem.ViewerKey);
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync($"/api/ingest/runs?shop={RunningSystem.KpiShop}")).StatusCode);
+        var refused = await viewer.PostAsJsonAsync("/api/ingest/backfill", new { shop = RunningSystem.KpiShop, from = "2026-01-01", to = "2026-01-31" });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("operator", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+
+        using var limited = system.GatewayClient(RunningSystem.KpiOperatorKey);
+        Assert.Equal(HttpStatusCode.OK, (await limited.GetAsync($"/api/ingest/runs?shop=%20{RunningSystem.KpiShop.ToUpperInvariant()}")).StatusCode);
+        var otherShop = await limited.PostAsJsonAsync("/api/performance-metrics/sync", new { shop = RunningSystem.TraceShop });
+        Assert.Equal(HttpStatusCode.Forbidden, otherShop.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await limited.GetAsync($"/api/dashboard/sales-pulse?shop={RunningSystem.TraceShop}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await limited.GetAsync("/api/ingest/runs")).StatusCode);
+
+        // An action the service behind refuses is in the log with the service's answer.
+        using var admin = system.GatewayClient();
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsync("/api/etl/run?pipeline=all", null)).StatusCode);
+
+        var entries = (await admin.GetFromJsonAsync<JsonElement>("/api/audit?limit=1000")).GetProperty("entries").EnumerateArray().ToList();
+        var viewerRefusal = Assert.Single(entries, e => e.GetProperty("key_id").GetString() == "tests-viewer");
+        Assert.Equal(("viewer", "/api/ingest/backfill", RunningSystem.KpiShop, 403, "refused", "127.0.0.1"),
+            (viewerRefusal.GetProperty("role").GetString(), viewerRefusal.GetProperty("path").GetString(), viewerRefusal.GetProperty("shop").GetString(),
+                viewerRefusal.GetProperty("status").GetInt32(), viewerRefusal.GetProperty("outcome").GetString(), viewerRefusal.GetProperty("client_address").GetString()));
+        Assert.Contains(entries, e => e.GetProperty("key_id").GetString() == "tests-kpi-operator" && e.GetProperty("shop").GetString() == RunningSystem.TraceShop
+            && e.GetProperty("status").GetInt32() == 403);
+        Assert.Contains(entries, e => e.GetProperty("key_id").GetString() == "tests" && e.GetProperty("role").GetString() == "admin"
+            && e.GetProperty("path").GetString() == "/api/etl/run" && e.GetProperty("status").GetInt32() == 400);
+        var logs = system.Logs("ApiGateway");
+        Assert.Contains("\"ApiKeyId\":\"tests-viewer\"", logs, StringComparison.Ordinal);
+        foreach (var key in new[] { RunningSystem.ApiKey, RunningSystem.ViewerKey, RunningSystem.KpiOperatorKey })
+            Assert.DoesNotContain(key, logs, StringComparison.Ordinal);
+    }
+}
