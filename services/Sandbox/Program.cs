@@ -25,7 +25,8 @@ builder.Services.AddSingleton<GoogleAdsApi>();
 builder.Services.AddSingleton<Ga4DataApi>();
 
 var app = builder.Build();
-app.MapDefaultEndpoints();
+// The Sandbox answers errors in the shapes of the APIs it emulates, never with problem bodies of its own.
+app.MapDefaultEndpoints(problemBodies: false);
 app.MapShopifyGraphQl();
 MetaGraphApi.MapMetaGraphApi(app);
 GoogleOAuthApi.MapGoogleOAuth(app);

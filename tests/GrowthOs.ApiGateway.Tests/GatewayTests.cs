@@ -123,9 +123,9 @@ public sealed class GatewayTests : IAsyncLifetime
     [Fact]
     public async Task A_viewers_read_is_proxied_with_its_path_and_query_and_without_the_key()
     {
-        var body = await Client(Gateway(), ViewerKey).GetFromJsonAsync<JsonElement>("/api/ingest/runs?shop=a&page=2");
+        var body = await Client(Gateway(), ViewerKey).GetFromJsonAsync<JsonElement>("/api/ingest/runs?shop=a-shop.myshopify.com&page=2");
         Assert.Equal("/api/ingest/runs", body.GetProperty("path").GetString());
-        Assert.Equal("?shop=a&page=2", body.GetProperty("query").GetString());
+        Assert.Equal("?shop=a-shop.myshopify.com&page=2", body.GetProperty("query").GetString());
         Assert.False(body.GetProperty("api_key_header").GetBoolean());
     }
 
@@ -271,6 +271,19 @@ public sealed class GatewayTests : IAsyncLifetime
         Assert.DoesNotContain("salt", answer, StringComparison.OrdinalIgnoreCase);
         var limited = JsonDocument.Parse(answer).RootElement.GetProperty("keys").EnumerateArray().Single(k => k.GetProperty("id").GetString() == "limited");
         Assert.Equal(("operator", LimitedShop), (limited.GetProperty("role").GetString(), limited.GetProperty("shops")[0].GetString()));
+    }
+
+    [Theory]
+    [InlineData("/nothing-here", 404)]
+    [InlineData("/api/dashboard/sales-pulse?shop=a-shop.myshopify.com", 502)]
+    public async Task An_unknown_route_and_an_unreachable_service_get_a_problem_body(string path, int status)
+    {
+        // The Transform's cluster points at a port nothing listens on.
+        var gateway = Gateway(("ReverseProxy:Clusters:transform:Destinations:transform:Address", "http://127.0.0.1:9/"));
+        var response = await Client(gateway, ViewerKey).GetAsync(path);
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(status, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetInt32());
     }
 
     [Fact]

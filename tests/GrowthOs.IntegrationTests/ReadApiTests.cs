@@ -71,10 +71,10 @@ public sealed class ReadApiTests(RunningSystem system)
     [InlineData("/orders?status=shipped", "status")]
     [InlineData("/orders/not-a-number", "id")]
     [InlineData("/api/dashboard/sales-pulse?days=30", "shop")]
-    [InlineData("/api/dashboard/sales-pulse?shop=a&days=0", "days")]
-    [InlineData("/api/dashboard/sales-pulse?shop=a&days=thirty", "days")]
+    [InlineData("/api/dashboard/sales-pulse?shop=a.myshopify.com&days=0", "days")]
+    [InlineData("/api/dashboard/sales-pulse?shop=a.myshopify.com&days=thirty", "days")]
     [InlineData("/api/dashboard/inventory-alerts", "shop")]
-    [InlineData("/api/dashboard/inventory-alerts?shop=a&status=sold_out", "status")]
+    [InlineData("/api/dashboard/inventory-alerts?shop=a.myshopify.com&status=sold_out", "status")]
     [InlineData("/api/dashboard/customer-segments", "shop")]
     [InlineData("/api/ingest/runs?pageSize=0", "pageSize")]
     [InlineData("/api/ingest/runs?pageSize=ten", "pageSize")]
@@ -91,12 +91,12 @@ public sealed class ReadApiTests(RunningSystem system)
     }
 
     [Theory]
-    [InlineData("/api/etl/run?pipeline=bogus&shop=a", "pipeline")]
+    [InlineData("/api/etl/run?pipeline=bogus&shop=a.myshopify.com", "pipeline")]
     [InlineData("/api/etl/run?pipeline=all", "shop")]
-    [InlineData("/api/etl/run?shop=a&date=2026-02-30", "date")]
-    [InlineData("/api/etl/run?shop=a&from=2026-03-01&to=2026-02-01", "from")]
-    [InlineData("/api/etl/run?shop=a&from=2024-01-01&to=2026-02-01", "to")]
-    [InlineData("/api/etl/run?shop=a&date=2026-01-01&from=2026-01-01", "date")]
+    [InlineData("/api/etl/run?shop=a.myshopify.com&date=2026-02-30", "date")]
+    [InlineData("/api/etl/run?shop=a.myshopify.com&from=2026-03-01&to=2026-02-01", "from")]
+    [InlineData("/api/etl/run?shop=a.myshopify.com&from=2024-01-01&to=2026-02-01", "to")]
+    [InlineData("/api/etl/run?shop=a.myshopify.com&date=2026-01-01&from=2026-01-01", "date")]
     public async Task A_bad_pipeline_run_gets_400_naming_the_parameter(string path, string parameter)
     {
         using var http = system.GatewayClient();

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
 using GrowthOs.ApiGateway.Security;
+using GrowthOs.ServiceDefaults.Hosting;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace GrowthOs.ApiGateway.Limits;
@@ -26,6 +27,9 @@ public sealed class GatewayLimitOptions
     /// <summary>Largest request body, except replay uploads.</summary>
     [Range(1024, 1L << 40)] public long MaxBodyBytes { get; set; } = 1 << 20;
 
+    /// <summary>Longest value of a query parameter; a longer one is refused naming the parameter.</summary>
+    [Range(16, 8192)] public int MaxParameterLength { get; set; } = 1024;
+
     /// <summary>Largest replay upload (streamed through to the Ingest-Saga, never held here).</summary>
     [Range(1024, 1L << 40)] public long MaxReplayBodyBytes { get; set; } = 512L << 20;
 }
@@ -45,7 +49,13 @@ public static class GatewayLimits
     {
         builder.Services.AddOptions<GatewayLimitOptions>().BindConfiguration(GatewayLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var limits = builder.Configuration.GetSection(GatewayLimitOptions.Section).Get<GatewayLimitOptions>() ?? new GatewayLimitOptions();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Math.Max(limits.MaxBodyBytes, limits.MaxReplayBodyBytes));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = Math.Max(limits.MaxBodyBytes, limits.MaxReplayBodyBytes);
+            // Long enough that an over-long parameter reaches the check that names it, rather than Kestrel's bare 414.
+            kestrel.Limits.MaxRequestLineSize = 64 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 96 * 1024;
+        });
 
         builder.Services.AddRateLimiter(options =>
         {
@@ -108,6 +118,13 @@ public sealed class BodyLimitMiddleware(RequestDelegate next, Microsoft.Extensio
 
     public async Task InvokeAsync(HttpContext context)
     {
+        foreach (var (name, values) in context.Request.Query)
+        {
+            if (values.All(v => v is null || v.Length <= options.Value.MaxParameterLength)) continue;
+            var named = name.Length <= 64 ? name : name[..64];
+            await Problems.InvalidParameter(named, $"{named} is longer than {options.Value.MaxParameterLength} characters.").ExecuteAsync(context);
+            return;
+        }
         var limit = context.Request.Path.Equals(ReplayPath, StringComparison.OrdinalIgnoreCase) ? options.Value.MaxReplayBodyBytes : options.Value.MaxBodyBytes;
         if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
             feature.MaxRequestBodySize = limit;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GrowthOs.ServiceDefaults.Hosting;
 
 namespace GrowthOs.ApiGateway.Security;
 
@@ -9,12 +10,19 @@ public sealed record RequestShop(string? Shop);
 /// Finds the shop a request names before it is limited, authorized and audited. A JSON body (small: the gateway's
 /// body limit holds) is buffered so the service behind still reads it whole; any other body (a replay upload) is
 /// streamed on untouched and names its shop in the query.
+/// A shop that is not a shop's domain is refused here with 400 naming <c>shop</c>, before any service sees it.
 /// </summary>
 public sealed class RequestShopMiddleware(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        context.Features.Set(new RequestShop(await Find(context)));
+        var shop = await Find(context);
+        if (shop is not null && ShopDomains.Validate(shop) is { } problem)
+        {
+            await Problems.InvalidParameter("shop", problem).ExecuteAsync(context);
+            return;
+        }
+        context.Features.Set(new RequestShop(shop));
         await next(context);
     }
 

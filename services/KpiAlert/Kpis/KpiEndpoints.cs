@@ -21,8 +21,8 @@ public static class KpiEndpoints
     {
         (first, last) = (default, default);
         if (string.IsNullOrWhiteSpace(shop)) return Problems.InvalidParameter("shop", "shop is required.");
-        if (!QueryValues.TryDate(from, out var fromDate)) return Problems.InvalidParameter("from", "from must be a date (YYYY-MM-DD).");
-        if (!QueryValues.TryDate(to, out var toDate)) return Problems.InvalidParameter("to", "to must be a date (YYYY-MM-DD).");
+        if (!QueryValues.TryDate(from, out var fromDate)) return Problems.InvalidParameter("from", "from must be a date (YYYY-MM-DD) from 2000 to 2100.");
+        if (!QueryValues.TryDate(to, out var toDate)) return Problems.InvalidParameter("to", "to must be a date (YYYY-MM-DD) from 2000 to 2100.");
         var (_, defaultTo) = options.DefaultPeriod(shop, now);
         last = toDate ?? (fromDate is { } f && f > defaultTo ? f : defaultTo);
         first = fromDate ?? last.AddDays(1 - options.DefaultDays);

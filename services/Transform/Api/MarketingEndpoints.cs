@@ -125,8 +125,8 @@ public static class MarketingEndpoints
         CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(shop)) return Problems.InvalidParameter("shop", "shop is required.");
-        if (!QueryValues.TryDate(from, out var fromDate)) return Problems.InvalidParameter("from", "from must be a date (YYYY-MM-DD).");
-        if (!QueryValues.TryDate(to, out var toDate)) return Problems.InvalidParameter("to", "to must be a date (YYYY-MM-DD).");
+        if (!QueryValues.TryDate(from, out var fromDate)) return Problems.InvalidParameter("from", "from must be a date (YYYY-MM-DD) from 2000 to 2100.");
+        if (!QueryValues.TryDate(to, out var toDate)) return Problems.InvalidParameter("to", "to must be a date (YYYY-MM-DD) from 2000 to 2100.");
         var last = toDate ?? marts.Value.Today(shop, clock.GetUtcNow()).AddDays(-1);
         var first = fromDate ?? last.AddDays(-29);
         if (first > last) return Problems.InvalidParameter("from", "from must not be after to.");

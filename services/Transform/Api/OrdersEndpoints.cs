@@ -30,8 +30,8 @@ public static class OrdersEndpoints
     private static async Task<IResult> List(HttpRequest http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var query = http.Query;
-        if (!QueryValues.TryDate(query["from"], out var from)) return Problems.InvalidParameter("from", "from must be a date (YYYY-MM-DD).");
-        if (!QueryValues.TryDate(query["to"], out var to)) return Problems.InvalidParameter("to", "to must be a date (YYYY-MM-DD).");
+        if (!QueryValues.TryDate(query["from"], out var from)) return Problems.InvalidParameter("from", "from must be a date (YYYY-MM-DD) from 2000 to 2100.");
+        if (!QueryValues.TryDate(query["to"], out var to)) return Problems.InvalidParameter("to", "to must be a date (YYYY-MM-DD) from 2000 to 2100.");
         if (from is not null && to is not null && from > to) return Problems.InvalidParameter("from", "from must not be after to.");
         if (!QueryValues.TryInt(query["page"], 1, int.MaxValue, out var page)) return Problems.InvalidParameter("page", "page must be a whole number of 1 or more.");
         if (!QueryValues.TryInt(query["pageSize"], 1, MaxPageSize, out var pageSize)) return Problems.InvalidParameter("pageSize", $"pageSize must be between 1 and {MaxPageSize}.");

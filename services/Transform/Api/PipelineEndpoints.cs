@@ -23,9 +23,9 @@ public static class PipelineEndpoints
         if (string.IsNullOrWhiteSpace(shop) && pipeline != Pipelines.Rolling30d)
             return Problems.InvalidParameter("shop", "shop is required (except for rolling_30d, which rebuilds every shop).");
         var yesterday = shop is null ? DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1) : runner.Today(shop).AddDays(-1);
-        if (!QueryValues.TryDate(date, out var day)) return Problems.InvalidParameter("date", "date must be a date (YYYY-MM-DD).");
-        if (!QueryValues.TryDate(from, out var first)) return Problems.InvalidParameter("from", "from must be a date (YYYY-MM-DD).");
-        if (!QueryValues.TryDate(to, out var last)) return Problems.InvalidParameter("to", "to must be a date (YYYY-MM-DD).");
+        if (!QueryValues.TryDate(date, out var day)) return Problems.InvalidParameter("date", "date must be a date (YYYY-MM-DD) from 2000 to 2100.");
+        if (!QueryValues.TryDate(from, out var first)) return Problems.InvalidParameter("from", "from must be a date (YYYY-MM-DD) from 2000 to 2100.");
+        if (!QueryValues.TryDate(to, out var last)) return Problems.InvalidParameter("to", "to must be a date (YYYY-MM-DD) from 2000 to 2100.");
         if (day is not null && (first is not null || last is not null))
             return Problems.InvalidParameter("date", "give either date, or from and to.");
         var (start, end) = day is { } d ? (d, d) : (first ?? last ?? yesterday, last ?? first ?? yesterday);

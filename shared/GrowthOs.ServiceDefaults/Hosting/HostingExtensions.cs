@@ -34,7 +34,10 @@ public static class HostingExtensions
     /// read), health probes below the default level; then <c>/health/live</c>: the process answers, and
     /// <c>/health/ready</c>: every dependency tagged ready answers. Headers are never logged, so neither is an API key.
     /// </summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    /// <param name="problemBodies">
+    /// False for the Sandbox only, which answers in the emulated providers' own error shapes.
+    /// </param>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app, bool problemBodies = true)
     {
         app.UseSerilogRequestLogging(options =>
         {
@@ -50,6 +53,14 @@ public static class HostingExtensions
                 if (context.User.Identity is { IsAuthenticated: true, Name: { } keyId }) diagnostics.Set("ApiKeyId", keyId);
             };
         });
+        // Every error is a problem body: an unhandled exception becomes a 500 naming its trace (never its message), and
+        // an answer with an error status and no body (an unknown route, a wrong method, an unreachable service behind
+        // the gateway) gets one saying what its status means.
+        if (problemBodies)
+        {
+            app.UseExceptionHandler();
+            app.UseStatusCodePages();
+        }
         app.MapHealthChecks("/health/live", new HealthCheckOptions
         {
             Predicate = _ => false,

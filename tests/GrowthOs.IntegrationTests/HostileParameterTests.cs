@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace GrowthOs.IntegrationTests;
+
+/// <summary>
+/// Every read route's parameters, each given every value of a table of hostile ones through the gateway: the answer is
+/// a 4xx problem body naming the parameter, never a 500. (The audit log's are the gateway tests'.)
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class HostileParameterTests(RunningSystem system)
+{
+    private static readonly string[] Hostile =
+    [
+        "-1", "2147483648", "9223372036854775808", "9999-12-31", "0001-01-01", "日本語-ショップ", "' OR 1=1; DROP TABLE x; --", new string('x', 10_240),
+    ];
+
+    /// <summary>Each route with a valid value of every parameter it needs, and the parameters to make hostile.</summary>
+    private static readonly (string Path, string Valid, string[] Parameters)[] Routes =
+    [
+        ("/api/ingest/runs", "", ["shop", "status", "page", "pageSize"]),
+        ("/orders", "", ["shop", "from", "to", "status", "page", "pageSize"]),
+        ("/api/dashboard/sales-pulse", $"shop={RunningSystem.KpiShop}", ["shop", "days"]),
+        ("/api/dashboard/inventory-alerts", $"shop={RunningSystem.KpiShop}", ["shop", "status"]),
+        ("/api/dashboard/customer-segments", $"shop={RunningSystem.KpiShop}", ["shop"]),
+        ("/api/dashboard/marketing", $"shop={RunningSystem.KpiShop}", ["shop", "days"]),
+        ("/api/marketing/campaigns", $"shop={RunningSystem.KpiShop}", ["shop", "from", "to"]),
+        ("/api/etl/data-quality", $"shop={RunningSystem.KpiShop}", ["shop"]),
+        ("/api/kpis", $"shop={RunningSystem.KpiShop}", ["shop", "from", "to"]),
+        ("/api/alerts", $"shop={RunningSystem.KpiShop}", ["shop", "status"]),
+        ("/analytics/commerce/overview", $"shop={RunningSystem.KpiShop}", ["shop", "from", "to", "limit"]),
+        ("/analytics/pipelines", $"shop={RunningSystem.KpiShop}", ["shop"]),
+    ];
+
+    public static TheoryData<string, string> Cases()
+    {
+        var cases = new TheoryData<string, string>();
+        foreach (var (path, _, parameters) in Routes)
+            foreach (var parameter in parameters) cases.Add(path, parameter);
+        return cases;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task A_hostile_value_of_a_parameter_gets_a_4xx_problem_naming_it(string path, string parameter)
+    {
+        using var http = system.GatewayClient();
+        var valid = Routes.Single(r => r.Path == path).Valid.Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Where(pair => !pair.StartsWith(parameter + "=", StringComparison.Ordinal));
+        var failures = new List<string>();
+        foreach (var value in Hostile)
+        {
+            var query = string.Join('&', valid.Append($"{parameter}={Uri.EscapeDataString(value)}"));
+            var response = await http.GetAsync($"{path}?{query}");
+            var body = await response.Content.ReadAsStringAsync();
+            var shown = value.Length > 40 ? value[..40] + "…" : value;
+            if ((int)response.StatusCode is < 400 or >= 500)
+                failures.Add($"{parameter}={shown}: {(int)response.StatusCode} {body[..Math.Min(body.Length, 200)]}");
+            else if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+                failures.Add($"{parameter}={shown}: {(int)response.StatusCode} is not a problem body");
+            else if (JsonDocument.Parse(body).RootElement.TryGetProperty("parameter", out var named) ? named.GetString() != parameter
+                     : response.StatusCode != HttpStatusCode.NotFound)
+                failures.Add($"{parameter}={shown}: {(int)response.StatusCode} does not name {parameter}: {body[..Math.Min(body.Length, 200)]}");
+        }
+        Assert.True(failures.Count == 0, $"{path}:\n{string.Join('\n', failures)}");
+    }
+
+    [Theory]
+    [InlineData("/api/ingest/runs/")]
+    [InlineData("/api/ingest/runs/{0}/evidence")]
+    [InlineData("/api/etl/loads/")]
+    [InlineData("/orders/")]
+    public async Task A_hostile_id_in_a_path_gets_a_4xx_problem(string path)
+    {
+        using var http = system.GatewayClient();
+        foreach (var value in Hostile.Where(v => v.Length < 1000))
+        {
+            var url = path.Contains("{0}") ? string.Format(path, Uri.EscapeDataString(value)) : path + Uri.EscapeDataString(value);
+            var response = await http.GetAsync(url.Contains("/orders/") ? url + $"?shop={RunningSystem.KpiShop}" : url);
+            Assert.True((int)response.StatusCode is >= 400 and < 500, $"{url}: {(int)response.StatusCode}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+}
