@@ -220,7 +220,10 @@ public sealed class EndToEndSyncTests(RunningSystem system)
     [Theory]
     [InlineData("", "{\"archiveKey\":\"raw/x.jsonl\"}", HttpStatusCode.BadRequest)]
     [InlineData("?shop=unknown.myshopify.com", "{\"archiveKey\":\"raw/x.jsonl\"}", HttpStatusCode.BadRequest)]
-    [InlineData("?shop=" + RunningSystem.ReplayShop, "{\"archiveKey\":\"raw/never-archived.jsonl\"}", HttpStatusCode.NotFound)]
+    [InlineData("?shop=" + RunningSystem.ReplayShop, "{\"archiveKey\":\"raw/shopify/" + RunningSystem.ReplayShop + "/orders/never-archived.jsonl\"}", HttpStatusCode.NotFound)]
+    [InlineData("?shop=" + RunningSystem.ReplayShop, "{\"archiveKey\":\"raw/shopify/" + RunningSystem.TraceShop + "/orders/x.jsonl\"}", HttpStatusCode.BadRequest)]
+    [InlineData("?shop=" + RunningSystem.ReplayShop, "{\"archiveKey\":\"raw/replay/" + RunningSystem.ReplayShop + "/../" + RunningSystem.TraceShop + "/x.jsonl\"}", HttpStatusCode.BadRequest)]
+    [InlineData("?shop=" + RunningSystem.ReplayShop, "{\"archiveKey\":\"raw/never-archived.jsonl\"}", HttpStatusCode.BadRequest)]
     [InlineData("?shop=" + RunningSystem.ReplayShop, "{}", HttpStatusCode.BadRequest)]
     [InlineData("?shop=" + RunningSystem.ReplayShop, "not json", HttpStatusCode.BadRequest)]
     public async Task A_bad_replay_request_is_refused_with_a_problem(string query, string json, HttpStatusCode expected)

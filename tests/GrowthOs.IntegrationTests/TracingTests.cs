@@ -38,8 +38,9 @@ public sealed class TracingTests(RunningSystem system)
         using var http = system.GatewayClient();
         var runId = await system.StartSync(http, RunningSystem.TraceShop, ["customers"]);
 
-        var request = await Eventually(() => LogLines("ApiGateway").FirstOrDefault(line =>
-            line.GetProperty("MessageTemplate").GetString()!.StartsWith("HTTP ") && RunIdOf(line) == runId.ToString()));
+        // Null until the line is written (FirstOrDefault of a JsonElement would give an empty element, not null).
+        var request = await Eventually(() => LogLines("ApiGateway").Where(line =>
+            line.GetProperty("MessageTemplate").GetString()!.StartsWith("HTTP ") && RunIdOf(line) == runId.ToString()).Select(line => (JsonElement?)line).FirstOrDefault());
         var properties = request.GetProperty("Properties");
         Assert.Equal("POST", properties.GetProperty("RequestMethod").GetString());
         Assert.Equal("/api/performance-metrics/sync", properties.GetProperty("RequestPath").GetString());

@@ -67,6 +67,8 @@ public static class ReplayEndpoints
             }
             if (string.IsNullOrWhiteSpace(reference?.ArchiveKey))
                 return Problems.InvalidParameter("archiveKey", "archiveKey is required.");
+            if (!IsArchiveOf(reference.ArchiveKey, shop))
+                return Problems.InvalidParameter("archiveKey", $"archiveKey must name a .jsonl file archived for {shop}: under raw/shopify/{shop}/ or raw/replay/{shop}/.");
             if (!await store.Exists(reference.ArchiveKey, http.HttpContext.RequestAborted))
                 return Results.Problem(statusCode: 404, title: "Archive not found", detail: $"No archived object '{reference.ArchiveKey}'.");
             archiveKey = reference.ArchiveKey;
@@ -84,6 +86,17 @@ public static class ReplayEndpoints
         }
         return Results.Accepted($"/api/ingest/runs/{runId}", new { run_id = runId, shop, archive_key = archiveKey, status_url = $"/api/ingest/runs/{runId}" });
     }
+
+    /// <summary>
+    /// Whether <paramref name="archiveKey"/> lies under the shop's own archive: a sync's download
+    /// (<c>raw/shopify/{shop}/…</c>) or an upload (<c>raw/replay/{shop}/…</c>), a <c>.jsonl</c> file, with no empty,
+    /// <c>.</c> or <c>..</c> segment. Another shop's file is never loaded into this one.
+    /// </summary>
+    internal static bool IsArchiveOf(string archiveKey, string shop) =>
+        archiveKey.Split('/') is ["raw", "shopify" or "replay", var owner, .. var rest]
+        && string.Equals(owner, shop, StringComparison.Ordinal)
+        && rest.Length > 0 && rest.All(segment => segment.Length > 0 && segment != "." && segment != "..")
+        && archiveKey.EndsWith(".jsonl", StringComparison.Ordinal);
 
     /// <summary>The entity a sync's archived file holds, from its key (<c>raw/shopify/{shop}/{entity}/...</c>); orders for any other key.</summary>
     private static string EntityOfSyncArchive(string archiveKey) =>
