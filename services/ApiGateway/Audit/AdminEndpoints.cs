@@ -36,9 +36,9 @@ public static class AdminEndpoints
                 return Problems.InvalidParameter("before", "before must be an entry id, a positive whole number.");
             before = value;
         }
-        var limit = 100;
-        if (query["limit"].ToString() is { Length: > 0 } l && (!int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
+        if (!QueryValues.TryInt(query["limit"], 1, MaxLimit, out var requestedLimit))
             return Problems.InvalidParameter("limit", $"limit must be a whole number from 1 to {MaxLimit}.");
+        var limit = requestedLimit ?? 100;
 
         var entries = await audit.Read(shop is null ? null : ShopDomains.Normalize(shop), key, from, to, before, limit, cancellation);
         return Results.Json(new
@@ -63,13 +63,16 @@ public static class AdminEndpoints
         });
     }
 
-    /// <summary>An optional ISO 8601 date (midnight UTC) or date and time; false when present and not one, or outside years 2000-2100.</summary>
+    /// <summary>
+    /// An optional ISO 8601 date (midnight UTC) or date and time; false when present and not one, or outside the
+    /// system's dates (<see cref="QueryValues.FirstDate"/> to <see cref="QueryValues.LastDate"/>).
+    /// </summary>
     private static bool Instant(string? value, out DateTimeOffset? instant)
     {
         instant = null;
         if (string.IsNullOrEmpty(value)) return true;
         if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
-            || parsed.Year is < 2000 or > 2100)
+            || DateOnly.FromDateTime(parsed.UtcDateTime) < QueryValues.FirstDate || DateOnly.FromDateTime(parsed.UtcDateTime) > QueryValues.LastDate)
             return false;
         instant = parsed;
         return true;

@@ -95,7 +95,7 @@ public sealed partial class AuditLog(NpgsqlDataSource dataSource)
 /// unrecorded. Its outcome is added once the answer is sent; a failure to add it is logged and leaves it
 /// <c>pending</c>.
 /// </summary>
-public sealed class AuditMiddleware(RequestDelegate next, AuditLog audit, TimeProvider clock, IProblemDetailsService problems, ILogger<AuditMiddleware> logger)
+public sealed class AuditMiddleware(RequestDelegate next, AuditLog audit, TimeProvider clock, ILogger<AuditMiddleware> logger)
 {
     public static readonly string[] AdminPaths = ["/api/audit", "/api/keys"];
 
@@ -119,18 +119,9 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditLog audit, TimePr
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
         {
             logger.LogError(exception, "The audit log could not be written; {Method} {Path} is refused", request.Method, request.Path.Value);
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             context.Response.Headers.RetryAfter = "30";
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status503ServiceUnavailable,
-                    Title = "Service Unavailable",
-                    Detail = "The audit log cannot be written just now, and no action is taken unrecorded; try again shortly.",
-                },
-            });
+            await context.WriteProblem(StatusCodes.Status503ServiceUnavailable, "Service Unavailable",
+                "The audit log cannot be written just now, and no action is taken unrecorded; try again shortly.");
             return;
         }
 

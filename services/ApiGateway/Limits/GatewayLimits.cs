@@ -92,18 +92,9 @@ public static class GatewayLimits
     {
         var context = rejected.HttpContext;
         var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 60;
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = Math.Max(1, retryAfter).ToString(CultureInfo.InvariantCulture);
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too Many Requests",
-                Detail = $"The limit of {context.Items[RefusedLimitItem] ?? "requests"} is reached; try again in {Math.Max(1, retryAfter)} s.",
-            },
-        });
+        await context.WriteProblem(StatusCodes.Status429TooManyRequests, "Too Many Requests",
+            $"The limit of {context.Items[RefusedLimitItem] ?? "requests"} is reached; try again in {Math.Max(1, retryAfter)} s.");
     }
 }
 
@@ -112,7 +103,7 @@ public static class GatewayLimits
 /// <see cref="GatewayLimitOptions.MaxReplayBodyBytes"/>: a declared length above it is refused at once with 413, and a
 /// body without one stops at the limit.
 /// </summary>
-public sealed class BodyLimitMiddleware(RequestDelegate next, Microsoft.Extensions.Options.IOptions<GatewayLimitOptions> options, IProblemDetailsService problems)
+public sealed class BodyLimitMiddleware(RequestDelegate next, Microsoft.Extensions.Options.IOptions<GatewayLimitOptions> options)
 {
     public const string ReplayPath = "/api/ingest/replay";
 
@@ -130,17 +121,8 @@ public sealed class BodyLimitMiddleware(RequestDelegate next, Microsoft.Extensio
             feature.MaxRequestBodySize = limit;
         if (context.Request.ContentLength > limit)
         {
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status413PayloadTooLarge,
-                    Title = "Payload Too Large",
-                    Detail = $"The body is {context.Request.ContentLength} bytes; this route takes at most {limit} bytes.",
-                },
-            });
+            await context.WriteProblem(StatusCodes.Status413PayloadTooLarge, "Payload Too Large",
+                $"The body is {context.Request.ContentLength} bytes; this route takes at most {limit} bytes.");
             return;
         }
         try
@@ -149,12 +131,7 @@ public sealed class BodyLimitMiddleware(RequestDelegate next, Microsoft.Extensio
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
         {
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = { Status = StatusCodes.Status413PayloadTooLarge, Title = "Payload Too Large", Detail = $"This route takes a body of at most {limit} bytes." },
-            });
+            await context.WriteProblem(StatusCodes.Status413PayloadTooLarge, "Payload Too Large", $"This route takes a body of at most {limit} bytes.");
         }
     }
 }

@@ -15,7 +15,7 @@ namespace GrowthOs.ApiGateway.Security;
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    IOptions<ApiKeyOptions> keys, IProblemDetailsService problems)
+    IOptions<ApiKeyOptions> keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -49,38 +49,16 @@ public sealed class ApiKeyAuthenticationHandler(
     /// <summary>SHA-256 of the UTF-8 bytes of the salt followed by the key.</summary>
     internal static byte[] Hash(string salt, string key) => SHA256.HashData(Encoding.UTF8.GetBytes(salt + key));
 
-    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = $"ApiKey header=\"{ApiKeyOptions.HeaderName}\"";
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status401Unauthorized,
-                Title = "Unauthorized",
-                Detail = Request.Headers.ContainsKey(ApiKeyOptions.HeaderName)
-                    ? "The API key is not valid."
-                    : $"An API key is required in the {ApiKeyOptions.HeaderName} header.",
-            },
-        });
+        return Context.WriteProblem(StatusCodes.Status401Unauthorized, "Unauthorized", Request.Headers.ContainsKey(ApiKeyOptions.HeaderName)
+            ? "The API key is not valid."
+            : $"An API key is required in the {ApiKeyOptions.HeaderName} header.");
     }
 
-    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = StatusCodes.Status403Forbidden;
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status403Forbidden,
-                Title = "Forbidden",
-                Detail = "This API key may not do this.",
-            },
-        });
-    }
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Context.WriteProblem(StatusCodes.Status403Forbidden, "Forbidden", "This API key may not do this.");
 }
 
 /// <summary>Checks every configured key at start, naming the key and the setting that is wrong.</summary>

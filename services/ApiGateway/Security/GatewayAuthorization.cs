@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 
@@ -22,7 +23,7 @@ public static class GatewayAuthorization
     public static WebApplicationBuilder AddGatewayAuthorization(this WebApplicationBuilder builder)
     {
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddSingleton<IAuthorizationHandler, ShopAccessHandler>();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         builder.Services.AddAuthorizationBuilder()
@@ -81,7 +82,7 @@ public sealed class ShopAccessHandler : IAuthorizationHandler
 }
 
 /// <summary>A refusal is a problem body: 401 from the API key scheme, 403 naming the role or the shop that was missing.</summary>
-public sealed class ProblemAuthorizationResultHandler(IProblemDetailsService problems) : IAuthorizationMiddlewareResultHandler
+public sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
@@ -93,16 +94,6 @@ public sealed class ProblemAuthorizationResultHandler(IProblemDetailsService pro
             return;
         }
         var reasons = authorizeResult.AuthorizationFailure?.FailureReasons.Select(r => r.Message).ToArray() ?? [];
-        context.Response.StatusCode = StatusCodes.Status403Forbidden;
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status403Forbidden,
-                Title = "Forbidden",
-                Detail = reasons.Length > 0 ? string.Join(" ", reasons) : "This API key may not do this.",
-            },
-        });
+        await context.WriteProblem(StatusCodes.Status403Forbidden, "Forbidden", reasons.Length > 0 ? string.Join(" ", reasons) : "This API key may not do this.");
     }
 }

@@ -11,7 +11,7 @@ namespace GrowthOs.ApiGateway.Security;
 /// delivery is forwarded; a bad or missing signature is refused with 401 and logged, with the shop and delivery it
 /// claims but never the secret or the signature.
 /// </summary>
-public sealed class ShopifyWebhookSignature(RequestDelegate next, IOptions<ShopifyWebhookOptions> options, IProblemDetailsService problems,
+public sealed class ShopifyWebhookSignature(RequestDelegate next, IOptions<ShopifyWebhookOptions> options,
     ILogger<ShopifyWebhookSignature> logger)
 {
     private readonly byte[]? _secret = options.Value.Secret is { Length: > 0 } secret ? Encoding.UTF8.GetBytes(secret) : null;
@@ -25,19 +25,19 @@ public sealed class ShopifyWebhookSignature(RequestDelegate next, IOptions<Shopi
         }
         if (!HttpMethods.IsPost(context.Request.Method))
         {
-            await Refuse(context, StatusCodes.Status405MethodNotAllowed, "Method Not Allowed", "Shopify delivers webhooks with POST.");
+            await context.WriteProblem(StatusCodes.Status405MethodNotAllowed, "Method Not Allowed", "Shopify delivers webhooks with POST.");
             return;
         }
         if (_secret is null)
         {
-            await Refuse(context, StatusCodes.Status404NotFound, "Not Found", "Shopify webhooks are not configured here (ShopifyWebhooks:Secret).");
+            await context.WriteProblem(StatusCodes.Status404NotFound, "Not Found", "Shopify webhooks are not configured here (ShopifyWebhooks:Secret).");
             return;
         }
 
         var limit = options.Value.MaxBodyBytes;
         if (context.Request.ContentLength > limit)
         {
-            await Refuse(context, StatusCodes.Status413PayloadTooLarge, "Payload Too Large", $"A webhook body is at most {limit} bytes.");
+            await context.WriteProblem(StatusCodes.Status413PayloadTooLarge, "Payload Too Large", $"A webhook body is at most {limit} bytes.");
             return;
         }
         var body = new MemoryStream();
@@ -47,7 +47,7 @@ public sealed class ShopifyWebhookSignature(RequestDelegate next, IOptions<Shopi
         {
             if (body.Length + read > limit)
             {
-                await Refuse(context, StatusCodes.Status413PayloadTooLarge, "Payload Too Large", $"A webhook body is at most {limit} bytes.");
+                await context.WriteProblem(StatusCodes.Status413PayloadTooLarge, "Payload Too Large", $"A webhook body is at most {limit} bytes.");
                 return;
             }
             body.Write(buffer, 0, read);
@@ -59,7 +59,7 @@ public sealed class ShopifyWebhookSignature(RequestDelegate next, IOptions<Shopi
         {
             logger.LogWarning("Refused a Shopify webhook with a {Problem} signature: shop {ShopDomain}, delivery {WebhookId}, from {ClientAddress}",
                 context.Request.Headers.ContainsKey(ShopifyWebhookOptions.SignatureHeader) ? "wrong" : "missing", shop, delivery, context.Connection.RemoteIpAddress);
-            await Refuse(context, StatusCodes.Status401Unauthorized, "Unauthorized",
+            await context.WriteProblem(StatusCodes.Status401Unauthorized, "Unauthorized",
                 $"The {ShopifyWebhookOptions.SignatureHeader} header must hold the signature of the body under the app's secret.");
             return;
         }
@@ -78,11 +78,5 @@ public sealed class ShopifyWebhookSignature(RequestDelegate next, IOptions<Shopi
         Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
         HMACSHA256.HashData(_secret, body, expected);
         return CryptographicOperations.FixedTimeEquals(presented[..length], expected);
-    }
-
-    private Task Refuse(HttpContext context, int status, string title, string detail)
-    {
-        context.Response.StatusCode = status;
-        return problems.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = { Status = status, Title = title, Detail = detail } }).AsTask();
     }
 }

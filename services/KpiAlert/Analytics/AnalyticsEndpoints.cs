@@ -41,7 +41,7 @@ public static class AnalyticsEndpoints
             previous_from = previousFrom,
             previous_to = previousTo,
             currency_code = currency,
-            kpis = values.Select(k => new { name = k.Name, kind = k.Kind, value = k.Value, previous = k.Previous, change = k.Change }),
+            kpis = KpiEndpoints.Views(values),
             top_products = products,
             open_alerts = alerts,
         }, ApiJson.Options);

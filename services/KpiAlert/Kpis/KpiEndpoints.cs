@@ -57,7 +57,11 @@ public static class KpiEndpoints
             currency_code = currency,
             // Days of both periods the copies hold: fewer than `days` means some figures have not arrived (or were never synced).
             coverage = new { days = last.DayNumber - previousFrom.DayNumber + 1, sales_days = salesDays, marketing_days = marketingDays },
-            kpis = kpis.Select(k => new { name = k.Name, kind = k.Kind, value = k.Value, previous = k.Previous, change = k.Change }),
+            kpis = Views(kpis),
         });
     }
+
+    /// <summary>The KPIs as every answer that carries them shows them.</summary>
+    public static IEnumerable<object> Views(IEnumerable<Kpi> kpis) =>
+        kpis.Select(k => new { name = k.Name, kind = k.Kind, value = k.Value, previous = k.Previous, change = k.Change });
 }
