@@ -47,4 +47,17 @@ public sealed class CronExpressionTests
         Assert.NotEqual(ScheduledSyncDispatcher.ScheduledRunId("a.myshopify.com", due), ScheduledSyncDispatcher.ScheduledRunId("a.myshopify.com", due.AddDays(1)));
         Assert.NotEqual(ScheduledSyncDispatcher.ScheduledRunId("a.myshopify.com", due), ScheduledSyncDispatcher.ScheduledRunId("b.myshopify.com", due));
     }
+
+    [Fact]
+    public void A_clients_idempotency_key_never_names_a_scheduled_run_and_always_names_the_same_run_of_its_shop()
+    {
+        var due = At(11, 22, 6, 0);
+        var scheduled = ScheduledSyncDispatcher.ScheduledRunId("a.myshopify.com", due);
+        Assert.NotEqual(scheduled, GrowthOs.IngestSaga.Runs.RunIds.FromClient("a.myshopify.com", scheduled.ToString()));
+        Assert.NotEqual(scheduled, GrowthOs.IngestSaga.Runs.RunIds.FromClient("a.myshopify.com", $"scheduled-sync|a.myshopify.com|{due.UtcDateTime:O}"));
+        Assert.Equal(GrowthOs.IngestSaga.Runs.RunIds.FromClient("a.myshopify.com", "k-1"), GrowthOs.IngestSaga.Runs.RunIds.FromClient("A.myshopify.com", "k-1"));
+        Assert.NotEqual(GrowthOs.IngestSaga.Runs.RunIds.FromClient("a.myshopify.com", "k-1"), GrowthOs.IngestSaga.Runs.RunIds.FromClient("b.myshopify.com", "k-1"));
+        Assert.False(GrowthOs.IngestSaga.Runs.RunIds.IsIdempotencyKey("with space"));
+        Assert.False(GrowthOs.IngestSaga.Runs.RunIds.IsIdempotencyKey(new string('k', 129)));
+    }
 }

@@ -19,6 +19,10 @@ public sealed class StartupValidationTests
     [InlineData("Transform", "ConnectionStrings__Postgres", "", "ConnectionStrings:Postgres")]
     [InlineData("KpiAlert", "RabbitMq__Port", "70000", "RabbitMq:Port")]
     [InlineData("Transform", "S3__Bucket", "", "S3:Bucket")]
+    [InlineData("Connector", "Shopify__Shops__0__Domain", "a-shop.myshopify.com", "Shopify:Shops:0:AccessToken")]
+    [InlineData("Connector", "Meta__Accounts__0__AdAccountId", "act_123", "Meta:Accounts:0:AdAccountId")]
+    [InlineData("Transform", "Marts__Inventory__VelocityDays", "0", "Marts:Inventory:VelocityDays")]
+    [InlineData("Transform", "Marts__Segments__ActiveDays", "-3", "Marts:Segments:ActiveDays")]
     public async Task An_invalid_setting_stops_the_service_with_a_message_naming_it(string service, string variable, string value, string setting)
     {
         var environment = new Dictionary<string, string>(Base) { [variable] = value };

@@ -28,7 +28,7 @@ public static class RunsEndpoints
     }
 
     public sealed record SyncRequest(
-        [property: JsonPropertyName("run_id")] Guid? RunId,
+        [property: JsonPropertyName("run_id")] string? RunId,
         [property: JsonPropertyName("initiator")] string? Initiator,
         [property: JsonPropertyName("requested_at")] DateTimeOffset? RequestedAt,
         [property: JsonPropertyName("shop")] string? Shop,
@@ -59,17 +59,21 @@ public static class RunsEndpoints
         var unknown = entities.Except(Entities.All).ToList();
         if (unknown.Count > 0)
             return Problems.InvalidParameter("entities", $"Unknown entities: {string.Join(", ", unknown)}; a sync extracts {string.Join(", ", Entities.All)}.");
-        if (request.RunId == Guid.Empty)
-            return Problems.InvalidParameter("run_id", "run_id must not be the empty GUID.");
+        if (request.RunId is { } key && !RunIds.IsIdempotencyKey(key))
+            return Problems.InvalidParameter("run_id", $"run_id is an idempotency key of 1 to {RunIds.MaxIdempotencyKeyLength} printable ASCII characters without spaces.");
+        if (request.RequestedAt is not null)
+            return Problems.InvalidParameter("requested_at", "requested_at is the server's time of receipt, from which the run's retry budget counts; a client cannot set it.");
 
-        var runId = request.RunId ?? NewId.NextGuid();
+        // A client's run_id is its idempotency key: the same key for the same shop is the same run, and no key can name a
+        // scheduled run (their ids come from another namespace).
+        var runId = request.RunId is { } idempotencyKey ? RunIds.FromClient(shop, idempotencyKey) : NewId.NextGuid();
         using (logger.BeginScope(new Dictionary<string, object> { ["RunId"] = runId, ["ShopDomain"] = shop }))
         {
-            await bus.Publish(new SyncRequested(runId, shop, initiator, (request.RequestedAt ?? clock.GetUtcNow()).ToUniversalTime(), entities),
+            await bus.Publish(new SyncRequested(runId, shop, initiator, clock.GetUtcNow(), entities),
                 http.HttpContext.RequestAborted);
             logger.LogInformation("Sync of {ShopDomain} requested by {Initiator}", shop, initiator);
         }
-        return Results.Accepted($"/api/ingest/runs/{runId}", new { run_id = runId, shop, initiator, status_url = $"/api/ingest/runs/{runId}" });
+        return Results.Accepted($"/api/ingest/runs/{runId}", new { run_id = runId, idempotency_key = request.RunId, shop, initiator, status_url = $"/api/ingest/runs/{runId}" });
     }
 
     private static async Task<IResult> ListRuns(IngestDbContext db, string? shop, string? status, string? page, string? pageSize, CancellationToken cancellationToken)

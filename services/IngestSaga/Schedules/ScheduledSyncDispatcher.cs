@@ -1,9 +1,8 @@
-using System.Security.Cryptography;
-using System.Text;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.Contracts.Marketing;
 using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.MarketingSync;
+using GrowthOs.IngestSaga.Runs;
 using GrowthOs.ServiceDefaults.Messaging;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -130,13 +129,6 @@ public sealed class ScheduledSyncDispatcher(
     }
 
     /// <summary>The same shop, job and due time always give the same run id (a name-based UUID).</summary>
-    public static Guid ScheduledRunId(string shop, DateTimeOffset dueAt, string job = ShopifyJob)
-    {
-        var name = job == ShopifyJob ? $"scheduled-sync|{shop.ToLowerInvariant()}|{dueAt.UtcDateTime:O}" : $"scheduled-sync|{shop.ToLowerInvariant()}|{job}|{dueAt.UtcDateTime:O}";
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(name));
-        var bytes = hash[..16];
-        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x50);
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-        return new Guid(bytes, bigEndian: true);
-    }
+    public static Guid ScheduledRunId(string shop, DateTimeOffset dueAt, string job = ShopifyJob) =>
+        RunIds.Scheduled(shop, job, job == ShopifyJob, dueAt);
 }
