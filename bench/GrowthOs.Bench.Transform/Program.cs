@@ -8,6 +8,7 @@ using GrowthOs.Contracts.Extraction;
 using GrowthOs.Sandbox.DemoData;
 using GrowthOs.Sandbox.Shopify;
 using GrowthOs.ServiceDefaults.Persistence;
+using GrowthOs.ServiceDefaults.Privacy;
 using GrowthOs.ServiceDefaults.Storage;
 using GrowthOs.Transform.Loading;
 using GrowthOs.Transform.Marts;
@@ -43,7 +44,8 @@ try
     Console.WriteLine($"Shop {big.Domain}: {big.TotalOrders:N0} orders over 180 days, {new FileInfo(files.Orders).Length / 1e6:N0} MB of order JSONL");
 
     // Parse + upsert, as the Transform service loads a backfill (20,000 records a transaction).
-    var loader = new BulkFileLoader(new OrderUpserter(dataSource), dataSource, Options.Create(new UpsertOptions { ChunkSize = 20_000 }), NullLogger<BulkFileLoader>.Instance);
+    var loader = new BulkFileLoader(new OrderUpserter(dataSource), dataSource, Options.Create(new UpsertOptions { ChunkSize = 20_000 }), TimeProvider.System,
+        NullLogger<BulkFileLoader>.Instance);
     await Execute(dataSource, "CREATE TABLE transform.raw_order (LIKE transform.order_header INCLUDING DEFAULTS); CREATE TABLE transform.raw_line_item (LIKE transform.order_line_item INCLUDING DEFAULTS)");
 
     // Warm-up: a small shop through both timed paths first. The service runs for days; what is timed is its steady

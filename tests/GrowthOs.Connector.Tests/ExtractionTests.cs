@@ -1,5 +1,6 @@
 using System.Text;
 using GrowthOs.Connector.Extraction;
+using GrowthOs.ServiceDefaults.Privacy;
 
 namespace GrowthOs.Connector.Tests;
 
@@ -173,6 +174,31 @@ public sealed class PersonalDataHashingTests
         var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("ada.lovelace@example.com"u8));
         Assert.Contains($"\"emailAddressSha256\":\"{expected}\"", lines[1]);
         Assert.Contains("\"numberOfOrders\":\"2\"", lines[1]);
+    }
+
+    [Fact]
+    public void An_uploaded_exports_e_mails_are_hashed_and_its_names_phones_and_addresses_removed_at_any_depth()
+    {
+        // An order as a hand-made export may hold it (Shopify's Order fields email, phone, shippingAddress, billingAddress,
+        // customer { firstName lastName email }), none of which the Connector's own queries ask for.
+        const string export = """
+            {"__typename":"Order","id":"gid://shopify/Order/9","name":"#1009","email":"Grace@Example.com","phone":"+15551234567",
+             "shippingAddress":{"address1":"1 Main St","city":"Springfield"},"billingAddress":{"address1":"1 Main St"},
+             "customer":{"id":"gid://shopify/Customer/3","firstName":"Grace","lastName":"Hopper","displayName":"Grace Hopper","email":"grace@example.com",
+             "addresses":[{"address1":"1 Main St"}]},"lineItems":[{"title":"Pro Saw","quantity":1}],"displayFinancialStatus":"PAID"}
+            """;
+        var line = Encoding.UTF8.GetString(PersonalDataHashing.HashLine(Encoding.UTF8.GetBytes(export.ReplaceLineEndings(""))));
+        var order = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+        var customer = order["customer"]!.AsObject();
+
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("grace@example.com"u8));
+        Assert.Equal((expected, expected), ((string?)order["emailSha256"], (string?)customer["emailSha256"]));
+        foreach (var plain in new[] { "@", "Grace", "Hopper", "Main St", "555" }) Assert.DoesNotContain(plain, line, StringComparison.Ordinal);
+        Assert.Equal(["__typename", "id", "name", "customer", "lineItems", "displayFinancialStatus", "emailSha256"], order.Select(f => f.Key));
+        Assert.Equal(["id", "emailSha256"], customer.Select(f => f.Key));
+        Assert.Equal("Pro Saw", (string?)order["lineItems"]![0]!["title"]);
+        // Hashing a hashed line changes nothing.
+        Assert.Equal(line, Encoding.UTF8.GetString(PersonalDataHashing.HashLine(Encoding.UTF8.GetBytes(line))));
     }
 
     [Fact]

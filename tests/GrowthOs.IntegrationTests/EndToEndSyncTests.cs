@@ -111,6 +111,34 @@ public sealed class EndToEndSyncTests(RunningSystem system)
     }
 
     [Fact]
+    public async Task An_uploaded_files_personal_data_is_hashed_before_the_archive_and_a_record_dated_in_the_future_is_rejected_with_its_reason()
+    {
+        using var http = system.GatewayClient();
+        var shop = RunningSystem.UploadShop;
+        var jsonl = string.Join('\n',
+            """{"__typename":"Order","id":"gid://shopify/Order/66001","name":"#66001","email":"Ada.Lovelace@Example.com","createdAt":"2026-10-02T10:00:00Z","updatedAt":"2026-10-02T10:05:00Z","test":false,"currencyCode":"USD","customer":{"id":"gid://shopify/Customer/660","firstName":"Ada","lastName":"Lovelace"},"shippingAddress":{"address1":"12 Analytical Row","city":"London"},"totalPriceSet":{"shopMoney":{"amount":"12.00","currencyCode":"USD"}}}""",
+            """{"__typename":"Order","id":"gid://shopify/Order/66002","name":"#66002","createdAt":"2099-01-01T00:00:00Z","updatedAt":"2099-01-01T00:00:00Z","test":false,"currencyCode":"USD","totalPriceSet":{"shopMoney":{"amount":"5.00","currencyCode":"USD"}}}""",
+            """{"__typename":"LineItem","id":"gid://shopify/LineItem/67002","title":"Pro Saw","quantity":1,"currentQuantity":1,"originalUnitPriceSet":{"shopMoney":{"amount":"5.00","currencyCode":"USD"}},"__parentId":"gid://shopify/Order/66002"}""");
+        var accepted = await http.PostAsync($"/api/ingest/replay?shop={shop}", NdJson(jsonl));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var body = await accepted.Content.ReadFromJsonAsync<JsonElement>();
+        var runId = body.GetProperty("run_id").GetGuid();
+        var run = await WaitForRunToFinish(http, runId);
+        Assert.True(run.GetProperty("status").GetString() == "completed", $"run ended {run}\n{system.AllLogs()}");
+
+        var archived = await LocalInfrastructure.ReadObject(system.Bucket, body.GetProperty("archive_key").GetString()!);
+        foreach (var plain in new[] { "@", "Ada", "Lovelace", "Analytical" }) Assert.DoesNotContain(plain, archived, StringComparison.Ordinal);
+        Assert.Contains($"\"emailSha256\":\"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("ada.lovelace@example.com"u8))}\"", archived, StringComparison.Ordinal);
+        Assert.Equal(1200L, await Scalar($"SELECT total_minor FROM transform.order_header WHERE shop_domain = '{shop}' AND order_id = 66001"));
+
+        Assert.Equal(0L, await Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{shop}' AND order_id = 66002"));
+        Assert.Equal(0L, await Scalar($"SELECT count(*) FROM transform.order_line_item WHERE shop_domain = '{shop}' AND order_id = 66002"));
+        Assert.StartsWith("createdAt 2099-01-01T00:00:00Z is more than a day after the load began",
+            await Query<string>($"SELECT reason FROM transform.rejected_record WHERE run_id = '{runId}' AND external_id = 'gid://shopify/Order/66002'"));
+        Assert.Contains("dated in the future", await Query<string>($"SELECT reason FROM transform.rejected_record WHERE run_id = '{runId}' AND external_id = 'gid://shopify/LineItem/67002'"));
+    }
+
+    [Fact]
     public async Task A_malformed_line_fails_the_run_with_its_line_number_in_the_run_and_its_telemetry()
     {
         using var http = system.GatewayClient();

@@ -1,6 +1,7 @@
 using GrowthOs.Connector.Shopify;
 using GrowthOs.Connector.Telemetry;
 using GrowthOs.Contracts.Extraction;
+using GrowthOs.ServiceDefaults.Privacy;
 using GrowthOs.ServiceDefaults.Storage;
 using MassTransit;
 

@@ -5,6 +5,7 @@ using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.MarketingSync;
 using GrowthOs.IngestSaga.Runs;
 using GrowthOs.ServiceDefaults.Hosting;
+using GrowthOs.ServiceDefaults.Privacy;
 using GrowthOs.ServiceDefaults.Storage;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,8 @@ namespace GrowthOs.IngestSaga.Replay;
 /// <summary>
 /// <c>POST /api/ingest/replay?shop=</c>: re-ingests a bulk JSONL through the upsert and transform steps without calling
 /// Shopify: either one already archived (<c>{ "archiveKey": "..." }</c>) or one sent as the body
-/// (<c>application/x-ndjson</c>), which is archived first, streamed, in constant memory. <c>entity=</c> says what the file
+/// (<c>application/x-ndjson</c>), which is archived first, streamed, in constant memory, its personal data hashed
+/// (<see cref="PersonalDataHashing"/>). <c>entity=</c> says what the file
 /// holds; without it, an archive key of a sync's file (<c>raw/shopify/{shop}/{entity}/...</c>) names it, and anything else
 /// is taken for orders. <c>source=meta|google_ads|ga4</c> replays a marketing source instead (<see cref="MarketingSyncEndpoints.Replay"/>).
 /// </summary>
@@ -51,7 +53,9 @@ public static class ReplayEndpoints
         if (string.Equals(mediaType, NdJson, StringComparison.OrdinalIgnoreCase))
         {
             archiveKey = $"raw/replay/{shop}/{now.UtcDateTime:yyyy/MM/dd}/{runId:N}.jsonl";
-            var bytes = await store.Upload(archiveKey, http.Body, "application/jsonl", http.HttpContext.RequestAborted);
+            // Hashed on its way to the archive as the Connector's downloads are: no plain e-mail, name or address is stored.
+            await using var hashed = PersonalDataHashing.Hashed(http.Body, http.HttpContext.RequestAborted);
+            var bytes = await store.Upload(archiveKey, hashed, "application/jsonl", http.HttpContext.RequestAborted);
             if (bytes == 0) return Problems.InvalidParameter("body", "The JSONL body is empty.");
         }
         else if (string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))

@@ -24,8 +24,24 @@ public sealed record LoadSummary(long Orders, long LineItems, long Rejected, lon
 /// crash, a database error — resumes after its last committed chunk and redoes none. A database error halves the chunk
 /// size for the next attempt. A malformed line stops the load with its line number; its chunk is not committed.
 /// </summary>
-public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource dataSource, IOptions<UpsertOptions> options, ILogger<BulkFileLoader> logger)
+public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource dataSource, IOptions<UpsertOptions> options, TimeProvider clock, ILogger<BulkFileLoader> logger)
 {
+    /// <summary>
+    /// The line items read before their order (a child may come first) of an order rejected for its future date: without
+    /// a stored order they are removed, as their order was never stored.
+    /// </summary>
+    private async Task RemoveLineItemsOfRejectedOrders(string shop, IReadOnlyCollection<long> orders, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            DELETE FROM transform.order_line_item l
+            WHERE l.shop_domain = @shop AND l.order_id = ANY(@orders)
+              AND NOT EXISTS (SELECT 1 FROM transform.order_header o WHERE o.shop_domain = l.shop_domain AND o.order_id = l.order_id)
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.AddWithValue("orders", orders.ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>
     /// Loads <paramref name="jsonl"/>, resuming after the last chunk a stopped load of the same run and file committed.
     /// <paramref name="fileBytes"/> (the stream's length when it can seek) lets the progress say what share is read.
@@ -49,6 +65,7 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         var touched = new HashSet<string>();
         var scheduler = new ChunkScheduler<RecordChunk>(MaxChunksInFlight);
         var chunk = new RecordChunk();
+        var future = new FutureDatedRecords(clock.GetUtcNow());
         var pending = progress.Copy();
         var reader = PipeReader.Create(jsonl, new StreamPipeReaderOptions(bufferSize: 1 << 20));
         long lineNumber = 0;
@@ -63,7 +80,7 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         {
             lineNumber++;
             if (lineNumber <= resumeAfter || IsBlank(line)) return;
-            var result = line.IsSingleSegment ? BulkLineParser.Parse(line.FirstSpan, lineNumber) : BulkLineParser.Parse(line.ToArray(), lineNumber);
+            var result = future.Check(line.IsSingleSegment ? BulkLineParser.Parse(line.FirstSpan, lineNumber) : BulkLineParser.Parse(line.ToArray(), lineNumber), lineNumber);
             if (!chunk.Add(result)) return;
             pending.Count(result);
             if (TablesOf(result) is { } tables) touched.UnionWith(tables);
@@ -126,6 +143,7 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
             }
             if (chunk.Count > 0 || lineNumber > handedOver) await Commit();
             await scheduler.Drain();
+            if (future.RejectedOrders.Count > 0) await RemoveLineItemsOfRejectedOrders(shop, future.RejectedOrders, cancellationToken);
         }
         catch (Exception failure)
         {

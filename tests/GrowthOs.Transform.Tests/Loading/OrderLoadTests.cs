@@ -103,6 +103,36 @@ public sealed class OrderLoadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_record_dated_more_than_a_day_after_the_load_began_is_rejected_with_its_reason_and_its_line_items_with_it()
+    {
+        // The fixture's order 1001 was updated 2026-11-02T08:00Z, its line item 9001 comes before it; order 1002 after.
+        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl"));
+        var future = lines.Select(l => l.Replace("\"updatedAt\":\"2026-11-02T08:00:00Z\"", "\"updatedAt\":\"2099-01-01T00:00:00Z\"")).ToList();
+        var run = Guid.NewGuid();
+        var began = new FixedClock(new DateTimeOffset(2026, 11, 3, 0, 0, 0, TimeSpan.Zero));
+
+        var summary = await TransformDatabase.Loader(_dataSource, clock: began).Load(new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', future))), Shop, run, "future", CancellationToken.None);
+
+        Assert.Equal(0L, await Scalar("SELECT count(*) FROM transform.order_header WHERE order_id = 1001"));
+        Assert.Equal(0L, await Scalar("SELECT count(*) FROM transform.order_line_item WHERE order_id = 1001"));
+        Assert.Equal(1L, await Scalar("SELECT count(*) FROM transform.order_header WHERE order_id = 1002"));
+        var reason = await Query<string>($"SELECT reason FROM transform.rejected_record WHERE run_id = '{run}' AND external_id = 'gid://shopify/Order/1001'");
+        Assert.Equal("updatedAt 2099-01-01T00:00:00Z is more than a day after the load began (2026-11-03T00:00:00Z): a record dated in the future is not stored.", reason);
+        Assert.Equal(2L, summary.Rejected);
+
+        // Within a day of the load's start is not the future: the same file loaded the day before 1001's update is stored whole.
+        var dayBefore = new FixedClock(new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero));
+        await TransformDatabase.Loader(_dataSource, clock: dayBefore).Load(Fixture(), Shop, Guid.NewGuid(), "fixture", CancellationToken.None);
+        Assert.Equal(1L, await Scalar("SELECT count(*) FROM transform.order_header WHERE order_id = 1001"));
+        Assert.Equal(1L, await Scalar("SELECT count(*) FROM transform.order_line_item WHERE order_id = 1001"));
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    [Fact]
     public async Task An_older_version_of_an_order_does_not_overwrite_a_newer_one()
     {
         await Loader().Load(Fixture(), Shop, Guid.NewGuid(), "fixture", CancellationToken.None);
@@ -414,6 +444,12 @@ public sealed class OrderLoadTests : IAsyncLifetime
             broken.Where(o => !o.Passed).Select(o => o.Check).Order());
         Assert.All(broken.Where(o => !o.Passed), o => Assert.Equal((Severity.Critical, 1L), (o.Severity, o.Violations)));
         Assert.Equal(2L * DataQualityChecks.All.Count, await Scalar("SELECT count(*) FROM transform.data_quality_result"));
+    }
+
+    private async Task<T> Query<T>(string sql)
+    {
+        await using var command = _dataSource.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task<long> Scalar(string sql)

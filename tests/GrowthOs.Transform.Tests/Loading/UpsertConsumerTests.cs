@@ -34,6 +34,7 @@ public sealed class UpsertConsumerTests : IAsyncLifetime
             .AddSingleton(_store)
             .AddSingleton(Options.Create(new UpsertOptions { ChunkSize = 5_000 }))
             .AddSingleton(new OrderUpserter(_dataSource))
+            .AddSingleton(TimeProvider.System)
             .AddSingleton<BulkFileLoader>()
             .AddMassTransitTestHarness(bus => bus.AddConsumer<UpsertArchivedRecordsConsumer>())
             .BuildServiceProvider(true);
