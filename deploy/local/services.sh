@@ -17,6 +17,13 @@ RESTART_EXIT_CODE=75
 # written inside ${VAR:-...} would end at the first '}' of '{shop}'.
 SANDBOX_BASE_URL='http://127.0.0.1:8090/{shop}'
 
+# Where results are downloaded from: Shopify's storage for a real shop, else the Sandbox, over http.
+if [ -n "${GROWTHOS_SHOPIFY_BASE_URL:-}" ]; then
+  DOWNLOAD_HOST="${GROWTHOS_DOWNLOAD_HOST:-storage.googleapis.com}" ALLOW_HTTP_DOWNLOADS=false
+else
+  DOWNLOAD_HOST=127.0.0.1:8090 ALLOW_HTTP_DOWNLOADS=true
+fi
+
 # Where Shopify sends bulk_operations/finish: the gateway's /webhooks/shopify. With the Sandbox, the local gateway; with a
 # real shop, only the public HTTPS address given in GROWTHOS_WEBHOOK_URL (none: runs complete by polling).
 if [ -n "${GROWTHOS_SHOPIFY_BASE_URL:-}" ]; then
@@ -54,6 +61,13 @@ if [ "${#MARKETING_SOURCES[@]}" -gt 0 ]; then
   for i in "${!MARKETING_SOURCES[@]}"; do MARKETING_ENV+=("MarketingSync__Shops__0__Sources__$i=${MARKETING_SOURCES[$i]}"); done
 fi
 
+# The local infrastructure (deploy/local/infra.sh) and its logins: no service has a default for them.
+LOCAL_INFRASTRUCTURE=(
+  "ConnectionStrings__Postgres=Host=127.0.0.1;Port=${GROWTHOS_PG_PORT:-55432};Username=postgres;Database=growthos"
+  RabbitMq__Host=127.0.0.1 RabbitMq__Port="${GROWTHOS_AMQP_PORT:-55672}" RabbitMq__Username=guest RabbitMq__Password=guest
+  S3__ServiceUrl="http://127.0.0.1:${GROWTHOS_S3_PORT:-55690}" S3__AccessKey=S3RVER S3__SecretKey=S3RVER
+)
+
 start_service() { # name
   local name=$1 dir="$ROOT/services/$1/bin/$CONFIGURATION/net10.0"
   mkdir -p "$ROOT/.local/logs"
@@ -64,9 +78,11 @@ start_service() { # name
     while true; do
       env \
         ASPNETCORE_ENVIRONMENT=Production \
+        "${LOCAL_INFRASTRUCTURE[@]}" \
         Shopify__Shops__0__Domain="${GROWTHOS_SHOP:-demo-shop.myshopify.com}" \
         Shopify__Shops__0__AccessToken="${GROWTHOS_SHOP_TOKEN:-shpat_sandbox_demo_token}" \
         Shopify__BaseUrlTemplate="${GROWTHOS_SHOPIFY_BASE_URL:-$SANDBOX_BASE_URL}" \
+        Shopify__DownloadHosts__0="$DOWNLOAD_HOST" Shopify__AllowHttpDownloads="$ALLOW_HTTP_DOWNLOADS" \
         BulkSync__Shops__0="${GROWTHOS_SHOP:-demo-shop.myshopify.com}" \
         BulkSync__PollIntervalSeconds="${GROWTHOS_POLL_INTERVAL_SECONDS:-16}" \
         ApiKeys__Keys__0__Id=local ApiKeys__Keys__0__Role=admin \

@@ -63,9 +63,10 @@ public record BulkOperationStillRunning(
     long ObjectCount);
 
 /// <summary>
-/// The operation's JSONL can be downloaded from <paramref name="Url"/> (null when it matched nothing). When
-/// <paramref name="Partial"/>, the operation FAILED (<paramref name="ErrorCode"/>) and the URL is Shopify's
-/// <c>partialDataUrl</c>: the data is incomplete and must not advance a watermark.
+/// The operation finished with a result to download. When <paramref name="Partial"/>, it FAILED
+/// (<paramref name="ErrorCode"/>) and only Shopify's <c>partialDataUrl</c> holds data: incomplete, it must not advance a
+/// watermark. No message carries the signed download URL (a bearer credential to the shop's data): the Connector asks
+/// Shopify for it when it downloads.
 /// </summary>
 public record BulkOperationCompleted(
     Guid RunId,
@@ -73,17 +74,19 @@ public record BulkOperationCompleted(
     long ObjectCount,
     long RootObjectCount,
     long FileSize,
-    string? Url,
     bool Partial = false,
     string? ErrorCode = null);
 
-/// <summary>Download the operation's JSONL and archive it, untouched, in the object store.</summary>
+/// <summary>
+/// Download the finished operation's JSONL (its <c>url</c>, or its <c>partialDataUrl</c> when it FAILED) and archive it,
+/// untouched but for personal data, in the object store. The Connector reads the URL from Shopify itself and downloads only
+/// from the storage hosts it allows.
+/// </summary>
 public record ArchiveBulkOperationResult(
     Guid RunId,
     string ShopDomain,
     string Entity,
-    string BulkOperationId,
-    string? Url);
+    string BulkOperationId);
 
 /// <summary>The operation's JSONL of <paramref name="Entity"/> is archived, untouched, at <paramref name="ArchiveKey"/>.</summary>
 public record BulkResultArchived(

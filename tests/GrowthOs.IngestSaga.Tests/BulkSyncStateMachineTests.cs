@@ -121,9 +121,9 @@ public sealed class BulkSyncStateMachineTests
         var runId = await StartPolling(test);
         var newest = new DateTimeOffset(2026, 11, 20, 17, 3, 9, TimeSpan.Zero);
 
-        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 30, 10, 4096, "https://storage.example/result.jsonl"));
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 30, 10, 4096));
         var archive = (await test.Harness.Published.SelectAsync<ArchiveBulkOperationResult>(x => x.Context.Message.RunId == runId).First()).Context.Message;
-        Assert.Equal("https://storage.example/result.jsonl", archive.Url);
+        Assert.Equal((OperationId, BulkSyncHarness.Shop, "orders"), (archive.BulkOperationId, archive.ShopDomain, archive.Entity));
 
         await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/key.jsonl", 4096, 30));
         var upsert = (await test.Harness.Published.SelectAsync<UpsertArchivedRecords>(x => x.Context.Message.RunId == runId).First()).Context.Message;
@@ -161,7 +161,7 @@ public sealed class BulkSyncStateMachineTests
     {
         await using var test = await BulkSyncHarness.Start();
         var runId = await StartPolling(test);
-        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 0, 0, 0, null));
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 0, 0, 0));
         await test.InState(runId, m => m.Downloading);
         await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/empty.jsonl", 0, 0));
         await test.InState(runId, m => m.Upserting);
@@ -193,7 +193,7 @@ public sealed class BulkSyncStateMachineTests
     {
         await using var test = await BulkSyncHarness.Start();
         var runId = await StartPolling(test);
-        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 3, 1, 100, "https://storage.example/r.jsonl"));
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 3, 1, 100));
         await test.InState(runId, m => m.Downloading);
         await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/r.jsonl", 100, 3));
         await test.InState(runId, m => m.Upserting);
@@ -244,7 +244,7 @@ public sealed class BulkSyncStateMachineTests
 
         await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, "orders", OperationId, test.Now));
         await test.InState(runId, m => m.Polling);
-        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 3, 1, 100, "https://storage.example/b.jsonl"));
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 3, 1, 100));
         await test.InState(runId, m => m.Downloading);
         await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/b.jsonl", 100, 3));
         var upsert = (await test.Harness.Published.SelectAsync<UpsertArchivedRecords>(x => x.Context.Message.RunId == runId).First()).Context.Message;
@@ -262,9 +262,9 @@ public sealed class BulkSyncStateMachineTests
     {
         await using var test = await BulkSyncHarness.Start();
         var runId = await StartPolling(test);
-        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 5, 2, 100, "https://storage.example/partial.jsonl", Partial: true, ErrorCode: "INTERNAL_SERVER_ERROR"));
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 5, 2, 100, Partial: true, ErrorCode: "INTERNAL_SERVER_ERROR"));
         var archive = (await test.Harness.Published.SelectAsync<ArchiveBulkOperationResult>(x => x.Context.Message.RunId == runId).First()).Context.Message;
-        Assert.Equal("https://storage.example/partial.jsonl", archive.Url);
+        Assert.Equal(OperationId, archive.BulkOperationId);
         await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/p.jsonl", 100, 5));
         await test.InState(runId, m => m.Upserting);
         await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, "orders", "raw/p.jsonl", 5, 2, 3, 0, test.Now, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 2)));
@@ -296,7 +296,7 @@ public sealed class BulkSyncStateMachineTests
     private static async Task<Guid> StartTransformingWith(BulkSyncHarness test, DateTimeOffset newest)
     {
         var runId = await StartPolling(test);
-        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 2, 1, 10, "https://storage.example/r.jsonl"));
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 2, 1, 10));
         await test.InState(runId, m => m.Downloading);
         await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/r.jsonl", 10, 2));
         await test.InState(runId, m => m.Upserting);

@@ -175,7 +175,7 @@ public sealed class EntityTests
 
         await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, Entities.Orders, Operation(1), test.Now));
         await test.InState(runId, m => m.Polling);
-        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, Operation(1), 3, 1, 100, "https://storage.example/r.jsonl"));
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, Operation(1), 3, 1, 100));
         var downloading = await test.InState(runId, m => m.Downloading);
         Assert.NotNull(downloading.ResumeAt);
         await test.ElapseCurrentWait(runId);
@@ -294,7 +294,7 @@ public sealed class EntityTests
         var key = $"raw/shopify/{BulkSyncHarness.Shop}/{entity}/2026/11/21/{runId:N}-{operation}.jsonl";
         await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, entity, Operation(operation), test.Now));
         await test.InState(runId, m => m.Polling);
-        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, Operation(operation), 3, 1, 100, "https://storage.example/r.jsonl"));
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, Operation(operation), 3, 1, 100));
         Assert.Equal(1, await test.Published<ArchiveBulkOperationResult>(m => m.RunId == runId && m.BulkOperationId == Operation(operation), 1));
         await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, entity, key, 100, 3));
         Assert.Equal(1, await test.Published<UpsertArchivedRecords>(m => m.RunId == runId && m.ArchiveKey == key, 1));

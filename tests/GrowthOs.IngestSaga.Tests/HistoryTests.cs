@@ -16,7 +16,7 @@ public sealed class HistoryTests
     {
         await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, "orders", OperationId, test.Now));
         await test.InState(runId, m => m.Polling);
-        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, records, records, 10, "https://storage.example/h.jsonl"));
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, records, records, 10));
         await test.InState(runId, m => m.Downloading);
         await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", $"raw/{runId}.jsonl", 10, records));
         await test.InState(runId, m => m.Upserting);

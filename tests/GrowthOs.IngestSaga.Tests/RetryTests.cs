@@ -88,7 +88,7 @@ public sealed class RetryTests
         var runId = await test.StartRun();
         await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, "orders", OperationId, test.Now));
         await test.InState(runId, m => m.Polling);
-        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 2, 1, 10, "https://storage.example/r.jsonl"));
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 2, 1, 10));
         await test.InState(runId, m => m.Downloading);
 
         // A start's deferral, late, names only the entity: it retries nothing here. The download's names its operation.
@@ -98,7 +98,7 @@ public sealed class RetryTests
         Assert.True(await test.Saga.Consumed.Any<BulkExtractionDeferred>(x => x.Context.Message.RunId == runId && x.Context.Message.ErrorCode == "DOWNLOAD_INTERRUPTED"));
         await test.ElapseCurrentWait(runId);
 
-        Assert.Equal(2, await test.Published<ArchiveBulkOperationResult>(x => x.RunId == runId && x.Url == "https://storage.example/r.jsonl", expected: 2));
+        Assert.Equal(2, await test.Published<ArchiveBulkOperationResult>(x => x.RunId == runId && x.BulkOperationId == OperationId, expected: 2));
         var run = test.Instance(runId);
         Assert.Equal((1, "DOWNLOAD_INTERRUPTED: connection reset"), (run.RetryAttempts, run.LastRetryReason));
     }
@@ -110,7 +110,7 @@ public sealed class RetryTests
         var runId = await test.StartRun();
         await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, "orders", OperationId, test.Now));
         await test.InState(runId, m => m.Polling);
-        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 2, 1, 10, "https://storage.example/r.jsonl"));
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 2, 1, 10));
         await test.InState(runId, m => m.Downloading);
         await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/r.jsonl", 10, 2));
 

@@ -194,7 +194,7 @@ public sealed class RunningSystem : IAsyncLifetime
         return environment;
     }
 
-    private Dictionary<string, string> CommonEnvironment(IReadOnlyDictionary<string, int> ports) => new()
+    private Dictionary<string, string> CommonEnvironment(IReadOnlyDictionary<string, int> ports) => new(LocalInfrastructure.ServiceCredentials)
     {
         ["ConnectionStrings__Postgres"] = _database!.ConnectionString,
         ["RabbitMq__Port"] = LocalInfrastructure.AmqpPort.ToString(),
@@ -206,6 +206,8 @@ public sealed class RunningSystem : IAsyncLifetime
         // The Sandbox keeps its operations where a restart finds them (CrashSafetyTests kill it mid-run).
         ["Sandbox__StateDirectory"] = SandboxState,
         ["Shopify__BaseUrlTemplate"] = $"http://127.0.0.1:{ports["Sandbox"]}/{{shop}}",
+        ["Shopify__DownloadHosts__0"] = $"127.0.0.1:{ports["Sandbox"]}",
+        ["Shopify__AllowHttpDownloads"] = "true",
         ["BulkSync__PollIntervalSeconds"] = "1",
         ["BulkSync__CommandResendSeconds"] = "30",
         // Each test shop's first sync stays a sync of its own: a history backfill after it would change what the

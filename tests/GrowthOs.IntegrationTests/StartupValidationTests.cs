@@ -5,7 +5,7 @@ namespace GrowthOs.IntegrationTests;
 /// <summary>A missing or invalid setting stops a service at start with a message that names the setting.</summary>
 public sealed class StartupValidationTests
 {
-    private static readonly Dictionary<string, string> Base = new()
+    private static readonly Dictionary<string, string> Base = new(LocalInfrastructure.ServiceCredentials)
     {
         ["RabbitMq__Port"] = LocalInfrastructure.AmqpPort.ToString(),
         ["S3__ServiceUrl"] = LocalInfrastructure.S3ServiceUrl,
@@ -31,5 +31,20 @@ public sealed class StartupValidationTests
         var output = await process.WaitForExit(TimeSpan.FromSeconds(60));
 
         Assert.Contains(setting, output);
+    }
+
+    [Theory]
+    [InlineData("IngestSaga", "RabbitMq", new[] { "RabbitMq:Username", "RabbitMq:Password" })]
+    [InlineData("Connector", "S3", new[] { "S3:AccessKey", "S3:SecretKey" })]
+    [InlineData("Transform", "ConnectionStrings", new[] { "ConnectionStrings:Postgres" })]
+    public async Task Outside_development_no_login_falls_back_to_a_default(string service, string omitted, string[] settings)
+    {
+        var environment = Base.Where(setting => !setting.Key.StartsWith(omitted + "__", StringComparison.Ordinal))
+            .ToDictionary(setting => setting.Key, setting => setting.Value);
+        using var process = ServiceProcess.Start(service, 1, environment);
+
+        var output = await process.WaitForExit(TimeSpan.FromSeconds(60));
+
+        foreach (var setting in settings) Assert.Contains(setting, output);
     }
 }

@@ -19,6 +19,18 @@ public static class LocalInfrastructure
     public static int S3Port => Port("GROWTHOS_S3_PORT", 55690);
     public static string S3ServiceUrl => $"http://127.0.0.1:{S3Port}";
 
+    /// <summary>
+    /// The local broker's and object store's logins, given to a service process in its environment: no service has a
+    /// default for them.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ServiceCredentials { get; } = new Dictionary<string, string>
+    {
+        ["RabbitMq__Username"] = "guest",
+        ["RabbitMq__Password"] = "guest",
+        ["S3__AccessKey"] = "S3RVER",
+        ["S3__SecretKey"] = "S3RVER",
+    };
+
     public static string PostgresConnectionString(string database) =>
         $"Host=127.0.0.1;Port={PostgresPort};Username=postgres;Database={database};Timeout=5;Include Error Detail=true";
 

@@ -4,17 +4,21 @@ using GrowthOs.Contracts.Extraction;
 using GrowthOs.ServiceDefaults.Privacy;
 using GrowthOs.ServiceDefaults.Storage;
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Connector.Extraction;
 
 /// <summary>
-/// Streams a completed operation's JSONL from Shopify's download URL into the archive, untouched, before anything
-/// parses it: memory stays at one upload part whatever the file size. Customers' e-mail addresses are hashed on the way
-/// (<see cref="PersonalDataHashing"/>); nothing else is changed. An operation that matched nothing is archived
-/// as an empty file, so every run has its archive.
+/// Streams a finished operation's JSONL into the archive, untouched, before anything parses it: memory stays at one
+/// upload part whatever the file size. Customers' e-mail addresses are hashed on the way (<see cref="PersonalDataHashing"/>);
+/// nothing else is changed. An operation that matched nothing is archived as an empty file, so every run has its archive.
+/// The download URL is read from Shopify here (no message carries it, no table keeps it), and only an https URL on one of
+/// <see cref="ShopifyOptions.DownloadHosts"/> is fetched, without following redirects, each read within
+/// <see cref="ShopifyOptions.DownloadReadTimeoutSeconds"/>.
 /// </summary>
 public sealed class ArchiveBulkOperationResultConsumer(
-    IHttpClientFactory httpClients, ObjectStore archive, TimeProvider clock, ILogger<ArchiveBulkOperationResultConsumer> logger)
+    IHttpClientFactory httpClients, ShopifyGraphQlClient shopify, IOptions<ShopifyOptions> options, ObjectStore archive, TimeProvider clock,
+    ILogger<ArchiveBulkOperationResultConsumer> logger)
     : IConsumer<ArchiveBulkOperationResult>
 {
     public const string DownloadClient = "bulk-download";
@@ -29,20 +33,55 @@ public sealed class ArchiveBulkOperationResultConsumer(
         var started = clock.GetUtcNow();
         var key = ArchiveKeys.For(message.ShopDomain, message.Entity, started, message.RunId, message.BulkOperationId);
 
+        string? url;
+        try
+        {
+            var operation = await shopify.GetBulkOperation(message.ShopDomain, message.BulkOperationId, context.CancellationToken);
+            if (operation.IsRunning || operation.Status is not ("COMPLETED" or "FAILED"))
+            {
+                await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, "NOT_FINISHED",
+                    $"Bulk operation {message.BulkOperationId} is {operation.Status}: it has no result to download.", message.BulkOperationId));
+                return;
+            }
+            url = operation.Status == "COMPLETED" ? operation.Url : operation.PartialDataUrl;
+        }
+        catch (ShopifyApiException exception) when (exception.Transient)
+        {
+            await context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message, message.BulkOperationId,
+                exception.RetryAfter?.TotalSeconds));
+            return;
+        }
+        catch (ShopifyApiException exception)
+        {
+            await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message, message.BulkOperationId));
+            return;
+        }
+
         long bytes;
         long lines;
-        if (message.Url is null)
+        if (url is null)
         {
             await using var empty = new LineCountingStream(Stream.Null);
             bytes = await archive.Upload(key, empty, "application/jsonl", context.CancellationToken);
             lines = 0;
         }
+        else if (options.Value.DownloadRefusal(url) is { } refusal)
+        {
+            // Never the URL itself: its query string is a signature that grants the file.
+            logger.LogError("The result of {BulkOperationId} is not downloaded: {Refusal}", message.BulkOperationId, refusal);
+            await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, "DOWNLOAD_REFUSED",
+                $"The result of {message.BulkOperationId} is not downloaded: {refusal}.", message.BulkOperationId));
+            return;
+        }
         else
         {
             try
             {
-                using var response = await httpClients.CreateClient(DownloadClient)
-                    .GetAsync(message.Url, HttpCompletionOption.ResponseHeadersRead, context.CancellationToken);
+                var readTimeout = TimeSpan.FromSeconds(options.Value.DownloadReadTimeoutSeconds);
+                using var answered = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+                answered.CancelAfter(readTimeout);
+                using var response = await httpClients.CreateClient(DownloadClient).GetAsync(url, HttpCompletionOption.ResponseHeadersRead, answered.Token);
+                answered.CancelAfter(Timeout.Infinite);
                 if (!response.IsSuccessStatusCode)
                 {
                     ApiCallJournal.Record(Source, DownloadEndpoint, clock.GetUtcNow(), clock.GetUtcNow() - started, (int)response.StatusCode,
@@ -55,14 +94,14 @@ public sealed class ArchiveBulkOperationResultConsumer(
                         : context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, code, reason, message.BulkOperationId)));
                     return;
                 }
-                await using var download = await response.Content.ReadAsStreamAsync(context.CancellationToken);
+                await using var download = new ReadTimeoutStream(await response.Content.ReadAsStreamAsync(context.CancellationToken), readTimeout);
                 await using var body = message.Entity == Entities.Customers ? PersonalDataHashing.Hashed(download, context.CancellationToken) : download;
                 await using var counting = new LineCountingStream(body);
                 bytes = await archive.Upload(key, counting, "application/jsonl", context.CancellationToken);
                 lines = counting.Lines;
                 ApiCallJournal.Record(Source, DownloadEndpoint, clock.GetUtcNow(), clock.GetUtcNow() - started, (int)response.StatusCode, lines);
             }
-            catch (Exception exception) when (exception is HttpRequestException or IOException && !context.CancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (exception is HttpRequestException or IOException or OperationCanceledException && !context.CancellationToken.IsCancellationRequested)
             {
                 ApiCallJournal.Record(Source, DownloadEndpoint, clock.GetUtcNow(), clock.GetUtcNow() - started, status: null, errorCode: "DOWNLOAD_INTERRUPTED");
                 logger.LogWarning("Download of {BulkOperationId} interrupted: {Error}", message.BulkOperationId, exception.Message);

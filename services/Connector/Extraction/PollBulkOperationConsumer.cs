@@ -38,12 +38,12 @@ public sealed class PollBulkOperationConsumer(ShopifyGraphQlClient shopify, ILog
         if (operation.IsRunning)
             await context.Publish(new BulkOperationStillRunning(message.RunId, operation.Id, message.Attempt, operation.Status, operation.ObjectCount));
         else if (operation.Status == "COMPLETED")
-            await context.Publish(new BulkOperationCompleted(message.RunId, operation.Id, operation.ObjectCount, operation.RootObjectCount, operation.FileSize, operation.Url));
-        else if (operation is { Status: "FAILED", PartialDataUrl: { } partial })
+            await context.Publish(new BulkOperationCompleted(message.RunId, operation.Id, operation.ObjectCount, operation.RootObjectCount, operation.FileSize));
+        else if (operation is { Status: "FAILED", PartialDataUrl: not null })
         {
             logger.LogWarning("Bulk operation {BulkOperationId} FAILED ({ErrorCode}); salvaging its partial data", operation.Id, operation.ErrorCode);
             await context.Publish(new BulkOperationCompleted(message.RunId, operation.Id, operation.ObjectCount, operation.RootObjectCount, operation.FileSize,
-                partial, Partial: true, ErrorCode: operation.ErrorCode));
+                Partial: true, ErrorCode: operation.ErrorCode));
         }
         else
             await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, operation.ErrorCode ?? operation.Status,

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace GrowthOs.Connector.Shopify;
 
-public sealed class ShopifyOptions
+public sealed class ShopifyOptions : IValidatableObject
 {
     public const string Section = "Shopify";
 
@@ -29,8 +29,44 @@ public sealed class ShopifyOptions
     /// </summary>
     public string? WebhookCallbackUrl { get; set; }
 
+    /// <summary>
+    /// The hosts the Connector downloads operations' results from (a host, or host:port), and from no other: the URL comes
+    /// from Shopify, and a result elsewhere is refused. Shopify's bulk results are on <c>storage.googleapis.com</c>
+    /// (appsettings.json); the Sandbox's are on its own address.
+    /// </summary>
+    public List<string> DownloadHosts { get; set; } = [];
+
+    /// <summary>Downloads over plain http are refused unless this is set (the Sandbox on a loopback address only).</summary>
+    public bool AllowHttpDownloads { get; set; }
+
+    /// <summary>A download that receives nothing for this long is abandoned and tried again after a wait.</summary>
+    [Range(1, 3_600, ErrorMessage = "Shopify:DownloadReadTimeoutSeconds must be between 1 and 3600.")]
+    public int DownloadReadTimeoutSeconds { get; set; } = 60;
+
     /// <summary>Shops this Connector may read, each with its Admin API access token (from a secret or an environment variable).</summary>
     public List<ShopCredentials> Shops { get; set; } = [];
+
+    /// <summary>Why the Connector will not download <paramref name="url"/>, or null when it may: https (or http when allowed) to a listed host.</summary>
+    public string? DownloadRefusal(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)) return "the result's URL is not an absolute URL";
+        if (uri.Scheme != Uri.UriSchemeHttps && !(AllowHttpDownloads && uri.Scheme == Uri.UriSchemeHttp))
+            return $"the result's URL is {uri.Scheme}, not https";
+        var host = uri.IsDefaultPort ? uri.IdnHost : $"{uri.IdnHost}:{uri.Port}";
+        // An entry without a port allows the scheme's default port only.
+        return DownloadHosts.Any(h => string.Equals(h, host, StringComparison.OrdinalIgnoreCase))
+            ? null
+            : $"the result's host {host} is not one of Shopify:DownloadHosts";
+    }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (DownloadHosts.Count == 0)
+            yield return new ValidationResult("Shopify:DownloadHosts must name at least one host results are downloaded from (Shopify's: storage.googleapis.com).");
+        for (var i = 0; i < DownloadHosts.Count; i++)
+            if (string.IsNullOrWhiteSpace(DownloadHosts[i]) || DownloadHosts[i].Contains('/') || DownloadHosts[i].Contains('*'))
+                yield return new ValidationResult($"Shopify:DownloadHosts:{i} '{DownloadHosts[i]}' must be a host or host:port, without a scheme, path or wildcard.");
+    }
 
     public string? AccessTokenFor(string shopDomain) =>
         Shops.FirstOrDefault(s => string.Equals(s.Domain, shopDomain, StringComparison.OrdinalIgnoreCase))?.AccessToken;

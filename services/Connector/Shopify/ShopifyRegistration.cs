@@ -15,7 +15,9 @@ public static class ShopifyRegistration
             http.Timeout = TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<ShopifyOptions>>().Value.RequestTimeoutSeconds));
         builder.Services.AddHostedService<WebhookSubscriber>();
         // Result files can be gigabytes: no overall timeout, the stream is read as it arrives.
-        builder.Services.AddHttpClient(ArchiveBulkOperationResultConsumer.DownloadClient, http => http.Timeout = Timeout.InfiniteTimeSpan);
+        // Redirects are not followed: a result is fetched only from the host its URL names, which must be allowed.
+        builder.Services.AddHttpClient(ArchiveBulkOperationResultConsumer.DownloadClient, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(30) });
         return builder;
     }
 }

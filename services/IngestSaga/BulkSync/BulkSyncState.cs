@@ -42,9 +42,6 @@ public class BulkSyncState : SyncRunState
     public int PollAttempts { get; set; }
     public long ObjectCount { get; set; }
 
-    /// <summary>Where the completed operation's JSONL can be downloaded (kept so a failed download can be retried).</summary>
-    public string? ResultUrl { get; set; }
-
     /// <summary>Some entity was loaded from partial data or skipped: the run ends partial.</summary>
     public bool IsPartial { get; set; }
 
@@ -124,7 +121,7 @@ public class BulkSyncState : SyncRunState
     {
         Entity = PendingEntities[0];
         PendingEntities = PendingEntities.Skip(1).ToList();
-        (BulkOperationId, PollAttempts, ObjectCount, ResultUrl, EntityPartial, EntityPartialReason) = (null, 0, 0, null, false, null);
+        (BulkOperationId, PollAttempts, ObjectCount, EntityPartial, EntityPartialReason) = (null, 0, 0, false, null);
         // A wait of the previous entity (a poll, a retry) must not wake the next one's extraction a second time.
         ResumeAt = null;
         (ArchiveKey, ArchivedBytes, ArchivedLines, UpdatedSince) = (null, 0, 0, null);

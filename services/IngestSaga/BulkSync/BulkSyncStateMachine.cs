@@ -121,21 +121,20 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
                 .Then(context =>
                 {
                     context.Saga.ObjectCount = context.Message.ObjectCount;
-                    context.Saga.ResultUrl = context.Message.Url;
                     context.Saga.ResumeAt = null;
                     context.Saga.EntityPartial = context.Message.Partial;
                     context.Saga.EntityPartialReason = context.Message.Partial ? $"Shopify's operation failed ({context.Message.ErrorCode}); partial data only" : null;
                 })
                 .EnterStep(Steps.Downloading, clock)
                 .Publish(context => new ArchiveBulkOperationResult(
-                    context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Entity, context.Message.BulkOperationId, context.Message.Url))
+                    context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Entity, context.Message.BulkOperationId))
                 .WaitFor(settings.CommandResendInterval, clock)
                 .TransitionTo(Downloading));
 
         During(Downloading,
             TimeToSendAgain
                 .Publish(context => new ArchiveBulkOperationResult(
-                    context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Entity, context.Saga.BulkOperationId!, context.Saga.ResultUrl))
+                    context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Entity, context.Saga.BulkOperationId!))
                 .WaitFor(settings.CommandResendInterval, clock),
             When(ResultArchived, context => context.Message.Entity == context.Saga.Entity)
                 .Then(context =>

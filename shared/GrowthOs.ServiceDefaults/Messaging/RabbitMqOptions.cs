@@ -15,11 +15,12 @@ public sealed class RabbitMqOptions
     [Required(ErrorMessage = "RabbitMq:VirtualHost is required.")]
     public string VirtualHost { get; set; } = "/";
 
-    [Required(ErrorMessage = "RabbitMq:Username is required.")]
-    public string Username { get; set; } = "guest";
+    /// <summary>The broker's login: from a secret or the environment, never a default (appsettings.Development.json has the local broker's).</summary>
+    [Required(ErrorMessage = "RabbitMq:Username is required (the broker's login has no default).")]
+    public string Username { get; set; } = "";
 
-    [Required(ErrorMessage = "RabbitMq:Password is required.")]
-    public string Password { get; set; } = "guest";
+    [Required(ErrorMessage = "RabbitMq:Password is required (the broker's login has no default).")]
+    public string Password { get; set; } = "";
 
     /// <summary>Attempts of an immediate in-process retry before a message goes to the _error queue.</summary>
     [Range(0, 20, ErrorMessage = "RabbitMq:RetryLimit must be between 0 and 20.")]

@@ -15,11 +15,12 @@ public sealed class S3Options
     [Required(ErrorMessage = "S3:Bucket is required.")]
     public string Bucket { get; set; } = "growthos-archive";
 
-    [Required(ErrorMessage = "S3:AccessKey is required.")]
-    public string AccessKey { get; set; } = "S3RVER";
+    /// <summary>The store's keys: from a secret or the environment, never a default (appsettings.Development.json has the local store's).</summary>
+    [Required(ErrorMessage = "S3:AccessKey is required (the object store's keys have no default).")]
+    public string AccessKey { get; set; } = "";
 
-    [Required(ErrorMessage = "S3:SecretKey is required.")]
-    public string SecretKey { get; set; } = "S3RVER";
+    [Required(ErrorMessage = "S3:SecretKey is required (the object store's keys have no default).")]
+    public string SecretKey { get; set; } = "";
 
     public bool ForcePathStyle { get; set; } = true;
 
