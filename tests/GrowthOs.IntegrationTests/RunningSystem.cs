@@ -26,6 +26,7 @@ public sealed class RunningSystem : IAsyncLifetime
     public const string ProgressShop = "progress-shop.myshopify.com";
     public const string IdempotencyShop = "idempotency-shop.myshopify.com";
     public const string UploadShop = "upload-shop.myshopify.com";
+    public const string SecretScanShop = "secret-scan-shop.myshopify.com";
 
     /// <summary>Twins: the same seed and size, so an undisturbed sync of the first is the yardstick of a disturbed sync of another.</summary>
     public const string ReferenceShop = "twin-reference.myshopify.com";
@@ -62,7 +63,7 @@ public sealed class RunningSystem : IAsyncLifetime
 
     private static readonly (string Domain, int Seed, int OrdersPerDay, string? Failure)[] SandboxShops =
     [
-        (Shop, 42, 20, null), (ReplayShop, 43, 20, null), (BackfillShop, 44, 20, null), (ReferenceShop, 7, 150, null), (WrongTokenShop, 45, 5, null), (ReadApiShop, 47, 10, null), (BesideShop, 48, 20, null), (TraceShop, 50, 5, null), (ProgressShop, 51, 5, null), (IdempotencyShop, 56, 3, null), (UploadShop, 57, 3, null),
+        (Shop, 42, 20, null), (ReplayShop, 43, 20, null), (BackfillShop, 44, 20, null), (ReferenceShop, 7, 150, null), (WrongTokenShop, 45, 5, null), (ReadApiShop, 47, 10, null), (BesideShop, 48, 20, null), (TraceShop, 50, 5, null), (ProgressShop, 51, 5, null), (IdempotencyShop, 56, 3, null), (UploadShop, 57, 3, null), (SecretScanShop, 58, 3, null),
         .. Disturbances.Select(d => (TwinShop(d), 7, 150, (string?)null)),
         .. Failures.Select(f => (FailingShop(f), 46, 5, (string?)f)),
         (CatalogShop, 42, 10, null), (NoCustomersScopeShop, 49, 5, "ACCESS_DENIED:customers"), (WebhookShop, 52, 5, null),
@@ -94,9 +95,15 @@ public sealed class RunningSystem : IAsyncLifetime
     public string DatabaseConnectionString => _database!.ConnectionString;
     public Uri Gateway => _services["ApiGateway"].BaseAddress;
 
+    /// <summary>Every error body the gateway answered a test with, for the secret scan.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> ErrorBodies { get; } = new();
+
+    /// <summary>The output of instances killed and started again (their successors start with none of it).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string Instance, string Output)> _retiredOutput = new();
+
     public HttpClient GatewayClient(string? apiKey = ApiKey)
     {
-        var http = new HttpClient { BaseAddress = Gateway, Timeout = TimeSpan.FromSeconds(30) };
+        var http = new HttpClient(new ErrorBodyRecorder(ErrorBodies)) { BaseAddress = Gateway, Timeout = TimeSpan.FromSeconds(30) };
         if (apiKey is not null) http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         return http;
     }
@@ -369,7 +376,11 @@ public sealed class RunningSystem : IAsyncLifetime
         var instances = Instances.Where(i => i == service || i.StartsWith(service + "-", StringComparison.Ordinal)).ToList();
         lock (_services)
         {
-            foreach (var instance in instances) _services[instance].Dispose();
+            foreach (var instance in instances)
+            {
+                _retiredOutput.Enqueue((instance, _services[instance].Output));
+                _services[instance].Dispose();
+            }
             foreach (var instance in instances) StartInstance(instance);
         }
         foreach (var instance in instances) await _services[instance].WaitUntilReady(TimeSpan.FromSeconds(90));
@@ -387,14 +398,41 @@ public sealed class RunningSystem : IAsyncLifetime
 
     private string SandboxState => Path.Combine(Path.GetTempPath(), $"growthos-sandbox-{_virtualHost!.Name}");
 
+    /// <summary>The secrets this system is given: none may appear in what it writes or answers.</summary>
+    public static readonly IReadOnlyList<string> Secrets =
+        [ShopToken, WrongToken, AppSecret, MetaToken, GoogleToken, GoogleRefreshToken, "GOCSPX-integration-secret", ApiKey, ViewerKey, KpiOperatorKey];
+
+    /// <summary>Every log line the instances wrote (the killed ones' too), every telemetry file in the archive, every error body answered.</summary>
+    public async Task<List<(string Source, string Text)>> EverythingWritten()
+    {
+        var written = new List<(string, string)>();
+        lock (_services) written.AddRange(_services.Select(s => ($"{s.Key} log", s.Value.Output)));
+        written.AddRange(_retiredOutput.Select(r => ($"{r.Instance} log (before a restart)", r.Output)));
+        written.AddRange(ErrorBodies.Select((body, i) => ($"error body {i}", body)));
+        using var s3 = LocalInfrastructure.S3Client();
+        var request = new Amazon.S3.Model.ListObjectsV2Request { BucketName = Bucket, Prefix = "telemetry/" };
+        Amazon.S3.Model.ListObjectsV2Response page;
+        do
+        {
+            page = await s3.ListObjectsV2Async(request);
+            foreach (var item in page.S3Objects ?? []) written.Add(($"s3://{Bucket}/{item.Key}", await LocalInfrastructure.ReadObject(Bucket, item.Key)));
+            request.ContinuationToken = page.NextContinuationToken;
+        } while (page.IsTruncated == true);
+        return written;
+    }
+
     public async Task DisposeAsync()
     {
         await _supervision.CancelAsync();
         if (_supervisor is not null) await _supervisor;
+        // The whole run's output, once every test is done: a secret or an address anywhere fails the run.
+        var findings = SecretScan.Findings(await EverythingWritten(), Secrets);
         foreach (var service in _services.Values) service.Dispose();
         if (_virtualHost is not null && Directory.Exists(SandboxState)) Directory.Delete(SandboxState, recursive: true);
         if (_virtualHost is not null) await _virtualHost.DisposeAsync();
         if (_database is not null) await _database.DisposeAsync();
+        if (findings.Count > 0)
+            throw new InvalidOperationException($"The integration run wrote a secret or an e-mail address:\n{string.Join('\n', findings)}");
     }
 
     private static int FreePort()
