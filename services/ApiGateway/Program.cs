@@ -28,10 +28,12 @@ builder.Services.AddReverseProxy()
         });
     });
 builder.Services.AddHttpClient(DownstreamHealthCheck.Client, http => http.Timeout = TimeSpan.FromSeconds(3));
+builder.Services.AddHttpClient(GatewayOpenApi.Client, http => http.Timeout = TimeSpan.FromSeconds(5));
+builder.Services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", options => options.AddOperationTransformer<RoleOperationTransformer>());
 builder.Services.AddHealthChecks().AddCheck<DownstreamHealthCheck>("downstream", tags: [HostingExtensions.ReadyTag]);
 
 var app = builder.Build();
-app.MapDefaultEndpoints();
+app.MapDefaultEndpoints(openApiPattern: "/openapi/gateway/{documentName}.json");
 app.UseMiddleware<ShopifyWebhookSignature>();
 app.UseMiddleware<BodyLimitMiddleware>();
 app.UseRouting();
@@ -41,6 +43,7 @@ app.UseMiddleware<AuditMiddleware>();
 app.UseRateLimiter();
 app.UseAuthorization();
 app.MapAdminEndpoints();
+app.MapGatewayOpenApi();
 app.MapReverseProxy();
 app.Run();
 

@@ -95,6 +95,9 @@ public sealed class RunningSystem : IAsyncLifetime
     public string DatabaseConnectionString => _database!.ConnectionString;
     public Uri Gateway => _services["ApiGateway"].BaseAddress;
 
+    /// <summary>Where an instance listens, for the tests that call a service without the gateway.</summary>
+    public Uri ServiceAddress(string instance) => _services[instance].BaseAddress;
+
     /// <summary>Every error body the gateway answered a test with, for the secret scan.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> ErrorBodies { get; } = new();
 

@@ -26,6 +26,12 @@ public static class HostingExtensions
 
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks();
+        // Every route described (Microsoft.AspNetCore.OpenApi); the gateway merges the documents of the services behind it.
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = serviceName;
+            return Task.CompletedTask;
+        }));
         return builder;
     }
 
@@ -37,7 +43,8 @@ public static class HostingExtensions
     /// <param name="problemBodies">
     /// False for the Sandbox only, which answers in the emulated providers' own error shapes.
     /// </param>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app, bool problemBodies = true)
+    /// <param name="openApiPattern">Where the service's OpenAPI document is served (the gateway serves the merged one at the default).</param>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app, bool problemBodies = true, string openApiPattern = "/openapi/{documentName}.json")
     {
         app.UseSerilogRequestLogging(options =>
         {
@@ -71,6 +78,7 @@ public static class HostingExtensions
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = WriteHealthJson,
         }).AllowAnonymous();
+        app.MapOpenApi(openApiPattern).AllowAnonymous();
         return app;
     }
 
