@@ -8,6 +8,8 @@ SERVICES=(Sandbox IngestSaga Connector Transform KpiAlert ApiGateway)
 declare -A SERVICE_PORT=([Sandbox]=8090 [IngestSaga]=8081 [Connector]=8082 [Transform]=8083 [KpiAlert]=8084 [ApiGateway]=8080)
 SERVICE_PIDS=()
 read -r API_KEY_SALT API_KEY_SHA256 <<<"$("$(dirname "${BASH_SOURCE[0]}")/api-key.sh" hash "$GROWTHOS_API_KEY")"
+# The key the gateway signs its calls to the services with: new for each run unless given.
+GATEWAY_SECRET="${GROWTHOS_GATEWAY_SECRET:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
 
 # Exit code with which a service ends when its bus stays unhealthy (RabbitMq:UnhealthyExitSeconds), for its supervisor
 # to start it again with a new connection, as docker-compose's `restart: unless-stopped` does.
@@ -66,6 +68,7 @@ LOCAL_INFRASTRUCTURE=(
   "ConnectionStrings__Postgres=Host=127.0.0.1;Port=${GROWTHOS_PG_PORT:-55432};Username=postgres;Database=growthos"
   RabbitMq__Host=127.0.0.1 RabbitMq__Port="${GROWTHOS_AMQP_PORT:-55672}" RabbitMq__Username=guest RabbitMq__Password=guest
   S3__ServiceUrl="http://127.0.0.1:${GROWTHOS_S3_PORT:-55690}" S3__AccessKey=S3RVER S3__SecretKey=S3RVER
+  Gateway__Secret="$GATEWAY_SECRET"
 )
 
 start_service() { # name

@@ -8,10 +8,12 @@ using GrowthOs.IngestSaga.Telemetry;
 using GrowthOs.IngestSaga.Webhooks;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Messaging;
+using GrowthOs.ServiceDefaults.Security;
 using GrowthOs.ServiceDefaults.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("ingest-saga");
+builder.AddGatewayTrust();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddValidatedOptions<BulkSyncOptions>(BulkSyncOptions.Section);
 builder.Services.AddValidatedOptions<MarketingSyncOptions>(MarketingSyncOptions.Section);
@@ -28,6 +30,7 @@ builder.AddGrowthOsBus(bus =>
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.UseGatewayTrust();
 app.MapRuns();
 app.MapReplay();
 app.MapBackfill();

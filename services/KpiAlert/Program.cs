@@ -4,10 +4,12 @@ using GrowthOs.KpiAlert.Kpis;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Messaging;
 using GrowthOs.ServiceDefaults.Persistence;
+using GrowthOs.ServiceDefaults.Security;
 using MassTransit;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("kpi-alert");
+builder.AddGatewayTrust();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.AddPostgres("kpi", typeof(Program).Assembly);
 builder.Services.AddValidatedOptions<KpiOptions>(KpiOptions.Section);
@@ -19,6 +21,7 @@ builder.AddGrowthOsBus(bus => bus.AddConsumers(typeof(Program).Assembly));
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.UseGatewayTrust();
 app.MapKpis();
 app.MapAlerts();
 app.MapAnalytics();

@@ -1,6 +1,7 @@
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Messaging;
 using GrowthOs.ServiceDefaults.Persistence;
+using GrowthOs.ServiceDefaults.Security;
 using GrowthOs.ServiceDefaults.Storage;
 using GrowthOs.Transform.Api;
 using GrowthOs.Transform.Commerce;
@@ -11,6 +12,7 @@ using MassTransit;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("transform");
+builder.AddGatewayTrust();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.AddPostgres("transform", typeof(Program).Assembly);
 builder.AddObjectStore();
@@ -22,5 +24,6 @@ builder.AddGrowthOsBus(bus => bus.AddConsumers(typeof(Program).Assembly));
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.UseGatewayTrust();
 app.MapTransformApi();
 app.Run();

@@ -42,4 +42,51 @@ public sealed class GatewaySecurityTests(RunningSystem system)
         foreach (var key in new[] { RunningSystem.ApiKey, RunningSystem.ViewerKey, RunningSystem.KpiOperatorKey })
             Assert.DoesNotContain(key, logs, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("IngestSaga", "/api/ingest/runs")]
+    [InlineData("Transform", "/api/dashboard/sales-pulse?shop=kpi-shop.myshopify.com")]
+    [InlineData("KpiAlert", "/api/alerts/rules")]
+    [InlineData("Transform", "/openapi/v1.json")]
+    public async Task A_call_that_goes_around_the_gateway_is_refused_unless_the_gateway_signed_it(string service, string path)
+    {
+        using var direct = new HttpClient { BaseAddress = system.ServiceAddress(service) };
+
+        var unsigned = await direct.GetAsync(path);
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+        Assert.Equal("application/problem+json", unsigned.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("through the API gateway only", (await unsigned.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+
+        // Headers that claim to be the gateway's, signed with another key, or signed too long ago.
+        var absolutePath = path.Split('?')[0];
+        var now = DateTimeOffset.UtcNow;
+        foreach (var (secret, at, refusal) in new[] { ("not-the-gateway-secret-0123456789abcdef", now, "does not match"), (RunningSystem.GatewaySecret, now.AddMinutes(-30), "expired") })
+        {
+            using var forged = new HttpRequestMessage(HttpMethod.Get, path);
+            Sign(forged, secret, at, absolutePath);
+            var answer = await direct.SendAsync(forged);
+            Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
+            Assert.Contains(refusal, await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // Signed as the gateway signs: answered. The probes need no signature.
+        using var signed = new HttpRequestMessage(HttpMethod.Get, path);
+        Sign(signed, RunningSystem.GatewaySecret, now, absolutePath);
+        Assert.Equal(HttpStatusCode.OK, (await direct.SendAsync(signed)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await direct.GetAsync("/health/live")).StatusCode);
+        using var gateway = system.GatewayClient();
+        Assert.Equal(HttpStatusCode.OK, (await gateway.GetAsync(path)).StatusCode);
+    }
+
+    /// <summary>The gateway's signature as its README describes it, written here on its own: HMAC-SHA256 of time, method, path, caller and role.</summary>
+    private static void Sign(HttpRequestMessage request, string secret, DateTimeOffset at, string path)
+    {
+        var timestamp = at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var signature = System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret),
+            System.Text.Encoding.UTF8.GetBytes($"{timestamp}\nGET\n{path}\ntests\nadmin"));
+        request.Headers.Add("X-GrowthOs-Caller", "tests");
+        request.Headers.Add("X-GrowthOs-Role", "admin");
+        request.Headers.Add("X-GrowthOs-Timestamp", timestamp);
+        request.Headers.Add("X-GrowthOs-Signature", Convert.ToHexStringLower(signature));
+    }
 }

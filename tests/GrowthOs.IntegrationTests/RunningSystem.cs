@@ -71,6 +71,8 @@ public sealed class RunningSystem : IAsyncLifetime
         .. new[] { MarketingReferenceShop }.Concat(MarketingDisturbances.Select(MarketingTwinShop)).Select(d => (d, 54, 10, (string?)null)),
     ];
     public const string ShopToken = "shpat_integration_token_0123456789";
+    /// <summary>The key the gateway signs its calls to the services with.</summary>
+    public const string GatewaySecret = "integration-gateway-secret-0123456789abcdef";
     public const string AppSecret = "shpss_integration_app_secret_0123456789";
     public const int WebhookFallbackPollSeconds = 10;
     /// <summary>The suite's admin key (id <c>tests</c>).</summary>
@@ -206,6 +208,7 @@ public sealed class RunningSystem : IAsyncLifetime
 
     private Dictionary<string, string> CommonEnvironment(IReadOnlyDictionary<string, int> ports) => new(LocalInfrastructure.ServiceCredentials)
     {
+        ["Gateway__Secret"] = GatewaySecret,
         ["ConnectionStrings__Postgres"] = _database!.ConnectionString,
         ["RabbitMq__Port"] = LocalInfrastructure.AmqpPort.ToString(),
         ["RabbitMq__VirtualHost"] = _virtualHost!.Name,
@@ -403,7 +406,7 @@ public sealed class RunningSystem : IAsyncLifetime
 
     /// <summary>The secrets this system is given: none may appear in what it writes or answers.</summary>
     public static readonly IReadOnlyList<string> Secrets =
-        [ShopToken, WrongToken, AppSecret, MetaToken, GoogleToken, GoogleRefreshToken, "GOCSPX-integration-secret", ApiKey, ViewerKey, KpiOperatorKey];
+        [ShopToken, WrongToken, AppSecret, MetaToken, GoogleToken, GoogleRefreshToken, "GOCSPX-integration-secret", ApiKey, ViewerKey, KpiOperatorKey, GatewaySecret];
 
     /// <summary>Every log line the instances wrote (the killed ones' too), every telemetry file in the archive, every error body answered.</summary>
     public async Task<List<(string Source, string Text)>> EverythingWritten()

@@ -7,6 +7,7 @@ public sealed class StartupValidationTests
 {
     private static readonly Dictionary<string, string> Base = new(LocalInfrastructure.ServiceCredentials)
     {
+        ["Gateway__Secret"] = RunningSystem.GatewaySecret,
         ["RabbitMq__Port"] = LocalInfrastructure.AmqpPort.ToString(),
         ["S3__ServiceUrl"] = LocalInfrastructure.S3ServiceUrl,
         ["ConnectionStrings__Postgres"] = LocalInfrastructure.PostgresConnectionString("growthos_never_created"),
@@ -37,6 +38,7 @@ public sealed class StartupValidationTests
     [InlineData("IngestSaga", "RabbitMq", new[] { "RabbitMq:Username", "RabbitMq:Password" })]
     [InlineData("Connector", "S3", new[] { "S3:AccessKey", "S3:SecretKey" })]
     [InlineData("Transform", "ConnectionStrings", new[] { "ConnectionStrings:Postgres" })]
+    [InlineData("KpiAlert", "Gateway", new[] { "Gateway:Secret" })]
     public async Task Outside_development_no_login_falls_back_to_a_default(string service, string omitted, string[] settings)
     {
         var environment = Base.Where(setting => !setting.Key.StartsWith(omitted + "__", StringComparison.Ordinal))

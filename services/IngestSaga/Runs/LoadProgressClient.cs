@@ -57,7 +57,7 @@ public static class LoadProgressRegistration
             var options = services.GetRequiredService<IOptions<TransformApiOptions>>().Value;
             http.BaseAddress = options.BaseUrl;
             http.Timeout = TimeSpan.FromMilliseconds(options.ProgressTimeoutMilliseconds);
-        });
+        }).AddHttpMessageHandler<GrowthOs.ServiceDefaults.Security.GatewaySigningHandler>();
         return builder;
     }
 }
