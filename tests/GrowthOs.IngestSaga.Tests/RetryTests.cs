@@ -2,6 +2,7 @@ using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.DurableWaits;
+using GrowthOs.IngestSaga.Runs;
 using MassTransit;
 using MassTransit.Testing;
 
@@ -118,6 +119,57 @@ public sealed class RetryTests
         Assert.Equal("upserting", run.FailedStep);
         Assert.Contains("the database is gone", run.Error);
         Assert.Empty(test.Watermarks.Advances);
+    }
+
+    [Fact]
+    public async Task A_database_outage_during_the_load_waits_durably_and_loads_again_instead_of_failing_the_entity()
+    {
+        await using var test = await BulkSyncHarness.Start(configure: bus => bus.AddConsumer<DatabaseOutage>());
+        var runId = await test.StartRun();
+        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, "orders", OperationId, test.Now));
+        await test.InState(runId, m => m.Polling);
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 2, 1, 10));
+        await test.InState(runId, m => m.Downloading);
+        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/r.jsonl", 10, 2));
+
+        // The fault waits (the run stays upserting, its wait set) instead of failing the entity; the wake-up loads again.
+        Assert.True(await test.Saga.Consumed.Any<Fault<UpsertArchivedRecords>>(x => x.Context.Message.Message.RunId == runId));
+        var waiting = test.Instance(runId);
+        Assert.Equal(("Upserting", 1), (waiting.CurrentState, waiting.RetryAttempts));
+        Assert.StartsWith("INFRASTRUCTURE_UNAVAILABLE: Npgsql.NpgsqlException", waiting.LastRetryReason);
+        Assert.NotNull(waiting.ResumeAt);
+        await test.ElapseCurrentWait(runId);
+
+        Assert.Equal(1, await test.Published<RefreshMarts>(x => x.RunId == runId, expected: 1));
+        Assert.Equal(2, DatabaseOutage.Attempts[runId]);
+        Assert.Null(test.Instance(runId).Error);
+    }
+
+    [Fact]
+    public void A_fault_is_transient_when_the_infrastructure_failed_not_the_command()
+    {
+        static ExceptionInfo FaultOf(Exception exception) => new MassTransit.Events.FaultExceptionInfo(exception);
+
+        Assert.True(TransientFaults.IsTransient(FaultOf(new Npgsql.NpgsqlException("Exception while connecting", new System.Net.Sockets.SocketException(111)))));
+        Assert.True(TransientFaults.IsTransient(FaultOf(new InvalidOperationException("wrapped", new TimeoutException("the store did not answer")))));
+        Assert.True(TransientFaults.IsTransient(FaultOf(new HttpRequestException("Connection refused (127.0.0.1:55690)"))));
+        Assert.False(TransientFaults.IsTransient(FaultOf(new InvalidOperationException("the database is gone"))));
+        Assert.False(TransientFaults.IsTransient(FaultOf(new FormatException("Line 2 of the bulk file is not valid JSON"))));
+    }
+
+    /// <summary>A load whose database is away for each run's first attempt, then answers.</summary>
+    private sealed class DatabaseOutage : IConsumer<UpsertArchivedRecords>
+    {
+        public static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, int> Attempts = new();
+
+        public async Task Consume(ConsumeContext<UpsertArchivedRecords> context)
+        {
+            if (Attempts.AddOrUpdate(context.Message.RunId, 1, (_, n) => n + 1) == 1)
+                throw new Npgsql.NpgsqlException("Exception while connecting", new System.Net.Sockets.SocketException(111));
+            var m = context.Message;
+            await context.Publish(new ArchivedRecordsUpserted(m.RunId, m.ShopDomain, m.Entity, m.ArchiveKey, 2, 1, 1, 0, DateTimeOffset.UtcNow,
+                new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 2)));
+        }
     }
 
     [Theory]

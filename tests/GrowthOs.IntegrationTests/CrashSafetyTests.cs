@@ -4,7 +4,8 @@ using GrowthOs.Testing;
 namespace GrowthOs.IntegrationTests;
 
 /// <summary>
-/// A run disturbed mid-way — a service killed with SIGKILL and started again, or the broker restarted — completes with
+/// A run disturbed mid-way — a service killed with SIGKILL and started again, the broker restarted, or the database
+/// dropping every connection for a few seconds as in a restart — completes with
 /// the same rows and the same watermark as an undisturbed run of a twin shop (same seed, same size).
 /// </summary>
 [Collection(SystemCollection.Name)]
@@ -27,6 +28,7 @@ public sealed class CrashSafetyTests(RunningSystem system)
     [InlineData("ApiGateway", "polling")]
     [InlineData("Sandbox", "polling")]
     [InlineData("Broker", "downloading")]
+    [InlineData("Postgres", "upserting")]
     public async Task A_run_disturbed_mid_way_ends_like_an_undisturbed_one(string disturbance, string atStep)
     {
         var reference = await Reference();
@@ -36,6 +38,7 @@ public sealed class CrashSafetyTests(RunningSystem system)
         await system.WaitForStatus(http, runId, atStep);
 
         if (disturbance == "Broker") await RestartBroker();
+        else if (disturbance == "Postgres") await system.InterruptDatabase(TimeSpan.FromSeconds(4));
         else await system.KillAndRestart(disturbance);
 
         var run = await system.WaitForRunToFinish(http, runId);

@@ -31,7 +31,7 @@ public sealed class RunningSystem : IAsyncLifetime
     /// <summary>Twins: the same seed and size, so an undisturbed sync of the first is the yardstick of a disturbed sync of another.</summary>
     public const string ReferenceShop = "twin-reference.myshopify.com";
     public static string TwinShop(string disturbance) => $"twin-{disturbance.ToLowerInvariant()}.myshopify.com";
-    public static readonly string[] Disturbances = ["Connector", "Transform", "IngestSaga", "KpiAlert", "ApiGateway", "Sandbox", "Broker"];
+    public static readonly string[] Disturbances = ["Connector", "Transform", "IngestSaga", "KpiAlert", "ApiGateway", "Sandbox", "Broker", "Postgres"];
 
     /// <summary>Shops the Sandbox answers for with one of its failures (see SandboxShop.Failures).</summary>
     public static string FailingShop(string failure) => $"fails-{failure.Split(':')[0].ToLowerInvariant().Replace('_', '-')}.myshopify.com";
@@ -96,6 +96,27 @@ public sealed class RunningSystem : IAsyncLifetime
     public string Bucket { get; } = LocalInfrastructure.NewBucketName("growthos-it");
     public string DatabaseConnectionString => _database!.ConnectionString;
     public Uri Gateway => _services["ApiGateway"].BaseAddress;
+
+    /// <summary>
+    /// The database going away as in a restart, for this system's database only (the server is shared with the other
+    /// test projects): every connection to it is terminated (57P01), and every new one the moment it is seen, for
+    /// <paramref name="outage"/>.
+    /// </summary>
+    public async Task InterruptDatabase(TimeSpan outage)
+    {
+        await using var connection = new NpgsqlConnection(DatabaseConnectionString + ";Pooling=false");
+        await connection.OpenAsync();
+        var until = DateTime.UtcNow + outage;
+        while (DateTime.UtcNow < until)
+        {
+            await using var terminate = new NpgsqlCommand(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", connection);
+            await terminate.ExecuteScalarAsync();
+            await Task.Delay(50);
+        }
+        // The tests' own idle connections were terminated too.
+        NpgsqlConnection.ClearAllPools();
+    }
 
     /// <summary>Where an instance listens, for the tests that call a service without the gateway.</summary>
     public Uri ServiceAddress(string instance) => _services[instance].BaseAddress;

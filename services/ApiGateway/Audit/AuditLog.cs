@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using GrowthOs.ApiGateway.Security;
+using GrowthOs.ServiceDefaults.Persistence;
 using Npgsql;
 
 namespace GrowthOs.ApiGateway.Audit;
@@ -30,7 +31,8 @@ public sealed partial class AuditLog(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("run", (object?)runId ?? DBNull.Value);
         command.Parameters.AddWithValue("client", (object?)client ?? DBNull.Value);
         command.Parameters.AddWithValue("trace", (object?)Activity.Current?.TraceId.ToString() ?? DBNull.Value);
-        return (long)(await command.ExecuteScalarAsync(cancellation))!;
+        // A connection the database dropped (a restart) is not an outage of the audit log: the entry is written on a fresh one.
+        return await ConnectionRetry.Run(dataSource, async () => (long)(await command.ExecuteScalarAsync(cancellation))!, cancellation);
     }
 
     /// <summary>Records how the request ended, and the run it started when its answer names one.</summary>
@@ -45,7 +47,7 @@ public sealed partial class AuditLog(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("outcome", status switch { < 400 => "succeeded", < 500 => "refused", _ => "failed" });
         command.Parameters.AddWithValue("at", at);
         command.Parameters.AddWithValue("run", (object?)runId ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellation);
+        await ConnectionRetry.Run(dataSource, () => command.ExecuteNonQueryAsync(cancellation), cancellation);
     }
 
     /// <summary>The newest entries first, optionally of one shop or key, before an entry id (for paging).</summary>

@@ -1,6 +1,7 @@
 using GrowthOs.Connector.Shopify;
 using GrowthOs.Connector.Telemetry;
 using GrowthOs.Contracts.Extraction;
+using GrowthOs.ServiceDefaults.Messaging;
 using GrowthOs.ServiceDefaults.Privacy;
 using GrowthOs.ServiceDefaults.Storage;
 using MassTransit;
@@ -39,7 +40,7 @@ public sealed class ArchiveBulkOperationResultConsumer(
             var operation = await shopify.GetBulkOperation(message.ShopDomain, message.BulkOperationId, context.CancellationToken);
             if (operation.IsRunning || operation.Status is not ("COMPLETED" or "FAILED"))
             {
-                await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, "NOT_FINISHED",
+                await context.PublishWithin(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, "NOT_FINISHED",
                     $"Bulk operation {message.BulkOperationId} is {operation.Status}: it has no result to download.", message.BulkOperationId));
                 return;
             }
@@ -47,13 +48,13 @@ public sealed class ArchiveBulkOperationResultConsumer(
         }
         catch (ShopifyApiException exception) when (exception.Transient)
         {
-            await context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message, message.BulkOperationId,
+            await context.PublishWithin(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message, message.BulkOperationId,
                 exception.RetryAfter?.TotalSeconds));
             return;
         }
         catch (ShopifyApiException exception)
         {
-            await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message, message.BulkOperationId));
+            await context.PublishWithin(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message, message.BulkOperationId));
             return;
         }
 
@@ -69,7 +70,7 @@ public sealed class ArchiveBulkOperationResultConsumer(
         {
             // Never the URL itself: its query string is a signature that grants the file.
             logger.LogError("The result of {BulkOperationId} is not downloaded: {Refusal}", message.BulkOperationId, refusal);
-            await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, "DOWNLOAD_REFUSED",
+            await context.PublishWithin(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, "DOWNLOAD_REFUSED",
                 $"The result of {message.BulkOperationId} is not downloaded: {refusal}.", message.BulkOperationId));
             return;
         }
@@ -89,9 +90,9 @@ public sealed class ArchiveBulkOperationResultConsumer(
                     var code = $"DOWNLOAD_HTTP_{(int)response.StatusCode}";
                     var reason = $"Downloading the result of {message.BulkOperationId} answered HTTP {(int)response.StatusCode}.";
                     await (IsTransient(response.StatusCode)
-                        ? context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, code, reason, message.BulkOperationId,
+                        ? context.PublishWithin(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, code, reason, message.BulkOperationId,
                             ShopifyErrors.RetryAfter(response, clock)?.TotalSeconds))
-                        : context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, code, reason, message.BulkOperationId)));
+                        : context.PublishWithin(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, code, reason, message.BulkOperationId)));
                     return;
                 }
                 await using var download = new ReadTimeoutStream(await response.Content.ReadAsStreamAsync(context.CancellationToken), readTimeout);
@@ -105,7 +106,7 @@ public sealed class ArchiveBulkOperationResultConsumer(
             {
                 ApiCallJournal.Record(Source, DownloadEndpoint, clock.GetUtcNow(), clock.GetUtcNow() - started, status: null, errorCode: "DOWNLOAD_INTERRUPTED");
                 logger.LogWarning("Download of {BulkOperationId} interrupted: {Error}", message.BulkOperationId, exception.Message);
-                await context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, "DOWNLOAD_INTERRUPTED",
+                await context.PublishWithin(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, "DOWNLOAD_INTERRUPTED",
                     $"Downloading the result of {message.BulkOperationId} was interrupted: {exception.Message}", message.BulkOperationId));
                 return;
             }
@@ -113,7 +114,7 @@ public sealed class ArchiveBulkOperationResultConsumer(
 
         logger.LogInformation("Downloaded and archived {Lines} records ({Bytes} bytes) of {Entity} operation {BulkOperationId} as {ArchiveKey} in {DurationMs} ms",
             lines, bytes, message.Entity, message.BulkOperationId, key, (long)(clock.GetUtcNow() - started).TotalMilliseconds);
-        await context.Publish(new BulkResultArchived(message.RunId, message.ShopDomain, message.Entity, key, bytes, lines));
+        await context.PublishWithin(new BulkResultArchived(message.RunId, message.ShopDomain, message.Entity, key, bytes, lines));
     }
 }
 

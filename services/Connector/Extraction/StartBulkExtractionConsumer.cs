@@ -1,5 +1,6 @@
 using GrowthOs.Connector.Shopify;
 using GrowthOs.Contracts.Extraction;
+using GrowthOs.ServiceDefaults.Messaging;
 using MassTransit;
 
 namespace GrowthOs.Connector.Extraction;
@@ -29,22 +30,22 @@ public sealed class StartBulkExtractionConsumer(ShopifyGraphQlClient shopify, Ti
                 operationId = await shopify.RunBulkQuery(message.ShopDomain, query, context.CancellationToken);
                 logger.LogInformation("Started bulk operation {BulkOperationId} for {Entity} where {Filter}", operationId, message.Entity, filter);
             }
-            await context.Publish(new BulkOperationStarted(message.RunId, message.ShopDomain, message.Entity, operationId, clock.GetUtcNow()));
+            await context.PublishWithin(new BulkOperationStarted(message.RunId, message.ShopDomain, message.Entity, operationId, clock.GetUtcNow()));
         }
         catch (ShopifyApiException exception) when (exception.Transient)
         {
             logger.LogWarning("Bulk query for {Entity} deferred: {ErrorCode} {Reason}", message.Entity, exception.Code, exception.Message);
-            await context.Publish(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message,
+            await context.PublishWithin(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message,
                 RetryAfterSeconds: exception.RetryAfter?.TotalSeconds));
         }
         catch (ShopifyApiException exception)
         {
             logger.LogError("Bulk query for {Entity} refused: {ErrorCode} {Reason}", message.Entity, exception.Code, exception.Message);
-            await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message));
+            await context.PublishWithin(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message));
         }
         catch (ArgumentException exception)
         {
-            await context.Publish(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, "UNKNOWN_ENTITY", exception.Message));
+            await context.PublishWithin(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, "UNKNOWN_ENTITY", exception.Message));
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using GrowthOs.Contracts.Marketing;
+using GrowthOs.ServiceDefaults.Messaging;
 using GrowthOs.ServiceDefaults.Storage;
 using MassTransit;
 
@@ -30,11 +31,11 @@ public sealed class FetchMarketingReportConsumer(
             var reason = source is null
                 ? $"The Connector knows no marketing source '{message.Source}'."
                 : $"No {message.Source} account is configured for {message.ShopDomain}.";
-            await context.Publish(new MarketingFetchFailed(message.RunId, message.Source, message.Attempt, "NOT_CONFIGURED", reason));
+            await context.PublishWithin(new MarketingFetchFailed(message.RunId, message.Source, message.Attempt, "NOT_CONFIGURED", reason));
             return;
         }
 
-        await context.Publish(new MarketingFetchStarted(message.RunId, message.Source, message.Attempt, clock.GetUtcNow()));
+        await context.PublishWithin(new MarketingFetchStarted(message.RunId, message.Source, message.Attempt, clock.GetUtcNow()));
         var prefix = MarketingArchiveKeys.Prefix(message.Source, message.ShopDomain, clock.GetUtcNow(), message.RunId, message.Attempt);
         var pages = new List<MarketingArchivedPage>();
         string? partialReason = null;
@@ -51,7 +52,7 @@ public sealed class FetchMarketingReportConsumer(
         {
             logger.LogWarning("{Source} asked {ShopDomain}'s fetch to wait ({ErrorCode}, {RetryAfterSeconds} s): {Error}",
                 message.Source, message.ShopDomain, exception.Code, exception.RetryAfter?.TotalSeconds, exception.Message);
-            await context.Publish(new MarketingFetchDeferred(message.RunId, message.Source, message.Attempt, exception.Code, exception.Message,
+            await context.PublishWithin(new MarketingFetchDeferred(message.RunId, message.Source, message.Attempt, exception.Code, exception.Message,
                 exception.RetryAfter is { } wait ? (int)Math.Ceiling(wait.TotalSeconds) : null));
             return;
         }
@@ -63,19 +64,19 @@ public sealed class FetchMarketingReportConsumer(
         catch (MarketingApiException exception)
         {
             logger.LogWarning("{Source} refused {ShopDomain}'s fetch ({ErrorCode}): {Error}", message.Source, message.ShopDomain, exception.Code, exception.Message);
-            await context.Publish(new MarketingFetchFailed(message.RunId, message.Source, message.Attempt, exception.Code, exception.Message));
+            await context.PublishWithin(new MarketingFetchFailed(message.RunId, message.Source, message.Attempt, exception.Code, exception.Message));
             return;
         }
 
         var rows = pages.Sum(p => (long)p.Rows);
-        await context.Publish(new MarketingReportFetched(message.RunId, message.Source, message.Attempt, pages.Count, rows));
+        await context.PublishWithin(new MarketingReportFetched(message.RunId, message.Source, message.Attempt, pages.Count, rows));
         var manifest = new MarketingArchiveManifest(message.Source, message.ShopDomain, account, message.RunId, message.Attempt, message.Since, message.Until,
             clock.GetUtcNow(), partialReason is not null, partialReason, pages);
         var manifestKey = MarketingArchiveKeys.Manifest(prefix);
         await archive.PutText(manifestKey, JsonSerializer.Serialize(manifest, JsonSerializerOptions.Web), "application/json", context.CancellationToken);
         logger.LogInformation("Archived {Pages} pages ({Records} rows) of {Source} for {ShopDomain}, {Since} to {Until}, under {ManifestKey}",
             pages.Count, rows, message.Source, message.ShopDomain, message.Since, message.Until, manifestKey);
-        await context.Publish(new MarketingReportArchived(message.RunId, message.ShopDomain, message.Source, message.Attempt, manifestKey, pages.Count, rows,
+        await context.PublishWithin(new MarketingReportArchived(message.RunId, message.ShopDomain, message.Source, message.Attempt, manifestKey, pages.Count, rows,
             pages.Sum(p => p.Bytes), message.Since, message.Until, partialReason is not null, partialReason));
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
 using GrowthOs.Contracts.Telemetry;
+using GrowthOs.ServiceDefaults.Messaging;
 using GrowthOs.ServiceDefaults.Observability;
 using MassTransit;
 
@@ -61,7 +62,7 @@ public sealed class ApiCallJournalFilter<TMessage> : IFilter<ConsumeContext<TMes
         finally
         {
             ApiCallJournal.End();
-            if (!calls.IsEmpty) await context.Publish(new ApiCallsRecorded(runId, shop, calls.ToList()), CancellationToken.None);
+            if (!calls.IsEmpty) await PublishDeadline.Within(token => context.Publish(new ApiCallsRecorded(runId, shop, calls.ToList()), token), CancellationToken.None);
         }
     }
 

@@ -3,6 +3,7 @@ using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.IngestSaga.DurableWaits;
+using GrowthOs.IngestSaga.Runs;
 using MassTransit;
 
 namespace GrowthOs.IngestSaga.BulkSync;
@@ -28,6 +29,32 @@ public sealed partial class BulkSyncStateMachine
 
     private bool WithinRetryBudget(BehaviorContext<BulkSyncState, BulkExtractionDeferred> context, BulkSyncOptions settings) =>
         _clock.GetUtcNow() + RetryDelay(context, settings, 1) <= context.Saga.RetryBudgetFrom + settings.RetryBudget;
+
+    /// <summary>Whether a fault is the infrastructure's, and its backoff still ends within the run's retry budget.</summary>
+    private bool RetriesFault<T>(BehaviorContext<BulkSyncState, Fault<T>> context) where T : class =>
+        TransientFaults.IsTransient(context.Message) && _clock.GetUtcNow() + FaultDelay(context.Saga, _settings, 1) <= context.Saga.RetryBudgetFrom + _settings.RetryBudget;
+
+    /// <summary>The backoff after an infrastructure fault: base × 2^attempt, capped, with jitter.</summary>
+    internal static TimeSpan FaultDelay(BulkSyncState saga, BulkSyncOptions settings, double jitter) =>
+        Backoff.Delay(TransientFaultCode, saga.RetryAttempts, settings, jitter);
+
+    internal const string TransientFaultCode = "INFRASTRUCTURE_UNAVAILABLE";
+
+    /// <summary>Waits (durably) for the fault's backoff; the step's wake-up then sends its command again.</summary>
+    private EventActivityBinder<BulkSyncState, Fault<T>> WaitAfterFault<T>(EventActivityBinder<BulkSyncState, Fault<T>> binder) where T : class =>
+        binder
+            .WaitFor(context => FaultDelay(context.Saga, _settings, _jitter.Next()), _clock)
+            .Then(context =>
+            {
+                context.Saga.RetryAttempts++;
+                context.Saga.LastRetryReason = $"{TransientFaultCode}: {RunBehaviors.FaultReason(context)}";
+            });
+
+    /// <summary>Why a consumer faulted, for the run's record: the budget spent, or the error itself.</summary>
+    private string FaultReason<T>(BehaviorContext<BulkSyncState, Fault<T>> context) where T : class =>
+        TransientFaults.IsTransient(context.Message)
+            ? $"Retry budget of {_settings.RetryBudgetHours} h exhausted after {context.Saga.RetryAttempts} retries; last error {RunBehaviors.FaultReason(context)}"
+            : RunBehaviors.FaultReason(context);
 
     /// <summary>The backoff, but never shorter than the wait Shopify asked for (<c>Retry-After</c>).</summary>
     private static TimeSpan RetryDelay(BehaviorContext<BulkSyncState, BulkExtractionDeferred> context, BulkSyncOptions settings, double jitter)

@@ -25,6 +25,8 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
     /// <summary>The random share of each retry's backoff.</summary>
     private readonly Jitter _jitter;
 
+    private readonly BulkSyncOptions _settings;
+
     /// <summary>How long a run waits for the answer to a command before it sends it again.</summary>
     private readonly TimeSpan _commandResendInterval;
 
@@ -33,6 +35,7 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
         _clock = clock;
         _jitter = jitter;
         var settings = options.Value;
+        _settings = settings;
         _commandResendInterval = settings.CommandResendInterval;
         InstanceState(x => x.CurrentState);
 
@@ -233,21 +236,33 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
                 .Fail(context => context.Message.Step, context => context.Message.Reason, clock)
                 .TransitionTo(Failed));
 
-        // A consumer that threw until its retries ran out: that entity (or, while transforming, the run) fails with the
-        // error rather than waiting forever.
-        During(Requested, When(StartFaulted, context => context.Message.Message.Entity == context.Saga.Entity)
-            .EndEntity(EntityStatus.Failed, _ => Steps.Requested, RunBehaviors.FaultReason)
-            .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
-        During(Polling, When(PollFaulted, context => context.Message.Message.BulkOperationId == context.Saga.BulkOperationId)
-            .EndEntity(EntityStatus.Failed, _ => Steps.Polling, RunBehaviors.FaultReason)
-            .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
-        During(Downloading, When(ArchiveFaulted, context => context.Message.Message.BulkOperationId == context.Saga.BulkOperationId)
-            .EndEntity(EntityStatus.Failed, _ => Steps.Downloading, RunBehaviors.FaultReason)
-            .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
-        During(Upserting, When(UpsertFaulted, context => context.Message.Message.ArchiveKey == context.Saga.ArchiveKey)
-            .EndEntity(EntityStatus.Failed, _ => Steps.Upserting, RunBehaviors.FaultReason)
-            .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
-        During(Transforming, When(RefreshFaulted).FailWithFault(Steps.Transforming, clock).TransitionTo(Failed));
+        // A consumer that threw until its retries ran out. The infrastructure away for a while (TransientFaults: the
+        // database restarting, the store down): the run waits durably with backoff and the step's wake-up sends the
+        // command again, within the retry budget. Anything else, or the budget spent: that entity (or, while
+        // transforming, the run) fails with the error rather than waiting forever.
+        During(Requested,
+            WaitAfterFault(When(StartFaulted, context => context.Message.Message.Entity == context.Saga.Entity && RetriesFault(context))),
+            When(StartFaulted, context => context.Message.Message.Entity == context.Saga.Entity && !RetriesFault(context))
+                .EndEntity(EntityStatus.Failed, _ => Steps.Requested, FaultReason)
+                .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
+        During(Polling,
+            WaitAfterFault(When(PollFaulted, context => context.Message.Message.BulkOperationId == context.Saga.BulkOperationId && RetriesFault(context))),
+            When(PollFaulted, context => context.Message.Message.BulkOperationId == context.Saga.BulkOperationId && !RetriesFault(context))
+                .EndEntity(EntityStatus.Failed, _ => Steps.Polling, FaultReason)
+                .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
+        During(Downloading,
+            WaitAfterFault(When(ArchiveFaulted, context => context.Message.Message.BulkOperationId == context.Saga.BulkOperationId && RetriesFault(context))),
+            When(ArchiveFaulted, context => context.Message.Message.BulkOperationId == context.Saga.BulkOperationId && !RetriesFault(context))
+                .EndEntity(EntityStatus.Failed, _ => Steps.Downloading, FaultReason)
+                .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
+        During(Upserting,
+            WaitAfterFault(When(UpsertFaulted, context => context.Message.Message.ArchiveKey == context.Saga.ArchiveKey && RetriesFault(context))),
+            When(UpsertFaulted, context => context.Message.Message.ArchiveKey == context.Saga.ArchiveKey && !RetriesFault(context))
+                .EndEntity(EntityStatus.Failed, _ => Steps.Upserting, FaultReason)
+                .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
+        During(Transforming,
+            WaitAfterFault(When(RefreshFaulted, RetriesFault)),
+            When(RefreshFaulted, context => !RetriesFault(context)).Fail(_ => Steps.Transforming, FaultReason, clock).TransitionTo(Failed));
 
         // At-least-once delivery: what each state expects to hear again and ignores. A request is delivered again, or
         // sent again by a client with the same run id. A command resent for want of an answer may be answered twice, and

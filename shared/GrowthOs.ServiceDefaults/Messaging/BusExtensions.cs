@@ -54,6 +54,8 @@ public static class BusExtensions
                 });
                 cfg.UseConsumeFilter(typeof(RunIdLogScopeFilter<>), context);
                 cfg.UseMessageRetry(retry => retry.Interval(options.RetryLimit, options.RetryIntervalMilliseconds));
+                // Inside the retries: each attempt that lost its database connection clears the pool for the next.
+                cfg.UseConsumeFilter(typeof(Persistence.DroppedConnectionFilter<>), context);
                 configureBus?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });

@@ -1,0 +1,60 @@
+using Npgsql;
+
+namespace GrowthOs.ServiceDefaults.Persistence;
+
+/// <summary>
+/// A command whose pooled connection the server has dropped (a restart, an operator's <c>pg_terminate_backend</c>)
+/// fails on its next use, and so do the pool's other idle connections: the pool is cleared and the command run again on
+/// a fresh connection, a few times, before the failure is reported. Only for commands that may run twice.
+/// </summary>
+public static class ConnectionRetry
+{
+    public const int Attempts = 3;
+
+    /// <summary>The connection was lost or refused, not the command: Npgsql's own I/O errors and PostgreSQL's 08xxx and 57P01–57P03.</summary>
+    public static bool IsConnectionLost(Exception exception) => exception switch
+    {
+        PostgresException postgres => postgres.SqlState.StartsWith("08", StringComparison.Ordinal) || postgres.SqlState is "57P01" or "57P02" or "57P03",
+        NpgsqlException => true,
+        _ => false,
+    };
+
+    public static async Task<T> Run<T>(NpgsqlDataSource dataSource, Func<Task<T>> command, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await command();
+            }
+            catch (Exception exception) when (attempt < Attempts && IsConnectionLost(exception) && !cancellationToken.IsCancellationRequested)
+            {
+                dataSource.Clear();
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// A message whose handling lost its database connection clears the service's pool before it is tried again, so the
+/// retry is not handed the next of the connections the server dropped (after a restart, every idle one).
+/// </summary>
+public sealed class DroppedConnectionFilter<TMessage>(IServiceProvider services) : MassTransit.IFilter<MassTransit.ConsumeContext<TMessage>>
+    where TMessage : class
+{
+    public async Task Send(MassTransit.ConsumeContext<TMessage> context, MassTransit.IPipe<MassTransit.ConsumeContext<TMessage>> next)
+    {
+        try
+        {
+            await next.Send(context);
+        }
+        catch (Exception exception) when (ConnectionRetry.IsConnectionLost(exception) || exception.InnerException is { } inner && ConnectionRetry.IsConnectionLost(inner))
+        {
+            (services.GetService(typeof(NpgsqlDataSource)) as NpgsqlDataSource)?.Clear();
+            throw;
+        }
+    }
+
+    public void Probe(MassTransit.ProbeContext context) => context.CreateScope("dropped-connection");
+}
