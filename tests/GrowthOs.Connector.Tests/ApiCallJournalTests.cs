@@ -24,17 +24,7 @@ public sealed class ApiCallJournalTests
     {
         var provider = new ServiceCollection()
             .AddLogging()
-            .AddSingleton(TimeProvider.System)
-            .AddSingleton(new ThrottleGate(TimeProvider.System))
-            .AddSingleton(Options.Create(new ShopifyOptions
-            {
-                BaseUrlTemplate = "https://{shop}",
-                ApiVersion = "2026-01",
-                Shops = [new ShopCredentials { Domain = Shop, AccessToken = Token }],
-            }))
-            .AddSingleton(provider => new ShopifyGraphQlClient(new HttpClient(new Answer(status, body)),
-                provider.GetRequiredService<IOptions<ShopifyOptions>>(), provider.GetRequiredService<ThrottleGate>(),
-                provider.GetRequiredService<ILoggerFactory>().CreateLogger<ShopifyGraphQlClient>()))
+            .AddShopifyAnswering(Shop, Token, status, body)
             .AddMassTransitTestHarness(bus =>
             {
                 bus.AddConsumer<PollBulkOperationConsumer>();
@@ -79,9 +69,4 @@ public sealed class ApiCallJournalTests
         Assert.DoesNotContain(Token, System.Text.Json.JsonSerializer.Serialize(call));
     }
 
-    private sealed class Answer(HttpStatusCode status, string body) : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
-    }
 }

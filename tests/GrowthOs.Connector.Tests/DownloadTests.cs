@@ -113,19 +113,11 @@ public sealed class DownloadTests
         var bucket = LocalInfrastructure.NewBucketName("downloads");
         var services = new ServiceCollection()
             .AddLogging()
-            .AddSingleton(TimeProvider.System)
-            .AddSingleton(new ThrottleGate(TimeProvider.System))
-            .AddSingleton(Options.Create(new ShopifyOptions
+            .AddShopifyAnswering(Shop, "shpat_download", HttpStatusCode.OK, shopifyAnswer, options =>
             {
-                BaseUrlTemplate = "https://{shop}",
-                ApiVersion = "2026-01",
-                Shops = [new ShopCredentials { Domain = Shop, AccessToken = "shpat_download" }],
-                DownloadHosts = ["storage.googleapis.com"],
-                DownloadReadTimeoutSeconds = readTimeoutSeconds,
-            }))
-            .AddSingleton(provider => new ShopifyGraphQlClient(new HttpClient(new Answer(shopifyAnswer)),
-                provider.GetRequiredService<IOptions<ShopifyOptions>>(), provider.GetRequiredService<ThrottleGate>(),
-                provider.GetRequiredService<ILoggerFactory>().CreateLogger<ShopifyGraphQlClient>()))
+                options.DownloadHosts = ["storage.googleapis.com"];
+                options.DownloadReadTimeoutSeconds = readTimeoutSeconds;
+            })
             .AddSingleton(new ObjectStore(LocalInfrastructure.S3Client(), Options.Create(new S3Options { ServiceUrl = LocalInfrastructure.S3ServiceUrl, Bucket = bucket })));
         services.AddHttpClient(ArchiveBulkOperationResultConsumer.DownloadClient).ConfigurePrimaryHttpMessageHandler(() => downloads);
         var provider = services.AddMassTransitTestHarness(bus => bus.AddConsumer<ArchiveBulkOperationResultConsumer>()).BuildServiceProvider(true);
@@ -145,11 +137,6 @@ public sealed class DownloadTests
         public ValueTask DisposeAsync() => Provider.DisposeAsync();
     }
 
-    private sealed class Answer(string body) : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
-    }
 
     private sealed class Downloads(Func<HttpRequestMessage, HttpResponseMessage> answer) : HttpMessageHandler
     {

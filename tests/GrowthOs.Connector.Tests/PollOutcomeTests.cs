@@ -29,17 +29,7 @@ public sealed class PollOutcomeTests
     {
         var provider = new ServiceCollection()
             .AddLogging()
-            .AddSingleton(TimeProvider.System)
-            .AddSingleton(new ThrottleGate(TimeProvider.System))
-            .AddSingleton(Options.Create(new ShopifyOptions
-            {
-                BaseUrlTemplate = "https://{shop}",
-                ApiVersion = "2026-01",
-                Shops = [new ShopCredentials { Domain = Shop, AccessToken = "shpat_poll" }],
-            }))
-            .AddSingleton(provider => new ShopifyGraphQlClient(new HttpClient(new FixedResponse(response)),
-                provider.GetRequiredService<IOptions<ShopifyOptions>>(), provider.GetRequiredService<ThrottleGate>(),
-                provider.GetRequiredService<ILoggerFactory>().CreateLogger<ShopifyGraphQlClient>()))
+            .AddShopifyAnswering(Shop, "shpat_poll", HttpStatusCode.OK, response)
             .AddMassTransitTestHarness(bus => bus.AddConsumer<PollBulkOperationConsumer>())
             .BuildServiceProvider(true);
         var harness = provider.GetRequiredService<ITestHarness>();
@@ -94,9 +84,4 @@ public sealed class PollOutcomeTests
         Assert.False(await harness.Published.Any<BulkOperationCompleted>());
     }
 
-    private sealed class FixedResponse(string body) : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
-    }
 }

@@ -108,12 +108,7 @@ public sealed class RetryTests
     public async Task A_consumer_that_gives_up_with_an_exception_fails_the_run_with_its_message()
     {
         await using var test = await BulkSyncHarness.Start(configure: bus => bus.AddConsumer<ExplodingUpsertConsumer>());
-        var runId = await test.StartRun();
-        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, "orders", OperationId, test.Now));
-        await test.InState(runId, m => m.Polling);
-        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 2, 1, 10));
-        await test.InState(runId, m => m.Downloading);
-        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/r.jsonl", 10, 2));
+        var runId = await ArchiveOrders(test);
 
         var run = await test.InState(runId, m => m.Failed);
         Assert.Equal("upserting", run.FailedStep);
@@ -125,12 +120,7 @@ public sealed class RetryTests
     public async Task A_database_outage_during_the_load_waits_durably_and_loads_again_instead_of_failing_the_entity()
     {
         await using var test = await BulkSyncHarness.Start(configure: bus => bus.AddConsumer<DatabaseOutage>());
-        var runId = await test.StartRun();
-        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, "orders", OperationId, test.Now));
-        await test.InState(runId, m => m.Polling);
-        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 2, 1, 10));
-        await test.InState(runId, m => m.Downloading);
-        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/r.jsonl", 10, 2));
+        var runId = await ArchiveOrders(test);
 
         // The fault waits (the run stays upserting, its wait set) instead of failing the entity; the wake-up loads again.
         Assert.True(await test.Saga.Consumed.Any<Fault<UpsertArchivedRecords>>(x => x.Context.Message.Message.RunId == runId));
@@ -155,6 +145,18 @@ public sealed class RetryTests
         Assert.True(TransientFaults.IsTransient(FaultOf(new HttpRequestException("Connection refused (127.0.0.1:55690)"))));
         Assert.False(TransientFaults.IsTransient(FaultOf(new InvalidOperationException("the database is gone"))));
         Assert.False(TransientFaults.IsTransient(FaultOf(new FormatException("Line 2 of the bulk file is not valid JSON"))));
+    }
+
+    /// <summary>A run whose orders operation completed and was archived: its upsert is sent next.</summary>
+    private static async Task<Guid> ArchiveOrders(BulkSyncHarness test)
+    {
+        var runId = await test.StartRun();
+        await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, "orders", OperationId, test.Now));
+        await test.InState(runId, m => m.Polling);
+        await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 2, 1, 10));
+        await test.InState(runId, m => m.Downloading);
+        await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/r.jsonl", 10, 2));
+        return runId;
     }
 
     /// <summary>A load whose database is away for each run's first attempt, then answers.</summary>

@@ -50,6 +50,19 @@ public sealed partial class BulkSyncStateMachine
                 context.Saga.LastRetryReason = $"{TransientFaultCode}: {RunBehaviors.FaultReason(context)}";
             });
 
+    /// <summary>
+    /// A fault of the current entity's command at <paramref name="step"/>: waited out when the infrastructure's and within
+    /// the budget, otherwise the entity fails and the run goes on with the next one.
+    /// </summary>
+    private EventActivities<BulkSyncState>[] OnEntityFault<T>(Event<Fault<T>> faulted, Func<BehaviorContext<BulkSyncState, Fault<T>>, bool> isCurrent, string step)
+        where T : class =>
+    [
+        WaitAfterFault(When(faulted, context => isCurrent(context) && RetriesFault(context))),
+        When(faulted, context => isCurrent(context) && !RetriesFault(context))
+            .EndEntity(EntityStatus.Failed, _ => step, FaultReason)
+            .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail),
+    ];
+
     /// <summary>Why a consumer faulted, for the run's record: the budget spent, or the error itself.</summary>
     private string FaultReason<T>(BehaviorContext<BulkSyncState, Fault<T>> context) where T : class =>
         TransientFaults.IsTransient(context.Message)

@@ -240,26 +240,10 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
         // database restarting, the store down): the run waits durably with backoff and the step's wake-up sends the
         // command again, within the retry budget. Anything else, or the budget spent: that entity (or, while
         // transforming, the run) fails with the error rather than waiting forever.
-        During(Requested,
-            WaitAfterFault(When(StartFaulted, context => context.Message.Message.Entity == context.Saga.Entity && RetriesFault(context))),
-            When(StartFaulted, context => context.Message.Message.Entity == context.Saga.Entity && !RetriesFault(context))
-                .EndEntity(EntityStatus.Failed, _ => Steps.Requested, FaultReason)
-                .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
-        During(Polling,
-            WaitAfterFault(When(PollFaulted, context => context.Message.Message.BulkOperationId == context.Saga.BulkOperationId && RetriesFault(context))),
-            When(PollFaulted, context => context.Message.Message.BulkOperationId == context.Saga.BulkOperationId && !RetriesFault(context))
-                .EndEntity(EntityStatus.Failed, _ => Steps.Polling, FaultReason)
-                .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
-        During(Downloading,
-            WaitAfterFault(When(ArchiveFaulted, context => context.Message.Message.BulkOperationId == context.Saga.BulkOperationId && RetriesFault(context))),
-            When(ArchiveFaulted, context => context.Message.Message.BulkOperationId == context.Saga.BulkOperationId && !RetriesFault(context))
-                .EndEntity(EntityStatus.Failed, _ => Steps.Downloading, FaultReason)
-                .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
-        During(Upserting,
-            WaitAfterFault(When(UpsertFaulted, context => context.Message.Message.ArchiveKey == context.Saga.ArchiveKey && RetriesFault(context))),
-            When(UpsertFaulted, context => context.Message.Message.ArchiveKey == context.Saga.ArchiveKey && !RetriesFault(context))
-                .EndEntity(EntityStatus.Failed, _ => Steps.Upserting, FaultReason)
-                .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
+        During(Requested, OnEntityFault(StartFaulted, context => context.Message.Message.Entity == context.Saga.Entity, Steps.Requested));
+        During(Polling, OnEntityFault(PollFaulted, context => context.Message.Message.BulkOperationId == context.Saga.BulkOperationId, Steps.Polling));
+        During(Downloading, OnEntityFault(ArchiveFaulted, context => context.Message.Message.BulkOperationId == context.Saga.BulkOperationId, Steps.Downloading));
+        During(Upserting, OnEntityFault(UpsertFaulted, context => context.Message.Message.ArchiveKey == context.Saga.ArchiveKey, Steps.Upserting));
         During(Transforming,
             WaitAfterFault(When(RefreshFaulted, RetriesFault)),
             When(RefreshFaulted, context => !RetriesFault(context)).Fail(_ => Steps.Transforming, FaultReason, clock).TransitionTo(Failed));
