@@ -1,9 +1,12 @@
 using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Ingest;
+using GrowthOs.Contracts.Telemetry;
 using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.DurableWaits;
 using GrowthOs.IngestSaga.MarketingSync;
+using GrowthOs.IngestSaga.Outbox;
 using GrowthOs.IngestSaga.Persistence;
+using GrowthOs.IngestSaga.Runs;
 using GrowthOs.IngestSaga.Schedules;
 using GrowthOs.IngestSaga.Watermarks;
 using GrowthOs.ServiceDefaults.Persistence;
@@ -40,6 +43,8 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
             .AddSingleton(Options.Create(new BulkSyncOptions { Shops = [BulkSyncHarness.Shop] }))
             .AddSingleton<IWatermarkStore, WatermarkStore>()
             .AddDbContext<IngestDbContext>(options => options.UseNpgsql(_dataSource))
+            .AddSingleton<SagaEventSignal>()
+            .AddScoped<ISagaEvents, PostgresSagaEvents>()
             .AddMassTransitTestHarness(bus => bus.AddBulkSyncSaga().PostgresRepository())
             .BuildServiceProvider(validateScopes: true);
         _harness = _provider.GetRequiredService<ITestHarness>();
@@ -155,6 +160,52 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
             NullLogger<ScheduledSyncDispatcher>.Instance);
         await fewer.SyncScheduleRows(CancellationToken.None);
         Assert.Equal(0L, await Scalar($"SELECT count(*) FROM ingest.sync_schedule WHERE job = 'marketing:ga4'"));
+    }
+
+    [Fact]
+    public async Task A_runs_events_are_saved_with_its_row_and_leave_only_from_the_outbox_each_once_with_its_event_id()
+    {
+        var runId = NewId.NextGuid();
+        await _harness.Bus.Publish(new SyncRequested(runId, BulkSyncHarness.Shop, "user", DateTimeOffset.UtcNow, ["orders"]));
+        await WaitForRow(runId, r => r.CurrentState == "Requested");
+        await _harness.InactivityTask;
+
+        // Saved with the row, and not published by the consume that raised them.
+        Assert.Equal(2L, await Scalar($"SELECT count(*) FROM ingest.saga_event_outbox WHERE run_id = '{runId}' AND published_at IS NULL"));
+        Assert.False(await _harness.Published.Any<SyncStepChanged>(x => x.Context.Message.RunId == runId));
+        Assert.True(await _harness.Published.Any<StartBulkExtraction>(x => x.Context.Message.RunId == runId));
+
+        var options = new SagaEventOptions();
+        var publisher = new SagaEventPublisher(_dataSource, _harness.Bus, new SagaEventSignal(), Options.Create(options), TimeProvider.System,
+            NullLogger<SagaEventPublisher>.Instance);
+        Assert.Equal(2, await publisher.PublishPending(options, CancellationToken.None));
+        Assert.Equal(0, await publisher.PublishPending(options, CancellationToken.None));
+
+        var published = await _harness.Published.SelectAsync<SyncStepChanged>(x => x.Context.Message.RunId == runId).ToListAsync();
+        Assert.Equal(["initiated", "requested"], published.Select(p => p.Context.Message.Step));
+        Assert.Equal([RunIds.OfEvent(runId, "step|1"), RunIds.OfEvent(runId, "step|2")], published.Select(p => p.Context.MessageId!.Value));
+        Assert.All(published, p => Assert.Equal(runId, p.Context.CorrelationId));
+        Assert.Equal(0L, await Scalar($"SELECT count(*) FROM ingest.saga_event_outbox WHERE run_id = '{runId}' AND published_at IS NULL"));
+    }
+
+    [Fact]
+    public async Task An_event_of_a_type_this_build_does_not_know_is_left_in_the_outbox_and_the_others_go()
+    {
+        var runId = NewId.NextGuid();
+        await Scalar($$"""
+            INSERT INTO ingest.saga_event_outbox (event_id, run_id, message_type, body, created_at)
+            VALUES ('{{NewId.NextGuid()}}', '{{runId}}', 'SomethingNewer', '{}', now()),
+                   ('{{NewId.NextGuid()}}', '{{runId}}', 'SyncFailed', '{"runId":"{{runId}}","shopDomain":"a.myshopify.com","step":"polling","reason":"r","failedAt":"2026-12-01T00:00:00Z"}', now())
+            RETURNING 1
+            """);
+        var options = new SagaEventOptions();
+        var publisher = new SagaEventPublisher(_dataSource, _harness.Bus, new SagaEventSignal(), Options.Create(options), TimeProvider.System,
+            NullLogger<SagaEventPublisher>.Instance);
+
+        Assert.Equal(1, await publisher.PublishPending(options, CancellationToken.None));
+        var failed = (await _harness.Published.SelectAsync<SyncFailed>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        Assert.Equal(("polling", "r"), (failed.Step, failed.Reason));
+        Assert.Equal(1L, await Scalar($"SELECT count(*) FROM ingest.saga_event_outbox WHERE run_id = '{runId}' AND published_at IS NULL AND message_type = 'SomethingNewer'"));
     }
 
     private IngestDbContext NewContext() =>

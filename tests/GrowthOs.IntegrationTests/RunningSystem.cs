@@ -27,6 +27,7 @@ public sealed class RunningSystem : IAsyncLifetime
     public const string IdempotencyShop = "idempotency-shop.myshopify.com";
     public const string UploadShop = "upload-shop.myshopify.com";
     public const string SecretScanShop = "secret-scan-shop.myshopify.com";
+    public const string OutboxShop = "outbox-shop.myshopify.com";
 
     /// <summary>Twins: the same seed and size, so an undisturbed sync of the first is the yardstick of a disturbed sync of another.</summary>
     public const string ReferenceShop = "twin-reference.myshopify.com";
@@ -63,7 +64,7 @@ public sealed class RunningSystem : IAsyncLifetime
 
     private static readonly (string Domain, int Seed, int OrdersPerDay, string? Failure)[] SandboxShops =
     [
-        (Shop, 42, 20, null), (ReplayShop, 43, 20, null), (BackfillShop, 44, 20, null), (ReferenceShop, 7, 150, null), (WrongTokenShop, 45, 5, null), (ReadApiShop, 47, 10, null), (BesideShop, 48, 20, null), (TraceShop, 50, 5, null), (ProgressShop, 51, 5, null), (IdempotencyShop, 56, 3, null), (UploadShop, 57, 3, null), (SecretScanShop, 58, 3, null),
+        (Shop, 42, 20, null), (ReplayShop, 43, 20, null), (BackfillShop, 44, 20, null), (ReferenceShop, 7, 150, null), (WrongTokenShop, 45, 5, null), (ReadApiShop, 47, 10, null), (BesideShop, 48, 20, null), (TraceShop, 50, 5, null), (ProgressShop, 51, 5, null), (IdempotencyShop, 56, 3, null), (UploadShop, 57, 3, null), (SecretScanShop, 58, 3, null), (OutboxShop, 59, 3, null),
         .. Disturbances.Select(d => (TwinShop(d), 7, 150, (string?)null)),
         .. Failures.Select(f => (FailingShop(f), 46, 5, (string?)f)),
         (CatalogShop, 42, 10, null), (NoCustomersScopeShop, 49, 5, "ACCESS_DENIED:customers"), (WebhookShop, 52, 5, null),
@@ -398,7 +399,7 @@ public sealed class RunningSystem : IAsyncLifetime
     /// Kills every instance of the service at once (SIGKILL: nothing flushed, nothing acknowledged), then starts them
     /// again and waits until they are ready.
     /// </summary>
-    public async Task KillAndRestart(string service)
+    public async Task KillAndRestart(string service, IReadOnlyDictionary<string, string>? settings = null)
     {
         var instances = Instances.Where(i => i == service || i.StartsWith(service + "-", StringComparison.Ordinal)).ToList();
         lock (_services)
@@ -408,13 +409,20 @@ public sealed class RunningSystem : IAsyncLifetime
                 _retiredOutput.Enqueue((instance, _services[instance].Output));
                 _services[instance].Dispose();
             }
-            foreach (var instance in instances) StartInstance(instance);
+            foreach (var instance in instances) StartInstance(instance, settings);
         }
         foreach (var instance in instances) await _services[instance].WaitUntilReady(TimeSpan.FromSeconds(90));
     }
 
-    private void StartInstance(string instance) =>
-        _services[instance] = ServiceProcess.Start(instance.Split('-')[0], _ports[instance], Environment(_ports), instance);
+    private void StartInstance(string instance, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var environment = Environment(_ports);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
+        _services[instance] = ServiceProcess.Start(instance.Split('-')[0], _ports[instance], environment, instance);
+    }
+
+    /// <summary>The broker's virtual host this system runs in.</summary>
+    public string VirtualHost => _virtualHost!.Name;
 
     /// <summary>The environment a service of this system starts with, for tests that start one on their own.</summary>
     public Dictionary<string, string> EnvironmentFor() => Environment(_ports);

@@ -4,7 +4,8 @@ namespace GrowthOs.IngestSaga.BulkSync;
 
 /// <summary>
 /// The saga endpoint: a concurrency conflict (another replica or a redelivery changed the row) is retried at once
-/// against the fresh row; messages the saga publishes leave only after its state is saved (in-memory outbox).
+/// against the fresh row; the commands the saga publishes leave only after its state is saved (in-memory outbox), and
+/// its events are saved with the state itself and published from the table (<see cref="Outbox.SagaEventPublisher"/>).
 /// </summary>
 public sealed class BulkSyncStateDefinition : SagaDefinition<BulkSyncState>
 {

@@ -2,6 +2,7 @@ using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.IngestSaga.DurableWaits;
+using GrowthOs.IngestSaga.Outbox;
 using GrowthOs.IngestSaga.Runs;
 using GrowthOs.IngestSaga.Watermarks;
 using MassTransit;
@@ -189,18 +190,18 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
                 .Activity(x => x.OfType<AdvanceWatermarkActivity>())
                 .Activity(x => x.OfType<RequestHistoryActivity>())
                 .EnterStep(Steps.Partial, clock)
-                .Publish(context => new SyncCompleted(
+                .PublishEvent(context => new SyncCompleted(
                     context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.OrdersUpserted, context.Saga.LineItemsUpserted,
-                    context.Saga.OrdersLoadedWhole ? context.Saga.MaxUpdatedAt : null, clock.GetUtcNow(), Partial: true, context.Saga.JobType))
+                    context.Saga.OrdersLoadedWhole ? context.Saga.MaxUpdatedAt : null, clock.GetUtcNow(), Partial: true, context.Saga.JobType), _ => "completed")
                 .TransitionTo(Partial),
             When(MartsRefreshed, context => !context.Saga.IsPartial)
                 .Then(context => context.Saga.ResumeAt = null)
                 .Activity(x => x.OfType<AdvanceWatermarkActivity>())
                 .Activity(x => x.OfType<RequestHistoryActivity>())
                 .EnterStep(Steps.Completed, clock)
-                .Publish(context => new SyncCompleted(
+                .PublishEvent(context => new SyncCompleted(
                     context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.OrdersUpserted, context.Saga.LineItemsUpserted,
-                    context.Saga.MaxUpdatedAt, clock.GetUtcNow(), JobType: context.Saga.JobType))
+                    context.Saga.MaxUpdatedAt, clock.GetUtcNow(), JobType: context.Saga.JobType), _ => "completed")
                 .TransitionTo(Completed));
 
         // A missing scope skips that entity; any other failure of an entity's extraction or load fails that entity. Either

@@ -2,6 +2,7 @@ using GrowthOs.Contracts.Marketing;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.DurableWaits;
+using GrowthOs.IngestSaga.Outbox;
 using GrowthOs.IngestSaga.Runs;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -165,8 +166,9 @@ public sealed partial class MarketingSyncStateMachine : MassTransitStateMachine<
                 .IfElse(context => context.Saga.IsPartial,
                     partial => partial.EnterStep(Steps.Partial, clock).TransitionTo(Partial),
                     whole => whole.EnterStep(Steps.Completed, clock).TransitionTo(Completed))
-                .Publish(context => new MarketingSyncCompleted(context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Source,
-                    context.Saga.Since!.Value, context.Saga.Until!.Value, context.Saga.RowsUpserted, clock.GetUtcNow(), context.Saga.IsPartial, context.Saga.JobType)),
+                .PublishEvent(context => new MarketingSyncCompleted(context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Source,
+                    context.Saga.Since!.Value, context.Saga.Until!.Value, context.Saga.RowsUpserted, clock.GetUtcNow(), context.Saga.IsPartial, context.Saga.JobType),
+                    _ => "completed"),
             When(TransformFailed, context => context.Message.Step == Steps.Transforming)
                 .Fail(Steps.Transforming, context => context.Message.Reason, clock)
                 .TransitionTo(Failed),

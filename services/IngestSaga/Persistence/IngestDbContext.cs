@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.MarketingSync;
+using GrowthOs.IngestSaga.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 
@@ -13,6 +14,9 @@ public sealed class IngestDbContext(DbContextOptions<IngestDbContext> options) :
     public DbSet<BulkSyncState> BulkSyncs => Set<BulkSyncState>();
 
     public DbSet<MarketingSyncState> MarketingSyncs => Set<MarketingSyncState>();
+
+    /// <summary>The runs' events, saved with the saga row that raised them (<see cref="SagaEventPublisher"/> publishes them).</summary>
+    public DbSet<SagaOutboxEvent> SagaEvents => Set<SagaOutboxEvent>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -37,6 +41,13 @@ public sealed class IngestDbContext(DbContextOptions<IngestDbContext> options) :
         marketing.Ignore(x => x.CurrentStep);
         Json(marketing.Property(x => x.Steps));
         foreach (var property in marketing.Metadata.GetProperties().Where(p => p.Name != nameof(MarketingSyncState.Version)))
+            property.SetColumnName(SnakeCase(property.Name));
+
+        var outbox = model.Entity<SagaOutboxEvent>();
+        outbox.ToTable("saga_event_outbox");
+        outbox.HasKey(x => x.EventId);
+        outbox.Property(x => x.Body).HasColumnType("jsonb");
+        foreach (var property in outbox.Metadata.GetProperties())
             property.SetColumnName(SnakeCase(property.Name));
     }
 

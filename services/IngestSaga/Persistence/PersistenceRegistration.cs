@@ -1,4 +1,5 @@
 using GrowthOs.IngestSaga.DurableWaits;
+using GrowthOs.IngestSaga.Outbox;
 using GrowthOs.IngestSaga.Watermarks;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Persistence;
@@ -19,6 +20,10 @@ public static class PersistenceRegistration
         builder.Services.AddSingleton<IWatermarkStore, WatermarkStore>();
         builder.Services.AddValidatedOptions<DurableWaitOptions>(DurableWaitOptions.Section);
         builder.Services.AddHostedService<DueWaitDispatcher>();
+        builder.Services.AddValidatedOptions<SagaEventOptions>(SagaEventOptions.Section);
+        builder.Services.AddSingleton<SagaEventSignal>();
+        builder.Services.AddScoped<ISagaEvents, PostgresSagaEvents>();
+        builder.Services.AddHostedService<SagaEventPublisher>();
 
         return builder;
     }

@@ -1,6 +1,7 @@
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.Contracts.Telemetry;
 using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.IngestSaga.Outbox;
 using GrowthOs.IngestSaga.Telemetry;
 using MassTransit;
 
@@ -9,7 +10,7 @@ namespace GrowthOs.IngestSaga.Runs;
 /// <summary>Behaviours every run's machine uses: taking a step, waiting durably, failing.</summary>
 public static class RunBehaviors
 {
-    /// <summary>Closes the current step, opens <paramref name="step"/>, and publishes the change as telemetry.</summary>
+    /// <summary>Closes the current step, opens <paramref name="step"/>, and raises the change as an event (telemetry).</summary>
     public static EventActivityBinder<TRun, T> EnterStep<TRun, T>(this EventActivityBinder<TRun, T> binder, string step, TimeProvider clock)
         where TRun : SyncRunState
         where T : class =>
@@ -26,7 +27,7 @@ public static class RunBehaviors
                 Steps.Partial => StepStatuses.Partial,
                 _ => StepStatuses.Started,
             };
-            return context.Publish(StepChanged(context.Saga, step, status, now, previous?.Step));
+            return context.RaiseEvent(StepChanged(context.Saga, step, status, now, previous?.Step), $"step|{context.Saga.Steps.Count}");
         });
 
     /// <summary>Starts a durable wait: the run resumes with a <c>SyncWaitElapsed</c> once <paramref name="delay"/> has passed.</summary>
@@ -79,8 +80,9 @@ public static class RunBehaviors
                 context.Saga.ResumeAt = null;
             })
             .EnterStep(Steps.Failed, clock)
-            .Publish(context => new SyncFailed(
-                context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.FailedStep!, context.Saga.Error!, clock.GetUtcNow()));
+            .PublishEvent(context => new SyncFailed(
+                context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.FailedStep!, context.Saga.Error!, clock.GetUtcNow()),
+                saga => $"failed|{saga.Steps.Count}");
 
     private static SyncStepChanged StepChanged(SyncRunState saga, string step, string status, DateTimeOffset at, string? previous) => new(
         saga.CorrelationId,

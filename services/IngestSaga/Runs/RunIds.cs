@@ -23,6 +23,9 @@ public static class RunIds
     public static bool IsIdempotencyKey(string key) =>
         key.Length is > 0 and <= MaxIdempotencyKeyLength && key.All(c => c is > ' ' and < (char)127);
 
+    /// <summary>The id of an event a run publishes, named by its place in the run (for example <c>step|3</c>).</summary>
+    public static Guid OfEvent(Guid runId, string name) => NameBased($"run-event|{runId}|{name}");
+
     private static Guid NameBased(string name)
     {
         var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(name))[..16];

@@ -1,0 +1,157 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using GrowthOs.ServiceDefaults.Messaging;
+using GrowthOs.ServiceDefaults.Observability;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GrowthOs.IngestSaga.Outbox;
+
+public sealed class SagaEventOptions
+{
+    public const string Section = "SagaEvents";
+
+    /// <summary>
+    /// Whether this replica publishes the events every replica writes. Leave it on in one replica only to keep a strict
+    /// order of publication across replicas; with it off everywhere, events are kept and none leaves.
+    /// </summary>
+    public bool Publish { get; set; } = true;
+
+    /// <summary>How often the table is scanned when no save of this process woke the publisher.</summary>
+    [Range(50, 60_000, ErrorMessage = "SagaEvents:ScanIntervalMilliseconds must be between 50 and 60000.")]
+    public int ScanIntervalMilliseconds { get; set; } = 1_000;
+
+    [Range(1, 10_000, ErrorMessage = "SagaEvents:BatchSize must be between 1 and 10000.")]
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Published events are kept this long, then deleted.</summary>
+    [Range(1, 365, ErrorMessage = "SagaEvents:RetentionDays must be between 1 and 365.")]
+    public int RetentionDays { get; set; } = 7;
+}
+
+/// <summary>
+/// Publishes the events runs wrote to <c>ingest.saga_event_outbox</c>, in the order they were raised, each with its event id as its
+/// message id and in its run's trace. Rows are claimed with <c>FOR UPDATE SKIP LOCKED</c> in a transaction that marks
+/// them published once the broker took them, so replicas share the work without doubling it. If the process dies
+/// after the broker took an event and before the mark was committed, that event is published again with the same id:
+/// delivery is at least once, and a subscriber drops a repeat by its message id.
+/// </summary>
+public sealed class SagaEventPublisher(
+    NpgsqlDataSource dataSource, IBus bus, SagaEventSignal signal, IOptions<SagaEventOptions> options, TimeProvider clock,
+    ILogger<SagaEventPublisher> logger)
+    : BackgroundService
+{
+    private DateTimeOffset _nextCleanup = DateTimeOffset.MinValue;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (!settings.Publish)
+        {
+            logger.LogWarning("SagaEvents:Publish is off: this replica writes the runs' events and leaves their publishing to others");
+            return;
+        }
+
+        var interval = TimeSpan.FromMilliseconds(settings.ScanIntervalMilliseconds);
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                // A full batch means more are waiting: go on at once.
+                while (await PublishPending(settings, stoppingToken) == settings.BatchSize) { }
+                await DeletePublished(settings, stoppingToken);
+                failures = 0;
+                await signal.Wait(interval, stoppingToken);
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or MassTransitException or InvalidOperationException
+                                              or JsonException && !stoppingToken.IsCancellationRequested)
+            {
+                failures++;
+                logger.LogWarning(exception, "Could not publish the runs' events; trying again");
+                await Task.Delay(interval * Math.Min(failures, 10), stoppingToken);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A publish past its deadline: the broker is wedged or away; the events wait in the table.
+                failures++;
+                logger.LogWarning("Publishing the runs' events timed out; trying again");
+                await Task.Delay(interval * Math.Min(failures, 10), stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Publishes one batch of waiting events; returns how many it published.</summary>
+    public async Task<int> PublishPending(SagaEventOptions settings, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var pending = new List<(Guid EventId, Guid RunId, string Type, string Body, string? TraceParent)>();
+        await using (var claim = new NpgsqlCommand("""
+            SELECT event_id, run_id, message_type, body::text, trace_parent
+              FROM ingest.saga_event_outbox
+             WHERE published_at IS NULL
+             ORDER BY created_at, seq
+             LIMIT @batch
+               FOR UPDATE SKIP LOCKED
+            """, connection, transaction))
+        {
+            claim.Parameters.AddWithValue("batch", settings.BatchSize);
+            await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                pending.Add((reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+        }
+        if (pending.Count == 0) return 0;
+
+        var published = new List<Guid>(pending.Count);
+        try
+        {
+            foreach (var (eventId, runId, typeName, body, traceParent) in pending)
+            {
+                var type = SagaEventTypes.Find(typeName);
+                var message = type is null ? null : JsonSerializer.Deserialize(body, type, JsonSerializerOptions.Web);
+                if (message is null)
+                {
+                    // Written by a newer or older build that knew this event; this one cannot publish it, and leaves it.
+                    logger.LogError("Event {EventId} of run {RunId} has a type this build does not publish ({MessageType}); it is left in the outbox",
+                        eventId, runId, typeName);
+                    continue;
+                }
+
+                using var activity = GrowthOsTelemetry.ContinueTrace("publish run event", traceParent);
+                activity?.SetTag("growthos.run_id", runId);
+                await PublishDeadline.Within(token => bus.Publish(message, type!, publish =>
+                {
+                    publish.MessageId = eventId;
+                    publish.CorrelationId = runId;
+                }, token), cancellationToken);
+                published.Add(eventId);
+            }
+        }
+        finally
+        {
+            if (published.Count > 0)
+            {
+                await using var mark = new NpgsqlCommand(
+                    "UPDATE ingest.saga_event_outbox SET published_at = @now WHERE event_id = ANY(@ids)", connection, transaction);
+                mark.Parameters.AddWithValue("now", clock.GetUtcNow());
+                mark.Parameters.AddWithValue("ids", published.ToArray());
+                await mark.ExecuteNonQueryAsync(CancellationToken.None);
+                await transaction.CommitAsync(CancellationToken.None);
+            }
+        }
+        logger.LogDebug("Published {Count} run events", published.Count);
+        return published.Count;
+    }
+
+    private async Task DeletePublished(SagaEventOptions settings, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (now < _nextCleanup) return;
+        _nextCleanup = now.AddHours(1);
+        await using var command = dataSource.CreateCommand("DELETE FROM ingest.saga_event_outbox WHERE published_at < @before");
+        command.Parameters.AddWithValue("before", now.AddDays(-settings.RetentionDays));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
