@@ -35,7 +35,11 @@ public sealed class MarketingSyncStateMachineTests : IAsyncLifetime
             .AddSingleton<IMarketingWatermarks>(_watermarks)
             .AddSingleton(Options.Create(new BulkSyncOptions { Shops = [Shop] }))
             .AddSingleton(Options.Create(new MarketingSyncOptions { RetryBudgetHours = 1 }))
-            .AddMassTransitTestHarness(bus => bus.AddMarketingSyncSaga().InMemoryRepository())
+            .AddMassTransitTestHarness(bus =>
+            {
+                bus.AddMarketingSyncSaga().InMemoryRepository();
+                bus.AddConsumer<Outage>();
+            })
             .BuildServiceProvider(validateScopes: true);
         _harness = _provider.GetRequiredService<ITestHarness>();
         _harness.TestTimeout = TimeSpan.FromSeconds(30);
@@ -193,6 +197,83 @@ public sealed class MarketingSyncStateMachineTests : IAsyncLifetime
         await Elapse(runId);
         Assert.Equal(2, await Count<FetchMarketingReport>(runId, 2));
         Assert.All(_harness.Published.Select<FetchMarketingReport>().Where(f => f.Context.Message.RunId == runId), f => Assert.Equal(1, f.Context.Message.Attempt));
+    }
+
+    [Fact]
+    public async Task A_fetch_that_faults_because_the_store_is_away_waits_durably_and_fetches_again_under_a_new_attempt()
+    {
+        var runId = NewId.NextGuid();
+        Outage.Runs[runId] = Outage.Kind.Transient;
+        await _harness.Bus.Publish(new MarketingSyncRequested(runId, Shop, MarketingSources.Meta, "user", _clock.GetUtcNow(), null, null));
+
+        Assert.True(await _saga.Consumed.Any<Fault<FetchMarketingReport>>(x => x.Context.Message.Message.RunId == runId));
+        var waiting = await InState(runId, m => m.Requested);
+        Assert.Equal((2, 1), (waiting.Attempt, waiting.RetryAttempts));
+        Assert.StartsWith("INFRASTRUCTURE_UNAVAILABLE: Amazon.S3.AmazonS3Exception", waiting.LastRetryReason);
+        Assert.NotNull(waiting.ResumeAt);
+        Assert.Null(waiting.Error);
+
+        await Elapse(runId);
+        Assert.Equal(2, await Count<FetchMarketingReport>(runId, expected: 2));
+        Assert.Equal(2, _harness.Published.Select<FetchMarketingReport>().Last(f => f.Context.Message.RunId == runId).Context.Message.Attempt);
+        Assert.Equal("Requested", Instance(runId).CurrentState);
+    }
+
+    [Fact]
+    public async Task A_load_that_faults_because_the_database_restarted_waits_and_loads_again()
+    {
+        var runId = await Request(MarketingSources.Meta);
+        Outage.Runs[runId] = Outage.Kind.Transient;
+        await Archived(runId, 1);
+
+        Assert.True(await _saga.Consumed.Any<Fault<UpsertMarketingReport>>(x => x.Context.Message.Message.RunId == runId));
+        var waiting = await InState(runId, m => m.Upserting);
+        Assert.Equal(1, waiting.RetryAttempts);
+        Assert.StartsWith("INFRASTRUCTURE_UNAVAILABLE: Npgsql.PostgresException", waiting.LastRetryReason);
+
+        await Elapse(runId);
+        Assert.Equal(2, await Count<UpsertMarketingReport>(runId, expected: 2));
+        Assert.Equal("Upserting", Instance(runId).CurrentState);
+    }
+
+    [Fact]
+    public async Task A_transient_fault_past_the_retry_budget_or_a_fault_of_the_command_itself_fails_the_run()
+    {
+        var late = await Request(MarketingSources.Meta);
+        _clock.Advance(TimeSpan.FromMinutes(59.9)); // a first backoff of up to 30 s would end past the 1 h budget
+        Outage.Runs[late] = Outage.Kind.Transient;
+        await Archived(late, 1);
+        var failed = await InState(late, m => m.Failed);
+        Assert.Equal("upserting", failed.FailedStep);
+        Assert.StartsWith("Retry budget of 1 h exhausted after 0 retries; last error Npgsql.PostgresException", failed.Error);
+
+        var broken = await Request(MarketingSources.Meta);
+        Outage.Runs[broken] = Outage.Kind.Permanent;
+        await Archived(broken, 1);
+        failed = await InState(broken, m => m.Failed);
+        Assert.Equal("upserting", failed.FailedStep);
+        Assert.Contains("the manifest names a page that is not there", failed.Error);
+    }
+
+    /// <summary>The Connector's fetch and the Transform's load, giving up once with an exception for the runs listed.</summary>
+    private sealed class Outage : IConsumer<FetchMarketingReport>, IConsumer<UpsertMarketingReport>
+    {
+        public enum Kind { Transient, Permanent }
+
+        public static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, Kind> Runs = new();
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Guid, string), int> Attempts = new();
+
+        public Task Consume(ConsumeContext<FetchMarketingReport> context) =>
+            FailOnce(context.Message.RunId, "fetch", () => new Amazon.S3.AmazonS3Exception("The store did not answer"));
+
+        public Task Consume(ConsumeContext<UpsertMarketingReport> context) =>
+            FailOnce(context.Message.RunId, "upsert", () => new Npgsql.PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01"));
+
+        private static Task FailOnce(Guid runId, string step, Func<Exception> transient)
+        {
+            if (!Runs.TryGetValue(runId, out var kind) || Attempts.AddOrUpdate((runId, step), 1, (_, n) => n + 1) > 1) return Task.CompletedTask;
+            throw kind == Kind.Transient ? transient() : new InvalidOperationException("the manifest names a page that is not there");
+        }
     }
 
     private async Task<int> Count<T>(Guid runId, int expected) where T : class

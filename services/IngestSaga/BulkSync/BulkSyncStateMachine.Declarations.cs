@@ -36,9 +36,7 @@ public sealed partial class BulkSyncStateMachine
 
     /// <summary>The backoff after an infrastructure fault: base × 2^attempt, capped, with jitter.</summary>
     internal static TimeSpan FaultDelay(BulkSyncState saga, BulkSyncOptions settings, double jitter) =>
-        Backoff.Delay(TransientFaultCode, saga.RetryAttempts, settings, jitter);
-
-    internal const string TransientFaultCode = "INFRASTRUCTURE_UNAVAILABLE";
+        Backoff.Delay(TransientFaults.Code, saga.RetryAttempts, settings, jitter);
 
     /// <summary>Waits (durably) for the fault's backoff; the step's wake-up then sends its command again.</summary>
     private EventActivityBinder<BulkSyncState, Fault<T>> WaitAfterFault<T>(EventActivityBinder<BulkSyncState, Fault<T>> binder) where T : class =>
@@ -47,7 +45,7 @@ public sealed partial class BulkSyncStateMachine
             .Then(context =>
             {
                 context.Saga.RetryAttempts++;
-                context.Saga.LastRetryReason = $"{TransientFaultCode}: {RunBehaviors.FaultReason(context)}";
+                context.Saga.LastRetryReason = $"{TransientFaults.Code}: {RunBehaviors.FaultReason(context)}";
             });
 
     /// <summary>

@@ -15,7 +15,8 @@ namespace GrowthOs.IngestSaga.MarketingSync;
 /// transforming → completed, or partial (the source refused part of the range; what it answered is loaded and the
 /// watermark stays), or failed. Every command is followed by a durable wait that sends it again if no answer comes; a
 /// source that asks to wait is retried after an exponential backoff with jitter, never shorter than it asked, within
-/// the run's retry budget. A replay starts at upserting from an archived manifest.
+/// the run's retry budget; so is a command whose consumer gave up because the infrastructure was away (the database
+/// restarting, the store down). A replay starts at upserting from an archived manifest.
 /// </summary>
 public sealed partial class MarketingSyncStateMachine : MassTransitStateMachine<MarketingSyncState>
 {
@@ -129,8 +130,12 @@ public sealed partial class MarketingSyncStateMachine : MassTransitStateMachine<
             When(FetchFailed, context => context.Message.Attempt == context.Saga.Attempt)
                 .Fail(context => context.Saga.CurrentStep, context => $"{context.Message.ErrorCode}: {context.Message.Reason}", clock)
                 .TransitionTo(Failed),
-            When(FetchFaulted, context => context.Message.Message.Attempt == context.Saga.Attempt)
-                .Fail(context => context.Saga.CurrentStep, RunBehaviors.FaultReason, clock)
+            // A fault of the infrastructure (the store or the database away) is waited out; the wake-up fetches again.
+            WaitAfterFault(When(FetchFaulted, context => context.Message.Message.Attempt == context.Saga.Attempt && RetriesFault(context))
+                    .Then(context => context.Saga.Attempt++))
+                .TransitionTo(Requested),
+            When(FetchFaulted, context => context.Message.Message.Attempt == context.Saga.Attempt && !RetriesFault(context))
+                .Fail(context => context.Saga.CurrentStep, FaultReason, clock)
                 .TransitionTo(Failed));
 
         During(Upserting,
@@ -152,8 +157,9 @@ public sealed partial class MarketingSyncStateMachine : MassTransitStateMachine<
             When(TransformFailed, context => context.Message.Step == Steps.Upserting && context.Message.ArchiveKey == context.Saga.ManifestKey)
                 .Fail(Steps.Upserting, context => context.Message.Reason, clock)
                 .TransitionTo(Failed),
-            When(UpsertFaulted, context => context.Message.Message.ManifestKey == context.Saga.ManifestKey)
-                .FailWithFault(Steps.Upserting, clock)
+            WaitAfterFault(When(UpsertFaulted, context => context.Message.Message.ManifestKey == context.Saga.ManifestKey && RetriesFault(context))),
+            When(UpsertFaulted, context => context.Message.Message.ManifestKey == context.Saga.ManifestKey && !RetriesFault(context))
+                .Fail(Steps.Upserting, FaultReason, clock)
                 .TransitionTo(Failed));
 
         During(Transforming,
@@ -172,8 +178,9 @@ public sealed partial class MarketingSyncStateMachine : MassTransitStateMachine<
             When(TransformFailed, context => context.Message.Step == Steps.Transforming)
                 .Fail(Steps.Transforming, context => context.Message.Reason, clock)
                 .TransitionTo(Failed),
-            When(RefreshFaulted)
-                .FailWithFault(Steps.Transforming, clock)
+            WaitAfterFault(When(RefreshFaulted, RetriesFault)),
+            When(RefreshFaulted, context => !RetriesFault(context))
+                .Fail(Steps.Transforming, FaultReason, clock)
                 .TransitionTo(Failed));
 
         // At-least-once delivery: a request heard again, a command answered twice, the late answers of an earlier step or
@@ -211,14 +218,40 @@ public sealed partial class MarketingSyncStateMachine : MassTransitStateMachine<
     private bool WithinRetryBudget(BehaviorContext<MarketingSyncState, MarketingFetchDeferred> context) =>
         _clock.GetUtcNow() + RetryDelay(context, 1) <= context.Saga.RequestedAt + _settings.RetryBudget;
 
-    /// <summary>base × 2^attempt, capped, of which a random 50–100 % is taken; never shorter than the source asked.</summary>
+    /// <summary>The backoff, never shorter than the source asked.</summary>
     private TimeSpan RetryDelay(BehaviorContext<MarketingSyncState, MarketingFetchDeferred> context, double jitter)
     {
-        var exponential = Math.Min(_settings.RetryBaseSeconds * Math.Pow(2, Math.Min(context.Saga.RetryAttempts, 30)), _settings.RetryMaxSeconds);
-        var backoff = TimeSpan.FromSeconds(exponential * (0.5 + 0.5 * Math.Clamp(jitter, 0, 1)));
+        var backoff = Backoff(context.Saga, jitter);
         var asked = TimeSpan.FromSeconds(context.Message.RetryAfterSeconds ?? 0);
         return asked > backoff ? asked : backoff;
     }
+
+    /// <summary>base × 2^attempt, capped, of which a random 50–100 % is taken.</summary>
+    private TimeSpan Backoff(MarketingSyncState saga, double jitter)
+    {
+        var exponential = Math.Min(_settings.RetryBaseSeconds * Math.Pow(2, Math.Min(saga.RetryAttempts, 30)), _settings.RetryMaxSeconds);
+        return TimeSpan.FromSeconds(exponential * (0.5 + 0.5 * Math.Clamp(jitter, 0, 1)));
+    }
+
+    /// <summary>A consumer's fault is waited out when the infrastructure failed (not the command) and the budget allows the wait.</summary>
+    private bool RetriesFault<T>(BehaviorContext<MarketingSyncState, Fault<T>> context) where T : class =>
+        TransientFaults.IsTransient(context.Message) && _clock.GetUtcNow() + Backoff(context.Saga, 1) <= context.Saga.RequestedAt + _settings.RetryBudget;
+
+    /// <summary>Why a consumer faulted, for the run's record: the budget spent, or the error itself.</summary>
+    private string FaultReason<T>(BehaviorContext<MarketingSyncState, Fault<T>> context) where T : class =>
+        TransientFaults.IsTransient(context.Message)
+            ? $"Retry budget of {_settings.RetryBudgetHours} h exhausted after {context.Saga.RetryAttempts} retries; last error {RunBehaviors.FaultReason(context)}"
+            : RunBehaviors.FaultReason(context);
+
+    /// <summary>Waits (durably) for the fault's backoff; the step's wake-up then sends its command again.</summary>
+    private EventActivityBinder<MarketingSyncState, Fault<T>> WaitAfterFault<T>(EventActivityBinder<MarketingSyncState, Fault<T>> binder) where T : class =>
+        binder
+            .WaitFor(context => Backoff(context.Saga, _jitter.Next()), _clock)
+            .Then(context =>
+            {
+                context.Saga.RetryAttempts++;
+                context.Saga.LastRetryReason = $"{TransientFaults.Code}: {RunBehaviors.FaultReason(context)}";
+            });
 
     public State Requested { get; private set; } = null!;
     public State Fetching { get; private set; } = null!;

@@ -11,6 +11,9 @@ namespace GrowthOs.IngestSaga.Runs;
 /// </summary>
 public static partial class TransientFaults
 {
+    /// <summary>The reason code a run records for a wait after such a fault.</summary>
+    public const string Code = "INFRASTRUCTURE_UNAVAILABLE";
+
     /// <summary>Exception types that say the infrastructure, not the command, failed.</summary>
     private static readonly HashSet<string> TransientTypes =
     [
