@@ -37,15 +37,9 @@ public static class MarketingSyncEndpoints
     private static async Task<IResult> RequestSync(HttpRequest http, IPublishEndpoint bus, IOptions<BulkSyncOptions> bulkSync, IOptions<MarketingSyncOptions> options,
         TimeProvider clock, ILogger<MarketingSyncRequest> logger)
     {
-        MarketingSyncRequest? request;
-        try
-        {
-            request = await http.ReadFromJsonAsync<MarketingSyncRequest>(http.HttpContext.RequestAborted);
-        }
-        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
-        {
-            return Problems.InvalidParameter("body", $"The body must be {{ \"shop\", \"sources\": [\"meta\", \"google_ads\", \"ga4\"] }}: {exception.Message}");
-        }
+        var (request, problem) = await JsonBody.Read<MarketingSyncRequest>(http,
+            """{ "shop", "sources": ["meta", "google_ads", "ga4"], "from": "YYYY-MM-DD", "to": "YYYY-MM-DD" }""");
+        if (problem is not null) return problem;
         if (RequestedShop.Check(bulkSync.Value, request?.Shop, out var shop) is { } shopProblem) return shopProblem;
         var configured = options.Value.SourcesOf(shop);
         var sources = request!.Sources is { Count: > 0 } named ? named.Distinct().ToList() : configured.ToList();
@@ -58,8 +52,8 @@ public static class MarketingSyncEndpoints
         if (request.From is { } from && request.To is { } to)
         {
             var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-            if (from > to) return Problems.InvalidParameter("from", "from must not be after to.");
             if (to >= today) return Problems.InvalidParameter("to", $"to must be a past day (before {today:yyyy-MM-dd}): the platforms revise a day until it is over.");
+            if (DateRanges.Check(from, to, DateRanges.FirstDay, today, "a marketing backfill") is { } rangeProblem) return rangeProblem;
             if (to.DayNumber - from.DayNumber + 1 > MaxBackfillDays) return Problems.InvalidParameter("from", $"A marketing backfill reads at most {MaxBackfillDays} days.");
         }
 

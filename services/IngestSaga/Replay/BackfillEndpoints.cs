@@ -29,19 +29,13 @@ public static class BackfillEndpoints
 
     private static async Task<IResult> Backfill(HttpRequest http, IPublishEndpoint bus, IOptions<BulkSyncOptions> options, TimeProvider clock, ILogger<BackfillRequest> logger)
     {
-        BackfillRequest? request;
-        try
-        {
-            request = await http.ReadFromJsonAsync<BackfillRequest>(http.HttpContext.RequestAborted);
-        }
-        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
-        {
-            return Problems.InvalidParameter("body", $"The body must be {{ \"shop\", \"from\": \"YYYY-MM-DD\", \"to\": \"YYYY-MM-DD\" }}: {exception.Message}");
-        }
+        var (request, problem) = await JsonBody.Read<BackfillRequest>(http, """{ "shop", "from": "YYYY-MM-DD", "to": "YYYY-MM-DD" }""");
+        if (problem is not null) return problem;
         if (RequestedShop.Check(options.Value, request?.Shop, out var shop) is { } shopProblem) return shopProblem;
         if (request!.From is not { } from) return Problems.InvalidParameter("from", "from is required (YYYY-MM-DD).");
         if (request.To is not { } to) return Problems.InvalidParameter("to", "to is required (YYYY-MM-DD).");
-        if (from > to) return Problems.InvalidParameter("from", "from must not be after to.");
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (DateRanges.Check(from, to, DateRanges.FirstDay, today.AddDays(1), "a backfill") is { } rangeProblem) return rangeProblem;
 
         var runId = NewId.NextGuid();
         using (logger.BeginScope(new Dictionary<string, object> { ["RunId"] = runId, ["ShopDomain"] = shop }))

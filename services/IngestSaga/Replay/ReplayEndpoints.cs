@@ -60,15 +60,8 @@ public static class ReplayEndpoints
         }
         else if (string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
         {
-            ArchiveReference? reference;
-            try
-            {
-                reference = await http.ReadFromJsonAsync<ArchiveReference>(JsonSerializerOptions.Web, http.HttpContext.RequestAborted);
-            }
-            catch (JsonException exception)
-            {
-                return Problems.InvalidParameter("body", $"The body is not valid JSON: {exception.Message}");
-            }
+            var (reference, problem) = await JsonBody.Read<ArchiveReference>(http, """{ "archiveKey": "raw/shopify/{shop}/…/….jsonl" }""", JsonSerializerOptions.Web);
+            if (problem is not null) return problem;
             if (string.IsNullOrWhiteSpace(reference?.ArchiveKey))
                 return Problems.InvalidParameter("archiveKey", "archiveKey is required.");
             if (!IsArchiveOf(reference.ArchiveKey, shop))

@@ -39,14 +39,9 @@ public static class RunsEndpoints
         SyncRequest? request = null;
         if (http.ContentLength is > 0 || http.Headers.TransferEncoding.Count > 0)
         {
-            try
-            {
-                request = await http.ReadFromJsonAsync<SyncRequest>(http.HttpContext.RequestAborted);
-            }
-            catch (Exception exception) when (exception is JsonException or InvalidOperationException)
-            {
-                return Problems.InvalidParameter("body", $"The request body is not a valid sync request: {exception.Message}");
-            }
+            (request, var problem) = await JsonBody.Read<SyncRequest>(http,
+                """{ "shop", "initiator": "user" or "cron", "entities": [...], "run_id": an idempotency key }""");
+            if (problem is not null) return problem;
         }
         request ??= new SyncRequest(null, null, null, null, null);
         var settings = options.Value;
