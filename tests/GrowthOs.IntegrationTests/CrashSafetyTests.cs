@@ -4,9 +4,10 @@ using GrowthOs.Testing;
 namespace GrowthOs.IntegrationTests;
 
 /// <summary>
-/// A run disturbed mid-way — a service killed with SIGKILL and started again, the broker restarted, or the database
-/// dropping every connection for a few seconds as in a restart — completes with
-/// the same rows and the same watermark as an undisturbed run of a twin shop (same seed, same size).
+/// A run disturbed mid-way — a service killed with SIGKILL and started again, the broker restarted, the database
+/// restarting (every session ended, connections refused for 10 s), or the object store down for 60 s during the archive
+/// or during the load — completes with the same rows, the same watermark and the same events as an undisturbed run of
+/// a twin shop (same seed, same size).
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class CrashSafetyTests(RunningSystem system)
@@ -29,22 +30,54 @@ public sealed class CrashSafetyTests(RunningSystem system)
     [InlineData("Sandbox", "polling")]
     [InlineData("Broker", "downloading")]
     [InlineData("Postgres", "upserting")]
+    [InlineData("StoreArchive", "downloading")]
+    [InlineData("StoreLoad", "upserting")]
     public async Task A_run_disturbed_mid_way_ends_like_an_undisturbed_one(string disturbance, string atStep)
     {
         var reference = await Reference();
+        await using var tap = await BusTap.Start(system.VirtualHost, RunEvents);
         using var http = system.GatewayClient();
         var shop = RunningSystem.TwinShop(disturbance);
         var runId = await system.StartSync(http, shop);
         await system.WaitForStatus(http, runId, atStep);
 
-        if (disturbance == "Broker") await RestartBroker();
-        else if (disturbance == "Postgres") await system.InterruptDatabase(TimeSpan.FromSeconds(4));
-        else await system.KillAndRestart(disturbance);
+        var outage = disturbance switch
+        {
+            "Broker" => await RestartBroker(),
+            "Postgres" => await system.RestartDatabase(TimeSpan.FromSeconds(10)),
+            "StoreArchive" or "StoreLoad" => await system.TakeStoreDown(TimeSpan.FromSeconds(60)),
+            _ => await KillAndRestart(disturbance),
+        };
 
-        var run = await system.WaitForRunToFinish(http, runId);
+        var run = await system.WaitForRunToFinish(http, runId, seconds: 300);
         Assert.True(run.GetProperty("status").GetString() == "completed", $"run ended {run}\n{system.AllLogs()}");
-        Assert.Equal(reference, await Fingerprint.Of(system, shop));
+        Assert.Equal(reference, await Fingerprint.Of(system, shop, await tap.WaitFor(HasCompleted(runId), TimeSpan.FromSeconds(30)), runId));
+        if (disturbance == "Postgres") Assert.True(outage > 0, "the restart ended no session of the services");
+        if (disturbance is "StoreArchive" or "StoreLoad")
+        {
+            // The outage reached the run: a consumer gave up on the store (or the Connector on its interrupted download),
+            // and the run waited and sent its command again. (A database restart is waited out too, but the saga's own
+            // rows are in that database: it is the command's resend that carries the run over, not the fault.)
+            Assert.True(outage > 0, "the outage cut no connection of the services");
+            var retried = await system.Query<string>(
+                $"SELECT coalesce(last_retry_reason, '') FROM ingest.bulk_sync_state WHERE correlation_id = '{runId}'");
+            Assert.True(System.Text.RegularExpressions.Regex.IsMatch(retried, "^(INFRASTRUCTURE_UNAVAILABLE|DOWNLOAD_INTERRUPTED): "),
+                $"the run recorded no retry ('{retried}')\n{system.AllLogs()}");
+        }
     }
+
+    private async Task<int> KillAndRestart(string service)
+    {
+        await system.KillAndRestart(service);
+        return 1;
+    }
+
+    /// <summary>The events a run publishes.</summary>
+    private static readonly string[] RunEvents =
+        ["GrowthOs.Contracts.Telemetry:SyncStepChanged", "GrowthOs.Contracts.Ingest:SyncCompleted", "GrowthOs.Contracts.Ingest:SyncFailed"];
+
+    private static Func<IReadOnlyList<TappedMessage>, bool> HasCompleted(Guid runId) =>
+        received => received.Any(m => m.RunId == runId && m.Is("SyncCompleted"));
 
     private async Task<Fingerprint> Reference()
     {
@@ -52,10 +85,12 @@ public sealed class CrashSafetyTests(RunningSystem system)
         try
         {
             if (_reference is not null) return _reference;
+            await using var tap = await BusTap.Start(system.VirtualHost, RunEvents);
             using var http = system.GatewayClient();
-            var run = await system.WaitForRunToFinish(http, await system.StartSync(http, RunningSystem.ReferenceShop));
+            var runId = await system.StartSync(http, RunningSystem.ReferenceShop);
+            var run = await system.WaitForRunToFinish(http, runId);
             Assert.Equal("completed", run.GetProperty("status").GetString());
-            return _reference = await Fingerprint.Of(system, RunningSystem.ReferenceShop);
+            return _reference = await Fingerprint.Of(system, RunningSystem.ReferenceShop, await tap.WaitFor(HasCompleted(runId), TimeSpan.FromSeconds(30)), runId);
         }
         finally
         {
@@ -63,7 +98,7 @@ public sealed class CrashSafetyTests(RunningSystem system)
         }
     }
 
-    private static async Task RestartBroker()
+    private static async Task<int> RestartBroker()
     {
         var info = new ProcessStartInfo("bash", [Path.Combine(RepositoryPaths.Root, "deploy", "local", "infra.sh"), "restart-broker"])
         {
@@ -74,14 +109,23 @@ public sealed class CrashSafetyTests(RunningSystem system)
         var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode == 0, $"restarting the broker failed:\n{output}");
+        return 1;
     }
 
-    /// <summary>What a completed sync leaves behind for a shop: rows, money, daily sales, and the watermark.</summary>
-    private sealed record Fingerprint(long Orders, long LineItems, long TotalMinor, long RevenueMinorLast90Days, DateTime Watermark)
+    /// <summary>
+    /// What a completed sync leaves behind for a shop: rows, money, daily sales, the watermark, and the events its
+    /// subscribers heard (the steps it went through, in order, and how many times each event id of its completion and
+    /// failure came).
+    /// </summary>
+    private sealed record Fingerprint(long Orders, long LineItems, long TotalMinor, long RevenueMinorLast90Days, DateTime Watermark, string Events)
     {
-        public static async Task<Fingerprint> Of(RunningSystem system, string shop)
+        public static async Task<Fingerprint> Of(RunningSystem system, string shop, IReadOnlyList<TappedMessage> delivered, Guid runId)
         {
             var since = $"'{Since:O}'";
+            var ofRun = delivered.Where(m => m.RunId == runId).ToList();
+            var steps = ofRun.Where(m => m.Is("SyncStepChanged")).Select(m => m.Message.GetProperty("step").GetString()).Distinct();
+            var ends = ofRun.Where(m => !m.Is("SyncStepChanged")).GroupBy(m => (m.MessageType, m.MessageId))
+                .Select(g => $"{g.Key.MessageType.Split(':')[^1]}×{g.Count()}").Order(StringComparer.Ordinal);
             return new Fingerprint(
                 await system.Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{shop}' AND updated_at >= {since}"),
                 await system.Scalar($"""
@@ -90,7 +134,8 @@ public sealed class CrashSafetyTests(RunningSystem system)
                     """),
                 await system.Scalar($"SELECT coalesce(sum(total_minor), 0) FROM transform.order_header WHERE shop_domain = '{shop}' AND updated_at >= {since}"),
                 await system.Scalar($"SELECT coalesce(sum(revenue_minor), 0) FROM transform.sales_metrics_daily WHERE shop_domain = '{shop}' AND date >= current_date - 90"),
-                await system.Query<DateTime>($"SELECT updated_through FROM ingest.shop_watermark WHERE shop_domain = '{shop}'"));
+                await system.Query<DateTime>($"SELECT updated_through FROM ingest.shop_watermark WHERE shop_domain = '{shop}'"),
+                $"{string.Join(">", steps)} | {string.Join(", ", ends)}");
         }
     }
 }

@@ -33,7 +33,7 @@ public sealed class RunningSystem : IAsyncLifetime
     /// <summary>Twins: the same seed and size, so an undisturbed sync of the first is the yardstick of a disturbed sync of another.</summary>
     public const string ReferenceShop = "twin-reference.myshopify.com";
     public static string TwinShop(string disturbance) => $"twin-{disturbance.ToLowerInvariant()}.myshopify.com";
-    public static readonly string[] Disturbances = ["Connector", "Transform", "IngestSaga", "KpiAlert", "ApiGateway", "Sandbox", "Broker", "Postgres"];
+    public static readonly string[] Disturbances = ["Connector", "Transform", "IngestSaga", "KpiAlert", "ApiGateway", "Sandbox", "Broker", "Postgres", "StoreArchive", "StoreLoad"];
 
     /// <summary>Shops the Sandbox answers for with one of its failures (see SandboxShop.Failures).</summary>
     public static string FailingShop(string failure) => $"fails-{failure.Split(':')[0].ToLowerInvariant().Replace('_', '-')}.myshopify.com";
@@ -94,30 +94,46 @@ public sealed class RunningSystem : IAsyncLifetime
     private Dictionary<string, int> _ports = new();
     private TestDatabase? _database;
     private TestVirtualHost? _virtualHost;
+    private TcpOutageProxy? _storeRelay;
+    private TcpOutageProxy? _databaseRelay;
 
     public string Bucket { get; } = LocalInfrastructure.NewBucketName("growthos-it");
     public string DatabaseConnectionString => _database!.ConnectionString;
     public Uri Gateway => _services["ApiGateway"].BaseAddress;
 
     /// <summary>
-    /// The database going away as in a restart, for this system's database only (the server is shared with the other
-    /// test projects): every connection to it is terminated (57P01), and every new one the moment it is seen, for
-    /// <paramref name="outage"/>.
+    /// The database restarting, for this system only (the server is shared with the other test projects): every session
+    /// of the system's database is terminated as a shutdown terminates it (57P01), every connection the services hold
+    /// is cut, and a new one is refused for <paramref name="outage"/>; then the database answers again.
     /// </summary>
-    public async Task InterruptDatabase(TimeSpan outage)
+    /// <returns>How many sessions were terminated and connections cut.</returns>
+    public async Task<int> RestartDatabase(TimeSpan outage)
     {
-        await using var connection = new NpgsqlConnection(DatabaseConnectionString + ";Pooling=false");
-        await connection.OpenAsync();
-        var until = DateTime.UtcNow + outage;
-        while (DateTime.UtcNow < until)
+        var cutBefore = _databaseRelay!.ConnectionsCut;
+        long terminated;
+        await using (var connection = new NpgsqlConnection(DatabaseConnectionString + ";Pooling=false"))
         {
+            await connection.OpenAsync();
             await using var terminate = new NpgsqlCommand(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", connection);
-            await terminate.ExecuteScalarAsync();
-            await Task.Delay(50);
+            terminated = Convert.ToInt64(await terminate.ExecuteScalarAsync());
         }
+        await _databaseRelay.Outage(outage);
         // The tests' own idle connections were terminated too.
         NpgsqlConnection.ClearAllPools();
+        return (int)terminated + _databaseRelay.ConnectionsCut - cutBefore;
+    }
+
+    /// <summary>
+    /// The object store down for <paramref name="outage"/>, for this system only: every connection to it is reset and
+    /// a new one refused, then it answers again with everything it held.
+    /// </summary>
+    /// <returns>How many of the services' connections were cut.</returns>
+    public async Task<int> TakeStoreDown(TimeSpan outage)
+    {
+        var cutBefore = _storeRelay!.ConnectionsCut;
+        await _storeRelay.Outage(outage);
+        return _storeRelay.ConnectionsCut - cutBefore;
     }
 
     /// <summary>Where an instance listens, for the tests that call a service without the gateway.</summary>
@@ -139,6 +155,8 @@ public sealed class RunningSystem : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await LocalInfrastructure.CreateDatabase("growthos_it");
+        _storeRelay = TcpOutageProxy.Start(LocalInfrastructure.S3Port);
+        _databaseRelay = TcpOutageProxy.Start(LocalInfrastructure.PostgresPort);
         _virtualHost = await LocalInfrastructure.CreateVirtualHost("growthos-it");
         _ports = Instances.ToDictionary(name => name, _ => FreePort());
         foreach (var instance in Instances) StartInstance(instance);
@@ -232,11 +250,12 @@ public sealed class RunningSystem : IAsyncLifetime
     private Dictionary<string, string> CommonEnvironment(IReadOnlyDictionary<string, int> ports) => new(LocalInfrastructure.ServiceCredentials)
     {
         ["Gateway__Secret"] = GatewaySecret,
-        ["ConnectionStrings__Postgres"] = _database!.ConnectionString,
+        // The services reach the store and the database through relays of this system's own, which an outage cuts.
+        ["ConnectionStrings__Postgres"] = new NpgsqlConnectionStringBuilder(_database!.ConnectionString) { Port = _databaseRelay!.Port }.ConnectionString,
         ["RabbitMq__Port"] = LocalInfrastructure.AmqpPort.ToString(),
         ["RabbitMq__VirtualHost"] = _virtualHost!.Name,
         ["RabbitMq__UnhealthyExitSeconds"] = "40",
-        ["S3__ServiceUrl"] = LocalInfrastructure.S3ServiceUrl,
+        ["S3__ServiceUrl"] = $"http://127.0.0.1:{_storeRelay!.Port}",
         ["S3__Bucket"] = Bucket,
         ["Sandbox__BulkOperationDurationMilliseconds"] = "1500",
         // The Sandbox keeps its operations where a restart finds them (CrashSafetyTests kill it mid-run).
@@ -467,6 +486,8 @@ public sealed class RunningSystem : IAsyncLifetime
         if (_virtualHost is not null && Directory.Exists(SandboxState)) Directory.Delete(SandboxState, recursive: true);
         if (_virtualHost is not null) await _virtualHost.DisposeAsync();
         if (_database is not null) await _database.DisposeAsync();
+        if (_storeRelay is not null) await _storeRelay.DisposeAsync();
+        if (_databaseRelay is not null) await _databaseRelay.DisposeAsync();
         if (findings.Count > 0)
             throw new InvalidOperationException($"The integration run wrote a secret or an e-mail address:\n{string.Join('\n', findings)}");
     }
