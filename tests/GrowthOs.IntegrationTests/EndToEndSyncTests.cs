@@ -236,7 +236,7 @@ public sealed class EndToEndSyncTests(RunningSystem system)
     [InlineData("{\"from\":\"2026-01-01\",\"to\":\"2026-01-31\"}", "shop")]
     [InlineData("{\"shop\":\"" + RunningSystem.BackfillShop + "\",\"to\":\"2026-01-31\"}", "from")]
     [InlineData("{\"shop\":\"" + RunningSystem.BackfillShop + "\",\"from\":\"2026-02-01\",\"to\":\"2026-01-31\"}", "from")]
-    [InlineData("{\"shop\":\"" + RunningSystem.BackfillShop + "\",\"from\":\"yesterday\",\"to\":\"2026-01-31\"}", "body")]
+    [InlineData("{\"shop\":\"" + RunningSystem.BackfillShop + "\",\"from\":\"yesterday\",\"to\":\"2026-01-31\"}", "from")]
     public async Task A_bad_backfill_request_gets_400_naming_the_parameter(string json, string parameter)
     {
         using var http = system.GatewayClient();
