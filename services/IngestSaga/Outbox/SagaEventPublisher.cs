@@ -13,8 +13,8 @@ public sealed class SagaEventOptions
     public const string Section = "SagaEvents";
 
     /// <summary>
-    /// Whether this replica publishes the events every replica writes. Leave it on in one replica only to keep a strict
-    /// order of publication across replicas; with it off everywhere, events are kept and none leaves.
+    /// Whether this replica takes its turns publishing the events every replica writes (one publishes at a time). With it
+    /// off everywhere, events are kept and none leaves.
     /// </summary>
     public bool Publish { get; set; } = true;
 
@@ -32,8 +32,9 @@ public sealed class SagaEventOptions
 
 /// <summary>
 /// Publishes the events runs wrote to <c>ingest.saga_event_outbox</c>, in the order they were raised, each with its event id as its
-/// message id and in its run's trace. Rows are claimed with <c>FOR UPDATE SKIP LOCKED</c> in a transaction that marks
-/// them published once the broker took them, so replicas share the work without doubling it. If the process dies
+/// message id and in its run's trace. One replica publishes at a time (a transaction advisory lock), so every run's
+/// events leave in the order raised; the rows are claimed in a transaction that marks them published once the broker
+/// took them, so none is published twice by two replicas. If the process dies
 /// after the broker took an event and before the mark was committed, that event is published again with the same id:
 /// delivery is at least once, and a subscriber drops a repeat by its message id.
 /// </summary>
@@ -42,6 +43,9 @@ public sealed class SagaEventPublisher(
     ILogger<SagaEventPublisher> logger)
     : BackgroundService
 {
+    /// <summary>The advisory lock a replica holds while it publishes ("saga-evt" as a number).</summary>
+    private const long PublisherLock = 0x736167612D657674;
+
     private DateTimeOffset _nextCleanup = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -87,6 +91,13 @@ public sealed class SagaEventPublisher(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // One publisher at a time, whichever replica: each run's events then leave in the order they were raised (a run's
+        // saves are serialized by its row version, so its events commit in that order too).
+        await using (var turn = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(@lock)", connection, transaction))
+        {
+            turn.Parameters.AddWithValue("lock", PublisherLock);
+            if (await turn.ExecuteScalarAsync(cancellationToken) is not true) return 0;
+        }
         var pending = new List<(Guid EventId, Guid RunId, string Type, string Body, string? TraceParent)>();
         await using (var claim = new NpgsqlCommand("""
             SELECT event_id, run_id, message_type, body::text, trace_parent
