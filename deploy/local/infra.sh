@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Local infrastructure without containers: private PostgreSQL, RabbitMQ and S3-compatible store on loopback.
-#   deploy/local/infra.sh up|down|status|restart-broker|data-dir
+#   deploy/local/infra.sh up|down|status|restart-broker|restart-system-postgres SECONDS|data-dir
+# Two PostgreSQL clusters: the shared one every test project uses, and the system cluster that only the integration
+# suite's running system uses, so that its outage tests can stop and start a real server without failing the other
+# projects' tests that run beside them.
 # Everything lives under .local/ (git-ignored). `up` is idempotent; `down` stops only what `up` started.
 # PostgreSQL and RabbitMQ run as their own users, who must be able to enter every folder above their data: a checkout
 # under a folder they cannot enter (a `mktemp -d` folder, a 0700 home) keeps their data under /var/tmp instead.
@@ -9,6 +12,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 LOCAL="$ROOT/.local"
 PG_PORT="${GROWTHOS_PG_PORT:-55432}"
+SYSTEM_PG_PORT="${GROWTHOS_SYSTEM_PG_PORT:-55433}"
 AMQP_PORT="${GROWTHOS_AMQP_PORT:-55672}"
 RABBIT_MGMT_PORT="${GROWTHOS_RABBIT_MGMT_PORT:-55673}"
 RABBIT_DIST_PORT="${GROWTHOS_RABBIT_DIST_PORT:-55674}"
@@ -71,6 +75,7 @@ install_missing() {
 set_server_dirs() {
   SERVER_DATA="$(server_data_dir)"
   PG_DIR="$SERVER_DATA/postgres"
+  SYSTEM_PG_DIR="$SERVER_DATA/postgres-system"
   RABBIT_DIR="$SERVER_DATA/rabbitmq"
   if [ "$SERVER_DATA" != "$LOCAL" ]; then
     mkdir -p "$SERVER_DATA"
@@ -80,20 +85,33 @@ set_server_dirs() {
 }
 S3_DIR="$LOCAL/s3"
 
-pg_up() {
-  if [ ! -f "$PG_DIR/data/PG_VERSION" ]; then
-    mkdir -p "$PG_DIR"
-    chown -R postgres:postgres "$PG_DIR" 2>/dev/null || true
-    run_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+pg_up() { # folder port name
+  local dir="$1" port="$2" name="$3"
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    mkdir -p "$dir"
+    chown -R postgres:postgres "$dir" 2>/dev/null || true
+    run_pg "$PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  if run_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; then log "postgres already running on $PG_PORT"; return 0; fi
-  run_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c wal_buffers=64MB" -l "$PG_DIR/log" -w start >/dev/null
-  log "postgres up on 127.0.0.1:$PG_PORT"
+  if run_pg "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then log "$name already running on $port"; return 0; fi
+  pg_start "$dir" "$port"
+  log "$name up on 127.0.0.1:$port"
+}
+pg_start() { # folder port
+  run_pg "$PG_BIN/pg_ctl" -D "$1/data" -o "-p $2 -k $1 -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c wal_buffers=64MB" -l "$1/log" -w start >/dev/null
 }
 # From / : the postgres user may not be able to enter the folder the script was started in.
 run_pg() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
-pg_down() {
-  if [ -f "$PG_DIR/data/postmaster.pid" ]; then run_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null || true; log "postgres stopped"; fi
+pg_down() { # folder name
+  if [ -f "$1/data/postmaster.pid" ]; then run_pg "$PG_BIN/pg_ctl" -D "$1/data" -m fast stop >/dev/null || true; log "$2 stopped"; fi
+}
+# A real restart of the system cluster: a fast shutdown (every session ended with 57P01, as a server going down ends
+# it), the server down for the seconds given (connections refused), then started again.
+system_pg_restart() {
+  run_pg "$PG_BIN/pg_ctl" -D "$SYSTEM_PG_DIR/data" -m fast -w stop >/dev/null
+  log "system postgres stopped"
+  sleep "${1:-0}"
+  pg_start "$SYSTEM_PG_DIR" "$SYSTEM_PG_PORT"
+  log "system postgres started again on 127.0.0.1:$SYSTEM_PG_PORT"
 }
 
 rabbit_env() {
@@ -161,6 +179,7 @@ s3_down() {
 status() {
   local rc=0
   if run_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; then log "postgres: up (127.0.0.1:$PG_PORT)"; else log "postgres: down"; rc=1; fi
+  if run_pg "$PG_BIN/pg_ctl" -D "$SYSTEM_PG_DIR/data" status >/dev/null 2>&1; then log "system postgres: up (127.0.0.1:$SYSTEM_PG_PORT)"; else log "system postgres: down"; rc=1; fi
   rabbit_env
   if rabbitmqctl -q -n "$RABBIT_NODE" status >/dev/null 2>&1; then log "rabbitmq: up (127.0.0.1:$AMQP_PORT, management $RABBIT_MGMT_PORT)"; else log "rabbitmq: down"; rc=1; fi
   if pid_alive "$S3_DIR/pid"; then log "s3: up (127.0.0.1:$S3_PORT)"; else log "s3: down"; rc=1; fi
@@ -168,10 +187,11 @@ status() {
 }
 
 case "${1:-}" in
-  up) mkdir -p "$LOCAL"; install_missing; set_server_dirs; log "server data in $SERVER_DATA"; pg_up; rabbit_up; s3_up ;;
-  down) mkdir -p "$LOCAL"; set_server_dirs; s3_down; rabbit_down; pg_down ;;
+  up) mkdir -p "$LOCAL"; install_missing; set_server_dirs; log "server data in $SERVER_DATA"; pg_up "$PG_DIR" "$PG_PORT" postgres; pg_up "$SYSTEM_PG_DIR" "$SYSTEM_PG_PORT" "system postgres"; rabbit_up; s3_up ;;
+  down) mkdir -p "$LOCAL"; set_server_dirs; s3_down; rabbit_down; pg_down "$SYSTEM_PG_DIR" "system postgres"; pg_down "$PG_DIR" postgres ;;
   status) mkdir -p "$LOCAL"; set_server_dirs; status ;;
   restart-broker) mkdir -p "$LOCAL"; set_server_dirs; rabbit_restart ;;
+  restart-system-postgres) mkdir -p "$LOCAL"; set_server_dirs; system_pg_restart "${2:-0}" ;;
   data-dir) mkdir -p "$LOCAL"; set_server_dirs; echo "$SERVER_DATA" ;;
-  *) echo "usage: $0 up|down|status|restart-broker|data-dir" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|restart-broker|restart-system-postgres SECONDS|data-dir" >&2; exit 2 ;;
 esac

@@ -99,6 +99,23 @@ public sealed class DownloadTests
     }
 
     [Fact]
+    public async Task The_store_failing_while_the_download_is_written_faults_the_command_and_is_not_called_an_interrupted_download()
+    {
+        var downloads = new Downloads(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("{\"a\":1}\n") });
+        // A store that refuses every connection.
+        using var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        await using var test = await Archive(Node("COMPLETED", "https://storage.googleapis.com/out/1.jsonl"), downloads, storeUrl: $"http://127.0.0.1:{port}");
+
+        Assert.True(await test.Harness.Published.Any<Fault<ArchiveBulkOperationResult>>(), "the store's failure did not fault the command");
+        Assert.Single(downloads.Requested);
+        Assert.False(await test.Harness.Published.Any<BulkExtractionDeferred>(), "the store's failure was reported as the download's");
+        Assert.False(await test.Harness.Published.Any<BulkResultArchived>());
+    }
+
+    [Fact]
     public async Task An_operation_that_has_not_finished_has_nothing_to_download()
     {
         var downloads = new Downloads(_ => throw new InvalidOperationException("no request may be made"));
@@ -108,7 +125,7 @@ public sealed class DownloadTests
         Assert.Empty(downloads.Requested);
     }
 
-    private static async Task<ArchiveTest> Archive(string shopifyAnswer, Downloads downloads, int readTimeoutSeconds = 60)
+    private static async Task<ArchiveTest> Archive(string shopifyAnswer, Downloads downloads, int readTimeoutSeconds = 60, string? storeUrl = null)
     {
         var bucket = LocalInfrastructure.NewBucketName("downloads");
         var services = new ServiceCollection()
@@ -118,7 +135,8 @@ public sealed class DownloadTests
                 options.DownloadHosts = ["storage.googleapis.com"];
                 options.DownloadReadTimeoutSeconds = readTimeoutSeconds;
             })
-            .AddSingleton(new ObjectStore(LocalInfrastructure.S3Client(), Options.Create(new S3Options { ServiceUrl = LocalInfrastructure.S3ServiceUrl, Bucket = bucket })));
+            .AddSingleton(new ObjectStore(LocalInfrastructure.S3Client(storeUrl),
+                Options.Create(new S3Options { ServiceUrl = storeUrl ?? LocalInfrastructure.S3ServiceUrl, Bucket = bucket })));
         services.AddHttpClient(ArchiveBulkOperationResultConsumer.DownloadClient).ConfigurePrimaryHttpMessageHandler(() => downloads);
         var provider = services.AddMassTransitTestHarness(bus => bus.AddConsumer<ArchiveBulkOperationResultConsumer>()).BuildServiceProvider(true);
         var harness = provider.GetRequiredService<ITestHarness>();

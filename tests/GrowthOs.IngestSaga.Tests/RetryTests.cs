@@ -3,6 +3,7 @@ using GrowthOs.Contracts.Transform;
 using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.DurableWaits;
 using GrowthOs.IngestSaga.Runs;
+using GrowthOs.ServiceDefaults.Messaging;
 using MassTransit;
 using MassTransit.Testing;
 
@@ -135,16 +136,31 @@ public sealed class RetryTests
         Assert.Null(test.Instance(runId).Error);
     }
 
-    [Fact]
-    public void A_fault_is_transient_when_the_infrastructure_failed_not_the_command()
+    public static TheoryData<Exception, bool> Failures => new()
     {
-        static ExceptionInfo FaultOf(Exception exception) => new MassTransit.Events.FaultExceptionInfo(exception);
+        { new Npgsql.NpgsqlException("Exception while connecting", new System.Net.Sockets.SocketException(111)), true },
+        { new Npgsql.PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01"), true },
+        { new Npgsql.PostgresException("the database system is starting up", "FATAL", "FATAL", "57P03"), true },
+        { new Npgsql.PostgresException("deadlock detected", "ERROR", "ERROR", "40P01"), true },
+        { new InvalidOperationException("wrapped", new TimeoutException("the store did not answer")), true },
+        { new HttpRequestException("Connection refused (127.0.0.1:55690)"), true },
+        { new Amazon.S3.AmazonS3Exception("Service Unavailable"), true },
+        { new Npgsql.PostgresException("duplicate key value violates unique constraint", "ERROR", "ERROR", "23505"), false },
+        { new InvalidOperationException("wrapped", new Npgsql.PostgresException("value too long", "ERROR", "ERROR", "22001")), false },
+        { new InvalidOperationException("the database is gone"), false },
+        { new FormatException("Line 2 of the bulk file is not valid JSON"), false },
+    };
 
-        Assert.True(TransientFaults.IsTransient(FaultOf(new Npgsql.NpgsqlException("Exception while connecting", new System.Net.Sockets.SocketException(111)))));
-        Assert.True(TransientFaults.IsTransient(FaultOf(new InvalidOperationException("wrapped", new TimeoutException("the store did not answer")))));
-        Assert.True(TransientFaults.IsTransient(FaultOf(new HttpRequestException("Connection refused (127.0.0.1:55690)"))));
-        Assert.False(TransientFaults.IsTransient(FaultOf(new InvalidOperationException("the database is gone"))));
-        Assert.False(TransientFaults.IsTransient(FaultOf(new FormatException("Line 2 of the bulk file is not valid JSON"))));
+    /// <summary>
+    /// One classification for a thrown exception (a consumer's retry) and for a fault as a saga receives it: the
+    /// infrastructure away, not the command wrong.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Failures))]
+    public void A_failure_is_transient_when_the_infrastructure_failed_not_the_command(Exception exception, bool transient)
+    {
+        Assert.Equal(transient, InfrastructureFaults.IsTransient(exception));
+        Assert.Equal(transient, InfrastructureFaults.IsTransient(new MassTransit.Events.FaultExceptionInfo(exception)));
     }
 
     /// <summary>A run whose orders operation completed and was archived: its upsert is sent next.</summary>

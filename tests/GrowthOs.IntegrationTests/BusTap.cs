@@ -68,6 +68,19 @@ public sealed class BusTap : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The messages in the virtual host's error queues (<c>*_error</c>, where a message goes that its consumer's retries
+    /// could not handle), by queue. The broker's counts lag by up to its statistics interval (5 s).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, long>> ErrorQueues(string vhost)
+    {
+        using var http = LocalInfrastructure.RabbitManagement();
+        var queues = await http.GetFromJsonAsync<JsonElement>($"/api/queues/{Uri.EscapeDataString(vhost)}?columns=name,messages");
+        return queues.EnumerateArray()
+            .Where(queue => queue.GetProperty("name").GetString()!.EndsWith("_error", StringComparison.Ordinal))
+            .ToDictionary(queue => queue.GetProperty("name").GetString()!, queue => queue.TryGetProperty("messages", out var count) && count.ValueKind == JsonValueKind.Number ? count.GetInt64() : 0);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _http.DeleteAsync($"/api/queues/{_vhost}/{_queue}");

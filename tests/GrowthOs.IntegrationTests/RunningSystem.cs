@@ -95,33 +95,40 @@ public sealed class RunningSystem : IAsyncLifetime
     private TestDatabase? _database;
     private TestVirtualHost? _virtualHost;
     private TcpOutageProxy? _storeRelay;
-    private TcpOutageProxy? _databaseRelay;
 
     public string Bucket { get; } = LocalInfrastructure.NewBucketName("growthos-it");
     public string DatabaseConnectionString => _database!.ConnectionString;
     public Uri Gateway => _services["ApiGateway"].BaseAddress;
 
     /// <summary>
-    /// The database restarting, for this system only (the server is shared with the other test projects): every session
-    /// of the system's database is terminated as a shutdown terminates it (57P01), every connection the services hold
-    /// is cut, and a new one is refused for <paramref name="outage"/>; then the database answers again.
+    /// The database server restarted: the system cluster (its own, so no other test project's database goes down with
+    /// it) is shut down fast, every session ending as a shutdown ends it (57P01), stays down for <paramref name="outage"/>
+    /// (connections refused), and is started again.
     /// </summary>
-    /// <returns>How many sessions were terminated and connections cut.</returns>
+    /// <returns>How many sessions of the system's database the shutdown ended.</returns>
     public async Task<int> RestartDatabase(TimeSpan outage)
     {
-        var cutBefore = _databaseRelay!.ConnectionsCut;
-        long terminated;
+        long sessions;
         await using (var connection = new NpgsqlConnection(DatabaseConnectionString + ";Pooling=false"))
         {
             await connection.OpenAsync();
-            await using var terminate = new NpgsqlCommand(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", connection);
-            terminated = Convert.ToInt64(await terminate.ExecuteScalarAsync());
+            await using var count = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", connection);
+            sessions = Convert.ToInt64(await count.ExecuteScalarAsync());
         }
-        await _databaseRelay.Outage(outage);
-        // The tests' own idle connections were terminated too.
+        var info = new ProcessStartInfo("bash", [Path.Combine(RepositoryPaths.Root, "deploy", "local", "infra.sh"), "restart-system-postgres", ((int)outage.TotalSeconds).ToString()])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepositoryPaths.Root,
+        };
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"restarting the system cluster failed ({process.ExitCode}): {output}");
+        // The tests' own pooled connections died with the server.
         NpgsqlConnection.ClearAllPools();
-        return (int)terminated + _databaseRelay.ConnectionsCut - cutBefore;
+        return (int)sessions;
     }
 
     /// <summary>
@@ -154,9 +161,8 @@ public sealed class RunningSystem : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _database = await LocalInfrastructure.CreateDatabase("growthos_it");
+        _database = await LocalInfrastructure.CreateDatabase("growthos_it", LocalInfrastructure.SystemPostgresPort);
         _storeRelay = TcpOutageProxy.Start(LocalInfrastructure.S3Port);
-        _databaseRelay = TcpOutageProxy.Start(LocalInfrastructure.PostgresPort);
         _virtualHost = await LocalInfrastructure.CreateVirtualHost("growthos-it");
         _ports = Instances.ToDictionary(name => name, _ => FreePort());
         foreach (var instance in Instances) StartInstance(instance);
@@ -250,8 +256,9 @@ public sealed class RunningSystem : IAsyncLifetime
     private Dictionary<string, string> CommonEnvironment(IReadOnlyDictionary<string, int> ports) => new(LocalInfrastructure.ServiceCredentials)
     {
         ["Gateway__Secret"] = GatewaySecret,
-        // The services reach the store and the database through relays of this system's own, which an outage cuts.
-        ["ConnectionStrings__Postgres"] = new NpgsqlConnectionStringBuilder(_database!.ConnectionString) { Port = _databaseRelay!.Port }.ConnectionString,
+        // The services reach the store through a relay of this system's own, which an outage cuts, and the database on the
+        // system cluster, which an outage test restarts.
+        ["ConnectionStrings__Postgres"] = _database!.ConnectionString,
         ["RabbitMq__Port"] = LocalInfrastructure.AmqpPort.ToString(),
         ["RabbitMq__VirtualHost"] = _virtualHost!.Name,
         ["RabbitMq__UnhealthyExitSeconds"] = "40",
@@ -487,7 +494,6 @@ public sealed class RunningSystem : IAsyncLifetime
         if (_virtualHost is not null) await _virtualHost.DisposeAsync();
         if (_database is not null) await _database.DisposeAsync();
         if (_storeRelay is not null) await _storeRelay.DisposeAsync();
-        if (_databaseRelay is not null) await _databaseRelay.DisposeAsync();
         if (findings.Count > 0)
             throw new InvalidOperationException($"The integration run wrote a secret or an e-mail address:\n{string.Join('\n', findings)}");
     }

@@ -14,6 +14,8 @@ namespace GrowthOs.Testing;
 public static class LocalInfrastructure
 {
     public static int PostgresPort => Port("GROWTHOS_PG_PORT", 55432);
+    /// <summary>The system cluster: only the integration suite's running system uses it, so its outage tests can restart it.</summary>
+    public static int SystemPostgresPort => Port("GROWTHOS_SYSTEM_PG_PORT", 55433);
     public static int AmqpPort => Port("GROWTHOS_AMQP_PORT", 55672);
     public static int RabbitManagementPort => Port("GROWTHOS_RABBIT_MGMT_PORT", 55673);
     public static int S3Port => Port("GROWTHOS_S3_PORT", 55690);
@@ -31,22 +33,22 @@ public static class LocalInfrastructure
         ["S3__SecretKey"] = "S3RVER",
     };
 
-    public static string PostgresConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={PostgresPort};Username=postgres;Database={database};Timeout=5;Include Error Detail=true";
+    public static string PostgresConnectionString(string database, int? port = null) =>
+        $"Host=127.0.0.1;Port={port ?? PostgresPort};Username=postgres;Database={database};Timeout=5;Include Error Detail=true";
 
-    /// <summary>A new empty database; dropped by the returned handle.</summary>
-    public static async Task<TestDatabase> CreateDatabase(string prefix)
+    /// <summary>A new empty database on the shared cluster, or on the cluster at <paramref name="port"/>; dropped by the returned handle.</summary>
+    public static async Task<TestDatabase> CreateDatabase(string prefix, int? port = null)
     {
         var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 63)];
-        await using var connection = await OpenMaintenanceConnection();
+        await using var connection = await OpenMaintenanceConnection(port ?? PostgresPort);
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
         await command.ExecuteNonQueryAsync();
-        return new TestDatabase(name, PostgresConnectionString(name));
+        return new TestDatabase(name, PostgresConnectionString(name, port), port ?? PostgresPort);
     }
 
-    internal static async Task<NpgsqlConnection> OpenMaintenanceConnection()
+    internal static async Task<NpgsqlConnection> OpenMaintenanceConnection(int port)
     {
-        var connection = new NpgsqlConnection(PostgresConnectionString("postgres") + ";Pooling=false");
+        var connection = new NpgsqlConnection(PostgresConnectionString("postgres", port) + ";Pooling=false");
         try
         {
             await connection.OpenAsync();
@@ -54,7 +56,7 @@ public static class LocalInfrastructure
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
         {
             throw new InvalidOperationException(
-                $"PostgreSQL is not running on 127.0.0.1:{PostgresPort}. Start the local infrastructure with deploy/local/infra.sh up (./test.sh does).", exception);
+                $"PostgreSQL is not running on 127.0.0.1:{port}. Start the local infrastructure with deploy/local/infra.sh up (./test.sh does).", exception);
         }
         return connection;
     }
@@ -84,9 +86,9 @@ public static class LocalInfrastructure
         return http;
     }
 
-    public static IAmazonS3 S3Client() => new AmazonS3Client(new BasicAWSCredentials("S3RVER", "S3RVER"), new AmazonS3Config
+    public static IAmazonS3 S3Client(string? serviceUrl = null) => new AmazonS3Client(new BasicAWSCredentials("S3RVER", "S3RVER"), new AmazonS3Config
     {
-        ServiceURL = S3ServiceUrl,
+        ServiceURL = serviceUrl ?? S3ServiceUrl,
         ForcePathStyle = true,
         AuthenticationRegion = "us-east-1",
         RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
@@ -108,12 +110,12 @@ public static class LocalInfrastructure
         int.TryParse(Environment.GetEnvironmentVariable(variable), out var port) ? port : fallback;
 }
 
-public sealed record TestDatabase(string Name, string ConnectionString) : IAsyncDisposable
+public sealed record TestDatabase(string Name, string ConnectionString, int Port) : IAsyncDisposable
 {
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await using var connection = await LocalInfrastructure.OpenMaintenanceConnection();
+        await using var connection = await LocalInfrastructure.OpenMaintenanceConnection(Port);
         await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
         await command.ExecuteNonQueryAsync();
     }

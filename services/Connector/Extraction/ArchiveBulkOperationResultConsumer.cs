@@ -76,6 +76,7 @@ public sealed class ArchiveBulkOperationResultConsumer(
         }
         else
         {
+            ReadTimeoutStream? download = null;
             try
             {
                 var readTimeout = TimeSpan.FromSeconds(options.Value.DownloadReadTimeoutSeconds);
@@ -95,14 +96,17 @@ public sealed class ArchiveBulkOperationResultConsumer(
                         : context.PublishWithin(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, code, reason, message.BulkOperationId)));
                     return;
                 }
-                await using var download = new ReadTimeoutStream(await response.Content.ReadAsStreamAsync(context.CancellationToken), readTimeout);
+                await using var _ = download = new ReadTimeoutStream(await response.Content.ReadAsStreamAsync(context.CancellationToken), readTimeout);
                 await using var body = message.Entity == Entities.Customers ? PersonalDataHashing.Hashed(download, context.CancellationToken) : download;
                 await using var counting = new LineCountingStream(body);
                 bytes = await archive.Upload(key, counting, "application/jsonl", context.CancellationToken);
                 lines = counting.Lines;
                 ApiCallJournal.Record(Source, DownloadEndpoint, clock.GetUtcNow(), clock.GetUtcNow() - started, (int)response.StatusCode, lines);
             }
-            catch (Exception exception) when (exception is HttpRequestException or IOException or OperationCanceledException && !context.CancellationToken.IsCancellationRequested)
+            // The download broke (before its body, or reading it). The store failing while it writes is not caught here: it
+            // faults the command as any consumer's infrastructure failure does, and the run waits it out.
+            catch (Exception exception) when (exception is HttpRequestException or IOException or OperationCanceledException
+                && !context.CancellationToken.IsCancellationRequested && (download is null || download.Failed))
             {
                 ApiCallJournal.Record(Source, DownloadEndpoint, clock.GetUtcNow(), clock.GetUtcNow() - started, status: null, errorCode: "DOWNLOAD_INTERRUPTED");
                 logger.LogWarning("Download of {BulkOperationId} interrupted: {Error}", message.BulkOperationId, exception.Message);

@@ -7,6 +7,9 @@ namespace GrowthOs.Connector.Extraction;
 /// </summary>
 public sealed class ReadTimeoutStream(Stream inner, TimeSpan timeout) : Stream
 {
+    /// <summary>Whether a read failed: the download broke, as opposed to whatever the bytes were being written to.</summary>
+    public bool Failed { get; private set; }
+
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
@@ -23,7 +26,13 @@ public sealed class ReadTimeoutStream(Stream inner, TimeSpan timeout) : Stream
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+            Failed = true;
             throw new IOException($"The download received nothing for {timeout.TotalSeconds:0} s.");
+        }
+        catch
+        {
+            Failed = true;
+            throw;
         }
     }
 

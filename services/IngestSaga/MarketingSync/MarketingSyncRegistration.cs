@@ -1,4 +1,5 @@
 using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.IngestSaga.Runs;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -17,13 +18,9 @@ public static class MarketingSyncRegistration
     }
 }
 
-/// <summary>As the bulk sync's endpoint: a concurrency conflict is retried at once; messages leave only after the state is saved.</summary>
+/// <summary>As the bulk sync's endpoint (<see cref="SagaEndpointRetry"/>).</summary>
 public sealed class MarketingSyncStateDefinition : SagaDefinition<MarketingSyncState>
 {
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<MarketingSyncState> sagaConfigurator,
-        IRegistrationContext context)
-    {
-        endpointConfigurator.UseMessageRetry(retry => retry.Immediate(10));
-        endpointConfigurator.UseInMemoryOutbox(context);
-    }
+        IRegistrationContext context) => SagaEndpointRetry.Configure(endpointConfigurator, context);
 }

@@ -11,13 +11,8 @@ public static class ConnectionRetry
 {
     public const int Attempts = 3;
 
-    /// <summary>The connection was lost or refused, not the command: Npgsql's own I/O errors and PostgreSQL's 08xxx and 57P01–57P03.</summary>
-    public static bool IsConnectionLost(Exception exception) => exception switch
-    {
-        PostgresException postgres => postgres.SqlState.StartsWith("08", StringComparison.Ordinal) || postgres.SqlState is "57P01" or "57P02" or "57P03",
-        NpgsqlException => true,
-        _ => false,
-    };
+    /// <summary>The connection was lost or refused, not the command (<see cref="Messaging.InfrastructureFaults.IsConnectionLost"/>).</summary>
+    public static bool IsConnectionLost(Exception exception) => Messaging.InfrastructureFaults.IsConnectionLost(exception);
 
     public static async Task<T> Run<T>(NpgsqlDataSource dataSource, Func<Task<T>> command, CancellationToken cancellationToken)
     {
