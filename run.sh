@@ -8,6 +8,7 @@ cd "$ROOT"
 
 deploy/local/infra.sh up
 echo "Building..."
+web/dashboard/build.sh
 dotnet build GrowthOs.Services.sln -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly
 
 if [ -z "${GROWTHOS_API_KEY:-}" ]; then
@@ -150,6 +151,7 @@ sold = [day for day in year.get("days", []) if day.get("orders")]
 if sold:
     print(f"Days with sales:      {len(sold)}, from {sold[0]['date']} to {sold[-1]['date']} (the last 366 days)")
 print(f"Gateway:              {gateway}")
+print(f"Dashboard:            {gateway}/ (sign in with the API key below)")
 print(f"API key:              {key}")
 print()
 print("Try: curl -H 'X-Api-Key: <key>' " + gateway + "/api/ingest/runs")

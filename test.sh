@@ -8,6 +8,8 @@ RESULTS="$ROOT/.local/test-results"
 
 deploy/local/infra.sh up
 rm -rf "$RESULTS"
+# The staff dashboard the gateway serves (its browser tests read it).
+web/dashboard/build.sh
 dotnet build GrowthOs.Services.sln -c Debug -nologo -v quiet -clp:ErrorsOnly
 status=0
 # Formatting is checked, not argued: .editorconfig says how the code is laid out.

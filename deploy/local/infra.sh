@@ -65,6 +65,8 @@ apt_install() {
 install_missing() {
   if [ ! -x "$PG_BIN/pg_ctl" ]; then log "installing postgresql"; apt_install postgresql; fi
   if ! command -v rabbitmq-server >/dev/null 2>&1; then log "installing rabbitmq-server"; apt_install rabbitmq-server; fi
+  # The browser the dashboard's tests drive (Microsoft.Playwright with Debian's Chromium: no browser download).
+  if [ ! -x /usr/bin/chromium ]; then log "installing chromium"; apt_install chromium; fi
   if [ ! -x "$S3_DIR/node_modules/.bin/s3rver" ]; then
     log "installing s3rver@$S3RVER_VERSION"
     mkdir -p "$S3_DIR"

@@ -69,6 +69,8 @@ LOCAL_INFRASTRUCTURE=(
   RabbitMq__Host=127.0.0.1 RabbitMq__Port="${GROWTHOS_AMQP_PORT:-55672}" RabbitMq__Username=guest RabbitMq__Password=guest
   S3__ServiceUrl="http://127.0.0.1:${GROWTHOS_S3_PORT:-55690}" S3__AccessKey=S3RVER S3__SecretKey=S3RVER
   Gateway__Secret="$GATEWAY_SECRET"
+  # The staff dashboard the gateway serves at / (web/dashboard/build.sh builds it).
+  Dashboard__Directory="$ROOT/web/dashboard/dist"
 )
 
 start_service() { # name

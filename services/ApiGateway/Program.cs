@@ -1,4 +1,5 @@
 using GrowthOs.ApiGateway.Audit;
+using GrowthOs.ApiGateway.Dashboard;
 using GrowthOs.ApiGateway.Limits;
 using GrowthOs.ApiGateway.Proxy;
 using GrowthOs.ApiGateway.Security;
@@ -15,6 +16,7 @@ builder.AddApiKeys();
 builder.AddGatewayAuthorization();
 builder.AddGatewayLimits();
 builder.AddGatewayTrust();
+builder.AddDashboard();
 builder.Services.AddSingleton<AuditLog>();
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
@@ -49,6 +51,7 @@ builder.Services.AddHealthChecks().AddCheck<DownstreamHealthCheck>("downstream",
 
 var app = builder.Build();
 app.MapDefaultEndpoints(openApiPattern: "/openapi/gateway/{documentName}.json");
+app.UseDashboard();
 app.UseMiddleware<ShopifyWebhookSignature>();
 app.UseMiddleware<BodyLimitMiddleware>();
 app.UseRouting();
@@ -58,6 +61,7 @@ app.UseMiddleware<AuditMiddleware>();
 app.UseRateLimiter();
 app.UseAuthorization();
 app.MapAdminEndpoints();
+app.MapSessionEndpoint();
 app.MapGatewayOpenApi();
 app.MapReverseProxy();
 app.Run();

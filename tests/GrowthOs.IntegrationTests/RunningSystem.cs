@@ -29,6 +29,8 @@ public sealed class RunningSystem : IAsyncLifetime
     public const string SecretScanShop = "secret-scan-shop.myshopify.com";
     public const string OutboxShop = "outbox-shop.myshopify.com";
     public const string HostileShop = "hostile-shop.myshopify.com";
+    /// <summary>The shop the dashboard's browser tests read (Shopify and the three marketing sources).</summary>
+    public const string DashboardShop = "dashboard-shop.myshopify.com";
 
     /// <summary>Twins: the same seed and size, so an undisturbed sync of the first is the yardstick of a disturbed sync of another.</summary>
     public const string ReferenceShop = "twin-reference.myshopify.com";
@@ -58,14 +60,14 @@ public sealed class RunningSystem : IAsyncLifetime
     public static string MarketingTwinShop(string disturbance) => $"marketing-twin-{disturbance.ToLowerInvariant()}.myshopify.com";
     public static readonly string[] MarketingDisturbances = ["Connector", "IngestSaga"];
     public static readonly string[] MarketingShops =
-        [MarketingShop, MarketingReplayShop, MarketingReferenceShop, .. MarketingDisturbances.Select(MarketingTwinShop), KpiShop];
+        [MarketingShop, MarketingReplayShop, MarketingReferenceShop, .. MarketingDisturbances.Select(MarketingTwinShop), KpiShop, DashboardShop];
     public const string MetaToken = "EAAGintegrationMetaTokenThatMustNeverBeLogged";
     public const string GoogleToken = "ya29.integrationGoogleTokenThatMustNeverBeLogged";
     public const string GoogleRefreshToken = "1//integrationRefreshTokenThatMustNeverBeLogged";
 
     private static readonly (string Domain, int Seed, int OrdersPerDay, string? Failure)[] SandboxShops =
     [
-        (Shop, 42, 20, null), (ReplayShop, 43, 20, null), (BackfillShop, 44, 20, null), (ReferenceShop, 7, 150, null), (WrongTokenShop, 45, 5, null), (ReadApiShop, 47, 10, null), (BesideShop, 48, 20, null), (TraceShop, 50, 5, null), (ProgressShop, 51, 5, null), (IdempotencyShop, 56, 3, null), (UploadShop, 57, 3, null), (SecretScanShop, 58, 3, null), (OutboxShop, 59, 3, null), (HostileShop, 60, 3, null),
+        (Shop, 42, 20, null), (ReplayShop, 43, 20, null), (BackfillShop, 44, 20, null), (ReferenceShop, 7, 150, null), (WrongTokenShop, 45, 5, null), (ReadApiShop, 47, 10, null), (BesideShop, 48, 20, null), (TraceShop, 50, 5, null), (ProgressShop, 51, 5, null), (IdempotencyShop, 56, 3, null), (UploadShop, 57, 3, null), (SecretScanShop, 58, 3, null), (OutboxShop, 59, 3, null), (HostileShop, 60, 3, null), (DashboardShop, 61, 8, null),
         .. Disturbances.Select(d => (TwinShop(d), 7, 150, (string?)null)),
         .. Failures.Select(f => (FailingShop(f), 46, 5, (string?)f)),
         (CatalogShop, 42, 10, null), (NoCustomersScopeShop, 49, 5, "ACCESS_DENIED:customers"), (WebhookShop, 52, 5, null),
@@ -83,8 +85,13 @@ public sealed class RunningSystem : IAsyncLifetime
     public const string ViewerKey = "integration-viewer-key-0123456789abcdef";
     /// <summary>An operator key limited to <see cref="KpiShop"/> (id <c>tests-kpi-operator</c>).</summary>
     public const string KpiOperatorKey = "integration-kpi-operator-key-0123456789";
+    /// <summary>An operator key limited to <see cref="DashboardShop"/> (id <c>tests-dashboard-operator</c>).</summary>
+    public const string DashboardOperatorKey = "integration-dashboard-operator-key-0123456789";
     private static readonly (string Id, string Role, string Key, string? Shop)[] Keys =
-        [("tests", "admin", ApiKey, null), ("tests-viewer", "viewer", ViewerKey, null), ("tests-kpi-operator", "operator", KpiOperatorKey, KpiShop)];
+    [
+        ("tests", "admin", ApiKey, null), ("tests-viewer", "viewer", ViewerKey, null), ("tests-kpi-operator", "operator", KpiOperatorKey, KpiShop),
+        ("tests-dashboard-operator", "operator", DashboardOperatorKey, DashboardShop),
+    ];
 
     /// <summary>Instances to run: the service's folder name, with -n for a further instance of the same service.</summary>
     private static readonly string[] Instances = ["Sandbox", "IngestSaga", "IngestSaga-2", "Connector", "Transform", "KpiAlert", "ApiGateway"];
@@ -161,6 +168,7 @@ public sealed class RunningSystem : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        await Dashboard.EnsureBuilt();
         _database = await LocalInfrastructure.CreateDatabase("growthos_it", LocalInfrastructure.SystemPostgresPort);
         _storeRelay = TcpOutageProxy.Start(LocalInfrastructure.S3Port);
         _virtualHost = await LocalInfrastructure.CreateVirtualHost("growthos-it");
@@ -256,6 +264,7 @@ public sealed class RunningSystem : IAsyncLifetime
     private Dictionary<string, string> CommonEnvironment(IReadOnlyDictionary<string, int> ports) => new(LocalInfrastructure.ServiceCredentials)
     {
         ["Gateway__Secret"] = GatewaySecret,
+        ["Dashboard__Directory"] = Dashboard.BuiltDirectory,
         // The services reach the store through a relay of this system's own, which an outage cuts, and the database on the
         // system cluster, which an outage test restarts.
         ["ConnectionStrings__Postgres"] = _database!.ConnectionString,
@@ -462,7 +471,7 @@ public sealed class RunningSystem : IAsyncLifetime
 
     /// <summary>The secrets this system is given: none may appear in what it writes or answers.</summary>
     public static readonly IReadOnlyList<string> Secrets =
-        [ShopToken, WrongToken, AppSecret, MetaToken, GoogleToken, GoogleRefreshToken, "GOCSPX-integration-secret", ApiKey, ViewerKey, KpiOperatorKey, GatewaySecret];
+        [ShopToken, WrongToken, AppSecret, MetaToken, GoogleToken, GoogleRefreshToken, "GOCSPX-integration-secret", ApiKey, ViewerKey, KpiOperatorKey, DashboardOperatorKey, GatewaySecret];
 
     /// <summary>Every log line the instances wrote (the killed ones' too), every telemetry file in the archive, every error body answered.</summary>
     public async Task<List<(string Source, string Text)>> EverythingWritten()

@@ -20,6 +20,9 @@ public static class GatewayAuthorization
         [Roles.Admin] = [Roles.Admin],
     };
 
+    /// <summary>Any accepted key, whatever its role and shops: for the routes that only say who the caller is.</summary>
+    public const string SignedIn = "signed-in";
+
     public static WebApplicationBuilder AddGatewayAuthorization(this WebApplicationBuilder builder)
     {
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -30,6 +33,7 @@ public static class GatewayAuthorization
             .AddPolicy(Roles.Viewer, Policy(Roles.Viewer))
             .AddPolicy(Roles.Operator, Policy(Roles.Operator))
             .AddPolicy(Roles.Admin, Policy(Roles.Admin))
+            .AddPolicy(SignedIn, new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build())
             .SetFallbackPolicy(Policy(Roles.Viewer));
         return builder;
     }

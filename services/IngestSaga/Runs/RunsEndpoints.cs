@@ -105,13 +105,17 @@ public static class RunsEndpoints
         return Results.Json(new { items, page = number, page_size = size, total }, RunView.Json);
     }
 
-    private static async Task<IResult> GetRun(Guid runId, IngestDbContext db, LoadProgressClient loads, CancellationToken cancellationToken)
+    /// <summary>One run; with <paramref name="shop"/>, only a run of that shop (a key limited to a shop names it, and sees no other shop's run).</summary>
+    private static async Task<IResult> GetRun(Guid runId, string? shop, IngestDbContext db, LoadProgressClient loads, CancellationToken cancellationToken)
     {
+        var notFound = Results.Problem(statusCode: 404, title: "Run not found", detail: shop is null ? $"No run {runId}." : $"No run {runId} of {shop}.");
         var run = await db.BulkSyncs.AsNoTracking().SingleOrDefaultAsync(r => r.CorrelationId == runId, cancellationToken);
+        if (run is not null && shop is not null && !string.Equals(run.ShopDomain, shop.Trim(), StringComparison.OrdinalIgnoreCase)) return notFound;
         if (run is null)
             return await db.MarketingSyncs.AsNoTracking().SingleOrDefaultAsync(r => r.CorrelationId == runId, cancellationToken) is { } marketing
+                   && (shop is null || string.Equals(marketing.ShopDomain, shop.Trim(), StringComparison.OrdinalIgnoreCase))
                 ? Results.Json(MarketingRunView.From(marketing), RunView.Json)
-                : Results.Problem(statusCode: 404, title: "Run not found", detail: $"No run {runId}.");
+                : notFound;
         var view = RunView.From(run);
         if (RunView.ShowsLoadProgress(run) && run.ArchiveKey is { } archiveKey)
             view = view with { Load = await loads.Find(runId, archiveKey, cancellationToken) };

@@ -5,6 +5,7 @@ public static class ApiRegistration
     /// <summary>The Transform's reads (dashboards, orders, pipelines, data quality) and its on-demand pipeline runs.</summary>
     public static WebApplication MapTransformApi(this WebApplication app)
     {
+        app.MapShops();
         app.MapSalesPulse();
         app.MapDashboards();
         app.MapMarketing();

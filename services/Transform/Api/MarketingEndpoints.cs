@@ -1,6 +1,7 @@
 using GrowthOs.Contracts.Marketing;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.Transform.Marts;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -33,13 +34,11 @@ public static class MarketingEndpoints
     private sealed record Day(DateOnly Date, long MetaSpend, long GoogleSpend, long Spend, long Impressions, long Clicks, decimal Conversions, long ConversionValue,
         long Sessions, long Users, decimal KeyEvents, long Ga4Revenue, long Orders, long Revenue, int NotComparable);
 
-    private static async Task<IResult> Dashboard(string? shop, string? days, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<MartsOptions> marts,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> Dashboard(string? shop, string? days, [FromQuery(Name = "from")] string? fromText, [FromQuery(Name = "to")] string? toText,
+        NpgsqlDataSource dataSource, TimeProvider clock, IOptions<MartsOptions> marts, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(shop)) return Problems.InvalidParameter("shop", "shop is required.");
-        if (!QueryValues.TryInt(days, 1, MaxDays, out var dayCount)) return Problems.InvalidParameter("days", $"days must be a whole number between 1 and {MaxDays}.");
-        var to = marts.Value.Today(shop, clock.GetUtcNow()).AddDays(-1);
-        var from = to.AddDays(1 - (dayCount ?? 30));
+        if (ReportingPeriod.Resolve(shop, days, fromText, toText, marts.Value, clock.GetUtcNow(), out var from, out var to) is { } problem) return problem;
 
         await using var command = dataSource.CreateCommand("""
             SELECT m.date, m.currency_code, m.meta_spend_minor, m.google_spend_minor, m.spend_minor, m.impressions, m.clicks,

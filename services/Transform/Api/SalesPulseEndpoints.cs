@@ -7,25 +7,19 @@ namespace GrowthOs.Transform.Api;
 
 public static class SalesPulseEndpoints
 {
-    public const int MaxDays = 366;
-
     public static IEndpointRouteBuilder MapSalesPulse(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/dashboard/sales-pulse", Get);
         return app;
     }
 
-    /// <summary>The shop's last <paramref name="days"/> reporting days up to yesterday, with totals (revenue in minor units).</summary>
-    private static async Task<IResult> Get(string? shop, string? days, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<MartsOptions> marts,
-        CancellationToken cancellationToken)
+    /// <summary>The shop's last <paramref name="days"/> reporting days up to yesterday, or <paramref name="from"/> to <paramref name="to"/>, with totals (revenue in minor units).</summary>
+    private static async Task<IResult> Get(string? shop, string? days, string? from, string? to, NpgsqlDataSource dataSource, TimeProvider clock,
+        IOptions<MartsOptions> marts, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(shop))
             return Problems.InvalidParameter("shop", "shop is required.");
-        if (!QueryValues.TryInt(days, 1, MaxDays, out var dayCount))
-            return Problems.InvalidParameter("days", $"days must be a whole number between 1 and {MaxDays}.");
-        var count = dayCount ?? 30;
-        var to = marts.Value.Today(shop, clock.GetUtcNow()).AddDays(-1);
-        var from = to.AddDays(1 - count);
+        if (ReportingPeriod.Resolve(shop, days, from, to, marts.Value, clock.GetUtcNow(), out var first, out var last) is { } problem) return problem;
 
         await using var command = dataSource.CreateCommand("""
             SELECT date, currency_code, orders, revenue_minor, aov_minor, gross_sales_minor, discounts_minor, refunds_minor, net_sales_minor,
@@ -34,8 +28,8 @@ public static class SalesPulseEndpoints
             WHERE shop_domain = @shop AND date BETWEEN @from AND @to ORDER BY date
             """);
         command.Parameters.AddWithValue("shop", shop);
-        command.Parameters.AddWithValue("from", from);
-        command.Parameters.AddWithValue("to", to);
+        command.Parameters.AddWithValue("from", first);
+        command.Parameters.AddWithValue("to", last);
         var rows = new List<object>();
         long orders = 0, revenue = 0, gross = 0, discounts = 0, refunds = 0, net = 0, fulfilled = 0;
         string? currency = null;
@@ -65,8 +59,8 @@ public static class SalesPulseEndpoints
         return Results.Json(new
         {
             shop,
-            from,
-            to,
+            from = first,
+            to = last,
             currency_code = currency,
             orders,
             revenue_minor = revenue,

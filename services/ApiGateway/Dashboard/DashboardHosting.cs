@@ -1,0 +1,101 @@
+using System.Security.Claims;
+using GrowthOs.ApiGateway.Security;
+using GrowthOs.ServiceDefaults.Hosting;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace GrowthOs.ApiGateway.Dashboard;
+
+public sealed class DashboardOptions
+{
+    public const string Section = "Dashboard";
+
+    /// <summary>
+    /// The built dashboard (<c>web/dashboard/build.sh</c> writes it to <c>web/dashboard/dist</c>; the image holds it in
+    /// <c>/app/dashboard</c>). None: the gateway serves no page, and <c>/</c> answers 404 saying so.
+    /// </summary>
+    public string? Directory { get; set; }
+}
+
+/// <summary>
+/// The staff dashboard: static files the gateway serves itself at <c>/</c>, before any key is asked for (the page signs
+/// in with a key and sends it on each API call, from the tab's session storage). The page may load nothing but its
+/// own files and talk to nothing but this gateway (a strict Content-Security-Policy), is never framed, and sends no
+/// referrer. Its hashed assets are cached for good; the page itself is revalidated every time.
+/// </summary>
+public static class DashboardHosting
+{
+    public const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddValidatedOptions<DashboardOptions>(DashboardOptions.Section)
+            .Validate(o => o.Directory is null || File.Exists(Path.Combine(o.Directory, "index.html")),
+                "Dashboard:Directory must be a built dashboard, a folder holding index.html (web/dashboard/build.sh builds it).");
+        return builder;
+    }
+
+    public static WebApplication UseDashboard(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value;
+        if (options.Directory is null)
+        {
+            app.MapGet("/", () => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found",
+                    detail: "The dashboard is not served here: Dashboard:Directory names no built dashboard."))
+                .AllowAnonymous().ExcludeFromDescription();
+            return app;
+        }
+
+        var files = new PhysicalFileProvider(Path.GetFullPath(options.Directory));
+        app.Use(async (context, next) =>
+        {
+            if (IsPage(context.Request.Path))
+                context.Response.OnStarting(() =>
+                {
+                    var headers = context.Response.Headers;
+                    headers[HeaderNames.ContentSecurityPolicy] = ContentSecurityPolicy;
+                    headers[HeaderNames.XContentTypeOptions] = "nosniff";
+                    headers[HeaderNames.XFrameOptions] = "DENY";
+                    headers["Referrer-Policy"] = "no-referrer";
+                    return Task.CompletedTask;
+                });
+            await next(context);
+        });
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = files,
+            OnPrepareResponse = file => file.Context.Response.Headers[HeaderNames.CacheControl] =
+                file.Context.Request.Path.StartsWithSegments("/assets") ? "public, max-age=31536000, immutable" : "no-cache",
+        });
+        return app;
+    }
+
+    /// <summary>The page and its assets: everything that is not an API, a webhook, a health check or the OpenAPI documents.</summary>
+    private static bool IsPage(PathString path) =>
+        !(path.StartsWithSegments("/api") || path.StartsWithSegments("/webhooks") || path.StartsWithSegments("/health")
+          || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/orders") || path.StartsWithSegments("/analytics"));
+
+    /// <summary>
+    /// <c>GET /api/session</c>: who the key is, for the page to show what its role may do: its id, its role, and the shops
+    /// it is limited to (null: any shop).
+    /// </summary>
+    public static WebApplication MapSessionEndpoint(this WebApplication app)
+    {
+        app.MapGet("/api/session", (ClaimsPrincipal user, IOptions<ApiKeyOptions> keys) =>
+        {
+            var id = user.Identity?.Name;
+            var key = keys.Value.Keys.FirstOrDefault(k => k.Id == id);
+            return Results.Json(new
+            {
+                key_id = id,
+                role = user.FindFirst(ClaimTypes.Role)?.Value,
+                shops = key is null || key.Shops.Count == 0 ? null : key.Shops.Select(ShopDomains.Normalize).ToArray(),
+            });
+        }).RequireAuthorization(GatewayAuthorization.SignedIn).WithSummary("The calling key's id, role and shops (any key)");
+        return app;
+    }
+}

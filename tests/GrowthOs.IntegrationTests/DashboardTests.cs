@@ -1,0 +1,448 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace GrowthOs.IntegrationTests;
+
+/// <summary>
+/// The staff dashboard in a real browser (Chromium through Playwright) against the running system, after a demo sync of
+/// <see cref="RunningSystem.DashboardShop"/> (Shopify and the three marketing sources): each tile shows the figures of
+/// the API it reads, a viewer sees no run buttons, an operator starts a sync from the page and watches it complete, a
+/// bad key gets the sign-in error. Each tile's screenshot is saved with the test results (.local/test-results/dashboard).
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
+{
+    private const string Shop = RunningSystem.DashboardShop;
+    private static readonly SemaphoreSlim SyncLock = new(1, 1);
+    private static bool _synced;
+    /// <summary>As the page formats in en-US (the invariant culture groups and points as en-US does; the tests run without ICU).</summary>
+    private static readonly CultureInfo UnitedStates = CultureInfo.InvariantCulture;
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private readonly List<string> _consoleErrors = [];
+    private readonly List<string> _requested = [];
+
+    /// <summary>The page's default period: the 30 days up to yesterday (the shop reports in UTC here).</summary>
+    private static readonly DateOnly To = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
+    private static readonly DateOnly From = To.AddDays(-29);
+
+    public async Task InitializeAsync()
+    {
+        await DemoSync();
+        (_playwright, _browser) = await Dashboard.LaunchBrowser();
+        Directory.CreateDirectory(Dashboard.Screenshots);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null) await _browser.DisposeAsync();
+        _playwright?.Dispose();
+    }
+
+    /// <summary>Once for every test here: the shop synced, its marketing too, and the KPI/Alert service holding its copy.</summary>
+    private async Task DemoSync()
+    {
+        await SyncLock.WaitAsync();
+        try
+        {
+            if (_synced) return;
+            using var http = system.GatewayClient();
+            var sync = await system.StartSync(http, Shop, ["orders", "products", "inventory", "customers"]);
+            var marketing = await http.PostAsJsonAsync("/api/marketing/sync", new { shop = Shop });
+            Assert.True(marketing.StatusCode == HttpStatusCode.Accepted, await marketing.Content.ReadAsStringAsync());
+            var runs = (await marketing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("run_id").GetGuid()).Prepend(sync);
+            foreach (var run in runs)
+            {
+                var finished = await system.WaitForRunToFinish(http, run);
+                Assert.True(finished.GetProperty("status").GetString() == "completed", $"demo run ended {finished}\n{system.AllLogs()}");
+            }
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while ((await http.GetAsync($"/api/kpis?shop={Shop}")).StatusCode != HttpStatusCode.OK)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"the KPI/Alert service never had the shop's KPIs\n{system.AllLogs()}");
+                await Task.Delay(500);
+            }
+            _synced = true;
+        }
+        finally
+        {
+            SyncLock.Release();
+        }
+    }
+
+    private async Task<IPage> Open(int width = 1366, int height = 900)
+    {
+        var context = await _browser!.NewContextAsync(new() { Locale = "en-US", TimezoneId = "UTC", ViewportSize = new() { Width = width, Height = height } });
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) => { if (message.Type == "error") _consoleErrors.Add(message.Text); };
+        page.PageError += (_, error) => _consoleErrors.Add(error);
+        page.Request += (_, request) => _requested.Add(request.Url);
+        var response = await page.GotoAsync(system.Gateway.ToString());
+        Assert.Equal(200, response!.Status);
+        return page;
+    }
+
+    private static async Task SignIn(IPage page, string key)
+    {
+        await page.GetByLabel("API key").FillAsync(key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
+    /// <summary>Signs in, picks the demo shop, and waits until every tile has drawn what it read for it.</summary>
+    private async Task<IPage> Dashboard_(string key = RunningSystem.ViewerKey, int width = 1366, int height = 900)
+    {
+        var page = await Open(width, height);
+        await SignIn(page, key);
+        await page.Locator("#dashboard:not([hidden])").WaitForAsync();
+        await page.GetByLabel("Shop").SelectOptionAsync(Shop);
+        await page.Locator($"#dashboard[data-loaded='{Shop}|{From:yyyy-MM-dd}|{To:yyyy-MM-dd}']").WaitForAsync(new() { Timeout = 30_000 });
+        return page;
+    }
+
+    private async Task<JsonElement> Api(string pathAndQuery)
+    {
+        using var http = system.GatewayClient(RunningSystem.ViewerKey);
+        var response = await http.GetAsync(pathAndQuery);
+        Assert.True(response.IsSuccessStatusCode, $"{pathAndQuery}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static async Task Screenshot(ILocator tile, string name) =>
+        await tile.ScreenshotAsync(new() { Path = Path.Combine(Dashboard.Screenshots, $"{name}.png") });
+
+    private static string Usd(long minor) => (minor < 0 ? "-$" : "$") + (Math.Abs(minor) / 100m).ToString("N2", UnitedStates);
+
+    private static async Task<string> Raw(ILocator tile, string figure) =>
+        (await tile.Locator($"[data-figure='{figure}']").GetAttributeAsync("data-raw"))!;
+
+    private static async Task<string> Shown(ILocator tile, string figure) =>
+        (await tile.Locator($"[data-figure='{figure}'] dd").InnerTextAsync()).Trim();
+
+    /// <summary>Two JSON numbers (or their texts) are the same number: 0.1500 is 0.15.</summary>
+    private static void SameNumber(JsonElement expected, string? actual, string what)
+    {
+        if (expected.ValueKind == JsonValueKind.Null) Assert.True(string.IsNullOrEmpty(actual), $"{what}: expected none, shown {actual}");
+        else Assert.True(actual is not null && decimal.Parse(actual, NumberStyles.Float, CultureInfo.InvariantCulture) == expected.GetDecimal(), $"{what}: API {expected}, page {actual}");
+    }
+
+    [Fact]
+    public async Task The_sales_pulse_tile_shows_the_api_figures_in_the_shops_currency()
+    {
+        var page = await Dashboard_();
+        var tile = page.Locator("#tile-sales");
+        var api = await Api($"/api/dashboard/sales-pulse?shop={Shop}&days=30");
+
+        Assert.Equal("ready", await tile.GetAttributeAsync("data-state"));
+        Assert.NotEmpty(api.GetProperty("days").EnumerateArray());
+        foreach (var (figure, field) in new[] { ("revenue", "revenue_minor"), ("orders", "orders"), ("aov", "aov_minor"), ("fulfillment_rate", "fulfillment_rate"), ("net_sales", "net_sales_minor") })
+            SameNumber(api.GetProperty(field), await Raw(tile, figure), figure);
+        Assert.Equal("USD", api.GetProperty("currency_code").GetString());
+        Assert.Equal(Usd(api.GetProperty("revenue_minor").GetInt64()), await Shown(tile, "revenue"));
+        Assert.Equal(Usd(api.GetProperty("aov_minor").GetInt64()), await Shown(tile, "aov"));
+        Assert.Equal(Usd(api.GetProperty("net_sales_minor").GetInt64()), await Shown(tile, "net_sales"));
+        Assert.Equal(api.GetProperty("orders").GetInt64().ToString("N0", UnitedStates), await Shown(tile, "orders"));
+        Assert.Equal((api.GetProperty("fulfillment_rate").GetDecimal() * 100).ToString("0.0", UnitedStates) + "%", await Shown(tile, "fulfillment_rate"));
+        await tile.Locator("[data-chart='sales'] canvas[role='img']").WaitForAsync();
+        await Screenshot(tile, "sales-pulse");
+        await ThePageBehaved(page);
+    }
+
+    [Fact]
+    public async Task The_kpi_tile_shows_the_18_kpis_with_their_previous_values_and_arrows_coloured_by_whether_the_change_is_good()
+    {
+        var page = await Dashboard_();
+        var tile = page.Locator("#tile-kpis");
+        var api = await Api($"/api/kpis?shop={Shop}&from={From:yyyy-MM-dd}&to={To:yyyy-MM-dd}");
+        var kpis = api.GetProperty("kpis").EnumerateArray().ToList();
+
+        Assert.Equal(18, kpis.Count);
+        Assert.Equal(18, await tile.Locator("[data-kpi]").CountAsync());
+        string[] lowerIsBetter = ["refund_rate", "cac", "cpc"], neutral = ["ad_spend", "meta_spend", "google_spend"];
+        foreach (var kpi in kpis)
+        {
+            var name = kpi.GetProperty("name").GetString()!;
+            var card = tile.Locator($"[data-kpi='{name}']");
+            SameNumber(kpi.GetProperty("value"), await card.GetAttributeAsync("data-value"), $"{name} value");
+            SameNumber(kpi.GetProperty("previous"), await card.GetAttributeAsync("data-previous"), $"{name} previous");
+            SameNumber(kpi.GetProperty("change"), await card.GetAttributeAsync("data-change"), $"{name} change");
+            var change = kpi.GetProperty("change").ValueKind == JsonValueKind.Null ? 0m : kpi.GetProperty("change").GetDecimal();
+            var direction = change > 0 ? "up" : change < 0 ? "down" : "flat";
+            var good = direction == "flat" || neutral.Contains(name) ? "flat" : (direction == "up") != lowerIsBetter.Contains(name) ? "good" : "bad";
+            Assert.Equal((direction, good), (await card.GetAttributeAsync("data-direction"), await card.GetAttributeAsync("data-good")));
+            Assert.Contains(good, await card.Locator(".change").GetAttributeAsync("class"));
+            if (kpi.GetProperty("kind").GetString() == "money" && kpi.GetProperty("value").ValueKind == JsonValueKind.Number)
+                Assert.Equal(Usd(kpi.GetProperty("value").GetInt64()), (await card.Locator(".value").InnerTextAsync()).Trim());
+        }
+        await Screenshot(tile, "kpis");
+        await ThePageBehaved(page);
+    }
+
+    [Fact]
+    public async Task The_alerts_tile_shows_the_open_alerts_and_the_recently_resolved_ones()
+    {
+        var page = await Dashboard_();
+        var tile = page.Locator("#tile-alerts");
+        var open = (await Api($"/api/alerts?shop={Shop}&status=open")).GetProperty("alerts").EnumerateArray().ToList();
+        var resolved = (await Api($"/api/alerts?shop={Shop}&status=resolved")).GetProperty("alerts").EnumerateArray().Take(5).ToList();
+
+        if (open.Count == 0 && resolved.Count == 0)
+            Assert.Equal("empty", await tile.GetAttributeAsync("data-state"));
+        else
+        {
+            Assert.Equal(open.Select(a => a.GetProperty("alert_id").GetString()), await Ids(tile.Locator("[data-list='open'] [data-alert]")));
+            Assert.Equal(resolved.Select(a => a.GetProperty("alert_id").GetString()), await Ids(tile.Locator("[data-list='resolved'] [data-alert]")));
+            foreach (var alert in open)
+            {
+                var shown = await tile.Locator($"[data-alert='{alert.GetProperty("alert_id").GetString()}']").InnerTextAsync();
+                Assert.Contains(alert.GetProperty("severity").GetString()!, shown, StringComparison.OrdinalIgnoreCase);
+                Assert.Contains(alert.GetProperty("recommendation").GetString()!, shown);
+            }
+        }
+        await Screenshot(tile, "alerts");
+        await ThePageBehaved(page);
+    }
+
+    private static async Task<List<string?>> Ids(ILocator items)
+    {
+        var ids = new List<string?>();
+        for (var i = 0; i < await items.CountAsync(); i++) ids.Add(await items.Nth(i).GetAttributeAsync("data-alert"));
+        return ids;
+    }
+
+    [Fact]
+    public async Task The_inventory_tile_lists_the_stock_alerts_most_urgent_first()
+    {
+        var page = await Dashboard_();
+        var tile = page.Locator("#tile-inventory");
+        var api = await Api($"/api/dashboard/inventory-alerts?shop={Shop}");
+        var alerts = api.GetProperty("alerts").EnumerateArray().ToList();
+
+        Assert.NotEmpty(alerts);
+        foreach (var status in new[] { "out_of_stock", "low_stock", "overstock" })
+            SameNumber(api.GetProperty("counts").GetProperty(status), await Raw(tile, status), status);
+        var rows = tile.Locator("tbody tr");
+        Assert.Equal(alerts.Count, await rows.CountAsync());
+        for (var i = 0; i < Math.Min(alerts.Count, 5); i++)
+        {
+            var cells = await rows.Nth(i).Locator("td").AllInnerTextsAsync();
+            Assert.Equal(alerts[i].GetProperty("sku").GetString() ?? "–", cells[1]);
+            Assert.Equal(alerts[i].GetProperty("quantity_available").GetInt32().ToString("N0", UnitedStates), cells[2]);
+        }
+        await Screenshot(tile, "inventory-alerts");
+        await ThePageBehaved(page);
+    }
+
+    [Fact]
+    public async Task The_segments_tile_shows_customers_by_segment_and_lifecycle_stage()
+    {
+        var page = await Dashboard_();
+        var tile = page.Locator("#tile-segments");
+        var api = await Api($"/api/dashboard/customer-segments?shop={Shop}");
+        var segments = api.GetProperty("segments").EnumerateArray().ToList();
+
+        Assert.NotEmpty(segments);
+        SameNumber(api.GetProperty("customers"), await Raw(tile, "customers"), "customers");
+        foreach (var stage in new[] { "active", "at_risk", "churned" })
+            Assert.Equal(api.GetProperty("lifecycle").TryGetProperty(stage, out var count) ? count.GetInt64().ToString(CultureInfo.InvariantCulture) : "0", await Raw(tile, stage));
+        var rows = tile.Locator("tbody tr");
+        Assert.Equal(segments.Count, await rows.CountAsync());
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var cells = await rows.Nth(i).Locator("td").AllInnerTextsAsync();
+            Assert.Equal(segments[i].GetProperty("segment").GetString(), cells[0]);
+            Assert.Equal(Usd(segments[i].GetProperty("spent_minor").GetInt64()), cells[4]);
+        }
+        await tile.Locator("[data-chart='segments'] canvas").WaitForAsync();
+        await Screenshot(tile, "customer-segments");
+        await ThePageBehaved(page);
+    }
+
+    [Fact]
+    public async Task The_marketing_tile_shows_spend_per_source_against_revenue_and_roas_per_campaign()
+    {
+        var page = await Dashboard_();
+        var tile = page.Locator("#tile-marketing");
+        var totals = (await Api($"/api/dashboard/marketing?shop={Shop}&days=30")).GetProperty("totals");
+        var campaigns = (await Api($"/api/marketing/campaigns?shop={Shop}&from={From:yyyy-MM-dd}&to={To:yyyy-MM-dd}")).GetProperty("campaigns").EnumerateArray().ToList();
+
+        Assert.True(totals.GetProperty("spend_minor").GetInt64() > 0, "the demo shop spent nothing");
+        SameNumber(totals.GetProperty("spend_minor"), await Raw(tile, "spend"), "spend");
+        SameNumber(totals.GetProperty("spend_by_source").GetProperty("meta"), await Raw(tile, "spend_meta"), "Meta spend");
+        SameNumber(totals.GetProperty("spend_by_source").GetProperty("google_ads"), await Raw(tile, "spend_google_ads"), "Google Ads spend");
+        SameNumber(totals.GetProperty("revenue_minor"), await Raw(tile, "revenue"), "revenue");
+        SameNumber(totals.GetProperty("blended_roas"), await Raw(tile, "blended_roas"), "blended ROAS");
+        Assert.Equal(Usd(totals.GetProperty("spend_minor").GetInt64()), await Shown(tile, "spend"));
+
+        var rows = tile.Locator("tbody tr");
+        Assert.NotEmpty(campaigns);
+        Assert.Equal(campaigns.Count, await rows.CountAsync());
+        for (var i = 0; i < campaigns.Count; i++)
+        {
+            var cells = await rows.Nth(i).Locator("td").AllInnerTextsAsync();
+            Assert.Equal(campaigns[i].GetProperty("name").GetString(), cells[0]);
+            Assert.Equal(Usd(campaigns[i].GetProperty("spend_minor").GetInt64()), cells[2]);
+            var roas = campaigns[i].GetProperty("roas");
+            Assert.Equal(roas.ValueKind == JsonValueKind.Null ? "–" : roas.GetDecimal().ToString("N2", UnitedStates), cells[4]);
+        }
+        await Screenshot(tile, "marketing");
+        await ThePageBehaved(page);
+    }
+
+    [Fact]
+    public async Task The_pipeline_tile_shows_the_last_runs_steps_and_the_rate_limit_windows_by_hour()
+    {
+        var page = await Dashboard_();
+        var tile = page.Locator("#tile-pipeline");
+        var runs = (await Api($"/api/ingest/runs?shop={Shop}&pageSize=10")).GetProperty("items").EnumerateArray().ToList();
+        var windows = (await Api($"/analytics/pipelines?shop={Shop}")).GetProperty("rate_limit_windows").EnumerateArray().ToList();
+
+        // The runs the page read, newest first (a later run of another test may have begun since: compare the page's own).
+        var shown = tile.Locator("[data-run]");
+        Assert.Equal(runs.Count, await shown.CountAsync());
+        Assert.Equal(runs.Select(r => r.GetProperty("run_id").GetString()), await Attributes(shown, "data-run"));
+        Assert.Equal(runs[0].GetProperty("steps").GetArrayLength(), await shown.First.Locator(".steps > span").CountAsync());
+
+        Assert.NotEmpty(windows);
+        foreach (var window in windows)
+        {
+            var source = window.GetProperty("source").GetString();
+            var cells = tile.Locator($".cell[data-source='{source}']");
+            Assert.Equal(24, await cells.CountAsync());
+            var hours = window.GetProperty("hours").EnumerateArray().ToList();
+            Assert.Equal(hours.Select(h => h.GetProperty("calls").GetInt32().ToString(CultureInfo.InvariantCulture)), await Attributes(cells, "data-calls"));
+            Assert.Equal(hours.Select(h => h.GetProperty("avoid").GetBoolean() ? "true" : "false"), await Attributes(cells, "data-avoid"));
+        }
+        await Screenshot(tile, "pipeline-health");
+        await ThePageBehaved(page);
+    }
+
+    private static async Task<List<string?>> Attributes(ILocator items, string attribute)
+    {
+        var values = new List<string?>();
+        for (var i = 0; i < await items.CountAsync(); i++) values.Add(await items.Nth(i).GetAttributeAsync(attribute));
+        return values;
+    }
+
+    [Fact]
+    public async Task A_viewer_sees_no_run_buttons()
+    {
+        var page = await Dashboard_(RunningSystem.ViewerKey);
+        Assert.Contains("(viewer)", await page.Locator("#who").InnerTextAsync());
+        Assert.False(await page.GetByRole(AriaRole.Button, new() { Name = "Sync now" }).IsVisibleAsync());
+        Assert.False(await page.GetByRole(AriaRole.Button, new() { Name = "Start backfill" }).IsVisibleAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Dashboard.Screenshots, "dashboard-viewer.png"), FullPage = true });
+        await ThePageBehaved(page);
+    }
+
+    [Fact]
+    public async Task An_operator_starts_a_sync_from_the_page_and_watches_its_steps_until_it_completes()
+    {
+        var page = await Dashboard_(RunningSystem.DashboardOperatorKey);
+        // The operator's key is limited to the demo shop: it is the only one offered.
+        Assert.Equal([Shop], await page.Locator("#shop option").AllInnerTextsAsync());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sync now" }).ClickAsync();
+
+        var run = page.Locator("[data-run-id]");
+        await run.WaitForAsync();
+        await page.Locator("[data-run-id][data-status='completed']").WaitForAsync(new() { Timeout = 180_000 });
+        var runId = Guid.Parse((await run.GetAttributeAsync("data-run-id"))!);
+        var steps = await page.Locator("#run-watch li").AllInnerTextsAsync();
+
+        var api = await Api($"/api/ingest/runs/{runId}");
+        // Every step the run went through, as the run records them, ending completed.
+        Assert.Equal(api.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step").GetString()).Where(s => s != "initiated"),
+            steps.Select(s => s.Split(' ')[0]));
+        Assert.Equal("completed", steps[^1]);
+        Assert.Equal((Shop, "completed", "user"), (api.GetProperty("shop").GetString(), api.GetProperty("status").GetString(), api.GetProperty("initiator").GetString()));
+        await page.Locator("#actions").ScreenshotAsync(new() { Path = Path.Combine(Dashboard.Screenshots, "operator-sync.png") });
+        await ThePageBehaved(page);
+    }
+
+    [Fact]
+    public async Task A_bad_key_gets_the_sign_in_error_and_nothing_is_kept()
+    {
+        var page = await Open();
+        await SignIn(page, "not-a-key-of-this-system-0123456789");
+        var error = page.Locator("#sign-in-error");
+        await error.WaitForAsync();
+        Assert.Contains("not accepted", await error.InnerTextAsync());
+        Assert.True(await page.Locator("#dashboard").IsHiddenAsync());
+        Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('growthos.apiKey')"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Dashboard.Screenshots, "sign-in-error.png") });
+    }
+
+    [Fact]
+    public async Task The_key_is_kept_in_the_tabs_session_storage_only_and_never_sent_in_a_url()
+    {
+        var page = await Dashboard_(RunningSystem.ViewerKey);
+        Assert.Equal(RunningSystem.ViewerKey, await page.EvaluateAsync<string?>("() => sessionStorage.getItem('growthos.apiKey')"));
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => localStorage.length"));
+        Assert.Empty(await page.Context.CookiesAsync());
+        Assert.DoesNotContain(_requested, url => url.Contains(RunningSystem.ViewerKey, StringComparison.Ordinal));
+
+        // A new tab (a new session) must sign in again.
+        var other = await (await _browser!.NewContextAsync()).NewPageAsync();
+        await other.GotoAsync(system.Gateway.ToString());
+        Assert.True(await other.GetByLabel("API key").IsVisibleAsync());
+    }
+
+    [Fact]
+    public async Task The_page_is_served_with_a_strict_content_security_policy_and_works_on_a_phone()
+    {
+        using var http = new HttpClient { BaseAddress = system.Gateway };
+        var index = await http.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, index.StatusCode);
+        var policy = string.Join(";", index.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("script-src 'self'", policy);
+        Assert.Contains("frame-ancestors 'none'", policy);
+        Assert.DoesNotContain("unsafe-inline", policy);
+        Assert.Equal("no-cache", index.Headers.CacheControl?.ToString());
+
+        var page = await Dashboard_(RunningSystem.ViewerKey, width: 390, height: 844);
+        var wider = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('body *')]
+              .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('.table-wrap, .heat-wrap'))
+              .slice(0, 8).map(e => `${e.tagName.toLowerCase()}#${e.id}.${e.className}: ${Math.round(e.getBoundingClientRect().right)}`)
+            """);
+        Assert.True(wider.Length == 0 && await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"),
+            $"the page scrolls sideways on a phone: {string.Join(", ", wider)}");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Dashboard.Screenshots, "dashboard-phone.png"), FullPage = true });
+        await ThePageBehaved(page);
+    }
+
+    [Fact]
+    public async Task The_page_is_keyboard_navigable_from_sign_in_to_the_shop_picker()
+    {
+        var page = await Open();
+        Assert.Equal("api-key", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        await page.Keyboard.TypeAsync(RunningSystem.ViewerKey);
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator("#dashboard:not([hidden])").WaitForAsync();
+        await page.Locator("#dashboard[data-loaded]").WaitForAsync(new() { Timeout = 30_000 });
+        await page.Locator("body").FocusAsync();
+        var reached = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            reached.Add(await page.EvaluateAsync<string>("() => document.activeElement.id || document.activeElement.getAttribute('name') || document.activeElement.tagName"));
+        }
+        Assert.Contains("shop", reached);
+        Assert.Contains("range", reached);
+        // Every tile is a region named by its heading.
+        Assert.Equal(7, await page.Locator("section.tile[aria-labelledby]").CountAsync());
+        await ThePageBehaved(page);
+    }
+
+    /// <summary>No script error and no policy violation in the browser's console, and no tile left loading or failed.</summary>
+    private async Task ThePageBehaved(IPage page)
+    {
+        Assert.True(_consoleErrors.Count == 0, $"the browser reported: {string.Join("\n", _consoleErrors)}");
+        var states = await Attributes(page.Locator("section.tile"), "data-state");
+        Assert.DoesNotContain("error", states);
+        Assert.DoesNotContain("loading", states);
+    }
+}
