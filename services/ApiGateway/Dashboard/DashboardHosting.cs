@@ -43,9 +43,17 @@ public static class DashboardHosting
         var options = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value;
         if (options.Directory is null)
         {
-            app.MapGet("/", () => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found",
-                    detail: "The dashboard is not served here: Dashboard:Directory names no built dashboard."))
-                .AllowAnonymous().ExcludeFromDescription();
+            // Not an API route (it is in no OpenAPI document): the page's address, saying why there is no page.
+            app.Use(async (context, next) =>
+            {
+                if (context.Request.Path == "/" && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
+                {
+                    await Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found",
+                        detail: "The dashboard is not served here: Dashboard:Directory names no built dashboard.").ExecuteAsync(context);
+                    return;
+                }
+                await next(context);
+            });
             return app;
         }
 

@@ -123,7 +123,7 @@ function kpiValue(kpi: Kpi, value: number | null, currency: string): string {
 function kpis(data: Kpis): Node | null {
   if (data.kpis.length === 0) return null;
   return el("div", {},
-    el("p", { class: "state", text: `${data.from} to ${data.to}, against ${data.previous_from} to ${data.previous_to}` }),
+    el("p", { class: "period", text: `${data.from} to ${data.to}, against ${data.previous_from} to ${data.previous_to}` }),
     el("dl", { class: "kpis" }, ...data.kpis.map(kpi => {
       const direction = kpi.change === null || kpi.change === 0 ? "flat" : kpi.change > 0 ? "up" : "down";
       const good = direction === "flat" || Neutral.has(kpi.name) ? "flat" : (direction === "up") !== LowerIsBetter.has(kpi.name) ? "good" : "bad";
