@@ -26,8 +26,11 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
     private readonly List<string> _consoleErrors = [];
     private readonly List<string> _requested = [];
 
-    /// <summary>The page's default period: the 30 days up to yesterday (the shop reports in UTC here).</summary>
-    private static readonly DateOnly To = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
+    /// <summary>The shop's reporting time zone (the browser's is UTC: what the page shows must follow the shop's).</summary>
+    private static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById(RunningSystem.DashboardTimeZone);
+
+    /// <summary>The page's default period: the shop's 30 days up to its yesterday.</summary>
+    private static readonly DateOnly To = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Zone).DateTime).AddDays(-1);
     private static readonly DateOnly From = To.AddDays(-29);
 
     public async Task InitializeAsync()
@@ -310,6 +313,9 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         Assert.Equal(runs.Count, await shown.CountAsync());
         Assert.Equal(runs.Select(r => r.GetProperty("run_id").GetString()), await Attributes(shown, "data-run"));
         Assert.Equal(runs[0].GetProperty("steps").GetArrayLength(), await shown.First.Locator(".steps > span").CountAsync());
+        // Its time in the shop's zone, as en-US writes it (Intl's medium date, short time).
+        var requested = TimeZoneInfo.ConvertTime(runs[0].GetProperty("requested_at").GetDateTimeOffset(), Zone);
+        Assert.Contains(requested.ToString("MMM d, yyyy, h:mm tt", CultureInfo.InvariantCulture), Spaced(await shown.First.InnerTextAsync()));
 
         Assert.NotEmpty(windows);
         foreach (var window in windows)
@@ -324,6 +330,9 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         await Screenshot(tile, "pipeline-health");
         await ThePageBehaved(page);
     }
+
+    /// <summary>Intl separates a time from its AM/PM with a narrow no-break space.</summary>
+    private static string Spaced(string text) => text.Replace('\u202f', ' ').Replace('\u00a0', ' ');
 
     private static async Task<List<string?>> Attributes(ILocator items, string attribute)
     {
@@ -441,6 +450,16 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         Assert.Equal("completed", steps[^1]);
         Assert.Equal((Shop, "completed", "user"), (api.GetProperty("shop").GetString(), api.GetProperty("status").GetString(), api.GetProperty("initiator").GetString()));
         await page.Locator("#actions").ScreenshotAsync(new() { Path = Path.Combine(Dashboard.Screenshots, "operator-sync.png") });
+
+        // And a backfill of the last three days, from the page's form.
+        await page.GetByLabel("Backfill from").FillAsync(To.AddDays(-2).ToString("yyyy-MM-dd"));
+        await page.GetByLabel("to", new() { Exact = true }).FillAsync(To.ToString("yyyy-MM-dd"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start backfill" }).ClickAsync();
+        var backfill = page.Locator($"[data-run-id]:not([data-run-id='{runId}'])");
+        await backfill.WaitForAsync();
+        await page.Locator($"[data-run-id]:not([data-run-id='{runId}'])[data-status='completed']").WaitForAsync(new() { Timeout = 180_000 });
+        var backfillRun = await Api($"/api/ingest/runs/{await backfill.GetAttributeAsync("data-run-id")}");
+        Assert.Equal(("FULL_BACKFILL_EXECUTE", "completed"), (backfillRun.GetProperty("job_type").GetString(), backfillRun.GetProperty("status").GetString()));
         await ThePageBehaved(page);
     }
 

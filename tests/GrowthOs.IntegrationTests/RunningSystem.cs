@@ -31,6 +31,7 @@ public sealed class RunningSystem : IAsyncLifetime
     public const string HostileShop = "hostile-shop.myshopify.com";
     /// <summary>The shop the dashboard's browser tests read (Shopify and the three marketing sources).</summary>
     public const string DashboardShop = "dashboard-shop.myshopify.com";
+    public const string DashboardTimeZone = "America/New_York";
 
     /// <summary>Twins: the same seed and size, so an undisturbed sync of the first is the yardstick of a disturbed sync of another.</summary>
     public const string ReferenceShop = "twin-reference.myshopify.com";
@@ -273,6 +274,9 @@ public sealed class RunningSystem : IAsyncLifetime
         ["RabbitMq__UnhealthyExitSeconds"] = "40",
         ["S3__ServiceUrl"] = $"http://127.0.0.1:{_storeRelay!.Port}",
         ["S3__Bucket"] = Bucket,
+        // The dashboard's shop reports in New York's days and times (the browser tests run in UTC).
+        [$"Marts__ReportingTimeZones__{DashboardShop}"] = DashboardTimeZone,
+        [$"Kpi__ReportingTimeZones__{DashboardShop}"] = DashboardTimeZone,
         ["Sandbox__BulkOperationDurationMilliseconds"] = "1500",
         // The Sandbox keeps its operations where a restart finds them (CrashSafetyTests kill it mid-run).
         ["Sandbox__StateDirectory"] = SandboxState,
