@@ -9,6 +9,34 @@ namespace GrowthOs.IntegrationTests;
 public sealed class GatewaySecurityTests(RunningSystem system)
 {
     [Fact]
+    public async Task A_shop_limited_key_reads_no_other_shops_run_by_its_id()
+    {
+        using var admin = system.GatewayClient();
+        var runId = await system.StartSync(admin, RunningSystem.LimitedReadShop);
+        var run = await system.WaitForRunToFinish(admin, runId);
+        Assert.True(run.GetProperty("status").GetString() == "completed", $"run ended {run}");
+        var own = $"shop={RunningSystem.LimitedReadShop}";
+        // The run's shop reads them (the evidence once the run's telemetry has arrived).
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/ingest/runs/{runId}?{own}")).StatusCode);
+        Assert.NotEmpty((await admin.GetFromJsonAsync<JsonElement>($"/api/etl/loads/{runId}?{own}")).GetProperty("loads").EnumerateArray());
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await admin.GetAsync($"/api/ingest/runs/{runId}/evidence?{own}")).StatusCode != HttpStatusCode.OK)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the run's evidence never arrived");
+            await Task.Delay(500);
+        }
+
+        // A key limited to another shop names its own and finds nothing of this run.
+        using var limited = system.GatewayClient(RunningSystem.KpiOperatorKey);
+        var theirs = $"shop={RunningSystem.KpiShop}";
+        Assert.Equal(HttpStatusCode.NotFound, (await limited.GetAsync($"/api/ingest/runs/{runId}?{theirs}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await limited.GetAsync($"/api/ingest/runs/{runId}/evidence?{theirs}")).StatusCode);
+        Assert.Empty((await limited.GetFromJsonAsync<JsonElement>($"/api/etl/loads/{runId}?{theirs}")).GetProperty("loads").EnumerateArray());
+        // And without naming one it is refused at the gateway.
+        Assert.Equal(HttpStatusCode.Forbidden, (await limited.GetAsync($"/api/ingest/runs/{runId}")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_viewer_reads_but_cannot_start_a_run_a_shop_limited_operator_acts_on_no_other_shop_and_the_admin_sees_both_refusals()
     {
         using var viewer = system.GatewayClient(RunningSystem.ViewerKey);

@@ -72,12 +72,15 @@ public static class AnalyticsEndpoints
     }
 
     /// <summary>A run's evidence bundle (a zip with its manifest of checksums), for its postmortem.</summary>
-    private static async Task<IResult> Evidence(string runId, AnalyticsStore store, IOptions<KpiOptions> kpiOptions, IOptions<AnalyticsOptions> options,
+    /// <remarks>With <c>shop</c>, only a run of that shop (a key limited to a shop names it, and reads no other shop's run).</remarks>
+    private static async Task<IResult> Evidence(string runId, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "shop")] string? namedShop, AnalyticsStore store, IOptions<KpiOptions> kpiOptions, IOptions<AnalyticsOptions> options,
         TimeProvider clock, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(runId, out var id)) return Problems.InvalidParameter("runId", "runId must be a run's id (a GUID).");
         var shop = await store.ShopOfRun(id, cancellationToken);
         if (shop is null) return Results.Problem(statusCode: 404, title: "Run not found", detail: $"No telemetry of run {id} has arrived.");
+        if (namedShop is not null && !string.Equals(shop, namedShop.Trim(), StringComparison.OrdinalIgnoreCase))
+            return Results.Problem(statusCode: 404, title: "Run not found", detail: $"No run {id} of {namedShop.Trim()}.");
 
         var run = PipelineHealth.Summarize(await store.Steps(null, DateTimeOffset.MinValue, id, cancellationToken));
         var calls = await store.Calls(shop, default, default, id, cancellationToken);

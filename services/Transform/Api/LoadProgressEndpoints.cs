@@ -16,13 +16,18 @@ public static class LoadProgressEndpoints
         return app;
     }
 
-    private static async Task<IResult> Get(Guid runId, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    /// <remarks>
+    /// With <paramref name="shop"/>, only the loads of that shop's files (<c>raw/{source}/{shop}/…</c>): a key limited to a
+    /// shop names it, and reads no other shop's loads.
+    /// </remarks>
+    private static async Task<IResult> Get(Guid runId, string? shop, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
             SELECT archive_key, records, orders, line_items, rejected, lines_committed, bytes_read, file_bytes, chunk_size, updated_at
-            FROM transform.upsert_progress WHERE run_id = @run ORDER BY updated_at
+            FROM transform.upsert_progress WHERE run_id = @run AND (@shop IS NULL OR split_part(archive_key, '/', 3) = @shop) ORDER BY updated_at
             """);
         command.Parameters.AddWithValue("run", runId);
+        command.Parameters.Add(new NpgsqlParameter<string?>("shop", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = string.IsNullOrWhiteSpace(shop) ? null : shop.Trim().ToLowerInvariant() });
         var loads = new List<LoadProgress>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
