@@ -170,6 +170,8 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         Assert.Equal(18, kpis.Count);
         Assert.Equal(18, await tile.Locator("[data-kpi]").CountAsync());
         string[] lowerIsBetter = ["refund_rate", "cac", "cpc"], neutral = ["ad_spend", "meta_spend", "google_spend"];
+        Assert.Equal(lowerIsBetter, kpis.Where(k => k.GetProperty("better").GetString() == "lower").Select(k => k.GetProperty("name").GetString()));
+        Assert.Equal(neutral, kpis.Where(k => k.GetProperty("better").ValueKind == JsonValueKind.Null).Select(k => k.GetProperty("name").GetString()));
         foreach (var kpi in kpis)
         {
             var name = kpi.GetProperty("name").GetString()!;

@@ -54,6 +54,22 @@ public sealed class KpiCalculatorTests
         Assert.Equal((kind, value, previous, change), (kpi.Kind, kpi.Value, kpi.Previous, kpi.Change));
     }
 
+    [Theory]
+    [InlineData("revenue", "higher")]
+    [InlineData("conversion_rate", "higher")]
+    [InlineData("blended_roas", "higher")]
+    [InlineData("refund_rate", "lower")]
+    [InlineData("cac", "lower")]
+    [InlineData("cpc", "lower")]
+    [InlineData("ad_spend", null)]
+    [InlineData("meta_spend", null)]
+    [InlineData("google_spend", null)]
+    public void Each_KPI_says_which_way_is_better(string name, string? better)
+    {
+        Assert.Contains(KpiCalculator.Definitions, d => d.Name == name);
+        Assert.Equal(better, KpiCalculator.Better(name));
+    }
+
     [Fact]
     public void There_are_18_KPIs_in_their_documented_order()
     {

@@ -57,6 +57,17 @@ public static class KpiCalculator
         ("ctr", KpiKinds.Ratio), ("cpc", KpiKinds.Money), ("conversion_rate", KpiKinds.Ratio),
     ];
 
+    /// <summary>
+    /// Which way a KPI is better: <c>higher</c>, or <c>lower</c> for what refunds, a customer or a click cost; none (null)
+    /// for spend, which is neither good nor bad by itself. Dashboards colour a change by it.
+    /// </summary>
+    public static string? Better(string name) => name switch
+    {
+        "refund_rate" or "cac" or "cpc" => "lower",
+        "ad_spend" or "meta_spend" or "google_spend" => null,
+        _ => "higher",
+    };
+
     public static IReadOnlyList<Kpi> Compute(KpiInputs current, KpiInputs previous)
     {
         var now = Values(current);

@@ -63,5 +63,5 @@ public static class KpiEndpoints
 
     /// <summary>The KPIs as every answer that carries them shows them.</summary>
     public static IEnumerable<object> Views(IEnumerable<Kpi> kpis) =>
-        kpis.Select(k => new { name = k.Name, kind = k.Kind, value = k.Value, previous = k.Previous, change = k.Change });
+        kpis.Select(k => new { name = k.Name, kind = k.Kind, better = KpiCalculator.Better(k.Name), value = k.Value, previous = k.Previous, change = k.Change });
 }

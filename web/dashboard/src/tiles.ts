@@ -99,7 +99,7 @@ function major(minor: number, currency: string | null): number {
 }
 
 // ---- KPIs ----
-interface Kpi { name: string; kind: "money" | "count" | "ratio"; value: number | null; previous: number | null; change: number | null }
+interface Kpi { name: string; kind: "money" | "count" | "ratio"; better: "higher" | "lower" | null; value: number | null; previous: number | null; change: number | null }
 interface Kpis { currency_code: string; from: string; to: string; previous_from: string; previous_to: string; kpis: Kpi[] }
 
 export const KpiLabels: Record<string, string> = {
@@ -108,9 +108,6 @@ export const KpiLabels: Record<string, string> = {
   meta_spend: "Meta spend", google_spend: "Google Ads spend", blended_roas: "Blended ROAS", meta_roas: "Meta ROAS", google_roas: "Google Ads ROAS",
   cac: "CAC", ctr: "CTR", cpc: "CPC", conversion_rate: "Conversion rate",
 };
-/** Whether a rise is good news: lower is better for refunds and for what a customer or a click costs; spend is neither. */
-export const LowerIsBetter = new Set(["refund_rate", "cac", "cpc"]);
-export const Neutral = new Set(["ad_spend", "meta_spend", "google_spend"]);
 const RoasLike = new Set(["blended_roas", "meta_roas", "google_roas", "units_per_order"]);
 
 function kpiValue(kpi: Kpi, value: number | null, currency: string): string {
@@ -126,7 +123,8 @@ function kpis(data: Kpis): Node | null {
     el("p", { class: "period", text: `${data.from} to ${data.to}, against ${data.previous_from} to ${data.previous_to}` }),
     el("dl", { class: "kpis" }, ...data.kpis.map(kpi => {
       const direction = kpi.change === null || kpi.change === 0 ? "flat" : kpi.change > 0 ? "up" : "down";
-      const good = direction === "flat" || Neutral.has(kpi.name) ? "flat" : (direction === "up") !== LowerIsBetter.has(kpi.name) ? "good" : "bad";
+      // The API says which way each KPI is better (none for spend).
+      const good = direction === "flat" || kpi.better === null ? "flat" : (direction === "up") === (kpi.better === "higher") ? "good" : "bad";
       const arrow = direction === "up" ? "▲" : direction === "down" ? "▼" : "–";
       const said = direction === "flat" ? "no change" : `${direction} ${percent(Math.abs(kpi.change!))}, ${good === "good" ? "good" : good === "bad" ? "bad" : "neutral"}`;
       return el("div", { class: "kpi", "data-kpi": kpi.name, "data-value": raw(kpi.value), "data-previous": raw(kpi.previous), "data-change": raw(kpi.change), "data-direction": direction, "data-good": good },
