@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GrowthOs.Testing;
 
 namespace GrowthOs.IntegrationTests;
@@ -109,15 +108,8 @@ public sealed class CrashSafetyTests(RunningSystem system)
 
     private static async Task<int> RestartBroker()
     {
-        var info = new ProcessStartInfo("bash", [Path.Combine(RepositoryPaths.Root, "deploy", "local", "infra.sh"), "restart-broker"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"restarting the broker failed:\n{output}");
+        var (code, output) = await Processes.Script("deploy/local/infra.sh", "restart-broker");
+        Assert.True(code == 0, $"restarting the broker failed:\n{output}");
         return 1;
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GrowthOs.Testing;
 using Microsoft.Playwright;
 
@@ -20,15 +19,8 @@ public static class Dashboard
         try
         {
             if (File.Exists(Path.Combine(BuiltDirectory, "index.html"))) return;
-            var info = new ProcessStartInfo("bash", [Path.Combine(RepositoryPaths.Root, "web", "dashboard", "build.sh")])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var process = Process.Start(info)!;
-            var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            if (process.ExitCode != 0) throw new InvalidOperationException($"web/dashboard/build.sh failed ({process.ExitCode}):\n{output}");
+            var (code, output) = await Processes.Script("web/dashboard/build.sh");
+            if (code != 0) throw new InvalidOperationException($"web/dashboard/build.sh failed ({code}):\n{output}");
         }
         finally
         {

@@ -203,8 +203,8 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
             Assert.Equal("empty", await tile.GetAttributeAsync("data-state"));
         else
         {
-            Assert.Equal(open.Select(a => a.GetProperty("alert_id").GetString()), await Ids(tile.Locator("[data-list='open'] [data-alert]")));
-            Assert.Equal(resolved.Select(a => a.GetProperty("alert_id").GetString()), await Ids(tile.Locator("[data-list='resolved'] [data-alert]")));
+            Assert.Equal(open.Select(a => a.GetProperty("alert_id").GetString()), await Attributes(tile.Locator("[data-list='open'] [data-alert]"), "data-alert"));
+            Assert.Equal(resolved.Select(a => a.GetProperty("alert_id").GetString()), await Attributes(tile.Locator("[data-list='resolved'] [data-alert]"), "data-alert"));
             foreach (var alert in open)
             {
                 var shown = await tile.Locator($"[data-alert='{alert.GetProperty("alert_id").GetString()}']").InnerTextAsync();
@@ -214,13 +214,6 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         }
         await Screenshot(tile, "alerts");
         await ThePageBehaved(page);
-    }
-
-    private static async Task<List<string?>> Ids(ILocator items)
-    {
-        var ids = new List<string?>();
-        for (var i = 0; i < await items.CountAsync(); i++) ids.Add(await items.Nth(i).GetAttributeAsync("data-alert"));
-        return ids;
     }
 
     [Fact]

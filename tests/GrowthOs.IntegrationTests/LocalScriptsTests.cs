@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.Versioning;
 using GrowthOs.Testing;
 
@@ -48,12 +47,5 @@ public sealed class LocalScriptsTests
         }
     }
 
-    private static async Task<(int Code, string Output)> Run(string file, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = "/" };
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, output);
-    }
+    private static Task<(int Code, string Output)> Run(string file, params string[] arguments) => Processes.Run(file, arguments, workingDirectory: "/");
 }

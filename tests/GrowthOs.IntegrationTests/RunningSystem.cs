@@ -126,16 +126,8 @@ public sealed class RunningSystem : IAsyncLifetime
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", connection);
             sessions = Convert.ToInt64(await count.ExecuteScalarAsync());
         }
-        var info = new ProcessStartInfo("bash", [Path.Combine(RepositoryPaths.Root, "deploy", "local", "infra.sh"), "restart-system-postgres", ((int)outage.TotalSeconds).ToString()])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepositoryPaths.Root,
-        };
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"restarting the system cluster failed ({process.ExitCode}): {output}");
+        var (code, output) = await Processes.Script("deploy/local/infra.sh", "restart-system-postgres", ((int)outage.TotalSeconds).ToString());
+        if (code != 0) throw new InvalidOperationException($"restarting the system cluster failed ({code}): {output}");
         // The tests' own pooled connections died with the server.
         NpgsqlConnection.ClearAllPools();
         return (int)sessions;

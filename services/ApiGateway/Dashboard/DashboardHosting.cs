@@ -58,34 +58,23 @@ public static class DashboardHosting
         }
 
         var files = new PhysicalFileProvider(Path.GetFullPath(options.Directory));
-        app.Use(async (context, next) =>
-        {
-            if (IsPage(context.Request.Path))
-                context.Response.OnStarting(() =>
-                {
-                    var headers = context.Response.Headers;
-                    headers[HeaderNames.ContentSecurityPolicy] = ContentSecurityPolicy;
-                    headers[HeaderNames.XContentTypeOptions] = "nosniff";
-                    headers[HeaderNames.XFrameOptions] = "DENY";
-                    headers["Referrer-Policy"] = "no-referrer";
-                    return Task.CompletedTask;
-                });
-            await next(context);
-        });
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions
         {
             FileProvider = files,
-            OnPrepareResponse = file => file.Context.Response.Headers[HeaderNames.CacheControl] =
-                file.Context.Request.Path.StartsWithSegments("/assets") ? "public, max-age=31536000, immutable" : "no-cache",
+            // Every file of the page, and only those, carries the page's policy.
+            OnPrepareResponse = file =>
+            {
+                var headers = file.Context.Response.Headers;
+                headers[HeaderNames.ContentSecurityPolicy] = ContentSecurityPolicy;
+                headers[HeaderNames.XContentTypeOptions] = "nosniff";
+                headers[HeaderNames.XFrameOptions] = "DENY";
+                headers["Referrer-Policy"] = "no-referrer";
+                headers[HeaderNames.CacheControl] = file.Context.Request.Path.StartsWithSegments("/assets") ? "public, max-age=31536000, immutable" : "no-cache";
+            },
         });
         return app;
     }
-
-    /// <summary>The page and its assets: everything that is not an API, a webhook, a health check or the OpenAPI documents.</summary>
-    private static bool IsPage(PathString path) =>
-        !(path.StartsWithSegments("/api") || path.StartsWithSegments("/webhooks") || path.StartsWithSegments("/health")
-          || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/orders") || path.StartsWithSegments("/analytics"));
 
     /// <summary>
     /// <c>GET /api/session</c>: who the key is, for the page to show what its role may do: its id, its role, and the shops

@@ -16,8 +16,6 @@ namespace GrowthOs.Transform.Api;
 /// </summary>
 public static class MarketingEndpoints
 {
-    public const int MaxDays = 366;
-
     public static IEndpointRouteBuilder MapMarketing(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/dashboard/marketing", Dashboard);
@@ -129,7 +127,7 @@ public static class MarketingEndpoints
         var last = toDate ?? marts.Value.Today(shop, clock.GetUtcNow()).AddDays(-1);
         var first = fromDate ?? last.AddDays(-29);
         if (first > last) return Problems.InvalidParameter("from", "from must not be after to.");
-        if (last.DayNumber - first.DayNumber + 1 > MaxDays) return Problems.InvalidParameter("from", $"The range is at most {MaxDays} days.");
+        if (last.DayNumber - first.DayNumber + 1 > ReportingPeriod.MaxDays) return Problems.InvalidParameter("from", $"The range is at most {ReportingPeriod.MaxDays} days.");
 
         await using var command = dataSource.CreateCommand("""
             SELECT c.source, c.external_id, c.name, c.channel, min(f.currency_code), bool_and(f.comparable),

@@ -1,3 +1,4 @@
+using GrowthOs.ServiceDefaults.Messaging;
 using Npgsql;
 
 namespace GrowthOs.ServiceDefaults.Persistence;
@@ -11,9 +12,6 @@ public static class ConnectionRetry
 {
     public const int Attempts = 3;
 
-    /// <summary>The connection was lost or refused, not the command (<see cref="Messaging.InfrastructureFaults.IsConnectionLost"/>).</summary>
-    public static bool IsConnectionLost(Exception exception) => Messaging.InfrastructureFaults.IsConnectionLost(exception);
-
     public static async Task<T> Run<T>(NpgsqlDataSource dataSource, Func<Task<T>> command, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
@@ -22,7 +20,7 @@ public static class ConnectionRetry
             {
                 return await command();
             }
-            catch (Exception exception) when (attempt < Attempts && IsConnectionLost(exception) && !cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (attempt < Attempts && InfrastructureFaults.IsConnectionLost(exception) && !cancellationToken.IsCancellationRequested)
             {
                 dataSource.Clear();
                 await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);
@@ -44,7 +42,7 @@ public sealed class DroppedConnectionFilter<TMessage>(IServiceProvider services)
         {
             await next.Send(context);
         }
-        catch (Exception exception) when (ConnectionRetry.IsConnectionLost(exception) || exception.InnerException is { } inner && ConnectionRetry.IsConnectionLost(inner))
+        catch (Exception exception) when (InfrastructureFaults.IsConnectionLost(exception) || exception.InnerException is { } inner && InfrastructureFaults.IsConnectionLost(inner))
         {
             (services.GetService(typeof(NpgsqlDataSource)) as NpgsqlDataSource)?.Clear();
             throw;

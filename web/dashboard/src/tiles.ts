@@ -2,7 +2,7 @@
 // currency and reporting time zone, with its own loading, empty and error states.
 import { api } from "./api";
 import { chart, Colors } from "./charts";
-import { dateTime, day, decimal, integer, money, percent } from "./format";
+import { dateTime, day, decimal, integer, minorDigits, money, percent } from "./format";
 import { el, figures, table, Tile } from "./tile";
 
 export interface Shop {
@@ -94,8 +94,7 @@ function sales(pulse: SalesPulse): Node | null {
 
 /** Minor units as a number of major units, for a chart's scale only: figures shown as text are formatted exactly. */
 function major(minor: number, currency: string | null): number {
-  const digits = currency ? new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2 : 0;
-  return minor / 10 ** digits;
+  return minor / 10 ** (currency ? minorDigits(currency) : 0);
 }
 
 // ---- KPIs ----
