@@ -60,10 +60,8 @@ public sealed class EndToEndSyncTests(RunningSystem system)
         var watermark = await Query<DateTime>($"SELECT updated_through FROM ingest.shop_watermark WHERE shop_domain = '{RunningSystem.Shop}'");
         Assert.Equal(maxUpdatedAt.UtcDateTime, watermark);
 
-        // Every step change was appended to the run's telemetry JSONL in the object store.
-        var telemetry = (await LocalInfrastructure.ReadObject(system.Bucket,
-                $"telemetry/sync.telemetry/{steps[0].GetProperty("started_at").GetDateTimeOffset().UtcDateTime:yyyy/MM/dd}/{runId:N}.jsonl"))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        // Every step change was appended to the run's telemetry JSONL in the object store (as the run's events reach the archiver).
+        var telemetry = await system.WaitForTelemetry(runId, steps[0].GetProperty("started_at").GetDateTimeOffset(), "completed");
         Assert.Equal(ExpectedSteps, telemetry.Select(t => t.GetProperty("step").GetString()));
         Assert.All(telemetry, t => Assert.Equal(runId, t.GetProperty("run_id").GetGuid()));
         Assert.Equal("succeeded", telemetry[^1].GetProperty("status").GetString());
@@ -153,7 +151,9 @@ public sealed class EndToEndSyncTests(RunningSystem system)
         Assert.Equal("failed", run.GetProperty("status").GetString());
         Assert.Equal("upserting", run.GetProperty("failed_step").GetString());
         Assert.Contains("Line 2", run.GetProperty("error").GetString());
-        Assert.Equal(1L, await Scalar($"SELECT count(*) FROM ingest.sync_telemetry WHERE run_id = '{runId}' AND status = 'failed' AND error LIKE '%Line 2%'"));
+        // The telemetry row is written when the run's event reaches the archiver, after the run's state is saved: wait for it.
+        await system.WaitForScalar($"SELECT count(*) FROM ingest.sync_telemetry WHERE run_id = '{runId}' AND status = 'failed' AND error LIKE '%Line 2%'", 1,
+            "the run's failed step in ingest.sync_telemetry");
         Assert.Equal(0L, await Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{RunningSystem.ReplayShop}' AND order_id IN (99001, 99003)"));
     }
 

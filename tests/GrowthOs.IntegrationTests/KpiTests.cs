@@ -80,8 +80,10 @@ public sealed class KpiTests(RunningSystem system)
         Assert.Equal("status", (await (await http.GetAsync($"/api/alerts?shop={shop}&status=maybe")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
 
         // A range of its own, and a bad one named.
-        var month = await http.GetFromJsonAsync<JsonElement>($"/api/kpis?shop={shop}&from={DateTime.UtcNow.AddDays(-30):yyyy-MM-dd}&to={DateTime.UtcNow.AddDays(-1):yyyy-MM-dd}");
-        Assert.Equal(DateTime.UtcNow.AddDays(-60).ToString("yyyy-MM-dd"), month.GetProperty("previous_from").GetString());
+        // Anchored on the default period's last day as the service answered it, not on the test's clock.
+        var to = DateOnly.Parse(answer.GetProperty("to").GetString()!);
+        var month = await http.GetFromJsonAsync<JsonElement>($"/api/kpis?shop={shop}&from={to.AddDays(-29):yyyy-MM-dd}&to={to:yyyy-MM-dd}");
+        Assert.Equal(to.AddDays(-59).ToString("yyyy-MM-dd"), month.GetProperty("previous_from").GetString());
         var bad = await http.GetAsync($"/api/kpis?shop={shop}&from=2026-13-01");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("from", (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());

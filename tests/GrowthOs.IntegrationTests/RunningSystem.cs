@@ -218,6 +218,8 @@ public sealed class RunningSystem : IAsyncLifetime
             environment[$"Sandbox__Shops__{i}__Days"] = "180";
             environment[$"Sandbox__Shops__{i}__OrdersPerDay"] = ordersPerDay.ToString();
             environment[$"Sandbox__Shops__{i}__CurrencyCode"] = "USD";
+            // The shop's own time zone is the one it reports in: its demo days are its reporting days.
+            if (domain == DashboardShop) environment[$"Sandbox__Shops__{i}__TimeZone"] = DashboardTimeZone;
             environment[$"Shopify__Shops__{i}__Domain"] = domain;
             environment[$"Shopify__Shops__{i}__AccessToken"] = domain == WrongTokenShop ? WrongToken : ShopToken;
             environment[$"BulkSync__Shops__{i}"] = domain;
@@ -420,6 +422,49 @@ public sealed class RunningSystem : IAsyncLifetime
     }
 
     public async Task<long> Scalar(string sql) => Convert.ToInt64(await Query<object>(sql));
+
+    /// <summary>
+    /// Waits for something written after the state a test waited for (a consumer of the run's events writes it in its own
+    /// time): reads <paramref name="sql"/> until it answers <paramref name="expected"/>, or fails naming what did not come.
+    /// </summary>
+    public async Task WaitForScalar(string sql, long expected, string what, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        long last;
+        while ((last = await Scalar(sql)) != expected)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{what} did not come within {seconds} s: {sql} answered {last}, not {expected}.\n{AllLogs()}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>
+    /// The run's telemetry JSONL in the object store once it holds the run's last step (<paramref name="lastStep"/>): the
+    /// archiver writes it as the run's events reach it, after the run's state is saved.
+    /// </summary>
+    public async Task<IReadOnlyList<JsonElement>> WaitForTelemetry(Guid runId, DateTimeOffset firstEvent, string lastStep, int seconds = 60)
+    {
+        var key = $"telemetry/sync.telemetry/{firstEvent.UtcDateTime:yyyy/MM/dd}/{runId:N}.jsonl";
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        var lines = new List<JsonElement>();
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                lines = (await LocalInfrastructure.ReadObject(Bucket, key)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+                if (lines.Any(l => l.GetProperty("step").GetString() == lastStep)) return lines;
+            }
+            catch (Amazon.S3.AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                // not written yet
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"The telemetry of run {runId} ({key}) did not reach its {lastStep} step within {seconds} s; it holds " +
+            $"{string.Join(", ", lines.Select(l => $"{l.GetProperty("step")}/{l.GetProperty("status")}"))}.");
+    }
 
     public async Task<T> Query<T>(string sql)
     {

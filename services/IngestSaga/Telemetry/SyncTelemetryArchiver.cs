@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using GrowthOs.Contracts.Telemetry;
+using GrowthOs.IngestSaga.Runs;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.ServiceDefaults.Storage;
@@ -26,12 +27,14 @@ public sealed class SyncTelemetryArchiver(NpgsqlDataSource dataSource, ObjectSto
         // One writer per run at a time, so the object is never overwritten by a writer that saw fewer events.
         await AdvisoryLock.TakeForTransaction(connection, transaction, $"telemetry:{e.RunId}", context.CancellationToken);
         await using (var insert = new NpgsqlCommand("""
-            INSERT INTO ingest.sync_telemetry (run_id, shop_domain, job_type, step, status, occurred_at, counts, error)
-            VALUES (@run, @shop, @job, @step, @status, @at, @counts::jsonb, @error)
-            ON CONFLICT (run_id, step, status) DO NOTHING
+            INSERT INTO ingest.sync_telemetry (run_id, event_id, shop_domain, job_type, step, status, entity, occurred_at, counts, error)
+            VALUES (@run, @event, @shop, @job, @step, @status, @entity, @at, @counts::jsonb, @error)
+            ON CONFLICT (run_id, event_id) DO NOTHING
             """, connection, transaction))
         {
             insert.Parameters.AddWithValue("run", e.RunId);
+            insert.Parameters.AddWithValue("event", EventId(context));
+            insert.Parameters.AddWithValue("entity", (object?)e.Entity ?? DBNull.Value);
             insert.Parameters.AddWithValue("shop", e.ShopDomain);
             insert.Parameters.AddWithValue("job", e.JobType);
             insert.Parameters.AddWithValue("step", e.Step);
@@ -45,8 +48,8 @@ public sealed class SyncTelemetryArchiver(NpgsqlDataSource dataSource, ObjectSto
         var lines = new StringBuilder();
         DateTimeOffset? first = null;
         await using (var select = new NpgsqlCommand("""
-            SELECT run_id, shop_domain, job_type, step, status, occurred_at, counts::text, error
-            FROM ingest.sync_telemetry WHERE run_id = @run ORDER BY occurred_at, step
+            SELECT run_id, shop_domain, job_type, step, status, occurred_at, counts::text, error, entity
+            FROM ingest.sync_telemetry WHERE run_id = @run ORDER BY occurred_at, step, entity
             """, connection, transaction))
         {
             select.Parameters.AddWithValue("run", e.RunId);
@@ -57,7 +60,8 @@ public sealed class SyncTelemetryArchiver(NpgsqlDataSource dataSource, ObjectSto
                 first ??= occurredAt;
                 lines.Append(JsonSerializer.Serialize(new TelemetryLine(
                     reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), occurredAt,
-                    JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(6))!, reader.IsDBNull(7) ? null : reader.GetString(7)), Json));
+                    JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(6))!, reader.IsDBNull(7) ? null : reader.GetString(7),
+                    reader.IsDBNull(8) ? null : reader.GetString(8)), Json));
                 lines.Append('\n');
             }
         }
@@ -68,6 +72,18 @@ public sealed class SyncTelemetryArchiver(NpgsqlDataSource dataSource, ObjectSto
     public static string KeyFor(Guid runId, DateTimeOffset firstEvent) =>
         $"telemetry/sync.telemetry/{firstEvent.UtcDateTime:yyyy/MM/dd}/{runId:N}.jsonl";
 
+    /// <summary>
+    /// The event's id: its message id, which the run derives from its place in the run (the same on a redelivery); an
+    /// event published without one is named by what it says.
+    /// </summary>
+    private static Guid EventId(ConsumeContext<SyncStepChanged> context)
+    {
+        if (context.MessageId is { } id) return id;
+        var e = context.Message;
+        return RunIds.OfEvent(e.RunId, $"telemetry|{e.Step}|{e.Status}|{e.Entity}|{e.OccurredAt.UtcTicks}");
+    }
+
     private sealed record TelemetryLine(
-        Guid RunId, string Shop, string JobType, string Step, string Status, DateTimeOffset OccurredAt, Dictionary<string, long> Counts, string? Error);
+        Guid RunId, string Shop, string JobType, string Step, string Status, DateTimeOffset OccurredAt, Dictionary<string, long> Counts, string? Error,
+        string? Entity);
 }

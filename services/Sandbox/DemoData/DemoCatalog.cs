@@ -28,6 +28,12 @@ public sealed record DemoLocation(long Id, string Name);
 /// </summary>
 public static class DemoCatalog
 {
+    /// <summary>
+    /// Planted for the fast-mover rule: the first variant of the first product is the shop's best seller (see
+    /// <see cref="DemoShop.PlantedFastMoverShare"/>) and is out of stock everywhere.
+    /// </summary>
+    public const long PlantedFastMoverVariantId = 40_000_001;
+
     private static readonly string[] Kinds = ["Wrench", "Drill", "Saw", "Chisel", "Clamp", "Level", "Hammer", "Plane", "Rasp", "Square"];
     private static readonly string[] Lines = ["Pro", "Classic", "Compact", "Heavy"];
     private static readonly string[] Vendors = ["Ironwood", "Northbench", "Keel & Co"];
@@ -36,10 +42,10 @@ public static class DemoCatalog
     public static readonly IReadOnlyList<DemoLocation> Locations =
         [new(71_001, "Main Warehouse"), new(71_002, "Downtown Store"), new(71_003, "Overflow Depot")];
 
-    public static IReadOnlyList<DemoProduct> Create(int seed, DateOnly firstDay, DateTimeOffset dataEnd)
+    /// <param name="start">The instant the shop's first day of data begins.</param>
+    public static IReadOnlyList<DemoProduct> Create(int seed, DateTimeOffset start, DateTimeOffset dataEnd)
     {
         var random = new Random(seed ^ 0x5EED);
-        var start = new DateTimeOffset(firstDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var products = new List<DemoProduct>();
         var variantId = 40_000_000L;
         for (var p = 0; p < Kinds.Length * Lines.Length; p++)
@@ -67,7 +73,7 @@ public static class DemoCatalog
     {
         var itemId = 50_000_000L + variantId - 40_000_000L;
         var band = Unit(seed, variantId, 3);
-        var total = band switch
+        var total = variantId == PlantedFastMoverVariantId ? 0 : band switch
         {
             < 0.08 => 0,
             < 0.23 => 1 + (int)(Unit(seed, variantId, 4) * 5),

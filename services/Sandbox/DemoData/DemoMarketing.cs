@@ -61,10 +61,8 @@ public sealed class DemoMarketing(DemoShop shop, int seed)
     private const double Ga4ShareOfOrders = 0.92;
     private const double Ga4ShareOfRevenue = 0.90;
 
-    private readonly Lazy<IReadOnlyDictionary<DateOnly, DemoSalesDay>> _days = new(() => shop.SalesDays());
-
     public DateOnly FirstDay => shop.FirstDay;
-    public DateOnly LastDay => DateOnly.FromDateTime(shop.DataEnd.UtcDateTime);
+    public DateOnly LastDay => shop.LastDay;
 
     /// <summary>Meta's daily delivery per campaign from <paramref name="since"/> to <paramref name="until"/> (inclusive), days in order, campaigns in order.</summary>
     public IEnumerable<DemoCampaignDay> MetaDays(DateOnly since, DateOnly until) => Days(since, until, MetaCampaigns, MetaShareOfRevenue, plantedOn: true);
@@ -83,7 +81,7 @@ public sealed class DemoMarketing(DemoShop shop, int seed)
         var totalWeight = weights.Sum();
         for (var date = Max(since, FirstDay); date <= until && date <= LastDay; date = date.AddDays(1))
         {
-            if (!_days.Value.TryGetValue(date, out var sales)) continue;
+            if (shop.SalesDay(date) is not { } sales) continue;
             for (var i = 0; i < Channels.Count; i++)
             {
                 var channel = Channels[i];
@@ -103,7 +101,7 @@ public sealed class DemoMarketing(DemoShop shop, int seed)
     {
         for (var date = Max(since, FirstDay); date <= until && date <= LastDay; date = date.AddDays(1))
         {
-            if (!_days.Value.TryGetValue(date, out var sales) || sales.Orders == 0) continue;
+            if (shop.SalesDay(date) is not { Orders: > 0 } sales) continue;
             var planted = plantedOn && date > LastDay.AddDays(-PlantedDays);
             foreach (var campaign in campaigns)
             {

@@ -1,9 +1,11 @@
 namespace GrowthOs.Sandbox.DemoData;
 
 /// <summary>
-/// A deterministic demo shop: the same seed and anchor date give the same orders, products, stock and customers, byte
-/// for byte. Each day is generated from its own random stream, so a day can be produced without holding any other in
-/// memory. Refunds (often days after their order) and fulfillments come from a hash of the order, not the stream.
+/// A deterministic demo shop: the same seed, time zone and anchor date give the same orders, products, stock and
+/// customers, byte for byte. Its days are the shop's own (midnight to midnight in its IANA time zone, as Shopify's
+/// <c>ianaTimezone</c>), so what it plants on its last days falls on the reporting days of a shop reporting in its zone.
+/// Each day is generated from its own random stream, so a day can be produced without holding any other in memory.
+/// Refunds (often days after their order) and fulfillments come from a hash of the order, not the stream.
 /// </summary>
 public sealed class DemoShop
 {
@@ -20,33 +22,50 @@ public sealed class DemoShop
     private const decimal TaxRate = 0.08m;
 
     /// <summary>
-    /// Planted for the revenue-drop alert to find: the last 7 days of data (with the anchor at yesterday, the KPIs'
-    /// default period) have this share of their usual orders, a dip of about 45 % against the week before.
+    /// Planted for the revenue-drop alert to find: the last 7 days of data (the shop's own days, so with the anchor at
+    /// its yesterday, the KPIs' default period) bring in this share of the week before's revenue, a dip of 45 %. Those
+    /// days are drawn as any other, then only as many of their orders are placed as the dip lets in (the others are not
+    /// placed, and the placed ones numbered on without a gap), so the dip holds exactly whatever the seed and the noise.
     /// </summary>
     public const int PlantedDipDays = 7;
-    public const double PlantedDipShare = 0.55;
+    public const decimal PlantedDipShare = 0.55m;
+
+    /// <summary>
+    /// Planted for the fast-mover rule: this share of orders have the sold-out best seller
+    /// (<see cref="DemoCatalog.PlantedFastMoverVariantId"/>) as their first line, so it sells above a unit a day in a
+    /// shop of 8 orders a day or more.
+    /// </summary>
+    public const double PlantedFastMoverShare = 0.2;
     private const decimal PresentmentRate = 1.35m;
     private const string PresentmentCurrency = "CAD";
 
     private readonly SandboxShop _shop;
+    private readonly TimeZoneInfo _zone;
     private readonly DateOnly _firstDay;
     private readonly int[] _ordersPerDay;
     private readonly long[] _firstOrderNumber;
     private readonly DateTimeOffset _dataEnd;
+    private readonly (DemoProduct Product, DemoVariant Variant) _fastMover;
     private readonly Lazy<IReadOnlyList<DemoCustomer>> _customers;
     private readonly Lazy<IReadOnlyDictionary<DateOnly, DemoSalesDay>> _salesDays;
+    private readonly DemoSalesDay?[] _salesDay;
+    private readonly Lazy<DipPlan> _dip;
 
     public DemoShop(SandboxShop shop, DateOnly lastDay)
     {
         _shop = shop;
+        _zone = TimeZoneInfo.FindSystemTimeZoneById(shop.TimeZone);
         _firstDay = lastDay.AddDays(1 - shop.Days);
-        _dataEnd = new DateTimeOffset(lastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddSeconds(-1);
-        Products = DemoCatalog.Create(shop.Seed, _firstDay, _dataEnd);
+        _dataEnd = StartOf(lastDay.AddDays(1)).AddSeconds(-1);
+        Products = DemoCatalog.Create(shop.Seed, StartOf(_firstDay), _dataEnd);
+        _fastMover = Products.SelectMany(p => p.Variants.Select(v => (p, v))).Single(x => x.v.Id == DemoCatalog.PlantedFastMoverVariantId);
         _customers = new Lazy<IReadOnlyList<DemoCustomer>>(CreateCustomers);
-        _salesDays = new Lazy<IReadOnlyDictionary<DateOnly, DemoSalesDay>>(() => Orders()
-            .Where(o => !o.Test && o.CancelledAt is null)
-            .GroupBy(o => DateOnly.FromDateTime(o.CreatedAt.UtcDateTime))
-            .ToDictionary(g => g.Key, g => new DemoSalesDay(g.Key, g.Count(), g.Sum(o => o.Total))));
+        _salesDays = new Lazy<IReadOnlyDictionary<DateOnly, DemoSalesDay>>(() => Enumerable.Range(0, shop.Days)
+            .Select(day => SalesDay(_firstDay.AddDays(day))!)
+            .Where(d => d.Orders > 0)
+            .ToDictionary(d => d.Date));
+        _salesDay = new DemoSalesDay?[shop.Days];
+        _dip = new Lazy<DipPlan>(PlanDip);
         _ordersPerDay = new int[shop.Days];
         _firstOrderNumber = new long[shop.Days];
         var random = new Random(shop.Seed);
@@ -58,8 +77,7 @@ public sealed class DemoShop
             var season = 1.0 + 0.2 * Math.Sin(2 * Math.PI * date.DayOfYear / 365.0);
             var growth = 0.8 + 0.4 * day / Math.Max(1, shop.Days - 1);
             var noise = 0.85 + 0.3 * random.NextDouble();
-            var dip = day >= shop.Days - PlantedDipDays ? PlantedDipShare : 1.0;
-            _ordersPerDay[day] = (int)Math.Round(shop.OrdersPerDay * weekend * season * growth * noise * dip);
+            _ordersPerDay[day] = (int)Math.Round(shop.OrdersPerDay * weekend * season * growth * noise);
             _firstOrderNumber[day] = next;
             next += _ordersPerDay[day];
         }
@@ -69,15 +87,58 @@ public sealed class DemoShop
     public string CurrencyCode => _shop.CurrencyCode;
     public IReadOnlyList<DemoProduct> Products { get; }
     public DateOnly FirstDay => _firstDay;
+    public DateOnly LastDay => DayOf(_dataEnd);
     public DateTimeOffset DataEnd => _dataEnd;
+
+    /// <summary>The shop's IANA time zone: its days run from midnight to midnight there.</summary>
+    public string TimeZone => _shop.TimeZone;
+
+    /// <summary>The shop's day an instant falls on.</summary>
+    public DateOnly DayOf(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, _zone).DateTime);
+
+    /// <summary>
+    /// The instant the shop's day begins: its local midnight, or the first moment after it where a clock change skips
+    /// midnight.
+    /// </summary>
+    public DateTimeOffset StartOf(DateOnly day)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue);
+        while (_zone.IsInvalidTime(local)) local = local.AddMinutes(15);
+        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, _zone), TimeSpan.Zero);
+    }
     public IEnumerable<DemoInventoryItem> InventoryItems => Products.SelectMany(p => p.Variants).Select(v => v.InventoryItem);
 
     /// <summary>The shop's customers; their order counts and amounts spent agree with <see cref="Orders"/> (one pass, then kept).</summary>
     public IReadOnlyList<DemoCustomer> Customers => _customers.Value;
-    public long TotalOrders => _ordersPerDay.Sum(n => (long)n);
+    public long TotalOrders => _ordersPerDay.Sum(n => (long)n) - _dip.Value.Unplaced;
 
-    /// <summary>Each day's counted orders (not test, not cancelled) and their revenue, by UTC creation date (one pass, then kept).</summary>
+    /// <summary>Each day's counted orders (not test, not cancelled) and their revenue, by the shop's day of creation (one pass, then kept).</summary>
     public IReadOnlyDictionary<DateOnly, DemoSalesDay> SalesDays() => _salesDays.Value;
+
+    /// <summary>
+    /// One day's counted orders and their revenue, from that day's orders alone (then kept); null for a day outside the
+    /// data.
+    /// </summary>
+    public DemoSalesDay? SalesDay(DateOnly date)
+    {
+        var day = date.DayNumber - _firstDay.DayNumber;
+        if (day < 0 || day >= _ordersPerDay.Length) return null;
+        return _salesDay[day] ??= Summarize(date, OrdersOfDay(day));
+
+        static DemoSalesDay Summarize(DateOnly date, IEnumerable<DemoOrder> orders)
+        {
+            var counted = orders.Where(o => !o.Test && o.CancelledAt is null).ToList();
+            return new DemoSalesDay(date, counted.Count, counted.Sum(o => o.Total));
+        }
+    }
+
+    /// <summary>The orders created on the shop's days from <paramref name="from"/> to <paramref name="to"/> (inclusive), in creation order.</summary>
+    public IEnumerable<DemoOrder> OrdersOfDays(DateOnly from, DateOnly to)
+    {
+        for (var day = Math.Max(0, from.DayNumber - _firstDay.DayNumber); day < _ordersPerDay.Length && _firstDay.AddDays(day) <= to; day++)
+            foreach (var order in OrdersOfDay(day))
+                yield return order;
+    }
 
     /// <summary>Orders in creation order, each with its line items.</summary>
     public IEnumerable<DemoOrder> Orders()
@@ -87,16 +148,69 @@ public sealed class DemoShop
                 yield return order;
     }
 
+    /// <summary>A day's placed orders: every order drawn, except on the dip's days, where the dip's plan says which are placed and their numbers.</summary>
     private IEnumerable<DemoOrder> OrdersOfDay(int day)
     {
+        if (day < _ordersPerDay.Length - PlantedDipDays || _dip.Value.Placed is not { } placed) return DrawnOrdersOfDay(day);
+        return DrawnOrdersOfDay(day).Where(o => placed.ContainsKey(o.Id)).Select(o => Renumbered(o, placed[o.Id]));
+    }
+
+    /// <summary>Which orders drawn on the dip's days are placed (by drawn number, with the number each gets), and how many are not.</summary>
+    private sealed record DipPlan(IReadOnlyDictionary<long, long>? Placed, long Unplaced);
+
+    /// <summary>
+    /// The dip's days' counted orders are placed in an order of their own (a hash of each) while their revenue stays
+    /// within <see cref="PlantedDipShare"/> of the week before's; test and cancelled orders, which count for no revenue,
+    /// are placed in the same share. No dip is planted on a shop of fewer than two weeks.
+    /// </summary>
+    private DipPlan PlanDip()
+    {
+        var first = _ordersPerDay.Length - PlantedDipDays;
+        if (first < PlantedDipDays) return new DipPlan(null, 0);
+        static bool Counted(DemoOrder o) => !o.Test && o.CancelledAt is null;
+        var weekBefore = Enumerable.Range(first - PlantedDipDays, PlantedDipDays).SelectMany(DrawnOrdersOfDay).Where(Counted).Sum(o => o.Total);
+        var drawn = Enumerable.Range(first, PlantedDipDays).SelectMany(DrawnOrdersOfDay).ToList();
+        var room = weekBefore * PlantedDipShare;
+        var placed = new HashSet<long>();
+        foreach (var order in drawn.OrderBy(o => Unit(o.Id, 16)))
+        {
+            if (!Counted(order))
+            {
+                if (Unit(order.Id, 17) < (double)PlantedDipShare) placed.Add(order.Id);
+                continue;
+            }
+            if (order.Total > room) continue;
+            room -= order.Total;
+            placed.Add(order.Id);
+        }
+        var numbers = new Dictionary<long, long>(placed.Count);
+        var next = _firstOrderNumber[first];
+        foreach (var order in drawn.Where(o => placed.Contains(o.Id))) numbers[order.Id] = next++;
+        return new DipPlan(numbers, drawn.Count - placed.Count);
+    }
+
+    /// <summary>An order, its lines, refunds and fulfillments under another number.</summary>
+    private static DemoOrder Renumbered(DemoOrder order, long number) => order with
+    {
+        Id = number,
+        Name = $"#{number}",
+        LineItems = order.LineItems.Select((l, i) => l with { Id = number * 10 + i }).ToList(),
+        Refunds = order.Refunds.Select(r => r with { Id = number * 10 }).ToList(),
+        Fulfillments = order.Fulfillments.Select((f, i) => f with { Id = number * 10 + i }).ToList(),
+    };
+
+    private IEnumerable<DemoOrder> DrawnOrdersOfDay(int day)
+    {
         var random = new Random(unchecked(_shop.Seed * 1_000_003 + day));
-        var date = _firstDay.AddDays(day).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var date = _firstDay.AddDays(day);
+        var start = StartOf(date);
+        var length = (int)(StartOf(date.AddDays(1)) - start).TotalSeconds;
         var count = _ordersPerDay[day];
-        var seconds = Enumerable.Range(0, count).Select(_ => random.Next(0, 86_400)).Order().ToArray();
+        var seconds = Enumerable.Range(0, count).Select(_ => random.Next(0, length)).Order().ToArray();
         for (var i = 0; i < count; i++)
         {
             var number = _firstOrderNumber[day] + i;
-            var createdAt = new DateTimeOffset(date.AddSeconds(seconds[i]), TimeSpan.Zero);
+            var createdAt = start.AddSeconds(seconds[i]);
             yield return CreateOrder(random, number, createdAt);
         }
     }
@@ -110,8 +224,7 @@ public sealed class DemoShop
         var lineCount = 1 + random.Next(0, 100) switch { < 55 => 0, < 85 => 1, < 95 => 2, _ => 3 };
         for (var l = 0; l < lineCount; l++)
         {
-            var product = Products[random.Next(Products.Count)];
-            var variant = product.Variants[random.Next(product.Variants.Count)];
+            var (product, variant) = l == 0 && Unit(number, 15) < PlantedFastMoverShare ? _fastMover : Pick(random);
             var quantity = 1 + random.Next(0, 100) switch { < 70 => 0, < 90 => 1, _ => 2 } + (trade ? 3 : 0);
             var discount = random.NextDouble() < 0.15 ? Math.Round(variant.Price * quantity * 0.1m, 2) : 0m;
             lines.Add(new DemoLineItem(number * 10 + l, product, variant, quantity, discount));
@@ -187,6 +300,12 @@ public sealed class DemoShop
             Fulfillments: fulfillments);
     }
 
+    private (DemoProduct, DemoVariant) Pick(Random random)
+    {
+        var product = Products[random.Next(Products.Count)];
+        return (product, product.Variants[random.Next(product.Variants.Count)]);
+    }
+
     private double Unit(long orderNumber, int salt) => DemoCatalog.Unit(_shop.Seed, orderNumber, salt);
 
     /// <summary>A trade buyer's order goes to one of the first ids, a regular's to the next ones, any other to anyone else.</summary>
@@ -213,7 +332,7 @@ public sealed class DemoShop
             last[id] = order.UpdatedAt > (last[id] ?? DateTimeOffset.MinValue) ? order.UpdatedAt : last[id];
         }
 
-        var start = new DateTimeOffset(_firstDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var start = StartOf(_firstDay);
         var customers = new List<DemoCustomer>(CustomerCount);
         for (var id = 1; id <= CustomerCount; id++)
         {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Sandbox.DemoData;
 
-/// <summary>The configured shops, each built once, anchored on the configured last day or on yesterday.</summary>
+/// <summary>The configured shops, each built once, anchored on the configured last day or on the shop's yesterday.</summary>
 public sealed class DemoShops(IOptions<SandboxOptions> options, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, DemoShop> _shops = new(StringComparer.OrdinalIgnoreCase);
@@ -12,7 +12,10 @@ public sealed class DemoShops(IOptions<SandboxOptions> options, TimeProvider clo
         options.Value.Shops.FirstOrDefault(s => string.Equals(s.Domain, domain, StringComparison.OrdinalIgnoreCase));
 
     public DemoShop Get(SandboxShop settings) =>
-        _shops.GetOrAdd(settings.Domain, _ => new DemoShop(settings, LastDay));
+        _shops.GetOrAdd(settings.Domain, _ => new DemoShop(settings, LastDay(settings)));
 
-    private DateOnly LastDay => options.Value.AnchorDate ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-1);
+    /// <summary>The configured anchor, else the shop's yesterday: the last whole day in its own time zone.</summary>
+    private DateOnly LastDay(SandboxShop settings) =>
+        options.Value.AnchorDate
+        ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone)).DateTime).AddDays(-1);
 }

@@ -10,7 +10,7 @@ public sealed class SandboxOptions
     [Range(0, 3_600_000, ErrorMessage = "Sandbox:BulkOperationDurationMilliseconds must be between 0 and 3600000.")]
     public int BulkOperationDurationMilliseconds { get; set; } = 3_000;
 
-    /// <summary>The last day of demo data (UTC); empty means yesterday, so the data always ends recently.</summary>
+    /// <summary>The last day of demo data (each shop's own day); empty means the shop's yesterday, so the data always ends recently.</summary>
     public DateOnly? AnchorDate { get; set; }
 
     /// <summary>
@@ -41,7 +41,7 @@ public sealed class SandboxOptions
     public List<SandboxShop> Shops { get; set; } = [];
 }
 
-public sealed class SandboxShop
+public sealed class SandboxShop : IValidatableObject
 {
     [Required(ErrorMessage = "Sandbox:Shops:n:Domain is required.")]
     public string Domain { get; set; } = "";
@@ -65,6 +65,10 @@ public sealed class SandboxShop
     [Required]
     public string CurrencyCode { get; set; } = "USD";
 
+    /// <summary>The shop's IANA time zone (Shopify's <c>ianaTimezone</c>): its demo days run from midnight to midnight there.</summary>
+    [Required]
+    public string TimeZone { get; set; } = "UTC";
+
     /// <summary>
     /// Failures this shop answers with, for tests: <c>OPERATION_IN_PROGRESS:n</c>, <c>THROTTLED:n</c>, <c>HTTP_503:n</c>
     /// (the first n matching requests), <c>ACCESS_DENIED</c> (every read scope is missing) or
@@ -72,6 +76,12 @@ public sealed class SandboxShop
     /// operation fails with INTERNAL_SERVER_ERROR and half its data at partialDataUrl), <c>EXPIRED</c>.
     /// </summary>
     public List<string> Failures { get; set; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
+            yield return new ValidationResult($"TimeZone '{TimeZone}' of shop {Domain} is not a known IANA time zone.", [nameof(TimeZone)]);
+    }
 }
 
 public sealed class MetaSandboxOptions
