@@ -5,6 +5,7 @@ using GrowthOs.Connector.GoogleAds;
 using GrowthOs.Connector.Marketing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace GrowthOs.Connector.Tests;
 
@@ -27,7 +28,9 @@ public sealed class GoogleAdsClientTests
             DailyOperations = dailyOperations,
             Customers = [new GoogleAdsCustomer { Shop = Shop, CustomerId = "3552856345", LoginCustomerId = manager, AccessToken = Token }],
         });
-        return (new GoogleAdsClient(new HttpClient(handler), options, TimeProvider.System, NullLogger<GoogleAdsClient>.Instance), handler);
+        // A fixed clock: the day's operations are counted per UTC day, which must not turn between two calls of a test.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+        return (new GoogleAdsClient(new HttpClient(handler), options, clock, NullLogger<GoogleAdsClient>.Instance), handler);
     }
 
     [Fact]

@@ -29,9 +29,9 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
     /// <summary>The shop's reporting time zone (the browser's is UTC: what the page shows must follow the shop's).</summary>
     private static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById(RunningSystem.DashboardTimeZone);
 
-    /// <summary>The page's default period: the shop's 30 days up to its yesterday.</summary>
-    private static readonly DateOnly To = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Zone).DateTime).AddDays(-1);
-    private static readonly DateOnly From = To.AddDays(-29);
+    /// <summary>The page's default period: the shop's 30 days up to its yesterday, as the page computes it when it loads (at each use, not once).</summary>
+    private static DateOnly To => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Zone).DateTime).AddDays(-1);
+    private static DateOnly From => To.AddDays(-29);
 
     public async Task InitializeAsync()
     {

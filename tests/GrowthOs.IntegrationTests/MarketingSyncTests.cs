@@ -15,7 +15,8 @@ public sealed class MarketingSyncTests(RunningSystem system)
 {
     private static readonly string[] Sources = ["meta", "google_ads", "ga4"];
     private static readonly string[] ExpectedSteps = ["initiated", "requested", "fetching", "archiving", "upserting", "transforming", "completed"];
-    private static readonly DateOnly Yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
+    /// <summary>Yesterday in UTC (the accounts' zone here) now; a run's own until says which yesterday it read, should a midnight pass.</summary>
+    private static DateOnly UtcYesterday() => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
 
     private async Task<Dictionary<string, Guid>> StartMarketingSync(HttpClient http, string shop, params string[] sources)
     {
@@ -37,18 +38,21 @@ public sealed class MarketingSyncTests(RunningSystem system)
     {
         using var http = system.GatewayClient();
         var shop = RunningSystem.MarketingShop;
+        var earliest = UtcYesterday();
         var runs = await StartMarketingSync(http, shop);
         Assert.Equal(Sources.Order(), runs.Keys.Order());
 
+        var yesterday = earliest;
         foreach (var (source, runId) in runs)
         {
             var run = await Completed(http, runId);
             Assert.Equal(source, run.GetProperty("source").GetString());
             Assert.Equal("MARKETING_SYNC", run.GetProperty("job_type").GetString());
             Assert.Equal(ExpectedSteps, run.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step").GetString()));
-            // A first sync reads the last 180 days up to yesterday.
-            Assert.Equal(Yesterday.AddDays(-179), DateOnly.Parse(run.GetProperty("since").GetString()!));
-            Assert.Equal(Yesterday, DateOnly.Parse(run.GetProperty("until").GetString()!));
+            // A first sync reads the last 180 days up to yesterday (the yesterday of its request).
+            yesterday = DateOnly.Parse(run.GetProperty("until").GetString()!);
+            Assert.InRange(yesterday, earliest, UtcYesterday());
+            Assert.Equal(yesterday.AddDays(-179), DateOnly.Parse(run.GetProperty("since").GetString()!));
 
             // Raw first: the manifest names every page, each archived as the API answered it.
             var manifestKey = run.GetProperty("manifest_key").GetString()!;
@@ -63,7 +67,7 @@ public sealed class MarketingSyncTests(RunningSystem system)
                 Assert.Equal(page.GetProperty("bytes").GetInt64(), Encoding.UTF8.GetByteCount(body));
                 Assert.DoesNotContain(RunningSystem.MetaToken, page.GetProperty("request").GetString()!);
             }
-            Assert.Equal(Yesterday.ToString("yyyy-MM-dd"),
+            Assert.Equal(yesterday.ToString("yyyy-MM-dd"),
                 (await system.Query<DateTime>($"SELECT synced_through::timestamp FROM ingest.marketing_watermark WHERE shop_domain = '{shop}' AND source = '{source}'")).ToString("yyyy-MM-dd"));
         }
 
@@ -79,7 +83,7 @@ public sealed class MarketingSyncTests(RunningSystem system)
         // The dashboard's figures are the marts': spend per source from the staged campaign days, sessions from the channel days.
         var dashboard = await http.GetFromJsonAsync<JsonElement>($"/api/dashboard/marketing?shop={shop}&days=30");
         var totals = dashboard.GetProperty("totals");
-        var from = Yesterday.AddDays(-29).ToString("yyyy-MM-dd");
+        var from = yesterday.AddDays(-29).ToString("yyyy-MM-dd");
         var metaSpend = await system.Scalar($"SELECT sum(spend_minor) FROM transform.ad_campaign_day WHERE shop_domain = '{shop}' AND source = 'meta' AND day >= '{from}'");
         var googleSpend = await system.Scalar($"SELECT sum(spend_minor) FROM transform.ad_campaign_day WHERE shop_domain = '{shop}' AND source = 'google_ads' AND day >= '{from}'");
         var sessions = await system.Scalar($"SELECT sum(sessions) FROM transform.traffic_channel_day WHERE shop_domain = '{shop}' AND day >= '{from}'");
@@ -94,7 +98,7 @@ public sealed class MarketingSyncTests(RunningSystem system)
         Assert.Equal(Math.Round((decimal)clicks / totals.GetProperty("impressions").GetInt64(), 6), totals.GetProperty("ctr").GetDecimal());
 
         // Per campaign, the planted prospecting campaign returns less than it cost in the last week.
-        var campaigns = await http.GetFromJsonAsync<JsonElement>($"/api/marketing/campaigns?shop={shop}&from={Yesterday.AddDays(-6):yyyy-MM-dd}&to={Yesterday:yyyy-MM-dd}");
+        var campaigns = await http.GetFromJsonAsync<JsonElement>($"/api/marketing/campaigns?shop={shop}&from={yesterday.AddDays(-6):yyyy-MM-dd}&to={yesterday:yyyy-MM-dd}");
         var list = campaigns.GetProperty("campaigns").EnumerateArray().ToList();
         Assert.Equal(8, list.Count);
         var prospecting = list.Single(c => c.GetProperty("name").GetString()!.StartsWith("Prospecting"));
@@ -113,7 +117,7 @@ public sealed class MarketingSyncTests(RunningSystem system)
         // A second sync re-reads only Meta's trailing 28 days, replacing them: the figures do not change.
         var spendBefore = await system.Scalar($"SELECT sum(spend_minor) FROM transform.marketing_daily WHERE shop_domain = '{shop}'");
         var again = await Completed(http, (await StartMarketingSync(http, shop, "meta"))["meta"]);
-        Assert.Equal(Yesterday.AddDays(-27), DateOnly.Parse(again.GetProperty("since").GetString()!));
+        Assert.Equal(DateOnly.Parse(again.GetProperty("until").GetString()!).AddDays(-27), DateOnly.Parse(again.GetProperty("since").GetString()!));
         Assert.Equal(spendBefore, await system.Scalar($"SELECT sum(spend_minor) FROM transform.marketing_daily WHERE shop_domain = '{shop}'"));
         Assert.Equal(180, await system.Scalar($"SELECT count(*) FROM transform.marketing_daily WHERE shop_domain = '{shop}'"));
     }
@@ -136,7 +140,7 @@ public sealed class MarketingSyncTests(RunningSystem system)
         Assert.Equal(before, await system.Scalar(figures));
 
         // An uploaded array of GA4's own answers: one day's two channel groups replace that day.
-        var day = Yesterday.AddDays(-3);
+        var day = DateOnly.Parse(synced.GetProperty("until").GetString()!).AddDays(-3);
         var upload = $$"""
             [{"dimensionHeaders":[{"name":"date"},{"name":"sessionDefaultChannelGroup"}],
               "metricHeaders":[{"name":"sessions","type":"TYPE_INTEGER"},{"name":"totalUsers","type":"TYPE_INTEGER"},{"name":"keyEvents","type":"TYPE_FLOAT"},{"name":"purchaseRevenue","type":"TYPE_CURRENCY"}],

@@ -12,6 +12,7 @@ using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace GrowthOs.KpiAlert.Tests;
@@ -20,7 +21,9 @@ namespace GrowthOs.KpiAlert.Tests;
 public sealed class AlertEvaluatorTests : IAsyncLifetime
 {
     private const string Shop = "alerts.myshopify.com";
-    private static readonly DateOnly Yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
+    /// <summary>The service's clock, fixed: the KPI period and the alerts' ages follow it, whatever day the test runs.</summary>
+    private static readonly DateTimeOffset Now = new(2026, 11, 22, 6, 0, 0, TimeSpan.Zero);
+    private static readonly DateOnly Yesterday = DateOnly.FromDateTime(Now.UtcDateTime).AddDays(-1);
     private TestDatabase _database = null!;
     private NpgsqlDataSource _dataSource = null!;
     private ServiceProvider _provider = null!;
@@ -34,7 +37,7 @@ public sealed class AlertEvaluatorTests : IAsyncLifetime
         _provider = new ServiceCollection()
             .AddLogging()
             .AddSingleton(_dataSource)
-            .AddSingleton(TimeProvider.System)
+            .AddSingleton<TimeProvider>(new FakeTimeProvider(Now))
             .AddSingleton(Options.Create(new KpiOptions()))
             .AddSingleton(Options.Create(new AlertOptions()))
             .AddSingleton<KpiStore>()
@@ -87,18 +90,18 @@ public sealed class AlertEvaluatorTests : IAsyncLifetime
     [Fact]
     public async Task A_revenue_drop_opens_one_alert_that_stays_open_while_it_holds_keeps_its_raising_figures_and_is_resolved_when_it_clears()
     {
-        await Sales(before: 10_000, last: 6_000, DateTimeOffset.UtcNow.AddMinutes(-3));
+        await Sales(before: 10_000, last: 6_000, Now.AddMinutes(-3));
         Assert.Equal([("revenue_drop", "open", "42000", "42000")], await Alerts());
         var raised = (await _harness.Published.SelectAsync<AlertRaised>().First()).Context.Message;
         Assert.Equal(("revenue_drop", "critical", -0.4m), (raised.Rule, raised.Severity, raised.Figures["change"]));
 
         // Still down (−35 %): the same alert, its latest figures moved, none raised again.
-        await Sales(before: 10_000, last: 6_500, DateTimeOffset.UtcNow.AddMinutes(-2));
+        await Sales(before: 10_000, last: 6_500, Now.AddMinutes(-2));
         Assert.Equal([("revenue_drop", "open", "42000", "45500")], await Alerts());
         Assert.Single(_harness.Published.Select<AlertRaised>());
 
         // Back within 30 %: resolved, and said so on the bus.
-        await Sales(before: 10_000, last: 9_000, DateTimeOffset.UtcNow.AddMinutes(-1));
+        await Sales(before: 10_000, last: 9_000, Now.AddMinutes(-1));
         Assert.Equal([("revenue_drop", "resolved", "42000", "45500")], await Alerts());
         var resolved = (await _harness.Published.SelectAsync<AlertResolved>().First()).Context.Message;
         Assert.Equal((raised.AlertId, "revenue_drop"), (resolved.AlertId, resolved.Rule));
@@ -107,12 +110,12 @@ public sealed class AlertEvaluatorTests : IAsyncLifetime
     [Fact]
     public async Task A_daily_sync_whose_last_success_is_too_old_raises_pipeline_missing_and_its_next_success_resolves_it()
     {
-        await _harness.Bus.Publish(new SyncCompleted(Guid.NewGuid(), Shop, 10, 20, null, DateTimeOffset.UtcNow.AddHours(-30), JobType: "DAILY_SYNC"));
+        await _harness.Bus.Publish(new SyncCompleted(Guid.NewGuid(), Shop, 10, 20, null, Now.AddHours(-30), JobType: "DAILY_SYNC"));
         // A backfill's success is not the daily sync's.
-        await _harness.Bus.Publish(new SyncCompleted(Guid.NewGuid(), Shop, 10, 20, null, DateTimeOffset.UtcNow, JobType: "FULL_BACKFILL_EXECUTE"));
+        await _harness.Bus.Publish(new SyncCompleted(Guid.NewGuid(), Shop, 10, 20, null, Now, JobType: "FULL_BACKFILL_EXECUTE"));
         await Until(async () => (await Alerts()).Any(a => a is ("pipeline_missing", "open", _, _)));
 
-        await _harness.Bus.Publish(new SyncCompleted(Guid.NewGuid(), Shop, 10, 20, null, DateTimeOffset.UtcNow, JobType: "DAILY_SYNC"));
+        await _harness.Bus.Publish(new SyncCompleted(Guid.NewGuid(), Shop, 10, 20, null, Now, JobType: "DAILY_SYNC"));
         await Until(async () => (await Alerts()).Any(a => a is ("pipeline_missing", "resolved", _, _)));
         Assert.Single(await Alerts(), a => a.Rule == "pipeline_missing");
     }
@@ -121,11 +124,11 @@ public sealed class AlertEvaluatorTests : IAsyncLifetime
     public async Task A_fast_mover_out_of_stock_opens_its_alert_an_older_snapshot_changes_nothing_and_a_newer_one_in_stock_resolves_it()
     {
         var outOfStock = new StockAlert(9001, 1, "DRILL-18V", "Cordless Drill", "out_of_stock", "fast", 2.4m, 0m, 0);
-        await _harness.Bus.Publish(new StockAlertsUpdated(Guid.NewGuid(), Shop, Yesterday, DateTimeOffset.UtcNow.AddMinutes(-5), [outOfStock]));
+        await _harness.Bus.Publish(new StockAlertsUpdated(Guid.NewGuid(), Shop, Yesterday, Now.AddMinutes(-5), [outOfStock]));
         await Until(async () => (await Alerts()).Any(a => a is ("fast_mover_stockout", "open", _, _)));
 
-        await _harness.Bus.Publish(new StockAlertsUpdated(Guid.NewGuid(), Shop, Yesterday, DateTimeOffset.UtcNow.AddMinutes(-10), []));
-        await _harness.Bus.Publish(new StockAlertsUpdated(Guid.NewGuid(), Shop, Yesterday.AddDays(1), DateTimeOffset.UtcNow, [outOfStock with { StockStatus = "low_stock" }]));
+        await _harness.Bus.Publish(new StockAlertsUpdated(Guid.NewGuid(), Shop, Yesterday, Now.AddMinutes(-10), []));
+        await _harness.Bus.Publish(new StockAlertsUpdated(Guid.NewGuid(), Shop, Yesterday.AddDays(1), Now, [outOfStock with { StockStatus = "low_stock" }]));
         await Until(async () => (await Alerts()).Any(a => a is ("fast_mover_stockout", "resolved", _, _)));
         Assert.Single(await Alerts(), a => a.Rule == "fast_mover_stockout");
     }

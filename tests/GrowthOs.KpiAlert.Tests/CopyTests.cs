@@ -11,6 +11,7 @@ using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace GrowthOs.KpiAlert.Tests;
@@ -19,8 +20,10 @@ namespace GrowthOs.KpiAlert.Tests;
 public sealed class CopyTests : IAsyncLifetime
 {
     private const string Shop = "copies.myshopify.com";
-    private static readonly DateOnly Yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
-    private static readonly DateTimeOffset Older = DateTimeOffset.UtcNow.AddMinutes(-10), Newer = DateTimeOffset.UtcNow;
+    /// <summary>The service's clock, fixed: the KPI period and the alerts' ages follow it, whatever day the test runs.</summary>
+    private static readonly DateTimeOffset Now = new(2026, 11, 22, 6, 0, 0, TimeSpan.Zero);
+    private static readonly DateOnly Yesterday = DateOnly.FromDateTime(Now.UtcDateTime).AddDays(-1);
+    private static readonly DateTimeOffset Older = Now.AddMinutes(-10), Newer = Now;
     private TestDatabase _database = null!;
     private NpgsqlDataSource _dataSource = null!;
     private ServiceProvider _provider = null!;
@@ -34,7 +37,7 @@ public sealed class CopyTests : IAsyncLifetime
         _provider = new ServiceCollection()
             .AddLogging()
             .AddSingleton(_dataSource)
-            .AddSingleton(TimeProvider.System)
+            .AddSingleton<TimeProvider>(new FakeTimeProvider(Now))
             .AddSingleton(Options.Create(new KpiOptions()))
             .AddSingleton(Options.Create(new AlertOptions()))
             .AddSingleton<KpiStore>()
