@@ -137,7 +137,7 @@ static async Task TimeEveryPipeline(PipelineRunner pipelines, string shop, DateO
         var single = pipeline is GrowthOs.Transform.Marts.Pipelines.InventorySnapshot or GrowthOs.Transform.Marts.Pipelines.CustomerSegmentation
             or GrowthOs.Transform.Marts.Pipelines.Measurements;
         var today = pipelines.Today(shop);
-        var result = (await pipelines.Run(pipeline, shop, single ? today : from, single ? today : to, CancellationToken.None)).Single();
+        var result = (await pipelines.Run(null, pipeline, shop, single ? today : from, single ? today : to, CancellationToken.None)).Single();
         total += result.Milliseconds;
         Console.WriteLine($"  {result.Pipeline,-22} {result.Milliseconds,7:N0} ms  {result.Rows,10:N0} rows");
     }

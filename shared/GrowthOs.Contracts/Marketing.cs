@@ -107,8 +107,9 @@ public record UpsertMarketingReport(
 
 /// <summary>
 /// The manifest's pages are loaded: <paramref name="Rows"/> rows of campaign or channel days, <paramref name="Rejected"/>
-/// left out (named in the Transform's log); the days the manifest covers (<paramref name="Since"/> to
-/// <paramref name="Until"/>, every one of them replaced) and those its rows fall on, the platform's reporting days.
+/// left out (named in the Transform's log, the first of them with their reasons in <paramref name="RejectedExamples"/>);
+/// the days the manifest covers (<paramref name="Since"/> to <paramref name="Until"/>, every one of them replaced) and
+/// those its rows fall on, the platform's reporting days.
 /// </summary>
 public record MarketingReportUpserted(
     Guid RunId,
@@ -120,7 +121,8 @@ public record MarketingReportUpserted(
     DateOnly Since,
     DateOnly Until,
     DateOnly? FirstDate,
-    DateOnly? LastDate);
+    DateOnly? LastDate,
+    IReadOnlyList<string>? RejectedExamples = null);
 
 /// <summary>Rebuild the marketing facts and the <c>marketing_daily</c> mart of the shop for these days (inclusive); answered with <c>MartsRefreshed</c>.</summary>
 public record RefreshMarketingMarts(

@@ -28,6 +28,7 @@ public sealed class GatewayTests : IAsyncLifetime
     private TestDatabase _database = null!;
     private string _address = null!;
     private readonly List<WebApplicationFactory<Program>> _gateways = [];
+    private static readonly string GatewaySecret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
     public async Task InitializeAsync()
     {
@@ -67,6 +68,8 @@ public sealed class GatewayTests : IAsyncLifetime
         var gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("ConnectionStrings:Postgres", _database.ConnectionString);
+            // No secret is committed, not even for development: each run of the gateway is given one.
+            web.UseSetting("Gateway:Secret", GatewaySecret);
             web.UseSetting("ReverseProxy:Clusters:ingest:Destinations:ingest-saga:Address", _address + "/");
             var keys = new[] { ("admin", "admin", AdminKey, (string?)null), ("ops", "operator", OperatorKey, null), ("reader", "viewer", ViewerKey, null),
                 ("limited", "operator", LimitedKey, " Limited-Shop.myshopify.com") };
@@ -246,6 +249,23 @@ public sealed class GatewayTests : IAsyncLifetime
             (read.GetProperty("entry_id").GetInt64(), read.GetProperty("status").GetInt32(), read.GetProperty("outcome").GetString()));
     }
 
+    [Fact]
+    public async Task Anonymous_actions_are_counted_not_written_a_row_each_and_a_flood_is_limited_before_the_audit()
+    {
+        var gateway = Gateway(("Limits:AnonymousPerMinute", "5"));
+        var anonymous = Client(gateway, null);
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 8; i++) statuses.Add((await Sync(anonymous, "flooded-shop.myshopify.com")).StatusCode);
+        // The first five are refused by authorization, the rest by the limiter, which runs before the audit.
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.Unauthorized, 5).Concat(Enumerable.Repeat(HttpStatusCode.TooManyRequests, 3)), statuses);
+
+        var audit = await Client(gateway, AdminKey).GetFromJsonAsync<JsonElement>("/api/audit");
+        Assert.DoesNotContain(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("path").GetString() == "/api/performance-metrics/sync");
+        var counted = Assert.Single(audit.GetProperty("anonymous_refusals").EnumerateArray());
+        Assert.Equal(("POST", "/api/performance-metrics/sync", 5L),
+            (counted.GetProperty("method").GetString(), counted.GetProperty("path").GetString(), counted.GetProperty("refused").GetInt64()));
+    }
+
     [Theory]
     [InlineData("limit=0", "limit")]
     [InlineData("limit=1001", "limit")]
@@ -294,7 +314,10 @@ public sealed class GatewayTests : IAsyncLifetime
     public void The_gateway_refuses_to_start_without_an_api_key_and_names_the_setting()
     {
         var exception = StartupFailure(() => new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-            web.UseSetting("ConnectionStrings:Postgres", _database.ConnectionString)));
+        {
+            web.UseSetting("ConnectionStrings:Postgres", _database.ConnectionString);
+            web.UseSetting("Gateway:Secret", GatewaySecret);
+        }));
         Assert.Contains("ApiKeys:Keys", exception.Message);
     }
 

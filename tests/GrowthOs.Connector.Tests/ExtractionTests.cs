@@ -201,6 +201,41 @@ public sealed class PersonalDataHashingTests
         Assert.Equal(line, Encoding.UTF8.GetString(PersonalDataHashing.HashLine(Encoding.UTF8.GetBytes(line))));
     }
 
+    [Theory]
+    // Airbyte's and Fivetran's Shopify exports spell Shopify's REST fields in snake_case; other tools capitalise them.
+    [InlineData("""{"id":1,"email":"grace@example.com","first_name":"Grace","last_name":"Hopper","phone":"+15551234567","default_address":{"address1":"1 Main St","zip":"12345"}}""")]
+    [InlineData("""{"Id":1,"Email":"grace@example.com","FirstName":"Grace","LastName":"Hopper","Phone":"+15551234567","ShippingAddress":{"Street":"1 Main St"}}""")]
+    [InlineData("""{"id":1,"EMAIL_ADDRESS":"grace@example.com","FIRST-NAME":"Grace","surname":"Hopper","mobile_phone_number":"+15551234567","billing_address":"1 Main St"}""")]
+    [InlineData("""{"id":1,"customer":{"contact_email":"grace@example.com","display_name":"Grace Hopper","addresses":[{"street":"1 Main St"}],"phone_number":"+15551234567"}}""")]
+    [InlineData("""{"id":1,"note_attributes":[{"name":"gift","value":"grace@example.com"}],"recipients":["grace@example.com"],"full_name":"Grace Hopper","tel_phone":"+15551234567"}""")]
+    public void Personal_data_is_hashed_or_removed_in_any_spelling_of_its_field(string line)
+    {
+        var scrubbed = Encoding.UTF8.GetString(PersonalDataHashing.HashLine(Encoding.UTF8.GetBytes(line)));
+        foreach (var plain in new[] { "@", "Grace", "Hopper", "Main St", "555" }) Assert.DoesNotContain(plain, scrubbed, StringComparison.Ordinal);
+        Assert.Contains(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("grace@example.com"u8)), scrubbed);
+        Assert.Contains("1", scrubbed);
+        Assert.Equal(scrubbed, Encoding.UTF8.GetString(PersonalDataHashing.HashLine(Encoding.UTF8.GetBytes(scrubbed))));
+    }
+
+    [Fact]
+    public void A_snake_case_e_mail_field_keeps_its_spelling_with_its_hash()
+    {
+        var scrubbed = System.Text.Json.Nodes.JsonNode.Parse(PersonalDataHashing.HashLine("""{"order_id":7,"contact_email":" Grace@Example.com ","name":"#1007"}"""u8))!.AsObject();
+        Assert.Equal(["order_id", "name", "contact_email_sha256"], scrubbed.Select(f => f.Key));
+        Assert.Equal("#1007", (string?)scrubbed["name"]);
+    }
+
+    [Fact]
+    public async Task A_line_that_never_ends_is_refused_with_its_number_before_it_is_held_whole()
+    {
+        // Two good lines, then 9 MB without a newline: an upload built to exhaust memory.
+        var source = new MemoryStream(Encoding.UTF8.GetBytes($"{Order}\n{Order}\n" + new string('x', 9 * 1024 * 1024)));
+        await using var hashed = PersonalDataHashing.Hashed(source, CancellationToken.None);
+        var refused = await Assert.ThrowsAsync<GrowthOs.ServiceDefaults.Storage.LineTooLongException>(() => new StreamReader(hashed).ReadToEndAsync());
+        Assert.Equal(3, refused.LineNumber);
+        Assert.Contains("Line 3 runs past 8,388,608 bytes", refused.Message);
+    }
+
     [Fact]
     public async Task A_large_file_streams_through_line_by_line()
     {

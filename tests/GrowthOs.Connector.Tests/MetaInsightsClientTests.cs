@@ -122,6 +122,34 @@ public sealed class MetaInsightsClientTests
     }
 
     [Fact]
+    public async Task A_report_run_id_written_as_a_number_as_Meta_documents_it_is_read()
+    {
+        // Meta's Insights API reference, "Asynchronous Jobs": POST /act_<AD_ACCOUNT_ID>/insights answers {"report_run_id": 6023920149050}.
+        var (client, handler) = Client(
+            (HttpStatusCode.OK, """{"report_run_id": 6023920149050}""", null),
+            (HttpStatusCode.OK, Fixture("report_run_completed.json"), null),
+            (HttpStatusCode.OK, Fixture("insights_last_page.json"), null));
+
+        Assert.Single(await All(client, Day, Day.AddDays(59)));
+        Assert.Equal("/v23.0/6023920149050", handler.Requests[1].Uri.AbsolutePath);
+    }
+
+    [Theory]
+    [InlineData("https://graph.facebook.com.evil.example/v23.0/act_1/insights?after=x")]
+    [InlineData("http://graph.facebook.com/v23.0/act_1/insights?after=x")]
+    [InlineData("https://graph.facebook.com:8443/v23.0/act_1/insights?after=x")]
+    [InlineData("/v23.0/act_1/insights?after=x")]
+    public async Task A_next_link_off_Metas_origin_is_not_followed_and_the_token_goes_nowhere_else(string next)
+    {
+        var page = $$$"""{"data":[],"paging":{"cursors":{"before":"a","after":"b"},"next":"{{{next}}}"}}""";
+        var (client, handler) = Client((HttpStatusCode.OK, page, null), (HttpStatusCode.OK, Fixture("insights_last_page.json"), null));
+
+        var exception = await Assert.ThrowsAsync<MarketingApiException>(() => All(client, Day, Day));
+        Assert.Equal(("MALFORMED_RESPONSE", false), (exception.Code, exception.Transient));
+        Assert.Single(handler.Requests);
+    }
+
+    [Fact]
     public void Usage_is_read_for_the_ad_account_asked_about_only()
     {
         using var response = new HttpResponseMessage(HttpStatusCode.OK);

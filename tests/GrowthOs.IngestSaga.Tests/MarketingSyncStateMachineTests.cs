@@ -190,6 +190,35 @@ public sealed class MarketingSyncStateMachineTests : IAsyncLifetime
         Assert.True((await Published<MarketingSyncCompleted>(partial)).Partial);
     }
 
+    [Theory]
+    // Every row left out (a Google Ads export without customer.currencyCode), most of them, and a few: only the first two end partial.
+    [InlineData(0, 720, true)]
+    [InlineData(300, 420, true)]
+    [InlineData(700, 20, false)]
+    public async Task A_load_that_left_out_most_of_what_it_read_ends_partial_with_the_reason_and_its_first_rows_and_keeps_the_watermark(
+        long rows, long rejected, bool partial)
+    {
+        var runId = await Request(MarketingSources.Meta);
+        await Archived(runId, 1);
+        await InState(runId, m => m.Upserting);
+        await _harness.Bus.Publish(new MarketingReportUpserted(runId, Shop, MarketingSources.Meta, $"raw/meta/{Shop}/m1/manifest.json", rows, rejected,
+            Yesterday.AddDays(-179), Yesterday, null, null, ["page 1, [0].results[0]: customer.currencyCode is missing", "page 1, [0].results[1]: customer.currencyCode is missing"]));
+        await InState(runId, m => m.Transforming);
+        await _harness.Bus.Publish(new MartsRefreshed(runId, Shop, 180));
+
+        if (!partial)
+        {
+            Assert.Null((await InState(runId, m => m.Completed)).PartialReason);
+            Assert.Equal(Yesterday, _watermarks.Marks[(Shop, MarketingSources.Meta)]);
+            return;
+        }
+        var run = await InState(runId, m => m.Partial);
+        Assert.StartsWith($"ROWS_REJECTED: {rejected} of {rows + rejected} rows were left out.", run.PartialReason);
+        Assert.Contains("customer.currencyCode is missing", run.PartialReason);
+        Assert.False(_watermarks.Marks.ContainsKey((Shop, MarketingSources.Meta)));
+        Assert.True((await Published<MarketingSyncCompleted>(runId)).Partial);
+    }
+
     [Fact]
     public async Task A_fetch_whose_answer_is_lost_is_sent_again_when_its_wait_ends()
     {

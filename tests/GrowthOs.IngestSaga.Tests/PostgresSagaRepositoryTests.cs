@@ -189,23 +189,34 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_event_of_a_type_this_build_does_not_know_is_left_in_the_outbox_and_the_others_go()
+    public async Task An_event_this_build_cannot_publish_is_set_aside_with_its_reason_and_blocks_none_behind_it()
     {
         var runId = NewId.NextGuid();
+        // A batch of one: the unknown event and the broken one, written first, would otherwise be claimed ahead of the good one forever.
         await Scalar($$"""
             INSERT INTO ingest.saga_event_outbox (event_id, run_id, message_type, body, created_at)
-            VALUES ('{{NewId.NextGuid()}}', '{{runId}}', 'SomethingNewer', '{}', now()),
+            VALUES ('{{NewId.NextGuid()}}', '{{runId}}', 'SomethingNewer', '{}', now() - interval '2 seconds'),
+                   ('{{NewId.NextGuid()}}', '{{runId}}', 'SyncFailed', '{"runId":"not-a-guid"}', now() - interval '1 second'),
                    ('{{NewId.NextGuid()}}', '{{runId}}', 'SyncFailed', '{"runId":"{{runId}}","shopDomain":"a.myshopify.com","step":"polling","reason":"r","failedAt":"2026-12-01T00:00:00Z"}', now())
             RETURNING 1
             """);
-        var options = new SagaEventOptions();
+        var options = new SagaEventOptions { BatchSize = 1 };
         var publisher = new SagaEventPublisher(_dataSource, _harness.Bus, new SagaEventSignal(), Options.Create(options), TimeProvider.System,
             NullLogger<SagaEventPublisher>.Instance);
 
-        Assert.Equal(1, await publisher.PublishPending(options, CancellationToken.None));
+        for (var batch = 0; batch < 3; batch++) Assert.Equal(1, await publisher.PublishPending(options, CancellationToken.None));
+        Assert.Equal(0, await publisher.PublishPending(options, CancellationToken.None));
         var failed = (await _harness.Published.SelectAsync<SyncFailed>(x => x.Context.Message.RunId == runId).First()).Context.Message;
         Assert.Equal(("polling", "r"), (failed.Step, failed.Reason));
-        Assert.Equal(1L, await Scalar($"SELECT count(*) FROM ingest.saga_event_outbox WHERE run_id = '{runId}' AND published_at IS NULL AND message_type = 'SomethingNewer'"));
+        Assert.Equal(1L, await Scalar($"""
+            SELECT count(*) FROM ingest.saga_event_outbox
+            WHERE run_id = '{runId}' AND published_at IS NULL AND message_type = 'SomethingNewer' AND set_aside_reason LIKE '%not an event this build publishes%'
+            """));
+        Assert.Equal(1L, await Scalar($"SELECT count(*) FROM ingest.saga_event_outbox WHERE run_id = '{runId}' AND set_aside_reason LIKE 'its body is not a SyncFailed%'"));
+
+        // A build that knows the type releases what another set aside; a broken body stays aside.
+        await Scalar($"UPDATE ingest.saga_event_outbox SET message_type = 'SyncCompleted' WHERE run_id = '{runId}' AND message_type = 'SomethingNewer' RETURNING 1");
+        Assert.Equal(1, await publisher.ReleaseKnown(CancellationToken.None));
     }
 
     private IngestDbContext NewContext() =>

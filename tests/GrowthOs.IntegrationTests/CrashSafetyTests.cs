@@ -53,14 +53,14 @@ public sealed class CrashSafetyTests(RunningSystem system)
         Assert.True(run.GetProperty("status").GetString() == "completed", $"run ended {run}\n{system.AllLogs()}");
         Assert.Equal(reference, await Fingerprint.Of(system, shop, await tap.WaitFor(HasCompleted(runId), TimeSpan.FromSeconds(30)), runId));
         if (disturbance == "Postgres") Assert.True(outage > 0, "the restart ended no session of the services");
-        // The sagas gave up on no message the disturbance caught: one reaching a saga while its database was down is retried
-        // until the database is back, not moved to the saga's error queue. (A consumer that gives up on the infrastructure
-        // faults, and its message is kept in its error queue; the fault is what makes the run wait and send it again.)
+        // No error queue gained a message: one reaching a saga while its database was down is retried until the database is
+        // back, and a consumer that gives up on the infrastructure faults (its Fault makes the run wait and send the command
+        // again) keeps no copy of a message that needs no one.
         await Task.Delay(TimeSpan.FromSeconds(6));
         var errorsAfter = await BusTap.ErrorQueues(system.VirtualHost);
-        var sagaErrors = errorsAfter.Where(queue => queue.Key.EndsWith("-state_error", StringComparison.Ordinal) && queue.Value > errorsBefore.GetValueOrDefault(queue.Key))
+        var errors = errorsAfter.Where(queue => queue.Value > errorsBefore.GetValueOrDefault(queue.Key))
             .Select(queue => $"{queue.Key}: {queue.Value}").ToList();
-        Assert.True(sagaErrors.Count == 0, $"messages reached a saga's error queue: {string.Join(", ", sagaErrors)}\n{system.AllLogs()}");
+        Assert.True(errors.Count == 0, $"messages reached an error queue: {string.Join(", ", errors)}\n{system.AllLogs()}");
         if (disturbance is "StoreArchive" or "StoreLoad")
         {
             // The outage reached the run: a consumer gave up on the store (or the Connector on its interrupted download),
@@ -134,7 +134,7 @@ public sealed class CrashSafetyTests(RunningSystem system)
                     WHERE shop_domain = '{shop}' AND o.updated_at >= {since}
                     """),
                 await system.Scalar($"SELECT coalesce(sum(total_minor), 0) FROM transform.order_header WHERE shop_domain = '{shop}' AND updated_at >= {since}"),
-                await system.Scalar($"SELECT coalesce(sum(revenue_minor), 0) FROM transform.sales_metrics_daily WHERE shop_domain = '{shop}' AND date >= current_date - 90"),
+                await system.Scalar($"SELECT coalesce(sum(revenue_minor), 0) FROM transform.sales_metrics_daily WHERE shop_domain = '{shop}' AND date >= '{Since.AddDays(37):yyyy-MM-dd}'"),
                 await system.Query<DateTime>($"SELECT updated_through FROM ingest.shop_watermark WHERE shop_domain = '{shop}'"),
                 $"{string.Join(">", steps)} | {string.Join(", ", ends)}");
         }

@@ -23,6 +23,15 @@ public sealed class EntitySyncTests(RunningSystem system)
         Assert.All(outcomes, o => Assert.Equal("loaded", o.GetProperty("status").GetString()));
         Assert.Equal(4, run.GetProperty("steps").EnumerateArray().Count(s => s.GetProperty("step").GetString() == "upserting"));
 
+        // The run's telemetry in the archive keeps every step of every entity, each line naming its entity.
+        var telemetry = await system.WaitForTelemetry(run.GetProperty("run_id").GetGuid(),
+            run.GetProperty("steps")[0].GetProperty("started_at").GetDateTimeOffset(), "completed");
+        static string? EntityOf(JsonElement line) => line.TryGetProperty("entity", out var entity) && entity.ValueKind == JsonValueKind.String ? entity.GetString() : null;
+        foreach (var entity in AllEntities)
+            foreach (var step in new[] { "requested", "polling", "downloading", "upserting" })
+                Assert.True(telemetry.Any(t => t.GetProperty("step").GetString() == step && EntityOf(t) == entity),
+                    $"no {step} of {entity} in the telemetry: {string.Join(", ", telemetry.Select(t => $"{t.GetProperty("step")}/{EntityOf(t)}"))}");
+
         // The Sandbox's catalogue: 40 products, each variant stocked at two or three locations.
         Assert.Equal(40L, await system.Scalar($"SELECT count(*) FROM transform.product WHERE shop_domain = '{shop}'"));
         var variants = await system.Scalar($"SELECT count(*) FROM transform.product_variant WHERE shop_domain = '{shop}'");

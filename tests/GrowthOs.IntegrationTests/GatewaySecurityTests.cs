@@ -106,15 +106,72 @@ public sealed class GatewaySecurityTests(RunningSystem system)
         Assert.Equal(HttpStatusCode.OK, (await gateway.GetAsync(path)).StatusCode);
     }
 
-    /// <summary>The gateway's signature as its README describes it, written here on its own: HMAC-SHA256 of time, method, path, caller and role.</summary>
-    private static void Sign(HttpRequestMessage request, string secret, DateTimeOffset at, string path)
+    /// <summary>
+    /// The gateway's signature as its README describes it, written here on its own: HMAC-SHA256 of time, method, path,
+    /// the query's parameters sorted and escaped, caller, role, the shop authorized and the caller's shops.
+    /// </summary>
+    private static void Sign(HttpRequestMessage request, string secret, DateTimeOffset at, string path, string role = "admin", string shop = "", string shops = "")
     {
         var timestamp = at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var query = string.Join('&', Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(request.RequestUri!.OriginalString.Split('?').ElementAtOrDefault(1))
+            .OrderBy(p => p.Key, StringComparer.Ordinal).SelectMany(p => p.Value.Select(v => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(v!)}")));
         var signature = System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret),
-            System.Text.Encoding.UTF8.GetBytes($"{timestamp}\nGET\n{path}\ntests\nadmin"));
+            System.Text.Encoding.UTF8.GetBytes($"{timestamp}\n{request.Method.Method}\n{path}\n{query}\ntests\n{role}\n{shop}\n{shops}"));
         request.Headers.Add("X-GrowthOs-Caller", "tests");
-        request.Headers.Add("X-GrowthOs-Role", "admin");
+        request.Headers.Add("X-GrowthOs-Role", role);
+        request.Headers.Add("X-GrowthOs-Shop", shop);
+        request.Headers.Add("X-GrowthOs-Shops", shops);
         request.Headers.Add("X-GrowthOs-Timestamp", timestamp);
         request.Headers.Add("X-GrowthOs-Signature", Convert.ToHexStringLower(signature));
+    }
+
+    [Fact]
+    public async Task A_shop_limited_key_starts_no_run_of_another_shop_however_the_request_names_it()
+    {
+        using var limited = system.GatewayClient(RunningSystem.KpiOperatorKey);
+        var (mine, theirs) = (RunningSystem.KpiShop, RunningSystem.TraceShop);
+        var runsOfTheirs = $"SELECT count(*) FROM ingest.bulk_sync_state WHERE shop_domain = '{theirs}'";
+        var theirRuns = await system.Scalar(runsOfTheirs);
+        async Task<(HttpStatusCode Status, string Body)> Post(string path, string json)
+        {
+            var response = await limited.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        // The body names the shop twice, in two cases: the service would act on the last; the gateway refuses it.
+        var twice = await Post("/api/performance-metrics/sync", $$"""{"shop":"{{mine}}","Shop":"{{theirs}}"}""");
+        Assert.True(twice.Status == HttpStatusCode.BadRequest, twice.Body);
+        Assert.Equal("shop", JsonDocument.Parse(twice.Body).RootElement.GetProperty("parameter").GetString());
+        // The query names one shop and the body another.
+        var split = await Post($"/api/ingest/backfill?shop={mine}", $$"""{"shop":"{{theirs}}","from":"2026-01-01","to":"2026-01-02"}""");
+        Assert.True(split.Status == HttpStatusCode.BadRequest, split.Body);
+        Assert.Contains(theirs, split.Body);
+        // Another shop in another case of the field, or escaped in the JSON: refused as that shop.
+        foreach (var body in new[] { $$"""{"SHOP":"{{theirs}}"}""", $$"""{"shop":"{{theirs}}"}""", $$"""{"sources":["meta"],"sHoP":" {{theirs.ToUpperInvariant()}} "}""" })
+        {
+            var other = await Post("/api/marketing/sync", body);
+            Assert.True(other.Status == HttpStatusCode.Forbidden, $"{body}: {other.Status} {other.Body}");
+        }
+        // No shop at all: the service would take the deployment's first; the gateway refuses a limited key that names none.
+        Assert.Equal(HttpStatusCode.Forbidden, (await Post("/api/performance-metrics/sync", """{"initiator":"user"}""")).Status);
+        Assert.Equal(theirRuns, await system.Scalar(runsOfTheirs));
+
+        // Behind the gateway, the service acts only on the shop the gateway signed, and only within the caller's shops.
+        using var direct = new HttpClient { BaseAddress = system.ServiceAddress("IngestSaga") };
+        async Task<HttpResponseMessage> Direct(string shop, string shops, string body)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/performance-metrics/sync")
+            {
+                Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+            };
+            Sign(request, RunningSystem.GatewaySecret, DateTimeOffset.UtcNow, "/api/performance-metrics/sync", "operator", shop, shops);
+            return await direct.SendAsync(request);
+        }
+        var unsigned = await Direct(mine, mine, $$"""{"shop":"{{theirs}}"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, unsigned.StatusCode);
+        Assert.Contains($"authorized it for {mine}", await unsigned.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, (await Direct("", mine, $$"""{"shop":"{{theirs}}"}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Direct("", mine, "{}")).StatusCode);
+        Assert.Equal(theirRuns, await system.Scalar(runsOfTheirs));
     }
 }

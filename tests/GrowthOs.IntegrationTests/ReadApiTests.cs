@@ -111,11 +111,27 @@ public sealed class ReadApiTests(RunningSystem system)
         using var http = await SyncedClient();
         var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
         var response = await http.PostAsync($"/api/etl/run?pipeline=all&shop={Shop}&from={yesterday.AddDays(-2):yyyy-MM-dd}&to={yesterday:yyyy-MM-dd}", null);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var pipelines = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("pipelines").EnumerateArray()
-            .ToDictionary(p => p.GetProperty("pipeline").GetString()!, p => p.GetProperty("rows").GetInt64());
-        Assert.Equal(["sales_pulse", "star_schema", "inventory_snapshot", "customer_segmentation", "usage_daily", "measurements", "rolling_30d", "data_quality"],
-            pipelines.Keys);
+        // Queued, not done inside the request: answered 202 with the run to follow.
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var accepted = await response.Content.ReadFromJsonAsync<JsonElement>();
+        string[] all = ["sales_pulse", "star_schema", "inventory_snapshot", "customer_segmentation", "usage_daily", "measurements", "rolling_30d", "data_quality"];
+        Assert.Equal(all, accepted.GetProperty("pipelines").EnumerateArray().Select(p => p.GetString()));
+        var statusUrl = accepted.GetProperty("status_url").GetString()!;
+        Assert.Equal(statusUrl, response.Headers.Location?.OriginalString);
+
+        // Followed until its last pipeline (the checks) is logged; the day pipelines log a row for each of the 3 days.
+        var executions = new List<JsonElement>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!executions.Any(e => e.GetProperty("pipeline").GetString() == "data_quality"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the run logged {executions.Count} executions within 60 s, not its data_quality");
+            await Task.Delay(250);
+            executions = (await http.GetFromJsonAsync<JsonElement>(statusUrl)).GetProperty("executions").EnumerateArray().ToList();
+        }
+        Assert.Equal(3, executions.Count(e => e.GetProperty("pipeline").GetString() == "inventory_snapshot"));
+        Assert.All(executions, e => Assert.Equal("succeeded", e.GetProperty("status").GetString()));
+        var pipelines = executions.GroupBy(e => e.GetProperty("pipeline").GetString()!).ToDictionary(g => g.Key, g => g.Sum(e => e.GetProperty("rows").GetInt64()));
+        Assert.Equal(all, pipelines.Keys);
         Assert.Equal(3, pipelines["sales_pulse"]);
         Assert.True(pipelines["rolling_30d"] > 0);
         Assert.Equal(3L, await system.Scalar($"""

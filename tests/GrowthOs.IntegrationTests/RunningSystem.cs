@@ -107,6 +107,9 @@ public sealed class RunningSystem : IAsyncLifetime
     private TcpOutageProxy? _storeRelay;
 
     public string Bucket { get; } = LocalInfrastructure.NewBucketName("growthos-it");
+
+    /// <summary>When the system started: the Sandbox's shops end their data on their yesterday as of then.</summary>
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
     public string DatabaseConnectionString => _database!.ConnectionString;
     public Uri Gateway => _services["ApiGateway"].BaseAddress;
 
@@ -207,6 +210,9 @@ public sealed class RunningSystem : IAsyncLifetime
     private Dictionary<string, string> Environment(IReadOnlyDictionary<string, int> ports)
     {
         var environment = CommonEnvironment(ports);
+        // Every shop's data ends on its yesterday as of the system's start, whenever it is first asked for and however often
+        // the Sandbox is restarted: twins synced either side of a midnight have the same days.
+        environment["Sandbox__AnchorAt"] = StartedAt.ToString("O");
         for (var i = 0; i < SandboxShops.Length; i++)
         {
             var (domain, seed, ordersPerDay, failure) = SandboxShops[i];

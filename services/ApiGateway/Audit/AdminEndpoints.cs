@@ -13,10 +13,17 @@ public static class AdminEndpoints
     public static WebApplication MapAdminEndpoints(this WebApplication app)
     {
         app.MapGet("/api/audit", Read).RequireAuthorization(Roles.Admin);
-        app.MapGet("/api/keys", (IOptions<ApiKeyOptions> keys) => Results.Json(new
+        // A key limited to some shops sees itself and the keys limited to its shops, no key that reaches another shop.
+        app.MapGet("/api/keys", (System.Security.Claims.ClaimsPrincipal user, IOptions<ApiKeyOptions> keys) =>
         {
-            keys = keys.Value.Keys.Select(k => new { id = k.Id, role = k.Role, shops = k.Shops.Select(ShopDomains.Normalize) }),
-        })).RequireAuthorization(Roles.Admin);
+            var mine = user.FindAll(ApiKeyAuthenticationHandler.ShopClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+            return Results.Json(new
+            {
+                keys = keys.Value.Keys
+                    .Select(k => new { id = k.Id, role = k.Role, shops = k.Shops.Select(ShopDomains.Normalize).ToList() })
+                    .Where(k => mine.Count == 0 || k.id == user.KeyId() || (k.shops.Count > 0 && k.shops.All(mine.Contains))),
+            });
+        }).RequireAuthorization(Roles.Admin);
         return app;
     }
 
@@ -41,6 +48,8 @@ public static class AdminEndpoints
         var limit = requestedLimit ?? 100;
 
         var entries = await audit.Read(shop is null ? null : ShopDomains.Normalize(shop), key, from, to, before, limit, cancellation);
+        // Actions tried without a key, counted per minute: they name no shop or key, so they answer a read that names neither.
+        var anonymous = shop is null && key is null && before is null ? await audit.ReadAnonymous(from, to, limit, cancellation) : [];
         return Results.Json(new
         {
             entries = entries.Select(e => new
@@ -60,6 +69,7 @@ public static class AdminEndpoints
                 completed_at = e.CompletedAt,
             }),
             next_before = entries.Count == limit ? entries[^1].EntryId : (long?)null,
+            anonymous_refusals = anonymous.Select(a => new { minute = a.Minute, method = a.Method, path = a.Path, client_address = a.Client, refused = a.Refused }),
         });
     }
 

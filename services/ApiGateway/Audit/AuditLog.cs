@@ -50,6 +50,42 @@ public sealed partial class AuditLog(NpgsqlDataSource dataSource)
         await ConnectionRetry.Run(dataSource, () => command.ExecuteNonQueryAsync(cancellation), cancellation);
     }
 
+    /// <summary>The longest path an anonymous count keeps (a longer one is cut): the rows stay small however the paths are made.</summary>
+    public const int MaxCountedPathLength = 200;
+
+    /// <summary>Adds one to the count of actions tried without a valid key in this minute, by method, path and address.</summary>
+    public async Task CountAnonymous(DateTimeOffset at, string method, string path, string? client, CancellationToken cancellation)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO gateway.audit_anonymous (minute, method, path, client_address, refused) VALUES (date_trunc('minute', @at), @method, @path, @client, 1)
+            ON CONFLICT (minute, method, path, client_address) DO UPDATE SET refused = gateway.audit_anonymous.refused + 1
+            """);
+        command.Parameters.AddWithValue("at", at);
+        command.Parameters.AddWithValue("method", method.Length > 16 ? method[..16] : method);
+        command.Parameters.AddWithValue("path", path.Length > MaxCountedPathLength ? path[..MaxCountedPathLength] : path);
+        command.Parameters.AddWithValue("client", client ?? "");
+        await ConnectionRetry.Run(dataSource, () => command.ExecuteNonQueryAsync(cancellation), cancellation);
+    }
+
+    /// <summary>The newest minutes of anonymous refusals first, within the range.</summary>
+    public async Task<IReadOnlyList<(DateTimeOffset Minute, string Method, string Path, string Client, long Refused)>> ReadAnonymous(
+        DateTimeOffset? from, DateTimeOffset? to, int limit, CancellationToken cancellation)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT minute, method, path, client_address, refused FROM gateway.audit_anonymous
+            WHERE (@from::timestamptz IS NULL OR minute >= date_trunc('minute', @from)) AND (@to::timestamptz IS NULL OR minute < @to)
+            ORDER BY minute DESC, refused DESC LIMIT @limit
+            """);
+        command.Parameters.Add(new NpgsqlParameter("from", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = (object?)from ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("to", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = (object?)to ?? DBNull.Value });
+        command.Parameters.AddWithValue("limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        var counts = new List<(DateTimeOffset, string, string, string, long)>();
+        while (await reader.ReadAsync(cancellation))
+            counts.Add((reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4)));
+        return counts;
+    }
+
     /// <summary>The newest entries first, optionally of one shop or key, before an entry id (for paging).</summary>
     public async Task<IReadOnlyList<AuditEntry>> Read(string? shop, string? keyId, DateTimeOffset? from, DateTimeOffset? to, long? before, int limit,
         CancellationToken cancellation)
@@ -95,7 +131,8 @@ public sealed partial class AuditLog(NpgsqlDataSource dataSource)
 /// Writes every action (any method but GET and HEAD) and every admin read to the audit log. The entry is written before
 /// the request goes any further: when the audit log cannot be written, the action is refused with 503 rather than done
 /// unrecorded. Its outcome is added once the answer is sent; a failure to add it is logged and leaves it
-/// <c>pending</c>.
+/// <c>pending</c>. An action tried without a valid key (refused by authorization behind) is counted instead, per
+/// minute, method, path and address (<see cref="AuditLog.CountAnonymous"/>), so that a flood of them adds no rows.
 /// </summary>
 public sealed class AuditMiddleware(RequestDelegate next, AuditLog audit, TimeProvider clock, ILogger<AuditMiddleware> logger)
 {
@@ -106,9 +143,22 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditLog audit, TimePr
         var request = context.Request;
         var read = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method);
         if ((read && !AdminPaths.Any(p => request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
-            || request.Path.StartsWithSegments("/health") || request.Path.Equals(ShopifyWebhookOptions.Path, StringComparison.OrdinalIgnoreCase))
+            || request.Path.StartsWithSegments("/health") || ShopifyWebhookOptions.IsWebhookPath(request.Path))
         {
             await next(context);
+            return;
+        }
+        if (context.User.Identity?.IsAuthenticated != true)
+        {
+            await next(context);
+            try
+            {
+                await audit.CountAnonymous(clock.GetUtcNow(), request.Method, request.Path.Value ?? "/", context.Connection.RemoteIpAddress?.ToString(), CancellationToken.None);
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                logger.LogWarning(exception, "An anonymous {Method} {Path} could not be counted in the audit log", request.Method, request.Path.Value);
+            }
             return;
         }
 

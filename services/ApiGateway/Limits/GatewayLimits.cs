@@ -61,7 +61,7 @@ public static class GatewayLimits
         {
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
-                if (context.Request.Path.StartsWithSegments("/health") || context.Request.Path.Equals(ShopifyWebhookOptions.Path, StringComparison.OrdinalIgnoreCase))
+                if (context.Request.Path.StartsWithSegments("/health") || ShopifyWebhookOptions.IsWebhookPath(context.Request.Path))
                     return RateLimitPartition.GetNoLimiter("");
                 var keyId = context.User.KeyId();
                 var read = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);

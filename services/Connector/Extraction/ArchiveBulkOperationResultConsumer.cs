@@ -17,6 +17,7 @@ namespace GrowthOs.Connector.Extraction;
 /// <see cref="ShopifyOptions.DownloadHosts"/> is fetched, without following redirects, each read within
 /// <see cref="ShopifyOptions.DownloadReadTimeoutSeconds"/>.
 /// </summary>
+[FaultsWaitedOutByTheRun]
 public sealed class ArchiveBulkOperationResultConsumer(
     IHttpClientFactory httpClients, ShopifyGraphQlClient shopify, IOptions<ShopifyOptions> options, ObjectStore archive, TimeProvider clock,
     ILogger<ArchiveBulkOperationResultConsumer> logger)

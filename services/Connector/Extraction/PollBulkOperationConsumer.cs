@@ -9,6 +9,7 @@ namespace GrowthOs.Connector.Extraction;
 /// Reads a bulk operation once and reports whether it still runs, completed, failed with partial data worth
 /// salvaging, or failed (FAILED, CANCELED, EXPIRED) with its reason.
 /// </summary>
+[FaultsWaitedOutByTheRun]
 public sealed class PollBulkOperationConsumer(ShopifyGraphQlClient shopify, ILogger<PollBulkOperationConsumer> logger)
     : IConsumer<PollBulkOperation>
 {

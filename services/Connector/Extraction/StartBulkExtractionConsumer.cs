@@ -10,6 +10,7 @@ namespace GrowthOs.Connector.Extraction;
 /// adopted, so that a start whose answer was lost never gives two operations for one step. A transient refusal is
 /// reported as deferred; the saga retries after a backoff.
 /// </summary>
+[FaultsWaitedOutByTheRun]
 public sealed class StartBulkExtractionConsumer(ShopifyGraphQlClient shopify, TimeProvider clock, ILogger<StartBulkExtractionConsumer> logger)
     : IConsumer<StartBulkExtraction>
 {

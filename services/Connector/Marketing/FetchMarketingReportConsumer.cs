@@ -14,6 +14,7 @@ namespace GrowthOs.Connector.Marketing;
 /// run (the saga waits durably); one that refuses for good fails it, unless some pages were answered already: those
 /// are archived and the run goes on partial.
 /// </summary>
+[FaultsWaitedOutByTheRun]
 public sealed class FetchMarketingReportConsumer(
     IEnumerable<IMarketingSource> sources, ObjectStore archive, TimeProvider clock, ILogger<FetchMarketingReportConsumer> logger)
     : IConsumer<FetchMarketingReport>

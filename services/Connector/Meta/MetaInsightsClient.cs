@@ -45,8 +45,9 @@ public sealed class MetaInsightsClient(HttpClient http, IOptions<MetaOptions> op
 
     private async IAsyncEnumerable<MarketingPage> Synchronous(MetaAccount account, DateOnly since, DateOnly until, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var url = $"{Account(account)}/insights?{Query(since, until)}&limit={Settings.PageSize}";
+        string? url = $"{Account(account)}/insights?{Query(since, until)}&limit={Settings.PageSize}";
         var first = true;
+        var pages = 0;
         while (url is not null)
         {
             Answer? answer = null;
@@ -72,7 +73,7 @@ public sealed class MetaInsightsClient(HttpClient http, IOptions<MetaOptions> op
             }
             first = false;
             yield return answer.Page(since, until);
-            url = answer.Json["paging"]?["next"] is JsonValue next && next.TryGetValue<string>(out var link) ? link : null;
+            url = Next(answer, ++pages);
         }
     }
 
@@ -80,7 +81,8 @@ public sealed class MetaInsightsClient(HttpClient http, IOptions<MetaOptions> op
     private async IAsyncEnumerable<MarketingPage> Report(MetaAccount account, DateOnly since, DateOnly until, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var started = await Send(account, HttpMethod.Post, $"{Account(account)}/insights?{Query(since, until)}", "insights (async)", cancellationToken);
-        var reportId = Text(started.Json["report_run_id"]) ?? throw Malformed("report_run_id");
+        // Meta documents report_run_id as a number ({"report_run_id": 6023920149050}); some answers carry it as a string.
+        var reportId = Identifier(started.Json["report_run_id"]) ?? throw Malformed("report_run_id");
         string? status = null;
         for (var poll = 1; poll <= Settings.MaxReportPolls; poll++)
         {
@@ -104,11 +106,12 @@ public sealed class MetaInsightsClient(HttpClient http, IOptions<MetaOptions> op
             throw new MarketingApiException(Source, "REPORT_PENDING", $"Meta's report {reportId} for act_{account.AdAccountId} was still {status} after {Settings.MaxReportPolls} polls.", transient: true);
 
         string? url = $"{Settings.BaseUrl.TrimEnd('/')}/{Settings.ApiVersion}/{reportId}/insights?limit={Settings.PageSize}";
+        var pages = 0;
         while (url is not null)
         {
             var answer = await Send(account, HttpMethod.Get, url, "report insights", cancellationToken);
             yield return answer.Page(since, until);
-            url = answer.Json["paging"]?["next"] is JsonValue next && next.TryGetValue<string>(out var link) ? link : null;
+            url = Next(answer, ++pages);
         }
     }
 
@@ -204,6 +207,30 @@ public sealed class MetaInsightsClient(HttpClient http, IOptions<MetaOptions> op
     }
 
     private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    /// <summary>An id Meta may write as a JSON number or a string of digits.</summary>
+    private static string? Identifier(JsonNode? node) =>
+        node is not JsonValue value ? null
+        : value.TryGetValue<long>(out var number) ? number.ToString(CultureInfo.InvariantCulture)
+        : value.TryGetValue<string>(out var text) && text.Length > 0 && text.All(char.IsAsciiDigit) ? text
+        : null;
+
+    /// <summary>
+    /// The page after <paramref name="answer"/>: its <c>paging.next</c>, followed only to Meta's own origin (the configured
+    /// base URL's scheme, host and port: a link elsewhere would carry the token there) and for at most
+    /// <see cref="MetaOptions.MaxPages"/> pages of one read.
+    /// </summary>
+    private string? Next(Answer answer, int pages)
+    {
+        if (answer.Json["paging"]?["next"] is not JsonValue next || !next.TryGetValue<string>(out var link)) return null;
+        var origin = new Uri(Settings.BaseUrl);
+        if (!Uri.TryCreate(link, UriKind.Absolute, out var uri) || uri.Scheme != origin.Scheme || !string.Equals(uri.Host, origin.Host, StringComparison.OrdinalIgnoreCase)
+            || uri.Port != origin.Port)
+            throw new MarketingApiException(Source, "MALFORMED_RESPONSE", $"Meta's paging.next leads off {origin.GetLeftPart(UriPartial.Authority)}; it is not followed.", transient: false);
+        if (pages >= Settings.MaxPages)
+            throw new MarketingApiException(Source, "TOO_MANY_PAGES", $"Meta's answer ran past {Settings.MaxPages} pages; the rest is not read.", transient: false);
+        return link;
+    }
 
     private static MarketingApiException Malformed(string what) =>
         new(Source, "MALFORMED_RESPONSE", $"Meta's answer has no valid {what}.", transient: false);

@@ -22,6 +22,10 @@ public sealed class MetaOptions
     [Range(1, 5_000)]
     public int PageSize { get; set; } = 500;
 
+    /// <summary>The most pages one read follows through <c>paging.next</c>: 500 rows a page, 10,000 pages is far past any shop's campaigns.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxPages { get; set; } = 10_000;
+
     /// <summary>The Connector's own cap on calls an hour per ad account, below Meta's.</summary>
     [Range(1, 100_000)]
     public int MaxCallsPerHour { get; set; } = 200;

@@ -40,7 +40,7 @@ public static class MarketingSyncEndpoints
         var (request, problem) = await JsonBody.Read<MarketingSyncRequest>(http,
             """{ "shop", "sources": ["meta", "google_ads", "ga4"], "from": "YYYY-MM-DD", "to": "YYYY-MM-DD" }""");
         if (problem is not null) return problem;
-        if (RequestedShop.Check(bulkSync.Value, request?.Shop, out var shop) is { } shopProblem) return shopProblem;
+        if (RequestedShop.Check(http.HttpContext, bulkSync.Value, request?.Shop, out var shop) is { } shopProblem) return shopProblem;
         var configured = options.Value.SourcesOf(shop);
         var sources = request!.Sources is { Count: > 0 } named ? named.Distinct().ToList() : configured.ToList();
         if (sources.Except(MarketingSources.All).ToList() is { Count: > 0 } unknown)

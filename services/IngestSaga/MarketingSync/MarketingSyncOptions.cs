@@ -46,6 +46,13 @@ public sealed class MarketingSyncOptions : IValidatableObject
     [Range(1, 720)]
     public int RetryBudgetHours { get; set; } = 12;
 
+    /// <summary>
+    /// A run whose load left out this share of the rows it read, or more, ends <c>partial</c> with the reason and the
+    /// first rows left out, and its watermark stays (0.5: most of them; 1: only when every row was left out).
+    /// </summary>
+    [Range(0.01, 1)]
+    public decimal PartialRejectedShare { get; set; } = 0.5m;
+
     public TimeSpan FetchTimeout => TimeSpan.FromSeconds(FetchTimeoutSeconds);
     public TimeSpan RetryBudget => TimeSpan.FromHours(RetryBudgetHours);
 

@@ -149,6 +149,17 @@ public sealed partial class MarketingSyncStateMachine : MassTransitStateMachine<
                     (saga.RowsUpserted, saga.RowsRejected) = (message.Rows, message.Rejected);
                     // A replay learns its days from the manifest it loaded.
                     (saga.Since, saga.Until) = (saga.Since ?? message.Since, saga.Until ?? message.Until);
+                    // What it read was mostly left out: its figures are missing, not zero; the run says so and keeps its watermark.
+                    if (message.Rejected > 0 && (decimal)message.Rejected / (message.Rows + message.Rejected) >= _settings.PartialRejectedShare)
+                    {
+                        saga.IsPartial = true;
+                        saga.PartialReason = string.Join(" ", new[]
+                        {
+                            saga.PartialReason,
+                            $"ROWS_REJECTED: {message.Rejected} of {message.Rows + message.Rejected} rows were left out.",
+                            message.RejectedExamples is { Count: > 0 } examples ? "First left out: " + string.Join("; ", examples) + "." : null,
+                        }.Where(part => part is not null));
+                    }
                 })
                 .EnterStep(Steps.Transforming, clock)
                 .Publish(context => MarketingCommands.Refresh(context.Saga))

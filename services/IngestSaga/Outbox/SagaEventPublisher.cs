@@ -59,6 +59,14 @@ public sealed class SagaEventPublisher(
 
         var interval = TimeSpan.FromMilliseconds(settings.ScanIntervalMilliseconds);
         var failures = 0;
+        try
+        {
+            await ReleaseKnown(stoppingToken);
+        }
+        catch (NpgsqlException exception)
+        {
+            logger.LogWarning(exception, "Could not release the events set aside that this build can publish; they wait for its next start");
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -102,7 +110,7 @@ public sealed class SagaEventPublisher(
         await using (var claim = new NpgsqlCommand("""
             SELECT event_id, run_id, message_type, body::text, trace_parent
               FROM ingest.saga_event_outbox
-             WHERE published_at IS NULL
+             WHERE published_at IS NULL AND set_aside_at IS NULL
              ORDER BY created_at, seq
              LIMIT @batch
                FOR UPDATE SKIP LOCKED
@@ -116,16 +124,28 @@ public sealed class SagaEventPublisher(
         if (pending.Count == 0) return 0;
 
         var published = new List<Guid>(pending.Count);
+        var setAside = new List<(Guid EventId, string Reason)>();
         try
         {
             foreach (var (eventId, runId, typeName, body, traceParent) in pending)
             {
                 var type = SagaEventTypes.Find(typeName);
-                var message = type is null ? null : JsonSerializer.Deserialize(body, type, JsonSerializerOptions.Web);
+                object? message;
+                try
+                {
+                    message = type is null ? null : JsonSerializer.Deserialize(body, type, JsonSerializerOptions.Web);
+                }
+                catch (JsonException exception)
+                {
+                    setAside.Add((eventId, $"its body is not a {typeName}: {exception.Message}"));
+                    logger.LogError("Event {EventId} of run {RunId} is not a {MessageType} ({Error}); it is set aside", eventId, runId, typeName, exception.Message);
+                    continue;
+                }
                 if (message is null)
                 {
-                    // Written by a newer or older build that knew this event; this one cannot publish it, and leaves it.
-                    logger.LogError("Event {EventId} of run {RunId} has a type this build does not publish ({MessageType}); it is left in the outbox",
+                    // Written by a newer or older build that knew this event; this one cannot publish it, and sets it aside for one that can.
+                    setAside.Add((eventId, $"{typeName} is not an event this build publishes"));
+                    logger.LogError("Event {EventId} of run {RunId} has a type this build does not publish ({MessageType}); it is set aside",
                         eventId, runId, typeName);
                     continue;
                 }
@@ -149,11 +169,31 @@ public sealed class SagaEventPublisher(
                 mark.Parameters.AddWithValue("now", clock.GetUtcNow());
                 mark.Parameters.AddWithValue("ids", published.ToArray());
                 await mark.ExecuteNonQueryAsync(CancellationToken.None);
-                await transaction.CommitAsync(CancellationToken.None);
             }
+            foreach (var (eventId, reason) in setAside)
+            {
+                await using var aside = new NpgsqlCommand(
+                    "UPDATE ingest.saga_event_outbox SET set_aside_at = @now, set_aside_reason = @reason WHERE event_id = @id", connection, transaction);
+                aside.Parameters.AddWithValue("now", clock.GetUtcNow());
+                aside.Parameters.AddWithValue("reason", reason);
+                aside.Parameters.AddWithValue("id", eventId);
+                await aside.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+            if (published.Count > 0 || setAside.Count > 0) await transaction.CommitAsync(CancellationToken.None);
         }
         logger.LogDebug("Published {Count} run events", published.Count);
-        return published.Count;
+        return published.Count + setAside.Count;
+    }
+
+    /// <summary>Releases the events set aside whose type this build publishes (another build set them aside), to be published in their turn.</summary>
+    public async Task<int> ReleaseKnown(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE ingest.saga_event_outbox SET set_aside_at = NULL, set_aside_reason = NULL
+            WHERE set_aside_at IS NOT NULL AND published_at IS NULL AND message_type = ANY(@known) AND set_aside_reason NOT LIKE 'its body is not%'
+            """);
+        command.Parameters.AddWithValue("known", SagaEventTypes.Names.ToArray());
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task DeletePublished(SagaEventOptions settings, CancellationToken cancellationToken)

@@ -71,6 +71,9 @@ public static class SagaEventTypes
             : throw new InvalidOperationException($"{type.FullName} is not an event a run publishes; add it to {nameof(SagaEventTypes)}.");
 
     public static Type? Find(string name) => ByName.GetValueOrDefault(name);
+
+    /// <summary>The names of every event this build publishes.</summary>
+    public static IEnumerable<string> Names => ByName.Keys;
 }
 
 /// <summary>Adds the run's events to the unit of work the PostgreSQL saga repository saves.</summary>

@@ -31,7 +31,7 @@ public static class BackfillEndpoints
     {
         var (request, problem) = await JsonBody.Read<BackfillRequest>(http, """{ "shop", "from": "YYYY-MM-DD", "to": "YYYY-MM-DD" }""");
         if (problem is not null) return problem;
-        if (RequestedShop.Check(options.Value, request?.Shop, out var shop) is { } shopProblem) return shopProblem;
+        if (RequestedShop.Check(http.HttpContext, options.Value, request?.Shop, out var shop) is { } shopProblem) return shopProblem;
         if (request!.From is not { } from) return Problems.InvalidParameter("from", "from is required (YYYY-MM-DD).");
         if (request.To is not { } to) return Problems.InvalidParameter("to", "to is required (YYYY-MM-DD).");
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);

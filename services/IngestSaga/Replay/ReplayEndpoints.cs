@@ -36,7 +36,7 @@ public static class ReplayEndpoints
         string? shop, string? entity, string? source, HttpRequest http, ObjectStore store, IPublishEndpoint bus, IOptions<BulkSyncOptions> options, TimeProvider clock,
         ILogger<ArchiveReference> logger)
     {
-        if (RequestedShop.Check(options.Value, shop, out var syncedShop) is { } shopProblem) return shopProblem;
+        if (RequestedShop.Check(http.HttpContext, options.Value, shop, out var syncedShop) is { } shopProblem) return shopProblem;
         shop = syncedShop;
         if (source is not null)
             return entity is not null
@@ -55,7 +55,15 @@ public static class ReplayEndpoints
             archiveKey = $"raw/replay/{shop}/{now.UtcDateTime:yyyy/MM/dd}/{runId:N}.jsonl";
             // Hashed on its way to the archive as the Connector's downloads are: no plain e-mail, name or address is stored.
             await using var hashed = PersonalDataHashing.Hashed(http.Body, http.HttpContext.RequestAborted);
-            var bytes = await store.Upload(archiveKey, hashed, "application/jsonl", http.HttpContext.RequestAborted);
+            long bytes;
+            try
+            {
+                bytes = await store.Upload(archiveKey, hashed, "application/jsonl", http.HttpContext.RequestAborted);
+            }
+            catch (Exception exception) when (LineTooLongException.In(exception) is { } tooLong)
+            {
+                return Problems.InvalidParameter("body", tooLong.Message);
+            }
             if (bytes == 0) return Problems.InvalidParameter("body", "The JSONL body is empty.");
         }
         else if (string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))

@@ -49,7 +49,7 @@ public static class RunsEndpoints
         var initiator = request.Initiator ?? "user";
         if (!Initiators.Contains(initiator))
             return Problems.InvalidParameter("initiator", "initiator must be 'cron' or 'user'.");
-        if (RequestedShop.Check(settings, request.Shop ?? settings.Shops[0], out var shop) is { } shopProblem) return shopProblem;
+        if (RequestedShop.Check(http.HttpContext, settings, RequestedShop.OrDefault(http.HttpContext, settings, request.Shop), out var shop) is { } shopProblem) return shopProblem;
         var entities = request.Entities is { Count: > 0 } ? request.Entities : settings.EntitiesToSync;
         var unknown = entities.Except(Entities.All).ToList();
         if (unknown.Count > 0)

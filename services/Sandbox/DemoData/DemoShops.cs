@@ -14,8 +14,9 @@ public sealed class DemoShops(IOptions<SandboxOptions> options, TimeProvider clo
     public DemoShop Get(SandboxShop settings) =>
         _shops.GetOrAdd(settings.Domain, _ => new DemoShop(settings, LastDay(settings)));
 
-    /// <summary>The configured anchor, else the shop's yesterday: the last whole day in its own time zone.</summary>
+    /// <summary>The configured anchor, else the shop's yesterday (at the configured moment, or now): the last whole day in its own time zone.</summary>
     private DateOnly LastDay(SandboxShop settings) =>
         options.Value.AnchorDate
-        ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone)).DateTime).AddDays(-1);
+        ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(options.Value.AnchorAt ?? clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone)).DateTime)
+            .AddDays(-1);
 }

@@ -14,6 +14,13 @@ public sealed class SandboxOptions
     public DateOnly? AnchorDate { get; set; }
 
     /// <summary>
+    /// The moment whose yesterday, in each shop's own time zone, is its last day of data (when no
+    /// <see cref="AnchorDate"/> is set); empty means the moment the shop is first asked for. A system that runs for long
+    /// sets it once, so that a shop first asked for after a midnight has the same days as one asked for before.
+    /// </summary>
+    public DateTimeOffset? AnchorAt { get; set; }
+
+    /// <summary>
     /// Where bulk operations and webhook subscriptions are kept, so that they outlive a restart; empty keeps them in
     /// memory only (tests).
     /// </summary>

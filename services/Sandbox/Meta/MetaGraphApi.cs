@@ -90,7 +90,9 @@ public sealed class MetaGraphApi
                 return insights ? Page(http, account, report.Since, report.Until, report.Fields, ReadyRows(report)) : Results.Json(Status(report));
             if (!insights) return Results.Json(AccountFields(account));
             var (since, until, fields) = Parameters(http);
-            if (HttpMethods.IsPost(http.Request.Method)) return Results.Json(new JsonObject { ["report_run_id"] = StartReport(account, since, until, fields).Id });
+            // As Meta documents it, the report's id is a JSON number: {"report_run_id": 6023920149050}.
+            if (HttpMethods.IsPost(http.Request.Method))
+                return Results.Json(new JsonObject { ["report_run_id"] = long.Parse(StartReport(account, since, until, fields).Id, CultureInfo.InvariantCulture) });
             if (FailureSwitches.Setting(account.Failures, "TOO_MUCH_DATA") is { } days && until.DayNumber - since.DayNumber + 1 > days)
                 throw new GraphApiError(500, 1, "Please reduce the amount of data you're asking for, then retry your request");
             return Page(http, account, since, until, fields, null);

@@ -1,9 +1,16 @@
+using GrowthOs.Contracts.Transform;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.Transform.Marts;
+using MassTransit;
+using Npgsql;
 
 namespace GrowthOs.Transform.Api;
 
-/// <summary><c>POST /api/etl/run?pipeline=&amp;shop=&amp;from=&amp;to=</c>: one pipeline, or "all", for one day or a range of days.</summary>
+/// <summary>
+/// <c>POST /api/etl/run?pipeline=&amp;shop=&amp;from=&amp;to=</c>: one pipeline, or "all", for one day or a range of days,
+/// queued as a command (heavy work is not done inside a request) and answered 202 with the run to follow at
+/// <c>GET /api/etl/runs/{runId}</c>, each pipeline's execution as it is logged.
+/// </summary>
 public static class PipelineEndpoints
 {
     public const int MaxDays = 366;
@@ -11,11 +18,12 @@ public static class PipelineEndpoints
     public static IEndpointRouteBuilder MapPipelineRuns(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/etl/run", Run);
+        app.MapGet("/api/etl/runs/{runId:guid}", Executions);
         return app;
     }
 
     private static async Task<IResult> Run(string? pipeline, string? shop, string? from, string? to, string? date, PipelineRunner runner,
-        CancellationToken cancellationToken)
+        IPublishEndpoint bus, CancellationToken cancellationToken)
     {
         pipeline ??= "all";
         if (pipeline != "all" && !PipelineRunner.All.Contains(pipeline))
@@ -32,13 +40,47 @@ public static class PipelineEndpoints
         if (start > end) return Problems.InvalidParameter("from", "from must not be after to.");
         if (end.DayNumber - start.DayNumber >= MaxDays) return Problems.InvalidParameter("to", $"a run covers at most {MaxDays} days.");
 
-        var results = await runner.Run(pipeline, shop ?? "*", start, end, cancellationToken);
-        return Results.Json(new
+        var runId = NewId.NextGuid();
+        await bus.Publish(new RunPipelines(runId, shop ?? "*", pipeline, start, end), cancellationToken);
+        return Results.Accepted($"/api/etl/runs/{runId}", new
         {
+            run_id = runId,
             shop,
             from = start,
             to = end,
-            pipelines = results.Select(r => new { pipeline = r.Pipeline, rows = r.Rows, milliseconds = r.Milliseconds }),
+            pipelines = pipeline == "all" ? PipelineRunner.All : new[] { pipeline },
+            status_url = $"/api/etl/runs/{runId}",
         });
+    }
+
+    /// <summary>
+    /// The executions a pipeline run has logged so far, in order. With <paramref name="shop"/> (a key limited to some shops
+    /// names one), that shop's, and those of the pipelines of every shop (<c>rolling_30d</c>) without their row counts.
+    /// </summary>
+    private static async Task<IResult> Executions(Guid runId, string? shop, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT pipeline, shop_domain, date_from, date_to, status, rows, milliseconds, error, started_at, finished_at
+            FROM transform.etl_execution_log WHERE run_id = @run AND (@shop::text IS NULL OR shop_domain IN (@shop, '*')) ORDER BY id
+            """);
+        command.Parameters.AddWithValue("run", runId);
+        command.Parameters.Add(new NpgsqlParameter("shop", NpgsqlTypes.NpgsqlDbType.Text) { Value = string.IsNullOrWhiteSpace(shop) ? DBNull.Value : shop.Trim() });
+        var executions = new List<object>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            executions.Add(new
+            {
+                pipeline = reader.GetString(0),
+                shop = reader.GetString(1),
+                from = reader.GetFieldValue<DateOnly>(2),
+                to = reader.GetFieldValue<DateOnly>(3),
+                status = reader.GetString(4),
+                rows = string.IsNullOrWhiteSpace(shop) || reader.GetString(1) != "*" ? reader.GetInt64(5) : (long?)null,
+                milliseconds = reader.GetInt64(6),
+                error = reader.IsDBNull(7) ? null : reader.GetString(7),
+                started_at = reader.GetFieldValue<DateTimeOffset>(8),
+                finished_at = reader.GetFieldValue<DateTimeOffset>(9),
+            });
+        return Results.Json(new { run_id = runId, executions });
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.ComponentModel.DataAnnotations;
 using System.IO.Pipelines;
+using GrowthOs.ServiceDefaults.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -130,6 +131,9 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
                     buffer = buffer.Slice(buffer.GetPosition(1, end));
                     if (chunk.Count >= progress.ChunkSize) await Commit();
                 }
+                // A line never ends: refused with its number before it is held whole.
+                if (buffer.Length > JsonLines.MaxLineBytes)
+                    throw new MalformedLineException(lineNumber + 1, $"the line runs past {JsonLines.MaxLineBytes} bytes without its end");
                 if (read.IsCompleted)
                 {
                     if (!buffer.IsEmpty)

@@ -25,7 +25,8 @@ public static class Money
 
     /// <summary>
     /// The same on UTF-8 bytes, digit by digit in integer arithmetic: <c>[-]digits[.digits]</c>, with no more
-    /// decimals than the currency has; trailing zeros beyond them are accepted ("12.300" USD).
+    /// decimals than the currency has; trailing zeros beyond them are accepted ("12.300" USD). An amount whose minor units
+    /// do not fit a long is refused.
     /// </summary>
     public static bool TryToMinorUnits(ReadOnlySpan<byte> amount, string currencyCode, out long minor)
     {
@@ -55,7 +56,10 @@ public static class Money
             value = value * 10 + (b - '0');
         }
         if (digits == 0) return false;
-        for (var i = Math.Max(decimals, 0); i < exponent; i++) value *= 10;
+        // Checked: 18 digits of a currency with decimals can pass a long once scaled to minor units; such an amount is refused, never wrapped.
+        for (var i = Math.Max(decimals, 0); i < exponent; i++)
+            if (value > long.MaxValue / 10) return false;
+            else value *= 10;
         minor = negative ? -value : value;
         return true;
     }

@@ -16,6 +16,7 @@ namespace GrowthOs.Transform.Loading;
 /// for the first, then finds the file committed and answers at once, and another run's file of the same entity waits
 /// its turn. The lock is let go before the answer is published.
 /// </summary>
+[FaultsWaitedOutByTheRun]
 public sealed class UpsertArchivedRecordsConsumer(
     ObjectStore archive, BulkFileLoader loader, NpgsqlDataSource dataSource, ILogger<UpsertArchivedRecordsConsumer> logger)
     : IConsumer<UpsertArchivedRecords>

@@ -1,3 +1,4 @@
+using GrowthOs.Contracts.Marketing;
 using GrowthOs.Transform.Marts;
 
 namespace GrowthOs.Transform.Marketing;
@@ -70,5 +71,19 @@ public static class MarketingChecks
               AND (m.meta_spend_minor <> COALESCE(f.meta_spend, 0) OR m.google_spend_minor <> COALESCE(f.google_spend, 0)
                    OR m.clicks <> COALESCE(f.clicks, 0) OR m.meta_conversion_value_minor + m.google_conversion_value_minor <> COALESCE(f.value, 0))
             """),
+        .. new[] { MarketingSources.Meta, MarketingSources.GoogleAds, MarketingSources.Ga4 }.Select(RowsRejected),
     ];
+
+    /// <summary>
+    /// One check a source, named by it: the source's latest load left out at least <c>Marts:MarketingRejectedShare</c> of
+    /// its rows (violations: 1), so its figures are missing rather than zero.
+    /// </summary>
+    private static DataQualityCheck RowsRejected(string source) => new($"marketing_rows_rejected_{source}", Severity.Warning,
+        $"The latest {source} load kept most of its rows: it left out less than Marts:MarketingRejectedShare of them (the reasons are in the run and the Transform's log).",
+        $"""
+        SELECT count(*) FROM (
+            SELECT rows, rejected FROM transform.marketing_synced_range
+            WHERE shop_domain = @shop AND source = '{source}' ORDER BY loaded_at DESC LIMIT 1) latest
+        WHERE rejected > 0 AND rejected::numeric / (rows + rejected) >= @rejected_share
+        """);
 }

@@ -15,6 +15,7 @@ namespace GrowthOs.Transform.Marketing;
 /// the shop's archive, fails the step with the reason; a missing object too. The same command sent again loads the
 /// same pages again and changes nothing.
 /// </summary>
+[FaultsWaitedOutByTheRun]
 public sealed class UpsertMarketingReportConsumer(MarketingUpserter upserter, ILogger<UpsertMarketingReportConsumer> logger) : IConsumer<UpsertMarketingReport>
 {
     public async Task Consume(ConsumeContext<UpsertMarketingReport> context)
@@ -36,7 +37,7 @@ public sealed class UpsertMarketingReportConsumer(MarketingUpserter upserter, IL
         logger.LogInformation("Upserted {Records} {Source} rows of {Since} to {Until} from {ManifestKey}; {Rejected} rejected",
             load.Rows, message.Source, load.Since, load.Until, message.ManifestKey, load.Rejected);
         await context.PublishWithin(new MarketingReportUpserted(message.RunId, message.ShopDomain, message.Source, message.ManifestKey, load.Rows, load.Rejected,
-            load.Since, load.Until, load.FirstDate, load.LastDate));
+            load.Since, load.Until, load.FirstDate, load.LastDate, load.RejectedExamples));
     }
 }
 
@@ -44,6 +45,7 @@ public sealed class UpsertMarketingReportConsumer(MarketingUpserter upserter, IL
 /// Refreshes the marketing star and mart of the run's days, checks them, and tells subscribers the new daily figures
 /// (<see cref="MarketingDailyUpdated"/>) before answering the run. A failed critical check fails the run with the checks named.
 /// </summary>
+[FaultsWaitedOutByTheRun]
 public sealed class RefreshMarketingMartsConsumer(MarketingRefresher refresher, TimeProvider clock, ILogger<RefreshMarketingMartsConsumer> logger)
     : IConsumer<RefreshMarketingMarts>
 {

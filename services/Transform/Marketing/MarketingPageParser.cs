@@ -39,7 +39,9 @@ public sealed class MalformedPageException(string message) : Exception(message);
 /// </summary>
 public static class MarketingPageParser
 {
-    public static ParsedPage Parse(string source, string account, string body, IReadOnlyList<string> metaPurchaseActionTypes, DateOnly latestDay)
+    /// <param name="knownCurrency">The account's currency as known from earlier loads, for rows (or a GA4 report) that leave theirs out; null: such rows are left out.</param>
+    public static ParsedPage Parse(string source, string account, string body, IReadOnlyList<string> metaPurchaseActionTypes, DateOnly latestDay,
+        string? knownCurrency = null)
     {
         JsonDocument document;
         try
@@ -55,9 +57,9 @@ public static class MarketingPageParser
             var page = new ParsedPage();
             switch (source)
             {
-                case MarketingSources.Meta: Meta(document.RootElement, account, metaPurchaseActionTypes, latestDay, page); break;
-                case MarketingSources.GoogleAds: GoogleAds(document.RootElement, account, latestDay, page); break;
-                case MarketingSources.Ga4: Ga4(document.RootElement, account, latestDay, page); break;
+                case MarketingSources.Meta: Meta(document.RootElement, account, metaPurchaseActionTypes, latestDay, knownCurrency, page); break;
+                case MarketingSources.GoogleAds: GoogleAds(document.RootElement, account, latestDay, knownCurrency, page); break;
+                case MarketingSources.Ga4: Ga4(document.RootElement, account, latestDay, knownCurrency, page); break;
                 default: throw new MalformedPageException($"No marketing source '{source}'.");
             }
             return page;
@@ -65,7 +67,7 @@ public static class MarketingPageParser
     }
 
     /// <summary>Meta's insights page: <c>data</c> of campaign days, numbers as strings, purchases from <c>actions</c>/<c>action_values</c>.</summary>
-    private static void Meta(JsonElement root, string account, IReadOnlyList<string> purchaseTypes, DateOnly latestDay, ParsedPage page)
+    private static void Meta(JsonElement root, string account, IReadOnlyList<string> purchaseTypes, DateOnly latestDay, string? knownCurrency, ParsedPage page)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
             throw new MalformedPageException(root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error)
@@ -77,7 +79,7 @@ public static class MarketingPageParser
             index++;
             try
             {
-                var currency = Text(row, "account_currency") ?? throw Bad("account_currency is missing");
+                var currency = Text(row, "account_currency") ?? knownCurrency ?? throw Bad("account_currency is missing");
                 var day = Day(Text(row, "date_start"), "yyyy-MM-dd", "date_start", latestDay);
                 if (Text(row, "date_stop") is { } stop && stop != Text(row, "date_start"))
                     throw Bad($"the row spans {Text(row, "date_start")} to {stop}, not one day (time_increment=1)");
@@ -110,7 +112,7 @@ public static class MarketingPageParser
     }
 
     /// <summary>Google Ads' searchStream answer: an array of batches, each with <c>results</c> in proto3 JSON.</summary>
-    private static void GoogleAds(JsonElement root, string account, DateOnly latestDay, ParsedPage page)
+    private static void GoogleAds(JsonElement root, string account, DateOnly latestDay, string? knownCurrency, ParsedPage page)
     {
         if (root.ValueKind != JsonValueKind.Array)
             throw new MalformedPageException(root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error)
@@ -129,7 +131,7 @@ public static class MarketingPageParser
                     try
                     {
                         var customer = row.TryGetProperty("customer", out var c) ? c : default;
-                        var currency = Text(customer, "currencyCode") ?? throw Bad("customer.currencyCode is missing");
+                        var currency = Text(customer, "currencyCode") ?? knownCurrency ?? throw Bad("customer.currencyCode is missing");
                         var customerAccount = Text(customer, "resourceName") ?? account;
                         var campaign = row.TryGetProperty("campaign", out var k) ? k : throw Bad("campaign is missing");
                         var metrics = row.TryGetProperty("metrics", out var m) ? m : default;
@@ -152,7 +154,7 @@ public static class MarketingPageParser
     }
 
     /// <summary>GA4's runReport answer: values placed by the headers' names, never by position alone; no rows when empty.</summary>
-    private static void Ga4(JsonElement root, string account, DateOnly latestDay, ParsedPage page)
+    private static void Ga4(JsonElement root, string account, DateOnly latestDay, string? knownCurrency, ParsedPage page)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("dimensionHeaders", out var dimensionHeaders)
                                                    || !root.TryGetProperty("metricHeaders", out var metricHeaders))
@@ -160,8 +162,8 @@ public static class MarketingPageParser
                 ? $"The page is Google's error, not a report: {error.GetRawText()}"
                 : "The page has no dimensionHeaders and metricHeaders: it is not a runReport answer.");
         if (!root.TryGetProperty("rows", out var rows)) return;
-        var currency = root.TryGetProperty("metadata", out var metadata) ? Text(metadata, "currencyCode") : null;
-        if (currency is null) throw new MalformedPageException("The report has rows but no metadata.currencyCode.");
+        var currency = (root.TryGetProperty("metadata", out var metadata) ? Text(metadata, "currencyCode") : null) ?? knownCurrency;
+        if (currency is null) throw new MalformedPageException("The report has rows but no metadata.currencyCode, and the property's currency is not known.");
         var timeZone = Text(metadata, "timeZone");
         var dimensions = dimensionHeaders.EnumerateArray().Select(h => Text(h, "name")).ToList();
         var metrics = metricHeaders.EnumerateArray().Select(h => Text(h, "name")).ToList();

@@ -23,14 +23,16 @@ public sealed class MarketingOptions
         MetaPurchaseActionTypes.Count > 0 ? MetaPurchaseActionTypes : ["omni_purchase", "purchase", "offsite_conversion.fb_pixel_purchase"];
 }
 
-/// <summary>What one load of a manifest wrote.</summary>
-public sealed record MarketingLoad(long Rows, long Rejected, DateOnly Since, DateOnly Until, DateOnly? FirstDate, DateOnly? LastDate);
+/// <summary>What one load of a manifest wrote, and the first rows it left out with their reasons.</summary>
+public sealed record MarketingLoad(long Rows, long Rejected, DateOnly Since, DateOnly Until, DateOnly? FirstDate, DateOnly? LastDate,
+    IReadOnlyList<string> RejectedExamples);
 
 /// <summary>
 /// Loads the pages a manifest names into the staging tables in one transaction: every day the manifest covers (or, for
 /// an upload that names none, every day its rows fall on) is cleared for the source first, then its rows are written,
-/// so a day read again replaces what was there and a campaign that vanished from it goes too. One load of a shop's
-/// source at a time.
+/// so a day read again replaces what was there and a campaign that vanished from it goes too. A partial manifest (the
+/// source refused the rest of its range) clears only the days its pages cover whole (<see cref="WholeDays"/>): the
+/// days it lacks keep what was loaded before. One load of a shop's source at a time.
 /// </summary>
 public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore archive, IOptions<MarketingOptions> options, TimeProvider clock,
     ILogger<MarketingUpserter> logger)
@@ -45,6 +47,9 @@ public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore a
             throw new MalformedPageException($"The manifest {manifestKey} is {manifest.ShopDomain}'s {manifest.Source}, not {shop}'s {source}.");
 
         var latestDay = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1);
+        // A row that leaves out its account's currency (an export of another tool) takes the one the account is known by.
+        var knownCurrency = await KnownCurrency(shop, source, manifest.Account, cancellationToken);
+        var examples = new List<string>();
         var campaigns = new Dictionary<(string Campaign, DateOnly Day), AdCampaignDay>();
         var traffic = new Dictionary<(DateOnly Day, string Channel), TrafficChannelDay>();
         var accounts = new HashSet<ReportedAccount>();
@@ -57,7 +62,7 @@ public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore a
             ParsedPage page;
             try
             {
-                page = MarketingPageParser.Parse(source, manifest.Account, body, options.Value.PurchaseActionTypes, latestDay);
+                page = MarketingPageParser.Parse(source, manifest.Account, body, options.Value.PurchaseActionTypes, latestDay, knownCurrency);
             }
             catch (MalformedPageException exception)
             {
@@ -68,6 +73,7 @@ public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore a
             foreach (var row in page.Traffic) traffic[(row.Day, row.ChannelGroup)] = row;
             accounts.UnionWith(page.Accounts);
             foreach (var reason in page.Rejected) logger.LogWarning("Left out of {Key}: {Reason}", key, reason);
+            examples.AddRange(page.Rejected.Take(MaxRejectedExamples - examples.Count).Select(reason => $"page {i + 1}, {reason}"));
             rejected += page.Rejected.Count;
         }
 
@@ -81,13 +87,21 @@ public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore a
         await AdvisoryLock.TakeForTransaction(connection, transaction, $"marketing-load:{shop}:{source}", cancellationToken);
         var table = source == MarketingSources.Ga4 ? "traffic_channel_day" : "ad_campaign_day";
         var sourceFilter = source == MarketingSources.Ga4 ? "" : " AND source = @source";
-        await Execute(connection, $"DELETE FROM transform.{table} WHERE shop_domain = @shop{sourceFilter} AND day BETWEEN @since AND @until", p =>
-        {
-            p.AddWithValue("shop", shop);
-            p.AddWithValue("source", source);
-            p.AddWithValue("since", since);
-            p.AddWithValue("until", until);
-        }, cancellationToken);
+        if (!manifest.Partial)
+            await Execute(connection, $"DELETE FROM transform.{table} WHERE shop_domain = @shop{sourceFilter} AND day BETWEEN @since AND @until", p =>
+            {
+                p.AddWithValue("shop", shop);
+                p.AddWithValue("source", source);
+                p.AddWithValue("since", since);
+                p.AddWithValue("until", until);
+            }, cancellationToken);
+        else
+            await Execute(connection, $"DELETE FROM transform.{table} WHERE shop_domain = @shop{sourceFilter} AND day = ANY(@days)", p =>
+            {
+                p.AddWithValue("shop", shop);
+                p.AddWithValue("source", source);
+                p.AddWithValue("days", WholeDays(manifest).ToArray());
+            }, cancellationToken);
         if (source == MarketingSources.Ga4) await InsertTraffic(connection, shop, runId, manifestKey, traffic.Values.ToList(), cancellationToken);
         else await InsertCampaigns(connection, shop, source, runId, manifestKey, campaigns.Values.ToList(), cancellationToken);
         foreach (var account in accounts)
@@ -103,10 +117,14 @@ public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore a
                 p.Add(new NpgsqlParameter("tz", NpgsqlDbType.Text) { Value = (object?)account.TimeZone ?? DBNull.Value });
             }, cancellationToken);
         await Execute(connection, """
-            INSERT INTO transform.marketing_synced_range (shop_domain, source, since, until, manifest_key) VALUES (@shop, @source, @since, @until, @key)
-            ON CONFLICT (shop_domain, source, manifest_key) DO UPDATE SET since = EXCLUDED.since, until = EXCLUDED.until, loaded_at = now()
+            INSERT INTO transform.marketing_synced_range (shop_domain, source, since, until, manifest_key, rows, rejected)
+            VALUES (@shop, @source, @since, @until, @key, @rows, @rejected)
+            ON CONFLICT (shop_domain, source, manifest_key) DO UPDATE SET since = EXCLUDED.since, until = EXCLUDED.until, rows = EXCLUDED.rows,
+                rejected = EXCLUDED.rejected, loaded_at = now()
             """, p =>
         {
+            p.AddWithValue("rows", (long)(campaigns.Count + traffic.Count));
+            p.AddWithValue("rejected", rejected);
             p.AddWithValue("shop", shop);
             p.AddWithValue("source", source);
             p.AddWithValue("since", since);
@@ -114,7 +132,39 @@ public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore a
             p.AddWithValue("key", manifestKey);
         }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new MarketingLoad(campaigns.Count + traffic.Count, rejected, since, until, first, last);
+        return new MarketingLoad(campaigns.Count + traffic.Count, rejected, since, until, first, last, examples);
+    }
+
+    /// <summary>How many rejected rows a load names with their reasons.</summary>
+    public const int MaxRejectedExamples = 5;
+
+    /// <summary>The currency the shop's account is known by from earlier loads (null when none, or more than one).</summary>
+    private async Task<string?> KnownCurrency(string shop, string source, string account, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT min(currency_code) FROM transform.marketing_account
+            WHERE shop_domain = @shop AND source = @source AND account_id = @account HAVING count(DISTINCT currency_code) = 1
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.AddWithValue("source", source);
+        command.Parameters.AddWithValue("account", account);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    /// <summary>
+    /// The days a partial manifest's pages cover whole: the windows of its pages (each page's own since and until), but the
+    /// window the refusal cut, the last one, whose later pages may never have come. Only these days are cleared before
+    /// the load; on the others the rows read replace their own (campaign, day) and every other row stays as it was.
+    /// </summary>
+    public static IEnumerable<DateOnly> WholeDays(MarketingArchiveManifest manifest)
+    {
+        if (manifest.Pages.Count == 0) return [];
+        var cut = (manifest.Pages[^1].Since, manifest.Pages[^1].Until);
+        return manifest.Pages
+            .Where(p => p.Since is not null && p.Until is not null && (p.Since, p.Until) != cut)
+            .SelectMany(p => Enumerable.Range(0, p.Until!.Value.DayNumber - p.Since!.Value.DayNumber + 1).Select(d => p.Since!.Value.AddDays(d)))
+            .Distinct()
+            .Order();
     }
 
     private static Task InsertCampaigns(NpgsqlConnection connection, string shop, string source, Guid runId, string manifestKey, List<AdCampaignDay> rows,
@@ -125,6 +175,10 @@ public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore a
             SELECT @shop, @source, r.* , @run, @key
             FROM unnest(@account, @campaign, @day, @name, @currency, @spend, @impressions, @clicks, @conversions, @value)
                  AS r(account_id, campaign_id, day, campaign_name, currency_code, spend_minor, impressions, clicks, conversions, conversion_value_minor)
+            ON CONFLICT (shop_domain, source, campaign_id, day) DO UPDATE SET account_id = EXCLUDED.account_id, campaign_name = EXCLUDED.campaign_name,
+                currency_code = EXCLUDED.currency_code, spend_minor = EXCLUDED.spend_minor, impressions = EXCLUDED.impressions, clicks = EXCLUDED.clicks,
+                conversions = EXCLUDED.conversions, conversion_value_minor = EXCLUDED.conversion_value_minor, source_run_id = EXCLUDED.source_run_id,
+                manifest_key = EXCLUDED.manifest_key
             """, p =>
         {
             p.AddWithValue("shop", shop);
@@ -151,6 +205,9 @@ public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore a
             SELECT @shop, r.*, @run, @key
             FROM unnest(@property, @day, @channel, @currency, @sessions, @users, @events, @revenue)
                  AS r(property_id, day, channel_group, currency_code, sessions, users, key_events, revenue_minor)
+            ON CONFLICT (shop_domain, day, channel_group) DO UPDATE SET property_id = EXCLUDED.property_id, currency_code = EXCLUDED.currency_code,
+                sessions = EXCLUDED.sessions, users = EXCLUDED.users, key_events = EXCLUDED.key_events, revenue_minor = EXCLUDED.revenue_minor,
+                source_run_id = EXCLUDED.source_run_id, manifest_key = EXCLUDED.manifest_key
             """, p =>
         {
             p.AddWithValue("shop", shop);

@@ -39,6 +39,7 @@ public sealed class DataQualityRunner(NpgsqlDataSource dataSource, IOptions<Mart
             await using var count = new NpgsqlCommand(check.Sql, connection);
             count.Parameters.AddWithValue("shop", shop);
             if (check.Sql.Contains("@tz", StringComparison.Ordinal)) count.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
+            if (check.Sql.Contains("@rejected_share", StringComparison.Ordinal)) count.Parameters.AddWithValue("rejected_share", options.Value.MarketingRejectedShare);
             if (check.Sql.Contains("@run", StringComparison.Ordinal))
                 count.Parameters.Add(new NpgsqlParameter("run", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)runId ?? DBNull.Value });
             var violations = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken));

@@ -22,6 +22,10 @@ public sealed class MartsOptions : IValidatableObject
 
     public SegmentThresholds Segments { get; set; } = new();
 
+    /// <summary>The share of a marketing load's rows left out from which its source's data-quality check fails (0.5: most of them).</summary>
+    [System.ComponentModel.DataAnnotations.Range(0.01, 1)]
+    public decimal MarketingRejectedShare { get; set; } = 0.5m;
+
     public string TimeZoneOf(string shop) => ReportingTimeZones.TryGetValue(shop, out var zone) ? zone : "UTC";
 
     /// <summary>

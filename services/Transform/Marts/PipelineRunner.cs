@@ -105,7 +105,7 @@ public sealed class PipelineRunner(
     /// Runs <paramref name="pipeline"/> (or every one, for "all") for the reporting days [from, to]: pipelines of a
     /// single day (the stock snapshot, the segments, the measurements) run for each day of the range.
     /// </summary>
-    public async Task<IReadOnlyList<PipelineResult>> Run(string pipeline, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PipelineResult>> Run(Guid? runId, string pipeline, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         var results = new List<PipelineResult>();
         foreach (var name in pipeline == "all" ? All : [pipeline])
@@ -114,18 +114,18 @@ public sealed class PipelineRunner(
             long rows = 0;
             switch (name)
             {
-                case Pipelines.SalesPulse: rows = (await SalesPulse(null, shop, from, to, cancellationToken)).Days.Count; break;
-                case Pipelines.StarSchema: rows = await StarSchema(null, shop, from, to, cancellationToken); break;
-                case Pipelines.UsageDaily: rows = await UsageDaily(null, shop, from, to, cancellationToken); break;
-                case Pipelines.Rolling30d: rows = await Rolling30d(null, cancellationToken); break;
-                case Pipelines.DataQuality: rows = (await DataQuality(null, shop, from, to, cancellationToken)).Count; break;
+                case Pipelines.SalesPulse: rows = (await SalesPulse(runId, shop, from, to, cancellationToken)).Days.Count; break;
+                case Pipelines.StarSchema: rows = await StarSchema(runId, shop, from, to, cancellationToken); break;
+                case Pipelines.UsageDaily: rows = await UsageDaily(runId, shop, from, to, cancellationToken); break;
+                case Pipelines.Rolling30d: rows = await Rolling30d(runId, cancellationToken); break;
+                case Pipelines.DataQuality: rows = (await DataQuality(runId, shop, from, to, cancellationToken)).Count; break;
                 default:
                     for (var day = from; day <= to; day = day.AddDays(1))
                         rows += name switch
                         {
-                            Pipelines.InventorySnapshot => await InventorySnapshot(null, shop, day, cancellationToken),
-                            Pipelines.CustomerSegmentation => await CustomerSegmentation(null, shop, day, cancellationToken),
-                            Pipelines.Measurements => await Measurements(null, shop, day, cancellationToken),
+                            Pipelines.InventorySnapshot => await InventorySnapshot(runId, shop, day, cancellationToken),
+                            Pipelines.CustomerSegmentation => await CustomerSegmentation(runId, shop, day, cancellationToken),
+                            Pipelines.Measurements => await Measurements(runId, shop, day, cancellationToken),
                             _ => throw new ArgumentException($"No pipeline '{name}'.", nameof(pipeline)),
                         };
                     break;

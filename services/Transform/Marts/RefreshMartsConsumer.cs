@@ -15,6 +15,7 @@ namespace GrowthOs.Transform.Marts;
 /// the new daily figures. A failed critical check fails the run with the checks named. One refresh of a run at a time:
 /// the command sent again (its answer lost) waits for the first, then refreshes again, which changes nothing.
 /// </summary>
+[FaultsWaitedOutByTheRun]
 public sealed class RefreshMartsConsumer(PipelineRunner pipelines, NpgsqlDataSource dataSource, Microsoft.Extensions.Options.IOptions<MartsOptions> options,
     TimeProvider clock, ILogger<RefreshMartsConsumer> logger)
     : IConsumer<RefreshMarts>

@@ -94,12 +94,16 @@ public static class HostingExtensions
         return marker >= 0 && Guid.TryParse(location.AsSpan(marker + "/runs/".Length), out var started) ? started : null;
     }
 
+    /// <summary>
+    /// Each check's status, and for a failing one only the kind of its failure (an exception's message may name a host,
+    /// a user or a path; it is logged, not answered to an anonymous probe).
+    /// </summary>
     private static Task WriteHealthJson(HttpContext context, HealthReport report) =>
         context.Response.WriteAsJsonAsync(new
         {
             status = report.Status.ToString(),
             checks = report.Entries.ToDictionary(
                 entry => entry.Key,
-                entry => new { status = entry.Value.Status.ToString(), error = entry.Value.Exception?.Message }),
+                entry => new { status = entry.Value.Status.ToString(), error = entry.Value.Exception?.GetType().Name }),
         });
 }

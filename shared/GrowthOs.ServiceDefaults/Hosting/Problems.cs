@@ -8,4 +8,7 @@ public static class Problems
     public static IResult InvalidParameter(string parameter, string detail) =>
         Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: $"Invalid parameter '{parameter}'", detail: detail,
             extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
+
+    /// <summary>403 with a problem body saying what the caller may not reach.</summary>
+    public static IResult Forbidden(string detail) => Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
 }

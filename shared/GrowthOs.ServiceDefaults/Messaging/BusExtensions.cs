@@ -38,10 +38,13 @@ public static class BusExtensions
                 health.Tags.Add(HostingExtensions.ReadyTag);
             });
             registerConsumers(bus);
-            bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            var waitedOut = WaitedOutFaults.EndpointsOf(System.Reflection.Assembly.GetEntryAssembly());
+            bus.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit && context.GetRequiredService<IOptions<RabbitMqOptions>>().Value.QuorumQueues)
                     rabbit.SetQuorumQueue();
+                // A run's command whose transient fault the run waits out leaves no copy in the error queue.
+                if (waitedOut.Contains(name)) endpoint.DiscardTransientFaults();
             });
 
             bus.UsingRabbitMq((context, cfg) =>

@@ -77,6 +77,7 @@ public sealed class BulkLineParserTests
     [InlineData("1.234", "KWD", 1234)]
     [InlineData("-5.10", "EUR", -510)]
     [InlineData("0", "USD", 0)]
+    [InlineData("9999999999999999.99", "USD", 999_999_999_999_999_999)]
     public void Amounts_convert_exactly_to_minor_units(string amount, string currency, long expected)
     {
         Assert.True(Money.TryToMinorUnits(amount, currency, out var minor));
@@ -88,6 +89,9 @@ public sealed class BulkLineParserTests
     [InlineData("abc", "USD")]
     [InlineData("1e3", "USD")]
     [InlineData(null, "USD")]
+    // 18 digits fit a long as units, not as cents or mils: refused rather than wrapped to a wrong (even negative) amount.
+    [InlineData("999999999999999999", "USD")]
+    [InlineData("-99999999999999999.9", "KWD")]
     public void Amounts_that_are_not_exact_in_the_currency_are_refused(string? amount, string currency) =>
         Assert.False(Money.TryToMinorUnits(amount, currency, out _));
 }

@@ -67,14 +67,17 @@ public sealed class GoldenMarketingTests : IAsyncLifetime
     }
 
     /// <summary>Archives the fixtures as a run's pages with their manifest, as the Connector does, and returns the manifest's key.</summary>
-    private async Task<string> Archive(string source, string account, DateOnly? since, DateOnly? until, params string[] fixtures)
+    private async Task<string> Archive(string source, string account, DateOnly? since, DateOnly? until, params string[] fixtures) =>
+        await ArchiveBodies(source, account, since, until,
+            await Task.WhenAll(fixtures.Select(f => File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Marketing", f)))));
+
+    private async Task<string> ArchiveBodies(string source, string account, DateOnly? since, DateOnly? until, params string[] bodies)
     {
         var runId = Guid.NewGuid();
         var prefix = MarketingArchiveKeys.Prefix(source, Shop, DateTimeOffset.UtcNow, runId, 1);
         var pages = new List<MarketingArchivedPage>();
-        foreach (var fixture in fixtures)
+        foreach (var body in bodies)
         {
-            var body = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Marketing", fixture));
             var key = MarketingArchiveKeys.Page(prefix, pages.Count + 1);
             await _store.PutText(key, body, "application/json", CancellationToken.None);
             pages.Add(new MarketingArchivedPage(key, "golden", "", since, until, DateTimeOffset.UtcNow, 0, body.Length));
@@ -190,6 +193,105 @@ public sealed class GoldenMarketingTests : IAsyncLifetime
         Assert.Equal(0L, await Scalar("SELECT count(*) FROM transform.ad_campaign_day WHERE campaign_id = '602' AND day = '2026-11-01'"));
         // The gap check sees both loads' days covered.
         Assert.Equal(0L, await Scalar("SELECT violations FROM transform.data_quality_result WHERE check_name = 'marketing_no_gap_in_synced_range' ORDER BY id DESC LIMIT 1"));
+    }
+
+    /// <summary>A Meta insights page of one day: each campaign's spend (in cents) and purchase value (in cents), as Meta answers them.</summary>
+    private static string MetaDay(DateOnly day, params (string Campaign, int SpendCents, int ValueCents)[] campaigns) =>
+        JsonSerializer.Serialize(new
+        {
+            data = campaigns.Select(c => new Dictionary<string, object>
+            {
+                ["campaign_id"] = c.Campaign, ["campaign_name"] = $"Campaign {c.Campaign}", ["account_currency"] = "USD",
+                ["spend"] = (c.SpendCents / 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), ["impressions"] = "1000", ["clicks"] = "10",
+                ["actions"] = new[] { new { action_type = "omni_purchase", value = "1" } },
+                ["action_values"] = new[] { new { action_type = "omni_purchase", value = (c.ValueCents / 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) } },
+                ["date_start"] = day.ToString("yyyy-MM-dd"), ["date_stop"] = day.ToString("yyyy-MM-dd"),
+            }),
+            paging = new { cursors = new { before = "MAZDZD", after = "MAZDZD" } },
+        });
+
+    /// <summary>Archives one page a day as the Connector archives a day-chunked read, each page with its own window; partial when the source refused the rest.</summary>
+    private async Task<string> ArchiveDays(DateOnly since, DateOnly until, bool partial, params (DateOnly Day, string Body)[] days)
+    {
+        var runId = Guid.NewGuid();
+        var prefix = MarketingArchiveKeys.Prefix(MarketingSources.Meta, Shop, DateTimeOffset.UtcNow, runId, 1);
+        var pages = new List<MarketingArchivedPage>();
+        foreach (var (day, body) in days)
+        {
+            var key = MarketingArchiveKeys.Page(prefix, pages.Count + 1);
+            await _store.PutText(key, body, "application/json", CancellationToken.None);
+            pages.Add(new MarketingArchivedPage(key, "insights", "", day, day, DateTimeOffset.UtcNow, 0, body.Length));
+        }
+        var manifest = MarketingArchiveKeys.Manifest(prefix);
+        await _store.PutText(manifest, JsonSerializer.Serialize(new MarketingArchiveManifest(MarketingSources.Meta, Shop, "act_111", runId, 1, since, until,
+            DateTimeOffset.UtcNow, partial, partial ? "1: Please reduce the amount of data you're asking for" : null, pages), JsonSerializerOptions.Web),
+            "application/json", CancellationToken.None);
+        return manifest;
+    }
+
+    [Fact]
+    public async Task A_trailing_re_read_refused_after_page_2_of_5_replaces_only_the_days_it_read_whole_and_keeps_the_others()
+    {
+        var days = Enumerable.Range(0, 5).Select(i => First.AddDays(i)).ToArray();
+        // The first read: every day, prospecting (601) and retargeting (602).
+        await Upsert(MarketingSources.Meta, await ArchiveDays(days[0], days[^1], partial: false,
+            days.Select((d, i) => (d, MetaDay(d, ("601", 1_000 + i, 2_000 + i), ("602", 500, 1_500)))).ToArray()));
+        await Refresh(days[0], days[^1]);
+        var before = await MarketingDaily();
+
+        // The re-read of the same days: Meta answers pages 1 and 2 (revised; 602 gone) and refuses the rest.
+        var reread = await Upsert(MarketingSources.Meta, await ArchiveDays(days[0], days[^1], partial: true,
+            (days[0], MetaDay(days[0], ("601", 3_000, 1_000))), (days[1], MetaDay(days[1], ("601", 4_000, 1_000)))));
+        Assert.Equal(2L, reread.Rows);
+        await Refresh(days[0], days[^1]);
+        var after = await MarketingDaily();
+
+        // Day 1, read whole, is replaced: 30.00 spent, 602 gone. Day 2, the page the refusal followed, may have lacked later
+        // pages: its 601 row is replaced, 602's stays. Days 3 to 5 keep their spend and value (their ROAS) as they were.
+        Assert.Equal((3_000L, 1_000L), (after[days[0]][0], after[days[0]][10]));
+        Assert.Equal((4_000L + 500, 1_000L + 1_500), (after[days[1]][0], after[days[1]][10]));
+        foreach (var day in days[2..])
+            Assert.Equal((before[day][0], before[day][10]), (after[day][0], after[day][10]));
+        // 602 is gone from day 1 only: days 2 to 5 keep it.
+        Assert.Equal(4L, await Scalar("SELECT count(*) FROM transform.ad_campaign_day WHERE campaign_id = '602'"));
+        // The days read whole are those of every page's window but the last one's.
+        Assert.Equal([days[0]], MarketingUpserter.WholeDays(new MarketingArchiveManifest(MarketingSources.Meta, Shop, "act_111", Guid.NewGuid(), 1, days[0], days[^1],
+            DateTimeOffset.UtcNow, true, "cut", [new("a", "insights", "", days[0], days[0], DateTimeOffset.UtcNow, 1, 1), new("b", "insights", "", days[1], days[1], DateTimeOffset.UtcNow, 1, 1)])));
+    }
+
+    /// <summary>
+    /// A searchStream answer as another tool exported it: Google's shape, but without <c>customer.currencyCode</c> (the
+    /// field the Connector's own query asks for).
+    /// </summary>
+    private static readonly string GoogleWithoutCurrency = """
+        [{"results":[
+          {"customer":{"resourceName":"customers/2222222222"},"campaign":{"resourceName":"customers/2222222222/campaigns/701","id":"701","name":"Search - Brand"},
+           "metrics":{"costMicros":"2500000","impressions":"100","clicks":"7","conversions":1.0,"conversionsValue":30.0},"segments":{"date":"2026-11-01"}},
+          {"customer":{"resourceName":"customers/2222222222"},"campaign":{"resourceName":"customers/2222222222/campaigns/702","id":"702","name":"Shopping"},
+           "metrics":{"costMicros":"1500000","impressions":"50","clicks":"3"},"segments":{"date":"2026-11-02"}}],
+          "fieldMask":"customer.resourceName,campaign.id,campaign.name,metrics.costMicros,metrics.impressions,metrics.clicks,metrics.conversions,metrics.conversionsValue,segments.date",
+          "requestId":"export-1"}]
+        """;
+
+    [Fact]
+    public async Task Rows_without_their_accounts_currency_are_left_out_and_named_until_the_account_is_known_and_then_take_its_currency()
+    {
+        // No load has named the account's currency yet: every row is left out, with its reason, and the check names Google Ads.
+        var unknown = await Upsert(MarketingSources.GoogleAds, await ArchiveBodies(MarketingSources.GoogleAds, "customers/2222222222", First, Second, GoogleWithoutCurrency));
+        Assert.Equal((0L, 2L), (unknown.Rows, unknown.Rejected));
+        Assert.Equal(2, unknown.RejectedExamples!.Count);
+        Assert.All(unknown.RejectedExamples, e => Assert.Contains("customer.currencyCode is missing", e));
+        await Refresh(First, Second);
+        Assert.Equal(1L, await Scalar("SELECT violations FROM transform.data_quality_result WHERE check_name = 'marketing_rows_rejected_google_ads' ORDER BY id DESC LIMIT 1"));
+        Assert.Equal(0L, await Scalar("SELECT violations FROM transform.data_quality_result WHERE check_name = 'marketing_rows_rejected_meta' ORDER BY id DESC LIMIT 1"));
+
+        // Once a load of the account has said its currency (USD), the same export loads in it: 2.50 and 1.50 USD.
+        await LoadAll();
+        var known = await Upsert(MarketingSources.GoogleAds, await ArchiveBodies(MarketingSources.GoogleAds, "customers/2222222222", First, Second, GoogleWithoutCurrency));
+        Assert.Equal((2L, 0L), (known.Rows, known.Rejected));
+        Assert.Equal(250L + 150L, await Scalar($"SELECT sum(spend_minor) FROM transform.ad_campaign_day WHERE shop_domain = '{Shop}' AND source = 'google_ads' AND currency_code = 'USD'"));
+        await Refresh(First, Second);
+        Assert.Equal(0L, await Scalar("SELECT violations FROM transform.data_quality_result WHERE check_name = 'marketing_rows_rejected_google_ads' ORDER BY id DESC LIMIT 1"));
     }
 
     [Fact]
