@@ -25,6 +25,7 @@ builder.Services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", op
 builder.Services.AddHealthChecks().AddCheck<DownstreamHealthCheck>("downstream", tags: [HostingExtensions.ReadyTag]);
 
 var app = builder.Build();
+app.UseKnownProxies();
 app.MapDefaultEndpoints(openApiPattern: "/openapi/gateway/{documentName}.json");
 app.UseDashboard();
 app.UseMiddleware<ShopifyWebhookSignature>();

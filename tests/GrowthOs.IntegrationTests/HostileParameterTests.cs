@@ -23,7 +23,7 @@ public sealed class HostileParameterTests(RunningSystem system)
         ("POST /api/ingest/replay", $"shop={RunningSystem.HostileShop}", ["shop", "entity", "source"]),
         ("POST /api/etl/run", $"shop={RunningSystem.HostileShop}", ["shop", "pipeline", "from", "to", "date"]),
         ("/api/ingest/runs", "", ["shop", "status", "page", "pageSize"]),
-        ("/orders", "", ["shop", "from", "to", "status", "page", "pageSize"]),
+        ("/orders", "", ["shop", "from", "to", "status", "page", "pageSize", "after"]),
         ("/api/dashboard/sales-pulse", $"shop={RunningSystem.KpiShop}", ["shop", "days", "from", "to"]),
         ("/api/dashboard/inventory-alerts", $"shop={RunningSystem.KpiShop}", ["shop", "status"]),
         ("/api/dashboard/customer-segments", $"shop={RunningSystem.KpiShop}", ["shop"]),

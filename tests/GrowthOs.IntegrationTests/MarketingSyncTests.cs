@@ -131,7 +131,7 @@ public sealed class MarketingSyncTests(RunningSystem system)
         var manifestKey = synced.GetProperty("manifest_key").GetString()!;
         var figures = $"SELECT sum(sessions) * 1000 + count(*) FROM transform.traffic_channel_day WHERE shop_domain = '{shop}'";
         var before = await system.Scalar(figures);
-        var fetchesBefore = system.Logs("Connector").Split('\n').Count(l => l.Contains("runReport") && l.Contains(shop));
+        var fetchesBefore = await system.SettledLogCount("Connector", l => l.Contains("runReport") && l.Contains(shop));
 
         var replayed = await http.PostAsJsonAsync($"/api/ingest/replay?shop={shop}&source=ga4", new { archiveKey = manifestKey });
         Assert.Equal(HttpStatusCode.Accepted, replayed.StatusCode);

@@ -33,6 +33,31 @@ public sealed class ReadApiTests(RunningSystem system)
     }
 
     [Fact]
+    public async Task Orders_are_paged_by_keyset_through_the_whole_list_each_once_and_a_deep_page_number_is_refused()
+    {
+        using var http = await SyncedClient();
+        var first = await http.GetFromJsonAsync<JsonElement>($"/orders?shop={Shop}&pageSize=200");
+        var total = first.GetProperty("total").GetInt64();
+        var seen = first.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("order_id").GetInt64()).ToList();
+        var after = first.GetProperty("next_after").GetString();
+        while (after is not null)
+        {
+            var page = await http.GetFromJsonAsync<JsonElement>($"/orders?shop={Shop}&pageSize=200&after={after}");
+            Assert.Equal(JsonValueKind.Null, page.GetProperty("total").ValueKind);
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("order_id").GetInt64()));
+            after = page.GetProperty("next_after").ValueKind == JsonValueKind.String ? page.GetProperty("next_after").GetString() : null;
+        }
+        Assert.Equal(total, seen.Count);
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+
+        var deep = await http.GetAsync($"/orders?shop={Shop}&pageSize=200&page=52");
+        Assert.Equal(HttpStatusCode.BadRequest, deep.StatusCode);
+        Assert.Equal("page", (await deep.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
+        var forged = await http.GetAsync($"/orders?shop={Shop}&after=bm90IGEgY3Vyc29y");
+        Assert.Equal("after", (await forged.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
+    }
+
+    [Fact]
     public async Task Orders_are_filtered_by_date_range_and_status()
     {
         using var http = await SyncedClient();

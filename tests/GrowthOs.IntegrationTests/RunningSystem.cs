@@ -446,6 +446,35 @@ public sealed class RunningSystem : IAsyncLifetime
     }
 
     /// <summary>
+    /// Waits until the service's log holds <paramref name="text"/>: a line is written from a background queue and read
+    /// from the process's output, a moment after the request it tells of was answered.
+    /// </summary>
+    public async Task WaitForLog(string service, string text, int seconds = 15)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!Logs(service).Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{service} logged no line with {text} within {seconds} s.\n{Logs(service)}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>A count of the service's log lines once it holds still for a second (a late line of earlier work may still come).</summary>
+    public async Task<int> SettledLogCount(string service, Func<string, bool> line, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        var count = Logs(service).Split('\n').Count(line);
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(1000);
+            var again = Logs(service).Split('\n').Count(line);
+            if (again == count) return count;
+            count = again;
+        }
+        throw new TimeoutException($"{service}'s count of log lines did not settle within {seconds} s.");
+    }
+
+    /// <summary>
     /// The run's telemetry JSONL in the object store once it holds the run's last step (<paramref name="lastStep"/>): the
     /// archiver writes it as the run's events reach it, after the run's state is saved.
     /// </summary>

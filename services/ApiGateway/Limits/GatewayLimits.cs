@@ -4,6 +4,7 @@ using System.Net;
 using System.Threading.RateLimiting;
 using GrowthOs.ApiGateway.Security;
 using GrowthOs.ServiceDefaults.Hosting;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace GrowthOs.ApiGateway.Limits;
@@ -32,6 +33,13 @@ public sealed class GatewayLimitOptions
 
     /// <summary>Largest replay upload (streamed through to the Ingest-Saga, never held here).</summary>
     [Range(1024, 1L << 40)] public long MaxReplayBodyBytes { get; set; } = 512L << 20;
+
+    /// <summary>
+    /// The proxies (addresses, or networks as <c>10.0.0.0/8</c>) in front of the gateway whose <c>X-Forwarded-For</c>
+    /// and <c>X-Forwarded-Proto</c> name the client: the address the per-address limit and the audit log see. None by
+    /// default: a client's own X-Forwarded-For is ignored, whoever sends it.
+    /// </summary>
+    public List<string> KnownProxies { get; set; } = [];
 }
 
 /// <summary>
@@ -47,8 +55,24 @@ public static class GatewayLimits
 
     public static WebApplicationBuilder AddGatewayLimits(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<GatewayLimitOptions>().BindConfiguration(GatewayLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<GatewayLimitOptions>().BindConfiguration(GatewayLimitOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.KnownProxies.All(p => System.Net.IPNetwork.TryParse(p, out _) || IPAddress.TryParse(p, out _)),
+                "Limits:KnownProxies must list IP addresses or networks (10.0.0.0/8).")
+            .ValidateOnStart();
         var limits = builder.Configuration.GetSection(GatewayLimitOptions.Section).Get<GatewayLimitOptions>() ?? new GatewayLimitOptions();
+        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Only the proxies named: not even loopback, which ASP.NET Core trusts by default.
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+#pragma warning disable ASPDEPR005 // the older list of networks is still read beside KnownIPNetworks; its loopback default goes too
+            forwarded.KnownNetworks.Clear();
+#pragma warning restore ASPDEPR005
+            foreach (var proxy in limits.KnownProxies)
+                if (System.Net.IPNetwork.TryParse(proxy, out var network)) forwarded.KnownIPNetworks.Add(network);
+                else if (IPAddress.TryParse(proxy, out var address)) forwarded.KnownProxies.Add(address);
+        });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = Math.Max(limits.MaxBodyBytes, limits.MaxReplayBodyBytes);
@@ -83,6 +107,16 @@ public static class GatewayLimits
             options.OnRejected = Refuse;
         });
         return builder;
+    }
+
+    /// <summary>
+    /// The client's address as a known proxy in front names it (<c>Limits:KnownProxies</c>); with none named, nobody's
+    /// <c>X-Forwarded-For</c> is read at all.
+    /// </summary>
+    public static WebApplication UseKnownProxies(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayLimitOptions>>().Value.KnownProxies.Count > 0) app.UseForwardedHeaders();
+        return app;
     }
 
     private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) =>

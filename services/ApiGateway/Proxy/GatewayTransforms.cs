@@ -29,10 +29,18 @@ public static class GatewayTransforms
             var secret = http.RequestServices.GetRequiredService<IOptions<GatewayTrustOptions>>().Value.Secret;
             GatewaySignature.Apply((name, value) => context.ProxyRequest.Headers.TryAddWithoutValidation(name, value), secret,
                 http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), http.Request.Method, context.Path.Value ?? "/",
-                context.Query.Collection, Caller(http));
+                context.Query.Collection, Caller(http), BodyDigest(http));
             return ValueTask.CompletedTask;
         });
     });
+
+    /// <summary>
+    /// What the request's body is signed as: the hash of a body the gateway held whole, of no body, or (a body streamed
+    /// through, a replay upload) <see cref="GatewaySignature.UnsignedPayload"/>.
+    /// </summary>
+    public static string BodyDigest(HttpContext http) =>
+        http.Features.Get<RequestBodyDigest>()?.Sha256
+        ?? (http.Request.ContentLength is null or 0 && http.Request.Headers.TransferEncoding.Count == 0 ? GatewaySignature.EmptyBody : GatewaySignature.UnsignedPayload);
 
     /// <summary>The caller as the gateway vouches for it: its key's id and role (anonymous without a key), the shop authorized, the key's shops.</summary>
     public static GatewayCaller Caller(HttpContext http) => new(

@@ -100,6 +100,7 @@ public sealed class ShopifyWebhookSignature(RequestDelegate next, IOptions<Shopi
         body.Position = 0;
         context.Request.Body = body;
         context.Request.ContentLength = body.Length;
+        context.Features.Set(RequestBodyDigest.Of(body.GetBuffer().AsSpan(0, (int)body.Length)));
         await next(context);
         // Remembered only once the Ingest-Saga took it: a delivery it refused or never saw may be sent again.
         if (context.Response.StatusCode is >= 200 and < 300) await Remember(delivery, shop, now, window);

@@ -72,10 +72,16 @@ public static class MarketingSyncEndpoints
         return Results.Json(new { shop, runs }, statusCode: StatusCodes.Status202Accepted);
     }
 
+    /// <summary>The largest <c>{ "archiveKey" }</c> body.</summary>
+    private const int MaxReferenceBytes = 64 * 1024;
+
+    /// <summary>The largest response body of an uploaded array: far past any page a source answers (GA4's 250,000 rows are under it).</summary>
+    public const int MaxPageBytes = 64 * 1024 * 1024;
+
     /// <summary>
     /// Replays a marketing source: <c>{ "archiveKey" }</c> names a manifest under the shop's own <c>raw/{source}/{shop}/</c>,
-    /// or the body is a JSON array of the API's response bodies (one per page), archived as pages with a manifest
-    /// before the run starts.
+    /// or the body is a JSON array of the API's response bodies (one per page), read and archived one page at a time
+    /// (a page past <see cref="MaxPageBytes"/> is refused) with a manifest before the run starts.
     /// </summary>
     public static async Task<IResult> Replay(string shop, string? source, HttpRequest http, ObjectStore store, IPublishEndpoint bus, TimeProvider clock,
         ILogger logger)
@@ -86,59 +92,54 @@ public static class MarketingSyncEndpoints
             return Results.Problem(statusCode: 415, title: "Unsupported media type",
                 detail: "Send application/json: { \"archiveKey\": \"…/manifest.json\" }, or a JSON array of the API's response bodies.");
 
-        JsonDocument body;
+        var runId = NewId.NextGuid();
+        var now = clock.GetUtcNow();
+        var cancellation = http.HttpContext.RequestAborted;
+        string manifestKey;
         try
         {
-            body = await JsonDocument.ParseAsync(http.Body, cancellationToken: http.HttpContext.RequestAborted);
+            switch (await JsonArrayElements.Peek(http.BodyReader, cancellation))
+            {
+                case JsonTokenType.StartObject:
+                    using (var reference = await JsonArrayElements.ReadWhole(http.BodyReader, MaxReferenceBytes, cancellation))
+                        manifestKey = reference.RootElement.TryGetProperty("archiveKey", out var key) && key.ValueKind == JsonValueKind.String ? key.GetString()! : "";
+                    if (manifestKey.Length == 0) return Problems.InvalidParameter("archiveKey", "archiveKey is required: the key of a marketing run's manifest.json.");
+                    if (!MarketingArchiveKeys.IsOf(manifestKey, source, shop) || !manifestKey.EndsWith("/manifest.json", StringComparison.Ordinal))
+                        return Problems.InvalidParameter("archiveKey", $"archiveKey must name a manifest.json under raw/{source}/{shop}/.");
+                    if (!await store.Exists(manifestKey, cancellation))
+                        return Results.Problem(statusCode: 404, title: "Archive not found", detail: $"No archived manifest '{manifestKey}'.");
+                    break;
+                case JsonTokenType.StartArray:
+                    // Each page is archived as it arrives: memory holds one page, never the upload.
+                    var prefix = MarketingArchiveKeys.Prefix(source, shop, now, runId, 1);
+                    var archived = new List<MarketingArchivedPage>();
+                    await foreach (var page in JsonArrayElements.Read(http.BodyReader, MaxPageBytes, cancellation))
+                    {
+                        if (page[0] is not ((byte)'{' or (byte)'['))
+                            return Problems.InvalidParameter("body", $"Element {archived.Count} is not a response body (a JSON object, or Google Ads' array of batches).");
+                        var key = MarketingArchiveKeys.Page(prefix, archived.Count + 1);
+                        await store.PutText(key, Encoding.UTF8.GetString(page), "application/json", cancellation);
+                        archived.Add(new MarketingArchivedPage(key, "upload", "", null, null, now, 0, page.Length));
+                    }
+                    if (archived.Count == 0) return Problems.InvalidParameter("body", "The array holds no response bodies.");
+                    manifestKey = MarketingArchiveKeys.Manifest(prefix);
+                    var manifest = new MarketingArchiveManifest(source, shop, "upload", runId, 1, null, null, now, false, null, archived);
+                    await store.PutText(manifestKey, JsonSerializer.Serialize(manifest, JsonSerializerOptions.Web), "application/json", cancellation);
+                    break;
+                default:
+                    return Problems.InvalidParameter("body", "The body is { \"archiveKey\" } or a JSON array of response bodies.");
+            }
         }
-        catch (JsonException exception)
+        catch (JsonBodyException exception)
         {
-            return Problems.InvalidParameter("body", $"The body is not valid JSON: {exception.Message}");
+            return Problems.InvalidParameter("body", exception.Message);
         }
-        using (body)
-        {
-            var runId = NewId.NextGuid();
-            var now = clock.GetUtcNow();
-            string manifestKey;
-            if (body.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                manifestKey = body.RootElement.TryGetProperty("archiveKey", out var key) && key.ValueKind == JsonValueKind.String ? key.GetString()! : "";
-                if (manifestKey.Length == 0) return Problems.InvalidParameter("archiveKey", "archiveKey is required: the key of a marketing run's manifest.json.");
-                if (!MarketingArchiveKeys.IsOf(manifestKey, source, shop) || !manifestKey.EndsWith("/manifest.json", StringComparison.Ordinal))
-                    return Problems.InvalidParameter("archiveKey", $"archiveKey must name a manifest.json under raw/{source}/{shop}/.");
-                if (!await store.Exists(manifestKey, http.HttpContext.RequestAborted))
-                    return Results.Problem(statusCode: 404, title: "Archive not found", detail: $"No archived manifest '{manifestKey}'.");
-            }
-            else if (body.RootElement.ValueKind == JsonValueKind.Array)
-            {
-                var pages = body.RootElement.EnumerateArray().ToList();
-                if (pages.Count == 0) return Problems.InvalidParameter("body", "The array holds no response bodies.");
-                if (pages.FindIndex(p => p.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array)) is var bad and >= 0)
-                    return Problems.InvalidParameter("body", $"Element {bad} is not a response body (a JSON object, or Google Ads' array of batches).");
-                var prefix = MarketingArchiveKeys.Prefix(source, shop, now, runId, 1);
-                var archived = new List<MarketingArchivedPage>();
-                foreach (var page in pages)
-                {
-                    var text = page.GetRawText();
-                    var key = MarketingArchiveKeys.Page(prefix, archived.Count + 1);
-                    await store.PutText(key, text, "application/json", http.HttpContext.RequestAborted);
-                    archived.Add(new MarketingArchivedPage(key, "upload", "", null, null, now, 0, Encoding.UTF8.GetByteCount(text)));
-                }
-                manifestKey = MarketingArchiveKeys.Manifest(prefix);
-                var manifest = new MarketingArchiveManifest(source, shop, "upload", runId, 1, null, null, now, false, null, archived);
-                await store.PutText(manifestKey, JsonSerializer.Serialize(manifest, JsonSerializerOptions.Web), "application/json", http.HttpContext.RequestAborted);
-            }
-            else
-            {
-                return Problems.InvalidParameter("body", "The body is { \"archiveKey\" } or a JSON array of response bodies.");
-            }
 
-            using (logger.BeginScope(new Dictionary<string, object> { ["RunId"] = runId, ["ShopDomain"] = shop }))
-            {
-                await bus.Publish(new MarketingReplayRequested(runId, shop, source, manifestKey, now), http.HttpContext.RequestAborted);
-                logger.LogInformation("Replay of {Source} from {ManifestKey} requested", source, manifestKey);
-            }
-            return Results.Accepted($"/api/ingest/runs/{runId}", new { run_id = runId, shop, source, archive_key = manifestKey, status_url = $"/api/ingest/runs/{runId}" });
+        using (logger.BeginScope(new Dictionary<string, object> { ["RunId"] = runId, ["ShopDomain"] = shop }))
+        {
+            await bus.Publish(new MarketingReplayRequested(runId, shop, source, manifestKey, now), cancellation);
+            logger.LogInformation("Replay of {Source} from {ManifestKey} requested", source, manifestKey);
         }
+        return Results.Accepted($"/api/ingest/runs/{runId}", new { run_id = runId, shop, source, archive_key = manifestKey, status_url = $"/api/ingest/runs/{runId}" });
     }
 }

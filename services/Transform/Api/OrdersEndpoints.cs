@@ -7,11 +7,16 @@ namespace GrowthOs.Transform.Api;
 
 /// <summary>
 /// <c>GET /orders</c> and <c>GET /orders/{id}</c> (with its lines, refunds and fulfillments): the upserted orders as
-/// stored, money in minor units, times in UTC.
+/// stored, money in minor units, times in UTC. The list pages by keyset: each page answers <c>next_after</c>, the
+/// position after its last order, which the next request passes as <c>after</c>, so any page is read by the index
+/// and costs the same. <c>page</c> numbers reach the first <see cref="MaxOffset"/> orders only.
 /// </summary>
 public static class OrdersEndpoints
 {
     public const int MaxPageSize = 200;
+
+    /// <summary>The deepest a numbered page reaches; further on, <c>after</c>.</summary>
+    public const int MaxOffset = 10_000;
 
     /// <summary>Status filters: a financial or fulfilment status as Shopify displays it, or <c>cancelled</c>, <c>test</c>.</summary>
     public static readonly IReadOnlyList<string> Statuses =
@@ -39,6 +44,13 @@ public static class OrdersEndpoints
         if (status is not null && !Statuses.Contains(status.ToLowerInvariant()))
             return Problems.InvalidParameter("status", $"status must be one of {string.Join(", ", Statuses)}.");
         string? shop = query["shop"];
+        if (!OrderCursor.TryParse(query["after"], out var after))
+            return Problems.InvalidParameter("after", "after must be the next_after of an earlier page of the same list.");
+        if (after is not null && page is not null) return Problems.InvalidParameter("page", "give page or after, not both.");
+        var size = pageSize ?? 50;
+        var number = page ?? 1;
+        if ((long)(number - 1) * size > MaxOffset)
+            return Problems.InvalidParameter("page", $"page reaches past the first {MaxOffset:N0} orders; follow next_after instead.");
 
         var where = new StringBuilder("WHERE true");
         var parameters = new List<NpgsqlParameter>();
@@ -57,25 +69,35 @@ public static class OrdersEndpoints
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        long total;
-        await using (var count = new NpgsqlCommand($"SELECT count(*) FROM transform.order_header {where}", connection))
+        // The total is counted for a list's first request only: a page read by its keyset costs nothing more.
+        long? total = null;
+        if (after is null)
         {
+            await using var count = new NpgsqlCommand($"SELECT count(*) FROM transform.order_header {where}", connection);
             count.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
             total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
         }
-        var size = pageSize ?? 50;
-        var number = page ?? 1;
+        if (after is { } position)
+        {
+            where.Append(" AND (created_at, shop_domain, order_id) < (@after_at, @after_shop, @after_id)");
+            parameters.Add(new("after_at", position.CreatedAt));
+            parameters.Add(new("after_shop", position.Shop));
+            parameters.Add(new("after_id", position.OrderId));
+        }
         await using var select = new NpgsqlCommand($"""
             SELECT {OrderColumns} FROM transform.order_header {where}
-            ORDER BY created_at DESC, order_id DESC LIMIT @limit OFFSET @offset
+            ORDER BY created_at DESC, shop_domain DESC, order_id DESC LIMIT @limit OFFSET @offset
             """, connection);
         select.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
         select.Parameters.AddWithValue("limit", size);
-        select.Parameters.AddWithValue("offset", (long)(number - 1) * size);
+        select.Parameters.AddWithValue("offset", after is null ? (long)(number - 1) * size : 0L);
         var items = new List<Dictionary<string, object?>>();
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken)) items.Add(Row(reader));
-        return Results.Json(new { items, page = number, page_size = size, total });
+        var next = items.Count == size && items[^1] is var last
+            ? OrderCursor.Of((DateTimeOffset)last["created_at"]!, (string)last["shop_domain"]!, (long)last["order_id"]!)
+            : null;
+        return Results.Json(new { items, page = after is null ? number : (int?)null, page_size = size, total, next_after = next });
     }
 
     private static async Task<IResult> Get(string id, string? shop, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
