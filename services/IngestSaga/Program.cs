@@ -25,7 +25,7 @@ builder.AddGrowthOsBus(bus =>
 {
     bus.AddBulkSyncSaga().PostgresRepository();
     bus.AddMarketingSyncSaga().PostgresRepository();
-    bus.AddConsumer<SyncTelemetryArchiver>();
+    bus.AddConsumer<SyncTelemetryArchiver>(typeof(SyncTelemetryArchiverDefinition));
 });
 
 var app = builder.Build();
