@@ -16,12 +16,12 @@ public static class AdminEndpoints
         // A key limited to some shops sees itself and the keys limited to its shops, no key that reaches another shop.
         app.MapGet("/api/keys", (System.Security.Claims.ClaimsPrincipal user, IOptions<ApiKeyOptions> keys) =>
         {
-            var mine = user.FindAll(ApiKeyAuthenticationHandler.ShopClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+            var mine = user.Shops();
             return Results.Json(new
             {
                 keys = keys.Value.Keys
                     .Select(k => new { id = k.Id, role = k.Role, shops = k.Shops.Select(ShopDomains.Normalize).ToList() })
-                    .Where(k => mine.Count == 0 || k.id == user.KeyId() || (k.shops.Count > 0 && k.shops.All(mine.Contains))),
+                    .Where(k => mine.Length == 0 || k.id == user.KeyId() || (k.shops.Count > 0 && k.shops.All(mine.Contains))),
             });
         }).RequireAuthorization(Roles.Admin);
         return app;

@@ -44,8 +44,8 @@ public static class GatewayTransforms
 
     /// <summary>The caller as the gateway vouches for it: its key's id and role (anonymous without a key), the shop authorized, the key's shops.</summary>
     public static GatewayCaller Caller(HttpContext http) => new(
-        http.User.KeyId() ?? "anonymous",
-        http.User.Role() ?? "anonymous",
+        http.User.KeyId() ?? GatewayRoles.Anonymous,
+        http.User.Role() ?? GatewayRoles.Anonymous,
         RequestShopMiddleware.Of(http).Shop,
-        http.User.FindAll(ApiKeyAuthenticationHandler.ShopClaim).Select(c => c.Value).Order(StringComparer.Ordinal).ToArray());
+        http.User.Shops());
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using GrowthOs.ServiceDefaults.Security;
 
 namespace GrowthOs.ApiGateway.Security;
 
@@ -45,7 +46,7 @@ public sealed class ApiKeyEntry
 /// <summary>The roles, each holding the rights of the ones before it.</summary>
 public static class Roles
 {
-    public const string Viewer = "viewer";
-    public const string Operator = "operator";
-    public const string Admin = "admin";
+    public const string Viewer = GatewayRoles.Viewer;
+    public const string Operator = GatewayRoles.Operator;
+    public const string Admin = GatewayRoles.Admin;
 }

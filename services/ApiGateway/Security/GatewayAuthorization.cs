@@ -46,6 +46,10 @@ public static class GatewayAuthorization
     public static string? KeyId(this ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true ? user.Identity.Name : null;
 
     public static string? Role(this ClaimsPrincipal user) => user.FindFirst(ClaimTypes.Role)?.Value;
+
+    /// <summary>The shops the caller's key is limited to, normalised, in order; none for a key of every shop.</summary>
+    public static string[] Shops(this ClaimsPrincipal user) =>
+        user.FindAll(ApiKeyAuthenticationHandler.ShopClaim).Select(c => c.Value).Order(StringComparer.Ordinal).ToArray();
 }
 
 /// <summary>The caller's key holds <see cref="Role"/> or a role above it.</summary>
@@ -71,7 +75,7 @@ public sealed class ShopAccessHandler : IAuthorizationHandler
                         $"This needs the {role.Role} role; the API key '{context.User.KeyId()}' is a {context.User.Role()} key."));
                     break;
                 case ShopAccess shopAccess:
-                    var allowed = context.User.FindAll(ApiKeyAuthenticationHandler.ShopClaim).Select(c => c.Value).ToArray();
+                    var allowed = context.User.Shops();
                     var shop = http is null ? null : RequestShopMiddleware.Of(http).Shop;
                     if (allowed.Length == 0 || (shop is not null && allowed.Contains(shop))) context.Succeed(shopAccess);
                     else

@@ -6,12 +6,6 @@ namespace GrowthOs.ApiGateway.Security;
 /// <summary>The shop a request names, trimmed and lower-cased: its <c>shop</c> query parameter, or a JSON body's <c>shop</c>.</summary>
 public sealed record RequestShop(string? Shop);
 
-/// <summary>The hex SHA-256 of a body the gateway held whole (a small JSON body it read, a webhook's), which it signs for the service behind.</summary>
-public sealed record RequestBodyDigest(string Sha256)
-{
-    public static RequestBodyDigest Of(ReadOnlySpan<byte> body) => new(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body)));
-}
-
 /// <summary>
 /// Finds the shop a request names before it is limited, authorized and audited: its <c>shop</c> query parameter and a
 /// JSON body's <c>shop</c>, in whatever case the body spells it (the services read the body's names without regard to
@@ -67,7 +61,8 @@ public sealed class RequestShopMiddleware(RequestDelegate next)
         request.EnableBuffering();
         try
         {
-            var buffer = new byte[MaxParsedBodyBytes + 1];
+            // One byte past the cap tells a body over it; a body that says its length needs no more.
+            var buffer = new byte[(request.ContentLength is { } declared ? (int)declared : MaxParsedBodyBytes) + 1];
             var length = 0;
             int read;
             while (length < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(length), context.RequestAborted)) > 0) length += read;

@@ -137,7 +137,7 @@ public sealed class SagaEventPublisher(
                 }
                 catch (JsonException exception)
                 {
-                    setAside.Add((eventId, $"its body is not a {typeName}: {exception.Message}"));
+                    setAside.Add((eventId, $"{BrokenBody} {typeName}: {exception.Message}"));
                     logger.LogError("Event {EventId} of run {RunId} is not a {MessageType} ({Error}); it is set aside", eventId, runId, typeName, exception.Message);
                     continue;
                 }
@@ -185,13 +185,17 @@ public sealed class SagaEventPublisher(
         return published.Count + setAside.Count;
     }
 
+    /// <summary>How the reason of an event set aside for its body begins: no build can publish it, so none releases it.</summary>
+    private const string BrokenBody = "its body is not a";
+
     /// <summary>Releases the events set aside whose type this build publishes (another build set them aside), to be published in their turn.</summary>
     public async Task<int> ReleaseKnown(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
             UPDATE ingest.saga_event_outbox SET set_aside_at = NULL, set_aside_reason = NULL
-            WHERE set_aside_at IS NOT NULL AND published_at IS NULL AND message_type = ANY(@known) AND set_aside_reason NOT LIKE 'its body is not%'
+            WHERE set_aside_at IS NOT NULL AND published_at IS NULL AND message_type = ANY(@known) AND NOT starts_with(set_aside_reason, @broken)
             """);
+        command.Parameters.AddWithValue("broken", BrokenBody);
         command.Parameters.AddWithValue("known", SagaEventTypes.Names.ToArray());
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }

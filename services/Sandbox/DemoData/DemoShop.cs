@@ -90,9 +90,6 @@ public sealed class DemoShop
     public DateOnly LastDay => DayOf(_dataEnd);
     public DateTimeOffset DataEnd => _dataEnd;
 
-    /// <summary>The shop's IANA time zone: its days run from midnight to midnight there.</summary>
-    public string TimeZone => _shop.TimeZone;
-
     /// <summary>The shop's day an instant falls on.</summary>
     public DateOnly DayOf(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, _zone).DateTime);
 
@@ -127,7 +124,7 @@ public sealed class DemoShop
 
         static DemoSalesDay Summarize(DateOnly date, IEnumerable<DemoOrder> orders)
         {
-            var counted = orders.Where(o => !o.Test && o.CancelledAt is null).ToList();
+            var counted = orders.Where(Counted).ToList();
             return new DemoSalesDay(date, counted.Count, counted.Sum(o => o.Total));
         }
     }
@@ -167,7 +164,6 @@ public sealed class DemoShop
     {
         var first = _ordersPerDay.Length - PlantedDipDays;
         if (first < PlantedDipDays) return new DipPlan(null, 0);
-        static bool Counted(DemoOrder o) => !o.Test && o.CancelledAt is null;
         var weekBefore = Enumerable.Range(first - PlantedDipDays, PlantedDipDays).SelectMany(DrawnOrdersOfDay).Where(Counted).Sum(o => o.Total);
         var drawn = Enumerable.Range(first, PlantedDipDays).SelectMany(DrawnOrdersOfDay).ToList();
         var room = weekBefore * PlantedDipShare;
@@ -188,6 +184,9 @@ public sealed class DemoShop
         foreach (var order in drawn.Where(o => placed.Contains(o.Id))) numbers[order.Id] = next++;
         return new DipPlan(numbers, drawn.Count - placed.Count);
     }
+
+    /// <summary>An order that counts in the shop's sales: not a test, not cancelled.</summary>
+    private static bool Counted(DemoOrder order) => !order.Test && order.CancelledAt is null;
 
     /// <summary>An order, its lines, refunds and fulfillments under another number.</summary>
     private static DemoOrder Renumbered(DemoOrder order, long number) => order with

@@ -71,7 +71,7 @@ public static class MarketingChecks
               AND (m.meta_spend_minor <> COALESCE(f.meta_spend, 0) OR m.google_spend_minor <> COALESCE(f.google_spend, 0)
                    OR m.clicks <> COALESCE(f.clicks, 0) OR m.meta_conversion_value_minor + m.google_conversion_value_minor <> COALESCE(f.value, 0))
             """),
-        .. new[] { MarketingSources.Meta, MarketingSources.GoogleAds, MarketingSources.Ga4 }.Select(RowsRejected),
+        .. MarketingSources.All.Select(RowsRejected),
     ];
 
     /// <summary>

@@ -87,21 +87,13 @@ public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore a
         await AdvisoryLock.TakeForTransaction(connection, transaction, $"marketing-load:{shop}:{source}", cancellationToken);
         var table = source == MarketingSources.Ga4 ? "traffic_channel_day" : "ad_campaign_day";
         var sourceFilter = source == MarketingSources.Ga4 ? "" : " AND source = @source";
-        if (!manifest.Partial)
-            await Execute(connection, $"DELETE FROM transform.{table} WHERE shop_domain = @shop{sourceFilter} AND day BETWEEN @since AND @until", p =>
-            {
-                p.AddWithValue("shop", shop);
-                p.AddWithValue("source", source);
-                p.AddWithValue("since", since);
-                p.AddWithValue("until", until);
-            }, cancellationToken);
-        else
-            await Execute(connection, $"DELETE FROM transform.{table} WHERE shop_domain = @shop{sourceFilter} AND day = ANY(@days)", p =>
-            {
-                p.AddWithValue("shop", shop);
-                p.AddWithValue("source", source);
-                p.AddWithValue("days", WholeDays(manifest).ToArray());
-            }, cancellationToken);
+        var cleared = manifest.Partial ? WholeDays(manifest) : Days(since, until);
+        await Execute(connection, $"DELETE FROM transform.{table} WHERE shop_domain = @shop{sourceFilter} AND day = ANY(@days)", p =>
+        {
+            p.AddWithValue("shop", shop);
+            p.AddWithValue("source", source);
+            p.AddWithValue("days", cleared.ToArray());
+        }, cancellationToken);
         if (source == MarketingSources.Ga4) await InsertTraffic(connection, shop, runId, manifestKey, traffic.Values.ToList(), cancellationToken);
         else await InsertCampaigns(connection, shop, source, runId, manifestKey, campaigns.Values.ToList(), cancellationToken);
         foreach (var account in accounts)
@@ -162,10 +154,14 @@ public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore a
         var cut = (manifest.Pages[^1].Since, manifest.Pages[^1].Until);
         return manifest.Pages
             .Where(p => p.Since is not null && p.Until is not null && (p.Since, p.Until) != cut)
-            .SelectMany(p => Enumerable.Range(0, p.Until!.Value.DayNumber - p.Since!.Value.DayNumber + 1).Select(d => p.Since!.Value.AddDays(d)))
+            .SelectMany(p => Days(p.Since!.Value, p.Until!.Value))
             .Distinct()
             .Order();
     }
+
+    /// <summary>Every day from <paramref name="since"/> to <paramref name="until"/>, inclusive.</summary>
+    private static IEnumerable<DateOnly> Days(DateOnly since, DateOnly until) =>
+        Enumerable.Range(0, Math.Max(0, until.DayNumber - since.DayNumber + 1)).Select(since.AddDays);
 
     private static Task InsertCampaigns(NpgsqlConnection connection, string shop, string source, Guid runId, string manifestKey, List<AdCampaignDay> rows,
         CancellationToken cancellationToken) =>

@@ -15,7 +15,7 @@ public sealed class GatewaySigningHandler(IOptions<GatewayTrustOptions> options,
             : Convert.ToHexStringLower(SHA256.HashData(await request.Content.ReadAsByteArrayAsync(cancellationToken)));
         GatewaySignature.Apply((name, value) => request.Headers.TryAddWithoutValidation(name, value), options.Value.Secret, DateTimeOffset.UtcNow,
             request.Method.Method, request.RequestUri?.AbsolutePath ?? "/", QueryHelpers.ParseQuery(request.RequestUri?.Query),
-            new GatewayCaller(environment.ApplicationName, "service", null, []), body);
+            new GatewayCaller(environment.ApplicationName, GatewayRoles.Service, null, []), body);
         return await base.SendAsync(request, cancellationToken);
     }
 }

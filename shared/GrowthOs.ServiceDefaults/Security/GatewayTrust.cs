@@ -71,12 +71,7 @@ public static class GatewayTrustExtensions
             }
             if (Overreach(context, caller) is { } overreach)
             {
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context,
-                    ProblemDetails = { Status = StatusCodes.Status403Forbidden, Title = "Forbidden", Detail = overreach },
-                });
+                await Problems.Forbidden(overreach).ExecuteAsync(context);
                 return;
             }
             context.Features.Set(caller);
