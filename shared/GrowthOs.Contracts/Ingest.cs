@@ -39,10 +39,29 @@ public record ReplayRequested(
     string ArchiveKey,
     DateTimeOffset RequestedAt);
 
-/// <summary>Re-read every order of <paramref name="ShopDomain"/> created from <paramref name="From"/> to <paramref name="To"/> (UTC dates, inclusive), whatever the watermark.</summary>
+/// <summary>
+/// Re-read every order of <paramref name="ShopDomain"/> created from <paramref name="From"/> to <paramref name="To"/> (UTC
+/// dates, inclusive), whatever the watermark; with <paramref name="UpdatedSince"/>, only those of them updated since
+/// then (the gap a watermark older than the floor left, see <see cref="SyncGapFound"/>).
+/// </summary>
 public record BackfillRequested(
     Guid RunId,
     string ShopDomain,
     DateOnly From,
     DateOnly To,
-    DateTimeOffset RequestedAt);
+    DateTimeOffset RequestedAt,
+    DateTimeOffset? UpdatedSince = null);
+
+/// <summary>
+/// A daily sync found the shop's <paramref name="Entity"/> watermark older than the floor it reads back to: the changes
+/// from <paramref name="GapFrom"/> (the watermark minus the lookback) to <paramref name="Floor"/> were not read by it.
+/// Backfill run <paramref name="BackfillRunId"/> reads them; the gap is filled when that run completes whole.
+/// </summary>
+public record SyncGapFound(
+    Guid RunId,
+    string ShopDomain,
+    string Entity,
+    DateTimeOffset GapFrom,
+    DateTimeOffset Floor,
+    Guid BackfillRunId,
+    DateTimeOffset FoundAt);

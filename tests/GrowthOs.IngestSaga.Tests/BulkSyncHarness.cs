@@ -155,6 +155,18 @@ public sealed class RecordingWatermarks : IWatermarkStore
         lock (Histories) return Task.FromResult(Histories.ContainsKey(shop));
     }
 
+    /// <summary>Each gap asked for: the backfill run that reads it, and the daily run that found it.</summary>
+    public Dictionary<(string Shop, string Entity, DateTimeOffset Since), (Guid RunId, Guid RequestedBy)> Gaps { get; } = new();
+
+    public Task<Guid> RequestGapBackfill(string shop, string entity, DateTimeOffset gapSince, Guid backfillRunId, Guid requestedBy, CancellationToken cancellationToken)
+    {
+        lock (Gaps)
+        {
+            if (!Gaps.TryGetValue((shop, entity, gapSince), out var asked)) Gaps[(shop, entity, gapSince)] = asked = (backfillRunId, requestedBy);
+            return Task.FromResult(asked.RunId);
+        }
+    }
+
     public Task<Guid> RequestHistory(string shop, Guid backfillRunId, DateOnly before, Guid requestedBy, CancellationToken cancellationToken)
     {
         lock (Histories)

@@ -232,6 +232,40 @@ public sealed class EndToEndSyncTests(RunningSystem system)
         Assert.Equal(1L, overlap);
     }
 
+    [Fact]
+    public async Task A_shop_unsynced_beyond_the_floor_has_its_gap_read_by_a_backfill_under_an_alert_that_its_success_resolves()
+    {
+        using var http = system.GatewayClient();
+        var shop = RunningSystem.GapShop;
+        var first = await WaitForRunToFinish(http, await system.StartSync(http, shop));
+        Assert.True(first.GetProperty("status").GetString() == "completed", $"run ended {first}\n{system.AllLogs()}");
+        // As if the shop had gone unsynced for 200 days: a daily sync reads back 128 at most.
+        await Scalar($"UPDATE ingest.shop_watermark SET updated_through = now() - interval '200 days' WHERE shop_domain = '{shop}' AND entity = 'orders' RETURNING 1");
+        var stale = await Query<DateTime>($"SELECT updated_through FROM ingest.shop_watermark WHERE shop_domain = '{shop}' AND entity = 'orders'");
+
+        var daily = await WaitForRunToFinish(http, await system.StartSync(http, shop));
+
+        Assert.True(daily.GetProperty("status").GetString() == "completed", $"run ended {daily}\n{system.AllLogs()}");
+        Assert.Equal(stale.AddMinutes(-60), daily.GetProperty("gap_since").GetDateTimeOffset().UtcDateTime);
+        var gapRunId = daily.GetProperty("gap_run_id").GetGuid();
+        var gap = await WaitForRunToFinish(http, gapRunId);
+        Assert.True(gap.GetProperty("status").GetString() == "completed", $"the gap's run ended {gap}\n{system.AllLogs()}");
+        Assert.Equal("FULL_BACKFILL_EXECUTE", gap.GetProperty("job_type").GetString());
+        Assert.Equal(stale.AddMinutes(-60), gap.GetProperty("updated_since").GetDateTimeOffset().UtcDateTime);
+        // It read the orders created before the floor (the daily sync read none of them) and changed since the gap began.
+        Assert.True(gap.GetProperty("counts").GetProperty("orders_upserted").GetInt64() > 0, $"the gap's run read nothing: {gap}");
+        // The alert was raised when the gap was found and resolved when its backfill completed.
+        await system.WaitForScalar($"SELECT count(*) FROM kpi.alert WHERE shop_domain = '{shop}' AND rule = 'sync_gap' AND subject = 'orders' AND status = 'resolved'", 1,
+            "the sync_gap alert resolved");
+        var alert = (await http.GetFromJsonAsync<JsonElement>($"/api/alerts?shop={shop}&status=resolved")).GetProperty("alerts").EnumerateArray()
+            .Single(a => a.GetProperty("rule").GetString() == "sync_gap");
+        Assert.Equal("warning", alert.GetProperty("severity").GetString());
+        Assert.Contains(gapRunId.ToString(), alert.GetProperty("recommendation").GetString());
+        // The watermark is the daily sync's, which the backfill did not move.
+        Assert.Equal(daily.GetProperty("max_updated_at").GetDateTimeOffset().UtcDateTime,
+            await Query<DateTime>($"SELECT updated_through FROM ingest.shop_watermark WHERE shop_domain = '{shop}' AND entity = 'orders'"));
+    }
+
     [Theory]
     [InlineData("{\"from\":\"2026-01-01\",\"to\":\"2026-01-31\"}", "shop")]
     [InlineData("{\"shop\":\"" + RunningSystem.BackfillShop + "\",\"to\":\"2026-01-31\"}", "from")]

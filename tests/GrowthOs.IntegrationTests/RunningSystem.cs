@@ -32,6 +32,8 @@ public sealed class RunningSystem : IAsyncLifetime
     /// <summary>The shop the dashboard's browser tests read (Shopify and the three marketing sources).</summary>
     public const string DashboardShop = "dashboard-shop.myshopify.com";
     public const string DashboardTimeZone = "America/New_York";
+    /// <summary>A shop whose watermark a test moves behind the floor, as if it had gone unsynced for months.</summary>
+    public const string GapShop = "gap-shop.myshopify.com";
     /// <summary>A shop whose runs a key limited to another shop tries to read by id.</summary>
     public const string LimitedReadShop = "limited-read-shop.myshopify.com";
 
@@ -70,7 +72,7 @@ public sealed class RunningSystem : IAsyncLifetime
 
     private static readonly (string Domain, int Seed, int OrdersPerDay, string? Failure)[] SandboxShops =
     [
-        (Shop, 42, 20, null), (ReplayShop, 43, 20, null), (BackfillShop, 44, 20, null), (ReferenceShop, 7, 150, null), (WrongTokenShop, 45, 5, null), (ReadApiShop, 47, 10, null), (BesideShop, 48, 20, null), (TraceShop, 50, 5, null), (ProgressShop, 51, 5, null), (IdempotencyShop, 56, 3, null), (UploadShop, 57, 3, null), (SecretScanShop, 58, 3, null), (OutboxShop, 59, 3, null), (HostileShop, 60, 3, null), (DashboardShop, 61, 8, null), (LimitedReadShop, 62, 3, null),
+        (Shop, 42, 20, null), (ReplayShop, 43, 20, null), (BackfillShop, 44, 20, null), (ReferenceShop, 7, 150, null), (WrongTokenShop, 45, 5, null), (ReadApiShop, 47, 10, null), (BesideShop, 48, 20, null), (TraceShop, 50, 5, null), (ProgressShop, 51, 5, null), (IdempotencyShop, 56, 3, null), (UploadShop, 57, 3, null), (SecretScanShop, 58, 3, null), (OutboxShop, 59, 3, null), (HostileShop, 60, 3, null), (DashboardShop, 61, 8, null), (LimitedReadShop, 62, 3, null), (GapShop, 63, 3, null),
         .. Disturbances.Select(d => (TwinShop(d), 7, 150, (string?)null)),
         .. Failures.Select(f => (FailingShop(f), 46, 5, (string?)f)),
         (CatalogShop, 42, 10, null), (NoCustomersScopeShop, 49, 5, "ACCESS_DENIED:customers"), (WebhookShop, 52, 5, null),

@@ -121,6 +121,37 @@ public sealed class AlertEvaluatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_gap_a_daily_sync_found_raises_sync_gap_until_its_backfill_completes_whole()
+    {
+        var (gapFrom, floor, backfill) = (Now.AddDays(-160), Now.AddDays(-128), Guid.NewGuid());
+        await _harness.Bus.Publish(new SyncGapFound(Guid.NewGuid(), Shop, "orders", gapFrom, floor, backfill, Now));
+        await Until(async () => (await Alerts()).Any(a => a is ("sync_gap", "open", _, _)));
+        var raised = (await _harness.Published.SelectAsync<AlertRaised>(x => x.Context.Message.Rule == "sync_gap").First()).Context.Message;
+        Assert.Equal(("orders", "warning", 32m), (raised.Subject, raised.Severity, raised.Figures["gap_days"]));
+        Assert.Contains(backfill.ToString(), raised.Recommendation);
+
+        // Another backfill, and the gap's own backfill ended partial: the gap is not filled.
+        await _harness.Bus.Publish(new SyncCompleted(Guid.NewGuid(), Shop, 10, 20, null, Now, JobType: "FULL_BACKFILL_EXECUTE"));
+        await _harness.Bus.Publish(new SyncCompleted(backfill, Shop, 10, 20, null, Now, Partial: true, JobType: "FULL_BACKFILL_EXECUTE"));
+        await _harness.Bus.Publish(new SyncGapFound(Guid.NewGuid(), Shop, "orders", gapFrom, floor, backfill, Now));
+        await Task.Delay(500);
+        Assert.Equal([("sync_gap", "open")], (await Alerts()).Where(a => a.Rule == "sync_gap").Select(a => (a.Rule, a.Status)));
+
+        await _harness.Bus.Publish(new SyncCompleted(backfill, Shop, 10, 20, null, Now, JobType: "FULL_BACKFILL_EXECUTE"));
+        await Until(async () => (await Alerts()).Any(a => a is ("sync_gap", "resolved", _, _)));
+        Assert.Single(await Alerts(), a => a.Rule == "sync_gap");
+
+        // A gap heard of only after its backfill completed is filled at once: no alert.
+        var early = Guid.NewGuid();
+        await _harness.Bus.Publish(new SyncCompleted(early, Shop, 10, 20, null, Now, JobType: "FULL_BACKFILL_EXECUTE"));
+        await Until(() => Task.FromResult(_harness.Consumed.Select<SyncCompleted>().Any(x => x.Context.Message.RunId == early)));
+        await _harness.Bus.Publish(new SyncGapFound(Guid.NewGuid(), Shop, "orders", gapFrom.AddDays(1), floor, early, Now));
+        await Until(() => Task.FromResult(_harness.Consumed.Select<SyncGapFound>().Any(x => x.Context.Message.BackfillRunId == early)));
+        await Task.Delay(300);
+        Assert.Single(await Alerts(), a => a.Rule == "sync_gap");
+    }
+
+    [Fact]
     public async Task A_fast_mover_out_of_stock_opens_its_alert_an_older_snapshot_changes_nothing_and_a_newer_one_in_stock_resolves_it()
     {
         var outOfStock = new StockAlert(9001, 1, "DRILL-18V", "Cordless Drill", "out_of_stock", "fast", 2.4m, 0m, 0);

@@ -12,6 +12,7 @@ public static class BulkSyncRegistration
         bus.AddScoped(typeof(StartExtractionActivity<>));
         bus.AddScoped<AdvanceWatermarkActivity>();
         bus.AddScoped<RequestHistoryActivity>();
+        bus.AddScoped<RequestGapBackfillActivity>();
         return bus.AddSagaStateMachine<BulkSyncStateMachine, BulkSyncState, BulkSyncStateDefinition>();
     }
 }

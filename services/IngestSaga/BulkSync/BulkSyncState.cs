@@ -34,6 +34,16 @@ public class BulkSyncState : SyncRunState
     /// <summary>The backfill run that loads the shop's history, once this run asked for it.</summary>
     public Guid? HistoryRunId { get; set; }
 
+    /// <summary>
+    /// On a daily run whose orders watermark was older than the floor: where the changes it did not read begin (the
+    /// watermark minus the lookback); once it has loaded its orders whole, backfill run <see cref="GapRunId"/> reads
+    /// them. On that backfill run: it reads the orders updated since then.
+    /// </summary>
+    public DateTimeOffset? GapSince { get; set; }
+
+    /// <summary>The backfill run that reads the gap, once this daily run asked for it.</summary>
+    public Guid? GapRunId { get; set; }
+
     /// <summary>A backfill reads the orders created in [BackfillFrom, BackfillBefore), whatever the watermark.</summary>
     public DateTimeOffset? BackfillFrom { get; set; }
     public DateTimeOffset? BackfillBefore { get; set; }

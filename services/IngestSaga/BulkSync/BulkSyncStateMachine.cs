@@ -90,6 +90,8 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
                     context.Saga.Begin(JobTypes.FullBackfill, message.ShopDomain, "user", message.RequestedAt, [Entities.Orders]);
                     context.Saga.BackfillFrom = new DateTimeOffset(message.From.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
                     context.Saga.BackfillBefore = new DateTimeOffset(message.To.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+                    // A backfill that fills a gap reads only what changed since the gap began.
+                    context.Saga.GapSince = context.Saga.UpdatedSince = message.UpdatedSince;
                 })
                 .EnterStep(Steps.Initiated, clock)
                 .Publish(context => BulkSyncCommands.StartExtraction(context.Saga))
@@ -189,6 +191,7 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
                 .Then(context => context.Saga.ResumeAt = null)
                 .Activity(x => x.OfType<AdvanceWatermarkActivity>())
                 .Activity(x => x.OfType<RequestHistoryActivity>())
+                .Activity(x => x.OfType<RequestGapBackfillActivity>())
                 .EnterStep(Steps.Partial, clock)
                 .PublishEvent(context => new SyncCompleted(
                     context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.OrdersUpserted, context.Saga.LineItemsUpserted,
@@ -198,6 +201,7 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
                 .Then(context => context.Saga.ResumeAt = null)
                 .Activity(x => x.OfType<AdvanceWatermarkActivity>())
                 .Activity(x => x.OfType<RequestHistoryActivity>())
+                .Activity(x => x.OfType<RequestGapBackfillActivity>())
                 .EnterStep(Steps.Completed, clock)
                 .PublishEvent(context => new SyncCompleted(
                     context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.OrdersUpserted, context.Saga.LineItemsUpserted,

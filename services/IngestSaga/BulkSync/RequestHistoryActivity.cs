@@ -1,5 +1,6 @@
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.Contracts.Transform;
+using GrowthOs.IngestSaga.Outbox;
 using GrowthOs.IngestSaga.Watermarks;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -24,8 +25,8 @@ public sealed class RequestHistoryActivity(IWatermarkStore watermarks, IOptions<
             var from = options.Value.HistoryFrom;
             var runId = await watermarks.RequestHistory(saga.ShopDomain, NewId.NextGuid(), before, saga.CorrelationId, context.CancellationToken);
             saga.HistoryRunId = runId;
-            // The same run id again, should this be repeated: a backfill run is started once per id.
-            await context.Publish(new BackfillRequested(runId, saga.ShopDomain, from, before, clock.GetUtcNow()));
+            // Saved with the run (its outbox); the same run id again, should this be repeated: a backfill run is started once per id.
+            await context.RaiseEvent(new BackfillRequested(runId, saga.ShopDomain, from, before, clock.GetUtcNow()), "history");
             logger.LogInformation("The history of {ShopDomain}, its orders created from {From} to {Before}, is loaded by run {HistoryRunId}",
                 saga.ShopDomain, from, before, runId);
         }

@@ -10,7 +10,7 @@ namespace GrowthOs.IngestSaga.BulkSync;
 /// Orders start at the watermark minus the lookback, never before the floor. Products and customers are the catalogue
 /// and the customer base, needed whole whatever their age: the first run reads them all, later runs from the watermark
 /// minus the lookback. Inventory is read whole every time (its levels change without touching an item's update time).
-/// A backfill reads by creation time instead. A shop's first sync also marks the run to load its history (see
+/// A backfill reads by creation time instead (and, one that fills a gap, by update time as well). A shop's first sync also marks the run to load its history (see
 /// <see cref="RequestHistoryActivity"/>).
 /// </summary>
 public sealed class StartExtractionActivity<TMessage>(IWatermarkStore watermarks, IOptions<BulkSyncOptions> options, TimeProvider clock)
@@ -23,7 +23,8 @@ public sealed class StartExtractionActivity<TMessage>(IWatermarkStore watermarks
         var settings = options.Value;
         saga.UpdatedSince = saga switch
         {
-            { JobType: JobTypes.FullBackfill } or { Entity: Entities.Inventory } => null,
+            { JobType: JobTypes.FullBackfill } => saga.GapSince,
+            { Entity: Entities.Inventory } => null,
             { Entity: Entities.Orders } => await OrdersFrom(saga, settings, context.CancellationToken),
             _ => await watermarks.Current(saga.ShopDomain, saga.Entity, context.CancellationToken) is { } mark
                 ? mark.AddMinutes(-settings.LookbackMinutes)
@@ -36,6 +37,8 @@ public sealed class StartExtractionActivity<TMessage>(IWatermarkStore watermarks
     /// <summary>
     /// From the watermark; a shop's first sync (no watermark, no history asked for) starts at the floor and, with
     /// <see cref="BulkSyncOptions.LoadHistory"/>, marks the run to ask for the orders before it once it has loaded these.
+    /// A daily sync whose watermark is older than the floor starts at the floor too, and marks the run to have the gap
+    /// read by a backfill (see <see cref="RequestGapBackfillActivity"/>).
     /// </summary>
     private async Task<DateTimeOffset> OrdersFrom(BulkSyncState saga, BulkSyncOptions settings, CancellationToken cancellationToken)
     {
@@ -44,6 +47,8 @@ public sealed class StartExtractionActivity<TMessage>(IWatermarkStore watermarks
         var from = WatermarkStore.ExtractFrom(mark, now, settings);
         if (saga.JobType == JobTypes.DailySync && settings.LoadHistory && mark is null && !await watermarks.HistoryRequested(saga.ShopDomain, cancellationToken))
             saga.HistoryBefore = DateOnly.FromDateTime(from.UtcDateTime);
+        if (saga.JobType == JobTypes.DailySync && mark is { } stale && WatermarkStore.IsBeyondFloor(stale, now, settings))
+            saga.GapSince = stale.AddMinutes(-settings.LookbackMinutes);
         return from;
     }
 

@@ -62,7 +62,9 @@ public static class SagaEventTypes
 {
     private static readonly Dictionary<string, Type> ByName = new Type[]
     {
-        typeof(SyncStepChanged), typeof(SyncCompleted), typeof(SyncFailed), typeof(MarketingSyncCompleted),
+        typeof(SyncStepChanged), typeof(SyncCompleted), typeof(SyncFailed), typeof(MarketingSyncCompleted), typeof(SyncGapFound),
+        // A run's request for another run (its history, its gap), saved with it so a crash after the save loses none.
+        typeof(BackfillRequested),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     public static string NameOf(Type type) =>

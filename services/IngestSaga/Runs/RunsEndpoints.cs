@@ -159,6 +159,15 @@ public sealed record RunView(
     /// <summary>A shop's first sync: the backfill run that loads the orders before its floor, once it asked for it.</summary>
     public Guid? HistoryRunId { get; init; }
 
+    /// <summary>
+    /// A daily sync whose watermark was older than the floor: where the changes it could not read begin; on the backfill
+    /// run that reads them, since when it reads.
+    /// </summary>
+    public DateTimeOffset? GapSince { get; init; }
+
+    /// <summary>The backfill run that reads the gap, once the daily sync asked for it.</summary>
+    public Guid? GapRunId { get; init; }
+
     /// <summary>The states in which a run's load may be under way or stopped short: its view asks the Transform how far it got.</summary>
     public static bool ShowsLoadProgress(BulkSyncState run) => run.CurrentState is "Upserting" or "Failed";
 
@@ -193,6 +202,8 @@ public sealed record RunView(
         run.Steps.Select(RunStepView.From).ToList())
     {
         HistoryRunId = run.HistoryRunId,
+        GapSince = run.GapSince,
+        GapRunId = run.GapRunId,
     };
 }
 

@@ -21,6 +21,13 @@ public interface IWatermarkStore
     /// earlier one, if so), so a request repeated after a crash names the same run.
     /// </summary>
     Task<Guid> RequestHistory(string shop, Guid backfillRunId, DateOnly before, Guid requestedBy, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that <paramref name="requestedBy"/> found the shop's <paramref name="entity"/> watermark older than the
+    /// floor and asks <paramref name="backfillRunId"/> to read the changes since <paramref name="gapSince"/>, unless that
+    /// gap was asked for already; returns the backfill run that reads it (the earlier one, if so).
+    /// </summary>
+    Task<Guid> RequestGapBackfill(string shop, string entity, DateTimeOffset gapSince, Guid backfillRunId, Guid requestedBy, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -44,11 +51,21 @@ public sealed class WatermarkStore(NpgsqlDataSource dataSource) : IWatermarkStor
     /// </summary>
     public static DateTimeOffset ExtractFrom(DateTimeOffset? watermark, DateTimeOffset now, BulkSyncOptions settings)
     {
-        var floor = now.AddDays(-settings.WatermarkFloorDays);
-        if (watermark is not { } mark || mark < floor) return floor;
+        var floor = Floor(now, settings);
+        if (watermark is not { } mark || IsBeyondFloor(mark, now, settings)) return floor;
         var from = mark.AddMinutes(-settings.LookbackMinutes);
         return from < floor ? floor : from;
     }
+
+    /// <summary>How far back a daily read goes at most: now minus <see cref="BulkSyncOptions.WatermarkFloorDays"/>.</summary>
+    public static DateTimeOffset Floor(DateTimeOffset now, BulkSyncOptions settings) => now.AddDays(-settings.WatermarkFloorDays);
+
+    /// <summary>
+    /// Whether a watermark is older than the floor: the shop went unsynced longer than a daily read reaches back, and
+    /// the changes between the watermark and the floor are a gap a backfill must read.
+    /// </summary>
+    public static bool IsBeyondFloor(DateTimeOffset watermark, DateTimeOffset now, BulkSyncOptions settings) =>
+        watermark.AddMinutes(-settings.LookbackMinutes) < Floor(now, settings);
 
     public async Task Advance(string shop, string entity, DateTimeOffset updatedThrough, Guid runId, CancellationToken cancellationToken)
     {
@@ -88,6 +105,27 @@ public sealed class WatermarkStore(NpgsqlDataSource dataSource) : IWatermarkStor
         command.Parameters.AddWithValue("shop", shop);
         command.Parameters.AddWithValue("run", backfillRunId);
         command.Parameters.AddWithValue("before", before);
+        command.Parameters.AddWithValue("by", requestedBy);
+        return (Guid)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<Guid> RequestGapBackfill(string shop, string entity, DateTimeOffset gapSince, Guid backfillRunId, Guid requestedBy,
+        CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            WITH asked AS (
+                INSERT INTO ingest.shop_gap (shop_domain, entity, gap_since, backfill_run_id, requested_by)
+                VALUES (@shop, @entity, @since, @run, @by)
+                ON CONFLICT (shop_domain, entity, gap_since) DO NOTHING
+                RETURNING backfill_run_id)
+            SELECT backfill_run_id FROM asked
+            UNION ALL SELECT backfill_run_id FROM ingest.shop_gap WHERE shop_domain = @shop AND entity = @entity AND gap_since = @since
+            LIMIT 1
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.AddWithValue("entity", entity);
+        command.Parameters.AddWithValue("since", gapSince.UtcDateTime);
+        command.Parameters.AddWithValue("run", backfillRunId);
         command.Parameters.AddWithValue("by", requestedBy);
         return (Guid)(await command.ExecuteScalarAsync(cancellationToken))!;
     }

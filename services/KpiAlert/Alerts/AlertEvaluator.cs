@@ -29,7 +29,7 @@ public sealed class AlertEvaluator(KpiStore store, NpgsqlDataSource dataSource, 
         var (salesDays, marketingDays) = await store.Coverage(shop, from.AddDays(-days / 2), to, cancellationToken);
         var inputs = new AlertInputs(from, to, kpis, await store.Platforms(shop, from, to, cancellationToken), await store.Campaigns(shop, from, to, cancellationToken),
             SalesHeld: salesDays == days, MarketingHeld: marketingDays == days, Pipelines: await store.Pipelines(shop, clock.GetUtcNow(), cancellationToken), Now: clock.GetUtcNow(),
-            StockOuts: await store.StockOuts(shop, cancellationToken));
+            StockOuts: await store.StockOuts(shop, cancellationToken), Gaps: await store.OpenGaps(shop, cancellationToken));
         var conditions = AlertRules.Evaluate(inputs, options.Value);
         var now = clock.GetUtcNow();
         var raised = new List<AlertRaised>();

@@ -17,7 +17,13 @@ public sealed record PlatformCtr(string Source, long Clicks, long Impressions, l
 /// </summary>
 public sealed record AlertInputs(DateOnly From, DateOnly To, IReadOnlyList<Kpi> Kpis, IReadOnlyList<PlatformCtr> Platforms, IReadOnlyList<CampaignFigures> Campaigns,
     bool SalesHeld = true, bool MarketingHeld = true, IReadOnlyList<PipelineSuccess>? Pipelines = null, DateTimeOffset Now = default,
-    IReadOnlyList<StockedOut>? StockOuts = null);
+    IReadOnlyList<StockedOut>? StockOuts = null, IReadOnlyList<SyncGap>? Gaps = null);
+
+/// <summary>
+/// A gap a daily sync found and its backfill has not yet filled: the changes of <paramref name="Entity"/> from
+/// <paramref name="From"/> to <paramref name="Floor"/>, read by backfill run <paramref name="BackfillRunId"/>.
+/// </summary>
+public sealed record SyncGap(string Entity, DateTimeOffset From, DateTimeOffset Floor, Guid BackfillRunId, DateTimeOffset FoundAt);
 
 /// <summary>A variant of the latest stock snapshot out of stock, with its velocity tier, units sold a day and days of cover.</summary>
 public sealed record StockedOut(long VariantId, string? Sku, string? Title, string VelocityTier, decimal DailyVelocity, decimal? DaysOfCover);
@@ -56,6 +62,8 @@ public static class AlertRules
         new("fast_mover_stockout", "Fast mover out of stock", Severities.Critical, "a variant of the fast velocity tier out of stock in the latest snapshot, subject the variant"),
         new("pipeline_missing", "Pipeline missing", Severities.Critical,
             "a daily sync that ran in the last week has no whole success for more than PipelineMaxAgeHours (26 h: a day and its schedule's slack), subject the job"),
+        new("sync_gap", "Sync gap", Severities.Warning,
+            "a daily sync found its watermark older than the floor it reads back to, and the backfill of the changes between them has not completed whole, subject the entity"),
     ];
 
     public static IReadOnlyList<AlertCondition> Evaluate(AlertInputs inputs, AlertOptions thresholds)
@@ -136,6 +144,14 @@ public static class AlertRules
                 {
                     ["hours_since_success"] = age is { } a ? Math.Round((decimal)a.TotalHours, 1) : null, ["threshold_hours"] = thresholds.PipelineMaxAgeHours,
                 }));
+        }
+
+        foreach (var gap in (inputs.Gaps ?? []).GroupBy(g => g.Entity).Select(g => g.OrderBy(x => x.From).First()))
+        {
+            conditions.Add(new("sync_gap", gap.Entity, Severities.Warning,
+                $"The {gap.Entity} of this shop went unsynced longer than a daily sync reads back: the changes from {gap.From:u} to {gap.Floor:u} were not read by the daily sync.",
+                $"Backfill run {gap.BackfillRunId} reads them (GET /api/ingest/runs/{gap.BackfillRunId}); until it completes, the figures of those days may miss refunds and edits. If it failed, start a backfill of those days again (POST /api/ingest/backfill).",
+                new Dictionary<string, decimal?> { ["gap_days"] = Math.Round((decimal)(gap.Floor - gap.From).TotalDays, 1) }));
         }
 
         return conditions;

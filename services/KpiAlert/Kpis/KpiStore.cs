@@ -160,6 +160,22 @@ public sealed class KpiStore(NpgsqlDataSource dataSource)
         return pipelines;
     }
 
+    /// <summary>The gaps daily syncs found whose backfill has not completed whole.</summary>
+    public async Task<IReadOnlyList<Alerts.SyncGap>> OpenGaps(string shop, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT entity, gap_from, floor, backfill_run_id, found_at FROM kpi.sync_gap
+            WHERE shop_domain = @shop AND filled_at IS NULL ORDER BY gap_from, backfill_run_id
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        var gaps = new List<Alerts.SyncGap>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            gaps.Add(new Alerts.SyncGap(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetGuid(3),
+                reader.GetFieldValue<DateTimeOffset>(4)));
+        return gaps;
+    }
+
     /// <summary>The latest snapshot's variants out of stock.</summary>
     public async Task<IReadOnlyList<Alerts.StockedOut>> StockOuts(string shop, CancellationToken cancellationToken)
     {
