@@ -7,6 +7,8 @@ cd "$ROOT"
 RESULTS="$ROOT/.local/test-results"
 
 deploy/local/infra.sh up
+# Docker, and the broker image of the tests that stop a broker (Testcontainers.RabbitMq): built here, no registry needed.
+deploy/local/docker.sh up
 rm -rf "$RESULTS"
 # The staff dashboard the gateway serves (its browser tests read it).
 web/dashboard/build.sh

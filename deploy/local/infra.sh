@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Local infrastructure without containers: private PostgreSQL, RabbitMQ and S3-compatible store on loopback.
-#   deploy/local/infra.sh up|down|status|restart-broker|restart-system-postgres SECONDS|data-dir
+#   deploy/local/infra.sh up|down|status|restart-system-postgres SECONDS|data-dir
 # Two PostgreSQL clusters: the shared one every test project uses, and the system cluster that only the integration
 # suite's running system uses, so that its outage tests can stop and start a real server without failing the other
 # projects' tests that run beside them.
@@ -155,15 +155,6 @@ rabbit_down() {
   if [ -n "$epmd" ]; then ERL_EPMD_PORT="$EPMD_PORT" "$epmd" -kill >/dev/null 2>&1 || true; fi
 }
 
-# Stops and starts the RabbitMQ application on its node: durable queues and persistent messages survive, clients reconnect.
-rabbit_restart() {
-  rabbit_env
-  rabbitmqctl -q -n "$RABBIT_NODE" stop_app >/dev/null
-  rabbitmqctl -q -n "$RABBIT_NODE" start_app >/dev/null
-  wait_for_port 127.0.0.1 "$AMQP_PORT" 30 rabbitmq
-  log "rabbitmq restarted"
-}
-
 s3_up() {
   if pid_alive "$S3_DIR/pid"; then log "s3 already running on $S3_PORT"; return 0; fi
   mkdir -p "$S3_DIR/data"
@@ -192,8 +183,7 @@ case "${1:-}" in
   up) mkdir -p "$LOCAL"; install_missing; set_server_dirs; log "server data in $SERVER_DATA"; pg_up "$PG_DIR" "$PG_PORT" postgres; pg_up "$SYSTEM_PG_DIR" "$SYSTEM_PG_PORT" "system postgres"; rabbit_up; s3_up ;;
   down) mkdir -p "$LOCAL"; set_server_dirs; s3_down; rabbit_down; pg_down "$SYSTEM_PG_DIR" "system postgres"; pg_down "$PG_DIR" postgres ;;
   status) mkdir -p "$LOCAL"; set_server_dirs; status ;;
-  restart-broker) mkdir -p "$LOCAL"; set_server_dirs; rabbit_restart ;;
   restart-system-postgres) mkdir -p "$LOCAL"; set_server_dirs; system_pg_restart "${2:-0}" ;;
   data-dir) mkdir -p "$LOCAL"; set_server_dirs; echo "$SERVER_DATA" ;;
-  *) echo "usage: $0 up|down|status|restart-broker|restart-system-postgres SECONDS|data-dir" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|restart-system-postgres SECONDS|data-dir" >&2; exit 2 ;;
 esac

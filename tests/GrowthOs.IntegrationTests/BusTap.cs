@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using GrowthOs.Testing;
 
 namespace GrowthOs.IntegrationTests;
 
@@ -11,17 +10,17 @@ namespace GrowthOs.IntegrationTests;
 /// </summary>
 public sealed class BusTap : IAsyncDisposable
 {
-    private readonly HttpClient _http = LocalInfrastructure.RabbitManagement();
+    private readonly HttpClient _http;
     private readonly string _vhost;
     private readonly string _queue = $"test-tap-{Guid.NewGuid():N}";
     private readonly List<TappedMessage> _received = [];
 
-    private BusTap(string vhost) => _vhost = Uri.EscapeDataString(vhost);
+    private BusTap(RunningSystem system) => (_http, _vhost) = (system.Broker.Management(), Uri.EscapeDataString(system.VirtualHost));
 
     /// <summary>Taps the exchanges of the contracts named as MassTransit names them, e.g. <c>GrowthOs.Contracts.Ingest:SyncCompleted</c>.</summary>
-    public static async Task<BusTap> Start(string vhost, params string[] exchanges)
+    public static async Task<BusTap> Start(RunningSystem system, params string[] exchanges)
     {
-        var tap = new BusTap(vhost);
+        var tap = new BusTap(system);
         (await tap._http.PutAsJsonAsync($"/api/queues/{tap._vhost}/{tap._queue}", new { durable = true, auto_delete = false })).EnsureSuccessStatusCode();
         foreach (var exchange in exchanges)
         {
@@ -72,10 +71,10 @@ public sealed class BusTap : IAsyncDisposable
     /// The messages in the virtual host's error queues (<c>*_error</c>, where a message goes that its consumer's retries
     /// could not handle), by queue. The broker's counts lag by up to its statistics interval (5 s).
     /// </summary>
-    public static async Task<IReadOnlyDictionary<string, long>> ErrorQueues(string vhost)
+    public static async Task<IReadOnlyDictionary<string, long>> ErrorQueues(RunningSystem system)
     {
-        using var http = LocalInfrastructure.RabbitManagement();
-        var queues = await http.GetFromJsonAsync<JsonElement>($"/api/queues/{Uri.EscapeDataString(vhost)}?columns=name,messages");
+        using var http = system.Broker.Management();
+        var queues = await http.GetFromJsonAsync<JsonElement>($"/api/queues/{Uri.EscapeDataString(system.VirtualHost)}?columns=name,messages");
         return queues.EnumerateArray()
             .Where(queue => queue.GetProperty("name").GetString()!.EndsWith("_error", StringComparison.Ordinal))
             .ToDictionary(queue => queue.GetProperty("name").GetString()!, queue => queue.TryGetProperty("messages", out var count) && count.ValueKind == JsonValueKind.Number ? count.GetInt64() : 0);

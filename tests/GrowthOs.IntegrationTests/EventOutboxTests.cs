@@ -10,7 +10,7 @@ public sealed class EventOutboxTests(RunningSystem system)
     [Fact]
     public async Task Events_saved_but_not_yet_published_when_the_ingest_saga_is_killed_are_all_delivered_once_each_after_its_restart()
     {
-        await using var tap = await BusTap.Start(system.VirtualHost,
+        await using var tap = await BusTap.Start(system,
             "GrowthOs.Contracts.Telemetry:SyncStepChanged", "GrowthOs.Contracts.Ingest:SyncCompleted", "GrowthOs.Contracts.Ingest:SyncFailed");
         using var http = system.GatewayClient();
 

@@ -14,7 +14,7 @@ namespace GrowthOs.IntegrationTests;
 /// object store, isolated in their own database, virtual host and bucket. The Ingest-Saga runs two instances at once,
 /// as a scaled deployment would. Logs are kept for failure messages.
 /// </summary>
-public sealed class RunningSystem : IAsyncLifetime
+public class RunningSystem : IAsyncLifetime
 {
     /// <summary>Shops of the Sandbox, one per test, so tests sharing the running system do not see each other's data.</summary>
     public const string Shop = "e2e-shop.myshopify.com";
@@ -40,7 +40,7 @@ public sealed class RunningSystem : IAsyncLifetime
     /// <summary>Twins: the same seed and size, so an undisturbed sync of the first is the yardstick of a disturbed sync of another.</summary>
     public const string ReferenceShop = "twin-reference.myshopify.com";
     public static string TwinShop(string disturbance) => $"twin-{disturbance.ToLowerInvariant()}.myshopify.com";
-    public static readonly string[] Disturbances = ["Connector", "Transform", "IngestSaga", "KpiAlert", "ApiGateway", "Sandbox", "Broker", "Postgres", "StoreArchive", "StoreLoad"];
+    public static readonly string[] Disturbances = ["Connector", "Transform", "IngestSaga", "KpiAlert", "ApiGateway", "Sandbox", "Broker", "BrokerOutage", "Postgres", "StoreArchive", "StoreLoad"];
 
     /// <summary>Shops the Sandbox answers for with one of its failures (see SandboxShop.Failures).</summary>
     public static string FailingShop(string failure) => $"fails-{failure.Split(':')[0].ToLowerInvariant().Replace('_', '-')}.myshopify.com";
@@ -108,6 +108,15 @@ public sealed class RunningSystem : IAsyncLifetime
     private TestVirtualHost? _virtualHost;
     private TcpOutageProxy? _storeRelay;
 
+    /// <summary>The broker the system runs on: the local one, unless a system of its own starts another (<see cref="StartBroker"/>).</summary>
+    public Broker Broker { get; private set; } = LocalInfrastructure.Broker;
+
+    /// <summary>The broker the system is to run on.</summary>
+    protected virtual Task<Broker> StartBroker() => Task.FromResult(LocalInfrastructure.Broker);
+
+    /// <summary>Once every service has stopped: what the broker needs to end with.</summary>
+    protected virtual Task StopBroker() => Task.CompletedTask;
+
     public string Bucket { get; } = LocalInfrastructure.NewBucketName("growthos-it");
 
     /// <summary>When the system started: the Sandbox's shops end their data on their yesterday as of then.</summary>
@@ -171,7 +180,8 @@ public sealed class RunningSystem : IAsyncLifetime
         await Dashboard.EnsureBuilt();
         _database = await LocalInfrastructure.CreateDatabase("growthos_it", LocalInfrastructure.SystemPostgresPort);
         _storeRelay = TcpOutageProxy.Start(LocalInfrastructure.S3Port);
-        _virtualHost = await LocalInfrastructure.CreateVirtualHost("growthos-it");
+        Broker = await StartBroker();
+        _virtualHost = await Broker.CreateVirtualHost("growthos-it");
         _ports = Instances.ToDictionary(name => name, _ => FreePort());
         foreach (var instance in Instances) StartInstance(instance);
         foreach (var service in _services.Values)
@@ -266,15 +276,14 @@ public sealed class RunningSystem : IAsyncLifetime
         return environment;
     }
 
-    private Dictionary<string, string> CommonEnvironment(IReadOnlyDictionary<string, int> ports) => new(LocalInfrastructure.ServiceCredentials)
+    private Dictionary<string, string> CommonEnvironment(IReadOnlyDictionary<string, int> ports) => new(LocalInfrastructure.ServiceCredentials
+        .Where(setting => !setting.Key.StartsWith("RabbitMq__", StringComparison.Ordinal)).Concat(Broker.ServiceSettings(_virtualHost!.Name)))
     {
         ["Gateway__Secret"] = GatewaySecret,
         ["Dashboard__Directory"] = Dashboard.BuiltDirectory,
         // The services reach the store through a relay of this system's own, which an outage cuts, and the database on the
         // system cluster, which an outage test restarts.
         ["ConnectionStrings__Postgres"] = _database!.ConnectionString,
-        ["RabbitMq__Port"] = LocalInfrastructure.AmqpPort.ToString(),
-        ["RabbitMq__VirtualHost"] = _virtualHost!.Name,
         ["RabbitMq__UnhealthyExitSeconds"] = "40",
         ["S3__ServiceUrl"] = $"http://127.0.0.1:{_storeRelay!.Port}",
         ["S3__Bucket"] = Bucket,
@@ -416,7 +425,7 @@ public sealed class RunningSystem : IAsyncLifetime
         }
         try
         {
-            using var http = LocalInfrastructure.RabbitManagement();
+            using var http = Broker.Management();
             var queues = await http.GetFromJsonAsync<JsonElement>($"/api/queues/{Uri.EscapeDataString(_virtualHost!.Name)}?columns=name,messages,messages_unacknowledged,consumers");
             report.AppendLine("===== queues =====");
             foreach (var queue in queues.EnumerateArray())
@@ -583,6 +592,7 @@ public sealed class RunningSystem : IAsyncLifetime
         if (_virtualHost is not null) await _virtualHost.DisposeAsync();
         if (_database is not null) await _database.DisposeAsync();
         if (_storeRelay is not null) await _storeRelay.DisposeAsync();
+        await StopBroker();
         if (findings.Count > 0)
             throw new InvalidOperationException($"The integration run wrote a secret or an e-mail address:\n{string.Join('\n', findings)}");
     }

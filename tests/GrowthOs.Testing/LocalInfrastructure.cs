@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -61,30 +60,9 @@ public static class LocalInfrastructure
         return connection;
     }
 
-    /// <summary>A new RabbitMQ virtual host, so a test run's queues meet no other run's; deleted by the returned handle.</summary>
-    public static async Task<TestVirtualHost> CreateVirtualHost(string prefix)
-    {
-        var name = $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
-        using var http = RabbitManagement();
-        try
-        {
-            using var response = await http.PutAsync($"/api/vhosts/{Uri.EscapeDataString(name)}", new StringContent("{}", Encoding.UTF8, "application/json"));
-            response.EnsureSuccessStatusCode();
-        }
-        catch (HttpRequestException exception)
-        {
-            throw new InvalidOperationException(
-                $"RabbitMQ management is not answering on 127.0.0.1:{RabbitManagementPort}. Start the local infrastructure with deploy/local/infra.sh up (./test.sh does).", exception);
-        }
-        return new TestVirtualHost(name);
-    }
-
-    public static HttpClient RabbitManagement()
-    {
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{RabbitManagementPort}"), Timeout = TimeSpan.FromSeconds(10) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
-        return http;
-    }
+    /// <summary>The broker that <c>deploy/local/infra.sh up</c> starts.</summary>
+    public static Broker Broker { get; } = new("127.0.0.1", AmqpPort, RabbitManagementPort, "guest", "guest",
+        "Start the local infrastructure with deploy/local/infra.sh up (./test.sh does).");
 
     public static IAmazonS3 S3Client(string? serviceUrl = null) => new AmazonS3Client(new BasicAWSCredentials("S3RVER", "S3RVER"), new AmazonS3Config
     {
@@ -121,11 +99,11 @@ public sealed record TestDatabase(string Name, string ConnectionString, int Port
     }
 }
 
-public sealed record TestVirtualHost(string Name) : IAsyncDisposable
+public sealed record TestVirtualHost(string Name, Broker Broker) : IAsyncDisposable
 {
     public async ValueTask DisposeAsync()
     {
-        using var http = LocalInfrastructure.RabbitManagement();
+        using var http = Broker.Management();
         using var _ = await http.DeleteAsync($"/api/vhosts/{Uri.EscapeDataString(Name)}");
     }
 }

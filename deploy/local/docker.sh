@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# A Docker engine on a machine that reaches no container registry, and the images the tests and the compose
+# deployment need, built from Debian's own packages.
+#   deploy/local/docker.sh up|down|status|images|clean
+# up:     installs Debian's docker.io and debootstrap if missing, starts dockerd (no firewall or forwarding changes,
+#         published ports on loopback only), then builds what is missing: the base image (debootstrap, ~30-50 s) and
+#         the RabbitMQ image the broker tests start with Testcontainers.RabbitMq (~20 s). Leftover test containers go.
+# images: prints the images' names, one a line.
+# clean:  removes the containers the tests left (label org.testcontainers=true).
+# down:   stops the dockerd this script started.
+# The daemon's API is 1.41 (Debian's Docker 20.10): clients are told so by DOCKER_API_VERSION.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+LOCAL="$ROOT/.local"
+STATE="$LOCAL/docker"
+BASE_IMAGE="growthos/debian:bookworm"
+RABBIT_IMAGE="growthos/rabbitmq:3.10-management"
+STANDINS="$ROOT/deploy/docker/standins"
+export DOCKER_API_VERSION=1.41
+
+log() { printf '[docker] %s\n' "$*"; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install_missing() {
+  local wanted=()
+  command -v dockerd >/dev/null 2>&1 || wanted+=(docker.io)
+  command -v debootstrap >/dev/null 2>&1 || wanted+=(debootstrap)
+  [ ${#wanted[@]} -eq 0 ] && return 0
+  log "installing ${wanted[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${wanted[@]}" >/dev/null
+}
+
+engine_up() {
+  if docker info >/dev/null 2>&1; then log "dockerd already running"; return 0; fi
+  mkdir -p "$STATE"
+  # No iptables rules, no forwarding, no masquerading: the bridge reaches nothing outside, and a published port is
+  # published on 127.0.0.1 only. A build reaches Debian's archive on the host's network (docker build --network=host).
+  as_root setsid dockerd --iptables=false --ip-forward=false --ip-masq=false --ip=127.0.0.1 \
+    --pidfile "$STATE/dockerd.pid" >"$STATE/dockerd.log" 2>&1 </dev/null &
+  local i
+  for ((i = 0; i < 150; i++)); do
+    if docker info >/dev/null 2>&1; then log "dockerd up"; return 0; fi
+    sleep 0.2
+  done
+  log "dockerd did not start within 30 s:"; tail -n 20 "$STATE/dockerd.log" >&2; return 1
+}
+
+engine_down() {
+  if [ -f "$STATE/dockerd.pid" ] && kill -0 "$(cat "$STATE/dockerd.pid")" 2>/dev/null; then
+    as_root kill "$(cat "$STATE/dockerd.pid")"
+    log "dockerd stopped"
+  fi
+}
+
+has_image() { docker image inspect "$1" >/dev/null 2>&1; }
+
+# The hash of a stand-in's folder: an image is rebuilt when its Dockerfile or files change.
+content_hash() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16); }
+
+base_image() {
+  if has_image "$BASE_IMAGE"; then return 0; fi
+  local rootfs="/var/tmp/growthos-rootfs-$$"
+  log "building $BASE_IMAGE with debootstrap (minbase bookworm)"
+  as_root debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >"$STATE/debootstrap.log" 2>&1 \
+    || { tail -n 20 "$STATE/debootstrap.log" >&2; return 1; }
+  as_root tar -C "$rootfs" -c . | docker import -q - "$BASE_IMAGE" >/dev/null
+  as_root rm -rf "$rootfs"
+  log "$BASE_IMAGE built"
+}
+
+# Builds a stand-in from deploy/docker/standins/NAME as TAG, unless an image of the same content is there already.
+standin_image() { # name tag
+  local dir="$STANDINS/$1" hash
+  hash="$(content_hash "$dir")"
+  if [ "$(docker image inspect -f '{{ index .Config.Labels "growthos.content" }}' "$2" 2>/dev/null || true)" = "$hash" ]; then return 0; fi
+  log "building $2"
+  docker build --network=host --label "growthos.content=$hash" --build-arg "BASE=$BASE_IMAGE" -t "$2" "$dir" >"$STATE/build-$1.log" 2>&1 \
+    || { tail -n 30 "$STATE/build-$1.log" >&2; return 1; }
+  log "$2 built"
+}
+
+clean() {
+  local leftovers
+  leftovers="$(docker ps -aq --filter label=org.testcontainers=true)"
+  if [ -n "$leftovers" ]; then docker rm -f $leftovers >/dev/null; log "removed $(echo "$leftovers" | wc -l) leftover test containers"; fi
+}
+
+case "${1:-}" in
+  up) mkdir -p "$STATE"; install_missing; engine_up; base_image; standin_image rabbitmq "$RABBIT_IMAGE"; clean ;;
+  down) engine_down ;;
+  status) if docker info >/dev/null 2>&1; then log "dockerd: up"; else log "dockerd: down"; exit 1; fi ;;
+  images) echo "$BASE_IMAGE"; echo "$RABBIT_IMAGE" ;;
+  clean) clean ;;
+  *) echo "usage: $0 up|down|status|images|clean" >&2; exit 2 ;;
+esac
