@@ -65,7 +65,7 @@ base_image() {
   log "building $BASE_IMAGE with debootstrap (minbase bookworm)"
   as_root debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >"$STATE/debootstrap.log" 2>&1 \
     || { tail -n 20 "$STATE/debootstrap.log" >&2; return 1; }
-  as_root tar -C "$rootfs" -c . | docker import -q - "$BASE_IMAGE" >/dev/null
+  as_root tar -C "$rootfs" -c . | docker import - "$BASE_IMAGE" >/dev/null
   as_root rm -rf "$rootfs"
   log "$BASE_IMAGE built"
 }
