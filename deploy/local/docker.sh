@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # A Docker engine on a machine that reaches no container registry, and the images the tests and the compose
 # deployment need, built from Debian's own packages.
-#   deploy/local/docker.sh up|down|status|images|clean
+#   deploy/local/docker.sh up|down|status|standins|images|clean
 # up:     installs Debian's docker.io and debootstrap if missing, starts dockerd (no firewall or forwarding changes,
 #         published ports on loopback only), then builds what is missing: the base image (debootstrap, ~30-50 s) and
 #         the RabbitMQ image the broker tests start with Testcontainers.RabbitMq (~20 s). Leftover test containers go.
+# standins: besides, the stand-ins of the images docker-compose.yml and deploy/docker/Dockerfile pin (PostgreSQL,
+#         RabbitMQ, an S3 server, .NET's sdk and aspnet from this machine's SDK, Node.js from this machine's), tagged
+#         with the pinned names (deploy/local/compose-check.sh uses them).
 # images: prints the images' names, one a line.
-# clean:  removes the containers the tests left (label org.testcontainers=true).
+# clean:  removes the containers and networks the tests left (label org.testcontainers=true).
 # down:   stops the dockerd this script started.
 # The daemon's API is 1.41 (Debian's Docker 20.10): clients are told so by DOCKER_API_VERSION.
 set -euo pipefail
@@ -81,17 +84,68 @@ standin_image() { # name tag
   log "$2 built"
 }
 
+# The pinned images of docker-compose.yml and deploy/docker/Dockerfile, stood in for by local ones: tagged with the
+# pinned names, so `docker-compose up --build` finds them and pulls nothing.
+pinned() { # compose service -> its image
+  sed -n "/^  $1:/,/^  [a-z]/p" "$ROOT/docker-compose.yml" | sed -n 's/^ *image: *//p' | head -n1
+}
+dotnet_tag() { # sdk|aspnet
+  local version
+  version="$(sed -n 's/^ARG DOTNET_VERSION=//p' "$ROOT/deploy/docker/Dockerfile")"
+  echo "mcr.microsoft.com/dotnet/$1:$version"
+}
+node_tag() { sed -n 's/^FROM \(node:[^ ]*\).*/\1/p' "$ROOT/deploy/docker/Dockerfile" | head -n1; }
+
+# Whether TAG is there, made from the content named ID.
+has_content() { [ "$(docker image inspect -f '{{ index .Config.Labels "growthos.content" }}' "$1" 2>/dev/null || true)" = "$2" ]; }
+
+# An image of FROM plus files of this machine (a tar stream on standard input, unpacked at /), labelled with its content.
+image_with_files() { # from tag content-id
+  log "building $2"
+  local container
+  container="$(docker create "$1" true)"
+  docker cp - "$container:/"
+  docker commit --change "LABEL growthos.content=$3" "$container" "$2" >/dev/null
+  docker rm "$container" >/dev/null
+  log "$2 built"
+}
+
+standins() {
+  local dotnet_root dotnet_dir deps sdk aspnet node
+  standin_image postgres growthos/postgres:standin
+  standin_image minio growthos/minio:standin
+  standin_image dotnet growthos/dotnet-deps:standin
+  docker tag growthos/postgres:standin "$(pinned postgres)"
+  docker tag "$RABBIT_IMAGE" "$(pinned rabbitmq)"
+  docker tag growthos/minio:standin "$(pinned minio)"
+  # .NET: this machine's SDK, whole for the build stage, its runtimes only for the final one.
+  dotnet_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"
+  dotnet_dir="$(basename "$dotnet_root")"
+  deps="$(content_hash "$STANDINS/dotnet")-$(dotnet --version)"
+  sdk="$(dotnet_tag sdk)" aspnet="$(dotnet_tag aspnet)" node="$(node_tag)"
+  has_content "$sdk" "sdk-$deps" || tar -C "$dotnet_root/.." -c "$dotnet_dir" --transform "s|^$dotnet_dir|usr/share/dotnet|" \
+    | image_with_files growthos/dotnet-deps:standin "$sdk" "sdk-$deps"
+  has_content "$aspnet" "runtime-$deps" || tar -C "$dotnet_root/.." -c "$dotnet_dir/dotnet" "$dotnet_dir/host" "$dotnet_dir/shared" \
+    --transform "s|^$dotnet_dir|usr/share/dotnet|" | image_with_files growthos/dotnet-deps:standin "$aspnet" "runtime-$deps"
+  # Node.js: this machine's, with npm and npx.
+  has_content "$node" "node-$(node --version)" || tar -C / -c usr/bin/node usr/bin/npm usr/bin/npx usr/lib/node_modules/npm \
+    | image_with_files "$BASE_IMAGE" "$node" "node-$(node --version)"
+}
+
 clean() {
   local leftovers
   leftovers="$(docker ps -aq --filter label=org.testcontainers=true)"
   if [ -n "$leftovers" ]; then docker rm -f $leftovers >/dev/null; log "removed $(echo "$leftovers" | wc -l) leftover test containers"; fi
+  leftovers="$(docker network ls -q --filter label=org.testcontainers=true)"
+  if [ -n "$leftovers" ]; then docker network rm $leftovers >/dev/null; log "removed $(echo "$leftovers" | wc -l) leftover test networks"; fi
 }
 
 case "${1:-}" in
   up) mkdir -p "$STATE"; install_missing; engine_up; base_image; standin_image rabbitmq "$RABBIT_IMAGE"; clean ;;
   down) engine_down ;;
   status) if docker info >/dev/null 2>&1; then log "dockerd: up"; else log "dockerd: down"; exit 1; fi ;;
+  standins) mkdir -p "$STATE"; install_missing; engine_up; base_image; standin_image rabbitmq "$RABBIT_IMAGE"; standins ;;
   images) echo "$BASE_IMAGE"; echo "$RABBIT_IMAGE" ;;
   clean) clean ;;
-  *) echo "usage: $0 up|down|status|images|clean" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|standins|images|clean" >&2; exit 2 ;;
 esac

@@ -40,7 +40,17 @@ public class RunningSystem : IAsyncLifetime
     /// <summary>Twins: the same seed and size, so an undisturbed sync of the first is the yardstick of a disturbed sync of another.</summary>
     public const string ReferenceShop = "twin-reference.myshopify.com";
     public static string TwinShop(string disturbance) => $"twin-{disturbance.ToLowerInvariant()}.myshopify.com";
-    public static readonly string[] Disturbances = ["Connector", "Transform", "IngestSaga", "KpiAlert", "ApiGateway", "Sandbox", "Broker", "BrokerOutage", "Postgres", "StoreArchive", "StoreLoad"];
+    public static readonly string[] Disturbances = ["Connector", "Transform", "IngestSaga", "KpiAlert", "ApiGateway", "Sandbox", "Postgres", "StoreArchive", "StoreLoad"];
+
+    /// <summary>
+    /// Smaller twins, for the broker's systems of their own (<see cref="BrokerFaultTests"/>), whose yardstick is made
+    /// again on each: 60 orders a day instead of 150.
+    /// </summary>
+    public const string SmallReferenceShop = "twin-small-reference.myshopify.com";
+    public static readonly string[] BrokerDisturbances = ["Broker", "ClusterNode"];
+
+    /// <summary>The shop whose undisturbed sync is the yardstick of this system's disturbed ones (<see cref="TwinRuns"/>).</summary>
+    public virtual string TwinReference => ReferenceShop;
 
     /// <summary>Shops the Sandbox answers for with one of its failures (see SandboxShop.Failures).</summary>
     public static string FailingShop(string failure) => $"fails-{failure.Split(':')[0].ToLowerInvariant().Replace('_', '-')}.myshopify.com";
@@ -74,6 +84,7 @@ public class RunningSystem : IAsyncLifetime
     [
         (Shop, 42, 20, null), (ReplayShop, 43, 20, null), (BackfillShop, 44, 20, null), (ReferenceShop, 7, 150, null), (WrongTokenShop, 45, 5, null), (ReadApiShop, 47, 10, null), (BesideShop, 48, 20, null), (TraceShop, 50, 5, null), (ProgressShop, 51, 5, null), (IdempotencyShop, 56, 3, null), (UploadShop, 57, 3, null), (SecretScanShop, 58, 3, null), (OutboxShop, 59, 3, null), (HostileShop, 60, 3, null), (DashboardShop, 61, 8, null), (LimitedReadShop, 62, 3, null), (GapShop, 63, 3, null),
         .. Disturbances.Select(d => (TwinShop(d), 7, 150, (string?)null)),
+        .. BrokerDisturbances.Select(TwinShop).Prepend(SmallReferenceShop).Select(d => (d, 7, 60, (string?)null)),
         .. Failures.Select(f => (FailingShop(f), 46, 5, (string?)f)),
         (CatalogShop, 42, 10, null), (NoCustomersScopeShop, 49, 5, "ACCESS_DENIED:customers"), (WebhookShop, 52, 5, null),
         (MarketingShop, 53, 10, null), (MarketingReplayShop, 55, 5, null), (KpiShop, 42, 10, null),
@@ -116,6 +127,9 @@ public class RunningSystem : IAsyncLifetime
 
     /// <summary>Once every service has stopped: what the broker needs to end with.</summary>
     protected virtual Task StopBroker() => Task.CompletedTask;
+
+    /// <summary>The broker goes with the system (a container of its own): its virtual host is not deleted first.</summary>
+    protected virtual bool BrokerGoesWithTheSystem => false;
 
     public string Bucket { get; } = LocalInfrastructure.NewBucketName("growthos-it");
 
@@ -587,12 +601,18 @@ public class RunningSystem : IAsyncLifetime
         if (_supervisor is not null) await _supervisor;
         // The whole run's output, once every test is done: a secret or an address anywhere fails the run.
         var findings = SecretScan.Findings(await EverythingWritten(), Secrets);
-        foreach (var service in _services.Values) service.Dispose();
-        if (_virtualHost is not null && Directory.Exists(SandboxState)) Directory.Delete(SandboxState, recursive: true);
-        if (_virtualHost is not null) await _virtualHost.DisposeAsync();
-        if (_database is not null) await _database.DisposeAsync();
-        if (_storeRelay is not null) await _storeRelay.DisposeAsync();
-        await StopBroker();
+        try
+        {
+            foreach (var service in _services.Values) service.Dispose();
+            if (_virtualHost is not null && Directory.Exists(SandboxState)) Directory.Delete(SandboxState, recursive: true);
+            if (_virtualHost is not null && !BrokerGoesWithTheSystem) await _virtualHost.DisposeAsync();
+            if (_database is not null) await _database.DisposeAsync();
+            if (_storeRelay is not null) await _storeRelay.DisposeAsync();
+        }
+        finally
+        {
+            await StopBroker();
+        }
         if (findings.Count > 0)
             throw new InvalidOperationException($"The integration run wrote a secret or an e-mail address:\n{string.Join('\n', findings)}");
     }

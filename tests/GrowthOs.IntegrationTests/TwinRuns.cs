@@ -71,10 +71,10 @@ public sealed class TwinRuns
             if (_reference is not null) return _reference;
             await using var tap = await BusTap.Start(_system, RunEvents);
             using var http = _system.GatewayClient();
-            var runId = await _system.StartSync(http, RunningSystem.ReferenceShop);
+            var runId = await _system.StartSync(http, _system.TwinReference);
             var run = await _system.WaitForRunToFinish(http, runId);
             Assert.Equal("completed", run.GetProperty("status").GetString());
-            return _reference = await Fingerprint.Of(_system, RunningSystem.ReferenceShop, await tap.WaitFor(HasCompleted(runId), TimeSpan.FromSeconds(30)), runId);
+            return _reference = await Fingerprint.Of(_system, _system.TwinReference, await tap.WaitFor(HasCompleted(runId), TimeSpan.FromSeconds(30)), runId);
         }
         finally
         {

@@ -9,9 +9,18 @@ namespace GrowthOs.Testing;
 /// </summary>
 public sealed record Broker(string Host, int AmqpPort, int ManagementPort, string Username, string Password, string Remedy)
 {
+    /// <summary>The services declare their queues as quorum queues (a cluster of three or more nodes).</summary>
+    public bool QuorumQueues { get; init; }
+
+    /// <summary>
+    /// How long a management call may take: a cluster with a node down answers a listing only once its call to that
+    /// node has timed out.
+    /// </summary>
+    public TimeSpan ManagementTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     public HttpClient Management()
     {
-        var http = new HttpClient { BaseAddress = new Uri($"http://{Host}:{ManagementPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        var http = new HttpClient { BaseAddress = new Uri($"http://{Host}:{ManagementPort}"), Timeout = ManagementTimeout };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Username}:{Password}")));
         return http;
     }
@@ -24,6 +33,7 @@ public sealed record Broker(string Host, int AmqpPort, int ManagementPort, strin
         ["RabbitMq__VirtualHost"] = virtualHost,
         ["RabbitMq__Username"] = Username,
         ["RabbitMq__Password"] = Password,
+        ["RabbitMq__QuorumQueues"] = QuorumQueues ? "true" : "false",
     };
 
     /// <summary>A new virtual host, so a test run's queues meet no other run's; deleted by the returned handle.</summary>

@@ -13,7 +13,7 @@ namespace GrowthOs.Testing;
 public sealed class ContainerBroker : IAsyncDisposable
 {
     public const string Image = "growthos/rabbitmq:3.10-management";
-    private const string Remedy = "Start Docker and build the broker image with deploy/local/docker.sh up (./test.sh does).";
+    public const string Remedy = "Start Docker and build the broker image with deploy/local/docker.sh up (./test.sh does).";
     private readonly RabbitMqContainer _container;
 
     private ContainerBroker(RabbitMqContainer container, Broker broker) => (_container, Broker) = (container, broker);
@@ -65,7 +65,7 @@ public sealed class ContainerBroker : IAsyncDisposable
     /// containers are removed here, and by the script); and ports are published on loopback, which the library would
     /// otherwise look for on the bridge's address inside a container.
     /// </summary>
-    private static void UseThisMachinesDocker()
+    public static void UseThisMachinesDocker()
     {
         foreach (var (name, value) in new[]
                  {
@@ -76,7 +76,7 @@ public sealed class ContainerBroker : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -8,16 +8,19 @@ namespace GrowthOs.Testing;
 /// A TCP relay in front of one of the shared servers (the object store, the database), so that one system under test
 /// can lose that server while the other test projects that share it go on. <see cref="Outage"/> is the server going
 /// away as in a crash or a restart: every open connection is reset, and a new one is refused until it comes back.
+/// In front of several servers (a cluster's nodes) it balances as a Kubernetes Service does: each new connection goes
+/// to the next server that accepts it.
 /// </summary>
 public sealed class TcpOutageProxy : IAsyncDisposable
 {
-    private readonly int _target;
+    private readonly int[] _targets;
+    private int _next;
     private readonly ConcurrentDictionary<Guid, (TcpClient Client, TcpClient Upstream)> _links = new();
     private readonly Lock _gate = new();
     private TcpListener? _listener;
     private Task _accepting = Task.CompletedTask;
 
-    private TcpOutageProxy(int target, int port) => (_target, Port) = (target, port);
+    private TcpOutageProxy(int[] targets, int port) => (_targets, Port) = (targets, port);
 
     /// <summary>Where the system under test is to connect.</summary>
     public int Port { get; }
@@ -25,13 +28,13 @@ public sealed class TcpOutageProxy : IAsyncDisposable
     /// <summary>How many connections were reset by outages so far.</summary>
     public int ConnectionsCut { get; private set; }
 
-    public static TcpOutageProxy Start(int targetPort)
+    public static TcpOutageProxy Start(params int[] targetPorts)
     {
         var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         var port = ((IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
-        var proxy = new TcpOutageProxy(targetPort, port);
+        var proxy = new TcpOutageProxy(targetPorts, port);
         proxy.Listen();
         return proxy;
     }
@@ -101,15 +104,10 @@ public sealed class TcpOutageProxy : IAsyncDisposable
 
     private async Task Relay(TcpClient client)
     {
-        var upstream = new TcpClient();
-        try
-        {
-            await upstream.ConnectAsync(IPAddress.Loopback, _target);
-        }
-        catch (SocketException)
+        var upstream = await Connect();
+        if (upstream is null)
         {
             Reset(client);
-            upstream.Dispose();
             return;
         }
         var id = Guid.NewGuid();
@@ -127,6 +125,26 @@ public sealed class TcpOutageProxy : IAsyncDisposable
                 upstream.Dispose();
             }
         }
+    }
+
+    /// <summary>A connection to the next target that accepts one, or null when none does.</summary>
+    private async Task<TcpClient?> Connect()
+    {
+        var first = Interlocked.Increment(ref _next);
+        for (var i = 0; i < _targets.Length; i++)
+        {
+            var upstream = new TcpClient();
+            try
+            {
+                await upstream.ConnectAsync(IPAddress.Loopback, _targets[(uint)(first + i) % _targets.Length]);
+                return upstream;
+            }
+            catch (SocketException)
+            {
+                upstream.Dispose();
+            }
+        }
+        return null;
     }
 
     private static async Task Pump(NetworkStream from, NetworkStream to)
