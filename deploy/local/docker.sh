@@ -73,14 +73,26 @@ base_image() {
   log "$BASE_IMAGE built"
 }
 
+# Whether TAG is there, made from the content named ID.
+has_content() { [ "$(docker image inspect -f '{{ index .Config.Labels "growthos.content" }}' "$1" 2>/dev/null || true)" = "$2" ]; }
+
+# This machine's trusted roots: an image that fetches over HTTPS at build time (npm, NuGet) trusts what this machine
+# trusts (its network may reach the registries through a TLS proxy of its own).
+HOST_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
+
 # Builds a stand-in from deploy/docker/standins/NAME as TAG, unless an image of the same content is there already.
+# Its build context is the folder plus host-ca-bundle.crt (this machine's roots).
 standin_image() { # name tag
-  local dir="$STANDINS/$1" hash
-  hash="$(content_hash "$dir")"
-  if [ "$(docker image inspect -f '{{ index .Config.Labels "growthos.content" }}' "$2" 2>/dev/null || true)" = "$hash" ]; then return 0; fi
+  local dir="$STANDINS/$1" hash context
+  hash="$(content_hash "$dir")-$(sha256sum "$HOST_CA_BUNDLE" | cut -c1-8)"
+  if has_content "$2" "$hash"; then return 0; fi
   log "building $2"
-  docker build --network=host --label "growthos.content=$hash" --build-arg "BASE=$BASE_IMAGE" -t "$2" "$dir" >"$STATE/build-$1.log" 2>&1 \
-    || { tail -n 30 "$STATE/build-$1.log" >&2; return 1; }
+  context="$(mktemp -d)"
+  cp -r "$dir/." "$context/"
+  cp "$HOST_CA_BUNDLE" "$context/host-ca-bundle.crt"
+  docker build --network=host --label "growthos.content=$hash" --build-arg "BASE=$BASE_IMAGE" -t "$2" "$context" >"$STATE/build-$1.log" 2>&1 \
+    || { rm -rf "$context"; tail -n 30 "$STATE/build-$1.log" >&2; return 1; }
+  rm -rf "$context"
   log "$2 built"
 }
 
@@ -96,16 +108,14 @@ dotnet_tag() { # sdk|aspnet
 }
 node_tag() { sed -n 's/^FROM \(node:[^ ]*\).*/\1/p' "$ROOT/deploy/docker/Dockerfile" | head -n1; }
 
-# Whether TAG is there, made from the content named ID.
-has_content() { [ "$(docker image inspect -f '{{ index .Config.Labels "growthos.content" }}' "$1" 2>/dev/null || true)" = "$2" ]; }
-
 # An image of FROM plus files of this machine (a tar stream on standard input, unpacked at /), labelled with its content.
-image_with_files() { # from tag content-id
+image_with_files() { # from tag content-id [change]
   log "building $2"
-  local container
+  local container changes=(--change "LABEL growthos.content=$3")
+  [ -n "${4:-}" ] && changes+=(--change "$4")
   container="$(docker create "$1" true)"
   docker cp - "$container:/"
-  docker commit --change "LABEL growthos.content=$3" "$container" "$2" >/dev/null
+  docker commit "${changes[@]}" "$container" "$2" >/dev/null
   docker rm "$container" >/dev/null
   log "$2 built"
 }
@@ -128,8 +138,8 @@ standins() {
   has_content "$aspnet" "runtime-$deps" || tar -C "$dotnet_root/.." -c "$dotnet_dir/dotnet" "$dotnet_dir/host" "$dotnet_dir/shared" \
     --transform "s|^$dotnet_dir|usr/share/dotnet|" | image_with_files growthos/dotnet-deps:standin "$aspnet" "runtime-$deps"
   # Node.js: this machine's, with npm and npx.
-  has_content "$node" "node-$(node --version)" || tar -C / -c usr/bin/node usr/bin/npm usr/bin/npx usr/lib/node_modules/npm \
-    | image_with_files "$BASE_IMAGE" "$node" "node-$(node --version)"
+  has_content "$node" "node-$(node --version)" || tar -C / -c usr/bin/node usr/bin/npm usr/bin/npx usr/lib/node_modules/npm "${HOST_CA_BUNDLE#/}" \
+    | image_with_files "$BASE_IMAGE" "$node" "node-$(node --version)" "ENV NODE_EXTRA_CA_CERTS=$HOST_CA_BUNDLE"
 }
 
 clean() {

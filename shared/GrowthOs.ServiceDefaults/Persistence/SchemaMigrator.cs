@@ -69,7 +69,9 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, SchemaMigrations
         var target = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
         var database = target.Database ?? throw new InvalidOperationException("ConnectionStrings:Postgres must name a Database.");
         var maintenance = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString) { Database = "postgres", Pooling = false };
-        await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
+        // The data source's connection string leaves its password out: a clone of one of its connections keeps it.
+        await using var template = dataSource.CreateConnection();
+        await using var connection = template.CloneWith(maintenance.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
         exists.Parameters.AddWithValue("name", database);

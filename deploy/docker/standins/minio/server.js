@@ -11,9 +11,10 @@ if (!user || !password) {
   process.exit(1);
 }
 DUMMY_ACCOUNT.createKeyPair(user, password);
-new S3rver({ address: '0.0.0.0', port: 9000, directory, silent: false })
+// Buckets by path only: the host name (minio) is not a bucket's.
+new S3rver({ address: '0.0.0.0', port: 9000, directory, silent: false, vhostBuckets: false })
   .run()
-  .then(([address, port]) => console.log(`S3 API on ${address}:${port}, data in ${directory}`))
+  .then((listening) => console.log(`S3 API on ${JSON.stringify(listening)}, data in ${directory}`))
   .catch((error) => {
     console.error(error);
     process.exit(1);
