@@ -38,6 +38,7 @@ app.UseRateLimiter();
 app.UseMiddleware<AuditMiddleware>();
 app.UseAuthorization();
 app.MapAdminEndpoints();
+app.MapApiKeyEndpoints();
 app.MapSessionEndpoint();
 app.MapGatewayOpenApi();
 app.MapReverseProxy();

@@ -293,6 +293,72 @@ public sealed class GatewayTests : IAsyncLifetime
         Assert.Equal(("operator", LimitedShop), (limited.GetProperty("role").GetString(), limited.GetProperty("shops")[0].GetString()));
     }
 
+    [Fact]
+    public async Task An_admin_makes_a_key_at_run_time_that_every_replica_accepts_shown_once_and_refused_within_a_second_of_its_revocation()
+    {
+        var (one, other) = (Gateway(), Gateway());
+        var admin = Client(one, AdminKey);
+        var made = await admin.PostAsJsonAsync("/api/keys", new { id = "agency-reader", role = "viewer", shops = new[] { "Made-Shop.myshopify.com" } });
+        Assert.Equal(HttpStatusCode.Created, made.StatusCode);
+        var answer = await made.Content.ReadFromJsonAsync<JsonElement>();
+        var key = answer.GetProperty("key").GetString()!;
+        Assert.Equal(("agency-reader", "viewer", "made-shop.myshopify.com"),
+            (answer.GetProperty("id").GetString(), answer.GetProperty("role").GetString(), answer.GetProperty("shops")[0].GetString()));
+        Assert.Equal("no-store", made.Headers.CacheControl?.ToString());
+
+        // Another replica, which did not make it, takes it within its next read of the keys; limited to its shop.
+        var reader = Client(other, key);
+        var deadline = DateTime.UtcNow.AddSeconds(2);
+        HttpResponseMessage read;
+        while ((read = await reader.GetAsync("/api/ingest/runs?shop=made-shop.myshopify.com")).StatusCode == HttpStatusCode.Unauthorized && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.GetAsync("/api/ingest/runs?shop=other-shop.myshopify.com")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Sync(reader, "made-shop.myshopify.com")).StatusCode);
+
+        // Listed by id, role, shops and maker; never the key or its hash.
+        var listed = await admin.GetStringAsync("/api/keys");
+        Assert.DoesNotContain(key, listed);
+        Assert.DoesNotContain("sha256", listed, StringComparison.OrdinalIgnoreCase);
+        var entry = JsonDocument.Parse(listed).RootElement.GetProperty("keys").EnumerateArray().Single(k => k.GetProperty("id").GetString() == "agency-reader");
+        Assert.Equal(("api", "admin"), (entry.GetProperty("source").GetString(), entry.GetProperty("created_by").GetString()));
+
+        // Revoked on the first replica: the other refuses it within a second.
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/keys/agency-reader")).StatusCode);
+        var revoked = System.Diagnostics.Stopwatch.StartNew();
+        while ((await reader.GetAsync("/api/ingest/runs?shop=made-shop.myshopify.com")).StatusCode != HttpStatusCode.Unauthorized && revoked.Elapsed < TimeSpan.FromSeconds(3))
+            await Task.Delay(50);
+        Assert.True(revoked.Elapsed < TimeSpan.FromSeconds(1), $"the revoked key was still accepted after {revoked.Elapsed}");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Client(one, key).GetAsync("/api/ingest/runs?shop=made-shop.myshopify.com")).StatusCode);
+        // Its id is not given again, and it cannot be revoked twice.
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync("/api/keys", new { id = "agency-reader", role = "viewer" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync("/api/keys/agency-reader")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("{\"id\":\"Bad Id\",\"role\":\"viewer\"}", 400, "id")]
+    [InlineData("{\"id\":\"fine\",\"role\":\"root\"}", 400, "role")]
+    [InlineData("{\"id\":\"fine\",\"role\":\"viewer\",\"shops\":[\"not a shop\"]}", 400, "shops")]
+    [InlineData("{\"id\":\"fine\",\"role\":\"viewer\",\"shops\":\"a-shop.myshopify.com\"}", 400, "shops")]
+    [InlineData("[1]", 400, "body")]
+    [InlineData("{\"id\":\"admin\",\"role\":\"viewer\"}", 409, "id")]
+    public async Task A_bad_key_request_gets_a_problem_naming_what_was_wrong_and_stores_nothing(string json, int status, string parameter)
+    {
+        var admin = Client(Gateway(), AdminKey);
+        var response = await admin.PostAsync("/api/keys", new StringContent(json, Encoding.UTF8, "application/json"));
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(parameter, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
+        Assert.DoesNotContain(JsonDocument.Parse(await admin.GetStringAsync("/api/keys")).RootElement.GetProperty("keys").EnumerateArray(),
+            k => k.GetProperty("source").GetString() == "api" && k.GetProperty("id").GetString() == "fine");
+    }
+
+    [Theory]
+    [InlineData(OperatorKey, "/api/keys", 403)]
+    [InlineData(AdminKey, "/api/keys/admin", 409)]
+    [InlineData(AdminKey, "/api/keys/nobody", 404)]
+    public async Task Only_an_admin_revokes_and_only_a_key_made_at_run_time(string key, string path, int status) =>
+        Assert.Equal(status, (int)(await Client(Gateway(), key).DeleteAsync(path == "/api/keys" ? "/api/keys/reader" : path)).StatusCode);
+
     [Theory]
     [InlineData("/nothing-here", 404)]
     [InlineData("/api/dashboard/sales-pulse?shop=a-shop.myshopify.com", 502)]

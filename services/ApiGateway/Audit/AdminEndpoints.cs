@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace GrowthOs.ApiGateway.Audit;
 
-/// <summary>The gateway's own routes, for admin keys: the audit log and the keys it accepts (their ids, roles and shops, never their hashes).</summary>
+/// <summary>The gateway's own routes, for admin keys: the audit log (the keys are <see cref="Security.ApiKeyEndpoints"/>).</summary>
 public static class AdminEndpoints
 {
     public const int MaxLimit = 1000;
@@ -13,17 +13,6 @@ public static class AdminEndpoints
     public static WebApplication MapAdminEndpoints(this WebApplication app)
     {
         app.MapGet("/api/audit", Read).RequireAuthorization(Roles.Admin);
-        // A key limited to some shops sees itself and the keys limited to its shops, no key that reaches another shop.
-        app.MapGet("/api/keys", (System.Security.Claims.ClaimsPrincipal user, IOptions<ApiKeyOptions> keys) =>
-        {
-            var mine = user.Shops();
-            return Results.Json(new
-            {
-                keys = keys.Value.Keys
-                    .Select(k => new { id = k.Id, role = k.Role, shops = k.Shops.Select(ShopDomains.Normalize).ToList() })
-                    .Where(k => mine.Length == 0 || k.id == user.KeyId() || (k.shops.Count > 0 && k.shops.All(mine.Contains))),
-            });
-        }).RequireAuthorization(Roles.Admin);
         return app;
     }
 

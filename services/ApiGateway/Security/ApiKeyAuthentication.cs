@@ -9,13 +9,13 @@ using Microsoft.Extensions.Options;
 namespace GrowthOs.ApiGateway.Security;
 
 /// <summary>
-/// Authenticates a request by its <c>X-Api-Key</c>: the presented key is hashed with each configured key's salt and
-/// compared with its hash in constant time. The caller becomes a principal named by the key's id, with its role and the
+/// Authenticates a request by its <c>X-Api-Key</c>: the presented key is hashed with the salt of each key of the
+/// settings and each live key made at run time (<see cref="ApiKeyStore"/>), and compared with its hash in constant time. The caller becomes a principal named by the key's id, with its role and the
 /// shops it is limited to; the key itself goes no further than this handler.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    IOptions<ApiKeyOptions> keys)
+    IOptions<ApiKeyOptions> keys, ApiKeyStore store)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -25,7 +25,7 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         if (!Request.Headers.TryGetValue(ApiKeyOptions.HeaderName, out var values) || string.IsNullOrEmpty(values.ToString()))
             return Task.FromResult(AuthenticateResult.NoResult());
-        if (Match(keys.Value.Keys, values.ToString()) is not { } key)
+        if (Match([.. keys.Value.Keys, .. store.Live.Select(k => k.Entry)], values.ToString()) is not { } key)
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
 
         var claims = new List<Claim> { new(ClaimTypes.Name, key.Id), new(ClaimTypes.Role, key.Role) };

@@ -11,6 +11,9 @@ public static class ApiKeyRegistration
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
         builder.Services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.Section).ValidateOnStart();
+        // The keys made at run time, read again by every replica twice a second.
+        builder.Services.AddSingleton<ApiKeyStore>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ApiKeyStore>());
         return builder;
     }
 }
