@@ -43,6 +43,8 @@ public sealed partial class OpenApiTests(RunningSystem system)
         Assert.Equal("viewer", Role(operations[("get", "/api/ingest/runs/{runId}")]));
         Assert.Equal("viewer", Role(operations[("get", "/api/ingest/runs/{runId}/evidence")]));
         Assert.Equal("admin", Role(operations[("get", "/api/audit")]));
+        Assert.Equal("admin", Role(operations[("post", "/api/keys")]));
+        Assert.Equal("admin", Role(operations[("delete", "/api/keys/{id}")]));
         Assert.Contains("**operator**", operations[("post", "/api/ingest/backfill")].GetProperty("description").GetString());
         var webhook = operations[("post", "/webhooks/shopify")];
         Assert.Equal("anonymous", Role(webhook));

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using GrowthOs.Testing;
@@ -196,7 +195,7 @@ public class RunningSystem : IAsyncLifetime
         _storeRelay = TcpOutageProxy.Start(LocalInfrastructure.S3Port);
         Broker = await StartBroker();
         _virtualHost = await Broker.CreateVirtualHost("growthos-it");
-        _ports = Instances.ToDictionary(name => name, _ => FreePort());
+        _ports = Instances.ToDictionary(name => name, _ => LocalInfrastructure.FreePort());
         foreach (var instance in Instances) StartInstance(instance);
         foreach (var service in _services.Values)
             await service.WaitUntilReady(TimeSpan.FromSeconds(90));
@@ -615,13 +614,6 @@ public class RunningSystem : IAsyncLifetime
         }
         if (findings.Count > 0)
             throw new InvalidOperationException($"The integration run wrote a secret or an e-mail address:\n{string.Join('\n', findings)}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

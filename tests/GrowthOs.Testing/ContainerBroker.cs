@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using DotNet.Testcontainers.Builders;
 using Testcontainers.RabbitMq;
 
@@ -24,7 +22,7 @@ public sealed class ContainerBroker : IAsyncDisposable
     public static async Task<ContainerBroker> Start()
     {
         UseThisMachinesDocker();
-        var (amqp, management) = (FreePort(), FreePort());
+        var (amqp, management) = (LocalInfrastructure.FreePort(), LocalInfrastructure.FreePort());
         var password = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
         var container = new RabbitMqBuilder(Image)
             .WithUsername("growthos")
@@ -74,12 +72,5 @@ public sealed class ContainerBroker : IAsyncDisposable
         {
             if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name))) Environment.SetEnvironmentVariable(name, value);
         }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -40,7 +40,7 @@ public sealed class ContainerCluster : IAsyncDisposable
         var network = new NetworkBuilder().WithName($"growthos-cluster-{Guid.NewGuid():N}"[..25]).Build();
         await network.CreateAsync();
         var password = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
-        var ports = Enumerable.Range(0, 3).Select(_ => (ContainerBroker.FreePort(), ContainerBroker.FreePort())).ToArray();
+        var ports = Enumerable.Range(0, 3).Select(_ => (LocalInfrastructure.FreePort(), LocalInfrastructure.FreePort())).ToArray();
         var nodes = Enumerable.Range(0, 3).Select(i => new RabbitMqBuilder(ContainerBroker.Image)
             .WithNetwork(network)
             .WithHostname($"rabbit-{i + 1}")

@@ -84,6 +84,14 @@ public static class LocalInfrastructure
         return await reader.ReadToEndAsync();
     }
 
+    /// <summary>A loopback port free now, for a process or a relay of a test's own to listen on.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private static int Port(string variable, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(variable), out var port) ? port : fallback;
 }

@@ -30,11 +30,7 @@ public sealed class TcpOutageProxy : IAsyncDisposable
 
     public static TcpOutageProxy Start(params int[] targetPorts)
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        var proxy = new TcpOutageProxy(targetPorts, port);
+        var proxy = new TcpOutageProxy(targetPorts, LocalInfrastructure.FreePort());
         proxy.Listen();
         return proxy;
     }

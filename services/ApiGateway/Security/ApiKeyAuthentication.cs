@@ -25,7 +25,7 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         if (!Request.Headers.TryGetValue(ApiKeyOptions.HeaderName, out var values) || string.IsNullOrEmpty(values.ToString()))
             return Task.FromResult(AuthenticateResult.NoResult());
-        if (Match([.. keys.Value.Keys, .. store.Live.Select(k => k.Entry)], values.ToString()) is not { } key)
+        if (Match(keys.Value.Keys.Concat(store.Live.Select(k => k.Entry)), values.ToString()) is not { } key)
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
 
         var claims = new List<Claim> { new(ClaimTypes.Name, key.Id), new(ClaimTypes.Role, key.Role) };
@@ -35,7 +35,7 @@ public sealed class ApiKeyAuthenticationHandler(
     }
 
     /// <summary>The configured key whose salted hash the presented key has; every key is hashed, so the time taken tells nothing.</summary>
-    internal static ApiKeyEntry? Match(IReadOnlyList<ApiKeyEntry> configured, string presented)
+    internal static ApiKeyEntry? Match(IEnumerable<ApiKeyEntry> configured, string presented)
     {
         ApiKeyEntry? match = null;
         foreach (var key in configured)

@@ -76,10 +76,8 @@ public static partial class ApiKeyEndpoints
         var mine = user.Shops();
         if (mine.Length > 0 && (shops.Count == 0 || !shops.All(mine.Contains)))
             return Problems.Forbidden($"The API key '{user.KeyId()}' is limited to {string.Join(", ", mine)}: the key it makes must be limited to some of them.");
-        if (settings.Value.Keys.Any(k => k.Id == id) || await store.Exists(id, cancellationToken))
-            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: $"A key named '{id}' exists or existed; choose another id.",
-                extensions: new Dictionary<string, object?> { ["parameter"] = "id" });
-        var key = await store.Create(id, role, shops, user.KeyId()!, cancellationToken);
+        // An id of the settings, or of any key made before (a revoked one keeps its row), is not given again.
+        var key = settings.Value.Keys.Any(k => k.Id == id) ? null : await store.Create(id, role, shops, user.KeyId()!, cancellationToken);
         if (key is null)
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: $"A key named '{id}' exists or existed; choose another id.",
                 extensions: new Dictionary<string, object?> { ["parameter"] = "id" });

@@ -19,7 +19,10 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, ILogger<ApiKeyStore
     /// <summary>The live keys made at run time, as last read.</summary>
     public IReadOnlyList<StoredApiKey> Live => _live;
 
-    /// <summary>Makes a key: returns it (shown once, to its maker) and keeps only its salted hash.</summary>
+    /// <summary>
+    /// Makes a key: returns it (shown once, to its maker) and keeps only its salted hash; null when a key of that id was
+    /// ever made (a revoked id is not given again).
+    /// </summary>
     public async Task<string?> Create(string id, string role, IReadOnlyList<string> shops, string createdBy, CancellationToken cancellationToken)
     {
         var key = "gos_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
@@ -50,14 +53,6 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, ILogger<ApiKeyStore
         var revoked = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
         await Refresh(cancellationToken);
         return revoked;
-    }
-
-    /// <summary>Whether a key of that id was ever made at run time (a revoked id is not given again).</summary>
-    public async Task<bool> Exists(string id, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM gateway.api_key WHERE key_id = @id)");
-        command.Parameters.AddWithValue("id", id);
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public async Task Refresh(CancellationToken cancellationToken)

@@ -51,10 +51,8 @@ public sealed class WatermarkStore(NpgsqlDataSource dataSource) : IWatermarkStor
     /// </summary>
     public static DateTimeOffset ExtractFrom(DateTimeOffset? watermark, DateTimeOffset now, BulkSyncOptions settings)
     {
-        var floor = Floor(now, settings);
-        if (watermark is not { } mark || IsBeyondFloor(mark, now, settings)) return floor;
-        var from = mark.AddMinutes(-settings.LookbackMinutes);
-        return from < floor ? floor : from;
+        // A watermark not beyond the floor is one whose lookback starts at the floor or after it.
+        return watermark is { } mark && !IsBeyondFloor(mark, now, settings) ? mark.AddMinutes(-settings.LookbackMinutes) : Floor(now, settings);
     }
 
     /// <summary>How far back a daily read goes at most: now minus <see cref="BulkSyncOptions.WatermarkFloorDays"/>.</summary>
