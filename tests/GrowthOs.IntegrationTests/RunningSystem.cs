@@ -519,6 +519,11 @@ public class RunningSystem : IAsyncLifetime
             {
                 // not written yet
             }
+            catch (Exception e) when (e is Amazon.Runtime.AmazonClientException { Message: var message } && message.Contains("hash", StringComparison.OrdinalIgnoreCase)
+                                      || e is JsonException)
+            {
+                // Read while the archiver rewrote it (the local store does not swap an object whole): read it again.
+            }
             await Task.Delay(200);
         }
         throw new TimeoutException($"The telemetry of run {runId} ({key}) did not reach its {lastStep} step within {seconds} s; it holds " +
