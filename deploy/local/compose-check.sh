@@ -24,9 +24,9 @@ command -v docker-compose >/dev/null 2>&1 || {
 }
 
 # Every password and key is new for the check.
-export POSTGRES_PASSWORD RABBITMQ_PASSWORD MINIO_ROOT_PASSWORD GATEWAY_SECRET GROWTHOS_API_KEY_SALT GROWTHOS_API_KEY_SHA256
+export POSTGRES_PASSWORD RABBITMQ_PASSWORD MINIO_ROOT_PASSWORD GATEWAY_SECRET CONNECTIONS_KEY GROWTHOS_API_KEY_SALT GROWTHOS_API_KEY_SHA256
 POSTGRES_PASSWORD="$(openssl rand -hex 24)" RABBITMQ_PASSWORD="$(openssl rand -hex 24)"
-MINIO_ROOT_PASSWORD="$(openssl rand -hex 24)" GATEWAY_SECRET="$(openssl rand -hex 32)"
+MINIO_ROOT_PASSWORD="$(openssl rand -hex 24)" GATEWAY_SECRET="$(openssl rand -hex 32)" CONNECTIONS_KEY="$(openssl rand -base64 32)"
 KEY="gos_$(openssl rand -hex 24)"
 read -r GROWTHOS_API_KEY_SALT GROWTHOS_API_KEY_SHA256 <<<"$(deploy/local/api-key.sh hash "$KEY")"
 export DOCKER_API_VERSION=1.41 COMPOSE_API_VERSION=1.41

@@ -11,6 +11,14 @@ read -r API_KEY_SALT API_KEY_SHA256 <<<"$("$(dirname "${BASH_SOURCE[0]}")/api-ke
 # The key the gateway signs its calls to the services with: new for each run unless given.
 GATEWAY_SECRET="${GROWTHOS_GATEWAY_SECRET:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
 
+# The key that seals the connections' credentials in the local database: made once, kept in .local/ (never committed),
+# so the connections of an earlier run still open; GROWTHOS_CONNECTIONS_KEY gives another.
+if [ -z "${GROWTHOS_CONNECTIONS_KEY:-}" ]; then
+  mkdir -p "$ROOT/.local"
+  [ -s "$ROOT/.local/connections.key" ] || (umask 077 && head -c 32 /dev/urandom | base64 >"$ROOT/.local/connections.key")
+  GROWTHOS_CONNECTIONS_KEY="$(cat "$ROOT/.local/connections.key")"
+fi
+
 # Exit code with which a service ends when its bus stays unhealthy (RabbitMq:UnhealthyExitSeconds), for its supervisor
 # to start it again with a new connection, as docker-compose's `restart: unless-stopped` does.
 RESTART_EXIT_CODE=75
@@ -69,6 +77,7 @@ LOCAL_INFRASTRUCTURE=(
   RabbitMq__Host=127.0.0.1 RabbitMq__Port="${GROWTHOS_AMQP_PORT:-55672}" RabbitMq__Username=guest RabbitMq__Password=guest
   S3__ServiceUrl="http://127.0.0.1:${GROWTHOS_S3_PORT:-55690}" S3__AccessKey=S3RVER S3__SecretKey=S3RVER
   Gateway__Secret="$GATEWAY_SECRET"
+  Connections__EncryptionKeys__0__Id=local Connections__EncryptionKeys__0__Key="$GROWTHOS_CONNECTIONS_KEY"
   # The staff dashboard the gateway serves at / (web/dashboard/build.sh builds it).
   Dashboard__Directory="$ROOT/web/dashboard/dist"
 )

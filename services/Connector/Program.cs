@@ -1,3 +1,4 @@
+using GrowthOs.Connector.Connections;
 using GrowthOs.Connector.Extraction;
 using GrowthOs.Connector.Ga4;
 using GrowthOs.Connector.GoogleAds;
@@ -6,11 +7,14 @@ using GrowthOs.Connector.Shopify;
 using GrowthOs.Connector.Telemetry;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Messaging;
+using GrowthOs.ServiceDefaults.Security;
 using GrowthOs.ServiceDefaults.Storage;
 using MassTransit;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("connector");
+builder.AddGatewayTrust();
+builder.AddConnections();
 builder.AddObjectStore();
 builder.AddShopify();
 builder.AddMeta();
@@ -21,4 +25,6 @@ builder.AddGrowthOsBus(bus => bus.AddConsumers(typeof(StartBulkExtractionConsume
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.UseGatewayTrust();
+app.MapConnections();
 app.Run();

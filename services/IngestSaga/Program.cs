@@ -6,6 +6,7 @@ using GrowthOs.IngestSaga.Runs;
 using GrowthOs.IngestSaga.Schedules;
 using GrowthOs.IngestSaga.Telemetry;
 using GrowthOs.IngestSaga.Webhooks;
+using GrowthOs.ServiceDefaults.Connections;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Messaging;
 using GrowthOs.ServiceDefaults.Security;
@@ -18,6 +19,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddValidatedOptions<BulkSyncOptions>(BulkSyncOptions.Section);
 builder.Services.AddValidatedOptions<MarketingSyncOptions>(MarketingSyncOptions.Section);
 builder.AddIngestPersistence();
+builder.AddShopConnections();
 builder.AddScheduledSyncs();
 builder.AddObjectStore();
 builder.AddLoadProgress();
@@ -26,6 +28,7 @@ builder.AddGrowthOsBus(bus =>
     bus.AddBulkSyncSaga().PostgresRepository();
     bus.AddMarketingSyncSaga().PostgresRepository();
     bus.AddConsumer<SyncTelemetryArchiver>(typeof(SyncTelemetryArchiverDefinition));
+    bus.AddConnectionCopy("ingest-saga");
 });
 
 var app = builder.Build();

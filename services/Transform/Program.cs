@@ -1,3 +1,4 @@
+using GrowthOs.ServiceDefaults.Connections;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Messaging;
 using GrowthOs.ServiceDefaults.Persistence;
@@ -20,7 +21,11 @@ builder.AddLoading();
 builder.AddMarts();
 builder.AddMarketing();
 builder.AddCommerceEvents();
-builder.AddGrowthOsBus(bus => bus.AddConsumers(typeof(Program).Assembly));
+builder.AddGrowthOsBus(bus =>
+{
+    bus.AddConsumers(typeof(Program).Assembly);
+    bus.AddConnectionCopy("transform");
+});
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

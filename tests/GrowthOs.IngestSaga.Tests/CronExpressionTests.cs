@@ -1,4 +1,5 @@
 using GrowthOs.IngestSaga.Schedules;
+using GrowthOs.ServiceDefaults.Scheduling;
 
 namespace GrowthOs.IngestSaga.Tests;
 
@@ -17,6 +18,19 @@ public sealed class CronExpressionTests
     [InlineData("5,35 8-9 * * 0", "2026-11-22T08:06:00Z", "2026-11-22T08:35:00Z")]
     public void The_next_occurrence_is_the_first_one_strictly_after(string cron, string after, string expected) =>
         Assert.Equal(DateTimeOffset.Parse(expected), CronExpression.Parse(cron).Next(DateTimeOffset.Parse(after)));
+
+    [Theory]
+    // 06:00 in New York is 11:00 UTC in winter (EST) and 10:00 in summer (EDT).
+    [InlineData("0 6 * * *", "America/New_York", "2026-11-22T00:00:00Z", "2026-11-22T11:00:00Z")]
+    [InlineData("0 6 * * *", "America/New_York", "2026-07-01T10:00:00Z", "2026-07-02T10:00:00Z")]
+    [InlineData("0 6 * * *", "Asia/Tokyo", "2026-11-22T00:00:00Z", "2026-11-22T21:00:00Z")]
+    // 02:30 does not exist in New York on 2026-03-08 (02:00 jumps to 03:00): it runs as late as the clocks skipped, 03:30 EDT.
+    [InlineData("30 2 * * *", "America/New_York", "2026-03-08T05:00:00Z", "2026-03-08T07:30:00Z")]
+    // 01:30 is shown twice on 2026-11-01 (EDT, then EST): it runs at its first showing only, then the next day.
+    [InlineData("30 1 * * *", "America/New_York", "2026-11-01T04:00:00Z", "2026-11-01T05:30:00Z")]
+    [InlineData("30 1 * * *", "America/New_York", "2026-11-01T05:30:00Z", "2026-11-02T06:30:00Z")]
+    public void The_next_occurrence_follows_the_zones_clocks(string cron, string zone, string after, string expected) =>
+        Assert.Equal(DateTimeOffset.Parse(expected), CronExpression.Parse(cron).Next(DateTimeOffset.Parse(after), TimeZoneInfo.FindSystemTimeZoneById(zone)));
 
     [Theory]
     [InlineData("0 6 * *")]

@@ -1,3 +1,4 @@
+using GrowthOs.Contracts.Connections;
 using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.Contracts.Telemetry;
@@ -9,6 +10,7 @@ using GrowthOs.IngestSaga.Persistence;
 using GrowthOs.IngestSaga.Runs;
 using GrowthOs.IngestSaga.Schedules;
 using GrowthOs.IngestSaga.Watermarks;
+using GrowthOs.ServiceDefaults.Connections;
 using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.Testing;
 using MassTransit;
@@ -119,7 +121,8 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
     {
         var settings = Options.Create(new BulkSyncOptions { Shops = [BulkSyncHarness.Shop] });
         ScheduledSyncDispatcher Replica() => new(_dataSource, _provider.GetRequiredService<IServiceScopeFactory>(),
-            Options.Create(new ScheduleOptions()), settings, Options.Create(new MarketingSyncOptions()), TimeProvider.System, NullLogger<ScheduledSyncDispatcher>.Instance);
+            Options.Create(new ScheduleOptions()), settings, Options.Create(new MarketingSyncOptions()), new ShopConnections(_dataSource, new SchemaMigrations("ingest", typeof(ScheduledSyncDispatcher).Assembly), NullLogger<ShopConnections>.Instance),
+            TimeProvider.System, NullLogger<ScheduledSyncDispatcher>.Instance);
         await Replica().SyncScheduleRows(CancellationToken.None);
         var dueAt = new DateTimeOffset(2026, 11, 22, 6, 0, 0, TimeSpan.Zero);
         await Scalar($"UPDATE ingest.sync_schedule SET next_run_at = '{dueAt:O}' WHERE shop_domain = '{BulkSyncHarness.Shop}' RETURNING 1");
@@ -140,7 +143,8 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
         var settings = Options.Create(new BulkSyncOptions { Shops = [BulkSyncHarness.Shop] });
         var marketing = Options.Create(new MarketingSyncOptions { Shops = [new MarketingShop { Shop = BulkSyncHarness.Shop, Sources = ["meta", "ga4"] }] });
         var dispatcher = new ScheduledSyncDispatcher(_dataSource, _provider.GetRequiredService<IServiceScopeFactory>(),
-            Options.Create(new ScheduleOptions()), settings, marketing, TimeProvider.System, NullLogger<ScheduledSyncDispatcher>.Instance);
+            Options.Create(new ScheduleOptions()), settings, marketing, new ShopConnections(_dataSource, new SchemaMigrations("ingest", typeof(ScheduledSyncDispatcher).Assembly), NullLogger<ShopConnections>.Instance), TimeProvider.System,
+            NullLogger<ScheduledSyncDispatcher>.Instance);
         await dispatcher.SyncScheduleRows(CancellationToken.None);
         Assert.Equal(3L, await Scalar($"SELECT count(*) FROM ingest.sync_schedule WHERE shop_domain = '{BulkSyncHarness.Shop}' AND job IN ('shopify', 'marketing:meta', 'marketing:ga4')"));
         Assert.Equal(1L, await Scalar($"SELECT count(*) FROM ingest.sync_schedule WHERE job = 'marketing:ga4' AND cron = '30 6 * * *'"));
@@ -156,10 +160,41 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
 
         // A source the shop no longer syncs loses its schedule.
         var fewer = new ScheduledSyncDispatcher(_dataSource, _provider.GetRequiredService<IServiceScopeFactory>(), Options.Create(new ScheduleOptions()), settings,
-            Options.Create(new MarketingSyncOptions { Shops = [new MarketingShop { Shop = BulkSyncHarness.Shop, Sources = ["meta"] }] }), TimeProvider.System,
-            NullLogger<ScheduledSyncDispatcher>.Instance);
+            Options.Create(new MarketingSyncOptions { Shops = [new MarketingShop { Shop = BulkSyncHarness.Shop, Sources = ["meta"] }] }),
+            new ShopConnections(_dataSource, new SchemaMigrations("ingest", typeof(ScheduledSyncDispatcher).Assembly), NullLogger<ShopConnections>.Instance), TimeProvider.System, NullLogger<ScheduledSyncDispatcher>.Instance);
         await fewer.SyncScheduleRows(CancellationToken.None);
         Assert.Equal(0L, await Scalar($"SELECT count(*) FROM ingest.sync_schedule WHERE job = 'marketing:ga4'"));
+    }
+
+    [Fact]
+    public async Task A_connected_shop_is_scheduled_on_its_own_clocks_with_its_entities_and_a_paused_one_is_not()
+    {
+        const string shop = "connected-schedule.myshopify.com";
+        var connected = new ShopConnections(_dataSource, new SchemaMigrations("ingest", typeof(ScheduledSyncDispatcher).Assembly), NullLogger<ShopConnections>.Instance);
+        var dispatcher = new ScheduledSyncDispatcher(_dataSource, _provider.GetRequiredService<IServiceScopeFactory>(), Options.Create(new ScheduleOptions()),
+            Options.Create(new BulkSyncOptions()), Options.Create(new MarketingSyncOptions()), connected, TimeProvider.System,
+            NullLogger<ScheduledSyncDispatcher>.Instance);
+        var id = NewId.NextGuid();
+        ConnectionSnapshot Version(long version, string status, string cron) => new(id, shop, "shopify", shop, null, status, null, "Connected Schedule", "EUR",
+            "Asia/Tokyo", "Basic", null, cron, ["orders", "customers"], null, null, version, DateTimeOffset.UtcNow);
+
+        await connected.Keep(Version(2, "active", "15 4 * * *"), CancellationToken.None);
+        // An older version heard late changes nothing.
+        await connected.Keep(Version(1, "pending", "0 0 * * *"), CancellationToken.None);
+        await dispatcher.SyncScheduleRows(CancellationToken.None);
+        Assert.Equal("15 4 * * *|Asia/Tokyo", await Text($"SELECT cron || '|' || time_zone FROM ingest.sync_schedule WHERE shop_domain = '{shop}' AND job = 'shopify'"));
+        // 04:15 in Tokyo is 19:15 UTC the day before.
+        var next = await Text($"SELECT to_char(next_run_at AT TIME ZONE 'UTC', 'HH24:MI') FROM ingest.sync_schedule WHERE shop_domain = '{shop}'");
+        Assert.Equal("19:15", next);
+
+        await Scalar($"UPDATE ingest.sync_schedule SET next_run_at = now() - interval '1 minute' WHERE shop_domain = '{shop}' RETURNING 1");
+        Assert.Equal(1, await dispatcher.FireDue(CancellationToken.None));
+        var requested = (await _harness.Published.SelectAsync<SyncRequested>(x => x.Context.Message.ShopDomain == shop).First()).Context.Message;
+        Assert.Equal(["orders", "customers"], requested.Entities);
+
+        await connected.Keep(Version(3, "paused", "15 4 * * *"), CancellationToken.None);
+        await dispatcher.SyncScheduleRows(CancellationToken.None);
+        Assert.Equal(0L, await Scalar($"SELECT count(*) FROM ingest.sync_schedule WHERE shop_domain = '{shop}'"));
     }
 
     [Fact]
@@ -238,6 +273,12 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
     {
         await using var command = _dataSource.CreateCommand(sql);
         return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    private async Task<string?> Text(string sql)
+    {
+        await using var command = _dataSource.CreateCommand(sql);
+        return (string?)await command.ExecuteScalarAsync();
     }
 
     public async Task DisposeAsync()

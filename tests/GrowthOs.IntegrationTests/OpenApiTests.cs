@@ -10,7 +10,7 @@ namespace GrowthOs.IntegrationTests;
 [Collection(SystemCollection.Name)]
 public sealed partial class OpenApiTests(RunningSystem system)
 {
-    private static readonly string[] Services = ["IngestSaga", "Transform", "KpiAlert", "ApiGateway"];
+    private static readonly string[] Services = ["IngestSaga", "Connector", "Transform", "KpiAlert", "ApiGateway"];
 
     /// <summary>Where the gateway answers a service's path: the same, but for Shopify's webhooks (gateway route shopify-webhooks).</summary>
     private static string PublicPath(string path) => path == "/api/ingest/webhooks/shopify" ? "/webhooks/shopify" : path;
@@ -45,6 +45,10 @@ public sealed partial class OpenApiTests(RunningSystem system)
         Assert.Equal("admin", Role(operations[("get", "/api/audit")]));
         Assert.Equal("admin", Role(operations[("post", "/api/keys")]));
         Assert.Equal("admin", Role(operations[("delete", "/api/keys/{id}")]));
+        Assert.Equal("viewer", Role(operations[("get", "/api/connections")]));
+        Assert.Equal("operator", Role(operations[("post", "/api/connections")]));
+        Assert.Equal("operator", Role(operations[("patch", "/api/connections/{id}")]));
+        Assert.Equal("admin", Role(operations[("delete", "/api/connections/{id}")]));
         Assert.Contains("**operator**", operations[("post", "/api/ingest/backfill")].GetProperty("description").GetString());
         var webhook = operations[("post", "/webhooks/shopify")];
         Assert.Equal("anonymous", Role(webhook));

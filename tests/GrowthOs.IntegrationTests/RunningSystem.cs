@@ -90,6 +90,25 @@ public class RunningSystem : IAsyncLifetime
         .. new[] { MarketingReferenceShop }.Concat(MarketingDisturbances.Select(MarketingTwinShop)).Select(d => (d, 54, 10, (string?)null)),
     ];
     public const string ShopToken = "shpat_integration_token_0123456789";
+
+    /// <summary>
+    /// Shops of the Sandbox that no setting names: a test connects each through the API (ConnectionTests), with its own
+    /// token, and the shop's own currency, time zone and plan come from its check.
+    /// </summary>
+    public const string ConnectedShop = "connected-shop.myshopify.com";
+    public const string ConnectedTimeZone = "Asia/Tokyo";
+    public const string ConnectRefusalsShop = "connect-refusals.myshopify.com";
+    public const string ConnectLifecycleShop = "connect-lifecycle.myshopify.com";
+    public const string ConnectLimitedShop = "connect-limited.myshopify.com";
+    public const string ConnectedShopToken = "shpat_connected_token_that_must_never_be_logged";
+    private static readonly (string Domain, int Seed, string TimeZone, string Currency, string Plan)[] ConnectableShops =
+    [
+        (ConnectedShop, 64, ConnectedTimeZone, "EUR", "Advanced"), (ConnectRefusalsShop, 65, "UTC", "USD", "Basic"),
+        (ConnectLifecycleShop, 66, "Europe/Berlin", "EUR", "Grow"), (ConnectLimitedShop, 67, "UTC", "USD", "Basic"),
+    ];
+
+    /// <summary>The key the Connector seals connections' credentials with.</summary>
+    public static readonly string ConnectionsKey = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData("integration-connections-key"u8.ToArray()));
     /// <summary>The key the gateway signs its calls to the services with.</summary>
     public const string GatewaySecret = "integration-gateway-secret-0123456789abcdef";
     public const string AppSecret = "shpss_integration_app_secret_0123456789";
@@ -255,6 +274,20 @@ public class RunningSystem : IAsyncLifetime
             environment[$"Shopify__Shops__{i}__AccessToken"] = domain == WrongTokenShop ? WrongToken : ShopToken;
             environment[$"BulkSync__Shops__{i}"] = domain;
         }
+        for (var j = 0; j < ConnectableShops.Length; j++)
+        {
+            var (domain, seed, zone, currency, plan) = ConnectableShops[j];
+            var i = SandboxShops.Length + j;
+            environment[$"Sandbox__Shops__{i}__Domain"] = domain;
+            environment[$"Sandbox__Shops__{i}__AccessToken"] = ConnectedShopToken;
+            environment[$"Sandbox__Shops__{i}__AppSecret"] = AppSecret;
+            environment[$"Sandbox__Shops__{i}__Seed"] = seed.ToString();
+            environment[$"Sandbox__Shops__{i}__Days"] = "180";
+            environment[$"Sandbox__Shops__{i}__OrdersPerDay"] = "3";
+            environment[$"Sandbox__Shops__{i}__CurrencyCode"] = currency;
+            environment[$"Sandbox__Shops__{i}__TimeZone"] = zone;
+            environment[$"Sandbox__Shops__{i}__Plan"] = plan;
+        }
         for (var i = 0; i < MarketingShops.Length; i++)
         {
             var shop = MarketingShops[i];
@@ -339,6 +372,9 @@ public class RunningSystem : IAsyncLifetime
         ["BulkSync__CompletionWebhooks"] = "true",
         ["BulkSync__WebhookFallbackPollSeconds"] = WebhookFallbackPollSeconds.ToString(),
         ["ReverseProxy__Clusters__kpi__Destinations__kpi-alert__Address"] = $"http://127.0.0.1:{ports["KpiAlert"]}/",
+        ["ReverseProxy__Clusters__connector__Destinations__connector__Address"] = $"http://127.0.0.1:{ports["Connector"]}/",
+        ["Connections__EncryptionKeys__0__Id"] = "integration-1",
+        ["Connections__EncryptionKeys__0__Key"] = ConnectionsKey,
         ["Meta__BaseUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/meta",
         ["GoogleAds__BaseUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/google-ads",
         ["Ga4__BaseUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/ga4",
@@ -578,7 +614,8 @@ public class RunningSystem : IAsyncLifetime
 
     /// <summary>The secrets this system is given: none may appear in what it writes or answers.</summary>
     public static readonly IReadOnlyList<string> Secrets =
-        [ShopToken, WrongToken, AppSecret, MetaToken, GoogleToken, GoogleRefreshToken, "GOCSPX-integration-secret", ApiKey, ViewerKey, KpiOperatorKey, DashboardOperatorKey, GatewaySecret];
+        [ShopToken, WrongToken, AppSecret, MetaToken, GoogleToken, GoogleRefreshToken, "GOCSPX-integration-secret", ApiKey, ViewerKey, KpiOperatorKey, DashboardOperatorKey, GatewaySecret,
+            ConnectedShopToken, ConnectionsKey];
 
     /// <summary>Every log line the instances wrote (the killed ones' too), every telemetry file in the archive, every error body answered.</summary>
     public async Task<List<(string Source, string Text)>> EverythingWritten()

@@ -11,6 +11,8 @@ public sealed class StartupValidationTests
         ["RabbitMq__Port"] = LocalInfrastructure.AmqpPort.ToString(),
         ["S3__ServiceUrl"] = LocalInfrastructure.S3ServiceUrl,
         ["ConnectionStrings__Postgres"] = LocalInfrastructure.PostgresConnectionString("growthos_never_created"),
+        ["Connections__EncryptionKeys__0__Id"] = "startup",
+        ["Connections__EncryptionKeys__0__Key"] = RunningSystem.ConnectionsKey,
     };
 
     [Theory]
@@ -22,6 +24,7 @@ public sealed class StartupValidationTests
     [InlineData("Transform", "S3__Bucket", "", "S3:Bucket")]
     [InlineData("Connector", "Shopify__Shops__0__Domain", "a-shop.myshopify.com", "Shopify:Shops:0:AccessToken")]
     [InlineData("Connector", "Meta__Accounts__0__AdAccountId", "act_123", "Meta:Accounts:0:AdAccountId")]
+    [InlineData("Connector", "Connections__EncryptionKeys__0__Key", "c2hvcnQ=", "Connections:EncryptionKeys:0:Key")]
     [InlineData("Transform", "Marts__Inventory__VelocityDays", "0", "Marts:Inventory:VelocityDays")]
     [InlineData("Transform", "Marts__Segments__ActiveDays", "-3", "Marts:Segments:ActiveDays")]
     public async Task An_invalid_setting_stops_the_service_with_a_message_naming_it(string service, string variable, string value, string setting)

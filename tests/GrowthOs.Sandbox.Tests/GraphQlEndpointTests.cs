@@ -34,6 +34,26 @@ public sealed class GraphQlEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task The_shop_query_answers_the_shops_name_currency_time_zone_and_plan()
+    {
+        // The fields a connection's check reads, as shopify.dev's Shop and ShopPlan objects document them (2026-01).
+        var (status, body) = await Post("2026-01", new
+        {
+            query = "{ shop { id name myshopifyDomain currencyCode ianaTimezone plan { publicDisplayName partnerDevelopment shopifyPlus } } }",
+        });
+        Assert.Equal(HttpStatusCode.OK, status);
+        var shop = body.GetProperty("data").GetProperty("shop");
+        Assert.Matches("^gid://shopify/Shop/[0-9]+$", shop.GetProperty("id").GetString());
+        Assert.Equal("Demo Shop", shop.GetProperty("name").GetString());
+        Assert.Equal("demo-shop.myshopify.com", shop.GetProperty("myshopifyDomain").GetString());
+        Assert.Equal("USD", shop.GetProperty("currencyCode").GetString());
+        Assert.Equal("UTC", shop.GetProperty("ianaTimezone").GetString());
+        Assert.Equal("Basic", shop.GetProperty("plan").GetProperty("publicDisplayName").GetString());
+        Assert.False(shop.GetProperty("plan").GetProperty("shopifyPlus").GetBoolean());
+        Assert.True(body.GetProperty("extensions").TryGetProperty("cost", out _));
+    }
+
+    [Fact]
     public async Task A_bulk_query_returns_a_created_operation_and_the_cost_extension()
     {
         var (status, body) = await Post("2026-01", BulkOrders);

@@ -58,4 +58,15 @@ public static class ShopifyErrors
         if (wait is not { } positive || positive <= TimeSpan.Zero) return null;
         return positive > MaxRetryAfter ? MaxRetryAfter : positive;
     }
+
+    /// <summary>
+    /// Shopify's own words in an error answer (its <c>errors</c>, a string on a refused token: "[API] Invalid API key or
+    /// access token ..."), as ": words" to follow a message, cut at 200 characters; empty when it said none.
+    /// </summary>
+    public static string Said(JsonObject? answer) => answer?["errors"] switch
+    {
+        JsonValue value when value.TryGetValue<string>(out var text) && text.Length > 0 => ": " + (text.Length > 200 ? text[..200] + "…" : text),
+        JsonArray { Count: > 0 } errors when Classify(errors[0]).Message is { Length: > 0 } message => ": " + (message.Length > 200 ? message[..200] + "…" : message),
+        _ => "",
+    };
 }

@@ -13,7 +13,7 @@ namespace GrowthOs.Connector.Shopify;
 /// and query cost; the access token goes in its header only and never into a log line or an exception.
 /// </summary>
 public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOptions> options, ThrottleGate throttle, ILogger<ShopifyGraphQlClient> logger,
-    TimeProvider? clock = null)
+    TimeProvider? clock = null, IShopifyTokens? tokens = null)
 {
     /// <summary>What each request is expected to cost, so it can wait for the points before it is sent.</summary>
     private const double RunQueryCost = 10;
@@ -47,6 +47,28 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
           }
         }
         """;
+
+    private const string ShopQuery = """
+        query shop {
+          shop { name myshopifyDomain currencyCode ianaTimezone plan { publicDisplayName } }
+        }
+        """;
+
+    /// <summary>
+    /// What the shop says of itself, asked with <paramref name="accessToken"/> (a token being connected, before it is
+    /// stored): its name, currency, IANA time zone and plan.
+    /// </summary>
+    public async Task<ShopInfo> ReadShop(string shop, string accessToken, CancellationToken cancellationToken)
+    {
+        var data = await Execute(shop, "shop", ShopQuery, new JsonObject(), OperationQueryCost, cancellationToken, accessToken);
+        var node = data["shop"] as JsonObject ?? throw Malformed("shop");
+        return new ShopInfo(
+            Text(node["name"], "shop.name") ?? throw Malformed("shop.name"),
+            Text(node["myshopifyDomain"], "shop.myshopifyDomain"),
+            Text(node["currencyCode"], "shop.currencyCode") ?? throw Malformed("shop.currencyCode"),
+            Text(node["ianaTimezone"], "shop.ianaTimezone") ?? throw Malformed("shop.ianaTimezone"),
+            Text(node["plan"]?["publicDisplayName"], "shop.plan.publicDisplayName"));
+    }
 
     private const string RecentOperationsQuery = """
         query recentBulkOperations {
@@ -155,11 +177,14 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
             PartialDataUrl: Text(node["partialDataUrl"], "partialDataUrl"));
     }
 
-    private async Task<JsonObject> Execute(string shop, string operation, string query, JsonObject variables, double expectedCost, CancellationToken cancellationToken)
+    private async Task<JsonObject> Execute(string shop, string operation, string query, JsonObject variables, double expectedCost, CancellationToken cancellationToken,
+        string? accessToken = null)
     {
         var settings = options.Value;
-        var token = settings.AccessTokenFor(shop)
-                    ?? throw new ShopifyApiException("UNKNOWN_SHOP", $"No access token is configured for {shop} (Shopify:Shops).", transient: false);
+        var token = accessToken
+                    ?? (tokens is null ? null : await tokens.For(shop, cancellationToken))
+                    ?? settings.AccessTokenFor(shop)
+                    ?? throw new ShopifyApiException("UNKNOWN_SHOP", $"{shop} is not connected (no connection, and no token in Shopify:Shops).", transient: false);
         var url = $"{settings.BaseUrlTemplate.Replace("{shop}", shop).TrimEnd('/')}/admin/api/{settings.ApiVersion}/graphql.json";
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
@@ -198,7 +223,7 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
                 cost?.ActualQueryCost, cost?.CurrentlyAvailable, cost?.MaximumAvailable);
 
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-                throw new ShopifyApiException("UNAUTHORIZED", $"Shopify rejected the access token for {shop} (HTTP {(int)response.StatusCode}); check Shopify:Shops for this shop.", transient: false);
+                throw new ShopifyApiException("UNAUTHORIZED", $"Shopify rejected the access token for {shop} (HTTP {(int)response.StatusCode}{ShopifyErrors.Said(json)}): connect the shop again with a valid token.", transient: false);
             var status = (int)response.StatusCode;
             // A 5xx is often an HTML page from Shopify's edge rather than JSON: it is named, never parsed.
             var page = json is null && response.Content.Headers.ContentType?.MediaType == "text/html" ? " (an HTML page)" : "";

@@ -33,8 +33,10 @@ public sealed class BulkSyncOptions
     [Range(0, 10_080, ErrorMessage = "BulkSync:LookbackMinutes must be between 0 and 10080.")]
     public int LookbackMinutes { get; set; } = 60;
 
-    /// <summary>Shops this deployment syncs; the first is the default of a sync request that names none.</summary>
-    [MinLength(1, ErrorMessage = "BulkSync:Shops must list at least one shop domain.")]
+    /// <summary>
+    /// Shops this deployment syncs from its settings, beside the ones connected at run time (POST /api/connections); the
+    /// first is the default of a sync request that names none.
+    /// </summary>
     public List<string> Shops { get; set; } = [];
 
     /// <summary>Entities a run extracts, in this order, when the request names none; empty means every one of <see cref="Entities.All"/>.</summary>

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using GrowthOs.Contracts.Marketing;
+using GrowthOs.ServiceDefaults.Scheduling;
 
 namespace GrowthOs.IngestSaga.MarketingSync;
 
@@ -69,7 +70,7 @@ public sealed class MarketingSyncOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!Schedules.CronExpression.TryParse(DefaultCron, out _, out var error))
+        if (!CronExpression.TryParse(DefaultCron, out _, out var error))
             yield return new ValidationResult($"MarketingSync:DefaultCron is not valid: {error}", [nameof(DefaultCron)]);
         foreach (var (source, days) in TrailingDays)
         {
@@ -82,7 +83,7 @@ public sealed class MarketingSyncOptions : IValidatableObject
             if (string.IsNullOrWhiteSpace(Shops[i].Shop)) yield return new ValidationResult($"MarketingSync:Shops:{i}:Shop is required.");
             if (Shops[i].Sources.Except(MarketingSources.All).ToList() is { Count: > 0 } unknown)
                 yield return new ValidationResult($"MarketingSync:Shops:{i}:Sources names unknown sources ({string.Join(", ", unknown)}); known: {string.Join(", ", MarketingSources.All)}.");
-            if (Shops[i].Cron is { } cron && !Schedules.CronExpression.TryParse(cron, out _, out var shopError))
+            if (Shops[i].Cron is { } cron && !CronExpression.TryParse(cron, out _, out var shopError))
                 yield return new ValidationResult($"MarketingSync:Shops:{i}:Cron is not valid: {shopError}");
         }
     }

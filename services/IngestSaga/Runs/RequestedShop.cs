@@ -1,4 +1,6 @@
+using GrowthOs.Contracts.Connections;
 using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.ServiceDefaults.Connections;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Security;
 
@@ -8,7 +10,8 @@ namespace GrowthOs.IngestSaga.Runs;
 public static class RequestedShop
 {
     /// <summary>
-    /// Null when this deployment syncs <paramref name="requested"/> (BulkSync:Shops, whatever its case) and the gateway's
+    /// Null when this deployment syncs <paramref name="requested"/> (a connected shop, or one of BulkSync:Shops, whatever its
+    /// case; a paused or failing connection is a 409 naming why) and the gateway's
     /// caller may act on it, with <paramref name="shop"/> spelled as the configuration spells it, so a shop's rows never
     /// split by the case a request used; otherwise the problem naming what is wrong. The shop acted on is the one the
     /// gateway authorized and signed: a request naming no shop takes it, one naming another is refused, and a caller
@@ -25,8 +28,18 @@ public static class RequestedShop
         if (caller is not null && !caller.MayReach(requested))
             return Problems.Forbidden($"The caller '{caller.Caller}' may not read or act on {requested.Trim()}.");
         var synced = settings.Shops.FirstOrDefault(s => string.Equals(s, requested.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (synced is null && http.RequestServices.GetService<ShopConnections>()?.Of(requested) is { } connection)
+        {
+            if (!connection.Syncs)
+                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: $"The shop's connection is {connection.Status}",
+                    detail: connection.Status == ConnectionStatuses.Paused
+                        ? $"{connection.ShopDomain} is paused: resume its connection ({connection.ConnectionId}) to sync it."
+                        : $"{connection.ShopDomain}'s connection ({connection.ConnectionId}) is {connection.Status}: {connection.StatusReason}",
+                    extensions: new Dictionary<string, object?> { ["parameter"] = "shop" });
+            synced = connection.ShopDomain;
+        }
         if (synced is null)
-            return Problems.InvalidParameter("shop", $"Shop '{requested}' is not one of the shops this deployment syncs (BulkSync:Shops).");
+            return Problems.InvalidParameter("shop", $"Shop '{requested.Trim()}' is not connected (POST /api/connections) nor one of BulkSync:Shops.");
         shop = synced;
         return null;
     }
@@ -37,6 +50,6 @@ public static class RequestedShop
     /// </summary>
     public static string? OrDefault(HttpContext http, BulkSyncOptions settings, string? requested) =>
         !string.IsNullOrWhiteSpace(requested) ? requested
-        : GatewayCaller.Of(http) is { } caller ? caller.Shop ?? (caller.Shops.Count == 0 ? settings.Shops[0] : null)
-        : settings.Shops[0];
+        : GatewayCaller.Of(http) is { } caller ? caller.Shop ?? (caller.Shops.Count == 0 ? settings.Shops.FirstOrDefault() : null)
+        : settings.Shops.FirstOrDefault();
 }

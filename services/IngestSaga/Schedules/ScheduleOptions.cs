@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using GrowthOs.ServiceDefaults.Scheduling;
 
 namespace GrowthOs.IngestSaga.Schedules;
 

@@ -4,7 +4,7 @@ namespace GrowthOs.IngestSaga.Schedules;
 
 public static class ScheduleRegistration
 {
-    /// <summary>The daily sync of every shop in <c>BulkSync:Shops</c>, at its cron time.</summary>
+    /// <summary>The daily sync of every shop in <c>BulkSync:Shops</c> and every connected shop, at its cron time.</summary>
     public static WebApplicationBuilder AddScheduledSyncs(this WebApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<ScheduleOptions>(ScheduleOptions.Section);

@@ -3,7 +3,9 @@ using GrowthOs.Contracts.Marketing;
 using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.MarketingSync;
 using GrowthOs.IngestSaga.Runs;
+using GrowthOs.ServiceDefaults.Connections;
 using GrowthOs.ServiceDefaults.Messaging;
+using GrowthOs.ServiceDefaults.Scheduling;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -23,6 +25,7 @@ public sealed class ScheduledSyncDispatcher(
     IOptions<ScheduleOptions> schedules,
     IOptions<BulkSyncOptions> bulkSync,
     IOptions<MarketingSyncOptions> marketing,
+    ShopConnections connected,
     TimeProvider clock,
     ILogger<ScheduledSyncDispatcher> logger) : BackgroundService
 {
@@ -51,33 +54,45 @@ public sealed class ScheduledSyncDispatcher(
     private const string ShopifyJob = "shopify";
     private const string MarketingJob = "marketing:";
 
-    /// <summary>Every scheduled job of every shop, with its cron.</summary>
-    private IEnumerable<(string Shop, string Job, string Cron)> Jobs()
+    /// <summary>
+    /// Every scheduled job of every shop, with its cron and the zone whose clocks it is read on: the settings' shops in
+    /// UTC, and every connected shop that syncs (not paused, failing or disconnected) on its own clocks with its
+    /// connection's cron.
+    /// </summary>
+    private IEnumerable<(string Shop, string Job, string Cron, string Zone)> Jobs()
     {
         foreach (var shop in bulkSync.Value.Shops)
         {
-            yield return (shop, ShopifyJob, schedules.Value.CronFor(shop));
+            yield return (shop, ShopifyJob, schedules.Value.CronFor(shop), "UTC");
             foreach (var source in marketing.Value.SourcesOf(shop))
-                yield return (shop, MarketingJob + source, marketing.Value.CronFor(shop));
+                yield return (shop, MarketingJob + source, marketing.Value.CronFor(shop), "UTC");
         }
+        var configured = bulkSync.Value.Shops.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var connection in connected.Shops.Values)
+            if (connection.Syncs && !configured.Contains(connection.ShopDomain))
+                yield return (connection.ShopDomain, ShopifyJob, connection.Cron, connection.Zone.Id);
     }
 
-    /// <summary>Makes <c>ingest.sync_schedule</c> hold one row per configured shop and job with its current cron, and none for a job no longer configured.</summary>
+    /// <summary>
+    /// Makes <c>ingest.sync_schedule</c> hold one row per shop and job with its current cron and zone (its next run worked
+    /// out again when either changed), and none for a job no longer scheduled (a paused or disconnected shop's).
+    /// </summary>
     public async Task SyncScheduleRows(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var jobs = Jobs().ToList();
-        foreach (var (shop, job, cron) in jobs)
+        foreach (var (shop, job, cron, zone) in jobs)
         {
             await using var command = dataSource.CreateCommand("""
-                INSERT INTO ingest.sync_schedule (shop_domain, job, cron, next_run_at) VALUES (@shop, @job, @cron, @next)
-                ON CONFLICT (shop_domain, job) DO UPDATE SET cron = EXCLUDED.cron, next_run_at = EXCLUDED.next_run_at
-                WHERE ingest.sync_schedule.cron <> EXCLUDED.cron
+                INSERT INTO ingest.sync_schedule (shop_domain, job, cron, time_zone, next_run_at) VALUES (@shop, @job, @cron, @zone, @next)
+                ON CONFLICT (shop_domain, job) DO UPDATE SET cron = EXCLUDED.cron, time_zone = EXCLUDED.time_zone, next_run_at = EXCLUDED.next_run_at
+                WHERE ingest.sync_schedule.cron <> EXCLUDED.cron OR ingest.sync_schedule.time_zone <> EXCLUDED.time_zone
                 """);
             command.Parameters.AddWithValue("shop", shop);
             command.Parameters.AddWithValue("job", job);
             command.Parameters.AddWithValue("cron", cron);
-            command.Parameters.AddWithValue("next", CronExpression.Parse(cron).Next(now).UtcDateTime);
+            command.Parameters.AddWithValue("zone", zone);
+            command.Parameters.AddWithValue("next", CronExpression.Parse(cron).Next(now, Zone(zone)).UtcDateTime);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
         await using var prune = dataSource.CreateCommand("""
@@ -94,30 +109,31 @@ public sealed class ScheduledSyncDispatcher(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var due = new List<(string Shop, string Job, string Cron, DateTimeOffset DueAt)>();
+        var due = new List<(string Shop, string Job, string Cron, string Zone, DateTimeOffset DueAt)>();
         await using (var select = new NpgsqlCommand(
-            "SELECT shop_domain, job, cron, next_run_at FROM ingest.sync_schedule WHERE next_run_at <= @now FOR UPDATE SKIP LOCKED", connection, transaction))
+            "SELECT shop_domain, job, cron, time_zone, next_run_at FROM ingest.sync_schedule WHERE next_run_at <= @now FOR UPDATE SKIP LOCKED", connection, transaction))
         {
             select.Parameters.AddWithValue("now", clock.GetUtcNow().UtcDateTime);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
-                due.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), new DateTimeOffset(reader.GetDateTime(3), TimeSpan.Zero)));
+                due.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), new DateTimeOffset(reader.GetDateTime(4), TimeSpan.Zero)));
         }
         if (due.Count == 0) return 0;
 
         await using var scope = scopes.CreateAsyncScope();
         var publisher = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
-        foreach (var (shop, job, cron, dueAt) in due)
+        foreach (var (shop, job, cron, zone, dueAt) in due)
         {
             var runId = ScheduledRunId(shop, dueAt, job);
+            var entities = connected.Of(shop) is { Entities.Count: > 0 } shopConnection ? shopConnection.Entities : bulkSync.Value.EntitiesToSync;
             object request = job.StartsWith(MarketingJob, StringComparison.Ordinal)
                 ? new MarketingSyncRequested(runId, shop, job[MarketingJob.Length..], "cron", dueAt)
-                : new SyncRequested(runId, shop, "cron", dueAt, bulkSync.Value.EntitiesToSync);
+                : new SyncRequested(runId, shop, "cron", dueAt, entities);
             await PublishDeadline.Within(token => publisher.Publish(request, request.GetType(), token), cancellationToken);
             await using var advance = new NpgsqlCommand(
                 "UPDATE ingest.sync_schedule SET next_run_at = @next, last_run_id = @run, last_fired_at = now() WHERE shop_domain = @shop AND job = @job",
                 connection, transaction);
-            advance.Parameters.AddWithValue("next", CronExpression.Parse(cron).Next(clock.GetUtcNow()).UtcDateTime);
+            advance.Parameters.AddWithValue("next", CronExpression.Parse(cron).Next(clock.GetUtcNow(), Zone(zone)).UtcDateTime);
             advance.Parameters.AddWithValue("run", runId);
             advance.Parameters.AddWithValue("shop", shop);
             advance.Parameters.AddWithValue("job", job);
@@ -127,6 +143,8 @@ public sealed class ScheduledSyncDispatcher(
         await transaction.CommitAsync(cancellationToken);
         return due.Count;
     }
+
+    private static TimeZoneInfo Zone(string id) => TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
 
     /// <summary>The same shop, job and due time always give the same run id (a name-based UUID).</summary>
     public static Guid ScheduledRunId(string shop, DateTimeOffset dueAt, string job = ShopifyJob) =>

@@ -6,14 +6,20 @@ public sealed class KpiOptions : IValidatableObject
 {
     public const string Section = "Kpi";
 
-    /// <summary>The reporting time zone of a shop (IANA), as the Transform's <c>Marts:ReportingTimeZones</c>: its days end at its midnight. UTC unless set.</summary>
+    /// <summary>The reporting time zone of a shop of the settings (IANA), as the Transform's <c>Marts:ReportingTimeZones</c>: its days end at its midnight. A connected shop's is its own.</summary>
     public Dictionary<string, string> ReportingTimeZones { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Days of the default period: the last complete ones.</summary>
     [Range(1, 366)]
     public int DefaultDays { get; set; } = 7;
 
-    public string TimeZoneOf(string shop) => ReportingTimeZones.TryGetValue(shop, out var zone) ? zone : "UTC";
+    /// <summary>The zone a connected shop's check found (<c>ShopConnections</c>); it wins over <see cref="ReportingTimeZones"/>.</summary>
+    public Func<string, string?> ConnectedTimeZoneOf { get; set; } = _ => null;
+
+    /// <summary>The shop's reporting time zone: its connection's own, else the settings', else UTC.</summary>
+    public string TimeZoneOf(string shop) =>
+        ConnectedTimeZoneOf(shop) is { } connected && TimeZoneInfo.TryFindSystemTimeZoneById(connected, out _) ? connected
+        : ReportingTimeZones.TryGetValue(shop, out var zone) ? zone : "UTC";
 
     /// <summary>The shop's reporting day at <paramref name="now"/>.</summary>
     public DateOnly Today(string shop, DateTimeOffset now) =>

@@ -72,6 +72,12 @@ public sealed class SandboxShop : IValidatableObject
     [Required]
     public string CurrencyCode { get; set; } = "USD";
 
+    /// <summary>The shop's name (Shopify's <c>shop.name</c>): by default its domain's first label, words capitalised.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The shop's plan (<c>shop.plan.publicDisplayName</c>): Basic, Grow, Advanced, Plus, Development...</summary>
+    public string Plan { get; set; } = "Basic";
+
     /// <summary>The shop's IANA time zone (Shopify's <c>ianaTimezone</c>): its demo days run from midnight to midnight there.</summary>
     [Required]
     public string TimeZone { get; set; } = "UTC";

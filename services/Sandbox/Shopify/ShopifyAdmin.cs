@@ -65,6 +65,7 @@ public sealed class ShopifyAdmin(SandboxShopify sandbox, SandboxShop settings, s
         "currentBulkOperation" => arguments.String("type") == "MUTATION" ? null
             : sandbox.Operations.OfShop(settings.Domain).FirstOrDefault() is { } latest ? Report(latest) : null,
         "bulkOperations" => BulkOperations(arguments, new SearchQuery(arguments.String("query"))),
+        "shop" => new ShopValue(settings),
         _ => ShopData(Shop, field, arguments),
     };
 

@@ -7,7 +7,7 @@ public sealed class MartsOptions : IValidatableObject
 {
     public const string Section = "Marts";
 
-    /// <summary>Shop domain → IANA time zone its days are counted in; a shop not listed counts UTC days.</summary>
+    /// <summary>Shop domain → IANA time zone its days are counted in, for the shops of the settings; a connected shop counts its own zone's days, any other UTC days.</summary>
     public Dictionary<string, string> ReportingTimeZones { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     public InventoryThresholds Inventory { get; set; } = new();
@@ -26,7 +26,13 @@ public sealed class MartsOptions : IValidatableObject
     [System.ComponentModel.DataAnnotations.Range(0.01, 1)]
     public decimal MarketingRejectedShare { get; set; } = 0.5m;
 
-    public string TimeZoneOf(string shop) => ReportingTimeZones.TryGetValue(shop, out var zone) ? zone : "UTC";
+    /// <summary>The zone a connected shop's check found (<c>ShopConnections</c>); it wins over <see cref="ReportingTimeZones"/>.</summary>
+    public Func<string, string?> ConnectedTimeZoneOf { get; set; } = _ => null;
+
+    /// <summary>The shop's reporting time zone: its connection's own, else the settings', else UTC.</summary>
+    public string TimeZoneOf(string shop) =>
+        ConnectedTimeZoneOf(shop) is { } connected && TimeZoneInfo.TryFindSystemTimeZoneById(connected, out _) ? connected
+        : ReportingTimeZones.TryGetValue(shop, out var zone) ? zone : "UTC";
 
     /// <summary>
     /// The reporting days that may hold the moments of the UTC dates [from, to]: a day either side outside UTC, but never

@@ -1,3 +1,4 @@
+using GrowthOs.ServiceDefaults.Connections;
 using GrowthOs.ServiceDefaults.Hosting;
 
 namespace GrowthOs.Transform.Marts;
@@ -8,6 +9,8 @@ public static class MartsRegistration
     public static WebApplicationBuilder AddMarts(this WebApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<MartsOptions>(MartsOptions.Section);
+        builder.AddShopConnections();
+        builder.Services.UseConnectedTimeZones<MartsOptions>((options, zoneOf) => options.ConnectedTimeZoneOf = zoneOf);
         builder.Services.AddSingleton<EtlExecutionLog>().AddSingleton<DataQualityRunner>();
         builder.Services.AddSingleton<DailySalesRefresher>().AddSingleton<StarSchemaRefresher>().AddSingleton<InventorySnapshotRefresher>()
             .AddSingleton<CustomerSegmentRefresher>().AddSingleton<UsageDailyRefresher>().AddSingleton<Rolling30dRefresher>().AddSingleton<MeasurementRefresher>()

@@ -48,6 +48,7 @@ public sealed class AdminResolver(DemoShop shop) : IFieldResolver
         DemoCustomer => "Customer",
         BulkOperationReport => "BulkOperation",
         WebhookSubscriptionValue => "WebhookSubscription",
+        ShopValue => "Shop",
         _ => throw new InvalidOperationException($"No GraphQL type for {value.GetType().Name}."),
     };
 
@@ -114,6 +115,8 @@ public sealed class AdminResolver(DemoShop shop) : IFieldResolver
         EmailAddress email => fieldName == "emailAddress" ? email.Address : null,
         BulkOperationReport report => report.Field(fieldName),
         WebhookSubscriptionValue subscription => subscription.Field(fieldName),
+        ShopValue value => value.Field(fieldName),
+        ShopPlanValue plan => plan.Field(fieldName),
         MutationPayload payload => fieldName == "userErrors" ? payload.UserErrors : payload.Subject,
         UserErrorValue error => fieldName switch
         {

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace GrowthOs.ApiGateway.Security;
+namespace GrowthOs.ServiceDefaults.Hosting;
 
 /// <summary>A shop is named by its <c>*.myshopify.com</c> domain, trimmed and lower-cased wherever it is compared.</summary>
 public static partial class ShopDomains

@@ -1,7 +1,7 @@
-namespace GrowthOs.IngestSaga.Schedules;
+namespace GrowthOs.ServiceDefaults.Scheduling;
 
 /// <summary>
-/// A five-field cron expression (minute hour day-of-month month day-of-week), evaluated in UTC. Fields take <c>*</c>,
+/// A five-field cron expression (minute hour day-of-month month day-of-week), read on UTC's clocks or a time zone's. Fields take <c>*</c>,
 /// numbers, ranges <c>a-b</c>, steps <c>*/n</c> and <c>a-b/n</c>, lists, and month or weekday names (JAN, MON).
 /// As in classic cron, when both day fields are restricted a day matching either one matches.
 /// Cronos, the library for this, was tried and not taken: it matches a day only when both day fields match
@@ -65,10 +65,31 @@ public sealed class CronExpression
     }
 
     /// <summary>The first occurrence strictly after <paramref name="after"/>, at a whole minute, in UTC.</summary>
-    public DateTimeOffset Next(DateTimeOffset after)
+    public DateTimeOffset Next(DateTimeOffset after) => Next(after, TimeZoneInfo.Utc);
+
+    /// <summary>
+    /// The first occurrence strictly after <paramref name="after"/> of the expression read on <paramref name="zone"/>'s
+    /// clocks, as a UTC instant. A time the clocks skip (spring forward) runs as late as they skipped; a time they show
+    /// twice (fall back) runs at its first showing only.
+    /// </summary>
+    public DateTimeOffset Next(DateTimeOffset after, TimeZoneInfo zone)
     {
-        var start = after.UtcDateTime;
-        var candidate = new DateTime(start.Year, start.Month, start.Day, start.Hour, start.Minute, 0, DateTimeKind.Utc).AddMinutes(1);
+        var wall = TimeZoneInfo.ConvertTime(after, zone).DateTime;
+        while (true)
+        {
+            wall = NextWallClock(wall);
+            var offset = zone.IsInvalidTime(wall) ? zone.GetUtcOffset(wall.AddHours(-3))
+                : zone.IsAmbiguousTime(wall) ? zone.GetAmbiguousTimeOffsets(wall).Max()
+                : zone.GetUtcOffset(wall);
+            var instant = new DateTimeOffset(DateTime.SpecifyKind(wall, DateTimeKind.Unspecified), offset).ToUniversalTime();
+            if (instant > after) return instant;
+        }
+    }
+
+    /// <summary>The first matching wall-clock minute strictly after <paramref name="after"/>.</summary>
+    private DateTime NextWallClock(DateTime after)
+    {
+        var candidate = new DateTime(after.Year, after.Month, after.Day, after.Hour, after.Minute, 0, DateTimeKind.Unspecified).AddMinutes(1);
         var limit = candidate.AddYears(SearchYears);
         for (var day = candidate.Date; day < limit; day = day.AddDays(1))
         {
@@ -79,7 +100,7 @@ public sealed class CronExpression
                 if (!_hours[hour]) continue;
                 var firstMinute = day == candidate.Date && hour == candidate.Hour ? candidate.Minute : 0;
                 for (var minute = firstMinute; minute < 60; minute++)
-                    if (_minutes[minute]) return new DateTimeOffset(day.AddHours(hour).AddMinutes(minute), TimeSpan.Zero);
+                    if (_minutes[minute]) return day.AddHours(hour).AddMinutes(minute);
             }
         }
         throw new InvalidOperationException($"Cron expression '{Text}' has no occurrence within {SearchYears} years.");

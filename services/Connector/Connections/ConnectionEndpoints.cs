@@ -1,0 +1,230 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Serialization;
+using GrowthOs.Contracts.Connections;
+using GrowthOs.Contracts.Extraction;
+using GrowthOs.ServiceDefaults.Hosting;
+using GrowthOs.ServiceDefaults.Scheduling;
+using GrowthOs.ServiceDefaults.Security;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.Connector.Connections;
+
+/// <summary>
+/// The connections API, behind the gateway: list, read, connect (checked at once with the provider), change settings,
+/// pause, resume, check again, disconnect. Credentials go in and never come out: no answer holds them. A caller limited
+/// to some shops sees and manages only their connections; another shop's connection is not found for it.
+/// </summary>
+public static class ConnectionEndpoints
+{
+    public const int MaxTokenLength = 1_024;
+    public const int MaxLookbackMinutes = 7 * 24 * 60;
+
+    public static IEndpointRouteBuilder MapConnections(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/connections", List);
+        app.MapGet("/api/connections/{id:guid}", Get);
+        app.MapPost("/api/connections", Connect);
+        app.MapPatch("/api/connections/{id:guid}", ChangeSettings);
+        app.MapPost("/api/connections/{id:guid}/pause", (Guid id, HttpContext http, ConnectionRegistry registry) => Pause(id, true, http, registry));
+        app.MapPost("/api/connections/{id:guid}/resume", (Guid id, HttpContext http, ConnectionRegistry registry) => Pause(id, false, http, registry));
+        app.MapPost("/api/connections/{id:guid}/check", CheckAgain);
+        app.MapDelete("/api/connections/{id:guid}", Disconnect);
+        return app;
+    }
+
+    /// <summary>A connection as the API shows it: what it is, what its check found, its settings; never its credentials.</summary>
+    public sealed record ConnectionView(
+        Guid Id, string Shop, string Provider, string Account, string? LoginCustomerId, string Status, string? StatusReason, string? Name, string? Currency,
+        string? TimeZone, string? Plan, string? AccountStatus, DateTimeOffset? CheckedAt, ConnectionSettingsView Settings, bool HasCredentials, string CreatedBy,
+        DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long Version)
+    {
+        public static ConnectionView Of(ConnectionRecord record)
+        {
+            var s = record.Snapshot;
+            return new ConnectionView(s.ConnectionId, s.ShopDomain, s.Provider, s.Account, s.LoginCustomerId, s.Status, s.StatusReason, s.Name, s.CurrencyCode,
+                s.TimeZone, s.Plan, s.AccountStatus, record.CheckedAt,
+                new ConnectionSettingsView(s.Cron, s.TimeZone ?? "UTC", s.Entities, s.HistoryStart, s.LookbackMinutes, record.Paused),
+                record.HasCredentials, record.CreatedBy, record.CreatedAt, s.ChangedAt, s.Version);
+        }
+    }
+
+    /// <summary>A connection's settings; <c>cron_time_zone</c> is the zone its cron is read in (the shop's own).</summary>
+    public sealed record ConnectionSettingsView(string Cron, string CronTimeZone, IReadOnlyList<string> Entities, DateOnly? HistoryStart, int? LookbackMinutes,
+        bool Paused);
+
+    public sealed record ConnectionList(IReadOnlyList<ConnectionView> Connections);
+
+    public sealed record ConnectRequest(
+        [property: JsonPropertyName("shop")] string? Shop,
+        [property: JsonPropertyName("provider")] string? Provider,
+        [property: JsonPropertyName("access_token")] string? AccessToken,
+        [property: JsonPropertyName("cron")] string? Cron,
+        [property: JsonPropertyName("entities")] List<string>? Entities,
+        [property: JsonPropertyName("history_start")] DateOnly? HistoryStart,
+        [property: JsonPropertyName("lookback_minutes")] int? LookbackMinutes,
+        [property: JsonPropertyName("paused")] bool? Paused);
+
+    public sealed record SettingsRequest(
+        [property: JsonPropertyName("cron")] string? Cron,
+        [property: JsonPropertyName("entities")] List<string>? Entities,
+        [property: JsonPropertyName("history_start")] DateOnly? HistoryStart,
+        [property: JsonPropertyName("lookback_minutes")] int? LookbackMinutes,
+        [property: JsonPropertyName("access_token")] string? AccessToken);
+
+    private const string ConnectShape =
+        """{ "shop": "name.myshopify.com", "provider": "shopify", "access_token": "shpat_…", "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "paused"? }""";
+
+    private const string SettingsShape = """{ "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "access_token"? }""";
+
+    private static async Task<IResult> List(HttpContext http, ConnectionRegistry registry, string? shop, string? include)
+    {
+        var caller = GatewayCaller.Of(http);
+        if (include is not (null or "disconnected")) return Problems.InvalidParameter("include", "include is 'disconnected' (to list disconnected connections too) or absent.");
+        string[] shops;
+        if (!string.IsNullOrWhiteSpace(shop))
+        {
+            if (ShopDomains.Validate(shop) is { } refusal) return Problems.InvalidParameter("shop", refusal);
+            shops = [ShopDomains.Normalize(shop)];
+        }
+        else shops = caller?.Shops.ToArray() ?? [];
+        var records = await registry.List(shops, include == "disconnected", http.RequestAborted);
+        return TypedResults.Json(new ConnectionList(records.Where(r => Reaches(caller, r)).Select(ConnectionView.Of).ToList()), ApiJson.Options);
+    }
+
+    private static async Task<IResult> Get(Guid id, HttpContext http, ConnectionRegistry registry) =>
+        await Find(id, http, registry) is { } record ? TypedResults.Json(ConnectionView.Of(record), ApiJson.Options) : NotFound(id);
+
+    private static async Task<IResult> Connect(HttpContext http, ConnectionRegistry registry, ConnectionChecks checks, FinishWebhooks webhooks,
+        IOptions<ConnectionOptions> options, ILogger<ConnectRequest> logger)
+    {
+        var (request, problem) = await JsonBody.Read<ConnectRequest>(http.Request, ConnectShape);
+        if (problem is not null) return problem;
+        if (request is null) return Problems.InvalidParameter("body", $"The body must be {ConnectShape}.");
+        var provider = request.Provider ?? ConnectionProviders.Shopify;
+        if (provider != ConnectionProviders.Shopify)
+            return Problems.InvalidParameter("provider", $"provider must be {ConnectionProviders.Shopify}: a token is given here for a shop's Admin API.");
+        if (string.IsNullOrWhiteSpace(request.Shop)) return Problems.InvalidParameter("shop", "shop is required: the shop's name.myshopify.com domain.");
+        if (ShopDomains.Validate(request.Shop) is { } shopRefusal) return Problems.InvalidParameter("shop", shopRefusal);
+        var shop = ShopDomains.Normalize(request.Shop);
+        var caller = GatewayCaller.Of(http);
+        if (caller is not null && !caller.MayReach(shop)) return Problems.Forbidden($"The caller '{caller.Caller}' may not manage connections of {shop}.");
+        if (string.IsNullOrWhiteSpace(request.AccessToken) || request.AccessToken.Length > MaxTokenLength || request.AccessToken.Any(char.IsWhiteSpace))
+            return Problems.InvalidParameter("access_token", $"access_token is required: the shop's Admin API access token (at most {MaxTokenLength} characters, no spaces).");
+        var cron = request.Cron ?? DefaultCron(shop, options.Value);
+        if (SettingsProblem(cron, request.Entities, request.LookbackMinutes) is { } settingsProblem) return settingsProblem;
+
+        var credentials = new Credentials(request.AccessToken);
+        var check = await checks.Check(provider, shop, credentials, http.RequestAborted);
+        if (check.Status == ConnectionStatuses.Failing)
+            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: $"{ProviderName(provider)} refused the connection",
+                detail: check.Reason, extensions: new Dictionary<string, object?> { ["parameter"] = "access_token" });
+
+        var connection = new NewConnection(shop, provider, shop, null, cron, request.Entities?.Distinct().ToList() ?? [], request.HistoryStart,
+            request.LookbackMinutes, request.Paused ?? false);
+        var created = await registry.Create(connection, credentials, check, caller?.Caller ?? "unknown", http.RequestAborted);
+        if (created is null)
+        {
+            var existing = (await registry.List([shop], false, http.RequestAborted)).FirstOrDefault(r => r.Snapshot.Provider == provider);
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already connected",
+                detail: $"{shop} is already connected{(existing is null ? "" : $" (connection {existing.Snapshot.ConnectionId})")}: change its token with PATCH, or delete it first.",
+                extensions: new Dictionary<string, object?> { ["parameter"] = "shop", ["connection_id"] = existing?.Snapshot.ConnectionId });
+        }
+        logger.LogInformation("Connection {ConnectionId} of {ShopDomain} ({Provider}) made by {Caller}: {Status}", created.Snapshot.ConnectionId, shop, provider,
+            caller?.Caller, created.Snapshot.Status);
+        if (check.Status == ConnectionStatuses.Active) await webhooks.Subscribe(shop, http.RequestAborted);
+        var view = ConnectionView.Of(created);
+        // Checked and active: made. The provider could not be asked: kept pending and checked again.
+        http.Response.Headers.Location = $"/api/connections/{view.Id}";
+        return TypedResults.Json(view, ApiJson.Options, statusCode: check.Status == ConnectionStatuses.Active ? StatusCodes.Status201Created : StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> ChangeSettings(Guid id, HttpContext http, ConnectionRegistry registry, ConnectionChecks checks)
+    {
+        var (request, problem) = await JsonBody.Read<SettingsRequest>(http.Request, SettingsShape);
+        if (problem is not null) return problem;
+        if (request is null) return Problems.InvalidParameter("body", $"The body must be {SettingsShape}.");
+        if (await Find(id, http, registry) is not { } record) return NotFound(id);
+        if (SettingsProblem(request.Cron, request.Entities, request.LookbackMinutes) is { } settingsProblem) return settingsProblem;
+        if (request.AccessToken is { } token)
+        {
+            if (string.IsNullOrWhiteSpace(token) || token.Length > MaxTokenLength || token.Any(char.IsWhiteSpace))
+                return Problems.InvalidParameter("access_token", $"access_token must be the new token (at most {MaxTokenLength} characters, no spaces).");
+            var credentials = new Credentials(token);
+            var check = await checks.Check(record.Snapshot.Provider, record.Snapshot.Account, credentials, http.RequestAborted);
+            if (check.Status == ConnectionStatuses.Failing)
+                return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: $"{ProviderName(record.Snapshot.Provider)} refused the token",
+                    detail: check.Reason, extensions: new Dictionary<string, object?> { ["parameter"] = "access_token" });
+            record = await registry.Replace(id, record.Snapshot.Provider, credentials, check, http.RequestAborted) ?? record;
+        }
+        var changed = await registry.ChangeSettings(id, new SettingsChange(request.Cron, request.Entities?.Distinct().ToList(), request.HistoryStart, false,
+            request.LookbackMinutes, false), http.RequestAborted);
+        return changed is null ? NotFound(id) : TypedResults.Json(ConnectionView.Of(changed), ApiJson.Options);
+    }
+
+    private static async Task<IResult> Pause(Guid id, bool paused, HttpContext http, ConnectionRegistry registry)
+    {
+        if (await Find(id, http, registry) is not { } record) return NotFound(id);
+        var changed = await registry.Pause(id, paused, http.RequestAborted);
+        return TypedResults.Json(ConnectionView.Of(changed ?? record), ApiJson.Options);
+    }
+
+    private static async Task<IResult> CheckAgain(Guid id, HttpContext http, ConnectionRegistry registry, ConnectionChecks checks)
+    {
+        if (await Find(id, http, registry) is not { } record) return NotFound(id);
+        if (await registry.CredentialsOf(id, http.RequestAborted) is not { } credentials)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No credentials", detail: $"Connection {id} holds no credentials to check.");
+        var check = await checks.Check(record.Snapshot.Provider, record.Snapshot.Account, credentials, http.RequestAborted);
+        var checkedRecord = await registry.RecordCheck(id, check, http.RequestAborted);
+        return checkedRecord is null ? NotFound(id) : TypedResults.Json(ConnectionView.Of(checkedRecord), ApiJson.Options);
+    }
+
+    private static async Task<IResult> Disconnect(Guid id, HttpContext http, ConnectionRegistry registry, ILogger<ConnectRequest> logger)
+    {
+        if (await Find(id, http, registry) is null) return NotFound(id);
+        var caller = GatewayCaller.Of(http)?.Caller ?? "unknown";
+        var disconnected = await registry.Disconnect(id, $"deleted by {caller}", http.RequestAborted);
+        if (disconnected is null) return NotFound(id);
+        logger.LogInformation("Connection {ConnectionId} of {ShopDomain} disconnected by {Caller}; its credentials are destroyed", id, disconnected.Snapshot.ShopDomain, caller);
+        return TypedResults.Json(ConnectionView.Of(disconnected), ApiJson.Options);
+    }
+
+    /// <summary>The connection, when the caller may reach its shop; another shop's connection is not found for it.</summary>
+    private static async Task<ConnectionRecord?> Find(Guid id, HttpContext http, ConnectionRegistry registry) =>
+        await registry.Get(id, http.RequestAborted) is { } record && Reaches(GatewayCaller.Of(http), record) ? record : null;
+
+    private static bool Reaches(GatewayCaller? caller, ConnectionRecord record) => caller is null || caller.MayReach(record.Snapshot.ShopDomain);
+
+    private static IResult NotFound(Guid id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Connection not found", detail: $"No connection {id} that this caller may see.");
+
+    private static IResult? SettingsProblem(string? cron, IReadOnlyList<string>? entities, int? lookbackMinutes)
+    {
+        if (cron is not null && !CronExpression.TryParse(cron, out _, out var error)) return Problems.InvalidParameter("cron", error!);
+        if (entities is not null && entities.Except(Entities.All).ToList() is { Count: > 0 } unknown)
+            return Problems.InvalidParameter("entities", $"Unknown entities: {string.Join(", ", unknown)}; known: {string.Join(", ", Entities.All)}.");
+        if (lookbackMinutes is < 0 or > MaxLookbackMinutes)
+            return Problems.InvalidParameter("lookback_minutes", $"lookback_minutes must be between 0 and {MaxLookbackMinutes}.");
+        return null;
+    }
+
+    /// <summary>
+    /// A shop's daily sync when none is given: a minute within <see cref="ConnectionOptions.DefaultSyncHours"/> hours from
+    /// <see cref="ConnectionOptions.DefaultSyncFromHour"/> on the shop's clocks, the same for the shop every time and spread
+    /// across shops, so a fleet's syncs do not all start at once.
+    /// </summary>
+    public static string DefaultCron(string shop, ConnectionOptions options)
+    {
+        var spread = BitConverter.ToUInt32(SHA256.HashData(Encoding.UTF8.GetBytes(shop))) % (uint)(options.DefaultSyncHours * 60);
+        return $"{spread % 60} {(options.DefaultSyncFromHour + spread / 60) % 24} * * *";
+    }
+
+    private static string ProviderName(string provider) => provider switch
+    {
+        ConnectionProviders.Shopify => "Shopify",
+        ConnectionProviders.Meta => "Meta",
+        ConnectionProviders.GoogleAds => "Google Ads",
+        ConnectionProviders.Ga4 => "GA4",
+        _ => provider,
+    };
+}

@@ -1,0 +1,79 @@
+using GrowthOs.Connector.Shopify;
+using GrowthOs.Contracts.Connections;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GrowthOs.Connector.Connections;
+
+/// <summary>
+/// What the registry does in the background, on every replica: checks again the connections a provider left pending
+/// (it was down when they were made), and seals again under the active key every credential sealed under an older one,
+/// so a rotated key can be retired without a moment's downtime.
+/// </summary>
+public sealed class ConnectionMaintenance(
+    IServiceScopeFactory scopes, ConnectionRegistry registry, IOptions<ConnectionOptions> options, ILogger<ConnectionMaintenance> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromSeconds(Math.Min(options.Value.RecheckSeconds, 30));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ResealAll(stoppingToken);
+                await RecheckPending(stoppingToken);
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or CredentialsUnavailableException && !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Connection upkeep failed; trying again: {Error}", exception.Message);
+            }
+            await Task.Delay(interval, stoppingToken);
+        }
+    }
+
+    public async Task<int> ResealAll(CancellationToken cancellationToken)
+    {
+        var total = 0;
+        int resealed;
+        while ((resealed = await registry.Reseal(100, cancellationToken)) > 0) total += resealed;
+        if (total > 0) logger.LogInformation("Sealed {Count} connections' credentials again under the active key", total);
+        return total;
+    }
+
+    public async Task RecheckPending(CancellationToken cancellationToken)
+    {
+        var due = await registry.Pending(TimeSpan.FromSeconds(options.Value.RecheckSeconds), cancellationToken);
+        if (due.Count == 0) return;
+        await using var scope = scopes.CreateAsyncScope();
+        var checks = scope.ServiceProvider.GetRequiredService<ConnectionChecks>();
+        foreach (var record in due)
+        {
+            var id = record.Snapshot.ConnectionId;
+            if (await registry.CredentialsOf(id, cancellationToken) is not { } credentials) continue;
+            var check = await checks.Check(record.Snapshot.Provider, record.Snapshot.Account, credentials, cancellationToken);
+            await registry.RecordCheck(id, check, cancellationToken);
+            logger.LogInformation("Connection {ConnectionId} of {ShopDomain} checked again: {Status}", id, record.Snapshot.ShopDomain, check.Status);
+            if (check.Status == ConnectionStatuses.Active && record.Snapshot.Provider == ConnectionProviders.Shopify)
+                await scope.ServiceProvider.GetRequiredService<FinishWebhooks>().Subscribe(record.Snapshot.Account, cancellationToken);
+        }
+    }
+}
+
+/// <summary>Subscribes a newly connected shop to <c>bulk_operations/finish</c>, as <see cref="WebhookSubscriber"/> does the settings' shops at start.</summary>
+public sealed class FinishWebhooks(ShopifyGraphQlClient shopify, IOptions<ShopifyOptions> options, ILogger<FinishWebhooks> logger)
+{
+    public async Task Subscribe(string shop, CancellationToken cancellationToken)
+    {
+        if (options.Value.WebhookCallbackUrl is not { Length: > 0 } callbackUrl || !Uri.TryCreate(callbackUrl, UriKind.Absolute, out _)) return;
+        try
+        {
+            var id = await shopify.SubscribeToBulkOperationsFinish(shop, callbackUrl, cancellationToken);
+            logger.LogInformation("Subscribed {ShopDomain} to bulk_operations/finish at {CallbackUrl} ({SubscriptionId})", shop, callbackUrl, id ?? "already");
+        }
+        catch (ShopifyApiException exception)
+        {
+            // Runs of the shop complete by polling until a later connection check subscribes it.
+            logger.LogWarning("Subscribing {ShopDomain} to bulk_operations/finish failed; its runs complete by polling: {Error}", shop, exception.Message);
+        }
+    }
+}

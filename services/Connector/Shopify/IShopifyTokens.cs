@@ -1,0 +1,7 @@
+namespace GrowthOs.Connector.Shopify;
+
+/// <summary>Where a shop's Admin API token comes from: its connection. Null when the shop has none (the settings' token is then used).</summary>
+public interface IShopifyTokens
+{
+    ValueTask<string?> For(string shop, CancellationToken cancellationToken);
+}

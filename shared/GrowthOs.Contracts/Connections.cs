@@ -1,0 +1,76 @@
+namespace GrowthOs.Contracts.Connections;
+
+/// <summary>The providers a connection reaches: the shop itself, and the accounts its marketing comes from.</summary>
+public static class ConnectionProviders
+{
+    public const string Shopify = "shopify";
+    public const string Meta = "meta";
+    public const string GoogleAds = "google_ads";
+    public const string Ga4 = "ga4";
+
+    public static IReadOnlyList<string> All { get; } = [Shopify, Meta, GoogleAds, Ga4];
+}
+
+/// <summary>
+/// Where a connection stands: <c>pending</c> until its provider answered its check (a provider that was down leaves it
+/// pending, checked again), <c>active</c> once it did, <c>failing</c> when the provider refused it (its reason said),
+/// <c>paused</c> by a person, <c>disconnected</c> once deleted or uninstalled (its credentials destroyed).
+/// </summary>
+public static class ConnectionStatuses
+{
+    public const string Pending = "pending";
+    public const string Active = "active";
+    public const string Failing = "failing";
+    public const string Paused = "paused";
+    public const string Disconnected = "disconnected";
+}
+
+/// <summary>
+/// A connection as every service keeps its copy of it: never its credentials. <paramref name="Account"/> is the shop's
+/// domain for Shopify, else the ad account, customer or property id; <paramref name="LoginCustomerId"/> the Google Ads
+/// manager it is reached through. What its provider answered at its check: <paramref name="Name"/>,
+/// <paramref name="CurrencyCode"/>, <paramref name="TimeZone"/> (IANA; a shop's is its reporting time zone everywhere),
+/// <paramref name="Plan"/> and <paramref name="AccountStatus"/>. Its settings: <paramref name="Cron"/> (in the shop's
+/// time zone), <paramref name="Entities"/> (none: the deployment's default), <paramref name="HistoryStart"/>,
+/// <paramref name="LookbackMinutes"/> (null: the deployment's). <paramref name="Version"/> grows with every change, so a
+/// copy keeps the newest it heard whatever order the events arrive in.
+/// </summary>
+public record ConnectionSnapshot(
+    Guid ConnectionId,
+    string ShopDomain,
+    string Provider,
+    string Account,
+    string? LoginCustomerId,
+    string Status,
+    string? StatusReason,
+    string? Name,
+    string? CurrencyCode,
+    string? TimeZone,
+    string? Plan,
+    string? AccountStatus,
+    string Cron,
+    IReadOnlyList<string> Entities,
+    DateOnly? HistoryStart,
+    int? LookbackMinutes,
+    long Version,
+    DateTimeOffset ChangedAt);
+
+/// <summary>What every connection event carries: the connection as it now is.</summary>
+public interface IConnectionEvent
+{
+    ConnectionSnapshot Connection { get; }
+}
+
+/// <summary>A shop or an account of a shop was connected (or connected again after it was disconnected).</summary>
+public record ConnectionConnected(ConnectionSnapshot Connection) : IConnectionEvent;
+
+/// <summary>A connection's settings changed, or its check found something new (its status, its time zone, its name).</summary>
+public record ConnectionSettingsChanged(ConnectionSnapshot Connection) : IConnectionEvent;
+
+/// <summary>A person paused the connection: its schedules fire no run until it is resumed.</summary>
+public record ConnectionPaused(ConnectionSnapshot Connection) : IConnectionEvent;
+
+public record ConnectionResumed(ConnectionSnapshot Connection) : IConnectionEvent;
+
+/// <summary>The connection was deleted or its app uninstalled: its schedules stopped and its credentials destroyed.</summary>
+public record ConnectionDisconnected(ConnectionSnapshot Connection) : IConnectionEvent;

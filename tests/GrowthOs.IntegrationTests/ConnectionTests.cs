@@ -1,0 +1,188 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace GrowthOs.IntegrationTests;
+
+/// <summary>
+/// Shops connected at run time through the gateway's connections API: checked at once against the Sandbox's Shopify,
+/// their token sealed and never shown again, synced and reported in their own time zone without a restart, and each
+/// refusal a problem that stores nothing.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class ConnectionTests(RunningSystem system)
+{
+    private const string Token = RunningSystem.ConnectedShopToken;
+
+    private static async Task<JsonElement> Body(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    [Fact]
+    public async Task A_shop_connected_through_the_api_is_checked_at_once_synced_without_a_restart_and_reported_in_its_own_zone()
+    {
+        using var http = system.GatewayClient();
+        const string shop = RunningSystem.ConnectedShop;
+        var created = await http.PostAsJsonAsync("/api/connections", new { shop, provider = "shopify", access_token = Token, entities = new[] { "orders" } });
+        var text = await created.Content.ReadAsStringAsync();
+        Assert.True(created.StatusCode == HttpStatusCode.Created, text);
+        Assert.DoesNotContain(Token, text);
+        var connection = JsonDocument.Parse(text).RootElement;
+        var id = connection.GetProperty("id").GetGuid();
+        Assert.Equal($"/api/connections/{id}", created.Headers.Location?.ToString());
+        Assert.Equal(("active", "Connected Shop", "EUR", RunningSystem.ConnectedTimeZone, "Advanced"),
+            (connection.GetProperty("status").GetString(), connection.GetProperty("name").GetString(), connection.GetProperty("currency").GetString(),
+                connection.GetProperty("time_zone").GetString(), connection.GetProperty("plan").GetString()));
+        Assert.True(connection.GetProperty("has_credentials").GetBoolean());
+        Assert.Equal(RunningSystem.ConnectedTimeZone, connection.GetProperty("settings").GetProperty("cron_time_zone").GetString());
+        Assert.Matches(@"^\d{1,2} \d{1,2} \* \* \*$", connection.GetProperty("settings").GetProperty("cron").GetString());
+
+        // Listed by shop, and read by id: never with its token.
+        var listed = await http.GetStringAsync($"/api/connections?shop={shop}");
+        Assert.Contains(id.ToString(), listed);
+        Assert.DoesNotContain(Token, listed);
+        Assert.DoesNotContain("access_token", listed);
+        Assert.DoesNotContain(Token, await http.GetStringAsync($"/api/connections/{id}"));
+
+        // The Ingest-Saga hears of it within seconds and syncs it: nothing was restarted, no setting names the shop.
+        var runId = await StartSyncWhenKnown(http, shop);
+        var run = await system.WaitForRunToFinish(http, runId);
+        Assert.Equal("completed", run.GetProperty("status").GetString());
+        Assert.True(await system.Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{shop}'") > 0);
+
+        // Every service reports it in its own zone, from its own copy.
+        await system.WaitForScalar($"SELECT count(*) FROM transform.connection_copy WHERE shop_domain = '{shop}' AND time_zone = '{RunningSystem.ConnectedTimeZone}'", 1, "the Transform's copy");
+        await system.WaitForScalar($"SELECT count(*) FROM kpi.connection_copy WHERE shop_domain = '{shop}' AND time_zone = '{RunningSystem.ConnectedTimeZone}'", 1, "the KPI/Alert's copy");
+        var shops = await http.GetFromJsonAsync<JsonElement>("/api/dashboard/shops");
+        Assert.Contains(shops.GetProperty("shops").EnumerateArray(), s => s.GetProperty("shop").GetString() == shop
+            && s.GetProperty("time_zone").GetString() == RunningSystem.ConnectedTimeZone);
+
+        // At rest, only sealed: no column of any copy or of the registry holds the token in the clear.
+        Assert.Equal(0L, await system.Scalar($"""
+            SELECT count(*) FROM connector.connection c WHERE c.shop_domain = '{shop}'
+              AND (c::text LIKE '%{Token}%' OR position(convert_to('{Token}', 'UTF8') IN c.credential) > 0)
+            """));
+        Assert.Equal(0L, await system.Scalar($"SELECT count(*) FROM connector.connection_event e WHERE e.body::text LIKE '%{Token}%'"));
+        Assert.Equal(1L, await system.Scalar($"SELECT count(*) FROM connector.connection WHERE shop_domain = '{shop}' AND credential_key_id = 'integration-1'"));
+    }
+
+    [Fact]
+    public async Task Refused_and_malformed_connections_are_problems_naming_what_was_wrong_and_store_nothing()
+    {
+        using var http = system.GatewayClient();
+        const string shop = RunningSystem.ConnectRefusalsShop;
+        async Task Refused(object body, HttpStatusCode status, string parameter, string? said = null)
+        {
+            var response = await http.PostAsJsonAsync("/api/connections", body);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == status, $"{(int)response.StatusCode}: {text}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(parameter, (await Body(response)).GetProperty("parameter").GetString());
+            if (said is not null) Assert.Contains(said, text);
+            Assert.DoesNotContain(Token, text);
+        }
+
+        // Shopify refuses the token, in its own words; a shop Shopify does not know is refused too.
+        await Refused(new { shop, access_token = "shpat_not_this_shops_token" }, HttpStatusCode.UnprocessableEntity, "access_token",
+            "[API] Invalid API key or access token (unrecognized login or wrong password)");
+        await Refused(new { shop = "no-such-shop.myshopify.com", access_token = Token }, HttpStatusCode.UnprocessableEntity, "access_token", "HTTP 404");
+        await Refused(new { shop = "not a shop", access_token = Token }, HttpStatusCode.BadRequest, "shop");
+        await Refused(new { shop, access_token = "" }, HttpStatusCode.BadRequest, "access_token");
+        await Refused(new { shop, access_token = Token, cron = "0 25 * * *" }, HttpStatusCode.BadRequest, "cron");
+        await Refused(new { shop, access_token = Token, entities = new[] { "invoices" } }, HttpStatusCode.BadRequest, "entities");
+        await Refused(new { shop, access_token = Token, provider = "tiktok" }, HttpStatusCode.BadRequest, "provider");
+        Assert.Equal(0L, await system.Scalar($"SELECT count(*) FROM connector.connection WHERE shop_domain IN ('{shop}', 'no-such-shop.myshopify.com')"));
+
+        // Connected once; the same shop again is a conflict naming the connection that holds it.
+        var first = await http.PostAsJsonAsync("/api/connections", new { shop, access_token = Token, cron = "0 3 * * *" });
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var id = (await Body(first)).GetProperty("id").GetGuid();
+        var again = await http.PostAsJsonAsync("/api/connections", new { shop = shop.ToUpperInvariant(), access_token = Token });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(id, (await Body(again)).GetProperty("connection_id").GetGuid());
+        Assert.Equal(1L, await system.Scalar($"SELECT count(*) FROM connector.connection WHERE shop_domain = '{shop}'"));
+
+        // A settings change that is wrong changes nothing; one that is right is a new version.
+        var badChange = await http.PatchAsJsonAsync($"/api/connections/{id}", new { lookback_minutes = -1 });
+        Assert.Equal(HttpStatusCode.BadRequest, badChange.StatusCode);
+        var changed = await Body(await http.PatchAsJsonAsync($"/api/connections/{id}", new { cron = "30 4 * * 1-5", lookback_minutes = 120 }));
+        Assert.Equal(("30 4 * * 1-5", 120, 2L), (changed.GetProperty("settings").GetProperty("cron").GetString(),
+            changed.GetProperty("settings").GetProperty("lookback_minutes").GetInt32(), changed.GetProperty("version").GetInt64()));
+        var wrongToken = await http.PatchAsJsonAsync($"/api/connections/{id}", new { access_token = "shpat_wrong_again" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wrongToken.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/connections/{Guid.NewGuid()}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_key_limited_to_a_shop_manages_only_that_shops_connections()
+    {
+        using var admin = system.GatewayClient();
+        var other = await Body(await admin.PostAsJsonAsync("/api/connections", new { shop = RunningSystem.ConnectLimitedShop, access_token = Token }));
+        var otherId = other.GetProperty("id").GetGuid();
+
+        // An operator of the KPI shop only: it may not connect, list, read, pause or change another shop's connection.
+        using var limited = system.GatewayClient(RunningSystem.KpiOperatorKey);
+        Assert.Equal(HttpStatusCode.Forbidden, (await limited.PostAsJsonAsync("/api/connections",
+            new { shop = RunningSystem.ConnectLimitedShop, access_token = Token })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await limited.GetAsync($"/api/connections?shop={RunningSystem.ConnectLimitedShop}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await limited.GetAsync("/api/connections")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await limited.GetAsync($"/api/connections/{otherId}?shop={RunningSystem.KpiShop}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await limited.PostAsync($"/api/connections/{otherId}/pause?shop={RunningSystem.KpiShop}", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await limited.PatchAsJsonAsync($"/api/connections/{otherId}?shop={RunningSystem.KpiShop}", new { cron = "0 1 * * *" })).StatusCode);
+        var listed = await Body(await limited.GetAsync($"/api/connections?shop={RunningSystem.KpiShop}"));
+        Assert.DoesNotContain(listed.GetProperty("connections").EnumerateArray(), c => c.GetProperty("shop").GetString() != RunningSystem.KpiShop);
+
+        // A viewer reads but does not connect; only an admin deletes.
+        using var viewer = system.GatewayClient(RunningSystem.ViewerKey);
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync($"/api/connections/{otherId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync($"/api/connections/{otherId}/pause", null)).StatusCode);
+        using var otherOperator = system.GatewayClient(RunningSystem.DashboardOperatorKey);
+        Assert.Equal(HttpStatusCode.Forbidden, (await otherOperator.DeleteAsync($"/api/connections/{otherId}?shop={RunningSystem.DashboardShop}")).StatusCode);
+        Assert.Equal("active", (await Body(await admin.GetAsync($"/api/connections/{otherId}"))).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_paused_shop_is_not_synced_until_resumed_and_a_deleted_one_loses_its_credentials_and_its_runs()
+    {
+        using var http = system.GatewayClient();
+        const string shop = RunningSystem.ConnectLifecycleShop;
+        var id = (await Body(await http.PostAsJsonAsync("/api/connections", new { shop, access_token = Token, entities = new[] { "orders" } }))).GetProperty("id").GetGuid();
+        await system.WaitForRunToFinish(http, await StartSyncWhenKnown(http, shop));
+
+        var paused = await Body(await http.PostAsync($"/api/connections/{id}/pause", null));
+        Assert.Equal("paused", paused.GetProperty("status").GetString());
+        var refused = await Until(http, shop, HttpStatusCode.Conflict);
+        Assert.Contains("resume", await refused.Content.ReadAsStringAsync());
+
+        Assert.Equal("active", (await Body(await http.PostAsync($"/api/connections/{id}/resume", null))).GetProperty("status").GetString());
+        await Until(http, shop, HttpStatusCode.Accepted);
+
+        var deleted = await http.DeleteAsync($"/api/connections/{id}");
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        var gone = await Body(deleted);
+        Assert.Equal(("disconnected", false), (gone.GetProperty("status").GetString(), gone.GetProperty("has_credentials").GetBoolean()));
+        Assert.Equal(1L, await system.Scalar($"SELECT count(*) FROM connector.connection WHERE connection_id = '{id}' AND credential IS NULL AND credential_key_id IS NULL"));
+        var unknown = await Until(http, shop, HttpStatusCode.BadRequest);
+        Assert.Contains("not connected", await unknown.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await http.DeleteAsync($"/api/connections/{id}")).StatusCode);
+        // Gone from the list unless disconnected ones are asked for.
+        Assert.DoesNotContain(id.ToString(), await http.GetStringAsync($"/api/connections?shop={shop}"));
+        Assert.Contains(id.ToString(), await http.GetStringAsync($"/api/connections?shop={shop}&include=disconnected"));
+    }
+
+    /// <summary>Starts a sync of a shop just connected, once the Ingest-Saga's copy has heard of it (within seconds).</summary>
+    private async Task<Guid> StartSyncWhenKnown(HttpClient http, string shop) =>
+        (await Body(await Until(http, shop, HttpStatusCode.Accepted))).GetProperty("run_id").GetGuid();
+
+    /// <summary>Asks for a sync of <paramref name="shop"/> until the answer is <paramref name="expected"/> (the copies hear a change within seconds).</summary>
+    private static async Task<HttpResponseMessage> Until(HttpClient http, string shop, HttpStatusCode expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var response = await http.PostAsJsonAsync("/api/performance-metrics/sync", new { shop, entities = new[] { "orders" } });
+            if (response.StatusCode == expected) return response;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"A sync of {shop} was answered {(int)response.StatusCode} for 30 s, not {(int)expected}: {await response.Content.ReadAsStringAsync()}");
+            await Task.Delay(250);
+        }
+    }
+}
