@@ -27,4 +27,5 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.UseGatewayTrust();
 app.MapConnections();
+app.MapShopifyInstall();
 app.Run();

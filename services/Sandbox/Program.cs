@@ -19,6 +19,7 @@ builder.Services.AddSingleton<FailureSwitches>();
 builder.Services.AddSingleton<SandboxShopify>();
 builder.Services.AddHttpClient(WebhookDeliveries.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10));
 builder.Services.AddHostedService<WebhookDeliveries>();
+builder.Services.AddSingleton<ShopifyOAuth>();
 builder.Services.AddSingleton<MetaGraphApi>();
 builder.Services.AddSingleton<GoogleOAuthApi>();
 builder.Services.AddSingleton<GoogleAdsApi>();
@@ -28,6 +29,7 @@ var app = builder.Build();
 // The Sandbox answers errors in the shapes of the APIs it emulates, never with problem bodies of its own.
 app.MapDefaultEndpoints(problemBodies: false);
 app.MapShopifyGraphQl();
+ShopifyOAuth.MapShopifyOAuth(app);
 MetaGraphApi.MapMetaGraphApi(app);
 GoogleOAuthApi.MapGoogleOAuth(app);
 GoogleAdsApi.MapGoogleAdsApi(app);

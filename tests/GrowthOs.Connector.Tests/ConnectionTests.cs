@@ -148,3 +148,25 @@ public sealed class ConnectionTests
         }
     }
 }
+
+/// <summary>The install callback's signature, held to Shopify's documented example.</summary>
+public sealed class ShopifyInstallTests
+{
+    [Fact]
+    public void The_callbacks_hmac_is_checked_as_shopify_documents_it_and_a_changed_parameter_breaks_it()
+    {
+        var query = new Microsoft.AspNetCore.Http.QueryCollection(new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>
+        {
+            ["code"] = "0907a61c0c8d55e99db179b68161bc00",
+            ["hmac"] = "4712bf92ffc2917d15a2f5a273e39f0116667419aa4b6ac0b3baaf26fa3c4d20",
+            ["shop"] = "some-shop.myshopify.com",
+            ["timestamp"] = "1337178173",
+        });
+        Assert.True(ShopifyInstall.HmacHolds(query, "hush"));
+        Assert.False(ShopifyInstall.HmacHolds(query, "hush!"));
+        var changed = new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>(query) { ["shop"] = "other-shop.myshopify.com" };
+        Assert.False(ShopifyInstall.HmacHolds(new Microsoft.AspNetCore.Http.QueryCollection(changed), "hush"));
+        var notHex = new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>(query) { ["hmac"] = "zz" };
+        Assert.False(ShopifyInstall.HmacHolds(new Microsoft.AspNetCore.Http.QueryCollection(notHex), "hush"));
+    }
+}

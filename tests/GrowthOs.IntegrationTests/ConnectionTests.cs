@@ -168,6 +168,89 @@ public sealed class ConnectionTests(RunningSystem system)
         Assert.Contains(id.ToString(), await http.GetStringAsync($"/api/connections?shop={shop}&include=disconnected"));
     }
 
+    [Fact]
+    public async Task A_shop_installs_the_app_through_shopifys_authorization_code_grant_and_a_forged_replayed_or_stale_callback_is_refused()
+    {
+        const string shop = RunningSystem.InstalledShop;
+        using var browser = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = system.Gateway };
+        using var install = new HttpRequestMessage(HttpMethod.Get, $"/api/connections/shopify/install?shop={shop}");
+        install.Headers.Add("X-Api-Key", RunningSystem.ApiKey);
+        var toShopify = await browser.SendAsync(install);
+        Assert.Equal(HttpStatusCode.Redirect, toShopify.StatusCode);
+        var authorize = toShopify.Headers.Location!;
+        Assert.Equal($"/{shop}/admin/oauth/authorize", authorize.AbsolutePath);
+        var asked = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(authorize.Query);
+        Assert.Equal(RunningSystem.ShopifyClientId, asked["client_id"].ToString());
+        Assert.Equal("read_orders,read_all_orders,read_products,read_inventory,read_customers", asked["scope"].ToString());
+        Assert.Equal(new Uri(system.Gateway, "/api/connections/shopify/callback").ToString(), asked["redirect_uri"].ToString());
+        Assert.Matches("^[0-9a-f]{48}$", asked["state"].ToString());
+
+        // The merchant approves on Shopify's page, which sends the browser back to the gateway, signed.
+        var approved = await browser.GetAsync(authorize);
+        Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
+        var callback = approved.Headers.Location!;
+        var done = await browser.GetAsync(callback);
+        Assert.True(done.StatusCode == HttpStatusCode.Redirect, $"{(int)done.StatusCode}: {await done.Content.ReadAsStringAsync()}");
+        var landing = done.Headers.Location!.ToString();
+        Assert.StartsWith("/connections?connection_id=", landing);
+        Assert.EndsWith("&status=active", landing);
+        var id = Guid.Parse(landing.Split("connection_id=")[1].Split('&')[0]);
+
+        using var http = system.GatewayClient();
+        var connection = await Body(await http.GetAsync($"/api/connections/{id}"));
+        Assert.Equal(("active", "Installed Shop", "CAD", "America/Los_Angeles", "Plus", "tests"),
+            (connection.GetProperty("status").GetString(), connection.GetProperty("name").GetString(), connection.GetProperty("currency").GetString(),
+                connection.GetProperty("time_zone").GetString(), connection.GetProperty("plan").GetString(), connection.GetProperty("created_by").GetString()));
+
+        async Task Refused(Uri url, HttpStatusCode status, string parameter, string? said = null)
+        {
+            var response = await browser.GetAsync(url);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == status, $"{(int)response.StatusCode}: {text}");
+            Assert.Equal(parameter, JsonDocument.Parse(text).RootElement.GetProperty("parameter").GetString());
+            if (said is not null) Assert.Contains(said, text);
+        }
+        var signed = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(callback.Query).ToDictionary(p => p.Key, p => p.Value.ToString());
+        // The same redirect again: its state is used.
+        await Refused(callback, HttpStatusCode.BadRequest, "state");
+        // Forged: a parameter changed under the same hmac.
+        await Refused(Callback(signed, ("code", "forged-code")), HttpStatusCode.Unauthorized, "hmac");
+        // Signed with the app's secret, but a state this deployment never made, or a redirect minutes old.
+        await Refused(Callback(Signed(signed, ("state", "not-a-state-of-ours"))), HttpStatusCode.BadRequest, "state");
+        await Refused(Callback(Signed(signed, ("timestamp", DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeSeconds().ToString()))), HttpStatusCode.BadRequest, "timestamp");
+        // A fresh install whose callback carries the code already exchanged: Shopify's own refusal.
+        var fresh = await Body(await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/connections/shopify/install?shop={shop}")
+        {
+            Headers = { { "Accept", "application/json" } },
+        }));
+        var freshState = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(fresh.GetProperty("authorize_url").GetString()!).Query)["state"].ToString();
+        await Refused(Callback(Signed(signed, ("state", freshState), ("timestamp", DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString()))),
+            HttpStatusCode.UnprocessableEntity, "code", "The authorization code was not found or was already used");
+        Assert.Equal(1L, await system.Scalar($"SELECT count(*) FROM connector.connection WHERE shop_domain = '{shop}'"));
+
+        // A viewer does not install.
+        using var viewer = system.GatewayClient(RunningSystem.ViewerKey);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.GetAsync($"/api/connections/shopify/install?shop={shop}")).StatusCode);
+    }
+
+    private Uri Callback(Dictionary<string, string> parameters, params (string Name, string Value)[] changes)
+    {
+        var changed = new Dictionary<string, string>(parameters);
+        foreach (var (name, value) in changes) changed[name] = value;
+        return new Uri(system.Gateway, "/api/connections/shopify/callback?" + string.Join('&', changed.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}")));
+    }
+
+    /// <summary>The redirect's parameters with <paramref name="changes"/>, signed again with the app's secret as Shopify signs them.</summary>
+    private static Dictionary<string, string> Signed(Dictionary<string, string> parameters, params (string Name, string Value)[] changes)
+    {
+        var changed = new Dictionary<string, string>(parameters);
+        foreach (var (name, value) in changes) changed[name] = value;
+        var message = string.Join('&', changed.Where(p => p.Key != "hmac").OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+        changed["hmac"] = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(RunningSystem.AppSecret), System.Text.Encoding.UTF8.GetBytes(message)));
+        return changed;
+    }
+
     /// <summary>Starts a sync of a shop just connected, once the Ingest-Saga's copy has heard of it (within seconds).</summary>
     private async Task<Guid> StartSyncWhenKnown(HttpClient http, string shop) =>
         (await Body(await Until(http, shop, HttpStatusCode.Accepted))).GetProperty("run_id").GetGuid();

@@ -101,10 +101,13 @@ public class RunningSystem : IAsyncLifetime
     public const string ConnectLifecycleShop = "connect-lifecycle.myshopify.com";
     public const string ConnectLimitedShop = "connect-limited.myshopify.com";
     public const string ConnectedShopToken = "shpat_connected_token_that_must_never_be_logged";
+    public const string InstalledShop = "installed-shop.myshopify.com";
+    public const string ShopifyClientId = "integration-shopify-client-id";
     private static readonly (string Domain, int Seed, string TimeZone, string Currency, string Plan)[] ConnectableShops =
     [
         (ConnectedShop, 64, ConnectedTimeZone, "EUR", "Advanced"), (ConnectRefusalsShop, 65, "UTC", "USD", "Basic"),
         (ConnectLifecycleShop, 66, "Europe/Berlin", "EUR", "Grow"), (ConnectLimitedShop, 67, "UTC", "USD", "Basic"),
+        (InstalledShop, 68, "America/Los_Angeles", "CAD", "Plus"),
     ];
 
     /// <summary>The key the Connector seals connections' credentials with.</summary>
@@ -374,6 +377,13 @@ public class RunningSystem : IAsyncLifetime
         ["ReverseProxy__Clusters__kpi__Destinations__kpi-alert__Address"] = $"http://127.0.0.1:{ports["KpiAlert"]}/",
         ["ReverseProxy__Clusters__connector__Destinations__connector__Address"] = $"http://127.0.0.1:{ports["Connector"]}/",
         ["Connections__EncryptionKeys__0__Id"] = "integration-1",
+        // Shopify's install flow: the app's client credentials, the Sandbox's consent page sending the merchant back to the gateway.
+        ["Shopify__ClientId"] = ShopifyClientId,
+        ["Shopify__ClientSecret"] = AppSecret,
+        ["Shopify__InstallRedirectUri"] = $"http://127.0.0.1:{ports["ApiGateway"]}/api/connections/shopify/callback",
+        ["Shopify__InstallReturnUrl"] = "/connections",
+        ["Sandbox__ShopifyApp__ClientId"] = ShopifyClientId,
+        ["Sandbox__ShopifyApp__RedirectUris__0"] = $"http://127.0.0.1:{ports["ApiGateway"]}/api/connections/shopify/callback",
         ["Connections__EncryptionKeys__0__Key"] = ConnectionsKey,
         ["Meta__BaseUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/meta",
         ["GoogleAds__BaseUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/google-ads",

@@ -128,7 +128,7 @@ public sealed partial class AuditLog(NpgsqlDataSource dataSource)
 }
 
 /// <summary>
-/// Writes every action (any method but GET and HEAD) and every admin read to the audit log. The entry is written before
+/// Writes every action (any method but GET and HEAD, and the start of an install) and every admin read to the audit log. The entry is written before
 /// the request goes any further: when the audit log cannot be written, the action is refused with 503 rather than done
 /// unrecorded. Its outcome is added once the answer is sent; a failure to add it is logged and leaves it
 /// <c>pending</c>. An action tried without a valid key (refused by authorization behind) is counted instead, per
@@ -138,11 +138,14 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditLog audit, TimePr
 {
     public static readonly string[] AdminPaths = ["/api/audit", "/api/keys"];
 
+    /// <summary>Reads that act, and are audited as actions: the start of a shop's install.</summary>
+    public static readonly string[] ActingReads = ["/api/connections/shopify/install"];
+
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
         var read = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method);
-        if ((read && !AdminPaths.Any(p => request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
+        if ((read && !AdminPaths.Concat(ActingReads).Any(p => request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
             || request.Path.StartsWithSegments("/health") || ShopifyWebhookOptions.IsWebhookPath(request.Path))
         {
             await next(context);

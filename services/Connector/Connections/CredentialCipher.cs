@@ -13,7 +13,8 @@ namespace GrowthOs.Connector.Connections;
 public sealed record Credentials(
     [property: JsonPropertyName("access_token")] string AccessToken,
     [property: JsonPropertyName("refresh_token")] string? RefreshToken = null,
-    [property: JsonPropertyName("expires_at")] DateTimeOffset? ExpiresAt = null)
+    [property: JsonPropertyName("expires_at")] DateTimeOffset? ExpiresAt = null,
+    [property: JsonPropertyName("scope")] string? Scope = null)
 {
     public override string ToString() => "credentials (redacted)";
 }

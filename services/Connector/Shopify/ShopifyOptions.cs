@@ -30,6 +30,31 @@ public sealed class ShopifyOptions : IValidatableObject
     public string? WebhookCallbackUrl { get; set; }
 
     /// <summary>
+    /// The app's client id and client secret (Shopify's Dev Dashboard), for the install flow: a shop installs the app and
+    /// its offline Admin API token comes back through <see cref="InstallRedirectUri"/>. The secret also signs the
+    /// callback's query. Neither set: shops are connected with a custom app's token only.
+    /// </summary>
+    public string? ClientId { get; set; }
+
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The access scopes asked for: what the synced entities read (orders of every age, products, inventory, customers).</summary>
+    public string Scopes { get; set; } = "read_orders,read_all_orders,read_products,read_inventory,read_customers";
+
+    /// <summary>
+    /// The public address of the gateway's <c>GET /api/connections/shopify/callback</c>, as the app lists it among its
+    /// allowed redirection URLs (for example <c>https://growth.example.com/api/connections/shopify/callback</c>).
+    /// </summary>
+    public string? InstallRedirectUri { get; set; }
+
+    /// <summary>Where the merchant's browser goes once the shop is connected, with <c>?connection_id=…&amp;status=…</c>: the dashboard.</summary>
+    public string InstallReturnUrl { get; set; } = "/";
+
+    /// <summary>How old the callback's <c>timestamp</c> may be, and how long a state nonce lives.</summary>
+    [Range(10, 3_600, ErrorMessage = "Shopify:InstallMaxAgeSeconds must be between 10 and 3600.")]
+    public int InstallMaxAgeSeconds { get; set; } = 300;
+
+    /// <summary>
     /// The hosts the Connector downloads operations' results from (a host, or host:port), and from no other: the URL comes
     /// from Shopify, and a result elsewhere is refused. Shopify's bulk results are on <c>storage.googleapis.com</c>
     /// (appsettings.json); the Sandbox's are on its own address.
@@ -61,12 +86,19 @@ public sealed class ShopifyOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (string.IsNullOrEmpty(ClientId) != string.IsNullOrEmpty(ClientSecret))
+            yield return new ValidationResult("Shopify:ClientId and Shopify:ClientSecret are given together (the app's client credentials), or neither.");
+        if (!string.IsNullOrEmpty(ClientId) && !Uri.TryCreate(InstallRedirectUri, UriKind.Absolute, out _))
+            yield return new ValidationResult("Shopify:InstallRedirectUri must be the absolute public address of /api/connections/shopify/callback when Shopify:ClientId is set.");
         if (DownloadHosts.Count == 0)
             yield return new ValidationResult("Shopify:DownloadHosts must name at least one host results are downloaded from (Shopify's: storage.googleapis.com).");
         for (var i = 0; i < DownloadHosts.Count; i++)
             if (string.IsNullOrWhiteSpace(DownloadHosts[i]) || DownloadHosts[i].Contains('/') || DownloadHosts[i].Contains('*'))
                 yield return new ValidationResult($"Shopify:DownloadHosts:{i} '{DownloadHosts[i]}' must be a host or host:port, without a scheme, path or wildcard.");
     }
+
+    /// <summary>Where <paramref name="path"/> of a shop is, Shopify's or the Sandbox's: <c>/admin/oauth/authorize</c>, <c>/admin/api/…</c>.</summary>
+    public string ShopUrl(string shop, string path) => $"{BaseUrlTemplate.Replace("{shop}", shop).TrimEnd('/')}{path}";
 
     public string? AccessTokenFor(string shopDomain) =>
         Shops.FirstOrDefault(s => string.Equals(s.Domain, shopDomain, StringComparison.OrdinalIgnoreCase))?.AccessToken;

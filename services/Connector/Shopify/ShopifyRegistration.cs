@@ -13,6 +13,8 @@ public static class ShopifyRegistration
         builder.Services.AddSingleton<ThrottleGate>();
         builder.Services.AddHttpClient<ShopifyGraphQlClient>((provider, http) =>
             http.Timeout = TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<ShopifyOptions>>().Value.RequestTimeoutSeconds));
+        builder.Services.AddHttpClient<ShopifyOAuthClient>((provider, http) =>
+            http.Timeout = TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<ShopifyOptions>>().Value.RequestTimeoutSeconds));
         builder.Services.AddHostedService<WebhookSubscriber>();
         // Result files can be gigabytes: no overall timeout, the stream is read as it arrives.
         // Redirects are not followed: a result is fetched only from the host its URL names, which must be allowed.

@@ -44,6 +44,9 @@ public sealed class SandboxOptions
     /// <summary>The GA4 Data API's side of the Sandbox: properties, each belonging to a demo shop.</summary>
     public Ga4SandboxOptions Ga4 { get; set; } = new();
 
+    /// <summary>The Shopify app the demo shops install through the authorization code grant (its secret is each shop's <see cref="SandboxShop.AppSecret"/>).</summary>
+    public ShopifyAppSandboxOptions ShopifyApp { get; set; } = new();
+
     [MinLength(1, ErrorMessage = "Sandbox:Shops must list at least one shop.")]
     public List<SandboxShop> Shops { get; set; } = [];
 }
@@ -203,6 +206,19 @@ public sealed class SandboxGa4Property
     /// <c>INTERNAL:n</c> (500).
     /// </summary>
     public List<string> Failures { get; set; } = [];
+}
+
+public sealed class ShopifyAppSandboxOptions
+{
+    /// <summary>The app's client id: an install asking for another is refused.</summary>
+    public string ClientId { get; set; } = "sandbox-shopify-client-id";
+
+    /// <summary>The redirection URLs the app allows (exactly, as Shopify compares them); none listed: any http(s) URL.</summary>
+    public List<string> RedirectUris { get; set; } = [];
+
+    /// <summary>How long an authorization code may wait for its exchange.</summary>
+    [Range(1, 3_600)]
+    public int AuthorizationCodeSeconds { get; set; } = 600;
 }
 
 public sealed class GoogleOAuthSandboxOptions
