@@ -27,7 +27,36 @@ echo "All services ready (logs in .local/logs/)."
 
 GATEWAY=http://127.0.0.1:8080
 api() { curl -fsS -H "X-Api-Key: $GROWTHOS_API_KEY" "$@"; }
-run_id=$(api -X POST -H 'Content-Type: application/json' -d '{"initiator":"user"}' "$GATEWAY/api/performance-metrics/sync" \
+
+# Connect the shop as a user does, through the API: Shopify's install flow (the Sandbox's consent page approves at once;
+# a real shop's merchant approves in the browser), or the custom app's token.
+if [ "${#INSTALL_ENV[@]}" -gt 0 ] && [ -z "${GROWTHOS_SHOP_TOKEN:-}" ]; then
+  authorize=$(api -H 'Accept: application/json' "$GATEWAY/api/connections/shopify/install?shop=$SHOP_DOMAIN" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["authorize_url"])')
+  if [ -n "${GROWTHOS_SHOPIFY_BASE_URL:-}" ]; then
+    echo "Open this address to install the app on $SHOP_DOMAIN, then press Enter:"
+    echo "  $authorize"
+    read -r _
+  else
+    callback=$(curl -fsS -o /dev/null -w '%{redirect_url}' "$authorize")
+    landing=$(curl -fsS -o /dev/null -w '%{redirect_url}' "$callback")
+    echo "Connected $SHOP_DOMAIN through Shopify's install flow: ${landing#*\?}"
+  fi
+else
+  connected=$(curl -sS -o /dev/null -w '%{http_code}' -H "X-Api-Key: $GROWTHOS_API_KEY" -H 'Content-Type: application/json' \
+    -d "{\"shop\":\"$SHOP_DOMAIN\",\"access_token\":\"${GROWTHOS_SHOP_TOKEN:-}\"}" "$GATEWAY/api/connections")
+  case "$connected" in
+    201|202) echo "Connected $SHOP_DOMAIN with its token." ;;
+    409) echo "$SHOP_DOMAIN was connected already." ;;
+    *) echo "Connecting $SHOP_DOMAIN failed ($connected); see GET $GATEWAY/api/connections" >&2; stop_services; exit 1 ;;
+  esac
+fi
+# The Ingest-Saga hears of the connection within a second.
+for _ in $(seq 1 20); do
+  accepted=$(api -X POST -H 'Content-Type: application/json' -d "{\"initiator\":\"user\",\"shop\":\"$SHOP_DOMAIN\"}" "$GATEWAY/api/performance-metrics/sync" 2>/dev/null) && break
+  sleep 0.5
+done
+run_id=$(echo "$accepted" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["run_id"])')
 echo "Sync $run_id started; waiting for it..."
 

@@ -42,6 +42,16 @@ else
   WEBHOOK_URL="${GROWTHOS_WEBHOOK_URL:-http://127.0.0.1:8080/webhooks/shopify}"
 fi
 
+# The shop is connected through the API once the services are up (run.sh): with the Sandbox through Shopify's install
+# flow, as the Sandbox's app; with a real shop through the install flow when GROWTHOS_SHOPIFY_CLIENT_ID and
+# GROWTHOS_SHOPIFY_APP_SECRET name a public app, else with the custom app's token GROWTHOS_SHOP_TOKEN.
+INSTALL_ENV=()
+if [ -z "${GROWTHOS_SHOPIFY_BASE_URL:-}" ] || [ -n "${GROWTHOS_SHOPIFY_CLIENT_ID:-}" ]; then
+  INSTALL_ENV=(Shopify__ClientId="${GROWTHOS_SHOPIFY_CLIENT_ID:-sandbox-shopify-client-id}"
+    Shopify__ClientSecret="${GROWTHOS_SHOPIFY_APP_SECRET:-shpss_sandbox_app_secret}"
+    Shopify__InstallRedirectUri="${GROWTHOS_INSTALL_REDIRECT_URI:-http://127.0.0.1:8080/api/connections/shopify/callback}")
+fi
+
 # The marketing sources: the Sandbox's demo accounts of the demo shop, unless a real Shopify shop is named; then each
 # source is synced only when its account and token are given (GROWTHOS_META_AD_ACCOUNT and GROWTHOS_META_TOKEN,
 # GROWTHOS_GOOGLE_ADS_CUSTOMER and GROWTHOS_GOOGLE_ADS_TOKEN, GROWTHOS_GA4_PROPERTY and GROWTHOS_GA4_TOKEN).
@@ -93,11 +103,9 @@ start_service() { # name
       env \
         ASPNETCORE_ENVIRONMENT=Production \
         "${LOCAL_INFRASTRUCTURE[@]}" \
-        Shopify__Shops__0__Domain="${GROWTHOS_SHOP:-demo-shop.myshopify.com}" \
-        Shopify__Shops__0__AccessToken="${GROWTHOS_SHOP_TOKEN:-shpat_sandbox_demo_token}" \
         Shopify__BaseUrlTemplate="${GROWTHOS_SHOPIFY_BASE_URL:-$SANDBOX_BASE_URL}" \
         Shopify__DownloadHosts__0="$DOWNLOAD_HOST" Shopify__AllowHttpDownloads="$ALLOW_HTTP_DOWNLOADS" \
-        BulkSync__Shops__0="${GROWTHOS_SHOP:-demo-shop.myshopify.com}" \
+        "${INSTALL_ENV[@]}" \
         BulkSync__PollIntervalSeconds="${GROWTHOS_POLL_INTERVAL_SECONDS:-16}" \
         ApiKeys__Keys__0__Id=local ApiKeys__Keys__0__Role=admin \
         ApiKeys__Keys__0__Salt="$API_KEY_SALT" ApiKeys__Keys__0__Sha256="$API_KEY_SHA256" \

@@ -69,8 +69,12 @@ public sealed class ScheduledSyncDispatcher(
         }
         var configured = bulkSync.Value.Shops.ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var connection in connected.Shops.Values)
-            if (connection.Syncs && !configured.Contains(connection.ShopDomain))
-                yield return (connection.ShopDomain, ShopifyJob, connection.Cron, connection.Zone.Id);
+        {
+            if (!connection.Syncs || configured.Contains(connection.ShopDomain)) continue;
+            yield return (connection.ShopDomain, ShopifyJob, connection.Cron, connection.Zone.Id);
+            foreach (var source in marketing.Value.SourcesOf(connection.ShopDomain))
+                yield return (connection.ShopDomain, MarketingJob + source, marketing.Value.CronFor(connection.ShopDomain), "UTC");
+        }
     }
 
     /// <summary>
