@@ -39,4 +39,5 @@ app.MapReplay();
 app.MapBackfill();
 app.MapMarketingSync();
 app.MapShopifyWebhooks();
+app.MapSchedules();
 app.Run();

@@ -74,3 +74,9 @@ public record ConnectionResumed(ConnectionSnapshot Connection) : IConnectionEven
 
 /// <summary>The connection was deleted or its app uninstalled: its schedules stopped and its credentials destroyed.</summary>
 public record ConnectionDisconnected(ConnectionSnapshot Connection) : IConnectionEvent;
+
+/// <summary>
+/// Shopify said the shop uninstalled the app (its <c>app/uninstalled</c> webhook, signed and deduplicated by
+/// <paramref name="WebhookId"/>): the shop's connection is disconnected and its token, which Shopify revoked, destroyed.
+/// </summary>
+public record ShopUninstalled(string ShopDomain, string WebhookId, DateTimeOffset TriggeredAt);

@@ -24,7 +24,7 @@ public sealed partial class RealShopSettingsTests
 
     [Fact]
     [SupportedOSPlatform("linux")]
-    public async Task RunSh_variables_for_a_real_shop_reach_the_Connector_whole()
+    public async Task RunSh_points_the_Connector_at_a_real_shop_whose_token_reaches_it_through_the_connections_api_only()
     {
         var settings = await ServicesShEnvironment(new()
         {
@@ -33,7 +33,11 @@ public sealed partial class RealShopSettingsTests
             ["GROWTHOS_SHOP_TOKEN"] = RealToken,
         });
 
-        var (url, token) = await FirstCall(settings, RealShop);
+        // run.sh gives the token to POST /api/connections; no setting of the Connector holds it, and without the app's
+        // client credentials there is no install flow.
+        Assert.DoesNotContain(settings, setting => !setting.Key.StartsWith("GROWTHOS_", StringComparison.Ordinal) && setting.Value.Contains(RealToken, StringComparison.Ordinal));
+        Assert.False(settings.ContainsKey("Shopify__ClientId"));
+        var (url, token) = await FirstCall(settings, RealShop, connectedToken: RealToken);
 
         Assert.Equal($"https://{RealShop}/admin/api/2026-01/graphql.json", url);
         Assert.Equal(RealToken, token);
@@ -41,11 +45,14 @@ public sealed partial class RealShopSettingsTests
 
     [Fact]
     [SupportedOSPlatform("linux")]
-    public async Task RunSh_without_variables_points_the_Connector_at_the_Sandboxs_demo_shop()
+    public async Task RunSh_without_variables_points_the_Connector_at_the_Sandboxs_demo_shop_and_app()
     {
         var settings = await ServicesShEnvironment(new());
 
-        var (url, token) = await FirstCall(settings, "demo-shop.myshopify.com");
+        Assert.Equal("sandbox-shopify-client-id", settings["Shopify__ClientId"]);
+        Assert.Equal("shpss_sandbox_app_secret", settings["Shopify__ClientSecret"]);
+        Assert.Equal("http://127.0.0.1:8080/api/connections/shopify/callback", settings["Shopify__InstallRedirectUri"]);
+        var (url, token) = await FirstCall(settings, "demo-shop.myshopify.com", connectedToken: "shpat_sandbox_demo_token");
 
         Assert.Equal("http://127.0.0.1:8090/demo-shop.myshopify.com/admin/api/2026-01/graphql.json", url);
         Assert.Equal("shpat_sandbox_demo_token", token);
@@ -181,7 +188,7 @@ public sealed partial class RealShopSettingsTests
     }
 
     /// <summary>The URL and token of the Connector's first call with these settings (environment variables, <c>__</c> for <c>:</c>).</summary>
-    private static async Task<(string Url, string Token)> FirstCall(Dictionary<string, string> environment, string shop)
+    private static async Task<(string Url, string Token)> FirstCall(Dictionary<string, string> environment, string shop, string? connectedToken = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(environment.Where(e => e.Key.StartsWith("Shopify__", StringComparison.Ordinal))
@@ -193,9 +200,16 @@ public sealed partial class RealShopSettingsTests
             string.Join("; ", errors.Select(e => e.ErrorMessage)));
 
         var standIn = new StandIn();
-        var client = new ShopifyGraphQlClient(new HttpClient(standIn), Options.Create(options), new ThrottleGate(TimeProvider.System), NullLogger<ShopifyGraphQlClient>.Instance);
+        var client = new ShopifyGraphQlClient(new HttpClient(standIn), Options.Create(options), new ThrottleGate(TimeProvider.System), NullLogger<ShopifyGraphQlClient>.Instance,
+            tokens: connectedToken is null ? null : new Connected(shop, connectedToken));
         await client.RunBulkQuery(shop, "{ orders { edges { node { id } } } }", CancellationToken.None);
         return (standIn.Url!, standIn.Token!);
+    }
+
+    /// <summary>The shop's connection, as the registry would give its token.</summary>
+    private sealed class Connected(string shop, string token) : IShopifyTokens
+    {
+        public ValueTask<string?> For(string asked, CancellationToken cancellationToken) => ValueTask.FromResult(asked == shop ? token : null);
     }
 
     private sealed class StandIn : HttpMessageHandler

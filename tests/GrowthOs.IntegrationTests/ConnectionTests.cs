@@ -21,6 +21,7 @@ public sealed class ConnectionTests(RunningSystem system)
     {
         using var http = system.GatewayClient();
         const string shop = RunningSystem.ConnectedShop;
+        await using var tap = await BusTap.Start(system, "GrowthOs.Contracts.Connections:ConnectionConnected", "GrowthOs.Contracts.Connections:ConnectionSettingsChanged");
         var created = await http.PostAsJsonAsync("/api/connections", new { shop, provider = "shopify", access_token = Token, entities = new[] { "orders" } });
         var text = await created.Content.ReadAsStringAsync();
         Assert.True(created.StatusCode == HttpStatusCode.Created, text);
@@ -54,6 +55,14 @@ public sealed class ConnectionTests(RunningSystem system)
         var shops = await http.GetFromJsonAsync<JsonElement>("/api/dashboard/shops");
         Assert.Contains(shops.GetProperty("shops").EnumerateArray(), s => s.GetProperty("shop").GetString() == shop
             && s.GetProperty("time_zone").GetString() == RunningSystem.ConnectedTimeZone);
+
+        // Published for every service: the connection as it is, never its token.
+        var events = await tap.WaitFor(messages => messages.Any(m => m.Message.GetProperty("connection").GetProperty("shopDomain").GetString() == shop),
+            TimeSpan.FromSeconds(10));
+        var connected = events.First(m => m.Message.GetProperty("connection").GetProperty("shopDomain").GetString() == shop);
+        Assert.EndsWith(":ConnectionConnected", connected.MessageType);
+        Assert.Equal(RunningSystem.ConnectedTimeZone, connected.Message.GetProperty("connection").GetProperty("timeZone").GetString());
+        Assert.DoesNotContain(events, m => m.Message.GetRawText().Contains(Token, StringComparison.Ordinal));
 
         // At rest, only sealed: no column of any copy or of the registry holds the token in the clear.
         Assert.Equal(0L, await system.Scalar($"""
@@ -192,7 +201,7 @@ public sealed class ConnectionTests(RunningSystem system)
         var done = await browser.GetAsync(callback);
         Assert.True(done.StatusCode == HttpStatusCode.Redirect, $"{(int)done.StatusCode}: {await done.Content.ReadAsStringAsync()}");
         var landing = done.Headers.Location!.ToString();
-        Assert.StartsWith("/connections?connection_id=", landing);
+        Assert.StartsWith("/?connection_id=", landing);
         Assert.EndsWith("&status=active", landing);
         var id = Guid.Parse(landing.Split("connection_id=")[1].Split('&')[0]);
 
@@ -231,6 +240,35 @@ public sealed class ConnectionTests(RunningSystem system)
         // A viewer does not install.
         using var viewer = system.GatewayClient(RunningSystem.ViewerKey);
         Assert.Equal(HttpStatusCode.Forbidden, (await viewer.GetAsync($"/api/connections/shopify/install?shop={shop}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_shop_that_uninstalls_the_app_is_disconnected_by_shopifys_webhook_and_its_token_destroyed()
+    {
+        using var http = system.GatewayClient();
+        const string shop = RunningSystem.UninstallShop;
+        var created = await http.PostAsJsonAsync("/api/connections", new { shop, access_token = Token });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await Body(created)).GetProperty("id").GetGuid();
+
+        // The merchant uninstalls the app in Shopify's admin: Shopify revokes the token and sends app/uninstalled, signed,
+        // to the address the Connector subscribed when the shop was connected.
+        using var sandbox = new HttpClient { BaseAddress = system.ServiceAddress("Sandbox") };
+        Assert.Equal(HttpStatusCode.OK, (await sandbox.PostAsync($"/sandbox/shops/{shop}/uninstall", null)).StatusCode);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        JsonElement connection;
+        do
+        {
+            await Task.Delay(250);
+            connection = await Body(await http.GetAsync($"/api/connections/{id}"));
+        } while (connection.GetProperty("status").GetString() != "disconnected" && DateTime.UtcNow < deadline);
+        Assert.Equal("disconnected", connection.GetProperty("status").GetString());
+        Assert.Contains("uninstalled the app", connection.GetProperty("status_reason").GetString());
+        Assert.False(connection.GetProperty("has_credentials").GetBoolean());
+        Assert.Equal(1L, await system.Scalar($"SELECT count(*) FROM ingest.webhook_delivery WHERE shop_domain = '{shop}' AND topic = 'app/uninstalled'"));
+        var refused = await Until(http, shop, HttpStatusCode.BadRequest);
+        Assert.Contains("not connected", await refused.Content.ReadAsStringAsync());
     }
 
     private Uri Callback(Dictionary<string, string> parameters, params (string Name, string Value)[] changes)

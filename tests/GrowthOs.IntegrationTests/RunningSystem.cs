@@ -102,12 +102,19 @@ public class RunningSystem : IAsyncLifetime
     public const string ConnectLimitedShop = "connect-limited.myshopify.com";
     public const string ConnectedShopToken = "shpat_connected_token_that_must_never_be_logged";
     public const string InstalledShop = "installed-shop.myshopify.com";
+    public const string UninstallShop = "uninstall-shop.myshopify.com";
+    /// <summary>Shops the Connections page connects in the browser: one with a token, one through the install flow.</summary>
+    public const string PageTokenShop = "page-token-shop.myshopify.com";
+    public const string PageInstallShop = "page-install-shop.myshopify.com";
+    public const string PageViewerShop = "page-viewer-shop.myshopify.com";
     public const string ShopifyClientId = "integration-shopify-client-id";
     private static readonly (string Domain, int Seed, string TimeZone, string Currency, string Plan)[] ConnectableShops =
     [
         (ConnectedShop, 64, ConnectedTimeZone, "EUR", "Advanced"), (ConnectRefusalsShop, 65, "UTC", "USD", "Basic"),
         (ConnectLifecycleShop, 66, "Europe/Berlin", "EUR", "Grow"), (ConnectLimitedShop, 67, "UTC", "USD", "Basic"),
-        (InstalledShop, 68, "America/Los_Angeles", "CAD", "Plus"),
+        (InstalledShop, 68, "America/Los_Angeles", "CAD", "Plus"), (UninstallShop, 69, "UTC", "USD", "Basic"),
+        (PageTokenShop, 70, "Europe/Paris", "EUR", "Grow"), (PageInstallShop, 71, "Australia/Sydney", "AUD", "Advanced"),
+        (PageViewerShop, 72, "UTC", "USD", "Basic"),
     ];
 
     /// <summary>The key the Connector seals connections' credentials with.</summary>
@@ -381,7 +388,6 @@ public class RunningSystem : IAsyncLifetime
         ["Shopify__ClientId"] = ShopifyClientId,
         ["Shopify__ClientSecret"] = AppSecret,
         ["Shopify__InstallRedirectUri"] = $"http://127.0.0.1:{ports["ApiGateway"]}/api/connections/shopify/callback",
-        ["Shopify__InstallReturnUrl"] = "/connections",
         ["Sandbox__ShopifyApp__ClientId"] = ShopifyClientId,
         ["Sandbox__ShopifyApp__RedirectUris__0"] = $"http://127.0.0.1:{ports["ApiGateway"]}/api/connections/shopify/callback",
         ["Connections__EncryptionKeys__0__Key"] = ConnectionsKey,

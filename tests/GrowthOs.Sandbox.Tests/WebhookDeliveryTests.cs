@@ -79,4 +79,62 @@ public sealed class WebhookDeliveryTests
         await Task.Delay(1500);
         Assert.Equal(2, deliveries.Count);
     }
+
+    [Fact]
+    public async Task A_merchants_uninstall_revokes_the_token_and_sends_app_uninstalled_until_the_app_is_installed_again()
+    {
+        var deliveries = new List<Delivery>();
+        var receiver = WebApplication.CreateSlimBuilder();
+        receiver.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var app = receiver.Build();
+        app.MapPost("/webhooks/shopify", async (HttpRequest request) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            var body = await reader.ReadToEndAsync();
+            var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+            lock (deliveries) deliveries.Add(new Delivery(headers, body));
+            return Results.Ok();
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+        using var sandbox = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
+            .UseSetting("Sandbox:AllowHttpWebhooks", "true")
+            .UseSetting("Sandbox:Shops:0:AccessToken", Token)
+            .UseSetting("Sandbox:Shops:0:AppSecret", Secret));
+        var client = sandbox.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Add("X-Shopify-Access-Token", Token);
+        async Task<HttpResponseMessage> Post(string query, object variables) =>
+            await client.PostAsJsonAsync("/demo-shop.myshopify.com/admin/api/2026-01/graphql.json", new { query, variables });
+
+        var subscribed = await (await Post("mutation($t: WebhookSubscriptionTopic!, $s: WebhookSubscriptionInput!) { webhookSubscriptionCreate(topic: $t, webhookSubscription: $s) { webhookSubscription { topic } userErrors { message } } }",
+            new { t = "APP_UNINSTALLED", s = new { uri = $"{address}/webhooks/shopify" } })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("APP_UNINSTALLED", subscribed.GetProperty("data").GetProperty("webhookSubscriptionCreate").GetProperty("webhookSubscription").GetProperty("topic").GetString());
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.PostAsync("/sandbox/shops/demo-shop.myshopify.com/uninstall", null)).StatusCode);
+        var refused = await Post("{ shop { name } }", new { });
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (DateTime.UtcNow < deadline && deliveries.Count == 0) await Task.Delay(100);
+        var delivery = Assert.Single(deliveries);
+        Assert.Equal("app/uninstalled", delivery.Headers["X-Shopify-Topic"]);
+        Assert.Equal("demo-shop.myshopify.com", delivery.Headers["X-Shopify-Shop-Domain"]);
+        Assert.Equal(Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(delivery.Body))),
+            delivery.Headers["X-Shopify-Hmac-Sha256"]);
+        using var shop = JsonDocument.Parse(delivery.Body);
+        Assert.Equal("demo-shop.myshopify.com", shop.RootElement.GetProperty("myshopify_domain").GetString());
+        Assert.Equal(JsonValueKind.Number, shop.RootElement.GetProperty("id").ValueKind);
+
+        // Installed again through the authorization code grant, the shop's token works again.
+        var consent = await client.GetAsync("/demo-shop.myshopify.com/admin/oauth/authorize?client_id=sandbox-shopify-client-id&scope=read_orders" +
+                                            "&redirect_uri=https%3A%2F%2Fgrowth.example.com%2Fcallback&state=s");
+        var code = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(consent.Headers.Location!.Query)["code"].ToString();
+        var exchange = await client.PostAsJsonAsync("/demo-shop.myshopify.com/admin/oauth/access_token",
+            new { client_id = "sandbox-shopify-client-id", client_secret = Secret, code });
+        Assert.Equal(System.Net.HttpStatusCode.OK, exchange.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await Post("{ shop { name } }", new { })).StatusCode);
+        await Task.Delay(600);
+        Assert.Single(deliveries);
+    }
 }

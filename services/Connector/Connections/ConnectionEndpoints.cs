@@ -95,7 +95,7 @@ public static class ConnectionEndpoints
     private static async Task<IResult> Get(Guid id, HttpContext http, ConnectionRegistry registry) =>
         await Find(id, http, registry) is { } record ? TypedResults.Json(ConnectionView.Of(record), ApiJson.Options) : NotFound(id);
 
-    private static async Task<IResult> Connect(HttpContext http, ConnectionRegistry registry, ConnectionChecks checks, FinishWebhooks webhooks,
+    private static async Task<IResult> Connect(HttpContext http, ConnectionRegistry registry, ConnectionChecks checks, ShopWebhooks webhooks,
         IOptions<ConnectionOptions> options, ILogger<ConnectRequest> logger)
     {
         var (request, problem) = await JsonBody.Read<ConnectRequest>(http.Request, ConnectShape);

@@ -54,26 +54,35 @@ public sealed class ConnectionMaintenance(
             await registry.RecordCheck(id, check, cancellationToken);
             logger.LogInformation("Connection {ConnectionId} of {ShopDomain} checked again: {Status}", id, record.Snapshot.ShopDomain, check.Status);
             if (check.Status == ConnectionStatuses.Active && record.Snapshot.Provider == ConnectionProviders.Shopify)
-                await scope.ServiceProvider.GetRequiredService<FinishWebhooks>().Subscribe(record.Snapshot.Account, cancellationToken);
+                await scope.ServiceProvider.GetRequiredService<ShopWebhooks>().Subscribe(record.Snapshot.Account, cancellationToken);
         }
     }
 }
 
-/// <summary>Subscribes a newly connected shop to <c>bulk_operations/finish</c>, as <see cref="WebhookSubscriber"/> does the settings' shops at start.</summary>
-public sealed class FinishWebhooks(ShopifyGraphQlClient shopify, IOptions<ShopifyOptions> options, ILogger<FinishWebhooks> logger)
+/// <summary>
+/// Subscribes a newly connected shop to the webhooks the system answers: <c>bulk_operations/finish</c> (as
+/// <see cref="WebhookSubscriber"/> does the settings' shops at start) and <c>app/uninstalled</c>, at the gateway's
+/// address, <see cref="ShopifyOptions.WebhookCallbackUrl"/>.
+/// </summary>
+public sealed class ShopWebhooks(ShopifyGraphQlClient shopify, IOptions<ShopifyOptions> options, ILogger<ShopWebhooks> logger)
 {
+    public static readonly string[] Topics = ["BULK_OPERATIONS_FINISH", "APP_UNINSTALLED"];
+
     public async Task Subscribe(string shop, CancellationToken cancellationToken)
     {
         if (options.Value.WebhookCallbackUrl is not { Length: > 0 } callbackUrl || !Uri.TryCreate(callbackUrl, UriKind.Absolute, out _)) return;
-        try
+        foreach (var topic in Topics)
         {
-            var id = await shopify.SubscribeToBulkOperationsFinish(shop, callbackUrl, cancellationToken);
-            logger.LogInformation("Subscribed {ShopDomain} to bulk_operations/finish at {CallbackUrl} ({SubscriptionId})", shop, callbackUrl, id ?? "already");
-        }
-        catch (ShopifyApiException exception)
-        {
-            // Runs of the shop complete by polling until a later connection check subscribes it.
-            logger.LogWarning("Subscribing {ShopDomain} to bulk_operations/finish failed; its runs complete by polling: {Error}", shop, exception.Message);
+            try
+            {
+                var id = await shopify.Subscribe(shop, topic, callbackUrl, cancellationToken);
+                logger.LogInformation("Subscribed {ShopDomain} to {Topic} at {CallbackUrl} ({SubscriptionId})", shop, topic, callbackUrl, id ?? "already");
+            }
+            catch (ShopifyApiException exception)
+            {
+                // Without the finish webhook the shop's runs complete by polling; a later check subscribes it again.
+                logger.LogWarning("Subscribing {ShopDomain} to {Topic} failed: {Error}", shop, topic, exception.Message);
+            }
         }
     }
 }

@@ -16,7 +16,7 @@ public static class ConnectionRegistration
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<IShopifyTokens, RegisteredShopifyTokens>();
         builder.Services.AddTransient<ConnectionChecks>();
-        builder.Services.AddTransient<FinishWebhooks>();
+        builder.Services.AddTransient<ShopWebhooks>();
         builder.Services.AddHostedService<ConnectionEventPublisher>();
         builder.Services.AddHostedService<ConnectionMaintenance>();
         return builder;

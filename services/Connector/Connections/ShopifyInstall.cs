@@ -65,7 +65,7 @@ public static class ShopifyInstall
     }
 
     private static async Task<IResult> Callback(HttpContext http, NpgsqlDataSource dataSource, IOptions<ShopifyOptions> options, TimeProvider clock,
-        ShopifyOAuthClient oauth, ConnectionChecks checks, ConnectionRegistry registry, FinishWebhooks webhooks, IOptions<ConnectionOptions> connectionOptions,
+        ShopifyOAuthClient oauth, ConnectionChecks checks, ConnectionRegistry registry, ShopWebhooks webhooks, IOptions<ConnectionOptions> connectionOptions,
         ILogger<InstallAnswer> logger)
     {
         var settings = options.Value;

@@ -128,12 +128,16 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
     /// Subscribes <paramref name="shop"/> to <c>bulk_operations/finish</c> at <paramref name="callbackUrl"/>; returns the
     /// subscription's id, or null when the shop already has one for that address (Shopify says "already been taken").
     /// </summary>
-    public async Task<string?> SubscribeToBulkOperationsFinish(string shop, string callbackUrl, CancellationToken cancellationToken)
+    public Task<string?> SubscribeToBulkOperationsFinish(string shop, string callbackUrl, CancellationToken cancellationToken) =>
+        Subscribe(shop, "BULK_OPERATIONS_FINISH", callbackUrl, cancellationToken);
+
+    /// <summary>Subscribes <paramref name="shop"/> to <paramref name="topic"/> (a <c>WebhookSubscriptionTopic</c>) at <paramref name="callbackUrl"/>, as above.</summary>
+    public async Task<string?> Subscribe(string shop, string topic, string callbackUrl, CancellationToken cancellationToken)
     {
         var address = string.CompareOrdinal(options.Value.ApiVersion, FirstVersionWithWebhookUri) >= 0 ? "uri" : "callbackUrl";
         var variables = new JsonObject
         {
-            ["topic"] = "BULK_OPERATIONS_FINISH",
+            ["topic"] = topic,
             ["webhookSubscription"] = new JsonObject { [address] = callbackUrl, ["format"] = "JSON" },
         };
         var data = await Execute(shop, "webhookSubscriptionCreate", SubscribeMutation, variables, RunQueryCost, cancellationToken);
@@ -142,7 +146,7 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
         {
             var message = Text(errors[0]?["message"], "userErrors.message") ?? "webhookSubscriptionCreate returned a user error.";
             if (message.Contains("already been taken", StringComparison.OrdinalIgnoreCase)) return null;
-            throw new ShopifyApiException("WEBHOOK_REFUSED", $"Shopify refused the webhook subscription of {shop}: {message}", transient: false);
+            throw new ShopifyApiException("WEBHOOK_REFUSED", $"Shopify refused the {topic} webhook subscription of {shop}: {message}", transient: false);
         }
         return Text(result["webhookSubscription"]?["id"], "webhookSubscription.id") ?? throw Malformed("webhookSubscription.id");
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GrowthOs.Contracts.Connections;
 using GrowthOs.Contracts.Extraction;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Observability;
@@ -11,13 +12,15 @@ namespace GrowthOs.IngestSaga.Webhooks;
 /// <summary>
 /// <c>POST /api/ingest/webhooks/shopify</c>: a Shopify webhook the gateway has authenticated (its
 /// <c>X-Shopify-Hmac-Sha256</c>), forwarded from <c>POST /webhooks/shopify</c>. A <c>bulk_operations/finish</c> moves
-/// the run whose operation it names on at once (<see cref="BulkOperationFinishNotified"/>); a delivery seen before, by
+/// the run whose operation it names on at once (<see cref="BulkOperationFinishNotified"/>); an <c>app/uninstalled</c>
+/// becomes <see cref="ShopUninstalled"/>, for the Connector to disconnect the shop; a delivery seen before, by
 /// <c>X-Shopify-Webhook-Id</c>, is ignored. Shopify is answered 200 whenever the delivery was understood, so that it does
 /// not send it again; the run never trusts the notice alone, it polls Shopify for the operation.
 /// </summary>
 public static class ShopifyWebhookEndpoints
 {
     public const string BulkOperationsFinish = "bulk_operations/finish";
+    public const string AppUninstalled = "app/uninstalled";
     private const int MaxBodyBytes = 64 * 1024;
     private const int RunLookups = 5;
     private static readonly TimeSpan RunLookupDelay = TimeSpan.FromMilliseconds(300);
@@ -83,6 +86,15 @@ public static class ShopifyWebhookEndpoints
             }
         }
 
+        if (topic == AppUninstalled)
+        {
+            // The Connector owns the shop's connection and its token: it disconnects the one and destroys the other.
+            var triggeredAt = DateTimeOffset.TryParse(http.Headers["X-Shopify-Triggered-At"].ToString(), System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : clock.GetUtcNow();
+            await bus.Publish(new ShopUninstalled(shop, webhookId, triggeredAt), http.HttpContext.RequestAborted);
+            logger.LogInformation("Shopify reports that {ShopDomain} uninstalled the app (webhook {WebhookId})", shop, webhookId);
+            return Results.Ok(new { outcome = "accepted" });
+        }
         if (run is not { } found)
         {
             logger.LogInformation("Webhook {WebhookId} ({Topic}) for {ShopDomain} names no running sync; nothing to do", webhookId, topic, shop);

@@ -24,7 +24,8 @@ public static class GraphQlEndpoint
     {
         var settings = sandbox.Shops.Settings(shop);
         if (settings is null) return Results.NotFound(new { errors = "Not Found" });
-        if (!http.Request.Headers.TryGetValue("X-Shopify-Access-Token", out var token) || token != settings.AccessToken)
+        // A token the merchant revoked by uninstalling the app is refused as any wrong token is.
+        if (!http.Request.Headers.TryGetValue("X-Shopify-Access-Token", out var token) || token != settings.AccessToken || sandbox.Installations.IsUninstalled(shop))
             return Results.Json(new { errors = "[API] Invalid API key or access token (unrecognized login or wrong password)" }, statusCode: 401);
         http.Response.Headers["X-Shopify-API-Version"] = version;
 

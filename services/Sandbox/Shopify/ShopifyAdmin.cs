@@ -10,6 +10,7 @@ public sealed record SandboxShopify(
     BulkResults Results,
     FailureSwitches Failures,
     WebhookSubscriptions Webhooks,
+    AppInstallations Installations,
     TimeProvider Clock);
 
 /// <summary>A bulk operation as Shopify reports it at this moment.</summary>

@@ -19,7 +19,7 @@ namespace GrowthOs.Sandbox.Shopify;
 /// authorization code was not found or was already used"}</c>; client credentials it does not know are
 /// <c>400 {"error":"invalid_client"}</c>.
 /// </summary>
-public sealed class ShopifyOAuth(IOptions<SandboxOptions> options, DemoShops shops, TimeProvider clock)
+public sealed class ShopifyOAuth(IOptions<SandboxOptions> options, DemoShops shops, AppInstallations installations, TimeProvider clock)
 {
     private sealed record Grant(string Shop, string Scope, DateTimeOffset ExpiresAt);
 
@@ -79,6 +79,7 @@ public sealed class ShopifyOAuth(IOptions<SandboxOptions> options, DemoShops sho
                 ["error"] = "invalid_request",
                 ["error_description"] = "The authorization code was not found or was already used",
             }, statusCode: 400);
+        installations.Reinstall(settings);
         return Results.Json(new JsonObject { ["access_token"] = settings.AccessToken, ["scope"] = grant.Scope });
     }
 

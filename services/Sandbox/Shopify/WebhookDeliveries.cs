@@ -9,7 +9,7 @@ namespace GrowthOs.Sandbox.Shopify;
 
 /// <summary>
 /// Sends <c>bulk_operations/finish</c> to each subscription of a shop when one of its bulk operations completes, fails
-/// or is canceled, as Shopify does: the documented payload (status and error code in lower case, no URL), the
+/// or is canceled, and <c>app/uninstalled</c> when the merchant uninstalls the app, as Shopify does: the documented payload (status and error code in lower case, no URL), the
 /// <c>X-Shopify-*</c> headers, and the body signed with HMAC-SHA256 under the app's secret, base64 in
 /// <c>X-Shopify-Hmac-Sha256</c>. A delivery that is not answered with 2xx is sent again with a growing delay, under the
 /// same <c>X-Shopify-Webhook-Id</c>; what was delivered is kept beside the operations, so a restart sends nothing twice
@@ -38,6 +38,7 @@ public sealed class WebhookDeliveries(
             try
             {
                 await DeliverDue(stoppingToken);
+                await DeliverUninstalls(stoppingToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -67,14 +68,9 @@ public sealed class WebhookDeliveries(
         }
     }
 
-    private async Task Deliver(SandboxShop settings, WebhookSubscriptionValue subscription, BulkOperationReport report, DateTimeOffset finishedAt,
+    private Task Deliver(SandboxShop settings, WebhookSubscriptionValue subscription, BulkOperationReport report, DateTimeOffset finishedAt,
         CancellationToken cancellationToken)
     {
-        var key = Key(subscription, report.Operation);
-        if (_delivered.ContainsKey(key)) return;
-        var now = sandbox.Clock.GetUtcNow();
-        if (_retries.TryGetValue(key, out var retry) && (retry.NextAt > now || retry.Attempts >= MaxAttempts)) return;
-
         var body = new JsonObject
         {
             ["admin_graphql_api_id"] = report.Operation.Id,
@@ -84,16 +80,58 @@ public sealed class WebhookDeliveries(
             ["status"] = report.Status.ToLowerInvariant(),
             ["type"] = "query",
         }.ToJsonString();
+        // Ids a receiver dedupes by: the same for every attempt of a delivery, never again for another operation, even one
+        // that reuses a number after the Sandbox's state was cleared.
+        var key = Key(subscription, report.Operation);
+        return Send(settings, subscription, key, body, finishedAt, $"{key}:{report.Operation.CreatedAt.UtcTicks}",
+            $"event:{report.Operation.Number}:{report.Operation.CreatedAt.UtcTicks}", report.Operation.Id, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>app/uninstalled</c>: the shop, as the REST Admin API's shop resource (the payload Shopify sends), to every
+    /// subscription made before the uninstall.
+    /// </summary>
+    public async Task DeliverUninstalls(CancellationToken cancellationToken)
+    {
+        foreach (var uninstall in sandbox.Installations.Uninstalls)
+        {
+            if (sandbox.Shops.Settings(uninstall.ShopDomain) is not { } settings) continue;
+            var shop = new ShopValue(settings);
+            var id = ((string)shop.Field("id")!).Split('/')[^1];
+            var body = new JsonObject
+            {
+                ["id"] = long.Parse(id, System.Globalization.CultureInfo.InvariantCulture),
+                ["name"] = shop.Name,
+                ["domain"] = settings.Domain,
+                ["myshopify_domain"] = settings.Domain,
+                ["currency"] = settings.CurrencyCode,
+                ["iana_timezone"] = settings.TimeZone,
+                ["plan_display_name"] = settings.Plan,
+            }.ToJsonString();
+            foreach (var subscription in sandbox.Webhooks.Of(settings.Domain, "APP_UNINSTALLED").Where(s => s.CreatedAt <= uninstall.At))
+            {
+                var key = $"{subscription.Number}:uninstall:{uninstall.Number}";
+                await Send(settings, subscription, key, body, uninstall.At, $"{key}:{uninstall.At.UtcTicks}", $"uninstall:{uninstall.Number}:{uninstall.At.UtcTicks}",
+                    settings.Domain, cancellationToken);
+            }
+        }
+    }
+
+    private async Task Send(SandboxShop settings, WebhookSubscriptionValue subscription, string key, string body, DateTimeOffset triggeredAt, string deliveryKey,
+        string eventKey, string subject, CancellationToken cancellationToken)
+    {
+        if (_delivered.ContainsKey(key)) return;
+        var now = sandbox.Clock.GetUtcNow();
+        if (_retries.TryGetValue(key, out var retry) && (retry.NextAt > now || retry.Attempts >= MaxAttempts)) return;
+
         using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Uri) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add("X-Shopify-Topic", subscription.DeliveryTopic);
         request.Headers.Add("X-Shopify-Hmac-Sha256", Signature(settings.AppSecret, body));
         request.Headers.Add("X-Shopify-Shop-Domain", settings.Domain);
         request.Headers.Add("X-Shopify-API-Version", subscription.ApiVersion);
-        // Ids a receiver dedupes by: the same for every attempt of a delivery, never again for another operation, even one
-        // that reuses a number after the Sandbox's state was cleared.
-        request.Headers.Add("X-Shopify-Webhook-Id", DeliveryId($"{key}:{report.Operation.CreatedAt.UtcTicks}"));
-        request.Headers.Add("X-Shopify-Event-Id", DeliveryId($"event:{report.Operation.Number}:{report.Operation.CreatedAt.UtcTicks}"));
-        request.Headers.Add("X-Shopify-Triggered-At", finishedAt.UtcDateTime.ToString("O"));
+        request.Headers.Add("X-Shopify-Webhook-Id", DeliveryId(deliveryKey));
+        request.Headers.Add("X-Shopify-Event-Id", DeliveryId(eventKey));
+        request.Headers.Add("X-Shopify-Triggered-At", triggeredAt.UtcDateTime.ToString("O"));
 
         var attempt = retry.Attempts + 1;
         try
@@ -104,17 +142,17 @@ public sealed class WebhookDeliveries(
                 _delivered[key] = true;
                 _retries.TryRemove(key, out _);
                 _state.Append(key);
-                logger.LogInformation("Delivered {Topic} of {BulkOperationId} to subscription {Subscription} (attempt {Attempt})",
-                    subscription.DeliveryTopic, report.Operation.Id, subscription.Id, attempt);
+                logger.LogInformation("Delivered {Topic} of {Subject} to subscription {Subscription} (attempt {Attempt})",
+                    subscription.DeliveryTopic, subject, subscription.Id, attempt);
                 return;
             }
-            logger.LogWarning("Delivery of {Topic} of {BulkOperationId} answered HTTP {StatusCode} (attempt {Attempt})",
-                subscription.DeliveryTopic, report.Operation.Id, (int)response.StatusCode, attempt);
+            logger.LogWarning("Delivery of {Topic} of {Subject} answered HTTP {StatusCode} (attempt {Attempt})",
+                subscription.DeliveryTopic, subject, (int)response.StatusCode, attempt);
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("Delivery of {Topic} of {BulkOperationId} failed (attempt {Attempt}): {Error}",
-                subscription.DeliveryTopic, report.Operation.Id, attempt, exception.Message);
+            logger.LogWarning("Delivery of {Topic} of {Subject} failed (attempt {Attempt}): {Error}",
+                subscription.DeliveryTopic, subject, attempt, exception.Message);
         }
         _retries[key] = (attempt, now + TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, attempt - 1))));
     }

@@ -13,6 +13,7 @@ public sealed record WebhookSubscriptionValue(long Number, string ShopDomain, st
     public string DeliveryTopic => Topic switch
     {
         "BULK_OPERATIONS_FINISH" => "bulk_operations/finish",
+        "APP_UNINSTALLED" => "app/uninstalled",
         _ => Topic.ToLowerInvariant(),
     };
 

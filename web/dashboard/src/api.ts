@@ -49,7 +49,9 @@ async function problem(response: Response): Promise<string> {
 
 export const api = {
   get: <T>(path: string, query?: Query) => call<T>("GET", path, query),
-  post: <T>(path: string, body: unknown) => call<T>("POST", path, undefined, body),
+  post: <T>(path: string, body: unknown, query?: Query) => call<T>("POST", path, query, body),
+  patch: <T>(path: string, body: unknown, query?: Query) => call<T>("PATCH", path, query, body),
+  delete: <T>(path: string, query?: Query) => call<T>("DELETE", path, query),
   /** Tries a key before it is kept. */
   sessionOf: (key: string) => call<Session>("GET", "/api/session", undefined, undefined, key),
 };

@@ -3,6 +3,7 @@ import { api, ApiError, session, type Session } from "./api";
 import { addDays, today } from "./format";
 import { renderTiles, type Period, type Shop } from "./tiles";
 import { watchRuns } from "./runs";
+import { ConnectionsPage } from "./connections";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -13,6 +14,8 @@ interface State {
   period: Period;
 }
 let state: State | null = null;
+let who: Session | null = null;
+let connections: ConnectionsPage | null = null;
 
 async function signIn(key: string): Promise<void> {
   const error = $("sign-in-error");
@@ -31,16 +34,49 @@ async function signIn(key: string): Promise<void> {
   }
 }
 
-async function open(who: Session): Promise<void> {
+async function open(signedIn: Session): Promise<void> {
+  who = signedIn;
+  $("sign-in").hidden = true;
+  $("views").hidden = false;
+  $("session").hidden = false;
+  $("who").textContent = `Signed in as ${who.key_id} (${who.role})`;
+  // Back from Shopify's install flow: the connection it made, on the Connections page.
+  const installed = new URLSearchParams(location.search);
+  if (installed.has("connection_id")) {
+    history.replaceState(null, "", `${location.pathname}#connections`);
+    await route(`Connected: connection ${installed.get("connection_id")} is ${installed.get("status")}.`);
+    return;
+  }
+  await route();
+}
+
+/** Shows the page the address names: the Connections page, or the dashboard. */
+async function route(notice?: string): Promise<void> {
+  if (!who) return;
+  const page = location.hash === "#connections" ? "connections" : "dashboard";
+  for (const [link, name] of [["view-dashboard", "dashboard"], ["view-connections", "connections"]] as const) {
+    if (page === name) $(link).setAttribute("aria-current", "page");
+    else $(link).removeAttribute("aria-current");
+  }
+  $("connections-view").hidden = page !== "connections";
+  if (page === "connections") {
+    $("dashboard").hidden = true;
+    $("controls").hidden = true;
+    connections ??= new ConnectionsPage();
+    await connections.show(who, notice);
+    return;
+  }
+  await openDashboard(who);
+}
+
+async function openDashboard(who: Session): Promise<void> {
   // A key limited to some shops reads each of them by name; any other reads every shop with loaded sales.
   const shops: Shop[] = who.shops === null
     ? (await api.get<{ shops: Shop[] }>("/api/dashboard/shops")).shops
     : await Promise.all(who.shops.map(async shop =>
         (await api.get<{ shops: Shop[] }>("/api/dashboard/shops", { shop })).shops[0] ?? { shop, currency_code: null, time_zone: "UTC", last_day: null }));
-  $("sign-in").hidden = true;
   $("dashboard").hidden = false;
   $("controls").hidden = false;
-  $("who").textContent = `Signed in as ${who.key_id} (${who.role})`;
   $("actions").hidden = who.role === "viewer";
 
   const picker = $<HTMLSelectElement>("shop");
@@ -48,7 +84,8 @@ async function open(who: Session): Promise<void> {
   const remembered = sessionStorage.getItem("growthos.shop");
   const shop = shops.find(s => s.shop === remembered) ?? shops[0];
   if (!shop) {
-    $("main").querySelector(".tiles")!.replaceChildren(Object.assign(document.createElement("p"), { className: "state", textContent: "No shop has loaded sales yet: start a sync." }));
+    $("main").querySelector(".tiles")!.replaceChildren(Object.assign(document.createElement("p"), { className: "state",
+      textContent: "No shop has loaded sales yet: connect one on the Connections page, or start a sync." }));
     state = null;
     return;
   }
@@ -120,6 +157,7 @@ function wire(): void {
     show();
   });
   watchRuns(() => state?.shop ?? null, () => show());
+  window.addEventListener("hashchange", () => void route());
 }
 
 wire();

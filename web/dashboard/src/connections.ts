@@ -1,0 +1,199 @@
+// The Connections page: every shop connected, what its check found, its schedule and its last run; connect a shop
+// (Shopify's install flow, or a custom app's token), pause, resume, check again, change the schedule, delete.
+import { api, ApiError, type Session } from "./api";
+import { dateTime } from "./format";
+import { el, table } from "./tile";
+
+export interface Connection {
+  id: string;
+  shop: string;
+  provider: string;
+  account: string;
+  status: "pending" | "active" | "failing" | "paused" | "disconnected";
+  status_reason: string | null;
+  name: string | null;
+  currency: string | null;
+  time_zone: string | null;
+  plan: string | null;
+  checked_at: string | null;
+  settings: { cron: string; cron_time_zone: string; entities: string[]; paused: boolean };
+  has_credentials: boolean;
+  created_by: string;
+  version: number;
+}
+
+interface Schedule { shop: string; job: string; cron: string; time_zone: string; next_run_at: string; last_run_id: string | null }
+interface RunSummary { run_id: string; status: string; requested_at: string; error: string | null }
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** Every connection the key may see: all of them, or those of each of its shops. */
+async function connectionsOf(who: Session): Promise<Connection[]> {
+  if (who.shops === null) return (await api.get<{ connections: Connection[] }>("/api/connections")).connections;
+  const lists = await Promise.all(who.shops.map(shop => api.get<{ connections: Connection[] }>("/api/connections", { shop })));
+  return lists.flatMap(l => l.connections);
+}
+
+async function schedulesOf(shop: string): Promise<Schedule[]> {
+  try {
+    return (await api.get<{ schedules: Schedule[] }>("/api/ingest/schedules", { shop })).schedules;
+  } catch {
+    return [];
+  }
+}
+
+async function lastRunOf(shop: string): Promise<RunSummary | null> {
+  try {
+    return (await api.get<{ items: RunSummary[] }>("/api/ingest/runs", { shop, pageSize: 1 })).items[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export class ConnectionsPage {
+  private who: Session | null = null;
+  private readonly body = $("connections").querySelector<HTMLElement>(".body")!;
+  private readonly notice = $("connections-notice");
+
+  constructor() {
+    $("connect-form").addEventListener("submit", event => {
+      event.preventDefault();
+      void this.connectWithToken();
+    });
+    $("install-button").addEventListener("click", () => void this.install());
+  }
+
+  /** Shows the page for <paramref name="who" />, with a notice (a connection just made by the install flow). */
+  async show(who: Session, notice?: string): Promise<void> {
+    this.who = who;
+    $("connect-form").hidden = who.role === "viewer";
+    this.say(notice ?? "", "status");
+    await this.render();
+  }
+
+  private say(text: string, kind: "status" | "alert"): void {
+    this.notice.textContent = text;
+    this.notice.className = kind === "alert" ? "notice error" : "notice";
+    this.notice.setAttribute("role", kind);
+    this.notice.hidden = text === "";
+  }
+
+  private async render(): Promise<void> {
+    const who = this.who!;
+    const section = $("connections");
+    section.dataset.state = "loading";
+    section.setAttribute("aria-busy", "true");
+    try {
+      const connections = await connectionsOf(who);
+      const rows = await Promise.all(connections.map(async c => ({ c, schedules: await schedulesOf(c.shop), run: await lastRunOf(c.shop) })));
+      this.body.replaceChildren(connections.length === 0
+        ? el("p", { class: "state", role: "status", text: "No shop is connected yet: connect one above." })
+        : table([{ text: "Shop" }, { text: "Status" }, { text: "Found" }, { text: "Schedule" }, { text: "Last run" }, { text: "Actions" }],
+          rows.map(({ c, schedules, run }) => this.row(c, schedules, run)), "Connections"));
+      for (const [i, { c }] of rows.entries()) this.body.querySelectorAll("tbody tr")[i]?.setAttribute("data-connection", c.id);
+      section.dataset.state = "ready";
+    } catch (error) {
+      this.body.replaceChildren(el("p", { class: "state error", role: "alert", text: `Could not load: ${error instanceof ApiError ? error.message : error}` }));
+      section.dataset.state = "error";
+    } finally {
+      section.setAttribute("aria-busy", "false");
+    }
+  }
+
+  private row(c: Connection, schedules: Schedule[], run: RunSummary | null): (string | Node)[] {
+    const zone = c.time_zone ?? "UTC";
+    const shopify = schedules.find(s => s.job === "shopify");
+    const status = el("span", { class: `badge ${c.status}`, "data-field": "status", text: c.status });
+    const found = [c.currency, c.time_zone, c.plan].filter(Boolean).join(" · ") || "not checked yet";
+    const actions = el("div", { class: "row-actions" });
+    if (this.who!.role !== "viewer") {
+      actions.append(
+        c.status === "paused" ? this.button("Resume", `Resume ${c.shop}`, () => this.act(c, "resume")) : this.button("Pause", `Pause ${c.shop}`, () => this.act(c, "pause")),
+        this.button("Check", `Check ${c.shop} again`, () => this.act(c, "check")),
+        this.scheduleForm(c));
+      if (this.who!.role === "admin") actions.append(this.button("Delete", `Delete ${c.shop}`, () => this.remove(c)));
+    }
+    return [
+      el("div", {}, el("strong", { text: c.name ?? c.shop }), el("div", { class: "muted", text: c.shop })),
+      el("div", {}, status, c.status_reason ? el("div", { class: "muted reason", "data-field": "reason", text: c.status_reason }) : null),
+      el("span", { "data-field": "found", text: found }),
+      el("div", {}, el("code", { "data-field": "cron", text: c.settings.cron }), el("span", { class: "muted", text: ` (${c.settings.cron_time_zone})` }),
+        el("div", { class: "muted", "data-field": "next-run", text: shopify ? `next ${dateTime(shopify.next_run_at, zone)}` : "not scheduled" })),
+      run ? el("div", { "data-field": "last-run" }, el("span", { text: `${run.status}, ${dateTime(run.requested_at, zone)}` }),
+        run.error ? el("div", { class: "error", text: run.error }) : null) : el("span", { "data-field": "last-run", class: "muted", text: "none yet" }),
+      actions,
+    ];
+  }
+
+  private button(text: string, label: string, onClick: () => Promise<void>): HTMLButtonElement {
+    const button = el("button", { type: "button", "aria-label": label, text });
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      try {
+        await onClick();
+      } finally {
+        button.disabled = false;
+      }
+    });
+    return button;
+  }
+
+  private scheduleForm(c: Connection): HTMLFormElement {
+    const input = el("input", { type: "text", value: c.settings.cron, "aria-label": `Schedule of ${c.shop} (cron, ${c.settings.cron_time_zone})`, size: "12" });
+    const form = el("form", { class: "schedule" }, input, el("button", { type: "submit", text: "Save schedule" }));
+    form.addEventListener("submit", async event => {
+      event.preventDefault();
+      await this.call(() => api.patch(`/api/connections/${c.id}`, { cron: input.value.trim() }, { shop: c.shop }), `The schedule of ${c.shop} is now ${input.value.trim()}.`);
+    });
+    return form;
+  }
+
+  private async act(c: Connection, action: "pause" | "resume" | "check"): Promise<void> {
+    const done = { pause: "paused", resume: "resumed", check: "checked again" }[action];
+    await this.call(() => api.post(`/api/connections/${c.id}/${action}`, undefined, { shop: c.shop }), `${c.shop} ${done}.`);
+  }
+
+  private async remove(c: Connection): Promise<void> {
+    if (!confirm(`Delete the connection of ${c.shop}? Its schedules stop and its credentials are destroyed.`)) return;
+    await this.call(() => api.delete(`/api/connections/${c.id}`, { shop: c.shop }), `${c.shop} deleted: its schedules stopped and its credentials were destroyed.`);
+  }
+
+  private async call(send: () => Promise<unknown>, success: string): Promise<void> {
+    try {
+      await send();
+      this.say(success, "status");
+    } catch (error) {
+      this.say(error instanceof ApiError ? error.message : String(error), "alert");
+    }
+    await this.render();
+  }
+
+  private async connectWithToken(): Promise<void> {
+    const shop = $<HTMLInputElement>("connect-shop").value.trim().toLowerCase();
+    const token = $<HTMLInputElement>("connect-token");
+    if (!token.value) {
+      this.say("Give the shop's Admin API token, or install the app instead.", "alert");
+      token.focus();
+      return;
+    }
+    const access = token.value;
+    token.value = "";
+    await this.call(() => api.post("/api/connections", { shop, access_token: access }), `${shop} connected and checked.`);
+  }
+
+  /** Sends the browser to the shop's consent page; Shopify sends it back here once the merchant approved. */
+  private async install(): Promise<void> {
+    const shop = $<HTMLInputElement>("connect-shop").value.trim().toLowerCase();
+    if (!shop) {
+      this.say("Name the shop to install the app on (name.myshopify.com).", "alert");
+      $("connect-shop").focus();
+      return;
+    }
+    try {
+      const { authorize_url } = await api.get<{ authorize_url: string }>("/api/connections/shopify/install", { shop });
+      location.assign(authorize_url);
+    } catch (error) {
+      this.say(error instanceof ApiError ? error.message : String(error), "alert");
+    }
+  }
+}
