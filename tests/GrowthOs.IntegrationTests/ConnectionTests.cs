@@ -121,6 +121,67 @@ public sealed class ConnectionTests(RunningSystem system)
     }
 
     [Fact]
+    public async Task A_shop_whose_shopify_is_down_at_its_check_waits_pending_and_is_checked_again_until_it_answers()
+    {
+        using var http = system.GatewayClient();
+        const string shop = RunningSystem.PendingShop;
+        var accepted = await http.PostAsJsonAsync("/api/connections", new { shop, access_token = Token });
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var pending = await Body(accepted);
+        Assert.Equal("pending", pending.GetProperty("status").GetString());
+        Assert.Contains("HTTP 503", pending.GetProperty("status_reason").GetString());
+        Assert.True(pending.GetProperty("has_credentials").GetBoolean());
+
+        // Checked again in the background (Connections:RecheckSeconds) until Shopify answers.
+        var id = pending.GetProperty("id").GetGuid();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        JsonElement connection;
+        do
+        {
+            await Task.Delay(500);
+            connection = await Body(await http.GetAsync($"/api/connections/{id}"));
+        } while (connection.GetProperty("status").GetString() == "pending" && DateTime.UtcNow < deadline);
+        Assert.Equal(("active", "Connect Pending"), (connection.GetProperty("status").GetString(), connection.GetProperty("name").GetString()));
+        Assert.Equal(JsonValueKind.Null, connection.GetProperty("status_reason").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_rotated_key_seals_every_credential_again_and_the_old_key_can_then_go_with_nothing_lost()
+    {
+        using var http = system.GatewayClient();
+        const string shop = RunningSystem.RotationShop;
+        var id = (await Body(await http.PostAsJsonAsync("/api/connections", new { shop, access_token = Token }))).GetProperty("id").GetGuid();
+        Assert.Equal(1L, await system.Scalar($"SELECT count(*) FROM connector.connection WHERE connection_id = '{id}' AND credential_key_id = 'integration-1'"));
+        static Dictionary<string, string> Keys(params (string Id, string Key)[] keys) => keys.Select((k, i) => new[]
+        {
+            KeyValuePair.Create($"Connections__EncryptionKeys__{i}__Id", k.Id), KeyValuePair.Create($"Connections__EncryptionKeys__{i}__Key", k.Key),
+        }).SelectMany(p => p).ToDictionary();
+        var (first, second) = (("integration-1", RunningSystem.ConnectionsKey), ("integration-2", RunningSystem.RotatedConnectionsKey));
+        async Task Checked()
+        {
+            var check = await http.PostAsync($"/api/connections/{id}/check", null);
+            Assert.True(check.StatusCode == HttpStatusCode.OK, await check.Content.ReadAsStringAsync());
+            Assert.Equal("active", (await Body(check)).GetProperty("status").GetString());
+        }
+
+        // The new key first, the old after it: every credential is sealed again under the new one, in the background.
+        await system.KillAndRestart("Connector", Keys(second, first));
+        await system.WaitForScalar($"SELECT count(*) FROM connector.connection WHERE credential IS NOT NULL AND credential_key_id <> 'integration-2'", 0,
+            "every credential sealed again under the new key", 30);
+        await Checked();
+        // The old key gone: nothing was lost.
+        await system.KillAndRestart("Connector", Keys(second));
+        await Checked();
+
+        // And back, for the tests after this one, which start the Connector with the first key only.
+        await system.KillAndRestart("Connector", Keys(first, second));
+        await system.WaitForScalar($"SELECT count(*) FROM connector.connection WHERE credential IS NOT NULL AND credential_key_id <> 'integration-1'", 0,
+            "every credential sealed again under the first key", 30);
+        await system.KillAndRestart("Connector");
+        await Checked();
+    }
+
+    [Fact]
     public async Task A_key_limited_to_a_shop_manages_only_that_shops_connections()
     {
         using var admin = system.GatewayClient();

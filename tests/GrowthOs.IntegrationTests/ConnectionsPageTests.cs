@@ -78,6 +78,8 @@ public sealed class ConnectionsPageTests(RunningSystem system) : IAsyncLifetime
         page.Dialog += (_, dialog) => dialog.AcceptAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = $"Delete {shop}" }).ClickAsync();
         await page.Locator("#connections-notice", new() { HasText = "deleted" }).WaitForAsync();
+        // The list is read again after the notice: the row goes once it has been.
+        await Row(page, shop).WaitForAsync(new() { State = WaitForSelectorState.Detached });
         Assert.Equal(0, await Row(page, shop).CountAsync());
         Assert.Equal(1L, await system.Scalar($"SELECT count(*) FROM connector.connection WHERE shop_domain = '{shop}' AND status = 'disconnected' AND credential IS NULL"));
         Assert.DoesNotContain(_consoleErrors, e => !e.Contains("status of 4", StringComparison.Ordinal));

@@ -34,6 +34,9 @@ public sealed class HostileParameterTests(RunningSystem system)
         ("/api/alerts", $"shop={RunningSystem.KpiShop}", ["shop", "status"]),
         ("/analytics/commerce/overview", $"shop={RunningSystem.KpiShop}", ["shop", "from", "to", "limit"]),
         ("/analytics/pipelines", $"shop={RunningSystem.KpiShop}", ["shop"]),
+        ("/api/connections", "", ["shop", "include"]),
+        ("/api/connections/shopify/install", "", ["shop"]),
+        ("/api/ingest/schedules", "", ["shop"]),
     ];
 
     public static TheoryData<string, string> Cases()
@@ -105,6 +108,10 @@ public sealed class HostileParameterTests(RunningSystem system)
             [("from", false, []), ("to", false, [])]),
         ($"/api/ingest/replay?shop={RunningSystem.HostileShop}", new(), [("archiveKey", false, [])]),
         ($"/api/ingest/replay?shop={RunningSystem.HostileShop}&source=meta", new(), [("archiveKey", false, [])]),
+        // A shop Shopify does not know: a token that is well formed is refused by Shopify itself (422, naming it).
+        ("/api/connections", new() { ["shop"] = "hostile-connect.myshopify.com", ["access_token"] = "shpat_hostile_0123" },
+            [("shop", false, []), ("provider", false, []), ("access_token", false, []), ("cron", false, []), ("entities", true, []), ("history_start", false, []),
+             ("lookback_minutes", false, [])]),
     ];
 
     public static TheoryData<int, string> BodyCases()
@@ -156,6 +163,7 @@ public sealed class HostileParameterTests(RunningSystem system)
     [InlineData("/api/performance-metrics/sync")]
     [InlineData("/api/ingest/backfill")]
     [InlineData("/api/marketing/sync")]
+    [InlineData("/api/connections")]
     public async Task A_body_that_is_not_json_gets_a_400_problem_naming_the_body(string path)
     {
         using var http = system.GatewayClient();

@@ -107,6 +107,10 @@ public class RunningSystem : IAsyncLifetime
     public const string PageTokenShop = "page-token-shop.myshopify.com";
     public const string PageInstallShop = "page-install-shop.myshopify.com";
     public const string PageViewerShop = "page-viewer-shop.myshopify.com";
+    /// <summary>A shop whose Shopify answers its first two requests with 503: its connection waits pending and is checked again.</summary>
+    public const string PendingShop = "connect-pending.myshopify.com";
+    /// <summary>A shop whose credentials are sealed again under a rotated key.</summary>
+    public const string RotationShop = "connect-rotation.myshopify.com";
     public const string ShopifyClientId = "integration-shopify-client-id";
     private static readonly (string Domain, int Seed, string TimeZone, string Currency, string Plan)[] ConnectableShops =
     [
@@ -114,11 +118,15 @@ public class RunningSystem : IAsyncLifetime
         (ConnectLifecycleShop, 66, "Europe/Berlin", "EUR", "Grow"), (ConnectLimitedShop, 67, "UTC", "USD", "Basic"),
         (InstalledShop, 68, "America/Los_Angeles", "CAD", "Plus"), (UninstallShop, 69, "UTC", "USD", "Basic"),
         (PageTokenShop, 70, "Europe/Paris", "EUR", "Grow"), (PageInstallShop, 71, "Australia/Sydney", "AUD", "Advanced"),
-        (PageViewerShop, 72, "UTC", "USD", "Basic"),
+        (PageViewerShop, 72, "UTC", "USD", "Basic"), (PendingShop, 73, "UTC", "USD", "Basic"),
+        (RotationShop, 74, "UTC", "USD", "Basic"),
     ];
 
     /// <summary>The key the Connector seals connections' credentials with.</summary>
     public static readonly string ConnectionsKey = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData("integration-connections-key"u8.ToArray()));
+
+    /// <summary>The key a rotation test moves to (<see cref="ConnectionsKey"/> is integration-1's).</summary>
+    public static readonly string RotatedConnectionsKey = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData("integration-rotated-key"u8.ToArray()));
     /// <summary>The key the gateway signs its calls to the services with.</summary>
     public const string GatewaySecret = "integration-gateway-secret-0123456789abcdef";
     public const string AppSecret = "shpss_integration_app_secret_0123456789";
@@ -297,6 +305,7 @@ public class RunningSystem : IAsyncLifetime
             environment[$"Sandbox__Shops__{i}__CurrencyCode"] = currency;
             environment[$"Sandbox__Shops__{i}__TimeZone"] = zone;
             environment[$"Sandbox__Shops__{i}__Plan"] = plan;
+            if (domain == PendingShop) environment[$"Sandbox__Shops__{i}__Failures__0"] = "HTTP_503:2";
         }
         for (var i = 0; i < MarketingShops.Length; i++)
         {
@@ -384,6 +393,7 @@ public class RunningSystem : IAsyncLifetime
         ["ReverseProxy__Clusters__kpi__Destinations__kpi-alert__Address"] = $"http://127.0.0.1:{ports["KpiAlert"]}/",
         ["ReverseProxy__Clusters__connector__Destinations__connector__Address"] = $"http://127.0.0.1:{ports["Connector"]}/",
         ["Connections__EncryptionKeys__0__Id"] = "integration-1",
+        ["Connections__RecheckSeconds"] = "2",
         // Shopify's install flow: the app's client credentials, the Sandbox's consent page sending the merchant back to the gateway.
         ["Shopify__ClientId"] = ShopifyClientId,
         ["Shopify__ClientSecret"] = AppSecret,
@@ -631,7 +641,7 @@ public class RunningSystem : IAsyncLifetime
     /// <summary>The secrets this system is given: none may appear in what it writes or answers.</summary>
     public static readonly IReadOnlyList<string> Secrets =
         [ShopToken, WrongToken, AppSecret, MetaToken, GoogleToken, GoogleRefreshToken, "GOCSPX-integration-secret", ApiKey, ViewerKey, KpiOperatorKey, DashboardOperatorKey, GatewaySecret,
-            ConnectedShopToken, ConnectionsKey];
+            ConnectedShopToken, ConnectionsKey, RotatedConnectionsKey];
 
     /// <summary>Every log line the instances wrote (the killed ones' too), every telemetry file in the archive, every error body answered.</summary>
     public async Task<List<(string Source, string Text)>> EverythingWritten()

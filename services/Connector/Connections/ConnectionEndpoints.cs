@@ -109,10 +109,10 @@ public static class ConnectionEndpoints
         var shop = ShopDomains.Normalize(request.Shop);
         var caller = GatewayCaller.Of(http);
         if (caller is not null && !caller.MayReach(shop)) return Problems.Forbidden($"The caller '{caller.Caller}' may not manage connections of {shop}.");
-        if (string.IsNullOrWhiteSpace(request.AccessToken) || request.AccessToken.Length > MaxTokenLength || request.AccessToken.Any(char.IsWhiteSpace))
-            return Problems.InvalidParameter("access_token", $"access_token is required: the shop's Admin API access token (at most {MaxTokenLength} characters, no spaces).");
+        if (!IsToken(request.AccessToken))
+            return Problems.InvalidParameter("access_token", $"access_token is required: the shop's Admin API access token (at most {MaxTokenLength} printable ASCII characters, no spaces).");
         var cron = request.Cron ?? DefaultCron(shop, options.Value);
-        if (SettingsProblem(cron, request.Entities, request.LookbackMinutes) is { } settingsProblem) return settingsProblem;
+        if (SettingsProblem(cron, request.Entities, request.HistoryStart, request.LookbackMinutes) is { } settingsProblem) return settingsProblem;
 
         var credentials = new Credentials(request.AccessToken);
         var check = await checks.Check(provider, shop, credentials, http.RequestAborted);
@@ -145,11 +145,11 @@ public static class ConnectionEndpoints
         if (problem is not null) return problem;
         if (request is null) return Problems.InvalidParameter("body", $"The body must be {SettingsShape}.");
         if (await Find(id, http, registry) is not { } record) return NotFound(id);
-        if (SettingsProblem(request.Cron, request.Entities, request.LookbackMinutes) is { } settingsProblem) return settingsProblem;
+        if (SettingsProblem(request.Cron, request.Entities, request.HistoryStart, request.LookbackMinutes) is { } settingsProblem) return settingsProblem;
         if (request.AccessToken is { } token)
         {
-            if (string.IsNullOrWhiteSpace(token) || token.Length > MaxTokenLength || token.Any(char.IsWhiteSpace))
-                return Problems.InvalidParameter("access_token", $"access_token must be the new token (at most {MaxTokenLength} characters, no spaces).");
+            if (!IsToken(token))
+                return Problems.InvalidParameter("access_token", $"access_token must be the new token (at most {MaxTokenLength} printable ASCII characters, no spaces).");
             var credentials = new Credentials(token);
             var check = await checks.Check(record.Snapshot.Provider, record.Snapshot.Account, credentials, http.RequestAborted);
             if (check.Status == ConnectionStatuses.Failing)
@@ -198,8 +198,14 @@ public static class ConnectionEndpoints
     private static IResult NotFound(Guid id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Connection not found", detail: $"No connection {id} that this caller may see.");
 
-    private static IResult? SettingsProblem(string? cron, IReadOnlyList<string>? entities, int? lookbackMinutes)
+    /// <summary>A token as providers issue them: printable ASCII, no spaces, not too long (it goes into a header as it is).</summary>
+    private static bool IsToken([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? token) =>
+        !string.IsNullOrEmpty(token) && token.Length <= MaxTokenLength && token.All(c => c is > ' ' and <= '~');
+
+    private static IResult? SettingsProblem(string? cron, IReadOnlyList<string>? entities, DateOnly? historyStart, int? lookbackMinutes)
     {
+        if (historyStart is { } start && (start < new DateOnly(2000, 1, 1) || start > DateOnly.FromDateTime(DateTime.UtcNow)))
+            return Problems.InvalidParameter("history_start", "history_start must be a day from 2000-01-01 to today: the first day whose orders are read.");
         if (cron is not null && !CronExpression.TryParse(cron, out _, out var error)) return Problems.InvalidParameter("cron", error!);
         if (entities is not null && entities.Except(Entities.All).ToList() is { Count: > 0 } unknown)
             return Problems.InvalidParameter("entities", $"Unknown entities: {string.Join(", ", unknown)}; known: {string.Join(", ", Entities.All)}.");
