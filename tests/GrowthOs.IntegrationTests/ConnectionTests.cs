@@ -134,13 +134,7 @@ public sealed class ConnectionTests(RunningSystem system)
 
         // Checked again in the background (Connections:RecheckSeconds) until Shopify answers.
         var id = pending.GetProperty("id").GetGuid();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        JsonElement connection;
-        do
-        {
-            await Task.Delay(500);
-            connection = await Body(await http.GetAsync($"/api/connections/{id}"));
-        } while (connection.GetProperty("status").GetString() == "pending" && DateTime.UtcNow < deadline);
+        var connection = await WhenNot(http, id, "pending");
         Assert.Equal(("active", "Connect Pending"), (connection.GetProperty("status").GetString(), connection.GetProperty("name").GetString()));
         Assert.Equal(JsonValueKind.Null, connection.GetProperty("status_reason").ValueKind);
     }
@@ -317,13 +311,7 @@ public sealed class ConnectionTests(RunningSystem system)
         using var sandbox = new HttpClient { BaseAddress = system.ServiceAddress("Sandbox") };
         Assert.Equal(HttpStatusCode.OK, (await sandbox.PostAsync($"/sandbox/shops/{shop}/uninstall", null)).StatusCode);
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        JsonElement connection;
-        do
-        {
-            await Task.Delay(250);
-            connection = await Body(await http.GetAsync($"/api/connections/{id}"));
-        } while (connection.GetProperty("status").GetString() != "disconnected" && DateTime.UtcNow < deadline);
+        var connection = await WhenNot(http, id, "active");
         Assert.Equal("disconnected", connection.GetProperty("status").GetString());
         Assert.Contains("uninstalled the app", connection.GetProperty("status_reason").GetString());
         Assert.False(connection.GetProperty("has_credentials").GetBoolean());
@@ -348,6 +336,19 @@ public sealed class ConnectionTests(RunningSystem system)
         changed["hmac"] = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(
             System.Text.Encoding.UTF8.GetBytes(RunningSystem.AppSecret), System.Text.Encoding.UTF8.GetBytes(message)));
         return changed;
+    }
+
+    /// <summary>The connection once its status is no longer <paramref name="status"/> (a change made in the background), or as it is after 30 s.</summary>
+    private static async Task<JsonElement> WhenNot(HttpClient http, Guid id, string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        JsonElement connection;
+        do
+        {
+            await Task.Delay(250);
+            connection = await Body(await http.GetAsync($"/api/connections/{id}"));
+        } while (connection.GetProperty("status").GetString() == status && DateTime.UtcNow < deadline);
+        return connection;
     }
 
     /// <summary>Starts a sync of a shop just connected, once the Ingest-Saga's copy has heard of it (within seconds).</summary>

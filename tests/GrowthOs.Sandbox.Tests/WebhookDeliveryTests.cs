@@ -20,14 +20,12 @@ public sealed class WebhookDeliveryTests
 
     private sealed record Delivery(Dictionary<string, string> Headers, string Body);
 
-    [Fact]
-    public async Task A_finished_operation_is_delivered_signed_with_shopifys_payload_and_headers_and_sent_again_until_answered()
+    /// <summary>A receiver on real HTTP that keeps every delivery and answers each as <paramref name="answer"/> says.</summary>
+    private static async Task<(WebApplication App, string Address)> Receiver(List<Delivery> deliveries, Func<IResult> answer)
     {
-        var deliveries = new List<Delivery>();
-        var answered = 0;
         var receiver = WebApplication.CreateSlimBuilder();
         receiver.WebHost.UseUrls("http://127.0.0.1:0");
-        await using var app = receiver.Build();
+        var app = receiver.Build();
         app.MapPost("/webhooks/shopify", async (HttpRequest request) =>
         {
             using var reader = new StreamReader(request.Body);
@@ -35,11 +33,20 @@ public sealed class WebhookDeliveryTests
             // Kestrel reuses a request's headers once it is answered: they are copied.
             var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             lock (deliveries) deliveries.Add(new Delivery(headers, body));
-            // The first delivery fails: Shopify's (and the Sandbox's) answer is to send it again, under the same id.
-            return Interlocked.Increment(ref answered) == 1 ? Results.StatusCode(503) : Results.Ok();
+            return answer();
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    }
+
+    [Fact]
+    public async Task A_finished_operation_is_delivered_signed_with_shopifys_payload_and_headers_and_sent_again_until_answered()
+    {
+        var deliveries = new List<Delivery>();
+        var answered = 0;
+        // The first delivery fails: Shopify's (and the Sandbox's) answer is to send it again, under the same id.
+        var (app, address) = await Receiver(deliveries, () => Interlocked.Increment(ref answered) == 1 ? Results.StatusCode(503) : Results.Ok());
+        await using var receiver = app;
 
         using var sandbox = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
             .UseSetting("Sandbox:BulkOperationDurationMilliseconds", "0")
@@ -84,19 +91,8 @@ public sealed class WebhookDeliveryTests
     public async Task A_merchants_uninstall_revokes_the_token_and_sends_app_uninstalled_until_the_app_is_installed_again()
     {
         var deliveries = new List<Delivery>();
-        var receiver = WebApplication.CreateSlimBuilder();
-        receiver.WebHost.UseUrls("http://127.0.0.1:0");
-        await using var app = receiver.Build();
-        app.MapPost("/webhooks/shopify", async (HttpRequest request) =>
-        {
-            using var reader = new StreamReader(request.Body);
-            var body = await reader.ReadToEndAsync();
-            var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            lock (deliveries) deliveries.Add(new Delivery(headers, body));
-            return Results.Ok();
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var (app, address) = await Receiver(deliveries, () => Results.Ok());
+        await using var receiver = app;
 
         using var sandbox = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
             .UseSetting("Sandbox:AllowHttpWebhooks", "true")
