@@ -116,16 +116,14 @@ public static class ConnectionEndpoints
 
         var credentials = new Credentials(request.AccessToken);
         var check = await checks.Check(provider, shop, credentials, http.RequestAborted);
-        if (check.Status == ConnectionStatuses.Failing)
-            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: $"{ProviderName(provider)} refused the connection",
-                detail: check.Reason, extensions: new Dictionary<string, object?> { ["parameter"] = "access_token" });
+        if (check.Status == ConnectionStatuses.Failing) return Refused($"{ProviderName(provider)} refused the connection", check);
 
         var connection = new NewConnection(shop, provider, shop, null, cron, request.Entities?.Distinct().ToList() ?? [], request.HistoryStart,
             request.LookbackMinutes, request.Paused ?? false);
         var created = await registry.Create(connection, credentials, check, caller?.Caller ?? "unknown", http.RequestAborted);
         if (created is null)
         {
-            var existing = (await registry.List([shop], false, http.RequestAborted)).FirstOrDefault(r => r.Snapshot.Provider == provider);
+            var existing = await registry.Live(provider, shop, http.RequestAborted);
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already connected",
                 detail: $"{shop} is already connected{(existing is null ? "" : $" (connection {existing.Snapshot.ConnectionId})")}: change its token with PATCH, or delete it first.",
                 extensions: new Dictionary<string, object?> { ["parameter"] = "shop", ["connection_id"] = existing?.Snapshot.ConnectionId });
@@ -152,13 +150,11 @@ public static class ConnectionEndpoints
                 return Problems.InvalidParameter("access_token", $"access_token must be the new token (at most {MaxTokenLength} printable ASCII characters, no spaces).");
             var credentials = new Credentials(token);
             var check = await checks.Check(record.Snapshot.Provider, record.Snapshot.Account, credentials, http.RequestAborted);
-            if (check.Status == ConnectionStatuses.Failing)
-                return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: $"{ProviderName(record.Snapshot.Provider)} refused the token",
-                    detail: check.Reason, extensions: new Dictionary<string, object?> { ["parameter"] = "access_token" });
+            if (check.Status == ConnectionStatuses.Failing) return Refused($"{ProviderName(record.Snapshot.Provider)} refused the token", check);
             record = await registry.Replace(id, record.Snapshot.Provider, credentials, check, http.RequestAborted) ?? record;
         }
-        var changed = await registry.ChangeSettings(id, new SettingsChange(request.Cron, request.Entities?.Distinct().ToList(), request.HistoryStart, false,
-            request.LookbackMinutes, false), http.RequestAborted);
+        var changed = await registry.ChangeSettings(id, new SettingsChange(request.Cron, request.Entities?.Distinct().ToList(), request.HistoryStart,
+            request.LookbackMinutes), http.RequestAborted);
         return changed is null ? NotFound(id) : TypedResults.Json(ConnectionView.Of(changed), ApiJson.Options);
     }
 
@@ -194,6 +190,11 @@ public static class ConnectionEndpoints
         await registry.Get(id, http.RequestAborted) is { } record && Reaches(GatewayCaller.Of(http), record) ? record : null;
 
     private static bool Reaches(GatewayCaller? caller, ConnectionRecord record) => caller is null || caller.MayReach(record.Snapshot.ShopDomain);
+
+    /// <summary>The provider refused the token given: 422 naming <c>access_token</c>, in the provider's words; nothing is stored.</summary>
+    private static IResult Refused(string title, CheckResult check) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: title, detail: check.Reason,
+            extensions: new Dictionary<string, object?> { ["parameter"] = "access_token" });
 
     private static IResult NotFound(Guid id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Connection not found", detail: $"No connection {id} that this caller may see.");

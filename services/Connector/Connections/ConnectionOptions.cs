@@ -8,12 +8,12 @@ public sealed class ConnectionOptions : IValidatableObject
 
     /// <summary>
     /// The keys credentials are sealed with (from a secret, never a committed file): the first seals, every one opens. To
-    /// rotate, put a new key first and keep the old one after it; once <c>GET /health/ready</c>'s rotation reports no
-    /// credential under the old key (every replica re-seals them in the background), the old key can go.
+    /// rotate, put a new key first and keep the old one after it: every replica seals again, in the background, what the old
+    /// key sealed; once no row of <c>connector.connection</c> names the old key in <c>credential_key_id</c>, it can go.
     /// </summary>
     public List<EncryptionKey> EncryptionKeys { get; set; } = [];
 
-    /// <summary>A connection's daily sync when none is given: a time between these hours (UTC), staggered by the shop.</summary>
+    /// <summary>A connection's daily sync when none is given: a minute within these hours on the shop's own clocks, staggered by the shop.</summary>
     [Range(0, 23, ErrorMessage = "Connections:DefaultSyncFromHour must be between 0 and 23.")]
     public int DefaultSyncFromHour { get; set; } = 5;
 

@@ -15,8 +15,7 @@ public sealed record NewConnection(
     int? LookbackMinutes, bool Paused);
 
 /// <summary>A change of settings: null leaves a setting as it is.</summary>
-public sealed record SettingsChange(string? Cron, IReadOnlyList<string>? Entities, DateOnly? HistoryStart, bool ClearHistoryStart, int? LookbackMinutes,
-    bool ClearLookback);
+public sealed record SettingsChange(string? Cron, IReadOnlyList<string>? Entities, DateOnly? HistoryStart, int? LookbackMinutes);
 
 /// <summary>What a provider answered a connection's check.</summary>
 public sealed record CheckResult(string Status, string? Reason, string? Name = null, string? CurrencyCode = null, string? TimeZone = null, string? Plan = null,
@@ -103,6 +102,15 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
         return await ReadAll(command, cancellationToken);
     }
 
+    /// <summary>The live (not disconnected) connection of <paramref name="provider"/> and <paramref name="account"/>, or null: there is one at most.</summary>
+    public async Task<ConnectionRecord?> Live(string provider, string account, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM connector.connection WHERE provider = @provider AND account = @account AND status <> 'disconnected'");
+        command.Parameters.AddWithValue("provider", provider);
+        command.Parameters.AddWithValue("account", account);
+        return await ReadOne(command, cancellationToken);
+    }
+
     /// <summary>The live connections due a check again: left pending by a provider that could not be asked.</summary>
     public async Task<IReadOnlyList<ConnectionRecord>> Pending(TimeSpan checkedBefore, CancellationToken cancellationToken)
     {
@@ -169,8 +177,7 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
 
     public Task<ConnectionRecord?> ChangeSettings(Guid id, SettingsChange change, CancellationToken cancellationToken) => Change(id, """
         UPDATE connector.connection SET cron = coalesce(@cron, cron), entities = coalesce(@entities, entities),
-            history_start = CASE WHEN @clear_history THEN NULL ELSE coalesce(@history, history_start) END,
-            lookback_minutes = CASE WHEN @clear_lookback THEN NULL ELSE coalesce(@lookback, lookback_minutes) END,
+            history_start = coalesce(@history, history_start), lookback_minutes = coalesce(@lookback, lookback_minutes),
             version = version + 1, updated_at = now()
         WHERE connection_id = @id AND status <> 'disconnected'
         """, command =>
@@ -178,9 +185,7 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
         command.Parameters.Add(new NpgsqlParameter("cron", NpgsqlDbType.Text) { Value = (object?)change.Cron ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("entities", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = (object?)change.Entities?.ToArray() ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("history", NpgsqlDbType.Date) { Value = (object?)change.HistoryStart ?? DBNull.Value });
-        command.Parameters.AddWithValue("clear_history", change.ClearHistoryStart);
         command.Parameters.Add(new NpgsqlParameter("lookback", NpgsqlDbType.Integer) { Value = (object?)change.LookbackMinutes ?? DBNull.Value });
-        command.Parameters.AddWithValue("clear_lookback", change.ClearLookback);
     }, snapshot => new ConnectionSettingsChanged(snapshot), cancellationToken);
 
     public Task<ConnectionRecord?> Pause(Guid id, bool paused, CancellationToken cancellationToken) => Change(id, """
@@ -229,17 +234,6 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
         }
         await transaction.CommitAsync(cancellationToken);
         return resealed;
-    }
-
-    /// <summary>How many live credentials each key seals.</summary>
-    public async Task<IReadOnlyDictionary<string, long>> CredentialsPerKey(CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(
-            "SELECT credential_key_id, count(*) FROM connector.connection WHERE credential IS NOT NULL GROUP BY credential_key_id");
-        var counts = new Dictionary<string, long>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) counts[reader.GetString(0)] = reader.GetInt64(1);
-        return counts;
     }
 
     private async Task<ConnectionRecord?> Change(Guid id, string update, Action<NpgsqlCommand> parameters, Func<ConnectionSnapshot, IConnectionEvent> raise,

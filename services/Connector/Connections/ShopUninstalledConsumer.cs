@@ -12,15 +12,14 @@ public sealed class ShopUninstalledConsumer(ConnectionRegistry registry, ILogger
     public async Task Consume(ConsumeContext<ShopUninstalled> context)
     {
         var message = context.Message;
-        var live = (await registry.List([message.ShopDomain], false, context.CancellationToken))
-            .Where(r => r.Snapshot.Provider == ConnectionProviders.Shopify).ToList();
-        foreach (var connection in live)
+        if (await registry.Live(ConnectionProviders.Shopify, message.ShopDomain, context.CancellationToken) is not { } connection)
         {
-            await registry.Disconnect(connection.Snapshot.ConnectionId, $"The shop uninstalled the app (app/uninstalled at {message.TriggeredAt:u}).",
-                context.CancellationToken);
-            logger.LogInformation("{ShopDomain} uninstalled the app: connection {ConnectionId} disconnected, its token destroyed", message.ShopDomain,
-                connection.Snapshot.ConnectionId);
+            logger.LogInformation("{ShopDomain} uninstalled the app; it had no live connection", message.ShopDomain);
+            return;
         }
-        if (live.Count == 0) logger.LogInformation("{ShopDomain} uninstalled the app; it had no live connection", message.ShopDomain);
+        await registry.Disconnect(connection.Snapshot.ConnectionId, $"The shop uninstalled the app (app/uninstalled at {message.TriggeredAt:u}).",
+            context.CancellationToken);
+        logger.LogInformation("{ShopDomain} uninstalled the app: connection {ConnectionId} disconnected, its token destroyed", message.ShopDomain,
+            connection.Snapshot.ConnectionId);
     }
 }

@@ -119,7 +119,7 @@ public static class ShopifyInstall
         if (check.Status == ConnectionStatuses.Failing)
             return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Shopify refused the new token", detail: check.Reason);
 
-        var existing = (await registry.List([shop], false, http.RequestAborted)).FirstOrDefault(r => r.Snapshot.Provider == ConnectionProviders.Shopify);
+        var existing = await registry.Live(ConnectionProviders.Shopify, shop, http.RequestAborted);
         var connection = existing is not null
             ? await registry.Replace(existing.Snapshot.ConnectionId, ConnectionProviders.Shopify, credentials, check, http.RequestAborted)
             : await registry.Create(new NewConnection(shop, ConnectionProviders.Shopify, shop, null, ConnectionEndpoints.DefaultCron(shop, connectionOptions.Value),

@@ -13,13 +13,11 @@ public sealed class KpiOptions : IValidatableObject
     [Range(1, 366)]
     public int DefaultDays { get; set; } = 7;
 
-    /// <summary>The zone a connected shop's check found (<c>ShopConnections</c>); it wins over <see cref="ReportingTimeZones"/>.</summary>
+    /// <summary>The known zone a connected shop's check found (<c>ShopConnections</c>), or null; it wins over <see cref="ReportingTimeZones"/>.</summary>
     public Func<string, string?> ConnectedTimeZoneOf { get; set; } = _ => null;
 
     /// <summary>The shop's reporting time zone: its connection's own, else the settings', else UTC.</summary>
-    public string TimeZoneOf(string shop) =>
-        ConnectedTimeZoneOf(shop) is { } connected && TimeZoneInfo.TryFindSystemTimeZoneById(connected, out _) ? connected
-        : ReportingTimeZones.TryGetValue(shop, out var zone) ? zone : "UTC";
+    public string TimeZoneOf(string shop) => ConnectedTimeZoneOf(shop) ?? (ReportingTimeZones.TryGetValue(shop, out var zone) ? zone : "UTC");
 
     /// <summary>The shop's reporting day at <paramref name="now"/>.</summary>
     public DateOnly Today(string shop, DateTimeOffset now) =>

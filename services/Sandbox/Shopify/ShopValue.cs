@@ -11,7 +11,7 @@ public sealed record ShopValue(SandboxShop Settings)
 
     public object? Field(string name) => name switch
     {
-        "id" => $"gid://shopify/Shop/{StableNumber(Settings.Domain)}",
+        "id" => $"gid://shopify/Shop/{Number}",
         "name" => Name,
         "myshopifyDomain" => Settings.Domain,
         "currencyCode" => Settings.CurrencyCode,
@@ -20,12 +20,9 @@ public sealed record ShopValue(SandboxShop Settings)
         _ => null,
     };
 
-    /// <summary>The same number for the same domain in every process (string hashes are randomised per process).</summary>
-    private static long StableNumber(string domain)
-    {
-        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(domain));
-        return 60_000_000_000 + (long)(BitConverter.ToUInt32(hash) % 1_000_000_000);
-    }
+    /// <summary>The shop's id: the same number for the same domain in every process (string hashes are randomised per process).</summary>
+    public long Number =>
+        60_000_000_000 + BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Settings.Domain))) % 1_000_000_000;
 }
 
 public sealed record ShopPlanValue(string Plan)

@@ -97,10 +97,9 @@ public sealed class WebhookDeliveries(
         {
             if (sandbox.Shops.Settings(uninstall.ShopDomain) is not { } settings) continue;
             var shop = new ShopValue(settings);
-            var id = ((string)shop.Field("id")!).Split('/')[^1];
             var body = new JsonObject
             {
-                ["id"] = long.Parse(id, System.Globalization.CultureInfo.InvariantCulture),
+                ["id"] = shop.Number,
                 ["name"] = shop.Name,
                 ["domain"] = settings.Domain,
                 ["myshopify_domain"] = settings.Domain,

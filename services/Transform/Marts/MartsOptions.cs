@@ -26,13 +26,11 @@ public sealed class MartsOptions : IValidatableObject
     [System.ComponentModel.DataAnnotations.Range(0.01, 1)]
     public decimal MarketingRejectedShare { get; set; } = 0.5m;
 
-    /// <summary>The zone a connected shop's check found (<c>ShopConnections</c>); it wins over <see cref="ReportingTimeZones"/>.</summary>
+    /// <summary>The known zone a connected shop's check found (<c>ShopConnections</c>), or null; it wins over <see cref="ReportingTimeZones"/>.</summary>
     public Func<string, string?> ConnectedTimeZoneOf { get; set; } = _ => null;
 
     /// <summary>The shop's reporting time zone: its connection's own, else the settings', else UTC.</summary>
-    public string TimeZoneOf(string shop) =>
-        ConnectedTimeZoneOf(shop) is { } connected && TimeZoneInfo.TryFindSystemTimeZoneById(connected, out _) ? connected
-        : ReportingTimeZones.TryGetValue(shop, out var zone) ? zone : "UTC";
+    public string TimeZoneOf(string shop) => ConnectedTimeZoneOf(shop) ?? (ReportingTimeZones.TryGetValue(shop, out var zone) ? zone : "UTC");
 
     /// <summary>
     /// The reporting days that may hold the moments of the UTC dates [from, to]: a day either side outside UTC, but never

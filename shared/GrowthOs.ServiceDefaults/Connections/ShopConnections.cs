@@ -42,8 +42,8 @@ public sealed class ShopConnections(NpgsqlDataSource dataSource, SchemaMigration
 
     public ShopConnection? Of(string shop) => _shops.GetValueOrDefault(shop.Trim().ToLowerInvariant());
 
-    /// <summary>The shop's reporting time zone: its connection's own, else <paramref name="fallback"/> (the service's settings).</summary>
-    public string TimeZoneOf(string shop, string fallback) => Of(shop)?.TimeZone is { } zone && TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _) ? zone : fallback;
+    /// <summary>The shop's own time zone as its connection's check found it, when this machine knows it; else null.</summary>
+    public string? TimeZoneOf(string shop) => Of(shop)?.TimeZone is { } zone && TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _) ? zone : null;
 
     /// <summary>Keeps <paramref name="connection"/> unless a newer version of it is kept already.</summary>
     public async Task Keep(ConnectionSnapshot connection, CancellationToken cancellationToken)
@@ -175,12 +175,13 @@ public static class ShopConnectionsRegistration
         bus.AddConsumer<ConnectionCopyConsumer>().Endpoint(endpoint => endpoint.Name = $"{service}-connection-copy");
 
     /// <summary>
-    /// Gives <typeparamref name="TOptions"/> the shops' own time zones as their connections' checks found them, through
+    /// Gives <typeparamref name="TOptions"/> the shops' own time zones as their connections' checks found them (a zone this
+    /// machine knows, else null), through
     /// <paramref name="connect"/>: a connected shop reports in its own zone, and the settings' zones serve only the shops
     /// of the settings.
     /// </summary>
     public static IServiceCollection UseConnectedTimeZones<TOptions>(this IServiceCollection services, Action<TOptions, Func<string, string?>> connect)
         where TOptions : class =>
         services.AddSingleton<IPostConfigureOptions<TOptions>>(provider => new PostConfigureOptions<TOptions>(Options.DefaultName,
-            options => connect(options, shop => provider.GetRequiredService<ShopConnections>().Of(shop)?.TimeZone)));
+            options => connect(options, shop => provider.GetRequiredService<ShopConnections>().TimeZoneOf(shop))));
 }
