@@ -114,6 +114,7 @@ start_service() { # name
         ShopifyWebhooks__Secret="${GROWTHOS_SHOPIFY_APP_SECRET:-shpss_sandbox_app_secret}" \
         Sandbox__StateDirectory="$ROOT/.local/sandbox-state" \
         Sandbox__AllowHttpWebhooks=true \
+        Sandbox__ShopifyApp__ComplianceUri="${WEBHOOK_URL:-http://127.0.0.1:8080/webhooks/shopify}" \
         "${MARKETING_ENV[@]}" \
         dotnet "GrowthOs.$name.dll" &
       child=$!

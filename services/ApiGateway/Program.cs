@@ -1,9 +1,11 @@
 using GrowthOs.ApiGateway.Audit;
 using GrowthOs.ApiGateway.Dashboard;
 using GrowthOs.ApiGateway.Limits;
+using GrowthOs.ApiGateway.Privacy;
 using GrowthOs.ApiGateway.Proxy;
 using GrowthOs.ApiGateway.Security;
 using GrowthOs.ServiceDefaults.Hosting;
+using GrowthOs.ServiceDefaults.Messaging;
 using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.ServiceDefaults.Security;
 
@@ -16,6 +18,8 @@ builder.AddGatewayLimits();
 builder.AddGatewayTrust();
 builder.AddDashboard();
 builder.Services.AddSingleton<AuditLog>();
+// The gateway hears only a shop's purge on the bus; it serves every request without it.
+builder.AddGrowthOsBus(bus => bus.AddConsumer<GatewayShopPurgeConsumer>(), essential: false);
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
     .AddGatewayTransforms();

@@ -1,6 +1,7 @@
 using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.MarketingSync;
 using GrowthOs.IngestSaga.Persistence;
+using GrowthOs.IngestSaga.Privacy;
 using GrowthOs.IngestSaga.Replay;
 using GrowthOs.IngestSaga.Runs;
 using GrowthOs.IngestSaga.Schedules;
@@ -29,6 +30,7 @@ builder.AddGrowthOsBus(bus =>
     bus.AddMarketingSyncSaga().PostgresRepository();
     bus.AddConsumer<SyncTelemetryArchiver>(typeof(SyncTelemetryArchiverDefinition));
     bus.AddConnectionCopy("ingest-saga");
+    bus.AddConsumer<IngestShopPurgeConsumer>();
 });
 
 var app = builder.Build();

@@ -80,3 +80,34 @@ public record ConnectionDisconnected(ConnectionSnapshot Connection) : IConnectio
 /// <paramref name="WebhookId"/>): the shop's connection is disconnected and its token, which Shopify revoked, destroyed.
 /// </summary>
 public record ShopUninstalled(string ShopDomain, string WebhookId, DateTimeOffset TriggeredAt);
+
+/// <summary>The services that hold rows or archived objects of a shop: each answers a purge with <see cref="ShopPurged"/>.</summary>
+public static class PurgeServices
+{
+    public const string Connector = "connector";
+    public const string IngestSaga = "ingest-saga";
+    public const string Transform = "transform";
+    public const string KpiAlert = "kpi-alert";
+    public const string Gateway = "api-gateway";
+
+    public static IReadOnlyList<string> All { get; } = [Connector, IngestSaga, Transform, KpiAlert, Gateway];
+}
+
+/// <summary>
+/// Every row and archived object of <paramref name="ShopDomain"/> is to be removed, in every service (a connection deleted
+/// with purge, or Shopify's <c>shop/redact</c>). Published by the Connector after the shop's connections were disconnected;
+/// each service answers with <see cref="ShopPurged"/>. Heard twice, it removes nothing more.
+/// </summary>
+public record ShopPurgeRequested(Guid PurgeId, string ShopDomain, string Reason, DateTimeOffset RequestedAt);
+
+/// <summary>
+/// What one service removed for a purge: rows by table (<c>schema.table</c>) and archived objects by prefix
+/// (<c>objects:prefix</c>), counted. Names no shop: the purge's id says which.
+/// </summary>
+public record ShopPurged(Guid PurgeId, string Service, IReadOnlyDictionary<string, long> Removed, DateTimeOffset PurgedAt);
+
+/// <summary>
+/// Shopify's <c>shop/redact</c>, signed and deduplicated by <paramref name="WebhookId"/>: 48 hours after a shop uninstalled
+/// the app, everything held of it is to be removed. The Connector disconnects what is left and purges the shop.
+/// </summary>
+public record ShopRedactRequested(string ShopDomain, string WebhookId, DateTimeOffset TriggeredAt);

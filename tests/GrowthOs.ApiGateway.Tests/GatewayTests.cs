@@ -71,6 +71,7 @@ public sealed class GatewayTests : IAsyncLifetime
             // No secret is committed, not even for development: each run of the gateway is given one.
             web.UseSetting("Gateway:Secret", GatewaySecret);
             web.UseSetting("ReverseProxy:Clusters:ingest:Destinations:ingest-saga:Address", _address + "/");
+            UseBroker(web);
             var keys = new[] { ("admin", "admin", AdminKey, (string?)null), ("ops", "operator", OperatorKey, null), ("reader", "viewer", ViewerKey, null),
                 ("limited", "operator", LimitedKey, " Limited-Shop.myshopify.com") };
             for (var i = 0; i < keys.Length; i++)
@@ -383,8 +384,17 @@ public sealed class GatewayTests : IAsyncLifetime
         {
             web.UseSetting("ConnectionStrings:Postgres", _database.ConnectionString);
             web.UseSetting("Gateway:Secret", GatewaySecret);
+            UseBroker(web);
         }));
         Assert.Contains("ApiKeys:Keys", exception.Message);
+    }
+
+    /// <summary>The local broker, on which the gateway hears only a shop's purge.</summary>
+    private static void UseBroker(Microsoft.AspNetCore.Hosting.IWebHostBuilder web)
+    {
+        web.UseSetting("RabbitMq:Port", LocalInfrastructure.AmqpPort.ToString());
+        foreach (var (name, value) in LocalInfrastructure.ServiceCredentials.Where(s => s.Key.StartsWith("RabbitMq__", StringComparison.Ordinal)))
+            web.UseSetting(name.Replace("__", ":"), value);
     }
 
     [Theory]

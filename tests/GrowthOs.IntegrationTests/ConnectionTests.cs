@@ -298,7 +298,7 @@ public sealed class ConnectionTests(RunningSystem system)
     }
 
     [Fact]
-    public async Task A_shop_that_uninstalls_the_app_is_disconnected_by_shopifys_webhook_and_its_token_destroyed()
+    public async Task A_shop_that_uninstalls_the_app_is_disconnected_by_shopifys_webhook_its_token_destroyed_and_everything_removed_at_its_shop_redact()
     {
         using var http = system.GatewayClient();
         const string shop = RunningSystem.UninstallShop;
@@ -309,6 +309,8 @@ public sealed class ConnectionTests(RunningSystem system)
         // The merchant uninstalls the app in Shopify's admin: Shopify revokes the token and sends app/uninstalled, signed,
         // to the address the Connector subscribed when the shop was connected.
         using var sandbox = new HttpClient { BaseAddress = system.ServiceAddress("Sandbox") };
+        // Shopify sends shop/redact only after an uninstall.
+        Assert.Equal(HttpStatusCode.Conflict, (await sandbox.PostAsync($"/sandbox/shops/{shop}/redact", null)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await sandbox.PostAsync($"/sandbox/shops/{shop}/uninstall", null)).StatusCode);
 
         var connection = await WhenNot(http, id, "active");
@@ -318,6 +320,73 @@ public sealed class ConnectionTests(RunningSystem system)
         Assert.Equal(1L, await system.Scalar($"SELECT count(*) FROM ingest.webhook_delivery WHERE shop_domain = '{shop}' AND topic = 'app/uninstalled'"));
         var refused = await Until(http, shop, HttpStatusCode.BadRequest);
         Assert.Contains("not connected", await refused.Content.ReadAsStringAsync());
+
+        // 48 hours later Shopify sends shop/redact, signed, to the app's compliance URL: everything held of the shop goes, in
+        // every service, and the purge's record names no shop.
+        Assert.NotEmpty(await system.RowsHolding(shop));
+        Assert.Equal(HttpStatusCode.OK, (await sandbox.PostAsync($"/sandbox/shops/{shop}/redact", null)).StatusCode);
+        await system.WaitForScalar("""
+            SELECT count(*) FROM connector.purge p JOIN connector.purge_answer a USING (purge_id)
+            WHERE p.reason LIKE 'Shopify''s shop/redact%' AND p.requested_by = 'shopify'
+            """, 5, "every service's answer to the shop/redact purge");
+        Assert.Empty(await system.RowsHolding(shop));
+    }
+
+    [Fact]
+    public async Task A_shop_deleted_with_purge_leaves_no_row_in_any_schema_and_no_object_under_its_prefixes()
+    {
+        using var http = system.GatewayClient();
+        const string shop = RunningSystem.PurgeShop;
+        var id = (await Body(await http.PostAsJsonAsync("/api/connections", new { shop, access_token = Token, entities = new[] { "orders" } }))).GetProperty("id").GetGuid();
+        var runId = await StartSyncWhenKnown(http, shop);
+        var run = await system.WaitForRunToFinish(http, runId);
+        Assert.Equal("completed", run.GetProperty("status").GetString());
+        await system.WaitForTelemetry(runId, run.GetProperty("steps")[0].GetProperty("started_at").GetDateTimeOffset(), "completed");
+        await system.WaitForScalar($"SELECT count(*) > 0 FROM kpi.daily_sales WHERE shop_domain = '{shop}'", 1, "the KPI/Alert service's copy of the shop's sales");
+        var held = await system.RowsHolding(shop);
+        foreach (var schema in new[] { "connector.", "ingest.", "transform.", "kpi.", "gateway." })
+            Assert.True(held.Any(table => table.StartsWith(schema, StringComparison.Ordinal)), $"No table of {schema} holds the shop before its purge: {string.Join(", ", held)}");
+        Assert.NotEmpty(await system.ObjectKeysHolding(shop));
+        Assert.NotEmpty(await system.ObjectKeysHolding(runId.ToString("N")));
+
+        // Only an admin purges, and purge is true or false.
+        using var viewer = system.GatewayClient(RunningSystem.ViewerKey);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.DeleteAsync($"/api/connections/{id}?purge=true")).StatusCode);
+        var malformed = await http.DeleteAsync($"/api/connections/{id}?purge=yes");
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("purge", (await Body(malformed)).GetProperty("parameter").GetString());
+
+        var purged = await http.DeleteAsync($"/api/connections/{id}?purge=true");
+        var text = await purged.Content.ReadAsStringAsync();
+        Assert.True(purged.StatusCode == HttpStatusCode.OK, $"{(int)purged.StatusCode}: {text}");
+        var report = JsonDocument.Parse(text).RootElement;
+        var purgeId = report.GetProperty("id").GetGuid();
+        Assert.Equal($"/api/connections/purges/{purgeId}", purged.Headers.Location?.ToString());
+        Assert.True(report.GetProperty("complete").GetBoolean(), text);
+        Assert.Equal(["api-gateway", "connector", "ingest-saga", "kpi-alert", "transform"],
+            report.GetProperty("services").EnumerateArray().Select(s => s.GetProperty("service").GetString()).Order());
+        long Removed(string service, string what) => report.GetProperty("services").EnumerateArray().Single(s => s.GetProperty("service").GetString() == service)
+            .GetProperty("removed").TryGetProperty(what, out var count) ? count.GetInt64() : 0;
+        Assert.True(Removed("transform", "transform.order_header") > 0, text);
+        Assert.True(Removed("transform", "transform.fact_order_line") > 0, text);
+        Assert.True(Removed("kpi-alert", "kpi.daily_sales") > 0, text);
+        Assert.True(Removed("ingest-saga", "ingest.bulk_sync_state") > 0, text);
+        Assert.Equal(1, Removed("ingest-saga", "objects:telemetry/sync.telemetry/"));
+        Assert.True(Removed("connector", "objects:raw/shopify/{shop}/") > 0, text);
+        Assert.True(Removed("transform", "objects:measurement/sales/{shop}/") > 0, text);
+        Assert.True(Removed("connector", "connector.connection") > 0, text);
+        Assert.True(report.GetProperty("rows_removed").GetInt64() > 0 && report.GetProperty("objects_removed").GetInt64() > 1, text);
+        Assert.DoesNotContain(shop, text);
+
+        // Nothing of the shop is left: no row in any schema, no archived object, not even its run's telemetry.
+        Assert.Empty(await system.RowsHolding(shop));
+        Assert.Empty(await system.ObjectKeysHolding(shop));
+        Assert.Empty(await system.ObjectKeysHolding(runId.ToString("N")));
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/connections/{id}")).StatusCode);
+        Assert.Equal(purgeId, (await Body(await http.GetAsync($"/api/connections/purges/{purgeId}"))).GetProperty("id").GetGuid());
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.GetAsync($"/api/connections/purges/{purgeId}")).StatusCode);
+        var unknown = await Until(http, shop, HttpStatusCode.BadRequest);
+        Assert.Contains("not connected", await unknown.Content.ReadAsStringAsync());
     }
 
     private Uri Callback(Dictionary<string, string> parameters, params (string Name, string Value)[] changes)

@@ -111,6 +111,8 @@ public class RunningSystem : IAsyncLifetime
     public const string PendingShop = "connect-pending.myshopify.com";
     /// <summary>A shop whose credentials are sealed again under a rotated key.</summary>
     public const string RotationShop = "connect-rotation.myshopify.com";
+    /// <summary>A shop synced, then deleted with purge: nothing of it is left in any schema or under any prefix.</summary>
+    public const string PurgeShop = "connect-purge.myshopify.com";
     public const string ShopifyClientId = "integration-shopify-client-id";
     private static readonly (string Domain, int Seed, string TimeZone, string Currency, string Plan)[] ConnectableShops =
     [
@@ -119,7 +121,7 @@ public class RunningSystem : IAsyncLifetime
         (InstalledShop, 68, "America/Los_Angeles", "CAD", "Plus"), (UninstallShop, 69, "UTC", "USD", "Basic"),
         (PageTokenShop, 70, "Europe/Paris", "EUR", "Grow"), (PageInstallShop, 71, "Australia/Sydney", "AUD", "Advanced"),
         (PageViewerShop, 72, "UTC", "USD", "Basic"), (PendingShop, 73, "UTC", "USD", "Basic"),
-        (RotationShop, 74, "UTC", "USD", "Basic"),
+        (RotationShop, 74, "UTC", "USD", "Basic"), (PurgeShop, 75, "Europe/Madrid", "EUR", "Grow"),
     ];
 
     /// <summary>The key the Connector seals connections' credentials with.</summary>
@@ -400,6 +402,8 @@ public class RunningSystem : IAsyncLifetime
         ["Shopify__InstallRedirectUri"] = $"http://127.0.0.1:{ports["ApiGateway"]}/api/connections/shopify/callback",
         ["Sandbox__ShopifyApp__ClientId"] = ShopifyClientId,
         ["Sandbox__ShopifyApp__RedirectUris__0"] = $"http://127.0.0.1:{ports["ApiGateway"]}/api/connections/shopify/callback",
+        // Shopify's mandatory compliance webhooks go where the app declares them: the gateway, which checks their signature.
+        ["Sandbox__ShopifyApp__ComplianceUri"] = $"http://127.0.0.1:{ports["ApiGateway"]}/webhooks/shopify",
         ["Connections__EncryptionKeys__0__Key"] = ConnectionsKey,
         ["Meta__BaseUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/meta",
         ["GoogleAds__BaseUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/google-ads",
@@ -590,6 +594,48 @@ public class RunningSystem : IAsyncLifetime
         }
         throw new TimeoutException($"The telemetry of run {runId} ({key}) did not reach its {lastStep} step within {seconds} s; it holds " +
             $"{string.Join(", ", lines.Select(l => $"{l.GetProperty("step")}/{l.GetProperty("status")}"))}.");
+    }
+
+    /// <summary>
+    /// Every row of every table of every schema of the system's database whose text (all its columns, arrays and JSON
+    /// among them) holds <paramref name="text"/>, as <c>schema.table: rows</c>. The gateway's keys are left out: a key's
+    /// shops say what it may reach and stay when a shop goes.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RowsHolding(string text)
+    {
+        await using var connection = new NpgsqlConnection(DatabaseConnectionString);
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var select = new NpgsqlCommand("""
+            SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) FROM information_schema.tables
+            WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') AND (table_schema, table_name) <> ('gateway', 'api_key')
+            """, connection))
+        await using (var reader = await select.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
+        var found = new List<string>();
+        foreach (var table in tables)
+        {
+            await using var count = new NpgsqlCommand($"SELECT count(*) FROM {table} t WHERE strpos(t::text, @text) > 0", connection);
+            count.Parameters.AddWithValue("text", text);
+            if (Convert.ToInt64(await count.ExecuteScalarAsync()) is var rows and > 0) found.Add($"{table}: {rows}");
+        }
+        return found;
+    }
+
+    /// <summary>The keys of every object in the system's bucket that hold <paramref name="text"/>.</summary>
+    public async Task<IReadOnlyList<string>> ObjectKeysHolding(string text)
+    {
+        using var s3 = LocalInfrastructure.S3Client();
+        var keys = new List<string>();
+        var request = new Amazon.S3.Model.ListObjectsV2Request { BucketName = Bucket };
+        Amazon.S3.Model.ListObjectsV2Response page;
+        do
+        {
+            page = await s3.ListObjectsV2Async(request);
+            keys.AddRange((page.S3Objects ?? []).Select(o => o.Key).Where(key => key.Contains(text, StringComparison.Ordinal)));
+            request.ContinuationToken = page.NextContinuationToken;
+        } while (page.IsTruncated == true);
+        return keys;
     }
 
     public async Task<T> Query<T>(string sql)

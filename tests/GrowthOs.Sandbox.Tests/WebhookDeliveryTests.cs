@@ -133,4 +133,74 @@ public sealed class WebhookDeliveryTests
         await Task.Delay(600);
         Assert.Single(deliveries);
     }
+
+    [Fact]
+    public async Task The_mandatory_compliance_webhooks_go_signed_to_the_apps_compliance_url_with_shopifys_payloads()
+    {
+        var deliveries = new List<Delivery>();
+        var (app, address) = await Receiver(deliveries, () => Results.Ok());
+        await using var receiver = app;
+        using var sandbox = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
+            .UseSetting("Sandbox:Shops:0:AccessToken", Token)
+            .UseSetting("Sandbox:Shops:0:AppSecret", Secret)
+            .UseSetting("Sandbox:ShopifyApp:ComplianceUri", $"{address}/webhooks/shopify"));
+        var client = sandbox.CreateClient();
+        const string shop = "demo-shop.myshopify.com";
+
+        async Task<Delivery> Next(string topic)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            while (DateTime.UtcNow < deadline)
+            {
+                lock (deliveries)
+                    if (deliveries.FirstOrDefault(d => d.Headers["X-Shopify-Topic"] == topic) is { } found)
+                        return found;
+                await Task.Delay(100);
+            }
+            throw new TimeoutException($"No {topic} within 15 s");
+        }
+        void Signed(Delivery delivery)
+        {
+            Assert.Equal(shop, delivery.Headers["X-Shopify-Shop-Domain"]);
+            Assert.Equal(Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(delivery.Body))),
+                delivery.Headers["X-Shopify-Hmac-Sha256"]);
+            Assert.False(string.IsNullOrEmpty(delivery.Headers["X-Shopify-Webhook-Id"]));
+        }
+        JsonElement Fixture(string name) => JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name))).RootElement;
+
+        // A customer the merchant asks about: its orders named by id, the same the shop's orders say.
+        var customer = sandbox.Services.GetRequiredService<GrowthOs.Sandbox.DemoData.DemoShops>() is var shops
+            && shops.Settings(shop) is { } settings ? shops.Get(settings).Customers.First(c => c.NumberOfOrders >= 2) : null;
+        Assert.NotNull(customer);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.PostAsync($"/sandbox/shops/{shop}/customers/{customer.Id}/data_request", null)).StatusCode);
+        var request = await Next("customers/data_request");
+        Signed(request);
+        using var requested = JsonDocument.Parse(request.Body);
+        JsonShape.Assert(Fixture("customers_data_request_webhook.json"), requested.RootElement);
+        Assert.Equal(customer.Id, requested.RootElement.GetProperty("customer").GetProperty("id").GetInt64());
+        Assert.Equal(customer.NumberOfOrders, requested.RootElement.GetProperty("orders_requested").GetArrayLength());
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.PostAsync($"/sandbox/shops/{shop}/customers/{customer.Id}/redact", null)).StatusCode);
+        var redact = await Next("customers/redact");
+        Signed(redact);
+        using var redacted = JsonDocument.Parse(redact.Body);
+        JsonShape.Assert(Fixture("customers_redact_webhook.json"), redacted.RootElement);
+        Assert.Equal(customer.NumberOfOrders, redacted.RootElement.GetProperty("orders_to_redact").GetArrayLength());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await client.PostAsync($"/sandbox/shops/{shop}/customers/999999999/redact", null)).StatusCode);
+
+        // shop/redact comes only after an uninstall (48 hours after it at Shopify; at once when the Sandbox is asked).
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, (await client.PostAsync($"/sandbox/shops/{shop}/redact", null)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.PostAsync($"/sandbox/shops/{shop}/uninstall", null)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.PostAsync($"/sandbox/shops/{shop}/redact", null)).StatusCode);
+        var shopRedact = await Next("shop/redact");
+        Signed(shopRedact);
+        using var shopPayload = JsonDocument.Parse(shopRedact.Body);
+        JsonShape.Assert(Fixture("shop_redact_webhook.json"), shopPayload.RootElement);
+        Assert.Equal(shop, shopPayload.RootElement.GetProperty("shop_domain").GetString());
+
+        // Each is sent once: asked again, shop/redact of the same uninstall is not sent twice.
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.PostAsync($"/sandbox/shops/{shop}/redact", null)).StatusCode);
+        await Task.Delay(800);
+        lock (deliveries) Assert.Equal(3, deliveries.Count);
+    }
 }

@@ -6,6 +6,7 @@ using GrowthOs.Contracts.Extraction;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Scheduling;
 using GrowthOs.ServiceDefaults.Security;
+using MassTransit;
 using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Connector.Connections;
@@ -30,6 +31,7 @@ public static class ConnectionEndpoints
         app.MapPost("/api/connections/{id:guid}/resume", (Guid id, HttpContext http, ConnectionRegistry registry) => Pause(id, false, http, registry));
         app.MapPost("/api/connections/{id:guid}/check", CheckAgain);
         app.MapDelete("/api/connections/{id:guid}", Disconnect);
+        app.MapGet("/api/connections/purges/{id:guid}", Purge);
         return app;
     }
 
@@ -175,14 +177,55 @@ public static class ConnectionEndpoints
         return checkedRecord is null ? NotFound(id) : TypedResults.Json(ConnectionView.Of(checkedRecord), ApiJson.Options);
     }
 
-    private static async Task<IResult> Disconnect(Guid id, HttpContext http, ConnectionRegistry registry, ILogger<ConnectRequest> logger)
+    /// <summary>
+    /// Disconnects the connection and destroys its credentials. With <c>purge=true</c> (a shop's own connection), every
+    /// connection of the shop is disconnected and every row and archived object of the shop is removed in every service:
+    /// the answer is the purge's report, 200 once every service said what it removed, else 202 with where to read it.
+    /// </summary>
+    private static async Task<IResult> Disconnect(Guid id, HttpContext http, ConnectionRegistry registry, ShopPurges purges, IOptions<ConnectionOptions> options,
+        TimeProvider clock, ILogger<ConnectRequest> logger, string? purge)
     {
-        if (await Find(id, http, registry) is null) return NotFound(id);
+        if (purge is not (null or "true" or "false")) return Problems.InvalidParameter("purge", "purge is 'true' (remove every row and archived object of the shop too) or 'false'.");
+        if (await Find(id, http, registry) is not { } record) return NotFound(id);
         var caller = GatewayCaller.Of(http)?.Caller ?? "unknown";
-        var disconnected = await registry.Disconnect(id, $"deleted by {caller}", http.RequestAborted);
-        if (disconnected is null) return NotFound(id);
-        logger.LogInformation("Connection {ConnectionId} of {ShopDomain} disconnected by {Caller}; its credentials are destroyed", id, disconnected.Snapshot.ShopDomain, caller);
-        return TypedResults.Json(ConnectionView.Of(disconnected), ApiJson.Options);
+        if (purge != "true")
+        {
+            var disconnected = await registry.Disconnect(id, $"deleted by {caller}", http.RequestAborted);
+            if (disconnected is null) return NotFound(id);
+            logger.LogInformation("Connection {ConnectionId} of {ShopDomain} disconnected by {Caller}; its credentials are destroyed", id,
+                disconnected.Snapshot.ShopDomain, caller);
+            return TypedResults.Json(ConnectionView.Of(disconnected), ApiJson.Options);
+        }
+        if (record.Snapshot.Provider != ConnectionProviders.Shopify)
+            return Problems.InvalidParameter("purge", "purge removes a whole shop: give the shop's own connection (provider shopify), not one of its accounts.");
+        var shop = record.Snapshot.ShopDomain;
+        foreach (var connection in await registry.LiveOfShop(shop, http.RequestAborted))
+            await registry.Disconnect(connection.Snapshot.ConnectionId, $"deleted with purge by {caller}", http.RequestAborted);
+        var purgeId = NewId.NextGuid();
+        await purges.Request(purgeId, id, shop, $"connection {id} deleted with purge by {caller}", caller, http.RequestAborted);
+        logger.LogInformation("Connection {ConnectionId} of {ShopDomain} deleted with purge {PurgeId} by {Caller}", id, shop, purgeId, caller);
+
+        var waitUntil = clock.GetUtcNow().AddSeconds(options.Value.PurgeWaitSeconds);
+        var report = await purges.Report(purgeId, http.RequestAborted);
+        while (report is { Complete: false } && clock.GetUtcNow() < waitUntil)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250), clock, http.RequestAborted);
+            report = await purges.Report(purgeId, http.RequestAborted);
+        }
+        http.Response.Headers.Location = $"/api/connections/purges/{purgeId}";
+        return TypedResults.Json(report, ApiJson.Options, statusCode: report!.Complete ? StatusCodes.Status200OK : StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>
+    /// A purge's report: what each service removed, and which have not answered yet. A purge names no shop once done, so a
+    /// caller limited to some shops reads only the purges it asked for itself.
+    /// </summary>
+    private static async Task<IResult> Purge(Guid id, ShopPurges purges, HttpContext http)
+    {
+        var caller = GatewayCaller.Of(http);
+        return await purges.Report(id, http.RequestAborted) is { } report && (caller is null || caller.Shops.Count == 0 || report.RequestedBy == caller.Caller)
+            ? TypedResults.Json(report, ApiJson.Options)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Purge not found", detail: $"No purge {id} that this caller may see.");
     }
 
     /// <summary>The connection, when the caller may reach its shop; another shop's connection is not found for it.</summary>

@@ -28,7 +28,7 @@ public sealed class ConnectionEventSignal
 }
 
 /// <summary>
-/// Publishes the registry's events (<c>connector.connection_event</c>) in the order they were written, each with its
+/// Publishes the registry's events (<c>connector.connection_event</c>), a shop's purge among them, in the order they were written, each with its
 /// event id as its message id. One replica publishes at a time (a transaction advisory lock); a row is marked published
 /// in the transaction that claimed it once the broker took it, so delivery is at least once and in order. A copy keeps
 /// the newest version of each connection it heard, so a repeat changes nothing.
@@ -43,6 +43,7 @@ public sealed class ConnectionEventPublisher(NpgsqlDataSource dataSource, IBus b
     private static readonly Dictionary<string, Type> Types = new[]
     {
         typeof(ConnectionConnected), typeof(ConnectionSettingsChanged), typeof(ConnectionPaused), typeof(ConnectionResumed), typeof(ConnectionDisconnected),
+        typeof(ShopPurgeRequested),
     }.ToDictionary(t => t.Name);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

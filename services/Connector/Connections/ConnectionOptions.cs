@@ -24,6 +24,10 @@ public sealed class ConnectionOptions : IValidatableObject
     [Range(1, 86_400, ErrorMessage = "Connections:RecheckSeconds must be between 1 and 86400.")]
     public int RecheckSeconds { get; set; } = 60;
 
+    /// <summary>How long <c>DELETE …?purge=true</c> waits for every service's answer before it answers 202 with where to read the rest.</summary>
+    [Range(0, 120, ErrorMessage = "Connections:PurgeWaitSeconds must be between 0 and 120.")]
+    public int PurgeWaitSeconds { get; set; } = 20;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (EncryptionKeys.Count == 0)

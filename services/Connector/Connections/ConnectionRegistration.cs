@@ -14,6 +14,7 @@ public static class ConnectionRegistration
         builder.Services.AddSingleton<CredentialCipher>();
         builder.Services.AddSingleton<ConnectionEventSignal>();
         builder.Services.AddSingleton<ConnectionRegistry>();
+        builder.Services.AddSingleton<ShopPurges>();
         builder.Services.AddSingleton<IShopifyTokens, RegisteredShopifyTokens>();
         builder.Services.AddTransient<ConnectionChecks>();
         builder.Services.AddTransient<ShopWebhooks>();

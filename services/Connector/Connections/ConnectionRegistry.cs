@@ -112,6 +112,14 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
     }
 
     /// <summary>The live connections due a check again: left pending by a provider that could not be asked.</summary>
+    /// <summary>Every connection of the shop that is not disconnected: the shop's own and its accounts'.</summary>
+    public async Task<IReadOnlyList<ConnectionRecord>> LiveOfShop(string shop, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM connector.connection WHERE shop_domain = @shop AND status <> 'disconnected'");
+        command.Parameters.AddWithValue("shop", shop);
+        return await ReadAll(command, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<ConnectionRecord>> Pending(TimeSpan checkedBefore, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""
@@ -266,10 +274,11 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
     private static async Task WriteEvent(NpgsqlConnection db, NpgsqlTransaction transaction, IConnectionEvent change, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
-            INSERT INTO connector.connection_event (event_id, connection_id, message_type, body) VALUES (@event, @connection, @type, @body::jsonb)
+            INSERT INTO connector.connection_event (event_id, connection_id, shop_domain, message_type, body) VALUES (@event, @connection, @shop, @type, @body::jsonb)
             """, db, transaction);
         command.Parameters.AddWithValue("event", NewId.NextGuid());
         command.Parameters.AddWithValue("connection", change.Connection.ConnectionId);
+        command.Parameters.AddWithValue("shop", change.Connection.ShopDomain);
         command.Parameters.AddWithValue("type", change.GetType().Name);
         command.Parameters.AddWithValue("body", JsonSerializer.Serialize(change, change.GetType(), JsonSerializerOptions.Web));
         await command.ExecuteNonQueryAsync(cancellationToken);

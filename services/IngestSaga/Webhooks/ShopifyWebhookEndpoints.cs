@@ -13,7 +13,8 @@ namespace GrowthOs.IngestSaga.Webhooks;
 /// <c>POST /api/ingest/webhooks/shopify</c>: a Shopify webhook the gateway has authenticated (its
 /// <c>X-Shopify-Hmac-Sha256</c>), forwarded from <c>POST /webhooks/shopify</c>. A <c>bulk_operations/finish</c> moves
 /// the run whose operation it names on at once (<see cref="BulkOperationFinishNotified"/>); an <c>app/uninstalled</c>
-/// becomes <see cref="ShopUninstalled"/>, for the Connector to disconnect the shop; a delivery seen before, by
+/// becomes <see cref="ShopUninstalled"/>, for the Connector to disconnect the shop, and Shopify's mandatory
+/// <c>shop/redact</c> <see cref="ShopRedactRequested"/>, for the Connector to purge it; a delivery seen before, by
 /// <c>X-Shopify-Webhook-Id</c>, is ignored. Shopify is answered 200 whenever the delivery was understood, so that it does
 /// not send it again; the run never trusts the notice alone, it polls Shopify for the operation.
 /// </summary>
@@ -21,6 +22,7 @@ public static class ShopifyWebhookEndpoints
 {
     public const string BulkOperationsFinish = "bulk_operations/finish";
     public const string AppUninstalled = "app/uninstalled";
+    public const string ShopRedact = "shop/redact";
     private const int MaxBodyBytes = 64 * 1024;
     private const int RunLookups = 5;
     private static readonly TimeSpan RunLookupDelay = TimeSpan.FromMilliseconds(300);
@@ -86,13 +88,20 @@ public static class ShopifyWebhookEndpoints
             }
         }
 
+        var triggeredAt = DateTimeOffset.TryParse(http.Headers["X-Shopify-Triggered-At"].ToString(), System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : clock.GetUtcNow();
         if (topic == AppUninstalled)
         {
             // The Connector owns the shop's connection and its token: it disconnects the one and destroys the other.
-            var triggeredAt = DateTimeOffset.TryParse(http.Headers["X-Shopify-Triggered-At"].ToString(), System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : clock.GetUtcNow();
             await bus.Publish(new ShopUninstalled(shop, webhookId, triggeredAt), http.HttpContext.RequestAborted);
             logger.LogInformation("Shopify reports that {ShopDomain} uninstalled the app (webhook {WebhookId})", shop, webhookId);
+            return Results.Ok(new { outcome = "accepted" });
+        }
+        if (topic == ShopRedact)
+        {
+            // The Connector owns the shop's purge: every service removes the shop's rows and archived objects.
+            await bus.Publish(new ShopRedactRequested(shop, webhookId, triggeredAt), http.HttpContext.RequestAborted);
+            logger.LogInformation("Shopify asks that everything held of {ShopDomain} be removed (webhook {WebhookId})", shop, webhookId);
             return Results.Ok(new { outcome = "accepted" });
         }
         if (run is not { } found)

@@ -17,6 +17,7 @@ namespace GrowthOs.Sandbox.Shopify;
 /// </summary>
 public sealed class WebhookDeliveries(
     SandboxShopify sandbox,
+    ComplianceRequests compliance,
     IOptions<SandboxOptions> options,
     IHttpClientFactory clients,
     ILogger<WebhookDeliveries> logger) : BackgroundService
@@ -39,6 +40,7 @@ public sealed class WebhookDeliveries(
             {
                 await DeliverDue(stoppingToken);
                 await DeliverUninstalls(stoppingToken);
+                await DeliverComplianceRequests(stoppingToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -116,18 +118,40 @@ public sealed class WebhookDeliveries(
         }
     }
 
-    private async Task Send(SandboxShop settings, WebhookSubscriptionValue subscription, string key, string body, DateTimeOffset triggeredAt, string deliveryKey,
-        string eventKey, string subject, CancellationToken cancellationToken)
+    private Task Send(SandboxShop settings, WebhookSubscriptionValue subscription, string key, string body, DateTimeOffset triggeredAt, string deliveryKey,
+        string eventKey, string subject, CancellationToken cancellationToken) =>
+        Send(settings, subscription.Uri, subscription.DeliveryTopic, subscription.ApiVersion, $"subscription {subscription.Id}", key, body, triggeredAt,
+            deliveryKey, eventKey, subject, cancellationToken);
+
+    /// <summary>
+    /// The mandatory compliance webhooks (<see cref="ComplianceRequests"/>) go to the app's compliance URL, each once, with
+    /// the headers and signature of every other delivery.
+    /// </summary>
+    public async Task DeliverComplianceRequests(CancellationToken cancellationToken)
+    {
+        compliance.RedactUninstalledShops(sandbox);
+        if (options.Value.ShopifyApp.ComplianceUri is not { Length: > 0 } uri) return;
+        foreach (var request in compliance.All)
+        {
+            if (sandbox.Shops.Settings(request.ShopDomain) is not { } settings) continue;
+            var key = $"compliance:{request.Number}";
+            await Send(settings, uri, request.Topic, options.Value.ShopifyApp.WebhooksApiVersion, "the app's compliance URL", key, request.Body, request.At,
+                $"{key}:{request.At.UtcTicks}", $"{key}:event:{request.At.UtcTicks}", request.ShopDomain, cancellationToken);
+        }
+    }
+
+    private async Task Send(SandboxShop settings, string uri, string topic, string apiVersion, string target, string key, string body,
+        DateTimeOffset triggeredAt, string deliveryKey, string eventKey, string subject, CancellationToken cancellationToken)
     {
         if (_delivered.ContainsKey(key)) return;
         var now = sandbox.Clock.GetUtcNow();
         if (_retries.TryGetValue(key, out var retry) && (retry.NextAt > now || retry.Attempts >= MaxAttempts)) return;
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Uri) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Shopify-Topic", subscription.DeliveryTopic);
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Shopify-Topic", topic);
         request.Headers.Add("X-Shopify-Hmac-Sha256", Signature(settings.AppSecret, body));
         request.Headers.Add("X-Shopify-Shop-Domain", settings.Domain);
-        request.Headers.Add("X-Shopify-API-Version", subscription.ApiVersion);
+        request.Headers.Add("X-Shopify-API-Version", apiVersion);
         request.Headers.Add("X-Shopify-Webhook-Id", DeliveryId(deliveryKey));
         request.Headers.Add("X-Shopify-Event-Id", DeliveryId(eventKey));
         request.Headers.Add("X-Shopify-Triggered-At", triggeredAt.UtcDateTime.ToString("O"));
@@ -141,17 +165,16 @@ public sealed class WebhookDeliveries(
                 _delivered[key] = true;
                 _retries.TryRemove(key, out _);
                 _state.Append(key);
-                logger.LogInformation("Delivered {Topic} of {Subject} to subscription {Subscription} (attempt {Attempt})",
-                    subscription.DeliveryTopic, subject, subscription.Id, attempt);
+                logger.LogInformation("Delivered {Topic} of {Subject} to {Target} (attempt {Attempt})", topic, subject, target, attempt);
                 return;
             }
             logger.LogWarning("Delivery of {Topic} of {Subject} answered HTTP {StatusCode} (attempt {Attempt})",
-                subscription.DeliveryTopic, subject, (int)response.StatusCode, attempt);
+                topic, subject, (int)response.StatusCode, attempt);
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning("Delivery of {Topic} of {Subject} failed (attempt {Attempt}): {Error}",
-                subscription.DeliveryTopic, subject, attempt, exception.Message);
+                topic, subject, attempt, exception.Message);
         }
         _retries[key] = (attempt, now + TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, attempt - 1))));
     }

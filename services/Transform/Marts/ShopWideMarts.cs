@@ -120,6 +120,9 @@ public sealed class MeasurementRefresher(NpgsqlDataSource dataSource, ObjectStor
     private static readonly string Sql = SqlScripts.Read("measurements.sql");
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
+    /// <summary>The measurement tables exported to the archive, each under <c>measurement/{table}/{shop}/</c>.</summary>
+    public static readonly string[] ExportedTables = ["sales", "performance"];
+
     public static string KeyOf(string table, string shop, DateOnly day) => $"measurement/{table}/{shop}/{day:yyyy}/{day:MM}/{day:dd}.jsonl";
 
     /// <summary>Returns the product rows measured.</summary>
@@ -134,8 +137,8 @@ public sealed class MeasurementRefresher(NpgsqlDataSource dataSource, ObjectStor
             await measure.ExecuteNonQueryAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        var products = await Export("sales", shop, day, cancellationToken);
-        await Export("performance", shop, day, cancellationToken);
+        var products = await Export(ExportedTables[0], shop, day, cancellationToken);
+        await Export(ExportedTables[1], shop, day, cancellationToken);
         return products;
     }
 

@@ -11,16 +11,20 @@ public static class BusExtensions
 {
     /// <summary>
     /// MassTransit on RabbitMQ: endpoints by convention (kebab-case), an interval retry, and a log scope carrying
-    /// the run id of every consumed message. The bus health check is tagged ready.
+    /// the run id of every consumed message. The bus health check is tagged ready, and a bus that stays unhealthy ends the
+    /// process (<see cref="BusWatchdog"/>); unless the bus is not <paramref name="essential"/> to the service (the gateway
+    /// serves every request without it): then a broker outage only delays what its consumers do, their messages waiting in
+    /// their queues.
     /// </summary>
     public static WebApplicationBuilder AddGrowthOsBus(
         this WebApplicationBuilder builder,
         Action<IBusRegistrationConfigurator> registerConsumers,
-        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureBus = null)
+        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureBus = null,
+        bool essential = true)
     {
         builder.Services.AddValidatedOptions<RabbitMqOptions>(RabbitMqOptions.Section);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddHostedService<BusWatchdog>();
+        if (essential) builder.Services.AddHostedService<BusWatchdog>();
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(options =>
         {
             options.WaitUntilStarted = false;
@@ -35,7 +39,7 @@ public static class BusExtensions
             bus.ConfigureHealthCheckOptions(health =>
             {
                 health.Name = "bus";
-                health.Tags.Add(HostingExtensions.ReadyTag);
+                if (essential) health.Tags.Add(HostingExtensions.ReadyTag);
             });
             registerConsumers(bus);
             var waitedOut = WaitedOutFaults.EndpointsOf(System.Reflection.Assembly.GetEntryAssembly());

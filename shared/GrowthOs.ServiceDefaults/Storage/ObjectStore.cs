@@ -128,6 +128,37 @@ public sealed class ObjectStore(IAmazonS3 s3, IOptions<S3Options> options)
         }
     }
 
+    /// <summary>The keys of every archived object under <paramref name="prefix"/>, page by page.</summary>
+    public async IAsyncEnumerable<string> Keys(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureBucket(cancellationToken);
+        var request = new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = prefix };
+        while (true)
+        {
+            var page = await s3.ListObjectsV2Async(request, cancellationToken);
+            foreach (var entry in page.S3Objects ?? []) yield return entry.Key;
+            if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken)) yield break;
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+    }
+
+    /// <summary>Removes every archived object under <paramref name="prefix"/>; returns how many there were.</summary>
+    public async Task<long> DeletePrefix(string prefix, CancellationToken cancellationToken)
+    {
+        var keys = new List<string>();
+        await foreach (var key in Keys(prefix, cancellationToken)) keys.Add(key);
+        foreach (var key in keys) await s3.DeleteObjectAsync(_options.Bucket, key, cancellationToken);
+        return keys.Count;
+    }
+
+    /// <summary>Removes one archived object, if it is there; returns whether it was.</summary>
+    public async Task<bool> Delete(string key, CancellationToken cancellationToken)
+    {
+        if (!await Exists(key, cancellationToken)) return false;
+        await s3.DeleteObjectAsync(_options.Bucket, key, cancellationToken);
+        return true;
+    }
+
     public async Task PutText(string key, string text, string contentType, CancellationToken cancellationToken)
     {
         await EnsureBucket(cancellationToken);

@@ -1,0 +1,157 @@
+using System.Text.Json;
+using GrowthOs.Contracts.Connections;
+using GrowthOs.Contracts.Marketing;
+using GrowthOs.ServiceDefaults.Privacy;
+using GrowthOs.ServiceDefaults.Storage;
+using MassTransit;
+using Npgsql;
+
+namespace GrowthOs.Connector.Connections;
+
+/// <summary>What one service answered it removed for a purge.</summary>
+public sealed record PurgeAnswer(string Service, DateTimeOffset AnsweredAt, IReadOnlyDictionary<string, long> Removed);
+
+/// <summary>
+/// A purge as the API shows it: who asked and why, each service's answer, and which services have not answered yet. It
+/// is complete once every service of <see cref="PurgeServices.All"/> answered.
+/// </summary>
+public sealed record PurgeReport(
+    Guid Id, Guid? ConnectionId, string Reason, string RequestedBy, DateTimeOffset RequestedAt, bool Complete, IReadOnlyList<string> WaitingFor,
+    long RowsRemoved, long ObjectsRemoved, IReadOnlyList<PurgeAnswer> Services);
+
+/// <summary>
+/// A shop's purges: asked for in the transaction that records them, as an event of the registry's outbox (so it leaves
+/// after the shop's disconnection, in order, and is not lost between the database and the broker), and the answers every
+/// service sends back, kept by purge and service (a repeated answer changes nothing).
+/// </summary>
+public sealed class ShopPurges(NpgsqlDataSource dataSource, ConnectionEventSignal signal, TimeProvider clock)
+{
+    /// <summary>Records a purge of <paramref name="shop"/> and its event; a purge id recorded before is not asked again.</summary>
+    public async Task Request(Guid purgeId, Guid? connectionId, string shop, string reason, string requestedBy, CancellationToken cancellationToken)
+    {
+        await using var db = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await db.BeginTransactionAsync(cancellationToken);
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO connector.purge (purge_id, connection_id, reason, requested_by) VALUES (@id, @connection, @reason, @by) ON CONFLICT DO NOTHING
+            """, db, transaction))
+        {
+            insert.Parameters.AddWithValue("id", purgeId);
+            insert.Parameters.AddWithValue("connection", (object?)connectionId ?? DBNull.Value);
+            insert.Parameters.AddWithValue("reason", reason);
+            insert.Parameters.AddWithValue("by", requestedBy);
+            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0) return;
+        }
+        var message = new ShopPurgeRequested(purgeId, shop, reason, clock.GetUtcNow());
+        await using (var outbox = new NpgsqlCommand("""
+            INSERT INTO connector.connection_event (event_id, connection_id, shop_domain, message_type, body) VALUES (@event, @connection, @shop, @type, @body::jsonb)
+            """, db, transaction))
+        {
+            outbox.Parameters.AddWithValue("event", purgeId);
+            outbox.Parameters.AddWithValue("connection", connectionId ?? Guid.Empty);
+            outbox.Parameters.AddWithValue("shop", shop);
+            outbox.Parameters.AddWithValue("type", nameof(ShopPurgeRequested));
+            outbox.Parameters.AddWithValue("body", JsonSerializer.Serialize(message, JsonSerializerOptions.Web));
+            await outbox.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        signal.Raise();
+    }
+
+    public async Task Record(ShopPurged answer, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO connector.purge_answer (purge_id, service, removed, answered_at)
+            SELECT @id, @service, @removed::jsonb, @at WHERE EXISTS (SELECT 1 FROM connector.purge WHERE purge_id = @id)
+            ON CONFLICT DO NOTHING
+            """);
+        command.Parameters.AddWithValue("id", answer.PurgeId);
+        command.Parameters.AddWithValue("service", answer.Service);
+        command.Parameters.AddWithValue("removed", JsonSerializer.Serialize(answer.Removed));
+        command.Parameters.AddWithValue("at", answer.PurgedAt);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<PurgeReport?> Report(Guid purgeId, CancellationToken cancellationToken)
+    {
+        await using var db = await dataSource.OpenConnectionAsync(cancellationToken);
+        (Guid? Connection, string Reason, string By, DateTimeOffset At)? purge = null;
+        await using (var select = new NpgsqlCommand("SELECT connection_id, reason, requested_by, requested_at FROM connector.purge WHERE purge_id = @id", db))
+        {
+            select.Parameters.AddWithValue("id", purgeId);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+                purge = (reader.IsDBNull(0) ? null : reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3));
+        }
+        if (purge is not { } found) return null;
+        var answers = new List<PurgeAnswer>();
+        await using (var select = new NpgsqlCommand(
+            "SELECT service, answered_at, removed::text FROM connector.purge_answer WHERE purge_id = @id ORDER BY answered_at, service", db))
+        {
+            select.Parameters.AddWithValue("id", purgeId);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                answers.Add(new PurgeAnswer(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1),
+                    JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(2)) ?? []));
+        }
+        var waiting = PurgeServices.All.Except(answers.Select(a => a.Service)).ToList();
+        var removed = answers.SelectMany(a => a.Removed).ToList();
+        return new PurgeReport(purgeId, found.Connection, found.Reason, found.By, found.At, waiting.Count == 0, waiting,
+            removed.Where(r => !IsObjects(r.Key)).Sum(r => r.Value), removed.Where(r => IsObjects(r.Key)).Sum(r => r.Value), answers);
+    }
+
+    private static bool IsObjects(string key) => key.StartsWith("objects:", StringComparison.Ordinal);
+}
+
+/// <summary>
+/// The Connector's part of a purge: the shop's connections, their events and install states (every table of its schema
+/// with the shop's domain), and every archived object under the shop's folders (<c>raw/{source}/{shop}/</c> for every
+/// source the archive holds, replays among them, and <c>compliance/{shop}/</c>). Its own answer goes where every other
+/// service's does.
+/// </summary>
+public sealed class ConnectorShopPurgeConsumer(NpgsqlDataSource dataSource, ObjectStore store, ILogger<ConnectorShopPurgeConsumer> logger)
+    : IConsumer<ShopPurgeRequested>
+{
+    /// <summary>The archive's sources (<c>raw/{source}/</c>): Shopify's bulk results, uploaded replays, and every marketing source.</summary>
+    public static readonly IReadOnlyList<string> ArchivedSources = ["shopify", "replay", .. MarketingSources.All];
+
+    public async Task Consume(ConsumeContext<ShopPurgeRequested> context)
+    {
+        var shop = context.Message.ShopDomain;
+        var removed = await ShopPurge.RemoveRows(dataSource, ["connector"], shop, [], context.CancellationToken);
+        await ShopPurge.RemoveObjects(store, shop, [.. ArchivedSources.Select(source => $"raw/{source}/"), "compliance/"], removed, context.CancellationToken);
+        await ShopPurge.Answer(context, PurgeServices.Connector, removed, logger);
+    }
+}
+
+/// <summary>Keeps each service's answer to a purge.</summary>
+public sealed class ShopPurgedConsumer(ShopPurges purges) : IConsumer<ShopPurged>
+{
+    public Task Consume(ConsumeContext<ShopPurged> context) => purges.Record(context.Message, context.CancellationToken);
+}
+
+/// <summary>
+/// Shopify's <c>shop/redact</c>: whatever is still connected of the shop is disconnected (its credentials destroyed), and
+/// the shop is purged everywhere, as a purge whose id follows from the webhook's (heard twice, it is asked once).
+/// </summary>
+public sealed class ShopRedactRequestedConsumer(ConnectionRegistry registry, ShopPurges purges, ILogger<ShopRedactRequestedConsumer> logger)
+    : IConsumer<ShopRedactRequested>
+{
+    public async Task Consume(ConsumeContext<ShopRedactRequested> context)
+    {
+        var message = context.Message;
+        var reason = $"Shopify's shop/redact of {message.TriggeredAt:u}";
+        Guid? connectionId = null;
+        foreach (var connection in await registry.LiveOfShop(message.ShopDomain, context.CancellationToken))
+        {
+            await registry.Disconnect(connection.Snapshot.ConnectionId, reason, context.CancellationToken);
+            if (connection.Snapshot.Provider == ConnectionProviders.Shopify) connectionId = connection.Snapshot.ConnectionId;
+        }
+        var purgeId = NewIdFromName(message.WebhookId);
+        await purges.Request(purgeId, connectionId, message.ShopDomain, reason, "shopify", context.CancellationToken);
+        logger.LogInformation("Shopify asked that {ShopDomain} be redacted (webhook {WebhookId}): purge {PurgeId}", message.ShopDomain, message.WebhookId, purgeId);
+    }
+
+    /// <summary>A purge id that is the same for the same webhook id.</summary>
+    private static Guid NewIdFromName(string webhookId) =>
+        new(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"shop/redact:{webhookId}")).AsSpan(0, 16));
+}
