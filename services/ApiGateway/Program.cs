@@ -18,8 +18,12 @@ builder.AddGatewayLimits();
 builder.AddGatewayTrust();
 builder.AddDashboard();
 builder.Services.AddSingleton<AuditLog>();
-// The gateway hears only a shop's purge on the bus; it serves every request without it.
-builder.AddGrowthOsBus(bus => bus.AddConsumer<GatewayShopPurgeConsumer>(), essential: false);
+// The gateway hears only a shop's purge and a customer's answered data request on the bus; it serves every request without it.
+builder.AddGrowthOsBus(bus =>
+{
+    bus.AddConsumer<GatewayShopPurgeConsumer>();
+    bus.AddConsumer<CustomerDataReportedConsumer>();
+}, essential: false);
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
     .AddGatewayTransforms();

@@ -21,6 +21,7 @@ builder.Services.AddValidatedOptions<BulkSyncOptions>(BulkSyncOptions.Section);
 builder.Services.AddValidatedOptions<MarketingSyncOptions>(MarketingSyncOptions.Section);
 builder.AddIngestPersistence();
 builder.AddShopConnections();
+builder.Services.UseConnectedShops<BulkSyncOptions>((options, connectionOf) => options.ConnectionOf = connectionOf);
 builder.AddScheduledSyncs();
 builder.AddObjectStore();
 builder.AddLoadProgress();

@@ -9,6 +9,7 @@ using GrowthOs.Transform.Commerce;
 using GrowthOs.Transform.Loading;
 using GrowthOs.Transform.Marketing;
 using GrowthOs.Transform.Marts;
+using GrowthOs.Transform.Privacy;
 using MassTransit;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -21,6 +22,7 @@ builder.AddLoading();
 builder.AddMarts();
 builder.AddMarketing();
 builder.AddCommerceEvents();
+builder.Services.AddSingleton<CustomerRedactions>();
 builder.AddGrowthOsBus(bus =>
 {
     bus.AddConsumers(typeof(Program).Assembly);

@@ -111,3 +111,27 @@ public record ShopPurged(Guid PurgeId, string Service, IReadOnlyDictionary<strin
 /// the app, everything held of it is to be removed. The Connector disconnects what is left and purges the shop.
 /// </summary>
 public record ShopRedactRequested(string ShopDomain, string WebhookId, DateTimeOffset TriggeredAt);
+
+/// <summary>
+/// Shopify's <c>customers/redact</c>, signed and deduplicated by <paramref name="WebhookId"/>: the shop's customer
+/// <paramref name="CustomerId"/> is to be forgotten. Its rows are removed and its orders (theirs, and
+/// <paramref name="OrderIds"/>) no longer name it, now and after every later load. Carries ids only, never the
+/// customer's e-mail or phone the webhook names it by.
+/// </summary>
+public record CustomerRedactRequested(string ShopDomain, long CustomerId, IReadOnlyList<long> OrderIds, string WebhookId, DateTimeOffset TriggeredAt);
+
+/// <summary>
+/// Shopify's <c>customers/data_request</c>: the shop's merchant asks what is held on customer <paramref name="CustomerId"/>
+/// (and its orders <paramref name="OrderIds"/>), for Shopify's data request <paramref name="DataRequestId"/>. The report
+/// is written to the archive and named in the audit log (<see cref="CustomerDataReported"/>).
+/// </summary>
+public record CustomerDataRequested(
+    string ShopDomain, long CustomerId, IReadOnlyList<long> OrderIds, string DataRequestId, string WebhookId, DateTimeOffset TriggeredAt);
+
+/// <summary>
+/// What is held on a customer was written to the archive as <paramref name="ArchiveKey"/>: <paramref name="Held"/> counts
+/// the rows by kind (the customer, its orders, their lines, refunds and fulfillments).
+/// </summary>
+public record CustomerDataReported(
+    string ShopDomain, long CustomerId, string DataRequestId, string WebhookId, string ArchiveKey, IReadOnlyDictionary<string, long> Held,
+    DateTimeOffset ReportedAt);

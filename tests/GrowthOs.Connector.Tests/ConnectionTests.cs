@@ -134,6 +134,19 @@ public sealed class ConnectionTests
         Assert.Equal(crons[0], ConnectionEndpoints.DefaultCron("shop-0.myshopify.com", options));
     }
 
+    [Fact]
+    public void The_default_schedule_keeps_out_of_the_hours_the_shop_avoids()
+    {
+        var options = new ConnectionOptions { DefaultSyncFromHour = 5, DefaultSyncHours = 3 };
+        var shops = Enumerable.Range(0, 100).Select(i => $"shop-{i}.myshopify.com").ToList();
+        // Two of the window's hours avoided: every shop syncs in the third.
+        Assert.All(shops, shop => Assert.Equal("7", ConnectionEndpoints.DefaultCron(shop, options, [5, 6]).Split(' ')[1]));
+        // The whole window avoided: the first hour after it the shop does not avoid.
+        Assert.All(shops, shop => Assert.Equal("9", ConnectionEndpoints.DefaultCron(shop, options, [5, 6, 7, 8]).Split(' ')[1]));
+        // Nothing avoided: the schedule is the one the shop always had.
+        Assert.All(shops, shop => Assert.Equal(ConnectionEndpoints.DefaultCron(shop, options), ConnectionEndpoints.DefaultCron(shop, options, [])));
+    }
+
     private sealed class Answer(HttpStatusCode status, string body) : HttpMessageHandler
     {
         public HttpRequestMessage? Request { get; private set; }

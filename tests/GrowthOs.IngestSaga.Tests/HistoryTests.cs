@@ -2,6 +2,7 @@ using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.ServiceDefaults.Connections;
 using MassTransit.Testing;
 
 namespace GrowthOs.IngestSaga.Tests;
@@ -89,5 +90,40 @@ public sealed class HistoryTests
 
         Assert.Null(run.HistoryBefore);
         Assert.False(await test.Harness.Published.Any<BackfillRequested>());
+    }
+
+    [Fact]
+    public async Task A_connected_shops_own_history_start_and_lookback_win_over_the_deployments()
+    {
+        await using var test = await BulkSyncHarness.Start(loadHistory: true);
+        var floorDay = DateOnly.FromDateTime(test.Now.AddDays(-test.Options.WatermarkFloorDays).UtcDateTime);
+        var start = floorDay.AddDays(10);
+        test.Options.ConnectionOf = shop => shop == BulkSyncHarness.Shop
+            ? new ShopConnection(Guid.NewGuid(), shop, "active", null, "UTC", "USD", "0 5 * * *", [], start, LookbackMinutes: 5)
+            : null;
+
+        // The first sync reads from the connection's first day, after the floor, and asks for no history before it.
+        var runId = await test.StartRun();
+        var first = (await test.Harness.Published.SelectAsync<StartBulkExtraction>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        Assert.Equal(new DateTimeOffset(start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), first.UpdatedSince);
+        await Complete(test, runId);
+        Assert.Equal(0, await test.Harness.Published.SelectAsync<BackfillRequested>().Count());
+
+        // A daily sync reads back its connection's lookback, not the deployment's hour.
+        var mark = test.Watermarks.Marks[(BulkSyncHarness.Shop, "orders")];
+        var daily = await test.StartRun();
+        var next = (await test.Harness.Published.SelectAsync<StartBulkExtraction>(x => x.Context.Message.RunId == daily).First()).Context.Message;
+        Assert.Equal(mark.AddMinutes(-5), next.UpdatedSince);
+    }
+
+    [Fact]
+    public async Task A_connected_shops_history_start_before_the_floor_bounds_the_history_it_asks_for()
+    {
+        await using var test = await BulkSyncHarness.Start(loadHistory: true);
+        var start = new DateOnly(2021, 3, 1);
+        test.Options.ConnectionOf = shop => new ShopConnection(Guid.NewGuid(), shop, "active", null, "UTC", "USD", "0 5 * * *", [], start, null);
+        await Complete(test, await test.StartRun());
+        var backfill = (await test.Harness.Published.SelectAsync<BackfillRequested>().First()).Context.Message;
+        Assert.Equal((start, DateOnly.FromDateTime(test.Now.AddDays(-test.Options.WatermarkFloorDays).UtcDateTime)), (backfill.From, backfill.To));
     }
 }

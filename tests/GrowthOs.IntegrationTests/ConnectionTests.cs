@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using GrowthOs.Testing;
 
 namespace GrowthOs.IntegrationTests;
 
@@ -98,6 +99,9 @@ public sealed class ConnectionTests(RunningSystem system)
         await Refused(new { shop, access_token = Token, cron = "0 25 * * *" }, HttpStatusCode.BadRequest, "cron");
         await Refused(new { shop, access_token = Token, entities = new[] { "invoices" } }, HttpStatusCode.BadRequest, "entities");
         await Refused(new { shop, access_token = Token, provider = "tiktok" }, HttpStatusCode.BadRequest, "provider");
+        await Refused(new { shop, access_token = Token, avoid_hours = new[] { 24 } }, HttpStatusCode.BadRequest, "avoid_hours");
+        await Refused(new { shop, access_token = Token, avoid_hours = Enumerable.Range(0, 24) }, HttpStatusCode.BadRequest, "avoid_hours");
+        await Refused(new { shop, access_token = Token, cron = "0 9,18 * * *", avoid_hours = new[] { 18 } }, HttpStatusCode.BadRequest, "cron", "18:xx");
         Assert.Equal(0L, await system.Scalar($"SELECT count(*) FROM connector.connection WHERE shop_domain IN ('{shop}', 'no-such-shop.myshopify.com')"));
 
         // Connected once; the same shop again is a conflict naming the connection that holds it.
@@ -115,6 +119,12 @@ public sealed class ConnectionTests(RunningSystem system)
         var changed = await Body(await http.PatchAsJsonAsync($"/api/connections/{id}", new { cron = "30 4 * * 1-5", lookback_minutes = 120 }));
         Assert.Equal(("30 4 * * 1-5", 120, 2L), (changed.GetProperty("settings").GetProperty("cron").GetString(),
             changed.GetProperty("settings").GetProperty("lookback_minutes").GetInt32(), changed.GetProperty("version").GetInt64()));
+        // Hours to avoid that the schedule fires in are refused; hours it keeps out of are kept.
+        var clash = await http.PatchAsJsonAsync($"/api/connections/{id}", new { avoid_hours = new[] { 4, 5 } });
+        Assert.Equal(HttpStatusCode.BadRequest, clash.StatusCode);
+        Assert.Equal("cron", (await Body(clash)).GetProperty("parameter").GetString());
+        var avoided = await Body(await http.PatchAsJsonAsync($"/api/connections/{id}", new { avoid_hours = new[] { 12, 11, 12 } }));
+        Assert.Equal([11, 12], avoided.GetProperty("settings").GetProperty("avoid_hours").EnumerateArray().Select(h => h.GetInt32()));
         var wrongToken = await http.PatchAsJsonAsync($"/api/connections/{id}", new { access_token = "shpat_wrong_again" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, wrongToken.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/connections/{Guid.NewGuid()}")).StatusCode);
@@ -333,6 +343,69 @@ public sealed class ConnectionTests(RunningSystem system)
     }
 
     [Fact]
+    public async Task A_customers_data_request_is_answered_in_the_archive_and_the_audit_log_and_a_redacted_customer_stays_forgotten_after_a_replay()
+    {
+        using var http = system.GatewayClient();
+        const string shop = RunningSystem.CustomerRequestsShop;
+        Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/connections", new { shop, access_token = Token })).StatusCode);
+        var run = await system.WaitForRunToFinish(http, await StartSyncWhenKnown(http, shop, "orders", "customers"));
+        Assert.Equal("completed", run.GetProperty("status").GetString());
+        var customer = await system.Scalar($"""
+            SELECT c.customer_id FROM transform.customer c WHERE c.shop_domain = '{shop}'
+              AND (SELECT count(*) FROM transform.order_header o WHERE o.shop_domain = c.shop_domain AND o.customer_id = c.customer_id) >= 2
+            ORDER BY c.customer_id LIMIT 1
+            """);
+        var orders = await system.Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{shop}' AND customer_id = {customer}");
+        var revenue = await system.Scalar($"SELECT sum(total_minor) FROM transform.order_header WHERE shop_domain = '{shop}'");
+        using var sandbox = new HttpClient { BaseAddress = system.ServiceAddress("Sandbox") };
+
+        // The merchant asks what is held on the customer: Shopify's customers/data_request, signed, through the gateway.
+        Assert.Equal(HttpStatusCode.OK, (await sandbox.PostAsync($"/sandbox/shops/{shop}/customers/{customer}/data_request", null)).StatusCode);
+        await system.WaitForScalar($"""
+            SELECT count(*) FROM gateway.audit_entry WHERE shop_domain = '{shop}' AND method = 'WEBHOOK' AND key_id = 'shopify'
+              AND path LIKE 'customers/data_request % of customer {customer}: compliance/{shop}/customers/{customer}/data-request-%.json'
+            """, 1, "the audit log's entry of the answered data request");
+        var key = Assert.Single(await system.ObjectKeysHolding($"compliance/{shop}/customers/{customer}/"));
+        var reportText = await LocalInfrastructure.ReadObject(system.Bucket, key);
+        var report = JsonDocument.Parse(reportText).RootElement;
+        Assert.Equal(customer, report.GetProperty("customer")[0].GetProperty("customer_id").GetInt64());
+        Assert.Matches("^[0-9a-f]{64}$", report.GetProperty("customer")[0].GetProperty("email_sha256").GetString());
+        Assert.Equal(orders, report.GetProperty("orders").GetArrayLength());
+        Assert.True(report.GetProperty("line_items").GetArrayLength() >= orders);
+        Assert.DoesNotContain("@", reportText);
+        var audit = await http.GetStringAsync($"/api/audit?shop={shop}");
+        Assert.Contains(key, audit);
+
+        // The merchant asks that the customer be forgotten: its rows go, its orders stay in the shop's sales without naming it.
+        Assert.Equal(HttpStatusCode.OK, (await sandbox.PostAsync($"/sandbox/shops/{shop}/customers/{customer}/redact", null)).StatusCode);
+        await system.WaitForScalar($"SELECT count(*) FROM transform.customer WHERE shop_domain = '{shop}' AND customer_id = {customer}", 0, "the customer's row");
+        async Task Forgotten()
+        {
+            Assert.Equal(0L, await system.Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{shop}' AND customer_id = {customer}"));
+            Assert.Equal(0L, await system.Scalar($"SELECT count(*) FROM transform.customer_segments WHERE shop_domain = '{shop}' AND customer_id = {customer}"));
+            Assert.Equal(0L, await system.Scalar($"""
+                SELECT count(*) FROM transform.dim_customer d JOIN transform.dim_shop s USING (shop_key) WHERE s.shop_domain = '{shop}' AND d.customer_id = {customer}
+                """));
+            await system.WaitForScalar($"SELECT count(*) FROM kpi.customer_day WHERE shop_domain = '{shop}' AND customer_id = {customer}", 0, "the KPI copy's customer days");
+            Assert.Equal(revenue, await system.Scalar($"SELECT sum(total_minor) FROM transform.order_header WHERE shop_domain = '{shop}'"));
+        }
+        await Forgotten();
+
+        // A replay of the archived files that hold the customer does not bring it back.
+        var archivedFiles = (await system.ObjectKeysHolding($"raw/shopify/{shop}/")).Where(k => k.Contains("/orders/") || k.Contains("/customers/")).ToList();
+        Assert.Equal(2, archivedFiles.Count);
+        foreach (var archived in archivedFiles)
+        {
+            var replay = await http.PostAsJsonAsync($"/api/ingest/replay?shop={shop}", new { archiveKey = archived });
+            Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
+            var replayed = await system.WaitForRunToFinish(http, (await Body(replay)).GetProperty("run_id").GetGuid());
+            Assert.Equal("completed", replayed.GetProperty("status").GetString());
+        }
+        Assert.Equal(0L, await system.Scalar($"SELECT count(*) FROM transform.customer WHERE shop_domain = '{shop}' AND customer_id = {customer}"));
+        await Forgotten();
+    }
+
+    [Fact]
     public async Task A_shop_deleted_with_purge_leaves_no_row_in_any_schema_and_no_object_under_its_prefixes()
     {
         using var http = system.GatewayClient();
@@ -421,16 +494,16 @@ public sealed class ConnectionTests(RunningSystem system)
     }
 
     /// <summary>Starts a sync of a shop just connected, once the Ingest-Saga's copy has heard of it (within seconds).</summary>
-    private async Task<Guid> StartSyncWhenKnown(HttpClient http, string shop) =>
-        (await Body(await Until(http, shop, HttpStatusCode.Accepted))).GetProperty("run_id").GetGuid();
+    private async Task<Guid> StartSyncWhenKnown(HttpClient http, string shop, params string[] entities) =>
+        (await Body(await Until(http, shop, HttpStatusCode.Accepted, entities))).GetProperty("run_id").GetGuid();
 
     /// <summary>Asks for a sync of <paramref name="shop"/> until the answer is <paramref name="expected"/> (the copies hear a change within seconds).</summary>
-    private static async Task<HttpResponseMessage> Until(HttpClient http, string shop, HttpStatusCode expected)
+    private static async Task<HttpResponseMessage> Until(HttpClient http, string shop, HttpStatusCode expected, params string[] entities)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            var response = await http.PostAsJsonAsync("/api/performance-metrics/sync", new { shop, entities = new[] { "orders" } });
+            var response = await http.PostAsJsonAsync("/api/performance-metrics/sync", new { shop, entities = entities.Length > 0 ? entities : ["orders"] });
             if (response.StatusCode == expected) return response;
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"A sync of {shop} was answered {(int)response.StatusCode} for 30 s, not {(int)expected}: {await response.Content.ReadAsStringAsync()}");

@@ -5,7 +5,7 @@ namespace GrowthOs.IntegrationTests;
 /// <summary>
 /// The dashboard's Connections page in Chromium against the running system: an admin connects a shop with its token
 /// and another through Shopify's install flow (the browser goes to the Sandbox's consent page and back), sees what each
-/// check found, pauses, resumes, reschedules and deletes; a viewer sees the connections and none of the actions.
+/// check found, pauses, resumes, reschedules, deletes and purges; a viewer sees the connections and none of the actions.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class ConnectionsPageTests(RunningSystem system) : IAsyncLifetime
@@ -100,6 +100,14 @@ public sealed class ConnectionsPageTests(RunningSystem system) : IAsyncLifetime
         await row.Locator("[data-field='status']", new() { HasText = "active" }).WaitForAsync();
         Assert.Equal("AUD · Australia/Sydney · Advanced", (await row.Locator("[data-field='found']").InnerTextAsync()).Trim());
         Assert.DoesNotContain("connection_id", page.Url);
+
+        // Deleted with purge: every service says what it removed, and the page says how much.
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Purge {shop}" }).ClickAsync();
+        await page.Locator("#connections-notice", new() { HasText = "deleted and purged:" }).WaitForAsync(new() { Timeout = 30_000 });
+        Assert.Matches(@"deleted and purged: [1-9]\d* rows and \d+ archived objects removed\.", await page.Locator("#connections-notice").InnerTextAsync());
+        await Row(page, shop).WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        Assert.Equal(0L, await system.Scalar($"SELECT count(*) FROM connector.connection WHERE shop_domain = '{shop}'"));
     }
 
     [Fact]

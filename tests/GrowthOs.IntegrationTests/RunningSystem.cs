@@ -113,6 +113,8 @@ public class RunningSystem : IAsyncLifetime
     public const string RotationShop = "connect-rotation.myshopify.com";
     /// <summary>A shop synced, then deleted with purge: nothing of it is left in any schema or under any prefix.</summary>
     public const string PurgeShop = "connect-purge.myshopify.com";
+    /// <summary>A shop whose merchant asks what is held on a customer, then that it be forgotten.</summary>
+    public const string CustomerRequestsShop = "customer-requests.myshopify.com";
     public const string ShopifyClientId = "integration-shopify-client-id";
     private static readonly (string Domain, int Seed, string TimeZone, string Currency, string Plan)[] ConnectableShops =
     [
@@ -122,6 +124,7 @@ public class RunningSystem : IAsyncLifetime
         (PageTokenShop, 70, "Europe/Paris", "EUR", "Grow"), (PageInstallShop, 71, "Australia/Sydney", "AUD", "Advanced"),
         (PageViewerShop, 72, "UTC", "USD", "Basic"), (PendingShop, 73, "UTC", "USD", "Basic"),
         (RotationShop, 74, "UTC", "USD", "Basic"), (PurgeShop, 75, "Europe/Madrid", "EUR", "Grow"),
+        (CustomerRequestsShop, 76, "UTC", "USD", "Basic"),
     ];
 
     /// <summary>The key the Connector seals connections' credentials with.</summary>

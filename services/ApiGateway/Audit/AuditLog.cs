@@ -35,6 +35,23 @@ public sealed partial class AuditLog(NpgsqlDataSource dataSource)
         return await ConnectionRetry.Run(dataSource, async () => (long)(await command.ExecuteScalarAsync(cancellation))!, cancellation);
     }
 
+    /// <summary>Records an action done for a caller outside a request (a webhook's answer, made later), done; once for the same path and shop.</summary>
+    public async Task RecordOnce(DateTimeOffset at, string keyId, string method, string path, string shop, CancellationToken cancellation)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO gateway.audit_entry (received_at, key_id, method, path, shop_domain, trace_id, status, outcome, completed_at)
+            SELECT @at, @key, @method, @path, @shop, @trace, 200, 'succeeded', @at
+            WHERE NOT EXISTS (SELECT 1 FROM gateway.audit_entry WHERE shop_domain = @shop AND path = @path AND method = @method)
+            """);
+        command.Parameters.AddWithValue("at", at);
+        command.Parameters.AddWithValue("key", keyId);
+        command.Parameters.AddWithValue("method", method);
+        command.Parameters.AddWithValue("path", path);
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.AddWithValue("trace", (object?)Activity.Current?.TraceId.ToString() ?? DBNull.Value);
+        await ConnectionRetry.Run(dataSource, () => command.ExecuteNonQueryAsync(cancellation), cancellation);
+    }
+
     /// <summary>Records how the request ended, and the run it started when its answer names one.</summary>
     public async Task Complete(long entryId, DateTimeOffset at, int status, Guid? runId, CancellationToken cancellation)
     {

@@ -46,14 +46,17 @@ public static class ConnectionEndpoints
             var s = record.Snapshot;
             return new ConnectionView(s.ConnectionId, s.ShopDomain, s.Provider, s.Account, s.LoginCustomerId, s.Status, s.StatusReason, s.Name, s.CurrencyCode,
                 s.TimeZone, s.Plan, s.AccountStatus, record.CheckedAt,
-                new ConnectionSettingsView(s.Cron, s.TimeZone ?? "UTC", s.Entities, s.HistoryStart, s.LookbackMinutes, record.Paused),
+                new ConnectionSettingsView(s.Cron, s.TimeZone ?? "UTC", s.Entities, s.HistoryStart, s.LookbackMinutes, record.Paused, record.AvoidHours),
                 record.HasCredentials, record.CreatedBy, record.CreatedAt, s.ChangedAt, s.Version);
         }
     }
 
-    /// <summary>A connection's settings; <c>cron_time_zone</c> is the zone its cron is read in (the shop's own).</summary>
+    /// <summary>
+    /// A connection's settings; <c>cron_time_zone</c> is the zone its cron is read in (the shop's own), and
+    /// <c>avoid_hours</c> the hours of the shop's day its syncs keep out of.
+    /// </summary>
     public sealed record ConnectionSettingsView(string Cron, string CronTimeZone, IReadOnlyList<string> Entities, DateOnly? HistoryStart, int? LookbackMinutes,
-        bool Paused);
+        bool Paused, IReadOnlyList<int> AvoidHours);
 
     public sealed record ConnectionList(IReadOnlyList<ConnectionView> Connections);
 
@@ -65,19 +68,21 @@ public static class ConnectionEndpoints
         [property: JsonPropertyName("entities")] List<string>? Entities,
         [property: JsonPropertyName("history_start")] DateOnly? HistoryStart,
         [property: JsonPropertyName("lookback_minutes")] int? LookbackMinutes,
-        [property: JsonPropertyName("paused")] bool? Paused);
+        [property: JsonPropertyName("paused")] bool? Paused,
+        [property: JsonPropertyName("avoid_hours")] List<int>? AvoidHours);
 
     public sealed record SettingsRequest(
         [property: JsonPropertyName("cron")] string? Cron,
         [property: JsonPropertyName("entities")] List<string>? Entities,
         [property: JsonPropertyName("history_start")] DateOnly? HistoryStart,
         [property: JsonPropertyName("lookback_minutes")] int? LookbackMinutes,
-        [property: JsonPropertyName("access_token")] string? AccessToken);
+        [property: JsonPropertyName("access_token")] string? AccessToken,
+        [property: JsonPropertyName("avoid_hours")] List<int>? AvoidHours);
 
     private const string ConnectShape =
-        """{ "shop": "name.myshopify.com", "provider": "shopify", "access_token": "shpat_…", "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "paused"? }""";
+        """{ "shop": "name.myshopify.com", "provider": "shopify", "access_token": "shpat_…", "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "paused"?, "avoid_hours"? }""";
 
-    private const string SettingsShape = """{ "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "access_token"? }""";
+    private const string SettingsShape = """{ "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "access_token"?, "avoid_hours"? }""";
 
     private static async Task<IResult> List(HttpContext http, ConnectionRegistry registry, string? shop, string? include)
     {
@@ -113,15 +118,17 @@ public static class ConnectionEndpoints
         if (caller is not null && !caller.MayReach(shop)) return Problems.Forbidden($"The caller '{caller.Caller}' may not manage connections of {shop}.");
         if (!IsToken(request.AccessToken))
             return Problems.InvalidParameter("access_token", $"access_token is required: the shop's Admin API access token (at most {MaxTokenLength} printable ASCII characters, no spaces).");
-        var cron = request.Cron ?? DefaultCron(shop, options.Value);
-        if (SettingsProblem(cron, request.Entities, request.HistoryStart, request.LookbackMinutes) is { } settingsProblem) return settingsProblem;
+        var avoid = request.AvoidHours?.Distinct().Order().ToList() ?? [];
+        if (AvoidHoursProblem(avoid) is { } avoidProblem) return avoidProblem;
+        var cron = request.Cron ?? DefaultCron(shop, options.Value, avoid);
+        if (SettingsProblem(cron, request.Entities, request.HistoryStart, request.LookbackMinutes, avoid) is { } settingsProblem) return settingsProblem;
 
         var credentials = new Credentials(request.AccessToken);
         var check = await checks.Check(provider, shop, credentials, http.RequestAborted);
         if (check.Status == ConnectionStatuses.Failing) return Refused($"{ProviderName(provider)} refused the connection", check);
 
         var connection = new NewConnection(shop, provider, shop, null, cron, request.Entities?.Distinct().ToList() ?? [], request.HistoryStart,
-            request.LookbackMinutes, request.Paused ?? false);
+            request.LookbackMinutes, request.Paused ?? false, avoid);
         var created = await registry.Create(connection, credentials, check, caller?.Caller ?? "unknown", http.RequestAborted);
         if (created is null)
         {
@@ -145,7 +152,11 @@ public static class ConnectionEndpoints
         if (problem is not null) return problem;
         if (request is null) return Problems.InvalidParameter("body", $"The body must be {SettingsShape}.");
         if (await Find(id, http, registry) is not { } record) return NotFound(id);
-        if (SettingsProblem(request.Cron, request.Entities, request.HistoryStart, request.LookbackMinutes) is { } settingsProblem) return settingsProblem;
+        var avoid = request.AvoidHours?.Distinct().Order().ToList();
+        if (avoid is not null && AvoidHoursProblem(avoid) is { } avoidProblem) return avoidProblem;
+        // A new schedule is held to the hours to avoid (new or kept), and new hours to avoid to the schedule (new or kept).
+        if (SettingsProblem(request.Cron ?? (avoid is null ? null : record.Snapshot.Cron), request.Entities, request.HistoryStart, request.LookbackMinutes,
+                avoid ?? record.AvoidHours) is { } settingsProblem) return settingsProblem;
         if (request.AccessToken is { } token)
         {
             if (!IsToken(token))
@@ -156,7 +167,7 @@ public static class ConnectionEndpoints
             record = await registry.Replace(id, record.Snapshot.Provider, credentials, check, http.RequestAborted) ?? record;
         }
         var changed = await registry.ChangeSettings(id, new SettingsChange(request.Cron, request.Entities?.Distinct().ToList(), request.HistoryStart,
-            request.LookbackMinutes), http.RequestAborted);
+            request.LookbackMinutes, avoid), http.RequestAborted);
         return changed is null ? NotFound(id) : TypedResults.Json(ConnectionView.Of(changed), ApiJson.Options);
     }
 
@@ -246,11 +257,23 @@ public static class ConnectionEndpoints
     private static bool IsToken([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? token) =>
         !string.IsNullOrEmpty(token) && token.Length <= MaxTokenLength && token.All(c => c is > ' ' and <= '~');
 
-    private static IResult? SettingsProblem(string? cron, IReadOnlyList<string>? entities, DateOnly? historyStart, int? lookbackMinutes)
+    private static IResult? AvoidHoursProblem(IReadOnlyList<int> avoid)
+    {
+        if (avoid.Any(hour => hour is < 0 or > 23))
+            return Problems.InvalidParameter("avoid_hours", "avoid_hours holds hours of the shop's day, from 0 to 23.");
+        if (avoid.Count == 24) return Problems.InvalidParameter("avoid_hours", "avoid_hours cannot hold every hour of the day: a sync must have an hour to run in.");
+        return null;
+    }
+
+    private static IResult? SettingsProblem(string? cron, IReadOnlyList<string>? entities, DateOnly? historyStart, int? lookbackMinutes,
+        IReadOnlyList<int>? avoidHours = null)
     {
         if (historyStart is { } start && (start < new DateOnly(2000, 1, 1) || start > DateOnly.FromDateTime(DateTime.UtcNow)))
             return Problems.InvalidParameter("history_start", "history_start must be a day from 2000-01-01 to today: the first day whose orders are read.");
         if (cron is not null && !CronExpression.TryParse(cron, out _, out var error)) return Problems.InvalidParameter("cron", error!);
+        if (cron is not null && avoidHours is { Count: > 0 } && CronExpression.Parse(cron).Hours.Intersect(avoidHours).Order().ToList() is { Count: > 0 } clash)
+            return Problems.InvalidParameter("cron",
+                $"The schedule '{cron}' fires at {string.Join(", ", clash.Select(h => $"{h:00}:xx"))}, hours this shop's syncs avoid (avoid_hours): choose another schedule or other hours.");
         if (entities is not null && entities.Except(Entities.All).ToList() is { Count: > 0 } unknown)
             return Problems.InvalidParameter("entities", $"Unknown entities: {string.Join(", ", unknown)}; known: {string.Join(", ", Entities.All)}.");
         if (lookbackMinutes is < 0 or > MaxLookbackMinutes)
@@ -263,10 +286,15 @@ public static class ConnectionEndpoints
     /// <see cref="ConnectionOptions.DefaultSyncFromHour"/> on the shop's clocks, the same for the shop every time and spread
     /// across shops, so a fleet's syncs do not all start at once.
     /// </summary>
-    public static string DefaultCron(string shop, ConnectionOptions options)
+    public static string DefaultCron(string shop, ConnectionOptions options, IReadOnlyCollection<int>? avoidHours = null)
     {
-        var spread = BitConverter.ToUInt32(SHA256.HashData(Encoding.UTF8.GetBytes(shop))) % (uint)(options.DefaultSyncHours * 60);
-        return $"{spread % 60} {(options.DefaultSyncFromHour + spread / 60) % 24} * * *";
+        avoidHours ??= [];
+        // The window's hours the shop does not avoid; when it avoids them all, the first hours after the window it does not.
+        var hours = Enumerable.Range(0, options.DefaultSyncHours).Select(i => (options.DefaultSyncFromHour + i) % 24).Where(h => !avoidHours.Contains(h)).ToList();
+        if (hours.Count == 0)
+            hours = [.. Enumerable.Range(options.DefaultSyncHours, 24).Select(i => (options.DefaultSyncFromHour + i) % 24).Where(h => !avoidHours.Contains(h)).Take(1)];
+        var spread = BitConverter.ToUInt32(SHA256.HashData(Encoding.UTF8.GetBytes(shop))) % (uint)(hours.Count * 60);
+        return $"{spread % 60} {hours[(int)(spread / 60)]} * * *";
     }
 
     private static string ProviderName(string provider) => provider switch

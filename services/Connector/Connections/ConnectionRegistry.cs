@@ -7,15 +7,16 @@ using NpgsqlTypes;
 namespace GrowthOs.Connector.Connections;
 
 /// <summary>A connection as the registry holds it: its snapshot (what every service may know), and who made it when.</summary>
-public sealed record ConnectionRecord(ConnectionSnapshot Snapshot, bool Paused, DateTimeOffset? CheckedAt, string CreatedBy, DateTimeOffset CreatedAt, bool HasCredentials);
+public sealed record ConnectionRecord(
+    ConnectionSnapshot Snapshot, bool Paused, DateTimeOffset? CheckedAt, string CreatedBy, DateTimeOffset CreatedAt, bool HasCredentials, IReadOnlyList<int> AvoidHours);
 
 /// <summary>What a new connection is, before it is stored.</summary>
 public sealed record NewConnection(
     string ShopDomain, string Provider, string Account, string? LoginCustomerId, string Cron, IReadOnlyList<string> Entities, DateOnly? HistoryStart,
-    int? LookbackMinutes, bool Paused);
+    int? LookbackMinutes, bool Paused, IReadOnlyList<int>? AvoidHours = null);
 
 /// <summary>A change of settings: null leaves a setting as it is.</summary>
-public sealed record SettingsChange(string? Cron, IReadOnlyList<string>? Entities, DateOnly? HistoryStart, int? LookbackMinutes);
+public sealed record SettingsChange(string? Cron, IReadOnlyList<string>? Entities, DateOnly? HistoryStart, int? LookbackMinutes, IReadOnlyList<int>? AvoidHours = null);
 
 /// <summary>What a provider answered a connection's check.</summary>
 public sealed record CheckResult(string Status, string? Reason, string? Name = null, string? CurrencyCode = null, string? TimeZone = null, string? Plan = null,
@@ -41,7 +42,7 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
 {
     private const string Columns = """
         connection_id, shop_domain, provider, account, login_customer_id, status, status_reason, name, currency_code, time_zone, plan, account_status,
-        cron, entities, history_start, lookback_minutes, version, updated_at, paused, checked_at, created_by, created_at, credential IS NOT NULL
+        cron, entities, history_start, lookback_minutes, version, updated_at, paused, checked_at, created_by, created_at, credential IS NOT NULL, avoid_hours
         """;
 
     /// <summary>Stores a connection its provider answered (or could not be asked): null when the provider and account are already connected.</summary>
@@ -53,9 +54,10 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
         await using var transaction = await db.BeginTransactionAsync(cancellationToken);
         await using var insert = new NpgsqlCommand($"""
             INSERT INTO connector.connection (connection_id, shop_domain, provider, account, login_customer_id, status, status_reason, name, currency_code,
-                time_zone, plan, account_status, checked_at, cron, entities, history_start, lookback_minutes, paused, credential_key_id, credential, created_by)
+                time_zone, plan, account_status, checked_at, cron, entities, history_start, lookback_minutes, paused, credential_key_id, credential, created_by,
+                avoid_hours)
             VALUES (@id, @shop, @provider, @account, @login, @status, @reason, @name, @currency, @zone, @plan, @account_status, @checked, @cron, @entities,
-                @history, @lookback, @paused, @key, @credential, @by)
+                @history, @lookback, @paused, @key, @credential, @by, @avoid)
             ON CONFLICT DO NOTHING
             RETURNING {Columns}
             """, db, transaction);
@@ -74,6 +76,7 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
         insert.Parameters.AddWithValue("key", sealedCredentials.KeyId);
         insert.Parameters.AddWithValue("credential", sealedCredentials.Sealed);
         insert.Parameters.AddWithValue("by", createdBy);
+        insert.Parameters.AddWithValue("avoid", (connection.AvoidHours ?? []).ToArray());
         var created = await ReadOne(insert, cancellationToken);
         if (created is null) return null;
         await WriteEvent(db, transaction, new ConnectionConnected(created.Snapshot), cancellationToken);
@@ -186,7 +189,7 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
     public Task<ConnectionRecord?> ChangeSettings(Guid id, SettingsChange change, CancellationToken cancellationToken) => Change(id, """
         UPDATE connector.connection SET cron = coalesce(@cron, cron), entities = coalesce(@entities, entities),
             history_start = coalesce(@history, history_start), lookback_minutes = coalesce(@lookback, lookback_minutes),
-            version = version + 1, updated_at = now()
+            avoid_hours = coalesce(@avoid, avoid_hours), version = version + 1, updated_at = now()
         WHERE connection_id = @id AND status <> 'disconnected'
         """, command =>
     {
@@ -194,6 +197,7 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
         command.Parameters.Add(new NpgsqlParameter("entities", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = (object?)change.Entities?.ToArray() ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("history", NpgsqlDbType.Date) { Value = (object?)change.HistoryStart ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("lookback", NpgsqlDbType.Integer) { Value = (object?)change.LookbackMinutes ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("avoid", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = (object?)change.AvoidHours?.ToArray() ?? DBNull.Value });
     }, snapshot => new ConnectionSettingsChanged(snapshot), cancellationToken);
 
     public Task<ConnectionRecord?> Pause(Guid id, bool paused, CancellationToken cancellationToken) => Change(id, """
@@ -303,7 +307,7 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
                 reader.IsDBNull(14) ? null : reader.GetFieldValue<DateOnly>(14), reader.IsDBNull(15) ? null : reader.GetInt32(15),
                 reader.GetInt64(16), reader.GetFieldValue<DateTimeOffset>(17));
             records.Add(new ConnectionRecord(snapshot, paused, reader.IsDBNull(19) ? null : reader.GetFieldValue<DateTimeOffset>(19), reader.GetString(20),
-                reader.GetFieldValue<DateTimeOffset>(21), reader.GetBoolean(22)));
+                reader.GetFieldValue<DateTimeOffset>(21), reader.GetBoolean(22), reader.GetFieldValue<int[]>(23)));
         }
         return records;
     }

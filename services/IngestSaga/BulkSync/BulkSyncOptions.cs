@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using GrowthOs.Contracts.Extraction;
+using GrowthOs.ServiceDefaults.Connections;
 
 namespace GrowthOs.IngestSaga.BulkSync;
 
@@ -75,6 +76,22 @@ public sealed class BulkSyncOptions
 
     /// <summary>The first day a new shop's history is read from (UTC): before any Shopify order can have been made.</summary>
     public DateOnly HistoryFrom { get; set; } = new(2006, 1, 1);
+
+    /// <summary>
+    /// The shop's connection, when it was connected at run time (given by its copy of the connections): its own history
+    /// start and lookback win over <see cref="HistoryFrom"/> and <see cref="LookbackMinutes"/>.
+    /// </summary>
+    public Func<string, ShopConnection?> ConnectionOf { get; set; } = _ => null;
+
+    /// <summary>The lookback of <paramref name="shop"/>: its connection's, else the deployment's.</summary>
+    public int LookbackOf(string shop) => ConnectionOf(shop)?.LookbackMinutes ?? LookbackMinutes;
+
+    /// <summary>The first day of <paramref name="shop"/>'s history (UTC): its connection's history start, else <see cref="HistoryFrom"/>.</summary>
+    public DateOnly HistoryFromOf(string shop) => ConnectionOf(shop)?.HistoryStart ?? HistoryFrom;
+
+    /// <summary>The start of a connection's own history start (UTC), when it has one: nothing older is read for the shop.</summary>
+    public DateTimeOffset? HistoryStartOf(string shop) =>
+        ConnectionOf(shop)?.HistoryStart is { } start ? new DateTimeOffset(start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
 
     /// <summary>A backfill yields to daily syncs: its wait when Shopify says another bulk query runs.</summary>
     [Range(1, 86_400, ErrorMessage = "BulkSync:BackfillBusyWaitSeconds must be between 1 and 86400.")]

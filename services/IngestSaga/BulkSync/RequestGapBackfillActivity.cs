@@ -33,7 +33,7 @@ public sealed class RequestGapBackfillActivity(IWatermarkStore watermarks, IOpti
             var runId = await watermarks.RequestGapBackfill(saga.ShopDomain, Entities.Orders, since, NewId.NextGuid(), saga.CorrelationId, context.CancellationToken);
             saga.GapRunId = runId;
             // Saved with the run (its outbox); the same run id again, should this be repeated: a backfill run is started once per id.
-            await context.RaiseEvent(new BackfillRequested(runId, saga.ShopDomain, settings.HistoryFrom, to, now, since), "gap-backfill");
+            await context.RaiseEvent(new BackfillRequested(runId, saga.ShopDomain, settings.HistoryFromOf(saga.ShopDomain), to, now, since), "gap-backfill");
             await context.RaiseEvent(new SyncGapFound(saga.CorrelationId, saga.ShopDomain, Entities.Orders, since, floor, runId, now), "gap");
             logger.LogWarning(
                 "The orders watermark of {ShopDomain} was older than the floor: the changes from {GapFrom} to {Floor} are read by backfill run {GapRunId}",

@@ -10,7 +10,7 @@ namespace GrowthOs.IngestSaga.BulkSync;
 /// <summary>
 /// A shop's first sync read its orders back to the floor only. Once it has loaded them whole (and its marts are
 /// refreshed), it asks, once per shop, for a backfill run of every order created from
-/// <see cref="BulkSyncOptions.HistoryFrom"/> to the floor's day: the shop's whole history, without holding up its first
+/// <see cref="BulkSyncOptions.HistoryFrom"/> (or the shop's connection's history start) to the floor's day: the shop's whole history, without holding up its first
 /// dashboards. A run whose orders were not loaded whole leaves it to the next first sync.
 /// </summary>
 public sealed class RequestHistoryActivity(IWatermarkStore watermarks, IOptions<BulkSyncOptions> options, TimeProvider clock,
@@ -20,9 +20,10 @@ public sealed class RequestHistoryActivity(IWatermarkStore watermarks, IOptions<
     public async Task Execute(BehaviorContext<BulkSyncState, MartsRefreshed> context, IBehavior<BulkSyncState, MartsRefreshed> next)
     {
         var saga = context.Saga;
-        if (saga.HistoryBefore is { } before && saga.OrdersLoadedWhole && saga.HistoryRunId is null)
+        // A connection whose history starts on or after the floor's day has no history before it to read.
+        if (saga.HistoryBefore is { } before && saga.OrdersLoadedWhole && saga.HistoryRunId is null && options.Value.HistoryFromOf(saga.ShopDomain) < before)
         {
-            var from = options.Value.HistoryFrom;
+            var from = options.Value.HistoryFromOf(saga.ShopDomain);
             var runId = await watermarks.RequestHistory(saga.ShopDomain, NewId.NextGuid(), before, saga.CorrelationId, context.CancellationToken);
             saga.HistoryRunId = runId;
             // Saved with the run (its outbox); the same run id again, should this be repeated: a backfill run is started once per id.

@@ -7,7 +7,8 @@ namespace GrowthOs.IngestSaga.BulkSync;
 
 /// <summary>
 /// Decides from the entity's watermark where the run starts reading, then asks the Connector for the bulk query.
-/// Orders start at the watermark minus the lookback, never before the floor. Products and customers are the catalogue
+/// Orders start at the watermark minus the lookback (the shop's connection's, else the deployment's), never before the
+/// floor, nor before the connection's own history start. Products and customers are the catalogue
 /// and the customer base, needed whole whatever their age: the first run reads them all, later runs from the watermark
 /// minus the lookback. Inventory is read whole every time (its levels change without touching an item's update time).
 /// A backfill reads by creation time instead (and, one that fills a gap, by update time as well). A shop's first sync also marks the run to load its history (see
@@ -27,7 +28,7 @@ public sealed class StartExtractionActivity<TMessage>(IWatermarkStore watermarks
             { Entity: Entities.Inventory } => null,
             { Entity: Entities.Orders } => await OrdersFrom(saga, settings, context.CancellationToken),
             _ => await watermarks.Current(saga.ShopDomain, saga.Entity, context.CancellationToken) is { } mark
-                ? mark.AddMinutes(-settings.LookbackMinutes)
+                ? mark.AddMinutes(-settings.LookbackOf(saga.ShopDomain))
                 : null,
         };
         await context.Publish(BulkSyncCommands.StartExtraction(saga));
@@ -44,11 +45,13 @@ public sealed class StartExtractionActivity<TMessage>(IWatermarkStore watermarks
     {
         var now = clock.GetUtcNow();
         var mark = await watermarks.Current(saga.ShopDomain, Entities.Orders, cancellationToken);
-        var from = WatermarkStore.ExtractFrom(mark, now, settings);
+        var from = WatermarkStore.ExtractFrom(mark, now, settings, saga.ShopDomain);
+        // A connection whose history starts after the floor reads its first orders from that day, and nothing before it.
+        if (mark is null && settings.HistoryStartOf(saga.ShopDomain) is { } start && start > from) from = start;
         if (saga.JobType == JobTypes.DailySync && settings.LoadHistory && mark is null && !await watermarks.HistoryRequested(saga.ShopDomain, cancellationToken))
             saga.HistoryBefore = DateOnly.FromDateTime(from.UtcDateTime);
-        if (saga.JobType == JobTypes.DailySync && mark is { } stale && WatermarkStore.IsBeyondFloor(stale, now, settings))
-            saga.GapSince = stale.AddMinutes(-settings.LookbackMinutes);
+        if (saga.JobType == JobTypes.DailySync && mark is { } stale && WatermarkStore.IsBeyondFloor(stale, now, settings, saga.ShopDomain))
+            saga.GapSince = stale.AddMinutes(-settings.LookbackOf(saga.ShopDomain));
         return from;
     }
 

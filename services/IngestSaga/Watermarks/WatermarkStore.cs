@@ -49,10 +49,10 @@ public sealed class WatermarkStore(NpgsqlDataSource dataSource) : IWatermarkStor
     /// Where the next extraction starts: the watermark minus the lookback window, but never before now minus the floor.
     /// A missing watermark, or one older than the floor, starts at the floor.
     /// </summary>
-    public static DateTimeOffset ExtractFrom(DateTimeOffset? watermark, DateTimeOffset now, BulkSyncOptions settings)
+    public static DateTimeOffset ExtractFrom(DateTimeOffset? watermark, DateTimeOffset now, BulkSyncOptions settings, string? shop = null)
     {
         // A watermark not beyond the floor is one whose lookback starts at the floor or after it.
-        return watermark is { } mark && !IsBeyondFloor(mark, now, settings) ? mark.AddMinutes(-settings.LookbackMinutes) : Floor(now, settings);
+        return watermark is { } mark && !IsBeyondFloor(mark, now, settings, shop) ? mark.AddMinutes(-Lookback(settings, shop)) : Floor(now, settings);
     }
 
     /// <summary>How far back a daily read goes at most: now minus <see cref="BulkSyncOptions.WatermarkFloorDays"/>.</summary>
@@ -62,8 +62,11 @@ public sealed class WatermarkStore(NpgsqlDataSource dataSource) : IWatermarkStor
     /// Whether a watermark is older than the floor: the shop went unsynced longer than a daily read reaches back, and
     /// the changes between the watermark and the floor are a gap a backfill must read.
     /// </summary>
-    public static bool IsBeyondFloor(DateTimeOffset watermark, DateTimeOffset now, BulkSyncOptions settings) =>
-        watermark.AddMinutes(-settings.LookbackMinutes) < Floor(now, settings);
+    public static bool IsBeyondFloor(DateTimeOffset watermark, DateTimeOffset now, BulkSyncOptions settings, string? shop = null) =>
+        watermark.AddMinutes(-Lookback(settings, shop)) < Floor(now, settings);
+
+    /// <summary>The shop's lookback (its connection's, else the deployment's); the deployment's when no shop is named.</summary>
+    private static int Lookback(BulkSyncOptions settings, string? shop) => shop is null ? settings.LookbackMinutes : settings.LookbackOf(shop);
 
     public async Task Advance(string shop, string entity, DateTimeOffset updatedThrough, Guid runId, CancellationToken cancellationToken)
     {

@@ -14,7 +14,9 @@ namespace GrowthOs.IngestSaga.Webhooks;
 /// <c>X-Shopify-Hmac-Sha256</c>), forwarded from <c>POST /webhooks/shopify</c>. A <c>bulk_operations/finish</c> moves
 /// the run whose operation it names on at once (<see cref="BulkOperationFinishNotified"/>); an <c>app/uninstalled</c>
 /// becomes <see cref="ShopUninstalled"/>, for the Connector to disconnect the shop, and Shopify's mandatory
-/// <c>shop/redact</c> <see cref="ShopRedactRequested"/>, for the Connector to purge it; a delivery seen before, by
+/// <c>shop/redact</c> <see cref="ShopRedactRequested"/>, for the Connector to purge it; <c>customers/redact</c> and
+/// <c>customers/data_request</c> become <see cref="CustomerRedactRequested"/> and <see cref="CustomerDataRequested"/>, for
+/// the Transform, which holds the customers' rows; a delivery seen before, by
 /// <c>X-Shopify-Webhook-Id</c>, is ignored. Shopify is answered 200 whenever the delivery was understood, so that it does
 /// not send it again; the run never trusts the notice alone, it polls Shopify for the operation.
 /// </summary>
@@ -23,6 +25,8 @@ public static class ShopifyWebhookEndpoints
     public const string BulkOperationsFinish = "bulk_operations/finish";
     public const string AppUninstalled = "app/uninstalled";
     public const string ShopRedact = "shop/redact";
+    public const string CustomersRedact = "customers/redact";
+    public const string CustomersDataRequest = "customers/data_request";
     private const int MaxBodyBytes = 64 * 1024;
     private const int RunLookups = 5;
     private static readonly TimeSpan RunLookupDelay = TimeSpan.FromMilliseconds(300);
@@ -45,6 +49,12 @@ public static class ShopifyWebhookEndpoints
         if (http.ContentLength > MaxBodyBytes) return Problems.InvalidParameter("body", $"A webhook body is at most {MaxBodyBytes} bytes.");
 
         string? operationId = null, status = null;
+        CustomerRequest? customerRequest = null;
+        if (topic is CustomersRedact or CustomersDataRequest)
+        {
+            (customerRequest, var problem) = await CustomerRequest.Read(http, topic);
+            if (problem is not null) return problem;
+        }
         if (topic == BulkOperationsFinish)
         {
             try
@@ -97,6 +107,19 @@ public static class ShopifyWebhookEndpoints
             logger.LogInformation("Shopify reports that {ShopDomain} uninstalled the app (webhook {WebhookId})", shop, webhookId);
             return Results.Ok(new { outcome = "accepted" });
         }
+        if (customerRequest is { } asked)
+        {
+            // The Transform holds the customer's rows: it unlinks and removes them, or reports them to the archive. The
+            // messages carry ids only, never the e-mail address or phone the webhook names the customer by.
+            if (topic == CustomersRedact)
+                await bus.Publish(new CustomerRedactRequested(shop, asked.CustomerId, asked.OrderIds, webhookId, triggeredAt), http.HttpContext.RequestAborted);
+            else
+                await bus.Publish(new CustomerDataRequested(shop, asked.CustomerId, asked.OrderIds, asked.DataRequestId ?? webhookId, webhookId, triggeredAt),
+                    http.HttpContext.RequestAborted);
+            logger.LogInformation("Shopify's {Topic} for customer {CustomerId} of {ShopDomain} (webhook {WebhookId}, {Orders} orders named)", topic,
+                asked.CustomerId, shop, webhookId, asked.OrderIds.Count);
+            return Results.Ok(new { outcome = "accepted" });
+        }
         if (topic == ShopRedact)
         {
             // The Connector owns the shop's purge: every service removes the shop's rows and archived objects.
@@ -136,4 +159,47 @@ public static class ShopifyWebhookEndpoints
 
     /// <summary>The category of this endpoint's log lines.</summary>
     public sealed class WebhookDelivery;
+
+    /// <summary>What a <c>customers/redact</c> or <c>customers/data_request</c> asks about: the customer and the orders it names.</summary>
+    private sealed record CustomerRequest(long CustomerId, IReadOnlyList<long> OrderIds, string? DataRequestId)
+    {
+        public static async Task<(CustomerRequest? Request, IResult? Problem)> Read(HttpRequest http, string topic)
+        {
+            try
+            {
+                using var json = await JsonDocument.ParseAsync(http.Body, cancellationToken: http.HttpContext.RequestAborted);
+                var root = json.RootElement;
+                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("customer", out var customer) || customer.ValueKind != JsonValueKind.Object
+                    || !customer.TryGetProperty("id", out var id) || !Number(id, out var customerId))
+                    return (null, Problems.InvalidParameter("customer.id", $"A {topic} body names its customer in customer.id, a number."));
+                var ordersField = topic == CustomersRedact ? "orders_to_redact" : "orders_requested";
+                var orders = new List<long>();
+                if (root.TryGetProperty(ordersField, out var listed) && listed.ValueKind == JsonValueKind.Array)
+                    foreach (var order in listed.EnumerateArray())
+                    {
+                        if (!Number(order, out var orderId)) return (null, Problems.InvalidParameter(ordersField, $"{ordersField} holds order ids, numbers."));
+                        orders.Add(orderId);
+                    }
+                string? dataRequest = root.TryGetProperty("data_request", out var request) && request.ValueKind == JsonValueKind.Object
+                    && request.TryGetProperty("id", out var requestId) && Number(requestId, out var number) ? number.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+                return (new CustomerRequest(customerId, orders, dataRequest), null);
+            }
+            catch (JsonException exception)
+            {
+                return (null, Problems.InvalidParameter("body", $"The body of {topic} must be JSON: {exception.Message}"));
+            }
+        }
+
+        /// <summary>A Shopify id: a JSON number, or a string of digits as some tools replay it.</summary>
+        private static bool Number(JsonElement value, out long number)
+        {
+            number = 0;
+            return value.ValueKind switch
+            {
+                JsonValueKind.Number => value.TryGetInt64(out number) && number > 0,
+                JsonValueKind.String => long.TryParse(value.GetString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out number) && number > 0,
+                _ => false,
+            };
+        }
+    }
 }

@@ -5,6 +5,7 @@ using GrowthOs.ServiceDefaults.Messaging;
 using GrowthOs.ServiceDefaults.Observability;
 using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.ServiceDefaults.Storage;
+using GrowthOs.Transform.Privacy;
 using MassTransit;
 using Npgsql;
 
@@ -18,7 +19,7 @@ namespace GrowthOs.Transform.Loading;
 /// </summary>
 [FaultsWaitedOutByTheRun]
 public sealed class UpsertArchivedRecordsConsumer(
-    ObjectStore archive, BulkFileLoader loader, NpgsqlDataSource dataSource, ILogger<UpsertArchivedRecordsConsumer> logger)
+    ObjectStore archive, BulkFileLoader loader, CustomerRedactions redactions, NpgsqlDataSource dataSource, ILogger<UpsertArchivedRecordsConsumer> logger)
     : IConsumer<UpsertArchivedRecords>
 {
     public async Task Consume(ConsumeContext<UpsertArchivedRecords> context)
@@ -31,6 +32,8 @@ public sealed class UpsertArchivedRecordsConsumer(
             await using var jsonl = await archive.OpenRead(message.ArchiveKey, context.CancellationToken);
             summary = await loader.Load(jsonl.Content, message.ShopDomain, message.RunId, message.ArchiveKey, context.CancellationToken, message.ChunkSize,
                 jsonl.Length);
+            // A customer Shopify asked to forget stays forgotten, whatever the file brought back.
+            await redactions.ApplyAfterLoad(message.ShopDomain, context.CancellationToken);
             if (message.CompleteAsOf is { } asOf)
             {
                 var (items, levels) = await loader.RemoveInventoryAbsentFrom(message.ShopDomain, message.RunId, asOf, context.CancellationToken);

@@ -174,6 +174,12 @@ public static class ShopConnectionsRegistration
     public static void AddConnectionCopy(this IBusRegistrationConfigurator bus, string service) =>
         bus.AddConsumer<ConnectionCopyConsumer>().Endpoint(endpoint => endpoint.Name = $"{service}-connection-copy");
 
+    /// <summary>Gives <typeparamref name="TOptions"/> each shop's connection (null for a shop not connected), through <paramref name="connect"/>.</summary>
+    public static IServiceCollection UseConnectedShops<TOptions>(this IServiceCollection services, Action<TOptions, Func<string, ShopConnection?>> connect)
+        where TOptions : class =>
+        services.AddSingleton<IPostConfigureOptions<TOptions>>(provider => new PostConfigureOptions<TOptions>(Options.DefaultName,
+            options => connect(options, shop => provider.GetRequiredService<ShopConnections>().Of(shop))));
+
     /// <summary>
     /// Gives <typeparamref name="TOptions"/> the shops' own time zones as their connections' checks found them (a zone this
     /// machine knows, else null), through

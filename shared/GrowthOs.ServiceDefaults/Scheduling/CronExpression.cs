@@ -31,6 +31,9 @@ public sealed class CronExpression
 
     public string Text { get; }
 
+    /// <summary>The hours of the day (0 to 23, on the clocks it is read in) at which it fires.</summary>
+    public IReadOnlyList<int> Hours => [.. Enumerable.Range(0, 24).Where(hour => _hours[hour])];
+
     public static CronExpression Parse(string text)
     {
         var fields = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);

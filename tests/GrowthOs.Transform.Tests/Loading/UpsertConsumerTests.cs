@@ -3,6 +3,7 @@ using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.ServiceDefaults.Storage;
 using GrowthOs.Testing;
 using GrowthOs.Transform.Loading;
+using GrowthOs.Transform.Privacy;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +37,7 @@ public sealed class UpsertConsumerTests : IAsyncLifetime
             .AddSingleton(new OrderUpserter(_dataSource))
             .AddSingleton(TimeProvider.System)
             .AddSingleton<BulkFileLoader>()
+            .AddSingleton(new CustomerRedactions(_dataSource))
             .AddMassTransitTestHarness(bus => bus.AddConsumer<UpsertArchivedRecordsConsumer>())
             .BuildServiceProvider(true);
         _harness = _provider.GetRequiredService<ITestHarness>();

@@ -1,5 +1,6 @@
 // The Connections page: every shop connected, what its check found, its schedule and its last run; connect a shop
-// (Shopify's install flow, or a custom app's token), pause, resume, check again, change the schedule, delete.
+// (Shopify's install flow, or a custom app's token), pause, resume, check again, change the schedule, delete, or delete
+// and purge everything held of the shop.
 import { api, ApiError, type Session } from "./api";
 import { dateTime } from "./format";
 import { el, table } from "./tile";
@@ -16,7 +17,7 @@ export interface Connection {
   time_zone: string | null;
   plan: string | null;
   checked_at: string | null;
-  settings: { cron: string; cron_time_zone: string; entities: string[]; paused: boolean };
+  settings: { cron: string; cron_time_zone: string; entities: string[]; paused: boolean; avoid_hours: number[] };
   has_credentials: boolean;
   created_by: string;
   version: number;
@@ -24,6 +25,7 @@ export interface Connection {
 
 interface Schedule { shop: string; job: string; cron: string; time_zone: string; next_run_at: string; last_run_id: string | null }
 interface RunSummary { run_id: string; status: string; requested_at: string; error: string | null }
+interface PurgeReport { id: string; complete: boolean; waiting_for: string[]; rows_removed: number; objects_removed: number }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -111,13 +113,17 @@ export class ConnectionsPage {
         c.status === "paused" ? this.button("Resume", `Resume ${c.shop}`, () => this.act(c, "resume")) : this.button("Pause", `Pause ${c.shop}`, () => this.act(c, "pause")),
         this.button("Check", `Check ${c.shop} again`, () => this.act(c, "check")),
         this.scheduleForm(c));
-      if (this.who!.role === "admin") actions.append(this.button("Delete", `Delete ${c.shop}`, () => this.remove(c)));
+      if (this.who!.role === "admin")
+        actions.append(this.button("Delete", `Delete ${c.shop}`, () => this.remove(c)), this.button("Delete and purge", `Purge ${c.shop}`, () => this.purge(c)));
     }
     return [
       el("div", {}, el("strong", { text: c.name ?? c.shop }), el("div", { class: "muted", text: c.shop })),
       el("div", {}, status, c.status_reason ? el("div", { class: "muted reason", "data-field": "reason", text: c.status_reason }) : null),
       el("span", { "data-field": "found", text: found }),
       el("div", {}, el("code", { "data-field": "cron", text: c.settings.cron }), el("span", { class: "muted", text: ` (${c.settings.cron_time_zone})` }),
+        c.settings.avoid_hours.length > 0
+          ? el("div", { class: "muted", "data-field": "avoid-hours", text: `avoids ${c.settings.avoid_hours.map(h => `${String(h).padStart(2, "0")}:00`).join(", ")}` })
+          : null,
         el("div", { class: "muted", "data-field": "next-run", text: shopify ? `next ${dateTime(shopify.next_run_at, zone)}` : "not scheduled" })),
       run ? el("div", { "data-field": "last-run" }, el("span", { text: `${run.status}, ${dateTime(run.requested_at, zone)}` }),
         run.error ? el("div", { class: "error", text: run.error }) : null) : el("span", { "data-field": "last-run", class: "muted", text: "none yet" }),
@@ -156,6 +162,17 @@ export class ConnectionsPage {
   private async remove(c: Connection): Promise<void> {
     if (!confirm(`Delete the connection of ${c.shop}? Its schedules stop and its credentials are destroyed.`)) return;
     await this.call(() => api.delete(`/api/connections/${c.id}`, { shop: c.shop }), `${c.shop} deleted: its schedules stopped and its credentials were destroyed.`);
+  }
+
+  /** Deletes the shop's connection and removes every row and archived object of the shop in every service; says what went. */
+  private async purge(c: Connection): Promise<void> {
+    if (!confirm(`Delete ${c.shop} and remove everything held of it (its orders, customers, marts, runs and archived files) in every service? This cannot be undone.`)) return;
+    let report: PurgeReport | undefined;
+    await this.call(async () => { report = await api.delete<PurgeReport>(`/api/connections/${c.id}`, { purge: "true" }); }, `${c.shop} deleted and purged.`);
+    if (!report) return;
+    this.say(report.complete
+      ? `${c.shop} deleted and purged: ${report.rows_removed} rows and ${report.objects_removed} archived objects removed.`
+      : `${c.shop} deleted; its purge is under way (waiting for ${report.waiting_for.join(", ")}).`, "status");
   }
 
   private async call(send: () => Promise<unknown>, success: string): Promise<void> {
