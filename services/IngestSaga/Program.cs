@@ -22,6 +22,7 @@ builder.Services.AddValidatedOptions<MarketingSyncOptions>(MarketingSyncOptions.
 builder.AddIngestPersistence();
 builder.AddShopConnections();
 builder.Services.UseConnectedShops<BulkSyncOptions>((options, connectionOf) => options.ConnectionOf = connectionOf);
+builder.Services.UseConnectedSources<MarketingSyncOptions>((options, sourcesOf) => options.ConnectedSourcesOf = sourcesOf);
 builder.AddScheduledSyncs();
 builder.AddObjectStore();
 builder.AddLoadProgress();

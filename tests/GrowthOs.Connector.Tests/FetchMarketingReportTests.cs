@@ -118,7 +118,7 @@ public sealed class FetchMarketingReportTests : IAsyncLifetime
         public MarketingApiException? Failure { get; set; }
         public string Source => "scripted";
 
-        public string? AccountOf(string shop) => shop == Shop ? "acct_1" : null;
+        public ValueTask<string?> AccountOf(string shop, CancellationToken cancellationToken) => ValueTask.FromResult(shop == Shop ? "acct_1" : null);
 
         public async IAsyncEnumerable<MarketingPage> Fetch(string shop, DateOnly since, DateOnly until, [EnumeratorCancellation] CancellationToken cancellationToken)
         {

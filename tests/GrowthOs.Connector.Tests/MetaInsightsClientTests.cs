@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text;
+using GrowthOs.Connector.Connections;
 using GrowthOs.Connector.Marketing;
 using GrowthOs.Connector.Meta;
+using GrowthOs.Contracts.Connections;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -28,6 +30,34 @@ public sealed class MetaInsightsClientTests
         });
         return (new MetaInsightsClient(new HttpClient(handler), options, new MetaPacer(options, TimeProvider.System), TimeProvider.System,
             NullLogger<MetaInsightsClient>.Instance), handler);
+    }
+
+    [Fact]
+    public async Task An_ad_account_being_connected_is_checked_with_its_own_token_and_keeps_what_meta_says_of_it()
+    {
+        async Task<CheckResult> Check(HttpStatusCode status, string body)
+        {
+            var (client, handler) = Client((status, body, null));
+            var checks = new ConnectionChecks(null!, client);
+            var result = await checks.Check(ConnectionProviders.Meta, AccountId,
+                new Credentials("EAAGtheTokenBeingConnected"), CancellationToken.None, Shop);
+            var request = Assert.Single(handler.Requests);
+            Assert.Equal($"/v23.0/act_{AccountId}", request.Uri.AbsolutePath);
+            Assert.Contains("fields=name,currency,timezone_name,account_status", request.Uri.Query);
+            Assert.Equal("Bearer EAAGtheTokenBeingConnected", request.Authorization);
+            return result;
+        }
+
+        var active = await Check(HttpStatusCode.OK, Fixture("ad_account.json"));
+        Assert.Equal(("active", "Contract Shop ads", "USD", "America/Los_Angeles", "ACTIVE"),
+            (active.Status, active.Name, active.CurrencyCode, active.TimeZone, active.AccountStatus));
+        var disabled = await Check(HttpStatusCode.OK, Fixture("ad_account_disabled.json"));
+        Assert.Equal("failing", disabled.Status);
+        Assert.Contains("DISABLED", disabled.Reason);
+        var expired = await Check(HttpStatusCode.BadRequest, Fixture("token_expired.json"));
+        Assert.Equal("failing", expired.Status);
+        Assert.Contains("code 190", expired.Reason);
+        Assert.Equal("pending", (await Check(HttpStatusCode.ServiceUnavailable, Fixture("service_unavailable.json"))).Status);
     }
 
     private static async Task<List<MarketingPage>> All(MetaInsightsClient client, DateOnly since, DateOnly until)

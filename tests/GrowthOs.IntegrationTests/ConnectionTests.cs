@@ -343,6 +343,60 @@ public sealed class ConnectionTests(RunningSystem system)
     }
 
     [Fact]
+    public async Task A_meta_ad_account_connected_through_the_api_is_checked_at_once_synced_with_its_own_token_and_stops_when_deleted()
+    {
+        using var http = system.GatewayClient();
+        const string shop = RunningSystem.ConnectMetaShop;
+        const string account = RunningSystem.ConnectedMetaAccount;
+        Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/connections", new { shop, access_token = Token })).StatusCode);
+
+        // Meta refuses a token that is not the account's, in its own words; an account id that is not one is refused before Meta is asked.
+        var refused = await http.PostAsJsonAsync("/api/connections", new { shop, provider = "meta", account = $"act_{account}", access_token = "EAAGnotThisAccountsToken" });
+        var refusal = await refused.Content.ReadAsStringAsync();
+        Assert.True(refused.StatusCode == HttpStatusCode.UnprocessableEntity, refusal);
+        Assert.Contains("Invalid OAuth access token", refusal);
+        var malformed = await http.PostAsJsonAsync("/api/connections", new { shop, provider = "meta", account = "act_12ab", access_token = RunningSystem.ConnectedMetaToken });
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("account", (await Body(malformed)).GetProperty("parameter").GetString());
+
+        var created = await http.PostAsJsonAsync("/api/connections", new { shop, provider = "meta", account = $"act_{account}", access_token = RunningSystem.ConnectedMetaToken });
+        var text = await created.Content.ReadAsStringAsync();
+        Assert.True(created.StatusCode == HttpStatusCode.Created, text);
+        Assert.DoesNotContain(RunningSystem.ConnectedMetaToken, text);
+        var connection = JsonDocument.Parse(text).RootElement;
+        Assert.Equal(("meta", account, "active", "EUR", "Europe/Lisbon", "ACTIVE"),
+            (connection.GetProperty("provider").GetString(), connection.GetProperty("account").GetString(), connection.GetProperty("status").GetString(),
+                connection.GetProperty("currency").GetString(), connection.GetProperty("time_zone").GetString(), connection.GetProperty("account_status").GetString()));
+        var again = await http.PostAsJsonAsync("/api/connections", new { shop, provider = "meta", account, access_token = RunningSystem.ConnectedMetaToken });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+
+        // The Ingest-Saga hears of the account and syncs it: the Connector reads it with the connection's token, no setting.
+        var sync = await UntilMarketing(http, shop, HttpStatusCode.Accepted);
+        var run = await system.WaitForRunToFinish(http, (await Body(sync)).GetProperty("runs")[0].GetProperty("run_id").GetGuid());
+        Assert.True(run.GetProperty("status").GetString() == "completed", run.ToString());
+        Assert.True(await system.Scalar($"SELECT count(*) FROM transform.ad_campaign_day WHERE shop_domain = '{shop}' AND source = 'meta' AND account_id = 'act_{account}'") > 0);
+
+        // Deleted, it is no longer synced.
+        Assert.Equal(HttpStatusCode.OK, (await http.DeleteAsync($"/api/connections/{connection.GetProperty("id").GetGuid()}")).StatusCode);
+        var stopped = await UntilMarketing(http, shop, HttpStatusCode.BadRequest);
+        Assert.Contains("does not sync meta", await stopped.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Asks for a Meta sync of <paramref name="shop"/> until the answer is <paramref name="expected"/> (the copies hear a change within seconds).</summary>
+    private static async Task<HttpResponseMessage> UntilMarketing(HttpClient http, string shop, HttpStatusCode expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var response = await http.PostAsJsonAsync("/api/marketing/sync", new { shop, sources = new[] { "meta" } });
+            if (response.StatusCode == expected) return response;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"A Meta sync of {shop} was answered {(int)response.StatusCode} for 30 s, not {(int)expected}: {await response.Content.ReadAsStringAsync()}");
+            await Task.Delay(250);
+        }
+    }
+
+    [Fact]
     public async Task A_customers_data_request_is_answered_in_the_archive_and_the_audit_log_and_a_redacted_customer_stays_forgotten_after_a_replay()
     {
         using var http = system.GatewayClient();

@@ -113,6 +113,10 @@ public class RunningSystem : IAsyncLifetime
     public const string RotationShop = "connect-rotation.myshopify.com";
     /// <summary>A shop synced, then deleted with purge: nothing of it is left in any schema or under any prefix.</summary>
     public const string PurgeShop = "connect-purge.myshopify.com";
+    /// <summary>A shop whose Meta ad account is connected through the API, with a token no setting holds.</summary>
+    public const string ConnectMetaShop = "connect-meta.myshopify.com";
+    public const string ConnectedMetaAccount = "7300000001";
+    public const string ConnectedMetaToken = "EAAGconnectedMetaTokenThatMustNeverBeLogged";
     /// <summary>A shop whose merchant asks what is held on a customer, then that it be forgotten.</summary>
     public const string CustomerRequestsShop = "customer-requests.myshopify.com";
     public const string ShopifyClientId = "integration-shopify-client-id";
@@ -124,7 +128,7 @@ public class RunningSystem : IAsyncLifetime
         (PageTokenShop, 70, "Europe/Paris", "EUR", "Grow"), (PageInstallShop, 71, "Australia/Sydney", "AUD", "Advanced"),
         (PageViewerShop, 72, "UTC", "USD", "Basic"), (PendingShop, 73, "UTC", "USD", "Basic"),
         (RotationShop, 74, "UTC", "USD", "Basic"), (PurgeShop, 75, "Europe/Madrid", "EUR", "Grow"),
-        (CustomerRequestsShop, 76, "UTC", "USD", "Basic"),
+        (CustomerRequestsShop, 76, "UTC", "USD", "Basic"), (ConnectMetaShop, 77, "Europe/Lisbon", "EUR", "Grow"),
     ];
 
     /// <summary>The key the Connector seals connections' credentials with.</summary>
@@ -333,6 +337,11 @@ public class RunningSystem : IAsyncLifetime
             environment[$"Sandbox__Ga4__Properties__{i}__TimeZone"] = "UTC";
             environment[$"MarketingSync__Shops__{i}__Shop"] = shop;
         }
+        // A Meta ad account that only the Sandbox knows: it is connected to its shop through the API, never named in a setting.
+        environment[$"Sandbox__Meta__AdAccounts__{MarketingShops.Length}__Id"] = ConnectedMetaAccount;
+        environment[$"Sandbox__Meta__AdAccounts__{MarketingShops.Length}__AccessToken"] = ConnectedMetaToken;
+        environment[$"Sandbox__Meta__AdAccounts__{MarketingShops.Length}__Shop"] = ConnectMetaShop;
+        environment[$"Sandbox__Meta__AdAccounts__{MarketingShops.Length}__TimeZone"] = "Europe/Lisbon";
         // The gateway holds its keys only as salted hashes.
         for (var i = 0; i < Keys.Length; i++)
         {
@@ -690,7 +699,7 @@ public class RunningSystem : IAsyncLifetime
     /// <summary>The secrets this system is given: none may appear in what it writes or answers.</summary>
     public static readonly IReadOnlyList<string> Secrets =
         [ShopToken, WrongToken, AppSecret, MetaToken, GoogleToken, GoogleRefreshToken, "GOCSPX-integration-secret", ApiKey, ViewerKey, KpiOperatorKey, DashboardOperatorKey, GatewaySecret,
-            ConnectedShopToken, ConnectionsKey, RotatedConnectionsKey];
+            ConnectedShopToken, ConnectionsKey, RotatedConnectionsKey, ConnectedMetaToken];
 
     /// <summary>Every log line the instances wrote (the killed ones' too), every telemetry file in the archive, every error body answered.</summary>
     public async Task<List<(string Source, string Text)>> EverythingWritten()

@@ -1,3 +1,5 @@
+using GrowthOs.Connector.Marketing;
+using GrowthOs.Connector.Meta;
 using GrowthOs.Connector.Shopify;
 using GrowthOs.Contracts.Connections;
 
@@ -5,19 +7,21 @@ namespace GrowthOs.Connector.Connections;
 
 /// <summary>
 /// Asks a connection's provider, with the connection's own credentials, what it is: Shopify's <c>shop</c> query for a
-/// shop. A refusal is the provider's words; a provider that cannot be asked leaves the connection pending.
+/// shop, the ad account's own node for a Meta ad account. A refusal is the provider's words; a provider that cannot be
+/// asked leaves the connection pending.
 /// </summary>
-public sealed class ConnectionChecks(ShopifyGraphQlClient shopify)
+public sealed class ConnectionChecks(ShopifyGraphQlClient shopify, MetaInsightsClient? meta = null)
 {
-    public async Task<CheckResult> Check(string provider, string account, Credentials credentials, CancellationToken cancellationToken)
+    public async Task<CheckResult> Check(string provider, string account, Credentials credentials, CancellationToken cancellationToken, string? shop = null)
     {
+        if (provider == ConnectionProviders.Meta && meta is not null) return await CheckMeta(shop ?? "", account, credentials, cancellationToken);
         if (provider != ConnectionProviders.Shopify) return CheckResult.Unavailable($"Connections of {provider} are not checked by this build.");
         try
         {
-            var shop = await shopify.ReadShop(account, credentials.AccessToken, cancellationToken);
-            if (shop.MyshopifyDomain is { } domain && !string.Equals(domain, account, StringComparison.OrdinalIgnoreCase))
+            var found = await shopify.ReadShop(account, credentials.AccessToken, cancellationToken);
+            if (found.MyshopifyDomain is { } domain && !string.Equals(domain, account, StringComparison.OrdinalIgnoreCase))
                 return CheckResult.Refused($"The token is {domain}'s, not {account}'s.");
-            return CheckResult.Active(shop.Name, shop.CurrencyCode, shop.IanaTimezone, shop.Plan, null);
+            return CheckResult.Active(found.Name, found.CurrencyCode, found.IanaTimezone, found.Plan, null);
         }
         catch (ShopifyApiException exception) when (exception.Transient)
         {
@@ -27,6 +31,37 @@ public sealed class ConnectionChecks(ShopifyGraphQlClient shopify)
         {
             return CheckResult.Refused(exception.Message);
         }
+    }
+
+    private async Task<CheckResult> CheckMeta(string shop, string adAccountId, Credentials credentials, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var account = await meta!.ReadAccount(shop, adAccountId, credentials.AccessToken, cancellationToken);
+            return account.Usable
+                ? CheckResult.Active(account.Name, account.Currency, account.TimeZone, null, account.StatusName)
+                : CheckResult.Refused($"Meta says ad account act_{adAccountId} is {account.StatusName}: its ads cannot run.");
+        }
+        catch (MarketingApiException exception) when (exception.Transient)
+        {
+            return CheckResult.Unavailable(exception.Message);
+        }
+        catch (MarketingApiException exception)
+        {
+            return CheckResult.Refused(exception.Message);
+        }
+    }
+}
+
+/// <summary>The ad account connected to a shop at run time, with its token, for the Connector's calls to Meta.</summary>
+public sealed class RegisteredMetaAccounts(ConnectionRegistry registry) : IMetaAccounts
+{
+    public async ValueTask<MetaAccount?> Of(string shop, CancellationToken cancellationToken)
+    {
+        var live = (await registry.LiveOfShop(shop, cancellationToken))
+            .FirstOrDefault(c => c.Snapshot.Provider == ConnectionProviders.Meta && c.Snapshot.Status is ConnectionStatuses.Active or ConnectionStatuses.Pending);
+        if (live is null || await registry.CredentialsOf(live.Snapshot.ConnectionId, cancellationToken) is not { } credentials) return null;
+        return new MetaAccount { Shop = shop, AdAccountId = live.Snapshot.Account, AccessToken = credentials.AccessToken };
     }
 }
 

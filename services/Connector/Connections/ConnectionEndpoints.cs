@@ -63,6 +63,7 @@ public static class ConnectionEndpoints
     public sealed record ConnectRequest(
         [property: JsonPropertyName("shop")] string? Shop,
         [property: JsonPropertyName("provider")] string? Provider,
+        [property: JsonPropertyName("account")] string? Account,
         [property: JsonPropertyName("access_token")] string? AccessToken,
         [property: JsonPropertyName("cron")] string? Cron,
         [property: JsonPropertyName("entities")] List<string>? Entities,
@@ -80,7 +81,7 @@ public static class ConnectionEndpoints
         [property: JsonPropertyName("avoid_hours")] List<int>? AvoidHours);
 
     private const string ConnectShape =
-        """{ "shop": "name.myshopify.com", "provider": "shopify", "access_token": "shpat_…", "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "paused"?, "avoid_hours"? }""";
+        """{ "shop": "name.myshopify.com", "provider": "shopify" or "meta", "account"? (a Meta ad account), "access_token": "…", "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "paused"?, "avoid_hours"? }""";
 
     private const string SettingsShape = """{ "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "access_token"?, "avoid_hours"? }""";
 
@@ -109,37 +110,52 @@ public static class ConnectionEndpoints
         if (problem is not null) return problem;
         if (request is null) return Problems.InvalidParameter("body", $"The body must be {ConnectShape}.");
         var provider = request.Provider ?? ConnectionProviders.Shopify;
-        if (provider != ConnectionProviders.Shopify)
-            return Problems.InvalidParameter("provider", $"provider must be {ConnectionProviders.Shopify}: a token is given here for a shop's Admin API.");
+        if (provider is not (ConnectionProviders.Shopify or ConnectionProviders.Meta))
+            return Problems.InvalidParameter("provider",
+                $"provider is {ConnectionProviders.Shopify} (a shop, with its Admin API token) or {ConnectionProviders.Meta} (an ad account of the shop, with a system user's or a long-lived token).");
         if (string.IsNullOrWhiteSpace(request.Shop)) return Problems.InvalidParameter("shop", "shop is required: the shop's name.myshopify.com domain.");
         if (ShopDomains.Validate(request.Shop) is { } shopRefusal) return Problems.InvalidParameter("shop", shopRefusal);
         var shop = ShopDomains.Normalize(request.Shop);
         var caller = GatewayCaller.Of(http);
         if (caller is not null && !caller.MayReach(shop)) return Problems.Forbidden($"The caller '{caller.Caller}' may not manage connections of {shop}.");
+        var account = shop;
+        if (provider == ConnectionProviders.Meta)
+        {
+            var id = request.Account?.Trim() ?? "";
+            if (id.StartsWith("act_", StringComparison.Ordinal)) id = id[4..];
+            if (id.Length is 0 or > 20 || !id.All(char.IsAsciiDigit))
+                return Problems.InvalidParameter("account", "account is the Meta ad account's id: digits, with or without act_ (act_1029384756).");
+            account = id;
+        }
         if (!IsToken(request.AccessToken))
-            return Problems.InvalidParameter("access_token", $"access_token is required: the shop's Admin API access token (at most {MaxTokenLength} printable ASCII characters, no spaces).");
+            return Problems.InvalidParameter("access_token",
+                $"access_token is required: the {(provider == ConnectionProviders.Meta ? "ad account's Marketing API token" : "shop's Admin API access token")} (at most {MaxTokenLength} printable ASCII characters, no spaces).");
         var avoid = request.AvoidHours?.Distinct().Order().ToList() ?? [];
         if (AvoidHoursProblem(avoid) is { } avoidProblem) return avoidProblem;
         var cron = request.Cron ?? DefaultCron(shop, options.Value, avoid);
         if (SettingsProblem(cron, request.Entities, request.HistoryStart, request.LookbackMinutes, avoid) is { } settingsProblem) return settingsProblem;
 
         var credentials = new Credentials(request.AccessToken);
-        var check = await checks.Check(provider, shop, credentials, http.RequestAborted);
+        var check = await checks.Check(provider, account, credentials, http.RequestAborted, shop);
         if (check.Status == ConnectionStatuses.Failing) return Refused($"{ProviderName(provider)} refused the connection", check);
 
-        var connection = new NewConnection(shop, provider, shop, null, cron, request.Entities?.Distinct().ToList() ?? [], request.HistoryStart,
+        var connection = new NewConnection(shop, provider, account, null, cron, request.Entities?.Distinct().ToList() ?? [], request.HistoryStart,
             request.LookbackMinutes, request.Paused ?? false, avoid);
         var created = await registry.Create(connection, credentials, check, caller?.Caller ?? "unknown", http.RequestAborted);
         if (created is null)
         {
-            var existing = await registry.Live(provider, shop, http.RequestAborted);
+            var existing = await registry.Live(provider, account, http.RequestAborted);
+            var what = provider == ConnectionProviders.Shopify ? shop : $"{ProviderName(provider)} account {account}";
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already connected",
-                detail: $"{shop} is already connected{(existing is null ? "" : $" (connection {existing.Snapshot.ConnectionId})")}: change its token with PATCH, or delete it first.",
-                extensions: new Dictionary<string, object?> { ["parameter"] = "shop", ["connection_id"] = existing?.Snapshot.ConnectionId });
+                detail: $"{what} is already connected{(existing is null ? "" : $" (connection {existing.Snapshot.ConnectionId}, of {existing.Snapshot.ShopDomain})")}: change its token with PATCH, or delete it first.",
+                extensions: new Dictionary<string, object?>
+                {
+                    ["parameter"] = provider == ConnectionProviders.Shopify ? "shop" : "account", ["connection_id"] = existing?.Snapshot.ConnectionId,
+                });
         }
         logger.LogInformation("Connection {ConnectionId} of {ShopDomain} ({Provider}) made by {Caller}: {Status}", created.Snapshot.ConnectionId, shop, provider,
             caller?.Caller, created.Snapshot.Status);
-        if (check.Status == ConnectionStatuses.Active) await webhooks.Subscribe(shop, http.RequestAborted);
+        if (check.Status == ConnectionStatuses.Active && provider == ConnectionProviders.Shopify) await webhooks.Subscribe(shop, http.RequestAborted);
         var view = ConnectionView.Of(created);
         // Checked and active: made. The provider could not be asked: kept pending and checked again.
         http.Response.Headers.Location = $"/api/connections/{view.Id}";
@@ -162,7 +178,7 @@ public static class ConnectionEndpoints
             if (!IsToken(token))
                 return Problems.InvalidParameter("access_token", $"access_token must be the new token (at most {MaxTokenLength} printable ASCII characters, no spaces).");
             var credentials = new Credentials(token);
-            var check = await checks.Check(record.Snapshot.Provider, record.Snapshot.Account, credentials, http.RequestAborted);
+            var check = await checks.Check(record.Snapshot.Provider, record.Snapshot.Account, credentials, http.RequestAborted, record.Snapshot.ShopDomain);
             if (check.Status == ConnectionStatuses.Failing) return Refused($"{ProviderName(record.Snapshot.Provider)} refused the token", check);
             record = await registry.Replace(id, record.Snapshot.Provider, credentials, check, http.RequestAborted) ?? record;
         }
@@ -183,7 +199,7 @@ public static class ConnectionEndpoints
         if (await Find(id, http, registry) is not { } record) return NotFound(id);
         if (await registry.CredentialsOf(id, http.RequestAborted) is not { } credentials)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No credentials", detail: $"Connection {id} holds no credentials to check.");
-        var check = await checks.Check(record.Snapshot.Provider, record.Snapshot.Account, credentials, http.RequestAborted);
+        var check = await checks.Check(record.Snapshot.Provider, record.Snapshot.Account, credentials, http.RequestAborted, record.Snapshot.ShopDomain);
         var checkedRecord = await registry.RecordCheck(id, check, http.RequestAborted);
         return checkedRecord is null ? NotFound(id) : TypedResults.Json(ConnectionView.Of(checkedRecord), ApiJson.Options);
     }

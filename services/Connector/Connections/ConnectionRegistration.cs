@@ -1,3 +1,4 @@
+using GrowthOs.Connector.Meta;
 using GrowthOs.Connector.Shopify;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Persistence;
@@ -16,6 +17,7 @@ public static class ConnectionRegistration
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<ShopPurges>();
         builder.Services.AddSingleton<IShopifyTokens, RegisteredShopifyTokens>();
+        builder.Services.AddSingleton<IMetaAccounts, RegisteredMetaAccounts>();
         builder.Services.AddTransient<ConnectionChecks>();
         builder.Services.AddTransient<ShopWebhooks>();
         builder.Services.AddHostedService<ConnectionEventPublisher>();

@@ -31,7 +31,8 @@ public sealed class Ga4Client(HttpClient http, IOptions<Ga4Options> options, Tim
 
     string IMarketingSource.Source => Source;
 
-    public string? AccountOf(string shop) => Settings.PropertyOf(shop) is { } property ? $"properties/{property.PropertyId}" : null;
+    public ValueTask<string?> AccountOf(string shop, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Settings.PropertyOf(shop) is { } property ? $"properties/{property.PropertyId}" : null);
 
     IAsyncEnumerable<MarketingPage> IMarketingSource.Fetch(string shop, DateOnly since, DateOnly until, CancellationToken cancellationToken) =>
         RunReport(shop, since, until, cancellationToken);

@@ -32,7 +32,8 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
 
     string IMarketingSource.Source => Source;
 
-    public string? AccountOf(string shop) => Settings.CustomerOf(shop) is { } customer ? $"customers/{customer.CustomerId}" : null;
+    public ValueTask<string?> AccountOf(string shop, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Settings.CustomerOf(shop) is { } customer ? $"customers/{customer.CustomerId}" : null);
 
     /// <summary>A searchStream answers the whole range at once: one page, whose body is the array of batches.</summary>
     public async IAsyncEnumerable<MarketingPage> Fetch(string shop, DateOnly since, DateOnly until, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -26,7 +26,7 @@ public sealed class FetchMarketingReportConsumer(
     {
         var message = context.Message;
         var source = sources.FirstOrDefault(s => s.Source == message.Source);
-        var account = source?.AccountOf(message.ShopDomain);
+        var account = source is null ? null : await source.AccountOf(message.ShopDomain, context.CancellationToken);
         if (source is null || account is null)
         {
             var reason = source is null

@@ -20,7 +20,8 @@ namespace GrowthOs.Connector.Meta;
 /// <see cref="MarketingApiException"/>s that say how long Meta asked to wait; code 190 is a bad token. The token goes
 /// in the <c>Authorization</c> header only, never in a URL that is logged or archived.
 /// </summary>
-public sealed class MetaInsightsClient(HttpClient http, IOptions<MetaOptions> options, MetaPacer pacer, TimeProvider clock, ILogger<MetaInsightsClient> logger)
+public sealed class MetaInsightsClient(
+    HttpClient http, IOptions<MetaOptions> options, MetaPacer pacer, TimeProvider clock, ILogger<MetaInsightsClient> logger, IMetaAccounts? connected = null)
     : IMarketingSource
 {
     public const string Source = "meta";
@@ -30,12 +31,17 @@ public sealed class MetaInsightsClient(HttpClient http, IOptions<MetaOptions> op
 
     string IMarketingSource.Source => Source;
 
-    public string? AccountOf(string shop) => Settings.AccountOf(shop) is { } account ? $"act_{account.AdAccountId}" : null;
+    public async ValueTask<string?> AccountOf(string shop, CancellationToken cancellationToken) =>
+        await Of(shop, cancellationToken) is { } account ? $"act_{account.AdAccountId}" : null;
+
+    /// <summary>The shop's ad account: the settings' (<c>Meta:Accounts</c>), else the one connected to the shop at run time.</summary>
+    private async ValueTask<MetaAccount?> Of(string shop, CancellationToken cancellationToken) =>
+        Settings.AccountOf(shop) ?? (connected is null ? null : await connected.Of(shop, cancellationToken));
 
     public async IAsyncEnumerable<MarketingPage> Fetch(string shop, DateOnly since, DateOnly until, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var account = Settings.AccountOf(shop)
-                      ?? throw new MarketingApiException(Source, "UNKNOWN_SHOP", $"No Meta ad account is configured for {shop} (Meta:Accounts).", transient: false);
+        var account = await Of(shop, cancellationToken)
+                      ?? throw new MarketingApiException(Source, "UNKNOWN_SHOP", $"No Meta ad account is configured for {shop} (Meta:Accounts) or connected to it.", transient: false);
         if (since > until) throw new ArgumentException($"since {since} is after until {until}.", nameof(since));
         var pages = until.DayNumber - since.DayNumber + 1 > Settings.AsyncAfterDays
             ? Report(account, since, until, cancellationToken)
@@ -117,6 +123,16 @@ public sealed class MetaInsightsClient(HttpClient http, IOptions<MetaOptions> op
 
     private string Account(MetaAccount account) => $"{Settings.BaseUrl.TrimEnd('/')}/{Settings.ApiVersion}/act_{account.AdAccountId}";
 
+    /// <summary>What Meta says of an ad account, read with the token being connected: <c>GET /act_{id}?fields=name,currency,timezone_name,account_status</c>.</summary>
+    public async Task<MetaAccountInfo> ReadAccount(string shop, string adAccountId, string token, CancellationToken cancellationToken)
+    {
+        var account = new MetaAccount { Shop = shop, AdAccountId = adAccountId, AccessToken = token };
+        var answer = await Send(account, HttpMethod.Get, $"{Account(account)}?fields=name,currency,timezone_name,account_status", "ad_account", cancellationToken);
+        var status = answer.Json["account_status"] is JsonValue value && value.TryGetValue<int>(out var code) ? code
+            : Identifier(answer.Json["account_status"]) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : (int?)null;
+        return new MetaAccountInfo(Text(answer.Json["name"]), Text(answer.Json["currency"]), Text(answer.Json["timezone_name"]), status);
+    }
+
     private static string Query(DateOnly since, DateOnly until) =>
         "level=campaign&time_increment=1&time_range=" + Uri.EscapeDataString(
             $"{{\"since\":\"{since.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}\",\"until\":\"{until.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}\"}}")
@@ -188,7 +204,7 @@ public sealed class MetaInsightsClient(HttpClient http, IOptions<MetaOptions> op
         if (code == 1 && status == HttpStatusCode.InternalServerError) return new ReduceDataException();
         if (code == 190)
             return new MarketingApiException(Source, "190",
-                $"Meta rejected the access token of act_{account.AdAccountId} ({account.Shop}): it is invalid or has expired (code 190{subcode}: {message}). Renew it in Meta:Accounts.", transient: false);
+                $"Meta rejected the access token of act_{account.AdAccountId} ({account.Shop}): it is invalid or has expired (code 190{subcode}: {message}). Renew it in Meta:Accounts or in the account's connection.", transient: false);
         if (throttled)
             return new MarketingApiException(Source, code!.Value.ToString(CultureInfo.InvariantCulture),
                 $"Meta throttled act_{account.AdAccountId} (code {code}{subcode}: {message}).", transient: true, usage.RegainAccessIn > TimeSpan.Zero ? usage.RegainAccessIn : null);

@@ -59,11 +59,21 @@ public sealed class MarketingSyncOptions : IValidatableObject
 
     public int TrailingDaysOf(string source) => TrailingDays.GetValueOrDefault(source, 3);
 
-    /// <summary>The sources a shop syncs: those it lists, every one when it lists none, none when the shop is not listed.</summary>
-    public IReadOnlyList<string> SourcesOf(string shop) =>
-        Shops.FirstOrDefault(s => string.Equals(s.Shop, shop, StringComparison.OrdinalIgnoreCase)) is { } listed
-            ? listed.Sources.Count > 0 ? listed.Sources.Distinct().ToList() : MarketingSources.All
+    /// <summary>
+    /// The sources a shop syncs: those it lists, every one when it lists none, none when the shop is not listed; and
+    /// beside them, those whose accounts are connected to the shop at run time (<see cref="ConnectedSourcesOf"/>).
+    /// </summary>
+    public IReadOnlyList<string> SourcesOf(string shop)
+    {
+        IReadOnlyList<string> listed = Shops.FirstOrDefault(s => string.Equals(s.Shop, shop, StringComparison.OrdinalIgnoreCase)) is { } settings
+            ? settings.Sources.Count > 0 ? settings.Sources.Distinct().ToList() : MarketingSources.All
             : [];
+        var connected = ConnectedSourcesOf(shop);
+        return connected.Count == 0 ? listed : [.. MarketingSources.All.Where(source => listed.Contains(source) || connected.Contains(source))];
+    }
+
+    /// <summary>The sources whose accounts are connected to a shop at run time and sync (given by the service's copy of the connections).</summary>
+    public Func<string, IReadOnlyList<string>> ConnectedSourcesOf { get; set; } = _ => [];
 
     public string CronFor(string shop) =>
         Shops.FirstOrDefault(s => string.Equals(s.Shop, shop, StringComparison.OrdinalIgnoreCase))?.Cron ?? DefaultCron;

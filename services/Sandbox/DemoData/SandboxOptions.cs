@@ -120,6 +120,9 @@ public sealed class SandboxAdAccount
 
     public string AccessToken { get; set; } = "";
 
+    /// <summary>The account's name as Meta answers it (by default the shop's name and "ads").</summary>
+    public string? Name { get; set; }
+
     /// <summary>The demo shop whose sales the account's ads are drawn from; the account's currency is the shop's.</summary>
     public string Shop { get; set; } = "";
 

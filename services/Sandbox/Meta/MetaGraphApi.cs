@@ -249,6 +249,7 @@ public sealed class MetaGraphApi
     {
         ["id"] = $"act_{account.Id}",
         ["account_id"] = account.Id,
+        ["name"] = account.Name ?? $"{_shops.Settings(account.Shop)?.Name ?? account.Shop} ads",
         ["currency"] = _shops.Settings(account.Shop)?.CurrencyCode,
         ["timezone_name"] = account.TimeZone,
         ["account_status"] = 1,

@@ -33,14 +33,18 @@ public sealed class ShopConnections(NpgsqlDataSource dataSource, SchemaMigration
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
     private volatile IReadOnlyDictionary<string, ShopConnection> _shops = new Dictionary<string, ShopConnection>();
+    private volatile IReadOnlyDictionary<string, IReadOnlyList<string>> _sources = new Dictionary<string, IReadOnlyList<string>>();
     private volatile bool _tableReady;
 
     private string Table => $"{migrations.Schema}.connection_copy";
 
-    /// <summary>Every shop's Shopify connection that is not disconnected, by domain (lower case).</summary>
+    /// <summary>Every shop's Shopify connection that is not disconnected, by domain (lower case); its accounts' are in <see cref="SourcesOf"/>.</summary>
     public IReadOnlyDictionary<string, ShopConnection> Shops => _shops;
 
     public ShopConnection? Of(string shop) => _shops.GetValueOrDefault(shop.Trim().ToLowerInvariant());
+
+    /// <summary>The marketing sources whose accounts are connected to the shop and sync (not paused, failing or disconnected).</summary>
+    public IReadOnlyList<string> SourcesOf(string shop) => _sources.GetValueOrDefault(shop.Trim().ToLowerInvariant()) ?? [];
 
     /// <summary>The shop's own time zone as its connection's check found it, when this machine knows it; else null.</summary>
     public string? TimeZoneOf(string shop) => Of(shop)?.TimeZone is { } zone && TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _) ? zone : null;
@@ -81,19 +85,27 @@ public sealed class ShopConnections(NpgsqlDataSource dataSource, SchemaMigration
     {
         await EnsureTable(cancellationToken);
         await using var command = dataSource.CreateCommand($"""
-            SELECT connection_id, shop_domain, status, status_reason, time_zone, currency_code, cron, entities, history_start, lookback_minutes
-            FROM {Table} WHERE provider = '{ConnectionProviders.Shopify}' AND status <> '{ConnectionStatuses.Disconnected}'
+            SELECT connection_id, shop_domain, status, status_reason, time_zone, currency_code, cron, entities, history_start, lookback_minutes, provider
+            FROM {Table} WHERE status <> '{ConnectionStatuses.Disconnected}' AND shop_domain <> ''
             """);
         var shops = new Dictionary<string, ShopConnection>();
+        var sources = new Dictionary<string, List<string>>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
             var connection = new ShopConnection(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), Text(3), Text(4), Text(5), reader.GetString(6),
                 reader.GetFieldValue<string[]>(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateOnly>(8), reader.IsDBNull(9) ? null : reader.GetInt32(9));
-            shops[connection.ShopDomain] = connection;
+            var provider = reader.GetString(10);
+            if (provider == ConnectionProviders.Shopify) shops[connection.ShopDomain] = connection;
+            else if (connection.Syncs)
+            {
+                if (!sources.TryGetValue(connection.ShopDomain, out var list)) sources[connection.ShopDomain] = list = [];
+                if (!list.Contains(provider)) list.Add(provider);
+            }
         }
         _shops = shops;
+        _sources = sources.ToDictionary(s => s.Key, s => (IReadOnlyList<string>)s.Value);
     }
 
     /// <summary>The copy's table, made by whichever replica comes first (its schema is the service's, made by its migrations).</summary>
@@ -173,6 +185,12 @@ public static class ShopConnectionsRegistration
     /// </summary>
     public static void AddConnectionCopy(this IBusRegistrationConfigurator bus, string service) =>
         bus.AddConsumer<ConnectionCopyConsumer>().Endpoint(endpoint => endpoint.Name = $"{service}-connection-copy");
+
+    /// <summary>Gives <typeparamref name="TOptions"/> the marketing sources connected to each shop, through <paramref name="connect"/>.</summary>
+    public static IServiceCollection UseConnectedSources<TOptions>(this IServiceCollection services, Action<TOptions, Func<string, IReadOnlyList<string>>> connect)
+        where TOptions : class =>
+        services.AddSingleton<IPostConfigureOptions<TOptions>>(provider => new PostConfigureOptions<TOptions>(Options.DefaultName,
+            options => connect(options, shop => provider.GetRequiredService<ShopConnections>().SourcesOf(shop))));
 
     /// <summary>Gives <typeparamref name="TOptions"/> each shop's connection (null for a shop not connected), through <paramref name="connect"/>.</summary>
     public static IServiceCollection UseConnectedShops<TOptions>(this IServiceCollection services, Action<TOptions, Func<string, ShopConnection?>> connect)

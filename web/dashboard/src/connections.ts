@@ -63,6 +63,7 @@ export class ConnectionsPage {
       void this.connectWithToken();
     });
     $("install-button").addEventListener("click", () => void this.install());
+    $("connect-meta-button").addEventListener("click", () => void this.connectMeta());
   }
 
   /** Shows the page for <paramref name="who" />, with a notice (a connection just made by the install flow). */
@@ -117,7 +118,8 @@ export class ConnectionsPage {
         actions.append(this.button("Delete", `Delete ${c.shop}`, () => this.remove(c)), this.button("Delete and purge", `Purge ${c.shop}`, () => this.purge(c)));
     }
     return [
-      el("div", {}, el("strong", { text: c.name ?? c.shop }), el("div", { class: "muted", text: c.shop })),
+      el("div", {}, el("strong", { text: c.name ?? c.shop }),
+        el("div", { class: "muted", text: c.provider === "shopify" ? c.shop : `${c.shop} · ${c.provider === "meta" ? "Meta act_" : `${c.provider} `}${c.account}` })),
       el("div", {}, status, c.status_reason ? el("div", { class: "muted reason", "data-field": "reason", text: c.status_reason }) : null),
       el("span", { "data-field": "found", text: found }),
       el("div", {}, el("code", { "data-field": "cron", text: c.settings.cron }), el("span", { class: "muted", text: ` (${c.settings.cron_time_zone})` }),
@@ -196,6 +198,21 @@ export class ConnectionsPage {
     const access = token.value;
     token.value = "";
     await this.call(() => api.post("/api/connections", { shop, access_token: access }), `${shop} connected and checked.`);
+  }
+
+  /** Connects a Meta ad account to the shop named above, with a system user's or long-lived token. */
+  private async connectMeta(): Promise<void> {
+    const shop = $<HTMLInputElement>("connect-shop").value.trim().toLowerCase();
+    const account = $<HTMLInputElement>("connect-meta-account").value.trim();
+    const token = $<HTMLInputElement>("connect-meta-token");
+    if (!shop || !account || !token.value) {
+      this.say("Name the shop, its Meta ad account (act_…) and the account's token.", "alert");
+      return;
+    }
+    const access = token.value;
+    token.value = "";
+    await this.call(() => api.post("/api/connections", { shop, provider: "meta", account, access_token: access }),
+      `Meta ad account ${account} of ${shop} connected and checked.`);
   }
 
   /** Sends the browser to the shop's consent page; Shopify sends it back here once the merchant approved. */
