@@ -135,6 +135,39 @@ public sealed class ConnectionTests
     }
 
     [Fact]
+    public async Task A_connections_token_that_shopify_refuses_during_a_run_turns_it_failing_and_a_token_given_for_a_check_does_not()
+    {
+        var tokens = new RecordingTokens();
+        var options = Options.Create(new ShopifyOptions { BaseUrlTemplate = "https://{shop}", ApiVersion = "2026-01" });
+        var client = new ShopifyGraphQlClient(new HttpClient(new Answer(HttpStatusCode.Unauthorized, Fixture("invalid_access_token.json"))), options,
+            new ThrottleGate(TimeProvider.System), NullLogger<ShopifyGraphQlClient>.Instance, tokens: tokens);
+
+        var refused = await Assert.ThrowsAsync<ShopifyApiException>(() => client.RunBulkQuery(Shop, "{ orders { edges { node { id } } } }", CancellationToken.None));
+        Assert.Equal("UNAUTHORIZED", refused.Code);
+        var (shop, reason) = Assert.Single(tokens.Refusals);
+        Assert.Equal(Shop, shop);
+        Assert.Contains("Invalid API key or access token", reason);
+        Assert.DoesNotContain(Token, reason);
+
+        // A token being connected is checked with the token given, not the connection's: a refusal there says so and changes no connection.
+        await Assert.ThrowsAsync<ShopifyApiException>(() => client.ReadShop(Shop, "shpat_being_connected", CancellationToken.None));
+        Assert.Single(tokens.Refusals);
+    }
+
+    private sealed class RecordingTokens : IShopifyTokens
+    {
+        public List<(string Shop, string Reason)> Refusals { get; } = [];
+
+        public ValueTask<string?> For(string shop, CancellationToken cancellationToken) => ValueTask.FromResult<string?>(Token);
+
+        public ValueTask Refused(string shop, string reason, CancellationToken cancellationToken)
+        {
+            Refusals.Add((shop, reason));
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
     public void The_default_schedule_keeps_out_of_the_hours_the_shop_avoids()
     {
         var options = new ConnectionOptions { DefaultSyncFromHour = 5, DefaultSyncHours = 3 };

@@ -343,7 +343,7 @@ public sealed class ConnectionTests(RunningSystem system)
     }
 
     [Fact]
-    public async Task A_meta_ad_account_connected_through_the_api_is_checked_at_once_synced_with_its_own_token_and_stops_when_deleted()
+    public async Task A_meta_ad_account_connected_through_the_api_is_checked_at_once_synced_with_its_own_token_and_fails_when_meta_revokes_it()
     {
         using var http = system.GatewayClient();
         const string shop = RunningSystem.ConnectMetaShop;
@@ -376,10 +376,24 @@ public sealed class ConnectionTests(RunningSystem system)
         Assert.True(run.GetProperty("status").GetString() == "completed", run.ToString());
         Assert.True(await system.Scalar($"SELECT count(*) FROM transform.ad_campaign_day WHERE shop_domain = '{shop}' AND source = 'meta' AND account_id = 'act_{account}'") > 0);
 
-        // Deleted, it is no longer synced.
-        Assert.Equal(HttpStatusCode.OK, (await http.DeleteAsync($"/api/connections/{connection.GetProperty("id").GetGuid()}")).StatusCode);
-        var stopped = await UntilMarketing(http, shop, HttpStatusCode.BadRequest);
-        Assert.Contains("does not sync meta", await stopped.Content.ReadAsStringAsync());
+        // Meta stops taking the token (the app's access removed): the next sync fails and the connection turns failing in
+        // Meta's words, so its schedule stops until it is given a new token.
+        using var sandbox = new HttpClient { BaseAddress = system.ServiceAddress("Sandbox") };
+        Assert.Equal(HttpStatusCode.OK, (await sandbox.PostAsync($"/sandbox/meta/ad_accounts/{account}/revoke", null)).StatusCode);
+        var revokedRun = await system.WaitForRunToFinish(http, (await Body(await UntilMarketing(http, shop, HttpStatusCode.Accepted))).GetProperty("runs")[0]
+            .GetProperty("run_id").GetGuid());
+        Assert.Equal("failed", revokedRun.GetProperty("status").GetString());
+        var id = connection.GetProperty("id").GetGuid();
+        var failing = await WhenNot(http, id, "active");
+        Assert.Equal("failing", failing.GetProperty("status").GetString());
+        Assert.Contains("has not authorized application", failing.GetProperty("status_reason").GetString());
+        Assert.DoesNotContain(RunningSystem.ConnectedMetaToken, failing.GetRawText());
+        var notSynced = await UntilMarketing(http, shop, HttpStatusCode.BadRequest);
+        Assert.Contains("does not sync meta", await notSynced.Content.ReadAsStringAsync());
+
+        // Deleted, it is disconnected and its token destroyed.
+        var deleted = await Body(await http.DeleteAsync($"/api/connections/{id}"));
+        Assert.Equal(("disconnected", false), (deleted.GetProperty("status").GetString(), deleted.GetProperty("has_credentials").GetBoolean()));
     }
 
     /// <summary>Asks for a Meta sync of <paramref name="shop"/> until the answer is <paramref name="expected"/> (the copies hear a change within seconds).</summary>

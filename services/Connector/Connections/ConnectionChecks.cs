@@ -54,20 +54,42 @@ public sealed class ConnectionChecks(ShopifyGraphQlClient shopify, MetaInsightsC
 }
 
 /// <summary>The ad account connected to a shop at run time, with its token, for the Connector's calls to Meta.</summary>
-public sealed class RegisteredMetaAccounts(ConnectionRegistry registry) : IMetaAccounts
+public sealed class RegisteredMetaAccounts(ConnectionRegistry registry, ILogger<RegisteredMetaAccounts> logger) : IMetaAccounts
 {
+    public ValueTask Refused(string adAccountId, string reason, CancellationToken cancellationToken) =>
+        ConnectionRefusals.Record(registry, logger, ConnectionProviders.Meta, adAccountId, reason, cancellationToken);
+
     public async ValueTask<MetaAccount?> Of(string shop, CancellationToken cancellationToken)
     {
         var live = (await registry.LiveOfShop(shop, cancellationToken))
             .FirstOrDefault(c => c.Snapshot.Provider == ConnectionProviders.Meta && c.Snapshot.Status is ConnectionStatuses.Active or ConnectionStatuses.Pending);
         if (live is null || await registry.CredentialsOf(live.Snapshot.ConnectionId, cancellationToken) is not { } credentials) return null;
-        return new MetaAccount { Shop = shop, AdAccountId = live.Snapshot.Account, AccessToken = credentials.AccessToken };
+        return new MetaAccount { Shop = shop, AdAccountId = live.Snapshot.Account, AccessToken = credentials.AccessToken, Connected = true };
     }
 }
 
 /// <summary>The Admin API token of a shop's live connection, for every call the Connector makes to it.</summary>
-public sealed class RegisteredShopifyTokens(ConnectionRegistry registry) : IShopifyTokens
+public sealed class RegisteredShopifyTokens(ConnectionRegistry registry, ILogger<RegisteredShopifyTokens> logger) : IShopifyTokens
 {
     public async ValueTask<string?> For(string shop, CancellationToken cancellationToken) =>
         (await registry.CredentialsOf(ConnectionProviders.Shopify, shop, cancellationToken))?.Credentials.AccessToken;
+
+    public ValueTask Refused(string shop, string reason, CancellationToken cancellationToken) =>
+        ConnectionRefusals.Record(registry, logger, ConnectionProviders.Shopify, shop, reason, cancellationToken);
+}
+
+/// <summary>
+/// A provider refused a live connection's credentials during a run (revoked, expired): the connection turns failing with
+/// the provider's words, so its schedules stop until a person gives it a new token or checks it again.
+/// </summary>
+public static class ConnectionRefusals
+{
+    public static async ValueTask Record(ConnectionRegistry registry, ILogger logger, string provider, string account, string reason,
+        CancellationToken cancellationToken)
+    {
+        if (await registry.Live(provider, account, cancellationToken) is not { Snapshot.Status: ConnectionStatuses.Active or ConnectionStatuses.Pending } live) return;
+        await registry.RecordCheck(live.Snapshot.ConnectionId, CheckResult.Refused(reason), cancellationToken);
+        logger.LogWarning("Connection {ConnectionId} of {ShopDomain} ({Provider}) is failing: its provider refused its credentials", live.Snapshot.ConnectionId,
+            live.Snapshot.ShopDomain, provider);
+    }
 }

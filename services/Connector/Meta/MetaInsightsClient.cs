@@ -185,7 +185,14 @@ public sealed class MetaInsightsClient(
             logger.LogInformation("Meta {Endpoint} {Path} for act_{AdAccountId} of {ShopDomain}: HTTP {StatusCode} in {DurationMs} ms, {Records} rows, usage {UsagePercent}%",
                 endpoint, path, account.AdAccountId, account.Shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, (json?["data"] as JsonArray)?.Count ?? 0, usage.Percent);
 
-            if (error is not null) throw Refusal(account, endpoint, response.StatusCode, error, code, throttled, usage);
+            if (error is not null)
+            {
+                var refusal = Refusal(account, endpoint, response.StatusCode, error, code, throttled, usage);
+                // A connected account's token Meta no longer takes (revoked, expired): its connection is failing.
+                if (code == 190 && account.Connected && connected is not null && refusal is MarketingApiException refused)
+                    await connected.Refused(account.AdAccountId, refused.Message, CancellationToken.None);
+                throw refusal;
+            }
             if (json is null)
                 throw new MarketingApiException(Source, $"HTTP_{(int)response.StatusCode}",
                     $"Meta answered {endpoint} for act_{account.AdAccountId} with HTTP {(int)response.StatusCode} and no JSON.", transient: (int)response.StatusCode >= 500);

@@ -64,6 +64,10 @@ public sealed class MetaAccount
 
     [Required] public string AccessToken { get; set; } = "";
 
+    /// <summary>Whether the account comes from a connection made at run time (not from the settings).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Connected { get; init; }
+
     public override string ToString() => $"{Shop}: act_{AdAccountId} (token redacted)";
 }
 
@@ -95,4 +99,7 @@ public sealed record MetaAccountInfo(string? Name, string? Currency, string? Tim
 public interface IMetaAccounts
 {
     ValueTask<MetaAccount?> Of(string shop, CancellationToken cancellationToken);
+
+    /// <summary>Meta refused a connected account's token during a run (code 190): its connection is failing, in Meta's words.</summary>
+    ValueTask Refused(string adAccountId, string reason, CancellationToken cancellationToken);
 }

@@ -4,4 +4,7 @@ namespace GrowthOs.Connector.Shopify;
 public interface IShopifyTokens
 {
     ValueTask<string?> For(string shop, CancellationToken cancellationToken);
+
+    /// <summary>Shopify refused the token <see cref="For"/> gave (HTTP 401): its connection is failing, in Shopify's words.</summary>
+    ValueTask Refused(string shop, string reason, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

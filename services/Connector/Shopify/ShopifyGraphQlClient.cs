@@ -185,8 +185,9 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
         string? accessToken = null)
     {
         var settings = options.Value;
+        var connected = accessToken is null && tokens is not null ? await tokens.For(shop, cancellationToken) : null;
         var token = accessToken
-                    ?? (tokens is null ? null : await tokens.For(shop, cancellationToken))
+                    ?? connected
                     ?? settings.AccessTokenFor(shop)
                     ?? throw new ShopifyApiException("UNKNOWN_SHOP", $"{shop} is not connected (no connection, and no token in Shopify:Shops).", transient: false);
         var url = $"{settings.BaseUrlTemplate.Replace("{shop}", shop).TrimEnd('/')}/admin/api/{settings.ApiVersion}/graphql.json";
@@ -227,7 +228,12 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
                 cost?.ActualQueryCost, cost?.CurrentlyAvailable, cost?.MaximumAvailable);
 
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-                throw new ShopifyApiException("UNAUTHORIZED", $"Shopify rejected the access token for {shop} (HTTP {(int)response.StatusCode}{ShopifyErrors.Said(json)}): connect the shop again with a valid token.", transient: false);
+            {
+                var refusal = $"Shopify rejected the access token for {shop} (HTTP {(int)response.StatusCode}{ShopifyErrors.Said(json)}): connect the shop again with a valid token.";
+                // A connection's token Shopify no longer takes (revoked, the app's access removed): the connection is failing.
+                if (connected is not null && response.StatusCode == HttpStatusCode.Unauthorized) await tokens!.Refused(shop, refusal, CancellationToken.None);
+                throw new ShopifyApiException("UNAUTHORIZED", refusal, transient: false);
+            }
             var status = (int)response.StatusCode;
             // A 5xx is often an HTML page from Shopify's edge rather than JSON: it is named, never parsed.
             var page = json is null && response.Content.Headers.ContentType?.MediaType == "text/html" ? " (an HTML page)" : "";

@@ -104,6 +104,9 @@ public sealed class MetaSandboxOptions
 {
     public List<SandboxAdAccount> AdAccounts { get; set; } = [];
 
+    /// <summary>The app the accounts' tokens were issued to, as Meta names it in a revoked token's error.</summary>
+    public string AppId { get; set; } = "1029384756102938";
+
     /// <summary>How long an asynchronous insights report takes to complete.</summary>
     [Range(0, 3_600_000)]
     public int ReportDurationMilliseconds { get; set; } = 2_000;

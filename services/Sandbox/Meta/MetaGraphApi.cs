@@ -48,6 +48,8 @@ public sealed class MetaGraphApi
     private readonly ConcurrentDictionary<string, MetaReportRun> _reports = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (DateTimeOffset Hour, int Calls)> _usage = new(StringComparer.Ordinal);
     private readonly StateFile<MetaReportRun> _state;
+    private readonly ConcurrentDictionary<string, bool> _revoked = new(StringComparer.Ordinal);
+    private readonly StateFile<string> _revokedState;
     private readonly Lock _lock = new();
     private readonly IOptions<SandboxOptions> _options;
     private readonly DemoShops _shops;
@@ -60,6 +62,8 @@ public sealed class MetaGraphApi
     {
         (_options, _shops, _failures, _clock) = (options, shops, failures, clock);
         _state = new StateFile<MetaReportRun>(options.Value, "meta-report-runs.jsonl");
+        _revokedState = new StateFile<string>(options.Value, "meta-revoked-tokens.jsonl");
+        foreach (var id in _revokedState.ReadAll()) _revoked[id] = true;
         foreach (var run in _state.ReadAll())
         {
             _reports[run.Id] = run;
@@ -74,7 +78,18 @@ public sealed class MetaGraphApi
         app.MapGet("/meta/{version}/{node}", (string version, string node, HttpContext http, MetaGraphApi meta) => meta.Handle(http, version, node, insights: false));
         app.MapGet("/meta/{version}/{node}/insights", (string version, string node, HttpContext http, MetaGraphApi meta) => meta.Handle(http, version, node, insights: true));
         app.MapPost("/meta/{version}/{node}/insights", (string version, string node, HttpContext http, MetaGraphApi meta) => meta.Handle(http, version, node, insights: true));
+        // The Sandbox's stand-in for a person removing the app's access to the account (or its system user's token being
+        // revoked): from then on the account's token is refused with Meta's code 190, subcode 458.
+        app.MapPost("/sandbox/meta/ad_accounts/{id}/revoke", (string id, MetaGraphApi meta) => meta.Revoke(id));
         return app;
+    }
+
+    private IResult Revoke(string id)
+    {
+        id = id.StartsWith("act_", StringComparison.Ordinal) ? id[4..] : id;
+        if (Settings.AdAccounts.All(a => a.Id != id)) return Results.Json(new { errors = "Not Found" }, statusCode: 404);
+        if (_revoked.TryAdd(id, true)) _revokedState.Append(id);
+        return Results.Json(new { account = $"act_{id}", revoked = true });
     }
 
     private IResult Handle(HttpContext http, string version, string node, bool insights)
@@ -115,6 +130,8 @@ public sealed class MetaGraphApi
             token = header.Split(' ', 2) is [var scheme, var value] && scheme is "Bearer" or "OAuth" ? value : "";
         if (token.Length == 0) throw new GraphApiError(400, 104, "An access token is required to request this resource.");
         if (token != account.AccessToken) throw new GraphApiError(400, 190, "Invalid OAuth access token - Cannot parse access token");
+        if (_revoked.ContainsKey(account.Id))
+            throw new GraphApiError(400, 190, $"Error validating access token: The user has not authorized application {Settings.AppId}.", 458);
         if (_failures.Trip($"meta:{account.Id}", account.Failures, "TOKEN_EXPIRED"))
             throw new GraphApiError(400, 190,
                 $"Error validating access token: Session has expired on {_clock.GetUtcNow().AddHours(-1):dddd, dd-MMM-yy HH:mm:ss} UTC. The current time is {_clock.GetUtcNow():dddd, dd-MMM-yy HH:mm:ss} UTC.", 463);
