@@ -60,6 +60,36 @@ public sealed class MetaInsightsClientTests
         Assert.Equal("pending", (await Check(HttpStatusCode.ServiceUnavailable, Fixture("service_unavailable.json"))).Status);
     }
 
+    [Fact]
+    public async Task A_short_lived_token_is_exchanged_as_meta_documents_and_a_refusal_is_said_in_meta_words()
+    {
+        async Task<(string Token, DateTimeOffset? ExpiresAt, ScriptedHandler Handler)> Exchange(HttpStatusCode status, string body, string? appId = "4815162342108")
+        {
+            var handler = new ScriptedHandler([(status, body, null)]);
+            var options = Options.Create(new MetaOptions { BaseUrl = "https://graph.facebook.com", AppId = appId, AppSecret = "the-apps-secret" });
+            var client = new MetaInsightsClient(new HttpClient(handler), options, new MetaPacer(options, TimeProvider.System), TimeProvider.System,
+                NullLogger<MetaInsightsClient>.Instance);
+            var (token, expiresAt) = await client.ExchangeForLongLived("EAAGshortLived", CancellationToken.None);
+            return (token, expiresAt, handler);
+        }
+
+        var before = DateTimeOffset.UtcNow;
+        var (longLived, expires, sent) = await Exchange(HttpStatusCode.OK, Fixture("long_lived_token.json"));
+        Assert.Equal("EAAGlongLivedUserAccessTokenExample", longLived);
+        Assert.InRange(expires!.Value, before.AddSeconds(5183944), DateTimeOffset.UtcNow.AddSeconds(5183944));
+        var request = Assert.Single(sent.Requests);
+        Assert.Equal("/v23.0/oauth/access_token", request.Uri.AbsolutePath);
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(request.Uri.Query);
+        Assert.Equal(("fb_exchange_token", "4815162342108", "the-apps-secret", "EAAGshortLived"),
+            (query["grant_type"].ToString(), query["client_id"].ToString(), query["client_secret"].ToString(), query["fb_exchange_token"].ToString()));
+
+        var refused = await Assert.ThrowsAsync<MarketingApiException>(() => Exchange(HttpStatusCode.BadRequest, Fixture("client_secret_refused.json")));
+        Assert.Contains("Error validating client secret.", refused.Message);
+        Assert.DoesNotContain("the-apps-secret", refused.Message);
+        var unconfigured = await Assert.ThrowsAsync<MarketingApiException>(() => Exchange(HttpStatusCode.OK, Fixture("long_lived_token.json"), appId: null));
+        Assert.Equal("NOT_CONFIGURED", unconfigured.Code);
+    }
+
     private static async Task<List<MarketingPage>> All(MetaInsightsClient client, DateOnly since, DateOnly until)
     {
         var pages = new List<MarketingPage>();

@@ -359,16 +359,30 @@ public sealed class ConnectionTests(RunningSystem system)
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.Equal("account", (await Body(malformed)).GetProperty("parameter").GetString());
 
-        var created = await http.PostAsJsonAsync("/api/connections", new { shop, provider = "meta", account = $"act_{account}", access_token = RunningSystem.ConnectedMetaToken });
+        // A person's short-lived token is exchanged for the long-lived one, as the Meta app; one Meta does not know is refused in its words.
+        var notExchanged = await http.PostAsJsonAsync("/api/connections", new { shop, provider = "meta", account, access_token = "EAAGexpiredShortToken", exchange = true });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, notExchanged.StatusCode);
+        Assert.Contains("Invalid OAuth access token", await notExchanged.Content.ReadAsStringAsync());
+        var created = await http.PostAsJsonAsync("/api/connections",
+            new { shop, provider = "meta", account = $"act_{account}", access_token = RunningSystem.ShortLivedMetaToken, exchange = true });
         var text = await created.Content.ReadAsStringAsync();
         Assert.True(created.StatusCode == HttpStatusCode.Created, text);
         Assert.DoesNotContain(RunningSystem.ConnectedMetaToken, text);
+        Assert.DoesNotContain(RunningSystem.ShortLivedMetaToken, text);
         var connection = JsonDocument.Parse(text).RootElement;
         Assert.Equal(("meta", account, "active", "EUR", "Europe/Lisbon", "ACTIVE"),
             (connection.GetProperty("provider").GetString(), connection.GetProperty("account").GetString(), connection.GetProperty("status").GetString(),
                 connection.GetProperty("currency").GetString(), connection.GetProperty("time_zone").GetString(), connection.GetProperty("account_status").GetString()));
         var again = await http.PostAsJsonAsync("/api/connections", new { shop, provider = "meta", account, access_token = RunningSystem.ConnectedMetaToken });
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        // A key limited to another shop that names the same account learns it is taken, not whose it is.
+        using var otherShops = system.GatewayClient(RunningSystem.DashboardOperatorKey);
+        var taken = await otherShops.PostAsJsonAsync("/api/connections",
+            new { shop = RunningSystem.DashboardShop, provider = "meta", account, access_token = RunningSystem.ConnectedMetaToken });
+        var takenText = await taken.Content.ReadAsStringAsync();
+        Assert.True(taken.StatusCode == HttpStatusCode.Conflict, takenText);
+        Assert.DoesNotContain(shop, takenText);
+        Assert.DoesNotContain(connection.GetProperty("id").GetGuid().ToString(), takenText);
 
         // The Ingest-Saga hears of the account and syncs it: the Connector reads it with the connection's token, no setting.
         var sync = await UntilMarketing(http, shop, HttpStatusCode.Accepted);
@@ -447,6 +461,7 @@ public sealed class ConnectionTests(RunningSystem system)
         // The merchant asks that the customer be forgotten: its rows go, its orders stay in the shop's sales without naming it.
         Assert.Equal(HttpStatusCode.OK, (await sandbox.PostAsync($"/sandbox/shops/{shop}/customers/{customer}/redact", null)).StatusCode);
         await system.WaitForScalar($"SELECT count(*) FROM transform.customer WHERE shop_domain = '{shop}' AND customer_id = {customer}", 0, "the customer's row");
+        Assert.Empty(await system.ObjectKeysHolding($"compliance/{shop}/customers/{customer}/"));
         async Task Forgotten()
         {
             Assert.Equal(0L, await system.Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{shop}' AND customer_id = {customer}"));

@@ -117,6 +117,8 @@ public class RunningSystem : IAsyncLifetime
     public const string ConnectMetaShop = "connect-meta.myshopify.com";
     public const string ConnectedMetaAccount = "7300000001";
     public const string ConnectedMetaToken = "EAAGconnectedMetaTokenThatMustNeverBeLogged";
+    public const string ShortLivedMetaToken = "EAAGshortLivedMetaTokenThatMustNeverBeLogged";
+    public const string MetaAppSecret = "integration-meta-app-secret-never-logged";
     /// <summary>A shop whose merchant asks what is held on a customer, then that it be forgotten.</summary>
     public const string CustomerRequestsShop = "customer-requests.myshopify.com";
     public const string ShopifyClientId = "integration-shopify-client-id";
@@ -342,6 +344,10 @@ public class RunningSystem : IAsyncLifetime
         environment[$"Sandbox__Meta__AdAccounts__{MarketingShops.Length}__AccessToken"] = ConnectedMetaToken;
         environment[$"Sandbox__Meta__AdAccounts__{MarketingShops.Length}__Shop"] = ConnectMetaShop;
         environment[$"Sandbox__Meta__AdAccounts__{MarketingShops.Length}__TimeZone"] = "Europe/Lisbon";
+        // Its person's short-lived token, which the Connector exchanges for the long-lived one as the Meta app.
+        environment[$"Sandbox__Meta__AdAccounts__{MarketingShops.Length}__ShortLivedToken"] = ShortLivedMetaToken;
+        environment["Sandbox__Meta__AppId"] = environment["Meta__AppId"] = "4815162342108";
+        environment["Sandbox__Meta__AppSecret"] = environment["Meta__AppSecret"] = MetaAppSecret;
         // The gateway holds its keys only as salted hashes.
         for (var i = 0; i < Keys.Length; i++)
         {
@@ -699,7 +705,7 @@ public class RunningSystem : IAsyncLifetime
     /// <summary>The secrets this system is given: none may appear in what it writes or answers.</summary>
     public static readonly IReadOnlyList<string> Secrets =
         [ShopToken, WrongToken, AppSecret, MetaToken, GoogleToken, GoogleRefreshToken, "GOCSPX-integration-secret", ApiKey, ViewerKey, KpiOperatorKey, DashboardOperatorKey, GatewaySecret,
-            ConnectedShopToken, ConnectionsKey, RotatedConnectionsKey, ConnectedMetaToken];
+            ConnectedShopToken, ConnectionsKey, RotatedConnectionsKey, ConnectedMetaToken, ShortLivedMetaToken, MetaAppSecret];
 
     /// <summary>Every log line the instances wrote (the killed ones' too), every telemetry file in the archive, every error body answered.</summary>
     public async Task<List<(string Source, string Text)>> EverythingWritten()

@@ -21,6 +21,37 @@ public sealed class MetaContractTests : IDisposable
     private static readonly DateOnly Anchor = new(2026, 11, 30);
     private readonly SandboxHosts _sandbox = new();
 
+    [Fact]
+    public async Task A_short_lived_token_is_exchanged_for_the_accounts_long_lived_one_and_a_wrong_secret_or_token_is_refused_as_meta_refuses_it()
+    {
+        var http = _sandbox.Start(new Dictionary<string, string?>
+        {
+            ["Sandbox:Meta:AppId"] = "4815162342108",
+            ["Sandbox:Meta:AppSecret"] = "the-apps-secret",
+            ["Sandbox:Meta:AdAccounts:0:Id"] = AccountId,
+            ["Sandbox:Meta:AdAccounts:0:AccessToken"] = Token,
+            ["Sandbox:Meta:AdAccounts:0:ShortLivedToken"] = "EAAGshortLived",
+            ["Sandbox:Meta:AdAccounts:0:Shop"] = Shop,
+        });
+        MetaInsightsClient Client(string secret)
+        {
+            var options = Options.Create(new MetaOptions { BaseUrl = new Uri(http.BaseAddress!, "/meta").ToString(), AppId = "4815162342108", AppSecret = secret });
+            return new MetaInsightsClient(http, options, new MetaPacer(options, TimeProvider.System), TimeProvider.System, NullLogger<MetaInsightsClient>.Instance);
+        }
+
+        var (token, expiresAt) = await Client("the-apps-secret").ExchangeForLongLived("EAAGshortLived", CancellationToken.None);
+        Assert.Equal(Token, token);
+        Assert.True(expiresAt > DateTimeOffset.UtcNow.AddDays(59));
+        var answer = await http.GetFromJsonAsync<JsonElement>("/meta/v23.0/oauth/access_token?grant_type=fb_exchange_token&client_id=4815162342108"
+                                                              + "&client_secret=the-apps-secret&fb_exchange_token=EAAGshortLived");
+        JsonShape.Assert(JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Meta", "long_lived_token.json"))).RootElement, answer);
+
+        var secret = await Assert.ThrowsAsync<MarketingApiException>(() => Client("another-apps-secret").ExchangeForLongLived("EAAGshortLived", CancellationToken.None));
+        Assert.Equal(("1", "Meta refused to exchange the token (code 1: Error validating client secret.)."), (secret.Code, secret.Message));
+        var unknown = await Assert.ThrowsAsync<MarketingApiException>(() => Client("the-apps-secret").ExchangeForLongLived("EAAGnotOurs", CancellationToken.None));
+        Assert.Equal("190", unknown.Code);
+    }
+
     private (MetaInsightsClient Client, HttpClient Http) Connect(string? failure = null, int pageSize = 50, int asyncAfterDays = 31)
     {
         var http = _sandbox.Start(new Dictionary<string, string?>

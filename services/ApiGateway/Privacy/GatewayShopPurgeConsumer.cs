@@ -14,7 +14,7 @@ public sealed class GatewayShopPurgeConsumer(NpgsqlDataSource dataSource, ILogge
 {
     public async Task Consume(ConsumeContext<ShopPurgeRequested> context)
     {
-        var removed = await ShopPurge.RemoveRows(dataSource, ["gateway"], context.Message.ShopDomain, [], context.CancellationToken);
+        var removed = await ShopPurge.RemoveRows(dataSource, ["gateway"], context.Message, [], context.CancellationToken);
         await ShopPurge.Answer(context, PurgeServices.Gateway, removed, logger);
     }
 }

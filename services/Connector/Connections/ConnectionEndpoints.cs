@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
+using GrowthOs.Connector.Marketing;
+using GrowthOs.Connector.Meta;
 using GrowthOs.Contracts.Connections;
 using GrowthOs.Contracts.Extraction;
 using GrowthOs.ServiceDefaults.Hosting;
@@ -65,6 +67,7 @@ public static class ConnectionEndpoints
         [property: JsonPropertyName("provider")] string? Provider,
         [property: JsonPropertyName("account")] string? Account,
         [property: JsonPropertyName("access_token")] string? AccessToken,
+        [property: JsonPropertyName("exchange")] bool? Exchange,
         [property: JsonPropertyName("cron")] string? Cron,
         [property: JsonPropertyName("entities")] List<string>? Entities,
         [property: JsonPropertyName("history_start")] DateOnly? HistoryStart,
@@ -81,7 +84,7 @@ public static class ConnectionEndpoints
         [property: JsonPropertyName("avoid_hours")] List<int>? AvoidHours);
 
     private const string ConnectShape =
-        """{ "shop": "name.myshopify.com", "provider": "shopify" or "meta", "account"? (a Meta ad account), "access_token": "…", "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "paused"?, "avoid_hours"? }""";
+        """{ "shop": "name.myshopify.com", "provider": "shopify" or "meta", "account"? (a Meta ad account), "access_token": "…", "exchange"? (meta: a short-lived token), "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "paused"?, "avoid_hours"? }""";
 
     private const string SettingsShape = """{ "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "access_token"?, "avoid_hours"? }""";
 
@@ -104,7 +107,7 @@ public static class ConnectionEndpoints
         await Find(id, http, registry) is { } record ? TypedResults.Json(ConnectionView.Of(record), ApiJson.Options) : NotFound(id);
 
     private static async Task<IResult> Connect(HttpContext http, ConnectionRegistry registry, ConnectionChecks checks, ShopWebhooks webhooks,
-        IOptions<ConnectionOptions> options, ILogger<ConnectRequest> logger)
+        IOptions<ConnectionOptions> options, ILogger<ConnectRequest> logger, MetaInsightsClient meta)
     {
         var (request, problem) = await JsonBody.Read<ConnectRequest>(http.Request, ConnectShape);
         if (problem is not null) return problem;
@@ -135,7 +138,29 @@ public static class ConnectionEndpoints
         var cron = request.Cron ?? DefaultCron(shop, options.Value, avoid);
         if (SettingsProblem(cron, request.Entities, request.HistoryStart, request.LookbackMinutes, avoid) is { } settingsProblem) return settingsProblem;
 
+        if (provider == ConnectionProviders.Meta
+            && (await registry.LiveOfShop(shop, http.RequestAborted)).FirstOrDefault(c => c.Snapshot.Provider == ConnectionProviders.Meta) is { } metaOfShop)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already connected",
+                detail: $"{shop} has a Meta ad account connected already (act_{metaOfShop.Snapshot.Account}, connection {metaOfShop.Snapshot.ConnectionId}): a shop syncs one; delete it first.",
+                extensions: new Dictionary<string, object?> { ["parameter"] = "account", ["connection_id"] = metaOfShop.Snapshot.ConnectionId });
         var credentials = new Credentials(request.AccessToken);
+        if (request.Exchange == true)
+        {
+            if (provider != ConnectionProviders.Meta) return Problems.InvalidParameter("exchange", "exchange is for a Meta user's short-lived token only.");
+            try
+            {
+                var (longLived, expiresAt) = await meta.ExchangeForLongLived(request.AccessToken, http.RequestAborted);
+                credentials = new Credentials(longLived, ExpiresAt: expiresAt);
+            }
+            catch (MarketingApiException exception) when (exception.Code == "NOT_CONFIGURED")
+            {
+                return Problems.InvalidParameter("exchange", exception.Message);
+            }
+            catch (MarketingApiException exception)
+            {
+                return Refused("Meta refused the token exchange", CheckResult.Refused(exception.Message));
+            }
+        }
         var check = await checks.Check(provider, account, credentials, http.RequestAborted, shop);
         if (check.Status == ConnectionStatuses.Failing) return Refused($"{ProviderName(provider)} refused the connection", check);
 
@@ -144,7 +169,8 @@ public static class ConnectionEndpoints
         var created = await registry.Create(connection, credentials, check, caller?.Caller ?? "unknown", http.RequestAborted);
         if (created is null)
         {
-            var existing = await registry.Live(provider, account, http.RequestAborted);
+            // Another shop's connection is named only to a caller that may reach that shop.
+            var existing = await registry.Live(provider, account, http.RequestAborted) is { } live && Reaches(caller, live) ? live : null;
             var what = provider == ConnectionProviders.Shopify ? shop : $"{ProviderName(provider)} account {account}";
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already connected",
                 detail: $"{what} is already connected{(existing is null ? "" : $" (connection {existing.Snapshot.ConnectionId}, of {existing.Snapshot.ShopDomain})")}: change its token with PATCH, or delete it first.",
@@ -210,7 +236,7 @@ public static class ConnectionEndpoints
     /// the answer is the purge's report, 200 once every service said what it removed, else 202 with where to read it.
     /// </summary>
     private static async Task<IResult> Disconnect(Guid id, HttpContext http, ConnectionRegistry registry, ShopPurges purges, IOptions<ConnectionOptions> options,
-        TimeProvider clock, ILogger<ConnectRequest> logger, string? purge)
+        TimeProvider clock, ILogger<ConnectRequest> logger, ConfiguredShops settings, string? purge)
     {
         if (purge is not (null or "true" or "false")) return Problems.InvalidParameter("purge", "purge is 'true' (remove every row and archived object of the shop too) or 'false'.");
         if (await Find(id, http, registry) is not { } record) return NotFound(id);
@@ -226,6 +252,11 @@ public static class ConnectionEndpoints
         if (record.Snapshot.Provider != ConnectionProviders.Shopify)
             return Problems.InvalidParameter("purge", "purge removes a whole shop: give the shop's own connection (provider shopify), not one of its accounts.");
         var shop = record.Snapshot.ShopDomain;
+        // A shop the settings still name would be synced again by its next run: it is taken out of them first.
+        if (settings.Named(shop) is { } setting)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Named in the settings",
+                detail: $"{shop} is named in the Connector's settings ({setting}): its next run would bring its data back. Take it out of the settings, then purge it.",
+                extensions: new Dictionary<string, object?> { ["parameter"] = "purge" });
         foreach (var connection in await registry.LiveOfShop(shop, http.RequestAborted))
             await registry.Disconnect(connection.Snapshot.ConnectionId, $"deleted with purge by {caller}", http.RequestAborted);
         var purgeId = NewId.NextGuid();

@@ -16,6 +16,7 @@ public static class ConnectionRegistration
         builder.Services.AddSingleton<ConnectionEventSignal>();
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<ShopPurges>();
+        builder.Services.AddSingleton<ConfiguredShops>();
         builder.Services.AddSingleton<IShopifyTokens, RegisteredShopifyTokens>();
         builder.Services.AddSingleton<IMetaAccounts, RegisteredMetaAccounts>();
         builder.Services.AddTransient<ConnectionChecks>();

@@ -114,7 +114,6 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
         return await ReadOne(command, cancellationToken);
     }
 
-    /// <summary>The live connections due a check again: left pending by a provider that could not be asked.</summary>
     /// <summary>Every connection of the shop that is not disconnected: the shop's own and its accounts'.</summary>
     public async Task<IReadOnlyList<ConnectionRecord>> LiveOfShop(string shop, CancellationToken cancellationToken)
     {
@@ -123,6 +122,7 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
         return await ReadAll(command, cancellationToken);
     }
 
+    /// <summary>The live connections due a check again: left pending by a provider that could not be asked.</summary>
     public async Task<IReadOnlyList<ConnectionRecord>> Pending(TimeSpan checkedBefore, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""

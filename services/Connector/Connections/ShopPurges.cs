@@ -1,9 +1,14 @@
 using System.Text.Json;
+using GrowthOs.Connector.Ga4;
+using GrowthOs.Connector.GoogleAds;
+using GrowthOs.Connector.Meta;
+using GrowthOs.Connector.Shopify;
 using GrowthOs.Contracts.Connections;
 using GrowthOs.Contracts.Marketing;
 using GrowthOs.ServiceDefaults.Privacy;
 using GrowthOs.ServiceDefaults.Storage;
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace GrowthOs.Connector.Connections;
@@ -41,7 +46,14 @@ public sealed class ShopPurges(NpgsqlDataSource dataSource, ConnectionEventSigna
             insert.Parameters.AddWithValue("by", requestedBy);
             if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0) return;
         }
-        var message = new ShopPurgeRequested(purgeId, shop, reason, clock.GetUtcNow());
+        var connections = new List<Guid>();
+        await using (var ids = new NpgsqlCommand("SELECT connection_id FROM connector.connection WHERE shop_domain = @shop", db, transaction))
+        {
+            ids.Parameters.AddWithValue("shop", shop);
+            await using var reader = await ids.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) connections.Add(reader.GetGuid(0));
+        }
+        var message = new ShopPurgeRequested(purgeId, shop, reason, clock.GetUtcNow(), connections);
         await using (var outbox = new NpgsqlCommand("""
             INSERT INTO connector.connection_event (event_id, connection_id, shop_domain, message_type, body) VALUES (@event, @connection, @shop, @type, @body::jsonb)
             """, db, transaction))
@@ -117,7 +129,7 @@ public sealed class ConnectorShopPurgeConsumer(NpgsqlDataSource dataSource, Obje
     public async Task Consume(ConsumeContext<ShopPurgeRequested> context)
     {
         var shop = context.Message.ShopDomain;
-        var removed = await ShopPurge.RemoveRows(dataSource, ["connector"], shop, [], context.CancellationToken);
+        var removed = await ShopPurge.RemoveRows(dataSource, ["connector"], context.Message, [], context.CancellationToken);
         await ShopPurge.RemoveObjects(store, shop, [.. ArchivedSources.Select(source => $"raw/{source}/"), "compliance/"], removed, context.CancellationToken);
         await ShopPurge.Answer(context, PurgeServices.Connector, removed, logger);
     }
@@ -154,4 +166,16 @@ public sealed class ShopRedactRequestedConsumer(ConnectionRegistry registry, Sho
     /// <summary>A purge id that is the same for the same webhook id.</summary>
     private static Guid NewIdFromName(string webhookId) =>
         new(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"shop/redact:{webhookId}")).AsSpan(0, 16));
+}
+
+/// <summary>Whether the Connector's settings name a shop (its token, or one of its accounts), and where.</summary>
+public sealed class ConfiguredShops(
+    IOptions<ShopifyOptions> shopify, IOptions<MetaOptions> meta, IOptions<GoogleAdsOptions> googleAds, IOptions<Ga4Options> ga4)
+{
+    public string? Named(string shop) =>
+        shopify.Value.AccessTokenFor(shop) is not null ? "Shopify:Shops"
+        : meta.Value.AccountOf(shop) is not null ? "Meta:Accounts"
+        : googleAds.Value.CustomerOf(shop) is not null ? "GoogleAds:Customers"
+        : ga4.Value.PropertyOf(shop) is not null ? "Ga4:Properties"
+        : null;
 }

@@ -123,13 +123,59 @@ public sealed class MetaInsightsClient(
 
     private string Account(MetaAccount account) => $"{Settings.BaseUrl.TrimEnd('/')}/{Settings.ApiVersion}/act_{account.AdAccountId}";
 
+    /// <summary>
+    /// Exchanges a short-lived user token for a long-lived one, as Meta documents it:
+    /// <c>GET /{version}/oauth/access_token?grant_type=fb_exchange_token&amp;client_id=&amp;client_secret=&amp;fb_exchange_token=</c>,
+    /// answered <c>{ "access_token", "token_type": "bearer", "expires_in" }</c> (about 60 days). Neither token nor the
+    /// secret is logged: the request's log line names the path only.
+    /// </summary>
+    public async Task<(string AccessToken, DateTimeOffset? ExpiresAt)> ExchangeForLongLived(string shortLivedToken, CancellationToken cancellationToken)
+    {
+        if (Settings.AppId is not { Length: > 0 } appId || Settings.AppSecret is not { Length: > 0 } secret)
+            throw new MarketingApiException(Source, "NOT_CONFIGURED", "Exchanging a short-lived token needs Meta:AppId and Meta:AppSecret.", transient: false);
+        var url = $"{Settings.BaseUrl.TrimEnd('/')}/{Settings.ApiVersion}/oauth/access_token?grant_type=fb_exchange_token&client_id={Uri.EscapeDataString(appId)}"
+                  + $"&client_secret={Uri.EscapeDataString(secret)}&fb_exchange_token={Uri.EscapeDataString(shortLivedToken)}";
+        var stopwatch = Stopwatch.StartNew();
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.GetAsync(url, cancellationToken);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            ApiCallJournal.Record(Source, "token_exchange", clock.GetUtcNow(), stopwatch.Elapsed, status: null);
+            throw new MarketingApiException(Source, "NETWORK", "Meta did not answer the token exchange.", transient: true);
+        }
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            ApiCallJournal.Record(Source, "token_exchange", clock.GetUtcNow(), stopwatch.Elapsed, (int)response.StatusCode);
+            logger.LogInformation("Meta token exchange {Path}: HTTP {StatusCode} in {DurationMs} ms", new Uri(url).AbsolutePath, (int)response.StatusCode,
+                stopwatch.ElapsedMilliseconds);
+            JsonObject? json = null;
+            try { json = JsonNode.Parse(body) as JsonObject; } catch (JsonException) { }
+            if (json?["error"] is JsonObject error)
+            {
+                var code = error["code"] is JsonValue c && c.TryGetValue<int>(out var number) ? number : (int?)null;
+                throw new MarketingApiException(Source, code?.ToString(CultureInfo.InvariantCulture) ?? $"HTTP_{(int)response.StatusCode}",
+                    $"Meta refused to exchange the token (code {code}: {Text(error["message"]) ?? "no message"}).", transient: (int)response.StatusCode >= 500);
+            }
+            if (!response.IsSuccessStatusCode || Text(json?["access_token"]) is not { Length: > 0 } token)
+                throw new MarketingApiException(Source, $"HTTP_{(int)response.StatusCode}", $"Meta answered the token exchange with HTTP {(int)response.StatusCode} and no token.",
+                    transient: (int)response.StatusCode >= 500);
+            var expiresIn = json!["expires_in"] is JsonValue e && e.TryGetValue<long>(out var seconds) ? seconds
+                : Identifier(json["expires_in"]) is { } digits ? long.Parse(digits, CultureInfo.InvariantCulture) : (long?)null;
+            return (token, expiresIn is { } s ? clock.GetUtcNow().AddSeconds(s) : null);
+        }
+    }
+
     /// <summary>What Meta says of an ad account, read with the token being connected: <c>GET /act_{id}?fields=name,currency,timezone_name,account_status</c>.</summary>
     public async Task<MetaAccountInfo> ReadAccount(string shop, string adAccountId, string token, CancellationToken cancellationToken)
     {
         var account = new MetaAccount { Shop = shop, AdAccountId = adAccountId, AccessToken = token };
         var answer = await Send(account, HttpMethod.Get, $"{Account(account)}?fields=name,currency,timezone_name,account_status", "ad_account", cancellationToken);
         var status = answer.Json["account_status"] is JsonValue value && value.TryGetValue<int>(out var code) ? code
-            : Identifier(answer.Json["account_status"]) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : (int?)null;
+            : int.TryParse(Text(answer.Json["account_status"]), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : (int?)null;
         return new MetaAccountInfo(Text(answer.Json["name"]), Text(answer.Json["currency"]), Text(answer.Json["timezone_name"]), status);
     }
 

@@ -47,6 +47,14 @@ public sealed class MetaOptions
     [Range(1, 300)]
     public int RequestTimeoutSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// The Meta app a short-lived user token was issued to, and its secret (from a secret, never a committed file): with
+    /// them, a connection given a short-lived token (<c>"exchange": true</c>) keeps the long-lived one Meta exchanges it for.
+    /// </summary>
+    public string? AppId { get; set; }
+
+    public string? AppSecret { get; set; }
+
     /// <summary>Which ad account belongs to which shop, with its token (from a secret or the environment, never a committed file).</summary>
     public List<MetaAccount> Accounts { get; set; } = [];
 

@@ -24,7 +24,6 @@ public sealed class IngestShopPurgeConsumer(NpgsqlDataSource dataSource, ObjectS
     public async Task Consume(ConsumeContext<ShopPurgeRequested> context)
     {
         var shop = context.Message.ShopDomain;
-        var removed = new Dictionary<string, long>(StringComparer.Ordinal);
         var telemetry = new List<string>();
         await using (var select = dataSource.CreateCommand(
             "SELECT run_id, min(occurred_at) FROM ingest.sync_telemetry WHERE shop_domain = @shop GROUP BY run_id"))
@@ -37,9 +36,8 @@ public sealed class IngestShopPurgeConsumer(NpgsqlDataSource dataSource, ObjectS
         long objects = 0;
         foreach (var key in telemetry)
             if (await store.Delete(key, context.CancellationToken)) objects++;
-        foreach (var (table, count) in await ShopPurge.RemoveRows(dataSource, ["ingest"], shop,
-                     [new PurgeStatement("ingest.saga_event_outbox", $"DELETE FROM ingest.saga_event_outbox WHERE run_id IN ({RunsOfShop})")], context.CancellationToken))
-            removed[table] = count;
+        var removed = await ShopPurge.RemoveRows(dataSource, ["ingest"], context.Message,
+            [new PurgeStatement("ingest.saga_event_outbox", $"DELETE FROM ingest.saga_event_outbox WHERE run_id IN ({RunsOfShop})")], context.CancellationToken);
         removed["objects:telemetry/sync.telemetry/"] = objects;
         await ShopPurge.Answer(context, PurgeServices.IngestSaga, removed, logger);
     }

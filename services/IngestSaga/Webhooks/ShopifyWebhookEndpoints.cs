@@ -100,6 +100,24 @@ public static class ShopifyWebhookEndpoints
 
         var triggeredAt = DateTimeOffset.TryParse(http.Headers["X-Shopify-Triggered-At"].ToString(), System.Globalization.CultureInfo.InvariantCulture,
             System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : clock.GetUtcNow();
+        try
+        {
+            return await Act(http, bus, clock, logger, topic, shop, webhookId, operationId, status, customerRequest, run, triggeredAt);
+        }
+        catch (Exception) when (!http.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // Not handed on (the broker is down): the delivery is forgotten, so that Shopify's next attempt is not taken for a replay.
+            await using var forget = new NpgsqlCommand("DELETE FROM ingest.webhook_delivery WHERE webhook_id = @id", connection);
+            forget.Parameters.AddWithValue("id", webhookId);
+            await forget.ExecuteNonQueryAsync(CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>Hands a delivery seen for the first time on to the service that acts on it.</summary>
+    private static async Task<IResult> Act(HttpRequest http, IPublishEndpoint bus, TimeProvider clock, ILogger<WebhookDelivery> logger, string topic, string shop,
+        string webhookId, string? operationId, string? status, CustomerRequest? customerRequest, (Guid Id, string? TraceParent)? run, DateTimeOffset triggeredAt)
+    {
         if (topic == AppUninstalled)
         {
             // The Connector owns the shop's connection and its token: it disconnects the one and destroys the other.

@@ -104,8 +104,15 @@ public sealed class MetaSandboxOptions
 {
     public List<SandboxAdAccount> AdAccounts { get; set; } = [];
 
-    /// <summary>The app the accounts' tokens were issued to, as Meta names it in a revoked token's error.</summary>
+    /// <summary>The app the accounts' tokens were issued to, as Meta names it in a revoked token's error and takes it in a token exchange.</summary>
     public string AppId { get; set; } = "1029384756102938";
+
+    /// <summary>The app's secret: a token exchange (<c>fb_exchange_token</c>) with another is refused.</summary>
+    public string AppSecret { get; set; } = "sandbox-meta-app-secret";
+
+    /// <summary>How long a long-lived token lasts, as a token exchange answers it (Meta: about 60 days).</summary>
+    [Range(1, 100 * 86_400)]
+    public int LongLivedTokenSeconds { get; set; } = 5_183_944;
 
     /// <summary>How long an asynchronous insights report takes to complete.</summary>
     [Range(0, 3_600_000)]
@@ -122,6 +129,9 @@ public sealed class SandboxAdAccount
     public string Id { get; set; } = "";
 
     public string AccessToken { get; set; } = "";
+
+    /// <summary>A short-lived user token of the account's person: exchanged (<c>fb_exchange_token</c>) for <see cref="AccessToken"/>.</summary>
+    public string? ShortLivedToken { get; set; }
 
     /// <summary>The account's name as Meta answers it (by default the shop's name and "ads").</summary>
     public string? Name { get; set; }

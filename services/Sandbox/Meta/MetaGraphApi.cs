@@ -75,6 +75,7 @@ public sealed class MetaGraphApi
 
     public static IEndpointRouteBuilder MapMetaGraphApi(IEndpointRouteBuilder app)
     {
+        app.MapGet("/meta/{version}/oauth/access_token", (string version, HttpContext http, MetaGraphApi meta) => meta.Exchange(http));
         app.MapGet("/meta/{version}/{node}", (string version, string node, HttpContext http, MetaGraphApi meta) => meta.Handle(http, version, node, insights: false));
         app.MapGet("/meta/{version}/{node}/insights", (string version, string node, HttpContext http, MetaGraphApi meta) => meta.Handle(http, version, node, insights: true));
         app.MapPost("/meta/{version}/{node}/insights", (string version, string node, HttpContext http, MetaGraphApi meta) => meta.Handle(http, version, node, insights: true));
@@ -82,6 +83,34 @@ public sealed class MetaGraphApi
         // revoked): from then on the account's token is refused with Meta's code 190, subcode 458.
         app.MapPost("/sandbox/meta/ad_accounts/{id}/revoke", (string id, MetaGraphApi meta) => meta.Revoke(id));
         return app;
+    }
+
+    /// <summary>
+    /// The exchange of a short-lived user token for a long-lived one, as Meta documents it (<c>grant_type=fb_exchange_token</c>,
+    /// the app's <c>client_id</c> and <c>client_secret</c>): <c>{ "access_token", "token_type": "bearer", "expires_in" }</c>;
+    /// another app's secret is "Error validating client secret." (code 1), a token it does not know code 190.
+    /// </summary>
+    private IResult Exchange(HttpContext http)
+    {
+        var query = http.Request.Query;
+        try
+        {
+            foreach (var name in new[] { "grant_type", "client_id", "client_secret", "fb_exchange_token" })
+                if (string.IsNullOrEmpty(query[name])) throw new GraphApiError(400, 100, $"Missing {name} parameter.");
+            if (query["grant_type"] != "fb_exchange_token") throw new GraphApiError(400, 100, "Unsupported grant_type.");
+            if (query["client_id"] != Settings.AppId) throw new GraphApiError(400, 101, "Error validating application. Invalid application ID.");
+            if (query["client_secret"] != Settings.AppSecret) throw new GraphApiError(400, 1, "Error validating client secret.");
+            var account = Settings.AdAccounts.FirstOrDefault(a => a.ShortLivedToken is { Length: > 0 } token && token == query["fb_exchange_token"])
+                          ?? throw new GraphApiError(400, 190, "Invalid OAuth access token - Cannot parse access token");
+            return Results.Json(new JsonObject
+            {
+                ["access_token"] = account.AccessToken, ["token_type"] = "bearer", ["expires_in"] = Settings.LongLivedTokenSeconds,
+            });
+        }
+        catch (GraphApiError error)
+        {
+            return error.ToResult();
+        }
     }
 
     private IResult Revoke(string id)

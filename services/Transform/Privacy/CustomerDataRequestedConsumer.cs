@@ -81,7 +81,10 @@ public sealed class CustomerDataRequestedConsumer(NpgsqlDataSource dataSource, O
     }
 
     public static string KeyFor(CustomerDataRequested message) =>
-        $"compliance/{message.ShopDomain}/customers/{message.CustomerId}/data-request-{Safe(message.DataRequestId)}.json";
+        $"{FolderOf(message.ShopDomain, message.CustomerId)}data-request-{Safe(message.DataRequestId)}.json";
+
+    /// <summary>Where the answers to a customer's data requests are archived.</summary>
+    public static string FolderOf(string shop, long customerId) => $"compliance/{shop}/customers/{customerId}/";
 
     /// <summary>A data request's id as it may stand in a key: its letters, digits, dashes and underscores.</summary>
     private static string Safe(string id) => new([.. id.Where(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_').Take(64)]);

@@ -20,8 +20,12 @@ public static class ShopPurge
 {
     public const string CopyTable = "connection_copy";
 
+    public static Task<Dictionary<string, long>> RemoveRows(NpgsqlDataSource dataSource, IReadOnlyList<string> schemas, ShopPurgeRequested purge,
+        IReadOnlyList<PurgeStatement> statements, CancellationToken cancellationToken) =>
+        RemoveRows(dataSource, schemas, purge.ShopDomain, statements, cancellationToken, purge.ConnectionIds ?? []);
+
     public static async Task<Dictionary<string, long>> RemoveRows(NpgsqlDataSource dataSource, IReadOnlyList<string> schemas, string shop,
-        IReadOnlyList<PurgeStatement> statements, CancellationToken cancellationToken)
+        IReadOnlyList<PurgeStatement> statements, CancellationToken cancellationToken, IReadOnlyList<Guid>? connectionIds = null)
     {
         var removed = new Dictionary<string, long>(StringComparer.Ordinal);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -39,6 +43,17 @@ public static class ShopPurge
             select.Parameters.AddWithValue("schemas", schemas.ToArray());
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken)) tables.Add((reader.GetString(0), reader.GetString(1)));
+        }
+        foreach (var (schema, table) in tables.Where(t => t.Table == CopyTable))
+        {
+            // Each connection the shop had is a tombstone in the copy, whether its row has come yet or not.
+            await using var tombstones = new NpgsqlCommand($"""
+                INSERT INTO {schema}.{table} (connection_id, shop_domain, provider, account, status, cron, version, changed_at)
+                SELECT id, '', '', '', '{ConnectionStatuses.Disconnected}', '', {long.MaxValue}, now() FROM unnest(@ids) AS id
+                ON CONFLICT (connection_id) DO NOTHING
+                """, connection, transaction);
+            tombstones.Parameters.AddWithValue("ids", (connectionIds ?? []).ToArray());
+            await tombstones.ExecuteNonQueryAsync(cancellationToken);
         }
         foreach (var (schema, table) in tables)
         {
