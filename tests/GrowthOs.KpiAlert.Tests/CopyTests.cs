@@ -1,9 +1,11 @@
+using GrowthOs.Contracts.Connections;
 using GrowthOs.Contracts.Kpi;
 using GrowthOs.Contracts.Marketing;
 using GrowthOs.Contracts.Sales;
 using GrowthOs.KpiAlert.Alerts;
 using GrowthOs.KpiAlert.Copies;
 using GrowthOs.KpiAlert.Kpis;
+using GrowthOs.KpiAlert.Privacy;
 using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.Testing;
 using MassTransit;
@@ -47,6 +49,7 @@ public sealed class CopyTests : IAsyncLifetime
             {
                 bus.AddConsumer<SalesCopyConsumer>();
                 bus.AddConsumer<MarketingCopyConsumer>();
+                bus.AddConsumer<KpiCustomerRedactConsumer>();
             })
             .BuildServiceProvider(true);
         _harness = _provider.GetRequiredService<ITestHarness>();
@@ -87,6 +90,29 @@ public sealed class CopyTests : IAsyncLifetime
         [new MarketingCampaignDay(Yesterday, MarketingSources.Meta, "601", "Prospecting", metaSpend, 10_000, 100, 3, 9_000)], at);
 
     private static decimal? Value(KpiSnapshotComputed snapshot, string name) => snapshot.Kpis.Single(k => k.Name == name).Current;
+
+    [Fact]
+    public async Task A_redacted_customer_leaves_the_customer_days_and_a_copy_computed_before_the_redaction_does_not_bring_it_back()
+    {
+        var first = Guid.NewGuid();
+        await Consumed(Sales(first, Older, 50_000, new CustomerOrders(7, 2, Yesterday), new CustomerOrders(8, 1, Yesterday)), first);
+        await _harness.Bus.Publish(new CustomerRedactRequested(Shop, 7, [], "webhook-1", Now));
+        Assert.True(await _harness.Consumed.Any<CustomerRedactRequested>());
+        Assert.Equal(1L, await Count("SELECT count(*) FROM kpi.customer_day WHERE customer_id = 8"));
+        Assert.Equal(0L, await Count("SELECT count(*) FROM kpi.customer_day WHERE customer_id = 7"));
+
+        // The Transform had computed the day before it forgot the customer; the copy hears it only now.
+        var late = Guid.NewGuid();
+        await Consumed(Sales(late, Newer, 50_000, new CustomerOrders(7, 2, Yesterday), new CustomerOrders(8, 1, Yesterday)), late);
+        Assert.Equal(0L, await Count("SELECT count(*) FROM kpi.customer_day WHERE customer_id = 7"));
+        Assert.Equal(1L, await Count("SELECT count(*) FROM kpi.customer_day WHERE customer_id = 8"));
+    }
+
+    private async Task<long> Count(string sql)
+    {
+        await using var command = _dataSource.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 
     [Fact]
     public async Task A_late_daily_sales_event_of_an_older_computation_changes_nothing_and_a_newer_one_replaces_the_day()

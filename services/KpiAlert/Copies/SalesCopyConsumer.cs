@@ -51,6 +51,7 @@ public sealed class SalesCopyConsumer(NpgsqlDataSource dataSource, KpiRefresh re
                 await using var insert = new NpgsqlCommand("""
                     INSERT INTO kpi.customer_day (shop_domain, date, customer_id, orders, first_order_date)
                     SELECT @shop, @date, c.* FROM unnest(@customers, @orders, @firsts) AS c(customer_id, orders, first_order_date)
+                    WHERE NOT EXISTS (SELECT 1 FROM kpi.redacted_customer r WHERE r.shop_domain = @shop AND r.customer_id = c.customer_id)
                     """, connection, transaction);
                 insert.Parameters.AddWithValue("shop", message.ShopDomain);
                 insert.Parameters.AddWithValue("date", day.Date);
