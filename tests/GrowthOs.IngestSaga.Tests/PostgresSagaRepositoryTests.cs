@@ -198,6 +198,30 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_connected_ad_account_is_scheduled_on_its_own_cron_on_its_shops_clocks_and_not_once_it_fails()
+    {
+        const string shop = "connected-account.myshopify.com";
+        var connected = new ShopConnections(_dataSource, new SchemaMigrations("ingest", typeof(ScheduledSyncDispatcher).Assembly), NullLogger<ShopConnections>.Instance);
+        var marketing = new MarketingSyncOptions { ConnectedSourcesOf = connected.SourcesOf };
+        var dispatcher = new ScheduledSyncDispatcher(_dataSource, _provider.GetRequiredService<IServiceScopeFactory>(), Options.Create(new ScheduleOptions()),
+            Options.Create(new BulkSyncOptions()), Options.Create(marketing), connected, TimeProvider.System, NullLogger<ScheduledSyncDispatcher>.Instance);
+        var (shopId, metaId) = (NewId.NextGuid(), NewId.NextGuid());
+        await connected.Keep(new ConnectionSnapshot(shopId, shop, "shopify", shop, null, "active", null, "Shop", "EUR", "Asia/Tokyo", "Basic", null,
+            "15 4 * * *", [], null, null, 1, DateTimeOffset.UtcNow), CancellationToken.None);
+        ConnectionSnapshot Meta(long version, string status) => new(metaId, shop, "meta", "7300000009", null, status, null, "Ads", "EUR", "Europe/Lisbon", null,
+            "ACTIVE", "45 5 * * *", [], null, null, version, DateTimeOffset.UtcNow);
+
+        await connected.Keep(Meta(1, "active"), CancellationToken.None);
+        await dispatcher.SyncScheduleRows(CancellationToken.None);
+        Assert.Equal("45 5 * * *|Asia/Tokyo", await Text($"SELECT cron || '|' || time_zone FROM ingest.sync_schedule WHERE shop_domain = '{shop}' AND job = 'marketing:meta'"));
+        Assert.Equal(0L, await Scalar($"SELECT count(*) FROM ingest.sync_schedule WHERE shop_domain = '{shop}' AND job IN ('marketing:google_ads', 'marketing:ga4')"));
+
+        await connected.Keep(Meta(2, "failing"), CancellationToken.None);
+        await dispatcher.SyncScheduleRows(CancellationToken.None);
+        Assert.Equal(0L, await Scalar($"SELECT count(*) FROM ingest.sync_schedule WHERE shop_domain = '{shop}' AND job = 'marketing:meta'"));
+    }
+
+    [Fact]
     public async Task A_runs_events_are_saved_with_its_row_and_leave_only_from_the_outbox_each_once_with_its_event_id()
     {
         var runId = NewId.NextGuid();

@@ -135,7 +135,8 @@ public static class ConnectionEndpoints
                 $"access_token is required: the {(provider == ConnectionProviders.Meta ? "ad account's Marketing API token" : "shop's Admin API access token")} (at most {MaxTokenLength} printable ASCII characters, no spaces).");
         var avoid = request.AvoidHours?.Distinct().Order().ToList() ?? [];
         if (AvoidHoursProblem(avoid) is { } avoidProblem) return avoidProblem;
-        var cron = request.Cron ?? DefaultCron(shop, options.Value, avoid);
+        // An account's default schedule is spread by the account, so that it does not start with its shop's sync.
+        var cron = request.Cron ?? DefaultCron(provider == ConnectionProviders.Shopify ? shop : $"{provider}:{account}", options.Value, avoid);
         if (SettingsProblem(cron, request.Entities, request.HistoryStart, request.LookbackMinutes, avoid) is { } settingsProblem) return settingsProblem;
 
         if (provider == ConnectionProviders.Meta

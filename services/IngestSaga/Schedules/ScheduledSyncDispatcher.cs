@@ -57,25 +57,32 @@ public sealed class ScheduledSyncDispatcher(
     /// <summary>
     /// Every scheduled job of every shop, with its cron and the zone whose clocks it is read on: the settings' shops in
     /// UTC, and every connected shop that syncs (not paused, failing or disconnected) on its own clocks with its
-    /// connection's cron.
+    /// connection's cron; a connected ad account on its own connection's cron.
     /// </summary>
     private IEnumerable<(string Shop, string Job, string Cron, string Zone)> Jobs()
     {
         foreach (var shop in bulkSync.Value.Shops)
         {
             yield return (shop, ShopifyJob, schedules.Value.CronFor(shop), "UTC");
-            foreach (var source in marketing.Value.SourcesOf(shop))
-                yield return (shop, MarketingJob + source, marketing.Value.CronFor(shop), "UTC");
+            foreach (var job in MarketingJobs(shop)) yield return job;
         }
         var configured = bulkSync.Value.Shops.ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var connection in connected.Shops.Values)
         {
             if (!connection.Syncs || configured.Contains(connection.ShopDomain)) continue;
             yield return (connection.ShopDomain, ShopifyJob, connection.Cron, connection.Zone.Id);
-            foreach (var source in marketing.Value.SourcesOf(connection.ShopDomain))
-                yield return (connection.ShopDomain, MarketingJob + source, marketing.Value.CronFor(connection.ShopDomain), "UTC");
+            foreach (var job in MarketingJobs(connection.ShopDomain)) yield return job;
         }
     }
+
+    /// <summary>
+    /// A shop's marketing jobs: an account connected at run time on its connection's schedule, read on the shop's clocks
+    /// (the account's when the shop has no connection); one of the settings on <c>MarketingSync</c>'s, in UTC.
+    /// </summary>
+    private IEnumerable<(string Shop, string Job, string Cron, string Zone)> MarketingJobs(string shop) =>
+        marketing.Value.SourcesOf(shop).Select(source => connected.AccountOf(shop, source) is { } account
+            ? (shop, MarketingJob + source, account.Cron, (connected.Of(shop)?.Zone ?? account.Zone).Id)
+            : (shop, MarketingJob + source, marketing.Value.CronFor(shop), "UTC"));
 
     /// <summary>
     /// Makes <c>ingest.sync_schedule</c> hold one row per shop and job with its current cron and zone (its next run worked

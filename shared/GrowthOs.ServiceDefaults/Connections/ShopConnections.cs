@@ -33,7 +33,7 @@ public sealed class ShopConnections(NpgsqlDataSource dataSource, SchemaMigration
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
     private volatile IReadOnlyDictionary<string, ShopConnection> _shops = new Dictionary<string, ShopConnection>();
-    private volatile IReadOnlyDictionary<string, IReadOnlyList<string>> _sources = new Dictionary<string, IReadOnlyList<string>>();
+    private volatile IReadOnlyDictionary<(string Shop, string Provider), ShopConnection> _accounts = new Dictionary<(string, string), ShopConnection>();
     private volatile bool _tableReady;
 
     private string Table => $"{migrations.Schema}.connection_copy";
@@ -44,7 +44,14 @@ public sealed class ShopConnections(NpgsqlDataSource dataSource, SchemaMigration
     public ShopConnection? Of(string shop) => _shops.GetValueOrDefault(shop.Trim().ToLowerInvariant());
 
     /// <summary>The marketing sources whose accounts are connected to the shop and sync (not paused, failing or disconnected).</summary>
-    public IReadOnlyList<string> SourcesOf(string shop) => _sources.GetValueOrDefault(shop.Trim().ToLowerInvariant()) ?? [];
+    public IReadOnlyList<string> SourcesOf(string shop)
+    {
+        var key = shop.Trim().ToLowerInvariant();
+        return [.. _accounts.Keys.Where(k => k.Shop == key).Select(k => k.Provider).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The shop's account with <paramref name="provider"/> connected at run time and syncing, with its own schedule; else null.</summary>
+    public ShopConnection? AccountOf(string shop, string provider) => _accounts.GetValueOrDefault((shop.Trim().ToLowerInvariant(), provider));
 
     /// <summary>The shop's own time zone as its connection's check found it, when this machine knows it; else null.</summary>
     public string? TimeZoneOf(string shop) => Of(shop)?.TimeZone is { } zone && TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _) ? zone : null;
@@ -89,7 +96,7 @@ public sealed class ShopConnections(NpgsqlDataSource dataSource, SchemaMigration
             FROM {Table} WHERE status <> '{ConnectionStatuses.Disconnected}' AND shop_domain <> ''
             """);
         var shops = new Dictionary<string, ShopConnection>();
-        var sources = new Dictionary<string, List<string>>();
+        var accounts = new Dictionary<(string, string), ShopConnection>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -98,14 +105,10 @@ public sealed class ShopConnections(NpgsqlDataSource dataSource, SchemaMigration
                 reader.GetFieldValue<string[]>(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateOnly>(8), reader.IsDBNull(9) ? null : reader.GetInt32(9));
             var provider = reader.GetString(10);
             if (provider == ConnectionProviders.Shopify) shops[connection.ShopDomain] = connection;
-            else if (connection.Syncs)
-            {
-                if (!sources.TryGetValue(connection.ShopDomain, out var list)) sources[connection.ShopDomain] = list = [];
-                if (!list.Contains(provider)) list.Add(provider);
-            }
+            else if (connection.Syncs) accounts[(connection.ShopDomain, provider)] = connection;
         }
         _shops = shops;
-        _sources = sources.ToDictionary(s => s.Key, s => (IReadOnlyList<string>)s.Value);
+        _accounts = accounts;
     }
 
     /// <summary>The copy's table, made by whichever replica comes first (its schema is the service's, made by its migrations).</summary>
