@@ -10,7 +10,8 @@ namespace GrowthOs.Transform.Privacy;
 /// customer's own rows (<c>customer</c>, its segment, its member of the star schema) are removed, and its orders stay,
 /// counted in the shop's sales, without naming it (their customer is null, their lines the shop's guest member). A
 /// load that brings the customer back (a replay of an archived file, a sync of orders Shopify still holds) is redacted
-/// again before anything reads it.
+/// again as soon as its last chunk is committed, before the load is answered and the marts are refreshed from it (a read
+/// of the commerce tables between the two can see the customer's id for that moment).
 /// </summary>
 public sealed class CustomerRedactions(NpgsqlDataSource dataSource)
 {
