@@ -411,18 +411,8 @@ public sealed class ConnectionTests(RunningSystem system)
     }
 
     /// <summary>Asks for a Meta sync of <paramref name="shop"/> until the answer is <paramref name="expected"/> (the copies hear a change within seconds).</summary>
-    private static async Task<HttpResponseMessage> UntilMarketing(HttpClient http, string shop, HttpStatusCode expected)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var response = await http.PostAsJsonAsync("/api/marketing/sync", new { shop, sources = new[] { "meta" } });
-            if (response.StatusCode == expected) return response;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"A Meta sync of {shop} was answered {(int)response.StatusCode} for 30 s, not {(int)expected}: {await response.Content.ReadAsStringAsync()}");
-            await Task.Delay(250);
-        }
-    }
+    private static Task<HttpResponseMessage> UntilMarketing(HttpClient http, string shop, HttpStatusCode expected) =>
+        Until(http, "/api/marketing/sync", new { shop, sources = new[] { "meta" } }, expected, $"A Meta sync of {shop}");
 
     [Fact]
     public async Task A_customers_data_request_is_answered_in_the_archive_and_the_audit_log_and_a_redacted_customer_stays_forgotten_after_a_replay()
@@ -581,15 +571,19 @@ public sealed class ConnectionTests(RunningSystem system)
         (await Body(await Until(http, shop, HttpStatusCode.Accepted, entities))).GetProperty("run_id").GetGuid();
 
     /// <summary>Asks for a sync of <paramref name="shop"/> until the answer is <paramref name="expected"/> (the copies hear a change within seconds).</summary>
-    private static async Task<HttpResponseMessage> Until(HttpClient http, string shop, HttpStatusCode expected, params string[] entities)
+    private static Task<HttpResponseMessage> Until(HttpClient http, string shop, HttpStatusCode expected, params string[] entities) =>
+        Until(http, "/api/performance-metrics/sync", new { shop, entities = entities.Length > 0 ? entities : ["orders"] }, expected, $"A sync of {shop}");
+
+    /// <summary>Posts <paramref name="body"/> to <paramref name="path"/> until the answer is <paramref name="expected"/>, for 30 s at most.</summary>
+    private static async Task<HttpResponseMessage> Until(HttpClient http, string path, object body, HttpStatusCode expected, string what)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            var response = await http.PostAsJsonAsync("/api/performance-metrics/sync", new { shop, entities = entities.Length > 0 ? entities : ["orders"] });
+            var response = await http.PostAsJsonAsync(path, body);
             if (response.StatusCode == expected) return response;
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"A sync of {shop} was answered {(int)response.StatusCode} for 30 s, not {(int)expected}: {await response.Content.ReadAsStringAsync()}");
+                throw new TimeoutException($"{what} was answered {(int)response.StatusCode} for 30 s, not {(int)expected}: {await response.Content.ReadAsStringAsync()}");
             await Task.Delay(250);
         }
     }

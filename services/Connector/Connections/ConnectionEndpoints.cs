@@ -258,10 +258,8 @@ public static class ConnectionEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Named in the settings",
                 detail: $"{shop} is named in the Connector's settings ({setting}): its next run would bring its data back. Take it out of the settings, then purge it.",
                 extensions: new Dictionary<string, object?> { ["parameter"] = "purge" });
-        foreach (var connection in await registry.LiveOfShop(shop, http.RequestAborted))
-            await registry.Disconnect(connection.Snapshot.ConnectionId, $"deleted with purge by {caller}", http.RequestAborted);
         var purgeId = NewId.NextGuid();
-        await purges.Request(purgeId, id, shop, $"connection {id} deleted with purge by {caller}", caller, http.RequestAborted);
+        await purges.PurgeShop(purgeId, id, shop, $"connection {id} deleted with purge by {caller}", caller, http.RequestAborted);
         logger.LogInformation("Connection {ConnectionId} of {ShopDomain} deleted with purge {PurgeId} by {Caller}", id, shop, purgeId, caller);
 
         var waitUntil = clock.GetUtcNow().AddSeconds(options.Value.PurgeWaitSeconds);
@@ -318,8 +316,9 @@ public static class ConnectionEndpoints
     {
         if (historyStart is { } start && (start < new DateOnly(2000, 1, 1) || start > DateOnly.FromDateTime(DateTime.UtcNow)))
             return Problems.InvalidParameter("history_start", "history_start must be a day from 2000-01-01 to today: the first day whose orders are read.");
-        if (cron is not null && !CronExpression.TryParse(cron, out _, out var error)) return Problems.InvalidParameter("cron", error!);
-        if (cron is not null && avoidHours is { Count: > 0 } && CronExpression.Parse(cron).Hours.Intersect(avoidHours).Order().ToList() is { Count: > 0 } clash)
+        CronExpression? schedule = null;
+        if (cron is not null && !CronExpression.TryParse(cron, out schedule, out var error)) return Problems.InvalidParameter("cron", error!);
+        if (schedule is not null && avoidHours is { Count: > 0 } && schedule.Hours.Intersect(avoidHours).Order().ToList() is { Count: > 0 } clash)
             return Problems.InvalidParameter("cron",
                 $"The schedule '{cron}' fires at {string.Join(", ", clash.Select(h => $"{h:00}:xx"))}, hours this shop's syncs avoid (avoid_hours): choose another schedule or other hours.");
         if (entities is not null && entities.Except(Entities.All).ToList() is { Count: > 0 } unknown)

@@ -79,7 +79,8 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
         insert.Parameters.AddWithValue("avoid", (connection.AvoidHours ?? []).ToArray());
         var created = await ReadOne(insert, cancellationToken);
         if (created is null) return null;
-        await WriteEvent(db, transaction, new ConnectionConnected(created.Snapshot), cancellationToken);
+        await WriteEvent(db, transaction, NewId.NextGuid(), created.Snapshot.ConnectionId, created.Snapshot.ShopDomain, new ConnectionConnected(created.Snapshot),
+            cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         signal.Raise();
         return created;
@@ -258,7 +259,7 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
         parameters(command);
         var changed = await ReadOne(command, cancellationToken);
         if (changed is null) return null;
-        await WriteEvent(db, transaction, raise(changed.Snapshot), cancellationToken);
+        await WriteEvent(db, transaction, NewId.NextGuid(), changed.Snapshot.ConnectionId, changed.Snapshot.ShopDomain, raise(changed.Snapshot), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         signal.Raise();
         return changed;
@@ -275,16 +276,18 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
         command.Parameters.Add(new NpgsqlParameter("account_status", NpgsqlDbType.Text) { Value = (object?)check.AccountStatus ?? DBNull.Value });
     }
 
-    private static async Task WriteEvent(NpgsqlConnection db, NpgsqlTransaction transaction, IConnectionEvent change, CancellationToken cancellationToken)
+    /// <summary>Writes an event of the registry's outbox (<c>connector.connection_event</c>) in the transaction of the change it tells of.</summary>
+    internal static async Task WriteEvent(NpgsqlConnection db, NpgsqlTransaction transaction, Guid eventId, Guid connectionId, string shop, object message,
+        CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
             INSERT INTO connector.connection_event (event_id, connection_id, shop_domain, message_type, body) VALUES (@event, @connection, @shop, @type, @body::jsonb)
             """, db, transaction);
-        command.Parameters.AddWithValue("event", NewId.NextGuid());
-        command.Parameters.AddWithValue("connection", change.Connection.ConnectionId);
-        command.Parameters.AddWithValue("shop", change.Connection.ShopDomain);
-        command.Parameters.AddWithValue("type", change.GetType().Name);
-        command.Parameters.AddWithValue("body", JsonSerializer.Serialize(change, change.GetType(), JsonSerializerOptions.Web));
+        command.Parameters.AddWithValue("event", eventId);
+        command.Parameters.AddWithValue("connection", connectionId);
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.AddWithValue("type", message.GetType().Name);
+        command.Parameters.AddWithValue("body", JsonSerializer.Serialize(message, message.GetType(), JsonSerializerOptions.Web));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -29,10 +29,25 @@ public sealed record PurgeReport(
 /// after the shop's disconnection, in order, and is not lost between the database and the broker), and the answers every
 /// service sends back, kept by purge and service (a repeated answer changes nothing).
 /// </summary>
-public sealed class ShopPurges(NpgsqlDataSource dataSource, ConnectionEventSignal signal, TimeProvider clock)
+public sealed class ShopPurges(NpgsqlDataSource dataSource, ConnectionRegistry registry, ConnectionEventSignal signal, TimeProvider clock)
 {
+    /// <summary>
+    /// Purges <paramref name="shop"/>: every connection of it still live is disconnected (its credentials destroyed) for
+    /// <paramref name="reason"/>, then the purge is asked for, after those events in the outbox. <paramref name="connectionId"/>
+    /// is the connection it was asked through, else the shop's own live one.
+    /// </summary>
+    public async Task PurgeShop(Guid purgeId, Guid? connectionId, string shop, string reason, string requestedBy, CancellationToken cancellationToken)
+    {
+        foreach (var connection in await registry.LiveOfShop(shop, cancellationToken))
+        {
+            await registry.Disconnect(connection.Snapshot.ConnectionId, reason, cancellationToken);
+            if (connection.Snapshot.Provider == ConnectionProviders.Shopify) connectionId ??= connection.Snapshot.ConnectionId;
+        }
+        await Request(purgeId, connectionId, shop, reason, requestedBy, cancellationToken);
+    }
+
     /// <summary>Records a purge of <paramref name="shop"/> and its event; a purge id recorded before is not asked again.</summary>
-    public async Task Request(Guid purgeId, Guid? connectionId, string shop, string reason, string requestedBy, CancellationToken cancellationToken)
+    private async Task Request(Guid purgeId, Guid? connectionId, string shop, string reason, string requestedBy, CancellationToken cancellationToken)
     {
         await using var db = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await db.BeginTransactionAsync(cancellationToken);
@@ -53,18 +68,8 @@ public sealed class ShopPurges(NpgsqlDataSource dataSource, ConnectionEventSigna
             await using var reader = await ids.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken)) connections.Add(reader.GetGuid(0));
         }
-        var message = new ShopPurgeRequested(purgeId, shop, reason, clock.GetUtcNow(), connections);
-        await using (var outbox = new NpgsqlCommand("""
-            INSERT INTO connector.connection_event (event_id, connection_id, shop_domain, message_type, body) VALUES (@event, @connection, @shop, @type, @body::jsonb)
-            """, db, transaction))
-        {
-            outbox.Parameters.AddWithValue("event", purgeId);
-            outbox.Parameters.AddWithValue("connection", connectionId ?? Guid.Empty);
-            outbox.Parameters.AddWithValue("shop", shop);
-            outbox.Parameters.AddWithValue("type", nameof(ShopPurgeRequested));
-            outbox.Parameters.AddWithValue("body", JsonSerializer.Serialize(message, JsonSerializerOptions.Web));
-            await outbox.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await ConnectionRegistry.WriteEvent(db, transaction, purgeId, connectionId ?? Guid.Empty, shop,
+            new ShopPurgeRequested(purgeId, shop, reason, clock.GetUtcNow(), connections), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         signal.Raise();
     }
@@ -108,10 +113,8 @@ public sealed class ShopPurges(NpgsqlDataSource dataSource, ConnectionEventSigna
         var waiting = PurgeServices.All.Except(answers.Select(a => a.Service)).ToList();
         var removed = answers.SelectMany(a => a.Removed).ToList();
         return new PurgeReport(purgeId, found.Connection, found.Reason, found.By, found.At, waiting.Count == 0, waiting,
-            removed.Where(r => !IsObjects(r.Key)).Sum(r => r.Value), removed.Where(r => IsObjects(r.Key)).Sum(r => r.Value), answers);
+            removed.Where(r => !ShopPurge.IsObjects(r.Key)).Sum(r => r.Value), removed.Where(r => ShopPurge.IsObjects(r.Key)).Sum(r => r.Value), answers);
     }
-
-    private static bool IsObjects(string key) => key.StartsWith("objects:", StringComparison.Ordinal);
 }
 
 /// <summary>
@@ -145,22 +148,15 @@ public sealed class ShopPurgedConsumer(ShopPurges purges) : IConsumer<ShopPurged
 /// Shopify's <c>shop/redact</c>: whatever is still connected of the shop is disconnected (its credentials destroyed), and
 /// the shop is purged everywhere, as a purge whose id follows from the webhook's (heard twice, it is asked once).
 /// </summary>
-public sealed class ShopRedactRequestedConsumer(ConnectionRegistry registry, ShopPurges purges, ILogger<ShopRedactRequestedConsumer> logger)
-    : IConsumer<ShopRedactRequested>
+public sealed class ShopRedactRequestedConsumer(ShopPurges purges, ILogger<ShopRedactRequestedConsumer> logger) : IConsumer<ShopRedactRequested>
 {
     public async Task Consume(ConsumeContext<ShopRedactRequested> context)
     {
         var message = context.Message;
-        var reason = $"Shopify's shop/redact of {message.TriggeredAt:u}";
-        Guid? connectionId = null;
-        foreach (var connection in await registry.LiveOfShop(message.ShopDomain, context.CancellationToken))
-        {
-            await registry.Disconnect(connection.Snapshot.ConnectionId, reason, context.CancellationToken);
-            if (connection.Snapshot.Provider == ConnectionProviders.Shopify) connectionId = connection.Snapshot.ConnectionId;
-        }
         var purgeId = NewIdFromName(message.WebhookId);
-        await purges.Request(purgeId, connectionId, message.ShopDomain, reason, "shopify", context.CancellationToken);
-        logger.LogInformation("Shopify asked that {ShopDomain} be redacted (webhook {WebhookId}): purge {PurgeId}", message.ShopDomain, message.WebhookId, purgeId);
+        await purges.PurgeShop(purgeId, null, message.ShopDomain, $"Shopify's shop/redact of {message.TriggeredAt:u}", "shopify", context.CancellationToken);
+        logger.LogInformation("Shopify asked that {ShopDomain} be redacted (webhook {WebhookId}): purge {PurgeId}", message.ShopDomain, message.WebhookId,
+            purgeId);
     }
 
     /// <summary>A purge id that is the same for the same webhook id.</summary>

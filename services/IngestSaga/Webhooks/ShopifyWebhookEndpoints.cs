@@ -100,9 +100,49 @@ public static class ShopifyWebhookEndpoints
 
         var triggeredAt = DateTimeOffset.TryParse(http.Headers["X-Shopify-Triggered-At"].ToString(), System.Globalization.CultureInfo.InvariantCulture,
             System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : clock.GetUtcNow();
+        // Handed on to the service that acts on it; a delivery the broker could not take is forgotten (below).
         try
         {
-            return await Act(http, bus, clock, logger, topic, shop, webhookId, operationId, status, customerRequest, run, triggeredAt);
+            if (topic == AppUninstalled)
+            {
+                // The Connector owns the shop's connection and its token: it disconnects the one and destroys the other.
+                await bus.Publish(new ShopUninstalled(shop, webhookId, triggeredAt), http.HttpContext.RequestAborted);
+                logger.LogInformation("Shopify reports that {ShopDomain} uninstalled the app (webhook {WebhookId})", shop, webhookId);
+                return Results.Ok(new { outcome = "accepted" });
+            }
+            if (customerRequest is { } asked)
+            {
+                // The Transform holds the customer's rows: it unlinks and removes them, or reports them to the archive. The
+                // messages carry ids only, never the e-mail address or phone the webhook names the customer by.
+                if (topic == CustomersRedact)
+                    await bus.Publish(new CustomerRedactRequested(shop, asked.CustomerId, asked.OrderIds, webhookId, triggeredAt), http.HttpContext.RequestAborted);
+                else
+                    await bus.Publish(new CustomerDataRequested(shop, asked.CustomerId, asked.OrderIds, asked.DataRequestId ?? webhookId, webhookId, triggeredAt),
+                        http.HttpContext.RequestAborted);
+                logger.LogInformation("Shopify's {Topic} for customer {CustomerId} of {ShopDomain} (webhook {WebhookId}, {Orders} orders named)", topic,
+                    asked.CustomerId, shop, webhookId, asked.OrderIds.Count);
+                return Results.Ok(new { outcome = "accepted" });
+            }
+            if (topic == ShopRedact)
+            {
+                // The Connector owns the shop's purge: every service removes the shop's rows and archived objects.
+                await bus.Publish(new ShopRedactRequested(shop, webhookId, triggeredAt), http.HttpContext.RequestAborted);
+                logger.LogInformation("Shopify asks that everything held of {ShopDomain} be removed (webhook {WebhookId})", shop, webhookId);
+                return Results.Ok(new { outcome = "accepted" });
+            }
+            if (run is not { } found)
+            {
+                logger.LogInformation("Webhook {WebhookId} ({Topic}) for {ShopDomain} names no running sync; nothing to do", webhookId, topic, shop);
+                return Results.Ok(new { outcome = "no_run" });
+            }
+            // The notice belongs to the run's trace, as its durable waits' wake-ups do, not to the delivery's request.
+            using (GrowthOsTelemetry.ContinueTrace("bulk operation finish notified", found.TraceParent))
+            using (logger.BeginScope(new Dictionary<string, object> { ["RunId"] = found.Id, ["ShopDomain"] = shop }))
+            {
+                await bus.Publish(new BulkOperationFinishNotified(found.Id, shop, operationId!, status ?? "", clock.GetUtcNow()), http.HttpContext.RequestAborted);
+                logger.LogInformation("Shopify reports bulk operation {BulkOperationId} {Status}; the run polls it now", operationId, status);
+            }
+            return Results.Ok(new { outcome = "accepted", run_id = found.Id });
         }
         catch (Exception) when (!http.HttpContext.RequestAborted.IsCancellationRequested)
         {
@@ -112,52 +152,6 @@ public static class ShopifyWebhookEndpoints
             await forget.ExecuteNonQueryAsync(CancellationToken.None);
             throw;
         }
-    }
-
-    /// <summary>Hands a delivery seen for the first time on to the service that acts on it.</summary>
-    private static async Task<IResult> Act(HttpRequest http, IPublishEndpoint bus, TimeProvider clock, ILogger<WebhookDelivery> logger, string topic, string shop,
-        string webhookId, string? operationId, string? status, CustomerRequest? customerRequest, (Guid Id, string? TraceParent)? run, DateTimeOffset triggeredAt)
-    {
-        if (topic == AppUninstalled)
-        {
-            // The Connector owns the shop's connection and its token: it disconnects the one and destroys the other.
-            await bus.Publish(new ShopUninstalled(shop, webhookId, triggeredAt), http.HttpContext.RequestAborted);
-            logger.LogInformation("Shopify reports that {ShopDomain} uninstalled the app (webhook {WebhookId})", shop, webhookId);
-            return Results.Ok(new { outcome = "accepted" });
-        }
-        if (customerRequest is { } asked)
-        {
-            // The Transform holds the customer's rows: it unlinks and removes them, or reports them to the archive. The
-            // messages carry ids only, never the e-mail address or phone the webhook names the customer by.
-            if (topic == CustomersRedact)
-                await bus.Publish(new CustomerRedactRequested(shop, asked.CustomerId, asked.OrderIds, webhookId, triggeredAt), http.HttpContext.RequestAborted);
-            else
-                await bus.Publish(new CustomerDataRequested(shop, asked.CustomerId, asked.OrderIds, asked.DataRequestId ?? webhookId, webhookId, triggeredAt),
-                    http.HttpContext.RequestAborted);
-            logger.LogInformation("Shopify's {Topic} for customer {CustomerId} of {ShopDomain} (webhook {WebhookId}, {Orders} orders named)", topic,
-                asked.CustomerId, shop, webhookId, asked.OrderIds.Count);
-            return Results.Ok(new { outcome = "accepted" });
-        }
-        if (topic == ShopRedact)
-        {
-            // The Connector owns the shop's purge: every service removes the shop's rows and archived objects.
-            await bus.Publish(new ShopRedactRequested(shop, webhookId, triggeredAt), http.HttpContext.RequestAborted);
-            logger.LogInformation("Shopify asks that everything held of {ShopDomain} be removed (webhook {WebhookId})", shop, webhookId);
-            return Results.Ok(new { outcome = "accepted" });
-        }
-        if (run is not { } found)
-        {
-            logger.LogInformation("Webhook {WebhookId} ({Topic}) for {ShopDomain} names no running sync; nothing to do", webhookId, topic, shop);
-            return Results.Ok(new { outcome = "no_run" });
-        }
-        // The notice belongs to the run's trace, as its durable waits' wake-ups do, not to the delivery's request.
-        using (GrowthOsTelemetry.ContinueTrace("bulk operation finish notified", found.TraceParent))
-        using (logger.BeginScope(new Dictionary<string, object> { ["RunId"] = found.Id, ["ShopDomain"] = shop }))
-        {
-            await bus.Publish(new BulkOperationFinishNotified(found.Id, shop, operationId!, status ?? "", clock.GetUtcNow()), http.HttpContext.RequestAborted);
-            logger.LogInformation("Shopify reports bulk operation {BulkOperationId} {Status}; the run polls it now", operationId, status);
-        }
-        return Results.Ok(new { outcome = "accepted", run_id = found.Id });
     }
 
     /// <summary>The run polling the operation, or else the newest that knew it (an id once seen by a run that ended stays in its row).</summary>

@@ -5,8 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Sandbox.Shopify;
 
-/// <summary>A mandatory compliance webhook to send to the app: its topic, its shop and its payload, numbered.</summary>
-public sealed record ComplianceRequest(long Number, string Topic, string ShopDomain, DateTimeOffset At, string Body);
+/// <summary>
+/// A mandatory compliance webhook to send to the app: its topic, its shop and its payload, numbered; a <c>shop/redact</c>
+/// names the uninstall it follows.
+/// </summary>
+public sealed record ComplianceRequest(long Number, string Topic, string ShopDomain, DateTimeOffset At, string Body, long? Uninstall = null);
 
 /// <summary>
 /// Shopify's mandatory compliance webhooks, sent to the URL the app declares for them
@@ -51,7 +54,8 @@ public sealed class ComplianceRequests
         {
             if (onlyShop is not null && !string.Equals(uninstall.ShopDomain, onlyShop, StringComparison.OrdinalIgnoreCase)) continue;
             if (!now && _clock.GetUtcNow() < uninstall.At.AddSeconds(_app.ShopRedactAfterSeconds)) continue;
-            if (sandbox.Shops.Settings(uninstall.ShopDomain) is not { } settings || !_shopRedacts.TryAdd(RedactKey(uninstall), true)) continue;
+            if (sandbox.Shops.Settings(uninstall.ShopDomain) is not { } settings
+                || !_shopRedacts.TryAdd(RedactKey(uninstall.ShopDomain, uninstall.Number), true)) continue;
             var body = new JsonObject { ["shop_id"] = new ShopValue(settings).Number, ["shop_domain"] = settings.Domain };
             Add(ShopRedact, settings.Domain, body, uninstall.Number);
         }
@@ -75,26 +79,20 @@ public sealed class ComplianceRequests
 
     private ComplianceRequest Add(string topic, string shop, JsonObject body, long? uninstall)
     {
-        var request = new ComplianceRequest(Interlocked.Increment(ref _lastNumber), topic, shop, _clock.GetUtcNow(), body.ToJsonString());
-        if (uninstall is { } number) _shopRedacts[$"{shop}:{number}"] = true;
-        _requests[request.Number] = request;
-        _state.Append(request with { Body = uninstall is { } n ? $"{n}|{request.Body}" : request.Body });
+        var request = new ComplianceRequest(Interlocked.Increment(ref _lastNumber), topic, shop, _clock.GetUtcNow(), body.ToJsonString(), uninstall);
+        Keep(request);
+        _state.Append(request);
         return request;
     }
 
-    private void Keep(ComplianceRequest stored)
+    private void Keep(ComplianceRequest request)
     {
-        var request = stored;
-        if (stored.Topic == ShopRedact && stored.Body.IndexOf('|') is var bar and > 0)
-        {
-            _shopRedacts[$"{stored.ShopDomain}:{stored.Body[..bar]}"] = true;
-            request = stored with { Body = stored.Body[(bar + 1)..] };
-        }
+        if (request.Uninstall is { } uninstall) _shopRedacts[RedactKey(request.ShopDomain, uninstall)] = true;
         _requests[request.Number] = request;
         _lastNumber = Math.Max(_lastNumber, request.Number);
     }
 
-    private static string RedactKey(AppUninstall uninstall) => $"{uninstall.ShopDomain}:{uninstall.Number}";
+    private static string RedactKey(string shop, long uninstall) => $"{shop}:{uninstall}";
 
     public static IEndpointRouteBuilder MapComplianceRequests(IEndpointRouteBuilder app)
     {

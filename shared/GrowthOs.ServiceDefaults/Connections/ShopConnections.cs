@@ -33,7 +33,8 @@ public sealed class ShopConnections(NpgsqlDataSource dataSource, SchemaMigration
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
     private volatile IReadOnlyDictionary<string, ShopConnection> _shops = new Dictionary<string, ShopConnection>();
-    private volatile IReadOnlyDictionary<(string Shop, string Provider), ShopConnection> _accounts = new Dictionary<(string, string), ShopConnection>();
+    /// <summary>Each shop's accounts connected at run time and syncing, by provider (ordinal order).</summary>
+    private volatile IReadOnlyDictionary<string, SortedDictionary<string, ShopConnection>> _accounts = new Dictionary<string, SortedDictionary<string, ShopConnection>>();
     private volatile bool _tableReady;
 
     private string Table => $"{migrations.Schema}.connection_copy";
@@ -44,14 +45,11 @@ public sealed class ShopConnections(NpgsqlDataSource dataSource, SchemaMigration
     public ShopConnection? Of(string shop) => _shops.GetValueOrDefault(shop.Trim().ToLowerInvariant());
 
     /// <summary>The marketing sources whose accounts are connected to the shop and sync (not paused, failing or disconnected).</summary>
-    public IReadOnlyList<string> SourcesOf(string shop)
-    {
-        var key = shop.Trim().ToLowerInvariant();
-        return [.. _accounts.Keys.Where(k => k.Shop == key).Select(k => k.Provider).Order(StringComparer.Ordinal)];
-    }
+    public IReadOnlyList<string> SourcesOf(string shop) =>
+        _accounts.GetValueOrDefault(shop.Trim().ToLowerInvariant()) is { } accounts ? [.. accounts.Keys] : [];
 
     /// <summary>The shop's account with <paramref name="provider"/> connected at run time and syncing, with its own schedule; else null.</summary>
-    public ShopConnection? AccountOf(string shop, string provider) => _accounts.GetValueOrDefault((shop.Trim().ToLowerInvariant(), provider));
+    public ShopConnection? AccountOf(string shop, string provider) => _accounts.GetValueOrDefault(shop.Trim().ToLowerInvariant())?.GetValueOrDefault(provider);
 
     /// <summary>The shop's own time zone as its connection's check found it, when this machine knows it; else null.</summary>
     public string? TimeZoneOf(string shop) => Of(shop)?.TimeZone is { } zone && TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _) ? zone : null;
@@ -96,7 +94,7 @@ public sealed class ShopConnections(NpgsqlDataSource dataSource, SchemaMigration
             FROM {Table} WHERE status <> '{ConnectionStatuses.Disconnected}' AND shop_domain <> ''
             """);
         var shops = new Dictionary<string, ShopConnection>();
-        var accounts = new Dictionary<(string, string), ShopConnection>();
+        var accounts = new Dictionary<string, SortedDictionary<string, ShopConnection>>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -105,7 +103,11 @@ public sealed class ShopConnections(NpgsqlDataSource dataSource, SchemaMigration
                 reader.GetFieldValue<string[]>(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateOnly>(8), reader.IsDBNull(9) ? null : reader.GetInt32(9));
             var provider = reader.GetString(10);
             if (provider == ConnectionProviders.Shopify) shops[connection.ShopDomain] = connection;
-            else if (connection.Syncs) accounts[(connection.ShopDomain, provider)] = connection;
+            else if (connection.Syncs)
+            {
+                if (!accounts.TryGetValue(connection.ShopDomain, out var ofShop)) accounts[connection.ShopDomain] = ofShop = new(StringComparer.Ordinal);
+                ofShop[provider] = connection;
+            }
         }
         _shops = shops;
         _accounts = accounts;

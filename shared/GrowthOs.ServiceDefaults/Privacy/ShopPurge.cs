@@ -20,13 +20,10 @@ public static class ShopPurge
 {
     public const string CopyTable = "connection_copy";
 
-    public static Task<Dictionary<string, long>> RemoveRows(NpgsqlDataSource dataSource, IReadOnlyList<string> schemas, ShopPurgeRequested purge,
-        IReadOnlyList<PurgeStatement> statements, CancellationToken cancellationToken) =>
-        RemoveRows(dataSource, schemas, purge.ShopDomain, statements, cancellationToken, purge.ConnectionIds ?? []);
-
-    public static async Task<Dictionary<string, long>> RemoveRows(NpgsqlDataSource dataSource, IReadOnlyList<string> schemas, string shop,
-        IReadOnlyList<PurgeStatement> statements, CancellationToken cancellationToken, IReadOnlyList<Guid>? connectionIds = null)
+    public static async Task<Dictionary<string, long>> RemoveRows(NpgsqlDataSource dataSource, IReadOnlyList<string> schemas, ShopPurgeRequested purge,
+        IReadOnlyList<PurgeStatement> statements, CancellationToken cancellationToken)
     {
+        var shop = purge.ShopDomain;
         var removed = new Dictionary<string, long>(StringComparer.Ordinal);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -52,7 +49,7 @@ public static class ShopPurge
                 SELECT id, '', '', '', '{ConnectionStatuses.Disconnected}', '', {long.MaxValue}, now() FROM unnest(@ids) AS id
                 ON CONFLICT (connection_id) DO NOTHING
                 """, connection, transaction);
-            tombstones.Parameters.AddWithValue("ids", (connectionIds ?? []).ToArray());
+            tombstones.Parameters.AddWithValue("ids", (purge.ConnectionIds ?? []).ToArray());
             await tombstones.ExecuteNonQueryAsync(cancellationToken);
         }
         foreach (var (schema, table) in tables)
@@ -85,10 +82,12 @@ public static class ShopPurge
         var message = context.Message;
         var kept = removed.Where(r => r.Value > 0).ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
         logger.LogInformation("Purge {PurgeId}: removed {Rows} rows and {Objects} archived objects ({Reason})", message.PurgeId,
-            kept.Where(r => !r.Key.StartsWith("objects:", StringComparison.Ordinal)).Sum(r => r.Value),
-            kept.Where(r => r.Key.StartsWith("objects:", StringComparison.Ordinal)).Sum(r => r.Value), message.Reason);
+            kept.Where(r => !IsObjects(r.Key)).Sum(r => r.Value), kept.Where(r => IsObjects(r.Key)).Sum(r => r.Value), message.Reason);
         await context.Publish(new ShopPurged(message.PurgeId, service, kept, DateTimeOffset.UtcNow), context.CancellationToken);
     }
+
+    /// <summary>Whether a count of a purge's answer is of archived objects (<c>objects:{prefix}</c>) rather than of rows.</summary>
+    public static bool IsObjects(string key) => key.StartsWith("objects:", StringComparison.Ordinal);
 
     private static async Task<long> Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, string shop, CancellationToken cancellationToken)
     {
