@@ -81,6 +81,21 @@ if [ "${#MARKETING_SOURCES[@]}" -gt 0 ]; then
   for i in "${!MARKETING_SOURCES[@]}"; do MARKETING_ENV+=("MarketingSync__Shops__0__Sources__$i=${MARKETING_SOURCES[$i]}"); done
 fi
 
+# Google's consent flow, for Google Ads customers and GA4 properties connected at run time: the Sandbox's OAuth client
+# and consent page, unless a real shop is named; then the OAuth client GROWTHOS_GOOGLE_CLIENT_ID and
+# GROWTHOS_GOOGLE_CLIENT_SECRET name (its authorized redirect URI: GROWTHOS_GOOGLE_REDIRECT_URI).
+GOOGLE_ENV=()
+if [ -z "${GROWTHOS_SHOPIFY_BASE_URL:-}" ]; then
+  GOOGLE_ENV=(GoogleOAuth__AuthorizeUrl=http://127.0.0.1:8090/google-oauth/o/oauth2/v2/auth GoogleOAuth__TokenUrl=http://127.0.0.1:8090/google-oauth/token
+    GoogleOAuth__ClientId=sandbox-client.apps.googleusercontent.com GoogleOAuth__ClientSecret=GOCSPX-sandbox-client-secret
+    Ga4__AdminBaseUrl=http://127.0.0.1:8090/ga4-admin)
+elif [ -n "${GROWTHOS_GOOGLE_CLIENT_ID:-}" ]; then
+  GOOGLE_ENV=(GoogleOAuth__ClientId="$GROWTHOS_GOOGLE_CLIENT_ID" GoogleOAuth__ClientSecret="${GROWTHOS_GOOGLE_CLIENT_SECRET:-}")
+fi
+if [ "${#GOOGLE_ENV[@]}" -gt 0 ]; then
+  GOOGLE_ENV+=(GoogleOAuth__RedirectUri="${GROWTHOS_GOOGLE_REDIRECT_URI:-http://127.0.0.1:8080/api/connections/google/callback}")
+fi
+
 # The local infrastructure (deploy/local/infra.sh) and its logins: no service has a default for them.
 LOCAL_INFRASTRUCTURE=(
   "ConnectionStrings__Postgres=Host=127.0.0.1;Port=${GROWTHOS_PG_PORT:-55432};Username=postgres;Database=growthos"
@@ -116,6 +131,7 @@ start_service() { # name
         Sandbox__AllowHttpWebhooks=true \
         Sandbox__ShopifyApp__ComplianceUri="${WEBHOOK_URL:-http://127.0.0.1:8080/webhooks/shopify}" \
         "${MARKETING_ENV[@]}" \
+        "${GOOGLE_ENV[@]}" \
         dotnet "GrowthOs.$name.dll" &
       child=$!
       code=0

@@ -28,4 +28,5 @@ app.MapDefaultEndpoints();
 app.UseGatewayTrust();
 app.MapConnections();
 app.MapShopifyInstall();
+app.MapGoogleConnect();
 app.Run();

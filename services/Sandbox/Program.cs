@@ -26,6 +26,7 @@ builder.Services.AddSingleton<MetaGraphApi>();
 builder.Services.AddSingleton<GoogleOAuthApi>();
 builder.Services.AddSingleton<GoogleAdsApi>();
 builder.Services.AddSingleton<Ga4DataApi>();
+builder.Services.AddSingleton<Ga4AdminApi>();
 
 var app = builder.Build();
 // The Sandbox answers errors in the shapes of the APIs it emulates, never with problem bodies of its own.
@@ -38,6 +39,7 @@ MetaGraphApi.MapMetaGraphApi(app);
 GoogleOAuthApi.MapGoogleOAuth(app);
 GoogleAdsApi.MapGoogleAdsApi(app);
 Ga4DataApi.MapGa4DataApi(app);
+Ga4AdminApi.MapGa4AdminApi(app);
 app.Run();
 
 public partial class Program;

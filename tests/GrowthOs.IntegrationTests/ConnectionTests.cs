@@ -410,6 +410,110 @@ public sealed class ConnectionTests(RunningSystem system)
         Assert.Equal(("disconnected", false), (deleted.GetProperty("status").GetString(), deleted.GetProperty("has_credentials").GetBoolean()));
     }
 
+    [Fact]
+    public async Task A_google_ads_customer_and_a_ga4_property_connect_through_googles_consent_are_synced_with_the_grant_and_fail_when_it_is_revoked()
+    {
+        const string shop = RunningSystem.ConnectGoogleShop;
+        using var http = system.GatewayClient();
+        using var browser = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = system.Gateway };
+        Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/connections", new { shop, access_token = Token })).StatusCode);
+
+        // The consent page is Google's, asked for offline access and the one scope the provider needs; the person approves there.
+        async Task<Uri> Authorize(string provider, string account, string? manager = null)
+        {
+            var answer = await Body(await http.SendAsync(new HttpRequestMessage(HttpMethod.Get,
+                $"/api/connections/google/authorize?shop={shop}&provider={provider}&account={account}{(manager is null ? "" : $"&login_customer_id={manager}")}")
+            {
+                Headers = { { "Accept", "application/json" } },
+            }));
+            return new Uri(answer.GetProperty("authorize_url").GetString()!);
+        }
+        async Task<Uri> Consent(Uri authorize)
+        {
+            var approved = await browser.GetAsync(authorize);
+            Assert.True(approved.StatusCode == HttpStatusCode.Redirect, $"{(int)approved.StatusCode}: {await approved.Content.ReadAsStringAsync()}");
+            return approved.Headers.Location!;
+        }
+        async Task<JsonElement> Connected(Uri callback)
+        {
+            var done = await browser.GetAsync(callback);
+            Assert.True(done.StatusCode == HttpStatusCode.Redirect, $"{(int)done.StatusCode}: {await done.Content.ReadAsStringAsync()}");
+            var landing = done.Headers.Location!.ToString();
+            Assert.EndsWith("&status=active", landing);
+            return await Body(await http.GetAsync($"/api/connections/{landing.Split("connection_id=")[1].Split('&')[0]}"));
+        }
+        async Task Refused(Uri url, HttpStatusCode status, string parameter, string said)
+        {
+            var response = await browser.GetAsync(url);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == status, $"{(int)response.StatusCode}: {text}");
+            Assert.Equal(parameter, JsonDocument.Parse(text).RootElement.GetProperty("parameter").GetString());
+            Assert.Contains(said, text);
+        }
+        static Dictionary<string, string> Query(Uri url) =>
+            Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(url.Query).ToDictionary(p => p.Key, p => p.Value.ToString());
+        Uri Callback(Dictionary<string, string> parameters) =>
+            new(system.Gateway, "/api/connections/google/callback?" + string.Join('&', parameters.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}")));
+
+        var authorize = await Authorize("google_ads", "740-000-0001", RunningSystem.ConnectedGoogleAdsManager);
+        Assert.Equal("/google-oauth/o/oauth2/v2/auth", authorize.AbsolutePath);
+        var asked = Query(authorize);
+        Assert.Equal(("https://www.googleapis.com/auth/adwords", "offline", "consent", "code"),
+            (asked["scope"], asked["access_type"], asked["prompt"], asked["response_type"]));
+        Assert.Equal(new Uri(system.Gateway, "/api/connections/google/callback").ToString(), asked["redirect_uri"]);
+        var callback = await Consent(authorize);
+        var ads = await Connected(callback);
+        Assert.Equal(("google_ads", RunningSystem.ConnectedGoogleAdsCustomer, RunningSystem.ConnectedGoogleAdsManager, "USD", "America/Chicago", "ENABLED"),
+            (ads.GetProperty("provider").GetString(), ads.GetProperty("account").GetString(), ads.GetProperty("login_customer_id").GetString(),
+                ads.GetProperty("currency").GetString(), ads.GetProperty("time_zone").GetString(), ads.GetProperty("account_status").GetString()));
+        Assert.True(ads.GetProperty("has_credentials").GetBoolean());
+
+        // The same redirect again finds its state used; a state never made, a consent refused, a code already exchanged: each refused, nothing stored.
+        await Refused(callback, HttpStatusCode.BadRequest, "state", "used");
+        await Refused(Callback(new Dictionary<string, string>(Query(callback)) { ["state"] = "not-a-state-of-ours" }), HttpStatusCode.BadRequest, "state", "not one");
+        var ga4Authorize = await Authorize("ga4", "properties/" + RunningSystem.ConnectedGa4Property);
+        await Refused(Callback(new() { ["state"] = Query(ga4Authorize)["state"], ["error"] = "access_denied" }), HttpStatusCode.UnprocessableEntity, "error",
+            "did not grant access");
+        ga4Authorize = await Authorize("ga4", RunningSystem.ConnectedGa4Property);
+        await Refused(Callback(new(Query(callback)) { ["state"] = Query(ga4Authorize)["state"] }), HttpStatusCode.UnprocessableEntity, "code", "invalid_grant");
+        var ga4 = await Connected(await Consent(await Authorize("ga4", RunningSystem.ConnectedGa4Property)));
+        Assert.Equal(("ga4", RunningSystem.ConnectedGa4Property, "USD", "America/Chicago"),
+            (ga4.GetProperty("provider").GetString(), ga4.GetProperty("account").GetString(), ga4.GetProperty("currency").GetString(),
+                ga4.GetProperty("time_zone").GetString()));
+        // A shop syncs one account of each provider; a customer id that is not one is refused before Google is asked.
+        Assert.Equal(HttpStatusCode.Conflict, (await http.GetAsync($"/api/connections/google/authorize?shop={shop}&provider=ga4&account=7500000002")).StatusCode);
+        var malformed = await http.GetAsync($"/api/connections/google/authorize?shop={shop}&provider=google_ads&account=12345");
+        Assert.Equal((HttpStatusCode.BadRequest, "account"), (malformed.StatusCode, (await Body(malformed)).GetProperty("parameter").GetString()));
+        // A refresh token given straight is checked with Google too: one Google does not know is refused in its words.
+        var unknown = await http.PostAsJsonAsync("/api/connections",
+            new { shop = RunningSystem.ConnectedShop, provider = "ga4", account = RunningSystem.ConnectedGa4Property, refresh_token = "1//notAGrantOfThisClient" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.StatusCode);
+        Assert.Contains("Token has been expired or revoked", await unknown.Content.ReadAsStringAsync());
+
+        // The Ingest-Saga hears of both accounts and syncs them with the grant: no setting names them.
+        var sync = await Until(http, "/api/marketing/sync", new { shop, sources = new[] { "google_ads", "ga4" } }, HttpStatusCode.Accepted, $"A Google sync of {shop}");
+        foreach (var started in (await Body(sync)).GetProperty("runs").EnumerateArray())
+        {
+            var run = await system.WaitForRunToFinish(http, started.GetProperty("run_id").GetGuid());
+            Assert.True(run.GetProperty("status").GetString() == "completed", run.ToString());
+        }
+        Assert.True(await system.Scalar($"SELECT count(*) FROM transform.ad_campaign_day WHERE shop_domain = '{shop}' AND source = 'google_ads'") > 0);
+        Assert.True(await system.Scalar($"SELECT count(*) FROM transform.traffic_channel_day WHERE shop_domain = '{shop}'") > 0);
+
+        // The person removes the app's access in their Google account: the next sync fails, and each connection turns failing in Google's words.
+        using var sandbox = new HttpClient { BaseAddress = system.ServiceAddress("Sandbox") };
+        Assert.Equal(HttpStatusCode.OK, (await sandbox.PostAsync("/sandbox/google-oauth/remove-access", null)).StatusCode);
+        var revoked = await Body(await http.PostAsJsonAsync("/api/marketing/sync", new { shop, sources = new[] { "google_ads", "ga4" } }));
+        foreach (var started in revoked.GetProperty("runs").EnumerateArray())
+            Assert.Equal("failed", (await system.WaitForRunToFinish(http, started.GetProperty("run_id").GetGuid())).GetProperty("status").GetString());
+        foreach (var connection in new[] { ads, ga4 })
+        {
+            var failing = await WhenNot(http, connection.GetProperty("id").GetGuid(), "active");
+            Assert.Equal("failing", failing.GetProperty("status").GetString());
+            Assert.Contains("Token has been expired or revoked", failing.GetProperty("status_reason").GetString());
+        }
+    }
+
     /// <summary>Asks for a Meta sync of <paramref name="shop"/> until the answer is <paramref name="expected"/> (the copies hear a change within seconds).</summary>
     private static Task<HttpResponseMessage> UntilMarketing(HttpClient http, string shop, HttpStatusCode expected) =>
         Until(http, "/api/marketing/sync", new { shop, sources = new[] { "meta" } }, expected, $"A Meta sync of {shop}");

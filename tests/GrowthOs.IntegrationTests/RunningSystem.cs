@@ -119,6 +119,11 @@ public class RunningSystem : IAsyncLifetime
     public const string ConnectedMetaToken = "EAAGconnectedMetaTokenThatMustNeverBeLogged";
     public const string ShortLivedMetaToken = "EAAGshortLivedMetaTokenThatMustNeverBeLogged";
     public const string MetaAppSecret = "integration-meta-app-secret-never-logged";
+    /// <summary>A shop whose Google Ads customer (reached through its manager) and GA4 property are connected through Google's consent.</summary>
+    public const string ConnectGoogleShop = "connect-google.myshopify.com";
+    public const string ConnectedGoogleAdsCustomer = "7400000001";
+    public const string ConnectedGoogleAdsManager = "7400000000";
+    public const string ConnectedGa4Property = "7500000001";
     /// <summary>A shop whose merchant asks what is held on a customer, then that it be forgotten.</summary>
     public const string CustomerRequestsShop = "customer-requests.myshopify.com";
     public const string ShopifyClientId = "integration-shopify-client-id";
@@ -131,6 +136,7 @@ public class RunningSystem : IAsyncLifetime
         (PageViewerShop, 72, "UTC", "USD", "Basic"), (PendingShop, 73, "UTC", "USD", "Basic"),
         (RotationShop, 74, "UTC", "USD", "Basic"), (PurgeShop, 75, "Europe/Madrid", "EUR", "Grow"),
         (CustomerRequestsShop, 76, "UTC", "USD", "Basic"), (ConnectMetaShop, 77, "Europe/Lisbon", "EUR", "Grow"),
+        (ConnectGoogleShop, 78, "America/Chicago", "USD", "Grow"),
     ];
 
     /// <summary>The key the Connector seals connections' credentials with.</summary>
@@ -346,6 +352,14 @@ public class RunningSystem : IAsyncLifetime
         environment[$"Sandbox__Meta__AdAccounts__{MarketingShops.Length}__TimeZone"] = "Europe/Lisbon";
         // Its person's short-lived token, which the Connector exchanges for the long-lived one as the Meta app.
         environment[$"Sandbox__Meta__AdAccounts__{MarketingShops.Length}__ShortLivedToken"] = ShortLivedMetaToken;
+        // A Google Ads customer and a GA4 property only the Sandbox knows, reached by nothing but a grant of its person's consent.
+        environment[$"Sandbox__GoogleAds__Customers__{MarketingShops.Length}__Id"] = ConnectedGoogleAdsCustomer;
+        environment[$"Sandbox__GoogleAds__Customers__{MarketingShops.Length}__ManagerId"] = ConnectedGoogleAdsManager;
+        environment[$"Sandbox__GoogleAds__Customers__{MarketingShops.Length}__Shop"] = ConnectGoogleShop;
+        environment[$"Sandbox__GoogleAds__Customers__{MarketingShops.Length}__TimeZone"] = "America/Chicago";
+        environment[$"Sandbox__Ga4__Properties__{MarketingShops.Length}__Id"] = ConnectedGa4Property;
+        environment[$"Sandbox__Ga4__Properties__{MarketingShops.Length}__Shop"] = ConnectGoogleShop;
+        environment[$"Sandbox__Ga4__Properties__{MarketingShops.Length}__TimeZone"] = "America/Chicago";
         environment["Sandbox__Meta__AppId"] = environment["Meta__AppId"] = "4815162342108";
         environment["Sandbox__Meta__AppSecret"] = environment["Meta__AppSecret"] = MetaAppSecret;
         // The gateway holds its keys only as salted hashes.
@@ -427,6 +441,11 @@ public class RunningSystem : IAsyncLifetime
         ["GoogleAds__BaseUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/google-ads",
         ["Ga4__BaseUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/ga4",
         ["GoogleOAuth__TokenUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/google-oauth/token",
+        // Google's consent flow: the Sandbox's consent page sends the person back to the gateway.
+        ["GoogleOAuth__AuthorizeUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/google-oauth/o/oauth2/v2/auth",
+        ["GoogleOAuth__RedirectUri"] = $"http://127.0.0.1:{ports["ApiGateway"]}/api/connections/google/callback",
+        ["Sandbox__GoogleOAuth__RedirectUris__0"] = $"http://127.0.0.1:{ports["ApiGateway"]}/api/connections/google/callback",
+        ["Ga4__AdminBaseUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/ga4-admin",
         ["GoogleOAuth__ClientId"] = "integration-client.apps.googleusercontent.com",
         ["Sandbox__GoogleOAuth__ClientId"] = "integration-client.apps.googleusercontent.com",
         ["GoogleOAuth__ClientSecret"] = "GOCSPX-integration-secret",
@@ -705,7 +724,9 @@ public class RunningSystem : IAsyncLifetime
     /// <summary>The secrets this system is given: none may appear in what it writes or answers.</summary>
     public static readonly IReadOnlyList<string> Secrets =
         [ShopToken, WrongToken, AppSecret, MetaToken, GoogleToken, GoogleRefreshToken, "GOCSPX-integration-secret", ApiKey, ViewerKey, KpiOperatorKey, DashboardOperatorKey, GatewaySecret,
-            ConnectedShopToken, ConnectionsKey, RotatedConnectionsKey, ConnectedMetaToken, ShortLivedMetaToken, MetaAppSecret];
+            ConnectedShopToken, ConnectionsKey, RotatedConnectionsKey, ConnectedMetaToken, ShortLivedMetaToken, MetaAppSecret,
+            // What the Sandbox's Google grants issue: refresh tokens and access tokens, whose values no test knows.
+            "1//0gsandbox", "ya29.a0sandbox"];
 
     /// <summary>Every log line the instances wrote (the killed ones' too), every telemetry file in the archive, every error body answered.</summary>
     public async Task<List<(string Source, string Text)>> EverythingWritten()

@@ -155,8 +155,8 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditLog audit, TimePr
 {
     public static readonly string[] AdminPaths = ["/api/audit", "/api/keys"];
 
-    /// <summary>Reads that act, and are audited as actions: the start of a shop's install.</summary>
-    public static readonly string[] ActingReads = ["/api/connections/shopify/install"];
+    /// <summary>Reads that act, and are audited as actions: the start of a shop's install, or of a Google account's consent.</summary>
+    public static readonly string[] ActingReads = ["/api/connections/shopify/install", "/api/connections/google/authorize"];
 
     public async Task InvokeAsync(HttpContext context)
     {

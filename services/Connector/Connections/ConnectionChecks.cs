@@ -1,3 +1,5 @@
+using GrowthOs.Connector.Ga4;
+using GrowthOs.Connector.GoogleAds;
 using GrowthOs.Connector.Marketing;
 using GrowthOs.Connector.Meta;
 using GrowthOs.Connector.Shopify;
@@ -10,11 +12,15 @@ namespace GrowthOs.Connector.Connections;
 /// shop, the ad account's own node for a Meta ad account. A refusal is the provider's words; a provider that cannot be
 /// asked leaves the connection pending.
 /// </summary>
-public sealed class ConnectionChecks(ShopifyGraphQlClient shopify, MetaInsightsClient? meta = null)
+public sealed class ConnectionChecks(
+    ShopifyGraphQlClient shopify, MetaInsightsClient? meta = null, GoogleAdsClient? googleAds = null, Ga4Client? ga4 = null, GoogleAccessTokens? googleTokens = null)
 {
-    public async Task<CheckResult> Check(string provider, string account, Credentials credentials, CancellationToken cancellationToken, string? shop = null)
+    public async Task<CheckResult> Check(string provider, string account, Credentials credentials, CancellationToken cancellationToken, string? shop = null,
+        string? loginCustomerId = null)
     {
         if (provider == ConnectionProviders.Meta && meta is not null) return await CheckMeta(shop ?? "", account, credentials, cancellationToken);
+        if (provider is ConnectionProviders.GoogleAds or ConnectionProviders.Ga4 && googleAds is not null && ga4 is not null && googleTokens is not null)
+            return await CheckGoogle(provider, account, loginCustomerId, credentials, cancellationToken);
         if (provider != ConnectionProviders.Shopify) return CheckResult.Unavailable($"Connections of {provider} are not checked by this build.");
         try
         {
@@ -28,6 +34,37 @@ public sealed class ConnectionChecks(ShopifyGraphQlClient shopify, MetaInsightsC
             return CheckResult.Unavailable(exception.Message);
         }
         catch (ShopifyApiException exception)
+        {
+            return CheckResult.Refused(exception.Message);
+        }
+    }
+
+    /// <summary>
+    /// A Google Ads customer (<c>SELECT customer.… FROM customer</c>, through its manager when one is named) or a GA4
+    /// property (the Admin API's <c>properties.get</c>), read with an access token of the connection's refresh token.
+    /// </summary>
+    private async Task<CheckResult> CheckGoogle(string provider, string account, string? loginCustomerId, Credentials credentials, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var token = await googleTokens!.For(provider, $"{provider} {account}", credentials.AccessToken, credentials.RefreshToken, cancellationToken);
+            if (provider == ConnectionProviders.GoogleAds)
+            {
+                var customer = await googleAds!.ReadCustomer(account, loginCustomerId, token, cancellationToken);
+                return customer.Usable
+                    ? CheckResult.Active(customer.Name, customer.Currency, customer.TimeZone, null, customer.Status)
+                    : CheckResult.Refused($"Google Ads says customer {account} is {customer.Status}: it serves no ads.");
+            }
+            var property = await ga4!.ReadProperty(account, token, cancellationToken);
+            return property.DeleteTime is null
+                ? CheckResult.Active(property.Name, property.Currency, property.TimeZone, null, null)
+                : CheckResult.Refused($"GA4 says properties/{account} was moved to the trash at {property.DeleteTime}.");
+        }
+        catch (MarketingApiException exception) when (exception.Transient)
+        {
+            return CheckResult.Unavailable(exception.Message);
+        }
+        catch (MarketingApiException exception)
         {
             return CheckResult.Refused(exception.Message);
         }
@@ -50,6 +87,21 @@ public sealed class ConnectionChecks(ShopifyGraphQlClient shopify, MetaInsightsC
         {
             return CheckResult.Refused(exception.Message);
         }
+    }
+}
+
+/// <summary>The Google Ads customers and GA4 properties connected to shops at run time, with their refresh tokens, for the Connector's calls to Google.</summary>
+public sealed class RegisteredGoogleAccounts(ConnectionRegistry registry, ILogger<RegisteredGoogleAccounts> logger) : IGoogleAccounts
+{
+    public ValueTask Refused(string provider, string account, string reason, CancellationToken cancellationToken) =>
+        ConnectionRefusals.Record(registry, logger, provider, account, reason, cancellationToken);
+
+    public async ValueTask<GoogleConnectedAccount?> Of(string shop, string provider, CancellationToken cancellationToken)
+    {
+        var live = (await registry.LiveOfShop(shop, cancellationToken))
+            .FirstOrDefault(c => c.Snapshot.Provider == provider && c.Snapshot.Status is ConnectionStatuses.Active or ConnectionStatuses.Pending);
+        if (live is null || await registry.CredentialsOf(live.Snapshot.ConnectionId, cancellationToken) is not { RefreshToken: { Length: > 0 } refreshToken }) return null;
+        return new GoogleConnectedAccount(shop, live.Snapshot.Account, live.Snapshot.LoginCustomerId, refreshToken);
     }
 }
 

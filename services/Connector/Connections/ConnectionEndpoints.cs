@@ -66,7 +66,9 @@ public static class ConnectionEndpoints
         [property: JsonPropertyName("shop")] string? Shop,
         [property: JsonPropertyName("provider")] string? Provider,
         [property: JsonPropertyName("account")] string? Account,
+        [property: JsonPropertyName("login_customer_id")] string? LoginCustomerId,
         [property: JsonPropertyName("access_token")] string? AccessToken,
+        [property: JsonPropertyName("refresh_token")] string? RefreshToken,
         [property: JsonPropertyName("exchange")] bool? Exchange,
         [property: JsonPropertyName("cron")] string? Cron,
         [property: JsonPropertyName("entities")] List<string>? Entities,
@@ -81,12 +83,13 @@ public static class ConnectionEndpoints
         [property: JsonPropertyName("history_start")] DateOnly? HistoryStart,
         [property: JsonPropertyName("lookback_minutes")] int? LookbackMinutes,
         [property: JsonPropertyName("access_token")] string? AccessToken,
+        [property: JsonPropertyName("refresh_token")] string? RefreshToken,
         [property: JsonPropertyName("avoid_hours")] List<int>? AvoidHours);
 
     private const string ConnectShape =
-        """{ "shop": "name.myshopify.com", "provider": "shopify" or "meta", "account"? (a Meta ad account), "access_token": "…", "exchange"? (meta: a short-lived token), "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "paused"?, "avoid_hours"? }""";
+        """{ "shop": "name.myshopify.com", "provider": "shopify", "meta", "google_ads" or "ga4", "account"? (the ad account, customer or property), "login_customer_id"? (google_ads: its manager), "access_token" (shopify, meta) or "refresh_token" (google_ads, ga4): "…", "exchange"? (meta: a short-lived token), "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "paused"?, "avoid_hours"? }""";
 
-    private const string SettingsShape = """{ "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "access_token"?, "avoid_hours"? }""";
+    private const string SettingsShape = """{ "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "access_token"? or "refresh_token"? (google_ads, ga4), "avoid_hours"? }""";
 
     private static async Task<IResult> List(HttpContext http, ConnectionRegistry registry, string? shop, string? include)
     {
@@ -113,44 +116,50 @@ public static class ConnectionEndpoints
         if (problem is not null) return problem;
         if (request is null) return Problems.InvalidParameter("body", $"The body must be {ConnectShape}.");
         var provider = request.Provider ?? ConnectionProviders.Shopify;
-        if (provider is not (ConnectionProviders.Shopify or ConnectionProviders.Meta))
+        if (!ConnectionProviders.All.Contains(provider))
             return Problems.InvalidParameter("provider",
-                $"provider is {ConnectionProviders.Shopify} (a shop, with its Admin API token) or {ConnectionProviders.Meta} (an ad account of the shop, with a system user's or a long-lived token).");
+                $"provider is {ConnectionProviders.Shopify} (a shop, with its Admin API token), {ConnectionProviders.Meta} (an ad account of the shop, with a system user's or a long-lived token), {ConnectionProviders.GoogleAds} (a Google Ads customer) or {ConnectionProviders.Ga4} (a GA4 property), each with a refresh token of this deployment's Google OAuth client.");
         if (string.IsNullOrWhiteSpace(request.Shop)) return Problems.InvalidParameter("shop", "shop is required: the shop's name.myshopify.com domain.");
         if (ShopDomains.Validate(request.Shop) is { } shopRefusal) return Problems.InvalidParameter("shop", shopRefusal);
         var shop = ShopDomains.Normalize(request.Shop);
         var caller = GatewayCaller.Of(http);
         if (caller is not null && !caller.MayReach(shop)) return Problems.Forbidden($"The caller '{caller.Caller}' may not manage connections of {shop}.");
         var account = shop;
-        if (provider == ConnectionProviders.Meta)
+        if (provider != ConnectionProviders.Shopify)
         {
-            var id = request.Account?.Trim() ?? "";
-            if (id.StartsWith("act_", StringComparison.Ordinal)) id = id[4..];
-            if (id.Length is 0 or > 20 || !id.All(char.IsAsciiDigit))
-                return Problems.InvalidParameter("account", "account is the Meta ad account's id: digits, with or without act_ (act_1029384756).");
+            if (AccountProblem(provider, request.Account, out var id) is { } accountProblem) return accountProblem;
             account = id;
         }
-        if (!IsToken(request.AccessToken))
-            return Problems.InvalidParameter("access_token",
-                $"access_token is required: the {(provider == ConnectionProviders.Meta ? "ad account's Marketing API token" : "shop's Admin API access token")} (at most {MaxTokenLength} printable ASCII characters, no spaces).");
+        string? loginCustomerId = null;
+        if (request.LoginCustomerId is not null)
+        {
+            if (provider != ConnectionProviders.GoogleAds)
+                return Problems.InvalidParameter("login_customer_id", "login_customer_id is the manager account a Google Ads customer is reached through (google_ads only).");
+            if (AccountProblem(ConnectionProviders.GoogleAds, request.LoginCustomerId, out var manager) is not null)
+                return Problems.InvalidParameter("login_customer_id", "login_customer_id is the manager account's customer id: ten digits, with or without dashes.");
+            loginCustomerId = manager;
+        }
+        var google = provider is ConnectionProviders.GoogleAds or ConnectionProviders.Ga4;
+        if (google ? !IsToken(request.RefreshToken) : !IsToken(request.AccessToken))
+            return google
+                ? Problems.InvalidParameter("refresh_token",
+                    $"refresh_token is required: a refresh token this deployment's Google OAuth client was granted (at most {MaxTokenLength} printable ASCII characters, no spaces), or connect through GET /api/connections/google/authorize.")
+                : Problems.InvalidParameter("access_token",
+                    $"access_token is required: the {(provider == ConnectionProviders.Meta ? "ad account's Marketing API token" : "shop's Admin API access token")} (at most {MaxTokenLength} printable ASCII characters, no spaces).");
         var avoid = request.AvoidHours?.Distinct().Order().ToList() ?? [];
         if (AvoidHoursProblem(avoid) is { } avoidProblem) return avoidProblem;
         // An account's default schedule is spread by the account, so that it does not start with its shop's sync.
         var cron = request.Cron ?? DefaultCron(provider == ConnectionProviders.Shopify ? shop : $"{provider}:{account}", options.Value, avoid);
         if (SettingsProblem(cron, request.Entities, request.HistoryStart, request.LookbackMinutes, avoid) is { } settingsProblem) return settingsProblem;
 
-        if (provider == ConnectionProviders.Meta
-            && (await registry.LiveOfShop(shop, http.RequestAborted)).FirstOrDefault(c => c.Snapshot.Provider == ConnectionProviders.Meta) is { } metaOfShop)
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already connected",
-                detail: $"{shop} has a Meta ad account connected already (act_{metaOfShop.Snapshot.Account}, connection {metaOfShop.Snapshot.ConnectionId}): a shop syncs one; delete it first.",
-                extensions: new Dictionary<string, object?> { ["parameter"] = "account", ["connection_id"] = metaOfShop.Snapshot.ConnectionId });
-        var credentials = new Credentials(request.AccessToken);
+        if (await OneOfShop(registry, shop, provider, http.RequestAborted) is { } taken) return taken;
+        var credentials = google ? new Credentials("", request.RefreshToken) : new Credentials(request.AccessToken!);
         if (request.Exchange == true)
         {
             if (provider != ConnectionProviders.Meta) return Problems.InvalidParameter("exchange", "exchange is for a Meta user's short-lived token only.");
             try
             {
-                var (longLived, expiresAt) = await meta.ExchangeForLongLived(request.AccessToken, http.RequestAborted);
+                var (longLived, expiresAt) = await meta.ExchangeForLongLived(request.AccessToken!, http.RequestAborted);
                 credentials = new Credentials(longLived, ExpiresAt: expiresAt);
             }
             catch (MarketingApiException exception) when (exception.Code == "NOT_CONFIGURED")
@@ -162,10 +171,10 @@ public static class ConnectionEndpoints
                 return Refused("Meta refused the token exchange", CheckResult.Refused(exception.Message));
             }
         }
-        var check = await checks.Check(provider, account, credentials, http.RequestAborted, shop);
-        if (check.Status == ConnectionStatuses.Failing) return Refused($"{ProviderName(provider)} refused the connection", check);
+        var check = await checks.Check(provider, account, credentials, http.RequestAborted, shop, loginCustomerId);
+        if (check.Status == ConnectionStatuses.Failing) return Refused($"{ProviderName(provider)} refused the connection", check, google ? "refresh_token" : "access_token");
 
-        var connection = new NewConnection(shop, provider, account, null, cron, request.Entities?.Distinct().ToList() ?? [], request.HistoryStart,
+        var connection = new NewConnection(shop, provider, account, loginCustomerId, cron, request.Entities?.Distinct().ToList() ?? [], request.HistoryStart,
             request.LookbackMinutes, request.Paused ?? false, avoid);
         var created = await registry.Create(connection, credentials, check, caller?.Caller ?? "unknown", http.RequestAborted);
         if (created is null)
@@ -200,13 +209,18 @@ public static class ConnectionEndpoints
         // A new schedule is held to the hours to avoid (new or kept), and new hours to avoid to the schedule (new or kept).
         if (SettingsProblem(request.Cron ?? (avoid is null ? null : record.Snapshot.Cron), request.Entities, request.HistoryStart, request.LookbackMinutes,
                 avoid ?? record.AvoidHours) is { } settingsProblem) return settingsProblem;
-        if (request.AccessToken is { } token)
+        var google = record.Snapshot.Provider is ConnectionProviders.GoogleAds or ConnectionProviders.Ga4;
+        var tokenName = google ? "refresh_token" : "access_token";
+        if ((google ? request.AccessToken : request.RefreshToken) is not null)
+            return Problems.InvalidParameter(google ? "access_token" : "refresh_token", $"A {ProviderName(record.Snapshot.Provider)} connection is given a new {tokenName}.");
+        if ((google ? request.RefreshToken : request.AccessToken) is { } token)
         {
             if (!IsToken(token))
-                return Problems.InvalidParameter("access_token", $"access_token must be the new token (at most {MaxTokenLength} printable ASCII characters, no spaces).");
-            var credentials = new Credentials(token);
-            var check = await checks.Check(record.Snapshot.Provider, record.Snapshot.Account, credentials, http.RequestAborted, record.Snapshot.ShopDomain);
-            if (check.Status == ConnectionStatuses.Failing) return Refused($"{ProviderName(record.Snapshot.Provider)} refused the token", check);
+                return Problems.InvalidParameter(tokenName, $"{tokenName} must be the new token (at most {MaxTokenLength} printable ASCII characters, no spaces).");
+            var credentials = google ? new Credentials("", token) : new Credentials(token);
+            var check = await checks.Check(record.Snapshot.Provider, record.Snapshot.Account, credentials, http.RequestAborted, record.Snapshot.ShopDomain,
+                record.Snapshot.LoginCustomerId);
+            if (check.Status == ConnectionStatuses.Failing) return Refused($"{ProviderName(record.Snapshot.Provider)} refused the token", check, tokenName);
             record = await registry.Replace(id, record.Snapshot.Provider, credentials, check, http.RequestAborted) ?? record;
         }
         var changed = await registry.ChangeSettings(id, new SettingsChange(request.Cron, request.Entities?.Distinct().ToList(), request.HistoryStart,
@@ -226,7 +240,8 @@ public static class ConnectionEndpoints
         if (await Find(id, http, registry) is not { } record) return NotFound(id);
         if (await registry.CredentialsOf(id, http.RequestAborted) is not { } credentials)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No credentials", detail: $"Connection {id} holds no credentials to check.");
-        var check = await checks.Check(record.Snapshot.Provider, record.Snapshot.Account, credentials, http.RequestAborted, record.Snapshot.ShopDomain);
+        var check = await checks.Check(record.Snapshot.Provider, record.Snapshot.Account, credentials, http.RequestAborted, record.Snapshot.ShopDomain,
+            record.Snapshot.LoginCustomerId);
         var checkedRecord = await registry.RecordCheck(id, check, http.RequestAborted);
         return checkedRecord is null ? NotFound(id) : TypedResults.Json(ConnectionView.Of(checkedRecord), ApiJson.Options);
     }
@@ -291,16 +306,44 @@ public static class ConnectionEndpoints
 
     private static bool Reaches(GatewayCaller? caller, ConnectionRecord record) => caller is null || caller.MayReach(record.Snapshot.ShopDomain);
 
-    /// <summary>The provider refused the token given: 422 naming <c>access_token</c>, in the provider's words; nothing is stored.</summary>
-    private static IResult Refused(string title, CheckResult check) =>
+    /// <summary>The provider refused the token given: 422 naming it, in the provider's words; nothing is stored.</summary>
+    internal static IResult Refused(string title, CheckResult check, string parameter = "access_token") =>
         TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: title, detail: check.Reason,
-            extensions: new Dictionary<string, object?> { ["parameter"] = "access_token" });
+            extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
+
+    /// <summary>
+    /// An account's id as its provider writes it, normalized: a Meta ad account's digits (with or without <c>act_</c>), a
+    /// Google Ads customer's ten digits (with or without dashes), a GA4 property's digits (with or without <c>properties/</c>).
+    /// </summary>
+    internal static IResult? AccountProblem(string provider, string? given, out string account)
+    {
+        var id = given?.Trim() ?? "";
+        (id, var shape) = provider switch
+        {
+            ConnectionProviders.Meta => (id.StartsWith("act_", StringComparison.Ordinal) ? id[4..] : id, "the Meta ad account's id: digits, with or without act_ (act_1029384756)"),
+            ConnectionProviders.GoogleAds => (id.Replace("-", ""), "the Google Ads customer id: ten digits, with or without dashes (123-456-7890)"),
+            _ => (id.StartsWith("properties/", StringComparison.Ordinal) ? id["properties/".Length..] : id, "the GA4 property's id: digits, with or without properties/ (properties/312345678)"),
+        };
+        account = id;
+        var fits = provider == ConnectionProviders.GoogleAds ? id.Length == 10 : id.Length is > 0 and <= 20;
+        return fits && id.All(char.IsAsciiDigit) ? null : Problems.InvalidParameter("account", $"account is {shape}.");
+    }
+
+    /// <summary>A shop syncs one account of each provider: a second is a 409 naming the first.</summary>
+    internal static async Task<IResult?> OneOfShop(ConnectionRegistry registry, string shop, string provider, CancellationToken cancellationToken)
+    {
+        if (provider == ConnectionProviders.Shopify
+            || (await registry.LiveOfShop(shop, cancellationToken)).FirstOrDefault(c => c.Snapshot.Provider == provider) is not { } ofShop) return null;
+        return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already connected",
+            detail: $"{shop} has a {ProviderName(provider)} account connected already ({ofShop.Snapshot.Account}, connection {ofShop.Snapshot.ConnectionId}): a shop syncs one; delete it first.",
+            extensions: new Dictionary<string, object?> { ["parameter"] = "account", ["connection_id"] = ofShop.Snapshot.ConnectionId });
+    }
 
     private static IResult NotFound(Guid id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Connection not found", detail: $"No connection {id} that this caller may see.");
 
     /// <summary>A token as providers issue them: printable ASCII, no spaces, not too long (it goes into a header as it is).</summary>
-    private static bool IsToken([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? token) =>
+    internal static bool IsToken([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? token) =>
         !string.IsNullOrEmpty(token) && token.Length <= MaxTokenLength && token.All(c => c is > ' ' and <= '~');
 
     private static IResult? AvoidHoursProblem(IReadOnlyList<int> avoid)
@@ -344,7 +387,7 @@ public static class ConnectionEndpoints
         return $"{spread % 60} {hours[(int)(spread / 60)]} * * *";
     }
 
-    private static string ProviderName(string provider) => provider switch
+    internal static string ProviderName(string provider) => provider switch
     {
         ConnectionProviders.Shopify => "Shopify",
         ConnectionProviders.Meta => "Meta",

@@ -50,7 +50,8 @@ public sealed class ConnectionMaintenance(
         {
             var id = record.Snapshot.ConnectionId;
             if (await registry.CredentialsOf(id, cancellationToken) is not { } credentials) continue;
-            var check = await checks.Check(record.Snapshot.Provider, record.Snapshot.Account, credentials, cancellationToken, record.Snapshot.ShopDomain);
+            var check = await checks.Check(record.Snapshot.Provider, record.Snapshot.Account, credentials, cancellationToken, record.Snapshot.ShopDomain,
+                record.Snapshot.LoginCustomerId);
             await registry.RecordCheck(id, check, cancellationToken);
             logger.LogInformation("Connection {ConnectionId} of {ShopDomain} checked again: {Status}", id, record.Snapshot.ShopDomain, check.Status);
             if (check.Status == ConnectionStatuses.Active && record.Snapshot.Provider == ConnectionProviders.Shopify)

@@ -1,3 +1,4 @@
+using GrowthOs.Connector.Marketing;
 using GrowthOs.Connector.Meta;
 using GrowthOs.Connector.Shopify;
 using GrowthOs.ServiceDefaults.Hosting;
@@ -19,6 +20,7 @@ public static class ConnectionRegistration
         builder.Services.AddSingleton<ConfiguredShops>();
         builder.Services.AddSingleton<IShopifyTokens, RegisteredShopifyTokens>();
         builder.Services.AddSingleton<IMetaAccounts, RegisteredMetaAccounts>();
+        builder.Services.AddSingleton<IGoogleAccounts, RegisteredGoogleAccounts>();
         builder.Services.AddTransient<ConnectionChecks>();
         builder.Services.AddTransient<ShopWebhooks>();
         builder.Services.AddHostedService<ConnectionEventPublisher>();

@@ -91,7 +91,7 @@ public static class ShopifyInstall
         string caller;
         await using (var use = dataSource.CreateCommand("""
             UPDATE connector.install_state SET used_at = now()
-            WHERE state = @state AND used_at IS NULL AND expires_at > now()
+            WHERE state = @state AND provider = 'shopify' AND used_at IS NULL AND expires_at > now()
             RETURNING shop_domain, caller
             """))
         {

@@ -10,6 +10,9 @@ using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Connector.Ga4;
 
+/// <summary>What the Admin API says of a property: its display name, currency, IANA time zone, and when it was put in the trash (if it was).</summary>
+public sealed record Ga4PropertyInfo(string? Name, string? Currency, string? TimeZone, string? DeleteTime);
+
 /// <summary>
 /// The GA4 Data API's sessions by day and default channel group for a shop's property:
 /// <c>POST /v1beta/properties/{id}:runReport</c> with one date range, dimensions <c>date</c> and
@@ -19,7 +22,8 @@ namespace GrowthOs.Connector.Ga4;
 /// Connector's own cap a minute and by the <c>propertyQuota</c> each answer reports; 429 RESOURCE_EXHAUSTED waits as
 /// long as the quota named needs to return, 401 and 403 fail clearly.
 /// </summary>
-public sealed class Ga4Client(HttpClient http, IOptions<Ga4Options> options, TimeProvider clock, ILogger<Ga4Client> logger, GoogleAccessTokens? tokens = null)
+public sealed class Ga4Client(
+    HttpClient http, IOptions<Ga4Options> options, TimeProvider clock, ILogger<Ga4Client> logger, GoogleAccessTokens? tokens = null, IGoogleAccounts? connected = null)
     : IMarketingSource
 {
     public const string Source = "ga4";
@@ -31,8 +35,53 @@ public sealed class Ga4Client(HttpClient http, IOptions<Ga4Options> options, Tim
 
     string IMarketingSource.Source => Source;
 
-    public ValueTask<string?> AccountOf(string shop, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Settings.PropertyOf(shop) is { } property ? $"properties/{property.PropertyId}" : null);
+    public async ValueTask<string?> AccountOf(string shop, CancellationToken cancellationToken) =>
+        await PropertyOf(shop, cancellationToken) is { } property ? $"properties/{property.PropertyId}" : null;
+
+    /// <summary>The shop's property: the settings', else the one connected at run time.</summary>
+    private async ValueTask<Ga4Property?> PropertyOf(string shop, CancellationToken cancellationToken) =>
+        Settings.PropertyOf(shop) ?? (connected is null ? null
+            : await connected.Of(shop, Source, cancellationToken) is { } account
+                ? new Ga4Property { Shop = shop, PropertyId = account.Account, RefreshToken = account.RefreshToken, Connected = true }
+                : null);
+
+    /// <summary>
+    /// What a connection's check reads of a property from the Admin API (<c>GET /v1beta/properties/{id}</c>) with the
+    /// access token the person's grant gives: its display name, currency and time zone; a property in the trash is said so.
+    /// </summary>
+    public async Task<Ga4PropertyInfo> ReadProperty(string propertyId, string accessToken, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, $"{Settings.AdminBaseUrl.TrimEnd('/')}/{Settings.AdminApiVersion}/properties/{propertyId}");
+        message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
+        var stopwatch = Stopwatch.StartNew();
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(message, cancellationToken);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            ApiCallJournal.Record(Source, "properties.get", clock.GetUtcNow(), stopwatch.Elapsed, status: null);
+            throw new MarketingApiException(Source, "NETWORK", $"GA4's Admin API did not answer for properties/{propertyId}: {exception.Message}", transient: true);
+        }
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            ApiCallJournal.Record(Source, "properties.get", clock.GetUtcNow(), stopwatch.Elapsed, (int)response.StatusCode);
+            JsonObject? json = null;
+            try { json = JsonNode.Parse(body) as JsonObject; } catch (JsonException) { }
+            if (json?["error"] is JsonObject error)
+            {
+                var status = Text(error["status"]) ?? $"HTTP_{(int)response.StatusCode}";
+                throw new MarketingApiException(Source, status, $"GA4 refused properties/{propertyId} ({status}): {Text(error["message"]) ?? "no message"}",
+                    transient: (int)response.StatusCode >= 500 || status == "RESOURCE_EXHAUSTED");
+            }
+            if (!response.IsSuccessStatusCode || json is null)
+                throw new MarketingApiException(Source, $"HTTP_{(int)response.StatusCode}",
+                    $"GA4's Admin API answered properties/{propertyId} with HTTP {(int)response.StatusCode} and no property.", transient: (int)response.StatusCode >= 500);
+            return new Ga4PropertyInfo(Text(json["displayName"]), Text(json["currencyCode"]), Text(json["timeZone"]), Text(json["deleteTime"]));
+        }
+    }
 
     IAsyncEnumerable<MarketingPage> IMarketingSource.Fetch(string shop, DateOnly since, DateOnly until, CancellationToken cancellationToken) =>
         RunReport(shop, since, until, cancellationToken);
@@ -63,7 +112,7 @@ public sealed class Ga4Client(HttpClient http, IOptions<Ga4Options> options, Tim
 
     public async IAsyncEnumerable<MarketingPage> RunReport(string shop, DateOnly since, DateOnly until, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var property = Settings.PropertyOf(shop)
+        var property = await PropertyOf(shop, cancellationToken)
                        ?? throw new MarketingApiException(Source, "UNKNOWN_SHOP", $"No GA4 property is configured for {shop} (Ga4:Properties).", transient: false);
         if (since > until) throw new ArgumentException($"since {since} is after until {until}.", nameof(since));
         long offset = 0;
@@ -81,6 +130,20 @@ public sealed class Ga4Client(HttpClient http, IOptions<Ga4Options> options, Tim
 
     /// <summary>One report call; an access token renewed from a refresh token and refused anyway is renewed once.</summary>
     private async Task<(string Body, JsonObject Json)> Send(Ga4Property property, string request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendRenewing(property, request, cancellationToken);
+        }
+        catch (MarketingApiException exception) when (property.Connected && connected is not null && exception.Code is "UNAUTHENTICATED" or "PERMISSION_DENIED")
+        {
+            // The grant was revoked or the property's access removed: the connection fails in Google's words, its schedule stops.
+            await connected.Refused(Source, property.PropertyId, exception.Message, CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<(string Body, JsonObject Json)> SendRenewing(Ga4Property property, string request, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {

@@ -42,6 +42,15 @@ public sealed class Ga4Options
     [Range(1, 300)]
     public int RequestTimeoutSeconds { get; set; } = 60;
 
+    /// <summary>The Admin API a connection's check reads the property from: <c>https://analyticsadmin.googleapis.com</c>; the Sandbox's is <c>http://127.0.0.1:8090/ga4-admin</c>.</summary>
+    [Required]
+    [RegularExpression(@"^https?://\S+$", ErrorMessage = "Ga4:AdminBaseUrl must be an http(s) URL.")]
+    public string AdminBaseUrl { get; set; } = "https://analyticsadmin.googleapis.com";
+
+    [Required]
+    [RegularExpression(@"^v1(alpha|beta)$", ErrorMessage = "Ga4:AdminApiVersion must be v1beta (or v1alpha).")]
+    public string AdminApiVersion { get; set; } = "v1beta";
+
     /// <summary>Which GA4 property belongs to which shop, with its token (from a secret or the environment, never a committed file).</summary>
     public List<Ga4Property> Properties { get; set; } = [];
 
@@ -62,6 +71,10 @@ public sealed class Ga4Property
 
     /// <summary>A refresh token of the <c>GoogleOAuth</c> client: the Connector renews the access token with it before each expires.</summary>
     public string? RefreshToken { get; set; }
+
+    /// <summary>Whether the property comes from a connection made at run time (not from the settings).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Connected { get; init; }
 
     public override string ToString() => $"{Shop}: properties/{PropertyId} (token redacted)";
 }

@@ -15,7 +15,7 @@ public static class Ga4Registration
         builder.AddGoogleOAuth();
         builder.Services.AddSingleton(provider => new Ga4Client(provider.GetRequiredService<IHttpClientFactory>().CreateClient(Ga4Client.Source),
             provider.GetRequiredService<IOptions<Ga4Options>>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<Ga4Client>>(),
-            provider.GetRequiredService<GoogleAccessTokens>()));
+            provider.GetRequiredService<GoogleAccessTokens>(), provider.GetService<IGoogleAccounts>()));
         builder.Services.AddSingleton<IMarketingSource>(provider => provider.GetRequiredService<Ga4Client>());
         return builder;
     }

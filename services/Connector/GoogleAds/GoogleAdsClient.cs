@@ -10,6 +10,13 @@ using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Connector.GoogleAds;
 
+/// <summary>What a customer says of itself: <c>descriptive_name</c>, <c>currency_code</c>, <c>time_zone</c> and <c>status</c> (ENABLED, CANCELED, SUSPENDED, CLOSED).</summary>
+public sealed record GoogleAdsCustomerInfo(string? Name, string? Currency, string? TimeZone, string? Status)
+{
+    /// <summary>A customer that is cancelled, suspended or closed serves no ads and is not synced.</summary>
+    public bool Usable => Status is not ("CANCELED" or "SUSPENDED" or "CLOSED");
+}
+
 /// <summary>The answer of one searchStream call, unparsed, with the query it answers and when: what the archive keeps.</summary>
 public sealed record GoogleAdsAnswer(DateOnly Since, DateOnly Until, string Query, string Body, int Batches, int Rows, DateTimeOffset FetchedAt);
 
@@ -22,7 +29,7 @@ public sealed record GoogleAdsAnswer(DateOnly Since, DateOnly Until, string Quer
 /// PERMISSION_DENIED fail clearly. Operations are counted per day against the access level's allowance.
 /// </summary>
 public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> options, TimeProvider clock, ILogger<GoogleAdsClient> logger,
-    GoogleAccessTokens? tokens = null) : IMarketingSource
+    GoogleAccessTokens? tokens = null, IGoogleAccounts? connected = null) : IMarketingSource
 {
     public const string Source = "google_ads";
 
@@ -32,8 +39,15 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
 
     string IMarketingSource.Source => Source;
 
-    public ValueTask<string?> AccountOf(string shop, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Settings.CustomerOf(shop) is { } customer ? $"customers/{customer.CustomerId}" : null);
+    public async ValueTask<string?> AccountOf(string shop, CancellationToken cancellationToken) =>
+        await CustomerOf(shop, cancellationToken) is { } customer ? $"customers/{customer.CustomerId}" : null;
+
+    /// <summary>The shop's customer: the settings', else the one connected at run time.</summary>
+    private async ValueTask<GoogleAdsCustomer?> CustomerOf(string shop, CancellationToken cancellationToken) =>
+        Settings.CustomerOf(shop) ?? (connected is null ? null
+            : await connected.Of(shop, Source, cancellationToken) is { } account
+                ? new GoogleAdsCustomer { Shop = shop, CustomerId = account.Account, LoginCustomerId = account.LoginCustomerId, RefreshToken = account.RefreshToken, Connected = true }
+                : null);
 
     /// <summary>A searchStream answers the whole range at once: one page, whose body is the array of batches.</summary>
     public async IAsyncEnumerable<MarketingPage> Fetch(string shop, DateOnly since, DateOnly until, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
@@ -50,9 +64,39 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
 
     public async Task<GoogleAdsAnswer> SearchStream(string shop, DateOnly since, DateOnly until, CancellationToken cancellationToken)
     {
-        var customer = Settings.CustomerOf(shop)
+        var customer = await CustomerOf(shop, cancellationToken)
                        ?? throw new MarketingApiException(Source, "UNKNOWN_SHOP", $"No Google Ads customer is configured for {shop} (GoogleAds:Customers).", transient: false);
-        // An access token renewed from a refresh token may be refused before it was due to expire: it is renewed once.
+        try
+        {
+            return await SearchStream(customer, cancellationToken, token => SearchStream(customer, token, since, until, cancellationToken));
+        }
+        catch (MarketingApiException exception) when (customer.Connected && connected is not null && exception.Code is "UNAUTHENTICATED" or "PERMISSION_DENIED")
+        {
+            // The grant was revoked or the access removed: the connection fails in Google's words, its schedule stops.
+            await connected.Refused(Source, customer.CustomerId, exception.Message, CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// What a connection's check reads of a customer (<c>SELECT customer.… FROM customer</c>) with the access token the
+    /// person's grant gives: its name, currency, time zone and status.
+    /// </summary>
+    public async Task<GoogleAdsCustomerInfo> ReadCustomer(string customerId, string? loginCustomerId, string accessToken, CancellationToken cancellationToken)
+    {
+        var customer = new GoogleAdsCustomer { Shop = "", CustomerId = customerId, LoginCustomerId = loginCustomerId, AccessToken = accessToken };
+        var (body, batches) = await Send(customer, accessToken, CustomerQuery, "customer", cancellationToken);
+        var row = batches.OfType<JsonObject>().SelectMany(b => b["results"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault()?["customer"] as JsonObject
+                  ?? throw new MarketingApiException(Source, "MALFORMED_RESPONSE", $"Google Ads answered no customer row for {customerId} ({body.Length} bytes).", transient: false);
+        string? Text(string name) => row[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+        return new GoogleAdsCustomerInfo(Text("descriptiveName"), Text("currencyCode"), Text("timeZone"), Text("status"));
+    }
+
+    public const string CustomerQuery = "SELECT customer.id, customer.descriptive_name, customer.currency_code, customer.time_zone, customer.status FROM customer LIMIT 1";
+
+    /// <summary>An access token renewed from a refresh token may be refused before it was due to expire: it is renewed once.</summary>
+    private async Task<T> SearchStream<T>(GoogleAdsCustomer customer, CancellationToken cancellationToken, Func<string, Task<T>> call)
+    {
         for (var attempt = 1; ; attempt++)
         {
             var token = tokens is not null
@@ -60,7 +104,7 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
                 : customer.AccessToken;
             try
             {
-                return await SearchStream(customer, token, since, until, cancellationToken);
+                return await call(token);
             }
             catch (MarketingApiException exception) when (exception.Code == "UNAUTHENTICATED" && attempt == 1 && tokens?.Forget(customer.RefreshToken) == true)
             {
@@ -71,8 +115,15 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
 
     private async Task<GoogleAdsAnswer> SearchStream(GoogleAdsCustomer customer, string accessToken, DateOnly since, DateOnly until, CancellationToken cancellationToken)
     {
-        Reserve();
         var query = Query(since, until);
+        var (body, batches) = await Send(customer, accessToken, query, "campaign days", cancellationToken);
+        return new GoogleAdsAnswer(since, until, query, body, batches.Count, batches.Sum(b => (b?["results"] as JsonArray)?.Count ?? 0), clock.GetUtcNow());
+    }
+
+    /// <summary>One searchStream call: the answer and its batches, or Google's refusal in its words.</summary>
+    private async Task<(string Body, JsonArray Batches)> Send(GoogleAdsCustomer customer, string accessToken, string query, string what, CancellationToken cancellationToken)
+    {
+        Reserve();
         using var request = new HttpRequestMessage(HttpMethod.Post,
             $"{Settings.BaseUrl.TrimEnd('/')}/{Settings.ApiVersion}/customers/{customer.CustomerId}/googleAds:searchStream")
         {
@@ -104,8 +155,8 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
             var rows = batches?.Sum(b => (b?["results"] as JsonArray)?.Count ?? 0) ?? 0;
             ApiCallJournal.Record(Source, "searchStream", clock.GetUtcNow(), stopwatch.Elapsed, (int)response.StatusCode, rows, kind == "quotaError",
                 error is null ? null : code ?? error["status"]?.GetValue<string>(), 100.0 * _operations.GetValueOrDefault(Today) / Settings.DailyOperations);
-            logger.LogInformation("Google Ads searchStream /{Version}/customers/{CustomerId} of {ShopDomain}: HTTP {StatusCode} in {DurationMs} ms, {Records} rows in {Batches} batches, {Operations} operations today",
-                Settings.ApiVersion, customer.CustomerId, customer.Shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, rows, batches?.Count ?? 0, _operations.GetValueOrDefault(Today));
+            logger.LogInformation("Google Ads searchStream ({What}) /{Version}/customers/{CustomerId} of {ShopDomain}: HTTP {StatusCode} in {DurationMs} ms, {Records} rows in {Batches} batches, {Operations} operations today",
+                what, Settings.ApiVersion, customer.CustomerId, customer.Shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, rows, batches?.Count ?? 0, _operations.GetValueOrDefault(Today));
 
             if (error is not null)
             {
@@ -114,7 +165,7 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
                 throw status switch
                 {
                     "UNAUTHENTICATED" => new MarketingApiException(Source, status,
-                        $"Google Ads rejected the access token of customer {customer.CustomerId} ({customer.Shop}): {detail}. Renew it in GoogleAds:Customers.", transient: false),
+                        $"Google Ads rejected the access token of customer {customer.CustomerId} ({customer.Shop}): {detail}. {(customer.Connected ? "Connect it again." : "Renew it in GoogleAds:Customers.")}", transient: false),
                     "PERMISSION_DENIED" => new MarketingApiException(Source, status,
                         $"Google Ads denies access to customer {customer.CustomerId} ({customer.Shop}): {detail}. Check the customer id and, for a manager account, LoginCustomerId.", transient: false),
                     "RESOURCE_EXHAUSTED" => new MarketingApiException(Source, status, $"Google Ads' quota is used up for {customer.CustomerId}: {detail}", transient: true, retryDelay),
@@ -125,7 +176,7 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
                 throw new MarketingApiException(Source, $"HTTP_{(int)response.StatusCode}",
                     $"Google Ads answered searchStream for {customer.CustomerId} with HTTP {(int)response.StatusCode} and {(batches is null ? "no array of batches" : "no error")}.",
                     transient: (int)response.StatusCode >= 500);
-            return new GoogleAdsAnswer(since, until, query, body, batches.Count, rows, clock.GetUtcNow());
+            return (body, batches);
         }
     }
 

@@ -48,5 +48,9 @@ public sealed class GoogleAdsCustomer
     /// <summary>A refresh token of the <c>GoogleOAuth</c> client: the Connector renews the access token with it before each expires.</summary>
     public string? RefreshToken { get; set; }
 
+    /// <summary>Whether the customer comes from a connection made at run time (not from the settings).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Connected { get; init; }
+
     public override string ToString() => $"{Shop}: {CustomerId} (token redacted)";
 }

@@ -15,7 +15,7 @@ public static class GoogleAdsRegistration
         builder.AddGoogleOAuth();
         builder.Services.AddSingleton(provider => new GoogleAdsClient(provider.GetRequiredService<IHttpClientFactory>().CreateClient(GoogleAdsClient.Source),
             provider.GetRequiredService<IOptions<GoogleAdsOptions>>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<GoogleAdsClient>>(),
-            provider.GetRequiredService<GoogleAccessTokens>()));
+            provider.GetRequiredService<GoogleAccessTokens>(), provider.GetService<IGoogleAccounts>()));
         builder.Services.AddSingleton<IMarketingSource>(provider => provider.GetRequiredService<GoogleAdsClient>());
         return builder;
     }

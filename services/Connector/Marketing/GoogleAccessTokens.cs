@@ -18,10 +18,29 @@ public sealed class GoogleOAuthOptions
     [RegularExpression(@"^https?://\S+$", ErrorMessage = "GoogleOAuth:TokenUrl must be an http(s) URL.")]
     public string TokenUrl { get; set; } = "https://oauth2.googleapis.com/token";
 
+    /// <summary>Google's consent page: <c>https://accounts.google.com/o/oauth2/v2/auth</c>; the Sandbox's is <c>http://127.0.0.1:8090/google-oauth/o/oauth2/v2/auth</c>.</summary>
+    [Required]
+    [RegularExpression(@"^https?://\S+$", ErrorMessage = "GoogleOAuth:AuthorizeUrl must be an http(s) URL.")]
+    public string AuthorizeUrl { get; set; } = "https://accounts.google.com/o/oauth2/v2/auth";
+
     /// <summary>The OAuth client the refresh tokens were granted to (from a secret or the environment).</summary>
     public string? ClientId { get; set; }
 
     public string? ClientSecret { get; set; }
+
+    /// <summary>
+    /// The public address of the gateway's <c>GET /api/connections/google/callback</c>, as the OAuth client lists it among
+    /// its authorized redirect URIs: with <see cref="ClientId"/>, Google Ads customers and GA4 properties connect through
+    /// Google's consent page.
+    /// </summary>
+    public string? RedirectUri { get; set; }
+
+    /// <summary>Where the person's browser goes once the account is connected, with <c>?connection_id=…&amp;status=…</c>: the dashboard.</summary>
+    public string ReturnUrl { get; set; } = "/";
+
+    /// <summary>How long a consent may take: a state nonce lives this long.</summary>
+    [Range(10, 3_600, ErrorMessage = "GoogleOAuth:StateMaxAgeSeconds must be between 10 and 3600.")]
+    public int StateMaxAgeSeconds { get; set; } = 600;
 
     /// <summary>An access token is renewed this long before Google says it expires.</summary>
     [Range(0, 3_000)]
@@ -60,8 +79,7 @@ public sealed class GoogleAccessTokens(HttpClient http, IOptions<GoogleOAuthOpti
         {
             if (_issued.TryGetValue(refreshToken, out issued) && issued.RenewAt > clock.GetUtcNow()) return issued.Token;
             var (token, lifetime) = await Renew(source, account, refreshToken, cancellationToken);
-            var renewAt = clock.GetUtcNow() + lifetime - TimeSpan.FromSeconds(Math.Min(Settings.RenewBeforeSeconds, lifetime.TotalSeconds / 2));
-            _issued[refreshToken] = (token, renewAt);
+            Keep(refreshToken, token, lifetime);
             return token;
         }
         finally
@@ -70,23 +88,58 @@ public sealed class GoogleAccessTokens(HttpClient http, IOptions<GoogleOAuthOpti
         }
     }
 
+    /// <summary>
+    /// Exchanges an authorization code from Google's consent page for the grant's tokens, with the redirect URI the code was
+    /// issued for. The access token is kept for its refresh token until shortly before it expires.
+    /// </summary>
+    public async Task<GoogleGrant> ExchangeCode(string code, string redirectUri, CancellationToken cancellationToken)
+    {
+        var json = await Post("google_oauth", new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code",
+            ["code"] = code,
+            ["redirect_uri"] = redirectUri,
+            ["client_id"] = Settings.ClientId ?? "",
+            ["client_secret"] = Settings.ClientSecret ?? "",
+        }, "the consent's code", cancellationToken);
+        var (token, lifetime) = Issued(json);
+        var refreshToken = Text(json, "refresh_token");
+        if (refreshToken is { Length: > 0 }) Keep(refreshToken, token, lifetime);
+        return new GoogleGrant(token, refreshToken, clock.GetUtcNow() + lifetime, Text(json, "scope") ?? "");
+    }
+
     /// <summary>Forgets the access token issued for <paramref name="refreshToken"/>: the API refused it, the next call renews it.</summary>
     public bool Forget(string? refreshToken) => !string.IsNullOrEmpty(refreshToken) && _issued.TryRemove(refreshToken, out _);
 
-    private async Task<(string Token, TimeSpan Lifetime)> Renew(string source, string account, string refreshToken, CancellationToken cancellationToken)
-    {
-        var form = new FormUrlEncodedContent(new Dictionary<string, string>
+    private async Task<(string Token, TimeSpan Lifetime)> Renew(string source, string account, string refreshToken, CancellationToken cancellationToken) =>
+        Issued(await Post(source, new Dictionary<string, string>
         {
             ["grant_type"] = "refresh_token",
             ["refresh_token"] = refreshToken,
             ["client_id"] = Settings.ClientId ?? "",
             ["client_secret"] = Settings.ClientSecret ?? "",
-        });
+        }, account, cancellationToken));
+
+    private void Keep(string refreshToken, string token, TimeSpan lifetime) =>
+        _issued[refreshToken] = (token, clock.GetUtcNow() + lifetime - TimeSpan.FromSeconds(Math.Min(Settings.RenewBeforeSeconds, lifetime.TotalSeconds / 2)));
+
+    private static (string Token, TimeSpan Lifetime) Issued(JsonElement json)
+    {
+        var seconds = json.TryGetProperty("expires_in", out var e) && e.TryGetInt32(out var s) ? s : 3_600;
+        return (Text(json, "access_token")!, TimeSpan.FromSeconds(Math.Max(seconds, 1)));
+    }
+
+    private static string? Text(JsonElement json, string name) =>
+        json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>One call of Google's token endpoint: its answer when it holds an access token; Google's refusal in its words otherwise.</summary>
+    private async Task<JsonElement> Post(string source, Dictionary<string, string> form, string account, CancellationToken cancellationToken)
+    {
         var stopwatch = Stopwatch.StartNew();
         HttpResponseMessage response;
         try
         {
-            response = await http.PostAsync(Settings.TokenUrl, form, cancellationToken);
+            response = await http.PostAsync(Settings.TokenUrl, new FormUrlEncodedContent(form), cancellationToken);
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -97,24 +150,30 @@ public sealed class GoogleAccessTokens(HttpClient http, IOptions<GoogleOAuthOpti
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             ApiCallJournal.Record("google_oauth", "token", clock.GetUtcNow(), stopwatch.Elapsed, (int)response.StatusCode);
-            logger.LogInformation("Google OAuth token for {Account}: HTTP {StatusCode} in {DurationMs} ms", account, (int)response.StatusCode, stopwatch.ElapsedMilliseconds);
+            logger.LogInformation("Google OAuth token ({Grant}) for {Account}: HTTP {StatusCode} in {DurationMs} ms", form["grant_type"], account, (int)response.StatusCode,
+                stopwatch.ElapsedMilliseconds);
             JsonElement json = default;
             try { json = JsonDocument.Parse(body).RootElement; } catch (JsonException) { }
-            string? Text(string name) => json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            if (response.IsSuccessStatusCode && Text("access_token") is { Length: > 0 } token)
-            {
-                var seconds = json.TryGetProperty("expires_in", out var e) && e.TryGetInt32(out var s) ? s : 3_600;
-                return (token, TimeSpan.FromSeconds(Math.Max(seconds, 1)));
-            }
-            var error = Text("error") ?? $"HTTP_{(int)response.StatusCode}";
-            var description = Text("error_description") ?? "no description";
+            if (response.IsSuccessStatusCode && Text(json, "access_token") is { Length: > 0 }) return json;
+            var error = Text(json, "error") ?? $"HTTP_{(int)response.StatusCode}";
+            var description = Text(json, "error_description") ?? "no description";
             if ((int)response.StatusCode >= 500)
                 throw new MarketingApiException(source, error, $"Google's token endpoint failed for {account} (HTTP {(int)response.StatusCode}): {description}", transient: true);
+            if (form["grant_type"] == "authorization_code")
+                throw new MarketingApiException(source, error, $"Google refused {account} ({error}: {description}): connect again.", transient: false);
             throw new MarketingApiException(source, error == "invalid_grant" || error == "invalid_client" ? "UNAUTHENTICATED" : error,
                 $"Google refused to renew the access token of {account} ({error}: {description}). Grant a new refresh token, or check GoogleOAuth:ClientId and ClientSecret.",
                 transient: false);
         }
     }
+}
+
+/// <summary>What Google's token endpoint grants for a consent's code: the access token, the refresh token (offline access), and the scopes granted.</summary>
+public sealed record GoogleGrant(string AccessToken, string? RefreshToken, DateTimeOffset ExpiresAt, string Scope)
+{
+    public bool Grants(string scope) => Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal);
+
+    public override string ToString() => $"grant of {Scope} (tokens redacted)";
 }
 
 public static class GoogleOAuthRegistration

@@ -256,4 +256,11 @@ public sealed class GoogleOAuthSandboxOptions
     /// <summary>How long an issued access token is accepted (Google's last an hour).</summary>
     [Range(1, 86_400)]
     public int AccessTokenLifetimeSeconds { get; set; } = 3_599;
+
+    /// <summary>The client's authorized redirect URIs (exactly, as Google compares them); none listed: any http(s) URL.</summary>
+    public List<string> RedirectUris { get; set; } = [];
+
+    /// <summary>How long an authorization code can be exchanged, once.</summary>
+    [Range(1, 3_600)]
+    public int AuthorizationCodeSeconds { get; set; } = 600;
 }

@@ -45,6 +45,11 @@ public sealed class Ga4DataApi(IOptions<SandboxOptions> options, DemoShops shops
         return app;
     }
 
+    /// <summary>Whether the bearer token reaches the property: its own, or one granted either of Analytics' scopes.</summary>
+    public bool Reaches(string token, SandboxGa4Property property) =>
+        oauth.Accepts(token, property.AccessToken, property.RefreshToken, GoogleOAuthApi.AnalyticsReadOnlyScope)
+        || oauth.Accepts(token, property.AccessToken, property.RefreshToken, GoogleOAuthApi.AnalyticsScope);
+
     private async Task<IResult> RunReport(string version, string propertyAndMethod, HttpContext http)
     {
         if (version != "v1beta" && version != "v1alpha") return Error(404, "NOT_FOUND", $"Version {version} of the Data API is not known.");
@@ -53,10 +58,10 @@ public sealed class Ga4DataApi(IOptions<SandboxOptions> options, DemoShops shops
         var propertyId = propertyAndMethod[..^":runReport".Length];
         var token = http.Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : "";
         var property = Settings.Properties.FirstOrDefault(p => p.Id == propertyId);
-        if (!Settings.Properties.Any(p => oauth.Accepts(token, p.AccessToken, p.RefreshToken)))
+        if (!Settings.Properties.Any(p => Reaches(token, p)))
             return Error(401, "UNAUTHENTICATED",
                 "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.");
-        if (property is null || !oauth.Accepts(token, property.AccessToken, property.RefreshToken) || failures.Trip($"ga4:{propertyId}", property.Failures, "PERMISSION_DENIED"))
+        if (property is null || !Reaches(token, property) || failures.Trip($"ga4:{propertyId}", property.Failures, "PERMISSION_DENIED"))
             return Error(403, "PERMISSION_DENIED",
                 "User does not have sufficient permissions for this property. To learn more about Property ID, see https://developers.google.com/analytics/devguides/reporting/data/v1/property-id.");
 

@@ -45,7 +45,7 @@ public sealed partial class GoogleAdsApi(IOptions<SandboxOptions> options, DemoS
         var customerId = customerAndMethod.Split('/')[0];
         var customer = Settings.Customers.FirstOrDefault(c => c.Id == customerId);
         var token = http.Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : "";
-        if (customer is null || !oauth.Accepts(token, customer.AccessToken, customer.RefreshToken))
+        if (customer is null || !oauth.Accepts(token, customer.AccessToken, customer.RefreshToken, GoogleOAuthApi.AdWordsScope))
             return token.Length == 0 || customer is not null
                 ? Failure(version, 401, "UNAUTHENTICATED", "authenticationError", "OAUTH_TOKEN_INVALID", "Request had invalid authentication credentials.",
                     "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.")
@@ -73,6 +73,7 @@ public sealed partial class GoogleAdsApi(IOptions<SandboxOptions> options, DemoS
         {
             return Failure(version, 400, "INVALID_ARGUMENT", "requestError", "BAD_RESOURCE_ID", "The request body must be JSON with a query.");
         }
+        if (CustomerGaql().Match(query ?? "") is { Success: true } ofCustomer) return AnswerCustomer(version, customer, ofCustomer.Groups["fields"].Value, used);
         var parsed = Gaql().Match(query ?? "");
         if (!parsed.Success)
             return Failure(version, 400, "INVALID_ARGUMENT", "queryError", "UNEXPECTED_END_OF_QUERY",
@@ -101,6 +102,41 @@ public sealed partial class GoogleAdsApi(IOptions<SandboxOptions> options, DemoS
         ((JsonObject)batches[^1]!)["queryResourceConsumption"] = (100 + rows.Count).ToString(CultureInfo.InvariantCulture);
         return Results.Json(batches);
     }
+
+    /// <summary>The customer resource itself (<c>SELECT customer.… FROM customer</c>), as a connection's check reads it: one batch of one row.</summary>
+    private IResult AnswerCustomer(string version, SandboxAdsCustomer customer, string fields, int used)
+    {
+        var selected = fields.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (selected.FirstOrDefault(f => !CustomerFields.ContainsKey(f)) is { } unknown)
+            return Failure(version, 400, "INVALID_ARGUMENT", "queryError", "UNRECOGNIZED_FIELD", $"Unrecognized field in the query: '{unknown}'.");
+        var shop = shops.Settings(customer.Shop);
+        var owner = new JsonObject { ["resourceName"] = $"customers/{customer.Id}" };
+        foreach (var field in selected)
+        {
+            switch (field)
+            {
+                case "customer.id": owner["id"] = customer.Id; break;
+                case "customer.descriptive_name": owner["descriptiveName"] = $"{shop?.Name ?? customer.Shop} Ads"; break;
+                case "customer.currency_code": owner["currencyCode"] = shop?.CurrencyCode ?? "USD"; break;
+                case "customer.time_zone": owner["timeZone"] = customer.TimeZone; break;
+                case "customer.status": owner["status"] = "ENABLED"; break;
+            }
+        }
+        return Results.Json(new JsonArray(new JsonObject
+        {
+            ["results"] = new JsonArray(new JsonObject { ["customer"] = owner }),
+            ["fieldMask"] = string.Join(',', selected.Select(f => CustomerFields[f])),
+            ["requestId"] = RequestId(customer.Id, used, 0),
+            ["queryResourceConsumption"] = "101",
+        }));
+    }
+
+    private static readonly Dictionary<string, string> CustomerFields = new(StringComparer.Ordinal)
+    {
+        ["customer.id"] = "customer.id", ["customer.descriptive_name"] = "customer.descriptiveName", ["customer.currency_code"] = "customer.currencyCode",
+        ["customer.time_zone"] = "customer.timeZone", ["customer.status"] = "customer.status", ["customer.manager"] = "customer.manager",
+        ["customer.resource_name"] = "customer.resourceName",
+    };
 
     private const string PermissionDenied =
         "User doesn't have permission to access customer. Note: If you're accessing a client customer, the manager's customer id must be set in the 'login-customer-id' header. See https://developers.google.com/google-ads/api/docs/concepts/call-structure#cid";
@@ -166,4 +202,7 @@ public sealed partial class GoogleAdsApi(IOptions<SandboxOptions> options, DemoS
     [GeneratedRegex(@"^\s*SELECT\s+(?<fields>.+?)\s+FROM\s+campaign\s+WHERE\s+segments\.date\s+BETWEEN\s+'(?<since>\d{4}-\d{2}-\d{2})'\s+AND\s+'(?<until>\d{4}-\d{2}-\d{2})'(\s+ORDER\s+BY\s+[\w\.,\s]+)?\s*$",
         RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex Gaql();
+
+    [GeneratedRegex(@"^\s*SELECT\s+(?<fields>.+?)\s+FROM\s+customer(\s+LIMIT\s+\d+)?\s*$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex CustomerGaql();
 }
