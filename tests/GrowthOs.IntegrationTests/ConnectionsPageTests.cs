@@ -4,8 +4,9 @@ namespace GrowthOs.IntegrationTests;
 
 /// <summary>
 /// The dashboard's Connections page in Chromium against the running system: an admin connects a shop with its token
-/// and another through Shopify's install flow (the browser goes to the Sandbox's consent page and back), sees what each
-/// check found, pauses, resumes, reschedules, deletes and purges; a viewer sees the connections and none of the actions.
+/// and another through Shopify's install flow (the browser goes to the Sandbox's consent page and back), adds a shop's
+/// Meta ad account and its Google Ads customer (through Google's consent page), sees what each check found, pauses,
+/// resumes, reschedules, deletes and purges; a viewer sees the connections and none of the actions.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class ConnectionsPageTests(RunningSystem system) : IAsyncLifetime
@@ -108,6 +109,44 @@ public sealed class ConnectionsPageTests(RunningSystem system) : IAsyncLifetime
         Assert.Matches(@"deleted and purged: [1-9]\d* rows and \d+ archived objects removed\.", await page.Locator("#connections-notice").InnerTextAsync());
         await Row(page, shop).WaitForAsync(new() { State = WaitForSelectorState.Detached });
         Assert.Equal(0L, await system.Scalar($"SELECT count(*) FROM connector.connection WHERE shop_domain = '{shop}'"));
+    }
+
+    [Fact]
+    public async Task An_admin_adds_a_shops_meta_ad_account_with_its_token_and_its_google_ads_customer_through_googles_consent()
+    {
+        const string shop = RunningSystem.PageAccountsShop;
+        var page = await Connections(RunningSystem.ApiKey);
+        await page.GetByLabel("Store domain").FillAsync(shop);
+        await page.GetByLabel("Meta ad account").FillAsync($"act_{RunningSystem.PageMetaAccount}");
+        await page.GetByLabel("Meta token").FillAsync(RunningSystem.PageMetaToken);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Connect the Meta ad account" }).ClickAsync();
+        var meta = Row(page, $"Meta act_{RunningSystem.PageMetaAccount}");
+        await meta.Locator("[data-field='status']", new() { HasText = "active" }).WaitForAsync(new() { Timeout = 15_000 });
+        Assert.Equal($"Meta ad account act_{RunningSystem.PageMetaAccount} of {shop} connected and checked.", await page.Locator("#connections-notice").InnerTextAsync());
+        Assert.Equal("", await page.GetByLabel("Meta token").InputValueAsync());
+        Assert.DoesNotContain(RunningSystem.PageMetaToken, await page.ContentAsync());
+
+        // Google Ads: the browser goes to Google's consent page and comes back through the gateway's callback to the row it made.
+        await page.GetByLabel("Store domain").FillAsync(shop);
+        await page.GetByLabel("Google Ads customer").FillAsync("740-000-0002");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Connect Google Ads with Google" }).ClickAsync();
+        await page.Locator("#connections-notice", new() { HasText = "Connected: connection" }).WaitForAsync(new() { Timeout = 30_000 });
+        var ads = Row(page, $"Google Ads {RunningSystem.PageGoogleAdsCustomer}");
+        await ads.Locator("[data-field='status']", new() { HasText = "active" }).WaitForAsync(new() { Timeout = 15_000 });
+        Assert.Equal("EUR · Europe/Vienna · ENABLED", (await ads.Locator("[data-field='found']").InnerTextAsync()).Trim());
+        Assert.DoesNotContain("connection_id", page.Url);
+
+        // Each row acts on its own connection: pausing the ad account leaves the customer as it was; a purge is offered for a whole shop only.
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Pause {shop} Meta act_{RunningSystem.PageMetaAccount}" }).ClickAsync();
+        await Row(page, $"Meta act_{RunningSystem.PageMetaAccount}").Locator("[data-field='status']", new() { HasText = "paused" }).WaitForAsync();
+        Assert.Equal("active", (await Row(page, $"Google Ads {RunningSystem.PageGoogleAdsCustomer}").Locator("[data-field='status']").InnerTextAsync()).Trim());
+        Assert.Equal(0, await page.Locator("#connections tbody tr").Filter(new() { HasText = shop }).GetByRole(AriaRole.Button, new() { Name = "Delete and purge" }).CountAsync());
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Delete {shop} Google Ads {RunningSystem.PageGoogleAdsCustomer}" }).ClickAsync();
+        await Row(page, $"Google Ads {RunningSystem.PageGoogleAdsCustomer}").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        Assert.Equal(1L, await system.Scalar(
+            $"SELECT count(*) FROM connector.connection WHERE shop_domain = '{shop}' AND provider = 'google_ads' AND status = 'disconnected' AND credential IS NULL"));
+        Assert.DoesNotContain(_consoleErrors, e => !e.Contains("status of 4", StringComparison.Ordinal));
     }
 
     [Fact]

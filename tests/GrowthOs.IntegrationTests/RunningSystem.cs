@@ -124,6 +124,11 @@ public class RunningSystem : IAsyncLifetime
     public const string ConnectedGoogleAdsCustomer = "7400000001";
     public const string ConnectedGoogleAdsManager = "7400000000";
     public const string ConnectedGa4Property = "7500000001";
+    /// <summary>A shop whose Meta ad account and Google Ads customer are connected from the Connections page.</summary>
+    public const string PageAccountsShop = "page-accounts.myshopify.com";
+    public const string PageMetaAccount = "7300000002";
+    public const string PageMetaToken = "EAAGpageMetaTokenThatMustNeverBeLogged";
+    public const string PageGoogleAdsCustomer = "7400000002";
     /// <summary>A shop whose merchant asks what is held on a customer, then that it be forgotten.</summary>
     public const string CustomerRequestsShop = "customer-requests.myshopify.com";
     public const string ShopifyClientId = "integration-shopify-client-id";
@@ -136,7 +141,7 @@ public class RunningSystem : IAsyncLifetime
         (PageViewerShop, 72, "UTC", "USD", "Basic"), (PendingShop, 73, "UTC", "USD", "Basic"),
         (RotationShop, 74, "UTC", "USD", "Basic"), (PurgeShop, 75, "Europe/Madrid", "EUR", "Grow"),
         (CustomerRequestsShop, 76, "UTC", "USD", "Basic"), (ConnectMetaShop, 77, "Europe/Lisbon", "EUR", "Grow"),
-        (ConnectGoogleShop, 78, "America/Chicago", "USD", "Grow"),
+        (ConnectGoogleShop, 78, "America/Chicago", "USD", "Grow"), (PageAccountsShop, 79, "Europe/Vienna", "EUR", "Basic"),
     ];
 
     /// <summary>The key the Connector seals connections' credentials with.</summary>
@@ -360,6 +365,14 @@ public class RunningSystem : IAsyncLifetime
         environment[$"Sandbox__Ga4__Properties__{MarketingShops.Length}__Id"] = ConnectedGa4Property;
         environment[$"Sandbox__Ga4__Properties__{MarketingShops.Length}__Shop"] = ConnectGoogleShop;
         environment[$"Sandbox__Ga4__Properties__{MarketingShops.Length}__TimeZone"] = "America/Chicago";
+        // The Connections page's shop: its Meta ad account and Google Ads customer, known only to the Sandbox.
+        environment[$"Sandbox__Meta__AdAccounts__{MarketingShops.Length + 1}__Id"] = PageMetaAccount;
+        environment[$"Sandbox__Meta__AdAccounts__{MarketingShops.Length + 1}__AccessToken"] = PageMetaToken;
+        environment[$"Sandbox__Meta__AdAccounts__{MarketingShops.Length + 1}__Shop"] = PageAccountsShop;
+        environment[$"Sandbox__Meta__AdAccounts__{MarketingShops.Length + 1}__TimeZone"] = "Europe/Vienna";
+        environment[$"Sandbox__GoogleAds__Customers__{MarketingShops.Length + 1}__Id"] = PageGoogleAdsCustomer;
+        environment[$"Sandbox__GoogleAds__Customers__{MarketingShops.Length + 1}__Shop"] = PageAccountsShop;
+        environment[$"Sandbox__GoogleAds__Customers__{MarketingShops.Length + 1}__TimeZone"] = "Europe/Vienna";
         environment["Sandbox__Meta__AppId"] = environment["Meta__AppId"] = "4815162342108";
         environment["Sandbox__Meta__AppSecret"] = environment["Meta__AppSecret"] = MetaAppSecret;
         // The gateway holds its keys only as salted hashes.
@@ -724,7 +737,7 @@ public class RunningSystem : IAsyncLifetime
     /// <summary>The secrets this system is given: none may appear in what it writes or answers.</summary>
     public static readonly IReadOnlyList<string> Secrets =
         [ShopToken, WrongToken, AppSecret, MetaToken, GoogleToken, GoogleRefreshToken, "GOCSPX-integration-secret", ApiKey, ViewerKey, KpiOperatorKey, DashboardOperatorKey, GatewaySecret,
-            ConnectedShopToken, ConnectionsKey, RotatedConnectionsKey, ConnectedMetaToken, ShortLivedMetaToken, MetaAppSecret,
+            ConnectedShopToken, ConnectionsKey, RotatedConnectionsKey, ConnectedMetaToken, ShortLivedMetaToken, MetaAppSecret, PageMetaToken,
             // What the Sandbox's Google grants issue: refresh tokens and access tokens, whose values no test knows.
             "1//0gsandbox", "ya29.a0sandbox"];
 

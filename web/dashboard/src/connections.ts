@@ -16,6 +16,7 @@ export interface Connection {
   currency: string | null;
   time_zone: string | null;
   plan: string | null;
+  account_status: string | null;
   checked_at: string | null;
   settings: { cron: string; cron_time_zone: string; entities: string[]; paused: boolean; avoid_hours: number[] };
   has_credentials: boolean;
@@ -25,6 +26,17 @@ export interface Connection {
 
 interface Schedule { shop: string; job: string; cron: string; time_zone: string; next_run_at: string; last_run_id: string | null }
 interface RunSummary { run_id: string; status: string; requested_at: string; error: string | null }
+/** A connection as its row names it: the shop, or the shop's account of a provider. */
+function named(c: Connection): string {
+  switch (c.provider) {
+    case "shopify": return c.shop;
+    case "meta": return `${c.shop} Meta act_${c.account}`;
+    case "google_ads": return `${c.shop} Google Ads ${c.account}`;
+    case "ga4": return `${c.shop} GA4 ${c.account}`;
+    default: return `${c.shop} ${c.provider} ${c.account}`;
+  }
+}
+
 interface PurgeReport { id: string; complete: boolean; waiting_for: string[]; rows_removed: number; objects_removed: number }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -64,6 +76,8 @@ export class ConnectionsPage {
     });
     $("install-button").addEventListener("click", () => void this.install());
     $("connect-meta-button").addEventListener("click", () => void this.connectMeta());
+    $("connect-google-ads-button").addEventListener("click", () => void this.connectGoogle("google_ads"));
+    $("connect-ga4-button").addEventListener("click", () => void this.connectGoogle("ga4"));
   }
 
   /** Shows the page for <paramref name="who" />, with a notice (a connection just made by the install flow). */
@@ -105,28 +119,32 @@ export class ConnectionsPage {
 
   private row(c: Connection, schedules: Schedule[], run: RunSummary | null): (string | Node)[] {
     const zone = c.time_zone ?? "UTC";
-    const shopify = schedules.find(s => s.job === "shopify");
+    const schedule = schedules.find(s => s.job === c.provider);
+    const what = named(c);
     const status = el("span", { class: `badge ${c.status}`, "data-field": "status", text: c.status });
-    const found = [c.currency, c.time_zone, c.plan].filter(Boolean).join(" · ") || "not checked yet";
+    const found = [c.currency, c.time_zone, c.plan, c.provider === "shopify" ? null : c.account_status].filter(Boolean).join(" · ") || "not checked yet";
     const actions = el("div", { class: "row-actions" });
     if (this.who!.role !== "viewer") {
       actions.append(
-        c.status === "paused" ? this.button("Resume", `Resume ${c.shop}`, () => this.act(c, "resume")) : this.button("Pause", `Pause ${c.shop}`, () => this.act(c, "pause")),
-        this.button("Check", `Check ${c.shop} again`, () => this.act(c, "check")),
+        c.status === "paused" ? this.button("Resume", `Resume ${what}`, () => this.act(c, "resume")) : this.button("Pause", `Pause ${what}`, () => this.act(c, "pause")),
+        this.button("Check", `Check ${what} again`, () => this.act(c, "check")),
         this.scheduleForm(c));
-      if (this.who!.role === "admin")
-        actions.append(this.button("Delete", `Delete ${c.shop}`, () => this.remove(c)), this.button("Delete and purge", `Purge ${c.shop}`, () => this.purge(c)));
+      if (this.who!.role === "admin") {
+        actions.append(this.button("Delete", `Delete ${what}`, () => this.remove(c)));
+        // A purge removes a whole shop: it is offered on the shop's own row.
+        if (c.provider === "shopify") actions.append(this.button("Delete and purge", `Purge ${c.shop}`, () => this.purge(c)));
+      }
     }
     return [
       el("div", {}, el("strong", { text: c.name ?? c.shop }),
-        el("div", { class: "muted", text: c.provider === "shopify" ? c.shop : `${c.shop} · ${c.provider === "meta" ? "Meta act_" : `${c.provider} `}${c.account}` })),
+        el("div", { class: "muted", "data-field": "what", text: what })),
       el("div", {}, status, c.status_reason ? el("div", { class: "muted reason", "data-field": "reason", text: c.status_reason }) : null),
       el("span", { "data-field": "found", text: found }),
       el("div", {}, el("code", { "data-field": "cron", text: c.settings.cron }), el("span", { class: "muted", text: ` (${c.settings.cron_time_zone})` }),
         c.settings.avoid_hours.length > 0
           ? el("div", { class: "muted", "data-field": "avoid-hours", text: `avoids ${c.settings.avoid_hours.map(h => `${String(h).padStart(2, "0")}:00`).join(", ")}` })
           : null,
-        el("div", { class: "muted", "data-field": "next-run", text: shopify ? `next ${dateTime(shopify.next_run_at, zone)}` : "not scheduled" })),
+        el("div", { class: "muted", "data-field": "next-run", text: schedule ? `next ${dateTime(schedule.next_run_at, zone)}` : "not scheduled" })),
       run ? el("div", { "data-field": "last-run" }, el("span", { text: `${run.status}, ${dateTime(run.requested_at, zone)}` }),
         run.error ? el("div", { class: "error", text: run.error }) : null) : el("span", { "data-field": "last-run", class: "muted", text: "none yet" }),
       actions,
@@ -147,23 +165,23 @@ export class ConnectionsPage {
   }
 
   private scheduleForm(c: Connection): HTMLFormElement {
-    const input = el("input", { type: "text", value: c.settings.cron, "aria-label": `Schedule of ${c.shop} (cron, ${c.settings.cron_time_zone})`, size: "12" });
+    const input = el("input", { type: "text", value: c.settings.cron, "aria-label": `Schedule of ${named(c)} (cron, ${c.settings.cron_time_zone})`, size: "12" });
     const form = el("form", { class: "schedule" }, input, el("button", { type: "submit", text: "Save schedule" }));
     form.addEventListener("submit", async event => {
       event.preventDefault();
-      await this.call(() => api.patch(`/api/connections/${c.id}`, { cron: input.value.trim() }, { shop: c.shop }), `The schedule of ${c.shop} is now ${input.value.trim()}.`);
+      await this.call(() => api.patch(`/api/connections/${c.id}`, { cron: input.value.trim() }, { shop: c.shop }), `The schedule of ${named(c)} is now ${input.value.trim()}.`);
     });
     return form;
   }
 
   private async act(c: Connection, action: "pause" | "resume" | "check"): Promise<void> {
     const done = { pause: "paused", resume: "resumed", check: "checked again" }[action];
-    await this.call(() => api.post(`/api/connections/${c.id}/${action}`, undefined, { shop: c.shop }), `${c.shop} ${done}.`);
+    await this.call(() => api.post(`/api/connections/${c.id}/${action}`, undefined, { shop: c.shop }), `${named(c)} ${done}.`);
   }
 
   private async remove(c: Connection): Promise<void> {
-    if (!confirm(`Delete the connection of ${c.shop}? Its schedules stop and its credentials are destroyed.`)) return;
-    await this.call(() => api.delete(`/api/connections/${c.id}`, { shop: c.shop }), `${c.shop} deleted: its schedules stopped and its credentials were destroyed.`);
+    if (!confirm(`Delete the connection of ${named(c)}? Its schedules stop and its credentials are destroyed.`)) return;
+    await this.call(() => api.delete(`/api/connections/${c.id}`, { shop: c.shop }), `${named(c)} deleted: its schedules stopped and its credentials were destroyed.`);
   }
 
   /** Deletes the shop's connection and removes every row and archived object of the shop in every service; says what went. */
@@ -213,6 +231,25 @@ export class ConnectionsPage {
     token.value = "";
     await this.call(() => api.post("/api/connections", { shop, provider: "meta", account, access_token: access }),
       `Meta ad account ${account} of ${shop} connected and checked.`);
+  }
+
+  /** Sends the browser to Google's consent page for the shop's Google Ads customer or GA4 property; Google sends it back here. */
+  private async connectGoogle(provider: "google_ads" | "ga4"): Promise<void> {
+    const shop = $<HTMLInputElement>("connect-shop").value.trim().toLowerCase();
+    const account = $<HTMLInputElement>(provider === "ga4" ? "connect-ga4-property" : "connect-google-ads-customer").value.trim();
+    const manager = provider === "google_ads" ? $<HTMLInputElement>("connect-google-ads-manager").value.trim() : "";
+    if (!shop || !account) {
+      this.say(provider === "ga4" ? "Name the shop and its GA4 property." : "Name the shop and its Google Ads customer id.", "alert");
+      return;
+    }
+    try {
+      const query: Record<string, string> = { shop, provider, account };
+      if (manager) query.login_customer_id = manager;
+      const { authorize_url } = await api.get<{ authorize_url: string }>("/api/connections/google/authorize", query);
+      location.assign(authorize_url);
+    } catch (error) {
+      this.say(error instanceof ApiError ? error.message : String(error), "alert");
+    }
   }
 
   /** Sends the browser to the shop's consent page; Shopify sends it back here once the merchant approved. */
