@@ -222,6 +222,22 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_ad_account_connected_without_its_shop_is_scheduled_on_its_own_cron_on_the_accounts_clocks()
+    {
+        const string shop = "ads-only.myshopify.com";
+        var connected = new ShopConnections(_dataSource, new SchemaMigrations("ingest", typeof(ScheduledSyncDispatcher).Assembly), NullLogger<ShopConnections>.Instance);
+        var dispatcher = new ScheduledSyncDispatcher(_dataSource, _provider.GetRequiredService<IServiceScopeFactory>(), Options.Create(new ScheduleOptions()),
+            Options.Create(new BulkSyncOptions()), Options.Create(new MarketingSyncOptions { ConnectedSourcesOf = connected.SourcesOf }), connected, TimeProvider.System,
+            NullLogger<ScheduledSyncDispatcher>.Instance);
+        await connected.Keep(new ConnectionSnapshot(NewId.NextGuid(), shop, "google_ads", "7400000009", "7400000008", "active", null, "Ads", "USD", "America/Chicago",
+            null, "ENABLED", "20 6 * * *", [], null, null, 1, DateTimeOffset.UtcNow), CancellationToken.None);
+        await dispatcher.SyncScheduleRows(CancellationToken.None);
+
+        Assert.Equal("marketing:google_ads|20 6 * * *|America/Chicago",
+            await Text($"SELECT job || '|' || cron || '|' || time_zone FROM ingest.sync_schedule WHERE shop_domain = '{shop}'"));
+    }
+
+    [Fact]
     public async Task A_runs_events_are_saved_with_its_row_and_leave_only_from_the_outbox_each_once_with_its_event_id()
     {
         var runId = NewId.NextGuid();

@@ -73,6 +73,12 @@ public sealed class ScheduledSyncDispatcher(
             yield return (connection.ShopDomain, ShopifyJob, connection.Cron, connection.Zone.Id);
             foreach (var job in MarketingJobs(connection.ShopDomain)) yield return job;
         }
+        // A shop whose ad accounts are connected without the shop itself (its ads synced alone): each account on its own schedule.
+        foreach (var shop in connected.ShopsWithAccounts)
+        {
+            if (configured.Contains(shop) || connected.Of(shop) is not null) continue;
+            foreach (var job in MarketingJobs(shop)) yield return job;
+        }
     }
 
     /// <summary>

@@ -44,6 +44,9 @@ public sealed class ShopConnections(NpgsqlDataSource dataSource, SchemaMigration
 
     public ShopConnection? Of(string shop) => _shops.GetValueOrDefault(shop.Trim().ToLowerInvariant());
 
+    /// <summary>The shops with an account connected at run time that syncs, whether or not the shop itself is connected.</summary>
+    public IEnumerable<string> ShopsWithAccounts => _accounts.Keys;
+
     /// <summary>The marketing sources whose accounts are connected to the shop and sync (not paused, failing or disconnected).</summary>
     public IReadOnlyList<string> SourcesOf(string shop) =>
         _accounts.GetValueOrDefault(shop.Trim().ToLowerInvariant()) is { } accounts ? [.. accounts.Keys] : [];

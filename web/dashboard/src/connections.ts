@@ -119,7 +119,7 @@ export class ConnectionsPage {
 
   private row(c: Connection, schedules: Schedule[], run: RunSummary | null): (string | Node)[] {
     const zone = c.time_zone ?? "UTC";
-    const schedule = schedules.find(s => s.job === c.provider);
+    const schedule = schedules.find(s => s.job === (c.provider === "shopify" ? "shopify" : `marketing:${c.provider}`));
     const what = named(c);
     const status = el("span", { class: `badge ${c.status}`, "data-field": "status", text: c.status });
     const found = [c.currency, c.time_zone, c.plan, c.provider === "shopify" ? null : c.account_status].filter(Boolean).join(" · ") || "not checked yet";
