@@ -138,6 +138,26 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_due_schedule_waits_while_its_shop_has_a_run_under_way_and_fires_once_it_ended()
+    {
+        var settings = Options.Create(new BulkSyncOptions { Shops = [BulkSyncHarness.Shop] });
+        var dispatcher = new ScheduledSyncDispatcher(_dataSource, _provider.GetRequiredService<IServiceScopeFactory>(), Options.Create(new ScheduleOptions()), settings,
+            Options.Create(new MarketingSyncOptions()), new ShopConnections(_dataSource, new SchemaMigrations("ingest", typeof(ScheduledSyncDispatcher).Assembly),
+                NullLogger<ShopConnections>.Instance), TimeProvider.System, NullLogger<ScheduledSyncDispatcher>.Instance);
+        await dispatcher.SyncScheduleRows(CancellationToken.None);
+        var running = NewId.NextGuid();
+        await _harness.Bus.Publish(new SyncRequested(running, BulkSyncHarness.Shop, "user", DateTimeOffset.UtcNow, ["orders"]));
+        await WaitForRow(running, r => r.CurrentState == "Requested");
+        await Scalar($"UPDATE ingest.sync_schedule SET next_run_at = now() - interval '1 minute' WHERE shop_domain = '{BulkSyncHarness.Shop}' RETURNING 1");
+
+        Assert.Equal(0, await dispatcher.FireDue(CancellationToken.None));
+        Assert.Equal(1L, await Scalar($"SELECT count(*) FROM ingest.sync_schedule WHERE shop_domain = '{BulkSyncHarness.Shop}' AND next_run_at < now() AND last_run_id IS NULL"));
+
+        await Scalar($"UPDATE ingest.bulk_sync_state SET current_state = 'Completed' WHERE correlation_id = '{running}' RETURNING 1");
+        Assert.Equal(1, await dispatcher.FireDue(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Each_marketing_source_of_a_shop_has_its_own_daily_schedule_and_a_due_one_requests_its_sync_once()
     {
         var settings = Options.Create(new BulkSyncOptions { Shops = [BulkSyncHarness.Shop] });

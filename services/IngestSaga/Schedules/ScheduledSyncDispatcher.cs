@@ -121,14 +121,28 @@ public sealed class ScheduledSyncDispatcher(
         await prune.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Publishes a sync for every due occurrence and moves each schedule to its next occurrence.</summary>
+    /// <summary>
+    /// Publishes a sync for every due occurrence and moves each schedule to its next occurrence; an occurrence whose shop
+    /// has a run of the same kind under way stays due until that run ends.
+    /// </summary>
     public async Task<int> FireDue(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var due = new List<(string Shop, string Job, string Cron, string Zone, DateTimeOffset DueAt)>();
-        await using (var select = new NpgsqlCommand(
-            "SELECT shop_domain, job, cron, time_zone, next_run_at FROM ingest.sync_schedule WHERE next_run_at <= @now FOR UPDATE SKIP LOCKED", connection, transaction))
+        // A job whose shop still has a run of its kind under way waits for it: no two runs of one shop and source at once. A run
+        // requested more than a day ago holds nothing (its budget is long spent).
+        await using (var select = new NpgsqlCommand("""
+            SELECT s.shop_domain, s.job, s.cron, s.time_zone, s.next_run_at FROM ingest.sync_schedule s
+            WHERE s.next_run_at <= @now
+              AND NOT EXISTS (SELECT 1 FROM ingest.bulk_sync_state b
+                              WHERE s.job = 'shopify' AND b.shop_domain = s.shop_domain AND b.current_state NOT IN ('Completed', 'Failed', 'Partial')
+                                AND b.requested_at > @now - interval '1 day')
+              AND NOT EXISTS (SELECT 1 FROM ingest.marketing_sync_state m
+                              WHERE s.job = 'marketing:' || m.source AND m.shop_domain = s.shop_domain AND m.current_state NOT IN ('Completed', 'Failed', 'Partial')
+                                AND m.requested_at > @now - interval '1 day')
+            FOR UPDATE OF s SKIP LOCKED
+            """, connection, transaction))
         {
             select.Parameters.AddWithValue("now", clock.GetUtcNow().UtcDateTime);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
