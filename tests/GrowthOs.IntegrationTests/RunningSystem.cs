@@ -129,6 +129,9 @@ public class RunningSystem : IAsyncLifetime
     public const string PageMetaAccount = "7300000002";
     public const string PageMetaToken = "EAAGpageMetaTokenThatMustNeverBeLogged";
     public const string PageGoogleAdsCustomer = "7400000002";
+    /// <summary>Fifty small shops connected through the API at once, each synced by its own schedule, on its own clocks.</summary>
+    public static readonly string[] FleetShops = [.. Enumerable.Range(1, 50).Select(i => $"fleet-{i:00}.myshopify.com")];
+    private static readonly string[] FleetZones = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "America/Sao_Paulo", "Asia/Kolkata"];
     /// <summary>A shop whose merchant asks what is held on a customer, then that it be forgotten.</summary>
     public const string CustomerRequestsShop = "customer-requests.myshopify.com";
     public const string ShopifyClientId = "integration-shopify-client-id";
@@ -328,6 +331,17 @@ public class RunningSystem : IAsyncLifetime
             environment[$"Sandbox__Shops__{i}__TimeZone"] = zone;
             environment[$"Sandbox__Shops__{i}__Plan"] = plan;
             if (domain == PendingShop) environment[$"Sandbox__Shops__{i}__Failures__0"] = "HTTP_503:2";
+        }
+        for (var j = 0; j < FleetShops.Length; j++)
+        {
+            var i = SandboxShops.Length + ConnectableShops.Length + j;
+            environment[$"Sandbox__Shops__{i}__Domain"] = FleetShops[j];
+            environment[$"Sandbox__Shops__{i}__AccessToken"] = ConnectedShopToken;
+            environment[$"Sandbox__Shops__{i}__AppSecret"] = AppSecret;
+            environment[$"Sandbox__Shops__{i}__Seed"] = (300 + j).ToString();
+            environment[$"Sandbox__Shops__{i}__Days"] = "14";
+            environment[$"Sandbox__Shops__{i}__OrdersPerDay"] = "1";
+            environment[$"Sandbox__Shops__{i}__TimeZone"] = FleetZones[j % FleetZones.Length];
         }
         for (var i = 0; i < MarketingShops.Length; i++)
         {

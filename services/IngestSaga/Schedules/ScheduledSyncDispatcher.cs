@@ -5,6 +5,7 @@ using GrowthOs.IngestSaga.MarketingSync;
 using GrowthOs.IngestSaga.Runs;
 using GrowthOs.ServiceDefaults.Connections;
 using GrowthOs.ServiceDefaults.Messaging;
+using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.ServiceDefaults.Scheduling;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -96,6 +97,10 @@ public sealed class ScheduledSyncDispatcher(
     /// </summary>
     public async Task SyncScheduleRows(CancellationToken cancellationToken)
     {
+        // One replica at a time, each from the copy as it stands now: a replica a moment behind would otherwise remove the
+        // schedules of the shops just connected, and the next put them back with their next runs worked out again.
+        await using var held = await AdvisoryLock.Take(dataSource, "ingest-sync-schedule", cancellationToken);
+        await connected.Refresh(cancellationToken);
         var now = clock.GetUtcNow();
         var jobs = Jobs().ToList();
         foreach (var (shop, job, cron, zone) in jobs)
