@@ -373,6 +373,8 @@ public sealed class ConnectionTests(RunningSystem system)
         Assert.Equal(("meta", account, "active", "EUR", "Europe/Lisbon", "ACTIVE"),
             (connection.GetProperty("provider").GetString(), connection.GetProperty("account").GetString(), connection.GetProperty("status").GetString(),
                 connection.GetProperty("currency").GetString(), connection.GetProperty("time_zone").GetString(), connection.GetProperty("account_status").GetString()));
+        // Meta's long-lived token lapses in about 60 days (Meta renews none from a server): the connection says when.
+        Assert.InRange(connection.GetProperty("credential_expires_at").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddDays(59), DateTimeOffset.UtcNow.AddDays(61));
         var again = await http.PostAsJsonAsync("/api/connections", new { shop, provider = "meta", account, access_token = RunningSystem.ConnectedMetaToken });
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         // A key limited to another shop that names the same account learns it is taken, not whose it is.

@@ -40,8 +40,8 @@ public static class ConnectionEndpoints
     /// <summary>A connection as the API shows it: what it is, what its check found, its settings; never its credentials.</summary>
     public sealed record ConnectionView(
         Guid Id, string Shop, string Provider, string Account, string? LoginCustomerId, string Status, string? StatusReason, string? Name, string? Currency,
-        string? TimeZone, string? Plan, string? AccountStatus, DateTimeOffset? CheckedAt, ConnectionSettingsView Settings, bool HasCredentials, string CreatedBy,
-        DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long Version)
+        string? TimeZone, string? Plan, string? AccountStatus, DateTimeOffset? CheckedAt, ConnectionSettingsView Settings, bool HasCredentials,
+        DateTimeOffset? CredentialExpiresAt, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long Version)
     {
         public static ConnectionView Of(ConnectionRecord record)
         {
@@ -49,7 +49,7 @@ public static class ConnectionEndpoints
             return new ConnectionView(s.ConnectionId, s.ShopDomain, s.Provider, s.Account, s.LoginCustomerId, s.Status, s.StatusReason, s.Name, s.CurrencyCode,
                 s.TimeZone, s.Plan, s.AccountStatus, record.CheckedAt,
                 new ConnectionSettingsView(s.Cron, s.TimeZone ?? "UTC", s.Entities, s.HistoryStart, s.LookbackMinutes, record.Paused, record.AvoidHours),
-                record.HasCredentials, record.CreatedBy, record.CreatedAt, s.ChangedAt, s.Version);
+                record.HasCredentials, record.CredentialExpiresAt, record.CreatedBy, record.CreatedAt, s.ChangedAt, s.Version);
         }
     }
 

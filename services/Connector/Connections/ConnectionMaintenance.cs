@@ -22,6 +22,7 @@ public sealed class ConnectionMaintenance(
             {
                 await ResealAll(stoppingToken);
                 await RecheckPending(stoppingToken);
+                await FailLapsed(stoppingToken);
             }
             catch (Exception exception) when (exception is NpgsqlException or TimeoutException or CredentialsUnavailableException && !stoppingToken.IsCancellationRequested)
             {
@@ -38,6 +39,26 @@ public sealed class ConnectionMaintenance(
         while ((resealed = await registry.Reseal(100, cancellationToken)) > 0) total += resealed;
         if (total > 0) logger.LogInformation("Sealed {Count} connections' credentials again under the active key", total);
         return total;
+    }
+
+    /// <summary>
+    /// Turns failing, saying when and why, each connection whose credential lapsed: a Meta long-lived user token lasts about
+    /// 60 days and Meta renews none from a server (only its SDKs do, when the person uses the app); a system user's token
+    /// does not lapse.
+    /// </summary>
+    public async Task<int> FailLapsed(CancellationToken cancellationToken)
+    {
+        var lapsed = await registry.Lapsed(cancellationToken);
+        foreach (var record in lapsed)
+        {
+            var provider = ConnectionEndpoints.ProviderName(record.Snapshot.Provider);
+            await registry.RecordCheck(record.Snapshot.ConnectionId, CheckResult.Refused(
+                $"The {provider} token expired at {record.CredentialExpiresAt:u}: {provider} renews no long-lived token from a server. Give a new token "
+                + "(PATCH access_token), or a system user's, which does not expire."), cancellationToken);
+            logger.LogWarning("Connection {ConnectionId} of {ShopDomain} ({Provider}) is failing: its token expired at {ExpiresAt:o}", record.Snapshot.ConnectionId,
+                record.Snapshot.ShopDomain, record.Snapshot.Provider, record.CredentialExpiresAt);
+        }
+        return lapsed.Count;
     }
 
     public async Task RecheckPending(CancellationToken cancellationToken)

@@ -8,7 +8,8 @@ namespace GrowthOs.Connector.Connections;
 
 /// <summary>A connection as the registry holds it: its snapshot (what every service may know), and who made it when.</summary>
 public sealed record ConnectionRecord(
-    ConnectionSnapshot Snapshot, bool Paused, DateTimeOffset? CheckedAt, string CreatedBy, DateTimeOffset CreatedAt, bool HasCredentials, IReadOnlyList<int> AvoidHours);
+    ConnectionSnapshot Snapshot, bool Paused, DateTimeOffset? CheckedAt, string CreatedBy, DateTimeOffset CreatedAt, bool HasCredentials, IReadOnlyList<int> AvoidHours,
+    DateTimeOffset? CredentialExpiresAt = null);
 
 /// <summary>What a new connection is, before it is stored.</summary>
 public sealed record NewConnection(
@@ -42,7 +43,8 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
 {
     private const string Columns = """
         connection_id, shop_domain, provider, account, login_customer_id, status, status_reason, name, currency_code, time_zone, plan, account_status,
-        cron, entities, history_start, lookback_minutes, version, updated_at, paused, checked_at, created_by, created_at, credential IS NOT NULL, avoid_hours
+        cron, entities, history_start, lookback_minutes, version, updated_at, paused, checked_at, created_by, created_at, credential IS NOT NULL, avoid_hours,
+        credential_expires_at
         """;
 
     /// <summary>Stores a connection its provider answered (or could not be asked): null when the provider and account are already connected.</summary>
@@ -55,9 +57,9 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
         await using var insert = new NpgsqlCommand($"""
             INSERT INTO connector.connection (connection_id, shop_domain, provider, account, login_customer_id, status, status_reason, name, currency_code,
                 time_zone, plan, account_status, checked_at, cron, entities, history_start, lookback_minutes, paused, credential_key_id, credential, created_by,
-                avoid_hours)
+                avoid_hours, credential_expires_at)
             VALUES (@id, @shop, @provider, @account, @login, @status, @reason, @name, @currency, @zone, @plan, @account_status, @checked, @cron, @entities,
-                @history, @lookback, @paused, @key, @credential, @by, @avoid)
+                @history, @lookback, @paused, @key, @credential, @by, @avoid, @expires)
             ON CONFLICT DO NOTHING
             RETURNING {Columns}
             """, db, transaction);
@@ -77,6 +79,7 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
         insert.Parameters.AddWithValue("credential", sealedCredentials.Sealed);
         insert.Parameters.AddWithValue("by", createdBy);
         insert.Parameters.AddWithValue("avoid", (connection.AvoidHours ?? []).ToArray());
+        AddExpiry(insert, credentials);
         var created = await ReadOne(insert, cancellationToken);
         if (created is null) return null;
         await WriteEvent(db, transaction, NewId.NextGuid(), created.Snapshot.ConnectionId, created.Snapshot.ShopDomain, new ConnectionConnected(created.Snapshot),
@@ -135,6 +138,18 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
         return await ReadAll(command, cancellationToken);
     }
 
+    /// <summary>The connections still taken as good whose credential has lapsed: they turn failing, saying so.</summary>
+    public async Task<IReadOnlyList<ConnectionRecord>> Lapsed(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {Columns} FROM connector.connection
+            WHERE status IN ('active', 'pending') AND credential IS NOT NULL AND credential_expires_at <= @now
+            ORDER BY credential_expires_at LIMIT 100
+            """);
+        command.Parameters.AddWithValue("now", clock.GetUtcNow());
+        return await ReadAll(command, cancellationToken);
+    }
+
     /// <summary>The credentials of the live connection of <paramref name="provider"/> and <paramref name="account"/>, or null.</summary>
     public async Task<(Guid ConnectionId, Credentials Credentials)?> CredentialsOf(string provider, string account, CancellationToken cancellationToken)
     {
@@ -177,11 +192,12 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
             UPDATE connector.connection SET status = @status, status_reason = @reason,
                 name = coalesce(@name, name), currency_code = coalesce(@currency, currency_code), time_zone = coalesce(@zone, time_zone),
                 plan = coalesce(@plan, plan), account_status = coalesce(@account_status, account_status), checked_at = now(),
-                credential_key_id = @key, credential = @credential, version = version + 1, updated_at = now()
+                credential_key_id = @key, credential = @credential, credential_expires_at = @expires, version = version + 1, updated_at = now()
             WHERE connection_id = @id AND status <> 'disconnected'
             """, command =>
         {
             AddCheck(command, check);
+            AddExpiry(command, credentials);
             command.Parameters.AddWithValue("key", sealedCredentials.KeyId);
             command.Parameters.AddWithValue("credential", sealedCredentials.Sealed);
         }, snapshot => new ConnectionSettingsChanged(snapshot), cancellationToken);
@@ -210,7 +226,7 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
     /// <summary>Disconnects a connection and destroys its credentials; null when it is unknown or already disconnected.</summary>
     public Task<ConnectionRecord?> Disconnect(Guid id, string reason, CancellationToken cancellationToken) => Change(id, """
         UPDATE connector.connection SET status = 'disconnected', status_reason = @reason, credential = NULL, credential_key_id = NULL,
-            version = version + 1, updated_at = now()
+            credential_expires_at = NULL, version = version + 1, updated_at = now()
         WHERE connection_id = @id AND status <> 'disconnected'
         """, command => command.Parameters.AddWithValue("reason", reason), snapshot => new ConnectionDisconnected(snapshot), cancellationToken);
 
@@ -265,6 +281,13 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
         return changed;
     }
 
+    /// <summary>When the credential itself lapses: a token's own expiry, not that of the access token a refresh token renews.</summary>
+    private static void AddExpiry(NpgsqlCommand command, Credentials credentials) =>
+        command.Parameters.Add(new NpgsqlParameter("expires", NpgsqlDbType.TimestampTz)
+        {
+            Value = credentials.RefreshToken is null && credentials.ExpiresAt is { } expires ? expires : DBNull.Value,
+        });
+
     private static void AddCheck(NpgsqlCommand command, CheckResult check)
     {
         command.Parameters.AddWithValue("status", check.Status);
@@ -310,7 +333,8 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
                 reader.IsDBNull(14) ? null : reader.GetFieldValue<DateOnly>(14), reader.IsDBNull(15) ? null : reader.GetInt32(15),
                 reader.GetInt64(16), reader.GetFieldValue<DateTimeOffset>(17));
             records.Add(new ConnectionRecord(snapshot, paused, reader.IsDBNull(19) ? null : reader.GetFieldValue<DateTimeOffset>(19), reader.GetString(20),
-                reader.GetFieldValue<DateTimeOffset>(21), reader.GetBoolean(22), reader.GetFieldValue<int[]>(23)));
+                reader.GetFieldValue<DateTimeOffset>(21), reader.GetBoolean(22), reader.GetFieldValue<int[]>(23),
+                reader.IsDBNull(24) ? null : reader.GetFieldValue<DateTimeOffset>(24)));
         }
         return records;
     }

@@ -20,6 +20,7 @@ export interface Connection {
   checked_at: string | null;
   settings: { cron: string; cron_time_zone: string; entities: string[]; paused: boolean; avoid_hours: number[] };
   has_credentials: boolean;
+  credential_expires_at: string | null;
   created_by: string;
   version: number;
 }
@@ -139,7 +140,8 @@ export class ConnectionsPage {
       el("div", {}, el("strong", { text: c.name ?? c.shop }),
         el("div", { class: "muted", "data-field": "what", text: what })),
       el("div", {}, status, c.status_reason ? el("div", { class: "muted reason", "data-field": "reason", text: c.status_reason }) : null),
-      el("span", { "data-field": "found", text: found }),
+      el("div", {}, el("span", { "data-field": "found", text: found }),
+        c.credential_expires_at ? el("div", { class: "muted", "data-field": "expires", text: `token expires ${dateTime(c.credential_expires_at, zone)}` }) : null),
       el("div", {}, el("code", { "data-field": "cron", text: c.settings.cron }), el("span", { class: "muted", text: ` (${c.settings.cron_time_zone})` }),
         c.settings.avoid_hours.length > 0
           ? el("div", { class: "muted", "data-field": "avoid-hours", text: `avoids ${c.settings.avoid_hours.map(h => `${String(h).padStart(2, "0")}:00`).join(", ")}` })
