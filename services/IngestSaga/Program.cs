@@ -23,6 +23,7 @@ builder.AddIngestPersistence();
 builder.AddShopConnections();
 builder.Services.UseConnectedShops<BulkSyncOptions>((options, connectionOf) => options.ConnectionOf = connectionOf);
 builder.Services.UseConnectedSources<MarketingSyncOptions>((options, sourcesOf) => options.ConnectedSourcesOf = sourcesOf);
+builder.Services.UseConnectedAccounts<MarketingSyncOptions>((options, accountOf) => options.ConnectedAccountOf = accountOf);
 builder.AddScheduledSyncs();
 builder.AddObjectStore();
 builder.AddLoadProgress();

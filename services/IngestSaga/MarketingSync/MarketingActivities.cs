@@ -22,8 +22,9 @@ public sealed class StartMarketingFetchActivity(IMarketingWatermarks watermarks,
         {
             var settings = options.Value;
             var watermark = await watermarks.Current(saga.ShopDomain, saga.Source, context.CancellationToken);
-            (saga.Since, saga.Until) = MarketingWatermarks.Range(watermark, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),
-                settings.TrailingDaysOf(saga.Source), settings.FirstSyncDays);
+            var (trailingDays, historyStart) = settings.WindowOf(saga.ShopDomain, saga.Source);
+            (saga.Since, saga.Until) = MarketingWatermarks.Range(watermark, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), trailingDays,
+                settings.FirstSyncDays, historyStart);
         }
         await context.Publish(MarketingCommands.Fetch(saga));
         await next.Execute(context);

@@ -1,3 +1,4 @@
+using GrowthOs.ServiceDefaults.Connections;
 using System.ComponentModel.DataAnnotations;
 using GrowthOs.Contracts.Marketing;
 using GrowthOs.ServiceDefaults.Scheduling;
@@ -58,6 +59,18 @@ public sealed class MarketingSyncOptions : IValidatableObject
     public TimeSpan RetryBudget => TimeSpan.FromHours(RetryBudgetHours);
 
     public int TrailingDaysOf(string source) => TrailingDays.GetValueOrDefault(source, 3);
+
+    /// <summary>A shop's account of a source connected at run time (given by the service's copy of the connections), or null.</summary>
+    public Func<string, string, ShopConnection?> ConnectedAccountOf { get; set; } = (_, _) => null;
+
+    /// <summary>
+    /// The days a sync of a shop's source reads again before its watermark, and the first day its first sync reads: a
+    /// connected account's own <c>lookback_minutes</c> (in whole days, one at least) and <c>history_start</c>, else the settings'.
+    /// </summary>
+    public (int TrailingDays, DateOnly? HistoryStart) WindowOf(string shop, string source) =>
+        ConnectedAccountOf(shop, source) is { } account
+            ? (account.LookbackMinutes is { } minutes ? Math.Max(1, (minutes + 1_439) / 1_440) : TrailingDaysOf(source), account.HistoryStart)
+            : (TrailingDaysOf(source), null);
 
     /// <summary>
     /// The sources a shop syncs: those it lists, every one when it lists none, none when the shop is not listed; and

@@ -27,13 +27,13 @@ public sealed class MarketingWatermarks(NpgsqlDataSource dataSource) : IMarketin
 
     /// <summary>
     /// The days a daily sync reads: from the watermark less the source's trailing window (or, when a gap is older, the day
-    /// after the watermark) to yesterday, never more than <see cref="MarketingSyncOptions.FirstSyncDays"/>; a first sync
-    /// reads those days.
+    /// after the watermark) to yesterday, never more than <see cref="MarketingSyncOptions.FirstSyncDays"/>, or never before
+    /// a connected account's <paramref name="historyStart"/> when it has one; a first sync reads those days.
     /// </summary>
-    public static (DateOnly Since, DateOnly Until) Range(DateOnly? watermark, DateOnly today, int trailingDays, int firstSyncDays)
+    public static (DateOnly Since, DateOnly Until) Range(DateOnly? watermark, DateOnly today, int trailingDays, int firstSyncDays, DateOnly? historyStart = null)
     {
         var until = today.AddDays(-1);
-        var floor = until.AddDays(-(firstSyncDays - 1));
+        var floor = historyStart is { } start ? Max(Min(start, until), until.AddDays(-(MaxHistoryDays - 1))) : until.AddDays(-(firstSyncDays - 1));
         var since = watermark is { } mark ? Min(mark.AddDays(1), until.AddDays(-(trailingDays - 1))) : floor;
         return (since < floor ? floor : since, until);
     }
@@ -55,5 +55,10 @@ public sealed class MarketingWatermarks(NpgsqlDataSource dataSource) : IMarketin
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>The most days a first sync reads, whatever history start it is given (the platforms keep about three years).</summary>
+    public const int MaxHistoryDays = 1_100;
+
     private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
+
+    private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
 }

@@ -200,6 +200,12 @@ public static class ShopConnectionsRegistration
         services.AddSingleton<IPostConfigureOptions<TOptions>>(provider => new PostConfigureOptions<TOptions>(Options.DefaultName,
             options => connect(options, shop => provider.GetRequiredService<ShopConnections>().SourcesOf(shop))));
 
+    /// <summary>Gives <typeparamref name="TOptions"/> each shop's account of a provider connected at run time and syncing (else null), through <paramref name="connect"/>.</summary>
+    public static IServiceCollection UseConnectedAccounts<TOptions>(this IServiceCollection services, Action<TOptions, Func<string, string, ShopConnection?>> connect)
+        where TOptions : class =>
+        services.AddSingleton<IPostConfigureOptions<TOptions>>(provider => new PostConfigureOptions<TOptions>(Options.DefaultName,
+            options => connect(options, (shop, source) => provider.GetRequiredService<ShopConnections>().AccountOf(shop, source))));
+
     /// <summary>Gives <typeparamref name="TOptions"/> each shop's connection (null for a shop not connected), through <paramref name="connect"/>.</summary>
     public static IServiceCollection UseConnectedShops<TOptions>(this IServiceCollection services, Action<TOptions, Func<string, ShopConnection?>> connect)
         where TOptions : class =>
