@@ -1,6 +1,6 @@
-using GrowthOs.ServiceDefaults.Connections;
 using System.ComponentModel.DataAnnotations;
 using GrowthOs.Contracts.Marketing;
+using GrowthOs.ServiceDefaults.Connections;
 using GrowthOs.ServiceDefaults.Scheduling;
 
 namespace GrowthOs.IngestSaga.MarketingSync;
