@@ -337,7 +337,7 @@ public sealed class ConnectionTests(RunningSystem system)
         Assert.Equal(HttpStatusCode.OK, (await sandbox.PostAsync($"/sandbox/shops/{shop}/redact", null)).StatusCode);
         await system.WaitForScalar("""
             SELECT count(*) FROM connector.purge p JOIN connector.purge_answer a USING (purge_id)
-            WHERE p.reason LIKE 'Shopify''s shop/redact%' AND p.requested_by = 'shopify'
+            WHERE p.reason LIKE 'Shopify''s shop/redact%' AND p.requested_by = 'shopify:shop/redact'
             """, 5, "every service's answer to the shop/redact purge");
         Assert.Empty(await system.RowsHolding(shop));
     }
@@ -469,6 +469,9 @@ public sealed class ConnectionTests(RunningSystem system)
             (ads.GetProperty("provider").GetString(), ads.GetProperty("account").GetString(), ads.GetProperty("login_customer_id").GetString(),
                 ads.GetProperty("currency").GetString(), ads.GetProperty("time_zone").GetString(), ads.GetProperty("account_status").GetString()));
         Assert.True(ads.GetProperty("has_credentials").GetBoolean());
+        // Its schedule, which nobody chose, moves out of the hours its syncs are asked to avoid by itself.
+        var moved = await Body(await http.PatchAsJsonAsync($"/api/connections/{ads.GetProperty("id").GetGuid()}", new { avoid_hours = new[] { 5, 6, 7 } }));
+        Assert.Equal("8", moved.GetProperty("settings").GetProperty("cron").GetString()!.Split(' ')[1]);
 
         // The same redirect again finds its state used; a state never made, a consent refused, a code already exchanged: each refused, nothing stored.
         await Refused(callback, HttpStatusCode.BadRequest, "state", "used");

@@ -198,7 +198,7 @@ public static class ConnectionEndpoints
         return TypedResults.Json(view, ApiJson.Options, statusCode: check.Status == ConnectionStatuses.Active ? StatusCodes.Status201Created : StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> ChangeSettings(Guid id, HttpContext http, ConnectionRegistry registry, ConnectionChecks checks)
+    private static async Task<IResult> ChangeSettings(Guid id, HttpContext http, ConnectionRegistry registry, ConnectionChecks checks, IOptions<ConnectionOptions> options)
     {
         var (request, problem) = await JsonBody.Read<SettingsRequest>(http.Request, SettingsShape);
         if (problem is not null) return problem;
@@ -206,8 +206,12 @@ public static class ConnectionEndpoints
         if (await Find(id, http, registry) is not { } record) return NotFound(id);
         var avoid = request.AvoidHours?.Distinct().Order().ToList();
         if (avoid is not null && AvoidHoursProblem(avoid) is { } avoidProblem) return avoidProblem;
+        // A schedule nobody chose (the default) moves out of new hours to avoid by itself; one a person chose is held to them.
+        var cron = request.Cron;
+        var key = record.Snapshot.Provider == ConnectionProviders.Shopify ? record.Snapshot.ShopDomain : $"{record.Snapshot.Provider}:{record.Snapshot.Account}";
+        if (cron is null && avoid is not null && record.Snapshot.Cron == DefaultCron(key, options.Value, record.AvoidHours)) cron = DefaultCron(key, options.Value, avoid);
         // A new schedule is held to the hours to avoid (new or kept), and new hours to avoid to the schedule (new or kept).
-        if (SettingsProblem(request.Cron ?? (avoid is null ? null : record.Snapshot.Cron), request.Entities, request.HistoryStart, request.LookbackMinutes,
+        if (SettingsProblem(cron ?? (avoid is null ? null : record.Snapshot.Cron), request.Entities, request.HistoryStart, request.LookbackMinutes,
                 avoid ?? record.AvoidHours) is { } settingsProblem) return settingsProblem;
         var google = record.Snapshot.Provider is ConnectionProviders.GoogleAds or ConnectionProviders.Ga4;
         var tokenName = google ? "refresh_token" : "access_token";
@@ -223,7 +227,7 @@ public static class ConnectionEndpoints
             if (check.Status == ConnectionStatuses.Failing) return Refused($"{ProviderName(record.Snapshot.Provider)} refused the token", check, tokenName);
             record = await registry.Replace(id, record.Snapshot.Provider, credentials, check, http.RequestAborted) ?? record;
         }
-        var changed = await registry.ChangeSettings(id, new SettingsChange(request.Cron, request.Entities?.Distinct().ToList(), request.HistoryStart,
+        var changed = await registry.ChangeSettings(id, new SettingsChange(cron, request.Entities?.Distinct().ToList(), request.HistoryStart,
             request.LookbackMinutes, avoid), http.RequestAborted);
         return changed is null ? NotFound(id) : TypedResults.Json(ConnectionView.Of(changed), ApiJson.Options);
     }

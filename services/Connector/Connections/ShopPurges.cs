@@ -150,11 +150,14 @@ public sealed class ShopPurgedConsumer(ShopPurges purges) : IConsumer<ShopPurged
 /// </summary>
 public sealed class ShopRedactRequestedConsumer(ShopPurges purges, ILogger<ShopRedactRequestedConsumer> logger) : IConsumer<ShopRedactRequested>
 {
+    /// <summary>Who such a purge is asked by: a name no API key can have (a key's id has no ':' or '/'), so no caller reads it as its own.</summary>
+    public const string RequestedByShopify = "shopify:shop/redact";
+
     public async Task Consume(ConsumeContext<ShopRedactRequested> context)
     {
         var message = context.Message;
         var purgeId = NewIdFromName(message.WebhookId);
-        await purges.PurgeShop(purgeId, null, message.ShopDomain, $"Shopify's shop/redact of {message.TriggeredAt:u}", "shopify", context.CancellationToken);
+        await purges.PurgeShop(purgeId, null, message.ShopDomain, $"Shopify's shop/redact of {message.TriggeredAt:u}", RequestedByShopify, context.CancellationToken);
         logger.LogInformation("Shopify asked that {ShopDomain} be redacted (webhook {WebhookId}): purge {PurgeId}", message.ShopDomain, message.WebhookId,
             purgeId);
     }
