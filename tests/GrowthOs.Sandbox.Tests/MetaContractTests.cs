@@ -1,5 +1,6 @@
 extern alias connector;
 
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using connector::GrowthOs.Connector.Marketing;
@@ -50,6 +51,25 @@ public sealed class MetaContractTests : IDisposable
         Assert.Equal(("1", "Meta refused to exchange the token (code 1: Error validating client secret.)."), (secret.Code, secret.Message));
         var unknown = await Assert.ThrowsAsync<MarketingApiException>(() => Client("the-apps-secret").ExchangeForLongLived("EAAGnotOurs", CancellationToken.None));
         Assert.Equal("190", unknown.Code);
+    }
+
+    [Fact]
+    public async Task A_revoked_accounts_token_is_refused_as_meta_refuses_a_person_who_removed_the_app_and_the_client_says_so()
+    {
+        var (client, http) = Connect();
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsync($"/sandbox/meta/ad_accounts/{AccountId}/revoke", null)).StatusCode);
+
+        var answer = await http.GetAsync($"/meta/v23.0/act_{AccountId}?fields=name&access_token={Token}");
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        var captured = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Meta", "token_revoked.json"))).RootElement;
+        var refused = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement;
+        JsonShape.Assert(captured, refused);
+        Assert.Equal((190, 458), (refused.GetProperty("error").GetProperty("code").GetInt32(), refused.GetProperty("error").GetProperty("error_subcode").GetInt32()));
+        Assert.StartsWith("Error validating access token: The user has not authorized application", refused.GetProperty("error").GetProperty("message").GetString());
+
+        var read = await Assert.ThrowsAsync<MarketingApiException>(() => client.ReadAccount(Shop, AccountId, Token, CancellationToken.None));
+        Assert.False(read.Transient);
+        Assert.Contains("has not authorized application", read.Message);
     }
 
     private (MetaInsightsClient Client, HttpClient Http) Connect(string? failure = null, int pageSize = 50, int asyncAfterDays = 31)
