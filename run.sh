@@ -51,6 +51,27 @@ else
     *) echo "Connecting $SHOP_DOMAIN failed ($connected); see GET $GATEWAY/api/connections" >&2; stop_services; exit 1 ;;
   esac
 fi
+# The demo shop's ad accounts, connected as a user connects them: the Meta ad account with its token, the Google Ads
+# customer and the GA4 property through Google's consent page (the Sandbox's approves at once).
+for demo in "${DEMO_ACCOUNTS[@]}"; do
+  read -r provider account token <<<"$demo"
+  if [ "$provider" = meta ]; then
+    connected=$(curl -sS -o /dev/null -w '%{http_code}' -H "X-Api-Key: $GROWTHOS_API_KEY" -H 'Content-Type: application/json' \
+      -d "{\"shop\":\"$SHOP_DOMAIN\",\"provider\":\"meta\",\"account\":\"$account\",\"access_token\":\"$token\"}" "$GATEWAY/api/connections")
+    case "$connected" in
+      201|202) echo "Connected Meta ad account act_$account with its token." ;;
+      409) echo "Meta ad account act_$account was connected already." ;;
+      *) echo "Connecting Meta ad account act_$account failed ($connected)." >&2 ;;
+    esac
+  elif authorize=$(api -H 'Accept: application/json' "$GATEWAY/api/connections/google/authorize?shop=$SHOP_DOMAIN&provider=$provider&account=$account" 2>/dev/null \
+      | python3 -c 'import json,sys; print(json.load(sys.stdin)["authorize_url"])'); then
+    callback=$(curl -fsS -o /dev/null -w '%{redirect_url}' "$authorize")
+    landing=$(curl -fsS -o /dev/null -w '%{redirect_url}' "$callback")
+    echo "Connected $provider $account through Google's consent: ${landing#*\?}"
+  else
+    echo "$provider $account was connected already (or see GET $GATEWAY/api/connections)."
+  fi
+done
 # The Ingest-Saga hears of the connection within a second.
 for _ in $(seq 1 20); do
   accepted=$(api -X POST -H 'Content-Type: application/json' -d "{\"initiator\":\"user\",\"shop\":\"$SHOP_DOMAIN\"}" "$GATEWAY/api/performance-metrics/sync" 2>/dev/null) && break
