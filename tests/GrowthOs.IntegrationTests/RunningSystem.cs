@@ -455,6 +455,7 @@ public class RunningSystem : IAsyncLifetime
         ["ReverseProxy__Clusters__connector__Destinations__connector__Address"] = $"http://127.0.0.1:{ports["Connector"]}/",
         ["Connections__EncryptionKeys__0__Id"] = "integration-1",
         ["Connections__RecheckSeconds"] = "2",
+        ["Connections__PurgeSweepAgainSeconds"] = "3",
         // Shopify's install flow: the app's client credentials, the Sandbox's consent page sending the merchant back to the gateway.
         ["Shopify__ClientId"] = ShopifyClientId,
         ["Shopify__ClientSecret"] = AppSecret,

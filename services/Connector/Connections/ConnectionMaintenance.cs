@@ -7,11 +7,12 @@ namespace GrowthOs.Connector.Connections;
 
 /// <summary>
 /// What the registry does in the background, on every replica: checks again the connections a provider left pending
-/// (it was down when they were made), and seals again under the active key every credential sealed under an older one,
+/// (it was down when they were made), fails those whose credential lapsed, sweeps a purge again once its time came, and seals again under the active key every credential sealed under an older one,
 /// so a rotated key can be retired without a moment's downtime.
 /// </summary>
 public sealed class ConnectionMaintenance(
-    IServiceScopeFactory scopes, ConnectionRegistry registry, IOptions<ConnectionOptions> options, ILogger<ConnectionMaintenance> logger) : BackgroundService
+    IServiceScopeFactory scopes, ConnectionRegistry registry, IOptions<ConnectionOptions> options, ILogger<ConnectionMaintenance> logger, ShopPurges? purges = null)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -23,6 +24,7 @@ public sealed class ConnectionMaintenance(
                 await ResealAll(stoppingToken);
                 await RecheckPending(stoppingToken);
                 await FailLapsed(stoppingToken);
+                if (purges is not null) await purges.SweepAgain(stoppingToken);
             }
             catch (Exception exception) when (exception is NpgsqlException or TimeoutException or CredentialsUnavailableException && !stoppingToken.IsCancellationRequested)
             {

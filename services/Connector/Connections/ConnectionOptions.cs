@@ -28,6 +28,13 @@ public sealed class ConnectionOptions : IValidatableObject
     [Range(0, 120, ErrorMessage = "Connections:PurgeWaitSeconds must be between 0 and 120.")]
     public int PurgeWaitSeconds { get; set; } = 20;
 
+    /// <summary>
+    /// How long after a purge every service is asked once more to remove what it holds of the shop: what a run under way
+    /// at the purge wrote after it (a download's file, a load's rows). The shop is kept until then, and forgotten after.
+    /// </summary>
+    [Range(1, 86_400, ErrorMessage = "Connections:PurgeSweepAgainSeconds must be between 1 and 86400.")]
+    public int PurgeSweepAgainSeconds { get; set; } = 600;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (EncryptionKeys.Count == 0)

@@ -22,14 +22,15 @@ public sealed record PurgeAnswer(string Service, DateTimeOffset AnsweredAt, IRea
 /// </summary>
 public sealed record PurgeReport(
     Guid Id, Guid? ConnectionId, string Reason, string RequestedBy, DateTimeOffset RequestedAt, bool Complete, IReadOnlyList<string> WaitingFor,
-    long RowsRemoved, long ObjectsRemoved, IReadOnlyList<PurgeAnswer> Services);
+    long RowsRemoved, long ObjectsRemoved, IReadOnlyList<PurgeAnswer> Services, DateTimeOffset? SweptAgainAt = null);
 
 /// <summary>
 /// A shop's purges: asked for in the transaction that records them, as an event of the registry's outbox (so it leaves
 /// after the shop's disconnection, in order, and is not lost between the database and the broker), and the answers every
 /// service sends back, kept by purge and service (a repeated answer changes nothing).
 /// </summary>
-public sealed class ShopPurges(NpgsqlDataSource dataSource, ConnectionRegistry registry, ConnectionEventSignal signal, TimeProvider clock)
+public sealed class ShopPurges(
+    NpgsqlDataSource dataSource, ConnectionRegistry registry, ConnectionEventSignal signal, IOptions<ConnectionOptions> options, TimeProvider clock)
 {
     /// <summary>
     /// Purges <paramref name="shop"/>: every connection of it still live is disconnected (its credentials destroyed) for
@@ -52,9 +53,12 @@ public sealed class ShopPurges(NpgsqlDataSource dataSource, ConnectionRegistry r
         await using var db = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await db.BeginTransactionAsync(cancellationToken);
         await using (var insert = new NpgsqlCommand("""
-            INSERT INTO connector.purge (purge_id, connection_id, reason, requested_by) VALUES (@id, @connection, @reason, @by) ON CONFLICT DO NOTHING
+            INSERT INTO connector.purge (purge_id, connection_id, reason, requested_by, sweep_shop, sweep_at)
+            VALUES (@id, @connection, @reason, @by, @shop, @sweep) ON CONFLICT DO NOTHING
             """, db, transaction))
         {
+            insert.Parameters.AddWithValue("shop", shop);
+            insert.Parameters.AddWithValue("sweep", clock.GetUtcNow().AddSeconds(options.Value.PurgeSweepAgainSeconds));
             insert.Parameters.AddWithValue("id", purgeId);
             insert.Parameters.AddWithValue("connection", (object?)connectionId ?? DBNull.Value);
             insert.Parameters.AddWithValue("reason", reason);
@@ -74,6 +78,45 @@ public sealed class ShopPurges(NpgsqlDataSource dataSource, ConnectionRegistry r
         signal.Raise();
     }
 
+    /// <summary>
+    /// Asks once more, for each purge whose time has come, that every service remove what it holds of the shop (what a
+    /// run under way at the first sweep wrote after it), then forgets the shop. A shop connected again meanwhile is not
+    /// swept: its new data is its own.
+    /// </summary>
+    public async Task<int> SweepAgain(CancellationToken cancellationToken)
+    {
+        await using var db = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await db.BeginTransactionAsync(cancellationToken);
+        var due = new List<(Guid Id, Guid? Connection, string Shop, string Reason)>();
+        await using (var select = new NpgsqlCommand("""
+            SELECT purge_id, connection_id, sweep_shop, reason FROM connector.purge
+            WHERE sweep_shop IS NOT NULL AND sweep_at <= @now ORDER BY sweep_at LIMIT 20 FOR UPDATE SKIP LOCKED
+            """, db, transaction))
+        {
+            select.Parameters.AddWithValue("now", clock.GetUtcNow());
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                due.Add((reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetGuid(1), reader.GetString(2), reader.GetString(3)));
+        }
+        var swept = 0;
+        foreach (var (id, connection, shop, reason) in due)
+        {
+            if ((await registry.LiveOfShop(shop, cancellationToken)).Count == 0)
+            {
+                await ConnectionRegistry.WriteEvent(db, transaction, NewId.NextGuid(), connection ?? Guid.Empty, shop,
+                    new ShopPurgeRequested(id, shop, reason, clock.GetUtcNow(), []), cancellationToken);
+                swept++;
+            }
+            await using var forget = new NpgsqlCommand(
+                "UPDATE connector.purge SET sweep_shop = NULL, sweep_at = NULL, swept_again_at = now() WHERE purge_id = @id", db, transaction);
+            forget.Parameters.AddWithValue("id", id);
+            await forget.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        if (swept > 0) signal.Raise();
+        return swept;
+    }
+
     public async Task Record(ShopPurged answer, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
@@ -91,13 +134,15 @@ public sealed class ShopPurges(NpgsqlDataSource dataSource, ConnectionRegistry r
     public async Task<PurgeReport?> Report(Guid purgeId, CancellationToken cancellationToken)
     {
         await using var db = await dataSource.OpenConnectionAsync(cancellationToken);
-        (Guid? Connection, string Reason, string By, DateTimeOffset At)? purge = null;
-        await using (var select = new NpgsqlCommand("SELECT connection_id, reason, requested_by, requested_at FROM connector.purge WHERE purge_id = @id", db))
+        (Guid? Connection, string Reason, string By, DateTimeOffset At, DateTimeOffset? SweptAgain)? purge = null;
+        await using (var select = new NpgsqlCommand(
+            "SELECT connection_id, reason, requested_by, requested_at, swept_again_at FROM connector.purge WHERE purge_id = @id", db))
         {
             select.Parameters.AddWithValue("id", purgeId);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             if (await reader.ReadAsync(cancellationToken))
-                purge = (reader.IsDBNull(0) ? null : reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3));
+                purge = (reader.IsDBNull(0) ? null : reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3),
+                    reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4));
         }
         if (purge is not { } found) return null;
         var answers = new List<PurgeAnswer>();
@@ -113,7 +158,8 @@ public sealed class ShopPurges(NpgsqlDataSource dataSource, ConnectionRegistry r
         var waiting = PurgeServices.All.Except(answers.Select(a => a.Service)).ToList();
         var removed = answers.SelectMany(a => a.Removed).ToList();
         return new PurgeReport(purgeId, found.Connection, found.Reason, found.By, found.At, waiting.Count == 0, waiting,
-            removed.Where(r => !ShopPurge.IsObjects(r.Key)).Sum(r => r.Value), removed.Where(r => ShopPurge.IsObjects(r.Key)).Sum(r => r.Value), answers);
+            removed.Where(r => !ShopPurge.IsObjects(r.Key)).Sum(r => r.Value), removed.Where(r => ShopPurge.IsObjects(r.Key)).Sum(r => r.Value), answers,
+            found.SweptAgain);
     }
 }
 
