@@ -379,6 +379,8 @@ public class RunningSystem : IAsyncLifetime
         environment[$"Sandbox__Ga4__Properties__{MarketingShops.Length}__Id"] = ConnectedGa4Property;
         environment[$"Sandbox__Ga4__Properties__{MarketingShops.Length}__Shop"] = ConnectGoogleShop;
         environment[$"Sandbox__Ga4__Properties__{MarketingShops.Length}__TimeZone"] = "America/Chicago";
+        // Its reports' metadata say no currency: the property's comes from its connection's check.
+        environment[$"Sandbox__Ga4__Properties__{MarketingShops.Length}__Failures__0"] = "NO_CURRENCY";
         // The Connections page's shop: its Meta ad account and Google Ads customer, known only to the Sandbox.
         environment[$"Sandbox__Meta__AdAccounts__{MarketingShops.Length + 1}__Id"] = PageMetaAccount;
         environment[$"Sandbox__Meta__AdAccounts__{MarketingShops.Length + 1}__AccessToken"] = PageMetaToken;

@@ -219,7 +219,7 @@ public sealed class SandboxGa4Property
     /// <summary>
     /// Failures, for tests: <c>QUOTA_HOURLY:n</c>, <c>QUOTA_DAILY:n</c>, <c>CONCURRENT:n</c> (429 RESOURCE_EXHAUSTED, the
     /// first n reports), <c>PERMISSION_DENIED</c> (403), <c>TOKENS_LOW</c> (the property's hourly tokens nearly used up),
-    /// <c>INTERNAL:n</c> (500).
+    /// <c>INTERNAL:n</c> (500), <c>METADATA_EMPTY</c> and <c>NO_CURRENCY</c> (a report whose <c>metadata</c> says no currency).
     /// </summary>
     public List<string> Failures { get; set; } = [];
 }

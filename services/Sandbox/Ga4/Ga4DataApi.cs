@@ -123,7 +123,10 @@ public sealed class Ga4DataApi(IOptions<SandboxOptions> options, DemoShops shops
                     ["metricValues"] = new JsonArray(r.Metrics.Select(v => (JsonNode)new JsonObject { ["value"] = v }).ToArray()),
                 }).ToArray());
             if (rows.Count > 0) answer["rowCount"] = rows.Count;
-            answer["metadata"] = new JsonObject { ["currencyCode"] = settings.CurrencyCode, ["timeZone"] = property.TimeZone };
+            // A report's metadata may say nothing of the currency (METADATA_EMPTY: {}, NO_CURRENCY: the zone alone), as some properties' do.
+            answer["metadata"] = FailureSwitches.Has(property.Failures, "METADATA_EMPTY") ? new JsonObject()
+                : FailureSwitches.Has(property.Failures, "NO_CURRENCY") ? new JsonObject { ["timeZone"] = property.TimeZone }
+                : new JsonObject { ["currencyCode"] = settings.CurrencyCode, ["timeZone"] = property.TimeZone };
             if (request.ReturnPropertyQuota) answer["propertyQuota"] = Quota(property, usage);
             answer["kind"] = "analyticsData#runReport";
             return Results.Json(answer);

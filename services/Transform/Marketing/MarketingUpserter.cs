@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GrowthOs.Contracts.Marketing;
+using GrowthOs.ServiceDefaults.Connections;
 using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.ServiceDefaults.Storage;
 using Microsoft.Extensions.Options;
@@ -35,7 +36,7 @@ public sealed record MarketingLoad(long Rows, long Rejected, DateOnly Since, Dat
 /// days it lacks keep what was loaded before. One load of a shop's source at a time.
 /// </summary>
 public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore archive, IOptions<MarketingOptions> options, TimeProvider clock,
-    ILogger<MarketingUpserter> logger)
+    ILogger<MarketingUpserter> logger, ShopConnections? connections = null)
 {
     public async Task<MarketingLoad> Load(Guid runId, string shop, string source, string manifestKey, CancellationToken cancellationToken)
     {
@@ -47,8 +48,9 @@ public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore a
             throw new MalformedPageException($"The manifest {manifestKey} is {manifest.ShopDomain}'s {manifest.Source}, not {shop}'s {source}.");
 
         var latestDay = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1);
-        // A row that leaves out its account's currency (an export of another tool) takes the one the account is known by.
-        var knownCurrency = await KnownCurrency(shop, source, manifest.Account, cancellationToken);
+        // A row (or a GA4 report) that leaves out its account's currency takes the one the account is known by: its
+        // connection's check's (the provider's own answer), else that of earlier loads.
+        var knownCurrency = connections?.AccountOf(shop, source)?.CurrencyCode ?? await KnownCurrency(shop, source, manifest.Account, cancellationToken);
         var examples = new List<string>();
         var campaigns = new Dictionary<(string Campaign, DateOnly Day), AdCampaignDay>();
         var traffic = new Dictionary<(DateOnly Day, string Channel), TrafficChannelDay>();
