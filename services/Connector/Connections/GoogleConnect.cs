@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using GrowthOs.Connector.Marketing;
 using GrowthOs.Contracts.Connections;
 using GrowthOs.ServiceDefaults.Hosting;
@@ -32,8 +31,6 @@ public static class GoogleConnect
         return app;
     }
 
-    public sealed record AuthorizeAnswer(string AuthorizeUrl, DateTimeOffset StateExpiresAt);
-
     private static async Task<IResult> Authorize(HttpContext http, string? shop, string? provider, string? account, string? login_customer_id,
         NpgsqlDataSource dataSource, ConnectionRegistry registry, IOptions<GoogleOAuthOptions> options, TimeProvider clock)
     {
@@ -59,32 +56,16 @@ public static class GoogleConnect
         }
         if (await Taken(registry, shop, provider, id, http.RequestAborted) is { } taken) return taken;
 
-        var state = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        var expiresAt = clock.GetUtcNow().AddSeconds(settings.StateMaxAgeSeconds);
-        await using (var command = dataSource.CreateCommand("""
-            INSERT INTO connector.install_state (state, shop_domain, caller, expires_at, provider, account, login_customer_id)
-            VALUES (@state, @shop, @caller, @expires, @provider, @account, @login)
-            """))
-        {
-            command.Parameters.AddWithValue("state", state);
-            command.Parameters.AddWithValue("shop", shop);
-            command.Parameters.AddWithValue("caller", caller?.Caller ?? "unknown");
-            command.Parameters.AddWithValue("expires", expiresAt);
-            command.Parameters.AddWithValue("provider", provider);
-            command.Parameters.AddWithValue("account", id);
-            command.Parameters.AddWithValue("login", (object?)manager ?? DBNull.Value);
-            await command.ExecuteNonQueryAsync(http.RequestAborted);
-        }
+        var (state, expiresAt) = await InstallStates.Make(dataSource, clock, TimeSpan.FromSeconds(settings.StateMaxAgeSeconds), shop, caller?.Caller ?? "unknown",
+            provider, id, manager, http.RequestAborted);
         var url = settings.AuthorizeUrl + (settings.AuthorizeUrl.Contains('?') ? '&' : '?')
                   + $"client_id={Uri.EscapeDataString(settings.ClientId)}&redirect_uri={Uri.EscapeDataString(settings.RedirectUri)}&response_type=code"
                   + $"&scope={Uri.EscapeDataString(scope)}&access_type=offline&prompt=consent&include_granted_scopes=true&state={state}";
-        return http.Request.Headers.Accept.Any(a => a?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true)
-            ? TypedResults.Json(new AuthorizeAnswer(url, expiresAt), ApiJson.Options)
-            : TypedResults.Redirect(url);
+        return InstallStates.SendTo(http, url, expiresAt);
     }
 
     private static async Task<IResult> Callback(HttpContext http, NpgsqlDataSource dataSource, IOptions<GoogleOAuthOptions> options, GoogleAccessTokens tokens,
-        ConnectionChecks checks, ConnectionRegistry registry, IOptions<ConnectionOptions> connectionOptions, ILogger<AuthorizeAnswer> logger)
+        ConnectionChecks checks, ConnectionRegistry registry, IOptions<ConnectionOptions> connectionOptions, ILogger<InstallStates.AuthorizeAnswer> logger)
     {
         var settings = options.Value;
         if (string.IsNullOrEmpty(settings.RedirectUri))

@@ -28,8 +28,6 @@ public static class ShopifyInstall
         return app;
     }
 
-    public sealed record InstallAnswer(string AuthorizeUrl, DateTimeOffset StateExpiresAt);
-
     private static async Task<IResult> Install(HttpContext http, string? shop, NpgsqlDataSource dataSource, IOptions<ShopifyOptions> options, TimeProvider clock)
     {
         var settings = options.Value;
@@ -44,29 +42,17 @@ public static class ShopifyInstall
         shop = ShopDomains.Normalize(shop);
         if (caller is not null && !caller.MayReach(shop)) return Problems.Forbidden($"The caller '{caller.Caller}' may not manage connections of {shop}.");
 
-        var state = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        var expiresAt = clock.GetUtcNow().AddSeconds(settings.InstallMaxAgeSeconds);
-        await using (var command = dataSource.CreateCommand(
-            "INSERT INTO connector.install_state (state, shop_domain, caller, expires_at) VALUES (@state, @shop, @caller, @expires)"))
-        {
-            command.Parameters.AddWithValue("state", state);
-            command.Parameters.AddWithValue("shop", shop);
-            command.Parameters.AddWithValue("caller", caller?.Caller ?? "unknown");
-            command.Parameters.AddWithValue("expires", expiresAt);
-            await command.ExecuteNonQueryAsync(http.RequestAborted);
-        }
+        var (state, expiresAt) = await InstallStates.Make(dataSource, clock, TimeSpan.FromSeconds(settings.InstallMaxAgeSeconds), shop, caller?.Caller ?? "unknown",
+            ConnectionProviders.Shopify, null, null, http.RequestAborted);
         var url = settings.ShopUrl(shop, "/admin/oauth/authorize")
                   + $"?client_id={Uri.EscapeDataString(settings.ClientId)}&scope={Uri.EscapeDataString(settings.Scopes)}"
                   + $"&redirect_uri={Uri.EscapeDataString(settings.InstallRedirectUri)}&state={state}";
-        // A page asks for the address to send the merchant to; a browser is sent there.
-        return http.Request.Headers.Accept.Any(a => a?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true)
-            ? TypedResults.Json(new InstallAnswer(url, expiresAt), ApiJson.Options)
-            : TypedResults.Redirect(url);
+        return InstallStates.SendTo(http, url, expiresAt);
     }
 
     private static async Task<IResult> Callback(HttpContext http, NpgsqlDataSource dataSource, IOptions<ShopifyOptions> options, TimeProvider clock,
         ShopifyOAuthClient oauth, ConnectionChecks checks, ConnectionRegistry registry, ShopWebhooks webhooks, IOptions<ConnectionOptions> connectionOptions,
-        ILogger<InstallAnswer> logger)
+        ILogger<InstallStates.AuthorizeAnswer> logger)
     {
         var settings = options.Value;
         if (string.IsNullOrEmpty(settings.ClientSecret))
