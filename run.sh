@@ -27,6 +27,16 @@ echo "All services ready (logs in .local/logs/)."
 
 GATEWAY=http://127.0.0.1:8080
 api() { curl -fsS -H "X-Api-Key: $GROWTHOS_API_KEY" "$@"; }
+# POSTs a connection (its JSON body, what it connects) and says what came of it; fails when the API refused it.
+connect() {
+  local code
+  code=$(curl -sS -o /dev/null -w '%{http_code}' -H "X-Api-Key: $GROWTHOS_API_KEY" -H 'Content-Type: application/json' -d "$1" "$GATEWAY/api/connections")
+  case "$code" in
+    201|202) echo "Connected $2." ;;
+    409) echo "$2 was connected already." ;;
+    *) echo "Connecting $2 failed ($code); see GET $GATEWAY/api/connections" >&2; return 1 ;;
+  esac
+}
 
 # Connect the shop as a user does, through the API: Shopify's install flow (the Sandbox's consent page approves at once;
 # a real shop's merchant approves in the browser), or the custom app's token.
@@ -43,26 +53,15 @@ if [ "${#INSTALL_ENV[@]}" -gt 0 ] && [ -z "${GROWTHOS_SHOP_TOKEN:-}" ]; then
     echo "Connected $SHOP_DOMAIN through Shopify's install flow: ${landing#*\?}"
   fi
 else
-  connected=$(curl -sS -o /dev/null -w '%{http_code}' -H "X-Api-Key: $GROWTHOS_API_KEY" -H 'Content-Type: application/json' \
-    -d "{\"shop\":\"$SHOP_DOMAIN\",\"access_token\":\"${GROWTHOS_SHOP_TOKEN:-}\"}" "$GATEWAY/api/connections")
-  case "$connected" in
-    201|202) echo "Connected $SHOP_DOMAIN with its token." ;;
-    409) echo "$SHOP_DOMAIN was connected already." ;;
-    *) echo "Connecting $SHOP_DOMAIN failed ($connected); see GET $GATEWAY/api/connections" >&2; stop_services; exit 1 ;;
-  esac
+  connect "{\"shop\":\"$SHOP_DOMAIN\",\"access_token\":\"${GROWTHOS_SHOP_TOKEN:-}\"}" "$SHOP_DOMAIN" || { stop_services; exit 1; }
 fi
 # The demo shop's ad accounts, connected as a user connects them: the Meta ad account with its token, the Google Ads
 # customer and the GA4 property through Google's consent page (the Sandbox's approves at once).
 for demo in "${DEMO_ACCOUNTS[@]}"; do
   read -r provider account token <<<"$demo"
   if [ "$provider" = meta ]; then
-    connected=$(curl -sS -o /dev/null -w '%{http_code}' -H "X-Api-Key: $GROWTHOS_API_KEY" -H 'Content-Type: application/json' \
-      -d "{\"shop\":\"$SHOP_DOMAIN\",\"provider\":\"meta\",\"account\":\"$account\",\"access_token\":\"$token\"}" "$GATEWAY/api/connections")
-    case "$connected" in
-      201|202) echo "Connected Meta ad account act_$account with its token." ;;
-      409) echo "Meta ad account act_$account was connected already." ;;
-      *) echo "Connecting Meta ad account act_$account failed ($connected)." >&2 ;;
-    esac
+    connect "{\"shop\":\"$SHOP_DOMAIN\",\"provider\":\"meta\",\"account\":\"$account\",\"access_token\":\"$token\"}" \
+      "Meta ad account act_$account" || true
   elif authorize=$(api -H 'Accept: application/json' "$GATEWAY/api/connections/google/authorize?shop=$SHOP_DOMAIN&provider=$provider&account=$account" 2>/dev/null \
       | python3 -c 'import json,sys; print(json.load(sys.stdin)["authorize_url"])'); then
     callback=$(curl -fsS -o /dev/null -w '%{redirect_url}' "$authorize")
