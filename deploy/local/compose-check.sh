@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Checks the compose deployment end to end on this machine (not part of ./test.sh): builds the service images with
 # `docker-compose up --build` on locally built stand-ins of the pinned images (deploy/local/docker.sh standins), brings
-# the deployment up with two replicas of the Connector and the Transform, syncs the Sandbox's demo shop through the
-# gateway, prints what it measured, and tears everything down (volumes included).
+# the deployment up with two replicas of the Connector and the Transform, connects the Sandbox's demo shop and its ad
+# accounts with the `connect` service (Shopify's install flow, Google's consent), syncs the shop through the gateway,
+# prints what it measured, and tears everything down (volumes included).
 #   deploy/local/compose-check.sh [--keep]      --keep leaves the deployment up (docker-compose -p growthos-check down -v)
 # The observability services (collector, Jaeger, Prometheus) are left out: no stand-in of theirs is built here. The
 # services export to a collector that is not there, which costs them nothing but a log line.
@@ -24,13 +25,13 @@ command -v docker-compose >/dev/null 2>&1 || {
 }
 
 # Every password and key is new for the check.
-export POSTGRES_PASSWORD RABBITMQ_PASSWORD MINIO_ROOT_PASSWORD GATEWAY_SECRET CONNECTIONS_KEY GROWTHOS_API_KEY_SALT GROWTHOS_API_KEY_SHA256
+export POSTGRES_PASSWORD RABBITMQ_PASSWORD MINIO_ROOT_PASSWORD GATEWAY_SECRET CONNECTIONS_KEY GROWTHOS_API_KEY GROWTHOS_API_KEY_SALT GROWTHOS_API_KEY_SHA256
 POSTGRES_PASSWORD="$(openssl rand -hex 24)" RABBITMQ_PASSWORD="$(openssl rand -hex 24)"
 MINIO_ROOT_PASSWORD="$(openssl rand -hex 24)" GATEWAY_SECRET="$(openssl rand -hex 32)" CONNECTIONS_KEY="$(openssl rand -base64 32)"
-KEY="gos_$(openssl rand -hex 24)"
+KEY="gos_$(openssl rand -hex 24)" GROWTHOS_API_KEY="$KEY"
 read -r GROWTHOS_API_KEY_SALT GROWTHOS_API_KEY_SHA256 <<<"$(deploy/local/api-key.sh hash "$KEY")"
 export DOCKER_API_VERSION=1.41 COMPOSE_API_VERSION=1.41
-compose() { docker-compose -p "$PROJECT" -f docker-compose.yml -f deploy/docker/compose.standins.yml "$@"; }
+compose() { docker-compose -p "$PROJECT" -f docker-compose.yml -f deploy/docker/compose.standins.yml --profile connect "$@"; }
 SERVICES=(postgres rabbitmq minio sandbox ingest-saga connector transform kpi-alert api-gateway)
 
 teardown() {
@@ -66,6 +67,17 @@ api() {
   if [ "${code:0:1}" != 2 ]; then log "$* answered $code: $body" >&2; return 1; fi
   printf '%s' "$body"
 }
+connecting=$(date +%s)
+log "connecting $SHOP and its ad accounts (the connect service)"
+compose run --rm connect 2>&1 | sed 's/^/  /'
+[ "${PIPESTATUS[0]}" -eq 0 ] || { log "the connect service failed"; exit 1; }
+connections="$(api "$GATEWAY/api/connections?shop=$SHOP")"
+log "connected in $(elapsed "$connecting") s: $(python3 -c 'import json,sys; print(", ".join(c["provider"] + " " + c["status"] for c in json.load(sys.stdin)["connections"]))' <<<"$connections")"
+active="$(python3 -c 'import json,sys; print(sum(c["status"] == "active" for c in json.load(sys.stdin)["connections"]))' <<<"$connections")"
+[ "$active" = 4 ] || { log "4 active connections expected: $connections"; exit 1; }
+compose run --rm connect >/dev/null 2>&1 || { log "connecting again what is connected failed"; exit 1; }
+log "connecting again changed nothing: $(api "$GATEWAY/api/connections?shop=$SHOP" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["connections"]))') connections"
+
 sync=$(date +%s)
 run_id="$(api -X POST "$GATEWAY/api/performance-metrics/sync" -d "{\"initiator\":\"user\",\"shop\":\"$SHOP\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["run_id"])')"
 log "sync of $SHOP started: run $run_id"

@@ -67,6 +67,10 @@ install_missing() {
   if ! command -v rabbitmq-server >/dev/null 2>&1; then log "installing rabbitmq-server"; apt_install rabbitmq-server; fi
   # The browser the dashboard's tests drive (Microsoft.Playwright with Debian's Chromium: no browser download).
   if [ ! -x /usr/bin/chromium ]; then log "installing chromium"; apt_install chromium; fi
+  # Node.js with npm (the S3 server, the dashboard's build) and Python 3 (run.sh's report), from Debian's packages when
+  # missing. The dashboard's build asks for a newer Node.js than Debian 12's when it needs one (web/dashboard/build.sh).
+  if ! command -v npm >/dev/null 2>&1; then log "installing nodejs and npm"; apt_install nodejs npm; fi
+  if ! command -v python3 >/dev/null 2>&1; then log "installing python3"; apt_install python3; fi
   if [ ! -x "$S3_DIR/node_modules/.bin/s3rver" ]; then
     log "installing s3rver@$S3RVER_VERSION"
     mkdir -p "$S3_DIR"

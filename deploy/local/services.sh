@@ -52,43 +52,27 @@ if [ -z "${GROWTHOS_SHOPIFY_BASE_URL:-}" ] || [ -n "${GROWTHOS_SHOPIFY_CLIENT_ID
     Shopify__InstallRedirectUri="${GROWTHOS_INSTALL_REDIRECT_URI:-http://127.0.0.1:8080/api/connections/shopify/callback}")
 fi
 
-# The marketing sources. The Sandbox's demo shop's ad accounts are connected by run.sh through the connections API, as a
-# user connects them (its Meta ad account with its token, its Google Ads customer and GA4 property through Google's
-# consent page): no setting names them. A real shop's are synced only when their account and token are given
-# (GROWTHOS_META_AD_ACCOUNT and GROWTHOS_META_TOKEN, GROWTHOS_GOOGLE_ADS_CUSTOMER and GROWTHOS_GOOGLE_ADS_TOKEN,
-# GROWTHOS_GA4_PROPERTY and GROWTHOS_GA4_TOKEN).
+# The marketing sources' APIs: the Sandbox's, unless a real shop is named (then the providers' own). No setting names an
+# account: run.sh connects them through the connections API (deploy/connect.sh, CONNECT_ENV), as a user connects them.
+# The Sandbox demo shop's: its Meta ad account with its token, its Google Ads customer and GA4 property through Google's
+# consent page. A real shop's, when given: GROWTHOS_META_AD_ACCOUNT with GROWTHOS_META_TOKEN; GROWTHOS_GOOGLE_ADS_CUSTOMER
+# and GROWTHOS_GA4_PROPERTY through Google's consent page, or with GROWTHOS_GOOGLE_ADS_REFRESH_TOKEN and
+# GROWTHOS_GA4_REFRESH_TOKEN (refresh tokens of the OAuth client below).
 SHOP_DOMAIN="${GROWTHOS_SHOP:-demo-shop.myshopify.com}"
-MARKETING_ENV=()
-MARKETING_SOURCES=()
-DEMO_ACCOUNTS=()
+CONNECT_ENV=(CONNECT_SHOP="$SHOP_DOMAIN" CONNECT_SHOP_TOKEN="${GROWTHOS_SHOP_TOKEN:-}")
 if [ -z "${GROWTHOS_SHOPIFY_BASE_URL:-}" ]; then
-  MARKETING_SOURCES=(meta google_ads ga4)
   MARKETING_ENV=(Meta__BaseUrl=http://127.0.0.1:8090/meta Meta__ReportPollSeconds=2 GoogleAds__BaseUrl=http://127.0.0.1:8090/google-ads
     Ga4__BaseUrl=http://127.0.0.1:8090/ga4)
-  DEMO_ACCOUNTS=("meta 1029384756 EAAGsandboxDemoMetaToken" "google_ads 4815162342" "ga4 314159265")
+  CONNECT_ENV+=(CONNECT_META_AD_ACCOUNT=1029384756 CONNECT_META_TOKEN=EAAGsandboxDemoMetaToken CONNECT_GOOGLE_ADS_CUSTOMER=4815162342
+    CONNECT_GA4_PROPERTY=314159265)
 else
-  if [ -n "${GROWTHOS_META_TOKEN:-}" ]; then
-    MARKETING_SOURCES+=(meta)
-    MARKETING_ENV+=(Meta__BaseUrl="${GROWTHOS_META_BASE_URL:-https://graph.facebook.com}"
-      Meta__Accounts__0__Shop="$SHOP_DOMAIN" Meta__Accounts__0__AdAccountId="${GROWTHOS_META_AD_ACCOUNT:-}"
-      Meta__Accounts__0__AccessToken="$GROWTHOS_META_TOKEN")
-  fi
-  if [ -n "${GROWTHOS_GOOGLE_ADS_TOKEN:-}" ]; then
-    MARKETING_SOURCES+=(google_ads)
-    MARKETING_ENV+=(GoogleAds__BaseUrl="${GROWTHOS_GOOGLE_ADS_BASE_URL:-https://googleads.googleapis.com}"
-      GoogleAds__Customers__0__Shop="$SHOP_DOMAIN" GoogleAds__Customers__0__CustomerId="${GROWTHOS_GOOGLE_ADS_CUSTOMER:-}"
-      GoogleAds__Customers__0__AccessToken="$GROWTHOS_GOOGLE_ADS_TOKEN")
-  fi
-  if [ -n "${GROWTHOS_GA4_TOKEN:-}" ]; then
-    MARKETING_SOURCES+=(ga4)
-    MARKETING_ENV+=(Ga4__BaseUrl="${GROWTHOS_GA4_BASE_URL:-https://analyticsdata.googleapis.com}"
-      Ga4__Properties__0__Shop="$SHOP_DOMAIN" Ga4__Properties__0__PropertyId="${GROWTHOS_GA4_PROPERTY:-}"
-      Ga4__Properties__0__AccessToken="$GROWTHOS_GA4_TOKEN")
-  fi
-  if [ "${#MARKETING_SOURCES[@]}" -gt 0 ]; then
-    MARKETING_ENV+=(MarketingSync__Shops__0__Shop="$SHOP_DOMAIN")
-    for i in "${!MARKETING_SOURCES[@]}"; do MARKETING_ENV+=("MarketingSync__Shops__0__Sources__$i=${MARKETING_SOURCES[$i]}"); done
-  fi
+  MARKETING_ENV=(Meta__BaseUrl="${GROWTHOS_META_BASE_URL:-https://graph.facebook.com}"
+    GoogleAds__BaseUrl="${GROWTHOS_GOOGLE_ADS_BASE_URL:-https://googleads.googleapis.com}"
+    Ga4__BaseUrl="${GROWTHOS_GA4_BASE_URL:-https://analyticsdata.googleapis.com}")
+  CONNECT_ENV+=(CONNECT_META_AD_ACCOUNT="${GROWTHOS_META_AD_ACCOUNT:-}" CONNECT_META_TOKEN="${GROWTHOS_META_TOKEN:-}"
+    CONNECT_GOOGLE_ADS_CUSTOMER="${GROWTHOS_GOOGLE_ADS_CUSTOMER:-}" CONNECT_GOOGLE_ADS_LOGIN_CUSTOMER="${GROWTHOS_GOOGLE_ADS_LOGIN_CUSTOMER:-}"
+    CONNECT_GOOGLE_ADS_REFRESH_TOKEN="${GROWTHOS_GOOGLE_ADS_REFRESH_TOKEN:-}"
+    CONNECT_GA4_PROPERTY="${GROWTHOS_GA4_PROPERTY:-}" CONNECT_GA4_REFRESH_TOKEN="${GROWTHOS_GA4_REFRESH_TOKEN:-}")
 fi
 
 # Google's consent flow, for Google Ads customers and GA4 properties connected at run time: the Sandbox's OAuth client

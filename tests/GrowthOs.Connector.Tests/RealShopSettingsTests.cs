@@ -13,7 +13,8 @@ namespace GrowthOs.Connector.Tests;
 
 /// <summary>
 /// Every documented way of pointing the Connector at a real shop gives it the URL and the token the README says:
-/// run.sh's variables, through deploy/local/services.sh, and docker-compose's, through .env and docker-compose.yml. The
+/// run.sh's variables, through deploy/local/services.sh, and docker-compose's, through .env and docker-compose.yml (the
+/// shop's token reaching the Connector through the connections API, from run.sh or compose's connect service). The
 /// settings each way produces are given to the Connector's own client, whose first call a stand-in records.
 /// </summary>
 public sealed partial class RealShopSettingsTests
@@ -59,27 +60,41 @@ public sealed partial class RealShopSettingsTests
     }
 
     [Fact]
-    public async Task Compose_variables_for_a_real_shop_reach_the_Connector_whole()
+    public async Task Compose_variables_for_a_real_shop_reach_the_Connector_through_the_connect_service_only()
     {
-        var settings = ComposeEnvironment("connector", new()
+        var shell = new Dictionary<string, string>
         {
             ["SHOPIFY_BASE_URL_TEMPLATE"] = RealTemplate,
             ["SHOPIFY_SHOP"] = RealShop,
             ["SHOPIFY_ACCESS_TOKEN"] = RealToken,
-        });
+        };
+        var settings = ComposeEnvironment("connector", shell);
+        var connect = ComposeEnvironment("connect", shell);
 
-        var (url, token) = await FirstCall(settings, RealShop);
+        // The connect service gives the token to POST /api/connections; no setting of the Connector names the shop or holds it.
+        Assert.DoesNotContain(settings, setting => setting.Value.Contains(RealToken, StringComparison.Ordinal) || setting.Value.Contains(RealShop, StringComparison.Ordinal));
+        Assert.Equal(RealShop, connect["CONNECT_SHOP"]);
+        var (url, token) = await FirstCall(settings, RealShop, connectedToken: connect["CONNECT_SHOP_TOKEN"]);
 
         Assert.Equal($"https://{RealShop}/admin/api/2026-01/graphql.json", url);
         Assert.Equal(RealToken, token);
     }
 
     [Fact]
-    public async Task Compose_without_variables_points_the_Connector_at_the_Sandboxs_demo_shop()
+    public async Task Compose_without_variables_installs_the_Sandboxs_demo_shop_through_the_Sandboxs_app()
     {
         var settings = ComposeEnvironment("connector", new());
+        var connect = ComposeEnvironment("connect", new());
 
-        var (url, token) = await FirstCall(settings, "demo-shop.myshopify.com");
+        Assert.Equal("sandbox-shopify-client-id", settings["Shopify__ClientId"]);
+        Assert.Equal("shpss_sandbox_app_secret", settings["Shopify__ClientSecret"]);
+        Assert.Equal("http://127.0.0.1:8080/api/connections/shopify/callback", settings["Shopify__InstallRedirectUri"]);
+        Assert.Equal("demo-shop.myshopify.com", connect["CONNECT_SHOP"]);
+        Assert.Equal("", connect["CONNECT_SHOP_TOKEN"]);
+        Assert.Equal("http://api-gateway:8080", connect["GROWTHOS_GATEWAY"]);
+        Assert.DoesNotContain(settings.Keys, key => key.Contains("__Shops__", StringComparison.Ordinal) || key.Contains("__Accounts__", StringComparison.Ordinal)
+            || key.Contains("__Customers__", StringComparison.Ordinal) || key.Contains("__Properties__", StringComparison.Ordinal));
+        var (url, token) = await FirstCall(settings, "demo-shop.myshopify.com", connectedToken: "shpat_sandbox_demo_token");
 
         Assert.Equal("http://sandbox:8080/demo-shop.myshopify.com/admin/api/2026-01/graphql.json", url);
         Assert.Equal("shpat_sandbox_demo_token", token);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using GrowthOs.Testing;
 
 namespace GrowthOs.IntegrationTests;
@@ -523,6 +524,58 @@ public sealed class ConnectionTests(RunningSystem system)
     /// <summary>Asks for a Meta sync of <paramref name="shop"/> until the answer is <paramref name="expected"/> (the copies hear a change within seconds).</summary>
     private static Task<HttpResponseMessage> UntilMarketing(HttpClient http, string shop, HttpStatusCode expected) =>
         Until(http, "/api/marketing/sync", new { shop, sources = new[] { "meta" } }, expected, $"A Meta sync of {shop}");
+
+    [Fact]
+    public async Task The_connect_script_connects_a_shop_and_its_accounts_through_the_flows_a_person_follows_and_again_changes_nothing()
+    {
+        const string shop = RunningSystem.ScriptShop;
+        using var http = system.GatewayClient();
+        var environment = new Dictionary<string, string>
+        {
+            ["GROWTHOS_GATEWAY"] = system.Gateway.ToString(),
+            ["GROWTHOS_API_KEY"] = RunningSystem.ApiKey,
+            ["CONNECT_SHOP"] = shop,
+            ["CONNECT_META_AD_ACCOUNT"] = RunningSystem.ScriptMetaAccount,
+            ["CONNECT_META_TOKEN"] = RunningSystem.ScriptMetaToken,
+            ["CONNECT_GOOGLE_ADS_CUSTOMER"] = RunningSystem.ScriptGoogleAdsCustomer,
+            ["CONNECT_GA4_PROPERTY"] = RunningSystem.ScriptGa4Property,
+        };
+        Task<(int Code, string Output)> Connect(Dictionary<string, string> variables) =>
+            Processes.Run("bash", [Path.Combine(RepositoryPaths.Root, "deploy", "connect.sh")], environment: variables);
+
+        var (code, output) = await Connect(environment);
+        Assert.True(code == 0, output);
+        Assert.Contains($"connected {shop} through Shopify's install flow", output);
+        Assert.Contains("through Google's consent", output);
+        async Task<Dictionary<string, (string Status, string Account)>> Connections() =>
+            (await Body(await http.GetAsync($"/api/connections?shop={shop}"))).GetProperty("connections").EnumerateArray()
+                .ToDictionary(c => c.GetProperty("provider").GetString()!, c => (c.GetProperty("status").GetString()!, c.GetProperty("account").GetString()!));
+        var connected = await Connections();
+        Assert.Equal(new Dictionary<string, (string, string)>
+        {
+            ["shopify"] = ("active", shop), ["meta"] = ("active", RunningSystem.ScriptMetaAccount),
+            ["google_ads"] = ("active", RunningSystem.ScriptGoogleAdsCustomer), ["ga4"] = ("active", RunningSystem.ScriptGa4Property),
+        }, connected);
+        Assert.DoesNotContain(RunningSystem.ScriptMetaToken, output);
+
+        // Again: what is connected stays as it is, and no consent is asked again.
+        (code, output) = await Connect(environment);
+        Assert.True(code == 0, output);
+        Assert.True(Regex.Matches(output, "was connected already").Count == 4, output);
+        Assert.Equal(connected, await Connections());
+
+        // A second Meta account for the shop (a shop syncs one) is refused with the API's conflict; a malformed shop with its problem.
+        (code, output) = await Connect(new(environment)
+        {
+            ["CONNECT_SHOP_TOKEN"] = RunningSystem.ConnectedShopToken, ["CONNECT_GA4_PROPERTY"] = "",
+            ["CONNECT_GOOGLE_ADS_CUSTOMER"] = "", ["CONNECT_META_AD_ACCOUNT"] = RunningSystem.PageMetaAccount, ["CONNECT_META_TOKEN"] = RunningSystem.PageMetaToken
+        });
+        Assert.True(code != 0, output);
+        Assert.Contains("409", output);
+        (code, output) = await Connect(new(environment) { ["CONNECT_SHOP"] = "not_a_shop" });
+        Assert.True(code != 0, output);
+        Assert.Contains("\"parameter\":\"shop\"", output);
+    }
 
     [Fact]
     public async Task A_customers_data_request_is_answered_in_the_archive_and_the_audit_log_and_a_redacted_customer_stays_forgotten_after_a_replay()

@@ -157,11 +157,42 @@ public sealed class KubernetesManifestTests
             var listed = resources.Contains(file);
             if (file.EndsWith(".example.yaml", StringComparison.Ordinal))
                 Assert.False(listed, $"kustomization.yaml lists {file}; an example is never applied.");
+            else if (file.EndsWith("-job.yaml", StringComparison.Ordinal))
+                Assert.False(listed, $"kustomization.yaml lists {file}; a one-shot Job is applied on its own, after its Secret.");
             else
                 Assert.True(listed, $"deploy/k8s/{file} is not among the resources of kustomization.yaml, so kubectl apply -k leaves it out.");
         }
         foreach (var resource in resources)
             Assert.True(File.Exists(Path.Combine(ManifestFolder, resource)), $"kustomization.yaml lists {resource}, which deploy/k8s does not have.");
+    }
+
+    [Fact]
+    public void The_connect_job_and_compose_s_connect_service_give_connect_sh_what_it_reads_and_no_token_as_a_literal()
+    {
+        var script = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "deploy", "connect.sh"));
+        var reads = Regex.Matches(script, @"\$\{?((?:CONNECT|GROWTHOS)_[A-Z0-9_]+)").Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("CONNECT_SHOP", reads);
+
+        var job = LoadDocuments(Path.Combine(ManifestFolder, "connect-job.yaml")).Single();
+        Assert.Equal("Job", Text(job, "kind"));
+        var container = Assert.Single(Items(job, "spec", "template", "spec", "containers"));
+        Assert.Equal("/app/connect.sh", LastWord(container, "command"));
+        foreach (var variable in Items(container, "env"))
+        {
+            var name = Text(variable, "name") ?? "";
+            Assert.True(reads.Contains(name), $"connect-job.yaml sets {name}, which deploy/connect.sh does not read.");
+            if (name.EndsWith("_TOKEN", StringComparison.Ordinal) || name.EndsWith("_KEY", StringComparison.Ordinal))
+                Assert.True(Node(variable, "valueFrom", "secretKeyRef") is YamlMappingNode, $"connect-job.yaml sets {name} without valueFrom.secretKeyRef.");
+        }
+
+        using var reader = new StreamReader(Path.Combine(RepositoryPaths.Root, "docker-compose.yml"));
+        var compose = new YamlStream();
+        compose.Load(reader);
+        var connect = Node(compose.Documents[0].RootNode, "services", "connect");
+        Assert.True(connect is YamlMappingNode, "docker-compose.yml has no connect service.");
+        Assert.Equal("/app/connect.sh", LastWord(connect, "entrypoint"));
+        foreach (var name in Labels(connect, "environment").Keys)
+            Assert.True(reads.Contains(name), $"docker-compose.yml's connect service sets {name}, which deploy/connect.sh does not read.");
     }
 
     private static bool IsCredential(string name) =>
@@ -249,6 +280,10 @@ public sealed class KubernetesManifestTests
     }
 
     private static string? Text(YamlNode? node, params string[] path) => (Node(node, path) as YamlScalarNode)?.Value;
+
+    /// <summary>The last word of a command line written as a list (a container's command, a compose entrypoint).</summary>
+    private static string? LastWord(YamlNode? node, string key) =>
+        Node(node, key) is YamlSequenceNode list ? list.Children.OfType<YamlScalarNode>().LastOrDefault()?.Value : null;
 
     private static IEnumerable<YamlMappingNode> Items(YamlNode? node, params string[] path) =>
         Node(node, path) is YamlSequenceNode list ? list.Children.OfType<YamlMappingNode>() : [];

@@ -129,6 +129,12 @@ public class RunningSystem : IAsyncLifetime
     public const string PageMetaAccount = "7300000002";
     public const string PageMetaToken = "EAAGpageMetaTokenThatMustNeverBeLogged";
     public const string PageGoogleAdsCustomer = "7400000002";
+    /// <summary>A shop and its ad accounts connected by deploy/connect.sh, the script run.sh, compose and the Kubernetes Job run.</summary>
+    public const string ScriptShop = "connect-script.myshopify.com";
+    public const string ScriptMetaAccount = "7300000003";
+    public const string ScriptMetaToken = "EAAGscriptMetaTokenThatMustNeverBeLogged";
+    public const string ScriptGoogleAdsCustomer = "7400000003";
+    public const string ScriptGa4Property = "7500000003";
     /// <summary>Fifty small shops connected through the API at once, each synced by its own schedule, on its own clocks.</summary>
     public static readonly string[] FleetShops = [.. Enumerable.Range(1, 50).Select(i => $"fleet-{i:00}.myshopify.com")];
     private static readonly string[] FleetZones = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "America/Sao_Paulo", "Asia/Kolkata"];
@@ -145,6 +151,7 @@ public class RunningSystem : IAsyncLifetime
         (RotationShop, 74, "UTC", "USD", "Basic"), (PurgeShop, 75, "Europe/Madrid", "EUR", "Grow"),
         (CustomerRequestsShop, 76, "UTC", "USD", "Basic"), (ConnectMetaShop, 77, "Europe/Lisbon", "EUR", "Grow"),
         (ConnectGoogleShop, 78, "America/Chicago", "USD", "Grow"), (PageAccountsShop, 79, "Europe/Vienna", "EUR", "Basic"),
+        (ScriptShop, 80, "Europe/Oslo", "NOK", "Grow"),
     ];
 
     /// <summary>The key the Connector seals connections' credentials with.</summary>
@@ -389,6 +396,17 @@ public class RunningSystem : IAsyncLifetime
         environment[$"Sandbox__GoogleAds__Customers__{MarketingShops.Length + 1}__Id"] = PageGoogleAdsCustomer;
         environment[$"Sandbox__GoogleAds__Customers__{MarketingShops.Length + 1}__Shop"] = PageAccountsShop;
         environment[$"Sandbox__GoogleAds__Customers__{MarketingShops.Length + 1}__TimeZone"] = "Europe/Vienna";
+        // The script's shop: its Meta ad account, Google Ads customer and GA4 property, known only to the Sandbox.
+        environment[$"Sandbox__Meta__AdAccounts__{MarketingShops.Length + 2}__Id"] = ScriptMetaAccount;
+        environment[$"Sandbox__Meta__AdAccounts__{MarketingShops.Length + 2}__AccessToken"] = ScriptMetaToken;
+        environment[$"Sandbox__Meta__AdAccounts__{MarketingShops.Length + 2}__Shop"] = ScriptShop;
+        environment[$"Sandbox__Meta__AdAccounts__{MarketingShops.Length + 2}__TimeZone"] = "Europe/Oslo";
+        environment[$"Sandbox__GoogleAds__Customers__{MarketingShops.Length + 2}__Id"] = ScriptGoogleAdsCustomer;
+        environment[$"Sandbox__GoogleAds__Customers__{MarketingShops.Length + 2}__Shop"] = ScriptShop;
+        environment[$"Sandbox__GoogleAds__Customers__{MarketingShops.Length + 2}__TimeZone"] = "Europe/Oslo";
+        environment[$"Sandbox__Ga4__Properties__{MarketingShops.Length + 1}__Id"] = ScriptGa4Property;
+        environment[$"Sandbox__Ga4__Properties__{MarketingShops.Length + 1}__Shop"] = ScriptShop;
+        environment[$"Sandbox__Ga4__Properties__{MarketingShops.Length + 1}__TimeZone"] = "Europe/Oslo";
         environment["Sandbox__Meta__AppId"] = environment["Meta__AppId"] = "4815162342108";
         environment["Sandbox__Meta__AppSecret"] = environment["Meta__AppSecret"] = MetaAppSecret;
         // The gateway holds its keys only as salted hashes.

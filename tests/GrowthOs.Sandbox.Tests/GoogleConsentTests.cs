@@ -167,5 +167,41 @@ public sealed class GoogleConsentTests : IDisposable
         Assert.Contains("invalid_token", await twice.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task A_grant_and_its_revocation_outlive_a_restart_of_the_Sandbox_as_Googles_do()
+    {
+        var state = Directory.CreateTempSubdirectory("sandbox-google-state-");
+        try
+        {
+            WebApplicationFactory<Program> Started() => _sandbox.WithWebHostBuilder(web => web.UseSetting("Sandbox:StateDirectory", state.FullName));
+            string kept, revoked;
+            using (var first = Started())
+            {
+                using var client = first.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+                async Task<string> Granted()
+                {
+                    var answer = await client.PostAsync("/google-oauth/token", Exchange((await Approve(client, AdWords))["code"]));
+                    return JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.GetProperty("refresh_token").GetString()!;
+                }
+                (kept, revoked) = (await Granted(), await Granted());
+                Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/google-oauth/revoke?token={Uri.EscapeDataString(revoked)}", null)).StatusCode);
+            }
+
+            // Started again on the same state: the refresh token still renews, the revoked one still does not.
+            using var again = Started();
+            using var restarted = again.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+            async Task<HttpResponseMessage> Refresh(string token) => await restarted.PostAsync("/google-oauth/token", new FormUrlEncodedContent(
+                new Dictionary<string, string> { ["grant_type"] = "refresh_token", ["refresh_token"] = token, ["client_id"] = ClientId, ["client_secret"] = ClientSecret }));
+            Assert.Equal(HttpStatusCode.OK, (await Refresh(kept)).StatusCode);
+            var refused = await Refresh(revoked);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("invalid_grant", await refused.Content.ReadAsStringAsync());
+        }
+        finally
+        {
+            state.Delete(recursive: true);
+        }
+    }
+
     public void Dispose() => _sandbox.Dispose();
 }

@@ -3,6 +3,11 @@
 # Installs the npm packages from the lock file first when they are missing or older than it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
+# Vite 8 runs on Node.js 20.19 or later (22.12 or later on 22): say so rather than fail inside the build.
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 12) || (a === 20 && b >= 19) ? 0 : 1)'; then
+  echo "[dashboard] Node.js $(node -v) is too old: the build (Vite 8) needs 20.19 or later, or 22.12 or later (NodeSource's nodejs, for one)" >&2
+  exit 1
+fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --silent
 fi

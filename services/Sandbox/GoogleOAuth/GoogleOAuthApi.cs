@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using GrowthOs.Sandbox.DemoData;
+using GrowthOs.Sandbox.Shopify;
 using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Sandbox.GoogleOAuth;
@@ -24,7 +25,7 @@ namespace GrowthOs.Sandbox.GoogleOAuth;
 /// Errors are Google's: <c>invalid_client</c> (401), <c>invalid_grant</c>, <c>redirect_uri_mismatch</c>,
 /// <c>invalid_request</c>, <c>unsupported_grant_type</c> (400), <c>invalid_token</c> at revocation (400).
 /// </summary>
-public sealed class GoogleOAuthApi(IOptions<SandboxOptions> options, TimeProvider clock)
+public sealed class GoogleOAuthApi
 {
     public const string AdWordsScope = "https://www.googleapis.com/auth/adwords";
     public const string AnalyticsReadOnlyScope = "https://www.googleapis.com/auth/analytics.readonly";
@@ -45,6 +46,29 @@ public sealed class GoogleOAuthApi(IOptions<SandboxOptions> options, TimeProvide
     private readonly ConcurrentDictionary<string, string> _granted = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _revoked = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _consented = new(StringComparer.Ordinal);
+    private readonly IOptions<SandboxOptions> options;
+    private readonly TimeProvider clock;
+
+    /// <summary>
+    /// Grants, revocations and first consents outlive a restart of the Sandbox (with a state directory), as Google's do:
+    /// a refresh token stays good until it is revoked. Codes and access tokens are short-lived and are not kept.
+    /// </summary>
+    private readonly StateFile<GrantState> _state;
+
+    private sealed record GrantState(string Kind, string Key, string? Scope = null);
+
+    public GoogleOAuthApi(IOptions<SandboxOptions> options, TimeProvider clock)
+    {
+        this.options = options;
+        this.clock = clock;
+        _state = new StateFile<GrantState>(options.Value, "google-oauth.jsonl");
+        foreach (var record in _state.ReadAll())
+        {
+            if (record.Kind == "granted") _granted[record.Key] = record.Scope ?? "";
+            else if (record.Kind == "revoked") _revoked[record.Key] = 0;
+            else if (record.Kind == "consented") _consented[record.Key] = 0;
+        }
+    }
 
     private SandboxOptions Settings => options.Value;
 
@@ -96,6 +120,7 @@ public sealed class GoogleOAuthApi(IOptions<SandboxOptions> options, TimeProvide
         var scope = string.Join(' ', scopes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
         var offline = accessType == "offline";
         var first = _consented.TryAdd($"{client.ClientId} {scope}", 0);
+        if (first) _state.Append(new GrantState("consented", $"{client.ClientId} {scope}"));
         var askedAgain = query["prompt"].ToString().Split(' ').Contains("consent", StringComparer.Ordinal);
         var code = "4/0Ab" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         _codes[code] = new Code(client.ClientId, redirect, scope, offline && (first || askedAgain), clock.GetUtcNow().AddSeconds(client.AuthorizationCodeSeconds));
@@ -132,6 +157,7 @@ public sealed class GoogleOAuthApi(IOptions<SandboxOptions> options, TimeProvide
         if (form["redirect_uri"].ToString() != issued.RedirectUri) return Error(400, "redirect_uri_mismatch", "Bad Request");
         var grant = (issued.RefreshToken ? "1//0gsandbox" : "online-") + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         _granted[grant] = issued.Scope;
+        _state.Append(new GrantState("granted", grant, issued.Scope));
         var answer = AccessToken(grant, issued.Scope);
         if (issued.RefreshToken) answer["refresh_token"] = grant;
         return Results.Json(answer);
@@ -164,13 +190,19 @@ public sealed class GoogleOAuthApi(IOptions<SandboxOptions> options, TimeProvide
         var known = _granted.ContainsKey(grant)
                     || Settings.GoogleAds.Customers.Any(c => c.RefreshToken == grant) || Settings.Ga4.Properties.Any(p => p.RefreshToken == grant);
         if (token.Length == 0 || !known || !_revoked.TryAdd(grant, 0)) return Error(400, "invalid_token", "Token expired or revoked");
+        _state.Append(new GrantState("revoked", grant));
         foreach (var (access, _) in _issued.Where(i => i.Value.Grant == grant)) _issued.TryRemove(access, out _);
         return Results.Json(new JsonObject());
     }
 
     private int RemoveAccess()
     {
-        var revoked = _granted.Keys.Count(grant => _revoked.TryAdd(grant, 0));
+        var revoked = _granted.Keys.Count(grant =>
+        {
+            if (!_revoked.TryAdd(grant, 0)) return false;
+            _state.Append(new GrantState("revoked", grant));
+            return true;
+        });
         foreach (var (access, issued) in _issued.Where(i => _revoked.ContainsKey(i.Value.Grant))) _issued.TryRemove(access, out _);
         return revoked;
     }
