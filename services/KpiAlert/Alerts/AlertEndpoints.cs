@@ -16,7 +16,8 @@ public static class AlertEndpoints
     /// <summary>A shop's alerts, open ones by default, the most severe and newest first, each with the figures that raised it and its latest ones.</summary>
     private static async Task<IResult> List(string? shop, string? status, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(shop)) return Problems.InvalidParameter("shop", "shop is required.");
+        if (ShopQuery.Bind(shop, out var domain) is { } badShop) return badShop;
+        shop = domain;
         var wanted = status ?? "open";
         if (wanted is not ("open" or "resolved")) return Problems.InvalidParameter("status", "status must be open or resolved.");
         var alerts = await Read(dataSource, shop, wanted, 200, cancellationToken);

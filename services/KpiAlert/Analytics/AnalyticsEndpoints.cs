@@ -21,11 +21,11 @@ public static class AnalyticsEndpoints
     }
 
     /// <summary>The period's 18 KPIs with their change, its top products by net revenue, and the shop's open alerts.</summary>
-    private static async Task<IResult> Overview(string? shop, string? from, string? to, string? limit, KpiStore kpis, AnalyticsStore store,
+    private static async Task<IResult> Overview(string? shop, string? days, string? from, string? to, string? limit, KpiStore kpis, AnalyticsStore store,
         NpgsqlDataSource dataSource, IOptions<KpiOptions> kpiOptions, IOptions<AnalyticsOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var problem = KpiEndpoints.Period(shop, from, to, kpiOptions.Value, clock.GetUtcNow(), out var first, out var last);
-        if (problem is not null || shop is null) return problem!;
+        if (KpiEndpoints.Period(shop, days, from, to, kpiOptions.Value, clock.GetUtcNow(), out var domain, out var period) is { } problem) return problem;
+        (shop, var first, var last) = (domain, period.From, period.To);
         if (!QueryValues.TryInt(limit, 1, 100, out var top)) return Problems.InvalidParameter("limit", "limit must be a whole number between 1 and 100.");
         var currency = await kpis.CurrencyOf(shop, cancellationToken);
         if (currency is null) return Results.Problem(statusCode: 404, title: "No figures yet", detail: $"Nothing has been synced for {shop} yet.");
@@ -51,7 +51,8 @@ public static class AnalyticsEndpoints
     private static async Task<IResult> Pipelines(string? shop, AnalyticsStore store, IOptions<KpiOptions> kpiOptions, IOptions<AnalyticsOptions> options,
         TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(shop)) return Problems.InvalidParameter("shop", "shop is required.");
+        if (ShopQuery.Bind(shop, out var domain) is { } badShop) return badShop;
+        shop = domain;
         var now = clock.GetUtcNow();
         var since = now.AddDays(-options.Value.WindowDays);
         var zone = kpiOptions.Value.TimeZoneOf(shop);

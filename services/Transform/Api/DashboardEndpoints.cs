@@ -18,7 +18,8 @@ public static class DashboardEndpoints
     /// <summary>The latest snapshot's variants out of stock, low or overstocked, the most urgent first.</summary>
     private static async Task<IResult> InventoryAlerts(string? shop, string? status, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(shop)) return Problems.InvalidParameter("shop", "shop is required.");
+        if (ShopQuery.Bind(shop, out var domain) is { } badShop) return badShop;
+        shop = domain;
         if (status is not null && !StockStatuses.Contains(status))
             return Problems.InvalidParameter("status", $"status must be one of {string.Join(", ", StockStatuses)}.");
 
@@ -70,7 +71,8 @@ public static class DashboardEndpoints
     /// <summary>Customers by segment and lifecycle stage, with their orders, spend and average order value.</summary>
     private static async Task<IResult> CustomerSegments(string? shop, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(shop)) return Problems.InvalidParameter("shop", "shop is required.");
+        if (ShopQuery.Bind(shop, out var domain) is { } badShop) return badShop;
+        shop = domain;
 
         await using var command = dataSource.CreateCommand("""
             SELECT as_of_date, segment, lifecycle_stage, customers, orders, spent_minor, average_aov_minor, currency_code

@@ -15,7 +15,8 @@ public static class DataQualityEndpoints
     /// <summary>The latest outcome of every check for a shop, with what the check means.</summary>
     private static async Task<IResult> Latest(string? shop, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(shop)) return Problems.InvalidParameter("shop", "shop is required.");
+        if (ShopQuery.Bind(shop, out var domain) is { } badShop) return badShop;
+        shop = domain;
         await using var command = dataSource.CreateCommand("""
             SELECT DISTINCT ON (check_name) check_name, severity, violations, passed, checked_at, run_id
             FROM transform.data_quality_result WHERE shop_domain = @shop ORDER BY check_name, checked_at DESC, id DESC

@@ -35,8 +35,10 @@ public static class MarketingEndpoints
     private static async Task<IResult> Dashboard(string? shop, string? days, [FromQuery(Name = "from")] string? fromText, [FromQuery(Name = "to")] string? toText,
         NpgsqlDataSource dataSource, TimeProvider clock, IOptions<MartsOptions> marts, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(shop)) return Problems.InvalidParameter("shop", "shop is required.");
-        if (ReportingPeriod.Resolve(shop, days, fromText, toText, marts.Value, clock.GetUtcNow(), out var from, out var to) is { } problem) return problem;
+        if (ShopQuery.Bind(shop, out var domain) is { } badShop) return badShop;
+        shop = domain;
+        if (ReportingPeriod.Bind(days, fromText, toText, marts.Value.Today(shop, clock.GetUtcNow()), 30, out var period) is { } problem) return problem;
+        var (from, to) = (period.From, period.To);
 
         await using var command = dataSource.CreateCommand("""
             SELECT m.date, m.currency_code, m.meta_spend_minor, m.google_spend_minor, m.spend_minor, m.impressions, m.clicks,
@@ -118,16 +120,13 @@ public static class MarketingEndpoints
         });
     }
 
-    private static async Task<IResult> Campaigns(string? shop, string? from, string? to, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<MartsOptions> marts,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> Campaigns(string? shop, string? days, string? from, string? to, NpgsqlDataSource dataSource, TimeProvider clock,
+        IOptions<MartsOptions> marts, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(shop)) return Problems.InvalidParameter("shop", "shop is required.");
-        if (!QueryValues.TryDate(from, out var fromDate)) return Problems.InvalidParameter("from", "from must be a date (YYYY-MM-DD) from 2000 to 2100.");
-        if (!QueryValues.TryDate(to, out var toDate)) return Problems.InvalidParameter("to", "to must be a date (YYYY-MM-DD) from 2000 to 2100.");
-        var last = toDate ?? marts.Value.Today(shop, clock.GetUtcNow()).AddDays(-1);
-        var first = fromDate ?? last.AddDays(-29);
-        if (first > last) return Problems.InvalidParameter("from", "from must not be after to.");
-        if (last.DayNumber - first.DayNumber + 1 > ReportingPeriod.MaxDays) return Problems.InvalidParameter("from", $"The range is at most {ReportingPeriod.MaxDays} days.");
+        if (ShopQuery.Bind(shop, out var domain) is { } badShop) return badShop;
+        shop = domain;
+        if (ReportingPeriod.Bind(days, from, to, marts.Value.Today(shop, clock.GetUtcNow()), 30, out var period) is { } problem) return problem;
+        var (first, last) = (period.From, period.To);
 
         await using var command = dataSource.CreateCommand("""
             SELECT c.source, c.external_id, c.name, c.channel, min(f.currency_code), bool_and(f.comparable),

@@ -17,9 +17,10 @@ public static class SalesPulseEndpoints
     private static async Task<IResult> Get(string? shop, string? days, string? from, string? to, NpgsqlDataSource dataSource, TimeProvider clock,
         IOptions<MartsOptions> marts, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(shop))
-            return Problems.InvalidParameter("shop", "shop is required.");
-        if (ReportingPeriod.Resolve(shop, days, from, to, marts.Value, clock.GetUtcNow(), out var first, out var last) is { } problem) return problem;
+        if (ShopQuery.Bind(shop, out var domain) is { } badShop) return badShop;
+        shop = domain;
+        if (ReportingPeriod.Bind(days, from, to, marts.Value.Today(shop, clock.GetUtcNow()), 30, out var period) is { } problem) return problem;
+        var (first, last) = (period.From, period.To);
 
         await using var command = dataSource.CreateCommand("""
             SELECT date, currency_code, orders, revenue_minor, aov_minor, gross_sales_minor, discounts_minor, refunds_minor, net_sales_minor,
