@@ -444,6 +444,7 @@ public class RunningSystem : IAsyncLifetime
         ["Shopify__AllowHttpDownloads"] = "true",
         ["BulkSync__PollIntervalSeconds"] = "1",
         ["BulkSync__CommandResendSeconds"] = "30",
+        ["MarketingSync__CommandResendSeconds"] = "30",
         // Each test shop's first sync stays a sync of its own: a history backfill after it would change what the
         // tests compare (HistoryTests hold the history to its rules).
         ["BulkSync__LoadHistory"] = "false",

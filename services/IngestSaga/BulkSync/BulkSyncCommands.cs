@@ -1,5 +1,6 @@
 using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Transform;
+using GrowthOs.IngestSaga.SyncRuns;
 
 namespace GrowthOs.IngestSaga.BulkSync;
 

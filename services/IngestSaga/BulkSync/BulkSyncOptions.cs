@@ -1,10 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using GrowthOs.Contracts.Extraction;
+using GrowthOs.IngestSaga.SyncRuns;
 using GrowthOs.ServiceDefaults.Connections;
 
 namespace GrowthOs.IngestSaga.BulkSync;
 
-public sealed class BulkSyncOptions
+public sealed class BulkSyncOptions : IRetrySettings
 {
     public const string Section = "BulkSync";
 
@@ -115,6 +116,9 @@ public sealed class BulkSyncOptions
     public TimeSpan PollInterval => TimeSpan.FromSeconds(CompletionWebhooks ? WebhookFallbackPollSeconds : PollIntervalSeconds);
 
     public TimeSpan RetryBudget => TimeSpan.FromHours(RetryBudgetHours);
+
+    /// <summary>Another bulk query holds the shop's slot: a fixed wait, longer for a backfill.</summary>
+    public TimeSpan? BusyWait(bool backfill) => TimeSpan.FromSeconds(backfill ? BackfillBusyWaitSeconds : BusyWaitSeconds);
 }
 
 /// <summary>Every entity named must be one a sync can extract.</summary>

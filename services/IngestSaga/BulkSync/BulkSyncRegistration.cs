@@ -1,3 +1,4 @@
+using GrowthOs.IngestSaga.SyncRuns;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

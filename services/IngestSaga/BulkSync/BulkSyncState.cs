@@ -1,6 +1,9 @@
 using GrowthOs.Contracts.Extraction;
+using GrowthOs.Contracts.Ingest;
 using GrowthOs.Contracts.Telemetry;
+using GrowthOs.Contracts.Transform;
 using GrowthOs.IngestSaga.Runs;
+using GrowthOs.IngestSaga.SyncRuns;
 
 namespace GrowthOs.IngestSaga.BulkSync;
 
@@ -76,10 +79,26 @@ public class BulkSyncState : SyncRunState
         PendingEntities = entities.Skip(1).Distinct().Where(e => e != Entity).ToList();
     }
 
+    /// <summary>A replay loads one archived file of one entity.</summary>
+    public void BeginReplay(ReplayRequested message)
+    {
+        Begin(JobTypes.Replay, message.ShopDomain, "user", message.RequestedAt, [message.Entity]);
+        ArchiveKey = message.ArchiveKey;
+    }
+
+    /// <summary>A backfill reads the orders created in the days asked for; one that fills a gap, only what changed since it began.</summary>
+    public void BeginBackfill(BackfillRequested message)
+    {
+        Begin(JobTypes.FullBackfill, message.ShopDomain, "user", message.RequestedAt, [Entities.Orders]);
+        BackfillFrom = new DateTimeOffset(message.From.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        BackfillBefore = new DateTimeOffset(message.To.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        GapSince = UpdatedSince = message.UpdatedSince;
+    }
+
     public override void EnterStep(string step, DateTimeOffset at)
     {
         if (Steps.Count > 0 && Steps[^1].EndedAt is null) Steps[^1] = Steps[^1] with { EndedAt = at };
-        Steps.Add(new StepTiming(step, at, null, BulkSync.Steps.OfEntity.Contains(step) ? Entity : null));
+        Steps.Add(new StepTiming(step, at, null, SyncRuns.Steps.OfEntity.Contains(step) ? Entity : null));
         RetryAttempts = 0;
     }
 
@@ -101,8 +120,8 @@ public class BulkSyncState : SyncRunState
     {
         get
         {
-            var first = Steps.FirstOrDefault(s => s.Step == BulkSync.Steps.Requested);
-            var own = Steps.FirstOrDefault(s => s.Step == BulkSync.Steps.Requested && s.Entity == Entity);
+            var first = Steps.FirstOrDefault(s => s.Step == SyncRuns.Steps.Requested);
+            var own = Steps.FirstOrDefault(s => s.Step == SyncRuns.Steps.Requested && s.Entity == Entity);
             return own is not null && first is not null && own.Entity != first.Entity ? own.StartedAt : RequestedAt;
         }
     }
@@ -126,6 +145,18 @@ public class BulkSyncState : SyncRunState
     /// <summary>Some entity of the run has data loaded (whole or partial): the run has marts to refresh.</summary>
     public bool HasLoadedEntity => EntityOutcomes.Any(o => o.Status is EntityStatus.Loaded or EntityStatus.Partial);
 
+    /// <summary>The current entity's records are loaded: its counts are added, and it is done (loaded whole, or partial).</summary>
+    public void Upserted(ArchivedRecordsUpserted message)
+    {
+        ResumeAt = null;
+        RecordsUpserted += message.Records;
+        OrdersUpserted += message.Orders;
+        LineItemsUpserted += message.LineItems;
+        RowsRejected += message.Rejected;
+        if (Entity == Entities.Orders) (MaxUpdatedAt, FirstOrderDate, LastOrderDate) = (message.MaxUpdatedAt, message.FirstOrderDate, message.LastOrderDate);
+        FinishEntity(EntityPartial ? EntityStatus.Partial : EntityStatus.Loaded, message.Records, message.MaxUpdatedAt, EntityPartial ? EntityPartialReason : null);
+    }
+
     /// <summary>Moves on to the next pending entity, forgetting the previous one's operation.</summary>
     public void NextEntity()
     {
@@ -136,57 +167,4 @@ public class BulkSyncState : SyncRunState
         ResumeAt = null;
         (ArchiveKey, ArchivedBytes, ArchivedLines, UpdatedSince) = (null, 0, 0, null);
     }
-}
-
-public sealed record StepTiming(string Step, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string? Entity = null);
-
-/// <summary>
-/// One entity of a run, done: <see cref="EntityStatus"/>, its archive, and what it loaded; for one skipped or failed,
-/// why (<paramref name="Error"/>) and at which step (<paramref name="Step"/>).
-/// </summary>
-public sealed record EntityOutcome(string Entity, string Status, string? ArchiveKey, long Lines, long Records, DateTimeOffset? MaxUpdatedAt, string? Error,
-    string? Step = null);
-
-public static class EntityStatus
-{
-    /// <summary>Extracted and loaded whole.</summary>
-    public const string Loaded = "loaded";
-
-    /// <summary>Shopify's operation failed part-way; its partial data was loaded.</summary>
-    public const string Partial = "partial";
-
-    /// <summary>Not extracted: the token lacks the entity's scope (ACCESS_DENIED).</summary>
-    public const string Skipped = "skipped";
-
-    /// <summary>Its extraction or its load failed (the reason is kept); the run went on with the other entities.</summary>
-    public const string Failed = "failed";
-}
-
-public static class JobTypes
-{
-    public const string DailySync = "DAILY_SYNC";
-    public const string Replay = "REPLAY";
-    public const string FullBackfill = "FULL_BACKFILL_EXECUTE";
-    public const string MarketingSync = "MARKETING_SYNC";
-    public const string MarketingBackfill = "MARKETING_BACKFILL";
-    public const string MarketingReplay = "MARKETING_REPLAY";
-}
-
-/// <summary>The run's steps (named in the contracts, <see cref="SyncSteps"/>), and which are taken once per entity.</summary>
-public static class Steps
-{
-    public const string Initiated = SyncSteps.Initiated;
-    public const string Requested = SyncSteps.Requested;
-    public const string Polling = SyncSteps.Polling;
-    public const string Downloading = SyncSteps.Downloading;
-    public const string Upserting = SyncSteps.Upserting;
-    public const string Fetching = SyncSteps.Fetching;
-    public const string Archiving = SyncSteps.Archiving;
-    public const string Transforming = SyncSteps.Transforming;
-    public const string Completed = SyncSteps.Completed;
-    public const string Partial = SyncSteps.Partial;
-    public const string Failed = SyncSteps.Failed;
-
-    /// <summary>Steps taken once per entity of the run.</summary>
-    public static readonly IReadOnlySet<string> OfEntity = new HashSet<string> { Requested, Polling, Downloading, Upserting };
 }

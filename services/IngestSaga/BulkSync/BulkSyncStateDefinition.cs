@@ -1,4 +1,5 @@
 using GrowthOs.IngestSaga.Runs;
+using GrowthOs.IngestSaga.SyncRuns;
 using MassTransit;
 
 namespace GrowthOs.IngestSaga.BulkSync;

@@ -1,9 +1,8 @@
-using System.Linq.Expressions;
 using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.IngestSaga.DurableWaits;
-using GrowthOs.IngestSaga.Runs;
+using GrowthOs.IngestSaga.SyncRuns;
 using MassTransit;
 
 namespace GrowthOs.IngestSaga.BulkSync;
@@ -11,42 +10,53 @@ namespace GrowthOs.IngestSaga.BulkSync;
 /// <summary>The machine's states, events and the conditions its transitions name.</summary>
 public sealed partial class BulkSyncStateMachine
 {
-    /// <summary>An event of a run that is not its request: correlated by the run id, dropped when the run does not exist.</summary>
-    private void OfRun<T>(Expression<Func<Event<T>>> @event, Func<T, Guid> runId) where T : class =>
-        Event(@event, e =>
-        {
-            e.CorrelateById(context => runId(context.Message));
-            e.OnMissingInstance(m => m.Discard());
-        });
-
-    /// <summary>The wake-up of a wait for an answer, or of a retry's backoff: the step's command is sent again.</summary>
-    private EventActivityBinder<BulkSyncState, SyncWaitElapsed> TimeToSendAgain => When(WaitElapsed, IsDue);
-
     /// <summary>The wake-up of the poll interval (or of a poll whose answer is overdue): the operation is polled.</summary>
     private EventActivityBinder<BulkSyncState, SyncWaitElapsed> TimeToPoll => When(WaitElapsed, IsDue);
 
+    /// <summary>The next entity of the run: its extraction starts.</summary>
+    private EventActivityBinder<BulkSyncState, T> ExtractNextEntity<T>(EventActivityBinder<BulkSyncState, T> binder) where T : class =>
+        binder
+            .Then(context => context.Saga.NextEntity())
+            .EnterStep(Steps.Requested, Clock)
+            .Activity(x => x.OfType<StartExtractionActivity<T>>())
+            .WaitFor(_commandResendInterval, Clock)
+            .TransitionTo(Requested);
+
+    /// <summary>No entity left: the marts of the dates the run touched are refreshed.</summary>
+    private EventActivityBinder<BulkSyncState, T> RefreshMarts<T>(EventActivityBinder<BulkSyncState, T> binder) where T : class =>
+        binder
+            .EnterStep(Steps.Transforming, Clock)
+            .Publish(context => BulkSyncCommands.Refresh(context.Saga, Clock))
+            .WaitFor(_commandResendInterval, Clock)
+            .TransitionTo(Transforming);
+
+    /// <summary>
+    /// No entity left after one that was not loaded: the marts of what the run did load are refreshed; a run that loaded
+    /// nothing fails, at the step and with the reason its last entity ended with.
+    /// </summary>
+    private EventActivityBinder<BulkSyncState, T> RefreshMartsOrFail<T>(EventActivityBinder<BulkSyncState, T> binder) where T : class =>
+        binder.IfElse(context => context.Saga.HasLoadedEntity,
+            RefreshMarts,
+            nothing => nothing
+                .Fail(context => context.Saga.EntityOutcomes[^1].Step!, context => context.Saga.EntityOutcomes[^1].Error!, Clock)
+                .TransitionTo(Failed));
+
+    /// <summary>What a run that ended completed (or partial) tells its subscribers; a partial run's orders watermark only when they loaded whole.</summary>
+    private SyncCompleted Completion(BulkSyncState saga) => saga.IsPartial
+        ? new SyncCompleted(saga.CorrelationId, saga.ShopDomain, saga.OrdersUpserted, saga.LineItemsUpserted, saga.OrdersLoadedWhole ? saga.MaxUpdatedAt : null,
+            Clock.GetUtcNow(), Partial: true, saga.JobType)
+        : new SyncCompleted(saga.CorrelationId, saga.ShopDomain, saga.OrdersUpserted, saga.LineItemsUpserted, saga.MaxUpdatedAt, Clock.GetUtcNow(), JobType: saga.JobType);
+
     private static bool HasEntityPending<T>(BehaviorContext<BulkSyncState, T> context) where T : class => context.Saga.PendingEntities.Count > 0;
 
-    private bool WithinRetryBudget(BehaviorContext<BulkSyncState, BulkExtractionDeferred> context, BulkSyncOptions settings) =>
-        _clock.GetUtcNow() + RetryDelay(context, settings, 1) <= context.Saga.RetryBudgetFrom + settings.RetryBudget;
+    /// <summary>A retry's budget runs from the entity's last progress.</summary>
+    protected override DateTimeOffset RetryBudgetStart(BulkSyncState run) => run.RetryBudgetFrom;
 
-    /// <summary>Whether a fault is the infrastructure's, and its backoff still ends within the run's retry budget.</summary>
-    private bool RetriesFault<T>(BehaviorContext<BulkSyncState, Fault<T>> context) where T : class =>
-        TransientFaults.IsTransient(context.Message) && _clock.GetUtcNow() + FaultDelay(context.Saga, _settings, 1) <= context.Saga.RetryBudgetFrom + _settings.RetryBudget;
+    private bool WithinRetryBudget(BehaviorContext<BulkSyncState, BulkExtractionDeferred> context) => WithinRetryBudget(context.Saga, RetryDelay(context, 1));
 
-    /// <summary>The backoff after an infrastructure fault: base × 2^attempt, capped, with jitter.</summary>
-    internal static TimeSpan FaultDelay(BulkSyncState saga, BulkSyncOptions settings, double jitter) =>
-        Backoff.Delay(TransientFaults.Code, saga.RetryAttempts, settings, jitter);
-
-    /// <summary>Waits (durably) for the fault's backoff; the step's wake-up then sends its command again.</summary>
-    private EventActivityBinder<BulkSyncState, Fault<T>> WaitAfterFault<T>(EventActivityBinder<BulkSyncState, Fault<T>> binder) where T : class =>
-        binder
-            .WaitFor(context => FaultDelay(context.Saga, _settings, _jitter.Next()), _clock)
-            .Then(context =>
-            {
-                context.Saga.RetryAttempts++;
-                context.Saga.LastRetryReason = $"{TransientFaults.Code}: {RunBehaviors.FaultReason(context)}";
-            });
+    /// <summary>The backoff (a backfill waits longer for a busy slot), but never shorter than the wait Shopify asked for (<c>Retry-After</c>).</summary>
+    private TimeSpan RetryDelay(BehaviorContext<BulkSyncState, BulkExtractionDeferred> context, double jitter) =>
+        RetryDelay(context.Saga, context.Message.ErrorCode, context.Message.RetryAfterSeconds, jitter, context.Saga.JobType == JobTypes.FullBackfill);
 
     /// <summary>
     /// A fault of the current entity's command at <paramref name="step"/>: waited out when the infrastructure's and within
@@ -60,24 +70,6 @@ public sealed partial class BulkSyncStateMachine
             .EndEntity(EntityStatus.Failed, _ => step, FaultReason)
             .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail),
     ];
-
-    /// <summary>Why a consumer faulted, for the run's record: the budget spent, or the error itself.</summary>
-    private string FaultReason<T>(BehaviorContext<BulkSyncState, Fault<T>> context) where T : class =>
-        TransientFaults.IsTransient(context.Message)
-            ? $"Retry budget of {_settings.RetryBudgetHours} h exhausted after {context.Saga.RetryAttempts} retries; last error {RunBehaviors.FaultReason(context)}"
-            : RunBehaviors.FaultReason(context);
-
-    /// <summary>The backoff, but never shorter than the wait Shopify asked for (<c>Retry-After</c>).</summary>
-    private static TimeSpan RetryDelay(BehaviorContext<BulkSyncState, BulkExtractionDeferred> context, BulkSyncOptions settings, double jitter)
-    {
-        var backoff = Backoff.Delay(context.Message.ErrorCode, context.Saga.RetryAttempts, settings, jitter, context.Saga.JobType == JobTypes.FullBackfill);
-        var asked = TimeSpan.FromSeconds(context.Message.RetryAfterSeconds ?? 0);
-        return asked > backoff ? asked : backoff;
-    }
-
-    /// <summary>The wake-up of the run's current wait; a late or repeated one of an earlier wait is not.</summary>
-    private static bool IsDue(BehaviorContext<BulkSyncState, SyncWaitElapsed> context) =>
-        context.Saga.ResumeAt != null && context.Message.WaitToken == context.Saga.WaitToken;
 
     private static string CurrentStep<T>(BehaviorContext<BulkSyncState, T> context) where T : class => context.Saga.CurrentState.ToLowerInvariant();
 
@@ -113,7 +105,6 @@ public sealed partial class BulkSyncStateMachine
     public Event<ReplayRequested> ReplayRequested { get; private set; } = null!;
     public Event<BackfillRequested> BackfillRequested { get; private set; } = null!;
     public Event<BulkOperationStarted> OperationStarted { get; private set; } = null!;
-    public Event<SyncWaitElapsed> WaitElapsed { get; private set; } = null!;
     public Event<BulkOperationStillRunning> OperationStillRunning { get; private set; } = null!;
     public Event<BulkOperationFinishNotified> FinishNotified { get; private set; } = null!;
     public Event<BulkOperationCompleted> OperationCompleted { get; private set; } = null!;

@@ -4,6 +4,7 @@ using GrowthOs.Contracts.Transform;
 using GrowthOs.IngestSaga.DurableWaits;
 using GrowthOs.IngestSaga.Outbox;
 using GrowthOs.IngestSaga.Runs;
+using GrowthOs.IngestSaga.SyncRuns;
 using GrowthOs.IngestSaga.Watermarks;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -19,26 +20,16 @@ namespace GrowthOs.IngestSaga.BulkSync;
 /// so a run never holds more than one of the shop's concurrent bulk queries. Waits between polls are durable
 /// (<see cref="BulkSyncState.ResumeAt"/>), so a restart loses neither a wait nor a run.
 /// </summary>
-public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkSyncState>
+public sealed partial class BulkSyncStateMachine : RunStateMachine<BulkSyncState>
 {
-    private readonly TimeProvider _clock;
-
-    /// <summary>The random share of each retry's backoff.</summary>
-    private readonly Jitter _jitter;
-
-    private readonly BulkSyncOptions _settings;
-
     /// <summary>How long a run waits for the answer to a command before it sends it again.</summary>
     private readonly TimeSpan _commandResendInterval;
 
     public BulkSyncStateMachine(IOptions<BulkSyncOptions> options, TimeProvider clock, Jitter jitter, ILogger<BulkSyncStateMachine> logger)
+        : base(options.Value, clock, jitter)
     {
-        _clock = clock;
-        _jitter = jitter;
         var settings = options.Value;
-        _settings = settings;
         _commandResendInterval = settings.CommandResendInterval;
-        InstanceState(x => x.CurrentState);
 
         // Every message names its run by its RunId (a fault, by the RunId of the command that faulted). A request starts
         // the run; an answer, a wake-up or a fault for a run that does not exist is dropped.
@@ -46,7 +37,6 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
         Event(() => ReplayRequested, e => e.CorrelateById(x => x.Message.RunId));
         Event(() => BackfillRequested, e => e.CorrelateById(x => x.Message.RunId));
         OfRun(() => OperationStarted, m => m.RunId);
-        OfRun(() => WaitElapsed, m => m.RunId);
         OfRun(() => OperationStillRunning, m => m.RunId);
         OfRun(() => OperationCompleted, m => m.RunId);
         OfRun(() => ResultArchived, m => m.RunId);
@@ -73,26 +63,14 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
                 .EnterStep(Steps.Requested, clock)
                 .TransitionTo(Requested),
             When(ReplayRequested)
-                .Then(context =>
-                {
-                    context.Saga.Begin(JobTypes.Replay, context.Message.ShopDomain, "user", context.Message.RequestedAt, [context.Message.Entity]);
-                    context.Saga.ArchiveKey = context.Message.ArchiveKey;
-                })
+                .Then(context => context.Saga.BeginReplay(context.Message))
                 .EnterStep(Steps.Initiated, clock)
                 .EnterStep(Steps.Upserting, clock)
                 .Publish(context => BulkSyncCommands.Upsert(context.Saga, settings))
                 .WaitFor(settings.CommandResendInterval, clock)
                 .TransitionTo(Upserting),
             When(BackfillRequested)
-                .Then(context =>
-                {
-                    var message = context.Message;
-                    context.Saga.Begin(JobTypes.FullBackfill, message.ShopDomain, "user", message.RequestedAt, [Entities.Orders]);
-                    context.Saga.BackfillFrom = new DateTimeOffset(message.From.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-                    context.Saga.BackfillBefore = new DateTimeOffset(message.To.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-                    // A backfill that fills a gap reads only what changed since the gap began.
-                    context.Saga.GapSince = context.Saga.UpdatedSince = message.UpdatedSince;
-                })
+                .Then(context => context.Saga.BeginBackfill(context.Message))
                 .EnterStep(Steps.Initiated, clock)
                 .Publish(context => BulkSyncCommands.StartExtraction(context.Saga))
                 .WaitFor(settings.CommandResendInterval, clock)
@@ -162,51 +140,21 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
                 .Publish(context => BulkSyncCommands.Upsert(context.Saga, settings))
                 .WaitFor(settings.CommandResendInterval, clock),
             When(RecordsUpserted, context => context.Message.ArchiveKey == context.Saga.ArchiveKey)
-                .Then(context =>
-                {
-                    var message = context.Message;
-                    var saga = context.Saga;
-                    saga.ResumeAt = null;
-                    var records = message.Records;
-                    saga.RecordsUpserted += records;
-                    saga.OrdersUpserted += message.Orders;
-                    saga.LineItemsUpserted += message.LineItems;
-                    saga.RowsRejected += message.Rejected;
-                    if (saga.Entity == Entities.Orders)
-                    {
-                        saga.MaxUpdatedAt = message.MaxUpdatedAt;
-                        saga.FirstOrderDate = message.FirstOrderDate;
-                        saga.LastOrderDate = message.LastOrderDate;
-                    }
-                    saga.FinishEntity(saga.EntityPartial ? EntityStatus.Partial : EntityStatus.Loaded, records, message.MaxUpdatedAt,
-                        saga.EntityPartial ? saga.EntityPartialReason : null);
-                })
+                .Then(context => context.Saga.Upserted(context.Message))
                 .IfElse(HasEntityPending, ExtractNextEntity, RefreshMarts));
 
         During(Transforming,
             TimeToSendAgain
                 .Publish(context => BulkSyncCommands.Refresh(context.Saga, clock))
                 .WaitFor(settings.CommandResendInterval, clock),
-            When(MartsRefreshed, context => context.Saga.IsPartial)
+            When(MartsRefreshed)
                 .Then(context => context.Saga.ResumeAt = null)
                 .Activity(x => x.OfType<AdvanceWatermarkActivity>())
                 .Activity(x => x.OfType<RequestHistoryActivity>())
                 .Activity(x => x.OfType<RequestGapBackfillActivity>())
-                .EnterStep(Steps.Partial, clock)
-                .PublishEvent(context => new SyncCompleted(
-                    context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.OrdersUpserted, context.Saga.LineItemsUpserted,
-                    context.Saga.OrdersLoadedWhole ? context.Saga.MaxUpdatedAt : null, clock.GetUtcNow(), Partial: true, context.Saga.JobType), _ => "completed")
-                .TransitionTo(Partial),
-            When(MartsRefreshed, context => !context.Saga.IsPartial)
-                .Then(context => context.Saga.ResumeAt = null)
-                .Activity(x => x.OfType<AdvanceWatermarkActivity>())
-                .Activity(x => x.OfType<RequestHistoryActivity>())
-                .Activity(x => x.OfType<RequestGapBackfillActivity>())
-                .EnterStep(Steps.Completed, clock)
-                .PublishEvent(context => new SyncCompleted(
-                    context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.OrdersUpserted, context.Saga.LineItemsUpserted,
-                    context.Saga.MaxUpdatedAt, clock.GetUtcNow(), JobType: context.Saga.JobType), _ => "completed")
-                .TransitionTo(Completed));
+                .IfElse(context => context.Saga.IsPartial,
+                    partial => partial.EnterStep(Steps.Partial, clock).PublishEvent(context => Completion(context.Saga), _ => "completed").TransitionTo(Partial),
+                    whole => whole.EnterStep(Steps.Completed, clock).PublishEvent(context => Completion(context.Saga), _ => "completed").TransitionTo(Completed)));
 
         // A missing scope skips that entity; any other failure of an entity's extraction or load fails that entity. Either
         // way the run goes on with the others, and fails only if it ends with nothing loaded. A transient failure waits
@@ -218,16 +166,15 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
             When(ExtractionFailed, context => IsCurrent(context) && !IsDenied(context))
                 .EndEntity(EntityStatus.Failed, CurrentStep, context => $"{context.Message.ErrorCode}: {context.Message.Reason}")
                 .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail),
-            When(ExtractionDeferred, context => IsCurrent(context) && WithinRetryBudget(context, settings))
-                .WaitFor(context => RetryDelay(context, settings, _jitter.Next()), clock)
+            When(ExtractionDeferred, context => IsCurrent(context) && WithinRetryBudget(context))
+                .WaitFor(context => RetryDelay(context, Jitter.Next()), clock)
                 .Then(context =>
                 {
                     context.Saga.RetryAttempts++;
                     context.Saga.LastRetryReason = $"{context.Message.ErrorCode}: {context.Message.Reason}";
                 }),
-            When(ExtractionDeferred, context => IsCurrent(context) && !WithinRetryBudget(context, settings))
-                .EndEntity(EntityStatus.Failed, CurrentStep,
-                    context => $"Retry budget of {settings.RetryBudgetHours} h exhausted after {context.Saga.RetryAttempts} retries; last error {context.Message.ErrorCode}: {context.Message.Reason}")
+            When(ExtractionDeferred, context => IsCurrent(context) && !WithinRetryBudget(context))
+                .EndEntity(EntityStatus.Failed, CurrentStep, context => BudgetSpent(context.Saga, $"{context.Message.ErrorCode}: {context.Message.Reason}"))
                 .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail));
 
         // A repeated command's late failure (a resent upsert reaching the same bad line) must not end a later step.
@@ -253,66 +200,23 @@ public sealed partial class BulkSyncStateMachine : MassTransitStateMachine<BulkS
             WaitAfterFault(When(RefreshFaulted, RetriesFault)),
             When(RefreshFaulted, context => !RetriesFault(context)).Fail(_ => Steps.Transforming, FaultReason, clock).TransitionTo(Failed));
 
-        // At-least-once delivery: what each state expects to hear again and ignores. A request is delivered again, or
-        // sent again by a client with the same run id. A command resent for want of an answer may be answered twice, and
-        // the answers of an entity's earlier steps (or of the entity before) arrive late. A run that ended still hears the
-        // late answers, faults and wake-ups of its last steps.
-        DuringAny(Ignore(SyncRequested), Ignore(ReplayRequested), Ignore(BackfillRequested));
-        During(Requested,
-            Ignore(OperationStillRunning), Ignore(OperationCompleted), Ignore(PollFaulted), Ignore(FinishNotified),
-            Ignore(ResultArchived), Ignore(ArchiveFaulted), Ignore(RecordsUpserted), Ignore(TransformFailed), Ignore(UpsertFaulted));
-        During(Polling,
-            Ignore(OperationStarted), Ignore(StartFaulted),
-            Ignore(ResultArchived), Ignore(ArchiveFaulted), Ignore(RecordsUpserted), Ignore(TransformFailed), Ignore(UpsertFaulted));
-        During(Downloading,
-            Ignore(OperationStarted), Ignore(StartFaulted), Ignore(OperationStillRunning), Ignore(OperationCompleted), Ignore(PollFaulted), Ignore(FinishNotified),
-            Ignore(RecordsUpserted), Ignore(TransformFailed), Ignore(UpsertFaulted));
-        During(Upserting,
-            Ignore(OperationStarted), Ignore(StartFaulted), Ignore(OperationStillRunning), Ignore(OperationCompleted), Ignore(PollFaulted), Ignore(FinishNotified),
-            Ignore(ResultArchived), Ignore(ArchiveFaulted), Ignore(ExtractionFailed), Ignore(ExtractionDeferred));
-        During(Transforming,
-            Ignore(OperationStarted), Ignore(StartFaulted), Ignore(OperationStillRunning), Ignore(OperationCompleted), Ignore(PollFaulted), Ignore(FinishNotified),
-            Ignore(ResultArchived), Ignore(ArchiveFaulted), Ignore(ExtractionFailed), Ignore(ExtractionDeferred),
-            Ignore(RecordsUpserted), Ignore(UpsertFaulted));
-        During(Completed, Partial, Failed,
-            Ignore(WaitElapsed), Ignore(FinishNotified),
-            Ignore(OperationStarted), Ignore(StartFaulted), Ignore(OperationStillRunning), Ignore(OperationCompleted), Ignore(PollFaulted),
-            Ignore(ResultArchived), Ignore(ArchiveFaulted), Ignore(ExtractionFailed), Ignore(ExtractionDeferred),
-            Ignore(RecordsUpserted), Ignore(UpsertFaulted), Ignore(MartsRefreshed), Ignore(TransformFailed), Ignore(RefreshFaulted));
+        // At-least-once delivery: each answer with the steps that expect it; a later step drops it as late. A request is
+        // delivered again, or sent again by a client with the same run id. A command resent for want of an answer may be
+        // answered twice; the entity's steps repeat for the next entity, so an earlier entity's answers arrive late in any
+        // of them; a run that ended still hears the late answers, faults and wake-ups of its last steps.
+        IgnoreLateAnswers(
+            order: [Requested, Polling, Downloading, Upserting, Transforming],
+            loop: [Requested, Polling, Downloading, Upserting],
+            ended: [Completed, Partial, Failed],
+            requests: [SyncRequested, ReplayRequested, BackfillRequested],
+            (WaitElapsed, [Requested, Polling, Downloading, Upserting, Transforming]),
+            (OperationStarted, [Requested]), (StartFaulted, [Requested]),
+            (OperationStillRunning, [Polling]), (OperationCompleted, [Polling]), (PollFaulted, [Polling]), (FinishNotified, [Polling]),
+            (ExtractionFailed, [Requested, Polling, Downloading]), (ExtractionDeferred, [Requested, Polling, Downloading]),
+            (ResultArchived, [Downloading]), (ArchiveFaulted, [Downloading]),
+            (RecordsUpserted, [Upserting]), (UpsertFaulted, [Upserting]), (TransformFailed, [Upserting, Transforming]),
+            (MartsRefreshed, [Transforming]), (RefreshFaulted, [Transforming]));
 
-        // Anything else is not expected: it is logged, with the state it reached, and dropped rather than failing the run.
-        OnUnhandledEvent(context =>
-        {
-            logger.LogWarning("Run {RunId} in {State} did not expect {Event}; it is ignored", context.Saga.CorrelationId, context.Saga.CurrentState, context.Event.Name);
-            return context.Ignore();
-        });
+        LogUnexpected(logger, "Run");
     }
-
-    /// <summary>The next entity of the run: its extraction starts.</summary>
-    private EventActivityBinder<BulkSyncState, T> ExtractNextEntity<T>(EventActivityBinder<BulkSyncState, T> binder) where T : class =>
-        binder
-            .Then(context => context.Saga.NextEntity())
-            .EnterStep(Steps.Requested, _clock)
-            .Activity(x => x.OfType<StartExtractionActivity<T>>())
-            .WaitFor(_commandResendInterval, _clock)
-            .TransitionTo(Requested);
-
-    /// <summary>No entity left: the marts of the dates the run touched are refreshed.</summary>
-    private EventActivityBinder<BulkSyncState, T> RefreshMarts<T>(EventActivityBinder<BulkSyncState, T> binder) where T : class =>
-        binder
-            .EnterStep(Steps.Transforming, _clock)
-            .Publish(context => BulkSyncCommands.Refresh(context.Saga, _clock))
-            .WaitFor(_commandResendInterval, _clock)
-            .TransitionTo(Transforming);
-
-    /// <summary>
-    /// No entity left after one that was not loaded: the marts of what the run did load are refreshed; a run that loaded
-    /// nothing fails, at the step and with the reason its last entity ended with.
-    /// </summary>
-    private EventActivityBinder<BulkSyncState, T> RefreshMartsOrFail<T>(EventActivityBinder<BulkSyncState, T> binder) where T : class =>
-        binder.IfElse(context => context.Saga.HasLoadedEntity,
-            RefreshMarts,
-            nothing => nothing
-                .Fail(context => context.Saga.EntityOutcomes[^1].Step!, context => context.Saga.EntityOutcomes[^1].Error!, _clock)
-                .TransitionTo(Failed));
 }

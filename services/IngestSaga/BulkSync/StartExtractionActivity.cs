@@ -1,4 +1,5 @@
 using GrowthOs.Contracts.Extraction;
+using GrowthOs.IngestSaga.SyncRuns;
 using GrowthOs.IngestSaga.Watermarks;
 using MassTransit;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,7 @@
 using GrowthOs.Contracts.Marketing;
 using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.Runs;
+using GrowthOs.IngestSaga.SyncRuns;
 using MassTransit;
 using Microsoft.Extensions.Options;
 

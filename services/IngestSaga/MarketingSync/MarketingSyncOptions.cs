@@ -1,11 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using GrowthOs.Contracts.Marketing;
+using GrowthOs.IngestSaga.SyncRuns;
 using GrowthOs.ServiceDefaults.Connections;
 using GrowthOs.ServiceDefaults.Scheduling;
 
 namespace GrowthOs.IngestSaga.MarketingSync;
 
-public sealed class MarketingSyncOptions : IValidatableObject
+public sealed class MarketingSyncOptions : IRetrySettings, IValidatableObject
 {
     public const string Section = "MarketingSync";
 
@@ -55,6 +56,14 @@ public sealed class MarketingSyncOptions : IValidatableObject
     [Range(0.01, 1)]
     public decimal PartialRejectedShare { get; set; } = 0.5m;
 
+    /// <summary>
+    /// A run that has heard nothing back from a command (fetch, upsert, refresh) for this long sends it again: a command,
+    /// or its answer, lost to a broker restart must not leave the run waiting forever.
+    /// </summary>
+    [Range(1, 86_400)]
+    public int CommandResendSeconds { get; set; } = 600;
+
+    public TimeSpan CommandResendInterval => TimeSpan.FromSeconds(CommandResendSeconds);
     public TimeSpan FetchTimeout => TimeSpan.FromSeconds(FetchTimeoutSeconds);
     public TimeSpan RetryBudget => TimeSpan.FromHours(RetryBudgetHours);
 

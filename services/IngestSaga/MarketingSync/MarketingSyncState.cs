@@ -1,5 +1,7 @@
+using GrowthOs.Contracts.Marketing;
 using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.Runs;
+using GrowthOs.IngestSaga.SyncRuns;
 
 namespace GrowthOs.IngestSaga.MarketingSync;
 
@@ -41,6 +43,46 @@ public class MarketingSyncState : SyncRunState
         Source = source;
     }
 
+    /// <summary>A sync of the source's trailing days, or, with the days asked for, a backfill of them.</summary>
+    public void BeginSync(MarketingSyncRequested message)
+    {
+        var backfill = message.From is not null && message.To is not null;
+        Begin(backfill ? JobTypes.MarketingBackfill : JobTypes.MarketingSync, message.ShopDomain, message.Source, message.Initiator, message.RequestedAt);
+        (RequestedFrom, RequestedTo) = (message.From, message.To);
+    }
+
+    /// <summary>A replay loads an archived manifest.</summary>
+    public void BeginReplay(MarketingReplayRequested message)
+    {
+        Begin(JobTypes.MarketingReplay, message.ShopDomain, message.Source, "user", message.RequestedAt);
+        ManifestKey = message.ManifestKey;
+    }
+
+    /// <summary>The fetch is archived: its manifest, what it read, and whether the source refused part of the range.</summary>
+    public void Archived(MarketingReportArchived message)
+    {
+        (ManifestKey, Pages, RowsFetched, ArchivedBytes) = (message.ManifestKey, message.Pages, message.Rows, message.Bytes);
+        (IsPartial, PartialReason, RetryAttempts) = (message.Partial, message.PartialReason, 0);
+    }
+
+    /// <summary>
+    /// The report is loaded. A replay learns its days from the manifest it loaded. When <paramref name="partialShare"/> of
+    /// the rows read or more were left out, its figures are missing, not zero: the run says so and keeps its watermark.
+    /// </summary>
+    public void Upserted(MarketingReportUpserted message, decimal partialShare)
+    {
+        (RowsUpserted, RowsRejected) = (message.Rows, message.Rejected);
+        (Since, Until) = (Since ?? message.Since, Until ?? message.Until);
+        if (message.Rejected == 0 || (decimal)message.Rejected / (message.Rows + message.Rejected) < partialShare) return;
+        IsPartial = true;
+        PartialReason = string.Join(" ", new[]
+        {
+            PartialReason,
+            $"ROWS_REJECTED: {message.Rejected} of {message.Rows + message.Rejected} rows were left out.",
+            message.RejectedExamples is { Count: > 0 } examples ? "First left out: " + string.Join("; ", examples) + "." : null,
+        }.Where(part => part is not null));
+    }
+
     /// <summary>Every step of a marketing run is the source's: telemetry names it as a bulk run's names its entity.</summary>
     public override void EnterStep(string step, DateTimeOffset at)
     {
@@ -48,7 +90,7 @@ public class MarketingSyncState : SyncRunState
         Steps.Add(new StepTiming(step, at, null, Source));
     }
 
-    public string CurrentStep => Steps.Count > 0 ? Steps[^1].Step : BulkSync.Steps.Initiated;
+    public string CurrentStep => Steps.Count > 0 ? Steps[^1].Step : SyncRuns.Steps.Initiated;
 
     public override Dictionary<string, long> Counts() => new()
     {

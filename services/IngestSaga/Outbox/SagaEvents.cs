@@ -5,6 +5,7 @@ using GrowthOs.Contracts.Marketing;
 using GrowthOs.Contracts.Telemetry;
 using GrowthOs.IngestSaga.Persistence;
 using GrowthOs.IngestSaga.Runs;
+using GrowthOs.IngestSaga.SyncRuns;
 using MassTransit;
 
 namespace GrowthOs.IngestSaga.Outbox;

@@ -6,6 +6,7 @@ using GrowthOs.Contracts.Transform;
 using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.MarketingSync;
 using GrowthOs.IngestSaga.Persistence;
+using GrowthOs.IngestSaga.SyncRuns;
 using GrowthOs.ServiceDefaults.Hosting;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;

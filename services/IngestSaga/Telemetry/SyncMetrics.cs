@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.Runs;
+using GrowthOs.IngestSaga.SyncRuns;
 using GrowthOs.ServiceDefaults.Observability;
 
 namespace GrowthOs.IngestSaga.Telemetry;

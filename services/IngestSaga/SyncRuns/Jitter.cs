@@ -1,4 +1,4 @@
-namespace GrowthOs.IngestSaga.BulkSync;
+namespace GrowthOs.IngestSaga.SyncRuns;
 
 /// <summary>
 /// The random share of a retry's backoff (see <see cref="Backoff"/>), so that the retries of many runs spread out. One

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using GrowthOs.IngestSaga.BulkSync;
 using MassTransit;
 
-namespace GrowthOs.IngestSaga.Runs;
+namespace GrowthOs.IngestSaga.SyncRuns;
 
 /// <summary>
 /// What every run of the Ingest-Saga has, whichever machine drives it (a Shopify sync, a marketing sync): who asked and

@@ -5,7 +5,7 @@ using GrowthOs.IngestSaga.Outbox;
 using GrowthOs.IngestSaga.Telemetry;
 using MassTransit;
 
-namespace GrowthOs.IngestSaga.Runs;
+namespace GrowthOs.IngestSaga.SyncRuns;
 
 /// <summary>Behaviours every run's machine uses: taking a step, waiting durably, failing.</summary>
 public static class RunBehaviors

@@ -1,7 +1,7 @@
 using GrowthOs.ServiceDefaults.Messaging;
 using MassTransit;
 
-namespace GrowthOs.IngestSaga.Runs;
+namespace GrowthOs.IngestSaga.SyncRuns;
 
 /// <summary>
 /// Whether a consumer's fault came from the infrastructure being away for a while rather than from what the command

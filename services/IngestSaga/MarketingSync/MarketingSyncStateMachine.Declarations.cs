@@ -1,0 +1,41 @@
+using GrowthOs.Contracts.Marketing;
+using GrowthOs.Contracts.Transform;
+using MassTransit;
+
+namespace GrowthOs.IngestSaga.MarketingSync;
+
+/// <summary>The machine's states, events and the conditions its transitions name.</summary>
+public sealed partial class MarketingSyncStateMachine
+{
+    /// <summary>A retry's budget runs from the run's request.</summary>
+    protected override DateTimeOffset RetryBudgetStart(MarketingSyncState run) => run.RequestedAt;
+
+    private bool WithinRetryBudget(BehaviorContext<MarketingSyncState, MarketingFetchDeferred> context) => WithinRetryBudget(context.Saga, RetryDelay(context, 1));
+
+    /// <summary>The backoff, never shorter than the source asked.</summary>
+    private TimeSpan RetryDelay(BehaviorContext<MarketingSyncState, MarketingFetchDeferred> context, double jitter) =>
+        RetryDelay(context.Saga, context.Message.ErrorCode, context.Message.RetryAfterSeconds, jitter);
+
+    public State Requested { get; private set; } = null!;
+    public State Fetching { get; private set; } = null!;
+    public State Archiving { get; private set; } = null!;
+    public State Upserting { get; private set; } = null!;
+    public State Transforming { get; private set; } = null!;
+    public State Completed { get; private set; } = null!;
+    public State Partial { get; private set; } = null!;
+    public State Failed { get; private set; } = null!;
+
+    public Event<MarketingSyncRequested> SyncRequested { get; private set; } = null!;
+    public Event<MarketingReplayRequested> ReplayRequested { get; private set; } = null!;
+    public Event<MarketingFetchStarted> FetchStarted { get; private set; } = null!;
+    public Event<MarketingReportFetched> ReportFetched { get; private set; } = null!;
+    public Event<MarketingReportArchived> ReportArchived { get; private set; } = null!;
+    public Event<MarketingFetchDeferred> FetchDeferred { get; private set; } = null!;
+    public Event<MarketingFetchFailed> FetchFailed { get; private set; } = null!;
+    public Event<MarketingReportUpserted> ReportUpserted { get; private set; } = null!;
+    public Event<MartsRefreshed> MartsRefreshed { get; private set; } = null!;
+    public Event<TransformFailed> TransformFailed { get; private set; } = null!;
+    public Event<Fault<FetchMarketingReport>> FetchFaulted { get; private set; } = null!;
+    public Event<Fault<UpsertMarketingReport>> UpsertFaulted { get; private set; } = null!;
+    public Event<Fault<RefreshMarketingMarts>> RefreshFaulted { get; private set; } = null!;
+}
