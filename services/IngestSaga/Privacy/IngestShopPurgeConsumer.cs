@@ -1,5 +1,6 @@
 using GrowthOs.Contracts.Connections;
 using GrowthOs.IngestSaga.Telemetry;
+using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.ServiceDefaults.Privacy;
 using GrowthOs.ServiceDefaults.Storage;
 using MassTransit;
@@ -8,9 +9,10 @@ using Npgsql;
 namespace GrowthOs.IngestSaga.Privacy;
 
 /// <summary>
-/// The Ingest-Saga's part of a shop's purge: the archived telemetry of each of the shop's runs first (while its rows still
-/// say where it is), then the events its runs left in the outbox, then every row of the shop (runs, watermarks, gaps,
-/// schedules, telemetry, webhook deliveries).
+/// The Ingest-Saga's part of a shop's purge: every row of the shop (runs, the events they left in the outbox,
+/// watermarks, gaps, schedules, telemetry, webhook deliveries), then each run's archived telemetry. A run's telemetry is
+/// forgotten under the lock its archiver writes under (<see cref="SyncTelemetryArchiver"/>): an archiver that was writing
+/// a step of the run finishes first and its step goes too, and one that comes later finds the run gone and writes nothing.
 /// </summary>
 public sealed class IngestShopPurgeConsumer(NpgsqlDataSource dataSource, ObjectStore store, ILogger<IngestShopPurgeConsumer> logger)
     : IConsumer<ShopPurgeRequested>
@@ -24,21 +26,63 @@ public sealed class IngestShopPurgeConsumer(NpgsqlDataSource dataSource, ObjectS
     public async Task Consume(ConsumeContext<ShopPurgeRequested> context)
     {
         var shop = context.Message.ShopDomain;
-        var telemetry = new List<string>();
+        var runs = new List<Guid>();
+        await using (var select = dataSource.CreateCommand(RunsOfShop))
+        {
+            select.Parameters.AddWithValue("shop", shop);
+            await using var reader = await select.ExecuteReaderAsync(context.CancellationToken);
+            while (await reader.ReadAsync(context.CancellationToken)) runs.Add(reader.GetGuid(0));
+        }
+        var keys = new Dictionary<Guid, string>();
         await using (var select = dataSource.CreateCommand(
             "SELECT run_id, min(occurred_at) FROM ingest.sync_telemetry WHERE shop_domain = @shop GROUP BY run_id"))
         {
             select.Parameters.AddWithValue("shop", shop);
             await using var reader = await select.ExecuteReaderAsync(context.CancellationToken);
             while (await reader.ReadAsync(context.CancellationToken))
-                telemetry.Add(SyncTelemetryArchiver.KeyFor(reader.GetGuid(0), new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero)));
+                keys[reader.GetGuid(0)] = SyncTelemetryArchiver.KeyFor(reader.GetGuid(0), new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero));
         }
-        long objects = 0;
-        foreach (var key in telemetry)
-            if (await store.Delete(key, context.CancellationToken)) objects++;
+
         var removed = await ShopPurge.RemoveRows(dataSource, ["ingest"], context.Message,
             [new PurgeStatement("ingest.saga_event_outbox", $"DELETE FROM ingest.saga_event_outbox WHERE run_id IN ({RunsOfShop})")], context.CancellationToken);
+        long objects = 0, lateRows = 0;
+        foreach (var run in runs)
+        {
+            var (deleted, rows) = await ForgetTelemetry(run, keys.GetValueOrDefault(run), context.CancellationToken);
+            (objects, lateRows) = (objects + deleted, lateRows + rows);
+        }
+        if (lateRows > 0) removed["ingest.sync_telemetry"] = removed.GetValueOrDefault("ingest.sync_telemetry") + lateRows;
         removed["objects:telemetry/sync.telemetry/"] = objects;
         await ShopPurge.Answer(context, PurgeServices.IngestSaga, removed, logger);
+    }
+
+    /// <summary>
+    /// The run's archived telemetry, and any step of it an archiver committed while the rows went: the objects deleted and
+    /// the late rows removed.
+    /// </summary>
+    private async Task<(long Objects, long Rows)> ForgetTelemetry(Guid run, string? known, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await AdvisoryLock.TakeForTransaction(connection, transaction, $"telemetry:{run}", cancellationToken);
+        var objectKeys = new HashSet<string>(StringComparer.Ordinal);
+        if (known is not null) objectKeys.Add(known);
+        await using (var first = new NpgsqlCommand("SELECT min(occurred_at) FROM ingest.sync_telemetry WHERE run_id = @run", connection, transaction))
+        {
+            first.Parameters.AddWithValue("run", run);
+            if (await first.ExecuteScalarAsync(cancellationToken) is DateTime at)
+                objectKeys.Add(SyncTelemetryArchiver.KeyFor(run, new DateTimeOffset(at, TimeSpan.Zero)));
+        }
+        long rows;
+        await using (var delete = new NpgsqlCommand("DELETE FROM ingest.sync_telemetry WHERE run_id = @run", connection, transaction))
+        {
+            delete.Parameters.AddWithValue("run", run);
+            rows = await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+        long objects = 0;
+        foreach (var key in objectKeys)
+            if (await store.Delete(key, cancellationToken)) objects++;
+        await transaction.CommitAsync(cancellationToken);
+        return (objects, rows);
     }
 }

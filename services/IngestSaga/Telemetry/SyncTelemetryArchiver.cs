@@ -14,6 +14,7 @@ namespace GrowthOs.IngestSaga.Telemetry;
 /// Appends every step change to the run's <c>sync.telemetry</c> JSONL in the object store
 /// (<c>telemetry/sync.telemetry/{yyyy}/{MM}/{dd}/{runId}.jsonl</c>, dated by the run's first event). Events are kept in
 /// PostgreSQL first, so a redelivered event is written once and the object always holds every event so far, in order.
+/// An event of a run that no longer exists (its shop purged) is dropped.
 /// </summary>
 public sealed class SyncTelemetryArchiver(NpgsqlDataSource dataSource, ObjectStore store) : IConsumer<SyncStepChanged>
 {
@@ -26,6 +27,16 @@ public sealed class SyncTelemetryArchiver(NpgsqlDataSource dataSource, ObjectSto
         await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken);
         // One writer per run at a time, so the object is never overwritten by a writer that saw fewer events.
         await AdvisoryLock.TakeForTransaction(connection, transaction, $"telemetry:{e.RunId}", context.CancellationToken);
+        // A run that a shop's purge removed leaves nothing behind: a step event of it still on its way (published before the
+        // purge, delivered after either of its sweeps) archives nothing.
+        await using (var exists = new NpgsqlCommand("""
+            SELECT EXISTS (SELECT 1 FROM ingest.bulk_sync_state WHERE correlation_id = @run)
+                OR EXISTS (SELECT 1 FROM ingest.marketing_sync_state WHERE correlation_id = @run)
+            """, connection, transaction))
+        {
+            exists.Parameters.AddWithValue("run", e.RunId);
+            if (await exists.ExecuteScalarAsync(context.CancellationToken) is not true) return;
+        }
         await using (var insert = new NpgsqlCommand("""
             INSERT INTO ingest.sync_telemetry (run_id, event_id, shop_domain, job_type, step, status, entity, occurred_at, counts, error)
             VALUES (@run, @event, @shop, @job, @step, @status, @entity, @at, @counts::jsonb, @error)
