@@ -7,17 +7,6 @@ using Microsoft.Net.Http.Headers;
 
 namespace GrowthOs.ApiGateway.Dashboard;
 
-public sealed class DashboardOptions
-{
-    public const string Section = "Dashboard";
-
-    /// <summary>
-    /// The built dashboard (<c>web/dashboard/build.sh</c> writes it to <c>web/dashboard/dist</c>; the image holds it in
-    /// <c>/app/dashboard</c>). None: the gateway serves no page, and <c>/</c> answers 404 saying so.
-    /// </summary>
-    public string? Directory { get; set; }
-}
-
 /// <summary>
 /// The staff dashboard: static files the gateway serves itself at <c>/</c>, before any key is asked for (the page signs
 /// in with a key and sends it on each API call, from the tab's session storage). The page may load nothing but its

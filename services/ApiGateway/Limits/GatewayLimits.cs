@@ -9,39 +9,6 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace GrowthOs.ApiGateway.Limits;
 
-public sealed class GatewayLimitOptions
-{
-    public const string Section = "Limits";
-
-    /// <summary>Reads (GET, HEAD) a key may make a minute.</summary>
-    [Range(1, 1_000_000)] public int ReadsPerMinute { get; set; } = 600;
-
-    /// <summary>Actions (any other method) a key may make a minute.</summary>
-    [Range(1, 1_000_000)] public int WritesPerMinute { get; set; } = 30;
-
-    /// <summary>Requests a minute from one client address without a valid key (so keys cannot be guessed quickly).</summary>
-    [Range(1, 1_000_000)] public int AnonymousPerMinute { get; set; } = 60;
-
-    /// <summary>Syncs, backfills and replays a shop may be sent an hour, whichever keys send them (each takes Shopify's bulk slots).</summary>
-    [Range(1, 1_000_000)] public int ShopRunsPerHour { get; set; } = 20;
-
-    /// <summary>Largest request body, except replay uploads.</summary>
-    [Range(1024, 1L << 40)] public long MaxBodyBytes { get; set; } = 1 << 20;
-
-    /// <summary>Longest value of a query parameter; a longer one is refused naming the parameter.</summary>
-    [Range(16, 8192)] public int MaxParameterLength { get; set; } = 1024;
-
-    /// <summary>Largest replay upload (streamed through to the Ingest-Saga, never held here).</summary>
-    [Range(1024, 1L << 40)] public long MaxReplayBodyBytes { get; set; } = 512L << 20;
-
-    /// <summary>
-    /// The proxies (addresses, or networks as <c>10.0.0.0/8</c>) in front of the gateway whose <c>X-Forwarded-For</c>
-    /// and <c>X-Forwarded-Proto</c> name the client: the address the per-address limit and the audit log see. None by
-    /// default: a client's own X-Forwarded-For is ignored, whoever sends it.
-    /// </summary>
-    public List<string> KnownProxies { get; set; } = [];
-}
-
 /// <summary>
 /// ASP.NET Core's rate limiter: per key, reads and actions apart (per client address for calls without a valid key),
 /// and per shop on the routes that start runs (the <see cref="ShopRunsPolicy"/>, attached to them in
@@ -129,43 +96,5 @@ public static class GatewayLimits
         context.Response.Headers.RetryAfter = Math.Max(1, retryAfter).ToString(CultureInfo.InvariantCulture);
         await context.WriteProblem(StatusCodes.Status429TooManyRequests, "Too Many Requests",
             $"The limit of {context.Items[RefusedLimitItem] ?? "requests"} is reached; try again in {Math.Max(1, retryAfter)} s.");
-    }
-}
-
-/// <summary>
-/// Request bodies are at most <see cref="GatewayLimitOptions.MaxBodyBytes"/>, replay uploads at most
-/// <see cref="GatewayLimitOptions.MaxReplayBodyBytes"/>: a declared length above it is refused at once with 413, and a
-/// body without one stops at the limit.
-/// </summary>
-public sealed class BodyLimitMiddleware(RequestDelegate next, Microsoft.Extensions.Options.IOptions<GatewayLimitOptions> options)
-{
-    public const string ReplayPath = "/api/ingest/replay";
-
-    public async Task InvokeAsync(HttpContext context)
-    {
-        foreach (var (name, values) in context.Request.Query)
-        {
-            if (values.All(v => v is null || v.Length <= options.Value.MaxParameterLength)) continue;
-            var named = name.Length <= 64 ? name : name[..64];
-            await Problems.InvalidParameter(named, $"{named} is longer than {options.Value.MaxParameterLength} characters.").ExecuteAsync(context);
-            return;
-        }
-        var limit = context.Request.Path.Equals(ReplayPath, StringComparison.OrdinalIgnoreCase) ? options.Value.MaxReplayBodyBytes : options.Value.MaxBodyBytes;
-        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
-            feature.MaxRequestBodySize = limit;
-        if (context.Request.ContentLength > limit)
-        {
-            await context.WriteProblem(StatusCodes.Status413PayloadTooLarge, "Payload Too Large",
-                $"The body is {context.Request.ContentLength} bytes; this route takes at most {limit} bytes.");
-            return;
-        }
-        try
-        {
-            await next(context);
-        }
-        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
-        {
-            await context.WriteProblem(StatusCodes.Status413PayloadTooLarge, "Payload Too Large", $"This route takes a body of at most {limit} bytes.");
-        }
     }
 }

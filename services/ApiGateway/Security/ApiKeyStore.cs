@@ -3,9 +3,6 @@ using Npgsql;
 
 namespace GrowthOs.ApiGateway.Security;
 
-/// <summary>A key made at run time, as the gateway holds it: no key, only its salted hash.</summary>
-public sealed record StoredApiKey(ApiKeyEntry Entry, string CreatedBy, DateTimeOffset CreatedAt);
-
 /// <summary>
 /// The keys made at run time (<c>gateway.api_key</c>) beside the ones of the settings, which bootstrap a deployment.
 /// Every replica reads the live ones again every <see cref="RefreshInterval"/>, so a key revoked on one is refused by

@@ -6,27 +6,6 @@ using Npgsql;
 
 namespace GrowthOs.Connector.Connections;
 
-/// <summary>Wakes the publisher when this process wrote an event, so a change leaves at once rather than at the next scan.</summary>
-public sealed class ConnectionEventSignal
-{
-    private readonly SemaphoreSlim _pulse = new(0, 1);
-
-    public void Raise()
-    {
-        if (_pulse.CurrentCount > 0) return;
-        try
-        {
-            _pulse.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Another change woke it already.
-        }
-    }
-
-    public Task<bool> Wait(TimeSpan timeout, CancellationToken cancellationToken) => _pulse.WaitAsync(timeout, cancellationToken);
-}
-
 /// <summary>
 /// Publishes the registry's events (<c>connector.connection_event</c>), a shop's purge among them, in the order they were written, each with its
 /// event id as its message id. One replica publishes at a time (a transaction advisory lock); a row is marked published

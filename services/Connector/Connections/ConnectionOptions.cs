@@ -52,25 +52,3 @@ public sealed class ConnectionOptions : IValidatableObject
             yield return new ValidationResult($"Connections:EncryptionKeys names the key id '{twice.Key}' twice.");
     }
 }
-
-public sealed class EncryptionKey
-{
-    public string Id { get; set; } = "";
-
-    public string Key { get; set; } = "";
-
-    public byte[]? Bytes()
-    {
-        try
-        {
-            var bytes = Convert.FromBase64String(Key);
-            return bytes.Length == 32 ? bytes : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
-
-    public override string ToString() => $"{Id} (key redacted)";
-}

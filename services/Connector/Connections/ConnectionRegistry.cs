@@ -6,33 +6,6 @@ using NpgsqlTypes;
 
 namespace GrowthOs.Connector.Connections;
 
-/// <summary>A connection as the registry holds it: its snapshot (what every service may know), and who made it when.</summary>
-public sealed record ConnectionRecord(
-    ConnectionSnapshot Snapshot, bool Paused, DateTimeOffset? CheckedAt, string CreatedBy, DateTimeOffset CreatedAt, bool HasCredentials, IReadOnlyList<int> AvoidHours,
-    DateTimeOffset? CredentialExpiresAt = null);
-
-/// <summary>What a new connection is, before it is stored.</summary>
-public sealed record NewConnection(
-    string ShopDomain, string Provider, string Account, string? LoginCustomerId, string Cron, IReadOnlyList<string> Entities, DateOnly? HistoryStart,
-    int? LookbackMinutes, bool Paused, IReadOnlyList<int>? AvoidHours = null);
-
-/// <summary>A change of settings: null leaves a setting as it is.</summary>
-public sealed record SettingsChange(string? Cron, IReadOnlyList<string>? Entities, DateOnly? HistoryStart, int? LookbackMinutes, IReadOnlyList<int>? AvoidHours = null);
-
-/// <summary>What a provider answered a connection's check.</summary>
-public sealed record CheckResult(string Status, string? Reason, string? Name = null, string? CurrencyCode = null, string? TimeZone = null, string? Plan = null,
-    string? AccountStatus = null)
-{
-    public static CheckResult Active(string? name, string? currency, string? timeZone, string? plan, string? accountStatus) =>
-        new(ConnectionStatuses.Active, null, name, currency, timeZone, plan, accountStatus);
-
-    /// <summary>The provider refused the credentials or the account: the connection is failing, in the provider's words.</summary>
-    public static CheckResult Refused(string reason) => new(ConnectionStatuses.Failing, reason);
-
-    /// <summary>The provider could not be asked (down, timed out): the connection stays pending and is checked again.</summary>
-    public static CheckResult Unavailable(string reason) => new(ConnectionStatuses.Pending, reason);
-}
-
 /// <summary>
 /// The registry of connections (<c>connector.connection</c>): every change is a new version of the row and an event
 /// (<c>connector.connection_event</c>) written in the same transaction, so no change is lost between the database and

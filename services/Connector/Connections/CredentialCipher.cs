@@ -7,22 +7,6 @@ using Microsoft.Extensions.Options;
 namespace GrowthOs.Connector.Connections;
 
 /// <summary>
-/// What a connection holds to reach its provider. Never logged, returned, published or put in an error: its
-/// <see cref="ToString"/> says nothing of it.
-/// </summary>
-public sealed record Credentials(
-    [property: JsonPropertyName("access_token")] string AccessToken,
-    [property: JsonPropertyName("refresh_token")] string? RefreshToken = null,
-    [property: JsonPropertyName("expires_at")] DateTimeOffset? ExpiresAt = null,
-    [property: JsonPropertyName("scope")] string? Scope = null)
-{
-    public override string ToString() => "credentials (redacted)";
-}
-
-/// <summary>A sealed credential: the key it was sealed under, and nonce ‖ ciphertext ‖ tag.</summary>
-public sealed record SealedCredentials(string KeyId, byte[] Sealed);
-
-/// <summary>
 /// Seals credentials with AES-256-GCM under the first of <see cref="ConnectionOptions.EncryptionKeys"/>, and opens them
 /// under whichever key sealed them. Each is bound to its connection and provider (the associated data), so a sealed
 /// credential copied onto another row does not open. A database dump alone reveals no token.
@@ -85,5 +69,3 @@ public sealed class CredentialCipher
 
     private static byte[] Associated(Guid connectionId, string provider) => Encoding.UTF8.GetBytes($"growthos-connection:{connectionId:N}:{provider}");
 }
-
-public sealed class CredentialsUnavailableException(string message) : Exception(message);

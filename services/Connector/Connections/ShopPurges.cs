@@ -13,17 +13,6 @@ using Npgsql;
 
 namespace GrowthOs.Connector.Connections;
 
-/// <summary>What one service answered it removed for a purge.</summary>
-public sealed record PurgeAnswer(string Service, DateTimeOffset AnsweredAt, IReadOnlyDictionary<string, long> Removed);
-
-/// <summary>
-/// A purge as the API shows it: who asked and why, each service's answer, and which services have not answered yet. It
-/// is complete once every service of <see cref="PurgeServices.All"/> answered.
-/// </summary>
-public sealed record PurgeReport(
-    Guid Id, Guid? ConnectionId, string Reason, string RequestedBy, DateTimeOffset RequestedAt, bool Complete, IReadOnlyList<string> WaitingFor,
-    long RowsRemoved, long ObjectsRemoved, IReadOnlyList<PurgeAnswer> Services, DateTimeOffset? SweptAgainAt = null);
-
 /// <summary>
 /// A shop's purges: asked for in the transaction that records them, as an event of the registry's outbox (so it leaves
 /// after the shop's disconnection, in order, and is not lost between the database and the broker), and the answers every
@@ -161,66 +150,4 @@ public sealed class ShopPurges(
             removed.Where(r => !ShopPurge.IsObjects(r.Key)).Sum(r => r.Value), removed.Where(r => ShopPurge.IsObjects(r.Key)).Sum(r => r.Value), answers,
             found.SweptAgain);
     }
-}
-
-/// <summary>
-/// The Connector's part of a purge: the shop's connections, their events and install states (every table of its schema
-/// with the shop's domain), and every archived object under the shop's folders (<c>raw/{source}/{shop}/</c> for every
-/// source the archive holds, replays among them, and <c>compliance/{shop}/</c>). Its own answer goes where every other
-/// service's does.
-/// </summary>
-public sealed class ConnectorShopPurgeConsumer(NpgsqlDataSource dataSource, ObjectStore store, ILogger<ConnectorShopPurgeConsumer> logger)
-    : IConsumer<ShopPurgeRequested>
-{
-    /// <summary>The archive's sources (<c>raw/{source}/</c>): Shopify's bulk results, uploaded replays, and every marketing source.</summary>
-    public static readonly IReadOnlyList<string> ArchivedSources = ["shopify", "replay", .. MarketingSources.All];
-
-    public async Task Consume(ConsumeContext<ShopPurgeRequested> context)
-    {
-        var shop = context.Message.ShopDomain;
-        var removed = await ShopPurge.RemoveRows(dataSource, ["connector"], context.Message, [], context.CancellationToken);
-        await ShopPurge.RemoveObjects(store, shop, [.. ArchivedSources.Select(source => $"raw/{source}/"), "compliance/"], removed, context.CancellationToken);
-        await ShopPurge.Answer(context, PurgeServices.Connector, removed, logger);
-    }
-}
-
-/// <summary>Keeps each service's answer to a purge.</summary>
-public sealed class ShopPurgedConsumer(ShopPurges purges) : IConsumer<ShopPurged>
-{
-    public Task Consume(ConsumeContext<ShopPurged> context) => purges.Record(context.Message, context.CancellationToken);
-}
-
-/// <summary>
-/// Shopify's <c>shop/redact</c>: whatever is still connected of the shop is disconnected (its credentials destroyed), and
-/// the shop is purged everywhere, as a purge whose id follows from the webhook's (heard twice, it is asked once).
-/// </summary>
-public sealed class ShopRedactRequestedConsumer(ShopPurges purges, ILogger<ShopRedactRequestedConsumer> logger) : IConsumer<ShopRedactRequested>
-{
-    /// <summary>Who such a purge is asked by: a name no API key can have (a key's id has no ':' or '/'), so no caller reads it as its own.</summary>
-    public const string RequestedByShopify = "shopify:shop/redact";
-
-    public async Task Consume(ConsumeContext<ShopRedactRequested> context)
-    {
-        var message = context.Message;
-        var purgeId = NewIdFromName(message.WebhookId);
-        await purges.PurgeShop(purgeId, null, message.ShopDomain, $"Shopify's shop/redact of {message.TriggeredAt:u}", RequestedByShopify, context.CancellationToken);
-        logger.LogInformation("Shopify asked that {ShopDomain} be redacted (webhook {WebhookId}): purge {PurgeId}", message.ShopDomain, message.WebhookId,
-            purgeId);
-    }
-
-    /// <summary>A purge id that is the same for the same webhook id.</summary>
-    private static Guid NewIdFromName(string webhookId) =>
-        new(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"shop/redact:{webhookId}")).AsSpan(0, 16));
-}
-
-/// <summary>Whether the Connector's settings name a shop (its token, or one of its accounts), and where.</summary>
-public sealed class ConfiguredShops(
-    IOptions<ShopifyOptions> shopify, IOptions<MetaOptions> meta, IOptions<GoogleAdsOptions> googleAds, IOptions<Ga4Options> ga4)
-{
-    public string? Named(string shop) =>
-        shopify.Value.AccessTokenFor(shop) is not null ? "Shopify:Shops"
-        : meta.Value.AccountOf(shop) is not null ? "Meta:Accounts"
-        : googleAds.Value.CustomerOf(shop) is not null ? "GoogleAds:Customers"
-        : ga4.Value.PropertyOf(shop) is not null ? "Ga4:Properties"
-        : null;
 }

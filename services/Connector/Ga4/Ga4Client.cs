@@ -10,9 +10,6 @@ using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Connector.Ga4;
 
-/// <summary>What the Admin API says of a property: its display name, currency, IANA time zone, and when it was put in the trash (if it was).</summary>
-public sealed record Ga4PropertyInfo(string? Name, string? Currency, string? TimeZone, string? DeleteTime);
-
 /// <summary>
 /// The GA4 Data API's sessions by day and default channel group for a shop's property:
 /// <c>POST /v1beta/properties/{id}:runReport</c> with one date range, dimensions <c>date</c> and

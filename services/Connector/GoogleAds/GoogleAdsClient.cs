@@ -10,16 +10,6 @@ using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Connector.GoogleAds;
 
-/// <summary>What a customer says of itself: <c>descriptive_name</c>, <c>currency_code</c>, <c>time_zone</c> and <c>status</c> (ENABLED, CANCELED, SUSPENDED, CLOSED).</summary>
-public sealed record GoogleAdsCustomerInfo(string? Name, string? Currency, string? TimeZone, string? Status)
-{
-    /// <summary>A customer that is cancelled, suspended or closed serves no ads and is not synced.</summary>
-    public bool Usable => Status is not ("CANCELED" or "SUSPENDED" or "CLOSED");
-}
-
-/// <summary>The answer of one searchStream call, unparsed, with the query it answers and when: what the archive keeps.</summary>
-public sealed record GoogleAdsAnswer(DateOnly Since, DateOnly Until, string Query, string Body, int Batches, int Rows, DateTimeOffset FetchedAt);
-
 /// <summary>
 /// The Google Ads API's campaign metrics by day for a shop's customer: one
 /// <c>POST /{version}/customers/{customer_id}/googleAds:searchStream</c> with a GAQL query over a date range, the

@@ -13,8 +13,3 @@ public sealed record BulkOperation(
 {
     public bool IsRunning => Status is "CREATED" or "RUNNING" or "CANCELING";
 }
-
-public sealed record QueryCost(double RequestedQueryCost, double ActualQueryCost, double MaximumAvailable, double CurrentlyAvailable, double RestoreRate);
-
-/// <summary>What a shop says of itself (the <c>shop</c> query): the connection's check keeps it.</summary>
-public sealed record ShopInfo(string Name, string? MyshopifyDomain, string CurrencyCode, string IanaTimezone, string? Plan);

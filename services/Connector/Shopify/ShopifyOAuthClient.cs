@@ -5,12 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Connector.Shopify;
 
-/// <summary>An offline Admin API token, and the scopes the merchant granted.</summary>
-public sealed record ShopifyGrant(string AccessToken, string? Scope)
-{
-    public override string ToString() => $"a token (redacted) for {Scope}";
-}
-
 /// <summary>
 /// The last step of Shopify's authorization code grant: <c>POST https://{shop}/admin/oauth/access_token</c> with the
 /// app's client credentials and the code the callback brought. Shopify's refusals (a code not found or already used,

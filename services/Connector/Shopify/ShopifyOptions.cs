@@ -103,14 +103,3 @@ public sealed class ShopifyOptions : IValidatableObject
     public string? AccessTokenFor(string shopDomain) =>
         Shops.FirstOrDefault(s => string.Equals(s.Domain, shopDomain, StringComparison.OrdinalIgnoreCase))?.AccessToken;
 }
-
-public sealed class ShopCredentials
-{
-    [Required(ErrorMessage = "Shopify:Shops:n:Domain is required.")]
-    public string Domain { get; set; } = "";
-
-    [Required(ErrorMessage = "Shopify:Shops:n:AccessToken is required.")]
-    public string AccessToken { get; set; } = "";
-
-    public override string ToString() => $"{Domain} (token redacted)";
-}

@@ -120,12 +120,3 @@ public sealed class BulkSyncOptions : IRetrySettings
     /// <summary>Another bulk query holds the shop's slot: a fixed wait, longer for a backfill.</summary>
     public TimeSpan? BusyWait(bool backfill) => TimeSpan.FromSeconds(backfill ? BackfillBusyWaitSeconds : BusyWaitSeconds);
 }
-
-/// <summary>Every entity named must be one a sync can extract.</summary>
-public sealed class KnownEntitiesAttribute : ValidationAttribute
-{
-    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
-        value is IEnumerable<string> entities && entities.Except(Entities.All).ToList() is { Count: > 0 } unknown
-            ? new ValidationResult($"BulkSync:DefaultEntities names unknown entities ({string.Join(", ", unknown)}); known: {string.Join(", ", Entities.All)}.")
-            : ValidationResult.Success;
-}

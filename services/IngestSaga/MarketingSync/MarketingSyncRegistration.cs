@@ -18,10 +18,3 @@ public static class MarketingSyncRegistration
         return bus.AddSagaStateMachine<MarketingSyncStateMachine, MarketingSyncState, MarketingSyncStateDefinition>();
     }
 }
-
-/// <summary>As the bulk sync's endpoint (<see cref="SagaEndpointRetry"/>).</summary>
-public sealed class MarketingSyncStateDefinition : SagaDefinition<MarketingSyncState>
-{
-    protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator, ISagaConfigurator<MarketingSyncState> sagaConfigurator,
-        IRegistrationContext context) => SagaEndpointRetry.Configure(endpointConfigurator, context);
-}

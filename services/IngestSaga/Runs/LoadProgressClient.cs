@@ -7,19 +7,6 @@ using Microsoft.Extensions.Options;
 
 namespace GrowthOs.IngestSaga.Runs;
 
-public sealed class TransformApiOptions
-{
-    public const string Section = "Transform";
-
-    /// <summary>The Transform's HTTP API, asked how far a run's load has committed.</summary>
-    [Required(ErrorMessage = "Transform:BaseUrl is required: the Transform's HTTP address, for the progress of a run's load.")]
-    public Uri BaseUrl { get; set; } = new("http://127.0.0.1:8083/");
-
-    /// <summary>How long a run's view waits for the progress of its load; past it the view shows none.</summary>
-    [Range(100, 30_000, ErrorMessage = "Transform:ProgressTimeoutMilliseconds must be between 100 and 30000.")]
-    public int ProgressTimeoutMilliseconds { get; set; } = 2_000;
-}
-
 /// <summary>
 /// Asks the Transform how far the loads of a run have committed (<c>GET /api/etl/loads/{runId}</c>). The saga learns a
 /// load's counts only when it ends; this is how a run's view shows a long load's progress while it runs. Progress is a
@@ -44,20 +31,5 @@ public sealed class LoadProgressClient(HttpClient http, ILogger<LoadProgressClie
             logger.LogWarning("The progress of run {RunId}'s load is not shown: the Transform did not answer ({Error})", runId, exception.Message);
             return null;
         }
-    }
-}
-
-public static class LoadProgressRegistration
-{
-    public static IHostApplicationBuilder AddLoadProgress(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddValidatedOptions<TransformApiOptions>(TransformApiOptions.Section);
-        builder.Services.AddHttpClient<LoadProgressClient>((services, http) =>
-        {
-            var options = services.GetRequiredService<IOptions<TransformApiOptions>>().Value;
-            http.BaseAddress = options.BaseUrl;
-            http.Timeout = TimeSpan.FromMilliseconds(options.ProgressTimeoutMilliseconds);
-        }).AddHttpMessageHandler<GrowthOs.ServiceDefaults.Security.GatewaySigningHandler>();
-        return builder;
     }
 }

@@ -30,9 +30,3 @@ public sealed class ScheduleOptions : IValidatableObject
                 yield return new ValidationResult($"Schedules:Shops:{i}:Cron is not valid: {shopError}", [nameof(Shops)]);
     }
 }
-
-public sealed class ShopSchedule
-{
-    public string Shop { get; set; } = "";
-    public string Cron { get; set; } = "";
-}

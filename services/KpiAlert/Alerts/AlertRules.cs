@@ -3,47 +3,6 @@ using GrowthOs.KpiAlert.Kpis;
 
 namespace GrowthOs.KpiAlert.Alerts;
 
-/// <summary>A campaign's spend and the value its platform reports for it over a period, in minor units.</summary>
-public sealed record CampaignFigures(string Source, string CampaignId, string Name, long SpendMinor, long ValueMinor);
-
-/// <summary>A platform's clicks and impressions over the period and the period before.</summary>
-public sealed record PlatformCtr(string Source, long Clicks, long Impressions, long PreviousClicks, long PreviousImpressions);
-
-/// <summary>
-/// What the rules are evaluated on: the trailing period's KPIs against the period before, per platform and per
-/// campaign; and whether the copies hold every day of both periods (<paramref name="SalesHeld"/>,
-/// <paramref name="MarketingHeld"/>). A rule whose figures need a copy not wholly held stays silent: a figure half
-/// arrived is not a drop.
-/// </summary>
-public sealed record AlertInputs(DateOnly From, DateOnly To, IReadOnlyList<Kpi> Kpis, IReadOnlyList<PlatformCtr> Platforms, IReadOnlyList<CampaignFigures> Campaigns,
-    bool SalesHeld = true, bool MarketingHeld = true, IReadOnlyList<PipelineSuccess>? Pipelines = null, DateTimeOffset Now = default,
-    IReadOnlyList<StockedOut>? StockOuts = null, IReadOnlyList<SyncGap>? Gaps = null);
-
-/// <summary>
-/// A gap a daily sync found and its backfill has not yet filled: the changes of <paramref name="Entity"/> from
-/// <paramref name="From"/> to <paramref name="Floor"/>, read by backfill run <paramref name="BackfillRunId"/>.
-/// </summary>
-public sealed record SyncGap(string Entity, DateTimeOffset From, DateTimeOffset Floor, Guid BackfillRunId, DateTimeOffset FoundAt);
-
-/// <summary>A variant of the latest stock snapshot out of stock, with its velocity tier, units sold a day and days of cover.</summary>
-public sealed record StockedOut(long VariantId, string? Sku, string? Title, string VelocityTier, decimal DailyVelocity, decimal? DaysOfCover);
-
-/// <summary>A daily job of the shop that ran in the last week (<c>shopify</c>, <c>marketing:{source}</c>), and when it last completed whole (null: not in that week).</summary>
-public sealed record PipelineSuccess(string Job, DateTimeOffset? LastSuccess);
-
-/// <summary>A rule's condition holding for a subject ("" when the rule names none), with the figures that raise it.</summary>
-public sealed record AlertCondition(string Rule, string Subject, string Severity, string Message, string Recommendation, IReadOnlyDictionary<string, decimal?> Figures);
-
-public static class Severities
-{
-    public const string Critical = "critical";
-    public const string Warning = "warning";
-    public const string Info = "info";
-}
-
-/// <summary>A rule: its id, name, severity and the condition it holds to (the threshold is a setting).</summary>
-public sealed record AlertRule(string Id, string Name, string Severity, string Condition);
-
 /// <summary>
 /// The alert rules on the trailing 7 days against the 7 before, each a pure function of <see cref="AlertInputs"/> and
 /// the thresholds. A condition is beyond its threshold, never at it; a figure that is null (a zero denominator) raises

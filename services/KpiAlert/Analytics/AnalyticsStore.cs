@@ -3,12 +3,6 @@ using Npgsql;
 
 namespace GrowthOs.KpiAlert.Analytics;
 
-/// <summary>A product's units and net revenue over a period, and its share of the period's product revenue.</summary>
-public sealed record TopProduct(long ProductId, string Title, long Units, long NetRevenueMinor, decimal? RevenueShare);
-
-/// <summary>A data-quality check's outcome in a run.</summary>
-public sealed record QualityRow(string Check, string Severity, long Violations, bool Passed, DateTimeOffset CheckedAt);
-
 /// <summary>Reads this service's copies of products sold, sync telemetry, API calls, deferrals and data-quality results.</summary>
 public sealed class AnalyticsStore(NpgsqlDataSource dataSource)
 {

@@ -6,16 +6,6 @@ using GrowthOs.ServiceDefaults.Hosting;
 
 namespace GrowthOs.KpiAlert.Analytics;
 
-/// <summary>What a run's postmortem needs, as this service's copies hold it.</summary>
-public sealed record RunEvidence(
-    string Shop,
-    RunSummary Run,
-    IReadOnlyList<CallRow> Calls,
-    IReadOnlyList<DeferralRow> Deferrals,
-    IReadOnlyList<QualityRow> Quality,
-    IReadOnlyList<SourceWindows> RateLimitWindows,
-    string TimeZone);
-
 /// <summary>
 /// A run's evidence as one zip: <c>run.json</c> (the run record), <c>telemetry.jsonl</c> (its step changes),
 /// <c>api_calls.jsonl</c> (every call the Connector made for it), <c>deferrals.jsonl</c>, <c>data_quality.json</c>,

@@ -1,38 +1,5 @@
 namespace GrowthOs.KpiAlert.Analytics;
 
-/// <summary>A step change of a run, as this service copied it (<c>kpi.sync_step</c>).</summary>
-public sealed record StepRow(
-    Guid RunId, string JobType, string Source, string Step, string Status, string Entity, DateTimeOffset OccurredAt,
-    IReadOnlyDictionary<string, long> Counts, string? Error);
-
-/// <summary>A call the Connector made to a source's API (<c>kpi.api_call</c>).</summary>
-public sealed record CallRow(
-    Guid RunId, string Source, string Endpoint, DateTimeOffset At, int? HttpStatus, long DurationMs, long Records, bool Throttled, string? ErrorCode,
-    decimal? UsagePercent);
-
-/// <summary>An answer that asked a run to wait (<c>kpi.deferral</c>).</summary>
-public sealed record DeferralRow(Guid RunId, string Source, string? Entity, string ErrorCode, string Reason, double? RetryAfterSeconds, DateTimeOffset At);
-
-/// <summary>A run told by its telemetry: when it began and ended, how, how long it took, how often it tried again, and its steps in order.</summary>
-public sealed record RunSummary(
-    Guid RunId, string Pipeline, string JobType, string Source, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string Outcome, long? DurationMs,
-    long Retries, string? Error, IReadOnlyList<StepRow> Steps);
-
-/// <summary>The health of one pipeline over the window: its runs and their outcomes, durations, retries and deferrals.</summary>
-public sealed record PipelineSummary(
-    string Pipeline, string JobType, string Source, RunSummary? LastRun, int Runs, int Completed, int Partial, int Failed, int Running,
-    decimal? SuccessRate, long? P50DurationMs, long? P95DurationMs, long Retries, int Deferrals);
-
-/// <summary>
-/// One hour of the day (in the shop's reporting time zone) of one source over the window: the calls made then, those
-/// throttled, the deferrals and the bulk-slot waits among them, and the usage the answers reported.
-/// </summary>
-public sealed record HourWindow(
-    int Hour, int Calls, int Throttled, int Deferrals, int BulkSlotWaits, decimal? MaxUsagePercent, decimal? MeanUsagePercent, bool Avoid);
-
-/// <summary>A source's 24 hours, and the hours to avoid: any throttled call or bulk-slot wait, or usage reported at or above the threshold.</summary>
-public sealed record SourceWindows(string Source, IReadOnlyList<HourWindow> Hours, IReadOnlyList<int> HoursToAvoid);
-
 /// <summary>
 /// The pipelines view computed from the copies of a shop's sync telemetry, API calls and deferrals: pure, so its
 /// arithmetic has a golden test.

@@ -1,42 +1,5 @@
 namespace GrowthOs.KpiAlert.Kpis;
 
-/// <summary>What a period's KPIs are computed from, summed from this service's copies over the period's days.</summary>
-/// <param name="OrderingCustomers">Customers (guests left out) with an order in the period.</param>
-/// <param name="ReturningCustomers">Of those, the ones whose first order ever was before the period.</param>
-/// <param name="RepeatCustomers">Of those, the ones with 2 or more orders in the period.</param>
-/// <param name="NewCustomers">Customers whose first order ever falls in the period.</param>
-/// <param name="Clicks">Both ad platforms' clicks; <paramref name="Impressions"/> likewise.</param>
-public sealed record KpiInputs(
-    long RevenueMinor,
-    long Orders,
-    long Units,
-    long RefundsMinor,
-    long NewCustomers,
-    long OrderingCustomers,
-    long ReturningCustomers,
-    long RepeatCustomers,
-    long MetaSpendMinor,
-    long GoogleSpendMinor,
-    long MetaValueMinor,
-    long GoogleValueMinor,
-    long Clicks,
-    long Impressions,
-    long Sessions)
-{
-    public static KpiInputs None { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-}
-
-/// <summary>What a KPI's number is: money in minor units of the shop's currency, a count, or a ratio (0.15 is 15 %).</summary>
-public static class KpiKinds
-{
-    public const string Money = "money";
-    public const string Count = "count";
-    public const string Ratio = "ratio";
-}
-
-/// <summary>A KPI of a period beside the period before of the same length, and the change as a decimal (0.1 is up 10 %).</summary>
-public sealed record Kpi(string Name, string Kind, decimal? Value, decimal? Previous, decimal? Change);
-
 /// <summary>
 /// The 18 KPIs, each a pure function of a period's <see cref="KpiInputs"/>. Money is integer minor units (an average
 /// of money, such as AOV, CAC or CPC, rounded half away from zero to the minor unit); ratios are decimals rounded half

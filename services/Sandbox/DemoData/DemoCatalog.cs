@@ -1,27 +1,5 @@
 namespace GrowthOs.Sandbox.DemoData;
 
-public sealed record DemoProduct(
-    long Id,
-    string Title,
-    string Vendor,
-    string ProductType,
-    string Status,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
-    IReadOnlyList<DemoVariant> Variants);
-
-public sealed record DemoVariant(long Id, long ProductId, string Sku, string Title, decimal Price, DemoInventoryItem InventoryItem)
-{
-    public int InventoryQuantity => InventoryItem.Levels.Sum(l => l.Available);
-}
-
-/// <summary>What Shopify tracks of a variant's stock: one item, with a level at each location that stocks it.</summary>
-public sealed record DemoInventoryItem(long Id, long VariantId, string Sku, DateTimeOffset UpdatedAt, IReadOnlyList<DemoInventoryLevel> Levels);
-
-public sealed record DemoInventoryLevel(long Id, long InventoryItemId, DemoLocation Location, int Available, DateTimeOffset UpdatedAt);
-
-public sealed record DemoLocation(long Id, string Name);
-
 /// <summary>
 /// The demo catalogue: 40 products with 1 to 4 variants each, stocked at two or three locations; some variants are
 /// out of stock, some low, some overstocked, so every stock status appears.

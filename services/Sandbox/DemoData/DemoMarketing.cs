@@ -1,20 +1,5 @@
 namespace GrowthOs.Sandbox.DemoData;
 
-/// <summary>A day of the demo shop's own sales: what ad platforms' attributed figures are drawn from.</summary>
-public sealed record DemoSalesDay(DateOnly Date, int Orders, decimal Revenue);
-
-/// <summary>An ad campaign of the demo: its share of the platform's spend, and how it performs.</summary>
-public sealed record DemoCampaign(string Id, string Name, double SpendShare, double Roas, double Ctr, decimal Cpc);
-
-/// <summary>One campaign's delivery on one day, in the ad account's currency.</summary>
-public sealed record DemoCampaignDay(DemoCampaign Campaign, DateOnly Date, decimal Spend, long Impressions, long Clicks, long Purchases, decimal PurchaseValue);
-
-/// <summary>A GA4 default channel group of the demo: its share of sessions and how well its sessions convert, relative to the shop's average.</summary>
-public sealed record DemoChannel(string Name, double SessionShare, double ConversionFactor);
-
-/// <summary>One channel group's traffic on one day as GA4 reports it: purchase revenue in the property's currency.</summary>
-public sealed record DemoChannelDay(DemoChannel Channel, DateOnly Date, long Sessions, long Users, long KeyEvents, decimal Revenue);
-
 /// <summary>
 /// The demo shop's advertising, deterministic from its seed and consistent with its own sales: each day's spend is a
 /// share of that day's revenue (so it follows the same seasonality, weekday and growth), and the value the platform

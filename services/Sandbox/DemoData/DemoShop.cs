@@ -346,36 +346,3 @@ public sealed class DemoShop
         return customers;
     }
 }
-
-public sealed record DemoOrder(
-    long Id,
-    string Name,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
-    DateTimeOffset? CancelledAt,
-    bool Test,
-    string SourceName,
-    string FinancialStatus,
-    string FulfillmentStatus,
-    string CurrencyCode,
-    string PresentmentCurrencyCode,
-    decimal PresentmentRate,
-    long CustomerId,
-    decimal Subtotal,
-    decimal Discounts,
-    decimal Shipping,
-    decimal Tax,
-    decimal Total,
-    decimal Refunded,
-    IReadOnlyList<DemoLineItem> LineItems,
-    IReadOnlyList<DemoRefund> Refunds,
-    IReadOnlyList<DemoFulfillment> Fulfillments);
-
-public sealed record DemoLineItem(long Id, DemoProduct Product, DemoVariant Variant, int Quantity, decimal Discount, int RefundedQuantity = 0);
-
-public sealed record DemoRefund(long Id, DateTimeOffset CreatedAt, decimal Amount);
-
-public sealed record DemoFulfillment(long Id, string Status, DateTimeOffset CreatedAt);
-
-/// <summary>A customer as Shopify reports it; the e-mail address is personal data that the Connector hashes before anything keeps it.</summary>
-public sealed record DemoCustomer(long Id, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int NumberOfOrders, decimal AmountSpent, string CurrencyCode, string State, string Email);

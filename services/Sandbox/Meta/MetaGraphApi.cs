@@ -9,26 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Sandbox.Meta;
 
-/// <summary>An asynchronous insights report (POST act_{id}/insights), kept like bulk operations so that a restart keeps it.</summary>
-public sealed record MetaReportRun(string Id, string AccountId, DateOnly Since, DateOnly Until, string Fields, DateTimeOffset CreatedAt);
-
-/// <summary>A refusal in the Graph API's error envelope, with the HTTP status Meta answers it with.</summary>
-public sealed class GraphApiError(int status, int code, string message, int? subcode = null, bool? transient = null, string type = "OAuthException") : Exception(message)
-{
-    public IResult ToResult() => Results.Json(new JsonObject
-    {
-        ["error"] = new JsonObject
-        {
-            ["message"] = Message,
-            ["type"] = type,
-            ["code"] = code,
-            ["error_subcode"] = subcode,
-            ["is_transient"] = transient,
-            ["fbtrace_id"] = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{code}:{subcode}:{Message}")))[..11],
-        },
-    }, statusCode: status);
-}
-
 /// <summary>
 /// The Meta Marketing API's insights, at the Graph API's paths under <c>/meta</c> (the base URL is the only
 /// difference from <c>https://graph.facebook.com</c>): <c>GET /{version}/act_{id}/insights</c> at campaign level by

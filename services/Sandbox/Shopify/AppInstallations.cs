@@ -4,9 +4,6 @@ using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Sandbox.Shopify;
 
-/// <summary>A shop's uninstall of the app, numbered: its <c>app/uninstalled</c> webhook is delivered once per subscription.</summary>
-public sealed record AppUninstall(long Number, string ShopDomain, DateTimeOffset At);
-
 /// <summary>
 /// Whether each demo shop has the app installed. A merchant's uninstall (<c>POST /sandbox/shops/{shop}/uninstall</c>,
 /// the Sandbox's stand-in for the button in Shopify's admin) revokes the shop's token, as Shopify does: every Admin API

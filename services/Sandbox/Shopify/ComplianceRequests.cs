@@ -6,12 +6,6 @@ using Microsoft.Extensions.Options;
 namespace GrowthOs.Sandbox.Shopify;
 
 /// <summary>
-/// A mandatory compliance webhook to send to the app: its topic, its shop and its payload, numbered; a <c>shop/redact</c>
-/// names the uninstall it follows.
-/// </summary>
-public sealed record ComplianceRequest(long Number, string Topic, string ShopDomain, DateTimeOffset At, string Body, long? Uninstall = null);
-
-/// <summary>
 /// Shopify's mandatory compliance webhooks, sent to the URL the app declares for them
 /// (<c>Sandbox:ShopifyApp:ComplianceUri</c>, as an app's <c>compliance_topics</c>), not to subscriptions:
 /// <list type="bullet">

@@ -4,20 +4,6 @@ using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Sandbox.Shopify;
 
-/// <summary>A bulk operation as the Sandbox keeps it: enough to answer for it and to write its file again at any time.</summary>
-public sealed record SandboxBulkOperation(
-    long Number,
-    string ShopDomain,
-    string ApiVersion,
-    string Query,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? CanceledAt = null)
-{
-    public const string IdPrefix = "gid://shopify/BulkOperation/";
-
-    public string Id => $"{IdPrefix}{Number}";
-}
-
 /// <summary>
 /// Bulk operations of every Sandbox shop. The status follows the clock (CREATED, RUNNING, then COMPLETED) unless the
 /// operation was canceled. With <see cref="SandboxOptions.StateDirectory"/> set, every operation is appended to a file

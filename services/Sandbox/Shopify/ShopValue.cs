@@ -24,14 +24,3 @@ public sealed record ShopValue(SandboxShop Settings)
     public long Number =>
         60_000_000_000 + BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Settings.Domain))) % 1_000_000_000;
 }
-
-public sealed record ShopPlanValue(string Plan)
-{
-    public object? Field(string name) => name switch
-    {
-        "publicDisplayName" or "displayName" => Plan,
-        "partnerDevelopment" => Plan == "Development",
-        "shopifyPlus" => Plan is "Plus" or "Plus Trial",
-        _ => null,
-    };
-}

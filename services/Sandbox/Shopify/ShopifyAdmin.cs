@@ -3,46 +3,6 @@ using GrowthOs.Sandbox.Shopify.GraphQl;
 
 namespace GrowthOs.Sandbox.Shopify;
 
-/// <summary>The Sandbox's lasting parts, shared by every request.</summary>
-public sealed record SandboxShopify(
-    DemoShops Shops,
-    SandboxBulkOperations Operations,
-    BulkResults Results,
-    FailureSwitches Failures,
-    WebhookSubscriptions Webhooks,
-    AppInstallations Installations,
-    TimeProvider Clock);
-
-/// <summary>A bulk operation as Shopify reports it at this moment.</summary>
-public sealed record BulkOperationReport(
-    SandboxBulkOperation Operation,
-    string Status,
-    string? ErrorCode,
-    DateTimeOffset? CompletedAt,
-    long ObjectCount,
-    long RootObjectCount,
-    long? FileSize,
-    string? Url,
-    string? PartialDataUrl)
-{
-    public object? Field(string name) => name switch
-    {
-        "id" => Operation.Id,
-        "status" => Status,
-        "errorCode" => ErrorCode,
-        "createdAt" => Operation.CreatedAt,
-        "completedAt" => CompletedAt,
-        "objectCount" => ObjectCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        "rootObjectCount" => RootObjectCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        "fileSize" => FileSize?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        "url" => Url,
-        "partialDataUrl" => PartialDataUrl,
-        "query" => Operation.Query,
-        "type" => "QUERY",
-        _ => null,
-    };
-}
-
 /// <summary>
 /// The query roots and mutations of one shop's Admin API, for one API version: its orders, products, inventory and
 /// customers (filtered by Shopify's search syntax), its bulk operations (run, read, list, cancel) and its webhook subscriptions.

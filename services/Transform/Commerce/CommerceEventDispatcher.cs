@@ -9,19 +9,6 @@ using Npgsql;
 
 namespace GrowthOs.Transform.Commerce;
 
-public sealed class CommerceEventOptions
-{
-    public const string Section = "CommerceEvents";
-
-    /// <summary>Pause between two looks at the outbox when it is empty.</summary>
-    [Range(10, 60_000, ErrorMessage = "CommerceEvents:PollMilliseconds must be between 10 and 60000.")]
-    public int PollMilliseconds { get; set; } = 500;
-
-    /// <summary>Events published per transaction.</summary>
-    [Range(1, 10_000, ErrorMessage = "CommerceEvents:BatchSize must be between 1 and 10000.")]
-    public int BatchSize { get; set; } = 500;
-}
-
 /// <summary>
 /// Publishes the order events of <c>transform.commerce_event_outbox</c> as <see cref="OrderChanged"/>, oldest first,
 /// a batch per transaction claimed with SKIP LOCKED so replicas share the work. An event is marked published after

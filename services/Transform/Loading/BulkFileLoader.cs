@@ -7,18 +7,6 @@ using Npgsql;
 
 namespace GrowthOs.Transform.Loading;
 
-public sealed class UpsertOptions
-{
-    public const string Section = "Upsert";
-
-    /// <summary>Records per chunk; each chunk commits in its own transaction.</summary>
-    [Range(1, 1_000_000, ErrorMessage = "Upsert:ChunkSize must be between 1 and 1000000.")]
-    public int ChunkSize { get; set; } = 5_000;
-}
-
-public sealed record LoadSummary(long Orders, long LineItems, long Rejected, long Lines, DateTimeOffset? MaxUpdatedAt, DateOnly? FirstOrderDate, DateOnly? LastOrderDate,
-    long Records = 0);
-
 /// <summary>
 /// Streams a bulk JSONL file line by line and upserts it chunk by chunk; memory holds one chunk whatever the file size.
 /// Each chunk commits together with the load's progress (<c>transform.upsert_progress</c>), so a load that stops — a

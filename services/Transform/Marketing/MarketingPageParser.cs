@@ -5,30 +5,6 @@ using GrowthOs.Transform.Loading;
 
 namespace GrowthOs.Transform.Marketing;
 
-/// <summary>One campaign's delivery on one day as an ad platform reported it, money in minor units of the account's currency.</summary>
-public sealed record AdCampaignDay(string AccountId, string CampaignId, DateOnly Day, string CampaignName, string CurrencyCode, long SpendMinor, long Impressions,
-    long Clicks, decimal Conversions, long ConversionValueMinor);
-
-/// <summary>One GA4 channel group's traffic on one day, purchase revenue in minor units of the property's currency.</summary>
-public sealed record TrafficChannelDay(string PropertyId, DateOnly Day, string ChannelGroup, string CurrencyCode, long Sessions, long Users, decimal KeyEvents,
-    long RevenueMinor);
-
-/// <summary>An account as a page reports it: its currency, and its time zone when the source says.</summary>
-public sealed record ReportedAccount(string AccountId, string CurrencyCode, string? TimeZone);
-
-/// <summary>What a page held: its rows, the accounts they belong to, and the rows left out with the reason for each.</summary>
-public sealed class ParsedPage
-{
-    public List<AdCampaignDay> Campaigns { get; } = [];
-    public List<TrafficChannelDay> Traffic { get; } = [];
-    public HashSet<ReportedAccount> Accounts { get; } = [];
-    public List<string> Rejected { get; } = [];
-    public int Rows => Campaigns.Count + Traffic.Count;
-}
-
-/// <summary>A page that is not an answer of its source at all (an error envelope, another API's shape): the load fails with this reason.</summary>
-public sealed class MalformedPageException(string message) : Exception(message);
-
 /// <summary>
 /// Reads the archived answer pages of the marketing sources, exactly: Meta's numbers are strings (spend a decimal in the
 /// account's currency, parsed digit by digit to minor units); Google's int64 values are strings (cost in micros,

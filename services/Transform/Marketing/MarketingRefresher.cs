@@ -6,13 +6,6 @@ using Npgsql;
 
 namespace GrowthOs.Transform.Marketing;
 
-/// <summary>What a marketing refresh computed: the mart's days and campaign days, and the outcome of every check.</summary>
-public sealed record MarketingRefresh(string CurrencyCode, IReadOnlyList<MarketingSourceDay> Days, IReadOnlyList<MarketingCampaignDay> Campaigns,
-    IReadOnlyList<DataQualityOutcome> Checks)
-{
-    public IReadOnlyList<DataQualityOutcome> Critical => DataQualityOutcomes.CriticalFailures(Checks);
-}
-
 /// <summary>
 /// Rebuilds the marketing star and <c>marketing_daily</c> of a shop for a range of days (marketing_daily.sql), checks the
 /// shop's marketing data, and reads back the figures subscribers are told. One refresh of a shop at a time, in one

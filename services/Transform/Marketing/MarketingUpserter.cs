@@ -9,25 +9,6 @@ using NpgsqlTypes;
 
 namespace GrowthOs.Transform.Marketing;
 
-public sealed class MarketingOptions
-{
-    public const string Section = "Marketing";
-
-    /// <summary>
-    /// The Meta action types that count as purchases, in order of preference: the first one a row reports is taken, for
-    /// its count and its value (Meta reports overlapping types, never to be summed). <c>omni_purchase</c> is Meta's total
-    /// across website, app and offline.
-    /// </summary>
-    public List<string> MetaPurchaseActionTypes { get; set; } = [];
-
-    public IReadOnlyList<string> PurchaseActionTypes =>
-        MetaPurchaseActionTypes.Count > 0 ? MetaPurchaseActionTypes : ["omni_purchase", "purchase", "offsite_conversion.fb_pixel_purchase"];
-}
-
-/// <summary>What one load of a manifest wrote, and the first rows it left out with their reasons.</summary>
-public sealed record MarketingLoad(long Rows, long Rejected, DateOnly Since, DateOnly Until, DateOnly? FirstDate, DateOnly? LastDate,
-    IReadOnlyList<string> RejectedExamples);
-
 /// <summary>
 /// Loads the pages a manifest names into the staging tables in one transaction: every day the manifest covers (or, for
 /// an upload that names none, every day its rows fall on) is cleared for the source first, then its rows are written,

@@ -1,17 +1,5 @@
 namespace GrowthOs.Transform.Marts;
 
-public enum Severity
-{
-    /// <summary>The data cannot be trusted: the run fails loudly.</summary>
-    Critical,
-
-    /// <summary>Worth a look; the run goes on.</summary>
-    Warning,
-}
-
-/// <summary>A check: SQL that counts the rows of one shop (<c>@shop</c>) violating it; zero passes.</summary>
-public sealed record DataQualityCheck(string Name, Severity Severity, string Description, string Sql);
-
 /// <summary>The checks run after every run, for the shop the run loaded.</summary>
 public static class DataQualityChecks
 {

@@ -4,21 +4,6 @@ using Npgsql;
 
 namespace GrowthOs.Transform.Marts;
 
-public sealed record DataQualityOutcome(string Check, Severity Severity, long Violations)
-{
-    public bool Passed => Violations == 0;
-}
-
-/// <summary>What a run's check outcomes mean: the critical failures that fail it, and the event that tells subscribers.</summary>
-public static class DataQualityOutcomes
-{
-    public static IReadOnlyList<DataQualityOutcome> CriticalFailures(IEnumerable<DataQualityOutcome> outcomes) =>
-        outcomes.Where(o => !o.Passed && o.Severity == Severity.Critical).ToList();
-
-    public static DataQualityChecked Checked(Guid runId, string shop, DateTimeOffset checkedAt, IEnumerable<DataQualityOutcome> outcomes) =>
-        new(runId, shop, checkedAt, outcomes.Select(o => new DataQualityResult(o.Check, o.Severity.ToString().ToLowerInvariant(), o.Violations, o.Passed)).ToList());
-}
-
 /// <summary>Runs a shop's checks (the commerce ones, or the marketing ones) and stores each outcome in <c>transform.data_quality_result</c>.</summary>
 public sealed class DataQualityRunner(NpgsqlDataSource dataSource, IOptions<MartsOptions> options, TimeProvider clock)
 {

@@ -61,34 +61,3 @@ public sealed class MartsOptions : IValidatableObject
             yield return new ValidationResult("Marts:Inventory:MediumUnitsPerDay must be below FastUnitsPerDay.");
     }
 }
-
-public sealed class InventoryThresholds
-{
-    /// <summary>Days of sales the velocity is measured over.</summary>
-    [Range(1, 365)] public int VelocityDays { get; set; } = 30;
-
-    /// <summary>Stock lasting fewer days than this is low.</summary>
-    [Range(0, 3650)] public decimal LowStockDaysOfCover { get; set; } = 14;
-
-    /// <summary>Stock lasting more days than this, or not selling at all, is overstock.</summary>
-    [Range(1, 3650)] public decimal OverstockDaysOfCover { get; set; } = 120;
-
-    /// <summary>Units a day from which a variant sells fast; from <see cref="MediumUnitsPerDay"/> it sells at medium pace, above zero slowly.</summary>
-    [Range(0.0001, 1_000_000)] public decimal FastUnitsPerDay { get; set; } = 1;
-
-    [Range(0.0001, 1_000_000)] public decimal MediumUnitsPerDay { get; set; } = 0.25m;
-}
-
-/// <summary>Segments and lifecycle stages; amounts are in major units of the shop currency (500 = $500.00 for a USD shop).</summary>
-public sealed class SegmentThresholds
-{
-    [Range(1, 10_000)] public int ProfessionalOrders { get; set; } = 5;
-    [Range(0, 1_000_000_000)] public decimal ProfessionalAov { get; set; } = 500;
-    [Range(1, 10_000)] public int EnthusiastOrders { get; set; } = 3;
-    [Range(0, 1_000_000_000)] public decimal EnthusiastAov { get; set; } = 200;
-    [Range(1, 10_000)] public int DiyOrders { get; set; } = 2;
-
-    /// <summary>Last purchase fewer days ago than this: active; up to <see cref="ChurnedAfterDays"/>: at risk; beyond: churned.</summary>
-    [Range(1, 3650)] public int ActiveDays { get; set; } = 30;
-    [Range(1, 3650)] public int ChurnedAfterDays { get; set; } = 90;
-}

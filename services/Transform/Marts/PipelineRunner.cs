@@ -3,9 +3,6 @@ using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Transform.Marts;
 
-/// <summary>One pipeline's execution: what it wrote and how long it took.</summary>
-public sealed record PipelineResult(string Pipeline, long Rows, long Milliseconds);
-
 /// <summary>
 /// Runs each pipeline for a shop and a range of reporting days, logging every execution in the execution log: after a
 /// sync (<see cref="RefreshMartsConsumer"/>), or on demand through <c>POST /api/etl/run</c>.

@@ -11,18 +11,6 @@ using NpgsqlTypes;
 
 namespace GrowthOs.ServiceDefaults.Connections;
 
-/// <summary>A shop connected at run time, as a service keeps its copy: what it needs to schedule, accept and report the shop.</summary>
-public sealed record ShopConnection(
-    Guid ConnectionId, string ShopDomain, string Status, string? StatusReason, string? TimeZone, string? CurrencyCode, string Cron,
-    IReadOnlyList<string> Entities, DateOnly? HistoryStart, int? LookbackMinutes)
-{
-    /// <summary>Runs of the shop may start: it is neither paused, failing nor disconnected (a pending one is tried).</summary>
-    public bool Syncs => Status is ConnectionStatuses.Active or ConnectionStatuses.Pending;
-
-    /// <summary>The shop's own zone as its check found it (UTC until it was checked, or for a zone this machine does not know).</summary>
-    public TimeZoneInfo Zone => TimeZone is not null && TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
-}
-
 /// <summary>
 /// A service's own copy of the Connector's registry of connections (<c>{schema}.connection_copy</c>, kept from the
 /// registry's events), read again by every replica every <see cref="RefreshInterval"/>: a shop connected, paused,
@@ -159,67 +147,4 @@ public sealed class ShopConnections(NpgsqlDataSource dataSource, SchemaMigration
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
-}
-
-/// <summary>Keeps the service's copy of every connection the Connector's registry announces.</summary>
-public sealed class ConnectionCopyConsumer(ShopConnections shops) :
-    IConsumer<ConnectionConnected>, IConsumer<ConnectionSettingsChanged>, IConsumer<ConnectionPaused>, IConsumer<ConnectionResumed>,
-    IConsumer<ConnectionDisconnected>
-{
-    public Task Consume(ConsumeContext<ConnectionConnected> context) => shops.Keep(context.Message.Connection, context.CancellationToken);
-
-    public Task Consume(ConsumeContext<ConnectionSettingsChanged> context) => shops.Keep(context.Message.Connection, context.CancellationToken);
-
-    public Task Consume(ConsumeContext<ConnectionPaused> context) => shops.Keep(context.Message.Connection, context.CancellationToken);
-
-    public Task Consume(ConsumeContext<ConnectionResumed> context) => shops.Keep(context.Message.Connection, context.CancellationToken);
-
-    public Task Consume(ConsumeContext<ConnectionDisconnected> context) => shops.Keep(context.Message.Connection, context.CancellationToken);
-}
-
-public static class ShopConnectionsRegistration
-{
-    /// <summary>The service's copy of the connections (after <c>AddPostgres</c>); its bus takes <see cref="AddConnectionCopy"/>.</summary>
-    public static WebApplicationBuilder AddShopConnections(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddSingleton<ShopConnections>();
-        builder.Services.AddHostedService(provider => provider.GetRequiredService<ShopConnections>());
-        return builder;
-    }
-
-    /// <summary>
-    /// The consumer that keeps the copy, on a queue of the service's own (<c>{service}-connection-copy</c>): every service
-    /// hears every event, rather than the services sharing one queue.
-    /// </summary>
-    public static void AddConnectionCopy(this IBusRegistrationConfigurator bus, string service) =>
-        bus.AddConsumer<ConnectionCopyConsumer>().Endpoint(endpoint => endpoint.Name = $"{service}-connection-copy");
-
-    /// <summary>Gives <typeparamref name="TOptions"/> the marketing sources connected to each shop, through <paramref name="connect"/>.</summary>
-    public static IServiceCollection UseConnectedSources<TOptions>(this IServiceCollection services, Action<TOptions, Func<string, IReadOnlyList<string>>> connect)
-        where TOptions : class =>
-        services.AddSingleton<IPostConfigureOptions<TOptions>>(provider => new PostConfigureOptions<TOptions>(Options.DefaultName,
-            options => connect(options, shop => provider.GetRequiredService<ShopConnections>().SourcesOf(shop))));
-
-    /// <summary>Gives <typeparamref name="TOptions"/> each shop's account of a provider connected at run time and syncing (else null), through <paramref name="connect"/>.</summary>
-    public static IServiceCollection UseConnectedAccounts<TOptions>(this IServiceCollection services, Action<TOptions, Func<string, string, ShopConnection?>> connect)
-        where TOptions : class =>
-        services.AddSingleton<IPostConfigureOptions<TOptions>>(provider => new PostConfigureOptions<TOptions>(Options.DefaultName,
-            options => connect(options, (shop, source) => provider.GetRequiredService<ShopConnections>().AccountOf(shop, source))));
-
-    /// <summary>Gives <typeparamref name="TOptions"/> each shop's connection (null for a shop not connected), through <paramref name="connect"/>.</summary>
-    public static IServiceCollection UseConnectedShops<TOptions>(this IServiceCollection services, Action<TOptions, Func<string, ShopConnection?>> connect)
-        where TOptions : class =>
-        services.AddSingleton<IPostConfigureOptions<TOptions>>(provider => new PostConfigureOptions<TOptions>(Options.DefaultName,
-            options => connect(options, shop => provider.GetRequiredService<ShopConnections>().Of(shop))));
-
-    /// <summary>
-    /// Gives <typeparamref name="TOptions"/> the shops' own time zones as their connections' checks found them (a zone this
-    /// machine knows, else null), through
-    /// <paramref name="connect"/>: a connected shop reports in its own zone, and the settings' zones serve only the shops
-    /// of the settings.
-    /// </summary>
-    public static IServiceCollection UseConnectedTimeZones<TOptions>(this IServiceCollection services, Action<TOptions, Func<string, string?>> connect)
-        where TOptions : class =>
-        services.AddSingleton<IPostConfigureOptions<TOptions>>(provider => new PostConfigureOptions<TOptions>(Options.DefaultName,
-            options => connect(options, shop => provider.GetRequiredService<ShopConnections>().TimeZoneOf(shop))));
 }

@@ -6,9 +6,6 @@ using Npgsql;
 
 namespace GrowthOs.ServiceDefaults.Privacy;
 
-/// <summary>A statement that removes rows of the shop (<c>@shop</c>) from one table, run before the sweep of the <c>shop_domain</c> columns.</summary>
-public sealed record PurgeStatement(string Table, string Sql);
-
 /// <summary>
 /// What every service does with a shop's purge: its own statements first (the tables a shop's rows are found in by a run
 /// id or a key rather than by the shop's domain), then every row of every table of its schemas whose <c>shop_domain</c>

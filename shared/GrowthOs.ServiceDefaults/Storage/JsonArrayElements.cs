@@ -5,9 +5,6 @@ using System.Text.Json;
 
 namespace GrowthOs.ServiceDefaults.Storage;
 
-/// <summary>A JSON body that is not what it must be, or holds an element larger than allowed: the reason, for a problem body.</summary>
-public sealed class JsonBodyException(string message) : Exception(message);
-
 /// <summary>
 /// Reads a JSON body as it arrives: its first value's kind, then (for an array) each element's raw bytes one at a time,
 /// so memory holds one element and never the whole body. An element larger than the limit is refused before it is held

@@ -184,9 +184,3 @@ public sealed class ObjectStore(IAmazonS3 s3, IOptions<S3Options> options)
         return filled;
     }
 }
-
-/// <summary>An archived object being read: its content and its size in bytes.</summary>
-public sealed record StoredObject(Stream Content, long Length) : IAsyncDisposable
-{
-    public ValueTask DisposeAsync() => Content.DisposeAsync();
-}

@@ -3,27 +3,6 @@ using GrowthOs.Sandbox.DemoData;
 
 namespace GrowthOs.Sandbox.Shopify.GraphQl;
 
-public sealed record OrderLine(DemoOrder Order, DemoLineItem Line);
-
-public sealed record OrderRefund(DemoOrder Order, DemoRefund Refund);
-
-/// <summary>An amount of an order in the shop's currency, with its presentment (buyer's) side derived from the order's rate.</summary>
-public sealed record MoneyBagValue(decimal ShopAmount, DemoOrder Order);
-
-public sealed record MoneyValue(decimal Amount, string CurrencyCode);
-
-public sealed record VariantOf(DemoProduct Product, DemoVariant Variant);
-
-public sealed record LevelQuantity(string Name, int Quantity, DemoInventoryLevel Level);
-
-public sealed record UserErrorValue(IReadOnlyList<string>? Field, string Message, string? Code = null);
-
-/// <summary>The payload of a mutation: the object it made or changed (if any) and its user errors.</summary>
-public sealed record MutationPayload(object? Subject, IReadOnlyList<UserErrorValue> UserErrors)
-{
-    public static MutationPayload Refused(UserErrorValue error) => new(null, [error]);
-}
-
 /// <summary>
 /// The value of every field of the Admin API types over a demo shop. Roots (queries and mutations) are answered by
 /// the <see cref="ShopifyAdmin"/> of the request (or, for a bulk file, the shop itself); the rest is the demo data, written the way Shopify writes it

@@ -4,44 +4,6 @@ using GraphQLParser.AST;
 
 namespace GrowthOs.Sandbox.Shopify.GraphQl;
 
-public enum TypeKind { Scalar, Enum, Object, Interface, Input }
-
-/// <summary>A field's or argument's type as written in SDL: a named type, maybe in a list, maybe non-null at each level.</summary>
-public sealed record TypeRef(string Name, bool NonNull, TypeRef? OfList = null)
-{
-    public bool IsList => OfList is not null;
-
-    /// <summary>The named type under any list and non-null wrappers.</summary>
-    public string Named => OfList?.Named ?? Name;
-
-    public override string ToString() => (OfList is { } item ? $"[{item}]" : Name) + (NonNull ? "!" : "");
-
-    public static TypeRef From(GraphQLType type) => type switch
-    {
-        GraphQLNonNullType nonNull => From(nonNull.Type) with { NonNull = true },
-        GraphQLListType list => new TypeRef("", false, From(list.Type)),
-        GraphQLNamedType named => new TypeRef(named.Name.StringValue, false),
-        _ => throw new NotSupportedException(type.Kind.ToString()),
-    };
-}
-
-public sealed record SchemaArgument(string Name, TypeRef Type, GraphQLValue? DefaultValue);
-
-public sealed record SchemaField(string Name, TypeRef Type, IReadOnlyDictionary<string, SchemaArgument> Arguments);
-
-public sealed record SchemaType(
-    string Name,
-    TypeKind Kind,
-    IReadOnlyDictionary<string, SchemaField> Fields,
-    IReadOnlySet<string> Interfaces,
-    IReadOnlySet<string> EnumValues)
-{
-    /// <summary>Shopify's connections are the object types named <c>…Connection</c> with <c>edges</c> and <c>nodes</c>.</summary>
-    public bool IsConnection => Kind == TypeKind.Object && Name.EndsWith("Connection", StringComparison.Ordinal) && Fields.ContainsKey("edges");
-
-    public bool IsLeaf => Kind is TypeKind.Scalar or TypeKind.Enum;
-}
-
 /// <summary>
 /// The Admin API schema as one API version sees it, read from <c>admin.graphql</c>: fields marked
 /// <c>@since(version:)</c> exist from that version on, fields marked <c>@until(version:)</c> are gone from it.

@@ -5,9 +5,6 @@ using GraphQLParser.AST;
 
 namespace GrowthOs.Sandbox.Shopify.GraphQl;
 
-/// <summary>What a bulk file holds: its lines (Shopify's objectCount), its root objects and its size in bytes.</summary>
-public sealed record BulkFileStats(long ObjectCount, long RootObjectCount, long FileSize);
-
 /// <summary>
 /// Writes the JSONL of a bulk query as Shopify does: one object a line with exactly the fields selected, nested
 /// connections flattened into lines of their own that point at their parent with <c>__parentId</c>. Shopify does not

@@ -2,14 +2,6 @@ using GraphQLParser.AST;
 
 namespace GrowthOs.Sandbox.Shopify.GraphQl;
 
-/// <summary>A bulk query Shopify would refuse: the messages of the <c>userErrors</c> entries it answers with.</summary>
-public sealed class BulkQueryException(IReadOnlyList<string> messages) : Exception(messages[0])
-{
-    public BulkQueryException(string message) : this([message]) { }
-
-    public IReadOnlyList<string> Messages { get; } = messages;
-}
-
 /// <summary>
 /// The query of a bulk operation, checked as Shopify checks it before it starts one (the messages are Shopify's): valid
 /// against the schema, a query (not a mutation) with no top-level <c>node</c>, at least one connection and at most

@@ -6,33 +6,6 @@ using GraphQLParser.Exceptions;
 
 namespace GrowthOs.Sandbox.Shopify.GraphQl;
 
-/// <summary>A response key and the field it answers, with every sub-selection made of it (fragments merged).</summary>
-public sealed record CollectedField(string Key, GraphQLField Field, List<GraphQLSelectionSet> SelectionSets)
-{
-    public string Name => Field.Name.StringValue;
-}
-
-/// <summary>A field's argument values, after variables and defaults: JSON values, as a request's variables are.</summary>
-public sealed class Arguments(IReadOnlyDictionary<string, JsonNode?> values)
-{
-    public static readonly Arguments None = new(new Dictionary<string, JsonNode?>());
-
-    public string? String(string name) => values.GetValueOrDefault(name) is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
-
-    public int? Int(string name) => values.GetValueOrDefault(name) is JsonValue value && value.TryGetValue<long>(out var number) ? (int)Math.Clamp(number, int.MinValue, int.MaxValue) : null;
-
-    public bool? Boolean(string name) => values.GetValueOrDefault(name) is JsonValue value && value.TryGetValue<bool>(out var flag) ? flag : null;
-
-    public JsonNode? Node(string name) => values.GetValueOrDefault(name);
-
-    public IReadOnlyList<string> Strings(string name) => values.GetValueOrDefault(name) switch
-    {
-        JsonArray array => array.Select(n => n?.GetValue<string>()).OfType<string>().ToList(),
-        JsonValue value when value.TryGetValue<string>(out var single) => [single],
-        _ => [],
-    };
-}
-
 /// <summary>
 /// A GraphQL request parsed by a real GraphQL parser and checked against the Admin API schema of its version, as
 /// Shopify checks it before running anything: unknown fields and arguments, missing required arguments, selections

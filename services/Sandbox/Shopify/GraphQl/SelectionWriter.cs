@@ -6,26 +6,6 @@ using GraphQLParser.AST;
 
 namespace GrowthOs.Sandbox.Shopify.GraphQl;
 
-/// <summary>What answers the fields of each type: the value of a field of a source object, and the type of a value under an interface.</summary>
-public interface IFieldResolver
-{
-    object? Resolve(string typeName, string fieldName, object source, Arguments arguments);
-
-    string TypeOf(object value);
-}
-
-/// <summary>A field that cannot be answered: its value is null and the answer's <c>errors</c> say why.</summary>
-public sealed class FieldException(string message, string code, params (string Key, string Value)[] details) : Exception(message)
-{
-    public string Code { get; } = code;
-    public (string Key, string Value)[] Details { get; } = details;
-}
-
-/// <summary>A page of a connection outside bulk queries: its items with their cursors, and where it sits in the whole.</summary>
-public sealed record ConnectionPage(IReadOnlyList<ConnectionEdge> Edges, bool HasNextPage, bool HasPreviousPage);
-
-public sealed record ConnectionEdge(string Cursor, object Node);
-
 /// <summary>
 /// Writes the answer to a selection: exactly the fields selected (aliases, fragments, <c>__typename</c>), in the order
 /// selected, each valued by an <see cref="IFieldResolver"/>. Connections are paged by <c>first</c>/<c>after</c> or

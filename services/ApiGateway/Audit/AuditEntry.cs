@@ -1,0 +1,11 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using GrowthOs.ApiGateway.Security;
+using GrowthOs.ServiceDefaults.Persistence;
+using Npgsql;
+
+namespace GrowthOs.ApiGateway.Audit;
+
+public sealed record AuditEntry(
+    long EntryId, DateTimeOffset ReceivedAt, string? KeyId, string? Role, string Method, string Path, string? Shop, Guid? RunId,
+    string? ClientAddress, string? TraceId, int? Status, string Outcome, DateTimeOffset? CompletedAt);

@@ -1,0 +1,19 @@
+using System.Security.Claims;
+using GrowthOs.ApiGateway.Security;
+using GrowthOs.ServiceDefaults.Hosting;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace GrowthOs.ApiGateway.Dashboard;
+
+public sealed class DashboardOptions
+{
+    public const string Section = "Dashboard";
+
+    /// <summary>
+    /// The built dashboard (<c>web/dashboard/build.sh</c> writes it to <c>web/dashboard/dist</c>; the image holds it in
+    /// <c>/app/dashboard</c>). None: the gateway serves no page, and <c>/</c> answers 404 saying so.
+    /// </summary>
+    public string? Directory { get; set; }
+}

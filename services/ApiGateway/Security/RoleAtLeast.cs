@@ -1,0 +1,9 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+
+namespace GrowthOs.ApiGateway.Security;
+
+/// <summary>The caller's key holds <see cref="Role"/> or a role above it.</summary>
+public sealed record RoleAtLeast(string Role) : IAuthorizationRequirement;

@@ -1,0 +1,12 @@
+using System.Text.Json;
+using GrowthOs.Contracts.Connections;
+using MassTransit;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace GrowthOs.Connector.Connections;
+
+/// <summary>What a new connection is, before it is stored.</summary>
+public sealed record NewConnection(
+    string ShopDomain, string Provider, string Account, string? LoginCustomerId, string Cron, IReadOnlyList<string> Entities, DateOnly? HistoryStart,
+    int? LookbackMinutes, bool Paused, IReadOnlyList<int>? AvoidHours = null);

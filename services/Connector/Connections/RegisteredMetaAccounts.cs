@@ -1,0 +1,23 @@
+using GrowthOs.Connector.Ga4;
+using GrowthOs.Connector.GoogleAds;
+using GrowthOs.Connector.Marketing;
+using GrowthOs.Connector.Meta;
+using GrowthOs.Connector.Shopify;
+using GrowthOs.Contracts.Connections;
+
+namespace GrowthOs.Connector.Connections;
+
+/// <summary>The ad account connected to a shop at run time, with its token, for the Connector's calls to Meta.</summary>
+public sealed class RegisteredMetaAccounts(ConnectionRegistry registry, ILogger<RegisteredMetaAccounts> logger) : IMetaAccounts
+{
+    public ValueTask Refused(string adAccountId, string reason, CancellationToken cancellationToken) =>
+        ConnectionRefusals.Record(registry, logger, ConnectionProviders.Meta, adAccountId, reason, cancellationToken);
+
+    public async ValueTask<MetaAccount?> Of(string shop, CancellationToken cancellationToken)
+    {
+        var live = (await registry.LiveOfShop(shop, cancellationToken))
+            .FirstOrDefault(c => c.Snapshot.Provider == ConnectionProviders.Meta && c.Snapshot.Status is ConnectionStatuses.Active or ConnectionStatuses.Pending);
+        if (live is null || await registry.CredentialsOf(live.Snapshot.ConnectionId, cancellationToken) is not { } credentials) return null;
+        return new MetaAccount { Shop = shop, AdAccountId = live.Snapshot.Account, AccessToken = credentials.AccessToken, Connected = true };
+    }
+}

@@ -1,0 +1,10 @@
+using System.Text.Json;
+using GrowthOs.Contracts.Connections;
+using MassTransit;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace GrowthOs.Connector.Connections;
+
+/// <summary>A change of settings: null leaves a setting as it is.</summary>
+public sealed record SettingsChange(string? Cron, IReadOnlyList<string>? Entities, DateOnly? HistoryStart, int? LookbackMinutes, IReadOnlyList<int>? AvoidHours = null);

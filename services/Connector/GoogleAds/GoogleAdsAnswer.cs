@@ -1,0 +1,14 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GrowthOs.Connector.Marketing;
+using GrowthOs.Connector.Telemetry;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.Connector.GoogleAds;
+
+/// <summary>The answer of one searchStream call, unparsed, with the query it answers and when: what the archive keeps.</summary>
+public sealed record GoogleAdsAnswer(DateOnly Since, DateOnly Until, string Query, string Body, int Batches, int Rows, DateTimeOffset FetchedAt);

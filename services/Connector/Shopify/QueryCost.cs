@@ -1,0 +1,3 @@
+namespace GrowthOs.Connector.Shopify;
+
+public sealed record QueryCost(double RequestedQueryCost, double ActualQueryCost, double MaximumAvailable, double CurrentlyAvailable, double RestoreRate);

@@ -1,0 +1,12 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+
+namespace GrowthOs.Connector.Shopify;
+
+/// <summary>An offline Admin API token, and the scopes the merchant granted.</summary>
+public sealed record ShopifyGrant(string AccessToken, string? Scope)
+{
+    public override string ToString() => $"a token (redacted) for {Scope}";
+}

@@ -1,0 +1,15 @@
+using System.ComponentModel.DataAnnotations;
+using GrowthOs.Contracts.Marketing;
+using GrowthOs.IngestSaga.SyncRuns;
+using GrowthOs.ServiceDefaults.Connections;
+using GrowthOs.ServiceDefaults.Scheduling;
+
+namespace GrowthOs.IngestSaga.MarketingSync;
+
+public sealed class MarketingShop
+{
+    public string Shop { get; set; } = "";
+    /// <summary>Empty: every source.</summary>
+    public List<string> Sources { get; set; } = [];
+    public string? Cron { get; set; }
+}

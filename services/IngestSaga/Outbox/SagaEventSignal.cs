@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using System.Text.Json;
+using GrowthOs.Contracts.Ingest;
+using GrowthOs.Contracts.Marketing;
+using GrowthOs.Contracts.Telemetry;
+using GrowthOs.IngestSaga.Persistence;
+using GrowthOs.IngestSaga.Runs;
+using GrowthOs.IngestSaga.SyncRuns;
+using MassTransit;
+
+namespace GrowthOs.IngestSaga.Outbox;
+
+/// <summary>Wakes the publisher when a unit of work holding events was saved, so events do not wait for its next scan.</summary>
+public sealed class SagaEventSignal
+{
+    private readonly SemaphoreSlim _pulse = new(0, 1);
+
+    public void Pulse()
+    {
+        if (_pulse.CurrentCount == 0)
+        {
+            try
+            {
+                _pulse.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another save woke it already.
+            }
+        }
+    }
+
+    public Task<bool> Wait(TimeSpan timeout, CancellationToken cancellationToken) => _pulse.WaitAsync(timeout, cancellationToken);
+}

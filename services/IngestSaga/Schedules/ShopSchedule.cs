@@ -1,0 +1,10 @@
+using System.ComponentModel.DataAnnotations;
+using GrowthOs.ServiceDefaults.Scheduling;
+
+namespace GrowthOs.IngestSaga.Schedules;
+
+public sealed class ShopSchedule
+{
+    public string Shop { get; set; } = "";
+    public string Cron { get; set; } = "";
+}

@@ -1,0 +1,11 @@
+using System.Globalization;
+using GrowthOs.KpiAlert.Kpis;
+
+namespace GrowthOs.KpiAlert.Alerts;
+
+public static class Severities
+{
+    public const string Critical = "critical";
+    public const string Warning = "warning";
+    public const string Info = "info";
+}

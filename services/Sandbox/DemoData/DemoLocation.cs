@@ -1,0 +1,3 @@
+namespace GrowthOs.Sandbox.DemoData;
+
+public sealed record DemoLocation(long Id, string Name);

@@ -1,0 +1,25 @@
+namespace GrowthOs.Sandbox.DemoData;
+
+public sealed record DemoOrder(
+    long Id,
+    string Name,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? CancelledAt,
+    bool Test,
+    string SourceName,
+    string FinancialStatus,
+    string FulfillmentStatus,
+    string CurrencyCode,
+    string PresentmentCurrencyCode,
+    decimal PresentmentRate,
+    long CustomerId,
+    decimal Subtotal,
+    decimal Discounts,
+    decimal Shipping,
+    decimal Tax,
+    decimal Total,
+    decimal Refunded,
+    IReadOnlyList<DemoLineItem> LineItems,
+    IReadOnlyList<DemoRefund> Refunds,
+    IReadOnlyList<DemoFulfillment> Fulfillments);

@@ -1,0 +1,7 @@
+using System.Collections.Concurrent;
+using GraphQLParser;
+using GraphQLParser.AST;
+
+namespace GrowthOs.Sandbox.Shopify.GraphQl;
+
+public sealed record SchemaField(string Name, TypeRef Type, IReadOnlyDictionary<string, SchemaArgument> Arguments);

@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+using System.Diagnostics;
+using GrowthOs.Contracts.Commerce;
+using GrowthOs.ServiceDefaults.Messaging;
+using GrowthOs.ServiceDefaults.Observability;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GrowthOs.Transform.Commerce;
+
+public sealed class CommerceEventOptions
+{
+    public const string Section = "CommerceEvents";
+
+    /// <summary>Pause between two looks at the outbox when it is empty.</summary>
+    [Range(10, 60_000, ErrorMessage = "CommerceEvents:PollMilliseconds must be between 10 and 60000.")]
+    public int PollMilliseconds { get; set; } = 500;
+
+    /// <summary>Events published per transaction.</summary>
+    [Range(1, 10_000, ErrorMessage = "CommerceEvents:BatchSize must be between 1 and 10000.")]
+    public int BatchSize { get; set; } = 500;
+}

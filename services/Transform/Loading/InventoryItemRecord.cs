@@ -1,0 +1,3 @@
+namespace GrowthOs.Transform.Loading;
+
+public sealed record InventoryItemRecord(long InventoryItemId, long? VariantId, string? Sku, DateTimeOffset? UpdatedAt);

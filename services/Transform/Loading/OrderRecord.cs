@@ -1,0 +1,25 @@
+namespace GrowthOs.Transform.Loading;
+
+public sealed record OrderRecord(
+    long OrderId,
+    string Name,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? ProcessedAt,
+    DateTimeOffset? CancelledAt,
+    bool IsTest,
+    string? SourceName,
+    string? FinancialStatus,
+    string? FulfillmentStatus,
+    string CurrencyCode,
+    string PresentmentCurrencyCode,
+    long? CustomerId,
+    long SubtotalMinor,
+    long TotalMinor,
+    long TotalDiscountsMinor,
+    long TotalTaxMinor,
+    long TotalShippingMinor,
+    long TotalRefundedMinor,
+    long TotalPresentmentMinor,
+    IReadOnlyList<RefundRecord> Refunds,
+    IReadOnlyList<FulfillmentRecord> Fulfillments);

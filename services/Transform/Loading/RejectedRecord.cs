@@ -1,0 +1,3 @@
+namespace GrowthOs.Transform.Loading;
+
+public sealed record RejectedRecord(long LineNumber, string? RecordType, string? ExternalId, string Reason);

@@ -1,0 +1,17 @@
+using System.Buffers;
+using System.ComponentModel.DataAnnotations;
+using System.IO.Pipelines;
+using GrowthOs.ServiceDefaults.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GrowthOs.Transform.Loading;
+
+public sealed class UpsertOptions
+{
+    public const string Section = "Upsert";
+
+    /// <summary>Records per chunk; each chunk commits in its own transaction.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "Upsert:ChunkSize must be between 1 and 1000000.")]
+    public int ChunkSize { get; set; } = 5_000;
+}

@@ -1,0 +1,14 @@
+using System.Text.Json;
+using GrowthOs.Contracts.Marketing;
+using GrowthOs.ServiceDefaults.Connections;
+using GrowthOs.ServiceDefaults.Persistence;
+using GrowthOs.ServiceDefaults.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace GrowthOs.Transform.Marketing;
+
+/// <summary>What one load of a manifest wrote, and the first rows it left out with their reasons.</summary>
+public sealed record MarketingLoad(long Rows, long Rejected, DateOnly Since, DateOnly Until, DateOnly? FirstDate, DateOnly? LastDate,
+    IReadOnlyList<string> RejectedExamples);

@@ -1,0 +1,14 @@
+using GrowthOs.Contracts.Marketing;
+using GrowthOs.ServiceDefaults.Persistence;
+using GrowthOs.Transform.Marts;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GrowthOs.Transform.Marketing;
+
+/// <summary>What a marketing refresh computed: the mart's days and campaign days, and the outcome of every check.</summary>
+public sealed record MarketingRefresh(string CurrencyCode, IReadOnlyList<MarketingSourceDay> Days, IReadOnlyList<MarketingCampaignDay> Campaigns,
+    IReadOnlyList<DataQualityOutcome> Checks)
+{
+    public IReadOnlyList<DataQualityOutcome> Critical => DataQualityOutcomes.CriticalFailures(Checks);
+}

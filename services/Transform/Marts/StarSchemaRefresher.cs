@@ -1,0 +1,45 @@
+using GrowthOs.ServiceDefaults.Persistence;
+using GrowthOs.Transform.Loading;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GrowthOs.Transform.Marts;
+
+/// <summary>Refreshes the star schema of a shop for a range of reporting days (definitions in star_schema.sql and 007_star_schema.sql).</summary>
+public sealed class StarSchemaRefresher(NpgsqlDataSource dataSource, IOptions<MartsOptions> options)
+{
+    private static readonly string Sql = SqlScripts.Read("star_schema.sql");
+
+    /// <summary>Returns the order-line facts of the range.</summary>
+    public async Task<long> Refresh(string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var facts = await Refresh(connection, transaction, shop, from, to, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return facts;
+    }
+
+    /// <summary>The same within the caller's transaction (which it commits).</summary>
+    public async Task<long> Refresh(NpgsqlConnection connection, NpgsqlTransaction transaction, string shop, DateOnly from, DateOnly to,
+        CancellationToken cancellationToken)
+    {
+        await AdvisoryLock.TakeForTransaction(connection, transaction, $"star:{shop}", cancellationToken);
+        await using (var refresh = new NpgsqlCommand(Sql, connection, transaction) { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
+        {
+            refresh.Parameters.AddWithValue("shop", shop);
+            refresh.Parameters.AddWithValue("from", from);
+            refresh.Parameters.AddWithValue("to", to);
+            refresh.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
+            await refresh.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var count = new NpgsqlCommand("""
+            SELECT count(*) FROM transform.fact_order_line f JOIN transform.dim_shop s USING (shop_key)
+            WHERE s.shop_domain = @shop AND f.date_key BETWEEN to_char(@from::date, 'YYYYMMDD')::int AND to_char(@to::date, 'YYYYMMDD')::int
+            """, connection, transaction);
+        count.Parameters.AddWithValue("shop", shop);
+        count.Parameters.AddWithValue("from", from);
+        count.Parameters.AddWithValue("to", to);
+        return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+    }
+}

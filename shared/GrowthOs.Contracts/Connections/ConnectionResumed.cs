@@ -1,0 +1,3 @@
+namespace GrowthOs.Contracts.Connections;
+
+public record ConnectionResumed(ConnectionSnapshot Connection) : IConnectionEvent;

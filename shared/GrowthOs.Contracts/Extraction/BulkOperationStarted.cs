@@ -1,0 +1,8 @@
+namespace GrowthOs.Contracts.Extraction;
+
+public record BulkOperationStarted(
+    Guid RunId,
+    string ShopDomain,
+    string Entity,
+    string BulkOperationId,
+    DateTimeOffset StartedAt);

@@ -1,0 +1,11 @@
+namespace GrowthOs.Contracts.Marketing;
+
+public record MarketingArchivedPage(
+    string Key,
+    string Endpoint,
+    string Request,
+    DateOnly? Since,
+    DateOnly? Until,
+    DateTimeOffset FetchedAt,
+    int Rows,
+    long Bytes);
