@@ -13,13 +13,9 @@ builder.AddServiceDefaults("kpi-alert");
 builder.AddGatewayTrust();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.AddPostgres("kpi", typeof(Program).Assembly);
-builder.Services.AddValidatedOptions<KpiOptions>(KpiOptions.Section);
-builder.AddShopConnections();
-builder.Services.UseConnectedTimeZones<KpiOptions>((options, zoneOf) => options.ConnectedTimeZoneOf = zoneOf);
-builder.Services.AddValidatedOptions<AlertOptions>(AlertOptions.Section);
-builder.Services.AddValidatedOptions<AnalyticsOptions>(AnalyticsOptions.Section);
-builder.Services.AddSingleton<KpiStore>().AddSingleton<KpiRefresh>().AddSingleton<AlertEvaluator>().AddSingleton<AnalyticsStore>();
-builder.Services.AddHostedService<ScheduledAlertEvaluation>();
+builder.AddKpis();
+builder.AddAlerts();
+builder.AddAnalytics();
 builder.AddGrowthOsBus(bus =>
 {
     bus.AddConsumers(typeof(Program).Assembly);

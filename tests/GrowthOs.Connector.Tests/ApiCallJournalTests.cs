@@ -1,15 +1,11 @@
 using System.Net;
-using System.Text;
 using GrowthOs.Connector.Extraction;
-using GrowthOs.Connector.Shopify;
 using GrowthOs.Connector.Telemetry;
 using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Telemetry;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Connector.Tests;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using GrowthOs.Connector.Extraction;
 using GrowthOs.Connector.Shopify;
 using GrowthOs.Contracts.Extraction;
@@ -8,7 +7,6 @@ using GrowthOs.Testing;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Connector.Tests;

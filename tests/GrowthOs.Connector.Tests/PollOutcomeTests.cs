@@ -1,13 +1,9 @@
 using System.Net;
-using System.Text;
 using GrowthOs.Connector.Extraction;
-using GrowthOs.Connector.Shopify;
 using GrowthOs.Contracts.Extraction;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Connector.Tests;
 

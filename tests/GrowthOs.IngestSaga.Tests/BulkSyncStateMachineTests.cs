@@ -2,8 +2,6 @@ using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.Contracts.Telemetry;
 using GrowthOs.Contracts.Transform;
-using GrowthOs.IngestSaga.BulkSync;
-using GrowthOs.IngestSaga.DurableWaits;
 using MassTransit;
 using MassTransit.Testing;
 

@@ -1,11 +1,8 @@
 using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.IngestSaga.BulkSync;
-using GrowthOs.IngestSaga.DurableWaits;
-using GrowthOs.IngestSaga.Runs;
 using GrowthOs.ServiceDefaults.Messaging;
 using MassTransit;
-using MassTransit.Testing;
 
 namespace GrowthOs.IngestSaga.Tests;
 

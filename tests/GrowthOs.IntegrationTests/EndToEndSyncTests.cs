@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using GrowthOs.Testing;
-using Npgsql;
 
 // A running system takes the machine's cores while it works: two of them (the shared one and a broker test class's own)
 // never run at once, and nothing else runs beside either.

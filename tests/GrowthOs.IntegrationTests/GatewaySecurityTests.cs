@@ -31,9 +31,12 @@ public sealed class GatewaySecurityTests(RunningSystem system)
         var theirs = $"shop={RunningSystem.KpiShop}";
         Assert.Equal(HttpStatusCode.NotFound, (await limited.GetAsync($"/api/ingest/runs/{runId}?{theirs}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await limited.GetAsync($"/api/ingest/runs/{runId}/evidence?{theirs}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await limited.GetAsync($"/analytics/runs/{runId}/evidence?{theirs}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/analytics/runs/{runId}/evidence?{own}")).StatusCode);
         Assert.Empty((await limited.GetFromJsonAsync<JsonElement>($"/api/etl/loads/{runId}?{theirs}")).GetProperty("loads").EnumerateArray());
         // And without naming one it is refused at the gateway.
         Assert.Equal(HttpStatusCode.Forbidden, (await limited.GetAsync($"/api/ingest/runs/{runId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await limited.GetAsync($"/analytics/runs/{runId}/evidence")).StatusCode);
     }
 
     [Fact]

@@ -77,6 +77,7 @@ public sealed class HostileParameterTests(RunningSystem system)
     [Theory]
     [InlineData("/api/ingest/runs/")]
     [InlineData("/api/ingest/runs/{0}/evidence")]
+    [InlineData("/analytics/runs/{0}/evidence")]
     [InlineData("/api/etl/loads/")]
     [InlineData("/orders/")]
     public async Task A_hostile_id_in_a_path_gets_a_4xx_problem(string path)

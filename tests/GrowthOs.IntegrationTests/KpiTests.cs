@@ -158,6 +158,11 @@ public sealed class KpiTests(RunningSystem system)
             }
             await Task.Delay(200);
         }
+        // Under the prefix of the service that builds it, and at the runs' path it was first served at.
+        var underAnalytics = await http.GetAsync($"/analytics/runs/{runId}/evidence");
+        Assert.Equal(HttpStatusCode.OK, underAnalytics.StatusCode);
+        using (var again = new System.IO.Compression.ZipArchive(new MemoryStream(await underAnalytics.Content.ReadAsByteArrayAsync())))
+            Assert.Equal(new System.IO.Compression.ZipArchive(new MemoryStream(bundle)).Entries.Select(e => e.FullName).Order(), again.Entries.Select(e => e.FullName).Order());
         using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(bundle));
         async Task<byte[]> Read(string name)
         {

@@ -5,7 +5,6 @@ using System.Text.Json;
 using connector::GrowthOs.Connector.Ga4;
 using connector::GrowthOs.Connector.GoogleAds;
 using connector::GrowthOs.Connector.Marketing;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using GrowthOs.ApiGateway.Security;
 using GrowthOs.ServiceDefaults.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace GrowthOs.ApiGateway.Audit;
 

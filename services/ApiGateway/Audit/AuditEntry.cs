@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using System.Text.RegularExpressions;
-using GrowthOs.ApiGateway.Security;
-using GrowthOs.ServiceDefaults.Persistence;
-using Npgsql;
-
 namespace GrowthOs.ApiGateway.Audit;
 
 public sealed record AuditEntry(

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using GrowthOs.ApiGateway.Security;
 using GrowthOs.ServiceDefaults.Persistence;
 using Npgsql;
 

@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using System.Text.RegularExpressions;
 using GrowthOs.ApiGateway.Security;
-using GrowthOs.ServiceDefaults.Persistence;
 using Npgsql;
 
 namespace GrowthOs.ApiGateway.Audit;

@@ -1,10 +1,3 @@
-using System.Security.Claims;
-using GrowthOs.ApiGateway.Security;
-using GrowthOs.ServiceDefaults.Hosting;
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
-
 namespace GrowthOs.ApiGateway.Dashboard;
 
 public sealed class DashboardOptions

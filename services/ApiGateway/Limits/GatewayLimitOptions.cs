@@ -1,11 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
-using System.Net;
-using System.Threading.RateLimiting;
-using GrowthOs.ApiGateway.Security;
-using GrowthOs.ServiceDefaults.Hosting;
-using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace GrowthOs.ApiGateway.Limits;
 

@@ -1,11 +1,8 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using GrowthOs.ApiGateway.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using Scalar.AspNetCore;
-using Yarp.ReverseProxy.Configuration;
 
 namespace GrowthOs.ApiGateway.Proxy;
 

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using GrowthOs.ServiceDefaults.Hosting;
-using GrowthOs.ServiceDefaults.Security;
 using Microsoft.Extensions.Options;
 
 namespace GrowthOs.ApiGateway.Security;

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using GrowthOs.ServiceDefaults.Security;
 
 namespace GrowthOs.ApiGateway.Security;
 

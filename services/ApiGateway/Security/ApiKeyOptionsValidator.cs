@@ -1,10 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Encodings.Web;
 using GrowthOs.ServiceDefaults.Hosting;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace GrowthOs.ApiGateway.Security;

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using GrowthOs.ServiceDefaults.Hosting;
-
 namespace GrowthOs.ApiGateway.Security;
 
 /// <summary>The shop a request names, trimmed and lower-cased: its <c>shop</c> query parameter, or a JSON body's <c>shop</c>.</summary>

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using GrowthOs.ServiceDefaults.Security;
 
 namespace GrowthOs.ApiGateway.Security;

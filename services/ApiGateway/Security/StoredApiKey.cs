@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using Npgsql;
-
 namespace GrowthOs.ApiGateway.Security;
 
 /// <summary>A key made at run time, as the gateway holds it: no key, only its salted hash.</summary>

@@ -1,8 +1,4 @@
-using System.Text.Json;
 using GrowthOs.Contracts.Connections;
-using MassTransit;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace GrowthOs.Connector.Connections;
 

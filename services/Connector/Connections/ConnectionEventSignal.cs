@@ -1,9 +1,3 @@
-using System.Text.Json;
-using GrowthOs.Contracts.Connections;
-using GrowthOs.ServiceDefaults.Messaging;
-using MassTransit;
-using Npgsql;
-
 namespace GrowthOs.Connector.Connections;
 
 /// <summary>Wakes the publisher when this process wrote an event, so a change leaves at once rather than at the next scan.</summary>

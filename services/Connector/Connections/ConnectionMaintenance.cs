@@ -1,4 +1,3 @@
-using GrowthOs.Connector.Shopify;
 using GrowthOs.Contracts.Connections;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -1,9 +1,3 @@
-using System.Text.Json;
-using GrowthOs.Contracts.Connections;
-using MassTransit;
-using Npgsql;
-using NpgsqlTypes;
-
 namespace GrowthOs.Connector.Connections;
 
 /// <summary>What a new connection is, before it is stored.</summary>

@@ -1,8 +1,4 @@
-using GrowthOs.Connector.Ga4;
-using GrowthOs.Connector.GoogleAds;
-using GrowthOs.Connector.Marketing;
 using GrowthOs.Connector.Meta;
-using GrowthOs.Connector.Shopify;
 using GrowthOs.Contracts.Connections;
 
 namespace GrowthOs.Connector.Connections;

@@ -1,7 +1,3 @@
-using GrowthOs.Connector.Ga4;
-using GrowthOs.Connector.GoogleAds;
-using GrowthOs.Connector.Marketing;
-using GrowthOs.Connector.Meta;
 using GrowthOs.Connector.Shopify;
 using GrowthOs.Contracts.Connections;
 

@@ -1,9 +1,3 @@
-using System.Text.Json;
-using GrowthOs.Contracts.Connections;
-using MassTransit;
-using Npgsql;
-using NpgsqlTypes;
-
 namespace GrowthOs.Connector.Connections;
 
 /// <summary>A change of settings: null leaves a setting as it is.</summary>

@@ -1,7 +1,5 @@
 using GrowthOs.Connector.Shopify;
-using GrowthOs.Contracts.Connections;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace GrowthOs.Connector.Connections;
 

@@ -1,12 +1,3 @@
-using GrowthOs.Connector.Shopify;
-using GrowthOs.Connector.Telemetry;
-using GrowthOs.Contracts.Extraction;
-using GrowthOs.ServiceDefaults.Messaging;
-using GrowthOs.ServiceDefaults.Privacy;
-using GrowthOs.ServiceDefaults.Storage;
-using MassTransit;
-using Microsoft.Extensions.Options;
-
 namespace GrowthOs.Connector.Extraction;
 
 public static class ArchiveKeys

@@ -1,13 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Globalization;
-using System.Runtime.CompilerServices;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using GrowthOs.Connector.Marketing;
-using GrowthOs.Connector.Telemetry;
-using Microsoft.Extensions.Options;
-
 namespace GrowthOs.Connector.Ga4;
 
 /// <summary>What the Admin API says of a property: its display name, currency, IANA time zone, and when it was put in the trash (if it was).</summary>

@@ -1,13 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using GrowthOs.Connector.Marketing;
-using GrowthOs.Connector.Telemetry;
-using Microsoft.Extensions.Options;
-
 namespace GrowthOs.Connector.GoogleAds;
 
 /// <summary>The answer of one searchStream call, unparsed, with the query it answers and when: what the archive keeps.</summary>

@@ -1,13 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using GrowthOs.Connector.Marketing;
-using GrowthOs.Connector.Telemetry;
-using Microsoft.Extensions.Options;
-
 namespace GrowthOs.Connector.GoogleAds;
 
 /// <summary>What a customer says of itself: <c>descriptive_name</c>, <c>currency_code</c>, <c>time_zone</c> and <c>status</c> (ENABLED, CANCELED, SUSPENDED, CLOSED).</summary>

@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
-using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using GrowthOs.Connector.Telemetry;
-using GrowthOs.ServiceDefaults.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Connector.Marketing;

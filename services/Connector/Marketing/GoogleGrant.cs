@@ -1,12 +1,3 @@
-using System.Collections.Concurrent;
-using System.ComponentModel.DataAnnotations;
-using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
-using GrowthOs.Connector.Telemetry;
-using GrowthOs.ServiceDefaults.Hosting;
-using Microsoft.Extensions.Options;
-
 namespace GrowthOs.Connector.Marketing;
 
 /// <summary>What Google's token endpoint grants for a consent's code: the access token, the refresh token (offline access), and the scopes granted.</summary>

@@ -1,9 +1,3 @@
-using System.Collections.Concurrent;
-using System.ComponentModel.DataAnnotations;
-using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
-using GrowthOs.Connector.Telemetry;
 using GrowthOs.ServiceDefaults.Hosting;
 using Microsoft.Extensions.Options;
 

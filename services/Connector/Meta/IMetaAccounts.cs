@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace GrowthOs.Connector.Meta;
 
 /// <summary>The ad accounts connected to shops at run time (the Connector's registry), with their tokens.</summary>

@@ -1,8 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.Options;
-
 namespace GrowthOs.Connector.Shopify;
 
 /// <summary>An offline Admin API token, and the scopes the merchant granted.</summary>

@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Reflection;
 using GrowthOs.Contracts.Telemetry;
-using GrowthOs.ServiceDefaults.Messaging;
 using GrowthOs.ServiceDefaults.Observability;
-using MassTransit;
 
 namespace GrowthOs.Connector.Telemetry;
 

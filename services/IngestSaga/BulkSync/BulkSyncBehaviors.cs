@@ -1,6 +1,4 @@
 using GrowthOs.Contracts.Extraction;
-using GrowthOs.Contracts.Transform;
-using GrowthOs.IngestSaga.Runs;
 using GrowthOs.IngestSaga.SyncRuns;
 using MassTransit;
 

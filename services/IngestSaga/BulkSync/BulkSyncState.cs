@@ -1,8 +1,6 @@
 using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Ingest;
-using GrowthOs.Contracts.Telemetry;
 using GrowthOs.Contracts.Transform;
-using GrowthOs.IngestSaga.Runs;
 using GrowthOs.IngestSaga.SyncRuns;
 
 namespace GrowthOs.IngestSaga.BulkSync;

@@ -1,5 +1,4 @@
 using GrowthOs.IngestSaga.Runs;
-using GrowthOs.IngestSaga.SyncRuns;
 using MassTransit;
 
 namespace GrowthOs.IngestSaga.BulkSync;

@@ -1,11 +1,7 @@
 using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Ingest;
-using GrowthOs.Contracts.Transform;
-using GrowthOs.IngestSaga.DurableWaits;
 using GrowthOs.IngestSaga.Outbox;
-using GrowthOs.IngestSaga.Runs;
 using GrowthOs.IngestSaga.SyncRuns;
-using GrowthOs.IngestSaga.Watermarks;
 using MassTransit;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using GrowthOs.Contracts.Extraction;
-using GrowthOs.IngestSaga.SyncRuns;
-using GrowthOs.ServiceDefaults.Connections;
 
 namespace GrowthOs.IngestSaga.BulkSync;
 

@@ -1,7 +1,6 @@
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.IngestSaga.Outbox;
-using GrowthOs.IngestSaga.SyncRuns;
 using GrowthOs.IngestSaga.Watermarks;
 using MassTransit;
 using Microsoft.Extensions.Options;

@@ -1,9 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using GrowthOs.ServiceDefaults.Messaging;
-using GrowthOs.ServiceDefaults.Observability;
-using MassTransit;
-using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace GrowthOs.IngestSaga.DurableWaits;
 

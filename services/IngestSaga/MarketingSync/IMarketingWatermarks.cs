@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace GrowthOs.IngestSaga.MarketingSync;
 
 /// <summary>Per shop and marketing source, the last day read whole.</summary>

@@ -1,9 +1,4 @@
 using GrowthOs.Contracts.Marketing;
-using GrowthOs.IngestSaga.BulkSync;
-using GrowthOs.IngestSaga.Runs;
-using GrowthOs.IngestSaga.SyncRuns;
-using MassTransit;
-using Microsoft.Extensions.Options;
 
 namespace GrowthOs.IngestSaga.MarketingSync;
 

@@ -1,9 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using GrowthOs.Contracts.Marketing;
-using GrowthOs.IngestSaga.SyncRuns;
-using GrowthOs.ServiceDefaults.Connections;
-using GrowthOs.ServiceDefaults.Scheduling;
-
 namespace GrowthOs.IngestSaga.MarketingSync;
 
 public sealed class MarketingShop

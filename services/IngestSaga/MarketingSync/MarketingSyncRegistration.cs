@@ -1,5 +1,3 @@
-using GrowthOs.IngestSaga.BulkSync;
-using GrowthOs.IngestSaga.Runs;
 using GrowthOs.IngestSaga.SyncRuns;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,8 +1,5 @@
-using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.Runs;
-using GrowthOs.IngestSaga.SyncRuns;
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GrowthOs.IngestSaga.MarketingSync;
 

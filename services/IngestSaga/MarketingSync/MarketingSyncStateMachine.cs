@@ -1,6 +1,5 @@
 using GrowthOs.Contracts.Marketing;
 using GrowthOs.Contracts.Transform;
-using GrowthOs.IngestSaga.DurableWaits;
 using GrowthOs.IngestSaga.Outbox;
 using GrowthOs.IngestSaga.SyncRuns;
 using MassTransit;

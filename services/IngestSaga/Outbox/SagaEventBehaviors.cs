@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
-using GrowthOs.Contracts.Ingest;
-using GrowthOs.Contracts.Marketing;
-using GrowthOs.Contracts.Telemetry;
-using GrowthOs.IngestSaga.Persistence;
 using GrowthOs.IngestSaga.Runs;
 using GrowthOs.IngestSaga.SyncRuns;
 using MassTransit;

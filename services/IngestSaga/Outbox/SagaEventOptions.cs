@@ -1,10 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text.Json;
-using GrowthOs.ServiceDefaults.Messaging;
-using GrowthOs.ServiceDefaults.Observability;
-using MassTransit;
-using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace GrowthOs.IngestSaga.Outbox;
 

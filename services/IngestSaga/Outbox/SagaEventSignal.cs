@@ -1,13 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
-using GrowthOs.Contracts.Ingest;
-using GrowthOs.Contracts.Marketing;
-using GrowthOs.Contracts.Telemetry;
-using GrowthOs.IngestSaga.Persistence;
-using GrowthOs.IngestSaga.Runs;
-using GrowthOs.IngestSaga.SyncRuns;
-using MassTransit;
-
 namespace GrowthOs.IngestSaga.Outbox;
 
 /// <summary>Wakes the publisher when a unit of work holding events was saved, so events do not wait for its next scan.</summary>

@@ -1,6 +1,5 @@
 using MassTransit;
 using MassTransit.Context;
-using MassTransit.Middleware;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;

@@ -1,9 +1,6 @@
 using MassTransit;
-using MassTransit.Context;
-using MassTransit.Middleware;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace GrowthOs.IngestSaga.Persistence;
 

@@ -1,9 +1,6 @@
-using System.ComponentModel.DataAnnotations;
-using System.Net.Http.Json;
 using System.Text.Json;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.ServiceDefaults.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace GrowthOs.IngestSaga.Runs;
 

@@ -1,16 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using GrowthOs.Contracts.Extraction;
-using GrowthOs.Contracts.Ingest;
-using GrowthOs.Contracts.Transform;
-using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.MarketingSync;
-using GrowthOs.IngestSaga.Persistence;
-using GrowthOs.IngestSaga.SyncRuns;
-using GrowthOs.ServiceDefaults.Hosting;
-using MassTransit;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace GrowthOs.IngestSaga.Runs;
 

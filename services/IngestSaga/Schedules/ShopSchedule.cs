@@ -1,6 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using GrowthOs.ServiceDefaults.Scheduling;
-
 namespace GrowthOs.IngestSaga.Schedules;
 
 public sealed class ShopSchedule

@@ -1,6 +1,5 @@
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.Contracts.Telemetry;
-using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.Outbox;
 using GrowthOs.IngestSaga.Telemetry;
 using MassTransit;

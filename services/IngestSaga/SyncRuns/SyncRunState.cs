@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using GrowthOs.IngestSaga.BulkSync;
 using MassTransit;
 
 namespace GrowthOs.IngestSaga.SyncRuns;

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using GrowthOs.IngestSaga.BulkSync;
-using GrowthOs.IngestSaga.Runs;
 using GrowthOs.IngestSaga.SyncRuns;
 using GrowthOs.ServiceDefaults.Observability;
 

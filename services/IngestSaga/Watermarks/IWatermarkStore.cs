@@ -1,6 +1,3 @@
-using GrowthOs.IngestSaga.BulkSync;
-using Npgsql;
-
 namespace GrowthOs.IngestSaga.Watermarks;
 
 /// <summary>Per shop and entity, how far the data has been read.</summary>

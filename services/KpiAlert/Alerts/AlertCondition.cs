@@ -1,6 +1,3 @@
-using System.Globalization;
-using GrowthOs.KpiAlert.Kpis;
-
 namespace GrowthOs.KpiAlert.Alerts;
 
 /// <summary>A rule's condition holding for a subject ("" when the rule names none), with the figures that raise it.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using GrowthOs.KpiAlert.Kpis;
-
 namespace GrowthOs.KpiAlert.Alerts;
 
 /// <summary>A rule: its id, name, severity and the condition it holds to (the threshold is a setting).</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using GrowthOs.KpiAlert.Kpis;
-
 namespace GrowthOs.KpiAlert.Alerts;
 
 /// <summary>A campaign's spend and the value its platform reports for it over a period, in minor units.</summary>

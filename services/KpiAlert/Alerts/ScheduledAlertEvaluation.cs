@@ -1,5 +1,3 @@
-using System.Text.Json;
-using GrowthOs.Contracts.Kpi;
 using GrowthOs.KpiAlert.Kpis;
 using MassTransit;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using GrowthOs.KpiAlert.Kpis;
-
 namespace GrowthOs.KpiAlert.Alerts;
 
 /// <summary>A variant of the latest stock snapshot out of stock, with its velocity tier, units sold a day and days of cover.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using GrowthOs.KpiAlert.Kpis;
-
 namespace GrowthOs.KpiAlert.Alerts;
 
 /// <summary>

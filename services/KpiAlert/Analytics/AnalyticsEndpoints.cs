@@ -16,6 +16,8 @@ public static class AnalyticsEndpoints
     {
         app.MapGet("/analytics/commerce/overview", Overview);
         app.MapGet("/analytics/pipelines", Pipelines);
+        app.MapGet("/analytics/runs/{runId}/evidence", Evidence);
+        // Where it was first served, kept for the clients that read it there.
         app.MapGet("/api/ingest/runs/{runId}/evidence", Evidence);
         return app;
     }

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Npgsql;
-
 namespace GrowthOs.KpiAlert.Analytics;
 
 /// <summary>A data-quality check's outcome in a run.</summary>

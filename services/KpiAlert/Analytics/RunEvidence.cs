@@ -1,9 +1,3 @@
-using System.IO.Compression;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using GrowthOs.ServiceDefaults.Hosting;
-
 namespace GrowthOs.KpiAlert.Analytics;
 
 /// <summary>What a run's postmortem needs, as this service's copies hold it.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Npgsql;
-
 namespace GrowthOs.KpiAlert.Analytics;
 
 /// <summary>A product's units and net revenue over a period, and its share of the period's product revenue.</summary>

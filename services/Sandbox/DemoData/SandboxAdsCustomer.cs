@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace GrowthOs.Sandbox.DemoData;
 
 public sealed class SandboxAdsCustomer

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using GrowthOs.Sandbox.DemoData;
-using GrowthOs.Sandbox.Shopify;
 using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Sandbox.Ga4;

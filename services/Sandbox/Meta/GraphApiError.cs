@@ -1,11 +1,5 @@
-using System.Collections.Concurrent;
-using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using GrowthOs.Sandbox.DemoData;
-using GrowthOs.Sandbox.Shopify;
-using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Sandbox.Meta;
 

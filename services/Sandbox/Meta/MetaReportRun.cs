@@ -1,12 +1,3 @@
-using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using GrowthOs.Sandbox.DemoData;
-using GrowthOs.Sandbox.Shopify;
-using Microsoft.Extensions.Options;
-
 namespace GrowthOs.Sandbox.Meta;
 
 /// <summary>An asynchronous insights report (POST act_{id}/insights), kept like bulk operations so that a restart keeps it.</summary>

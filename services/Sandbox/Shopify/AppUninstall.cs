@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using GrowthOs.Sandbox.DemoData;
-using Microsoft.Extensions.Options;
-
 namespace GrowthOs.Sandbox.Shopify;
 
 /// <summary>A shop's uninstall of the app, numbered: its <c>app/uninstalled</c> webhook is delivered once per subscription.</summary>

@@ -1,6 +1,3 @@
-using GrowthOs.Sandbox.DemoData;
-using GrowthOs.Sandbox.Shopify.GraphQl;
-
 namespace GrowthOs.Sandbox.Shopify;
 
 /// <summary>A bulk operation as Shopify reports it at this moment.</summary>

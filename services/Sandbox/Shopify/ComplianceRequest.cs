@@ -1,8 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
-using GrowthOs.Sandbox.DemoData;
-using Microsoft.Extensions.Options;
-
 namespace GrowthOs.Sandbox.Shopify;
 
 /// <summary>

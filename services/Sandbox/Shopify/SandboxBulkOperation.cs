@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using GrowthOs.Sandbox.DemoData;
-using Microsoft.Extensions.Options;
-
 namespace GrowthOs.Sandbox.Shopify;
 
 /// <summary>A bulk operation as the Sandbox keeps it: enough to answer for it and to write its file again at any time.</summary>

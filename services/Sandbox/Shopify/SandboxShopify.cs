@@ -1,5 +1,4 @@
 using GrowthOs.Sandbox.DemoData;
-using GrowthOs.Sandbox.Shopify.GraphQl;
 
 namespace GrowthOs.Sandbox.Shopify;
 

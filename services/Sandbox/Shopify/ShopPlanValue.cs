@@ -1,6 +1,3 @@
-using System.Globalization;
-using GrowthOs.Sandbox.DemoData;
-
 namespace GrowthOs.Sandbox.Shopify;
 
 public sealed record ShopPlanValue(string Plan)

@@ -1,8 +1,3 @@
-using System.Collections.Concurrent;
-using GrowthOs.Sandbox.DemoData;
-using GrowthOs.Sandbox.Shopify.GraphQl;
-using Microsoft.Extensions.Options;
-
 namespace GrowthOs.Sandbox.Shopify;
 
 public sealed record WebhookSubscriptionValue(long Number, string ShopDomain, string Topic, string Uri, string Format, string ApiVersion, DateTimeOffset CreatedAt)

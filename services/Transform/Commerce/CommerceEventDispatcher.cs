@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using GrowthOs.Contracts.Commerce;
 using GrowthOs.ServiceDefaults.Messaging;

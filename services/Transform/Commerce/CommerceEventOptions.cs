@@ -1,11 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Diagnostics;
-using GrowthOs.Contracts.Commerce;
-using GrowthOs.ServiceDefaults.Messaging;
-using GrowthOs.ServiceDefaults.Observability;
-using MassTransit;
-using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace GrowthOs.Transform.Commerce;
 

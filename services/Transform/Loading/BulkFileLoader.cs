@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.ComponentModel.DataAnnotations;
 using System.IO.Pipelines;
 using GrowthOs.ServiceDefaults.Storage;
 using Microsoft.Extensions.Options;

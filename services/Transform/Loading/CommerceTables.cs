@@ -1,6 +1,3 @@
-using System.Text;
-using Npgsql;
-
 namespace GrowthOs.Transform.Loading;
 
 /// <summary>The staged tables of every record type besides orders and their lines.</summary>

@@ -1,4 +1,3 @@
-using GrowthOs.Transform.Commerce;
 using Npgsql;
 
 namespace GrowthOs.Transform.Loading;

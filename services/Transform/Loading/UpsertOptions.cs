@@ -1,9 +1,4 @@
-using System.Buffers;
 using System.ComponentModel.DataAnnotations;
-using System.IO.Pipelines;
-using GrowthOs.ServiceDefaults.Storage;
-using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace GrowthOs.Transform.Loading;
 

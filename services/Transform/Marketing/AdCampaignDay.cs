@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using GrowthOs.Contracts.Marketing;
-using GrowthOs.Transform.Loading;
-
 namespace GrowthOs.Transform.Marketing;
 
 /// <summary>One campaign's delivery on one day as an ad platform reported it, money in minor units of the account's currency.</summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using GrowthOs.Contracts.Marketing;
-using GrowthOs.Transform.Loading;
-
 namespace GrowthOs.Transform.Marketing;
 
 /// <summary>A page that is not an answer of its source at all (an error envelope, another API's shape): the load fails with this reason.</summary>

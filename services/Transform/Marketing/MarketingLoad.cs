@@ -1,12 +1,3 @@
-using System.Text.Json;
-using GrowthOs.Contracts.Marketing;
-using GrowthOs.ServiceDefaults.Connections;
-using GrowthOs.ServiceDefaults.Persistence;
-using GrowthOs.ServiceDefaults.Storage;
-using Microsoft.Extensions.Options;
-using Npgsql;
-using NpgsqlTypes;
-
 namespace GrowthOs.Transform.Marketing;
 
 /// <summary>What one load of a manifest wrote, and the first rows it left out with their reasons.</summary>

@@ -1,8 +1,5 @@
 using GrowthOs.Contracts.Marketing;
-using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.Transform.Marts;
-using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace GrowthOs.Transform.Marketing;
 

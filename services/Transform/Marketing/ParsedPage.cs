@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using GrowthOs.Contracts.Marketing;
-using GrowthOs.Transform.Loading;
-
 namespace GrowthOs.Transform.Marketing;
 
 /// <summary>What a page held: its rows, the accounts they belong to, and the rows left out with the reason for each.</summary>

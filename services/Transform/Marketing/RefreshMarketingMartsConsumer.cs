@@ -1,10 +1,7 @@
-using System.Diagnostics;
-using Amazon.S3;
 using GrowthOs.Contracts.Marketing;
 using GrowthOs.Contracts.Telemetry;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.ServiceDefaults.Messaging;
-using GrowthOs.ServiceDefaults.Observability;
 using GrowthOs.Transform.Marts;
 using MassTransit;
 

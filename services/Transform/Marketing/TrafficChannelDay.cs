@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using GrowthOs.Contracts.Marketing;
-using GrowthOs.Transform.Loading;
-
 namespace GrowthOs.Transform.Marketing;
 
 /// <summary>One GA4 channel group's traffic on one day, purchase revenue in minor units of the property's currency.</summary>

@@ -5,7 +5,6 @@ using GrowthOs.Contracts.Telemetry;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.ServiceDefaults.Messaging;
 using GrowthOs.ServiceDefaults.Observability;
-using GrowthOs.Transform.Marts;
 using MassTransit;
 
 namespace GrowthOs.Transform.Marketing;

@@ -1,6 +1,4 @@
 using GrowthOs.Contracts.Transform;
-using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace GrowthOs.Transform.Marts;
 

@@ -1,4 +1,3 @@
-using GrowthOs.Contracts.Transform;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

@@ -1,9 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using GrowthOs.ServiceDefaults.Storage;
-using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace GrowthOs.Transform.Marts;
 

@@ -1,6 +1,3 @@
-using GrowthOs.Contracts.Sales;
-using Microsoft.Extensions.Options;
-
 namespace GrowthOs.Transform.Marts;
 
 /// <summary>One pipeline's execution: what it wrote and how long it took.</summary>

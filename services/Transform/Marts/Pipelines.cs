@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Npgsql;
-
 namespace GrowthOs.Transform.Marts;
 
 public static class Pipelines

@@ -1,6 +1,3 @@
-using GrowthOs.ServiceDefaults.Persistence;
-using GrowthOs.Transform.Loading;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace GrowthOs.Transform.Marts;

@@ -1,5 +1,4 @@
 using GrowthOs.ServiceDefaults.Persistence;
-using GrowthOs.Transform.Loading;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

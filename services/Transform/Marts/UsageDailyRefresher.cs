@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using GrowthOs.ServiceDefaults.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;

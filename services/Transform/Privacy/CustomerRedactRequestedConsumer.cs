@@ -1,7 +1,6 @@
 using GrowthOs.Contracts.Connections;
 using GrowthOs.ServiceDefaults.Storage;
 using MassTransit;
-using Npgsql;
 
 namespace GrowthOs.Transform.Privacy;
 

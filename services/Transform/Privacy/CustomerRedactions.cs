@@ -1,6 +1,4 @@
 using GrowthOs.Contracts.Connections;
-using GrowthOs.ServiceDefaults.Storage;
-using MassTransit;
 using Npgsql;
 
 namespace GrowthOs.Transform.Privacy;

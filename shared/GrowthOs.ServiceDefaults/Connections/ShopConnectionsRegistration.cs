@@ -1,13 +1,7 @@
-using GrowthOs.Contracts.Connections;
-using GrowthOs.ServiceDefaults.Persistence;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace GrowthOs.ServiceDefaults.Connections;
 

@@ -1,7 +1,3 @@
-using System.Reflection;
-using MassTransit;
-using MassTransit.Middleware;
-
 namespace GrowthOs.ServiceDefaults.Messaging;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using MassTransit;
-
 namespace GrowthOs.ServiceDefaults.Messaging;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using GrowthOs.Contracts.Connections;
-using GrowthOs.ServiceDefaults.Storage;
-using MassTransit;
-using Microsoft.Extensions.Logging;
-using Npgsql;
-
 namespace GrowthOs.ServiceDefaults.Privacy;
 
 /// <summary>A statement that removes rows of the shop (<c>@shop</c>) from one table, run before the sweep of the <c>shop_domain</c> columns.</summary>

@@ -1,8 +1,3 @@
-using System.Buffers;
-using System.IO.Pipelines;
-using System.Runtime.CompilerServices;
-using System.Text.Json;
-
 namespace GrowthOs.ServiceDefaults.Storage;
 
 /// <summary>A JSON body that is not what it must be, or holds an element larger than allowed: the reason, for a problem body.</summary>

@@ -3,7 +3,6 @@ using Amazon.S3;
 using GrowthOs.ServiceDefaults.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace GrowthOs.ServiceDefaults.Storage;

@@ -1,5 +1,4 @@
 using GrowthOs.Testing;
-using GrowthOs.Transform.Loading;
 using GrowthOs.Transform.Marts;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

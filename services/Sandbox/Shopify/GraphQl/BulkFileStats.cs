@@ -1,8 +1,3 @@
-using System.Buffers;
-using System.Collections;
-using System.Text.Json;
-using GraphQLParser.AST;
-
 namespace GrowthOs.Sandbox.Shopify.GraphQl;
 
 /// <summary>What a bulk file holds: its lines (Shopify's objectCount), its root objects and its size in bytes.</summary>

@@ -1,5 +1,3 @@
-using GraphQLParser.AST;
-
 namespace GrowthOs.Sandbox.Shopify.GraphQl;
 
 /// <summary>A bulk query Shopify would refuse: the messages of the <c>userErrors</c> entries it answers with.</summary>

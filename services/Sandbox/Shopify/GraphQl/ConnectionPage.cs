@@ -1,9 +1,3 @@
-using System.Collections;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using GraphQLParser.AST;
-
 namespace GrowthOs.Sandbox.Shopify.GraphQl;
 
 /// <summary>A page of a connection outside bulk queries: its items with their cursors, and where it sits in the whole.</summary>

@@ -1,9 +1,3 @@
-using System.Collections;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using GraphQLParser.AST;
-
 namespace GrowthOs.Sandbox.Shopify.GraphQl;
 
 /// <summary>A field that cannot be answered: its value is null and the answer's <c>errors</c> say why.</summary>

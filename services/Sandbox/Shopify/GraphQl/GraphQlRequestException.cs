@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using GraphQLParser;
-using GraphQLParser.AST;
-
 namespace GrowthOs.Sandbox.Shopify.GraphQl;
 
 /// <summary>A request the server cannot run: its errors are the answer, with no <c>data</c>.</summary>

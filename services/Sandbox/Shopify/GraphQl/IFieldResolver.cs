@@ -1,9 +1,3 @@
-using System.Collections;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using GraphQLParser.AST;
-
 namespace GrowthOs.Sandbox.Shopify.GraphQl;
 
 /// <summary>What answers the fields of each type: the value of a field of a source object, and the type of a value under an interface.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using GrowthOs.Sandbox.DemoData;
-
 namespace GrowthOs.Sandbox.Shopify.GraphQl;
 
 public sealed record MoneyValue(decimal Amount, string CurrencyCode);

@@ -1,6 +1,3 @@
-using System.Globalization;
-using GrowthOs.Sandbox.DemoData;
-
 namespace GrowthOs.Sandbox.Shopify.GraphQl;
 
 /// <summary>The payload of a mutation: the object it made or changed (if any) and its user errors.</summary>

@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using GraphQLParser;
-using GraphQLParser.AST;
-
 namespace GrowthOs.Sandbox.Shopify.GraphQl;
 
 public sealed record SchemaType(

@@ -1,6 +1,3 @@
-using System.Globalization;
-using GrowthOs.Sandbox.DemoData;
-
 namespace GrowthOs.Sandbox.Shopify.GraphQl;
 
 public sealed record UserErrorValue(IReadOnlyList<string>? Field, string Message, string? Code = null);

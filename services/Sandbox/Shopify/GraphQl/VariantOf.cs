@@ -1,4 +1,3 @@
-using System.Globalization;
 using GrowthOs.Sandbox.DemoData;
 
 namespace GrowthOs.Sandbox.Shopify.GraphQl;
