@@ -119,9 +119,8 @@ public static class ConnectionEndpoints
         if (!ConnectionProviders.All.Contains(provider))
             return Problems.InvalidParameter("provider",
                 $"provider is {ConnectionProviders.Shopify} (a shop, with its Admin API token), {ConnectionProviders.Meta} (an ad account of the shop, with a system user's or a long-lived token), {ConnectionProviders.GoogleAds} (a Google Ads customer) or {ConnectionProviders.Ga4} (a GA4 property), each with a refresh token of this deployment's Google OAuth client.");
-        if (string.IsNullOrWhiteSpace(request.Shop)) return Problems.InvalidParameter("shop", "shop is required: the shop's name.myshopify.com domain.");
-        if (ShopDomains.Validate(request.Shop) is { } shopRefusal) return Problems.InvalidParameter("shop", shopRefusal);
-        var shop = ShopDomains.Normalize(request.Shop);
+        if (ShopQuery.Bind(request.Shop, out var requested) is { } badShop) return badShop;
+        var shop = ShopDomains.Normalize(requested);
         var caller = GatewayCaller.Of(http);
         if (caller is not null && !caller.MayReach(shop)) return Problems.Forbidden($"The caller '{caller.Caller}' may not manage connections of {shop}.");
         var account = shop;

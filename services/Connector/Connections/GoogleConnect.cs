@@ -43,9 +43,8 @@ public static class GoogleConnect
             return Problems.Forbidden($"Connecting needs the operator role; the caller '{caller.Caller}' is a {caller.Role}.");
         if (provider is null || !Scopes.TryGetValue(provider, out var scope))
             return Problems.InvalidParameter("provider", $"provider is {ConnectionProviders.GoogleAds} (a Google Ads customer) or {ConnectionProviders.Ga4} (a GA4 property).");
-        if (string.IsNullOrWhiteSpace(shop)) return Problems.InvalidParameter("shop", "shop is required: the shop's name.myshopify.com domain.");
-        if (ShopDomains.Validate(shop) is { } refusal) return Problems.InvalidParameter("shop", refusal);
-        shop = ShopDomains.Normalize(shop);
+        if (ShopQuery.Bind(shop, out var domain) is { } badShop) return badShop;
+        shop = ShopDomains.Normalize(domain);
         if (caller is not null && !caller.MayReach(shop)) return Problems.Forbidden($"The caller '{caller.Caller}' may not manage connections of {shop}.");
         if (ConnectionEndpoints.AccountProblem(provider, account, out var id) is { } accountProblem) return accountProblem;
         string? manager = null;

@@ -37,9 +37,8 @@ public static class ShopifyInstall
         var caller = GatewayCaller.Of(http);
         if (caller is not null && !GatewayRoles.Acting.Contains(caller.Role))
             return Problems.Forbidden($"Installing needs the operator role; the caller '{caller.Caller}' is a {caller.Role}.");
-        if (string.IsNullOrWhiteSpace(shop)) return Problems.InvalidParameter("shop", "shop is required: the shop's name.myshopify.com domain.");
-        if (ShopDomains.Validate(shop) is { } refusal) return Problems.InvalidParameter("shop", refusal);
-        shop = ShopDomains.Normalize(shop);
+        if (ShopQuery.Bind(shop, out var domain) is { } badShop) return badShop;
+        shop = ShopDomains.Normalize(domain);
         if (caller is not null && !caller.MayReach(shop)) return Problems.Forbidden($"The caller '{caller.Caller}' may not manage connections of {shop}.");
 
         var (state, expiresAt) = await InstallStates.Make(dataSource, clock, TimeSpan.FromSeconds(settings.InstallMaxAgeSeconds), shop, caller?.Caller ?? "unknown",

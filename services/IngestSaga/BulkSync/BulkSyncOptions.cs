@@ -115,8 +115,6 @@ public sealed class BulkSyncOptions : IRetrySettings
     /// <summary>The wait between later polls: long when a webhook tells of the finish.</summary>
     public TimeSpan PollInterval => TimeSpan.FromSeconds(CompletionWebhooks ? WebhookFallbackPollSeconds : PollIntervalSeconds);
 
-    public TimeSpan RetryBudget => TimeSpan.FromHours(RetryBudgetHours);
-
     /// <summary>Another bulk query holds the shop's slot: a fixed wait, longer for a backfill.</summary>
     public TimeSpan? BusyWait(bool backfill) => TimeSpan.FromSeconds(backfill ? BackfillBusyWaitSeconds : BusyWaitSeconds);
 }

@@ -65,7 +65,6 @@ public sealed class MarketingSyncOptions : IRetrySettings, IValidatableObject
 
     public TimeSpan CommandResendInterval => TimeSpan.FromSeconds(CommandResendSeconds);
     public TimeSpan FetchTimeout => TimeSpan.FromSeconds(FetchTimeoutSeconds);
-    public TimeSpan RetryBudget => TimeSpan.FromHours(RetryBudgetHours);
 
     public int TrailingDaysOf(string source) => TrailingDays.GetValueOrDefault(source, 3);
 

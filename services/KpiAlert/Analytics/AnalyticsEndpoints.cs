@@ -26,8 +26,10 @@ public static class AnalyticsEndpoints
     private static async Task<IResult> Overview(string? shop, string? days, string? from, string? to, string? limit, KpiStore kpis, AnalyticsStore store,
         NpgsqlDataSource dataSource, IOptions<KpiOptions> kpiOptions, IOptions<AnalyticsOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (KpiEndpoints.Period(shop, days, from, to, kpiOptions.Value, clock.GetUtcNow(), out var domain, out var period) is { } problem) return problem;
-        (shop, var first, var last) = (domain, period.From, period.To);
+        var now = clock.GetUtcNow();
+        if (ReportingPeriod.BindForShop(shop, days, from, to, domain => kpiOptions.Value.Today(domain, now), kpiOptions.Value.DefaultDays, out var bound,
+            out var period) is { } problem) return problem;
+        (shop, var first, var last) = (bound, period.From, period.To);
         if (!QueryValues.TryInt(limit, 1, 100, out var top)) return Problems.InvalidParameter("limit", "limit must be a whole number between 1 and 100.");
         var currency = await kpis.CurrencyOf(shop, cancellationToken);
         if (currency is null) return Results.Problem(statusCode: 404, title: "No figures yet", detail: $"Nothing has been synced for {shop} yet.");

@@ -11,14 +11,6 @@ public static class KpiEndpoints
         return app;
     }
 
-    /// <summary>The shop and the period asked for (by default the last <see cref="KpiOptions.DefaultDays"/> complete reporting days of the shop).</summary>
-    public static IResult? Period(string? shop, string? days, string? from, string? to, KpiOptions options, DateTimeOffset now, out string domain,
-        out ReportingPeriod period)
-    {
-        period = default;
-        return ShopQuery.Bind(shop, out domain) ?? ReportingPeriod.Bind(days, from, to, options.Today(domain, now), options.DefaultDays, out period);
-    }
-
     /// <summary>
     /// The 18 KPIs of <c>from</c> to <c>to</c> (default: the last 7 complete reporting days of the shop) beside the period
     /// of the same length before, computed on demand from this service's copies.
@@ -26,8 +18,10 @@ public static class KpiEndpoints
     private static async Task<IResult> Get(string? shop, string? days, string? from, string? to, KpiStore store, IOptions<KpiOptions> options, TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        if (Period(shop, days, from, to, options.Value, clock.GetUtcNow(), out var domain, out var period) is { } problem) return problem;
-        (shop, var first, var last) = (domain, period.From, period.To);
+        var now = clock.GetUtcNow();
+        if (ReportingPeriod.BindForShop(shop, days, from, to, domain => options.Value.Today(domain, now), options.Value.DefaultDays, out var bound, out var period)
+            is { } problem) return problem;
+        (shop, var first, var last) = (bound, period.From, period.To);
 
         var currency = await store.CurrencyOf(shop, cancellationToken);
         if (currency is null)

@@ -35,9 +35,10 @@ public static class MarketingEndpoints
     private static async Task<IResult> Dashboard(string? shop, string? days, [FromQuery(Name = "from")] string? fromText, [FromQuery(Name = "to")] string? toText,
         NpgsqlDataSource dataSource, TimeProvider clock, IOptions<MartsOptions> marts, CancellationToken cancellationToken)
     {
-        if (ShopQuery.Bind(shop, out var domain) is { } badShop) return badShop;
-        shop = domain;
-        if (ReportingPeriod.Bind(days, fromText, toText, marts.Value.Today(shop, clock.GetUtcNow()), 30, out var period) is { } problem) return problem;
+        var now = clock.GetUtcNow();
+        if (ReportingPeriod.BindForShop(shop, days, fromText, toText, domain => marts.Value.Today(domain, now), 30, out var bound, out var period) is { } problem)
+            return problem;
+        shop = bound;
         var (from, to) = (period.From, period.To);
 
         await using var command = dataSource.CreateCommand("""
@@ -123,9 +124,10 @@ public static class MarketingEndpoints
     private static async Task<IResult> Campaigns(string? shop, string? days, string? from, string? to, NpgsqlDataSource dataSource, TimeProvider clock,
         IOptions<MartsOptions> marts, CancellationToken cancellationToken)
     {
-        if (ShopQuery.Bind(shop, out var domain) is { } badShop) return badShop;
-        shop = domain;
-        if (ReportingPeriod.Bind(days, from, to, marts.Value.Today(shop, clock.GetUtcNow()), 30, out var period) is { } problem) return problem;
+        var now = clock.GetUtcNow();
+        if (ReportingPeriod.BindForShop(shop, days, from, to, domain => marts.Value.Today(domain, now), 30, out var bound, out var period) is { } problem)
+            return problem;
+        shop = bound;
         var (first, last) = (period.From, period.To);
 
         await using var command = dataSource.CreateCommand("""

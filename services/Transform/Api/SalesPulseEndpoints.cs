@@ -17,9 +17,10 @@ public static class SalesPulseEndpoints
     private static async Task<IResult> Get(string? shop, string? days, string? from, string? to, NpgsqlDataSource dataSource, TimeProvider clock,
         IOptions<MartsOptions> marts, CancellationToken cancellationToken)
     {
-        if (ShopQuery.Bind(shop, out var domain) is { } badShop) return badShop;
-        shop = domain;
-        if (ReportingPeriod.Bind(days, from, to, marts.Value.Today(shop, clock.GetUtcNow()), 30, out var period) is { } problem) return problem;
+        var now = clock.GetUtcNow();
+        if (ReportingPeriod.BindForShop(shop, days, from, to, domain => marts.Value.Today(domain, now), 30, out var bound, out var period) is { } problem)
+            return problem;
+        shop = bound;
         var (first, last) = (period.From, period.To);
 
         await using var command = dataSource.CreateCommand("""

@@ -18,6 +18,17 @@ public readonly record struct ReportingPeriod(DateOnly From, DateOnly To)
     public ReportingPeriod Previous => new(From.AddDays(-Days), From.AddDays(-1));
 
     /// <summary>
+    /// The shop a read is about (<see cref="ShopQuery"/>) and the period it asks for, in that shop's days
+    /// (<paramref name="todayOf"/> gives the shop's today); or the problem with either.
+    /// </summary>
+    public static IResult? BindForShop(string? shop, string? days, string? from, string? to, Func<string, DateOnly> todayOf, int defaultDays,
+        out string domain, out ReportingPeriod period)
+    {
+        period = default;
+        return ShopQuery.Bind(shop, out domain) ?? Bind(days, from, to, todayOf(domain), defaultDays, out period);
+    }
+
+    /// <summary>
     /// The period the query asks for, given the shop's <paramref name="today"/> and the route's
     /// <paramref name="defaultDays"/>; or a problem naming the parameter that is wrong.
     /// </summary>
