@@ -44,7 +44,9 @@ public sealed class IngestShopPurgeConsumer(NpgsqlDataSource dataSource, ObjectS
         }
 
         var removed = await ShopPurge.RemoveRows(dataSource, ["ingest"], context.Message,
-            [new PurgeStatement("ingest.saga_event_outbox", $"DELETE FROM ingest.saga_event_outbox WHERE run_id IN ({RunsOfShop})")], context.CancellationToken);
+            // Every event a run leaves in the outbox names its shop: one of a run whose rows an earlier sweep already took goes too.
+            [new PurgeStatement("ingest.saga_event_outbox",
+                $"DELETE FROM ingest.saga_event_outbox WHERE run_id IN ({RunsOfShop}) OR body ->> 'shopDomain' = @shop")], context.CancellationToken);
         long objects = 0, lateRows = 0;
         foreach (var run in runs)
         {
