@@ -19,6 +19,8 @@ if ! dotnet format GrowthOs.Services.sln --verify-no-changes --no-restore -v qui
   echo "dotnet format found code not laid out as .editorconfig says; run: dotnet format GrowthOs.Services.sln" >&2
   status=1
 fi
+# ... and the line length it states, which dotnet format does not check.
+tools/line-length.sh || status=1
 dotnet test GrowthOs.Services.sln -c Debug --no-build --nologo \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" || status=$?
 

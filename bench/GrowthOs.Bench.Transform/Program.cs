@@ -39,14 +39,16 @@ try
         .StartAsync(CancellationToken.None);
     var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
 
-    var big = new DemoShop(new SandboxShop { Domain = "bench-shop.myshopify.com", AccessToken = "-", Seed = 42, Days = 180, OrdersPerDay = orders / 180 }, yesterday);
+    var big = new DemoShop(
+        new SandboxShop { Domain = "bench-shop.myshopify.com", AccessToken = "-", Seed = 42, Days = 180, OrdersPerDay = orders / 180 }, yesterday);
     var files = await WriteShop(big, work);
     Console.WriteLine($"Shop {big.Domain}: {big.TotalOrders:N0} orders over 180 days, {new FileInfo(files.Orders).Length / 1e6:N0} MB of order JSONL");
 
     // Parse + upsert, as the Transform service loads a backfill (20,000 records a transaction).
     var loader = new BulkFileLoader(new OrderUpserter(dataSource), dataSource, Options.Create(new UpsertOptions { ChunkSize = 20_000 }), TimeProvider.System,
         NullLogger<BulkFileLoader>.Instance);
-    await Execute(dataSource, "CREATE TABLE transform.raw_order (LIKE transform.order_header INCLUDING DEFAULTS); CREATE TABLE transform.raw_line_item (LIKE transform.order_line_item INCLUDING DEFAULTS)");
+    await Execute(dataSource, "CREATE TABLE transform.raw_order (LIKE transform.order_header INCLUDING DEFAULTS); "
+        + "CREATE TABLE transform.raw_line_item (LIKE transform.order_line_item INCLUDING DEFAULTS)");
 
     // Warm-up: a small shop through both timed paths first. The service runs for days; what is timed is its steady
     // state, not the just-in-time compiler's first seconds, and neither path pays for that compilation.
@@ -82,8 +84,10 @@ try
     var objects = summary.Orders + summary.LineItems;
     var upsertSeconds = Median(upserts);
     var copySeconds = Median(copies);
-    Console.WriteLine($"Parse + upsert: {summary.Orders:N0} orders + {summary.LineItems:N0} line items = {objects:N0} objects in {upsertSeconds:F1} s = {objects / upsertSeconds:N0} objects/s (median of {rounds})");
-    Console.WriteLine($"(a) Raw binary COPY, unindexed: {copied:N0} objects in {copySeconds:F1} s = {copied / copySeconds:N0} objects/s (median of {rounds}); the upsert reaches {copySeconds / upsertSeconds * 100:F0} % of its rate");
+    Console.WriteLine($"Parse + upsert: {summary.Orders:N0} orders + {summary.LineItems:N0} line items = {objects:N0} objects in {upsertSeconds:F1} s = "
+        + $"{objects / upsertSeconds:N0} objects/s (median of {rounds})");
+    Console.WriteLine($"(a) Raw binary COPY, unindexed: {copied:N0} objects in {copySeconds:F1} s = {copied / copySeconds:N0} objects/s (median of {rounds}); "
+        + $"the upsert reaches {copySeconds / upsertSeconds * 100:F0} % of its rate");
 
     // (b) What a naive implementation gets: EF Core, one SaveChanges a row, over a 50,000-row sample.
     var (efRows, efSeconds) = await EfBaseline(dataSource, files.Orders, 50_000, saveEvery: 1_000);
@@ -115,7 +119,8 @@ try
     Console.WriteLine($"Every pipeline of {demo.Domain} ({demo.TotalOrders:N0} orders), its 180 days:");
     await TimeEveryPipeline(pipelines, demo.Domain, demo.FirstDay, yesterday);
 
-    foreach (var path in new[] { files.Orders, files.Products, files.Inventory, files.Customers, demoFiles.Orders, demoFiles.Products, demoFiles.Inventory, demoFiles.Customers })
+    foreach (var path in new[] { files.Orders, files.Products, files.Inventory, files.Customers,
+        demoFiles.Orders, demoFiles.Products, demoFiles.Inventory, demoFiles.Customers })
         File.Delete(path);
 }
 finally
@@ -148,10 +153,10 @@ static PipelineRunner Pipelines(NpgsqlDataSource dataSource, ObjectStore store)
 {
     var options = Options.Create(new MartsOptions());
     var clock = TimeProvider.System;
-    return new PipelineRunner(new EtlExecutionLog(dataSource, clock), new DailySalesRefresher(dataSource, options), new StarSchemaRefresher(dataSource, options),
-        new InventorySnapshotRefresher(dataSource, options), new CustomerSegmentRefresher(dataSource, options), new UsageDailyRefresher(dataSource, options, clock),
-        new Rolling30dRefresher(dataSource, clock), new MeasurementRefresher(dataSource, store), new DataQualityRunner(dataSource, options, clock), dataSource, options, clock,
-        NullLogger<PipelineRunner>.Instance);
+    return new PipelineRunner(new EtlExecutionLog(dataSource, clock), new DailySalesRefresher(dataSource, options),
+        new StarSchemaRefresher(dataSource, options), new InventorySnapshotRefresher(dataSource, options), new CustomerSegmentRefresher(dataSource, options),
+        new UsageDailyRefresher(dataSource, options, clock), new Rolling30dRefresher(dataSource, clock), new MeasurementRefresher(dataSource, store),
+        new DataQualityRunner(dataSource, options, clock), dataSource, options, clock, NullLogger<PipelineRunner>.Instance);
 }
 
 static async Task<(string Orders, string Products, string Inventory, string Customers)> WriteShop(DemoShop shop, string directory)
@@ -185,9 +190,12 @@ static async Task<long> RawCopy(NpgsqlDataSource dataSource, string path)
     await using var orderConnection = await dataSource.OpenConnectionAsync();
     await using var lineConnection = await dataSource.OpenConnectionAsync();
     await using var ordersCopy = await orderConnection.BeginBinaryImportAsync(
-        "COPY transform.raw_order (shop_domain, order_id, name, created_at, updated_at, currency_code, presentment_currency_code, is_test, subtotal_minor, total_minor, total_discounts_minor, total_tax_minor, total_shipping_minor, total_refunded_minor, total_presentment_minor, source_run_id) FROM STDIN (FORMAT BINARY)");
+        "COPY transform.raw_order (shop_domain, order_id, name, created_at, updated_at, currency_code, presentment_currency_code, is_test, "
+        + "subtotal_minor, total_minor, total_discounts_minor, total_tax_minor, total_shipping_minor, total_refunded_minor, total_presentment_minor, "
+        + "source_run_id) FROM STDIN (FORMAT BINARY)");
     await using var linesCopy = await lineConnection.BeginBinaryImportAsync(
-        "COPY transform.raw_line_item (shop_domain, line_item_id, order_id, sku, title, quantity, current_quantity, unit_price_minor, total_discount_minor, currency_code, source_run_id) FROM STDIN (FORMAT BINARY)");
+        "COPY transform.raw_line_item (shop_domain, line_item_id, order_id, sku, title, quantity, current_quantity, unit_price_minor, total_discount_minor, "
+        + "currency_code, source_run_id) FROM STDIN (FORMAT BINARY)");
     var run = Guid.NewGuid();
     long rows = 0;
     await ForEachLine(path, async result =>
@@ -204,7 +212,8 @@ static async Task<long> RawCopy(NpgsqlDataSource dataSource, string path)
                 ordersCopy.Write(o.CurrencyCode, NpgsqlDbType.Text);
                 ordersCopy.Write(o.PresentmentCurrencyCode, NpgsqlDbType.Text);
                 ordersCopy.Write(o.IsTest, NpgsqlDbType.Boolean);
-                foreach (var amount in new[] { o.SubtotalMinor, o.TotalMinor, o.TotalDiscountsMinor, o.TotalTaxMinor, o.TotalShippingMinor, o.TotalRefundedMinor, o.TotalPresentmentMinor })
+                foreach (var amount in new[] { o.SubtotalMinor, o.TotalMinor, o.TotalDiscountsMinor, o.TotalTaxMinor, o.TotalShippingMinor,
+                    o.TotalRefundedMinor, o.TotalPresentmentMinor })
                     ordersCopy.Write(amount, NpgsqlDbType.Bigint);
                 ordersCopy.Write(run, NpgsqlDbType.Uuid);
                 rows++;
@@ -234,7 +243,8 @@ static async Task<long> RawCopy(NpgsqlDataSource dataSource, string path)
 static async Task<(long Rows, double Seconds)> EfBaseline(NpgsqlDataSource dataSource, string path, int sample, int saveEvery, int skip = 0)
 {
     if (skip == 0) await Execute(dataSource, """
-        CREATE TABLE transform.ef_order (order_id bigint PRIMARY KEY, name text, created_at timestamptz, updated_at timestamptz, currency_code text, total_minor bigint);
+        CREATE TABLE transform.ef_order (order_id bigint PRIMARY KEY, name text, created_at timestamptz, updated_at timestamptz, currency_code text,
+            total_minor bigint);
         CREATE TABLE transform.ef_line_item (line_item_id bigint PRIMARY KEY, order_id bigint, sku text, title text, quantity int, unit_price_minor bigint);
         """);
     var rows = new List<object>(sample);
@@ -244,8 +254,15 @@ static async Task<(long Rows, double Seconds)> EfBaseline(NpgsqlDataSource dataS
         if (rows.Count >= sample || seen++ < skip) return ValueTask.CompletedTask;
         object? row = result switch
         {
-            BulkLineParser.Order { Record: var o } => new EfOrder { OrderId = o.OrderId, Name = o.Name, CreatedAt = o.CreatedAt.UtcDateTime, UpdatedAt = o.UpdatedAt.UtcDateTime, CurrencyCode = o.CurrencyCode, TotalMinor = o.TotalMinor },
-            BulkLineParser.LineItem { Record: var l } => new EfLineItem { LineItemId = l.LineItemId, OrderId = l.OrderId, Sku = l.Sku, Title = l.Title, Quantity = l.Quantity, UnitPriceMinor = l.UnitPriceMinor },
+            BulkLineParser.Order { Record: var o } => new EfOrder
+            {
+                OrderId = o.OrderId, Name = o.Name, CreatedAt = o.CreatedAt.UtcDateTime, UpdatedAt = o.UpdatedAt.UtcDateTime, CurrencyCode = o.CurrencyCode,
+                TotalMinor = o.TotalMinor,
+            },
+            BulkLineParser.LineItem { Record: var l } => new EfLineItem
+            {
+                LineItemId = l.LineItemId, OrderId = l.OrderId, Sku = l.Sku, Title = l.Title, Quantity = l.Quantity, UnitPriceMinor = l.UnitPriceMinor,
+            },
             _ => null,
         };
         if (row is not null) rows.Add(row);

@@ -46,7 +46,8 @@ do
     await Task.Delay(500);
     operation = await shopify.GetBulkOperation(shop, operationId, CancellationToken.None);
 } while (operation.IsRunning);
-Console.WriteLine($"Bulk operation {operation.Status} with {operation.ObjectCount:N0} objects ({operation.RootObjectCount:N0} orders) in {clock.Elapsed.TotalSeconds:F1} s");
+Console.WriteLine($"Bulk operation {operation.Status} with {operation.ObjectCount:N0} objects ({operation.RootObjectCount:N0} orders) "
+    + $"in {clock.Elapsed.TotalSeconds:F1} s");
 
 var s3 = new AmazonS3Client(new BasicAWSCredentials("S3RVER", "S3RVER"), new AmazonS3Config
 {
@@ -82,7 +83,8 @@ using (var response = await download.GetAsync(operation.Url, HttpCompletionOptio
 var archiveSeconds = clock.Elapsed.TotalSeconds;
 sampling.Cancel();
 await sampler;
-Console.WriteLine($"Download + archive: {lines:N0} lines, {bytes / 1e6:N0} MB in {archiveSeconds:F1} s = {lines / archiveSeconds:N0} lines/s, {bytes / 1e6 / archiveSeconds:N1} MB/s");
+Console.WriteLine($"Download + archive: {lines:N0} lines, {bytes / 1e6:N0} MB in {archiveSeconds:F1} s = {lines / archiveSeconds:N0} lines/s, "
+    + $"{bytes / 1e6 / archiveSeconds:N1} MB/s");
 Console.WriteLine($"Peak RSS during download + archive: {peak / 1e6:N0} MB (process before the phase: {baseline / 1e6:N0} MB)");
 
 // Parse on one core, from a local copy of the archive, so the figure is the parser's and not the object store's.
@@ -96,7 +98,8 @@ await s3.DeleteObjectAsync(store.Bucket, key);
 clock.Restart();
 var (parsedLines, records) = await Parse(local);
 var parseSeconds = clock.Elapsed.TotalSeconds;
-Console.WriteLine($"Parse (one core): {parsedLines:N0} lines, {records:N0} records in {parseSeconds:F1} s = {parsedLines / parseSeconds:N0} lines/s, {new FileInfo(local).Length / 1e6 / parseSeconds:N1} MB/s");
+Console.WriteLine($"Parse (one core): {parsedLines:N0} lines, {records:N0} records in {parseSeconds:F1} s = {parsedLines / parseSeconds:N0} lines/s, "
+    + $"{new FileInfo(local).Length / 1e6 / parseSeconds:N1} MB/s");
 File.Delete(local);
 return;
 
@@ -127,7 +130,10 @@ static async Task<(long Lines, long Records)> Parse(string path)
 static Process StartSandbox(string root, string configuration, int port, int ordersPerDay)
 {
     var dll = Path.Combine(root, "services", "Sandbox", "bin", configuration, "net10.0", "GrowthOs.Sandbox.dll");
-    var info = new ProcessStartInfo("dotnet", [dll]) { WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true };
+    var info = new ProcessStartInfo("dotnet", [dll])
+    {
+        WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true,
+    };
     info.Environment["Urls"] = $"http://127.0.0.1:{port}";
     info.Environment["Sandbox__BulkOperationDurationMilliseconds"] = "0";
     info.Environment["Sandbox__Shops__0__Domain"] = shop;

@@ -208,9 +208,11 @@ public sealed class GatewayTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, large.StatusCode);
         Assert.Contains("at most 2048 bytes", await ProblemDetail(large));
 
-        var upload = await client.PostAsync("/api/ingest/replay?shop=a-shop.myshopify.com", new StringContent(new string('{', 30_000), Encoding.UTF8, "application/x-ndjson"));
+        var upload = await client.PostAsync("/api/ingest/replay?shop=a-shop.myshopify.com",
+            new StringContent(new string('{', 30_000), Encoding.UTF8, "application/x-ndjson"));
         Assert.Equal(30_000, (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("bytes").GetInt64());
-        var tooLarge = await client.PostAsync("/api/ingest/replay?shop=a-shop.myshopify.com", new StringContent(new string('{', 70_000), Encoding.UTF8, "application/x-ndjson"));
+        var tooLarge = await client.PostAsync("/api/ingest/replay?shop=a-shop.myshopify.com",
+            new StringContent(new string('{', 70_000), Encoding.UTF8, "application/x-ndjson"));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
     }
 
@@ -233,7 +235,8 @@ public sealed class GatewayTests : IAsyncLifetime
         Assert.Equal(3, entries.Count);
         var (own, refused, done) = (entries[0], entries[1], entries[2]);
         Assert.Equal(("admin", "GET", "/api/audit", "pending"),
-            (own.GetProperty("key_id").GetString(), own.GetProperty("method").GetString(), own.GetProperty("path").GetString(), own.GetProperty("outcome").GetString()));
+            (own.GetProperty("key_id").GetString(), own.GetProperty("method").GetString(), own.GetProperty("path").GetString(),
+                own.GetProperty("outcome").GetString()));
         Assert.Equal(("reader", "viewer", "POST", 403, "refused"),
             (refused.GetProperty("key_id").GetString(), refused.GetProperty("role").GetString(), refused.GetProperty("method").GetString(),
                 refused.GetProperty("status").GetInt32(), refused.GetProperty("outcome").GetString()));
@@ -311,7 +314,8 @@ public sealed class GatewayTests : IAsyncLifetime
         var reader = Client(other, key);
         var deadline = DateTime.UtcNow.AddSeconds(2);
         HttpResponseMessage read;
-        while ((read = await reader.GetAsync("/api/ingest/runs?shop=made-shop.myshopify.com")).StatusCode == HttpStatusCode.Unauthorized && DateTime.UtcNow < deadline)
+        while ((read = await reader.GetAsync("/api/ingest/runs?shop=made-shop.myshopify.com")).StatusCode == HttpStatusCode.Unauthorized
+            && DateTime.UtcNow < deadline)
             await Task.Delay(50);
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await reader.GetAsync("/api/ingest/runs?shop=other-shop.myshopify.com")).StatusCode);
@@ -327,7 +331,8 @@ public sealed class GatewayTests : IAsyncLifetime
         // Revoked on the first replica: the other refuses it within a second.
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/keys/agency-reader")).StatusCode);
         var revoked = System.Diagnostics.Stopwatch.StartNew();
-        while ((await reader.GetAsync("/api/ingest/runs?shop=made-shop.myshopify.com")).StatusCode != HttpStatusCode.Unauthorized && revoked.Elapsed < TimeSpan.FromSeconds(3))
+        while ((await reader.GetAsync("/api/ingest/runs?shop=made-shop.myshopify.com")).StatusCode != HttpStatusCode.Unauthorized
+            && revoked.Elapsed < TimeSpan.FromSeconds(3))
             await Task.Delay(50);
         Assert.True(revoked.Elapsed < TimeSpan.FromSeconds(1), $"the revoked key was still accepted after {revoked.Elapsed}");
         Assert.Equal(HttpStatusCode.Unauthorized, (await Client(one, key).GetAsync("/api/ingest/runs?shop=made-shop.myshopify.com")).StatusCode);

@@ -45,7 +45,8 @@ public sealed class ApiCallJournalTests
         var (harness, runId) = await Poll(HttpStatusCode.OK, """
             {"data":{"node":{"id":"gid://shopify/BulkOperation/1","status":"RUNNING","errorCode":null,"objectCount":"120","rootObjectCount":"30",
             "fileSize":null,"url":null,"partialDataUrl":null}},
-            "extensions":{"cost":{"requestedQueryCost":1,"actualQueryCost":1,"throttleStatus":{"maximumAvailable":2000.0,"currentlyAvailable":1500,"restoreRate":100.0}}}}
+            "extensions":{"cost":{"requestedQueryCost":1,"actualQueryCost":1,
+              "throttleStatus":{"maximumAvailable":2000.0,"currentlyAvailable":1500,"restoreRate":100.0}}}}
             """);
         var recorded = (await harness.Published.SelectAsync<ApiCallsRecorded>().First()).Context.Message;
         Assert.Equal((runId, Shop), (recorded.RunId, recorded.ShopDomain));

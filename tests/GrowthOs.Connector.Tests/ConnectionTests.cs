@@ -14,7 +14,8 @@ public sealed class ConnectionTests
     private const string Shop = "contract-shop.myshopify.com";
     private const string Token = "shpat_connection_token_never_in_the_clear";
 
-    private static EncryptionKey Key(string id) => new() { Id = id, Key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) };
+    private static EncryptionKey Key(string id) =>
+        new() { Id = id, Key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) };
 
     private static CredentialCipher Cipher(params EncryptionKey[] keys) => new(Options.Create(new ConnectionOptions { EncryptionKeys = [.. keys] }));
 
@@ -27,7 +28,8 @@ public sealed class ConnectionTests
 
         Assert.Equal("k1", sealedCredentials.KeyId);
         Assert.DoesNotContain("shpat_", Encoding.UTF8.GetString(sealedCredentials.Sealed));
-        Assert.Equal((Token, "refresh-token-value"), (cipher.Open(id, ConnectionProviders.Shopify, sealedCredentials) is var open ? (open.AccessToken, open.RefreshToken) : default));
+        Assert.Equal((Token, "refresh-token-value"),
+            (cipher.Open(id, ConnectionProviders.Shopify, sealedCredentials) is var open ? (open.AccessToken, open.RefreshToken) : default));
         // Sealing the same credentials twice gives two ciphertexts (a nonce each).
         Assert.NotEqual(sealedCredentials.Sealed, cipher.Seal(id, ConnectionProviders.Shopify, new Credentials(Token, "refresh-token-value")).Sealed);
 
@@ -64,7 +66,10 @@ public sealed class ConnectionTests
     [InlineData("short", "Connections:EncryptionKeys:0:Key must be 32 bytes in base64")]
     public void Encryption_keys_that_cannot_seal_are_refused_at_start(string key, string expected)
     {
-        var options = new ConnectionOptions { EncryptionKeys = key.Length == 0 ? [] : [new EncryptionKey { Id = "k", Key = Convert.ToBase64String(Encoding.UTF8.GetBytes(key)) }] };
+        var options = new ConnectionOptions
+        {
+            EncryptionKeys = key.Length == 0 ? [] : [new EncryptionKey { Id = "k", Key = Convert.ToBase64String(Encoding.UTF8.GetBytes(key)) }],
+        };
         var errors = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).Select(e => e.ErrorMessage).ToList();
         Assert.Contains(errors, e => e!.StartsWith(expected, StringComparison.Ordinal));
     }
@@ -142,7 +147,8 @@ public sealed class ConnectionTests
         var client = new ShopifyGraphQlClient(new HttpClient(new Answer(HttpStatusCode.Unauthorized, Fixture("invalid_access_token.json"))), options,
             new ThrottleGate(TimeProvider.System), NullLogger<ShopifyGraphQlClient>.Instance, tokens: tokens);
 
-        var refused = await Assert.ThrowsAsync<ShopifyApiException>(() => client.RunBulkQuery(Shop, "{ orders { edges { node { id } } } }", CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<ShopifyApiException>(
+            () => client.RunBulkQuery(Shop, "{ orders { edges { node { id } } } }", CancellationToken.None));
         Assert.Equal("UNAUTHORIZED", refused.Code);
         var (shop, reason) = Assert.Single(tokens.Refusals);
         Assert.Equal(Shop, shop);

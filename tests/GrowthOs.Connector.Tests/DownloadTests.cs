@@ -27,7 +27,8 @@ public sealed class DownloadTests
         return $$$$$"""
             {"data":{"node":{"id":"{{{{{Operation}}}}}","status":"{{{{{status}}}}}","errorCode":null,"objectCount":"2","rootObjectCount":"2","fileSize":"20",
             "url":{{{{{address}}}}},"partialDataUrl":null}},
-            "extensions":{"cost":{"requestedQueryCost":1,"actualQueryCost":1,"throttleStatus":{"maximumAvailable":2000.0,"currentlyAvailable":1999,"restoreRate":100.0}}}}
+            "extensions":{"cost":{"requestedQueryCost":1,"actualQueryCost":1,
+              "throttleStatus":{"maximumAvailable":2000.0,"currentlyAvailable":1999,"restoreRate":100.0}}}}
             """;
     }
 
@@ -88,7 +89,8 @@ public sealed class DownloadTests
     [Fact]
     public async Task A_download_that_stalls_is_abandoned_after_the_read_timeout_and_tried_again_later()
     {
-        var downloads = new Downloads(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new StallingStream("{\"a\":1}\n"u8.ToArray())) });
+        var downloads = new Downloads(_ =>
+            new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new StallingStream("{\"a\":1}\n"u8.ToArray())) });
         await using var test = await Archive(Node("COMPLETED", "https://storage.googleapis.com/out/stall.jsonl"), downloads, readTimeoutSeconds: 1);
 
         var deferred = await test.Single<BulkExtractionDeferred>();

@@ -154,7 +154,8 @@ public sealed class EntityQueryTests
 public sealed class PersonalDataHashingTests
 {
     private const string Customer =
-        """{"__typename":"Customer","id":"gid://shopify/Customer/7","numberOfOrders":"2","defaultEmailAddress":{"emailAddress":"  Ada.Lovelace@Example.com "},"state":"ENABLED"}""";
+        """{"__typename":"Customer","id":"gid://shopify/Customer/7","numberOfOrders":"2","defaultEmailAddress":"""
+        + """{"emailAddress":"  Ada.Lovelace@Example.com "},"state":"ENABLED"}""";
     private const string Order = """{"__typename":"Order","id":"gid://shopify/Order/1","name":"#1001"}""";
 
     [Fact]
@@ -203,11 +204,16 @@ public sealed class PersonalDataHashingTests
 
     [Theory]
     // Airbyte's and Fivetran's Shopify exports spell Shopify's REST fields in snake_case; other tools capitalise them.
-    [InlineData("""{"id":1,"email":"grace@example.com","first_name":"Grace","last_name":"Hopper","phone":"+15551234567","default_address":{"address1":"1 Main St","zip":"12345"}}""")]
-    [InlineData("""{"Id":1,"Email":"grace@example.com","FirstName":"Grace","LastName":"Hopper","Phone":"+15551234567","ShippingAddress":{"Street":"1 Main St"}}""")]
-    [InlineData("""{"id":1,"EMAIL_ADDRESS":"grace@example.com","FIRST-NAME":"Grace","surname":"Hopper","mobile_phone_number":"+15551234567","billing_address":"1 Main St"}""")]
-    [InlineData("""{"id":1,"customer":{"contact_email":"grace@example.com","display_name":"Grace Hopper","addresses":[{"street":"1 Main St"}],"phone_number":"+15551234567"}}""")]
-    [InlineData("""{"id":1,"note_attributes":[{"name":"gift","value":"grace@example.com"}],"recipients":["grace@example.com"],"full_name":"Grace Hopper","tel_phone":"+15551234567"}""")]
+    [InlineData("""{"id":1,"email":"grace@example.com","first_name":"Grace","last_name":"Hopper","phone":"+15551234567","default_address":"""
+        + """{"address1":"1 Main St","zip":"12345"}}""")]
+    [InlineData("""{"Id":1,"Email":"grace@example.com","FirstName":"Grace","LastName":"Hopper","Phone":"+15551234567","ShippingAddress":"""
+        + """{"Street":"1 Main St"}}""")]
+    [InlineData("""{"id":1,"EMAIL_ADDRESS":"grace@example.com","FIRST-NAME":"Grace","surname":"Hopper","mobile_phone_number":"+1555"""
+        + """1234567","billing_address":"1 Main St"}""")]
+    [InlineData("""{"id":1,"customer":{"contact_email":"grace@example.com","display_name":"Grace Hopper","addresses":"""
+        + """[{"street":"1 Main St"}],"phone_number":"+15551234567"}}""")]
+    [InlineData("""{"id":1,"note_attributes":[{"name":"gift","value":"grace@example.com"}],"recipients":"""
+        + """["grace@example.com"],"full_name":"Grace Hopper","tel_phone":"+15551234567"}""")]
     public void Personal_data_is_hashed_or_removed_in_any_spelling_of_its_field(string line)
     {
         var scrubbed = Encoding.UTF8.GetString(PersonalDataHashing.HashLine(Encoding.UTF8.GetBytes(line)));
@@ -220,7 +226,8 @@ public sealed class PersonalDataHashingTests
     [Fact]
     public void A_snake_case_e_mail_field_keeps_its_spelling_with_its_hash()
     {
-        var scrubbed = System.Text.Json.Nodes.JsonNode.Parse(PersonalDataHashing.HashLine("""{"order_id":7,"contact_email":" Grace@Example.com ","name":"#1007"}"""u8))!.AsObject();
+        var scrubbed = System.Text.Json.Nodes.JsonNode.Parse(
+            PersonalDataHashing.HashLine("""{"order_id":7,"contact_email":" Grace@Example.com ","name":"#1007"}"""u8))!.AsObject();
         Assert.Equal(["order_id", "name", "contact_email_sha256"], scrubbed.Select(f => f.Key));
         Assert.Equal("#1007", (string?)scrubbed["name"]);
     }

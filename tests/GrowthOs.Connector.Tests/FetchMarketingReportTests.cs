@@ -120,7 +120,8 @@ public sealed class FetchMarketingReportTests : IAsyncLifetime
 
         public ValueTask<string?> AccountOf(string shop, CancellationToken cancellationToken) => ValueTask.FromResult(shop == Shop ? "acct_1" : null);
 
-        public async IAsyncEnumerable<MarketingPage> Fetch(string shop, DateOnly since, DateOnly until, [EnumeratorCancellation] CancellationToken cancellationToken)
+        public async IAsyncEnumerable<MarketingPage> Fetch(string shop, DateOnly since, DateOnly until,
+            [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             foreach (var body in Pages)
             {

@@ -21,7 +21,10 @@ public sealed class Ga4ClientTests
     private static (Ga4Client Client, Handler Handler, FakeTimeProvider Clock) Client(Action<Ga4Options>? configure, params (HttpStatusCode, string)[] answers)
     {
         var handler = new Handler(answers);
-        var settings = new Ga4Options { PageSize = 2, MaxInlineWaitSeconds = 0, Properties = [new Ga4Property { Shop = Shop, PropertyId = "213025502", AccessToken = Token }] };
+        var settings = new Ga4Options
+        {
+            PageSize = 2, MaxInlineWaitSeconds = 0, Properties = [new Ga4Property { Shop = Shop, PropertyId = "213025502", AccessToken = Token }],
+        };
         configure?.Invoke(settings);
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 6, 10, 12, 0, 0, TimeSpan.Zero));
         return (new Ga4Client(new HttpClient(handler), Options.Create(settings), clock, NullLogger<Ga4Client>.Instance), handler, clock);
@@ -37,7 +40,8 @@ public sealed class Ga4ClientTests
     [Fact]
     public async Task A_report_is_paged_by_offset_until_rowCount_rows_are_read_each_page_kept_as_it_came()
     {
-        var (client, handler, _) = Client(null, (HttpStatusCode.OK, Fixture("run_report_page.json")), (HttpStatusCode.OK, Fixture("run_report_last_page.json")));
+        var (client, handler, _) = Client(null, (HttpStatusCode.OK, Fixture("run_report_page.json")),
+            (HttpStatusCode.OK, Fixture("run_report_last_page.json")));
         var pages = await All(client, Day, Day.AddDays(1));
 
         Assert.Equal([2, 3], pages.Select(p => p.Rows));
@@ -50,7 +54,8 @@ public sealed class Ga4ClientTests
         Assert.Equal("2", first.GetProperty("limit").GetString());
         Assert.True(first.GetProperty("returnPropertyQuota").GetBoolean());
         Assert.Equal(["date", "sessionDefaultChannelGroup"], first.GetProperty("dimensions").EnumerateArray().Select(d => d.GetProperty("name").GetString()));
-        Assert.Equal(["sessions", "totalUsers", "keyEvents", "purchaseRevenue"], first.GetProperty("metrics").EnumerateArray().Select(m => m.GetProperty("name").GetString()));
+        Assert.Equal(["sessions", "totalUsers", "keyEvents", "purchaseRevenue"],
+            first.GetProperty("metrics").EnumerateArray().Select(m => m.GetProperty("name").GetString()));
         Assert.Equal("2026-06-01", first.GetProperty("dateRanges")[0].GetProperty("startDate").GetString());
         Assert.Equal("2026-06-02", first.GetProperty("dateRanges")[0].GetProperty("endDate").GetString());
         Assert.Equal(2, first.GetProperty("orderBys").GetArrayLength());
@@ -72,7 +77,8 @@ public sealed class Ga4ClientTests
     {
         var (client, handler, _) = Client(o => o.KeyEventsMetric = "conversions", (HttpStatusCode.OK, Fixture("run_report_empty.json")));
         await All(client, Day, Day);
-        Assert.Contains("conversions", JsonDocument.Parse(handler.Bodies[0]).RootElement.GetProperty("metrics").EnumerateArray().Select(m => m.GetProperty("name").GetString()));
+        Assert.Contains("conversions", JsonDocument.Parse(handler.Bodies[0]).RootElement.GetProperty("metrics").EnumerateArray()
+            .Select(m => m.GetProperty("name").GetString()));
     }
 
     [Fact]
@@ -109,7 +115,8 @@ public sealed class Ga4ClientTests
     public async Task The_cap_a_minute_defers_the_next_report_until_a_call_leaves_the_minute()
     {
         var (client, handler, clock) = Client(o => o.MaxRequestsPerMinute = 2,
-            (HttpStatusCode.OK, Fixture("run_report_empty.json")), (HttpStatusCode.OK, Fixture("run_report_empty.json")), (HttpStatusCode.OK, Fixture("run_report_empty.json")));
+            (HttpStatusCode.OK, Fixture("run_report_empty.json")), (HttpStatusCode.OK, Fixture("run_report_empty.json")),
+            (HttpStatusCode.OK, Fixture("run_report_empty.json")));
         await All(client, Day, Day);
         clock.Advance(TimeSpan.FromSeconds(20));
         await All(client, Day, Day);
@@ -123,7 +130,8 @@ public sealed class Ga4ClientTests
     public async Task Few_tokens_left_this_hour_make_the_next_report_wait_for_them_to_return()
     {
         var low = Fixture("run_report_empty.json").Replace("\"kind\"",
-            "\"propertyQuota\":{\"tokensPerDay\":{\"consumed\":9000,\"remaining\":191000},\"tokensPerHour\":{\"consumed\":39980,\"remaining\":20},\"concurrentRequests\":{\"consumed\":1,\"remaining\":9}},\"kind\"");
+            "\"propertyQuota\":{\"tokensPerDay\":{\"consumed\":9000,\"remaining\":191000},\"tokensPerHour\":{\"consumed\":39980,\"remaining\":20},"
+            + "\"concurrentRequests\":{\"consumed\":1,\"remaining\":9}},\"kind\"");
         var (client, handler, _) = Client(null, (HttpStatusCode.OK, low), (HttpStatusCode.OK, low));
         await All(client, Day, Day);
         var paced = await Assert.ThrowsAsync<MarketingApiException>(() => All(client, Day, Day));

@@ -22,8 +22,8 @@ public sealed class GoogleAccessTokensTests
     {
         var router = new Router(api, token);
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 6, 10, 12, 0, 0, TimeSpan.Zero));
-        var tokens = new GoogleAccessTokens(new HttpClient(router), Options.Create(new GoogleOAuthOptions { ClientId = "client-1", ClientSecret = "secret-1" }), clock,
-            NullLogger<GoogleAccessTokens>.Instance);
+        var tokens = new GoogleAccessTokens(new HttpClient(router), Options.Create(new GoogleOAuthOptions { ClientId = "client-1", ClientSecret = "secret-1" }),
+            clock, NullLogger<GoogleAccessTokens>.Instance);
         var settings = Options.Create(new Ga4Options
         {
             MaxInlineWaitSeconds = 0,
@@ -41,7 +41,8 @@ public sealed class GoogleAccessTokensTests
     [Fact]
     public async Task A_refresh_token_is_exchanged_for_an_access_token_kept_until_shortly_before_it_expires()
     {
-        var (client, router, clock) = Client((_, _) => (HttpStatusCode.OK, Fixture("Ga4/run_report_empty.json")), (HttpStatusCode.OK, Fixture("GoogleOAuth/token.json")));
+        var (client, router, clock) = Client((_, _) => (HttpStatusCode.OK, Fixture("Ga4/run_report_empty.json")),
+            (HttpStatusCode.OK, Fixture("GoogleOAuth/token.json")));
         await Report(client);
         await Report(client);
 
@@ -72,7 +73,8 @@ public sealed class GoogleAccessTokensTests
     [Fact]
     public async Task A_revoked_refresh_token_fails_clearly_for_good_without_naming_it()
     {
-        var (client, router, _) = Client((_, _) => (HttpStatusCode.OK, Fixture("Ga4/run_report_empty.json")), (HttpStatusCode.BadRequest, Fixture("GoogleOAuth/invalid_grant.json")));
+        var (client, router, _) = Client((_, _) => (HttpStatusCode.OK, Fixture("Ga4/run_report_empty.json")),
+            (HttpStatusCode.BadRequest, Fixture("GoogleOAuth/invalid_grant.json")));
         var exception = await Assert.ThrowsAsync<MarketingApiException>(() => Report(client));
         Assert.Equal(("UNAUTHENTICATED", false), (exception.Code, exception.Transient));
         Assert.Contains("Token has been expired or revoked.", exception.Message);
@@ -83,7 +85,8 @@ public sealed class GoogleAccessTokensTests
     [Fact]
     public async Task The_token_endpoint_failing_is_transient()
     {
-        var (client, _, _) = Client((_, _) => (HttpStatusCode.OK, Fixture("Ga4/run_report_empty.json")), (HttpStatusCode.ServiceUnavailable, "{\"error\":\"temporarily_unavailable\"}"));
+        var (client, _, _) = Client((_, _) => (HttpStatusCode.OK, Fixture("Ga4/run_report_empty.json")),
+            (HttpStatusCode.ServiceUnavailable, "{\"error\":\"temporarily_unavailable\"}"));
         var exception = await Assert.ThrowsAsync<MarketingApiException>(() => Report(client));
         Assert.True(exception.Transient);
     }

@@ -18,8 +18,8 @@ public sealed class GoogleAdsClientTests
 
     private static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "GoogleAds", name));
 
-    private static (GoogleAdsClient Client, Handler Handler) Client(HttpStatusCode status, string body, string? developerToken = "dev-token-123", string? manager = null,
-        int dailyOperations = 15_000)
+    private static (GoogleAdsClient Client, Handler Handler) Client(HttpStatusCode status, string body, string? developerToken = "dev-token-123",
+        string? manager = null, int dailyOperations = 15_000)
     {
         var handler = new Handler(status, body);
         var options = Options.Create(new GoogleAdsOptions

@@ -63,7 +63,8 @@ public sealed class MetaInsightsClientTests
     [Fact]
     public async Task A_short_lived_token_is_exchanged_as_meta_documents_and_a_refusal_is_said_in_meta_words()
     {
-        async Task<(string Token, DateTimeOffset? ExpiresAt, ScriptedHandler Handler)> Exchange(HttpStatusCode status, string body, string? appId = "4815162342108")
+        async Task<(string Token, DateTimeOffset? ExpiresAt, ScriptedHandler Handler)> Exchange(HttpStatusCode status, string body,
+            string? appId = "4815162342108")
         {
             var handler = new ScriptedHandler([(status, body, null)]);
             var options = Options.Create(new MetaOptions { BaseUrl = "https://graph.facebook.com", AppId = appId, AppSecret = "the-apps-secret" });
@@ -98,7 +99,9 @@ public sealed class MetaInsightsClientTests
     }
 
     private static string Usage(int percent, int regainMinutes) =>
-        $$"""{"{{AccountId}}":[{"type":"ads_insights","call_count":{{percent}},"total_cputime":10,"total_time":10,"estimated_time_to_regain_access":{{regainMinutes}}}],"999":[{"type":"ads_insights","call_count":100,"total_cputime":100,"total_time":100,"estimated_time_to_regain_access":60}]}""";
+        $$"""{"{{AccountId}}":[{"type":"ads_insights","call_count":{{percent}},"total_cputime":10,"total_time":10,"estimated_time_to_regain_access":"""
+        + $$"""{{regainMinutes}}}],"999":"""
+        + $$"""[{"type":"ads_insights","call_count":100,"total_cputime":100,"total_time":100,"estimated_time_to_regain_access":60}]}""";
 
     [Fact]
     public async Task Paging_follows_next_with_the_token_in_the_header_only_and_stops_where_next_is_absent()

@@ -16,7 +16,8 @@ public sealed class PollOutcomeTests
     private static string Node(string status, string? errorCode = null, string? url = null, string? partialDataUrl = null) => $$$$$"""
         {"data":{"node":{"id":"{{{{{Operation}}}}}","status":"{{{{{status}}}}}","errorCode":{{{{{Json(errorCode)}}}}},"objectCount":"16","rootObjectCount":"4",
         "fileSize":"6045","url":{{{{{Json(url)}}}}},"partialDataUrl":{{{{{Json(partialDataUrl)}}}}}}},
-        "extensions":{"cost":{"requestedQueryCost":1,"actualQueryCost":1,"throttleStatus":{"maximumAvailable":2000.0,"currentlyAvailable":1999,"restoreRate":100.0}}}}
+        "extensions":{"cost":{"requestedQueryCost":1,"actualQueryCost":1,
+          "throttleStatus":{"maximumAvailable":2000.0,"currentlyAvailable":1999,"restoreRate":100.0}}}}
         """;
 
     private static string Json(string? value) => value is null ? "null" : $"\"{value}\"";

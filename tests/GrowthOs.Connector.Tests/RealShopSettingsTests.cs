@@ -36,7 +36,8 @@ public sealed partial class RealShopSettingsTests
 
         // run.sh gives the token to POST /api/connections; no setting of the Connector holds it, and without the app's
         // client credentials there is no install flow.
-        Assert.DoesNotContain(settings, setting => !setting.Key.StartsWith("GROWTHOS_", StringComparison.Ordinal) && setting.Value.Contains(RealToken, StringComparison.Ordinal));
+        Assert.DoesNotContain(settings, setting => !setting.Key.StartsWith("GROWTHOS_", StringComparison.Ordinal)
+            && setting.Value.Contains(RealToken, StringComparison.Ordinal));
         Assert.False(settings.ContainsKey("Shopify__ClientId"));
         var (url, token) = await FirstCall(settings, RealShop, connectedToken: RealToken);
 
@@ -72,7 +73,8 @@ public sealed partial class RealShopSettingsTests
         var connect = ComposeEnvironment("connect", shell);
 
         // The connect service gives the token to POST /api/connections; no setting of the Connector names the shop or holds it.
-        Assert.DoesNotContain(settings, setting => setting.Value.Contains(RealToken, StringComparison.Ordinal) || setting.Value.Contains(RealShop, StringComparison.Ordinal));
+        Assert.DoesNotContain(settings, setting => setting.Value.Contains(RealToken, StringComparison.Ordinal)
+            || setting.Value.Contains(RealShop, StringComparison.Ordinal));
         Assert.Equal(RealShop, connect["CONNECT_SHOP"]);
         var (url, token) = await FirstCall(settings, RealShop, connectedToken: connect["CONNECT_SHOP_TOKEN"]);
 
@@ -92,8 +94,9 @@ public sealed partial class RealShopSettingsTests
         Assert.Equal("demo-shop.myshopify.com", connect["CONNECT_SHOP"]);
         Assert.Equal("", connect["CONNECT_SHOP_TOKEN"]);
         Assert.Equal("http://api-gateway:8080", connect["GROWTHOS_GATEWAY"]);
-        Assert.DoesNotContain(settings.Keys, key => key.Contains("__Shops__", StringComparison.Ordinal) || key.Contains("__Accounts__", StringComparison.Ordinal)
-            || key.Contains("__Customers__", StringComparison.Ordinal) || key.Contains("__Properties__", StringComparison.Ordinal));
+        Assert.DoesNotContain(settings.Keys, key => key.Contains("__Shops__", StringComparison.Ordinal)
+            || key.Contains("__Accounts__", StringComparison.Ordinal) || key.Contains("__Customers__", StringComparison.Ordinal)
+            || key.Contains("__Properties__", StringComparison.Ordinal));
         var (url, token) = await FirstCall(settings, "demo-shop.myshopify.com", connectedToken: "shpat_sandbox_demo_token");
 
         Assert.Equal("http://sandbox:8080/demo-shop.myshopify.com/admin/api/2026-01/graphql.json", url);
@@ -104,7 +107,10 @@ public sealed partial class RealShopSettingsTests
     [SupportedOSPlatform("linux")]
     public async Task RunSh_subscribes_a_real_shop_to_webhooks_only_at_the_public_address_given()
     {
-        var real = new Dictionary<string, string> { ["GROWTHOS_SHOPIFY_BASE_URL"] = RealTemplate, ["GROWTHOS_SHOP"] = RealShop, ["GROWTHOS_SHOP_TOKEN"] = RealToken };
+        var real = new Dictionary<string, string>
+        {
+            ["GROWTHOS_SHOPIFY_BASE_URL"] = RealTemplate, ["GROWTHOS_SHOP"] = RealShop, ["GROWTHOS_SHOP_TOKEN"] = RealToken,
+        };
         var pollingOnly = await ServicesShEnvironment(new(real));
         Assert.Equal("", pollingOnly["Shopify__WebhookCallbackUrl"]);
         Assert.Equal("false", pollingOnly["BulkSync__CompletionWebhooks"]);
@@ -127,7 +133,11 @@ public sealed partial class RealShopSettingsTests
     {
         Assert.Equal("https://growth.example.com/webhooks/shopify",
             ComposeEnvironment("connector", new() { ["SHOPIFY_WEBHOOK_URL"] = "https://growth.example.com/webhooks/shopify" })["Shopify__WebhookCallbackUrl"]);
-        Assert.Equal("shpss_real_app_secret", ComposeEnvironment("api-gateway", new() { ["SHOPIFY_APP_SECRET"] = "shpss_real_app_secret", ["GROWTHOS_API_KEY_SALT"] = "00112233445566778899aabbccddeeff", ["GROWTHOS_API_KEY_SHA256"] = new string('a', 64) })["ShopifyWebhooks__Secret"]);
+        Assert.Equal("shpss_real_app_secret", ComposeEnvironment("api-gateway", new()
+        {
+            ["SHOPIFY_APP_SECRET"] = "shpss_real_app_secret", ["GROWTHOS_API_KEY_SALT"] = "00112233445566778899aabbccddeeff",
+            ["GROWTHOS_API_KEY_SHA256"] = new string('a', 64),
+        })["ShopifyWebhooks__Secret"]);
         Assert.Equal("http://api-gateway:8080/webhooks/shopify", ComposeEnvironment("connector", new())["Shopify__WebhookCallbackUrl"]);
     }
 
@@ -215,8 +225,8 @@ public sealed partial class RealShopSettingsTests
             string.Join("; ", errors.Select(e => e.ErrorMessage)));
 
         var standIn = new StandIn();
-        var client = new ShopifyGraphQlClient(new HttpClient(standIn), Options.Create(options), new ThrottleGate(TimeProvider.System), NullLogger<ShopifyGraphQlClient>.Instance,
-            tokens: connectedToken is null ? null : new Connected(shop, connectedToken));
+        var client = new ShopifyGraphQlClient(new HttpClient(standIn), Options.Create(options), new ThrottleGate(TimeProvider.System),
+            NullLogger<ShopifyGraphQlClient>.Instance, tokens: connectedToken is null ? null : new Connected(shop, connectedToken));
         await client.RunBulkQuery(shop, "{ orders { edges { node { id } } } }", CancellationToken.None);
         return (standIn.Url!, standIn.Token!);
     }

@@ -26,7 +26,8 @@ public sealed class ShopifyGraphQlClientTests
             ApiVersion = "2026-01",
             Shops = [new ShopCredentials { Domain = Shop, AccessToken = Token }],
         });
-        return (new ShopifyGraphQlClient(new HttpClient(handler), options, new ThrottleGate(TimeProvider.System), NullLogger<ShopifyGraphQlClient>.Instance), handler);
+        return (new ShopifyGraphQlClient(new HttpClient(handler), options, new ThrottleGate(TimeProvider.System), NullLogger<ShopifyGraphQlClient>.Instance),
+            handler);
     }
 
     [Fact]
@@ -64,7 +65,8 @@ public sealed class ShopifyGraphQlClientTests
     public async Task Another_bulk_query_in_progress_is_a_distinct_transient_refusal()
     {
         var (client, _) = Client(HttpStatusCode.OK, Fixture("bulk_operation_in_progress.json"));
-        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.RunBulkQuery(Shop, "{ orders { edges { node { id } } } }", CancellationToken.None));
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(
+            () => client.RunBulkQuery(Shop, "{ orders { edges { node { id } } } }", CancellationToken.None));
         Assert.Equal("OPERATION_IN_PROGRESS", exception.Code);
         Assert.True(exception.Transient);
     }
@@ -73,7 +75,8 @@ public sealed class ShopifyGraphQlClientTests
     public async Task Throttling_is_transient()
     {
         var (client, _) = Client(HttpStatusCode.OK, Fixture("throttled.json"));
-        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.RunBulkQuery(Shop, "{ orders { edges { node { id } } } }", CancellationToken.None));
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(
+            () => client.RunBulkQuery(Shop, "{ orders { edges { node { id } } } }", CancellationToken.None));
         Assert.Equal(("THROTTLED", true), (exception.Code, exception.Transient));
     }
 
@@ -84,7 +87,8 @@ public sealed class ShopifyGraphQlClientTests
     public async Task Rate_limits_and_server_errors_are_transient(HttpStatusCode status)
     {
         var (client, _) = Client(status, "");
-        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.GetBulkOperation(Shop, "gid://shopify/BulkOperation/1", CancellationToken.None));
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(
+            () => client.GetBulkOperation(Shop, "gid://shopify/BulkOperation/1", CancellationToken.None));
         Assert.True(exception.Transient);
     }
 
@@ -92,7 +96,8 @@ public sealed class ShopifyGraphQlClientTests
     public async Task A_missing_scope_is_a_permanent_refusal_that_names_the_scope()
     {
         var (client, _) = Client(HttpStatusCode.OK, Fixture("access_denied.json"));
-        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.RunBulkQuery(Shop, "{ orders { edges { node { id } } } }", CancellationToken.None));
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(
+            () => client.RunBulkQuery(Shop, "{ orders { edges { node { id } } } }", CancellationToken.None));
         Assert.Equal(("ACCESS_DENIED", false), (exception.Code, exception.Transient));
         Assert.Contains("read_orders", exception.Message);
     }
@@ -103,7 +108,8 @@ public sealed class ShopifyGraphQlClientTests
     public async Task A_rejected_token_fails_clearly_without_ever_showing_the_token(HttpStatusCode status)
     {
         var (client, _) = Client(status, """{"errors":"[API] Invalid API key or access token (unrecognized login or wrong password)"}""");
-        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.RunBulkQuery(Shop, "{ orders { edges { node { id } } } }", CancellationToken.None));
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(
+            () => client.RunBulkQuery(Shop, "{ orders { edges { node { id } } } }", CancellationToken.None));
         Assert.Equal(("UNAUTHORIZED", false), (exception.Code, exception.Transient));
         Assert.Contains(Shop, exception.Message);
         Assert.DoesNotContain(Token, exception.ToString());
@@ -113,7 +119,8 @@ public sealed class ShopifyGraphQlClientTests
     public async Task A_body_that_is_not_json_is_a_clear_error()
     {
         var (client, _) = Client(HttpStatusCode.OK, "<html>maintenance</html>");
-        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.GetBulkOperation(Shop, "gid://shopify/BulkOperation/1", CancellationToken.None));
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(
+            () => client.GetBulkOperation(Shop, "gid://shopify/BulkOperation/1", CancellationToken.None));
         Assert.Equal("MALFORMED_RESPONSE", exception.Code);
     }
 
@@ -121,7 +128,8 @@ public sealed class ShopifyGraphQlClientTests
     public async Task Throttling_without_an_error_code_is_recognised_by_Shopifys_message_and_is_transient()
     {
         var (client, _) = Client(HttpStatusCode.OK, Fixture("throttled_without_code.json"));
-        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.RunBulkQuery(Shop, "{ orders { edges { node { id } } } }", CancellationToken.None));
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(
+            () => client.RunBulkQuery(Shop, "{ orders { edges { node { id } } } }", CancellationToken.None));
         Assert.Equal(("THROTTLED", true), (exception.Code, exception.Transient));
     }
 
@@ -129,7 +137,8 @@ public sealed class ShopifyGraphQlClientTests
     public async Task A_bulk_query_in_progress_with_a_null_code_is_recognised_by_its_message_and_is_transient()
     {
         var (client, _) = Client(HttpStatusCode.OK, Fixture("bulk_operation_in_progress_null_code.json"));
-        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.RunBulkQuery(Shop, "{ orders { edges { node { id } } } }", CancellationToken.None));
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(
+            () => client.RunBulkQuery(Shop, "{ orders { edges { node { id } } } }", CancellationToken.None));
         Assert.Equal(("OPERATION_IN_PROGRESS", true), (exception.Code, exception.Transient));
     }
 
@@ -137,7 +146,8 @@ public sealed class ShopifyGraphQlClientTests
     public async Task A_query_over_the_single_query_cost_limit_is_a_permanent_refusal_that_says_so()
     {
         var (client, _) = Client(HttpStatusCode.OK, Fixture("max_cost_exceeded.json"));
-        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.GetBulkOperation(Shop, "gid://shopify/BulkOperation/1", CancellationToken.None));
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(
+            () => client.GetBulkOperation(Shop, "gid://shopify/BulkOperation/1", CancellationToken.None));
         Assert.Equal(("MAX_COST_EXCEEDED", false), (exception.Code, exception.Transient));
         Assert.Contains("costs more than Shopify allows in one request", exception.Message);
         Assert.Contains("1723", exception.Message);
@@ -149,9 +159,10 @@ public sealed class ShopifyGraphQlClientTests
     [InlineData("86400", 3600.0)]
     public async Task A_429_carries_the_wait_Shopify_asked_for_in_Retry_After(string header, double seconds)
     {
-        var (client, _) = Client(HttpStatusCode.TooManyRequests, """{"errors":"Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."}""",
-            retryAfter: header);
-        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.GetBulkOperation(Shop, "gid://shopify/BulkOperation/1", CancellationToken.None));
+        var (client, _) = Client(HttpStatusCode.TooManyRequests,
+            """{"errors":"Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."}""", retryAfter: header);
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(
+            () => client.GetBulkOperation(Shop, "gid://shopify/BulkOperation/1", CancellationToken.None));
         Assert.Equal(("HTTP_429", true), (exception.Code, exception.Transient));
         Assert.Equal(TimeSpan.FromSeconds(seconds), exception.RetryAfter);
     }
@@ -160,7 +171,8 @@ public sealed class ShopifyGraphQlClientTests
     public async Task A_429_without_Retry_After_leaves_the_wait_to_the_backoff()
     {
         var (client, _) = Client(HttpStatusCode.TooManyRequests, "");
-        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.GetBulkOperation(Shop, "gid://shopify/BulkOperation/1", CancellationToken.None));
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(
+            () => client.GetBulkOperation(Shop, "gid://shopify/BulkOperation/1", CancellationToken.None));
         Assert.Null(exception.RetryAfter);
     }
 
@@ -168,7 +180,8 @@ public sealed class ShopifyGraphQlClientTests
     public async Task An_html_error_page_is_a_transient_failure_named_as_such_and_never_parsed()
     {
         var (client, _) = Client(HttpStatusCode.BadGateway, Fixture("bad_gateway.html"), mediaType: "text/html");
-        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.GetBulkOperation(Shop, "gid://shopify/BulkOperation/1", CancellationToken.None));
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(
+            () => client.GetBulkOperation(Shop, "gid://shopify/BulkOperation/1", CancellationToken.None));
         Assert.Equal(("HTTP_502", true), (exception.Code, exception.Transient));
         Assert.Contains("an HTML page", exception.Message);
         Assert.DoesNotContain("<html", exception.Message);
@@ -178,7 +191,8 @@ public sealed class ShopifyGraphQlClientTests
     public async Task A_field_of_an_unexpected_type_is_a_clear_permanent_error()
     {
         var (client, handler) = Client(HttpStatusCode.OK, Fixture("bulk_operation_unexpected_type.json"));
-        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.GetBulkOperation(Shop, "gid://shopify/BulkOperation/720918", CancellationToken.None));
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(
+            () => client.GetBulkOperation(Shop, "gid://shopify/BulkOperation/720918", CancellationToken.None));
         Assert.Equal(("MALFORMED_RESPONSE", false), (exception.Code, exception.Transient));
         Assert.Contains("objectCount", exception.Message);
         Assert.Equal(1, handler.Requests);
@@ -187,8 +201,10 @@ public sealed class ShopifyGraphQlClientTests
     [Fact]
     public async Task A_bulk_query_answer_of_an_unexpected_type_fails_once_without_sending_the_mutation_again()
     {
-        var (client, handler) = Client(HttpStatusCode.OK, """{"data":{"bulkOperationRunQuery":{"bulkOperation":{"id":720918,"status":"CREATED"},"userErrors":[]}}}""");
-        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.RunBulkQuery(Shop, "{ orders { edges { node { id } } } }", CancellationToken.None));
+        var (client, handler) = Client(HttpStatusCode.OK,
+            """{"data":{"bulkOperationRunQuery":{"bulkOperation":{"id":720918,"status":"CREATED"},"userErrors":[]}}}""");
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(
+            () => client.RunBulkQuery(Shop, "{ orders { edges { node { id } } } }", CancellationToken.None));
         Assert.Equal(("MALFORMED_RESPONSE", false), (exception.Code, exception.Transient));
         Assert.Contains("bulkOperation.id", exception.Message);
         Assert.Equal(1, handler.Requests);
@@ -198,7 +214,8 @@ public sealed class ShopifyGraphQlClientTests
     public async Task A_field_the_api_version_does_not_know_is_a_permanent_error_naming_it()
     {
         var (client, _) = Client(HttpStatusCode.OK, Fixture("undefined_field.json"));
-        var exception = await Assert.ThrowsAsync<ShopifyApiException>(() => client.GetBulkOperation(Shop, "gid://shopify/BulkOperation/720918", CancellationToken.None));
+        var exception = await Assert.ThrowsAsync<ShopifyApiException>(
+            () => client.GetBulkOperation(Shop, "gid://shopify/BulkOperation/720918", CancellationToken.None));
         Assert.False(exception.Transient);
         Assert.Contains("definitelyNotAnOrderField", exception.Message);
     }
@@ -229,7 +246,8 @@ public sealed class ShopifyGraphQlClientTests
         Assert.Null(await taken.SubscribeToBulkOperationsFinish(Shop, "https://growth.example.com/webhooks/shopify", CancellationToken.None));
     }
 
-    private sealed class RecordingHandler(HttpStatusCode status, string body, string mediaType = "application/json", string? retryAfter = null) : HttpMessageHandler
+    private sealed class RecordingHandler(HttpStatusCode status, string body, string mediaType = "application/json", string? retryAfter = null)
+        : HttpMessageHandler
     {
         public int Requests { get; private set; }
 

@@ -53,7 +53,10 @@ public sealed class BulkSyncHarness : IAsyncDisposable
             .AddSingleton<TimeProvider>(clock)
             .AddSingleton(new Jitter(new Random(JitterSeed)))
             .AddSingleton<IWatermarkStore>(watermarks)
-            .AddSingleton(Microsoft.Extensions.Options.Options.Create(new BulkSyncOptions { Shops = [Shop], MaxPollAttempts = maxPollAttempts, LoadHistory = loadHistory, CompletionWebhooks = completionWebhooks }))
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(new BulkSyncOptions
+            {
+                Shops = [Shop], MaxPollAttempts = maxPollAttempts, LoadHistory = loadHistory, CompletionWebhooks = completionWebhooks,
+            }))
             .AddMassTransitTestHarness(bus =>
             {
                 bus.AddBulkSyncSaga().InMemoryRepository();
@@ -76,7 +79,9 @@ public sealed class BulkSyncHarness : IAsyncDisposable
         return runId;
     }
 
-    /// <summary>How many <typeparamref name="T"/> matching <paramref name="filter"/> were published, waiting up to 5 s for <paramref name="expected"/>.</summary>
+    /// <summary>
+    /// How many <typeparamref name="T"/> matching <paramref name="filter"/> were published, waiting up to 5 s for <paramref name="expected"/>.
+    /// </summary>
     public async Task<int> Published<T>(Func<T, bool> filter, int expected) where T : class
     {
         var deadline = DateTime.UtcNow.AddSeconds(5);
@@ -158,7 +163,8 @@ public sealed class RecordingWatermarks : IWatermarkStore
     /// <summary>Each gap asked for: the backfill run that reads it, and the daily run that found it.</summary>
     public Dictionary<(string Shop, string Entity, DateTimeOffset Since), (Guid RunId, Guid RequestedBy)> Gaps { get; } = new();
 
-    public Task<Guid> RequestGapBackfill(string shop, string entity, DateTimeOffset gapSince, Guid backfillRunId, Guid requestedBy, CancellationToken cancellationToken)
+    public Task<Guid> RequestGapBackfill(string shop, string entity, DateTimeOffset gapSince, Guid backfillRunId, Guid requestedBy,
+        CancellationToken cancellationToken)
     {
         lock (Gaps)
         {

@@ -127,7 +127,8 @@ public sealed class BulkSyncStateMachineTests
         var upsert = (await test.Harness.Published.SelectAsync<UpsertArchivedRecords>(x => x.Context.Message.RunId == runId).First()).Context.Message;
         Assert.Equal("raw/key.jsonl", upsert.ArchiveKey);
 
-        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, "orders", "raw/key.jsonl", 30, 10, 20, 0, newest, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20)));
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, "orders", "raw/key.jsonl", 30, 10, 20, 0, newest,
+            new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20)));
         var refresh = (await test.Harness.Published.SelectAsync<RefreshMarts>(x => x.Context.Message.RunId == runId).First()).Context.Message;
         Assert.Equal((new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20)), (refresh.From, refresh.To));
 
@@ -176,7 +177,8 @@ public sealed class BulkSyncStateMachineTests
     {
         await using var test = await BulkSyncHarness.Start();
         var runId = await StartPolling(test);
-        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, "orders", "ACCESS_DENIED", "read_orders scope missing", OperationId));
+        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, "orders", "ACCESS_DENIED", "read_orders scope missing",
+            OperationId));
 
         var run = await test.InState(runId, m => m.Failed);
         Assert.Equal("polling", run.FailedStep);
@@ -195,7 +197,8 @@ public sealed class BulkSyncStateMachineTests
         await test.InState(runId, m => m.Downloading);
         await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/r.jsonl", 100, 3));
         await test.InState(runId, m => m.Upserting);
-        await test.Harness.Bus.Publish(new TransformFailed(runId, BulkSyncHarness.Shop, "upserting", "Line 2 of the bulk file is not valid JSON", "raw/r.jsonl"));
+        await test.Harness.Bus.Publish(new TransformFailed(runId, BulkSyncHarness.Shop, "upserting", "Line 2 of the bulk file is not valid JSON",
+            "raw/r.jsonl"));
 
         var run = await test.InState(runId, m => m.Failed);
         Assert.Equal("upserting", run.FailedStep);
@@ -215,7 +218,8 @@ public sealed class BulkSyncStateMachineTests
         Assert.Equal("raw/old.jsonl", upsert.ArchiveKey);
         Assert.False(await test.Harness.Published.Any<StartBulkExtraction>(x => x.Context.Message.RunId == runId));
 
-        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, "orders", "raw/old.jsonl", 14, 5, 9, 0, test.Now, new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 2)));
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, "orders", "raw/old.jsonl", 14, 5, 9, 0, test.Now,
+            new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 2)));
         await test.InState(runId, m => m.Transforming);
         await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 2));
         await test.InState(runId, m => m.Completed);
@@ -238,7 +242,8 @@ public sealed class BulkSyncStateMachineTests
 
         await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "orders", "OPERATION_IN_PROGRESS", "daily sync running"));
         Assert.True(await test.Saga.Consumed.Any<BulkExtractionDeferred>(x => x.Context.Message.RunId == runId));
-        Assert.InRange(test.Instance(runId).ResumeAt!.Value - test.Now, TimeSpan.FromSeconds(test.Options.BackfillBusyWaitSeconds - 5), TimeSpan.FromSeconds(test.Options.BackfillBusyWaitSeconds));
+        Assert.InRange(test.Instance(runId).ResumeAt!.Value - test.Now, TimeSpan.FromSeconds(test.Options.BackfillBusyWaitSeconds - 5),
+            TimeSpan.FromSeconds(test.Options.BackfillBusyWaitSeconds));
 
         await test.Harness.Bus.Publish(new BulkOperationStarted(runId, BulkSyncHarness.Shop, "orders", OperationId, test.Now));
         await test.InState(runId, m => m.Polling);
@@ -247,7 +252,8 @@ public sealed class BulkSyncStateMachineTests
         await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/b.jsonl", 100, 3));
         var upsert = (await test.Harness.Published.SelectAsync<UpsertArchivedRecords>(x => x.Context.Message.RunId == runId).First()).Context.Message;
         Assert.Equal(test.Options.BackfillChunkSize, upsert.ChunkSize);
-        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, "orders", "raw/b.jsonl", 3, 1, 2, 0, test.Now, new DateOnly(2025, 2, 1), new DateOnly(2025, 2, 1)));
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, "orders", "raw/b.jsonl", 3, 1, 2, 0, test.Now,
+            new DateOnly(2025, 2, 1), new DateOnly(2025, 2, 1)));
         await test.InState(runId, m => m.Transforming);
         await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 1));
 
@@ -265,7 +271,8 @@ public sealed class BulkSyncStateMachineTests
         Assert.Equal(OperationId, archive.BulkOperationId);
         await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/p.jsonl", 100, 5));
         await test.InState(runId, m => m.Upserting);
-        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, "orders", "raw/p.jsonl", 5, 2, 3, 0, test.Now, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 2)));
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, "orders", "raw/p.jsonl", 5, 2, 3, 0, test.Now,
+            new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 2)));
         await test.InState(runId, m => m.Transforming);
         await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 2));
 
@@ -298,7 +305,8 @@ public sealed class BulkSyncStateMachineTests
         await test.InState(runId, m => m.Downloading);
         await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/r.jsonl", 10, 2));
         await test.InState(runId, m => m.Upserting);
-        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, "orders", "raw/r.jsonl", 2, 1, 1, 0, newest, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 1)));
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, "orders", "raw/r.jsonl", 2, 1, 1, 0, newest,
+            new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 1)));
         await test.InState(runId, m => m.Transforming);
         return runId;
     }

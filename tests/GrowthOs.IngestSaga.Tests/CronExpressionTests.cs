@@ -58,7 +58,8 @@ public sealed class CronExpressionTests
     {
         var due = At(11, 22, 6, 0);
         Assert.Equal(ScheduledSyncDispatcher.ScheduledRunId("a.myshopify.com", due), ScheduledSyncDispatcher.ScheduledRunId("A.myshopify.com", due));
-        Assert.NotEqual(ScheduledSyncDispatcher.ScheduledRunId("a.myshopify.com", due), ScheduledSyncDispatcher.ScheduledRunId("a.myshopify.com", due.AddDays(1)));
+        Assert.NotEqual(ScheduledSyncDispatcher.ScheduledRunId("a.myshopify.com", due),
+            ScheduledSyncDispatcher.ScheduledRunId("a.myshopify.com", due.AddDays(1)));
         Assert.NotEqual(ScheduledSyncDispatcher.ScheduledRunId("a.myshopify.com", due), ScheduledSyncDispatcher.ScheduledRunId("b.myshopify.com", due));
     }
 
@@ -69,8 +70,10 @@ public sealed class CronExpressionTests
         var scheduled = ScheduledSyncDispatcher.ScheduledRunId("a.myshopify.com", due);
         Assert.NotEqual(scheduled, GrowthOs.IngestSaga.Runs.RunIds.FromClient("a.myshopify.com", scheduled.ToString()));
         Assert.NotEqual(scheduled, GrowthOs.IngestSaga.Runs.RunIds.FromClient("a.myshopify.com", $"scheduled-sync|a.myshopify.com|{due.UtcDateTime:O}"));
-        Assert.Equal(GrowthOs.IngestSaga.Runs.RunIds.FromClient("a.myshopify.com", "k-1"), GrowthOs.IngestSaga.Runs.RunIds.FromClient("A.myshopify.com", "k-1"));
-        Assert.NotEqual(GrowthOs.IngestSaga.Runs.RunIds.FromClient("a.myshopify.com", "k-1"), GrowthOs.IngestSaga.Runs.RunIds.FromClient("b.myshopify.com", "k-1"));
+        Assert.Equal(GrowthOs.IngestSaga.Runs.RunIds.FromClient("a.myshopify.com", "k-1"),
+            GrowthOs.IngestSaga.Runs.RunIds.FromClient("A.myshopify.com", "k-1"));
+        Assert.NotEqual(GrowthOs.IngestSaga.Runs.RunIds.FromClient("a.myshopify.com", "k-1"),
+            GrowthOs.IngestSaga.Runs.RunIds.FromClient("b.myshopify.com", "k-1"));
         Assert.False(GrowthOs.IngestSaga.Runs.RunIds.IsIdempotencyKey("with space"));
         Assert.False(GrowthOs.IngestSaga.Runs.RunIds.IsIdempotencyKey(new string('k', 129)));
     }

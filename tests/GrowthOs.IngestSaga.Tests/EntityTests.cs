@@ -94,15 +94,16 @@ public sealed class EntityTests
         var token = polling.WaitToken;
         Assert.NotNull(polling.ResumeAt);
 
-        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, Entities.Orders, "ACCESS_DENIED", "Required access: `read_orders` access scope.",
-            Operation(1)));
+        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, Entities.Orders, "ACCESS_DENIED",
+            "Required access: `read_orders` access scope.", Operation(1)));
         await NextStart(test, runId, Entities.Customers);
         Assert.NotEqual(token, test.Instance(runId).WaitToken);
 
         // The orders poll's wake-up, due now, must not start customers a second time.
         await test.RepeatWakeUp(runId, token);
         await test.Harness.InactivityTask;
-        Assert.Equal(1, test.Harness.Published.Select<StartBulkExtraction>().Count(x => x.Context.Message.RunId == runId && x.Context.Message.Entity == Entities.Customers));
+        Assert.Equal(1, test.Harness.Published.Select<StartBulkExtraction>()
+            .Count(x => x.Context.Message.RunId == runId && x.Context.Message.Entity == Entities.Customers));
     }
 
     [Fact]
@@ -136,7 +137,8 @@ public sealed class EntityTests
 
         await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, Entities.Orders, "THROTTLED", "late, about orders"));
         await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, Entities.Orders, "THROTTLED", "late poll", Operation(1)));
-        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, Entities.Orders, "INTERNAL_SERVER_ERROR", "late poll", Operation(1)));
+        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, Entities.Orders, "INTERNAL_SERVER_ERROR", "late poll",
+            Operation(1)));
         await test.Harness.InactivityTask;
 
         var run = test.Instance(runId);
@@ -196,7 +198,8 @@ public sealed class EntityTests
         Assert.Equal(upsertWait, await test.ElapseCurrentWait(runId));
         Assert.Equal(2, await test.Published<UpsertArchivedRecords>(m => m.RunId == runId && m.ArchiveKey == key, 2));
 
-        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, Entities.Orders, key, 3, 1, 2, 0, Newest, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20)));
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, Entities.Orders, key, 3, 1, 2, 0, Newest,
+            new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20)));
         var transforming = await test.InState(runId, m => m.Transforming);
         Assert.NotEqual(upsertWait, transforming.WaitToken);
         await test.ElapseCurrentWait(runId);
@@ -214,12 +217,14 @@ public sealed class EntityTests
         var runId = await Request(test, [Entities.Orders, Entities.Customers]);
         await Load(test, runId, Entities.Orders, 1, Newest);
         var customers = await Archive(test, runId, Entities.Customers, 2);
-        await test.Harness.Bus.Publish(new TransformFailed(runId, BulkSyncHarness.Shop, Steps.Upserting, "Line 2 of the bulk file is not valid JSON", customers));
+        await test.Harness.Bus.Publish(new TransformFailed(runId, BulkSyncHarness.Shop, Steps.Upserting, "Line 2 of the bulk file is not valid JSON",
+            customers));
 
         var refresh = await PublishedOnce<RefreshMarts>(test, m => m.RunId == runId);
         Assert.Equal((new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20)), (refresh.From, refresh.To));
         // A repeated upsert reaching the same bad line fails again, late: it must not fail the refresh under way.
-        await test.Harness.Bus.Publish(new TransformFailed(runId, BulkSyncHarness.Shop, Steps.Upserting, "Line 2 of the bulk file is not valid JSON", customers));
+        await test.Harness.Bus.Publish(new TransformFailed(runId, BulkSyncHarness.Shop, Steps.Upserting, "Line 2 of the bulk file is not valid JSON",
+            customers));
         await test.Harness.InactivityTask;
         Assert.Equal(nameof(BulkSyncStateMachine.Transforming), test.Instance(runId).CurrentState);
         await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 20));
@@ -240,7 +245,8 @@ public sealed class EntityTests
         await using var test = await BulkSyncHarness.Start();
         var runId = await Request(test, [Entities.Orders, Entities.Products]);
         await NextStart(test, runId, Entities.Orders);
-        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, Entities.Orders, "INTERNAL_SERVER_ERROR", "Shopify answered 500 five times"));
+        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, Entities.Orders, "INTERNAL_SERVER_ERROR",
+            "Shopify answered 500 five times"));
         await Load(test, runId, Entities.Products, 2, Newest);
         await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 20));
 
@@ -259,7 +265,8 @@ public sealed class EntityTests
         await NextStart(test, runId, Entities.Orders);
         await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, Entities.Orders, "INTERNAL_SERVER_ERROR", "orders went wrong"));
         await NextStart(test, runId, Entities.Products);
-        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, Entities.Products, "ACCESS_DENIED", "Required access: `read_products` access scope."));
+        await test.Harness.Bus.Publish(new BulkExtractionFailed(runId, BulkSyncHarness.Shop, Entities.Products, "ACCESS_DENIED",
+            "Required access: `read_products` access scope."));
 
         var run = await test.InState(runId, m => m.Failed);
         Assert.Contains("read_products", run.Error);
@@ -305,8 +312,9 @@ public sealed class EntityTests
     private static async Task Load(BulkSyncHarness test, Guid runId, string entity, int operation, DateTimeOffset newest)
     {
         var key = await Archive(test, runId, entity, operation);
-        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, entity, key, 3, entity == Entities.Orders ? 1 : 0, entity == Entities.Orders ? 2 : 0, 0,
-            newest, entity == Entities.Orders ? new DateOnly(2026, 11, 1) : null, entity == Entities.Orders ? new DateOnly(2026, 11, 20) : null));
+        await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, entity, key, 3, entity == Entities.Orders ? 1 : 0,
+            entity == Entities.Orders ? 2 : 0, 0, newest, entity == Entities.Orders ? new DateOnly(2026, 11, 1) : null,
+            entity == Entities.Orders ? new DateOnly(2026, 11, 20) : null));
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (!test.Instance(runId).EntityOutcomes.Any(o => o.Entity == entity) && DateTime.UtcNow < deadline) await Task.Delay(20);
         Assert.Contains(test.Instance(runId).EntityOutcomes, o => o.Entity == entity);

@@ -42,8 +42,10 @@ public sealed class GapTests
         var run = await Complete(test, runId);
 
         var since = stale.AddMinutes(-test.Options.LookbackMinutes);
-        var backfill = (await test.Harness.Published.SelectAsync<BackfillRequested>(x => x.Context.Message.ShopDomain == BulkSyncHarness.Shop).First()).Context.Message;
-        Assert.Equal((test.Options.HistoryFrom, DateOnly.FromDateTime(floor.UtcDateTime), (DateTimeOffset?)since), (backfill.From, backfill.To, backfill.UpdatedSince));
+        var backfill = (await test.Harness.Published.SelectAsync<BackfillRequested>(x => x.Context.Message.ShopDomain == BulkSyncHarness.Shop).First())
+            .Context.Message;
+        Assert.Equal((test.Options.HistoryFrom, DateOnly.FromDateTime(floor.UtcDateTime), (DateTimeOffset?)since),
+            (backfill.From, backfill.To, backfill.UpdatedSince));
         var gap = (await test.Harness.Published.SelectAsync<SyncGapFound>().First()).Context.Message;
         Assert.Equal((runId, "orders", since, floor, backfill.RunId), (gap.RunId, gap.Entity, gap.GapFrom, gap.Floor, gap.BackfillRunId));
         Assert.Equal((since, backfill.RunId), (run.GapSince, run.GapRunId));
@@ -79,7 +81,8 @@ public sealed class GapTests
     {
         await using var test = await BulkSyncHarness.Start();
         // Its lookback reaches just inside the floor.
-        test.Watermarks.Marks[(BulkSyncHarness.Shop, "orders")] = test.Now.AddDays(-test.Options.WatermarkFloorDays).AddMinutes(test.Options.LookbackMinutes + 1);
+        test.Watermarks.Marks[(BulkSyncHarness.Shop, "orders")] =
+            test.Now.AddDays(-test.Options.WatermarkFloorDays).AddMinutes(test.Options.LookbackMinutes + 1);
 
         var run = await Complete(test, await test.StartRun());
 

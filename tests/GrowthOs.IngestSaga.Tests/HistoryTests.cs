@@ -36,7 +36,8 @@ public sealed class HistoryTests
         var run = await Complete(test, runId);
 
         var floorDay = DateOnly.FromDateTime(test.Now.AddDays(-test.Options.WatermarkFloorDays).UtcDateTime);
-        var backfill = (await test.Harness.Published.SelectAsync<BackfillRequested>(x => x.Context.Message.ShopDomain == BulkSyncHarness.Shop).First()).Context.Message;
+        var backfill = (await test.Harness.Published.SelectAsync<BackfillRequested>(x => x.Context.Message.ShopDomain == BulkSyncHarness.Shop).First())
+            .Context.Message;
         Assert.Equal((test.Options.HistoryFrom, floorDay), (backfill.From, backfill.To));
         Assert.Equal(floorDay, run.HistoryBefore);
         Assert.Equal(backfill.RunId, run.HistoryRunId);

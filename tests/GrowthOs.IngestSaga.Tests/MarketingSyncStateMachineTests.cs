@@ -59,13 +59,15 @@ public sealed class MarketingSyncStateMachineTests : IAsyncLifetime
 
     private async Task<MarketingSyncState> InState(Guid runId, Func<MarketingSyncStateMachine, State> state)
     {
-        Assert.True((await _saga.Exists(runId, state)).HasValue, $"run did not reach {state(_machine).Name}; it is {_saga.Sagas.Contains(runId)?.CurrentState}");
+        Assert.True((await _saga.Exists(runId, state)).HasValue,
+            $"run did not reach {state(_machine).Name}; it is {_saga.Sagas.Contains(runId)?.CurrentState}");
         return Instance(runId);
     }
 
     private async Task<T> Published<T>(Guid runId, Func<T, bool>? filter = null) where T : class
     {
-        var found = await _harness.Published.SelectAsync<T>(x => RunOf(x.Context.Message) == runId && (filter is null || filter(x.Context.Message))).FirstOrDefault();
+        var found = await _harness.Published.SelectAsync<T>(x => RunOf(x.Context.Message) == runId && (filter is null || filter(x.Context.Message)))
+            .FirstOrDefault();
         return found?.Context.Message ?? throw new InvalidOperationException($"No {typeof(T).Name} of run {runId} was published.");
     }
 
@@ -87,8 +89,8 @@ public sealed class MarketingSyncStateMachineTests : IAsyncLifetime
     }
 
     private Task Archived(Guid runId, int attempt, bool partial = false) =>
-        _harness.Bus.Publish(new MarketingReportArchived(runId, Shop, MarketingSources.Meta, attempt, $"raw/meta/{Shop}/m{attempt}/manifest.json", 2, 720, 9_000,
-            Yesterday.AddDays(-179), Yesterday, partial, partial ? "1: too much data for one day" : null));
+        _harness.Bus.Publish(new MarketingReportArchived(runId, Shop, MarketingSources.Meta, attempt, $"raw/meta/{Shop}/m{attempt}/manifest.json", 2, 720,
+            9_000, Yesterday.AddDays(-179), Yesterday, partial, partial ? "1: too much data for one day" : null));
 
     [Fact]
     public async Task A_first_sync_reads_180_days_and_every_step_follows_an_answer_to_completed_and_the_watermark()
@@ -135,7 +137,8 @@ public sealed class MarketingSyncStateMachineTests : IAsyncLifetime
         Assert.Equal(Yesterday.AddDays(-59), (await Published<FetchMarketingReport>(await Request(source))).Since);
 
         var backfill = await Request(source, new DateOnly(2025, 1, 1), new DateOnly(2025, 3, 31));
-        Assert.Equal((new DateOnly(2025, 1, 1), new DateOnly(2025, 3, 31)), ((await Published<FetchMarketingReport>(backfill)).Since, Instance(backfill).Until!.Value));
+        Assert.Equal((new DateOnly(2025, 1, 1), new DateOnly(2025, 3, 31)),
+            ((await Published<FetchMarketingReport>(backfill)).Since, Instance(backfill).Until!.Value));
         Assert.Equal(JobTypes.MarketingBackfill, Instance(backfill).JobType);
     }
 
@@ -202,7 +205,8 @@ public sealed class MarketingSyncStateMachineTests : IAsyncLifetime
         await Archived(runId, 1);
         await InState(runId, m => m.Upserting);
         await _harness.Bus.Publish(new MarketingReportUpserted(runId, Shop, MarketingSources.Meta, $"raw/meta/{Shop}/m1/manifest.json", rows, rejected,
-            Yesterday.AddDays(-179), Yesterday, null, null, ["page 1, [0].results[0]: customer.currencyCode is missing", "page 1, [0].results[1]: customer.currencyCode is missing"]));
+            Yesterday.AddDays(-179), Yesterday, null, null,
+            ["page 1, [0].results[0]: customer.currencyCode is missing", "page 1, [0].results[1]: customer.currencyCode is missing"]));
         await InState(runId, m => m.Transforming);
         await _harness.Bus.Publish(new MartsRefreshed(runId, Shop, 180));
 
@@ -225,7 +229,8 @@ public sealed class MarketingSyncStateMachineTests : IAsyncLifetime
         var runId = await Request(MarketingSources.Ga4);
         await Elapse(runId);
         Assert.Equal(2, await Count<FetchMarketingReport>(runId, 2));
-        Assert.All(_harness.Published.Select<FetchMarketingReport>().Where(f => f.Context.Message.RunId == runId), f => Assert.Equal(1, f.Context.Message.Attempt));
+        Assert.All(_harness.Published.Select<FetchMarketingReport>().Where(f => f.Context.Message.RunId == runId),
+            f => Assert.Equal(1, f.Context.Message.Attempt));
     }
 
     [Fact]
@@ -296,7 +301,8 @@ public sealed class MarketingSyncStateMachineTests : IAsyncLifetime
             FailOnce(context.Message.RunId, "fetch", () => new Amazon.S3.AmazonS3Exception("The store did not answer"));
 
         public Task Consume(ConsumeContext<UpsertMarketingReport> context) =>
-            FailOnce(context.Message.RunId, "upsert", () => new Npgsql.PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01"));
+            FailOnce(context.Message.RunId, "upsert",
+                () => new Npgsql.PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01"));
 
         private static Task FailOnce(Guid runId, string step, Func<Exception> transient)
         {

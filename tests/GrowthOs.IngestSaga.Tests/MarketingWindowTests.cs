@@ -24,7 +24,10 @@ public sealed class MarketingWindowTests
     [Fact]
     public void A_connected_accounts_history_start_is_its_first_syncs_first_day_and_its_lookback_its_window_in_whole_days()
     {
-        var options = new MarketingSyncOptions { FirstSyncDays = 180, ConnectedAccountOf = (_, source) => source == "meta" ? Account(new DateOnly(2025, 1, 15), 2 * 1_440 + 1) : null };
+        var options = new MarketingSyncOptions
+        {
+            FirstSyncDays = 180, ConnectedAccountOf = (_, source) => source == "meta" ? Account(new DateOnly(2025, 1, 15), 2 * 1_440 + 1) : null,
+        };
         var (trailing, start) = options.WindowOf("window.myshopify.com", "meta");
         Assert.Equal((3, (DateOnly?)new DateOnly(2025, 1, 15)), (trailing, start));
         // Further back than the settings' 180 days, when the account asks for it; and never before it by a daily sync.

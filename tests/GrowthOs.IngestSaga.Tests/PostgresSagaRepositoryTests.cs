@@ -35,8 +35,8 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
     {
         _database = await LocalInfrastructure.CreateDatabase("growthos_saga");
         _dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
-        await new SchemaMigrator(_dataSource, new SchemaMigrations(IngestDbContext.Schema, typeof(IngestDbContext).Assembly), NullLogger<SchemaMigrator>.Instance)
-            .StartAsync(CancellationToken.None);
+        await new SchemaMigrator(_dataSource, new SchemaMigrations(IngestDbContext.Schema, typeof(IngestDbContext).Assembly),
+            NullLogger<SchemaMigrator>.Instance).StartAsync(CancellationToken.None);
 
         _provider = new ServiceCollection()
             .AddLogging()
@@ -121,7 +121,8 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
     {
         var settings = Options.Create(new BulkSyncOptions { Shops = [BulkSyncHarness.Shop] });
         ScheduledSyncDispatcher Replica() => new(_dataSource, _provider.GetRequiredService<IServiceScopeFactory>(),
-            Options.Create(new ScheduleOptions()), settings, Options.Create(new MarketingSyncOptions()), new ShopConnections(_dataSource, new SchemaMigrations("ingest", typeof(ScheduledSyncDispatcher).Assembly), NullLogger<ShopConnections>.Instance),
+            Options.Create(new ScheduleOptions()), settings, Options.Create(new MarketingSyncOptions()),
+            new ShopConnections(_dataSource, new SchemaMigrations("ingest", typeof(ScheduledSyncDispatcher).Assembly), NullLogger<ShopConnections>.Instance),
             TimeProvider.System, NullLogger<ScheduledSyncDispatcher>.Instance);
         await Replica().SyncScheduleRows(CancellationToken.None);
         var dueAt = new DateTimeOffset(2026, 11, 22, 6, 0, 0, TimeSpan.Zero);
@@ -141,9 +142,10 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
     public async Task A_due_schedule_waits_while_its_shop_has_a_run_under_way_and_fires_once_it_ended()
     {
         var settings = Options.Create(new BulkSyncOptions { Shops = [BulkSyncHarness.Shop] });
-        var dispatcher = new ScheduledSyncDispatcher(_dataSource, _provider.GetRequiredService<IServiceScopeFactory>(), Options.Create(new ScheduleOptions()), settings,
-            Options.Create(new MarketingSyncOptions()), new ShopConnections(_dataSource, new SchemaMigrations("ingest", typeof(ScheduledSyncDispatcher).Assembly),
-                NullLogger<ShopConnections>.Instance), TimeProvider.System, NullLogger<ScheduledSyncDispatcher>.Instance);
+        var dispatcher = new ScheduledSyncDispatcher(_dataSource, _provider.GetRequiredService<IServiceScopeFactory>(), Options.Create(new ScheduleOptions()),
+            settings, Options.Create(new MarketingSyncOptions()),
+            new ShopConnections(_dataSource, new SchemaMigrations("ingest", typeof(ScheduledSyncDispatcher).Assembly), NullLogger<ShopConnections>.Instance),
+            TimeProvider.System, NullLogger<ScheduledSyncDispatcher>.Instance);
         await dispatcher.SyncScheduleRows(CancellationToken.None);
         var running = NewId.NextGuid();
         await _harness.Bus.Publish(new SyncRequested(running, BulkSyncHarness.Shop, "user", DateTimeOffset.UtcNow, ["orders"]));
@@ -151,7 +153,8 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
         await Scalar($"UPDATE ingest.sync_schedule SET next_run_at = now() - interval '1 minute' WHERE shop_domain = '{BulkSyncHarness.Shop}' RETURNING 1");
 
         Assert.Equal(0, await dispatcher.FireDue(CancellationToken.None));
-        Assert.Equal(1L, await Scalar($"SELECT count(*) FROM ingest.sync_schedule WHERE shop_domain = '{BulkSyncHarness.Shop}' AND next_run_at < now() AND last_run_id IS NULL"));
+        Assert.Equal(1L, await Scalar($"SELECT count(*) FROM ingest.sync_schedule WHERE shop_domain = '{BulkSyncHarness.Shop}' "
+            + "AND next_run_at < now() AND last_run_id IS NULL"));
 
         await Scalar($"UPDATE ingest.bulk_sync_state SET current_state = 'Completed' WHERE correlation_id = '{running}' RETURNING 1");
         Assert.Equal(1, await dispatcher.FireDue(CancellationToken.None));
@@ -163,10 +166,12 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
         var settings = Options.Create(new BulkSyncOptions { Shops = [BulkSyncHarness.Shop] });
         var marketing = Options.Create(new MarketingSyncOptions { Shops = [new MarketingShop { Shop = BulkSyncHarness.Shop, Sources = ["meta", "ga4"] }] });
         var dispatcher = new ScheduledSyncDispatcher(_dataSource, _provider.GetRequiredService<IServiceScopeFactory>(),
-            Options.Create(new ScheduleOptions()), settings, marketing, new ShopConnections(_dataSource, new SchemaMigrations("ingest", typeof(ScheduledSyncDispatcher).Assembly), NullLogger<ShopConnections>.Instance), TimeProvider.System,
-            NullLogger<ScheduledSyncDispatcher>.Instance);
+            Options.Create(new ScheduleOptions()), settings, marketing,
+            new ShopConnections(_dataSource, new SchemaMigrations("ingest", typeof(ScheduledSyncDispatcher).Assembly), NullLogger<ShopConnections>.Instance),
+            TimeProvider.System, NullLogger<ScheduledSyncDispatcher>.Instance);
         await dispatcher.SyncScheduleRows(CancellationToken.None);
-        Assert.Equal(3L, await Scalar($"SELECT count(*) FROM ingest.sync_schedule WHERE shop_domain = '{BulkSyncHarness.Shop}' AND job IN ('shopify', 'marketing:meta', 'marketing:ga4')"));
+        Assert.Equal(3L, await Scalar($"SELECT count(*) FROM ingest.sync_schedule WHERE shop_domain = '{BulkSyncHarness.Shop}' "
+            + "AND job IN ('shopify', 'marketing:meta', 'marketing:ga4')"));
         Assert.Equal(1L, await Scalar($"SELECT count(*) FROM ingest.sync_schedule WHERE job = 'marketing:ga4' AND cron = '30 6 * * *'"));
 
         var dueAt = new DateTimeOffset(2026, 11, 22, 6, 30, 0, TimeSpan.Zero);
@@ -179,9 +184,10 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
         Assert.NotEqual(ScheduledSyncDispatcher.ScheduledRunId(BulkSyncHarness.Shop, dueAt), requested.RunId);
 
         // A source the shop no longer syncs loses its schedule.
-        var fewer = new ScheduledSyncDispatcher(_dataSource, _provider.GetRequiredService<IServiceScopeFactory>(), Options.Create(new ScheduleOptions()), settings,
-            Options.Create(new MarketingSyncOptions { Shops = [new MarketingShop { Shop = BulkSyncHarness.Shop, Sources = ["meta"] }] }),
-            new ShopConnections(_dataSource, new SchemaMigrations("ingest", typeof(ScheduledSyncDispatcher).Assembly), NullLogger<ShopConnections>.Instance), TimeProvider.System, NullLogger<ScheduledSyncDispatcher>.Instance);
+        var fewer = new ScheduledSyncDispatcher(_dataSource, _provider.GetRequiredService<IServiceScopeFactory>(), Options.Create(new ScheduleOptions()),
+            settings, Options.Create(new MarketingSyncOptions { Shops = [new MarketingShop { Shop = BulkSyncHarness.Shop, Sources = ["meta"] }] }),
+            new ShopConnections(_dataSource, new SchemaMigrations("ingest", typeof(ScheduledSyncDispatcher).Assembly), NullLogger<ShopConnections>.Instance),
+            TimeProvider.System, NullLogger<ScheduledSyncDispatcher>.Instance);
         await fewer.SyncScheduleRows(CancellationToken.None);
         Assert.Equal(0L, await Scalar($"SELECT count(*) FROM ingest.sync_schedule WHERE job = 'marketing:ga4'"));
     }
@@ -190,7 +196,8 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
     public async Task A_connected_shop_is_scheduled_on_its_own_clocks_with_its_entities_and_a_paused_one_is_not()
     {
         const string shop = "connected-schedule.myshopify.com";
-        var connected = new ShopConnections(_dataSource, new SchemaMigrations("ingest", typeof(ScheduledSyncDispatcher).Assembly), NullLogger<ShopConnections>.Instance);
+        var connected = new ShopConnections(_dataSource, new SchemaMigrations("ingest", typeof(ScheduledSyncDispatcher).Assembly),
+            NullLogger<ShopConnections>.Instance);
         var dispatcher = new ScheduledSyncDispatcher(_dataSource, _provider.GetRequiredService<IServiceScopeFactory>(), Options.Create(new ScheduleOptions()),
             Options.Create(new BulkSyncOptions()), Options.Create(new MarketingSyncOptions()), connected, TimeProvider.System,
             NullLogger<ScheduledSyncDispatcher>.Instance);
@@ -202,7 +209,8 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
         // An older version heard late changes nothing.
         await connected.Keep(Version(1, "pending", "0 0 * * *"), CancellationToken.None);
         await dispatcher.SyncScheduleRows(CancellationToken.None);
-        Assert.Equal("15 4 * * *|Asia/Tokyo", await Text($"SELECT cron || '|' || time_zone FROM ingest.sync_schedule WHERE shop_domain = '{shop}' AND job = 'shopify'"));
+        Assert.Equal("15 4 * * *|Asia/Tokyo",
+            await Text($"SELECT cron || '|' || time_zone FROM ingest.sync_schedule WHERE shop_domain = '{shop}' AND job = 'shopify'"));
         // 04:15 in Tokyo is 19:15 UTC the day before.
         var next = await Text($"SELECT to_char(next_run_at AT TIME ZONE 'UTC', 'HH24:MI') FROM ingest.sync_schedule WHERE shop_domain = '{shop}'");
         Assert.Equal("19:15", next);
@@ -221,7 +229,8 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
     public async Task A_connected_ad_account_is_scheduled_on_its_own_cron_on_its_shops_clocks_and_not_once_it_fails()
     {
         const string shop = "connected-account.myshopify.com";
-        var connected = new ShopConnections(_dataSource, new SchemaMigrations("ingest", typeof(ScheduledSyncDispatcher).Assembly), NullLogger<ShopConnections>.Instance);
+        var connected = new ShopConnections(_dataSource, new SchemaMigrations("ingest", typeof(ScheduledSyncDispatcher).Assembly),
+            NullLogger<ShopConnections>.Instance);
         var marketing = new MarketingSyncOptions { ConnectedSourcesOf = connected.SourcesOf };
         var dispatcher = new ScheduledSyncDispatcher(_dataSource, _provider.GetRequiredService<IServiceScopeFactory>(), Options.Create(new ScheduleOptions()),
             Options.Create(new BulkSyncOptions()), Options.Create(marketing), connected, TimeProvider.System, NullLogger<ScheduledSyncDispatcher>.Instance);
@@ -233,8 +242,10 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
 
         await connected.Keep(Meta(1, "active"), CancellationToken.None);
         await dispatcher.SyncScheduleRows(CancellationToken.None);
-        Assert.Equal("45 5 * * *|Asia/Tokyo", await Text($"SELECT cron || '|' || time_zone FROM ingest.sync_schedule WHERE shop_domain = '{shop}' AND job = 'marketing:meta'"));
-        Assert.Equal(0L, await Scalar($"SELECT count(*) FROM ingest.sync_schedule WHERE shop_domain = '{shop}' AND job IN ('marketing:google_ads', 'marketing:ga4')"));
+        Assert.Equal("45 5 * * *|Asia/Tokyo",
+            await Text($"SELECT cron || '|' || time_zone FROM ingest.sync_schedule WHERE shop_domain = '{shop}' AND job = 'marketing:meta'"));
+        Assert.Equal(0L,
+            await Scalar($"SELECT count(*) FROM ingest.sync_schedule WHERE shop_domain = '{shop}' AND job IN ('marketing:google_ads', 'marketing:ga4')"));
 
         await connected.Keep(Meta(2, "failing"), CancellationToken.None);
         await dispatcher.SyncScheduleRows(CancellationToken.None);
@@ -245,12 +256,13 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
     public async Task An_ad_account_connected_without_its_shop_is_scheduled_on_its_own_cron_on_the_accounts_clocks()
     {
         const string shop = "ads-only.myshopify.com";
-        var connected = new ShopConnections(_dataSource, new SchemaMigrations("ingest", typeof(ScheduledSyncDispatcher).Assembly), NullLogger<ShopConnections>.Instance);
+        var connected = new ShopConnections(_dataSource, new SchemaMigrations("ingest", typeof(ScheduledSyncDispatcher).Assembly),
+            NullLogger<ShopConnections>.Instance);
         var dispatcher = new ScheduledSyncDispatcher(_dataSource, _provider.GetRequiredService<IServiceScopeFactory>(), Options.Create(new ScheduleOptions()),
-            Options.Create(new BulkSyncOptions()), Options.Create(new MarketingSyncOptions { ConnectedSourcesOf = connected.SourcesOf }), connected, TimeProvider.System,
-            NullLogger<ScheduledSyncDispatcher>.Instance);
-        await connected.Keep(new ConnectionSnapshot(NewId.NextGuid(), shop, "google_ads", "7400000009", "7400000008", "active", null, "Ads", "USD", "America/Chicago",
-            null, "ENABLED", "20 6 * * *", [], null, null, 1, DateTimeOffset.UtcNow), CancellationToken.None);
+            Options.Create(new BulkSyncOptions()), Options.Create(new MarketingSyncOptions { ConnectedSourcesOf = connected.SourcesOf }), connected,
+            TimeProvider.System, NullLogger<ScheduledSyncDispatcher>.Instance);
+        await connected.Keep(new ConnectionSnapshot(NewId.NextGuid(), shop, "google_ads", "7400000009", "7400000008", "active", null, "Ads", "USD",
+            "America/Chicago", null, "ENABLED", "20 6 * * *", [], null, null, 1, DateTimeOffset.UtcNow), CancellationToken.None);
         await dispatcher.SyncScheduleRows(CancellationToken.None);
 
         Assert.Equal("marketing:google_ads|20 6 * * *|America/Chicago",
@@ -292,7 +304,8 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
             INSERT INTO ingest.saga_event_outbox (event_id, run_id, message_type, body, created_at)
             VALUES ('{{NewId.NextGuid()}}', '{{runId}}', 'SomethingNewer', '{}', now() - interval '2 seconds'),
                    ('{{NewId.NextGuid()}}', '{{runId}}', 'SyncFailed', '{"runId":"not-a-guid"}', now() - interval '1 second'),
-                   ('{{NewId.NextGuid()}}', '{{runId}}', 'SyncFailed', '{"runId":"{{runId}}","shopDomain":"a.myshopify.com","step":"polling","reason":"r","failedAt":"2026-12-01T00:00:00Z"}', now())
+                   ('{{NewId.NextGuid()}}', '{{runId}}', 'SyncFailed',
+                    '{"runId":"{{runId}}","shopDomain":"a.myshopify.com","step":"polling","reason":"r","failedAt":"2026-12-01T00:00:00Z"}', now())
             RETURNING 1
             """);
         var options = new SagaEventOptions { BatchSize = 1 };
@@ -305,12 +318,15 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
         Assert.Equal(("polling", "r"), (failed.Step, failed.Reason));
         Assert.Equal(1L, await Scalar($"""
             SELECT count(*) FROM ingest.saga_event_outbox
-            WHERE run_id = '{runId}' AND published_at IS NULL AND message_type = 'SomethingNewer' AND set_aside_reason LIKE '%not an event this build publishes%'
+            WHERE run_id = '{runId}' AND published_at IS NULL AND message_type = 'SomethingNewer'
+                AND set_aside_reason LIKE '%not an event this build publishes%'
             """));
-        Assert.Equal(1L, await Scalar($"SELECT count(*) FROM ingest.saga_event_outbox WHERE run_id = '{runId}' AND set_aside_reason LIKE 'its body is not a SyncFailed%'"));
+        Assert.Equal(1L,
+            await Scalar($"SELECT count(*) FROM ingest.saga_event_outbox WHERE run_id = '{runId}' AND set_aside_reason LIKE 'its body is not a SyncFailed%'"));
 
         // A build that knows the type releases what another set aside; a broken body stays aside.
-        await Scalar($"UPDATE ingest.saga_event_outbox SET message_type = 'SyncCompleted' WHERE run_id = '{runId}' AND message_type = 'SomethingNewer' RETURNING 1");
+        await Scalar($"UPDATE ingest.saga_event_outbox SET message_type = 'SyncCompleted' WHERE run_id = '{runId}' AND message_type = 'SomethingNewer' "
+            + "RETURNING 1");
         Assert.Equal(1, await publisher.ReleaseKnown(CancellationToken.None));
     }
 

@@ -21,7 +21,8 @@ public sealed class RetryTests
         var run = test.Instance(runId);
         Assert.Equal(nameof(test.Machine.Requested), run.CurrentState);
         Assert.Equal(1, run.RetryAttempts);
-        Assert.InRange(run.ResumeAt!.Value - test.Now, TimeSpan.FromSeconds(test.Options.BusyWaitSeconds - 5), TimeSpan.FromSeconds(test.Options.BusyWaitSeconds));
+        Assert.InRange(run.ResumeAt!.Value - test.Now, TimeSpan.FromSeconds(test.Options.BusyWaitSeconds - 5),
+            TimeSpan.FromSeconds(test.Options.BusyWaitSeconds));
 
         await test.ElapseCurrentWait(runId);
         Assert.Equal(2, await test.Published<StartBulkExtraction>(x => x.RunId == runId, expected: 2));
@@ -92,9 +93,11 @@ public sealed class RetryTests
 
         // A start's deferral, late, names only the entity: it retries nothing here. The download's names its operation.
         await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "orders", "THROTTLED", "late start"));
-        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "orders", "DOWNLOAD_INTERRUPTED", "connection reset", OperationId));
+        await test.Harness.Bus.Publish(new BulkExtractionDeferred(runId, BulkSyncHarness.Shop, "orders", "DOWNLOAD_INTERRUPTED", "connection reset",
+            OperationId));
         Assert.True(await test.Saga.Consumed.Any<BulkExtractionDeferred>(x => x.Context.Message.RunId == runId && x.Context.Message.ErrorCode == "THROTTLED"));
-        Assert.True(await test.Saga.Consumed.Any<BulkExtractionDeferred>(x => x.Context.Message.RunId == runId && x.Context.Message.ErrorCode == "DOWNLOAD_INTERRUPTED"));
+        Assert.True(await test.Saga.Consumed.Any<BulkExtractionDeferred>(
+            x => x.Context.Message.RunId == runId && x.Context.Message.ErrorCode == "DOWNLOAD_INTERRUPTED"));
         await test.ElapseCurrentWait(runId);
 
         Assert.Equal(2, await test.Published<ArchiveBulkOperationResult>(x => x.RunId == runId && x.BulkOperationId == OperationId, expected: 2));

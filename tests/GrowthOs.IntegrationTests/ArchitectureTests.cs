@@ -12,7 +12,8 @@ public sealed class ArchitectureTests
     public static TheoryData<string> ServiceProjects()
     {
         var data = new TheoryData<string>();
-        foreach (var project in Directory.GetFiles(ServicesFolder, "*.csproj", SearchOption.AllDirectories)) data.Add(Path.GetRelativePath(RepositoryPaths.Root, project));
+        foreach (var project in Directory.GetFiles(ServicesFolder, "*.csproj", SearchOption.AllDirectories))
+            data.Add(Path.GetRelativePath(RepositoryPaths.Root, project));
         return data;
     }
 
@@ -80,7 +81,8 @@ public sealed class ArchitectureTests
         {
             // A one-shot job started with its own entrypoint (compose's connect) runs a script, not the service.
             if (BuildArgument(service, "SERVICE") is null || Child(service, "entrypoint") is not null) continue;
-            Assert.True(Child(service, "environment") is YamlMappingNode environment && Child(environment, "OTEL_EXPORTER_OTLP_ENDPOINT") is YamlScalarNode { Value: not null and not "" },
+            Assert.True(Child(service, "environment") is YamlMappingNode environment
+                && Child(environment, "OTEL_EXPORTER_OTLP_ENDPOINT") is YamlScalarNode { Value: not null and not "" },
                 $"compose service {name} does not export its telemetry (OTEL_EXPORTER_OTLP_ENDPOINT).");
         }
     }

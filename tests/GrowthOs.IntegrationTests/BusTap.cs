@@ -77,7 +77,8 @@ public sealed class BusTap : IAsyncDisposable
         var queues = await http.GetFromJsonAsync<JsonElement>($"/api/queues/{Uri.EscapeDataString(system.VirtualHost)}?columns=name,messages");
         return queues.EnumerateArray()
             .Where(queue => queue.GetProperty("name").GetString()!.EndsWith("_error", StringComparison.Ordinal))
-            .ToDictionary(queue => queue.GetProperty("name").GetString()!, queue => queue.TryGetProperty("messages", out var count) && count.ValueKind == JsonValueKind.Number ? count.GetInt64() : 0);
+            .ToDictionary(queue => queue.GetProperty("name").GetString()!,
+                queue => queue.TryGetProperty("messages", out var count) && count.ValueKind == JsonValueKind.Number ? count.GetInt64() : 0);
     }
 
     public async ValueTask DisposeAsync()

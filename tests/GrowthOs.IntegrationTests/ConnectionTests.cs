@@ -23,7 +23,8 @@ public sealed class ConnectionTests(RunningSystem system)
     {
         using var http = system.GatewayClient();
         const string shop = RunningSystem.ConnectedShop;
-        await using var tap = await BusTap.Start(system, "GrowthOs.Contracts.Connections:ConnectionConnected", "GrowthOs.Contracts.Connections:ConnectionSettingsChanged");
+        await using var tap = await BusTap.Start(system, "GrowthOs.Contracts.Connections:ConnectionConnected",
+            "GrowthOs.Contracts.Connections:ConnectionSettingsChanged");
         var created = await http.PostAsJsonAsync("/api/connections", new { shop, provider = "shopify", access_token = Token, entities = new[] { "orders" } });
         var text = await created.Content.ReadAsStringAsync();
         Assert.True(created.StatusCode == HttpStatusCode.Created, text);
@@ -52,8 +53,12 @@ public sealed class ConnectionTests(RunningSystem system)
         Assert.True(await system.Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{shop}'") > 0);
 
         // Every service reports it in its own zone, from its own copy.
-        await system.WaitForScalar($"SELECT count(*) FROM transform.connection_copy WHERE shop_domain = '{shop}' AND time_zone = '{RunningSystem.ConnectedTimeZone}'", 1, "the Transform's copy");
-        await system.WaitForScalar($"SELECT count(*) FROM kpi.connection_copy WHERE shop_domain = '{shop}' AND time_zone = '{RunningSystem.ConnectedTimeZone}'", 1, "the KPI/Alert's copy");
+        await system.WaitForScalar(
+            $"SELECT count(*) FROM transform.connection_copy WHERE shop_domain = '{shop}' AND time_zone = '{RunningSystem.ConnectedTimeZone}'", 1,
+            "the Transform's copy");
+        await system.WaitForScalar(
+            $"SELECT count(*) FROM kpi.connection_copy WHERE shop_domain = '{shop}' AND time_zone = '{RunningSystem.ConnectedTimeZone}'", 1,
+            "the KPI/Alert's copy");
         var shops = await http.GetFromJsonAsync<JsonElement>("/api/dashboard/shops");
         Assert.Contains(shops.GetProperty("shops").EnumerateArray(), s => s.GetProperty("shop").GetString() == shop
             && s.GetProperty("time_zone").GetString() == RunningSystem.ConnectedTimeZone);
@@ -72,7 +77,8 @@ public sealed class ConnectionTests(RunningSystem system)
               AND (c::text LIKE '%{Token}%' OR position(convert_to('{Token}', 'UTF8') IN c.credential) > 0)
             """));
         Assert.Equal(0L, await system.Scalar($"SELECT count(*) FROM connector.connection_event e WHERE e.body::text LIKE '%{Token}%'"));
-        Assert.Equal(1L, await system.Scalar($"SELECT count(*) FROM connector.connection WHERE shop_domain = '{shop}' AND credential_key_id = 'integration-1'"));
+        Assert.Equal(1L,
+            await system.Scalar($"SELECT count(*) FROM connector.connection WHERE shop_domain = '{shop}' AND credential_key_id = 'integration-1'"));
     }
 
     [Fact]
@@ -156,7 +162,8 @@ public sealed class ConnectionTests(RunningSystem system)
         using var http = system.GatewayClient();
         const string shop = RunningSystem.RotationShop;
         var id = (await Body(await http.PostAsJsonAsync("/api/connections", new { shop, access_token = Token }))).GetProperty("id").GetGuid();
-        Assert.Equal(1L, await system.Scalar($"SELECT count(*) FROM connector.connection WHERE connection_id = '{id}' AND credential_key_id = 'integration-1'"));
+        Assert.Equal(1L,
+            await system.Scalar($"SELECT count(*) FROM connector.connection WHERE connection_id = '{id}' AND credential_key_id = 'integration-1'"));
         static Dictionary<string, string> Keys(params (string Id, string Key)[] keys) => keys.Select((k, i) => new[]
         {
             KeyValuePair.Create($"Connections__EncryptionKeys__{i}__Id", k.Id), KeyValuePair.Create($"Connections__EncryptionKeys__{i}__Key", k.Key),
@@ -201,7 +208,8 @@ public sealed class ConnectionTests(RunningSystem system)
         Assert.Equal(HttpStatusCode.Forbidden, (await limited.GetAsync("/api/connections")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await limited.GetAsync($"/api/connections/{otherId}?shop={RunningSystem.KpiShop}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await limited.PostAsync($"/api/connections/{otherId}/pause?shop={RunningSystem.KpiShop}", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await limited.PatchAsJsonAsync($"/api/connections/{otherId}?shop={RunningSystem.KpiShop}", new { cron = "0 1 * * *" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound,
+            (await limited.PatchAsJsonAsync($"/api/connections/{otherId}?shop={RunningSystem.KpiShop}", new { cron = "0 1 * * *" })).StatusCode);
         var listed = await Body(await limited.GetAsync($"/api/connections?shop={RunningSystem.KpiShop}"));
         Assert.DoesNotContain(listed.GetProperty("connections").EnumerateArray(), c => c.GetProperty("shop").GetString() != RunningSystem.KpiShop);
 
@@ -219,7 +227,8 @@ public sealed class ConnectionTests(RunningSystem system)
     {
         using var http = system.GatewayClient();
         const string shop = RunningSystem.ConnectLifecycleShop;
-        var id = (await Body(await http.PostAsJsonAsync("/api/connections", new { shop, access_token = Token, entities = new[] { "orders" } }))).GetProperty("id").GetGuid();
+        var id = (await Body(await http.PostAsJsonAsync("/api/connections", new { shop, access_token = Token, entities = new[] { "orders" } })))
+            .GetProperty("id").GetGuid();
         await system.WaitForRunToFinish(http, await StartSyncWhenKnown(http, shop));
 
         var paused = await Body(await http.PostAsync($"/api/connections/{id}/pause", null));
@@ -234,7 +243,8 @@ public sealed class ConnectionTests(RunningSystem system)
         Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
         var gone = await Body(deleted);
         Assert.Equal(("disconnected", false), (gone.GetProperty("status").GetString(), gone.GetProperty("has_credentials").GetBoolean()));
-        Assert.Equal(1L, await system.Scalar($"SELECT count(*) FROM connector.connection WHERE connection_id = '{id}' AND credential IS NULL AND credential_key_id IS NULL"));
+        Assert.Equal(1L, await system.Scalar(
+            $"SELECT count(*) FROM connector.connection WHERE connection_id = '{id}' AND credential IS NULL AND credential_key_id IS NULL"));
         var unknown = await Until(http, shop, HttpStatusCode.BadRequest);
         Assert.Contains("not connected", await unknown.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await http.DeleteAsync($"/api/connections/{id}")).StatusCode);
@@ -292,13 +302,15 @@ public sealed class ConnectionTests(RunningSystem system)
         await Refused(Callback(signed, ("code", "forged-code")), HttpStatusCode.Unauthorized, "hmac");
         // Signed with the app's secret, but a state this deployment never made, or a redirect minutes old.
         await Refused(Callback(Signed(signed, ("state", "not-a-state-of-ours"))), HttpStatusCode.BadRequest, "state");
-        await Refused(Callback(Signed(signed, ("timestamp", DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeSeconds().ToString()))), HttpStatusCode.BadRequest, "timestamp");
+        await Refused(Callback(Signed(signed, ("timestamp", DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeSeconds().ToString()))), HttpStatusCode.BadRequest,
+            "timestamp");
         // A fresh install whose callback carries the code already exchanged: Shopify's own refusal.
         var fresh = await Body(await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/connections/shopify/install?shop={shop}")
         {
             Headers = { { "Accept", "application/json" } },
         }));
-        var freshState = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(fresh.GetProperty("authorize_url").GetString()!).Query)["state"].ToString();
+        var freshState = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(fresh.GetProperty("authorize_url").GetString()!).Query)["state"]
+            .ToString();
         await Refused(Callback(Signed(signed, ("state", freshState), ("timestamp", DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString()))),
             HttpStatusCode.UnprocessableEntity, "code", "The authorization code was not found or was already used");
         Assert.Equal(1L, await system.Scalar($"SELECT count(*) FROM connector.connection WHERE shop_domain = '{shop}'"));
@@ -353,16 +365,19 @@ public sealed class ConnectionTests(RunningSystem system)
         Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/connections", new { shop, access_token = Token })).StatusCode);
 
         // Meta refuses a token that is not the account's, in its own words; an account id that is not one is refused before Meta is asked.
-        var refused = await http.PostAsJsonAsync("/api/connections", new { shop, provider = "meta", account = $"act_{account}", access_token = "EAAGnotThisAccountsToken" });
+        var refused = await http.PostAsJsonAsync("/api/connections",
+            new { shop, provider = "meta", account = $"act_{account}", access_token = "EAAGnotThisAccountsToken" });
         var refusal = await refused.Content.ReadAsStringAsync();
         Assert.True(refused.StatusCode == HttpStatusCode.UnprocessableEntity, refusal);
         Assert.Contains("Invalid OAuth access token", refusal);
-        var malformed = await http.PostAsJsonAsync("/api/connections", new { shop, provider = "meta", account = "act_12ab", access_token = RunningSystem.ConnectedMetaToken });
+        var malformed = await http.PostAsJsonAsync("/api/connections",
+            new { shop, provider = "meta", account = "act_12ab", access_token = RunningSystem.ConnectedMetaToken });
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.Equal("account", (await Body(malformed)).GetProperty("parameter").GetString());
 
         // A person's short-lived token is exchanged for the long-lived one, as the Meta app; one Meta does not know is refused in its words.
-        var notExchanged = await http.PostAsJsonAsync("/api/connections", new { shop, provider = "meta", account, access_token = "EAAGexpiredShortToken", exchange = true });
+        var notExchanged = await http.PostAsJsonAsync("/api/connections",
+            new { shop, provider = "meta", account, access_token = "EAAGexpiredShortToken", exchange = true });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, notExchanged.StatusCode);
         Assert.Contains("Invalid OAuth access token", await notExchanged.Content.ReadAsStringAsync());
         var created = await http.PostAsJsonAsync("/api/connections",
@@ -374,9 +389,11 @@ public sealed class ConnectionTests(RunningSystem system)
         var connection = JsonDocument.Parse(text).RootElement;
         Assert.Equal(("meta", account, "active", "EUR", "Europe/Lisbon", "ACTIVE"),
             (connection.GetProperty("provider").GetString(), connection.GetProperty("account").GetString(), connection.GetProperty("status").GetString(),
-                connection.GetProperty("currency").GetString(), connection.GetProperty("time_zone").GetString(), connection.GetProperty("account_status").GetString()));
+                connection.GetProperty("currency").GetString(), connection.GetProperty("time_zone").GetString(),
+                connection.GetProperty("account_status").GetString()));
         // Meta's long-lived token lapses in about 60 days (Meta renews none from a server): the connection says when.
-        Assert.InRange(connection.GetProperty("credential_expires_at").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddDays(59), DateTimeOffset.UtcNow.AddDays(61));
+        Assert.InRange(connection.GetProperty("credential_expires_at").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddDays(59),
+            DateTimeOffset.UtcNow.AddDays(61));
         var again = await http.PostAsJsonAsync("/api/connections", new { shop, provider = "meta", account, access_token = RunningSystem.ConnectedMetaToken });
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         // A key limited to another shop that names the same account learns it is taken, not whose it is.
@@ -392,7 +409,8 @@ public sealed class ConnectionTests(RunningSystem system)
         var sync = await UntilMarketing(http, shop, HttpStatusCode.Accepted);
         var run = await system.WaitForRunToFinish(http, (await Body(sync)).GetProperty("runs")[0].GetProperty("run_id").GetGuid());
         Assert.True(run.GetProperty("status").GetString() == "completed", run.ToString());
-        Assert.True(await system.Scalar($"SELECT count(*) FROM transform.ad_campaign_day WHERE shop_domain = '{shop}' AND source = 'meta' AND account_id = 'act_{account}'") > 0);
+        Assert.True(await system.Scalar(
+            $"SELECT count(*) FROM transform.ad_campaign_day WHERE shop_domain = '{shop}' AND source = 'meta' AND account_id = 'act_{account}'") > 0);
 
         // Meta stops taking the token (the app's access removed): the next sync fails and the connection turns failing in
         // Meta's words, so its schedule stops until it is given a new token.
@@ -426,7 +444,8 @@ public sealed class ConnectionTests(RunningSystem system)
         async Task<Uri> Authorize(string provider, string account, string? manager = null)
         {
             var answer = await Body(await http.SendAsync(new HttpRequestMessage(HttpMethod.Get,
-                $"/api/connections/google/authorize?shop={shop}&provider={provider}&account={account}{(manager is null ? "" : $"&login_customer_id={manager}")}")
+                $"/api/connections/google/authorize?shop={shop}&provider={provider}&account={account}"
+                + $"{(manager is null ? "" : $"&login_customer_id={manager}")}")
             {
                 Headers = { { "Accept", "application/json" } },
             }));
@@ -477,7 +496,8 @@ public sealed class ConnectionTests(RunningSystem system)
 
         // The same redirect again finds its state used; a state never made, a consent refused, a code already exchanged: each refused, nothing stored.
         await Refused(callback, HttpStatusCode.BadRequest, "state", "used");
-        await Refused(Callback(new Dictionary<string, string>(Query(callback)) { ["state"] = "not-a-state-of-ours" }), HttpStatusCode.BadRequest, "state", "not one");
+        await Refused(Callback(new Dictionary<string, string>(Query(callback)) { ["state"] = "not-a-state-of-ours" }), HttpStatusCode.BadRequest, "state",
+            "not one");
         var ga4Authorize = await Authorize("ga4", "properties/" + RunningSystem.ConnectedGa4Property);
         await Refused(Callback(new() { ["state"] = Query(ga4Authorize)["state"], ["error"] = "access_denied" }), HttpStatusCode.UnprocessableEntity, "error",
             "did not grant access");
@@ -488,17 +508,22 @@ public sealed class ConnectionTests(RunningSystem system)
             (ga4.GetProperty("provider").GetString(), ga4.GetProperty("account").GetString(), ga4.GetProperty("currency").GetString(),
                 ga4.GetProperty("time_zone").GetString()));
         // A shop syncs one account of each provider; a customer id that is not one is refused before Google is asked.
-        Assert.Equal(HttpStatusCode.Conflict, (await http.GetAsync($"/api/connections/google/authorize?shop={shop}&provider=ga4&account=7500000002")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict,
+            (await http.GetAsync($"/api/connections/google/authorize?shop={shop}&provider=ga4&account=7500000002")).StatusCode);
         var malformed = await http.GetAsync($"/api/connections/google/authorize?shop={shop}&provider=google_ads&account=12345");
         Assert.Equal((HttpStatusCode.BadRequest, "account"), (malformed.StatusCode, (await Body(malformed)).GetProperty("parameter").GetString()));
         // A refresh token given straight is checked with Google too: one Google does not know is refused in its words.
         var unknown = await http.PostAsJsonAsync("/api/connections",
-            new { shop = RunningSystem.ConnectedShop, provider = "ga4", account = RunningSystem.ConnectedGa4Property, refresh_token = "1//notAGrantOfThisClient" });
+            new
+            {
+                shop = RunningSystem.ConnectedShop, provider = "ga4", account = RunningSystem.ConnectedGa4Property, refresh_token = "1//notAGrantOfThisClient",
+            });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.StatusCode);
         Assert.Contains("Token has been expired or revoked", await unknown.Content.ReadAsStringAsync());
 
         // The Ingest-Saga hears of both accounts and syncs them with the grant: no setting names them.
-        var sync = await Until(http, "/api/marketing/sync", new { shop, sources = new[] { "google_ads", "ga4" } }, HttpStatusCode.Accepted, $"A Google sync of {shop}");
+        var sync = await Until(http, "/api/marketing/sync", new { shop, sources = new[] { "google_ads", "ga4" } }, HttpStatusCode.Accepted,
+            $"A Google sync of {shop}");
         foreach (var started in (await Body(sync)).GetProperty("runs").EnumerateArray())
         {
             var run = await system.WaitForRunToFinish(http, started.GetProperty("run_id").GetGuid());
@@ -521,7 +546,9 @@ public sealed class ConnectionTests(RunningSystem system)
         }
     }
 
-    /// <summary>Asks for a Meta sync of <paramref name="shop"/> until the answer is <paramref name="expected"/> (the copies hear a change within seconds).</summary>
+    /// <summary>
+    /// Asks for a Meta sync of <paramref name="shop"/> until the answer is <paramref name="expected"/> (the copies hear a change within seconds).
+    /// </summary>
     private static Task<HttpResponseMessage> UntilMarketing(HttpClient http, string shop, HttpStatusCode expected) =>
         Until(http, "/api/marketing/sync", new { shop, sources = new[] { "meta" } }, expected, $"A Meta sync of {shop}");
 
@@ -568,7 +595,8 @@ public sealed class ConnectionTests(RunningSystem system)
         (code, output) = await Connect(new(environment)
         {
             ["CONNECT_SHOP_TOKEN"] = RunningSystem.ConnectedShopToken, ["CONNECT_GA4_PROPERTY"] = "",
-            ["CONNECT_GOOGLE_ADS_CUSTOMER"] = "", ["CONNECT_META_AD_ACCOUNT"] = RunningSystem.PageMetaAccount, ["CONNECT_META_TOKEN"] = RunningSystem.PageMetaToken
+            ["CONNECT_GOOGLE_ADS_CUSTOMER"] = "", ["CONNECT_META_AD_ACCOUNT"] = RunningSystem.PageMetaAccount,
+            ["CONNECT_META_TOKEN"] = RunningSystem.PageMetaToken
         });
         Assert.True(code != 0, output);
         Assert.Contains("409", output);
@@ -613,16 +641,20 @@ public sealed class ConnectionTests(RunningSystem system)
 
         // The merchant asks that the customer be forgotten: its rows go, its orders stay in the shop's sales without naming it.
         Assert.Equal(HttpStatusCode.OK, (await sandbox.PostAsync($"/sandbox/shops/{shop}/customers/{customer}/redact", null)).StatusCode);
-        await system.WaitForScalar($"SELECT count(*) FROM transform.customer WHERE shop_domain = '{shop}' AND customer_id = {customer}", 0, "the customer's row");
+        await system.WaitForScalar($"SELECT count(*) FROM transform.customer WHERE shop_domain = '{shop}' AND customer_id = {customer}", 0,
+            "the customer's row");
         Assert.Empty(await system.ObjectKeysHolding($"compliance/{shop}/customers/{customer}/"));
         async Task Forgotten()
         {
             Assert.Equal(0L, await system.Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{shop}' AND customer_id = {customer}"));
-            Assert.Equal(0L, await system.Scalar($"SELECT count(*) FROM transform.customer_segments WHERE shop_domain = '{shop}' AND customer_id = {customer}"));
+            Assert.Equal(0L,
+                await system.Scalar($"SELECT count(*) FROM transform.customer_segments WHERE shop_domain = '{shop}' AND customer_id = {customer}"));
             Assert.Equal(0L, await system.Scalar($"""
-                SELECT count(*) FROM transform.dim_customer d JOIN transform.dim_shop s USING (shop_key) WHERE s.shop_domain = '{shop}' AND d.customer_id = {customer}
+                SELECT count(*) FROM transform.dim_customer d JOIN transform.dim_shop s USING (shop_key)
+                WHERE s.shop_domain = '{shop}' AND d.customer_id = {customer}
                 """));
-            await system.WaitForScalar($"SELECT count(*) FROM kpi.customer_day WHERE shop_domain = '{shop}' AND customer_id = {customer}", 0, "the KPI copy's customer days");
+            await system.WaitForScalar($"SELECT count(*) FROM kpi.customer_day WHERE shop_domain = '{shop}' AND customer_id = {customer}", 0,
+                "the KPI copy's customer days");
             Assert.Equal(revenue, await system.Scalar($"SELECT sum(total_minor) FROM transform.order_header WHERE shop_domain = '{shop}'"));
         }
         await Forgotten();
@@ -646,15 +678,18 @@ public sealed class ConnectionTests(RunningSystem system)
     {
         using var http = system.GatewayClient();
         const string shop = RunningSystem.PurgeShop;
-        var id = (await Body(await http.PostAsJsonAsync("/api/connections", new { shop, access_token = Token, entities = new[] { "orders" } }))).GetProperty("id").GetGuid();
+        var id = (await Body(await http.PostAsJsonAsync("/api/connections", new { shop, access_token = Token, entities = new[] { "orders" } })))
+            .GetProperty("id").GetGuid();
         var runId = await StartSyncWhenKnown(http, shop);
         var run = await system.WaitForRunToFinish(http, runId);
         Assert.Equal("completed", run.GetProperty("status").GetString());
         await system.WaitForTelemetry(runId, run.GetProperty("steps")[0].GetProperty("started_at").GetDateTimeOffset(), "completed");
-        await system.WaitForScalar($"SELECT count(*) > 0 FROM kpi.daily_sales WHERE shop_domain = '{shop}'", 1, "the KPI/Alert service's copy of the shop's sales");
+        await system.WaitForScalar($"SELECT count(*) > 0 FROM kpi.daily_sales WHERE shop_domain = '{shop}'", 1,
+            "the KPI/Alert service's copy of the shop's sales");
         var held = await system.RowsHolding(shop);
         foreach (var schema in new[] { "connector.", "ingest.", "transform.", "kpi.", "gateway." })
-            Assert.True(held.Any(table => table.StartsWith(schema, StringComparison.Ordinal)), $"No table of {schema} holds the shop before its purge: {string.Join(", ", held)}");
+            Assert.True(held.Any(table => table.StartsWith(schema, StringComparison.Ordinal)),
+                $"No table of {schema} holds the shop before its purge: {string.Join(", ", held)}");
         Assert.NotEmpty(await system.ObjectKeysHolding(shop));
         Assert.NotEmpty(await system.ObjectKeysHolding(runId.ToString("N")));
 
@@ -676,7 +711,8 @@ public sealed class ConnectionTests(RunningSystem system)
         Assert.True(report.GetProperty("complete").GetBoolean(), text);
         Assert.Equal(["api-gateway", "connector", "ingest-saga", "kpi-alert", "transform"],
             report.GetProperty("services").EnumerateArray().Select(s => s.GetProperty("service").GetString()).Order());
-        long Removed(string service, string what) => report.GetProperty("services").EnumerateArray().Single(s => s.GetProperty("service").GetString() == service)
+        long Removed(string service, string what) => report.GetProperty("services").EnumerateArray()
+            .Single(s => s.GetProperty("service").GetString() == service)
             .GetProperty("removed").TryGetProperty(what, out var count) ? count.GetInt64() : 0;
         Assert.True(Removed("transform", "transform.order_header") > 0, text);
         Assert.True(Removed("transform", "transform.fact_order_line") > 0, text);
@@ -691,7 +727,8 @@ public sealed class ConnectionTests(RunningSystem system)
 
         // Swept again a while later, the shop forgotten: nothing of it is left, no row in any schema, no archived object, not
         // even its runs' telemetry.
-        await system.WaitForScalar($"SELECT count(*) FROM connector.purge WHERE purge_id = '{purgeId}' AND sweep_shop IS NULL AND swept_again_at IS NOT NULL", 1,
+        await system.WaitForScalar(
+            $"SELECT count(*) FROM connector.purge WHERE purge_id = '{purgeId}' AND sweep_shop IS NULL AND swept_again_at IS NOT NULL", 1,
             "the purge's second sweep");
         Assert.Empty(await Eventually(() => system.RowsHolding(shop)));
         Assert.Empty(await Eventually(() => system.ObjectKeysHolding(shop)));
@@ -709,7 +746,8 @@ public sealed class ConnectionTests(RunningSystem system)
     {
         var changed = new Dictionary<string, string>(parameters);
         foreach (var (name, value) in changes) changed[name] = value;
-        return new Uri(system.Gateway, "/api/connections/shopify/callback?" + string.Join('&', changed.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}")));
+        return new Uri(system.Gateway,
+            "/api/connections/shopify/callback?" + string.Join('&', changed.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}")));
     }
 
     /// <summary>The redirect's parameters with <paramref name="changes"/>, signed again with the app's secret as Shopify signs them.</summary>
@@ -723,7 +761,9 @@ public sealed class ConnectionTests(RunningSystem system)
         return changed;
     }
 
-    /// <summary>What <paramref name="read"/> finds once it finds nothing (the services' second sweeps land within seconds), or what it finds after 30 s.</summary>
+    /// <summary>
+    /// What <paramref name="read"/> finds once it finds nothing (the services' second sweeps land within seconds), or what it finds after 30 s.
+    /// </summary>
     private static async Task<IReadOnlyList<string>> Eventually(Func<Task<IReadOnlyList<string>>> read)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -762,7 +802,8 @@ public sealed class ConnectionTests(RunningSystem system)
             var response = await http.PostAsJsonAsync(path, body);
             if (response.StatusCode == expected) return response;
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"{what} was answered {(int)response.StatusCode} for 30 s, not {(int)expected}: {await response.Content.ReadAsStringAsync()}");
+                throw new TimeoutException(
+                    $"{what} was answered {(int)response.StatusCode} for 30 s, not {(int)expected}: {await response.Content.ReadAsStringAsync()}");
             await Task.Delay(250);
         }
     }

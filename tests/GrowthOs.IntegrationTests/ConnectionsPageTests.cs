@@ -82,7 +82,8 @@ public sealed class ConnectionsPageTests(RunningSystem system) : IAsyncLifetime
         // The list is read again after the notice: the row goes once it has been.
         await Row(page, shop).WaitForAsync(new() { State = WaitForSelectorState.Detached });
         Assert.Equal(0, await Row(page, shop).CountAsync());
-        Assert.Equal(1L, await system.Scalar($"SELECT count(*) FROM connector.connection WHERE shop_domain = '{shop}' AND status = 'disconnected' AND credential IS NULL"));
+        Assert.Equal(1L, await system.Scalar(
+            $"SELECT count(*) FROM connector.connection WHERE shop_domain = '{shop}' AND status = 'disconnected' AND credential IS NULL"));
         Assert.DoesNotContain(_consoleErrors, e => !e.Contains("status of 4", StringComparison.Ordinal));
     }
 
@@ -122,7 +123,8 @@ public sealed class ConnectionsPageTests(RunningSystem system) : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Connect the Meta ad account" }).ClickAsync();
         var meta = Row(page, $"Meta act_{RunningSystem.PageMetaAccount}");
         await meta.Locator("[data-field='status']", new() { HasText = "active" }).WaitForAsync(new() { Timeout = 15_000 });
-        Assert.Equal($"Meta ad account act_{RunningSystem.PageMetaAccount} of {shop} connected and checked.", await page.Locator("#connections-notice").InnerTextAsync());
+        Assert.Equal($"Meta ad account act_{RunningSystem.PageMetaAccount} of {shop} connected and checked.",
+            await page.Locator("#connections-notice").InnerTextAsync());
         Assert.Equal("", await page.GetByLabel("Meta token").InputValueAsync());
         Assert.DoesNotContain(RunningSystem.PageMetaToken, await page.ContentAsync());
 
@@ -140,12 +142,14 @@ public sealed class ConnectionsPageTests(RunningSystem system) : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = $"Pause {shop} Meta act_{RunningSystem.PageMetaAccount}" }).ClickAsync();
         await Row(page, $"Meta act_{RunningSystem.PageMetaAccount}").Locator("[data-field='status']", new() { HasText = "paused" }).WaitForAsync();
         Assert.Equal("active", (await Row(page, $"Google Ads {RunningSystem.PageGoogleAdsCustomer}").Locator("[data-field='status']").InnerTextAsync()).Trim());
-        Assert.Equal(0, await page.Locator("#connections tbody tr").Filter(new() { HasText = shop }).GetByRole(AriaRole.Button, new() { Name = "Delete and purge" }).CountAsync());
+        Assert.Equal(0, await page.Locator("#connections tbody tr").Filter(new() { HasText = shop })
+            .GetByRole(AriaRole.Button, new() { Name = "Delete and purge" }).CountAsync());
         page.Dialog += (_, dialog) => dialog.AcceptAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = $"Delete {shop} Google Ads {RunningSystem.PageGoogleAdsCustomer}" }).ClickAsync();
         await Row(page, $"Google Ads {RunningSystem.PageGoogleAdsCustomer}").WaitForAsync(new() { State = WaitForSelectorState.Detached });
         Assert.Equal(1L, await system.Scalar(
-            $"SELECT count(*) FROM connector.connection WHERE shop_domain = '{shop}' AND provider = 'google_ads' AND status = 'disconnected' AND credential IS NULL"));
+            $"SELECT count(*) FROM connector.connection WHERE shop_domain = '{shop}' AND provider = 'google_ads' AND status = 'disconnected' "
+            + "AND credential IS NULL"));
         Assert.DoesNotContain(_consoleErrors, e => !e.Contains("status of 4", StringComparison.Ordinal));
     }
 

@@ -57,7 +57,8 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
             var sync = await system.StartSync(http, Shop, ["orders", "products", "inventory", "customers"]);
             var marketing = await http.PostAsJsonAsync("/api/marketing/sync", new { shop = Shop });
             Assert.True(marketing.StatusCode == HttpStatusCode.Accepted, await marketing.Content.ReadAsStringAsync());
-            var runs = (await marketing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("run_id").GetGuid()).Prepend(sync);
+            var runs = (await marketing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runs").EnumerateArray()
+                .Select(r => r.GetProperty("run_id").GetGuid()).Prepend(sync);
             foreach (var run in runs)
             {
                 var finished = await system.WaitForRunToFinish(http, run);
@@ -96,7 +97,8 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         page.Console += (_, message) =>
         {
             // A run just accepted is not yet recorded: the page asks again after its 404 (which the browser logs).
-            var runNotYetRecorded = message.Text.Contains("status of 404", StringComparison.Ordinal) && message.Location.Contains("/api/ingest/runs/", StringComparison.Ordinal);
+            var runNotYetRecorded = message.Text.Contains("status of 404", StringComparison.Ordinal)
+                && message.Location.Contains("/api/ingest/runs/", StringComparison.Ordinal);
             if (message.Type == "error" && !runNotYetRecorded) _consoleErrors.Add($"{message.Text} ({message.Location})");
         };
         page.PageError += (_, error) => _consoleErrors.Add(error);
@@ -146,7 +148,8 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
     private static void SameNumber(JsonElement expected, string? actual, string what)
     {
         if (expected.ValueKind == JsonValueKind.Null) Assert.True(string.IsNullOrEmpty(actual), $"{what}: expected none, shown {actual}");
-        else Assert.True(actual is not null && decimal.Parse(actual, NumberStyles.Float, CultureInfo.InvariantCulture) == expected.GetDecimal(), $"{what}: API {expected}, page {actual}");
+        else Assert.True(actual is not null && decimal.Parse(actual, NumberStyles.Float, CultureInfo.InvariantCulture) == expected.GetDecimal(),
+            $"{what}: API {expected}, page {actual}");
     }
 
     [Fact]
@@ -158,7 +161,8 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
 
         Assert.Equal("ready", await tile.GetAttributeAsync("data-state"));
         Assert.NotEmpty(api.GetProperty("days").EnumerateArray());
-        foreach (var (figure, field) in new[] { ("revenue", "revenue_minor"), ("orders", "orders"), ("aov", "aov_minor"), ("fulfillment_rate", "fulfillment_rate"), ("net_sales", "net_sales_minor") })
+        foreach (var (figure, field) in new[] { ("revenue", "revenue_minor"), ("orders", "orders"), ("aov", "aov_minor"),
+            ("fulfillment_rate", "fulfillment_rate"), ("net_sales", "net_sales_minor") })
             SameNumber(api.GetProperty(field), await Raw(tile, figure), figure);
         Assert.Equal("USD", api.GetProperty("currency_code").GetString());
         Assert.Equal(Usd(api.GetProperty("revenue_minor").GetInt64()), await Shown(tile, "revenue"));
@@ -215,8 +219,10 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
             Assert.Equal("empty", await tile.GetAttributeAsync("data-state"));
         else
         {
-            Assert.Equal(open.Select(a => a.GetProperty("alert_id").GetString()), await Attributes(tile.Locator("[data-list='open'] [data-alert]"), "data-alert"));
-            Assert.Equal(resolved.Select(a => a.GetProperty("alert_id").GetString()), await Attributes(tile.Locator("[data-list='resolved'] [data-alert]"), "data-alert"));
+            Assert.Equal(open.Select(a => a.GetProperty("alert_id").GetString()),
+                await Attributes(tile.Locator("[data-list='open'] [data-alert]"), "data-alert"));
+            Assert.Equal(resolved.Select(a => a.GetProperty("alert_id").GetString()),
+                await Attributes(tile.Locator("[data-list='resolved'] [data-alert]"), "data-alert"));
             foreach (var alert in open)
             {
                 var shown = await tile.Locator($"[data-alert='{alert.GetProperty("alert_id").GetString()}']").InnerTextAsync();
@@ -262,7 +268,8 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         Assert.NotEmpty(segments);
         SameNumber(api.GetProperty("customers"), await Raw(tile, "customers"), "customers");
         foreach (var stage in new[] { "active", "at_risk", "churned" })
-            Assert.Equal(api.GetProperty("lifecycle").TryGetProperty(stage, out var count) ? count.GetInt64().ToString(CultureInfo.InvariantCulture) : "0", await Raw(tile, stage));
+            Assert.Equal(api.GetProperty("lifecycle").TryGetProperty(stage, out var count) ? count.GetInt64().ToString(CultureInfo.InvariantCulture) : "0",
+                await Raw(tile, stage));
         var rows = tile.Locator("tbody tr");
         Assert.Equal(segments.Count, await rows.CountAsync());
         for (var i = 0; i < segments.Count; i++)
@@ -282,7 +289,8 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         var page = await Dashboard_();
         var tile = page.Locator("#tile-marketing");
         var totals = (await Api($"/api/dashboard/marketing?shop={Shop}&days=30")).GetProperty("totals");
-        var campaigns = (await Api($"/api/marketing/campaigns?shop={Shop}&from={From:yyyy-MM-dd}&to={To:yyyy-MM-dd}")).GetProperty("campaigns").EnumerateArray().ToList();
+        var campaigns = (await Api($"/api/marketing/campaigns?shop={Shop}&from={From:yyyy-MM-dd}&to={To:yyyy-MM-dd}")).GetProperty("campaigns").EnumerateArray()
+            .ToList();
 
         Assert.True(totals.GetProperty("spend_minor").GetInt64() > 0, "the demo shop spent nothing");
         SameNumber(totals.GetProperty("spend_minor"), await Raw(tile, "spend"), "spend");
@@ -455,7 +463,8 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         Assert.Equal(api.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step").GetString()).Where(s => s != "initiated"),
             steps.Select(s => s.Split(' ')[0]));
         Assert.Equal("completed", steps[^1]);
-        Assert.Equal((Shop, "completed", "user"), (api.GetProperty("shop").GetString(), api.GetProperty("status").GetString(), api.GetProperty("initiator").GetString()));
+        Assert.Equal((Shop, "completed", "user"),
+            (api.GetProperty("shop").GetString(), api.GetProperty("status").GetString(), api.GetProperty("initiator").GetString()));
         await page.Locator("#actions").ScreenshotAsync(new() { Path = Path.Combine(Dashboard.Screenshots, "operator-sync.png") });
 
         // And a backfill of the last three days, from the page's form.
@@ -536,10 +545,12 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         for (var i = 0; i < 8; i++)
         {
             await page.Keyboard.PressAsync("Tab");
-            reached.Add(await page.EvaluateAsync<string>("() => document.activeElement.id || document.activeElement.getAttribute('name') || document.activeElement.tagName"));
+            reached.Add(await page.EvaluateAsync<string>(
+                "() => document.activeElement.id || document.activeElement.getAttribute('name') || document.activeElement.tagName"));
         }
         // The pages first (the dashboard, the connections), then the shop picker and the period.
-        Assert.True(reached.IndexOf("view-connections") is >= 0 and var pages && reached.IndexOf("shop") > pages && reached.Contains("range"), string.Join(", ", reached));
+        Assert.True(reached.IndexOf("view-connections") is >= 0 and var pages && reached.IndexOf("shop") > pages && reached.Contains("range"),
+            string.Join(", ", reached));
         // Every tile is a region named by its heading.
         Assert.Equal(7, await page.Locator("section.tile[aria-labelledby]").CountAsync());
         await ThePageBehaved(page);

@@ -89,8 +89,11 @@ public sealed class EndToEndSyncTests(RunningSystem system)
     {
         using var http = system.GatewayClient();
         var jsonl = string.Join('\n',
-            """{"__typename":"Order","id":"gid://shopify/Order/77001","name":"#77001","createdAt":"2026-10-01T10:00:00Z","updatedAt":"2026-10-01T10:05:00Z","test":false,"currencyCode":"USD","totalPriceSet":{"shopMoney":{"amount":"42.10","currencyCode":"USD"},"presentmentMoney":{"amount":"42.10","currencyCode":"USD"}}}""",
-            """{"__typename":"LineItem","id":"gid://shopify/LineItem/88001","title":"Pro Saw","quantity":1,"currentQuantity":1,"originalUnitPriceSet":{"shopMoney":{"amount":"42.10","currencyCode":"USD"}},"__parentId":"gid://shopify/Order/77001"}""");
+            """{"__typename":"Order","id":"gid://shopify/Order/77001","name":"#77001","createdAt":"2026-10-01T10:00:00Z","updatedAt":"2026-10-01"""
+            + """T10:05:00Z","test":false,"currencyCode":"USD","totalPriceSet":{"shopMoney":{"amount":"42.10","currencyCode":"USD"},"presentmentMoney":"""
+            + """{"amount":"42.10","currencyCode":"USD"}}}""",
+            """{"__typename":"LineItem","id":"gid://shopify/LineItem/88001","title":"Pro Saw","quantity":1,"currentQuantity":1,"originalUnitPriceSet":"""
+            + """{"shopMoney":{"amount":"42.10","currencyCode":"USD"}},"__parentId":"gid://shopify/Order/77001"}""");
         var accepted = await http.PostAsync($"/api/ingest/replay?shop={RunningSystem.ReplayShop}", NdJson(jsonl));
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var body = await accepted.Content.ReadFromJsonAsync<JsonElement>();
@@ -98,13 +101,16 @@ public sealed class EndToEndSyncTests(RunningSystem system)
 
         Assert.True(run.GetProperty("status").GetString() == "completed", $"run ended {run}\n{system.AllLogs()}");
         Assert.Equal("REPLAY", run.GetProperty("job_type").GetString());
-        Assert.Equal(["initiated", "upserting", "transforming", "completed"], run.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step").GetString()));
+        Assert.Equal(["initiated", "upserting", "transforming", "completed"],
+            run.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step").GetString()));
         Assert.Equal(jsonl, await LocalInfrastructure.ReadObject(system.Bucket, body.GetProperty("archive_key").GetString()!));
-        Assert.Equal(4210L, await Scalar($"SELECT total_minor FROM transform.order_header WHERE shop_domain = '{RunningSystem.ReplayShop}' AND order_id = 77001"));
+        Assert.Equal(4210L,
+            await Scalar($"SELECT total_minor FROM transform.order_header WHERE shop_domain = '{RunningSystem.ReplayShop}' AND order_id = 77001"));
         Assert.Equal(0L, await Scalar($"SELECT count(*) FROM ingest.shop_watermark WHERE shop_domain = '{RunningSystem.ReplayShop}'"));
 
         // The archived file replays again by its key, and leaves no duplicate.
-        var again = await http.PostAsJsonAsync($"/api/ingest/replay?shop={RunningSystem.ReplayShop}", new { archiveKey = body.GetProperty("archive_key").GetString() });
+        var again = await http.PostAsJsonAsync($"/api/ingest/replay?shop={RunningSystem.ReplayShop}",
+            new { archiveKey = body.GetProperty("archive_key").GetString() });
         Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
         var second = await WaitForRunToFinish(http, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetGuid());
         Assert.Equal("completed", second.GetProperty("status").GetString());
@@ -117,9 +123,14 @@ public sealed class EndToEndSyncTests(RunningSystem system)
         using var http = system.GatewayClient();
         var shop = RunningSystem.UploadShop;
         var jsonl = string.Join('\n',
-            """{"__typename":"Order","id":"gid://shopify/Order/66001","name":"#66001","email":"Ada.Lovelace@Example.com","createdAt":"2026-10-02T10:00:00Z","updatedAt":"2026-10-02T10:05:00Z","test":false,"currencyCode":"USD","customer":{"id":"gid://shopify/Customer/660","firstName":"Ada","lastName":"Lovelace"},"shippingAddress":{"address1":"12 Analytical Row","city":"London"},"totalPriceSet":{"shopMoney":{"amount":"12.00","currencyCode":"USD"}}}""",
-            """{"__typename":"Order","id":"gid://shopify/Order/66002","name":"#66002","createdAt":"2099-01-01T00:00:00Z","updatedAt":"2099-01-01T00:00:00Z","test":false,"currencyCode":"USD","totalPriceSet":{"shopMoney":{"amount":"5.00","currencyCode":"USD"}}}""",
-            """{"__typename":"LineItem","id":"gid://shopify/LineItem/67002","title":"Pro Saw","quantity":1,"currentQuantity":1,"originalUnitPriceSet":{"shopMoney":{"amount":"5.00","currencyCode":"USD"}},"__parentId":"gid://shopify/Order/66002"}""");
+            """{"__typename":"Order","id":"gid://shopify/Order/66001","name":"#66001","email":"Ada.Lovelace@Example.com","createdAt":"2026-10-02"""
+            + """T10:00:00Z","updatedAt":"2026-10-02T10:05:00Z","test":false,"currencyCode":"USD","customer":"""
+            + """{"id":"gid://shopify/Customer/660","firstName":"Ada","lastName":"Lovelace"},"shippingAddress":"""
+            + """{"address1":"12 Analytical Row","city":"London"},"totalPriceSet":{"shopMoney":{"amount":"12.00","currencyCode":"USD"}}}""",
+            """{"__typename":"Order","id":"gid://shopify/Order/66002","name":"#66002","createdAt":"2099-01-01T00:00:00Z","updatedAt":"2099-01-01"""
+            + """T00:00:00Z","test":false,"currencyCode":"USD","totalPriceSet":{"shopMoney":{"amount":"5.00","currencyCode":"USD"}}}""",
+            """{"__typename":"LineItem","id":"gid://shopify/LineItem/67002","title":"Pro Saw","quantity":1,"currentQuantity":1,"originalUnitPriceSet":"""
+            + """{"shopMoney":{"amount":"5.00","currencyCode":"USD"}},"__parentId":"gid://shopify/Order/66002"}""");
         var accepted = await http.PostAsync($"/api/ingest/replay?shop={shop}", NdJson(jsonl));
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var body = await accepted.Content.ReadFromJsonAsync<JsonElement>();
@@ -129,14 +140,16 @@ public sealed class EndToEndSyncTests(RunningSystem system)
 
         var archived = await LocalInfrastructure.ReadObject(system.Bucket, body.GetProperty("archive_key").GetString()!);
         foreach (var plain in new[] { "@", "Ada", "Lovelace", "Analytical" }) Assert.DoesNotContain(plain, archived, StringComparison.Ordinal);
-        Assert.Contains($"\"emailSha256\":\"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("ada.lovelace@example.com"u8))}\"", archived, StringComparison.Ordinal);
+        Assert.Contains($"\"emailSha256\":\"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("ada.lovelace@example.com"u8))}\"", archived,
+            StringComparison.Ordinal);
         Assert.Equal(1200L, await Scalar($"SELECT total_minor FROM transform.order_header WHERE shop_domain = '{shop}' AND order_id = 66001"));
 
         Assert.Equal(0L, await Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{shop}' AND order_id = 66002"));
         Assert.Equal(0L, await Scalar($"SELECT count(*) FROM transform.order_line_item WHERE shop_domain = '{shop}' AND order_id = 66002"));
         Assert.StartsWith("createdAt 2099-01-01T00:00:00Z is more than a day after the load began",
             await Query<string>($"SELECT reason FROM transform.rejected_record WHERE run_id = '{runId}' AND external_id = 'gid://shopify/Order/66002'"));
-        Assert.Contains("dated in the future", await Query<string>($"SELECT reason FROM transform.rejected_record WHERE run_id = '{runId}' AND external_id = 'gid://shopify/LineItem/67002'"));
+        Assert.Contains("dated in the future",
+            await Query<string>($"SELECT reason FROM transform.rejected_record WHERE run_id = '{runId}' AND external_id = 'gid://shopify/LineItem/67002'"));
     }
 
     [Fact]
@@ -144,9 +157,11 @@ public sealed class EndToEndSyncTests(RunningSystem system)
     {
         using var http = system.GatewayClient();
         var jsonl = string.Join('\n',
-            """{"__typename":"Order","id":"gid://shopify/Order/99001","name":"#99001","createdAt":"2026-10-01T10:00:00Z","updatedAt":"2026-10-01T10:05:00Z","currencyCode":"USD","totalPriceSet":{"shopMoney":{"amount":"1.00","currencyCode":"USD"}}}""",
+            """{"__typename":"Order","id":"gid://shopify/Order/99001","name":"#99001","createdAt":"2026-10-01T10:00:00Z","updatedAt":"2026-10-01"""
+            + """T10:05:00Z","currencyCode":"USD","totalPriceSet":{"shopMoney":{"amount":"1.00","currencyCode":"USD"}}}""",
             """{"__typename":"Order","id":"gid://shopify/Order/99002","name":"#99002",""",
-            """{"__typename":"Order","id":"gid://shopify/Order/99003","name":"#99003","createdAt":"2026-10-01T10:00:00Z","updatedAt":"2026-10-01T10:05:00Z","currencyCode":"USD","totalPriceSet":{"shopMoney":{"amount":"1.00","currencyCode":"USD"}}}""");
+            """{"__typename":"Order","id":"gid://shopify/Order/99003","name":"#99003","createdAt":"2026-10-01T10:00:00Z","updatedAt":"2026-10-01"""
+            + """T10:05:00Z","currencyCode":"USD","totalPriceSet":{"shopMoney":{"amount":"1.00","currencyCode":"USD"}}}""");
         var accepted = await http.PostAsync($"/api/ingest/replay?shop={RunningSystem.ReplayShop}", NdJson(jsonl));
         var runId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetGuid();
         var run = await WaitForRunToFinish(http, runId);
@@ -157,7 +172,8 @@ public sealed class EndToEndSyncTests(RunningSystem system)
         // The telemetry row is written when the run's event reaches the archiver, after the run's state is saved: wait for it.
         await system.WaitForScalar($"SELECT count(*) FROM ingest.sync_telemetry WHERE run_id = '{runId}' AND status = 'failed' AND error LIKE '%Line 2%'", 1,
             "the run's failed step in ingest.sync_telemetry");
-        Assert.Equal(0L, await Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{RunningSystem.ReplayShop}' AND order_id IN (99001, 99003)"));
+        Assert.Equal(0L,
+            await Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{RunningSystem.ReplayShop}' AND order_id IN (99001, 99003)"));
     }
 
     [Fact]
@@ -166,7 +182,8 @@ public sealed class EndToEndSyncTests(RunningSystem system)
         using var http = system.GatewayClient();
         // 2,500 orders and a broken line: with chunks of 1,000 the first two chunks commit and the third never does.
         var lines = Enumerable.Range(1, 2_500).Select(i =>
-            """{"__typename":"Order","id":"gid://shopify/Order/ORDER","name":"#ORDER","createdAt":"2026-10-01T10:00:00Z","updatedAt":"2026-10-01T10:05:00Z","currencyCode":"USD","totalPriceSet":{"shopMoney":{"amount":"1.00","currencyCode":"USD"}}}"""
+            ("""{"__typename":"Order","id":"gid://shopify/Order/ORDER","name":"#ORDER","createdAt":"2026-10-01T10:00:00Z","updatedAt":"2026-10-01"""
+                + """T10:05:00Z","currencyCode":"USD","totalPriceSet":{"shopMoney":{"amount":"1.00","currencyCode":"USD"}}}""")
                 .Replace("ORDER", (95000 + i).ToString()))
             .Append("""{"__typename":"Order","id":"gid://shopify/Order/97501",""");
         var jsonl = string.Join('\n', lines);
@@ -243,7 +260,8 @@ public sealed class EndToEndSyncTests(RunningSystem system)
         var first = await WaitForRunToFinish(http, await system.StartSync(http, shop));
         Assert.True(first.GetProperty("status").GetString() == "completed", $"run ended {first}\n{system.AllLogs()}");
         // As if the shop had gone unsynced for 200 days: a daily sync reads back 128 at most.
-        await Scalar($"UPDATE ingest.shop_watermark SET updated_through = now() - interval '200 days' WHERE shop_domain = '{shop}' AND entity = 'orders' RETURNING 1");
+        await Scalar(
+            $"UPDATE ingest.shop_watermark SET updated_through = now() - interval '200 days' WHERE shop_domain = '{shop}' AND entity = 'orders' RETURNING 1");
         var stale = await Query<DateTime>($"SELECT updated_through FROM ingest.shop_watermark WHERE shop_domain = '{shop}' AND entity = 'orders'");
 
         var daily = await WaitForRunToFinish(http, await system.StartSync(http, shop));
@@ -258,7 +276,8 @@ public sealed class EndToEndSyncTests(RunningSystem system)
         // It read the orders created before the floor (the daily sync read none of them) and changed since the gap began.
         Assert.True(gap.GetProperty("counts").GetProperty("orders_upserted").GetInt64() > 0, $"the gap's run read nothing: {gap}");
         // The alert was raised when the gap was found and resolved when its backfill completed.
-        await system.WaitForScalar($"SELECT count(*) FROM kpi.alert WHERE shop_domain = '{shop}' AND rule = 'sync_gap' AND subject = 'orders' AND status = 'resolved'", 1,
+        await system.WaitForScalar(
+            $"SELECT count(*) FROM kpi.alert WHERE shop_domain = '{shop}' AND rule = 'sync_gap' AND subject = 'orders' AND status = 'resolved'", 1,
             "the sync_gap alert resolved");
         var alert = (await http.GetFromJsonAsync<JsonElement>($"/api/alerts?shop={shop}&status=resolved")).GetProperty("alerts").EnumerateArray()
             .Single(a => a.GetProperty("rule").GetString() == "sync_gap");
@@ -285,9 +304,12 @@ public sealed class EndToEndSyncTests(RunningSystem system)
     [Theory]
     [InlineData("", "{\"archiveKey\":\"raw/x.jsonl\"}", HttpStatusCode.BadRequest)]
     [InlineData("?shop=unknown.myshopify.com", "{\"archiveKey\":\"raw/x.jsonl\"}", HttpStatusCode.BadRequest)]
-    [InlineData("?shop=" + RunningSystem.ReplayShop, "{\"archiveKey\":\"raw/shopify/" + RunningSystem.ReplayShop + "/orders/never-archived.jsonl\"}", HttpStatusCode.NotFound)]
-    [InlineData("?shop=" + RunningSystem.ReplayShop, "{\"archiveKey\":\"raw/shopify/" + RunningSystem.TraceShop + "/orders/x.jsonl\"}", HttpStatusCode.BadRequest)]
-    [InlineData("?shop=" + RunningSystem.ReplayShop, "{\"archiveKey\":\"raw/replay/" + RunningSystem.ReplayShop + "/../" + RunningSystem.TraceShop + "/x.jsonl\"}", HttpStatusCode.BadRequest)]
+    [InlineData("?shop=" + RunningSystem.ReplayShop, "{\"archiveKey\":\"raw/shopify/" + RunningSystem.ReplayShop + "/orders/never-archived.jsonl\"}",
+        HttpStatusCode.NotFound)]
+    [InlineData("?shop=" + RunningSystem.ReplayShop, "{\"archiveKey\":\"raw/shopify/" + RunningSystem.TraceShop + "/orders/x.jsonl\"}",
+        HttpStatusCode.BadRequest)]
+    [InlineData("?shop=" + RunningSystem.ReplayShop,
+        "{\"archiveKey\":\"raw/replay/" + RunningSystem.ReplayShop + "/../" + RunningSystem.TraceShop + "/x.jsonl\"}", HttpStatusCode.BadRequest)]
     [InlineData("?shop=" + RunningSystem.ReplayShop, "{\"archiveKey\":\"raw/never-archived.jsonl\"}", HttpStatusCode.BadRequest)]
     [InlineData("?shop=" + RunningSystem.ReplayShop, "{}", HttpStatusCode.BadRequest)]
     [InlineData("?shop=" + RunningSystem.ReplayShop, "not json", HttpStatusCode.BadRequest)]

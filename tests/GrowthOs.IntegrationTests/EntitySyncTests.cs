@@ -26,7 +26,8 @@ public sealed class EntitySyncTests(RunningSystem system)
         // The run's telemetry in the archive keeps every step of every entity, each line naming its entity.
         var telemetry = await system.WaitForTelemetry(run.GetProperty("run_id").GetGuid(),
             run.GetProperty("steps")[0].GetProperty("started_at").GetDateTimeOffset(), "completed");
-        static string? EntityOf(JsonElement line) => line.TryGetProperty("entity", out var entity) && entity.ValueKind == JsonValueKind.String ? entity.GetString() : null;
+        static string? EntityOf(JsonElement line) =>
+            line.TryGetProperty("entity", out var entity) && entity.ValueKind == JsonValueKind.String ? entity.GetString() : null;
         foreach (var entity in AllEntities)
             foreach (var step in new[] { "requested", "polling", "downloading", "upserting" })
                 Assert.True(telemetry.Any(t => t.GetProperty("step").GetString() == step && EntityOf(t) == entity),
@@ -46,17 +47,21 @@ public sealed class EntitySyncTests(RunningSystem system)
             WHERE v.shop_domain = '{shop}' AND v.inventory_quantity <> (SELECT sum(available) FROM transform.inventory_level l
                   WHERE l.shop_domain = v.shop_domain AND l.inventory_item_id = v.inventory_item_id)
             """));
-        Assert.Equal(0L, await system.Scalar($"SELECT count(*) FROM transform.product_variant WHERE shop_domain = '{shop}' AND (price_minor IS NULL OR currency_code <> 'USD')"));
+        Assert.Equal(0L, await system.Scalar(
+            $"SELECT count(*) FROM transform.product_variant WHERE shop_domain = '{shop}' AND (price_minor IS NULL OR currency_code <> 'USD')"));
 
         // Refunds and fulfillments come with their orders; refunds land days after their order.
-        Assert.True(await system.Scalar($"SELECT count(*) FROM transform.order_refund r JOIN transform.order_header o USING (shop_domain, order_id) WHERE r.shop_domain = '{shop}' AND r.created_at::date > o.created_at::date") > 0);
-        Assert.True(await system.Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{shop}' AND fulfillment_status = 'PARTIALLY_FULFILLED'") > 0);
+        Assert.True(await system.Scalar($"SELECT count(*) FROM transform.order_refund r JOIN transform.order_header o USING (shop_domain, order_id) "
+            + $"WHERE r.shop_domain = '{shop}' AND r.created_at::date > o.created_at::date") > 0);
+        Assert.True(await system.Scalar(
+            $"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{shop}' AND fulfillment_status = 'PARTIALLY_FULFILLED'") > 0);
         Assert.True(await system.Scalar($"SELECT count(*) FROM transform.order_fulfillment WHERE shop_domain = '{shop}'") > 0);
 
         // Customers: the e-mail address exists only as a SHA-256, in the database and in the archive.
         var customers = await system.Scalar($"SELECT count(*) FROM transform.customer WHERE shop_domain = '{shop}'");
         Assert.InRange(customers, 100, 2_400);
-        Assert.Equal(customers, await system.Scalar($"SELECT count(*) FROM transform.customer WHERE shop_domain = '{shop}' AND email_sha256 ~ '^[0-9a-f]{{64}}$'"));
+        Assert.Equal(customers,
+            await system.Scalar($"SELECT count(*) FROM transform.customer WHERE shop_domain = '{shop}' AND email_sha256 ~ '^[0-9a-f]{{64}}$'"));
         var customersArchive = outcomes.Single(o => o.GetProperty("entity").GetString() == "customers").GetProperty("archive_key").GetString()!;
         var archived = await LocalInfrastructure.ReadObject(system.Bucket, customersArchive);
         Assert.DoesNotContain("@example.com", archived);
@@ -97,12 +102,14 @@ public sealed class EntitySyncTests(RunningSystem system)
         Assert.InRange(pulse.GetProperty("fulfillment_rate").GetDecimal(), 0.5m, 1m);
 
         var alerts = await http.GetFromJsonAsync<JsonElement>($"/api/dashboard/inventory-alerts?shop={shop}");
-        Assert.Equal(await system.Scalar($"SELECT count(*) FROM transform.v_inventory_alerts WHERE shop_domain = '{shop}'"), alerts.GetProperty("alerts").GetArrayLength());
+        Assert.Equal(await system.Scalar($"SELECT count(*) FROM transform.v_inventory_alerts WHERE shop_domain = '{shop}'"),
+            alerts.GetProperty("alerts").GetArrayLength());
         Assert.True(alerts.GetProperty("counts").GetProperty("out_of_stock").GetInt32() > 0, alerts.ToString());
         Assert.Equal("critical", alerts.GetProperty("alerts")[0].GetProperty("severity").GetString());
 
         var segments = await http.GetFromJsonAsync<JsonElement>($"/api/dashboard/customer-segments?shop={shop}");
-        Assert.Equal(await system.Scalar($"SELECT count(*) FROM transform.customer_segments WHERE shop_domain = '{shop}'"), segments.GetProperty("customers").GetInt64());
+        Assert.Equal(await system.Scalar($"SELECT count(*) FROM transform.customer_segments WHERE shop_domain = '{shop}'"),
+            segments.GetProperty("customers").GetInt64());
         Assert.True(segments.GetProperty("segments").GetArrayLength() >= 3, segments.ToString());
 
         var refunded = await system.Scalar($"SELECT min(order_id) FROM transform.order_refund WHERE shop_domain = '{shop}'");

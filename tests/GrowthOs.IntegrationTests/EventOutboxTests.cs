@@ -45,7 +45,8 @@ public sealed class EventOutboxTests(RunningSystem system)
         Assert.DoesNotContain(ofRun, m => m.Is("SyncFailed"));
         Assert.Equal(ofRun.Count, ofRun.Select(m => m.MessageId).Distinct().Count());
         Assert.Equal(
-            (await system.Query<string>($"SELECT string_agg(event_id::text, ',' ORDER BY event_id) FROM ingest.saga_event_outbox WHERE run_id = '{runId}'")).Split(','),
+            (await system.Query<string>($"SELECT string_agg(event_id::text, ',' ORDER BY event_id) FROM ingest.saga_event_outbox WHERE run_id = '{runId}'"))
+                .Split(','),
             ofRun.Select(m => m.MessageId.ToString()).Order(StringComparer.Ordinal));
         Assert.Equal(0L, await system.Scalar($"SELECT count(*) FROM ingest.saga_event_outbox WHERE run_id = '{runId}' AND published_at IS NULL"));
 

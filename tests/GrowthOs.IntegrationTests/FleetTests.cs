@@ -20,7 +20,8 @@ public sealed class FleetTests(RunningSystem system)
         var away = $"0 {(DateTime.UtcNow.Hour + 12) % 24} * * *";
         await system.KillAndRestart("IngestSaga", new Dictionary<string, string>
         {
-            ["Schedules__Enabled"] = "true", ["Schedules__ScanIntervalMilliseconds"] = "500", ["Schedules__DefaultCron"] = away, ["MarketingSync__DefaultCron"] = away,
+            ["Schedules__Enabled"] = "true", ["Schedules__ScanIntervalMilliseconds"] = "500", ["Schedules__DefaultCron"] = away,
+            ["MarketingSync__DefaultCron"] = away,
         });
         try
         {
@@ -69,12 +70,16 @@ public sealed class FleetTests(RunningSystem system)
         Assert.Equal(fleet.Length, schedules.Count);
 
         // Their next runs come due at once (the clock moved on), then again while their first runs are under way.
-        await system.Scalar($"UPDATE ingest.sync_schedule SET next_run_at = now() - interval '1 second' WHERE job = 'shopify' AND shop_domain IN ({names}) RETURNING 1");
-        await system.WaitForScalar($"SELECT count(DISTINCT shop_domain) FROM ingest.bulk_sync_state WHERE initiator = 'cron' AND shop_domain IN ({names})", fleet.Length,
+        await system.Scalar(
+            $"UPDATE ingest.sync_schedule SET next_run_at = now() - interval '1 second' WHERE job = 'shopify' AND shop_domain IN ({names}) RETURNING 1");
+        await system.WaitForScalar(
+            $"SELECT count(DISTINCT shop_domain) FROM ingest.bulk_sync_state WHERE initiator = 'cron' AND shop_domain IN ({names})", fleet.Length,
             "a scheduled run of each shop");
-        await system.Scalar($"UPDATE ingest.sync_schedule SET next_run_at = now() - interval '1 second' WHERE job = 'shopify' AND shop_domain IN ({names}) RETURNING 1");
+        await system.Scalar(
+            $"UPDATE ingest.sync_schedule SET next_run_at = now() - interval '1 second' WHERE job = 'shopify' AND shop_domain IN ({names}) RETURNING 1");
         await system.WaitForScalar($"""
-            SELECT count(*) FROM (SELECT shop_domain FROM ingest.bulk_sync_state WHERE initiator = 'cron' AND current_state = 'Completed' AND shop_domain IN ({names})
+            SELECT count(*) FROM (SELECT shop_domain FROM ingest.bulk_sync_state
+                                  WHERE initiator = 'cron' AND current_state = 'Completed' AND shop_domain IN ({names})
                                   GROUP BY shop_domain HAVING count(*) >= 2) twice
             """, fleet.Length, "two completed scheduled runs of each shop", seconds: 300);
 

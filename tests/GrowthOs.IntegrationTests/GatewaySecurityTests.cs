@@ -65,9 +65,10 @@ public sealed class GatewaySecurityTests(RunningSystem system)
         var viewerRefusal = Assert.Single(entries, e => e.GetProperty("key_id").GetString() == "tests-viewer");
         Assert.Equal(("viewer", "/api/ingest/backfill", RunningSystem.KpiShop, 403, "refused", "127.0.0.1"),
             (viewerRefusal.GetProperty("role").GetString(), viewerRefusal.GetProperty("path").GetString(), viewerRefusal.GetProperty("shop").GetString(),
-                viewerRefusal.GetProperty("status").GetInt32(), viewerRefusal.GetProperty("outcome").GetString(), viewerRefusal.GetProperty("client_address").GetString()));
-        Assert.Contains(entries, e => e.GetProperty("key_id").GetString() == "tests-kpi-operator" && e.GetProperty("shop").GetString() == RunningSystem.TraceShop
-            && e.GetProperty("status").GetInt32() == 403);
+                viewerRefusal.GetProperty("status").GetInt32(), viewerRefusal.GetProperty("outcome").GetString(),
+                viewerRefusal.GetProperty("client_address").GetString()));
+        Assert.Contains(entries, e => e.GetProperty("key_id").GetString() == "tests-kpi-operator"
+            && e.GetProperty("shop").GetString() == RunningSystem.TraceShop && e.GetProperty("status").GetInt32() == 403);
         Assert.Contains(entries, e => e.GetProperty("key_id").GetString() == "tests" && e.GetProperty("role").GetString() == "admin"
             && e.GetProperty("path").GetString() == "/api/etl/run" && e.GetProperty("status").GetInt32() == 400);
         await system.WaitForLog("ApiGateway", "\"ApiKeyId\":\"tests-viewer\"");
@@ -93,7 +94,8 @@ public sealed class GatewaySecurityTests(RunningSystem system)
         // Headers that claim to be the gateway's, signed with another key, or signed too long ago.
         var absolutePath = path.Split('?')[0];
         var now = DateTimeOffset.UtcNow;
-        foreach (var (secret, at, refusal) in new[] { ("not-the-gateway-secret-0123456789abcdef", now, "does not match"), (RunningSystem.GatewaySecret, now.AddMinutes(-30), "expired") })
+        foreach (var (secret, at, refusal) in new[] { ("not-the-gateway-secret-0123456789abcdef", now, "does not match"),
+            (RunningSystem.GatewaySecret, now.AddMinutes(-30), "expired") })
         {
             using var forged = new HttpRequestMessage(HttpMethod.Get, path);
             Sign(forged, secret, at, absolutePath);
@@ -121,12 +123,13 @@ public sealed class GatewaySecurityTests(RunningSystem system)
     /// the query's parameters sorted and escaped, caller, role, the shop authorized, the caller's shops, a nonce and the
     /// body's SHA-256. Returns the nonce.
     /// </summary>
-    private static string Sign(HttpRequestMessage request, string secret, DateTimeOffset at, string path, string role = "admin", string shop = "", string shops = "",
-        string body = "", string? nonce = null)
+    private static string Sign(HttpRequestMessage request, string secret, DateTimeOffset at, string path, string role = "admin", string shop = "",
+        string shops = "", string body = "", string? nonce = null)
     {
         var timestamp = at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var query = string.Join('&', Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(request.RequestUri!.OriginalString.Split('?').ElementAtOrDefault(1))
-            .OrderBy(p => p.Key, StringComparer.Ordinal).SelectMany(p => p.Value.Select(v => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(v!)}")));
+        var query = string.Join('&',
+            Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(request.RequestUri!.OriginalString.Split('?').ElementAtOrDefault(1))
+                .OrderBy(p => p.Key, StringComparer.Ordinal).SelectMany(p => p.Value.Select(v => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(v!)}")));
         nonce ??= Guid.NewGuid().ToString("N");
         var bodyHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(body)));
         var signature = System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret),
@@ -164,7 +167,8 @@ public sealed class GatewaySecurityTests(RunningSystem system)
         Assert.True(split.Status == HttpStatusCode.BadRequest, split.Body);
         Assert.Contains(theirs, split.Body);
         // Another shop in another case of the field, or escaped in the JSON: refused as that shop.
-        foreach (var body in new[] { $$"""{"SHOP":"{{theirs}}"}""", $$"""{"shop":"{{theirs}}"}""", $$"""{"sources":["meta"],"sHoP":" {{theirs.ToUpperInvariant()}} "}""" })
+        foreach (var body in new[] { $$"""{"SHOP":"{{theirs}}"}""", $$"""{"shop":"{{theirs}}"}""",
+            $$"""{"sources":["meta"],"sHoP":" {{theirs.ToUpperInvariant()}} "}""" })
         {
             var other = await Post("/api/marketing/sync", body);
             Assert.True(other.Status == HttpStatusCode.Forbidden, $"{body}: {other.Status} {other.Body}");

@@ -111,8 +111,8 @@ public sealed class HostileParameterTests(RunningSystem system)
         ($"/api/ingest/replay?shop={RunningSystem.HostileShop}&source=meta", new(), [("archiveKey", false, [])]),
         // A shop Shopify does not know: a token that is well formed is refused by Shopify itself (422, naming it).
         ("/api/connections", new() { ["shop"] = "hostile-connect.myshopify.com", ["access_token"] = "shpat_hostile_0123" },
-            [("shop", false, []), ("provider", false, []), ("access_token", false, []), ("cron", false, []), ("entities", true, []), ("history_start", false, []),
-             ("lookback_minutes", false, [])]),
+            [("shop", false, []), ("provider", false, []), ("access_token", false, []), ("cron", false, []), ("entities", true, []),
+             ("history_start", false, []), ("lookback_minutes", false, [])]),
     ];
 
     public static TheoryData<int, string> BodyCases()

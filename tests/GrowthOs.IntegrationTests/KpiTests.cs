@@ -16,7 +16,8 @@ public sealed class KpiTests(RunningSystem system)
         var runs = new List<Guid> { await system.StartSync(http, shop, ["orders", "customers"]) };
         var marketing = await http.PostAsJsonAsync("/api/marketing/sync", new { shop });
         Assert.Equal(HttpStatusCode.Accepted, marketing.StatusCode);
-        runs.AddRange((await marketing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("run_id").GetGuid()));
+        runs.AddRange((await marketing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runs").EnumerateArray()
+            .Select(r => r.GetProperty("run_id").GetGuid()));
         foreach (var runId in runs)
             Assert.Equal("completed", (await system.WaitForRunToFinish(http, runId)).GetProperty("status").GetString());
 
@@ -40,16 +41,21 @@ public sealed class KpiTests(RunningSystem system)
         }
 
         Assert.Equal(18, kpis.Count);
-        Assert.Equal((pulse.GetProperty("from").GetString(), pulse.GetProperty("to").GetString()), (answer.GetProperty("from").GetString(), answer.GetProperty("to").GetString()));
+        Assert.Equal((pulse.GetProperty("from").GetString(), pulse.GetProperty("to").GetString()),
+            (answer.GetProperty("from").GetString(), answer.GetProperty("to").GetString()));
         Assert.Equal(pulse.GetProperty("revenue_minor").GetInt64(), kpis["revenue"].GetProperty("value").GetDecimal());
         Assert.Equal(pulse.GetProperty("orders").GetInt64(), kpis["orders"].GetProperty("value").GetDecimal());
         Assert.Equal(pulse.GetProperty("aov_minor").GetInt64(), kpis["aov"].GetProperty("value").GetDecimal());
-        Assert.Equal(pulse.GetProperty("refunds_minor").GetInt64() == 0 ? 0m : Math.Round((decimal)pulse.GetProperty("refunds_minor").GetInt64() / pulse.GetProperty("revenue_minor").GetInt64(), 6),
+        Assert.Equal(
+            pulse.GetProperty("refunds_minor").GetInt64() == 0
+                ? 0m
+                : Math.Round((decimal)pulse.GetProperty("refunds_minor").GetInt64() / pulse.GetProperty("revenue_minor").GetInt64(), 6),
             kpis["refund_rate"].GetProperty("value").GetDecimal());
         Assert.Equal(ads.GetProperty("spend_minor").GetInt64(), kpis["ad_spend"].GetProperty("value").GetDecimal());
         Assert.Equal(ads.GetProperty("spend_by_source").GetProperty("meta").GetInt64(), kpis["meta_spend"].GetProperty("value").GetDecimal());
         Assert.Equal(ads.GetProperty("ctr").GetDecimal(), kpis["ctr"].GetProperty("value").GetDecimal());
-        Assert.Equal(Math.Round((decimal)pulse.GetProperty("orders").GetInt64() / ads.GetProperty("sessions").GetInt64(), 6), kpis["conversion_rate"].GetProperty("value").GetDecimal());
+        Assert.Equal(Math.Round((decimal)pulse.GetProperty("orders").GetInt64() / ads.GetProperty("sessions").GetInt64(), 6),
+            kpis["conversion_rate"].GetProperty("value").GetDecimal());
         Assert.Equal(Math.Round((decimal)pulse.GetProperty("revenue_minor").GetInt64() / ads.GetProperty("spend_minor").GetInt64(), 6),
             kpis["blended_roas"].GetProperty("value").GetDecimal());
         // The demo's planted week: Meta returns less on its spend than the week before.
@@ -62,7 +68,8 @@ public sealed class KpiTests(RunningSystem system)
         for (var attempt = 0; attempt < 100 && alerts.Length < 2; attempt++)
         {
             alerts = (await http.GetFromJsonAsync<JsonElement>($"/api/alerts?shop={shop}")).GetProperty("alerts").EnumerateArray()
-                .Where(a => (a.GetProperty("rule").GetString(), a.GetProperty("subject").GetString()) is ("roas_below_one", "meta:120210000000000001") or ("ctr_drop", "meta"))
+                .Where(a => (a.GetProperty("rule").GetString(), a.GetProperty("subject").GetString())
+                    is ("roas_below_one", "meta:120210000000000001") or ("ctr_drop", "meta"))
                 .ToArray();
             await Task.Delay(200);
         }
@@ -76,9 +83,12 @@ public sealed class KpiTests(RunningSystem system)
         // The syncs just completed: no daily job is missing.
         Assert.DoesNotContain((await http.GetFromJsonAsync<JsonElement>($"/api/alerts?shop={shop}")).GetProperty("alerts").EnumerateArray(),
             a => a.GetProperty("rule").GetString() == "pipeline_missing");
-        var rules = (await http.GetFromJsonAsync<JsonElement>("/api/alerts/rules")).GetProperty("rules").EnumerateArray().Select(r => r.GetProperty("id").GetString()).ToList();
-        Assert.Equal(["revenue_drop", "roas_below_one", "cac_increase", "ctr_drop", "conversion_rate_drop", "fast_mover_stockout", "pipeline_missing", "sync_gap"], rules);
-        Assert.Equal("status", (await (await http.GetAsync($"/api/alerts?shop={shop}&status=maybe")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
+        var rules = (await http.GetFromJsonAsync<JsonElement>("/api/alerts/rules")).GetProperty("rules").EnumerateArray()
+            .Select(r => r.GetProperty("id").GetString()).ToList();
+        Assert.Equal(["revenue_drop", "roas_below_one", "cac_increase", "ctr_drop", "conversion_rate_drop", "fast_mover_stockout", "pipeline_missing",
+            "sync_gap"], rules);
+        Assert.Equal("status", (await (await http.GetAsync($"/api/alerts?shop={shop}&status=maybe")).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("parameter").GetString());
 
         // A range of its own, and a bad one named.
         // Anchored on the default period's last day as the service answered it, not on the test's clock.
@@ -122,7 +132,8 @@ public sealed class KpiTests(RunningSystem system)
         Assert.Equal("critical", drop.GetProperty("severity").GetString());
         var products = overview.GetProperty("top_products").EnumerateArray().ToList();
         Assert.InRange(products.Count, 1, 5);
-        Assert.Equal(products.Select(p => p.GetProperty("net_revenue_minor").GetInt64()).OrderDescending(), products.Select(p => p.GetProperty("net_revenue_minor").GetInt64()));
+        Assert.Equal(products.Select(p => p.GetProperty("net_revenue_minor").GetInt64()).OrderDescending(),
+            products.Select(p => p.GetProperty("net_revenue_minor").GetInt64()));
         Assert.True(products.Sum(p => p.GetProperty("net_revenue_minor").GetInt64()) <= pulse.GetProperty("revenue_minor").GetInt64());
 
         // The pipelines view: the Shopify daily sync with its last run, and the hours of Shopify's API calls.
@@ -141,7 +152,8 @@ public sealed class KpiTests(RunningSystem system)
         var windows = pipelines.GetProperty("rate_limit_windows").EnumerateArray().Single(w => w.GetProperty("source").GetString() == "shopify");
         Assert.Equal(24, windows.GetProperty("hours").GetArrayLength());
         Assert.True(windows.GetProperty("hours").EnumerateArray().Sum(h => h.GetProperty("calls").GetInt32()) > 0);
-        Assert.Equal("shop", (await (await http.GetAsync("/analytics/pipelines")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
+        Assert.Equal("shop",
+            (await (await http.GetAsync("/analytics/pipelines")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
 
         // The evidence bundle of the run: every file its manifest names, with that checksum.
         byte[] bundle = [];
@@ -162,7 +174,8 @@ public sealed class KpiTests(RunningSystem system)
         var underAnalytics = await http.GetAsync($"/analytics/runs/{runId}/evidence");
         Assert.Equal(HttpStatusCode.OK, underAnalytics.StatusCode);
         using (var again = new System.IO.Compression.ZipArchive(new MemoryStream(await underAnalytics.Content.ReadAsByteArrayAsync())))
-            Assert.Equal(new System.IO.Compression.ZipArchive(new MemoryStream(bundle)).Entries.Select(e => e.FullName).Order(), again.Entries.Select(e => e.FullName).Order());
+            Assert.Equal(new System.IO.Compression.ZipArchive(new MemoryStream(bundle)).Entries.Select(e => e.FullName).Order(),
+                again.Entries.Select(e => e.FullName).Order());
         using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(bundle));
         async Task<byte[]> Read(string name)
         {
@@ -184,6 +197,7 @@ public sealed class KpiTests(RunningSystem system)
         Assert.Contains(quality, q => q.GetProperty("check").GetString() == "no_future_dates" && q.GetProperty("passed").GetBoolean());
         Assert.Contains("shopify", System.Text.Encoding.UTF8.GetString(await Read("rate_limit_windows.json")));
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"/api/ingest/runs/{Guid.NewGuid()}/evidence")).StatusCode);
-        Assert.Equal("runId", (await (await http.GetAsync("/api/ingest/runs/not-a-run/evidence")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
+        Assert.Equal("runId",
+            (await (await http.GetAsync("/api/ingest/runs/not-a-run/evidence")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
     }
 }

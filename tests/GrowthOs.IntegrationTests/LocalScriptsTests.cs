@@ -42,7 +42,8 @@ public sealed class LocalScriptsTests
         finally
         {
             checkout.Delete(recursive: true);
-            if (dataDir is not null && !dataDir.StartsWith(checkout.FullName) && Directory.Exists(dataDir) && !Directory.EnumerateFileSystemEntries(dataDir).Any())
+            if (dataDir is not null && !dataDir.StartsWith(checkout.FullName) && Directory.Exists(dataDir)
+                && !Directory.EnumerateFileSystemEntries(dataDir).Any())
                 Directory.Delete(dataDir);
         }
     }

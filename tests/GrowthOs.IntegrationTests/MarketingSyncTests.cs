@@ -68,7 +68,9 @@ public sealed class MarketingSyncTests(RunningSystem system)
                 Assert.DoesNotContain(RunningSystem.MetaToken, page.GetProperty("request").GetString()!);
             }
             Assert.Equal(yesterday.ToString("yyyy-MM-dd"),
-                (await system.Query<DateTime>($"SELECT synced_through::timestamp FROM ingest.marketing_watermark WHERE shop_domain = '{shop}' AND source = '{source}'")).ToString("yyyy-MM-dd"));
+                (await system.Query<DateTime>(
+                    $"SELECT synced_through::timestamp FROM ingest.marketing_watermark WHERE shop_domain = '{shop}' AND source = '{source}'"))
+                    .ToString("yyyy-MM-dd"));
         }
 
         // Every synced day has its row, zeros where nothing was delivered; the staging holds 4 + 4 campaigns and 6 channel groups.
@@ -84,8 +86,10 @@ public sealed class MarketingSyncTests(RunningSystem system)
         var dashboard = await http.GetFromJsonAsync<JsonElement>($"/api/dashboard/marketing?shop={shop}&days=30");
         var totals = dashboard.GetProperty("totals");
         var from = yesterday.AddDays(-29).ToString("yyyy-MM-dd");
-        var metaSpend = await system.Scalar($"SELECT sum(spend_minor) FROM transform.ad_campaign_day WHERE shop_domain = '{shop}' AND source = 'meta' AND day >= '{from}'");
-        var googleSpend = await system.Scalar($"SELECT sum(spend_minor) FROM transform.ad_campaign_day WHERE shop_domain = '{shop}' AND source = 'google_ads' AND day >= '{from}'");
+        var metaSpend = await system.Scalar(
+            $"SELECT sum(spend_minor) FROM transform.ad_campaign_day WHERE shop_domain = '{shop}' AND source = 'meta' AND day >= '{from}'");
+        var googleSpend = await system.Scalar(
+            $"SELECT sum(spend_minor) FROM transform.ad_campaign_day WHERE shop_domain = '{shop}' AND source = 'google_ads' AND day >= '{from}'");
         var sessions = await system.Scalar($"SELECT sum(sessions) FROM transform.traffic_channel_day WHERE shop_domain = '{shop}' AND day >= '{from}'");
         Assert.True(metaSpend > 0 && googleSpend > 0 && sessions > 0);
         Assert.Equal(metaSpend, totals.GetProperty("spend_by_source").GetProperty("meta").GetInt64());
@@ -98,7 +102,8 @@ public sealed class MarketingSyncTests(RunningSystem system)
         Assert.Equal(Math.Round((decimal)clicks / totals.GetProperty("impressions").GetInt64(), 6), totals.GetProperty("ctr").GetDecimal());
 
         // Per campaign, the planted prospecting campaign returns less than it cost in the last week.
-        var campaigns = await http.GetFromJsonAsync<JsonElement>($"/api/marketing/campaigns?shop={shop}&from={yesterday.AddDays(-6):yyyy-MM-dd}&to={yesterday:yyyy-MM-dd}");
+        var campaigns = await http.GetFromJsonAsync<JsonElement>(
+            $"/api/marketing/campaigns?shop={shop}&from={yesterday.AddDays(-6):yyyy-MM-dd}&to={yesterday:yyyy-MM-dd}");
         var list = campaigns.GetProperty("campaigns").EnumerateArray().ToList();
         Assert.Equal(8, list.Count);
         var prospecting = list.Single(c => c.GetProperty("name").GetString()!.StartsWith("Prospecting"));
@@ -143,17 +148,22 @@ public sealed class MarketingSyncTests(RunningSystem system)
         var day = DateOnly.Parse(synced.GetProperty("until").GetString()!).AddDays(-3);
         var upload = $$"""
             [{"dimensionHeaders":[{"name":"date"},{"name":"sessionDefaultChannelGroup"}],
-              "metricHeaders":[{"name":"sessions","type":"TYPE_INTEGER"},{"name":"totalUsers","type":"TYPE_INTEGER"},{"name":"keyEvents","type":"TYPE_FLOAT"},{"name":"purchaseRevenue","type":"TYPE_CURRENCY"}],
-              "rows":[{"dimensionValues":[{"value":"{{day:yyyyMMdd}}"},{"value":"Direct"}],"metricValues":[{"value":"1000"},{"value":"800"},{"value":"20"},{"value":"1999.9899999999998"}]},
-                      {"dimensionValues":[{"value":"{{day:yyyyMMdd}}"},{"value":"Email"}],"metricValues":[{"value":"500"},{"value":"400"},{"value":"10"},{"value":"1000.005"}]}],
+              "metricHeaders":[{"name":"sessions","type":"TYPE_INTEGER"},{"name":"totalUsers","type":"TYPE_INTEGER"},
+                               {"name":"keyEvents","type":"TYPE_FLOAT"},{"name":"purchaseRevenue","type":"TYPE_CURRENCY"}],
+              "rows":[{"dimensionValues":[{"value":"{{day:yyyyMMdd}}"},{"value":"Direct"}],
+                       "metricValues":[{"value":"1000"},{"value":"800"},{"value":"20"},{"value":"1999.9899999999998"}]},
+                      {"dimensionValues":[{"value":"{{day:yyyyMMdd}}"},{"value":"Email"}],
+                       "metricValues":[{"value":"500"},{"value":"400"},{"value":"10"},{"value":"1000.005"}]}],
               "rowCount":2,"metadata":{"currencyCode":"USD","timeZone":"UTC"},"kind":"analyticsData#runReport"}]
             """;
         var uploaded = await http.PostAsync($"/api/ingest/replay?shop={shop}&source=ga4", new StringContent(upload, Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Accepted, uploaded.StatusCode);
         await Completed(http, (await uploaded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetGuid());
-        Assert.Equal(1500, await system.Scalar($"SELECT sum(sessions) FROM transform.traffic_channel_day WHERE shop_domain = '{shop}' AND day = '{day:yyyy-MM-dd}'"));
+        Assert.Equal(1500,
+            await system.Scalar($"SELECT sum(sessions) FROM transform.traffic_channel_day WHERE shop_domain = '{shop}' AND day = '{day:yyyy-MM-dd}'"));
         // 1999.9899999999998 is 199999 cents; 1000.005 rounds half away from zero to 100001.
-        Assert.Equal(300_000, await system.Scalar($"SELECT sum(revenue_minor) FROM transform.traffic_channel_day WHERE shop_domain = '{shop}' AND day = '{day:yyyy-MM-dd}'"));
+        Assert.Equal(300_000,
+            await system.Scalar($"SELECT sum(revenue_minor) FROM transform.traffic_channel_day WHERE shop_domain = '{shop}' AND day = '{day:yyyy-MM-dd}'"));
         Assert.Equal(1500, await system.Scalar($"SELECT sessions FROM transform.marketing_daily WHERE shop_domain = '{shop}' AND date = '{day:yyyy-MM-dd}'"));
         Assert.Equal(fetchesBefore, system.Logs("Connector").Split('\n').Count(l => l.Contains("runReport") && l.Contains(shop)));
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using GrowthOs.Testing;
 
@@ -24,14 +25,17 @@ public sealed partial class OpenApiTests(RunningSystem system)
         var document = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.False(document.TryGetProperty("x-growthos-unavailable", out var missing), $"services missing from the document: {missing}");
         var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
-        Assert.Equal(("apiKey", "header", "X-Api-Key"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("in").GetString(), scheme.GetProperty("name").GetString()));
+        Assert.Equal(("apiKey", "header", "X-Api-Key"),
+            (scheme.GetProperty("type").GetString(), scheme.GetProperty("in").GetString(), scheme.GetProperty("name").GetString()));
         var operations = Operations(document);
 
         // The routes the code maps (app.MapGet("/api/..."), constraints dropped), service by service, health and OpenAPI aside.
-        var mapped = Services.SelectMany(service => Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "services", service), "*.cs", SearchOption.AllDirectories)
+        var mapped = Services.SelectMany(service =>
+                Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "services", service), "*.cs", SearchOption.AllDirectories)
                 .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
                 .SelectMany(file => MapCall().Matches(File.ReadAllText(file)))
-                .Select(match => (Method: match.Groups["verb"].Value.ToLowerInvariant(), Path: PublicPath(Constraint().Replace(match.Groups["path"].Value, "}")))))
+                .Select(match => (Method: match.Groups["verb"].Value.ToLowerInvariant(),
+                    Path: PublicPath(Constraint().Replace(match.Groups["path"].Value, "}")))))
             .Where(route => !route.Path.StartsWith("/openapi", StringComparison.Ordinal))
             .ToList();
         Assert.True(mapped.Count >= 25, $"only {mapped.Count} routes found in the code");
@@ -77,6 +81,41 @@ public sealed partial class OpenApiTests(RunningSystem system)
         // Scalar's page resolves the document's URL against the application's root: /openapi/v1.json.
         Assert.Contains("\"url\":\"openapi/v1.json\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/docs/scalar.js")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_dashboards_API_types_are_generated_from_the_document_the_gateway_serves()
+    {
+        using var anonymous = system.GatewayClient(apiKey: null);
+        var served = JsonNode.Parse(await anonymous.GetStringAsync("/openapi/v1.json"))!;
+        Assert.Null(served["x-growthos-schema-conflicts"]);
+        var committed = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "web", "dashboard", "openapi.json")))!;
+        Assert.True(JsonNode.DeepEquals(served, committed),
+            "web/dashboard/openapi.json is not the document the gateway serves (first difference at "
+            + $"{FirstDifference(served, committed, "$")}): run web/dashboard/openapi.sh against a running gateway (./run.sh) "
+            + "and commit it with the types it writes; web/dashboard/build.sh then type-checks the dashboard against them.");
+
+        // A response the dashboard reads is described field by field, nullability included.
+        var pulse = served["components"]!["schemas"]!["SalesPulse"]!;
+        Assert.Equal("integer", pulse["properties"]!["revenue_minor"]!["type"]!.GetValue<string>());
+        Assert.Contains("null", pulse["properties"]!["currency_code"]!["type"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Contains("days", pulse["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+    }
+
+    /// <summary>The JSON path of the first place two documents differ.</summary>
+    private static string FirstDifference(JsonNode? a, JsonNode? b, string path)
+    {
+        if (a is JsonObject objectA && b is JsonObject objectB)
+        {
+            foreach (var name in objectA.Select(p => p.Key).Union(objectB.Select(p => p.Key)))
+                if (!JsonNode.DeepEquals(objectA[name], objectB[name])) return FirstDifference(objectA[name], objectB[name], $"{path}['{name}']");
+        }
+        else if (a is JsonArray arrayA && b is JsonArray arrayB && arrayA.Count == arrayB.Count)
+        {
+            for (var i = 0; i < arrayA.Count; i++)
+                if (!JsonNode.DeepEquals(arrayA[i], arrayB[i])) return FirstDifference(arrayA[i], arrayB[i], $"{path}[{i}]");
+        }
+        return path;
     }
 
     private static Dictionary<(string Method, string Path), JsonElement> Operations(JsonElement document) =>

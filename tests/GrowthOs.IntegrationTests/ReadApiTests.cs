@@ -63,8 +63,10 @@ public sealed class ReadApiTests(RunningSystem system)
         using var http = await SyncedClient();
         var day = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-10);
         var page = await http.GetFromJsonAsync<JsonElement>($"/orders?shop={Shop}&from={day:yyyy-MM-dd}&to={day:yyyy-MM-dd}&pageSize=200");
-        Assert.All(page.GetProperty("items").EnumerateArray(), i => Assert.Equal(day, DateOnly.FromDateTime(i.GetProperty("created_at").GetDateTimeOffset().UtcDateTime)));
-        Assert.Equal(await system.Scalar($"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{Shop}' AND (created_at AT TIME ZONE 'UTC')::date = '{day:yyyy-MM-dd}'"),
+        Assert.All(page.GetProperty("items").EnumerateArray(),
+            i => Assert.Equal(day, DateOnly.FromDateTime(i.GetProperty("created_at").GetDateTimeOffset().UtcDateTime)));
+        Assert.Equal(await system.Scalar(
+                $"SELECT count(*) FROM transform.order_header WHERE shop_domain = '{Shop}' AND (created_at AT TIME ZONE 'UTC')::date = '{day:yyyy-MM-dd}'"),
             page.GetProperty("total").GetInt64());
 
         var cancelled = await http.GetFromJsonAsync<JsonElement>($"/orders?shop={Shop}&status=cancelled&pageSize=200");
@@ -139,7 +141,8 @@ public sealed class ReadApiTests(RunningSystem system)
         // Queued, not done inside the request: answered 202 with the run to follow.
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var accepted = await response.Content.ReadFromJsonAsync<JsonElement>();
-        string[] all = ["sales_pulse", "star_schema", "inventory_snapshot", "customer_segmentation", "usage_daily", "measurements", "rolling_30d", "data_quality"];
+        string[] all =
+            ["sales_pulse", "star_schema", "inventory_snapshot", "customer_segmentation", "usage_daily", "measurements", "rolling_30d", "data_quality"];
         Assert.Equal(all, accepted.GetProperty("pipelines").EnumerateArray().Select(p => p.GetString()));
         var statusUrl = accepted.GetProperty("status_url").GetString()!;
         Assert.Equal(statusUrl, response.Headers.Location?.OriginalString);
@@ -155,12 +158,14 @@ public sealed class ReadApiTests(RunningSystem system)
         }
         Assert.Equal(3, executions.Count(e => e.GetProperty("pipeline").GetString() == "inventory_snapshot"));
         Assert.All(executions, e => Assert.Equal("succeeded", e.GetProperty("status").GetString()));
-        var pipelines = executions.GroupBy(e => e.GetProperty("pipeline").GetString()!).ToDictionary(g => g.Key, g => g.Sum(e => e.GetProperty("rows").GetInt64()));
+        var pipelines = executions.GroupBy(e => e.GetProperty("pipeline").GetString()!)
+            .ToDictionary(g => g.Key, g => g.Sum(e => e.GetProperty("rows").GetInt64()));
         Assert.Equal(all, pipelines.Keys);
         Assert.Equal(3, pipelines["sales_pulse"]);
         Assert.True(pipelines["rolling_30d"] > 0);
         Assert.Equal(3L, await system.Scalar($"""
-            SELECT count(*) FROM transform.integration_usage_daily WHERE shop_domain = '{Shop}' AND date BETWEEN '{yesterday.AddDays(-2):yyyy-MM-dd}' AND '{yesterday:yyyy-MM-dd}'
+            SELECT count(*) FROM transform.integration_usage_daily
+            WHERE shop_domain = '{Shop}' AND date BETWEEN '{yesterday.AddDays(-2):yyyy-MM-dd}' AND '{yesterday:yyyy-MM-dd}'
             """));
         Assert.True(await system.Scalar("SELECT count(*) FROM transform.etl_execution_log WHERE pipeline = 'rolling_30d' AND status = 'succeeded'") > 0);
     }
@@ -182,13 +187,15 @@ public sealed class ReadApiTests(RunningSystem system)
         using var http = await SyncedClient();
         var status = await http.GetFromJsonAsync<JsonElement>("/api/etl/status");
 
-        foreach (var pipeline in new[] { "sales_pulse", "star_schema", "inventory_snapshot", "customer_segmentation", "usage_daily", "measurements", "data_quality" })
+        foreach (var pipeline in new[] { "sales_pulse", "star_schema", "inventory_snapshot", "customer_segmentation", "usage_daily", "measurements",
+            "data_quality" })
         {
             var row = status.GetProperty("pipelines").EnumerateArray().Single(p => p.GetProperty("pipeline").GetString() == pipeline);
             Assert.Equal("succeeded", row.GetProperty("last_status").GetString());
             Assert.True(row.GetProperty("hours_since_success").GetDouble() < 1);
         }
         Assert.Empty(status.GetProperty("alerts").EnumerateArray());
-        Assert.True(await system.Scalar("SELECT count(*) FROM transform.etl_execution_log WHERE pipeline = 'sales_pulse' AND rows > 0 AND status = 'succeeded'") > 0);
+        Assert.True(
+            await system.Scalar("SELECT count(*) FROM transform.etl_execution_log WHERE pipeline = 'sales_pulse' AND rows > 0 AND status = 'succeeded'") > 0);
     }
 }

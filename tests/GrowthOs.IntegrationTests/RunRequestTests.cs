@@ -27,22 +27,26 @@ public sealed class RunRequestTests(RunningSystem system)
 
         // A key spelled as a run's id does not become that id (RunIdsTests: nor a scheduled run's).
         var chosen = Guid.NewGuid();
-        var posing = await (await http.PostAsJsonAsync("/api/performance-metrics/sync", new { run_id = chosen.ToString(), shop = RunningSystem.IdempotencyShop }))
-            .Content.ReadFromJsonAsync<JsonElement>();
+        var posing = await (await http.PostAsJsonAsync("/api/performance-metrics/sync",
+            new { run_id = chosen.ToString(), shop = RunningSystem.IdempotencyShop })).Content.ReadFromJsonAsync<JsonElement>();
         Assert.NotEqual(chosen, posing.GetProperty("run_id").GetGuid());
 
         var run = await system.WaitForRunToFinish(http, runId);
         Assert.Equal("completed", run.GetProperty("status").GetString());
         Assert.Equal(1L, await system.Scalar($"SELECT count(*) FROM ingest.bulk_sync_state WHERE correlation_id = '{runId}'"));
-        Assert.Equal(0L, await system.Scalar($"SELECT count(*) FROM ingest.bulk_sync_state WHERE shop_domain <> '{RunningSystem.IdempotencyShop}' AND lower(shop_domain) = '{RunningSystem.IdempotencyShop}'"));
+        Assert.Equal(0L, await system.Scalar($"SELECT count(*) FROM ingest.bulk_sync_state WHERE shop_domain <> '{RunningSystem.IdempotencyShop}' "
+            + $"AND lower(shop_domain) = '{RunningSystem.IdempotencyShop}'"));
         var requestedAt = DateTimeOffset.Parse(run.GetProperty("requested_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(requestedAt, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow);
         await system.WaitForRunToFinish(http, posing.GetProperty("run_id").GetGuid());
 
-        var backdated = await http.PostAsJsonAsync("/api/performance-metrics/sync", new { shop = RunningSystem.IdempotencyShop, requested_at = "2026-01-01T00:00:00Z" });
+        var backdated = await http.PostAsJsonAsync("/api/performance-metrics/sync",
+            new { shop = RunningSystem.IdempotencyShop, requested_at = "2026-01-01T00:00:00Z" });
         await AssertNames(backdated, "requested_at");
-        await AssertNames(await http.PostAsJsonAsync("/api/performance-metrics/sync", new { shop = RunningSystem.IdempotencyShop, run_id = new string('k', 129) }), "run_id");
-        await AssertNames(await http.PostAsJsonAsync("/api/performance-metrics/sync", new { shop = RunningSystem.IdempotencyShop, run_id = "two words" }), "run_id");
+        await AssertNames(await http.PostAsJsonAsync("/api/performance-metrics/sync",
+            new { shop = RunningSystem.IdempotencyShop, run_id = new string('k', 129) }), "run_id");
+        await AssertNames(await http.PostAsJsonAsync("/api/performance-metrics/sync",
+            new { shop = RunningSystem.IdempotencyShop, run_id = "two words" }), "run_id");
         await AssertNames(await http.PostAsJsonAsync("/api/performance-metrics/sync", new { shop = "not-synced-here.myshopify.com" }), "shop");
     }
 

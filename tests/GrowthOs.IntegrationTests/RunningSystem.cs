@@ -39,7 +39,8 @@ public class RunningSystem : IAsyncLifetime
     /// <summary>Twins: the same seed and size, so an undisturbed sync of the first is the yardstick of a disturbed sync of another.</summary>
     public const string ReferenceShop = "twin-reference.myshopify.com";
     public static string TwinShop(string disturbance) => $"twin-{disturbance.ToLowerInvariant()}.myshopify.com";
-    public static readonly string[] Disturbances = ["Connector", "Transform", "IngestSaga", "KpiAlert", "ApiGateway", "Sandbox", "Postgres", "StoreArchive", "StoreLoad"];
+    public static readonly string[] Disturbances =
+        ["Connector", "Transform", "IngestSaga", "KpiAlert", "ApiGateway", "Sandbox", "Postgres", "StoreArchive", "StoreLoad"];
 
     /// <summary>
     /// Smaller twins, for the broker's systems of their own (<see cref="BrokerFaultTests"/>), whose yardstick is made
@@ -81,7 +82,10 @@ public class RunningSystem : IAsyncLifetime
 
     private static readonly (string Domain, int Seed, int OrdersPerDay, string? Failure)[] SandboxShops =
     [
-        (Shop, 42, 20, null), (ReplayShop, 43, 20, null), (BackfillShop, 44, 20, null), (ReferenceShop, 7, 150, null), (WrongTokenShop, 45, 5, null), (ReadApiShop, 47, 10, null), (BesideShop, 48, 20, null), (TraceShop, 50, 5, null), (ProgressShop, 51, 5, null), (IdempotencyShop, 56, 3, null), (UploadShop, 57, 3, null), (SecretScanShop, 58, 3, null), (OutboxShop, 59, 3, null), (HostileShop, 60, 3, null), (DashboardShop, 61, 8, null), (LimitedReadShop, 62, 3, null), (GapShop, 63, 3, null),
+        (Shop, 42, 20, null), (ReplayShop, 43, 20, null), (BackfillShop, 44, 20, null), (ReferenceShop, 7, 150, null), (WrongTokenShop, 45, 5, null),
+        (ReadApiShop, 47, 10, null), (BesideShop, 48, 20, null), (TraceShop, 50, 5, null), (ProgressShop, 51, 5, null), (IdempotencyShop, 56, 3, null),
+        (UploadShop, 57, 3, null), (SecretScanShop, 58, 3, null), (OutboxShop, 59, 3, null), (HostileShop, 60, 3, null), (DashboardShop, 61, 8, null),
+        (LimitedReadShop, 62, 3, null), (GapShop, 63, 3, null),
         .. Disturbances.Select(d => (TwinShop(d), 7, 150, (string?)null)),
         .. BrokerDisturbances.Select(TwinShop).Prepend(SmallReferenceShop).Select(d => (d, 7, 60, (string?)null)),
         .. Failures.Select(f => (FailingShop(f), 46, 5, (string?)f)),
@@ -137,7 +141,8 @@ public class RunningSystem : IAsyncLifetime
     public const string ScriptGa4Property = "7500000003";
     /// <summary>Fifty small shops connected through the API at once, each synced by its own schedule, on its own clocks.</summary>
     public static readonly string[] FleetShops = [.. Enumerable.Range(1, 50).Select(i => $"fleet-{i:00}.myshopify.com")];
-    private static readonly string[] FleetZones = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "America/Sao_Paulo", "Asia/Kolkata"];
+    private static readonly string[] FleetZones =
+        ["UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "America/Sao_Paulo", "Asia/Kolkata"];
     /// <summary>A shop whose merchant asks what is held on a customer, then that it be forgotten.</summary>
     public const string CustomerRequestsShop = "customer-requests.myshopify.com";
     public const string ShopifyClientId = "integration-shopify-client-id";
@@ -155,10 +160,12 @@ public class RunningSystem : IAsyncLifetime
     ];
 
     /// <summary>The key the Connector seals connections' credentials with.</summary>
-    public static readonly string ConnectionsKey = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData("integration-connections-key"u8.ToArray()));
+    public static readonly string ConnectionsKey =
+        Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData("integration-connections-key"u8.ToArray()));
 
     /// <summary>The key a rotation test moves to (<see cref="ConnectionsKey"/> is integration-1's).</summary>
-    public static readonly string RotatedConnectionsKey = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData("integration-rotated-key"u8.ToArray()));
+    public static readonly string RotatedConnectionsKey =
+        Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData("integration-rotated-key"u8.ToArray()));
     /// <summary>The key the gateway signs its calls to the services with.</summary>
     public const string GatewaySecret = "integration-gateway-secret-0123456789abcdef";
     public const string AppSecret = "shpss_integration_app_secret_0123456789";
@@ -361,7 +368,8 @@ public class RunningSystem : IAsyncLifetime
             environment[$"Sandbox__GoogleAds__Customers__{i}__Id"] = environment[$"GoogleAds__Customers__{i}__CustomerId"] = customer;
             // Google's accounts are reached with refresh tokens, renewed at the Sandbox's OAuth token endpoint.
             environment[$"Sandbox__GoogleAds__Customers__{i}__AccessToken"] = GoogleToken;
-            environment[$"Sandbox__GoogleAds__Customers__{i}__RefreshToken"] = environment[$"GoogleAds__Customers__{i}__RefreshToken"] = $"{GoogleRefreshToken}-ads-{i}";
+            environment[$"Sandbox__GoogleAds__Customers__{i}__RefreshToken"] = environment[$"GoogleAds__Customers__{i}__RefreshToken"] =
+                $"{GoogleRefreshToken}-ads-{i}";
             environment[$"Sandbox__GoogleAds__Customers__{i}__Shop"] = environment[$"GoogleAds__Customers__{i}__Shop"] = shop;
             environment[$"Sandbox__GoogleAds__Customers__{i}__TimeZone"] = "UTC";
             environment[$"Sandbox__Ga4__Properties__{i}__Id"] = environment[$"Ga4__Properties__{i}__PropertyId"] = property;
@@ -416,7 +424,8 @@ public class RunningSystem : IAsyncLifetime
             environment[$"ApiKeys__Keys__{i}__Id"] = Keys[i].Id;
             environment[$"ApiKeys__Keys__{i}__Role"] = Keys[i].Role;
             environment[$"ApiKeys__Keys__{i}__Salt"] = salt;
-            environment[$"ApiKeys__Keys__{i}__Sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(salt + Keys[i].Key)));
+            environment[$"ApiKeys__Keys__{i}__Sha256"] =
+                Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(salt + Keys[i].Key)));
             if (Keys[i].Shop is { } shop) environment[$"ApiKeys__Keys__{i}__Shops__0"] = shop;
         }
         return environment;
@@ -565,7 +574,8 @@ public class RunningSystem : IAsyncLifetime
         }
         var logs = Path.Combine(Path.GetTempPath(), $"growthos-run-{runId}.log");
         await File.WriteAllTextAsync(logs, AllLogs(int.MaxValue));
-        throw new TimeoutException($"Run {runId} did not finish within {seconds} s (every log whole: {logs}); last seen: {run}\n{await Diagnostics()}\n{AllLogs()}");
+        throw new TimeoutException(
+            $"Run {runId} did not finish within {seconds} s (every log whole: {logs}); last seen: {run}\n{await Diagnostics()}\n{AllLogs()}");
     }
 
     /// <summary>What a stuck run may be waiting on: the database's busy sessions and the broker's queues holding messages.</summary>
@@ -577,7 +587,8 @@ public class RunningSystem : IAsyncLifetime
             await using var connection = new NpgsqlConnection(DatabaseConnectionString);
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand("""
-                SELECT concat_ws(' | ', pid, application_name, state, wait_event_type, wait_event, now() - xact_start, left(regexp_replace(query, '\s+', ' ', 'g'), 160))
+                SELECT concat_ws(' | ', pid, application_name, state, wait_event_type, wait_event, now() - xact_start,
+                    left(regexp_replace(query, '\s+', ' ', 'g'), 160))
                 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'
                 """, connection);
             await using var reader = await command.ExecuteReaderAsync();
@@ -591,10 +602,12 @@ public class RunningSystem : IAsyncLifetime
         try
         {
             using var http = Broker.Management();
-            var queues = await http.GetFromJsonAsync<JsonElement>($"/api/queues/{Uri.EscapeDataString(_virtualHost!.Name)}?columns=name,messages,messages_unacknowledged,consumers");
+            var queues = await http.GetFromJsonAsync<JsonElement>(
+                $"/api/queues/{Uri.EscapeDataString(_virtualHost!.Name)}?columns=name,messages,messages_unacknowledged,consumers");
             report.AppendLine("===== queues =====");
             foreach (var queue in queues.EnumerateArray())
-                report.AppendLine($"{queue.GetProperty("name")}: {queue.GetProperty("messages")} messages, {queue.GetProperty("messages_unacknowledged")} unacknowledged, {queue.GetProperty("consumers")} consumers");
+                report.AppendLine($"{queue.GetProperty("name")}: {queue.GetProperty("messages")} messages, "
+                    + $"{queue.GetProperty("messages_unacknowledged")} unacknowledged, {queue.GetProperty("consumers")} consumers");
         }
         catch (Exception exception)
         {
@@ -671,7 +684,8 @@ public class RunningSystem : IAsyncLifetime
             {
                 // not written yet
             }
-            catch (Exception e) when (e is Amazon.Runtime.AmazonClientException { Message: var message } && message.Contains("hash", StringComparison.OrdinalIgnoreCase)
+            catch (Exception e) when (e is Amazon.Runtime.AmazonClientException { Message: var message }
+                                      && message.Contains("hash", StringComparison.OrdinalIgnoreCase)
                                       || e is JsonException)
             {
                 // Read while the archiver rewrote it (the local store does not swap an object whole): read it again.
@@ -694,7 +708,8 @@ public class RunningSystem : IAsyncLifetime
         var tables = new List<string>();
         await using (var select = new NpgsqlCommand("""
             SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) FROM information_schema.tables
-            WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') AND (table_schema, table_name) <> ('gateway', 'api_key')
+            WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')
+                AND (table_schema, table_name) <> ('gateway', 'api_key')
             """, connection))
         await using (var reader = await select.ExecuteReaderAsync())
             while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
@@ -764,7 +779,8 @@ public class RunningSystem : IAsyncLifetime
     /// <summary>The environment a service of this system starts with, for tests that start one on their own.</summary>
     public Dictionary<string, string> EnvironmentFor() => Environment(_ports);
 
-    public string AllLogs(int charactersEach = 4000) => string.Join("\n", _services.Select(s => $"===== {s.Key} =====\n{Tail(s.Value.Output, charactersEach)}"));
+    public string AllLogs(int charactersEach = 4000) =>
+        string.Join("\n", _services.Select(s => $"===== {s.Key} =====\n{Tail(s.Value.Output, charactersEach)}"));
 
     private static string Tail(string text, int chars) => text.Length <= chars ? text : text[^chars..];
 
@@ -772,8 +788,9 @@ public class RunningSystem : IAsyncLifetime
 
     /// <summary>The secrets this system is given: none may appear in what it writes or answers.</summary>
     public static readonly IReadOnlyList<string> Secrets =
-        [ShopToken, WrongToken, AppSecret, MetaToken, GoogleToken, GoogleRefreshToken, "GOCSPX-integration-secret", ApiKey, ViewerKey, KpiOperatorKey, DashboardOperatorKey, GatewaySecret,
-            ConnectedShopToken, ConnectionsKey, RotatedConnectionsKey, ConnectedMetaToken, ShortLivedMetaToken, MetaAppSecret, PageMetaToken,
+        [ShopToken, WrongToken, AppSecret, MetaToken, GoogleToken, GoogleRefreshToken, "GOCSPX-integration-secret", ApiKey, ViewerKey, KpiOperatorKey,
+            DashboardOperatorKey, GatewaySecret, ConnectedShopToken, ConnectionsKey, RotatedConnectionsKey, ConnectedMetaToken, ShortLivedMetaToken,
+            MetaAppSecret, PageMetaToken,
             // What the Sandbox's Google grants issue: refresh tokens and access tokens, whose values no test knows.
             "1//0gsandbox", "ya29.a0sandbox"];
 

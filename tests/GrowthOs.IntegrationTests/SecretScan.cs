@@ -18,7 +18,8 @@ public static partial class SecretScan
         {
             foreach (var secret in secretList)
                 for (var at = text.IndexOf(secret, StringComparison.Ordinal); at >= 0; at = text.IndexOf(secret, at + secret.Length, StringComparison.Ordinal))
-                    findings.Add($"{source}: the secret {secret[..6]}… at {at}: …{Context(text, at, secret.Length).Replace(secret, secret[..6] + "…", StringComparison.Ordinal)}…");
+                    findings.Add($"{source}: the secret {secret[..6]}… at {at}: "
+                        + $"…{Context(text, at, secret.Length).Replace(secret, secret[..6] + "…", StringComparison.Ordinal)}…");
             foreach (Match match in EmailAddress().Matches(text))
                 findings.Add($"{source}: an e-mail address at {match.Index}: …{Context(text, match.Index, match.Length)}…");
         }
@@ -41,7 +42,8 @@ public sealed class ErrorBodyRecorder(System.Collections.Concurrent.ConcurrentQu
         if ((int)response.StatusCode >= 400)
         {
             await response.Content.LoadIntoBufferAsync(cancellationToken);
-            bodies.Enqueue($"{(int)response.StatusCode} {request.Method} {request.RequestUri?.AbsolutePath}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+            bodies.Enqueue($"{(int)response.StatusCode} {request.Method} {request.RequestUri?.AbsolutePath}: "
+                + $"{await response.Content.ReadAsStringAsync(cancellationToken)}");
         }
         return response;
     }

@@ -17,15 +17,18 @@ public sealed class SecretScanTests(RunningSystem system)
         using var http = system.GatewayClient();
         var run = await system.WaitForRunToFinish(http, await system.StartSync(http, RunningSystem.SecretScanShop, ["orders", "customers"]));
         Assert.Equal("completed", run.GetProperty("status").GetString());
-        Assert.True(await system.Scalar($"SELECT count(*) FROM transform.customer WHERE shop_domain = '{RunningSystem.SecretScanShop}' AND email_sha256 IS NOT NULL") > 0);
+        Assert.True(await system.Scalar(
+            $"SELECT count(*) FROM transform.customer WHERE shop_domain = '{RunningSystem.SecretScanShop}' AND email_sha256 IS NOT NULL") > 0);
         // A sync whose token Shopify refuses, a key the gateway does not know, a body it cannot read.
         var refused = await system.WaitForRunToFinish(http, await system.StartSync(http, RunningSystem.WrongTokenShop));
         // Its failed step reaches its telemetry after the run's state: wait for it, so the scan reads the telemetry it must.
-        await system.WaitForScalar($"SELECT (count(*) > 0)::int FROM ingest.sync_telemetry WHERE run_id = '{refused.GetProperty("run_id").GetGuid()}' AND status = 'failed'", 1,
+        await system.WaitForScalar(
+            $"SELECT (count(*) > 0)::int FROM ingest.sync_telemetry WHERE run_id = '{refused.GetProperty("run_id").GetGuid()}' AND status = 'failed'", 1,
             "the refused run's failed step in its telemetry");
         using var stranger = system.GatewayClient("gk_not_a_key_of_this_gateway_0123456789");
         Assert.Equal(HttpStatusCode.Unauthorized, (await stranger.GetAsync("/api/ingest/runs")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync("/api/performance-metrics/sync", new StringContent("{\"shop\":", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync("/api/performance-metrics/sync",
+            new StringContent("{\"shop\":", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
 
         var written = await system.EverythingWritten();
 

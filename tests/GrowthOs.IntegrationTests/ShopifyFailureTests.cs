@@ -62,7 +62,8 @@ public sealed class ShopifyFailureTests(RunningSystem system)
         Assert.DoesNotContain(RunningSystem.WrongToken, run.ToString());
         // The run's failed step reaches its telemetry after the run's state: wait for it, so the scan below reads what it must.
         var runId = run.GetProperty("run_id").GetGuid();
-        await system.WaitForScalar($"SELECT (count(*) > 0)::int FROM ingest.sync_telemetry WHERE run_id = '{runId}' AND status = 'failed'", 1, "the run's failed step in its telemetry");
+        await system.WaitForScalar($"SELECT (count(*) > 0)::int FROM ingest.sync_telemetry WHERE run_id = '{runId}' AND status = 'failed'", 1,
+            "the run's failed step in its telemetry");
         Assert.DoesNotContain(RunningSystem.WrongToken, system.AllLogs(int.MaxValue));
         Assert.Equal(0L, await system.Scalar($"SELECT count(*) FROM ingest.sync_telemetry WHERE error LIKE '%{RunningSystem.WrongToken}%'"));
     }

@@ -40,7 +40,8 @@ public sealed class TracingTests(RunningSystem system)
 
         // Null until the line is written (FirstOrDefault of a JsonElement would give an empty element, not null).
         var request = await Eventually(() => LogLines("ApiGateway").Where(line =>
-            line.GetProperty("MessageTemplate").GetString()!.StartsWith("HTTP ") && RunIdOf(line) == runId.ToString()).Select(line => (JsonElement?)line).FirstOrDefault());
+                line.GetProperty("MessageTemplate").GetString()!.StartsWith("HTTP ") && RunIdOf(line) == runId.ToString())
+            .Select(line => (JsonElement?)line).FirstOrDefault());
         var properties = request.GetProperty("Properties");
         Assert.Equal("POST", properties.GetProperty("RequestMethod").GetString());
         Assert.Equal("/api/performance-metrics/sync", properties.GetProperty("RequestPath").GetString());

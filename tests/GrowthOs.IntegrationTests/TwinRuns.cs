@@ -103,7 +103,8 @@ public sealed class TwinRuns
                     WHERE shop_domain = '{shop}' AND o.updated_at >= {since}
                     """),
                 await system.Scalar($"SELECT coalesce(sum(total_minor), 0) FROM transform.order_header WHERE shop_domain = '{shop}' AND updated_at >= {since}"),
-                await system.Scalar($"SELECT coalesce(sum(revenue_minor), 0) FROM transform.sales_metrics_daily WHERE shop_domain = '{shop}' AND date >= '{Since.AddDays(37):yyyy-MM-dd}'"),
+                await system.Scalar($"SELECT coalesce(sum(revenue_minor), 0) FROM transform.sales_metrics_daily WHERE shop_domain = '{shop}' "
+                    + $"AND date >= '{Since.AddDays(37):yyyy-MM-dd}'"),
                 await system.Query<DateTime>($"SELECT updated_through FROM ingest.shop_watermark WHERE shop_domain = '{shop}'"),
                 $"{string.Join(">", steps)} | {string.Join(", ", ends)}");
         }

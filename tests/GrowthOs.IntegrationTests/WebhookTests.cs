@@ -24,7 +24,8 @@ public sealed class WebhookTests(RunningSystem system)
         Assert.True(run.GetProperty("status").GetString() == "completed", $"run ended {run}\n{system.AllLogs()}");
 
         var deliveries = await system.Scalar($"SELECT count(*) FROM ingest.webhook_delivery WHERE run_id = '{runId}' AND topic = 'bulk_operations/finish'");
-        Assert.True(deliveries == 1, $"{deliveries} deliveries recorded for the run\n{Webhooks("IngestSaga")}\n{Webhooks("IngestSaga-2")}\n{Webhooks("ApiGateway")}");
+        Assert.True(deliveries == 1,
+            $"{deliveries} deliveries recorded for the run\n{Webhooks("IngestSaga")}\n{Webhooks("IngestSaga-2")}\n{Webhooks("ApiGateway")}");
         var steps = run.GetProperty("steps").EnumerateArray().ToList();
         var polling = steps.First(s => s.GetProperty("step").GetString() == "polling").GetProperty("started_at").GetDateTimeOffset();
         var downloading = steps.First(s => s.GetProperty("step").GetString() == "downloading").GetProperty("started_at").GetDateTimeOffset();
@@ -40,7 +41,8 @@ public sealed class WebhookTests(RunningSystem system)
     public async Task A_delivery_with_a_wrong_or_missing_signature_on_any_spelling_of_the_path_or_out_of_its_window_is_refused_and_a_replay_is_not_forwarded()
     {
         using var http = new HttpClient { BaseAddress = system.Gateway };
-        const string Body = """{"admin_graphql_api_id":"gid://shopify/BulkOperation/1","completed_at":null,"created_at":"2026-12-01T00:00:00Z","error_code":null,"status":"completed","type":"query"}""";
+        const string Body = """{"admin_graphql_api_id":"gid://shopify/BulkOperation/1","completed_at":null,"created_at":"2026-12-01T00:00:00Z","error_code":"""
+            + """null,"status":"completed","type":"query"}""";
         var webhookId = Guid.NewGuid().ToString();
 
         HttpRequestMessage Delivery(string? signature, string path = "/webhooks/shopify", DateTimeOffset? triggeredAt = null, string? id = null)

@@ -33,7 +33,8 @@ public sealed class AlertEvaluatorTests : IAsyncLifetime
     {
         _database = await LocalInfrastructure.CreateDatabase("growthos_kpi_alerts");
         _dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
-        await new SchemaMigrator(_dataSource, new SchemaMigrations("kpi", typeof(KpiStore).Assembly), NullLogger<SchemaMigrator>.Instance).StartAsync(CancellationToken.None);
+        await new SchemaMigrator(_dataSource, new SchemaMigrations("kpi", typeof(KpiStore).Assembly), NullLogger<SchemaMigrator>.Instance)
+            .StartAsync(CancellationToken.None);
         _provider = new ServiceCollection()
             .AddLogging()
             .AddSingleton(_dataSource)
@@ -66,7 +67,8 @@ public sealed class AlertEvaluatorTests : IAsyncLifetime
     /// <summary>Two weeks of sales: the week before at <paramref name="before"/> a day, the last week at <paramref name="last"/>.</summary>
     private async Task Sales(long before, long last, DateTimeOffset computedAt)
     {
-        var days = Enumerable.Range(0, 14).Select(i => Yesterday.AddDays(-i)).Select(d => new DailySalesFigure(d, 10, d > Yesterday.AddDays(-7) ? last : before)).ToList();
+        var days = Enumerable.Range(0, 14).Select(i => Yesterday.AddDays(-i))
+            .Select(d => new DailySalesFigure(d, 10, d > Yesterday.AddDays(-7) ? last : before)).ToList();
         var runId = Guid.NewGuid();
         await _harness.Bus.Publish(new DailySalesUpdated(runId, Shop, "USD", days, computedAt));
         // Consumed once the consumer is done: the copy, the KPIs and the alerts' evaluation. (The harness waits for
@@ -74,12 +76,14 @@ public sealed class AlertEvaluatorTests : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (!_harness.Consumed.Select<DailySalesUpdated>().Any(x => x.Context.Message.RunId == runId && x.Exception is null) && DateTime.UtcNow < deadline)
             await Task.Delay(20);
-        Assert.True(_harness.Consumed.Select<DailySalesUpdated>().Any(x => x.Context.Message.RunId == runId && x.Exception is null), $"run {runId} was not consumed");
+        Assert.True(_harness.Consumed.Select<DailySalesUpdated>().Any(x => x.Context.Message.RunId == runId && x.Exception is null),
+            $"run {runId} was not consumed");
     }
 
     private async Task<List<(string Rule, string Status, string Raised, string Latest)>> Alerts()
     {
-        await using var command = _dataSource.CreateCommand("SELECT rule, status, COALESCE(raised_figures->>'value', ''), COALESCE(latest_figures->>'value', '') FROM kpi.alert WHERE shop_domain = @shop ORDER BY raised_at");
+        await using var command = _dataSource.CreateCommand("SELECT rule, status, COALESCE(raised_figures->>'value', ''), "
+            + "COALESCE(latest_figures->>'value', '') FROM kpi.alert WHERE shop_domain = @shop ORDER BY raised_at");
         command.Parameters.AddWithValue("shop", Shop);
         var alerts = new List<(string, string, string, string)>();
         await using var reader = await command.ExecuteReaderAsync();

@@ -29,7 +29,8 @@ public sealed class AlertRulesTests
     {
         var conditions = Evaluate(Week(revenue: revenue, orders: 100), Week());
         Assert.Equal(raised, conditions.Any(c => c.Rule == "revenue_drop"));
-        if (raised) Assert.Equal(("", "critical"), (conditions.Single(c => c.Rule == "revenue_drop").Subject, conditions.Single(c => c.Rule == "revenue_drop").Severity));
+        if (raised) Assert.Equal(("", "critical"),
+            (conditions.Single(c => c.Rule == "revenue_drop").Subject, conditions.Single(c => c.Rule == "revenue_drop").Severity));
     }
 
     [Fact]
@@ -86,8 +87,8 @@ public sealed class AlertRulesTests
     public void A_copy_not_wholly_held_raises_nothing_its_figures_need()
     {
         // Marketing arrived before the sales of the period: revenue looks like 0, blended ROAS 0; nothing may be raised on it.
-        var inputs = new AlertInputs(From, To, KpiCalculator.Compute(Week(revenue: 0, orders: 0), Week()), [], [new CampaignFigures("meta", "601", "Prospecting", 50_000, 35_000)],
-            SalesHeld: false, MarketingHeld: true);
+        var inputs = new AlertInputs(From, To, KpiCalculator.Compute(Week(revenue: 0, orders: 0), Week()), [],
+            [new CampaignFigures("meta", "601", "Prospecting", 50_000, 35_000)], SalesHeld: false, MarketingHeld: true);
         var conditions = AlertRules.Evaluate(inputs, Thresholds);
         Assert.Equal(["meta:601"], conditions.Select(c => c.Subject));
         Assert.Empty(AlertRules.Evaluate(inputs with { MarketingHeld = false }, Thresholds));
@@ -110,7 +111,8 @@ public sealed class AlertRulesTests
     [Fact]
     public void A_daily_sync_that_ran_this_week_without_any_whole_success_is_missing()
     {
-        var inputs = new AlertInputs(From, To, KpiCalculator.Compute(Week(), Week()), [], [], Pipelines: [new PipelineSuccess("shopify", null)], Now: DateTimeOffset.UtcNow);
+        var inputs = new AlertInputs(From, To, KpiCalculator.Compute(Week(), Week()), [], [], Pipelines: [new PipelineSuccess("shopify", null)],
+            Now: DateTimeOffset.UtcNow);
         var condition = Assert.Single(AlertRules.Evaluate(inputs, Thresholds));
         Assert.Equal(("pipeline_missing", "shopify", "critical"), (condition.Rule, condition.Subject, condition.Severity));
         Assert.Null(condition.Figures["hours_since_success"]);

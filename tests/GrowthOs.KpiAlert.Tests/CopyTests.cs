@@ -18,7 +18,9 @@ using Npgsql;
 
 namespace GrowthOs.KpiAlert.Tests;
 
-/// <summary>The service's copies fed by events, over the real PostgreSQL, on the in-memory bus: a late or repeated event never overwrites newer figures.</summary>
+/// <summary>
+/// The service's copies fed by events, over the real PostgreSQL, on the in-memory bus: a late or repeated event never overwrites newer figures.
+/// </summary>
 public sealed class CopyTests : IAsyncLifetime
 {
     private const string Shop = "copies.myshopify.com";
@@ -35,7 +37,8 @@ public sealed class CopyTests : IAsyncLifetime
     {
         _database = await LocalInfrastructure.CreateDatabase("growthos_kpi_copies");
         _dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
-        await new SchemaMigrator(_dataSource, new SchemaMigrations("kpi", typeof(KpiStore).Assembly), NullLogger<SchemaMigrator>.Instance).StartAsync(CancellationToken.None);
+        await new SchemaMigrator(_dataSource, new SchemaMigrations("kpi", typeof(KpiStore).Assembly), NullLogger<SchemaMigrator>.Instance)
+            .StartAsync(CancellationToken.None);
         _provider = new ServiceCollection()
             .AddLogging()
             .AddSingleton(_dataSource)
@@ -72,14 +75,16 @@ public sealed class CopyTests : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (DateTime.UtcNow < deadline)
         {
-            if (_harness.Published.Select<KpiSnapshotComputed>().FirstOrDefault(x => x.Context.Message.RunId == runId) is { } published) return published.Context.Message;
+            if (_harness.Published.Select<KpiSnapshotComputed>().FirstOrDefault(x => x.Context.Message.RunId == runId) is { } published)
+                return published.Context.Message;
             await Task.Delay(20);
         }
         throw new TimeoutException($"No KPIs of run {runId} were published.");
     }
 
     private static DailySalesUpdated Sales(Guid runId, DateTimeOffset at, long revenue, params CustomerOrders[] customers) =>
-        new(runId, Shop, "USD", [new DailySalesFigure(Yesterday, customers.Sum(c => c.Orders), revenue, Units: 5, RefundsMinor: 100, Customers: customers)], at);
+        new(runId, Shop, "USD", [new DailySalesFigure(Yesterday, customers.Sum(c => c.Orders), revenue, Units: 5, RefundsMinor: 100, Customers: customers)],
+            at);
 
     private static MarketingDailyUpdated Marketing(Guid runId, DateTimeOffset at, long metaSpend) => new(runId, Shop, "USD", Yesterday, Yesterday,
         [
@@ -118,9 +123,11 @@ public sealed class CopyTests : IAsyncLifetime
     public async Task A_late_daily_sales_event_of_an_older_computation_changes_nothing_and_a_newer_one_replaces_the_day()
     {
         var first = Guid.NewGuid();
-        var snapshot = await Consumed(Sales(first, Newer, 50_000, new CustomerOrders(1, 2, Yesterday), new CustomerOrders(2, 1, Yesterday.AddDays(-40))), first);
-        Assert.Equal((50_000m, 3m, 1m, 0.5m, 0.5m), (Value(snapshot, "revenue")!.Value, Value(snapshot, "orders")!.Value, Value(snapshot, "new_customers")!.Value,
-            Value(snapshot, "returning_customer_rate")!.Value, Value(snapshot, "repeat_purchase_rate")!.Value));
+        var snapshot = await Consumed(Sales(first, Newer, 50_000, new CustomerOrders(1, 2, Yesterday), new CustomerOrders(2, 1, Yesterday.AddDays(-40))),
+            first);
+        Assert.Equal((50_000m, 3m, 1m, 0.5m, 0.5m),
+            (Value(snapshot, "revenue")!.Value, Value(snapshot, "orders")!.Value, Value(snapshot, "new_customers")!.Value,
+                Value(snapshot, "returning_customer_rate")!.Value, Value(snapshot, "repeat_purchase_rate")!.Value));
         Assert.Equal(18, snapshot.Kpis.Count);
 
         var late = Guid.NewGuid();

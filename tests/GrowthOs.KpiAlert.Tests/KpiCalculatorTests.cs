@@ -28,7 +28,8 @@ public sealed class KpiCalculatorTests
         // name, kind, value, previous, change
         { "revenue", "money", 1_234_567m, 1_000_000m, 0.2346m },                    // (1,234,567 − 1,000,000) / 1,000,000 = 0.234567 → 0.2346
         { "orders", "count", 100m, 80m, 0.25m },                                    // 20 / 80
-        { "aov", "money", 12_346m, 12_500m, -0.0123m },                             // 1,234,567 / 100 = 12,345.67 → 12,346; 1,000,000 / 80 = 12,500; −154 / 12,500 = −0.01232
+        { "aov", "money", 12_346m, 12_500m, -0.0123m },                             // 1,234,567 / 100 = 12,345.67 → 12,346; 1,000,000 / 80 = 12,500;
+                                                                                    // −154 / 12,500 = −0.01232
         { "new_customers", "count", 15m, 20m, -0.25m },                             // −5 / 20
         { "returning_customer_rate", "ratio", 0.75m, 0.6m, 0.25m },                 // 45 / 60; 30 / 50; 0.15 / 0.6
         { "repeat_purchase_rate", "ratio", 0.2m, 0.2m, 0m },                        // 12 / 60; 10 / 50
@@ -37,7 +38,8 @@ public sealed class KpiCalculatorTests
         { "ad_spend", "money", 300_003m, 250_000m, 0.2m },                          // 200,000 + 100,003; 50,003 / 250,000 = 0.200012 → 0.2000
         { "meta_spend", "money", 200_000m, 250_000m, -0.2m },
         { "google_spend", "money", 100_003m, 0m, null },                            // previous 0
-        { "blended_roas", "ratio", 4.115182m, 4m, 0.0288m },                        // 1,234,567 / 300,003 = 4.1151822…; 1,000,000 / 250,000 = 4; 0.115182 / 4 = 0.0287955 → 0.0288
+        { "blended_roas", "ratio", 4.115182m, 4m, 0.0288m },                        // 1,234,567 / 300,003 = 4.1151822…; 1,000,000 / 250,000 = 4;
+                                                                                    // 0.115182 / 4 = 0.0287955 → 0.0288
         { "meta_roas", "ratio", 2.25m, 2m, 0.125m },                                // 450,000 / 200,000; 500,000 / 250,000
         { "google_roas", "ratio", 3.899883m, null, null },                          // 390,000 / 100,003 = 3.8998830…; previous spend 0: null
         { "cac", "money", 20_000m, 12_500m, 0.6m },                                 // 300,003 / 15 = 20,000.2 → 20,000; 250,000 / 20 = 12,500; 7,500 / 12,500
@@ -83,7 +85,8 @@ public sealed class KpiCalculatorTests
         var kpis = KpiCalculator.Compute(KpiInputs.None, KpiInputs.None).ToDictionary(k => k.Name);
         Assert.Equal(0m, kpis["revenue"].Value);
         Assert.Equal(0m, kpis["ad_spend"].Value);
-        foreach (var ratio in new[] { "aov", "returning_customer_rate", "repeat_purchase_rate", "refund_rate", "units_per_order", "blended_roas", "meta_roas", "google_roas", "cac", "ctr", "cpc", "conversion_rate" })
+        foreach (var ratio in new[] { "aov", "returning_customer_rate", "repeat_purchase_rate", "refund_rate", "units_per_order", "blended_roas", "meta_roas",
+            "google_roas", "cac", "ctr", "cpc", "conversion_rate" })
             Assert.Null(kpis[ratio].Value);
         Assert.All(kpis.Values, k => Assert.Null(k.Change));
     }

@@ -26,7 +26,8 @@ public sealed class PipelineHealthTests
         Step(Broken, "initiated", "started", 7_200), Step(Broken, "failed", "failed", 7_230, error: "Retry budget exhausted"),
         // Open: still polling. Meta: a marketing run, partial after 10 s.
         Step(Open, "initiated", "started", 10_000), Step(Open, "polling", "started", 10_005, entity: "orders"),
-        Step(Meta, "requested", "started", 0, job: "MARKETING_SYNC", source: "meta"), Step(Meta, "partial", "partial", 10, job: "MARKETING_SYNC", source: "meta"),
+        Step(Meta, "requested", "started", 0, job: "MARKETING_SYNC", source: "meta"),
+        Step(Meta, "partial", "partial", 10, job: "MARKETING_SYNC", source: "meta"),
     ];
 
     private static readonly DeferralRow[] Deferrals =
@@ -123,6 +124,7 @@ public sealed class PipelineHealthTests
         Assert.Equal(4, Text("telemetry.jsonl").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Equal(2, Text("api_calls.jsonl").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         var record = JsonDocument.Parse(Text("run.json")).RootElement.GetProperty("run");
-        Assert.Equal(("completed", 120_000L, 3L), (record.GetProperty("outcome").GetString(), record.GetProperty("duration_ms").GetInt64(), record.GetProperty("retries").GetInt64()));
+        Assert.Equal(("completed", 120_000L, 3L),
+            (record.GetProperty("outcome").GetString(), record.GetProperty("duration_ms").GetInt64(), record.GetProperty("retries").GetInt64()));
     }
 }

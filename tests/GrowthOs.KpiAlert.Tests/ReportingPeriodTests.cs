@@ -23,7 +23,9 @@ public sealed class ReportingPeriodTests
     }
 
     private static (string? Parameter, string? Detail) Refusal(object? problem) =>
-        problem is ProblemHttpResult { StatusCode: 400 } result ? (result.ProblemDetails.Extensions["parameter"] as string, result.ProblemDetails.Detail) : (null, null);
+        problem is ProblemHttpResult { StatusCode: 400 } result
+            ? (result.ProblemDetails.Extensions["parameter"] as string, result.ProblemDetails.Detail)
+            : (null, null);
 
     [Fact]
     public void Nothing_given_is_the_routes_default_length_up_to_yesterday_and_days_the_last_that_many()

@@ -32,7 +32,8 @@ public sealed class TelemetryCopyTests : IAsyncLifetime
     {
         _database = await LocalInfrastructure.CreateDatabase("growthos_kpi_telemetry");
         _dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
-        await new SchemaMigrator(_dataSource, new SchemaMigrations("kpi", typeof(KpiStore).Assembly), NullLogger<SchemaMigrator>.Instance).StartAsync(CancellationToken.None);
+        await new SchemaMigrator(_dataSource, new SchemaMigrations("kpi", typeof(KpiStore).Assembly), NullLogger<SchemaMigrator>.Instance)
+            .StartAsync(CancellationToken.None);
         _provider = new ServiceCollection()
             .AddLogging()
             .AddSingleton(_dataSource)
@@ -102,7 +103,8 @@ public sealed class TelemetryCopyTests : IAsyncLifetime
     public async Task Steps_calls_deferrals_and_checks_are_copied_once_and_a_marketing_deferral_takes_its_runs_shop()
     {
         var (bulk, meta) = (NewId.NextGuid(), NewId.NextGuid());
-        var started = new SyncStepChanged(bulk, Shop, "DAILY_SYNC", "requested", "started", At, new Dictionary<string, long> { ["retry_attempts"] = 0 }, null, "orders");
+        var started = new SyncStepChanged(bulk, Shop, "DAILY_SYNC", "requested", "started", At, new Dictionary<string, long> { ["retry_attempts"] = 0 }, null,
+            "orders");
         await Consumed(started);
         await Consumed(started);
         await Consumed(started with { OccurredAt = At.AddSeconds(40), Counts = new Dictionary<string, long> { ["retry_attempts"] = 2 } });
@@ -130,7 +132,8 @@ public sealed class TelemetryCopyTests : IAsyncLifetime
         var deferrals = await _store.Deferrals(Shop, At.AddHours(-1), DateTimeOffset.UtcNow.AddMinutes(1), null, CancellationToken.None);
         Assert.Equal(["shopify:OPERATION_IN_PROGRESS", "meta:CODE_80000"], deferrals.Select(d => $"{d.Source}:{d.ErrorCode}").Order().Reverse());
         // A late repetition of an older check changes nothing.
-        Assert.Equal((0L, true), ((await _store.Quality(bulk, CancellationToken.None)).Single().Violations, (await _store.Quality(bulk, CancellationToken.None)).Single().Passed));
+        Assert.Equal((0L, true),
+            ((await _store.Quality(bulk, CancellationToken.None)).Single().Violations, (await _store.Quality(bulk, CancellationToken.None)).Single().Passed));
         Assert.Equal(Shop, await _store.ShopOfRun(meta, CancellationToken.None));
         Assert.Null(await _store.ShopOfRun(Guid.NewGuid(), CancellationToken.None));
     }

@@ -6,7 +6,8 @@ namespace GrowthOs.Sandbox.Tests;
 public sealed class DemoMarketingTests
 {
     private static readonly DateOnly Anchor = new(2026, 11, 21);
-    private static readonly DemoShop Shop = new(new SandboxShop { Domain = "demo-shop.myshopify.com", AccessToken = "t", Seed = 42, Days = 180, OrdersPerDay = 30 }, Anchor);
+    private static readonly DemoShop Shop =
+        new(new SandboxShop { Domain = "demo-shop.myshopify.com", AccessToken = "t", Seed = 42, Days = 180, OrdersPerDay = 30 }, Anchor);
     private static readonly DemoMarketing Marketing = new(Shop, 42);
 
     private static (decimal Spend, decimal Value, long Clicks, long Impressions) Week(DateOnly last, string? campaign = null)
@@ -46,7 +47,8 @@ public sealed class DemoMarketingTests
         Assert.InRange(share, 0.06m, 0.08m);
         var lastWeek = rows.Where(r => r.Date > Anchor.AddDays(-7)).ToList();
         var weekBefore = rows.Where(r => r.Date <= Anchor.AddDays(-7) && r.Date > Anchor.AddDays(-14)).ToList();
-        var ctr = (double)lastWeek.Sum(r => r.Clicks) / lastWeek.Sum(r => r.Impressions) / ((double)weekBefore.Sum(r => r.Clicks) / weekBefore.Sum(r => r.Impressions));
+        var ctr = (double)lastWeek.Sum(r => r.Clicks) / lastWeek.Sum(r => r.Impressions)
+            / ((double)weekBefore.Sum(r => r.Clicks) / weekBefore.Sum(r => r.Impressions));
         Assert.InRange(ctr, 0.85, 1.15);
     }
 
@@ -80,7 +82,8 @@ public sealed class DemoMarketingTests
         Assert.InRange(orders / (double)rows.Sum(r => r.Sessions), 0.019, 0.025);
         Assert.All(rows, r => Assert.True(r.Users <= r.Sessions && r.Users > 0));
         // Email converts best, social worst.
-        double Rate(string channel) => rows.Where(r => r.Channel.Name == channel).Sum(r => r.KeyEvents) / (double)rows.Where(r => r.Channel.Name == channel).Sum(r => r.Sessions);
+        double Rate(string channel) =>
+            rows.Where(r => r.Channel.Name == channel).Sum(r => r.KeyEvents) / (double)rows.Where(r => r.Channel.Name == channel).Sum(r => r.Sessions);
         Assert.True(Rate("Email") > 2 * Rate("Paid Social"));
         // Busy days have more sessions: the day's sessions follow its orders.
         var byDay = rows.GroupBy(r => r.Date).ToDictionary(g => g.Key, g => g.Sum(r => r.Sessions));

@@ -12,8 +12,10 @@ namespace GrowthOs.Sandbox.Tests;
 public sealed class FixtureShapeTests : IDisposable
 {
     private const string Token = "shpat_sandbox_fixture_token";
-    private const string RunQuery = "mutation bulkOperationRunQuery($query: String!) { bulkOperationRunQuery(query: $query) { bulkOperation { id status } userErrors { field message code } } }";
-    private const string OperationQuery = "query bulkOperation($id: ID!) { node(id: $id) { ... on BulkOperation { id status errorCode objectCount rootObjectCount fileSize url partialDataUrl } } }";
+    private const string RunQuery = "mutation bulkOperationRunQuery($query: String!) { bulkOperationRunQuery(query: $query) "
+        + "{ bulkOperation { id status } userErrors { field message code } } }";
+    private const string OperationQuery = "query bulkOperation($id: ID!) { node(id: $id) { ... on BulkOperation "
+        + "{ id status errorCode objectCount rootObjectCount fileSize url partialDataUrl } } }";
     private readonly SandboxHosts _sandbox = new();
 
     private HttpClient Sandbox(int durationMilliseconds = 0, string? failure = null, string version = "2026-01")
@@ -68,15 +70,18 @@ public sealed class FixtureShapeTests : IDisposable
 
     [Fact]
     public async Task A_throttled_request() =>
-        JsonShape.Assert(Fixture("throttled.json"), await Post(Sandbox(failure: "THROTTLED:1"), RunQuery, new { query = "{ orders { edges { node { id } } } }" }));
+        JsonShape.Assert(Fixture("throttled.json"),
+            await Post(Sandbox(failure: "THROTTLED:1"), RunQuery, new { query = "{ orders { edges { node { id } } } }" }));
 
     [Fact]
     public async Task A_query_over_the_cost_limit() =>
-        JsonShape.Assert(Fixture("max_cost_exceeded.json"), await Post(Sandbox(), "{ orders(first: 250) { edges { node { id lineItems(first: 10) { edges { node { id } } } } } } }"));
+        JsonShape.Assert(Fixture("max_cost_exceeded.json"),
+            await Post(Sandbox(), "{ orders(first: 250) { edges { node { id lineItems(first: 10) { edges { node { id } } } } } } }"));
 
     [Fact]
     public async Task A_missing_scope() =>
-        JsonShape.Assert(Fixture("access_denied.json"), await Post(Sandbox(failure: "ACCESS_DENIED"), RunQuery, new { query = "{ orders { edges { node { id } } } }" }));
+        JsonShape.Assert(Fixture("access_denied.json"),
+            await Post(Sandbox(failure: "ACCESS_DENIED"), RunQuery, new { query = "{ orders { edges { node { id } } } }" }));
 
     [Fact]
     public async Task An_unknown_field() =>
@@ -117,8 +122,13 @@ public sealed class FixtureShapeTests : IDisposable
     public async Task A_webhook_subscription_and_the_same_address_again()
     {
         var client = Sandbox();
-        const string Subscribe = "mutation webhookSubscriptionCreate($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) { webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) { webhookSubscription { id } userErrors { field message } } }";
-        var variables = new { topic = "BULK_OPERATIONS_FINISH", webhookSubscription = new { uri = "https://growth.example.com/webhooks/shopify", format = "JSON" } };
+        const string Subscribe = "mutation webhookSubscriptionCreate($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) "
+            + "{ webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) "
+            + "{ webhookSubscription { id } userErrors { field message } } }";
+        var variables = new
+        {
+            topic = "BULK_OPERATIONS_FINISH", webhookSubscription = new { uri = "https://growth.example.com/webhooks/shopify", format = "JSON" },
+        };
         JsonShape.Assert(Fixture("webhook_subscription_create.json"), await Post(client, Subscribe, variables));
         var again = await Post(client, Subscribe, variables);
         JsonShape.Assert(Fixture("webhook_address_taken.json"), again);
@@ -153,6 +163,7 @@ public static class JsonShape
         }
     }
 
-    private static JsonValueKind Kind(JsonElement element) => element.ValueKind is JsonValueKind.True or JsonValueKind.False ? JsonValueKind.True : element.ValueKind;
+    private static JsonValueKind Kind(JsonElement element) =>
+        element.ValueKind is JsonValueKind.True or JsonValueKind.False ? JsonValueKind.True : element.ValueKind;
 
 }

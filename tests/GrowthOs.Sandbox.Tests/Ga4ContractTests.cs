@@ -66,8 +66,10 @@ public sealed class Ga4ContractTests : IDisposable
             Assert.Equal(180, body.GetProperty("rowCount").GetInt32());
             rows.AddRange(body.GetProperty("rows").EnumerateArray());
         }
-        Assert.All(rows, r => Assert.All(r.GetProperty("metricValues").EnumerateArray(), v => Assert.Equal(JsonValueKind.String, v.GetProperty("value").ValueKind)));
-        var keys = rows.Select(r => (r.GetProperty("dimensionValues")[0].GetProperty("value").GetString()!, r.GetProperty("dimensionValues")[1].GetProperty("value").GetString()!)).ToList();
+        Assert.All(rows, r => Assert.All(r.GetProperty("metricValues").EnumerateArray(),
+            v => Assert.Equal(JsonValueKind.String, v.GetProperty("value").ValueKind)));
+        var keys = rows.Select(r => (r.GetProperty("dimensionValues")[0].GetProperty("value").GetString()!,
+            r.GetProperty("dimensionValues")[1].GetProperty("value").GetString()!)).ToList();
         Assert.Equal(keys.Order(), keys);
         Assert.Equal(180, keys.Distinct().Count());
         Assert.Equal(Anchor.AddDays(-29).ToString("yyyyMMdd"), keys[0].Item1);
@@ -89,8 +91,8 @@ public sealed class Ga4ContractTests : IDisposable
         var (_, http) = Connect();
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/ga4/v1beta/properties/{PropertyId}:runReport")
         {
-            Content = new StringContent("""{"dateRanges":[{"startDate":"7daysAgo","endDate":"yesterday"}],"dimensions":[{"name":"sessionDefaultChannelGroup"}],"metrics":[{"name":"sessions"}]}""",
-                Encoding.UTF8, "application/json"),
+            Content = new StringContent("""{"dateRanges":[{"startDate":"7daysAgo","endDate":"yesterday"}],"dimensions":["""
+                + """{"name":"sessionDefaultChannelGroup"}],"metrics":[{"name":"sessions"}]}""", Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new("Bearer", Token);
         var sessions = JsonDocument.Parse(await (await http.SendAsync(request)).Content.ReadAsStringAsync()).RootElement.GetProperty("rows").EnumerateArray()
@@ -100,14 +102,16 @@ public sealed class Ga4ContractTests : IDisposable
 
         using var invalid = new HttpRequestMessage(HttpMethod.Post, $"/ga4/v1beta/properties/{PropertyId}:runReport")
         {
-            Content = new StringContent("""{"dateRanges":[{"startDate":"2026-11-01","endDate":"2026-11-02"}],"metrics":[{"name":"pageViews"}]}""", Encoding.UTF8, "application/json"),
+            Content = new StringContent("""{"dateRanges":[{"startDate":"2026-11-01","endDate":"2026-11-02"}],"metrics":[{"name":"pageViews"}]}""",
+                Encoding.UTF8, "application/json"),
         };
         invalid.Headers.Authorization = new("Bearer", Token);
         var refused = await http.SendAsync(invalid);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var error = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
         JsonShape.Assert(Fixture("invalid_metric.json"), error);
-        Assert.Equal(Fixture("invalid_metric.json").GetProperty("error").GetProperty("message").GetString(), error.GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal(Fixture("invalid_metric.json").GetProperty("error").GetProperty("message").GetString(),
+            error.GetProperty("error").GetProperty("message").GetString());
     }
 
     [Fact]

@@ -69,10 +69,12 @@ public sealed class GoogleAdsContractTests : IDisposable
     [Fact]
     public async Task A_bad_token_is_unauthenticated_and_a_manager_account_needs_login_customer_id()
     {
-        var unauthenticated = await Assert.ThrowsAsync<MarketingApiException>(() => Connect(token: "ya29.wrong").SearchStream(Shop, Anchor, Anchor, CancellationToken.None));
+        var unauthenticated = await Assert.ThrowsAsync<MarketingApiException>(
+            () => Connect(token: "ya29.wrong").SearchStream(Shop, Anchor, Anchor, CancellationToken.None));
         Assert.Equal(("UNAUTHENTICATED", false), (unauthenticated.Code, unauthenticated.Transient));
 
-        var denied = await Assert.ThrowsAsync<MarketingApiException>(() => Connect(manager: "9876543210").SearchStream(Shop, Anchor, Anchor, CancellationToken.None));
+        var denied = await Assert.ThrowsAsync<MarketingApiException>(
+            () => Connect(manager: "9876543210").SearchStream(Shop, Anchor, Anchor, CancellationToken.None));
         Assert.Equal(("PERMISSION_DENIED", false), (denied.Code, denied.Transient));
         Assert.Contains("login-customer-id", denied.Message);
 
@@ -83,7 +85,8 @@ public sealed class GoogleAdsContractTests : IDisposable
     [Fact]
     public async Task An_exhausted_quota_gives_the_wait_until_the_quota_renews()
     {
-        var exception = await Assert.ThrowsAsync<MarketingApiException>(() => Connect(failure: "QUOTA:1").SearchStream(Shop, Anchor, Anchor, CancellationToken.None));
+        var exception = await Assert.ThrowsAsync<MarketingApiException>(
+            () => Connect(failure: "QUOTA:1").SearchStream(Shop, Anchor, Anchor, CancellationToken.None));
         Assert.Equal(("RESOURCE_EXHAUSTED", true), (exception.Code, exception.Transient));
         Assert.InRange(exception.RetryAfter!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
     }

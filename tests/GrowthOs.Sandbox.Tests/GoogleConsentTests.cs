@@ -139,10 +139,11 @@ public sealed class GoogleConsentTests : IDisposable
         var denied = await Assert.ThrowsAsync<MarketingApiException>(() => ads.ReadCustomer("4815162342", null, adsGrant.AccessToken, CancellationToken.None));
         Assert.Equal("PERMISSION_DENIED", denied.Code);
 
-        var ga4 = new Ga4Client(client, Options.Create(new Ga4Options { AdminBaseUrl = new Uri(client.BaseAddress!, "/ga4-admin").ToString() }), TimeProvider.System,
-            NullLogger<Ga4Client>.Instance, tokens);
+        var ga4 = new Ga4Client(client, Options.Create(new Ga4Options { AdminBaseUrl = new Uri(client.BaseAddress!, "/ga4-admin").ToString() }),
+            TimeProvider.System, NullLogger<Ga4Client>.Instance, tokens);
         // A grant of Google Ads alone does not reach Analytics.
-        Assert.Equal("UNAUTHENTICATED", (await Assert.ThrowsAsync<MarketingApiException>(() => ga4.ReadProperty("314159265", adsGrant.AccessToken, CancellationToken.None))).Code);
+        Assert.Equal("UNAUTHENTICATED", (await Assert.ThrowsAsync<MarketingApiException>(
+            () => ga4.ReadProperty("314159265", adsGrant.AccessToken, CancellationToken.None))).Code);
         var analytics = await tokens.ExchangeCode((await Approve(client, Analytics))["code"], Callback, CancellationToken.None);
         var property = await ga4.ReadProperty("314159265", analytics.AccessToken, CancellationToken.None);
         Assert.Equal(("USD", "Europe/Rome", null), (property.Currency, property.TimeZone, property.DeleteTime));
@@ -155,13 +156,17 @@ public sealed class GoogleConsentTests : IDisposable
             (await Assert.ThrowsAsync<MarketingApiException>(() => ga4.ReadProperty("999999999", analytics.AccessToken, CancellationToken.None))).Code);
 
         // Revoked (by its refresh token, in a form body as Google documents it): its access tokens and the refresh token end.
-        var revoke = await client.PostAsync("/google-oauth/revoke", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = analytics.RefreshToken! }));
+        var revoke = await client.PostAsync("/google-oauth/revoke",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = analytics.RefreshToken! }));
         Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
-        Assert.Equal("UNAUTHENTICATED", (await Assert.ThrowsAsync<MarketingApiException>(() => ga4.ReadProperty("314159265", analytics.AccessToken, CancellationToken.None))).Code);
+        Assert.Equal("UNAUTHENTICATED", (await Assert.ThrowsAsync<MarketingApiException>(
+            () => ga4.ReadProperty("314159265", analytics.AccessToken, CancellationToken.None))).Code);
         tokens.Forget(analytics.RefreshToken);
-        var renewal = await Assert.ThrowsAsync<MarketingApiException>(() => tokens.For("ga4", "properties/314159265", null, analytics.RefreshToken, CancellationToken.None));
+        var renewal = await Assert.ThrowsAsync<MarketingApiException>(
+            () => tokens.For("ga4", "properties/314159265", null, analytics.RefreshToken, CancellationToken.None));
         Assert.Contains("Token has been expired or revoked.", renewal.Message);
-        var twice = await client.PostAsync("/google-oauth/revoke", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = analytics.RefreshToken! }));
+        var twice = await client.PostAsync("/google-oauth/revoke",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = analytics.RefreshToken! }));
         Assert.Equal(HttpStatusCode.BadRequest, twice.StatusCode);
         Assert.Contains("invalid_token", await twice.Content.ReadAsStringAsync());
     }
@@ -190,7 +195,10 @@ public sealed class GoogleConsentTests : IDisposable
             using var again = Started();
             using var restarted = again.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
             async Task<HttpResponseMessage> Refresh(string token) => await restarted.PostAsync("/google-oauth/token", new FormUrlEncodedContent(
-                new Dictionary<string, string> { ["grant_type"] = "refresh_token", ["refresh_token"] = token, ["client_id"] = ClientId, ["client_secret"] = ClientSecret }));
+                new Dictionary<string, string>
+                {
+                    ["grant_type"] = "refresh_token", ["refresh_token"] = token, ["client_id"] = ClientId, ["client_secret"] = ClientSecret,
+                }));
             Assert.Equal(HttpStatusCode.OK, (await Refresh(kept)).StatusCode);
             var refused = await Refresh(revoked);
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);

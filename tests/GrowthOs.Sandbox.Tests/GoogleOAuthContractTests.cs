@@ -21,7 +21,8 @@ public sealed class GoogleOAuthContractTests : IDisposable
     private static readonly DateOnly Anchor = new(2026, 11, 30);
     private readonly SandboxHosts _sandbox = new();
 
-    private (HttpClient Http, GoogleAccessTokens Tokens) Sandbox(int lifetimeSeconds = 3599, string clientSecret = ClientSecret, TimeProvider? clientClock = null)
+    private (HttpClient Http, GoogleAccessTokens Tokens) Sandbox(int lifetimeSeconds = 3599, string clientSecret = ClientSecret,
+        TimeProvider? clientClock = null)
     {
         var http = _sandbox.Start(new Dictionary<string, string?>
         {

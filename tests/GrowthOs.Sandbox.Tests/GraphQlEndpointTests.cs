@@ -12,7 +12,8 @@ public sealed class GraphQlEndpointTests : IDisposable
         .UseSetting("Sandbox:BulkOperationDurationMilliseconds", "60000")
         .UseSetting("Sandbox:Shops:0:AccessToken", Token));
 
-    private const string RunQuery = "mutation run($query: String!) { bulkOperationRunQuery(query: $query) { bulkOperation { id status } userErrors { field message code } } }";
+    private const string RunQuery =
+        "mutation run($query: String!) { bulkOperationRunQuery(query: $query) { bulkOperation { id status } userErrors { field message code } } }";
 
     private async Task<(HttpStatusCode Status, JsonElement Body)> Post(string version, object body, string token = Token)
     {
@@ -83,7 +84,8 @@ public sealed class GraphQlEndpointTests : IDisposable
             Assert.Equal(JsonValueKind.Object, ok.GetProperty("data").GetProperty("bulkOperationRunQuery").GetProperty("bulkOperation").ValueKind);
         }
         var (_, body) = await Post("2026-01", BulkOrders);
-        Assert.Equal("LIMIT_REACHED", body.GetProperty("data").GetProperty("bulkOperationRunQuery").GetProperty("userErrors")[0].GetProperty("code").GetString());
+        Assert.Equal("LIMIT_REACHED",
+            body.GetProperty("data").GetProperty("bulkOperationRunQuery").GetProperty("userErrors")[0].GetProperty("code").GetString());
     }
 
     [Fact]
@@ -91,7 +93,8 @@ public sealed class GraphQlEndpointTests : IDisposable
     {
         var (_, started) = await Post("2026-01", BulkOrders);
         var id = started.GetProperty("data").GetProperty("bulkOperationRunQuery").GetProperty("bulkOperation").GetProperty("id").GetString();
-        var (_, body) = await Post("2026-01", new { query = "query op($id: ID!) { node(id: $id) { ... on BulkOperation { id status objectCount url } } }", variables = new { id } });
+        var (_, body) = await Post("2026-01",
+            new { query = "query op($id: ID!) { node(id: $id) { ... on BulkOperation { id status objectCount url } } }", variables = new { id } });
         var node = body.GetProperty("data").GetProperty("node");
         Assert.Equal(id, node.GetProperty("id").GetString());
         Assert.Contains(node.GetProperty("status").GetString(), new[] { "CREATED", "RUNNING" });
@@ -115,6 +118,7 @@ public sealed class GraphQlEndpointTests : IDisposable
         Assert.Equal("ACCESS_DENIED", denied.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
         Assert.Contains("`read_customers`", denied.GetProperty("errors")[0].GetProperty("message").GetString());
         foreach (var root in new[] { "orders", "products", "inventoryItems" })
-            Assert.Equal(JsonValueKind.Object, (await Run(root)).GetProperty("data").GetProperty("bulkOperationRunQuery").GetProperty("bulkOperation").ValueKind);
+            Assert.Equal(JsonValueKind.Object,
+                (await Run(root)).GetProperty("data").GetProperty("bulkOperationRunQuery").GetProperty("bulkOperation").ValueKind);
     }
 }

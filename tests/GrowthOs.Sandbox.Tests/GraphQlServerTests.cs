@@ -11,7 +11,8 @@ namespace GrowthOs.Sandbox.Tests;
 public sealed class GraphQlServerTests : IDisposable
 {
     private const string Token = "shpat_sandbox_test_token";
-    private const string RunQuery = "mutation run($query: String!) { bulkOperationRunQuery(query: $query) { bulkOperation { id status } userErrors { field message code } } }";
+    private const string RunQuery =
+        "mutation run($query: String!) { bulkOperationRunQuery(query: $query) { bulkOperation { id status } userErrors { field message code } } }";
     private readonly SandboxHosts _sandbox = new();
 
     private HttpClient Sandbox(int durationMilliseconds = 0, string? stateDirectory = null)
@@ -44,7 +45,9 @@ public sealed class GraphQlServerTests : IDisposable
     public async Task Shopifys_documented_bulk_query_written_as_a_block_string_starts_an_operation()
     {
         // shopify.dev/docs/api/usage/bulk-operations/queries, "Submit a bulk query": the query inline, as a block string.
-        var body = await Post(Sandbox(), "mutation {\n  bulkOperationRunQuery(\n   query: \"\"\"\n    {\n      products {\n        edges {\n          node {\n            id\n            title\n          }\n        }\n      }\n    }\n    \"\"\"\n  ) {\n    bulkOperation {\n      id\n      status\n    }\n    userErrors {\n      field\n      message\n    }\n  }\n}");
+        var body = await Post(Sandbox(), "mutation {\n  bulkOperationRunQuery(\n   query: \"\"\"\n    {\n      products {\n        edges {\n          node {\n"
+            + "            id\n            title\n          }\n        }\n      }\n    }\n    \"\"\"\n  ) {\n    bulkOperation {\n      id\n      status\n"
+            + "    }\n    userErrors {\n      field\n      message\n    }\n  }\n}");
         var result = RunResult(body);
         Assert.Equal(0, result.GetProperty("userErrors").GetArrayLength());
         Assert.StartsWith("gid://shopify/BulkOperation/", result.GetProperty("bulkOperation").GetProperty("id").GetString());
@@ -58,7 +61,8 @@ public sealed class GraphQlServerTests : IDisposable
         Assert.False(body.TryGetProperty("data", out _));
         var error = body.GetProperty("errors")[0];
         Assert.Equal("Field 'definitelyNotAnOrderField' doesn't exist on type 'Order'", error.GetProperty("message").GetString());
-        Assert.Equal(["query Orders", "orders", "nodes", "definitelyNotAnOrderField"], error.GetProperty("path").EnumerateArray().Select(p => p.GetString()!).ToArray());
+        Assert.Equal(["query Orders", "orders", "nodes", "definitelyNotAnOrderField"],
+            error.GetProperty("path").EnumerateArray().Select(p => p.GetString()!).ToArray());
         Assert.Equal("undefinedField", error.GetProperty("extensions").GetProperty("code").GetString());
         Assert.Equal("Order", error.GetProperty("extensions").GetProperty("typeName").GetString());
         Assert.Equal(1, error.GetProperty("locations")[0].GetProperty("line").GetInt32());
@@ -79,7 +83,8 @@ public sealed class GraphQlServerTests : IDisposable
         Assert.Equal("Selections can't be made on scalars (field 'id' returns ID! but has selections [\"value\"])", scalar.GetProperty("message").GetString());
 
         var bare = (await Post(client, "{ orders(first: 1) { nodes { customer } } }")).GetProperty("errors")[0];
-        Assert.Equal("Field must have selections (field 'customer' returns Customer but has no selections. Did you mean 'customer { ... }'?)", bare.GetProperty("message").GetString());
+        Assert.Equal("Field must have selections (field 'customer' returns Customer but has no selections. Did you mean 'customer { ... }'?)",
+            bare.GetProperty("message").GetString());
     }
 
     [Fact]
@@ -118,7 +123,8 @@ public sealed class GraphQlServerTests : IDisposable
 
         var next = await Post(client, "query($after: String) { orders(first: 2, after: $after) { nodes { name } } }",
             new { after = page.GetProperty("pageInfo").GetProperty("endCursor").GetString() });
-        var names = next.GetProperty("data").GetProperty("orders").GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("name").GetString()!).ToArray();
+        var names = next.GetProperty("data").GetProperty("orders").GetProperty("nodes").EnumerateArray()
+            .Select(n => n.GetProperty("name").GetString()!).ToArray();
         Assert.Equal(["#1003", "#1004"], names);
     }
 
@@ -145,8 +151,10 @@ public sealed class GraphQlServerTests : IDisposable
         var client = Sandbox();
         var id = RunResult(await RunBulk(client, "{ products { edges { node { id variants { edges { node { __typename sku } } } } } } }"))
             .GetProperty("bulkOperation").GetProperty("id").GetString();
-        var url = (await Post(client, "query($id: ID!) { node(id: $id) { ... on BulkOperation { url } } }", new { id })).GetProperty("data").GetProperty("node").GetProperty("url").GetString();
-        var lines = (await client.GetStringAsync(new Uri(url!).PathAndQuery)).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var url = (await Post(client, "query($id: ID!) { node(id: $id) { ... on BulkOperation { url } } }", new { id }))
+            .GetProperty("data").GetProperty("node").GetProperty("url").GetString();
+        var lines = (await client.GetStringAsync(new Uri(url!).PathAndQuery)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement).ToList();
         var products = lines.Where(l => !l.TryGetProperty("__parentId", out _)).ToList();
         var variants = lines.Where(l => l.TryGetProperty("__parentId", out _)).ToList();
         Assert.All(products, p => Assert.Equal(["id"], Keys(p)));
@@ -157,15 +165,18 @@ public sealed class GraphQlServerTests : IDisposable
 
     [Theory]
     [InlineData("{ orders { edges { node { id foo } } } }", "Invalid bulk query: Field 'foo' doesn't exist on type 'Order'")]
-    [InlineData("{ orders { edges { node { id } } } products { edges { node { id } } } customers { edges { node { id } } } inventoryItems { edges { node { id } } } "
-                + "p2: products { edges { node { id } } } c2: customers { edges { node { id } } } }", "Bulk queries cannot contain more than 5 connections.")]
+    [InlineData("{ orders { edges { node { id } } } products { edges { node { id } } } customers { edges { node { id } } } "
+                + "inventoryItems { edges { node { id } } } p2: products { edges { node { id } } } c2: customers { edges { node { id } } } }",
+        "Bulk queries cannot contain more than 5 connections.")]
     [InlineData("{ products { edges { node { id variants { edges { node { id inventoryItem { id inventoryLevels { edges { node { id } } } } } } } } } } }",
         "Bulk queries cannot contain connections with a nesting depth greater than 2.")]
     [InlineData("{ orders { edges { node { name lineItems { edges { node { id } } } } } } }",
-        "The parent 'node' field for a nested connection must select the 'id' field without an alias and must be of 'ID' return type. Connection fields without 'id': lineItems.")]
+        "The parent 'node' field for a nested connection must select the 'id' field without an alias and must be of 'ID' return type. "
+        + "Connection fields without 'id': lineItems.")]
     [InlineData("{ products { nodes { id } } }", "Selecting via 'nodes' is not supported. Invalid connection fields: 'products'.")]
     [InlineData("{ node(id: \"gid://shopify/Order/1\") { id } }", "Bulk queries cannot contain a top level `node` field.")]
-    [InlineData("mutation { bulkOperationCancel(id: \"gid://shopify/BulkOperation/1\") { userErrors { message } } }", "Invalid operation type. Only `query` operations are supported.")]
+    [InlineData("mutation { bulkOperationCancel(id: \"gid://shopify/BulkOperation/1\") { userErrors { message } } }",
+        "Invalid operation type. Only `query` operations are supported.")]
     [InlineData("", "Invalid bulk query: syntax error, unexpected end of file")]
     public async Task A_bulk_query_shopify_would_refuse_is_refused_with_its_message(string bulkQuery, string message)
     {
@@ -204,10 +215,12 @@ public sealed class GraphQlServerTests : IDisposable
         var canceling = (await Post(client, Cancel, new { id })).GetProperty("data").GetProperty("bulkOperationCancel");
         Assert.Equal("CANCELING", canceling.GetProperty("bulkOperation").GetProperty("status").GetString());
         await Task.Delay(700);
-        var status = (await Post(client, "query($id: ID!) { node(id: $id) { ... on BulkOperation { status completedAt } } }", new { id })).GetProperty("data").GetProperty("node");
+        var status = (await Post(client, "query($id: ID!) { node(id: $id) { ... on BulkOperation { status completedAt } } }", new { id }))
+            .GetProperty("data").GetProperty("node");
         Assert.Equal("CANCELED", status.GetProperty("status").GetString());
         // The slot is free again: a second operation starts even before 2026-01's concurrent limit would matter.
-        Assert.Equal(0, RunResult(await RunBulk(client, "{ orders { edges { node { id } } } }", version: "2025-10")).GetProperty("userErrors").GetArrayLength());
+        Assert.Equal(0,
+            RunResult(await RunBulk(client, "{ orders { edges { node { id } } } }", version: "2025-10")).GetProperty("userErrors").GetArrayLength());
 
         var again = (await Post(client, Cancel, new { id })).GetProperty("data").GetProperty("bulkOperationCancel");
         Assert.Equal("A bulk operation cannot be canceled when it is canceled", again.GetProperty("userErrors")[0].GetProperty("message").GetString());
@@ -238,14 +251,18 @@ public sealed class GraphQlServerTests : IDisposable
         var state = Directory.CreateTempSubdirectory("sandbox-state-").FullName;
         try
         {
-            var id = RunResult(await RunBulk(Sandbox(stateDirectory: state), "{ customers { edges { node { id state } } } }")).GetProperty("bulkOperation").GetProperty("id").GetString();
+            var id = RunResult(await RunBulk(Sandbox(stateDirectory: state), "{ customers { edges { node { id state } } } }"))
+                .GetProperty("bulkOperation").GetProperty("id").GetString();
             var restarted = Sandbox(stateDirectory: state);
-            var operation = (await Post(restarted, "query($id: ID!) { bulkOperation(id: $id) { id status objectCount url } }", new { id })).GetProperty("data").GetProperty("bulkOperation");
+            var operation = (await Post(restarted, "query($id: ID!) { bulkOperation(id: $id) { id status objectCount url } }", new { id }))
+                .GetProperty("data").GetProperty("bulkOperation");
             Assert.Equal(id, operation.GetProperty("id").GetString());
             Assert.Equal("COMPLETED", operation.GetProperty("status").GetString());
-            var lines = (await restarted.GetStringAsync(new Uri(operation.GetProperty("url").GetString()!).PathAndQuery)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var lines = (await restarted.GetStringAsync(new Uri(operation.GetProperty("url").GetString()!).PathAndQuery))
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(operation.GetProperty("objectCount").GetString(), lines.Length.ToString());
-            var next = RunResult(await RunBulk(restarted, "{ customers { edges { node { id } } } }")).GetProperty("bulkOperation").GetProperty("id").GetString();
+            var next = RunResult(await RunBulk(restarted, "{ customers { edges { node { id } } } }")).GetProperty("bulkOperation").GetProperty("id")
+                .GetString();
             Assert.True(long.Parse(next!.Split('/')[^1]) > long.Parse(id!.Split('/')[^1]), "a restarted Sandbox must not reuse an operation's number");
         }
         finally

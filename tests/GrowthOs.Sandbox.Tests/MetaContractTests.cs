@@ -36,8 +36,10 @@ public sealed class MetaContractTests : IDisposable
         });
         MetaInsightsClient Client(string secret)
         {
-            var options = Options.Create(new MetaOptions { BaseUrl = new Uri(http.BaseAddress!, "/meta").ToString(), AppId = "4815162342108", AppSecret = secret });
-            return new MetaInsightsClient(http, options, new MetaPacer(options, TimeProvider.System), TimeProvider.System, NullLogger<MetaInsightsClient>.Instance);
+            var options = Options.Create(
+                new MetaOptions { BaseUrl = new Uri(http.BaseAddress!, "/meta").ToString(), AppId = "4815162342108", AppSecret = secret });
+            return new MetaInsightsClient(http, options, new MetaPacer(options, TimeProvider.System), TimeProvider.System,
+                NullLogger<MetaInsightsClient>.Instance);
         }
 
         var (token, expiresAt) = await Client("the-apps-secret").ExchangeForLongLived("EAAGshortLived", CancellationToken.None);
@@ -45,11 +47,14 @@ public sealed class MetaContractTests : IDisposable
         Assert.True(expiresAt > DateTimeOffset.UtcNow.AddDays(59));
         var answer = await http.GetFromJsonAsync<JsonElement>("/meta/v23.0/oauth/access_token?grant_type=fb_exchange_token&client_id=4815162342108"
                                                               + "&client_secret=the-apps-secret&fb_exchange_token=EAAGshortLived");
-        JsonShape.Assert(JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Meta", "long_lived_token.json"))).RootElement, answer);
+        JsonShape.Assert(JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Meta", "long_lived_token.json"))).RootElement,
+            answer);
 
-        var secret = await Assert.ThrowsAsync<MarketingApiException>(() => Client("another-apps-secret").ExchangeForLongLived("EAAGshortLived", CancellationToken.None));
+        var secret = await Assert.ThrowsAsync<MarketingApiException>(
+            () => Client("another-apps-secret").ExchangeForLongLived("EAAGshortLived", CancellationToken.None));
         Assert.Equal(("1", "Meta refused to exchange the token (code 1: Error validating client secret.)."), (secret.Code, secret.Message));
-        var unknown = await Assert.ThrowsAsync<MarketingApiException>(() => Client("the-apps-secret").ExchangeForLongLived("EAAGnotOurs", CancellationToken.None));
+        var unknown = await Assert.ThrowsAsync<MarketingApiException>(
+            () => Client("the-apps-secret").ExchangeForLongLived("EAAGnotOurs", CancellationToken.None));
         Assert.Equal("190", unknown.Code);
     }
 
@@ -64,8 +69,10 @@ public sealed class MetaContractTests : IDisposable
         var captured = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Meta", "token_revoked.json"))).RootElement;
         var refused = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement;
         JsonShape.Assert(captured, refused);
-        Assert.Equal((190, 458), (refused.GetProperty("error").GetProperty("code").GetInt32(), refused.GetProperty("error").GetProperty("error_subcode").GetInt32()));
-        Assert.StartsWith("Error validating access token: The user has not authorized application", refused.GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal((190, 458),
+            (refused.GetProperty("error").GetProperty("code").GetInt32(), refused.GetProperty("error").GetProperty("error_subcode").GetInt32()));
+        Assert.StartsWith("Error validating access token: The user has not authorized application",
+            refused.GetProperty("error").GetProperty("message").GetString());
 
         var read = await Assert.ThrowsAsync<MarketingApiException>(() => client.ReadAccount(Shop, AccountId, Token, CancellationToken.None));
         Assert.False(read.Transient);
@@ -91,7 +98,8 @@ public sealed class MetaContractTests : IDisposable
             ReportPollSeconds = 1,
             Accounts = [new MetaAccount { Shop = Shop, AdAccountId = AccountId, AccessToken = Token }],
         });
-        var client = new MetaInsightsClient(http, options, new MetaPacer(options, TimeProvider.System), TimeProvider.System, NullLogger<MetaInsightsClient>.Instance);
+        var client = new MetaInsightsClient(http, options, new MetaPacer(options, TimeProvider.System), TimeProvider.System,
+            NullLogger<MetaInsightsClient>.Instance);
         return (client, http);
     }
 
@@ -200,7 +208,8 @@ public sealed class MetaContractTests : IDisposable
     {
         var (_, http) = Connect();
         var range = Uri.EscapeDataString("{\"since\":\"2026-11-29\",\"until\":\"2026-11-30\"}");
-        var answer = await http.GetFromJsonAsync<JsonElement>($"/meta/v23.0/act_{AccountId}/insights?level=campaign&time_increment=1&time_range={range}&fields=campaign_id,spend&access_token={Token}");
+        var answer = await http.GetFromJsonAsync<JsonElement>(
+            $"/meta/v23.0/act_{AccountId}/insights?level=campaign&time_increment=1&time_range={range}&fields=campaign_id,spend&access_token={Token}");
         var row = answer.GetProperty("data")[0];
         Assert.Equal(["campaign_id", "spend", "date_start", "date_stop"], row.EnumerateObject().Select(p => p.Name));
         Assert.NotNull(answer.GetProperty("paging").GetProperty("cursors").GetProperty("after").GetString());

@@ -41,7 +41,8 @@ public sealed class PlantedFiguresTests(ITestOutputHelper output)
         for (var i = 0; i < Anchors; i++)
         {
             var anchor = FirstAnchor.AddDays(i);
-            var shop = new DemoShop(new SandboxShop { Domain = "planted.myshopify.com", AccessToken = "t", Seed = seed, OrdersPerDay = ordersPerDay, TimeZone = zone }, anchor);
+            var shop = new DemoShop(
+                new SandboxShop { Domain = "planted.myshopify.com", AccessToken = "t", Seed = seed, OrdersPerDay = ordersPerDay, TimeZone = zone }, anchor);
             var marketing = new DemoMarketing(shop, seed);
             var figures = Measure(shop, marketing, anchor);
             worst = (Math.Max(worst.Revenue, figures.RevenueChange), Math.Max(worst.Roas, figures.ProspectingRoas),
@@ -50,9 +51,11 @@ public sealed class PlantedFiguresTests(ITestOutputHelper output)
             // Each beyond its threshold by a margin: a fifth more than the rule asks for.
             Assert.True(figures.RevenueChange < -Thresholds.RevenueDrop * 1.2m, $"{anchor} {zone}: revenue changed {figures.RevenueChange:P1}");
             Assert.True(figures.ProspectingRoas < Thresholds.RoasFloor / 1.2m, $"{anchor} {zone}: prospecting ROAS {figures.ProspectingRoas:0.000}");
-            Assert.True(figures.ProspectingSpendMinor >= Thresholds.MinimumCampaignSpendMinor * 5, $"{anchor} {zone}: prospecting spent {figures.ProspectingSpendMinor}");
+            Assert.True(figures.ProspectingSpendMinor >= Thresholds.MinimumCampaignSpendMinor * 5,
+                $"{anchor} {zone}: prospecting spent {figures.ProspectingSpendMinor}");
             Assert.True(figures.MetaCtrChange < -Thresholds.CtrDrop * 1.2m, $"{anchor} {zone}: Meta's CTR changed {figures.MetaCtrChange:P1}");
-            Assert.True(figures.FastMoverVelocity >= Inventory.FastUnitsPerDay * 1.2m, $"{anchor} {zone}: the fast mover sold {figures.FastMoverVelocity} a day");
+            Assert.True(figures.FastMoverVelocity >= Inventory.FastUnitsPerDay * 1.2m,
+                $"{anchor} {zone}: the fast mover sold {figures.FastMoverVelocity} a day");
             Assert.Equal(0, figures.FastMoverStock);
         }
         output.WriteLine($"seed {seed}, {ordersPerDay}/day, {zone}: worst revenue change {worst.Revenue:P1}, prospecting ROAS {worst.Roas:0.000}, " +
@@ -63,7 +66,8 @@ public sealed class PlantedFiguresTests(ITestOutputHelper output)
     public void The_planted_week_falls_on_the_shops_own_days_in_its_time_zone()
     {
         var anchor = new DateOnly(2028, 3, 12);
-        var shop = new DemoShop(new SandboxShop { Domain = "planted.myshopify.com", AccessToken = "t", Seed = 42, OrdersPerDay = 30, TimeZone = "America/New_York" }, anchor);
+        var shop = new DemoShop(
+            new SandboxShop { Domain = "planted.myshopify.com", AccessToken = "t", Seed = 42, OrdersPerDay = 30, TimeZone = "America/New_York" }, anchor);
         var zone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
         DateOnly LocalDay(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime);
 
@@ -77,7 +81,8 @@ public sealed class PlantedFiguresTests(ITestOutputHelper output)
             shop.SalesDays().ToDictionary(d => d.Key, d => d.Value.Orders));
     }
 
-    private sealed record Figures(decimal RevenueChange, decimal ProspectingRoas, long ProspectingSpendMinor, decimal MetaCtrChange, decimal FastMoverVelocity, int FastMoverStock);
+    private sealed record Figures(decimal RevenueChange, decimal ProspectingRoas, long ProspectingSpendMinor, decimal MetaCtrChange, decimal FastMoverVelocity,
+        int FastMoverStock);
 
     private static Figures Measure(DemoShop shop, DemoMarketing marketing, DateOnly anchor)
     {

@@ -23,7 +23,10 @@ public sealed class ShopifyOAuthTests : IDisposable
     public void The_query_is_signed_as_shopifys_documented_example()
     {
         // Shopify's own example of a signed redirect (quoted in exshopify's Shopify.HMAC docs): secret "hush".
-        var parameters = new Dictionary<string, string> { ["code"] = "0907a61c0c8d55e99db179b68161bc00", ["shop"] = "some-shop.myshopify.com", ["timestamp"] = "1337178173" };
+        var parameters = new Dictionary<string, string>
+        {
+            ["code"] = "0907a61c0c8d55e99db179b68161bc00", ["shop"] = "some-shop.myshopify.com", ["timestamp"] = "1337178173",
+        };
         Assert.Equal("4712bf92ffc2917d15a2f5a273e39f0116667419aa4b6ac0b3baaf26fa3c4d20", ShopifyOAuth.Sign(parameters, "hush"));
     }
 
@@ -51,7 +54,8 @@ public sealed class ShopifyOAuthTests : IDisposable
             new { client_id = "sandbox-shopify-client-id", client_secret = Secret, code = redirect["code"] });
         Assert.Equal(HttpStatusCode.OK, exchange.StatusCode);
         var grant = await exchange.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(("shpat_oauth_test_token", "read_orders,read_products"), (grant.GetProperty("access_token").GetString(), grant.GetProperty("scope").GetString()));
+        Assert.Equal(("shpat_oauth_test_token", "read_orders,read_products"),
+            (grant.GetProperty("access_token").GetString(), grant.GetProperty("scope").GetString()));
 
         // Used once: again, it is the code Shopify no longer knows.
         var again = await client.PostAsJsonAsync($"/{Shop}/admin/oauth/access_token",
@@ -77,13 +81,15 @@ public sealed class ShopifyOAuthTests : IDisposable
             new { client_id = "sandbox-shopify-client-id", client_secret = Secret, code = "0000" });
         Assert.Equal("invalid_request", (await badCode.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
 
-        var unknownClient = await client.GetAsync($"/{Shop}/admin/oauth/authorize?client_id=other&scope=read_orders&redirect_uri={Uri.EscapeDataString(Callback)}");
+        var unknownClient = await client.GetAsync(
+            $"/{Shop}/admin/oauth/authorize?client_id=other&scope=read_orders&redirect_uri={Uri.EscapeDataString(Callback)}");
         Assert.Equal(HttpStatusCode.BadRequest, unknownClient.StatusCode);
         Assert.Contains("Oauth error invalid_request", await unknownClient.Content.ReadAsStringAsync());
 
         using var listed = _sandbox.WithWebHostBuilder(web => web.UseSetting("Sandbox:ShopifyApp:RedirectUris:0", Callback))
             .CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        var unlisted = await listed.GetAsync($"/{Shop}/admin/oauth/authorize?client_id=sandbox-shopify-client-id&scope=read_orders&redirect_uri=https%3A%2F%2Fevil.example%2F");
+        var unlisted = await listed.GetAsync(
+            $"/{Shop}/admin/oauth/authorize?client_id=sandbox-shopify-client-id&scope=read_orders&redirect_uri=https%3A%2F%2Fevil.example%2F");
         Assert.Contains("redirect_uri is missing or not whitelisted", await unlisted.Content.ReadAsStringAsync());
     }
 

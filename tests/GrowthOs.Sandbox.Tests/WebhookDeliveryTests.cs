@@ -56,11 +56,14 @@ public sealed class WebhookDeliveryTests
         var client = sandbox.CreateClient();
         client.DefaultRequestHeaders.Add("X-Shopify-Access-Token", Token);
         async Task<JsonElement> Post(string query, object variables) =>
-            await (await client.PostAsJsonAsync("/demo-shop.myshopify.com/admin/api/2026-01/graphql.json", new { query, variables })).Content.ReadFromJsonAsync<JsonElement>();
+            await (await client.PostAsJsonAsync("/demo-shop.myshopify.com/admin/api/2026-01/graphql.json", new { query, variables }))
+                .Content.ReadFromJsonAsync<JsonElement>();
 
-        await Post("mutation($t: WebhookSubscriptionTopic!, $s: WebhookSubscriptionInput!) { webhookSubscriptionCreate(topic: $t, webhookSubscription: $s) { userErrors { message } } }",
+        await Post("mutation($t: WebhookSubscriptionTopic!, $s: WebhookSubscriptionInput!) "
+            + "{ webhookSubscriptionCreate(topic: $t, webhookSubscription: $s) { userErrors { message } } }",
             new { t = "BULK_OPERATIONS_FINISH", s = new { uri = $"{address}/webhooks/shopify" } });
-        var started = await Post("mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } } }", new { q = "{ products { edges { node { id } } } }" });
+        var started = await Post("mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } } }",
+            new { q = "{ products { edges { node { id } } } }" });
         var id = started.GetProperty("data").GetProperty("bulkOperationRunQuery").GetProperty("bulkOperation").GetProperty("id").GetString();
 
         var deadline = DateTime.UtcNow.AddSeconds(15);
@@ -77,7 +80,8 @@ public sealed class WebhookDeliveryTests
         Assert.Equal(signature, second.Headers["X-Shopify-Hmac-Sha256"]);
 
         using var payload = JsonDocument.Parse(second.Body);
-        JsonShape.Assert(JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "bulk_operations_finish_webhook.json"))).RootElement,
+        JsonShape.Assert(
+            JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "bulk_operations_finish_webhook.json"))).RootElement,
             payload.RootElement);
         Assert.Equal(id, payload.RootElement.GetProperty("admin_graphql_api_id").GetString());
         Assert.Equal("completed", payload.RootElement.GetProperty("status").GetString());
@@ -103,9 +107,11 @@ public sealed class WebhookDeliveryTests
         async Task<HttpResponseMessage> Post(string query, object variables) =>
             await client.PostAsJsonAsync("/demo-shop.myshopify.com/admin/api/2026-01/graphql.json", new { query, variables });
 
-        var subscribed = await (await Post("mutation($t: WebhookSubscriptionTopic!, $s: WebhookSubscriptionInput!) { webhookSubscriptionCreate(topic: $t, webhookSubscription: $s) { webhookSubscription { topic } userErrors { message } } }",
+        var subscribed = await (await Post("mutation($t: WebhookSubscriptionTopic!, $s: WebhookSubscriptionInput!) "
+            + "{ webhookSubscriptionCreate(topic: $t, webhookSubscription: $s) { webhookSubscription { topic } userErrors { message } } }",
             new { t = "APP_UNINSTALLED", s = new { uri = $"{address}/webhooks/shopify" } })).Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("APP_UNINSTALLED", subscribed.GetProperty("data").GetProperty("webhookSubscriptionCreate").GetProperty("webhookSubscription").GetProperty("topic").GetString());
+        Assert.Equal("APP_UNINSTALLED",
+            subscribed.GetProperty("data").GetProperty("webhookSubscriptionCreate").GetProperty("webhookSubscription").GetProperty("topic").GetString());
 
         Assert.Equal(System.Net.HttpStatusCode.OK, (await client.PostAsync("/sandbox/shops/demo-shop.myshopify.com/uninstall", null)).StatusCode);
         var refused = await Post("{ shop { name } }", new { });

@@ -21,7 +21,8 @@ public sealed record Broker(string Host, int AmqpPort, int ManagementPort, strin
     public HttpClient Management()
     {
         var http = new HttpClient { BaseAddress = new Uri($"http://{Host}:{ManagementPort}"), Timeout = ManagementTimeout };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Username}:{Password}")));
+        http.DefaultRequestHeaders.Authorization =
+            new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Username}:{Password}")));
         return http;
     }
 
@@ -68,7 +69,8 @@ public sealed record Broker(string Host, int AmqpPort, int ManagementPort, strin
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
             {
             }
-            if (DateTime.UtcNow > deadline) throw new InvalidOperationException($"RabbitMQ on {Host}:{ManagementPort} is not serving after {timeout}. {Remedy}");
+            if (DateTime.UtcNow > deadline)
+                throw new InvalidOperationException($"RabbitMQ on {Host}:{ManagementPort} is not serving after {timeout}. {Remedy}");
             await Task.Delay(250);
         }
     }

@@ -25,7 +25,10 @@ public sealed class ContainerCluster : IAsyncDisposable
         (_network, _nodes, _ports) = (network, nodes, ports);
         _amqp = TcpOutageProxy.Start(ports.Select(p => p.Item1).ToArray());
         _management = TcpOutageProxy.Start(ports.Select(p => p.Item2).ToArray());
-        Broker = new Broker("127.0.0.1", _amqp.Port, _management.Port, "growthos", password, ContainerBroker.Remedy) { QuorumQueues = true, ManagementTimeout = TimeSpan.FromSeconds(90) };
+        Broker = new Broker("127.0.0.1", _amqp.Port, _management.Port, "growthos", password, ContainerBroker.Remedy)
+        {
+            QuorumQueues = true, ManagementTimeout = TimeSpan.FromSeconds(90),
+        };
     }
 
     /// <summary>The cluster as its clients reach it.</summary>
@@ -50,7 +53,8 @@ public sealed class ContainerCluster : IAsyncDisposable
             .WithEnvironment("RABBITMQ_NODENAME", NodeName(i))
             .WithEnvironment("RABBITMQ_ERLANG_COOKIE", Cookie)
             // A node that is not yet clustered joins the first one at its first boot.
-            .WithEnvironment("RABBITMQ_EXTRA_CONF", $"cluster_formation.peer_discovery_backend = classic_config\ncluster_formation.classic_config.nodes.1 = {NodeName(0)}")
+            .WithEnvironment("RABBITMQ_EXTRA_CONF",
+                $"cluster_formation.peer_discovery_backend = classic_config\ncluster_formation.classic_config.nodes.1 = {NodeName(0)}")
             .WithPortBinding(ports[i].Item1, RabbitMqBuilder.RabbitMqPort)
             .WithPortBinding(ports[i].Item2, 15672)
             .Build()).ToArray();
@@ -64,7 +68,8 @@ public sealed class ContainerCluster : IAsyncDisposable
         catch (Exception exception)
         {
             await cluster.DisposeAsync();
-            throw new InvalidOperationException($"The broker cluster ({ContainerBroker.Image} ×3) did not form: {exception.Message}. {ContainerBroker.Remedy}", exception);
+            throw new InvalidOperationException(
+                $"The broker cluster ({ContainerBroker.Image} ×3) did not form: {exception.Message}. {ContainerBroker.Remedy}", exception);
         }
         return cluster;
     }

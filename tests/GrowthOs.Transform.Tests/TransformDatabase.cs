@@ -19,7 +19,9 @@ internal static class TransformDatabase
         return (database, dataSource);
     }
 
-    /// <summary>The Transform's loader on <paramref name="dataSource"/>, as the service builds it; chunks of <paramref name="chunkSize"/> records, or the default.</summary>
+    /// <summary>
+    /// The Transform's loader on <paramref name="dataSource"/>, as the service builds it; chunks of <paramref name="chunkSize"/> records, or the default.
+    /// </summary>
     public static BulkFileLoader Loader(NpgsqlDataSource dataSource, int? chunkSize = null, TimeProvider? clock = null) =>
         new(new OrderUpserter(dataSource), dataSource, Options.Create(chunkSize is { } size ? new UpsertOptions { ChunkSize = size } : new UpsertOptions()),
             clock ?? TimeProvider.System, NullLogger<BulkFileLoader>.Instance);

@@ -11,5 +11,14 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --silent
 fi
+# The API types are those of the committed OpenAPI document (openapi.sh writes both), and the code holds to them.
+generated=$(mktemp --suffix=.d.ts)
+trap 'rm -f "$generated"' EXIT
+npx --no-install openapi-typescript openapi.json --output "$generated" --silent >/dev/null
+if ! cmp -s "$generated" src/generated/openapi.d.ts; then
+  echo "[dashboard] src/generated/openapi.d.ts is not generated from openapi.json: run web/dashboard/openapi.sh --types" >&2
+  exit 1
+fi
+npx --no-install tsc -p . || { echo "[dashboard] the dashboard does not type-check against the API (tsc, tsconfig.json)" >&2; exit 1; }
 npx --no-install vite build --logLevel warn
 echo "[dashboard] built in $(pwd)/dist"

@@ -1,6 +1,7 @@
 using System.Globalization;
 using GrowthOs.ApiGateway.Security;
 using GrowthOs.ServiceDefaults.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GrowthOs.ApiGateway.Audit;
 
@@ -15,14 +16,16 @@ public static class AdminEndpoints
         return app;
     }
 
-    private static async Task<IResult> Read(HttpRequest request, AuditLog audit, CancellationToken cancellation)
+    private static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> Read(HttpRequest request, AuditLog audit, CancellationToken cancellation)
     {
         var query = request.Query;
         string? shop = query["shop"], key = query["key"];
         if (shop is not null && ShopDomains.Validate(shop) is { } badShop) return Problems.InvalidParameter("shop", badShop);
         if (key is not null && (key.Length is 0 or > 64)) return Problems.InvalidParameter("key", "key is an API key's id, 1-64 characters.");
-        if (!Instant(query["from"], out var from)) return Problems.InvalidParameter("from", "from must be an ISO 8601 date or time, like 2026-11-01 or 2026-11-01T06:00:00Z.");
-        if (!Instant(query["to"], out var to)) return Problems.InvalidParameter("to", "to must be an ISO 8601 date or time, like 2026-12-01 or 2026-12-01T06:00:00Z.");
+        if (!Instant(query["from"], out var from))
+            return Problems.InvalidParameter("from", "from must be an ISO 8601 date or time, like 2026-11-01 or 2026-11-01T06:00:00Z.");
+        if (!Instant(query["to"], out var to))
+            return Problems.InvalidParameter("to", "to must be an ISO 8601 date or time, like 2026-12-01 or 2026-12-01T06:00:00Z.");
         if (from is not null && to is not null && to <= from) return Problems.InvalidParameter("to", "to must be after from.");
         long? before = null;
         if (query["before"].ToString() is { Length: > 0 } b)
@@ -38,27 +41,10 @@ public static class AdminEndpoints
         var entries = await audit.Read(shop is null ? null : ShopDomains.Normalize(shop), key, from, to, before, limit, cancellation);
         // Actions tried without a key, counted per minute: they name no shop or key, so they answer a read that names neither.
         var anonymous = shop is null && key is null && before is null ? await audit.ReadAnonymous(from, to, limit, cancellation) : [];
-        return Results.Json(new
-        {
-            entries = entries.Select(e => new
-            {
-                entry_id = e.EntryId,
-                received_at = e.ReceivedAt,
-                key_id = e.KeyId,
-                role = e.Role,
-                method = e.Method,
-                path = e.Path,
-                shop = e.Shop,
-                run_id = e.RunId,
-                client_address = e.ClientAddress,
-                trace_id = e.TraceId,
-                status = e.Status,
-                outcome = e.Outcome,
-                completed_at = e.CompletedAt,
-            }),
-            next_before = entries.Count == limit ? entries[^1].EntryId : (long?)null,
-            anonymous_refusals = anonymous.Select(a => new { minute = a.Minute, method = a.Method, path = a.Path, client_address = a.Client, refused = a.Refused }),
-        });
+        return TypedResults.Ok(new AuditPage(
+            entries,
+            entries.Count == limit ? entries[^1].EntryId : (long?)null,
+            anonymous.Select(a => new AuditAnonymousRefusal(a.Minute, a.Method, a.Path, a.Client, a.Refused)).ToList()));
     }
 
     /// <summary>
@@ -70,7 +56,8 @@ public static class AdminEndpoints
         instant = null;
         if (string.IsNullOrEmpty(value)) return true;
         if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
-            || DateOnly.FromDateTime(parsed.UtcDateTime) < QueryValues.FirstDate || DateOnly.FromDateTime(parsed.UtcDateTime) > QueryValues.LastDate)
+            || DateOnly.FromDateTime(parsed.UtcDateTime) < QueryValues.FirstDate
+            || DateOnly.FromDateTime(parsed.UtcDateTime) > QueryValues.LastDate)
             return false;
         instant = parsed;
         return true;

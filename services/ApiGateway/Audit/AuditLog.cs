@@ -133,7 +133,9 @@ public sealed partial class AuditLog(NpgsqlDataSource dataSource)
 
     /// <summary>The run a path or an answer's <c>Location</c> names (<c>/api/ingest/runs/{id}</c>).</summary>
     public static Guid? RunIn(string? pathOrLocation) =>
-        pathOrLocation is not null && RunPath().Match(pathOrLocation) is { Success: true } match && Guid.TryParse(match.Groups[1].Value, out var id) ? id : null;
+        pathOrLocation is not null && RunPath().Match(pathOrLocation) is { Success: true } match && Guid.TryParse(match.Groups[1].Value, out var id)
+            ? id
+            : null;
 
     [GeneratedRegex("/api/ingest/runs/([0-9a-fA-F-]{36})")]
     private static partial Regex RunPath();

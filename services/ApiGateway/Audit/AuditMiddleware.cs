@@ -32,7 +32,8 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditLog audit, TimePr
             await next(context);
             try
             {
-                await audit.CountAnonymous(clock.GetUtcNow(), request.Method, request.Path.Value ?? "/", context.Connection.RemoteIpAddress?.ToString(), CancellationToken.None);
+                await audit.CountAnonymous(clock.GetUtcNow(), request.Method, request.Path.Value ?? "/", context.Connection.RemoteIpAddress?.ToString(),
+                    CancellationToken.None);
             }
             catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
             {
@@ -45,7 +46,8 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditLog audit, TimePr
         try
         {
             entry = await audit.Begin(clock.GetUtcNow(), context.User.KeyId(), context.User.Role(), request.Method, request.Path.Value ?? "/",
-                RequestShopMiddleware.Of(context).Shop, AuditLog.RunIn(request.Path.Value), context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
+                RequestShopMiddleware.Of(context).Shop, AuditLog.RunIn(request.Path.Value), context.Connection.RemoteIpAddress?.ToString(),
+                context.RequestAborted);
         }
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
         {

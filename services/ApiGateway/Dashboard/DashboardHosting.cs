@@ -37,7 +37,7 @@ public static class DashboardHosting
             {
                 if (context.Request.Path == "/" && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
                 {
-                    await Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found",
+                    await TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found",
                         detail: "The dashboard is not served here: Dashboard:Directory names no built dashboard.").ExecuteAsync(context);
                     return;
                 }
@@ -59,7 +59,8 @@ public static class DashboardHosting
                 headers[HeaderNames.XContentTypeOptions] = "nosniff";
                 headers[HeaderNames.XFrameOptions] = "DENY";
                 headers["Referrer-Policy"] = "no-referrer";
-                headers[HeaderNames.CacheControl] = file.Context.Request.Path.StartsWithSegments("/assets") ? "public, max-age=31536000, immutable" : "no-cache";
+                headers[HeaderNames.CacheControl] =
+                    file.Context.Request.Path.StartsWithSegments("/assets") ? "public, max-age=31536000, immutable" : "no-cache";
             },
         });
         return app;
@@ -75,12 +76,10 @@ public static class DashboardHosting
         {
             var id = user.Identity?.Name;
             var key = keys.Value.Keys.FirstOrDefault(k => k.Id == id);
-            return Results.Json(new
-            {
-                key_id = id,
-                role = user.FindFirst(ClaimTypes.Role)?.Value,
-                shops = key is null || key.Shops.Count == 0 ? null : key.Shops.Select(ShopDomains.Normalize).ToArray(),
-            });
+            return TypedResults.Ok(new SessionView(
+                id,
+                user.FindFirst(ClaimTypes.Role)?.Value,
+                key is null || key.Shops.Count == 0 ? null : key.Shops.Select(ShopDomains.Normalize).ToArray()));
         }).RequireAuthorization(GatewayAuthorization.SignedIn).WithSummary("The calling key's id, role and shops (any key)");
         return app;
     }

@@ -55,7 +55,8 @@ public static class GatewayLimits
                 var keyId = context.User.KeyId();
                 var read = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
                 var (partition, permits, limit) = keyId is null
-                    ? ($"address:{context.Connection.RemoteIpAddress ?? IPAddress.None}", limits.AnonymousPerMinute, $"{limits.AnonymousPerMinute} requests a minute without a valid API key")
+                    ? ($"address:{context.Connection.RemoteIpAddress ?? IPAddress.None}", limits.AnonymousPerMinute,
+                        $"{limits.AnonymousPerMinute} requests a minute without a valid API key")
                     : read
                         ? ($"reads:{keyId}", limits.ReadsPerMinute, $"{limits.ReadsPerMinute} reads a minute for the API key '{keyId}'")
                         : ($"writes:{keyId}", limits.WritesPerMinute, $"{limits.WritesPerMinute} actions a minute for the API key '{keyId}'");
@@ -80,7 +81,8 @@ public static class GatewayLimits
     /// </summary>
     public static WebApplication UseKnownProxies(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayLimitOptions>>().Value.KnownProxies.Count > 0) app.UseForwardedHeaders();
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayLimitOptions>>().Value.KnownProxies.Count > 0)
+            app.UseForwardedHeaders();
         return app;
     }
 

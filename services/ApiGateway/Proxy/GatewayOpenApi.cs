@@ -33,7 +33,8 @@ public static partial class GatewayOpenApi
         return app;
     }
 
-    private static async Task<IResult> Merged(IProxyConfigProvider proxy, IHttpClientFactory clients, IServiceProvider services, CancellationToken cancellationToken)
+    private static async Task<IResult> Merged(
+        IProxyConfigProvider proxy, IHttpClientFactory clients, IServiceProvider services, CancellationToken cancellationToken)
     {
         var config = proxy.GetConfig();
         var merged = new JsonObject
@@ -67,7 +68,8 @@ public static partial class GatewayOpenApi
             JsonObject document;
             try
             {
-                document = JsonNode.Parse(await clients.CreateClient(Client).GetStringAsync(new Uri(new Uri(address), "openapi/v1.json"), cancellationToken))!.AsObject();
+                document = JsonNode.Parse(
+                    await clients.CreateClient(Client).GetStringAsync(new Uri(new Uri(address), "openapi/v1.json"), cancellationToken))!.AsObject();
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
             {
@@ -84,7 +86,10 @@ public static partial class GatewayOpenApi
     /// <summary>The gateway's own operations: on their own path, with the policy their endpoint requires.</summary>
     private static (string Path, string Role)? OwnRoute(string path, string method) => (path, "");
 
-    /// <summary>Adds <paramref name="document"/>'s operations that <paramref name="route"/> places, and its schemas (the first of a name kept).</summary>
+    /// <summary>
+    /// Adds <paramref name="document"/>'s operations that <paramref name="route"/> places, and its schemas (the first of a
+    /// name kept; another shape of the name is listed in <c>x-growthos-schema-conflicts</c>).
+    /// </summary>
     private static void Merge(JsonObject merged, JsonObject document, string service, Func<string, string, (string Path, string Role)?> route)
     {
         var paths = merged["paths"]!.AsObject();
@@ -111,9 +116,17 @@ public static partial class GatewayOpenApi
                 target[method] = operation;
             }
         }
+        // Two services' schemas of one name and different shapes would describe one of them wrongly: the document says so.
         var schemas = merged["components"]!["schemas"]!.AsObject();
         foreach (var (name, schema) in document["components"]?["schemas"]?.AsObject() ?? [])
-            if (!schemas.ContainsKey(name)) schemas[name] = schema?.DeepClone();
+        {
+            if (!schemas.TryGetPropertyValue(name, out var existing)) schemas[name] = schema?.DeepClone();
+            else if (!JsonNode.DeepEquals(existing, schema))
+            {
+                if (merged["x-growthos-schema-conflicts"] is not JsonArray conflicts) merged["x-growthos-schema-conflicts"] = conflicts = [];
+                conflicts.Add((JsonNode)$"{name} ({service})");
+            }
+        }
     }
 
     /// <summary>

@@ -40,7 +40,9 @@ public static class GatewayTransforms
     /// </summary>
     public static string BodyDigest(HttpContext http) =>
         http.Features.Get<RequestBodyDigest>()?.Sha256
-        ?? (http.Request.ContentLength is null or 0 && http.Request.Headers.TransferEncoding.Count == 0 ? GatewaySignature.EmptyBody : GatewaySignature.UnsignedPayload);
+        ?? (http.Request.ContentLength is null or 0 && http.Request.Headers.TransferEncoding.Count == 0
+            ? GatewaySignature.EmptyBody
+            : GatewaySignature.UnsignedPayload);
 
     /// <summary>The caller as the gateway vouches for it: its key's id and role (anonymous without a key), the shop authorized, the key's shops.</summary>
     public static GatewayCaller Caller(HttpContext http) => new(

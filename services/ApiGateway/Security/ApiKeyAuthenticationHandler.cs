@@ -10,8 +10,9 @@ namespace GrowthOs.ApiGateway.Security;
 
 /// <summary>
 /// Authenticates a request by its <c>X-Api-Key</c>: the presented key is hashed with the salt of each key of the
-/// settings and each live key made at run time (<see cref="ApiKeyStore"/>), and compared with its hash in constant time. The caller becomes a principal named by the key's id, with its role and the
-/// shops it is limited to; the key itself goes no further than this handler.
+/// settings and each live key made at run time (<see cref="ApiKeyStore"/>), and compared with its hash in constant time. The caller
+/// becomes a principal named by the key's id, with its role and the shops it is limited to; the key itself goes no further than this
+/// handler.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,

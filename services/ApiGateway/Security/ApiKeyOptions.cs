@@ -13,6 +13,7 @@ public sealed class ApiKeyOptions
     public const string Section = "ApiKeys";
     public const string HeaderName = "X-Api-Key";
 
-    [MinLength(1, ErrorMessage = "ApiKeys:Keys must hold at least one API key (for example ApiKeys__Keys__0__Id, __Role, __Salt and __Sha256 in the environment).")]
+    [MinLength(1, ErrorMessage = "ApiKeys:Keys must hold at least one API key "
+        + "(for example ApiKeys__Keys__0__Id, __Role, __Salt and __Sha256 in the environment).")]
     public List<ApiKeyEntry> Keys { get; set; } = [];
 }

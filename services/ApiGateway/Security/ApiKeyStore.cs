@@ -61,7 +61,11 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, ILogger<ApiKeyStore
         while (await reader.ReadAsync(cancellationToken))
         {
             keys.Add(new StoredApiKey(
-                new ApiKeyEntry { Id = reader.GetString(0), Role = reader.GetString(1), Salt = reader.GetString(2), Sha256 = reader.GetString(3), Shops = [.. reader.GetFieldValue<string[]>(4)] },
+                new ApiKeyEntry
+                {
+                    Id = reader.GetString(0), Role = reader.GetString(1), Salt = reader.GetString(2), Sha256 = reader.GetString(3),
+                    Shops = [.. reader.GetFieldValue<string[]>(4)],
+                },
                 reader.GetString(5), reader.GetFieldValue<DateTimeOffset>(6)));
         }
         _live = keys;

@@ -16,6 +16,7 @@ public sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddleware
             return;
         }
         var reasons = authorizeResult.AuthorizationFailure?.FailureReasons.Select(r => r.Message).ToArray() ?? [];
-        await context.WriteProblem(StatusCodes.Status403Forbidden, "Forbidden", reasons.Length > 0 ? string.Join(" ", reasons) : "This API key may not do this.");
+        await context.WriteProblem(StatusCodes.Status403Forbidden, "Forbidden",
+            reasons.Length > 0 ? string.Join(" ", reasons) : "This API key may not do this.");
     }
 }

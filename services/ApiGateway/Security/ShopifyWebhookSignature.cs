@@ -66,7 +66,8 @@ public sealed class ShopifyWebhookSignature(RequestDelegate next, IOptions<Shopi
         if (!IsSigned(body.GetBuffer().AsSpan(0, (int)body.Length), context.Request.Headers[ShopifyWebhookOptions.SignatureHeader]))
         {
             logger.LogWarning("Refused a Shopify webhook with a {Problem} signature: shop {ShopDomain}, delivery {WebhookId}, from {ClientAddress}",
-                context.Request.Headers.ContainsKey(ShopifyWebhookOptions.SignatureHeader) ? "wrong" : "missing", shop, delivery, context.Connection.RemoteIpAddress);
+                context.Request.Headers.ContainsKey(ShopifyWebhookOptions.SignatureHeader) ? "wrong" : "missing", shop, delivery,
+                context.Connection.RemoteIpAddress);
             await context.WriteProblem(StatusCodes.Status401Unauthorized, "Unauthorized",
                 $"The {ShopifyWebhookOptions.SignatureHeader} header must hold the signature of the body under the app's secret.");
             return;
@@ -91,7 +92,8 @@ public sealed class ShopifyWebhookSignature(RequestDelegate next, IOptions<Shopi
         }
         if (await Forwarded(delivery, now - window, context.RequestAborted))
         {
-            logger.LogInformation("A Shopify webhook delivery already forwarded came again and was not forwarded: shop {ShopDomain}, delivery {WebhookId}", shop, delivery);
+            logger.LogInformation(
+                "A Shopify webhook delivery already forwarded came again and was not forwarded: shop {ShopDomain}, delivery {WebhookId}", shop, delivery);
             context.Response.StatusCode = StatusCodes.Status200OK;
             await context.Response.WriteAsJsonAsync(new { delivery, status = "already_received" }, context.RequestAborted);
             return;
@@ -108,7 +110,8 @@ public sealed class ShopifyWebhookSignature(RequestDelegate next, IOptions<Shopi
 
     private async Task<bool> Forwarded(string delivery, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM gateway.webhook_delivery WHERE webhook_id = @id AND received_at >= @since)");
+        await using var command = dataSource.CreateCommand(
+            "SELECT EXISTS (SELECT 1 FROM gateway.webhook_delivery WHERE webhook_id = @id AND received_at >= @since)");
         command.Parameters.AddWithValue("id", delivery);
         command.Parameters.AddWithValue("since", since);
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;

@@ -13,7 +13,8 @@ namespace GrowthOs.Connector.Connections;
 /// asked leaves the connection pending.
 /// </summary>
 public sealed class ConnectionChecks(
-    ShopifyGraphQlClient shopify, MetaInsightsClient? meta = null, GoogleAdsClient? googleAds = null, Ga4Client? ga4 = null, GoogleAccessTokens? googleTokens = null)
+    ShopifyGraphQlClient shopify, MetaInsightsClient? meta = null, GoogleAdsClient? googleAds = null, Ga4Client? ga4 = null,
+    GoogleAccessTokens? googleTokens = null)
 {
     public async Task<CheckResult> Check(string provider, string account, Credentials credentials, CancellationToken cancellationToken, string? shop = null,
         string? loginCustomerId = null)
@@ -43,7 +44,8 @@ public sealed class ConnectionChecks(
     /// A Google Ads customer (<c>SELECT customer.… FROM customer</c>, through its manager when one is named) or a GA4
     /// property (the Admin API's <c>properties.get</c>), read with an access token of the connection's refresh token.
     /// </summary>
-    private async Task<CheckResult> CheckGoogle(string provider, string account, string? loginCustomerId, Credentials credentials, CancellationToken cancellationToken)
+    private async Task<CheckResult> CheckGoogle(string provider, string account, string? loginCustomerId, Credentials credentials,
+        CancellationToken cancellationToken)
     {
         try
         {

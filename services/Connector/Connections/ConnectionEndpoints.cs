@@ -25,15 +25,21 @@ public static class ConnectionEndpoints
 
     public static IEndpointRouteBuilder MapConnections(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/connections", List);
-        app.MapGet("/api/connections/{id:guid}", Get);
-        app.MapPost("/api/connections", Connect);
-        app.MapPatch("/api/connections/{id:guid}", ChangeSettings);
-        app.MapPost("/api/connections/{id:guid}/pause", (Guid id, HttpContext http, ConnectionRegistry registry) => Pause(id, true, http, registry));
-        app.MapPost("/api/connections/{id:guid}/resume", (Guid id, HttpContext http, ConnectionRegistry registry) => Pause(id, false, http, registry));
-        app.MapPost("/api/connections/{id:guid}/check", CheckAgain);
-        app.MapDelete("/api/connections/{id:guid}", Disconnect);
-        app.MapGet("/api/connections/purges/{id:guid}", Purge);
+        // The handlers answer several statuses through TypedResults; what each answers is declared here for the document.
+        app.MapGet("/api/connections", List).Produces<ConnectionList>();
+        app.MapGet("/api/connections/{id:guid}", Get).Produces<ConnectionView>();
+        app.MapPost("/api/connections", Connect)
+            .Produces<ConnectionView>(StatusCodes.Status201Created)
+            .Produces<ConnectionView>(StatusCodes.Status202Accepted);
+        app.MapPatch("/api/connections/{id:guid}", ChangeSettings).Produces<ConnectionView>();
+        app.MapPost("/api/connections/{id:guid}/pause", (Guid id, HttpContext http, ConnectionRegistry registry) => Pause(id, true, http, registry))
+            .Produces<ConnectionView>();
+        app.MapPost("/api/connections/{id:guid}/resume", (Guid id, HttpContext http, ConnectionRegistry registry) => Pause(id, false, http, registry))
+            .Produces<ConnectionView>();
+        app.MapPost("/api/connections/{id:guid}/check", CheckAgain).Produces<ConnectionView>();
+        // A disconnection answers the connection; with purge=true, the purge's report (202 while services have not answered).
+        app.MapDelete("/api/connections/{id:guid}", Disconnect).Produces<ConnectionView>().Produces<PurgeReport>(StatusCodes.Status202Accepted);
+        app.MapGet("/api/connections/purges/{id:guid}", Purge).Produces<PurgeReport>();
         return app;
     }
 
@@ -87,14 +93,18 @@ public static class ConnectionEndpoints
         [property: JsonPropertyName("avoid_hours")] List<int>? AvoidHours);
 
     private const string ConnectShape =
-        """{ "shop": "name.myshopify.com", "provider": "shopify", "meta", "google_ads" or "ga4", "account"? (the ad account, customer or property), "login_customer_id"? (google_ads: its manager), "access_token" (shopify, meta) or "refresh_token" (google_ads, ga4): "…", "exchange"? (meta: a short-lived token), "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "paused"?, "avoid_hours"? }""";
+        """{ "shop": "name.myshopify.com", "provider": "shopify", "meta", "google_ads" or "ga4", "account"? (the ad account, customer or property),"""
+        + """ "login_customer_id"? (google_ads: its manager), "access_token" (shopify, meta) or "refresh_token" (google_ads, ga4): "…","""
+        + """ "exchange"? (meta: a short-lived token), "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "paused"?, "avoid_hours"? }""";
 
-    private const string SettingsShape = """{ "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "access_token"? or "refresh_token"? (google_ads, ga4), "avoid_hours"? }""";
+    private const string SettingsShape =
+        """{ "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "access_token"? or "refresh_token"? (google_ads, ga4), "avoid_hours"? }""";
 
     private static async Task<IResult> List(HttpContext http, ConnectionRegistry registry, string? shop, string? include)
     {
         var caller = GatewayCaller.Of(http);
-        if (include is not (null or "disconnected")) return Problems.InvalidParameter("include", "include is 'disconnected' (to list disconnected connections too) or absent.");
+        if (include is not (null or "disconnected"))
+            return Problems.InvalidParameter("include", "include is 'disconnected' (to list disconnected connections too) or absent.");
         string[] shops;
         if (!string.IsNullOrWhiteSpace(shop))
         {
@@ -118,7 +128,10 @@ public static class ConnectionEndpoints
         var provider = request.Provider ?? ConnectionProviders.Shopify;
         if (!ConnectionProviders.All.Contains(provider))
             return Problems.InvalidParameter("provider",
-                $"provider is {ConnectionProviders.Shopify} (a shop, with its Admin API token), {ConnectionProviders.Meta} (an ad account of the shop, with a system user's or a long-lived token), {ConnectionProviders.GoogleAds} (a Google Ads customer) or {ConnectionProviders.Ga4} (a GA4 property), each with a refresh token of this deployment's Google OAuth client.");
+                $"provider is {ConnectionProviders.Shopify} (a shop, with its Admin API token), "
+                + $"{ConnectionProviders.Meta} (an ad account of the shop, with a system user's or a long-lived token), "
+                + $"{ConnectionProviders.GoogleAds} (a Google Ads customer) or {ConnectionProviders.Ga4} (a GA4 property), "
+                + "each with a refresh token of this deployment's Google OAuth client.");
         if (ShopQuery.Bind(request.Shop, out var requested) is { } badShop) return badShop;
         var shop = ShopDomains.Normalize(requested);
         var caller = GatewayCaller.Of(http);
@@ -133,18 +146,23 @@ public static class ConnectionEndpoints
         if (request.LoginCustomerId is not null)
         {
             if (provider != ConnectionProviders.GoogleAds)
-                return Problems.InvalidParameter("login_customer_id", "login_customer_id is the manager account a Google Ads customer is reached through (google_ads only).");
+                return Problems.InvalidParameter("login_customer_id",
+                    "login_customer_id is the manager account a Google Ads customer is reached through (google_ads only).");
             if (AccountProblem(ConnectionProviders.GoogleAds, request.LoginCustomerId, out var manager) is not null)
-                return Problems.InvalidParameter("login_customer_id", "login_customer_id is the manager account's customer id: ten digits, with or without dashes.");
+                return Problems.InvalidParameter("login_customer_id",
+                    "login_customer_id is the manager account's customer id: ten digits, with or without dashes.");
             loginCustomerId = manager;
         }
         var google = provider is ConnectionProviders.GoogleAds or ConnectionProviders.Ga4;
         if (google ? !IsToken(request.RefreshToken) : !IsToken(request.AccessToken))
             return google
                 ? Problems.InvalidParameter("refresh_token",
-                    $"refresh_token is required: a refresh token this deployment's Google OAuth client was granted (at most {MaxTokenLength} printable ASCII characters, no spaces), or connect through GET /api/connections/google/authorize.")
+                    $"refresh_token is required: a refresh token this deployment's Google OAuth client was granted "
+                    + $"(at most {MaxTokenLength} printable ASCII characters, no spaces), or connect through GET /api/connections/google/authorize.")
                 : Problems.InvalidParameter("access_token",
-                    $"access_token is required: the {(provider == ConnectionProviders.Meta ? "ad account's Marketing API token" : "shop's Admin API access token")} (at most {MaxTokenLength} printable ASCII characters, no spaces).");
+                    "access_token is required: the "
+                    + $"{(provider == ConnectionProviders.Meta ? "ad account's Marketing API token" : "shop's Admin API access token")} "
+                    + $"(at most {MaxTokenLength} printable ASCII characters, no spaces).");
         var avoid = request.AvoidHours?.Distinct().Order().ToList() ?? [];
         if (AvoidHoursProblem(avoid) is { } avoidProblem) return avoidProblem;
         // An account's default schedule is spread by the account, so that it does not start with its shop's sync.
@@ -171,7 +189,8 @@ public static class ConnectionEndpoints
             }
         }
         var check = await checks.Check(provider, account, credentials, http.RequestAborted, shop, loginCustomerId);
-        if (check.Status == ConnectionStatuses.Failing) return Refused($"{ProviderName(provider)} refused the connection", check, google ? "refresh_token" : "access_token");
+        if (check.Status == ConnectionStatuses.Failing)
+            return Refused($"{ProviderName(provider)} refused the connection", check, google ? "refresh_token" : "access_token");
 
         var connection = new NewConnection(shop, provider, account, loginCustomerId, cron, request.Entities?.Distinct().ToList() ?? [], request.HistoryStart,
             request.LookbackMinutes, request.Paused ?? false, avoid);
@@ -182,22 +201,26 @@ public static class ConnectionEndpoints
             var existing = await registry.Live(provider, account, http.RequestAborted) is { } live && Reaches(caller, live) ? live : null;
             var what = provider == ConnectionProviders.Shopify ? shop : $"{ProviderName(provider)} account {account}";
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already connected",
-                detail: $"{what} is already connected{(existing is null ? "" : $" (connection {existing.Snapshot.ConnectionId}, of {existing.Snapshot.ShopDomain})")}: change its token with PATCH, or delete it first.",
+                detail: $"{what} is already connected"
+                    + $"{(existing is null ? "" : $" (connection {existing.Snapshot.ConnectionId}, of {existing.Snapshot.ShopDomain})")}"
+                    + ": change its token with PATCH, or delete it first.",
                 extensions: new Dictionary<string, object?>
                 {
                     ["parameter"] = provider == ConnectionProviders.Shopify ? "shop" : "account", ["connection_id"] = existing?.Snapshot.ConnectionId,
                 });
         }
-        logger.LogInformation("Connection {ConnectionId} of {ShopDomain} ({Provider}) made by {Caller}: {Status}", created.Snapshot.ConnectionId, shop, provider,
-            caller?.Caller, created.Snapshot.Status);
+        logger.LogInformation("Connection {ConnectionId} of {ShopDomain} ({Provider}) made by {Caller}: {Status}", created.Snapshot.ConnectionId,
+            shop, provider, caller?.Caller, created.Snapshot.Status);
         if (check.Status == ConnectionStatuses.Active && provider == ConnectionProviders.Shopify) await webhooks.Subscribe(shop, http.RequestAborted);
         var view = ConnectionView.Of(created);
         // Checked and active: made. The provider could not be asked: kept pending and checked again.
         http.Response.Headers.Location = $"/api/connections/{view.Id}";
-        return TypedResults.Json(view, ApiJson.Options, statusCode: check.Status == ConnectionStatuses.Active ? StatusCodes.Status201Created : StatusCodes.Status202Accepted);
+        return TypedResults.Json(view, ApiJson.Options,
+            statusCode: check.Status == ConnectionStatuses.Active ? StatusCodes.Status201Created : StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> ChangeSettings(Guid id, HttpContext http, ConnectionRegistry registry, ConnectionChecks checks, IOptions<ConnectionOptions> options)
+    private static async Task<IResult> ChangeSettings(Guid id, HttpContext http, ConnectionRegistry registry, ConnectionChecks checks,
+        IOptions<ConnectionOptions> options)
     {
         var (request, problem) = await JsonBody.Read<SettingsRequest>(http.Request, SettingsShape);
         if (problem is not null) return problem;
@@ -207,19 +230,24 @@ public static class ConnectionEndpoints
         if (avoid is not null && AvoidHoursProblem(avoid) is { } avoidProblem) return avoidProblem;
         // A schedule nobody chose (the default) moves out of new hours to avoid by itself; one a person chose is held to them.
         var cron = request.Cron;
-        var key = record.Snapshot.Provider == ConnectionProviders.Shopify ? record.Snapshot.ShopDomain : $"{record.Snapshot.Provider}:{record.Snapshot.Account}";
-        if (cron is null && avoid is not null && record.Snapshot.Cron == DefaultCron(key, options.Value, record.AvoidHours)) cron = DefaultCron(key, options.Value, avoid);
+        var key = record.Snapshot.Provider == ConnectionProviders.Shopify
+            ? record.Snapshot.ShopDomain
+            : $"{record.Snapshot.Provider}:{record.Snapshot.Account}";
+        if (cron is null && avoid is not null && record.Snapshot.Cron == DefaultCron(key, options.Value, record.AvoidHours))
+            cron = DefaultCron(key, options.Value, avoid);
         // A new schedule is held to the hours to avoid (new or kept), and new hours to avoid to the schedule (new or kept).
         if (SettingsProblem(cron ?? (avoid is null ? null : record.Snapshot.Cron), request.Entities, request.HistoryStart, request.LookbackMinutes,
                 avoid ?? record.AvoidHours) is { } settingsProblem) return settingsProblem;
         var google = record.Snapshot.Provider is ConnectionProviders.GoogleAds or ConnectionProviders.Ga4;
         var tokenName = google ? "refresh_token" : "access_token";
         if ((google ? request.AccessToken : request.RefreshToken) is not null)
-            return Problems.InvalidParameter(google ? "access_token" : "refresh_token", $"A {ProviderName(record.Snapshot.Provider)} connection is given a new {tokenName}.");
+            return Problems.InvalidParameter(google ? "access_token" : "refresh_token",
+                $"A {ProviderName(record.Snapshot.Provider)} connection is given a new {tokenName}.");
         if ((google ? request.RefreshToken : request.AccessToken) is { } token)
         {
             if (!IsToken(token))
-                return Problems.InvalidParameter(tokenName, $"{tokenName} must be the new token (at most {MaxTokenLength} printable ASCII characters, no spaces).");
+                return Problems.InvalidParameter(tokenName,
+                    $"{tokenName} must be the new token (at most {MaxTokenLength} printable ASCII characters, no spaces).");
             var credentials = google ? new Credentials("", token) : new Credentials(token);
             var check = await checks.Check(record.Snapshot.Provider, record.Snapshot.Account, credentials, http.RequestAborted, record.Snapshot.ShopDomain,
                 record.Snapshot.LoginCustomerId);
@@ -242,7 +270,8 @@ public static class ConnectionEndpoints
     {
         if (await Find(id, http, registry) is not { } record) return NotFound(id);
         if (await registry.CredentialsOf(id, http.RequestAborted) is not { } credentials)
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No credentials", detail: $"Connection {id} holds no credentials to check.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No credentials",
+                detail: $"Connection {id} holds no credentials to check.");
         var check = await checks.Check(record.Snapshot.Provider, record.Snapshot.Account, credentials, http.RequestAborted, record.Snapshot.ShopDomain,
             record.Snapshot.LoginCustomerId);
         var checkedRecord = await registry.RecordCheck(id, check, http.RequestAborted);
@@ -254,10 +283,11 @@ public static class ConnectionEndpoints
     /// connection of the shop is disconnected and every row and archived object of the shop is removed in every service:
     /// the answer is the purge's report, 200 once every service said what it removed, else 202 with where to read it.
     /// </summary>
-    private static async Task<IResult> Disconnect(Guid id, HttpContext http, ConnectionRegistry registry, ShopPurges purges, IOptions<ConnectionOptions> options,
-        TimeProvider clock, ILogger<ConnectRequest> logger, ConfiguredShops settings, string? purge)
+    private static async Task<IResult> Disconnect(Guid id, HttpContext http, ConnectionRegistry registry, ShopPurges purges,
+        IOptions<ConnectionOptions> options, TimeProvider clock, ILogger<ConnectRequest> logger, ConfiguredShops settings, string? purge)
     {
-        if (purge is not (null or "true" or "false")) return Problems.InvalidParameter("purge", "purge is 'true' (remove every row and archived object of the shop too) or 'false'.");
+        if (purge is not (null or "true" or "false"))
+            return Problems.InvalidParameter("purge", "purge is 'true' (remove every row and archived object of the shop too) or 'false'.");
         if (await Find(id, http, registry) is not { } record) return NotFound(id);
         var caller = GatewayCaller.Of(http)?.Caller ?? "unknown";
         if (purge != "true")
@@ -269,12 +299,14 @@ public static class ConnectionEndpoints
             return TypedResults.Json(ConnectionView.Of(disconnected), ApiJson.Options);
         }
         if (record.Snapshot.Provider != ConnectionProviders.Shopify)
-            return Problems.InvalidParameter("purge", "purge removes a whole shop: give the shop's own connection (provider shopify), not one of its accounts.");
+            return Problems.InvalidParameter("purge",
+                "purge removes a whole shop: give the shop's own connection (provider shopify), not one of its accounts.");
         var shop = record.Snapshot.ShopDomain;
         // A shop the settings still name would be synced again by its next run: it is taken out of them first.
         if (settings.Named(shop) is { } setting)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Named in the settings",
-                detail: $"{shop} is named in the Connector's settings ({setting}): its next run would bring its data back. Take it out of the settings, then purge it.",
+                detail: $"{shop} is named in the Connector's settings ({setting}): its next run would bring its data back. "
+                    + "Take it out of the settings, then purge it.",
                 extensions: new Dictionary<string, object?> { ["parameter"] = "purge" });
         var purgeId = NewId.NextGuid();
         await purges.PurgeShop(purgeId, id, shop, $"connection {id} deleted with purge by {caller}", caller, http.RequestAborted);
@@ -323,9 +355,11 @@ public static class ConnectionEndpoints
         var id = given?.Trim() ?? "";
         (id, var shape) = provider switch
         {
-            ConnectionProviders.Meta => (id.StartsWith("act_", StringComparison.Ordinal) ? id[4..] : id, "the Meta ad account's id: digits, with or without act_ (act_1029384756)"),
+            ConnectionProviders.Meta => (id.StartsWith("act_", StringComparison.Ordinal) ? id[4..] : id,
+                "the Meta ad account's id: digits, with or without act_ (act_1029384756)"),
             ConnectionProviders.GoogleAds => (id.Replace("-", ""), "the Google Ads customer id: ten digits, with or without dashes (123-456-7890)"),
-            _ => (id.StartsWith("properties/", StringComparison.Ordinal) ? id["properties/".Length..] : id, "the GA4 property's id: digits, with or without properties/ (properties/312345678)"),
+            _ => (id.StartsWith("properties/", StringComparison.Ordinal) ? id["properties/".Length..] : id,
+                "the GA4 property's id: digits, with or without properties/ (properties/312345678)"),
         };
         account = id;
         var fits = provider == ConnectionProviders.GoogleAds ? id.Length == 10 : id.Length is > 0 and <= 20;
@@ -338,7 +372,8 @@ public static class ConnectionEndpoints
         if (provider == ConnectionProviders.Shopify
             || (await registry.LiveOfShop(shop, cancellationToken)).FirstOrDefault(c => c.Snapshot.Provider == provider) is not { } ofShop) return null;
         return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already connected",
-            detail: $"{shop} has a {ProviderName(provider)} account connected already ({ofShop.Snapshot.Account}, connection {ofShop.Snapshot.ConnectionId}): a shop syncs one; delete it first.",
+            detail: $"{shop} has a {ProviderName(provider)} account connected already ({ofShop.Snapshot.Account}, "
+                + $"connection {ofShop.Snapshot.ConnectionId}): a shop syncs one; delete it first.",
             extensions: new Dictionary<string, object?> { ["parameter"] = "account", ["connection_id"] = ofShop.Snapshot.ConnectionId });
     }
 
@@ -353,7 +388,8 @@ public static class ConnectionEndpoints
     {
         if (avoid.Any(hour => hour is < 0 or > 23))
             return Problems.InvalidParameter("avoid_hours", "avoid_hours holds hours of the shop's day, from 0 to 23.");
-        if (avoid.Count == 24) return Problems.InvalidParameter("avoid_hours", "avoid_hours cannot hold every hour of the day: a sync must have an hour to run in.");
+        if (avoid.Count == 24)
+            return Problems.InvalidParameter("avoid_hours", "avoid_hours cannot hold every hour of the day: a sync must have an hour to run in.");
         return null;
     }
 
@@ -366,7 +402,8 @@ public static class ConnectionEndpoints
         if (cron is not null && !CronExpression.TryParse(cron, out schedule, out var error)) return Problems.InvalidParameter("cron", error!);
         if (schedule is not null && avoidHours is { Count: > 0 } && schedule.Hours.Intersect(avoidHours).Order().ToList() is { Count: > 0 } clash)
             return Problems.InvalidParameter("cron",
-                $"The schedule '{cron}' fires at {string.Join(", ", clash.Select(h => $"{h:00}:xx"))}, hours this shop's syncs avoid (avoid_hours): choose another schedule or other hours.");
+                $"The schedule '{cron}' fires at {string.Join(", ", clash.Select(h => $"{h:00}:xx"))}, "
+                + "hours this shop's syncs avoid (avoid_hours): choose another schedule or other hours.");
         if (entities is not null && entities.Except(Entities.All).ToList() is { Count: > 0 } unknown)
             return Problems.InvalidParameter("entities", $"Unknown entities: {string.Join(", ", unknown)}; known: {string.Join(", ", Entities.All)}.");
         if (lookbackMinutes is < 0 or > MaxLookbackMinutes)
@@ -383,9 +420,18 @@ public static class ConnectionEndpoints
     {
         avoidHours ??= [];
         // The window's hours the shop does not avoid; when it avoids them all, the first hours after the window it does not.
-        var hours = Enumerable.Range(0, options.DefaultSyncHours).Select(i => (options.DefaultSyncFromHour + i) % 24).Where(h => !avoidHours.Contains(h)).ToList();
+        var hours = Enumerable.Range(0, options.DefaultSyncHours)
+            .Select(i => (options.DefaultSyncFromHour + i) % 24)
+            .Where(h => !avoidHours.Contains(h))
+            .ToList();
         if (hours.Count == 0)
-            hours = [.. Enumerable.Range(options.DefaultSyncHours, 24).Select(i => (options.DefaultSyncFromHour + i) % 24).Where(h => !avoidHours.Contains(h)).Take(1)];
+            hours =
+            [
+                .. Enumerable.Range(options.DefaultSyncHours, 24)
+                    .Select(i => (options.DefaultSyncFromHour + i) % 24)
+                    .Where(h => !avoidHours.Contains(h))
+                    .Take(1),
+            ];
         var spread = BitConverter.ToUInt32(SHA256.HashData(Encoding.UTF8.GetBytes(shop))) % (uint)(hours.Count * 60);
         return $"{spread % 60} {hours[(int)(spread / 60)]} * * *";
     }

@@ -57,7 +57,8 @@ public sealed class ConnectionEventPublisher(NpgsqlDataSource dataSource, IBus b
         }
         var pending = new List<(long Seq, Guid EventId, string Type, string Body)>();
         await using (var claim = new NpgsqlCommand(
-            "SELECT seq, event_id, message_type, body::text FROM connector.connection_event WHERE published_at IS NULL ORDER BY seq LIMIT @batch", connection, transaction))
+            "SELECT seq, event_id, message_type, body::text FROM connector.connection_event WHERE published_at IS NULL ORDER BY seq LIMIT @batch",
+            connection, transaction))
         {
             claim.Parameters.AddWithValue("batch", BatchSize);
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
@@ -80,7 +81,8 @@ public sealed class ConnectionEventPublisher(NpgsqlDataSource dataSource, IBus b
         {
             if (published.Count > 0)
             {
-                await using var mark = new NpgsqlCommand("UPDATE connector.connection_event SET published_at = now() WHERE seq = ANY(@seqs)", connection, transaction);
+                await using var mark = new NpgsqlCommand(
+                    "UPDATE connector.connection_event SET published_at = now() WHERE seq = ANY(@seqs)", connection, transaction);
                 mark.Parameters.AddWithValue("seqs", published.ToArray());
                 await mark.ExecuteNonQueryAsync(CancellationToken.None);
                 await transaction.CommitAsync(CancellationToken.None);

@@ -6,11 +6,13 @@ namespace GrowthOs.Connector.Connections;
 
 /// <summary>
 /// What the registry does in the background, on every replica: checks again the connections a provider left pending
-/// (it was down when they were made), fails those whose credential lapsed, sweeps a purge again once its time came, and seals again under the active key every credential sealed under an older one,
+/// (it was down when they were made), fails those whose credential lapsed, sweeps a purge again once its time came, and seals again under the
+/// active key every credential sealed under an older one,
 /// so a rotated key can be retired without a moment's downtime.
 /// </summary>
 public sealed class ConnectionMaintenance(
-    IServiceScopeFactory scopes, ConnectionRegistry registry, IOptions<ConnectionOptions> options, ILogger<ConnectionMaintenance> logger, ShopPurges? purges = null)
+    IServiceScopeFactory scopes, ConnectionRegistry registry, IOptions<ConnectionOptions> options, ILogger<ConnectionMaintenance> logger,
+    ShopPurges? purges = null)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -25,7 +27,8 @@ public sealed class ConnectionMaintenance(
                 await FailLapsed(stoppingToken);
                 if (purges is not null) await purges.SweepAgain(stoppingToken);
             }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or CredentialsUnavailableException && !stoppingToken.IsCancellationRequested)
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or CredentialsUnavailableException
+                && !stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning("Connection upkeep failed; trying again: {Error}", exception.Message);
             }
@@ -56,8 +59,8 @@ public sealed class ConnectionMaintenance(
             await registry.RecordCheck(record.Snapshot.ConnectionId, CheckResult.Refused(
                 $"The {provider} token expired at {record.CredentialExpiresAt:u}: {provider} renews no long-lived token from a server. Give a new token "
                 + "(PATCH access_token), or a system user's, which does not expire."), cancellationToken);
-            logger.LogWarning("Connection {ConnectionId} of {ShopDomain} ({Provider}) is failing: its token expired at {ExpiresAt:o}", record.Snapshot.ConnectionId,
-                record.Snapshot.ShopDomain, record.Snapshot.Provider, record.CredentialExpiresAt);
+            logger.LogWarning("Connection {ConnectionId} of {ShopDomain} ({Provider}) is failing: its token expired at {ExpiresAt:o}",
+                record.Snapshot.ConnectionId, record.Snapshot.ShopDomain, record.Snapshot.Provider, record.CredentialExpiresAt);
         }
         return lapsed.Count;
     }

@@ -11,7 +11,8 @@ public static class ConnectionRefusals
     public static async ValueTask Record(ConnectionRegistry registry, ILogger logger, string provider, string account, string reason,
         CancellationToken cancellationToken)
     {
-        if (await registry.Live(provider, account, cancellationToken) is not { Snapshot.Status: ConnectionStatuses.Active or ConnectionStatuses.Pending } live) return;
+        if (await registry.Live(provider, account, cancellationToken) is not { Snapshot.Status: ConnectionStatuses.Active or ConnectionStatuses.Pending } live)
+            return;
         await registry.RecordCheck(live.Snapshot.ConnectionId, CheckResult.Refused(reason), cancellationToken);
         logger.LogWarning("Connection {ConnectionId} of {ShopDomain} ({Provider}) is failing: its provider refused its credentials", live.Snapshot.ConnectionId,
             live.Snapshot.ShopDomain, provider);

@@ -21,7 +21,8 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
         """;
 
     /// <summary>Stores a connection its provider answered (or could not be asked): null when the provider and account are already connected.</summary>
-    public async Task<ConnectionRecord?> Create(NewConnection connection, Credentials credentials, CheckResult check, string createdBy, CancellationToken cancellationToken)
+    public async Task<ConnectionRecord?> Create(NewConnection connection, Credentials credentials, CheckResult check, string createdBy,
+        CancellationToken cancellationToken)
     {
         var id = NewId.NextGuid();
         var sealedCredentials = cipher.Seal(id, connection.Provider, credentials);
@@ -55,8 +56,8 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
         AddExpiry(insert, credentials);
         var created = await ReadOne(insert, cancellationToken);
         if (created is null) return null;
-        await WriteEvent(db, transaction, NewId.NextGuid(), created.Snapshot.ConnectionId, created.Snapshot.ShopDomain, new ConnectionConnected(created.Snapshot),
-            cancellationToken);
+        await WriteEvent(db, transaction, NewId.NextGuid(), created.Snapshot.ConnectionId, created.Snapshot.ShopDomain,
+            new ConnectionConnected(created.Snapshot), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         signal.Raise();
         return created;
@@ -85,7 +86,8 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
     /// <summary>The live (not disconnected) connection of <paramref name="provider"/> and <paramref name="account"/>, or null: there is one at most.</summary>
     public async Task<ConnectionRecord?> Live(string provider, string account, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM connector.connection WHERE provider = @provider AND account = @account AND status <> 'disconnected'");
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {Columns} FROM connector.connection WHERE provider = @provider AND account = @account AND status <> 'disconnected'");
         command.Parameters.AddWithValue("provider", provider);
         command.Parameters.AddWithValue("account", account);
         return await ReadOne(command, cancellationToken);
@@ -94,7 +96,8 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
     /// <summary>Every connection of the shop that is not disconnected: the shop's own and its accounts'.</summary>
     public async Task<IReadOnlyList<ConnectionRecord>> LiveOfShop(string shop, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM connector.connection WHERE shop_domain = @shop AND status <> 'disconnected'");
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {Columns} FROM connector.connection WHERE shop_domain = @shop AND status <> 'disconnected'");
         command.Parameters.AddWithValue("shop", shop);
         return await ReadAll(command, cancellationToken);
     }
@@ -184,10 +187,12 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
         """, command =>
     {
         command.Parameters.Add(new NpgsqlParameter("cron", NpgsqlDbType.Text) { Value = (object?)change.Cron ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("entities", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = (object?)change.Entities?.ToArray() ?? DBNull.Value });
+        command.Parameters.Add(
+            new NpgsqlParameter("entities", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = (object?)change.Entities?.ToArray() ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("history", NpgsqlDbType.Date) { Value = (object?)change.HistoryStart ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("lookback", NpgsqlDbType.Integer) { Value = (object?)change.LookbackMinutes ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("avoid", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = (object?)change.AvoidHours?.ToArray() ?? DBNull.Value });
+        command.Parameters.Add(
+            new NpgsqlParameter("avoid", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = (object?)change.AvoidHours?.ToArray() ?? DBNull.Value });
     }, snapshot => new ConnectionSettingsChanged(snapshot), cancellationToken);
 
     public Task<ConnectionRecord?> Pause(Guid id, bool paused, CancellationToken cancellationToken) => Change(id, """
@@ -248,7 +253,8 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
         parameters(command);
         var changed = await ReadOne(command, cancellationToken);
         if (changed is null) return null;
-        await WriteEvent(db, transaction, NewId.NextGuid(), changed.Snapshot.ConnectionId, changed.Snapshot.ShopDomain, raise(changed.Snapshot), cancellationToken);
+        await WriteEvent(db, transaction, NewId.NextGuid(), changed.Snapshot.ConnectionId, changed.Snapshot.ShopDomain, raise(changed.Snapshot),
+            cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         signal.Raise();
         return changed;
@@ -277,7 +283,8 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
         CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
-            INSERT INTO connector.connection_event (event_id, connection_id, shop_domain, message_type, body) VALUES (@event, @connection, @shop, @type, @body::jsonb)
+            INSERT INTO connector.connection_event (event_id, connection_id, shop_domain, message_type, body)
+            VALUES (@event, @connection, @shop, @type, @body::jsonb)
             """, db, transaction);
         command.Parameters.AddWithValue("event", eventId);
         command.Parameters.AddWithValue("connection", connectionId);

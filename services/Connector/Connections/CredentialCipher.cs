@@ -45,20 +45,24 @@ public sealed class CredentialCipher
     {
         if (!_keys.TryGetValue(sealedCredentials.KeyId, out var key))
             throw new CredentialsUnavailableException(
-                $"The credentials of connection {connectionId} are sealed under key '{sealedCredentials.KeyId}', which is not one of Connections:EncryptionKeys.");
+                $"The credentials of connection {connectionId} are sealed under key '{sealedCredentials.KeyId}', "
+                + $"which is not one of Connections:EncryptionKeys.");
         var data = sealedCredentials.Sealed;
-        if (data.Length < NonceBytes + TagBytes) throw new CredentialsUnavailableException($"The sealed credentials of connection {connectionId} are truncated.");
+        if (data.Length < NonceBytes + TagBytes)
+            throw new CredentialsUnavailableException($"The sealed credentials of connection {connectionId} are truncated.");
         var plain = new byte[data.Length - NonceBytes - TagBytes];
         try
         {
             using var aes = new AesGcm(key, TagBytes);
             aes.Decrypt(data.AsSpan(0, NonceBytes), data.AsSpan(NonceBytes, plain.Length), data.AsSpan(NonceBytes + plain.Length), plain,
                 Associated(connectionId, provider));
-            return JsonSerializer.Deserialize<Credentials>(plain) ?? throw new CredentialsUnavailableException($"The credentials of connection {connectionId} are empty.");
+            return JsonSerializer.Deserialize<Credentials>(plain)
+                ?? throw new CredentialsUnavailableException($"The credentials of connection {connectionId} are empty.");
         }
         catch (AuthenticationTagMismatchException)
         {
-            throw new CredentialsUnavailableException($"The sealed credentials of connection {connectionId} do not open under key '{sealedCredentials.KeyId}': changed, or not this connection's.");
+            throw new CredentialsUnavailableException($"The sealed credentials of connection {connectionId} do not open under key '{sealedCredentials.KeyId}': "
+                + $"changed, or not this connection's.");
         }
         finally
         {

@@ -26,7 +26,7 @@ public static class GoogleConnect
 
     public static IEndpointRouteBuilder MapGoogleConnect(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/connections/google/authorize", Authorize);
+        app.MapGet("/api/connections/google/authorize", Authorize).Produces<InstallStates.AuthorizeAnswer>();
         app.MapGet("/api/connections/google/callback", Callback).WithMetadata(new AcceptsAnonymousGatewayCaller());
         return app;
     }
@@ -37,12 +37,14 @@ public static class GoogleConnect
         var settings = options.Value;
         if (string.IsNullOrEmpty(settings.ClientId) || string.IsNullOrEmpty(settings.ClientSecret) || string.IsNullOrEmpty(settings.RedirectUri))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Google's consent flow is not set up",
-                detail: "Set GoogleOAuth:ClientId, GoogleOAuth:ClientSecret and GoogleOAuth:RedirectUri (the OAuth client's), or connect with a refresh token (POST /api/connections).");
+                detail: "Set GoogleOAuth:ClientId, GoogleOAuth:ClientSecret and GoogleOAuth:RedirectUri (the OAuth client's), "
+                    + "or connect with a refresh token (POST /api/connections).");
         var caller = GatewayCaller.Of(http);
         if (caller is not null && !GatewayRoles.Acting.Contains(caller.Role))
             return Problems.Forbidden($"Connecting needs the operator role; the caller '{caller.Caller}' is a {caller.Role}.");
         if (provider is null || !Scopes.TryGetValue(provider, out var scope))
-            return Problems.InvalidParameter("provider", $"provider is {ConnectionProviders.GoogleAds} (a Google Ads customer) or {ConnectionProviders.Ga4} (a GA4 property).");
+            return Problems.InvalidParameter("provider",
+                $"provider is {ConnectionProviders.GoogleAds} (a Google Ads customer) or {ConnectionProviders.Ga4} (a GA4 property).");
         if (ShopQuery.Bind(shop, out var domain) is { } badShop) return badShop;
         shop = ShopDomains.Normalize(domain);
         if (caller is not null && !caller.MayReach(shop)) return Problems.Forbidden($"The caller '{caller.Caller}' may not manage connections of {shop}.");
@@ -51,12 +53,13 @@ public static class GoogleConnect
         if (login_customer_id is not null)
         {
             if (provider != ConnectionProviders.GoogleAds || ConnectionEndpoints.AccountProblem(provider, login_customer_id, out manager) is not null)
-                return Problems.InvalidParameter("login_customer_id", "login_customer_id is the manager account a Google Ads customer is reached through: ten digits, with or without dashes.");
+                return Problems.InvalidParameter("login_customer_id",
+                    "login_customer_id is the manager account a Google Ads customer is reached through: ten digits, with or without dashes.");
         }
         if (await Taken(registry, shop, provider, id, http.RequestAborted) is { } taken) return taken;
 
-        var (state, expiresAt) = await InstallStates.Make(dataSource, clock, TimeSpan.FromSeconds(settings.StateMaxAgeSeconds), shop, caller?.Caller ?? "unknown",
-            provider, id, manager, http.RequestAborted);
+        var (state, expiresAt) = await InstallStates.Make(dataSource, clock, TimeSpan.FromSeconds(settings.StateMaxAgeSeconds), shop,
+            caller?.Caller ?? "unknown", provider, id, manager, http.RequestAborted);
         var url = settings.AuthorizeUrl + (settings.AuthorizeUrl.Contains('?') ? '&' : '?')
                   + $"client_id={Uri.EscapeDataString(settings.ClientId)}&redirect_uri={Uri.EscapeDataString(settings.RedirectUri)}&response_type=code"
                   + $"&scope={Uri.EscapeDataString(scope)}&access_type=offline&prompt=consent&include_granted_scopes=true&state={state}";
@@ -68,7 +71,8 @@ public static class GoogleConnect
     {
         var settings = options.Value;
         if (string.IsNullOrEmpty(settings.RedirectUri))
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Google's consent flow is not set up", detail: "GoogleOAuth:RedirectUri is not set.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Google's consent flow is not set up",
+                detail: "GoogleOAuth:RedirectUri is not set.");
         var query = http.Request.Query;
         if (query["state"].Count != 1 || string.IsNullOrEmpty(query["state"].ToString()))
             return Problems.InvalidParameter("state", "state is required once: the callback is Google's redirect after the person consented.");
@@ -122,17 +126,20 @@ public static class GoogleConnect
             return ConnectionEndpoints.Refused($"{ConnectionEndpoints.ProviderName(provider)} refused the connection", check, "account");
 
         var existing = await registry.Live(provider, account, http.RequestAborted);
-        if (existing is not null && existing.Snapshot.ShopDomain != shop || existing is null && await Taken(registry, shop, provider, account, http.RequestAborted) is not null)
+        if (existing is not null && existing.Snapshot.ShopDomain != shop
+            || existing is null && await Taken(registry, shop, provider, account, http.RequestAborted) is not null)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Connected meanwhile",
                 detail: $"{ConnectionEndpoints.ProviderName(provider)} account {account}, or another account of {shop}, was connected meanwhile.");
         var connection = existing is not null
             ? await registry.Replace(existing.Snapshot.ConnectionId, provider, credentials, check, http.RequestAborted)
-            : await registry.Create(new NewConnection(shop, provider, account, manager, ConnectionEndpoints.DefaultCron($"{provider}:{account}", connectionOptions.Value),
-                [], null, null, false), credentials, check, caller, http.RequestAborted);
+            : await registry.Create(
+                new NewConnection(shop, provider, account, manager, ConnectionEndpoints.DefaultCron($"{provider}:{account}", connectionOptions.Value),
+                    [], null, null, false), credentials, check, caller, http.RequestAborted);
         if (connection is null)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Connected meanwhile",
                 detail: $"{ConnectionEndpoints.ProviderName(provider)} account {account} was connected by another request meanwhile.");
-        logger.LogInformation("{Provider} account {Account} of {ShopDomain} connected through Google's consent for {Caller}: connection {ConnectionId}, {Status}",
+        logger.LogInformation(
+            "{Provider} account {Account} of {ShopDomain} connected through Google's consent for {Caller}: connection {ConnectionId}, {Status}",
             provider, account, shop, caller, connection.Snapshot.ConnectionId, connection.Snapshot.Status);
         var separator = settings.ReturnUrl.Contains('?') ? '&' : '?';
         return TypedResults.Redirect($"{settings.ReturnUrl}{separator}connection_id={connection.Snapshot.ConnectionId}&status={connection.Snapshot.Status}");

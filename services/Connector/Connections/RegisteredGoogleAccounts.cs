@@ -3,7 +3,9 @@ using GrowthOs.Contracts.Connections;
 
 namespace GrowthOs.Connector.Connections;
 
-/// <summary>The Google Ads customers and GA4 properties connected to shops at run time, with their refresh tokens, for the Connector's calls to Google.</summary>
+/// <summary>
+/// The Google Ads customers and GA4 properties connected to shops at run time, with their refresh tokens, for the Connector's calls to Google.
+/// </summary>
 public sealed class RegisteredGoogleAccounts(ConnectionRegistry registry, ILogger<RegisteredGoogleAccounts> logger) : IGoogleAccounts
 {
     public ValueTask Refused(string provider, string account, string reason, CancellationToken cancellationToken) =>
@@ -13,7 +15,9 @@ public sealed class RegisteredGoogleAccounts(ConnectionRegistry registry, ILogge
     {
         var live = (await registry.LiveOfShop(shop, cancellationToken))
             .FirstOrDefault(c => c.Snapshot.Provider == provider && c.Snapshot.Status is ConnectionStatuses.Active or ConnectionStatuses.Pending);
-        if (live is null || await registry.CredentialsOf(live.Snapshot.ConnectionId, cancellationToken) is not { RefreshToken: { Length: > 0 } refreshToken }) return null;
+        if (live is null
+            || await registry.CredentialsOf(live.Snapshot.ConnectionId, cancellationToken) is not { RefreshToken: { Length: > 0 } refreshToken })
+            return null;
         return new GoogleConnectedAccount(shop, live.Snapshot.Account, live.Snapshot.LoginCustomerId, refreshToken);
     }
 }

@@ -12,7 +12,8 @@ public sealed class RegisteredMetaAccounts(ConnectionRegistry registry, ILogger<
     public async ValueTask<MetaAccount?> Of(string shop, CancellationToken cancellationToken)
     {
         var live = (await registry.LiveOfShop(shop, cancellationToken))
-            .FirstOrDefault(c => c.Snapshot.Provider == ConnectionProviders.Meta && c.Snapshot.Status is ConnectionStatuses.Active or ConnectionStatuses.Pending);
+            .FirstOrDefault(c => c.Snapshot.Provider == ConnectionProviders.Meta
+                && c.Snapshot.Status is ConnectionStatuses.Active or ConnectionStatuses.Pending);
         if (live is null || await registry.CredentialsOf(live.Snapshot.ConnectionId, cancellationToken) is not { } credentials) return null;
         return new MetaAccount { Shop = shop, AdAccountId = live.Snapshot.Account, AccessToken = credentials.AccessToken, Connected = true };
     }

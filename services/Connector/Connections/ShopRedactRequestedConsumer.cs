@@ -16,7 +16,8 @@ public sealed class ShopRedactRequestedConsumer(ShopPurges purges, ILogger<ShopR
     {
         var message = context.Message;
         var purgeId = NewIdFromName(message.WebhookId);
-        await purges.PurgeShop(purgeId, null, message.ShopDomain, $"Shopify's shop/redact of {message.TriggeredAt:u}", RequestedByShopify, context.CancellationToken);
+        await purges.PurgeShop(purgeId, null, message.ShopDomain, $"Shopify's shop/redact of {message.TriggeredAt:u}", RequestedByShopify,
+            context.CancellationToken);
         logger.LogInformation("Shopify asked that {ShopDomain} be redacted (webhook {WebhookId}): purge {PurgeId}", message.ShopDomain, message.WebhookId,
             purgeId);
     }

@@ -23,17 +23,19 @@ public static class ShopifyInstall
 {
     public static IEndpointRouteBuilder MapShopifyInstall(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/connections/shopify/install", Install);
+        app.MapGet("/api/connections/shopify/install", Install).Produces<InstallStates.AuthorizeAnswer>();
         app.MapGet("/api/connections/shopify/callback", Callback).WithMetadata(new AcceptsAnonymousGatewayCaller());
         return app;
     }
 
-    private static async Task<IResult> Install(HttpContext http, string? shop, NpgsqlDataSource dataSource, IOptions<ShopifyOptions> options, TimeProvider clock)
+    private static async Task<IResult> Install(HttpContext http, string? shop, NpgsqlDataSource dataSource, IOptions<ShopifyOptions> options,
+        TimeProvider clock)
     {
         var settings = options.Value;
         if (string.IsNullOrEmpty(settings.ClientId) || string.IsNullOrEmpty(settings.InstallRedirectUri))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The install flow is not set up",
-                detail: "Set Shopify:ClientId, Shopify:ClientSecret and Shopify:InstallRedirectUri (the app's), or connect the shop with a custom app's token (POST /api/connections).");
+                detail: "Set Shopify:ClientId, Shopify:ClientSecret and Shopify:InstallRedirectUri (the app's), "
+                    + "or connect the shop with a custom app's token (POST /api/connections).");
         var caller = GatewayCaller.Of(http);
         if (caller is not null && !GatewayRoles.Acting.Contains(caller.Role))
             return Problems.Forbidden($"Installing needs the operator role; the caller '{caller.Caller}' is a {caller.Role}.");
@@ -41,8 +43,8 @@ public static class ShopifyInstall
         shop = ShopDomains.Normalize(domain);
         if (caller is not null && !caller.MayReach(shop)) return Problems.Forbidden($"The caller '{caller.Caller}' may not manage connections of {shop}.");
 
-        var (state, expiresAt) = await InstallStates.Make(dataSource, clock, TimeSpan.FromSeconds(settings.InstallMaxAgeSeconds), shop, caller?.Caller ?? "unknown",
-            ConnectionProviders.Shopify, null, null, http.RequestAborted);
+        var (state, expiresAt) = await InstallStates.Make(dataSource, clock, TimeSpan.FromSeconds(settings.InstallMaxAgeSeconds), shop,
+            caller?.Caller ?? "unknown", ConnectionProviders.Shopify, null, null, http.RequestAborted);
         var url = settings.ShopUrl(shop, "/admin/oauth/authorize")
                   + $"?client_id={Uri.EscapeDataString(settings.ClientId)}&scope={Uri.EscapeDataString(settings.Scopes)}"
                   + $"&redirect_uri={Uri.EscapeDataString(settings.InstallRedirectUri)}&state={state}";
@@ -55,7 +57,8 @@ public static class ShopifyInstall
     {
         var settings = options.Value;
         if (string.IsNullOrEmpty(settings.ClientSecret))
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The install flow is not set up", detail: "Shopify:ClientSecret is not set.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The install flow is not set up",
+                detail: "Shopify:ClientSecret is not set.");
         var query = http.Request.Query;
         foreach (var name in new[] { "code", "hmac", "shop", "state", "timestamp" })
             if (query[name].Count != 1 || string.IsNullOrEmpty(query[name].ToString()))
@@ -107,15 +110,18 @@ public static class ShopifyInstall
         var existing = await registry.Live(ConnectionProviders.Shopify, shop, http.RequestAborted);
         var connection = existing is not null
             ? await registry.Replace(existing.Snapshot.ConnectionId, ConnectionProviders.Shopify, credentials, check, http.RequestAborted)
-            : await registry.Create(new NewConnection(shop, ConnectionProviders.Shopify, shop, null, ConnectionEndpoints.DefaultCron(shop, connectionOptions.Value),
-                [], null, null, false), credentials, check, caller, http.RequestAborted);
+            : await registry.Create(
+                new NewConnection(shop, ConnectionProviders.Shopify, shop, null, ConnectionEndpoints.DefaultCron(shop, connectionOptions.Value),
+                    [], null, null, false), credentials, check, caller, http.RequestAborted);
         if (connection is null)
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Connected meanwhile", detail: $"{shop} was connected by another request meanwhile.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Connected meanwhile",
+                detail: $"{shop} was connected by another request meanwhile.");
         if (check.Status == ConnectionStatuses.Active) await webhooks.Subscribe(shop, http.RequestAborted);
         logger.LogInformation("{ShopDomain} installed the app for {Caller}: connection {ConnectionId}, {Status}, scopes {Scopes}", shop, caller,
             connection.Snapshot.ConnectionId, connection.Snapshot.Status, grant.Scope);
         var separator = settings.InstallReturnUrl.Contains('?') ? '&' : '?';
-        return TypedResults.Redirect($"{settings.InstallReturnUrl}{separator}connection_id={connection.Snapshot.ConnectionId}&status={connection.Snapshot.Status}");
+        return TypedResults.Redirect(
+            $"{settings.InstallReturnUrl}{separator}connection_id={connection.Snapshot.ConnectionId}&status={connection.Snapshot.Status}");
     }
 
     /// <summary>

@@ -49,13 +49,14 @@ public sealed class ArchiveBulkOperationResultConsumer(
         }
         catch (ShopifyApiException exception) when (exception.Transient)
         {
-            await context.PublishWithin(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message, message.BulkOperationId,
-                exception.RetryAfter?.TotalSeconds));
+            await context.PublishWithin(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message,
+                message.BulkOperationId, exception.RetryAfter?.TotalSeconds));
             return;
         }
         catch (ShopifyApiException exception)
         {
-            await context.PublishWithin(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message, message.BulkOperationId));
+            await context.PublishWithin(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message,
+                message.BulkOperationId));
             return;
         }
 
@@ -92,9 +93,10 @@ public sealed class ArchiveBulkOperationResultConsumer(
                     var code = $"DOWNLOAD_HTTP_{(int)response.StatusCode}";
                     var reason = $"Downloading the result of {message.BulkOperationId} answered HTTP {(int)response.StatusCode}.";
                     await (IsTransient(response.StatusCode)
-                        ? context.PublishWithin(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, code, reason, message.BulkOperationId,
-                            ShopifyErrors.RetryAfter(response, clock)?.TotalSeconds))
-                        : context.PublishWithin(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, code, reason, message.BulkOperationId)));
+                        ? context.PublishWithin(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, code, reason,
+                            message.BulkOperationId, ShopifyErrors.RetryAfter(response, clock)?.TotalSeconds))
+                        : context.PublishWithin(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, code, reason,
+                            message.BulkOperationId)));
                     return;
                 }
                 await using var _ = download = new ReadTimeoutStream(await response.Content.ReadAsStreamAsync(context.CancellationToken), readTimeout);
@@ -109,7 +111,8 @@ public sealed class ArchiveBulkOperationResultConsumer(
             catch (Exception exception) when (exception is HttpRequestException or IOException or OperationCanceledException
                 && !context.CancellationToken.IsCancellationRequested && (download is null || download.Failed))
             {
-                ApiCallJournal.Record(Source, DownloadEndpoint, clock.GetUtcNow(), clock.GetUtcNow() - started, status: null, errorCode: "DOWNLOAD_INTERRUPTED");
+                ApiCallJournal.Record(Source, DownloadEndpoint, clock.GetUtcNow(), clock.GetUtcNow() - started, status: null,
+                    errorCode: "DOWNLOAD_INTERRUPTED");
                 logger.LogWarning("Download of {BulkOperationId} interrupted: {Error}", message.BulkOperationId, exception.Message);
                 await context.PublishWithin(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, "DOWNLOAD_INTERRUPTED",
                     $"Downloading the result of {message.BulkOperationId} was interrupted: {exception.Message}", message.BulkOperationId));
@@ -117,7 +120,8 @@ public sealed class ArchiveBulkOperationResultConsumer(
             }
         }
 
-        logger.LogInformation("Downloaded and archived {Lines} records ({Bytes} bytes) of {Entity} operation {BulkOperationId} as {ArchiveKey} in {DurationMs} ms",
+        logger.LogInformation(
+            "Downloaded and archived {Lines} records ({Bytes} bytes) of {Entity} operation {BulkOperationId} as {ArchiveKey} in {DurationMs} ms",
             lines, bytes, message.Entity, message.BulkOperationId, key, (long)(clock.GetUtcNow() - started).TotalMilliseconds);
         await context.PublishWithin(new BulkResultArchived(message.RunId, message.ShopDomain, message.Entity, key, bytes, lines));
     }

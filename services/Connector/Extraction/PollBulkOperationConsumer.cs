@@ -24,13 +24,14 @@ public sealed class PollBulkOperationConsumer(ShopifyGraphQlClient shopify, ILog
         catch (ShopifyApiException exception) when (exception.Transient)
         {
             logger.LogWarning("Poll of {BulkOperationId} deferred: {ErrorCode} {Reason}", message.BulkOperationId, exception.Code, exception.Message);
-            await context.PublishWithin(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message, BulkOperationId: message.BulkOperationId,
-                RetryAfterSeconds: exception.RetryAfter?.TotalSeconds));
+            await context.PublishWithin(new BulkExtractionDeferred(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message,
+                BulkOperationId: message.BulkOperationId, RetryAfterSeconds: exception.RetryAfter?.TotalSeconds));
             return;
         }
         catch (ShopifyApiException exception)
         {
-            await context.PublishWithin(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message, BulkOperationId: message.BulkOperationId));
+            await context.PublishWithin(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, exception.Code, exception.Message,
+                BulkOperationId: message.BulkOperationId));
             return;
         }
 
@@ -40,15 +41,17 @@ public sealed class PollBulkOperationConsumer(ShopifyGraphQlClient shopify, ILog
         if (operation.IsRunning)
             await context.PublishWithin(new BulkOperationStillRunning(message.RunId, operation.Id, message.Attempt, operation.Status, operation.ObjectCount));
         else if (operation.Status == "COMPLETED")
-            await context.PublishWithin(new BulkOperationCompleted(message.RunId, operation.Id, operation.ObjectCount, operation.RootObjectCount, operation.FileSize));
+            await context.PublishWithin(new BulkOperationCompleted(message.RunId, operation.Id, operation.ObjectCount, operation.RootObjectCount,
+                operation.FileSize));
         else if (operation is { Status: "FAILED", PartialDataUrl: not null })
         {
             logger.LogWarning("Bulk operation {BulkOperationId} FAILED ({ErrorCode}); salvaging its partial data", operation.Id, operation.ErrorCode);
-            await context.PublishWithin(new BulkOperationCompleted(message.RunId, operation.Id, operation.ObjectCount, operation.RootObjectCount, operation.FileSize,
-                Partial: true, ErrorCode: operation.ErrorCode));
+            await context.PublishWithin(new BulkOperationCompleted(message.RunId, operation.Id, operation.ObjectCount, operation.RootObjectCount,
+                operation.FileSize, Partial: true, ErrorCode: operation.ErrorCode));
         }
         else
             await context.PublishWithin(new BulkExtractionFailed(message.RunId, message.ShopDomain, message.Entity, operation.ErrorCode ?? operation.Status,
-                $"Bulk operation {operation.Id} ended {operation.Status}{(operation.ErrorCode is null ? "" : $" ({operation.ErrorCode})")}.", BulkOperationId: message.BulkOperationId));
+                $"Bulk operation {operation.Id} ended {operation.Status}{(operation.ErrorCode is null ? "" : $" ({operation.ErrorCode})")}.",
+                BulkOperationId: message.BulkOperationId));
     }
 }

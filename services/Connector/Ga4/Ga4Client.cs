@@ -20,7 +20,8 @@ namespace GrowthOs.Connector.Ga4;
 /// long as the quota named needs to return, 401 and 403 fail clearly.
 /// </summary>
 public sealed class Ga4Client(
-    HttpClient http, IOptions<Ga4Options> options, TimeProvider clock, ILogger<Ga4Client> logger, GoogleAccessTokens? tokens = null, IGoogleAccounts? connected = null)
+    HttpClient http, IOptions<Ga4Options> options, TimeProvider clock, ILogger<Ga4Client> logger, GoogleAccessTokens? tokens = null,
+    IGoogleAccounts? connected = null)
     : IMarketingSource
 {
     public const string Source = "ga4";
@@ -59,7 +60,8 @@ public sealed class Ga4Client(
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             ApiCallJournal.Record(Source, "properties.get", clock.GetUtcNow(), stopwatch.Elapsed, status: null);
-            throw new MarketingApiException(Source, "NETWORK", $"GA4's Admin API did not answer for properties/{propertyId}: {exception.Message}", transient: true);
+            throw new MarketingApiException(Source, "NETWORK", $"GA4's Admin API did not answer for properties/{propertyId}: {exception.Message}",
+                transient: true);
         }
         using (response)
         {
@@ -75,7 +77,8 @@ public sealed class Ga4Client(
             }
             if (!response.IsSuccessStatusCode || json is null)
                 throw new MarketingApiException(Source, $"HTTP_{(int)response.StatusCode}",
-                    $"GA4's Admin API answered properties/{propertyId} with HTTP {(int)response.StatusCode} and no property.", transient: (int)response.StatusCode >= 500);
+                    $"GA4's Admin API answered properties/{propertyId} with HTTP {(int)response.StatusCode} and no property.",
+                    transient: (int)response.StatusCode >= 500);
             return new Ga4PropertyInfo(Text(json["displayName"]), Text(json["currencyCode"]), Text(json["timeZone"]), Text(json["deleteTime"]));
         }
     }
@@ -107,10 +110,12 @@ public sealed class Ga4Client(
         ["returnPropertyQuota"] = true,
     };
 
-    public async IAsyncEnumerable<MarketingPage> RunReport(string shop, DateOnly since, DateOnly until, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<MarketingPage> RunReport(string shop, DateOnly since, DateOnly until,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var property = await PropertyOf(shop, cancellationToken)
-                       ?? throw new MarketingApiException(Source, "UNKNOWN_SHOP", $"No GA4 property is configured for {shop} (Ga4:Properties).", transient: false);
+                       ?? throw new MarketingApiException(Source, "UNKNOWN_SHOP", $"No GA4 property is configured for {shop} (Ga4:Properties).",
+                           transient: false);
         if (since > until) throw new ArgumentException($"since {since} is after until {until}.", nameof(since));
         long offset = 0;
         while (true)
@@ -162,11 +167,15 @@ public sealed class Ga4Client(
     {
         var wait = Reserve(property.PropertyId);
         if (wait > TimeSpan.FromSeconds(Settings.MaxInlineWaitSeconds))
-            throw new MarketingApiException(Source, "PACED", $"GA4 property {property.PropertyId} asks for a pause of {wait.TotalSeconds:0} s.", transient: true, wait);
+            throw new MarketingApiException(Source, "PACED", $"GA4 property {property.PropertyId} asks for a pause of {wait.TotalSeconds:0} s.",
+                transient: true, wait);
         if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, cancellationToken);
 
         var url = $"{Settings.BaseUrl.TrimEnd('/')}/{Settings.ApiVersion}/properties/{property.PropertyId}:runReport";
-        using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(request, System.Text.Encoding.UTF8, "application/json") };
+        using var message = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new StringContent(request, System.Text.Encoding.UTF8, "application/json")
+        };
         message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
         var stopwatch = Stopwatch.StartNew();
         HttpResponseMessage response;
@@ -177,8 +186,10 @@ public sealed class Ga4Client(
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             ApiCallJournal.Record(Source, "runReport", clock.GetUtcNow(), stopwatch.Elapsed, status: null);
-            logger.LogWarning("GA4 runReport for properties/{PropertyId} failed after {DurationMs} ms: {Error}", property.PropertyId, stopwatch.ElapsedMilliseconds, exception.Message);
-            throw new MarketingApiException(Source, "NETWORK", $"GA4 did not answer runReport for properties/{property.PropertyId}: {exception.Message}", transient: true);
+            logger.LogWarning("GA4 runReport for properties/{PropertyId} failed after {DurationMs} ms: {Error}", property.PropertyId,
+                stopwatch.ElapsedMilliseconds, exception.Message);
+            throw new MarketingApiException(Source, "NETWORK", $"GA4 did not answer runReport for properties/{property.PropertyId}: {exception.Message}",
+                transient: true);
         }
         using (response)
         {
@@ -191,8 +202,11 @@ public sealed class Ga4Client(
             var (hourLeft, dayLeft) = (Remaining(quota, "tokensPerHour"), Remaining(quota, "tokensPerDay"));
             ApiCallJournal.Record(Source, "runReport", clock.GetUtcNow(), stopwatch.Elapsed, (int)response.StatusCode, (json?["rows"] as JsonArray)?.Count ?? 0,
                 status == "RESOURCE_EXHAUSTED", status, hourLeft is { } left ? 100.0 * (1 - (double)left / Settings.TokensPerHour) : null);
-            logger.LogInformation("GA4 runReport /{Version}/properties/{PropertyId} for {ShopDomain}: HTTP {StatusCode} in {DurationMs} ms, {Records} rows, tokens left {TokensLeftHour} this hour, {TokensLeftDay} today",
-                Settings.ApiVersion, property.PropertyId, property.Shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, (json?["rows"] as JsonArray)?.Count ?? 0, hourLeft, dayLeft);
+            logger.LogInformation(
+                "GA4 runReport /{Version}/properties/{PropertyId} for {ShopDomain}: HTTP {StatusCode} in {DurationMs} ms, {Records} rows, "
+                + "tokens left {TokensLeftHour} this hour, {TokensLeftDay} today",
+                Settings.ApiVersion, property.PropertyId, property.Shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds,
+                (json?["rows"] as JsonArray)?.Count ?? 0, hourLeft, dayLeft);
             Record(property.PropertyId, hourLeft, dayLeft);
 
             if (error is not null)
@@ -201,17 +215,22 @@ public sealed class Ga4Client(
                 throw status switch
                 {
                     "UNAUTHENTICATED" => new MarketingApiException(Source, status,
-                        $"GA4 rejected the access token of properties/{property.PropertyId} ({property.Shop}): {text} Renew it in Ga4:Properties.", transient: false),
+                        $"GA4 rejected the access token of properties/{property.PropertyId} ({property.Shop}): {text} Renew it in Ga4:Properties.",
+                        transient: false),
                     "PERMISSION_DENIED" => new MarketingApiException(Source, status,
-                        $"GA4 denies access to properties/{property.PropertyId} ({property.Shop}): {text} Share the property with the account of the token, or fix the property id.", transient: false),
-                    "RESOURCE_EXHAUSTED" => new MarketingApiException(Source, status, $"GA4's quota of properties/{property.PropertyId} is used up: {text}", transient: true, QuotaReturnsIn(text)),
+                        $"GA4 denies access to properties/{property.PropertyId} ({property.Shop}): {text} "
+                        + $"Share the property with the account of the token, or fix the property id.", transient: false),
+                    "RESOURCE_EXHAUSTED" => new MarketingApiException(Source, status, $"GA4's quota of properties/{property.PropertyId} is used up: {text}",
+                        transient: true, QuotaReturnsIn(text)),
                     _ => new MarketingApiException(Source, status ?? $"HTTP_{(int)response.StatusCode}",
-                        $"GA4 refused runReport for properties/{property.PropertyId} (HTTP {(int)response.StatusCode} {status}): {text}", transient: (int)response.StatusCode >= 500),
+                        $"GA4 refused runReport for properties/{property.PropertyId} (HTTP {(int)response.StatusCode} {status}): {text}",
+                        transient: (int)response.StatusCode >= 500),
                 };
             }
             if (json is null || !response.IsSuccessStatusCode)
                 throw new MarketingApiException(Source, $"HTTP_{(int)response.StatusCode}",
-                    $"GA4 answered runReport for properties/{property.PropertyId} with HTTP {(int)response.StatusCode} and {(json is null ? "no JSON" : "no error")}.",
+                    $"GA4 answered runReport for properties/{property.PropertyId} with HTTP {(int)response.StatusCode} "
+                    + $"and {(json is null ? "no JSON" : "no error")}.",
                     transient: (int)response.StatusCode >= 500);
             return (body, json);
         }
@@ -246,7 +265,8 @@ public sealed class Ga4Client(
         if (notBefore is null) return;
         var pace = _paces.GetOrAdd(propertyId, _ => new Pace());
         lock (pace) pace.NotBefore = notBefore.Value > pace.NotBefore ? notBefore.Value : pace.NotBefore;
-        logger.LogWarning("GA4 properties/{PropertyId} has {TokensLeftHour} tokens left this hour and {TokensLeftDay} today: the next report waits until {NotBefore:u}",
+        logger.LogWarning(
+            "GA4 properties/{PropertyId} has {TokensLeftHour} tokens left this hour and {TokensLeftDay} today: the next report waits until {NotBefore:u}",
             propertyId, hourLeft, dayLeft, notBefore);
     }
 

@@ -42,7 +42,10 @@ public sealed class Ga4Options
     [Range(1, 300)]
     public int RequestTimeoutSeconds { get; set; } = 60;
 
-    /// <summary>The Admin API a connection's check reads the property from: <c>https://analyticsadmin.googleapis.com</c>; the Sandbox's is <c>http://127.0.0.1:8090/ga4-admin</c>.</summary>
+    /// <summary>
+    /// The Admin API a connection's check reads the property from: <c>https://analyticsadmin.googleapis.com</c>; the Sandbox's is
+    /// <c>http://127.0.0.1:8090/ga4-admin</c>.
+    /// </summary>
     [Required]
     [RegularExpression(@"^https?://\S+$", ErrorMessage = "Ga4:AdminBaseUrl must be an http(s) URL.")]
     public string AdminBaseUrl { get; set; } = "https://analyticsadmin.googleapis.com";

@@ -35,26 +35,34 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
     private async ValueTask<GoogleAdsCustomer?> CustomerOf(string shop, CancellationToken cancellationToken) =>
         Settings.CustomerOf(shop) ?? (connected is null ? null
             : await connected.Of(shop, Source, cancellationToken) is { } account
-                ? new GoogleAdsCustomer { Shop = shop, CustomerId = account.Account, LoginCustomerId = account.LoginCustomerId, RefreshToken = account.RefreshToken, Connected = true }
+                ? new GoogleAdsCustomer
+                {
+                    Shop = shop, CustomerId = account.Account, LoginCustomerId = account.LoginCustomerId, RefreshToken = account.RefreshToken,
+                    Connected = true
+                }
                 : null);
 
     /// <summary>A searchStream answers the whole range at once: one page, whose body is the array of batches.</summary>
-    public async IAsyncEnumerable<MarketingPage> Fetch(string shop, DateOnly since, DateOnly until, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<MarketingPage> Fetch(string shop, DateOnly since, DateOnly until,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var answer = await SearchStream(shop, since, until, cancellationToken);
-        yield return new MarketingPage(since, until, "searchStream", JsonSerializer.Serialize(new { query = answer.Query }), answer.Body, answer.Rows, answer.FetchedAt);
+        yield return new MarketingPage(since, until, "searchStream", JsonSerializer.Serialize(new { query = answer.Query }), answer.Body, answer.Rows,
+            answer.FetchedAt);
     }
 
     public static string Query(DateOnly since, DateOnly until) =>
-        "SELECT customer.currency_code, customer.time_zone, campaign.id, campaign.name, segments.date, metrics.cost_micros, metrics.impressions, metrics.clicks, "
-        + "metrics.conversions, metrics.conversions_value FROM campaign "
-        + $"WHERE segments.date BETWEEN '{since.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}' AND '{until.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}' "
+        "SELECT customer.currency_code, customer.time_zone, campaign.id, campaign.name, segments.date, metrics.cost_micros, metrics.impressions, "
+        + "metrics.clicks, metrics.conversions, metrics.conversions_value FROM campaign "
+        + $"WHERE segments.date BETWEEN '{since.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}' "
+        + $"AND '{until.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}' "
         + "ORDER BY segments.date, campaign.id";
 
     public async Task<GoogleAdsAnswer> SearchStream(string shop, DateOnly since, DateOnly until, CancellationToken cancellationToken)
     {
         var customer = await CustomerOf(shop, cancellationToken)
-                       ?? throw new MarketingApiException(Source, "UNKNOWN_SHOP", $"No Google Ads customer is configured for {shop} (GoogleAds:Customers).", transient: false);
+                       ?? throw new MarketingApiException(Source, "UNKNOWN_SHOP",
+                           $"No Google Ads customer is configured for {shop} (GoogleAds:Customers).", transient: false);
         try
         {
             return await SearchStream(customer, cancellationToken, token => SearchStream(customer, token, since, until, cancellationToken));
@@ -76,12 +84,14 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
         var customer = new GoogleAdsCustomer { Shop = "", CustomerId = customerId, LoginCustomerId = loginCustomerId, AccessToken = accessToken };
         var (body, batches) = await Send(customer, accessToken, CustomerQuery, "customer", cancellationToken);
         var row = batches.OfType<JsonObject>().SelectMany(b => b["results"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault()?["customer"] as JsonObject
-                  ?? throw new MarketingApiException(Source, "MALFORMED_RESPONSE", $"Google Ads answered no customer row for {customerId} ({body.Length} bytes).", transient: false);
+                  ?? throw new MarketingApiException(Source, "MALFORMED_RESPONSE",
+                      $"Google Ads answered no customer row for {customerId} ({body.Length} bytes).", transient: false);
         string? Text(string name) => row[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
         return new GoogleAdsCustomerInfo(Text("descriptiveName"), Text("currencyCode"), Text("timeZone"), Text("status"));
     }
 
-    public const string CustomerQuery = "SELECT customer.id, customer.descriptive_name, customer.currency_code, customer.time_zone, customer.status FROM customer LIMIT 1";
+    public const string CustomerQuery =
+        "SELECT customer.id, customer.descriptive_name, customer.currency_code, customer.time_zone, customer.status FROM customer LIMIT 1";
 
     /// <summary>An access token renewed from a refresh token may be refused before it was due to expire: it is renewed once.</summary>
     private async Task<T> SearchStream<T>(GoogleAdsCustomer customer, CancellationToken cancellationToken, Func<string, Task<T>> call)
@@ -102,7 +112,8 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
         }
     }
 
-    private async Task<GoogleAdsAnswer> SearchStream(GoogleAdsCustomer customer, string accessToken, DateOnly since, DateOnly until, CancellationToken cancellationToken)
+    private async Task<GoogleAdsAnswer> SearchStream(GoogleAdsCustomer customer, string accessToken, DateOnly since, DateOnly until,
+        CancellationToken cancellationToken)
     {
         var query = Query(since, until);
         var (body, batches) = await Send(customer, accessToken, query, "campaign days", cancellationToken);
@@ -110,7 +121,8 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
     }
 
     /// <summary>One searchStream call: the answer and its batches, or Google's refusal in its words.</summary>
-    private async Task<(string Body, JsonArray Batches)> Send(GoogleAdsCustomer customer, string accessToken, string query, string what, CancellationToken cancellationToken)
+    private async Task<(string Body, JsonArray Batches)> Send(GoogleAdsCustomer customer, string accessToken, string query, string what,
+        CancellationToken cancellationToken)
     {
         Reserve();
         using var request = new HttpRequestMessage(HttpMethod.Post,
@@ -131,7 +143,8 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             ApiCallJournal.Record(Source, "searchStream", clock.GetUtcNow(), stopwatch.Elapsed, status: null);
-            throw new MarketingApiException(Source, "NETWORK", $"Google Ads did not answer searchStream for {customer.CustomerId}: {exception.Message}", transient: true);
+            throw new MarketingApiException(Source, "NETWORK", $"Google Ads did not answer searchStream for {customer.CustomerId}: {exception.Message}",
+                transient: true);
         }
         using (response)
         {
@@ -144,8 +157,11 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
             var rows = batches?.Sum(b => (b?["results"] as JsonArray)?.Count ?? 0) ?? 0;
             ApiCallJournal.Record(Source, "searchStream", clock.GetUtcNow(), stopwatch.Elapsed, (int)response.StatusCode, rows, kind == "quotaError",
                 error is null ? null : code ?? error["status"]?.GetValue<string>(), 100.0 * _operations.GetValueOrDefault(Today) / Settings.DailyOperations);
-            logger.LogInformation("Google Ads searchStream ({What}) /{Version}/customers/{CustomerId} of {ShopDomain}: HTTP {StatusCode} in {DurationMs} ms, {Records} rows in {Batches} batches, {Operations} operations today",
-                what, Settings.ApiVersion, customer.CustomerId, customer.Shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, rows, batches?.Count ?? 0, _operations.GetValueOrDefault(Today));
+            logger.LogInformation(
+                "Google Ads searchStream ({What}) /{Version}/customers/{CustomerId} of {ShopDomain}: HTTP {StatusCode} in {DurationMs} ms, "
+                + "{Records} rows in {Batches} batches, {Operations} operations today",
+                what, Settings.ApiVersion, customer.CustomerId, customer.Shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, rows,
+                batches?.Count ?? 0, _operations.GetValueOrDefault(Today));
 
             if (error is not null)
             {
@@ -154,16 +170,21 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
                 throw status switch
                 {
                     "UNAUTHENTICATED" => new MarketingApiException(Source, status,
-                        $"Google Ads rejected the access token of customer {customer.CustomerId} ({customer.Shop}): {detail}. {(customer.Connected ? "Connect it again." : "Renew it in GoogleAds:Customers.")}", transient: false),
+                        $"Google Ads rejected the access token of customer {customer.CustomerId} ({customer.Shop}): {detail}. "
+                        + $"{(customer.Connected ? "Connect it again." : "Renew it in GoogleAds:Customers.")}", transient: false),
                     "PERMISSION_DENIED" => new MarketingApiException(Source, status,
-                        $"Google Ads denies access to customer {customer.CustomerId} ({customer.Shop}): {detail}. Check the customer id and, for a manager account, LoginCustomerId.", transient: false),
-                    "RESOURCE_EXHAUSTED" => new MarketingApiException(Source, status, $"Google Ads' quota is used up for {customer.CustomerId}: {detail}", transient: true, retryDelay),
-                    _ => new MarketingApiException(Source, status, $"Google Ads refused searchStream for {customer.CustomerId}: {detail}", transient: (int)response.StatusCode >= 500),
+                        $"Google Ads denies access to customer {customer.CustomerId} ({customer.Shop}): {detail}. "
+                        + $"Check the customer id and, for a manager account, LoginCustomerId.", transient: false),
+                    "RESOURCE_EXHAUSTED" => new MarketingApiException(Source, status, $"Google Ads' quota is used up for {customer.CustomerId}: {detail}",
+                        transient: true, retryDelay),
+                    _ => new MarketingApiException(Source, status, $"Google Ads refused searchStream for {customer.CustomerId}: {detail}",
+                        transient: (int)response.StatusCode >= 500),
                 };
             }
             if (!response.IsSuccessStatusCode || batches is null)
                 throw new MarketingApiException(Source, $"HTTP_{(int)response.StatusCode}",
-                    $"Google Ads answered searchStream for {customer.CustomerId} with HTTP {(int)response.StatusCode} and {(batches is null ? "no array of batches" : "no error")}.",
+                    $"Google Ads answered searchStream for {customer.CustomerId} with HTTP {(int)response.StatusCode} "
+                    + $"and {(batches is null ? "no array of batches" : "no error")}.",
                     transient: (int)response.StatusCode >= 500);
             return (body, batches);
         }
@@ -179,7 +200,8 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
         if (_operations.AddOrUpdate(today, 1, (_, n) => n + 1) <= Settings.DailyOperations) return;
         var midnight = new DateTimeOffset(today.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         throw new MarketingApiException(Source, "DAILY_OPERATIONS",
-            $"The {Settings.DailyOperations:N0} Google Ads operations of today are used; the next is allowed at {midnight:u}.", transient: true, midnight - clock.GetUtcNow());
+            $"The {Settings.DailyOperations:N0} Google Ads operations of today are used; the next is allowed at {midnight:u}.", transient: true,
+            midnight - clock.GetUtcNow());
     }
 
     /// <summary>The first GoogleAdsFailure error: its one-key errorCode, message, and the retryDelay of a quota error ("40591s").</summary>

@@ -14,7 +14,8 @@ public static class GoogleAdsRegistration
             http.Timeout = TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<GoogleAdsOptions>>().Value.RequestTimeoutSeconds));
         builder.AddGoogleOAuth();
         builder.Services.AddSingleton(provider => new GoogleAdsClient(provider.GetRequiredService<IHttpClientFactory>().CreateClient(GoogleAdsClient.Source),
-            provider.GetRequiredService<IOptions<GoogleAdsOptions>>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<GoogleAdsClient>>(),
+            provider.GetRequiredService<IOptions<GoogleAdsOptions>>(), provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<GoogleAdsClient>>(),
             provider.GetRequiredService<GoogleAccessTokens>(), provider.GetService<IGoogleAccounts>()));
         builder.Services.AddSingleton<IMarketingSource>(provider => provider.GetRequiredService<GoogleAdsClient>());
         return builder;

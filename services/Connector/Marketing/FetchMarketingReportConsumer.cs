@@ -46,7 +46,8 @@ public sealed class FetchMarketingReportConsumer(
             {
                 var key = MarketingArchiveKeys.Page(prefix, pages.Count + 1);
                 await archive.PutText(key, page.Body, "application/json", context.CancellationToken);
-                pages.Add(new MarketingArchivedPage(key, page.Endpoint, page.Request, page.Since, page.Until, page.FetchedAt, page.Rows, Encoding.UTF8.GetByteCount(page.Body)));
+                pages.Add(new MarketingArchivedPage(key, page.Endpoint, page.Request, page.Since, page.Until, page.FetchedAt, page.Rows,
+                    Encoding.UTF8.GetByteCount(page.Body)));
             }
         }
         catch (MarketingApiException exception) when (exception.Transient)
@@ -60,11 +61,13 @@ public sealed class FetchMarketingReportConsumer(
         catch (MarketingApiException exception) when (pages.Count > 0 && !WholeRangeRefusals.Contains(exception.Code))
         {
             partialReason = $"{exception.Code}: {exception.Message}";
-            logger.LogWarning("{Source} refused part of {ShopDomain}'s range after {Pages} pages: {Error}", message.Source, message.ShopDomain, pages.Count, exception.Message);
+            logger.LogWarning("{Source} refused part of {ShopDomain}'s range after {Pages} pages: {Error}", message.Source, message.ShopDomain, pages.Count,
+                exception.Message);
         }
         catch (MarketingApiException exception)
         {
-            logger.LogWarning("{Source} refused {ShopDomain}'s fetch ({ErrorCode}): {Error}", message.Source, message.ShopDomain, exception.Code, exception.Message);
+            logger.LogWarning("{Source} refused {ShopDomain}'s fetch ({ErrorCode}): {Error}", message.Source, message.ShopDomain, exception.Code,
+                exception.Message);
             await context.PublishWithin(new MarketingFetchFailed(message.RunId, message.Source, message.Attempt, exception.Code, exception.Message));
             return;
         }
@@ -77,7 +80,7 @@ public sealed class FetchMarketingReportConsumer(
         await archive.PutText(manifestKey, JsonSerializer.Serialize(manifest, JsonSerializerOptions.Web), "application/json", context.CancellationToken);
         logger.LogInformation("Archived {Pages} pages ({Records} rows) of {Source} for {ShopDomain}, {Since} to {Until}, under {ManifestKey}",
             pages.Count, rows, message.Source, message.ShopDomain, message.Since, message.Until, manifestKey);
-        await context.PublishWithin(new MarketingReportArchived(message.RunId, message.ShopDomain, message.Source, message.Attempt, manifestKey, pages.Count, rows,
-            pages.Sum(p => p.Bytes), message.Since, message.Until, partialReason is not null, partialReason));
+        await context.PublishWithin(new MarketingReportArchived(message.RunId, message.ShopDomain, message.Source, message.Attempt, manifestKey, pages.Count,
+            rows, pages.Sum(p => p.Bytes), message.Since, message.Until, partialReason is not null, partialReason));
     }
 }

@@ -27,7 +27,8 @@ public sealed class GoogleAccessTokens(HttpClient http, IOptions<GoogleOAuthOpti
     {
         if (string.IsNullOrEmpty(refreshToken))
             return string.IsNullOrEmpty(accessToken)
-                ? throw new MarketingApiException(source, "NOT_CONFIGURED", $"{account} has neither an AccessToken nor a RefreshToken configured.", transient: false)
+                ? throw new MarketingApiException(source, "NOT_CONFIGURED", $"{account} has neither an AccessToken nor a RefreshToken configured.",
+                    transient: false)
                 : accessToken;
         if (_issued.TryGetValue(refreshToken, out var issued) && issued.RenewAt > clock.GetUtcNow()) return issued.Token;
         await _renewing.WaitAsync(cancellationToken);
@@ -106,19 +107,21 @@ public sealed class GoogleAccessTokens(HttpClient http, IOptions<GoogleOAuthOpti
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             ApiCallJournal.Record("google_oauth", "token", clock.GetUtcNow(), stopwatch.Elapsed, (int)response.StatusCode);
-            logger.LogInformation("Google OAuth token ({Grant}) for {Account}: HTTP {StatusCode} in {DurationMs} ms", form["grant_type"], account, (int)response.StatusCode,
-                stopwatch.ElapsedMilliseconds);
+            logger.LogInformation("Google OAuth token ({Grant}) for {Account}: HTTP {StatusCode} in {DurationMs} ms", form["grant_type"], account,
+                (int)response.StatusCode, stopwatch.ElapsedMilliseconds);
             JsonElement json = default;
             try { json = JsonDocument.Parse(body).RootElement; } catch (JsonException) { }
             if (response.IsSuccessStatusCode && Text(json, "access_token") is { Length: > 0 }) return json;
             var error = Text(json, "error") ?? $"HTTP_{(int)response.StatusCode}";
             var description = Text(json, "error_description") ?? "no description";
             if ((int)response.StatusCode >= 500)
-                throw new MarketingApiException(source, error, $"Google's token endpoint failed for {account} (HTTP {(int)response.StatusCode}): {description}", transient: true);
+                throw new MarketingApiException(source, error, $"Google's token endpoint failed for {account} (HTTP {(int)response.StatusCode}): {description}",
+                    transient: true);
             if (form["grant_type"] == "authorization_code")
                 throw new MarketingApiException(source, error, $"Google refused {account} ({error}: {description}): connect again.", transient: false);
             throw new MarketingApiException(source, error == "invalid_grant" || error == "invalid_client" ? "UNAUTHENTICATED" : error,
-                $"Google refused to renew the access token of {account} ({error}: {description}). Grant a new refresh token, or check GoogleOAuth:ClientId and ClientSecret.",
+                $"Google refused to renew the access token of {account} ({error}: {description}). "
+                + $"Grant a new refresh token, or check GoogleOAuth:ClientId and ClientSecret.",
                 transient: false);
         }
     }

@@ -6,12 +6,17 @@ public sealed class GoogleOAuthOptions
 {
     public const string Section = "GoogleOAuth";
 
-    /// <summary>Google's token endpoint: <c>https://oauth2.googleapis.com/token</c>; the Sandbox's is <c>http://127.0.0.1:8090/google-oauth/token</c>.</summary>
+    /// <summary>
+    /// Google's token endpoint: <c>https://oauth2.googleapis.com/token</c>; the Sandbox's is <c>http://127.0.0.1:8090/google-oauth/token</c>.
+    /// </summary>
     [Required]
     [RegularExpression(@"^https?://\S+$", ErrorMessage = "GoogleOAuth:TokenUrl must be an http(s) URL.")]
     public string TokenUrl { get; set; } = "https://oauth2.googleapis.com/token";
 
-    /// <summary>Google's consent page: <c>https://accounts.google.com/o/oauth2/v2/auth</c>; the Sandbox's is <c>http://127.0.0.1:8090/google-oauth/o/oauth2/v2/auth</c>.</summary>
+    /// <summary>
+    /// Google's consent page: <c>https://accounts.google.com/o/oauth2/v2/auth</c>; the Sandbox's is
+    /// <c>http://127.0.0.1:8090/google-oauth/o/oauth2/v2/auth</c>.
+    /// </summary>
     [Required]
     [RegularExpression(@"^https?://\S+$", ErrorMessage = "GoogleOAuth:AuthorizeUrl must be an http(s) URL.")]
     public string AuthorizeUrl { get; set; } = "https://accounts.google.com/o/oauth2/v2/auth";

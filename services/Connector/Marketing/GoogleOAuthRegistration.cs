@@ -12,8 +12,10 @@ public static class GoogleOAuthRegistration
         builder.Services.AddValidatedOptions<GoogleOAuthOptions>(GoogleOAuthOptions.Section);
         builder.Services.AddHttpClient(GoogleAccessTokens.HttpClientName, (provider, http) =>
             http.Timeout = TimeSpan.FromSeconds(provider.GetRequiredService<IOptions<GoogleOAuthOptions>>().Value.RequestTimeoutSeconds));
-        builder.Services.AddSingleton(provider => new GoogleAccessTokens(provider.GetRequiredService<IHttpClientFactory>().CreateClient(GoogleAccessTokens.HttpClientName),
-            provider.GetRequiredService<IOptions<GoogleOAuthOptions>>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<GoogleAccessTokens>>()));
+        builder.Services.AddSingleton(provider => new GoogleAccessTokens(
+            provider.GetRequiredService<IHttpClientFactory>().CreateClient(GoogleAccessTokens.HttpClientName),
+            provider.GetRequiredService<IOptions<GoogleOAuthOptions>>(), provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<GoogleAccessTokens>>()));
         return builder;
     }
 }

@@ -5,6 +5,8 @@ public interface IGoogleAccounts
 {
     ValueTask<GoogleConnectedAccount?> Of(string shop, string provider, CancellationToken cancellationToken);
 
-    /// <summary>Google refused a connected account's grant during a run (revoked, expired, access removed): its connection is failing, in Google's words.</summary>
+    /// <summary>
+    /// Google refused a connected account's grant during a run (revoked, expired, access removed): its connection is failing, in Google's words.
+    /// </summary>
     ValueTask Refused(string provider, string account, string reason, CancellationToken cancellationToken);
 }

@@ -38,10 +38,12 @@ public sealed class MetaInsightsClient(
     private async ValueTask<MetaAccount?> Of(string shop, CancellationToken cancellationToken) =>
         Settings.AccountOf(shop) ?? (connected is null ? null : await connected.Of(shop, cancellationToken));
 
-    public async IAsyncEnumerable<MarketingPage> Fetch(string shop, DateOnly since, DateOnly until, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<MarketingPage> Fetch(string shop, DateOnly since, DateOnly until,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var account = await Of(shop, cancellationToken)
-                      ?? throw new MarketingApiException(Source, "UNKNOWN_SHOP", $"No Meta ad account is configured for {shop} (Meta:Accounts) or connected to it.", transient: false);
+                      ?? throw new MarketingApiException(Source, "UNKNOWN_SHOP",
+                          $"No Meta ad account is configured for {shop} (Meta:Accounts) or connected to it.", transient: false);
         if (since > until) throw new ArgumentException($"since {since} is after until {until}.", nameof(since));
         var pages = until.DayNumber - since.DayNumber + 1 > Settings.AsyncAfterDays
             ? Report(account, since, until, cancellationToken)
@@ -49,7 +51,8 @@ public sealed class MetaInsightsClient(
         await foreach (var page in pages) yield return page;
     }
 
-    private async IAsyncEnumerable<MarketingPage> Synchronous(MetaAccount account, DateOnly since, DateOnly until, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<MarketingPage> Synchronous(MetaAccount account, DateOnly since, DateOnly until,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? url = $"{Account(account)}/insights?{Query(since, until)}&limit={Settings.PageSize}";
         var first = true;
@@ -66,13 +69,15 @@ public sealed class MetaInsightsClient(
             }
             catch (ReduceDataException)
             {
-                throw new MarketingApiException(Source, "1", $"Meta cannot answer the insights of act_{account.AdAccountId} for {since:yyyy-MM-dd} even for a single day (code 1).", transient: true);
+                throw new MarketingApiException(Source, "1",
+                    $"Meta cannot answer the insights of act_{account.AdAccountId} for {since:yyyy-MM-dd} even for a single day (code 1).", transient: true);
             }
             if (answer is null)
             {
                 // Meta cannot answer the range in one go: each half is asked for on its own.
                 var middle = since.AddDays((until.DayNumber - since.DayNumber) / 2);
-                logger.LogWarning("Meta asked for less data for act_{AdAccountId} from {Since} to {Until}; asking for each half", account.AdAccountId, since, until);
+                logger.LogWarning("Meta asked for less data for act_{AdAccountId} from {Since} to {Until}; asking for each half", account.AdAccountId,
+                    since, until);
                 await foreach (var page in Synchronous(account, since, middle, cancellationToken)) yield return page;
                 await foreach (var page in Synchronous(account, middle.AddDays(1), until, cancellationToken)) yield return page;
                 yield break;
@@ -84,7 +89,8 @@ public sealed class MetaInsightsClient(
     }
 
     /// <summary>The asynchronous report flow: started with a POST, polled until "Job Completed", then paged like a synchronous answer.</summary>
-    private async IAsyncEnumerable<MarketingPage> Report(MetaAccount account, DateOnly since, DateOnly until, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<MarketingPage> Report(MetaAccount account, DateOnly since, DateOnly until,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var started = await Send(account, HttpMethod.Post, $"{Account(account)}/insights?{Query(since, until)}", "insights (async)", cancellationToken);
         // Meta documents report_run_id as a number ({"report_run_id": 6023920149050}); some answers carry it as a string.
@@ -92,7 +98,8 @@ public sealed class MetaInsightsClient(
         string? status = null;
         for (var poll = 1; poll <= Settings.MaxReportPolls; poll++)
         {
-            var report = await Send(account, HttpMethod.Get, $"{Settings.BaseUrl.TrimEnd('/')}/{Settings.ApiVersion}/{reportId}", "report status", cancellationToken);
+            var report = await Send(account, HttpMethod.Get, $"{Settings.BaseUrl.TrimEnd('/')}/{Settings.ApiVersion}/{reportId}", "report status",
+                cancellationToken);
             status = Text(report.Json["async_status"]) ?? throw Malformed("async_status");
             if (status is "Job Completed" or "Job Failed" or "Job Skipped") break;
             await Task.Delay(TimeSpan.FromSeconds(Settings.ReportPollSeconds), clock, cancellationToken);
@@ -109,7 +116,8 @@ public sealed class MetaInsightsClient(
             yield break;
         }
         if (status != "Job Completed")
-            throw new MarketingApiException(Source, "REPORT_PENDING", $"Meta's report {reportId} for act_{account.AdAccountId} was still {status} after {Settings.MaxReportPolls} polls.", transient: true);
+            throw new MarketingApiException(Source, "REPORT_PENDING",
+                $"Meta's report {reportId} for act_{account.AdAccountId} was still {status} after {Settings.MaxReportPolls} polls.", transient: true);
 
         string? url = $"{Settings.BaseUrl.TrimEnd('/')}/{Settings.ApiVersion}/{reportId}/insights?limit={Settings.PageSize}";
         var pages = 0;
@@ -133,7 +141,8 @@ public sealed class MetaInsightsClient(
     {
         if (Settings.AppId is not { Length: > 0 } appId || Settings.AppSecret is not { Length: > 0 } secret)
             throw new MarketingApiException(Source, "NOT_CONFIGURED", "Exchanging a short-lived token needs Meta:AppId and Meta:AppSecret.", transient: false);
-        var url = $"{Settings.BaseUrl.TrimEnd('/')}/{Settings.ApiVersion}/oauth/access_token?grant_type=fb_exchange_token&client_id={Uri.EscapeDataString(appId)}"
+        var url = $"{Settings.BaseUrl.TrimEnd('/')}/{Settings.ApiVersion}/oauth/access_token?grant_type=fb_exchange_token"
+                  + $"&client_id={Uri.EscapeDataString(appId)}"
                   + $"&client_secret={Uri.EscapeDataString(secret)}&fb_exchange_token={Uri.EscapeDataString(shortLivedToken)}";
         var stopwatch = Stopwatch.StartNew();
         HttpResponseMessage response;
@@ -161,7 +170,8 @@ public sealed class MetaInsightsClient(
                     $"Meta refused to exchange the token (code {code}: {Text(error["message"]) ?? "no message"}).", transient: (int)response.StatusCode >= 500);
             }
             if (!response.IsSuccessStatusCode || Text(json?["access_token"]) is not { Length: > 0 } token)
-                throw new MarketingApiException(Source, $"HTTP_{(int)response.StatusCode}", $"Meta answered the token exchange with HTTP {(int)response.StatusCode} and no token.",
+                throw new MarketingApiException(Source, $"HTTP_{(int)response.StatusCode}",
+                    $"Meta answered the token exchange with HTTP {(int)response.StatusCode} and no token.",
                     transient: (int)response.StatusCode >= 500);
             var expiresIn = json!["expires_in"] is JsonValue e && e.TryGetValue<long>(out var seconds) ? seconds
                 : Identifier(json["expires_in"]) is { } digits ? long.Parse(digits, CultureInfo.InvariantCulture) : (long?)null;
@@ -169,11 +179,14 @@ public sealed class MetaInsightsClient(
         }
     }
 
-    /// <summary>What Meta says of an ad account, read with the token being connected: <c>GET /act_{id}?fields=name,currency,timezone_name,account_status</c>.</summary>
+    /// <summary>
+    /// What Meta says of an ad account, read with the token being connected: <c>GET /act_{id}?fields=name,currency,timezone_name,account_status</c>.
+    /// </summary>
     public async Task<MetaAccountInfo> ReadAccount(string shop, string adAccountId, string token, CancellationToken cancellationToken)
     {
         var account = new MetaAccount { Shop = shop, AdAccountId = adAccountId, AccessToken = token };
-        var answer = await Send(account, HttpMethod.Get, $"{Account(account)}?fields=name,currency,timezone_name,account_status", "ad_account", cancellationToken);
+        var answer = await Send(account, HttpMethod.Get, $"{Account(account)}?fields=name,currency,timezone_name,account_status", "ad_account",
+            cancellationToken);
         var status = answer.Json["account_status"] is JsonValue value && value.TryGetValue<int>(out var code) ? code
             : int.TryParse(Text(answer.Json["account_status"]), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : (int?)null;
         return new MetaAccountInfo(Text(answer.Json["name"]), Text(answer.Json["currency"]), Text(answer.Json["timezone_name"]), status);
@@ -181,7 +194,8 @@ public sealed class MetaInsightsClient(
 
     private static string Query(DateOnly since, DateOnly until) =>
         "level=campaign&time_increment=1&time_range=" + Uri.EscapeDataString(
-            $"{{\"since\":\"{since.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}\",\"until\":\"{until.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}\"}}")
+            $"{{\"since\":\"{since.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}\","
+            + $"\"until\":\"{until.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}\"}}")
         + "&fields=" + Uri.EscapeDataString(Fields);
 
     private sealed record Answer(string Request, string Body, JsonObject Json, DateTimeOffset At)
@@ -196,7 +210,8 @@ public sealed class MetaInsightsClient(
     {
         var wait = pacer.Reserve(account.AdAccountId);
         if (wait > TimeSpan.FromSeconds(Settings.MaxInlineWaitSeconds))
-            throw new MarketingApiException(Source, "PACED", $"Meta's usage of act_{account.AdAccountId} asks for a pause of {wait.TotalSeconds:0} s.", transient: true, wait);
+            throw new MarketingApiException(Source, "PACED", $"Meta's usage of act_{account.AdAccountId} asks for a pause of {wait.TotalSeconds:0} s.",
+                transient: true, wait);
         if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, cancellationToken);
 
         // A next link Meta wrote may carry a token of its own: it is sent in the header, never in the URL.
@@ -213,8 +228,10 @@ public sealed class MetaInsightsClient(
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             ApiCallJournal.Record(Source, endpoint, clock.GetUtcNow(), stopwatch.Elapsed, status: null);
-            logger.LogWarning("Meta {Endpoint} for act_{AdAccountId} failed after {DurationMs} ms: {Error}", endpoint, account.AdAccountId, stopwatch.ElapsedMilliseconds, exception.Message);
-            throw new MarketingApiException(Source, "NETWORK", $"Meta did not answer {endpoint} for act_{account.AdAccountId}: {exception.Message}", transient: true);
+            logger.LogWarning("Meta {Endpoint} for act_{AdAccountId} failed after {DurationMs} ms: {Error}", endpoint, account.AdAccountId,
+                stopwatch.ElapsedMilliseconds, exception.Message);
+            throw new MarketingApiException(Source, "NETWORK", $"Meta did not answer {endpoint} for act_{account.AdAccountId}: {exception.Message}",
+                transient: true);
         }
         using (response)
         {
@@ -226,10 +243,12 @@ public sealed class MetaInsightsClient(
             var error = json?["error"] as JsonObject;
             var code = error?["code"] is JsonValue c && c.TryGetValue<int>(out var number) ? number : (int?)null;
             var throttled = code is 4 or 17 or 32 or 613 or (>= 80000 and <= 80014);
-            ApiCallJournal.Record(Source, endpoint, clock.GetUtcNow(), stopwatch.Elapsed, (int)response.StatusCode, (json?["data"] as JsonArray)?.Count ?? 0, throttled,
-                code is null ? null : $"CODE_{code}", usage.Percent);
-            logger.LogInformation("Meta {Endpoint} {Path} for act_{AdAccountId} of {ShopDomain}: HTTP {StatusCode} in {DurationMs} ms, {Records} rows, usage {UsagePercent}%",
-                endpoint, path, account.AdAccountId, account.Shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, (json?["data"] as JsonArray)?.Count ?? 0, usage.Percent);
+            ApiCallJournal.Record(Source, endpoint, clock.GetUtcNow(), stopwatch.Elapsed, (int)response.StatusCode, (json?["data"] as JsonArray)?.Count ?? 0,
+                throttled, code is null ? null : $"CODE_{code}", usage.Percent);
+            logger.LogInformation(
+                "Meta {Endpoint} {Path} for act_{AdAccountId} of {ShopDomain}: HTTP {StatusCode} in {DurationMs} ms, {Records} rows, usage {UsagePercent}%",
+                endpoint, path, account.AdAccountId, account.Shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds,
+                (json?["data"] as JsonArray)?.Count ?? 0, usage.Percent);
 
             if (error is not null)
             {
@@ -241,9 +260,11 @@ public sealed class MetaInsightsClient(
             }
             if (json is null)
                 throw new MarketingApiException(Source, $"HTTP_{(int)response.StatusCode}",
-                    $"Meta answered {endpoint} for act_{account.AdAccountId} with HTTP {(int)response.StatusCode} and no JSON.", transient: (int)response.StatusCode >= 500);
+                    $"Meta answered {endpoint} for act_{account.AdAccountId} with HTTP {(int)response.StatusCode} and no JSON.",
+                    transient: (int)response.StatusCode >= 500);
             if (!response.IsSuccessStatusCode)
-                throw new MarketingApiException(Source, $"HTTP_{(int)response.StatusCode}", $"Meta answered {endpoint} for act_{account.AdAccountId} with HTTP {(int)response.StatusCode}.",
+                throw new MarketingApiException(Source, $"HTTP_{(int)response.StatusCode}",
+                    $"Meta answered {endpoint} for act_{account.AdAccountId} with HTTP {(int)response.StatusCode}.",
                     transient: (int)response.StatusCode >= 500);
             return new Answer(path + new Uri(request).Query, body, json, clock.GetUtcNow());
         }
@@ -257,10 +278,13 @@ public sealed class MetaInsightsClient(
         if (code == 1 && status == HttpStatusCode.InternalServerError) return new ReduceDataException();
         if (code == 190)
             return new MarketingApiException(Source, "190",
-                $"Meta rejected the access token of act_{account.AdAccountId} ({account.Shop}): it is invalid or has expired (code 190{subcode}: {message}). Renew it in Meta:Accounts or in the account's connection.", transient: false);
+                $"Meta rejected the access token of act_{account.AdAccountId} ({account.Shop}): "
+                + $"it is invalid or has expired (code 190{subcode}: {message}). Renew it in Meta:Accounts or in the account's connection.",
+                transient: false);
         if (throttled)
             return new MarketingApiException(Source, code!.Value.ToString(CultureInfo.InvariantCulture),
-                $"Meta throttled act_{account.AdAccountId} (code {code}{subcode}: {message}).", transient: true, usage.RegainAccessIn > TimeSpan.Zero ? usage.RegainAccessIn : null);
+                $"Meta throttled act_{account.AdAccountId} (code {code}{subcode}: {message}).", transient: true,
+                usage.RegainAccessIn > TimeSpan.Zero ? usage.RegainAccessIn : null);
         var transient = transientFlag || code == 2 || (int)status >= 500;
         return new MarketingApiException(Source, code?.ToString(CultureInfo.InvariantCulture) ?? $"HTTP_{(int)status}",
             $"Meta refused {endpoint} for act_{account.AdAccountId} (code {code}{subcode}: {message}).", transient);
@@ -293,11 +317,14 @@ public sealed class MetaInsightsClient(
     {
         if (answer.Json["paging"]?["next"] is not JsonValue next || !next.TryGetValue<string>(out var link)) return null;
         var origin = new Uri(Settings.BaseUrl);
-        if (!Uri.TryCreate(link, UriKind.Absolute, out var uri) || uri.Scheme != origin.Scheme || !string.Equals(uri.Host, origin.Host, StringComparison.OrdinalIgnoreCase)
+        if (!Uri.TryCreate(link, UriKind.Absolute, out var uri) || uri.Scheme != origin.Scheme
+            || !string.Equals(uri.Host, origin.Host, StringComparison.OrdinalIgnoreCase)
             || uri.Port != origin.Port)
-            throw new MarketingApiException(Source, "MALFORMED_RESPONSE", $"Meta's paging.next leads off {origin.GetLeftPart(UriPartial.Authority)}; it is not followed.", transient: false);
+            throw new MarketingApiException(Source, "MALFORMED_RESPONSE",
+                $"Meta's paging.next leads off {origin.GetLeftPart(UriPartial.Authority)}; it is not followed.", transient: false);
         if (pages >= Settings.MaxPages)
-            throw new MarketingApiException(Source, "TOO_MANY_PAGES", $"Meta's answer ran past {Settings.MaxPages} pages; the rest is not read.", transient: false);
+            throw new MarketingApiException(Source, "TOO_MANY_PAGES", $"Meta's answer ran past {Settings.MaxPages} pages; the rest is not read.",
+                transient: false);
         return link;
     }
 

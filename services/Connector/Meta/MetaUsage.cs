@@ -22,14 +22,16 @@ public sealed record MetaUsage(double Percent, TimeSpan RegainAccessIn)
                     if (account.Name != adAccountId || account.Value.ValueKind != JsonValueKind.Array) continue;
                     foreach (var entry in account.Value.EnumerateArray())
                     {
-                        percent = Math.Max(percent, Math.Max(Number(entry, "call_count"), Math.Max(Number(entry, "total_cputime"), Number(entry, "total_time"))));
+                        percent = Math.Max(percent,
+                            Math.Max(Number(entry, "call_count"), Math.Max(Number(entry, "total_cputime"), Number(entry, "total_time"))));
                         regainMinutes = Math.Max(regainMinutes, Number(entry, "estimated_time_to_regain_access"));
                     }
                 }
         if (Header(response, "X-Ad-Account-Usage") is { RootElement.ValueKind: JsonValueKind.Object } adAccount)
             using (adAccount) percent = Math.Max(percent, Number(adAccount.RootElement, "acc_id_util_pct"));
         if (Header(response, "X-App-Usage") is { RootElement.ValueKind: JsonValueKind.Object } app)
-            using (app) percent = Math.Max(percent, Math.Max(Number(app.RootElement, "call_count"), Math.Max(Number(app.RootElement, "total_cputime"), Number(app.RootElement, "total_time"))));
+            using (app) percent = Math.Max(percent, Math.Max(Number(app.RootElement, "call_count"),
+                Math.Max(Number(app.RootElement, "total_cputime"), Number(app.RootElement, "total_time"))));
         return new MetaUsage(percent, TimeSpan.FromMinutes(regainMinutes));
     }
 

@@ -66,7 +66,8 @@ public static class ShopifyErrors
     public static string Said(JsonObject? answer) => answer?["errors"] switch
     {
         JsonValue value when value.TryGetValue<string>(out var text) && text.Length > 0 => ": " + (text.Length > 200 ? text[..200] + "…" : text),
-        JsonArray { Count: > 0 } errors when Classify(errors[0]).Message is { Length: > 0 } message => ": " + (message.Length > 200 ? message[..200] + "…" : message),
+        JsonArray { Count: > 0 } errors when Classify(errors[0]).Message is { Length: > 0 } message =>
+            ": " + (message.Length > 200 ? message[..200] + "…" : message),
         _ => "",
     };
 }

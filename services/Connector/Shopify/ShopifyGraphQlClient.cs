@@ -130,7 +130,9 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
     public Task<string?> SubscribeToBulkOperationsFinish(string shop, string callbackUrl, CancellationToken cancellationToken) =>
         Subscribe(shop, "BULK_OPERATIONS_FINISH", callbackUrl, cancellationToken);
 
-    /// <summary>Subscribes <paramref name="shop"/> to <paramref name="topic"/> (a <c>WebhookSubscriptionTopic</c>) at <paramref name="callbackUrl"/>, as above.</summary>
+    /// <summary>
+    /// Subscribes <paramref name="shop"/> to <paramref name="topic"/> (a <c>WebhookSubscriptionTopic</c>) at <paramref name="callbackUrl"/>, as above.
+    /// </summary>
     public async Task<string?> Subscribe(string shop, string topic, string callbackUrl, CancellationToken cancellationToken)
     {
         var address = string.CompareOrdinal(options.Value.ApiVersion, FirstVersionWithWebhookUri) >= 0 ? "uri" : "callbackUrl";
@@ -180,15 +182,16 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
             PartialDataUrl: Text(node["partialDataUrl"], "partialDataUrl"));
     }
 
-    private async Task<JsonObject> Execute(string shop, string operation, string query, JsonObject variables, double expectedCost, CancellationToken cancellationToken,
-        string? accessToken = null)
+    private async Task<JsonObject> Execute(string shop, string operation, string query, JsonObject variables, double expectedCost,
+        CancellationToken cancellationToken, string? accessToken = null)
     {
         var settings = options.Value;
         var connected = accessToken is null && tokens is not null ? await tokens.For(shop, cancellationToken) : null;
         var token = accessToken
                     ?? connected
                     ?? settings.AccessTokenFor(shop)
-                    ?? throw new ShopifyApiException("UNKNOWN_SHOP", $"{shop} is not connected (no connection, and no token in Shopify:Shops).", transient: false);
+                    ?? throw new ShopifyApiException("UNKNOWN_SHOP", $"{shop} is not connected (no connection, and no token in Shopify:Shops).",
+                        transient: false);
         var url = $"{settings.BaseUrlTemplate.Replace("{shop}", shop).TrimEnd('/')}/admin/api/{settings.ApiVersion}/graphql.json";
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
@@ -205,7 +208,8 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("Shopify {Operation} for {Shop} failed after {DurationMs} ms: {Error}", operation, shop, stopwatch.ElapsedMilliseconds, exception.Message);
+            logger.LogWarning("Shopify {Operation} for {Shop} failed after {DurationMs} ms: {Error}", operation, shop, stopwatch.ElapsedMilliseconds,
+                exception.Message);
             ApiCallJournal.Record(Source, operation, Now, stopwatch.Elapsed, status: null);
             throw new ShopifyApiException("NETWORK", $"Shopify did not answer {operation} for {shop}: {exception.Message}", transient: true);
         }
@@ -218,17 +222,20 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
             var cost = ReadCost(json);
             if (cost is not null) throttle.Record(shop, cost);
             var throttled = IsThrottled(response.StatusCode, json);
-            ApiCallJournal.Record(Source, operation, Now, stopwatch.Elapsed, (int)response.StatusCode, LoggedCount(json?["data"]?["node"]?["objectCount"]), throttled,
+            ApiCallJournal.Record(Source, operation, Now, stopwatch.Elapsed, (int)response.StatusCode,
+                LoggedCount(json?["data"]?["node"]?["objectCount"]), throttled,
                 throttled ? "THROTTLED" : null,
                 cost is { MaximumAvailable: > 0 } ? 100 * (1 - cost.CurrentlyAvailable / cost.MaximumAvailable) : null);
             logger.LogInformation(
-                "Shopify {Operation} for {Shop}: HTTP {StatusCode} in {DurationMs} ms, {Records} records, cost {ActualQueryCost}, available {CurrentlyAvailable}/{MaximumAvailable}",
+                "Shopify {Operation} for {Shop}: HTTP {StatusCode} in {DurationMs} ms, {Records} records, "
+                + "cost {ActualQueryCost}, available {CurrentlyAvailable}/{MaximumAvailable}",
                 operation, shop, (int)response.StatusCode, stopwatch.ElapsedMilliseconds, LoggedCount(json?["data"]?["node"]?["objectCount"]),
                 cost?.ActualQueryCost, cost?.CurrentlyAvailable, cost?.MaximumAvailable);
 
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
-                var refusal = $"Shopify rejected the access token for {shop} (HTTP {(int)response.StatusCode}{ShopifyErrors.Said(json)}): connect the shop again with a valid token.";
+                var refusal = $"Shopify rejected the access token for {shop} (HTTP {(int)response.StatusCode}{ShopifyErrors.Said(json)}): "
+                    + $"connect the shop again with a valid token.";
                 // A connection's token Shopify no longer takes (revoked, the app's access removed): the connection is failing.
                 if (connected is not null && response.StatusCode == HttpStatusCode.Unauthorized) await tokens!.Refused(shop, refusal, CancellationToken.None);
                 throw new ShopifyApiException("UNAUTHORIZED", refusal, transient: false);
@@ -247,7 +254,8 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
             {
                 var (code, message) = ShopifyErrors.Classify(errors[0]);
                 throw code == ShopifyErrors.MaxCostExceeded
-                    ? new ShopifyApiException(code, $"Shopify refused {operation} for {shop}: the query costs more than Shopify allows in one request ({code}: {message}).", transient: false)
+                    ? new ShopifyApiException(code, $"Shopify refused {operation} for {shop}: "
+                        + $"the query costs more than Shopify allows in one request ({code}: {message}).", transient: false)
                     : new ShopifyApiException(code, $"Shopify {operation} for {shop} failed: {code}: {message}", transient: ShopifyErrors.IsTransient(code));
             }
             return json["data"] as JsonObject ?? throw Malformed("data");

@@ -22,7 +22,8 @@ public sealed class ShopifyOAuthClient(HttpClient http, IOptions<ShopifyOptions>
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            throw new ShopifyApiException("NETWORK", $"Shopify did not answer the exchange of {shop}'s authorization code: {exception.Message}", transient: true);
+            throw new ShopifyApiException("NETWORK", $"Shopify did not answer the exchange of {shop}'s authorization code: {exception.Message}",
+                transient: true);
         }
         using (response)
         {
@@ -32,16 +33,19 @@ public sealed class ShopifyOAuthClient(HttpClient http, IOptions<ShopifyOptions>
             logger.LogInformation("Shopify access_token exchange for {Shop}: HTTP {StatusCode}", shop, (int)response.StatusCode);
             var status = (int)response.StatusCode;
             if (status >= 500 || status == 429)
-                throw new ShopifyApiException($"HTTP_{status}", $"Shopify answered HTTP {status} to the exchange of {shop}'s authorization code.", transient: true);
+                throw new ShopifyApiException($"HTTP_{status}", $"Shopify answered HTTP {status} to the exchange of {shop}'s authorization code.",
+                    transient: true);
             if (!response.IsSuccessStatusCode)
             {
                 var error = Text(json?["error"]) ?? $"HTTP {status}";
                 var description = Text(json?["error_description"]);
-                throw new ShopifyApiException(error, $"Shopify refused {shop}'s authorization code: {error}{(description is null ? "" : $": {description}")}", transient: false);
+                throw new ShopifyApiException(error, $"Shopify refused {shop}'s authorization code: {error}{(description is null ? "" : $": {description}")}",
+                    transient: false);
             }
             var token = Text(json?["access_token"]);
             if (string.IsNullOrEmpty(token))
-                throw new ShopifyApiException("MALFORMED_RESPONSE", $"Shopify's answer to the exchange of {shop}'s authorization code has no access_token.", transient: false);
+                throw new ShopifyApiException("MALFORMED_RESPONSE", $"Shopify's answer to the exchange of {shop}'s authorization code has no access_token.",
+                    transient: false);
             return new ShopifyGrant(token, Text(json?["scope"]));
         }
     }

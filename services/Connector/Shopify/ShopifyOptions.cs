@@ -89,12 +89,15 @@ public sealed class ShopifyOptions : IValidatableObject
         if (string.IsNullOrEmpty(ClientId) != string.IsNullOrEmpty(ClientSecret))
             yield return new ValidationResult("Shopify:ClientId and Shopify:ClientSecret are given together (the app's client credentials), or neither.");
         if (!string.IsNullOrEmpty(ClientId) && !Uri.TryCreate(InstallRedirectUri, UriKind.Absolute, out _))
-            yield return new ValidationResult("Shopify:InstallRedirectUri must be the absolute public address of /api/connections/shopify/callback when Shopify:ClientId is set.");
+            yield return new ValidationResult("Shopify:InstallRedirectUri must be the absolute public address of /api/connections/shopify/callback "
+                + "when Shopify:ClientId is set.");
         if (DownloadHosts.Count == 0)
-            yield return new ValidationResult("Shopify:DownloadHosts must name at least one host results are downloaded from (Shopify's: storage.googleapis.com).");
+            yield return new ValidationResult("Shopify:DownloadHosts must name at least one host results are downloaded from "
+                + "(Shopify's: storage.googleapis.com).");
         for (var i = 0; i < DownloadHosts.Count; i++)
             if (string.IsNullOrWhiteSpace(DownloadHosts[i]) || DownloadHosts[i].Contains('/') || DownloadHosts[i].Contains('*'))
-                yield return new ValidationResult($"Shopify:DownloadHosts:{i} '{DownloadHosts[i]}' must be a host or host:port, without a scheme, path or wildcard.");
+                yield return new ValidationResult($"Shopify:DownloadHosts:{i} '{DownloadHosts[i]}' must be a host or host:port, "
+                    + $"without a scheme, path or wildcard.");
     }
 
     /// <summary>Where <paramref name="path"/> of a shop is, Shopify's or the Sandbox's: <c>/admin/oauth/authorize</c>, <c>/admin/api/…</c>.</summary>

@@ -35,15 +35,18 @@ public sealed class WebhookSubscriber(ShopifyGraphQlClient shopify, IOptions<Sho
                 }
                 catch (ShopifyApiException exception) when (exception.Transient)
                 {
-                    logger.LogWarning("Subscribing {ShopDomain} to bulk_operations/finish failed; trying again in {Delay}: {Error}", shop, RetryDelay, exception.Message);
+                    logger.LogWarning("Subscribing {ShopDomain} to bulk_operations/finish failed; trying again in {Delay}: {Error}", shop, RetryDelay,
+                        exception.Message);
                 }
                 catch (Exception exception) when (exception is not ShopifyApiException and not OperationCanceledException)
                 {
-                    logger.LogWarning("Subscribing {ShopDomain} to bulk_operations/finish failed; trying again in {Delay}: {Error}", shop, RetryDelay, exception.Message);
+                    logger.LogWarning("Subscribing {ShopDomain} to bulk_operations/finish failed; trying again in {Delay}: {Error}", shop, RetryDelay,
+                        exception.Message);
                 }
                 catch (ShopifyApiException exception)
                 {
-                    logger.LogError("Shopify refused to subscribe {ShopDomain} to bulk_operations/finish; its runs complete by polling: {Error}", shop, exception.Message);
+                    logger.LogError("Shopify refused to subscribe {ShopDomain} to bulk_operations/finish; its runs complete by polling: {Error}", shop,
+                        exception.Message);
                     pending.Remove(shop);
                 }
             }

@@ -31,7 +31,8 @@ public sealed class ApiCallJournalFilter<TMessage> : IFilter<ConsumeContext<TMes
         finally
         {
             ApiCallJournal.End();
-            if (!calls.IsEmpty) await PublishDeadline.Within(token => context.Publish(new ApiCallsRecorded(runId, shop, calls.ToList()), token), CancellationToken.None);
+            if (!calls.IsEmpty)
+                await PublishDeadline.Within(token => context.Publish(new ApiCallsRecorded(runId, shop, calls.ToList()), token), CancellationToken.None);
         }
     }
 

@@ -8,7 +8,8 @@ namespace GrowthOs.IngestSaga.BulkSync;
 public static class BulkSyncBehaviors
 {
     /// <summary>The run's operation is polled now; the poll's answer is awaited as any command's is.</summary>
-    public static EventActivityBinder<BulkSyncState, T> PollOperation<T>(this EventActivityBinder<BulkSyncState, T> binder, BulkSyncOptions settings, TimeProvider clock)
+    public static EventActivityBinder<BulkSyncState, T> PollOperation<T>(this EventActivityBinder<BulkSyncState, T> binder, BulkSyncOptions settings,
+        TimeProvider clock)
         where T : class =>
         binder
             .Then(context =>

@@ -18,7 +18,8 @@ public static class BulkSyncCommands
     }
 
     public static UpsertArchivedRecords Upsert(BulkSyncState saga, BulkSyncOptions settings) =>
-        new(saga.CorrelationId, saga.ShopDomain, saga.Entity, saga.ArchiveKey!, saga.JobType == JobTypes.FullBackfill ? settings.BackfillChunkSize : null, CompleteAsOf(saga));
+        new(saga.CorrelationId, saga.ShopDomain, saga.Entity, saga.ArchiveKey!, saga.JobType == JobTypes.FullBackfill ? settings.BackfillChunkSize : null,
+            CompleteAsOf(saga));
 
     /// <summary>
     /// A daily sync reads the inventory whole, so its file also says what no longer exists, as of the moment its bulk

@@ -152,7 +152,8 @@ public class BulkSyncState : SyncRunState
         LineItemsUpserted += message.LineItems;
         RowsRejected += message.Rejected;
         if (Entity == Entities.Orders) (MaxUpdatedAt, FirstOrderDate, LastOrderDate) = (message.MaxUpdatedAt, message.FirstOrderDate, message.LastOrderDate);
-        FinishEntity(EntityPartial ? EntityStatus.Partial : EntityStatus.Loaded, message.Records, message.MaxUpdatedAt, EntityPartial ? EntityPartialReason : null);
+        FinishEntity(EntityPartial ? EntityStatus.Partial : EntityStatus.Loaded, message.Records, message.MaxUpdatedAt,
+            EntityPartial ? EntityPartialReason : null);
     }
 
     /// <summary>Moves on to the next pending entity, forgetting the previous one's operation.</summary>

@@ -45,7 +45,8 @@ public sealed partial class BulkSyncStateMachine
     private SyncCompleted Completion(BulkSyncState saga) => saga.IsPartial
         ? new SyncCompleted(saga.CorrelationId, saga.ShopDomain, saga.OrdersUpserted, saga.LineItemsUpserted, saga.OrdersLoadedWhole ? saga.MaxUpdatedAt : null,
             Clock.GetUtcNow(), Partial: true, saga.JobType)
-        : new SyncCompleted(saga.CorrelationId, saga.ShopDomain, saga.OrdersUpserted, saga.LineItemsUpserted, saga.MaxUpdatedAt, Clock.GetUtcNow(), JobType: saga.JobType);
+        : new SyncCompleted(saga.CorrelationId, saga.ShopDomain, saga.OrdersUpserted, saga.LineItemsUpserted, saga.MaxUpdatedAt,
+            Clock.GetUtcNow(), JobType: saga.JobType);
 
     private static bool HasEntityPending<T>(BehaviorContext<BulkSyncState, T> context) where T : class => context.Saga.PendingEntities.Count > 0;
 
@@ -62,7 +63,8 @@ public sealed partial class BulkSyncStateMachine
     /// A fault of the current entity's command at <paramref name="step"/>: waited out when the infrastructure's and within
     /// the budget, otherwise the entity fails and the run goes on with the next one.
     /// </summary>
-    private EventActivities<BulkSyncState>[] OnEntityFault<T>(Event<Fault<T>> faulted, Func<BehaviorContext<BulkSyncState, Fault<T>>, bool> isCurrent, string step)
+    private EventActivities<BulkSyncState>[] OnEntityFault<T>(Event<Fault<T>> faulted, Func<BehaviorContext<BulkSyncState, Fault<T>>, bool> isCurrent,
+        string step)
         where T : class =>
     [
         WaitAfterFault(When(faulted, context => isCurrent(context) && RetriesFault(context))),

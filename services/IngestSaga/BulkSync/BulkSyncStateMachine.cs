@@ -103,7 +103,9 @@ public sealed partial class BulkSyncStateMachine : RunStateMachine<BulkSyncState
                     context.Saga.ObjectCount = context.Message.ObjectCount;
                     context.Saga.ResumeAt = null;
                     context.Saga.EntityPartial = context.Message.Partial;
-                    context.Saga.EntityPartialReason = context.Message.Partial ? $"Shopify's operation failed ({context.Message.ErrorCode}); partial data only" : null;
+                    context.Saga.EntityPartialReason = context.Message.Partial
+                        ? $"Shopify's operation failed ({context.Message.ErrorCode}); partial data only"
+                        : null;
                 })
                 .EnterStep(Steps.Downloading, clock)
                 .Publish(context => new ArchiveBulkOperationResult(
@@ -149,8 +151,12 @@ public sealed partial class BulkSyncStateMachine : RunStateMachine<BulkSyncState
                 .Activity(x => x.OfType<RequestHistoryActivity>())
                 .Activity(x => x.OfType<RequestGapBackfillActivity>())
                 .IfElse(context => context.Saga.IsPartial,
-                    partial => partial.EnterStep(Steps.Partial, clock).PublishEvent(context => Completion(context.Saga), _ => "completed").TransitionTo(Partial),
-                    whole => whole.EnterStep(Steps.Completed, clock).PublishEvent(context => Completion(context.Saga), _ => "completed").TransitionTo(Completed)));
+                    partial => partial.EnterStep(Steps.Partial, clock)
+                        .PublishEvent(context => Completion(context.Saga), _ => "completed")
+                        .TransitionTo(Partial),
+                    whole => whole.EnterStep(Steps.Completed, clock)
+                        .PublishEvent(context => Completion(context.Saga), _ => "completed")
+                        .TransitionTo(Completed)));
 
         // A missing scope skips that entity; any other failure of an entity's extraction or load fails that entity. Either
         // way the run goes on with the others, and fails only if it ends with nothing loaded. A transient failure waits
@@ -190,7 +196,8 @@ public sealed partial class BulkSyncStateMachine : RunStateMachine<BulkSyncState
         // transforming, the run) fails with the error rather than waiting forever.
         During(Requested, OnEntityFault(StartFaulted, context => context.Message.Message.Entity == context.Saga.Entity, Steps.Requested));
         During(Polling, OnEntityFault(PollFaulted, context => context.Message.Message.BulkOperationId == context.Saga.BulkOperationId, Steps.Polling));
-        During(Downloading, OnEntityFault(ArchiveFaulted, context => context.Message.Message.BulkOperationId == context.Saga.BulkOperationId, Steps.Downloading));
+        During(Downloading,
+            OnEntityFault(ArchiveFaulted, context => context.Message.Message.BulkOperationId == context.Saga.BulkOperationId, Steps.Downloading));
         During(Upserting, OnEntityFault(UpsertFaulted, context => context.Message.Message.ArchiveKey == context.Saga.ArchiveKey, Steps.Upserting));
         During(Transforming,
             WaitAfterFault(When(RefreshFaulted, RetriesFault)),

@@ -31,7 +31,8 @@ public sealed class RequestGapBackfillActivity(IWatermarkStore watermarks, IOpti
             // updated after the floor, and so read by this run.
             var floor = WatermarkStore.Floor(now, settings);
             var to = DateOnly.FromDateTime(floor.UtcDateTime);
-            var runId = await watermarks.RequestGapBackfill(saga.ShopDomain, Entities.Orders, since, NewId.NextGuid(), saga.CorrelationId, context.CancellationToken);
+            var runId = await watermarks.RequestGapBackfill(saga.ShopDomain, Entities.Orders, since, NewId.NextGuid(), saga.CorrelationId,
+                context.CancellationToken);
             saga.GapRunId = runId;
             // Saved with the run (its outbox); the same run id again, should this be repeated: a backfill run is started once per id.
             await context.RaiseEvent(new BackfillRequested(runId, saga.ShopDomain, settings.HistoryFromOf(saga.ShopDomain), to, now, since), "gap-backfill");

@@ -10,7 +10,8 @@ namespace GrowthOs.IngestSaga.BulkSync;
 /// <summary>
 /// A shop's first sync read its orders back to the floor only. Once it has loaded them whole (and its marts are
 /// refreshed), it asks, once per shop, for a backfill run of every order created from
-/// <see cref="BulkSyncOptions.HistoryFrom"/> (or the shop's connection's history start) to the floor's day: the shop's whole history, without holding up its first
+/// <see cref="BulkSyncOptions.HistoryFrom"/> (or the shop's connection's history start) to the floor's day: the shop's whole history,
+/// without holding up its first
 /// dashboards. A run whose orders were not loaded whole leaves it to the next first sync.
 /// </summary>
 public sealed class RequestHistoryActivity(IWatermarkStore watermarks, IOptions<BulkSyncOptions> options, TimeProvider clock,

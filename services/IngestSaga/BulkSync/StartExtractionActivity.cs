@@ -12,7 +12,8 @@ namespace GrowthOs.IngestSaga.BulkSync;
 /// floor, nor before the connection's own history start. Products and customers are the catalogue
 /// and the customer base, needed whole whatever their age: the first run reads them all, later runs from the watermark
 /// minus the lookback. Inventory is read whole every time (its levels change without touching an item's update time).
-/// A backfill reads by creation time instead (and, one that fills a gap, by update time as well). A shop's first sync also marks the run to load its history (see
+/// A backfill reads by creation time instead (and, one that fills a gap, by update time as well). A shop's first sync also marks the run
+/// to load its history (see
 /// <see cref="RequestHistoryActivity"/>).
 /// </summary>
 public sealed class StartExtractionActivity<TMessage>(IWatermarkStore watermarks, IOptions<BulkSyncOptions> options, TimeProvider clock)
@@ -49,7 +50,8 @@ public sealed class StartExtractionActivity<TMessage>(IWatermarkStore watermarks
         var from = WatermarkStore.ExtractFrom(mark, now, settings, saga.ShopDomain);
         // A connection whose history starts after the floor reads its first orders from that day, and nothing before it.
         if (mark is null && settings.HistoryStartOf(saga.ShopDomain) is { } start && start > from) from = start;
-        if (saga.JobType == JobTypes.DailySync && settings.LoadHistory && mark is null && !await watermarks.HistoryRequested(saga.ShopDomain, cancellationToken))
+        if (saga.JobType == JobTypes.DailySync && settings.LoadHistory && mark is null
+            && !await watermarks.HistoryRequested(saga.ShopDomain, cancellationToken))
             saga.HistoryBefore = DateOnly.FromDateTime(from.UtcDateTime);
         if (saga.JobType == JobTypes.DailySync && mark is { } stale && WatermarkStore.IsBeyondFloor(stale, now, settings, saga.ShopDomain))
             saga.GapSince = stale.AddMinutes(-settings.LookbackOf(saga.ShopDomain));

@@ -27,7 +27,8 @@ public sealed class DueWaitDispatcher(
             {
                 await DispatchDue(settings, stoppingToken);
             }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or MassTransitException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or MassTransitException or InvalidOperationException
+                && !stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(exception, "Could not dispatch due waits; trying again");
             }

@@ -12,7 +12,8 @@ public static class MarketingSyncBehaviors
     /// Enters each step of the fetch up to <paramref name="step"/> that the run has not entered yet, in order: an answer
     /// handled before the one that should have come first still leaves every step on the run's record.
     /// </summary>
-    public static EventActivityBinder<MarketingSyncState, T> CatchUpTo<T>(this EventActivityBinder<MarketingSyncState, T> binder, string step, TimeProvider clock)
+    public static EventActivityBinder<MarketingSyncState, T> CatchUpTo<T>(this EventActivityBinder<MarketingSyncState, T> binder, string step,
+        TimeProvider clock)
         where T : class
     {
         foreach (var fetchStep in FetchSteps.Take(Array.IndexOf(FetchSteps, step) + 1))

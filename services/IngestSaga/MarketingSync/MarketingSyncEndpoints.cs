@@ -3,10 +3,12 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GrowthOs.Contracts.Marketing;
 using GrowthOs.IngestSaga.BulkSync;
+using GrowthOs.IngestSaga.Replay;
 using GrowthOs.IngestSaga.Runs;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Storage;
 using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace GrowthOs.IngestSaga.MarketingSync;
@@ -24,7 +26,8 @@ public static class MarketingSyncEndpoints
 
     public static IEndpointRouteBuilder MapMarketingSync(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/marketing/sync", RequestSync);
+        // 202 without a Location: the answer names a run per source.
+        app.MapPost("/api/marketing/sync", RequestSync).Produces<MarketingSyncAccepted>(StatusCodes.Status202Accepted);
         return app;
     }
 
@@ -34,8 +37,8 @@ public static class MarketingSyncEndpoints
         [property: JsonPropertyName("from")] DateOnly? From,
         [property: JsonPropertyName("to")] DateOnly? To);
 
-    private static async Task<IResult> RequestSync(HttpRequest http, IPublishEndpoint bus, IOptions<BulkSyncOptions> bulkSync, IOptions<MarketingSyncOptions> options,
-        TimeProvider clock, ILogger<MarketingSyncRequest> logger)
+    private static async Task<Results<JsonHttpResult<MarketingSyncAccepted>, ProblemHttpResult>> RequestSync(HttpRequest http, IPublishEndpoint bus,
+        IOptions<BulkSyncOptions> bulkSync, IOptions<MarketingSyncOptions> options, TimeProvider clock, ILogger<MarketingSyncRequest> logger)
     {
         var (request, problem) = await JsonBody.Read<MarketingSyncRequest>(http,
             """{ "shop", "sources": ["meta", "google_ads", "ga4"], "from": "YYYY-MM-DD", "to": "YYYY-MM-DD" }""");
@@ -44,21 +47,25 @@ public static class MarketingSyncEndpoints
         var configured = options.Value.SourcesOf(shop);
         var sources = request!.Sources is { Count: > 0 } named ? named.Distinct().ToList() : configured.ToList();
         if (sources.Except(MarketingSources.All).ToList() is { Count: > 0 } unknown)
-            return Problems.InvalidParameter("sources", $"Unknown sources: {string.Join(", ", unknown)}; a marketing sync reads {string.Join(", ", MarketingSources.All)}.");
-        if (sources.Except(configured).ToList() is { Count: > 0 } notSynced)
             return Problems.InvalidParameter("sources",
-                $"{shop} does not sync {string.Join(", ", notSynced)} (MarketingSync:Shops){(configured.Count > 0 ? $"; it syncs {string.Join(", ", configured)}" : "")}.");
-        if (request.From is null != request.To is null) return Problems.InvalidParameter(request.From is null ? "from" : "to", "from and to are given together, or neither.");
+                $"Unknown sources: {string.Join(", ", unknown)}; a marketing sync reads {string.Join(", ", MarketingSources.All)}.");
+        if (sources.Except(configured).ToList() is { Count: > 0 } notSynced)
+            return Problems.InvalidParameter("sources", $"{shop} does not sync {string.Join(", ", notSynced)} (MarketingSync:Shops)"
+                + $"{(configured.Count > 0 ? $"; it syncs {string.Join(", ", configured)}" : "")}.");
+        if (request.From is null != request.To is null)
+            return Problems.InvalidParameter(request.From is null ? "from" : "to", "from and to are given together, or neither.");
         if (request.From is { } from && request.To is { } to)
         {
             var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-            if (to >= today) return Problems.InvalidParameter("to", $"to must be a past day (before {today:yyyy-MM-dd}): the platforms revise a day until it is over.");
+            if (to >= today)
+                return Problems.InvalidParameter("to", $"to must be a past day (before {today:yyyy-MM-dd}): the platforms revise a day until it is over.");
             if (DateRanges.Check(from, to, DateRanges.FirstDay, today, "a marketing backfill") is { } rangeProblem) return rangeProblem;
-            if (to.DayNumber - from.DayNumber + 1 > MaxBackfillDays) return Problems.InvalidParameter("from", $"A marketing backfill reads at most {MaxBackfillDays} days.");
+            if (to.DayNumber - from.DayNumber + 1 > MaxBackfillDays)
+                return Problems.InvalidParameter("from", $"A marketing backfill reads at most {MaxBackfillDays} days.");
         }
 
         var now = clock.GetUtcNow();
-        var runs = new List<object>();
+        var runs = new List<MarketingRunAccepted>();
         foreach (var source in sources)
         {
             var runId = NewId.NextGuid();
@@ -67,9 +74,9 @@ public static class MarketingSyncEndpoints
                 await bus.Publish(new MarketingSyncRequested(runId, shop, source, "user", now, request.From, request.To), http.HttpContext.RequestAborted);
                 logger.LogInformation("Marketing sync of {ShopDomain} from {Source} requested", shop, source);
             }
-            runs.Add(new { run_id = runId, source, status_url = $"/api/ingest/runs/{runId}" });
+            runs.Add(new MarketingRunAccepted(runId, source, $"/api/ingest/runs/{runId}"));
         }
-        return Results.Json(new { shop, runs }, statusCode: StatusCodes.Status202Accepted);
+        return TypedResults.Json(new MarketingSyncAccepted(shop, runs), statusCode: StatusCodes.Status202Accepted);
     }
 
     /// <summary>The largest <c>{ "archiveKey" }</c> body.</summary>
@@ -83,13 +90,13 @@ public static class MarketingSyncEndpoints
     /// or the body is a JSON array of the API's response bodies (one per page), read and archived one page at a time
     /// (a page past <see cref="MaxPageBytes"/> is refused) with a manifest before the run starts.
     /// </summary>
-    public static async Task<IResult> Replay(string shop, string? source, HttpRequest http, ObjectStore store, IPublishEndpoint bus, TimeProvider clock,
-        ILogger logger)
+    public static async Task<Results<Accepted<ReplayAccepted>, ProblemHttpResult>> Replay(string shop, string? source, HttpRequest http, ObjectStore store,
+        IPublishEndpoint bus, TimeProvider clock, ILogger logger)
     {
         if (source is null || !MarketingSources.All.Contains(source))
             return Problems.InvalidParameter("source", $"source must be one of {string.Join(", ", MarketingSources.All)}.");
         if (!string.Equals(http.ContentType?.Split(';')[0].Trim(), "application/json", StringComparison.OrdinalIgnoreCase))
-            return Results.Problem(statusCode: 415, title: "Unsupported media type",
+            return TypedResults.Problem(statusCode: 415, title: "Unsupported media type",
                 detail: "Send application/json: { \"archiveKey\": \"…/manifest.json\" }, or a JSON array of the API's response bodies.");
 
         var runId = NewId.NextGuid();
@@ -102,12 +109,15 @@ public static class MarketingSyncEndpoints
             {
                 case JsonTokenType.StartObject:
                     using (var reference = await JsonArrayElements.ReadWhole(http.BodyReader, MaxReferenceBytes, cancellation))
-                        manifestKey = reference.RootElement.TryGetProperty("archiveKey", out var key) && key.ValueKind == JsonValueKind.String ? key.GetString()! : "";
-                    if (manifestKey.Length == 0) return Problems.InvalidParameter("archiveKey", "archiveKey is required: the key of a marketing run's manifest.json.");
+                        manifestKey = reference.RootElement.TryGetProperty("archiveKey", out var key) && key.ValueKind == JsonValueKind.String
+                            ? key.GetString()!
+                            : "";
+                    if (manifestKey.Length == 0)
+                        return Problems.InvalidParameter("archiveKey", "archiveKey is required: the key of a marketing run's manifest.json.");
                     if (!MarketingArchiveKeys.IsOf(manifestKey, source, shop) || !manifestKey.EndsWith("/manifest.json", StringComparison.Ordinal))
                         return Problems.InvalidParameter("archiveKey", $"archiveKey must name a manifest.json under raw/{source}/{shop}/.");
                     if (!await store.Exists(manifestKey, cancellation))
-                        return Results.Problem(statusCode: 404, title: "Archive not found", detail: $"No archived manifest '{manifestKey}'.");
+                        return TypedResults.Problem(statusCode: 404, title: "Archive not found", detail: $"No archived manifest '{manifestKey}'.");
                     break;
                 case JsonTokenType.StartArray:
                     // Each page is archived as it arrives: memory holds one page, never the upload.
@@ -116,7 +126,8 @@ public static class MarketingSyncEndpoints
                     await foreach (var page in JsonArrayElements.Read(http.BodyReader, MaxPageBytes, cancellation))
                     {
                         if (page[0] is not ((byte)'{' or (byte)'['))
-                            return Problems.InvalidParameter("body", $"Element {archived.Count} is not a response body (a JSON object, or Google Ads' array of batches).");
+                            return Problems.InvalidParameter("body",
+                                $"Element {archived.Count} is not a response body (a JSON object, or Google Ads' array of batches).");
                         var key = MarketingArchiveKeys.Page(prefix, archived.Count + 1);
                         await store.PutText(key, Encoding.UTF8.GetString(page), "application/json", cancellation);
                         archived.Add(new MarketingArchivedPage(key, "upload", "", null, null, now, 0, page.Length));
@@ -140,6 +151,6 @@ public static class MarketingSyncEndpoints
             await bus.Publish(new MarketingReplayRequested(runId, shop, source, manifestKey, now), cancellation);
             logger.LogInformation("Replay of {Source} from {ManifestKey} requested", source, manifestKey);
         }
-        return Results.Accepted($"/api/ingest/runs/{runId}", new { run_id = runId, shop, source, archive_key = manifestKey, status_url = $"/api/ingest/runs/{runId}" });
+        return TypedResults.Accepted($"/api/ingest/runs/{runId}", new ReplayAccepted(runId, shop, source, manifestKey, $"/api/ingest/runs/{runId}"));
     }
 }

@@ -106,14 +106,16 @@ public sealed class MarketingSyncOptions : IRetrySettings, IValidatableObject
         foreach (var (source, days) in TrailingDays)
         {
             if (!MarketingSources.All.Contains(source))
-                yield return new ValidationResult($"MarketingSync:TrailingDays names an unknown source '{source}'; known: {string.Join(", ", MarketingSources.All)}.");
+                yield return new ValidationResult($"MarketingSync:TrailingDays names an unknown source '{source}'; "
+                    + $"known: {string.Join(", ", MarketingSources.All)}.");
             if (days is < 1 or > 400) yield return new ValidationResult($"MarketingSync:TrailingDays:{source} must be between 1 and 400.");
         }
         for (var i = 0; i < Shops.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(Shops[i].Shop)) yield return new ValidationResult($"MarketingSync:Shops:{i}:Shop is required.");
             if (Shops[i].Sources.Except(MarketingSources.All).ToList() is { Count: > 0 } unknown)
-                yield return new ValidationResult($"MarketingSync:Shops:{i}:Sources names unknown sources ({string.Join(", ", unknown)}); known: {string.Join(", ", MarketingSources.All)}.");
+                yield return new ValidationResult($"MarketingSync:Shops:{i}:Sources names unknown sources ({string.Join(", ", unknown)}); "
+                    + $"known: {string.Join(", ", MarketingSources.All)}.");
             if (Shops[i].Cron is { } cron && !CronExpression.TryParse(cron, out _, out var shopError))
                 yield return new ValidationResult($"MarketingSync:Shops:{i}:Cron is not valid: {shopError}");
         }

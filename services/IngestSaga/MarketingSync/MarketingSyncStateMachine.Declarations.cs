@@ -10,7 +10,8 @@ public sealed partial class MarketingSyncStateMachine
     /// <summary>A retry's budget runs from the run's request.</summary>
     protected override DateTimeOffset RetryBudgetStart(MarketingSyncState run) => run.RequestedAt;
 
-    private bool WithinRetryBudget(BehaviorContext<MarketingSyncState, MarketingFetchDeferred> context) => WithinRetryBudget(context.Saga, RetryDelay(context, 1));
+    private bool WithinRetryBudget(BehaviorContext<MarketingSyncState, MarketingFetchDeferred> context) =>
+        WithinRetryBudget(context.Saga, RetryDelay(context, 1));
 
     /// <summary>The backoff, never shorter than the source asked.</summary>
     private TimeSpan RetryDelay(BehaviorContext<MarketingSyncState, MarketingFetchDeferred> context, double jitter) =>

@@ -102,7 +102,8 @@ public sealed partial class MarketingSyncStateMachine : RunStateMachine<Marketin
                 .WaitFor(context => RetryDelay(context, Jitter.Next()), clock)
                 .TransitionTo(Requested),
             When(FetchDeferred, context => context.Message.Attempt == context.Saga.Attempt && !WithinRetryBudget(context))
-                .Fail(context => context.Saga.CurrentStep, context => BudgetSpent(context.Saga, $"{context.Message.ErrorCode}: {context.Message.Reason}"), clock)
+                .Fail(context => context.Saga.CurrentStep,
+                    context => BudgetSpent(context.Saga, $"{context.Message.ErrorCode}: {context.Message.Reason}"), clock)
                 .TransitionTo(Failed),
             When(FetchFailed, context => context.Message.Attempt == context.Saga.Attempt)
                 .Fail(context => context.Saga.CurrentStep, context => $"{context.Message.ErrorCode}: {context.Message.Reason}", clock)
@@ -144,7 +145,8 @@ public sealed partial class MarketingSyncStateMachine : RunStateMachine<Marketin
                     partial => partial.EnterStep(Steps.Partial, clock).TransitionTo(Partial),
                     whole => whole.EnterStep(Steps.Completed, clock).TransitionTo(Completed))
                 .PublishEvent(context => new MarketingSyncCompleted(context.Saga.CorrelationId, context.Saga.ShopDomain, context.Saga.Source,
-                    context.Saga.Since!.Value, context.Saga.Until!.Value, context.Saga.RowsUpserted, clock.GetUtcNow(), context.Saga.IsPartial, context.Saga.JobType),
+                    context.Saga.Since!.Value, context.Saga.Until!.Value, context.Saga.RowsUpserted, clock.GetUtcNow(), context.Saga.IsPartial,
+                    context.Saga.JobType),
                     _ => "completed"),
             When(TransformFailed, context => context.Message.Step == Steps.Transforming)
                 .Fail(Steps.Transforming, context => context.Message.Reason, clock)

@@ -10,7 +10,8 @@ public sealed class MarketingWatermarks(NpgsqlDataSource dataSource) : IMarketin
 {
     public async Task<DateOnly?> Current(string shop, string source, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT synced_through FROM ingest.marketing_watermark WHERE shop_domain = @shop AND source = @source");
+        await using var command = dataSource.CreateCommand(
+            "SELECT synced_through FROM ingest.marketing_watermark WHERE shop_domain = @shop AND source = @source");
         command.Parameters.AddWithValue("shop", shop);
         command.Parameters.AddWithValue("source", source);
         return await command.ExecuteScalarAsync(cancellationToken) is DateOnly day ? day : null;
@@ -21,7 +22,8 @@ public sealed class MarketingWatermarks(NpgsqlDataSource dataSource) : IMarketin
     /// after the watermark) to yesterday, never more than <see cref="MarketingSyncOptions.FirstSyncDays"/>, or never before
     /// a connected account's <paramref name="historyStart"/> when it has one; a first sync reads those days.
     /// </summary>
-    public static (DateOnly Since, DateOnly Until) Range(DateOnly? watermark, DateOnly today, int trailingDays, int firstSyncDays, DateOnly? historyStart = null)
+    public static (DateOnly Since, DateOnly Until) Range(DateOnly? watermark, DateOnly today, int trailingDays, int firstSyncDays,
+        DateOnly? historyStart = null)
     {
         var until = today.AddDays(-1);
         var floor = historyStart is { } start ? Max(Min(start, until), until.AddDays(-(MaxHistoryDays - 1))) : until.AddDays(-(firstSyncDays - 1));

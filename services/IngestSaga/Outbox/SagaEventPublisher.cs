@@ -115,7 +115,8 @@ public sealed class SagaEventPublisher(
                 catch (JsonException exception)
                 {
                     setAside.Add((eventId, $"{BrokenBody} {typeName}: {exception.Message}"));
-                    logger.LogError("Event {EventId} of run {RunId} is not a {MessageType} ({Error}); it is set aside", eventId, runId, typeName, exception.Message);
+                    logger.LogError("Event {EventId} of run {RunId} is not a {MessageType} ({Error}); it is set aside",
+                        eventId, runId, typeName, exception.Message);
                     continue;
                 }
                 if (message is null)

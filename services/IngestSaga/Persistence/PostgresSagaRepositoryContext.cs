@@ -14,7 +14,8 @@ internal sealed class PostgresSagaRepositoryContext<TSaga, TMessage> : ConsumeCo
     private readonly ConsumeContext<TMessage> consumeContext;
     private readonly ISagaConsumeContextFactory<IngestDbContext, TSaga> factory;
 
-    public PostgresSagaRepositoryContext(IngestDbContext db, ConsumeContext<TMessage> consumeContext, ISagaConsumeContextFactory<IngestDbContext, TSaga> factory)
+    public PostgresSagaRepositoryContext(IngestDbContext db, ConsumeContext<TMessage> consumeContext,
+        ISagaConsumeContextFactory<IngestDbContext, TSaga> factory)
         : base(consumeContext, db)
     {
         this.db = db;
@@ -82,11 +83,13 @@ internal sealed class PostgresSagaRepositoryContext<TSaga, TMessage> : ConsumeCo
         }
         catch (DbUpdateConcurrencyException exception)
         {
-            throw new ConcurrencyException("The saga instance was changed by another consumer; the message will be retried.", typeof(TSaga), correlationId, exception);
+            throw new ConcurrencyException("The saga instance was changed by another consumer; the message will be retried.", typeof(TSaga),
+                correlationId, exception);
         }
         catch (DbUpdateException exception) when (IsUniqueViolation(exception))
         {
-            throw new ConcurrencyException("The saga instance was inserted by another consumer; the message will be retried.", typeof(TSaga), correlationId, exception);
+            throw new ConcurrencyException("The saga instance was inserted by another consumer; the message will be retried.", typeof(TSaga),
+                correlationId, exception);
         }
     }
 

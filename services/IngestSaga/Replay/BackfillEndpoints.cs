@@ -4,6 +4,7 @@ using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.IngestSaga.Runs;
 using GrowthOs.ServiceDefaults.Hosting;
 using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace GrowthOs.IngestSaga.Replay;
@@ -26,7 +27,8 @@ public static class BackfillEndpoints
         [property: JsonPropertyName("from")] DateOnly? From,
         [property: JsonPropertyName("to")] DateOnly? To);
 
-    private static async Task<IResult> Backfill(HttpRequest http, IPublishEndpoint bus, IOptions<BulkSyncOptions> options, TimeProvider clock, ILogger<BackfillRequest> logger)
+    private static async Task<Results<Accepted<BackfillAccepted>, ProblemHttpResult>> Backfill(HttpRequest http, IPublishEndpoint bus,
+        IOptions<BulkSyncOptions> options, TimeProvider clock, ILogger<BackfillRequest> logger)
     {
         var (request, problem) = await JsonBody.Read<BackfillRequest>(http, """{ "shop", "from": "YYYY-MM-DD", "to": "YYYY-MM-DD" }""");
         if (problem is not null) return problem;
@@ -42,6 +44,6 @@ public static class BackfillEndpoints
             await bus.Publish(new BackfillRequested(runId, shop, from, to, clock.GetUtcNow()), http.HttpContext.RequestAborted);
             logger.LogInformation("Backfill of {ShopDomain} from {From} to {To} requested", shop, from, to);
         }
-        return Results.Accepted($"/api/ingest/runs/{runId}", new { run_id = runId, shop, from, to, status_url = $"/api/ingest/runs/{runId}" });
+        return TypedResults.Accepted($"/api/ingest/runs/{runId}", new BackfillAccepted(runId, shop, from, to, $"/api/ingest/runs/{runId}"));
     }
 }

@@ -8,6 +8,7 @@ using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Privacy;
 using GrowthOs.ServiceDefaults.Storage;
 using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace GrowthOs.IngestSaga.Replay;
@@ -32,16 +33,17 @@ public static class ReplayEndpoints
 
     private sealed record ArchiveReference(string? ArchiveKey);
 
-    private static async Task<IResult> Replay(
-        string? shop, string? entity, string? source, HttpRequest http, ObjectStore store, IPublishEndpoint bus, IOptions<BulkSyncOptions> options, TimeProvider clock,
-        ILogger<ArchiveReference> logger)
+    private static async Task<Results<Accepted<ReplayAccepted>, ProblemHttpResult>> Replay(
+        string? shop, string? entity, string? source, HttpRequest http, ObjectStore store, IPublishEndpoint bus, IOptions<BulkSyncOptions> options,
+        TimeProvider clock, ILogger<ArchiveReference> logger)
     {
         if (RequestedShop.Check(http.HttpContext, options.Value, shop, out var syncedShop) is { } shopProblem) return shopProblem;
         shop = syncedShop;
         if (source is not null)
-            return entity is not null
-                ? Problems.InvalidParameter("entity", "A replay names an entity of Shopify's or a marketing source, not both.")
-                : await MarketingSyncEndpoints.Replay(shop, source, http, store, bus, clock, logger);
+        {
+            if (entity is not null) return Problems.InvalidParameter("entity", "A replay names an entity of Shopify's or a marketing source, not both.");
+            return await MarketingSyncEndpoints.Replay(shop, source, http, store, bus, clock, logger);
+        }
 
         if (entity is not null && !Entities.All.Contains(entity))
             return Problems.InvalidParameter("entity", $"entity must be one of {string.Join(", ", Entities.All)}.");
@@ -68,19 +70,21 @@ public static class ReplayEndpoints
         }
         else if (string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
         {
-            var (reference, problem) = await JsonBody.Read<ArchiveReference>(http, """{ "archiveKey": "raw/shopify/{shop}/…/….jsonl" }""", JsonSerializerOptions.Web);
+            var (reference, problem) =
+                await JsonBody.Read<ArchiveReference>(http, """{ "archiveKey": "raw/shopify/{shop}/…/….jsonl" }""", JsonSerializerOptions.Web);
             if (problem is not null) return problem;
             if (string.IsNullOrWhiteSpace(reference?.ArchiveKey))
                 return Problems.InvalidParameter("archiveKey", "archiveKey is required.");
             if (!IsArchiveOf(reference.ArchiveKey, shop))
-                return Problems.InvalidParameter("archiveKey", $"archiveKey must name a .jsonl file archived for {shop}: under raw/shopify/{shop}/ or raw/replay/{shop}/.");
+                return Problems.InvalidParameter("archiveKey",
+                    $"archiveKey must name a .jsonl file archived for {shop}: under raw/shopify/{shop}/ or raw/replay/{shop}/.");
             if (!await store.Exists(reference.ArchiveKey, http.HttpContext.RequestAborted))
-                return Results.Problem(statusCode: 404, title: "Archive not found", detail: $"No archived object '{reference.ArchiveKey}'.");
+                return TypedResults.Problem(statusCode: 404, title: "Archive not found", detail: $"No archived object '{reference.ArchiveKey}'.");
             archiveKey = reference.ArchiveKey;
         }
         else
         {
-            return Results.Problem(statusCode: 415, title: "Unsupported media type",
+            return TypedResults.Problem(statusCode: 415, title: "Unsupported media type",
                 detail: $"Send application/json with an archiveKey, or the JSONL itself as {NdJson}.");
         }
 
@@ -89,7 +93,7 @@ public static class ReplayEndpoints
             await bus.Publish(new ReplayRequested(runId, shop, entity ?? EntityOfSyncArchive(archiveKey), archiveKey, now), http.HttpContext.RequestAborted);
             logger.LogInformation("Replay of {ArchiveKey} requested", archiveKey);
         }
-        return Results.Accepted($"/api/ingest/runs/{runId}", new { run_id = runId, shop, archive_key = archiveKey, status_url = $"/api/ingest/runs/{runId}" });
+        return TypedResults.Accepted($"/api/ingest/runs/{runId}", new ReplayAccepted(runId, shop, Source: null, archiveKey, $"/api/ingest/runs/{runId}"));
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using GrowthOs.ServiceDefaults.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GrowthOs.IngestSaga.Runs;
 
@@ -9,7 +10,7 @@ public static class DateRanges
     public static readonly DateOnly FirstDay = new(2000, 1, 1);
 
     /// <summary>Null when <paramref name="from"/>..<paramref name="to"/> lies within <paramref name="earliest"/>..<paramref name="latest"/> in order.</summary>
-    public static Microsoft.AspNetCore.Http.IResult? Check(DateOnly from, DateOnly to, DateOnly earliest, DateOnly latest, string what)
+    public static ProblemHttpResult? Check(DateOnly from, DateOnly to, DateOnly earliest, DateOnly latest, string what)
     {
         if (from < earliest) return Problems.InvalidParameter("from", $"from must not be before {earliest:yyyy-MM-dd}.");
         if (from > latest) return Problems.InvalidParameter("from", $"from must not be after {latest:yyyy-MM-dd}: {what} reads days that have begun.");

@@ -23,7 +23,8 @@ public sealed class LoadProgressClient(HttpClient http, ILogger<LoadProgressClie
             var answer = await http.GetFromJsonAsync<Answer>($"api/etl/loads/{runId}", Json, cancellationToken);
             return answer?.Loads.FirstOrDefault(load => load.ArchiveKey == archiveKey);
         }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or JsonException
+            && !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning("The progress of run {RunId}'s load is not shown: the Transform did not answer ({Error})", runId, exception.Message);
             return null;

@@ -3,6 +3,7 @@ using GrowthOs.IngestSaga.BulkSync;
 using GrowthOs.ServiceDefaults.Connections;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GrowthOs.IngestSaga.Runs;
 
@@ -17,7 +18,7 @@ public static class RequestedShop
     /// gateway authorized and signed: a request naming no shop takes it, one naming another is refused, and a caller
     /// limited to some shops reaches no other whatever the request says.
     /// </summary>
-    public static IResult? Check(HttpContext http, BulkSyncOptions settings, string? requested, out string shop)
+    public static ProblemHttpResult? Check(HttpContext http, BulkSyncOptions settings, string? requested, out string shop)
     {
         shop = "";
         var caller = GatewayCaller.Of(http);
@@ -31,7 +32,7 @@ public static class RequestedShop
         if (synced is null && http.RequestServices.GetService<ShopConnections>()?.Of(requested) is { } connection)
         {
             if (!connection.Syncs)
-                return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: $"The shop's connection is {connection.Status}",
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"The shop's connection is {connection.Status}",
                     detail: connection.Status == ConnectionStatuses.Paused
                         ? $"{connection.ShopDomain} is paused: resume its connection ({connection.ConnectionId}) to sync it."
                         : $"{connection.ShopDomain}'s connection ({connection.ConnectionId}) is {connection.Status}: {connection.StatusReason}",

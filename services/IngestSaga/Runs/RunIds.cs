@@ -13,7 +13,9 @@ public static class RunIds
     public const int MaxIdempotencyKeyLength = 128;
 
     public static Guid Scheduled(string shop, string job, bool defaultJob, DateTimeOffset dueAt) =>
-        NameBased(defaultJob ? $"scheduled-sync|{shop.ToLowerInvariant()}|{dueAt.UtcDateTime:O}" : $"scheduled-sync|{shop.ToLowerInvariant()}|{job}|{dueAt.UtcDateTime:O}");
+        NameBased(defaultJob
+            ? $"scheduled-sync|{shop.ToLowerInvariant()}|{dueAt.UtcDateTime:O}"
+            : $"scheduled-sync|{shop.ToLowerInvariant()}|{job}|{dueAt.UtcDateTime:O}");
 
     /// <summary>The run a client's <c>run_id</c> (its idempotency key) names for <paramref name="shop"/>.</summary>
     public static Guid FromClient(string shop, string idempotencyKey) =>

@@ -1,5 +1,6 @@
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
 namespace GrowthOs.IngestSaga.Schedules;
@@ -13,11 +14,7 @@ public static class ScheduleEndpoints
         return app;
     }
 
-    public sealed record ScheduleView(string Shop, string Job, string Cron, string TimeZone, DateTimeOffset NextRunAt, Guid? LastRunId, DateTimeOffset? LastFiredAt);
-
-    public sealed record ScheduleList(IReadOnlyList<ScheduleView> Schedules);
-
-    private static async Task<IResult> List(HttpContext http, string? shop, NpgsqlDataSource dataSource)
+    private static async Task<Results<Ok<ScheduleList>, ProblemHttpResult>> List(HttpContext http, string? shop, NpgsqlDataSource dataSource)
     {
         if (!string.IsNullOrWhiteSpace(shop) && ShopDomains.Validate(shop) is { } refusal) return Problems.InvalidParameter("shop", refusal);
         var shops = !string.IsNullOrWhiteSpace(shop) ? [ShopDomains.Normalize(shop)] : GatewayCaller.Of(http)?.Shops.ToArray() ?? [];
@@ -33,6 +30,6 @@ public static class ScheduleEndpoints
             schedules.Add(new ScheduleView(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
                 reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetGuid(5),
                 reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6)));
-        return TypedResults.Json(new ScheduleList(schedules), ApiJson.Options);
+        return TypedResults.Ok(new ScheduleList(schedules));
     }
 }

@@ -45,7 +45,8 @@ public sealed class ScheduledSyncDispatcher(
                 await SyncScheduleRows(stoppingToken);
                 await FireDue(stoppingToken);
             }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or MassTransitException && !stoppingToken.IsCancellationRequested)
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or MassTransitException
+                && !stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(exception, "Could not fire scheduled syncs; trying again");
             }
@@ -144,7 +145,8 @@ public sealed class ScheduledSyncDispatcher(
                               WHERE s.job = 'shopify' AND b.shop_domain = s.shop_domain AND b.current_state NOT IN ('Completed', 'Failed', 'Partial')
                                 AND b.requested_at > @now - interval '1 day')
               AND NOT EXISTS (SELECT 1 FROM ingest.marketing_sync_state m
-                              WHERE s.job = 'marketing:' || m.source AND m.shop_domain = s.shop_domain AND m.current_state NOT IN ('Completed', 'Failed', 'Partial')
+                              WHERE s.job = 'marketing:' || m.source AND m.shop_domain = s.shop_domain
+                                AND m.current_state NOT IN ('Completed', 'Failed', 'Partial')
                                 AND m.requested_at > @now - interval '1 day')
             FOR UPDATE OF s SKIP LOCKED
             """, connection, transaction))
@@ -152,7 +154,8 @@ public sealed class ScheduledSyncDispatcher(
             select.Parameters.AddWithValue("now", clock.GetUtcNow().UtcDateTime);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
-                due.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), new DateTimeOffset(reader.GetDateTime(4), TimeSpan.Zero)));
+                due.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                    new DateTimeOffset(reader.GetDateTime(4), TimeSpan.Zero)));
         }
         if (due.Count == 0) return 0;
 

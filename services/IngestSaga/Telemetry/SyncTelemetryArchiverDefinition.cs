@@ -11,8 +11,8 @@ namespace GrowthOs.IngestSaga.Telemetry;
 /// </summary>
 public sealed class SyncTelemetryArchiverDefinition : ConsumerDefinition<SyncTelemetryArchiver>
 {
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<SyncTelemetryArchiver> consumerConfigurator,
-        IRegistrationContext context) =>
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<SyncTelemetryArchiver> consumerConfigurator, IRegistrationContext context) =>
         consumerConfigurator.UseMessageRetry(retry =>
         {
             retry.Handle<Exception>(InfrastructureFaults.IsTransient);

@@ -24,5 +24,6 @@ public interface IWatermarkStore
     /// floor and asks <paramref name="backfillRunId"/> to read the changes since <paramref name="gapSince"/>, unless that
     /// gap was asked for already; returns the backfill run that reads it (the earlier one, if so).
     /// </summary>
-    Task<Guid> RequestGapBackfill(string shop, string entity, DateTimeOffset gapSince, Guid backfillRunId, Guid requestedBy, CancellationToken cancellationToken);
+    Task<Guid> RequestGapBackfill(string shop, string entity, DateTimeOffset gapSince, Guid backfillRunId, Guid requestedBy,
+        CancellationToken cancellationToken);
 }

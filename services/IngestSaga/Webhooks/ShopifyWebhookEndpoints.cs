@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using GrowthOs.Contracts.Connections;
 using GrowthOs.Contracts.Extraction;
@@ -5,6 +6,7 @@ using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Observability;
 using GrowthOs.ServiceDefaults.Security;
 using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
 namespace GrowthOs.IngestSaga.Webhooks;
@@ -38,7 +40,8 @@ public static class ShopifyWebhookEndpoints
         return app;
     }
 
-    private static async Task<IResult> Receive(HttpRequest http, NpgsqlDataSource dataSource, IPublishEndpoint bus, TimeProvider clock, ILogger<WebhookDelivery> logger)
+    private static async Task<Results<Ok<WebhookOutcome>, ProblemHttpResult>> Receive(HttpRequest http, NpgsqlDataSource dataSource, IPublishEndpoint bus,
+        TimeProvider clock, ILogger<WebhookDelivery> logger)
     {
         var topic = http.Headers["X-Shopify-Topic"].ToString();
         var shop = http.Headers["X-Shopify-Shop-Domain"].ToString().ToLowerInvariant();
@@ -60,14 +63,17 @@ public static class ShopifyWebhookEndpoints
             try
             {
                 using var json = await JsonDocument.ParseAsync(http.Body, cancellationToken: http.HttpContext.RequestAborted);
-                operationId = json.RootElement.TryGetProperty("admin_graphql_api_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+                operationId = json.RootElement.TryGetProperty("admin_graphql_api_id", out var id) && id.ValueKind == JsonValueKind.String
+                    ? id.GetString()
+                    : null;
                 status = json.RootElement.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
             }
             catch (JsonException exception)
             {
                 return Problems.InvalidParameter("body", $"The body of {BulkOperationsFinish} must be JSON: {exception.Message}");
             }
-            if (operationId is null) return Problems.InvalidParameter("admin_graphql_api_id", $"A {BulkOperationsFinish} body names its operation in admin_graphql_api_id.");
+            if (operationId is null)
+                return Problems.InvalidParameter("admin_graphql_api_id", $"A {BulkOperationsFinish} body names its operation in admin_graphql_api_id.");
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(http.HttpContext.RequestAborted);
@@ -94,12 +100,12 @@ public static class ShopifyWebhookEndpoints
             if (await insert.ExecuteNonQueryAsync(http.HttpContext.RequestAborted) == 0)
             {
                 logger.LogInformation("Webhook {WebhookId} ({Topic}) for {ShopDomain} was delivered before; ignored", webhookId, topic, shop);
-                return Results.Ok(new { outcome = "replayed" });
+                return TypedResults.Ok(new WebhookOutcome("replayed"));
             }
         }
 
-        var triggeredAt = DateTimeOffset.TryParse(http.Headers["X-Shopify-Triggered-At"].ToString(), System.Globalization.CultureInfo.InvariantCulture,
-            System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : clock.GetUtcNow();
+        var triggeredAt = DateTimeOffset.TryParse(http.Headers["X-Shopify-Triggered-At"].ToString(), CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal, out var at) ? at : clock.GetUtcNow();
         // Handed on to the service that acts on it; a delivery the broker could not take is forgotten (below).
         try
         {
@@ -108,41 +114,44 @@ public static class ShopifyWebhookEndpoints
                 // The Connector owns the shop's connection and its token: it disconnects the one and destroys the other.
                 await bus.Publish(new ShopUninstalled(shop, webhookId, triggeredAt), http.HttpContext.RequestAborted);
                 logger.LogInformation("Shopify reports that {ShopDomain} uninstalled the app (webhook {WebhookId})", shop, webhookId);
-                return Results.Ok(new { outcome = "accepted" });
+                return TypedResults.Ok(new WebhookOutcome("accepted"));
             }
             if (customerRequest is { } asked)
             {
                 // The Transform holds the customer's rows: it unlinks and removes them, or reports them to the archive. The
                 // messages carry ids only, never the e-mail address or phone the webhook names the customer by.
                 if (topic == CustomersRedact)
-                    await bus.Publish(new CustomerRedactRequested(shop, asked.CustomerId, asked.OrderIds, webhookId, triggeredAt), http.HttpContext.RequestAborted);
+                    await bus.Publish(new CustomerRedactRequested(shop, asked.CustomerId, asked.OrderIds, webhookId, triggeredAt),
+                        http.HttpContext.RequestAborted);
                 else
-                    await bus.Publish(new CustomerDataRequested(shop, asked.CustomerId, asked.OrderIds, asked.DataRequestId ?? webhookId, webhookId, triggeredAt),
+                    await bus.Publish(
+                        new CustomerDataRequested(shop, asked.CustomerId, asked.OrderIds, asked.DataRequestId ?? webhookId, webhookId, triggeredAt),
                         http.HttpContext.RequestAborted);
                 logger.LogInformation("Shopify's {Topic} for customer {CustomerId} of {ShopDomain} (webhook {WebhookId}, {Orders} orders named)", topic,
                     asked.CustomerId, shop, webhookId, asked.OrderIds.Count);
-                return Results.Ok(new { outcome = "accepted" });
+                return TypedResults.Ok(new WebhookOutcome("accepted"));
             }
             if (topic == ShopRedact)
             {
                 // The Connector owns the shop's purge: every service removes the shop's rows and archived objects.
                 await bus.Publish(new ShopRedactRequested(shop, webhookId, triggeredAt), http.HttpContext.RequestAborted);
                 logger.LogInformation("Shopify asks that everything held of {ShopDomain} be removed (webhook {WebhookId})", shop, webhookId);
-                return Results.Ok(new { outcome = "accepted" });
+                return TypedResults.Ok(new WebhookOutcome("accepted"));
             }
             if (run is not { } found)
             {
                 logger.LogInformation("Webhook {WebhookId} ({Topic}) for {ShopDomain} names no running sync; nothing to do", webhookId, topic, shop);
-                return Results.Ok(new { outcome = "no_run" });
+                return TypedResults.Ok(new WebhookOutcome("no_run"));
             }
             // The notice belongs to the run's trace, as its durable waits' wake-ups do, not to the delivery's request.
             using (GrowthOsTelemetry.ContinueTrace("bulk operation finish notified", found.TraceParent))
             using (logger.BeginScope(new Dictionary<string, object> { ["RunId"] = found.Id, ["ShopDomain"] = shop }))
             {
-                await bus.Publish(new BulkOperationFinishNotified(found.Id, shop, operationId!, status ?? "", clock.GetUtcNow()), http.HttpContext.RequestAborted);
+                await bus.Publish(new BulkOperationFinishNotified(found.Id, shop, operationId!, status ?? "", clock.GetUtcNow()),
+                    http.HttpContext.RequestAborted);
                 logger.LogInformation("Shopify reports bulk operation {BulkOperationId} {Status}; the run polls it now", operationId, status);
             }
-            return Results.Ok(new { outcome = "accepted", run_id = found.Id });
+            return TypedResults.Ok(new WebhookOutcome("accepted", found.Id));
         }
         catch (Exception) when (!http.HttpContext.RequestAborted.IsCancellationRequested)
         {
@@ -155,7 +164,8 @@ public static class ShopifyWebhookEndpoints
     }
 
     /// <summary>The run polling the operation, or else the newest that knew it (an id once seen by a run that ended stays in its row).</summary>
-    private static async Task<(Guid Id, string? TraceParent)?> RunOf(NpgsqlConnection connection, string shop, string operationId, CancellationToken cancellationToken)
+    private static async Task<(Guid Id, string? TraceParent)?> RunOf(NpgsqlConnection connection, string shop, string operationId,
+        CancellationToken cancellationToken)
     {
         await using var select = new NpgsqlCommand(
             """
@@ -175,7 +185,7 @@ public static class ShopifyWebhookEndpoints
     /// <summary>What a <c>customers/redact</c> or <c>customers/data_request</c> asks about: the customer and the orders it names.</summary>
     private sealed record CustomerRequest(long CustomerId, IReadOnlyList<long> OrderIds, string? DataRequestId)
     {
-        public static async Task<(CustomerRequest? Request, IResult? Problem)> Read(HttpRequest http, string topic)
+        public static async Task<(CustomerRequest? Request, ProblemHttpResult? Problem)> Read(HttpRequest http, string topic)
         {
             try
             {
@@ -193,7 +203,9 @@ public static class ShopifyWebhookEndpoints
                         orders.Add(orderId);
                     }
                 string? dataRequest = root.TryGetProperty("data_request", out var request) && request.ValueKind == JsonValueKind.Object
-                    && request.TryGetProperty("id", out var requestId) && Number(requestId, out var number) ? number.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+                    && request.TryGetProperty("id", out var requestId) && Number(requestId, out var number)
+                        ? number.ToString(CultureInfo.InvariantCulture)
+                        : null;
                 return (new CustomerRequest(customerId, orders, dataRequest), null);
             }
             catch (JsonException exception)
@@ -209,7 +221,7 @@ public static class ShopifyWebhookEndpoints
             return value.ValueKind switch
             {
                 JsonValueKind.Number => value.TryGetInt64(out number) && number > 0,
-                JsonValueKind.String => long.TryParse(value.GetString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out number) && number > 0,
+                JsonValueKind.String => long.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out number) && number > 0,
                 _ => false,
             };
         }

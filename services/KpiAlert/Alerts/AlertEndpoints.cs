@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GrowthOs.ServiceDefaults.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
 namespace GrowthOs.KpiAlert.Alerts;
@@ -9,26 +10,32 @@ public static class AlertEndpoints
     public static IEndpointRouteBuilder MapAlerts(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/alerts", List);
-        app.MapGet("/api/alerts/rules", () => Results.Json(new { rules = AlertRules.All.Select(r => new { id = r.Id, name = r.Name, severity = r.Severity, condition = r.Condition }) }));
+        app.MapGet("/api/alerts/rules", Rules);
         return app;
     }
 
+    /// <summary>The rules alerts are raised by, with their severity and condition.</summary>
+    private static Ok<AlertRuleList> Rules() =>
+        TypedResults.Ok(new AlertRuleList([.. AlertRules.All.Select(r => new AlertRuleView(r.Id, r.Name, r.Severity, r.Condition))]));
+
     /// <summary>A shop's alerts, open ones by default, the most severe and newest first, each with the figures that raised it and its latest ones.</summary>
-    private static async Task<IResult> List(string? shop, string? status, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AlertList>, ProblemHttpResult>> List(string? shop, string? status, NpgsqlDataSource dataSource,
+        CancellationToken cancellationToken)
     {
         if (ShopQuery.Bind(shop, out var domain) is { } badShop) return badShop;
         shop = domain;
         var wanted = status ?? "open";
         if (wanted is not ("open" or "resolved")) return Problems.InvalidParameter("status", "status must be open or resolved.");
         var alerts = await Read(dataSource, shop, wanted, 200, cancellationToken);
-        return Results.Json(new { shop, status = wanted, alerts });
+        return TypedResults.Ok(new AlertList(shop, wanted, alerts));
     }
 
     /// <summary>Up to <paramref name="limit"/> alerts of a shop with <paramref name="status"/>, the most severe and newest first.</summary>
-    public static async Task<List<object>> Read(NpgsqlDataSource dataSource, string shop, string status, int limit, CancellationToken cancellationToken)
+    public static async Task<List<AlertView>> Read(NpgsqlDataSource dataSource, string shop, string status, int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT alert_id, rule, subject, severity, status, message, recommendation, raised_figures::text, latest_figures::text, raised_at, evaluated_at, resolved_at
+            SELECT alert_id, rule, subject, severity, status, message, recommendation, raised_figures::text, latest_figures::text, raised_at, evaluated_at,
+                resolved_at
             FROM kpi.alert WHERE shop_domain = @shop AND status = @status
             ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, raised_at DESC
             LIMIT @limit
@@ -36,24 +43,22 @@ public static class AlertEndpoints
         command.Parameters.AddWithValue("shop", shop);
         command.Parameters.AddWithValue("status", status);
         command.Parameters.AddWithValue("limit", limit);
-        var alerts = new List<object>();
+        var alerts = new List<AlertView>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            alerts.Add(new
-            {
-                alert_id = reader.GetGuid(0),
-                rule = reader.GetString(1),
-                subject = reader.GetString(2),
-                severity = reader.GetString(3),
-                status = reader.GetString(4),
-                message = reader.GetString(5),
-                recommendation = reader.GetString(6),
-                raised_figures = JsonDocument.Parse(reader.GetString(7)).RootElement,
-                latest_figures = JsonDocument.Parse(reader.GetString(8)).RootElement,
-                raised_at = reader.GetFieldValue<DateTimeOffset>(9),
-                evaluated_at = reader.GetFieldValue<DateTimeOffset>(10),
-                resolved_at = reader.IsDBNull(11) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(11),
-            });
+            alerts.Add(new AlertView(
+                reader.GetGuid(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.GetString(5),
+                reader.GetString(6),
+                JsonDocument.Parse(reader.GetString(7)).RootElement,
+                JsonDocument.Parse(reader.GetString(8)).RootElement,
+                reader.GetFieldValue<DateTimeOffset>(9),
+                reader.GetFieldValue<DateTimeOffset>(10),
+                reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11)));
         return alerts;
     }
 }

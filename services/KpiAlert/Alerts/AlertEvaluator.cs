@@ -13,8 +13,8 @@ namespace GrowthOs.KpiAlert.Alerts;
 /// alert whose condition still holds keeps its raising figures and takes the latest; an open alert whose condition no
 /// longer holds is resolved (<see cref="AlertResolved"/>). One evaluation of a shop at a time.
 /// </summary>
-public sealed class AlertEvaluator(KpiStore store, NpgsqlDataSource dataSource, IOptions<KpiOptions> kpiOptions, IOptions<AlertOptions> options, TimeProvider clock,
-    ILogger<AlertEvaluator> logger)
+public sealed class AlertEvaluator(KpiStore store, NpgsqlDataSource dataSource, IOptions<KpiOptions> kpiOptions, IOptions<AlertOptions> options,
+    TimeProvider clock, ILogger<AlertEvaluator> logger)
 {
     public async Task Evaluate(IPublishEndpoint bus, string shop, CancellationToken cancellationToken) =>
         await Evaluate(bus, shop, kpiOptions.Value.DefaultPeriod(shop, clock.GetUtcNow()), null, cancellationToken);
@@ -27,9 +27,10 @@ public sealed class AlertEvaluator(KpiStore store, NpgsqlDataSource dataSource, 
         var kpis = computed ?? (await store.Compute(shop, from, to, cancellationToken)).Kpis;
         var days = 2 * (to.DayNumber - from.DayNumber + 1);
         var (salesDays, marketingDays) = await store.Coverage(shop, from.AddDays(-days / 2), to, cancellationToken);
-        var inputs = new AlertInputs(from, to, kpis, await store.Platforms(shop, from, to, cancellationToken), await store.Campaigns(shop, from, to, cancellationToken),
-            SalesHeld: salesDays == days, MarketingHeld: marketingDays == days, Pipelines: await store.Pipelines(shop, clock.GetUtcNow(), cancellationToken), Now: clock.GetUtcNow(),
-            StockOuts: await store.StockOuts(shop, cancellationToken), Gaps: await store.OpenGaps(shop, cancellationToken));
+        var inputs = new AlertInputs(from, to, kpis, await store.Platforms(shop, from, to, cancellationToken),
+            await store.Campaigns(shop, from, to, cancellationToken),
+            SalesHeld: salesDays == days, MarketingHeld: marketingDays == days, Pipelines: await store.Pipelines(shop, clock.GetUtcNow(), cancellationToken),
+            Now: clock.GetUtcNow(), StockOuts: await store.StockOuts(shop, cancellationToken), Gaps: await store.OpenGaps(shop, cancellationToken));
         var conditions = AlertRules.Evaluate(inputs, options.Value);
         var now = clock.GetUtcNow();
         var raised = new List<AlertRaised>();
@@ -40,7 +41,8 @@ public sealed class AlertEvaluator(KpiStore store, NpgsqlDataSource dataSource, 
         {
             await GrowthOs.ServiceDefaults.Persistence.AdvisoryLock.TakeForTransaction(connection, transaction, $"alerts:{shop}", cancellationToken);
             var open = new Dictionary<(string Rule, string Subject), Guid>();
-            await using (var select = new NpgsqlCommand("SELECT rule, subject, alert_id FROM kpi.alert WHERE shop_domain = @shop AND status = 'open'", connection, transaction))
+            await using (var select = new NpgsqlCommand(
+                "SELECT rule, subject, alert_id FROM kpi.alert WHERE shop_domain = @shop AND status = 'open'", connection, transaction))
             {
                 select.Parameters.AddWithValue("shop", shop);
                 await using var reader = await select.ExecuteReaderAsync(cancellationToken);
@@ -53,7 +55,8 @@ public sealed class AlertEvaluator(KpiStore store, NpgsqlDataSource dataSource, 
                 if (open.Remove((condition.Rule, condition.Subject), out var existing))
                 {
                     await using var keep = new NpgsqlCommand("""
-                        UPDATE kpi.alert SET latest_figures = @figures::jsonb, message = @message, recommendation = @recommendation, evaluated_at = @now WHERE alert_id = @id
+                        UPDATE kpi.alert SET latest_figures = @figures::jsonb, message = @message, recommendation = @recommendation, evaluated_at = @now
+                        WHERE alert_id = @id
                         """, connection, transaction);
                     keep.Parameters.AddWithValue("figures", figures);
                     keep.Parameters.AddWithValue("message", condition.Message);
@@ -65,7 +68,8 @@ public sealed class AlertEvaluator(KpiStore store, NpgsqlDataSource dataSource, 
                 }
                 var id = NewId.NextGuid();
                 await using var insert = new NpgsqlCommand("""
-                    INSERT INTO kpi.alert (alert_id, shop_domain, rule, subject, severity, status, message, recommendation, raised_figures, latest_figures, raised_at, evaluated_at)
+                    INSERT INTO kpi.alert (alert_id, shop_domain, rule, subject, severity, status, message, recommendation, raised_figures, latest_figures,
+                        raised_at, evaluated_at)
                     VALUES (@id, @shop, @rule, @subject, @severity, 'open', @message, @recommendation, @figures::jsonb, @figures::jsonb, @now, @now)
                     """, connection, transaction);
                 insert.Parameters.AddWithValue("id", id);
@@ -78,13 +82,14 @@ public sealed class AlertEvaluator(KpiStore store, NpgsqlDataSource dataSource, 
                 insert.Parameters.AddWithValue("figures", figures);
                 insert.Parameters.AddWithValue("now", now);
                 await insert.ExecuteNonQueryAsync(cancellationToken);
-                raised.Add(new AlertRaised(id, shop, condition.Rule, condition.Subject, condition.Severity, condition.Message, condition.Recommendation, condition.Figures, now));
+                raised.Add(new AlertRaised(id, shop, condition.Rule, condition.Subject, condition.Severity, condition.Message, condition.Recommendation,
+                    condition.Figures, now));
             }
 
             foreach (var ((rule, subject), id) in open)
             {
-                await using var resolve = new NpgsqlCommand("UPDATE kpi.alert SET status = 'resolved', resolved_at = @now, evaluated_at = @now WHERE alert_id = @id",
-                    connection, transaction);
+                await using var resolve = new NpgsqlCommand(
+                    "UPDATE kpi.alert SET status = 'resolved', resolved_at = @now, evaluated_at = @now WHERE alert_id = @id", connection, transaction);
                 resolve.Parameters.AddWithValue("now", now);
                 resolve.Parameters.AddWithValue("id", id);
                 await resolve.ExecuteNonQueryAsync(cancellationToken);
@@ -95,7 +100,8 @@ public sealed class AlertEvaluator(KpiStore store, NpgsqlDataSource dataSource, 
 
         foreach (var alert in raised)
         {
-            logger.LogWarning("Alert {Rule} ({Severity}) raised for {ShopDomain} {Subject}: {Message}", alert.Rule, alert.Severity, shop, alert.Subject, alert.Message);
+            logger.LogWarning("Alert {Rule} ({Severity}) raised for {ShopDomain} {Subject}: {Message}", alert.Rule, alert.Severity, shop, alert.Subject,
+                alert.Message);
             await bus.Publish(alert, cancellationToken);
         }
         foreach (var alert in resolved)

@@ -8,6 +8,7 @@ namespace GrowthOs.KpiAlert.Alerts;
 /// <paramref name="MarketingHeld"/>). A rule whose figures need a copy not wholly held stays silent: a figure half
 /// arrived is not a drop.
 /// </summary>
-public sealed record AlertInputs(DateOnly From, DateOnly To, IReadOnlyList<Kpi> Kpis, IReadOnlyList<PlatformCtr> Platforms, IReadOnlyList<CampaignFigures> Campaigns,
-    bool SalesHeld = true, bool MarketingHeld = true, IReadOnlyList<PipelineSuccess>? Pipelines = null, DateTimeOffset Now = default,
+public sealed record AlertInputs(DateOnly From, DateOnly To, IReadOnlyList<Kpi> Kpis, IReadOnlyList<PlatformCtr> Platforms,
+    IReadOnlyList<CampaignFigures> Campaigns, bool SalesHeld = true, bool MarketingHeld = true, IReadOnlyList<PipelineSuccess>? Pipelines = null,
+    DateTimeOffset Now = default,
     IReadOnlyList<StockedOut>? StockOuts = null, IReadOnlyList<SyncGap>? Gaps = null);

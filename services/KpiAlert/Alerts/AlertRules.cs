@@ -18,11 +18,14 @@ public static class AlertRules
         new("cac_increase", "CAC increase", Severities.Warning, "CAC up more than CacIncrease (25 %)"),
         new("ctr_drop", "CTR drop", Severities.Warning, "a platform's CTR down more than CtrDrop (20 %), subject the platform"),
         new("conversion_rate_drop", "Conversion rate drop", Severities.Warning, "orders / sessions down more than ConversionRateDrop (20 %)"),
-        new("fast_mover_stockout", "Fast mover out of stock", Severities.Critical, "a variant of the fast velocity tier out of stock in the latest snapshot, subject the variant"),
+        new("fast_mover_stockout", "Fast mover out of stock", Severities.Critical,
+            "a variant of the fast velocity tier out of stock in the latest snapshot, subject the variant"),
         new("pipeline_missing", "Pipeline missing", Severities.Critical,
-            "a daily sync that ran in the last week has no whole success for more than PipelineMaxAgeHours (26 h: a day and its schedule's slack), subject the job"),
+            "a daily sync that ran in the last week has no whole success for more than PipelineMaxAgeHours "
+            + "(26 h: a day and its schedule's slack), subject the job"),
         new("sync_gap", "Sync gap", Severities.Warning,
-            "a daily sync found its watermark older than the floor it reads back to, and the backfill of the changes between them has not completed whole, subject the entity"),
+            "a daily sync found its watermark older than the floor it reads back to, and the backfill of the changes between them "
+            + "has not completed whole, subject the entity"),
     ];
 
     public static IReadOnlyList<AlertCondition> Evaluate(AlertInputs inputs, AlertOptions thresholds)
@@ -36,7 +39,8 @@ public static class AlertRules
         if (sales && Moved(kpis["revenue"]) is { } revenueChange && revenueChange < -thresholds.RevenueDrop)
             conditions.Add(new("revenue_drop", "", Severities.Critical,
                 $"Revenue fell {Percent(-revenueChange)} over {period} against the period before.",
-                "Look at the sales pulse for the days that fell, at the traffic by channel group for the sessions that went, and at the stock of the best sellers.",
+                "Look at the sales pulse for the days that fell, at the traffic by channel group for the sessions that went, "
+                + "and at the stock of the best sellers.",
                 Figures(kpis["revenue"], ("threshold", -thresholds.RevenueDrop))));
 
         if (both && kpis["blended_roas"].Value is { } blended && blended < thresholds.RoasFloor)
@@ -50,7 +54,10 @@ public static class AlertRules
             conditions.Add(new("roas_below_one", $"{campaign.Source}:{campaign.CampaignId}", Severities.Critical,
                 $"{Label(campaign)} returned {roas:0.00} per unit spent over {period}, by its platform's own count.",
                 $"Review {Label(campaign)}: its audience, its bids and its creative, or move its budget to the campaigns above ROAS 1.",
-                new Dictionary<string, decimal?> { ["roas"] = roas, ["spend_minor"] = campaign.SpendMinor, ["value_minor"] = campaign.ValueMinor, ["threshold"] = thresholds.RoasFloor }));
+                new Dictionary<string, decimal?>
+                {
+                    ["roas"] = roas, ["spend_minor"] = campaign.SpendMinor, ["value_minor"] = campaign.ValueMinor, ["threshold"] = thresholds.RoasFloor,
+                }));
         }
 
         if (both && Moved(kpis["cac"]) is { } cacChange && cacChange > thresholds.CacIncrease)
@@ -70,7 +77,8 @@ public static class AlertRules
                 $"Look at {name}'s creatives and audiences for fatigue: the campaigns whose impressions grew without clicks.",
                 new Dictionary<string, decimal?>
                 {
-                    ["ctr"] = Round(ctr), ["previous_ctr"] = Round(previous), ["change"] = KpiCalculator.Change(Round(ctr), Round(previous)), ["threshold"] = -thresholds.CtrDrop,
+                    ["ctr"] = Round(ctr), ["previous_ctr"] = Round(previous), ["change"] = KpiCalculator.Change(Round(ctr), Round(previous)),
+                    ["threshold"] = -thresholds.CtrDrop,
                 }));
         }
 
@@ -84,9 +92,14 @@ public static class AlertRules
         {
             var name = variant.Title ?? $"variant {variant.VariantId}";
             conditions.Add(new("fast_mover_stockout", $"variant:{variant.VariantId}", Severities.Critical,
-                $"{name}{(variant.Sku is null ? "" : $" ({variant.Sku})")} is out of stock; it sold {variant.DailyVelocity:0.##} a day, so {variant.DaysOfCover ?? 0:0.#} days of cover are left.",
-                $"Reorder {name}{(variant.Sku is null ? "" : $" ({variant.Sku})")} now, or move stock from another location; pause the campaigns that send traffic to it until it is back.",
-                new Dictionary<string, decimal?> { ["variant_id"] = variant.VariantId, ["daily_velocity"] = variant.DailyVelocity, ["days_of_cover"] = variant.DaysOfCover ?? 0 }));
+                $"{name}{(variant.Sku is null ? "" : $" ({variant.Sku})")} is out of stock; it sold {variant.DailyVelocity:0.##} a day, "
+                + $"so {variant.DaysOfCover ?? 0:0.#} days of cover are left.",
+                $"Reorder {name}{(variant.Sku is null ? "" : $" ({variant.Sku})")} now, or move stock from another location; "
+                + "pause the campaigns that send traffic to it until it is back.",
+                new Dictionary<string, decimal?>
+                {
+                    ["variant_id"] = variant.VariantId, ["daily_velocity"] = variant.DailyVelocity, ["days_of_cover"] = variant.DaysOfCover ?? 0,
+                }));
         }
 
         foreach (var pipeline in inputs.Pipelines ?? [])
@@ -98,7 +111,8 @@ public static class AlertRules
                 age is { } hours
                     ? $"{label} has not completed whole for {hours.TotalHours:0} h (its last success {pipeline.LastSuccess:u})."
                     : $"{label} ran this week but has not completed whole in it.",
-                $"Look at the runs of {pipeline.Job} (GET /api/ingest/runs?shop=…) for the step and the error they stopped at: a token refused, a scope missing, a quota used up, or the schedule off.",
+                $"Look at the runs of {pipeline.Job} (GET /api/ingest/runs?shop=…) for the step and the error they stopped at: "
+                + "a token refused, a scope missing, a quota used up, or the schedule off.",
                 new Dictionary<string, decimal?>
                 {
                     ["hours_since_success"] = age is { } a ? Math.Round((decimal)a.TotalHours, 1) : null, ["threshold_hours"] = thresholds.PipelineMaxAgeHours,
@@ -108,8 +122,11 @@ public static class AlertRules
         foreach (var gap in (inputs.Gaps ?? []).GroupBy(g => g.Entity).Select(g => g.OrderBy(x => x.From).First()))
         {
             conditions.Add(new("sync_gap", gap.Entity, Severities.Warning,
-                $"The {gap.Entity} of this shop went unsynced longer than a daily sync reads back: the changes from {gap.From:u} to {gap.Floor:u} were not read by the daily sync.",
-                $"Backfill run {gap.BackfillRunId} reads them (GET /api/ingest/runs/{gap.BackfillRunId}); until it completes, the figures of those days may miss refunds and edits. If it failed, start a backfill of those days again (POST /api/ingest/backfill).",
+                $"The {gap.Entity} of this shop went unsynced longer than a daily sync reads back: "
+                + $"the changes from {gap.From:u} to {gap.Floor:u} were not read by the daily sync.",
+                $"Backfill run {gap.BackfillRunId} reads them (GET /api/ingest/runs/{gap.BackfillRunId}); "
+                + "until it completes, the figures of those days may miss refunds and edits. "
+                + "If it failed, start a backfill of those days again (POST /api/ingest/backfill).",
                 new Dictionary<string, decimal?> { ["gap_days"] = Math.Round((decimal)(gap.Floor - gap.From).TotalDays, 1) }));
         }
 
@@ -117,7 +134,8 @@ public static class AlertRules
     }
 
     private static IEnumerable<CampaignFigures> UnderFloor(AlertInputs inputs, AlertOptions thresholds) =>
-        inputs.Campaigns.Where(c => c.SpendMinor >= Math.Max(1, thresholds.MinimumCampaignSpendMinor) && (decimal)c.ValueMinor / c.SpendMinor < thresholds.RoasFloor)
+        inputs.Campaigns
+            .Where(c => c.SpendMinor >= Math.Max(1, thresholds.MinimumCampaignSpendMinor) && (decimal)c.ValueMinor / c.SpendMinor < thresholds.RoasFloor)
             .OrderByDescending(c => c.SpendMinor);
 
     private static string Label(CampaignFigures campaign) =>
@@ -134,7 +152,8 @@ public static class AlertRules
     /// </summary>
     private static decimal? Moved(Kpi kpi) => Moved(kpi.Value, kpi.Previous);
 
-    private static decimal? Moved(decimal? value, decimal? previous) => value is null || previous is null or 0 ? null : (value.Value - previous.Value) / previous.Value;
+    private static decimal? Moved(decimal? value, decimal? previous) =>
+        value is null || previous is null or 0 ? null : (value.Value - previous.Value) / previous.Value;
 
     private static decimal? Round(decimal? ratio) => ratio is { } r ? Math.Round(r, KpiCalculator.RatioDecimals, MidpointRounding.AwayFromZero) : null;
 

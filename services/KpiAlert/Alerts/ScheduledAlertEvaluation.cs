@@ -5,7 +5,10 @@ using Npgsql;
 
 namespace GrowthOs.KpiAlert.Alerts;
 
-/// <summary>Evaluates every shop's rules on a schedule (<see cref="AlertOptions.EvaluateEveryMinutes"/>), besides after each KPI refresh: a period moves on with the clock.</summary>
+/// <summary>
+/// Evaluates every shop's rules on a schedule (<see cref="AlertOptions.EvaluateEveryMinutes"/>), besides after each KPI
+/// refresh: a period moves on with the clock.
+/// </summary>
 public sealed class ScheduledAlertEvaluation(IServiceScopeFactory scopes, KpiStore store, AlertEvaluator evaluator, IOptions<AlertOptions> options,
     ILogger<ScheduledAlertEvaluation> logger) : BackgroundService
 {
@@ -20,7 +23,8 @@ public sealed class ScheduledAlertEvaluation(IServiceScopeFactory scopes, KpiSto
                 var bus = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
                 foreach (var shop in await store.Shops(stoppingToken)) await evaluator.Evaluate(bus, shop, stoppingToken);
             }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or MassTransitException && !stoppingToken.IsCancellationRequested)
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or MassTransitException
+                && !stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(exception, "Could not evaluate the alert rules; trying again at the next tick");
             }

@@ -36,7 +36,8 @@ public sealed class AnalyticsStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(runId is null
             ? """
               SELECT run_id, job_type, source, step, status, entity, occurred_at, counts::text, error FROM kpi.sync_step
-              WHERE shop_domain = @shop AND run_id IN (SELECT run_id FROM kpi.sync_step WHERE shop_domain = @shop GROUP BY run_id HAVING min(occurred_at) >= @since)
+              WHERE shop_domain = @shop
+                  AND run_id IN (SELECT run_id FROM kpi.sync_step WHERE shop_domain = @shop GROUP BY run_id HAVING min(occurred_at) >= @since)
               """
             : "SELECT run_id, job_type, source, step, status, entity, occurred_at, counts::text, error FROM kpi.sync_step WHERE run_id = @run");
         command.Parameters.AddWithValue("shop", (object?)shop ?? DBNull.Value);
@@ -72,8 +73,12 @@ public sealed class AnalyticsStore(NpgsqlDataSource dataSource)
         return calls;
     }
 
-    /// <summary>The deferrals of the shop's runs in [<paramref name="since"/>, <paramref name="until"/>), or one run's (a marketing deferral's shop is its run's).</summary>
-    public async Task<IReadOnlyList<DeferralRow>> Deferrals(string shop, DateTimeOffset since, DateTimeOffset until, Guid? runId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The deferrals of the shop's runs in [<paramref name="since"/>, <paramref name="until"/>), or one run's (a
+    /// marketing deferral's shop is its run's).
+    /// </summary>
+    public async Task<IReadOnlyList<DeferralRow>> Deferrals(string shop, DateTimeOffset since, DateTimeOffset until, Guid? runId,
+        CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""
             SELECT d.run_id, d.source, d.entity, d.error_code, d.reason, d.retry_after_seconds, d.deferred_at FROM kpi.deferral d
@@ -102,7 +107,8 @@ public sealed class AnalyticsStore(NpgsqlDataSource dataSource)
         var results = new List<QualityRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            results.Add(new QualityRow(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetBoolean(3), reader.GetFieldValue<DateTimeOffset>(4)));
+            results.Add(new QualityRow(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetBoolean(3),
+                reader.GetFieldValue<DateTimeOffset>(4)));
         return results;
     }
 

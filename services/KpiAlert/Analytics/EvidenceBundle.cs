@@ -37,7 +37,10 @@ public static class EvidenceBundle
             run_id = run.RunId,
             shop = evidence.Shop,
             generated_at = generatedAt,
-            files = files.Select(f => new { name = f.Name, description = f.Description, bytes = f.Content.Length, sha256 = Convert.ToHexStringLower(SHA256.HashData(f.Content)) }),
+            files = files.Select(f => new
+            {
+                name = f.Name, description = f.Description, bytes = f.Content.Length, sha256 = Convert.ToHexStringLower(SHA256.HashData(f.Content)),
+            }),
         };
 
         using var buffer = new MemoryStream();

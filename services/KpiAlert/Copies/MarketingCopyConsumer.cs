@@ -10,7 +10,8 @@ namespace GrowthOs.KpiAlert.Copies;
 /// whole (every source and campaign of it) only from a computation at least as new as the one the copy holds. Then
 /// the KPIs are recomputed.
 /// </summary>
-public sealed class MarketingCopyConsumer(NpgsqlDataSource dataSource, KpiRefresh refresh, ILogger<MarketingCopyConsumer> logger) : IConsumer<MarketingDailyUpdated>
+public sealed class MarketingCopyConsumer(NpgsqlDataSource dataSource, KpiRefresh refresh, ILogger<MarketingCopyConsumer> logger)
+    : IConsumer<MarketingDailyUpdated>
 {
     public async Task Consume(ConsumeContext<MarketingDailyUpdated> context)
     {
@@ -22,7 +23,8 @@ public sealed class MarketingCopyConsumer(NpgsqlDataSource dataSource, KpiRefres
             foreach (var date in message.Days.Select(d => d.Date).Distinct())
             {
                 await using (var newer = new NpgsqlCommand(
-                    "SELECT EXISTS (SELECT 1 FROM kpi.marketing_day WHERE shop_domain = @shop AND date = @date AND computed_at > @at)", connection, transaction))
+                    "SELECT EXISTS (SELECT 1 FROM kpi.marketing_day WHERE shop_domain = @shop AND date = @date AND computed_at > @at)",
+                    connection, transaction))
                 {
                     newer.Parameters.AddWithValue("shop", message.ShopDomain);
                     newer.Parameters.AddWithValue("date", date);
@@ -42,9 +44,10 @@ public sealed class MarketingCopyConsumer(NpgsqlDataSource dataSource, KpiRefres
                 foreach (var day in message.Days.Where(d => d.Date == date))
                 {
                     await using var insert = new NpgsqlCommand("""
-                        INSERT INTO kpi.marketing_day (shop_domain, date, source, currency_code, spend_minor, impressions, clicks, conversions, conversion_value_minor,
-                            sessions, users, key_events, revenue_minor, computed_at)
-                        VALUES (@shop, @date, @source, @currency, @spend, @impressions, @clicks, @conversions, @value, @sessions, @users, @events, @revenue, @at)
+                        INSERT INTO kpi.marketing_day (shop_domain, date, source, currency_code, spend_minor, impressions, clicks, conversions,
+                            conversion_value_minor, sessions, users, key_events, revenue_minor, computed_at)
+                        VALUES (@shop, @date, @source, @currency, @spend, @impressions, @clicks, @conversions, @value, @sessions, @users, @events,
+                            @revenue, @at)
                         """, connection, transaction);
                     insert.Parameters.AddWithValue("shop", message.ShopDomain);
                     insert.Parameters.AddWithValue("date", date);
@@ -65,7 +68,8 @@ public sealed class MarketingCopyConsumer(NpgsqlDataSource dataSource, KpiRefres
                 var campaigns = message.Campaigns.Where(c => c.Date == date).ToList();
                 if (campaigns.Count == 0) continue;
                 await using var insertCampaigns = new NpgsqlCommand("""
-                    INSERT INTO kpi.campaign_day (shop_domain, date, source, campaign_id, campaign_name, spend_minor, impressions, clicks, conversions, conversion_value_minor)
+                    INSERT INTO kpi.campaign_day (shop_domain, date, source, campaign_id, campaign_name, spend_minor, impressions, clicks, conversions,
+                        conversion_value_minor)
                     SELECT @shop, @date, c.* FROM unnest(@source, @id, @name, @spend, @impressions, @clicks, @conversions, @value)
                         AS c(source, campaign_id, campaign_name, spend_minor, impressions, clicks, conversions, conversion_value_minor)
                     """, connection, transaction);

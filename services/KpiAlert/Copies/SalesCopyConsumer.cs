@@ -27,7 +27,8 @@ public sealed class SalesCopyConsumer(NpgsqlDataSource dataSource, KpiRefresh re
                     INSERT INTO kpi.daily_sales AS d (shop_domain, date, currency_code, orders, revenue_minor, units, refunds_minor, computed_at)
                     VALUES (@shop, @date, @currency, @orders, @revenue, @units, @refunds, @at)
                     ON CONFLICT (shop_domain, date) DO UPDATE SET currency_code = EXCLUDED.currency_code, orders = EXCLUDED.orders,
-                        revenue_minor = EXCLUDED.revenue_minor, units = EXCLUDED.units, refunds_minor = EXCLUDED.refunds_minor, computed_at = EXCLUDED.computed_at
+                        revenue_minor = EXCLUDED.revenue_minor, units = EXCLUDED.units, refunds_minor = EXCLUDED.refunds_minor,
+                        computed_at = EXCLUDED.computed_at
                     WHERE d.computed_at <= EXCLUDED.computed_at
                     RETURNING 1
                     """, connection, transaction);
@@ -41,7 +42,8 @@ public sealed class SalesCopyConsumer(NpgsqlDataSource dataSource, KpiRefresh re
                 upsert.Parameters.AddWithValue("at", computedAt);
                 if (await upsert.ExecuteScalarAsync(context.CancellationToken) is null) continue;
                 taken++;
-                if (day.Products is { } products) await ReplaceProducts(connection, transaction, message.ShopDomain, day.Date, products, context.CancellationToken);
+                if (day.Products is { } products)
+                    await ReplaceProducts(connection, transaction, message.ShopDomain, day.Date, products, context.CancellationToken);
                 if (day.Customers is null) continue;
 
                 await using var clear = new NpgsqlCommand("DELETE FROM kpi.customer_day WHERE shop_domain = @shop AND date = @date", connection, transaction);
@@ -62,7 +64,8 @@ public sealed class SalesCopyConsumer(NpgsqlDataSource dataSource, KpiRefresh re
             }
             await transaction.CommitAsync(context.CancellationToken);
         }
-        logger.LogInformation("Copied {Taken} of {Days} days of sales of {ShopDomain} computed at {ComputedAt:o}", taken, message.Days.Count, message.ShopDomain, computedAt);
+        logger.LogInformation("Copied {Taken} of {Days} days of sales of {ShopDomain} computed at {ComputedAt:o}", taken, message.Days.Count,
+            message.ShopDomain, computedAt);
         await refresh.Publish(context, message.RunId, message.ShopDomain);
     }
 

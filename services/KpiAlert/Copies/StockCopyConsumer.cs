@@ -17,8 +17,10 @@ public sealed class StockCopyConsumer(NpgsqlDataSource dataSource, AlertEvaluato
         await using (var connection = await dataSource.OpenConnectionAsync(context.CancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(context.CancellationToken))
         {
-            await GrowthOs.ServiceDefaults.Persistence.AdvisoryLock.TakeForTransaction(connection, transaction, $"stock:{message.ShopDomain}", context.CancellationToken);
-            await using (var newer = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM kpi.stock_alert WHERE shop_domain = @shop AND computed_at > @at)", connection, transaction))
+            await GrowthOs.ServiceDefaults.Persistence.AdvisoryLock.TakeForTransaction(connection, transaction, $"stock:{message.ShopDomain}",
+                context.CancellationToken);
+            await using (var newer = new NpgsqlCommand(
+                "SELECT EXISTS (SELECT 1 FROM kpi.stock_alert WHERE shop_domain = @shop AND computed_at > @at)", connection, transaction))
             {
                 newer.Parameters.AddWithValue("shop", message.ShopDomain);
                 newer.Parameters.AddWithValue("at", message.ComputedAt);
@@ -31,8 +33,8 @@ public sealed class StockCopyConsumer(NpgsqlDataSource dataSource, AlertEvaluato
             }
             var v = message.Variants;
             await using (var insert = new NpgsqlCommand("""
-                INSERT INTO kpi.stock_alert (shop_domain, variant_id, product_id, sku, title, stock_status, velocity_tier, daily_velocity, days_of_cover, quantity_available,
-                    snapshot_date, computed_at)
+                INSERT INTO kpi.stock_alert (shop_domain, variant_id, product_id, sku, title, stock_status, velocity_tier, daily_velocity, days_of_cover,
+                    quantity_available, snapshot_date, computed_at)
                 SELECT @shop, a.*, @date, @at FROM unnest(@variant, @product, @sku, @title, @status, @tier, @velocity, @cover, @available)
                     AS a(variant_id, product_id, sku, title, stock_status, velocity_tier, daily_velocity, days_of_cover, quantity_available)
                 """, connection, transaction))

@@ -56,7 +56,8 @@ public sealed class SyncOutcomeConsumer(NpgsqlDataSource dataSource, AlertEvalua
 
     public Task Consume(ConsumeContext<MarketingSyncCompleted> context) =>
         context.Message.JobType is null or "MARKETING_SYNC"
-            ? Save(context, context.Message.RunId, context.Message.ShopDomain, $"marketing:{context.Message.Source}", context.Message.Partial, context.Message.CompletedAt)
+            ? Save(context, context.Message.RunId, context.Message.ShopDomain, $"marketing:{context.Message.Source}", context.Message.Partial,
+                context.Message.CompletedAt)
             : Task.CompletedTask;
 
     private async Task Save(ConsumeContext context, Guid runId, string shop, string job, bool partial, DateTimeOffset endedAt)

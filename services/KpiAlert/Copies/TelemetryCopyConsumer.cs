@@ -14,7 +14,8 @@ namespace GrowthOs.KpiAlert.Copies;
 /// results. Each is keyed so that a repeated event changes nothing.
 /// </summary>
 public sealed class TelemetryCopyConsumer(NpgsqlDataSource dataSource, TimeProvider clock)
-    : IConsumer<SyncStepChanged>, IConsumer<ApiCallsRecorded>, IConsumer<BulkExtractionDeferred>, IConsumer<MarketingFetchDeferred>, IConsumer<DataQualityChecked>
+    : IConsumer<SyncStepChanged>, IConsumer<ApiCallsRecorded>, IConsumer<BulkExtractionDeferred>, IConsumer<MarketingFetchDeferred>,
+        IConsumer<DataQualityChecked>
 {
     public async Task Consume(ConsumeContext<SyncStepChanged> context)
     {
@@ -46,7 +47,8 @@ public sealed class TelemetryCopyConsumer(NpgsqlDataSource dataSource, TimeProvi
         await using var command = dataSource.CreateCommand("""
             INSERT INTO kpi.api_call (message_id, seq, run_id, shop_domain, source, endpoint, called_at, http_status, duration_ms, records, throttled,
                 error_code, usage_percent)
-            SELECT @message, c.seq, @run, @shop, c.source, c.endpoint, c.called_at, c.http_status, c.duration_ms, c.records, c.throttled, c.error_code, c.usage_percent
+            SELECT @message, c.seq, @run, @shop, c.source, c.endpoint, c.called_at, c.http_status, c.duration_ms, c.records, c.throttled, c.error_code,
+                c.usage_percent
             FROM unnest(@seqs, @sources, @endpoints, @times, @statuses, @durations, @records, @throttled, @codes, @usages)
                 AS c(seq, source, endpoint, called_at, http_status, duration_ms, records, throttled, error_code, usage_percent)
             ON CONFLICT (message_id, seq) DO NOTHING
@@ -95,7 +97,8 @@ public sealed class TelemetryCopyConsumer(NpgsqlDataSource dataSource, TimeProvi
         await command.ExecuteNonQueryAsync(context.CancellationToken);
     }
 
-    private async Task SaveDeferral(ConsumeContext context, Guid runId, string? shop, string source, string? entity, string code, string reason, double? retryAfter)
+    private async Task SaveDeferral(ConsumeContext context, Guid runId, string? shop, string source, string? entity, string code, string reason,
+        double? retryAfter)
     {
         await using var command = dataSource.CreateCommand("""
             INSERT INTO kpi.deferral (message_id, run_id, shop_domain, source, entity, error_code, reason, retry_after_seconds, deferred_at)

@@ -71,5 +71,7 @@ public static class KpiCalculator
         denominator == 0 ? null : Math.Round((decimal)numerator / denominator, RatioDecimals, MidpointRounding.AwayFromZero);
 
     public static decimal? Change(decimal? value, decimal? previous) =>
-        value is null || previous is null or 0 ? null : Math.Round((value.Value - previous.Value) / previous.Value, ChangeDecimals, MidpointRounding.AwayFromZero);
+        value is null || previous is null or 0
+            ? null
+            : Math.Round((value.Value - previous.Value) / previous.Value, ChangeDecimals, MidpointRounding.AwayFromZero);
 }

@@ -1,4 +1,5 @@
 using GrowthOs.ServiceDefaults.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace GrowthOs.KpiAlert.Kpis;
@@ -15,34 +16,24 @@ public static class KpiEndpoints
     /// The 18 KPIs of <c>from</c> to <c>to</c> (default: the last 7 complete reporting days of the shop) beside the period
     /// of the same length before, computed on demand from this service's copies.
     /// </summary>
-    private static async Task<IResult> Get(string? shop, string? days, string? from, string? to, KpiStore store, IOptions<KpiOptions> options, TimeProvider clock,
-        CancellationToken cancellationToken)
+    private static async Task<Results<Ok<KpiReport>, ProblemHttpResult>> Get(string? shop, string? days, string? from, string? to, KpiStore store,
+        IOptions<KpiOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        if (ReportingPeriod.BindForShop(shop, days, from, to, domain => options.Value.Today(domain, now), options.Value.DefaultDays, out var bound, out var period)
-            is { } problem) return problem;
+        if (ReportingPeriod.BindForShop(shop, days, from, to, domain => options.Value.Today(domain, now), options.Value.DefaultDays, out var bound,
+            out var period) is { } problem) return problem;
         (shop, var first, var last) = (bound, period.From, period.To);
 
         var currency = await store.CurrencyOf(shop, cancellationToken);
         if (currency is null)
-            return Results.Problem(statusCode: 404, title: "No KPIs yet", detail: $"Nothing has been synced for {shop} yet.");
+            return TypedResults.Problem(statusCode: 404, title: "No KPIs yet", detail: $"Nothing has been synced for {shop} yet.");
         var (previousFrom, previousTo, kpis) = await store.Compute(shop, first, last, cancellationToken);
         var (salesDays, marketingDays) = await store.Coverage(shop, previousFrom, last, cancellationToken);
-        return Results.Json(new
-        {
-            shop,
-            from = first,
-            to = last,
-            previous_from = previousFrom,
-            previous_to = previousTo,
-            currency_code = currency,
-            // Days of both periods the copies hold: fewer than `days` means some figures have not arrived (or were never synced).
-            coverage = new { days = last.DayNumber - previousFrom.DayNumber + 1, sales_days = salesDays, marketing_days = marketingDays },
-            kpis = Views(kpis),
-        });
+        var coverage = new KpiCoverage(last.DayNumber - previousFrom.DayNumber + 1, salesDays, marketingDays);
+        return TypedResults.Ok(new KpiReport(shop, first, last, previousFrom, previousTo, currency, coverage, Views(kpis)));
     }
 
     /// <summary>The KPIs as every answer that carries them shows them.</summary>
-    public static IEnumerable<object> Views(IEnumerable<Kpi> kpis) =>
-        kpis.Select(k => new { name = k.Name, kind = k.Kind, better = KpiCalculator.Better(k.Name), value = k.Value, previous = k.Previous, change = k.Change });
+    public static IReadOnlyList<KpiView> Views(IEnumerable<Kpi> kpis) =>
+        [.. kpis.Select(k => new KpiView(k.Name, k.Kind, KpiCalculator.Better(k.Name), k.Value, k.Previous, k.Change))];
 }

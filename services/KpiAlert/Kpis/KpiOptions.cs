@@ -6,7 +6,10 @@ public sealed class KpiOptions : IValidatableObject
 {
     public const string Section = "Kpi";
 
-    /// <summary>The reporting time zone of a shop of the settings (IANA), as the Transform's <c>Marts:ReportingTimeZones</c>: its days end at its midnight. A connected shop's is its own.</summary>
+    /// <summary>
+    /// The reporting time zone of a shop of the settings (IANA), as the Transform's <c>Marts:ReportingTimeZones</c>:
+    /// its days end at its midnight. A connected shop's is its own.
+    /// </summary>
     public Dictionary<string, string> ReportingTimeZones { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Days of the default period: the last complete ones.</summary>

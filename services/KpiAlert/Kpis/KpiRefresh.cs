@@ -25,7 +25,8 @@ public sealed class KpiRefresh(KpiStore store, NpgsqlDataSource dataSource, Aler
                     INSERT INTO kpi.kpi_snapshot (shop_domain, period_from, period_to, kpi, kind, currency_code, current_value, previous_value, change, run_id)
                     VALUES (@shop, @from, @to, @kpi, @kind, @currency, @current, @previous, @change, @run)
                     ON CONFLICT (shop_domain, period_from, period_to, kpi) DO UPDATE SET kind = EXCLUDED.kind, currency_code = EXCLUDED.currency_code,
-                        current_value = EXCLUDED.current_value, previous_value = EXCLUDED.previous_value, change = EXCLUDED.change, computed_at = now(), run_id = EXCLUDED.run_id
+                        current_value = EXCLUDED.current_value, previous_value = EXCLUDED.previous_value, change = EXCLUDED.change, computed_at = now(),
+                        run_id = EXCLUDED.run_id
                     """);
                 save.Parameters.AddWithValue("shop", shop);
                 save.Parameters.AddWithValue("from", from);
@@ -43,7 +44,8 @@ public sealed class KpiRefresh(KpiStore store, NpgsqlDataSource dataSource, Aler
         }
         logger.LogInformation("KPIs of {ShopDomain} from {From} to {To}: {Kpis}", shop, from, to,
             string.Join(", ", kpis.Select(k => $"{k.Name}={k.Value?.ToString() ?? "null"}")));
-        await bus.Publish(new KpiSnapshotComputed(runId, shop, from, to, currency, kpis.Select(k => new KpiValue(k.Name, k.Kind, k.Value, k.Previous, k.Change)).ToList()));
+        await bus.Publish(new KpiSnapshotComputed(runId, shop, from, to, currency,
+            kpis.Select(k => new KpiValue(k.Name, k.Kind, k.Value, k.Previous, k.Change)).ToList()));
         await alerts.Evaluate(bus, shop, (from, to), kpis, CancellationToken.None);
     }
 }

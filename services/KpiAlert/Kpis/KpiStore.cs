@@ -96,7 +96,8 @@ public sealed class KpiStore(NpgsqlDataSource dataSource)
         var days = to.DayNumber - from.DayNumber + 1;
         await using var command = dataSource.CreateCommand("""
             SELECT source,
-                   COALESCE(sum(clicks) FILTER (WHERE date BETWEEN @from AND @to), 0)::bigint, COALESCE(sum(impressions) FILTER (WHERE date BETWEEN @from AND @to), 0)::bigint,
+                   COALESCE(sum(clicks) FILTER (WHERE date BETWEEN @from AND @to), 0)::bigint,
+                   COALESCE(sum(impressions) FILTER (WHERE date BETWEEN @from AND @to), 0)::bigint,
                    COALESCE(sum(clicks) FILTER (WHERE date < @from), 0)::bigint, COALESCE(sum(impressions) FILTER (WHERE date < @from), 0)::bigint
             FROM kpi.marketing_day
             WHERE shop_domain = @shop AND source IN ('meta', 'google_ads') AND date BETWEEN @previous AND @to
@@ -171,8 +172,8 @@ public sealed class KpiStore(NpgsqlDataSource dataSource)
         var gaps = new List<Alerts.SyncGap>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            gaps.Add(new Alerts.SyncGap(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetGuid(3),
-                reader.GetFieldValue<DateTimeOffset>(4)));
+            gaps.Add(new Alerts.SyncGap(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2),
+                reader.GetGuid(3), reader.GetFieldValue<DateTimeOffset>(4)));
         return gaps;
     }
 
@@ -187,8 +188,8 @@ public sealed class KpiStore(NpgsqlDataSource dataSource)
         var variants = new List<Alerts.StockedOut>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            variants.Add(new Alerts.StockedOut(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetString(3), reader.GetDecimal(4), reader.IsDBNull(5) ? null : reader.GetDecimal(5)));
+            variants.Add(new Alerts.StockedOut(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3), reader.GetDecimal(4), reader.IsDBNull(5) ? null : reader.GetDecimal(5)));
         return variants;
     }
 }

@@ -49,11 +49,14 @@ public sealed class DemoMarketing(DemoShop shop, int seed)
     public DateOnly FirstDay => shop.FirstDay;
     public DateOnly LastDay => shop.LastDay;
 
-    /// <summary>Meta's daily delivery per campaign from <paramref name="since"/> to <paramref name="until"/> (inclusive), days in order, campaigns in order.</summary>
+    /// <summary>
+    /// Meta's daily delivery per campaign from <paramref name="since"/> to <paramref name="until"/> (inclusive), days in order, campaigns in order.
+    /// </summary>
     public IEnumerable<DemoCampaignDay> MetaDays(DateOnly since, DateOnly until) => Days(since, until, MetaCampaigns, MetaShareOfRevenue, plantedOn: true);
 
     /// <summary>Google Ads' daily delivery per campaign; nothing is planted on it.</summary>
-    public IEnumerable<DemoCampaignDay> GoogleDays(DateOnly since, DateOnly until) => Days(since, until, GoogleCampaigns, GoogleShareOfRevenue, plantedOn: false);
+    public IEnumerable<DemoCampaignDay> GoogleDays(DateOnly since, DateOnly until) =>
+        Days(since, until, GoogleCampaigns, GoogleShareOfRevenue, plantedOn: false);
 
     /// <summary>
     /// GA4's sessions, users, key events (purchases) and purchase revenue per channel group and day: sessions follow the

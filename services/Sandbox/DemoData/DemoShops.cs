@@ -17,6 +17,7 @@ public sealed class DemoShops(IOptions<SandboxOptions> options, TimeProvider clo
     /// <summary>The configured anchor, else the shop's yesterday (at the configured moment, or now): the last whole day in its own time zone.</summary>
     private DateOnly LastDay(SandboxShop settings) =>
         options.Value.AnchorDate
-        ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(options.Value.AnchorAt ?? clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone)).DateTime)
+        ?? DateOnly.FromDateTime(
+                TimeZoneInfo.ConvertTime(options.Value.AnchorAt ?? clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone)).DateTime)
             .AddDays(-1);
 }

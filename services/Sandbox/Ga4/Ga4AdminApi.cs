@@ -25,10 +25,13 @@ public sealed class Ga4AdminApi(IOptions<SandboxOptions> options, DemoShops shop
     {
         if (version is not ("v1beta" or "v1alpha")) return Error(404, "NOT_FOUND", $"Version {version} of the Admin API is not known.");
         var properties = options.Value.Ga4.Properties;
-        var token = http.Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : "";
+        var token = http.Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
+            ? header["Bearer ".Length..]
+            : "";
         if (!properties.Any(p => data.Reaches(token, p)))
             return Error(401, "UNAUTHENTICATED",
-                "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.");
+                "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. "
+                + "See https://developers.google.com/identity/sign-in/web/devconsole-project.");
         var property = properties.FirstOrDefault(p => p.Id == propertyId);
         if (property is null || !data.Reaches(token, property)) return Error(403, "PERMISSION_DENIED", "The caller does not have permission");
         var shop = shops.Settings(property.Shop);

@@ -21,7 +21,8 @@ namespace GrowthOs.Sandbox.Ga4;
 /// </summary>
 public sealed class Ga4DataApi(IOptions<SandboxOptions> options, DemoShops shops, FailureSwitches failures, GoogleOAuthApi oauth, TimeProvider clock)
 {
-    private const string Schema = "For a list of valid dimensions and metrics, see https://developers.google.com/analytics/devguides/reporting/data/v1/api-schema";
+    private const string Schema =
+        "For a list of valid dimensions and metrics, see https://developers.google.com/analytics/devguides/reporting/data/v1/api-schema";
 
     private static readonly Dictionary<string, string> MetricTypes = new(StringComparer.Ordinal)
     {
@@ -56,25 +57,32 @@ public sealed class Ga4DataApi(IOptions<SandboxOptions> options, DemoShops shops
         if (!propertyAndMethod.EndsWith(":runReport", StringComparison.Ordinal))
             return Error(404, "NOT_FOUND", "The Sandbox answers runReport only.");
         var propertyId = propertyAndMethod[..^":runReport".Length];
-        var token = http.Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : "";
+        var token = http.Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
+            ? header["Bearer ".Length..]
+            : "";
         var property = Settings.Properties.FirstOrDefault(p => p.Id == propertyId);
         if (!Settings.Properties.Any(p => Reaches(token, p)))
             return Error(401, "UNAUTHENTICATED",
-                "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.");
+                "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. "
+                + "See https://developers.google.com/identity/sign-in/web/devconsole-project.");
         if (property is null || !Reaches(token, property) || failures.Trip($"ga4:{propertyId}", property.Failures, "PERMISSION_DENIED"))
             return Error(403, "PERMISSION_DENIED",
-                "User does not have sufficient permissions for this property. To learn more about Property ID, see https://developers.google.com/analytics/devguides/reporting/data/v1/property-id.");
+                "User does not have sufficient permissions for this property. To learn more about Property ID, "
+                + "see https://developers.google.com/analytics/devguides/reporting/data/v1/property-id.");
 
         var owner = $"ga4:{property.Id}";
         var running = _running.AddOrUpdate(property.Id, 1, (_, n) => n + 1);
         try
         {
             if (running > Settings.ConcurrentRequests || failures.Trip(owner, property.Failures, "CONCURRENT"))
-                return Error(429, "RESOURCE_EXHAUSTED", "Exhausted concurrent requests quota. These quota tokens will return in under an hour. To learn more, see https://developers.google.com/analytics/devguides/reporting/data/v1/quotas");
+                return Error(429, "RESOURCE_EXHAUSTED", "Exhausted concurrent requests quota. These quota tokens will return in under an hour. "
+                    + "To learn more, see https://developers.google.com/analytics/devguides/reporting/data/v1/quotas");
             if (failures.Trip(owner, property.Failures, "QUOTA_HOURLY"))
-                return Error(429, "RESOURCE_EXHAUSTED", "Exhausted property tokens for a project per hour. These quota tokens will return in under an hour. To learn more, see https://developers.google.com/analytics/devguides/reporting/data/v1/quotas");
+                return Error(429, "RESOURCE_EXHAUSTED", "Exhausted property tokens for a project per hour. These quota tokens will return in under an hour. "
+                    + "To learn more, see https://developers.google.com/analytics/devguides/reporting/data/v1/quotas");
             if (failures.Trip(owner, property.Failures, "QUOTA_DAILY"))
-                return Error(429, "RESOURCE_EXHAUSTED", "Exhausted property tokens per day. These quota tokens will return in under 24 hours. To learn more, see https://developers.google.com/analytics/devguides/reporting/data/v1/quotas");
+                return Error(429, "RESOURCE_EXHAUSTED", "Exhausted property tokens per day. These quota tokens will return in under 24 hours. "
+                    + "To learn more, see https://developers.google.com/analytics/devguides/reporting/data/v1/quotas");
             if (failures.Trip(owner, property.Failures, "INTERNAL"))
                 return Error(500, "INTERNAL", "Internal error encountered.");
 
@@ -95,9 +103,11 @@ public sealed class Ga4DataApi(IOptions<SandboxOptions> options, DemoShops shops
 
             var usage = Current(property);
             if (usage.HourTokens >= Settings.TokensPerHour)
-                return Error(429, "RESOURCE_EXHAUSTED", "Exhausted property tokens per hour. These quota tokens will return in under an hour. To learn more, see https://developers.google.com/analytics/devguides/reporting/data/v1/quotas");
+                return Error(429, "RESOURCE_EXHAUSTED", "Exhausted property tokens per hour. These quota tokens will return in under an hour. "
+                    + "To learn more, see https://developers.google.com/analytics/devguides/reporting/data/v1/quotas");
             if (usage.DayTokens >= Settings.TokensPerDay)
-                return Error(429, "RESOURCE_EXHAUSTED", "Exhausted property tokens per day. These quota tokens will return in under 24 hours. To learn more, see https://developers.google.com/analytics/devguides/reporting/data/v1/quotas");
+                return Error(429, "RESOURCE_EXHAUSTED", "Exhausted property tokens per day. These quota tokens will return in under 24 hours. "
+                    + "To learn more, see https://developers.google.com/analytics/devguides/reporting/data/v1/quotas");
 
             var settings = shops.Settings(property.Shop);
             if (settings is null) return Error(400, "INVALID_ARGUMENT", $"The property's shop {property.Shop} is not a Sandbox shop.");
@@ -168,7 +178,8 @@ public sealed class Ga4DataApi(IOptions<SandboxOptions> options, DemoShops shops
     private static List<Row> Rows(IEnumerable<DemoChannelDay> days, Request request)
     {
         var grouped = days
-            .GroupBy(d => string.Join('\u001f', request.Dimensions.Select(name => name == "date" ? d.Date.ToString("yyyyMMdd", CultureInfo.InvariantCulture) : d.Channel.Name)))
+            .GroupBy(d => string.Join('\u001f',
+                request.Dimensions.Select(name => name == "date" ? d.Date.ToString("yyyyMMdd", CultureInfo.InvariantCulture) : d.Channel.Name)))
             .Select(g =>
             {
                 var numbers = request.Metrics.Select(m => m switch
@@ -214,7 +225,8 @@ public sealed class Ga4DataApi(IOptions<SandboxOptions> options, DemoShops shops
         {
             if (text == "today") return today;
             if (text == "yesterday") return today.AddDays(-1);
-            if (text.EndsWith("daysAgo", StringComparison.Ordinal) && int.TryParse(text[..^"daysAgo".Length], NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+            if (text.EndsWith("daysAgo", StringComparison.Ordinal)
+                && int.TryParse(text[..^"daysAgo".Length], NumberStyles.None, CultureInfo.InvariantCulture, out var n))
                 return today.AddDays(-n);
             return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
                 ? date
@@ -222,7 +234,8 @@ public sealed class Ga4DataApi(IOptions<SandboxOptions> options, DemoShops shops
         }
     }
 
-    private sealed record Request(DateRange Range, List<string> Dimensions, List<string> Metrics, long Offset, int Limit, List<OrderBy> OrderBys, bool ReturnPropertyQuota)
+    private sealed record Request(DateRange Range, List<string> Dimensions, List<string> Metrics, long Offset, int Limit, List<OrderBy> OrderBys,
+        bool ReturnPropertyQuota)
     {
         public static Request Read(JsonElement root)
         {
@@ -266,14 +279,18 @@ public sealed class Ga4DataApi(IOptions<SandboxOptions> options, DemoShops shops
                 : [];
 
         private static string? Text(JsonElement element, string property) =>
-            element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString()
+                : null;
 
         /// <summary>An int64 as proto3 JSON writes it (a string) or as a number.</summary>
         private static long? Int64(JsonElement root, string property)
         {
             if (!root.TryGetProperty(property, out var value)) return null;
             if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number)) return number;
-            if (value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed)) return parsed;
+            if (value.ValueKind == JsonValueKind.String
+                && long.TryParse(value.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
+                return parsed;
             throw new InvalidArgument($"Invalid value at '{property}' (TYPE_INT64), {value.GetRawText()}");
         }
     }

@@ -34,24 +34,31 @@ public sealed partial class GoogleAdsApi(IOptions<SandboxOptions> options, DemoS
 
     public static IEndpointRouteBuilder MapGoogleAdsApi(IEndpointRouteBuilder app)
     {
-        app.MapPost("/google-ads/{version}/customers/{**rest}", (string version, string rest, HttpContext http, GoogleAdsApi api) => api.SearchStream(version, rest, http));
+        app.MapPost("/google-ads/{version}/customers/{**rest}",
+            (string version, string rest, HttpContext http, GoogleAdsApi api) => api.SearchStream(version, rest, http));
         return app;
     }
 
     private async Task<IResult> SearchStream(string version, string customerAndMethod, HttpContext http)
     {
-        if (!customerAndMethod.EndsWith("/googleAds:searchStream", StringComparison.Ordinal) && !customerAndMethod.EndsWith(":searchStream", StringComparison.Ordinal))
+        if (!customerAndMethod.EndsWith("/googleAds:searchStream", StringComparison.Ordinal)
+            && !customerAndMethod.EndsWith(":searchStream", StringComparison.Ordinal))
             return Failure(version, 404, "NOT_FOUND", "requestError", "UNSUPPORTED", "The method is not supported by the Sandbox.");
         var customerId = customerAndMethod.Split('/')[0];
         var customer = Settings.Customers.FirstOrDefault(c => c.Id == customerId);
-        var token = http.Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : "";
+        var token = http.Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
+            ? header["Bearer ".Length..]
+            : "";
         if (customer is null || !oauth.Accepts(token, customer.AccessToken, customer.RefreshToken, GoogleOAuthApi.AdWordsScope))
             return token.Length == 0 || customer is not null
                 ? Failure(version, 401, "UNAUTHENTICATED", "authenticationError", "OAUTH_TOKEN_INVALID", "Request had invalid authentication credentials.",
-                    "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.")
-                : Failure(version, 403, "PERMISSION_DENIED", "authorizationError", "USER_PERMISSION_DENIED", PermissionDenied, "The caller does not have permission");
+                    "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. "
+                    + "See https://developers.google.com/identity/sign-in/web/devconsole-project.")
+                : Failure(version, 403, "PERMISSION_DENIED", "authorizationError", "USER_PERMISSION_DENIED", PermissionDenied,
+                    "The caller does not have permission");
         if (customer.ManagerId is { } manager && http.Request.Headers["login-customer-id"].ToString() != manager)
-            return Failure(version, 403, "PERMISSION_DENIED", "authorizationError", "USER_PERMISSION_DENIED", PermissionDenied, "The caller does not have permission");
+            return Failure(version, 403, "PERMISSION_DENIED", "authorizationError", "USER_PERMISSION_DENIED", PermissionDenied,
+                "The caller does not have permission");
 
         var day = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var used = _operations.AddOrUpdate((customer.Id, day), 1, (_, n) => n + 1);
@@ -59,7 +66,13 @@ public sealed partial class GoogleAdsApi(IOptions<SandboxOptions> options, DemoS
         if (used > Settings.DailyOperations || failures.Trip($"google-ads:{customer.Id}", customer.Failures, "QUOTA"))
             return Failure(version, 429, "RESOURCE_EXHAUSTED", "quotaError", "RESOURCE_EXHAUSTED", $"Too many requests. Retry in {untilMidnight} seconds.",
                 "Resource has been exhausted (e.g. check quota).",
-                new JsonObject { ["quotaErrorDetails"] = new JsonObject { ["rateScope"] = "DEVELOPER", ["rateName"] = "Number of operations for basic access", ["retryDelay"] = $"{untilMidnight}s" } });
+                new JsonObject
+                {
+                    ["quotaErrorDetails"] = new JsonObject
+                    {
+                        ["rateScope"] = "DEVELOPER", ["rateName"] = "Number of operations for basic access", ["retryDelay"] = $"{untilMidnight}s"
+                    }
+                });
         if (failures.Trip($"google-ads:{customer.Id}", customer.Failures, "INTERNAL"))
             return Failure(version, 500, "INTERNAL", "internalError", "INTERNAL_ERROR", "An internal error has occurred.", "Internal error encountered.");
 
@@ -73,7 +86,8 @@ public sealed partial class GoogleAdsApi(IOptions<SandboxOptions> options, DemoS
         {
             return Failure(version, 400, "INVALID_ARGUMENT", "requestError", "BAD_RESOURCE_ID", "The request body must be JSON with a query.");
         }
-        if (CustomerGaql().Match(query ?? "") is { Success: true } ofCustomer) return AnswerCustomer(version, customer, ofCustomer.Groups["fields"].Value, used);
+        if (CustomerGaql().Match(query ?? "") is { Success: true } ofCustomer)
+            return AnswerCustomer(version, customer, ofCustomer.Groups["fields"].Value, used);
         var parsed = Gaql().Match(query ?? "");
         if (!parsed.Success)
             return Failure(version, 400, "INVALID_ARGUMENT", "queryError", "UNEXPECTED_END_OF_QUERY",
@@ -85,7 +99,8 @@ public sealed partial class GoogleAdsApi(IOptions<SandboxOptions> options, DemoS
         var until = DateOnly.ParseExact(parsed.Groups["until"].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
         var settings = shops.Settings(customer.Shop);
-        if (settings is null) return Failure(version, 400, "INVALID_ARGUMENT", "requestError", "INVALID_INPUT", $"The customer's shop {customer.Shop} is not a Sandbox shop.");
+        if (settings is null)
+            return Failure(version, 400, "INVALID_ARGUMENT", "requestError", "INVALID_INPUT", $"The customer's shop {customer.Shop} is not a Sandbox shop.");
         var rows = new DemoMarketing(shops.Get(settings), settings.Seed).GoogleDays(since, until).Select(d => Row(customer, settings, d, selected)).ToList();
         var fieldMask = string.Join(',', selected.Select(f => Fields[f]));
         var batches = new JsonArray();
@@ -139,7 +154,8 @@ public sealed partial class GoogleAdsApi(IOptions<SandboxOptions> options, DemoS
     };
 
     private const string PermissionDenied =
-        "User doesn't have permission to access customer. Note: If you're accessing a client customer, the manager's customer id must be set in the 'login-customer-id' header. See https://developers.google.com/google-ads/api/docs/concepts/call-structure#cid";
+        "User doesn't have permission to access customer. Note: If you're accessing a client customer, the manager's customer id must be set in the "
+        + "'login-customer-id' header. See https://developers.google.com/google-ads/api/docs/concepts/call-structure#cid";
 
     /// <summary>A row in proto3 JSON: resource names always, int64 as strings, doubles as numbers, zero values left out.</summary>
     private static JsonObject Row(SandboxAdsCustomer customer, SandboxShop shop, DemoCampaignDay day, IReadOnlyList<string> selected)
@@ -159,7 +175,9 @@ public sealed partial class GoogleAdsApi(IOptions<SandboxOptions> options, DemoS
                 case "campaign.id": campaign["id"] = day.Campaign.Id; break;
                 case "campaign.name": campaign["name"] = day.Campaign.Name; break;
                 case "segments.date": segments["date"] = day.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture); break;
-                case "metrics.cost_micros" when day.Spend > 0: metrics["costMicros"] = ((long)(day.Spend * 1_000_000)).ToString(CultureInfo.InvariantCulture); break;
+                case "metrics.cost_micros" when day.Spend > 0:
+                    metrics["costMicros"] = ((long)(day.Spend * 1_000_000)).ToString(CultureInfo.InvariantCulture);
+                    break;
                 case "metrics.impressions" when day.Impressions > 0: metrics["impressions"] = day.Impressions.ToString(CultureInfo.InvariantCulture); break;
                 case "metrics.clicks" when day.Clicks > 0: metrics["clicks"] = day.Clicks.ToString(CultureInfo.InvariantCulture); break;
                 case "metrics.conversions" when conversions > 0: metrics["conversions"] = conversions; break;
@@ -175,10 +193,12 @@ public sealed partial class GoogleAdsApi(IOptions<SandboxOptions> options, DemoS
     }
 
     private static string RequestId(string customer, int operation, int start) =>
-        Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{customer}:{operation}:{start}")))[..22].Replace('+', '-').Replace('/', '_');
+        Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{customer}:{operation}:{start}")))[..22]
+            .Replace('+', '-').Replace('/', '_');
 
     /// <summary>Google's error envelope with a GoogleAdsFailure in its details, whose errorCode is a one-key object.</summary>
-    private IResult Failure(string version, int status, string grpcStatus, string errorKind, string errorCode, string message, string? outer = null, JsonObject? details = null)
+    private IResult Failure(string version, int status, string grpcStatus, string errorKind, string errorCode, string message, string? outer = null,
+        JsonObject? details = null)
     {
         var error = new JsonObject { ["errorCode"] = new JsonObject { [errorKind] = errorCode }, ["message"] = message };
         if (details is not null) error["details"] = details;
@@ -199,7 +219,8 @@ public sealed partial class GoogleAdsApi(IOptions<SandboxOptions> options, DemoS
         }, statusCode: status);
     }
 
-    [GeneratedRegex(@"^\s*SELECT\s+(?<fields>.+?)\s+FROM\s+campaign\s+WHERE\s+segments\.date\s+BETWEEN\s+'(?<since>\d{4}-\d{2}-\d{2})'\s+AND\s+'(?<until>\d{4}-\d{2}-\d{2})'(\s+ORDER\s+BY\s+[\w\.,\s]+)?\s*$",
+    [GeneratedRegex(@"^\s*SELECT\s+(?<fields>.+?)\s+FROM\s+campaign\s+WHERE\s+segments\.date\s+BETWEEN\s+"
+        + @"'(?<since>\d{4}-\d{2}-\d{2})'\s+AND\s+'(?<until>\d{4}-\d{2}-\d{2})'(\s+ORDER\s+BY\s+[\w\.,\s]+)?\s*$",
         RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex Gaql();
 

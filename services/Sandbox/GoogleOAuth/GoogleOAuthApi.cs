@@ -105,7 +105,8 @@ public sealed class GoogleOAuthApi
         if (!Uri.TryCreate(redirect, UriKind.Absolute, out var redirectUri) || redirectUri.Scheme is not ("http" or "https")
             || client.RedirectUris.Count > 0 && !client.RedirectUris.Contains(redirect, StringComparer.Ordinal))
             return ErrorPage(400, "redirect_uri_mismatch",
-                $"You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. If you're the app developer, register the redirect URI in the Google Cloud Console. Request details: redirect_uri={redirect}");
+                $"You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. If you're the app developer, register the "
+                + $"redirect URI in the Google Cloud Console. Request details: redirect_uri={redirect}");
         var responseType = query["response_type"].ToString();
         if (responseType.Length == 0) return ErrorPage(400, "invalid_request", "Required parameter is missing: response_type");
         if (responseType != "code") return ErrorPage(400, "unsupported_response_type", $"Invalid response_type: {responseType}");
@@ -123,7 +124,8 @@ public sealed class GoogleOAuthApi
         if (first) _state.Append(new GrantState("consented", $"{client.ClientId} {scope}"));
         var askedAgain = query["prompt"].ToString().Split(' ').Contains("consent", StringComparer.Ordinal);
         var code = "4/0Ab" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        _codes[code] = new Code(client.ClientId, redirect, scope, offline && (first || askedAgain), clock.GetUtcNow().AddSeconds(client.AuthorizationCodeSeconds));
+        _codes[code] = new Code(client.ClientId, redirect, scope, offline && (first || askedAgain),
+            clock.GetUtcNow().AddSeconds(client.AuthorizationCodeSeconds));
         var parameters = new List<KeyValuePair<string, string>>();
         if (query["state"].ToString() is { Length: > 0 } state) parameters.Add(new("state", state));
         parameters.Add(new("code", code));

@@ -4,7 +4,8 @@ using System.Text.Json.Nodes;
 namespace GrowthOs.Sandbox.Meta;
 
 /// <summary>A refusal in the Graph API's error envelope, with the HTTP status Meta answers it with.</summary>
-public sealed class GraphApiError(int status, int code, string message, int? subcode = null, bool? transient = null, string type = "OAuthException") : Exception(message)
+public sealed class GraphApiError(int status, int code, string message, int? subcode = null, bool? transient = null, string type = "OAuthException")
+    : Exception(message)
 {
     public IResult ToResult() => Results.Json(new JsonObject
     {

@@ -22,7 +22,8 @@ public sealed class MetaGraphApi
     private static readonly string[] PurchaseActionTypes = ["omni_purchase", "purchase", "offsite_conversion.fb_pixel_purchase"];
     private static readonly HashSet<string> KnownFields =
     [
-        "campaign_id", "campaign_name", "spend", "impressions", "clicks", "actions", "action_values", "account_id", "account_currency", "date_start", "date_stop", "ctr", "cpc",
+        "campaign_id", "campaign_name", "spend", "impressions", "clicks", "actions", "action_values", "account_id", "account_currency", "date_start",
+        "date_stop", "ctr", "cpc",
     ];
 
     private readonly ConcurrentDictionary<string, MetaReportRun> _reports = new(StringComparer.Ordinal);
@@ -56,9 +57,12 @@ public sealed class MetaGraphApi
     public static IEndpointRouteBuilder MapMetaGraphApi(IEndpointRouteBuilder app)
     {
         app.MapGet("/meta/{version}/oauth/access_token", (string version, HttpContext http, MetaGraphApi meta) => meta.Exchange(http));
-        app.MapGet("/meta/{version}/{node}", (string version, string node, HttpContext http, MetaGraphApi meta) => meta.Handle(http, version, node, insights: false));
-        app.MapGet("/meta/{version}/{node}/insights", (string version, string node, HttpContext http, MetaGraphApi meta) => meta.Handle(http, version, node, insights: true));
-        app.MapPost("/meta/{version}/{node}/insights", (string version, string node, HttpContext http, MetaGraphApi meta) => meta.Handle(http, version, node, insights: true));
+        app.MapGet("/meta/{version}/{node}",
+            (string version, string node, HttpContext http, MetaGraphApi meta) => meta.Handle(http, version, node, insights: false));
+        app.MapGet("/meta/{version}/{node}/insights",
+            (string version, string node, HttpContext http, MetaGraphApi meta) => meta.Handle(http, version, node, insights: true));
+        app.MapPost("/meta/{version}/{node}/insights",
+            (string version, string node, HttpContext http, MetaGraphApi meta) => meta.Handle(http, version, node, insights: true));
         // The Sandbox's stand-in for a person removing the app's access to the account (or its system user's token being
         // revoked): from then on the account's token is refused with Meta's code 190, subcode 458.
         app.MapPost("/sandbox/meta/ad_accounts/{id}/revoke", (string id, MetaGraphApi meta) => meta.Revoke(id));
@@ -116,7 +120,8 @@ public sealed class MetaGraphApi
             var (since, until, fields) = Parameters(http);
             // As Meta documents it, the report's id is a JSON number: {"report_run_id": 6023920149050}.
             if (HttpMethods.IsPost(http.Request.Method))
-                return Results.Json(new JsonObject { ["report_run_id"] = long.Parse(StartReport(account, since, until, fields).Id, CultureInfo.InvariantCulture) });
+                return Results.Json(
+                    new JsonObject { ["report_run_id"] = long.Parse(StartReport(account, since, until, fields).Id, CultureInfo.InvariantCulture) });
             if (FailureSwitches.Setting(account.Failures, "TOO_MUCH_DATA") is { } days && until.DayNumber - since.DayNumber + 1 > days)
                 throw new GraphApiError(500, 1, "Please reduce the amount of data you're asking for, then retry your request");
             return Page(http, account, since, until, fields, null);
@@ -143,7 +148,8 @@ public sealed class MetaGraphApi
             throw new GraphApiError(400, 190, $"Error validating access token: The user has not authorized application {Settings.AppId}.", 458);
         if (_failures.Trip($"meta:{account.Id}", account.Failures, "TOKEN_EXPIRED"))
             throw new GraphApiError(400, 190,
-                $"Error validating access token: Session has expired on {_clock.GetUtcNow().AddHours(-1):dddd, dd-MMM-yy HH:mm:ss} UTC. The current time is {_clock.GetUtcNow():dddd, dd-MMM-yy HH:mm:ss} UTC.", 463);
+                $"Error validating access token: Session has expired on {_clock.GetUtcNow().AddHours(-1):dddd, dd-MMM-yy HH:mm:ss} UTC. "
+                + $"The current time is {_clock.GetUtcNow():dddd, dd-MMM-yy HH:mm:ss} UTC.", 463);
     }
 
     /// <summary>Counts the call against the account's hour and writes the usage headers; throttles past 100 % or when a failure says so.</summary>
@@ -157,7 +163,8 @@ public sealed class MetaGraphApi
         var owner = $"meta:{account.Id}";
         foreach (var (mode, code, subcode, message) in new[]
                  {
-                     ("RATE_LIMIT_80000", 80000, 2446079, "(#80000) There have been too many calls from this ad-account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting."),
+                     ("RATE_LIMIT_80000", 80000, 2446079, "(#80000) There have been too many calls from this ad-account. Wait a bit and try again. "
+                         + "For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting."),
                      ("RATE_LIMIT_17", 17, 2446079, "(#17) User request limit reached"),
                      ("RATE_LIMIT_4", 4, 1504022, "(#4) There have been too many calls from this app. Wait a bit and try again."),
                      ("RATE_LIMIT_613", 613, 1487742, "(#613) There have been too many calls from this ad-account. Please wait a bit and try again."),
@@ -170,7 +177,8 @@ public sealed class MetaGraphApi
         }
         WriteUsage(http, account, percent, regain);
         if (regain > 0)
-            throw new GraphApiError(400, 80000, "(#80000) There have been too many calls from this ad-account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.",
+            throw new GraphApiError(400, 80000, "(#80000) There have been too many calls from this ad-account. Wait a bit and try again. "
+                + "For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.",
                 2446079, transient: true);
         if (_failures.Trip(owner, account.Failures, "TRANSIENT_2")) throw new GraphApiError(400, 2, "(#2) Service temporarily unavailable", transient: true);
     }
@@ -189,8 +197,14 @@ public sealed class MetaGraphApi
                 ["ads_api_access_tier"] = "standard_access",
             }),
         }.ToJsonString();
-        http.Response.Headers["X-Ad-Account-Usage"] = new JsonObject { ["acc_id_util_pct"] = percent, ["reset_time_duration"] = regainMinutes * 60, ["ads_api_access_tier"] = "standard_access" }.ToJsonString();
-        http.Response.Headers["X-App-Usage"] = new JsonObject { ["call_count"] = Math.Max(1, percent / 4), ["total_time"] = Math.Max(1, percent / 4), ["total_cputime"] = Math.Max(1, percent / 4) }.ToJsonString();
+        http.Response.Headers["X-Ad-Account-Usage"] = new JsonObject
+        {
+            ["acc_id_util_pct"] = percent, ["reset_time_duration"] = regainMinutes * 60, ["ads_api_access_tier"] = "standard_access"
+        }.ToJsonString();
+        http.Response.Headers["X-App-Usage"] = new JsonObject
+        {
+            ["call_count"] = Math.Max(1, percent / 4), ["total_time"] = Math.Max(1, percent / 4), ["total_cputime"] = Math.Max(1, percent / 4)
+        }.ToJsonString();
     }
 
     private static (DateOnly Since, DateOnly Until, string Fields) Parameters(HttpContext http)
@@ -207,7 +221,8 @@ public sealed class MetaGraphApi
             since = DateOnly.ParseExact(range.RootElement.GetProperty("since").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
             until = DateOnly.ParseExact(range.RootElement.GetProperty("until").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         }
-        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or FormatException or InvalidOperationException or ArgumentNullException)
+        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or FormatException or InvalidOperationException
+            or ArgumentNullException)
         {
             throw new GraphApiError(400, 100, "(#100) Param time_range must be a JSON object with since and until dates (YYYY-MM-DD)");
         }
@@ -215,7 +230,8 @@ public sealed class MetaGraphApi
         var fields = query["fields"].ToString();
         foreach (var field in fields.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             if (!KnownFields.Contains(field))
-                throw new GraphApiError(400, 100, $"(#100) {field} is not valid for fields param. please check https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ for all valid values");
+                throw new GraphApiError(400, 100, $"(#100) {field} is not valid for fields param. "
+                    + $"please check https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ for all valid values");
         return (since, until, fields);
     }
 
@@ -238,13 +254,15 @@ public sealed class MetaGraphApi
     {
         var wanted = fields.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
         if (wanted.Count == 0) wanted = ["spend", "impressions"];
-        var settings = _shops.Settings(account.Shop) ?? throw new GraphApiError(400, 100, $"(#100) The ad account's shop {account.Shop} is not a Sandbox shop.");
+        var settings = _shops.Settings(account.Shop)
+            ?? throw new GraphApiError(400, 100, $"(#100) The ad account's shop {account.Shop} is not a Sandbox shop.");
         var shop = _shops.Get(settings);
         foreach (var day in new DemoMarketing(shop, settings.Seed).MetaDays(since, until))
         {
             var row = new JsonObject();
             string Number(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
-            JsonArray Actions(string value) => new(PurchaseActionTypes.Select(t => (JsonNode)new JsonObject { ["action_type"] = t, ["value"] = value }).ToArray());
+            JsonArray Actions(string value) =>
+                new(PurchaseActionTypes.Select(t => (JsonNode)new JsonObject { ["action_type"] = t, ["value"] = value }).ToArray());
             foreach (var field in wanted)
             {
                 row[field] = field switch
@@ -299,7 +317,8 @@ public sealed class MetaGraphApi
 
     /// <summary>Meta's answer for an id it has no object for (or none the token may see).</summary>
     private static GraphApiError NoSuchObject(string id) => new(400, 100,
-        $"Unsupported get request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api",
+        $"Unsupported get request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. "
+        + $"Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api",
         33, type: "GraphMethodException");
 
     private (string Status, int Percent) StatusOf(MetaReportRun run)

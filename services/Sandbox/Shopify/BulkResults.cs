@@ -14,9 +14,11 @@ public sealed class BulkResults
     private readonly ConcurrentDictionary<(long Number, bool Partial), BulkFileStats> _stats = new();
 
     public BulkFileStats Stats(SandboxBulkOperation operation, SandboxShop settings, DemoShop shop, bool partial) =>
-        _stats.GetOrAdd((operation.Number, partial), _ => Write(operation, settings, shop, Stream.Null, partial, CancellationToken.None).GetAwaiter().GetResult());
+        _stats.GetOrAdd((operation.Number, partial),
+            _ => Write(operation, settings, shop, Stream.Null, partial, CancellationToken.None).GetAwaiter().GetResult());
 
-    public async Task<BulkFileStats> Write(SandboxBulkOperation operation, SandboxShop settings, DemoShop shop, Stream output, bool partial, CancellationToken cancellationToken)
+    public async Task<BulkFileStats> Write(SandboxBulkOperation operation, SandboxShop settings, DemoShop shop, Stream output, bool partial,
+        CancellationToken cancellationToken)
     {
         var stats = await WriteFile(shop, operation.ApiVersion, operation.Query, output, unchecked(settings.Seed * 31 + (int)operation.Number),
             partial ? index => index % 2 == 0 : null, cancellationToken);

@@ -25,7 +25,8 @@ public static class GraphQlEndpoint
         var settings = sandbox.Shops.Settings(shop);
         if (settings is null) return Results.NotFound(new { errors = "Not Found" });
         // A token the merchant revoked by uninstalling the app is refused as any wrong token is.
-        if (!http.Request.Headers.TryGetValue("X-Shopify-Access-Token", out var token) || token != settings.AccessToken || sandbox.Installations.IsUninstalled(shop))
+        if (!http.Request.Headers.TryGetValue("X-Shopify-Access-Token", out var token) || token != settings.AccessToken
+            || sandbox.Installations.IsUninstalled(shop))
             return Results.Json(new { errors = "[API] Invalid API key or access token (unrecognized login or wrong password)" }, statusCode: 401);
         http.Response.Headers["X-Shopify-API-Version"] = version;
 
@@ -53,7 +54,8 @@ public static class GraphQlEndpoint
         }
 
         // A shop's failures play on the requests of its syncs, not on the Connector's webhook subscription at start.
-        var failing = !operation.Operation.SelectionSet.Selections.All(s => s is GraphQLParser.AST.GraphQLField { Name.StringValue: "webhookSubscriptionCreate" });
+        var failing = !operation.Operation.SelectionSet.Selections
+            .All(s => s is GraphQLParser.AST.GraphQLField { Name.StringValue: "webhookSubscriptionCreate" });
         if (failing && sandbox.Failures.Trip(settings, FailureSwitches.Http503))
             return Results.Text("<html><body>503 Service Unavailable</body></html>", "text/html", statusCode: 503);
 

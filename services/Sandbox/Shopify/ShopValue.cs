@@ -22,5 +22,6 @@ public sealed record ShopValue(SandboxShop Settings)
 
     /// <summary>The shop's id: the same number for the same domain in every process (string hashes are randomised per process).</summary>
     public long Number =>
-        60_000_000_000 + BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Settings.Domain))) % 1_000_000_000;
+        60_000_000_000
+        + BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Settings.Domain))) % 1_000_000_000;
 }

@@ -56,7 +56,8 @@ public sealed class ShopifyAdmin(SandboxShopify sandbox, SandboxShop settings, s
     private MutationPayload RunBulkQuery(string query)
     {
         if (query.Length > MaxBulkQueryBytes)
-            return MutationPayload.Refused(new UserErrorValue(["query"], $"Query is too large ({query.Length} bytes; maximum is {MaxBulkQueryBytes} bytes)", "INVALID"));
+            return MutationPayload.Refused(
+                new UserErrorValue(["query"], $"Query is too large ({query.Length} bytes; maximum is {MaxBulkQueryBytes} bytes)", "INVALID"));
         BulkQuery bulk;
         try
         {
@@ -70,14 +71,16 @@ public sealed class ShopifyAdmin(SandboxShopify sandbox, SandboxShop settings, s
             throw new FieldException($"Access denied for {bulk.RootName} field. Required access: `{scope}` access scope.", "ACCESS_DENIED",
                 ("documentation", "https://shopify.dev/api/usage/access-scopes"), ("requiredAccess", $"`{scope}` access scope."));
         if (sandbox.Failures.Trip(settings, FailureSwitches.OperationInProgress))
-            return MutationPayload.Refused(new UserErrorValue(null, "A bulk query operation for this app and shop is already in progress: gid://shopify/BulkOperation/1.", "OPERATION_IN_PROGRESS"));
+            return MutationPayload.Refused(new UserErrorValue(null,
+                "A bulk query operation for this app and shop is already in progress: gid://shopify/BulkOperation/1.", "OPERATION_IN_PROGRESS"));
 
         var limit = string.CompareOrdinal(version, FirstVersionWithConcurrentBulkQueries) >= 0 ? ConcurrentBulkQueryLimit : 1;
         var operation = sandbox.Operations.TryStart(settings.Domain, version, query, limit, out var blocking);
         if (operation is null)
             return MutationPayload.Refused(limit == 1
                 ? new UserErrorValue(null, $"A bulk query operation for this app and shop is already in progress: {blocking!.Id}.", "OPERATION_IN_PROGRESS")
-                : new UserErrorValue(null, $"The maximum number of concurrent bulk query operations ({limit}) for this app and shop has been reached.", "LIMIT_REACHED"));
+                : new UserErrorValue(null, $"The maximum number of concurrent bulk query operations ({limit}) for this app and shop has been reached.",
+                    "LIMIT_REACHED"));
         return new MutationPayload(Report(operation), []);
     }
 
@@ -88,7 +91,8 @@ public sealed class ShopifyAdmin(SandboxShopify sandbox, SandboxShop settings, s
         if (!sandbox.Operations.TryCancel(operation, out var current))
         {
             var report = Report(current);
-            return new MutationPayload(report, [new UserErrorValue(null, $"A bulk operation cannot be canceled when it is {report.Status.ToLowerInvariant()}")]);
+            return new MutationPayload(report,
+                [new UserErrorValue(null, $"A bulk operation cannot be canceled when it is {report.Status.ToLowerInvariant()}")]);
         }
         return new MutationPayload(Report(current), []);
     }
@@ -147,7 +151,8 @@ public sealed class ShopifyAdmin(SandboxShopify sandbox, SandboxShop settings, s
             case "RUNNING" or "CANCELING" or "CANCELED":
                 var sofar = sandbox.Results.Stats(operation, settings, Shop, partial: false);
                 var share = sandbox.Operations.Progress(operation);
-                return new BulkOperationReport(operation, status, null, null, (long)(sofar.ObjectCount * share), (long)(sofar.RootObjectCount * share), null, null, null);
+                return new BulkOperationReport(operation, status, null, null, (long)(sofar.ObjectCount * share), (long)(sofar.RootObjectCount * share),
+                    null, null, null);
             default:
                 return new BulkOperationReport(operation, status, null, null, 0, 0, null, null, null);
         }

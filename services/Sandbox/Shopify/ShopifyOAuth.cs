@@ -34,7 +34,8 @@ public sealed class ShopifyOAuth(IOptions<SandboxOptions> options, DemoShops sho
 
     private IResult Authorize(string shop, HttpContext http)
     {
-        if (shops.Settings(shop) is not { } settings) return Results.Text("<html><body>There’s no store at this address.</body></html>", "text/html", statusCode: 404);
+        if (shops.Settings(shop) is not { } settings)
+            return Results.Text("<html><body>There’s no store at this address.</body></html>", "text/html", statusCode: 404);
         var query = http.Request.Query;
         var app = options.Value.ShopifyApp;
         if (query["client_id"].ToString() != app.ClientId)
@@ -65,7 +66,10 @@ public sealed class ShopifyOAuth(IOptions<SandboxOptions> options, DemoShops sho
     /// <summary>The hex HMAC-SHA256 under <paramref name="secret"/> of the parameters sorted by name as <c>name=value</c> joined by <c>&amp;</c>.</summary>
     public static string Sign(IEnumerable<KeyValuePair<string, string>> parameters, string secret) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret),
-            Encoding.UTF8.GetBytes(string.Join('&', parameters.Where(p => p.Key != "hmac").OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")))));
+            Encoding.UTF8.GetBytes(string.Join('&', parameters
+                .Where(p => p.Key != "hmac")
+                .OrderBy(p => p.Key, StringComparer.Ordinal)
+                .Select(p => $"{p.Key}={p.Value}")))));
 
     private async Task<IResult> AccessToken(string shop, HttpContext http)
     {

@@ -9,7 +9,8 @@ namespace GrowthOs.Sandbox.Shopify;
 
 /// <summary>
 /// Sends <c>bulk_operations/finish</c> to each subscription of a shop when one of its bulk operations completes, fails
-/// or is canceled, and <c>app/uninstalled</c> when the merchant uninstalls the app, as Shopify does: the documented payload (status and error code in lower case, no URL), the
+/// or is canceled, and <c>app/uninstalled</c> when the merchant uninstalls the app, as Shopify does: the documented payload (status and
+/// error code in lower case, no URL), the
 /// <c>X-Shopify-*</c> headers, and the body signed with HMAC-SHA256 under the app's secret, base64 in
 /// <c>X-Shopify-Hmac-Sha256</c>. A delivery that is not answered with 2xx is sent again with a growing delay, under the
 /// same <c>X-Shopify-Webhook-Id</c>; what was delivered is kept beside the operations, so a restart sends nothing twice
@@ -112,8 +113,8 @@ public sealed class WebhookDeliveries(
             foreach (var subscription in sandbox.Webhooks.Of(settings.Domain, "APP_UNINSTALLED").Where(s => s.CreatedAt <= uninstall.At))
             {
                 var key = $"{subscription.Number}:uninstall:{uninstall.Number}";
-                await Send(settings, subscription, key, body, uninstall.At, $"{key}:{uninstall.At.UtcTicks}", $"uninstall:{uninstall.Number}:{uninstall.At.UtcTicks}",
-                    settings.Domain, cancellationToken);
+                await Send(settings, subscription, key, body, uninstall.At, $"{key}:{uninstall.At.UtcTicks}",
+                    $"uninstall:{uninstall.Number}:{uninstall.At.UtcTicks}", settings.Domain, cancellationToken);
             }
         }
     }

@@ -1,6 +1,7 @@
 namespace GrowthOs.Sandbox.Shopify;
 
-public sealed record WebhookSubscriptionValue(long Number, string ShopDomain, string Topic, string Uri, string Format, string ApiVersion, DateTimeOffset CreatedAt)
+public sealed record WebhookSubscriptionValue(long Number, string ShopDomain, string Topic, string Uri, string Format, string ApiVersion,
+    DateTimeOffset CreatedAt)
 {
     public string Id => $"gid://shopify/WebhookSubscription/{Number}";
 

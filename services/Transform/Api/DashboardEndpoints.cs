@@ -1,4 +1,5 @@
 using GrowthOs.ServiceDefaults.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
 namespace GrowthOs.Transform.Api;
@@ -16,7 +17,8 @@ public static class DashboardEndpoints
     }
 
     /// <summary>The latest snapshot's variants out of stock, low or overstocked, the most urgent first.</summary>
-    private static async Task<IResult> InventoryAlerts(string? shop, string? status, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<InventoryAlertList>, ProblemHttpResult>> InventoryAlerts(string? shop, string? status, NpgsqlDataSource dataSource,
+        CancellationToken cancellationToken)
     {
         if (ShopQuery.Bind(shop, out var domain) is { } badShop) return badShop;
         shop = domain;
@@ -32,7 +34,7 @@ public static class DashboardEndpoints
             """);
         command.Parameters.AddWithValue("shop", shop);
         command.Parameters.Add(new NpgsqlParameter("status", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)status ?? DBNull.Value });
-        var alerts = new List<object>();
+        var alerts = new List<InventoryAlert>();
         var statuses = new List<string>();
         DateOnly? snapshotDate = null;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -41,35 +43,28 @@ public static class DashboardEndpoints
             {
                 snapshotDate ??= reader.GetFieldValue<DateOnly>(0);
                 statuses.Add(reader.GetString(11));
-                alerts.Add(new
-                {
-                    variant_id = reader.GetInt64(1),
-                    product_id = reader.IsDBNull(2) ? (long?)null : reader.GetInt64(2),
-                    sku = reader.IsDBNull(3) ? null : reader.GetString(3),
-                    product_title = reader.IsDBNull(4) ? null : reader.GetString(4),
-                    variant_title = reader.IsDBNull(5) ? null : reader.GetString(5),
-                    quantity_available = reader.GetInt32(6),
-                    locations = reader.GetInt32(7),
-                    units_sold_30d = reader.GetInt32(8),
-                    daily_velocity = reader.GetDecimal(9),
-                    days_of_cover = reader.IsDBNull(10) ? (decimal?)null : reader.GetDecimal(10),
-                    stock_status = reader.GetString(11),
-                    velocity_tier = reader.GetString(12),
-                    severity = reader.GetString(13),
-                });
+                alerts.Add(new InventoryAlert(
+                    reader.GetInt64(1),
+                    reader.IsDBNull(2) ? null : reader.GetInt64(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.GetInt32(6),
+                    reader.GetInt32(7),
+                    reader.GetInt32(8),
+                    reader.GetDecimal(9),
+                    reader.IsDBNull(10) ? null : reader.GetDecimal(10),
+                    reader.GetString(11),
+                    reader.GetString(12),
+                    reader.GetString(13)));
             }
         }
-        return Results.Json(new
-        {
-            shop,
-            snapshot_date = snapshotDate,
-            counts = StockStatuses.ToDictionary(s => s, s => statuses.Count(x => x == s)),
-            alerts,
-        });
+        return TypedResults.Ok(new InventoryAlertList(shop, snapshotDate, StockStatuses.ToDictionary(s => s, s => statuses.Count(x => x == s)), alerts));
     }
 
     /// <summary>Customers by segment and lifecycle stage, with their orders, spend and average order value.</summary>
-    private static async Task<IResult> CustomerSegments(string? shop, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CustomerSegmentSummary>, ProblemHttpResult>> CustomerSegments(string? shop, NpgsqlDataSource dataSource,
+        CancellationToken cancellationToken)
     {
         if (ShopQuery.Bind(shop, out var domain) is { } badShop) return badShop;
         shop = domain;
@@ -87,25 +82,16 @@ public static class DashboardEndpoints
                 rows.Add((reader.GetFieldValue<DateOnly>(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4),
                     reader.GetInt64(5), reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
 
-        return Results.Json(new
-        {
+        return TypedResults.Ok(new CustomerSegmentSummary(
             shop,
-            as_of_date = rows.Count > 0 ? rows[0].AsOf : (DateOnly?)null,
-            currency_code = rows.Select(r => r.Currency).FirstOrDefault(c => c is not null),
-            customers = rows.Sum(r => r.Customers),
-            segments = rows.GroupBy(r => r.Segment).Select(g => new
-            {
-                segment = g.Key,
-                customers = g.Sum(r => r.Customers),
-                orders = g.Sum(r => r.Orders),
-                spent_minor = g.Sum(r => r.Spent),
-                lifecycle = g.ToDictionary(r => r.Stage, r => r.Customers),
-            }),
-            lifecycle = rows.GroupBy(r => r.Stage).ToDictionary(g => g.Key, g => g.Sum(r => r.Customers)),
-            rows = rows.Select(r => new
-            {
-                segment = r.Segment, lifecycle_stage = r.Stage, customers = r.Customers, orders = r.Orders, spent_minor = r.Spent, average_aov_minor = r.Aov,
-            }),
-        });
+            rows.Count > 0 ? rows[0].AsOf : null,
+            rows.Select(r => r.Currency).FirstOrDefault(c => c is not null),
+            rows.Sum(r => r.Customers),
+            [
+                .. rows.GroupBy(r => r.Segment).Select(g => new CustomerSegment(
+                    g.Key, g.Sum(r => r.Customers), g.Sum(r => r.Orders), g.Sum(r => r.Spent), g.ToDictionary(r => r.Stage, r => r.Customers))),
+            ],
+            rows.GroupBy(r => r.Stage).ToDictionary(g => g.Key, g => g.Sum(r => r.Customers)),
+            [.. rows.Select(r => new CustomerSegmentRow(r.Segment, r.Stage, r.Customers, r.Orders, r.Spent, r.Aov))]));
     }
 }

@@ -1,5 +1,6 @@
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.Transform.Marts;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
 namespace GrowthOs.Transform.Api;
@@ -13,7 +14,8 @@ public static class DataQualityEndpoints
     }
 
     /// <summary>The latest outcome of every check for a shop, with what the check means.</summary>
-    private static async Task<IResult> Latest(string? shop, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<DataQualityReport>, ProblemHttpResult>> Latest(string? shop, NpgsqlDataSource dataSource,
+        CancellationToken cancellationToken)
     {
         if (ShopQuery.Bind(shop, out var domain) is { } badShop) return badShop;
         shop = domain;
@@ -22,22 +24,20 @@ public static class DataQualityEndpoints
             FROM transform.data_quality_result WHERE shop_domain = @shop ORDER BY check_name, checked_at DESC, id DESC
             """);
         command.Parameters.AddWithValue("shop", shop);
-        var checks = new List<object>();
+        var checks = new List<DataQualityCheckStatus>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var name = reader.GetString(0);
-            checks.Add(new
-            {
-                check = name,
-                description = DataQualityChecks.All.Concat(Marketing.MarketingChecks.All).FirstOrDefault(c => c.Name == name)?.Description,
-                severity = reader.GetString(1),
-                violations = reader.GetInt64(2),
-                passed = reader.GetBoolean(3),
-                checked_at = new DateTimeOffset(reader.GetDateTime(4), TimeSpan.Zero),
-                run_id = reader.IsDBNull(5) ? (Guid?)null : reader.GetGuid(5),
-            });
+            checks.Add(new DataQualityCheckStatus(
+                name,
+                DataQualityChecks.All.Concat(Marketing.MarketingChecks.All).FirstOrDefault(c => c.Name == name)?.Description,
+                reader.GetString(1),
+                reader.GetInt64(2),
+                reader.GetBoolean(3),
+                new DateTimeOffset(reader.GetDateTime(4), TimeSpan.Zero),
+                reader.IsDBNull(5) ? null : reader.GetGuid(5)));
         }
-        return Results.Json(new { shop, checks });
+        return TypedResults.Ok(new DataQualityReport(shop, checks));
     }
 }

@@ -1,6 +1,7 @@
 using GrowthOs.Contracts.Marketing;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.Transform.Marts;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -29,14 +30,16 @@ public static class MarketingEndpoints
     private static long? MinorRatio(long numerator, long denominator) =>
         denominator == 0 ? null : (long)Math.Round((decimal)numerator / denominator, MidpointRounding.AwayFromZero);
 
-    private sealed record Day(DateOnly Date, long MetaSpend, long GoogleSpend, long Spend, long Impressions, long Clicks, decimal Conversions, long ConversionValue,
-        long Sessions, long Users, decimal KeyEvents, long Ga4Revenue, long Orders, long Revenue, int NotComparable);
+    private sealed record Day(DateOnly Date, long MetaSpend, long GoogleSpend, long Spend, long Impressions, long Clicks, decimal Conversions,
+        long ConversionValue, long Sessions, long Users, decimal KeyEvents, long Ga4Revenue, long Orders, long Revenue, int NotComparable);
 
-    private static async Task<IResult> Dashboard(string? shop, string? days, [FromQuery(Name = "from")] string? fromText, [FromQuery(Name = "to")] string? toText,
-        NpgsqlDataSource dataSource, TimeProvider clock, IOptions<MartsOptions> marts, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<MarketingDashboard>, ProblemHttpResult>> Dashboard(string? shop, string? days,
+        [FromQuery(Name = "from")] string? fromText, [FromQuery(Name = "to")] string? toText, NpgsqlDataSource dataSource, TimeProvider clock,
+        IOptions<MartsOptions> marts, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        if (ReportingPeriod.BindForShop(shop, days, fromText, toText, domain => marts.Value.Today(domain, now), 30, out var bound, out var period) is { } problem)
+        if (ReportingPeriod.BindForShop(shop, days, fromText, toText, domain => marts.Value.Today(domain, now), 30, out var bound, out var period)
+            is { } problem)
             return problem;
         shop = bound;
         var (from, to) = (period.From, period.To);
@@ -58,9 +61,9 @@ public static class MarketingEndpoints
             while (await reader.ReadAsync(cancellationToken))
             {
                 currency ??= reader.IsDBNull(1) ? null : reader.GetString(1);
-                rows.Add(new Day(reader.GetFieldValue<DateOnly>(0), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6),
-                    reader.GetDecimal(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetDecimal(11), reader.GetInt64(12), reader.GetInt64(13),
-                    reader.GetInt64(14), reader.GetInt32(15)));
+                rows.Add(new Day(reader.GetFieldValue<DateOnly>(0), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5),
+                    reader.GetInt64(6), reader.GetDecimal(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetDecimal(11),
+                    reader.GetInt64(12), reader.GetInt64(13), reader.GetInt64(14), reader.GetInt32(15)));
             }
 
         var channels = new Dictionary<DateOnly, Dictionary<string, long>>();
@@ -84,45 +87,36 @@ public static class MarketingEndpoints
             }
         }
 
-        object Figures(IReadOnlyCollection<Day> ds, Dictionary<string, long> sessionsByChannel)
+        MarketingFigures Figures(IReadOnlyCollection<Day> ds, Dictionary<string, long> sessionsByChannel)
         {
             var (spend, impressions, clicks, revenue) = (ds.Sum(d => d.Spend), ds.Sum(d => d.Impressions), ds.Sum(d => d.Clicks), ds.Sum(d => d.Revenue));
-            return new
-            {
-                spend_minor = spend,
-                spend_by_source = new Dictionary<string, long> { [MarketingSources.Meta] = ds.Sum(d => d.MetaSpend), [MarketingSources.GoogleAds] = ds.Sum(d => d.GoogleSpend) },
+            return new MarketingFigures(
+                spend,
+                new Dictionary<string, long> { [MarketingSources.Meta] = ds.Sum(d => d.MetaSpend), [MarketingSources.GoogleAds] = ds.Sum(d => d.GoogleSpend) },
                 impressions,
                 clicks,
-                ctr = Ratio(clicks, impressions, 6),
-                cpc_minor = MinorRatio(spend, clicks),
-                platform_conversions = ds.Sum(d => d.Conversions),
-                platform_conversion_value_minor = ds.Sum(d => d.ConversionValue),
-                sessions = ds.Sum(d => d.Sessions),
-                users = ds.Sum(d => d.Users),
-                key_events = ds.Sum(d => d.KeyEvents),
-                ga4_revenue_minor = ds.Sum(d => d.Ga4Revenue),
-                sessions_by_channel_group = sessionsByChannel,
-                orders = ds.Sum(d => d.Orders),
-                revenue_minor = revenue,
-                blended_roas = Ratio(revenue, spend),
-                not_comparable_rows = ds.Sum(d => d.NotComparable),
-            };
+                Ratio(clicks, impressions, 6),
+                MinorRatio(spend, clicks),
+                ds.Sum(d => d.Conversions),
+                ds.Sum(d => d.ConversionValue),
+                ds.Sum(d => d.Sessions),
+                ds.Sum(d => d.Users),
+                ds.Sum(d => d.KeyEvents),
+                ds.Sum(d => d.Ga4Revenue),
+                sessionsByChannel,
+                ds.Sum(d => d.Orders),
+                revenue,
+                Ratio(revenue, spend),
+                ds.Sum(d => d.NotComparable));
         }
 
         var totalsByChannel = channels.Values.SelectMany(d => d).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value));
-        return Results.Json(new
-        {
-            shop,
-            from,
-            to,
-            currency_code = currency,
-            totals = Figures(rows, totalsByChannel),
-            days = rows.Select(d => new { date = d.Date, figures = Figures([d], channels.GetValueOrDefault(d.Date) ?? []) }),
-        });
+        return TypedResults.Ok(new MarketingDashboard(shop, from, to, currency, Figures(rows, totalsByChannel),
+            [.. rows.Select(d => new MarketingDashboardDay(d.Date, Figures([d], channels.GetValueOrDefault(d.Date) ?? [])))]));
     }
 
-    private static async Task<IResult> Campaigns(string? shop, string? days, string? from, string? to, NpgsqlDataSource dataSource, TimeProvider clock,
-        IOptions<MartsOptions> marts, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CampaignPerformanceList>, ProblemHttpResult>> Campaigns(string? shop, string? days, string? from, string? to,
+        NpgsqlDataSource dataSource, TimeProvider clock, IOptions<MartsOptions> marts, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         if (ReportingPeriod.BindForShop(shop, days, from, to, domain => marts.Value.Today(domain, now), 30, out var bound, out var period) is { } problem)
@@ -143,29 +137,15 @@ public static class MarketingEndpoints
         command.Parameters.AddWithValue("shop", shop);
         command.Parameters.AddWithValue("from", first);
         command.Parameters.AddWithValue("to", last);
-        var campaigns = new List<object>();
+        var campaigns = new List<CampaignPerformance>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken))
             {
                 var (spend, impressions, clicks, value) = (reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(10));
-                campaigns.Add(new
-                {
-                    source = reader.GetString(0),
-                    campaign_id = reader.GetString(1),
-                    name = reader.GetString(2),
-                    channel = reader.GetString(3),
-                    currency_code = reader.GetString(4),
-                    comparable = reader.GetBoolean(5),
-                    spend_minor = spend,
-                    impressions,
-                    clicks,
-                    ctr = Ratio(clicks, impressions, 6),
-                    cpc_minor = MinorRatio(spend, clicks),
-                    conversions = reader.GetDecimal(9),
-                    conversion_value_minor = value,
-                    roas = Ratio(value, spend),
-                });
+                campaigns.Add(new CampaignPerformance(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                    reader.GetBoolean(5), spend, impressions, clicks, Ratio(clicks, impressions, 6), MinorRatio(spend, clicks), reader.GetDecimal(9), value,
+                    Ratio(value, spend)));
             }
-        return Results.Json(new { shop, from = first, to = last, campaigns });
+        return TypedResults.Ok(new CampaignPerformanceList(shop, first, last, campaigns));
     }
 }

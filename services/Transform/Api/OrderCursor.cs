@@ -32,7 +32,8 @@ public sealed record OrderCursor(DateTimeOffset CreatedAt, string Shop, long Ord
         }
         var parts = decoded.Split('|', 3);
         if (parts.Length != 3
-            || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) || ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks
+            || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            || ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks
             || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var orderId)
             || parts[2].Length == 0)
             return false;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using GrowthOs.ServiceDefaults.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
 namespace GrowthOs.Transform.Api;
@@ -32,14 +33,17 @@ public static class OrdersEndpoints
         return app;
     }
 
-    private static async Task<IResult> List(HttpRequest http, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<OrderPage>, ProblemHttpResult>> List(HttpRequest http, NpgsqlDataSource dataSource,
+        CancellationToken cancellationToken)
     {
         var query = http.Query;
         if (!QueryValues.TryDate(query["from"], out var from)) return Problems.InvalidParameter("from", "from must be a date (YYYY-MM-DD) from 2000 to 2100.");
         if (!QueryValues.TryDate(query["to"], out var to)) return Problems.InvalidParameter("to", "to must be a date (YYYY-MM-DD) from 2000 to 2100.");
         if (from is not null && to is not null && from > to) return Problems.InvalidParameter("from", "from must not be after to.");
-        if (!QueryValues.TryInt(query["page"], 1, int.MaxValue, out var page)) return Problems.InvalidParameter("page", "page must be a whole number of 1 or more.");
-        if (!QueryValues.TryInt(query["pageSize"], 1, MaxPageSize, out var pageSize)) return Problems.InvalidParameter("pageSize", $"pageSize must be between 1 and {MaxPageSize}.");
+        if (!QueryValues.TryInt(query["page"], 1, int.MaxValue, out var page))
+            return Problems.InvalidParameter("page", "page must be a whole number of 1 or more.");
+        if (!QueryValues.TryInt(query["pageSize"], 1, MaxPageSize, out var pageSize))
+            return Problems.InvalidParameter("pageSize", $"pageSize must be between 1 and {MaxPageSize}.");
         string? status = query["status"];
         if (status is not null && !Statuses.Contains(status.ToLowerInvariant()))
             return Problems.InvalidParameter("status", $"status must be one of {string.Join(", ", Statuses)}.");
@@ -91,16 +95,15 @@ public static class OrdersEndpoints
         select.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
         select.Parameters.AddWithValue("limit", size);
         select.Parameters.AddWithValue("offset", after is null ? (long)(number - 1) * size : 0L);
-        var items = new List<Dictionary<string, object?>>();
+        var items = new List<OrderSummary>();
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
-            while (await reader.ReadAsync(cancellationToken)) items.Add(Row(reader));
-        var next = items.Count == size && items[^1] is var last
-            ? OrderCursor.Of((DateTimeOffset)last["created_at"]!, (string)last["shop_domain"]!, (long)last["order_id"]!)
-            : null;
-        return Results.Json(new { items, page = after is null ? number : (int?)null, page_size = size, total, next_after = next });
+            while (await reader.ReadAsync(cancellationToken)) items.Add(ReadOrder(reader));
+        var next = items.Count == size && items[^1] is var last ? OrderCursor.Of(last.CreatedAt, last.ShopDomain, last.OrderId) : null;
+        return TypedResults.Ok(new OrderPage(items, after is null ? number : null, size, total, next));
     }
 
-    private static async Task<IResult> Get(string id, string? shop, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<OrderDetail>, ProblemHttpResult>> Get(string id, string? shop, NpgsqlDataSource dataSource,
+        CancellationToken cancellationToken)
     {
         id = Uri.UnescapeDataString(id); // a GID's slashes arrive encoded (%2F), which routing leaves as they are
         var raw = id.StartsWith("gid://shopify/Order/", StringComparison.Ordinal) ? id["gid://shopify/Order/".Length..] : id;
@@ -108,7 +111,7 @@ public static class OrdersEndpoints
             return Problems.InvalidParameter("id", "id must be a numeric order id or an Order GID (gid://shopify/Order/123).");
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var orders = new List<Dictionary<string, object?>>();
+        var orders = new List<OrderSummary>();
         await using (var select = new NpgsqlCommand($"""
             SELECT {OrderColumns} FROM transform.order_header WHERE order_id = @id AND (@shop::text IS NULL OR shop_domain = @shop)
             """, connection))
@@ -116,37 +119,41 @@ public static class OrdersEndpoints
             select.Parameters.AddWithValue("id", orderId);
             select.Parameters.Add(new NpgsqlParameter("shop", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)shop ?? DBNull.Value });
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken)) orders.Add(Row(reader));
+            while (await reader.ReadAsync(cancellationToken)) orders.Add(ReadOrder(reader));
         }
-        if (orders.Count == 0) return Results.Problem(statusCode: 404, title: "Order not found", detail: $"No order {orderId}{(shop is null ? "" : $" in {shop}")}.");
+        if (orders.Count == 0)
+            return TypedResults.Problem(statusCode: 404, title: "Order not found", detail: $"No order {orderId}{(shop is null ? "" : $" in {shop}")}.");
         if (orders.Count > 1) return Problems.InvalidParameter("shop", $"Order {orderId} exists in several shops; name the shop.");
 
         var order = orders[0];
-        var orderShop = (string)order["shop_domain"]!;
-        order["line_items"] = await Children(connection, """
+        var lines = await Children(connection, """
             SELECT line_item_id, sku, title, quantity, current_quantity, unit_price_minor, total_discount_minor, currency_code, product_id, variant_id, vendor
             FROM transform.order_line_item WHERE shop_domain = @shop AND order_id = @id ORDER BY line_item_id
-            """, orderShop, orderId, cancellationToken);
-        order["refunds"] = await Children(connection, """
+            """, order, reader => new OrderDetailLine(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2),
+                reader.GetInt32(3), reader.GetInt32(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetString(7), NullableInt64(reader, 8),
+                NullableInt64(reader, 9), reader.IsDBNull(10) ? null : reader.GetString(10)), cancellationToken);
+        var refunds = await Children(connection, """
             SELECT refund_id, created_at, amount_minor, currency_code FROM transform.order_refund
             WHERE shop_domain = @shop AND order_id = @id ORDER BY created_at, refund_id
-            """, orderShop, orderId, cancellationToken);
-        order["fulfillments"] = await Children(connection, """
+            """, order, reader => new OrderDetailRefund(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt64(2), reader.GetString(3)),
+            cancellationToken);
+        var fulfillments = await Children(connection, """
             SELECT fulfillment_id, status, created_at FROM transform.order_fulfillment
             WHERE shop_domain = @shop AND order_id = @id ORDER BY created_at, fulfillment_id
-            """, orderShop, orderId, cancellationToken);
-        return Results.Json(order);
+            """, order, reader => new OrderDetailFulfillment(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.GetFieldValue<DateTimeOffset>(2)), cancellationToken);
+        return TypedResults.Ok(new OrderDetail(order, lines, refunds, fulfillments));
     }
 
-    private static async Task<List<Dictionary<string, object?>>> Children(NpgsqlConnection connection, string sql, string shop, long orderId,
+    private static async Task<List<T>> Children<T>(NpgsqlConnection connection, string sql, OrderSummary order, Func<NpgsqlDataReader, T> read,
         CancellationToken cancellationToken)
     {
-        var rows = new List<Dictionary<string, object?>>();
+        var rows = new List<T>();
         await using var select = new NpgsqlCommand(sql, connection);
-        select.Parameters.AddWithValue("shop", shop);
-        select.Parameters.AddWithValue("id", orderId);
+        select.Parameters.AddWithValue("shop", order.ShopDomain);
+        select.Parameters.AddWithValue("id", order.OrderId);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) rows.Add(Row(reader));
+        while (await reader.ReadAsync(cancellationToken)) rows.Add(read(reader));
         return rows;
     }
 
@@ -156,11 +163,33 @@ public static class OrdersEndpoints
         total_tax_minor, total_shipping_minor, total_refunded_minor, total_presentment_minor
         """;
 
-    private static Dictionary<string, object?> Row(NpgsqlDataReader reader)
-    {
-        var row = new Dictionary<string, object?>(reader.FieldCount);
-        for (var i = 0; i < reader.FieldCount; i++)
-            row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i) is DateTime time ? new DateTimeOffset(time, TimeSpan.Zero) : reader.GetValue(i);
-        return row;
-    }
+    private static OrderSummary ReadOrder(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetInt64(1),
+        reader.GetString(2),
+        reader.GetFieldValue<DateTimeOffset>(3),
+        reader.GetFieldValue<DateTimeOffset>(4),
+        NullableTime(reader, 5),
+        NullableTime(reader, 6),
+        reader.GetBoolean(7),
+        NullableText(reader, 8),
+        NullableText(reader, 9),
+        NullableText(reader, 10),
+        reader.GetString(11),
+        reader.GetString(12),
+        NullableInt64(reader, 13),
+        reader.GetInt64(14),
+        reader.GetInt64(15),
+        reader.GetInt64(16),
+        reader.GetInt64(17),
+        reader.GetInt64(18),
+        reader.GetInt64(19),
+        reader.GetInt64(20));
+
+    private static DateTimeOffset? NullableTime(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    private static string? NullableText(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static long? NullableInt64(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
 }

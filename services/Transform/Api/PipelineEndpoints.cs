@@ -2,6 +2,7 @@ using GrowthOs.Contracts.Transform;
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.Transform.Marts;
 using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
 namespace GrowthOs.Transform.Api;
@@ -22,8 +23,8 @@ public static class PipelineEndpoints
         return app;
     }
 
-    private static async Task<IResult> Run(string? pipeline, string? shop, string? from, string? to, string? date, PipelineRunner runner,
-        IPublishEndpoint bus, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<PipelineRunAccepted>, ProblemHttpResult>> Run(string? pipeline, string? shop, string? from, string? to,
+        string? date, PipelineRunner runner, IPublishEndpoint bus, CancellationToken cancellationToken)
     {
         pipeline ??= "all";
         if (pipeline != "all" && !PipelineRunner.All.Contains(pipeline))
@@ -42,45 +43,40 @@ public static class PipelineEndpoints
 
         var runId = NewId.NextGuid();
         await bus.Publish(new RunPipelines(runId, shop ?? "*", pipeline, start, end), cancellationToken);
-        return Results.Accepted($"/api/etl/runs/{runId}", new
-        {
-            run_id = runId,
-            shop,
-            from = start,
-            to = end,
-            pipelines = pipeline == "all" ? PipelineRunner.All : new[] { pipeline },
-            status_url = $"/api/etl/runs/{runId}",
-        });
+        var statusUrl = $"/api/etl/runs/{runId}";
+        return TypedResults.Accepted(statusUrl,
+            new PipelineRunAccepted(runId, shop, start, end, pipeline == "all" ? PipelineRunner.All : [pipeline], statusUrl));
     }
 
     /// <summary>
     /// The executions a pipeline run has logged so far, in order. With <paramref name="shop"/> (a key limited to some shops
     /// names one), that shop's, and those of the pipelines of every shop (<c>rolling_30d</c>) without their row counts.
     /// </summary>
-    private static async Task<IResult> Executions(Guid runId, string? shop, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    private static async Task<Ok<PipelineRunExecutions>> Executions(Guid runId, string? shop, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
             SELECT pipeline, shop_domain, date_from, date_to, status, rows, milliseconds, error, started_at, finished_at
             FROM transform.etl_execution_log WHERE run_id = @run AND (@shop::text IS NULL OR shop_domain IN (@shop, '*')) ORDER BY id
             """);
         command.Parameters.AddWithValue("run", runId);
-        command.Parameters.Add(new NpgsqlParameter("shop", NpgsqlTypes.NpgsqlDbType.Text) { Value = string.IsNullOrWhiteSpace(shop) ? DBNull.Value : shop.Trim() });
-        var executions = new List<object>();
+        command.Parameters.Add(new NpgsqlParameter("shop", NpgsqlTypes.NpgsqlDbType.Text)
+        {
+            Value = string.IsNullOrWhiteSpace(shop) ? DBNull.Value : shop.Trim(),
+        });
+        var executions = new List<PipelineExecution>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            executions.Add(new
-            {
-                pipeline = reader.GetString(0),
-                shop = reader.GetString(1),
-                from = reader.GetFieldValue<DateOnly>(2),
-                to = reader.GetFieldValue<DateOnly>(3),
-                status = reader.GetString(4),
-                rows = string.IsNullOrWhiteSpace(shop) || reader.GetString(1) != "*" ? reader.GetInt64(5) : (long?)null,
-                milliseconds = reader.GetInt64(6),
-                error = reader.IsDBNull(7) ? null : reader.GetString(7),
-                started_at = reader.GetFieldValue<DateTimeOffset>(8),
-                finished_at = reader.GetFieldValue<DateTimeOffset>(9),
-            });
-        return Results.Json(new { run_id = runId, executions });
+            executions.Add(new PipelineExecution(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetFieldValue<DateOnly>(2),
+                reader.GetFieldValue<DateOnly>(3),
+                reader.GetString(4),
+                string.IsNullOrWhiteSpace(shop) || reader.GetString(1) != "*" ? reader.GetInt64(5) : null,
+                reader.GetInt64(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.GetFieldValue<DateTimeOffset>(8),
+                reader.GetFieldValue<DateTimeOffset>(9)));
+        return TypedResults.Ok(new PipelineRunExecutions(runId, executions));
     }
 }

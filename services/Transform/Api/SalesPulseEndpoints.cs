@@ -1,5 +1,6 @@
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.Transform.Marts;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -13,9 +14,12 @@ public static class SalesPulseEndpoints
         return app;
     }
 
-    /// <summary>The shop's last <paramref name="days"/> reporting days up to yesterday, or <paramref name="from"/> to <paramref name="to"/>, with totals (revenue in minor units).</summary>
-    private static async Task<IResult> Get(string? shop, string? days, string? from, string? to, NpgsqlDataSource dataSource, TimeProvider clock,
-        IOptions<MartsOptions> marts, CancellationToken cancellationToken)
+    /// <summary>
+    /// The shop's last <paramref name="days"/> reporting days up to yesterday, or <paramref name="from"/> to
+    /// <paramref name="to"/>, with totals (revenue in minor units).
+    /// </summary>
+    private static async Task<Results<Ok<SalesPulse>, ProblemHttpResult>> Get(string? shop, string? days, string? from, string? to,
+        NpgsqlDataSource dataSource, TimeProvider clock, IOptions<MartsOptions> marts, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         if (ReportingPeriod.BindForShop(shop, days, from, to, domain => marts.Value.Today(domain, now), 30, out var bound, out var period) is { } problem)
@@ -32,49 +36,25 @@ public static class SalesPulseEndpoints
         command.Parameters.AddWithValue("shop", shop);
         command.Parameters.AddWithValue("from", first);
         command.Parameters.AddWithValue("to", last);
-        var rows = new List<object>();
+        var rows = new List<SalesPulseDay>();
         long orders = 0, revenue = 0, gross = 0, discounts = 0, refunds = 0, net = 0, fulfilled = 0;
         string? currency = null;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var day = new
-                {
-                    date = reader.GetFieldValue<DateOnly>(0),
-                    orders = reader.GetInt32(2),
-                    revenue_minor = reader.GetInt64(3),
-                    aov_minor = reader.GetInt64(4),
-                    gross_sales_minor = reader.GetInt64(5),
-                    discounts_minor = reader.GetInt64(6),
-                    refunds_minor = reader.GetInt64(7),
-                    net_sales_minor = reader.GetInt64(8),
-                    orders_fulfilled = reader.GetInt32(9),
-                    fulfillment_rate = reader.GetDecimal(10),
-                };
+                var day = new SalesPulseDay(reader.GetFieldValue<DateOnly>(0), reader.GetInt32(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5),
+                    reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt32(9), reader.GetDecimal(10));
                 currency ??= reader.GetString(1);
-                (orders, revenue, gross, discounts) = (orders + day.orders, revenue + day.revenue_minor, gross + day.gross_sales_minor, discounts + day.discounts_minor);
-                (refunds, net, fulfilled) = (refunds + day.refunds_minor, net + day.net_sales_minor, fulfilled + day.orders_fulfilled);
+                (orders, revenue, gross, discounts) =
+                    (orders + day.Orders, revenue + day.RevenueMinor, gross + day.GrossSalesMinor, discounts + day.DiscountsMinor);
+                (refunds, net, fulfilled) = (refunds + day.RefundsMinor, net + day.NetSalesMinor, fulfilled + day.OrdersFulfilled);
                 rows.Add(day);
             }
         }
-        return Results.Json(new
-        {
-            shop,
-            from = first,
-            to = last,
-            currency_code = currency,
-            orders,
-            revenue_minor = revenue,
-            aov_minor = orders == 0 ? 0 : (long)Math.Round((decimal)revenue / orders, MidpointRounding.AwayFromZero),
-            gross_sales_minor = gross,
-            discounts_minor = discounts,
-            refunds_minor = refunds,
-            net_sales_minor = net,
-            orders_fulfilled = fulfilled,
-            fulfillment_rate = orders == 0 ? 0m : Math.Round((decimal)fulfilled / orders, 4, MidpointRounding.AwayFromZero),
-            days = rows,
-        });
+        var aov = orders == 0 ? 0 : (long)Math.Round((decimal)revenue / orders, MidpointRounding.AwayFromZero);
+        var fulfillmentRate = orders == 0 ? 0m : Math.Round((decimal)fulfilled / orders, 4, MidpointRounding.AwayFromZero);
+        return TypedResults.Ok(new SalesPulse(shop, first, last, currency, orders, revenue, aov, gross, discounts, refunds, net, fulfilled, fulfillmentRate,
+            rows));
     }
-
 }

@@ -59,7 +59,8 @@ public sealed class CommerceEventDispatcher(
         if (events.Count == 0) return 0;
 
         await PublishDeadline.Within(token => bus.PublishBatch(events, token), cancellationToken);
-        await using (var mark = new NpgsqlCommand("UPDATE transform.commerce_event_outbox SET published_at = now() WHERE event_id = ANY(@ids)", connection, transaction))
+        await using (var mark = new NpgsqlCommand(
+            "UPDATE transform.commerce_event_outbox SET published_at = now() WHERE event_id = ANY(@ids)", connection, transaction))
         {
             mark.Parameters.AddWithValue("ids", events.Select(e => e.EventId).ToArray());
             await mark.ExecuteNonQueryAsync(cancellationToken);

@@ -35,7 +35,9 @@ public static class OrderEvents
 
     /// <summary>The changes an order's first version reports: created, and fulfilled, refunded or cancelled when it already is.</summary>
     public static string[] ChangesOfFirstVersion(OrderRecord order) =>
-        FirstVersionChanges[(order.FulfillmentStatus == "FULFILLED" ? 1 : 0) | (order.TotalRefundedMinor > 0 ? 2 : 0) | (order.CancelledAt is not null ? 4 : 0)];
+        FirstVersionChanges[(order.FulfillmentStatus == "FULFILLED" ? 1 : 0)
+            | (order.TotalRefundedMinor > 0 ? 2 : 0)
+            | (order.CancelledAt is not null ? 4 : 0)];
 
     /// <summary>Every combination, indexed by the bits fulfilled (1), refunded (2) and cancelled (4), in the order the upsert lists them.</summary>
     private static readonly string[][] FirstVersionChanges = Enumerable.Range(0, 8)

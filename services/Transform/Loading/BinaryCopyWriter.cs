@@ -15,7 +15,8 @@ public sealed class BinaryCopyWriter : IAsyncDisposable
     private const int BufferSize = 64 * 1024;
     private static readonly long PostgresEpochTicks = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
     private const uint TextOid = 25;
-    private static ReadOnlySpan<byte> Signature => [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0];
+    private static ReadOnlySpan<byte> Signature =>
+        [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0];
 
     private readonly NpgsqlRawCopyStream _stream;
     private readonly byte[] _buffer = new byte[BufferSize];

@@ -12,7 +12,8 @@ namespace GrowthOs.Transform.Loading;
 /// crash, a database error — resumes after its last committed chunk and redoes none. A database error halves the chunk
 /// size for the next attempt. A malformed line stops the load with its line number; its chunk is not committed.
 /// </summary>
-public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource dataSource, IOptions<UpsertOptions> options, TimeProvider clock, ILogger<BulkFileLoader> logger)
+public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource dataSource, IOptions<UpsertOptions> options, TimeProvider clock,
+    ILogger<BulkFileLoader> logger)
 {
     /// <summary>
     /// The line items read before their order (a child may come first) of an order rejected for its future date: without
@@ -40,7 +41,8 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         var progress = await UpsertProgress.Find(dataSource, runId, archiveKey, cancellationToken)
                        ?? new UpsertProgress(runId, archiveKey, chunkSize ?? options.Value.ChunkSize);
         if (progress.LinesCommitted > 0)
-            logger.LogInformation("Resuming the load of {ArchiveKey} after line {LinesCommitted}, {ChunkSize} records a chunk", archiveKey, progress.LinesCommitted, progress.ChunkSize);
+            logger.LogInformation("Resuming the load of {ArchiveKey} after line {LinesCommitted}, {ChunkSize} records a chunk", archiveKey,
+                progress.LinesCommitted, progress.ChunkSize);
         progress.FileBytes = fileBytes ?? (jsonl.CanSeek ? jsonl.Length : progress.FileBytes);
 
         var resumeAfter = progress.LinesCommitted;
@@ -68,7 +70,8 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         {
             lineNumber++;
             if (lineNumber <= resumeAfter || IsBlank(line)) return;
-            var result = future.Check(line.IsSingleSegment ? BulkLineParser.Parse(line.FirstSpan, lineNumber) : BulkLineParser.Parse(line.ToArray(), lineNumber), lineNumber);
+            var result = future.Check(
+                line.IsSingleSegment ? BulkLineParser.Parse(line.FirstSpan, lineNumber) : BulkLineParser.Parse(line.ToArray(), lineNumber), lineNumber);
             if (!chunk.Add(result)) return;
             pending.Count(result);
             if (TablesOf(result) is { } tables) touched.UnionWith(tables);
@@ -143,7 +146,11 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
             // What was committed is planned on fresh statistics too, by whatever loads the shop next.
             if (progress.Records > resumedRecords && StaleTables() is { Count: > 0 } stale && !cancellationToken.IsCancellationRequested)
                 try { await Analyze(stale, cancellationToken); }
-                catch (Exception exception) { logger.LogWarning("After the failed load of {ArchiveKey} ({Error}), analysing {Tables} failed too: {AnalyzeError}", archiveKey, failure.Message, stale, exception.Message); }
+                catch (Exception exception)
+                {
+                    logger.LogWarning("After the failed load of {ArchiveKey} ({Error}), analysing {Tables} failed too: {AnalyzeError}", archiveKey,
+                        failure.Message, stale, exception.Message);
+                }
             throw;
         }
         finally
@@ -151,8 +158,8 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
             await reader.CompleteAsync();
         }
         if (StaleTables() is { Count: > 0 } analyze) await Analyze(analyze, cancellationToken);
-        return new LoadSummary(progress.Orders, progress.LineItems, progress.Rejected, lineNumber, progress.MaxUpdatedAt, progress.FirstOrderDate, progress.LastOrderDate,
-            progress.Records);
+        return new LoadSummary(progress.Orders, progress.LineItems, progress.Rejected, lineNumber, progress.MaxUpdatedAt, progress.FirstOrderDate,
+            progress.LastOrderDate, progress.Records);
     }
 
     /// <summary>
@@ -172,7 +179,8 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
 
         async Task<int> Remove(string table)
         {
-            await using var command = new NpgsqlCommand($"DELETE FROM transform.{table} WHERE shop_domain = @shop AND source_run_id <> @run AND (updated_at IS NULL OR updated_at < @asOf)",
+            await using var command = new NpgsqlCommand(
+                $"DELETE FROM transform.{table} WHERE shop_domain = @shop AND source_run_id <> @run AND (updated_at IS NULL OR updated_at < @asOf)",
                 connection, transaction);
             command.Parameters.AddWithValue("shop", shop);
             command.Parameters.AddWithValue("run", runId);
@@ -207,7 +215,8 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         _ => null,
     };
 
-    private static readonly string[] Tables = [.. OrderTables, .. LineTables, .. ProductTables, .. VariantTables, .. ItemTables, .. LevelTables, .. CustomerTables];
+    private static readonly string[] Tables =
+        [.. OrderTables, .. LineTables, .. ProductTables, .. VariantTables, .. ItemTables, .. LevelTables, .. CustomerTables];
 
     /// <summary>The tables in which the shop has no row yet (one index probe each).</summary>
     private async Task<HashSet<string>> TablesWithoutRowsOf(string shop, CancellationToken cancellationToken)

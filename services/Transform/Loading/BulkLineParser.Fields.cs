@@ -127,7 +127,8 @@ public static partial class BulkLineParser
                 else reader.Skip();
             }
             refunds.Add(new RawRefund(GidNumber(id.In(line), "gid://shopify/Refund/"u8), Timestamp(createdAt.In(line), "refunds.createdAt"),
-                amount.HasShop ? Encoding.UTF8.GetString(amount.ShopAmount.In(line)) : null, amount.HasShop ? Text.OfNullable(amount.ShopCurrency.In(line)) : null));
+                amount.HasShop ? Encoding.UTF8.GetString(amount.ShopAmount.In(line)) : null,
+                amount.HasShop ? Text.OfNullable(amount.ShopCurrency.In(line)) : null));
         }
         return refunds;
     }

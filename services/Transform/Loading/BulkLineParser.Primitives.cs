@@ -22,7 +22,11 @@ public static partial class BulkLineParser
             {
                 var name = PropertyName(ref reader);
                 reader.Read();
-                if (name.SequenceEqual("name"u8)) { isAvailable = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("available"u8); reader.Skip(); }
+                if (name.SequenceEqual("name"u8))
+                {
+                    isAvailable = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("available"u8);
+                    reader.Skip();
+                }
                 else if (name.SequenceEqual("quantity"u8)) quantity = Int(ref reader);
                 else reader.Skip();
             }
@@ -55,7 +59,8 @@ public static partial class BulkLineParser
         {
             var name = PropertyName(ref reader);
             reader.Read();
-            if (name.SequenceEqual("amount"u8)) amount = reader.TokenType == JsonTokenType.Number ? new Slice((int)reader.TokenStartIndex, reader.ValueSpan.Length) : String(ref reader);
+            if (name.SequenceEqual("amount"u8))
+                amount = reader.TokenType == JsonTokenType.Number ? new Slice((int)reader.TokenStartIndex, reader.ValueSpan.Length) : String(ref reader);
             else if (name.SequenceEqual("currencyCode"u8)) currency = String(ref reader);
             else reader.Skip();
         }
@@ -116,7 +121,8 @@ public static partial class BulkLineParser
     private static long? UnsignedInt64(ref Utf8JsonReader reader) => reader.TokenType switch
     {
         JsonTokenType.Number when reader.TryGetInt64(out var number) && number >= 0 => number,
-        JsonTokenType.String when Utf8Parser.TryParse(reader.ValueSpan, out long number, out var consumed) && consumed == reader.ValueSpan.Length && number >= 0 => number,
+        JsonTokenType.String
+            when Utf8Parser.TryParse(reader.ValueSpan, out long number, out var consumed) && consumed == reader.ValueSpan.Length && number >= 0 => number,
         JsonTokenType.Null => null,
         _ => throw new InvalidRecordException("an UnsignedInt64 that is not a whole number."),
     };
@@ -129,7 +135,8 @@ public static partial class BulkLineParser
 
     private static long PresentmentMoney(in MoneyBag bag, ReadOnlySpan<byte> line, string name, string currency) =>
         bag.HasPresentment
-            ? Amount(bag.PresentmentAmount.In(line), bag.PresentmentCurrency.In(line), name, bag.PresentmentCurrency.IsEmpty ? currency : Text.Of(bag.PresentmentCurrency.In(line)))
+            ? Amount(bag.PresentmentAmount.In(line), bag.PresentmentCurrency.In(line), name,
+                bag.PresentmentCurrency.IsEmpty ? currency : Text.Of(bag.PresentmentCurrency.In(line)))
             : 0;
 
     private static long Amount(ReadOnlySpan<byte> amount, ReadOnlySpan<byte> code, string name, string currency)
@@ -153,7 +160,10 @@ public static partial class BulkLineParser
     private static DateTimeOffset RequiredTimestamp(ReadOnlySpan<byte> value, string name) =>
         Timestamp(value, name) ?? throw new InvalidRecordException($"{name} is missing.");
 
-    /// <summary>ISO 8601 as Shopify writes it (<c>2026-11-01T23:59:59Z</c>) read directly; any other valid form through the general parser. Always UTC.</summary>
+    /// <summary>
+    /// ISO 8601 as Shopify writes it (<c>2026-11-01T23:59:59Z</c>) read directly; any other valid form through the
+    /// general parser. Always UTC.
+    /// </summary>
     private static DateTimeOffset? Timestamp(ReadOnlySpan<byte> value, string name)
     {
         if (value.IsEmpty) return null;
@@ -161,7 +171,8 @@ public static partial class BulkLineParser
             && value[13] == (byte)':' && value[16] == (byte)':'
             && Digits(value, 0, 4, out var year) && Digits(value, 5, 2, out var month) && Digits(value, 8, 2, out var day)
             && Digits(value, 11, 2, out var hour) && Digits(value, 14, 2, out var minute) && Digits(value, 17, 2, out var second)
-            && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year == 0 ? 1 : year, month) && hour < 24 && minute < 60 && second < 60 && year > 0)
+            && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year == 0 ? 1 : year, month)
+            && hour < 24 && minute < 60 && second < 60 && year > 0)
             return new DateTimeOffset(year, month, day, hour, minute, second, TimeSpan.Zero);
         var text = Encoding.UTF8.GetString(value);
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)

@@ -48,7 +48,8 @@ public static partial class BulkLineParser
             if (quantity < 0) throw new InvalidRecordException($"quantity {quantity} is negative.");
             return new LineItemRecord(
                 LineItemId: GidNumber(Id.In(line), "gid://shopify/LineItem/"u8) ?? throw new InvalidRecordException("id is missing or not a LineItem GID."),
-                OrderId: GidNumber(ParentId.In(line), "gid://shopify/Order/"u8) ?? throw new InvalidRecordException("__parentId is missing or not an Order GID."),
+                OrderId: GidNumber(ParentId.In(line), "gid://shopify/Order/"u8)
+                    ?? throw new InvalidRecordException("__parentId is missing or not an Order GID."),
                 Sku: Text.NewOrNull(_sku.In(line)),
                 Title: Text.New(_title.In(line)),
                 Quantity: quantity,
@@ -72,8 +73,10 @@ public static partial class BulkLineParser
 
         public readonly VariantRecord ToVariant(ReadOnlySpan<byte> line) =>
             new(
-                VariantId: GidNumber(Id.In(line), "gid://shopify/ProductVariant/"u8) ?? throw new InvalidRecordException("id is missing or not a ProductVariant GID."),
-                ProductId: GidNumber(ParentId.In(line), "gid://shopify/Product/"u8) ?? throw new InvalidRecordException("__parentId is missing or not a Product GID."),
+                VariantId: GidNumber(Id.In(line), "gid://shopify/ProductVariant/"u8)
+                    ?? throw new InvalidRecordException("id is missing or not a ProductVariant GID."),
+                ProductId: GidNumber(ParentId.In(line), "gid://shopify/Product/"u8)
+                    ?? throw new InvalidRecordException("__parentId is missing or not a Product GID."),
                 Sku: Text.NewOrNull(_sku.In(line)),
                 Title: Text.NewOrNull(_title.In(line)),
                 Price: _price.IsEmpty ? null : ValidAmount(_price.In(line), "price"),
@@ -82,14 +85,17 @@ public static partial class BulkLineParser
                 UpdatedAt: Timestamp(_updatedAt.In(line), "updatedAt"));
 
         public readonly InventoryItemRecord ToInventoryItem(ReadOnlySpan<byte> line) => new(
-            InventoryItemId: GidNumber(Id.In(line), "gid://shopify/InventoryItem/"u8) ?? throw new InvalidRecordException("id is missing or not an InventoryItem GID."),
+            InventoryItemId: GidNumber(Id.In(line), "gid://shopify/InventoryItem/"u8)
+                ?? throw new InvalidRecordException("id is missing or not an InventoryItem GID."),
             VariantId: GidNumber(_variantId.In(line), "gid://shopify/ProductVariant/"u8),
             Sku: Text.NewOrNull(_sku.In(line)),
             UpdatedAt: Timestamp(_updatedAt.In(line), "updatedAt"));
 
         public readonly InventoryLevelRecord ToInventoryLevel(ReadOnlySpan<byte> line) => new(
-            InventoryItemId: GidNumber(ParentId.In(line), "gid://shopify/InventoryItem/"u8) ?? throw new InvalidRecordException("__parentId is missing or not an InventoryItem GID."),
-            LocationId: GidNumber(_locationId.In(line), "gid://shopify/Location/"u8) ?? throw new InvalidRecordException("location.id is missing or not a Location GID."),
+            InventoryItemId: GidNumber(ParentId.In(line), "gid://shopify/InventoryItem/"u8)
+                ?? throw new InvalidRecordException("__parentId is missing or not an InventoryItem GID."),
+            LocationId: GidNumber(_locationId.In(line), "gid://shopify/Location/"u8)
+                ?? throw new InvalidRecordException("location.id is missing or not a Location GID."),
             Available: _available ?? throw new InvalidRecordException("quantities has no 'available' quantity."),
             UpdatedAt: Timestamp(_updatedAt.In(line), "updatedAt"));
 
@@ -98,7 +104,8 @@ public static partial class BulkLineParser
             var currency = _amountSpentCurrency.IsEmpty ? null : Text.Of(_amountSpentCurrency.In(line));
             long spent = 0;
             if (!_amountSpent.IsEmpty && (currency is null || !Money.TryToMinorUnits(_amountSpent.In(line), currency, out spent)))
-                throw new InvalidRecordException($"amountSpent '{Encoding.UTF8.GetString(_amountSpent.In(line))}' is not a valid {currency ?? "money"} amount.");
+                throw new InvalidRecordException(
+                    $"amountSpent '{Encoding.UTF8.GetString(_amountSpent.In(line))}' is not a valid {currency ?? "money"} amount.");
             return new CustomerRecord(
                 CustomerId: GidNumber(Id.In(line), "gid://shopify/Customer/"u8) ?? throw new InvalidRecordException("id is missing or not a Customer GID."),
                 CreatedAt: RequiredTimestamp(_createdAt.In(line), "createdAt"),

@@ -24,7 +24,8 @@ public sealed class FutureDatedRecords(DateTimeOffset loadStartedAt)
             ? RejectOrder(o.OrderId, lineNumber, field)
             : result,
         BulkLineParser.LineItem { Record: var l } when _rejectedOrders.Contains(l.OrderId) =>
-            Rejected(lineNumber, "LineItem", $"gid://shopify/LineItem/{l.LineItemId}", $"its order gid://shopify/Order/{l.OrderId} is dated in the future and was rejected."),
+            Rejected(lineNumber, "LineItem", $"gid://shopify/LineItem/{l.LineItemId}",
+                $"its order gid://shopify/Order/{l.OrderId} is dated in the future and was rejected."),
         BulkLineParser.Product { Record: var p } when Latest(("createdAt", p.CreatedAt), ("updatedAt", p.UpdatedAt)) is { } field =>
             Rejected(lineNumber, "Product", $"gid://shopify/Product/{p.ProductId}", Reason(field)),
         BulkLineParser.Variant { Record: var v } when Latest(("updatedAt", v.UpdatedAt)) is { } field =>
@@ -53,7 +54,8 @@ public sealed class FutureDatedRecords(DateTimeOffset loadStartedAt)
     }
 
     private string Reason((string Name, DateTimeOffset Value) field) =>
-        $"{field.Name} {field.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} is more than a day after the load began ({loadStartedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}): a record dated in the future is not stored.";
+        $"{field.Name} {field.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} is more than a day after the load began "
+        + $"({loadStartedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}): a record dated in the future is not stored.";
 
     private static BulkLineParser.Rejected Rejected(long lineNumber, string type, string id, string reason) =>
         new(new RejectedRecord(lineNumber, type, id, reason));

@@ -10,7 +10,10 @@ namespace GrowthOs.Transform.Loading;
 /// </summary>
 public static class OrderCopy
 {
-    /// <summary>Each order's first event (created, and what its first version already says), with the id the general path would give it, stamped <paramref name="began"/>.</summary>
+    /// <summary>
+    /// Each order's first event (created, and what its first version already says), with the id the general path would
+    /// give it, stamped <paramref name="began"/>.
+    /// </summary>
     public static async Task CreatedEvents(NpgsqlConnection connection, string shop, Guid runId, IReadOnlyList<OrderRecord> orders, DateTimeOffset began,
         CancellationToken cancellationToken)
     {
@@ -40,7 +43,8 @@ public static class OrderCopy
     }
 
     /// <summary>Orders into <paramref name="into"/> (their table, or its staging table).</summary>
-    public static async Task Orders(NpgsqlConnection connection, string into, string shop, Guid runId, IReadOnlyList<OrderRecord> orders, CancellationToken cancellationToken)
+    public static async Task Orders(NpgsqlConnection connection, string into, string shop, Guid runId, IReadOnlyList<OrderRecord> orders,
+        CancellationToken cancellationToken)
     {
         await using var writer = await BinaryCopyWriter.Begin(connection, $"""
             COPY {into} (shop_domain, order_id, name, created_at, updated_at, processed_at, cancelled_at, is_test, source_name,
@@ -81,7 +85,8 @@ public static class OrderCopy
     }
 
     /// <summary>Line items into <paramref name="into"/> (their table, or its staging table).</summary>
-    public static async Task LineItems(NpgsqlConnection connection, string into, string shop, Guid runId, IReadOnlyList<LineItemRecord> lines, CancellationToken cancellationToken)
+    public static async Task LineItems(NpgsqlConnection connection, string into, string shop, Guid runId, IReadOnlyList<LineItemRecord> lines,
+        CancellationToken cancellationToken)
     {
         await using var writer = await BinaryCopyWriter.Begin(connection, $"""
             COPY {into} (shop_domain, line_item_id, order_id, sku, title, quantity, current_quantity, unit_price_minor,

@@ -25,7 +25,8 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
         // one wait on a third transaction waiting on this chunk's rows (two loads of one shop at once), PostgreSQL would
         // not see the cycle: a lock timeout breaks it, and the load fails and is retried rather than hanging.
         DateTimeOffset began;
-        await using (var begin = new NpgsqlCommand($"SELECT set_config('lock_timeout', '{LockTimeoutSeconds}s', true), clock_timestamp()", connection, transaction))
+        await using (var begin = new NpgsqlCommand(
+            $"SELECT set_config('lock_timeout', '{LockTimeoutSeconds}s', true), clock_timestamp()", connection, transaction))
         await using (var reader = await begin.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
@@ -36,7 +37,8 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
             await UpsertOrders(connection, shop, runId, chunk, cancellationToken);
         await CommerceTables.Products.Upsert(connection, shop, runId, chunk.Products, cancellationToken);
         if (chunk.Variants.Count > 0)
-            await CommerceTables.Variants(await ShopCurrency.Find(connection, shop, cancellationToken)).Upsert(connection, shop, runId, chunk.Variants, cancellationToken);
+            await CommerceTables.Variants(await ShopCurrency.Find(connection, shop, cancellationToken))
+                .Upsert(connection, shop, runId, chunk.Variants, cancellationToken);
         await CommerceTables.InventoryItems.Upsert(connection, shop, runId, chunk.InventoryItems, cancellationToken);
         await CommerceTables.InventoryLevels.Upsert(connection, shop, runId, chunk.InventoryLevels, cancellationToken);
         await CommerceTables.Customers.Upsert(connection, shop, runId, chunk.Customers, cancellationToken);

@@ -25,7 +25,10 @@ public sealed class StagedTable<T>(string table, string[] keys, string? version,
         await Copy(connection, _stage, shop, runId, records, cancellationToken);
 
         var key = string.Join(", ", ["shop_domain", .. keys]);
-        var updates = string.Join(", ", columns.Where(c => !keys.Contains(c.Name)).Select(c => $"{c.Name} = EXCLUDED.{c.Name}").Append("source_run_id = EXCLUDED.source_run_id"));
+        var updates = string.Join(", ", columns
+            .Where(c => !keys.Contains(c.Name))
+            .Select(c => $"{c.Name} = EXCLUDED.{c.Name}")
+            .Append("source_run_id = EXCLUDED.source_run_id"));
         var newest = version is null ? "" : $" ORDER BY {key}, {version} DESC NULLS LAST";
         var newer = version is null ? "" : $" WHERE target.{version} IS NULL OR target.{version} <= EXCLUDED.{version}";
         await using var upsert = new NpgsqlCommand($"""
@@ -37,7 +40,10 @@ public sealed class StagedTable<T>(string table, string[] keys, string? version,
         await upsert.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Binary COPY of the records, with the shop and the run, into <paramref name="into"/>: the staging table, or the table itself for rows known to be new.</summary>
+    /// <summary>
+    /// Binary COPY of the records, with the shop and the run, into <paramref name="into"/>: the staging table, or the
+    /// table itself for rows known to be new.
+    /// </summary>
     public async Task Copy(NpgsqlConnection connection, string into, string shop, Guid runId, IReadOnlyList<T> records, CancellationToken cancellationToken)
     {
         if (records.Count == 0) return;

@@ -9,7 +9,8 @@ public static class MarketingChecks
     public static readonly IReadOnlyList<DataQualityCheck> All =
     [
         new("marketing_no_negative_figures", Severity.Critical,
-            "No campaign day has negative spend, impressions, clicks, conversions or value, and no channel day negative sessions, users, key events or revenue.",
+            "No campaign day has negative spend, impressions, clicks, conversions or value, "
+            + "and no channel day negative sessions, users, key events or revenue.",
             """
             SELECT (SELECT count(*) FROM transform.ad_campaign_day WHERE shop_domain = @shop
                       AND (spend_minor < 0 OR impressions < 0 OR clicks < 0 OR conversions < 0 OR conversion_value_minor < 0))
@@ -79,7 +80,8 @@ public static class MarketingChecks
     /// its rows (violations: 1), so its figures are missing rather than zero.
     /// </summary>
     private static DataQualityCheck RowsRejected(string source) => new($"marketing_rows_rejected_{source}", Severity.Warning,
-        $"The latest {source} load kept most of its rows: it left out less than Marts:MarketingRejectedShare of them (the reasons are in the run and the Transform's log).",
+        $"The latest {source} load kept most of its rows: it left out less than Marts:MarketingRejectedShare of them "
+        + "(the reasons are in the run and the Transform's log).",
         $"""
         SELECT count(*) FROM (
             SELECT rows, rejected FROM transform.marketing_synced_range

@@ -15,7 +15,8 @@ namespace GrowthOs.Transform.Marketing;
 /// </summary>
 public static class MarketingPageParser
 {
-    /// <param name="knownCurrency">The account's currency as known from earlier loads, for rows (or a GA4 report) that leave theirs out; null: such rows are left out.</param>
+    /// <param name="knownCurrency">The account's currency as known from earlier loads, for rows (or a GA4 report) that leave theirs out; null: such
+    /// rows are left out.</param>
     public static ParsedPage Parse(string source, string account, string body, IReadOnlyList<string> metaPurchaseActionTypes, DateOnly latestDay,
         string? knownCurrency = null)
     {
@@ -65,8 +66,8 @@ public static class MarketingPageParser
                 var (value, _) = Action(row, "action_values", type is null ? purchaseTypes : [type]);
                 var campaignAccount = Text(row, "account_id") is { } id ? $"act_{id}" : account;
                 page.Campaigns.Add(new AdCampaignDay(campaignAccount, Text(row, "campaign_id") ?? throw Bad("campaign_id is missing"), day,
-                    Text(row, "campaign_name") ?? "", currency, spendMinor, Count(Text(row, "impressions"), "impressions"), Count(Text(row, "clicks"), "clicks"),
-                    purchases ?? 0, Minor(value ?? 0, currency)));
+                    Text(row, "campaign_name") ?? "", currency, spendMinor, Count(Text(row, "impressions"), "impressions"),
+                    Count(Text(row, "clicks"), "clicks"), purchases ?? 0, Minor(value ?? 0, currency)));
                 page.Accounts.Add(new ReportedAccount(campaignAccount, currency, null));
             }
             catch (FormatException exception)
@@ -111,10 +112,12 @@ public static class MarketingPageParser
                         var customerAccount = Text(customer, "resourceName") ?? account;
                         var campaign = row.TryGetProperty("campaign", out var k) ? k : throw Bad("campaign is missing");
                         var metrics = row.TryGetProperty("metrics", out var m) ? m : default;
-                        var day = Day(row.TryGetProperty("segments", out var segments) ? Text(segments, "date") : null, "yyyy-MM-dd", "segments.date", latestDay);
+                        var day = Day(row.TryGetProperty("segments", out var segments) ? Text(segments, "date") : null, "yyyy-MM-dd", "segments.date",
+                            latestDay);
                         var micros = Count(Text(metrics, "costMicros"), "costMicros");
-                        page.Campaigns.Add(new AdCampaignDay(customerAccount, Text(campaign, "id") ?? throw Bad("campaign.id is missing"), day, Text(campaign, "name") ?? "",
-                            currency, MicrosToMinor(micros, currency), Count(Text(metrics, "impressions"), "impressions"), Count(Text(metrics, "clicks"), "clicks"),
+                        page.Campaigns.Add(new AdCampaignDay(customerAccount, Text(campaign, "id") ?? throw Bad("campaign.id is missing"), day,
+                            Text(campaign, "name") ?? "", currency, MicrosToMinor(micros, currency),
+                            Count(Text(metrics, "impressions"), "impressions"), Count(Text(metrics, "clicks"), "clicks"),
                             JsonNumber(metrics, "conversions"), Minor(JsonNumber(metrics, "conversionsValue"), currency)));
                         page.Accounts.Add(new ReportedAccount(customerAccount, currency, Text(customer, "timeZone")));
                     }
@@ -146,7 +149,8 @@ public static class MarketingPageParser
         int Dimension(string name) => dimensions.IndexOf(name) is var i and >= 0 ? i : throw new MalformedPageException($"The report has no {name} dimension.");
         int Metric(params string[] names) => names.Select(n => metrics.IndexOf(n)).FirstOrDefault(i => i >= 0, -1);
         var (date, channel) = (Dimension("date"), Dimension("sessionDefaultChannelGroup"));
-        var (sessions, users, keyEvents, revenue) = (Metric("sessions"), Metric("totalUsers"), Metric("keyEvents", "conversions"), Metric("purchaseRevenue", "totalRevenue"));
+        var (sessions, users, keyEvents, revenue) =
+            (Metric("sessions"), Metric("totalUsers"), Metric("keyEvents", "conversions"), Metric("purchaseRevenue", "totalRevenue"));
         page.Accounts.Add(new ReportedAccount(account, currency, timeZone));
         var index = 0;
         foreach (var row in rows.EnumerateArray())
@@ -155,7 +159,8 @@ public static class MarketingPageParser
             {
                 var dimensionValues = row.GetProperty("dimensionValues");
                 var metricValues = row.GetProperty("metricValues");
-                string? Value(JsonElement values, int i) => i < 0 ? null : i < values.GetArrayLength() ? Text(values[i], "value") : throw Bad("a value is missing");
+                string? Value(JsonElement values, int i) =>
+                    i < 0 ? null : i < values.GetArrayLength() ? Text(values[i], "value") : throw Bad("a value is missing");
                 page.Traffic.Add(new TrafficChannelDay(account, Day(Value(dimensionValues, date), "yyyyMMdd", "date", latestDay),
                     Value(dimensionValues, channel) ?? throw Bad("sessionDefaultChannelGroup is missing"), currency,
                     Count(Value(metricValues, sessions), "sessions"), Count(Value(metricValues, users), "totalUsers"),
@@ -203,13 +208,16 @@ public static class MarketingPageParser
     private static long Count(string? text, string field)
     {
         if (text is null) return 0;
-        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : throw Bad($"{field} '{text}' is not a whole number");
+        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw Bad($"{field} '{text}' is not a whole number");
     }
 
     private static decimal Number(string? text, string field)
     {
         if (text is null) return 0;
-        return decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var value)
+        return decimal.TryParse(
+                text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var value)
             ? value
             : throw Bad($"{field} '{text}' is not a number");
     }
@@ -227,7 +235,9 @@ public static class MarketingPageParser
     }
 
     private static string? Text(JsonElement element, string property) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 
     private static FormatException Bad(string reason) => new(reason);
 }

@@ -56,17 +56,19 @@ public sealed class MarketingRefresher(NpgsqlDataSource dataSource, DataQualityR
         {
             var date = reader.GetFieldValue<DateOnly>(0);
             currency = reader.GetString(1);
-            days.Add(new MarketingSourceDay(date, MarketingSources.Meta, reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetDecimal(5), reader.GetInt64(6),
-                0, 0, 0, 0, 0));
+            days.Add(new MarketingSourceDay(date, MarketingSources.Meta, reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetDecimal(5),
+                reader.GetInt64(6), 0, 0, 0, 0, 0));
             days.Add(new MarketingSourceDay(date, MarketingSources.GoogleAds, reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetDecimal(10),
                 reader.GetInt64(11), 0, 0, 0, 0, 0));
-            days.Add(new MarketingSourceDay(date, MarketingSources.Ga4, 0, 0, 0, 0, 0, reader.GetInt64(12), reader.GetInt64(13), reader.GetDecimal(14), reader.GetInt64(15), 0));
+            days.Add(new MarketingSourceDay(date, MarketingSources.Ga4, 0, 0, 0, 0, 0, reader.GetInt64(12), reader.GetInt64(13), reader.GetDecimal(14),
+                reader.GetInt64(15), 0));
         }
         return (currency, days);
     }
 
     /// <summary>Every campaign's comparable days in the range (those in the shop's currency).</summary>
-    private static async Task<List<MarketingCampaignDay>> Campaigns(NpgsqlConnection connection, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    private static async Task<List<MarketingCampaignDay>> Campaigns(NpgsqlConnection connection, string shop, DateOnly from, DateOnly to,
+        CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
             SELECT dd.date, c.source, c.external_id, c.name, f.spend_minor, f.impressions, f.clicks, f.conversions, f.conversion_value_minor
@@ -83,8 +85,8 @@ public sealed class MarketingRefresher(NpgsqlDataSource dataSource, DataQualityR
         var campaigns = new List<MarketingCampaignDay>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            campaigns.Add(new MarketingCampaignDay(reader.GetFieldValue<DateOnly>(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4),
-                reader.GetInt64(5), reader.GetInt64(6), reader.GetDecimal(7), reader.GetInt64(8)));
+            campaigns.Add(new MarketingCampaignDay(reader.GetFieldValue<DateOnly>(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetDecimal(7), reader.GetInt64(8)));
         return campaigns;
     }
 }

@@ -40,7 +40,8 @@ public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore a
         for (var i = 0; i < manifest.Pages.Count; i++)
         {
             var key = manifest.Pages[i].Key;
-            if (!MarketingArchiveKeys.IsOf(key, source, shop)) throw new MalformedPageException($"Page {i + 1} of {manifestKey} lies outside the archive of {shop}'s {source}: {key}.");
+            if (!MarketingArchiveKeys.IsOf(key, source, shop))
+                throw new MalformedPageException($"Page {i + 1} of {manifestKey} lies outside the archive of {shop}'s {source}: {key}.");
             var body = await ReadText(key, cancellationToken);
             ParsedPage page;
             try
@@ -81,8 +82,10 @@ public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore a
         else await InsertCampaigns(connection, shop, source, runId, manifestKey, campaigns.Values.ToList(), cancellationToken);
         foreach (var account in accounts)
             await Execute(connection, """
-                INSERT INTO transform.marketing_account (shop_domain, source, account_id, currency_code, time_zone) VALUES (@shop, @source, @account, @currency, @tz)
-                ON CONFLICT (shop_domain, source, account_id, currency_code) DO UPDATE SET time_zone = COALESCE(EXCLUDED.time_zone, transform.marketing_account.time_zone), seen_at = now()
+                INSERT INTO transform.marketing_account (shop_domain, source, account_id, currency_code, time_zone)
+                VALUES (@shop, @source, @account, @currency, @tz)
+                ON CONFLICT (shop_domain, source, account_id, currency_code)
+                DO UPDATE SET time_zone = COALESCE(EXCLUDED.time_zone, transform.marketing_account.time_zone), seen_at = now()
                 """, p =>
             {
                 p.AddWithValue("shop", shop);
@@ -149,8 +152,8 @@ public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore a
     private static Task InsertCampaigns(NpgsqlConnection connection, string shop, string source, Guid runId, string manifestKey, List<AdCampaignDay> rows,
         CancellationToken cancellationToken) =>
         Execute(connection, """
-            INSERT INTO transform.ad_campaign_day (shop_domain, source, account_id, campaign_id, day, campaign_name, currency_code, spend_minor, impressions, clicks,
-                conversions, conversion_value_minor, source_run_id, manifest_key)
+            INSERT INTO transform.ad_campaign_day (shop_domain, source, account_id, campaign_id, day, campaign_name, currency_code, spend_minor, impressions,
+                clicks, conversions, conversion_value_minor, source_run_id, manifest_key)
             SELECT @shop, @source, r.* , @run, @key
             FROM unnest(@account, @campaign, @day, @name, @currency, @spend, @impressions, @clicks, @conversions, @value)
                  AS r(account_id, campaign_id, day, campaign_name, currency_code, spend_minor, impressions, clicks, conversions, conversion_value_minor)
@@ -202,7 +205,8 @@ public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore a
             p.AddWithValue("revenue", rows.Select(r => r.RevenueMinor).ToArray());
         }, cancellationToken);
 
-    private static async Task Execute(NpgsqlConnection connection, string sql, Action<NpgsqlParameterCollection> parameters, CancellationToken cancellationToken)
+    private static async Task Execute(NpgsqlConnection connection, string sql, Action<NpgsqlParameterCollection> parameters,
+        CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection);
         parameters(command.Parameters);

@@ -27,7 +27,9 @@ public sealed class UpsertMarketingReportConsumer(MarketingUpserter upserter, IL
         }
         catch (Exception exception) when (exception is MalformedPageException or AmazonS3Exception { StatusCode: System.Net.HttpStatusCode.NotFound })
         {
-            var reason = exception is MalformedPageException ? exception.Message : $"An archived object of {message.ManifestKey} is missing: {exception.Message}";
+            var reason = exception is MalformedPageException
+                ? exception.Message
+                : $"An archived object of {message.ManifestKey} is missing: {exception.Message}";
             logger.LogError("Upsert of {ManifestKey} failed: {Reason}", message.ManifestKey, reason);
             await context.PublishWithin(new TransformFailed(message.RunId, message.ShopDomain, SyncSteps.Upserting, reason, message.ManifestKey));
             return;
@@ -35,7 +37,7 @@ public sealed class UpsertMarketingReportConsumer(MarketingUpserter upserter, IL
         GrowthOsMetrics.RecordsLoaded.Add(load.Rows, new TagList { { "entity", message.Source } });
         logger.LogInformation("Upserted {Records} {Source} rows of {Since} to {Until} from {ManifestKey}; {Rejected} rejected",
             load.Rows, message.Source, load.Since, load.Until, message.ManifestKey, load.Rejected);
-        await context.PublishWithin(new MarketingReportUpserted(message.RunId, message.ShopDomain, message.Source, message.ManifestKey, load.Rows, load.Rejected,
-            load.Since, load.Until, load.FirstDate, load.LastDate, load.RejectedExamples));
+        await context.PublishWithin(new MarketingReportUpserted(message.RunId, message.ShopDomain, message.Source, message.ManifestKey, load.Rows,
+            load.Rejected, load.Since, load.Until, load.FirstDate, load.LastDate, load.RejectedExamples));
     }
 }

@@ -9,7 +9,8 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
 {
     private static readonly string Sql = SqlScripts.Read("sales_metrics_daily.sql");
 
-    public async Task<(string CurrencyCode, IReadOnlyList<DailySalesFigure> Days)> Refresh(string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    public async Task<(string CurrencyCode, IReadOnlyList<DailySalesFigure> Days)> Refresh(string shop, DateOnly from, DateOnly to,
+        CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await Refresh(connection, shop, from, to, cancellationToken);

@@ -103,7 +103,8 @@ public static class DataQualityChecks
               AND (d.orders <> COALESCE(f.orders, 0) OR d.revenue_minor <> COALESCE(f.revenue, 0))
             """),
         new("every_fact_has_its_dimensions", Severity.Critical,
-            "Every order-line and daily-sales fact references a date, and shop, product, customer and channel members that exist (the product and customer of its own shop).",
+            "Every order-line and daily-sales fact references a date, and shop, product, customer and channel members that exist "
+            + "(the product and customer of its own shop).",
             """
             WITH shop AS (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop)
             SELECT (SELECT count(*) FROM transform.fact_order_line f JOIN shop USING (shop_key)

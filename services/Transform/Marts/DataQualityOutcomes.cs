@@ -9,5 +9,6 @@ public static class DataQualityOutcomes
         outcomes.Where(o => !o.Passed && o.Severity == Severity.Critical).ToList();
 
     public static DataQualityChecked Checked(Guid runId, string shop, DateTimeOffset checkedAt, IEnumerable<DataQualityOutcome> outcomes) =>
-        new(runId, shop, checkedAt, outcomes.Select(o => new DataQualityResult(o.Check, o.Severity.ToString().ToLowerInvariant(), o.Violations, o.Passed)).ToList());
+        new(runId, shop, checkedAt,
+            outcomes.Select(o => new DataQualityResult(o.Check, o.Severity.ToString().ToLowerInvariant(), o.Violations, o.Passed)).ToList());
 }

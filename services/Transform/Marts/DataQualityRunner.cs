@@ -6,13 +6,17 @@ namespace GrowthOs.Transform.Marts;
 /// <summary>Runs a shop's checks (the commerce ones, or the marketing ones) and stores each outcome in <c>transform.data_quality_result</c>.</summary>
 public sealed class DataQualityRunner(NpgsqlDataSource dataSource, IOptions<MartsOptions> options, TimeProvider clock)
 {
-    public async Task<IReadOnlyList<DataQualityOutcome>> Run(string shop, Guid? runId, CancellationToken cancellationToken, IReadOnlyList<DataQualityCheck>? checks = null)
+    public async Task<IReadOnlyList<DataQualityOutcome>> Run(string shop, Guid? runId, CancellationToken cancellationToken,
+        IReadOnlyList<DataQualityCheck>? checks = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await Run(connection, shop, runId, cancellationToken, checks);
     }
 
-    /// <summary>The same on the caller's connection, within its transaction if it has one; <paramref name="checks"/> (the commerce checks by default) are run.</summary>
+    /// <summary>
+    /// The same on the caller's connection, within its transaction if it has one; <paramref name="checks"/> (the
+    /// commerce checks by default) are run.
+    /// </summary>
     public async Task<IReadOnlyList<DataQualityOutcome>> Run(NpgsqlConnection connection, string shop, Guid? runId, CancellationToken cancellationToken,
         IReadOnlyList<DataQualityCheck>? checks = null)
     {
@@ -23,7 +27,8 @@ public sealed class DataQualityRunner(NpgsqlDataSource dataSource, IOptions<Mart
             await using var count = new NpgsqlCommand(check.Sql, connection);
             count.Parameters.AddWithValue("shop", shop);
             if (check.Sql.Contains("@tz", StringComparison.Ordinal)) count.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
-            if (check.Sql.Contains("@rejected_share", StringComparison.Ordinal)) count.Parameters.AddWithValue("rejected_share", options.Value.MarketingRejectedShare);
+            if (check.Sql.Contains("@rejected_share", StringComparison.Ordinal))
+                count.Parameters.AddWithValue("rejected_share", options.Value.MarketingRejectedShare);
             if (check.Sql.Contains("@run", StringComparison.Ordinal))
                 count.Parameters.Add(new NpgsqlParameter("run", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)runId ?? DBNull.Value });
             var violations = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken));

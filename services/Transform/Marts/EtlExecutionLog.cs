@@ -34,7 +34,8 @@ public sealed class EtlExecutionLog(NpgsqlDataSource dataSource, TimeProvider cl
         string? error, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO transform.etl_execution_log (pipeline, run_id, shop_domain, date_from, date_to, status, rows, milliseconds, error, started_at, finished_at)
+            INSERT INTO transform.etl_execution_log (pipeline, run_id, shop_domain, date_from, date_to, status, rows, milliseconds, error, started_at,
+                finished_at)
             VALUES (@pipeline, @run, @shop, @from, @to, @status, @rows, @ms, @error, @started, @finished)
             """);
         command.Parameters.AddWithValue("pipeline", pipeline);

@@ -7,7 +7,10 @@ public sealed class MartsOptions : IValidatableObject
 {
     public const string Section = "Marts";
 
-    /// <summary>Shop domain → IANA time zone its days are counted in, for the shops of the settings; a connected shop counts its own zone's days, any other UTC days.</summary>
+    /// <summary>
+    /// Shop domain → IANA time zone its days are counted in, for the shops of the settings; a connected shop counts its
+    /// own zone's days, any other UTC days.
+    /// </summary>
     public Dictionary<string, string> ReportingTimeZones { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     public InventoryThresholds Inventory { get; set; } = new();

@@ -13,7 +13,8 @@ public static class MartsRegistration
         builder.Services.UseConnectedTimeZones<MartsOptions>((options, zoneOf) => options.ConnectedTimeZoneOf = zoneOf);
         builder.Services.AddSingleton<EtlExecutionLog>().AddSingleton<DataQualityRunner>();
         builder.Services.AddSingleton<DailySalesRefresher>().AddSingleton<StarSchemaRefresher>().AddSingleton<InventorySnapshotRefresher>()
-            .AddSingleton<CustomerSegmentRefresher>().AddSingleton<UsageDailyRefresher>().AddSingleton<Rolling30dRefresher>().AddSingleton<MeasurementRefresher>()
+            .AddSingleton<CustomerSegmentRefresher>().AddSingleton<UsageDailyRefresher>().AddSingleton<Rolling30dRefresher>()
+            .AddSingleton<MeasurementRefresher>()
             .AddSingleton<PipelineRunner>();
         builder.Services.AddHostedService<WeeklyRollingStats>();
         return builder;

@@ -39,7 +39,8 @@ public sealed class MeasurementRefresher(NpgsqlDataSource dataSource, ObjectStor
 
     private async Task<long> Export(string table, string shop, DateOnly day, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"SELECT * FROM measurement.{table} WHERE shop_domain = @shop AND measured_on = @day ORDER BY product_id");
+        await using var command = dataSource.CreateCommand(
+            $"SELECT * FROM measurement.{table} WHERE shop_domain = @shop AND measured_on = @day ORDER BY product_id");
         command.Parameters.AddWithValue("shop", shop);
         command.Parameters.AddWithValue("day", day);
         var jsonl = new StringBuilder();

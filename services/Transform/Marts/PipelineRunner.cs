@@ -26,7 +26,8 @@ public sealed class PipelineRunner(
     public async Task<(DateOnly From, DateOnly To)> HistoryOf(string shop, CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        await using var command = dataSource.CreateCommand("SELECT (min(created_at) AT TIME ZONE 'UTC')::date FROM transform.order_header WHERE shop_domain = @shop");
+        await using var command = dataSource.CreateCommand(
+            "SELECT (min(created_at) AT TIME ZONE 'UTC')::date FROM transform.order_header WHERE shop_domain = @shop");
         command.Parameters.AddWithValue("shop", shop);
         return await command.ExecuteScalarAsync(cancellationToken) switch
         {
@@ -36,8 +37,12 @@ public sealed class PipelineRunner(
         };
     }
 
-    /// <summary>The run's dates are UTC dates; each day-grained refresh covers the reporting days that may hold them (<see cref="MartsOptions.ReportingRange"/>).</summary>
-    public Task<(string CurrencyCode, IReadOnlyList<DailySalesFigure> Days)> SalesPulse(Guid? runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    /// <summary>
+    /// The run's dates are UTC dates; each day-grained refresh covers the reporting days that may hold them
+    /// (<see cref="MartsOptions.ReportingRange"/>).
+    /// </summary>
+    public Task<(string CurrencyCode, IReadOnlyList<DailySalesFigure> Days)> SalesPulse(Guid? runId, string shop, DateOnly from, DateOnly to,
+        CancellationToken cancellationToken)
     {
         var (first, last) = options.Value.ReportingRange(shop, from, to, clock.GetUtcNow());
         return executions.Run(Pipelines.SalesPulse, runId, shop, first, last, () => dailySales.Refresh(shop, first, last, cancellationToken), r => r.Days.Count,
@@ -47,7 +52,8 @@ public sealed class PipelineRunner(
     public Task<long> StarSchema(Guid? runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         var (first, last) = options.Value.ReportingRange(shop, from, to, clock.GetUtcNow());
-        return executions.Run(Pipelines.StarSchema, runId, shop, first, last, () => star.Refresh(shop, first, last, cancellationToken), r => r, cancellationToken);
+        return executions.Run(Pipelines.StarSchema, runId, shop, first, last, () => star.Refresh(shop, first, last, cancellationToken), r => r,
+            cancellationToken);
     }
 
     public Task<long> InventorySnapshot(Guid? runId, string shop, DateOnly day, CancellationToken cancellationToken) =>
@@ -58,7 +64,8 @@ public sealed class PipelineRunner(
 
     /// <summary>Usage of the days asked for, and of any day missing since the shop's last processed day.</summary>
     public Task<long> UsageDaily(Guid? runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
-        executions.Run(Pipelines.UsageDaily, runId, shop, from, to, () => usage.Refresh(shop, from, to, cancellationToken, fillGap: true), r => r, cancellationToken);
+        executions.Run(Pipelines.UsageDaily, runId, shop, from, to, () => usage.Refresh(shop, from, to, cancellationToken, fillGap: true), r => r,
+            cancellationToken);
 
     public Task<long> Measurements(Guid? runId, string shop, DateOnly day, CancellationToken cancellationToken) =>
         executions.Run(Pipelines.Measurements, runId, shop, day, day, () => measurements.Refresh(shop, day, cancellationToken), r => r, cancellationToken);
@@ -67,7 +74,8 @@ public sealed class PipelineRunner(
     public Task<long> Rolling30d(Guid? runId, CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        return executions.Run(Pipelines.Rolling30d, runId, "*", today.AddDays(-30), today.AddDays(-1), () => rolling.Refresh(cancellationToken), r => r, cancellationToken);
+        return executions.Run(Pipelines.Rolling30d, runId, "*", today.AddDays(-30), today.AddDays(-1), () => rolling.Refresh(cancellationToken), r => r,
+            cancellationToken);
     }
 
     public Task<IReadOnlyList<DataQualityOutcome>> DataQuality(Guid? runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
@@ -79,7 +87,8 @@ public sealed class PipelineRunner(
     /// history is then refreshed and checked again in one REPEATABLE READ transaction: the refresh and the checks see
     /// the same orders, so a race cannot upset them, and a wrong mart fails again.
     /// </summary>
-    public async Task<IReadOnlyList<DataQualityOutcome>> CheckedDataQuality(Guid? runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DataQualityOutcome>> CheckedDataQuality(Guid? runId, string shop, DateOnly from, DateOnly to,
+        CancellationToken cancellationToken)
     {
         var outcomes = await DataQuality(runId, shop, from, to, cancellationToken);
         if (!outcomes.Any(o => !o.Passed && DataQualityChecks.MartChecks.Contains(o.Check))) return outcomes;
@@ -102,7 +111,8 @@ public sealed class PipelineRunner(
     /// Runs <paramref name="pipeline"/> (or every one, for "all") for the reporting days [from, to]: pipelines of a
     /// single day (the stock snapshot, the segments, the measurements) run for each day of the range.
     /// </summary>
-    public async Task<IReadOnlyList<PipelineResult>> Run(Guid? runId, string pipeline, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PipelineResult>> Run(Guid? runId, string pipeline, string shop, DateOnly from, DateOnly to,
+        CancellationToken cancellationToken)
     {
         var results = new List<PipelineResult>();
         foreach (var name in pipeline == "all" ? All : [pipeline])

@@ -73,8 +73,8 @@ public sealed class RefreshMartsConsumer(PipelineRunner pipelines, NpgsqlDataSou
         var recentFrom = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-options.Value.RecentDays);
         if (options.Value.RecentDays > 0 && to < DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
         {
-            var (recentCurrency, recent) = await pipelines.SalesPulse(runId, shop, to > recentFrom ? to : recentFrom, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),
-                cancellationToken);
+            var (recentCurrency, recent) = await pipelines.SalesPulse(runId, shop, to > recentFrom ? to : recentFrom,
+                DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), cancellationToken);
             currency = currency.Length > 0 ? currency : recentCurrency;
             days = days.Concat(recent).GroupBy(d => d.Date).Select(g => g.Last()).OrderBy(d => d.Date).ToList();
         }
@@ -85,7 +85,8 @@ public sealed class RefreshMartsConsumer(PipelineRunner pipelines, NpgsqlDataSou
         var customers = await pipelines.CustomerSegmentation(runId, shop, today, cancellationToken);
         var products = await pipelines.Measurements(runId, shop, today, cancellationToken);
         logger.LogInformation(
-            "Refreshed {Days} days of sales ({Facts} line facts) from {From} to {To}, {UsageDays} usage days, and as of {Today} {Variants} variants' stock, {Customers} customers' segments, {Products} products' measurements",
+            "Refreshed {Days} days of sales ({Facts} line facts) from {From} to {To}, {UsageDays} usage days, "
+            + "and as of {Today} {Variants} variants' stock, {Customers} customers' segments, {Products} products' measurements",
             days.Count, facts, from, to, usageDays, today, variants, customers, products);
 
         var outcomes = await pipelines.CheckedDataQuality(runId, shop, from, to, cancellationToken);

@@ -13,7 +13,7 @@ public sealed class RunPipelinesConsumer(PipelineRunner runner, ILogger<RunPipel
     {
         var message = context.Message;
         var results = await runner.Run(message.RunId, message.Pipeline, message.ShopDomain, message.From, message.To, context.CancellationToken);
-        logger.LogInformation("Ran {Pipelines} pipelines for {ShopDomain}, {From} to {To}: {Rows} rows", results.Count, message.ShopDomain, message.From, message.To,
-            results.Sum(r => r.Rows));
+        logger.LogInformation("Ran {Pipelines} pipelines for {ShopDomain}, {From} to {To}: {Rows} rows", results.Count, message.ShopDomain, message.From,
+            message.To, results.Sum(r => r.Rows));
     }
 }

@@ -15,7 +15,10 @@ public static class SqlScripts
         return new StreamReader(stream).ReadToEnd();
     }
 
-    /// <summary>Replaces what <paramref name="clear"/> removes with what <paramref name="insert"/> writes, in one transaction; returns the rows written.</summary>
+    /// <summary>
+    /// Replaces what <paramref name="clear"/> removes with what <paramref name="insert"/> writes, in one transaction;
+    /// returns the rows written.
+    /// </summary>
     public static async Task<long> Replace(NpgsqlDataSource dataSource, string clear, string insert, Action<NpgsqlParameterCollection> parameters,
         CancellationToken cancellationToken)
     {

@@ -18,7 +18,8 @@ namespace GrowthOs.Transform.Privacy;
 public sealed class CustomerDataRequestedConsumer(NpgsqlDataSource dataSource, ObjectStore store, TimeProvider clock,
     ILogger<CustomerDataRequestedConsumer> logger) : IConsumer<CustomerDataRequested>
 {
-    private const string Orders = "(SELECT order_id FROM transform.order_header WHERE shop_domain = @shop AND (customer_id = @customer OR order_id = ANY(@orders)))";
+    private const string Orders =
+        "(SELECT order_id FROM transform.order_header WHERE shop_domain = @shop AND (customer_id = @customer OR order_id = ANY(@orders)))";
 
     private static readonly (string Name, string Sql)[] Parts =
     [

@@ -33,7 +33,8 @@ public sealed class TransformShopPurgeConsumer(NpgsqlDataSource dataSource, Obje
     {
         var shop = context.Message.ShopDomain;
         var removed = await ShopPurge.RemoveRows(dataSource, ["transform", "measurement"], context.Message, Statements, context.CancellationToken);
-        await ShopPurge.RemoveObjects(store, shop, MeasurementRefresher.ExportedTables.Select(table => $"measurement/{table}/"), removed, context.CancellationToken);
+        await ShopPurge.RemoveObjects(store, shop, MeasurementRefresher.ExportedTables.Select(table => $"measurement/{table}/"), removed,
+            context.CancellationToken);
         await ShopPurge.Answer(context, PurgeServices.Transform, removed, logger);
     }
 }

@@ -18,7 +18,8 @@ public sealed class ShopConnections(NpgsqlDataSource dataSource, SchemaMigration
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
     private volatile IReadOnlyDictionary<string, ShopConnection> _shops = new Dictionary<string, ShopConnection>();
     /// <summary>Each shop's accounts connected at run time and syncing, by provider (ordinal order).</summary>
-    private volatile IReadOnlyDictionary<string, SortedDictionary<string, ShopConnection>> _accounts = new Dictionary<string, SortedDictionary<string, ShopConnection>>();
+    private volatile IReadOnlyDictionary<string, SortedDictionary<string, ShopConnection>> _accounts =
+        new Dictionary<string, SortedDictionary<string, ShopConnection>>();
     private volatile bool _tableReady;
 
     private string Table => $"{migrations.Schema}.connection_copy";
@@ -87,7 +88,8 @@ public sealed class ShopConnections(NpgsqlDataSource dataSource, SchemaMigration
         {
             string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
             var connection = new ShopConnection(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), Text(3), Text(4), Text(5), reader.GetString(6),
-                reader.GetFieldValue<string[]>(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateOnly>(8), reader.IsDBNull(9) ? null : reader.GetInt32(9));
+                reader.GetFieldValue<string[]>(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateOnly>(8),
+                reader.IsDBNull(9) ? null : reader.GetInt32(9));
             var provider = reader.GetString(10);
             if (provider == ConnectionProviders.Shopify) shops[connection.ShopDomain] = connection;
             else if (connection.Syncs)

@@ -23,13 +23,18 @@ public static class ShopConnectionsRegistration
         bus.AddConsumer<ConnectionCopyConsumer>().Endpoint(endpoint => endpoint.Name = $"{service}-connection-copy");
 
     /// <summary>Gives <typeparamref name="TOptions"/> the marketing sources connected to each shop, through <paramref name="connect"/>.</summary>
-    public static IServiceCollection UseConnectedSources<TOptions>(this IServiceCollection services, Action<TOptions, Func<string, IReadOnlyList<string>>> connect)
+    public static IServiceCollection UseConnectedSources<TOptions>(this IServiceCollection services,
+        Action<TOptions, Func<string, IReadOnlyList<string>>> connect)
         where TOptions : class =>
         services.AddSingleton<IPostConfigureOptions<TOptions>>(provider => new PostConfigureOptions<TOptions>(Options.DefaultName,
             options => connect(options, shop => provider.GetRequiredService<ShopConnections>().SourcesOf(shop))));
 
-    /// <summary>Gives <typeparamref name="TOptions"/> each shop's account of a provider connected at run time and syncing (else null), through <paramref name="connect"/>.</summary>
-    public static IServiceCollection UseConnectedAccounts<TOptions>(this IServiceCollection services, Action<TOptions, Func<string, string, ShopConnection?>> connect)
+    /// <summary>
+    /// Gives <typeparamref name="TOptions"/> each shop's account of a provider connected at run time and syncing (else
+    /// null), through <paramref name="connect"/>.
+    /// </summary>
+    public static IServiceCollection UseConnectedAccounts<TOptions>(this IServiceCollection services,
+        Action<TOptions, Func<string, string, ShopConnection?>> connect)
         where TOptions : class =>
         services.AddSingleton<IPostConfigureOptions<TOptions>>(provider => new PostConfigureOptions<TOptions>(Options.DefaultName,
             options => connect(options, (shop, source) => provider.GetRequiredService<ShopConnections>().AccountOf(shop, source))));

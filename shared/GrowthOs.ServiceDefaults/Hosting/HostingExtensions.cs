@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using GrowthOs.ServiceDefaults.Observability;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -25,6 +26,13 @@ public static class HostingExtensions
         builder.AddTelemetry(serviceName);
 
         builder.Services.AddProblemDetails();
+        // Answers in snake_case (ApiJson), and so the OpenAPI document's schemas, which are read from the same options. A
+        // number is a JSON number: a body's "60" for 60 is refused, and the document says integer, not integer or string.
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.PropertyNamingPolicy = ApiJson.Options.PropertyNamingPolicy;
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
         builder.Services.AddHealthChecks();
         // Every route described (Microsoft.AspNetCore.OpenApi); the gateway merges the documents of the services behind it.
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GrowthOs.ServiceDefaults.Hosting;
 
@@ -11,7 +12,7 @@ namespace GrowthOs.ServiceDefaults.Hosting;
 /// </summary>
 public static partial class JsonBody
 {
-    public static async Task<(T? Value, IResult? Problem)> Read<T>(HttpRequest http, string shape, JsonSerializerOptions? options = null)
+    public static async Task<(T? Value, ProblemHttpResult? Problem)> Read<T>(HttpRequest http, string shape, JsonSerializerOptions? options = null)
         where T : class
     {
         try
@@ -37,7 +38,11 @@ public static partial class JsonBody
 
     /// <summary>The top-level field a JSON path such as <c>$.entities[0]</c> or <c>$['run_id']</c> names; null for the root.</summary>
     public static string? FieldOf(string? path) =>
-        path is null ? null : TopField().Match(path) is { Success: true } match ? match.Groups["dotted"].Success ? match.Groups["dotted"].Value : match.Groups["quoted"].Value : null;
+        path is null
+            ? null
+            : TopField().Match(path) is { Success: true } match
+                ? match.Groups["dotted"].Success ? match.Groups["dotted"].Value : match.Groups["quoted"].Value
+                : null;
 
     [GeneratedRegex(@"^\$(?:\.(?<dotted>[^.\[]+)|\['(?<quoted>[^']+)'\])")]
     private static partial Regex TopField();

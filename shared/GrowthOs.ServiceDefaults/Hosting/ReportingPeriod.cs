@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GrowthOs.ServiceDefaults.Hosting;
 
@@ -21,7 +21,7 @@ public readonly record struct ReportingPeriod(DateOnly From, DateOnly To)
     /// The shop a read is about (<see cref="ShopQuery"/>) and the period it asks for, in that shop's days
     /// (<paramref name="todayOf"/> gives the shop's today); or the problem with either.
     /// </summary>
-    public static IResult? BindForShop(string? shop, string? days, string? from, string? to, Func<string, DateOnly> todayOf, int defaultDays,
+    public static ProblemHttpResult? BindForShop(string? shop, string? days, string? from, string? to, Func<string, DateOnly> todayOf, int defaultDays,
         out string domain, out ReportingPeriod period)
     {
         period = default;
@@ -32,7 +32,7 @@ public readonly record struct ReportingPeriod(DateOnly From, DateOnly To)
     /// The period the query asks for, given the shop's <paramref name="today"/> and the route's
     /// <paramref name="defaultDays"/>; or a problem naming the parameter that is wrong.
     /// </summary>
-    public static IResult? Bind(string? days, string? from, string? to, DateOnly today, int defaultDays, out ReportingPeriod period)
+    public static ProblemHttpResult? Bind(string? days, string? from, string? to, DateOnly today, int defaultDays, out ReportingPeriod period)
     {
         period = default;
         if (!QueryValues.TryInt(days, 1, MaxDays, out var count))
@@ -47,7 +47,8 @@ public readonly record struct ReportingPeriod(DateOnly From, DateOnly To)
         var start = first ?? end.AddDays(1 - (count ?? defaultDays));
         if (start > end) return Problems.InvalidParameter("from", "from must not be after to.");
         if (end > today)
-            return Problems.InvalidParameter(last is null ? "from" : "to", $"{(last is null ? "from" : "to")} must not be after the shop's today ({today:yyyy-MM-dd}).");
+            return Problems.InvalidParameter(last is null ? "from" : "to",
+                $"{(last is null ? "from" : "to")} must not be after the shop's today ({today:yyyy-MM-dd}).");
         if (end.DayNumber - start.DayNumber + 1 > MaxDays) return Problems.InvalidParameter("from", $"A period is at most {MaxDays} days.");
         period = new ReportingPeriod(start, end);
         return null;

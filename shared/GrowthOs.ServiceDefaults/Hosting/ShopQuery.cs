@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GrowthOs.ServiceDefaults.Hosting;
 
@@ -6,7 +6,7 @@ namespace GrowthOs.ServiceDefaults.Hosting;
 public static class ShopQuery
 {
     /// <summary>The shop: required, and a shop's domain; or a problem naming <c>shop</c>.</summary>
-    public static IResult? Bind(string? shop, out string domain)
+    public static ProblemHttpResult? Bind(string? shop, out string domain)
     {
         domain = "";
         if (string.IsNullOrWhiteSpace(shop)) return Problems.InvalidParameter("shop", "shop is required: the shop's name.myshopify.com domain.");

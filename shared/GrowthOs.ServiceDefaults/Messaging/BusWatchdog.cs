@@ -61,7 +61,8 @@ public sealed class BusWatchdog(IBusControl bus, IHostApplicationLifetime lifeti
             }
             if (now - unhealthySince < limit) continue;
 
-            logger.LogCritical("The bus has been {Status} for {Seconds:N0} s ({Description}); ending the process so that it is started again with a new connection",
+            logger.LogCritical(
+                "The bus has been {Status} for {Seconds:N0} s ({Description}); ending the process so that it is started again with a new connection",
                 status, (now - unhealthySince.Value).TotalSeconds, description);
             Environment.ExitCode = ExitCode;
             lifetime.StopApplication();

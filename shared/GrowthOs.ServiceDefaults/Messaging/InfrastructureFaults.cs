@@ -65,7 +65,8 @@ public static partial class InfrastructureFaults
         {
             if (exception.ExceptionType == PostgresExceptionType)
             {
-                if (SqlStateOfMessage().Match(exception.Message ?? "") is { Success: true } match && TransientSqlState().IsMatch(match.Groups["state"].Value)) return true;
+                if (SqlStateOfMessage().Match(exception.Message ?? "") is { Success: true } match && TransientSqlState().IsMatch(match.Groups["state"].Value))
+                    return true;
                 continue;
             }
             if (TransientTypes.Contains(exception.ExceptionType)) return true;

@@ -36,7 +36,10 @@ public sealed class AdvisoryLock : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until the lock on <paramref name="name"/> is free, then takes it for the session of <paramref name="connection"/>, which stays the caller's.</summary>
+    /// <summary>
+    /// Waits until the lock on <paramref name="name"/> is free, then takes it for the session of
+    /// <paramref name="connection"/>, which stays the caller's.
+    /// </summary>
     public static Task<AdvisoryLock> Take(NpgsqlConnection connection, string name, CancellationToken cancellationToken) =>
         Take(connection, name, cancellationToken, ownsConnection: false);
 

@@ -20,7 +20,8 @@ public static class ConnectionRetry
             {
                 return await command();
             }
-            catch (Exception exception) when (attempt < Attempts && InfrastructureFaults.IsConnectionLost(exception) && !cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (attempt < Attempts && InfrastructureFaults.IsConnectionLost(exception)
+                && !cancellationToken.IsCancellationRequested)
             {
                 dataSource.Clear();
                 await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);

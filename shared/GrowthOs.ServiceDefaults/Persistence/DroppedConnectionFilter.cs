@@ -16,7 +16,8 @@ public sealed class DroppedConnectionFilter<TMessage>(IServiceProvider services)
         {
             await next.Send(context);
         }
-        catch (Exception exception) when (InfrastructureFaults.IsConnectionLost(exception) || exception.InnerException is { } inner && InfrastructureFaults.IsConnectionLost(inner))
+        catch (Exception exception) when (InfrastructureFaults.IsConnectionLost(exception)
+            || exception.InnerException is { } inner && InfrastructureFaults.IsConnectionLost(inner))
         {
             (services.GetService(typeof(NpgsqlDataSource)) as NpgsqlDataSource)?.Clear();
             throw;

@@ -28,13 +28,15 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, SchemaMigrations
             foreach (var (name, sql) in Scripts())
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await using var check = new NpgsqlCommand($"SELECT 1 FROM {migrations.Schema}.schema_migration WHERE script = @script", connection, transaction);
+                await using var check = new NpgsqlCommand(
+                    $"SELECT 1 FROM {migrations.Schema}.schema_migration WHERE script = @script", connection, transaction);
                 check.Parameters.AddWithValue("script", name);
                 if (await check.ExecuteScalarAsync(cancellationToken) is not null) continue;
 
                 await using (var apply = new NpgsqlCommand(sql, connection, transaction))
                     await apply.ExecuteNonQueryAsync(cancellationToken);
-                await using (var record = new NpgsqlCommand($"INSERT INTO {migrations.Schema}.schema_migration (script) VALUES (@script)", connection, transaction))
+                await using (var record = new NpgsqlCommand(
+                    $"INSERT INTO {migrations.Schema}.schema_migration (script) VALUES (@script)", connection, transaction))
                 {
                     record.Parameters.AddWithValue("script", name);
                     await record.ExecuteNonQueryAsync(cancellationToken);
@@ -50,7 +52,9 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, SchemaMigrations
     private IEnumerable<(string Name, string Sql)> Scripts()
     {
         var prefix = migrations.Assembly.GetName().Name + ".Schema.";
-        foreach (var resource in migrations.Assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix) && n.EndsWith(".sql")).Order(StringComparer.Ordinal))
+        foreach (var resource in migrations.Assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(prefix) && n.EndsWith(".sql"))
+            .Order(StringComparer.Ordinal))
         {
             using var reader = new StreamReader(migrations.Assembly.GetManifestResourceStream(resource)!);
             yield return (resource[prefix.Length..], reader.ReadToEnd());

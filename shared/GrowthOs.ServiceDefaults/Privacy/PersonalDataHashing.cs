@@ -23,7 +23,8 @@ public static class PersonalDataHashing
         ["firstname", "lastname", "middlename", "fullname", "displayname", "givenname", "familyname", "surname", "contactname", "billingname", "shippingname"];
 
     /// <summary>What a line holding any of those fields contains (compared ignoring case); a line without them is not parsed.</summary>
-    private static readonly byte[][] Markers = ["mail"u8.ToArray(), "name"u8.ToArray(), "phone"u8.ToArray(), "ddress"u8.ToArray(), "street"u8.ToArray(), "@"u8.ToArray()];
+    private static readonly byte[][] Markers =
+        ["mail"u8.ToArray(), "name"u8.ToArray(), "phone"u8.ToArray(), "ddress"u8.ToArray(), "street"u8.ToArray(), "@"u8.ToArray()];
 
     private static bool MayHoldPersonalData(ReadOnlySpan<byte> line)
     {
@@ -53,7 +54,8 @@ public static class PersonalDataHashing
         return new string(canonical[..length]);
     }
 
-    private static bool IsEmailField(string canonical) => canonical.EndsWith("email", StringComparison.Ordinal) || canonical.EndsWith("emailaddress", StringComparison.Ordinal);
+    private static bool IsEmailField(string canonical) =>
+        canonical.EndsWith("email", StringComparison.Ordinal) || canonical.EndsWith("emailaddress", StringComparison.Ordinal);
 
     private static bool IsRemovedField(string canonical) =>
         NameFields.Contains(canonical)

@@ -53,8 +53,8 @@ public static class ShopPurge
         {
             var sql = table == CopyTable
                 ? $"""
-                   UPDATE {schema}.{table} SET shop_domain = '', account = '', status = '{ConnectionStatuses.Disconnected}', status_reason = NULL, time_zone = NULL,
-                       currency_code = NULL, version = {long.MaxValue} WHERE shop_domain = @shop
+                   UPDATE {schema}.{table} SET shop_domain = '', account = '', status = '{ConnectionStatuses.Disconnected}', status_reason = NULL,
+                       time_zone = NULL, currency_code = NULL, version = {long.MaxValue} WHERE shop_domain = @shop
                    """
                 : $"DELETE FROM {schema}.{table} WHERE shop_domain = @shop";
             Add(removed, $"{schema}.{table}", await Execute(connection, transaction, sql, shop, cancellationToken));
@@ -86,7 +86,8 @@ public static class ShopPurge
     /// <summary>Whether a count of a purge's answer is of archived objects (<c>objects:{prefix}</c>) rather than of rows.</summary>
     public static bool IsObjects(string key) => key.StartsWith("objects:", StringComparison.Ordinal);
 
-    private static async Task<long> Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, string shop, CancellationToken cancellationToken)
+    private static async Task<long> Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, string shop,
+        CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.AddWithValue("shop", shop);

@@ -17,7 +17,8 @@ public sealed class CronExpression
     private readonly bool[] _minutes, _hours, _daysOfMonth, _months, _daysOfWeek;
     private readonly bool _dayOfMonthRestricted, _dayOfWeekRestricted;
 
-    private CronExpression(string text, bool[] minutes, bool[] hours, bool[] daysOfMonth, bool[] months, bool[] daysOfWeek, bool domRestricted, bool dowRestricted)
+    private CronExpression(string text, bool[] minutes, bool[] hours, bool[] daysOfMonth, bool[] months, bool[] daysOfWeek, bool domRestricted,
+        bool dowRestricted)
     {
         Text = text;
         _minutes = minutes;

@@ -44,7 +44,8 @@ public static class GatewaySignature
     /// </summary>
     public static string Sign(string secret, long timestamp, string method, string path, string query, GatewayCaller caller, string nonce, string body) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(
-            $"{timestamp}\n{method.ToUpperInvariant()}\n{path}\n{query}\n{caller.Caller}\n{caller.Role}\n{caller.Shop}\n{string.Join(',', caller.Shops)}\n{nonce}\n{body}")));
+            $"{timestamp}\n{method.ToUpperInvariant()}\n{path}\n{query}\n{caller.Caller}\n{caller.Role}\n{caller.Shop}\n"
+            + $"{string.Join(',', caller.Shops)}\n{nonce}\n{body}")));
 
     public static string CanonicalQuery(IEnumerable<KeyValuePair<string, StringValues>> query) =>
         string.Join('&', query.OrderBy(p => p.Key, StringComparer.Ordinal)
@@ -74,7 +75,8 @@ public static class GatewaySignature
     /// The caller the request's signature vouches for, with its nonce and its signed body hash, or why there is none (a
     /// refusal). The nonce and the body are checked by the caller of this (<see cref="GatewayTrustExtensions.UseGatewayTrust"/>).
     /// </summary>
-    public static (GatewayCaller? Caller, string Nonce, string Body, string? Refusal) Verify(HttpRequest request, GatewayTrustOptions options, DateTimeOffset now)
+    public static (GatewayCaller? Caller, string Nonce, string Body, string? Refusal) Verify(HttpRequest request, GatewayTrustOptions options,
+        DateTimeOffset now)
     {
         var signature = request.Headers[SignatureHeader].ToString();
         var (nonce, body) = (request.Headers[NonceHeader].ToString(), request.Headers[BodyHeader].ToString());
@@ -109,6 +111,7 @@ public static class GatewaySignature
             sha.AppendData(buffer, 0, read);
         }
         request.Body.Position = 0;
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Convert.ToHexStringLower(sha.GetHashAndReset())), Encoding.ASCII.GetBytes(body.ToLowerInvariant()));
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Convert.ToHexStringLower(sha.GetHashAndReset())),
+            Encoding.ASCII.GetBytes(body.ToLowerInvariant()));
     }
 }

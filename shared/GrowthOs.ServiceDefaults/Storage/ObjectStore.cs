@@ -58,7 +58,8 @@ public sealed class ObjectStore(IAmazonS3 s3, IOptions<S3Options> options)
         }
     }
 
-    private async Task<long> UploadMultipart(string key, Stream content, string contentType, byte[] buffer, int firstLength, CancellationToken cancellationToken)
+    private async Task<long> UploadMultipart(string key, Stream content, string contentType, byte[] buffer, int firstLength,
+        CancellationToken cancellationToken)
     {
         var upload = await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
         {

@@ -33,9 +33,11 @@ public sealed class CommerceEventTests : IAsyncLifetime
     private async Task<Dictionary<long, string>> Events()
     {
         var events = new Dictionary<long, string>();
-        await using var command = _dataSource.CreateCommand("SELECT order_id, array_to_string(changes, ',') FROM transform.commerce_event_outbox ORDER BY created_at");
+        await using var command =
+            _dataSource.CreateCommand("SELECT order_id, array_to_string(changes, ',') FROM transform.commerce_event_outbox ORDER BY created_at");
         await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) events[reader.GetInt64(0)] = events.TryGetValue(reader.GetInt64(0), out var before) ? before + "|" + reader.GetString(1) : reader.GetString(1);
+        while (await reader.ReadAsync())
+            events[reader.GetInt64(0)] = events.TryGetValue(reader.GetInt64(0), out var before) ? before + "|" + reader.GetString(1) : reader.GetString(1);
         return events;
     }
 

@@ -50,14 +50,17 @@ public sealed class BulkLineParserTests
     [Fact]
     public void An_order_without_its_total_is_rejected_not_dropped()
     {
-        var rejected = Assert.IsType<BulkLineParser.Rejected>(Parse("""{"__typename":"Order","id":"gid://shopify/Order/5","name":"#5","createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","currencyCode":"USD"}""")).Record;
+        var rejected = Assert.IsType<BulkLineParser.Rejected>(Parse(
+            """{"__typename":"Order","id":"gid://shopify/Order/5","name":"#5","createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01"""
+            + """T00:00:00Z","currencyCode":"USD"}""")).Record;
         Assert.Contains("totalPriceSet", rejected.Reason);
     }
 
     [Fact]
     public void A_negative_quantity_is_rejected() =>
         Assert.Contains("negative", Assert.IsType<BulkLineParser.Rejected>(Parse(
-            """{"__typename":"LineItem","id":"gid://shopify/LineItem/1","quantity":-1,"originalUnitPriceSet":{"shopMoney":{"amount":"1.00","currencyCode":"USD"}},"__parentId":"gid://shopify/Order/1"}""")).Record.Reason);
+            """{"__typename":"LineItem","id":"gid://shopify/LineItem/1","quantity":-1,"originalUnitPriceSet":{"shopMoney":"""
+            + """{"amount":"1.00","currencyCode":"USD"}},"__parentId":"gid://shopify/Order/1"}""")).Record.Reason);
 
     [Fact]
     public void A_line_that_is_not_json_throws_with_its_line_number()

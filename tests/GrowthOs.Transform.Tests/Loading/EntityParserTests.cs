@@ -24,7 +24,8 @@ public sealed class EntityParserTests
     public void A_product_keeps_its_title_vendor_type_status_and_times()
     {
         var product = Assert.IsType<BulkLineParser.Product>(Line(1)).Record;
-        Assert.Equal((1921569226808L, "Cotton Tee", "Keel & Co", "Shirts", "ACTIVE"), (product.ProductId, product.Title, product.Vendor, product.ProductType, product.Status));
+        Assert.Equal((1921569226808L, "Cotton Tee", "Keel & Co", "Shirts", "ACTIVE"),
+            (product.ProductId, product.Title, product.Vendor, product.ProductType, product.Status));
         Assert.Equal(new DateTimeOffset(2026, 11, 3, 10, 0, 0, TimeSpan.Zero), product.UpdatedAt);
     }
 
@@ -41,7 +42,8 @@ public sealed class EntityParserTests
     public void A_customer_keeps_counts_and_money_but_its_e_mail_only_as_a_sha256()
     {
         var hashed = Assert.IsType<BulkLineParser.Customer>(Line(5)).Record;
-        Assert.Equal((544365967L, 3L, 37510L, "USD", "ENABLED"), (hashed.CustomerId, hashed.NumberOfOrders, hashed.AmountSpentMinor, hashed.CurrencyCode, hashed.State));
+        Assert.Equal((544365967L, 3L, 37510L, "USD", "ENABLED"),
+            (hashed.CustomerId, hashed.NumberOfOrders, hashed.AmountSpentMinor, hashed.CurrencyCode, hashed.State));
         Assert.Equal("b5fc85e55755f9e0d030a10ab4429b6b2944855f9a0d60077fe832becbc41d72", hashed.EmailSha256);
 
         // A plain address that slipped through is hashed here, never kept.
@@ -63,10 +65,15 @@ public sealed class EntityParserTests
     }
 
     [Theory]
-    [InlineData("""{"__typename":"InventoryLevel","id":"gid://shopify/InventoryLevel/1","location":{"id":"gid://shopify/Location/2"},"quantities":[{"name":"on_hand","quantity":4}],"__parentId":"gid://shopify/InventoryItem/3"}""", "available")]
+    [InlineData("""{"__typename":"InventoryLevel","id":"gid://shopify/InventoryLevel/1","location":{"id":"gid://shopify/Location/2"},"quantities":["""
+        + """{"name":"on_hand","quantity":4}],"__parentId":"gid://shopify/InventoryItem/3"}""", "available")]
     [InlineData("""{"__typename":"ProductVariant","id":"gid://shopify/ProductVariant/1","price":"twelve","__parentId":"gid://shopify/Product/2"}""", "twelve")]
-    [InlineData("""{"__typename":"Customer","id":"gid://shopify/Customer/1","createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","numberOfOrders":"-3"}""", "UnsignedInt64")]
-    [InlineData("""{"__typename":"Order","id":"gid://shopify/Order/1","name":"#1","createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","currencyCode":"USD","totalPriceSet":{"shopMoney":{"amount":"1.00","currencyCode":"USD"}},"refunds":[{"id":"gid://shopify/Refund/1","createdAt":"2026-01-02T00:00:00Z","totalRefundedSet":{"shopMoney":{"amount":"1.00","currencyCode":"EUR"}}}]}""", "EUR")]
+    [InlineData("""{"__typename":"Customer","id":"gid://shopify/Customer/1","createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01"""
+        + """T00:00:00Z","numberOfOrders":"-3"}""", "UnsignedInt64")]
+    [InlineData("""{"__typename":"Order","id":"gid://shopify/Order/1","name":"#1","createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01"""
+        + """T00:00:00Z","currencyCode":"USD","totalPriceSet":{"shopMoney":{"amount":"1.00","currencyCode":"USD"}},"refunds":["""
+        + """{"id":"gid://shopify/Refund/1","createdAt":"2026-01-02T00:00:00Z","totalRefundedSet":{"shopMoney":"""
+        + """{"amount":"1.00","currencyCode":"EUR"}}}]}""", "EUR")]
     [InlineData("""{"__typename":"Product","id":"gid://shopify/Product/1","title":{"en":"x"},"updatedAt":"2026-01-01T00:00:00Z"}""", "string")]
     public void A_record_that_is_json_but_not_valid_is_rejected_with_its_reason(string line, string reason) =>
         Assert.Contains(reason, Assert.IsType<BulkLineParser.Rejected>(BulkLineParser.Parse(Encoding.UTF8.GetBytes(line), 3)).Record.Reason);
@@ -79,9 +86,12 @@ public sealed class EntityParserTests
         Assert.Equal(12, Assert.Throws<MalformedLineException>(() => BulkLineParser.Parse(Encoding.UTF8.GetBytes(line), 12)).LineNumber);
 
     [Theory]
-    [InlineData("""{"__typename":"Order","id":"gid://shopify/Order/1","name":"#1","createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","currencyCode":"USD","test":{"odd":[1]},"totalPriceSet":{"shopMoney":{"amount":"1.00","currencyCode":"USD"}}}""")]
-    [InlineData("""{"__typename":"InventoryLevel","id":"gid://shopify/InventoryLevel/1","location":{"id":"gid://shopify/Location/2"},"quantities":[{"name":{"x":1},"quantity":4},{"name":"available","quantity":3}],"__parentId":"gid://shopify/InventoryItem/3"}""")]
-    [InlineData("""{"__typename":"Order","id":"gid://shopify/Order/1","name":"#1","createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","currencyCode":"USD","totalPriceSet":{"shop\u004Doney":{"amount":"1.00","currencyCode":"USD"}}}""")]
+    [InlineData("""{"__typename":"Order","id":"gid://shopify/Order/1","name":"#1","createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01"""
+        + """T00:00:00Z","currencyCode":"USD","test":{"odd":[1]},"totalPriceSet":{"shopMoney":{"amount":"1.00","currencyCode":"USD"}}}""")]
+    [InlineData("""{"__typename":"InventoryLevel","id":"gid://shopify/InventoryLevel/1","location":{"id":"gid://shopify/Location/2"},"quantities":[{"name":"""
+        + """{"x":1},"quantity":4},{"name":"available","quantity":3}],"__parentId":"gid://shopify/InventoryItem/3"}""")]
+    [InlineData("""{"__typename":"Order","id":"gid://shopify/Order/1","name":"#1","createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01"""
+        + """T00:00:00Z","currencyCode":"USD","totalPriceSet":{"shop\u004Doney":{"amount":"1.00","currencyCode":"USD"}}}""")]
     public void A_valid_line_with_an_odd_value_is_read_not_taken_for_malformed_json(string line) =>
         Assert.IsNotType<BulkLineParser.Rejected>(BulkLineParser.Parse(Encoding.UTF8.GetBytes(line), 1));
 

@@ -68,10 +68,15 @@ public sealed class OrderLoadTests : IAsyncLifetime
         Assert.Equal(3, inventory.Count);
         string[] gone =
         [
-            """{"__typename":"InventoryItem","id":"gid://shopify/InventoryItem/777","sku":"GONE","updatedAt":"2026-11-04T00:00:00Z","variant":{"id":"gid://shopify/ProductVariant/1"}}""",
-            """{"__typename":"InventoryLevel","id":"gid://shopify/InventoryLevel/7771?inventory_item_id=777","location":{"id":"gid://shopify/Location/346779380"},"quantities":[{"name":"available","quantity":2}],"updatedAt":"2026-11-04T00:00:00Z","__parentId":"gid://shopify/InventoryItem/777"}""",
+            """{"__typename":"InventoryItem","id":"gid://shopify/InventoryItem/777","sku":"GONE","updatedAt":"2026-11-04T00:00:00Z","variant":"""
+            + """{"id":"gid://shopify/ProductVariant/1"}}""",
+            """{"__typename":"InventoryLevel","id":"gid://shopify/InventoryLevel/7771?inventory_item_id=777","location":"""
+            + """{"id":"gid://shopify/Location/346779380"},"quantities":"""
+            + """[{"name":"available","quantity":2}],"updatedAt":"2026-11-04T00:00:00Z","__parentId":"gid://shopify/InventoryItem/777"}""",
         ];
-        const string newer = """{"__typename":"InventoryLevel","id":"gid://shopify/InventoryLevel/523463156?inventory_item_id=30322695","location":{"id":"gid://shopify/Location/9"},"quantities":[{"name":"available","quantity":1}],"updatedAt":"2026-11-12T00:00:00Z","__parentId":"gid://shopify/InventoryItem/30322695"}""";
+        const string newer = """{"__typename":"InventoryLevel","id":"gid://shopify/InventoryLevel/523463156?inventory_item_id=30322695","location":"""
+            + """{"id":"gid://shopify/Location/9"},"quantities":"""
+            + """[{"name":"available","quantity":1}],"updatedAt":"2026-11-12T00:00:00Z","__parentId":"gid://shopify/InventoryItem/30322695"}""";
         Stream Jsonl(IEnumerable<string> lines) => new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines)));
         await Loader().Load(Jsonl(inventory.Concat(gone)), Shop, Guid.NewGuid(), "inventory-1", CancellationToken.None);
         await Loader().Load(Jsonl([newer]), Shop, Guid.NewGuid(), "inventory-newer", CancellationToken.None);
@@ -111,13 +116,16 @@ public sealed class OrderLoadTests : IAsyncLifetime
         var run = Guid.NewGuid();
         var began = new FixedClock(new DateTimeOffset(2026, 11, 3, 0, 0, 0, TimeSpan.Zero));
 
-        var summary = await TransformDatabase.Loader(_dataSource, clock: began).Load(new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', future))), Shop, run, "future", CancellationToken.None);
+        var summary = await TransformDatabase.Loader(_dataSource, clock: began).Load(new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', future))), Shop,
+            run, "future", CancellationToken.None);
 
         Assert.Equal(0L, await Scalar("SELECT count(*) FROM transform.order_header WHERE order_id = 1001"));
         Assert.Equal(0L, await Scalar("SELECT count(*) FROM transform.order_line_item WHERE order_id = 1001"));
         Assert.Equal(1L, await Scalar("SELECT count(*) FROM transform.order_header WHERE order_id = 1002"));
         var reason = await Query<string>($"SELECT reason FROM transform.rejected_record WHERE run_id = '{run}' AND external_id = 'gid://shopify/Order/1001'");
-        Assert.Equal("updatedAt 2099-01-01T00:00:00Z is more than a day after the load began (2026-11-03T00:00:00Z): a record dated in the future is not stored.", reason);
+        Assert.Equal(
+            "updatedAt 2099-01-01T00:00:00Z is more than a day after the load began (2026-11-03T00:00:00Z): a record dated in the future is not stored.",
+            reason);
         Assert.Equal(2L, summary.Rejected);
 
         // Within a day of the load's start is not the future: the same file loaded the day before 1001's update is stored whole.
@@ -182,7 +190,8 @@ public sealed class OrderLoadTests : IAsyncLifetime
             await create.ExecuteNonQueryAsync();
 
         // More rows than one buffer, so that some were sent before the writer is given up without being completed.
-        await using (var writer = await BinaryCopyWriter.Begin(connection, "COPY transform.copy_target (id, note) FROM STDIN (FORMAT BINARY)", CancellationToken.None))
+        await using (var writer =
+            await BinaryCopyWriter.Begin(connection, "COPY transform.copy_target (id, note) FROM STDIN (FORMAT BINARY)", CancellationToken.None))
             for (var id = 0L; id < 10_000; id++)
             {
                 await writer.StartRow(2);
@@ -201,7 +210,8 @@ public sealed class OrderLoadTests : IAsyncLifetime
         lines.Insert(3, "{\"__typename\":\"Order\",");
         var file = new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', lines)));
 
-        var exception = await Assert.ThrowsAsync<MalformedLineException>(() => Loader(chunkSize: 2).Load(file, Shop, Guid.NewGuid(), "malformed", CancellationToken.None));
+        var exception = await Assert.ThrowsAsync<MalformedLineException>(
+            () => Loader(chunkSize: 2).Load(file, Shop, Guid.NewGuid(), "malformed", CancellationToken.None));
 
         Assert.Equal(4, exception.LineNumber);
         // Lines 1-2 formed a full chunk and were committed; line 3 was in the chunk that line 4 broke.
@@ -214,15 +224,18 @@ public sealed class OrderLoadTests : IAsyncLifetime
     {
         var runId = Guid.NewGuid();
         var bytes = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl"));
-        await Assert.ThrowsAsync<IOException>(() => Loader(chunkSize: 2).Load(new BreakingStream(bytes, breakAfterLines: 5), Shop, runId, "resume", CancellationToken.None));
+        await Assert.ThrowsAsync<IOException>(
+            () => Loader(chunkSize: 2).Load(new BreakingStream(bytes, breakAfterLines: 5), Shop, runId, "resume", CancellationToken.None));
         Assert.Equal(4L, await Scalar($"SELECT lines_committed FROM transform.upsert_progress WHERE run_id = '{runId}'"));
-        var loadedBefore = await Scalar("SELECT extract(epoch FROM loaded_at)::bigint * 1000000 + extract(microseconds FROM loaded_at)::bigint FROM transform.order_header WHERE order_id = 1001");
+        var loadedBefore = await Scalar("SELECT extract(epoch FROM loaded_at)::bigint * 1000000 + extract(microseconds FROM loaded_at)::bigint "
+            + "FROM transform.order_header WHERE order_id = 1001");
 
         var summary = await Loader(chunkSize: 2).Load(new MemoryStream(bytes), Shop, runId, "resume", CancellationToken.None);
 
         Assert.Equal((3L, 2L, 1L, 6L), (summary.Orders, summary.LineItems, summary.Rejected, summary.Lines));
         Assert.Equal(6L, await Scalar($"SELECT lines_committed FROM transform.upsert_progress WHERE run_id = '{runId}'"));
-        Assert.Equal(loadedBefore, await Scalar("SELECT extract(epoch FROM loaded_at)::bigint * 1000000 + extract(microseconds FROM loaded_at)::bigint FROM transform.order_header WHERE order_id = 1001"));
+        Assert.Equal(loadedBefore, await Scalar("SELECT extract(epoch FROM loaded_at)::bigint * 1000000 + extract(microseconds FROM loaded_at)::bigint "
+            + "FROM transform.order_header WHERE order_id = 1001"));
         Assert.Equal(3L, await Scalar("SELECT count(*) FROM transform.order_header"));
     }
 
@@ -317,7 +330,8 @@ public sealed class OrderLoadTests : IAsyncLifetime
             .Replace("\"amount\":\"26.51\"", "\"amount\":\"30.00\"");
         // Chunks of two: [line, order 1001], [order 1002, newer 1001], [older 1001 again].
         var file = string.Join('\n', lines[0], lines[1], lines[2], newer, lines[1]);
-        var summary = await Loader(chunkSize: 2).Load(new MemoryStream(Encoding.UTF8.GetBytes(file)), Shop, Guid.NewGuid(), "same-order", CancellationToken.None);
+        var summary = await Loader(chunkSize: 2).Load(new MemoryStream(Encoding.UTF8.GetBytes(file)), Shop, Guid.NewGuid(), "same-order",
+            CancellationToken.None);
 
         Assert.Equal(4L, summary.Orders);
         Assert.Equal(3000L, await Scalar("SELECT total_minor FROM transform.order_header WHERE order_id = 1001"));
@@ -408,7 +422,8 @@ public sealed class OrderLoadTests : IAsyncLifetime
     {
         await Loader().Load(Fixture(), Shop, Guid.NewGuid(), "fixture", CancellationToken.None);
 
-        var (currency, days) = await new DailySalesRefresher(_dataSource, Options.Create(new MartsOptions())).Refresh(Shop, new DateOnly(2026, 10, 31), new DateOnly(2026, 11, 2), CancellationToken.None);
+        var (currency, days) = await new DailySalesRefresher(_dataSource, Options.Create(new MartsOptions()))
+            .Refresh(Shop, new DateOnly(2026, 10, 31), new DateOnly(2026, 11, 2), CancellationToken.None);
 
         // 2026-10-31: no orders. 2026-11-01: #1001 (26.51, created 23:59:59 UTC). 2026-11-02: #1002 is a test order,
         // #1003 is cancelled, #1004 was rejected: nothing counts.
@@ -422,7 +437,8 @@ public sealed class OrderLoadTests : IAsyncLifetime
     public async Task Every_data_quality_check_passes_on_clean_data_and_the_broken_ones_are_named()
     {
         await Loader().Load(Fixture(), Shop, Guid.NewGuid(), "fixture", CancellationToken.None);
-        await new DailySalesRefresher(_dataSource, Options.Create(new MartsOptions())).Refresh(Shop, new DateOnly(2026, 10, 31), new DateOnly(2026, 11, 2), CancellationToken.None);
+        await new DailySalesRefresher(_dataSource, Options.Create(new MartsOptions()))
+            .Refresh(Shop, new DateOnly(2026, 10, 31), new DateOnly(2026, 11, 2), CancellationToken.None);
         var runner = new DataQualityRunner(_dataSource, Options.Create(new MartsOptions()), TimeProvider.System);
 
         var clean = await runner.Run(Shop, Guid.NewGuid(), CancellationToken.None);

@@ -26,7 +26,8 @@ public sealed class MarketingPageParserTests
     [Fact]
     public void A_documented_searchStream_answer_gives_micros_as_cents_and_zero_for_what_proto3_leaves_out()
     {
-        var page = MarketingPageParser.Parse(MarketingSources.GoogleAds, "customers/3552856345", Fixture("GoogleAds/search_stream.json"), PurchaseTypes, Tomorrow);
+        var page = MarketingPageParser.Parse(MarketingSources.GoogleAds, "customers/3552856345", Fixture("GoogleAds/search_stream.json"), PurchaseTypes,
+            Tomorrow);
         Assert.Equal(2, page.Campaigns.Count);
         // 185,340,000 micros = 185.34 USD → 18534; conversions 3.0; value 412.5 → 41250.
         Assert.Equal((18534L, 2210L, 142L, 3.0m, 41250L), (page.Campaigns[0].SpendMinor, page.Campaigns[0].Impressions, page.Campaigns[0].Clicks,
@@ -34,7 +35,8 @@ public sealed class MarketingPageParserTests
         Assert.Equal((0L, 35L, 0L, 0m, 0L), (page.Campaigns[1].SpendMinor, page.Campaigns[1].Impressions, page.Campaigns[1].Clicks,
             page.Campaigns[1].Conversions, page.Campaigns[1].ConversionValueMinor));
         Assert.Contains(new ReportedAccount("customers/3552856345", "USD", "America/New_York"), page.Accounts);
-        Assert.Empty(MarketingPageParser.Parse(MarketingSources.GoogleAds, "customers/1", Fixture("GoogleAds/search_stream_empty.json"), PurchaseTypes, Tomorrow).Campaigns);
+        Assert.Empty(MarketingPageParser.Parse(MarketingSources.GoogleAds, "customers/1", Fixture("GoogleAds/search_stream_empty.json"), PurchaseTypes,
+            Tomorrow).Campaigns);
     }
 
     [Fact]
@@ -44,7 +46,8 @@ public sealed class MarketingPageParserTests
         Assert.Equal(2, page.Traffic.Count);
         // "1043.5" → 104350; "817.9899999999999" (a double GA4 summed) → 81798.99… → 81799.
         Assert.Equal((new DateOnly(2026, 6, 1), "Direct", 412L, 318L, 11m, 104350L),
-            (page.Traffic[0].Day, page.Traffic[0].ChannelGroup, page.Traffic[0].Sessions, page.Traffic[0].Users, page.Traffic[0].KeyEvents, page.Traffic[0].RevenueMinor));
+            (page.Traffic[0].Day, page.Traffic[0].ChannelGroup, page.Traffic[0].Sessions, page.Traffic[0].Users, page.Traffic[0].KeyEvents,
+                page.Traffic[0].RevenueMinor));
         Assert.Equal(81799L, page.Traffic[1].RevenueMinor);
         Assert.Contains(new ReportedAccount("properties/213025502", "USD", "America/New_York"), page.Accounts);
         Assert.Empty(MarketingPageParser.Parse(MarketingSources.Ga4, "properties/1", Fixture("Ga4/run_report_empty.json"), PurchaseTypes, Tomorrow).Traffic);

@@ -83,8 +83,9 @@ public sealed class GoldenMarketingTests : IAsyncLifetime
             pages.Add(new MarketingArchivedPage(key, "golden", "", since, until, DateTimeOffset.UtcNow, 0, body.Length));
         }
         var manifest = MarketingArchiveKeys.Manifest(prefix);
-        await _store.PutText(manifest, JsonSerializer.Serialize(new MarketingArchiveManifest(source, Shop, account, runId, 1, since, until, DateTimeOffset.UtcNow, false, null, pages),
-            JsonSerializerOptions.Web), "application/json", CancellationToken.None);
+        await _store.PutText(manifest,
+            JsonSerializer.Serialize(new MarketingArchiveManifest(source, Shop, account, runId, 1, since, until, DateTimeOffset.UtcNow, false, null, pages),
+                JsonSerializerOptions.Web), "application/json", CancellationToken.None);
         return manifest;
     }
 
@@ -108,7 +109,8 @@ public sealed class GoldenMarketingTests : IAsyncLifetime
         var meta = await Upsert(MarketingSources.Meta, await Archive(MarketingSources.Meta, "act_111", First, Second, "meta_page_1.json", "meta_page_2.json"));
         // 4 + 2 rows: the spend of 12.345 USD (a decimal too many) and the row dated 2099 are left out.
         Assert.Equal((4L, 2L, First, Second), (meta.Rows, meta.Rejected, meta.FirstDate, meta.LastDate));
-        var google = await Upsert(MarketingSources.GoogleAds, await Archive(MarketingSources.GoogleAds, "customers/2222222222", First, Second, "google_ads.json"));
+        var google = await Upsert(MarketingSources.GoogleAds,
+            await Archive(MarketingSources.GoogleAds, "customers/2222222222", First, Second, "google_ads.json"));
         Assert.Equal((3L, 0L), (google.Rows, google.Rejected));
         var ga4 = await Upsert(MarketingSources.Ga4, await Archive(MarketingSources.Ga4, "properties/444", First, Second, "ga4.json"));
         Assert.Equal((4L, 0L), (ga4.Rows, ga4.Rejected));
@@ -117,8 +119,8 @@ public sealed class GoldenMarketingTests : IAsyncLifetime
     private async Task<Dictionary<DateOnly, long[]>> MarketingDaily()
     {
         await using var command = _dataSource.CreateCommand("""
-            SELECT date, meta_spend_minor, google_spend_minor, spend_minor, meta_impressions, google_impressions, impressions, meta_clicks, google_clicks, clicks,
-                   (meta_conversions * 100)::bigint, meta_conversion_value_minor, (google_conversions * 100)::bigint, google_conversion_value_minor,
+            SELECT date, meta_spend_minor, google_spend_minor, spend_minor, meta_impressions, google_impressions, impressions, meta_clicks, google_clicks,
+                   clicks, (meta_conversions * 100)::bigint, meta_conversion_value_minor, (google_conversions * 100)::bigint, google_conversion_value_minor,
                    sessions, users, (key_events * 100)::bigint, ga4_revenue_minor, not_comparable_rows
             FROM transform.marketing_daily WHERE shop_domain = @shop ORDER BY date
             """);
@@ -139,7 +141,8 @@ public sealed class GoldenMarketingTests : IAsyncLifetime
 
         Assert.Equal([First.AddDays(-1), First, Second, Second.AddDays(1)], days.Keys.Order());
         Assert.All(new[] { First.AddDays(-1), Second.AddDays(1) }, d => Assert.All(days[d], v => Assert.Equal(0, v)));
-        //                              meta spend  google  total  meta imp  google imp  imp   meta clk  google clk  clk  meta conv  meta value  google conv  google value  sessions  users  key events  ga4 revenue  foreign
+        //                              meta spend  google  total  meta imp  google imp  imp   meta clk  google clk  clk  meta conv  meta value
+        //                              google conv  google value  sessions  users  key events  ga4 revenue  foreign
         Assert.Equal(new long[] { 1575, 123, 1698, 1400, 350, 1750, 32, 35, 67, 300, 5050, 150, 4568, 140, 110, 500, 25009, 1 }, days[First]);
         // Nov 1 — Meta: 10.50 + 5.25 = 15.75 USD → 1575; impressions 1000 + 400; clicks 20 + 12; purchases 2 (omni_purchase, not also
         //   purchase: overlapping types are never summed) + 1 (purchase, no omni_purchase reported) = 3; value 30.00 + 20.50 = 5050.
@@ -155,7 +158,8 @@ public sealed class GoldenMarketingTests : IAsyncLifetime
         // The event carries the same figures per source and day, and the comparable campaign days.
         Assert.Equal("USD", updated.CurrencyCode);
         var metaFirst = updated.Days.Single(d => d.Date == First && d.Source == MarketingSources.Meta);
-        Assert.Equal((1575L, 1400L, 32L, 3m, 5050L), (metaFirst.SpendMinor, metaFirst.Impressions, metaFirst.Clicks, metaFirst.Conversions, metaFirst.ConversionValueMinor));
+        Assert.Equal((1575L, 1400L, 32L, 3m, 5050L),
+            (metaFirst.SpendMinor, metaFirst.Impressions, metaFirst.Clicks, metaFirst.Conversions, metaFirst.ConversionValueMinor));
         var ga4Second = updated.Days.Single(d => d.Date == Second && d.Source == MarketingSources.Ga4);
         Assert.Equal((290L, 220L, 4m, 21001L), (ga4Second.Sessions, ga4Second.Users, ga4Second.KeyEvents, ga4Second.RevenueMinor));
         Assert.Equal(12, updated.Days.Count);
@@ -192,7 +196,8 @@ public sealed class GoldenMarketingTests : IAsyncLifetime
         Assert.Equal(new long[] { 899, 201, 1100 }, days[Second][..3]);
         Assert.Equal(0L, await Scalar("SELECT count(*) FROM transform.ad_campaign_day WHERE campaign_id = '602' AND day = '2026-11-01'"));
         // The gap check sees both loads' days covered.
-        Assert.Equal(0L, await Scalar("SELECT violations FROM transform.data_quality_result WHERE check_name = 'marketing_no_gap_in_synced_range' ORDER BY id DESC LIMIT 1"));
+        Assert.Equal(0L, await Scalar("SELECT violations FROM transform.data_quality_result "
+            + "WHERE check_name = 'marketing_no_gap_in_synced_range' ORDER BY id DESC LIMIT 1"));
     }
 
     /// <summary>A Meta insights page of one day: each campaign's spend (in cents) and purchase value (in cents), as Meta answers them.</summary>
@@ -202,15 +207,21 @@ public sealed class GoldenMarketingTests : IAsyncLifetime
             data = campaigns.Select(c => new Dictionary<string, object>
             {
                 ["campaign_id"] = c.Campaign, ["campaign_name"] = $"Campaign {c.Campaign}", ["account_currency"] = "USD",
-                ["spend"] = (c.SpendCents / 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), ["impressions"] = "1000", ["clicks"] = "10",
+                ["spend"] = (c.SpendCents / 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), ["impressions"] = "1000",
+                ["clicks"] = "10",
                 ["actions"] = new[] { new { action_type = "omni_purchase", value = "1" } },
-                ["action_values"] = new[] { new { action_type = "omni_purchase", value = (c.ValueCents / 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) } },
+                ["action_values"] = new[]
+                {
+                    new { action_type = "omni_purchase", value = (c.ValueCents / 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) },
+                },
                 ["date_start"] = day.ToString("yyyy-MM-dd"), ["date_stop"] = day.ToString("yyyy-MM-dd"),
             }),
             paging = new { cursors = new { before = "MAZDZD", after = "MAZDZD" } },
         });
 
-    /// <summary>Archives one page a day as the Connector archives a day-chunked read, each page with its own window; partial when the source refused the rest.</summary>
+    /// <summary>
+    /// Archives one page a day as the Connector archives a day-chunked read, each page with its own window; partial when the source refused the rest.
+    /// </summary>
     private async Task<string> ArchiveDays(DateOnly since, DateOnly until, bool partial, params (DateOnly Day, string Body)[] days)
     {
         var runId = Guid.NewGuid();
@@ -255,21 +266,26 @@ public sealed class GoldenMarketingTests : IAsyncLifetime
         // 602 is gone from day 1 only: days 2 to 5 keep it.
         Assert.Equal(4L, await Scalar("SELECT count(*) FROM transform.ad_campaign_day WHERE campaign_id = '602'"));
         // The days read whole are those of every page's window but the last one's.
-        Assert.Equal([days[0]], MarketingUpserter.WholeDays(new MarketingArchiveManifest(MarketingSources.Meta, Shop, "act_111", Guid.NewGuid(), 1, days[0], days[^1],
-            DateTimeOffset.UtcNow, true, "cut", [new("a", "insights", "", days[0], days[0], DateTimeOffset.UtcNow, 1, 1), new("b", "insights", "", days[1], days[1], DateTimeOffset.UtcNow, 1, 1)])));
+        Assert.Equal([days[0]], MarketingUpserter.WholeDays(new MarketingArchiveManifest(MarketingSources.Meta, Shop, "act_111", Guid.NewGuid(), 1, days[0],
+            days[^1], DateTimeOffset.UtcNow, true, "cut", [new("a", "insights", "", days[0], days[0], DateTimeOffset.UtcNow, 1, 1),
+                new("b", "insights", "", days[1], days[1], DateTimeOffset.UtcNow, 1, 1)])));
     }
 
     /// <summary>
     /// A searchStream answer as another tool exported it: Google's shape, but without <c>customer.currencyCode</c> (the
     /// field the Connector's own query asks for).
     /// </summary>
-    private static readonly string GoogleWithoutCurrency = """
+    private const string ExportedFieldMask = "customer.resourceName,campaign.id,campaign.name,metrics.costMicros,metrics.impressions,"
+        + "metrics.clicks,metrics.conversions,metrics.conversionsValue,segments.date";
+
+    private static readonly string GoogleWithoutCurrency = $$$"""
         [{"results":[
-          {"customer":{"resourceName":"customers/2222222222"},"campaign":{"resourceName":"customers/2222222222/campaigns/701","id":"701","name":"Search - Brand"},
+          {"customer":{"resourceName":"customers/2222222222"},
+           "campaign":{"resourceName":"customers/2222222222/campaigns/701","id":"701","name":"Search - Brand"},
            "metrics":{"costMicros":"2500000","impressions":"100","clicks":"7","conversions":1.0,"conversionsValue":30.0},"segments":{"date":"2026-11-01"}},
           {"customer":{"resourceName":"customers/2222222222"},"campaign":{"resourceName":"customers/2222222222/campaigns/702","id":"702","name":"Shopping"},
            "metrics":{"costMicros":"1500000","impressions":"50","clicks":"3"},"segments":{"date":"2026-11-02"}}],
-          "fieldMask":"customer.resourceName,campaign.id,campaign.name,metrics.costMicros,metrics.impressions,metrics.clicks,metrics.conversions,metrics.conversionsValue,segments.date",
+          "fieldMask":"{{{ExportedFieldMask}}}",
           "requestId":"export-1"}]
         """;
 
@@ -277,21 +293,27 @@ public sealed class GoldenMarketingTests : IAsyncLifetime
     public async Task Rows_without_their_accounts_currency_are_left_out_and_named_until_the_account_is_known_and_then_take_its_currency()
     {
         // No load has named the account's currency yet: every row is left out, with its reason, and the check names Google Ads.
-        var unknown = await Upsert(MarketingSources.GoogleAds, await ArchiveBodies(MarketingSources.GoogleAds, "customers/2222222222", First, Second, GoogleWithoutCurrency));
+        var unknown = await Upsert(MarketingSources.GoogleAds,
+            await ArchiveBodies(MarketingSources.GoogleAds, "customers/2222222222", First, Second, GoogleWithoutCurrency));
         Assert.Equal((0L, 2L), (unknown.Rows, unknown.Rejected));
         Assert.Equal(2, unknown.RejectedExamples!.Count);
         Assert.All(unknown.RejectedExamples, e => Assert.Contains("customer.currencyCode is missing", e));
         await Refresh(First, Second);
-        Assert.Equal(1L, await Scalar("SELECT violations FROM transform.data_quality_result WHERE check_name = 'marketing_rows_rejected_google_ads' ORDER BY id DESC LIMIT 1"));
-        Assert.Equal(0L, await Scalar("SELECT violations FROM transform.data_quality_result WHERE check_name = 'marketing_rows_rejected_meta' ORDER BY id DESC LIMIT 1"));
+        Assert.Equal(1L, await Scalar("SELECT violations FROM transform.data_quality_result "
+            + "WHERE check_name = 'marketing_rows_rejected_google_ads' ORDER BY id DESC LIMIT 1"));
+        Assert.Equal(0L, await Scalar("SELECT violations FROM transform.data_quality_result "
+            + "WHERE check_name = 'marketing_rows_rejected_meta' ORDER BY id DESC LIMIT 1"));
 
         // Once a load of the account has said its currency (USD), the same export loads in it: 2.50 and 1.50 USD.
         await LoadAll();
-        var known = await Upsert(MarketingSources.GoogleAds, await ArchiveBodies(MarketingSources.GoogleAds, "customers/2222222222", First, Second, GoogleWithoutCurrency));
+        var known = await Upsert(MarketingSources.GoogleAds,
+            await ArchiveBodies(MarketingSources.GoogleAds, "customers/2222222222", First, Second, GoogleWithoutCurrency));
         Assert.Equal((2L, 0L), (known.Rows, known.Rejected));
-        Assert.Equal(250L + 150L, await Scalar($"SELECT sum(spend_minor) FROM transform.ad_campaign_day WHERE shop_domain = '{Shop}' AND source = 'google_ads' AND currency_code = 'USD'"));
+        Assert.Equal(250L + 150L, await Scalar(
+            $"SELECT sum(spend_minor) FROM transform.ad_campaign_day WHERE shop_domain = '{Shop}' AND source = 'google_ads' AND currency_code = 'USD'"));
         await Refresh(First, Second);
-        Assert.Equal(0L, await Scalar("SELECT violations FROM transform.data_quality_result WHERE check_name = 'marketing_rows_rejected_google_ads' ORDER BY id DESC LIMIT 1"));
+        Assert.Equal(0L, await Scalar("SELECT violations FROM transform.data_quality_result "
+            + "WHERE check_name = 'marketing_rows_rejected_google_ads' ORDER BY id DESC LIMIT 1"));
     }
 
     [Fact]

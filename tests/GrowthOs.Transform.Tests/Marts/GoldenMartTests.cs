@@ -126,7 +126,8 @@ public sealed class GoldenMartTests : IAsyncLifetime
         await new InventorySnapshotRefresher(_dataSource, Microsoft.Extensions.Options.Options.Create(Options())).Refresh(Shop, AsOf, CancellationToken.None);
         var rows = new Dictionary<long, (int Available, int Units, decimal Velocity, decimal? Cover, string Status, string Tier)>();
         await using (var command = _dataSource.CreateCommand(
-            "SELECT variant_id, quantity_available, units_sold_30d, daily_velocity, days_of_cover, stock_status, velocity_tier FROM transform.inventory_snapshots"))
+            "SELECT variant_id, quantity_available, units_sold_30d, daily_velocity, days_of_cover, stock_status, velocity_tier "
+            + "FROM transform.inventory_snapshots"))
         await using (var reader = await command.ExecuteReaderAsync())
             while (await reader.ReadAsync())
                 rows[reader.GetInt64(0)] = (reader.GetInt32(1), reader.GetInt32(2), reader.GetDecimal(3), reader.IsDBNull(4) ? null : reader.GetDecimal(4),
@@ -178,7 +179,8 @@ public sealed class GoldenMartTests : IAsyncLifetime
         Assert.Equal((4L, 10000L, 2500L, "DIY Builder", "churned", (int?)null), rows[8]);
         // 7 never ordered: no segment
         Assert.Equal(7, rows.Count);
-        Assert.Equal(1L, await Scalar("SELECT customers FROM transform.v_customer_segment_summary WHERE segment = 'First-time Builder' AND lifecycle_stage = 'churned'"));
+        Assert.Equal(1L,
+            await Scalar("SELECT customers FROM transform.v_customer_segment_summary WHERE segment = 'First-time Builder' AND lifecycle_stage = 'churned'"));
         Assert.Equal(2L, await Scalar("SELECT sum(customers) FROM transform.v_customer_segment_summary WHERE lifecycle_stage = 'at_risk'"));
     }
 
@@ -203,8 +205,8 @@ public sealed class GoldenMartTests : IAsyncLifetime
             """));
         Assert.Equal(20261114L, await Scalar("SELECT date_key FROM transform.fact_order_line WHERE line_item_id = 51"));
 
-        var outcomes = await new GrowthOs.Transform.Marts.DataQualityRunner(_dataSource, Microsoft.Extensions.Options.Options.Create(Options()), TimeProvider.System)
-            .Run(Shop, null, CancellationToken.None);
+        var outcomes = await new GrowthOs.Transform.Marts.DataQualityRunner(_dataSource, Microsoft.Extensions.Options.Options.Create(Options()),
+            TimeProvider.System).Run(Shop, null, CancellationToken.None);
         Assert.All(outcomes.Where(o => o.Severity == GrowthOs.Transform.Marts.Severity.Critical), o => Assert.True(o.Passed, $"{o.Check}: {o.Violations}"));
     }
 
@@ -239,11 +241,13 @@ public sealed class GoldenMartTests : IAsyncLifetime
                 .Replace("\"product\":{\"id\":\"gid://shopify/Product/2\"}", "\"product\":null").Replace("Product 2", "Engraving"),
         ];
         var loader = TransformDatabase.Loader(_dataSource);
-        await loader.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', extra))), Shop, Guid.NewGuid(), "custom-lines", CancellationToken.None);
+        await loader.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', extra))), Shop, Guid.NewGuid(), "custom-lines",
+            CancellationToken.None);
         await RefreshStar(new DateOnly(2026, 8, 21), new DateOnly(2026, 8, 21));
 
         Assert.Equal("none|Lines without a variant|2", await Query<string>("""
-            SELECT concat_ws('|', COALESCE(p.product_id::text, 'none'), p.product_title, count(*)) FROM transform.fact_order_line f JOIN transform.dim_product p USING (product_key)
+            SELECT concat_ws('|', COALESCE(p.product_id::text, 'none'), p.product_title, count(*))
+            FROM transform.fact_order_line f JOIN transform.dim_product p USING (product_key)
             WHERE f.line_item_id IN (201, 211) GROUP BY p.product_id, p.product_title
             """));
     }
@@ -295,7 +299,8 @@ public sealed class GoldenMartTests : IAsyncLifetime
         await RefreshStar(new DateOnly(2026, 10, 1), new DateOnly(2026, 11, 20));
         var bucket = LocalInfrastructure.NewBucketName("golden");
         var store = new GrowthOs.ServiceDefaults.Storage.ObjectStore(LocalInfrastructure.S3Client(),
-            Microsoft.Extensions.Options.Options.Create(new GrowthOs.ServiceDefaults.Storage.S3Options { ServiceUrl = LocalInfrastructure.S3ServiceUrl, Bucket = bucket }));
+            Microsoft.Extensions.Options.Options.Create(
+                new GrowthOs.ServiceDefaults.Storage.S3Options { ServiceUrl = LocalInfrastructure.S3ServiceUrl, Bucket = bucket }));
         await store.EnsureBucket(CancellationToken.None);
         var measure = new MeasurementRefresher(_dataSource, store);
         var day = new DateOnly(2026, 11, 15);
@@ -324,7 +329,8 @@ public sealed class GoldenMartTests : IAsyncLifetime
     {
         var options = Microsoft.Extensions.Options.Options.Create(Options());
         var store = new GrowthOs.ServiceDefaults.Storage.ObjectStore(LocalInfrastructure.S3Client(),
-            Microsoft.Extensions.Options.Options.Create(new GrowthOs.ServiceDefaults.Storage.S3Options { ServiceUrl = LocalInfrastructure.S3ServiceUrl, Bucket = "unused" }));
+            Microsoft.Extensions.Options.Options.Create(
+                new GrowthOs.ServiceDefaults.Storage.S3Options { ServiceUrl = LocalInfrastructure.S3ServiceUrl, Bucket = "unused" }));
         var pipelines = new GrowthOs.Transform.Marts.PipelineRunner(new GrowthOs.Transform.Marts.EtlExecutionLog(_dataSource, TimeProvider.System),
             new DailySalesRefresher(_dataSource, options), new StarSchemaRefresher(_dataSource, options), new InventorySnapshotRefresher(_dataSource, options),
             new CustomerSegmentRefresher(_dataSource, options), new UsageDailyRefresher(_dataSource, options, TimeProvider.System),
@@ -338,8 +344,10 @@ public sealed class GoldenMartTests : IAsyncLifetime
         // Another run commits an order of 11-12 after this run refreshed that day.
         await Execute("""
             INSERT INTO transform.order_header (shop_domain, order_id, name, created_at, updated_at, is_test, currency_code, presentment_currency_code,
-                subtotal_minor, total_minor, total_discounts_minor, total_tax_minor, total_shipping_minor, total_refunded_minor, total_presentment_minor, source_run_id)
-            VALUES ('golden.myshopify.com', 99, '#99', '2026-11-12T12:00:00Z', '2026-11-12T12:00:00Z', false, 'USD', 'USD', 500, 500, 0, 0, 0, 0, 500, gen_random_uuid())
+                subtotal_minor, total_minor, total_discounts_minor, total_tax_minor, total_shipping_minor, total_refunded_minor, total_presentment_minor,
+                source_run_id)
+            VALUES ('golden.myshopify.com', 99, '#99', '2026-11-12T12:00:00Z', '2026-11-12T12:00:00Z', false, 'USD', 'USD', 500, 500, 0, 0, 0, 0, 500,
+                gen_random_uuid())
             """);
         var outcomes = await pipelines.CheckedDataQuality(null, Shop, from, to, CancellationToken.None);
 

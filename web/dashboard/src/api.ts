@@ -1,5 +1,19 @@
 // Calls to the gateway with the signed-in key, which lives in this tab's session storage only: never in a URL, a
-// cookie or a log.
+// cookie or a log. What each read answers is typed from the gateway's OpenAPI document (generated/openapi.d.ts, made
+// by ../openapi.sh): a field renamed in a service fails the dashboard's build.
+import type { components, paths } from "./generated/openapi";
+
+/** The API's answers, by the name of their schema in the gateway's OpenAPI document. */
+export type Schemas = components["schemas"];
+
+type Json<R> = R extends { content: { "application/json": infer Body } } ? Body : never;
+
+/** The paths the gateway answers a GET on with a JSON body. */
+export type GetPath = { [P in keyof paths]: paths[P] extends { get: { responses: { 200: unknown } } } ? P : never }[keyof paths];
+
+/** What a GET of the path answers with 200. */
+export type Answer<P extends GetPath> = paths[P] extends { get: { responses: { 200: infer R } } } ? Json<R> : never;
+
 const KeyItem = "growthos.apiKey";
 
 export class ApiError extends Error {
@@ -47,8 +61,18 @@ async function problem(response: Response): Promise<string> {
   }
 }
 
+/** The path with its {placeholders} filled in. */
+function fill(path: string, parameters: Record<string, string>): string {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = parameters[name];
+    if (value === undefined) throw new Error(`${path} needs ${name}`);
+    return encodeURIComponent(value);
+  });
+}
+
 export const api = {
-  get: <T>(path: string, query?: Query) => call<T>("GET", path, query),
+  /** A read, typed by its path as the document declares it; placeholders ({runId}) are filled from `parameters`. */
+  get: <P extends GetPath>(path: P, query?: Query, parameters: Record<string, string> = {}) => call<Answer<P>>("GET", fill(path, parameters), query),
   post: <T>(path: string, body: unknown, query?: Query) => call<T>("POST", path, query, body),
   patch: <T>(path: string, body: unknown, query?: Query) => call<T>("PATCH", path, query, body),
   delete: <T>(path: string, query?: Query) => call<T>("DELETE", path, query),
@@ -56,8 +80,4 @@ export const api = {
   sessionOf: (key: string) => call<Session>("GET", "/api/session", undefined, undefined, key),
 };
 
-export interface Session {
-  key_id: string;
-  role: "viewer" | "operator" | "admin";
-  shops: string[] | null;
-}
+export type Session = Answer<"/api/session">;

@@ -1,6 +1,7 @@
 // Charts (Chart.js, only the parts used). Each chart has a text alternative for screen readers: its canvas is an image
 // labelled with what it shows, and the same figures are in the tile's figures or table.
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration } from "chart.js";
+import { minorDigits } from "./format";
 import { el } from "./tile";
 
 Chart.register(BarController, BarElement, CategoryScale, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip);
@@ -20,4 +21,9 @@ export function chart(name: string, label: string, config: ChartConfiguration): 
     charts.set(name, new Chart(canvas, { ...config, options: { responsive: true, maintainAspectRatio: false, animation: false, ...config.options } }));
   });
   return box;
+}
+
+/** Minor units as a number of major units, for a chart's scale only: figures shown as text are formatted exactly. */
+export function major(minor: number, currency: string | null): number {
+  return minor / 10 ** (currency ? minorDigits(currency) : 0);
 }

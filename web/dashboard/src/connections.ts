@@ -1,32 +1,13 @@
 // The Connections page: every shop connected, what its check found, its schedule and its last run; connect a shop
 // (Shopify's install flow, or a custom app's token), pause, resume, check again, change the schedule, delete, or delete
 // and purge everything held of the shop.
-import { api, ApiError, type Session } from "./api";
+import { api, ApiError, type Schemas, type Session } from "./api";
 import { dateTime } from "./format";
 import { el, table } from "./tile";
 
-export interface Connection {
-  id: string;
-  shop: string;
-  provider: string;
-  account: string;
-  status: "pending" | "active" | "failing" | "paused" | "disconnected";
-  status_reason: string | null;
-  name: string | null;
-  currency: string | null;
-  time_zone: string | null;
-  plan: string | null;
-  account_status: string | null;
-  checked_at: string | null;
-  settings: { cron: string; cron_time_zone: string; entities: string[]; paused: boolean; avoid_hours: number[] };
-  has_credentials: boolean;
-  credential_expires_at: string | null;
-  created_by: string;
-  version: number;
-}
-
-interface Schedule { shop: string; job: string; cron: string; time_zone: string; next_run_at: string; last_run_id: string | null }
-interface RunSummary { run_id: string; status: string; requested_at: string; error: string | null }
+export type Connection = Schemas["ConnectionView"];
+type Schedule = Schemas["ScheduleView"];
+type RunSummary = Pick<Schemas["RunView"], "run_id" | "status" | "requested_at" | "error">;
 /** A connection as its row names it: the shop, or the shop's account of a provider. */
 function named(c: Connection): string {
   switch (c.provider) {
@@ -38,20 +19,20 @@ function named(c: Connection): string {
   }
 }
 
-interface PurgeReport { id: string; complete: boolean; waiting_for: string[]; rows_removed: number; objects_removed: number }
+type PurgeReport = Schemas["PurgeReport"];
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 /** Every connection the key may see: all of them, or those of each of its shops. */
 async function connectionsOf(who: Session): Promise<Connection[]> {
-  if (who.shops === null) return (await api.get<{ connections: Connection[] }>("/api/connections")).connections;
-  const lists = await Promise.all(who.shops.map(shop => api.get<{ connections: Connection[] }>("/api/connections", { shop })));
+  if (who.shops === null) return (await api.get("/api/connections")).connections;
+  const lists = await Promise.all(who.shops.map(shop => api.get("/api/connections", { shop })));
   return lists.flatMap(l => l.connections);
 }
 
 async function schedulesOf(shop: string): Promise<Schedule[]> {
   try {
-    return (await api.get<{ schedules: Schedule[] }>("/api/ingest/schedules", { shop })).schedules;
+    return (await api.get("/api/ingest/schedules", { shop })).schedules;
   } catch {
     return [];
   }
@@ -59,7 +40,7 @@ async function schedulesOf(shop: string): Promise<Schedule[]> {
 
 async function lastRunOf(shop: string): Promise<RunSummary | null> {
   try {
-    return (await api.get<{ items: RunSummary[] }>("/api/ingest/runs", { shop, pageSize: 1 })).items[0] ?? null;
+    return ((await api.get("/api/ingest/runs", { shop, pageSize: 1 })).items[0] as RunSummary | undefined) ?? null;
   } catch {
     return null;
   }
@@ -247,7 +228,7 @@ export class ConnectionsPage {
     try {
       const query: Record<string, string> = { shop, provider, account };
       if (manager) query.login_customer_id = manager;
-      const { authorize_url } = await api.get<{ authorize_url: string }>("/api/connections/google/authorize", query);
+      const { authorize_url } = await api.get("/api/connections/google/authorize", query);
       location.assign(authorize_url);
     } catch (error) {
       this.say(error instanceof ApiError ? error.message : String(error), "alert");
@@ -263,7 +244,7 @@ export class ConnectionsPage {
       return;
     }
     try {
-      const { authorize_url } = await api.get<{ authorize_url: string }>("/api/connections/shopify/install", { shop });
+      const { authorize_url } = await api.get("/api/connections/shopify/install", { shop });
       location.assign(authorize_url);
     } catch (error) {
       this.say(error instanceof ApiError ? error.message : String(error), "alert");

@@ -45,8 +45,15 @@ export function time(iso: string, timeZone: string): string {
 
 /** A reporting day (YYYY-MM-DD, already the shop's day) as a short date, without moving it through a time zone. */
 export function day(isoDate: string): string {
-  const [y, m, d] = isoDate.split("-").map(Number);
+  const [y, m, d] = dateParts(isoDate);
   return new Intl.DateTimeFormat(locale, { timeZone: "UTC", month: "short", day: "numeric" }).format(Date.UTC(y, m - 1, d));
+}
+
+/** A YYYY-MM-DD date's year, month (1 to 12) and day. */
+function dateParts(isoDate: string): [number, number, number] {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!match) throw new Error(`not a date (YYYY-MM-DD): ${isoDate}`);
+  return [Number(match[1]), Number(match[2]), Number(match[3])];
 }
 
 /** Today's date (YYYY-MM-DD) in a time zone. */
@@ -55,6 +62,6 @@ export function today(timeZone: string): string {
 }
 
 export function addDays(isoDate: string, days: number): string {
-  const [y, m, d] = isoDate.split("-").map(Number);
+  const [y, m, d] = dateParts(isoDate);
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }

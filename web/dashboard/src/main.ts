@@ -72,9 +72,9 @@ async function route(notice?: string): Promise<void> {
 async function openDashboard(who: Session): Promise<void> {
   // A key limited to some shops reads each of them by name; any other reads every shop with loaded sales.
   const shops: Shop[] = who.shops === null
-    ? (await api.get<{ shops: Shop[] }>("/api/dashboard/shops")).shops
+    ? (await api.get("/api/dashboard/shops")).shops
     : await Promise.all(who.shops.map(async shop =>
-        (await api.get<{ shops: Shop[] }>("/api/dashboard/shops", { shop })).shops[0] ?? { shop, currency_code: null, time_zone: "UTC", last_day: null }));
+        (await api.get("/api/dashboard/shops", { shop })).shops[0] ?? { shop, currency_code: null, time_zone: "UTC", last_day: null }));
   $("dashboard").hidden = false;
   $("controls").hidden = false;
   $("actions").hidden = who.role === "viewer";

@@ -1,16 +1,12 @@
 // The operator's actions: start a sync or a backfill of the shop shown, and watch the run's steps move until it ends.
-import { api, ApiError } from "./api";
+import { api, ApiError, type Schemas } from "./api";
 import type { Shop } from "./tiles";
 import { el } from "./tile";
 
 const Finished = new Set(["completed", "partial", "failed"]);
 
-interface Run {
-  run_id: string;
-  status: string;
-  error?: string | null;
-  steps: { step: string; entity: string | null }[];
-}
+/** What the watch reads of a run, Shopify's or a marketing source's. */
+type Run = Pick<Schemas["RunView"], "run_id" | "status" | "error" | "steps">;
 
 export function watchRuns(currentShop: () => Shop | null, onFinished: () => void): void {
   const watch = document.getElementById("run-watch")!;
@@ -42,7 +38,7 @@ export function watchRuns(currentShop: () => Shop | null, onFinished: () => void
     for (let i = 0; i < 1800; i++) {
       let run: Run;
       try {
-        run = await api.get<Run>(`/api/ingest/runs/${runId}`, { shop });
+        run = await api.get("/api/ingest/runs/{runId}", { shop }, { runId });
       } catch (error) {
         if (error instanceof ApiError && error.status === 404) {
           await delay(1000);

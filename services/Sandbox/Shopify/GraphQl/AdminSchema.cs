@@ -42,7 +42,8 @@ public sealed class AdminSchema
                 GraphQLObjectTypeDefinition @object => Composite(@object.Name.StringValue, TypeKind.Object, @object.Fields, @object.Interfaces),
                 GraphQLInterfaceTypeDefinition @interface => Composite(@interface.Name.StringValue, TypeKind.Interface, @interface.Fields, null),
                 GraphQLInputObjectTypeDefinition input => new SchemaType(input.Name.StringValue, TypeKind.Input,
-                    (input.Fields?.Items ?? []).Where(f => InVersion(f)).ToDictionary(f => f.Name.StringValue, f => new SchemaField(f.Name.StringValue, TypeRef.From(f.Type), new Dictionary<string, SchemaArgument>())),
+                    (input.Fields?.Items ?? []).Where(f => InVersion(f)).ToDictionary(f => f.Name.StringValue,
+                        f => new SchemaField(f.Name.StringValue, TypeRef.From(f.Type), new Dictionary<string, SchemaArgument>())),
                     new HashSet<string>(), new HashSet<string>()),
                 _ => null,
             };
@@ -67,7 +68,8 @@ public sealed class AdminSchema
         (fields?.Items ?? []).Where(f => InVersion(f)).ToDictionary(
             f => f.Name.StringValue,
             f => new SchemaField(f.Name.StringValue, TypeRef.From(f.Type),
-                (f.Arguments?.Items ?? []).ToDictionary(a => a.Name.StringValue, a => new SchemaArgument(a.Name.StringValue, TypeRef.From(a.Type), a.DefaultValue)))),
+                (f.Arguments?.Items ?? []).ToDictionary(a => a.Name.StringValue,
+                    a => new SchemaArgument(a.Name.StringValue, TypeRef.From(a.Type), a.DefaultValue)))),
         (interfaces?.Items ?? []).Select(i => i.Name.StringValue).ToHashSet(),
         new HashSet<string>());
 

@@ -9,7 +9,10 @@ public sealed class Arguments(IReadOnlyDictionary<string, JsonNode?> values)
 
     public string? String(string name) => values.GetValueOrDefault(name) is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
-    public int? Int(string name) => values.GetValueOrDefault(name) is JsonValue value && value.TryGetValue<long>(out var number) ? (int)Math.Clamp(number, int.MinValue, int.MaxValue) : null;
+    public int? Int(string name) =>
+        values.GetValueOrDefault(name) is JsonValue value && value.TryGetValue<long>(out var number)
+            ? (int)Math.Clamp(number, int.MinValue, int.MaxValue)
+            : null;
 
     public bool? Boolean(string name) => values.GetValueOrDefault(name) is JsonValue value && value.TryGetValue<bool>(out var flag) ? flag : null;
 

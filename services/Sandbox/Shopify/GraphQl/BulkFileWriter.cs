@@ -49,8 +49,8 @@ public static class BulkFileWriter
     }
 
     /// <summary>Writes a node's line, then a line for each node of its nested connections; returns how many lines.</summary>
-    private static long WriteLine(Lines lines, SelectionWriter selection, SchemaType type, object node, IReadOnlyList<GraphQLSelectionSet> sets, string? parentId,
-        IFieldResolver resolver, Dictionary<CollectedField, (SchemaType Type, List<GraphQLSelectionSet> Sets)> children)
+    private static long WriteLine(Lines lines, SelectionWriter selection, SchemaType type, object node, IReadOnlyList<GraphQLSelectionSet> sets,
+        string? parentId, IFieldResolver resolver, Dictionary<CollectedField, (SchemaType Type, List<GraphQLSelectionSet> Sets)> children)
     {
         var deferred = new List<(CollectedField Field, SchemaType Connection, object Items)>();
         lines.Writer.WriteStartObject();
@@ -65,7 +65,8 @@ public static class BulkFileWriter
         {
             // A nested connection's node type and selection are the same for every parent: worked out once.
             if (!children.TryGetValue(field, out var nested))
-                children[field] = nested = (NodeType(selection.Operation, connection), BulkQuery.NodeSelections(selection.Operation, connection, field.SelectionSets));
+                children[field] = nested =
+                    (NodeType(selection.Operation, connection), BulkQuery.NodeSelections(selection.Operation, connection, field.SelectionSets));
             foreach (var child in (IEnumerable)items)
                 written += WriteLine(lines, selection, nested.Type, child, nested.Sets, id, resolver, children);
         }

@@ -57,7 +57,8 @@ public sealed class BulkQuery
         if (check.Deepest > MaxDepth) check.Errors.Add($"Bulk queries cannot contain connections with a nesting depth greater than {MaxDepth}.");
         if (check.ThroughNodes.Count > 0)
             check.Errors.Add("All connection fields in a bulk query must select their contents using 'edges' > 'node', e.g: 'products { edges { node {'. "
-                             + $"Selecting via 'nodes' is not supported. Invalid connection fields: {string.Join(", ", check.ThroughNodes.Select(n => $"'{n}'"))}.");
+                             + $"Selecting via 'nodes' is not supported. "
+                             + $"Invalid connection fields: {string.Join(", ", check.ThroughNodes.Select(n => $"'{n}'"))}.");
         if (check.WithoutParentId.Count > 0)
             check.Errors.Add("The parent 'node' field for a nested connection must select the 'id' field without an alias and must be of 'ID' return type. "
                              + $"Connection fields without 'id': {string.Join(", ", check.WithoutParentId)}.");

@@ -10,7 +10,8 @@ namespace GrowthOs.Sandbox.Shopify.GraphQl;
 /// </summary>
 public sealed record GraphQlError(string Message, IReadOnlyList<Location> Locations, IReadOnlyList<string>? Path, JsonObject? Extensions)
 {
-    public static GraphQlError At(ROM source, ASTNode node, IReadOnlyList<string>? path, string message, string code, params (string Key, string Value)[] details)
+    public static GraphQlError At(ROM source, ASTNode node, IReadOnlyList<string>? path, string message, string code,
+        params (string Key, string Value)[] details)
     {
         var extensions = new JsonObject { ["code"] = code };
         foreach (var (key, value) in details) extensions[key] = value;

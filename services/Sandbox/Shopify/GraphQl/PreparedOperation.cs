@@ -136,7 +136,8 @@ public sealed partial class PreparedOperation
                     }
                     if (field.SelectionSet is { } set) collected.SelectionSets.Add(set);
                     break;
-                case GraphQLInlineFragment inline when inline.TypeCondition is null || Schema.Satisfies(concrete.Name, inline.TypeCondition.Type.Name.StringValue):
+                case GraphQLInlineFragment inline when inline.TypeCondition is null
+                                                       || Schema.Satisfies(concrete.Name, inline.TypeCondition.Type.Name.StringValue):
                     Collect(concrete, inline.SelectionSet, fields, byKey);
                     break;
                 case GraphQLFragmentSpread spread when _fragments.TryGetValue(spread.FragmentName.Name.StringValue, out var fragment)
@@ -159,7 +160,8 @@ public sealed partial class PreparedOperation
         return fields;
     }
 
-    private void CollectAny(SchemaType type, GraphQLSelectionSet selectionSet, List<(string, GraphQLField, List<GraphQLSelectionSet>, SchemaType)> fields, HashSet<string> spreading)
+    private void CollectAny(SchemaType type, GraphQLSelectionSet selectionSet, List<(string, GraphQLField, List<GraphQLSelectionSet>, SchemaType)> fields,
+        HashSet<string> spreading)
     {
         foreach (var selection in selectionSet.Selections)
         {
@@ -169,9 +171,11 @@ public sealed partial class PreparedOperation
                     fields.Add((field.Name.StringValue, field, field.SelectionSet is { } set ? [set] : [], type));
                     break;
                 case GraphQLInlineFragment inline:
-                    CollectAny(inline.TypeCondition is { } condition ? Schema.Type(condition.Type.Name.StringValue) ?? type : type, inline.SelectionSet, fields, spreading);
+                    CollectAny(inline.TypeCondition is { } condition ? Schema.Type(condition.Type.Name.StringValue) ?? type : type, inline.SelectionSet,
+                        fields, spreading);
                     break;
-                case GraphQLFragmentSpread spread when _fragments.TryGetValue(spread.FragmentName.Name.StringValue, out var fragment) && spreading.Add(fragment.FragmentName.Name.StringValue):
+                case GraphQLFragmentSpread spread when _fragments.TryGetValue(spread.FragmentName.Name.StringValue, out var fragment)
+                                                       && spreading.Add(fragment.FragmentName.Name.StringValue):
                     CollectAny(Schema.Type(fragment.TypeCondition.Type.Name.StringValue) ?? type, fragment.SelectionSet, fields, spreading);
                     spreading.Remove(fragment.FragmentName.Name.StringValue);
                     break;
@@ -296,12 +300,14 @@ public sealed partial class PreparedOperation
                         _usedFragments.Add(name);
                         if (!prepared._fragments.TryGetValue(name, out var fragment))
                         {
-                            Errors.Add(GraphQlError.At(prepared.Source, spread, path, $"Fragment {name} was used, but not defined", "useAndDefineFragment", ("fragmentName", name)));
+                            Errors.Add(GraphQlError.At(prepared.Source, spread, path, $"Fragment {name} was used, but not defined", "useAndDefineFragment",
+                                ("fragmentName", name)));
                             break;
                         }
                         if (!fragmentsInWalk.Add(name))
                         {
-                            Errors.Add(GraphQlError.At(prepared.Source, spread, path, $"Fragment {name} contains an infinite loop", "infiniteLoop", ("fragmentName", name)));
+                            Errors.Add(GraphQlError.At(prepared.Source, spread, path, $"Fragment {name} contains an infinite loop", "infiniteLoop",
+                                ("fragmentName", name)));
                             break;
                         }
                         if (FragmentType(fragment.TypeCondition, parent, path) is { } type)
@@ -317,13 +323,14 @@ public sealed partial class PreparedOperation
             var name = condition.Type.Name.StringValue;
             if (Schema.Type(name) is not { Kind: TypeKind.Object or TypeKind.Interface } type)
             {
-                Errors.Add(GraphQlError.At(prepared.Source, condition, path, $"No such type {name}, so it can't be a fragment condition", "undefinedType", ("typeName", name)));
+                Errors.Add(GraphQlError.At(prepared.Source, condition, path, $"No such type {name}, so it can't be a fragment condition", "undefinedType",
+                    ("typeName", name)));
                 return null;
             }
             if (!Schema.Satisfies(type.Name, parent.Name) && !Schema.Satisfies(parent.Name, type.Name))
             {
-                Errors.Add(GraphQlError.At(prepared.Source, condition, path, $"Fragment on {type.Name} can't be spread inside {parent.Name}", "cannotSpreadFragment",
-                    ("typeName", type.Name), ("parentName", parent.Name)));
+                Errors.Add(GraphQlError.At(prepared.Source, condition, path, $"Fragment on {type.Name} can't be spread inside {parent.Name}",
+                    "cannotSpreadFragment", ("typeName", type.Name), ("parentName", parent.Name)));
                 return null;
             }
             return type;
@@ -351,7 +358,8 @@ public sealed partial class PreparedOperation
                 var argumentName = argument.Name.StringValue;
                 if (!definition.Arguments.TryGetValue(argumentName, out var argumentDefinition))
                 {
-                    Errors.Add(GraphQlError.At(prepared.Source, argument, [.. fieldPath, argumentName], $"Field '{name}' doesn't accept argument '{argumentName}'",
+                    Errors.Add(GraphQlError.At(prepared.Source, argument, [.. fieldPath, argumentName],
+                        $"Field '{name}' doesn't accept argument '{argumentName}'",
                         "argumentNotAccepted", ("name", name), ("typeName", "Field"), ("argumentName", argumentName)));
                     continue;
                 }
@@ -377,7 +385,8 @@ public sealed partial class PreparedOperation
 
         private GraphQlError ScalarSelection(GraphQLField field, List<string> path, string name, string type) =>
             GraphQlError.At(prepared.Source, field, path,
-                $"Selections can't be made on scalars (field '{name}' returns {type} but has selections [{string.Join(", ", field.SelectionSet!.Selections.OfType<GraphQLField>().Select(f => $"\"{f.Name.StringValue}\""))}])",
+                $"Selections can't be made on scalars (field '{name}' returns {type} but has selections "
+                + $"[{string.Join(", ", field.SelectionSet!.Selections.OfType<GraphQLField>().Select(f => $"\"{f.Name.StringValue}\""))}])",
                 "selectionMismatch", ("nodeName", $"field '{name}'"), ("typeName", type));
 
         /// <summary>A literal must fit its argument's type; a variable is noted, and its value is checked when it is bound.</summary>
@@ -398,7 +407,8 @@ public sealed partial class PreparedOperation
                     if (field.Value is GraphQLVariable nested) _usedVariables.Add(nested.Name.StringValue);
             if (type.Named == "ID" && value is GraphQLStringValue literal && !GlobalId.IsMatch(literal.Value.ToString()))
             {
-                Errors.Add(GraphQlError.At(prepared.Source, at, path, $"Invalid global id '{literal.Value}'", "argumentLiteralsIncompatible", ("typeName", "CoercionError")));
+                Errors.Add(GraphQlError.At(prepared.Source, at, path, $"Invalid global id '{literal.Value}'", "argumentLiteralsIncompatible",
+                    ("typeName", "CoercionError")));
                 return;
             }
             if (!Fits(value, type.OfList ?? type))
@@ -446,6 +456,7 @@ public sealed partial class PreparedOperation
             ReferenceEquals(x.Type, y.Type) && ReferenceEquals(x.Selection, y.Selection);
 
         public int GetHashCode((SchemaType Type, object Selection) key) =>
-            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Type), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Selection));
+            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Type),
+                System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Selection));
     }
 }

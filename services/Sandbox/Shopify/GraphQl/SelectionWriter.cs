@@ -72,7 +72,8 @@ public sealed class SelectionWriter(PreparedOperation operation, IFieldResolver 
         }
     }
 
-    private void WriteValue(Utf8JsonWriter writer, TypeRef typeRef, SchemaType type, object? value, IReadOnlyList<GraphQLSelectionSet> selectionSets, List<string> path)
+    private void WriteValue(Utf8JsonWriter writer, TypeRef typeRef, SchemaType type, object? value, IReadOnlyList<GraphQLSelectionSet> selectionSets,
+        List<string> path)
     {
         switch (value)
         {

@@ -1,0 +1,50 @@
+// The 18 KPIs of the period, each with its change against the period before and whether that change is good.
+import { api, type Schemas } from "../api";
+import { decimal, integer, money, percent } from "../format";
+import { el, Tile } from "../tile";
+import type { Period, Shop } from "../tiles";
+
+type Kpi = Schemas["KpiView"];
+type Kpis = Schemas["KpiReport"];
+
+const tile = new Tile("tile-kpis");
+
+export const showKpis = (shop: Shop, period: Period) =>
+  tile.load(() => api.get("/api/kpis", { shop: shop.shop, from: period.from, to: period.to }), kpis, "No KPIs yet for this shop.");
+
+export const KpiLabels: Record<string, string> = {
+  revenue: "Revenue", orders: "Orders", aov: "AOV", new_customers: "New customers", returning_customer_rate: "Returning customer rate",
+  repeat_purchase_rate: "Repeat purchase rate", refund_rate: "Refund rate", units_per_order: "Units per order", ad_spend: "Ad spend",
+  meta_spend: "Meta spend", google_spend: "Google Ads spend", blended_roas: "Blended ROAS", meta_roas: "Meta ROAS", google_roas: "Google Ads ROAS",
+  cac: "CAC", ctr: "CTR", cpc: "CPC", conversion_rate: "Conversion rate",
+};
+const RoasLike = new Set(["blended_roas", "meta_roas", "google_roas", "units_per_order"]);
+
+function kpiValue(kpi: Kpi, value: number | null, currency: string): string {
+  if (value === null) return "–";
+  if (kpi.kind === "money") return money(value, currency);
+  if (kpi.kind === "count") return integer(value);
+  return RoasLike.has(kpi.name) ? decimal(value) : percent(value, 2);
+}
+
+function kpis(data: Kpis): Node | null {
+  if (data.kpis.length === 0) return null;
+  return el("div", {},
+    el("p", { class: "period", text: `${data.from} to ${data.to}, against ${data.previous_from} to ${data.previous_to}` }),
+    el("dl", { class: "kpis" }, ...data.kpis.map(kpi => {
+      const direction = kpi.change === null || kpi.change === 0 ? "flat" : kpi.change > 0 ? "up" : "down";
+      // The API says which way each KPI is better (none for spend).
+      const good = direction === "flat" || kpi.better === null ? "flat" : (direction === "up") === (kpi.better === "higher") ? "good" : "bad";
+      const arrow = direction === "up" ? "▲" : direction === "down" ? "▼" : "–";
+      const said = direction === "flat" ? "no change" : `${direction} ${percent(Math.abs(kpi.change!))}, ${good === "good" ? "good" : good === "bad" ? "bad" : "neutral"}`;
+      return el("div", { class: "kpi", "data-kpi": kpi.name, "data-value": raw(kpi.value), "data-previous": raw(kpi.previous), "data-change": raw(kpi.change), "data-direction": direction, "data-good": good },
+        el("dt", { text: KpiLabels[kpi.name] ?? kpi.name }),
+        el("dd", { class: "value", text: kpiValue(kpi, kpi.value, data.currency_code) }),
+        el("dd", { class: `change ${good}` },
+          el("span", { "aria-hidden": "true", text: `${arrow} ${kpi.change === null ? "" : percent(Math.abs(kpi.change))}` }),
+          el("span", { class: "visually-hidden", text: said }),
+          ` (was ${kpiValue(kpi, kpi.previous, data.currency_code)})`));
+    })));
+}
+
+const raw = (value: number | null | undefined) => (value === null || value === undefined ? "" : String(value));
