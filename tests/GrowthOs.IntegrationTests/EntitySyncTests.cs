@@ -49,6 +49,15 @@ public sealed class EntitySyncTests(RunningSystem system)
             """));
         Assert.Equal(0L, await system.Scalar(
             $"SELECT count(*) FROM transform.product_variant WHERE shop_domain = '{shop}' AND (price_minor IS NULL OR currency_code <> 'USD')"));
+        // Unit costs: about nine items in ten have one (30 to 55 % of the price), each kept from the day it was seen.
+        var costed = await system.Scalar($"""
+            SELECT count(*) FROM transform.variant_cost c JOIN transform.product_variant v USING (shop_domain, variant_id)
+            WHERE c.shop_domain = '{shop}' AND c.source = 'shopify' AND c.currency_code = 'USD'
+              AND c.unit_cost_minor BETWEEN v.price_minor * 0.29 AND v.price_minor * 0.56
+            """);
+        Assert.InRange(costed, variants * 3 / 4, variants - 1);
+        Assert.Equal(costed, await system.Scalar(
+            $"SELECT count(*) FROM transform.inventory_item WHERE shop_domain = '{shop}' AND unit_cost_minor IS NOT NULL"));
 
         // Refunds and fulfillments come with their orders; refunds land days after their order.
         Assert.True(await system.Scalar($"SELECT count(*) FROM transform.order_refund r JOIN transform.order_header o USING (shop_domain, order_id) "

@@ -443,8 +443,7 @@ public class RunningSystem : IAsyncLifetime
         ["S3__ServiceUrl"] = $"http://127.0.0.1:{_storeRelay!.Port}",
         ["S3__Bucket"] = Bucket,
         // The dashboard's shop reports in New York's days and times (the browser tests run in UTC).
-        [$"Marts__ReportingTimeZones__{DashboardShop}"] = DashboardTimeZone,
-        [$"Kpi__ReportingTimeZones__{DashboardShop}"] = DashboardTimeZone,
+        [$"ReportingTimeZones__{DashboardShop}"] = DashboardTimeZone,
         ["Sandbox__BulkOperationDurationMilliseconds"] = "1500",
         // The Sandbox keeps its operations where a restart finds them (CrashSafetyTests kill it mid-run).
         ["Sandbox__StateDirectory"] = SandboxState,

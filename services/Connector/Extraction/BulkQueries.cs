@@ -100,6 +100,7 @@ public static class BulkQueries
                 __typename
                 id sku updatedAt
                 variant { id }
+                unitCost { amount currencyCode }
                 inventoryLevels {
                   edges {
                     node {

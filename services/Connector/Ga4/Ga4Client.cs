@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -51,18 +50,10 @@ public sealed class Ga4Client(
     {
         using var message = new HttpRequestMessage(HttpMethod.Get, $"{Settings.AdminBaseUrl.TrimEnd('/')}/{Settings.AdminApiVersion}/properties/{propertyId}");
         message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
-        var stopwatch = Stopwatch.StartNew();
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(message, cancellationToken);
-        }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            ApiCallJournal.Record(Source, "properties.get", clock.GetUtcNow(), stopwatch.Elapsed, status: null);
-            throw new MarketingApiException(Source, "NETWORK", $"GA4's Admin API did not answer for properties/{propertyId}: {exception.Message}",
-                transient: true);
-        }
+        var (response, stopwatch) = await ProviderCall.Send(token => http.SendAsync(message, token), (Source, "properties.get"), clock,
+            (exception, _) => new MarketingApiException(Source, "NETWORK",
+                $"GA4's Admin API did not answer for properties/{propertyId}: {exception.Message}", transient: true),
+            cancellationToken);
         using (response)
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
@@ -177,20 +168,15 @@ public sealed class Ga4Client(
             Content = new StringContent(request, System.Text.Encoding.UTF8, "application/json")
         };
         message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
-        var stopwatch = Stopwatch.StartNew();
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(message, cancellationToken);
-        }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            ApiCallJournal.Record(Source, "runReport", clock.GetUtcNow(), stopwatch.Elapsed, status: null);
-            logger.LogWarning("GA4 runReport for properties/{PropertyId} failed after {DurationMs} ms: {Error}", property.PropertyId,
-                stopwatch.ElapsedMilliseconds, exception.Message);
-            throw new MarketingApiException(Source, "NETWORK", $"GA4 did not answer runReport for properties/{property.PropertyId}: {exception.Message}",
-                transient: true);
-        }
+        var (response, stopwatch) = await ProviderCall.Send(token => http.SendAsync(message, token), (Source, "runReport"), clock,
+            (exception, elapsed) =>
+            {
+                logger.LogWarning("GA4 runReport for properties/{PropertyId} failed after {DurationMs} ms: {Error}", property.PropertyId,
+                    (long)elapsed.TotalMilliseconds, exception.Message);
+                return new MarketingApiException(Source, "NETWORK",
+                    $"GA4 did not answer runReport for properties/{property.PropertyId}: {exception.Message}", transient: true);
+            },
+            cancellationToken);
         using (response)
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -134,18 +133,10 @@ public sealed class GoogleAdsClient(HttpClient http, IOptions<GoogleAdsOptions> 
         if (Settings.DeveloperToken is { Length: > 0 } developerToken) request.Headers.Add("developer-token", developerToken);
         if (customer.LoginCustomerId is { Length: > 0 } manager) request.Headers.Add("login-customer-id", manager.Replace("-", ""));
 
-        var stopwatch = Stopwatch.StartNew();
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, cancellationToken);
-        }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            ApiCallJournal.Record(Source, "searchStream", clock.GetUtcNow(), stopwatch.Elapsed, status: null);
-            throw new MarketingApiException(Source, "NETWORK", $"Google Ads did not answer searchStream for {customer.CustomerId}: {exception.Message}",
-                transient: true);
-        }
+        var (response, stopwatch) = await ProviderCall.Send(token => http.SendAsync(request, token), (Source, "searchStream"), clock,
+            (exception, _) => new MarketingApiException(Source, "NETWORK",
+                $"Google Ads did not answer searchStream for {customer.CustomerId}: {exception.Message}", transient: true),
+            cancellationToken);
         using (response)
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken);

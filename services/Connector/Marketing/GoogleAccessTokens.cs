@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text.Json;
 using GrowthOs.Connector.Telemetry;
 using Microsoft.Extensions.Options;
@@ -92,17 +91,11 @@ public sealed class GoogleAccessTokens(HttpClient http, IOptions<GoogleOAuthOpti
     /// <summary>One call of Google's token endpoint: its answer when it holds an access token; Google's refusal in its words otherwise.</summary>
     private async Task<JsonElement> Post(string source, Dictionary<string, string> form, string account, CancellationToken cancellationToken)
     {
-        var stopwatch = Stopwatch.StartNew();
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.PostAsync(Settings.TokenUrl, new FormUrlEncodedContent(form), cancellationToken);
-        }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            ApiCallJournal.Record("google_oauth", "token", clock.GetUtcNow(), stopwatch.Elapsed, status: null);
-            throw new MarketingApiException(source, "NETWORK", $"Google's token endpoint did not answer for {account}: {exception.Message}", transient: true);
-        }
+        var (response, stopwatch) = await ProviderCall.Send(token => http.PostAsync(Settings.TokenUrl, new FormUrlEncodedContent(form), token),
+            ("google_oauth", "token"), clock,
+            (exception, _) => new MarketingApiException(source, "NETWORK", $"Google's token endpoint did not answer for {account}: {exception.Message}",
+                transient: true),
+            cancellationToken);
         using (response)
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
@@ -144,17 +143,9 @@ public sealed class MetaInsightsClient(
         var url = $"{Settings.BaseUrl.TrimEnd('/')}/{Settings.ApiVersion}/oauth/access_token?grant_type=fb_exchange_token"
                   + $"&client_id={Uri.EscapeDataString(appId)}"
                   + $"&client_secret={Uri.EscapeDataString(secret)}&fb_exchange_token={Uri.EscapeDataString(shortLivedToken)}";
-        var stopwatch = Stopwatch.StartNew();
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.GetAsync(url, cancellationToken);
-        }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            ApiCallJournal.Record(Source, "token_exchange", clock.GetUtcNow(), stopwatch.Elapsed, status: null);
-            throw new MarketingApiException(Source, "NETWORK", "Meta did not answer the token exchange.", transient: true);
-        }
+        // The address carries the app's secret: what went wrong is not repeated, lest the secret be in it.
+        var (response, stopwatch) = await ProviderCall.Send(token => http.GetAsync(url, token), (Source, "token_exchange"), clock,
+            (_, _) => new MarketingApiException(Source, "NETWORK", "Meta did not answer the token exchange.", transient: true), cancellationToken);
         using (response)
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
@@ -219,20 +210,15 @@ public sealed class MetaInsightsClient(
         using var message = new HttpRequestMessage(method, request);
         message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", account.AccessToken);
         var path = new Uri(request).AbsolutePath;
-        var stopwatch = Stopwatch.StartNew();
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(message, cancellationToken);
-        }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            ApiCallJournal.Record(Source, endpoint, clock.GetUtcNow(), stopwatch.Elapsed, status: null);
-            logger.LogWarning("Meta {Endpoint} for act_{AdAccountId} failed after {DurationMs} ms: {Error}", endpoint, account.AdAccountId,
-                stopwatch.ElapsedMilliseconds, exception.Message);
-            throw new MarketingApiException(Source, "NETWORK", $"Meta did not answer {endpoint} for act_{account.AdAccountId}: {exception.Message}",
-                transient: true);
-        }
+        var (response, stopwatch) = await ProviderCall.Send(token => http.SendAsync(message, token), (Source, endpoint), clock,
+            (exception, elapsed) =>
+            {
+                logger.LogWarning("Meta {Endpoint} for act_{AdAccountId} failed after {DurationMs} ms: {Error}", endpoint, account.AdAccountId,
+                    (long)elapsed.TotalMilliseconds, exception.Message);
+                return new MarketingApiException(Source, "NETWORK", $"Meta did not answer {endpoint} for act_{account.AdAccountId}: {exception.Message}",
+                    transient: true);
+            },
+            cancellationToken);
         using (response)
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -200,19 +199,14 @@ public sealed class ShopifyGraphQlClient(HttpClient http, IOptions<ShopifyOption
         request.Headers.Add("X-Shopify-Access-Token", token);
 
         await throttle.Pace(shop, expectedCost, cancellationToken);
-        var stopwatch = Stopwatch.StartNew();
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, cancellationToken);
-        }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            logger.LogWarning("Shopify {Operation} for {Shop} failed after {DurationMs} ms: {Error}", operation, shop, stopwatch.ElapsedMilliseconds,
-                exception.Message);
-            ApiCallJournal.Record(Source, operation, Now, stopwatch.Elapsed, status: null);
-            throw new ShopifyApiException("NETWORK", $"Shopify did not answer {operation} for {shop}: {exception.Message}", transient: true);
-        }
+        var (response, stopwatch) = await ProviderCall.Send(token => http.SendAsync(request, token), (Source, operation), clock ?? TimeProvider.System,
+            (exception, elapsed) =>
+            {
+                logger.LogWarning("Shopify {Operation} for {Shop} failed after {DurationMs} ms: {Error}", operation, shop, (long)elapsed.TotalMilliseconds,
+                    exception.Message);
+                return new ShopifyApiException("NETWORK", $"Shopify did not answer {operation} for {shop}: {exception.Message}", transient: true);
+            },
+            cancellationToken);
 
         using (response)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GrowthOs.Connector.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace GrowthOs.Connector.Shopify;
@@ -14,17 +15,13 @@ public sealed class ShopifyOAuthClient(HttpClient http, IOptions<ShopifyOptions>
     public async Task<ShopifyGrant> ExchangeCode(string shop, string code, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.PostAsJsonAsync(settings.ShopUrl(shop, "/admin/oauth/access_token"),
-                new { client_id = settings.ClientId, client_secret = settings.ClientSecret, code }, cancellationToken);
-        }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            throw new ShopifyApiException("NETWORK", $"Shopify did not answer the exchange of {shop}'s authorization code: {exception.Message}",
-                transient: true);
-        }
+        var (response, _) = await ProviderCall.Send(
+            token => http.PostAsJsonAsync(settings.ShopUrl(shop, "/admin/oauth/access_token"),
+                new { client_id = settings.ClientId, client_secret = settings.ClientSecret, code }, token),
+            journal: null, TimeProvider.System,
+            (exception, _) => new ShopifyApiException("NETWORK", $"Shopify did not answer the exchange of {shop}'s authorization code: {exception.Message}",
+                transient: true),
+            cancellationToken);
         using (response)
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken);

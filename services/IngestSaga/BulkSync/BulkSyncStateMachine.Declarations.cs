@@ -10,6 +10,32 @@ namespace GrowthOs.IngestSaga.BulkSync;
 /// <summary>The machine's states, events and the conditions its transitions name.</summary>
 public sealed partial class BulkSyncStateMachine
 {
+    /// <summary>
+    /// Every message names its run by its RunId (a fault, by the RunId of the command that faulted). A request starts the
+    /// run; an answer, a wake-up or a fault for a run that does not exist is dropped.
+    /// </summary>
+    private void CorrelateEvents()
+    {
+        Event(() => SyncRequested, e => e.CorrelateById(x => x.Message.RunId));
+        Event(() => ReplayRequested, e => e.CorrelateById(x => x.Message.RunId));
+        Event(() => BackfillRequested, e => e.CorrelateById(x => x.Message.RunId));
+        OfRun(() => OperationStarted, m => m.RunId);
+        OfRun(() => OperationStillRunning, m => m.RunId);
+        OfRun(() => OperationCompleted, m => m.RunId);
+        OfRun(() => ResultArchived, m => m.RunId);
+        OfRun(() => ExtractionFailed, m => m.RunId);
+        OfRun(() => ExtractionDeferred, m => m.RunId);
+        OfRun(() => RecordsUpserted, m => m.RunId);
+        OfRun(() => MartsRefreshed, m => m.RunId);
+        OfRun(() => TransformFailed, m => m.RunId);
+        OfRun(() => StartFaulted, m => m.Message.RunId);
+        OfRun(() => PollFaulted, m => m.Message.RunId);
+        OfRun(() => FinishNotified, m => m.RunId);
+        OfRun(() => ArchiveFaulted, m => m.Message.RunId);
+        OfRun(() => UpsertFaulted, m => m.Message.RunId);
+        OfRun(() => RefreshFaulted, m => m.Message.RunId);
+    }
+
     /// <summary>The wake-up of the poll interval (or of a poll whose answer is overdue): the operation is polled.</summary>
     private EventActivityBinder<BulkSyncState, SyncWaitElapsed> TimeToPoll => When(WaitElapsed, IsDue);
 

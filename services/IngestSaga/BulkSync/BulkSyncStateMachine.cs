@@ -27,26 +27,7 @@ public sealed partial class BulkSyncStateMachine : RunStateMachine<BulkSyncState
         var settings = options.Value;
         _commandResendInterval = settings.CommandResendInterval;
 
-        // Every message names its run by its RunId (a fault, by the RunId of the command that faulted). A request starts
-        // the run; an answer, a wake-up or a fault for a run that does not exist is dropped.
-        Event(() => SyncRequested, e => e.CorrelateById(x => x.Message.RunId));
-        Event(() => ReplayRequested, e => e.CorrelateById(x => x.Message.RunId));
-        Event(() => BackfillRequested, e => e.CorrelateById(x => x.Message.RunId));
-        OfRun(() => OperationStarted, m => m.RunId);
-        OfRun(() => OperationStillRunning, m => m.RunId);
-        OfRun(() => OperationCompleted, m => m.RunId);
-        OfRun(() => ResultArchived, m => m.RunId);
-        OfRun(() => ExtractionFailed, m => m.RunId);
-        OfRun(() => ExtractionDeferred, m => m.RunId);
-        OfRun(() => RecordsUpserted, m => m.RunId);
-        OfRun(() => MartsRefreshed, m => m.RunId);
-        OfRun(() => TransformFailed, m => m.RunId);
-        OfRun(() => StartFaulted, m => m.Message.RunId);
-        OfRun(() => PollFaulted, m => m.Message.RunId);
-        OfRun(() => FinishNotified, m => m.RunId);
-        OfRun(() => ArchiveFaulted, m => m.Message.RunId);
-        OfRun(() => UpsertFaulted, m => m.Message.RunId);
-        OfRun(() => RefreshFaulted, m => m.Message.RunId);
+        CorrelateEvents();
 
         var entities = settings.EntitiesToSync;
         Initially(

@@ -7,6 +7,27 @@ namespace GrowthOs.IngestSaga.MarketingSync;
 /// <summary>The machine's states, events and the conditions its transitions name.</summary>
 public sealed partial class MarketingSyncStateMachine
 {
+    /// <summary>
+    /// Every message names its run by its RunId (a fault, by the RunId of the command that faulted). A request starts the
+    /// run; an answer, a wake-up or a fault for a run that does not exist is dropped.
+    /// </summary>
+    private void CorrelateEvents()
+    {
+        Event(() => SyncRequested, e => e.CorrelateById(x => x.Message.RunId));
+        Event(() => ReplayRequested, e => e.CorrelateById(x => x.Message.RunId));
+        OfRun(() => FetchStarted, m => m.RunId);
+        OfRun(() => ReportFetched, m => m.RunId);
+        OfRun(() => ReportArchived, m => m.RunId);
+        OfRun(() => FetchDeferred, m => m.RunId);
+        OfRun(() => FetchFailed, m => m.RunId);
+        OfRun(() => ReportUpserted, m => m.RunId);
+        OfRun(() => MartsRefreshed, m => m.RunId);
+        OfRun(() => TransformFailed, m => m.RunId);
+        OfRun(() => FetchFaulted, m => m.Message.RunId);
+        OfRun(() => UpsertFaulted, m => m.Message.RunId);
+        OfRun(() => RefreshFaulted, m => m.Message.RunId);
+    }
+
     /// <summary>A retry's budget runs from the run's request.</summary>
     protected override DateTimeOffset RetryBudgetStart(MarketingSyncState run) => run.RequestedAt;
 

@@ -27,19 +27,7 @@ public sealed partial class MarketingSyncStateMachine : RunStateMachine<Marketin
         var resend = _settings.CommandResendInterval;
         var settings = _settings;
 
-        Event(() => SyncRequested, e => e.CorrelateById(x => x.Message.RunId));
-        Event(() => ReplayRequested, e => e.CorrelateById(x => x.Message.RunId));
-        OfRun(() => FetchStarted, m => m.RunId);
-        OfRun(() => ReportFetched, m => m.RunId);
-        OfRun(() => ReportArchived, m => m.RunId);
-        OfRun(() => FetchDeferred, m => m.RunId);
-        OfRun(() => FetchFailed, m => m.RunId);
-        OfRun(() => ReportUpserted, m => m.RunId);
-        OfRun(() => MartsRefreshed, m => m.RunId);
-        OfRun(() => TransformFailed, m => m.RunId);
-        OfRun(() => FetchFaulted, m => m.Message.RunId);
-        OfRun(() => UpsertFaulted, m => m.Message.RunId);
-        OfRun(() => RefreshFaulted, m => m.Message.RunId);
+        CorrelateEvents();
 
         Initially(
             When(SyncRequested)

@@ -28,9 +28,8 @@ public static class AnalyticsEndpoints
         string? limit, KpiStore kpis, AnalyticsStore store, NpgsqlDataSource dataSource, IOptions<KpiOptions> kpiOptions,
         IOptions<AnalyticsOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        if (ReportingPeriod.BindForShop(shop, days, from, to, domain => kpiOptions.Value.Today(domain, now), kpiOptions.Value.DefaultDays, out var bound,
-            out var period) is { } problem) return problem;
+        if (ReportingPeriod.BindForShop(shop, days, from, to, kpiOptions.Value.TimeZones, clock.GetUtcNow(), kpiOptions.Value.DefaultDays,
+            out var bound, out var period) is { } problem) return problem;
         (shop, var first, var last) = (bound, period.From, period.To);
         if (!QueryValues.TryInt(limit, 1, 100, out var top)) return Problems.InvalidParameter("limit", "limit must be a whole number between 1 and 100.");
         var currency = await kpis.CurrencyOf(shop, cancellationToken);

@@ -19,8 +19,7 @@ public static class KpiEndpoints
     private static async Task<Results<Ok<KpiReport>, ProblemHttpResult>> Get(string? shop, string? days, string? from, string? to, KpiStore store,
         IOptions<KpiOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        if (ReportingPeriod.BindForShop(shop, days, from, to, domain => options.Value.Today(domain, now), options.Value.DefaultDays, out var bound,
+        if (ReportingPeriod.BindForShop(shop, days, from, to, options.Value.TimeZones, clock.GetUtcNow(), options.Value.DefaultDays, out var bound,
             out var period) is { } problem) return problem;
         (shop, var first, var last) = (bound, period.From, period.To);
 

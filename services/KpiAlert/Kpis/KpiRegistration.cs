@@ -10,7 +10,7 @@ public static class KpiRegistration
     {
         builder.Services.AddValidatedOptions<KpiOptions>(KpiOptions.Section);
         builder.AddShopConnections();
-        builder.Services.UseConnectedTimeZones<KpiOptions>((options, zoneOf) => options.ConnectedTimeZoneOf = zoneOf);
+        builder.Services.UseReportingTimeZones<KpiOptions>((options, zones) => options.TimeZones = zones);
         builder.Services.AddSingleton<KpiStore>().AddSingleton<KpiRefresh>();
         return builder;
     }

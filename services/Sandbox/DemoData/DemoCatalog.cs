@@ -39,7 +39,8 @@ public static class DemoCatalog
             {
                 var id = ++variantId;
                 var sku = $"{Kinds[p % Kinds.Length][..3].ToUpperInvariant()}-{p:D3}-{Sizes[v]}";
-                variants.Add(new DemoVariant(id, productId, sku, Sizes[v], basePrice + v * 5m, Stock(seed, id, sku, start, dataEnd)));
+                var price = basePrice + v * 5m;
+                variants.Add(new DemoVariant(id, productId, sku, Sizes[v], price, Stock(seed, id, sku, price, start, dataEnd)));
             }
             var status = p % 13 == 12 ? "ARCHIVED" : p % 17 == 16 ? "DRAFT" : "ACTIVE";
             products.Add(new DemoProduct(productId, title, Vendors[p % Vendors.Length], Kinds[p % Kinds.Length], status, createdAt, updatedAt, variants));
@@ -47,7 +48,7 @@ public static class DemoCatalog
         return products;
     }
 
-    private static DemoInventoryItem Stock(int seed, long variantId, string sku, DateTimeOffset start, DateTimeOffset dataEnd)
+    private static DemoInventoryItem Stock(int seed, long variantId, string sku, decimal price, DateTimeOffset start, DateTimeOffset dataEnd)
     {
         var itemId = 50_000_000L + variantId - 40_000_000L;
         var band = Unit(seed, variantId, 3);
@@ -68,7 +69,9 @@ public static class DemoCatalog
             var updatedAt = Min(dataEnd.AddHours(-Unit(seed, variantId, 10 + l) * 24 * 20), dataEnd);
             levels.Add(new DemoInventoryLevel(itemId * 10 + l, itemId, Locations[l], share, updatedAt < start ? start : updatedAt));
         }
-        return new DemoInventoryItem(itemId, variantId, sku, levels.Max(l => l.UpdatedAt), levels);
+        // The unit cost: 30 to 55 % of the price; about one item in ten has none (the merchant never gave it).
+        decimal? unitCost = Unit(seed, variantId, 20) < 0.1 ? null : Math.Round(price * (0.30m + 0.25m * (decimal)Unit(seed, variantId, 21)), 2);
+        return new DemoInventoryItem(itemId, variantId, sku, levels.Max(l => l.UpdatedAt), levels, unitCost);
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;

@@ -37,8 +37,7 @@ public static class MarketingEndpoints
         [FromQuery(Name = "from")] string? fromText, [FromQuery(Name = "to")] string? toText, NpgsqlDataSource dataSource, TimeProvider clock,
         IOptions<MartsOptions> marts, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        if (ReportingPeriod.BindForShop(shop, days, fromText, toText, domain => marts.Value.Today(domain, now), 30, out var bound, out var period)
+        if (ReportingPeriod.BindForShop(shop, days, fromText, toText, marts.Value.TimeZones, clock.GetUtcNow(), 30, out var bound, out var period)
             is { } problem)
             return problem;
         shop = bound;
@@ -118,8 +117,7 @@ public static class MarketingEndpoints
     private static async Task<Results<Ok<CampaignPerformanceList>, ProblemHttpResult>> Campaigns(string? shop, string? days, string? from, string? to,
         NpgsqlDataSource dataSource, TimeProvider clock, IOptions<MartsOptions> marts, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        if (ReportingPeriod.BindForShop(shop, days, from, to, domain => marts.Value.Today(domain, now), 30, out var bound, out var period) is { } problem)
+        if (ReportingPeriod.BindForShop(shop, days, from, to, marts.Value.TimeZones, clock.GetUtcNow(), 30, out var bound, out var period) is { } problem)
             return problem;
         shop = bound;
         var (first, last) = (period.From, period.To);

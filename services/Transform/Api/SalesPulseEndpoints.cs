@@ -21,8 +21,7 @@ public static class SalesPulseEndpoints
     private static async Task<Results<Ok<SalesPulse>, ProblemHttpResult>> Get(string? shop, string? days, string? from, string? to,
         NpgsqlDataSource dataSource, TimeProvider clock, IOptions<MartsOptions> marts, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        if (ReportingPeriod.BindForShop(shop, days, from, to, domain => marts.Value.Today(domain, now), 30, out var bound, out var period) is { } problem)
+        if (ReportingPeriod.BindForShop(shop, days, from, to, marts.Value.TimeZones, clock.GetUtcNow(), 30, out var bound, out var period) is { } problem)
             return problem;
         shop = bound;
         var (first, last) = (period.From, period.To);

@@ -50,7 +50,7 @@ public static partial class BulkLineParser
         private int? _quantity, _currentQuantity, _inventoryQuantity, _available;
         private long? _numberOfOrders;
         private MoneyBag _subtotal, _total, _totalDiscounts, _totalTax, _totalShipping, _totalRefunded, _unitPrice, _lineDiscount;
-        private Slice _amountSpent, _amountSpentCurrency;
+        private Slice _amountSpent, _amountSpentCurrency, _unitCost, _unitCostCurrency;
         private List<RawRefund>? _refunds;
         private List<RawFulfillment>? _fulfillments;
 
@@ -102,6 +102,7 @@ public static partial class BulkLineParser
                 else if (name.SequenceEqual("quantities"u8)) _available = ReadAvailable(ref reader);
                 else if (name.SequenceEqual("numberOfOrders"u8)) _numberOfOrders = UnsignedInt64(ref reader);
                 else if (name.SequenceEqual("amountSpent"u8)) ReadMoney(ref reader, out _amountSpent, out _amountSpentCurrency);
+                else if (name.SequenceEqual("unitCost"u8)) ReadMoney(ref reader, out _unitCost, out _unitCostCurrency);
                 else if (name.SequenceEqual("defaultEmailAddress"u8)) ReadEmail(ref reader, out _emailAddress, out _emailSha256);
                 else reader.Skip();
             }

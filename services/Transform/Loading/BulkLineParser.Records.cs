@@ -84,12 +84,28 @@ public static partial class BulkLineParser
                 InventoryItemId: GidNumber(_inventoryItemId.In(line), "gid://shopify/InventoryItem/"u8),
                 UpdatedAt: Timestamp(_updatedAt.In(line), "updatedAt"));
 
-        public readonly InventoryItemRecord ToInventoryItem(ReadOnlySpan<byte> line) => new(
-            InventoryItemId: GidNumber(Id.In(line), "gid://shopify/InventoryItem/"u8)
-                ?? throw new InvalidRecordException("id is missing or not an InventoryItem GID."),
-            VariantId: GidNumber(_variantId.In(line), "gid://shopify/ProductVariant/"u8),
-            Sku: Text.NewOrNull(_sku.In(line)),
-            UpdatedAt: Timestamp(_updatedAt.In(line), "updatedAt"));
+        public readonly InventoryItemRecord ToInventoryItem(ReadOnlySpan<byte> line)
+        {
+            // A unit cost with more decimals than its currency has is rounded to the minor unit; one that is not an amount
+            // is refused with the line, as any malformed money is.
+            var currency = _unitCostCurrency.IsEmpty ? null : Text.Of(_unitCostCurrency.In(line));
+            long? cost = null;
+            if (!_unitCost.IsEmpty)
+            {
+                if (currency is null || !Money.TryToRoundedMinorUnits(_unitCost.In(line), currency, out var minor))
+                    throw new InvalidRecordException(
+                        $"unitCost '{Encoding.UTF8.GetString(_unitCost.In(line))}' is not a valid {currency ?? "money"} amount.");
+                cost = minor;
+            }
+            return new InventoryItemRecord(
+                InventoryItemId: GidNumber(Id.In(line), "gid://shopify/InventoryItem/"u8)
+                    ?? throw new InvalidRecordException("id is missing or not an InventoryItem GID."),
+                VariantId: GidNumber(_variantId.In(line), "gid://shopify/ProductVariant/"u8),
+                Sku: Text.NewOrNull(_sku.In(line)),
+                UpdatedAt: Timestamp(_updatedAt.In(line), "updatedAt"),
+                UnitCostMinor: cost,
+                UnitCostCurrency: cost is null ? null : currency);
+        }
 
         public readonly InventoryLevelRecord ToInventoryLevel(ReadOnlySpan<byte> line) => new(
             InventoryItemId: GidNumber(ParentId.In(line), "gid://shopify/InventoryItem/"u8)

@@ -43,7 +43,9 @@ public static class CommerceTables
         new("inventory_item_id", i => i.InventoryItemId),
         new("variant_id", i => i.VariantId),
         new("sku", i => i.Sku),
-        new("updated_at", i => i.UpdatedAt));
+        new("updated_at", i => i.UpdatedAt),
+        new("unit_cost_minor", i => i.UnitCostMinor),
+        new("unit_cost_currency", i => i.UnitCostCurrency));
 
     public static readonly StagedTable<InventoryLevelRecord> InventoryLevels = new("inventory_level", ["inventory_item_id", "location_id"], "updated_at",
         new("inventory_item_id", l => l.InventoryItemId),

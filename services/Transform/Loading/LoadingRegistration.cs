@@ -1,4 +1,5 @@
 using GrowthOs.ServiceDefaults.Hosting;
+using GrowthOs.Transform.Costs;
 
 namespace GrowthOs.Transform.Loading;
 
@@ -8,7 +9,7 @@ public static class LoadingRegistration
     public static WebApplicationBuilder AddLoading(this WebApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<UpsertOptions>(UpsertOptions.Section);
-        builder.Services.AddSingleton<OrderUpserter>().AddSingleton<BulkFileLoader>();
+        builder.Services.AddSingleton<OrderUpserter>().AddSingleton<BulkFileLoader>().AddSingleton<VariantCosts>();
         return builder;
     }
 }

@@ -24,6 +24,29 @@ public static class Money
     }
 
     /// <summary>
+    /// Parses <paramref name="amount"/> exactly and rounds it half away from zero to the currency's minor unit: for an
+    /// amount that may carry more decimals than the currency has (a unit cost, which merchants give to the cent or finer).
+    /// </summary>
+    public static bool TryToRoundedMinorUnits(ReadOnlySpan<byte> amount, string currencyCode, out long minor)
+    {
+        minor = 0;
+        if (!decimal.TryParse(amount, System.Globalization.NumberStyles.AllowLeadingSign | System.Globalization.NumberStyles.AllowDecimalPoint,
+                System.Globalization.CultureInfo.InvariantCulture, out var value))
+            return false;
+        try
+        {
+            var scaled = Math.Round(value * (decimal)Math.Pow(10, Exponent(currencyCode)), MidpointRounding.AwayFromZero);
+            if (scaled is > long.MaxValue or < long.MinValue) return false;
+            minor = (long)scaled;
+            return true;
+        }
+        catch (OverflowException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
     /// The same on UTF-8 bytes, digit by digit in integer arithmetic: <c>[-]digits[.digits]</c>, with no more
     /// decimals than the currency has; trailing zeros beyond them are accepted ("12.300" USD). An amount whose minor units
     /// do not fit a long is refused.

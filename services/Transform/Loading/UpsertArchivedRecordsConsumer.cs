@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Telemetry;
 using GrowthOs.Contracts.Transform;
 using GrowthOs.ServiceDefaults.Messaging;
 using GrowthOs.ServiceDefaults.Observability;
 using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.ServiceDefaults.Storage;
+using GrowthOs.Transform.Costs;
 using GrowthOs.Transform.Privacy;
 using MassTransit;
 using Npgsql;
@@ -19,7 +21,8 @@ namespace GrowthOs.Transform.Loading;
 /// </summary>
 [FaultsWaitedOutByTheRun]
 public sealed class UpsertArchivedRecordsConsumer(
-    ObjectStore archive, BulkFileLoader loader, CustomerRedactions redactions, NpgsqlDataSource dataSource, ILogger<UpsertArchivedRecordsConsumer> logger)
+    ObjectStore archive, BulkFileLoader loader, CustomerRedactions redactions, VariantCosts costs, NpgsqlDataSource dataSource, TimeProvider clock,
+    ILogger<UpsertArchivedRecordsConsumer> logger)
     : IConsumer<UpsertArchivedRecords>
 {
     public async Task Consume(ConsumeContext<UpsertArchivedRecords> context)
@@ -39,6 +42,12 @@ public sealed class UpsertArchivedRecordsConsumer(
                 var (items, levels) = await loader.RemoveInventoryAbsentFrom(message.ShopDomain, message.RunId, asOf, context.CancellationToken);
                 logger.LogInformation("Removed {Items} inventory items and {Levels} levels absent from {ArchiveKey} and not updated since {AsOf:o}",
                     items, levels, message.ArchiveKey, asOf);
+            }
+            // The unit costs the inventory carried, as seen on the day the extraction was asked for.
+            if (message.Entity == Entities.Inventory)
+            {
+                var recorded = await costs.RecordSeen(message.ShopDomain, message.RunId, message.CompleteAsOf ?? clock.GetUtcNow(), context.CancellationToken);
+                logger.LogInformation("Recorded {Costs} unit costs new or changed in {ArchiveKey}", recorded, message.ArchiveKey);
             }
         }
         catch (MalformedLineException exception)

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using GrowthOs.ServiceDefaults.Connections;
 
 namespace GrowthOs.Transform.Marts;
 
@@ -6,12 +7,6 @@ namespace GrowthOs.Transform.Marts;
 public sealed class MartsOptions : IValidatableObject
 {
     public const string Section = "Marts";
-
-    /// <summary>
-    /// Shop domain → IANA time zone its days are counted in, for the shops of the settings; a connected shop counts its
-    /// own zone's days, any other UTC days.
-    /// </summary>
-    public Dictionary<string, string> ReportingTimeZones { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     public InventoryThresholds Inventory { get; set; } = new();
 
@@ -29,11 +24,14 @@ public sealed class MartsOptions : IValidatableObject
     [System.ComponentModel.DataAnnotations.Range(0.01, 1)]
     public decimal MarketingRejectedShare { get; set; } = 0.5m;
 
-    /// <summary>The known zone a connected shop's check found (<c>ShopConnections</c>), or null; it wins over <see cref="ReportingTimeZones"/>.</summary>
-    public Func<string, string?> ConnectedTimeZoneOf { get; set; } = _ => null;
+    /// <summary>
+    /// The zone each shop's days are counted in, the same in every service (<see cref="ReportingTimeZones"/>: a connected
+    /// shop's own, else the settings' <c>ReportingTimeZones:{shop}</c>, else UTC); given at start.
+    /// </summary>
+    public ReportingTimeZones TimeZones { get; set; } = ReportingTimeZones.None;
 
-    /// <summary>The shop's reporting time zone: its connection's own, else the settings', else UTC.</summary>
-    public string TimeZoneOf(string shop) => ConnectedTimeZoneOf(shop) ?? (ReportingTimeZones.TryGetValue(shop, out var zone) ? zone : "UTC");
+    /// <summary>The shop's reporting time zone.</summary>
+    public string TimeZoneOf(string shop) => TimeZones.ZoneOf(shop);
 
     /// <summary>
     /// The reporting days that may hold the moments of the UTC dates [from, to]: a day either side outside UTC, but never
@@ -50,14 +48,10 @@ public sealed class MartsOptions : IValidatableObject
     }
 
     /// <summary>Today in the shop's reporting time zone.</summary>
-    public DateOnly Today(string shop, DateTimeOffset now) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(TimeZoneOf(shop))).DateTime);
+    public DateOnly Today(string shop, DateTimeOffset now) => TimeZones.Today(shop, now);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var (shop, zone) in ReportingTimeZones)
-            if (!TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
-                yield return new ValidationResult($"Marts:ReportingTimeZones:{shop} '{zone}' is not a known IANA time zone.");
         if (Inventory.LowStockDaysOfCover >= Inventory.OverstockDaysOfCover)
             yield return new ValidationResult("Marts:Inventory:LowStockDaysOfCover must be below OverstockDaysOfCover.");
         if (Inventory.MediumUnitsPerDay >= Inventory.FastUnitsPerDay)

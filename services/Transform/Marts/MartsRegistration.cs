@@ -10,7 +10,7 @@ public static class MartsRegistration
     {
         builder.Services.AddValidatedOptions<MartsOptions>(MartsOptions.Section);
         builder.AddShopConnections();
-        builder.Services.UseConnectedTimeZones<MartsOptions>((options, zoneOf) => options.ConnectedTimeZoneOf = zoneOf);
+        builder.Services.UseReportingTimeZones<MartsOptions>((options, zones) => options.TimeZones = zones);
         builder.Services.AddSingleton<EtlExecutionLog>().AddSingleton<DataQualityRunner>();
         builder.Services.AddSingleton<DailySalesRefresher>().AddSingleton<StarSchemaRefresher>().AddSingleton<InventorySnapshotRefresher>()
             .AddSingleton<CustomerSegmentRefresher>().AddSingleton<UsageDailyRefresher>().AddSingleton<Rolling30dRefresher>()

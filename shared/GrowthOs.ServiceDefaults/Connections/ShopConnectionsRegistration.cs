@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -46,13 +47,29 @@ public static class ShopConnectionsRegistration
             options => connect(options, shop => provider.GetRequiredService<ShopConnections>().Of(shop))));
 
     /// <summary>
-    /// Gives <typeparamref name="TOptions"/> the shops' own time zones as their connections' checks found them (a zone this
-    /// machine knows, else null), through
-    /// <paramref name="connect"/>: a connected shop reports in its own zone, and the settings' zones serve only the shops
-    /// of the settings.
+    /// Gives <typeparamref name="TOptions"/> the shops' reporting time zones (<see cref="ReportingTimeZones"/>: a connected
+    /// shop's own, else <c>ReportingTimeZones:{shop}</c>, else UTC), through <paramref name="use"/>; the settings are
+    /// checked at start.
     /// </summary>
-    public static IServiceCollection UseConnectedTimeZones<TOptions>(this IServiceCollection services, Action<TOptions, Func<string, string?>> connect)
-        where TOptions : class =>
-        services.AddSingleton<IPostConfigureOptions<TOptions>>(provider => new PostConfigureOptions<TOptions>(Options.DefaultName,
-            options => connect(options, shop => provider.GetRequiredService<ShopConnections>().TimeZoneOf(shop))));
+    public static IServiceCollection UseReportingTimeZones<TOptions>(this IServiceCollection services, Action<TOptions, ReportingTimeZones> use)
+        where TOptions : class
+    {
+        if (!services.Any(d => d.ServiceType == typeof(ReportingTimeZones)))
+        {
+            services.AddOptions<ReportingTimeZoneSettings>()
+                .Configure<IConfiguration>((settings, configuration) =>
+                {
+                    foreach (var shop in configuration.GetSection(ReportingTimeZoneSettings.Section).GetChildren())
+                        if (shop.Value is { } zone) settings.Shops[shop.Key] = zone;
+                    settings.FormerSectionsGiven.AddRange(ReportingTimeZoneSettings.FormerSections.Where(s => configuration.GetSection(s).Exists()));
+                })
+                .ValidateDataAnnotations()
+                .ValidateOnStart();
+            services.AddSingleton(provider => new ReportingTimeZones(
+                provider.GetRequiredService<IOptions<ReportingTimeZoneSettings>>().Value.Shops,
+                shop => provider.GetService<ShopConnections>()?.TimeZoneOf(shop)));
+        }
+        return services.AddSingleton<IPostConfigureOptions<TOptions>>(provider => new PostConfigureOptions<TOptions>(Options.DefaultName,
+            options => use(options, provider.GetRequiredService<ReportingTimeZones>())));
+    }
 }

@@ -1,3 +1,4 @@
+using GrowthOs.ServiceDefaults.Connections;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GrowthOs.ServiceDefaults.Hosting;
@@ -18,14 +19,14 @@ public readonly record struct ReportingPeriod(DateOnly From, DateOnly To)
     public ReportingPeriod Previous => new(From.AddDays(-Days), From.AddDays(-1));
 
     /// <summary>
-    /// The shop a read is about (<see cref="ShopQuery"/>) and the period it asks for, in that shop's days
-    /// (<paramref name="todayOf"/> gives the shop's today); or the problem with either.
+    /// The shop a read is about (<see cref="ShopQuery"/>) and the period it asks for, in that shop's reporting days at
+    /// <paramref name="now"/> (<paramref name="zones"/>); or the problem with either.
     /// </summary>
-    public static ProblemHttpResult? BindForShop(string? shop, string? days, string? from, string? to, Func<string, DateOnly> todayOf, int defaultDays,
-        out string domain, out ReportingPeriod period)
+    public static ProblemHttpResult? BindForShop(string? shop, string? days, string? from, string? to, ReportingTimeZones zones, DateTimeOffset now,
+        int defaultDays, out string domain, out ReportingPeriod period)
     {
         period = default;
-        return ShopQuery.Bind(shop, out domain) ?? Bind(days, from, to, todayOf(domain), defaultDays, out period);
+        return ShopQuery.Bind(shop, out domain) ?? Bind(days, from, to, zones.Today(domain, now), defaultDays, out period);
     }
 
     /// <summary>

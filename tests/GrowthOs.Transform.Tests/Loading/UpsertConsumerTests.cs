@@ -2,7 +2,9 @@ using GrowthOs.Contracts.Transform;
 using GrowthOs.ServiceDefaults.Persistence;
 using GrowthOs.ServiceDefaults.Storage;
 using GrowthOs.Testing;
+using GrowthOs.Transform.Costs;
 using GrowthOs.Transform.Loading;
+using GrowthOs.Transform.Marts;
 using GrowthOs.Transform.Privacy;
 using MassTransit;
 using MassTransit.Testing;
@@ -38,6 +40,7 @@ public sealed class UpsertConsumerTests : IAsyncLifetime
             .AddSingleton(TimeProvider.System)
             .AddSingleton<BulkFileLoader>()
             .AddSingleton(new CustomerRedactions(_dataSource))
+            .AddSingleton(new VariantCosts(_dataSource, Options.Create(new MartsOptions())))
             .AddMassTransitTestHarness(bus => bus.AddConsumer<UpsertArchivedRecordsConsumer>())
             .BuildServiceProvider(true);
         _harness = _provider.GetRequiredService<ITestHarness>();

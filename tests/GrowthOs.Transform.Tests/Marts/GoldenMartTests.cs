@@ -1,3 +1,4 @@
+using GrowthOs.ServiceDefaults.Connections;
 using GrowthOs.Testing;
 using GrowthOs.Transform.Marts;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,7 +20,7 @@ public sealed class GoldenMartTests : IAsyncLifetime
     private static MartsOptions Options(string? zone = null)
     {
         var options = new MartsOptions { Inventory = { FastUnitsPerDay = 0.12m, MediumUnitsPerDay = 0.05m } };
-        if (zone is not null) options.ReportingTimeZones[Shop] = zone;
+        if (zone is not null) options.TimeZones = ReportingTimeZones.Of(new Dictionary<string, string> { [Shop] = zone });
         return options;
     }
 

@@ -187,6 +187,7 @@ public sealed class AdminResolver(DemoShop shop) : IFieldResolver
         "updatedAt" => item.UpdatedAt,
         "variant" => shop.Products.SelectMany(p => p.Variants.Select(v => new VariantOf(p, v))).FirstOrDefault(v => v.Variant.Id == item.VariantId),
         "inventoryLevels" => item.Levels,
+        "unitCost" => item.UnitCost is { } cost ? new MoneyValue(cost, shop.CurrencyCode) : null,
         _ => null,
     };
 
