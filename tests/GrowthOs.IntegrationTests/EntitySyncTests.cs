@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using GrowthOs.Testing;
@@ -58,6 +59,26 @@ public sealed class EntitySyncTests(RunningSystem system)
         Assert.InRange(costed, variants * 3 / 4, variants - 1);
         Assert.Equal(costed, await system.Scalar(
             $"SELECT count(*) FROM transform.inventory_item WHERE shop_domain = '{shop}' AND unit_cost_minor IS NOT NULL"));
+
+        // The profit of the last 30 days: the marts' net sales, the cost of goods of the lines with a known cost, and how
+        // much is known (most lines: about one variant in ten has no cost).
+        var profit = await http.GetFromJsonAsync<JsonElement>($"/api/profit?shop={shop}&days=30");
+        var (from, to) = (profit.GetProperty("from").GetString(), profit.GetProperty("to").GetString());
+        var current = profit.GetProperty("current");
+        long Figure(string name) => current.GetProperty(name).GetInt64();
+        Assert.Equal(await system.Scalar($"""
+                SELECT COALESCE(sum(net_sales_minor), 0) FROM transform.sales_metrics_daily
+                WHERE shop_domain = '{shop}' AND date BETWEEN '{from}' AND '{to}'
+                """),
+            Figure("net_sales_minor"));
+        Assert.True(Figure("net_sales_minor") > 0 && Figure("cogs_minor") > 0, $"no sales or no cost of goods: {profit}");
+        Assert.Equal(Figure("net_sales_minor") - Figure("cogs_minor"), Figure("gross_profit_minor"));
+        Assert.Equal(Math.Round((decimal)Figure("gross_profit_minor") / Figure("net_sales_minor"), 4, MidpointRounding.AwayFromZero),
+            current.GetProperty("gross_margin").GetDecimal());
+        Assert.InRange(current.GetProperty("cogs_coverage").GetDecimal(), 0.5m, 0.999m);
+        Assert.True(Figure("lines_without_cost") > 0, $"every line had a cost: {profit}");
+        using var limited = system.GatewayClient(RunningSystem.KpiOperatorKey);
+        Assert.Equal(HttpStatusCode.Forbidden, (await limited.GetAsync($"/api/profit?shop={shop}&days=30")).StatusCode);
 
         // Refunds and fulfillments come with their orders; refunds land days after their order.
         Assert.True(await system.Scalar($"SELECT count(*) FROM transform.order_refund r JOIN transform.order_header o USING (shop_domain, order_id) "

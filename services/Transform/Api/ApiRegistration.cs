@@ -9,6 +9,7 @@ public static class ApiRegistration
         app.MapSalesPulse();
         app.MapDashboards();
         app.MapMarketing();
+        app.MapProfit();
         app.MapOrders();
         app.MapEtlStatus();
         app.MapLoadProgress();

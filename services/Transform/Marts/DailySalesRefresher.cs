@@ -4,10 +4,14 @@ using Npgsql;
 
 namespace GrowthOs.Transform.Marts;
 
-/// <summary>Recomputes <c>sales_metrics_daily</c> of a shop for a range of its reporting days (definitions in sales_metrics_daily.sql).</summary>
+/// <summary>
+/// Recomputes <c>sales_metrics_daily</c> of a shop for a range of its reporting days, and <c>profit_daily</c> beside it
+/// (definitions in sales_metrics_daily.sql and profit_daily.sql).
+/// </summary>
 public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<MartsOptions> options)
 {
     private static readonly string Sql = SqlScripts.Read("sales_metrics_daily.sql");
+    private static readonly string ProfitSql = SqlScripts.Read("profit_daily.sql");
 
     public async Task<(string CurrencyCode, IReadOnlyList<DailySalesFigure> Days)> Refresh(string shop, DateOnly from, DateOnly to,
         CancellationToken cancellationToken)
@@ -34,6 +38,16 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
                 currency = reader.GetString(1);
                 days.Add(new DailySalesFigure(reader.GetFieldValue<DateOnly>(0), reader.GetInt32(2), reader.GetInt64(3), RefundsMinor: reader.GetInt64(4)));
             }
+
+        // The same days' cost of goods beside their net sales (profit_daily.sql).
+        await using (var profit = new NpgsqlCommand(ProfitSql, connection) { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
+        {
+            profit.Parameters.AddWithValue("shop", shop);
+            profit.Parameters.AddWithValue("from", from);
+            profit.Parameters.AddWithValue("to", to);
+            profit.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
+            await profit.ExecuteNonQueryAsync(cancellationToken);
+        }
 
         // The units, the customers and the products of each day, for subscribers that compute figures of their own.
         var units = new Dictionary<DateOnly, long>();

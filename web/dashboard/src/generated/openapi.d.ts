@@ -1447,6 +1447,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/profit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Profit of a period: COGS, gross profit and margin, POAS, break-even ROAS, cost coverage
+         * @description Needs an API key with the role **viewer** or above.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    shop?: string;
+                    days?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProfitReport"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/orders": {
         parameters: {
             query?: never;
@@ -2549,6 +2593,45 @@ export interface components {
             /** Format: uuid */
             run_id: string;
             executions: components["schemas"]["PipelineExecution"][];
+        };
+        ProfitFigures: {
+            /** Format: int64 */
+            orders: number;
+            /** Format: int64 */
+            net_sales_minor: number;
+            /** Format: int64 */
+            cogs_minor: number;
+            /** Format: int64 */
+            gross_profit_minor: number;
+            /** Format: double */
+            gross_margin: null | number;
+            /** Format: int64 */
+            ad_spend_minor: number;
+            /** Format: double */
+            poas: null | number;
+            /** Format: double */
+            break_even_roas: null | number;
+            /** Format: double */
+            cogs_coverage: null | number;
+            /** Format: int64 */
+            lines_without_cost: number;
+        };
+        ProfitReport: {
+            shop: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** Format: date */
+            previous_from: string;
+            /** Format: date */
+            previous_to: string;
+            currency_code: null | string;
+            current: components["schemas"]["ProfitFigures"];
+            previous: components["schemas"]["ProfitFigures"];
+            change: {
+                [key: string]: null | number;
+            };
         };
         RunLoadProgress: {
             /** Format: uuid */

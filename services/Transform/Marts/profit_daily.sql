@@ -1,0 +1,51 @@
+-- profit_daily: one row per shop and day in [@from, @to] that sales_metrics_daily holds (refreshed just before, in the
+-- same transaction); a day is a date in the shop's reporting time zone (@tz). Test and cancelled orders are left out.
+-- Money is in minor units of the shop currency.
+-- A line's unit cost is the one in effect on its order's reporting day (transform.variant_cost): an operator's override
+-- effective on or before that day, else the latest cost seen from Shopify on or before it, else the earliest known; a
+-- cost in another currency than the order's is not known.
+--   net_sales_minor        = the day's net sales (sales_metrics_daily: gross − discounts − refunds)
+--   line_net_minor         = Σ over the day's lines of unit price × quantity − the line's discount
+--   costed_line_net_minor  = the same over the lines whose cost is known (coverage = costed / line net)
+--   cogs_minor             = Σ over the lines whose cost is known of unit cost × current quantity (the units kept: a unit
+--                            refunded or removed carries no cost)
+--   lines, lines_without_cost
+WITH bounds AS (
+    SELECT (@from::date::timestamp AT TIME ZONE @tz) AS starts, ((@to::date + 1)::timestamp AT TIME ZONE @tz) AS ends
+),
+counted AS (
+    SELECT (o.created_at AT TIME ZONE @tz)::date AS date, o.order_id, o.currency_code
+    FROM transform.order_header o, bounds
+    WHERE o.shop_domain = @shop AND NOT o.is_test AND o.cancelled_at IS NULL
+      AND o.created_at >= bounds.starts AND o.created_at < bounds.ends
+),
+costed AS (
+    SELECT c.date, l.unit_price_minor * l.quantity - l.total_discount_minor AS line_net, cost.unit_cost_minor * l.current_quantity AS cogs
+    FROM counted c
+    JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = c.order_id
+    LEFT JOIN LATERAL (
+        SELECT v.unit_cost_minor FROM transform.variant_cost v
+        WHERE v.shop_domain = @shop AND v.variant_id = l.variant_id AND v.currency_code = c.currency_code
+        ORDER BY v.effective_from <= c.date DESC,
+                 CASE WHEN v.effective_from <= c.date THEN v.source = 'override' END DESC NULLS LAST,
+                 CASE WHEN v.effective_from <= c.date THEN v.effective_from END DESC NULLS LAST,
+                 v.effective_from, v.source = 'shopify' DESC
+        LIMIT 1
+    ) cost ON true
+),
+days AS (
+    SELECT date, sum(line_net)::bigint AS line_net, COALESCE(sum(line_net) FILTER (WHERE cogs IS NOT NULL), 0)::bigint AS costed_line_net,
+           COALESCE(sum(cogs), 0)::bigint AS cogs, count(*)::int AS lines, (count(*) FILTER (WHERE cogs IS NULL))::int AS lines_without_cost
+    FROM costed GROUP BY date
+)
+INSERT INTO transform.profit_daily AS target (shop_domain, date, currency_code, net_sales_minor, line_net_minor, costed_line_net_minor, cogs_minor,
+    lines, lines_without_cost, refreshed_at)
+SELECT @shop, s.date, s.currency_code, s.net_sales_minor, COALESCE(d.line_net, 0), COALESCE(d.costed_line_net, 0), COALESCE(d.cogs, 0),
+       COALESCE(d.lines, 0), COALESCE(d.lines_without_cost, 0), now()
+FROM transform.sales_metrics_daily s
+LEFT JOIN days d ON d.date = s.date
+WHERE s.shop_domain = @shop AND s.date BETWEEN @from AND @to
+ON CONFLICT (shop_domain, date) DO UPDATE SET
+    currency_code = EXCLUDED.currency_code, net_sales_minor = EXCLUDED.net_sales_minor, line_net_minor = EXCLUDED.line_net_minor,
+    costed_line_net_minor = EXCLUDED.costed_line_net_minor, cogs_minor = EXCLUDED.cogs_minor, lines = EXCLUDED.lines,
+    lines_without_cost = EXCLUDED.lines_without_cost, refreshed_at = EXCLUDED.refreshed_at;

@@ -1,0 +1,74 @@
+using GrowthOs.Testing;
+using GrowthOs.Transform.Marts;
+using Npgsql;
+
+namespace GrowthOs.Transform.Tests;
+
+/// <summary>
+/// profit_daily held against figures worked out by hand: two counted orders, a test order, a refund, a variant with no
+/// known cost, and a variant whose cost was seen from Shopify and then overridden by an operator. UTC days, USD.
+/// </summary>
+public sealed class ProfitGoldenTests : IAsyncLifetime
+{
+    private const string Shop = "profit-golden.myshopify.com";
+    private TestDatabase _database = null!;
+    private NpgsqlDataSource _dataSource = null!;
+
+    public async Task InitializeAsync()
+    {
+        (_database, _dataSource) = await TransformDatabase.Create("growthos_profit");
+        await using var command = _dataSource.CreateCommand("""
+            INSERT INTO transform.order_header (shop_domain, order_id, name, created_at, updated_at, is_test, currency_code, presentment_currency_code,
+                subtotal_minor, total_minor, total_discounts_minor, total_tax_minor, total_shipping_minor, total_refunded_minor, total_presentment_minor,
+                source_run_id)
+            VALUES (@shop, 1, '#1', '2026-03-10T10:00:00Z', '2026-03-10T10:00:00Z', false, 'USD', 'USD', 2300, 2300, 200, 0, 0, 0, 2300, gen_random_uuid()),
+                   (@shop, 2, '#2', '2026-03-12T10:00:00Z', '2026-03-13T09:00:00Z', false, 'USD', 'USD', 3000, 3000, 0, 0, 0, 1000, 3000, gen_random_uuid()),
+                   (@shop, 3, '#3', '2026-03-12T11:00:00Z', '2026-03-12T11:00:00Z', true, 'USD', 'USD', 5000, 5000, 0, 0, 0, 0, 5000, gen_random_uuid());
+            INSERT INTO transform.order_line_item (shop_domain, line_item_id, order_id, title, quantity, current_quantity, unit_price_minor,
+                total_discount_minor, currency_code, variant_id, source_run_id)
+            VALUES (@shop, 11, 1, 'Clamp', 2, 2, 1000, 200, 'USD', 101, gen_random_uuid()),
+                   (@shop, 12, 1, 'Strap', 1, 1, 500, 0, 'USD', 102, gen_random_uuid()),
+                   (@shop, 21, 2, 'Clamp', 3, 2, 1000, 0, 'USD', 101, gen_random_uuid()),
+                   (@shop, 31, 3, 'Clamp', 5, 5, 1000, 0, 'USD', 101, gen_random_uuid());
+            INSERT INTO transform.order_refund (shop_domain, refund_id, order_id, created_at, amount_minor, currency_code, order_updated_at, source_run_id)
+            VALUES (@shop, 91, 2, '2026-03-13T09:00:00Z', 1000, 'USD', '2026-03-13T09:00:00Z', gen_random_uuid());
+            -- The clamp's cost: 4.00 seen from Shopify on 11 March, overridden to 3.50 from 12 March. The strap's is not known.
+            INSERT INTO transform.variant_cost (shop_domain, variant_id, source, effective_from, unit_cost_minor, currency_code)
+            VALUES (@shop, 101, 'shopify', '2026-03-11', 400, 'USD'), (@shop, 101, 'override', '2026-03-12', 350, 'USD');
+            """);
+        command.Parameters.AddWithValue("shop", Shop);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _dataSource.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Each_day_keeps_its_net_sales_its_known_cost_of_goods_and_what_of_it_is_known()
+    {
+        await new DailySalesRefresher(_dataSource, Microsoft.Extensions.Options.Options.Create(new MartsOptions()))
+            .Refresh(Shop, new DateOnly(2026, 3, 10), new DateOnly(2026, 3, 13), CancellationToken.None);
+
+        var days = new Dictionary<string, string>();
+        await using var command = _dataSource.CreateCommand("""
+            SELECT to_char(date, 'MM-DD'), concat_ws(' ', net_sales_minor, line_net_minor, costed_line_net_minor, cogs_minor, lines, lines_without_cost)
+            FROM transform.profit_daily WHERE shop_domain = @shop ORDER BY date
+            """);
+        command.Parameters.AddWithValue("shop", Shop);
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) days[reader.GetString(0)] = reader.GetString(1);
+
+        // 10 March, order #1: net sales 2,000 − 200 (discount) + 500 = 2,300; the clamp's line (1,800) has a cost: none is
+        // in effect yet, so the earliest known, 400 × 2 kept = 800; the strap's (500) has none: 1,800 of 2,300 costed.
+        Assert.Equal("2300 2300 1800 800 2 1", days["03-10"]);
+        // 11 March: nothing sold.
+        Assert.Equal("0 0 0 0 0 0", days["03-11"]);
+        // 12 March, order #2 (the test order #3 left out): 3 × 1,000; the override in effect, 350 × 2 units kept = 700.
+        Assert.Equal("3000 3000 3000 700 1 0", days["03-12"]);
+        // 13 March: the refund of 1,000 on its own day; no line, no cost.
+        Assert.Equal("-1000 0 0 0 0 0", days["03-13"]);
+    }
+}
