@@ -7,6 +7,7 @@ using GrowthOs.IngestSaga.DurableWaits;
 using GrowthOs.IngestSaga.MarketingSync;
 using GrowthOs.IngestSaga.Outbox;
 using GrowthOs.IngestSaga.Persistence;
+using GrowthOs.IngestSaga.Privacy;
 using GrowthOs.IngestSaga.Runs;
 using GrowthOs.IngestSaga.Schedules;
 using GrowthOs.IngestSaga.Watermarks;
@@ -63,6 +64,26 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
         Assert.Equal("cron", run.Initiator);
         Assert.Equal(["initiated", "requested"], run.Steps.Select(s => s.Step));
         Assert.NotNull(run.UpdatedSince);
+    }
+
+    [Fact]
+    public async Task A_run_requested_before_its_shops_purge_is_not_started_and_one_requested_after_it_is()
+    {
+        // The shop's purge came after this request was sent (a minute on), as when a sync asked for just before a shop
+        // was deleted is delivered after the purge: the run is never started, and writes nothing the purge would miss.
+        await PurgedShops.Remember(_dataSource, BulkSyncHarness.Shop, DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None);
+        var dropped = NewId.NextGuid();
+        await _harness.Bus.Publish(new SyncRequested(dropped, BulkSyncHarness.Shop, "user", DateTimeOffset.UtcNow, ["orders"]));
+        await _harness.InactivityTask;
+        Assert.Equal(0L, await Scalar($"SELECT count(*) FROM ingest.bulk_sync_state WHERE correlation_id = '{dropped}'"));
+        Assert.False(await _harness.Published.Any<StartBulkExtraction>(x => x.Context.Message.RunId == dropped));
+
+        // Purged a minute ago and connected again: a request sent since starts its run.
+        await Scalar($"UPDATE ingest.purged_shop SET purged_at = now() - interval '1 minute' RETURNING 1");
+        var started = NewId.NextGuid();
+        await _harness.Bus.Publish(new SyncRequested(started, BulkSyncHarness.Shop, "user", DateTimeOffset.UtcNow, ["orders"]));
+        await WaitForRow(started, r => r.CurrentState == "Requested");
+        Assert.Equal(0L, await Scalar($"SELECT count(*) FROM ingest.purged_shop WHERE shop_sha256 LIKE '%{BulkSyncHarness.Shop}%'"));
     }
 
     [Fact]

@@ -284,6 +284,29 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_profit_tile_shows_gross_profit_poas_how_much_cost_is_known_and_new_against_returning()
+    {
+        var page = await Dashboard_();
+        var tile = page.Locator("#tile-profit");
+        var profit = (await Api($"/api/profit?shop={Shop}&days=30")).GetProperty("current");
+
+        SameNumber(profit.GetProperty("gross_profit_minor"), await Raw(tile, "gross_profit"), "gross profit");
+        SameNumber(profit.GetProperty("poas"), await Raw(tile, "poas"), "POAS");
+        SameNumber(profit.GetProperty("cogs_coverage"), await Raw(tile, "cogs_coverage"), "cost coverage");
+        Assert.Equal(Usd(profit.GetProperty("gross_profit_minor").GetInt64()), await Shown(tile, "gross_profit"));
+        var customers = profit.GetProperty("customers");
+        SameNumber(customers.GetProperty("returning_revenue_share"), await Raw(tile, "returning_revenue_share"), "returning revenue share");
+        var rows = tile.Locator("tbody tr");
+        Assert.Equal(3, await rows.CountAsync());
+        var first = await rows.Nth(0).Locator("td").AllInnerTextsAsync();
+        Assert.Equal((customers.GetProperty("first_orders").GetInt64().ToString("N0", UnitedStates),
+                Usd(customers.GetProperty("first_order_revenue_minor").GetInt64())),
+            (first[1], first[2]));
+        await Screenshot(tile, "profit");
+        await ThePageBehaved(page);
+    }
+
+    [Fact]
     public async Task The_marketing_tile_shows_spend_per_source_against_revenue_and_roas_per_campaign()
     {
         var page = await Dashboard_();
@@ -552,7 +575,7 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         Assert.True(reached.IndexOf("view-connections") is >= 0 and var pages && reached.IndexOf("shop") > pages && reached.Contains("range"),
             string.Join(", ", reached));
         // Every tile is a region named by its heading.
-        Assert.Equal(7, await page.Locator("section.tile[aria-labelledby]").CountAsync());
+        Assert.Equal(8, await page.Locator("section.tile[aria-labelledby]").CountAsync());
         await ThePageBehaved(page);
     }
 

@@ -77,6 +77,11 @@ public sealed class EntitySyncTests(RunningSystem system)
             current.GetProperty("gross_margin").GetDecimal());
         Assert.InRange(current.GetProperty("cogs_coverage").GetDecimal(), 0.5m, 0.999m);
         Assert.True(Figure("lines_without_cost") > 0, $"every line had a cost: {profit}");
+        // Every counted order is a first, a repeat or a guest's; the demo shop's customers come back.
+        var buyers = current.GetProperty("customers");
+        long Split(string name) => buyers.GetProperty(name).GetInt64();
+        Assert.Equal(Figure("orders"), Split("first_orders") + Split("repeat_orders") + Split("guest_orders"));
+        Assert.True(Split("first_orders") > 0 && Split("repeat_orders") > 0, $"no first or no repeat order: {buyers}");
         using var limited = system.GatewayClient(RunningSystem.KpiOperatorKey);
         Assert.Equal(HttpStatusCode.Forbidden, (await limited.GetAsync($"/api/profit?shop={shop}&days=30")).StatusCode);
 

@@ -62,7 +62,8 @@ public sealed class GatewaySecurityTests(RunningSystem system)
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsync("/api/etl/run?pipeline=all", null)).StatusCode);
 
         var entries = (await admin.GetFromJsonAsync<JsonElement>("/api/audit?limit=1000")).GetProperty("entries").EnumerateArray().ToList();
-        var viewerRefusal = Assert.Single(entries, e => e.GetProperty("key_id").GetString() == "tests-viewer");
+        var viewerRefusal = Assert.Single(entries,
+            e => e.GetProperty("key_id").GetString() == "tests-viewer" && e.GetProperty("path").GetString() == "/api/ingest/backfill");
         Assert.Equal(("viewer", "/api/ingest/backfill", RunningSystem.KpiShop, 403, "refused", "127.0.0.1"),
             (viewerRefusal.GetProperty("role").GetString(), viewerRefusal.GetProperty("path").GetString(), viewerRefusal.GetProperty("shop").GetString(),
                 viewerRefusal.GetProperty("status").GetInt32(), viewerRefusal.GetProperty("outcome").GetString(),

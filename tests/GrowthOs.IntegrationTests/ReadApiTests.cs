@@ -171,6 +171,73 @@ public sealed class ReadApiTests(RunningSystem system)
     }
 
     [Fact]
+    public async Task An_operator_gives_sold_variants_costs_and_the_profit_counts_them_from_their_day_on()
+    {
+        using var http = await SyncedClient();
+        var currency = (await http.GetFromJsonAsync<JsonElement>($"/api/dashboard/sales-pulse?shop={Shop}&days=30"))
+            .GetProperty("currency_code").GetString();
+        // The shop's two best-selling variants of the last 30 days (its inventory, hence Shopify's costs, is not synced here).
+        var sold = await system.Scalar($"""
+            SELECT l.variant_id FROM transform.order_line_item l JOIN transform.order_header o USING (shop_domain, order_id)
+            WHERE l.shop_domain = '{Shop}' AND l.variant_id IS NOT NULL AND o.created_at > now() - interval '30 days'
+            GROUP BY l.variant_id ORDER BY sum(l.quantity) DESC, l.variant_id LIMIT 1
+            """);
+        var before = await Profit(http);
+        var from = DateOnly.Parse(before.GetProperty("from").GetString()!);
+
+        // One by the API, then the rest of the file's lines: a CSV whose one bad line keeps nothing, then the good file.
+        var put = await http.PutAsJsonAsync($"/api/costs/variants/{sold}?shop={Shop}",
+            new { unit_cost_minor = 250, currency_code = currency, effective_from = from.ToString("yyyy-MM-dd") });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var written = await put.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(1, written.GetProperty("written").GetInt32());
+        var bad = await http.PostAsync($"/api/costs/variants?shop={Shop}",
+            new StringContent($"variant_id,unit_cost,effective_from\n{sold},1.00,{from:yyyy-MM-dd}\n{sold},one dollar,{from:yyyy-MM-dd}\n",
+                System.Text.Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("line 3: unit_cost 'one dollar' is not an amount",
+            (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal(1L, await system.Scalar($"SELECT count(*) FROM transform.variant_cost WHERE shop_domain = '{Shop}' AND source = 'override'"));
+        var unknown = await http.PutAsJsonAsync($"/api/costs/variants/999999999?shop={Shop}",
+            new { unit_cost_minor = 250, currency_code = currency, effective_from = from.ToString("yyyy-MM-dd") });
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+
+        // A viewer reads the costs and may not write them; a key limited to another shop reaches neither.
+        using var viewer = system.GatewayClient(RunningSystem.ViewerKey);
+        var listed = await viewer.GetFromJsonAsync<JsonElement>($"/api/costs/variants?shop={Shop}&variant={sold}");
+        var cost = Assert.Single(listed.GetProperty("costs").EnumerateArray());
+        Assert.Equal(("override", 250L, "tests"), (cost.GetProperty("source").GetString(), cost.GetProperty("unit_cost_minor").GetInt64(),
+            cost.GetProperty("recorded_by").GetString()));
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.DeleteAsync($"/api/costs/variants/{sold}?shop={Shop}")).StatusCode);
+        using var limited = system.GatewayClient(RunningSystem.KpiOperatorKey);
+        Assert.Equal(HttpStatusCode.Forbidden, (await limited.GetAsync($"/api/costs/variants?shop={Shop}")).StatusCode);
+
+        // The refresh the write queued counts the variant's units at 2.50 from that day on.
+        var statusUrl = written.GetProperty("status_url").GetString()!;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await http.GetFromJsonAsync<JsonElement>(statusUrl)).GetProperty("executions").GetArrayLength() == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the refresh the cost queued never ran");
+            await Task.Delay(250);
+        }
+        var units = await system.Scalar($"""
+            SELECT COALESCE(sum(l.current_quantity), 0) FROM transform.order_line_item l JOIN transform.order_header o USING (shop_domain, order_id)
+            WHERE l.shop_domain = '{Shop}' AND l.variant_id = {sold} AND NOT o.is_test AND o.cancelled_at IS NULL
+              AND (o.created_at AT TIME ZONE 'UTC')::date BETWEEN '{from:yyyy-MM-dd}' AND '{before.GetProperty("to").GetString()}'
+            """);
+        var after = (await Profit(http)).GetProperty("current");
+        Assert.True(units > 0, "the variant sold nothing in the period");
+        Assert.Equal(250 * units, after.GetProperty("cogs_minor").GetInt64());
+        Assert.True(after.GetProperty("cogs_coverage").GetDecimal() > 0);
+        Assert.Equal(after.GetProperty("net_sales_minor").GetInt64() - 250 * units, after.GetProperty("gross_profit_minor").GetInt64());
+
+        // Removed again: the day's cost of goods is back to what Shopify's costs say (none here).
+        Assert.Equal(HttpStatusCode.OK, (await http.DeleteAsync($"/api/costs/variants/{sold}?shop={Shop}")).StatusCode);
+    }
+
+    private async Task<JsonElement> Profit(HttpClient http) => await http.GetFromJsonAsync<JsonElement>($"/api/profit?shop={Shop}&days=30");
+
+    [Fact]
     public async Task Every_data_quality_check_passed_for_a_synced_shop()
     {
         using var http = await SyncedClient();

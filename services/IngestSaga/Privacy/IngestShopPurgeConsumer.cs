@@ -26,6 +26,8 @@ public sealed class IngestShopPurgeConsumer(NpgsqlDataSource dataSource, ObjectS
     public async Task Consume(ConsumeContext<ShopPurgeRequested> context)
     {
         var shop = context.Message.ShopDomain;
+        // First, so that a run asked for before the purge and delivered from now on is never started (PurgedShopFilter).
+        await PurgedShops.Remember(dataSource, shop, DateTimeOffset.UtcNow, context.CancellationToken);
         var runs = new List<Guid>();
         await using (var select = dataSource.CreateCommand(RunsOfShop))
         {

@@ -8,8 +8,8 @@ namespace GrowthOs.Transform.Api;
 
 /// <summary>
 /// <c>GET /api/profit?shop=&amp;days=</c> (or <c>from</c> and <c>to</c>, default the last 30 days): net sales, cost of
-/// goods, gross profit and margin, ad spend, POAS, break-even ROAS and how much of the cost is known, beside the period
-/// before (profit_daily and marketing_daily).
+/// goods, gross profit and margin, ad spend, POAS, break-even ROAS and how much of the cost is known, and new against
+/// returning, beside the period before (profit_daily and marketing_daily).
 /// </summary>
 public static class ProfitEndpoints
 {
@@ -35,6 +35,8 @@ public static class ProfitEndpoints
             ["gross_margin"] = Change(current.GrossMargin, before.GrossMargin),
             ["ad_spend_minor"] = Change(current.AdSpendMinor, before.AdSpendMinor),
             ["poas"] = Change(current.Poas, before.Poas),
+            ["first_order_revenue_minor"] = Change(current.Customers.FirstOrderRevenueMinor, before.Customers.FirstOrderRevenueMinor),
+            ["returning_revenue_share"] = Change(current.Customers.ReturningRevenueShare, before.Customers.ReturningRevenueShare),
         };
         return TypedResults.Ok(new ProfitReport(bound, period.From, period.To, previous.From, previous.To, currency, current, before, change));
     }
@@ -47,7 +49,10 @@ public static class ProfitEndpoints
                    COALESCE((SELECT sum(orders) FROM transform.sales_metrics_daily WHERE shop_domain = @shop AND date BETWEEN @from AND @to), 0)::bigint,
                    COALESCE(sum(net_sales_minor), 0)::bigint, COALESCE(sum(cogs_minor), 0)::bigint, COALESCE(sum(line_net_minor), 0)::bigint,
                    COALESCE(sum(costed_line_net_minor), 0)::bigint, COALESCE(sum(lines_without_cost), 0)::bigint,
-                   COALESCE((SELECT sum(spend_minor) FROM transform.marketing_daily WHERE shop_domain = @shop AND date BETWEEN @from AND @to), 0)::bigint
+                   COALESCE((SELECT sum(spend_minor) FROM transform.marketing_daily WHERE shop_domain = @shop AND date BETWEEN @from AND @to), 0)::bigint,
+                   COALESCE(sum(first_orders), 0)::bigint, COALESCE(sum(first_revenue_minor), 0)::bigint,
+                   COALESCE(sum(repeat_orders), 0)::bigint, COALESCE(sum(repeat_revenue_minor), 0)::bigint,
+                   COALESCE(sum(guest_orders), 0)::bigint, COALESCE(sum(guest_revenue_minor), 0)::bigint
             FROM transform.profit_daily WHERE shop_domain = @shop AND date BETWEEN @from AND @to
             """);
         command.Parameters.AddWithValue("shop", shop);
@@ -60,9 +65,16 @@ public static class ProfitEndpoints
             (reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7));
         var grossProfit = net - cogs;
         var margin = Ratio(grossProfit, net);
+        var (firstOrders, firstRevenue, repeatOrders, repeatRevenue, guestOrders, guestRevenue) =
+            (reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12), reader.GetInt64(13));
+        var customers = new NewAndReturning(firstOrders, firstRevenue, MinorRatio(firstRevenue, firstOrders), repeatOrders, repeatRevenue,
+            MinorRatio(repeatRevenue, repeatOrders), Ratio(repeatRevenue, firstRevenue + repeatRevenue), Ratio(firstRevenue, spend), guestOrders, guestRevenue);
         return (new ProfitFigures(orders, net, cogs, grossProfit, margin, spend, Ratio(grossProfit, spend),
-            margin is > 0 ? Math.Round(1 / margin.Value, 4, MidpointRounding.AwayFromZero) : null, Ratio(costed, lineNet), without), currency);
+            margin is > 0 ? Math.Round(1 / margin.Value, 4, MidpointRounding.AwayFromZero) : null, Ratio(costed, lineNet), without, customers), currency);
     }
+
+    private static long? MinorRatio(long numerator, long denominator) =>
+        denominator == 0 ? null : (long)Math.Round((decimal)numerator / denominator, MidpointRounding.AwayFromZero);
 
     private static decimal? Ratio(long numerator, long denominator) =>
         denominator == 0 ? null : Math.Round((decimal)numerator / denominator, 4, MidpointRounding.AwayFromZero);

@@ -7,6 +7,7 @@ namespace GrowthOs.Transform.Api;
 /// POAS = gross profit / ad spend; break-even ROAS = 1 / gross margin (null when the margin is not above zero);
 /// COGS coverage = the share of the lines' net sales whose cost is known. A line without a known cost counts no cost:
 /// coverage under 1 means the gross profit is overstated by the cost of the rest, never that they cost nothing.
+/// <see cref="Customers"/> splits the orders and revenue by first, repeat and guest orders.
 /// </summary>
 public sealed record ProfitFigures(
     long Orders,
@@ -18,4 +19,5 @@ public sealed record ProfitFigures(
     decimal? Poas,
     decimal? BreakEvenRoas,
     decimal? CogsCoverage,
-    long LinesWithoutCost);
+    long LinesWithoutCost,
+    NewAndReturning Customers);

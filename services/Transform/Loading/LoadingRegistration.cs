@@ -1,5 +1,4 @@
 using GrowthOs.ServiceDefaults.Hosting;
-using GrowthOs.Transform.Costs;
 
 namespace GrowthOs.Transform.Loading;
 
@@ -9,7 +8,7 @@ public static class LoadingRegistration
     public static WebApplicationBuilder AddLoading(this WebApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<UpsertOptions>(UpsertOptions.Section);
-        builder.Services.AddSingleton<OrderUpserter>().AddSingleton<BulkFileLoader>().AddSingleton<VariantCosts>();
+        builder.Services.AddSingleton<OrderUpserter>().AddSingleton<BulkFileLoader>();
         return builder;
     }
 }

@@ -10,14 +10,36 @@
 --   cogs_minor             = Σ over the lines whose cost is known of unit cost × current quantity (the units kept: a unit
 --                            refunded or removed carries no cost)
 --   lines, lines_without_cost
+--   first_orders, first_revenue_minor   = the day's orders that are their customer's first counted order ever, and their
+--                                         revenue (totalPriceSet, as sales_metrics_daily's revenue)
+--   repeat_orders, repeat_revenue_minor = the day's orders of customers who had ordered before
+--   guest_orders, guest_revenue_minor   = the day's orders without a customer: neither new nor returning
 WITH bounds AS (
     SELECT (@from::date::timestamp AT TIME ZONE @tz) AS starts, ((@to::date + 1)::timestamp AT TIME ZONE @tz) AS ends
 ),
 counted AS (
-    SELECT (o.created_at AT TIME ZONE @tz)::date AS date, o.order_id, o.currency_code
+    SELECT (o.created_at AT TIME ZONE @tz)::date AS date, o.order_id, o.currency_code, o.customer_id, o.total_minor
     FROM transform.order_header o, bounds
     WHERE o.shop_domain = @shop AND NOT o.is_test AND o.cancelled_at IS NULL
       AND o.created_at >= bounds.starts AND o.created_at < bounds.ends
+),
+firsts AS (
+    SELECT DISTINCT ON (o.customer_id) o.order_id
+    FROM transform.order_header o
+    WHERE o.shop_domain = @shop AND NOT o.is_test AND o.cancelled_at IS NULL
+      AND o.customer_id IN (SELECT customer_id FROM counted WHERE customer_id IS NOT NULL)
+    ORDER BY o.customer_id, o.created_at, o.order_id
+),
+buyers AS (
+    SELECT c.date,
+           (count(*) FILTER (WHERE f.order_id IS NOT NULL))::int AS first_orders,
+           COALESCE(sum(c.total_minor) FILTER (WHERE f.order_id IS NOT NULL), 0)::bigint AS first_revenue,
+           (count(*) FILTER (WHERE c.customer_id IS NOT NULL AND f.order_id IS NULL))::int AS repeat_orders,
+           COALESCE(sum(c.total_minor) FILTER (WHERE c.customer_id IS NOT NULL AND f.order_id IS NULL), 0)::bigint AS repeat_revenue,
+           (count(*) FILTER (WHERE c.customer_id IS NULL))::int AS guest_orders,
+           COALESCE(sum(c.total_minor) FILTER (WHERE c.customer_id IS NULL), 0)::bigint AS guest_revenue
+    FROM counted c LEFT JOIN firsts f ON f.order_id = c.order_id
+    GROUP BY c.date
 ),
 costed AS (
     SELECT c.date, l.unit_price_minor * l.quantity - l.total_discount_minor AS line_net, cost.unit_cost_minor * l.current_quantity AS cogs
@@ -39,13 +61,17 @@ days AS (
     FROM costed GROUP BY date
 )
 INSERT INTO transform.profit_daily AS target (shop_domain, date, currency_code, net_sales_minor, line_net_minor, costed_line_net_minor, cogs_minor,
-    lines, lines_without_cost, refreshed_at)
+    lines, lines_without_cost, first_orders, first_revenue_minor, repeat_orders, repeat_revenue_minor, guest_orders, guest_revenue_minor, refreshed_at)
 SELECT @shop, s.date, s.currency_code, s.net_sales_minor, COALESCE(d.line_net, 0), COALESCE(d.costed_line_net, 0), COALESCE(d.cogs, 0),
-       COALESCE(d.lines, 0), COALESCE(d.lines_without_cost, 0), now()
+       COALESCE(d.lines, 0), COALESCE(d.lines_without_cost, 0), COALESCE(b.first_orders, 0), COALESCE(b.first_revenue, 0),
+       COALESCE(b.repeat_orders, 0), COALESCE(b.repeat_revenue, 0), COALESCE(b.guest_orders, 0), COALESCE(b.guest_revenue, 0), now()
 FROM transform.sales_metrics_daily s
 LEFT JOIN days d ON d.date = s.date
+LEFT JOIN buyers b ON b.date = s.date
 WHERE s.shop_domain = @shop AND s.date BETWEEN @from AND @to
 ON CONFLICT (shop_domain, date) DO UPDATE SET
     currency_code = EXCLUDED.currency_code, net_sales_minor = EXCLUDED.net_sales_minor, line_net_minor = EXCLUDED.line_net_minor,
     costed_line_net_minor = EXCLUDED.costed_line_net_minor, cogs_minor = EXCLUDED.cogs_minor, lines = EXCLUDED.lines,
-    lines_without_cost = EXCLUDED.lines_without_cost, refreshed_at = EXCLUDED.refreshed_at;
+    lines_without_cost = EXCLUDED.lines_without_cost, first_orders = EXCLUDED.first_orders, first_revenue_minor = EXCLUDED.first_revenue_minor,
+    repeat_orders = EXCLUDED.repeat_orders, repeat_revenue_minor = EXCLUDED.repeat_revenue_minor, guest_orders = EXCLUDED.guest_orders,
+    guest_revenue_minor = EXCLUDED.guest_revenue_minor, refreshed_at = EXCLUDED.refreshed_at;

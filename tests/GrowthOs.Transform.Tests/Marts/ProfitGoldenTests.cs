@@ -18,12 +18,17 @@ public sealed class ProfitGoldenTests : IAsyncLifetime
     {
         (_database, _dataSource) = await TransformDatabase.Create("growthos_profit");
         await using var command = _dataSource.CreateCommand("""
+            -- Customer 7 orders for the first time on 10 March (#1) and again on 12 March (#2); customer 8 first ordered in
+            -- February (#0) and again on 13 March (#5); #4 is a guest's; #3 a test order.
             INSERT INTO transform.order_header (shop_domain, order_id, name, created_at, updated_at, is_test, currency_code, presentment_currency_code,
                 subtotal_minor, total_minor, total_discounts_minor, total_tax_minor, total_shipping_minor, total_refunded_minor, total_presentment_minor,
-                source_run_id)
-            VALUES (@shop, 1, '#1', '2026-03-10T10:00:00Z', '2026-03-10T10:00:00Z', false, 'USD', 'USD', 2300, 2300, 200, 0, 0, 0, 2300, gen_random_uuid()),
-                   (@shop, 2, '#2', '2026-03-12T10:00:00Z', '2026-03-13T09:00:00Z', false, 'USD', 'USD', 3000, 3000, 0, 0, 0, 1000, 3000, gen_random_uuid()),
-                   (@shop, 3, '#3', '2026-03-12T11:00:00Z', '2026-03-12T11:00:00Z', true, 'USD', 'USD', 5000, 5000, 0, 0, 0, 0, 5000, gen_random_uuid());
+                customer_id, source_run_id)
+            VALUES (@shop, 1, '#1', '2026-03-10T10:00:00Z', '2026-03-10T10:00:00Z', false, 'USD', 'USD', 2300, 2300, 200, 0, 0, 0, 2300, 7, gen_random_uuid()),
+                   (@shop, 2, '#2', '2026-03-12T10:00:00Z', '2026-03-13T09:00:00Z', false, 'USD', 'USD', 3000, 3000, 0, 0, 0, 1000, 3000, 7, gen_random_uuid()),
+                   (@shop, 3, '#3', '2026-03-12T11:00:00Z', '2026-03-12T11:00:00Z', true, 'USD', 'USD', 5000, 5000, 0, 0, 0, 0, 5000, 9, gen_random_uuid()),
+                   (@shop, 0, '#0', '2026-02-01T10:00:00Z', '2026-02-01T10:00:00Z', false, 'USD', 'USD', 900, 900, 0, 0, 0, 0, 900, 8, gen_random_uuid()),
+                   (@shop, 4, '#4', '2026-03-12T12:00:00Z', '2026-03-12T12:00:00Z', false, 'USD', 'USD', 800, 800, 0, 0, 0, 0, 800, NULL, gen_random_uuid()),
+                   (@shop, 5, '#5', '2026-03-13T12:00:00Z', '2026-03-13T12:00:00Z', false, 'USD', 'USD', 600, 600, 0, 0, 0, 0, 600, 8, gen_random_uuid());
             INSERT INTO transform.order_line_item (shop_domain, line_item_id, order_id, title, quantity, current_quantity, unit_price_minor,
                 total_discount_minor, currency_code, variant_id, source_run_id)
             VALUES (@shop, 11, 1, 'Clamp', 2, 2, 1000, 200, 'USD', 101, gen_random_uuid()),
@@ -54,7 +59,8 @@ public sealed class ProfitGoldenTests : IAsyncLifetime
 
         var days = new Dictionary<string, string>();
         await using var command = _dataSource.CreateCommand("""
-            SELECT to_char(date, 'MM-DD'), concat_ws(' ', net_sales_minor, line_net_minor, costed_line_net_minor, cogs_minor, lines, lines_without_cost)
+            SELECT to_char(date, 'MM-DD'), concat_ws(' ', net_sales_minor, line_net_minor, costed_line_net_minor, cogs_minor, lines, lines_without_cost,
+                       '|', first_orders, first_revenue_minor, repeat_orders, repeat_revenue_minor, guest_orders, guest_revenue_minor)
             FROM transform.profit_daily WHERE shop_domain = @shop ORDER BY date
             """);
         command.Parameters.AddWithValue("shop", Shop);
@@ -63,12 +69,15 @@ public sealed class ProfitGoldenTests : IAsyncLifetime
 
         // 10 March, order #1: net sales 2,000 − 200 (discount) + 500 = 2,300; the clamp's line (1,800) has a cost: none is
         // in effect yet, so the earliest known, 400 × 2 kept = 800; the strap's (500) has none: 1,800 of 2,300 costed.
-        Assert.Equal("2300 2300 1800 800 2 1", days["03-10"]);
+        // Its customer's first order: 1 first order of 2,300.
+        Assert.Equal("2300 2300 1800 800 2 1 | 1 2300 0 0 0 0", days["03-10"]);
         // 11 March: nothing sold.
-        Assert.Equal("0 0 0 0 0 0", days["03-11"]);
+        Assert.Equal("0 0 0 0 0 0 | 0 0 0 0 0 0", days["03-11"]);
         // 12 March, order #2 (the test order #3 left out): 3 × 1,000; the override in effect, 350 × 2 units kept = 700.
-        Assert.Equal("3000 3000 3000 700 1 0", days["03-12"]);
+        // The guest's #4 (800, no lines) is neither new nor returning; #2 is customer 7's second order: a repeat of 3,000.
+        Assert.Equal("3000 3000 3000 700 1 0 | 0 0 1 3000 1 800", days["03-12"]);
         // 13 March: the refund of 1,000 on its own day; no line, no cost.
-        Assert.Equal("-1000 0 0 0 0 0", days["03-13"]);
+        // Customer 8's #5 (600) is a repeat: its first order was in February, before the days refreshed.
+        Assert.Equal("-1000 0 0 0 0 0 | 0 0 1 600 0 0", days["03-13"]);
     }
 }

@@ -5,6 +5,7 @@ import { showInventory } from "./tiles/inventory";
 import { showKpis } from "./tiles/kpis";
 import { showMarketing } from "./tiles/marketing";
 import { showPipeline } from "./tiles/pipeline";
+import { showProfit } from "./tiles/profit";
 import { showSales } from "./tiles/sales";
 import { showSegments } from "./tiles/segments";
 
@@ -36,6 +37,7 @@ export async function renderTiles(shop: Shop, period: Period): Promise<void> {
     showAlerts(shop),
     showInventory(shop),
     showSegments(shop),
+    showProfit(shop, period),
     showMarketing(shop, period),
     showPipeline(shop),
   ]);

@@ -1763,6 +1763,148 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/costs/variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A shop's unit costs by variant, as Shopify gave them and as operators overrode them
+         * @description Needs an API key with the role **viewer** or above.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    shop?: string;
+                    variant?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VariantCostList"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Many variants' costs from a CSV
+         * @description Needs an API key with the role **operator** or above.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    shop?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CostsWritten"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/costs/variants/{variantId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * A variant's unit cost from a day on (an override)
+         * @description Needs an API key with the role **operator** or above.
+         */
+        put: {
+            parameters: {
+                query?: {
+                    shop?: string;
+                };
+                header?: never;
+                path: {
+                    variantId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CostsWritten"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Removes a variant's override (of one day, or all)
+         * @description Needs an API key with the role **operator** or above.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    shop?: string;
+                    effective_from?: string;
+                };
+                header?: never;
+                path: {
+                    variantId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CostsWritten"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2268,6 +2410,18 @@ export interface components {
             to: string;
             campaigns: components["schemas"]["CampaignPerformance"][];
         };
+        CostsWritten: {
+            shop: string;
+            /** Format: int32 */
+            written: number;
+            /** Format: date */
+            refresh_from: string;
+            /** Format: date */
+            refresh_to: string;
+            /** Format: uuid */
+            refresh_run_id: string;
+            status_url: string;
+        };
         CustomerSegment: {
             segment: string;
             /** Format: int64 */
@@ -2438,6 +2592,28 @@ export interface components {
             blended_roas: null | number;
             /** Format: int32 */
             not_comparable_rows: number;
+        };
+        NewAndReturning: {
+            /** Format: int64 */
+            first_orders: number;
+            /** Format: int64 */
+            first_order_revenue_minor: number;
+            /** Format: int64 */
+            first_order_aov_minor: null | number;
+            /** Format: int64 */
+            repeat_orders: number;
+            /** Format: int64 */
+            repeat_revenue_minor: number;
+            /** Format: int64 */
+            repeat_order_aov_minor: null | number;
+            /** Format: double */
+            returning_revenue_share: null | number;
+            /** Format: double */
+            new_customer_roas: null | number;
+            /** Format: int64 */
+            guest_orders: number;
+            /** Format: int64 */
+            guest_revenue_minor: number;
         };
         OrderDetail: {
             shop_domain?: string;
@@ -2615,6 +2791,7 @@ export interface components {
             cogs_coverage: null | number;
             /** Format: int64 */
             lines_without_cost: number;
+            customers: components["schemas"]["NewAndReturning"];
         };
         ProfitReport: {
             shop: string;
@@ -2686,6 +2863,26 @@ export interface components {
             orders_fulfilled: number;
             /** Format: double */
             fulfillment_rate: number;
+        };
+        VariantCostList: {
+            shop: string;
+            costs: components["schemas"]["VariantCostView"][];
+        };
+        VariantCostView: {
+            /** Format: int64 */
+            variant_id: number;
+            sku: null | string;
+            product_title: null | string;
+            variant_title: null | string;
+            source: string;
+            /** Format: date */
+            effective_from: string;
+            /** Format: int64 */
+            unit_cost_minor: number;
+            currency_code: string;
+            /** Format: date-time */
+            recorded_at: string;
+            recorded_by: null | string;
         };
     };
     responses: never;

@@ -1,0 +1,11 @@
+namespace GrowthOs.Transform.Costs;
+
+public static class CostsRegistration
+{
+    /// <summary>Product costs: their history as Shopify gives them and the operators' overrides (<see cref="VariantCosts"/>).</summary>
+    public static WebApplicationBuilder AddCosts(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<VariantCosts>();
+        return builder;
+    }
+}
