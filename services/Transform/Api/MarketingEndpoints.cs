@@ -24,12 +24,6 @@ public static class MarketingEndpoints
         return app;
     }
 
-    private static decimal? Ratio(decimal numerator, decimal denominator, int decimals = 4) =>
-        denominator == 0 ? null : Math.Round(numerator / denominator, decimals, MidpointRounding.AwayFromZero);
-
-    private static long? MinorRatio(long numerator, long denominator) =>
-        denominator == 0 ? null : (long)Math.Round((decimal)numerator / denominator, MidpointRounding.AwayFromZero);
-
     private sealed record Day(DateOnly Date, long MetaSpend, long GoogleSpend, long Spend, long Impressions, long Clicks, decimal Conversions,
         long ConversionValue, long Sessions, long Users, decimal KeyEvents, long Ga4Revenue, long Orders, long Revenue, int NotComparable);
 
@@ -94,8 +88,8 @@ public static class MarketingEndpoints
                 new Dictionary<string, long> { [MarketingSources.Meta] = ds.Sum(d => d.MetaSpend), [MarketingSources.GoogleAds] = ds.Sum(d => d.GoogleSpend) },
                 impressions,
                 clicks,
-                Ratio(clicks, impressions, 6),
-                MinorRatio(spend, clicks),
+                Ratios.Of(clicks, impressions, 6),
+                Ratios.Minor(spend, clicks),
                 ds.Sum(d => d.Conversions),
                 ds.Sum(d => d.ConversionValue),
                 ds.Sum(d => d.Sessions),
@@ -105,7 +99,7 @@ public static class MarketingEndpoints
                 sessionsByChannel,
                 ds.Sum(d => d.Orders),
                 revenue,
-                Ratio(revenue, spend),
+                Ratios.Of(revenue, spend),
                 ds.Sum(d => d.NotComparable));
         }
 
@@ -141,8 +135,8 @@ public static class MarketingEndpoints
             {
                 var (spend, impressions, clicks, value) = (reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(10));
                 campaigns.Add(new CampaignPerformance(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    reader.GetBoolean(5), spend, impressions, clicks, Ratio(clicks, impressions, 6), MinorRatio(spend, clicks), reader.GetDecimal(9), value,
-                    Ratio(value, spend)));
+                    reader.GetBoolean(5), spend, impressions, clicks, Ratios.Of(clicks, impressions, 6), Ratios.Minor(spend, clicks),
+                    reader.GetDecimal(9), value, Ratios.Of(value, spend)));
             }
         return TypedResults.Ok(new CampaignPerformanceList(shop, first, last, campaigns));
     }

@@ -64,20 +64,15 @@ public static class ProfitEndpoints
         var (orders, net, cogs, lineNet, costed, without, spend) =
             (reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7));
         var grossProfit = net - cogs;
-        var margin = Ratio(grossProfit, net);
+        var margin = Ratios.Of(grossProfit, net);
         var (firstOrders, firstRevenue, repeatOrders, repeatRevenue, guestOrders, guestRevenue) =
             (reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12), reader.GetInt64(13));
-        var customers = new NewAndReturning(firstOrders, firstRevenue, MinorRatio(firstRevenue, firstOrders), repeatOrders, repeatRevenue,
-            MinorRatio(repeatRevenue, repeatOrders), Ratio(repeatRevenue, firstRevenue + repeatRevenue), Ratio(firstRevenue, spend), guestOrders, guestRevenue);
-        return (new ProfitFigures(orders, net, cogs, grossProfit, margin, spend, Ratio(grossProfit, spend),
-            margin is > 0 ? Math.Round(1 / margin.Value, 4, MidpointRounding.AwayFromZero) : null, Ratio(costed, lineNet), without, customers), currency);
+        var customers = new NewAndReturning(firstOrders, firstRevenue, Ratios.Minor(firstRevenue, firstOrders), repeatOrders, repeatRevenue,
+            Ratios.Minor(repeatRevenue, repeatOrders), Ratios.Of(repeatRevenue, firstRevenue + repeatRevenue), Ratios.Of(firstRevenue, spend),
+            guestOrders, guestRevenue);
+        return (new ProfitFigures(orders, net, cogs, grossProfit, margin, spend, Ratios.Of(grossProfit, spend),
+            margin is > 0 ? Ratios.Of(1, margin.Value) : null, Ratios.Of(costed, lineNet), without, customers), currency);
     }
-
-    private static long? MinorRatio(long numerator, long denominator) =>
-        denominator == 0 ? null : (long)Math.Round((decimal)numerator / denominator, MidpointRounding.AwayFromZero);
-
-    private static decimal? Ratio(long numerator, long denominator) =>
-        denominator == 0 ? null : Math.Round((decimal)numerator / denominator, 4, MidpointRounding.AwayFromZero);
 
     private static decimal? Change(decimal? current, decimal? previous) =>
         current is null || previous is null or 0

@@ -104,14 +104,11 @@ public static class CostEndpoints
         if (ShopQuery.Bind(shop, out var domain) is { } badShop) return badShop;
         if (!QueryValues.TryDate(effective_from, out var day))
             return Problems.InvalidParameter("effective_from", "effective_from must be a date (YYYY-MM-DD) from 2000 to 2100, or absent (every override).");
-        var overridden = (await costs.List(domain, variantId, MaxListed, cancellationToken))
-            .Where(c => c.Source == "override" && (day is null || c.EffectiveFrom == day))
-            .ToList();
-        if (overridden.Count == 0)
+        var removed = await costs.RemoveOverride(domain, variantId, day, cancellationToken);
+        if (removed.Count == 0)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Override not found",
                 detail: $"Variant {variantId} of {domain} has no override{(day is null ? "" : $" from {day:yyyy-MM-dd}")}.");
-        var removed = await costs.RemoveOverride(domain, variantId, day, cancellationToken);
-        return TypedResults.Ok(await Refresh(domain, removed, overridden.Min(c => c.EffectiveFrom), bus, marts.Value, clock, cancellationToken));
+        return TypedResults.Ok(await Refresh(domain, removed.Count, removed.Min(), bus, marts.Value, clock, cancellationToken));
     }
 
     /// <summary>Queues the refresh of the shop's daily sales and profit from <paramref name="from"/> (at most the last 366 days) to its today.</summary>

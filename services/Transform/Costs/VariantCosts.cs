@@ -115,17 +115,24 @@ public sealed class VariantCosts(NpgsqlDataSource dataSource, IOptions<MartsOpti
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Removes a variant's override of <paramref name="effectiveFrom"/>, or all of its overrides; returns the rows removed.</summary>
-    public async Task<int> RemoveOverride(string shop, long variantId, DateOnly? effectiveFrom, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes a variant's override of <paramref name="effectiveFrom"/>, or all of its overrides; returns the days the
+    /// removed overrides took effect from (none when there was none).
+    /// </summary>
+    public async Task<List<DateOnly>> RemoveOverride(string shop, long variantId, DateOnly? effectiveFrom, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
             DELETE FROM transform.variant_cost
             WHERE shop_domain = @shop AND variant_id = @variant AND source = 'override' AND (@day::date IS NULL OR effective_from = @day)
+            RETURNING effective_from
             """);
         command.Parameters.AddWithValue("shop", shop);
         command.Parameters.AddWithValue("variant", variantId);
         command.Parameters.Add(new NpgsqlParameter<DateOnly?>("day", NpgsqlTypes.NpgsqlDbType.Date) { TypedValue = effectiveFrom });
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        var removed = new List<DateOnly>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) removed.Add(reader.GetFieldValue<DateOnly>(0));
+        return removed;
     }
 
     private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
