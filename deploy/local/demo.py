@@ -106,6 +106,7 @@ def report(gateway, shop, run, history):
     year = gateway.call(f"/api/dashboard/sales-pulse?shop={shop}&days=366") or {}
     ads = gateway.call(f"/api/dashboard/marketing?shop={shop}&days=30") or {}
     kpis = gateway.call(f"/api/kpis?shop={shop}") or {}
+    profit = gateway.call(f"/api/profit?shop={shop}&days=30") or {}
     alerts = (gateway.call(f"/api/alerts?shop={shop}") or {}).get("alerts", [])
     pipelines = gateway.call(f"/analytics/pipelines?shop={shop}") or {}
 
@@ -133,6 +134,15 @@ def report(gateway, shop, run, history):
               f"Google Ads {money(by_source.get('google_ads', 0), currency)}){roas}")
         channels = ", ".join(f"{name} {count:,}" for name, count in sorted(totals.get("sessions_by_channel_group", {}).items(), key=lambda c: -c[1]))
         print(f"Sessions, last 30 days: {totals.get('sessions', 0):,} ({channels})")
+    now, currency = profit.get("current") or {}, profit.get("currency_code")
+    if currency and now.get("orders"):
+        coverage = "-" if now.get("cogs_coverage") is None else f"{now['cogs_coverage']:.0%}"
+        print(f"Profit, last 30 days: gross {money(now['gross_profit_minor'], currency)} (cost known for {coverage} of sales), "
+              f"shipping {money(now['shipping_cost_minor'], currency)}, payment fees {money(now['payment_fees_minor'], currency)} "
+              f"({money(now['payment_fees_from_shopify_minor'], currency)} from Shopify), ad spend {money(now['ad_spend_minor'], currency)}")
+        print(f"  contribution margin {money(now['contribution_margin_minor'], currency)}, fixed expenses "
+              f"{money(now['fixed_expenses_minor'], currency)}, net profit {money(now['net_profit_minor'], currency)}; "
+              f"POAS {now['poas'] if now.get('poas') is not None else '-'}")
     if kpis.get("kpis"):
         print(f"KPIs, {kpis['from']} to {kpis['to']} (change against the {kpis['previous_from']} to {kpis['previous_to']}):")
 
@@ -174,6 +184,20 @@ def report(gateway, shop, run, history):
     print(f"Try: curl -H 'X-Api-Key: <key>' {gateway.address}/api/ingest/runs")
 
 
+def demo_cost_rules(gateway, shop):
+    """The demo shop's cost rules, when it has none: a carrier's 450 minor units an order and 150,000 a month of fixed expenses."""
+    rules = gateway.call(f"/api/costs/rules?shop={shop}")
+    currency = (gateway.call(f"/api/profit?shop={shop}&days=30") or {}).get("currency_code")
+    if rules is None or rules.get("rules") or not currency:
+        return
+    first = "2000-01-01"
+    for rule in ({"kind": "shipping_per_order", "name": "Carrier (demo)", "amount_minor": 450},
+                 {"kind": "fixed_monthly", "name": "Team and tools (demo)", "amount_minor": 150_000}):
+        gateway.call(f"/api/costs/rules?shop={shop}", {**rule, "currency_code": currency, "effective_from": first})
+    print(f"Added the demo's cost rules (a carrier's {money(450, currency)} an order, {money(150_000, currency)} a month of fixed expenses): "
+          "see /api/costs/rules.")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gateway", default="http://127.0.0.1:8080")
@@ -183,6 +207,7 @@ def main():
     gateway = Gateway(arguments.gateway, arguments.key)
     run, history = sync(gateway, arguments.shop)
     sync_marketing(gateway, arguments.shop)
+    demo_cost_rules(gateway, arguments.shop)
     report(gateway, arguments.shop, run, history)
     if run.get("status") != "completed":
         print("The sync did not complete; see .local/logs/.", file=sys.stderr)

@@ -87,7 +87,8 @@ public sealed class EntityQueryTests
     [Theory]
     [InlineData("refunds { id createdAt totalRefundedSet")]
     [InlineData("fulfillments { id status createdAt }")]
-    public void The_orders_bulk_query_asks_for_refunds_and_fulfillments(string field) =>
+    [InlineData("transactions { id kind status gateway processedAt fees { amount { amount currencyCode } } }")]
+    public void The_orders_bulk_query_asks_for_refunds_fulfillments_and_payment_fees(string field) =>
         Assert.Contains(field, BulkQueries.For("orders", DateTimeOffset.UnixEpoch));
 
     [Theory]

@@ -284,7 +284,7 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_profit_tile_shows_gross_profit_poas_how_much_cost_is_known_and_new_against_returning()
+    public async Task The_profit_tile_shows_gross_profit_contribution_margin_net_profit_poas_cost_coverage_and_new_against_returning()
     {
         var page = await Dashboard_();
         var tile = page.Locator("#tile-profit");
@@ -293,6 +293,8 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         SameNumber(profit.GetProperty("gross_profit_minor"), await Raw(tile, "gross_profit"), "gross profit");
         SameNumber(profit.GetProperty("poas"), await Raw(tile, "poas"), "POAS");
         SameNumber(profit.GetProperty("cogs_coverage"), await Raw(tile, "cogs_coverage"), "cost coverage");
+        SameNumber(profit.GetProperty("contribution_margin_minor"), await Raw(tile, "contribution_margin"), "contribution margin");
+        SameNumber(profit.GetProperty("net_profit_minor"), await Raw(tile, "net_profit"), "net profit");
         Assert.Equal(Usd(profit.GetProperty("gross_profit_minor").GetInt64()), await Shown(tile, "gross_profit"));
         var customers = profit.GetProperty("customers");
         SameNumber(customers.GetProperty("returning_revenue_share"), await Raw(tile, "returning_revenue_share"), "returning revenue share");

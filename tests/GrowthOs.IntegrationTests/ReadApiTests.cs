@@ -235,6 +235,69 @@ public sealed class ReadApiTests(RunningSystem system)
         Assert.Equal(HttpStatusCode.OK, (await http.DeleteAsync($"/api/costs/variants/{sold}?shop={Shop}")).StatusCode);
     }
 
+    [Fact]
+    public async Task An_operators_cost_rules_take_the_profit_down_to_contribution_margin_and_net_profit_at_once()
+    {
+        using var http = await SyncedClient();
+        var before = await Profit(http);
+        var currency = before.GetProperty("currency_code").GetString();
+        var (from, to) = (before.GetProperty("from").GetString(), before.GetProperty("to").GetString());
+        var (orders, shopifyFees) = (await system.Scalar($"""
+            SELECT count(*) FROM transform.order_header
+            WHERE shop_domain = '{Shop}' AND NOT is_test AND cancelled_at IS NULL AND (created_at AT TIME ZONE 'UTC')::date BETWEEN '{from}' AND '{to}'
+            """), await system.Scalar($"""
+            SELECT COALESCE(sum(payment_fees_minor), 0) FROM transform.order_header
+            WHERE shop_domain = '{Shop}' AND NOT is_test AND cancelled_at IS NULL AND (created_at AT TIME ZONE 'UTC')::date BETWEEN '{from}' AND '{to}'
+            """));
+        // The Sandbox's orders carry Shopify Payments' fees on their transactions, read through the bulk query.
+        Assert.True(shopifyFees > 0, "no order carried payment fees");
+        Assert.Equal(shopifyFees, before.GetProperty("current").GetProperty("payment_fees_from_shopify_minor").GetInt64());
+
+        // A rule of an unknown kind is refused by name; a viewer may read the rules and not write them; a key limited to
+        // another shop reaches neither.
+        var wrong = await http.PostAsJsonAsync($"/api/costs/rules?shop={Shop}", new { kind = "shipping", currency_code = currency, effective_from = from });
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Equal("kind", (await wrong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
+        var added = await http.PostAsJsonAsync($"/api/costs/rules?shop={Shop}",
+            new { kind = "shipping_per_order", name = "Carrier", currency_code = currency, amount_minor = 450, effective_from = from });
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        var ruleId = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rule_id").GetInt64();
+        var rent = await http.PostAsJsonAsync($"/api/costs/rules?shop={Shop}",
+            new { kind = "fixed_monthly", name = "Rent", currency_code = currency, amount_minor = 300_000, effective_from = from });
+        Assert.Equal(HttpStatusCode.Created, rent.StatusCode);
+        using var viewer = system.GatewayClient(RunningSystem.ViewerKey);
+        Assert.Equal(2, (await viewer.GetFromJsonAsync<JsonElement>($"/api/costs/rules?shop={Shop}")).GetProperty("rules").GetArrayLength());
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.DeleteAsync($"/api/costs/rules/{ruleId}?shop={Shop}")).StatusCode);
+        using var limited = system.GatewayClient(RunningSystem.KpiOperatorKey);
+        Assert.Equal(HttpStatusCode.Forbidden, (await limited.GetAsync($"/api/costs/rules?shop={Shop}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await limited.DeleteAsync($"/api/costs/rules/{ruleId}?shop={RunningSystem.KpiShop}")).StatusCode);
+
+        try
+        {
+            // Applied when read, with no refresh: 4.50 for each counted order, the rent spread over the period's days.
+            var now = (await Profit(http)).GetProperty("current");
+            long Figure(string name) => now.GetProperty(name).GetInt64();
+            Assert.Equal(450 * orders, Figure("shipping_cost_minor"));
+            Assert.Equal(Figure("gross_profit_minor") - Figure("shipping_cost_minor") - Figure("payment_fees_minor") - Figure("ad_spend_minor"),
+                Figure("contribution_margin_minor"));
+            Assert.True(Figure("fixed_expenses_minor") is > 0 and <= 2 * 300_000, $"fixed expenses {Figure("fixed_expenses_minor")}");
+            Assert.Equal(Figure("contribution_margin_minor") - Figure("fixed_expenses_minor"), Figure("net_profit_minor"));
+
+            // Changed, the rule applies as changed.
+            var changed = await http.PutAsJsonAsync($"/api/costs/rules/{ruleId}?shop={Shop}",
+                new { kind = "shipping_per_order", name = "Carrier", currency_code = currency, amount_minor = 500, effective_from = from });
+            Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+            Assert.Equal(500 * orders, (await Profit(http)).GetProperty("current").GetProperty("shipping_cost_minor").GetInt64());
+        }
+        finally
+        {
+            foreach (var rule in (await http.GetFromJsonAsync<JsonElement>($"/api/costs/rules?shop={Shop}")).GetProperty("rules").EnumerateArray())
+                Assert.Equal(HttpStatusCode.OK, (await http.DeleteAsync($"/api/costs/rules/{rule.GetProperty("rule_id").GetInt64()}?shop={Shop}")).StatusCode);
+        }
+        Assert.Equal(0, (await Profit(http)).GetProperty("current").GetProperty("shipping_cost_minor").GetInt64());
+        Assert.Equal(HttpStatusCode.NotFound, (await http.DeleteAsync($"/api/costs/rules/{ruleId}?shop={Shop}")).StatusCode);
+    }
+
     private async Task<JsonElement> Profit(HttpClient http) => await http.GetFromJsonAsync<JsonElement>($"/api/profit?shop={Shop}&days=30");
 
     [Fact]

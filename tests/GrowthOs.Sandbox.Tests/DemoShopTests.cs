@@ -163,4 +163,45 @@ public sealed class DemoShopTests
         Assert.Contains(orders, o => o.Fulfillments.Count == 2);
         Assert.All(orders.Where(o => o.CancelledAt is not null), o => Assert.Empty(o.Refunds));
     }
+
+    [Fact]
+    public async Task Orders_are_paid_through_Shopify_Payments_with_its_fees_or_through_a_gateway_whose_fees_Shopify_does_not_know()
+    {
+        var shop = Shop(days: 30);
+        var output = new MemoryStream();
+        await WriteOrders(shop, output);
+        var orders = System.Text.Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement)
+            .Where(line => line.GetProperty("__typename").GetString() == "Order").ToList();
+        var (shopifyPayments, paypal) = (0, 0);
+        foreach (var order in orders)
+        {
+            var transactions = order.GetProperty("transactions").EnumerateArray().ToList();
+            var first = transactions[0];
+            var total = decimal.Parse(order.GetProperty("totalPriceSet").GetProperty("shopMoney").GetProperty("amount").GetString()!,
+                System.Globalization.CultureInfo.InvariantCulture);
+            if (order.GetProperty("cancelledAt").ValueKind != System.Text.Json.JsonValueKind.Null)
+            {
+                Assert.Equal(["AUTHORIZATION", "VOID"], transactions.Select(t => t.GetProperty("kind").GetString()));
+                continue;
+            }
+            Assert.Equal(("SALE", "SUCCESS"), (first.GetProperty("kind").GetString(), first.GetProperty("status").GetString()));
+            var fees = first.GetProperty("fees").EnumerateArray().ToList();
+            if (first.GetProperty("gateway").GetString() == "paypal")
+            {
+                paypal++;
+                Assert.Empty(fees);
+                continue;
+            }
+            shopifyPayments++;
+            var fee = Assert.Single(fees).GetProperty("amount");
+            Assert.Equal("USD", fee.GetProperty("currencyCode").GetString());
+            var (rate, flat) = order.GetProperty("sourceName").GetString() == "pos" ? (0.027m, 0m) : (0.029m, 0.30m);
+            Assert.Equal(Math.Round(total * rate + flat, 2, MidpointRounding.AwayFromZero).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
+                fee.GetProperty("amount").GetString());
+            // A refund is a REFUND transaction, on which no fee is returned.
+            Assert.All(transactions.Skip(1), t => Assert.Equal(("REFUND", 0), (t.GetProperty("kind").GetString(), t.GetProperty("fees").GetArrayLength())));
+        }
+        Assert.InRange(paypal, shopifyPayments / 10, shopifyPayments / 4);
+    }
 }

@@ -52,6 +52,7 @@ public static class BulkQueries
                 totalRefundedSet { {{MoneyBag}} }
                 refunds { id createdAt totalRefundedSet { {{MoneyBag}} } }
                 fulfillments { id status createdAt }
+                transactions { id kind status gateway processedAt fees { amount { amount currencyCode } } }
                 lineItems {
                   edges {
                     node {

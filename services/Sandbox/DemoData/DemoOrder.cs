@@ -22,4 +22,5 @@ public sealed record DemoOrder(
     decimal Refunded,
     IReadOnlyList<DemoLineItem> LineItems,
     IReadOnlyList<DemoRefund> Refunds,
-    IReadOnlyList<DemoFulfillment> Fulfillments);
+    IReadOnlyList<DemoFulfillment> Fulfillments,
+    IReadOnlyList<DemoTransaction> Transactions);

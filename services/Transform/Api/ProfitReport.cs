@@ -2,7 +2,8 @@ namespace GrowthOs.Transform.Api;
 
 /// <summary>
 /// The answer of <c>GET /api/profit</c>: the period's profit figures beside the period of the same length before, and
-/// each figure's change (relative: 0.1 is 10 % up; null when the previous figure is zero or unknown).
+/// each figure's change (relative: 0.1 is 10 % up; null when the previous figure is zero or unknown), and the period's
+/// days.
 /// </summary>
 public sealed record ProfitReport(
     string Shop,
@@ -13,4 +14,5 @@ public sealed record ProfitReport(
     string? CurrencyCode,
     ProfitFigures Current,
     ProfitFigures Previous,
-    IReadOnlyDictionary<string, decimal?> Change);
+    IReadOnlyDictionary<string, decimal?> Change,
+    IReadOnlyList<ProfitDay> Days);

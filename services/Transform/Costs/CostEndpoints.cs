@@ -26,7 +26,7 @@ public static class CostEndpoints
         app.MapPut("/api/costs/variants/{variantId:long}", Put).WithSummary("A variant's unit cost from a day on (an override)");
         app.MapPost("/api/costs/variants", Upload).Accepts<string>("text/csv").WithSummary("Many variants' costs from a CSV");
         app.MapDelete("/api/costs/variants/{variantId:long}", Remove).WithSummary("Removes a variant's override (of one day, or all)");
-        return app;
+        return app.MapCostRules();
     }
 
     private static async Task<Results<Ok<VariantCostList>, ProblemHttpResult>> List(string? shop, string? variant, VariantCosts costs,

@@ -53,6 +53,7 @@ public static partial class BulkLineParser
         private Slice _amountSpent, _amountSpentCurrency, _unitCost, _unitCostCurrency;
         private List<RawRefund>? _refunds;
         private List<RawFulfillment>? _fulfillments;
+        private List<RawFee>? _fees;
 
         public void Read(ref Utf8JsonReader reader, ReadOnlySpan<byte> line)
         {
@@ -92,6 +93,7 @@ public static partial class BulkLineParser
                 else if (name.SequenceEqual("totalRefundedSet"u8)) _totalRefunded.Read(ref reader);
                 else if (name.SequenceEqual("refunds"u8)) _refunds = ReadRefunds(ref reader, line);
                 else if (name.SequenceEqual("fulfillments"u8)) _fulfillments = ReadFulfillments(ref reader, line);
+                else if (name.SequenceEqual("transactions"u8)) _fees = ReadTransactionFees(ref reader, line);
                 else if (name.SequenceEqual("productType"u8)) _productType = String(ref reader);
                 else if (name.SequenceEqual("status"u8)) _status = String(ref reader);
                 else if (name.SequenceEqual("state"u8)) _state = String(ref reader);
@@ -155,5 +157,47 @@ public static partial class BulkLineParser
                 Timestamp(createdAt.In(line), "fulfillments.createdAt")));
         }
         return fulfillments;
+    }
+
+    /// <summary>
+    /// The fees of an order's transactions (<c>transactions { status fees { amount { amount currencyCode } } }</c>): each
+    /// fee of a transaction that succeeded (or whose status is not given); a failed, pending or erred transaction was not
+    /// charged. Null when the line carries no transactions.
+    /// </summary>
+    private static List<RawFee>? ReadTransactionFees(ref Utf8JsonReader reader, ReadOnlySpan<byte> line)
+    {
+        if (reader.TokenType == JsonTokenType.Null) return null;
+        Expect(ref reader, JsonTokenType.StartArray);
+        var fees = new List<RawFee>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            Slice status = default;
+            var charged = new List<RawFee>();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = PropertyName(ref reader);
+                reader.Read();
+                if (name.SequenceEqual("status"u8)) status = String(ref reader);
+                else if (name.SequenceEqual("fees"u8) && reader.TokenType != JsonTokenType.Null)
+                {
+                    Expect(ref reader, JsonTokenType.StartArray);
+                    while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        Slice amount = default, currency = default;
+                        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                        {
+                            var field = PropertyName(ref reader);
+                            reader.Read();
+                            if (field.SequenceEqual("amount"u8)) ReadMoney(ref reader, out amount, out currency);
+                            else reader.Skip();
+                        }
+                        charged.Add(new RawFee(amount.IsEmpty ? null : Encoding.UTF8.GetString(amount.In(line)), Text.OfNullable(currency.In(line))));
+                    }
+                }
+                else reader.Skip();
+            }
+            if (status.IsEmpty || Ascii.EqualsIgnoreCase(status.In(line), "SUCCESS"u8)) fees.AddRange(charged);
+        }
+        return fees;
     }
 }

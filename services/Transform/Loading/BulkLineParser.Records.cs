@@ -36,7 +36,8 @@ public static partial class BulkLineParser
                 TotalRefundedMinor: ShopMoney(_totalRefunded, line, "totalRefundedSet", currency, required: false),
                 TotalPresentmentMinor: PresentmentMoney(_total, line, "totalPriceSet", presentment),
                 Refunds: _refunds is null ? [] : _refunds.Select(r => r.ToRecord(orderId, currency, updatedAt)).ToList(),
-                Fulfillments: _fulfillments is null ? [] : _fulfillments.Select(f => f.ToRecord(orderId, updatedAt)).ToList());
+                Fulfillments: _fulfillments is null ? [] : _fulfillments.Select(f => f.ToRecord(orderId, updatedAt)).ToList(),
+                PaymentFeesMinor: RawFee.Total(_fees, currency));
         }
 
         public readonly LineItemRecord ToLineItem(ReadOnlySpan<byte> line)
@@ -151,6 +152,29 @@ public static partial class BulkLineParser
                     : throw new InvalidRecordException($"refund totalRefundedSet amount '{Amount}' is not a valid {currency} amount."),
                 currency,
                 orderUpdatedAt);
+        }
+    }
+
+    /// <summary>A fee charged on a transaction, as its text: its amount and currency.</summary>
+    private readonly record struct RawFee(string? Amount, string? Currency)
+    {
+        /// <summary>
+        /// The order's payment fees in minor units of its currency: the sum of the fees Shopify reports, or null when it
+        /// reports none (a gateway whose fees Shopify does not know, or a file without transactions) or reports one in another
+        /// currency, so the shop's fee rule counts it instead.
+        /// </summary>
+        public static long? Total(List<RawFee>? fees, string orderCurrency)
+        {
+            if (fees is null || fees.Count == 0) return null;
+            long total = 0;
+            foreach (var fee in fees)
+            {
+                if (fee.Currency is { } currency && !string.Equals(currency, orderCurrency, StringComparison.OrdinalIgnoreCase)) return null;
+                if (fee.Amount is null || !Money.TryToMinorUnits(fee.Amount, orderCurrency, out var minor))
+                    throw new InvalidRecordException($"a transaction fee's amount '{fee.Amount}' is not a valid {orderCurrency} amount.");
+                total += minor;
+            }
+            return total;
         }
     }
 

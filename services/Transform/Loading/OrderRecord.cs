@@ -22,4 +22,5 @@ public sealed record OrderRecord(
     long TotalRefundedMinor,
     long TotalPresentmentMinor,
     IReadOnlyList<RefundRecord> Refunds,
-    IReadOnlyList<FulfillmentRecord> Fulfillments);
+    IReadOnlyList<FulfillmentRecord> Fulfillments,
+    long? PaymentFeesMinor = null);

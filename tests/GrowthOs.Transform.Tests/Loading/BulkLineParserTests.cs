@@ -34,6 +34,40 @@ public sealed class BulkLineParserTests
         Assert.Equal((1L, 11L), (item.ProductId!.Value, item.VariantId!.Value));
     }
 
+    /// <summary>
+    /// An order line with <c>transactions { id kind status gateway processedAt fees { amount { amount currencyCode } } }</c>,
+    /// shaped as Shopify documents <c>OrderTransaction.fees</c> (shopify.dev/docs/api/admin-graphql/latest/objects/TransactionFee:
+    /// a list of <c>TransactionFee</c> whose <c>amount</c> is a <c>MoneyV2</c>).
+    /// </summary>
+    private static string OrderWithTransactions(string transactions) => $$$"""
+        {"__typename":"Order","id":"gid://shopify/Order/7","name":"#7","createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z",
+        "currencyCode":"USD","totalPriceSet":{"shopMoney":{"amount":"100.00","currencyCode":"USD"}},"transactions":{{{transactions}}}}
+        """.ReplaceLineEndings("");
+
+    private static string Transaction(string status, string fees) =>
+        $$"""{"id":"gid://shopify/OrderTransaction/1","kind":"SALE","status":"{{status}}","gateway":"shopify_payments","fees":{{fees}}}""";
+
+    [Fact]
+    public void An_orders_payment_fees_are_the_fees_of_its_successful_transactions()
+    {
+        var fee = """[{"amount":{"amount":"3.20","currencyCode":"USD"}},{"amount":{"amount":"0.30","currencyCode":"USD"}}]""";
+        var failed = """[{"amount":{"amount":"9.99","currencyCode":"USD"}}]""";
+        var order = Assert.IsType<BulkLineParser.Order>(Parse(OrderWithTransactions($"[{Transaction("SUCCESS", fee)},{Transaction("FAILURE", failed)}]")));
+        Assert.Equal(350, order.Record.PaymentFeesMinor);
+    }
+
+    [Theory]
+    [InlineData("""[{"id":"gid://shopify/OrderTransaction/1","kind":"SALE","status":"SUCCESS","gateway":"paypal","fees":[]}]""")]
+    [InlineData("""[]""")]
+    [InlineData("""[{"id":"gid://shopify/OrderTransaction/1","status":"SUCCESS","fees":[{"amount":{"amount":"2.00","currencyCode":"EUR"}}]}]""")]
+    public void Fees_Shopify_does_not_report_in_the_orders_currency_are_not_known(string transactions) =>
+        Assert.Null(Assert.IsType<BulkLineParser.Order>(Parse(OrderWithTransactions(transactions))).Record.PaymentFeesMinor);
+
+    [Fact]
+    public void A_fee_that_is_not_an_amount_rejects_the_order_with_the_reason() =>
+        Assert.Contains("transaction fee's amount 'lots'", Assert.IsType<BulkLineParser.Rejected>(Parse(OrderWithTransactions(
+            $"[{Transaction("SUCCESS", """[{"amount":{"amount":"lots","currencyCode":"USD"}}]""")}]"))).Record.Reason);
+
     [Fact]
     public void An_amount_with_fewer_decimals_than_the_currency_is_exact() =>
         Assert.Equal(1230, Assert.IsType<BulkLineParser.Order>(Parse(FixtureLine(4))).Record.TotalMinor);

@@ -40,6 +40,24 @@ public sealed class ProfitGoldenTests : IAsyncLifetime
             -- The clamp's cost: 4.00 seen from Shopify on 11 March, overridden to 3.50 from 12 March. The strap's is not known.
             INSERT INTO transform.variant_cost (shop_domain, variant_id, source, effective_from, unit_cost_minor, currency_code)
             VALUES (@shop, 101, 'shopify', '2026-03-11', 400, 'USD'), (@shop, 101, 'override', '2026-03-12', 350, 'USD');
+            -- Shopify reports the fees of #1 (0.97) and #5 (0.47); #2 and the guest's #4 went through a gateway whose fees it
+            -- does not know.
+            UPDATE transform.order_header SET payment_fees_minor = 97 WHERE shop_domain = @shop AND order_id = 1;
+            UPDATE transform.order_header SET payment_fees_minor = 47 WHERE shop_domain = @shop AND order_id = 5;
+            -- The shop's cost rules. The EUR one is in another currency than the shop's and is never applied.
+            INSERT INTO transform.cost_rule (shop_domain, kind, name, currency_code, amount_minor, rate, effective_from, effective_to)
+            VALUES (@shop, 'shipping_per_order', 'Carrier', 'USD', 450, 0, '2026-03-11', '2026-03-12'),
+                   (@shop, 'shipping_per_unit', 'Packing', 'USD', 100, 0, '2026-03-10', NULL),
+                   (@shop, 'shipping_revenue_share', 'Carrier by value', 'USD', 0, 0.015, '2026-03-13', NULL),
+                   (@shop, 'payment_fee', 'Gateway', 'USD', 30, 0.029, '2026-03-01', NULL),
+                   (@shop, 'payment_fee', 'Old gateway', 'EUR', 30, 0.5, '2026-03-01', NULL),
+                   (@shop, 'fixed_monthly', 'Rent', 'USD', 10000, 0, '2026-03-01', NULL),
+                   (@shop, 'fixed_monthly', 'Old software', 'USD', 3100, 0, '2026-02-01', '2026-03-11');
+            -- 5.00 of ad spend on 12 March (a EUR account's row left out of the sum as not comparable).
+            INSERT INTO transform.marketing_daily (shop_domain, date, currency_code, meta_spend_minor, google_spend_minor, spend_minor, meta_impressions,
+                google_impressions, impressions, meta_clicks, google_clicks, clicks, meta_conversions, meta_conversion_value_minor, google_conversions,
+                google_conversion_value_minor, sessions, users, key_events, ga4_revenue_minor, not_comparable_rows)
+            VALUES (@shop, '2026-03-12', 'USD', 500, 0, 500, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);
             """);
         command.Parameters.AddWithValue("shop", Shop);
         await command.ExecuteNonQueryAsync();
@@ -60,7 +78,8 @@ public sealed class ProfitGoldenTests : IAsyncLifetime
         var days = new Dictionary<string, string>();
         await using var command = _dataSource.CreateCommand("""
             SELECT to_char(date, 'MM-DD'), concat_ws(' ', net_sales_minor, line_net_minor, costed_line_net_minor, cogs_minor, lines, lines_without_cost,
-                       '|', first_orders, first_revenue_minor, repeat_orders, repeat_revenue_minor, guest_orders, guest_revenue_minor)
+                       '|', first_orders, first_revenue_minor, repeat_orders, repeat_revenue_minor, guest_orders, guest_revenue_minor,
+                       '|', orders, units, revenue_minor, shopify_fees_minor, orders_without_fees, revenue_without_fees_minor)
             FROM transform.profit_daily WHERE shop_domain = @shop ORDER BY date
             """);
         command.Parameters.AddWithValue("shop", Shop);
@@ -69,15 +88,54 @@ public sealed class ProfitGoldenTests : IAsyncLifetime
 
         // 10 March, order #1: net sales 2,000 − 200 (discount) + 500 = 2,300; the clamp's line (1,800) has a cost: none is
         // in effect yet, so the earliest known, 400 × 2 kept = 800; the strap's (500) has none: 1,800 of 2,300 costed.
-        // Its customer's first order: 1 first order of 2,300.
-        Assert.Equal("2300 2300 1800 800 2 1 | 1 2300 0 0 0 0", days["03-10"]);
+        // Its customer's first order: 1 first order of 2,300. One order of 3 units and 2,300, whose 97 of fees Shopify reports.
+        Assert.Equal("2300 2300 1800 800 2 1 | 1 2300 0 0 0 0 | 1 3 2300 97 0 0", days["03-10"]);
         // 11 March: nothing sold.
-        Assert.Equal("0 0 0 0 0 0 | 0 0 0 0 0 0", days["03-11"]);
+        Assert.Equal("0 0 0 0 0 0 | 0 0 0 0 0 0 | 0 0 0 0 0 0", days["03-11"]);
         // 12 March, order #2 (the test order #3 left out): 3 × 1,000; the override in effect, 350 × 2 units kept = 700.
         // The guest's #4 (800, no lines) is neither new nor returning; #2 is customer 7's second order: a repeat of 3,000.
-        Assert.Equal("3000 3000 3000 700 1 0 | 0 0 1 3000 1 800", days["03-12"]);
+        // Two orders (#2 and #4) of 3 units and 3,000 + 800, neither with fees from Shopify.
+        Assert.Equal("3000 3000 3000 700 1 0 | 0 0 1 3000 1 800 | 2 3 3800 0 2 3800", days["03-12"]);
         // 13 March: the refund of 1,000 on its own day; no line, no cost.
         // Customer 8's #5 (600) is a repeat: its first order was in February, before the days refreshed.
-        Assert.Equal("-1000 0 0 0 0 0 | 0 0 1 600 0 0", days["03-13"]);
+        // #5: one order, no units, 600, with 47 of fees from Shopify.
+        Assert.Equal("-1000 0 0 0 0 0 | 0 0 1 600 0 0 | 1 0 600 47 0 0", days["03-13"]);
+    }
+
+    [Fact]
+    public async Task The_cost_rules_take_gross_profit_down_to_contribution_margin_and_net_profit_day_by_day()
+    {
+        await new DailySalesRefresher(_dataSource, Microsoft.Extensions.Options.Options.Create(new MartsOptions()))
+            .Refresh(Shop, new DateOnly(2026, 3, 10), new DateOnly(2026, 3, 13), CancellationToken.None);
+
+        var profit = await GrowthOs.Transform.Api.ProfitReader.Read(_dataSource, Shop, new DateOnly(2026, 3, 10), new DateOnly(2026, 3, 13),
+            CancellationToken.None);
+        var days = profit.Days.ToDictionary(d => d.Date.ToString("MM-dd"), d => string.Join(' ', d.NetSalesMinor, d.CogsMinor, d.GrossProfitMinor,
+            d.AdSpendMinor, d.ShippingCostMinor, d.PaymentFeesMinor, d.ContributionMarginMinor, d.FixedExpensesMinor, d.NetProfitMinor));
+
+        // Rent: 100.00 a month over March's 31 days, day d taking ⌊10,000·d/31⌋ − ⌊10,000·(d−1)/31⌋: 10 March 3,225 − 2,903 = 322,
+        // 11 March 3,548 − 3,225 = 323, 12 March 3,870 − 3,548 = 322, 13 March 4,193 − 3,870 = 323. Old software: 31.00 a month
+        // is 100 a day, to 11 March.
+        // 10 March: shipping 3 units × 100 = 300 (the carrier's rule starts on the 11th); fees: Shopify's 97 (the rule is only
+        // for orders without); contribution 2,300 − 800 − 300 − 97 = 1,103; fixed 322 + 100 = 422; net 681.
+        Assert.Equal("2300 800 1500 0 300 97 1103 422 681", days["03-10"]);
+        // 11 March: nothing sold, so no rule of orders applies; the fixed expenses still do: 323 + 100.
+        Assert.Equal("0 0 0 0 0 0 0 423 -423", days["03-11"]);
+        // 12 March: shipping 2 orders × 450 + 3 units × 100 = 1,200; fees by the rule (the EUR one is not applied): 2 × 30 +
+        // 0.029 × 3,800 = 60 + 110.2 → 170; ad spend 500; contribution 3,000 − 700 − 1,200 − 170 − 500 = 430; net 430 − 322 = 108.
+        Assert.Equal("3000 700 2300 500 1200 170 430 322 108", days["03-12"]);
+        // 13 March: the refund's day; shipping 0.015 × 600 = 9 (no units); fees Shopify's 47; contribution −1,000 − 9 − 47 =
+        // −1,056; net −1,056 − 323 = −1,379.
+        Assert.Equal("-1000 0 -1000 0 9 47 -1056 323 -1379", days["03-13"]);
+
+        var f = profit.Figures;
+        Assert.Equal("USD", profit.CurrencyCode);
+        // Over the four days: gross profit 4,300 − 1,500 = 2,800; shipping 1,509; fees 314 (144 from Shopify, 2 orders without);
+        // contribution 2,800 − 1,509 − 314 − 500 = 477; fixed 1,490; net profit −1,013.
+        Assert.Equal((2800L, 1509L, 314L, 144L, 2L, 477L, 1490L, -1013L),
+            (f.GrossProfitMinor, f.ShippingCostMinor, f.PaymentFeesMinor, f.PaymentFeesFromShopifyMinor, f.OrdersWithoutShopifyFees,
+                f.ContributionMarginMinor, f.FixedExpensesMinor, f.NetProfitMinor));
+        // Per order: 477 over the days' counted orders, rounded to the cent.
+        Assert.Equal((long)Math.Round(477m / f.Orders, MidpointRounding.AwayFromZero), f.ContributionMarginPerOrderMinor);
     }
 }

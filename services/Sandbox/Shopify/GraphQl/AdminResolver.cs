@@ -19,6 +19,8 @@ public sealed class AdminResolver(DemoShop shop) : IFieldResolver
         OrderLine => "LineItem",
         OrderRefund => "Refund",
         DemoFulfillment => "Fulfillment",
+        OrderTransaction => "OrderTransaction",
+        TransactionFee => "TransactionFee",
         DemoProduct => "Product",
         VariantOf => "ProductVariant",
         DemoInventoryItem => "InventoryItem",
@@ -43,6 +45,30 @@ public sealed class AdminResolver(DemoShop shop) : IFieldResolver
             "id" => $"gid://shopify/Refund/{refund.Refund.Id}",
             "createdAt" => refund.Refund.CreatedAt,
             "totalRefundedSet" => new MoneyBagValue(refund.Refund.Amount, refund.Order),
+            _ => null,
+        },
+        OrderTransaction transaction => fieldName switch
+        {
+            "id" => $"gid://shopify/OrderTransaction/{transaction.Transaction.Id}",
+            "kind" => transaction.Transaction.Kind,
+            "status" => transaction.Transaction.Status,
+            "gateway" => transaction.Transaction.Gateway,
+            "processedAt" or "createdAt" => transaction.Transaction.ProcessedAt,
+            "test" => transaction.Order.Test,
+            "amountSet" => new MoneyBagValue(transaction.Transaction.Amount, transaction.Order),
+            "fees" => transaction.Transaction.Fees.Select(f => new TransactionFee(transaction.Order, f)),
+            _ => null,
+        },
+        TransactionFee fee => fieldName switch
+        {
+            "id" => $"gid://shopify/TransactionFee/{fee.Fee.Id}",
+            "amount" => new MoneyValue(fee.Fee.Amount, fee.Order.CurrencyCode),
+            "flatFee" => new MoneyValue(fee.Fee.FlatFee, fee.Order.CurrencyCode),
+            "flatFeeName" => fee.Fee.FlatFeeName,
+            "rate" => fee.Fee.Rate.ToString(CultureInfo.InvariantCulture),
+            "rateName" => fee.Fee.RateName,
+            "taxAmount" => new MoneyValue(0m, fee.Order.CurrencyCode),
+            "type" => fee.Fee.Type,
             _ => null,
         },
         DemoFulfillment fulfillment => fieldName switch
@@ -130,6 +156,7 @@ public sealed class AdminResolver(DemoShop shop) : IFieldResolver
         "totalRefundedSet" => new MoneyBagValue(order.Refunded, order),
         "refunds" => order.Refunds.Select(r => new OrderRefund(order, r)),
         "fulfillments" => order.Fulfillments,
+        "transactions" => order.Transactions.Select(t => new OrderTransaction(order, t)),
         "lineItems" => order.LineItems.Select(l => new OrderLine(order, l)),
         _ => null,
     };

@@ -1455,7 +1455,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Profit of a period: COGS, gross profit and margin, POAS, break-even ROAS, cost coverage
+         * Profit of a period: COGS, gross profit and margin, POAS, break-even ROAS, cost coverage, contribution margin, net profit
          * @description Needs an API key with the role **viewer** or above.
          */
         get: {
@@ -1896,6 +1896,142 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["CostsWritten"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/costs/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A shop's cost rules: shipping, payment fees and fixed expenses
+         * @description Needs an API key with the role **viewer** or above.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    shop?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CostRuleList"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Adds a cost rule to a shop
+         * @description Needs an API key with the role **operator** or above.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    shop?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CostRule"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/costs/rules/{ruleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replaces a cost rule of a shop
+         * @description Needs an API key with the role **operator** or above.
+         */
+        put: {
+            parameters: {
+                query?: {
+                    shop?: string;
+                };
+                header?: never;
+                path: {
+                    ruleId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CostRule"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Removes a cost rule of a shop
+         * @description Needs an API key with the role **operator** or above.
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    shop?: string;
+                };
+                header?: never;
+                path: {
+                    ruleId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CostRule"];
                     };
                 };
             };
@@ -2410,6 +2546,28 @@ export interface components {
             to: string;
             campaigns: components["schemas"]["CampaignPerformance"][];
         };
+        CostRule: {
+            /** Format: int64 */
+            rule_id: number;
+            kind: string;
+            name: string;
+            currency_code: string;
+            /** Format: int64 */
+            amount_minor: number;
+            /** Format: double */
+            rate: number;
+            /** Format: date */
+            effective_from: string;
+            /** Format: date */
+            effective_to: null | string;
+            created_by: null | string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        CostRuleList: {
+            shop: string;
+            rules: components["schemas"]["CostRule"][];
+        };
         CostsWritten: {
             shop: string;
             /** Format: int32 */
@@ -2770,6 +2928,30 @@ export interface components {
             run_id: string;
             executions: components["schemas"]["PipelineExecution"][];
         };
+        ProfitDay: {
+            /** Format: date */
+            date: string;
+            /** Format: int64 */
+            orders: number;
+            /** Format: int64 */
+            net_sales_minor: number;
+            /** Format: int64 */
+            cogs_minor: number;
+            /** Format: int64 */
+            gross_profit_minor: number;
+            /** Format: int64 */
+            ad_spend_minor: number;
+            /** Format: int64 */
+            shipping_cost_minor: number;
+            /** Format: int64 */
+            payment_fees_minor: number;
+            /** Format: int64 */
+            contribution_margin_minor: number;
+            /** Format: int64 */
+            fixed_expenses_minor: number;
+            /** Format: int64 */
+            net_profit_minor: number;
+        };
         ProfitFigures: {
             /** Format: int64 */
             orders: number;
@@ -2791,6 +2973,22 @@ export interface components {
             cogs_coverage: null | number;
             /** Format: int64 */
             lines_without_cost: number;
+            /** Format: int64 */
+            shipping_cost_minor: number;
+            /** Format: int64 */
+            payment_fees_minor: number;
+            /** Format: int64 */
+            payment_fees_from_shopify_minor: number;
+            /** Format: int64 */
+            orders_without_shopify_fees: number;
+            /** Format: int64 */
+            contribution_margin_minor: number;
+            /** Format: int64 */
+            contribution_margin_per_order_minor: null | number;
+            /** Format: int64 */
+            fixed_expenses_minor: number;
+            /** Format: int64 */
+            net_profit_minor: number;
             customers: components["schemas"]["NewAndReturning"];
         };
         ProfitReport: {
@@ -2809,6 +3007,7 @@ export interface components {
             change: {
                 [key: string]: null | number;
             };
+            days: components["schemas"]["ProfitDay"][];
         };
         RunLoadProgress: {
             /** Format: uuid */

@@ -1,5 +1,5 @@
-// Profit: net sales down to gross profit and past ad spend, POAS and break-even ROAS, how much of the cost of goods is
-// known, and new against returning orders.
+// Profit: net sales down to gross profit, contribution margin and net profit, POAS and break-even ROAS, how much of the
+// cost of goods is known, and new against returning orders.
 import { api, type Schemas } from "../api";
 import { chart, Colors, major } from "../charts";
 import { decimal, integer, money, percent } from "../format";
@@ -18,20 +18,30 @@ function profit(data: Profit): Node | null {
   if (now.orders === 0 && now.net_sales_minor === 0) return null;
   const currency = data.currency_code;
   const grossProfit = now.gross_profit_minor;
-  const afterAds = grossProfit - now.ad_spend_minor;
-  // A waterfall: a total stands on zero, a cost hangs from the total before it.
-  const steps: [label: string, low: number, high: number, cost: boolean][] = [
-    ["Net sales", 0, now.net_sales_minor, false],
-    ["Cost of goods", now.net_sales_minor - now.cogs_minor, now.net_sales_minor, true],
-    ["Gross profit", 0, grossProfit, false],
-    ["Ad spend", afterAds, grossProfit, true],
-    ["After ad spend", 0, afterAds, false],
-  ];
+  const contribution = now.contribution_margin_minor;
+  // A waterfall: a total stands on zero, a cost hangs from the total before it, down the costs in their order.
+  const steps: [label: string, low: number, high: number, cost: boolean][] = [];
+  let level = now.net_sales_minor;
+  steps.push(["Net sales", 0, level, false]);
+  const cost = (label: string, amount: number) => {
+    steps.push([label, level - amount, level, true]);
+    level -= amount;
+  };
+  cost("Cost of goods", now.cogs_minor);
+  steps.push(["Gross profit", 0, grossProfit, false]);
+  cost("Ad spend", now.ad_spend_minor);
+  cost("Shipping", now.shipping_cost_minor);
+  cost("Payment fees", now.payment_fees_minor);
+  steps.push(["Contribution margin", 0, contribution, false]);
+  cost("Fixed expenses", now.fixed_expenses_minor);
+  steps.push(["Net profit", 0, now.net_profit_minor, false]);
   const c = now.customers;
   return el("div", {},
     figures([
       ["Gross profit", money(now.gross_profit_minor, currency), now.gross_profit_minor, "gross_profit"],
       ["Gross margin", now.gross_margin === null ? "–" : percent(now.gross_margin), now.gross_margin, "gross_margin"],
+      ["Contribution margin", money(contribution, currency), contribution, "contribution_margin"],
+      ["Net profit", money(now.net_profit_minor, currency), now.net_profit_minor, "net_profit"],
       ["POAS", decimal(now.poas), now.poas, "poas"],
       ["Break-even ROAS", decimal(now.break_even_roas), now.break_even_roas, "break_even_roas"],
       ["Cost known for", now.cogs_coverage === null ? "–" : percent(now.cogs_coverage), now.cogs_coverage, "cogs_coverage"],
@@ -39,7 +49,11 @@ function profit(data: Profit): Node | null {
     now.cogs_coverage !== null && now.cogs_coverage < 1
       ? el("p", { class: "state", text: `${integer(now.lines_without_cost)} lines have no known cost: the gross profit leaves their cost out.` })
       : null,
-    chart("profit", `From net sales to what is left after ad spend, ${data.from} to ${data.to}; shipping, fees and fixed costs are not counted yet`, {
+    now.orders_without_shopify_fees > 0
+      ? el("p", { class: "state", text: `${integer(now.orders_without_shopify_fees)} orders have no payment fees from Shopify: `
+        + "the shop's fee rule counts theirs, if it has one." })
+      : null,
+    chart("profit", `From net sales down to net profit, ${data.from} to ${data.to}`, {
       type: "bar",
       data: {
         labels: steps.map(([label]) => label),
