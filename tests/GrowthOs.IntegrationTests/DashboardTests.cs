@@ -309,6 +309,30 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_cohort_tile_maps_each_first_order_months_value_per_customer_by_month_since()
+    {
+        var page = await Dashboard_();
+        var tile = page.Locator("#tile-cohorts");
+        var cohorts = (await Api($"/api/cohorts?shop={Shop}&days=365")).GetProperty("cohorts").EnumerateArray().ToList();
+        Assert.NotEmpty(cohorts);
+        Assert.Equal(cohorts.Count, await tile.Locator("tbody tr").CountAsync());
+        Assert.Equal(cohorts.Sum(c => c.GetProperty("customers").GetInt64()).ToString(CultureInfo.InvariantCulture), await Raw(tile, "customers"));
+
+        // The oldest cohort's cells are the API's values per customer, revenue first, gross profit when chosen.
+        var oldest = cohorts[0];
+        var row = tile.Locator($"tbody tr[data-cohort='{oldest.GetProperty("month").GetString()}']");
+        var months = oldest.GetProperty("months").EnumerateArray().ToList();
+        foreach (var i in new[] { 0, 1 })
+            SameNumber(months[i].GetProperty("revenue_per_customer_minor"), await row.Locator($"td[data-month='{i}']").GetAttributeAsync("data-raw"),
+                $"month {i} revenue per customer");
+        await tile.GetByLabel("Value per customer shown").SelectOptionAsync("gross_profit");
+        SameNumber(months[0].GetProperty("gross_profit_per_customer_minor"), await row.Locator("td[data-month='0']").GetAttributeAsync("data-raw"),
+            "month 0 gross profit per customer");
+        await Screenshot(tile, "cohorts");
+        await ThePageBehaved(page);
+    }
+
+    [Fact]
     public async Task The_marketing_tile_shows_spend_per_source_against_revenue_and_roas_per_campaign()
     {
         var page = await Dashboard_();
@@ -577,7 +601,7 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         Assert.True(reached.IndexOf("view-connections") is >= 0 and var pages && reached.IndexOf("shop") > pages && reached.Contains("range"),
             string.Join(", ", reached));
         // Every tile is a region named by its heading.
-        Assert.Equal(8, await page.Locator("section.tile[aria-labelledby]").CountAsync());
+        Assert.Equal(9, await page.Locator("section.tile[aria-labelledby]").CountAsync());
         await ThePageBehaved(page);
     }
 

@@ -298,6 +298,43 @@ public sealed class ReadApiTests(RunningSystem system)
         Assert.Equal(HttpStatusCode.NotFound, (await http.DeleteAsync($"/api/costs/rules/{ruleId}?shop={Shop}")).StatusCode);
     }
 
+    [Fact]
+    public async Task The_cohorts_hold_every_customer_whose_first_order_fell_in_the_period_once()
+    {
+        using var http = await SyncedClient();
+        var report = await http.GetFromJsonAsync<JsonElement>($"/api/cohorts?shop={Shop}&days=120");
+        var (from, to) = (report.GetProperty("from").GetString(), report.GetProperty("to").GetString());
+        Assert.EndsWith("-01", from);
+        var cohorts = report.GetProperty("cohorts").EnumerateArray().ToList();
+        var newcomers = await system.Scalar($"""
+            SELECT count(*) FROM (
+                SELECT customer_id, min(created_at) AS first FROM transform.order_header
+                WHERE shop_domain = '{Shop}' AND customer_id IS NOT NULL AND NOT is_test AND cancelled_at IS NULL GROUP BY customer_id) f
+            WHERE (f.first AT TIME ZONE 'UTC')::date BETWEEN '{from}' AND '{to}'
+            """);
+        Assert.True(newcomers > 0, "no customer's first order in the period");
+        Assert.Equal(newcomers, cohorts.Sum(c => c.GetProperty("customers").GetInt64()));
+        // Split by channel, the same customers; a month not yet ended on the shop's today is blank, and an ended one is not;
+        // a cohort younger than a year is maturing.
+        var byChannel = await http.GetFromJsonAsync<JsonElement>($"/api/cohorts?shop={Shop}&days=120&by=channel");
+        Assert.Equal(newcomers, byChannel.GetProperty("cohorts").EnumerateArray().Sum(c => c.GetProperty("customers").GetInt64()));
+        var today = DateOnly.Parse(report.GetProperty("today").GetString()!);
+        foreach (var cohort in cohorts)
+        {
+            var month = DateOnly.Parse(cohort.GetProperty("month").GetString()!);
+            Assert.True(cohort.GetProperty("maturing").GetBoolean());
+            foreach (var cell in cohort.GetProperty("months").EnumerateArray())
+                Assert.Equal(month.AddMonths(cell.GetProperty("index").GetInt32() + 1) > today,
+                    cell.GetProperty("revenue_per_customer_minor").ValueKind == JsonValueKind.Null);
+        }
+
+        var wrong = await http.GetAsync($"/api/cohorts?shop={Shop}&by=week");
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Equal("by", (await wrong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
+        using var limited = system.GatewayClient(RunningSystem.KpiOperatorKey);
+        Assert.Equal(HttpStatusCode.Forbidden, (await limited.GetAsync($"/api/cohorts?shop={Shop}")).StatusCode);
+    }
+
     private async Task<JsonElement> Profit(HttpClient http) => await http.GetFromJsonAsync<JsonElement>($"/api/profit?shop={Shop}&days=30");
 
     [Fact]

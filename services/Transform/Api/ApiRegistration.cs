@@ -10,6 +10,7 @@ public static class ApiRegistration
         app.MapDashboards();
         app.MapMarketing();
         app.MapProfit();
+        app.MapCohorts();
         app.MapOrders();
         app.MapEtlStatus();
         app.MapLoadProgress();

@@ -1,6 +1,7 @@
 // The dashboard's tiles, one file each in tiles/: each reads one or two of the gateway's read APIs and shows the same
 // figures, in the shop's currency and reporting time zone, with its own loading, empty and error states.
 import { showAlerts } from "./tiles/alerts";
+import { showCohorts } from "./tiles/cohorts";
 import { showInventory } from "./tiles/inventory";
 import { showKpis } from "./tiles/kpis";
 import { showMarketing } from "./tiles/marketing";
@@ -38,6 +39,7 @@ export async function renderTiles(shop: Shop, period: Period): Promise<void> {
     showInventory(shop),
     showSegments(shop),
     showProfit(shop, period),
+    showCohorts(shop),
     showMarketing(shop, period),
     showPipeline(shop),
   ]);

@@ -1491,6 +1491,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cohorts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customer cohorts by first-order month: LTV by month and day, repeat rate, CAC, LTV:CAC, payback
+         * @description Needs an API key with the role **viewer** or above.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    shop?: string;
+                    days?: string;
+                    from?: string;
+                    to?: string;
+                    by?: string;
+                    channel?: string;
+                    product?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CohortReport"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/orders": {
         parameters: {
             query?: never;
@@ -2545,6 +2592,61 @@ export interface components {
             /** Format: date */
             to: string;
             campaigns: components["schemas"]["CampaignPerformance"][];
+        };
+        Cohort: {
+            /** Format: date */
+            month: string;
+            segment: null | string;
+            /** Format: int64 */
+            customers: number;
+            /** Format: int64 */
+            new_customers_of_month: number;
+            /** Format: int64 */
+            ad_spend_minor: number;
+            /** Format: int64 */
+            cac_minor: null | number;
+            /** Format: double */
+            repeat_rate_90d: null | number;
+            months: components["schemas"]["CohortMonth"][];
+            windows: components["schemas"]["CohortWindow"][];
+            /** Format: double */
+            ltv_to_cac_90d: null | number;
+            /** Format: double */
+            ltv_to_cac_365d: null | number;
+            /** Format: int32 */
+            payback_month: null | number;
+            maturing: boolean;
+        };
+        CohortMonth: {
+            /** Format: int32 */
+            index: number;
+            /** Format: int64 */
+            revenue_per_customer_minor: null | number;
+            /** Format: int64 */
+            gross_profit_per_customer_minor: null | number;
+        };
+        CohortReport: {
+            shop: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** Format: date */
+            today: string;
+            by: string;
+            channel: null | string;
+            /** Format: int64 */
+            product: null | number;
+            currency_code: null | string;
+            cohorts: components["schemas"]["Cohort"][];
+        };
+        CohortWindow: {
+            /** Format: int32 */
+            days: number;
+            /** Format: int64 */
+            revenue_per_customer_minor: null | number;
+            /** Format: int64 */
+            gross_profit_per_customer_minor: null | number;
         };
         CostRule: {
             /** Format: int64 */
