@@ -119,6 +119,10 @@ try
     Console.WriteLine($"Every pipeline of {demo.Domain} ({demo.TotalOrders:N0} orders), its 180 days:");
     await TimeEveryPipeline(pipelines, demo.Domain, demo.FirstDay, yesterday);
 
+    Console.WriteLine("The profit and cohort reads (GET /api/profit, /api/cohorts without HTTP), medians of 3:");
+    await TimeReads(dataSource, big.Domain, big.FirstDay, yesterday);
+    await TimeReads(dataSource, demo.Domain, demo.FirstDay, yesterday);
+
     foreach (var path in new[] { files.Orders, files.Products, files.Inventory, files.Customers,
         demoFiles.Orders, demoFiles.Products, demoFiles.Inventory, demoFiles.Customers })
         File.Delete(path);
@@ -132,6 +136,32 @@ finally
 return;
 
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+static async Task TimeReads(NpgsqlDataSource dataSource, string shop, DateOnly first, DateOnly last)
+{
+    static async Task<double> MedianOf3(Func<Task> read)
+    {
+        var times = new List<double>();
+        for (var round = 0; round < 3; round++)
+        {
+            var clock = Stopwatch.StartNew();
+            await read();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        return Median(times);
+    }
+
+    foreach (var days in new[] { 7, 30, 180 })
+    {
+        var from = last.AddDays(1 - days) < first ? first : last.AddDays(1 - days);
+        var profit = await MedianOf3(() => GrowthOs.Transform.Api.ProfitReader.Read(dataSource, shop, from, last, CancellationToken.None));
+        Console.WriteLine($"  {shop} profit, {days,3} days: {profit,7:N0} ms");
+    }
+    var cohortsFrom = new DateOnly(first.Year, first.Month, 1);
+    var cohorts = await MedianOf3(() => GrowthOs.Transform.Api.CohortReader.Read(dataSource, shop, "UTC", cohortsFrom, last, last.AddDays(1), "none", null,
+        null, CancellationToken.None));
+    Console.WriteLine($"  {shop} cohorts, {last.DayNumber - cohortsFrom.DayNumber + 1} days: {cohorts,7:N0} ms");
+}
 
 static async Task TimeEveryPipeline(PipelineRunner pipelines, string shop, DateOnly from, DateOnly to)
 {

@@ -88,6 +88,7 @@ public sealed class EntityQueryTests
     [InlineData("refunds { id createdAt totalRefundedSet")]
     [InlineData("fulfillments { id status createdAt }")]
     [InlineData("transactions { id kind status gateway processedAt fees { amount { amount currencyCode } } }")]
+    [InlineData("sourceName discountCodes")]
     public void The_orders_bulk_query_asks_for_refunds_fulfillments_and_payment_fees(string field) =>
         Assert.Contains(field, BulkQueries.For("orders", DateTimeOffset.UnixEpoch));
 

@@ -203,6 +203,14 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
             if (kpi.GetProperty("kind").GetString() == "money" && kpi.GetProperty("value").ValueKind == JsonValueKind.Number)
                 Assert.Equal(Usd(kpi.GetProperty("value").GetInt64()), (await card.Locator(".value").InnerTextAsync()).Trim());
         }
+        // Then the profit and new against returning, as the API answers them.
+        var profit = api.GetProperty("profit").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!);
+        foreach (var name in new[] { "gross_profit", "contribution_margin", "net_profit", "first_order_revenue", "returning_revenue_share" })
+        {
+            var card = tile.Locator($"[data-profit='{name}']");
+            SameNumber(profit[name].GetProperty("value"), await card.GetAttributeAsync("data-value"), $"{name} value");
+            SameNumber(profit[name].GetProperty("change"), await card.GetAttributeAsync("data-change"), $"{name} change");
+        }
         await Screenshot(tile, "kpis");
         await ThePageBehaved(page);
     }
@@ -359,6 +367,8 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
             Assert.Equal(Usd(campaigns[i].GetProperty("spend_minor").GetInt64()), cells[2]);
             var roas = campaigns[i].GetProperty("roas");
             Assert.Equal(roas.ValueKind == JsonValueKind.Null ? "–" : roas.GetDecimal().ToString("N2", UnitedStates), cells[4]);
+            var poas = campaigns[i].GetProperty("estimated_poas");
+            Assert.Equal(poas.ValueKind == JsonValueKind.Null ? "–" : poas.GetDecimal().ToString("N2", UnitedStates), cells[5]);
         }
         await Screenshot(tile, "marketing");
         await ThePageBehaved(page);

@@ -29,6 +29,10 @@ public sealed class HostileParameterTests(RunningSystem system)
         ("/api/dashboard/customer-segments", $"shop={RunningSystem.KpiShop}", ["shop"]),
         ("/api/dashboard/marketing", $"shop={RunningSystem.KpiShop}", ["shop", "days", "from", "to"]),
         ("/api/marketing/campaigns", $"shop={RunningSystem.KpiShop}", ["shop", "days", "from", "to"]),
+        ("/api/profit", $"shop={RunningSystem.KpiShop}", ["shop", "days", "from", "to"]),
+        // channel and product are filters any word or id may be: one that matches nothing answers no cohort.
+        ("/api/cohorts", $"shop={RunningSystem.KpiShop}", ["shop", "days", "from", "to", "by"]),
+        ("/api/costs/rules", $"shop={RunningSystem.KpiShop}", ["shop"]),
         ("/api/etl/data-quality", $"shop={RunningSystem.KpiShop}", ["shop"]),
         ("/api/kpis", $"shop={RunningSystem.KpiShop}", ["shop", "days", "from", "to"]),
         ("/api/alerts", $"shop={RunningSystem.KpiShop}", ["shop", "status"]),

@@ -63,6 +63,28 @@ public sealed class KpiTests(RunningSystem system)
         Assert.True(kpis["new_customers"].GetProperty("value").GetDecimal() > 0);
         Assert.InRange(kpis["returning_customer_rate"].GetProperty("value").GetDecimal(), 0m, 1m);
 
+        // The profit beside them, from the days' profit the sales events carried, agrees with the Transform's own read of the
+        // same days.
+        var read = (await http.GetFromJsonAsync<JsonElement>(
+            $"/api/profit?shop={shop}&from={answer.GetProperty("from").GetString()}&to={answer.GetProperty("to").GetString()}")).GetProperty("current");
+        var profit = answer.GetProperty("profit").EnumerateArray().ToDictionary(k => k.GetProperty("name").GetString()!);
+        Assert.Equal(answer.GetProperty("coverage").GetProperty("sales_days").GetInt32(), answer.GetProperty("profit_days").GetInt32());
+        foreach (var (figure, field) in new[] { ("net_sales", "net_sales_minor"), ("gross_profit", "gross_profit_minor"),
+                     ("payment_fees", "payment_fees_minor"), ("contribution_margin", "contribution_margin_minor"), ("net_profit", "net_profit_minor") })
+            Assert.Equal(read.GetProperty(field).GetInt64(), profit[figure].GetProperty("value").GetDecimal());
+        Assert.Equal(read.GetProperty("customers").GetProperty("first_order_revenue_minor").GetInt64(),
+            profit["first_order_revenue"].GetProperty("value").GetDecimal());
+        Assert.True(profit["payment_fees"].GetProperty("value").GetDecimal() > 0, "no payment fees reached the KPIs");
+        // Each campaign's profit estimate: its platform's conversion value × the shop's gross margin of the same days.
+        var campaigns = (await http.GetFromJsonAsync<JsonElement>(
+            $"/api/marketing/campaigns?shop={shop}&from={answer.GetProperty("from").GetString()}&to={answer.GetProperty("to").GetString()}"))
+            .GetProperty("campaigns").EnumerateArray().Where(c => c.GetProperty("comparable").GetBoolean()).ToList();
+        Assert.NotEmpty(campaigns);
+        foreach (var campaign in campaigns)
+            Assert.Equal(Math.Round((decimal)campaign.GetProperty("conversion_value_minor").GetInt64() * read.GetProperty("gross_profit_minor").GetInt64()
+                / read.GetProperty("net_sales_minor").GetInt64(), MidpointRounding.AwayFromZero),
+                campaign.GetProperty("estimated_gross_profit_minor").GetInt64());
+
         // The demo's planted week raises its alerts: the prospecting campaign under ROAS 1, and Meta's CTR dip.
         JsonElement[] alerts = [];
         for (var attempt = 0; attempt < 100 && alerts.Length < 2; attempt++)
@@ -86,7 +108,7 @@ public sealed class KpiTests(RunningSystem system)
         var rules = (await http.GetFromJsonAsync<JsonElement>("/api/alerts/rules")).GetProperty("rules").EnumerateArray()
             .Select(r => r.GetProperty("id").GetString()).ToList();
         Assert.Equal(["revenue_drop", "roas_below_one", "cac_increase", "ctr_drop", "conversion_rate_drop", "fast_mover_stockout", "pipeline_missing",
-            "sync_gap"], rules);
+            "contribution_margin_negative", "gross_margin_drop", "sync_gap"], rules);
         Assert.Equal("status", (await (await http.GetAsync($"/api/alerts?shop={shop}&status=maybe")).Content.ReadFromJsonAsync<JsonElement>())
             .GetProperty("parameter").GetString());
 

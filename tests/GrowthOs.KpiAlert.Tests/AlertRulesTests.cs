@@ -132,4 +132,60 @@ public sealed class AlertRulesTests
         Assert.Contains("0 days of cover", condition.Message);
         Assert.Equal(2.4m, condition.Figures["daily_velocity"]);
     }
+
+    /// <summary>A week's profit: net sales 800,000, cost of goods as given, shipping 50,000, fees 25,000, the week's ad spend.</summary>
+    private static ProfitInputs Profit(long cogs = 400_000, long shipping = 50_000, long fees = 25_000, long adSpend = 200_000, long netSales = 800_000) =>
+        new(7, 100, netSales, cogs, shipping, fees, 70_000, adSpend, 20, 150_000, 250_000);
+
+    private static IReadOnlyList<AlertCondition> EvaluateProfit(ProfitInputs current, ProfitInputs previous, KpiInputs? week = null,
+        KpiInputs? weekBefore = null, bool noMarketing = false) =>
+        AlertRules.Evaluate(new AlertInputs(From, To, KpiCalculator.Compute(week ?? Week(), weekBefore ?? Week()), [], [],
+            Profit: ProfitKpis.Compute(current, previous), NoMarketing: noMarketing), Thresholds);
+
+    [Fact]
+    public void A_negative_contribution_margin_is_critical_and_names_the_cost_that_grew_most()
+    {
+        // Gross profit 400,000 − shipping 50,000 − fees 25,000 − ad spend 200,000 = 125,000: quiet.
+        Assert.Empty(EvaluateProfit(Profit(), Profit()));
+        // Ad spend 350,000 (its KPI's week too, from 200,000): 400,000 − 75,000 − 350,000 = −25,000, and ad spend grew most.
+        var condition = Assert.Single(EvaluateProfit(Profit(adSpend: 350_000), Profit(), Week(metaSpend: 250_000)),
+            c => c.Rule == "contribution_margin_negative");
+        Assert.Equal(("", "critical", -25_000m), (condition.Subject, condition.Severity, condition.Figures["value"]));
+        Assert.Contains("ad spend, up 150,000 to 350,000", condition.Message);
+        Assert.Contains("break-even ROAS", condition.Recommendation);
+        // The cost of goods grew instead (net sales the same): named, with its advice.
+        var goods = Assert.Single(EvaluateProfit(Profit(cogs: 560_000), Profit()), c => c.Rule == "contribution_margin_negative");
+        Assert.Contains("cost of goods, up 160,000 to 560,000", goods.Message);
+        Assert.Equal((560_000m, 400_000m), (goods.Figures["cogs_minor"], goods.Figures["previous_cogs_minor"]));
+        // Exactly zero is not below it.
+        Assert.DoesNotContain(EvaluateProfit(Profit(cogs: 525_000), Profit()), c => c.Rule == "contribution_margin_negative");
+    }
+
+    [Fact]
+    public void A_contribution_margin_whose_ad_spend_has_not_all_arrived_raises_nothing()
+    {
+        var inputs = new AlertInputs(From, To, KpiCalculator.Compute(Week(), Week()), [], [], MarketingHeld: false,
+            Profit: ProfitKpis.Compute(Profit(cogs: 700_000), Profit()));
+        Assert.DoesNotContain(AlertRules.Evaluate(inputs, Thresholds), c => c.Rule == "contribution_margin_negative");
+        // A shop with no ad source at all: its spend is whole at zero.
+        Assert.Contains(AlertRules.Evaluate(inputs with { NoMarketing = true }, Thresholds), c => c.Rule == "contribution_margin_negative");
+    }
+
+    [Theory]
+    [InlineData(440_001, true)]    // margin 0.449999 against 0.5: 5.0001 points
+    [InlineData(440_000, false)]   // exactly 5 points: at the threshold
+    public void Gross_margin_drop_is_raised_beyond_5_points(long cogs, bool raised)
+    {
+        var conditions = EvaluateProfit(Profit(cogs: cogs), Profit()).Where(c => c.Rule == "gross_margin_drop").ToList();
+        Assert.Equal(raised, conditions.Count == 1);
+        if (raised)
+        {
+            Assert.Equal("warning", conditions[0].Severity);
+            Assert.Contains("5.0 points", conditions[0].Message);
+        }
+    }
+
+    [Fact]
+    public void Profit_rules_without_profit_figures_for_every_day_stay_silent() =>
+        Assert.Empty(AlertRules.Evaluate(new AlertInputs(From, To, KpiCalculator.Compute(Week(), Week()), [], [], Profit: null), Thresholds));
 }

@@ -97,4 +97,26 @@ public sealed class KpiCalculatorTests
     [InlineData(5, 3, 2)]   // 1.67 → 2
     public void Money_per_count_rounds_half_away_from_zero_to_the_minor_unit(long minor, long count, long expected) =>
         Assert.Equal(expected, KpiCalculator.MoneyPer(minor, count));
+
+    [Fact]
+    public void Profit_figures_are_worked_from_the_days_sums_to_the_minor_unit()
+    {
+        // Net sales 100,000, cost of goods 61,000, shipping 4,500, fees 3,210, ad spend 20,000, fixed 7,000; 3 orders, 2 of
+        // them first orders of 30,000, and 45,000 of repeat revenue.
+        var figures = ProfitKpis.Values(new ProfitInputs(7, 3, 100_000, 61_000, 4_500, 3_210, 7_000, 20_000, 2, 30_000, 45_000));
+        Assert.Equal(39_000m, figures["gross_profit"]);                      // 100,000 − 61,000
+        Assert.Equal(0.39m, figures["gross_margin"]);
+        Assert.Equal(11_290m, figures["contribution_margin"]);              // 39,000 − 4,500 − 3,210 − 20,000
+        Assert.Equal(3_763m, figures["contribution_margin_per_order"]);     // 11,290 / 3 = 3,763.33
+        Assert.Equal(4_290m, figures["net_profit"]);                        // 11,290 − 7,000
+        Assert.Equal(1.95m, figures["poas"]);                               // 39,000 / 20,000
+        Assert.Equal(15_000m, figures["first_order_aov"]);
+        Assert.Equal(0.6m, figures["returning_revenue_share"]);             // 45,000 / 75,000
+        Assert.Equal(1.5m, figures["new_customer_roas"]);                   // 30,000 / 20,000
+        // No sales and no spend: the ratios are null, never zero.
+        var none = ProfitKpis.Values(new ProfitInputs(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        Assert.Null(none["gross_margin"]);
+        Assert.Null(none["poas"]);
+        Assert.Null(none["contribution_margin_per_order"]);
+    }
 }

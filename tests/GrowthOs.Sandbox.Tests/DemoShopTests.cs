@@ -165,7 +165,7 @@ public sealed class DemoShopTests
     }
 
     [Fact]
-    public async Task Orders_are_paid_through_Shopify_Payments_with_its_fees_or_through_a_gateway_whose_fees_Shopify_does_not_know()
+    public async Task Orders_are_paid_through_Shopify_Payments_with_its_fees_or_a_gateway_whose_fees_Shopify_does_not_know_and_carry_their_codes()
     {
         var shop = Shop(days: 30);
         var output = new MemoryStream();
@@ -180,6 +180,9 @@ public sealed class DemoShopTests
             var first = transactions[0];
             var total = decimal.Parse(order.GetProperty("totalPriceSet").GetProperty("shopMoney").GetProperty("amount").GetString()!,
                 System.Globalization.CultureInfo.InvariantCulture);
+            // A discounted order came with one code; any other with none.
+            var discounted = order.GetProperty("totalDiscountsSet").GetProperty("shopMoney").GetProperty("amount").GetString() != "0.00";
+            Assert.Equal(discounted ? 1 : 0, order.GetProperty("discountCodes").GetArrayLength());
             if (order.GetProperty("cancelledAt").ValueKind != System.Text.Json.JsonValueKind.Null)
             {
                 Assert.Equal(["AUTHORIZATION", "VOID"], transactions.Select(t => t.GetProperty("kind").GetString()));

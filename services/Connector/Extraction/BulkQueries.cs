@@ -41,7 +41,7 @@ public static class BulkQueries
             edges {
               node {
                 __typename
-                id name createdAt updatedAt processedAt cancelledAt test sourceName
+                id name createdAt updatedAt processedAt cancelledAt test sourceName discountCodes
                 displayFinancialStatus displayFulfillmentStatus currencyCode presentmentCurrencyCode
                 customer { id }
                 subtotalPriceSet { {{MoneyBag}} }

@@ -27,10 +27,12 @@ public sealed class AlertEvaluator(KpiStore store, NpgsqlDataSource dataSource, 
         var kpis = computed ?? (await store.Compute(shop, from, to, cancellationToken)).Kpis;
         var days = 2 * (to.DayNumber - from.DayNumber + 1);
         var (salesDays, marketingDays) = await store.Coverage(shop, from.AddDays(-days / 2), to, cancellationToken);
+        var (profitDays, profit) = await store.ComputeProfit(shop, from, to, cancellationToken);
         var inputs = new AlertInputs(from, to, kpis, await store.Platforms(shop, from, to, cancellationToken),
             await store.Campaigns(shop, from, to, cancellationToken),
             SalesHeld: salesDays == days, MarketingHeld: marketingDays == days, Pipelines: await store.Pipelines(shop, clock.GetUtcNow(), cancellationToken),
-            Now: clock.GetUtcNow(), StockOuts: await store.StockOuts(shop, cancellationToken), Gaps: await store.OpenGaps(shop, cancellationToken));
+            Now: clock.GetUtcNow(), StockOuts: await store.StockOuts(shop, cancellationToken), Gaps: await store.OpenGaps(shop, cancellationToken),
+            Profit: profitDays == days ? profit : null, NoMarketing: marketingDays == 0);
         var conditions = AlertRules.Evaluate(inputs, options.Value);
         var now = clock.GetUtcNow();
         var raised = new List<AlertRaised>();

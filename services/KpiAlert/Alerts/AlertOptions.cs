@@ -13,6 +13,9 @@ public sealed class AlertOptions
     [Range(0.01, 1)] public decimal CtrDrop { get; set; } = 0.20m;
     [Range(0.01, 1)] public decimal ConversionRateDrop { get; set; } = 0.20m;
 
+    /// <summary>The gross margin's fall, in points of margin (0.05 is 5 points: 40 % to 35 %), beyond which it is a drop.</summary>
+    [Range(0.001, 1)] public decimal GrossMarginDropPoints { get; set; } = 0.05m;
+
     /// <summary>A campaign's ROAS is judged only from this much spend in the period (minor units), so a few cents of delivery never raise it.</summary>
     [Range(0, long.MaxValue)] public long MinimumCampaignSpendMinor { get; set; } = 1_000;
 

@@ -23,6 +23,11 @@ public static class AlertRules
         new("pipeline_missing", "Pipeline missing", Severities.Critical,
             "a daily sync that ran in the last week has no whole success for more than PipelineMaxAgeHours "
             + "(26 h: a day and its schedule's slack), subject the job"),
+        new("contribution_margin_negative", "Contribution margin negative", Severities.Critical,
+            "the contribution margin (gross profit − shipping − payment fees − ad spend) below zero, naming the cost that grew most "
+            + "against the period before"),
+        new("gross_margin_drop", "Gross margin drop", Severities.Warning,
+            "the gross margin down more than GrossMarginDropPoints (5 points) against the period before"),
         new("sync_gap", "Sync gap", Severities.Warning,
             "a daily sync found its watermark older than the floor it reads back to, and the backfill of the changes between them "
             + "has not completed whole, subject the entity"),
@@ -88,6 +93,10 @@ public static class AlertRules
                 "Look at the channel groups whose sessions grew without orders, at the checkout, and at the stock of the products most visited.",
                 Figures(kpis["conversion_rate"], ("threshold", -thresholds.ConversionRateDrop))));
 
+        if (inputs.Profit is { } profitFigures)
+            conditions.AddRange(ProfitConditions(profitFigures.ToDictionary(k => k.Name), kpis["ad_spend"], period, marketing || inputs.NoMarketing,
+                thresholds));
+
         foreach (var variant in (inputs.StockOuts ?? []).Where(v => v.VelocityTier == "fast"))
         {
             var name = variant.Title ?? $"variant {variant.VariantId}";
@@ -131,6 +140,53 @@ public static class AlertRules
         }
 
         return conditions;
+    }
+
+    /// <summary>
+    /// The profit rules: a contribution margin below zero (only when the ad spend in it is whole), naming the cost that
+    /// grew most against the period before (else the largest); a gross margin fallen more than its points.
+    /// </summary>
+    private static IEnumerable<AlertCondition> ProfitConditions(Dictionary<string, Kpi> profit, Kpi adSpend, string period, bool spendWhole,
+        AlertOptions thresholds)
+    {
+        if (spendWhole && profit["contribution_margin"].Value is { } contribution && contribution < 0)
+        {
+            var costs = new[]
+            {
+                (Label: "ad spend", Kpi: adSpend,
+                    Advice: "Cut the campaigns under the break-even ROAS (1 / gross margin) and move their budget to the ones above it."),
+                (Label: "cost of goods", Kpi: profit["cogs"],
+                    Advice: "Look at the products whose unit cost rose (GET /api/costs/variants), the discounts, and the mix of what sold."),
+                (Label: "shipping", Kpi: profit["shipping_cost"],
+                    Advice: "Look at the carriers' rates and the shop's shipping rules (GET /api/costs/rules), and at free-shipping thresholds."),
+                (Label: "payment fees", Kpi: profit["payment_fees"],
+                    Advice: "Look at the payment mix: the orders through gateways with higher fees, and the fee rules (GET /api/costs/rules)."),
+            };
+            var grew = costs.OrderByDescending(c => (c.Kpi.Value ?? 0) - (c.Kpi.Previous ?? 0)).ThenBy(c => c.Label, StringComparer.Ordinal).First();
+            var largest = (grew.Kpi.Value ?? 0) - (grew.Kpi.Previous ?? 0) > 0 ? grew : costs.OrderByDescending(c => c.Kpi.Value ?? 0).First();
+            var rose = (largest.Kpi.Value ?? 0) - (largest.Kpi.Previous ?? 0);
+            yield return new("contribution_margin_negative", "", Severities.Critical,
+                $"The contribution margin was {contribution:N0} over {period} (minor units): gross profit {profit["gross_profit"].Value:N0} did not cover "
+                + $"shipping, payment fees and ad spend. The cost that grew most against the period before: {largest.Label}, "
+                + (rose > 0 ? $"up {rose:N0} to {largest.Kpi.Value:N0}." : $"the largest at {largest.Kpi.Value:N0}."),
+                largest.Advice,
+                new Dictionary<string, decimal?>
+                {
+                    ["value"] = contribution, ["previous"] = profit["contribution_margin"].Previous, ["change"] = profit["contribution_margin"].Change,
+                    [$"{largest.Kpi.Name}_minor"] = largest.Kpi.Value, [$"previous_{largest.Kpi.Name}_minor"] = largest.Kpi.Previous, ["threshold"] = 0,
+                });
+        }
+
+        if (profit["gross_margin"] is { Value: { } margin, Previous: { } before } && before - margin > thresholds.GrossMarginDropPoints)
+            yield return new("gross_margin_drop", "", Severities.Warning,
+                $"The gross margin fell from {Percent(before)} to {Percent(margin)} over {period} ({(before - margin) * 100:0.0} points).",
+                "Look at the products whose unit cost rose (a new cost from Shopify or an override), at deeper discounts, and at the sales "
+                + "moving to products of lower margin.",
+                new Dictionary<string, decimal?>
+                {
+                    ["value"] = margin, ["previous"] = before, ["points"] = Math.Round(before - margin, KpiCalculator.RatioDecimals),
+                    ["threshold"] = thresholds.GrossMarginDropPoints,
+                });
     }
 
     private static IEnumerable<CampaignFigures> UnderFloor(AlertInputs inputs, AlertOptions thresholds) =>

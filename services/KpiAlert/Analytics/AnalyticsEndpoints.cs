@@ -38,7 +38,9 @@ public static class AnalyticsEndpoints
         var (previousFrom, previousTo, values) = await kpis.Compute(shop, first, last, cancellationToken);
         var products = await store.TopProducts(shop, first, last, top ?? options.Value.TopProducts, cancellationToken);
         var alerts = await AlertEndpoints.Read(dataSource, shop, "open", 200, cancellationToken);
-        return TypedResults.Ok(new CommerceOverview(shop, first, last, previousFrom, previousTo, currency, KpiEndpoints.Views(values), products, alerts));
+        var (profitDays, profit) = await kpis.ComputeProfit(shop, first, last, cancellationToken);
+        return TypedResults.Ok(new CommerceOverview(shop, first, last, previousFrom, previousTo, currency, KpiEndpoints.Views(values), products, alerts,
+            profitDays, KpiEndpoints.ProfitViews(profit)));
     }
 
     /// <summary>Every pipeline of the shop over the window (runs begun in it), and per source its hour-of-day rate-limit windows.</summary>

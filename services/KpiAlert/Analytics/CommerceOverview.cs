@@ -3,7 +3,10 @@ using GrowthOs.KpiAlert.Kpis;
 
 namespace GrowthOs.KpiAlert.Analytics;
 
-/// <summary>The answer of <c>GET /analytics/commerce/overview</c>: the period's KPIs with their change, its top products and the open alerts.</summary>
+/// <summary>
+/// The answer of <c>GET /analytics/commerce/overview</c>: the period's KPIs with their change, its profit figures (as
+/// <c>/api/kpis</c> answers them, with the days that carry them), its top products and the open alerts.
+/// </summary>
 public sealed record CommerceOverview(
     string Shop,
     DateOnly From,
@@ -13,4 +16,6 @@ public sealed record CommerceOverview(
     string CurrencyCode,
     IReadOnlyList<KpiView> Kpis,
     IReadOnlyList<TopProduct> TopProducts,
-    IReadOnlyList<AlertView> OpenAlerts);
+    IReadOnlyList<AlertView> OpenAlerts,
+    int ProfitDays,
+    IReadOnlyList<KpiView> Profit);

@@ -24,11 +24,18 @@ public sealed class SalesCopyConsumer(NpgsqlDataSource dataSource, KpiRefresh re
             foreach (var day in message.Days)
             {
                 await using var upsert = new NpgsqlCommand("""
-                    INSERT INTO kpi.daily_sales AS d (shop_domain, date, currency_code, orders, revenue_minor, units, refunds_minor, computed_at)
-                    VALUES (@shop, @date, @currency, @orders, @revenue, @units, @refunds, @at)
+                    INSERT INTO kpi.daily_sales AS d (shop_domain, date, currency_code, orders, revenue_minor, units, refunds_minor, computed_at,
+                        net_sales_minor, cogs_minor, shipping_cost_minor, payment_fees_minor, fixed_expenses_minor, first_orders,
+                        first_order_revenue_minor, repeat_orders, repeat_revenue_minor)
+                    VALUES (@shop, @date, @currency, @orders, @revenue, @units, @refunds, @at, @net, @cogs, @shipping, @fees, @fixed, @first_orders,
+                        @first_revenue, @repeat_orders, @repeat_revenue)
                     ON CONFLICT (shop_domain, date) DO UPDATE SET currency_code = EXCLUDED.currency_code, orders = EXCLUDED.orders,
                         revenue_minor = EXCLUDED.revenue_minor, units = EXCLUDED.units, refunds_minor = EXCLUDED.refunds_minor,
-                        computed_at = EXCLUDED.computed_at
+                        computed_at = EXCLUDED.computed_at, net_sales_minor = EXCLUDED.net_sales_minor, cogs_minor = EXCLUDED.cogs_minor,
+                        shipping_cost_minor = EXCLUDED.shipping_cost_minor, payment_fees_minor = EXCLUDED.payment_fees_minor,
+                        fixed_expenses_minor = EXCLUDED.fixed_expenses_minor, first_orders = EXCLUDED.first_orders,
+                        first_order_revenue_minor = EXCLUDED.first_order_revenue_minor, repeat_orders = EXCLUDED.repeat_orders,
+                        repeat_revenue_minor = EXCLUDED.repeat_revenue_minor
                     WHERE d.computed_at <= EXCLUDED.computed_at
                     RETURNING 1
                     """, connection, transaction);
@@ -40,6 +47,18 @@ public sealed class SalesCopyConsumer(NpgsqlDataSource dataSource, KpiRefresh re
                 upsert.Parameters.AddWithValue("units", day.Units);
                 upsert.Parameters.AddWithValue("refunds", day.RefundsMinor);
                 upsert.Parameters.AddWithValue("at", computedAt);
+                var profit = day.Profit;
+                void Money(string name, long? value) =>
+                    upsert.Parameters.Add(new NpgsqlParameter(name, NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)value ?? DBNull.Value });
+                Money("net", profit?.NetSalesMinor);
+                Money("cogs", profit?.CogsMinor);
+                Money("shipping", profit?.ShippingCostMinor);
+                Money("fees", profit?.PaymentFeesMinor);
+                Money("fixed", profit?.FixedExpensesMinor);
+                Money("first_orders", profit?.FirstOrders);
+                Money("first_revenue", profit?.FirstOrderRevenueMinor);
+                Money("repeat_orders", profit?.RepeatOrders);
+                Money("repeat_revenue", profit?.RepeatRevenueMinor);
                 if (await upsert.ExecuteScalarAsync(context.CancellationToken) is null) continue;
                 taken++;
                 if (day.Products is { } products)

@@ -13,8 +13,8 @@ public static class KpiEndpoints
     }
 
     /// <summary>
-    /// The 18 KPIs of <c>from</c> to <c>to</c> (default: the last 7 complete reporting days of the shop) beside the period
-    /// of the same length before, computed on demand from this service's copies.
+    /// The 18 KPIs and the profit figures of <c>from</c> to <c>to</c> (default: the last 7 complete reporting days of the
+    /// shop) beside the period of the same length before, computed on demand from this service's copies.
     /// </summary>
     private static async Task<Results<Ok<KpiReport>, ProblemHttpResult>> Get(string? shop, string? days, string? from, string? to, KpiStore store,
         IOptions<KpiOptions> options, TimeProvider clock, CancellationToken cancellationToken)
@@ -29,8 +29,13 @@ public static class KpiEndpoints
         var (previousFrom, previousTo, kpis) = await store.Compute(shop, first, last, cancellationToken);
         var (salesDays, marketingDays) = await store.Coverage(shop, previousFrom, last, cancellationToken);
         var coverage = new KpiCoverage(last.DayNumber - previousFrom.DayNumber + 1, salesDays, marketingDays);
-        return TypedResults.Ok(new KpiReport(shop, first, last, previousFrom, previousTo, currency, coverage, Views(kpis)));
+        var (profitDays, profit) = await store.ComputeProfit(shop, first, last, cancellationToken);
+        return TypedResults.Ok(new KpiReport(shop, first, last, previousFrom, previousTo, currency, coverage, Views(kpis), profitDays, ProfitViews(profit)));
     }
+
+    /// <summary>The profit figures as the KPIs are shown.</summary>
+    public static IReadOnlyList<KpiView> ProfitViews(IEnumerable<Kpi> figures) =>
+        [.. figures.Select(k => new KpiView(k.Name, k.Kind, ProfitKpis.Better(k.Name), k.Value, k.Previous, k.Change))];
 
     /// <summary>The KPIs as every answer that carries them shows them.</summary>
     public static IReadOnlyList<KpiView> Views(IEnumerable<Kpi> kpis) =>

@@ -1,6 +1,10 @@
 namespace GrowthOs.KpiAlert.Kpis;
 
-/// <summary>The answer of <c>GET /api/kpis</c>: the 18 KPIs of the period beside the period of the same length before it.</summary>
+/// <summary>
+/// The answer of <c>GET /api/kpis</c>: the 18 KPIs of the period beside the period of the same length before it, and its
+/// profit figures (<see cref="ProfitKpis"/>) beside them; <see cref="ProfitDays"/> is how many days of both periods carry
+/// profit figures (fewer than <see cref="KpiCoverage.Days"/>: some have not arrived, and the sums leave them out).
+/// </summary>
 public sealed record KpiReport(
     string Shop,
     DateOnly From,
@@ -9,4 +13,6 @@ public sealed record KpiReport(
     DateOnly PreviousTo,
     string CurrencyCode,
     KpiCoverage Coverage,
-    IReadOnlyList<KpiView> Kpis);
+    IReadOnlyList<KpiView> Kpis,
+    int ProfitDays,
+    IReadOnlyList<KpiView> Profit);

@@ -48,6 +48,40 @@ public sealed class KpiStore(NpgsqlDataSource dataSource)
         return new KpiInputs(L(0), L(1), L(2), L(3), L(4), L(5), L(6), L(7), L(8), L(9), L(10), L(11), L(12), L(13), L(14));
     }
 
+    /// <summary>A period's profit inputs: the days that carry profit figures, their sums, and the ad platforms' spend.</summary>
+    public async Task<ProfitInputs> Profit(string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT count(net_sales_minor)::int, COALESCE(sum(orders) FILTER (WHERE net_sales_minor IS NOT NULL), 0)::bigint,
+                   COALESCE(sum(net_sales_minor), 0)::bigint, COALESCE(sum(cogs_minor), 0)::bigint, COALESCE(sum(shipping_cost_minor), 0)::bigint,
+                   COALESCE(sum(payment_fees_minor), 0)::bigint, COALESCE(sum(fixed_expenses_minor), 0)::bigint,
+                   (SELECT COALESCE(sum(spend_minor), 0) FROM kpi.marketing_day
+                    WHERE shop_domain = @shop AND date BETWEEN @from AND @to AND source IN ('meta', 'google_ads'))::bigint,
+                   COALESCE(sum(first_orders), 0)::bigint, COALESCE(sum(first_order_revenue_minor), 0)::bigint,
+                   COALESCE(sum(repeat_revenue_minor), 0)::bigint
+            FROM kpi.daily_sales WHERE shop_domain = @shop AND date BETWEEN @from AND @to
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new ProfitInputs(reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5),
+            reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10));
+    }
+
+    /// <summary>
+    /// The profit figures of <paramref name="from"/> to <paramref name="to"/> beside the period before, and how many days of
+    /// both periods carry them.
+    /// </summary>
+    public async Task<(int Days, IReadOnlyList<Kpi> Figures)> ComputeProfit(string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var days = to.DayNumber - from.DayNumber + 1;
+        var current = await Profit(shop, from, to, cancellationToken);
+        var previous = await Profit(shop, from.AddDays(-days), from.AddDays(-1), cancellationToken);
+        return (current.Days + previous.Days, ProfitKpis.Compute(current, previous));
+    }
+
     /// <summary>The shop's currency as its latest copied day names it; null when nothing was copied for it yet.</summary>
     public async Task<string?> CurrencyOf(string shop, CancellationToken cancellationToken)
     {

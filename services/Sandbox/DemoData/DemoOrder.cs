@@ -23,4 +23,5 @@ public sealed record DemoOrder(
     IReadOnlyList<DemoLineItem> LineItems,
     IReadOnlyList<DemoRefund> Refunds,
     IReadOnlyList<DemoFulfillment> Fulfillments,
-    IReadOnlyList<DemoTransaction> Transactions);
+    IReadOnlyList<DemoTransaction> Transactions,
+    IReadOnlyList<string> DiscountCodes);

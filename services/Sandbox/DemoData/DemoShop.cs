@@ -305,7 +305,9 @@ public sealed class DemoShop
             LineItems: refundedLine < 0 ? lines : lines.Select((l, i) => i == refundedLine ? l with { RefundedQuantity = l.Quantity } : l).ToList(),
             Refunds: refunds,
             Fulfillments: fulfillments,
-            Transactions: transactions);
+            Transactions: transactions,
+            // A discounted order came with a code: a welcome code for about two in five, the shop's standing code otherwise.
+            DiscountCodes: discounts > 0 ? [Unit(number, 22) < 0.4 ? "WELCOME10" : "SAVE10"] : []);
     }
 
     /// <summary>

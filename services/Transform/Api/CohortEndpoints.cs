@@ -11,7 +11,8 @@ namespace GrowthOs.Transform.Api;
 /// the first month): customers by the month of their first order, with their cumulative net revenue and gross profit per
 /// customer by month and by days since the first order, repeat rate, CAC, LTV:CAC and payback (<see cref="CohortReader"/>).
 /// <c>by=channel</c> splits each month by the first order's sales channel; <c>channel</c> and <c>product</c> keep the
-/// customers whose first order came through that channel or held that product.
+/// customers whose first order came through that channel, held that product, or was placed with that discount code (any
+/// case).
 /// </summary>
 public static class CohortEndpoints
 {
@@ -24,7 +25,8 @@ public static class CohortEndpoints
     }
 
     private static async Task<Results<Ok<CohortReport>, ProblemHttpResult>> Get(string? shop, string? days, string? from, string? to, string? by,
-        string? channel, string? product, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<MartsOptions> marts, CancellationToken cancellationToken)
+        string? channel, string? product, string? discount_code, NpgsqlDataSource dataSource, TimeProvider clock, IOptions<MartsOptions> marts,
+        CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         if (ReportingPeriod.BindForShop(shop, days, from, to, marts.Value.TimeZones, now, 365, out var bound, out var period) is { } problem)
@@ -32,6 +34,8 @@ public static class CohortEndpoints
         var split = string.IsNullOrEmpty(by) ? "none" : by;
         if (!Splits.Contains(split)) return Problems.InvalidParameter("by", $"by is one of {string.Join(", ", Splits)}.");
         if (channel is { Length: 0 or > 100 }) return Problems.InvalidParameter("channel", "channel is a sales channel's name (its source name, such as web).");
+        if (discount_code is { Length: 0 or > 255 })
+            return Problems.InvalidParameter("discount_code", "discount_code is a discount code the first order was placed with (up to 255 characters).");
         long? productId = null;
         if (!string.IsNullOrEmpty(product))
         {
@@ -42,10 +46,10 @@ public static class CohortEndpoints
         var first = new DateOnly(period.From.Year, period.From.Month, 1);
         var today = marts.Value.Today(bound, now);
         var cohorts = await CohortReader.Read(dataSource, bound, marts.Value.TimeZoneOf(bound), first, period.To, today, split, channel, productId,
-            cancellationToken);
+            cancellationToken, discount_code);
         await using var currency = dataSource.CreateCommand("SELECT transform.shop_currency(@shop)");
         currency.Parameters.AddWithValue("shop", bound);
-        return TypedResults.Ok(new CohortReport(bound, first, period.To, today, split, channel, productId,
+        return TypedResults.Ok(new CohortReport(bound, first, period.To, today, split, channel, productId, discount_code,
             await currency.ExecuteScalarAsync(cancellationToken) as string, cohorts));
     }
 }

@@ -25,7 +25,7 @@ public static class CohortReader
         ),
         firsts AS (
             SELECT DISTINCT ON (o.customer_id) o.customer_id, o.order_id, o.created_at, (o.created_at AT TIME ZONE @tz)::date AS first_date,
-                   COALESCE(o.source_name, 'unknown') AS channel
+                   COALESCE(o.source_name, 'unknown') AS channel, o.discount_codes
             FROM transform.order_header o
             WHERE o.shop_domain = @shop AND NOT o.is_test AND o.cancelled_at IS NULL AND o.customer_id IN (SELECT customer_id FROM candidates)
             ORDER BY o.customer_id, o.created_at, o.order_id
@@ -37,6 +37,7 @@ public static class CohortReader
         members AS (
             SELECT n.*, CASE WHEN @by = 'channel' THEN n.channel END AS segment FROM newcomers n
             WHERE (@channel::text IS NULL OR n.channel = @channel)
+              AND (@code::text IS NULL OR lower(@code) = ANY (SELECT lower(c) FROM unnest(n.discount_codes) c))
               AND (@product::bigint IS NULL OR EXISTS (
                   SELECT 1 FROM transform.order_line_item l WHERE l.shop_domain = @shop AND l.order_id = n.order_id AND l.product_id = @product))
         ),
@@ -90,7 +91,7 @@ public static class CohortReader
     /// a figure not yet complete on <paramref name="today"/> (the shop's) is null.
     /// </summary>
     public static async Task<IReadOnlyList<Cohort>> Read(NpgsqlDataSource dataSource, string shop, string timeZone, DateOnly from, DateOnly to,
-        DateOnly today, string by, string? channel, long? product, CancellationToken cancellationToken)
+        DateOnly today, string by, string? channel, long? product, CancellationToken cancellationToken, string? discountCode = null)
     {
         await using var command = dataSource.CreateCommand(Sql);
         command.Parameters.AddWithValue("shop", shop);
@@ -100,6 +101,7 @@ public static class CohortReader
         command.Parameters.AddWithValue("by", by);
         command.Parameters.AddWithValue("channel", NpgsqlTypes.NpgsqlDbType.Text, (object?)channel ?? DBNull.Value);
         command.Parameters.AddWithValue("product", NpgsqlTypes.NpgsqlDbType.Bigint, (object?)product ?? DBNull.Value);
+        command.Parameters.AddWithValue("code", NpgsqlTypes.NpgsqlDbType.Text, (object?)discountCode ?? DBNull.Value);
 
         var sizes = new Dictionary<(DateOnly, string?), (long Customers, long Repeaters)>();
         var months = new Dictionary<(DateOnly, string?, int), (long Net, long GrossProfit)>();

@@ -129,15 +129,21 @@ public static class MarketingEndpoints
         command.Parameters.AddWithValue("shop", shop);
         command.Parameters.AddWithValue("from", first);
         command.Parameters.AddWithValue("to", last);
+        // The shop's gross margin of the period, exact, for each campaign's profit estimate.
+        var profit = (await ProfitReader.Read(dataSource, shop, first, last, cancellationToken)).Figures;
+        long? Estimate(long value) => profit.NetSalesMinor == 0
+            ? null
+            : (long)Math.Round((decimal)value * profit.GrossProfitMinor / profit.NetSalesMinor, MidpointRounding.AwayFromZero);
         var campaigns = new List<CampaignPerformance>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken))
             {
                 var (spend, impressions, clicks, value) = (reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(10));
+                var estimate = reader.GetBoolean(5) ? Estimate(value) : null;
                 campaigns.Add(new CampaignPerformance(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                     reader.GetBoolean(5), spend, impressions, clicks, Ratios.Of(clicks, impressions, 6), Ratios.Minor(spend, clicks),
-                    reader.GetDecimal(9), value, Ratios.Of(value, spend)));
+                    reader.GetDecimal(9), value, Ratios.Of(value, spend), estimate, estimate is { } gross ? Ratios.Of(gross, spend) : null));
             }
-        return TypedResults.Ok(new CampaignPerformanceList(shop, first, last, campaigns));
+        return TypedResults.Ok(new CampaignPerformanceList(shop, first, last, campaigns, profit.GrossMargin));
     }
 }

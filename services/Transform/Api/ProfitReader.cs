@@ -53,7 +53,14 @@ public static class ProfitReader
 
     public static async Task<ProfitPeriod> Read(NpgsqlDataSource dataSource, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(DaysSql);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await Read(connection, shop, from, to, cancellationToken);
+    }
+
+    /// <summary>The same on the caller's connection, within its transaction if it has one (so it reads the days it has just refreshed).</summary>
+    public static async Task<ProfitPeriod> Read(NpgsqlConnection connection, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(DaysSql, connection);
         command.Parameters.AddWithValue("shop", shop);
         command.Parameters.AddWithValue("from", from);
         command.Parameters.AddWithValue("to", to);
@@ -80,7 +87,7 @@ public static class ProfitReader
                 var (shipping, fees, fixedExpenses) = (reader.GetInt64(17), reader.GetInt64(15) + reader.GetInt64(18), reader.GetInt64(19));
                 var contribution = net - cogs - shipping - fees - spend;
                 days.Add(new ProfitDay(DateOnly.FromDateTime(reader.GetDateTime(0)), orders, net, cogs, net - cogs, spend, shipping, fees, contribution,
-                    fixedExpenses, contribution - fixedExpenses));
+                    fixedExpenses, contribution - fixedExpenses, reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12)));
             }
 
         var (allOrders, allNet, allCogs, allSpend) = (days.Sum(d => d.Orders), days.Sum(d => d.NetSalesMinor), days.Sum(d => d.CogsMinor),

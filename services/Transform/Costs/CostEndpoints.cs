@@ -112,7 +112,7 @@ public static class CostEndpoints
     }
 
     /// <summary>Queues the refresh of the shop's daily sales and profit from <paramref name="from"/> (at most the last 366 days) to its today.</summary>
-    private static async Task<CostsWritten> Refresh(string shop, int written, DateOnly from, IPublishEndpoint bus, MartsOptions marts, TimeProvider clock,
+    internal static async Task<CostsWritten> Refresh(string shop, int written, DateOnly from, IPublishEndpoint bus, MartsOptions marts, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var today = marts.Today(shop, clock.GetUtcNow());

@@ -1,7 +1,10 @@
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Security;
 using GrowthOs.Transform.Loading;
+using GrowthOs.Transform.Marts;
+using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace GrowthOs.Transform.Costs;
@@ -10,7 +13,8 @@ namespace GrowthOs.Transform.Costs;
 /// A shop's cost rules: shipping (per order, per unit, or a share of revenue), payment fees for the orders whose fees
 /// Shopify does not report, and fixed monthly expenses, each effective from a day (to a day). <c>GET /api/costs/rules</c>
 /// for viewers; <c>POST</c>, <c>PUT /api/costs/rules/{ruleId}</c> and <c>DELETE</c> for operators. Rules are applied when
-/// the profit is read, so a change shows at once, over every day it covers.
+/// the profit is read, so a change shows at once, over every day it covers; a write also queues the refresh of those days
+/// (at most the last 366), whose daily sales, published again, carry the profit to the KPIs and alerts.
 /// </summary>
 public static class CostRuleEndpoints
 {
@@ -33,7 +37,7 @@ public static class CostRuleEndpoints
     }
 
     private static async Task<Results<Created<CostRule>, ProblemHttpResult>> Add(string? shop, HttpRequest http, CostRules rules,
-        NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, IPublishEndpoint bus, IOptions<MartsOptions> marts, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (ShopQuery.Bind(shop, out var domain) is { } badShop) return badShop;
         var (rule, problem) = await Bind(http, domain, 0, dataSource, cancellationToken);
@@ -41,23 +45,30 @@ public static class CostRuleEndpoints
         if (await rules.Add(domain, rule!, cancellationToken) is not { } added)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Too many cost rules",
                 detail: $"{domain} has {CostRules.MaxPerShop} cost rules, the most a shop keeps; remove or end one first.");
+        await CostEndpoints.Refresh(domain, 1, added.EffectiveFrom, bus, marts.Value, clock, cancellationToken);
         return TypedResults.Created($"/api/costs/rules/{added.RuleId}?shop={domain}", added);
     }
 
     private static async Task<Results<Ok<CostRule>, ProblemHttpResult>> Replace(long ruleId, string? shop, HttpRequest http, CostRules rules,
-        NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, IPublishEndpoint bus, IOptions<MartsOptions> marts, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (ShopQuery.Bind(shop, out var domain) is { } badShop) return badShop;
         var (rule, problem) = await Bind(http, domain, ruleId, dataSource, cancellationToken);
         if (problem is not null) return problem;
-        return await rules.Replace(domain, rule!, cancellationToken) is { } replaced ? TypedResults.Ok(replaced) : NotFound(domain, ruleId);
+        var before = (await rules.List(domain, cancellationToken)).FirstOrDefault(r => r.RuleId == ruleId);
+        if (before is null || await rules.Replace(domain, rule!, cancellationToken) is not { } replaced) return NotFound(domain, ruleId);
+        var from = before.EffectiveFrom < replaced.EffectiveFrom ? before.EffectiveFrom : replaced.EffectiveFrom;
+        await CostEndpoints.Refresh(domain, 1, from, bus, marts.Value, clock, cancellationToken);
+        return TypedResults.Ok(replaced);
     }
 
-    private static async Task<Results<Ok<CostRule>, ProblemHttpResult>> Remove(long ruleId, string? shop, CostRules rules,
-        CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CostRule>, ProblemHttpResult>> Remove(long ruleId, string? shop, CostRules rules, IPublishEndpoint bus,
+        IOptions<MartsOptions> marts, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (ShopQuery.Bind(shop, out var domain) is { } badShop) return badShop;
-        return await rules.Remove(domain, ruleId, cancellationToken) is { } removed ? TypedResults.Ok(removed) : NotFound(domain, ruleId);
+        if (await rules.Remove(domain, ruleId, cancellationToken) is not { } removed) return NotFound(domain, ruleId);
+        await CostEndpoints.Refresh(domain, 1, removed.EffectiveFrom, bus, marts.Value, clock, cancellationToken);
+        return TypedResults.Ok(removed);
     }
 
     private static ProblemHttpResult NotFound(string shop, long ruleId) =>

@@ -150,9 +150,14 @@ public sealed class BinaryCopyWriter : IAsyncDisposable
         _stream.Write(utf8);
     }
 
-    /// <summary>A one-dimensional text[] without nulls.</summary>
-    public void TextArray(IReadOnlyList<string> values)
+    /// <summary>A one-dimensional text[] without nulls (a null array when <paramref name="values"/> is null).</summary>
+    public void TextArray(IReadOnlyList<string>? values)
     {
+        if (values is null)
+        {
+            Null();
+            return;
+        }
         var size = 20;
         foreach (var value in values) size += 4 + Encoding.UTF8.GetByteCount(value);
         Reserve(4 + size);

@@ -54,6 +54,7 @@ public static partial class BulkLineParser
         private List<RawRefund>? _refunds;
         private List<RawFulfillment>? _fulfillments;
         private List<RawFee>? _fees;
+        private List<string>? _discountCodes;
 
         public void Read(ref Utf8JsonReader reader, ReadOnlySpan<byte> line)
         {
@@ -94,6 +95,7 @@ public static partial class BulkLineParser
                 else if (name.SequenceEqual("refunds"u8)) _refunds = ReadRefunds(ref reader, line);
                 else if (name.SequenceEqual("fulfillments"u8)) _fulfillments = ReadFulfillments(ref reader, line);
                 else if (name.SequenceEqual("transactions"u8)) _fees = ReadTransactionFees(ref reader, line);
+                else if (name.SequenceEqual("discountCodes"u8)) _discountCodes = ReadStrings(ref reader, line);
                 else if (name.SequenceEqual("productType"u8)) _productType = String(ref reader);
                 else if (name.SequenceEqual("status"u8)) _status = String(ref reader);
                 else if (name.SequenceEqual("state"u8)) _state = String(ref reader);
@@ -199,5 +201,19 @@ public static partial class BulkLineParser
             if (status.IsEmpty || Ascii.EqualsIgnoreCase(status.In(line), "SUCCESS"u8)) fees.AddRange(charged);
         }
         return fees;
+    }
+
+    /// <summary>A list of strings (<c>discountCodes</c>), each once, in its order; null when the line carries none.</summary>
+    private static List<string>? ReadStrings(ref Utf8JsonReader reader, ReadOnlySpan<byte> line)
+    {
+        if (reader.TokenType == JsonTokenType.Null) return null;
+        Expect(ref reader, JsonTokenType.StartArray);
+        var values = new List<string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            var value = String(ref reader);
+            if (!value.IsEmpty && Text.Of(value.In(line)) is var text && !values.Contains(text)) values.Add(text);
+        }
+        return values;
     }
 }

@@ -37,7 +37,8 @@ public static partial class BulkLineParser
                 TotalPresentmentMinor: PresentmentMoney(_total, line, "totalPriceSet", presentment),
                 Refunds: _refunds is null ? [] : _refunds.Select(r => r.ToRecord(orderId, currency, updatedAt)).ToList(),
                 Fulfillments: _fulfillments is null ? [] : _fulfillments.Select(f => f.ToRecord(orderId, updatedAt)).ToList(),
-                PaymentFeesMinor: RawFee.Total(_fees, currency));
+                PaymentFeesMinor: RawFee.Total(_fees, currency),
+                DiscountCodes: _discountCodes);
         }
 
         public readonly LineItemRecord ToLineItem(ReadOnlySpan<byte> line)

@@ -50,13 +50,13 @@ public static class OrderCopy
             COPY {into} (shop_domain, order_id, name, created_at, updated_at, processed_at, cancelled_at, is_test, source_name,
                 financial_status, fulfillment_status, currency_code, presentment_currency_code, customer_id, subtotal_minor, total_minor,
                 total_discounts_minor, total_tax_minor, total_shipping_minor, total_refunded_minor, total_presentment_minor,
-                source_run_id, loaded_at, payment_fees_minor) FROM STDIN (FORMAT BINARY)
+                source_run_id, loaded_at, payment_fees_minor, discount_codes) FROM STDIN (FORMAT BINARY)
             """, cancellationToken);
         var shopText = Encoding.UTF8.GetBytes(shop);
         var now = DateTimeOffset.UtcNow;
         foreach (var o in orders)
         {
-            await writer.StartRow(24);
+            await writer.StartRow(25);
             writer.Text(shopText);
             writer.Bigint(o.OrderId);
             writer.Text(o.Name);
@@ -81,6 +81,7 @@ public static class OrderCopy
             writer.Uuid(runId);
             writer.Timestamp(now);
             writer.Bigint(o.PaymentFeesMinor);
+            writer.TextArray(o.DiscountCodes);
         }
         await writer.CompleteAsync(cancellationToken);
     }

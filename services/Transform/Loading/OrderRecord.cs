@@ -23,4 +23,5 @@ public sealed record OrderRecord(
     long TotalPresentmentMinor,
     IReadOnlyList<RefundRecord> Refunds,
     IReadOnlyList<FulfillmentRecord> Fulfillments,
-    long? PaymentFeesMinor = null);
+    long? PaymentFeesMinor = null,
+    IReadOnlyList<string>? DiscountCodes = null);

@@ -97,7 +97,7 @@ public sealed class OrderUpserter(NpgsqlDataSource dataSource)
                     total_discounts_minor = EXCLUDED.total_discounts_minor, total_tax_minor = EXCLUDED.total_tax_minor,
                     total_shipping_minor = EXCLUDED.total_shipping_minor, total_refunded_minor = EXCLUDED.total_refunded_minor,
                     total_presentment_minor = EXCLUDED.total_presentment_minor, payment_fees_minor = EXCLUDED.payment_fees_minor,
-                    source_run_id = EXCLUDED.source_run_id, loaded_at = now()
+                    discount_codes = EXCLUDED.discount_codes, source_run_id = EXCLUDED.source_run_id, loaded_at = now()
                 WHERE target.updated_at <= EXCLUDED.updated_at
                 RETURNING target.*
             )

@@ -1,4 +1,5 @@
 using GrowthOs.Contracts.Sales;
+using GrowthOs.Transform.Api;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -71,11 +72,18 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
                     new CustomerOrders(reader.GetInt64(1), (int)reader.GetInt64(2), reader.GetFieldValue<DateOnly>(3)));
             }
         }
+        // Each day's profit as the shop's cost rules stand now (Api/ProfitReader.cs), for subscribers that alert on it.
+        var profits = days.Count == 0
+            ? []
+            : (await ProfitReader.Read(connection, shop, from, to, cancellationToken)).Days.ToDictionary(d => d.Date,
+                d => new DailyProfitFigure(d.NetSalesMinor, d.CogsMinor, d.ShippingCostMinor, d.PaymentFeesMinor, d.FixedExpensesMinor, d.FirstOrders,
+                    d.FirstOrderRevenueMinor, d.RepeatOrders, d.RepeatRevenueMinor));
         return (currency, days.Select(d => d with
         {
             Units = units.GetValueOrDefault(d.Date),
             Customers = customers.GetValueOrDefault(d.Date) ?? [],
             Products = products.GetValueOrDefault(d.Date) ?? [],
+            Profit = profits.GetValueOrDefault(d.Date),
         })
             .OrderBy(d => d.Date).ToList());
     }

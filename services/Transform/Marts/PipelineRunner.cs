@@ -112,8 +112,13 @@ public sealed class PipelineRunner(
     /// single day (the stock snapshot, the segments, the measurements) run for each day of the range.
     /// </summary>
     public async Task<IReadOnlyList<PipelineResult>> Run(Guid? runId, string pipeline, string shop, DateOnly from, DateOnly to,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) => (await RunAll(runId, pipeline, shop, from, to, cancellationToken)).Results;
+
+    /// <summary>The same, with the daily sales the sales pulse refreshed (none when it did not run), for their subscribers.</summary>
+    public async Task<(IReadOnlyList<PipelineResult> Results, (string CurrencyCode, IReadOnlyList<DailySalesFigure> Days)? Sales)> RunAll(Guid? runId,
+        string pipeline, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
+        (string, IReadOnlyList<DailySalesFigure>)? sales = null;
         var results = new List<PipelineResult>();
         foreach (var name in pipeline == "all" ? All : [pipeline])
         {
@@ -121,7 +126,10 @@ public sealed class PipelineRunner(
             long rows = 0;
             switch (name)
             {
-                case Pipelines.SalesPulse: rows = (await SalesPulse(runId, shop, from, to, cancellationToken)).Days.Count; break;
+                case Pipelines.SalesPulse:
+                    sales = await SalesPulse(runId, shop, from, to, cancellationToken);
+                    rows = sales.Value.Item2.Count;
+                    break;
                 case Pipelines.StarSchema: rows = await StarSchema(runId, shop, from, to, cancellationToken); break;
                 case Pipelines.UsageDaily: rows = await UsageDaily(runId, shop, from, to, cancellationToken); break;
                 case Pipelines.Rolling30d: rows = await Rolling30d(runId, cancellationToken); break;
@@ -139,6 +147,6 @@ public sealed class PipelineRunner(
             }
             results.Add(new PipelineResult(name, rows, stopwatch.ElapsedMilliseconds));
         }
-        return results;
+        return (results, sales);
     }
 }

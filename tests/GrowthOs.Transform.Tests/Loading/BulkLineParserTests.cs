@@ -64,6 +64,11 @@ public sealed class BulkLineParserTests
         Assert.Null(Assert.IsType<BulkLineParser.Order>(Parse(OrderWithTransactions(transactions))).Record.PaymentFeesMinor);
 
     [Fact]
+    public void An_orders_discount_codes_are_kept_each_once() =>
+        Assert.Equal(["WELCOME10", "VIP"], Assert.IsType<BulkLineParser.Order>(Parse(OrderWithTransactions("[]").Replace(
+            "\"transactions\"", "\"discountCodes\":[\"WELCOME10\",\"VIP\",\"WELCOME10\"],\"transactions\""))).Record.DiscountCodes);
+
+    [Fact]
     public void A_fee_that_is_not_an_amount_rejects_the_order_with_the_reason() =>
         Assert.Contains("transaction fee's amount 'lots'", Assert.IsType<BulkLineParser.Rejected>(Parse(OrderWithTransactions(
             $"[{Transaction("SUCCESS", """[{"amount":{"amount":"lots","currencyCode":"USD"}}]""")}]"))).Record.Reason);

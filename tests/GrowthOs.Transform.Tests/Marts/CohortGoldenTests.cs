@@ -40,6 +40,9 @@ public sealed class CohortGoldenTests : IAsyncLifetime
                          (321, 32, 1, 700, 20, 201), (411, 41, 1, 1500, 20, 201), (421, 42, 1, 1000, 20, 201), (511, 51, 1, 900, 20, 201),
                          (611, 61, 1, 800, 22, 203), (621, 62, 1, 500, 22, 203))
                  AS l(id, order_id, quantity, price, product, variant);
+            -- Customer 1's first order came with WELCOME10, customer 4's second with it too, customer 5's first with SAVE10.
+            UPDATE transform.order_header SET discount_codes = '{WELCOME10}' WHERE shop_domain = @shop AND order_id IN (11, 42);
+            UPDATE transform.order_header SET discount_codes = '{SAVE10}' WHERE shop_domain = @shop AND order_id = 62;
             INSERT INTO transform.variant_cost (shop_domain, variant_id, source, effective_from, unit_cost_minor, currency_code)
             VALUES (@shop, 201, 'shopify', '2025-12-01', 400, 'USD');
             INSERT INTO transform.order_refund (shop_domain, refund_id, order_id, created_at, amount_minor, currency_code, order_updated_at, source_run_id)
@@ -61,9 +64,9 @@ public sealed class CohortGoldenTests : IAsyncLifetime
         await _database.DisposeAsync();
     }
 
-    private Task<IReadOnlyList<Cohort>> Read(string by = "none", string? channel = null, long? product = null) =>
+    private Task<IReadOnlyList<Cohort>> Read(string by = "none", string? channel = null, long? product = null, string? code = null) =>
         CohortReader.Read(_dataSource, Shop, "UTC", new DateOnly(2026, 1, 1), new DateOnly(2026, 2, 28), Today, by, channel, product,
-            CancellationToken.None);
+            CancellationToken.None, code);
 
     private static string Months(Cohort cohort) =>
         string.Join(' ', cohort.Months.Select(m => m.RevenuePerCustomerMinor is null ? "-" : $"{m.RevenuePerCustomerMinor}/{m.GrossProfitPerCustomerMinor}"));
@@ -103,7 +106,7 @@ public sealed class CohortGoldenTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Cohorts_split_by_the_first_orders_channel_and_filter_by_its_channel_and_product()
+    public async Task Cohorts_split_by_the_first_orders_channel_and_filter_by_its_channel_product_and_discount_code()
     {
         var split = await Read(by: "channel");
         Assert.Equal(["2026-01-01 pos 1", "2026-01-01 web 1", "2026-02-01 web 2"],
@@ -117,5 +120,8 @@ public sealed class CohortGoldenTests : IAsyncLifetime
         // Product 22 was in customer 5's first order (its test order's does not count); product 20 in customers 1's and 4's.
         Assert.Equal(["2026-02-01 1"], (await Read(product: 22)).Select(c => $"{c.Month:yyyy-MM-dd} {c.Customers}"));
         Assert.Equal(["2026-01-01 1", "2026-02-01 1"], (await Read(product: 20)).Select(c => $"{c.Month:yyyy-MM-dd} {c.Customers}"));
+        // WELCOME10 (in any case) was on customer 1's first order; on customer 4's second, which does not count.
+        Assert.Equal(["2026-01-01 1"], (await Read(code: "welcome10")).Select(c => $"{c.Month:yyyy-MM-dd} {c.Customers}"));
+        Assert.Equal(["2026-02-01 1"], (await Read(code: "SAVE10")).Select(c => $"{c.Month:yyyy-MM-dd} {c.Customers}"));
     }
 }

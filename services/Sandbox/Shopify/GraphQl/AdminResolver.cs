@@ -143,6 +143,7 @@ public sealed class AdminResolver(DemoShop shop) : IFieldResolver
         "cancelledAt" => order.CancelledAt,
         "test" => order.Test,
         "sourceName" => order.SourceName,
+        "discountCodes" => order.DiscountCodes,
         "displayFinancialStatus" => order.FinancialStatus,
         "displayFulfillmentStatus" => order.FulfillmentStatus,
         "currencyCode" => order.CurrencyCode,

@@ -1512,6 +1512,7 @@ export interface paths {
                     by?: string;
                     channel?: string;
                     product?: string;
+                    discount_code?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2420,6 +2421,9 @@ export interface components {
             kpis: components["schemas"]["KpiView"][];
             top_products: components["schemas"]["TopProduct"][];
             open_alerts: components["schemas"]["AlertView"][];
+            /** Format: int32 */
+            profit_days: number;
+            profit: components["schemas"]["KpiView"][];
         };
         HourWindow: {
             /** Format: int32 */
@@ -2460,6 +2464,9 @@ export interface components {
             currency_code: string;
             coverage: components["schemas"]["KpiCoverage"];
             kpis: components["schemas"]["KpiView"][];
+            /** Format: int32 */
+            profit_days: number;
+            profit: components["schemas"]["KpiView"][];
         };
         KpiView: {
             name: string;
@@ -2584,6 +2591,10 @@ export interface components {
             conversion_value_minor: number;
             /** Format: double */
             roas: null | number;
+            /** Format: int64 */
+            estimated_gross_profit_minor?: null | number;
+            /** Format: double */
+            estimated_poas?: null | number;
         };
         CampaignPerformanceList: {
             shop: string;
@@ -2592,6 +2603,8 @@ export interface components {
             /** Format: date */
             to: string;
             campaigns: components["schemas"]["CampaignPerformance"][];
+            /** Format: double */
+            gross_margin?: null | number;
         };
         Cohort: {
             /** Format: date */
@@ -2637,6 +2650,7 @@ export interface components {
             channel: null | string;
             /** Format: int64 */
             product: null | number;
+            discount_code: null | string;
             currency_code: null | string;
             cohorts: components["schemas"]["Cohort"][];
         };
@@ -3053,6 +3067,14 @@ export interface components {
             fixed_expenses_minor: number;
             /** Format: int64 */
             net_profit_minor: number;
+            /** Format: int64 */
+            first_orders: number;
+            /** Format: int64 */
+            first_order_revenue_minor: number;
+            /** Format: int64 */
+            repeat_orders: number;
+            /** Format: int64 */
+            repeat_revenue_minor: number;
         };
         ProfitFigures: {
             /** Format: int64 */

@@ -1,4 +1,5 @@
-// The 18 KPIs of the period, each with its change against the period before and whether that change is good.
+// The 18 KPIs of the period, each with its change against the period before and whether that change is good; then the
+// period's profit and new against returning customers, shown the same way.
 import { api, type Schemas } from "../api";
 import { decimal, integer, money, percent } from "../format";
 import { el, Tile } from "../tile";
@@ -18,7 +19,14 @@ export const KpiLabels: Record<string, string> = {
   meta_spend: "Meta spend", google_spend: "Google Ads spend", blended_roas: "Blended ROAS", meta_roas: "Meta ROAS", google_roas: "Google Ads ROAS",
   cac: "CAC", ctr: "CTR", cpc: "CPC", conversion_rate: "Conversion rate",
 };
-const RoasLike = new Set(["blended_roas", "meta_roas", "google_roas", "units_per_order"]);
+const RoasLike = new Set(["blended_roas", "meta_roas", "google_roas", "units_per_order", "poas", "new_customer_roas"]);
+
+/** The profit figures the tile shows, of those the API answers. */
+export const ProfitLabels: Record<string, string> = {
+  gross_profit: "Gross profit", gross_margin: "Gross margin", contribution_margin: "Contribution margin", net_profit: "Net profit", poas: "POAS",
+  first_order_revenue: "First-order revenue", first_order_aov: "First-order AOV", returning_revenue_share: "Returning revenue share",
+  new_customer_roas: "New-customer ROAS",
+};
 
 function kpiValue(kpi: Kpi, value: number | null, currency: string): string {
   if (value === null) return "–";
@@ -29,22 +37,29 @@ function kpiValue(kpi: Kpi, value: number | null, currency: string): string {
 
 function kpis(data: Kpis): Node | null {
   if (data.kpis.length === 0) return null;
+  const profit = data.profit.filter(figure => figure.name in ProfitLabels);
+  const whole = data.profit_days === data.coverage.days;
   return el("div", {},
     el("p", { class: "period", text: `${data.from} to ${data.to}, against ${data.previous_from} to ${data.previous_to}` }),
-    el("dl", { class: "kpis" }, ...data.kpis.map(kpi => {
-      const direction = kpi.change === null || kpi.change === 0 ? "flat" : kpi.change > 0 ? "up" : "down";
-      // The API says which way each KPI is better (none for spend).
-      const good = direction === "flat" || kpi.better === null ? "flat" : (direction === "up") === (kpi.better === "higher") ? "good" : "bad";
-      const arrow = direction === "up" ? "▲" : direction === "down" ? "▼" : "–";
-      const said = direction === "flat" ? "no change" : `${direction} ${percent(Math.abs(kpi.change!))}, ${good === "good" ? "good" : good === "bad" ? "bad" : "neutral"}`;
-      return el("div", { class: "kpi", "data-kpi": kpi.name, "data-value": raw(kpi.value), "data-previous": raw(kpi.previous), "data-change": raw(kpi.change), "data-direction": direction, "data-good": good },
-        el("dt", { text: KpiLabels[kpi.name] ?? kpi.name }),
-        el("dd", { class: "value", text: kpiValue(kpi, kpi.value, data.currency_code) }),
-        el("dd", { class: `change ${good}` },
-          el("span", { "aria-hidden": "true", text: `${arrow} ${kpi.change === null ? "" : percent(Math.abs(kpi.change))}` }),
-          el("span", { class: "visually-hidden", text: said }),
-          ` (was ${kpiValue(kpi, kpi.previous, data.currency_code)})`));
-    })));
+    el("dl", { class: "kpis" }, ...data.kpis.map(kpi => card(kpi, KpiLabels[kpi.name] ?? kpi.name, "data-kpi", data.currency_code))),
+    el("h3", { text: "Profit and new against returning" }),
+    whole ? null : el("p", { class: "state", text: `Profit figures have arrived for ${data.profit_days} of the ${data.coverage.days} days compared.` }),
+    el("dl", { class: "kpis" }, ...profit.map(figure => card(figure, ProfitLabels[figure.name]!, "data-profit", data.currency_code))));
+}
+
+function card(kpi: Kpi, label: string, attribute: "data-kpi" | "data-profit", currency: string): HTMLElement {
+  const direction = kpi.change === null || kpi.change === 0 ? "flat" : kpi.change > 0 ? "up" : "down";
+  // The API says which way each figure is better (none for spend).
+  const good = direction === "flat" || kpi.better === null ? "flat" : (direction === "up") === (kpi.better === "higher") ? "good" : "bad";
+  const arrow = direction === "up" ? "▲" : direction === "down" ? "▼" : "–";
+  const said = direction === "flat" ? "no change" : `${direction} ${percent(Math.abs(kpi.change!))}, ${good === "good" ? "good" : good === "bad" ? "bad" : "neutral"}`;
+  return el("div", { class: "kpi", [attribute]: kpi.name, "data-value": raw(kpi.value), "data-previous": raw(kpi.previous), "data-change": raw(kpi.change), "data-direction": direction, "data-good": good },
+    el("dt", { text: label }),
+    el("dd", { class: "value", text: kpiValue(kpi, kpi.value, currency) }),
+    el("dd", { class: `change ${good}` },
+      el("span", { "aria-hidden": "true", text: `${arrow} ${kpi.change === null ? "" : percent(Math.abs(kpi.change))}` }),
+      el("span", { class: "visually-hidden", text: said }),
+      ` (was ${kpiValue(kpi, kpi.previous, currency)})`));
 }
 
 const raw = (value: number | null | undefined) => (value === null || value === undefined ? "" : String(value));

@@ -1,4 +1,4 @@
-// Ad spend per source against revenue, blended ROAS, and ROAS per campaign.
+// Ad spend per source against revenue, blended ROAS, and ROAS per campaign with its estimated POAS.
 import { api, type Schemas } from "../api";
 import { chart, Colors, major } from "../charts";
 import { day, decimal, money } from "../format";
@@ -40,7 +40,9 @@ function marketing(data: Marketing, campaigns: Campaigns): Node | null {
       options: { scales: { x: { stacked: true }, y: { beginAtZero: true, stacked: false } } },
     }),
     el("h3", { text: "ROAS per campaign" }),
-    table([{ text: "Campaign" }, { text: "Source" }, { text: "Spend", num: true }, { text: "Conversion value", num: true }, { text: "ROAS", num: true }],
-      campaigns.campaigns.map(c => [c.name, c.source === "meta" ? "Meta" : "Google Ads", money(c.spend_minor, c.currency_code), money(c.conversion_value_minor, c.currency_code), decimal(c.roas)]),
-      "Return on ad spend per campaign, biggest spend first"));
+    table([{ text: "Campaign" }, { text: "Source" }, { text: "Spend", num: true }, { text: "Conversion value", num: true }, { text: "ROAS", num: true },
+      { text: "Est. POAS", num: true }],
+      campaigns.campaigns.map(c => [c.name, c.source === "meta" ? "Meta" : "Google Ads", money(c.spend_minor, c.currency_code), money(c.conversion_value_minor, c.currency_code), decimal(c.roas),
+        decimal(c.estimated_poas ?? null)]),
+      "Return on ad spend per campaign, biggest spend first; the estimated POAS is the platform's conversion value × the shop's gross margin, over the spend"));
 }
