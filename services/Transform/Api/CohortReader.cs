@@ -47,30 +47,20 @@ public static class CohortReader
             FROM members m
             JOIN transform.order_header o ON o.shop_domain = @shop AND o.customer_id = m.customer_id AND NOT o.is_test AND o.cancelled_at IS NULL
         ),
-        member_lines AS (
-            SELECT x.cohort, x.segment, x.first_date, x.date, x.currency_code, l.variant_id,
-                   l.unit_price_minor * l.quantity - l.total_discount_minor AS net, l.current_quantity
+        events AS (
+            SELECT x.cohort, x.segment, x.first_date, x.date, l.unit_price_minor * l.quantity - l.total_discount_minor AS net,
+                   l.unit_price_minor * l.quantity - l.total_discount_minor - COALESCE(cost.unit_cost_minor * l.current_quantity, 0) AS gross_profit
             FROM member_orders x
             JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = x.order_id
-        ),
-        -- The cost in effect, looked up once per variant, currency and day rather than once per line.
-        day_costs AS (
-            SELECT k.variant_id, k.currency_code, k.date, cost.unit_cost_minor
-            FROM (SELECT DISTINCT variant_id, currency_code, date FROM member_lines WHERE variant_id IS NOT NULL) k
-            JOIN LATERAL (
+            LEFT JOIN LATERAL (
                 SELECT v.unit_cost_minor FROM transform.variant_cost v
-                WHERE v.shop_domain = @shop AND v.variant_id = k.variant_id AND v.currency_code = k.currency_code
-                ORDER BY v.effective_from <= k.date DESC,
-                         CASE WHEN v.effective_from <= k.date THEN v.source = 'override' END DESC NULLS LAST,
-                         CASE WHEN v.effective_from <= k.date THEN v.effective_from END DESC NULLS LAST,
+                WHERE v.shop_domain = @shop AND v.variant_id = l.variant_id AND v.currency_code = x.currency_code
+                ORDER BY v.effective_from <= x.date DESC,
+                         CASE WHEN v.effective_from <= x.date THEN v.source = 'override' END DESC NULLS LAST,
+                         CASE WHEN v.effective_from <= x.date THEN v.effective_from END DESC NULLS LAST,
                          v.effective_from, v.source = 'shopify' DESC
                 LIMIT 1
             ) cost ON true
-        ),
-        events AS (
-            SELECT l.cohort, l.segment, l.first_date, l.date, l.net, l.net - COALESCE(dc.unit_cost_minor * l.current_quantity, 0) AS gross_profit
-            FROM member_lines l
-            LEFT JOIN day_costs dc ON dc.variant_id = l.variant_id AND dc.currency_code = l.currency_code AND dc.date = l.date
             UNION ALL
             SELECT x.cohort, x.segment, x.first_date, (r.created_at AT TIME ZONE @tz)::date, -r.amount_minor, -r.amount_minor
             FROM member_orders x JOIN transform.order_refund r ON r.shop_domain = @shop AND r.order_id = x.order_id

@@ -48,29 +48,20 @@ buyers AS (
     FROM counted c LEFT JOIN firsts f ON f.order_id = c.order_id
     GROUP BY c.date
 ),
-lines AS (
-    SELECT c.date, c.currency_code, l.variant_id, l.unit_price_minor * l.quantity - l.total_discount_minor AS line_net, l.current_quantity, l.quantity
+costed AS (
+    SELECT c.date, l.unit_price_minor * l.quantity - l.total_discount_minor AS line_net, cost.unit_cost_minor * l.current_quantity AS cogs,
+           l.quantity
     FROM counted c
     JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = c.order_id
-),
--- The cost in effect, looked up once per variant, currency and day rather than once per line.
-day_costs AS (
-    SELECT k.variant_id, k.currency_code, k.date, cost.unit_cost_minor
-    FROM (SELECT DISTINCT variant_id, currency_code, date FROM lines WHERE variant_id IS NOT NULL) k
-    JOIN LATERAL (
+    LEFT JOIN LATERAL (
         SELECT v.unit_cost_minor FROM transform.variant_cost v
-        WHERE v.shop_domain = @shop AND v.variant_id = k.variant_id AND v.currency_code = k.currency_code
-        ORDER BY v.effective_from <= k.date DESC,
-                 CASE WHEN v.effective_from <= k.date THEN v.source = 'override' END DESC NULLS LAST,
-                 CASE WHEN v.effective_from <= k.date THEN v.effective_from END DESC NULLS LAST,
+        WHERE v.shop_domain = @shop AND v.variant_id = l.variant_id AND v.currency_code = c.currency_code
+        ORDER BY v.effective_from <= c.date DESC,
+                 CASE WHEN v.effective_from <= c.date THEN v.source = 'override' END DESC NULLS LAST,
+                 CASE WHEN v.effective_from <= c.date THEN v.effective_from END DESC NULLS LAST,
                  v.effective_from, v.source = 'shopify' DESC
         LIMIT 1
     ) cost ON true
-),
-costed AS (
-    SELECT l.date, l.line_net, dc.unit_cost_minor * l.current_quantity AS cogs, l.quantity
-    FROM lines l
-    LEFT JOIN day_costs dc ON dc.variant_id = l.variant_id AND dc.currency_code = l.currency_code AND dc.date = l.date
 ),
 days AS (
     SELECT date, sum(line_net)::bigint AS line_net, COALESCE(sum(line_net) FILTER (WHERE cogs IS NOT NULL), 0)::bigint AS costed_line_net,
