@@ -19,15 +19,18 @@ public sealed class AlertEvaluator(KpiStore store, NpgsqlDataSource dataSource, 
     public async Task Evaluate(IPublishEndpoint bus, string shop, CancellationToken cancellationToken) =>
         await Evaluate(bus, shop, kpiOptions.Value.DefaultPeriod(shop, clock.GetUtcNow()), null, cancellationToken);
 
-    /// <summary>The same on a period whose KPIs the caller has just computed (<paramref name="computed"/>), so they are not computed again.</summary>
+    /// <summary>
+    /// The same on a period whose KPIs (and profit figures, <paramref name="computedProfit"/>) the caller has just computed
+    /// (<paramref name="computed"/>), so they are not computed again.
+    /// </summary>
     public async Task Evaluate(IPublishEndpoint bus, string shop, (DateOnly From, DateOnly To) period, IReadOnlyList<Kpi>? computed,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, (int Days, IReadOnlyList<Kpi> Figures)? computedProfit = null)
     {
         var (from, to) = period;
         var kpis = computed ?? (await store.Compute(shop, from, to, cancellationToken)).Kpis;
         var days = 2 * (to.DayNumber - from.DayNumber + 1);
         var (salesDays, marketingDays) = await store.Coverage(shop, from.AddDays(-days / 2), to, cancellationToken);
-        var (profitDays, profit) = await store.ComputeProfit(shop, from, to, cancellationToken);
+        var (profitDays, profit) = computedProfit ?? await store.ComputeProfit(shop, from, to, cancellationToken);
         var inputs = new AlertInputs(from, to, kpis, await store.Platforms(shop, from, to, cancellationToken),
             await store.Campaigns(shop, from, to, cancellationToken),
             SalesHeld: salesDays == days, MarketingHeld: marketingDays == days, Pipelines: await store.Pipelines(shop, clock.GetUtcNow(), cancellationToken),

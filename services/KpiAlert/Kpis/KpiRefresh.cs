@@ -44,10 +44,10 @@ public sealed class KpiRefresh(KpiStore store, NpgsqlDataSource dataSource, Aler
         }
         logger.LogInformation("KPIs of {ShopDomain} from {From} to {To}: {Kpis}", shop, from, to,
             string.Join(", ", kpis.Select(k => $"{k.Name}={k.Value?.ToString() ?? "null"}")));
-        var (_, profit) = await store.ComputeProfit(shop, from, to, CancellationToken.None);
+        var (profitDays, profit) = await store.ComputeProfit(shop, from, to, CancellationToken.None);
         await bus.Publish(new KpiSnapshotComputed(runId, shop, from, to, currency,
             kpis.Select(k => new KpiValue(k.Name, k.Kind, k.Value, k.Previous, k.Change)).ToList(),
             profit.Select(k => new KpiValue(k.Name, k.Kind, k.Value, k.Previous, k.Change)).ToList()));
-        await alerts.Evaluate(bus, shop, (from, to), kpis, CancellationToken.None);
+        await alerts.Evaluate(bus, shop, (from, to), kpis, CancellationToken.None, (profitDays, profit));
     }
 }

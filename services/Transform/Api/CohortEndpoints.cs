@@ -1,4 +1,5 @@
 using GrowthOs.ServiceDefaults.Hosting;
+using GrowthOs.Transform.Loading;
 using GrowthOs.Transform.Marts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -47,9 +48,7 @@ public static class CohortEndpoints
         var today = marts.Value.Today(bound, now);
         var cohorts = await CohortReader.Read(dataSource, bound, marts.Value.TimeZoneOf(bound), first, period.To, today, split, channel, productId,
             cancellationToken, discount_code);
-        await using var currency = dataSource.CreateCommand("SELECT transform.shop_currency(@shop)");
-        currency.Parameters.AddWithValue("shop", bound);
         return TypedResults.Ok(new CohortReport(bound, first, period.To, today, split, channel, productId, discount_code,
-            await currency.ExecuteScalarAsync(cancellationToken) as string, cohorts));
+            await ShopCurrency.Find(dataSource, bound, cancellationToken), cohorts));
     }
 }

@@ -53,14 +53,13 @@ public static class CostEndpoints
             return Problems.InvalidParameter("unit_cost_minor", "unit_cost_minor is the unit cost in minor units of the shop's currency, zero or more.");
         if (request.EffectiveFrom is not { } from || from.Year is < 2000 or > 2100)
             return Problems.InvalidParameter("effective_from", "effective_from is the first day (YYYY-MM-DD, from 2000 to 2100) the cost holds.");
-        var currency = await ShopCurrency.Find(dataSource, domain, cancellationToken);
-        if (request.CurrencyCode is not { Length: 3 } given || (currency is not null && !string.Equals(given, currency, StringComparison.Ordinal)))
-            return Problems.InvalidParameter("currency_code", $"currency_code is the shop's currency{(currency is null ? "" : $", {currency}")}.");
+        var (given, wrongCurrency) = await ShopCurrencyOf(request.CurrencyCode, dataSource, domain, cancellationToken);
+        if (wrongCurrency is not null) return wrongCurrency;
         if ((await costs.Unknown(domain, [variantId], cancellationToken)).Count > 0)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Variant not found",
                 detail: $"{domain} neither lists nor has sold variant {variantId}.");
 
-        var written = await costs.Override(domain, [new CostOverride(variantId, cost, given, from)], GatewayCaller.Of(http.HttpContext)?.Caller,
+        var written = await costs.Override(domain, [new CostOverride(variantId, cost, given!, from)], GatewayCaller.Of(http.HttpContext)?.Caller,
             cancellationToken);
         return TypedResults.Ok(await Refresh(domain, written, from, bus, marts.Value, clock, cancellationToken));
     }
@@ -109,6 +108,19 @@ public static class CostEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Override not found",
                 detail: $"Variant {variantId} of {domain} has no override{(day is null ? "" : $" from {day:yyyy-MM-dd}")}.");
         return TypedResults.Ok(await Refresh(domain, removed.Count, removed.Min(), bus, marts.Value, clock, cancellationToken));
+    }
+
+    /// <summary>
+    /// A cost's currency as a write gives it: three letters, and the shop's currency once the shop's orders say which it is;
+    /// else the problem naming <c>currency_code</c>.
+    /// </summary>
+    internal static async Task<(string? Currency, ProblemHttpResult? Problem)> ShopCurrencyOf(string? given, NpgsqlDataSource dataSource, string shop,
+        CancellationToken cancellationToken)
+    {
+        var currency = await ShopCurrency.Find(dataSource, shop, cancellationToken);
+        return given is not { Length: 3 } || (currency is not null && !string.Equals(given, currency, StringComparison.Ordinal))
+            ? (null, Problems.InvalidParameter("currency_code", $"currency_code is the shop's currency{(currency is null ? "" : $", {currency}")}."))
+            : (given, null);
     }
 
     /// <summary>Queues the refresh of the shop's daily sales and profit from <paramref name="from"/> (at most the last 366 days) to its today.</summary>

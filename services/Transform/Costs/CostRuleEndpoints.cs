@@ -1,6 +1,5 @@
 using GrowthOs.ServiceDefaults.Hosting;
 using GrowthOs.ServiceDefaults.Security;
-using GrowthOs.Transform.Loading;
 using GrowthOs.Transform.Marts;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -93,10 +92,9 @@ public static class CostRuleEndpoints
             return (null, Problems.InvalidParameter("effective_from", "effective_from is the first day (YYYY-MM-DD, from 2000 to 2100) the rule holds."));
         if (request.EffectiveTo is { } to && (to < from || to.Year > 2100))
             return (null, Problems.InvalidParameter("effective_to", "effective_to is the last day the rule holds, on or after effective_from, or null."));
-        var currency = await ShopCurrency.Find(dataSource, shop, cancellationToken);
-        if (request.CurrencyCode is not { Length: 3 } given || (currency is not null && !string.Equals(given, currency, StringComparison.Ordinal)))
-            return (null, Problems.InvalidParameter("currency_code", $"currency_code is the shop's currency{(currency is null ? "" : $", {currency}")}."));
-        return (new CostRule(ruleId, kind, name, given, amount, rate, from, request.EffectiveTo, GatewayCaller.Of(http.HttpContext)?.Caller,
+        var (given, wrongCurrency) = await CostEndpoints.ShopCurrencyOf(request.CurrencyCode, dataSource, shop, cancellationToken);
+        if (wrongCurrency is not null) return (null, wrongCurrency);
+        return (new CostRule(ruleId, kind, name, given!, amount, rate, from, request.EffectiveTo, GatewayCaller.Of(http.HttpContext)?.Caller,
             DateTimeOffset.UtcNow), null);
     }
 }
