@@ -223,6 +223,76 @@ public sealed class MetaInsightsClientTests
         Assert.Equal(TimeSpan.Zero, usage.RegainAccessIn);
     }
 
+    [Fact]
+    public async Task A_report_at_100_percent_still_running_is_polled_again_before_its_insights_are_read()
+    {
+        var (client, handler) = Client(
+            (HttpStatusCode.OK, Fixture("report_run_started.json"), null),
+            (HttpStatusCode.OK, Fixture("report_run_running_100.json"), null),
+            (HttpStatusCode.OK, Fixture("report_run_completed.json"), null),
+            (HttpStatusCode.OK, Fixture("insights_last_page.json"), null));
+
+        Assert.Single(await All(client, Day, Day.AddDays(59)));
+        Assert.Equal(["/v23.0/act_" + AccountId + "/insights", "/v23.0/6023920149050", "/v23.0/6023920149050", "/v23.0/6023920149050/insights"],
+            handler.Requests.Select(r => r.Uri.AbsolutePath));
+    }
+
+    [Fact]
+    public async Task A_report_read_too_early_is_a_transient_refusal()
+    {
+        var (client, _) = Client(
+            (HttpStatusCode.OK, Fixture("report_run_started.json"), null),
+            (HttpStatusCode.OK, Fixture("report_run_completed.json"), null),
+            (HttpStatusCode.BadRequest, Fixture("report_not_ready.json"), null));
+
+        var exception = await Assert.ThrowsAsync<MarketingApiException>(() => All(client, Day, Day.AddDays(59)));
+        Assert.Equal(("2601", true), (exception.Code, exception.Transient));
+    }
+
+    [Fact]
+    public async Task Too_much_data_for_a_report_splits_its_range_and_the_data_per_call_limit_is_taken_alike()
+    {
+        var (client, handler) = Client(
+            (HttpStatusCode.InternalServerError, Fixture("reduce_data.json"), null),
+            (HttpStatusCode.BadRequest, Fixture("data_per_call_limit.json"), null),
+            (HttpStatusCode.OK, Fixture("insights_last_page.json"), null),
+            (HttpStatusCode.OK, Fixture("insights_last_page.json"), null),
+            (HttpStatusCode.OK, Fixture("insights_last_page.json"), null));
+
+        // 60 days: the report is refused, so each half of 30 days is read synchronously; the first half is refused again and split.
+        var pages = await All(client, Day, Day.AddDays(59));
+
+        Assert.Equal(HttpMethod.Post, handler.Requests[0].Method);
+        Assert.All(handler.Requests.Skip(1), r => Assert.Equal(HttpMethod.Get, r.Method));
+        Assert.Equal([(Day, Day.AddDays(14)), (Day.AddDays(15), Day.AddDays(29)), (Day.AddDays(30), Day.AddDays(59))],
+            pages.Select(p => (p.Since, p.Until)));
+    }
+
+    [Fact]
+    public async Task A_later_page_refused_as_too_much_data_is_asked_for_again_with_half_the_limit()
+    {
+        var (client, handler) = Client(
+            (HttpStatusCode.OK, Fixture("insights_page.json"), null),
+            (HttpStatusCode.InternalServerError, Fixture("reduce_data.json"), null),
+            (HttpStatusCode.OK, Fixture("insights_last_page.json"), null));
+
+        var pages = await All(client, Day, Day.AddDays(1));
+
+        Assert.Equal([1, 0], pages.Select(p => p.Rows));
+        Assert.Contains("limit=25", handler.Requests[1].Uri.Query);
+        Assert.Contains("limit=12", handler.Requests[2].Uri.Query);
+        Assert.Contains("after=NzIZD", handler.Requests[2].Uri.Query);
+    }
+
+    [Fact]
+    public void The_insights_throttle_header_counts_with_the_other_usage_headers()
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.OK);
+        // The legacy header the Insights API still sends, with the app's and the account's share in percent.
+        response.Headers.Add("X-FB-Ads-Insights-Throttle", """{"app_id_util_pct":12.5,"acc_id_util_pct":81,"ads_api_access_tier":"standard_access"}""");
+        Assert.Equal(81, MetaUsage.From(response, AccountId).Percent);
+    }
+
     private sealed record Sent(HttpMethod Method, Uri Uri, string? Authorization);
 
     private sealed class ScriptedHandler((HttpStatusCode Status, string Body, string? Usage)[] answers) : HttpMessageHandler

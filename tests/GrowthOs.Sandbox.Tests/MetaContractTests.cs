@@ -222,5 +222,127 @@ public sealed class MetaContractTests : IDisposable
         Assert.True(refused.Headers.Contains("X-Business-Use-Case-Usage"));
     }
 
+    private static JsonElement Fixture(string name) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Meta", name))).RootElement;
+
+    [Fact]
+    public async Task Metas_documented_asynchronous_example_sent_as_a_form_is_answered_with_a_numeric_report_id_and_a_report_of_Metas_defaults()
+    {
+        var (_, http) = Connect();
+        // The Insights API's "Asynchronous Jobs" example: curl -F 'level="campaign"' -F 'fields=[]' -F 'access_token=<ACCESS_TOKEN>' .../insights
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("\"campaign\""), "level" }, { new StringContent("[]"), "fields" }, { new StringContent(Token), "access_token" },
+        };
+        var started = await http.PostAsync($"/meta/v23.0/act_{AccountId}/insights", form);
+        Assert.Equal(HttpStatusCode.OK, started.StatusCode);
+        var created = await started.Content.ReadFromJsonAsync<JsonElement>();
+        JsonShape.Assert(Fixture("report_run_started.json"), created);
+        var id = created.GetProperty("report_run_id").GetInt64();
+
+        // Read before it is done, a report's insights are refused as Meta refuses them; its status says both its state and its percentage.
+        var early = await http.GetAsync($"/meta/v23.0/{id}/insights?access_token={Token}");
+        Assert.Equal(HttpStatusCode.BadRequest, early.StatusCode);
+        JsonShape.Assert(Fixture("report_not_ready.json"), await early.Content.ReadFromJsonAsync<JsonElement>());
+        JsonElement status;
+        do
+        {
+            await Task.Delay(100);
+            status = await http.GetFromJsonAsync<JsonElement>($"/meta/v23.0/{id}?access_token={Token}");
+            Assert.Equal(JsonValueKind.Number, status.GetProperty("async_percent_completion").ValueKind);
+        } while (status.GetProperty("async_status").GetString() != "Job Completed");
+        Assert.Equal(100, status.GetProperty("async_percent_completion").GetInt32());
+
+        // Meta's defaults: the last 30 days before today in the account's zone, all days together, impressions and spend.
+        var report = await http.GetFromJsonAsync<JsonElement>($"/meta/v23.0/{id}/insights?access_token={Token}");
+        var rows = report.GetProperty("data").EnumerateArray().ToList();
+        Assert.Equal(4, rows.Count);
+        Assert.All(rows, r => Assert.Equal(["impressions", "spend", "date_start", "date_stop"], r.EnumerateObject().Select(p => p.Name)));
+        var zone = (await http.GetFromJsonAsync<JsonElement>($"/meta/v23.0/act_{AccountId}?fields=timezone_name&access_token={Token}"))
+            .GetProperty("timezone_name").GetString()!;
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById(zone)).DateTime);
+        Assert.All(rows, r => Assert.Equal((today.AddDays(-30).ToString("yyyy-MM-dd"), today.AddDays(-1).ToString("yyyy-MM-dd")),
+            (r.GetProperty("date_start").GetString(), r.GetProperty("date_stop").GetString())));
+    }
+
+    [Fact]
+    public async Task Left_out_parameters_take_Metas_defaults_and_every_increment_sums_the_days_it_covers()
+    {
+        var (_, http) = Connect();
+        var range = Uri.EscapeDataString("{'since':'2026-10-15','until':'2026-11-30'}");
+        async Task<List<JsonElement>> Read(string parameters) =>
+            (await http.GetFromJsonAsync<JsonElement>($"/meta/v23.0/act_{AccountId}/insights?{parameters}&limit=500&access_token={Token}"))
+            .GetProperty("data").EnumerateArray().ToList();
+        static long Impressions(IEnumerable<JsonElement> rows) => rows.Sum(r => long.Parse(r.GetProperty("impressions").GetString()!));
+        static decimal Spend(IEnumerable<JsonElement> rows) =>
+            rows.Sum(r => decimal.Parse(r.GetProperty("spend").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+
+        var daily = await Read($"level=campaign&time_increment=1&time_range={range}");
+        Assert.Equal(47 * 4, daily.Count);
+        // The Insights API's "Making Calls" example: fields=impressions alone, at the ad account's own level, all days in one row.
+        var account = await http.GetFromJsonAsync<JsonElement>(
+            $"/meta/v23.0/act_{AccountId}/insights?fields=impressions&time_range={range}&access_token={Token}");
+        JsonShape.Assert(Fixture("insights_fields_impressions.json"), account);
+        var whole = Assert.Single(account.GetProperty("data").EnumerateArray());
+        Assert.Equal(("2026-10-15", "2026-11-30"), (whole.GetProperty("date_start").GetString(), whole.GetProperty("date_stop").GetString()));
+        Assert.Equal(Impressions(daily), Impressions([whole]));
+        Assert.Equal("MAZDZD", account.GetProperty("paging").GetProperty("cursors").GetProperty("before").GetString());
+
+        var monthly = await Read($"level=campaign&time_increment=monthly&time_range={range}&fields=[\"campaign_id\",\"spend\",\"impressions\"]");
+        Assert.Equal([("2026-10-15", "2026-10-31"), ("2026-11-01", "2026-11-30")],
+            monthly.Select(r => (r.GetProperty("date_start").GetString(), r.GetProperty("date_stop").GetString())).Distinct());
+        Assert.Equal(Spend(daily), Spend(monthly));
+        var weekly = await Read($"level=campaign&time_increment=7&time_range={range}&fields=campaign_id,spend,impressions");
+        Assert.Equal(7 * 4, weekly.Count);
+        Assert.Equal(("2026-11-26", "2026-11-30"), (weekly[^1].GetProperty("date_start").GetString(), weekly[^1].GetProperty("date_stop").GetString()));
+        Assert.Equal((Spend(daily), Impressions(daily)), (Spend(weekly), Impressions(weekly)));
+
+        var refused = await http.GetAsync($"/meta/v23.0/act_{AccountId}/insights?time_increment=400&access_token={Token}");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("time_increment", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Insights_answers_carry_the_insights_throttle_header_and_refusals_leave_out_the_members_Meta_leaves_out()
+    {
+        var (_, http) = Connect(failure: "TOO_MUCH_DATA:10");
+        var answer = await http.GetAsync($"/meta/v23.0/act_{AccountId}/insights?date_preset=last_7d&access_token={Token}");
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var throttle = JsonDocument.Parse(answer.Headers.GetValues("X-FB-Ads-Insights-Throttle").Single()).RootElement;
+        Assert.Equal(JsonValueKind.Number, throttle.GetProperty("app_id_util_pct").ValueKind);
+        Assert.Equal(JsonValueKind.Number, throttle.GetProperty("acc_id_util_pct").ValueKind);
+
+        var tooMuch = await http.GetAsync($"/meta/v23.0/act_{AccountId}/insights?date_preset=last_30d&access_token={Token}");
+        Assert.Equal(HttpStatusCode.InternalServerError, tooMuch.StatusCode);
+        Assert.Equal(["message", "code"], (await tooMuch.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").EnumerateObject().Select(p => p.Name));
+        var unknown = await http.GetAsync($"/meta/v23.0/act_{AccountId}/insights?fields=revenue&access_token={Token}");
+        var error = (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
+        Assert.False(error.TryGetProperty("error_subcode", out _));
+        Assert.False(error.TryGetProperty("is_transient", out _));
+    }
+
+    [Fact]
+    public async Task Too_much_data_on_the_asynchronous_path_splits_the_report_until_Meta_takes_it()
+    {
+        var (client, _) = Connect(failure: "TOO_MUCH_DATA:40", pageSize: 500, asyncAfterDays: 31);
+        var pages = await All(client, Anchor.AddDays(-89), Anchor);
+
+        Assert.Equal(360, pages.Sum(p => p.Rows));
+        Assert.Equal(360, Rows(pages).Select(r => (r.GetProperty("campaign_id").GetString(), r.GetProperty("date_start").GetString())).Distinct().Count());
+        Assert.All(pages, p => Assert.True(p.Until.DayNumber - p.Since.DayNumber < 40, $"{p.Since}..{p.Until}"));
+    }
+
+    [Fact]
+    public async Task A_later_page_Meta_finds_too_large_is_asked_for_again_in_smaller_pages()
+    {
+        var (client, _) = Connect(failure: "PAGE_LIMIT:20", pageSize: 50);
+        var pages = await All(client, Anchor.AddDays(-29), Anchor);
+
+        Assert.Equal(50, pages[0].Rows);
+        Assert.All(pages.Skip(1), p => Assert.True(p.Rows <= 20));
+        Assert.Equal(120, Rows(pages).Select(r => (r.GetProperty("campaign_id").GetString(), r.GetProperty("date_start").GetString())).Distinct().Count());
+        Assert.Equal(120, pages.Sum(p => p.Rows));
+    }
+
     public void Dispose() => _sandbox.Dispose();
 }

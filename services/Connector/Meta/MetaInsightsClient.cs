@@ -44,10 +44,40 @@ public sealed class MetaInsightsClient(
                       ?? throw new MarketingApiException(Source, "UNKNOWN_SHOP",
                           $"No Meta ad account is configured for {shop} (Meta:Accounts) or connected to it.", transient: false);
         if (since > until) throw new ArgumentException($"since {since} is after until {until}.", nameof(since));
-        var pages = until.DayNumber - since.DayNumber + 1 > Settings.AsyncAfterDays
+        await foreach (var page in Read(account, since, until, cancellationToken)) yield return page;
+    }
+
+    /// <summary>A range longer than <see cref="MetaOptions.AsyncAfterDays"/> through an asynchronous report, a shorter one synchronously.</summary>
+    private IAsyncEnumerable<MarketingPage> Read(MetaAccount account, DateOnly since, DateOnly until, CancellationToken cancellationToken) =>
+        until.DayNumber - since.DayNumber + 1 > Settings.AsyncAfterDays
             ? Report(account, since, until, cancellationToken)
             : Synchronous(account, since, until, cancellationToken);
-        await foreach (var page in pages) yield return page;
+
+    /// <summary>
+    /// One page, asked for again with half the <c>limit</c> while Meta answers "Please reduce the amount of data" (code 1, HTTP 500) to a
+    /// page after the first: a smaller page is what Meta asks for there (singer-io/tap-facebook issue #65), and the pages already read stay
+    /// as they are.
+    /// </summary>
+    private async Task<Answer> NextPage(MetaAccount account, string url, string endpoint, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await Send(account, HttpMethod.Get, url, endpoint, cancellationToken);
+            }
+            catch (ReduceDataException)
+            {
+                var limit = Parameter(url, "limit") is { } text && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
+                    : 25;
+                if (limit <= 1)
+                    throw new MarketingApiException(Source, "1",
+                        $"Meta cannot answer a page of the insights of act_{account.AdAccountId} even one row at a time (code 1).", transient: true);
+                logger.LogWarning("Meta asked for less data on a page of act_{AdAccountId}; asking for {Limit} rows instead of {Previous}",
+                    account.AdAccountId, limit / 2, limit);
+                url = WithParameter(url, "limit", (limit / 2).ToString(CultureInfo.InvariantCulture));
+            }
+        }
     }
 
     private async IAsyncEnumerable<MarketingPage> Synchronous(MetaAccount account, DateOnly since, DateOnly until,
@@ -61,15 +91,15 @@ public sealed class MetaInsightsClient(
             Answer? answer = null;
             try
             {
-                answer = await Send(account, HttpMethod.Get, url, "insights", cancellationToken);
+                answer = first ? await Send(account, HttpMethod.Get, url, "insights", cancellationToken)
+                    : await NextPage(account, url, "insights", cancellationToken);
             }
-            catch (ReduceDataException) when (first && since < until)
+            catch (ReduceDataException) when (since < until)
             {
             }
             catch (ReduceDataException)
             {
-                throw new MarketingApiException(Source, "1",
-                    $"Meta cannot answer the insights of act_{account.AdAccountId} for {since:yyyy-MM-dd} even for a single day (code 1).", transient: true);
+                answer = await NextPage(account, url, "insights", cancellationToken);
             }
             if (answer is null)
             {
@@ -91,16 +121,44 @@ public sealed class MetaInsightsClient(
     private async IAsyncEnumerable<MarketingPage> Report(MetaAccount account, DateOnly since, DateOnly until,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var started = await Send(account, HttpMethod.Post, $"{Account(account)}/insights?{Query(since, until)}", "insights (async)", cancellationToken);
+        Answer? started = null;
+        try
+        {
+            started = await Send(account, HttpMethod.Post, $"{Account(account)}/insights?{Query(since, until)}", "insights (async)", cancellationToken);
+        }
+        catch (ReduceDataException)
+        {
+        }
+        if (started is null && since == until)
+        {
+            await foreach (var page in Synchronous(account, since, until, cancellationToken)) yield return page;
+            yield break;
+        }
+        if (started is null)
+        {
+            // Meta refuses to start a report this large as it refuses a synchronous read: each half is asked for on its own.
+            var middle = since.AddDays((until.DayNumber - since.DayNumber) / 2);
+            logger.LogWarning("Meta asked for less data for the report of act_{AdAccountId} from {Since} to {Until}; asking for each half",
+                account.AdAccountId, since, until);
+            await foreach (var page in Read(account, since, middle, cancellationToken)) yield return page;
+            await foreach (var page in Read(account, middle.AddDays(1), until, cancellationToken)) yield return page;
+            yield break;
+        }
         // Meta documents report_run_id as a number ({"report_run_id": 6023920149050}); some answers carry it as a string.
         var reportId = Identifier(started.Json["report_run_id"]) ?? throw Malformed("report_run_id");
         string? status = null;
+        var ready = false;
         for (var poll = 1; poll <= Settings.MaxReportPolls; poll++)
         {
             var report = await Send(account, HttpMethod.Get, $"{Settings.BaseUrl.TrimEnd('/')}/{Settings.ApiVersion}/{reportId}", "report status",
                 cancellationToken);
             status = Text(report.Json["async_status"]) ?? throw Malformed("async_status");
-            if (status is "Job Completed" or "Job Failed" or "Job Skipped") break;
+            // A report is ready when its status says "Job Completed" and its async_percent_completion (when given) has reached 100:
+            // the two are updated apart, and a report read before both say so may come back short.
+            var percent = Percent(report.Json["async_percent_completion"]);
+            ready = status == "Job Completed" && percent is null or >= 100;
+            if (ready) break;
+            if (status is "Job Failed" or "Job Skipped") break;
             await Task.Delay(TimeSpan.FromSeconds(Settings.ReportPollSeconds), clock, cancellationToken);
         }
         if (status is "Job Failed" or "Job Skipped")
@@ -114,7 +172,7 @@ public sealed class MetaInsightsClient(
             }
             yield break;
         }
-        if (status != "Job Completed")
+        if (!ready)
             throw new MarketingApiException(Source, "REPORT_PENDING",
                 $"Meta's report {reportId} for act_{account.AdAccountId} was still {status} after {Settings.MaxReportPolls} polls.", transient: true);
 
@@ -122,7 +180,7 @@ public sealed class MetaInsightsClient(
         var pages = 0;
         while (url is not null)
         {
-            var answer = await Send(account, HttpMethod.Get, url, "report insights", cancellationToken);
+            var answer = await NextPage(account, url, "report insights", cancellationToken);
             yield return answer.Page(since, until);
             url = Next(answer, ++pages);
         }
@@ -261,7 +319,9 @@ public sealed class MetaInsightsClient(
         var message = Text(error["message"]) ?? "no message";
         var subcode = error["error_subcode"] is JsonValue s && s.TryGetValue<int>(out var sub) ? $"/{sub}" : "";
         var transientFlag = error["is_transient"] is JsonValue t && t.TryGetValue<bool>(out var flag) && flag;
-        if (code == 1 && status == HttpStatusCode.InternalServerError) return new ReduceDataException();
+        // "Please reduce the amount of data" (code 1, HTTP 500), and the data-per-call limit of the Insights API's best practices (code 100,
+        // subcode 1487534): both ask for a smaller question.
+        if ((code == 1 && status == HttpStatusCode.InternalServerError) || (code == 100 && subcode == "/1487534")) return new ReduceDataException();
         if (code == 190)
             return new MarketingApiException(Source, "190",
                 $"Meta rejected the access token of act_{account.AdAccountId} ({account.Shop}): "
@@ -284,6 +344,27 @@ public sealed class MetaInsightsClient(
         var kept = url[(question + 1)..].Split('&').Where(p => !p.StartsWith("access_token=", StringComparison.Ordinal));
         return $"{url[..question]}?{string.Join('&', kept)}";
     }
+
+    private static string? Parameter(string url, string name) =>
+        url.IndexOf('?') is var question and >= 0
+            ? url[(question + 1)..].Split('&').Where(p => p.StartsWith(name + "=", StringComparison.Ordinal)).Select(p => p[(name.Length + 1)..])
+                .FirstOrDefault()
+            : null;
+
+    private static string WithParameter(string url, string name, string value)
+    {
+        var question = url.IndexOf('?');
+        if (question < 0) return $"{url}?{name}={value}";
+        var kept = url[(question + 1)..].Split('&').Where(p => !p.StartsWith(name + "=", StringComparison.Ordinal)).Append($"{name}={value}");
+        return $"{url[..question]}?{string.Join('&', kept)}";
+    }
+
+    /// <summary>A percentage Meta may write as a number or a string.</summary>
+    private static double? Percent(JsonNode? node) =>
+        node is not JsonValue value ? null
+        : value.TryGetValue<double>(out var number) ? number
+        : value.TryGetValue<string>(out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed
+        : null;
 
     private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 

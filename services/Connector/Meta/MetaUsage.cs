@@ -10,7 +10,8 @@ public sealed record MetaUsage(double Percent, TimeSpan RegainAccessIn)
     /// <summary>
     /// Reads <c>X-Business-Use-Case-Usage</c> (per ad account: <c>call_count</c>, <c>total_cputime</c>,
     /// <c>total_time</c> in percent, <c>estimated_time_to_regain_access</c> in minutes), <c>X-Ad-Account-Usage</c>
-    /// (<c>acc_id_util_pct</c>) and <c>X-App-Usage</c>; a header that is absent or not JSON counts as nothing.
+    /// (<c>acc_id_util_pct</c>), <c>X-App-Usage</c> and the Insights API's own <c>X-FB-Ads-Insights-Throttle</c>
+    /// (<c>app_id_util_pct</c>, <c>acc_id_util_pct</c>); a header that is absent or not JSON counts as nothing.
     /// </summary>
     public static MetaUsage From(HttpResponseMessage response, string adAccountId)
     {
@@ -28,10 +29,19 @@ public sealed record MetaUsage(double Percent, TimeSpan RegainAccessIn)
                     }
                 }
         if (Header(response, "X-Ad-Account-Usage") is { RootElement.ValueKind: JsonValueKind.Object } adAccount)
-            using (adAccount) percent = Math.Max(percent, Number(adAccount.RootElement, "acc_id_util_pct"));
+            using (adAccount)
+            {
+                var used = Number(adAccount.RootElement, "acc_id_util_pct");
+                percent = Math.Max(percent, used);
+                // At the account's limit, reset_time_duration (seconds) is how long until it is lifted.
+                if (used >= 100) regainMinutes = Math.Max(regainMinutes, Number(adAccount.RootElement, "reset_time_duration") / 60);
+            }
         if (Header(response, "X-App-Usage") is { RootElement.ValueKind: JsonValueKind.Object } app)
             using (app) percent = Math.Max(percent, Math.Max(Number(app.RootElement, "call_count"),
                 Math.Max(Number(app.RootElement, "total_cputime"), Number(app.RootElement, "total_time"))));
+        if (Header(response, "X-FB-Ads-Insights-Throttle") is { RootElement.ValueKind: JsonValueKind.Object } insights)
+            using (insights)
+                percent = Math.Max(percent, Math.Max(Number(insights.RootElement, "app_id_util_pct"), Number(insights.RootElement, "acc_id_util_pct")));
         return new MetaUsage(percent, TimeSpan.FromMinutes(regainMinutes));
     }
 
@@ -42,6 +52,12 @@ public sealed record MetaUsage(double Percent, TimeSpan RegainAccessIn)
         catch (JsonException) { return null; }
     }
 
+    /// <summary>A figure Meta may write as a number or as a string of one.</summary>
     private static double Number(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : 0;
+        !element.TryGetProperty(name, out var value) ? 0
+        : value.ValueKind == JsonValueKind.Number ? value.GetDouble()
+        : value.ValueKind == JsonValueKind.String
+          && double.TryParse(value.GetString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var parsed)
+            ? parsed
+            : 0;
 }

@@ -21,8 +21,9 @@ public sealed class SandboxAdAccount
     /// <summary>
     /// Failures this account answers with, for tests: <c>RATE_LIMIT_80000:n</c>, <c>RATE_LIMIT_17:n</c>,
     /// <c>RATE_LIMIT_4:n</c>, <c>RATE_LIMIT_613:n</c>, <c>TRANSIENT_2:n</c> (the first n calls), <c>TOKEN_EXPIRED</c>,
-    /// <c>USAGE_NEAR</c> (usage headers at 95 %), <c>TOO_MUCH_DATA:days</c> (a synchronous range longer than that many
-    /// days is refused with code 1), <c>ASYNC_FAILED</c>, <c>ASYNC_SKIPPED</c>.
+    /// <c>USAGE_NEAR</c> (usage headers at 95 %), <c>TOO_MUCH_DATA:days</c> (a range longer than that many days is refused
+    /// with code 1, read or reported), <c>PAGE_LIMIT:rows</c> (a page after the first with a larger <c>limit</c> is refused
+    /// with code 1), <c>ASYNC_FAILED</c>, <c>ASYNC_SKIPPED</c>.
     /// </summary>
     public List<string> Failures { get; set; } = [];
 }

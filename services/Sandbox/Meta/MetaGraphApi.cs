@@ -22,8 +22,8 @@ public sealed class MetaGraphApi
     private static readonly string[] PurchaseActionTypes = ["omni_purchase", "purchase", "offsite_conversion.fb_pixel_purchase"];
     private static readonly HashSet<string> KnownFields =
     [
-        "campaign_id", "campaign_name", "spend", "impressions", "clicks", "actions", "action_values", "account_id", "account_currency", "date_start",
-        "date_stop", "ctr", "cpc",
+        "campaign_id", "campaign_name", "spend", "impressions", "clicks", "actions", "action_values", "account_id", "account_name", "account_currency",
+        "date_start", "date_stop", "ctr", "cpc", "cpm",
     ];
 
     private readonly ConcurrentDictionary<string, MetaReportRun> _reports = new(StringComparer.Ordinal);
@@ -62,7 +62,7 @@ public sealed class MetaGraphApi
         app.MapGet("/meta/{version}/{node}/insights",
             (string version, string node, HttpContext http, MetaGraphApi meta) => meta.Handle(http, version, node, insights: true));
         app.MapPost("/meta/{version}/{node}/insights",
-            (string version, string node, HttpContext http, MetaGraphApi meta) => meta.Handle(http, version, node, insights: true));
+            (string version, string node, HttpContext http, MetaGraphApi meta) => meta.Handle(http, version, node, insights: true)).DisableAntiforgery();
         // The Sandbox's stand-in for a person removing the app's access to the account (or its system user's token being
         // revoked): from then on the account's token is refused with Meta's code 190, subcode 458.
         app.MapPost("/sandbox/meta/ad_accounts/{id}/revoke", (string id, MetaGraphApi meta) => meta.Revoke(id));
@@ -105,26 +105,29 @@ public sealed class MetaGraphApi
         return Results.Json(new { account = $"act_{id}", revoked = true });
     }
 
-    private IResult Handle(HttpContext http, string version, string node, bool insights)
+    private async Task<IResult> Handle(HttpContext http, string version, string node, bool insights)
     {
         try
         {
             if (!version.StartsWith('v')) throw new GraphApiError(400, 100, $"Unknown path components: /{version}", type: "OAuthException");
+            var parameters = await ParametersOf(http);
             var report = node.StartsWith("act_", StringComparison.Ordinal) ? null : Report(node);
             var account = Account(report?.AccountId ?? node["act_".Length..]);
-            Authenticate(http, account);
-            Count(account, http);
+            Authenticate(http, parameters, account);
+            Count(account, http, insights);
             if (report is not null)
-                return insights ? Page(http, account, report.Since, report.Until, report.Fields, ReadyRows(report)) : Results.Json(Status(report));
+                return insights
+                    ? Page(http, account, ReadyRows(report))
+                    : Results.Json(Status(report));
             if (!insights) return Results.Json(AccountFields(account));
-            var (since, until, fields) = Parameters(http);
+            var ask = Ask(parameters, account);
+            var tooMuch = FailureSwitches.Setting(account.Failures, "TOO_MUCH_DATA") is { } days && ask.Until.DayNumber - ask.Since.DayNumber + 1 > days;
             // As Meta documents it, the report's id is a JSON number: {"report_run_id": 6023920149050}.
             if (HttpMethods.IsPost(http.Request.Method))
-                return Results.Json(
-                    new JsonObject { ["report_run_id"] = long.Parse(StartReport(account, since, until, fields).Id, CultureInfo.InvariantCulture) });
-            if (FailureSwitches.Setting(account.Failures, "TOO_MUCH_DATA") is { } days && until.DayNumber - since.DayNumber + 1 > days)
-                throw new GraphApiError(500, 1, "Please reduce the amount of data you're asking for, then retry your request");
-            return Page(http, account, since, until, fields, null);
+                return tooMuch ? throw GraphApiError.ReduceData()
+                    : Results.Json(new JsonObject { ["report_run_id"] = long.Parse(StartReport(account, ask).Id, CultureInfo.InvariantCulture) });
+            if (tooMuch) throw GraphApiError.ReduceData();
+            return Page(http, account, Rows(account, ask).ToList());
         }
         catch (GraphApiError error)
         {
@@ -132,14 +135,33 @@ public sealed class MetaGraphApi
         }
     }
 
+    /// <summary>
+    /// The request's parameters as the Graph API takes them: the query string and, for a POST, its form body (Meta's own examples
+    /// send <c>curl -F 'level="campaign"' -F 'fields=[]'</c>); a value written as a JSON string is read as that string.
+    /// </summary>
+    private static async Task<Dictionary<string, string>> ParametersOf(HttpContext http)
+    {
+        var parameters = http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
+        if (http.Request.HasFormContentType)
+            foreach (var (key, value) in await http.Request.ReadFormAsync()) parameters[key] = value.ToString();
+        foreach (var (key, value) in parameters)
+            if (value.Length >= 2 && value[0] == '"' && value[^1] == '"')
+                try { parameters[key] = JsonSerializer.Deserialize<string>(value) ?? value; }
+                catch (JsonException) { }
+        return parameters;
+    }
+
     private SandboxAdAccount Account(string id) =>
         Settings.AdAccounts.FirstOrDefault(a => a.Id == id)
         ?? throw NoSuchObject($"act_{id}");
 
-    /// <summary>The token as Meta takes it: the <c>access_token</c> parameter, or an <c>Authorization: Bearer</c> (or <c>OAuth</c>) header.</summary>
-    private void Authenticate(HttpContext http, SandboxAdAccount account)
+    /// <summary>
+    /// The token as Meta takes it: the <c>access_token</c> parameter (in the query or a form body), or an <c>Authorization: Bearer</c>
+    /// (or <c>OAuth</c>) header.
+    /// </summary>
+    private void Authenticate(HttpContext http, Dictionary<string, string> parameters, SandboxAdAccount account)
     {
-        var token = http.Request.Query["access_token"].ToString();
+        var token = parameters.GetValueOrDefault("access_token") ?? "";
         if (token.Length == 0 && http.Request.Headers.Authorization.ToString() is { Length: > 0 } header)
             token = header.Split(' ', 2) is [var scheme, var value] && scheme is "Bearer" or "OAuth" ? value : "";
         if (token.Length == 0) throw new GraphApiError(400, 104, "An access token is required to request this resource.");
@@ -153,7 +175,7 @@ public sealed class MetaGraphApi
     }
 
     /// <summary>Counts the call against the account's hour and writes the usage headers; throttles past 100 % or when a failure says so.</summary>
-    private void Count(SandboxAdAccount account, HttpContext http)
+    private void Count(SandboxAdAccount account, HttpContext http, bool insights)
     {
         var now = _clock.GetUtcNow();
         var hour = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero);
@@ -172,10 +194,10 @@ public sealed class MetaGraphApi
         {
             if (!_failures.Trip(owner, account.Failures, mode)) continue;
             (percent, regain) = (100, Math.Max(regain, 1));
-            WriteUsage(http, account, percent, regain);
+            WriteUsage(http, account, percent, regain, insights);
             throw new GraphApiError(400, code, message, subcode, transient: true);
         }
-        WriteUsage(http, account, percent, regain);
+        WriteUsage(http, account, percent, regain, insights);
         if (regain > 0)
             throw new GraphApiError(400, 80000, "(#80000) There have been too many calls from this ad-account. Wait a bit and try again. "
                 + "For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.",
@@ -183,8 +205,17 @@ public sealed class MetaGraphApi
         if (_failures.Trip(owner, account.Failures, "TRANSIENT_2")) throw new GraphApiError(400, 2, "(#2) Service temporarily unavailable", transient: true);
     }
 
-    private static void WriteUsage(HttpContext http, SandboxAdAccount account, int percent, int regainMinutes)
+    /// <summary>
+    /// The usage headers of every answer, and on an insights answer the Insights API's own <c>X-FB-Ads-Insights-Throttle</c>
+    /// (<c>app_id_util_pct</c>, <c>acc_id_util_pct</c>), as the Insights API's limits page describes them.
+    /// </summary>
+    private static void WriteUsage(HttpContext http, SandboxAdAccount account, int percent, int regainMinutes, bool insights)
     {
+        if (insights)
+            http.Response.Headers["X-FB-Ads-Insights-Throttle"] = new JsonObject
+            {
+                ["app_id_util_pct"] = Math.Max(1, percent / 4), ["acc_id_util_pct"] = percent, ["ads_api_access_tier"] = "standard_access"
+            }.ToJsonString();
         http.Response.Headers["X-Business-Use-Case-Usage"] = new JsonObject
         {
             [account.Id] = new JsonArray(new JsonObject
@@ -207,103 +238,191 @@ public sealed class MetaGraphApi
         }.ToJsonString();
     }
 
-    private static (DateOnly Since, DateOnly Until, string Fields) Parameters(HttpContext http)
+    /// <summary>What an insights request asks for: its range, fields, level and time increment.</summary>
+    private sealed record Insights(DateOnly Since, DateOnly Until, IReadOnlyList<string> Fields, string Level, string Increment)
     {
-        var query = http.Request.Query;
-        if (query["level"].ToString() is { Length: > 0 } level && level != "campaign")
-            throw new GraphApiError(400, 100, $"(#100) The Sandbox answers level=campaign only, not '{level}'.");
-        if (query["time_increment"].ToString() is { Length: > 0 } increment && increment != "1")
-            throw new GraphApiError(400, 100, $"(#100) The Sandbox answers time_increment=1 only, not '{increment}'.");
-        DateOnly since, until;
-        try
+        /// <summary>The first and last day of the row <paramref name="day"/> falls in: the whole range, its calendar month, or its run of N days.</summary>
+        public (DateOnly Start, DateOnly Stop) Bucket(DateOnly day)
         {
-            using var range = JsonDocument.Parse(query["time_range"].ToString());
-            since = DateOnly.ParseExact(range.RootElement.GetProperty("since").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            until = DateOnly.ParseExact(range.RootElement.GetProperty("until").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            if (Increment == "all_days") return (Since, Until);
+            if (Increment == "monthly")
+            {
+                var first = new DateOnly(day.Year, day.Month, 1);
+                var last = first.AddMonths(1).AddDays(-1);
+                return (first < Since ? Since : first, last > Until ? Until : last);
+            }
+            var days = int.Parse(Increment, CultureInfo.InvariantCulture);
+            var start = Since.AddDays((day.DayNumber - Since.DayNumber) / days * days);
+            var stop = start.AddDays(days - 1);
+            return (start, stop > Until ? Until : stop);
         }
-        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or FormatException or InvalidOperationException
-            or ArgumentNullException)
-        {
-            throw new GraphApiError(400, 100, "(#100) Param time_range must be a JSON object with since and until dates (YYYY-MM-DD)");
-        }
+    }
+
+    /// <summary>
+    /// The request's insights parameters with Meta's defaults where it leaves them out: <c>level</c> the node's own (an ad account's is
+    /// <c>account</c>), <c>time_increment</c> <c>all_days</c>, the range <c>date_preset=last_30d</c>, <c>fields</c> impressions and spend.
+    /// <c>time_range</c> is a JSON object (Meta's examples also write it with single quotes); <c>fields</c> a comma list or a JSON array.
+    /// </summary>
+    private Insights Ask(Dictionary<string, string> parameters, SandboxAdAccount account)
+    {
+        var level = parameters.GetValueOrDefault("level") is { Length: > 0 } asked ? asked : "account";
+        if (level is not ("account" or "campaign"))
+            throw new GraphApiError(400, 100, $"(#100) The Sandbox holds no ad sets or ads: it answers level account or campaign, not '{level}'.");
+        var increment = parameters.GetValueOrDefault("time_increment") is { Length: > 0 } step ? step : "all_days";
+        if (increment is not ("all_days" or "monthly")
+            && !(int.TryParse(increment, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 90))
+            throw new GraphApiError(400, 100, $"(#100) Param time_increment must be all_days, monthly or a number of days from 1 to 90, not '{increment}'");
+        var (since, until) = parameters.GetValueOrDefault("time_range") is { Length: > 0 } range ? TimeRange(range)
+            : Preset(parameters.GetValueOrDefault("date_preset") is { Length: > 0 } preset ? preset : "last_30d", account);
         if (since > until) throw new GraphApiError(400, 100, "(#100) Param time_range's since must not be after until");
-        var fields = query["fields"].ToString();
-        foreach (var field in fields.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var fields = Fields(parameters.GetValueOrDefault("fields") ?? "");
+        foreach (var field in fields)
             if (!KnownFields.Contains(field))
                 throw new GraphApiError(400, 100, $"(#100) {field} is not valid for fields param. "
                     + $"please check https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ for all valid values");
-        return (since, until, fields);
+        return new Insights(since, until, fields.Count == 0 ? ["impressions", "spend"] : fields, level, increment);
     }
 
-    /// <summary>A page of rows: <c>limit</c> (default 25) from the <c>after</c> cursor, with <c>paging.next</c> while any may follow.</summary>
-    private IResult Page(HttpContext http, SandboxAdAccount account, DateOnly since, DateOnly until, string fields, IReadOnlyList<JsonObject>? ready)
+    private static List<string> Fields(string text)
+    {
+        if (!text.TrimStart().StartsWith('['))
+            return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        try
+        {
+            return JsonSerializer.Deserialize<List<string>>(text.Replace('\'', '"')) ?? [];
+        }
+        catch (JsonException)
+        {
+            throw new GraphApiError(400, 100, "(#100) Param fields must be a comma-separated list or a JSON array of field names");
+        }
+    }
+
+    private static (DateOnly Since, DateOnly Until) TimeRange(string text)
+    {
+        foreach (var json in new[] { text, text.Replace('\'', '"') })
+            try
+            {
+                using var range = JsonDocument.Parse(json);
+                return (DateOnly.ParseExact(range.RootElement.GetProperty("since").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    DateOnly.ParseExact(range.RootElement.GetProperty("until").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture));
+            }
+            catch (Exception exception) when (exception is JsonException or KeyNotFoundException or FormatException or InvalidOperationException
+                or ArgumentNullException)
+            {
+            }
+        throw new GraphApiError(400, 100, "(#100) Param time_range must be a JSON object with since and until dates (YYYY-MM-DD)");
+    }
+
+    /// <summary>Meta's date presets, counted in the ad account's time zone: the <c>last_Nd</c> ones end yesterday.</summary>
+    private (DateOnly Since, DateOnly Until) Preset(string preset, SandboxAdAccount account)
+    {
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(account.TimeZone, out var found) ? found : TimeZoneInfo.Utc;
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_clock.GetUtcNow(), zone).DateTime);
+        var month = new DateOnly(today.Year, today.Month, 1);
+        return preset switch
+        {
+            "today" => (today, today),
+            "yesterday" => (today.AddDays(-1), today.AddDays(-1)),
+            "this_month" => (month, today),
+            "last_month" => (month.AddMonths(-1), month.AddDays(-1)),
+            "this_year" => (new DateOnly(today.Year, 1, 1), today),
+            "last_year" => (new DateOnly(today.Year - 1, 1, 1), new DateOnly(today.Year - 1, 12, 31)),
+            _ when preset.StartsWith("last_", StringComparison.Ordinal) && preset.EndsWith('d')
+                   && int.TryParse(preset["last_".Length..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var days)
+                   && days is 3 or 7 or 14 or 28 or 30 or 90 => (today.AddDays(-days), today.AddDays(-1)),
+            _ => throw new GraphApiError(400, 100, $"(#100) date_preset must be one of today, yesterday, this_month, last_month, this_year, "
+                + $"last_year, last_3d, last_7d, last_14d, last_28d, last_30d, last_90d; '{preset}' is not one the Sandbox knows"),
+        };
+    }
+
+    /// <summary>
+    /// A page of rows: <c>limit</c> (default 25) from the <c>after</c> cursor, with <c>paging.next</c> while any may follow. A later page
+    /// larger than the account's <c>PAGE_LIMIT:rows</c> is refused with code 1, as Meta refuses one (singer-io/tap-facebook issue #65).
+    /// </summary>
+    private IResult Page(HttpContext http, SandboxAdAccount account, IReadOnlyList<JsonObject> rows)
     {
         var limit = int.TryParse(http.Request.Query["limit"], out var asked) ? Math.Clamp(asked, 1, 5_000) : 25;
-        var offset = Offset(http.Request.Query["after"].ToString());
-        var rows = ready ?? Rows(account, since, until, fields).ToList();
+        // Meta's after cursor names the last row of the page before: this page starts at the row after it.
+        var after = http.Request.Query["after"].ToString();
+        var offset = after.Length == 0 ? 0 : Offset(after) + 1;
+        if (offset > 0 && FailureSwitches.Setting(account.Failures, "PAGE_LIMIT") is { } most && limit > most) throw GraphApiError.ReduceData();
         var page = rows.Skip(offset).Take(limit).ToList();
         var paging = new JsonObject();
         if (page.Count > 0 || offset > 0)
-            paging["cursors"] = new JsonObject { ["before"] = Cursor(offset), ["after"] = Cursor(offset + page.Count) };
+            paging["cursors"] = page.Count > 0
+                ? new JsonObject { ["before"] = Cursor(offset), ["after"] = Cursor(offset + page.Count - 1) }
+                : new JsonObject { ["before"] = Cursor(offset - 1), ["after"] = Cursor(offset - 1) };
         // As Meta does, a page that ends exactly at the last row still links a next page, which is empty.
-        if (page.Count == limit) paging["next"] = NextUrl(http, Cursor(offset + page.Count));
+        if (page.Count == limit) paging["next"] = NextUrl(http, Cursor(offset + page.Count - 1));
         return Results.Json(new JsonObject { ["data"] = new JsonArray(page.Select(r => (JsonNode)r).ToArray()), ["paging"] = paging });
     }
 
-    private IEnumerable<JsonObject> Rows(SandboxAdAccount account, DateOnly since, DateOnly until, string fields)
+    /// <summary>
+    /// The rows of <paramref name="ask"/>: per campaign (at campaign level) and per run of days of its time increment, each summed over its
+    /// days; a campaign without delivery in a run has no row, as Meta leaves it out.
+    /// </summary>
+    private IEnumerable<JsonObject> Rows(SandboxAdAccount account, Insights ask)
     {
-        var wanted = fields.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
-        if (wanted.Count == 0) wanted = ["spend", "impressions"];
         var settings = _shops.Settings(account.Shop)
             ?? throw new GraphApiError(400, 100, $"(#100) The ad account's shop {account.Shop} is not a Sandbox shop.");
         var shop = _shops.Get(settings);
-        foreach (var day in new DemoMarketing(shop, settings.Seed).MetaDays(since, until))
+        var groups = new DemoMarketing(shop, settings.Seed).MetaDays(ask.Since, ask.Until)
+            .GroupBy(d => (Campaign: ask.Level == "campaign" ? d.Campaign : null, Bucket: ask.Bucket(d.Date)));
+        foreach (var group in groups)
         {
+            var (spend, impressions, clicks) = (group.Sum(d => d.Spend), group.Sum(d => d.Impressions), group.Sum(d => d.Clicks));
+            var (purchases, value) = (group.Sum(d => d.Purchases), group.Sum(d => d.PurchaseValue));
             var row = new JsonObject();
-            string Number(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
-            JsonArray Actions(string value) =>
-                new(PurchaseActionTypes.Select(t => (JsonNode)new JsonObject { ["action_type"] = t, ["value"] = value }).ToArray());
-            foreach (var field in wanted)
+            string Number(decimal number) => number.ToString("0.##", CultureInfo.InvariantCulture);
+            JsonArray Actions(string text) =>
+                new(PurchaseActionTypes.Select(t => (JsonNode)new JsonObject { ["action_type"] = t, ["value"] = text }).ToArray());
+            foreach (var field in ask.Fields)
             {
                 row[field] = field switch
                 {
-                    "campaign_id" => day.Campaign.Id,
-                    "campaign_name" => day.Campaign.Name,
+                    // An account-level row names no campaign.
+                    "campaign_id" => group.Key.Campaign?.Id,
+                    "campaign_name" => group.Key.Campaign?.Name,
                     "account_id" => account.Id,
+                    "account_name" => AccountName(account),
                     "account_currency" => shop.CurrencyCode,
-                    "spend" => Number(day.Spend),
-                    "impressions" => day.Impressions.ToString(CultureInfo.InvariantCulture),
-                    "clicks" => day.Clicks.ToString(CultureInfo.InvariantCulture),
-                    "ctr" => (day.Clicks * 100.0 / day.Impressions).ToString("0.######", CultureInfo.InvariantCulture),
-                    "cpc" => (day.Spend / day.Clicks).ToString("0.######", CultureInfo.InvariantCulture),
+                    "spend" => Number(spend),
+                    "impressions" => impressions.ToString(CultureInfo.InvariantCulture),
+                    "clicks" => clicks.ToString(CultureInfo.InvariantCulture),
+                    "ctr" => (clicks * 100.0 / impressions).ToString("0.######", CultureInfo.InvariantCulture),
+                    "cpc" => (spend / clicks).ToString("0.######", CultureInfo.InvariantCulture),
+                    "cpm" => (spend * 1000 / impressions).ToString("0.######", CultureInfo.InvariantCulture),
                     // Meta leaves out an action list with nothing in it.
-                    "actions" => day.Purchases > 0 ? Actions(day.Purchases.ToString(CultureInfo.InvariantCulture)) : null,
-                    "action_values" => day.Purchases > 0 ? Actions(Number(day.PurchaseValue)) : null,
+                    "actions" => purchases > 0 ? Actions(purchases.ToString(CultureInfo.InvariantCulture)) : null,
+                    "action_values" => purchases > 0 ? Actions(Number(value)) : null,
                     _ => null,
                 };
                 if (row[field] is null) row.Remove(field);
             }
-            row["date_start"] = day.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            row["date_stop"] = day.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            row["date_start"] = group.Key.Bucket.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            row["date_stop"] = group.Key.Bucket.Stop.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             yield return row;
         }
     }
+
+    private string AccountName(SandboxAdAccount account) => account.Name ?? $"{_shops.Settings(account.Shop)?.Name ?? account.Shop} ads";
 
     private JsonObject AccountFields(SandboxAdAccount account) => new()
     {
         ["id"] = $"act_{account.Id}",
         ["account_id"] = account.Id,
-        ["name"] = account.Name ?? $"{_shops.Settings(account.Shop)?.Name ?? account.Shop} ads",
+        ["name"] = AccountName(account),
         ["currency"] = _shops.Settings(account.Shop)?.CurrencyCode,
         ["timezone_name"] = account.TimeZone,
         ["account_status"] = 1,
     };
 
-    private MetaReportRun StartReport(SandboxAdAccount account, DateOnly since, DateOnly until, string fields)
+    private MetaReportRun StartReport(SandboxAdAccount account, Insights ask)
     {
         lock (_lock)
         {
-            var run = new MetaReportRun((++_lastReport).ToString(CultureInfo.InvariantCulture), account.Id, since, until, fields, _clock.GetUtcNow());
+            var run = new MetaReportRun((++_lastReport).ToString(CultureInfo.InvariantCulture), account.Id, ask.Since, ask.Until,
+                string.Join(',', ask.Fields), _clock.GetUtcNow(), ask.Level, ask.Increment);
             _reports[run.Id] = run;
             _state.Append(run);
             return run;
@@ -328,7 +447,9 @@ public sealed class MetaGraphApi
         var elapsed = _clock.GetUtcNow() - run.CreatedAt;
         if (elapsed < duration)
         {
-            var percent = duration <= TimeSpan.Zero ? 100 : (int)(elapsed / duration * 100);
+            // Near its end a report may say 100 % while still running (its percentage and status are updated apart), so only both
+            // together say it is done.
+            var percent = duration <= TimeSpan.Zero ? 100 : Math.Min(100, (int)(elapsed / duration * 110));
             return (percent < 10 ? "Job Not Started" : percent < 30 ? "Job Started" : "Job Running", percent);
         }
         if (FailureSwitches.Has(account.Failures, "ASYNC_FAILED")) return ("Job Failed", 100);
@@ -356,27 +477,36 @@ public sealed class MetaGraphApi
         return json;
     }
 
-    private List<JsonObject>? ReadyRows(MetaReportRun run)
+    private List<JsonObject> ReadyRows(MetaReportRun run)
     {
         var (status, _) = StatusOf(run);
-        if (status != "Job Completed") throw new GraphApiError(400, 100, $"(#100) Report {run.Id} is not complete: its async_status is {status}.");
-        return Rows(Account(run.AccountId), run.Since, run.Until, run.Fields).ToList();
+        if (status != "Job Completed") throw GraphApiError.ReportNotReady();
+        var fields = run.Fields.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
+        return Rows(Account(run.AccountId), new Insights(run.Since, run.Until, fields, run.Level, run.Increment)).ToList();
     }
 
-    private static string Cursor(int offset) => Convert.ToBase64String(Encoding.UTF8.GetBytes(offset.ToString(CultureInfo.InvariantCulture))).TrimEnd('=');
+    /// <summary>A cursor as Meta writes one: the base64 of the offset with each padding <c>=</c> written <c>ZD</c> (0 is <c>MAZDZD</c>).</summary>
+    private static string Cursor(int offset) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(offset.ToString(CultureInfo.InvariantCulture))).Replace("=", "ZD", StringComparison.Ordinal);
 
     private static int Offset(string cursor)
     {
         if (cursor.Length == 0) return 0;
-        try
+        // The padding written ZD is the one reading that leaves a whole base64 text.
+        for (var pads = 0; pads <= 2; pads++)
         {
-            var padded = cursor + new string('=', (4 - cursor.Length % 4) % 4);
-            return int.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(padded)), CultureInfo.InvariantCulture);
+            if (pads > 0 && !cursor.EndsWith(string.Concat(Enumerable.Repeat("ZD", pads)), StringComparison.Ordinal)) break;
+            var text = cursor[..^(2 * pads)] + new string('=', pads);
+            if (text.Length % 4 != 0) continue;
+            try
+            {
+                return int.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(text)), CultureInfo.InvariantCulture);
+            }
+            catch (FormatException)
+            {
+            }
         }
-        catch (FormatException)
-        {
-            throw new GraphApiError(400, 100, "(#100) The after cursor is not valid.");
-        }
+        throw new GraphApiError(400, 100, "(#100) The after cursor is not valid.");
     }
 
     /// <summary>The request's own URL with <c>after</c> moved on: Meta's <c>next</c> link, token and all.</summary>
