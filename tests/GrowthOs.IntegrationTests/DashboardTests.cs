@@ -401,6 +401,15 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
             Assert.Equal(hours.Select(h => h.GetProperty("calls").GetInt32().ToString(CultureInfo.InvariantCulture)), await Attributes(cells, "data-calls"));
             Assert.Equal(hours.Select(h => h.GetProperty("avoid").GetBoolean() ? "true" : "false"), await Attributes(cells, "data-avoid"));
         }
+        // Each pipeline of the shop with its last status, as the ETL monitoring answers it, and what it names as missing today.
+        var etl = await Api($"/api/etl/status?shop={Shop}");
+        var shownPipelines = tile.Locator("[data-pipeline]");
+        Assert.Equal(etl.GetProperty("pipelines").EnumerateArray().Select(p => p.GetProperty("pipeline").GetString()),
+            await Attributes(shownPipelines, "data-pipeline"));
+        Assert.Equal(etl.GetProperty("pipelines").EnumerateArray().Select(p => p.GetProperty("last_status").GetString()),
+            await Attributes(shownPipelines, "data-status"));
+        Assert.Equal(etl.GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("pipeline").GetString()),
+            await Attributes(tile.Locator("[data-missing]"), "data-missing"));
         await Screenshot(tile, "pipeline-health");
         await ThePageBehaved(page);
     }

@@ -352,8 +352,9 @@ public sealed class ReadApiTests(RunningSystem system)
     public async Task The_etl_status_shows_each_pipelines_last_success_and_no_alert_once_it_ran_today()
     {
         using var http = await SyncedClient();
-        var status = await http.GetFromJsonAsync<JsonElement>("/api/etl/status");
+        var status = await http.GetFromJsonAsync<JsonElement>($"/api/etl/status?shop={Shop}");
 
+        Assert.All(status.GetProperty("pipelines").EnumerateArray(), p => Assert.Equal(Shop, p.GetProperty("shop").GetString()));
         foreach (var pipeline in new[] { "sales_pulse", "star_schema", "inventory_snapshot", "customer_segmentation", "usage_daily", "measurements",
             "data_quality" })
         {

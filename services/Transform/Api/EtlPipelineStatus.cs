@@ -3,12 +3,17 @@ using System.Text.Json.Serialization;
 namespace GrowthOs.Transform.Api;
 
 /// <summary>
-/// A pipeline's last execution and last success, the hours since that success, and its cost per row (milliseconds) over
-/// the last 7 days against the 7 before: a rising cost means the pipeline is slowing down.
+/// A pipeline of a shop: its last execution (the UTC day it finished, its status, rows and milliseconds, and its error
+/// when it failed), its last success and the hours since, and its cost per row (milliseconds) over the last 7 days
+/// against the 7 before: a rising cost means the pipeline is slowing down.
 /// </summary>
 public sealed record EtlPipelineStatus(
+    string Shop,
     string Pipeline,
+    DateOnly? LastExecutionDate,
     string? LastStatus,
+    long? LastRows,
+    long? LastMilliseconds,
     DateTimeOffset? LastFinishedAt,
     string? LastError,
     DateTimeOffset? LastSuccessAt,

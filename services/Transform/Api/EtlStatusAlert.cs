@@ -1,4 +1,4 @@
 namespace GrowthOs.Transform.Api;
 
-/// <summary>An expected pipeline without a success today (UTC).</summary>
-public sealed record EtlStatusAlert(string Pipeline, string Severity, string Message);
+/// <summary>A pipeline expected after every sync of the shop that has not succeeded today in the shop's reporting time zone.</summary>
+public sealed record EtlStatusAlert(string Shop, string Pipeline, string Severity, string Message);

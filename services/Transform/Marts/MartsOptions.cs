@@ -20,6 +20,10 @@ public sealed class MartsOptions : IValidatableObject
 
     public SegmentThresholds Segments { get; set; } = new();
 
+    /// <summary>An execution of a pipeline slower than this is listed among the slow ones of <c>GET /api/etl/status</c> (10 s).</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, long.MaxValue)]
+    public long SlowExecutionMilliseconds { get; set; } = 10_000;
+
     /// <summary>The share of a marketing load's rows left out from which its source's data-quality check fails (0.5: most of them).</summary>
     [System.ComponentModel.DataAnnotations.Range(0.01, 1)]
     public decimal MarketingRejectedShare { get; set; } = 0.5m;

@@ -1622,10 +1622,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Needs an API key with the role **viewer** or above. */
+        /**
+         * Each pipeline's last execution per shop, the failures of the last 24 hours, slow executions, milliseconds per row by day, and the pipelines missing today
+         * @description Needs an API key with the role **viewer** or above.
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    shop?: string;
+                    slow_ms?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -2759,9 +2765,45 @@ export interface components {
             shop: string;
             checks: components["schemas"]["DataQualityCheckStatus"][];
         };
-        EtlPipelineStatus: {
+        EtlCostDay: {
+            shop: string;
             pipeline: string;
+            /** Format: date */
+            day: string;
+            /** Format: int64 */
+            executions: number;
+            /** Format: int64 */
+            rows: number;
+            /** Format: int64 */
+            milliseconds: number;
+            /** Format: double */
+            ms_per_row: null | number;
+        };
+        EtlFailure: {
+            shop: string;
+            pipeline: string;
+            /** Format: uuid */
+            run_id: null | string;
+            /** Format: date */
+            date_from: string;
+            /** Format: date */
+            date_to: string;
+            /** Format: int64 */
+            milliseconds: number;
+            error: null | string;
+            /** Format: date-time */
+            finished_at: string;
+        };
+        EtlPipelineStatus: {
+            shop: string;
+            pipeline: string;
+            /** Format: date */
+            last_execution_date: null | string;
             last_status: null | string;
+            /** Format: int64 */
+            last_rows: null | number;
+            /** Format: int64 */
+            last_milliseconds: null | number;
             /** Format: date-time */
             last_finished_at: null | string;
             last_error: null | string;
@@ -2774,13 +2816,33 @@ export interface components {
             /** Format: double */
             ms_per_row_prior_7d: null | number;
         };
+        EtlSlowExecution: {
+            shop: string;
+            pipeline: string;
+            /** Format: uuid */
+            run_id: null | string;
+            status: string;
+            /** Format: int64 */
+            rows: number;
+            /** Format: int64 */
+            milliseconds: number;
+            /** Format: date-time */
+            finished_at: string;
+        };
         EtlStatusAlert: {
+            shop: string;
             pipeline: string;
             severity: string;
             message: string;
         };
         EtlStatusReport: {
+            shop: null | string;
             pipelines: components["schemas"]["EtlPipelineStatus"][];
+            failures_24h: components["schemas"]["EtlFailure"][];
+            /** Format: int64 */
+            slow_after_ms: number;
+            slow_executions: components["schemas"]["EtlSlowExecution"][];
+            ms_per_row_by_day: components["schemas"]["EtlCostDay"][];
             alerts: components["schemas"]["EtlStatusAlert"][];
         };
         InventoryAlert: {
