@@ -2,6 +2,7 @@ using GrowthOs.Connector.Connections;
 using GrowthOs.Connector.Extraction;
 using GrowthOs.Connector.Ga4;
 using GrowthOs.Connector.GoogleAds;
+using GrowthOs.Connector.Klaviyo;
 using GrowthOs.Connector.Meta;
 using GrowthOs.Connector.Shopify;
 using GrowthOs.Connector.Telemetry;
@@ -20,6 +21,7 @@ builder.AddShopify();
 builder.AddMeta();
 builder.AddGoogleAds();
 builder.AddGa4();
+builder.AddKlaviyo();
 builder.AddGrowthOsBus(bus => bus.AddConsumers(typeof(StartBulkExtractionConsumer).Assembly),
     (context, bus) => bus.UseConsumeFilter(typeof(ApiCallJournalFilter<>), context));
 

@@ -44,6 +44,9 @@ public sealed class SandboxOptions
     /// <summary>The GA4 Data API's side of the Sandbox: properties, each belonging to a demo shop.</summary>
     public Ga4SandboxOptions Ga4 { get; set; } = new();
 
+    /// <summary>Klaviyo's side of the Sandbox: e-mail accounts, each belonging to a demo shop.</summary>
+    public KlaviyoSandboxOptions Klaviyo { get; set; } = new();
+
     /// <summary>
     /// The Shopify app the demo shops install through the authorization code grant (its secret is each shop's <see cref="SandboxShop.AppSecret"/>).
     /// </summary>
