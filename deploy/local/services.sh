@@ -62,13 +62,14 @@ SHOP_DOMAIN="${GROWTHOS_SHOP:-demo-shop.myshopify.com}"
 CONNECT_ENV=(CONNECT_SHOP="$SHOP_DOMAIN" CONNECT_SHOP_TOKEN="${GROWTHOS_SHOP_TOKEN:-}")
 if [ -z "${GROWTHOS_SHOPIFY_BASE_URL:-}" ]; then
   MARKETING_ENV=(Meta__BaseUrl=http://127.0.0.1:8090/meta Meta__ReportPollSeconds=2 GoogleAds__BaseUrl=http://127.0.0.1:8090/google-ads
-    Ga4__BaseUrl=http://127.0.0.1:8090/ga4)
+    Ga4__BaseUrl=http://127.0.0.1:8090/ga4 Klaviyo__BaseUrl=http://127.0.0.1:8090/klaviyo)
   CONNECT_ENV+=(CONNECT_META_AD_ACCOUNT=1029384756 CONNECT_META_TOKEN=EAAGsandboxDemoMetaToken CONNECT_GOOGLE_ADS_CUSTOMER=4815162342
     CONNECT_GA4_PROPERTY=314159265)
 else
   MARKETING_ENV=(Meta__BaseUrl="${GROWTHOS_META_BASE_URL:-https://graph.facebook.com}"
     GoogleAds__BaseUrl="${GROWTHOS_GOOGLE_ADS_BASE_URL:-https://googleads.googleapis.com}"
-    Ga4__BaseUrl="${GROWTHOS_GA4_BASE_URL:-https://analyticsdata.googleapis.com}")
+    Ga4__BaseUrl="${GROWTHOS_GA4_BASE_URL:-https://analyticsdata.googleapis.com}"
+    Klaviyo__BaseUrl="${GROWTHOS_KLAVIYO_BASE_URL:-https://a.klaviyo.com}")
   CONNECT_ENV+=(CONNECT_META_AD_ACCOUNT="${GROWTHOS_META_AD_ACCOUNT:-}" CONNECT_META_TOKEN="${GROWTHOS_META_TOKEN:-}"
     CONNECT_GOOGLE_ADS_CUSTOMER="${GROWTHOS_GOOGLE_ADS_CUSTOMER:-}" CONNECT_GOOGLE_ADS_LOGIN_CUSTOMER="${GROWTHOS_GOOGLE_ADS_LOGIN_CUSTOMER:-}"
     CONNECT_GOOGLE_ADS_REFRESH_TOKEN="${GROWTHOS_GOOGLE_ADS_REFRESH_TOKEN:-}"

@@ -7,13 +7,13 @@ using GrowthOs.Testing;
 namespace GrowthOs.IntegrationTests;
 
 /// <summary>
-/// Marketing syncs of Meta, Google Ads and GA4 through all the services on the real broker, database and object store,
-/// against the Sandbox's emulation of the three APIs over HTTP.
+/// Marketing syncs of Meta, Google Ads, GA4 and Klaviyo through all the services on the real broker, database and object
+/// store, against the Sandbox's emulation of the four APIs over HTTP.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class MarketingSyncTests(RunningSystem system)
 {
-    private static readonly string[] Sources = ["meta", "google_ads", "ga4"];
+    private static readonly string[] Sources = ["meta", "google_ads", "ga4", "klaviyo"];
     private static readonly string[] ExpectedSteps = ["initiated", "requested", "fetching", "archiving", "upserting", "transforming", "completed"];
     /// <summary>Yesterday in UTC (the accounts' zone here) now; a run's own until says which yesterday it read, should a midnight pass.</summary>
     private static DateOnly UtcYesterday() => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
@@ -34,7 +34,7 @@ public sealed class MarketingSyncTests(RunningSystem system)
     }
 
     [Fact]
-    public async Task A_sync_of_the_three_sources_archives_every_page_loads_the_marts_and_the_read_APIs_add_up()
+    public async Task A_sync_of_the_four_sources_archives_every_page_loads_the_marts_and_the_read_APIs_add_up()
     {
         using var http = system.GatewayClient();
         var shop = RunningSystem.MarketingShop;
@@ -77,6 +77,14 @@ public sealed class MarketingSyncTests(RunningSystem system)
         Assert.Equal(180, await system.Scalar($"SELECT count(*) FROM transform.marketing_daily WHERE shop_domain = '{shop}'"));
         Assert.Equal(8, await system.Scalar($"SELECT count(DISTINCT (source, campaign_id)) FROM transform.ad_campaign_day WHERE shop_domain = '{shop}'"));
         Assert.Equal(6, await system.Scalar($"SELECT count(DISTINCT channel_group) FROM transform.traffic_channel_day WHERE shop_domain = '{shop}'"));
+        // E-mail: the demo's eight flow e-mails and its Thursday newsletters, each with its flow or campaign; two are transactional.
+        Assert.Equal(8, await system.Scalar(
+            $"SELECT count(DISTINCT message_id) FROM transform.email_message_day WHERE shop_domain = '{shop}' AND kind = 'flow'"));
+        var thursdays = Enumerable.Range(0, 180).Select(i => yesterday.AddDays(-i)).Count(d => d.DayOfWeek == DayOfWeek.Thursday);
+        Assert.InRange(await system.Scalar($"SELECT count(*) FROM transform.email_message_day WHERE shop_domain = '{shop}' AND kind = 'campaign'"),
+            1, thursdays);
+        Assert.Equal(2, await system.Scalar($"SELECT count(*) FROM transform.email_message WHERE shop_domain = '{shop}' AND transactional"));
+        Assert.Equal(0, await system.Scalar($"SELECT count(*) FROM transform.email_message_day WHERE shop_domain = '{shop}' AND recipients < delivered"));
         Assert.Equal(0, await system.Scalar($"""
             SELECT count(*) FROM transform.data_quality_result
             WHERE shop_domain = '{shop}' AND check_name LIKE 'marketing%' AND NOT passed AND severity = 'critical'
@@ -114,6 +122,7 @@ public sealed class MarketingSyncTests(RunningSystem system)
         foreach (var service in new[] { "Connector", "IngestSaga", "Transform", "ApiGateway" })
         {
             Assert.DoesNotContain(RunningSystem.MetaToken, system.Logs(service));
+            Assert.DoesNotContain(RunningSystem.KlaviyoKey, system.Logs(service));
             Assert.DoesNotContain(RunningSystem.GoogleToken, system.Logs(service));
             Assert.DoesNotContain(RunningSystem.GoogleRefreshToken, system.Logs(service));
             Assert.DoesNotContain("ya29.a0sandbox", system.Logs(service));

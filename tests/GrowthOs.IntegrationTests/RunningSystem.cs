@@ -69,6 +69,7 @@ public class RunningSystem : IAsyncLifetime
 
     /// <summary>Shops that sync Meta, Google Ads and GA4 beside Shopify: one for the marketing tests, and twins for the crash tests.</summary>
     public const string MarketingShop = "marketing-shop.myshopify.com";
+    public const string KlaviyoKey = "pk_integrationKlaviyoKey0123456789";
     public const string MarketingReplayShop = "marketing-replay.myshopify.com";
     public const string KpiShop = "kpi-shop.myshopify.com";
     public const string MarketingReferenceShop = "marketing-twin-reference.myshopify.com";
@@ -378,7 +379,16 @@ public class RunningSystem : IAsyncLifetime
             environment[$"Sandbox__Ga4__Properties__{i}__Shop"] = environment[$"Ga4__Properties__{i}__Shop"] = shop;
             environment[$"Sandbox__Ga4__Properties__{i}__TimeZone"] = "UTC";
             environment[$"MarketingSync__Shops__{i}__Shop"] = shop;
+            // Every marketing shop syncs the three ad and traffic sources; the marketing shop has e-mail (Klaviyo) too.
+            var sources = shop == MarketingShop ? new[] { "meta", "google_ads", "ga4", "klaviyo" } : ["meta", "google_ads", "ga4"];
+            for (var s = 0; s < sources.Length; s++) environment[$"MarketingSync__Shops__{i}__Sources__{s}"] = sources[s];
         }
+        environment["Sandbox__Klaviyo__Accounts__0__Id"] = "WkInTg";
+        environment["Sandbox__Klaviyo__Accounts__0__PrivateKey"] = environment["Klaviyo__Accounts__0__PrivateKey"] = KlaviyoKey;
+        environment["Sandbox__Klaviyo__Accounts__0__Shop"] = environment["Klaviyo__Accounts__0__Shop"] = MarketingShop;
+        environment["Sandbox__Klaviyo__Accounts__0__TimeZone"] = "UTC";
+        // The Reporting API's steady limit raised for the tests' pace; its burst of a call a second stays.
+        environment["Sandbox__Klaviyo__ReportsPerMinute"] = "600";
         // A Meta ad account that only the Sandbox knows: it is connected to its shop through the API, never named in a setting.
         environment[$"Sandbox__Meta__AdAccounts__{MarketingShops.Length}__Id"] = ConnectedMetaAccount;
         environment[$"Sandbox__Meta__AdAccounts__{MarketingShops.Length}__AccessToken"] = ConnectedMetaToken;
@@ -497,6 +507,7 @@ public class RunningSystem : IAsyncLifetime
         ["Meta__BaseUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/meta",
         ["GoogleAds__BaseUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/google-ads",
         ["Ga4__BaseUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/ga4",
+        ["Klaviyo__BaseUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/klaviyo",
         ["GoogleOAuth__TokenUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/google-oauth/token",
         // Google's consent flow: the Sandbox's consent page sends the person back to the gateway.
         ["GoogleOAuth__AuthorizeUrl"] = $"http://127.0.0.1:{ports["Sandbox"]}/google-oauth/o/oauth2/v2/auth",
@@ -789,7 +800,7 @@ public class RunningSystem : IAsyncLifetime
     public static readonly IReadOnlyList<string> Secrets =
         [ShopToken, WrongToken, AppSecret, MetaToken, GoogleToken, GoogleRefreshToken, "GOCSPX-integration-secret", ApiKey, ViewerKey, KpiOperatorKey,
             DashboardOperatorKey, GatewaySecret, ConnectedShopToken, ConnectionsKey, RotatedConnectionsKey, ConnectedMetaToken, ShortLivedMetaToken,
-            MetaAppSecret, PageMetaToken,
+            MetaAppSecret, PageMetaToken, KlaviyoKey,
             // What the Sandbox's Google grants issue: refresh tokens and access tokens, whose values no test knows.
             "1//0gsandbox", "ya29.a0sandbox"];
 

@@ -22,13 +22,15 @@ public sealed class MarketingSyncOptions : IRetrySettings, IValidatableObject
 
     /// <summary>
     /// Days before the watermark read again, where each platform revises its figures (late conversions, attribution):
-    /// Meta up to 28 days, Google Ads about 14, GA4 a few days.
+    /// Meta up to 28 days, Google Ads about 14, GA4 a few days, Klaviyo a week.
     /// </summary>
     public Dictionary<string, int> TrailingDays { get; set; } = new(StringComparer.Ordinal)
     {
         [MarketingSources.Meta] = 28,
         [MarketingSources.GoogleAds] = 14,
         [MarketingSources.Ga4] = 3,
+        // Opens, clicks and the revenue Klaviyo attributes to a send go on coming in for days after it.
+        [MarketingSources.Klaviyo] = 7,
     };
 
     /// <summary>

@@ -28,6 +28,8 @@ public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore a
         if (manifest.Source != source || !string.Equals(manifest.ShopDomain, shop, StringComparison.OrdinalIgnoreCase))
             throw new MalformedPageException($"The manifest {manifestKey} is {manifest.ShopDomain}'s {manifest.Source}, not {shop}'s {source}.");
 
+        if (source == MarketingSources.Klaviyo) return await LoadEmail(runId, shop, manifest, manifestKey, cancellationToken);
+
         var latestDay = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1);
         // A row (or a GA4 report) that leaves out its account's currency takes the one the account is known by: its
         // connection's check's (the provider's own answer), else that of earlier loads.
@@ -111,6 +113,140 @@ public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore a
         }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new MarketingLoad(campaigns.Count + traffic.Count, rejected, since, until, first, last, examples);
+    }
+
+    /// <summary>
+    /// Loads a Klaviyo fetch: its pages read together (<see cref="EmailPageParser"/>), the days it covers cleared of the shop's
+    /// e-mail rows and written again, and every e-mail it names kept with its flow or campaign and transactional flag.
+    /// </summary>
+    private async Task<MarketingLoad> LoadEmail(Guid runId, string shop, MarketingArchiveManifest manifest, string manifestKey,
+        CancellationToken cancellationToken)
+    {
+        var parser = new EmailPageParser();
+        for (var i = 0; i < manifest.Pages.Count; i++)
+        {
+            var page = manifest.Pages[i];
+            if (!MarketingArchiveKeys.IsOf(page.Key, MarketingSources.Klaviyo, shop))
+                throw new MalformedPageException($"Page {i + 1} of {manifestKey} lies outside the archive of {shop}'s klaviyo: {page.Key}.");
+            try
+            {
+                parser.Read(page.Endpoint, page.Request, await ReadText(page.Key, cancellationToken));
+            }
+            catch (MalformedPageException exception)
+            {
+                throw new MalformedPageException($"Page {i + 1} of {manifestKey} ({page.Key}): {exception.Message}");
+            }
+        }
+        var latestDay = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(1);
+        var days = new Dictionary<(string Kind, string Message, DateOnly Day), EmailMessageDay>();
+        foreach (var day in parser.Days())
+        {
+            if (day.Day > latestDay) parser.Rejected.Add($"{day.Kind} {day.MessageId}: {day.Day:yyyy-MM-dd} is after {latestDay:yyyy-MM-dd}");
+            else days[(day.Kind, day.MessageId, day.Day)] = day;
+        }
+        var messages = parser.Messages().ToList();
+        foreach (var reason in parser.Rejected) logger.LogWarning("Left out of {Key}: {Reason}", manifestKey, reason);
+        var account = parser.AccountId ?? manifest.Account;
+        var currency = parser.CurrencyCode!;
+        var since = manifest.Since ?? (days.Count > 0 ? days.Keys.Min(k => k.Day) : DateOnly.FromDateTime(manifest.ArchivedAt.UtcDateTime));
+        var until = manifest.Until ?? (days.Count > 0 ? days.Keys.Max(k => k.Day) : since);
+        DateOnly? first = days.Count > 0 ? days.Keys.Min(k => k.Day) : null, last = days.Count > 0 ? days.Keys.Max(k => k.Day) : null;
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await AdvisoryLock.TakeForTransaction(connection, transaction, $"marketing-load:{shop}:{MarketingSources.Klaviyo}", cancellationToken);
+        await Execute(connection, "DELETE FROM transform.email_message_day WHERE shop_domain = @shop AND day = ANY(@days)", p =>
+        {
+            p.AddWithValue("shop", shop);
+            p.AddWithValue("days", (manifest.Partial ? WholeDays(manifest) : Days(since, until)).ToArray());
+        }, cancellationToken);
+        var rows = days.Values.ToList();
+        await Execute(connection, """
+            INSERT INTO transform.email_message_day (shop_domain, kind, message_id, day, account_id, currency_code, recipients, delivered, opens, clicks,
+                unsubscribes, bounces, conversions, revenue_minor, source_run_id, manifest_key)
+            SELECT @shop, r.kind, r.message_id, r.day, @account, @currency, r.recipients, r.delivered, r.opens, r.clicks, r.unsubscribes, r.bounces,
+                   r.conversions, r.revenue_minor, @run, @key
+            FROM unnest(@kind, @message, @day, @recipients, @delivered, @opens, @clicks, @unsubscribes, @bounces, @conversions, @revenue)
+                 AS r(kind, message_id, day, recipients, delivered, opens, clicks, unsubscribes, bounces, conversions, revenue_minor)
+            ON CONFLICT (shop_domain, kind, message_id, day) DO UPDATE SET account_id = EXCLUDED.account_id, currency_code = EXCLUDED.currency_code,
+                recipients = EXCLUDED.recipients, delivered = EXCLUDED.delivered, opens = EXCLUDED.opens, clicks = EXCLUDED.clicks,
+                unsubscribes = EXCLUDED.unsubscribes, bounces = EXCLUDED.bounces, conversions = EXCLUDED.conversions,
+                revenue_minor = EXCLUDED.revenue_minor, source_run_id = EXCLUDED.source_run_id, manifest_key = EXCLUDED.manifest_key
+            """, p =>
+        {
+            p.AddWithValue("shop", shop);
+            p.AddWithValue("account", account);
+            p.AddWithValue("currency", currency);
+            p.AddWithValue("run", runId);
+            p.AddWithValue("key", manifestKey);
+            p.AddWithValue("kind", rows.Select(r => r.Kind).ToArray());
+            p.AddWithValue("message", rows.Select(r => r.MessageId).ToArray());
+            p.AddWithValue("day", rows.Select(r => r.Day).ToArray());
+            p.AddWithValue("recipients", rows.Select(r => r.Recipients).ToArray());
+            p.AddWithValue("delivered", rows.Select(r => r.Delivered).ToArray());
+            p.AddWithValue("opens", rows.Select(r => r.Opens).ToArray());
+            p.AddWithValue("clicks", rows.Select(r => r.Clicks).ToArray());
+            p.AddWithValue("unsubscribes", rows.Select(r => r.Unsubscribes).ToArray());
+            p.AddWithValue("bounces", rows.Select(r => r.Bounces).ToArray());
+            p.AddWithValue("conversions", rows.Select(r => r.Conversions).ToArray());
+            p.AddWithValue("revenue", rows.Select(r => r.RevenueMinor).ToArray());
+        }, cancellationToken);
+        await Execute(connection, """
+            INSERT INTO transform.email_message (shop_domain, kind, message_id, account_id, parent_id, parent_name, message_name, transactional)
+            SELECT @shop, r.kind, r.message_id, @account, r.parent_id, r.parent_name, r.message_name, r.transactional
+            FROM unnest(@kind, @message, @parent, @parent_name, @message_name, @transactional)
+                 AS r(kind, message_id, parent_id, parent_name, message_name, transactional)
+            ON CONFLICT (shop_domain, kind, message_id) DO UPDATE SET account_id = EXCLUDED.account_id, parent_id = EXCLUDED.parent_id,
+                parent_name = COALESCE(EXCLUDED.parent_name, transform.email_message.parent_name),
+                message_name = COALESCE(EXCLUDED.message_name, transform.email_message.message_name), transactional = EXCLUDED.transactional,
+                updated_at = now()
+            """, p =>
+        {
+            p.AddWithValue("shop", shop);
+            p.AddWithValue("account", account);
+            p.AddWithValue("kind", messages.Select(m => m.Kind).ToArray());
+            p.AddWithValue("message", messages.Select(m => m.MessageId).ToArray());
+            p.AddWithValue("parent", messages.Select(m => m.ParentId).ToArray());
+            p.Add(new NpgsqlParameter<string?[]>("parent_name", NpgsqlDbType.Array | NpgsqlDbType.Text)
+            {
+                TypedValue = messages.Select(m => m.ParentName).ToArray(),
+            });
+            p.Add(new NpgsqlParameter<string?[]>("message_name", NpgsqlDbType.Array | NpgsqlDbType.Text)
+            {
+                TypedValue = messages.Select(m => m.MessageName).ToArray(),
+            });
+            p.AddWithValue("transactional", messages.Select(m => m.Transactional).ToArray());
+        }, cancellationToken);
+        await Execute(connection, """
+            INSERT INTO transform.marketing_account (shop_domain, source, account_id, currency_code, time_zone)
+            VALUES (@shop, @source, @account, @currency, @tz)
+            ON CONFLICT (shop_domain, source, account_id, currency_code)
+            DO UPDATE SET time_zone = COALESCE(EXCLUDED.time_zone, transform.marketing_account.time_zone), seen_at = now()
+            """, p =>
+        {
+            p.AddWithValue("shop", shop);
+            p.AddWithValue("source", MarketingSources.Klaviyo);
+            p.AddWithValue("account", account);
+            p.AddWithValue("currency", currency);
+            p.Add(new NpgsqlParameter("tz", NpgsqlDbType.Text) { Value = (object?)parser.TimeZone ?? DBNull.Value });
+        }, cancellationToken);
+        await Execute(connection, """
+            INSERT INTO transform.marketing_synced_range (shop_domain, source, since, until, manifest_key, rows, rejected)
+            VALUES (@shop, @source, @since, @until, @key, @rows, @rejected)
+            ON CONFLICT (shop_domain, source, manifest_key) DO UPDATE SET since = EXCLUDED.since, until = EXCLUDED.until, rows = EXCLUDED.rows,
+                rejected = EXCLUDED.rejected, loaded_at = now()
+            """, p =>
+        {
+            p.AddWithValue("shop", shop);
+            p.AddWithValue("source", MarketingSources.Klaviyo);
+            p.AddWithValue("since", since);
+            p.AddWithValue("until", until);
+            p.AddWithValue("key", manifestKey);
+            p.AddWithValue("rows", (long)rows.Count);
+            p.AddWithValue("rejected", (long)parser.Rejected.Count);
+        }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new MarketingLoad(rows.Count, parser.Rejected.Count, since, until, first, last, parser.Rejected.Take(MaxRejectedExamples).ToList());
     }
 
     /// <summary>How many rejected rows a load names with their reasons.</summary>

@@ -29,3 +29,26 @@ FROM (SELECT shop_domain, channel, window_start, window_end, currency_code, orde
       UNION ALL
       SELECT shop_domain, '*', window_start, window_end, currency_code, orders, revenue_minor, units FROM sales) s
 GROUP BY s.shop_domain, s.channel;
+
+-- sending_stats_30d of every shop with e-mail: its e-mails sent (Klaviyo's recipients) in the same 30 reporting days,
+-- split into automation (flow e-mails that are not transactional), campaign and transactional (flow e-mails Klaviyo
+-- sends as transactional: order and shipping confirmations, approved by Klaviyo per e-mail). The three add up to the whole.
+INSERT INTO transform.sending_stats_30d (shop_domain, window_start, window_end, emails_30d, automation_emails_30d, campaign_emails_30d,
+    transactional_emails_30d, updated_at)
+WITH windows AS (
+    SELECT e.shop_domain,
+           ((@now::timestamptz AT TIME ZONE COALESCE(s.reporting_time_zone, 'UTC'))::date - 30) AS window_start,
+           ((@now::timestamptz AT TIME ZONE COALESCE(s.reporting_time_zone, 'UTC'))::date - 1) AS window_end
+    FROM (SELECT DISTINCT shop_domain FROM transform.email_message_day) e
+    LEFT JOIN transform.dim_shop s ON s.shop_domain = e.shop_domain
+)
+SELECT w.shop_domain, w.window_start, w.window_end,
+       COALESCE(sum(d.recipients), 0),
+       COALESCE(sum(d.recipients) FILTER (WHERE d.kind = 'flow' AND NOT COALESCE(m.transactional, false)), 0),
+       COALESCE(sum(d.recipients) FILTER (WHERE d.kind = 'campaign'), 0),
+       COALESCE(sum(d.recipients) FILTER (WHERE d.kind = 'flow' AND COALESCE(m.transactional, false)), 0),
+       now()
+FROM windows w
+LEFT JOIN transform.email_message_day d ON d.shop_domain = w.shop_domain AND d.day BETWEEN w.window_start AND w.window_end
+LEFT JOIN transform.email_message m ON m.shop_domain = d.shop_domain AND m.kind = d.kind AND m.message_id = d.message_id
+GROUP BY w.shop_domain, w.window_start, w.window_end;

@@ -7,8 +7,11 @@ public static class MarketingSources
     public const string GoogleAds = "google_ads";
     public const string Ga4 = "ga4";
 
-    public static IReadOnlyList<string> All { get; } = [Meta, GoogleAds, Ga4];
+    /// <summary>E-mail: Klaviyo's flows and campaigns, what they sent and the revenue attributed to them.</summary>
+    public const string Klaviyo = "klaviyo";
 
-    /// <summary>The ad platforms (campaign figures); GA4 gives traffic by channel group.</summary>
+    public static IReadOnlyList<string> All { get; } = [Meta, GoogleAds, Ga4, Klaviyo];
+
+    /// <summary>The ad platforms (campaign figures); GA4 gives traffic by channel group, Klaviyo e-mail.</summary>
     public static bool IsAdPlatform(string source) => source is Meta or GoogleAds;
 }
