@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Connects a shop and its ad accounts through the gateway's connections API, as a person does on the Connections page:
 # the shop through Shopify's install flow (or with a custom app's Admin API token), a Meta ad account with its token, a
-# Google Ads customer and a GA4 property through Google's consent page. A consent page that approves at once (the
+# Google Ads customer and a GA4 property through Google's consent page, a Klaviyo account with its private key. A consent page that approves at once (the
 # Sandbox's) is followed back to the gateway's callback; one that waits for a person (Shopify's, Google's) is printed
 # for that person to open. What is connected already stays as it is. It needs bash and curl only: run.sh runs it, and
 # every service image holds it as /app/connect.sh for docker-compose's `connect` service and deploy/k8s/connect-job.yaml.
@@ -13,6 +13,7 @@
 #   CONNECT_META_AD_ACCOUNT            a Meta ad account's digits, with CONNECT_META_TOKEN (a system user's or long-lived token)
 #   CONNECT_GOOGLE_ADS_CUSTOMER        a Google Ads customer, reached through CONNECT_GOOGLE_ADS_LOGIN_CUSTOMER when set
 #   CONNECT_GA4_PROPERTY               a GA4 property
+#   CONNECT_KLAVIYO_ACCOUNT            a Klaviyo account's public API key, with CONNECT_KLAVIYO_KEY (its private API key)
 #   CONNECT_GOOGLE_ADS_REFRESH_TOKEN, CONNECT_GA4_REFRESH_TOKEN   refresh tokens of the deployment's Google OAuth client,
 #                                      given instead of Google's consent page
 #   CONNECT_WAIT_SECONDS               how long to wait for the gateway to be ready (default 180)
@@ -128,4 +129,9 @@ if [ -n "${CONNECT_GOOGLE_ADS_CUSTOMER:-}" ]; then
 fi
 if [ -n "${CONNECT_GA4_PROPERTY:-}" ]; then
   google ga4 "$CONNECT_GA4_PROPERTY" "" "${CONNECT_GA4_REFRESH_TOKEN:-}"
+fi
+if [ -n "${CONNECT_KLAVIYO_ACCOUNT:-}" ]; then
+  : "${CONNECT_KLAVIYO_KEY:?Set CONNECT_KLAVIYO_KEY: the private API key of the Klaviyo account}"
+  post "{\"shop\":\"$shop\",\"provider\":\"klaviyo\",\"account\":\"$CONNECT_KLAVIYO_ACCOUNT\",\"private_key\":\"$CONNECT_KLAVIYO_KEY\"}" \
+    "Klaviyo account $CONNECT_KLAVIYO_ACCOUNT" "$CONNECT_KLAVIYO_ACCOUNT"
 fi

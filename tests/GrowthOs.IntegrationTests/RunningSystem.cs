@@ -122,6 +122,8 @@ public class RunningSystem : IAsyncLifetime
     public const string ConnectMetaShop = "connect-meta.myshopify.com";
     public const string ConnectedMetaAccount = "7300000001";
     public const string ConnectedMetaToken = "EAAGconnectedMetaTokenThatMustNeverBeLogged";
+    public const string ConnectedKlaviyoAccount = "KlCnct";
+    public const string ConnectedKlaviyoKey = "pk_connectedKlaviyoKeyThatMustNeverBeLogged";
     public const string ShortLivedMetaToken = "EAAGshortLivedMetaTokenThatMustNeverBeLogged";
     public const string MetaAppSecret = "integration-meta-app-secret-never-logged";
     /// <summary>A shop whose Google Ads customer (reached through its manager) and GA4 property are connected through Google's consent.</summary>
@@ -387,6 +389,11 @@ public class RunningSystem : IAsyncLifetime
         environment["Sandbox__Klaviyo__Accounts__0__PrivateKey"] = environment["Klaviyo__Accounts__0__PrivateKey"] = KlaviyoKey;
         environment["Sandbox__Klaviyo__Accounts__0__Shop"] = environment["Klaviyo__Accounts__0__Shop"] = MarketingShop;
         environment["Sandbox__Klaviyo__Accounts__0__TimeZone"] = "UTC";
+        // A Klaviyo account only the Sandbox knows: connected to its shop through the API with its private key.
+        environment["Sandbox__Klaviyo__Accounts__1__Id"] = ConnectedKlaviyoAccount;
+        environment["Sandbox__Klaviyo__Accounts__1__PrivateKey"] = ConnectedKlaviyoKey;
+        environment["Sandbox__Klaviyo__Accounts__1__Shop"] = ConnectMetaShop;
+        environment["Sandbox__Klaviyo__Accounts__1__TimeZone"] = "Europe/Lisbon";
         // The Reporting API's steady limit raised for the tests' pace; its burst of a call a second stays.
         environment["Sandbox__Klaviyo__ReportsPerMinute"] = "600";
         // A Meta ad account that only the Sandbox knows: it is connected to its shop through the API, never named in a setting.
@@ -800,7 +807,7 @@ public class RunningSystem : IAsyncLifetime
     public static readonly IReadOnlyList<string> Secrets =
         [ShopToken, WrongToken, AppSecret, MetaToken, GoogleToken, GoogleRefreshToken, "GOCSPX-integration-secret", ApiKey, ViewerKey, KpiOperatorKey,
             DashboardOperatorKey, GatewaySecret, ConnectedShopToken, ConnectionsKey, RotatedConnectionsKey, ConnectedMetaToken, ShortLivedMetaToken,
-            MetaAppSecret, PageMetaToken, KlaviyoKey,
+            MetaAppSecret, PageMetaToken, KlaviyoKey, ConnectedKlaviyoKey,
             // What the Sandbox's Google grants issue: refresh tokens and access tokens, whose values no test knows.
             "1//0gsandbox", "ya29.a0sandbox"];
 

@@ -1,5 +1,6 @@
 using GrowthOs.Connector.Ga4;
 using GrowthOs.Connector.GoogleAds;
+using GrowthOs.Connector.Klaviyo;
 using GrowthOs.Connector.Marketing;
 using GrowthOs.Connector.Meta;
 using GrowthOs.Connector.Shopify;
@@ -14,12 +15,13 @@ namespace GrowthOs.Connector.Connections;
 /// </summary>
 public sealed class ConnectionChecks(
     ShopifyGraphQlClient shopify, MetaInsightsClient? meta = null, GoogleAdsClient? googleAds = null, Ga4Client? ga4 = null,
-    GoogleAccessTokens? googleTokens = null)
+    GoogleAccessTokens? googleTokens = null, KlaviyoClient? klaviyo = null)
 {
     public async Task<CheckResult> Check(string provider, string account, Credentials credentials, CancellationToken cancellationToken, string? shop = null,
         string? loginCustomerId = null)
     {
         if (provider == ConnectionProviders.Meta && meta is not null) return await CheckMeta(shop ?? "", account, credentials, cancellationToken);
+        if (provider == ConnectionProviders.Klaviyo && klaviyo is not null) return await CheckKlaviyo(account, credentials, cancellationToken);
         if (provider is ConnectionProviders.GoogleAds or ConnectionProviders.Ga4 && googleAds is not null && ga4 is not null && googleTokens is not null)
             return await CheckGoogle(provider, account, loginCustomerId, credentials, cancellationToken);
         if (provider != ConnectionProviders.Shopify) return CheckResult.Unavailable($"Connections of {provider} are not checked by this build.");
@@ -61,6 +63,26 @@ public sealed class ConnectionChecks(
             return property.DeleteTime is null
                 ? CheckResult.Active(property.Name, property.Currency, property.TimeZone, null, null)
                 : CheckResult.Refused($"GA4 says properties/{account} was moved to the trash at {property.DeleteTime}.");
+        }
+        catch (MarketingApiException exception) when (exception.Transient)
+        {
+            return CheckResult.Unavailable(exception.Message);
+        }
+        catch (MarketingApiException exception)
+        {
+            return CheckResult.Refused(exception.Message);
+        }
+    }
+
+    /// <summary>A Klaviyo account, read with the private key being connected: <c>GET /api/accounts</c> answers the account the key belongs to.</summary>
+    private async Task<CheckResult> CheckKlaviyo(string account, Credentials credentials, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (id, name, zone, currency) = await klaviyo!.ReadAccount(credentials.AccessToken, cancellationToken);
+            return id == account
+                ? CheckResult.Active(name, currency, zone, null, null)
+                : CheckResult.Refused($"The private key is Klaviyo account {id}'s, not {account}'s.");
         }
         catch (MarketingApiException exception) when (exception.Transient)
         {

@@ -75,6 +75,7 @@ public static class ConnectionEndpoints
         [property: JsonPropertyName("login_customer_id")] string? LoginCustomerId,
         [property: JsonPropertyName("access_token")] string? AccessToken,
         [property: JsonPropertyName("refresh_token")] string? RefreshToken,
+        [property: JsonPropertyName("private_key")] string? PrivateKey,
         [property: JsonPropertyName("exchange")] bool? Exchange,
         [property: JsonPropertyName("cron")] string? Cron,
         [property: JsonPropertyName("entities")] List<string>? Entities,
@@ -90,15 +91,18 @@ public static class ConnectionEndpoints
         [property: JsonPropertyName("lookback_minutes")] int? LookbackMinutes,
         [property: JsonPropertyName("access_token")] string? AccessToken,
         [property: JsonPropertyName("refresh_token")] string? RefreshToken,
+        [property: JsonPropertyName("private_key")] string? PrivateKey,
         [property: JsonPropertyName("avoid_hours")] List<int>? AvoidHours);
 
     private const string ConnectShape =
-        """{ "shop": "name.myshopify.com", "provider": "shopify", "meta", "google_ads" or "ga4", "account"? (the ad account, customer or property),"""
-        + """ "login_customer_id"? (google_ads: its manager), "access_token" (shopify, meta) or "refresh_token" (google_ads, ga4): "…","""
+        """{ "shop": "name.myshopify.com", "provider": "shopify", "meta", "google_ads", "ga4" or "klaviyo", "account"? (the ad account, customer,"""
+        + """ property or Klaviyo account), "login_customer_id"? (google_ads: its manager), "access_token" (shopify, meta), "refresh_token" """
+        + """(google_ads, ga4) or "private_key" (klaviyo): "…","""
         + """ "exchange"? (meta: a short-lived token), "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "paused"?, "avoid_hours"? }""";
 
     private const string SettingsShape =
-        """{ "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "access_token"? or "refresh_token"? (google_ads, ga4), "avoid_hours"? }""";
+        """{ "cron"?, "entities"?, "history_start"?, "lookback_minutes"?, "access_token"?, "refresh_token"? (google_ads, ga4) or "private_key"? """
+        + """(klaviyo), "avoid_hours"? }""";
 
     private static async Task<IResult> List(HttpContext http, ConnectionRegistry registry, string? shop, string? include)
     {
@@ -131,7 +135,8 @@ public static class ConnectionEndpoints
                 $"provider is {ConnectionProviders.Shopify} (a shop, with its Admin API token), "
                 + $"{ConnectionProviders.Meta} (an ad account of the shop, with a system user's or a long-lived token), "
                 + $"{ConnectionProviders.GoogleAds} (a Google Ads customer) or {ConnectionProviders.Ga4} (a GA4 property), "
-                + "each with a refresh token of this deployment's Google OAuth client.");
+                + "each with a refresh token of this deployment's Google OAuth client, "
+                + $"or {ConnectionProviders.Klaviyo} (a Klaviyo account, with its private API key).");
         if (ShopQuery.Bind(request.Shop, out var requested) is { } badShop) return badShop;
         var shop = ShopDomains.Normalize(requested);
         var caller = GatewayCaller.Of(http);
@@ -154,7 +159,17 @@ public static class ConnectionEndpoints
             loginCustomerId = manager;
         }
         var google = provider is ConnectionProviders.GoogleAds or ConnectionProviders.Ga4;
-        if (google ? !IsToken(request.RefreshToken) : !IsToken(request.AccessToken))
+        var klaviyo = provider == ConnectionProviders.Klaviyo;
+        if (klaviyo && (request.AccessToken ?? request.RefreshToken) is not null)
+            return Problems.InvalidParameter(request.AccessToken is null ? "refresh_token" : "access_token",
+                "A Klaviyo account is connected with its private_key, not a token.");
+        if (!klaviyo && request.PrivateKey is not null)
+            return Problems.InvalidParameter("private_key", "private_key is a Klaviyo account's private API key (klaviyo only).");
+        if (klaviyo && !IsToken(request.PrivateKey))
+            return Problems.InvalidParameter("private_key",
+                $"private_key is required: the Klaviyo account's private API key, pk_… (at most {MaxTokenLength} printable ASCII characters, no spaces), "
+                + "with read access to accounts, metrics, flows, campaigns and reports.");
+        if (!klaviyo && (google ? !IsToken(request.RefreshToken) : !IsToken(request.AccessToken)))
             return google
                 ? Problems.InvalidParameter("refresh_token",
                     $"refresh_token is required: a refresh token this deployment's Google OAuth client was granted "
@@ -170,7 +185,7 @@ public static class ConnectionEndpoints
         if (SettingsProblem(cron, request.Entities, request.HistoryStart, request.LookbackMinutes, avoid) is { } settingsProblem) return settingsProblem;
 
         if (await OneOfShop(registry, shop, provider, http.RequestAborted) is { } taken) return taken;
-        var credentials = google ? new Credentials("", request.RefreshToken) : new Credentials(request.AccessToken!);
+        var credentials = google ? new Credentials("", request.RefreshToken) : new Credentials(klaviyo ? request.PrivateKey! : request.AccessToken!);
         if (request.Exchange == true)
         {
             if (provider != ConnectionProviders.Meta) return Problems.InvalidParameter("exchange", "exchange is for a Meta user's short-lived token only.");
@@ -190,7 +205,7 @@ public static class ConnectionEndpoints
         }
         var check = await checks.Check(provider, account, credentials, http.RequestAborted, shop, loginCustomerId);
         if (check.Status == ConnectionStatuses.Failing)
-            return Refused($"{ProviderName(provider)} refused the connection", check, google ? "refresh_token" : "access_token");
+            return Refused($"{ProviderName(provider)} refused the connection", check, google ? "refresh_token" : klaviyo ? "private_key" : "access_token");
 
         var connection = new NewConnection(shop, provider, account, loginCustomerId, cron, request.Entities?.Distinct().ToList() ?? [], request.HistoryStart,
             request.LookbackMinutes, request.Paused ?? false, avoid);
@@ -239,11 +254,15 @@ public static class ConnectionEndpoints
         if (SettingsProblem(cron ?? (avoid is null ? null : record.Snapshot.Cron), request.Entities, request.HistoryStart, request.LookbackMinutes,
                 avoid ?? record.AvoidHours) is { } settingsProblem) return settingsProblem;
         var google = record.Snapshot.Provider is ConnectionProviders.GoogleAds or ConnectionProviders.Ga4;
-        var tokenName = google ? "refresh_token" : "access_token";
-        if ((google ? request.AccessToken : request.RefreshToken) is not null)
-            return Problems.InvalidParameter(google ? "access_token" : "refresh_token",
-                $"A {ProviderName(record.Snapshot.Provider)} connection is given a new {tokenName}.");
-        if ((google ? request.RefreshToken : request.AccessToken) is { } token)
+        var klaviyo = record.Snapshot.Provider == ConnectionProviders.Klaviyo;
+        var tokenName = google ? "refresh_token" : klaviyo ? "private_key" : "access_token";
+        var given = new Dictionary<string, string?>
+        {
+            ["access_token"] = request.AccessToken, ["refresh_token"] = request.RefreshToken, ["private_key"] = request.PrivateKey,
+        };
+        if (given.FirstOrDefault(g => g.Key != tokenName && g.Value is not null) is { Key: { } wrong })
+            return Problems.InvalidParameter(wrong, $"A {ProviderName(record.Snapshot.Provider)} connection is given a new {tokenName}.");
+        if (given[tokenName] is { } token)
         {
             if (!IsToken(token))
                 return Problems.InvalidParameter(tokenName,
@@ -358,10 +377,13 @@ public static class ConnectionEndpoints
             ConnectionProviders.Meta => (id.StartsWith("act_", StringComparison.Ordinal) ? id[4..] : id,
                 "the Meta ad account's id: digits, with or without act_ (act_1029384756)"),
             ConnectionProviders.GoogleAds => (id.Replace("-", ""), "the Google Ads customer id: ten digits, with or without dashes (123-456-7890)"),
+            ConnectionProviders.Klaviyo => (id, "the Klaviyo account's id, its public API key (site id): six letters and digits (AbC123)"),
             _ => (id.StartsWith("properties/", StringComparison.Ordinal) ? id["properties/".Length..] : id,
                 "the GA4 property's id: digits, with or without properties/ (properties/312345678)"),
         };
         account = id;
+        if (provider == ConnectionProviders.Klaviyo)
+            return id.Length is >= 6 and <= 12 && id.All(char.IsAsciiLetterOrDigit) ? null : Problems.InvalidParameter("account", $"account is {shape}.");
         var fits = provider == ConnectionProviders.GoogleAds ? id.Length == 10 : id.Length is > 0 and <= 20;
         return fits && id.All(char.IsAsciiDigit) ? null : Problems.InvalidParameter("account", $"account is {shape}.");
     }
@@ -442,6 +464,7 @@ public static class ConnectionEndpoints
         ConnectionProviders.Meta => "Meta",
         ConnectionProviders.GoogleAds => "Google Ads",
         ConnectionProviders.Ga4 => "GA4",
+        ConnectionProviders.Klaviyo => "Klaviyo",
         _ => provider,
     };
 }

@@ -20,6 +20,7 @@ public static class ConnectionRegistration
         builder.Services.AddSingleton<ConfiguredShops>();
         builder.Services.AddSingleton<IShopifyTokens, RegisteredShopifyTokens>();
         builder.Services.AddSingleton<IMetaAccounts, RegisteredMetaAccounts>();
+        builder.Services.AddSingleton<GrowthOs.Connector.Klaviyo.IKlaviyoAccounts, RegisteredKlaviyoAccounts>();
         builder.Services.AddSingleton<IGoogleAccounts, RegisteredGoogleAccounts>();
         builder.Services.AddTransient<ConnectionChecks>();
         builder.Services.AddTransient<ShopWebhooks>();

@@ -20,7 +20,8 @@ namespace GrowthOs.Connector.Klaviyo;
 /// every call. A 429's <c>Retry-After</c> is waited through when short, else the fetch is deferred with it; a 401 or 403
 /// refuses for good.
 /// </summary>
-public sealed class KlaviyoClient(HttpClient http, IOptions<KlaviyoOptions> options, TimeProvider clock, ILogger<KlaviyoClient> logger) : IMarketingSource
+public sealed class KlaviyoClient(HttpClient http, IOptions<KlaviyoOptions> options, TimeProvider clock, ILogger<KlaviyoClient> logger,
+    IKlaviyoAccounts? connected = null) : IMarketingSource
 {
     public const string Source = "klaviyo";
 
@@ -36,19 +37,34 @@ public sealed class KlaviyoClient(HttpClient http, IOptions<KlaviyoOptions> opti
 
     string IMarketingSource.Source => Source;
 
-    public ValueTask<string?> AccountOf(string shop, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Settings.AccountOf(shop) is null ? null : $"klaviyo:{shop}");
+    public async ValueTask<string?> AccountOf(string shop, CancellationToken cancellationToken) =>
+        await Of(shop, cancellationToken) is { } account ? account.AccountId ?? $"klaviyo:{shop}" : null;
+
+    /// <summary>The shop's Klaviyo account: the settings' (<c>Klaviyo:Accounts</c>), else the one connected to the shop at run time.</summary>
+    private async ValueTask<KlaviyoAccount?> Of(string shop, CancellationToken cancellationToken) =>
+        Settings.AccountOf(shop) ?? (connected is null ? null : await connected.Of(shop, cancellationToken));
 
     public async IAsyncEnumerable<MarketingPage> Fetch(string shop, DateOnly since, DateOnly until,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var account = Settings.AccountOf(shop)
-                      ?? throw new MarketingApiException(Source, "UNKNOWN_SHOP", $"No Klaviyo account is configured for {shop} (Klaviyo:Accounts).",
-                          transient: false);
+        var account = await Of(shop, cancellationToken)
+                      ?? throw new MarketingApiException(Source, "UNKNOWN_SHOP",
+                          $"No Klaviyo account is configured for {shop} (Klaviyo:Accounts) or connected to it.", transient: false);
         if (since > until) throw new ArgumentException($"since {since} is after until {until}.", nameof(since));
         var key = account.PrivateKey;
 
-        var accounts = await Get(key, "accounts", "api/accounts", since, until, cancellationToken);
+        Answer accounts;
+        try
+        {
+            accounts = await Get(key, "accounts", "api/accounts", since, until, cancellationToken);
+        }
+        catch (MarketingApiException refused) when (account.Connected && connected is not null && !refused.Transient && refused.Code is
+            "not_authenticated" or "authentication_failed" or "permission_denied" or "HTTP_401" or "HTTP_403")
+        {
+            // A connected account's key Klaviyo no longer takes (revoked, rotated): its connection is failing.
+            await connected.Refused(account.AccountId!, refused.Message, CancellationToken.None);
+            throw;
+        }
         yield return accounts.Page;
         var zone = Text(accounts.Json["data"]?[0]?["attributes"]?["timezone"]) ?? "UTC";
 

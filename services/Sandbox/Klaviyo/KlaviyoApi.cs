@@ -71,10 +71,11 @@ public sealed partial class KlaviyoApi(IOptions<SandboxOptions> options, DemoSho
     private IResult Answer(HttpContext http, bool report, Func<SandboxKlaviyoAccount, IResult> answer)
     {
         var header = http.Request.Headers.Authorization.ToString();
-        if (header.Length == 0) return Error(401, "not_authenticated", "Authentication credentials were not provided.", "Missing or invalid private key.");
+        if (header.Length == 0)
+            return Error(401, "not_authenticated", "Authentication credentials were not provided.", "Authentication credentials were not provided.");
         var key = header.StartsWith("Klaviyo-API-Key ", StringComparison.Ordinal) ? header["Klaviyo-API-Key ".Length..].Trim() : "";
         var account = Settings.Accounts.FirstOrDefault(a => a.PrivateKey.Length > 0 && a.PrivateKey == key);
-        if (account is null) return Error(401, "authentication_failed", "Incorrect authentication credentials.", "Missing or invalid private key.");
+        if (account is null) return Error(401, "authentication_failed", "Incorrect authentication credentials.", "Incorrect authentication credentials.");
         if (!RevisionHeader().IsMatch(http.Request.Headers["revision"].ToString()))
             return Error(400, "invalid", "Invalid input.", "The revision header is required, as a date: YYYY-MM-DD (with an optional .suffix).", null,
                 "revision");

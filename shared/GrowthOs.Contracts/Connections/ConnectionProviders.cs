@@ -7,6 +7,7 @@ public static class ConnectionProviders
     public const string Meta = "meta";
     public const string GoogleAds = "google_ads";
     public const string Ga4 = "ga4";
+    public const string Klaviyo = "klaviyo";
 
-    public static IReadOnlyList<string> All { get; } = [Shopify, Meta, GoogleAds, Ga4];
+    public static IReadOnlyList<string> All { get; } = [Shopify, Meta, GoogleAds, Ga4, Klaviyo];
 }

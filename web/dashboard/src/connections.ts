@@ -15,6 +15,7 @@ function named(c: Connection): string {
     case "meta": return `${c.shop} Meta act_${c.account}`;
     case "google_ads": return `${c.shop} Google Ads ${c.account}`;
     case "ga4": return `${c.shop} GA4 ${c.account}`;
+    case "klaviyo": return `${c.shop} Klaviyo ${c.account}`;
     default: return `${c.shop} ${c.provider} ${c.account}`;
   }
 }
@@ -60,6 +61,7 @@ export class ConnectionsPage {
     $("connect-meta-button").addEventListener("click", () => void this.connectMeta());
     $("connect-google-ads-button").addEventListener("click", () => void this.connectGoogle("google_ads"));
     $("connect-ga4-button").addEventListener("click", () => void this.connectGoogle("ga4"));
+    $("connect-klaviyo-button").addEventListener("click", () => void this.connectKlaviyo());
   }
 
   /** Shows the page for <paramref name="who" />, with a notice (a connection just made by the install flow). */
@@ -214,6 +216,21 @@ export class ConnectionsPage {
     token.value = "";
     await this.call(() => api.post("/api/connections", { shop, provider: "meta", account, access_token: access }),
       `Meta ad account ${account} of ${shop} connected and checked.`);
+  }
+
+  /** Connects a Klaviyo account to the shop named above, with its private API key (given once, never shown again). */
+  private async connectKlaviyo(): Promise<void> {
+    const shop = $<HTMLInputElement>("connect-shop").value.trim().toLowerCase();
+    const account = $<HTMLInputElement>("connect-klaviyo-account").value.trim();
+    const key = $<HTMLInputElement>("connect-klaviyo-key");
+    if (!shop || !account || !key.value) {
+      this.say("Name the shop, its Klaviyo account (its public API key) and the account's private API key.", "alert");
+      return;
+    }
+    const privateKey = key.value;
+    key.value = "";
+    await this.call(() => api.post("/api/connections", { shop, provider: "klaviyo", account, private_key: privateKey }),
+      `Klaviyo account ${account} of ${shop} connected and checked.`);
   }
 
   /** Sends the browser to Google's consent page for the shop's Google Ads customer or GA4 property; Google sends it back here. */
