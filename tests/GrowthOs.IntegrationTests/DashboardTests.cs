@@ -357,7 +357,8 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         SameNumber(totals.GetProperty("blended_roas"), await Raw(tile, "blended_roas"), "blended ROAS");
         Assert.Equal(Usd(totals.GetProperty("spend_minor").GetInt64()), await Shown(tile, "spend"));
 
-        var rows = tile.Locator("tbody tr");
+        // The campaigns' table: the first of the tile's (the e-mails' follows it).
+        var rows = tile.Locator("table").First.Locator("tbody tr");
         Assert.NotEmpty(campaigns);
         Assert.Equal(campaigns.Count, await rows.CountAsync());
         for (var i = 0; i < campaigns.Count; i++)
@@ -370,6 +371,14 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
             var poas = campaigns[i].GetProperty("estimated_poas");
             Assert.Equal(poas.ValueKind == JsonValueKind.Null ? "–" : poas.GetDecimal().ToString("N2", UnitedStates), cells[5]);
         }
+        // E-mail beside the ad platforms: its figures and each e-mail of the period, as the e-mail read answers them.
+        var email = await Api($"/api/marketing/email?shop={Shop}&from={From:yyyy-MM-dd}&to={To:yyyy-MM-dd}");
+        Assert.True(email.GetProperty("current").GetProperty("recipients").GetInt64() > 0, "the dashboard shop sent no e-mail");
+        SameNumber(email.GetProperty("current").GetProperty("revenue_minor"), await Raw(tile, "email_revenue"), "e-mail revenue");
+        SameNumber(email.GetProperty("current").GetProperty("recipients"), await Raw(tile, "email_recipients"), "e-mail recipients");
+        SameNumber(email.GetProperty("current").GetProperty("open_rate"), await Raw(tile, "email_open_rate"), "open rate");
+        Assert.Equal(email.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("message_id").GetString()),
+            await Attributes(tile.Locator("[data-email]"), "data-email"));
         await Screenshot(tile, "marketing");
         await ThePageBehaved(page);
     }

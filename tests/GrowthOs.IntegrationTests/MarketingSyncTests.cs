@@ -85,6 +85,24 @@ public sealed class MarketingSyncTests(RunningSystem system)
             1, thursdays);
         Assert.Equal(2, await system.Scalar($"SELECT count(*) FROM transform.email_message WHERE shop_domain = '{shop}' AND transactional"));
         Assert.Equal(0, await system.Scalar($"SELECT count(*) FROM transform.email_message_day WHERE shop_domain = '{shop}' AND recipients < delivered"));
+        // The e-mail read adds up to the mart: the last 30 days' recipients and revenue, e-mail's share of the net sales, by kind and by e-mail.
+        var email = await http.GetFromJsonAsync<JsonElement>($"/api/marketing/email?shop={shop}&days=30");
+        var (emailFrom, emailTo) = (email.GetProperty("from").GetString(), email.GetProperty("to").GetString());
+        var inPeriod = $"shop_domain = '{shop}' AND date BETWEEN '{emailFrom}' AND '{emailTo}'";
+        var current = email.GetProperty("current");
+        Assert.Equal(await system.Scalar($"SELECT sum(recipients) FROM transform.email_daily WHERE {inPeriod}"), current.GetProperty("recipients").GetInt64());
+        var emailRevenue = await system.Scalar($"SELECT sum(revenue_minor) FROM transform.email_daily WHERE {inPeriod}");
+        Assert.True(emailRevenue > 0);
+        Assert.Equal(emailRevenue, current.GetProperty("revenue_minor").GetInt64());
+        var netSales = await system.Scalar($"SELECT COALESCE(sum(net_sales_minor), 0) FROM transform.sales_metrics_daily WHERE {inPeriod}");
+        if (netSales > 0)
+            Assert.Equal(Math.Round((decimal)emailRevenue / netSales, 4, MidpointRounding.AwayFromZero), current.GetProperty("share_of_revenue").GetDecimal());
+        Assert.Equal(current.GetProperty("recipients").GetInt64(),
+            email.GetProperty("by_kind").EnumerateObject().Sum(k => k.Value.GetProperty("recipients").GetInt64()));
+        Assert.Equal(await system.Scalar($"SELECT count(DISTINCT (kind, message_id)) FROM transform.email_daily WHERE {inPeriod}"),
+            email.GetProperty("messages").GetArrayLength());
+        using (var otherShop = system.GatewayClient(RunningSystem.KpiOperatorKey))
+            Assert.Equal(HttpStatusCode.Forbidden, (await otherShop.GetAsync($"/api/marketing/email?shop={shop}&days=30")).StatusCode);
         Assert.Equal(0, await system.Scalar($"""
             SELECT count(*) FROM transform.data_quality_result
             WHERE shop_domain = '{shop}' AND check_name LIKE 'marketing%' AND NOT passed AND severity = 'critical'

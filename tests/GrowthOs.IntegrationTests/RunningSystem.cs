@@ -70,6 +70,7 @@ public class RunningSystem : IAsyncLifetime
     /// <summary>Shops that sync Meta, Google Ads and GA4 beside Shopify: one for the marketing tests, and twins for the crash tests.</summary>
     public const string MarketingShop = "marketing-shop.myshopify.com";
     public const string KlaviyoKey = "pk_integrationKlaviyoKey0123456789";
+    public const string DashboardKlaviyoKey = "pk_integrationDashboardKlaviyoKey0123";
     public const string MarketingReplayShop = "marketing-replay.myshopify.com";
     public const string KpiShop = "kpi-shop.myshopify.com";
     public const string MarketingReferenceShop = "marketing-twin-reference.myshopify.com";
@@ -381,14 +382,18 @@ public class RunningSystem : IAsyncLifetime
             environment[$"Sandbox__Ga4__Properties__{i}__Shop"] = environment[$"Ga4__Properties__{i}__Shop"] = shop;
             environment[$"Sandbox__Ga4__Properties__{i}__TimeZone"] = "UTC";
             environment[$"MarketingSync__Shops__{i}__Shop"] = shop;
-            // Every marketing shop syncs the three ad and traffic sources; the marketing shop has e-mail (Klaviyo) too.
-            var sources = shop == MarketingShop ? new[] { "meta", "google_ads", "ga4", "klaviyo" } : ["meta", "google_ads", "ga4"];
+            // Every marketing shop syncs the three ad and traffic sources; the marketing and dashboard shops have e-mail (Klaviyo) too.
+            var sources = shop is MarketingShop or DashboardShop ? new[] { "meta", "google_ads", "ga4", "klaviyo" } : ["meta", "google_ads", "ga4"];
             for (var s = 0; s < sources.Length; s++) environment[$"MarketingSync__Shops__{i}__Sources__{s}"] = sources[s];
         }
         environment["Sandbox__Klaviyo__Accounts__0__Id"] = "WkInTg";
         environment["Sandbox__Klaviyo__Accounts__0__PrivateKey"] = environment["Klaviyo__Accounts__0__PrivateKey"] = KlaviyoKey;
         environment["Sandbox__Klaviyo__Accounts__0__Shop"] = environment["Klaviyo__Accounts__0__Shop"] = MarketingShop;
         environment["Sandbox__Klaviyo__Accounts__0__TimeZone"] = "UTC";
+        environment["Sandbox__Klaviyo__Accounts__2__Id"] = "WkDash";
+        environment["Sandbox__Klaviyo__Accounts__2__PrivateKey"] = environment["Klaviyo__Accounts__1__PrivateKey"] = DashboardKlaviyoKey;
+        environment["Sandbox__Klaviyo__Accounts__2__Shop"] = environment["Klaviyo__Accounts__1__Shop"] = DashboardShop;
+        environment["Sandbox__Klaviyo__Accounts__2__TimeZone"] = "UTC";
         // A Klaviyo account only the Sandbox knows: connected to its shop through the API with its private key.
         environment["Sandbox__Klaviyo__Accounts__1__Id"] = ConnectedKlaviyoAccount;
         environment["Sandbox__Klaviyo__Accounts__1__PrivateKey"] = ConnectedKlaviyoKey;
@@ -807,7 +812,7 @@ public class RunningSystem : IAsyncLifetime
     public static readonly IReadOnlyList<string> Secrets =
         [ShopToken, WrongToken, AppSecret, MetaToken, GoogleToken, GoogleRefreshToken, "GOCSPX-integration-secret", ApiKey, ViewerKey, KpiOperatorKey,
             DashboardOperatorKey, GatewaySecret, ConnectedShopToken, ConnectionsKey, RotatedConnectionsKey, ConnectedMetaToken, ShortLivedMetaToken,
-            MetaAppSecret, PageMetaToken, KlaviyoKey, ConnectedKlaviyoKey,
+            MetaAppSecret, PageMetaToken, KlaviyoKey, DashboardKlaviyoKey, ConnectedKlaviyoKey,
             // What the Sandbox's Google grants issue: refresh tokens and access tokens, whose values no test knows.
             "1//0gsandbox", "ya29.a0sandbox"];
 

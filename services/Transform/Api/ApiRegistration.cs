@@ -9,6 +9,7 @@ public static class ApiRegistration
         app.MapSalesPulse();
         app.MapDashboards();
         app.MapMarketing();
+        app.MapEmail();
         app.MapProfit();
         app.MapCohorts();
         app.MapOrders();

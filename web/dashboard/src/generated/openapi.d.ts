@@ -1447,6 +1447,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/marketing/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * E-mail of a period: recipients, opens, clicks, unsubscribes, bounces, revenue and their rates, by kind, e-mail and day
+         * @description Needs an API key with the role **viewer** or above.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    shop?: string;
+                    days?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EmailReport"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/profit": {
         parameters: {
             query?: never;
@@ -2765,6 +2809,90 @@ export interface components {
             shop: string;
             checks: components["schemas"]["DataQualityCheckStatus"][];
         };
+        EmailDay: {
+            /** Format: date */
+            date: string;
+            /** Format: int64 */
+            flow_recipients: number;
+            /** Format: int64 */
+            campaign_recipients: number;
+            /** Format: int64 */
+            flow_revenue_minor: number;
+            /** Format: int64 */
+            campaign_revenue_minor: number;
+        };
+        EmailFigures: {
+            /** Format: int64 */
+            recipients: number;
+            /** Format: int64 */
+            delivered: number;
+            /** Format: int64 */
+            opens: number;
+            /** Format: int64 */
+            clicks: number;
+            /** Format: int64 */
+            unsubscribes: number;
+            /** Format: int64 */
+            bounces: number;
+            /** Format: int64 */
+            revenue_minor: number;
+            /** Format: double */
+            open_rate: null | number;
+            /** Format: double */
+            click_rate: null | number;
+            /** Format: double */
+            unsubscribe_rate: null | number;
+            /** Format: double */
+            bounce_rate: null | number;
+            /** Format: int64 */
+            revenue_per_recipient_minor: null | number;
+            /** Format: double */
+            share_of_revenue: null | number;
+        };
+        EmailMessageFigures: {
+            kind: string;
+            message_id: string;
+            parent_name: null | string;
+            message_name: null | string;
+            transactional: boolean;
+            /** Format: int64 */
+            recipients: number;
+            /** Format: int64 */
+            delivered: number;
+            /** Format: int64 */
+            opens: number;
+            /** Format: int64 */
+            clicks: number;
+            /** Format: int64 */
+            unsubscribes: number;
+            /** Format: int64 */
+            bounces: number;
+            /** Format: int64 */
+            revenue_minor: number;
+        };
+        EmailReport: {
+            shop: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** Format: date */
+            previous_from: string;
+            /** Format: date */
+            previous_to: string;
+            currency_code: null | string;
+            current: components["schemas"]["EmailFigures"];
+            previous: components["schemas"]["EmailFigures"];
+            change: {
+                [key: string]: null | number;
+            };
+            by_kind: {
+                [key: string]: components["schemas"]["EmailFigures"];
+            };
+            messages: components["schemas"]["EmailMessageFigures"][];
+            days: components["schemas"]["EmailDay"][];
+            sending_stats: null | components["schemas"]["SendingStats"];
+        };
         EtlCostDay: {
             shop: string;
             pipeline: string;
@@ -3248,6 +3376,22 @@ export interface components {
             orders_fulfilled: number;
             /** Format: double */
             fulfillment_rate: number;
+        };
+        SendingStats: {
+            /** Format: date */
+            window_start: string;
+            /** Format: date */
+            window_end: string;
+            /** Format: int64 */
+            emails_30d: number;
+            /** Format: int64 */
+            automation_emails_30d: number;
+            /** Format: int64 */
+            campaign_emails_30d: number;
+            /** Format: int64 */
+            transactional_emails_30d: number;
+            /** Format: date-time */
+            updated_at: string;
         };
         VariantCostList: {
             shop: string;
