@@ -45,9 +45,9 @@ public sealed class KlaviyoClientTests
     [Fact]
     public async Task A_long_throttle_defers_with_Klaviyos_Retry_After_and_a_missing_key_refuses_for_good_without_the_key()
     {
-        var (throttled, _) = Client((HttpStatusCode.TooManyRequests, Fixture("throttled.json"), 30));
+        var (throttled, _) = Client((HttpStatusCode.TooManyRequests, Fixture("throttled.json"), 300));
         var deferred = await Assert.ThrowsAsync<MarketingApiException>(() => All(throttled));
-        Assert.Equal(("throttled", true, TimeSpan.FromSeconds(30)), (deferred.Code, deferred.Transient, deferred.RetryAfter));
+        Assert.Equal(("throttled", true, TimeSpan.FromSeconds(300)), (deferred.Code, deferred.Transient, deferred.RetryAfter));
         Assert.Contains("Expected available in 30 seconds", deferred.Message);
 
         var (refused, _) = Client((HttpStatusCode.Unauthorized, Fixture("not_authenticated.json"), null));

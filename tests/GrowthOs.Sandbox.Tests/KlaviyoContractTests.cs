@@ -23,7 +23,7 @@ public sealed class KlaviyoContractTests : IDisposable
     private static readonly DateOnly Anchor = new(2026, 11, 30);
     private readonly SandboxHosts _sandbox = new();
 
-    private (KlaviyoClient Client, HttpClient Http) Connect(string? failure = null, int reportsPerMinute = 100, string key = Key)
+    private (KlaviyoClient Client, HttpClient Http) Connect(string? failure = null, int reportsPerMinute = 100, string key = Key, int maxInlineWait = 60)
     {
         var http = _sandbox.Start(new Dictionary<string, string?>
         {
@@ -38,6 +38,7 @@ public sealed class KlaviyoContractTests : IDisposable
         var options = Options.Create(new KlaviyoOptions
         {
             BaseUrl = new Uri(http.BaseAddress!, "/klaviyo").ToString(), Accounts = [new KlaviyoAccount { Shop = Shop, PrivateKey = key }],
+            MaxInlineWaitSeconds = maxInlineWait,
         });
         return (new KlaviyoClient(http, options, TimeProvider.System, NullLogger<KlaviyoClient>.Instance), http);
     }
@@ -178,8 +179,8 @@ public sealed class KlaviyoContractTests : IDisposable
     [Fact]
     public async Task The_reporting_limit_defers_the_fetch_with_Klaviyos_Retry_After_and_a_short_wait_is_slept_through()
     {
-        // One report a minute: the second report of a fetch waits for the next minute, longer than the client sleeps.
-        var (client, http) = Connect(reportsPerMinute: 1);
+        // One report a minute: the second report of a fetch waits for the next minute, longer than this client sleeps.
+        var (client, http) = Connect(reportsPerMinute: 1, maxInlineWait: 0);
         var deferred = await Assert.ThrowsAsync<MarketingApiException>(() => All(client, Anchor.AddDays(-89), Anchor));
         Assert.Equal(("throttled", true), (deferred.Code, deferred.Transient));
         Assert.InRange(deferred.RetryAfter!.Value.TotalSeconds, 1, 60);

@@ -20,9 +20,13 @@ public sealed class KlaviyoOptions
     [Range(1, 100_000)]
     public int MaxPages { get; set; } = 1_000;
 
-    /// <summary>A wait Klaviyo asks for (<c>Retry-After</c>) up to this long is slept through; a longer one defers the fetch.</summary>
+    /// <summary>
+    /// A wait Klaviyo asks for (<c>Retry-After</c>) up to this long is slept through; a longer one defers the fetch. A minute: the
+    /// Reporting API's steady limit (two reports a minute) is a window of a minute, and a fetch needs more reports than one window
+    /// holds; a fetch deferred instead would start again and use the next window's reports on the same first ones.
+    /// </summary>
     [Range(0, 600)]
-    public int MaxInlineWaitSeconds { get; set; } = 5;
+    public int MaxInlineWaitSeconds { get; set; } = 60;
 
     [Range(1, 300)]
     public int RequestTimeoutSeconds { get; set; } = 60;
