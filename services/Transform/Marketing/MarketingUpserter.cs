@@ -82,35 +82,8 @@ public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore a
         }, cancellationToken);
         if (source == MarketingSources.Ga4) await InsertTraffic(connection, shop, runId, manifestKey, traffic.Values.ToList(), cancellationToken);
         else await InsertCampaigns(connection, shop, source, runId, manifestKey, campaigns.Values.ToList(), cancellationToken);
-        foreach (var account in accounts)
-            await Execute(connection, """
-                INSERT INTO transform.marketing_account (shop_domain, source, account_id, currency_code, time_zone)
-                VALUES (@shop, @source, @account, @currency, @tz)
-                ON CONFLICT (shop_domain, source, account_id, currency_code)
-                DO UPDATE SET time_zone = COALESCE(EXCLUDED.time_zone, transform.marketing_account.time_zone), seen_at = now()
-                """, p =>
-            {
-                p.AddWithValue("shop", shop);
-                p.AddWithValue("source", source);
-                p.AddWithValue("account", account.AccountId);
-                p.AddWithValue("currency", account.CurrencyCode);
-                p.Add(new NpgsqlParameter("tz", NpgsqlDbType.Text) { Value = (object?)account.TimeZone ?? DBNull.Value });
-            }, cancellationToken);
-        await Execute(connection, """
-            INSERT INTO transform.marketing_synced_range (shop_domain, source, since, until, manifest_key, rows, rejected)
-            VALUES (@shop, @source, @since, @until, @key, @rows, @rejected)
-            ON CONFLICT (shop_domain, source, manifest_key) DO UPDATE SET since = EXCLUDED.since, until = EXCLUDED.until, rows = EXCLUDED.rows,
-                rejected = EXCLUDED.rejected, loaded_at = now()
-            """, p =>
-        {
-            p.AddWithValue("rows", (long)(campaigns.Count + traffic.Count));
-            p.AddWithValue("rejected", rejected);
-            p.AddWithValue("shop", shop);
-            p.AddWithValue("source", source);
-            p.AddWithValue("since", since);
-            p.AddWithValue("until", until);
-            p.AddWithValue("key", manifestKey);
-        }, cancellationToken);
+        foreach (var account in accounts) await RecordAccount(connection, shop, source, account, cancellationToken);
+        await RecordRange(connection, shop, source, since, until, manifestKey, campaigns.Count + traffic.Count, rejected, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new MarketingLoad(campaigns.Count + traffic.Count, rejected, since, until, first, last, examples);
     }
@@ -217,7 +190,16 @@ public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore a
             });
             p.AddWithValue("transactional", messages.Select(m => m.Transactional).ToArray());
         }, cancellationToken);
-        await Execute(connection, """
+        await RecordAccount(connection, shop, MarketingSources.Klaviyo, new ReportedAccount(account, currency, parser.TimeZone), cancellationToken);
+        await RecordRange(connection, shop, MarketingSources.Klaviyo, since, until, manifestKey, rows.Count, parser.Rejected.Count, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new MarketingLoad(rows.Count, parser.Rejected.Count, since, until, first, last, parser.Rejected.Take(MaxRejectedExamples).ToList());
+    }
+
+    /// <summary>An account a load reported, with its currency and (when the source says) its time zone.</summary>
+    private static Task RecordAccount(NpgsqlConnection connection, string shop, string source, ReportedAccount account,
+        CancellationToken cancellationToken) =>
+        Execute(connection, """
             INSERT INTO transform.marketing_account (shop_domain, source, account_id, currency_code, time_zone)
             VALUES (@shop, @source, @account, @currency, @tz)
             ON CONFLICT (shop_domain, source, account_id, currency_code)
@@ -225,12 +207,16 @@ public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore a
             """, p =>
         {
             p.AddWithValue("shop", shop);
-            p.AddWithValue("source", MarketingSources.Klaviyo);
-            p.AddWithValue("account", account);
-            p.AddWithValue("currency", currency);
-            p.Add(new NpgsqlParameter("tz", NpgsqlDbType.Text) { Value = (object?)parser.TimeZone ?? DBNull.Value });
+            p.AddWithValue("source", source);
+            p.AddWithValue("account", account.AccountId);
+            p.AddWithValue("currency", account.CurrencyCode);
+            p.Add(new NpgsqlParameter("tz", NpgsqlDbType.Text) { Value = (object?)account.TimeZone ?? DBNull.Value });
         }, cancellationToken);
-        await Execute(connection, """
+
+    /// <summary>The range a manifest loaded, with its rows and the rows it left out.</summary>
+    private static Task RecordRange(NpgsqlConnection connection, string shop, string source, DateOnly since, DateOnly until, string manifestKey, long rows,
+        long rejected, CancellationToken cancellationToken) =>
+        Execute(connection, """
             INSERT INTO transform.marketing_synced_range (shop_domain, source, since, until, manifest_key, rows, rejected)
             VALUES (@shop, @source, @since, @until, @key, @rows, @rejected)
             ON CONFLICT (shop_domain, source, manifest_key) DO UPDATE SET since = EXCLUDED.since, until = EXCLUDED.until, rows = EXCLUDED.rows,
@@ -238,16 +224,13 @@ public sealed class MarketingUpserter(NpgsqlDataSource dataSource, ObjectStore a
             """, p =>
         {
             p.AddWithValue("shop", shop);
-            p.AddWithValue("source", MarketingSources.Klaviyo);
+            p.AddWithValue("source", source);
             p.AddWithValue("since", since);
             p.AddWithValue("until", until);
             p.AddWithValue("key", manifestKey);
-            p.AddWithValue("rows", (long)rows.Count);
-            p.AddWithValue("rejected", (long)parser.Rejected.Count);
+            p.AddWithValue("rows", rows);
+            p.AddWithValue("rejected", rejected);
         }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new MarketingLoad(rows.Count, parser.Rejected.Count, since, until, first, last, parser.Rejected.Take(MaxRejectedExamples).ToList());
-    }
 
     /// <summary>How many rejected rows a load names with their reasons.</summary>
     public const int MaxRejectedExamples = 5;
