@@ -211,6 +211,18 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
             SameNumber(profit[name].GetProperty("value"), await card.GetAttributeAsync("data-value"), $"{name} value");
             SameNumber(profit[name].GetProperty("change"), await card.GetAttributeAsync("data-change"), $"{name} change");
         }
+        // And the shop's e-mail (it has Klaviyo), every figure the API answers, bounces and unsubscribes better lower.
+        var email = api.GetProperty("email").EnumerateArray().ToList();
+        Assert.Equal(8, email.Count);
+        Assert.Equal(8, await tile.Locator("[data-email-kpi]").CountAsync());
+        foreach (var figure in email)
+        {
+            var name = figure.GetProperty("name").GetString()!;
+            var card = tile.Locator($"[data-email-kpi='{name}']");
+            SameNumber(figure.GetProperty("value"), await card.GetAttributeAsync("data-value"), $"{name} value");
+            SameNumber(figure.GetProperty("change"), await card.GetAttributeAsync("data-change"), $"{name} change");
+            if (name is "email_bounce_rate" or "email_unsubscribe_rate") Assert.Equal("lower", figure.GetProperty("better").GetString());
+        }
         await Screenshot(tile, "kpis");
         await ThePageBehaved(page);
     }

@@ -108,7 +108,7 @@ public sealed class KpiTests(RunningSystem system)
         var rules = (await http.GetFromJsonAsync<JsonElement>("/api/alerts/rules")).GetProperty("rules").EnumerateArray()
             .Select(r => r.GetProperty("id").GetString()).ToList();
         Assert.Equal(["revenue_drop", "roas_below_one", "cac_increase", "ctr_drop", "conversion_rate_drop", "fast_mover_stockout", "pipeline_missing",
-            "contribution_margin_negative", "gross_margin_drop", "sync_gap"], rules);
+            "contribution_margin_negative", "gross_margin_drop", "sync_gap", "flow_stopped", "email_bounce_rate", "email_unsubscribe_rate"], rules);
         Assert.Equal("status", (await (await http.GetAsync($"/api/alerts?shop={shop}&status=maybe")).Content.ReadFromJsonAsync<JsonElement>())
             .GetProperty("parameter").GetString());
 

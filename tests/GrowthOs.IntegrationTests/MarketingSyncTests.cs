@@ -101,6 +101,30 @@ public sealed class MarketingSyncTests(RunningSystem system)
             email.GetProperty("by_kind").EnumerateObject().Sum(k => k.Value.GetProperty("recipients").GetInt64()));
         Assert.Equal(await system.Scalar($"SELECT count(DISTINCT (kind, message_id)) FROM transform.email_daily WHERE {inPeriod}"),
             email.GetProperty("messages").GetArrayLength());
+        // The KPI/Alert service's copy of the same e-mail, from the marketing events, gives the same sums; and the demo's
+        // abandoned-cart flow, which stopped 2 days ago after sending every day, raises flow_stopped.
+        Dictionary<string, JsonElement> emailKpis = [];
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            emailKpis = (await http.GetFromJsonAsync<JsonElement>($"/api/kpis?shop={shop}&from={emailFrom}&to={emailTo}")).GetProperty("email")
+                .EnumerateArray().ToDictionary(k => k.GetProperty("name").GetString()!);
+            if (emailKpis.TryGetValue("email_revenue", out var copied) && copied.GetProperty("value").GetDecimal() == emailRevenue) break;
+            await Task.Delay(200);
+        }
+        Assert.Equal(emailRevenue, emailKpis["email_revenue"].GetProperty("value").GetDecimal());
+        Assert.Equal(current.GetProperty("recipients").GetInt64(), emailKpis["email_recipients"].GetProperty("value").GetDecimal());
+        Assert.Equal(Math.Round((decimal)current.GetProperty("clicks").GetInt64() / current.GetProperty("delivered").GetInt64(), 6,
+            MidpointRounding.AwayFromZero), emailKpis["email_click_rate"].GetProperty("value").GetDecimal());
+        JsonElement? stopped = null;
+        for (var attempt = 0; attempt < 100 && stopped is null; attempt++)
+        {
+            stopped = (await http.GetFromJsonAsync<JsonElement>($"/api/alerts?shop={shop}")).GetProperty("alerts").EnumerateArray()
+                .Where(a => a.GetProperty("rule").GetString() == "flow_stopped").Select(a => (JsonElement?)a).FirstOrDefault();
+            if (stopped is null) await Task.Delay(200);
+        }
+        Assert.True(stopped is not null, "no flow_stopped alert was raised for the demo's abandoned-cart flow");
+        Assert.Equal(("flow:AbCart", "warning"), (stopped.Value.GetProperty("subject").GetString(), stopped.Value.GetProperty("severity").GetString()));
+        Assert.Equal(2m, stopped.Value.GetProperty("raised_figures").GetProperty("days_silent").GetDecimal());
         using (var otherShop = system.GatewayClient(RunningSystem.KpiOperatorKey))
             Assert.Equal(HttpStatusCode.Forbidden, (await otherShop.GetAsync($"/api/marketing/email?shop={shop}&days=30")).StatusCode);
         Assert.Equal(0, await system.Scalar($"""

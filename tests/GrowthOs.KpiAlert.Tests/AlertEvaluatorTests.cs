@@ -1,6 +1,7 @@
 using GrowthOs.Contracts.Ingest;
 using GrowthOs.Contracts.Inventory;
 using GrowthOs.Contracts.Kpi;
+using GrowthOs.Contracts.Marketing;
 using GrowthOs.Contracts.Sales;
 using GrowthOs.KpiAlert.Alerts;
 using GrowthOs.KpiAlert.Copies;
@@ -49,6 +50,7 @@ public sealed class AlertEvaluatorTests : IAsyncLifetime
                 bus.AddConsumer<SalesCopyConsumer>();
                 bus.AddConsumer<SyncOutcomeConsumer>();
                 bus.AddConsumer<StockCopyConsumer>();
+                bus.AddConsumer<MarketingCopyConsumer>();
             })
             .BuildServiceProvider(true);
         _harness = _provider.GetRequiredService<ITestHarness>();
@@ -166,6 +168,45 @@ public sealed class AlertEvaluatorTests : IAsyncLifetime
         await _harness.Bus.Publish(new StockAlertsUpdated(Guid.NewGuid(), Shop, Yesterday.AddDays(1), Now, [outOfStock with { StockStatus = "low_stock" }]));
         await Until(async () => (await Alerts()).Any(a => a is ("fast_mover_stockout", "resolved", _, _)));
         Assert.Single(await Alerts(), a => a.Rule == "fast_mover_stockout");
+    }
+
+    /// <summary>
+    /// Three weeks of e-mail: a welcome flow every day; an abandoned-cart flow every day but the last
+    /// <paramref name="cartSilentDays"/>; and the last week's newsletter with <paramref name="newsletterBounces"/> of its
+    /// 5,000 recipients bounced.
+    /// </summary>
+    private async Task Email(int cartSilentDays, long newsletterBounces, DateTimeOffset computedAt)
+    {
+        var (first, runId) = (Yesterday.AddDays(-20), Guid.NewGuid());
+        var dates = Enumerable.Range(0, 21).Select(first.AddDays).ToList();
+        var email = dates.Select(d => new MarketingEmailDay(d, "flow", "WeLc0m", "Welcome Series", 100, 100, 40, 5, 0, 0, 1_000))
+            .Concat(dates.Where(d => d <= Yesterday.AddDays(-cartSilentDays))
+                .Select(d => new MarketingEmailDay(d, "flow", "AbCart", "Abandoned Cart", 200, 199, 90, 19, 0, 1, 7_000)))
+            .Append(new MarketingEmailDay(Yesterday.AddDays(-3), "campaign", "01JCNWS", "Weekly newsletter", 5_000, 5_000 - newsletterBounces, 2_000, 100, 5,
+                newsletterBounces, 30_000))
+            .ToList();
+        await _harness.Bus.Publish(new MarketingDailyUpdated(runId, Shop, "USD", first, Yesterday,
+            [.. dates.Select(d => new MarketingSourceDay(d, MarketingSources.Meta, 1_000, 1_000, 10, 1, 3_000, 0, 0, 0, 0, 0))], [], computedAt, email));
+        await Until(() => Task.FromResult(_harness.Consumed.Select<MarketingDailyUpdated>().Any(x => x.Context.Message.RunId == runId && x.Exception is null)));
+    }
+
+    [Fact]
+    public async Task A_flow_that_stopped_and_a_bounce_rate_past_its_setting_open_their_alerts_and_a_newer_computation_resolves_them()
+    {
+        // 2 silent days of the cart flow; 148 of the week's 6,700 recipients bounced (700 welcome, 1,000 cart, 5,000 newsletter: 2.2 %, critical).
+        await Email(cartSilentDays: 2, newsletterBounces: 143, Now.AddMinutes(-5));
+        await Until(async () => (await Alerts()).Count(a => a.Status == "open") == 2);
+        var raised = _harness.Published.Select<AlertRaised>().Select(x => x.Context.Message).ToDictionary(a => a.Rule);
+        Assert.Equal(("flow:AbCart", "warning", 2m), (raised["flow_stopped"].Subject, raised["flow_stopped"].Severity,
+            raised["flow_stopped"].Figures["days_silent"]));
+        Assert.Equal(("critical", 148m, 6_700m), (raised["email_bounce_rate"].Severity, raised["email_bounce_rate"].Figures["count"],
+            raised["email_bounce_rate"].Figures["of"]));
+        Assert.Contains("\"Weekly newsletter\" (01JCNWS", raised["email_bounce_rate"].Message);
+
+        // The flow sends again and the newsletter's bounces are cleaned up: both resolved.
+        await Email(cartSilentDays: 0, newsletterBounces: 20, Now);
+        await Until(async () => (await Alerts()).All(a => a.Status == "resolved"));
+        Assert.Equal(["email_bounce_rate", "flow_stopped"], (await Alerts()).Select(a => a.Rule).Order());
     }
 
     private static async Task Until(Func<Task<bool>> condition)

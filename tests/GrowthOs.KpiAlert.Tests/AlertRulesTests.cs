@@ -188,4 +188,64 @@ public sealed class AlertRulesTests
     [Fact]
     public void Profit_rules_without_profit_figures_for_every_day_stay_silent() =>
         Assert.Empty(AlertRules.Evaluate(new AlertInputs(From, To, KpiCalculator.Compute(Week(), Week()), [], [], Profit: null), Thresholds));
+
+    private static IReadOnlyList<AlertCondition> EvaluateEmail(IReadOnlyList<EmailSend>? sends = null, IReadOnlyList<FlowSending>? flows = null) =>
+        AlertRules.Evaluate(new AlertInputs(From, To, KpiCalculator.Compute(Week(), Week()), [], [], EmailSends: sends, FlowSending: flows), Thresholds);
+
+    /// <summary>The days from <paramref name="first"/> to <paramref name="last"/>, each one.</summary>
+    private static DateOnly[] Daily(DateOnly first, DateOnly last) =>
+        [.. Enumerable.Range(0, last.DayNumber - first.DayNumber + 1).Select(first.AddDays)];
+
+    [Fact]
+    public void A_flow_that_sent_every_day_and_stopped_is_raised_while_the_others_send_and_not_after_two_weeks_of_silence()
+    {
+        var welcome = new FlowSending("WeLc0m", "Welcome Series", Daily(To.AddDays(-21), To));
+        // The abandoned cart sent on each of the 7 days up to 2 days ago, and on none since.
+        var stopped = new FlowSending("AbCart", "Abandoned Cart", Daily(To.AddDays(-21), To.AddDays(-2)));
+        var single = Assert.Single(EvaluateEmail(flows: [welcome, stopped]));
+        Assert.Equal(("flow_stopped", "flow:AbCart", "warning"), (single.Rule, single.Subject, single.Severity));
+        Assert.Contains("\"Abandoned Cart\" (AbCart) sent every day up to 2026-11-28 and nothing in the 2 days since", single.Message);
+        Assert.Equal(2m, single.Figures["days_silent"]);
+
+        // A flow with a gap in its last 7 sending days was never steady: a quiet day of it is not a stop.
+        var patchy = new FlowSending("PoStPu", "Post-Purchase", [.. Daily(To.AddDays(-21), To.AddDays(-2)).Where(d => d != To.AddDays(-5))]);
+        Assert.Empty(EvaluateEmail(flows: [welcome, patchy]));
+        // Silent for 14 days: still reported; for 15: taken as turned off on purpose.
+        Assert.Single(EvaluateEmail(flows: [welcome, new FlowSending("AbCart", null, Daily(To.AddDays(-21), To.AddDays(-14)))]));
+        Assert.Empty(EvaluateEmail(flows: [welcome, new FlowSending("AbCart", null, Daily(To.AddDays(-22), To.AddDays(-15)))]));
+        // No flow sent on the period's last day: that day's e-mail may not have come in, and nothing is judged.
+        Assert.Empty(EvaluateEmail(flows: [new FlowSending("WeLc0m", null, Daily(To.AddDays(-21), To.AddDays(-1))), stopped]));
+    }
+
+    [Theory]
+    [InlineData(100, null)]          // 1.0 %: at the setting, not beyond it
+    [InlineData(101, "warning")]     // 1.01 %
+    [InlineData(200, "warning")]     // 2.0 %: at the critical setting
+    [InlineData(201, "critical")]
+    public void The_bounce_rate_is_raised_beyond_its_setting_and_critical_beyond_the_second_naming_the_sends_over_it(long bounces, string? severity)
+    {
+        // 10,000 recipients: a campaign of 6,000 carrying the bounces, a flow of 4,000 with none.
+        var sends = new List<EmailSend>
+        {
+            new("campaign", "01JCNWS", "Weekly newsletter", 6_000, 6_000 - bounces, 0, bounces),
+            new("flow", "WeLc0m", "Welcome Series", 4_000, 4_000, 0, 0),
+        };
+        var raised = EvaluateEmail(sends).Where(c => c.Rule == "email_bounce_rate").ToList();
+        Assert.Equal(severity, raised.SingleOrDefault()?.Severity);
+        if (severity is null) return;
+        Assert.Contains("campaign \"Weekly newsletter\" (01JCNWS", raised[0].Message);
+        Assert.DoesNotContain("Welcome Series", raised[0].Message);
+        Assert.Equal(((decimal)bounces, 10_000m), (raised[0].Figures["count"], raised[0].Figures["of"]));
+    }
+
+    [Fact]
+    public void The_unsubscribe_rate_is_judged_over_delivered_and_only_from_the_minimum_of_recipients()
+    {
+        // 31 of 10,000 delivered unsubscribed: 0.31 %, past 0.3 %.
+        var raised = Assert.Single(EvaluateEmail([new("flow", "WeLc0m", "Welcome Series", 10_100, 10_000, 31, 100)]));
+        Assert.Equal(("email_unsubscribe_rate", "warning", 0.0031m), (raised.Rule, raised.Severity, raised.Figures["value"]));
+        Assert.Empty(EvaluateEmail([new("flow", "WeLc0m", "Welcome Series", 10_100, 10_000, 30, 100)]));
+        // 999 recipients are too few to judge, however many left.
+        Assert.Empty(EvaluateEmail([new("flow", "WeLc0m", "Welcome Series", 999, 900, 300, 99)]));
+    }
 }

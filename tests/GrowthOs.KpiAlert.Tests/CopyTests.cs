@@ -163,4 +163,39 @@ public sealed class CopyTests : IAsyncLifetime
         campaigns.Parameters.AddWithValue("shop", Shop);
         Assert.Equal(5_000L, (long)(await campaigns.ExecuteScalarAsync())!);
     }
+
+    [Fact]
+    public async Task E_mail_days_come_with_their_marketing_day_and_feed_the_email_figures_and_a_computation_without_email_keeps_them()
+    {
+        var sales = Guid.NewGuid();
+        await Consumed(Sales(sales, Newer, 40_000, new CustomerOrders(1, 4, Yesterday)), sales);
+        var none = Guid.NewGuid();
+        Assert.Empty((await Consumed(Marketing(none, Newer, 1_000), none)).Email!);    // no e-mail source: no e-mail figures
+
+        // A flow and a campaign: 1,200 recipients, 1,180 delivered, 59 clicks, 6 unsubscribes, 20 bounces, 10,000 attributed.
+        var email = Guid.NewGuid();
+        var snapshot = await Consumed(Marketing(email, Newer.AddSeconds(1), 1_000) with
+        {
+            Email =
+            [
+                new MarketingEmailDay(Yesterday, "flow", "AbCart", "Abandoned Cart", 200, 196, 90, 19, 1, 4, 7_000),
+                new MarketingEmailDay(Yesterday, "campaign", "01JCNWS", null, 1_000, 984, 400, 40, 5, 16, 3_000),
+            ],
+        }, email);
+        decimal? Email(KpiSnapshotComputed computed, string name) => computed.Email!.Single(k => k.Name == name).Current;
+        // Revenue share 10,000 / 40,000; click rate 59 / 1,180; revenue per recipient 10,000 / 1,200 = 8.33 → 8; bounce rate 20 / 1,200.
+        Assert.Equal((10_000m, 0.25m, 0.05m, 8m, 0.016667m), (Email(snapshot, "email_revenue")!.Value, Email(snapshot, "email_revenue_share")!.Value,
+            Email(snapshot, "email_click_rate")!.Value, Email(snapshot, "email_revenue_per_recipient")!.Value, Email(snapshot, "email_bounce_rate")!.Value));
+
+        // A newer computation from a publisher that does not read e-mail leaves the day's e-mail as it was.
+        var without = Guid.NewGuid();
+        Assert.Equal(10_000m, Email(await Consumed(Marketing(without, Newer.AddSeconds(2), 1_000), without), "email_revenue"));
+        // A newer one with the day's e-mail replaces it whole.
+        var replaced = Guid.NewGuid();
+        var again = await Consumed(Marketing(replaced, Newer.AddSeconds(3), 1_000) with
+        {
+            Email = [new MarketingEmailDay(Yesterday, "flow", "WeLc0m", "Welcome Series", 100, 100, 50, 5, 0, 0, 500)],
+        }, replaced);
+        Assert.Equal((500m, 100m), (Email(again, "email_revenue")!.Value, Email(again, "email_recipients")!.Value));
+    }
 }

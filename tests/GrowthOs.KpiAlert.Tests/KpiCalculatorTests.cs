@@ -119,4 +119,29 @@ public sealed class KpiCalculatorTests
         Assert.Null(none["poas"]);
         Assert.Null(none["contribution_margin_per_order"]);
     }
+
+    [Fact]
+    public void Email_figures_are_worked_from_the_periods_sums_with_Klaviyos_denominators()
+    {
+        // 12,000 recipients, 200 bounced so 11,800 delivered, 5,015 unique opens, 413 unique clicks, 59 unsubscribes;
+        // 987,654 attributed of the shop's 4,000,000 revenue. The week before: 10,000 recipients and 600,000 attributed.
+        var now = new EmailInputs(12_000, 11_800, 5_015, 413, 59, 200, 987_654, 4_000_000);
+        var before = new EmailInputs(10_000, 9_900, 4_000, 396, 30, 100, 600_000, 4_000_000);
+        var figures = EmailKpis.Compute(now, before).ToDictionary(k => k.Name);
+        Assert.Equal(EmailKpis.Definitions.Select(d => d.Name), figures.Keys);
+        Assert.Equal((987_654m, 600_000m, 0.6461m), (figures["email_revenue"].Value, figures["email_revenue"].Previous, figures["email_revenue"].Change));
+        Assert.Equal(0.246914m, figures["email_revenue_share"].Value);        // 987,654 / 4,000,000 = 0.2469135
+        Assert.Equal(0.425m, figures["email_open_rate"].Value);               // 5,015 / 11,800
+        Assert.Equal(0.035m, figures["email_click_rate"].Value);              // 413 / 11,800
+        Assert.Equal((0.04m, -0.125m), (figures["email_click_rate"].Previous, figures["email_click_rate"].Change));
+        Assert.Equal(82m, figures["email_revenue_per_recipient"].Value);      // 987,654 / 12,000 = 82.30 minor units
+        Assert.Equal(0.005m, figures["email_unsubscribe_rate"].Value);        // 59 / 11,800
+        Assert.Equal(0.016667m, figures["email_bounce_rate"].Value);          // 200 / 12,000
+        Assert.Equal(("lower", "lower", null, "higher"), (EmailKpis.Better("email_bounce_rate"), EmailKpis.Better("email_unsubscribe_rate"),
+            EmailKpis.Better("email_recipients"), EmailKpis.Better("email_click_rate")));
+        // Nothing sent: the rates are null, never zero.
+        var none = EmailKpis.Values(new EmailInputs(0, 0, 0, 0, 0, 0, 0, 0));
+        Assert.Equal(new decimal?[] { 0, null, null, null, null }, new[] { none["email_revenue"], none["email_revenue_share"], none["email_click_rate"],
+            none["email_revenue_per_recipient"], none["email_bounce_rate"] });
+    }
 }

@@ -1,10 +1,15 @@
 extern alias kpi;
 extern alias transform;
-
 using GrowthOs.Sandbox.DemoData;
 using Xunit.Abstractions;
+using AlertInputs = kpi::GrowthOs.KpiAlert.Alerts.AlertInputs;
 using AlertOptions = kpi::GrowthOs.KpiAlert.Alerts.AlertOptions;
+using AlertRules = kpi::GrowthOs.KpiAlert.Alerts.AlertRules;
+using EmailSend = kpi::GrowthOs.KpiAlert.Alerts.EmailSend;
+using FlowSending = kpi::GrowthOs.KpiAlert.Alerts.FlowSending;
 using InventoryThresholds = transform::GrowthOs.Transform.Marts.InventoryThresholds;
+using KpiCalculator = kpi::GrowthOs.KpiAlert.Kpis.KpiCalculator;
+using KpiInputs = kpi::GrowthOs.KpiAlert.Kpis.KpiInputs;
 
 namespace GrowthOs.Sandbox.Tests;
 
@@ -61,6 +66,51 @@ public sealed class PlantedFiguresTests(ITestOutputHelper output)
         output.WriteLine($"seed {seed}, {ordersPerDay}/day, {zone}: worst revenue change {worst.Revenue:P1}, prospecting ROAS {worst.Roas:0.000}, " +
             $"Meta CTR change {worst.Ctr:P1}, fast mover {worst.Velocity:0.00} a day");
     }
+
+    /// <summary>
+    /// The demo's e-mail, with its Klaviyo account in the shop's zone, through the real rules: the abandoned-cart flow's
+    /// stop raises <c>flow_stopped</c> and nothing else does, and the latest newsletter's imported list raises the bounce
+    /// rate as a warning, past its setting by a fifth and short of the critical one by a fifth; the unsubscribe rate stays
+    /// quiet.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Shops))]
+    public void The_planted_email_raises_flow_stopped_and_a_bounce_rate_warning_on_every_day_of_a_year(int seed, int ordersPerDay, string zone)
+    {
+        var (lowest, highest) = (decimal.MaxValue, decimal.MinValue);
+        for (var i = 0; i < Anchors; i++)
+        {
+            var anchor = FirstAnchor.AddDays(i);
+            var shop = new DemoShop(
+                new SandboxShop { Domain = "planted.myshopify.com", AccessToken = "t", Seed = seed, OrdersPerDay = ordersPerDay, TimeZone = zone }, anchor);
+            var email = new DemoEmail(shop, seed, zone);
+            var (from, since) = (anchor.AddDays(-6), anchor.AddDays(-Thresholds.FlowSteadyDays - Thresholds.FlowStoppedForDays));
+            var flows = DemoEmail.Flows.Select(f => new FlowSending(f.Id, f.Name,
+                [.. Days(since, anchor).Where(d => f.Emails.Sum(e => email.FlowDay(f, e, d).Recipients) > 0)])).ToList();
+            var sends = DemoEmail.Flows
+                .Select(f => Send("flow", f.Id, f.Name, [.. f.Emails.SelectMany(e => Days(from, anchor).Select(d => email.FlowDay(f, e, d)))]))
+                .Concat(email.Campaigns(from, anchor).Select(c => Send("campaign", c.Id, c.Name, [email.Campaign(c)])))
+                .ToList();
+            var quiet = new KpiInputs(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            var conditions = AlertRules.Evaluate(new AlertInputs(from, anchor, KpiCalculator.Compute(quiet, quiet), [], [], EmailSends: sends,
+                FlowSending: flows), Thresholds);
+
+            Assert.Equal(["email_bounce_rate:", "flow_stopped:flow:AbCart"], conditions.Select(c => $"{c.Rule}:{c.Subject}").Order());
+            var bounces = conditions.Single(c => c.Rule == "email_bounce_rate");
+            var rate = bounces.Figures["value"]!.Value;
+            (lowest, highest) = (Math.Min(lowest, rate), Math.Max(highest, rate));
+            Assert.True(rate > Thresholds.EmailBounceRate * 1.2m && rate < Thresholds.EmailBounceRateCritical / 1.2m,
+                $"{anchor} {zone}: bounce rate {rate:P2}");
+            Assert.Equal("warning", bounces.Severity);
+        }
+        output.WriteLine($"seed {seed}, {ordersPerDay}/day, {zone}: e-mail bounce rate from {lowest:P2} to {highest:P2}");
+    }
+
+    private static IEnumerable<DateOnly> Days(DateOnly first, DateOnly last) =>
+        Enumerable.Range(0, last.DayNumber - first.DayNumber + 1).Select(first.AddDays);
+
+    private static EmailSend Send(string kind, string id, string name, IReadOnlyList<DemoEmailStatistics> days) =>
+        new(kind, id, name, days.Sum(d => d.Recipients), days.Sum(d => d.Delivered), days.Sum(d => d.Unsubscribes), days.Sum(d => d.Bounced));
 
     [Fact]
     public void The_planted_week_falls_on_the_shops_own_days_in_its_time_zone()

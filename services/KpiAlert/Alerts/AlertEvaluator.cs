@@ -35,7 +35,9 @@ public sealed class AlertEvaluator(KpiStore store, NpgsqlDataSource dataSource, 
             await store.Campaigns(shop, from, to, cancellationToken),
             SalesHeld: salesDays == days, MarketingHeld: marketingDays == days, Pipelines: await store.Pipelines(shop, clock.GetUtcNow(), cancellationToken),
             Now: clock.GetUtcNow(), StockOuts: await store.StockOuts(shop, cancellationToken), Gaps: await store.OpenGaps(shop, cancellationToken),
-            Profit: profitDays == days ? profit : null, NoMarketing: marketingDays == 0);
+            Profit: profitDays == days ? profit : null, NoMarketing: marketingDays == 0,
+            EmailSends: await store.EmailSends(shop, from, to, cancellationToken),
+            FlowSending: await store.FlowSending(shop, to.AddDays(-options.Value.FlowSteadyDays - options.Value.FlowStoppedForDays), to, cancellationToken));
         var conditions = AlertRules.Evaluate(inputs, options.Value);
         var now = clock.GetUtcNow();
         var raised = new List<AlertRaised>();

@@ -31,6 +31,16 @@ public static class AlertRules
         new("sync_gap", "Sync gap", Severities.Warning,
             "a daily sync found its watermark older than the floor it reads back to, and the backfill of the changes between them "
             + "has not completed whole, subject the entity"),
+        new("flow_stopped", "E-mail flow stopped", Severities.Warning,
+            "an e-mail flow that sent on each of FlowSteadyDays (7) days in a row has sent nothing since, for up to FlowStoppedForDays (14) days "
+            + "(then it is taken as turned off on purpose); judged only when another flow sent on the period's last day, so that day's e-mail "
+            + "has come in; subject the flow"),
+        new("email_bounce_rate", "E-mail bounce rate high", Severities.Warning,
+            "the period's e-mail bounces / recipients over EmailBounceRate (1 %), critical over EmailBounceRateCritical (2 %), judged from "
+            + "EmailMinimumRecipients (1,000) recipients, naming the flows and campaigns over the rate"),
+        new("email_unsubscribe_rate", "E-mail unsubscribe rate high", Severities.Warning,
+            "the period's e-mail unsubscribes / delivered over EmailUnsubscribeRate (0.3 %), critical over EmailUnsubscribeRateCritical (1 %), "
+            + "judged from EmailMinimumRecipients (1,000) recipients, naming the flows and campaigns over the rate"),
     ];
 
     public static IReadOnlyList<AlertCondition> Evaluate(AlertInputs inputs, AlertOptions thresholds)
@@ -139,7 +149,72 @@ public static class AlertRules
                 new Dictionary<string, decimal?> { ["gap_days"] = Math.Round((decimal)(gap.Floor - gap.From).TotalDays, 1) }));
         }
 
+        conditions.AddRange(FlowConditions(inputs, thresholds));
+        if (marketing) conditions.AddRange(EmailRateConditions(inputs.EmailSends ?? [], period, thresholds));
+
         return conditions;
+    }
+
+    /// <summary>The flows that sent every day for <see cref="AlertOptions.FlowSteadyDays"/> and then stopped.</summary>
+    private static IEnumerable<AlertCondition> FlowConditions(AlertInputs inputs, AlertOptions thresholds)
+    {
+        var flows = inputs.FlowSending ?? [];
+        if (!flows.Any(f => f.Days.Contains(inputs.To))) yield break;
+        foreach (var flow in flows)
+        {
+            var last = flow.Days[^1];
+            var silent = inputs.To.DayNumber - last.DayNumber;
+            if (silent < 1 || silent > thresholds.FlowStoppedForDays) continue;
+            if (!Enumerable.Range(0, thresholds.FlowSteadyDays).All(i => flow.Days.Contains(last.AddDays(-i)))) continue;
+            var name = $"The flow \"{flow.Name ?? flow.FlowId}\" ({flow.FlowId})";
+            yield return new("flow_stopped", $"flow:{flow.FlowId}", Severities.Warning,
+                $"{name} sent every day up to {last:yyyy-MM-dd} and nothing in the {silent} day{(silent == 1 ? "" : "s")} since, "
+                + "while the shop's other flows kept sending.",
+                $"Open {name} in Klaviyo: whether it was set to draft or manual, whether its trigger still comes in (a store integration that "
+                + "stopped sends no Started Checkout or Placed Order events), and whether a filter or a smart-sending change now leaves everyone out.",
+                new Dictionary<string, decimal?> { ["days_silent"] = silent, ["steady_days"] = thresholds.FlowSteadyDays });
+        }
+    }
+
+    /// <summary>The period's bounce and unsubscribe rates over their settings, naming the flows and campaigns over them.</summary>
+    private static IEnumerable<AlertCondition> EmailRateConditions(IReadOnlyList<EmailSend> sends, string period, AlertOptions thresholds)
+    {
+        var (recipients, delivered) = (sends.Sum(s => s.Recipients), sends.Sum(s => s.Delivered));
+        if (recipients < thresholds.EmailMinimumRecipients) yield break;
+        var rates = new[]
+        {
+            (Rule: "email_bounce_rate", What: "bounce rate", Count: (Func<EmailSend, long>)(s => s.Bounces), Of: (Func<EmailSend, long>)(s => s.Recipients),
+                Total: recipients, Warning: thresholds.EmailBounceRate, Critical: thresholds.EmailBounceRateCritical,
+                Advice: "Clean the list before the next send: suppress the addresses that bounced, confirm new sign-ups (double opt-in), and look at "
+                    + "where the addresses of {0} came from; a list not mailed for months, or bought, bounces this much."),
+            (Rule: "email_unsubscribe_rate", What: "unsubscribe rate", Count: s => s.Unsubscribes, Of: s => s.Delivered,
+                Total: delivered, Warning: thresholds.EmailUnsubscribeRate, Critical: thresholds.EmailUnsubscribeRateCritical,
+                Advice: "Send {0} to an engaged segment rather than the whole list, less often, and check that what it says matches what "
+                    + "the subscribers signed up for."),
+        };
+        foreach (var rate in rates)
+        {
+            if (rate.Total == 0) continue;
+            var value = (decimal)sends.Sum(rate.Count) / rate.Total;
+            if (value <= rate.Warning) continue;
+            var over = sends.Where(s => rate.Of(s) > 0 && (decimal)rate.Count(s) / rate.Of(s) > rate.Warning)
+                .OrderByDescending(s => rate.Count(s)).ThenBy(s => s.ParentId, StringComparer.Ordinal).Take(3).ToList();
+            var named = over.Count == 0 ? "every send" : string.Join(", ", over.Select(s => $"{s.Kind} \"{s.Name ?? s.ParentId}\" ({s.ParentId}, "
+                + Percent((decimal)rate.Count(s) / rate.Of(s)) + ")"));
+            var critical = value > rate.Critical;
+            yield return new(rate.Rule, "", critical ? Severities.Critical : Severities.Warning,
+                $"The e-mail {rate.What} was {Percent(value)} over {period} ({sends.Sum(rate.Count):N0} of {rate.Total:N0}): "
+                + (critical
+                    ? $"past {Percent(rate.Critical)}, where Klaviyo says a send needs attention"
+                    : $"past the {Percent(rate.Warning)} of a healthy send")
+                + (over.Count == 0 ? "." : $". The sends over {Percent(rate.Warning)}: {named}."),
+                string.Format(CultureInfo.InvariantCulture, rate.Advice, named),
+                new Dictionary<string, decimal?>
+                {
+                    ["value"] = Round(value), ["count"] = sends.Sum(rate.Count), ["of"] = rate.Total, ["threshold"] = rate.Warning,
+                    ["critical_threshold"] = rate.Critical,
+                });
+        }
     }
 
     /// <summary>

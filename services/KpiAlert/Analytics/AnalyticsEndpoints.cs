@@ -23,7 +23,10 @@ public static class AnalyticsEndpoints
         return app;
     }
 
-    /// <summary>The period's 18 KPIs with their change, its top products by net revenue, and the shop's open alerts.</summary>
+    /// <summary>
+    /// The period's 18 KPIs with their change, its profit and e-mail figures, its top products by net revenue, and the shop's
+    /// open alerts.
+    /// </summary>
     private static async Task<Results<Ok<CommerceOverview>, ProblemHttpResult>> Overview(string? shop, string? days, string? from, string? to,
         string? limit, KpiStore kpis, AnalyticsStore store, NpgsqlDataSource dataSource, IOptions<KpiOptions> kpiOptions,
         IOptions<AnalyticsOptions> options, TimeProvider clock, CancellationToken cancellationToken)
@@ -39,8 +42,9 @@ public static class AnalyticsEndpoints
         var products = await store.TopProducts(shop, first, last, top ?? options.Value.TopProducts, cancellationToken);
         var alerts = await AlertEndpoints.Read(dataSource, shop, "open", 200, cancellationToken);
         var (profitDays, profit) = await kpis.ComputeProfit(shop, first, last, cancellationToken);
+        var email = await kpis.ComputeEmail(shop, first, last, cancellationToken);
         return TypedResults.Ok(new CommerceOverview(shop, first, last, previousFrom, previousTo, currency, KpiEndpoints.Views(values), products, alerts,
-            profitDays, KpiEndpoints.ProfitViews(profit)));
+            profitDays, KpiEndpoints.ProfitViews(profit), KpiEndpoints.EmailViews(email)));
     }
 
     /// <summary>Every pipeline of the shop over the window (runs begun in it), and per source its hour-of-day rate-limit windows.</summary>

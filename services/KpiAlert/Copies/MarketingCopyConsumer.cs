@@ -6,9 +6,10 @@ using Npgsql;
 namespace GrowthOs.KpiAlert.Copies;
 
 /// <summary>
-/// Keeps this service's copy of the marketing figures per day and source, and per campaign and day. A day is taken
-/// whole (every source and campaign of it) only from a computation at least as new as the one the copy holds. Then
-/// the KPIs are recomputed.
+/// Keeps this service's copy of the marketing figures per day and source, per campaign and day, and per e-mail flow or
+/// campaign and day. A day is taken whole (every source, campaign and e-mail of it) only from a computation at least as
+/// new as the one the copy holds; a computation that carries no e-mail (null) leaves the day's e-mail as it was. Then the
+/// KPIs are recomputed.
 /// </summary>
 public sealed class MarketingCopyConsumer(NpgsqlDataSource dataSource, KpiRefresh refresh, ILogger<MarketingCopyConsumer> logger)
     : IConsumer<MarketingDailyUpdated>
@@ -65,6 +66,7 @@ public sealed class MarketingCopyConsumer(NpgsqlDataSource dataSource, KpiRefres
                     insert.Parameters.AddWithValue("at", message.ComputedAt);
                     await insert.ExecuteNonQueryAsync(context.CancellationToken);
                 }
+                if (message.Email is { } email) await CopyEmail(connection, transaction, message.ShopDomain, date, email, context.CancellationToken);
                 var campaigns = message.Campaigns.Where(c => c.Date == date).ToList();
                 if (campaigns.Count == 0) continue;
                 await using var insertCampaigns = new NpgsqlCommand("""
@@ -90,5 +92,31 @@ public sealed class MarketingCopyConsumer(NpgsqlDataSource dataSource, KpiRefres
         logger.LogInformation("Copied {Taken} marketing days of {ShopDomain} ({From} to {To}) computed at {ComputedAt:o}",
             taken, message.ShopDomain, message.From, message.To, message.ComputedAt);
         await refresh.Publish(context, message.RunId, message.ShopDomain);
+    }
+
+    private static async Task CopyEmail(NpgsqlConnection connection, NpgsqlTransaction transaction, string shop, DateOnly date,
+        IReadOnlyList<MarketingEmailDay> email, CancellationToken cancellationToken)
+    {
+        var days = email.Where(e => e.Date == date).ToList();
+        await using var copy = new NpgsqlCommand("""
+            DELETE FROM kpi.email_day WHERE shop_domain = @shop AND date = @date;
+            INSERT INTO kpi.email_day (shop_domain, date, kind, parent_id, parent_name, recipients, delivered, opens, clicks, unsubscribes, bounces,
+                revenue_minor)
+            SELECT @shop, @date, e.* FROM unnest(@kind, @parent, @name, @recipients, @delivered, @opens, @clicks, @unsubscribes, @bounces, @revenue)
+                AS e(kind, parent_id, parent_name, recipients, delivered, opens, clicks, unsubscribes, bounces, revenue_minor);
+            """, connection, transaction);
+        copy.Parameters.AddWithValue("shop", shop);
+        copy.Parameters.AddWithValue("date", date);
+        copy.Parameters.AddWithValue("kind", days.Select(e => e.Kind).ToArray());
+        copy.Parameters.AddWithValue("parent", days.Select(e => e.ParentId).ToArray());
+        copy.Parameters.AddWithValue("name", days.Select(e => e.ParentName).ToArray());
+        copy.Parameters.AddWithValue("recipients", days.Select(e => e.Recipients).ToArray());
+        copy.Parameters.AddWithValue("delivered", days.Select(e => e.Delivered).ToArray());
+        copy.Parameters.AddWithValue("opens", days.Select(e => e.Opens).ToArray());
+        copy.Parameters.AddWithValue("clicks", days.Select(e => e.Clicks).ToArray());
+        copy.Parameters.AddWithValue("unsubscribes", days.Select(e => e.Unsubscribes).ToArray());
+        copy.Parameters.AddWithValue("bounces", days.Select(e => e.Bounces).ToArray());
+        copy.Parameters.AddWithValue("revenue", days.Select(e => e.RevenueMinor).ToArray());
+        await copy.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -13,7 +13,7 @@ public static class KpiEndpoints
     }
 
     /// <summary>
-    /// The 18 KPIs and the profit figures of <c>from</c> to <c>to</c> (default: the last 7 complete reporting days of the
+    /// The 18 KPIs, the profit and the e-mail figures of <c>from</c> to <c>to</c> (default: the last 7 complete reporting days of the
     /// shop) beside the period of the same length before, computed on demand from this service's copies.
     /// </summary>
     private static async Task<Results<Ok<KpiReport>, ProblemHttpResult>> Get(string? shop, string? days, string? from, string? to, KpiStore store,
@@ -30,12 +30,18 @@ public static class KpiEndpoints
         var (salesDays, marketingDays) = await store.Coverage(shop, previousFrom, last, cancellationToken);
         var coverage = new KpiCoverage(last.DayNumber - previousFrom.DayNumber + 1, salesDays, marketingDays);
         var (profitDays, profit) = await store.ComputeProfit(shop, first, last, cancellationToken);
-        return TypedResults.Ok(new KpiReport(shop, first, last, previousFrom, previousTo, currency, coverage, Views(kpis), profitDays, ProfitViews(profit)));
+        var email = await store.ComputeEmail(shop, first, last, cancellationToken);
+        return TypedResults.Ok(new KpiReport(shop, first, last, previousFrom, previousTo, currency, coverage, Views(kpis), profitDays, ProfitViews(profit),
+            EmailViews(email)));
     }
 
     /// <summary>The profit figures as the KPIs are shown.</summary>
     public static IReadOnlyList<KpiView> ProfitViews(IEnumerable<Kpi> figures) =>
         [.. figures.Select(k => new KpiView(k.Name, k.Kind, ProfitKpis.Better(k.Name), k.Value, k.Previous, k.Change))];
+
+    /// <summary>The e-mail figures as the KPIs are shown.</summary>
+    public static IReadOnlyList<KpiView> EmailViews(IEnumerable<Kpi> figures) =>
+        [.. figures.Select(k => new KpiView(k.Name, k.Kind, EmailKpis.Better(k.Name), k.Value, k.Previous, k.Change))];
 
     /// <summary>The KPIs as every answer that carries them shows them.</summary>
     public static IReadOnlyList<KpiView> Views(IEnumerable<Kpi> kpis) =>

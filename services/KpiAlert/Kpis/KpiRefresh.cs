@@ -45,9 +45,11 @@ public sealed class KpiRefresh(KpiStore store, NpgsqlDataSource dataSource, Aler
         logger.LogInformation("KPIs of {ShopDomain} from {From} to {To}: {Kpis}", shop, from, to,
             string.Join(", ", kpis.Select(k => $"{k.Name}={k.Value?.ToString() ?? "null"}")));
         var (profitDays, profit) = await store.ComputeProfit(shop, from, to, CancellationToken.None);
+        var email = await store.ComputeEmail(shop, from, to, CancellationToken.None);
         await bus.Publish(new KpiSnapshotComputed(runId, shop, from, to, currency,
             kpis.Select(k => new KpiValue(k.Name, k.Kind, k.Value, k.Previous, k.Change)).ToList(),
-            profit.Select(k => new KpiValue(k.Name, k.Kind, k.Value, k.Previous, k.Change)).ToList()));
+            profit.Select(k => new KpiValue(k.Name, k.Kind, k.Value, k.Previous, k.Change)).ToList(),
+            email.Select(k => new KpiValue(k.Name, k.Kind, k.Value, k.Previous, k.Change)).ToList()));
         await alerts.Evaluate(bus, shop, (from, to), kpis, CancellationToken.None, (profitDays, profit));
     }
 }

@@ -82,6 +82,78 @@ public sealed class KpiStore(NpgsqlDataSource dataSource)
         return (current.Days + previous.Days, ProfitKpis.Compute(current, previous));
     }
 
+    /// <summary>A period's e-mail inputs: every flow's and campaign's figures summed, and the shop's revenue.</summary>
+    public async Task<EmailInputs> Email(string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT COALESCE(sum(recipients), 0)::bigint, COALESCE(sum(delivered), 0)::bigint, COALESCE(sum(opens), 0)::bigint,
+                   COALESCE(sum(clicks), 0)::bigint, COALESCE(sum(unsubscribes), 0)::bigint, COALESCE(sum(bounces), 0)::bigint,
+                   COALESCE(sum(revenue_minor), 0)::bigint,
+                   (SELECT COALESCE(sum(revenue_minor), 0) FROM kpi.daily_sales WHERE shop_domain = @shop AND date BETWEEN @from AND @to)::bigint
+            FROM kpi.email_day WHERE shop_domain = @shop AND date BETWEEN @from AND @to
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new EmailInputs(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5),
+            reader.GetInt64(6), reader.GetInt64(7));
+    }
+
+    /// <summary>
+    /// The e-mail figures of <paramref name="from"/> to <paramref name="to"/> beside the period before; none for a shop
+    /// whose e-mail never came in (no e-mail source connected).
+    /// </summary>
+    public async Task<IReadOnlyList<Kpi>> ComputeEmail(string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using (var sends = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM kpi.email_day WHERE shop_domain = @shop)"))
+        {
+            sends.Parameters.AddWithValue("shop", shop);
+            if (!(bool)(await sends.ExecuteScalarAsync(cancellationToken))!) return [];
+        }
+        var days = to.DayNumber - from.DayNumber + 1;
+        return EmailKpis.Compute(await Email(shop, from, to, cancellationToken), await Email(shop, from.AddDays(-days), from.AddDays(-1), cancellationToken));
+    }
+
+    /// <summary>Each flow's and campaign's e-mail over the period, summed.</summary>
+    public async Task<IReadOnlyList<Alerts.EmailSend>> EmailSends(string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT kind, parent_id, (array_agg(parent_name ORDER BY date DESC) FILTER (WHERE parent_name IS NOT NULL))[1], sum(recipients)::bigint,
+                   sum(delivered)::bigint, sum(unsubscribes)::bigint, sum(bounces)::bigint
+            FROM kpi.email_day WHERE shop_domain = @shop AND date BETWEEN @from AND @to
+            GROUP BY kind, parent_id ORDER BY kind, parent_id
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
+        var sends = new List<Alerts.EmailSend>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            sends.Add(new Alerts.EmailSend(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt64(3),
+                reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6)));
+        return sends;
+    }
+
+    /// <summary>The days from <paramref name="since"/> to <paramref name="to"/> on which each flow sent (recipients above zero).</summary>
+    public async Task<IReadOnlyList<Alerts.FlowSending>> FlowSending(string shop, DateOnly since, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT parent_id, (array_agg(parent_name ORDER BY date DESC) FILTER (WHERE parent_name IS NOT NULL))[1], array_agg(date ORDER BY date)
+            FROM kpi.email_day WHERE shop_domain = @shop AND kind = 'flow' AND recipients > 0 AND date BETWEEN @since AND @to
+            GROUP BY parent_id ORDER BY parent_id
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.AddWithValue("since", since);
+        command.Parameters.AddWithValue("to", to);
+        var flows = new List<Alerts.FlowSending>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            flows.Add(new Alerts.FlowSending(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetFieldValue<DateOnly[]>(2)));
+        return flows;
+    }
+
     /// <summary>The shop's currency as its latest copied day names it; null when nothing was copied for it yet.</summary>
     public async Task<string?> CurrencyOf(string shop, CancellationToken cancellationToken)
     {

@@ -24,12 +24,16 @@ public sealed record DemoEmailStatistics(long Recipients, long Delivered, long O
 /// The demo shop's e-mail, deterministic from its seed and following its own sales: three flows (a welcome series, an
 /// abandoned cart and a post-purchase series whose order and shipping confirmations are transactional) send every day
 /// in proportion to the day's orders, and a newsletter campaign goes out every Thursday at 14:00 in the account's zone
-/// to a list that grows with the shop. One thing is planted for the alert rules: the abandoned-cart flow stops sending
-/// for the last <see cref="StoppedDays"/> days.
+/// to a list that grows with the shop. Two things are planted for the alert rules: the abandoned-cart flow stops sending
+/// for the last <see cref="StoppedDays"/> days; and the latest newsletter also went to a list imported that week,
+/// <see cref="ImportedListSize"/> times the shop's own, and about <see cref="ImportedListBounceRate"/> of it bounced (the
+/// other sends bounce about 0.6 %), which puts the week's bounce rate past the rule's 1 % and short of its critical 2 %.
 /// </summary>
 public sealed class DemoEmail(DemoShop shop, int seed, string timeZone)
 {
     public const int StoppedDays = 2;
+    public const double ImportedListBounceRate = 0.015;
+    public const int ImportedListSize = 2;
 
     public static readonly IReadOnlyList<DemoFlow> Flows =
     [
@@ -90,15 +94,17 @@ public sealed class DemoEmail(DemoShop shop, int seed, string timeZone)
         var key = 9_000_000_000L + day.DayNumber;
         double Noise(int salt, double spread) => 1 - spread + 2 * spread * DemoCatalog.Unit(seed, key, salt);
         var age = day.DayNumber - FirstDay.DayNumber;
-        var recipients = (long)Math.Round((1_500 + 9.0 * age) * Noise(1, 0.03));
+        var imported = day > LastDay.AddDays(-7);
+        var recipients = (long)Math.Round((1_500 + 9.0 * age) * Noise(1, 0.03) * (imported ? 1 + ImportedListSize : 1));
         var revenue = Enumerable.Range(0, 3).Sum(i => shop.SalesDay(day.AddDays(i))?.Revenue ?? 0);
-        return Statistics(recipients, 0.38 * Noise(2, 0.1), 0.025 * Noise(3, 0.15), revenue * (decimal)(0.06 * Noise(4, 0.2)), key);
+        return Statistics(recipients, 0.38 * Noise(2, 0.1), 0.025 * Noise(3, 0.15), revenue * (decimal)(0.06 * Noise(4, 0.2)), key,
+            imported ? ImportedListBounceRate : 0.006);
     }
 
-    private DemoEmailStatistics Statistics(long recipients, double openRate, double clickRate, decimal value, long key)
+    private DemoEmailStatistics Statistics(long recipients, double openRate, double clickRate, decimal value, long key, double bounceRate = 0.006)
     {
         if (recipients <= 0) return DemoEmailStatistics.None;
-        var bounced = (long)Math.Round(recipients * 0.012 * (0.5 + DemoCatalog.Unit(seed, key, 5)));
+        var bounced = (long)Math.Round(recipients * bounceRate * (0.95 + 0.1 * DemoCatalog.Unit(seed, key, 5)));
         var delivered = recipients - bounced;
         var opens = (long)Math.Round(delivered * openRate);
         var clicks = Math.Min(opens, (long)Math.Round(delivered * clickRate));

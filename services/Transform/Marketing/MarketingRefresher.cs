@@ -32,8 +32,9 @@ public sealed class MarketingRefresher(NpgsqlDataSource dataSource, DataQualityR
             var outcomes = await dataQuality.Run(connection, shop, runId, cancellationToken, MarketingChecks.All);
             var (currency, days) = await Days(connection, shop, from, to, cancellationToken);
             var campaigns = await Campaigns(connection, shop, from, to, cancellationToken);
+            var email = await Email(connection, shop, from, to, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return new MarketingRefresh(currency, days, campaigns, outcomes);
+            return new MarketingRefresh(currency, days, campaigns, email, outcomes);
         }, r => r.Days.Count, cancellationToken);
 
     /// <summary>Each day of the range once per source, read from the mart.</summary>
@@ -88,5 +89,27 @@ public sealed class MarketingRefresher(NpgsqlDataSource dataSource, DataQualityR
             campaigns.Add(new MarketingCampaignDay(reader.GetFieldValue<DateOnly>(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
                 reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetDecimal(7), reader.GetInt64(8)));
         return campaigns;
+    }
+
+    /// <summary>Each flow's and campaign's e-mail of the range by day, read from the e-mail mart (revenue in the shop's currency only).</summary>
+    private static async Task<List<MarketingEmailDay>> Email(NpgsqlConnection connection, string shop, DateOnly from, DateOnly to,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT date, kind, parent_id, (array_agg(parent_name ORDER BY parent_name NULLS LAST))[1], sum(recipients)::bigint, sum(delivered)::bigint,
+                   sum(opens)::bigint, sum(clicks)::bigint, sum(unsubscribes)::bigint, sum(bounces)::bigint, sum(revenue_minor)::bigint
+            FROM transform.email_daily WHERE shop_domain = @shop AND date BETWEEN @from AND @to
+            GROUP BY date, kind, parent_id ORDER BY date, kind, parent_id
+            """, connection);
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
+        var email = new List<MarketingEmailDay>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            email.Add(new MarketingEmailDay(reader.GetFieldValue<DateOnly>(0), reader.GetString(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7),
+                reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10)));
+        return email;
     }
 }

@@ -30,7 +30,7 @@ public sealed class RefreshMarketingMartsConsumer(MarketingRefresher refresher, 
         logger.LogInformation("Refreshed {Days} marketing days of {ShopDomain} from {From} to {To} ({Campaigns} campaign days)",
             refreshed.Days.Count / 3, message.ShopDomain, message.From, message.To, refreshed.Campaigns.Count);
         await context.PublishWithin(new MarketingDailyUpdated(message.RunId, message.ShopDomain, refreshed.CurrencyCode, message.From, message.To,
-            refreshed.Days, refreshed.Campaigns, computedAt));
+            refreshed.Days, refreshed.Campaigns, computedAt, refreshed.Email));
         await context.PublishWithin(new MartsRefreshed(message.RunId, message.ShopDomain, refreshed.Days.Count / 3));
     }
 }

@@ -2474,6 +2474,7 @@ export interface components {
             /** Format: int32 */
             profit_days: number;
             profit: components["schemas"]["KpiView"][];
+            email: components["schemas"]["KpiView"][];
         };
         HourWindow: {
             /** Format: int32 */
@@ -2517,6 +2518,7 @@ export interface components {
             /** Format: int32 */
             profit_days: number;
             profit: components["schemas"]["KpiView"][];
+            email: components["schemas"]["KpiView"][];
         };
         KpiView: {
             name: string;

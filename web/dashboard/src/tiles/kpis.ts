@@ -1,5 +1,5 @@
 // The 18 KPIs of the period, each with its change against the period before and whether that change is good; then the
-// period's profit and new against returning customers, shown the same way.
+// period's profit and new against returning customers, and its e-mail (when the shop has an e-mail source), shown the same way.
 import { api, type Schemas } from "../api";
 import { decimal, integer, money, percent } from "../format";
 import { el, Tile } from "../tile";
@@ -28,6 +28,13 @@ export const ProfitLabels: Record<string, string> = {
   new_customer_roas: "New-customer ROAS",
 };
 
+/** The e-mail figures, in the order the tile shows them. */
+export const EmailLabels: Record<string, string> = {
+  email_revenue: "E-mail revenue", email_revenue_share: "E-mail share of revenue", email_click_rate: "E-mail click rate",
+  email_revenue_per_recipient: "Revenue per recipient", email_open_rate: "E-mail open rate", email_recipients: "E-mail recipients",
+  email_unsubscribe_rate: "Unsubscribe rate", email_bounce_rate: "Bounce rate",
+};
+
 function kpiValue(kpi: Kpi, value: number | null, currency: string): string {
   if (value === null) return "–";
   if (kpi.kind === "money") return money(value, currency);
@@ -44,10 +51,13 @@ function kpis(data: Kpis): Node | null {
     el("dl", { class: "kpis" }, ...data.kpis.map(kpi => card(kpi, KpiLabels[kpi.name] ?? kpi.name, "data-kpi", data.currency_code))),
     el("h3", { text: "Profit and new against returning" }),
     whole ? null : el("p", { class: "state", text: `Profit figures have arrived for ${data.profit_days} of the ${data.coverage.days} days compared.` }),
-    el("dl", { class: "kpis" }, ...profit.map(figure => card(figure, ProfitLabels[figure.name]!, "data-profit", data.currency_code))));
+    el("dl", { class: "kpis" }, ...profit.map(figure => card(figure, ProfitLabels[figure.name]!, "data-profit", data.currency_code))),
+    data.email.length === 0 ? null : el("h3", { text: "E-mail" }),
+    data.email.length === 0 ? null : el("dl", { class: "kpis" },
+      ...data.email.filter(figure => figure.name in EmailLabels).map(figure => card(figure, EmailLabels[figure.name]!, "data-email-kpi", data.currency_code))));
 }
 
-function card(kpi: Kpi, label: string, attribute: "data-kpi" | "data-profit", currency: string): HTMLElement {
+function card(kpi: Kpi, label: string, attribute: "data-kpi" | "data-profit" | "data-email-kpi", currency: string): HTMLElement {
   const direction = kpi.change === null || kpi.change === 0 ? "flat" : kpi.change > 0 ? "up" : "down";
   // The API says which way each figure is better (none for spend).
   const good = direction === "flat" || kpi.better === null ? "flat" : (direction === "up") === (kpi.better === "higher") ? "good" : "bad";
