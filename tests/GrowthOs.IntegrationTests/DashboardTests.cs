@@ -203,6 +203,10 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
             if (kpi.GetProperty("kind").GetString() == "money" && kpi.GetProperty("value").ValueKind == JsonValueKind.Number)
                 Assert.Equal(Usd(kpi.GetProperty("value").GetInt64()), (await card.Locator(".value").InnerTextAsync()).Trim());
         }
+        // A usual range under a KPI only where the API answers a baseline: the shop's 180 days hold only 3 whole periods of 30
+        // days before this one, 5 weeks apart, fewer than the 4 a baseline needs.
+        Assert.Equal(api.GetProperty("baselines").EnumerateArray().Count(b => b.GetProperty("low").ValueKind == JsonValueKind.Number),
+            await tile.Locator(".usual").CountAsync());
         // Then the profit and new against returning, as the API answers them.
         var profit = api.GetProperty("profit").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!);
         foreach (var name in new[] { "gross_profit", "contribution_margin", "net_profit", "first_order_revenue", "returning_revenue_share" })
@@ -224,6 +228,27 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
             if (name is "email_bounce_rate" or "email_unsubscribe_rate") Assert.Equal("lower", figure.GetProperty("better").GetString());
         }
         await Screenshot(tile, "kpis");
+
+        // Over 7 days each KPI has its usual range from the 8 weeks before, as the API answers it.
+        await page.GetByRole(AriaRole.Radio, new() { Name = "7 days" }).CheckAsync();
+        var week = await Api($"/api/kpis?shop={Shop}&from={To.AddDays(-6):yyyy-MM-dd}&to={To:yyyy-MM-dd}");
+        var usual = tile.Locator("[data-kpi='revenue'] .usual");
+        await Assertions.Expect(usual).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+        foreach (var baseline in week.GetProperty("baselines").EnumerateArray())
+        {
+            var name = baseline.GetProperty("name").GetString()!;
+            Assert.Equal(8, baseline.GetProperty("weeks").GetInt32());
+            var shown = tile.Locator($"[data-kpi='{name}'] .usual");
+            if (baseline.GetProperty("low").ValueKind != JsonValueKind.Number)
+            {
+                Assert.Equal(0, await shown.CountAsync());
+                continue;
+            }
+            SameNumber(baseline.GetProperty("low"), await shown.GetAttributeAsync("data-low"), $"{name} usual low");
+            SameNumber(baseline.GetProperty("high"), await shown.GetAttributeAsync("data-high"), $"{name} usual high");
+            Assert.Equal(baseline.GetProperty("unusual").GetBoolean() ? "true" : "false", await shown.GetAttributeAsync("data-unusual"));
+        }
+        await Screenshot(tile, "kpis-week");
         await ThePageBehaved(page);
     }
 

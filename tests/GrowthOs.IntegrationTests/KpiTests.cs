@@ -85,6 +85,32 @@ public sealed class KpiTests(RunningSystem system)
                 / read.GetProperty("net_sales_minor").GetInt64(), MidpointRounding.AwayFromZero),
                 campaign.GetProperty("estimated_gross_profit_minor").GetInt64());
 
+        // Each KPI's activation baseline beside it; revenue's worked by hand from the service's own revenue of the 8 periods
+        // that ended on the same weekday 1 to 8 weeks before: their mean, and their sample standard deviation.
+        var (periodFrom, periodTo) = (DateOnly.Parse(answer.GetProperty("from").GetString()!), DateOnly.Parse(answer.GetProperty("to").GetString()!));
+        Dictionary<string, JsonElement> baselines = [];
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            baselines = (await http.GetFromJsonAsync<JsonElement>($"/api/kpis?shop={shop}&from={periodFrom:yyyy-MM-dd}&to={periodTo:yyyy-MM-dd}"))
+                .GetProperty("baselines").EnumerateArray().ToDictionary(b => b.GetProperty("name").GetString()!);
+            if (baselines["revenue"].GetProperty("weeks").GetInt32() == 8) break;
+            await Task.Delay(200);
+        }
+        Assert.Equal(kpis.Keys, baselines.Keys);
+        var weekly = new List<decimal>();
+        for (var week = 1; week <= 8; week++)
+            weekly.Add((await http.GetFromJsonAsync<JsonElement>(
+                    $"/api/kpis?shop={shop}&from={periodFrom.AddDays(-7 * week):yyyy-MM-dd}&to={periodTo.AddDays(-7 * week):yyyy-MM-dd}"))
+                .GetProperty("kpis").EnumerateArray().Single(k => k.GetProperty("name").GetString() == "revenue").GetProperty("value").GetDecimal());
+        var mean = weekly.Average();
+        var spread = (decimal)Math.Sqrt((double)(weekly.Sum(r => (r - mean) * (r - mean)) / 7));
+        var usual = baselines["revenue"];
+        Assert.Equal(8, usual.GetProperty("weeks").GetInt32());
+        Assert.Equal(Math.Round(mean, 2, MidpointRounding.AwayFromZero), usual.GetProperty("baseline").GetDecimal());
+        Assert.InRange(usual.GetProperty("spread").GetDecimal(), spread - 0.01m, spread + 0.01m);
+        Assert.Equal(kpis["revenue"].GetProperty("value").GetDecimal() < usual.GetProperty("low").GetDecimal()
+            || kpis["revenue"].GetProperty("value").GetDecimal() > usual.GetProperty("high").GetDecimal(), usual.GetProperty("unusual").GetBoolean());
+
         // The demo's planted week raises its alerts: the prospecting campaign under ROAS 1, and Meta's CTR dip.
         JsonElement[] alerts = [];
         for (var attempt = 0; attempt < 100 && alerts.Length < 2; attempt++)

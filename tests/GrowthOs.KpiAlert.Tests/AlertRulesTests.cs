@@ -248,4 +248,23 @@ public sealed class AlertRulesTests
         // 999 recipients are too few to judge, however many left.
         Assert.Empty(EvaluateEmail([new("flow", "WeLc0m", "Welcome Series", 999, 900, 300, 99)]));
     }
+
+    [Fact]
+    public void A_revenue_drop_says_where_revenue_lies_against_its_usual_range_and_carries_its_baseline()
+    {
+        // −31 % against a week before of 1,000,000.
+        var kpis = KpiCalculator.Compute(Week(revenue: 690_000), Week());
+        AlertCondition Drop(decimal baseline) => AlertRules.Evaluate(new AlertInputs(From, To, kpis, [], [],
+            Baselines: KpiBaselines.Compute(kpis, [.. Enumerable.Range(0, 8).Select(i =>
+                (IReadOnlyDictionary<string, decimal?>)new Dictionary<string, decimal?> { ["revenue"] = baseline + (i % 2 == 0 ? 50_000 : -50_000) })])),
+            Thresholds).Single(c => c.Rule == "revenue_drop");
+        // Usually 900,000 ± 2 × 53,452: below it, 3.93 spreads under.
+        var below = Drop(900_000);
+        Assert.Contains("; below its usual 793,096 to 1,006,905 minor units (the same weekdays of the last 8 weeks)", below.Message);
+        Assert.Equal((900_000m, 793_095.50m, -3.93m), (below.Figures["baseline"], below.Figures["baseline_low"], below.Figures["z_score"]));
+        // Usually 700,000: the week before was the unusual one, and the alert says revenue is back within its range.
+        Assert.Contains("; within its usual 593,096 to 806,905 minor units", Drop(700_000).Message);
+        // No baseline (too little history): no word of one.
+        Assert.DoesNotContain("usual", Evaluate(Week(revenue: 690_000), Week()).Single(c => c.Rule == "revenue_drop").Message);
+    }
 }

@@ -144,4 +144,23 @@ public sealed class KpiCalculatorTests
         Assert.Equal(new decimal?[] { 0, null, null, null, null }, new[] { none["email_revenue"], none["email_revenue_share"], none["email_click_rate"],
             none["email_revenue_per_recipient"], none["email_bounce_rate"] });
     }
+
+    [Fact]
+    public void A_baseline_is_the_mean_and_sample_spread_of_the_same_weekdays_weeks_and_needs_four_of_them()
+    {
+        // Revenue over the 8 earlier weeks: mean 100,000; squared deviations 0 + 100M + 100M + 0 + 25M + 25M + 0 + 0 = 250M,
+        // over 7: spread √35,714,285.71 = 5,976.14; the usual range 100,000 ± 11,952.29. This week's 80,000 lies 3.35 spreads under.
+        var weeks = new long[] { 100_000, 110_000, 90_000, 100_000, 105_000, 95_000, 100_000, 100_000 }
+            .Select(r => (IReadOnlyDictionary<string, decimal?>)new Dictionary<string, decimal?> { ["revenue"] = r, ["refund_rate"] = null }).ToList();
+        var current = new List<Kpi> { new("revenue", KpiKinds.Money, 80_000, 100_000, -0.2m), new("refund_rate", KpiKinds.Ratio, 0.01m, null, null) };
+        var baselines = KpiBaselines.Compute(current, weeks).ToDictionary(b => b.Name);
+        Assert.Equal(new KpiBaseline("revenue", 8, 100_000m, 5_976.14m, 88_047.71m, 111_952.29m, -3.35m, true), baselines["revenue"]);
+        // A figure undefined in every week has no baseline; nor has one held in only 3 weeks.
+        Assert.Equal(new KpiBaseline("refund_rate", 0, null, null, null, null, null, null), baselines["refund_rate"]);
+        Assert.Equal(3, KpiBaselines.Compute(current, weeks[..3]).Single(b => b.Name == "revenue") is { Baseline: null, Weeks: var n } ? n : -1);
+        // Within the range: not unusual; no spread: no z-score.
+        Assert.Equal(false, KpiBaselines.Compute([current[0] with { Value = 95_000 }], weeks)[0].Unusual);
+        var flat = Enumerable.Repeat((IReadOnlyDictionary<string, decimal?>)new Dictionary<string, decimal?> { ["revenue"] = 100_000 }, 4).ToList();
+        Assert.Equal((0m, (decimal?)null, true), KpiBaselines.Compute(current, flat)[0] is var f ? (f.Spread!.Value, f.ZScore, f.Unusual!.Value) : default);
+    }
 }

@@ -37,7 +37,8 @@ public sealed class AlertEvaluator(KpiStore store, NpgsqlDataSource dataSource, 
             Now: clock.GetUtcNow(), StockOuts: await store.StockOuts(shop, cancellationToken), Gaps: await store.OpenGaps(shop, cancellationToken),
             Profit: profitDays == days ? profit : null, NoMarketing: marketingDays == 0,
             EmailSends: await store.EmailSends(shop, from, to, cancellationToken),
-            FlowSending: await store.FlowSending(shop, to.AddDays(-options.Value.FlowSteadyDays - options.Value.FlowStoppedForDays), to, cancellationToken));
+            FlowSending: await store.FlowSending(shop, to.AddDays(-options.Value.FlowSteadyDays - options.Value.FlowStoppedForDays), to, cancellationToken),
+            Baselines: await store.Baselines(shop, from, to, kpis, cancellationToken));
         var conditions = AlertRules.Evaluate(inputs, options.Value);
         var now = clock.GetUtcNow();
         var raised = new List<AlertRaised>();

@@ -12,12 +12,15 @@ public static class AlertRules
 {
     public static readonly IReadOnlyList<AlertRule> All =
     [
-        new("revenue_drop", "Revenue drop", Severities.Critical, "revenue down more than RevenueDrop (30 %) against the period before"),
+        new("revenue_drop", "Revenue drop", Severities.Critical,
+            "revenue down more than RevenueDrop (30 %) against the period before; the alert says where revenue lies against its usual "
+            + "range (the activation baseline)"),
         new("roas_below_one", "ROAS below 1", Severities.Critical,
             "blended ROAS under RoasFloor (1.0), subject blended; or a campaign whose platform-reported ROAS is under it, subject the campaign"),
         new("cac_increase", "CAC increase", Severities.Warning, "CAC up more than CacIncrease (25 %)"),
         new("ctr_drop", "CTR drop", Severities.Warning, "a platform's CTR down more than CtrDrop (20 %), subject the platform"),
-        new("conversion_rate_drop", "Conversion rate drop", Severities.Warning, "orders / sessions down more than ConversionRateDrop (20 %)"),
+        new("conversion_rate_drop", "Conversion rate drop", Severities.Warning,
+            "orders / sessions down more than ConversionRateDrop (20 %); the alert says where the rate lies against its usual range"),
         new("fast_mover_stockout", "Fast mover out of stock", Severities.Critical,
             "a variant of the fast velocity tier out of stock in the latest snapshot, subject the variant"),
         new("pipeline_missing", "Pipeline missing", Severities.Critical,
@@ -51,12 +54,13 @@ public static class AlertRules
 
         var (sales, marketing, both) = (inputs.SalesHeld, inputs.MarketingHeld, inputs.SalesHeld && inputs.MarketingHeld);
 
+        var baselines = (inputs.Baselines ?? []).ToDictionary(b => b.Name);
         if (sales && Moved(kpis["revenue"]) is { } revenueChange && revenueChange < -thresholds.RevenueDrop)
             conditions.Add(new("revenue_drop", "", Severities.Critical,
-                $"Revenue fell {Percent(-revenueChange)} over {period} against the period before.",
+                $"Revenue fell {Percent(-revenueChange)} over {period} against the period before{AgainstUsual(baselines, "revenue", "N0", " minor units")}.",
                 "Look at the sales pulse for the days that fell, at the traffic by channel group for the sessions that went, "
                 + "and at the stock of the best sellers.",
-                Figures(kpis["revenue"], ("threshold", -thresholds.RevenueDrop))));
+                WithBaseline(Figures(kpis["revenue"], ("threshold", -thresholds.RevenueDrop)), baselines, "revenue")));
 
         if (both && kpis["blended_roas"].Value is { } blended && blended < thresholds.RoasFloor)
             conditions.Add(new("roas_below_one", "blended", Severities.Critical,
@@ -99,9 +103,10 @@ public static class AlertRules
 
         if (both && Moved(kpis["conversion_rate"]) is { } conversionChange && conversionChange < -thresholds.ConversionRateDrop)
             conditions.Add(new("conversion_rate_drop", "", Severities.Warning,
-                $"The conversion rate fell {Percent(-conversionChange)} over {period} ({kpis["conversion_rate"].Value:P2} of sessions ordered).",
+                $"The conversion rate fell {Percent(-conversionChange)} over {period} ({kpis["conversion_rate"].Value:P2} of sessions ordered)"
+                + $"{AgainstUsual(baselines, "conversion_rate", "P2")}.",
                 "Look at the channel groups whose sessions grew without orders, at the checkout, and at the stock of the products most visited.",
-                Figures(kpis["conversion_rate"], ("threshold", -thresholds.ConversionRateDrop))));
+                WithBaseline(Figures(kpis["conversion_rate"], ("threshold", -thresholds.ConversionRateDrop)), baselines, "conversion_rate")));
 
         if (inputs.Profit is { } profitFigures)
             conditions.AddRange(ProfitConditions(profitFigures.ToDictionary(k => k.Name), kpis["ad_spend"], period, marketing || inputs.NoMarketing,
@@ -271,6 +276,20 @@ public static class AlertRules
 
     private static string Label(CampaignFigures campaign) =>
         $"{(campaign.Source == "meta" ? "Meta" : "Google Ads")} campaign \"{campaign.Name}\" ({campaign.CampaignId})";
+
+    /// <summary>What the message says of the baseline: the usual range beside the value, when one is known.</summary>
+    private static string AgainstUsual(Dictionary<string, KpiBaseline> baselines, string name, string format, string unit = "") =>
+        baselines.GetValueOrDefault(name) is { Low: { } low, High: { } high, Weeks: var weeks, Unusual: var unusual }
+            ? $"; {(unusual == true ? "below" : "within")} its usual {low.ToString(format, CultureInfo.InvariantCulture)} to "
+              + $"{high.ToString(format, CultureInfo.InvariantCulture)}{unit} (the same weekdays of the last {weeks} weeks)"
+            : "";
+
+    private static Dictionary<string, decimal?> WithBaseline(Dictionary<string, decimal?> figures, Dictionary<string, KpiBaseline> baselines, string name)
+    {
+        if (baselines.GetValueOrDefault(name) is not { Baseline: { } baseline } usual) return figures;
+        (figures["baseline"], figures["baseline_low"], figures["baseline_high"], figures["z_score"]) = (baseline, usual.Low, usual.High, usual.ZScore);
+        return figures;
+    }
 
     private static Dictionary<string, decimal?> Figures(Kpi kpi, (string Name, decimal Value) threshold) => new()
     {

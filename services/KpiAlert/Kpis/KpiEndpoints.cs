@@ -13,8 +13,9 @@ public static class KpiEndpoints
     }
 
     /// <summary>
-    /// The 18 KPIs, the profit and the e-mail figures of <c>from</c> to <c>to</c> (default: the last 7 complete reporting days of the
-    /// shop) beside the period of the same length before, computed on demand from this service's copies.
+    /// The 18 KPIs with their activation baselines, the profit and the e-mail figures of <c>from</c> to <c>to</c> (default:
+    /// the last 7 complete reporting days of the shop) beside the period of the same length before, computed on demand from
+    /// this service's copies.
     /// </summary>
     private static async Task<Results<Ok<KpiReport>, ProblemHttpResult>> Get(string? shop, string? days, string? from, string? to, KpiStore store,
         IOptions<KpiOptions> options, TimeProvider clock, CancellationToken cancellationToken)
@@ -31,8 +32,9 @@ public static class KpiEndpoints
         var coverage = new KpiCoverage(last.DayNumber - previousFrom.DayNumber + 1, salesDays, marketingDays);
         var (profitDays, profit) = await store.ComputeProfit(shop, first, last, cancellationToken);
         var email = await store.ComputeEmail(shop, first, last, cancellationToken);
+        var baselines = await store.Baselines(shop, first, last, kpis, cancellationToken);
         return TypedResults.Ok(new KpiReport(shop, first, last, previousFrom, previousTo, currency, coverage, Views(kpis), profitDays, ProfitViews(profit),
-            EmailViews(email)));
+            EmailViews(email), baselines));
     }
 
     /// <summary>The profit figures as the KPIs are shown.</summary>

@@ -4,7 +4,8 @@ namespace GrowthOs.KpiAlert.Kpis;
 /// The answer of <c>GET /api/kpis</c>: the 18 KPIs of the period beside the period of the same length before it, and its
 /// profit figures (<see cref="ProfitKpis"/>) beside them; <see cref="ProfitDays"/> is how many days of both periods carry
 /// profit figures (fewer than <see cref="KpiCoverage.Days"/>: some have not arrived, and the sums leave them out); and its
-/// e-mail figures (<see cref="EmailKpis"/>), none for a shop without an e-mail source.
+/// e-mail figures (<see cref="EmailKpis"/>), none for a shop without an e-mail source; and each KPI's activation baseline
+/// (<see cref="KpiBaseline"/>), in the order of the KPIs.
 /// </summary>
 public sealed record KpiReport(
     string Shop,
@@ -17,4 +18,5 @@ public sealed record KpiReport(
     IReadOnlyList<KpiView> Kpis,
     int ProfitDays,
     IReadOnlyList<KpiView> Profit,
-    IReadOnlyList<KpiView> Email);
+    IReadOnlyList<KpiView> Email,
+    IReadOnlyList<KpiBaseline> Baselines);

@@ -179,6 +179,27 @@ public sealed class KpiStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
+    /// Each KPI's activation baseline (<see cref="KpiBaselines"/>): its values over the 8 periods of the same length before
+    /// this one that ended on the same weekday, a step of whole weeks apart (<see cref="KpiBaselines.Step"/>: a week for a
+    /// period of up to 7 days), each taken only when its copies hold it whole (every day of sales, and every day of
+    /// marketing or none at all).
+    /// </summary>
+    public async Task<IReadOnlyList<KpiBaseline>> Baselines(string shop, DateOnly from, DateOnly to, IReadOnlyList<Kpi> current,
+        CancellationToken cancellationToken)
+    {
+        var length = to.DayNumber - from.DayNumber + 1;
+        var weeks = new List<IReadOnlyDictionary<string, decimal?>>();
+        for (var week = 1; week <= KpiBaselines.Weeks; week++)
+        {
+            var (first, last) = (from.AddDays(-KpiBaselines.Step(length) * week), to.AddDays(-KpiBaselines.Step(length) * week));
+            var (salesDays, marketingDays) = await Coverage(shop, first, last, cancellationToken);
+            if (salesDays != length || marketingDays is not 0 && marketingDays != length) continue;
+            weeks.Add(KpiCalculator.Values(await Inputs(shop, first, last, cancellationToken)));
+        }
+        return KpiBaselines.Compute(current, weeks);
+    }
+
+    /// <summary>
     /// How many days of the period each copy holds: the Transform sends a row for every day it refreshed (zero on a day
     /// without sales or delivery), so a period not wholly held is one whose events have not all arrived.
     /// </summary>

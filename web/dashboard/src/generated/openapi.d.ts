@@ -2494,6 +2494,22 @@ export interface components {
             avoid: boolean;
         };
         JsonElement: unknown;
+        KpiBaseline: {
+            name: string;
+            /** Format: int32 */
+            weeks: number;
+            /** Format: double */
+            baseline: null | number;
+            /** Format: double */
+            spread: null | number;
+            /** Format: double */
+            low: null | number;
+            /** Format: double */
+            high: null | number;
+            /** Format: double */
+            z_score: null | number;
+            unusual: null | boolean;
+        };
         KpiCoverage: {
             /** Format: int32 */
             days: number;
@@ -2519,6 +2535,7 @@ export interface components {
             profit_days: number;
             profit: components["schemas"]["KpiView"][];
             email: components["schemas"]["KpiView"][];
+            baselines: components["schemas"]["KpiBaseline"][];
         };
         KpiView: {
             name: string;

@@ -1,4 +1,5 @@
-// The 18 KPIs of the period, each with its change against the period before and whether that change is good; then the
+// The 18 KPIs of the period, each with its change against the period before and whether that change is good, and its usual
+// range (the 8 periods of its length before it that ended on the same weekday, when 4 of them are held); then the
 // period's profit and new against returning customers, and its e-mail (when the shop has an e-mail source), shown the same way.
 import { api, type Schemas } from "../api";
 import { decimal, integer, money, percent } from "../format";
@@ -7,6 +8,7 @@ import type { Period, Shop } from "../tiles";
 
 type Kpi = Schemas["KpiView"];
 type Kpis = Schemas["KpiReport"];
+type Baseline = Schemas["KpiBaseline"];
 
 const tile = new Tile("tile-kpis");
 
@@ -48,7 +50,8 @@ function kpis(data: Kpis): Node | null {
   const whole = data.profit_days === data.coverage.days;
   return el("div", {},
     el("p", { class: "period", text: `${data.from} to ${data.to}, against ${data.previous_from} to ${data.previous_to}` }),
-    el("dl", { class: "kpis" }, ...data.kpis.map(kpi => card(kpi, KpiLabels[kpi.name] ?? kpi.name, "data-kpi", data.currency_code))),
+    el("dl", { class: "kpis" }, ...data.kpis.map(kpi => card(kpi, KpiLabels[kpi.name] ?? kpi.name, "data-kpi", data.currency_code,
+      data.baselines.find(b => b.name === kpi.name)))),
     el("h3", { text: "Profit and new against returning" }),
     whole ? null : el("p", { class: "state", text: `Profit figures have arrived for ${data.profit_days} of the ${data.coverage.days} days compared.` }),
     el("dl", { class: "kpis" }, ...profit.map(figure => card(figure, ProfitLabels[figure.name]!, "data-profit", data.currency_code))),
@@ -57,7 +60,7 @@ function kpis(data: Kpis): Node | null {
       ...data.email.filter(figure => figure.name in EmailLabels).map(figure => card(figure, EmailLabels[figure.name]!, "data-email-kpi", data.currency_code))));
 }
 
-function card(kpi: Kpi, label: string, attribute: "data-kpi" | "data-profit" | "data-email-kpi", currency: string): HTMLElement {
+function card(kpi: Kpi, label: string, attribute: "data-kpi" | "data-profit" | "data-email-kpi", currency: string, baseline?: Baseline): HTMLElement {
   const direction = kpi.change === null || kpi.change === 0 ? "flat" : kpi.change > 0 ? "up" : "down";
   // The API says which way each figure is better (none for spend).
   const good = direction === "flat" || kpi.better === null ? "flat" : (direction === "up") === (kpi.better === "higher") ? "good" : "bad";
@@ -69,7 +72,20 @@ function card(kpi: Kpi, label: string, attribute: "data-kpi" | "data-profit" | "
     el("dd", { class: `change ${good}` },
       el("span", { "aria-hidden": "true", text: `${arrow} ${kpi.change === null ? "" : percent(Math.abs(kpi.change))}` }),
       el("span", { class: "visually-hidden", text: said }),
-      ` (was ${kpiValue(kpi, kpi.previous, currency)})`));
+      ` (was ${kpiValue(kpi, kpi.previous, currency)})`),
+    usual(kpi, baseline, currency));
+}
+
+/** The KPI's usual range for these weekdays, marked when the value lies outside it; nothing without a baseline. */
+function usual(kpi: Kpi, baseline: Baseline | undefined, currency: string): HTMLElement | null {
+  if (baseline?.low === null || baseline?.low === undefined || baseline.high === null || baseline.high === undefined) return null;
+  // Money and counts to whole minor units and whole counts; nothing usual is below zero.
+  const whole = kpi.kind !== "ratio";
+  const low = Math.max(0, whole ? Math.round(baseline.low) : baseline.low);
+  const high = whole ? Math.round(baseline.high) : baseline.high;
+  return el("dd", { class: `usual${baseline.unusual ? " unusual" : ""}`, "data-low": raw(baseline.low), "data-high": raw(baseline.high),
+    "data-unusual": String(baseline.unusual === true), title: `The ${baseline.weeks} periods of this length before it that ended on the same weekday` },
+    `${baseline.unusual ? "outside its usual" : "usual"} ${kpiValue(kpi, low, currency)}–${kpiValue(kpi, high, currency)}`);
 }
 
 const raw = (value: number | null | undefined) => (value === null || value === undefined ? "" : String(value));
