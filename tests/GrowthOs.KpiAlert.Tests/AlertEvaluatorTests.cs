@@ -43,6 +43,7 @@ public sealed class AlertEvaluatorTests : IAsyncLifetime
             .AddSingleton(Options.Create(new KpiOptions()))
             .AddSingleton(Options.Create(new AlertOptions()))
             .AddSingleton<KpiStore>()
+            .AddSingleton<GrowthOs.KpiAlert.Analytics.AnalyticsStore>()
             .AddSingleton<AlertEvaluator>()
             .AddSingleton<KpiRefresh>()
             .AddMassTransitTestHarness(bus =>
@@ -168,6 +169,41 @@ public sealed class AlertEvaluatorTests : IAsyncLifetime
         await _harness.Bus.Publish(new StockAlertsUpdated(Guid.NewGuid(), Shop, Yesterday.AddDays(1), Now, [outOfStock with { StockStatus = "low_stock" }]));
         await Until(async () => (await Alerts()).Any(a => a is ("fast_mover_stockout", "resolved", _, _)));
         Assert.Single(await Alerts(), a => a.Rule == "fast_mover_stockout");
+    }
+
+    [Fact]
+    public async Task A_revenue_drop_while_the_shopify_sync_is_missing_says_so_is_held_back_and_turns_critical_once_the_data_is_whole()
+    {
+        await _harness.Bus.Publish(new SyncCompleted(Guid.NewGuid(), Shop, 10, 20, null, Now.AddHours(-30), JobType: "DAILY_SYNC"));
+        await Until(async () => (await Alerts()).Any(a => a is ("pipeline_missing", "open", _, _)));
+        await Sales(before: 10_000, last: 6_000, Now.AddMinutes(-3));
+        await Until(async () => (await Alerts()).Any(a => a is ("revenue_drop", "open", _, _)));
+        async Task<(string Severity, bool Held, string? Data, string[] Pipelines)> Drop()
+        {
+            await using var command = _dataSource.CreateCommand(
+                "SELECT severity, held_back, data_incomplete::text, incomplete_pipelines FROM kpi.alert WHERE shop_domain = @shop AND rule = 'revenue_drop'");
+            command.Parameters.AddWithValue("shop", Shop);
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            return (reader.GetString(0), reader.GetBoolean(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetFieldValue<string[]>(3));
+        }
+        var held = await Drop();
+        Assert.Equal(("warning", true, "shopify"), (held.Severity, held.Held, string.Join(",", held.Pipelines)));
+        Assert.Contains("no whole success for 30 h", held.Data);
+        var raised = _harness.Published.Select<AlertRaised>().Single(x => x.Context.Message.Rule == "revenue_drop").Context.Message;
+        Assert.Equal(("warning", "shopify"), (raised.Severity, string.Join(",", raised.DataIncomplete!)));
+        Assert.Contains("held back from critical", raised.Message);
+        // The pipeline's outage lists the alert that moved with it.
+        var moved = await new GrowthOs.KpiAlert.Analytics.AnalyticsStore(_dataSource).MovedAlerts(Shop, Now.AddDays(-7), CancellationToken.None);
+        Assert.Equal(("revenue_drop", "shopify"), (Assert.Single(moved).Alert.Rule, string.Join(",", moved[0].Pipelines)));
+
+        // The sync succeeds: the data is whole, the drop still holds, and it is critical now.
+        await _harness.Bus.Publish(new SyncCompleted(Guid.NewGuid(), Shop, 10, 20, null, Now, JobType: "DAILY_SYNC"));
+        await Until(async () => (await Drop()).Severity == "critical");
+        var whole = await Drop();
+        Assert.Equal((false, (string?)null, "shopify"), (whole.Held, whole.Data, string.Join(",", whole.Pipelines)));
+        var changed = (await _harness.Published.SelectAsync<AlertSeverityChanged>().First()).Context.Message;
+        Assert.Equal(("revenue_drop", "critical", "warning", 0), (changed.Rule, changed.Severity, changed.PreviousSeverity, changed.DataIncomplete.Count));
     }
 
     /// <summary>

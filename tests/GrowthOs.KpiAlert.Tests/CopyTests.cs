@@ -46,6 +46,7 @@ public sealed class CopyTests : IAsyncLifetime
             .AddSingleton(Options.Create(new KpiOptions()))
             .AddSingleton(Options.Create(new AlertOptions()))
             .AddSingleton<KpiStore>()
+            .AddSingleton<GrowthOs.KpiAlert.Analytics.AnalyticsStore>()
             .AddSingleton<AlertEvaluator>()
             .AddSingleton<KpiRefresh>()
             .AddMassTransitTestHarness(bus =>

@@ -35,7 +35,7 @@ public static class AlertEndpoints
     {
         await using var command = dataSource.CreateCommand("""
             SELECT alert_id, rule, subject, severity, status, message, recommendation, raised_figures::text, latest_figures::text, raised_at, evaluated_at,
-                resolved_at
+                resolved_at, data_incomplete::text, held_back, incomplete_pipelines
             FROM kpi.alert WHERE shop_domain = @shop AND status = @status
             ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, raised_at DESC
             LIMIT @limit
@@ -58,7 +58,17 @@ public static class AlertEndpoints
                 JsonDocument.Parse(reader.GetString(8)).RootElement,
                 reader.GetFieldValue<DateTimeOffset>(9),
                 reader.GetFieldValue<DateTimeOffset>(10),
-                reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11)));
+                reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
+                Gaps(reader.IsDBNull(12) ? null : reader.GetString(12)),
+                reader.GetBoolean(13),
+                reader.GetFieldValue<string[]>(14)));
         return alerts;
     }
+
+    /// <summary>The gaps an alert keeps as JSON (<c>[{"pipeline", "reason"}]</c>); none when its data was whole.</summary>
+    public static IReadOnlyList<DataGap> Gaps(string? json) =>
+        json is null
+            ? []
+            : [.. JsonDocument.Parse(json).RootElement.EnumerateArray().Select(g => new DataGap(g.GetProperty("pipeline").GetString()!,
+                g.GetProperty("reason").GetString()!))];
 }

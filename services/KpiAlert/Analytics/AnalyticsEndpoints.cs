@@ -47,7 +47,10 @@ public static class AnalyticsEndpoints
             profitDays, KpiEndpoints.ProfitViews(profit), KpiEndpoints.EmailViews(email)));
     }
 
-    /// <summary>Every pipeline of the shop over the window (runs begun in it), and per source its hour-of-day rate-limit windows.</summary>
+    /// <summary>
+    /// Every pipeline of the shop over the window (runs begun in it) with the alerts that moved together with its outages,
+    /// and per source its hour-of-day rate-limit windows.
+    /// </summary>
     private static async Task<Results<Ok<PipelineHealthReport>, ProblemHttpResult>> Pipelines(string? shop, AnalyticsStore store,
         IOptions<KpiOptions> kpiOptions, IOptions<AnalyticsOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -59,7 +62,12 @@ public static class AnalyticsEndpoints
         var steps = await store.Steps(shop, since, null, cancellationToken);
         var deferrals = await store.Deferrals(shop, since, now.AddMinutes(1), null, cancellationToken);
         var calls = await store.Calls(shop, since, now.AddMinutes(1), null, cancellationToken);
-        var pipelines = PipelineHealth.Pipelines(steps, deferrals).Select(p => p with { LastRun = p.LastRun is { } run ? run with { Steps = [] } : null });
+        var moved = await store.MovedAlerts(shop, since, cancellationToken);
+        var pipelines = PipelineHealth.Pipelines(steps, deferrals).Select(p => p with
+        {
+            LastRun = p.LastRun is { } run ? run with { Steps = [] } : null,
+            MovedAlerts = [.. moved.Where(a => a.Pipelines.Contains(p.Pipeline)).Select(a => a.Alert)],
+        });
         var windows = PipelineHealth.RateLimitWindows(calls, deferrals, TimeZoneInfo.FindSystemTimeZoneById(zone), options.Value.AvoidAtUsagePercent);
         return TypedResults.Ok(new PipelineHealthReport(shop, since, now, options.Value.WindowDays, zone, options.Value.AvoidAtUsagePercent,
             [.. pipelines], windows));

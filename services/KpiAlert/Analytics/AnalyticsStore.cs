@@ -74,6 +74,29 @@ public sealed class AnalyticsStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
+    /// The shop's alerts raised since <paramref name="since"/> or still open that some pipeline's late or incomplete data
+    /// moved with, each with those pipelines, the newest first.
+    /// </summary>
+    public async Task<IReadOnlyList<(MovedAlert Alert, string[] Pipelines)>> MovedAlerts(string shop, DateTimeOffset since,
+        CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT alert_id, rule, subject, severity, status, held_back, raised_at, resolved_at, incomplete_pipelines FROM kpi.alert
+            WHERE shop_domain = @shop AND cardinality(incomplete_pipelines) > 0 AND (raised_at >= @since OR status = 'open')
+            ORDER BY raised_at DESC, alert_id
+            """);
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.AddWithValue("since", since);
+        var alerts = new List<(MovedAlert, string[])>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            alerts.Add((new MovedAlert(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetBoolean(5), reader.GetFieldValue<DateTimeOffset>(6), reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7)),
+                reader.GetFieldValue<string[]>(8)));
+        return alerts;
+    }
+
+    /// <summary>
     /// The deferrals of the shop's runs in [<paramref name="since"/>, <paramref name="until"/>), or one run's (a
     /// marketing deferral's shop is its run's).
     /// </summary>

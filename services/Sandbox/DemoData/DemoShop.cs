@@ -36,6 +36,12 @@ public sealed class DemoShop
     /// shop of 8 orders a day or more.
     /// </summary>
     public const double PlantedFastMoverShare = 0.2;
+
+    /// <summary>
+    /// Planted for inventory against fulfillment: the orders of the last <see cref="BackorderedDays"/> days whose first line is
+    /// the sold-out best seller wait unfulfilled for it (backordered), so they are late after two days.
+    /// </summary>
+    public const int BackorderedDays = 4;
     private const decimal PresentmentRate = 1.35m;
     private const string PresentmentCurrency = "CAD";
 
@@ -242,6 +248,7 @@ public sealed class DemoShop
         var cancelled = random.NextDouble() < 0.02;
         var test = random.NextDouble() < 0.01;
         var fulfilled = !cancelled && random.NextDouble() < 0.9;
+        if (lines[0].Variant.Id == DemoCatalog.PlantedFastMoverVariantId && createdAt > _dataEnd.AddDays(-BackorderedDays)) fulfilled = false;
         var updatedAt = createdAt.AddMinutes(random.Next(1, 3 * 24 * 60));
 
         var fulfillments = new List<DemoFulfillment>();

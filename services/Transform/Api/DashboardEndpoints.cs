@@ -1,10 +1,16 @@
 using GrowthOs.ServiceDefaults.Hosting;
+using GrowthOs.Transform.Marts;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace GrowthOs.Transform.Api;
 
-/// <summary>The stock and customer dashboards: <c>GET /api/dashboard/inventory-alerts</c> and <c>/api/dashboard/customer-segments</c>.</summary>
+/// <summary>
+/// The stock and customer dashboards: <c>GET /api/dashboard/inventory-alerts</c>, <c>/api/dashboard/inventory-fulfillment</c>
+/// and <c>/api/dashboard/customer-segments</c>.
+/// </summary>
 public static class DashboardEndpoints
 {
     public static readonly IReadOnlyList<string> StockStatuses = ["out_of_stock", "low_stock", "overstock"];
@@ -12,8 +18,29 @@ public static class DashboardEndpoints
     public static IEndpointRouteBuilder MapDashboards(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/dashboard/inventory-alerts", InventoryAlerts);
+        app.MapGet("/api/dashboard/inventory-fulfillment", InventoryFulfillment)
+            .WithSummary("Inventory alerts against fulfillment: the orders waiting for each variant out of stock or low, and the late fulfillments by day");
         app.MapGet("/api/dashboard/customer-segments", CustomerSegments);
         return app;
+    }
+
+    /// <summary>
+    /// The orders waiting for each variant out of stock or low, and per reporting day of the period (<c>days</c>, or <c>from</c>
+    /// and <c>to</c>; the last 30 by default) the share of late fulfillments that hold a variant in alert; <c>late_hours</c>
+    /// (1 to 1,440; <c>Marts:Inventory:LateFulfillmentHours</c>, 48, by default) says when a fulfillment is late.
+    /// </summary>
+    private static async Task<Results<Ok<InventoryFulfillmentReport>, ProblemHttpResult>> InventoryFulfillment(string? shop, string? days,
+        [FromQuery(Name = "from")] string? fromText, [FromQuery(Name = "to")] string? toText, [FromQuery(Name = "late_hours")] string? lateHours,
+        NpgsqlDataSource dataSource, TimeProvider clock, IOptions<MartsOptions> marts, CancellationToken cancellationToken)
+    {
+        if (ReportingPeriod.BindForShop(shop, days, fromText, toText, marts.Value.TimeZones, clock.GetUtcNow(), 30, out var bound, out var period)
+            is { } problem)
+            return problem;
+        if (!QueryValues.TryInt(lateHours, 1, 24 * 60, out var late))
+            return Problems.InvalidParameter("late_hours", "late_hours must be a whole number of hours between 1 and 1440.");
+        var inventory = marts.Value.Inventory;
+        return TypedResults.Ok(await FulfillmentReader.Read(dataSource, bound, marts.Value.TimeZoneOf(bound), period.From, period.To, clock.GetUtcNow(),
+            late ?? inventory.LateFulfillmentHours, inventory.WaitingDays, cancellationToken));
     }
 
     /// <summary>The latest snapshot's variants out of stock, low or overstocked, the most urgent first.</summary>

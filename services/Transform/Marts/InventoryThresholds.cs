@@ -17,4 +17,10 @@ public sealed class InventoryThresholds
     [Range(0.0001, 1_000_000)] public decimal FastUnitsPerDay { get; set; } = 1;
 
     [Range(0.0001, 1_000_000)] public decimal MediumUnitsPerDay { get; set; } = 0.25m;
+
+    /// <summary>An order not fulfilled (its first fulfillment) within this many hours of being placed is late.</summary>
+    [Range(1, 24 * 60)] public int LateFulfillmentHours { get; set; } = 48;
+
+    /// <summary>The orders waiting for a variant in alert are those placed in this many days up to now and not yet fulfilled.</summary>
+    [Range(1, 365)] public int WaitingDays { get; set; } = 30;
 }

@@ -15,4 +15,5 @@ public record AlertRaised(
     string Message,
     string Recommendation,
     IReadOnlyDictionary<string, decimal?> Figures,
-    DateTimeOffset RaisedAt);
+    DateTimeOffset RaisedAt,
+    IReadOnlyList<string>? DataIncomplete = null);

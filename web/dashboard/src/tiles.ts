@@ -36,7 +36,7 @@ export async function renderTiles(shop: Shop, period: Period): Promise<void> {
     showSales(shop, period),
     showKpis(shop, period),
     showAlerts(shop),
-    showInventory(shop),
+    showInventory(shop, period),
     showSegments(shop),
     showProfit(shop, period),
     showCohorts(shop),

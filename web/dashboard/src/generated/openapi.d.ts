@@ -1327,6 +1327,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/dashboard/inventory-fulfillment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inventory alerts against fulfillment: the orders waiting for each variant out of stock or low, and the late fulfillments by day
+         * @description Needs an API key with the role **viewer** or above.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    shop?: string;
+                    days?: string;
+                    from?: string;
+                    to?: string;
+                    late_hours?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InventoryFulfillmentReport"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/dashboard/customer-segments": {
         parameters: {
             query?: never;
@@ -2456,6 +2501,9 @@ export interface components {
             evaluated_at: string;
             /** Format: date-time */
             resolved_at: null | string;
+            data_incomplete: components["schemas"]["DataGap"][];
+            held_back: boolean;
+            incomplete_pipelines: string[];
         };
         CommerceOverview: {
             shop: string;
@@ -2475,6 +2523,10 @@ export interface components {
             profit_days: number;
             profit: components["schemas"]["KpiView"][];
             email: components["schemas"]["KpiView"][];
+        };
+        DataGap: {
+            pipeline: string;
+            reason: string;
         };
         HourWindow: {
             /** Format: int32 */
@@ -2548,6 +2600,19 @@ export interface components {
             /** Format: double */
             change: null | number;
         };
+        MovedAlert: {
+            /** Format: uuid */
+            alert_id: string;
+            rule: string;
+            subject: string;
+            severity: string;
+            status: string;
+            held_back: boolean;
+            /** Format: date-time */
+            raised_at: string;
+            /** Format: date-time */
+            resolved_at: null | string;
+        };
         PipelineHealthReport: {
             shop: string;
             /** Format: date-time */
@@ -2587,6 +2652,7 @@ export interface components {
             retries: number;
             /** Format: int32 */
             deferrals: number;
+            moved_alerts?: components["schemas"]["MovedAlert"][];
         };
         RunSummary: {
             /** Format: uuid */
@@ -3023,6 +3089,36 @@ export interface components {
             };
             alerts: components["schemas"]["InventoryAlert"][];
         };
+        InventoryFulfillmentReport: {
+            shop: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** Format: date */
+            snapshot_date: null | string;
+            /** Format: int32 */
+            late_after_hours: number;
+            /** Format: int32 */
+            waiting_days: number;
+            /** Format: date-time */
+            as_of: string;
+            variants: components["schemas"]["VariantWaiting"][];
+            days: components["schemas"]["LateFulfillmentDay"][];
+            totals: components["schemas"]["LateFulfillmentDay"];
+        };
+        LateFulfillmentDay: {
+            /** Format: date */
+            date: null | string;
+            /** Format: int64 */
+            orders: number;
+            /** Format: int64 */
+            late: number;
+            /** Format: int64 */
+            late_with_variant_in_alert: number;
+            /** Format: double */
+            share_with_variant_in_alert: null | number;
+        };
         MarketingDashboard: {
             shop: string;
             /** Format: date */
@@ -3431,6 +3527,36 @@ export interface components {
             /** Format: date-time */
             recorded_at: string;
             recorded_by: null | string;
+        };
+        VariantWaiting: {
+            /** Format: int64 */
+            variant_id: number;
+            sku: null | string;
+            product_title: null | string;
+            variant_title: null | string;
+            stock_status: string;
+            /** Format: int32 */
+            quantity_available: number;
+            /** Format: double */
+            days_of_cover: null | number;
+            /** Format: int32 */
+            waiting_orders: number;
+            /** Format: int64 */
+            waiting_units: number;
+            /** Format: double */
+            longest_wait_hours: null | number;
+            orders: components["schemas"]["WaitingOrder"][];
+        };
+        WaitingOrder: {
+            /** Format: int64 */
+            order_id: number;
+            name: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: double */
+            waited_hours: number;
+            /** Format: int64 */
+            units: number;
         };
     };
     responses: never;

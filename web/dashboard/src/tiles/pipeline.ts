@@ -68,6 +68,7 @@ function pipeline(runs: Runs, pipelines: Pipelines, etl: Etl, shop: Shop): Node 
   return el("div", {},
     el("h3", { text: "Last runs" }), runs.items.length ? timeline : el("p", { class: "state", text: "No runs yet." }), legend,
     el("h3", { text: "Pipelines" }), etlHealth(etl, shop),
+    el("h4", { text: "Alerts raised while a pipeline's data was incomplete" }), moved(pipelines, shop),
     el("h3", { text: "Rate-limit windows by hour of day" }),
     pipelines.rate_limit_windows.length ? el("div", { class: "heat-wrap" }, heat) : el("p", { class: "state", text: "No API calls recorded in the last week." }));
 }
@@ -91,4 +92,12 @@ function etlHealth(etl: Etl, shop: Shop): Node {
     list(etl.slow_executions.map(e => el("li", { "data-slow": e.pipeline,
       text: `${dateTime(e.finished_at, shop.time_zone)} ${e.pipeline}: ${decimal(e.milliseconds / 1000, 1)} s for ${integer(e.rows)} rows` })),
     "No slow execution in the last 7 days."));
+}
+
+/** Each pipeline's outages and the alerts that moved with them (raised in the last week, or still open, while its data was incomplete). */
+function moved(pipelines: Pipelines, shop: Shop): Node {
+  const items = pipelines.pipelines.flatMap(p => (p.moved_alerts ?? []).map(a => el("li", { "data-moved": p.pipeline, "data-alert": a.alert_id },
+    el("strong", { text: p.pipeline }), ` · ${a.rule.replaceAll("_", " ")}${a.subject ? ` · ${a.subject}` : ""} · ${a.severity}${a.held_back ? " (held back)" : ""}`,
+    ` · raised ${dateTime(a.raised_at, shop.time_zone)}${a.resolved_at ? `, resolved ${dateTime(a.resolved_at, shop.time_zone)}` : ", open"}`)));
+  return items.length ? el("ul", { class: "etl-list" }, ...items) : el("p", { class: "state", text: "No alert was raised while a pipeline's data was incomplete." });
 }
