@@ -73,6 +73,9 @@ public class RunningSystem : IAsyncLifetime
     public const string DashboardKlaviyoKey = "pk_integrationDashboardKlaviyoKey0123";
     public const string MarketingReplayShop = "marketing-replay.myshopify.com";
     public const string KpiShop = "kpi-shop.myshopify.com";
+
+    /// <summary>The Meta ad account the Sandbox and the Connector give a marketing shop.</summary>
+    public static string MetaAccountOf(string shop) => $"70000000{Array.IndexOf(MarketingShops, shop):00}";
     public const string MarketingReferenceShop = "marketing-twin-reference.myshopify.com";
     public static string MarketingTwinShop(string disturbance) => $"marketing-twin-{disturbance.ToLowerInvariant()}.myshopify.com";
     public static readonly string[] MarketingDisturbances = ["Connector", "IngestSaga"];
@@ -364,7 +367,7 @@ public class RunningSystem : IAsyncLifetime
         for (var i = 0; i < MarketingShops.Length; i++)
         {
             var shop = MarketingShops[i];
-            var (meta, customer, property) = ($"70000000{i:00}", $"71000000{i:00}", $"72000000{i:00}");
+            var (meta, customer, property) = (MetaAccountOf(shop), $"71000000{i:00}", $"72000000{i:00}");
             environment[$"Sandbox__Meta__AdAccounts__{i}__Id"] = environment[$"Meta__Accounts__{i}__AdAccountId"] = meta;
             environment[$"Sandbox__Meta__AdAccounts__{i}__AccessToken"] = environment[$"Meta__Accounts__{i}__AccessToken"] = MetaToken;
             environment[$"Sandbox__Meta__AdAccounts__{i}__Shop"] = environment[$"Meta__Accounts__{i}__Shop"] = shop;

@@ -14,7 +14,7 @@ namespace GrowthOs.IngestSaga.Telemetry;
 /// Appends every step change to the run's <c>sync.telemetry</c> JSONL in the object store
 /// (<c>telemetry/sync.telemetry/{yyyy}/{MM}/{dd}/{runId}.jsonl</c>, dated by the run's first event). Events are kept in
 /// PostgreSQL first, so a redelivered event is written once and the object always holds every event so far, in order.
-/// An event of a run that no longer exists (its shop purged) is dropped.
+/// An event of a run that no longer exists or that a shop's purge removed is dropped.
 /// </summary>
 public sealed class SyncTelemetryArchiver(NpgsqlDataSource dataSource, ObjectStore store) : IConsumer<SyncStepChanged>
 {
@@ -30,8 +30,9 @@ public sealed class SyncTelemetryArchiver(NpgsqlDataSource dataSource, ObjectSto
         // A run that a shop's purge removed leaves nothing behind: a step event of it still on its way (published before the
         // purge, delivered after either of its sweeps) archives nothing.
         await using (var exists = new NpgsqlCommand("""
-            SELECT EXISTS (SELECT 1 FROM ingest.bulk_sync_state WHERE correlation_id = @run)
-                OR EXISTS (SELECT 1 FROM ingest.marketing_sync_state WHERE correlation_id = @run)
+            SELECT (EXISTS (SELECT 1 FROM ingest.bulk_sync_state WHERE correlation_id = @run)
+                    OR EXISTS (SELECT 1 FROM ingest.marketing_sync_state WHERE correlation_id = @run))
+                AND NOT EXISTS (SELECT 1 FROM ingest.purged_run WHERE run_id = @run)
             """, connection, transaction))
         {
             exists.Parameters.AddWithValue("run", e.RunId);
@@ -76,7 +77,19 @@ public sealed class SyncTelemetryArchiver(NpgsqlDataSource dataSource, ObjectSto
                 lines.Append('\n');
             }
         }
-        await store.PutText(KeyFor(e.RunId, first ?? e.OccurredAt), lines.ToString(), "application/jsonl", context.CancellationToken);
+        var key = KeyFor(e.RunId, first ?? e.OccurredAt);
+        // Indexed by the shop's hash in the same transaction, so a purge finds the object even once the run's rows are gone.
+        await using (var index = new NpgsqlCommand("""
+            INSERT INTO ingest.telemetry_object (run_id, shop_sha256, object_key) VALUES (@run, @shop, @key)
+            ON CONFLICT (run_id) DO UPDATE SET object_key = EXCLUDED.object_key
+            """, connection, transaction))
+        {
+            index.Parameters.AddWithValue("run", e.RunId);
+            index.Parameters.AddWithValue("shop", Privacy.PurgedShops.Hash(e.ShopDomain));
+            index.Parameters.AddWithValue("key", key);
+            await index.ExecuteNonQueryAsync(context.CancellationToken);
+        }
+        await store.PutText(key, lines.ToString(), "application/jsonl", context.CancellationToken);
         await transaction.CommitAsync(context.CancellationToken);
     }
 
