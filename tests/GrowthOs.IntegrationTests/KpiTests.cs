@@ -148,6 +148,37 @@ public sealed class KpiTests(RunningSystem system)
         Assert.Equal("from", (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parameter").GetString());
         var tooLong = await http.GetAsync($"/api/kpis?shop={shop}&from=2020-01-01&to=2026-01-01");
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+
+        // Meta stops taking the shop's token: its next sync fails, so the alerts on Meta's figures say their data is
+        // incomplete, the critical one is held back to warning, and the pipelines view lists both under marketing:meta.
+        using (var sandbox = new HttpClient { BaseAddress = system.ServiceAddress("Sandbox") })
+        {
+            var revoked = await sandbox.PostAsync($"/sandbox/meta/ad_accounts/{RunningSystem.MetaAccountOf(shop)}/revoke", null);
+            Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        }
+        var metaSync = await http.PostAsJsonAsync("/api/marketing/sync", new { shop, sources = new[] { "meta" } });
+        Assert.Equal(HttpStatusCode.Accepted, metaSync.StatusCode);
+        var failedRun = (await metaSync.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runs")[0].GetProperty("run_id").GetGuid();
+        Assert.Equal("failed", (await system.WaitForRunToFinish(http, failedRun)).GetProperty("status").GetString());
+        JsonElement held = default;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            held = (await http.GetFromJsonAsync<JsonElement>($"/api/alerts?shop={shop}")).GetProperty("alerts").EnumerateArray()
+                .FirstOrDefault(a => a.GetProperty("rule").GetString() == "roas_below_one"
+                    && a.GetProperty("subject").GetString() == "meta:120210000000000001");
+            if (held.ValueKind == JsonValueKind.Object && held.GetProperty("held_back").GetBoolean()) break;
+            await Task.Delay(200);
+        }
+        Assert.Equal(("warning", true), (held.GetProperty("severity").GetString(), held.GetProperty("held_back").GetBoolean()));
+        var gap = Assert.Single(held.GetProperty("data_incomplete").EnumerateArray());
+        Assert.Equal("marketing:meta", gap.GetProperty("pipeline").GetString());
+        Assert.Contains($"its latest run {failedRun} failed", gap.GetProperty("reason").GetString());
+        var outage = (await http.GetFromJsonAsync<JsonElement>($"/analytics/pipelines?shop={shop}")).GetProperty("pipelines").EnumerateArray()
+            .Single(p => p.GetProperty("pipeline").GetString() == "marketing:meta");
+        var movedRules = outage.GetProperty("moved_alerts").EnumerateArray().Select(a => a.GetProperty("rule").GetString()).ToList();
+        Assert.Contains("roas_below_one", movedRules);
+        Assert.Contains("ctr_drop", movedRules);
+        Assert.DoesNotContain("revenue_drop", movedRules);
     }
 
     [Fact]

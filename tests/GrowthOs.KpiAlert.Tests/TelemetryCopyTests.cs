@@ -3,6 +3,7 @@ using GrowthOs.Contracts.Extraction;
 using GrowthOs.Contracts.Marketing;
 using GrowthOs.Contracts.Telemetry;
 using GrowthOs.Contracts.Transform;
+using GrowthOs.KpiAlert.Alerts;
 using GrowthOs.KpiAlert.Analytics;
 using GrowthOs.KpiAlert.Copies;
 using GrowthOs.KpiAlert.Kpis;
@@ -12,6 +13,7 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace GrowthOs.KpiAlert.Tests;
@@ -38,6 +40,11 @@ public sealed class TelemetryCopyTests : IAsyncLifetime
             .AddLogging()
             .AddSingleton(_dataSource)
             .AddSingleton(TimeProvider.System)
+            .AddSingleton(Options.Create(new KpiOptions()))
+            .AddSingleton(Options.Create(new AlertOptions()))
+            .AddSingleton<KpiStore>()
+            .AddSingleton<AnalyticsStore>()
+            .AddSingleton<AlertEvaluator>()
             .AddMassTransitTestHarness(bus => bus.AddConsumer<TelemetryCopyConsumer>())
             .BuildServiceProvider(true);
         _harness = _provider.GetRequiredService<ITestHarness>();

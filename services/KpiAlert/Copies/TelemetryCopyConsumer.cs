@@ -11,9 +11,10 @@ namespace GrowthOs.KpiAlert.Copies;
 /// <summary>
 /// Keeps this service's copies of what the pipelines view and the evidence bundles are made of: every step change of
 /// every run, every API call the Connector made, every answer that asked a run to wait, and every run's data-quality
-/// results. Each is keyed so that a repeated event changes nothing.
+/// results. Each is keyed so that a repeated event changes nothing. A daily run that failed or ended partial has the
+/// shop's alert rules evaluated again: the alerts on its figures now say their data is incomplete.
 /// </summary>
-public sealed class TelemetryCopyConsumer(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class TelemetryCopyConsumer(NpgsqlDataSource dataSource, TimeProvider clock, Alerts.AlertEvaluator alerts)
     : IConsumer<SyncStepChanged>, IConsumer<ApiCallsRecorded>, IConsumer<BulkExtractionDeferred>, IConsumer<MarketingFetchDeferred>,
         IConsumer<DataQualityChecked>
 {
@@ -38,6 +39,8 @@ public sealed class TelemetryCopyConsumer(NpgsqlDataSource dataSource, TimeProvi
         command.Parameters.AddWithValue("counts", JsonSerializer.Serialize(e.Counts));
         command.Parameters.AddWithValue("error", (object?)e.Error ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(context.CancellationToken);
+        if (e.Step is SyncSteps.Failed or SyncSteps.Partial && e.JobType is "DAILY_SYNC" or "MARKETING_SYNC")
+            await alerts.Evaluate(context, e.ShopDomain, context.CancellationToken);
     }
 
     public async Task Consume(ConsumeContext<ApiCallsRecorded> context)
