@@ -102,6 +102,17 @@ public sealed class ConnectionRegistry(NpgsqlDataSource dataSource, CredentialCi
         return await ReadAll(command, cancellationToken);
     }
 
+    /// <summary>
+    /// The shop's connection of <paramref name="provider"/> that its calls may use (active, or pending a check) with its
+    /// credentials; null when it has none, or none with credentials.
+    /// </summary>
+    public async Task<(ConnectionRecord Connection, Credentials Credentials)?> UsableOf(string shop, string provider, CancellationToken cancellationToken)
+    {
+        var live = (await LiveOfShop(shop, cancellationToken))
+            .FirstOrDefault(c => c.Snapshot.Provider == provider && c.Snapshot.Status is ConnectionStatuses.Active or ConnectionStatuses.Pending);
+        return live is not null && await CredentialsOf(live.Snapshot.ConnectionId, cancellationToken) is { } credentials ? (live, credentials) : null;
+    }
+
     /// <summary>The live connections due a check again: left pending by a provider that could not be asked.</summary>
     public async Task<IReadOnlyList<ConnectionRecord>> Pending(TimeSpan checkedBefore, CancellationToken cancellationToken)
     {

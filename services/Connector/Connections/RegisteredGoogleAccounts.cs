@@ -13,11 +13,7 @@ public sealed class RegisteredGoogleAccounts(ConnectionRegistry registry, ILogge
 
     public async ValueTask<GoogleConnectedAccount?> Of(string shop, string provider, CancellationToken cancellationToken)
     {
-        var live = (await registry.LiveOfShop(shop, cancellationToken))
-            .FirstOrDefault(c => c.Snapshot.Provider == provider && c.Snapshot.Status is ConnectionStatuses.Active or ConnectionStatuses.Pending);
-        if (live is null
-            || await registry.CredentialsOf(live.Snapshot.ConnectionId, cancellationToken) is not { RefreshToken: { Length: > 0 } refreshToken })
-            return null;
+        if (await registry.UsableOf(shop, provider, cancellationToken) is not (var live, { RefreshToken: { Length: > 0 } refreshToken })) return null;
         return new GoogleConnectedAccount(shop, live.Snapshot.Account, live.Snapshot.LoginCustomerId, refreshToken);
     }
 }

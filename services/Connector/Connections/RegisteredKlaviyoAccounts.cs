@@ -9,12 +9,8 @@ public sealed class RegisteredKlaviyoAccounts(ConnectionRegistry registry, ILogg
     public ValueTask Refused(string accountId, string reason, CancellationToken cancellationToken) =>
         ConnectionRefusals.Record(registry, logger, ConnectionProviders.Klaviyo, accountId, reason, cancellationToken);
 
-    public async ValueTask<KlaviyoAccount?> Of(string shop, CancellationToken cancellationToken)
-    {
-        var live = (await registry.LiveOfShop(shop, cancellationToken))
-            .FirstOrDefault(c => c.Snapshot.Provider == ConnectionProviders.Klaviyo
-                && c.Snapshot.Status is ConnectionStatuses.Active or ConnectionStatuses.Pending);
-        if (live is null || await registry.CredentialsOf(live.Snapshot.ConnectionId, cancellationToken) is not { } credentials) return null;
-        return new KlaviyoAccount { Shop = shop, AccountId = live.Snapshot.Account, PrivateKey = credentials.AccessToken, Connected = true };
-    }
+    public async ValueTask<KlaviyoAccount?> Of(string shop, CancellationToken cancellationToken) =>
+        await registry.UsableOf(shop, ConnectionProviders.Klaviyo, cancellationToken) is (var live, var credentials)
+            ? new KlaviyoAccount { Shop = shop, AccountId = live.Snapshot.Account, PrivateKey = credentials.AccessToken, Connected = true }
+            : null;
 }

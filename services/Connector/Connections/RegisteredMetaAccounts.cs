@@ -9,12 +9,8 @@ public sealed class RegisteredMetaAccounts(ConnectionRegistry registry, ILogger<
     public ValueTask Refused(string adAccountId, string reason, CancellationToken cancellationToken) =>
         ConnectionRefusals.Record(registry, logger, ConnectionProviders.Meta, adAccountId, reason, cancellationToken);
 
-    public async ValueTask<MetaAccount?> Of(string shop, CancellationToken cancellationToken)
-    {
-        var live = (await registry.LiveOfShop(shop, cancellationToken))
-            .FirstOrDefault(c => c.Snapshot.Provider == ConnectionProviders.Meta
-                && c.Snapshot.Status is ConnectionStatuses.Active or ConnectionStatuses.Pending);
-        if (live is null || await registry.CredentialsOf(live.Snapshot.ConnectionId, cancellationToken) is not { } credentials) return null;
-        return new MetaAccount { Shop = shop, AdAccountId = live.Snapshot.Account, AccessToken = credentials.AccessToken, Connected = true };
-    }
+    public async ValueTask<MetaAccount?> Of(string shop, CancellationToken cancellationToken) =>
+        await registry.UsableOf(shop, ConnectionProviders.Meta, cancellationToken) is (var live, var credentials)
+            ? new MetaAccount { Shop = shop, AdAccountId = live.Snapshot.Account, AccessToken = credentials.AccessToken, Connected = true }
+            : null;
 }

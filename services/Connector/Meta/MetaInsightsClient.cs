@@ -337,26 +337,24 @@ public sealed class MetaInsightsClient(
     }
 
     /// <summary>The URL without any <c>access_token</c> parameter.</summary>
-    private static string WithoutToken(string url)
-    {
-        var question = url.IndexOf('?');
-        if (question < 0) return url;
-        var kept = url[(question + 1)..].Split('&').Where(p => !p.StartsWith("access_token=", StringComparison.Ordinal));
-        return $"{url[..question]}?{string.Join('&', kept)}";
-    }
+    private static string WithoutToken(string url) => Rewritten(url, "access_token", null);
 
     private static string? Parameter(string url, string name) =>
-        url.IndexOf('?') is var question and >= 0
-            ? url[(question + 1)..].Split('&').Where(p => p.StartsWith(name + "=", StringComparison.Ordinal)).Select(p => p[(name.Length + 1)..])
-                .FirstOrDefault()
-            : null;
+        Query(url).Where(p => p.StartsWith(name + "=", StringComparison.Ordinal)).Select(p => p[(name.Length + 1)..]).FirstOrDefault();
 
-    private static string WithParameter(string url, string name, string value)
+    private static string WithParameter(string url, string name, string value) => Rewritten(url, name, value);
+
+    /// <summary>The query's parameters as written (<c>name=value</c>), in order; none without a query.</summary>
+    private static IEnumerable<string> Query(string url) => url.IndexOf('?') is var question and >= 0 ? url[(question + 1)..].Split('&') : [];
+
+    /// <summary>The url with its parameter <paramref name="name"/> left out, and given <paramref name="value"/> at the end when there is one.</summary>
+    private static string Rewritten(string url, string name, string? value)
     {
         var question = url.IndexOf('?');
-        if (question < 0) return $"{url}?{name}={value}";
-        var kept = url[(question + 1)..].Split('&').Where(p => !p.StartsWith(name + "=", StringComparison.Ordinal)).Append($"{name}={value}");
-        return $"{url[..question]}?{string.Join('&', kept)}";
+        var kept = Query(url).Where(p => !p.StartsWith(name + "=", StringComparison.Ordinal));
+        if (value is not null) kept = kept.Append($"{name}={value}");
+        var query = string.Join('&', kept);
+        return $"{(question < 0 ? url : url[..question])}{(query.Length == 0 && question < 0 ? "" : $"?{query}")}";
     }
 
     /// <summary>A percentage Meta may write as a number or a string.</summary>

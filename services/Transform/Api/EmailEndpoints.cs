@@ -42,11 +42,11 @@ public static class EmailEndpoints
         var then = Figures(before, sales.Where(s => s.Key <= previous.To).Sum(s => s.Value));
         var change = new Dictionary<string, decimal?>
         {
-            ["recipients"] = Change(now.Recipients, then.Recipients), ["revenue_minor"] = Change(now.RevenueMinor, then.RevenueMinor),
-            ["open_rate"] = Change(now.OpenRate, then.OpenRate), ["click_rate"] = Change(now.ClickRate, then.ClickRate),
-            ["unsubscribe_rate"] = Change(now.UnsubscribeRate, then.UnsubscribeRate), ["bounce_rate"] = Change(now.BounceRate, then.BounceRate),
-            ["revenue_per_recipient_minor"] = Change(now.RevenuePerRecipientMinor, then.RevenuePerRecipientMinor),
-            ["share_of_revenue"] = Change(now.ShareOfRevenue, then.ShareOfRevenue),
+            ["recipients"] = Ratios.Change(now.Recipients, then.Recipients), ["revenue_minor"] = Ratios.Change(now.RevenueMinor, then.RevenueMinor),
+            ["open_rate"] = Ratios.Change(now.OpenRate, then.OpenRate), ["click_rate"] = Ratios.Change(now.ClickRate, then.ClickRate),
+            ["unsubscribe_rate"] = Ratios.Change(now.UnsubscribeRate, then.UnsubscribeRate), ["bounce_rate"] = Ratios.Change(now.BounceRate, then.BounceRate),
+            ["revenue_per_recipient_minor"] = Ratios.Change(now.RevenuePerRecipientMinor, then.RevenuePerRecipientMinor),
+            ["share_of_revenue"] = Ratios.Change(now.ShareOfRevenue, then.ShareOfRevenue),
         };
         var periodSales = sales.Where(s => s.Key >= period.From).Sum(s => s.Value);
         var byKind = new[] { "flow", "campaign" }.ToDictionary(kind => kind, kind => Figures(current.Where(r => r.Kind == kind).ToList(), periodSales));
@@ -75,10 +75,6 @@ public static class EmailEndpoints
             Ratios.Of(unsubscribes, delivered), Ratios.Of(bounces, recipients), Ratios.Minor(revenue, recipients), Ratios.Of(revenue, netSales));
     }
 
-    private static decimal? Change(decimal? current, decimal? previous) =>
-        current is null || previous is null or 0
-            ? null
-            : Math.Round((current.Value - previous.Value) / Math.Abs(previous.Value), 4, MidpointRounding.AwayFromZero);
 
     private static async Task<List<Row>> Rows(NpgsqlDataSource dataSource, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {

@@ -31,25 +31,20 @@ public static class ProfitEndpoints
         var (current, before) = (read.Figures, (await ProfitReader.Read(dataSource, bound, previous.From, previous.To, cancellationToken)).Figures);
         var change = new Dictionary<string, decimal?>
         {
-            ["net_sales_minor"] = Change(current.NetSalesMinor, before.NetSalesMinor),
-            ["cogs_minor"] = Change(current.CogsMinor, before.CogsMinor),
-            ["gross_profit_minor"] = Change(current.GrossProfitMinor, before.GrossProfitMinor),
-            ["gross_margin"] = Change(current.GrossMargin, before.GrossMargin),
-            ["ad_spend_minor"] = Change(current.AdSpendMinor, before.AdSpendMinor),
-            ["poas"] = Change(current.Poas, before.Poas),
-            ["shipping_cost_minor"] = Change(current.ShippingCostMinor, before.ShippingCostMinor),
-            ["payment_fees_minor"] = Change(current.PaymentFeesMinor, before.PaymentFeesMinor),
-            ["contribution_margin_minor"] = Change(current.ContributionMarginMinor, before.ContributionMarginMinor),
-            ["net_profit_minor"] = Change(current.NetProfitMinor, before.NetProfitMinor),
-            ["first_order_revenue_minor"] = Change(current.Customers.FirstOrderRevenueMinor, before.Customers.FirstOrderRevenueMinor),
-            ["returning_revenue_share"] = Change(current.Customers.ReturningRevenueShare, before.Customers.ReturningRevenueShare),
+            ["net_sales_minor"] = Ratios.Change(current.NetSalesMinor, before.NetSalesMinor),
+            ["cogs_minor"] = Ratios.Change(current.CogsMinor, before.CogsMinor),
+            ["gross_profit_minor"] = Ratios.Change(current.GrossProfitMinor, before.GrossProfitMinor),
+            ["gross_margin"] = Ratios.Change(current.GrossMargin, before.GrossMargin),
+            ["ad_spend_minor"] = Ratios.Change(current.AdSpendMinor, before.AdSpendMinor),
+            ["poas"] = Ratios.Change(current.Poas, before.Poas),
+            ["shipping_cost_minor"] = Ratios.Change(current.ShippingCostMinor, before.ShippingCostMinor),
+            ["payment_fees_minor"] = Ratios.Change(current.PaymentFeesMinor, before.PaymentFeesMinor),
+            ["contribution_margin_minor"] = Ratios.Change(current.ContributionMarginMinor, before.ContributionMarginMinor),
+            ["net_profit_minor"] = Ratios.Change(current.NetProfitMinor, before.NetProfitMinor),
+            ["first_order_revenue_minor"] = Ratios.Change(current.Customers.FirstOrderRevenueMinor, before.Customers.FirstOrderRevenueMinor),
+            ["returning_revenue_share"] = Ratios.Change(current.Customers.ReturningRevenueShare, before.Customers.ReturningRevenueShare),
         };
         return TypedResults.Ok(new ProfitReport(bound, period.From, period.To, previous.From, previous.To, read.CurrencyCode, current, before, change,
             read.Days));
     }
-
-    private static decimal? Change(decimal? current, decimal? previous) =>
-        current is null || previous is null or 0
-            ? null
-            : Math.Round((current.Value - previous.Value) / Math.Abs(previous.Value), 4, MidpointRounding.AwayFromZero);
 }

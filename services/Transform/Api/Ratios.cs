@@ -10,4 +10,13 @@ public static class Ratios
     /// <summary>Minor units per unit (an average order value, a cost per click) to the minor unit; null when the count is zero.</summary>
     public static long? Minor(long numerator, long denominator) =>
         denominator == 0 ? null : (long)Math.Round((decimal)numerator / denominator, MidpointRounding.AwayFromZero);
+
+    /// <summary>
+    /// The change from <paramref name="previous"/> to <paramref name="current"/> over the previous one's size, to 4 places;
+    /// null without both or when the previous one is 0.
+    /// </summary>
+    public static decimal? Change(decimal? current, decimal? previous) =>
+        current is null || previous is null or 0
+            ? null
+            : Math.Round((current.Value - previous.Value) / Math.Abs(previous.Value), 4, MidpointRounding.AwayFromZero);
 }
