@@ -190,6 +190,7 @@ public sealed class AlertEvaluatorTests : IAsyncLifetime
         var held = await Drop();
         Assert.Equal(("warning", true, "shopify"), (held.Severity, held.Held, string.Join(",", held.Pipelines)));
         Assert.Contains("no whole success for 30 h", held.Data);
+        await Until(() => Task.FromResult(_harness.Published.Select<AlertRaised>().Any(x => x.Context.Message.Rule == "revenue_drop")));
         var raised = _harness.Published.Select<AlertRaised>().Single(x => x.Context.Message.Rule == "revenue_drop").Context.Message;
         Assert.Equal(("warning", "shopify"), (raised.Severity, string.Join(",", raised.DataIncomplete!)));
         Assert.Contains("held back from critical", raised.Message);
@@ -202,7 +203,9 @@ public sealed class AlertEvaluatorTests : IAsyncLifetime
         await Until(async () => (await Drop()).Severity == "critical");
         var whole = await Drop();
         Assert.Equal((false, (string?)null, "shopify"), (whole.Held, whole.Data, string.Join(",", whole.Pipelines)));
-        var changed = (await _harness.Published.SelectAsync<AlertSeverityChanged>().First()).Context.Message;
+        // Published once the change is committed: polled (the harness waits for inactivity only once).
+        await Until(() => Task.FromResult(_harness.Published.Select<AlertSeverityChanged>().Any()));
+        var changed = _harness.Published.Select<AlertSeverityChanged>().First().Context.Message;
         Assert.Equal(("revenue_drop", "critical", "warning", 0), (changed.Rule, changed.Severity, changed.PreviousSeverity, changed.DataIncomplete.Count));
     }
 
@@ -232,6 +235,8 @@ public sealed class AlertEvaluatorTests : IAsyncLifetime
         // 2 silent days of the cart flow; 148 of the week's 6,700 recipients bounced (700 welcome, 1,000 cart, 5,000 newsletter: 2.2 %, critical).
         await Email(cartSilentDays: 2, newsletterBounces: 143, Now.AddMinutes(-5));
         await Until(async () => (await Alerts()).Count(a => a.Status == "open") == 2);
+        // Published once committed: polled (the harness waits for inactivity only once).
+        await Until(() => Task.FromResult(_harness.Published.Select<AlertRaised>().Count() == 2));
         var raised = _harness.Published.Select<AlertRaised>().Select(x => x.Context.Message).ToDictionary(a => a.Rule);
         Assert.Equal(("flow:AbCart", "warning", 2m), (raised["flow_stopped"].Subject, raised["flow_stopped"].Severity,
             raised["flow_stopped"].Figures["days_silent"]));
