@@ -171,11 +171,11 @@ public static class AlertRules
             var silent = inputs.To.DayNumber - last.DayNumber;
             if (silent < 1 || silent > thresholds.FlowStoppedForDays) continue;
             if (!Enumerable.Range(0, thresholds.FlowSteadyDays).All(i => flow.Days.Contains(last.AddDays(-i)))) continue;
-            var name = $"The flow \"{flow.Name ?? flow.FlowId}\" ({flow.FlowId})";
+            var name = $"\"{flow.Name ?? flow.FlowId}\" ({flow.FlowId})";
             yield return new("flow_stopped", $"flow:{flow.FlowId}", Severities.Warning,
-                $"{name} sent every day up to {last:yyyy-MM-dd} and nothing in the {silent} day{(silent == 1 ? "" : "s")} since, "
+                $"The flow {name} sent every day up to {last:yyyy-MM-dd} and nothing in the {silent} day{(silent == 1 ? "" : "s")} since, "
                 + "while the shop's other flows kept sending.",
-                $"Open {name} in Klaviyo: whether it was set to draft or manual, whether its trigger still comes in (a store integration that "
+                $"Open the flow {name} in Klaviyo: whether it was set to draft or manual, whether its trigger still comes in (a store integration that "
                 + "stopped sends no Started Checkout or Placed Order events), and whether a filter or a smart-sending change now leaves everyone out.",
                 new Dictionary<string, decimal?> { ["days_silent"] = silent, ["steady_days"] = thresholds.FlowSteadyDays });
         }
