@@ -30,7 +30,6 @@ public sealed class IngestShopPurgeConsumer(NpgsqlDataSource dataSource, ObjectS
         // First, so that a run asked for before the purge and delivered from now on is never started (PurgedShopFilter).
         await PurgedShops.Remember(dataSource, shop, DateTimeOffset.UtcNow, context.CancellationToken);
         var runs = new List<Guid>();
-        var indexedKeys = new Dictionary<Guid, string>();
         await using (var select = dataSource.CreateCommand(RunsOfShop))
         {
             select.Parameters.AddWithValue("shop", shop);
@@ -39,15 +38,12 @@ public sealed class IngestShopPurgeConsumer(NpgsqlDataSource dataSource, ObjectS
         }
         // The runs whose telemetry an archiver indexed under the shop, rows or none (a run under way when the purge began
         // may have written its first step after its rows were read and then lost them to the sweep).
-        await using (var indexed = dataSource.CreateCommand("SELECT run_id, object_key FROM ingest.telemetry_object WHERE shop_sha256 = @hash"))
+        await using (var indexed = dataSource.CreateCommand("SELECT run_id FROM ingest.telemetry_object WHERE shop_sha256 = @hash"))
         {
             indexed.Parameters.AddWithValue("hash", PurgedShops.Hash(shop));
             await using var reader = await indexed.ExecuteReaderAsync(context.CancellationToken);
             while (await reader.ReadAsync(context.CancellationToken))
-            {
                 if (!runs.Contains(reader.GetGuid(0))) runs.Add(reader.GetGuid(0));
-                indexedKeys[reader.GetGuid(0)] = reader.GetString(1);
-            }
         }
         // Before anything goes: a step of these runs archived from now on is dropped (SyncTelemetryArchiver).
         await using (var remember = dataSource.CreateCommand(
@@ -73,7 +69,7 @@ public sealed class IngestShopPurgeConsumer(NpgsqlDataSource dataSource, ObjectS
         long objects = 0, lateRows = 0;
         foreach (var run in runs)
         {
-            var (deleted, rows) = await ForgetTelemetry(run, [keys.GetValueOrDefault(run), indexedKeys.GetValueOrDefault(run)], context.CancellationToken);
+            var (deleted, rows) = await ForgetTelemetry(run, keys.GetValueOrDefault(run), context.CancellationToken);
             (objects, lateRows) = (objects + deleted, lateRows + rows);
         }
         if (lateRows > 0) removed["ingest.sync_telemetry"] = removed.GetValueOrDefault("ingest.sync_telemetry") + lateRows;
@@ -85,12 +81,13 @@ public sealed class IngestShopPurgeConsumer(NpgsqlDataSource dataSource, ObjectS
     /// The run's archived telemetry, and any step of it an archiver committed while the rows went: the objects deleted and
     /// the late rows removed.
     /// </summary>
-    private async Task<(long Objects, long Rows)> ForgetTelemetry(Guid run, string?[] known, CancellationToken cancellationToken)
+    private async Task<(long Objects, long Rows)> ForgetTelemetry(Guid run, string? known, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await AdvisoryLock.TakeForTransaction(connection, transaction, $"telemetry:{run}", cancellationToken);
-        var objectKeys = new HashSet<string>(known.OfType<string>(), StringComparer.Ordinal);
+        var objectKeys = new HashSet<string>(StringComparer.Ordinal);
+        if (known is not null) objectKeys.Add(known);
         await using (var indexed = new NpgsqlCommand("DELETE FROM ingest.telemetry_object WHERE run_id = @run RETURNING object_key", connection, transaction))
         {
             indexed.Parameters.AddWithValue("run", run);

@@ -66,7 +66,7 @@ public static class AlertEndpoints
     }
 
     /// <summary>The gaps an alert keeps as JSON (<c>[{"pipeline", "reason"}]</c>); none when its data was whole.</summary>
-    public static IReadOnlyList<DataGap> Gaps(string? json) =>
+    private static IReadOnlyList<DataGap> Gaps(string? json) =>
         json is null
             ? []
             : [.. JsonDocument.Parse(json).RootElement.EnumerateArray().Select(g => new DataGap(g.GetProperty("pipeline").GetString()!,

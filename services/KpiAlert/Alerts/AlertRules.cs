@@ -57,7 +57,8 @@ public static class AlertRules
         var baselines = (inputs.Baselines ?? []).ToDictionary(b => b.Name);
         if (sales && Moved(kpis["revenue"]) is { } revenueChange && revenueChange < -thresholds.RevenueDrop)
             conditions.Add(new("revenue_drop", "", Severities.Critical,
-                $"Revenue fell {Percent(-revenueChange)} over {period} against the period before{AgainstUsual(baselines, "revenue", "N0", " minor units")}.",
+                $"Revenue fell {Percent(-revenueChange)} over {period} against the period before"
+                + $"{AgainstUsual(baselines, kpis["revenue"], "N0", " minor units")}.",
                 "Look at the sales pulse for the days that fell, at the traffic by channel group for the sessions that went, "
                 + "and at the stock of the best sellers.",
                 WithBaseline(Figures(kpis["revenue"], ("threshold", -thresholds.RevenueDrop)), baselines, "revenue")));
@@ -104,7 +105,7 @@ public static class AlertRules
         if (both && Moved(kpis["conversion_rate"]) is { } conversionChange && conversionChange < -thresholds.ConversionRateDrop)
             conditions.Add(new("conversion_rate_drop", "", Severities.Warning,
                 $"The conversion rate fell {Percent(-conversionChange)} over {period} ({kpis["conversion_rate"].Value:P2} of sessions ordered)"
-                + $"{AgainstUsual(baselines, "conversion_rate", "P2")}.",
+                + $"{AgainstUsual(baselines, kpis["conversion_rate"], "P2")}.",
                 "Look at the channel groups whose sessions grew without orders, at the checkout, and at the stock of the products most visited.",
                 WithBaseline(Figures(kpis["conversion_rate"], ("threshold", -thresholds.ConversionRateDrop)), baselines, "conversion_rate")));
 
@@ -128,8 +129,8 @@ public static class AlertRules
 
         foreach (var pipeline in inputs.Pipelines ?? [])
         {
-            var age = pipeline.LastSuccess is { } last ? inputs.Now - last : (TimeSpan?)null;
-            if (age is { } fresh && fresh <= TimeSpan.FromHours(thresholds.PipelineMaxAgeHours)) continue;
+            if (!pipeline.Missing(inputs.Now, thresholds.PipelineMaxAgeHours)) continue;
+            var age = pipeline.Age(inputs.Now);
             var label = pipeline.Job == "shopify" ? "The Shopify sync" : $"The {pipeline.Job["marketing:".Length..]} sync";
             conditions.Add(new("pipeline_missing", pipeline.Job, Severities.Critical,
                 age is { } hours
@@ -277,10 +278,10 @@ public static class AlertRules
     private static string Label(CampaignFigures campaign) =>
         $"{(campaign.Source == "meta" ? "Meta" : "Google Ads")} campaign \"{campaign.Name}\" ({campaign.CampaignId})";
 
-    /// <summary>What the message says of the baseline: the usual range beside the value, when one is known.</summary>
-    private static string AgainstUsual(Dictionary<string, KpiBaseline> baselines, string name, string format, string unit = "") =>
-        baselines.GetValueOrDefault(name) is { Low: { } low, High: { } high, Weeks: var weeks, Unusual: var unusual }
-            ? $"; {(unusual == true ? "below" : "within")} its usual {low.ToString(format, CultureInfo.InvariantCulture)} to "
+    /// <summary>What the message says of the baseline: where the value lies against its usual range, when one is known.</summary>
+    private static string AgainstUsual(Dictionary<string, KpiBaseline> baselines, Kpi kpi, string format, string unit = "") =>
+        baselines.GetValueOrDefault(kpi.Name) is { Low: { } low, High: { } high, Weeks: var weeks }
+            ? $"; {(kpi.Value < low ? "below" : kpi.Value > high ? "above" : "within")} its usual {low.ToString(format, CultureInfo.InvariantCulture)} to "
               + $"{high.ToString(format, CultureInfo.InvariantCulture)}{unit} (the same weekdays of the last {weeks} weeks)"
             : "";
 

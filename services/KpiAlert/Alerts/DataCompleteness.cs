@@ -39,13 +39,8 @@ public static class DataCompleteness
         IReadOnlyList<DeferralRow> deferrals, DateTimeOffset now, int maxAgeHours)
     {
         var gaps = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pipeline in successes)
-        {
-            if (pipeline.LastSuccess is { } last && now - last <= TimeSpan.FromHours(maxAgeHours)) continue;
-            gaps[pipeline.Job] = pipeline.LastSuccess is { } at
-                ? $"no whole success for {(now - at).TotalHours:0} h"
-                : "no whole success this week";
-        }
+        foreach (var pipeline in successes.Where(p => p.Missing(now, maxAgeHours)))
+            gaps[pipeline.Job] = pipeline.Age(now) is { } age ? $"no whole success for {age.TotalHours:0} h" : "no whole success this week";
         foreach (var run in latestRuns.Where(r => IsDaily(r.Pipeline)))
         {
             var waiting = deferrals.Where(d => d.RunId == run.RunId && d.RetryAfterSeconds is { } seconds && d.At.AddSeconds(seconds) > now)

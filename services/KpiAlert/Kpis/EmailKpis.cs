@@ -30,12 +30,8 @@ public static class EmailKpis
         _ => "higher",
     };
 
-    public static IReadOnlyList<Kpi> Compute(EmailInputs current, EmailInputs previous)
-    {
-        var now = Values(current);
-        var before = Values(previous);
-        return Definitions.Select(d => new Kpi(d.Name, d.Kind, now[d.Name], before[d.Name], KpiCalculator.Change(now[d.Name], before[d.Name]))).ToList();
-    }
+    public static IReadOnlyList<Kpi> Compute(EmailInputs current, EmailInputs previous) =>
+        KpiCalculator.Compare(Definitions, Values(current), Values(previous));
 
     public static Dictionary<string, decimal?> Values(EmailInputs x) => new(StringComparer.Ordinal)
     {

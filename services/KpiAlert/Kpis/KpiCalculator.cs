@@ -31,12 +31,12 @@ public static class KpiCalculator
         _ => "higher",
     };
 
-    public static IReadOnlyList<Kpi> Compute(KpiInputs current, KpiInputs previous)
-    {
-        var now = Values(current);
-        var before = Values(previous);
-        return Definitions.Select(d => new Kpi(d.Name, d.Kind, now[d.Name], before[d.Name], Change(now[d.Name], before[d.Name]))).ToList();
-    }
+    public static IReadOnlyList<Kpi> Compute(KpiInputs current, KpiInputs previous) => Compare(Definitions, Values(current), Values(previous));
+
+    /// <summary>Each defined figure's value beside the period before's, with the change between them.</summary>
+    public static IReadOnlyList<Kpi> Compare(IReadOnlyList<(string Name, string Kind)> definitions, Dictionary<string, decimal?> now,
+        Dictionary<string, decimal?> before) =>
+        [.. definitions.Select(d => new Kpi(d.Name, d.Kind, now[d.Name], before[d.Name], Change(now[d.Name], before[d.Name])))];
 
     public static Dictionary<string, decimal?> Values(KpiInputs x)
     {

@@ -38,14 +38,14 @@ public static class KpiEndpoints
     }
 
     /// <summary>The profit figures as the KPIs are shown.</summary>
-    public static IReadOnlyList<KpiView> ProfitViews(IEnumerable<Kpi> figures) =>
-        [.. figures.Select(k => new KpiView(k.Name, k.Kind, ProfitKpis.Better(k.Name), k.Value, k.Previous, k.Change))];
+    public static IReadOnlyList<KpiView> ProfitViews(IEnumerable<Kpi> figures) => Views(figures, ProfitKpis.Better);
 
     /// <summary>The e-mail figures as the KPIs are shown.</summary>
-    public static IReadOnlyList<KpiView> EmailViews(IEnumerable<Kpi> figures) =>
-        [.. figures.Select(k => new KpiView(k.Name, k.Kind, EmailKpis.Better(k.Name), k.Value, k.Previous, k.Change))];
+    public static IReadOnlyList<KpiView> EmailViews(IEnumerable<Kpi> figures) => Views(figures, EmailKpis.Better);
 
     /// <summary>The KPIs as every answer that carries them shows them.</summary>
-    public static IReadOnlyList<KpiView> Views(IEnumerable<Kpi> kpis) =>
-        [.. kpis.Select(k => new KpiView(k.Name, k.Kind, KpiCalculator.Better(k.Name), k.Value, k.Previous, k.Change))];
+    public static IReadOnlyList<KpiView> Views(IEnumerable<Kpi> kpis) => Views(kpis, KpiCalculator.Better);
+
+    private static IReadOnlyList<KpiView> Views(IEnumerable<Kpi> figures, Func<string, string?> better) =>
+        [.. figures.Select(k => new KpiView(k.Name, k.Kind, better(k.Name), k.Value, k.Previous, k.Change))];
 }

@@ -21,12 +21,8 @@ public static class ProfitKpis
     /// <summary>Costs are better lower; every other figure higher.</summary>
     public static string Better(string name) => name is "cogs" or "shipping_cost" or "payment_fees" or "fixed_expenses" ? "lower" : "higher";
 
-    public static IReadOnlyList<Kpi> Compute(ProfitInputs current, ProfitInputs previous)
-    {
-        var now = Values(current);
-        var before = Values(previous);
-        return Definitions.Select(d => new Kpi(d.Name, d.Kind, now[d.Name], before[d.Name], KpiCalculator.Change(now[d.Name], before[d.Name]))).ToList();
-    }
+    public static IReadOnlyList<Kpi> Compute(ProfitInputs current, ProfitInputs previous) =>
+        KpiCalculator.Compare(Definitions, Values(current), Values(previous));
 
     public static Dictionary<string, decimal?> Values(ProfitInputs x)
     {

@@ -34,6 +34,7 @@ public sealed class DemoEmail(DemoShop shop, int seed, string timeZone)
     public const int StoppedDays = 2;
     public const double ImportedListBounceRate = 0.015;
     public const int ImportedListSize = 2;
+    public const double UsualBounceRate = 0.006;
 
     public static readonly IReadOnlyList<DemoFlow> Flows =
     [
@@ -98,10 +99,11 @@ public sealed class DemoEmail(DemoShop shop, int seed, string timeZone)
         var recipients = (long)Math.Round((1_500 + 9.0 * age) * Noise(1, 0.03) * (imported ? 1 + ImportedListSize : 1));
         var revenue = Enumerable.Range(0, 3).Sum(i => shop.SalesDay(day.AddDays(i))?.Revenue ?? 0);
         return Statistics(recipients, 0.38 * Noise(2, 0.1), 0.025 * Noise(3, 0.15), revenue * (decimal)(0.06 * Noise(4, 0.2)), key,
-            imported ? ImportedListBounceRate : 0.006);
+            imported ? ImportedListBounceRate : UsualBounceRate);
     }
 
-    private DemoEmailStatistics Statistics(long recipients, double openRate, double clickRate, decimal value, long key, double bounceRate = 0.006)
+    private DemoEmailStatistics Statistics(long recipients, double openRate, double clickRate, decimal value, long key,
+        double bounceRate = UsualBounceRate)
     {
         if (recipients <= 0) return DemoEmailStatistics.None;
         var bounced = (long)Math.Round(recipients * bounceRate * (0.95 + 0.1 * DemoCatalog.Unit(seed, key, 5)));
