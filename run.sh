@@ -35,7 +35,10 @@ if grep -q "waits for a person's consent" <<<"$connected"; then
   echo "Open the addresses above to approve, then press Enter."
   read -r _
 fi
-# Sync the shop once, its history and its marketing sources, and print what came of it.
-python3 deploy/local/demo.py --gateway "$GATEWAY" --key "$GROWTHOS_API_KEY" --shop "$SHOP_DOMAIN" || true
+# Sync the shop once, its history and its marketing sources, and print what came of it. With the Sandbox, a Meta outage
+# is played after the first syncs (GROWTHOS_DEMO_OUTAGE=0 leaves it out) to show how the alerts move with it.
+OUTAGE=()
+if [ -z "${GROWTHOS_SHOPIFY_BASE_URL:-}" ] && [ "${GROWTHOS_DEMO_OUTAGE:-1}" != 0 ]; then OUTAGE=(--sandbox "http://127.0.0.1:${SERVICE_PORT[Sandbox]}"); fi
+python3 deploy/local/demo.py --gateway "$GATEWAY" --key "$GROWTHOS_API_KEY" --shop "$SHOP_DOMAIN" "${OUTAGE[@]}" || true
 echo "Running. Press Ctrl-C to stop."
 wait

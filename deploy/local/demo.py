@@ -2,10 +2,11 @@
 """Syncs a connected shop once through the gateway and prints what came of it (run.sh's second half).
 
 Starts a sync, follows its steps, waits for the history backfill a first sync asks for, syncs the shop's marketing
-sources, then prints the run, the revenue and ad spend of the last 30 days, the KPIs against the period before, the
+sources, plays a Meta outage on the Sandbox when it is given one (so the alerts on Meta's figures show how they move with
+it), then prints the run, the revenue and ad spend of the last 30 days, the KPIs against the period before, the
 open alerts, the pipelines' health and where to go next. Reads only the gateway's API.
 
-    deploy/local/demo.py --gateway http://127.0.0.1:8080 --key KEY --shop demo-shop.myshopify.com
+    deploy/local/demo.py --gateway http://127.0.0.1:8080 --key KEY --shop demo-shop.myshopify.com [--sandbox http://127.0.0.1:8090]
 Exits 1 when the sync did not complete.
 """
 import argparse
@@ -101,6 +102,70 @@ def sync_marketing(gateway, shop):
                   f"{r['counts']['records_upserted']} rows{error}")
 
 
+def held_back_alerts(gateway, shop, seconds):
+    """The shop's open alerts that say their data is incomplete, once some do (the evaluation follows the failed run)."""
+    held = []
+    for _ in range(seconds * 2):
+        held = [a for a in (gateway.call(f"/api/alerts?shop={shop}") or {}).get("alerts", []) if a.get("data_incomplete")]
+        if held:
+            break
+        time.sleep(0.5)
+    return held
+
+
+def play_outage(gateway, sandbox, shop):
+    """
+    A Meta outage, played on the Sandbox: the ad account's access is taken away (as a person removing the app's access
+    does), the Meta sync fails, and the alerts on Meta's figures say their data is incomplete, a critical one held back
+    to warning. The access is then given back, the connection checked again and synced: the alerts are whole again, and
+    the pipelines view keeps the ones that moved with the outage under marketing:meta.
+    """
+    connections = (gateway.call(f"/api/connections?shop={shop}") or {}).get("connections", [])
+    meta = next((c for c in connections if c.get("provider") == "meta" and c.get("status") == "active"), None)
+    if not meta:
+        return
+
+    def sandbox_call(action):
+        request = urllib.request.Request(f"{sandbox.rstrip('/')}/sandbox/meta/ad_accounts/{meta['account']}/{action}", method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=10):
+                return True
+        except (urllib.error.URLError, TimeoutError):
+            return False
+
+    def sync_meta():
+        # The Ingest-Saga hears of the connection's new status within a second of its check.
+        for _ in range(20):
+            accepted = (gateway.call("/api/marketing/sync", {"shop": shop, "sources": ["meta"]}) or {}).get("runs", [])
+            if accepted:
+                return gateway.wait_for_run(accepted[0]["run_id"], 300)
+            time.sleep(0.5)
+        return {}
+
+    if not sandbox_call("revoke"):
+        return
+    print(f"Playing a Meta outage: the Sandbox takes away the app's access to ad account {meta['account']}...")
+    failed = sync_meta()
+    print(f"  the Meta sync {failed.get('run_id')} {failed.get('status')}" + (f": {failed['error']}" if failed.get("error") else ""))
+    held = held_back_alerts(gateway, shop, 30)
+    if held:
+        print(f"  {len(held)} alerts say their data is incomplete ({', '.join(sorted({g['pipeline'] for a in held for g in a['data_incomplete']}))}):")
+        for alert in held:
+            print(f"    [{alert['severity']}{', held back from critical' if alert.get('held_back') else ''}] "
+                  + " ".join(filter(None, (alert["rule"], alert.get("subject")))))
+    sandbox_call("grant")
+    gateway.call(f"/api/connections/{meta['id']}/check", {})
+    whole = sync_meta()
+    print(f"  access given back and the connection checked again: the Meta sync {whole.get('run_id')} {whole.get('status')}")
+    moved = {a["alert_id"] for a in held}
+    for _ in range(60):
+        alerts = [a for a in (gateway.call(f"/api/alerts?shop={shop}") or {}).get("alerts", []) if a["alert_id"] in moved]
+        if not any(a.get("data_incomplete") for a in alerts):
+            print("  the alerts are whole again: " + "; ".join(" ".join(filter(None, (a["rule"], a.get("subject"), a["severity"]))) for a in alerts))
+            break
+        time.sleep(0.5)
+
+
 def report(gateway, shop, run, history):
     pulse = gateway.call(f"/api/dashboard/sales-pulse?shop={shop}&days=30") or {}
     year = gateway.call(f"/api/dashboard/sales-pulse?shop={shop}&days=366") or {}
@@ -170,6 +235,9 @@ def report(gateway, shop, run, history):
             rate = "-" if p.get("success_rate") is None else f"{p['success_rate']:.0%}"
             print(f"  {p['pipeline']:<22} {p['runs']} runs, success {rate}, p50 {p.get('p50_duration_ms') or 0} ms, "
                   f"p95 {p.get('p95_duration_ms') or 0} ms, {p['retries']} retries, {p['deferrals']} deferrals; last {p['last_run']['outcome']}")
+            for moved in p.get("moved_alerts") or []:
+                print(f"  {'':<22} moved with it: [{moved['severity']}{', held back' if moved['held_back'] else ''}] "
+                      f"{' '.join(filter(None, (moved['rule'], moved['subject'])))} ({moved['status']}, raised {moved['raised_at'][:16]})")
         for w in pipelines.get("rate_limit_windows", []):
             busy = [h for h in w["hours"] if h["calls"]]
             print(f"  {w['source']:<22} calls in hours {', '.join(str(h['hour']) for h in busy) or 'none'}; "
@@ -203,10 +271,13 @@ def main():
     parser.add_argument("--gateway", default="http://127.0.0.1:8080")
     parser.add_argument("--key", required=True)
     parser.add_argument("--shop", required=True)
+    parser.add_argument("--sandbox", help="the Sandbox's address: a Meta outage is played on it after the first syncs")
     arguments = parser.parse_args()
     gateway = Gateway(arguments.gateway, arguments.key)
     run, history = sync(gateway, arguments.shop)
     sync_marketing(gateway, arguments.shop)
+    if arguments.sandbox:
+        play_outage(gateway, arguments.sandbox, arguments.shop)
     demo_cost_rules(gateway, arguments.shop)
     report(gateway, arguments.shop, run, history)
     if run.get("status") != "completed":

@@ -59,7 +59,7 @@ public sealed class MetaContractTests : IDisposable
     }
 
     [Fact]
-    public async Task A_revoked_accounts_token_is_refused_as_meta_refuses_a_person_who_removed_the_app_and_the_client_says_so()
+    public async Task A_revoked_accounts_token_is_refused_as_meta_refuses_a_person_who_removed_the_app_the_client_says_so_and_a_grant_restores_it()
     {
         var (client, http) = Connect();
         Assert.Equal(HttpStatusCode.OK, (await http.PostAsync($"/sandbox/meta/ad_accounts/{AccountId}/revoke", null)).StatusCode);
@@ -77,6 +77,10 @@ public sealed class MetaContractTests : IDisposable
         var read = await Assert.ThrowsAsync<MarketingApiException>(() => client.ReadAccount(Shop, AccountId, Token, CancellationToken.None));
         Assert.False(read.Transient);
         Assert.Contains("has not authorized application", read.Message);
+
+        // The person grants the app the account's access again: the same token is taken once more.
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsync($"/sandbox/meta/ad_accounts/{AccountId}/grant", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/meta/v23.0/act_{AccountId}?fields=name&access_token={Token}")).StatusCode);
     }
 
     private (MetaInsightsClient Client, HttpClient Http) Connect(string? failure = null, int pageSize = 50, int asyncAfterDays = 31)

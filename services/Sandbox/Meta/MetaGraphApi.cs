@@ -30,7 +30,7 @@ public sealed class MetaGraphApi
     private readonly ConcurrentDictionary<string, (DateTimeOffset Hour, int Calls)> _usage = new(StringComparer.Ordinal);
     private readonly StateFile<MetaReportRun> _state;
     private readonly ConcurrentDictionary<string, bool> _revoked = new(StringComparer.Ordinal);
-    private readonly StateFile<string> _revokedState;
+    private readonly StateFile<MetaAccountAccess> _accessState;
     private readonly Lock _lock = new();
     private readonly IOptions<SandboxOptions> _options;
     private readonly DemoShops _shops;
@@ -43,8 +43,10 @@ public sealed class MetaGraphApi
     {
         (_options, _shops, _failures, _clock) = (options, shops, failures, clock);
         _state = new StateFile<MetaReportRun>(options.Value, "meta-report-runs.jsonl");
-        _revokedState = new StateFile<string>(options.Value, "meta-revoked-tokens.jsonl");
-        foreach (var id in _revokedState.ReadAll()) _revoked[id] = true;
+        _accessState = new StateFile<MetaAccountAccess>(options.Value, "meta-account-access.jsonl");
+        foreach (var access in _accessState.ReadAll())
+            if (access.Revoked) _revoked[access.Id] = true;
+            else _revoked.TryRemove(access.Id, out _);
         foreach (var run in _state.ReadAll())
         {
             _reports[run.Id] = run;
@@ -65,7 +67,9 @@ public sealed class MetaGraphApi
             (string version, string node, HttpContext http, MetaGraphApi meta) => meta.Handle(http, version, node, insights: true)).DisableAntiforgery();
         // The Sandbox's stand-in for a person removing the app's access to the account (or its system user's token being
         // revoked): from then on the account's token is refused with Meta's code 190, subcode 458.
-        app.MapPost("/sandbox/meta/ad_accounts/{id}/revoke", (string id, MetaGraphApi meta) => meta.Revoke(id));
+        app.MapPost("/sandbox/meta/ad_accounts/{id}/revoke", (string id, MetaGraphApi meta) => meta.SetAccess(id, revoked: true));
+        // Its stand-in for the person granting the app the account's access again: the same token is taken once more.
+        app.MapPost("/sandbox/meta/ad_accounts/{id}/grant", (string id, MetaGraphApi meta) => meta.SetAccess(id, revoked: false));
         return app;
     }
 
@@ -97,12 +101,13 @@ public sealed class MetaGraphApi
         }
     }
 
-    private IResult Revoke(string id)
+    private IResult SetAccess(string id, bool revoked)
     {
         id = id.StartsWith("act_", StringComparison.Ordinal) ? id[4..] : id;
         if (Settings.AdAccounts.All(a => a.Id != id)) return Results.Json(new { errors = "Not Found" }, statusCode: 404);
-        if (_revoked.TryAdd(id, true)) _revokedState.Append(id);
-        return Results.Json(new { account = $"act_{id}", revoked = true });
+        var changed = revoked ? _revoked.TryAdd(id, true) : _revoked.TryRemove(id, out _);
+        if (changed) _accessState.Append(new MetaAccountAccess(id, revoked));
+        return Results.Json(new { account = $"act_{id}", revoked });
     }
 
     private async Task<IResult> Handle(HttpContext http, string version, string node, bool insights)
@@ -517,3 +522,6 @@ public sealed class MetaGraphApi
         return $"{http.Request.Scheme}://{http.Request.Host}{http.Request.Path}?{string.Join('&', query)}";
     }
 }
+
+/// <summary>Whether the app's access to an ad account was taken away (or given back), as the Sandbox keeps it across restarts.</summary>
+internal sealed record MetaAccountAccess(string Id, bool Revoked);
