@@ -313,6 +313,9 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         SameNumber(totals.GetProperty("late"), await Raw(section, "late"), "late fulfillments");
         SameNumber(totals.GetProperty("share_with_variant_in_alert"), await Raw(section, "late_share"), "late share holding a variant in alert");
         Assert.True(totals.GetProperty("late_with_variant_in_alert").GetInt64() > 0, totals.ToString());
+        // A key limited to another shop reads none of it.
+        using (var limited = system.GatewayClient(RunningSystem.KpiOperatorKey))
+            Assert.Equal(HttpStatusCode.Forbidden, (await limited.GetAsync($"/api/dashboard/inventory-fulfillment?shop={Shop}")).StatusCode);
         await Screenshot(tile, "inventory-alerts");
         await ThePageBehaved(page);
     }

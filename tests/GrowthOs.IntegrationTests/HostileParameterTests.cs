@@ -26,9 +26,12 @@ public sealed class HostileParameterTests(RunningSystem system)
         ("/orders", "", ["shop", "from", "to", "status", "page", "pageSize", "after"]),
         ("/api/dashboard/sales-pulse", $"shop={RunningSystem.KpiShop}", ["shop", "days", "from", "to"]),
         ("/api/dashboard/inventory-alerts", $"shop={RunningSystem.KpiShop}", ["shop", "status"]),
+        ("/api/dashboard/inventory-fulfillment", $"shop={RunningSystem.KpiShop}", ["shop", "days", "from", "to", "late_hours"]),
         ("/api/dashboard/customer-segments", $"shop={RunningSystem.KpiShop}", ["shop"]),
         ("/api/dashboard/marketing", $"shop={RunningSystem.KpiShop}", ["shop", "days", "from", "to"]),
         ("/api/marketing/campaigns", $"shop={RunningSystem.KpiShop}", ["shop", "days", "from", "to"]),
+        ("/api/marketing/email", $"shop={RunningSystem.KpiShop}", ["shop", "days", "from", "to"]),
+        ("/api/etl/status", $"shop={RunningSystem.KpiShop}", ["shop", "slow_ms"]),
         ("/api/profit", $"shop={RunningSystem.KpiShop}", ["shop", "days", "from", "to"]),
         // channel and product are filters any word or id may be: one that matches nothing answers no cohort.
         ("/api/cohorts", $"shop={RunningSystem.KpiShop}", ["shop", "days", "from", "to", "by"]),

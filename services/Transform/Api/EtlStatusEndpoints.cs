@@ -24,6 +24,8 @@ public static class EtlStatusEndpoints
     /// 10 s), the milliseconds per row by day (<c>v_etl_ms_per_row_daily</c>), and a warning for every expected pipeline
     /// without a success today in the shop's reporting time zone.
     /// </summary>
+    private const long MaxSlowMilliseconds = 86_400_000;
+
     private static async Task<Results<Ok<EtlStatusReport>, ProblemHttpResult>> Get(string? shop, string? slow_ms, NpgsqlDataSource dataSource,
         TimeProvider clock, IOptions<MartsOptions> marts, CancellationToken cancellationToken)
     {
@@ -34,8 +36,8 @@ public static class EtlStatusEndpoints
             domain = bound;
         }
         var slowAfter = marts.Value.SlowExecutionMilliseconds;
-        if (slow_ms is not null && (!long.TryParse(slow_ms, NumberStyles.None, CultureInfo.InvariantCulture, out slowAfter) || slowAfter <= 0))
-            return Problems.InvalidParameter("slow_ms", $"slow_ms must be a positive number of milliseconds; '{slow_ms}' is not one.");
+        if (slow_ms is not null && (!long.TryParse(slow_ms, NumberStyles.None, CultureInfo.InvariantCulture, out slowAfter) || slowAfter is <= 0 or > MaxSlowMilliseconds))
+            return Problems.InvalidParameter("slow_ms", $"slow_ms must be a number of milliseconds from 1 to {MaxSlowMilliseconds} (a day); '{slow_ms}' is not one.");
 
         var pipelines = await Read(dataSource, """
             SELECT shop_domain, pipeline, last_execution_date, last_status, last_rows, last_milliseconds, last_finished_at, last_error, last_success_at,
