@@ -2,9 +2,12 @@
 # Benchmarks that print their figures (not part of ./test.sh).
 #   bench/run.sh [--orders N]              extraction: bulk query, download + archive to S3, parse; default 1,000,000 orders
 #   bench/run.sh transform [--orders N] [--rounds R]   transform: parse + upsert against raw COPY (medians of R rounds, default 3) and EF Core, then every mart timed
+#   bench/run.sh gateway [--seconds S] [--rounds R] [--connections N] [--path PATH]   the whole system started (bench/services.sh):
+#                                          a dashboard read through the gateway against the same read made straight to the service, signed
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+if [[ "${1:-}" == gateway ]]; then exec bench/services.sh "$@"; fi
 deploy/local/infra.sh up
 if [[ "${1:-}" == transform ]]; then
   shift

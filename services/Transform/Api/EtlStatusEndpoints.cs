@@ -36,8 +36,10 @@ public static class EtlStatusEndpoints
             domain = bound;
         }
         var slowAfter = marts.Value.SlowExecutionMilliseconds;
-        if (slow_ms is not null && (!long.TryParse(slow_ms, NumberStyles.None, CultureInfo.InvariantCulture, out slowAfter) || slowAfter is <= 0 or > MaxSlowMilliseconds))
-            return Problems.InvalidParameter("slow_ms", $"slow_ms must be a number of milliseconds from 1 to {MaxSlowMilliseconds} (a day); '{slow_ms}' is not one.");
+        if (slow_ms is not null
+            && (!long.TryParse(slow_ms, NumberStyles.None, CultureInfo.InvariantCulture, out slowAfter) || slowAfter is <= 0 or > MaxSlowMilliseconds))
+            return Problems.InvalidParameter("slow_ms",
+                $"slow_ms must be a number of milliseconds from 1 to {MaxSlowMilliseconds} (a day); '{slow_ms}' is not one.");
 
         var pipelines = await Read(dataSource, """
             SELECT shop_domain, pipeline, last_execution_date, last_status, last_rows, last_milliseconds, last_finished_at, last_error, last_success_at,

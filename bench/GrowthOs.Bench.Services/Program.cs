@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GrowthOs.ServiceDefaults.Security;
+using Microsoft.AspNetCore.WebUtilities;
+
+// Benchmarks of the running system (bench/services.sh starts it and gives this its addresses, key and secret).
+//   gateway: the gateway's cost. One dashboard read made through the gateway with a viewer's key, and the same read made
+//   straight to the service behind it with the signature the gateway would give it, side by side: rounds of each
+//   alternate so that the machine's drift falls on both. Prints requests per second, p50, p90 and p99 of each and what
+//   the gateway adds.
+var arguments = Arguments.Parse(args);
+var shop = arguments.Get("shop", "demo-shop.myshopify.com");
+var gateway = new Uri(arguments.Get("gateway", "http://127.0.0.1:8080"));
+using var admin = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromMinutes(2) };
+admin.DefaultRequestHeaders.Add("X-Api-Key", arguments.Get("key", ""));
+
+switch (arguments.Command)
+{
+    case "gateway":
+        await GatewayCost();
+        break;
+    default:
+        Console.Error.WriteLine("usage: GrowthOs.Bench.Services gateway --key KEY --secret SECRET [--gateway URL] [--direct URL] [--shop SHOP] "
+            + "[--path PATH] [--connections N] [--seconds S] [--rounds R]");
+        return 2;
+}
+return 0;
+
+async Task GatewayCost()
+{
+    var path = arguments.Get("path", $"/api/dashboard/sales-pulse?shop={shop}&days=30");
+    var direct = new Uri(arguments.Get("direct", "http://127.0.0.1:8083"));
+    var secret = arguments.Get("secret", "");
+    var connections = int.Parse(arguments.Get("connections", "8"), CultureInfo.InvariantCulture);
+    var seconds = int.Parse(arguments.Get("seconds", "10"), CultureInfo.InvariantCulture);
+    var rounds = int.Parse(arguments.Get("rounds", "3"), CultureInfo.InvariantCulture);
+
+    await SyncShop();
+    // A viewer's key of the shop's, as a dashboard reader has; the direct call is signed as the gateway signs its reads.
+    var viewerId = $"bench-viewer-{DateTime.UtcNow:yyyyMMddHHmmss}";
+    var created = await admin.PostAsJsonAsync("/api/keys", new { id = viewerId, role = GatewayRoles.Viewer, shops = Array.Empty<string>() });
+    if (created.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"POST /api/keys answered {created.StatusCode}");
+    var viewerKey = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+    var caller = new GatewayCaller(viewerId, GatewayRoles.Viewer, shop, []);
+    var target = new Uri(direct, path);
+    var query = QueryHelpers.ParseQuery(target.Query);
+
+    using var throughGateway = Client(gateway);
+    using var straight = Client(direct);
+    HttpRequestMessage ThroughGateway()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-Api-Key", viewerKey);
+        return request;
+    }
+    HttpRequestMessage Straight()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        GatewaySignature.Apply((name, value) => request.Headers.TryAddWithoutValidation(name, value), secret, DateTimeOffset.UtcNow, "GET",
+            target.AbsolutePath, query, caller, GatewaySignature.EmptyBody);
+        return request;
+    }
+
+    // Both answer the same before anything is timed, and each path is warmed up.
+    var viaGateway = await (await throughGateway.SendAsync(ThroughGateway())).EnsureSuccessStatusCode().Content.ReadAsStringAsync();
+    var viaDirect = await (await straight.SendAsync(Straight())).EnsureSuccessStatusCode().Content.ReadAsStringAsync();
+    if (viaGateway != viaDirect) throw new InvalidOperationException("The gateway and the service answered the read differently.");
+    await Load(throughGateway, ThroughGateway, connections, TimeSpan.FromSeconds(3));
+    await Load(straight, Straight, connections, TimeSpan.FromSeconds(3));
+
+    Console.WriteLine($"GET {path} ({viaGateway.Length:N0} bytes), {connections} connections, {rounds} rounds of {seconds} s each way, alternating");
+    var gatewayRuns = new List<LoadRun>();
+    var directRuns = new List<LoadRun>();
+    for (var round = 0; round < rounds; round++)
+    {
+        // Alternate which goes first, so that neither always follows the other's garbage.
+        foreach (var viaTheGateway in round % 2 == 0 ? new[] { true, false } : [false, true])
+        {
+            var run = viaTheGateway
+                ? await Load(throughGateway, ThroughGateway, connections, TimeSpan.FromSeconds(seconds))
+                : await Load(straight, Straight, connections, TimeSpan.FromSeconds(seconds));
+            (viaTheGateway ? gatewayRuns : directRuns).Add(run);
+            Console.WriteLine($"  round {round + 1} {(viaTheGateway ? "gateway" : "direct "),-8} {run}");
+        }
+    }
+    var g = LoadRun.Merge(gatewayRuns);
+    var d = LoadRun.Merge(directRuns);
+    Console.WriteLine();
+    Console.WriteLine($"{"",-22} {"requests/s",10} {"p50 ms",8} {"p90 ms",8} {"p99 ms",8} {"errors",7}");
+    foreach (var (name, run) in new[] { ("through the gateway", g), ("straight, signed", d) })
+        Console.WriteLine(
+            $"{name,-22} {run.PerSecond,10:N0} {run.Percentile(0.50),8:F2} {run.Percentile(0.90),8:F2} {run.Percentile(0.99),8:F2} {run.Errors,7}");
+    Console.WriteLine($"The gateway adds {g.Percentile(0.50) - d.Percentile(0.50):F2} ms at p50 (target 0.5) and "
+        + $"{g.Percentile(0.99) - d.Percentile(0.99):F2} ms at p99 (target 5), and keeps {g.PerSecond / d.PerSecond:P0} of the direct requests per second.");
+    await admin.DeleteAsync($"/api/keys/{viewerId}");
+}
+
+// The shop's sync through the gateway, so that the read has the shop's figures to answer.
+async Task SyncShop()
+{
+    JsonElement accepted = default;
+    for (var attempt = 0; attempt < 40; attempt++)
+    {
+        var answer = await admin.PostAsJsonAsync("/api/performance-metrics/sync", new { initiator = "user", shop });
+        if (answer.StatusCode == HttpStatusCode.Accepted)
+        {
+            accepted = await answer.Content.ReadFromJsonAsync<JsonElement>();
+            break;
+        }
+        await Task.Delay(500);
+    }
+    if (accepted.ValueKind != JsonValueKind.Object) throw new InvalidOperationException($"The sync of {shop} was refused.");
+    var runId = accepted.GetProperty("run_id").GetString();
+    var clock = Stopwatch.StartNew();
+    while (clock.Elapsed < TimeSpan.FromMinutes(10))
+    {
+        var run = await admin.GetAsync($"/api/ingest/runs/{runId}");
+        if (run.IsSuccessStatusCode
+            && (await run.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString() is "completed" or "partial" or "failed" and var status)
+        {
+            Console.WriteLine($"Synced {shop} (run {runId}: {status}) in {clock.Elapsed.TotalSeconds:F1} s");
+            return;
+        }
+        await Task.Delay(1000);
+    }
+    throw new TimeoutException($"Run {runId} did not end in 10 minutes.");
+}
+
+static HttpClient Client(Uri address) => new(new SocketsHttpHandler { MaxConnectionsPerServer = 64, UseCookies = false, AllowAutoRedirect = false })
+{
+    BaseAddress = address,
+    Timeout = TimeSpan.FromSeconds(30),
+};
+
+// N loops, each sending its next request when the last is answered and read, for the duration.
+static async Task<LoadRun> Load(HttpClient client, Func<HttpRequestMessage> request, int connections, TimeSpan duration)
+{
+    var clock = Stopwatch.StartNew();
+    var loops = Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
+    {
+        var latencies = new List<double>(100_000);
+        var errors = 0;
+        while (clock.Elapsed < duration)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var answer = await client.SendAsync(request());
+            await answer.Content.ReadAsByteArrayAsync();
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (!answer.IsSuccessStatusCode) errors++;
+        }
+        return (latencies, errors);
+    })).ToList();
+    var results = await Task.WhenAll(loops);
+    return new LoadRun(results.SelectMany(r => r.latencies).ToList(), results.Sum(r => r.errors), clock.Elapsed);
+}
+
+internal sealed record LoadRun(List<double> Latencies, int Errors, TimeSpan Elapsed)
+{
+    public double PerSecond => Latencies.Count / Elapsed.TotalSeconds;
+
+    public double Percentile(double share)
+    {
+        var sorted = Latencies.Order().ToList();
+        return sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(share * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+
+    public static LoadRun Merge(IReadOnlyList<LoadRun> runs) =>
+        new(runs.SelectMany(r => r.Latencies).ToList(), runs.Sum(r => r.Errors), TimeSpan.FromTicks(runs.Sum(r => r.Elapsed.Ticks)));
+
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{PerSecond,8:N0} requests/s, p50 {Percentile(0.50):F2} ms, p90 {Percentile(0.90):F2} ms, p99 {Percentile(0.99):F2} ms, {Errors} errors");
+}
+
+/// <summary>The command (the first argument) and its <c>--name value</c> options.</summary>
+internal sealed record Arguments(string Command, Dictionary<string, string> Options)
+{
+    public static Arguments Parse(string[] args)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 1; i + 1 < args.Length; i += 2)
+            options[args[i].TrimStart('-')] = args[i + 1];
+        return new Arguments(args.FirstOrDefault() ?? "", options);
+    }
+
+    public string Get(string name, string fallback) => Options.GetValueOrDefault(name, fallback);
+}
