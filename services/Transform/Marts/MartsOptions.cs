@@ -24,6 +24,10 @@ public sealed class MartsOptions : IValidatableObject
     [System.ComponentModel.DataAnnotations.Range(1, long.MaxValue)]
     public long SlowExecutionMilliseconds { get; set; } = 10_000;
 
+    /// <summary>Connections the data-quality checks of a run share, each running one check at a time (the machine's cores, at most 4).</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 16)]
+    public int CheckConnections { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
     /// <summary>The share of a marketing load's rows left out from which its source's data-quality check fails (0.5: most of them).</summary>
     [System.ComponentModel.DataAnnotations.Range(0.01, 1)]
     public decimal MarketingRejectedShare { get; set; } = 0.5m;

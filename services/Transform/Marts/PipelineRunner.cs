@@ -82,6 +82,48 @@ public sealed class PipelineRunner(
         executions.Run(Pipelines.DataQuality, runId, shop, from, to, () => dataQuality.Run(shop, runId, cancellationToken), r => r.Count, cancellationToken);
 
     /// <summary>
+    /// The marts after a sync of the reporting days [from, to], side by side, each on its own connection: the daily sales
+    /// (and the recent days, when the run's orders did not reach them), the star schema, and today's stock, segments and
+    /// usage read only the orders, the catalogue and the stock. The measurements read the star schema, so they follow it.
+    /// The checks, which read every mart, are the caller's to run after.
+    /// </summary>
+    public async Task<SyncRefresh> AfterSync(Guid runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var today = Today(shop);
+        var sales = DailySales();
+        var star = StarAndMeasurements();
+        var days = TheDays();
+        // WhenAll ends once every refresh has ended, failed or not: none outlives the caller's lock.
+        await Task.WhenAll(sales, star, days);
+        var ((currency, salesDays), (facts, products), (usageDays, variants, customers)) = (await sales, await star, await days);
+        return new SyncRefresh(currency, salesDays, facts, today, usageDays, variants, customers, products);
+
+        async Task<(string, IReadOnlyList<DailySalesFigure>)> DailySales()
+        {
+            var (currency, days) = await SalesPulse(runId, shop, from, to, cancellationToken);
+            var now = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            var recentFrom = now.AddDays(-options.Value.RecentDays);
+            if (options.Value.RecentDays <= 0 || to >= now) return (currency, days);
+            var (recentCurrency, recent) = await SalesPulse(runId, shop, to > recentFrom ? to : recentFrom, now, cancellationToken);
+            return (currency.Length > 0 ? currency : recentCurrency,
+                days.Concat(recent).GroupBy(d => d.Date).Select(g => g.Last()).OrderBy(d => d.Date).ToList());
+        }
+
+        async Task<(long, long)> StarAndMeasurements()
+        {
+            var facts = await StarSchema(runId, shop, from, to, cancellationToken);
+            return (facts, await Measurements(runId, shop, today, cancellationToken));
+        }
+
+        async Task<(long, long, long)> TheDays()
+        {
+            var usageDays = await UsageDaily(runId, shop, from, today.AddDays(-1), cancellationToken);
+            var variants = await InventorySnapshot(runId, shop, today, cancellationToken);
+            return (usageDays, variants, await CustomerSegmentation(runId, shop, today, cancellationToken));
+        }
+    }
+
+    /// <summary>
     /// The checks after a run. When a mart disagrees with the orders, another run of the shop (a backfill beside a daily
     /// sync) may be committing orders of days this run refreshed, its own refresh still to come. The shop's whole
     /// history is then refreshed and checked again in one REPEATABLE READ transaction: the refresh and the checks see
@@ -150,3 +192,7 @@ public sealed class PipelineRunner(
         return (results, sales);
     }
 }
+
+/// <summary>What <see cref="PipelineRunner.AfterSync"/> refreshed: the daily sales (for their subscribers) and each mart's rows.</summary>
+public sealed record SyncRefresh(string Currency, IReadOnlyList<DailySalesFigure> Days, long Facts, DateOnly Today, long UsageDays, long Variants,
+    long Customers, long Products);

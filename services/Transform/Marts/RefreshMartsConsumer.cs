@@ -11,13 +11,13 @@ namespace GrowthOs.Transform.Marts;
 
 /// <summary>
 /// After a sync: refreshes daily sales and the star schema of the dates the run touched, the usage days, and today's
-/// stock snapshot, customer segments and product measurements; then runs the data-quality checks and tells subscribers
-/// the new daily figures. A failed critical check fails the run with the checks named. One refresh of a run at a time:
-/// the command sent again (its answer lost) waits for the first, then refreshes again, which changes nothing.
+/// stock snapshot, customer segments and product measurements, side by side (<see cref="PipelineRunner.AfterSync"/>);
+/// then runs the data-quality checks and tells subscribers the new daily figures. A failed critical check fails the run
+/// with the checks named. One refresh of a run at a time: the command sent again (its answer lost) waits for the first,
+/// then refreshes again, which changes nothing.
 /// </summary>
 [FaultsWaitedOutByTheRun]
-public sealed class RefreshMartsConsumer(PipelineRunner pipelines, NpgsqlDataSource dataSource, Microsoft.Extensions.Options.IOptions<MartsOptions> options,
-    TimeProvider clock, ILogger<RefreshMartsConsumer> logger)
+public sealed class RefreshMartsConsumer(PipelineRunner pipelines, NpgsqlDataSource dataSource, TimeProvider clock, ILogger<RefreshMartsConsumer> logger)
     : IConsumer<RefreshMarts>
 {
     public async Task Consume(ConsumeContext<RefreshMarts> context)
@@ -68,30 +68,16 @@ public sealed class RefreshMartsConsumer(PipelineRunner pipelines, NpgsqlDataSou
     {
         await using var runLock = await AdvisoryLock.Take(dataSource, $"marts:{runId}", cancellationToken);
 
-        var (currency, days) = await pipelines.SalesPulse(runId, shop, from, to, cancellationToken);
-        // The recent days too, when the run's orders did not reach them.
-        var recentFrom = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddDays(-options.Value.RecentDays);
-        if (options.Value.RecentDays > 0 && to < DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
-        {
-            var (recentCurrency, recent) = await pipelines.SalesPulse(runId, shop, to > recentFrom ? to : recentFrom,
-                DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), cancellationToken);
-            currency = currency.Length > 0 ? currency : recentCurrency;
-            days = days.Concat(recent).GroupBy(d => d.Date).Select(g => g.Last()).OrderBy(d => d.Date).ToList();
-        }
-        var facts = await pipelines.StarSchema(runId, shop, from, to, cancellationToken);
-        var today = pipelines.Today(shop);
-        var usageDays = await pipelines.UsageDaily(runId, shop, from, today.AddDays(-1), cancellationToken);
-        var variants = await pipelines.InventorySnapshot(runId, shop, today, cancellationToken);
-        var customers = await pipelines.CustomerSegmentation(runId, shop, today, cancellationToken);
-        var products = await pipelines.Measurements(runId, shop, today, cancellationToken);
+        var refreshed = await pipelines.AfterSync(runId, shop, from, to, cancellationToken);
         logger.LogInformation(
             "Refreshed {Days} days of sales ({Facts} line facts) from {From} to {To}, {UsageDays} usage days, "
             + "and as of {Today} {Variants} variants' stock, {Customers} customers' segments, {Products} products' measurements",
-            days.Count, facts, from, to, usageDays, today, variants, customers, products);
+            refreshed.Days.Count, refreshed.Facts, from, to, refreshed.UsageDays, refreshed.Today, refreshed.Variants, refreshed.Customers,
+            refreshed.Products);
 
         var outcomes = await pipelines.CheckedDataQuality(runId, shop, from, to, cancellationToken);
         foreach (var failed in outcomes.Where(o => !o.Passed))
             logger.LogWarning("Data-quality check {Check} ({Severity}) found {Violations} violations", failed.Check, failed.Severity, failed.Violations);
-        return (currency, days, outcomes);
+        return (refreshed.Currency, refreshed.Days, outcomes);
     }
 }

@@ -9,13 +9,24 @@ public sealed class StarSchemaRefresher(NpgsqlDataSource dataSource, IOptions<Ma
 {
     private static readonly string Sql = SqlScripts.Read("star_schema.sql");
 
-    /// <summary>Returns the order-line facts of the range.</summary>
+    /// <summary>The facts of a refresh from which the fact tables' statistics are taken again at once.</summary>
+    public const long AnalyzeAfterFacts = 100_000;
+
+    /// <summary>
+    /// Returns the order-line facts of the range. A refresh of many facts (a first sync, a backfill) takes the fact tables'
+    /// statistics again: until autovacuum does, the planner would plan the checks and reads that follow for the shop's
+    /// few facts of before.
+    /// </summary>
     public async Task<long> Refresh(string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var facts = await Refresh(connection, transaction, shop, from, to, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (facts >= AnalyzeAfterFacts)
+            await using (var analyze = new NpgsqlCommand("ANALYZE transform.fact_order_line, transform.fact_daily_sales", connection)
+                         { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
+                await analyze.ExecuteNonQueryAsync(cancellationToken);
         return facts;
     }
 

@@ -48,25 +48,28 @@ buyers AS (
     FROM counted c LEFT JOIN firsts f ON f.order_id = c.order_id
     GROUP BY c.date
 ),
+-- The day's lines of a variant share its cost (the cost in effect is a variant's, in a currency, on a day): they are
+-- summed first and their cost looked up once.
 costed AS (
-    SELECT c.date, l.unit_price_minor * l.quantity - l.total_discount_minor AS line_net, cost.unit_cost_minor * l.current_quantity AS cogs,
-           l.quantity
-    FROM counted c
-    JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = c.order_id
+    SELECT g.date, g.line_net, g.lines, g.units, cost.unit_cost_minor * g.current_units AS cogs
+    FROM (SELECT c.date, c.currency_code, l.variant_id, sum(l.unit_price_minor * l.quantity - l.total_discount_minor) AS line_net,
+                 count(*) AS lines, sum(l.quantity) AS units, sum(l.current_quantity) AS current_units
+          FROM counted c JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = c.order_id
+          GROUP BY c.date, c.currency_code, l.variant_id) g
     LEFT JOIN LATERAL (
         SELECT v.unit_cost_minor FROM transform.variant_cost v
-        WHERE v.shop_domain = @shop AND v.variant_id = l.variant_id AND v.currency_code = c.currency_code
-        ORDER BY v.effective_from <= c.date DESC,
-                 CASE WHEN v.effective_from <= c.date THEN v.source = 'override' END DESC NULLS LAST,
-                 CASE WHEN v.effective_from <= c.date THEN v.effective_from END DESC NULLS LAST,
+        WHERE v.shop_domain = @shop AND v.variant_id = g.variant_id AND v.currency_code = g.currency_code
+        ORDER BY v.effective_from <= g.date DESC,
+                 CASE WHEN v.effective_from <= g.date THEN v.source = 'override' END DESC NULLS LAST,
+                 CASE WHEN v.effective_from <= g.date THEN v.effective_from END DESC NULLS LAST,
                  v.effective_from, v.source = 'shopify' DESC
         LIMIT 1
     ) cost ON true
 ),
 days AS (
     SELECT date, sum(line_net)::bigint AS line_net, COALESCE(sum(line_net) FILTER (WHERE cogs IS NOT NULL), 0)::bigint AS costed_line_net,
-           COALESCE(sum(cogs), 0)::bigint AS cogs, count(*)::int AS lines, (count(*) FILTER (WHERE cogs IS NULL))::int AS lines_without_cost,
-           sum(quantity)::int AS units
+           COALESCE(sum(cogs), 0)::bigint AS cogs, sum(lines)::int AS lines,
+           COALESCE(sum(lines) FILTER (WHERE cogs IS NULL), 0)::int AS lines_without_cost, sum(units)::int AS units
     FROM costed GROUP BY date
 )
 INSERT INTO transform.profit_daily AS target (shop_domain, date, currency_code, net_sales_minor, line_net_minor, costed_line_net_minor, cogs_minor,

@@ -26,14 +26,15 @@ INSERT INTO transform.dim_channel (source_name)
 SELECT DISTINCT source_name FROM star_orders ON CONFLICT (source_name) DO NOTHING;
 
 -- Lines without a variant (custom items, deleted variants) share one member, variant 0, that names no product: none of
--- those lines' products is theirs to speak for.
+-- those lines' products is theirs to speak for. A variant's member is named after its latest line.
 INSERT INTO transform.dim_product (shop_key, variant_id, product_id, sku, product_title, vendor)
 SELECT s.shop_key, l.variant_id,
        CASE WHEN l.variant_id = 0 THEN NULL ELSE l.product_id END,
        CASE WHEN l.variant_id = 0 THEN NULL ELSE l.sku END,
        CASE WHEN l.variant_id = 0 THEN 'Lines without a variant' ELSE l.title END,
        CASE WHEN l.variant_id = 0 THEN NULL ELSE l.vendor END
-FROM (SELECT DISTINCT ON (variant_id) * FROM star_lines ORDER BY variant_id, line_item_id DESC) l
+FROM (SELECT max(line_item_id) AS line_item_id FROM star_lines GROUP BY variant_id) latest
+JOIN star_lines l USING (line_item_id)
 JOIN transform.dim_shop s ON s.shop_domain = @shop
 ON CONFLICT (shop_key, variant_id) DO NOTHING;
 
@@ -82,11 +83,13 @@ DELETE FROM transform.fact_daily_sales f USING transform.dim_shop s
 WHERE s.shop_domain = @shop AND f.shop_key = s.shop_key
   AND f.date_key BETWEEN to_char(@from::date, 'YYYYMMDD')::int AND to_char(@to::date, 'YYYYMMDD')::int;
 
+-- A day and channel's orders, customers and revenue from its orders; its units and gross from their lines.
 INSERT INTO transform.fact_daily_sales (shop_key, date_key, channel_key, orders, customers, units, revenue_minor, gross_minor)
-SELECT s.shop_key, o.date_key, ch.channel_key, count(*), count(DISTINCT o.customer_id) FILTER (WHERE o.customer_id <> 0),
-       COALESCE(sum(lines.units), 0), sum(o.total_minor), COALESCE(sum(lines.gross), 0)
-FROM star_orders o
-LEFT JOIN (SELECT order_id, sum(quantity) AS units, sum(unit_price_minor * quantity) AS gross FROM star_lines GROUP BY order_id) lines USING (order_id)
+SELECT s.shop_key, o.date_key, ch.channel_key, o.orders, o.customers, COALESCE(l.units, 0), o.revenue, COALESCE(l.gross, 0)
+FROM (SELECT date_key, source_name, count(*) AS orders, count(DISTINCT customer_id) FILTER (WHERE customer_id <> 0) AS customers,
+             sum(total_minor) AS revenue
+      FROM star_orders GROUP BY date_key, source_name) o
+LEFT JOIN (SELECT date_key, source_name, sum(quantity) AS units, sum(unit_price_minor * quantity) AS gross
+           FROM star_lines GROUP BY date_key, source_name) l USING (date_key, source_name)
 CROSS JOIN (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop) s
-JOIN transform.dim_channel ch ON ch.source_name = o.source_name
-GROUP BY s.shop_key, o.date_key, ch.channel_key;
+JOIN transform.dim_channel ch ON ch.source_name = o.source_name;
