@@ -4,10 +4,11 @@
 #   bench/run.sh transform [--orders N] [--rounds R]   transform: parse + upsert against raw COPY (medians of R rounds, default 3) and EF Core, then every mart timed
 #   bench/run.sh gateway [--seconds S] [--rounds R] [--connections N] [--path PATH]   the whole system started (bench/services.sh):
 #                                          a dashboard read through the gateway against the same read made straight to the service, signed
+#   bench/run.sh sync [--orders N]          the whole system started: a shop of N orders (default 1,000,000) synced first, then daily, by step
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-if [[ "${1:-}" == gateway ]]; then exec bench/services.sh "$@"; fi
+if [[ "${1:-}" == gateway || "${1:-}" == sync ]]; then exec bench/services.sh "$@"; fi
 deploy/local/infra.sh up
 if [[ "${1:-}" == transform ]]; then
   shift

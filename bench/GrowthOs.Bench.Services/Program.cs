@@ -7,6 +7,7 @@ using GrowthOs.ServiceDefaults.Security;
 using Microsoft.AspNetCore.WebUtilities;
 
 // Benchmarks of the running system (bench/services.sh starts it and gives this its addresses, key and secret).
+//   sync: a shop's first sync and the daily sync after it, through the gateway, each step timed from the runs API.
 //   gateway: the gateway's cost. One dashboard read made through the gateway with a viewer's key, and the same read made
 //   straight to the service behind it with the signature the gateway would give it, side by side: rounds of each
 //   alternate so that the machine's drift falls on both. Prints requests per second, p50, p90 and p99 of each and what
@@ -22,9 +23,13 @@ switch (arguments.Command)
     case "gateway":
         await GatewayCost();
         break;
+    case "sync":
+        await SyncPath();
+        break;
     default:
         Console.Error.WriteLine("usage: GrowthOs.Bench.Services gateway --key KEY --secret SECRET [--gateway URL] [--direct URL] [--shop SHOP] "
             + "[--path PATH] [--connections N] [--seconds S] [--rounds R]");
+        Console.Error.WriteLine("       GrowthOs.Bench.Services sync --key KEY [--gateway URL] [--shop SHOP] [--entities orders,products]");
         return 2;
 }
 return 0;
@@ -108,6 +113,61 @@ async Task GatewayCost()
             + string.Join(", ", new[] { "ApiGateway", "Transform", "bench" }.Where(p => cpu.ContainsKey((viaTheGateway, p)))
                 .Select(p => $"{p} {cpu[(viaTheGateway, p)].TotalMicroseconds / run.Latencies.Count:F0} µs")));
     await admin.DeleteAsync($"/api/keys/{viewerId}");
+}
+
+// The first sync of a shop never synced, the backfill of its history it asks for, and the daily sync after them.
+async Task SyncPath()
+{
+    var entities = arguments.Get("entities", "orders").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    var first = await Run(await StartSync(entities), $"First sync of {shop} ({string.Join(", ", entities)})");
+    if (first.TryGetProperty("history_run_id", out var history) && history.ValueKind == JsonValueKind.String)
+        await Run(history.GetString()!, "Its history (the orders before the floor), a backfill run of its own");
+    await Run(await StartSync(entities), "The daily sync after it");
+}
+
+async Task<string> StartSync(string[] entities)
+{
+    for (var attempt = 0; attempt < 40; attempt++)
+    {
+        var answer = await admin.PostAsJsonAsync("/api/performance-metrics/sync", new { initiator = "user", shop, entities });
+        if (answer.StatusCode == HttpStatusCode.Accepted) return (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetString()!;
+        await Task.Delay(500);
+    }
+    throw new InvalidOperationException($"The sync of {shop} was refused.");
+}
+
+// Waits for the run to end, then prints its steps as the runs API times them.
+async Task<JsonElement> Run(string runId, string title)
+{
+    var run = await WaitForRun(runId);
+    var steps = run.GetProperty("steps").EnumerateArray().ToList();
+    var started = steps[0].GetProperty("started_at").GetDateTimeOffset();
+    var ended = steps[^1].GetProperty("started_at").GetDateTimeOffset();
+    Console.WriteLine($"{title}: run {runId} {run.GetProperty("status").GetString()} in {(ended - started).TotalSeconds:F1} s end to end, "
+        + $"{run.GetProperty("counts").GetProperty("orders_upserted").GetInt64():N0} orders upserted");
+    foreach (var step in steps.Where(s => s.GetProperty("duration_ms").ValueKind == JsonValueKind.Number))
+        Console.WriteLine($"  {step.GetProperty("step").GetString(),-13} {step.GetProperty("entity").GetString() ?? "",-10} "
+            + $"{step.GetProperty("duration_ms").GetInt64() / 1000.0,8:F1} s");
+    if (steps.FirstOrDefault(s => s.GetProperty("step").GetString() == "downloading") is { ValueKind: JsonValueKind.Object } download)
+        Console.WriteLine("  from the operation's completion to the marts refreshed: "
+            + $"{(ended - download.GetProperty("started_at").GetDateTimeOffset()).TotalSeconds:F1} s");
+    return run;
+}
+
+async Task<JsonElement> WaitForRun(string runId)
+{
+    var clock = Stopwatch.StartNew();
+    while (clock.Elapsed < TimeSpan.FromMinutes(30))
+    {
+        var answer = await admin.GetAsync($"/api/ingest/runs/{runId}");
+        if (answer.IsSuccessStatusCode)
+        {
+            var run = await answer.Content.ReadFromJsonAsync<JsonElement>();
+            if (run.GetProperty("status").GetString() is "completed" or "partial" or "failed") return run;
+        }
+        await Task.Delay(1000);
+    }
+    throw new TimeoutException($"Run {runId} did not end in 30 minutes.");
 }
 
 // The shop's sync through the gateway, so that the read has the shop's figures to answer.

@@ -94,7 +94,7 @@ fi
 
 # The local infrastructure (deploy/local/infra.sh) and its logins: no service has a default for them.
 LOCAL_INFRASTRUCTURE=(
-  "ConnectionStrings__Postgres=Host=127.0.0.1;Port=${GROWTHOS_PG_PORT:-55432};Username=postgres;Database=growthos"
+  "ConnectionStrings__Postgres=Host=127.0.0.1;Port=${GROWTHOS_PG_PORT:-55432};Username=postgres;Database=${GROWTHOS_PG_DATABASE:-growthos}"
   RabbitMq__Host=127.0.0.1 RabbitMq__Port="${GROWTHOS_AMQP_PORT:-55672}" RabbitMq__Username=guest RabbitMq__Password=guest
   S3__ServiceUrl="http://127.0.0.1:${GROWTHOS_S3_PORT:-55690}" S3__AccessKey=S3RVER S3__SecretKey=S3RVER
   Gateway__Secret="$GATEWAY_SECRET"

@@ -96,7 +96,7 @@ public static class DataQualityChecks
             SELECT count(*) FROM transform.sales_metrics_daily d
             JOIN transform.dim_shop s ON s.shop_domain = d.shop_domain
             LEFT JOIN (SELECT f.date_key, sum(f.orders) AS orders, sum(f.revenue_minor) AS revenue FROM transform.fact_daily_sales f
-                       JOIN transform.dim_shop s ON s.shop_key = f.shop_key WHERE s.shop_domain = @shop GROUP BY f.date_key) f
+                       WHERE f.shop_key = (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop) GROUP BY f.date_key) f
                    ON f.date_key = to_char(d.date, 'YYYYMMDD')::int
             WHERE d.shop_domain = @shop
               AND d.date >= (SELECT to_date(min(date_key)::text, 'YYYYMMDD') FROM transform.fact_daily_sales WHERE shop_key = s.shop_key)
@@ -107,20 +107,20 @@ public static class DataQualityChecks
             + "(the product and customer of its own shop).",
             """
             WITH shop AS (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop)
-            SELECT (SELECT count(*) FROM transform.fact_order_line f JOIN shop USING (shop_key)
-                    WHERE NOT EXISTS (SELECT 1 FROM transform.dim_date d WHERE d.date_key = f.date_key)
+            SELECT (SELECT count(*) FROM transform.fact_order_line f
+                    WHERE f.shop_key = (SELECT shop_key FROM shop) AND (NOT EXISTS (SELECT 1 FROM transform.dim_date d WHERE d.date_key = f.date_key)
                        OR NOT EXISTS (SELECT 1 FROM transform.dim_product p WHERE p.product_key = f.product_key AND p.shop_key = f.shop_key)
                        OR NOT EXISTS (SELECT 1 FROM transform.dim_customer c WHERE c.customer_key = f.customer_key AND c.shop_key = f.shop_key)
-                       OR NOT EXISTS (SELECT 1 FROM transform.dim_channel ch WHERE ch.channel_key = f.channel_key))
-                 + (SELECT count(*) FROM transform.fact_daily_sales f JOIN shop USING (shop_key)
-                    WHERE NOT EXISTS (SELECT 1 FROM transform.dim_date d WHERE d.date_key = f.date_key)
-                       OR NOT EXISTS (SELECT 1 FROM transform.dim_channel ch WHERE ch.channel_key = f.channel_key))
+                       OR NOT EXISTS (SELECT 1 FROM transform.dim_channel ch WHERE ch.channel_key = f.channel_key)))
+                 + (SELECT count(*) FROM transform.fact_daily_sales f
+                    WHERE f.shop_key = (SELECT shop_key FROM shop) AND (NOT EXISTS (SELECT 1 FROM transform.dim_date d WHERE d.date_key = f.date_key)
+                       OR NOT EXISTS (SELECT 1 FROM transform.dim_channel ch WHERE ch.channel_key = f.channel_key)))
             """),
         new("line_facts_sum_to_gross_sales", Severity.Critical,
             "Each day's order-line facts sum to that day's gross sales in sales_metrics_daily.",
             """
             SELECT count(*) FROM (SELECT f.date_key, sum(f.gross_minor) AS gross FROM transform.fact_order_line f
-                                  JOIN transform.dim_shop s USING (shop_key) WHERE s.shop_domain = @shop GROUP BY f.date_key) l
+                                  WHERE f.shop_key = (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop) GROUP BY f.date_key) l
             JOIN transform.sales_metrics_daily d ON d.shop_domain = @shop AND to_char(d.date, 'YYYYMMDD')::int = l.date_key
             WHERE d.gross_sales_minor <> l.gross
             """),

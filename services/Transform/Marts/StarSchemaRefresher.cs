@@ -23,10 +23,12 @@ public sealed class StarSchemaRefresher(NpgsqlDataSource dataSource, IOptions<Ma
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var facts = await Refresh(connection, transaction, shop, from, to, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        if (facts >= AnalyzeAfterFacts)
-            await using (var analyze = new NpgsqlCommand("ANALYZE transform.fact_order_line, transform.fact_daily_sales", connection)
-                         { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
-                await analyze.ExecuteNonQueryAsync(cancellationToken);
+        if (facts < AnalyzeAfterFacts) return facts;
+        await using var analyze = new NpgsqlCommand("ANALYZE transform.fact_order_line, transform.fact_daily_sales", connection)
+        {
+            CommandTimeout = SqlScripts.CommandTimeoutSeconds,
+        };
+        await analyze.ExecuteNonQueryAsync(cancellationToken);
         return facts;
     }
 

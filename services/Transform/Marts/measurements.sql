@@ -8,10 +8,10 @@ SELECT COALESCE(p.product_id, 0) AS product_id, max(p.product_title) AS product_
        sum(f.quantity) FILTER (WHERE d.date >= @day::date - 30)                             AS units_30d,
        sum(f.net_minor) FILTER (WHERE d.date >= @day::date - 30)                            AS revenue_30d
 FROM transform.fact_order_line f
-JOIN transform.dim_shop s USING (shop_key)
 JOIN transform.dim_date d USING (date_key)
 JOIN transform.dim_product p USING (product_key)
-WHERE s.shop_domain = @shop AND d.date >= @day::date - 30 AND d.date < @day::date
+WHERE f.shop_key = (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop)
+  AND f.date_key BETWEEN to_char(@day::date - 30, 'YYYYMMDD')::int AND to_char(@day::date - 1, 'YYYYMMDD')::int
 GROUP BY COALESCE(p.product_id, 0);
 
 DELETE FROM measurement.sales WHERE shop_domain = @shop AND measured_on = @day;

@@ -21,13 +21,19 @@ buyers AS (
          AND f.date_key BETWEEN to_char(w.window_start, 'YYYYMMDD')::int AND to_char(w.window_end, 'YYYYMMDD')::int
     JOIN transform.dim_channel c USING (channel_key)
     JOIN transform.dim_customer cu ON cu.customer_key = f.customer_key AND cu.customer_id <> 0
+),
+-- Each shop's distinct customers per channel and in all, counted in one pass over its lines.
+buyer_counts AS (
+    SELECT shop_domain, channel, count(DISTINCT customer_key) AS customers FROM buyers GROUP BY shop_domain, channel
+    UNION ALL
+    SELECT shop_domain, '*', count(DISTINCT customer_key) FROM buyers GROUP BY shop_domain
 )
 SELECT s.shop_domain, s.channel, min(s.window_start), min(s.window_end), sum(s.orders), sum(s.revenue_minor),
-       (SELECT count(DISTINCT b.customer_key) FROM buyers b WHERE b.shop_domain = s.shop_domain AND (s.channel = '*' OR b.channel = s.channel)),
-       sum(s.units), min(s.currency_code), now()
+       COALESCE(min(b.customers), 0), sum(s.units), min(s.currency_code), now()
 FROM (SELECT shop_domain, channel, window_start, window_end, currency_code, orders, revenue_minor, units FROM sales
       UNION ALL
       SELECT shop_domain, '*', window_start, window_end, currency_code, orders, revenue_minor, units FROM sales) s
+LEFT JOIN buyer_counts b ON b.shop_domain = s.shop_domain AND b.channel = s.channel
 GROUP BY s.shop_domain, s.channel;
 
 -- sending_stats_30d of every shop with e-mail: its e-mails sent (Klaviyo's recipients) in the same 30 reporting days,
