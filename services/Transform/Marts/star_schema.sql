@@ -1,7 +1,8 @@
 -- Refreshes the star schema of one shop for the reporting days [@from, @to] (@tz): dimensions first (new members
 -- added, known ones updated), then the facts of those days replaced. One refresh of a shop at a time (the refresher holds
 -- the lock star:{shop} for the transaction). The orders and lines of the range are staged and analysed first, and so are
--- the dimensions, so the planner joins them by hash.
+-- the dimensions, so the planner joins them by hash. The facts are found by the shop's key as a value, so that a small
+-- shop's are probed in the key's indexes rather than read from among every shop's.
 INSERT INTO transform.dim_shop (shop_domain, currency_code, reporting_time_zone)
 SELECT @shop, transform.shop_currency(@shop), @tz
 ON CONFLICT (shop_domain) DO UPDATE SET currency_code = COALESCE(EXCLUDED.currency_code, transform.dim_shop.currency_code),
@@ -61,12 +62,11 @@ ANALYZE transform.dim_product;
 ANALYZE transform.dim_customer;
 ANALYZE transform.dim_channel;
 
-DELETE FROM transform.fact_order_line f USING transform.dim_shop s
-WHERE s.shop_domain = @shop AND f.shop_key = s.shop_key
+DELETE FROM transform.fact_order_line f
+WHERE f.shop_key = (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop)
   AND f.date_key BETWEEN to_char(@from::date, 'YYYYMMDD')::int AND to_char(@to::date, 'YYYYMMDD')::int;
 -- A line re-read with another day than its fact has (its order's reporting day moved: another time zone, an order
 -- re-dated) replaces that fact too, wherever it was dated.
--- (The shop's key as a value: the planner then probes the key's index for a few lines rather than reading every shop's facts.)
 DELETE FROM transform.fact_order_line f USING star_lines l
 WHERE f.shop_key = (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop) AND f.line_item_id = l.line_item_id;
 
@@ -80,8 +80,8 @@ JOIN transform.dim_product p ON p.shop_key = s.shop_key AND p.variant_id = l.var
 JOIN transform.dim_customer c ON c.shop_key = s.shop_key AND c.customer_id = l.customer_id
 JOIN transform.dim_channel ch ON ch.source_name = l.source_name;
 
-DELETE FROM transform.fact_daily_sales f USING transform.dim_shop s
-WHERE s.shop_domain = @shop AND f.shop_key = s.shop_key
+DELETE FROM transform.fact_daily_sales f
+WHERE f.shop_key = (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop)
   AND f.date_key BETWEEN to_char(@from::date, 'YYYYMMDD')::int AND to_char(@to::date, 'YYYYMMDD')::int;
 
 -- A day and channel's orders, customers and revenue from its orders; its units and gross from their lines.
