@@ -46,8 +46,9 @@ public sealed class StarSchemaRefresher(NpgsqlDataSource dataSource, IOptions<Ma
             await refresh.ExecuteNonQueryAsync(cancellationToken);
         }
         await using var count = new NpgsqlCommand("""
-            SELECT count(*) FROM transform.fact_order_line f JOIN transform.dim_shop s USING (shop_key)
-            WHERE s.shop_domain = @shop AND f.date_key BETWEEN to_char(@from::date, 'YYYYMMDD')::int AND to_char(@to::date, 'YYYYMMDD')::int
+            SELECT count(*) FROM transform.fact_order_line f
+            WHERE f.shop_key = (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop)
+              AND f.date_key BETWEEN to_char(@from::date, 'YYYYMMDD')::int AND to_char(@to::date, 'YYYYMMDD')::int
             """, connection, transaction);
         count.Parameters.AddWithValue("shop", shop);
         count.Parameters.AddWithValue("from", from);
