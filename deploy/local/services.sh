@@ -123,7 +123,7 @@ start_service() { # name
         Shopify__WebhookCallbackUrl="$WEBHOOK_URL" \
         BulkSync__CompletionWebhooks="$([ -n "$WEBHOOK_URL" ] && echo true || echo false)" \
         ShopifyWebhooks__Secret="${GROWTHOS_SHOPIFY_APP_SECRET:-shpss_sandbox_app_secret}" \
-        Sandbox__StateDirectory="$ROOT/.local/sandbox-state" \
+        Sandbox__StateDirectory="${GROWTHOS_SANDBOX_STATE:-$ROOT/.local/sandbox-state}" \
         Sandbox__AllowHttpWebhooks=true \
         Sandbox__ShopifyApp__ComplianceUri="${WEBHOOK_URL:-http://127.0.0.1:8080/webhooks/shopify}" \
         "${MARKETING_ENV[@]}" \
