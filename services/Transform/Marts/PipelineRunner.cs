@@ -83,7 +83,7 @@ public sealed class PipelineRunner(
 
     /// <summary>
     /// The marts after a sync of the reporting days [from, to], side by side, each on its own connection: the daily sales
-    /// (and the recent days, when the run's orders did not reach them), the star schema, and today's stock, segments and
+    /// (and the recent days up to today, in the same pass when the run's days reach them), the star schema, and today's stock, segments and
     /// usage read only the orders, the catalogue and the stock. The measurements read the star schema, so they follow it.
     /// The checks, which read every mart, are the caller's to run after.
     /// </summary>
@@ -100,11 +100,13 @@ public sealed class PipelineRunner(
 
         async Task<(string, IReadOnlyList<DailySalesFigure>)> DailySales()
         {
-            var (currency, days) = await SalesPulse(runId, shop, from, to, cancellationToken);
             var now = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
             var recentFrom = now.AddDays(-options.Value.RecentDays);
-            if (options.Value.RecentDays <= 0 || to >= now) return (currency, days);
-            var (recentCurrency, recent) = await SalesPulse(runId, shop, to > recentFrom ? to : recentFrom, now, cancellationToken);
+            if (options.Value.RecentDays <= 0 || to >= now) return await SalesPulse(runId, shop, from, to, cancellationToken);
+            // The run's days that reach the recent ones are refreshed with them in one pass (a daily sync's do).
+            if (to.AddDays(1) >= recentFrom) return await SalesPulse(runId, shop, from, now, cancellationToken);
+            var (currency, days) = await SalesPulse(runId, shop, from, to, cancellationToken);
+            var (recentCurrency, recent) = await SalesPulse(runId, shop, recentFrom, now, cancellationToken);
             return (currency.Length > 0 ? currency : recentCurrency,
                 days.Concat(recent).GroupBy(d => d.Date).Select(g => g.Last()).OrderBy(d => d.Date).ToList());
         }
