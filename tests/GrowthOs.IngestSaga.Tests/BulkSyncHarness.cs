@@ -182,3 +182,23 @@ public sealed class RecordingWatermarks : IWatermarkStore
         }
     }
 }
+
+public static class PublishedMessages
+{
+    /// <summary>
+    /// The first <typeparamref name="T"/> published that matches <paramref name="filter"/>, waiting up to 10 s for it. The
+    /// harness's own <c>SelectAsync</c> may end empty once it has gone quiet after an earlier wait, before a message the
+    /// outbox sends after the saga is saved.
+    /// </summary>
+    public static async Task<T> FirstPublished<T>(this ITestHarness harness, Func<T, bool>? filter = null) where T : class
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var found = harness.Published.Select<T>().Select(x => x.Context.Message).FirstOrDefault(m => filter?.Invoke(m) ?? true);
+            if (found is not null) return found;
+            if (DateTime.UtcNow >= deadline) throw new TimeoutException($"No {typeof(T).Name} was published within 10 s.");
+            await Task.Delay(20);
+        }
+    }
+}

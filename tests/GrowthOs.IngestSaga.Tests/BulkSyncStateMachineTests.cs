@@ -18,7 +18,7 @@ public sealed class BulkSyncStateMachineTests
         var before = test.Now;
         var runId = await test.StartRun();
 
-        var start = (await test.Harness.Published.SelectAsync<StartBulkExtraction>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        var start = await test.Harness.FirstPublished<StartBulkExtraction>(m => m.RunId == runId);
         Assert.Equal(BulkSyncHarness.Shop, start.ShopDomain);
         Assert.Equal("orders", start.Entity);
         var floor = before.AddDays(-test.Options.WatermarkFloorDays);
@@ -63,7 +63,7 @@ public sealed class BulkSyncStateMachineTests
         var runId = await StartPolling(test);
 
         var wait = await test.ElapseCurrentWait(runId);
-        var poll = (await test.Harness.Published.SelectAsync<PollBulkOperation>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        var poll = await test.Harness.FirstPublished<PollBulkOperation>(m => m.RunId == runId);
         Assert.Equal(1, poll.Attempt);
         Assert.Equal(OperationId, poll.BulkOperationId);
 
@@ -120,16 +120,16 @@ public sealed class BulkSyncStateMachineTests
         var newest = new DateTimeOffset(2026, 11, 20, 17, 3, 9, TimeSpan.Zero);
 
         await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 30, 10, 4096));
-        var archive = (await test.Harness.Published.SelectAsync<ArchiveBulkOperationResult>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        var archive = await test.Harness.FirstPublished<ArchiveBulkOperationResult>(m => m.RunId == runId);
         Assert.Equal((OperationId, BulkSyncHarness.Shop, "orders"), (archive.BulkOperationId, archive.ShopDomain, archive.Entity));
 
         await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/key.jsonl", 4096, 30));
-        var upsert = (await test.Harness.Published.SelectAsync<UpsertArchivedRecords>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        var upsert = await test.Harness.FirstPublished<UpsertArchivedRecords>(m => m.RunId == runId);
         Assert.Equal("raw/key.jsonl", upsert.ArchiveKey);
 
         await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, "orders", "raw/key.jsonl", 30, 10, 20, 0, newest,
             new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20)));
-        var refresh = (await test.Harness.Published.SelectAsync<RefreshMarts>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        var refresh = await test.Harness.FirstPublished<RefreshMarts>(m => m.RunId == runId);
         Assert.Equal((new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20)), (refresh.From, refresh.To));
 
         await test.Harness.Bus.Publish(new MartsRefreshed(runId, BulkSyncHarness.Shop, 20));
@@ -138,7 +138,7 @@ public sealed class BulkSyncStateMachineTests
         Assert.Equal(["initiated", "requested", "polling", "downloading", "upserting", "transforming", "completed"], run.Steps.Select(s => s.Step));
         Assert.All(run.Steps.SkipLast(1), s => Assert.NotNull(s.EndedAt));
         Assert.Equal((BulkSyncHarness.Shop, "orders", newest, runId), Assert.Single(test.Watermarks.Advances));
-        var completed = (await test.Harness.Published.SelectAsync<SyncCompleted>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        var completed = await test.Harness.FirstPublished<SyncCompleted>(m => m.RunId == runId);
         Assert.Equal(10, completed.OrdersUpserted);
         Assert.Equal(7, await test.Harness.Published.SelectAsync<SyncStepChanged>(x => x.Context.Message.RunId == runId).Count());
     }
@@ -184,7 +184,7 @@ public sealed class BulkSyncStateMachineTests
         Assert.Equal("polling", run.FailedStep);
         Assert.Equal("ACCESS_DENIED: read_orders scope missing", run.Error);
         Assert.Empty(test.Watermarks.Advances);
-        var failed = (await test.Harness.Published.SelectAsync<SyncFailed>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        var failed = await test.Harness.FirstPublished<SyncFailed>(m => m.RunId == runId);
         Assert.Equal("polling", failed.Step);
     }
 
@@ -214,7 +214,7 @@ public sealed class BulkSyncStateMachineTests
 
         var run = await test.InState(runId, m => m.Upserting);
         Assert.Equal(JobTypes.Replay, run.JobType);
-        var upsert = (await test.Harness.Published.SelectAsync<UpsertArchivedRecords>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        var upsert = await test.Harness.FirstPublished<UpsertArchivedRecords>(m => m.RunId == runId);
         Assert.Equal("raw/old.jsonl", upsert.ArchiveKey);
         Assert.False(await test.Harness.Published.Any<StartBulkExtraction>(x => x.Context.Message.RunId == runId));
 
@@ -235,7 +235,7 @@ public sealed class BulkSyncStateMachineTests
 
         var run = await test.InState(runId, m => m.Requested);
         Assert.Equal(JobTypes.FullBackfill, run.JobType);
-        var start = (await test.Harness.Published.SelectAsync<StartBulkExtraction>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        var start = await test.Harness.FirstPublished<StartBulkExtraction>(m => m.RunId == runId);
         Assert.Null(start.UpdatedSince);
         Assert.Equal(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), start.CreatedFrom);
         Assert.Equal(new DateTimeOffset(2025, 7, 1, 0, 0, 0, TimeSpan.Zero), start.CreatedBefore);
@@ -250,7 +250,7 @@ public sealed class BulkSyncStateMachineTests
         await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 3, 1, 100));
         await test.InState(runId, m => m.Downloading);
         await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/b.jsonl", 100, 3));
-        var upsert = (await test.Harness.Published.SelectAsync<UpsertArchivedRecords>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        var upsert = await test.Harness.FirstPublished<UpsertArchivedRecords>(m => m.RunId == runId);
         Assert.Equal(test.Options.BackfillChunkSize, upsert.ChunkSize);
         await test.Harness.Bus.Publish(new ArchivedRecordsUpserted(runId, BulkSyncHarness.Shop, "orders", "raw/b.jsonl", 3, 1, 2, 0, test.Now,
             new DateOnly(2025, 2, 1), new DateOnly(2025, 2, 1)));
@@ -267,7 +267,7 @@ public sealed class BulkSyncStateMachineTests
         await using var test = await BulkSyncHarness.Start();
         var runId = await StartPolling(test);
         await test.Harness.Bus.Publish(new BulkOperationCompleted(runId, OperationId, 5, 2, 100, Partial: true, ErrorCode: "INTERNAL_SERVER_ERROR"));
-        var archive = (await test.Harness.Published.SelectAsync<ArchiveBulkOperationResult>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        var archive = await test.Harness.FirstPublished<ArchiveBulkOperationResult>(m => m.RunId == runId);
         Assert.Equal(OperationId, archive.BulkOperationId);
         await test.Harness.Bus.Publish(new BulkResultArchived(runId, BulkSyncHarness.Shop, "orders", "raw/p.jsonl", 100, 5));
         await test.InState(runId, m => m.Upserting);
@@ -279,7 +279,7 @@ public sealed class BulkSyncStateMachineTests
         var run = await test.InState(runId, m => m.Partial);
         Assert.Equal("partial", run.Steps[^1].Step);
         Assert.Empty(test.Watermarks.Advances);
-        var completed = (await test.Harness.Published.SelectAsync<SyncCompleted>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        var completed = await test.Harness.FirstPublished<SyncCompleted>(m => m.RunId == runId);
         Assert.True(completed.Partial);
         Assert.Null(completed.UpdatedThrough);
     }
@@ -319,7 +319,7 @@ public sealed class BulkSyncStateMachineTests
         var waiting = test.Instance(runId).WaitToken;
 
         await test.Harness.Bus.Publish(new BulkOperationFinishNotified(runId, BulkSyncHarness.Shop, OperationId, "completed", test.Now));
-        var poll = (await test.Harness.Published.SelectAsync<PollBulkOperation>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        var poll = await test.Harness.FirstPublished<PollBulkOperation>(m => m.RunId == runId);
         Assert.Equal((OperationId, 1), (poll.BulkOperationId, poll.Attempt));
 
         await test.Harness.Bus.Publish(new BulkOperationFinishNotified(runId, BulkSyncHarness.Shop, "gid://shopify/BulkOperation/999", "completed", test.Now));
@@ -337,7 +337,7 @@ public sealed class BulkSyncStateMachineTests
         Assert.Equal(TimeSpan.FromSeconds(test.Options.PollIntervalSeconds), test.Instance(runId).ResumeAt!.Value - test.Now);
 
         await test.ElapseCurrentWait(runId);
-        await test.Harness.Published.SelectAsync<PollBulkOperation>(x => x.Context.Message.RunId == runId).First();
+        await test.Harness.FirstPublished<PollBulkOperation>(m => m.RunId == runId);
         await test.Harness.Bus.Publish(new BulkOperationStillRunning(runId, OperationId, 1, "RUNNING", 10));
         await test.Harness.InactivityTask;
         Assert.Equal(TimeSpan.FromSeconds(test.Options.WebhookFallbackPollSeconds), test.Instance(runId).ResumeAt!.Value - test.Now);

@@ -42,18 +42,17 @@ public sealed class GapTests
         var run = await Complete(test, runId);
 
         var since = stale.AddMinutes(-test.Options.LookbackMinutes);
-        var backfill = (await test.Harness.Published.SelectAsync<BackfillRequested>(x => x.Context.Message.ShopDomain == BulkSyncHarness.Shop).First())
-            .Context.Message;
+        var backfill = await test.Harness.FirstPublished<BackfillRequested>(m => m.ShopDomain == BulkSyncHarness.Shop);
         Assert.Equal((test.Options.HistoryFrom, DateOnly.FromDateTime(floor.UtcDateTime), (DateTimeOffset?)since),
             (backfill.From, backfill.To, backfill.UpdatedSince));
-        var gap = (await test.Harness.Published.SelectAsync<SyncGapFound>().First()).Context.Message;
+        var gap = await test.Harness.FirstPublished<SyncGapFound>();
         Assert.Equal((runId, "orders", since, floor, backfill.RunId), (gap.RunId, gap.Entity, gap.GapFrom, gap.Floor, gap.BackfillRunId));
         Assert.Equal((since, backfill.RunId), (run.GapSince, run.GapRunId));
         Assert.Equal((backfill.RunId, runId), test.Watermarks.Gaps[(BulkSyncHarness.Shop, "orders", since)]);
         // The backfill reads the orders updated since the gap's start and created up to the floor's day.
         var filling = await test.InState(backfill.RunId, m => m.Requested);
         Assert.Equal((JobTypes.FullBackfill, (DateTimeOffset?)since), (filling.JobType, filling.UpdatedSince));
-        var command = (await test.Harness.Published.SelectAsync<StartBulkExtraction>(x => x.Context.Message.RunId == backfill.RunId).First()).Context.Message;
+        var command = await test.Harness.FirstPublished<StartBulkExtraction>(m => m.RunId == backfill.RunId);
         Assert.Equal(((DateTimeOffset?)since, floor.UtcDateTime.Date.AddDays(1)), (command.UpdatedSince, command.CreatedBefore?.UtcDateTime));
     }
 

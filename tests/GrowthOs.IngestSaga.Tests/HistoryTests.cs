@@ -36,8 +36,7 @@ public sealed class HistoryTests
         var run = await Complete(test, runId);
 
         var floorDay = DateOnly.FromDateTime(test.Now.AddDays(-test.Options.WatermarkFloorDays).UtcDateTime);
-        var backfill = (await test.Harness.Published.SelectAsync<BackfillRequested>(x => x.Context.Message.ShopDomain == BulkSyncHarness.Shop).First())
-            .Context.Message;
+        var backfill = await test.Harness.FirstPublished<BackfillRequested>(m => m.ShopDomain == BulkSyncHarness.Shop);
         Assert.Equal((test.Options.HistoryFrom, floorDay), (backfill.From, backfill.To));
         Assert.Equal(floorDay, run.HistoryBefore);
         Assert.Equal(backfill.RunId, run.HistoryRunId);
@@ -105,7 +104,7 @@ public sealed class HistoryTests
 
         // The first sync reads from the connection's first day, after the floor, and asks for no history before it.
         var runId = await test.StartRun();
-        var first = (await test.Harness.Published.SelectAsync<StartBulkExtraction>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        var first = await test.Harness.FirstPublished<StartBulkExtraction>(m => m.RunId == runId);
         Assert.Equal(new DateTimeOffset(start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), first.UpdatedSince);
         await Complete(test, runId);
         Assert.Equal(0, await test.Harness.Published.SelectAsync<BackfillRequested>().Count());
@@ -113,7 +112,7 @@ public sealed class HistoryTests
         // A daily sync reads back its connection's lookback, not the deployment's hour.
         var mark = test.Watermarks.Marks[(BulkSyncHarness.Shop, "orders")];
         var daily = await test.StartRun();
-        var next = (await test.Harness.Published.SelectAsync<StartBulkExtraction>(x => x.Context.Message.RunId == daily).First()).Context.Message;
+        var next = await test.Harness.FirstPublished<StartBulkExtraction>(m => m.RunId == daily);
         Assert.Equal(mark.AddMinutes(-5), next.UpdatedSince);
     }
 
@@ -124,7 +123,7 @@ public sealed class HistoryTests
         var start = new DateOnly(2021, 3, 1);
         test.Options.ConnectionOf = shop => new ShopConnection(Guid.NewGuid(), shop, "active", null, "UTC", "USD", "0 5 * * *", [], start, null);
         await Complete(test, await test.StartRun());
-        var backfill = (await test.Harness.Published.SelectAsync<BackfillRequested>().First()).Context.Message;
+        var backfill = await test.Harness.FirstPublished<BackfillRequested>();
         Assert.Equal((start, DateOnly.FromDateTime(test.Now.AddDays(-test.Options.WatermarkFloorDays).UtcDateTime)), (backfill.From, backfill.To));
     }
 }

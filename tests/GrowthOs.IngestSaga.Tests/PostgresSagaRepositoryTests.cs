@@ -130,7 +130,7 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
         Assert.Equal(1, await dispatcher.DispatchDue(new DurableWaitOptions(), CancellationToken.None));
         Assert.Equal(0, await dispatcher.DispatchDue(new DurableWaitOptions(), CancellationToken.None));
 
-        var elapsed = (await _harness.Published.SelectAsync<SyncWaitElapsed>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        var elapsed = await _harness.FirstPublished<SyncWaitElapsed>(m => m.RunId == runId);
         Assert.Equal(7, elapsed.WaitToken);
         // A run waiting in Requested retries its bulk query when woken, and waits for that one's answer.
         await WaitForRow(runId, r => r.WaitToken == 8 && r.ResumeAt > DateTimeOffset.UtcNow);
@@ -238,7 +238,7 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
 
         await Scalar($"UPDATE ingest.sync_schedule SET next_run_at = now() - interval '1 minute' WHERE shop_domain = '{shop}' RETURNING 1");
         Assert.Equal(1, await dispatcher.FireDue(CancellationToken.None));
-        var requested = (await _harness.Published.SelectAsync<SyncRequested>(x => x.Context.Message.ShopDomain == shop).First()).Context.Message;
+        var requested = await _harness.FirstPublished<SyncRequested>(m => m.ShopDomain == shop);
         Assert.Equal(["orders", "customers"], requested.Entities);
 
         await connected.Keep(Version(3, "paused", "15 4 * * *"), CancellationToken.None);
@@ -335,7 +335,7 @@ public sealed class PostgresSagaRepositoryTests : IAsyncLifetime
 
         for (var batch = 0; batch < 3; batch++) Assert.Equal(1, await publisher.PublishPending(options, CancellationToken.None));
         Assert.Equal(0, await publisher.PublishPending(options, CancellationToken.None));
-        var failed = (await _harness.Published.SelectAsync<SyncFailed>(x => x.Context.Message.RunId == runId).First()).Context.Message;
+        var failed = await _harness.FirstPublished<SyncFailed>(m => m.RunId == runId);
         Assert.Equal(("polling", "r"), (failed.Step, failed.Reason));
         Assert.Equal(1L, await Scalar($"""
             SELECT count(*) FROM ingest.saga_event_outbox
