@@ -182,7 +182,7 @@ static async Task TimeReads(NpgsqlDataSource dataSource, string shop, DateOnly f
         Console.WriteLine($"  {shop} profit, {days,3} days: {profit,7:N0} ms");
     }
     var cohortsFrom = new DateOnly(first.Year, first.Month, 1);
-    var cohorts = await MedianOf3(() => GrowthOs.Transform.Api.CohortReader.Read(dataSource, shop, "UTC", cohortsFrom, last, last.AddDays(1), "none", null,
+    var cohorts = await MedianOf3(() => GrowthOs.Transform.Api.CohortReader.Read(dataSource, shop, cohortsFrom, last, last.AddDays(1), "none", null,
         null, CancellationToken.None));
     Console.WriteLine($"  {shop} cohorts, {last.DayNumber - cohortsFrom.DayNumber + 1} days: {cohorts,7:N0} ms");
 }

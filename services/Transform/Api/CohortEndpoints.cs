@@ -46,7 +46,7 @@ public static class CohortEndpoints
 
         var first = new DateOnly(period.From.Year, period.From.Month, 1);
         var today = marts.Value.Today(bound, now);
-        var cohorts = await CohortReader.Read(dataSource, bound, marts.Value.TimeZoneOf(bound), first, period.To, today, split, channel, productId,
+        var cohorts = await CohortReader.Read(dataSource, bound, first, period.To, today, split, channel, productId,
             cancellationToken, discount_code);
         return TypedResults.Ok(new CohortReport(bound, first, period.To, today, split, channel, productId, discount_code,
             await ShopCurrency.Find(dataSource, bound, cancellationToken), cohorts));

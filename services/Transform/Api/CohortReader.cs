@@ -4,9 +4,11 @@ namespace GrowthOs.Transform.Api;
 
 /// <summary>
 /// Reads the cohorts of a shop's customers by the month of their first counted order (not a test, not cancelled; in the
-/// shop's reporting time zone). A cohort's net revenue is its members' lines (unit price × quantity − discount) on their
-/// orders' days, less their refunds on the refunds' days; its gross profit that less the cost of goods of the lines whose
-/// cost is known (the cost in effect on the order's day, as profit_daily counts it). Guests belong to no cohort.
+/// shop's reporting time zone), from the customer mart (<c>customer_cohort</c> and <c>customer_daily</c>, refreshed with
+/// the daily sales: Marts/customer_daily.sql). A cohort's net revenue is its members' lines (unit price × quantity −
+/// discount) on their orders' days, less their refunds on the refunds' days; its gross profit that less the cost of goods
+/// of the lines whose cost is known (the cost in effect on the order's day, as profit_daily counts it). Guests belong to
+/// no cohort.
 /// </summary>
 public static class CohortReader
 {
@@ -15,61 +17,25 @@ public static class CohortReader
     public const int MonthsFollowed = 12;
 
     private const string Sql = """
-        WITH bounds AS (
-            SELECT (@from::date::timestamp AT TIME ZONE @tz) AS starts, ((@to::date + 1)::timestamp AT TIME ZONE @tz) AS ends
-        ),
-        candidates AS (
-            SELECT DISTINCT o.customer_id FROM transform.order_header o, bounds
-            WHERE o.shop_domain = @shop AND o.customer_id IS NOT NULL AND NOT o.is_test AND o.cancelled_at IS NULL
-              AND o.created_at >= bounds.starts AND o.created_at < bounds.ends
-        ),
-        firsts AS (
-            SELECT DISTINCT ON (o.customer_id) o.customer_id, o.order_id, o.created_at, (o.created_at AT TIME ZONE @tz)::date AS first_date,
-                   COALESCE(o.source_name, 'unknown') AS channel, o.discount_codes
-            FROM transform.order_header o
-            WHERE o.shop_domain = @shop AND NOT o.is_test AND o.cancelled_at IS NULL AND o.customer_id IN (SELECT customer_id FROM candidates)
-            ORDER BY o.customer_id, o.created_at, o.order_id
-        ),
-        newcomers AS (
-            SELECT f.*, date_trunc('month', f.first_date)::date AS cohort FROM firsts f, bounds
-            WHERE f.created_at >= bounds.starts AND f.created_at < bounds.ends
+        WITH newcomers AS (
+            SELECT c.customer_id, c.first_date, c.first_order_id, c.channel, c.discount_codes, c.second_date,
+                   date_trunc('month', c.first_date)::date AS cohort
+            FROM transform.customer_cohort c
+            WHERE c.shop_domain = @shop AND c.first_date BETWEEN @from AND @to
         ),
         members AS (
             SELECT n.*, CASE WHEN @by = 'channel' THEN n.channel END AS segment FROM newcomers n
             WHERE (@channel::text IS NULL OR n.channel = @channel)
               AND (@code::text IS NULL OR lower(@code) = ANY (SELECT lower(c) FROM unnest(n.discount_codes) c))
               AND (@product::bigint IS NULL OR EXISTS (
-                  SELECT 1 FROM transform.order_line_item l WHERE l.shop_domain = @shop AND l.order_id = n.order_id AND l.product_id = @product))
-        ),
-        member_orders AS (
-            SELECT m.customer_id, m.cohort, m.segment, m.first_date, m.order_id AS first_order_id, o.order_id, o.currency_code,
-                   (o.created_at AT TIME ZONE @tz)::date AS date
-            FROM members m
-            JOIN transform.order_header o ON o.shop_domain = @shop AND o.customer_id = m.customer_id AND NOT o.is_test AND o.cancelled_at IS NULL
+                  SELECT 1 FROM transform.order_line_item l WHERE l.shop_domain = @shop AND l.order_id = n.first_order_id AND l.product_id = @product))
         ),
         events AS (
-            SELECT x.cohort, x.segment, x.first_date, x.date, l.unit_price_minor * l.quantity - l.total_discount_minor AS net,
-                   l.unit_price_minor * l.quantity - l.total_discount_minor - COALESCE(cost.unit_cost_minor * l.current_quantity, 0) AS gross_profit
-            FROM member_orders x
-            JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = x.order_id
-            LEFT JOIN LATERAL (
-                SELECT v.unit_cost_minor FROM transform.variant_cost v
-                WHERE v.shop_domain = @shop AND v.variant_id = l.variant_id AND v.currency_code = x.currency_code
-                ORDER BY v.effective_from <= x.date DESC,
-                         CASE WHEN v.effective_from <= x.date THEN v.source = 'override' END DESC NULLS LAST,
-                         CASE WHEN v.effective_from <= x.date THEN v.effective_from END DESC NULLS LAST,
-                         v.effective_from, v.source = 'shopify' DESC
-                LIMIT 1
-            ) cost ON true
-            UNION ALL
-            SELECT x.cohort, x.segment, x.first_date, (r.created_at AT TIME ZONE @tz)::date, -r.amount_minor, -r.amount_minor
-            FROM member_orders x JOIN transform.order_refund r ON r.shop_domain = @shop AND r.order_id = x.order_id
-        ),
-        repeaters AS (
-            SELECT DISTINCT customer_id FROM member_orders WHERE order_id <> first_order_id AND date - first_date < 90
+            SELECT m.cohort, m.segment, m.first_date, d.date, d.net_minor AS net, d.gross_profit_minor AS gross_profit
+            FROM members m JOIN transform.customer_daily d ON d.shop_domain = @shop AND d.customer_id = m.customer_id
         )
-        SELECT 's', m.cohort, m.segment, 0, count(*)::bigint, count(r.customer_id)::bigint
-        FROM members m LEFT JOIN repeaters r USING (customer_id) GROUP BY m.cohort, m.segment
+        SELECT 's', cohort, segment, 0, count(*)::bigint, (count(*) FILTER (WHERE second_date - first_date < 90))::bigint
+        FROM members GROUP BY cohort, segment
         UNION ALL
         SELECT 'm', cohort, segment,
                ((extract(year FROM date) - extract(year FROM cohort)) * 12 + extract(month FROM date) - extract(month FROM cohort))::int,
@@ -90,12 +56,11 @@ public static class CohortReader
     /// The cohorts of <paramref name="shop"/> whose first order's day is from <paramref name="from"/> to <paramref name="to"/>;
     /// a figure not yet complete on <paramref name="today"/> (the shop's) is null.
     /// </summary>
-    public static async Task<IReadOnlyList<Cohort>> Read(NpgsqlDataSource dataSource, string shop, string timeZone, DateOnly from, DateOnly to,
+    public static async Task<IReadOnlyList<Cohort>> Read(NpgsqlDataSource dataSource, string shop, DateOnly from, DateOnly to,
         DateOnly today, string by, string? channel, long? product, CancellationToken cancellationToken, string? discountCode = null)
     {
         await using var command = dataSource.CreateCommand(Sql);
         command.Parameters.AddWithValue("shop", shop);
-        command.Parameters.AddWithValue("tz", timeZone);
         command.Parameters.AddWithValue("from", from);
         command.Parameters.AddWithValue("to", to);
         command.Parameters.AddWithValue("by", by);

@@ -6,19 +6,27 @@ using Npgsql;
 namespace GrowthOs.Transform.Marts;
 
 /// <summary>
-/// Recomputes <c>sales_metrics_daily</c> of a shop for a range of its reporting days, and <c>profit_daily</c> beside it
-/// (definitions in sales_metrics_daily.sql and profit_daily.sql).
+/// Recomputes <c>sales_metrics_daily</c> of a shop for a range of its reporting days, <c>profit_daily</c> beside it, and
+/// the customer mart behind the cohorts: <c>customer_daily</c> of those days and <c>customer_cohort</c> of the customers
+/// whose days changed (definitions in sales_metrics_daily.sql, profit_daily.sql, customer_daily.sql and customer_cohort.sql).
 /// </summary>
 public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<MartsOptions> options)
 {
     private static readonly string Sql = SqlScripts.Read("sales_metrics_daily.sql");
     private static readonly string ProfitSql = SqlScripts.Read("profit_daily.sql");
+    private static readonly string CustomerDailySql = SqlScripts.Read("customer_daily.sql");
+    private static readonly string CustomerCohortSql = SqlScripts.Read("customer_cohort.sql");
 
     public async Task<(string CurrencyCode, IReadOnlyList<DailySalesFigure> Days)> Refresh(string shop, DateOnly from, DateOnly to,
         CancellationToken cancellationToken)
     {
+        // One transaction: the customers' days and their cohorts change together, or a later refresh finding the days
+        // unchanged would leave the cohorts behind.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await Refresh(connection, shop, from, to, cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var refreshed = await Refresh(connection, shop, from, to, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return refreshed;
     }
 
     /// <summary>The same on the caller's connection, within its transaction if it has one.</summary>
@@ -39,6 +47,9 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
                 currency = reader.GetString(1);
                 days.Add(new DailySalesFigure(reader.GetFieldValue<DateOnly>(0), reader.GetInt32(2), reader.GetInt64(3), RefundsMinor: reader.GetInt64(4)));
             }
+
+        // The customers' days and first orders, which the profit and the detail below read.
+        await RefreshCustomers(connection, shop, from, to, cancellationToken);
 
         // The same days' cost of goods beside their net sales (profit_daily.sql).
         await using (var profit = new NpgsqlCommand(ProfitSql, connection) { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
@@ -89,6 +100,57 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
     }
 
     /// <summary>
+    /// The customers' days of the range, then the first and second orders of the customers whose days changed. Two runs of
+    /// a shop refreshing other days may change the same customers: the shop's refreshes of customers take turns (a lock
+    /// held to the end of the caller's transaction).
+    /// </summary>
+    private async Task RefreshCustomers(NpgsqlConnection connection, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using (var turn = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('customer_cohort:' || @shop, 0))", connection)
+                     { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
+        {
+            turn.Parameters.AddWithValue("shop", shop);
+            await turn.ExecuteNonQueryAsync(cancellationToken);
+        }
+        // A shop whose history the mart does not hold yet (loaded before it existed) has it built whole this once.
+        await using (var built = new NpgsqlCommand("""
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM transform.customer_mart WHERE shop_domain = @shop) THEN NULL
+                        ELSE (SELECT (min(created_at) AT TIME ZONE @tz)::date FROM transform.order_header WHERE shop_domain = @shop) END
+            """, connection))
+        {
+            built.Parameters.AddWithValue("shop", shop);
+            built.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
+            var first = await built.ExecuteScalarAsync(cancellationToken) switch
+            {
+                DateOnly day => day,
+                DateTime day => DateOnly.FromDateTime(day),
+                _ => from,
+            };
+            if (first < from) from = first;
+        }
+        long[] changed;
+        await using (var days = new NpgsqlCommand(CustomerDailySql, connection) { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
+        {
+            days.Parameters.AddWithValue("shop", shop);
+            days.Parameters.AddWithValue("from", from);
+            days.Parameters.AddWithValue("to", to);
+            days.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
+            changed = (long[])(await days.ExecuteScalarAsync(cancellationToken))!;
+        }
+        if (changed.Length > 0)
+        {
+            await using var cohorts = new NpgsqlCommand(CustomerCohortSql, connection) { CommandTimeout = SqlScripts.CommandTimeoutSeconds };
+            cohorts.Parameters.AddWithValue("shop", shop);
+            cohorts.Parameters.AddWithValue("customers", changed);
+            cohorts.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
+            await cohorts.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var record = new NpgsqlCommand("INSERT INTO transform.customer_mart (shop_domain) VALUES (@shop) ON CONFLICT DO NOTHING", connection);
+        record.Parameters.AddWithValue("shop", shop);
+        await record.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// Per day of counted orders: a row of its units (no customer), a row per customer who ordered (its orders that
     /// day and the reporting day of its first counted order ever), and a row per product sold (its title, units and net
     /// revenue, the figures <c>measurements.sql</c> sums from the line facts).
@@ -101,11 +163,8 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
               AND o.created_at >= (@from::date::timestamp AT TIME ZONE @tz) AND o.created_at < ((@to::date + 1)::timestamp AT TIME ZONE @tz)
         ),
         firsts AS (
-            SELECT o.customer_id, (min(o.created_at) AT TIME ZONE @tz)::date AS first_date
-            FROM transform.order_header o
-            WHERE o.shop_domain = @shop AND NOT o.is_test AND o.cancelled_at IS NULL
-              AND o.customer_id IN (SELECT customer_id FROM counted WHERE customer_id IS NOT NULL)
-            GROUP BY o.customer_id
+            SELECT f.customer_id, f.first_date FROM transform.customer_cohort f
+            WHERE f.shop_domain = @shop AND f.customer_id IN (SELECT customer_id FROM counted WHERE customer_id IS NOT NULL)
         )
         SELECT c.date, NULL::bigint, COALESCE(sum(l.quantity), 0)::bigint, NULL::date, NULL::text, NULL::bigint
         FROM counted c LEFT JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = c.order_id

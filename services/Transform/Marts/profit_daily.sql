@@ -27,12 +27,10 @@ counted AS (
     WHERE o.shop_domain = @shop AND NOT o.is_test AND o.cancelled_at IS NULL
       AND o.created_at >= bounds.starts AND o.created_at < bounds.ends
 ),
+-- Each customer's first counted order, from the customer mart (customer_cohort.sql), refreshed just before.
 firsts AS (
-    SELECT DISTINCT ON (o.customer_id) o.order_id
-    FROM transform.order_header o
-    WHERE o.shop_domain = @shop AND NOT o.is_test AND o.cancelled_at IS NULL
-      AND o.customer_id IN (SELECT customer_id FROM counted WHERE customer_id IS NOT NULL)
-    ORDER BY o.customer_id, o.created_at, o.order_id
+    SELECT f.first_order_id AS order_id FROM transform.customer_cohort f
+    WHERE f.shop_domain = @shop AND f.customer_id IN (SELECT customer_id FROM counted WHERE customer_id IS NOT NULL)
 ),
 buyers AS (
     SELECT c.date,

@@ -28,6 +28,14 @@ public sealed class CustomerRedactions(NpgsqlDataSource dataSource)
             DELETE FROM transform.customer_segments c USING transform.redacted_customer r
             WHERE r.shop_domain = @shop AND c.shop_domain = @shop AND c.customer_id = r.customer_id
             """),
+        ("transform.customer_daily", """
+            DELETE FROM transform.customer_daily c USING transform.redacted_customer r
+            WHERE r.shop_domain = @shop AND c.shop_domain = @shop AND c.customer_id = r.customer_id
+            """),
+        ("transform.customer_cohort", """
+            DELETE FROM transform.customer_cohort c USING transform.redacted_customer r
+            WHERE r.shop_domain = @shop AND c.shop_domain = @shop AND c.customer_id = r.customer_id
+            """),
         ("transform.dim_customer (guest member)", """
             INSERT INTO transform.dim_customer (shop_key, customer_id)
             SELECT s.shop_key, 0 FROM transform.dim_shop s

@@ -1,5 +1,6 @@
 using GrowthOs.Testing;
 using GrowthOs.Transform.Api;
+using GrowthOs.Transform.Marts;
 using Npgsql;
 
 namespace GrowthOs.Transform.Tests;
@@ -56,6 +57,18 @@ public sealed class CohortGoldenTests : IAsyncLifetime
             """);
         command.Parameters.AddWithValue("shop", Shop);
         await command.ExecuteNonQueryAsync();
+        await Refresh(new DateOnly(2025, 12, 1), Today);
+    }
+
+    /// <summary>The marts of those reporting days, as a sync's refresh makes them (the cohorts' among them).</summary>
+    private Task Refresh(DateOnly from, DateOnly to) =>
+        new DailySalesRefresher(_dataSource, Microsoft.Extensions.Options.Options.Create(new MartsOptions())).Refresh(Shop, from, to, CancellationToken.None);
+
+    private async Task Execute(string sql)
+    {
+        await using var command = _dataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue("shop", Shop);
+        await command.ExecuteNonQueryAsync();
     }
 
     public async Task DisposeAsync()
@@ -65,7 +78,7 @@ public sealed class CohortGoldenTests : IAsyncLifetime
     }
 
     private Task<IReadOnlyList<Cohort>> Read(string by = "none", string? channel = null, long? product = null, string? code = null) =>
-        CohortReader.Read(_dataSource, Shop, "UTC", new DateOnly(2026, 1, 1), new DateOnly(2026, 2, 28), Today, by, channel, product,
+        CohortReader.Read(_dataSource, Shop, new DateOnly(2026, 1, 1), new DateOnly(2026, 2, 28), Today, by, channel, product,
             CancellationToken.None, code);
 
     private static string Months(Cohort cohort) =>
@@ -123,5 +136,45 @@ public sealed class CohortGoldenTests : IAsyncLifetime
         // WELCOME10 (in any case) was on customer 1's first order; on customer 4's second, which does not count.
         Assert.Equal(["2026-01-01 1"], (await Read(code: "welcome10")).Select(c => $"{c.Month:yyyy-MM-dd} {c.Customers}"));
         Assert.Equal(["2026-02-01 1"], (await Read(code: "SAVE10")).Select(c => $"{c.Month:yyyy-MM-dd} {c.Customers}"));
+    }
+
+    [Fact]
+    public async Task A_refresh_of_the_days_an_order_changed_on_moves_its_customer_to_the_cohort_of_its_first_order_left()
+    {
+        // Customer 1's first order (10 January) is cancelled: only that day is refreshed, as a sync that read the order again
+        // would. Its first counted order is now 20 February's, so it leaves January for February, where its 5.00 refund in
+        // March falls in month 1.
+        await Execute("UPDATE transform.order_header SET cancelled_at = '2026-03-01T00:00:00Z' WHERE shop_domain = @shop AND order_id = 11");
+        await Refresh(new DateOnly(2026, 1, 10), new DateOnly(2026, 1, 10));
+        var cohorts = await Read();
+        Assert.Equal(["2026-01-01 1", "2026-02-01 3"], cohorts.Select(c => $"{c.Month:yyyy-MM-dd} {c.Customers}"));
+        // January is customer 2 alone: 30.00 of a variant without a known cost, never back.
+        Assert.Equal("3000/3000 3000/3000 3000/3000 3000/3000 3000/3000 - - - - - - - -", Months(cohorts[0]));
+        Assert.Equal(0m, cohorts[0].RepeatRate90d);
+        // February: customers 1, 4 and 5. Month 0: 1,000 + 1,500 + 500 net = 1,000 each, 600 + 1,100 + 500 = 2,200 of gross profit;
+        // month 1: − 500 of customer 1's refund: 2,500 / 3 and 1,700 / 3.
+        Assert.Equal(["1000/733", "833/567"], Months(cohorts[1]).Split(' ').Take(2));
+
+        // The order is restored: a refresh of an unrelated day changes nothing, the refresh of its own puts customer 1 back.
+        await Execute("UPDATE transform.order_header SET cancelled_at = NULL WHERE shop_domain = @shop AND order_id = 11");
+        await Refresh(new DateOnly(2026, 4, 1), new DateOnly(2026, 4, 1));
+        Assert.Equal(["2026-01-01 1", "2026-02-01 3"], (await Read()).Select(c => $"{c.Month:yyyy-MM-dd} {c.Customers}"));
+        await Refresh(new DateOnly(2026, 1, 10), new DateOnly(2026, 1, 10));
+        Assert.Equal(["2026-01-01 2", "2026-02-01 2"], (await Read()).Select(c => $"{c.Month:yyyy-MM-dd} {c.Customers}"));
+        Assert.Equal("2500/2100 3000/2400 2750/2150 2750/2150 2750/2150 - - - - - - - -", Months((await Read())[0]));
+    }
+
+    [Fact]
+    public async Task A_shop_loaded_before_the_customer_mart_has_its_whole_history_built_by_its_next_refresh()
+    {
+        // As after an upgrade: the orders are there, the mart is not. A refresh of one day of June builds it from December on.
+        await Execute("""
+            DELETE FROM transform.customer_daily WHERE shop_domain = @shop; DELETE FROM transform.customer_cohort WHERE shop_domain = @shop;
+            DELETE FROM transform.customer_mart WHERE shop_domain = @shop
+            """);
+        Assert.Empty(await Read());
+        await Refresh(new DateOnly(2026, 6, 1), new DateOnly(2026, 6, 1));
+        Assert.Equal(["2026-01-01 2", "2026-02-01 2"], (await Read()).Select(c => $"{c.Month:yyyy-MM-dd} {c.Customers}"));
+        Assert.Equal("2500/2100 3000/2400 2750/2150 2750/2150 2750/2150 - - - - - - - -", Months((await Read())[0]));
     }
 }
