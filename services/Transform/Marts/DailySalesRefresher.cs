@@ -36,6 +36,9 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
         var days = new List<DailySalesFigure>();
         var currency = "";
         if (from > to) return (currency, days);
+        // Within the caller's transaction only (none: the statements run with the server's own).
+        await using (var memory = new NpgsqlCommand($"SET LOCAL work_mem = '{options.Value.RefreshWorkMemMegabytes}MB'", connection))
+            await memory.ExecuteNonQueryAsync(cancellationToken);
         await using var command = new NpgsqlCommand(Sql, connection) { CommandTimeout = SqlScripts.CommandTimeoutSeconds };
         command.Parameters.AddWithValue("shop", shop);
         command.Parameters.AddWithValue("from", from);
@@ -151,32 +154,25 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
     }
 
     /// <summary>
-    /// Per day of counted orders: a row of its units (no customer), a row per customer who ordered (its orders that
-    /// day and the reporting day of its first counted order ever), and a row per product sold (its title, units and net
-    /// revenue, the figures <c>measurements.sql</c> sums from the line facts).
+    /// Per day of counted orders: a row of its units (no customer; profit_daily's, refreshed just before), a row per
+    /// customer who ordered (its orders that day and the reporting day of its first counted order ever, from the
+    /// customer mart), and a row per product sold (its title, units and net revenue, the figures <c>measurements.sql</c>
+    /// sums from the line facts).
     /// </summary>
     private const string DetailSql = """
-        WITH counted AS (
-            SELECT (o.created_at AT TIME ZONE @tz)::date AS date, o.order_id, o.customer_id
-            FROM transform.order_header o
-            WHERE o.shop_domain = @shop AND NOT o.is_test AND o.cancelled_at IS NULL
-              AND o.created_at >= (@from::date::timestamp AT TIME ZONE @tz) AND o.created_at < ((@to::date + 1)::timestamp AT TIME ZONE @tz)
-        ),
-        firsts AS (
-            SELECT f.customer_id, f.first_date FROM transform.customer_cohort f
-            WHERE f.shop_domain = @shop AND f.customer_id IN (SELECT customer_id FROM counted WHERE customer_id IS NOT NULL)
-        )
-        SELECT c.date, NULL::bigint, COALESCE(sum(l.quantity), 0)::bigint, NULL::date, NULL::text, NULL::bigint
-        FROM counted c LEFT JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = c.order_id
-        GROUP BY c.date
+        SELECT p.date, NULL::bigint, p.units::bigint, NULL::date, NULL::text, NULL::bigint
+        FROM transform.profit_daily p
+        WHERE p.shop_domain = @shop AND p.date BETWEEN @from AND @to AND p.orders > 0
         UNION ALL
-        SELECT c.date, c.customer_id, count(*)::bigint, f.first_date, NULL::text, NULL::bigint
-        FROM counted c JOIN firsts f ON f.customer_id = c.customer_id
-        GROUP BY c.date, c.customer_id, f.first_date
+        SELECT d.date, d.customer_id, d.orders::bigint, f.first_date, NULL::text, NULL::bigint
+        FROM transform.customer_daily d JOIN transform.customer_cohort f ON f.shop_domain = @shop AND f.customer_id = d.customer_id
+        WHERE d.shop_domain = @shop AND d.date BETWEEN @from AND @to AND d.orders > 0
         UNION ALL
-        SELECT c.date, COALESCE(l.product_id, 0), sum(l.quantity)::bigint, NULL::date, max(l.title),
+        SELECT (o.created_at AT TIME ZONE @tz)::date, COALESCE(l.product_id, 0), sum(l.quantity)::bigint, NULL::date, max(l.title),
                sum(l.unit_price_minor * l.quantity - l.total_discount_minor)::bigint
-        FROM counted c JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = c.order_id
-        GROUP BY c.date, COALESCE(l.product_id, 0)
+        FROM transform.order_header o JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = o.order_id
+        WHERE o.shop_domain = @shop AND NOT o.is_test AND o.cancelled_at IS NULL
+          AND o.created_at >= (@from::date::timestamp AT TIME ZONE @tz) AND o.created_at < ((@to::date + 1)::timestamp AT TIME ZONE @tz)
+        GROUP BY 1, 2
         """;
 }

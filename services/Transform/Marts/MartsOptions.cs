@@ -28,6 +28,13 @@ public sealed class MartsOptions : IValidatableObject
     [System.ComponentModel.DataAnnotations.Range(1, 16)]
     public int CheckConnections { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
 
+    /// <summary>
+    /// The memory each sort or hash of a daily-sales refresh may take before it spills to disk (PostgreSQL's
+    /// <c>work_mem</c> for that transaction, 64 MB): a large shop's customers' days group hundreds of thousands of rows.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 2048)]
+    public int RefreshWorkMemMegabytes { get; set; } = 64;
+
     /// <summary>The share of a marketing load's rows left out from which its source's data-quality check fails (0.5: most of them).</summary>
     [System.ComponentModel.DataAnnotations.Range(0.01, 1)]
     public decimal MarketingRejectedShare { get; set; } = 0.5m;
