@@ -8,10 +8,11 @@ public sealed class DataQualityRunner(NpgsqlDataSource dataSource, IOptions<Mart
 {
     /// <summary>
     /// The checks side by side on <see cref="MartsOptions.CheckConnections"/> connections (each check is one read), their
-    /// outcomes in the checks' order.
+    /// outcomes in the checks' order; of the reporting <paramref name="days"/> only (a run's), or of the whole shop
+    /// (<see cref="DataQualityChecks"/>).
     /// </summary>
     public async Task<IReadOnlyList<DataQualityOutcome>> Run(string shop, Guid? runId, CancellationToken cancellationToken,
-        IReadOnlyList<DataQualityCheck>? checks = null)
+        IReadOnlyList<DataQualityCheck>? checks = null, (DateOnly From, DateOnly To)? days = null)
     {
         checks ??= DataQualityChecks.All;
         var outcomes = new DataQualityOutcome[checks.Count];
@@ -20,8 +21,10 @@ public sealed class DataQualityRunner(NpgsqlDataSource dataSource, IOptions<Mart
         async Task Worker()
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            // Each check is a single read of one shop's rows: compiling it (PostgreSQL's JIT) took longer than running it.
+            await using (var settings = new NpgsqlCommand("SET jit = off", connection)) await settings.ExecuteNonQueryAsync(cancellationToken);
             for (var i = Interlocked.Increment(ref next); i < checks.Count; i = Interlocked.Increment(ref next))
-                outcomes[i] = await Check(connection, checks[i], shop, runId, checkedAt, cancellationToken);
+                outcomes[i] = await Check(connection, checks[i], shop, runId, days, checkedAt, cancellationToken);
         }
         await Task.WhenAll(Enumerable.Range(0, Math.Min(options.Value.CheckConnections, checks.Count)).Select(_ => Worker()));
         return outcomes;
@@ -36,17 +39,22 @@ public sealed class DataQualityRunner(NpgsqlDataSource dataSource, IOptions<Mart
     {
         var outcomes = new List<DataQualityOutcome>();
         var checkedAt = clock.GetUtcNow().UtcDateTime;
-        foreach (var check in checks ?? DataQualityChecks.All) outcomes.Add(await Check(connection, check, shop, runId, checkedAt, cancellationToken));
+        foreach (var check in checks ?? DataQualityChecks.All) outcomes.Add(await Check(connection, check, shop, runId, null, checkedAt, cancellationToken));
         return outcomes;
     }
 
     /// <summary>Counts a check's violations and stores the outcome.</summary>
-    private async Task<DataQualityOutcome> Check(NpgsqlConnection connection, DataQualityCheck check, string shop, Guid? runId, DateTime checkedAt,
-        CancellationToken cancellationToken)
+    private async Task<DataQualityOutcome> Check(NpgsqlConnection connection, DataQualityCheck check, string shop, Guid? runId,
+        (DateOnly From, DateOnly To)? days, DateTime checkedAt, CancellationToken cancellationToken)
     {
         await using var count = new NpgsqlCommand(check.Sql, connection);
         count.Parameters.AddWithValue("shop", shop);
         if (check.Sql.Contains("@tz", StringComparison.Ordinal)) count.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
+        if (check.Sql.Contains("@from", StringComparison.Ordinal))
+        {
+            count.Parameters.Add(new NpgsqlParameter("from", NpgsqlTypes.NpgsqlDbType.Date) { Value = (object?)days?.From ?? DBNull.Value });
+            count.Parameters.Add(new NpgsqlParameter("to", NpgsqlTypes.NpgsqlDbType.Date) { Value = (object?)days?.To ?? DBNull.Value });
+        }
         if (check.Sql.Contains("@rejected_share", StringComparison.Ordinal))
             count.Parameters.AddWithValue("rejected_share", options.Value.MarketingRejectedShare);
         if (check.Sql.Contains("@run", StringComparison.Ordinal))

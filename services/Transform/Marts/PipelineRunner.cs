@@ -78,8 +78,11 @@ public sealed class PipelineRunner(
             cancellationToken);
     }
 
-    public Task<IReadOnlyList<DataQualityOutcome>> DataQuality(Guid? runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
-        executions.Run(Pipelines.DataQuality, runId, shop, from, to, () => dataQuality.Run(shop, runId, cancellationToken), r => r.Count, cancellationToken);
+    /// <summary>The checks of the whole shop, or, <paramref name="ofTheDays"/>, of its reporting days [from, to] (<see cref="DataQualityChecks"/>).</summary>
+    public Task<IReadOnlyList<DataQualityOutcome>> DataQuality(Guid? runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken,
+        bool ofTheDays = false) =>
+        executions.Run(Pipelines.DataQuality, runId, shop, from, to,
+            () => dataQuality.Run(shop, runId, cancellationToken, days: ofTheDays ? (from, to) : null), r => r.Count, cancellationToken);
 
     /// <summary>
     /// The marts after a sync of the reporting days [from, to], side by side, each on its own connection: the daily sales
@@ -126,15 +129,17 @@ public sealed class PipelineRunner(
     }
 
     /// <summary>
-    /// The checks after a run. When a mart disagrees with the orders, another run of the shop (a backfill beside a daily
-    /// sync) may be committing orders of days this run refreshed, its own refresh still to come. The shop's whole
-    /// history is then refreshed and checked again in one REPEATABLE READ transaction: the refresh and the checks see
-    /// the same orders, so a race cannot upset them, and a wrong mart fails again.
+    /// The checks after a run, of the reporting days it refreshed (the whole shop for the checks that need it). When a
+    /// mart disagrees with the orders, another run of the shop (a backfill beside a daily sync) may be committing orders
+    /// of days this run refreshed, its own refresh still to come. The shop's whole history is then refreshed and checked
+    /// again, whole, in one REPEATABLE READ transaction: the refresh and the checks see the same orders, so a race cannot
+    /// upset them, and a wrong mart fails again.
     /// </summary>
     public async Task<IReadOnlyList<DataQualityOutcome>> CheckedDataQuality(Guid? runId, string shop, DateOnly from, DateOnly to,
         CancellationToken cancellationToken)
     {
-        var outcomes = await DataQuality(runId, shop, from, to, cancellationToken);
+        var (firstDay, lastDay) = options.Value.ReportingRange(shop, from, to, clock.GetUtcNow());
+        var outcomes = await DataQuality(runId, shop, firstDay, lastDay, cancellationToken, ofTheDays: true);
         if (!outcomes.Any(o => !o.Passed && DataQualityChecks.MartChecks.Contains(o.Check))) return outcomes;
         var (first, last) = await HistoryOf(shop, cancellationToken);
         logger.LogWarning("Mart checks of {Shop} disagree with its orders; refreshing {From} to {To} and checking again in one snapshot", shop, first, last);

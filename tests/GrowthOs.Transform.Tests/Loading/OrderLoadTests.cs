@@ -462,6 +462,27 @@ public sealed class OrderLoadTests : IAsyncLifetime
         Assert.Equal(2L * DataQualityChecks.All.Count, await Scalar("SELECT count(*) FROM transform.data_quality_result"));
     }
 
+    [Fact]
+    public async Task The_checks_of_a_runs_days_read_those_days_and_the_whole_shop_for_duplicates()
+    {
+        await Loader().Load(Fixture(), Shop, Guid.NewGuid(), "fixture", CancellationToken.None);
+        await new DailySalesRefresher(_dataSource, Options.Create(new MartsOptions()))
+            .Refresh(Shop, new DateOnly(2026, 10, 31), new DateOnly(2026, 11, 2), CancellationToken.None);
+        var runner = new DataQualityRunner(_dataSource, Options.Create(new MartsOptions()), TimeProvider.System);
+        // #1001 (1 November) is updated before it was created, and #1003 (2 November) gets its name.
+        await Scalar("""
+            UPDATE transform.order_header SET updated_at = created_at - interval '1 day' WHERE name = '#1001';
+            UPDATE transform.order_header SET name = '#1001' WHERE name = '#1003';
+            SELECT 1
+            """);
+
+        async Task<string[]> Failed((DateOnly, DateOnly)? days) =>
+            (await runner.Run(Shop, null, CancellationToken.None, days: days)).Where(o => !o.Passed).Select(o => o.Check).Order().ToArray();
+        Assert.Equal(["no_duplicate_order_names"], await Failed((new DateOnly(2026, 11, 2), new DateOnly(2026, 11, 2))));
+        Assert.Equal(["no_duplicate_order_names", "updated_not_before_created"], await Failed((new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 1))));
+        Assert.Equal(["no_duplicate_order_names", "updated_not_before_created"], await Failed(null));
+    }
+
     private async Task<T> Query<T>(string sql)
     {
         await using var command = _dataSource.CreateCommand(sql);
