@@ -40,11 +40,13 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
         // few days read few rows, which PostgreSQL's JIT took longer to compile than to run; a whole history's run as fast without it.
         await using (var settings = new NpgsqlCommand($"SET LOCAL work_mem = '{options.Value.RefreshWorkMemMegabytes}MB'; SET LOCAL jit = off", connection))
             await settings.ExecuteNonQueryAsync(cancellationToken);
+        var orders = await OrderIdRange.Find(connection, shop, from, to, options.Value.TimeZoneOf(shop), cancellationToken);
         await using var command = new NpgsqlCommand(Sql, connection) { CommandTimeout = SqlScripts.CommandTimeoutSeconds };
         command.Parameters.AddWithValue("shop", shop);
         command.Parameters.AddWithValue("from", from);
         command.Parameters.AddWithValue("to", to);
         command.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
+        orders.AddTo(command.Parameters);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -53,7 +55,7 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
             }
 
         // The customers' days and first orders, which the profit and the detail below read.
-        await RefreshCustomers(connection, shop, from, to, cancellationToken);
+        await RefreshCustomers(connection, shop, from, to, orders, cancellationToken);
 
         // The same days' cost of goods beside their net sales (profit_daily.sql).
         await using (var profit = new NpgsqlCommand(ProfitSql, connection) { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
@@ -62,6 +64,7 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
             profit.Parameters.AddWithValue("from", from);
             profit.Parameters.AddWithValue("to", to);
             profit.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
+            orders.AddTo(profit.Parameters);
             await profit.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -75,6 +78,7 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
             detail.Parameters.AddWithValue("from", from);
             detail.Parameters.AddWithValue("to", to);
             detail.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
+            orders.AddTo(detail.Parameters);
             await using var reader = await detail.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -108,7 +112,8 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
     /// a shop refreshing other days may change the same customers: the shop's refreshes of customers take turns (a lock
     /// held to the end of the caller's transaction).
     /// </summary>
-    private async Task RefreshCustomers(NpgsqlConnection connection, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    private async Task RefreshCustomers(NpgsqlConnection connection, string shop, DateOnly from, DateOnly to, OrderIdRange orders,
+        CancellationToken cancellationToken)
     {
         await using (var turn = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('customer_cohort:' || @shop, 0))", connection)
                      { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
@@ -130,7 +135,8 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
                 DateTime day => DateOnly.FromDateTime(day),
                 _ => from,
             };
-            if (first < from) from = first;
+            if (first < from)
+                (from, orders) = (first, await OrderIdRange.Find(connection, shop, first, to, options.Value.TimeZoneOf(shop), cancellationToken));
         }
         long[] changed;
         await using (var days = new NpgsqlCommand(CustomerDailySql, connection) { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
@@ -139,6 +145,7 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
             days.Parameters.AddWithValue("from", from);
             days.Parameters.AddWithValue("to", to);
             days.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
+            orders.AddTo(days.Parameters);
             changed = (long[])(await days.ExecuteScalarAsync(cancellationToken))!;
         }
         if (changed.Length > 0)
@@ -161,6 +168,12 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
     /// sums from the line facts).
     /// </summary>
     private const string DetailSql = """
+        WITH counted AS (
+            SELECT (o.created_at AT TIME ZONE @tz)::date AS date, o.order_id
+            FROM transform.order_header o
+            WHERE o.shop_domain = @shop AND NOT o.is_test AND o.cancelled_at IS NULL
+              AND o.created_at >= (@from::date::timestamp AT TIME ZONE @tz) AND o.created_at < ((@to::date + 1)::timestamp AT TIME ZONE @tz)
+        )
         SELECT p.date, NULL::bigint, p.units::bigint, NULL::date, NULL::text, NULL::bigint
         FROM transform.profit_daily p
         WHERE p.shop_domain = @shop AND p.date BETWEEN @from AND @to AND p.orders > 0
@@ -169,11 +182,10 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
         FROM transform.customer_daily d JOIN transform.customer_cohort f ON f.shop_domain = @shop AND f.customer_id = d.customer_id
         WHERE d.shop_domain = @shop AND d.date BETWEEN @from AND @to AND d.orders > 0
         UNION ALL
-        SELECT (o.created_at AT TIME ZONE @tz)::date, COALESCE(l.product_id, 0), sum(l.quantity)::bigint, NULL::date, max(l.title),
+        SELECT c.date, COALESCE(l.product_id, 0), sum(l.quantity)::bigint, NULL::date, max(l.title),
                sum(l.unit_price_minor * l.quantity - l.total_discount_minor)::bigint
-        FROM transform.order_header o JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = o.order_id
-        WHERE o.shop_domain = @shop AND NOT o.is_test AND o.cancelled_at IS NULL
-          AND o.created_at >= (@from::date::timestamp AT TIME ZONE @tz) AND o.created_at < ((@to::date + 1)::timestamp AT TIME ZONE @tz)
+        FROM counted c JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = c.order_id
+                       AND l.order_id BETWEEN @first_order AND @last_order
         GROUP BY 1, 2
         """;
 }

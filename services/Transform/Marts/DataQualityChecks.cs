@@ -41,10 +41,10 @@ public static class DataQualityChecks
             """),
         new("no_negative_totals", Severity.Critical,
             "No order has a negative total, subtotal, tax or shipping.",
-            """
+            $"""
             SELECT count(*) FROM transform.order_header
             WHERE shop_domain = @shop AND (total_minor < 0 OR subtotal_minor < 0 OR total_tax_minor < 0 OR total_shipping_minor < 0)
-              AND (@from::date IS NULL OR (created_at >= (@from::date::timestamp AT TIME ZONE @tz) AND created_at < ((@to::date + 1)::timestamp AT TIME ZONE @tz)))
+              AND {Days}
             """),
         new("no_future_dates", Severity.Critical,
             "No order is created or updated in the future (five minutes of clock skew allowed).",
@@ -117,7 +117,8 @@ public static class DataQualityChecks
             "Each day's net sales are its gross sales less its discounts and refunds, and no day counts more fulfilled orders than orders.",
             """
             SELECT count(*) FROM transform.sales_metrics_daily
-            WHERE shop_domain = @shop AND (@from::date IS NULL OR date BETWEEN @from AND @to) AND (net_sales_minor <> gross_sales_minor - discounts_minor - refunds_minor OR orders_fulfilled > orders)
+            WHERE shop_domain = @shop AND (@from::date IS NULL OR date BETWEEN @from AND @to)
+              AND (net_sales_minor <> gross_sales_minor - discounts_minor - refunds_minor OR orders_fulfilled > orders)
             """),
         new("star_facts_match_daily_sales", Severity.Critical,
             "The daily-sales facts of the star schema have each day's orders and revenue of sales_metrics_daily, from the star's first day.",
@@ -137,7 +138,8 @@ public static class DataQualityChecks
             $"""
             WITH shop AS (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop)
             SELECT (SELECT count(*) FROM transform.fact_order_line f
-                    WHERE f.shop_key = (SELECT shop_key FROM shop) AND {DateKeys} AND (NOT EXISTS (SELECT 1 FROM transform.dim_date d WHERE d.date_key = f.date_key)
+                    WHERE f.shop_key = (SELECT shop_key FROM shop) AND {DateKeys}
+                      AND (NOT EXISTS (SELECT 1 FROM transform.dim_date d WHERE d.date_key = f.date_key)
                        OR NOT EXISTS (SELECT 1 FROM transform.dim_product p WHERE p.product_key = f.product_key AND p.shop_key = f.shop_key)
                        OR NOT EXISTS (SELECT 1 FROM transform.dim_customer c WHERE c.customer_key = f.customer_key AND c.shop_key = f.shop_key)
                        OR NOT EXISTS (SELECT 1 FROM transform.dim_channel ch WHERE ch.channel_key = f.channel_key)))

@@ -139,7 +139,9 @@ public sealed class PipelineRunner(
         CancellationToken cancellationToken)
     {
         var (firstDay, lastDay) = options.Value.ReportingRange(shop, from, to, clock.GetUtcNow());
-        var outcomes = await DataQuality(runId, shop, firstDay, lastDay, cancellationToken, ofTheDays: true);
+        // Days from the shop's first order on (a first sync's) are the whole shop, checked as such.
+        var whole = firstDay <= (await HistoryOf(shop, cancellationToken)).From;
+        var outcomes = await DataQuality(runId, shop, firstDay, lastDay, cancellationToken, ofTheDays: !whole);
         if (!outcomes.Any(o => !o.Passed && DataQualityChecks.MartChecks.Contains(o.Check))) return outcomes;
         var (first, last) = await HistoryOf(shop, cancellationToken);
         logger.LogWarning("Mart checks of {Shop} disagree with its orders; refreshing {From} to {To} and checking again in one snapshot", shop, first, last);

@@ -43,6 +43,7 @@ public sealed class StarSchemaRefresher(NpgsqlDataSource dataSource, IOptions<Ma
             refresh.Parameters.AddWithValue("from", from);
             refresh.Parameters.AddWithValue("to", to);
             refresh.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
+            (await OrderIdRange.Find(connection, shop, from, to, options.Value.TimeZoneOf(shop), cancellationToken)).AddTo(refresh.Parameters);
             await refresh.ExecuteNonQueryAsync(cancellationToken);
         }
         await using var count = new NpgsqlCommand("""

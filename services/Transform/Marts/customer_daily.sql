@@ -32,11 +32,13 @@ cost_periods AS (
 orders AS (
     SELECT customer_id, date, count(*) AS orders FROM counted GROUP BY customer_id, date
 ),
+-- The days' lines lie within their orders' ids, @first_order to @last_order (OrderIdRange.cs).
 lines AS (
     SELECT c.customer_id, c.date, sum(l.unit_price_minor * l.quantity - l.total_discount_minor) AS net,
            sum(COALESCE(k.unit_cost_minor * l.current_quantity, 0)) AS cogs
     FROM counted c
     JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = c.order_id
+                                     AND l.order_id BETWEEN @first_order AND @last_order
     LEFT JOIN cost_periods k ON k.variant_id = l.variant_id AND k.currency_code = c.currency_code AND c.date >= k.starts
                                 AND (k.ends IS NULL OR c.date < k.ends)
     GROUP BY c.customer_id, c.date

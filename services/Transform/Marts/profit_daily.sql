@@ -48,11 +48,13 @@ buyers AS (
 ),
 -- The day's lines of a variant share its cost (the cost in effect is a variant's, in a currency, on a day): they are
 -- summed first and their cost looked up once.
+-- The days' lines lie within their orders' ids, @first_order to @last_order (OrderIdRange.cs).
 costed AS (
     SELECT g.date, g.line_net, g.lines, g.units, cost.unit_cost_minor * g.current_units AS cogs
     FROM (SELECT c.date, c.currency_code, l.variant_id, sum(l.unit_price_minor * l.quantity - l.total_discount_minor) AS line_net,
                  count(*) AS lines, sum(l.quantity) AS units, sum(l.current_quantity) AS current_units
           FROM counted c JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = c.order_id
+                         AND l.order_id BETWEEN @first_order AND @last_order
           GROUP BY c.date, c.currency_code, l.variant_id) g
     LEFT JOIN LATERAL (
         SELECT v.unit_cost_minor FROM transform.variant_cost v

@@ -26,9 +26,11 @@ sales AS (
            sum(total_discounts_minor)::bigint AS discounts, (count(*) FILTER (WHERE fulfillment_status = 'FULFILLED'))::int AS fulfilled
     FROM counted GROUP BY date
 ),
+-- The days' lines lie within their orders' ids, @first_order to @last_order (OrderIdRange.cs).
 gross AS (
     SELECT c.date, sum(l.unit_price_minor * l.quantity)::bigint AS gross
     FROM counted c JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = c.order_id
+                       AND l.order_id BETWEEN @first_order AND @last_order
     GROUP BY c.date
 ),
 refunds AS (

@@ -15,10 +15,12 @@ FROM transform.order_header o
 WHERE o.shop_domain = @shop AND NOT o.is_test AND o.cancelled_at IS NULL
   AND o.created_at >= (@from::date::timestamp AT TIME ZONE @tz) AND o.created_at < ((@to::date + 1)::timestamp AT TIME ZONE @tz);
 
+-- The range's lines lie within their orders' ids, @first_order to @last_order (OrderIdRange.cs).
 CREATE TEMP TABLE star_lines ON COMMIT DROP AS
 SELECT l.line_item_id, l.order_id, COALESCE(l.variant_id, 0) AS variant_id, l.product_id, l.sku, l.title, l.vendor, l.quantity,
        l.unit_price_minor, l.total_discount_minor, o.date_key, o.customer_id, o.source_name
-FROM star_orders o JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = o.order_id;
+FROM star_orders o JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = o.order_id
+                     AND l.order_id BETWEEN @first_order AND @last_order;
 
 ANALYZE star_orders;
 ANALYZE star_lines;
