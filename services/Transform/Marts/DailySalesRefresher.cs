@@ -36,8 +36,8 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
         var days = new List<DailySalesFigure>();
         var currency = "";
         if (from > to) return (currency, days);
-        // Within the caller's transaction only (none: the statements run with the server's own). The statements of a
-        // few days read few rows, which PostgreSQL's JIT took longer to compile than to run; a whole history's run as fast without it.
+        // For the rest of the transaction (without one, the server's settings hold). A few days' statements read few rows,
+        // which PostgreSQL's JIT took longer to compile than to run; a whole history's run as fast without it.
         await using (var settings = new NpgsqlCommand($"SET LOCAL work_mem = '{options.Value.RefreshWorkMemMegabytes}MB'; SET LOCAL jit = off", connection))
             await settings.ExecuteNonQueryAsync(cancellationToken);
         var orders = await OrderIdRange.Find(connection, shop, from, to, options.Value.TimeZoneOf(shop), cancellationToken);
@@ -115,8 +115,8 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
     private async Task RefreshCustomers(NpgsqlConnection connection, string shop, DateOnly from, DateOnly to, OrderIdRange orders,
         CancellationToken cancellationToken)
     {
-        await using (var turn = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('customer_cohort:' || @shop, 0))", connection)
-                     { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
+        const string Turn = "SELECT pg_advisory_xact_lock(hashtextextended('customer_cohort:' || @shop, 0))";
+        await using (var turn = new NpgsqlCommand(Turn, connection) { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
         {
             turn.Parameters.AddWithValue("shop", shop);
             await turn.ExecuteNonQueryAsync(cancellationToken);

@@ -2,9 +2,10 @@ namespace GrowthOs.Transform.Marts;
 
 /// <summary>
 /// The checks run after every run, for the shop the run loaded. Given reporting days (<c>@from</c>, <c>@to</c>: a run's),
-/// a check of orders, their lines and refunds, or the marts reads those of the days only; without (null), the whole
-/// shop. The checks for duplicates and for lines without their order read the whole shop either way: a duplicate of an
-/// order of the days may be any order of the shop.
+/// a check of orders, their lines and refunds, or the marts reads those of the days only, and the check for duplicate
+/// names looks for the days' names among the whole shop's; without (null), the whole shop. The checks for duplicate
+/// children's ids (no index finds a line by its own id alone) and for lines and fulfillments without their order read
+/// the whole shop either way.
 /// </summary>
 public static class DataQualityChecks
 {
@@ -72,9 +73,12 @@ public static class DataQualityChecks
             """),
         new("no_duplicate_order_names", Severity.Warning,
             "No two orders of a shop share a name (#1001).",
-            """
+            $"""
             SELECT coalesce(sum(n - 1), 0) FROM (
-                SELECT count(*) AS n FROM transform.order_header WHERE shop_domain = @shop GROUP BY name HAVING count(*) > 1) duplicates
+                SELECT count(*) AS n FROM transform.order_header
+                WHERE shop_domain = @shop
+                  AND (@from::date IS NULL OR name IN (SELECT name FROM transform.order_header WHERE shop_domain = @shop AND {Days}))
+                GROUP BY name HAVING count(*) > 1) duplicates
             """),
         new("daily_sales_match_their_orders", Severity.Critical,
             "Each day of sales_metrics_daily has the order count and revenue of that day's non-test, non-cancelled orders.",

@@ -206,6 +206,14 @@ public sealed class GoldenMartTests : IAsyncLifetime
             """));
         Assert.Equal(20261114L, await Scalar("SELECT date_key FROM transform.fact_order_line WHERE line_item_id = 51"));
 
+        // A refresh writes only the facts that changed: #5 cancelled, its line goes; restored, it comes back as it was.
+        await Execute("UPDATE transform.order_header SET cancelled_at = now() WHERE shop_domain = 'golden.myshopify.com' AND order_id = 5");
+        Assert.Equal(5L, await star.Refresh(Shop, new DateOnly(2026, 11, 10), new DateOnly(2026, 11, 14), CancellationToken.None));
+        Assert.Equal(0L, await Scalar("SELECT count(*) FROM transform.fact_order_line WHERE line_item_id = 51"));
+        await Execute("UPDATE transform.order_header SET cancelled_at = NULL WHERE shop_domain = 'golden.myshopify.com' AND order_id = 5");
+        Assert.Equal(6L, await star.Refresh(Shop, new DateOnly(2026, 11, 10), new DateOnly(2026, 11, 14), CancellationToken.None));
+        Assert.Equal(20261114L, await Scalar("SELECT date_key FROM transform.fact_order_line WHERE line_item_id = 51"));
+
         var outcomes = await new GrowthOs.Transform.Marts.DataQualityRunner(_dataSource, Microsoft.Extensions.Options.Options.Create(Options()),
             TimeProvider.System).Run(Shop, null, CancellationToken.None);
         Assert.All(outcomes.Where(o => o.Severity == GrowthOs.Transform.Marts.Severity.Critical), o => Assert.True(o.Passed, $"{o.Check}: {o.Violations}"));
