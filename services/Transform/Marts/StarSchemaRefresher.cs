@@ -13,7 +13,7 @@ public sealed class StarSchemaRefresher(NpgsqlDataSource dataSource, IOptions<Ma
     public const long AnalyzeAfterFacts = 100_000;
 
     /// <summary>
-    /// Returns the order-line facts of the range. A refresh that writes many facts (a first sync, a backfill) takes the fact tables'
+    /// Returns the order-line facts of the range. A refresh of many facts (a first sync, a backfill) takes the fact tables'
     /// statistics again: until autovacuum does, the planner would plan the checks and reads that follow for the shop's
     /// few facts of before.
     /// </summary>
@@ -21,9 +21,9 @@ public sealed class StarSchemaRefresher(NpgsqlDataSource dataSource, IOptions<Ma
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var (facts, written) = await Refresh(connection, transaction, shop, from, to, cancellationToken);
+        var facts = await Refresh(connection, transaction, shop, from, to, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        if (written < AnalyzeAfterFacts) return facts;
+        if (facts < AnalyzeAfterFacts) return facts;
         await using var analyze = new NpgsqlCommand("ANALYZE transform.fact_order_line, transform.fact_daily_sales", connection)
         {
             CommandTimeout = SqlScripts.CommandTimeoutSeconds,
@@ -32,11 +32,10 @@ public sealed class StarSchemaRefresher(NpgsqlDataSource dataSource, IOptions<Ma
         return facts;
     }
 
-    /// <summary>The same within the caller's transaction (which it commits), with the facts written or removed.</summary>
-    public async Task<(long Facts, long Written)> Refresh(NpgsqlConnection connection, NpgsqlTransaction transaction, string shop, DateOnly from,
-        DateOnly to, CancellationToken cancellationToken)
+    /// <summary>The same within the caller's transaction (which it commits).</summary>
+    public async Task<long> Refresh(NpgsqlConnection connection, NpgsqlTransaction transaction, string shop, DateOnly from, DateOnly to,
+        CancellationToken cancellationToken)
     {
-        long written;
         await AdvisoryLock.TakeForTransaction(connection, transaction, $"star:{shop}", cancellationToken);
         await using (var refresh = new NpgsqlCommand(Sql, connection, transaction) { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
         {
@@ -45,7 +44,7 @@ public sealed class StarSchemaRefresher(NpgsqlDataSource dataSource, IOptions<Ma
             refresh.Parameters.AddWithValue("to", to);
             refresh.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
             (await OrderIdRange.Find(connection, shop, from, to, options.Value.TimeZoneOf(shop), cancellationToken)).AddTo(refresh.Parameters);
-            written = (long)(await refresh.ExecuteScalarAsync(cancellationToken))!;
+            await refresh.ExecuteNonQueryAsync(cancellationToken);
         }
         await using var count = new NpgsqlCommand("""
             SELECT count(*) FROM transform.fact_order_line f
@@ -55,6 +54,6 @@ public sealed class StarSchemaRefresher(NpgsqlDataSource dataSource, IOptions<Ma
         count.Parameters.AddWithValue("shop", shop);
         count.Parameters.AddWithValue("from", from);
         count.Parameters.AddWithValue("to", to);
-        return ((long)(await count.ExecuteScalarAsync(cancellationToken))!, written);
+        return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
     }
 }

@@ -1,8 +1,8 @@
 -- Refreshes the star schema of one shop for the reporting days [@from, @to] (@tz): dimensions first (new members
--- added, known ones updated), then the facts of those days brought up to date. One refresh of a shop at a time (the
--- refresher holds the lock star:{shop} for the transaction). The orders and lines of the range are staged and analysed
--- first, and so are the dimensions, so the planner joins them by hash. The facts are found by the shop's key as a value,
--- so that a small shop's are probed in the key's indexes rather than read from among every shop's.
+-- added, known ones updated), then the facts of those days replaced. One refresh of a shop at a time (the refresher holds
+-- the lock star:{shop} for the transaction). The orders and lines of the range are staged and analysed first, and so are
+-- the dimensions, so the planner joins them by hash. The facts are found by the shop's key as a value, so that a small
+-- shop's are probed in the key's indexes rather than read from among every shop's.
 -- Without PostgreSQL's JIT, for the rest of the transaction: compiling these statements took longer than it saved, a
 -- few days' as a whole history's.
 SET LOCAL jit = off;
@@ -68,6 +68,24 @@ ANALYZE transform.dim_product;
 ANALYZE transform.dim_customer;
 ANALYZE transform.dim_channel;
 
+DELETE FROM transform.fact_order_line f
+WHERE f.shop_key = (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop)
+  AND f.date_key BETWEEN to_char(@from::date, 'YYYYMMDD')::int AND to_char(@to::date, 'YYYYMMDD')::int;
+-- A line re-read with another day than its fact has (its order's reporting day moved: another time zone, an order
+-- re-dated) replaces that fact too, wherever it was dated.
+DELETE FROM transform.fact_order_line f USING star_lines l
+WHERE f.shop_key = (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop) AND f.line_item_id = l.line_item_id;
+
+INSERT INTO transform.fact_order_line (shop_key, line_item_id, order_id, date_key, product_key, customer_key, channel_key, quantity,
+    gross_minor, discount_minor, net_minor)
+SELECT s.shop_key, l.line_item_id, l.order_id, l.date_key, p.product_key, c.customer_key, ch.channel_key, l.quantity,
+       l.unit_price_minor * l.quantity, l.total_discount_minor, l.unit_price_minor * l.quantity - l.total_discount_minor
+FROM star_lines l
+CROSS JOIN (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop) s
+JOIN transform.dim_product p ON p.shop_key = s.shop_key AND p.variant_id = l.variant_id
+JOIN transform.dim_customer c ON c.shop_key = s.shop_key AND c.customer_id = l.customer_id
+JOIN transform.dim_channel ch ON ch.source_name = l.source_name;
+
 DELETE FROM transform.fact_daily_sales f
 WHERE f.shop_key = (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop)
   AND f.date_key BETWEEN to_char(@from::date, 'YYYYMMDD')::int AND to_char(@to::date, 'YYYYMMDD')::int;
@@ -82,42 +100,3 @@ LEFT JOIN (SELECT date_key, source_name, sum(quantity) AS units, sum(unit_price_
            FROM star_lines GROUP BY date_key, source_name) l USING (date_key, source_name)
 CROSS JOIN (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop) s
 JOIN transform.dim_channel ch ON ch.source_name = o.source_name;
-
--- The range's line facts as they are now. Only those that differ are written (a daily sync reads again days whose
--- lines mostly did not change); a fact of the range whose line no longer holds (its order cancelled, made a test) is
--- removed, and a line read again with another day than its fact has (its order's reporting day moved: another time
--- zone, an order re-dated) moves its fact to that day. Answers the facts written and removed.
-CREATE TEMP TABLE star_facts ON COMMIT DROP AS
-SELECT s.shop_key, l.line_item_id, l.order_id, l.date_key, p.product_key, c.customer_key, ch.channel_key, l.quantity,
-       l.unit_price_minor * l.quantity AS gross_minor, l.total_discount_minor AS discount_minor,
-       l.unit_price_minor * l.quantity - l.total_discount_minor AS net_minor
-FROM star_lines l
-CROSS JOIN (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop) s
-JOIN transform.dim_product p ON p.shop_key = s.shop_key AND p.variant_id = l.variant_id
-JOIN transform.dim_customer c ON c.shop_key = s.shop_key AND c.customer_id = l.customer_id
-JOIN transform.dim_channel ch ON ch.source_name = l.source_name;
-
-ANALYZE star_facts;
-
-WITH removed AS (
-    DELETE FROM transform.fact_order_line f
-    WHERE f.shop_key = (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop)
-      AND f.date_key BETWEEN to_char(@from::date, 'YYYYMMDD')::int AND to_char(@to::date, 'YYYYMMDD')::int
-      AND NOT EXISTS (SELECT 1 FROM star_facts n WHERE n.line_item_id = f.line_item_id)
-    RETURNING 1
-),
-written AS (
-    INSERT INTO transform.fact_order_line AS f (shop_key, line_item_id, order_id, date_key, product_key, customer_key, channel_key, quantity,
-        gross_minor, discount_minor, net_minor)
-    SELECT shop_key, line_item_id, order_id, date_key, product_key, customer_key, channel_key, quantity, gross_minor, discount_minor, net_minor
-    FROM star_facts
-    ON CONFLICT (shop_key, line_item_id) DO UPDATE SET
-        order_id = EXCLUDED.order_id, date_key = EXCLUDED.date_key, product_key = EXCLUDED.product_key, customer_key = EXCLUDED.customer_key,
-        channel_key = EXCLUDED.channel_key, quantity = EXCLUDED.quantity, gross_minor = EXCLUDED.gross_minor,
-        discount_minor = EXCLUDED.discount_minor, net_minor = EXCLUDED.net_minor
-    WHERE (f.order_id, f.date_key, f.product_key, f.customer_key, f.channel_key, f.quantity, f.gross_minor, f.discount_minor, f.net_minor)
-          IS DISTINCT FROM (EXCLUDED.order_id, EXCLUDED.date_key, EXCLUDED.product_key, EXCLUDED.customer_key, EXCLUDED.channel_key,
-                            EXCLUDED.quantity, EXCLUDED.gross_minor, EXCLUDED.discount_minor, EXCLUDED.net_minor)
-    RETURNING 1
-)
-SELECT (SELECT count(*) FROM removed) + (SELECT count(*) FROM written);
