@@ -585,7 +585,9 @@ public sealed class ConnectionTests(RunningSystem system)
         // The person removes the app's access in their Google account: the next sync fails, and each connection turns failing in Google's words.
         using var sandbox = new HttpClient { BaseAddress = system.ServiceAddress("Sandbox") };
         Assert.Equal(HttpStatusCode.OK, (await sandbox.PostAsync("/sandbox/google-oauth/remove-access", null)).StatusCode);
-        var revoked = await Body(await http.PostAsJsonAsync("/api/marketing/sync", new { shop, sources = new[] { "google_ads", "ga4" } }));
+        // The runs just completed may still hold the shop's sources for a moment: the sync is asked for until it is accepted.
+        var revoked = await Body(await Until(http, "/api/marketing/sync", new { shop, sources = new[] { "google_ads", "ga4" } }, HttpStatusCode.Accepted,
+            $"A Google sync of {shop} after the access was removed"));
         foreach (var started in revoked.GetProperty("runs").EnumerateArray())
             Assert.Equal("failed", (await system.WaitForRunToFinish(http, started.GetProperty("run_id").GetGuid())).GetProperty("status").GetString());
         foreach (var connection in new[] { ads, ga4 })
