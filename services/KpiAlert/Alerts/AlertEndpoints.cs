@@ -37,7 +37,7 @@ public static class AlertEndpoints
             SELECT alert_id, rule, subject, severity, status, message, recommendation, raised_figures::text, latest_figures::text, raised_at, evaluated_at,
                 resolved_at, data_incomplete::text, held_back, incomplete_pipelines
             FROM kpi.alert WHERE shop_domain = @shop AND status = @status
-            ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, raised_at DESC
+            ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, raised_at DESC, alert_id
             LIMIT @limit
             """);
         command.Parameters.AddWithValue("shop", shop);
