@@ -40,13 +40,9 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
         // which PostgreSQL's JIT took longer to compile than to run; a whole history's run as fast without it.
         await using (var settings = new NpgsqlCommand($"SET LOCAL work_mem = '{options.Value.RefreshWorkMemMegabytes}MB'; SET LOCAL jit = off", connection))
             await settings.ExecuteNonQueryAsync(cancellationToken);
-        var orders = await OrderIdRange.Find(connection, shop, from, to, options.Value.TimeZoneOf(shop), cancellationToken);
-        await using var command = new NpgsqlCommand(Sql, connection) { CommandTimeout = SqlScripts.CommandTimeoutSeconds };
-        command.Parameters.AddWithValue("shop", shop);
-        command.Parameters.AddWithValue("from", from);
-        command.Parameters.AddWithValue("to", to);
-        command.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
-        orders.AddTo(command.Parameters);
+        var tz = options.Value.TimeZoneOf(shop);
+        var orders = await OrderIdRange.Find(connection, shop, from, to, tz, cancellationToken);
+        await using var command = DaysCommand(Sql, connection, shop, from, to, tz, orders);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -55,30 +51,18 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
             }
 
         // The customers' days and first orders, which the profit and the detail below read.
-        await RefreshCustomers(connection, shop, from, to, orders, cancellationToken);
+        await RefreshCustomers(connection, shop, from, to, tz, orders, cancellationToken);
 
         // The same days' cost of goods beside their net sales (profit_daily.sql).
-        await using (var profit = new NpgsqlCommand(ProfitSql, connection) { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
-        {
-            profit.Parameters.AddWithValue("shop", shop);
-            profit.Parameters.AddWithValue("from", from);
-            profit.Parameters.AddWithValue("to", to);
-            profit.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
-            orders.AddTo(profit.Parameters);
+        await using (var profit = DaysCommand(ProfitSql, connection, shop, from, to, tz, orders))
             await profit.ExecuteNonQueryAsync(cancellationToken);
-        }
 
         // The units, the customers and the products of each day, for subscribers that compute figures of their own.
         var units = new Dictionary<DateOnly, long>();
         var customers = new Dictionary<DateOnly, List<CustomerOrders>>();
         var products = new Dictionary<DateOnly, List<ProductSales>>();
-        await using (var detail = new NpgsqlCommand(DetailSql, connection) { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
+        await using (var detail = DaysCommand(DetailSql, connection, shop, from, to, tz, orders))
         {
-            detail.Parameters.AddWithValue("shop", shop);
-            detail.Parameters.AddWithValue("from", from);
-            detail.Parameters.AddWithValue("to", to);
-            detail.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
-            orders.AddTo(detail.Parameters);
             await using var reader = await detail.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -112,8 +96,8 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
     /// a shop refreshing other days may change the same customers: the shop's refreshes of customers take turns (a lock
     /// held to the end of the caller's transaction).
     /// </summary>
-    private async Task RefreshCustomers(NpgsqlConnection connection, string shop, DateOnly from, DateOnly to, OrderIdRange orders,
-        CancellationToken cancellationToken)
+    private static async Task RefreshCustomers(NpgsqlConnection connection, string shop, DateOnly from, DateOnly to, string tz,
+        OrderIdRange orders, CancellationToken cancellationToken)
     {
         const string Turn = "SELECT pg_advisory_xact_lock(hashtextextended('customer_cohort:' || @shop, 0))";
         await using (var turn = new NpgsqlCommand(Turn, connection) { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
@@ -128,7 +112,7 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
             """, connection))
         {
             built.Parameters.AddWithValue("shop", shop);
-            built.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
+            built.Parameters.AddWithValue("tz", tz);
             var first = await built.ExecuteScalarAsync(cancellationToken) switch
             {
                 DateOnly day => day,
@@ -136,29 +120,35 @@ public sealed class DailySalesRefresher(NpgsqlDataSource dataSource, IOptions<Ma
                 _ => from,
             };
             if (first < from)
-                (from, orders) = (first, await OrderIdRange.Find(connection, shop, first, to, options.Value.TimeZoneOf(shop), cancellationToken));
+                (from, orders) = (first, await OrderIdRange.Find(connection, shop, first, to, tz, cancellationToken));
         }
         long[] changed;
-        await using (var days = new NpgsqlCommand(CustomerDailySql, connection) { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
-        {
-            days.Parameters.AddWithValue("shop", shop);
-            days.Parameters.AddWithValue("from", from);
-            days.Parameters.AddWithValue("to", to);
-            days.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
-            orders.AddTo(days.Parameters);
+        await using (var days = DaysCommand(CustomerDailySql, connection, shop, from, to, tz, orders))
             changed = (long[])(await days.ExecuteScalarAsync(cancellationToken))!;
-        }
         if (changed.Length > 0)
         {
             await using var cohorts = new NpgsqlCommand(CustomerCohortSql, connection) { CommandTimeout = SqlScripts.CommandTimeoutSeconds };
             cohorts.Parameters.AddWithValue("shop", shop);
             cohorts.Parameters.AddWithValue("customers", changed);
-            cohorts.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
+            cohorts.Parameters.AddWithValue("tz", tz);
             await cohorts.ExecuteNonQueryAsync(cancellationToken);
         }
         await using var record = new NpgsqlCommand("INSERT INTO transform.customer_mart (shop_domain) VALUES (@shop) ON CONFLICT DO NOTHING", connection);
         record.Parameters.AddWithValue("shop", shop);
         await record.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>A statement over a shop's reporting days from..to in time zone tz, whose orders' ids lie in orders.</summary>
+    private static NpgsqlCommand DaysCommand(string sql, NpgsqlConnection connection, string shop, DateOnly from, DateOnly to, string tz,
+        OrderIdRange orders)
+    {
+        var command = new NpgsqlCommand(sql, connection) { CommandTimeout = SqlScripts.CommandTimeoutSeconds };
+        command.Parameters.AddWithValue("shop", shop);
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("to", to);
+        command.Parameters.AddWithValue("tz", tz);
+        orders.AddTo(command.Parameters);
+        return command;
     }
 
     /// <summary>

@@ -143,6 +143,7 @@ public sealed class PipelineRunner(
         var whole = firstDay <= (await HistoryOf(shop, cancellationToken)).From;
         var outcomes = await DataQuality(runId, shop, firstDay, lastDay, cancellationToken, ofTheDays: !whole);
         if (!outcomes.Any(o => !o.Passed && DataQualityChecks.MartChecks.Contains(o.Check))) return outcomes;
+        // Read again rather than reused: the other run may be a backfill that has just added older orders.
         var (first, last) = await HistoryOf(shop, cancellationToken);
         logger.LogWarning("Mart checks of {Shop} disagree with its orders; refreshing {From} to {To} and checking again in one snapshot", shop, first, last);
         return await executions.Run(Pipelines.DataQuality, runId, shop, first, last, async () =>

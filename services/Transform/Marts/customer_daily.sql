@@ -5,29 +5,12 @@
 --   net_minor           = Σ over those orders' lines of unit price × quantity − the line's discount, less the refunds
 --                         made that day on any of the customer's counted orders
 --   gross_profit_minor  = net_minor less the cost of goods of the lines whose cost is known (the cost in effect on the
---                         order's day, as profit_daily.sql finds it, × the units kept)
+--                         order's day, transform.variant_cost_periods, × the units kept)
 WITH counted AS (
     SELECT o.customer_id, (o.created_at AT TIME ZONE @tz)::date AS date, o.order_id, o.currency_code
     FROM transform.order_header o
     WHERE o.shop_domain = @shop AND o.customer_id IS NOT NULL AND NOT o.is_test AND o.cancelled_at IS NULL
       AND o.created_at >= (@from::date::timestamp AT TIME ZONE @tz) AND o.created_at < ((@to::date + 1)::timestamp AT TIME ZONE @tz)
-),
--- The cost in effect changes only on the days costs take effect: each variant's cost is looked up once per such
--- period (from the earliest, '-infinity', to the next change) and the lines join the period of their order's day.
-cost_periods AS (
-    SELECT p.variant_id, p.currency_code, p.starts, lead(p.starts) OVER (PARTITION BY p.variant_id, p.currency_code ORDER BY p.starts) AS ends,
-           cost.unit_cost_minor
-    FROM (SELECT variant_id, currency_code, effective_from AS starts FROM transform.variant_cost WHERE shop_domain = @shop
-          UNION SELECT variant_id, currency_code, '-infinity'::date FROM transform.variant_cost WHERE shop_domain = @shop) p
-    CROSS JOIN LATERAL (
-        SELECT v.unit_cost_minor FROM transform.variant_cost v
-        WHERE v.shop_domain = @shop AND v.variant_id = p.variant_id AND v.currency_code = p.currency_code
-        ORDER BY v.effective_from <= p.starts DESC,
-                 CASE WHEN v.effective_from <= p.starts THEN v.source = 'override' END DESC NULLS LAST,
-                 CASE WHEN v.effective_from <= p.starts THEN v.effective_from END DESC NULLS LAST,
-                 v.effective_from, v.source = 'shopify' DESC
-        LIMIT 1
-    ) cost
 ),
 orders AS (
     SELECT customer_id, date, count(*) AS orders FROM counted GROUP BY customer_id, date
@@ -39,7 +22,7 @@ lines AS (
     FROM counted c
     JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = c.order_id
                                      AND l.order_id BETWEEN @first_order AND @last_order
-    LEFT JOIN cost_periods k ON k.variant_id = l.variant_id AND k.currency_code = c.currency_code AND c.date >= k.starts
+    LEFT JOIN transform.variant_cost_periods(@shop) k ON k.variant_id = l.variant_id AND k.currency_code = c.currency_code AND c.date >= k.starts
                                 AND (k.ends IS NULL OR c.date < k.ends)
     GROUP BY c.customer_id, c.date
 ),

@@ -1,9 +1,9 @@
 -- profit_daily: one row per shop and day in [@from, @to] that sales_metrics_daily holds (refreshed just before, in the
 -- same transaction); a day is a date in the shop's reporting time zone (@tz). Test and cancelled orders are left out.
 -- Money is in minor units of the shop currency.
--- A line's unit cost is the one in effect on its order's reporting day (transform.variant_cost): an operator's override
--- effective on or before that day, else the latest cost seen from Shopify on or before it, else the earliest known; a
--- cost in another currency than the order's is not known.
+-- A line's unit cost is the one in effect on its order's reporting day (transform.variant_cost_periods: an operator's
+-- override effective on or before that day, else the latest cost seen from Shopify on or before it, else the earliest
+-- known); a cost in another currency than the order's is not known.
 --   net_sales_minor        = the day's net sales (sales_metrics_daily: gross − discounts − refunds)
 --   line_net_minor         = Σ over the day's lines of unit price × quantity − the line's discount
 --   costed_line_net_minor  = the same over the lines whose cost is known (coverage = costed / line net)
@@ -47,7 +47,7 @@ buyers AS (
     GROUP BY c.date
 ),
 -- The day's lines of a variant share its cost (the cost in effect is a variant's, in a currency, on a day): they are
--- summed first and their cost looked up once.
+-- summed first and their cost looked up once, in the period the day falls in.
 -- The days' lines lie within their orders' ids, @first_order to @last_order (OrderIdRange.cs).
 costed AS (
     SELECT g.date, g.line_net, g.lines, g.units, cost.unit_cost_minor * g.current_units AS cogs
@@ -56,15 +56,8 @@ costed AS (
           FROM counted c JOIN transform.order_line_item l ON l.shop_domain = @shop AND l.order_id = c.order_id
                          AND l.order_id BETWEEN @first_order AND @last_order
           GROUP BY c.date, c.currency_code, l.variant_id) g
-    LEFT JOIN LATERAL (
-        SELECT v.unit_cost_minor FROM transform.variant_cost v
-        WHERE v.shop_domain = @shop AND v.variant_id = g.variant_id AND v.currency_code = g.currency_code
-        ORDER BY v.effective_from <= g.date DESC,
-                 CASE WHEN v.effective_from <= g.date THEN v.source = 'override' END DESC NULLS LAST,
-                 CASE WHEN v.effective_from <= g.date THEN v.effective_from END DESC NULLS LAST,
-                 v.effective_from, v.source = 'shopify' DESC
-        LIMIT 1
-    ) cost ON true
+    LEFT JOIN transform.variant_cost_periods(@shop) cost
+           ON cost.variant_id = g.variant_id AND cost.currency_code = g.currency_code AND g.date >= cost.starts AND (cost.ends IS NULL OR g.date < cost.ends)
 ),
 days AS (
     SELECT date, sum(line_net)::bigint AS line_net, COALESCE(sum(line_net) FILTER (WHERE cogs IS NOT NULL), 0)::bigint AS costed_line_net,

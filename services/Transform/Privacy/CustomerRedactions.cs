@@ -20,22 +20,11 @@ public sealed class CustomerRedactions(NpgsqlDataSource dataSource)
             UPDATE transform.order_header o SET customer_id = NULL
             FROM transform.redacted_customer r WHERE r.shop_domain = @shop AND o.shop_domain = @shop AND o.customer_id = r.customer_id
             """),
-        ("transform.customer", """
-            DELETE FROM transform.customer c USING transform.redacted_customer r
+        // The customer's own rows, keyed by shop and customer id.
+        .. new[] { "customer", "customer_segments", "customer_daily", "customer_cohort" }.Select(table => ($"transform.{table}", $"""
+            DELETE FROM transform.{table} c USING transform.redacted_customer r
             WHERE r.shop_domain = @shop AND c.shop_domain = @shop AND c.customer_id = r.customer_id
-            """),
-        ("transform.customer_segments", """
-            DELETE FROM transform.customer_segments c USING transform.redacted_customer r
-            WHERE r.shop_domain = @shop AND c.shop_domain = @shop AND c.customer_id = r.customer_id
-            """),
-        ("transform.customer_daily", """
-            DELETE FROM transform.customer_daily c USING transform.redacted_customer r
-            WHERE r.shop_domain = @shop AND c.shop_domain = @shop AND c.customer_id = r.customer_id
-            """),
-        ("transform.customer_cohort", """
-            DELETE FROM transform.customer_cohort c USING transform.redacted_customer r
-            WHERE r.shop_domain = @shop AND c.shop_domain = @shop AND c.customer_id = r.customer_id
-            """),
+            """)),
         ("transform.dim_customer (guest member)", """
             INSERT INTO transform.dim_customer (shop_key, customer_id)
             SELECT s.shop_key, 0 FROM transform.dim_shop s
