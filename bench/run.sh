@@ -5,10 +5,14 @@
 #   bench/run.sh gateway [--seconds S] [--rounds R] [--connections N] [--path PATH]   the whole system started (bench/services.sh):
 #                                          a dashboard read through the gateway against the same read made straight to the service, signed
 #   bench/run.sh sync [--orders N]          the whole system started: a shop of N orders (default 1,000,000) synced first, then daily, by step
+#   bench/run.sh reads [--database DB --shop SHOP]   the whole system started: the dashboards' reads of a shop, each range
+#                                          timed, and its orders list page by page (the demo shop; or one synced into DB before)
+#   bench/run.sh fleet [--shops N]          the whole system started: N shops of the demo's size (default 1,000) with their ad sources
+#                                          connected, synced first, then daily; runs per hour, durations, memory, sizes
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-if [[ "${1:-}" == gateway || "${1:-}" == sync ]]; then exec bench/services.sh "$@"; fi
+if [[ "${1:-}" == gateway || "${1:-}" == sync || "${1:-}" == fleet || "${1:-}" == reads ]]; then exec bench/services.sh "$@"; fi
 deploy/local/infra.sh up
 if [[ "${1:-}" == transform ]]; then
   shift

@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.WebUtilities;
 
 // Benchmarks of the running system (bench/services.sh starts it and gives this its addresses, key and secret).
 //   sync: a shop's first sync and the daily sync after it, through the gateway, each step timed from the runs API.
+//   fleet: many shops connected, synced first, then daily (Fleet.cs).
+//   reads: the dashboards' reads of a shop, each range timed, and its orders list page by page (Reads.cs).
 //   gateway: the gateway's cost. One dashboard read made through the gateway with a viewer's key, and the same read made
 //   straight to the service behind it with the signature the gateway would give it, side by side: rounds of each
 //   alternate so that the machine's drift falls on both. Prints requests per second, p50, p90 and p99 of each and what
@@ -26,10 +28,19 @@ switch (arguments.Command)
     case "sync":
         await SyncPath();
         break;
+    case "fleet":
+        await FleetBenchmark.Run(admin, arguments);
+        break;
+    case "reads":
+        if (arguments.Get("sync", "false") == "true") await SyncShop();
+        await ReadsBenchmark.Run(admin, arguments, shop);
+        break;
     default:
         Console.Error.WriteLine("usage: GrowthOs.Bench.Services gateway --key KEY --secret SECRET [--gateway URL] [--direct URL] [--shop SHOP] "
             + "[--path PATH] [--connections N] [--seconds S] [--rounds R]");
         Console.Error.WriteLine("       GrowthOs.Bench.Services sync --key KEY [--gateway URL] [--shop SHOP] [--entities orders,products]");
+        Console.Error.WriteLine("       GrowthOs.Bench.Services reads --key KEY [--gateway URL] [--shop SHOP] [--sync true] [--repeat N] [--order-pages N]");
+        Console.Error.WriteLine("       GrowthOs.Bench.Services fleet --key KEY [--gateway URL] [--shops N] [--prefix fleet-] [--parallel N] [--broker URL]");
         return 2;
 }
 return 0;

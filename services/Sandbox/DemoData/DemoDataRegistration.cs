@@ -8,6 +8,7 @@ public static class DemoDataRegistration
     public static WebApplicationBuilder AddDemoData(this WebApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<SandboxOptions>(SandboxOptions.Section);
+        builder.Services.PostConfigure<SandboxOptions>(sandbox => sandbox.Fleet.AddTo(sandbox));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DemoShops>();
         return builder;

@@ -52,6 +52,9 @@ public sealed class SandboxOptions
     /// </summary>
     public ShopifyAppSandboxOptions ShopifyApp { get; set; } = new();
 
+    /// <summary>Demo shops made from one setting, with their ad accounts, beside those listed here.</summary>
+    public FleetSandboxOptions Fleet { get; set; } = new();
+
     [MinLength(1, ErrorMessage = "Sandbox:Shops must list at least one shop.")]
     public List<SandboxShop> Shops { get; set; } = [];
 }
