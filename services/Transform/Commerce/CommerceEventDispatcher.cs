@@ -11,11 +11,17 @@ namespace GrowthOs.Transform.Commerce;
 /// <summary>
 /// Publishes the order events of <c>transform.commerce_event_outbox</c> as <see cref="OrderChanged"/>, oldest first,
 /// a batch per transaction claimed with SKIP LOCKED so replicas share the work. An event is marked published after
-/// the bus took it; a crash in between publishes it again (same event id), never loses it.
+/// the bus took it; a crash in between publishes it again (same event id), never loses it. Published events are
+/// deleted once they are <see cref="CommerceEventOptions.RetentionDays"/> old: every order version loaded makes one row,
+/// which a fleet of shops would otherwise keep for ever.
 /// </summary>
 public sealed class CommerceEventDispatcher(
-    NpgsqlDataSource dataSource, IBus bus, IOptions<CommerceEventOptions> options, ILogger<CommerceEventDispatcher> logger) : BackgroundService
+    NpgsqlDataSource dataSource, IBus bus, IOptions<CommerceEventOptions> options, TimeProvider clock, ILogger<CommerceEventDispatcher> logger)
+    : BackgroundService
 {
+    private const int DeleteBatch = 10_000;
+    private DateTimeOffset _nextCleanup = DateTimeOffset.MinValue;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -24,6 +30,11 @@ public sealed class CommerceEventDispatcher(
             try
             {
                 published = await PublishBatch(stoppingToken);
+                if (clock.GetUtcNow() >= _nextCleanup)
+                {
+                    _nextCleanup = clock.GetUtcNow().AddHours(1);
+                    await DeletePublished(clock.GetUtcNow().AddDays(-options.Value.RetentionDays), stoppingToken);
+                }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -70,5 +81,25 @@ public sealed class CommerceEventDispatcher(
         foreach (var written in writtenAt) GrowthOsMetrics.OutboxLag.Record((now - written).TotalSeconds, new TagList { { "outbox", "commerce_events" } });
         logger.LogInformation("Published {Events} order events", events.Count);
         return events.Count;
+    }
+
+    /// <summary>Deletes the events published before <paramref name="before"/>, in batches; returns how many.</summary>
+    public async Task<long> DeletePublished(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        long deleted = 0;
+        while (true)
+        {
+            await using var command = dataSource.CreateCommand("""
+                DELETE FROM transform.commerce_event_outbox WHERE event_id IN (
+                    SELECT event_id FROM transform.commerce_event_outbox WHERE published_at < @before LIMIT @batch)
+                """);
+            command.Parameters.AddWithValue("before", before);
+            command.Parameters.AddWithValue("batch", DeleteBatch);
+            var batch = await command.ExecuteNonQueryAsync(cancellationToken);
+            deleted += batch;
+            if (batch < DeleteBatch) break;
+        }
+        if (deleted > 0) logger.LogInformation("Deleted {Events} order events published before {Before}", deleted, before);
+        return deleted;
     }
 }

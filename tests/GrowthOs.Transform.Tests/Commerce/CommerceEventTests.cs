@@ -134,7 +134,7 @@ public sealed class CommerceEventTests : IAsyncLifetime
         harness.TestInactivityTimeout = TimeSpan.FromSeconds(10);
         await harness.Start();
         var dispatcher = new CommerceEventDispatcher(_dataSource, harness.Bus, Options.Create(new CommerceEventOptions { BatchSize = 5 }),
-            NullLogger<CommerceEventDispatcher>.Instance);
+            TimeProvider.System, NullLogger<CommerceEventDispatcher>.Instance);
 
         Assert.Equal(5, await dispatcher.PublishBatch(CancellationToken.None));
         Assert.Equal(4, await dispatcher.PublishBatch(CancellationToken.None));
@@ -148,6 +148,28 @@ public sealed class CommerceEventTests : IAsyncLifetime
         Assert.Equal((6008L, 1620L, "USD"), (first.TotalMinor, first.RefundedMinor, first.CurrencyCode));
         await using var unpublished = _dataSource.CreateCommand("SELECT count(*) FROM transform.commerce_event_outbox WHERE published_at IS NULL");
         Assert.Equal(0L, (long)(await unpublished.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task Published_events_past_their_retention_are_deleted_and_loading_their_versions_again_makes_none()
+    {
+        await Load(Golden());
+        await using var provider = new ServiceCollection().AddMassTransitTestHarness().BuildServiceProvider(true);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var dispatcher = new CommerceEventDispatcher(_dataSource, harness.Bus, Options.Create(new CommerceEventOptions { BatchSize = 5 }),
+            TimeProvider.System, NullLogger<CommerceEventDispatcher>.Instance);
+        Assert.Equal(5, await dispatcher.PublishBatch(CancellationToken.None));
+        // Five published a week ago, four not published yet: only the five go.
+        await using (var aged = _dataSource.CreateCommand(
+            "UPDATE transform.commerce_event_outbox SET published_at = now() - interval '8 days' WHERE published_at IS NOT NULL"))
+            await aged.ExecuteNonQueryAsync();
+        Assert.Equal(0, await dispatcher.DeletePublished(DateTimeOffset.UtcNow.AddDays(-9), CancellationToken.None));
+        Assert.Equal(5, await dispatcher.DeletePublished(DateTimeOffset.UtcNow.AddDays(-7), CancellationToken.None));
+        Assert.Equal(4, (await Events()).Count);
+
+        await Load(Golden());
+        Assert.Equal(4, (await Events()).Count);
     }
 
     public async Task DisposeAsync()
