@@ -239,8 +239,9 @@ internal static class FleetBenchmark
         private static Dictionary<string, TimeSpan> Cpu()
         {
             var cpu = Services.ToDictionary(s => s, s => ProcessCpu.Of(ProcessCpu.Find(s)));
-            cpu["PostgreSQL"] = Processes("postgres").Aggregate(TimeSpan.Zero, (sum, pid) => sum + ProcessCpu.Of(pid));
-            cpu["RabbitMQ"] = Processes("beam.smp").Aggregate(TimeSpan.Zero, (sum, pid) => sum + ProcessCpu.Of(pid));
+            // A backend that ended is counted in its postmaster's children's time.
+            cpu["PostgreSQL"] = Processes("postgres").Aggregate(TimeSpan.Zero, (sum, pid) => sum + ProcessCpu.Of(pid, ended: true));
+            cpu["RabbitMQ"] = Processes("beam.smp").Aggregate(TimeSpan.Zero, (sum, pid) => sum + ProcessCpu.Of(pid, ended: true));
             return cpu;
         }
 

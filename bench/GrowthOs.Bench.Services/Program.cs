@@ -248,13 +248,17 @@ internal static class ProcessCpu
             .Select(d => int.Parse(d!, CultureInfo.InvariantCulture))
             .FirstOrDefault(pid => Read($"/proc/{pid}/cmdline").Contains($"GrowthOs.{service}.dll", StringComparison.Ordinal));
 
-    /// <summary>User and system time from /proc/PID/stat (clock ticks of 10 ms), or zero when the process is not found.</summary>
-    public static TimeSpan Of(int pid)
+    /// <summary>
+    /// User and system time from /proc/PID/stat (clock ticks of 10 ms), or zero when the process is not found; with
+    /// <paramref name="ended"/>, also that of its children that ended (PostgreSQL's backends, counted in the postmaster's).
+    /// </summary>
+    public static TimeSpan Of(int pid, bool ended = false)
     {
         var stat = Read($"/proc/{pid}/stat");
         if (stat.Length == 0) return TimeSpan.Zero;
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return TimeSpan.FromMilliseconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10);
+        long Ticks(int field) => long.Parse(fields[field], CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds((Ticks(11) + Ticks(12) + (ended ? Ticks(13) + Ticks(14) : 0)) * 10);
     }
 
     private static string Read(string path)

@@ -47,11 +47,10 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
 
         var resumeAfter = progress.LinesCommitted;
         var resumedRecords = progress.Records;
-        var newToShop = await TablesWithoutRowsOf(shop, cancellationToken);
-        var shopHadOrders = !newToShop.Contains("order_header");
+        var shopHadOrders = await HasOrders(shop, cancellationToken);
         // A load that stopped (a crash) may have left the shop's first orders unanalysed: its lookups by id are planned on
         // statistics that know the shop.
-        if (resumeAfter > 0 && shopHadOrders) await Analyze(["order_header"], cancellationToken);
+        if (resumeAfter > 0 && shopHadOrders) await Analyze(["order_header"], long.MaxValue, cancellationToken);
         var touched = new HashSet<string>();
         var scheduler = new ChunkScheduler<RecordChunk>(MaxChunksInFlight);
         var chunk = new RecordChunk();
@@ -64,7 +63,6 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
 
         // Statistics: a large load changes them, and so does a shop's first rows in a table shared with larger shops (the
         // planner would take the new shop for an empty one). Either way what follows is planned on fresh ones.
-        List<string> StaleTables() => touched.Where(table => progress.Records - resumedRecords >= AnalyzeAfterRecords || newToShop.Contains(table)).ToList();
 
         void Handle(ReadOnlySequence<byte> line)
         {
@@ -144,12 +142,12 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
             // The chunks before the failure still commit or fail on their own; the load reports the first failure.
             await scheduler.Settle();
             // What was committed is planned on fresh statistics too, by whatever loads the shop next.
-            if (progress.Records > resumedRecords && StaleTables() is { Count: > 0 } stale && !cancellationToken.IsCancellationRequested)
-                try { await Analyze(stale, cancellationToken); }
+            if (progress.Records > resumedRecords && touched.Count > 0 && !cancellationToken.IsCancellationRequested)
+                try { await Analyze([.. touched], progress.Records - resumedRecords, cancellationToken); }
                 catch (Exception exception)
                 {
                     logger.LogWarning("After the failed load of {ArchiveKey} ({Error}), analysing {Tables} failed too: {AnalyzeError}", archiveKey,
-                        failure.Message, stale, exception.Message);
+                        failure.Message, touched, exception.Message);
                 }
             throw;
         }
@@ -157,7 +155,7 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         {
             await reader.CompleteAsync();
         }
-        if (StaleTables() is { Count: > 0 } analyze) await Analyze(analyze, cancellationToken);
+        if (touched.Count > 0) await Analyze([.. touched], progress.Records - resumedRecords, cancellationToken);
         return new LoadSummary(progress.Orders, progress.LineItems, progress.Rejected, lineNumber, progress.MaxUpdatedAt, progress.FirstOrderDate,
             progress.LastOrderDate, progress.Records);
     }
@@ -192,8 +190,11 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
     /// <summary>Chunks upserted at once, each in its own transaction on its own connection.</summary>
     public const int MaxChunksInFlight = 2;
 
-    /// <summary>A load of this many records changes the tables' statistics enough to analyse them at once rather than when autovacuum gets to it.</summary>
-    public const long AnalyzeAfterRecords = 50_000;
+    /// <summary>
+    /// A load of at least this share of a table's rows changes its statistics enough to analyse it at once rather than
+    /// when autovacuum gets to it (autovacuum_analyze_scale_factor's default).
+    /// </summary>
+    public const double AnalyzeAfterShare = 0.1;
 
     private static readonly string[] OrderTables = ["order_header", "order_refund", "order_fulfillment"];
     private static readonly string[] LineTables = ["order_line_item"];
@@ -215,32 +216,44 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         _ => null,
     };
 
-    private static readonly string[] Tables =
-        [.. OrderTables, .. LineTables, .. ProductTables, .. VariantTables, .. ItemTables, .. LevelTables, .. CustomerTables];
-
-    /// <summary>The tables in which the shop has no row yet (one index probe each).</summary>
-    private async Task<HashSet<string>> TablesWithoutRowsOf(string shop, CancellationToken cancellationToken)
+    /// <summary>Whether the shop has orders already (one index probe).</summary>
+    private async Task<bool> HasOrders(string shop, CancellationToken cancellationToken)
     {
-        var empty = new HashSet<string>();
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        foreach (var table in Tables)
-        {
-            await using var probe = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM transform.{table} WHERE shop_domain = @shop)", connection);
-            probe.Parameters.AddWithValue("shop", shop);
-            if (!(bool)(await probe.ExecuteScalarAsync(cancellationToken))!) empty.Add(table);
-        }
-        return empty;
+        await using var probe = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM transform.order_header WHERE shop_domain = @shop)");
+        probe.Parameters.AddWithValue("shop", shop);
+        return (bool)(await probe.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>Analyses the tables two at a time, each on its own connection.</summary>
-    private async Task Analyze(IEnumerable<string> tables, CancellationToken cancellationToken) =>
-        await Parallel.ForEachAsync(tables, new ParallelOptions { MaxDegreeOfParallelism = MaxChunksInFlight, CancellationToken = cancellationToken },
+    /// <summary>
+    /// Analyses those of the tables that a load of <paramref name="records"/> records may have changed by a tenth or more
+    /// (their estimated rows, never analysed counting as none), two at a time, each on its own connection. A large load
+    /// (a shop's first, a backfill, a shop alone in the tables) is planned on fresh statistics at once; a small one among
+    /// many shops' rows is left to autovacuum, which analyses a table once a tenth of it changed. A table another load
+    /// is analysing is skipped: that one's statistics come moments later, and many shops' loads at once would otherwise
+    /// queue on it one after the other.
+    /// </summary>
+    private async Task Analyze(IReadOnlyList<string> tables, long records, CancellationToken cancellationToken)
+    {
+        var stale = new List<string>();
+        await using (var sizes = dataSource.CreateCommand("""
+            SELECT t.name FROM unnest(@tables) AS t(name) JOIN pg_class c ON c.oid = ('transform.' || t.name)::regclass
+            WHERE c.reltuples <= 0 OR @records >= c.reltuples * @share
+            """))
+        {
+            sizes.Parameters.AddWithValue("tables", tables.ToArray());
+            sizes.Parameters.AddWithValue("records", (double)records);
+            sizes.Parameters.AddWithValue("share", AnalyzeAfterShare);
+            await using var reader = await sizes.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) stale.Add(reader.GetString(0));
+        }
+        await Parallel.ForEachAsync(stale, new ParallelOptions { MaxDegreeOfParallelism = MaxChunksInFlight, CancellationToken = cancellationToken },
             async (table, token) =>
             {
-                await using var command = dataSource.CreateCommand($"ANALYZE transform.{table}");
+                await using var command = dataSource.CreateCommand($"ANALYZE (SKIP_LOCKED) transform.{table}");
                 command.CommandTimeout = 600;
                 await command.ExecuteNonQueryAsync(token);
             });
+    }
 
     private static bool IsBlank(ReadOnlySequence<byte> line)
     {

@@ -24,7 +24,7 @@ public sealed class StarSchemaRefresher(NpgsqlDataSource dataSource, IOptions<Ma
         var facts = await Refresh(connection, transaction, shop, from, to, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (facts < AnalyzeAfterFacts) return facts;
-        await using var analyze = new NpgsqlCommand("ANALYZE transform.fact_order_line, transform.fact_daily_sales", connection)
+        await using var analyze = new NpgsqlCommand("ANALYZE (SKIP_LOCKED) transform.fact_order_line, transform.fact_daily_sales", connection)
         {
             CommandTimeout = SqlScripts.CommandTimeoutSeconds,
         };

@@ -64,9 +64,9 @@ GROUP BY s.shop_key, o.customer_id
 ON CONFLICT (shop_key, customer_id) DO UPDATE SET state = COALESCE(EXCLUDED.state, transform.dim_customer.state),
     first_order_at = LEAST(EXCLUDED.first_order_at, transform.dim_customer.first_order_at);
 
-ANALYZE transform.dim_product;
-ANALYZE transform.dim_customer;
-ANALYZE transform.dim_channel;
+-- Fresh statistics of the members for the facts' joins below; skipped for a table another shop's refresh is analysing
+-- (its lock is held to that refresh's commit, and every shop's refresh would otherwise wait for the one before).
+ANALYZE (SKIP_LOCKED) transform.dim_product, transform.dim_customer, transform.dim_channel;
 
 DELETE FROM transform.fact_order_line f
 WHERE f.shop_key = (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop)
