@@ -25,6 +25,9 @@ public sealed class WebhookDeliveries(
 {
     public const string HttpClientName = "webhooks";
     public const int MaxAttempts = 8;
+
+    /// <summary>Shops whose webhooks are delivered at once.</summary>
+    public const int ShopsAtOnce = 16;
     private static readonly TimeSpan ScanInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly ConcurrentDictionary<string, bool> _delivered = new(StringComparer.Ordinal);
@@ -51,25 +54,28 @@ public sealed class WebhookDeliveries(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    public async Task DeliverDue(CancellationToken cancellationToken)
-    {
-        foreach (var settings in options.Value.Shops)
-        {
-            var subscriptions = sandbox.Webhooks.Of(settings.Domain, "BULK_OPERATIONS_FINISH").ToList();
-            if (subscriptions.Count == 0) continue;
-            var admin = new ShopifyAdmin(sandbox, settings, "", "");
-            foreach (var operation in sandbox.Operations.OfShop(settings.Domain))
+    /// <summary>
+    /// Delivers the finished operations' webhooks: shops side by side (<see cref="ShopsAtOnce"/>), as Shopify's deliveries
+    /// do not wait for one another's, each shop's in the order its operations finished.
+    /// </summary>
+    public Task DeliverDue(CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(options.Value.Shops, new ParallelOptions { MaxDegreeOfParallelism = ShopsAtOnce, CancellationToken = cancellationToken },
+            async (settings, token) =>
             {
-                // Every round looks at every operation: one delivered to every subscription costs no report.
-                if (!sandbox.Operations.IsFinished(operation) || subscriptions.All(s => _delivered.ContainsKey(Key(s, operation)))) continue;
-                var report = admin.Report(operation);
-                if (report.Status is not ("COMPLETED" or "FAILED" or "CANCELED")) continue;
-                var finishedAt = report.CompletedAt ?? operation.CanceledAt ?? operation.CreatedAt;
-                foreach (var subscription in subscriptions.Where(s => s.CreatedAt <= finishedAt))
-                    await Deliver(settings, subscription, report, finishedAt, cancellationToken);
-            }
-        }
-    }
+                var subscriptions = sandbox.Webhooks.Of(settings.Domain, "BULK_OPERATIONS_FINISH").ToList();
+                if (subscriptions.Count == 0) return;
+                var admin = new ShopifyAdmin(sandbox, settings, "", "");
+                foreach (var operation in sandbox.Operations.OfShop(settings.Domain))
+                {
+                    // Every round looks at every operation: one delivered to every subscription costs no report.
+                    if (!sandbox.Operations.IsFinished(operation) || subscriptions.All(s => _delivered.ContainsKey(Key(s, operation)))) continue;
+                    var report = admin.Report(operation);
+                    if (report.Status is not ("COMPLETED" or "FAILED" or "CANCELED")) continue;
+                    var finishedAt = report.CompletedAt ?? operation.CanceledAt ?? operation.CreatedAt;
+                    foreach (var subscription in subscriptions.Where(s => s.CreatedAt <= finishedAt))
+                        await Deliver(settings, subscription, report, finishedAt, token);
+                }
+            });
 
     private Task Deliver(SandboxShop settings, WebhookSubscriptionValue subscription, BulkOperationReport report, DateTimeOffset finishedAt,
         CancellationToken cancellationToken)

@@ -47,7 +47,8 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
 
         var resumeAfter = progress.LinesCommitted;
         var resumedRecords = progress.Records;
-        var shopHadOrders = await HasOrders(shop, cancellationToken);
+        var newToShop = await TablesWithoutRowsOf(shop, cancellationToken);
+        var shopHadOrders = !newToShop.Contains("order_header");
         // A load that stopped (a crash) may have left the shop's first orders unanalysed: its lookups by id are planned on
         // statistics that know the shop.
         if (resumeAfter > 0 && shopHadOrders) await Analyze(["order_header"], long.MaxValue, cancellationToken);
@@ -61,8 +62,8 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         long bytesRead = 0;
         var handedOver = progress.LinesCommitted;
 
-        // Statistics: a large load changes them, and so does a shop's first rows in a table shared with larger shops (the
-        // planner would take the new shop for an empty one). Either way what follows is planned on fresh ones.
+        // Statistics: a large load changes them, and so does a shop's first rows in a table of a few larger shops (the
+        // planner would take the new shop for an empty one). Either way what follows is planned on fresh ones (Analyze).
 
         void Handle(ReadOnlySequence<byte> line)
         {
@@ -143,7 +144,7 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
             await scheduler.Settle();
             // What was committed is planned on fresh statistics too, by whatever loads the shop next.
             if (progress.Records > resumedRecords && touched.Count > 0 && !cancellationToken.IsCancellationRequested)
-                try { await Analyze([.. touched], progress.Records - resumedRecords, cancellationToken); }
+                try { await Analyze([.. touched], progress.Records - resumedRecords, cancellationToken, newToShop); }
                 catch (Exception exception)
                 {
                     logger.LogWarning("After the failed load of {ArchiveKey} ({Error}), analysing {Tables} failed too: {AnalyzeError}", archiveKey,
@@ -155,7 +156,7 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         {
             await reader.CompleteAsync();
         }
-        if (touched.Count > 0) await Analyze([.. touched], progress.Records - resumedRecords, cancellationToken);
+        if (touched.Count > 0) await Analyze([.. touched], progress.Records - resumedRecords, cancellationToken, newToShop);
         return new LoadSummary(progress.Orders, progress.LineItems, progress.Rejected, lineNumber, progress.MaxUpdatedAt, progress.FirstOrderDate,
             progress.LastOrderDate, progress.Records);
     }
@@ -196,6 +197,9 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
     /// </summary>
     public const double AnalyzeAfterShare = 0.1;
 
+    /// <summary>A table whose statistics know this many shops or fewer is analysed when a shop new to it is loaded.</summary>
+    public const int FewShops = 100;
+
     private static readonly string[] OrderTables = ["order_header", "order_refund", "order_fulfillment"];
     private static readonly string[] LineTables = ["order_line_item"];
     private static readonly string[] ProductTables = ["product"];
@@ -216,33 +220,47 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         _ => null,
     };
 
-    /// <summary>Whether the shop has orders already (one index probe).</summary>
-    private async Task<bool> HasOrders(string shop, CancellationToken cancellationToken)
+    private static readonly string[] Tables =
+        [.. OrderTables, .. LineTables, .. ProductTables, .. VariantTables, .. ItemTables, .. LevelTables, .. CustomerTables];
+
+    /// <summary>The tables in which the shop has no row yet (one index probe each).</summary>
+    private async Task<HashSet<string>> TablesWithoutRowsOf(string shop, CancellationToken cancellationToken)
     {
-        await using var probe = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM transform.order_header WHERE shop_domain = @shop)");
-        probe.Parameters.AddWithValue("shop", shop);
-        return (bool)(await probe.ExecuteScalarAsync(cancellationToken))!;
+        var empty = new HashSet<string>();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        foreach (var table in Tables)
+        {
+            await using var probe = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM transform.{table} WHERE shop_domain = @shop)", connection);
+            probe.Parameters.AddWithValue("shop", shop);
+            if (!(bool)(await probe.ExecuteScalarAsync(cancellationToken))!) empty.Add(table);
+        }
+        return empty;
     }
 
     /// <summary>
-    /// Analyses those of the tables that a load of <paramref name="records"/> records may have changed by a tenth or more
-    /// (their estimated rows, never analysed counting as none), two at a time, each on its own connection. A large load
-    /// (a shop's first, a backfill, a shop alone in the tables) is planned on fresh statistics at once; a small one among
-    /// many shops' rows is left to autovacuum, which analyses a table once a tenth of it changed. A table another load
-    /// is analysing is skipped: that one's statistics come moments later, and many shops' loads at once would otherwise
-    /// queue on it one after the other.
+    /// Analyses those of the tables whose statistics a load of <paramref name="records"/> records left stale, two at a
+    /// time, each on its own connection: a table it may have changed by a tenth or more (of its estimated rows, never
+    /// analysed counting as none), and a table of <paramref name="newToShop"/> whose statistics know at most
+    /// <see cref="FewShops"/> shops (the new shop, unknown to them, would be planned as an empty one). A small load among
+    /// many shops' rows is left to autovacuum, which analyses a table once a tenth of it changed. A table another load is
+    /// analysing is skipped: that one's statistics come moments later, and many shops' loads at once would otherwise queue
+    /// on it one after the other.
     /// </summary>
-    private async Task Analyze(IReadOnlyList<string> tables, long records, CancellationToken cancellationToken)
+    private async Task Analyze(IReadOnlyList<string> tables, long records, CancellationToken cancellationToken, IReadOnlySet<string>? newToShop = null)
     {
         var stale = new List<string>();
         await using (var sizes = dataSource.CreateCommand("""
             SELECT t.name FROM unnest(@tables) AS t(name) JOIN pg_class c ON c.oid = ('transform.' || t.name)::regclass
+            LEFT JOIN pg_stats s ON s.schemaname = 'transform' AND s.tablename = t.name AND s.attname = 'shop_domain'
             WHERE c.reltuples <= 0 OR @records >= c.reltuples * @share
+               OR (t.name = ANY(@new) AND (s.n_distinct IS NULL OR s.n_distinct BETWEEN 0 AND @few))
             """))
         {
             sizes.Parameters.AddWithValue("tables", tables.ToArray());
             sizes.Parameters.AddWithValue("records", (double)records);
             sizes.Parameters.AddWithValue("share", AnalyzeAfterShare);
+            sizes.Parameters.AddWithValue("new", (newToShop ?? new HashSet<string>()).ToArray());
+            sizes.Parameters.AddWithValue("few", (float)FewShops);
             await using var reader = await sizes.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken)) stale.Add(reader.GetString(0));
         }
