@@ -166,10 +166,9 @@ internal static class FleetBenchmark
     /// <summary>A phase from its start to the end of its last run.</summary>
     private static void Report(string title, int shops, List<JsonElement> runs, DateTimeOffset started, string usage)
     {
-        var durations = runs.Select(r => (End(r) - r.GetProperty("requested_at").GetDateTimeOffset()).TotalSeconds).Order().ToList();
+        var durations = runs.Select(r => (End(r) - r.GetProperty("requested_at").GetDateTimeOffset()).TotalSeconds).ToList();
         var elapsed = runs.Select(End).DefaultIfEmpty(started).Max() - started;
-        double Percentile(double share) =>
-            durations.Count == 0 ? double.NaN : durations[Math.Clamp((int)Math.Ceiling(share * durations.Count) - 1, 0, durations.Count - 1)];
+        double Percentile(double share) => Percentiles.Of(durations, share);
         var byStatus = runs.GroupBy(r => r.GetProperty("status").GetString()).ToDictionary(g => g.Key!, g => g.Count());
         Console.WriteLine();
         Console.WriteLine($"{title}: {shops:N0} shops in {elapsed.TotalMinutes:F1} min, {shops / elapsed.TotalHours:N0} shops synced per hour");
@@ -240,33 +239,11 @@ internal static class FleetBenchmark
         {
             var cpu = Services.ToDictionary(s => s, s => ProcessCpu.Of(ProcessCpu.Find(s)));
             // A backend that ended is counted in its postmaster's children's time.
-            cpu["PostgreSQL"] = Processes("postgres").Aggregate(TimeSpan.Zero, (sum, pid) => sum + ProcessCpu.Of(pid, ended: true));
-            cpu["RabbitMQ"] = Processes("beam.smp").Aggregate(TimeSpan.Zero, (sum, pid) => sum + ProcessCpu.Of(pid, ended: true));
+            cpu["PostgreSQL"] = ProcessCpu.Named("postgres").Aggregate(TimeSpan.Zero, (sum, pid) => sum + ProcessCpu.Of(pid, ended: true));
+            cpu["RabbitMQ"] = ProcessCpu.Named("beam.smp").Aggregate(TimeSpan.Zero, (sum, pid) => sum + ProcessCpu.Of(pid, ended: true));
             return cpu;
         }
 
-        private static IEnumerable<int> Processes(string command) =>
-            Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(d => d!.All(char.IsAsciiDigit))
-                .Select(d => int.Parse(d!, CultureInfo.InvariantCulture))
-                .Where(pid => File.Exists($"/proc/{pid}/comm") && Safe(() => File.ReadAllText($"/proc/{pid}/comm").Trim()) == command);
-
-        public static long PeakMegabytes(string service)
-        {
-            var status = Safe(() =>
-                File.ReadAllLines($"/proc/{ProcessCpu.Find(service)}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)));
-            return status is null ? 0 : long.Parse(status.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-        }
-
-        private static string? Safe(Func<string?> read)
-        {
-            try
-            {
-                return read();
-            }
-            catch (IOException)
-            {
-                return null;
-            }
-        }
+        public static long PeakMegabytes(string service) => ProcessCpu.StatusKilobytes(ProcessCpu.Find(service), "VmHWM") / 1024;
     }
 }

@@ -244,9 +244,20 @@ static async Task<LoadRun> Load(HttpClient client, Func<HttpRequestMessage> requ
 internal static class ProcessCpu
 {
     public static int Find(string service) =>
+        All().FirstOrDefault(pid => Read($"/proc/{pid}/cmdline").Contains($"GrowthOs.{service}.dll", StringComparison.Ordinal));
+
+    /// <summary>The processes whose command (<c>/proc/PID/comm</c>) is <paramref name="command"/>: postgres, beam.smp.</summary>
+    public static IEnumerable<int> Named(string command) => All().Where(pid => Read($"/proc/{pid}/comm").Trim() == command);
+
+    /// <summary>A field of <c>/proc/PID/status</c> in kB (VmHWM, VmRSS), or zero when the process is not found.</summary>
+    public static long StatusKilobytes(int pid, string field) =>
+        Read($"/proc/{pid}/status").Split('\n').FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal)) is { } line
+            ? long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture)
+            : 0;
+
+    private static IEnumerable<int> All() =>
         Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(d => d!.All(char.IsAsciiDigit))
-            .Select(d => int.Parse(d!, CultureInfo.InvariantCulture))
-            .FirstOrDefault(pid => Read($"/proc/{pid}/cmdline").Contains($"GrowthOs.{service}.dll", StringComparison.Ordinal));
+            .Select(d => int.Parse(d!, CultureInfo.InvariantCulture));
 
     /// <summary>
     /// User and system time from /proc/PID/stat (clock ticks of 10 ms), or zero when the process is not found; with
@@ -282,11 +293,7 @@ internal sealed record LoadRun(List<double> Latencies, int Errors, TimeSpan Elap
 {
     public double PerSecond => Latencies.Count / Elapsed.TotalSeconds;
 
-    public double Percentile(double share)
-    {
-        var sorted = Latencies.Order().ToList();
-        return sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(share * sorted.Count) - 1, 0, sorted.Count - 1)];
-    }
+    public double Percentile(double share) => Percentiles.Of(Latencies, share);
 
     public static LoadRun Merge(IReadOnlyList<LoadRun> runs) =>
         new(runs.SelectMany(r => r.Latencies).ToList(), runs.Sum(r => r.Errors), TimeSpan.FromTicks(runs.Sum(r => r.Elapsed.Ticks)));
@@ -294,6 +301,17 @@ internal sealed record LoadRun(List<double> Latencies, int Errors, TimeSpan Elap
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture,
             $"{PerSecond,8:N0} requests/s, p50 {Percentile(0.50):F2} ms, p90 {Percentile(0.90):F2} ms, p99 {Percentile(0.99):F2} ms, {Errors} errors");
+}
+
+/// <summary>Nearest-rank percentiles.</summary>
+internal static class Percentiles
+{
+    /// <summary>The value below which <paramref name="share"/> of <paramref name="values"/> lie (1: the largest); NaN of none.</summary>
+    public static double Of(IEnumerable<double> values, double share)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(share * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
 }
 
 /// <summary>The command (the first argument) and its <c>--name value</c> options.</summary>

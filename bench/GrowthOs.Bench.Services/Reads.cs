@@ -41,7 +41,8 @@ internal static class ReadsBenchmark
             if (after is null) break;
         }
         Console.WriteLine($"/orders, first page with its total: {first:F1} ms; the {latencies.Count:N0} pages after it ({orders:N0} orders, "
-            + $"200 a page): p50 {Percentile(latencies, 0.5):F1} ms, p95 {Percentile(latencies, 0.95):F1} ms, longest {Percentile(latencies, 1):F1} ms");
+            + $"200 a page): p50 {Percentiles.Of(latencies, 0.5):F1} ms, p95 {Percentiles.Of(latencies, 0.95):F1} ms, "
+            + $"longest {Percentiles.Of(latencies, 1):F1} ms");
     }
 
     private static async Task<List<double>> Time(HttpClient admin, string path, int repeat)
@@ -60,11 +61,5 @@ internal static class ReadsBenchmark
     }
 
     private static void Print(string read, List<double> latencies) =>
-        Console.WriteLine($"{read,-58} {Percentile(latencies, 0.5),8:F1} {Percentile(latencies, 0.95),8:F1} {Percentile(latencies, 1),8:F1}");
-
-    private static double Percentile(List<double> latencies, double share)
-    {
-        var sorted = latencies.Order().ToList();
-        return sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(share * sorted.Count) - 1, 0, sorted.Count - 1)];
-    }
+        Console.WriteLine($"{read,-58} {Percentiles.Of(latencies, 0.5),8:F1} {Percentiles.Of(latencies, 0.95),8:F1} {Percentiles.Of(latencies, 1),8:F1}");
 }
