@@ -30,10 +30,11 @@ public sealed class CommerceEventDispatcher(
             try
             {
                 published = await PublishBatch(stoppingToken);
-                if (clock.GetUtcNow() >= _nextCleanup)
+                var now = clock.GetUtcNow();
+                if (now >= _nextCleanup)
                 {
-                    _nextCleanup = clock.GetUtcNow().AddHours(1);
-                    await DeletePublished(clock.GetUtcNow().AddDays(-options.Value.RetentionDays), stoppingToken);
+                    _nextCleanup = now.AddHours(1);
+                    await DeletePublished(now.AddDays(-options.Value.RetentionDays), stoppingToken);
                 }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)

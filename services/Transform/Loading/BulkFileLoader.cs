@@ -51,7 +51,7 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         var shopHadOrders = !newToShop.Contains("order_header");
         // A load that stopped (a crash) may have left the shop's first orders unanalysed: its lookups by id are planned on
         // statistics that know the shop.
-        if (resumeAfter > 0 && shopHadOrders) await Analyze(["order_header"], long.MaxValue, cancellationToken);
+        if (resumeAfter > 0 && shopHadOrders) await Analyze(["order_header"], long.MaxValue, newToShop, cancellationToken);
         var touched = new HashSet<string>();
         var scheduler = new ChunkScheduler<RecordChunk>(MaxChunksInFlight);
         var chunk = new RecordChunk();
@@ -61,9 +61,6 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         long lineNumber = 0;
         long bytesRead = 0;
         var handedOver = progress.LinesCommitted;
-
-        // Statistics: a large load changes them, and so does a shop's first rows in a table of a few larger shops (the
-        // planner would take the new shop for an empty one). Either way what follows is planned on fresh ones (Analyze).
 
         void Handle(ReadOnlySequence<byte> line)
         {
@@ -142,9 +139,10 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         {
             // The chunks before the failure still commit or fail on their own; the load reports the first failure.
             await scheduler.Settle();
-            // What was committed is planned on fresh statistics too, by whatever loads the shop next.
+            // What was committed is planned on fresh statistics too, by whatever loads the shop next (Analyze: a large load
+            // changes them, and so do a shop's first rows in a table of a few other shops).
             if (progress.Records > resumedRecords && touched.Count > 0 && !cancellationToken.IsCancellationRequested)
-                try { await Analyze([.. touched], progress.Records - resumedRecords, cancellationToken, newToShop); }
+                try { await Analyze([.. touched], progress.Records - resumedRecords, newToShop, cancellationToken); }
                 catch (Exception exception)
                 {
                     logger.LogWarning("After the failed load of {ArchiveKey} ({Error}), analysing {Tables} failed too: {AnalyzeError}", archiveKey,
@@ -156,7 +154,7 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         {
             await reader.CompleteAsync();
         }
-        if (touched.Count > 0) await Analyze([.. touched], progress.Records - resumedRecords, cancellationToken, newToShop);
+        if (touched.Count > 0) await Analyze([.. touched], progress.Records - resumedRecords, newToShop, cancellationToken);
         return new LoadSummary(progress.Orders, progress.LineItems, progress.Rejected, lineNumber, progress.MaxUpdatedAt, progress.FirstOrderDate,
             progress.LastOrderDate, progress.Records);
     }
@@ -246,7 +244,7 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
     /// analysing is skipped: that one's statistics come moments later, and many shops' loads at once would otherwise queue
     /// on it one after the other.
     /// </summary>
-    private async Task Analyze(IReadOnlyList<string> tables, long records, CancellationToken cancellationToken, IReadOnlySet<string>? newToShop = null)
+    private async Task Analyze(IReadOnlyList<string> tables, long records, IReadOnlySet<string> newToShop, CancellationToken cancellationToken)
     {
         var stale = new List<string>();
         await using (var sizes = dataSource.CreateCommand("""
@@ -259,7 +257,7 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
             sizes.Parameters.AddWithValue("tables", tables.ToArray());
             sizes.Parameters.AddWithValue("records", (double)records);
             sizes.Parameters.AddWithValue("share", AnalyzeAfterShare);
-            sizes.Parameters.AddWithValue("new", (newToShop ?? new HashSet<string>()).ToArray());
+            sizes.Parameters.AddWithValue("new", newToShop.ToArray());
             sizes.Parameters.AddWithValue("few", (float)FewShops);
             await using var reader = await sizes.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken)) stale.Add(reader.GetString(0));
