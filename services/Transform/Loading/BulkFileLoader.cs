@@ -134,6 +134,7 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
             if (chunk.Count > 0 || lineNumber > handedOver) await Commit();
             await scheduler.Drain();
             if (future.RejectedOrders.Count > 0) await RemoveLineItemsOfRejectedOrders(shop, future.RejectedOrders, cancellationToken);
+            if (touched.Contains("order_header")) await CompactOrderCounts(shop, cancellationToken);
         }
         catch (Exception failure)
         {
@@ -157,6 +158,17 @@ public sealed class BulkFileLoader(OrderUpserter upserter, NpgsqlDataSource data
         if (touched.Count > 0) await Analyze([.. touched], progress.Records - resumedRecords, newToShop, cancellationToken);
         return new LoadSummary(progress.Orders, progress.LineItems, progress.Rejected, lineNumber, progress.MaxUpdatedAt, progress.FirstOrderDate,
             progress.LastOrderDate, progress.Records);
+    }
+
+    /// <summary>
+    /// Folds the order counts the load's chunks added, one row per chunk and key, into one row per key
+    /// (<c>transform.order_count_daily</c>), so that the orders list's total stays a sum of a few rows a day.
+    /// </summary>
+    private async Task CompactOrderCounts(string shop, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT transform.compact_order_counts(@shop)");
+        command.Parameters.AddWithValue("shop", shop);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>

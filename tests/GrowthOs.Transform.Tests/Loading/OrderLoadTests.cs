@@ -153,6 +153,63 @@ public sealed class OrderLoadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_orders_counts_by_day_and_state_follow_every_change_of_the_orders()
+    {
+        // Rows of the counts that differ from a count of the orders themselves, by day and state.
+        Task<long> Differences() => Scalar("""
+            SELECT count(*) FROM (
+                (SELECT shop_domain, created_on, cancelled, is_test, financial_status, fulfillment_status, sum(orders)::bigint
+                 FROM transform.order_count_daily GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(orders) <> 0
+                 EXCEPT
+                 SELECT shop_domain, (created_at AT TIME ZONE 'UTC')::date, cancelled_at IS NOT NULL, is_test, coalesce(lower(financial_status), ''),
+                        coalesce(lower(fulfillment_status), ''), count(*)
+                 FROM transform.order_header GROUP BY 1, 2, 3, 4, 5, 6)
+                UNION ALL
+                (SELECT shop_domain, (created_at AT TIME ZONE 'UTC')::date, cancelled_at IS NOT NULL, is_test, coalesce(lower(financial_status), ''),
+                        coalesce(lower(fulfillment_status), ''), count(*)
+                 FROM transform.order_header GROUP BY 1, 2, 3, 4, 5, 6
+                 EXCEPT
+                 SELECT shop_domain, created_on, cancelled, is_test, financial_status, fulfillment_status, sum(orders)::bigint
+                 FROM transform.order_count_daily GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(orders) <> 0)) d
+            """);
+
+        // New orders, COPYed straight into the table, and more of another shop.
+        await Loader().Load(Fixture(), Shop, Guid.NewGuid(), "fixture", CancellationToken.None);
+        await Loader(chunkSize: 4).Load(OrdersNumbered(5000, 40), "other-shop.myshopify.com", Guid.NewGuid(), "other", CancellationToken.None);
+        Assert.Equal(0L, await Differences());
+        // Each chunk added its own rows; the load folded them into one a key.
+        Assert.Equal(0L, await Scalar("""
+            SELECT count(*) FROM (SELECT 1 FROM transform.order_count_daily GROUP BY shop_domain, created_on, cancelled, is_test, financial_status,
+                                  fulfillment_status HAVING count(*) > 1) repeated
+            """));
+        Assert.Equal(1L, await Scalar("""
+            SELECT sum(orders) FROM transform.order_count_daily
+            WHERE shop_domain = 'load-test.myshopify.com' AND created_on = '2026-11-01' AND financial_status = 'paid' AND fulfillment_status = 'fulfilled'
+            """));
+
+        // A later version, upserted: cancelled and refunded, and created a day later (its count moves from one day to the other).
+        var changed = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl"))[1]
+            .Replace("\"updatedAt\":\"2026-11-02T08:00:00Z\"", "\"updatedAt\":\"2026-11-03T08:00:00Z\"")
+            .Replace("\"createdAt\":\"2026-11-01T23:59:59Z\"", "\"createdAt\":\"2026-11-02T00:00:01Z\"")
+            .Replace("\"cancelledAt\":null", "\"cancelledAt\":\"2026-11-03T08:00:00Z\"")
+            .Replace("\"displayFinancialStatus\":\"PAID\"", "\"displayFinancialStatus\":\"REFUNDED\"");
+        await Loader().Load(new MemoryStream(Encoding.UTF8.GetBytes(changed)), Shop, Guid.NewGuid(), "changed", CancellationToken.None);
+        Assert.Equal(0L, await Differences());
+        Assert.Equal(1L, await Scalar("""
+            SELECT sum(orders) FROM transform.order_count_daily
+            WHERE shop_domain = 'load-test.myshopify.com' AND created_on = '2026-11-02' AND cancelled AND financial_status = 'refunded'
+            """));
+
+        // An update that leaves every order's day and state as they were counts nothing; a delete lowers the counts.
+        var rows = await Scalar("SELECT count(*) FROM transform.order_count_daily");
+        await Scalar("UPDATE transform.order_header SET customer_id = NULL; SELECT 1");
+        Assert.Equal(rows, await Scalar("SELECT count(*) FROM transform.order_count_daily"));
+        await Scalar("DELETE FROM transform.order_header WHERE order_id % 2 = 0; SELECT 1");
+        Assert.Equal(0L, await Differences());
+        Assert.Equal(await Scalar("SELECT count(*) FROM transform.order_header"), await Scalar("SELECT sum(orders) FROM transform.order_count_daily"));
+    }
+
+    [Fact]
     public async Task Two_versions_of_a_new_order_in_one_chunk_load_the_newer_one_with_one_event()
     {
         var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "orders_children_first.jsonl"));
