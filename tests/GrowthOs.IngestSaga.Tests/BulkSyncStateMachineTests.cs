@@ -51,7 +51,7 @@ public sealed class BulkSyncStateMachineTests
         // Wait 1 awaited the start's answer; wait 2 is the one before the first poll.
         Assert.Equal(2, run.WaitToken);
         Assert.NotNull(run.ResumeAt);
-        Assert.InRange(run.ResumeAt!.Value - test.Now, TimeSpan.FromSeconds(10), test.Options.PollInterval);
+        Assert.Equal(test.Options.FirstPollDelay, run.ResumeAt!.Value - test.Now);
         await test.Harness.InactivityTask;
         Assert.False(await test.Harness.Published.Any<PollBulkOperation>());
     }
@@ -325,22 +325,45 @@ public sealed class BulkSyncStateMachineTests
         await test.Harness.Bus.Publish(new BulkOperationFinishNotified(runId, BulkSyncHarness.Shop, "gid://shopify/BulkOperation/999", "completed", test.Now));
         await test.Harness.InactivityTask;
         Assert.Equal(1, await test.Harness.Published.SelectAsync<PollBulkOperation>(x => x.Context.Message.RunId == runId).Count());
-        // The interval's wait is over: what waits now is the poll's answer.
+        // The interval's wait is over: what waits now is the poll's answer. The run counts the poll as one the notice made.
         Assert.True(test.Instance(runId).WaitToken > waiting);
+        Assert.Equal((1, 1), (test.Instance(runId).PollAttempts, test.Instance(runId).PollsOnNotice));
     }
 
     [Fact]
-    public async Task With_webhooks_the_first_poll_comes_at_the_poll_interval_and_later_ones_at_the_fallback_interval()
+    public async Task With_webhooks_the_first_poll_comes_at_the_poll_interval_and_the_waits_after_it_double_up_to_the_fallback_interval()
     {
         await using var test = await BulkSyncHarness.Start(completionWebhooks: true);
         var runId = await StartPolling(test);
-        Assert.Equal(TimeSpan.FromSeconds(test.Options.PollIntervalSeconds), test.Instance(runId).ResumeAt!.Value - test.Now);
+        Assert.Equal(TimeSpan.FromSeconds(16), test.Instance(runId).ResumeAt!.Value - test.Now);
 
-        await test.ElapseCurrentWait(runId);
-        await test.Harness.FirstPublished<PollBulkOperation>(m => m.RunId == runId);
-        await test.Harness.Bus.Publish(new BulkOperationStillRunning(runId, OperationId, 1, "RUNNING", 10));
-        await test.Harness.InactivityTask;
-        Assert.Equal(TimeSpan.FromSeconds(test.Options.WebhookFallbackPollSeconds), test.Instance(runId).ResumeAt!.Value - test.Now);
+        // 16 s, then 32, 64, and the fallback's 120 from then on (128 would be more).
+        var waits = new List<double>();
+        for (var attempt = 1; attempt <= 4; attempt++)
+        {
+            await test.ElapseCurrentWait(runId);
+            await test.Harness.FirstPublished<PollBulkOperation>(m => m.RunId == runId && m.Attempt == attempt);
+            await test.Harness.Bus.Publish(new BulkOperationStillRunning(runId, OperationId, attempt, "RUNNING", 10));
+            Assert.True(await test.Saga.Consumed.Any<BulkOperationStillRunning>(x => x.Context.Message.RunId == runId && x.Context.Message.Attempt == attempt));
+            waits.Add((test.Instance(runId).ResumeAt!.Value - test.Now).TotalSeconds);
+        }
+        Assert.Equal([32d, 64d, 120d, 120d], waits);
+        Assert.Equal((16, 120), (test.Options.PollIntervalSeconds, test.Options.WebhookFallbackPollSeconds));
+    }
+
+    [Fact]
+    public async Task Without_webhooks_every_poll_comes_at_the_poll_interval()
+    {
+        await using var test = await BulkSyncHarness.Start();
+        var runId = await StartPolling(test);
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            await test.ElapseCurrentWait(runId);
+            await test.Harness.FirstPublished<PollBulkOperation>(m => m.RunId == runId && m.Attempt == attempt);
+            await test.Harness.Bus.Publish(new BulkOperationStillRunning(runId, OperationId, attempt, "RUNNING", 10));
+            Assert.True(await test.Saga.Consumed.Any<BulkOperationStillRunning>(x => x.Context.Message.RunId == runId && x.Context.Message.Attempt == attempt));
+            Assert.Equal(TimeSpan.FromSeconds(test.Options.PollIntervalSeconds), test.Instance(runId).ResumeAt!.Value - test.Now);
+        }
     }
 
     private static async Task<Guid> StartPolling(BulkSyncHarness test)

@@ -177,6 +177,8 @@ public class RunningSystem : IAsyncLifetime
     public const string GatewaySecret = "integration-gateway-secret-0123456789abcdef";
     public const string AppSecret = "shpss_integration_app_secret_0123456789";
     public const int WebhookFallbackPollSeconds = 10;
+    /// <summary>How long <see cref="WebhookShop"/>'s operations run: the timed polls come after 1 s and 3 s, and the next after 7 s.</summary>
+    public const int WebhookShopOperationMilliseconds = 5_000;
     /// <summary>The suite's admin key (id <c>tests</c>).</summary>
     public const string ApiKey = "integration-test-key-0123456789abcdef";
     /// <summary>A viewer key (id <c>tests-viewer</c>).</summary>
@@ -334,6 +336,8 @@ public class RunningSystem : IAsyncLifetime
             environment[$"Sandbox__Shops__{i}__CurrencyCode"] = "USD";
             // The shop's own time zone is the one it reports in: its demo days are its reporting days.
             if (domain == DashboardShop) environment[$"Sandbox__Shops__{i}__TimeZone"] = DashboardTimeZone;
+            // Long enough that its finish falls between two timed polls, well apart (WebhookTests).
+            if (domain == WebhookShop) environment[$"Sandbox__Shops__{i}__BulkOperationDurationMilliseconds"] = WebhookShopOperationMilliseconds.ToString();
             environment[$"Shopify__Shops__{i}__Domain"] = domain;
             environment[$"Shopify__Shops__{i}__AccessToken"] = domain == WrongTokenShop ? WrongToken : ShopToken;
             environment[$"BulkSync__Shops__{i}"] = domain;

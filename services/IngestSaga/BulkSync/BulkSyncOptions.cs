@@ -15,8 +15,9 @@ public sealed class BulkSyncOptions : IRetrySettings
 
     /// <summary>
     /// Whether Shopify tells of finished operations by webhook (the Connector subscribes when Shopify:WebhookCallbackUrl
-    /// is set): a run then polls when told, once after <see cref="PollIntervalSeconds"/>, and then every
-    /// <see cref="WebhookFallbackPollSeconds"/> in case a delivery is lost.
+    /// is set): a run then polls when told, and in case a delivery is lost or late, once after
+    /// <see cref="PollIntervalSeconds"/> and then after waits that double from there up to
+    /// <see cref="WebhookFallbackPollSeconds"/>.
     /// </summary>
     public bool CompletionWebhooks { get; set; }
 
@@ -112,8 +113,15 @@ public sealed class BulkSyncOptions : IRetrySettings
     /// <summary>The first poll of an operation, in case it finished before its webhook could find the run.</summary>
     public TimeSpan FirstPollDelay => TimeSpan.FromSeconds(PollIntervalSeconds);
 
-    /// <summary>The wait between later polls: long when a webhook tells of the finish.</summary>
-    public TimeSpan PollInterval => TimeSpan.FromSeconds(CompletionWebhooks ? WebhookFallbackPollSeconds : PollIntervalSeconds);
+    /// <summary>
+    /// The wait after the <paramref name="polls"/>-th poll of an operation found it still running: the poll interval
+    /// without webhooks; with them, twice the wait before (the first poll's delay doubled, then doubled again) up to the
+    /// fallback, so that a delivery that comes late, or not at all, costs seconds on a short operation and few polls on a
+    /// long one.
+    /// </summary>
+    public TimeSpan PollGapAfter(int polls) => TimeSpan.FromSeconds(CompletionWebhooks
+        ? Math.Min(WebhookFallbackPollSeconds, PollIntervalSeconds * Math.Pow(2, Math.Clamp(polls, 1, 30)))
+        : PollIntervalSeconds);
 
     /// <summary>Another bulk query holds the shop's slot: a fixed wait, longer for a backfill.</summary>
     public TimeSpan? BusyWait(bool backfill) => TimeSpan.FromSeconds(backfill ? BackfillBusyWaitSeconds : BusyWaitSeconds);

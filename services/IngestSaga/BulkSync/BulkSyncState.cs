@@ -51,6 +51,9 @@ public class BulkSyncState : SyncRunState
 
     public string? BulkOperationId { get; set; }
     public int PollAttempts { get; set; }
+
+    /// <summary>Polls of the operation made because Shopify's finish webhook told of it (a share of <see cref="PollAttempts"/>).</summary>
+    public int PollsOnNotice { get; set; }
     public long ObjectCount { get; set; }
 
     /// <summary>Some entity was loaded from partial data or skipped: the run ends partial.</summary>
@@ -127,6 +130,7 @@ public class BulkSyncState : SyncRunState
     public override Dictionary<string, long> Counts() => new()
     {
         ["poll_attempts"] = PollAttempts,
+        ["polls_on_notice"] = PollsOnNotice,
         ["objects"] = ObjectCount,
         ["archived_lines"] = ArchivedLines,
         ["archived_bytes"] = ArchivedBytes,
@@ -161,7 +165,7 @@ public class BulkSyncState : SyncRunState
     {
         Entity = PendingEntities[0];
         PendingEntities = PendingEntities.Skip(1).ToList();
-        (BulkOperationId, PollAttempts, ObjectCount, EntityPartial, EntityPartialReason) = (null, 0, 0, false, null);
+        (BulkOperationId, PollAttempts, PollsOnNotice, ObjectCount, EntityPartial, EntityPartialReason) = (null, 0, 0, 0, false, null);
         // A wait of the previous entity (a poll, a retry) must not wake the next one's extraction a second time.
         ResumeAt = null;
         (ArchiveKey, ArchivedBytes, ArchivedLines, UpdatedSince) = (null, 0, 0, null);

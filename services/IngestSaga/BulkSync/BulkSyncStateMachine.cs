@@ -67,17 +67,19 @@ public sealed partial class BulkSyncStateMachine : RunStateMachine<BulkSyncState
                 .WaitFor(settings.FirstPollDelay, clock)
                 .TransitionTo(Polling));
 
-        // Shopify's finish webhook, when it comes, polls at once; the interval's wake-up polls in case it never does.
+        // Shopify's finish webhook, when it comes, polls at once; the wake-ups of waits that grow poll in case it is late or never comes.
         During(Polling,
             TimeToPoll.PollOperation(settings, clock),
-            When(FinishNotified, context => context.Message.BulkOperationId == context.Saga.BulkOperationId).PollOperation(settings, clock),
+            When(FinishNotified, context => context.Message.BulkOperationId == context.Saga.BulkOperationId)
+                .Then(context => context.Saga.PollsOnNotice++)
+                .PollOperation(settings, clock),
             When(OperationStillRunning, context => IsCurrent(context) && context.Saga.PollAttempts >= settings.MaxPollAttempts)
                 .EndEntity(EntityStatus.Failed, _ => Steps.Polling,
                     context => $"Bulk operation {context.Saga.BulkOperationId} still {context.Message.Status} after {context.Saga.PollAttempts} polls.")
                 .IfElse(HasEntityPending, ExtractNextEntity, RefreshMartsOrFail),
             When(OperationStillRunning, context => IsCurrent(context) && context.Saga.PollAttempts < settings.MaxPollAttempts)
                 .Then(context => context.Saga.ObjectCount = context.Message.ObjectCount)
-                .WaitFor(settings.PollInterval, clock),
+                .WaitFor(context => settings.PollGapAfter(context.Saga.PollAttempts), clock),
             When(OperationCompleted, context => context.Message.BulkOperationId == context.Saga.BulkOperationId)
                 .Then(context =>
                 {

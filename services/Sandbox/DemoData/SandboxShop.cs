@@ -36,6 +36,10 @@ public sealed class SandboxShop : IValidatableObject
     [Required]
     public string TimeZone { get; set; } = "UTC";
 
+    /// <summary>How long this shop's bulk operations run; unset, the Sandbox's <c>BulkOperationDurationMilliseconds</c>.</summary>
+    [Range(0, 3_600_000, ErrorMessage = "Sandbox:Shops:n:BulkOperationDurationMilliseconds must be between 0 and 3600000.")]
+    public int? BulkOperationDurationMilliseconds { get; set; }
+
     /// <summary>
     /// Failures this shop answers with, for tests: <c>OPERATION_IN_PROGRESS:n</c>, <c>THROTTLED:n</c>, <c>HTTP_503:n</c>
     /// (the first n matching requests), <c>ACCESS_DENIED</c> (every read scope is missing) or

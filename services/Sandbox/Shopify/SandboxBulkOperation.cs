@@ -7,7 +7,8 @@ public sealed record SandboxBulkOperation(
     string ApiVersion,
     string Query,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? CanceledAt = null)
+    DateTimeOffset? CanceledAt = null,
+    int? DurationMilliseconds = null)
 {
     public const string IdPrefix = "gid://shopify/BulkOperation/";
 

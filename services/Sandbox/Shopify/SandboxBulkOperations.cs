@@ -32,10 +32,16 @@ public sealed class SandboxBulkOperations
         }
     }
 
-    private TimeSpan Duration => TimeSpan.FromMilliseconds(_options.Value.BulkOperationDurationMilliseconds);
+    /// <summary>How long the operation runs: its shop's own duration when it was started with one, else the Sandbox's.</summary>
+    private TimeSpan DurationOf(SandboxBulkOperation operation) =>
+        TimeSpan.FromMilliseconds(operation.DurationMilliseconds ?? _options.Value.BulkOperationDurationMilliseconds);
 
-    /// <summary>Starts an operation, or returns null when the shop already runs <paramref name="limit"/> bulk queries.</summary>
-    public SandboxBulkOperation? TryStart(string shop, string version, string query, int limit, out SandboxBulkOperation? blocking)
+    /// <summary>
+    /// Starts an operation that runs <paramref name="durationMilliseconds"/> (the Sandbox's duration when null), or returns
+    /// null when the shop already runs <paramref name="limit"/> bulk queries.
+    /// </summary>
+    public SandboxBulkOperation? TryStart(string shop, string version, string query, int limit, out SandboxBulkOperation? blocking,
+        int? durationMilliseconds = null)
     {
         lock (_lock)
         {
@@ -46,7 +52,7 @@ public sealed class SandboxBulkOperations
                 return null;
             }
             blocking = null;
-            var operation = new SandboxBulkOperation(++_lastNumber, shop, version, query, _clock.GetUtcNow());
+            var operation = new SandboxBulkOperation(++_lastNumber, shop, version, query, _clock.GetUtcNow(), DurationMilliseconds: durationMilliseconds);
             Save(operation);
             return operation;
         }
@@ -85,17 +91,19 @@ public sealed class SandboxBulkOperations
         var now = _clock.GetUtcNow();
         if (operation.CanceledAt is { } canceledAt) return now - canceledAt < CancelingFor ? "CANCELING" : "CANCELED";
         var elapsed = now - operation.CreatedAt;
-        if (elapsed >= Duration) return "COMPLETED";
-        return elapsed >= Duration / 10 ? "RUNNING" : "CREATED";
+        var duration = DurationOf(operation);
+        if (elapsed >= duration) return "COMPLETED";
+        return elapsed >= duration / 10 ? "RUNNING" : "CREATED";
     }
 
     /// <summary>How far a running operation has got, 0 to 1: its object count grows with it, as Shopify's does.</summary>
-    public double Progress(SandboxBulkOperation operation) =>
-        Duration <= TimeSpan.Zero ? 1 : Math.Clamp((_clock.GetUtcNow() - operation.CreatedAt) / Duration, 0, 1);
+    public double Progress(SandboxBulkOperation operation) => DurationOf(operation) is var duration && duration <= TimeSpan.Zero
+        ? 1
+        : Math.Clamp((_clock.GetUtcNow() - operation.CreatedAt) / duration, 0, 1);
 
     public DateTimeOffset? CompletedAt(SandboxBulkOperation operation) => StatusOf(operation) switch
     {
-        "COMPLETED" => operation.CreatedAt + Duration,
+        "COMPLETED" => operation.CreatedAt + DurationOf(operation),
         "CANCELED" => operation.CanceledAt + CancelingFor,
         _ => null,
     };

@@ -75,7 +75,8 @@ public sealed class ShopifyAdmin(SandboxShopify sandbox, SandboxShop settings, s
                 "A bulk query operation for this app and shop is already in progress: gid://shopify/BulkOperation/1.", "OPERATION_IN_PROGRESS"));
 
         var limit = string.CompareOrdinal(version, FirstVersionWithConcurrentBulkQueries) >= 0 ? ConcurrentBulkQueryLimit : 1;
-        var operation = sandbox.Operations.TryStart(settings.Domain, version, query, limit, out var blocking);
+        var operation = sandbox.Operations.TryStart(settings.Domain, version, query, limit, out var blocking,
+            settings.BulkOperationDurationMilliseconds);
         if (operation is null)
             return MutationPayload.Refused(limit == 1
                 ? new UserErrorValue(null, $"A bulk query operation for this app and shop is already in progress: {blocking!.Id}.", "OPERATION_IN_PROGRESS")
