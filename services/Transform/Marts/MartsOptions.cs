@@ -35,6 +35,14 @@ public sealed class MartsOptions : IValidatableObject
     [System.ComponentModel.DataAnnotations.Range(1, 2048)]
     public int RefreshWorkMemMegabytes { get; set; } = 64;
 
+    /// <summary>
+    /// Below this share of the refreshed days' counted orders, a sync's star schema refresh writes the facts of the orders
+    /// it changed and the daily facts of their days only; at or above it (a first sync, a backfill), the days whole, which
+    /// is then cheaper (0.25). 0 refreshes the days whole after every sync.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 1)]
+    public double StarChangedShare { get; set; } = 0.25;
+
     /// <summary>The share of a marketing load's rows left out from which its source's data-quality check fails (0.5: most of them).</summary>
     [System.ComponentModel.DataAnnotations.Range(0.01, 1)]
     public decimal MarketingRejectedShare { get; set; } = 0.5m;

@@ -49,10 +49,11 @@ public sealed class PipelineRunner(
             cancellationToken);
     }
 
-    public Task<long> StarSchema(Guid? runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    /// <summary>The star schema of the days; after a sync (<paramref name="changedBy"/>), of the orders it changed when they are few.</summary>
+    public Task<long> StarSchema(Guid? runId, string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken, Guid? changedBy = null)
     {
         var (first, last) = options.Value.ReportingRange(shop, from, to, clock.GetUtcNow());
-        return executions.Run(Pipelines.StarSchema, runId, shop, first, last, () => star.Refresh(shop, first, last, cancellationToken), r => r,
+        return executions.Run(Pipelines.StarSchema, runId, shop, first, last, () => star.Refresh(shop, first, last, cancellationToken, changedBy), r => r,
             cancellationToken);
     }
 
@@ -116,7 +117,7 @@ public sealed class PipelineRunner(
 
         async Task<(long, long)> StarAndMeasurements()
         {
-            var facts = await StarSchema(runId, shop, from, to, cancellationToken);
+            var facts = await StarSchema(runId, shop, from, to, cancellationToken, changedBy: runId);
             return (facts, await Measurements(runId, shop, today, cancellationToken));
         }
 

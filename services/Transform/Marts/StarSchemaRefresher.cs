@@ -4,24 +4,34 @@ using Npgsql;
 
 namespace GrowthOs.Transform.Marts;
 
-/// <summary>Refreshes the star schema of a shop for a range of reporting days (definitions in star_schema.sql and 007_star_schema.sql).</summary>
+/// <summary>
+/// Refreshes the star schema of a shop for a range of reporting days: the days' facts whole (star_stage_days.sql,
+/// star_members.sql, star_facts_days.sql), or, after a sync that changed under <see cref="MartsOptions.StarChangedShare"/>
+/// of the days' orders, the facts of the orders it changed and the daily facts of their days (star_stage_run.sql, star_members.sql,
+/// star_facts_run.sql). Tables in 007_star_schema.sql.
+/// </summary>
 public sealed class StarSchemaRefresher(NpgsqlDataSource dataSource, IOptions<MartsOptions> options)
 {
-    private static readonly string Sql = SqlScripts.Read("star_schema.sql");
+    private static readonly string Days = SqlScripts.Read("star_stage_days.sql") + SqlScripts.Read("star_members.sql")
+        + SqlScripts.Read("star_facts_days.sql");
+
+    private static readonly string Changed = SqlScripts.Read("star_stage_run.sql") + SqlScripts.Read("star_members.sql")
+        + SqlScripts.Read("star_facts_run.sql");
 
     /// <summary>The facts of a refresh from which the fact tables' statistics are taken again at once.</summary>
     public const long AnalyzeAfterFacts = 100_000;
 
     /// <summary>
-    /// Returns the order-line facts of the range. A refresh of many facts (a first sync, a backfill) takes the fact tables'
-    /// statistics again: until autovacuum does, the planner would plan the checks and reads that follow for the shop's
-    /// few facts of before.
+    /// Returns the order-line facts of the range. <paramref name="changedBy"/>: the sync whose orders are refreshed, when
+    /// few (null: the days whole). A refresh of many facts (a first sync, a backfill) takes the fact tables' statistics
+    /// again: until autovacuum does, the planner would plan the checks and reads that follow for the shop's few facts of
+    /// before.
     /// </summary>
-    public async Task<long> Refresh(string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    public async Task<long> Refresh(string shop, DateOnly from, DateOnly to, CancellationToken cancellationToken, Guid? changedBy = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var facts = await Refresh(connection, transaction, shop, from, to, cancellationToken);
+        var facts = await Refresh(connection, transaction, shop, from, to, cancellationToken, changedBy);
         await transaction.CommitAsync(cancellationToken);
         if (facts < AnalyzeAfterFacts) return facts;
         await using var analyze = new NpgsqlCommand("ANALYZE (SKIP_LOCKED) transform.fact_order_line, transform.fact_daily_sales", connection)
@@ -34,16 +44,20 @@ public sealed class StarSchemaRefresher(NpgsqlDataSource dataSource, IOptions<Ma
 
     /// <summary>The same within the caller's transaction (which it commits).</summary>
     public async Task<long> Refresh(NpgsqlConnection connection, NpgsqlTransaction transaction, string shop, DateOnly from, DateOnly to,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Guid? changedBy = null)
     {
         await AdvisoryLock.TakeForTransaction(connection, transaction, $"star:{shop}", cancellationToken);
-        await using (var refresh = new NpgsqlCommand(Sql, connection, transaction) { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
+        var orders = await OrderIdRange.Find(connection, shop, from, to, options.Value.TimeZoneOf(shop), cancellationToken, changedBy);
+        var onlyChanged = changedBy is not null && orders.OfRun < orders.Orders * options.Value.StarChangedShare;
+        var sql = onlyChanged ? Changed : Days;
+        await using (var refresh = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
         {
             refresh.Parameters.AddWithValue("shop", shop);
             refresh.Parameters.AddWithValue("from", from);
             refresh.Parameters.AddWithValue("to", to);
             refresh.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
-            (await OrderIdRange.Find(connection, shop, from, to, options.Value.TimeZoneOf(shop), cancellationToken)).AddTo(refresh.Parameters);
+            if (onlyChanged) refresh.Parameters.AddWithValue("run", changedBy!.Value);
+            else orders.AddTo(refresh.Parameters);
             await refresh.ExecuteNonQueryAsync(cancellationToken);
         }
         await using var count = new NpgsqlCommand("""

@@ -220,6 +220,44 @@ public sealed class GoldenMartTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_syncs_refresh_of_the_orders_it_changed_leaves_the_facts_a_whole_refresh_of_the_days_would()
+    {
+        var (from, to) = (new DateOnly(2026, 11, 10), new DateOnly(2026, 11, 14));
+        var options = Options();
+        options.StarChangedShare = 1;
+        var star = new StarSchemaRefresher(_dataSource, Microsoft.Extensions.Options.Options.Create(options));
+        await star.Refresh(Shop, from, to, CancellationToken.None);
+        // Every fact, and every day's, as text; and the row version of #6's line fact, which no sync below touches.
+        const string Facts = """
+            SELECT (SELECT string_agg(concat_ws(',', line_item_id, order_id, date_key, product_key, customer_key, channel_key, quantity, gross_minor,
+                                                discount_minor, net_minor), ';' ORDER BY line_item_id) FROM transform.fact_order_line)
+                   || ' | ' ||
+                   (SELECT string_agg(concat_ws(',', date_key, channel_key, orders, customers, units, revenue_minor, gross_minor), ';'
+                                      ORDER BY date_key, channel_key) FROM transform.fact_daily_sales)
+            """;
+        var before = await Query<string>(Facts);
+        var untouched = await Query<string>("SELECT xmin::text FROM transform.fact_order_line WHERE line_item_id = 61");
+
+        // A sync cancels #5, counts #4 (a test order no more) and sells one more of a line of #2; it writes those orders.
+        var run = Guid.NewGuid();
+        await Execute($"""
+            UPDATE transform.order_header SET cancelled_at = now(), source_run_id = '{run}' WHERE shop_domain = '{Shop}' AND order_id = 5;
+            UPDATE transform.order_header SET is_test = false, source_run_id = '{run}' WHERE shop_domain = '{Shop}' AND order_id = 4;
+            UPDATE transform.order_line_item SET quantity = quantity + 1 WHERE shop_domain = '{Shop}' AND line_item_id = 21;
+            UPDATE transform.order_header SET source_run_id = '{run}' WHERE shop_domain = '{Shop}' AND order_id = 2;
+            """);
+        var facts = await star.Refresh(Shop, from, to, CancellationToken.None, changedBy: run);
+        var changed = await Query<string>(Facts);
+
+        Assert.Equal(untouched, await Query<string>("SELECT xmin::text FROM transform.fact_order_line WHERE line_item_id = 61"));
+        Assert.NotEqual(before, changed);
+        Assert.Equal(0L, await Scalar("SELECT count(*) FROM transform.fact_order_line WHERE line_item_id = 51"));
+        Assert.Equal(facts, await star.Refresh(Shop, from, to, CancellationToken.None));
+        Assert.Equal(changed, await Query<string>(Facts));
+        Assert.NotEqual(untouched, await Query<string>("SELECT xmin::text FROM transform.fact_order_line WHERE line_item_id = 61"));
+    }
+
+    [Fact]
     public async Task A_line_whose_reporting_day_moved_replaces_its_fact_outside_the_range_refreshed()
     {
         await RefreshStar(new DateOnly(2026, 11, 10), new DateOnly(2026, 11, 14));
