@@ -19,6 +19,20 @@ public static class DataQualityChecks
     private const string Days =
         "(@from::date IS NULL OR (created_at >= (@from::date::timestamp AT TIME ZONE @tz) AND created_at < ((@to::date + 1)::timestamp AT TIME ZONE @tz)))";
 
+    /// <summary>
+    /// The least and the greatest id of the days' orders (<c>ids.first</c>, <c>ids.last</c>), when there are days; none
+    /// for the whole shop. A shop's ids grow with time, so the days' lines, refunds and fulfillments lie in a narrow range
+    /// of their key, which the lines and fulfillments, with no index on a day of their own, are read by. (Counted too, so
+    /// that the least and the greatest are taken from the days' orders, not looked for along the key from either end.)
+    /// </summary>
+    private const string DaysOrderIds = $"""
+        ids AS (SELECT min(order_id) AS first, max(order_id) AS last, count(*) AS orders FROM transform.order_header
+                WHERE @from::date IS NOT NULL AND shop_domain = @shop AND {Days})
+        """;
+
+    /// <summary>A child row's order within the days' ids (<see cref="DaysOrderIds"/>), when there are days.</summary>
+    private const string OfDaysOrders = "(@from::date IS NULL OR order_id BETWEEN (SELECT first FROM ids) AND (SELECT last FROM ids))";
+
     /// <summary>A fact's day within the days, when there are days.</summary>
     private const string DateKeys =
         "(@from::date IS NULL OR f.date_key BETWEEN to_char(@from::date, 'YYYYMMDD')::int AND to_char(@to::date, 'YYYYMMDD')::int)";
@@ -27,9 +41,10 @@ public static class DataQualityChecks
     [
         new("every_line_has_its_order", Severity.Critical,
             "Every line item belongs to an order of the same shop (after a run: every line that run loaded; another run may be mid-load).",
-            """
+            $"""
+            WITH {DaysOrderIds}
             SELECT count(*) FROM transform.order_line_item l
-            WHERE l.shop_domain = @shop AND (@run::uuid IS NULL OR l.source_run_id = @run)
+            WHERE l.shop_domain = @shop AND (@run::uuid IS NULL OR l.source_run_id = @run) AND {OfDaysOrders}
               AND NOT EXISTS (SELECT 1 FROM transform.order_header o WHERE o.shop_domain = l.shop_domain AND o.order_id = l.order_id)
             """),
         new("no_negative_quantities", Severity.Critical,
@@ -66,10 +81,11 @@ public static class DataQualityChecks
             """),
         new("no_duplicate_child_ids", Severity.Critical,
             "No line item, refund or fulfillment id of a shop appears under two orders (violations: the ids beyond the first).",
-            """
-            SELECT (SELECT count(*) - count(DISTINCT line_item_id) FROM transform.order_line_item WHERE shop_domain = @shop)
-                 + (SELECT count(*) - count(DISTINCT refund_id) FROM transform.order_refund WHERE shop_domain = @shop)
-                 + (SELECT count(*) - count(DISTINCT fulfillment_id) FROM transform.order_fulfillment WHERE shop_domain = @shop)
+            $"""
+            WITH {DaysOrderIds}
+            SELECT (SELECT count(*) - count(DISTINCT line_item_id) FROM transform.order_line_item WHERE shop_domain = @shop AND {OfDaysOrders})
+                 + (SELECT count(*) - count(DISTINCT refund_id) FROM transform.order_refund WHERE shop_domain = @shop AND {OfDaysOrders})
+                 + (SELECT count(*) - count(DISTINCT fulfillment_id) FROM transform.order_fulfillment WHERE shop_domain = @shop AND {OfDaysOrders})
             """),
         new("no_duplicate_order_names", Severity.Warning,
             "No two orders of a shop share a name (#1001).",
@@ -112,9 +128,10 @@ public static class DataQualityChecks
         new("every_refund_and_fulfillment_has_its_order", Severity.Critical,
             "Every refund and fulfillment belongs to an order of the same shop.",
             $"""
+            WITH {DaysOrderIds}
             SELECT (SELECT count(*) FROM transform.order_refund r WHERE r.shop_domain = @shop AND {Days}
                       AND NOT EXISTS (SELECT 1 FROM transform.order_header o WHERE o.shop_domain = r.shop_domain AND o.order_id = r.order_id))
-                 + (SELECT count(*) FROM transform.order_fulfillment f WHERE f.shop_domain = @shop
+                 + (SELECT count(*) FROM transform.order_fulfillment f WHERE f.shop_domain = @shop AND {OfDaysOrders}
                       AND NOT EXISTS (SELECT 1 FROM transform.order_header o WHERE o.shop_domain = f.shop_domain AND o.order_id = f.order_id))
             """),
         new("net_sales_add_up", Severity.Critical,

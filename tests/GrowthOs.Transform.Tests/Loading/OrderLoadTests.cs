@@ -540,6 +540,32 @@ public sealed class OrderLoadTests : IAsyncLifetime
         Assert.Equal(["no_duplicate_order_names", "updated_not_before_created"], await Failed(null));
     }
 
+    [Fact]
+    public async Task After_a_sync_orphans_and_repeated_ids_are_looked_for_among_the_children_of_the_days_orders_and_on_demand_in_the_whole_shop()
+    {
+        await Loader().Load(Fixture(), Shop, Guid.NewGuid(), "fixture", CancellationToken.None);
+        var runner = new DataQualityRunner(_dataSource, Options.Create(new MartsOptions()), TimeProvider.System);
+        // #1002 is gone and its line 9002 stays (its order id lies between those of the days' orders, #1001 and #1003);
+        // #1001's line 9001 is repeated under #1003; a line of an order far outside the days' ids has no order either.
+        await Scalar($"""
+            DELETE FROM transform.order_header WHERE order_id = 1002;
+            INSERT INTO transform.order_line_item (shop_domain, line_item_id, order_id, title, quantity, current_quantity, unit_price_minor,
+                total_discount_minor, currency_code, source_run_id)
+            VALUES ('{Shop}', 9001, 1003, 'repeated', 1, 1, 100, 0, 'USD', '{Guid.NewGuid()}'),
+                   ('{Shop}', 9999, 999999, 'far orphan', 1, 1, 100, 0, 'USD', '{Guid.NewGuid()}');
+            SELECT 1
+            """);
+
+        async Task<(long Orphans, long Repeated)> Found((DateOnly, DateOnly)? days)
+        {
+            var outcomes = await runner.Run(Shop, null, CancellationToken.None, days: days);
+            return (outcomes.Single(o => o.Check == "every_line_has_its_order").Violations,
+                outcomes.Single(o => o.Check == "no_duplicate_child_ids").Violations);
+        }
+        Assert.Equal((1L, 1L), await Found((new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 2))));
+        Assert.Equal((2L, 1L), await Found(null));
+    }
+
     private async Task<T> Query<T>(string sql)
     {
         await using var command = _dataSource.CreateCommand(sql);
