@@ -6,17 +6,18 @@ namespace GrowthOs.Transform.Marts;
 
 /// <summary>
 /// Refreshes the star schema of a shop for a range of reporting days: the days' facts whole (star_stage_days.sql,
-/// star_members.sql, star_facts_days.sql), or, after a sync that changed under <see cref="MartsOptions.StarChangedShare"/>
-/// of the days' orders, the facts of the orders it changed and the daily facts of their days (star_stage_run.sql, star_members.sql,
-/// star_facts_run.sql). Tables in 007_star_schema.sql.
+/// star_members.sql, star_clear_days.sql, star_line_facts.sql, star_daily_days.sql), or, after a sync that changed under
+/// <see cref="MartsOptions.StarChangedShare"/> of the days' orders, the facts of the orders it changed and the daily
+/// facts of their days (star_stage_run.sql, star_members.sql, star_clear_run.sql, star_line_facts.sql,
+/// star_daily_run.sql). Tables in 007_star_schema.sql.
 /// </summary>
 public sealed class StarSchemaRefresher(NpgsqlDataSource dataSource, IOptions<MartsOptions> options)
 {
-    private static readonly string Days = SqlScripts.Read("star_stage_days.sql") + SqlScripts.Read("star_members.sql")
-        + SqlScripts.Read("star_facts_days.sql");
+    private static readonly string Days = Scripts("star_stage_days", "star_members", "star_clear_days", "star_line_facts", "star_daily_days");
 
-    private static readonly string Changed = SqlScripts.Read("star_stage_run.sql") + SqlScripts.Read("star_members.sql")
-        + SqlScripts.Read("star_facts_run.sql");
+    private static readonly string Changed = Scripts("star_stage_run", "star_members", "star_clear_run", "star_line_facts", "star_daily_run");
+
+    private static string Scripts(params string[] names) => string.Concat(names.Select(name => SqlScripts.Read($"{name}.sql")));
 
     /// <summary>The facts of a refresh from which the fact tables' statistics are taken again at once.</summary>
     public const long AnalyzeAfterFacts = 100_000;

@@ -1,6 +1,6 @@
 -- The star schema of one shop for the reporting days [@from, @to] (@tz), whole: every counted order of those days and its
--- lines are staged here; star_members.sql adds and updates their dimension members, star_facts_days.sql replaces the
--- days' facts. (A sync that changed few of the days' orders stages only those: star_stage_run.sql.) One refresh of a
+-- lines are staged here; star_members.sql adds and updates their dimension members, star_clear_days.sql,
+-- star_line_facts.sql and star_daily_days.sql replace the days' facts. (A sync that changed few of the days' orders stages only those: star_stage_run.sql.) One refresh of a
 -- shop at a time (the refresher holds the lock star:{shop} for the transaction). The orders and lines are staged and
 -- analysed first, and so are the dimensions, so the planner joins them by hash. The facts are found by the shop's key
 -- as a value, so that a small shop's are probed in the key's indexes rather than read from among every shop's.

@@ -2,7 +2,8 @@
 -- sync changes a few thousand orders of days that hold many more, and only those orders' facts are written again. The
 -- run's orders are staged whatever became of them (star_touched: a cancelled or test order's facts go), the counted
 -- ones with their lines as a whole refresh stages them (star_orders, star_lines); star_members.sql adds and updates
--- their members, star_facts_run.sql replaces their facts and the daily facts of their days. One refresh of a shop at a
+-- their members, star_clear_run.sql and star_line_facts.sql replace their facts, star_daily_run.sql the daily facts of
+-- their days. One refresh of a shop at a
 -- time (the lock star:{shop}). Without PostgreSQL's JIT, as a whole refresh.
 SET LOCAL jit = off;
 

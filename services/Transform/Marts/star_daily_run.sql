@@ -1,25 +1,4 @@
--- The facts of the orders a sync changed (star_stage_run.sql): their lines' facts replaced, wherever they were dated,
--- and the daily facts of every day those facts are on, before or after, computed again from the day's orders and line
--- facts.
-CREATE TEMP TABLE star_days (date_key integer PRIMARY KEY) ON COMMIT DROP;
-
-WITH gone AS (
-    DELETE FROM transform.fact_order_line f USING star_touched_lines l
-    WHERE f.shop_key = (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop) AND f.line_item_id = l.line_item_id
-    RETURNING f.date_key
-)
-INSERT INTO star_days SELECT DISTINCT date_key FROM gone UNION SELECT date_key FROM star_orders ON CONFLICT DO NOTHING;
-
-INSERT INTO transform.fact_order_line (shop_key, line_item_id, order_id, date_key, product_key, customer_key, channel_key, quantity,
-    gross_minor, discount_minor, net_minor)
-SELECT s.shop_key, l.line_item_id, l.order_id, l.date_key, p.product_key, c.customer_key, ch.channel_key, l.quantity,
-       l.unit_price_minor * l.quantity, l.total_discount_minor, l.unit_price_minor * l.quantity - l.total_discount_minor
-FROM star_lines l
-CROSS JOIN (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop) s
-JOIN transform.dim_product p ON p.shop_key = s.shop_key AND p.variant_id = l.variant_id
-JOIN transform.dim_customer c ON c.shop_key = s.shop_key AND c.customer_id = l.customer_id
-JOIN transform.dim_channel ch ON ch.source_name = l.source_name;
-
+-- The daily facts of every day the changed orders' line facts are on, before or after (star_days), computed again.
 DELETE FROM transform.fact_daily_sales f
 WHERE f.shop_key = (SELECT shop_key FROM transform.dim_shop WHERE shop_domain = @shop) AND f.date_key IN (SELECT date_key FROM star_days);
 
