@@ -97,9 +97,11 @@ public sealed class SandboxBulkOperations
     }
 
     /// <summary>How far a running operation has got, 0 to 1: its object count grows with it, as Shopify's does.</summary>
-    public double Progress(SandboxBulkOperation operation) => DurationOf(operation) is var duration && duration <= TimeSpan.Zero
-        ? 1
-        : Math.Clamp((_clock.GetUtcNow() - operation.CreatedAt) / duration, 0, 1);
+    public double Progress(SandboxBulkOperation operation)
+    {
+        var duration = DurationOf(operation);
+        return duration <= TimeSpan.Zero ? 1 : Math.Clamp((_clock.GetUtcNow() - operation.CreatedAt) / duration, 0, 1);
+    }
 
     public DateTimeOffset? CompletedAt(SandboxBulkOperation operation) => StatusOf(operation) switch
     {

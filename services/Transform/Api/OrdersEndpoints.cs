@@ -60,39 +60,35 @@ public static class OrdersEndpoints
         // (transform.order_count_daily, kept with the orders), a few hundred rows whatever the shop's size.
         var where = new StringBuilder("WHERE true");
         var counted = new StringBuilder("WHERE true");
+        void Filter(string onOrders, string onCounts)
+        {
+            where.Append(" AND ").Append(onOrders);
+            counted.Append(" AND ").Append(onCounts);
+        }
         var parameters = new List<NpgsqlParameter>();
         if (!string.IsNullOrWhiteSpace(shop))
         {
-            where.Append(" AND shop_domain = @shop");
-            counted.Append(" AND shop_domain = @shop");
+            Filter("shop_domain = @shop", "shop_domain = @shop");
             parameters.Add(new("shop", shop));
         }
         if (from is { } f)
         {
-            where.Append(" AND created_at >= (@from::date::timestamp AT TIME ZONE 'UTC')");
-            counted.Append(" AND created_on >= @from::date");
+            Filter("created_at >= (@from::date::timestamp AT TIME ZONE 'UTC')", "created_on >= @from::date");
             parameters.Add(new("from", f));
         }
         if (to is { } t)
         {
-            where.Append(" AND created_at < ((@to::date + 1)::timestamp AT TIME ZONE 'UTC')");
-            counted.Append(" AND created_on <= @to::date");
+            Filter("created_at < ((@to::date + 1)::timestamp AT TIME ZONE 'UTC')", "created_on <= @to::date");
             parameters.Add(new("to", t));
         }
         switch (status?.ToLowerInvariant())
         {
             case null: break;
-            case "cancelled":
-                where.Append(" AND cancelled_at IS NOT NULL");
-                counted.Append(" AND cancelled");
-                break;
-            case "test":
-                where.Append(" AND is_test");
-                counted.Append(" AND is_test");
-                break;
+            case "cancelled": Filter("cancelled_at IS NOT NULL", "cancelled"); break;
+            case "test": Filter("is_test", "is_test"); break;
             default:
-                where.Append(" AND (lower(financial_status) = @status OR lower(fulfillment_status) = @status)");
-                counted.Append(" AND (financial_status = @status OR fulfillment_status = @status)");
+                Filter("(lower(financial_status) = @status OR lower(fulfillment_status) = @status)",
+                    "(financial_status = @status OR fulfillment_status = @status)");
                 parameters.Add(new("status", status.ToLowerInvariant()));
                 break;
         }

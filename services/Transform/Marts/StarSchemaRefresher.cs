@@ -48,7 +48,8 @@ public sealed class StarSchemaRefresher(NpgsqlDataSource dataSource, IOptions<Ma
         CancellationToken cancellationToken, Guid? changedBy = null)
     {
         await AdvisoryLock.TakeForTransaction(connection, transaction, $"star:{shop}", cancellationToken);
-        var orders = await OrderIdRange.Find(connection, shop, from, to, options.Value.TimeZoneOf(shop), cancellationToken, changedBy);
+        var timeZone = options.Value.TimeZoneOf(shop);
+        var orders = await OrderIdRange.Find(connection, shop, from, to, timeZone, cancellationToken, changedBy);
         var onlyChanged = changedBy is not null && orders.OfRun < orders.Orders * options.Value.StarChangedShare;
         var sql = onlyChanged ? Changed : Days;
         await using (var refresh = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = SqlScripts.CommandTimeoutSeconds })
@@ -56,7 +57,7 @@ public sealed class StarSchemaRefresher(NpgsqlDataSource dataSource, IOptions<Ma
             refresh.Parameters.AddWithValue("shop", shop);
             refresh.Parameters.AddWithValue("from", from);
             refresh.Parameters.AddWithValue("to", to);
-            refresh.Parameters.AddWithValue("tz", options.Value.TimeZoneOf(shop));
+            refresh.Parameters.AddWithValue("tz", timeZone);
             if (onlyChanged) refresh.Parameters.AddWithValue("run", changedBy!.Value);
             else orders.AddTo(refresh.Parameters);
             await refresh.ExecuteNonQueryAsync(cancellationToken);
