@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks that print their figures (not part of ./test.sh).
 #   bench/run.sh [--orders N]              extraction: bulk query, download + archive to S3, parse; default 1,000,000 orders
-#   bench/run.sh transform [--orders N] [--rounds R]   transform: parse + upsert against raw COPY (medians of R rounds, default 3) and EF Core, then every mart timed
+#   bench/run.sh transform [--orders N] [--rounds R] [--setup-sql SQL]   transform: parse + upsert against raw COPY (medians of R rounds,
+#                                          default 3; each path's processor time, this process's and PostgreSQL's) and EF Core, then every
+#                                          mart timed; SQL runs on its database first (what a part of the schema costs: drop it)
 #   bench/run.sh gateway [--seconds S] [--rounds R] [--connections N] [--path PATH]   the whole system started (bench/services.sh):
 #                                          a dashboard read through the gateway against the same read made straight to the service, signed
 #   bench/run.sh sync [--orders N]          the whole system started: a shop of N orders (default 1,000,000) synced first, then daily, by step

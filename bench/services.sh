@@ -47,7 +47,8 @@ if [ "$COMMAND" = sync ]; then
   # A shop never synced, in a database of its own, and the Sandbox's shop of that size beside its demo shops, with a
   # state of its own (no bulk operation of an earlier run to read back).
   export GROWTHOS_PG_DATABASE=growthos_bench_services GROWTHOS_SANDBOX_STATE="$ROOT/.local/bench/sandbox-state"
-  rm -rf "$GROWTHOS_SANDBOX_STATE"
+  # Its raw answers of earlier runs go with their database: each run archives about 2 GB.
+  rm -rf "$GROWTHOS_SANDBOX_STATE" "$ROOT"/.local/s3/data/growthos-archive/raw/*/bench-shop.myshopify.com
   psql -h 127.0.0.1 -p "${GROWTHOS_PG_PORT:-55432}" -U postgres -qc "DROP DATABASE IF EXISTS $GROWTHOS_PG_DATABASE WITH (FORCE)" \
     -c "CREATE DATABASE $GROWTHOS_PG_DATABASE"
   export Sandbox__Shops__2__Domain=bench-shop.myshopify.com Sandbox__Shops__2__AccessToken=shpat_sandbox_bench_token \

@@ -240,55 +240,6 @@ static async Task<LoadRun> Load(HttpClient client, Func<HttpRequestMessage> requ
     return new LoadRun(results.SelectMany(r => r.latencies).ToList(), results.Sum(r => r.errors), clock.Elapsed);
 }
 
-/// <summary>A service's process (found by its assembly on its command line) and the processor time it has used.</summary>
-internal static class ProcessCpu
-{
-    public static int Find(string service) =>
-        All().FirstOrDefault(pid => Read($"/proc/{pid}/cmdline").Contains($"GrowthOs.{service}.dll", StringComparison.Ordinal));
-
-    /// <summary>The processes whose command (<c>/proc/PID/comm</c>) is <paramref name="command"/>: postgres, beam.smp.</summary>
-    public static IEnumerable<int> Named(string command) => All().Where(pid => Read($"/proc/{pid}/comm").Trim() == command);
-
-    /// <summary>A field of <c>/proc/PID/status</c> in kB (VmHWM, VmRSS), or zero when the process is not found.</summary>
-    public static long StatusKilobytes(int pid, string field) =>
-        Read($"/proc/{pid}/status").Split('\n').FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal)) is { } line
-            ? long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture)
-            : 0;
-
-    private static IEnumerable<int> All() =>
-        Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(d => d!.All(char.IsAsciiDigit))
-            .Select(d => int.Parse(d!, CultureInfo.InvariantCulture));
-
-    /// <summary>
-    /// User and system time from /proc/PID/stat (clock ticks of 10 ms), or zero when the process is not found; with
-    /// <paramref name="ended"/>, also that of its children that ended (PostgreSQL's backends, counted in the postmaster's).
-    /// </summary>
-    public static TimeSpan Of(int pid, bool ended = false)
-    {
-        var stat = Read($"/proc/{pid}/stat");
-        if (stat.Length == 0) return TimeSpan.Zero;
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        long Ticks(int field) => long.Parse(fields[field], CultureInfo.InvariantCulture);
-        return TimeSpan.FromMilliseconds((Ticks(11) + Ticks(12) + (ended ? Ticks(13) + Ticks(14) : 0)) * 10);
-    }
-
-    private static string Read(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (IOException)
-        {
-            return "";
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return "";
-        }
-    }
-}
-
 internal sealed record LoadRun(List<double> Latencies, int Errors, TimeSpan Elapsed)
 {
     public double PerSecond => Latencies.Count / Elapsed.TotalSeconds;
