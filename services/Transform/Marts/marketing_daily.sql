@@ -33,8 +33,10 @@ INSERT INTO transform.dim_channel_group (name)
 SELECT DISTINCT channel_group FROM transform.traffic_channel_day WHERE shop_domain = @shop AND day BETWEEN @from AND @to
 ON CONFLICT (name) DO NOTHING;
 
-DELETE FROM transform.fact_ad_daily f USING marketing_shop m
-WHERE f.shop_key = m.shop_key AND f.date_key BETWEEN to_char(@from::date, 'YYYYMMDD')::int AND to_char(@to::date, 'YYYYMMDD')::int;
+-- The shop's key as a value (an InitPlan), never a join to the unanalysed temporary table: joined, the facts of every
+-- shop are read to find this one's.
+DELETE FROM transform.fact_ad_daily f
+WHERE f.shop_key = (SELECT shop_key FROM marketing_shop) AND f.date_key BETWEEN to_char(@from::date, 'YYYYMMDD')::int AND to_char(@to::date, 'YYYYMMDD')::int;
 INSERT INTO transform.fact_ad_daily (shop_key, date_key, campaign_key, currency_code, comparable, spend_minor, impressions, clicks, conversions, conversion_value_minor)
 SELECT m.shop_key, to_char(c.day, 'YYYYMMDD')::int, d.campaign_key, c.currency_code, c.currency_code IS NOT DISTINCT FROM m.currency_code,
        c.spend_minor, c.impressions, c.clicks, c.conversions, c.conversion_value_minor
@@ -43,8 +45,8 @@ CROSS JOIN marketing_shop m
 JOIN transform.dim_campaign d ON d.shop_key = m.shop_key AND d.source = c.source AND d.external_id = c.campaign_id
 WHERE c.shop_domain = @shop AND c.day BETWEEN @from AND @to;
 
-DELETE FROM transform.fact_traffic_daily f USING marketing_shop m
-WHERE f.shop_key = m.shop_key AND f.date_key BETWEEN to_char(@from::date, 'YYYYMMDD')::int AND to_char(@to::date, 'YYYYMMDD')::int;
+DELETE FROM transform.fact_traffic_daily f
+WHERE f.shop_key = (SELECT shop_key FROM marketing_shop) AND f.date_key BETWEEN to_char(@from::date, 'YYYYMMDD')::int AND to_char(@to::date, 'YYYYMMDD')::int;
 INSERT INTO transform.fact_traffic_daily (shop_key, date_key, channel_group_key, currency_code, comparable, sessions, users, key_events, revenue_minor)
 SELECT m.shop_key, to_char(t.day, 'YYYYMMDD')::int, g.channel_group_key, t.currency_code, t.currency_code IS NOT DISTINCT FROM m.currency_code,
        t.sessions, t.users, t.key_events, t.revenue_minor
