@@ -19,11 +19,12 @@ public sealed class Ga4ContractTests : IDisposable
     private static readonly DateOnly Anchor = new(2026, 11, 30);
     private readonly SandboxHosts _sandbox = new();
 
-    private (Ga4Client Client, HttpClient Http) Connect(string? failure = null, string token = Token, int pageSize = 50, DateOnly? anchor = null)
+    private (Ga4Client Client, HttpClient Http) Connect(string? failure = null, string token = Token, int pageSize = 50, bool recent = false)
     {
         var http = _sandbox.Start(new Dictionary<string, string?>
         {
-            ["Sandbox:AnchorDate"] = (anchor ?? Anchor).ToString("yyyy-MM-dd"),
+            // Recent: no anchor, so the data ends at the shop's yesterday in its own zone, as GA4's relative dates count.
+            ["Sandbox:AnchorDate"] = recent ? null : Anchor.ToString("yyyy-MM-dd"),
             ["Sandbox:Ga4:Properties:0:Id"] = PropertyId,
             ["Sandbox:Ga4:Properties:0:AccessToken"] = Token,
             ["Sandbox:Ga4:Properties:0:Shop"] = Shop,
@@ -88,9 +89,8 @@ public sealed class Ga4ContractTests : IDisposable
     [Fact]
     public async Task Without_orderBys_rows_come_by_the_first_metric_largest_first_and_an_unknown_metric_is_refused_in_GA4s_words()
     {
-        // Relative dates are the property's days before today: the Sandbox's traffic runs up to today (UTC), so that
-        // they fall within it on any day and in any zone.
-        var (_, http) = Connect(anchor: DateOnly.FromDateTime(DateTime.UtcNow));
+        // Relative dates are the property's days before today: the data must end recently, not at the fixed anchor.
+        var (_, http) = Connect(recent: true);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/ga4/v1beta/properties/{PropertyId}:runReport")
         {
             Content = new StringContent("""{"dateRanges":[{"startDate":"7daysAgo","endDate":"yesterday"}],"dimensions":["""
