@@ -239,8 +239,8 @@ internal static class FleetBenchmark
         {
             var cpu = Services.ToDictionary(s => s, s => ProcessCpu.Of(ProcessCpu.Find(s)));
             // A backend that ended is counted in its postmaster's children's time.
-            cpu["PostgreSQL"] = ProcessCpu.Named("postgres").Aggregate(TimeSpan.Zero, (sum, pid) => sum + ProcessCpu.Of(pid, ended: true));
-            cpu["RabbitMQ"] = ProcessCpu.Named("beam.smp").Aggregate(TimeSpan.Zero, (sum, pid) => sum + ProcessCpu.Of(pid, ended: true));
+            cpu["PostgreSQL"] = ProcessCpu.OfAll("postgres");
+            cpu["RabbitMQ"] = ProcessCpu.OfAll("beam.smp");
             return cpu;
         }
 

@@ -19,6 +19,9 @@ internal static class ProcessCpu
             ? long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture)
             : 0;
 
+    /// <summary>The processor time of every process named <paramref name="command"/>, with that of their ended children.</summary>
+    public static TimeSpan OfAll(string command) => Named(command).Aggregate(TimeSpan.Zero, (sum, pid) => sum + Of(pid, ended: true));
+
     private static IEnumerable<int> All() =>
         Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(d => d!.All(char.IsAsciiDigit))
             .Select(d => int.Parse(d!, CultureInfo.InvariantCulture));
@@ -56,8 +59,7 @@ internal static class ProcessCpu
 /// <summary>Processor time used so far by this process and by PostgreSQL's (its ended backends included).</summary>
 internal readonly record struct ProcessorTime(TimeSpan Own, TimeSpan Postgres)
 {
-    public static ProcessorTime Now() => new(Process.GetCurrentProcess().TotalProcessorTime,
-        ProcessCpu.Named("postgres").Aggregate(TimeSpan.Zero, (sum, pid) => sum + ProcessCpu.Of(pid, ended: true)));
+    public static ProcessorTime Now() => new(Process.GetCurrentProcess().TotalProcessorTime, ProcessCpu.OfAll("postgres"));
 
     /// <summary>The seconds of each used since <paramref name="start"/>.</summary>
     public static (double Own, double Postgres) Since(ProcessorTime start)
